@@ -1,0 +1,32 @@
+import * as t from 'io-ts'
+
+// ---------------------------------------------------------------------------
+// Closed string enumerations (t.keyof gives one clear error per field).
+// ---------------------------------------------------------------------------
+
+export const HttpMethod = t.keyof({ POST: null, PUT: null, PATCH: null, DELETE: null, GET: null }, 'POST|PUT|PATCH|DELETE|GET')
+export type HttpMethod = t.TypeOf<typeof HttpMethod>
+
+export const OutcomeCategory = t.keyof(
+  {
+    success: null,
+    redirect: null,
+    client_error: null,
+    rate_limited: null,
+    server_error: null,
+    timeout: null,
+    network: null,
+    response_too_large: null,
+    invalid_target: null,
+    blocked_target: null,
+  },
+  'OutcomeCategory',
+)
+export type OutcomeCategory = t.TypeOf<typeof OutcomeCategory>
+
+export const Status = t.keyof({ PENDING: null, PROCESSING: null, SUCCESS: null, FAILED: null }, 'PENDING|PROCESSING|SUCCESS|FAILED')
+export type Status = t.TypeOf<typeof Status>
+
+/** The status an attempt produces. */
+export const AttemptStatus = t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED')
+export type AttemptStatus = t.TypeOf<typeof AttemptStatus>

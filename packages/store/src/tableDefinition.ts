@@ -1,0 +1,82 @@
+// The one definition of the table: keys, indexes, stream and billing. The local table
+// (DynamoDB Local) and the CDK stack are both built from this object, so they cannot drift.
+
+export const DEFAULT_TABLE_NAME = 'delivery-history';
+
+export type KeyAttribute = { readonly name: string; readonly type: 'S' | 'N' };
+
+export type IndexDefinition = {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  /** Attributes copied into the index besides the keys: enough to list without a GetItem. */
+  readonly nonKeyAttributes: readonly string[];
+};
+
+export type TableDefinition = {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly billingMode: 'PAY_PER_REQUEST';
+  readonly streamViewType: 'NEW_IMAGE';
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+};
+
+/** Attributes every support index projects (the list views of the CLI need nothing else). */
+const SUMMARY_ATTRIBUTES = [
+  'messageId',
+  'status',
+  'attempts',
+  'maxAttempts',
+  'createdAt',
+  'lastUpdatedAt',
+  'lastDeliveryAttempt',
+  'endpoint',
+  'correlationId',
+  'retryEligible',
+  'nextAttemptAt',
+  'deliveryResult',
+] as const;
+
+/**
+ * Index key shapes (written on STATE items only, by `store`):
+ * - byFailedTime: gsi1pk `FAILED#<yyyy-mm-dd>#<shard>`, gsi1sk `<lastUpdatedAt>#<messageId>`.
+ *   Sparse (only FAILED messages); day buckets x shards keep every partition bounded and no
+ *   partition takes every failure write.
+ * - byEndpoint: gsi2pk `EP#<host>#<shard>`, gsi2sk `<lastUpdatedAt>#<messageId>`.
+ * - byCorrelation: gsi3pk `CORR#<correlationId>`, gsi3sk `<createdAt>#<messageId>`.
+ */
+export const INDEX = {
+  byFailedTime: 'byFailedTime',
+  byEndpoint: 'byEndpoint',
+  byCorrelation: 'byCorrelation',
+} as const;
+
+export const FAILED_INDEX_SHARDS = 8;
+export const ENDPOINT_INDEX_SHARDS = 4;
+
+export const TABLE: TableDefinition = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  billingMode: 'PAY_PER_REQUEST',
+  streamViewType: 'NEW_IMAGE',
+  globalSecondaryIndexes: [
+    {
+      indexName: INDEX.byFailedTime,
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+      nonKeyAttributes: SUMMARY_ATTRIBUTES,
+    },
+    {
+      indexName: INDEX.byEndpoint,
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+      nonKeyAttributes: SUMMARY_ATTRIBUTES,
+    },
+    {
+      indexName: INDEX.byCorrelation,
+      partitionKey: { name: 'gsi3pk', type: 'S' },
+      sortKey: { name: 'gsi3sk', type: 'S' },
+      nonKeyAttributes: SUMMARY_ATTRIBUTES,
+    },
+  ],
+};

@@ -1,0 +1,59 @@
+// One DynamoDB Local per test run (started by scripts/runTests.ts and passed in
+// DH_TEST_DYNAMODB_ENDPOINT), one fresh table per test file. A file run on its own starts
+// its own DynamoDB Local. Refuses any endpoint that is not on this machine.
+import { randomBytes } from 'node:crypto';
+import {
+  type Clients,
+  type DynamoLocal,
+  dropTable,
+  ensureTable,
+  isLocalEndpoint,
+  makeClients,
+  startDynamoLocal,
+} from '@delivery-history/store';
+
+export type TestTable = Clients & {
+  readonly tableName: string;
+  readonly endpoint: string;
+  readonly streamArn: string | undefined;
+  drop(): Promise<void>;
+};
+
+let own: Promise<DynamoLocal> | undefined;
+
+/** The endpoint of the run's DynamoDB Local (started here when the runner did not). */
+export const testEndpoint = async (): Promise<string> => {
+  const fromRunner = process.env.DH_TEST_DYNAMODB_ENDPOINT;
+  if (fromRunner !== undefined && fromRunner !== '') {
+    if (!isLocalEndpoint(fromRunner)) {
+      throw new Error(`refusing to run tests against a non-local endpoint: ${fromRunner}`);
+    }
+    return fromRunner;
+  }
+  own ??= startDynamoLocal();
+  return (await own).endpoint;
+};
+
+/** Stops the DynamoDB Local this file started itself (no-op under the runner). */
+export const stopOwnDynamo = async (): Promise<void> => {
+  if (own !== undefined) await (await own).stop();
+};
+
+export const useTestTable = async (label: string): Promise<TestTable> => {
+  const endpoint = await testEndpoint();
+  const clients = makeClients({ endpoint });
+  const safe = label.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 180);
+  const tableName = `${safe}-${randomBytes(4).toString('hex')}`;
+  const { streamArn } = await ensureTable(clients.client, tableName);
+  return {
+    ...clients,
+    tableName,
+    endpoint,
+    streamArn,
+    drop: async () => {
+      await dropTable(clients.client, tableName);
+      clients.destroy();
+      await stopOwnDynamo();
+    },
+  };
+};
