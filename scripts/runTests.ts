@@ -9,6 +9,13 @@ import { startDynamoLocal } from '@delivery-history/store';
 
 const root = new URL('..', import.meta.url).pathname;
 
+// The SDK warns on every start that its 2027 releases need Node 22; the pinned ones run here.
+const warningListeners = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (!w.message.includes('NodeVersionSupportWarning')) for (const l of warningListeners) l(w);
+});
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {

@@ -1,1 +1,99 @@
-export {};
+// codecs
+export { DecodeError, decodeWith, formatErrors, isDecodeError } from './codecs/decodeWith.js'
+export { DeliveryRequest, MaxAttempts } from './codecs/deliveryRequest.js'
+export { AttemptStatus, HttpMethod, OutcomeCategory, Status } from './codecs/enums.js'
+export {
+  AttemptAuditEntry,
+  AttemptItem,
+  AttemptRequest,
+  AttemptResponse,
+  AuditEntry,
+  isRedriveEntry,
+  Lease,
+  RedriveAuditEntry,
+  RedriveItem,
+  StateItem,
+  StateRequest,
+} from './codecs/items.js'
+export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js'
+export {
+  HttpUrl,
+  IsoTimestamp,
+  intRange,
+  MessageId,
+  NonEmptyString,
+  NonNegativeInt,
+  nullable,
+  PositiveInt,
+  StringMap,
+  withDefault,
+} from './codecs/primitives.js'
+// outcome classification and retry policy
+export type {
+  ErrorObservation,
+  Outcome,
+  OutcomeContext,
+  OutcomeInput,
+  ResponseObservation,
+} from './outcome/determineDeliveryOutcome.js'
+export { determineDeliveryOutcome } from './outcome/determineDeliveryOutcome.js'
+export type { StatusRule, TransportErrorCode, TransportRule } from './outcome/outcomeTable.js'
+export {
+  classifyStatus,
+  classifyTransportError,
+  isTransportErrorCode,
+  STATUS_RULES,
+  TRANSPORT_ERROR_CODES,
+  TRANSPORT_RULES,
+} from './outcome/outcomeTable.js'
+export type { RetryPolicy } from './outcome/retryPolicy.js'
+export {
+  backoffCapMs,
+  defaultRetryPolicy,
+  makeRetryPolicy,
+  nextAttemptAt,
+  nextDelayMs,
+  parseHttpDate,
+  parseRetryAfter,
+} from './outcome/retryPolicy.js'
+// redaction
+export type { RedactOptions } from './redaction/redact.js'
+export { redactHeaders, redactRequest, redactUrl } from './redaction/redact.js'
+export { isSensitiveHeaderName, isSensitiveParamName, REDACTED } from './redaction/sensitiveNames.js'
+// items from requests
+export type { AttemptParams } from './request/buildAttemptItem.js'
+export { buildAttemptItem } from './request/buildAttemptItem.js'
+export type { CreateStateOptions } from './request/createStateItem.js'
+export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js'
+export { attemptRequestOf, endpointOf, requestFingerprint, sha256Hex } from './request/requestDigest.js'
+// size accounting
+export type { FieldSpec } from './size/fitToBudget.js'
+export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget, TooLarge } from './size/fitToBudget.js'
+export {
+  attributeValueSize,
+  DYNAMODB_ITEM_LIMIT_BYTES,
+  itemSize,
+  numberSize,
+  significantDigits,
+  utf8Bytes,
+} from './size/itemSize.js'
+export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js'
+// state machine, fold, audit
+export { fold, orderEvents, seedOf } from './state/fold.js'
+export type { Projection, ProjectionField } from './state/projection.js'
+export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from './state/projection.js'
+export { rebuildAuditTrail } from './state/rebuildAuditTrail.js'
+export type { StateEvent } from './state/transition.js'
+export { isFinal, transition } from './state/transition.js'
+export type { TransitionError } from './state/transitionError.js'
+export {
+  AlreadyFinal,
+  describeTransitionError,
+  InvalidEvent,
+  isTransitionError,
+  NotRedrivable,
+  StaleAttempt,
+  StaleRedrive,
+  TRANSITION_ERROR_TAGS,
+  WrongMessage,
+} from './state/transitionError.js'

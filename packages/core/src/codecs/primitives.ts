@@ -60,10 +60,20 @@ export const nullable = <C extends t.Mixed>(codec: C): t.UnionC<[C, t.NullC]> =>
   t.union([codec, t.null], `${codec.name} | null`)
 
 /** Decodes `undefined` (missing key) to `fallback`; other values go through `codec`. */
-export const withDefault = <C extends t.Mixed>(codec: C, fallback: t.TypeOf<C>): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> =>
-  new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
-    codec.name,
-    codec.is,
-    (u, c) => (u === undefined ? t.success(fallback) : codec.validate(u, c)),
-    codec.encode,
-  )
+export class DefaultType<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> {
+  readonly _tag = 'DefaultType' as const
+  constructor(
+    readonly inner: C,
+    readonly fallback: t.TypeOf<C>,
+  ) {
+    super(
+      inner.name,
+      inner.is,
+      (u, c) => (u === undefined ? t.success(fallback) : inner.validate(u, c)),
+      inner.encode,
+    )
+  }
+}
+
+export const withDefault = <C extends t.Mixed>(codec: C, fallback: t.TypeOf<C>): DefaultType<C> =>
+  new DefaultType(codec, fallback)

@@ -1,0 +1,54 @@
+// The single table, built from store's shared definition (keys, indexes, billing, stream):
+// this file adds only what a deployed table needs besides its shape.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { TABLE, type KeyAttribute, type TableDefinition } from '@delivery-history/store';
+import { Construct } from 'constructs';
+
+export type DeliveryTableProps = {
+  readonly tableName: string;
+  /** Customer-managed key; without one the table uses the AWS-owned key. */
+  readonly encryptionKey: kms.IKey | null;
+  /** Defaults to store's `TABLE`. */
+  readonly definition?: TableDefinition;
+};
+
+const ATTRIBUTE_TYPE = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
+const attribute = (k: KeyAttribute): dynamodb.Attribute => ({ name: k.name, type: ATTRIBUTE_TYPE[k.type] });
+
+const BILLING = { PAY_PER_REQUEST: dynamodb.BillingMode.PAY_PER_REQUEST } as const;
+const STREAM = { NEW_IMAGE: dynamodb.StreamViewType.NEW_IMAGE } as const;
+
+export class DeliveryTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: DeliveryTableProps) {
+    super(scope, id);
+    const def = props.definition ?? TABLE;
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: attribute(def.partitionKey),
+      sortKey: attribute(def.sortKey),
+      billingMode: BILLING[def.billingMode],
+      stream: STREAM[def.streamViewType],
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The attempts are the system of record: neither a stack delete nor a console click drops them.
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.encryptionKey === null
+        ? { encryption: dynamodb.TableEncryption.AWS_OWNED }
+        : { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }),
+      // No TTL: attempts and audit segments are kept (the design has no expiry attribute).
+    });
+    for (const index of def.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
+  }
+}

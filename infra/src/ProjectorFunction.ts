@@ -1,0 +1,124 @@
+// The audit projector: the table's stream (attempt and redrive inserts only) -> audit segments.
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LambdaHandler } from './LambdaHandler.js';
+import { KMS_DATA_ACTIONS } from './kmsActions.js';
+import { PROJECTOR_STREAM_FILTER } from './projectorStreamFilter.js';
+import type { StackConfig } from './stackConfig.js';
+
+/** What the projector's code calls on the table (audit segments of one message). */
+export const PROJECTOR_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Query',
+] as const;
+
+/** What Lambda's stream poller calls, on this table's stream. */
+export const STREAM_READ_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] as const;
+
+export type ProjectorFunctionProps = {
+  readonly config: StackConfig;
+  readonly table: dynamodb.ITable;
+  readonly failures: sqs.IQueue;
+  readonly encryptionKey: kms.IKey | null;
+};
+
+/**
+ * The on-failure destination without `SqsDlq`'s grant (it adds sqs:GetQueueAttributes and
+ * sqs:GetQueueUrl); the role gets sqs:SendMessage below instead.
+ */
+const failureDestination = (queue: sqs.IQueue): lambda.IEventSourceDlq => ({
+  bind: () => ({ destination: queue.queueArn }),
+});
+
+export class ProjectorFunction extends Construct {
+  readonly handler: LambdaHandler;
+  readonly eventSource: lambda.EventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: ProjectorFunctionProps) {
+    super(scope, id);
+    const { config, table } = props;
+    const streamArn = table.tableStreamArn;
+    if (streamArn === undefined) throw new Error('ProjectorFunction: the table has no stream');
+    this.handler = new LambdaHandler(this, 'Handler', {
+      handler: 'projector',
+      functionName: `${config.namePrefix}-projector`,
+      description: 'Builds each message audit trail from its attempt and redrive items',
+      memorySize: config.projectorMemoryMb,
+      timeoutSeconds: config.projectorTimeoutSeconds,
+      logRetentionDays: config.logRetentionDays,
+      tracing: config.tracing,
+      environment: {
+        DELIVERY_TABLE_NAME: table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'delivery-projector',
+        POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
+      },
+    });
+    const role = this.handler.role;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditSegments',
+        actions: [...PROJECTOR_TABLE_ACTIONS],
+        resources: [table.tableArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadStream', actions: [...STREAM_READ_ACTIONS], resources: [streamArn] }),
+    );
+    // ListStreams names no stream; AWS's own example scopes it to the table's streams.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListTableStreams',
+        actions: ['dynamodb:ListStreams'],
+        resources: [`${table.tableArn}/stream/*`],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnFailureDestination',
+        actions: ['sqs:SendMessage'],
+        resources: [props.failures.queueArn],
+      }),
+    );
+    if (props.encryptionKey !== null)
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableAndQueueKey',
+          actions: [...KMS_DATA_ACTIONS],
+          resources: [props.encryptionKey.keyArn],
+        }),
+      );
+
+    this.eventSource = new lambda.EventSourceMapping(this, 'StreamSource', {
+      target: this.handler.fn,
+      eventSourceArn: streamArn,
+      // From the oldest record the stream still holds (24 h): a new or re-enabled projector
+      // catches up instead of skipping history.
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      // Only attempt/redrive inserts reach the function (STATE and AUDIT writes, its own
+      // included, are filtered out by Lambda and cost no invocation).
+      filters: [lambda.FilterCriteria.filter(PROJECTOR_STREAM_FILTER)],
+      batchSize: config.projectorBatchSize,
+      maxBatchingWindow: Duration.seconds(config.projectorMaxBatchingWindowSeconds),
+      // Order is kept per partition key (one message), so a factor above 1 is safe.
+      parallelizationFactor: config.projectorParallelization,
+      // A failing batch is halved until the poison record is alone; the handler reports the
+      // first failed sequence number so processing resumes there, not at the batch start.
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      // Bounded: a record that keeps failing, or is older than this, goes to the on-failure
+      // queue (its shard and sequence range) and the shard moves on; `dh replay projections`
+      // rebuilds the audit trail from the attempts, which are never lost.
+      retryAttempts: config.projectorRetryAttempts,
+      maxRecordAge: Duration.seconds(config.projectorMaxRecordAgeSeconds),
+      onFailure: failureDestination(props.failures),
+    });
+  }
+}

@@ -1,0 +1,105 @@
+// The delivery worker: SQS -> claim -> HTTP -> one TransactWriteItems append.
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LambdaHandler } from './LambdaHandler.js';
+import { KMS_DATA_ACTIONS } from './kmsActions.js';
+import type { StackConfig } from './stackConfig.js';
+
+/**
+ * What the worker's code calls on the table. `TransactWriteItems` has no IAM action of its
+ * own: each item is authorised as its Put/Update/ConditionCheck.
+ */
+export const WORKER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Query',
+] as const;
+
+/** Lambda's SQS poller needs the first three; the worker itself delays retries with the fourth. */
+export const WORKER_QUEUE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:ChangeMessageVisibility',
+] as const;
+
+export type WorkerFunctionProps = {
+  readonly config: StackConfig;
+  readonly table: dynamodb.ITable;
+  readonly queue: sqs.IQueue;
+  readonly encryptionKey: kms.IKey | null;
+};
+
+export class WorkerFunction extends Construct {
+  readonly handler: LambdaHandler;
+  readonly eventSource: lambda.EventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: WorkerFunctionProps) {
+    super(scope, id);
+    const { config } = props;
+    this.handler = new LambdaHandler(this, 'Handler', {
+      handler: 'worker',
+      functionName: `${config.namePrefix}-worker`,
+      description: 'Delivers queued webhook requests and appends one attempt per HTTP request',
+      memorySize: config.workerMemoryMb,
+      timeoutSeconds: config.workerTimeoutSeconds,
+      logRetentionDays: config.logRetentionDays,
+      tracing: config.tracing,
+      environment: {
+        DELIVERY_TABLE_NAME: props.table.tableName,
+        DELIVERY_QUEUE_URL: props.queue.queueUrl,
+        DELIVERY_MAX_ATTEMPTS: String(config.maxAttempts),
+        DELIVERY_TIMEOUT_MS: String(config.deliveryTimeoutMs),
+        POWERTOOLS_SERVICE_NAME: 'delivery-worker',
+        POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
+      },
+    });
+    const role = this.handler.role;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeliveryTable',
+        actions: [...WORKER_TABLE_ACTIONS],
+        // The base table only: the worker reads no index.
+        resources: [props.table.tableArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeliveryQueue',
+        actions: [...WORKER_QUEUE_ACTIONS],
+        resources: [props.queue.queueArn],
+      }),
+    );
+    if (props.encryptionKey !== null)
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableAndQueueKey',
+          actions: [...KMS_DATA_ACTIONS],
+          resources: [props.encryptionKey.keyArn],
+        }),
+      );
+
+    // The low-level mapping, not SqsEventSource: that one grants sqs:GetQueueUrl and
+    // friends on top; the statements above are the whole of what this role may do.
+    this.eventSource = new lambda.EventSourceMapping(this, 'DeliveriesSource', {
+      target: this.handler.fn,
+      eventSourceArn: props.queue.queueArn,
+      // At most 10 (SQS's largest receive): records are independent and each is reported on
+      // its own (partial batch response), so a bigger batch only lengthens the slowest one.
+      batchSize: config.workerBatchSize,
+      maxBatchingWindow: Duration.seconds(config.workerMaxBatchingWindowSeconds),
+      // Caps concurrent worker invocations from this queue: it bounds the load on receivers
+      // and DynamoDB, and unlike reserved concurrency it makes Lambda stop polling instead of
+      // receiving messages it cannot run (which would burn their receive count).
+      maxConcurrency: config.workerMaxConcurrency,
+      reportBatchItemFailures: true,
+    });
+  }
+}

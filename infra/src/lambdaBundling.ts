@@ -1,0 +1,105 @@
+// How the Lambda handlers are bundled: one set of esbuild settings, used by the CDK
+// `NodejsFunction`s (esbuild CLI, through CDK) and by the bundle test (esbuild JS API), so
+// the test loads exactly what would be deployed.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+// ---------------------------------------------------------------------------
+// paths
+// ---------------------------------------------------------------------------
+
+/** The workspace root (holds pnpm-lock.yaml); NodejsFunction's project root. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const DEPS_LOCK_FILE = join(REPO_ROOT, 'pnpm-lock.yaml');
+
+/** Handler entry points: each module's `handler` export is the Lambda handler. */
+export const HANDLER_ENTRIES = {
+  worker: join(REPO_ROOT, 'packages', 'worker', 'src', 'index.ts'),
+  projector: join(REPO_ROOT, 'packages', 'projector', 'src', 'index.ts'),
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/**
+ * The directory of infra's own esbuild binary. CDK finds esbuild with `require` (it is
+ * hoisted next to aws-cdk-lib) and then runs `pnpm exec -- esbuild` from the workspace
+ * root, which has no esbuild of its own; putting this directory first on the bundling
+ * PATH makes that command run this pinned esbuild, with no Docker fallback.
+ */
+export const esbuildBinDir = (): string =>
+  join(dirname(createRequire(import.meta.url).resolve('esbuild/package.json')), 'bin');
+
+// ---------------------------------------------------------------------------
+// settings
+// ---------------------------------------------------------------------------
+
+/**
+ * ESM output bundles CommonJS dependencies (io-ts, fp-ts/lib, undici) whose `require` of
+ * Node built-ins esbuild cannot rewrite; a real `require` in module scope serves them.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
+
+/** The settings both bundlers share. */
+export const LAMBDA_BUNDLE = {
+  /** Node 20 Lambda runtime. */
+  target: 'node20',
+  format: 'esm',
+  /** `source`: workspace packages resolve to their TypeScript sources (their exports map). */
+  conditions: ['source'],
+  /** ESM builds of dependencies first: they tree-shake (the AWS SDK v3 in particular). */
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  /** Error and class names survive minification (logs, `_tag`-less SDK errors matched by name). */
+  keepNames: true,
+  /** An external map ships next to the bundle; Node reads it only with --enable-source-maps. */
+  sourcemap: true,
+  sourcesContent: false,
+  /**
+   * Nothing external: the SDK version the tests ran with is the one deployed (the runtime's
+   * bundled SDK lags and would change under us), and one file loads faster than many.
+   */
+  external: [] as string[],
+} as const;
+
+/** The NodejsFunction bundling props for the shared settings. */
+export const nodejsBundling = (): BundlingOptions => ({
+  forceDockerBundling: false,
+  environment: { PATH: `${esbuildBinDir()}:${process.env.PATH ?? ''}` },
+  format: OutputFormat.ESM,
+  target: LAMBDA_BUNDLE.target,
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  // NodejsFunction has no `conditions` prop: pass the esbuild flag through.
+  esbuildArgs: { '--conditions': LAMBDA_BUNDLE.conditions.join(',') },
+  banner: LAMBDA_BUNDLE.banner,
+  minify: LAMBDA_BUNDLE.minify,
+  keepNames: LAMBDA_BUNDLE.keepNames,
+  sourceMap: LAMBDA_BUNDLE.sourcemap,
+  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+  externalModules: [...LAMBDA_BUNDLE.external],
+  logLevel: LogLevel.WARNING,
+});
+
+/** esbuild JS API options that produce the same bundle as `nodejsBundling()`. */
+export const esbuildOptions = (entry: string, outfile: string): BuildOptions => ({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: LAMBDA_BUNDLE.target,
+  format: LAMBDA_BUNDLE.format,
+  conditions: [...LAMBDA_BUNDLE.conditions],
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  banner: { js: LAMBDA_BUNDLE.banner },
+  minify: LAMBDA_BUNDLE.minify,
+  keepNames: LAMBDA_BUNDLE.keepNames,
+  sourcemap: LAMBDA_BUNDLE.sourcemap,
+  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+  external: [...LAMBDA_BUNDLE.external],
+  logLevel: 'warning',
+});

@@ -1,0 +1,64 @@
+import type { AttemptItem, AuditEntry, RedriveItem, StateItem } from '@delivery-history/core';
+
+// The `history --json` document (public contract, see README): `{ state, attempts,
+// auditTrail, redrives }`. Fields are listed one by one so that a change in an internal
+// codec cannot silently change what scripts read.
+
+export const stateJson = (s: StateItem) => ({
+  messageId: s.messageId,
+  status: s.status,
+  attempts: s.attempts,
+  maxAttempts: s.maxAttempts,
+  retryEligible: s.retryEligible,
+  nextAttemptAt: s.nextAttemptAt,
+  deliveryResult: s.deliveryResult,
+  lastDeliveryAttempt: s.lastDeliveryAttempt,
+  lastUpdatedAt: s.lastUpdatedAt,
+  createdAt: s.createdAt,
+  correlationId: s.correlationId,
+  endpoint: s.endpoint,
+  request: {
+    method: s.request.method,
+    url: s.request.url,
+    headers: s.request.headers,
+    bodyBytes: s.request.bodyBytes,
+    bodySha256: s.request.bodySha256,
+  },
+  lease: s.lease,
+  redrives: s.redrives,
+  truncated: s.truncated,
+});
+
+export const attemptJson = (a: AttemptItem) => ({
+  attemptNumber: a.attemptNumber,
+  status: a.status,
+  deliveryResult: a.deliveryResult,
+  startedAt: a.startedAt,
+  completedAt: a.completedAt,
+  nextAttemptAt: a.nextAttemptAt,
+  superseded: a.superseded,
+  request: { method: a.request.method, url: a.request.url, headers: a.request.headers, bodyBytes: a.request.bodyBytes },
+  response: a.response,
+  truncated: a.truncated,
+});
+
+export const redriveJson = (r: RedriveItem) => ({
+  redriveNumber: r.redriveNumber,
+  afterAttempt: r.afterAttempt,
+  maxAttempts: r.maxAttempts,
+  requestedBy: r.requestedBy,
+  reason: r.reason,
+  at: r.at,
+});
+
+export const historyJson = (v: {
+  state: StateItem;
+  attempts: ReadonlyArray<AttemptItem>;
+  redrives: ReadonlyArray<RedriveItem>;
+  auditTrail: ReadonlyArray<AuditEntry>;
+}) => ({
+  state: stateJson(v.state),
+  attempts: v.attempts.map(attemptJson),
+  auditTrail: v.auditTrail,
+  redrives: v.redrives.map(redriveJson),
+});

@@ -1,0 +1,133 @@
+import cliProgress from 'cli-progress';
+import type { ProgressMode } from '../args/codecs.js';
+import type { Out } from '../io.js';
+import { formatDuration } from './time.js';
+
+// Progress of long work, always on stderr (stdout stays clean for tables and --json):
+// a cli-progress bar with rate and ETA on a terminal (or when asked with --progress bar),
+// plain lines every few seconds otherwise (CI logs, pipes), or nothing (--progress none).
+
+export type Progress = {
+  /** Total may be unknown (null): then count and rate only. */
+  start(total: number | null): void;
+  setTotal(total: number): void;
+  increment(n?: number): void;
+  /** Final line / bar; idempotent. */
+  stop(): void;
+};
+
+export type ProgressOptions = {
+  readonly mode: ProgressMode;
+  readonly label: string;
+  readonly stderr: Out;
+  readonly clock: () => number;
+  /** lines mode: at most one line per interval (default 2 s). */
+  readonly intervalMs?: number;
+};
+
+const rateOf = (value: number, startedAt: number, now: number): number => {
+  const secs = (now - startedAt) / 1000;
+  return secs > 0 ? value / secs : 0;
+};
+
+const etaOf = (value: number, total: number | null, rate: number): string =>
+  total === null || rate <= 0 ? '?' : formatDuration(((total - value) / rate) * 1000);
+
+/** One line of text progress: `replay: 1200/5000 (24%) 850/s ETA 4s`. */
+export const progressLine = (label: string, value: number, total: number | null, startedAt: number, now: number): string => {
+  const rate = rateOf(value, startedAt, now);
+  const of = total === null ? `${value}` : `${value}/${total} (${total === 0 ? 100 : Math.floor((value / total) * 100)}%)`;
+  const eta = total === null ? '' : ` ETA ${etaOf(value, total, rate)}`;
+  return `${label}: ${of} ${Math.round(rate)}/s${eta} elapsed ${formatDuration(now - startedAt)}`;
+};
+
+export const silentProgress = (): Progress => ({ start() {}, setTotal() {}, increment() {}, stop() {} });
+
+const lineProgress = (o: ProgressOptions): Progress => {
+  const interval = o.intervalMs ?? 2000;
+  let total: number | null = null;
+  let value = 0;
+  let startedAt = o.clock();
+  let last = startedAt;
+  let done = false;
+  const print = () => o.stderr.write(`${progressLine(o.label, value, total, startedAt, o.clock())}\n`);
+  return {
+    start(t) {
+      total = t;
+      startedAt = o.clock();
+      last = startedAt;
+    },
+    setTotal(t) {
+      total = t;
+    },
+    increment(n = 1) {
+      value += n;
+      const now = o.clock();
+      if (now - last >= interval) {
+        last = now;
+        print();
+      }
+    },
+    stop() {
+      if (done) return;
+      done = true;
+      print();
+    },
+  };
+};
+
+const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
+  let startedAt = o.clock();
+  let value = 0;
+  let total: number | null = null;
+  let done = false;
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${o.label} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {duration_formatted}`,
+      stream: o.stderr as NodeJS.WritableStream,
+      noTTYOutput: forced,
+      hideCursor: false,
+      etaBuffer: 50,
+      fps: 5,
+      gracefulExit: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const payload = () => ({ rate: Math.round(rateOf(value, startedAt, o.clock())) });
+  return {
+    start(t) {
+      total = t;
+      startedAt = o.clock();
+      bar.start(t ?? 0, 0, payload());
+    },
+    setTotal(t) {
+      total = t;
+      bar.setTotal(t);
+    },
+    increment(n = 1) {
+      value += n;
+      // Unknown total: keep the bar's end ahead of the count so it reads as "working".
+      if (total === null) bar.setTotal(value);
+      bar.increment(n, payload());
+    },
+    stop() {
+      if (done) return;
+      done = true;
+      bar.update(value, payload());
+      bar.stop();
+    },
+  };
+};
+
+export const createProgress = (o: ProgressOptions): Progress => {
+  switch (o.mode) {
+    case 'none':
+      return silentProgress();
+    case 'lines':
+      return lineProgress(o);
+    case 'bar':
+      return barProgress(o, o.stderr.isTTY !== true);
+    case 'auto':
+      return o.stderr.isTTY === true ? barProgress(o, false) : lineProgress(o);
+  }
+};

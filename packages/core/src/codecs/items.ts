@@ -1,0 +1,147 @@
+import * as t from 'io-ts'
+import { AttemptStatus, HttpMethod, Status } from './enums.js'
+import { DeliveryResult, Truncations } from './outcome.js'
+import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from './primitives.js'
+
+// ---------------------------------------------------------------------------
+// Table items. Decoding strips attributes core does not know (pk, sk, gsi keys),
+// so a decoded item compares cleanly with a folded one.
+// ---------------------------------------------------------------------------
+
+export const AttemptRequest = t.type(
+  {
+    method: HttpMethod,
+    url: t.string,
+    headers: StringMap,
+    bodyBytes: NonNegativeInt,
+    bodySha256: t.string,
+  },
+  'AttemptRequest',
+)
+export type AttemptRequest = t.TypeOf<typeof AttemptRequest>
+
+export const AttemptResponse = t.type({ headers: StringMap }, 'AttemptResponse')
+export type AttemptResponse = t.TypeOf<typeof AttemptResponse>
+
+export const AttemptItem = t.exact(
+  t.type(
+    {
+      type: t.literal('ATTEMPT'),
+      messageId: t.string,
+      attemptNumber: PositiveInt,
+      attemptId: t.string,
+      leaseId: t.string,
+      startedAt: IsoTimestamp,
+      completedAt: IsoTimestamp,
+      request: AttemptRequest,
+      response: nullable(AttemptResponse),
+      deliveryResult: DeliveryResult,
+      status: AttemptStatus,
+      nextAttemptAt: nullable(IsoTimestamp),
+      superseded: t.boolean,
+      truncated: Truncations,
+    },
+    'AttemptItem',
+  ),
+  'AttemptItem',
+)
+export type AttemptItem = t.TypeOf<typeof AttemptItem>
+
+export const RedriveItem = t.exact(
+  t.type(
+    {
+      type: t.literal('REDRIVE'),
+      messageId: t.string,
+      redriveNumber: PositiveInt,
+      afterAttempt: NonNegativeInt,
+      maxAttempts: PositiveInt,
+      requestedBy: t.string,
+      reason: t.string,
+      at: IsoTimestamp,
+    },
+    'RedriveItem',
+  ),
+  'RedriveItem',
+)
+export type RedriveItem = t.TypeOf<typeof RedriveItem>
+
+export const StateRequest = t.type(
+  {
+    method: HttpMethod,
+    url: t.string,
+    headers: StringMap,
+    body: nullable(t.string),
+    bodyBytes: NonNegativeInt,
+    bodySha256: t.string,
+    fingerprint: t.string,
+  },
+  'StateRequest',
+)
+export type StateRequest = t.TypeOf<typeof StateRequest>
+
+export const Lease = t.type({ leaseId: t.string, expiresAt: IsoTimestamp, claimedAt: IsoTimestamp }, 'Lease')
+export type Lease = t.TypeOf<typeof Lease>
+
+export const StateItem = t.exact(
+  t.type(
+    {
+      type: t.literal('STATE'),
+      messageId: t.string,
+      status: Status,
+      createdAt: IsoTimestamp,
+      lastUpdatedAt: IsoTimestamp,
+      lastDeliveryAttempt: nullable(IsoTimestamp),
+      attempts: NonNegativeInt,
+      maxAttempts: PositiveInt,
+      correlationId: t.string,
+      endpoint: t.string,
+      request: StateRequest,
+      deliveryResult: nullable(DeliveryResult),
+      retryEligible: t.boolean,
+      nextAttemptAt: nullable(IsoTimestamp),
+      lease: nullable(Lease),
+      redrives: NonNegativeInt,
+      truncated: Truncations,
+    },
+    'StateItem',
+  ),
+  'StateItem',
+)
+export type StateItem = t.TypeOf<typeof StateItem>
+
+// ---------------------------------------------------------------------------
+// Audit trail entries (compact). Attempt entries have no `kind`; redrive entries
+// have kind 'redrive'. Use `isRedriveEntry` to tell them apart.
+// ---------------------------------------------------------------------------
+
+export const AttemptAuditEntry = t.type(
+  {
+    n: PositiveInt,
+    at: IsoTimestamp,
+    status: AttemptStatus,
+    statusCode: nullable(t.number),
+    category: DeliveryResult.props.category,
+    responseTime: NonNegativeInt,
+    retry: t.keyof({ final: null, retry: null, superseded: null }, 'final|retry|superseded'),
+    nextAttemptAt: nullable(IsoTimestamp),
+  },
+  'AttemptAuditEntry',
+)
+export type AttemptAuditEntry = t.TypeOf<typeof AttemptAuditEntry>
+
+export const RedriveAuditEntry = t.type(
+  {
+    n: NonNegativeInt,
+    at: IsoTimestamp,
+    kind: t.literal('redrive'),
+    by: t.string,
+    reason: t.string,
+  },
+  'RedriveAuditEntry',
+)
+export type RedriveAuditEntry = t.TypeOf<typeof RedriveAuditEntry>
+
+export const AuditEntry = t.union([RedriveAuditEntry, AttemptAuditEntry], 'AuditEntry')
+export type AuditEntry = t.TypeOf<typeof AuditEntry>
+
+export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive'

@@ -1,0 +1,151 @@
+import * as O from 'fp-ts/lib/Option.js'
+import type { AttemptStatus } from '../codecs/enums.js'
+import type { DeliveryResult, ErrorDetails } from '../codecs/outcome.js'
+import { classifyStatus, classifyTransportError, type TransportErrorCode } from './outcomeTable.js'
+import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy } from './retryPolicy.js'
+
+// ---------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------
+
+/** What the worker observed: an HTTP response ... */
+export interface ResponseObservation {
+  readonly kind: 'response'
+  readonly statusCode: number
+  readonly statusText: string
+  /** Response headers (any case; looked up case-insensitively). */
+  readonly headers: Readonly<Record<string, string>>
+  readonly responseTimeMs: number
+  /** The first bytes of the body as text (the worker bounds it). */
+  readonly bodySnippet: string
+  /** Bytes of body read. */
+  readonly bodyBytes: number
+}
+
+/** ... or a transport failure (no response). */
+export interface ErrorObservation {
+  readonly kind: 'error'
+  readonly code: TransportErrorCode
+  readonly message: string
+  readonly responseTimeMs: number
+}
+
+export type OutcomeInput = ResponseObservation | ErrorObservation
+
+export interface OutcomeContext {
+  readonly now: Date
+  readonly correlationId: string
+  readonly attemptNumber: number
+  /** The message's limit (request.maxAttempts, or the policy default). */
+  readonly maxAttempts: number
+  readonly policy: RetryPolicy
+  /** In [0, 1); used for jitter only. */
+  readonly random: () => number
+}
+
+/** The classified result plus the retry decision (recorded on the attempt). */
+export interface Outcome {
+  readonly deliveryResult: DeliveryResult
+  readonly status: AttemptStatus
+  /** Equals `deliveryResult.retryEligible`. */
+  readonly retryEligible: boolean
+  /** Set iff status is FAILED and retryEligible. */
+  readonly nextAttemptAt: string | null
+  /** The delay behind `nextAttemptAt` (ms), null when there is no next attempt. */
+  readonly delayMs: number | null
+  /** A retryable failure that became final because attemptNumber >= maxAttempts. */
+  readonly exhausted: boolean
+}
+
+// ---------------------------------------------------------------------------
+// operations
+// ---------------------------------------------------------------------------
+
+const headerValue = (headers: Readonly<Record<string, string>>, name: string): string | undefined => {
+  const lower = name.toLowerCase()
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v
+  return undefined
+}
+
+interface Classified {
+  readonly category: DeliveryResult['category']
+  readonly retryable: boolean
+  readonly statusCode: number | null
+  readonly statusText: string | null
+  readonly errorDetails: ErrorDetails | null
+  readonly retryAfter: O.Option<number>
+}
+
+const classifyResponse = (input: ResponseObservation, ctx: OutcomeContext): Classified => {
+  const rule = classifyStatus(input.statusCode)
+  const success = rule.category === 'success'
+  return {
+    category: rule.category,
+    retryable: rule.retryable,
+    statusCode: input.statusCode,
+    statusText: input.statusText,
+    errorDetails: success
+      ? null
+      : {
+          code: `HTTP_${input.statusCode}`,
+          message: `HTTP ${input.statusCode}${input.statusText === '' ? '' : ` ${input.statusText}`}`,
+          category: rule.category,
+          responseSnippet: input.bodySnippet,
+        },
+    retryAfter: rule.honoursRetryAfter
+      ? parseRetryAfter(headerValue(input.headers, 'retry-after'), ctx.now, ctx.policy.retryAfterMaxMs)
+      : O.none,
+  }
+}
+
+const classifyError = (input: ErrorObservation): Classified => {
+  const rule = classifyTransportError(input.code)
+  return {
+    category: rule.category,
+    retryable: rule.retryable,
+    statusCode: null,
+    statusText: null,
+    errorDetails: { code: input.code, message: input.message, category: rule.category, responseSnippet: null },
+    retryAfter: O.none,
+  }
+}
+
+/**
+ * Classify an HTTP observation and decide what happens next. A retryable failure
+ * on attempt >= maxAttempts is final (`exhausted`), its message says so.
+ * The delay is Retry-After (clamped) when the status honours it, else full jitter.
+ */
+export const determineDeliveryOutcome = (input: OutcomeInput, ctx: OutcomeContext): Outcome => {
+  const c = input.kind === 'response' ? classifyResponse(input, ctx) : classifyError(input)
+  const success = c.category === 'success'
+  const exhausted = !success && c.retryable && ctx.attemptNumber >= ctx.maxAttempts
+  const retryEligible = !success && c.retryable && !exhausted
+  const delayMs = retryEligible
+    ? O.getOrElse(() => nextDelayMs(ctx.attemptNumber, ctx.policy, ctx.random))(c.retryAfter)
+    : null
+  const errorDetails =
+    c.errorDetails !== null && exhausted
+      ? {
+          ...c.errorDetails,
+          message: `${c.errorDetails.message} (retries exhausted: attempt ${ctx.attemptNumber} of ${ctx.maxAttempts})`,
+        }
+      : c.errorDetails
+  return {
+    deliveryResult: {
+      success,
+      retryEligible,
+      category: c.category,
+      statusCode: c.statusCode,
+      statusText: c.statusText,
+      responseTime: Number.isFinite(input.responseTimeMs) ? Math.max(0, Math.round(input.responseTimeMs)) : 0,
+      errorDetails,
+      timestamp: ctx.now.toISOString(),
+      correlationId: ctx.correlationId,
+    },
+    status: success ? 'SUCCESS' : 'FAILED',
+    retryEligible,
+    nextAttemptAt: delayMs === null ? null : nextAttemptAt(ctx.now, delayMs),
+    delayMs,
+    exhausted,
+  }
+}

@@ -1,0 +1,41 @@
+import type { DeliveryRequest } from '../codecs/deliveryRequest.js'
+import type { AttemptItem } from '../codecs/items.js'
+import type { Outcome } from '../outcome/determineDeliveryOutcome.js'
+import { redactHeaders } from '../redaction/redact.js'
+import { attemptRequestOf } from './requestDigest.js'
+
+export interface AttemptParams {
+  readonly request: DeliveryRequest
+  readonly attemptNumber: number
+  /** Unique id of this write (inject `randomUUID`). */
+  readonly attemptId: string
+  readonly leaseId: string
+  readonly startedAt: Date
+  readonly completedAt: Date
+  readonly outcome: Outcome
+  /** Response headers as received (redacted here); null when there was no response. */
+  readonly responseHeaders: Readonly<Record<string, string>> | null
+  /** True when written by a writer that lost its lease (protocol point 4). */
+  readonly superseded: boolean
+}
+
+/**
+ * The immutable ATTEMPT item (without store keys), redacted, `truncated: {}`.
+ * Run `fitToBudget` on it before writing.
+ */
+export const buildAttemptItem = (p: AttemptParams): AttemptItem => ({
+  type: 'ATTEMPT',
+  messageId: p.request.messageId,
+  attemptNumber: p.attemptNumber,
+  attemptId: p.attemptId,
+  leaseId: p.leaseId,
+  startedAt: p.startedAt.toISOString(),
+  completedAt: p.completedAt.toISOString(),
+  request: attemptRequestOf(p.request),
+  response: p.responseHeaders === null ? null : { headers: redactHeaders(p.responseHeaders) },
+  deliveryResult: p.outcome.deliveryResult,
+  status: p.outcome.status,
+  nextAttemptAt: p.outcome.nextAttemptAt,
+  superseded: p.superseded,
+  truncated: {},
+})

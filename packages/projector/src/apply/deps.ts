@@ -1,0 +1,54 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js'
+import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js'
+import { silentTelemetry, type Telemetry } from '../telemetry.js'
+
+export type RetryOptions = {
+  /** Retries of a throttled/transient DynamoDB call before it surfaces. */
+  readonly maxRetries: number
+  readonly baseMs: number
+  readonly maxMs: number
+}
+
+/** Everything the apply path needs, passed in (no hidden globals). */
+export type ProjectorDeps = {
+  readonly doc: DynamoDBDocumentClient
+  readonly tableName: string
+  readonly budget: SegmentBudget
+  readonly clock: () => Date
+  /** [0,1), for backoff jitter only. */
+  readonly random: () => number
+  readonly sleep: (ms: number) => Promise<void>
+  readonly telemetry: Telemetry
+  readonly retry: RetryOptions
+  /** Re-reads after a lost conditional write before giving up with `Contention`. */
+  readonly maxApplyTries: number
+  /** Messages applied in parallel within one batch. */
+  readonly concurrency: number
+  /** Drift check (STATE vs fold) only for messages with at most this many attempts; 0 = off. */
+  readonly driftCheckMaxAttempts: number
+  readonly stepLimits: StepLimits
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 }
+export const DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS = 100
+
+const realSleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms))
+
+export const makeProjectorDeps = (
+  required: Pick<ProjectorDeps, 'doc' | 'tableName'>,
+  overrides: Partial<Omit<ProjectorDeps, 'doc' | 'tableName'>> = {},
+): ProjectorDeps => ({
+  budget: DEFAULT_SEGMENT_BUDGET,
+  clock: () => new Date(),
+  random: Math.random,
+  sleep: realSleep,
+  telemetry: silentTelemetry,
+  retry: DEFAULT_RETRY,
+  maxApplyTries: 8,
+  concurrency: 4,
+  driftCheckMaxAttempts: DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS,
+  stepLimits: DEFAULT_STEP_LIMITS,
+  ...overrides,
+  ...required,
+})

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_BODY_BUDGET_BYTES, defaultRetryPolicy } from '@delivery-history/core';
+import { type StoreLogger, silentLogger } from './logger.js';
+
+// ---------------------------------------------------------------------------
+// model: what createStore takes, and the resolved environment operations use
+// ---------------------------------------------------------------------------
+
+export type RetryOptions = {
+  /** Retries after the first try for Throttled/Transient errors. */
+  readonly maxRetries?: number;
+  /** Cap of the first backoff; doubles per retry. */
+  readonly baseMs?: number;
+  /** Upper bound of any backoff. */
+  readonly maxMs?: number;
+};
+
+export type Budgets = {
+  /** Whole attempt / STATE item budget, well below DynamoDB's 400 KB. */
+  readonly itemBytes: number;
+  /** deliveryResult budget: the same result lands on the attempt AND on STATE. */
+  readonly resultBytes: number;
+  /** STATE keeps the request body only up to this many bytes (null above). */
+  readonly bodyBytes: number;
+};
+
+export type StoreDeps = {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock?: () => Date;
+  /** In [0, 1); jitter only. */
+  readonly random?: () => number;
+  /** Lease and attempt ids. */
+  readonly newId?: () => string;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: StoreLogger;
+  readonly retry?: RetryOptions;
+  readonly leaseMs?: number;
+  readonly defaultMaxAttempts?: number;
+  readonly budgets?: Partial<Budgets>;
+};
+
+export type Env = {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock: () => Date;
+  readonly random: () => number;
+  readonly newId: () => string;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly logger: StoreLogger;
+  readonly retry: Required<RetryOptions>;
+  readonly leaseMs: number;
+  readonly defaultMaxAttempts: number;
+  readonly budgets: Budgets;
+};
+
+export const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 4, baseMs: 50, maxMs: 2_000 };
+export const DEFAULT_LEASE_MS = 120_000;
+export const DEFAULT_BUDGETS: Budgets = {
+  itemBytes: 350_000,
+  resultBytes: 64 * 1024,
+  bodyBytes: DEFAULT_BODY_BUDGET_BYTES,
+};
+
+// ---------------------------------------------------------------------------
+// constructors
+// ---------------------------------------------------------------------------
+
+const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
+
+export const makeEnv = (deps: StoreDeps): Env => ({
+  doc: deps.doc,
+  tableName: deps.tableName,
+  clock: deps.clock ?? (() => new Date()),
+  random: deps.random ?? Math.random,
+  newId: deps.newId ?? randomUUID,
+  sleep: deps.sleep ?? sleep,
+  logger: deps.logger ?? silentLogger,
+  retry: { ...DEFAULT_RETRY, ...deps.retry },
+  leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+  defaultMaxAttempts: deps.defaultMaxAttempts ?? defaultRetryPolicy.maxAttempts,
+  budgets: { ...DEFAULT_BUDGETS, ...deps.budgets },
+});

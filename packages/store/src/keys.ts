@@ -1,0 +1,91 @@
+// Every key and index attribute the store writes is built here, so the layout lives in
+// one place (see tableDefinition.ts for the index definitions).
+import { ENDPOINT_INDEX_SHARDS, FAILED_INDEX_SHARDS } from './tableDefinition.js';
+
+export const STATE_SK = 'STATE';
+export const ATTEMPT_PREFIX = 'ATTEMPT#';
+export const REDRIVE_PREFIX = 'REDRIVE#';
+export const AUDIT_PREFIX = 'AUDIT#';
+
+export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+export const messagePk = (messageId: string): string => `MSG#${messageId}`;
+
+export type Key = { readonly pk: string; readonly sk: string };
+
+export const stateKey = (messageId: string): Key => ({ pk: messagePk(messageId), sk: STATE_SK });
+export const attemptSk = (n: number): string => `${ATTEMPT_PREFIX}${pad(n, 6)}`;
+export const attemptKey = (messageId: string, n: number): Key => ({ pk: messagePk(messageId), sk: attemptSk(n) });
+export const redriveSk = (k: number): string => `${REDRIVE_PREFIX}${pad(k, 4)}`;
+export const redriveKey = (messageId: string, k: number): Key => ({ pk: messagePk(messageId), sk: redriveSk(k) });
+export const auditSk = (segment: number): string => `${AUDIT_PREFIX}${pad(segment, 4)}`;
+export const auditKey = (messageId: string, segment: number): Key => ({
+  pk: messagePk(messageId),
+  sk: auditSk(segment),
+});
+
+/** FNV-1a 32-bit: stable across processes and versions (shards must never move). */
+export const stableHash = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(s, 'utf8')) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+};
+
+export const failedShardOf = (messageId: string): number => stableHash(messageId) % FAILED_INDEX_SHARDS;
+export const endpointShardOf = (messageId: string): number => stableHash(messageId) % ENDPOINT_INDEX_SHARDS;
+
+/** `yyyy-mm-dd` (UTC) of an ISO timestamp. */
+export const dayOf = (iso: string): string => iso.slice(0, 10);
+
+export const failedPartition = (day: string, shard: number): string => `FAILED#${day}#${shard}`;
+export const endpointPartition = (endpoint: string, shard: number): string => `EP#${endpoint}#${shard}`;
+export const correlationPartition = (correlationId: string): string => `CORR#${correlationId}`;
+
+/** Index sort keys are `<timestamp>#<messageId>`: unique per partition, ordered by time. */
+export const indexSk = (timestamp: string, messageId: string): string => `${timestamp}#${messageId}`;
+
+/** The messageId inside an index sort key (timestamps contain no `#`). */
+export const messageIdOfIndexSk = (sk: string): string => sk.slice(sk.indexOf('#') + 1);
+
+/** gsi1 (byFailedTime): present only while the message is FAILED. */
+export const failedIndexKeys = (messageId: string, lastUpdatedAt: string): { gsi1pk: string; gsi1sk: string } => ({
+  gsi1pk: failedPartition(dayOf(lastUpdatedAt), failedShardOf(messageId)),
+  gsi1sk: indexSk(lastUpdatedAt, messageId),
+});
+
+/** gsi2 (byEndpoint): the partition never changes; the sort key follows lastUpdatedAt. */
+export const endpointIndexKeys = (
+  messageId: string,
+  endpoint: string,
+  lastUpdatedAt: string,
+): { gsi2pk: string; gsi2sk: string } => ({
+  gsi2pk: endpointPartition(endpoint, endpointShardOf(messageId)),
+  gsi2sk: indexSk(lastUpdatedAt, messageId),
+});
+
+/** gsi3 (byCorrelation): fixed at creation. */
+export const correlationIndexKeys = (
+  messageId: string,
+  correlationId: string,
+  createdAt: string,
+): { gsi3pk: string; gsi3sk: string } => ({
+  gsi3pk: correlationPartition(correlationId),
+  gsi3sk: indexSk(createdAt, messageId),
+});
+
+/** The index attributes of a whole STATE item (used by create and repair). */
+export const stateIndexAttributes = (s: {
+  messageId: string;
+  status: string;
+  endpoint: string;
+  correlationId: string;
+  createdAt: string;
+  lastUpdatedAt: string;
+}): Record<string, string> => ({
+  ...(s.status === 'FAILED' ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
+  ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
+  ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
+});

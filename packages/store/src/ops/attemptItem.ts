@@ -1,0 +1,97 @@
+import {
+  type AttemptItem,
+  buildAttemptItem,
+  DEFAULT_TRUNCATABLE_FIELDS,
+  type DeliveryRequest,
+  type DeliveryResult,
+  fitToBudget,
+  type Outcome,
+} from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Env } from '../env.js';
+import { type ErrorContext, type StoreError, TooLarge } from '../errors/storeError.js';
+import { attemptSk } from '../keys.js';
+
+/** The outcome for the number actually written (numbers move when a superseded attempt took one). */
+export type OutcomeFor = (at: { readonly attemptNumber: number; readonly maxAttempts: number }) => Outcome;
+
+export type AttemptDraft = {
+  readonly request: DeliveryRequest;
+  readonly attemptId: string;
+  readonly leaseId: string;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly responseHeaders: Readonly<Record<string, string>> | null;
+  readonly outcome: Outcome | OutcomeFor;
+  /** The number the outcome was computed for (the ticket's). */
+  readonly decidedFor: number;
+};
+
+/**
+ * The outcome for attempt `n`. A function is asked again; a plain outcome computed for
+ * another number gets core's exhaustion rule re-applied (a retryable failure at
+ * n >= maxAttempts is final).
+ */
+export const outcomeAt = (draft: AttemptDraft, n: number, maxAttempts: number): Outcome => {
+  if (typeof draft.outcome === 'function') return draft.outcome({ attemptNumber: n, maxAttempts });
+  const o = draft.outcome;
+  if (n === draft.decidedFor || !(o.status === 'FAILED' && o.retryEligible && n >= maxAttempts)) return o;
+  return {
+    ...o,
+    retryEligible: false,
+    nextAttemptAt: null,
+    delayMs: null,
+    exhausted: true,
+    deliveryResult: { ...o.deliveryResult, retryEligible: false },
+  };
+};
+
+const RESULT_FIELDS = DEFAULT_TRUNCATABLE_FIELDS.filter((f) => f.path.startsWith('deliveryResult.'));
+/** Room for the keys (pk, sk) on top of the item body. */
+const KEY_RESERVE_BYTES = 512;
+
+/**
+ * Builds ATTEMPT#n (redacted by core) and fits it: first its deliveryResult under the
+ * result budget (the same result is copied onto STATE), then the whole item.
+ */
+export const buildAttempt = (
+  env: Env,
+  draft: AttemptDraft,
+  n: number,
+  maxAttempts: number,
+  superseded: boolean,
+  ctx: ErrorContext,
+): E.Either<StoreError, AttemptItem> => {
+  const outcome = outcomeAt(draft, n, maxAttempts);
+  const raw = buildAttemptItem({
+    request: draft.request,
+    attemptNumber: n,
+    attemptId: draft.attemptId,
+    leaseId: draft.leaseId,
+    startedAt: draft.startedAt,
+    completedAt: draft.completedAt,
+    outcome,
+    responseHeaders: draft.responseHeaders,
+    superseded,
+  });
+  const tooLarge = (e: { message: string }) =>
+    TooLarge({ ...ctx, attemptNumber: n, item: attemptSk(n), cause: e }, `${attemptSk(n)}: ${e.message}`);
+  return pipe(
+    fitToBudget<{ deliveryResult: DeliveryResult; truncated: Record<string, number> }>(
+      { deliveryResult: raw.deliveryResult, truncated: {} },
+      env.budgets.resultBytes,
+      RESULT_FIELDS,
+    ),
+    E.mapLeft(tooLarge),
+    E.chain((r) =>
+      pipe(
+        fitToBudget(
+          { ...raw, deliveryResult: r.deliveryResult, truncated: r.truncated },
+          env.budgets.itemBytes - KEY_RESERVE_BYTES,
+        ),
+        E.mapLeft(tooLarge),
+      ),
+    ),
+  );
+};

@@ -1,0 +1,255 @@
+import type { HttpMethod, OutcomeInput, TransportErrorCode } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { Agent, type Dispatcher } from 'undici';
+import type { Clock } from '../clock.js';
+import type { AllowList } from '../ssrf/allowList.js';
+import { guardedConnector, type Resolver } from '../ssrf/guardedConnector.js';
+import { prepareHeaders } from './prepareHeaders.js';
+import { snippetBuffer } from './responseSnippet.js';
+import { type SigningKeys, signatureHeaders } from './standardWebhooks.js';
+import { errorMessage, transportErrorCode } from './transportErrorCode.js';
+
+// ---------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------
+
+export type HttpRequest = {
+  /** Sent as `webhook-id` when signing. */
+  readonly messageId: string;
+  readonly url: string;
+  readonly method: HttpMethod;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+};
+
+/** One HTTP exchange; never a rejection: every failure is an observation. */
+export type HttpExchange = {
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  /** What core's determineDeliveryOutcome classifies. */
+  readonly observation: OutcomeInput;
+  /** As received (not redacted); null when no response arrived. */
+  readonly responseHeaders: Record<string, string> | null;
+  /** Body bytes read (we stop reading past the cap). */
+  readonly bodyBytesRead: number;
+  /** True when the body went past the read cap and the rest was not read. */
+  readonly bodyTruncated: boolean;
+  /** False when we refused before any network activity (bad URL or header). */
+  readonly sent: boolean;
+};
+
+export type HttpClientOptions = {
+  readonly allow: AllowList;
+  readonly connectTimeoutMs: number;
+  /** From request sent to response headers, and the longest pause between body chunks. */
+  readonly responseTimeoutMs: number;
+  /** The whole exchange, connect to last byte read. */
+  readonly totalTimeoutMs: number;
+  /** Body bytes read at most; beyond it the connection is dropped. */
+  readonly readCapBytes: number;
+  /** Body bytes kept as the stored snippet. */
+  readonly snippetBytes: number;
+  readonly signingKeys: SigningKeys | null;
+  readonly clock: Clock;
+  readonly resolve?: Resolver;
+};
+
+export type HttpClient = {
+  deliver(request: HttpRequest): Promise<HttpExchange>;
+  close(): Promise<void>;
+};
+
+// ---------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------
+
+const flattenHeaders = (headers: Record<string, string | string[] | undefined>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+};
+
+type Target = { readonly origin: string; readonly path: string; readonly userInfo: string | null };
+
+const parseTarget = (url: string): E.Either<string, Target> => {
+  if (!URL.canParse(url)) return E.left('not a URL');
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return E.left(`unsupported scheme ${u.protocol}`);
+  if (u.hostname === '') return E.left('no host');
+  const userInfo =
+    u.username === '' && u.password === ''
+      ? null
+      : `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  return E.right({ origin: u.origin, path: `${u.pathname}${u.search}`, userInfo });
+};
+
+class ReadCapReached extends Error {
+  override readonly name = 'ReadCapReached';
+}
+class TotalTimeout extends Error {
+  override readonly name = 'TotalTimeout';
+}
+
+// ---------------------------------------------------------------------------
+// operations
+// ---------------------------------------------------------------------------
+
+type Phase = 'connecting' | 'waiting' | 'body';
+
+const TIMEOUT_BY_PHASE: Readonly<Record<Phase, TransportErrorCode>> = {
+  connecting: 'CONNECT_TIMEOUT',
+  waiting: 'RESPONSE_TIMEOUT',
+  body: 'BODY_TIMEOUT',
+};
+
+/**
+ * An undici agent with the SSRF guard in its connector; redirects are never followed
+ * (undici's dispatch does not), a 3xx is an outcome like any other status.
+ */
+export const createHttpClient = (options: HttpClientOptions): HttpClient => {
+  const agent = new Agent({
+    connect: guardedConnector({
+      allow: options.allow,
+      connectTimeoutMs: options.connectTimeoutMs,
+      ...(options.resolve !== undefined ? { resolve: options.resolve } : {}),
+    }),
+    headersTimeout: options.responseTimeoutMs,
+    bodyTimeout: options.responseTimeoutMs,
+  });
+  const { clock } = options;
+
+  const refuse = (startedAt: Date, code: TransportErrorCode, message: string): HttpExchange => ({
+    startedAt,
+    completedAt: startedAt,
+    observation: { kind: 'error', code, message, responseTimeMs: 0 },
+    responseHeaders: null,
+    bodyBytesRead: 0,
+    bodyTruncated: false,
+    sent: false,
+  });
+
+  const deliver = (request: HttpRequest): Promise<HttpExchange> => {
+    const startedAt = clock.now();
+    const target = parseTarget(request.url);
+    if (E.isLeft(target)) return Promise.resolve(refuse(startedAt, 'INVALID_URL', `invalid URL: ${target.left}`));
+    const signature =
+      options.signingKeys === null
+        ? {}
+        : signatureHeaders(options.signingKeys, {
+            id: request.messageId,
+            timestampSeconds: Math.floor(startedAt.getTime() / 1000),
+            body: request.body,
+          });
+    const headers = prepareHeaders({
+      headers: request.headers,
+      body: request.body,
+      signature,
+      userInfo: target.right.userInfo,
+    });
+    if (E.isLeft(headers)) return Promise.resolve(refuse(startedAt, 'INVALID_URL', `invalid request: ${headers.left}`));
+    return exchange(request, target.right, headers.right, startedAt);
+  };
+
+  const exchange = (
+    request: HttpRequest,
+    target: Target,
+    headers: Record<string, string>,
+    startedAt: Date,
+  ): Promise<HttpExchange> =>
+    new Promise((resolve) => {
+      const snippet = snippetBuffer(Math.min(options.snippetBytes, options.readCapBytes));
+      let phase: Phase = 'connecting';
+      let controller: Dispatcher.DispatchController | undefined;
+      let status: { code: number; text: string; headers: Record<string, string> } | undefined;
+      let settled = false;
+
+      const finish = (observation: OutcomeInput, truncated: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const completedAt = clock.now();
+        resolve({
+          startedAt,
+          completedAt,
+          observation,
+          responseHeaders: status?.headers ?? null,
+          bodyBytesRead: snippet.bytes,
+          bodyTruncated: truncated,
+          sent: true,
+        });
+      };
+      const elapsed = (): number => Math.max(0, clock.now().getTime() - startedAt.getTime());
+      const respond = (truncated: boolean): void => {
+        if (status === undefined) return;
+        finish(
+          {
+            kind: 'response',
+            statusCode: status.code,
+            statusText: status.text,
+            headers: status.headers,
+            responseTimeMs: elapsed(),
+            bodySnippet: snippet.text(),
+            bodyBytes: snippet.bytes,
+          },
+          truncated,
+        );
+      };
+      const fail = (code: TransportErrorCode, message: string): void =>
+        finish({ kind: 'error', code, message, responseTimeMs: elapsed() }, false);
+
+      // Our own timer bounds the whole exchange (undici's timers are per phase and coarse).
+      const timer = setTimeout(() => {
+        controller?.abort(new TotalTimeout('total timeout'));
+        const after = status === undefined ? '' : ` after HTTP ${status.code}`;
+        fail(TIMEOUT_BY_PHASE[phase], `no complete response within ${options.totalTimeoutMs} ms (${phase}${after})`);
+      }, options.totalTimeoutMs);
+
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: (c) => {
+          controller = c;
+          if (settled) c.abort(new TotalTimeout('total timeout'));
+          else phase = 'waiting';
+        },
+        onResponseStart: (_c, statusCode, rawHeaders, statusMessage) => {
+          if (statusCode < 200) return; // interim 1xx: the final answer follows
+          phase = 'body';
+          status = { code: statusCode, text: statusMessage ?? '', headers: flattenHeaders(rawHeaders) };
+        },
+        onResponseData: (c, chunk) => {
+          if (settled) return;
+          if (snippet.push(chunk) > options.readCapBytes) {
+            // Past the cap: keep the snippet, drop the connection rather than read the rest.
+            respond(true);
+            c.abort(new ReadCapReached('response body read cap reached'));
+          }
+        },
+        onResponseEnd: () => respond(false),
+        onResponseError: (_c, error) => {
+          if (settled) return;
+          const after = status === undefined ? '' : ` (after HTTP ${status.code} ${phase})`;
+          fail(transportErrorCode(error), `${errorMessage(error)}${after}`);
+        },
+      };
+
+      try {
+        agent.dispatch(
+          {
+            origin: target.origin,
+            path: target.path,
+            method: request.method,
+            headers,
+            body: request.body === '' ? null : request.body,
+            headersTimeout: options.responseTimeoutMs,
+            bodyTimeout: options.responseTimeoutMs,
+          },
+          handler,
+        );
+      } catch (error) {
+        fail(transportErrorCode(error), errorMessage(error));
+      }
+    });
+
+  return { deliver, close: () => agent.close() };
+};
