@@ -75,7 +75,15 @@ export class DeliveryHistoryStack extends Stack {
     out('WorkerFunctionName', this.worker.handler.fn.functionName, 'Worker Lambda');
     out('ProjectorFunctionName', this.projector.handler.fn.functionName, 'Projector Lambda');
 
-    acknowledgeNagFindings(this);
+    acknowledgeNagFindings({
+      table: this.table.table,
+      functions: [this.worker.handler.fn, this.projector.handler.fn],
+      projectorRole: this.projector.handler.role,
+      roles: [this.worker.handler.role, this.projector.handler.role],
+      projectorFailures: this.queues.projectorFailures,
+      tracing: config.tracing,
+      runtimeName: config.lambdaRuntime,
+    });
   }
 }
 

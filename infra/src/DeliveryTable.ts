@@ -36,8 +36,9 @@ export class DeliveryTable extends Construct {
       // The attempts are the system of record: neither a stack delete nor a console click drops them.
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Without a key DynamoDB still encrypts at rest, with its AWS-owned key (no SSESpecification).
       ...(props.encryptionKey === null
-        ? { encryption: dynamodb.TableEncryption.AWS_OWNED }
+        ? {}
         : { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }),
       // No TTL: attempts and audit segments are kept (the design has no expiry attribute).
     });

@@ -10,6 +10,7 @@ import { DEPS_LOCK_FILE, HANDLER_ENTRIES, type HandlerName, nodejsBundling, REPO
 
 export type LambdaHandlerProps = {
   readonly handler: HandlerName;
+  readonly runtime: LambdaRuntimeName;
   readonly functionName: string;
   readonly description: string;
   readonly memorySize: number;
@@ -17,6 +18,13 @@ export type LambdaHandlerProps = {
   readonly logRetentionDays: number;
   readonly tracing: boolean;
   readonly environment: Readonly<Record<string, string>>;
+};
+
+export type LambdaRuntimeName = 'nodejs20.x' | 'nodejs22.x';
+
+const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
+  'nodejs20.x': lambda.Runtime.NODEJS_20_X,
+  'nodejs22.x': lambda.Runtime.NODEJS_22_X,
 };
 
 export class LambdaHandler extends Construct {
@@ -49,7 +57,7 @@ export class LambdaHandler extends Construct {
       description: props.description,
       entry: HANDLER_ENTRIES[props.handler],
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: RUNTIMES[props.runtime],
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: Duration.seconds(props.timeoutSeconds),

@@ -25,7 +25,7 @@ export const STREAM_READ_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetReco
 
 export type ProjectorFunctionProps = {
   readonly config: StackConfig;
-  readonly table: dynamodb.ITable;
+  readonly table: dynamodb.Table;
   readonly failures: sqs.IQueue;
   readonly encryptionKey: kms.IKey | null;
 };
@@ -49,6 +49,7 @@ export class ProjectorFunction extends Construct {
     if (streamArn === undefined) throw new Error('ProjectorFunction: the table has no stream');
     this.handler = new LambdaHandler(this, 'Handler', {
       handler: 'projector',
+      runtime: config.lambdaRuntime,
       functionName: `${config.namePrefix}-projector`,
       description: 'Builds each message audit trail from its attempt and redrive items',
       memorySize: config.projectorMemoryMb,

@@ -32,7 +32,7 @@ export const WORKER_QUEUE_ACTIONS = [
 
 export type WorkerFunctionProps = {
   readonly config: StackConfig;
-  readonly table: dynamodb.ITable;
+  readonly table: dynamodb.Table;
   readonly queue: sqs.IQueue;
   readonly encryptionKey: kms.IKey | null;
 };
@@ -46,6 +46,7 @@ export class WorkerFunction extends Construct {
     const { config } = props;
     this.handler = new LambdaHandler(this, 'Handler', {
       handler: 'worker',
+      runtime: config.lambdaRuntime,
       functionName: `${config.namePrefix}-worker`,
       description: 'Delivers queued webhook requests and appends one attempt per HTTP request',
       memorySize: config.workerMemoryMb,

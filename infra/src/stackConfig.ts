@@ -83,6 +83,11 @@ const ContextCodec = t.type(
     customerManagedKey: withDefault(bool, false),
     /** Use this existing customer-managed key instead (implies customer-managed encryption). */
     kmsKeyArn: withDefault(nullableString('KMS key ARN', KMS_KEY_ARN), null),
+    /** Lambda runtime: Node 20 (what the code is tested on) unless the team moves. */
+    lambdaRuntime: withDefault(
+      fromContext('nodejs20.x | nodejs22.x', (u) => (u === 'nodejs20.x' || u === 'nodejs22.x' ? u : undefined)),
+      'nodejs20.x' as const,
+    ),
     /** X-Ray active tracing on both functions. */
     tracing: withDefault(bool, false),
     logRetentionDays: withDefault(retentionDays, 30),
@@ -91,7 +96,7 @@ const ContextCodec = t.type(
     // worker
     maxAttempts: withDefault(intIn(1, MESSAGE_MAX_ATTEMPTS_LIMIT), defaultRetryPolicy.maxAttempts),
     maxReceiveCount: withDefault(intIn(2, 1000), MESSAGE_MAX_ATTEMPTS_LIMIT + RECEIVE_HEADROOM),
-    deliveryTimeoutMs: withDefault(intIn(100, 300_000), 10_000),
+    deliveryTimeoutMs: withDefault(intIn(100, 300_000), 15_000),
     workerTimeoutSeconds: withDefault(intIn(5, 900), 60),
     workerMemoryMb: withDefault(intIn(128, 10_240), 512),
     workerBatchSize: withDefault(intIn(1, 10), 10),
@@ -140,8 +145,6 @@ const consistent = (s: ContextSettings): string | null => {
     return `maxReceiveCount (${s.maxReceiveCount}) must exceed maxAttempts (${s.maxAttempts}): every attempt is one receive, so SQS would dead-letter a message the worker still means to retry`;
   if (s.workerTimeoutSeconds * 1000 < s.deliveryTimeoutMs + 5_000)
     return `workerTimeoutSeconds (${s.workerTimeoutSeconds}) must leave 5 s beyond deliveryTimeoutMs (${s.deliveryTimeoutMs}) to record the attempt`;
-  if (visibilityTimeoutFor(s.workerTimeoutSeconds, s.workerMaxBatchingWindowSeconds) > 43_200)
-    return 'workerTimeoutSeconds is too large: the derived visibility timeout exceeds SQS maximum of 12 h';
   return null;
 };
 

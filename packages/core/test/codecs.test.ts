@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
@@ -17,7 +18,7 @@ import { attempt, redrive, seedState } from './support/builders.js'
 
 const Codecs = suite('codecs and decodeWith')
 
-const message = (codec: Parameters<typeof decodeWith>[0], value: unknown): string => {
+const message = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): string => {
   const r = decodeWith(codec, value)
   if (E.isRight(r)) throw new Error(`expected a decode failure for ${JSON.stringify(value)}`)
   assert.ok(isDecodeError(r.left))

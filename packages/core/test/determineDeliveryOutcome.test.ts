@@ -42,7 +42,7 @@ Outcome('README outcome table and STATUS_RULES agree, row by row', () => {
     (r) => `| ${r.from === r.to ? r.from : `${r.from}-${r.to}`} | ${r.category} | ${yes(r.retryable)} | ${yes(r.honoursRetryAfter)} |`,
   )
   const found = rows.map((row) => readme.indexOf(row))
-  found.forEach((at, i) => assert.ok(at >= 0, `README has row ${rows[i]}`))
+  for (const [i, at] of found.entries()) assert.ok(at >= 0, `README has row ${rows[i]}`)
   assert.equal([...found].sort((a, b) => a - b), found, 'rows appear in the same order')
   for (const code of TRANSPORT_ERROR_CODES) {
     const rule = TRANSPORT_RULES[code]

@@ -48,7 +48,7 @@ Fit('header values are truncatable under request.headers.<name>', () => {
 
 Fit('a header named __proto__ is cut as an own property', () => {
   const a = attempt(1, 'retry')
-  const headers = JSON.parse('{"__proto__":"' + 'p'.repeat(2_000) + '"}') as Record<string, string>
+  const headers = JSON.parse(`{"__proto__":"${'p'.repeat(2_000)}"}`) as Record<string, string>
   const big = { ...a, request: { ...a.request, headers } }
   const out = right(fitToBudget(big, itemSize(big) - 500))
   assert.ok(Object.hasOwn(out.request.headers, '__proto__'))

@@ -1,1 +1,75 @@
-export {};
+// Lambda
+export { handler, makeHandler, METRICS_NAMESPACE, powertoolsTelemetry, SERVICE_NAME } from './handler.js'
+export { type ConfigError, type ProjectorConfig, readConfig } from './config.js'
+export { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from './stream/streamFilter.js'
+export { type Change, type ParsedRecord, parseStreamRecord } from './stream/parseStreamRecord.js'
+// apply
+export {
+  DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS,
+  DEFAULT_RETRY,
+  makeProjectorDeps,
+  type ProjectorDeps,
+  type RetryOptions,
+} from './apply/deps.js'
+export {
+  type FailedMessage,
+  type MalformedRecord,
+  type ProjectionReport,
+  projectMessages,
+  sortSequenceNumbers,
+} from './apply/projectMessages.js'
+export { applyMessage, type MessageOutcome } from './apply/applyMessage.js'
+export type { DriftResult } from './apply/driftCheck.js'
+export {
+  describeProjectorError,
+  isRetryableProjectorError,
+  type Contention,
+  type CorruptItem,
+  type DynamoFailure,
+  type EntryTooLarge,
+  type MissingAttempts,
+  type OutOfOrder,
+  type ProjectorError,
+} from './errors.js'
+// segments and the trail
+export {
+  AuditHeadItem,
+  AuditSegmentItem,
+  AuditSummary,
+} from './segments/auditItems.js'
+export { type AuditTrail, auditTrailOf, type SegmentInfo } from './segments/auditTrail.js'
+export { readAuditTrail } from './segments/readAuditTrail.js'
+export { type AppendStep, DEFAULT_STEP_LIMITS, planAppend, type Position, type StepLimits } from './segments/planAppend.js'
+export { type AuditSegmentWrite, rebuildAuditSegments } from './segments/rebuildAuditSegments.js'
+export {
+  DEFAULT_HEAD_BYTES,
+  DEFAULT_SEGMENT_BUDGET,
+  DEFAULT_SEGMENT_BYTES,
+  MAX_SEGMENT_BYTES,
+  MIN_SEGMENT_BYTES,
+  type SegmentBudget,
+  segmentBudget,
+} from './segments/segmentBudget.js'
+export { emptySegmentBytes, entryBytes } from './segments/sizing.js'
+// telemetry
+export {
+  type LogEntry,
+  memoryTelemetry,
+  PROJECTOR_METRICS,
+  type ProjectorLogger,
+  type ProjectorMetric,
+  silentLogger,
+  silentTelemetry,
+  type Telemetry,
+} from './telemetry.js'
+// local poller
+export {
+  CHECKPOINT_PREFIX,
+  type CheckpointStore,
+  checkpointKey,
+  memoryCheckpoint,
+  type ShardCheckpoint,
+  tableCheckpoint,
+} from './local/checkpoint.js'
+export { type BatchInfo, type Poller, type PollerOptions, type PollerStats, startPoller } from './local/poller.js'
+export { type StreamsPort, streamsPortOf } from './local/streamsPort.js'

@@ -5,10 +5,10 @@ export type LogAttributes = Record<string, unknown>
 
 /** A Powertools `Logger` satisfies this. */
 export type ProjectorLogger = {
-  debug(message: string, attributes?: LogAttributes): void
-  info(message: string, attributes?: LogAttributes): void
-  warn(message: string, attributes?: LogAttributes): void
-  error(message: string, attributes?: LogAttributes): void
+  debug(message: string, attributes: LogAttributes): void
+  info(message: string, attributes: LogAttributes): void
+  warn(message: string, attributes: LogAttributes): void
+  error(message: string, attributes: LogAttributes): void
 }
 
 /** Metric names (CloudWatch, unit Count). */
@@ -49,7 +49,7 @@ export const memoryTelemetry = (): Telemetry & {
   const counts: Partial<Record<ProjectorMetric, number>> = {}
   const at =
     (level: LogEntry['level']) =>
-    (message: string, attributes: LogAttributes = {}): void => {
+    (message: string, attributes: LogAttributes): void => {
       entries.push({ level, message, attributes })
     }
   return {

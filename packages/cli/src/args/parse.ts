@@ -44,12 +44,30 @@ const placePositionals = (spec: CommandSpec, positionals: string[]): E.Either<Us
   return E.right(out);
 };
 
+/**
+ * `--since -1h`: parseArgs would read `-1h` as a flag; a value that looks like a negative
+ * number or relative time after a string option is glued to it (`--since=-1h`).
+ */
+const glueDashValues = (args: ReadonlyArray<string>, options: OptionSpecs): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const next = args[i + 1];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+};
+
 /** Raw values by flag / positional name. */
 export const parseRaw = (args: ReadonlyArray<string>, spec: CommandSpec): E.Either<UsageError, Raw> => {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: glueDashValues(args, { ...COMMON_OPTIONS, ...spec.options }),
       options: { ...COMMON_OPTIONS, ...spec.options },
       allowPositionals: true,
       strict: true,
@@ -65,10 +83,21 @@ export const parseRaw = (args: ReadonlyArray<string>, spec: CommandSpec): E.Eith
 const nameOf = (key: string, spec: CommandSpec): string =>
   spec.positionals.some((p) => p.replace(/\.\.\.$/, '') === key) ? `<${key}>` : `--${key}`;
 
+const PROP_PARENTS = new Set(['InterfaceType', 'StrictType', 'ExactType', 'PartialType']);
+
+/** The property name an error is about, looking through intersections and unions. */
+const keyOf = (context: t.Context): string => {
+  for (let i = 1; i < context.length; i++) {
+    const parent = context[i - 1]?.type as { _tag?: string } | undefined;
+    if (parent?._tag !== undefined && PROP_PARENTS.has(parent._tag)) return context[i]?.key ?? '';
+  }
+  return '';
+};
+
 const describe = (errors: t.Errors, spec: CommandSpec): string => {
   const parts = new Map<string, string>();
   for (const err of errors) {
-    const key = err.context[1]?.key ?? '';
+    const key = keyOf(err.context);
     const name = key === '' ? 'arguments' : nameOf(key, spec);
     if (parts.has(name)) continue;
     const expected = err.message ?? `expected ${err.context[err.context.length - 1]?.type.name ?? 'a value'}`;

@@ -1,19 +1,25 @@
 import { DEFAULT_TABLE_NAME, ensureTable, makeClients, startDynamoLocal } from '@delivery-history/store';
+import * as t from 'io-ts';
+import { IntArg, optional } from '../args/codecs.js';
+import { CommonArgs } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import type { Io } from '../io.js';
+import { withArgs } from './withArgs.js';
 
 export type LocalOptions = { readonly port?: number; readonly path?: string; readonly tableName?: string };
 
 /** `dh local`: DynamoDB Local with the table, until Ctrl-C. */
-export const runLocal = async (opts: LocalOptions): Promise<number> => {
+export const runLocal = async (opts: LocalOptions, io: Io): Promise<number> => {
   const dynamo = await startDynamoLocal({
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.path !== undefined ? { path: opts.path } : {}),
   });
-  const tableName = opts.tableName ?? process.env.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE_NAME;
+  const tableName = opts.tableName ?? io.env.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE_NAME;
   const clients = makeClients({ endpoint: dynamo.endpoint });
   const { created } = await ensureTable(clients.client, tableName);
   clients.destroy();
   const where = opts.path !== undefined ? `on disk in ${opts.path}` : 'in memory';
-  process.stdout.write(
+  io.stdout.write(
     [
       `DynamoDB Local is running at ${dynamo.endpoint} (${where}, shared database).`,
       `Table "${tableName}" ${created ? 'created' : 'already present'}.`,
@@ -34,6 +40,21 @@ export const runLocal = async (opts: LocalOptions): Promise<number> => {
     process.once('SIGTERM', stop);
   });
   await dynamo.stop();
-  process.stdout.write('DynamoDB Local stopped.\n');
+  io.stdout.write('DynamoDB Local stopped.\n');
   return 0;
 };
+
+const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: 'string' } }, positionals: [] };
+const Args = t.intersection([CommonArgs, t.type({ port: optional(IntArg(1, 65535)), path: optional(t.string) })]);
+
+export const runLocalCommand = (args: ReadonlyArray<string>, io: Io): Promise<number> =>
+  withArgs('local', args, io, spec, Args, (a) => ({ table: a.table }), (a, config) =>
+    runLocal(
+      {
+        ...(a.port !== undefined ? { port: a.port } : {}),
+        ...(a.path !== undefined ? { path: a.path } : {}),
+        tableName: config.tableName,
+      },
+      io,
+    ),
+  );

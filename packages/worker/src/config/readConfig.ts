@@ -64,7 +64,7 @@ const fromParser = <A>(name: string, parse: (s: string) => E.Either<string, A>):
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c);
       const r = parse(u);
-      return E.isRight(r) ? t.success(r.right) : t.failure(u, c, `${name}: ${r.left}`);
+      return E.isRight(r) ? t.success(r.right) : t.failure(u, c, `${name} (${r.left})`);
     },
     () => '',
   );
@@ -76,7 +76,14 @@ const nonEmpty = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-const optional = <A>(codec: t.Type<A, string, unknown>) => withDefault(t.union([codec, t.null]), null);
+/** Absent -> null; present -> decoded by `codec` (errors name only `codec`). */
+const optional = <A>(codec: t.Type<A, string, unknown>): t.Type<A | null, string, unknown> =>
+  new t.Type<A | null, string, unknown>(
+    codec.name,
+    (u): u is A | null => u === null || codec.is(u),
+    (u, c) => (u === undefined ? t.success(null) : codec.validate(u, c)),
+    (a) => (a === null ? '' : codec.encode(a)),
+  );
 
 const Env = t.type(
   {

@@ -201,9 +201,10 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
 
       // Our own timer bounds the whole exchange (undici's timers are per phase and coarse).
       const timer = setTimeout(() => {
-        controller?.abort(new TotalTimeout('total timeout'));
         const after = status === undefined ? '' : ` after HTTP ${status.code}`;
+        // Settle first: aborting calls onResponseError synchronously.
         fail(TIMEOUT_BY_PHASE[phase], `no complete response within ${options.totalTimeoutMs} ms (${phase}${after})`);
+        controller?.abort(new TotalTimeout('total timeout'));
       }, options.totalTimeoutMs);
 
       const handler: Dispatcher.DispatchHandler = {

@@ -101,14 +101,17 @@ export const startReceivers = async (options: ReceiverOptions = {}): Promise<Rec
     const [, name = '', arg = ''] = url.pathname.split('/');
     switch (name) {
       case 'ok':
-        return statusRoute(res, 200, url);
+        statusRoute(res, 200, url);
+        return;
       case 'status':
-        return statusRoute(res, Number(arg) || 500, url);
+        statusRoute(res, Number(arg) || 500, url);
+        return;
       case 'flaky': {
         const key = `${url.pathname}#${webhookId ?? ''}`;
         const seen = (flakySeen.get(key) ?? 0) + 1;
         flakySeen.set(key, seen);
-        return statusRoute(res, seen <= Number(arg) ? Number(url.searchParams.get('code') ?? 503) : 200, url);
+        statusRoute(res, seen <= Number(arg) ? Number(url.searchParams.get('code') ?? 503) : 200, url);
+        return;
       }
       case 'sleep': {
         const timer = setTimeout(() => {
@@ -122,16 +125,21 @@ export const startReceivers = async (options: ReceiverOptions = {}): Promise<Rec
         req.socket.resetAndDestroy();
         return;
       case 'stream':
-        return stream(res, Number(arg) || 0);
+        stream(res, Number(arg) || 0);
+        return;
       case 'verify': {
-        if (options.signingKeys === undefined) return statusRoute(res, 200, url);
+        if (options.signingKeys === undefined) {
+          statusRoute(res, 200, url);
+          return;
+        }
         const verdict = verifySignature(options.signingKeys, req.headers, body, nowSeconds());
         res.writeHead(E.isRight(verdict) ? 200 : 401, { 'content-type': 'application/json' });
         res.end(JSON.stringify(E.isRight(verdict) ? { verified: verdict.right } : { error: verdict.left }));
         return;
       }
       default:
-        return statusRoute(res, 404, url);
+        statusRoute(res, 404, url);
+        return;
     }
   };
 

@@ -43,7 +43,7 @@ export const parseAllowList = (text: string): E.Either<string, AllowList> => {
     else bad.push(entry);
   }
   return bad.length > 0
-    ? E.left(`not an IP, CIDR, host name or *.suffix: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
+    ? E.left(`bad entries: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
     : E.right({ cidrs, hosts, suffixes });
 };
 

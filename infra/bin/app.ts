@@ -1,0 +1,63 @@
+// `pnpm synth [-c key=value ...] [--outdir DIR] [--print]`: the CloudFormation template,
+// offline (no AWS credentials, no network, no Docker). cdk-nag's AwsSolutions pack runs
+// on every synth; a finding that is not acknowledged fails it.
+// Also usable as a CDK CLI app: `cdk synth --app 'node --import tsx --conditions=source infra/bin/app.ts'`.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import * as E from 'fp-ts/lib/Either.js';
+import { DeliveryHistoryStack, readStackConfig } from '../src/index.js';
+
+const infraDir = fileURLToPath(new URL('..', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    context: { type: 'string', short: 'c', multiple: true, default: [] },
+    outdir: { type: 'string' },
+    print: { type: 'boolean', default: false },
+  },
+});
+
+const context: Record<string, string> = {};
+for (const pair of values.context) {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) {
+    console.error(`synth: context must be key=value, got '${pair}'`);
+    process.exit(2);
+  }
+  context[pair.slice(0, eq)] = pair.slice(eq + 1);
+}
+
+// The CDK CLI passes its output directory in CDK_OUTDIR; standalone, write under infra/.
+const outdir = values.outdir ?? process.env.CDK_OUTDIR ?? join(infraDir, 'cdk.out');
+const app = new App({ outdir, context });
+
+const config = readStackConfig(app);
+if (E.isLeft(config)) {
+  console.error(`synth: ${config.left.message}`);
+  process.exit(2);
+}
+
+const stack = new DeliveryHistoryStack(app, `DeliveryHistory-${config.right.stage}`, {
+  config: config.right,
+  description: `Delivery history (${config.right.stage}): table, queues, worker, projector, alarms`,
+  // Account and region stay unresolved unless the CDK CLI provides them: synth needs neither.
+  ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined && process.env.CDK_DEFAULT_REGION !== undefined
+    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
+    : {}),
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+const assembly = app.synth();
+const artifact = assembly.getStackByName(stack.stackName);
+const templatePath = join(assembly.directory, artifact.templateFile);
+/** Relative to the working directory when under it, else absolute. */
+const shown = (p: string): string => {
+  const r = relative(process.cwd(), p);
+  return r === '' ? '.' : r.startsWith('..') ? p : r;
+};
+if (values.print) process.stdout.write(readFileSync(templatePath, 'utf8'));
+console.error(`synth: ${stack.stackName} -> ${shown(templatePath)} (assets in ${shown(assembly.directory)})`);

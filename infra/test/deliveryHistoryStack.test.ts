@@ -1,0 +1,352 @@
+// The real stack with default settings, synthesized once for the whole file: table from the
+// shared definition, queues, event sources, least-privilege IAM, alarms, cdk-nag.
+// Bundling is skipped here (`aws:cdk:bundling-stacks: []`): the template does not depend on
+// the bundle's content; synth.test.ts and lambdaBundles.test.ts bundle for real.
+import { createTableInput, TABLE } from '@delivery-history/store';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DeliveryHistoryStack } from '../src/DeliveryHistoryStack.js';
+import {
+  getAtt,
+  grantsOf,
+  idOf,
+  onlyResource,
+  props,
+  ref,
+  resourcesOf,
+  statementsOfRole,
+  wildcards,
+} from './support/templateQueries.js';
+
+const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new DeliveryHistoryStack(app, 'DeliveryHistory-test');
+const template = Template.fromStack(stack);
+
+const [tableId, table] = onlyResource(template, 'AWS::DynamoDB::Table');
+const queueId = (name: string) => idOf(template, 'AWS::SQS::Queue', { QueueName: name });
+const deliveriesId = queueId('delivery-history-dev-deliveries');
+const dlqId = queueId('delivery-history-dev-deliveries-dlq');
+const failuresId = queueId('delivery-history-dev-projector-failures');
+const fnId = (name: string) => idOf(template, 'AWS::Lambda::Function', { FunctionName: name });
+const workerId = fnId('delivery-history-dev-worker');
+const projectorId = fnId('delivery-history-dev-projector');
+const fnProps = (id: string) => props(template.toJSON().Resources[id]);
+const roleIdOf = (fnLogicalId: string): string =>
+  ((fnProps(fnLogicalId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'] ?? [])[0];
+const logGroupIdOf = (fnLogicalId: string): string =>
+  ((fnProps(fnLogicalId).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup ?? { Ref: '' }).Ref;
+const mappingOf = (fnLogicalId: string): Record<string, unknown> => {
+  const hits = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(
+    ([, r]) => JSON.stringify(props(r).FunctionName) === JSON.stringify(ref(fnLogicalId)),
+  );
+  assert.is(hits.length, 1, `one event source for ${fnLogicalId}`);
+  return props((hits[0] as [string, { Type: string }])[1]);
+};
+
+// ---------------------------------------------------------------------------
+
+const Table = suite('table: built from the shared definition');
+
+Table('keys and indexes equal what the local table is created from', () => {
+  const local = createTableInput('delivery-history-dev', TABLE);
+  const p = props(table);
+  assert.is(p.TableName, 'delivery-history-dev');
+  assert.equal(p.KeySchema, local.KeySchema);
+  const byName = (a: unknown) =>
+    [...(a as { AttributeName: string }[])].sort((x, y) => x.AttributeName.localeCompare(y.AttributeName));
+  assert.equal(byName(p.AttributeDefinitions), byName(local.AttributeDefinitions));
+  assert.equal(p.GlobalSecondaryIndexes, local.GlobalSecondaryIndexes);
+  assert.is((p.GlobalSecondaryIndexes as unknown[]).length, TABLE.globalSecondaryIndexes.length);
+});
+
+Table('on-demand, stream of new images, PITR, deletion protection, retained, no TTL', () => {
+  const p = props(table);
+  assert.is(p.BillingMode, 'PAY_PER_REQUEST');
+  assert.equal(p.StreamSpecification, { StreamViewType: 'NEW_IMAGE' });
+  assert.equal(p.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+  assert.is(p.DeletionProtectionEnabled, true);
+  assert.is(table.DeletionPolicy, 'Retain');
+  assert.is(table.UpdateReplacePolicy, 'Retain');
+  assert.is(p.TimeToLiveSpecification, undefined);
+  // Default encryption: the AWS-owned key (customer-managed is an option, see stackOptions.test.ts).
+  assert.is(p.SSESpecification, undefined);
+});
+
+Table.run();
+
+// ---------------------------------------------------------------------------
+
+const Queues = suite('queues: delivery queue, DLQ with a way back, projector failures');
+
+Queues('the delivery queue dead-letters after more receives than any message has attempts', () => {
+  const q = props(template.toJSON().Resources[deliveriesId]);
+  const redrive = q.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+  assert.equal(redrive.deadLetterTargetArn, getAtt(dlqId, 'Arn'));
+  const env = (fnProps(workerId).Environment as { Variables: Record<string, string> }).Variables;
+  assert.ok(redrive.maxReceiveCount > Number(env.DELIVERY_MAX_ATTEMPTS), 'over the default maxAttempts');
+  assert.ok(redrive.maxReceiveCount > 100, "over the largest maxAttempts a request may ask for");
+});
+
+Queues('visibility timeout >= 6x the worker timeout plus its batching window (AWS guidance)', () => {
+  const q = props(template.toJSON().Resources[deliveriesId]);
+  const timeout = fnProps(workerId).Timeout as number;
+  const window = mappingOf(workerId).MaximumBatchingWindowInSeconds as number;
+  assert.ok((q.VisibilityTimeout as number) >= 6 * timeout + window, `${q.VisibilityTimeout} vs ${timeout}`);
+});
+
+Queues('the DLQ accepts only the delivery queue and keeps messages 14 days', () => {
+  const d = props(template.toJSON().Resources[dlqId]);
+  const allow = d.RedriveAllowPolicy as { redrivePermission: string; sourceQueueArns: unknown[] };
+  assert.is(allow.redrivePermission, 'byQueue');
+  assert.is(allow.sourceQueueArns.length, 1);
+  assert.match(JSON.stringify(allow.sourceQueueArns[0]), /:delivery-history-dev-deliveries"/);
+  assert.is(d.MessageRetentionPeriod, 14 * 24 * 3600);
+});
+
+Queues('every queue is encrypted and refuses non-TLS requests', () => {
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  assert.is(queues.length, 3);
+  for (const [id, q] of queues) {
+    assert.is(props(q).SqsManagedSseEnabled, true, id);
+    const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
+      JSON.stringify(props(p).Queues).includes(id),
+    );
+    const denies = policies.flatMap(([, p]) =>
+      (props(p).PolicyDocument as { Statement: { Effect: string; Condition?: unknown }[] }).Statement.filter(
+        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('"aws:SecureTransport":"false"'),
+      ),
+    );
+    assert.is(denies.length, 1, `${id} denies plain HTTP`);
+  }
+});
+
+Queues.run();
+
+// ---------------------------------------------------------------------------
+
+const Worker = suite('worker: bundled Node 20 function on the delivery queue');
+
+Worker('Node 20 ESM bundle, handler export, environment from the stack', () => {
+  const f = fnProps(workerId);
+  assert.is(f.Runtime, 'nodejs20.x');
+  assert.is(f.Handler, 'index.handler');
+  const env = (f.Environment as { Variables: Record<string, unknown> }).Variables;
+  assert.equal(env.DELIVERY_TABLE_NAME, ref(tableId));
+  assert.equal(env.DELIVERY_QUEUE_URL, ref(deliveriesId));
+  assert.is(env.DELIVERY_MAX_ATTEMPTS, '8');
+  assert.is(env.DELIVERY_TIMEOUT_MS, '15000');
+  assert.ok((f.Timeout as number) * 1000 > Number(env.DELIVERY_TIMEOUT_MS));
+});
+
+Worker('SQS event source: partial batch responses, batch size, window, max concurrency', () => {
+  const m = mappingOf(workerId);
+  assert.equal(m.EventSourceArn, getAtt(deliveriesId, 'Arn'));
+  assert.equal(m.FunctionResponseTypes, ['ReportBatchItemFailures']);
+  assert.is(m.BatchSize, 10);
+  assert.is(m.MaximumBatchingWindowInSeconds, 1);
+  assert.equal(m.ScalingConfig, { MaximumConcurrency: 20 });
+});
+
+Worker('logs go to its own group with a retention', () => {
+  const lg = props(template.toJSON().Resources[logGroupIdOf(workerId)]);
+  assert.is(lg.LogGroupName, '/aws/lambda/delivery-history-dev-worker');
+  assert.is(lg.RetentionInDays, 30);
+});
+
+Worker.run();
+
+// ---------------------------------------------------------------------------
+
+const Projector = suite('projector: table stream, attempt inserts only, bounded retries');
+
+Projector('stream event source: filter, bisect, bounded retries and age, partial failures, on-failure queue', () => {
+  const m = mappingOf(projectorId);
+  assert.equal(m.EventSourceArn, getAtt(tableId, 'StreamArn'));
+  assert.is(m.StartingPosition, 'TRIM_HORIZON');
+  assert.is(m.BisectBatchOnFunctionError, true);
+  assert.equal(m.FunctionResponseTypes, ['ReportBatchItemFailures']);
+  const retries = m.MaximumRetryAttempts as number;
+  const age = m.MaximumRecordAgeInSeconds as number;
+  assert.ok(retries >= 0 && retries <= 20, `bounded retries (${retries})`);
+  assert.ok(age > 0 && age < 24 * 3600, `bounded record age under the stream's 24 h (${age})`);
+  assert.equal(m.DestinationConfig, { OnFailure: { Destination: getAtt(failuresId, 'Arn') } });
+});
+
+Projector('only INSERTs of ATTEMPT and REDRIVE items reach the function', () => {
+  const m = mappingOf(projectorId);
+  const filters = (m.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+  assert.is(filters.length, 1);
+  const pattern = JSON.parse((filters[0] as { Pattern: string }).Pattern) as {
+    eventName: string[];
+    dynamodb: { NewImage: { type: { S: string[] } } };
+  };
+  assert.equal(pattern.eventName, ['INSERT']);
+  assert.equal([...pattern.dynamodb.NewImage.type.S].sort(), ['ATTEMPT', 'REDRIVE']);
+});
+
+Projector('Node 20 ESM bundle with the table name', () => {
+  const f = fnProps(projectorId);
+  assert.is(f.Runtime, 'nodejs20.x');
+  assert.is(f.Handler, 'index.handler');
+  assert.equal((f.Environment as { Variables: Record<string, unknown> }).Variables.DELIVERY_TABLE_NAME, ref(tableId));
+});
+
+Projector.run();
+
+// ---------------------------------------------------------------------------
+
+const Iam = suite('IAM: each function gets exactly what its code calls');
+
+const json = (v: unknown) => JSON.stringify(v);
+const tableArn = json(getAtt(tableId, 'Arn'));
+
+Iam('two roles, assumed by Lambda only, no managed or inline policies', () => {
+  const roles = resourcesOf(template, 'AWS::IAM::Role');
+  assert.equal(roles.map(([id]) => id).sort(), [roleIdOf(projectorId), roleIdOf(workerId)].sort());
+  for (const [id, r] of roles) {
+    const p = props(r);
+    assert.is(p.ManagedPolicyArns, undefined, id);
+    assert.is(p.Policies, undefined, id);
+    assert.match(json(p.AssumeRolePolicyDocument), /"Service":"lambda.amazonaws.com"/);
+  }
+});
+
+Iam('worker: table item actions on the table, queue actions on its queue, its own logs', () => {
+  const logs = json(getAtt(logGroupIdOf(workerId), 'Arn'));
+  const queue = json(getAtt(deliveriesId, 'Arn'));
+  assert.equal(grantsOf(statementsOfRole(template, roleIdOf(workerId))), {
+    'logs:CreateLogStream': [logs],
+    'logs:PutLogEvents': [logs],
+    'dynamodb:GetItem': [tableArn],
+    'dynamodb:PutItem': [tableArn],
+    'dynamodb:UpdateItem': [tableArn],
+    'dynamodb:ConditionCheckItem': [tableArn],
+    'dynamodb:Query': [tableArn],
+    'sqs:ReceiveMessage': [queue],
+    'sqs:DeleteMessage': [queue],
+    'sqs:GetQueueAttributes': [queue],
+    'sqs:ChangeMessageVisibility': [queue],
+  });
+});
+
+Iam('projector: audit item actions on the table, stream reads, send to its failure queue, its own logs', () => {
+  const logs = json(getAtt(logGroupIdOf(projectorId), 'Arn'));
+  const stream = json(getAtt(tableId, 'StreamArn'));
+  const failures = json(getAtt(failuresId, 'Arn'));
+  const tableStreams = json({ 'Fn::Join': ['', [getAtt(tableId, 'Arn'), '/stream/*']] });
+  assert.equal(grantsOf(statementsOfRole(template, roleIdOf(projectorId))), {
+    'logs:CreateLogStream': [logs],
+    'logs:PutLogEvents': [logs],
+    'dynamodb:GetItem': [tableArn],
+    'dynamodb:PutItem': [tableArn],
+    'dynamodb:UpdateItem': [tableArn],
+    'dynamodb:ConditionCheckItem': [tableArn],
+    'dynamodb:Query': [tableArn],
+    'dynamodb:DescribeStream': [stream],
+    'dynamodb:GetRecords': [stream],
+    'dynamodb:GetShardIterator': [stream],
+    'dynamodb:ListStreams': [tableStreams],
+    'sqs:SendMessage': [failures],
+  });
+});
+
+Iam('no wildcard action anywhere; the only wildcard resource is ListStreams on this table', () => {
+  const all = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, r]) =>
+    (props(r).PolicyDocument as { Statement: Parameters<typeof wildcards>[0] }).Statement,
+  );
+  assert.ok(all.length > 0);
+  const w = wildcards(all);
+  assert.equal(w.actions, []);
+  assert.equal(w.resources, [`dynamodb:ListStreams on ${json({ 'Fn::Join': ['', [getAtt(tableId, 'Arn'), '/stream/*']] })}`]);
+});
+
+Iam.run();
+
+// ---------------------------------------------------------------------------
+
+const Alarms = suite('alarms an operator needs');
+
+type AlarmProps = Record<string, unknown> & { MetricName?: string; Metrics?: { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[] };
+const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => props(r) as AlarmProps);
+const alarmOn = (metric: string, dimension: unknown): AlarmProps => {
+  const hits = alarms.filter(
+    (a) =>
+      (a.MetricName === metric || (a.Metrics ?? []).some((m) => m.MetricStat?.Metric.MetricName === metric)) &&
+      json(a).includes(json(dimension)),
+  );
+  assert.is(hits.length, 1, `one alarm on ${metric} of ${json(dimension)}`);
+  return hits[0] as AlarmProps;
+};
+
+Alarms('DLQ depth and projector on-failure depth: one message is enough', () => {
+  for (const q of [dlqId, failuresId]) {
+    const a = alarmOn('ApproximateNumberOfMessagesVisible', getAtt(q, 'QueueName'));
+    assert.is(a.Threshold, 1);
+    assert.is(a.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+  }
+});
+
+Alarms('projector iterator age, worker errors and throttles, projector errors', () => {
+  assert.is(alarmOn('IteratorAge', ref(projectorId)).Threshold, 300_000);
+  alarmOn('Errors', ref(workerId));
+  alarmOn('Throttles', ref(workerId));
+  alarmOn('Errors', ref(projectorId));
+});
+
+Alarms('DynamoDB throttled requests and system errors across the operations used; transaction conflicts', () => {
+  const throttles = alarmOn('ThrottledRequests', ref(tableId));
+  const ops = json(throttles.Metrics);
+  for (const op of ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'TransactWriteItems']) assert.ok(ops.includes(`"${op}"`), op);
+  assert.ok(json(alarmOn('SystemErrors', ref(tableId)).Metrics).includes('"GetRecords"'));
+  assert.ok((alarmOn('TransactionConflict', ref(tableId)).Threshold as number) > 1, 'a rate, not a single conflict');
+});
+
+Alarms('nine alarms, missing data is not breaching, no actions unless a topic is configured', () => {
+  assert.is(alarms.length, 9);
+  for (const a of alarms) {
+    assert.is(a.TreatMissingData, 'notBreaching');
+    assert.is(a.AlarmActions, undefined);
+  }
+});
+
+Alarms.run();
+
+// ---------------------------------------------------------------------------
+
+const Nag = suite('cdk-nag AwsSolutions');
+
+const acknowledged = (): { path: string; id: string; reason: string }[] =>
+  stack.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason })),
+      ),
+  );
+
+Nag('the pack finds nothing that is not acknowledged', () => {
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  assert.equal(
+    report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),
+    [],
+  );
+  assert.ok(report.success);
+});
+
+Nag('each acknowledgement has a one-line reason, and there are only the expected ones', () => {
+  const acks = acknowledged();
+  for (const a of acks) {
+    assert.ok(a.reason.length > 20 && !a.reason.includes('\n'), `${a.path} ${a.id}`);
+  }
+  assert.equal([...new Set(acks.map((a) => a.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, '')))].sort(), [
+    'AwsSolutions-IAM5',
+    'AwsSolutions-L1',
+    'AwsSolutions-SQS3',
+    'CloudFormation-Validate::W2531',
+  ]);
+});
+
+Nag.run();

@@ -1,0 +1,101 @@
+// The real stack with its options on (customer-managed key, X-Ray tracing, alarm topic, a
+// stage), synthesized once: encryption follows the key, each grant stays scoped, and the
+// only new wildcard is X-Ray's (which has no resource-level permissions).
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DeliveryHistoryStack } from '../src/DeliveryHistoryStack.js';
+import { getAtt, grantsOf, onlyResource, props, resourcesOf, statementsOfRole, wildcards } from './support/templateQueries.js';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:delivery-ops';
+const app = new App({
+  builtinCloudFormationValidation: false,
+  context: {
+    'aws:cdk:bundling-stacks': [],
+    stage: 'prod',
+    customerManagedKey: 'true',
+    tracing: 'true',
+    alarmTopicArn: TOPIC,
+    lambdaRuntime: 'nodejs22.x',
+  },
+});
+const stack = new DeliveryHistoryStack(app, 'DeliveryHistory-prod');
+const template = Template.fromStack(stack);
+const [keyId, key] = onlyResource(template, 'AWS::KMS::Key');
+const keyArn = getAtt(keyId, 'Arn');
+const json = (v: unknown) => JSON.stringify(v);
+
+const Options = suite('stack options: customer-managed key, tracing, alarm topic, stage');
+
+Options('the key rotates and outlives the stack (the retained table needs it)', () => {
+  assert.is(props(key).EnableKeyRotation, true);
+  assert.is(key.DeletionPolicy, 'Retain');
+});
+
+Options('the table and all three queues are encrypted with the key', () => {
+  const [, table] = onlyResource(template, 'AWS::DynamoDB::Table');
+  assert.equal(props(table).SSESpecification, { KMSMasterKeyId: keyArn, SSEEnabled: true, SSEType: 'KMS' });
+  assert.is(props(table).TableName, 'delivery-history-prod');
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  assert.is(queues.length, 3);
+  for (const [id, q] of queues) {
+    assert.equal(props(q).KmsMasterKeyId, keyArn, id);
+    assert.match(String(props(q).QueueName), /^delivery-history-prod-/);
+  }
+});
+
+Options('each role may use the key (named actions, this key only) and write X-Ray traces', () => {
+  const roles = resourcesOf(template, 'AWS::IAM::Role');
+  assert.is(roles.length, 2);
+  for (const [roleId] of roles) {
+    const grants = grantsOf(statementsOfRole(template, roleId));
+    for (const a of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'])
+      assert.equal(grants[a], [json(keyArn)], `${roleId} ${a}`);
+    assert.equal(grants['xray:PutTraceSegments'], [json('*')]);
+    assert.equal(grants['xray:PutTelemetryRecords'], [json('*')]);
+    assert.equal(
+      Object.keys(grants).filter((a) => a.startsWith('kms:')).sort(),
+      ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    );
+  }
+});
+
+Options('the only wildcards are X-Ray (no resource scoping exists) and ListStreams on this table', () => {
+  const all = resourcesOf(template, 'AWS::IAM::Policy').flatMap(
+    ([, r]) => (props(r).PolicyDocument as { Statement: Parameters<typeof wildcards>[0] }).Statement,
+  );
+  const w = wildcards(all);
+  assert.equal(w.actions, []);
+  const unexpected = w.resources.filter(
+    (r) => r !== 'xray:PutTraceSegments,xray:PutTelemetryRecords on "*"' && !r.startsWith('dynamodb:ListStreams on '),
+  );
+  assert.equal(unexpected, []);
+});
+
+Options('functions trace actively and run the chosen runtime', () => {
+  for (const [id, f] of resourcesOf(template, 'AWS::Lambda::Function')) {
+    assert.equal(props(f).TracingConfig, { Mode: 'Active' }, id);
+    assert.is(props(f).Runtime, 'nodejs22.x', id);
+  }
+});
+
+Options('every alarm notifies the topic on alarm and on recovery', () => {
+  const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+  assert.is(alarms.length, 9);
+  for (const [id, a] of alarms) {
+    assert.equal(props(a).AlarmActions, [TOPIC], id);
+    assert.equal(props(a).OKActions, [TOPIC], id);
+  }
+});
+
+Options('cdk-nag passes with the options on', () => {
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  assert.equal(
+    report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),
+    [],
+  );
+});
+
+Options.run();

@@ -1,0 +1,95 @@
+// `pnpm synth` end to end, in a child process the way the root script runs it: no AWS
+// credentials or region, Docker unusable (CDK_DOCKER points nowhere, so a Docker fallback
+// would fail the run), local esbuild bundles both handlers, cdk-nag runs as a synth plugin.
+// CloudFormation's built-in schema validation is off here for speed (`pnpm synth` runs it).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+
+const offlineEnv = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_'))),
+  CDK_DOCKER: '/nonexistent/docker',
+  CDK_VALIDATION: 'false',
+  NO_COLOR: '1',
+});
+
+const synth = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', '--conditions=source', 'infra/bin/app.ts', ...args], {
+    cwd: root,
+    env: offlineEnv(),
+    timeout: 180_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+const Synth = suite<{ outdir: string; stdout: string; stderr: string }>('pnpm synth (offline)', {
+  outdir: '',
+  stdout: '',
+  stderr: '',
+});
+
+Synth.before(async (ctx) => {
+  ctx.outdir = mkdtempSync(join(tmpdir(), 'dh-synth-'));
+  const r = await synth(['--outdir', ctx.outdir, '--print', '-c', 'stage=citest']);
+  ctx.stdout = r.stdout;
+  ctx.stderr = r.stderr;
+});
+
+Synth.after((ctx) => {
+  rmSync(ctx.outdir, { recursive: true, force: true });
+});
+
+Synth('writes the template where it says, and prints the same template', (ctx) => {
+  const file = join(ctx.outdir, 'DeliveryHistory-citest.template.json');
+  assert.ok(existsSync(file));
+  assert.match(ctx.stderr, /DeliveryHistory-citest\.template\.json/);
+  assert.equal(JSON.parse(ctx.stdout), JSON.parse(readFileSync(file, 'utf8')));
+});
+
+Synth('stage from context names the resources', (ctx) => {
+  const t = JSON.parse(ctx.stdout) as Template;
+  const names = Object.values(t.Resources)
+    .filter((r) => r.Type === 'AWS::SQS::Queue' || r.Type === 'AWS::DynamoDB::Table')
+    .map((r) => String(r.Properties.QueueName ?? r.Properties.TableName))
+    .sort();
+  assert.equal(names, [
+    'delivery-history-citest',
+    'delivery-history-citest-deliveries',
+    'delivery-history-citest-deliveries-dlq',
+    'delivery-history-citest-projector-failures',
+  ]);
+});
+
+Synth('both functions are bundled locally into ESM assets', (ctx) => {
+  const t = JSON.parse(ctx.stdout) as Template;
+  const fns = Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+  assert.is(fns.length, 2);
+  for (const f of fns) {
+    const key = String((f.Properties.Code as { S3Key: string }).S3Key);
+    const bundle = join(ctx.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+    assert.ok(existsSync(bundle), `${f.Properties.FunctionName}: ${bundle}`);
+    assert.ok(statSync(bundle).size > 0);
+  }
+  assert.not.match(ctx.stderr, /docker/i);
+});
+
+Synth('a bad context value stops the synth with the key and the value', async () => {
+  try {
+    await synth(['--outdir', join(tmpdir(), 'dh-synth-never'), '-c', 'workerBatchSize=50']);
+    assert.unreachable('synth accepted workerBatchSize=50');
+  } catch (e) {
+    const err = e as { code?: number; stderr?: string };
+    assert.is(err.code, 2);
+    assert.match(String(err.stderr), /workerBatchSize: expected integer 1\.\.10, got "50"/);
+  }
+});
+
+Synth.run();

@@ -1,0 +1,22 @@
+import * as t from 'io-ts';
+import type { ConfigFlags } from '../config/readConfig.js';
+import { optional, ProgressMode, UrlArg } from './codecs.js';
+
+/** The flags of COMMON_OPTIONS, decoded. */
+export const CommonArgs = t.type({
+  json: optional(t.boolean),
+  table: optional(t.string),
+  'endpoint-url': optional(UrlArg),
+  region: optional(t.string),
+  help: optional(t.boolean),
+});
+export type CommonArgs = t.TypeOf<typeof CommonArgs>;
+
+/** `--progress` for long commands. */
+export const ProgressArgs = t.type({ progress: optional(ProgressMode) });
+
+export const configFlags = (a: CommonArgs & { endpoint?: string | undefined }): ConfigFlags => ({
+  table: a.table,
+  endpointUrl: a['endpoint-url'] ?? a.endpoint,
+  region: a.region,
+});

@@ -1,0 +1,37 @@
+import * as t from 'io-ts';
+import { IntArg, NonEmptyArg, optional, UrlArg } from '../args/codecs.js';
+import { CommonArgs, configFlags } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import { withContext } from '../context.js';
+import type { Io } from '../io.js';
+import { DEFAULT_LIMIT, fetchPage, printPage } from './listing.js';
+import { withArgs } from './withArgs.js';
+
+// `dh correlation <correlationId>`.
+
+const spec: CommandSpec = {
+  options: { limit: { type: 'string' }, cursor: { type: 'string' }, endpoint: { type: 'string' } },
+  positionals: ['correlationId'],
+};
+
+const Args = t.intersection([
+  CommonArgs,
+  t.type({ correlationId: NonEmptyArg, limit: optional(IntArg(1, 1000)), cursor: optional(t.string), endpoint: optional(UrlArg) }),
+]);
+
+export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+  withArgs('correlation', argv, io, spec, Args, configFlags, (a, config) =>
+    withContext(config, io, 'correlation', async (ctx) => {
+      const page = await fetchPage(
+        (limit, cursor) =>
+          ctx.store.queryByCorrelation({ correlationId: a.correlationId, limit, ...(cursor !== null ? { cursor } : {}) }),
+        a.limit ?? DEFAULT_LIMIT,
+        a.cursor ?? null,
+      );
+      return printPage(io, 'correlation', page, {
+        json: a.json === true,
+        timeColumn: 'createdAt',
+        what: `messages with correlation id "${a.correlationId}"`,
+      });
+    }),
+  );

@@ -1,0 +1,151 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { defaultRetryPolicy } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
+import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import type { Config } from '../config/readConfig.js';
+import { type Context, withContext } from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import { toJson } from '../format/json.js';
+import { createProgress } from '../format/progress.js';
+import { redriveReportJson, renderRedriveReport } from '../format/redriveReport.js';
+import type { Io } from '../io.js';
+import { listSource } from '../replay/forEachParallel.js';
+import { localRedriveQueue } from '../replay/localQueue.js';
+import { type RedriveDeps, type RedriveQueue, redrive } from '../replay/redrive.js';
+import { sqsQueue } from '../replay/sqsQueue.js';
+import { usageFailure, withArgs } from './withArgs.js';
+
+// `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST])
+//   --reason TEXT [--by WHO] [--extra-attempts N] [--dry-run]`.
+
+const NAME = 'replay redrive';
+
+const spec: CommandSpec = {
+  options: {
+    message: { type: 'string', multiple: true },
+    status: { type: 'string' },
+    exhausted: { type: 'boolean' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    endpoint: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+    'extra-attempts': { type: 'string' },
+    limit: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'wait-seconds': { type: 'string' },
+    progress: { type: 'string' },
+  },
+  positionals: [],
+};
+
+const args = (now: Date) =>
+  t.intersection([
+    CommonArgs,
+    ProgressArgs,
+    t.type({
+      message: optional(t.array(MessageIdArg)),
+      status: optional(t.literal('FAILED')),
+      exhausted: optional(t.boolean),
+      since: optional(TimeArg(now)),
+      until: optional(TimeArg(now)),
+      endpoint: optional(HostArg),
+      reason: NonEmptyArg,
+      by: optional(NonEmptyArg),
+      'extra-attempts': optional(IntArg(1, 100)),
+      limit: optional(IntArg(1, 1_000_000)),
+      'dry-run': optional(t.boolean),
+      'wait-seconds': optional(IntArg(0, 3600)),
+    }),
+  ]);
+type Args = t.TypeOf<ReturnType<typeof args>>;
+
+const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
+  if (a.message !== undefined) {
+    const source = listSource(a.message);
+    return (cursor) => source(0, 1, cursor);
+  }
+  return async (cursor) => {
+    const page = await ctx.store.queryFailed({
+      since: a.since ?? now,
+      until: a.until ?? now,
+      exhaustedOnly: a.exhausted === true,
+      limit: 100,
+      ...(cursor !== null ? { cursor } : {}),
+    })();
+    if (E.isLeft(page)) throw new Error(page.left.message);
+    const items = page.right.items.filter((r) => a.endpoint === undefined || r.endpoint === a.endpoint).map((r) => r.messageId);
+    return { items, cursor: page.right.cursor };
+  };
+};
+
+const openQueue = (config: Config, ctx: Context, io: Io, waitSeconds: number): { queue: RedriveQueue; close: () => void } => {
+  if (config.queueUrl !== null) {
+    const sqs = new SQSClient({
+      ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
+      ...(config.region !== null ? { region: config.region } : {}),
+    });
+    return { queue: sqsQueue(sqs, config.queueUrl), close: () => sqs.destroy() };
+  }
+  return { queue: localRedriveQueue({ doc: ctx.clients.doc, config, env: io.env, now: io.now, waitMs: waitSeconds * 1000 }), close: () => {} };
+};
+
+const operator = (io: Io): string => io.env.DH_OPERATOR ?? io.env.USER ?? io.env.LOGNAME ?? 'unknown';
+
+export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
+  const now = io.now();
+  return withArgs(NAME, argv, io, spec, args(now), (a) => configFlags({ ...a, endpoint: undefined }), async (a, config) => {
+    const byFilter = a.since !== undefined;
+    if ((a.message !== undefined) === byFilter) {
+      return usageFailure(io, NAME, 'give either --message ID (repeatable) or a filter starting with --since');
+    }
+    if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
+      return usageFailure(io, NAME, '--until, --exhausted and --endpoint filter a --since selection; not with --message');
+    }
+    const extra = a['extra-attempts'] ?? (Number(io.env.DELIVERY_MAX_ATTEMPTS) || defaultRetryPolicy.maxAttempts);
+    return withContext(config, io, NAME, async (ctx) => {
+      const { queue, close } = openQueue(config, ctx, io, a['wait-seconds'] ?? 120);
+      try {
+        const progress = createProgress({ mode: a.progress ?? 'auto', label: 'redrive', stderr: io.stderr, clock: () => io.now().getTime() });
+        const report = await redrive(
+          {
+            select: selection(a, ctx, now),
+            getState: async (id) => {
+              const s = await ctx.store.getState(id)();
+              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+            },
+            appendRedrive: async (input) => {
+              const r = await ctx.store.appendRedrive(input)();
+              return E.isLeft(r)
+                ? r
+                : E.right({ redriveNumber: r.right.redrive.redriveNumber, afterAttempt: r.right.redrive.afterAttempt, maxAttempts: r.right.redrive.maxAttempts });
+            },
+            queue,
+            progress,
+          },
+          {
+            dryRun: a['dry-run'] === true,
+            reason: a.reason,
+            requestedBy: a.by ?? operator(io),
+            extraAttempts: extra,
+            ...(a.limit !== undefined ? { limit: a.limit } : {}),
+            ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+          },
+        )();
+        if (E.isLeft(report)) {
+          io.stderr.write(`dh ${NAME}: ${report.left.message}\n`);
+          return EXIT.runtime;
+        }
+        const r = report.right;
+        io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
+        if (r.actions.failed > 0) return EXIT.checkFailed;
+        return r.considered === 0 || r.actions['not-found'] > 0 ? EXIT.notFound : EXIT.ok;
+      } finally {
+        close();
+      }
+    });
+  });
+};

@@ -1,0 +1,87 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import { withContext } from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import { toJson } from '../format/json.js';
+import { createProgress } from '../format/progress.js';
+import { renderReplayReport, replayReportJson } from '../format/replayReport.js';
+import type { Io } from '../io.js';
+import { replayProjections } from '../replay/replayProjections.js';
+import { storeRepair } from '../replay/storeRepair.js';
+import { trailWriter } from '../replay/writeTrail.js';
+import { usageFailure, withArgs } from './withArgs.js';
+
+// `dh replay projections (--message ID... | --all) [--dry-run]`.
+
+const NAME = 'replay projections';
+
+const spec: CommandSpec = {
+  options: {
+    message: { type: 'string', multiple: true },
+    all: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    segments: { type: 'string' },
+    concurrency: { type: 'string' },
+    'max-report': { type: 'string' },
+    progress: { type: 'string' },
+    endpoint: { type: 'string' },
+  },
+  positionals: [],
+};
+
+const Args = t.intersection([
+  CommonArgs,
+  ProgressArgs,
+  t.type({
+    message: optional(t.array(MessageIdArg)),
+    all: optional(t.boolean),
+    'dry-run': optional(t.boolean),
+    segments: optional(IntArg(1, 64)),
+    concurrency: optional(IntArg(1, 64)),
+    'max-report': optional(IntArg(0, 100_000)),
+    endpoint: optional(UrlArg),
+  }),
+]);
+
+export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+  withArgs(NAME, argv, io, spec, Args, configFlags, async (a, config) => {
+    if ((a.message === undefined) === (a.all !== true)) {
+      return usageFailure(io, NAME, 'give either --message ID (repeatable) or --all');
+    }
+    return withContext(config, io, NAME, async (ctx) => {
+      const progress = createProgress({
+        mode: a.progress ?? 'auto',
+        label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
+        stderr: io.stderr,
+        clock: () => io.now().getTime(),
+      });
+      const report = await replayProjections(
+        {
+          reader: ctx.reader,
+          trailOf: ctx.trailOf,
+          repairProjection: storeRepair((id, expected, observed) => ctx.store.repairProjection(id, expected, observed)),
+          repairTrail: trailWriter({ doc: ctx.clients.doc, tableName: config.tableName, clock: io.now }),
+          progress,
+          clock: () => io.now().getTime(),
+        },
+        {
+          dryRun: a['dry-run'] === true,
+          segments: a.segments ?? 4,
+          concurrency: a.concurrency ?? 4,
+          ...(a['max-report'] !== undefined ? { maxReported: a['max-report'] } : {}),
+          ...(a.message !== undefined ? { messageIds: a.message } : {}),
+        },
+      )();
+      if (E.isLeft(report)) {
+        io.stderr.write(`dh ${NAME}: ${report.left.message}\n`);
+        return EXIT.runtime;
+      }
+      const r = report.right;
+      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r));
+      const left = r.actions['would-repair'] + r.actions.busy + r.actions.failed + r.actions['skipped-in-flight'];
+      return left > 0 || r.actions['not-found'] > 0 ? EXIT.checkFailed : EXIT.ok;
+    });
+  });

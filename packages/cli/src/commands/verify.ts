@@ -1,0 +1,74 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import { withContext } from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import { toJson } from '../format/json.js';
+import { createProgress } from '../format/progress.js';
+import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
+import type { Io } from '../io.js';
+import { verifyTable } from '../replay/verifyTable.js';
+import { withArgs } from './withArgs.js';
+
+// `dh verify`: every invariant over the table; exit 1 when any fails.
+
+export const DEFAULT_ITEM_BUDGET = 350_000;
+
+const spec: CommandSpec = {
+  options: {
+    message: { type: 'string', multiple: true },
+    segments: { type: 'string' },
+    concurrency: { type: 'string' },
+    'allow-lag': { type: 'boolean' },
+    'item-budget': { type: 'string' },
+    'max-violations': { type: 'string' },
+    progress: { type: 'string' },
+    endpoint: { type: 'string' },
+  },
+  positionals: [],
+};
+
+const Args = t.intersection([
+  CommonArgs,
+  ProgressArgs,
+  t.type({
+    message: optional(t.array(MessageIdArg)),
+    segments: optional(IntArg(1, 64)),
+    concurrency: optional(IntArg(1, 64)),
+    'allow-lag': optional(t.boolean),
+    'item-budget': optional(IntArg(1024, 409_600)),
+    'max-violations': optional(IntArg(0, 100_000)),
+    endpoint: optional(UrlArg),
+  }),
+]);
+
+export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+  withArgs('verify', argv, io, spec, Args, configFlags, (a, config) =>
+    withContext(config, io, 'verify', async (ctx) => {
+      const progress = createProgress({
+        mode: a.progress ?? 'auto',
+        label: 'verify',
+        stderr: io.stderr,
+        clock: () => io.now().getTime(),
+      });
+      const report = await verifyTable(
+        { reader: ctx.reader, trailOf: ctx.trailOf, progress, clock: () => io.now().getTime() },
+        {
+          segments: a.segments ?? 4,
+          concurrency: a.concurrency ?? 4,
+          itemBudgetBytes: a['item-budget'] ?? DEFAULT_ITEM_BUDGET,
+          allowLag: a['allow-lag'] === true,
+          ...(a['max-violations'] !== undefined ? { maxViolations: a['max-violations'] } : {}),
+          ...(a.message !== undefined ? { messageIds: a.message } : {}),
+        },
+      )();
+      if (E.isLeft(report)) {
+        io.stderr.write(`dh verify: ${report.left.message}\n`);
+        return EXIT.runtime;
+      }
+      io.stdout.write(a.json === true ? toJson(verifyReportJson(report.right)) : renderVerifyReport(report.right));
+      return report.right.ok ? EXIT.ok : EXIT.checkFailed;
+    }),
+  );

@@ -1,0 +1,81 @@
+// The demo's traffic: receivers with the behaviours a webhook system meets, and a few
+// hundred deliveries spread over them in fixed proportions (deterministic for a seed).
+
+export type ReceiverKind = 'healthy' | 'flaky' | 'slow' | 'rateLimited' | 'broken';
+
+export const RECEIVER_KINDS: ReadonlyArray<ReceiverKind> = ['healthy', 'flaky', 'slow', 'rateLimited', 'broken'];
+
+/** A share of the traffic: which receiver, which path, what a reader should expect. */
+export type Route = {
+  readonly receiver: ReceiverKind | 'refused';
+  readonly path: string;
+  readonly weight: number;
+  readonly expect: string;
+};
+
+// Paths are the worker's demo receiver routes (packages/worker/src/local/receivers.ts).
+export const ROUTES: ReadonlyArray<Route> = [
+  { receiver: 'healthy', path: '/ok', weight: 38, expect: 'success on the first attempt' },
+  { receiver: 'flaky', path: '/flaky/2?code=503', weight: 16, expect: '2 x 503, then success' },
+  { receiver: 'slow', path: '/sleep/250', weight: 10, expect: 'slow success' },
+  { receiver: 'slow', path: '/sleep/1500', weight: 4, expect: 'response timeouts until exhausted' },
+  { receiver: 'rateLimited', path: '/flaky/2?code=429&retryAfter=1', weight: 14, expect: '2 x 429 with Retry-After: 1, then success' },
+  { receiver: 'broken', path: '/status/500', weight: 7, expect: '500 until attempts are exhausted' },
+  { receiver: 'broken', path: '/status/404', weight: 5, expect: '404: permanent, no retry' },
+  { receiver: 'broken', path: '/reset', weight: 3, expect: 'connection reset until exhausted' },
+  { receiver: 'refused', path: '/hook', weight: 3, expect: 'connection refused until exhausted' },
+];
+
+export type DemoDelivery = {
+  readonly messageId: string;
+  readonly url: string;
+  readonly method: 'POST';
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly correlationId: string;
+  readonly maxAttempts: number;
+};
+
+export type ScenarioOptions = {
+  readonly count: number;
+  readonly maxAttempts: number;
+  /** Base URL per receiver kind (and the refused one). */
+  readonly baseUrls: Readonly<Record<ReceiverKind | 'refused', string>>;
+  /** Prefix of message ids (unique per run, so a reused table does not collide). */
+  readonly runId: string;
+};
+
+/** Route i of n, by weight, interleaved so every kind shows up early in the progress. */
+export const routeFor = (i: number): Route => {
+  const total = ROUTES.reduce((n, r) => n + r.weight, 0);
+  // a stride coprime with the total spreads consecutive messages over the routes
+  let slot = (i * 37) % total;
+  for (const r of ROUTES) {
+    if (slot < r.weight) return r;
+    slot -= r.weight;
+  }
+  return ROUTES[0] as Route;
+};
+
+export const buildScenario = (o: ScenarioOptions): DemoDelivery[] =>
+  Array.from({ length: o.count }, (_, i) => {
+    const route = routeFor(i);
+    const n = String(i + 1).padStart(4, '0');
+    const order = `order-${1000 + Math.floor(i / 3)}`;
+    return {
+      messageId: `${o.runId}-${n}`,
+      url: `${o.baseUrls[route.receiver]}${route.path}${route.path.includes('?') ? '&' : '?'}token=demo-secret-${n}`,
+      method: 'POST',
+      // credentials on purpose: the history shows them redacted
+      // webhook-id: the flaky receivers count requests per delivery by it
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer demo-${n}-s3cr3t`,
+        'webhook-id': `${o.runId}-${n}`,
+      },
+      body: JSON.stringify({ type: 'order.updated', order, sequence: i + 1, receiver: route.receiver }),
+      // three deliveries per order share a correlation id (dh correlation <id>)
+      correlationId: `${o.runId}-${order}`,
+      maxAttempts: o.maxAttempts,
+    };
+  });

@@ -1,0 +1,64 @@
+import type { MessageReplay, ReplayReport } from '../replay/replayProjections.js';
+import { renderTable } from './table.js';
+import { formatDuration } from './time.js';
+
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+};
+
+const trailText = (d: MessageReplay): string | null => {
+  const t = d.auditTrail;
+  if (t === null) return null;
+  return t.kind === 'behind'
+    ? `${t.stored} of ${t.expected} entries (behind)`
+    : `differs at entry ${t.at + 1} (${t.stored} stored, ${t.expected} expected)`;
+};
+
+/** One row per drifting field (and one for the trail), so a reader sees what changed. */
+export const driftRows = (drift: ReadonlyArray<MessageReplay>) =>
+  drift.flatMap((d) => {
+    const rows = d.fields.map((f) => [d.messageId, f.field, show(f.stored), show(f.expected), d.action]);
+    const trail = trailText(d);
+    if (trail !== null) rows.push([d.messageId, 'auditTrail', trail, 'rebuild', d.action]);
+    if (d.error !== null) rows.push([d.messageId, '(error)', d.error, '-', d.action]);
+    if (rows.length === 0) rows.push([d.messageId, '-', '-', '-', d.action]);
+    return rows;
+  });
+
+export const renderReplayReport = (r: ReplayReport): string => {
+  const head = r.dryRun ? 'Dry run (nothing written)' : 'Replay';
+  const counts = Object.entries(r.actions)
+    .filter(([, n]) => n > 0)
+    .map(([a, n]) => `${a} ${n}`)
+    .join(', ');
+  const lines = [
+    `${head}: ${r.scanned} messages checked in ${formatDuration(r.durationMs)}; ${r.drifted} with drift${counts === '' ? '' : ` (${counts})`}.`,
+  ];
+  if (r.drift.length > 0) {
+    lines.push(
+      '',
+      renderTable(['MESSAGE', 'FIELD', 'STORED', 'EXPECTED (FROM ATTEMPTS)', 'ACTION'], driftRows(r.drift)).trimEnd(),
+    );
+    if (r.omitted > 0) lines.push(`(${r.omitted} more messages with drift not listed)`);
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+/** `replay projections --json` (documented in the README). */
+export const replayReportJson = (r: ReplayReport) => ({
+  dryRun: r.dryRun,
+  scanned: r.scanned,
+  drifted: r.drifted,
+  actions: r.actions,
+  drift: r.drift.map((d) => ({
+    messageId: d.messageId,
+    fields: d.fields,
+    auditTrail: d.auditTrail,
+    error: d.error,
+    action: d.action,
+    detail: d.detail,
+  })),
+  omitted: r.omitted,
+  durationMs: r.durationMs,
+});

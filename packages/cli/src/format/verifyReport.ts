@@ -1,0 +1,51 @@
+import type { VerifyReport } from '../replay/verifyTable.js';
+import { CHECKS, type CheckName } from '../replay/verifyMessage.js';
+import { renderTable } from './table.js';
+import { formatDuration } from './time.js';
+
+const DESCRIPTION: Record<CheckName, string> = {
+  missing: 'asked-for message exists',
+  decode: 'every item decodes',
+  'dense-attempts': 'attempts numbered 1..n, STATE.attempts == n',
+  projection: 'STATE == fold(attempts, redrives)',
+  'audit-trail': 'audit trail == rebuild(attempts, redrives)',
+  'audit-trail-behind': 'audit trail caught up (projector lag)',
+  'item-size': 'every item under the size budget',
+  secrets: 'no unredacted credentials in headers, URLs, texts',
+};
+
+export const renderVerifyReport = (r: VerifyReport): string => {
+  const rows = CHECKS.map((c) => {
+    const failed = r.checks[c].failed;
+    const verdict = failed === 0 ? 'ok' : r.warnings.includes(c) ? `WARN ${failed}` : `FAIL ${failed}`;
+    return [c, DESCRIPTION[c], verdict];
+  });
+  const lines = [
+    `Verified ${r.messages} messages (${r.items} items) in ${formatDuration(r.durationMs)}.`,
+    '',
+    renderTable(['CHECK', 'INVARIANT', 'RESULT'], rows),
+  ];
+  if (r.violations.length > 0) {
+    lines.push(
+      `Violations${r.omitted > 0 ? ` (first ${r.violations.length}; ${r.omitted} more not listed)` : ''}:`,
+      renderTable(
+        ['MESSAGE', 'CHECK', 'DETAIL'],
+        r.violations.map((v) => [v.messageId, v.check, v.detail]),
+      ),
+    );
+  }
+  lines.push(r.ok ? 'All invariants hold.\n' : 'Some invariants do not hold (exit 1).\n');
+  return lines.join('\n');
+};
+
+/** `verify --json` (documented in the README). */
+export const verifyReportJson = (r: VerifyReport) => ({
+  ok: r.ok,
+  messages: r.messages,
+  items: r.items,
+  checks: r.checks,
+  warnings: r.warnings,
+  violations: r.violations,
+  omitted: r.omitted,
+  durationMs: r.durationMs,
+});

@@ -1,0 +1,31 @@
+import { type DeliveryRequest, requestFingerprint, type StateItem } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+
+// The SQS body that re-delivers a stored message. The table holds the request as stored:
+// URL and headers redacted (invariant 9), the body unless it was over its budget. The
+// worker recognises the message by its fingerprint (sha256 of the redacted request, which
+// includes the original per-message maxAttempts), so the body must reproduce that exactly:
+// the original maxAttempts is the one (absent, or 1..100) whose fingerprint matches.
+// Redacted credentials cannot be re-sent: a re-drive carries `[REDACTED]` where the
+// original had a secret (the worker's own signing still applies).
+
+const CANDIDATES: ReadonlyArray<number | null> = [null, ...Array.from({ length: 100 }, (_, i) => i + 1)];
+
+export const redriveRequest = (state: StateItem): E.Either<string, DeliveryRequest> => {
+  if (state.request.body === null) {
+    return E.left('the request body was over its storage budget and is not stored; re-send the original instead');
+  }
+  const base = {
+    messageId: state.messageId,
+    url: state.request.url,
+    method: state.request.method,
+    headers: state.request.headers,
+    body: state.request.body,
+    correlationId: state.correlationId,
+  };
+  for (const maxAttempts of CANDIDATES) {
+    const request: DeliveryRequest = { ...base, maxAttempts };
+    if (requestFingerprint(request) === state.request.fingerprint) return E.right(request);
+  }
+  return E.left('the stored request does not reproduce its fingerprint; cannot rebuild the delivery request');
+};

@@ -1,0 +1,180 @@
+import type { StateItem } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { Progress } from '../format/progress.js';
+import { type DecodedMessage, decodePartition } from './decodePartition.js';
+import { forEachParallel, listSource, type PagedSource } from './forEachParallel.js';
+import { checkProjection, type FieldDrift } from './projectionDrift.js';
+import type { RepairOutcome } from './repairOutcome.js';
+import { TableError } from './tableError.js';
+import type { TableReader } from './tableReader.js';
+import { checkTrail, type TrailDrift } from './trailDrift.js';
+import type { TrailReader } from './verifyMessage.js';
+
+// `dh replay projections`: recompute every STATE projection (fold) and audit trail
+// (rebuild) from the attempts; report drift, or repair it with conditional writes that
+// lose to any concurrent live write (a conflict means: read again, check again).
+
+export type ReplayDeps = {
+  readonly reader: TableReader;
+  readonly trailOf: TrailReader;
+  /** Writes `expected`'s projection only if STATE still equals `observed` (store's repairProjection). */
+  readonly repairProjection: (messageId: string, expected: StateItem, observed: StateItem) => Promise<RepairOutcome>;
+  /** Rewrites the audit trail from the message's attempts and redrives (projector). */
+  readonly repairTrail: (message: DecodedMessage) => Promise<RepairOutcome>;
+  readonly progress?: Progress;
+  /** Called for each message with drift, as found (streaming output). */
+  readonly onDrift?: (d: MessageReplay) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly clock?: () => number;
+};
+
+export type ReplayOptions = {
+  readonly dryRun: boolean;
+  readonly segments: number;
+  readonly concurrency?: number;
+  /** These messages only (default: the whole table). */
+  readonly messageIds?: ReadonlyArray<string>;
+  /** Drift entries kept in the report (counts stay exact). */
+  readonly maxReported?: number;
+  /** Repair rounds per message before giving up on a busy message. */
+  readonly maxRounds?: number;
+  /** Drift is confirmed by a second read after this pause (a live write may race the first). */
+  readonly recheckDelayMs?: number;
+};
+
+export type ReplayAction = 'would-repair' | 'repaired' | 'skipped-in-flight' | 'busy' | 'failed' | 'not-found';
+
+export type MessageReplay = {
+  readonly messageId: string;
+  readonly fields: ReadonlyArray<FieldDrift>;
+  readonly auditTrail: TrailDrift | null;
+  readonly error: string | null;
+  readonly action: ReplayAction;
+  readonly detail: string | null;
+};
+
+export type ReplayReport = {
+  readonly dryRun: boolean;
+  readonly scanned: number;
+  readonly drifted: number;
+  readonly actions: Record<ReplayAction, number>;
+  readonly drift: ReadonlyArray<MessageReplay>;
+  readonly omitted: number;
+  readonly durationMs: number;
+};
+
+type Look = {
+  readonly m: DecodedMessage;
+  readonly fields: ReadonlyArray<FieldDrift>;
+  readonly trail: TrailDrift | null;
+  readonly error: string | null;
+  readonly expected: StateItem | null;
+};
+
+const isClean = (l: Look): boolean => l.error === null && l.fields.length === 0 && l.trail === null;
+
+const look = async (deps: ReplayDeps, messageId: string): Promise<Look> => {
+  const m = decodePartition(messageId, await deps.reader.readPartition(messageId));
+  const none = { m, fields: [], trail: null, expected: null };
+  if (m.state === null) return { ...none, error: m.corrupt.length > 0 ? 'STATE does not decode' : null };
+  if (m.corrupt.length > 0) return { ...none, error: `items do not decode: ${m.corrupt.map((c) => c.sk).join(', ')}` };
+  const projection = checkProjection(m.state, m.attempts, m.redrives);
+  if (E.isLeft(projection)) return { ...none, error: projection.left };
+  const trail = deps.trailOf(messageId, m.auditItems);
+  if (E.isLeft(trail)) {
+    return { m, fields: projection.right.fields, trail: null, expected: projection.right.expected, error: `audit trail: ${trail.left}` };
+  }
+  return {
+    m,
+    fields: projection.right.fields,
+    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives),
+    expected: projection.right.expected,
+    error: null,
+  };
+};
+
+const repairOnce = async (deps: ReplayDeps, l: Look): Promise<RepairOutcome> => {
+  if (l.error !== null || l.m.state === null || l.expected === null) {
+    return { _tag: 'Failed', message: l.error ?? 'no STATE' };
+  }
+  if (l.fields.length > 0) {
+    const r = await deps.repairProjection(l.m.messageId, l.expected, l.m.state);
+    if (r._tag !== 'Repaired') return r;
+  }
+  return l.trail === null ? { _tag: 'Repaired' } : deps.repairTrail(l.m);
+};
+
+const replayOne = async (deps: ReplayDeps, o: ReplayOptions, messageId: string): Promise<MessageReplay | null> => {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let seen = await look(deps, messageId);
+  if (seen.m.state === null && seen.error === null) {
+    return o.messageIds === undefined ? null : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null };
+  }
+  if (isClean(seen)) return null;
+  await sleep(o.recheckDelayMs ?? 250);
+  seen = await look(deps, messageId);
+  if (isClean(seen) || (seen.m.state === null && seen.error === null)) return null;
+  const first = seen;
+  const report = (action: ReplayAction, detail: string | null = null): MessageReplay => ({
+    messageId,
+    fields: first.fields,
+    auditTrail: first.trail,
+    error: first.error,
+    action,
+    detail,
+  });
+  if (o.dryRun) return report(first.error === null ? 'would-repair' : 'failed', first.error);
+  for (let round = 0; round < (o.maxRounds ?? 5); round++) {
+    const outcome = await repairOnce(deps, seen);
+    if (outcome._tag === 'Leased') return report('skipped-in-flight', `leased until ${outcome.expiresAt ?? '?'}`);
+    if (outcome._tag === 'Failed') return report('failed', outcome.message);
+    seen = await look(deps, messageId);
+    if (isClean(seen)) return report('repaired');
+  }
+  return report('busy', 'still changing after every repair round; run again');
+};
+
+export const replayProjections = (deps: ReplayDeps, options: ReplayOptions): TE.TaskEither<TableError, ReplayReport> =>
+  TE.tryCatch(() => runReplay(deps, options), (e) => TableError(e, 'replay'));
+
+const ACTIONS: ReadonlyArray<ReplayAction> = ['would-repair', 'repaired', 'skipped-in-flight', 'busy', 'failed', 'not-found'];
+
+const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayReport> => {
+  const clock = deps.clock ?? Date.now;
+  const started = clock();
+  const max = o.maxReported ?? 1000;
+  const actions = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ReplayAction, number>;
+  const drift: MessageReplay[] = [];
+  let scanned = 0;
+  let drifted = 0;
+  let omitted = 0;
+  const work = async (messageId: string) => {
+    const r = await replayOne(deps, o, messageId);
+    scanned++;
+    deps.progress?.increment();
+    if (r === null) return;
+    actions[r.action]++;
+    if (r.action !== 'not-found') drifted++;
+    deps.onDrift?.(r);
+    if (drift.length < max) drift.push(r);
+    else omitted++;
+  };
+  const source: PagedSource<string> =
+    o.messageIds !== undefined
+      ? listSource(o.messageIds)
+      : async (segment, total, cursor) => {
+          const page = await deps.reader.scanStates(segment, total, cursor);
+          return { items: page.items.map((i) => String(i.messageId)), cursor: page.cursor };
+        };
+  deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
+  try {
+    await forEachParallel(source, work, {
+      segments: o.messageIds !== undefined ? 1 : o.segments,
+      concurrency: o.concurrency ?? 4,
+    });
+  } finally {
+    deps.progress?.stop();
+  }
+  return { dryRun: o.dryRun, scanned, drifted, actions, drift, omitted, durationMs: clock() - started };
+};

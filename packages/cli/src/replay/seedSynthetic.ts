@@ -1,0 +1,131 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type AttemptItem,
+  buildAttemptItem,
+  createStateItem,
+  type DeliveryRequest,
+  determineDeliveryOutcome,
+  fold,
+  makeRetryPolicy,
+  seedOf,
+} from '@delivery-history/core';
+import { rebuildAuditSegments } from '@delivery-history/projector';
+import * as E from 'fp-ts/lib/Either.js';
+
+// Synthetic, internally consistent messages written straight to the table with BatchWrite
+// (25 items a call, several calls in flight): STATE == fold(attempts), trail == rebuild.
+// For scale tests and the replay/verify bench, where going through the worker would take
+// the HTTP and transaction path for every attempt. Constant memory: one batch at a time per lane.
+
+export type SeedOptions = {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly count: number;
+  readonly idPrefix: string;
+  /** Attempts per message i (default: 1 for most, 3 for every 5th: 503, 503, 200). */
+  readonly attemptsOf?: (i: number) => number;
+  readonly concurrency?: number;
+  readonly now?: Date;
+  /** Called after each batch with the number of messages written so far. */
+  readonly onProgress?: (written: number) => void;
+};
+
+type Item = Record<string, unknown>;
+
+const POLICY = makeRetryPolicy({ maxAttempts: 5, baseMs: 1000, maxMs: 60_000 });
+
+const request = (id: string, i: number): DeliveryRequest => ({
+  messageId: id,
+  url: `https://hooks${i % 7}.example.com/in`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: `{"n":${i}}`,
+  correlationId: `corr-${Math.floor(i / 3)}`,
+  maxAttempts: 5,
+});
+
+const attemptsFor = (req: DeliveryRequest, n: number, t0: number): AttemptItem[] =>
+  Array.from({ length: n }, (_, k) => {
+    const at = new Date(t0 + (k + 1) * 1000);
+    const last = k === n - 1;
+    const outcome = determineDeliveryOutcome(
+      {
+        kind: 'response',
+        statusCode: last ? 200 : 503,
+        statusText: last ? 'OK' : 'Service Unavailable',
+        headers: {},
+        responseTimeMs: 20 + (k % 5),
+        bodySnippet: '',
+        bodyBytes: 0,
+      },
+      { now: at, correlationId: req.correlationId, attemptNumber: k + 1, maxAttempts: 5, policy: POLICY, random: () => 0.5 },
+    );
+    return buildAttemptItem({
+      request: req,
+      attemptNumber: k + 1,
+      attemptId: `${req.messageId}-a${k + 1}`,
+      leaseId: `${req.messageId}-l${k + 1}`,
+      startedAt: at,
+      completedAt: at,
+      outcome,
+      responseHeaders: { 'content-type': 'application/json' },
+      superseded: false,
+    });
+  });
+
+/** Every item of message i, keys included. */
+export const syntheticMessage = (idPrefix: string, i: number, attempts: number, now: Date): Item[] => {
+  const id = `${idPrefix}-${String(i).padStart(7, '0')}`;
+  const pk = `MSG#${id}`;
+  const req = request(id, i);
+  const t0 = now.getTime() - 3_600_000 + i;
+  const seed = createStateItem(req, { now: new Date(t0), defaultMaxAttempts: 5 });
+  const items = attemptsFor(req, attempts, t0);
+  const state = fold(seedOf(seed), items, []);
+  const trail = rebuildAuditSegments(id, items, []);
+  if (E.isLeft(state) || E.isLeft(trail)) throw new Error(`synthetic message ${id} is inconsistent`);
+  return [
+    { ...state.right, pk, sk: 'STATE' },
+    ...items.map((a) => ({ ...a, pk, sk: `ATTEMPT#${String(a.attemptNumber).padStart(6, '0')}` })),
+    ...trail.right,
+  ];
+};
+
+const writeBatch = async (doc: DynamoDBDocumentClient, tableName: string, items: Item[]): Promise<void> => {
+  let pending = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > 20) throw new Error('BatchWrite kept returning unprocessed items');
+    const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(round, 6)));
+  }
+};
+
+/** Writes `count` synthetic messages; resolves with the number written. */
+export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
+  const now = o.now ?? new Date();
+  const attemptsOf = o.attemptsOf ?? ((i: number) => (i % 5 === 0 ? 3 : 1));
+  let next = 0;
+  let written = 0;
+  const lane = async (): Promise<void> => {
+    let batch: Item[] = [];
+    let inBatch = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await writeBatch(o.doc, o.tableName, batch);
+      written += inBatch;
+      batch = [];
+      inBatch = 0;
+      o.onProgress?.(written);
+    };
+    for (let i = next++; i < o.count; i = next++) {
+      const items = syntheticMessage(o.idPrefix, i, attemptsOf(i), now);
+      if (batch.length + items.length > 25) await flush();
+      batch.push(...items);
+      inBatch++;
+    }
+    await flush();
+  };
+  await Promise.all(Array.from({ length: o.concurrency ?? 4 }, lane));
+  return written;
+};

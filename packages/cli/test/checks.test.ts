@@ -1,0 +1,137 @@
+import { fold, rebuildAuditTrail, seedOf, type StateItem } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodePartition } from '../src/replay/decodePartition.js';
+import { findSecrets } from '../src/replay/findSecrets.js';
+import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
+import { redriveRequest } from '../src/replay/redriveRequest.js';
+import { checkTrail } from '../src/replay/trailDrift.js';
+import { verifyMessage } from '../src/replay/verifyMessage.js';
+import { attempt, redriveItem, seedState } from './support/builders.js';
+
+const folded = (attempts = [attempt(1, 'retry'), attempt(2, 'success')]): StateItem => {
+  const r = fold(seedState(), attempts, []);
+  if (E.isLeft(r)) throw new Error('fixture does not fold');
+  return r.right;
+};
+
+const Projection = suite('checkProjection');
+
+Projection('a folded state has no drift', () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
+  const r = checkProjection(folded(attempts), attempts, []);
+  assert.ok(E.isRight(r) && r.right.fields.length === 0);
+});
+
+Projection('a hand-corrupted field is named with stored and expected values', () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
+  const corrupt = { ...folded(attempts), status: 'FAILED' as const };
+  const r = checkProjection(corrupt, attempts, []);
+  assert.ok(E.isRight(r));
+  if (E.isRight(r)) assert.equal(r.right.fields, [{ field: 'status', stored: 'FAILED', expected: 'SUCCESS' }]);
+});
+
+Projection('a live claim (PROCESSING + lease) is not drift', () => {
+  const attempts = [attempt(1, 'retry')];
+  const claimed: StateItem = {
+    ...folded(attempts),
+    status: 'PROCESSING',
+    lease: { leaseId: 'l', claimedAt: '2025-01-01T00:02:00.000Z', expiresAt: '2025-01-01T00:04:00.000Z' },
+  };
+  const r = checkProjection(claimed, attempts, []);
+  assert.ok(E.isRight(r) && r.right.fields.length === 0);
+});
+
+Projection('attempts that do not fold are reported', () => {
+  const r = checkProjection(folded(), [attempt(1, 'success'), attempt(2, 'success')], []);
+  assert.ok(E.isLeft(r) && /do not fold/.test(r.left));
+});
+
+Projection('dense numbering and STATE.attempts', () => {
+  const s = folded();
+  assert.equal(checkDenseAttempts(s, [attempt(1, 'retry'), attempt(2, 'success')]), []);
+  const gap = checkDenseAttempts({ ...s, attempts: 2 }, [attempt(1, 'retry'), attempt(3, 'success')]);
+  assert.ok(gap.some((p) => /not 1\.\.2/.test(p)));
+  const count = checkDenseAttempts({ ...s, attempts: 5 }, [attempt(1, 'retry'), attempt(2, 'success')]);
+  assert.ok(count.some((p) => /STATE.attempts is 5 but 2/.test(p)));
+});
+
+const Trail = suite('checkTrail');
+
+Trail('equal, behind (prefix), mismatch', () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'retry'), attempt(3, 'final')];
+  const full = rebuildAuditTrail(attempts, []);
+  assert.is(checkTrail(full, attempts, []), null);
+  assert.equal(checkTrail(full.slice(0, 1), attempts, []), { kind: 'behind', stored: 1, expected: 3 });
+  const wrong = [full[0], { ...full[1], statusCode: 200 }, full[2]] as typeof full;
+  assert.equal(checkTrail(wrong, attempts, []), { kind: 'mismatch', stored: 3, expected: 3, at: 1 });
+});
+
+const Secrets = suite('findSecrets');
+
+Secrets('redacted items are clean; unredacted headers, query and texts are found', () => {
+  assert.equal(findSecrets(seedState() as unknown as Record<string, unknown>), []);
+  const leaky = {
+    request: {
+      url: 'https://u:p@hooks.example.com/in?token=abc&page=2',
+      headers: { Authorization: 'Bearer abcdefghijkl', 'x-trace': 'ok' },
+    },
+    response: { headers: { 'set-cookie': 'sid=1' } },
+    deliveryResult: { errorDetails: { message: 'echo: Bearer zzzzzzzzzzzz', responseSnippet: 'AKIAABCDEFGHIJKLMNOP' } },
+  };
+  const found = findSecrets(leaky).map((f) => `${f.path}:${f.pattern}`);
+  assert.ok(found.includes('request.url:URL user-info'), found.join());
+  assert.ok(found.includes('request.url?token:unredacted sensitive query parameter'));
+  assert.ok(found.includes('request.headers.Authorization:unredacted sensitive header'));
+  assert.ok(found.includes('response.headers.set-cookie:unredacted sensitive header'));
+  assert.ok(found.includes('deliveryResult.errorDetails.message:bearer token'));
+  assert.ok(found.includes('deliveryResult.errorDetails.responseSnippet:AWS access key id'));
+  assert.not.ok(found.some((f) => f.includes('x-trace') || f.includes('page')));
+});
+
+const Verify = suite('verifyMessage');
+
+const raw = (sk: string, item: object) => ({ pk: 'MSG#m-1', sk, ...item });
+
+Verify('a consistent message passes; corruption, size and trail problems are each reported', () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
+  const state = folded(attempts);
+  const items = [raw('STATE', state), ...attempts.map((a) => raw(`ATTEMPT#00000${a.attemptNumber}`, a))];
+  const trail = rebuildAuditTrail(attempts, []);
+  const ok = verifyMessage(decodePartition('m-1', items), { itemBudgetBytes: 350_000, trailOf: () => E.right({ entries: trail }) });
+  assert.equal(ok, []);
+  const bad = verifyMessage(
+    decodePartition('m-1', [raw('STATE', { ...state, attempts: 3 }), ...items.slice(1), raw('ATTEMPT#000009', { junk: true })]),
+    { itemBudgetBytes: 500, trailOf: () => E.right({ entries: trail.slice(0, 1) }) },
+  );
+  const checks = new Set(bad.map((v) => v.check));
+  for (const c of ['decode', 'item-size', 'dense-attempts', 'projection', 'audit-trail-behind']) assert.ok(checks.has(c as never), c);
+});
+
+const Redrive = suite('redriveRequest');
+
+Redrive('rebuilds the request whose fingerprint matches (original maxAttempts found)', () => {
+  const attempts = [attempt(1, 'final')];
+  const state = folded(attempts);
+  const r = redriveRequest({ ...state, maxAttempts: 9 });
+  assert.ok(E.isRight(r));
+  if (E.isRight(r)) {
+    assert.is(r.right.maxAttempts, 3);
+    assert.is(r.right.headers.authorization, '[REDACTED]');
+    assert.is(r.right.body, '{"hello":"world"}');
+  }
+  assert.ok(E.isLeft(redriveRequest({ ...state, request: { ...state.request, body: null } })));
+});
+
+Redrive('a redrive item folds the message open again', () => {
+  const attempts = [attempt(1, 'final')];
+  const s = fold(seedOf(folded(attempts)), attempts, [redriveItem(1, 1, 4)]);
+  assert.ok(E.isRight(s) && s.right.status === 'PENDING' && s.right.maxAttempts === 4);
+});
+
+Projection.run();
+Trail.run();
+Secrets.run();
+Verify.run();
+Redrive.run();

@@ -1,0 +1,61 @@
+import type { DeliveryRequest, StateItem } from '@delivery-history/core';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import { type Env, makeEnv, type StoreDeps } from './env.js';
+import type { StoreError } from './errors/storeError.js';
+import { type AppendAttemptInput, type AppendResult, appendAttempt } from './ops/appendAttempt.js';
+import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
+import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
+import { type Created, createMessage } from './ops/createMessage.js';
+import { getHistory, type History } from './ops/getHistory.js';
+import { getState } from './ops/getState.js';
+import { listAttempts } from './ops/listAttempts.js';
+import { repairProjection } from './ops/repairProjection.js';
+import {
+  type QueryByCorrelationInput,
+  type QueryByEndpointInput,
+  type QueryFailedInput,
+  queryByCorrelation,
+  queryByEndpoint,
+  queryFailed,
+} from './query/indexQueries.js';
+import { type ScanSegmentInput, scanSegment } from './query/scanSegment.js';
+import type { Page, StateSummary } from './query/stateSummary.js';
+import { observe } from './support/observe.js';
+import type { AttemptItem } from '@delivery-history/core';
+
+/** The store's operations; each returns a TaskEither and logs its final failure once. */
+export interface Store {
+  readonly tableName: string;
+  createMessage(request: DeliveryRequest): TE.TaskEither<StoreError, Created>;
+  getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
+  claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
+  appendAttempt(input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult>;
+  appendRedrive(input: AppendRedriveInput): TE.TaskEither<StoreError, Redriven>;
+  repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
+  getHistory(messageId: string): TE.TaskEither<StoreError, History>;
+  listAttempts(messageId: string, fromNumber?: number): TE.TaskEither<StoreError, AttemptItem[]>;
+  queryFailed(input: QueryFailedInput): TE.TaskEither<StoreError, Page<StateSummary>>;
+  queryByEndpoint(input: QueryByEndpointInput): TE.TaskEither<StoreError, Page<StateSummary>>;
+  queryByCorrelation(input: QueryByCorrelationInput): TE.TaskEither<StoreError, Page<StateSummary>>;
+  scanSegment(input: ScanSegmentInput): TE.TaskEither<StoreError, Page<StateItem>>;
+}
+
+export const createStore = (deps: StoreDeps): Store => {
+  const env: Env = makeEnv(deps);
+  const logged = observe(env);
+  return {
+    tableName: env.tableName,
+    createMessage: (request) => logged(createMessage(env, request)),
+    getState: (messageId) => logged(getState(env, messageId)),
+    claim: (messageId, options) => logged(claim(env, messageId, options)),
+    appendAttempt: (input) => logged(appendAttempt(env, input)),
+    appendRedrive: (input) => logged(appendRedrive(env, input)),
+    repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
+    getHistory: (messageId) => logged(getHistory(env, messageId)),
+    listAttempts: (messageId, fromNumber) => logged(listAttempts(env, messageId, fromNumber)),
+    queryFailed: (input) => logged(queryFailed(env, input)),
+    queryByEndpoint: (input) => logged(queryByEndpoint(env, input)),
+    queryByCorrelation: (input) => logged(queryByCorrelation(env, input)),
+    scanSegment: (input) => logged(scanSegment(env, input)),
+  };
+};

@@ -1,0 +1,307 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { AttemptItem, type DeliveryRequest, isFinal, type Outcome, StateItem } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Env } from '../env.js';
+import { AlreadyFinal, Conflict, type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
+import { type ConditionFailure, isConditionFailure } from '../errors/toStoreError.js';
+import { attemptKey, attemptSk, failedIndexKeys, indexSk, STATE_SK, stateKey } from '../keys.js';
+import { decodeItem } from '../support/decode.js';
+import { send } from '../support/send.js';
+import { clientRequestToken } from '../support/token.js';
+import { type AttemptDraft, buildAttempt, type OutcomeFor } from './attemptItem.js';
+import type { AttemptTicket } from './claim.js';
+import { getState } from './getState.js';
+import { attemptsOfLease } from './listAttempts.js';
+
+// ---------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------
+
+export type AppendAttemptInput = {
+  readonly ticket: AttemptTicket;
+  /** The request as sent; the store redacts it (core) before writing. */
+  readonly request: DeliveryRequest;
+  /** Unique id of this write; default newId(). */
+  readonly attemptId?: string;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly responseHeaders: Readonly<Record<string, string>> | null;
+  /** Core's determineDeliveryOutcome for ticket.attemptNumber, or a function of the number written. */
+  readonly outcome: Outcome | OutcomeFor;
+};
+
+export type AppendResult = {
+  readonly attempt: AttemptItem;
+  readonly attemptNumber: number;
+  readonly status: 'SUCCESS' | 'FAILED';
+  /** False for a superseded attempt: the writer must not schedule anything. */
+  readonly retryEligible: boolean;
+  readonly nextAttemptAt: string | null;
+  /** The message is final after this attempt (never for a superseded one). */
+  readonly final: boolean;
+  readonly superseded: boolean;
+  readonly duplicate: boolean;
+};
+
+type Mode = 'live' | 'superseded';
+
+/** Placement rounds (each a lost race for a number) before giving up with Conflict. */
+const MAX_ROUNDS = 64;
+
+// ---------------------------------------------------------------------------
+// transaction builders
+// ---------------------------------------------------------------------------
+
+const putAttempt = (env: Env, attempt: AttemptItem) => ({
+  Put: {
+    TableName: env.tableName,
+    Item: { ...attemptKey(attempt.messageId, attempt.attemptNumber), ...attempt },
+    // an attempt is written once and never changed: a racer for the same number loses here
+    ConditionExpression: 'attribute_not_exists(pk)',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  },
+});
+
+const failedKeysUpdate = (status: string, messageId: string, at: string) =>
+  status === 'FAILED'
+    ? { set: ', gsi1pk = :gsi1pk, gsi1sk = :gsi1sk', remove: '', values: { ...prefixKeys(failedIndexKeys(messageId, at)) } }
+    : { set: '', remove: ' REMOVE gsi1pk, gsi1sk', values: {} };
+
+const prefixKeys = (o: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [`:${k}`, v]));
+
+/** The live STATE update (protocol 3). */
+const updateLive = (env: Env, attempt: AttemptItem, leaseId: string) => {
+  const { messageId, completedAt } = attempt;
+  const failed = failedKeysUpdate(attempt.status, messageId, completedAt);
+  return {
+    Update: {
+      TableName: env.tableName,
+      Key: stateKey(messageId),
+      UpdateExpression:
+        'SET #status = :status, deliveryResult = :result, attempts = :n, lastDeliveryAttempt = :at, ' +
+        'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null, ' +
+        `gsi2sk = :gsi2sk${failed.set}${failed.remove}`,
+      // this writer still owns attempt n: nobody appended since its claim (attempts), its
+      // lease was not taken over (leaseId), and the message is in flight, not final (status)
+      ConditionExpression: 'attempts = :prev AND lease.leaseId = :lease AND #status = :processing',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': attempt.status,
+        ':result': attempt.deliveryResult,
+        ':n': attempt.attemptNumber,
+        ':prev': attempt.attemptNumber - 1,
+        ':at': completedAt,
+        ':retryEligible': attempt.deliveryResult.retryEligible,
+        ':nextAttemptAt': attempt.nextAttemptAt,
+        ':null': null,
+        ':lease': leaseId,
+        ':processing': 'PROCESSING',
+        ':gsi2sk': indexSk(completedAt, messageId),
+        ...failed.values,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  };
+};
+
+/** The superseded STATE update (protocol 4): only counts the attempt. */
+const updateSuperseded = (env: Env, attempt: AttemptItem, observedStatus: string) => {
+  const { messageId, completedAt } = attempt;
+  // index keys follow lastUpdatedAt; status is in the condition so they stay right
+  const failed = failedKeysUpdate(observedStatus, messageId, completedAt);
+  return {
+    Update: {
+      TableName: env.tableName,
+      Key: stateKey(messageId),
+      UpdateExpression: `SET attempts = :n, lastUpdatedAt = :at, gsi2sk = :gsi2sk${failed.set}${failed.remove}`,
+      // numbers stay dense (attempts) and the index keys match the status we saw (status)
+      ConditionExpression: 'attempts = :prev AND #status = :observed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':n': attempt.attemptNumber,
+        ':prev': attempt.attemptNumber - 1,
+        ':at': completedAt,
+        ':observed': observedStatus,
+        ':gsi2sk': indexSk(completedAt, messageId),
+        ...failed.values,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  };
+};
+
+// ---------------------------------------------------------------------------
+// operations
+// ---------------------------------------------------------------------------
+
+const resultOf = (attempt: AttemptItem, duplicate: boolean): AppendResult => ({
+  attempt,
+  attemptNumber: attempt.attemptNumber,
+  status: attempt.status,
+  retryEligible: !attempt.superseded && attempt.deliveryResult.retryEligible,
+  nextAttemptAt: attempt.superseded ? null : attempt.nextAttemptAt,
+  final: !attempt.superseded && isFinal({ status: attempt.status, retryEligible: attempt.deliveryResult.retryEligible }),
+  superseded: attempt.superseded,
+  duplicate,
+});
+
+type Next =
+  | { readonly kind: 'done'; readonly result: AppendResult }
+  | { readonly kind: 'place'; readonly mode: Mode; readonly state: StateItem };
+
+type Round = { readonly mode: Mode; readonly n: number; readonly maxAttempts: number; readonly observedStatus: string };
+
+const placeOnce = (
+  env: Env,
+  draft: AttemptDraft,
+  round: Round,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError | ConditionFailure, AppendResult> => {
+  const rctx = { ...ctx, attemptNumber: round.n };
+  return pipe(
+    TE.fromEither(buildAttempt(env, draft, round.n, round.maxAttempts, round.mode === 'superseded', rctx)),
+    TE.chain((attempt) => {
+      const update =
+        round.mode === 'live' ? updateLive(env, attempt, draft.leaseId) : updateSuperseded(env, attempt, round.observedStatus);
+      return pipe(
+        send(env, rctx, [attemptSk(round.n), STATE_SK], () =>
+          env.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [putAttempt(env, attempt), update],
+              // same write, same token: a retry after an ambiguous failure cannot append twice
+              ClientRequestToken: clientRequestToken(attempt.messageId, round.n, draft.attemptId, round.mode),
+            }),
+          ),
+        ),
+        TE.map(() => resultOf(attempt, false)),
+      );
+    }),
+  );
+};
+
+/** Live writer whose lease is gone: refuse a second attempt under one lease, else supersede. */
+const afterLeaseLost = (
+  env: Env,
+  draft: AttemptDraft,
+  state: StateItem,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, Next> =>
+  pipe(
+    attemptsOfLease(env, state.messageId, draft.leaseId, ctx.op),
+    TE.chain((used): TE.TaskEither<StoreError, Next> => {
+      if (used.length === 0) return TE.right({ kind: 'place', mode: 'superseded', state });
+      const full = { ...ctx, item: STATE_SK };
+      if (isFinal(state)) {
+        return TE.left(
+          AlreadyFinal({ ...full, status: state.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', attempts: state.attempts }),
+        );
+      }
+      return TE.left(Conflict(full, `lease ${draft.leaseId} already recorded attempt ${used.join(',')}; claim again`));
+    }),
+  );
+
+/** After a lost condition: is it our own earlier write, a moved number, or a lost lease? */
+const interpret = (
+  env: Env,
+  draft: AttemptDraft,
+  mode: Mode,
+  failure: ConditionFailure,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, Next> => {
+  const [put, update] = failure.reasons;
+  const existing = put?.code === 'ConditionalCheckFailed' ? put.item : undefined;
+  if (existing !== undefined && existing.attemptId === draft.attemptId) {
+    // this very attempt is already stored (an earlier try committed): idempotent success
+    return TE.fromEither(
+      pipe(
+        decodeItem(AttemptItem, existing, { ...ctx, item: put?.label ?? STATE_SK }),
+        E.map((a): Next => ({ kind: 'done', result: resultOf(a, true) })),
+      ),
+    );
+  }
+  const observed = update?.code === 'ConditionalCheckFailed' ? update.item : undefined;
+  return pipe(
+    observed === undefined
+      ? getState(env, ctx.messageId ?? '', ctx.op)
+      : TE.fromEither(decodeItem(StateItem, observed, { ...ctx, item: STATE_SK })),
+    TE.chain((state): TE.TaskEither<StoreError, Next> => {
+      if (mode === 'superseded') return TE.right({ kind: 'place', mode, state });
+      // still ours: a superseded attempt took our number; take the next one
+      if (state.status === 'PROCESSING' && state.lease?.leaseId === draft.leaseId) {
+        return TE.right({ kind: 'place', mode: 'live', state });
+      }
+      return afterLeaseLost(env, draft, state, ctx);
+    }),
+  );
+};
+
+const place = (env: Env, draft: AttemptDraft, round: Round, left: number, ctx: ErrorContext): TE.TaskEither<StoreError, AppendResult> =>
+  pipe(
+    placeOnce(env, draft, round, ctx),
+    TE.orElse((e) => {
+      if (!isConditionFailure(e)) return TE.left(e);
+      if (left <= 0) {
+        return TE.left(Conflict({ ...ctx, attemptNumber: round.n }, `could not place the attempt after ${MAX_ROUNDS} rounds: ${e.message}`));
+      }
+      return pipe(
+        interpret(env, draft, round.mode, e, ctx),
+        TE.chain((next) =>
+          next.kind === 'done'
+            ? TE.right(next.result)
+            : place(
+                env,
+                draft,
+                {
+                  mode: next.mode,
+                  n: next.state.attempts + 1,
+                  maxAttempts: next.state.maxAttempts,
+                  observedStatus: next.state.status,
+                },
+                left - 1,
+                ctx,
+              ),
+        ),
+      );
+    }),
+  );
+
+/**
+ * Protocol 3 and 4. Happy path: ONE TransactWriteItems (Put ATTEMPT#n + conditional Update
+ * of STATE), no read. On a lost condition, ALL_OLD tells what happened: our own earlier
+ * write (Duplicate -> success), a superseded attempt took our number (retry at the next),
+ * or our lease was taken over (record the request we really sent as superseded).
+ */
+export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult> => {
+  const { ticket } = input;
+  const ctx: ErrorContext = {
+    op: 'appendAttempt',
+    messageId: ticket.messageId,
+    attemptNumber: ticket.attemptNumber,
+    correlationId: ticket.correlationId,
+  };
+  if (input.request.messageId !== ticket.messageId) {
+    return TE.left(Invalid(ctx, `request is for ${input.request.messageId}, ticket for ${ticket.messageId}`));
+  }
+  const draft: AttemptDraft = {
+    request: input.request,
+    attemptId: input.attemptId ?? env.newId(),
+    leaseId: ticket.leaseId,
+    startedAt: input.startedAt,
+    completedAt: input.completedAt,
+    responseHeaders: input.responseHeaders,
+    outcome: input.outcome,
+    decidedFor: ticket.attemptNumber,
+  };
+  const first: Round = { mode: 'live', n: ticket.attemptNumber, maxAttempts: ticket.maxAttempts, observedStatus: 'PROCESSING' };
+  return pipe(
+    place(env, draft, first, MAX_ROUNDS, ctx),
+    TE.map((r) => {
+      if (r.duplicate) env.logger.info('attempt already stored (idempotent)', { ...ctx, attempt: r.attemptNumber });
+      else if (r.superseded) env.logger.warn('lease lost: attempt recorded as superseded', { ...ctx, attempt: r.attemptNumber });
+      return r;
+    }),
+  );
+};

@@ -1,0 +1,29 @@
+import { StateItem } from '@delivery-history/core';
+import * as t from 'io-ts';
+
+const p = StateItem.type.props;
+
+/** What the support indexes project (tableDefinition's SUMMARY_ATTRIBUTES), decoded. */
+export const StateSummary = t.exact(
+  t.type(
+    {
+      messageId: p.messageId,
+      status: p.status,
+      attempts: p.attempts,
+      maxAttempts: p.maxAttempts,
+      createdAt: p.createdAt,
+      lastUpdatedAt: p.lastUpdatedAt,
+      lastDeliveryAttempt: p.lastDeliveryAttempt,
+      endpoint: p.endpoint,
+      correlationId: p.correlationId,
+      retryEligible: p.retryEligible,
+      nextAttemptAt: p.nextAttemptAt,
+      deliveryResult: p.deliveryResult,
+    },
+    'StateSummary',
+  ),
+  'StateSummary',
+);
+export type StateSummary = t.TypeOf<typeof StateSummary>;
+
+export type Page<A> = { readonly items: A[]; readonly cursor: string | null };

@@ -1,0 +1,85 @@
+import { type Clock, systemClock } from '../clock.js';
+import { httpClientOf, retryPolicyOf } from '../config/fromConfig.js';
+import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
+import { createHandler, type SqsBatchHandler } from '../handler/createHandler.js';
+import type { DeliveryStore } from '../handler/storePort.js';
+import type { HttpClient } from '../http/httpClient.js';
+import { silentLogger, type WorkerLogger } from '../observability/logger.js';
+import { noopMetrics, type WorkerMetrics } from '../observability/metrics.js';
+import type { Resolver } from '../ssrf/guardedConnector.js';
+import { createLocalDriver, type LocalDriver } from './localDriver.js';
+import { createLocalQueue, type LocalQueue } from './localQueue.js';
+
+// ---------------------------------------------------------------------------
+// The whole worker on one machine: local queue + driver + the same handler as on AWS.
+// ---------------------------------------------------------------------------
+
+export type LocalWorkerOptions = {
+  readonly store: DeliveryStore;
+  /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
+  readonly config?: Partial<WorkerConfig>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: WorkerLogger;
+  readonly metrics?: WorkerMetrics;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly resolve?: Resolver;
+  /** The queue's visibility timeout (what a batch item failure without a visibility change waits). */
+  readonly visibilityTimeoutMs?: number;
+  /** Default: maxAttempts + 5 (see README "Retries, SQS and the DLQ"). */
+  readonly maxReceiveCount?: number;
+  readonly pollIntervalMs?: number;
+};
+
+export type LocalWorker = {
+  readonly config: WorkerConfig;
+  readonly queue: LocalQueue;
+  readonly driver: LocalDriver;
+  readonly handler: SqsBatchHandler;
+  readonly http: HttpClient;
+  /** Stops the driver and closes HTTP connections. */
+  close(): Promise<void>;
+};
+
+/** Receive margin over maxAttempts: leased/not-due wake-ups and store hiccups use receives too. */
+export const RECEIVE_MARGIN = 5;
+
+export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
+  const config: WorkerConfig = { ...loadConfig(options.env ?? process.env), ...options.config };
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const http = httpClientOf(config, clock, options.resolve);
+  const queue = createLocalQueue({
+    clock,
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
+    maxReceiveCount: options.maxReceiveCount ?? config.maxAttempts + RECEIVE_MARGIN,
+  });
+  const handler = createHandler({
+    store: options.store,
+    http,
+    visibility: queue.visibility,
+    clock,
+    random: options.random ?? Math.random,
+    logger,
+    metrics: options.metrics ?? noopMetrics,
+    policy: retryPolicyOf(config),
+    leaseMs: config.leaseMs,
+  });
+  const driver = createLocalDriver({
+    queue,
+    handler,
+    logger,
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+  return {
+    config,
+    queue,
+    driver,
+    handler,
+    http,
+    close: async () => {
+      await driver.stop();
+      await http.close();
+    },
+  };
+};
