@@ -1,4 +1,5 @@
 // The audit projector: the table's stream (attempt and redrive inserts only) -> audit segments.
+import { STREAM_FILTER_PATTERNS } from '@delivery-history/projector';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,17 +9,14 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LambdaHandler } from './LambdaHandler.js';
 import { KMS_DATA_ACTIONS } from './kmsActions.js';
-import { PROJECTOR_STREAM_FILTER } from './projectorStreamFilter.js';
 import type { StackConfig } from './stackConfig.js';
 
-/** What the projector's code calls on the table (audit segments of one message). */
-export const PROJECTOR_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:Query',
-] as const;
+/**
+ * What the projector's code calls on the table: Get (audit head, STATE for the drift check),
+ * Query (a message's attempts, redrives, segments), Put/Update alone or as the items of one
+ * TransactWriteItems (which has no IAM action of its own).
+ */
+export const PROJECTOR_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
 
 /** What Lambda's stream poller calls, on this table's stream. */
 export const STREAM_READ_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] as const;
@@ -103,9 +101,9 @@ export class ProjectorFunction extends Construct {
       // From the oldest record the stream still holds (24 h): a new or re-enabled projector
       // catches up instead of skipping history.
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      // Only attempt/redrive inserts reach the function (STATE and AUDIT writes, its own
-      // included, are filtered out by Lambda and cost no invocation).
-      filters: [lambda.FilterCriteria.filter(PROJECTOR_STREAM_FILTER)],
+      // The projector's own definition: only attempt/redrive inserts reach the function
+      // (STATE and AUDIT writes, its own included, are dropped by Lambda at no invocation).
+      filters: STREAM_FILTER_PATTERNS.map((p) => lambda.FilterCriteria.filter(p)),
       batchSize: config.projectorBatchSize,
       maxBatchingWindow: Duration.seconds(config.projectorMaxBatchingWindowSeconds),
       // Order is kept per partition key (one message), so a factor above 1 is safe.

@@ -2,6 +2,7 @@
 // shared definition, queues, event sources, least-privilege IAM, alarms, cdk-nag.
 // Bundling is skipped here (`aws:cdk:bundling-stacks: []`): the template does not depend on
 // the bundle's content; synth.test.ts and lambdaBundles.test.ts bundle for real.
+import { matchesStreamFilter, STREAM_FILTER_CRITERIA } from '@delivery-history/projector';
 import { createTableInput, TABLE } from '@delivery-history/store';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -175,16 +176,18 @@ Projector('stream event source: filter, bisect, bounded retries and age, partial
   assert.equal(m.DestinationConfig, { OnFailure: { Destination: getAtt(failuresId, 'Arn') } });
 });
 
-Projector('only INSERTs of ATTEMPT and REDRIVE items reach the function', () => {
+Projector("only INSERTs of ATTEMPT and REDRIVE items reach the function (the projector's own filter)", () => {
   const m = mappingOf(projectorId);
   const filters = (m.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
-  assert.is(filters.length, 1);
-  const pattern = JSON.parse((filters[0] as { Pattern: string }).Pattern) as {
-    eventName: string[];
-    dynamodb: { NewImage: { type: { S: string[] } } };
-  };
-  assert.equal(pattern.eventName, ['INSERT']);
-  assert.equal([...pattern.dynamodb.NewImage.type.S].sort(), ['ATTEMPT', 'REDRIVE']);
+  assert.equal(filters, STREAM_FILTER_CRITERIA.Filters);
+  const record = (eventName: string, sk: string) => ({ eventName, dynamodb: { Keys: { pk: { S: 'MSG#m1' }, sk: { S: sk } } } });
+  // The deployed patterns, evaluated the way the projector's local poller evaluates them.
+  assert.ok(matchesStreamFilter(record('INSERT', 'ATTEMPT#000001')));
+  assert.ok(matchesStreamFilter(record('INSERT', 'REDRIVE#0001')));
+  assert.not.ok(matchesStreamFilter(record('MODIFY', 'ATTEMPT#000001')));
+  assert.not.ok(matchesStreamFilter(record('INSERT', 'STATE')));
+  assert.not.ok(matchesStreamFilter(record('INSERT', 'AUDIT#0000')));
+  for (const f of filters) assert.match(f.Pattern, /"eventName":\["INSERT"\]/);
 });
 
 Projector('Node 20 ESM bundle with the table name', () => {
@@ -223,7 +226,6 @@ Iam('worker: table item actions on the table, queue actions on its queue, its ow
     'dynamodb:GetItem': [tableArn],
     'dynamodb:PutItem': [tableArn],
     'dynamodb:UpdateItem': [tableArn],
-    'dynamodb:ConditionCheckItem': [tableArn],
     'dynamodb:Query': [tableArn],
     'sqs:ReceiveMessage': [queue],
     'sqs:DeleteMessage': [queue],
@@ -243,7 +245,6 @@ Iam('projector: audit item actions on the table, stream reads, send to its failu
     'dynamodb:GetItem': [tableArn],
     'dynamodb:PutItem': [tableArn],
     'dynamodb:UpdateItem': [tableArn],
-    'dynamodb:ConditionCheckItem': [tableArn],
     'dynamodb:Query': [tableArn],
     'dynamodb:DescribeStream': [stream],
     'dynamodb:GetRecords': [stream],

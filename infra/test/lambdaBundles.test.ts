@@ -12,8 +12,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { esbuildOptions, HANDLER_ENTRIES, type HandlerName } from '../src/lambdaBundling.js';
 
-/** Budget per minified bundle (the AWS SDK clients are inside). Raise it on purpose only. */
-const MAX_BUNDLE_BYTES = 2_500_000;
+/**
+ * Budget per minified bundle (AWS SDK clients inside; the worker also carries undici, about
+ * 540 KiB of it). About 40% over today's sizes: raise it on purpose only.
+ */
+const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 2_000_000, projector: 1_100_000 };
 
 const run = promisify(execFile);
 
@@ -40,20 +43,29 @@ for (const name of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
     const bytes = statSync(file).size;
     ctx.built[name] = { file, bytes };
     console.log(`  ${name}: ${(bytes / 1024).toFixed(0)} KiB minified (${bytes} bytes)`);
-    assert.ok(bytes < MAX_BUNDLE_BYTES, `${name} bundle is ${bytes} bytes`);
+    assert.ok(bytes < MAX_BUNDLE_BYTES[name], `${name} bundle is ${bytes} bytes (budget ${MAX_BUNDLE_BYTES[name]})`);
   });
 
-  Bundles(`${name}: a cold node process imports it and finds the handler`, async (ctx) => {
+  Bundles(`${name}: a cold node process imports it, finds the handler, and answers an empty batch`, async (ctx) => {
     const built = ctx.built[name];
     assert.ok(built !== undefined, 'bundled by the previous test');
     const url = pathToFileURL(built.file).href;
-    const { stdout } = await run(
-      process.execPath,
-      ['--input-type=module', '-e', `import(${JSON.stringify(url)}).then((m) => console.log(typeof m.handler))`],
-      // What Lambda provides; no AWS credentials, no endpoint: importing must touch nothing.
-      { cwd: ctx.dir, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' }, timeout: 30_000 },
-    );
-    assert.is(stdout.trim(), 'function');
+    // The empty batch runs the cold start (configuration, SDK clients, Powertools) without
+    // any network call: a require that only fails at run time in an ESM bundle shows here.
+    const script = [
+      `const m = await import(${JSON.stringify(url)});`,
+      'console.log(typeof m.handler);',
+      'console.log(JSON.stringify(await m.handler({ Records: [] })));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ctx.dir,
+      // What Lambda provides besides the function's own variables; no credentials needed.
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', DELIVERY_TABLE_NAME: 'delivery-history-test' },
+      timeout: 30_000,
+    });
+    const [kind, response] = stdout.trim().split('\n');
+    assert.is(kind, 'function');
+    assert.equal(JSON.parse(response ?? 'null'), { batchItemFailures: [] });
   });
 }
 

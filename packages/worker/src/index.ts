@@ -1,1 +1,84 @@
-export {};
+// handler
+export type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+export { handler } from './handler/lambdaHandler.js';
+export { createHandler, type HandlerDeps, type SqsBatchHandler } from './handler/createHandler.js';
+export { processRecord, type ProcessDeps } from './handler/processRecord.js';
+export { decodeRecordBody } from './handler/decodeRecord.js';
+export { type RecordDecision, RecordNotDone } from './handler/recordDecision.js';
+export type {
+  AppendAttemptInput,
+  AppendResult,
+  AttemptTicket,
+  Claimed,
+  DeliveryStore,
+  StoreFailure,
+} from './handler/storePort.js';
+// configuration
+export { loadConfig, readConfig, SNIPPET_BYTES, type WorkerConfig } from './config/readConfig.js';
+export { httpClientOf, retryPolicyOf } from './config/fromConfig.js';
+export { type Clock, systemClock } from './clock.js';
+// HTTP delivery
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpExchange,
+  type HttpRequest,
+} from './http/httpClient.js';
+export {
+  parseSigningSecrets,
+  type SigningKeys,
+  signatureHeaders,
+  verifySignature,
+  type VerifyFailure,
+} from './http/standardWebhooks.js';
+export { transportErrorCode } from './http/transportErrorCode.js';
+// SSRF guard
+export { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from './ssrf/allowList.js';
+export { BLOCKED_V4, BLOCKED_V6, classifyAddress } from './ssrf/blockedRanges.js';
+export { guardedConnector, guardedLookup, type Resolver, systemResolver } from './ssrf/guardedConnector.js';
+export { parseIp } from './ssrf/ipAddress.js';
+export { BlockedTargetError, checkTarget, type GuardVerdict } from './ssrf/targetGuard.js';
+// SQS
+export { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from './sqs/visibilityPort.js';
+export { queueUrlOf, sqsVisibility } from './sqs/sqsVisibility.js';
+// local (no AWS)
+export {
+  createLocalQueue,
+  type DeadLetter,
+  type LocalQueue,
+  type LocalQueueOptions,
+  QueueCallError,
+} from './local/localQueue.js';
+export {
+  createLocalDriver,
+  type DriverStats,
+  type LocalDriver,
+  type LocalDriverOptions,
+  type SqsHandler,
+} from './local/localDriver.js';
+export {
+  createLocalWorker,
+  type LocalWorker,
+  type LocalWorkerOptions,
+  RECEIVE_MARGIN,
+} from './local/createLocalWorker.js';
+export { type ReceivedRequest, type ReceiverOptions, type Receivers, startReceivers } from './local/receivers.js';
+// observability
+export {
+  type LogAttributes,
+  type LogEntry,
+  memoryLogger,
+  powertoolsLogger,
+  silentLogger,
+  type WorkerLogger,
+  withKeys,
+} from './observability/logger.js';
+export {
+  memoryMetrics,
+  type MetricEntry,
+  type MetricName,
+  noopMetrics,
+  powertoolsMetrics,
+  type WorkerMetrics,
+} from './observability/metrics.js';

@@ -90,7 +90,7 @@ const openQueue = (config: Config, ctx: Context, io: Io, waitSeconds: number): {
     });
     return { queue: sqsQueue(sqs, config.queueUrl), close: () => sqs.destroy() };
   }
-  return { queue: localRedriveQueue({ doc: ctx.clients.doc, config, env: io.env, now: io.now, waitMs: waitSeconds * 1000 }), close: () => {} };
+  return { queue: localRedriveQueue({ store: ctx.store, env: io.env, waitMs: waitSeconds * 1000 }), close: () => {} };
 };
 
 const operator = (io: Io): string => io.env.DH_OPERATOR ?? io.env.USER ?? io.env.LOGNAME ?? 'unknown';

@@ -9,12 +9,10 @@ import { toJson } from '../format/json.js';
 import { createProgress } from '../format/progress.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
-import { verifyTable } from '../replay/verifyTable.js';
+import { DEFAULT_ITEM_BUDGET, verifyTable } from '../replay/verifyTable.js';
 import { withArgs } from './withArgs.js';
 
 // `dh verify`: every invariant over the table; exit 1 when any fails.
-
-export const DEFAULT_ITEM_BUDGET = 350_000;
 
 const spec: CommandSpec = {
   options: {

@@ -1,4 +1,5 @@
 import { AttemptItem, decodeWith, itemSize, RedriveItem, StateItem } from '@delivery-history/core';
+import { ATTEMPT_PREFIX, AUDIT_PREFIX, REDRIVE_PREFIX, STATE_SK } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RawItem } from './tableReader.js';
 
@@ -35,17 +36,17 @@ export const decodePartition = (messageId: string, items: ReadonlyArray<RawItem>
     out.sizes.push({ sk, bytes: itemSize(item) });
     const take = <A>(decoded: E.Either<{ message: string }, A>, keep: (a: A) => void) =>
       E.isRight(decoded) ? keep(decoded.right) : out.corrupt.push({ sk, message: decoded.left.message });
-    if (sk === 'STATE') {
+    if (sk === STATE_SK) {
       out.requestItems.push({ sk, item });
       take(decodeWith(StateItem, item), (s) => {
         state = s;
       });
-    } else if (sk.startsWith('ATTEMPT#')) {
+    } else if (sk.startsWith(ATTEMPT_PREFIX)) {
       out.requestItems.push({ sk, item });
       take(decodeWith(AttemptItem, item), (a) => out.attempts.push(a));
-    } else if (sk.startsWith('REDRIVE#')) {
+    } else if (sk.startsWith(REDRIVE_PREFIX)) {
       take(decodeWith(RedriveItem, item), (r) => out.redrives.push(r));
-    } else if (sk.startsWith('AUDIT#')) {
+    } else if (sk.startsWith(AUDIT_PREFIX)) {
       out.auditItems.push(item);
     } else {
       out.corrupt.push({ sk, message: 'unknown item type' });

@@ -10,6 +10,7 @@ import {
   seedOf,
 } from '@delivery-history/core';
 import { rebuildAuditSegments } from '@delivery-history/projector';
+import { attemptKey, stateIndexAttributes, stateKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 
 // Synthetic, internally consistent messages written straight to the table with BatchWrite
@@ -76,7 +77,6 @@ const attemptsFor = (req: DeliveryRequest, n: number, t0: number): AttemptItem[]
 /** Every item of message i, keys included. */
 export const syntheticMessage = (idPrefix: string, i: number, attempts: number, now: Date): Item[] => {
   const id = `${idPrefix}-${String(i).padStart(7, '0')}`;
-  const pk = `MSG#${id}`;
   const req = request(id, i);
   const t0 = now.getTime() - 3_600_000 + i;
   const seed = createStateItem(req, { now: new Date(t0), defaultMaxAttempts: 5 });
@@ -85,8 +85,8 @@ export const syntheticMessage = (idPrefix: string, i: number, attempts: number, 
   const trail = rebuildAuditSegments(id, items, []);
   if (E.isLeft(state) || E.isLeft(trail)) throw new Error(`synthetic message ${id} is inconsistent`);
   return [
-    { ...state.right, pk, sk: 'STATE' },
-    ...items.map((a) => ({ ...a, pk, sk: `ATTEMPT#${String(a.attemptNumber).padStart(6, '0')}` })),
+    { ...state.right, ...stateKey(id), ...stateIndexAttributes(state.right) },
+    ...items.map((a) => ({ ...a, ...attemptKey(id, a.attemptNumber) })),
     ...trail.right,
   ];
 };

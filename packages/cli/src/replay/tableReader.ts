@@ -1,5 +1,5 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE } from '@delivery-history/store';
+import { messagePk, STATE_SK, TABLE } from '@delivery-history/store';
 import type { Page } from './forEachParallel.js';
 
 // Raw reads for verify and replay: items exactly as stored (keys and index attributes
@@ -34,7 +34,7 @@ export const tableReader = (doc: DynamoDBDocumentClient, tableName: string): Tab
   const stateFilter = {
     FilterExpression: '#sk = :state',
     ExpressionAttributeNames: { '#sk': SK },
-    ExpressionAttributeValues: { ':state': 'STATE' },
+    ExpressionAttributeValues: { ':state': STATE_SK },
   };
   return {
     async scanStates(segment, totalSegments, cursor, limit = 200) {
@@ -60,7 +60,7 @@ export const tableReader = (doc: DynamoDBDocumentClient, tableName: string): Tab
             TableName: tableName,
             KeyConditionExpression: '#pk = :pk',
             ExpressionAttributeNames: { '#pk': PK },
-            ExpressionAttributeValues: { ':pk': `MSG#${messageId}` },
+            ExpressionAttributeValues: { ':pk': messagePk(messageId) },
             ConsistentRead: true,
             ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
           }),

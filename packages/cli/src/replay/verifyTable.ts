@@ -1,6 +1,7 @@
+import { DEFAULT_BUDGETS } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
-import { decodePartition } from './decodePartition.js';
+import { type DecodedMessage, decodePartition } from './decodePartition.js';
 import { forEachParallel, listSource, type PagedSource } from './forEachParallel.js';
 import { TableError } from './tableError.js';
 import type { TableReader } from './tableReader.js';
@@ -10,12 +11,17 @@ import { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage
 // segmented scan with constant memory. Only the first `maxViolations` are kept in full;
 // counts are always exact.
 
+/** The store's attempt/STATE budget (DEFAULT_BUDGETS.itemBytes); audit segments are smaller. */
+export const DEFAULT_ITEM_BUDGET = DEFAULT_BUDGETS.itemBytes;
+
 export type VerifyDeps = {
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
   readonly progress?: Progress;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly clock?: () => number;
+  /** Sees every message as read (the demo builds its summary from the same reads). */
+  readonly onMessage?: (m: DecodedMessage) => void;
 };
 
 export type VerifyOptions = {
@@ -70,15 +76,17 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
   };
   const checkOne = async (messageId: string) => {
     const raw = await deps.reader.readPartition(messageId);
-    const found = verifyMessage(decodePartition(messageId, raw), { itemBudgetBytes: o.itemBudgetBytes, trailOf: deps.trailOf });
-    return { raw, found };
+    const decoded = decodePartition(messageId, raw);
+    const found = verifyMessage(decoded, { itemBudgetBytes: o.itemBudgetBytes, trailOf: deps.trailOf });
+    return { raw, found, decoded };
   };
   const work = async (messageId: string): Promise<void> => {
-    let { raw, found } = await checkOne(messageId);
+    let { raw, found, decoded } = await checkOne(messageId);
     if (found.some((v) => RACY.has(v.check))) {
       await sleep(o.recheckDelayMs ?? 250);
-      ({ raw, found } = await checkOne(messageId));
+      ({ raw, found, decoded } = await checkOne(messageId));
     }
+    deps.onMessage?.(decoded);
     if (raw.length === 0) {
       // scanned, then deleted: not ours to judge; asked for by id: it does not exist
       if (o.messageIds !== undefined) record([{ messageId, check: 'missing', detail: 'no such message' }]);

@@ -1,5 +1,6 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditTrailOf, rebuildAuditSegments, type SegmentBudget } from '@delivery-history/projector';
+import { auditKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DecodedMessage } from './decodePartition.js';
 import { Repaired, RepairConflict, RepairFailed, type RepairOutcome } from './repairOutcome.js';
@@ -53,7 +54,7 @@ export const trailWriter =
       ...(head === undefined ? [] : [{ Put: { TableName: deps.tableName, Item: head, ...headCondition } }]),
       ...rest.map((Item) => ({ Put: { TableName: deps.tableName, Item } })),
       ...stale.map((n) => ({
-        Delete: { TableName: deps.tableName, Key: { pk: `MSG#${m.messageId}`, sk: `AUDIT#${String(n).padStart(4, '0')}` } },
+        Delete: { TableName: deps.tableName, Key: auditKey(m.messageId, n) },
       })),
     ];
     if (actions.length === 0) return Repaired;

@@ -1,4 +1,4 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { AttemptItem, type DeliveryRequest, isFinal, type Outcome, StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -238,10 +238,27 @@ const interpret = (
   );
 };
 
+/**
+ * The token of (messageId, n, attemptId) was used with other content: the caller repeated
+ * this attempt with a rebuilt outcome. If the stored ATTEMPT#n is ours, it is a duplicate.
+ */
+const afterTokenMismatch = (env: Env, draft: AttemptDraft, n: number, e: StoreError): TE.TaskEither<StoreError, AppendResult> =>
+  pipe(
+    send(env, e, [attemptSk(n)], () =>
+      env.doc.send(new GetCommand({ TableName: env.tableName, Key: attemptKey(e.messageId ?? '', n), ConsistentRead: true })),
+    ),
+    TE.chain((out) =>
+      out.Item?.attemptId === draft.attemptId
+        ? TE.fromEither(pipe(decodeItem(AttemptItem, out.Item, { ...e, item: attemptSk(n) }), E.map((a) => resultOf(a, true))))
+        : TE.left(e),
+    ),
+  );
+
 const place = (env: Env, draft: AttemptDraft, round: Round, left: number, ctx: ErrorContext): TE.TaskEither<StoreError, AppendResult> =>
   pipe(
     placeOnce(env, draft, round, ctx),
     TE.orElse((e) => {
+      if (e.awsCode === 'IdempotentParameterMismatchException') return afterTokenMismatch(env, draft, round.n, e);
       if (!isConditionFailure(e)) return TE.left(e);
       if (left <= 0) {
         return TE.left(Conflict({ ...ctx, attemptNumber: round.n }, `could not place the attempt after ${MAX_ROUNDS} rounds: ${e.message}`));

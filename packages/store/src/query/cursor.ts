@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import { type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
 
 // Cursors are opaque to callers: base64url JSON, decoded with io-ts on the way back in.

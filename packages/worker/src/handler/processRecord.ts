@@ -8,7 +8,8 @@ import { type WorkerLogger, withKeys } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { decodeRecordBody } from './decodeRecord.js';
 import { Done, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
-import { type AppendResult, type Claimed, type DeliveryStore, isRetryableStoreFailure, type StoreFailure } from './storePort.js';
+import { isRetryable } from '@delivery-history/store';
+import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 
 // ---------------------------------------------------------------------------
 // One record: decode -> create if new -> claim -> HTTP -> classify -> append.
@@ -37,8 +38,8 @@ const msUntil = (iso: string | undefined, now: Date): number =>
 
 const storeTrouble = (deps: ProcessDeps, log: WorkerLogger, op: string, e: StoreFailure): RecordDecision => {
   deps.metrics.add('DynamoDBErrors', 'Count', 1, { error: e._tag });
-  const attrs = { op, error: e._tag, code: e.code, awsCode: e.awsCode, reason: e.message };
-  if (isRetryableStoreFailure(e)) {
+  const attrs = { op, error: e._tag, code: e.code, awsCode: e.awsCode ?? null, reason: e.message };
+  if (isRetryable(e)) {
     log.error('store unavailable; the SQS record will be redelivered', attrs);
     return Redeliver(`${op}: ${e.message}`);
   }

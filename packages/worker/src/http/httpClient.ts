@@ -134,14 +134,11 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     const startedAt = clock.now();
     const target = parseTarget(request.url);
     if (E.isLeft(target)) return Promise.resolve(refuse(startedAt, 'INVALID_URL', `invalid URL: ${target.left}`));
-    const signature =
-      options.signingKeys === null
-        ? {}
-        : signatureHeaders(options.signingKeys, {
-            id: request.messageId,
-            timestampSeconds: Math.floor(startedAt.getTime() / 1000),
-            body: request.body,
-          });
+    const signature = signatureHeaders(options.signingKeys, {
+      id: request.messageId,
+      timestampSeconds: Math.floor(startedAt.getTime() / 1000),
+      body: request.body,
+    });
     const headers = prepareHeaders({
       headers: request.headers,
       body: request.body,

@@ -42,11 +42,16 @@ const sign = (key: Buffer, id: string, timestamp: number, body: string): string 
 
 export type SignInput = { readonly id: string; readonly timestampSeconds: number; readonly body: string };
 
-/** The three Standard Webhooks headers for one attempt. */
-export const signatureHeaders = (keys: SigningKeys, input: SignInput): Record<string, string> => ({
+/**
+ * The Standard Webhooks headers for one attempt. `webhook-id` and `webhook-timestamp` are sent
+ * even without a secret (receivers dedupe on the id); `webhook-signature` only with keys.
+ */
+export const signatureHeaders = (keys: SigningKeys | null, input: SignInput): Record<string, string> => ({
   'webhook-id': input.id,
   'webhook-timestamp': String(input.timestampSeconds),
-  'webhook-signature': keys.map((k) => `v1,${sign(k, input.id, input.timestampSeconds, input.body)}`).join(' '),
+  ...(keys === null || keys.length === 0
+    ? {}
+    : { 'webhook-signature': keys.map((k) => `v1,${sign(k, input.id, input.timestampSeconds, input.body)}`).join(' ') }),
 });
 
 export type VerifyFailure = 'missing-headers' | 'stale-timestamp' | 'bad-signature';

@@ -1,0 +1,23 @@
+import { startPoller, memoryTelemetry } from '@delivery-history/projector';
+import { createStore, ensureTable, makeClients, startDynamoLocal } from '@delivery-history/store';
+import { createLocalWorker, startReceivers } from '@delivery-history/worker';
+
+const dynamo = await startDynamoLocal();
+const clients = makeClients({ endpoint: dynamo.endpoint });
+const t = await ensureTable(clients.client, 'probe');
+const store = createStore({ doc: clients.doc, tableName: 'probe' });
+const rec = await startReceivers();
+const tel = memoryTelemetry();
+const poller = startPoller({ clients: { doc: clients.doc, streams: clients.streams }, tableName: 'probe', streamArn: t.streamArn ?? '', idleBackoffMs: 50, maxIdleBackoffMs: 250, deps: { telemetry: tel } });
+const w = createLocalWorker({ store, env: { DELIVERY_ALLOW_TARGETS: '127.0.0.1' } });
+const t0 = Date.now();
+for (let i = 0; i < 20; i++) w.driver.send({ messageId: `p-${i}`, url: rec.url('/ok') });
+w.driver.start({ concurrency: 4 });
+await w.driver.drain({ timeoutMs: 30000 });
+console.log('drained', Date.now() - t0);
+await poller.caughtUp();
+console.log('caught up', Date.now() - t0, JSON.stringify(poller.stats));
+console.log(JSON.stringify(tel).slice(0, 2000));
+const h = await store.getHistory('p-1')();
+console.log(JSON.stringify(h).slice(0, 600));
+await w.close(); await poller.stop(); await rec.close(); clients.destroy(); await dynamo.stop();

@@ -1,0 +1,68 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createStore, makeClients } from '@delivery-history/store';
+import { systemClock } from '../clock.js';
+import { httpClientOf, retryPolicyOf } from '../config/fromConfig.js';
+import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
+import { powertoolsLogger } from '../observability/logger.js';
+import { powertoolsMetrics } from '../observability/metrics.js';
+import { sqsVisibility } from '../sqs/sqsVisibility.js';
+import { createHandler, type SqsBatchHandler } from './createHandler.js';
+
+// ---------------------------------------------------------------------------
+// The deployed Lambda: configuration and clients are built once per container, at the
+// first invocation (so importing the package for createHandler reads no environment).
+// ---------------------------------------------------------------------------
+
+/** One SQS call never waits longer than this (then SQS's own redelivery takes over). */
+export const SQS_CALL_TIMEOUT_MS = 2_000;
+
+const optional = <K extends string, V>(key: K, value: V | null): { [P in K]?: V } =>
+  (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+
+export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
+  const logger = powertoolsLogger();
+  const clients = makeClients({
+    ...optional('endpoint', config.dynamoEndpoint),
+    ...optional('region', config.region),
+  });
+  const sqs = new SQSClient({
+    ...optional('endpoint', config.sqsEndpoint),
+    ...optional('region', config.region),
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: SQS_CALL_TIMEOUT_MS },
+  });
+  return createHandler({
+    store: createStore({
+      doc: clients.doc,
+      tableName: config.tableName,
+      leaseMs: config.leaseMs,
+      defaultMaxAttempts: config.maxAttempts,
+      logger,
+    }),
+    http: httpClientOf(config, systemClock),
+    visibility: sqsVisibility({
+      client: sqs,
+      queueUrl: config.queueUrl,
+      endpoint: config.sqsEndpoint,
+      timeoutMs: SQS_CALL_TIMEOUT_MS,
+    }),
+    clock: systemClock,
+    random: Math.random,
+    logger,
+    metrics: powertoolsMetrics(),
+    policy: retryPolicyOf(config),
+    leaseMs: config.leaseMs,
+    sqsTimeoutMs: SQS_CALL_TIMEOUT_MS,
+  });
+};
+
+let ready: SqsBatchHandler | undefined;
+
+/**
+ * `(SQSEvent, Context?) => Promise<SQSBatchResponse>`. A bad environment throws on every
+ * invocation with one line naming the variables (the function cannot work without them).
+ */
+export const handler: SqsBatchHandler = async (event, context) => {
+  ready ??= buildLambdaHandler(loadConfig(process.env));
+  return ready(event, context);
+};

@@ -1,0 +1,232 @@
+import { performance } from 'node:perf_hooks';
+import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
+import { makeProjectorDeps, memoryCheckpoint, projectMessages, startPoller } from '@delivery-history/projector';
+import { type AttemptTicket, createStore, type Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import type { BenchContext, BenchTable } from './support/context.js';
+import { countCalls } from './support/callCounter.js';
+import { benchRequest, outcomeOf, type Reply, shapeMessage } from './support/fixtures.js';
+import { pool } from './support/load.js';
+import { bulkLoad } from './support/loader.js';
+import type { Row } from './support/report.js';
+import { ratio, round, summarize } from './support/stats.js';
+import { readWholeStream } from './support/streamRecords.js';
+
+// The projector three ways:
+// 1. backlog: a table whose stream holds N attempts (k per message) is projected from
+//    TRIM_HORIZON by the local poller (the same projectMessages the Lambda runs);
+//    records/s and audit entries/s until caughtUp().
+// 2. coalescing: the same records applied by projectMessages in batches of 100 (one
+//    audit write per message per batch) vs one record at a time (one write per record).
+// 3. lag: appends at a steady rate while the poller runs; lag = time the poller's batch
+//    with the message was projected minus the time the append committed (resolved).
+
+export type ProjectorOptions = {
+  readonly backlogMessages: number;
+  readonly attemptsPerMessage: number;
+  readonly coalesceMessages: number;
+  readonly steadyRatePerSec: number;
+  readonly steadySeconds: number;
+};
+
+const replies = (k: number): Reply[] => Array.from({ length: k }, (_, i) => (i === k - 1 ? 200 : 500));
+
+const loadBacklog = (t: BenchTable, prefix: string, messages: number, k: number): Promise<number> => {
+  const base = Date.now() - 3_600_000;
+  return bulkLoad(t.doc, t.tableName, { from: 0, to: messages }, (i) =>
+    shapeMessage(`${prefix}-${i}`, new Date(base + i * 10), replies(k), { withAudit: false }).items,
+  );
+};
+
+const backlog = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
+  const t = await ctx.table('proj-backlog');
+  try {
+    await loadBacklog(t, 'pb', o.backlogMessages, o.attemptsPerMessage);
+    const attempts = o.backlogMessages * o.attemptsPerMessage;
+    const t0 = performance.now();
+    const poller = startPoller({
+      clients: { doc: t.doc, streams: t.streams },
+      tableName: t.tableName,
+      streamArn: t.streamArn,
+      checkpoint: memoryCheckpoint(),
+    });
+    try {
+      // caughtUp also waits out one idle back-off: poll until every entry is in instead
+      const deadline = t0 + 300_000;
+      while (poller.stats.appended < attempts && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const ms = performance.now() - t0;
+      const s = poller.stats;
+      if (s.appended < attempts) throw new Error(`projector backlog: ${s.appended} of ${attempts} entries after ${Math.round(ms)} ms`);
+      rows.push({
+        section: 'projector',
+        metric: 'backlog: stream records/s',
+        value: round((s.records / ms) * 1000, 1),
+        unit: '/s',
+        note: `${s.records} records (${s.ignored} STATE inserts ignored) in ${round(ms / 1000, 1)} s, ${s.batches} batches`,
+      });
+      rows.push({ section: 'projector', metric: 'backlog: audit entries/s', value: round((s.appended / ms) * 1000, 1), unit: '/s', note: `${s.appended} entries, ${o.attemptsPerMessage} per message` });
+      return { ms, stats: s };
+    } finally {
+      await poller.stop();
+    }
+  } finally {
+    await t.drop();
+  }
+};
+
+const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
+  const modes = [
+    { name: 'batches of 100', size: 100 },
+    { name: 'one record at a time', size: 1 },
+  ];
+  const out: Record<string, { ms: number; records: number; writes: number; entries: number }> = {};
+  for (const mode of modes) {
+    const t = await ctx.table(`proj-coalesce-${mode.size}`);
+    const counter = countCalls(t.client);
+    try {
+      await loadBacklog(t, 'pc', o.coalesceMessages, o.attemptsPerMessage);
+      const records = await readWholeStream(t.streams, t.streamArn);
+      const deps = makeProjectorDeps({ doc: t.doc, tableName: t.tableName });
+      counter.reset();
+      let entries = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < records.length; i += mode.size) {
+        const report = await projectMessages(deps, records.slice(i, i + mode.size));
+        if (report.failed.length > 0) throw new Error(`projector: ${report.failed.length} messages failed (${report.failed[0]?.error._tag})`);
+        entries += report.messages.reduce((n, m) => n + m.appended, 0);
+      }
+      const ms = performance.now() - t0;
+      out[mode.name] = { ms, records: records.length, writes: counter.writes(), entries };
+      ctx.progress(`projector coalescing: ${mode.name} done`);
+    } finally {
+      counter.uninstall();
+      await t.drop();
+    }
+  }
+  const a = out['batches of 100'];
+  const b = out['one record at a time'];
+  if (a === undefined || b === undefined) return out;
+  for (const [name, m] of Object.entries(out)) {
+    rows.push({
+      section: 'projector',
+      metric: `${name}: records/s`,
+      value: round((m.records / m.ms) * 1000, 1),
+      unit: '/s',
+      note: `${m.entries} entries, ${m.writes} write calls (${round(m.writes / Math.max(1, m.entries), 2)} per entry)`,
+    });
+  }
+  rows.push({ section: 'projector', metric: 'coalescing speed-up (batched / per-record records/s)', value: round(ratio(a.records / a.ms, b.records / b.ms), 2), unit: 'x' });
+  rows.push({ section: 'projector', metric: 'write calls saved (per-record / batched)', value: round(ratio(b.writes, a.writes), 2), unit: 'x' });
+  return out;
+};
+
+type Pending = { readonly request: DeliveryRequest; readonly ticket: AttemptTicket };
+
+const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
+  const t = await ctx.table('proj-lag');
+  const store: Store = createStore({ doc: t.doc, tableName: t.tableName });
+  const total = Math.round(o.steadyRatePerSec * o.steadySeconds);
+  try {
+    // messages created and claimed before the clock starts; the timed part is the append
+    const ready: Pending[] = new Array(total);
+    await pool(
+      Array.from({ length: total }, (_, i) => i),
+      16,
+      async (i) => {
+        const request = benchRequest(`pl-${i}`);
+        const c = await store.createMessage(request)();
+        const cl = E.isRight(c) ? await store.claim(request.messageId)() : c;
+        if (E.isLeft(cl)) throw new Error(cl.left.message);
+        ready[i] = { request, ticket: cl.right.ticket };
+      },
+    );
+    const committed = new Map<string, number>();
+    const lags: number[] = [];
+    let early = 0;
+    const poller = startPoller({
+      clients: { doc: t.doc, streams: t.streams },
+      tableName: t.tableName,
+      streamArn: t.streamArn,
+      checkpoint: memoryCheckpoint(),
+      startAt: 'LATEST',
+      onBatch: (b) => {
+        const now = performance.now();
+        for (const m of b.report.messages) {
+          const at = committed.get(m.messageId);
+          if (at === undefined) {
+            early++;
+            committed.set(m.messageId, -now);
+          } else if (at >= 0) {
+            lags.push(now - at);
+            committed.delete(m.messageId);
+          }
+        }
+      },
+    });
+    let failed = 0;
+    try {
+      await poller.caughtUp();
+      const interval = 1000 / o.steadyRatePerSec;
+      const t0 = performance.now();
+      const inFlight: Promise<void>[] = [];
+      for (let i = 0; i < total; i++) {
+        const wait = t0 + i * interval - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const p = ready[i] as Pending;
+        const at = new Date();
+        inFlight.push(
+          (async () => {
+            const r = await store.appendAttempt({
+              ticket: p.ticket,
+              request: p.request,
+              startedAt: at,
+              completedAt: at,
+              responseHeaders: null,
+              outcome: outcomeOf(200, { now: at, attemptNumber: p.ticket.attemptNumber, maxAttempts: p.ticket.maxAttempts, correlationId: p.ticket.correlationId }),
+            })();
+            if (E.isLeft(r)) {
+              failed++;
+              return;
+            }
+            const now = performance.now();
+            const seen = committed.get(p.request.messageId);
+            // projected before the append's reply reached us: lag ~0 (the reply was the slow part)
+            if (seen !== undefined && seen < 0) {
+              lags.push(0);
+              committed.delete(p.request.messageId);
+            } else committed.set(p.request.messageId, now);
+          })(),
+        );
+      }
+      await Promise.all(inFlight);
+      const writeMs = performance.now() - t0;
+      const deadline = performance.now() + 60_000;
+      while (lags.length < total - failed && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const s = summarize(lags);
+      rows.push({
+        section: 'projector',
+        metric: `lag commit -> audit entry at ${o.steadyRatePerSec}/s (p50)`,
+        value: round(s.p50, 1),
+        unit: 'ms',
+        note: `${lags.length}/${total} measured; achieved ${round((total / writeMs) * 1000, 1)} appends/s${failed > 0 ? `, ${failed} failed` : ''}`,
+      });
+      rows.push({ section: 'projector', metric: `lag commit -> audit entry at ${o.steadyRatePerSec}/s (p99)`, value: round(s.p99, 1), unit: 'ms', note: `poller defaults (idle back-off 100..2000 ms)` });
+      return { lag: s, early, failed, total, writeMs, poller: poller.stats };
+    } finally {
+      await poller.stop();
+    }
+  } finally {
+    await t.drop();
+  }
+};
+
+export const benchProjector = async (ctx: BenchContext, o: ProjectorOptions): Promise<{ rows: Row[]; detail: unknown }> => {
+  const rows: Row[] = [];
+  const detail = {
+    backlog: await backlog(ctx, o, rows),
+    coalescing: await coalescing(ctx, o, rows),
+    steady: await steadyLag(ctx, o, rows),
+    retryPolicy: defaultRetryPolicy,
+  };
+  return { rows, detail };
+};

@@ -1,0 +1,25 @@
+import type { AppendPathOptions } from './appendPath.js';
+import type { ProjectorOptions } from './projector.js';
+import type { WorkerE2eOptions } from './workerE2e.js';
+
+// Run sizes: `default` is what the README quotes (under 10 minutes on 2 cores); `quick` is
+// for development and smoke runs.
+
+export type BenchSizes = {
+  readonly append: AppendPathOptions;
+  readonly worker: WorkerE2eOptions;
+  readonly projector: ProjectorOptions;
+};
+
+export const SIZES: Record<'default' | 'quick', BenchSizes> = {
+  default: {
+    append: { concurrencies: [1, 8, 32], rounds: 5, opsPerRound: 200 },
+    worker: { concurrencies: [{ c: 1, deliveries: 300 }, { c: 32, deliveries: 1000 }] },
+    projector: { backlogMessages: 1000, attemptsPerMessage: 4, coalesceMessages: 300, steadyRatePerSec: 50, steadySeconds: 20 },
+  },
+  quick: {
+    append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },
+    worker: { concurrencies: [{ c: 1, deliveries: 50 }, { c: 32, deliveries: 200 }] },
+    projector: { backlogMessages: 150, attemptsPerMessage: 4, coalesceMessages: 60, steadyRatePerSec: 20, steadySeconds: 6 },
+  },
+};

@@ -1,0 +1,113 @@
+import {
+  type AttemptItem,
+  buildAttemptItem,
+  createStateItem,
+  type DeliveryRequest,
+  defaultRetryPolicy,
+  determineDeliveryOutcome,
+  fold,
+  type Outcome,
+  type StateItem,
+} from '@delivery-history/core';
+import { rebuildAuditSegments } from '@delivery-history/projector';
+import { attemptKey, correlationIndexKeys, endpointIndexKeys, failedIndexKeys, stateKey } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+
+// Requests, outcomes and whole messages shaped exactly as the store and projector write
+// them (keys and index attributes from the store's key builders, the projection by core's
+// fold, the trail by the projector's rebuild), so bulk-loaded data is indistinguishable
+// from data written through the live path.
+
+/** A typical webhook: JSON body of ~300 bytes, one credential header the store redacts. */
+export const benchRequest = (messageId: string, url = 'http://127.0.0.1:9/hooks/orders'): DeliveryRequest => ({
+  messageId,
+  url,
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: 'Bearer bench-secret-token' },
+  body: JSON.stringify({
+    type: 'order.updated',
+    id: messageId,
+    data: { orderId: messageId, status: 'shipped', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }] },
+    padding: 'x'.repeat(160),
+  }),
+  correlationId: `corr-${messageId}`,
+  maxAttempts: 5,
+});
+
+export type Reply = 200 | 404 | 500;
+
+export const outcomeOf = (reply: Reply, at: { now: Date; attemptNumber: number; maxAttempts: number; correlationId: string }): Outcome =>
+  determineDeliveryOutcome(
+    {
+      kind: 'response',
+      statusCode: reply,
+      statusText: reply === 200 ? 'OK' : reply === 404 ? 'Not Found' : 'Internal Server Error',
+      headers: { 'content-type': 'application/json' },
+      responseTimeMs: 12,
+      bodySnippet: '{"ok":true}',
+      bodyBytes: 11,
+    },
+    { ...at, policy: defaultRetryPolicy, random: () => 0.5 },
+  );
+
+export type ShapedMessage = {
+  readonly messageId: string;
+  readonly state: StateItem;
+  readonly attempts: ReadonlyArray<AttemptItem>;
+  /** Every item to write, keys and index attributes included. */
+  readonly items: ReadonlyArray<Record<string, unknown>>;
+};
+
+/** The STATE item as the store writes it: keys + item + the index attributes of its status. */
+export const stateRecord = (s: StateItem): Record<string, unknown> => ({
+  ...stateKey(s.messageId),
+  ...s,
+  ...(s.status === 'FAILED' ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
+  ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
+  ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
+});
+
+/**
+ * A message created at `createdAt` with one attempt per reply, one second apart; the
+ * STATE is fold(seed, attempts) and the audit trail is the projector's rebuild.
+ */
+export const shapeMessage = (
+  messageId: string,
+  createdAt: Date,
+  replies: ReadonlyArray<Reply>,
+  options: { url?: string; withAudit?: boolean } = {},
+): ShapedMessage => {
+  const request = benchRequest(messageId, options.url);
+  const seed = createStateItem(request, { now: createdAt, defaultMaxAttempts: defaultRetryPolicy.maxAttempts });
+  const attempts = replies.map((reply, i): AttemptItem => {
+    const n = i + 1;
+    const startedAt = new Date(createdAt.getTime() + n * 1000);
+    const completedAt = new Date(startedAt.getTime() + 12);
+    return buildAttemptItem({
+      request,
+      attemptNumber: n,
+      attemptId: `${messageId}-a${n}`,
+      leaseId: `${messageId}-l${n}`,
+      startedAt,
+      completedAt,
+      outcome: outcomeOf(reply, { now: completedAt, attemptNumber: n, maxAttempts: seed.maxAttempts, correlationId: seed.correlationId }),
+      responseHeaders: { 'content-type': 'application/json' },
+      superseded: false,
+    });
+  });
+  const folded = fold(seed, attempts, []);
+  if (E.isLeft(folded)) throw new Error(`fixture does not fold: ${folded.left._tag}`);
+  const state = folded.right;
+  const audit = options.withAudit === false ? E.right([]) : rebuildAuditSegments(messageId, attempts, []);
+  if (E.isLeft(audit)) throw new Error(`fixture audit trail does not fit: ${audit.left._tag}`);
+  return {
+    messageId,
+    state,
+    attempts,
+    items: [
+      stateRecord(state),
+      ...attempts.map((a) => ({ ...attemptKey(messageId, a.attemptNumber), ...a })),
+      ...audit.right.map((x) => ({ ...x })),
+    ],
+  };
+};

@@ -1,0 +1,123 @@
+// Shared set-up for the worker's cross-package tests (not a test file itself).
+import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
+import { createStore, type Store, type StoreDeps } from '@delivery-history/store';
+import {
+  createHandler,
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type RecordRef,
+  type SqsBatchHandler,
+  type SQSEvent,
+  type SQSRecord,
+  memoryLogger,
+  memoryMetrics,
+  parseAllowList,
+  systemClock,
+  type VisibilityPort,
+} from '@delivery-history/worker';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TestTable } from '../support/testTable.js';
+
+export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
+  throw new Error(e);
+})(parseAllowList('127.0.0.1'));
+
+/** Short timeouts so a file runs in seconds. */
+export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
+  createHttpClient({
+    allow: LOCALHOST_ONLY,
+    connectTimeoutMs: 300,
+    responseTimeoutMs: 600,
+    totalTimeoutMs: 600,
+    readCapBytes: 64 * 1024,
+    snippetBytes: 4096,
+    signingKeys: null,
+    clock: systemClock,
+    ...over,
+  });
+
+export const testStore = (t: TestTable, over: Partial<StoreDeps> = {}): Store =>
+  createStore({ doc: t.doc, tableName: t.tableName, leaseMs: 3_000, ...over });
+
+export type VisibilityCall = { readonly messageId: string; readonly receiptHandle: string; readonly delayMs: number };
+
+/** A VisibilityPort that records calls; `mode` makes it fail like a broken SQS. */
+export const recordingVisibility = (mode: 'ok' | 'reject' | 'hang' = 'ok'): VisibilityPort & { calls: VisibilityCall[] } => {
+  const calls: VisibilityCall[] = [];
+  return {
+    calls,
+    changeVisibility: (record: RecordRef, delayMs: number) => {
+      calls.push({ messageId: record.messageId, receiptHandle: record.receiptHandle, delayMs });
+      if (mode === 'reject') return Promise.reject(new Error('AWS.SimpleQueueService.NonExistentQueue'));
+      if (mode === 'hang') return new Promise<void>(() => {});
+      return Promise.resolve();
+    },
+  };
+};
+
+let seq = 0;
+export const uniqueId = (label: string): string => `${label}-${process.pid}-${Date.now().toString(36)}-${++seq}`;
+
+export const sqsRecord = (body: unknown, over: Partial<SQSRecord> & { receiveCount?: number } = {}): SQSRecord => {
+  const messageId = over.messageId ?? uniqueId('sqs');
+  return {
+    messageId,
+    receiptHandle: over.receiptHandle ?? `${messageId}#rh-${++seq}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: String(over.receiveCount ?? 1),
+      SentTimestamp: String(Date.now()),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:worker-test',
+    awsRegion: 'local',
+  };
+};
+
+export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+export type Harness = {
+  readonly handler: SqsBatchHandler;
+  readonly store: Store;
+  readonly http: HttpClient;
+  readonly visibility: ReturnType<typeof recordingVisibility>;
+  readonly logger: ReturnType<typeof memoryLogger>;
+  readonly metrics: ReturnType<typeof memoryMetrics>;
+  readonly policy: RetryPolicy;
+};
+
+export const harness = (
+  store: Store,
+  over: { http?: HttpClient; visibility?: ReturnType<typeof recordingVisibility>; policy?: Partial<RetryPolicy>; leaseMs?: number; sqsTimeoutMs?: number } = {},
+): Harness => {
+  const http = over.http ?? testHttp();
+  const visibility = over.visibility ?? recordingVisibility();
+  const logger = memoryLogger();
+  const metrics = memoryMetrics();
+  const policy = makeRetryPolicy({ maxAttempts: 3, baseMs: 1_000, maxMs: 4_000, ...over.policy });
+  const handler = createHandler({
+    store,
+    http,
+    visibility,
+    clock: systemClock,
+    random: () => 0.5,
+    logger,
+    metrics,
+    policy,
+    leaseMs: over.leaseMs ?? 3_000,
+    ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
+  });
+  return { handler, store, http, visibility, logger, metrics, policy };
+};
+
+/** Unwraps a TaskEither result in a test (a Left is a test failure with its message). */
+export const run = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
+  const r = await te();
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
