@@ -4,7 +4,8 @@
 // the bundle's content; synth.test.ts and lambdaBundles.test.ts bundle for real.
 import { matchesStreamFilter, STREAM_FILTER_CRITERIA } from '@delivery-history/projector';
 import { createTableInput, TABLE } from '@delivery-history/store';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { suite } from 'uvu';
@@ -264,6 +265,12 @@ Iam('no wildcard action anywhere; the only wildcard resource is ListStreams on t
   assert.equal(w.resources, [`dynamodb:ListStreams on ${json({ 'Fn::Join': ['', [getAtt(tableId, 'Arn'), '/stream/*']] })}`]);
 });
 
+Iam('the wildcard scanner sees wildcards (guards against a vacuous pass)', () => {
+  const w = wildcards([{ Effect: 'Allow', Action: ['dynamodb:*'], Resource: '*' }]);
+  assert.equal(w.actions, ['dynamodb:*']);
+  assert.equal(w.resources, ['dynamodb:* on "*"']);
+});
+
 Iam.run();
 
 // ---------------------------------------------------------------------------
@@ -335,6 +342,13 @@ Nag('the pack finds nothing that is not acknowledged', () => {
     [],
   );
   assert.ok(report.success);
+});
+
+Nag('the pack does report findings (guards against a vacuous pass)', () => {
+  const bare = new Stack(new App(), 'Bare');
+  new sqs.Queue(bare, 'PlainQueue');
+  const rules = new AwsSolutionsChecks().validateScope(bare).violations.map((v) => v.ruleName);
+  assert.ok(rules.some((r) => r.includes('AwsSolutions-SQS4')), rules.join(', '));
 });
 
 Nag('each acknowledgement has a one-line reason, and there are only the expected ones', () => {

@@ -7,8 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { esbuildOptions, HANDLER_ENTRIES, type HandlerName } from '../src/lambdaBundling.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -68,22 +70,36 @@ Synth('stage from context names the resources', (ctx) => {
   ]);
 });
 
-Synth('both functions are bundled locally into ESM assets', (ctx) => {
+const assetOf = (ctx: { outdir: string; stdout: string }, handler: HandlerName): string => {
   const t = JSON.parse(ctx.stdout) as Template;
-  const fns = Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-  assert.is(fns.length, 2);
-  for (const f of fns) {
-    const key = String((f.Properties.Code as { S3Key: string }).S3Key);
-    const bundle = join(ctx.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
-    assert.ok(existsSync(bundle), `${f.Properties.FunctionName}: ${bundle}`);
+  const fn = Object.values(t.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `delivery-history-citest-${handler}`,
+  );
+  assert.ok(fn !== undefined, `${handler} function`);
+  const key = String((fn.Properties.Code as { S3Key: string }).S3Key);
+  return join(ctx.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+};
+
+Synth('both functions are bundled locally into ESM assets, without Docker', (ctx) => {
+  for (const handler of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
+    const bundle = assetOf(ctx, handler);
+    assert.ok(existsSync(bundle), `${handler}: ${bundle}`);
     assert.ok(statSync(bundle).size > 0);
   }
   assert.not.match(ctx.stderr, /docker/i);
 });
 
-Synth('a bad context value stops the synth with the key and the value', async () => {
+Synth("CDK's bundle is byte for byte the one the bundle test builds with esbuild's JS API", async (ctx) => {
+  for (const handler of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
+    const outfile = join(ctx.outdir, 'js-api', handler, 'index.mjs');
+    await build(esbuildOptions(HANDLER_ENTRIES[handler], outfile));
+    assert.ok(readFileSync(outfile).equals(readFileSync(assetOf(ctx, handler))), `${handler} bundles differ`);
+  }
+});
+
+Synth('a bad context value stops the synth with the key and the value', async (ctx) => {
   try {
-    await synth(['--outdir', join(tmpdir(), 'dh-synth-never'), '-c', 'workerBatchSize=50']);
+    await synth(['--outdir', join(ctx.outdir, 'rejected'), '-c', 'workerBatchSize=50']);
     assert.unreachable('synth accepted workerBatchSize=50');
   } catch (e) {
     const err = e as { code?: number; stderr?: string };

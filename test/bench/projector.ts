@@ -5,6 +5,7 @@ import { type AttemptTicket, createStore, type Store } from '@delivery-history/s
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { countCalls } from './support/callCounter.js';
+import { emptyMapWorkaroundNeeded, localStreamsPort, repairRecords } from './support/localStreams.js';
 import { benchRequest, outcomeOf, type Reply, shapeMessage } from './support/fixtures.js';
 import { pool } from './support/load.js';
 import { bulkLoad } from './support/loader.js';
@@ -45,7 +46,7 @@ const backlog = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
     const attempts = o.backlogMessages * o.attemptsPerMessage;
     const t0 = performance.now();
     const poller = startPoller({
-      clients: { doc: t.doc, streams: t.streams },
+      clients: { doc: t.doc, streams: localStreamsPort(t.streams) },
       tableName: t.tableName,
       streamArn: t.streamArn,
       checkpoint: memoryCheckpoint(),
@@ -85,7 +86,7 @@ const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =
     const counter = countCalls(t.client);
     try {
       await loadBacklog(t, 'pc', o.coalesceMessages, o.attemptsPerMessage);
-      const records = await readWholeStream(t.streams, t.streamArn);
+      const records = repairRecords(await readWholeStream(t.streams, t.streamArn));
       const deps = makeProjectorDeps({ doc: t.doc, tableName: t.tableName });
       counter.reset();
       let entries = 0;
@@ -144,7 +145,7 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
     const lags: number[] = [];
     let early = 0;
     const poller = startPoller({
-      clients: { doc: t.doc, streams: t.streams },
+      clients: { doc: t.doc, streams: localStreamsPort(t.streams) },
       tableName: t.tableName,
       streamArn: t.streamArn,
       checkpoint: memoryCheckpoint(),
@@ -227,6 +228,7 @@ export const benchProjector = async (ctx: BenchContext, o: ProjectorOptions): Pr
     coalescing: await coalescing(ctx, o, rows),
     steady: await steadyLag(ctx, o, rows),
     retryPolicy: defaultRetryPolicy,
+    emptyMapWorkaround: emptyMapWorkaroundNeeded(),
   };
   return { rows, detail };
 };

@@ -28,12 +28,13 @@ export type Fault =
 export type FaultController = {
   /** Queue faults for requests of `command` (`TransactWriteItems`, `UpdateItem`, ...; '*' = any). */
   plan(command: string, faults: ReadonlyArray<Fault>): void;
-  /** Requests seen for `command` since install (faulted or not). */
+  /** Requests seen for `command` since install or the last clear() (faulted or not). */
   calls(command: string): number;
   /** Faults injected so far, in order. */
   readonly injected: ReadonlyArray<{ command: string; fault: Fault }>;
   /** Faults still queued. */
   pending(): number;
+  /** Drops queued faults and resets the counters. */
   clear(): void;
   uninstall(): void;
 };
@@ -126,7 +127,11 @@ export const installFaults = (client: DynamoDBClient): FaultController => {
     calls: (command) => seen.get(normalize(command)) ?? 0,
     injected,
     pending: () => [...queues.values()].reduce((n, q) => n + q.length, 0),
-    clear: () => queues.clear(),
+    clear: () => {
+      queues.clear();
+      seen.clear();
+      injected.length = 0;
+    },
     uninstall: () => {
       client.middlewareStack.remove(NAME);
     },

@@ -23,13 +23,16 @@ export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
   throw new Error(e);
 })(parseAllowList('127.0.0.1'));
 
-/** Short timeouts so a file runs in seconds. */
+/**
+ * Short timeouts so a file runs in seconds, yet long enough that a loaded 2-core machine
+ * (DynamoDB Local's JVM, parallel test files) does not turn a local 200 into a timeout.
+ */
 export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
   createHttpClient({
     allow: LOCALHOST_ONLY,
-    connectTimeoutMs: 300,
-    responseTimeoutMs: 600,
-    totalTimeoutMs: 600,
+    connectTimeoutMs: 1_000,
+    responseTimeoutMs: 1_500,
+    totalTimeoutMs: 1_500,
     readCapBytes: 64 * 1024,
     snippetBytes: 4096,
     signingKeys: null,

@@ -1,32 +1,25 @@
 import { GENERAL_USAGE } from './args/usage.js';
-import { runCorrelation } from './commands/correlation.js';
-import { runDemo } from './commands/demo.js';
-import { runEndpoint } from './commands/endpoint.js';
-import { runFailed } from './commands/failed.js';
-import { runHistory } from './commands/history.js';
-import { runLocalCommand } from './commands/local.js';
-import { runRedrive } from './commands/redrive.js';
-import { runReplayProjections } from './commands/replayProjections.js';
-import { runVerify } from './commands/verify.js';
 import { usageFailure } from './commands/withArgs.js';
 import { EXIT } from './exitCodes.js';
 import type { Io } from './io.js';
 
 type Command = (args: ReadonlyArray<string>, io: Io) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  local: runLocalCommand,
-  demo: runDemo,
-  history: runHistory,
-  failed: runFailed,
-  endpoint: runEndpoint,
-  correlation: runCorrelation,
-  verify: runVerify,
+// Commands load lazily: a query should not pay for loading the worker, the projector and
+// their SDKs (start-up time is most of a short command's run time).
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  local: async () => (await import('./commands/local.js')).runLocalCommand,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
+  history: async () => (await import('./commands/history.js')).runHistory,
+  failed: async () => (await import('./commands/failed.js')).runFailed,
+  endpoint: async () => (await import('./commands/endpoint.js')).runEndpoint,
+  correlation: async () => (await import('./commands/correlation.js')).runCorrelation,
+  verify: async () => (await import('./commands/verify.js')).runVerify,
 };
 
-const REPLAY: Readonly<Record<string, Command>> = {
-  projections: runReplayProjections,
-  redrive: runRedrive,
+const REPLAY: Readonly<Record<string, () => Promise<Command>>> = {
+  projections: async () => (await import('./commands/replayProjections.js')).runReplayProjections,
+  redrive: async () => (await import('./commands/redrive.js')).runRedrive,
 };
 
 /** `dh <command> ...`: the exit code (see exitCodes.ts). */
@@ -38,16 +31,17 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
   }
   if (command === 'replay') {
     const [sub, ...subRest] = rest;
-    const run = sub === undefined ? undefined : REPLAY[sub];
-    if (run === undefined) {
-      return usageFailure(io, 'replay projections', `replay needs a subcommand: projections or redrive${sub === undefined ? '' : ` (got "${sub}")`}`);
+    const load = sub === undefined ? undefined : REPLAY[sub];
+    if (load === undefined) {
+      const got = sub === undefined ? '' : ` (got "${sub}")`;
+      return usageFailure(io, 'replay projections', `replay needs a subcommand: projections or redrive${got}`);
     }
-    return run(subRest, io);
+    return (await load())(subRest, io);
   }
-  const run = COMMANDS[command];
-  if (run === undefined) {
+  const load = COMMANDS[command];
+  if (load === undefined) {
     io.stderr.write(`dh: unknown command "${command}"\n\n${GENERAL_USAGE}`);
     return EXIT.usage;
   }
-  return run(rest, io);
+  return (await load())(rest, io);
 };

@@ -142,17 +142,17 @@ Apply('concurrent applies of one message cannot double-apply (conditional high-w
 })
 
 Apply('rolls to new segments by size; no stored segment exceeds its budget', async ({ t, deps }) => {
-  const a = attempts('big-1', 300)
+  const a = attempts('big-1', 150)
   await seed(t, a.map(attemptKeyed))
-  const budget = segmentBudget({ headBytes: 2048, segmentBytes: 6144 })
-  const d = { ...deps, budget, stepLimits: { maxStepBytes: 8192, maxNewSegments: 2 } }
+  const budget = segmentBudget({ headBytes: 1024, segmentBytes: 3072 })
+  const d = { ...deps, budget, stepLimits: { maxStepBytes: 4096, maxNewSegments: 2 } }
   const records = a.map((x) => attemptRecord(x))
-  for (let i = 0; i < records.length; i += 70) await projectMessages(d, records.slice(i, i + 70))
+  for (let i = 0; i < records.length; i += 40) await projectMessages(d, records.slice(i, i + 40))
   const c = await compareTrail(t.doc, t.tableName, 'big-1')
   assert.equal(c.trail.entries, c.expected)
   assert.ok(c.trail.segments.length >= 6, `${c.trail.segments.length} segments`)
   assert.is(c.trail.summary?.segments, c.trail.segments.length)
-  for (const s of c.trail.segments) assert.ok(s.bytes <= (s.segment === 0 ? 2048 : 6144), `segment ${s.segment}: ${s.bytes}`)
+  for (const s of c.trail.segments) assert.ok(s.bytes <= (s.segment === 0 ? 1024 : 3072), `segment ${s.segment}: ${s.bytes}`)
   const stored = c.items.filter((i) => String(i.sk).startsWith('AUDIT#'))
   const tail = stored[stored.length - 1]
   assert.is(tail !== undefined ? itemSize(tail) <= (c.trail.summary?.tailBytes ?? 0) : false, true, 'tailBytes bounds the tail')
@@ -163,11 +163,11 @@ Apply('drift: a STATE that differs from fold(attempts) is logged and counted', a
   const request = DeliveryRequest.decode({ messageId: id, url: 'https://hooks.example.com/in', body: 'hi' })
   if (E.isLeft(request)) throw new Error('bad request fixture')
   const created = createStateItem(request.right, { now: new Date(Date.UTC(2025, 0, 1)), defaultMaxAttempts: 8 })
-  const a = attempts(id, 3)
+  const a = [attempt(id, 1, 'retry'), attempt(id, 2, 'retry'), attempt(id, 3, 'retry')]
   const folded = fold(seedOf(created), a, [])
   if (E.isLeft(folded)) throw new Error('fixture does not fold')
   await seed(t, a.map(attemptKeyed))
-  await t.doc.send(new PutCommand({ TableName: t.tableName, Item: { pk: `MSG#${id}`, sk: 'STATE', ...folded.right, status: 'FAILED' } }))
+  await t.doc.send(new PutCommand({ TableName: t.tableName, Item: { pk: `MSG#${id}`, sk: 'STATE', ...folded.right, status: 'SUCCESS' } }))
   const telemetry = memoryTelemetry()
   const report = await projectMessages({ ...deps, telemetry }, a.map((x) => attemptRecord(x)))
   assert.equal(report.messages[0]?.drift, { _tag: 'Checked', drift: ['status'] })

@@ -101,7 +101,7 @@ const describe = (errors: t.Errors, spec: CommandSpec): string => {
     const name = key === '' ? 'arguments' : nameOf(key, spec);
     if (parts.has(name)) continue;
     const expected = err.message ?? `expected ${err.context[err.context.length - 1]?.type.name ?? 'a value'}`;
-    parts.set(name, err.value === undefined && err.message === undefined ? 'is required' : expected);
+    parts.set(name, err.value === undefined ? 'is required' : expected);
   }
   return [...parts].map(([name, what]) => `${name}: ${what}`).join('; ');
 };

@@ -43,7 +43,15 @@ export type ReplayOptions = {
   readonly recheckDelayMs?: number;
 };
 
-export type ReplayAction = 'would-repair' | 'repaired' | 'skipped-in-flight' | 'busy' | 'failed' | 'not-found';
+export type ReplayAction =
+  | 'would-repair'
+  | 'repaired'
+  /** A live write fixed it before any repair landed (nothing written by replay). */
+  | 'resolved-live'
+  | 'skipped-in-flight'
+  | 'busy'
+  | 'failed'
+  | 'not-found';
 
 export type MessageReplay = {
   readonly messageId: string;
@@ -125,12 +133,14 @@ const replayOne = async (deps: ReplayDeps, o: ReplayOptions, messageId: string):
     detail,
   });
   if (o.dryRun) return report(first.error === null ? 'would-repair' : 'failed', first.error);
+  let wrote = false;
   for (let round = 0; round < (o.maxRounds ?? 5); round++) {
     const outcome = await repairOnce(deps, seen);
     if (outcome._tag === 'Leased') return report('skipped-in-flight', `leased until ${outcome.expiresAt ?? '?'}`);
     if (outcome._tag === 'Failed') return report('failed', outcome.message);
+    if (outcome._tag === 'Repaired') wrote = true;
     seen = await look(deps, messageId);
-    if (isClean(seen)) return report('repaired');
+    if (isClean(seen)) return report(wrote ? 'repaired' : 'resolved-live');
   }
   return report('busy', 'still changing after every repair round; run again');
 };
@@ -138,7 +148,15 @@ const replayOne = async (deps: ReplayDeps, o: ReplayOptions, messageId: string):
 export const replayProjections = (deps: ReplayDeps, options: ReplayOptions): TE.TaskEither<TableError, ReplayReport> =>
   TE.tryCatch(() => runReplay(deps, options), (e) => TableError(e, 'replay'));
 
-const ACTIONS: ReadonlyArray<ReplayAction> = ['would-repair', 'repaired', 'skipped-in-flight', 'busy', 'failed', 'not-found'];
+const ACTIONS: ReadonlyArray<ReplayAction> = [
+  'would-repair',
+  'repaired',
+  'resolved-live',
+  'skipped-in-flight',
+  'busy',
+  'failed',
+  'not-found',
+];
 
 const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayReport> => {
   const clock = deps.clock ?? Date.now;

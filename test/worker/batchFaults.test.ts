@@ -1,0 +1,135 @@
+// A batch with one undecodable body, one DynamoDB failure (SDK-level fault injection) and
+// eight good records: exactly the right batchItemFailures, and nothing is lost. Also: a
+// broken or hanging SQS never holds the batch.
+import type { Store } from '@delivery-history/store';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type FaultController, installFaults } from '../support/faults.js';
+import { type Receivers, startReceivers } from '../support/receivers.js';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { harness, recordingVisibility, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';
+
+type Ctx = { t: TestTable; rx: Receivers; faults: FaultController; store: Store };
+const Batch = suite<Ctx>('batch with poison and DynamoDB failures');
+
+Batch.before(async (ctx) => {
+  ctx.t = await useTestTable('worker-batch');
+  ctx.rx = await startReceivers();
+  ctx.faults = installFaults(ctx.t.client);
+  // No store-level retries: one injected fault is one failed DynamoDB call the worker sees.
+  ctx.store = testStore(ctx.t, { retry: { maxRetries: 0 } });
+});
+Batch.after(async (ctx) => {
+  ctx.faults.uninstall();
+  await ctx.rx.close();
+  await ctx.t.drop();
+});
+Batch.before.each(({ faults, rx }) => {
+  faults.clear();
+  rx.clear();
+});
+
+const statusOf = async (store: Store, messageId: string): Promise<string> => {
+  const r = await store.getState(messageId)();
+  return r._tag === 'Right' ? r.right.status : r.left._tag;
+};
+
+for (const [fault, command] of [
+  ['internal', 'PutItem'],
+  ['throttle', 'UpdateItem'],
+] as const) {
+  Batch(`poison + ${fault} on ${command} + 8 good: exactly those two fail, nothing is lost`, async ({ store, rx, faults }) => {
+    const h = harness(store);
+    try {
+      const good = Array.from({ length: 9 }, () => uniqueId(`good-${fault}`));
+      const records = good.map((messageId) => sqsRecord({ messageId, url: rx.url('/ok'), body: '{}' }));
+      const poison = sqsRecord('{"messageId":');
+      faults.plan(command, [fault]);
+      const res = await h.handler(sqsEvent([records[0], poison, ...records.slice(1)].filter((r) => r !== undefined)));
+      assert.is(faults.injected.length, 1, 'the fault fired once');
+
+      const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+      assert.is(failed.size, 2);
+      assert.ok(failed.has(poison.messageId), 'the poison record is reported');
+      const statuses = await Promise.all(good.map((id) => statusOf(store, id)));
+      const hit = good.filter((_, i) => statuses[i] !== 'SUCCESS');
+      assert.is(hit.length, 1, `exactly one message hit the fault: ${statuses.join(',')}`);
+      const hitRecord = records[good.indexOf(hit[0] ?? '')];
+      assert.ok(hitRecord !== undefined && failed.has(hitRecord.messageId), 'the DynamoDB failure is reported');
+      assert.is(rx.count('/ok'), 8, 'the faulted record sent no HTTP request');
+      // poison: visibility 0 (to the DLQ via maxReceiveCount); store failure: left to SQS's timeout
+      assert.equal(
+        h.visibility.calls.map((c) => [c.messageId, c.delayMs]),
+        [[poison.messageId, 0]],
+      );
+      assert.is(h.metrics.sum('DynamoDBErrors'), 1);
+      assert.is(h.metrics.sum('PoisonRecords'), 1);
+      const err = h.logger.entries.find((e) => e.message.startsWith('store unavailable'));
+      assert.is(err?.attributes.messageId, hit[0]);
+      assert.ok(err?.attributes.correlationId !== undefined);
+
+      // SQS brings the failed record back: it is delivered, nothing lost
+      if (hitRecord === undefined) return;
+      // (the claim may have committed before the fault on UpdateItem's reply: wait out the lease)
+      const again = await h.handler(sqsEvent([{ ...hitRecord, receiptHandle: `${hitRecord.receiptHandle}-2` }]));
+      if (again.batchItemFailures.length > 0) {
+        await new Promise((r) => setTimeout(r, 3_100));
+        const third = await h.handler(sqsEvent([{ ...hitRecord, receiptHandle: `${hitRecord.receiptHandle}-3` }]));
+        assert.equal(third.batchItemFailures, []);
+      }
+      assert.is(await statusOf(store, hit[0] ?? ''), 'SUCCESS');
+      assert.is(rx.count('/ok'), 9);
+    } finally {
+      await h.http.close();
+    }
+  });
+}
+
+Batch('an append that fails after the HTTP request is reported, and the record delivers again', async ({ store, rx, faults }) => {
+  const h = harness(store, { leaseMs: 2_000 });
+  try {
+    const messageId = uniqueId('append-fail');
+    const record = sqsRecord({ messageId, url: rx.url('/ok') });
+    faults.plan('TransactWriteItems', ['internal']);
+    const res = await h.handler(sqsEvent([record]));
+    assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+    assert.is(rx.count('/ok'), 1);
+    assert.ok(h.logger.entries.some((e) => e.message === 'attempt not recorded after an HTTP request was sent' && e.attributes.attempt === 1));
+    await new Promise((r) => setTimeout(r, 2_100)); // the dead attempt's lease runs out
+    const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
+    assert.equal(again.batchItemFailures, []);
+    const hist = await run(store.getHistory(messageId));
+    assert.is(hist.state.status, 'SUCCESS');
+    assert.is(hist.attempts.length, 1);
+    assert.is(rx.count('/ok'), 2, 'at-least-once: the unrecorded request is repeated');
+  } finally {
+    await h.http.close();
+  }
+});
+
+for (const mode of ['reject', 'hang'] as const) {
+  Batch(`a ${mode === 'reject' ? 'failing' : 'hanging'} SQS visibility call degrades to SQS's own redelivery`, async ({ store, rx }) => {
+    const h = harness(store, { visibility: recordingVisibility(mode), sqsTimeoutMs: 200 });
+    try {
+      const messageId = uniqueId(`vis-${mode}`);
+      const record = sqsRecord({ messageId, url: rx.url('/status/503') });
+      const t0 = Date.now();
+      const res = await h.handler(sqsEvent([record]));
+      assert.ok(Date.now() - t0 < 2_000, `returned in ${Date.now() - t0} ms`);
+      assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+      assert.is(h.metrics.sum('SqsVisibilityErrors'), 1);
+      assert.ok(h.logger.entries.some((e) => e.message.startsWith('could not change the record visibility')));
+      // redelivered early by SQS: the claim says NotDue and the schedule is set again
+      const early = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
+      assert.equal(early.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+      assert.is(h.metrics.sum('RecordsSkipped', { reason: 'NotDue' }), 1);
+      const state = await run(store.getState(messageId));
+      assert.is(state.attempts, 1, 'no extra attempt, no extra HTTP request');
+      assert.is(rx.count('/status/503'), 1);
+    } finally {
+      await h.http.close();
+    }
+  });
+}
+
+Batch.run();
