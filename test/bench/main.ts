@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startDynamoLocal } from '@delivery-history/store';
 import { benchAppendPath } from './appendPath.js';
+import { benchBundles } from './bundles.js';
 import { benchProjector } from './projector.js';
+import { benchScale } from './scale.js';
 import { makeBenchContext } from './support/context.js';
 import { describeMachine, machineLine } from './support/machine.js';
 import { type BenchReport, formatTable, type Row, type SectionResult, writeReport } from './support/report.js';
@@ -28,6 +30,8 @@ const SECTIONS: ReadonlyArray<Section> = [
   { name: 'append', run: (ctx, s) => benchAppendPath(ctx, s.append) },
   { name: 'worker', run: (ctx, s) => benchWorkerE2e(ctx, s.worker) },
   { name: 'projector', run: (ctx, s) => benchProjector(ctx, s.projector) },
+  { name: 'scale', run: (ctx, s) => benchScale(ctx, s.scale) },
+  { name: 'bundles', run: (ctx, s) => benchBundles(ctx, s.bundles) },
 ];
 
 const root = new URL('../../', import.meta.url).pathname;

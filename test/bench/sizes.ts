@@ -1,5 +1,7 @@
 import type { AppendPathOptions } from './appendPath.js';
+import type { BundleOptions } from './bundles.js';
 import type { ProjectorOptions } from './projector.js';
+import type { ScaleOptions } from './scale.js';
 import type { WorkerE2eOptions } from './workerE2e.js';
 
 // Run sizes: `default` is what the README quotes (under 10 minutes on 2 cores); `quick` is
@@ -9,6 +11,8 @@ export type BenchSizes = {
   readonly append: AppendPathOptions;
   readonly worker: WorkerE2eOptions;
   readonly projector: ProjectorOptions;
+  readonly scale: ScaleOptions;
+  readonly bundles: BundleOptions;
 };
 
 export const SIZES: Record<'default' | 'quick', BenchSizes> = {
@@ -16,10 +20,14 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     append: { concurrencies: [1, 8, 32], rounds: 5, opsPerRound: 200 },
     worker: { concurrencies: [{ c: 1, deliveries: 300 }, { c: 32, deliveries: 1000 }] },
     projector: { backlogMessages: 1000, attemptsPerMessage: 4, coalesceMessages: 300, steadyRatePerSec: 50, steadySeconds: 20 },
+    scale: { small: 10_000, large: 100_000, queries: 200, drifted: 100 },
+    bundles: { coldRuns: 9 },
   },
   quick: {
     append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },
     worker: { concurrencies: [{ c: 1, deliveries: 50 }, { c: 32, deliveries: 200 }] },
     projector: { backlogMessages: 150, attemptsPerMessage: 4, coalesceMessages: 60, steadyRatePerSec: 20, steadySeconds: 6 },
+    scale: { small: 1_000, large: 10_000, queries: 50, drifted: 20 },
+    bundles: { coldRuns: 3 },
   },
 };

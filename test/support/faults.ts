@@ -45,7 +45,9 @@ const awsJson = (status: number, type: string, message: string, extra: Record<st
   statusCode: status,
   reason: status >= 500 ? 'Internal Server Error' : 'Bad Request',
   headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `fault-${Date.now()}` },
-  body: Readable.from([Buffer.from(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...extra }))]),
+  body: Readable.from([
+    Buffer.from(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...extra })),
+  ]),
 });
 
 const transactItemCount = (args: { request?: unknown }): number => {
@@ -59,20 +61,30 @@ const transactItemCount = (args: { request?: unknown }): number => {
 };
 
 const cancelled = (n: number, code: string, on: 'all' | 'last') =>
-  awsJson(400, 'TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${code}]`, {
-    CancellationReasons: Array.from({ length: n }, (_, i) =>
-      on === 'all' || i === n - 1 ? { Code: code, Message: `${code} injected` } : { Code: 'None' },
-    ),
-  });
+  awsJson(
+    400,
+    'TransactionCanceledException',
+    `Transaction cancelled, please refer cancellation reasons for specific reasons [${code}]`,
+    {
+      CancellationReasons: Array.from({ length: n }, (_, i) =>
+        on === 'all' || i === n - 1 ? { Code: code, Message: `${code} injected` } : { Code: 'None' },
+      ),
+    },
+  );
 
-const networkError = (code: string, message: string): Error => Object.assign(new Error(message), { code, errno: -104, syscall: 'read' });
+const networkError = (code: string, message: string): Error =>
+  Object.assign(new Error(message), { code, errno: -104, syscall: 'read' });
 
 const fakeResponse = (fault: Fault, args: { request?: unknown }) => {
   switch (fault) {
     case 'throttle':
       return awsJson(400, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.');
     case 'provisioned':
-      return awsJson(400, 'ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.');
+      return awsJson(
+        400,
+        'ProvisionedThroughputExceededException',
+        'The level of configured provisioned throughput for the table was exceeded.',
+      );
     case 'internal':
       return awsJson(500, 'InternalServerError', 'Internal server error');
     case 'unavailable':

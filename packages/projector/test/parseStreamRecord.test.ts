@@ -51,6 +51,17 @@ Parse('decodes an attempt and a redrive', () => {
   assert.equal(q, { _tag: 'Change', change: { kind: 'redrive', sequenceNumber: '124', messageId: 'm-1', redrive: r } })
 })
 
+Parse('SDK-shaped records: an empty map deserialized as {} by the streams client still decodes', () => {
+  const a = attempt('m-2', 1, 'success')
+  const image = marshall(attemptKeyed(a)) as Record<string, unknown>
+  const sdkLike = { ...image, truncated: {}, request: { M: { ...(image.request as { M: object }).M, headers: {} } } }
+  const p = parseStreamRecord({
+    eventName: 'INSERT',
+    dynamodb: { Keys: marshall({ pk: 'MSG#m-2', sk: 'ATTEMPT#000001' }), NewImage: sdkLike, SequenceNumber: '1' },
+  })
+  assert.is(p._tag, 'Change')
+})
+
 Parse('other changes are Ignored with their sequence number', () => {
   assert.equal(parseStreamRecord(record('MODIFY', { pk: 'MSG#m', sk: 'STATE' }, '9')), { _tag: 'Ignored', sequenceNumber: '9' })
 })

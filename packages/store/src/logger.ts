@@ -21,7 +21,11 @@ export const consoleLogger: StoreLogger = {
   error: (m, a) => process.stderr.write(`${line('ERROR', m, a)}\n`),
 };
 
-export type LogEntry = { readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly attributes: LogAttributes };
+export type LogEntry = {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes: LogAttributes;
+};
 
 /** Records every entry (tests assert on them). */
 export const memoryLogger = (): StoreLogger & { readonly entries: LogEntry[] } => {

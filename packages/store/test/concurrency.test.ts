@@ -25,7 +25,8 @@ const check = async (store: Store, messageId: string) => {
   const problems: string[] = [];
   const numbers = h.attempts.map((a) => a.attemptNumber);
   if (!numbers.every((n, i) => n === i + 1)) problems.push(`numbers not dense: ${numbers.join(',')}`);
-  if (h.state.attempts !== numbers.length) problems.push(`STATE.attempts ${h.state.attempts} != ${numbers.length} items`);
+  if (h.state.attempts !== numbers.length)
+    problems.push(`STATE.attempts ${h.state.attempts} != ${numbers.length} items`);
   const successes = h.attempts.filter((a) => !a.superseded && a.status === 'SUCCESS').length;
   if (successes > 1) problems.push(`${successes} live successes`);
   const folded = fold(seedOf(h.state), h.attempts, h.redrives);
@@ -34,7 +35,12 @@ const check = async (store: Store, messageId: string) => {
     const diff = diffProjection(projectionFields(h.state), projectionFields(folded.right));
     if (diff.length > 0) problems.push(`STATE differs from fold on ${diff.join(',')}`);
   }
-  return { problems, attempts: numbers.length, superseded: h.attempts.filter((a) => a.superseded).length, status: h.state.status };
+  return {
+    problems,
+    attempts: numbers.length,
+    superseded: h.attempts.filter((a) => a.superseded).length,
+    status: h.state.status,
+  };
 };
 
 Concurrency('a stale writer is recorded as superseded and does not move the projection', async ({ t }) => {
@@ -102,8 +108,16 @@ Concurrency('a stale writer after the message went final still records its reque
 });
 
 /** One writer: claim, "deliver" for a while, append; a few rounds at most. */
-const writer = async (store: Store, id: string, rounds: number, deliveryMs: number, successRate: number) => {
+const writer = async (
+  store: Store,
+  id: string,
+  rounds: number,
+  deliveryMs: number,
+  successRate: number,
+  startMs = 0,
+) => {
   const req = request(id, { maxAttempts: 100 });
+  await sleep(Math.random() * startMs);
   for (let round = 0; round < rounds; round++) {
     const claimed = await store.claim(id)();
     if (E.isLeft(claimed)) {
@@ -128,7 +142,8 @@ const writer = async (store: Store, id: string, rounds: number, deliveryMs: numb
   }
 };
 
-const retries = (log: ReturnType<typeof memoryLogger>) => log.entries.filter((e) => e.message.includes('retrying')).length;
+const retries = (log: ReturnType<typeof memoryLogger>) =>
+  log.entries.filter((e) => e.message.includes('retrying')).length;
 
 /** Runs tasks with at most `width` in flight. */
 const pool = async (tasks: ReadonlyArray<() => Promise<void>>, width: number) => {
@@ -184,7 +199,7 @@ Concurrency('1,000 messages with 8 writers each (each writer: claim + append onc
   started = Date.now();
   // the 8 writers of a message sit next to each other in the queue, so they run together
   await pool(
-    ids.flatMap((id) => Array.from({ length: 8 }, () => () => writer(store, id, 1, 5, 0.4))),
+    ids.flatMap((id) => Array.from({ length: 8 }, () => () => writer(store, id, 1, 5, 0.4, 15))),
     64,
   );
   const raceMs = Date.now() - started;

@@ -4,7 +4,17 @@ import { itemSize } from '@delivery-history/core';
 import { isAlreadyFinal, isConflict } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fixture, deliver, foldMismatch, left, ok200, outcomeOf, request, right, useStore } from './support/fixtures.js';
+import {
+  type Fixture,
+  deliver,
+  foldMismatch,
+  left,
+  ok200,
+  outcomeOf,
+  request,
+  right,
+  useStore,
+} from './support/fixtures.js';
 
 const Success = suite<Fixture>('scenario 1: success status update');
 

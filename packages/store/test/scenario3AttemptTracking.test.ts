@@ -12,7 +12,12 @@ Tracking.before(async (ctx) => {
 });
 Tracking.after(async ({ t }) => t.drop());
 
-const timeout: OutcomeInput = { kind: 'error', code: 'RESPONSE_TIMEOUT', message: 'no response within 10000 ms', responseTimeMs: 10_000 };
+const timeout: OutcomeInput = {
+  kind: 'error',
+  code: 'RESPONSE_TIMEOUT',
+  message: 'no response within 10000 ms',
+  responseTimeMs: 10_000,
+};
 
 Tracking('three attempts are stored with their metrics and returned in order', async ({ store }) => {
   const req = request('s3-three');
@@ -36,7 +41,12 @@ Tracking('three attempts are stored with their metrics and returned in order', a
     [1, 2, 3],
   );
   assert.equal(
-    h.attempts.map((a) => [a.status, a.deliveryResult.statusCode, a.deliveryResult.category, a.deliveryResult.responseTime]),
+    h.attempts.map((a) => [
+      a.status,
+      a.deliveryResult.statusCode,
+      a.deliveryResult.category,
+      a.deliveryResult.responseTime,
+    ]),
     [
       ['FAILED', 503, 'server_error', 120],
       ['FAILED', null, 'timeout', 10_000],

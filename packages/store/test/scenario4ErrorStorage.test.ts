@@ -14,7 +14,12 @@ Storage.before(async (ctx) => {
 });
 Storage.after(async ({ t }) => t.drop());
 
-const response = (statusCode: number, statusText: string, snippet: string, headers: Record<string, string> = {}): OutcomeInput => ({
+const response = (
+  statusCode: number,
+  statusText: string,
+  snippet: string,
+  headers: Record<string, string> = {},
+): OutcomeInput => ({
   kind: 'response',
   statusCode,
   statusText,
@@ -23,7 +28,10 @@ const response = (statusCode: number, statusText: string, snippet: string, heade
   bodySnippet: snippet,
   bodyBytes: Buffer.byteLength(snippet),
 });
-const transport = (code: 'ECONNRESET' | 'CONNECT_TIMEOUT' | 'RESPONSE_TOO_LARGE' | 'BLOCKED_TARGET' | 'ENOTFOUND', message: string): OutcomeInput => ({
+const transport = (
+  code: 'ECONNRESET' | 'CONNECT_TIMEOUT' | 'RESPONSE_TOO_LARGE' | 'BLOCKED_TARGET' | 'ENOTFOUND',
+  message: string,
+): OutcomeInput => ({
   kind: 'error',
   code,
   message,
@@ -32,13 +40,25 @@ const transport = (code: 'ECONNRESET' | 'CONNECT_TIMEOUT' | 'RESPONSE_TOO_LARGE'
 
 const CASES: Array<[string, OutcomeInput, string, string, boolean]> = [
   ['client', response(400, 'Bad Request', '{"error":"bad field"}'), 'HTTP_400', 'client_error', false],
-  ['ratelimit', response(429, 'Too Many Requests', 'slow down', { 'retry-after': '30' }), 'HTTP_429', 'rate_limited', true],
+  [
+    'ratelimit',
+    response(429, 'Too Many Requests', 'slow down', { 'retry-after': '30' }),
+    'HTTP_429',
+    'rate_limited',
+    true,
+  ],
   ['server', response(500, 'Internal Server Error', 'boom'), 'HTTP_500', 'server_error', true],
   ['redirect', response(302, 'Found', ''), 'HTTP_302', 'redirect', true],
   ['reset', transport('ECONNRESET', 'socket hang up'), 'ECONNRESET', 'network', true],
   ['dns', transport('ENOTFOUND', 'getaddrinfo ENOTFOUND hooks.example.com'), 'ENOTFOUND', 'network', true],
   ['connect', transport('CONNECT_TIMEOUT', 'connect timed out after 3000 ms'), 'CONNECT_TIMEOUT', 'timeout', true],
-  ['toolarge', transport('RESPONSE_TOO_LARGE', 'response over 1 MiB'), 'RESPONSE_TOO_LARGE', 'response_too_large', false],
+  [
+    'toolarge',
+    transport('RESPONSE_TOO_LARGE', 'response over 1 MiB'),
+    'RESPONSE_TOO_LARGE',
+    'response_too_large',
+    false,
+  ],
   ['blocked', transport('BLOCKED_TARGET', '10.0.0.1 is a private address'), 'BLOCKED_TARGET', 'blocked_target', false],
 ];
 
@@ -72,7 +92,11 @@ Storage('credentials in headers, URL and response headers are never stored', asy
     responseHeaders: { 'set-cookie': 'session=SECRET-4', 'www-authenticate': 'Bearer' },
   });
   const raw = await t.doc.send(
-    new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': messagePk(req.messageId) } }),
+    new QueryCommand({
+      TableName: t.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': messagePk(req.messageId) },
+    }),
   );
   const text = JSON.stringify(raw.Items);
   for (const secret of ['hunter2', 'tok-SECRET-1', 'SECRET-2', 'SECRET-3', 'SECRET-4']) {
@@ -82,24 +106,27 @@ Storage('credentials in headers, URL and response headers are never stored', asy
   assert.ok(text.includes('plain=yes'), 'harmless parameters kept');
 });
 
-Storage('an oversized response snippet is truncated under budget with a marker and original size', async ({ t, store }) => {
-  const req = request('s4-huge');
-  await right(store.createMessage(req));
-  const huge = 'x'.repeat(600_000);
-  await deliver(store, req, response(500, 'Internal Server Error', huge));
-  const h = await right(store.getHistory(req.messageId));
-  const attempt = h.attempts[0];
-  const snippet = attempt?.deliveryResult.errorDetails?.responseSnippet ?? '';
-  assert.ok(snippet.endsWith(TRUNCATION_MARKER), 'marker');
-  assert.ok(snippet.length < huge.length);
-  assert.is(attempt?.truncated['deliveryResult.errorDetails.responseSnippet'], 600_000);
-  assert.equal(h.state.deliveryResult, attempt?.deliveryResult, 'STATE holds the same truncated result');
-  const rawAttempt = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: attemptKey(req.messageId, 1) }));
-  const rawState = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey(req.messageId) }));
-  assert.ok(itemSize(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
-  assert.ok(itemSize(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
-  assert.ok(itemSize(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);
-});
+Storage(
+  'an oversized response snippet is truncated under budget with a marker and original size',
+  async ({ t, store }) => {
+    const req = request('s4-huge');
+    await right(store.createMessage(req));
+    const huge = 'x'.repeat(600_000);
+    await deliver(store, req, response(500, 'Internal Server Error', huge));
+    const h = await right(store.getHistory(req.messageId));
+    const attempt = h.attempts[0];
+    const snippet = attempt?.deliveryResult.errorDetails?.responseSnippet ?? '';
+    assert.ok(snippet.endsWith(TRUNCATION_MARKER), 'marker');
+    assert.ok(snippet.length < huge.length);
+    assert.is(attempt?.truncated['deliveryResult.errorDetails.responseSnippet'], 600_000);
+    assert.equal(h.state.deliveryResult, attempt?.deliveryResult, 'STATE holds the same truncated result');
+    const rawAttempt = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: attemptKey(req.messageId, 1) }));
+    const rawState = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey(req.messageId) }));
+    assert.ok(itemSize(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
+    assert.ok(itemSize(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
+    assert.ok(itemSize(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);
+  },
+);
 
 Storage('an oversized request body is not kept on STATE (null, size recorded)', async ({ t, store }) => {
   const req = request('s4-bigbody', { body: 'y'.repeat(500_000) });

@@ -3,7 +3,18 @@
 import { isAlreadyFinal, isInvalid, isLeased, isNotRedrivable } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fixture, deliver, err503, foldMismatch, left, ok200, outcomeOf, request, right, useStore } from './support/fixtures.js';
+import {
+  type Fixture,
+  deliver,
+  err503,
+  foldMismatch,
+  left,
+  ok200,
+  outcomeOf,
+  request,
+  right,
+  useStore,
+} from './support/fixtures.js';
 
 const Counting = suite<Fixture>('scenario 5: retry count management');
 
@@ -63,10 +74,17 @@ Counting('a redrive reopens a final FAILED message with a new limit; numbering c
   const req = request('s5-redrive', { maxAttempts: 1 });
   await right(store.createMessage(req));
   await deliver(store, req, err503);
-  const bad = await left(store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops', reason: 'x', maxAttempts: 1 }));
+  const bad = await left(
+    store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops', reason: 'x', maxAttempts: 1 }),
+  );
   assert.ok(isInvalid(bad), bad._tag);
   const { redrive, state } = await right(
-    store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops@example.com', reason: 'receiver fixed', maxAttempts: 3 }),
+    store.appendRedrive({
+      messageId: req.messageId,
+      requestedBy: 'ops@example.com',
+      reason: 'receiver fixed',
+      maxAttempts: 3,
+    }),
   );
   assert.is(redrive.redriveNumber, 1);
   assert.is(redrive.afterAttempt, 1);
@@ -81,7 +99,9 @@ Counting('a redrive reopens a final FAILED message with a new limit; numbering c
   const h = await right(store.getHistory(req.messageId));
   assert.is(h.redrives.length, 1);
   assert.equal(await foldMismatch(store, req.messageId), []);
-  const refused = await left(store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops', reason: 'again', maxAttempts: 9 }));
+  const refused = await left(
+    store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops', reason: 'again', maxAttempts: 9 }),
+  );
   assert.ok(isNotRedrivable(refused), refused._tag);
 });
 
@@ -89,7 +109,9 @@ Counting('a non-final message cannot be redriven', async ({ store }) => {
   const req = request('s5-open');
   await right(store.createMessage(req));
   await deliver(store, req, err503);
-  const refused = await left(store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops', reason: 'x', maxAttempts: 9 }));
+  const refused = await left(
+    store.appendRedrive({ messageId: req.messageId, requestedBy: 'ops', reason: 'x', maxAttempts: 9 }),
+  );
   assert.ok(isNotRedrivable(refused), refused._tag);
 });
 

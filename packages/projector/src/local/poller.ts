@@ -206,8 +206,16 @@ export const startPoller = (options: PollerOptions): Poller => {
 
   // -- iterators ------------------------------------------------------------
 
-  const iteratorAt = async (shardId: string, after: string | null): Promise<string | null> => {
-    const type: ShardIteratorType = after !== null ? 'AFTER_SEQUENCE_NUMBER' : (options.startAt ?? 'TRIM_HORIZON')
+  /** Errors that say the position itself is unusable (trimmed away, or not a sequence number of this shard). */
+  const POSITION_LOST = new Set(['TrimmedDataAccessException', 'ValidationException', 'InvalidArgumentException'])
+
+  const iteratorAt = async (
+    shard: ShardState,
+    after: string | null,
+    fresh: ShardIteratorType = options.startAt ?? 'TRIM_HORIZON',
+  ): Promise<string | null> => {
+    const { shardId } = shard.info
+    const type: ShardIteratorType = after !== null ? 'AFTER_SEQUENCE_NUMBER' : fresh
     try {
       const r = await streams.getShardIterator({
         StreamArn: options.streamArn,
@@ -217,12 +225,18 @@ export const startPoller = (options: PollerOptions): Poller => {
       })
       return r.ShardIterator ?? null
     } catch (e) {
-      if (after !== null && errorName(e) === 'TrimmedDataAccessException') {
+      if (after !== null && POSITION_LOST.has(errorName(e))) {
         // the checkpoint is older than the stream keeps (24 h): start at the oldest record;
-        // attempts lost in between are read from the table when their message moves again
+        // re-reading is idempotent, and attempts lost in between are read from the table
+        // when their message moves again (or by replay)
         stats.trimmedResets += 1
-        log.warn('checkpoint trimmed from the stream; restarting shard at TRIM_HORIZON', { shardId, after })
-        return iteratorAt(shardId, null)
+        log.warn('checkpoint no longer in the stream; restarting shard at TRIM_HORIZON', {
+          shardId,
+          after,
+          error: errorName(e),
+        })
+        shard.lastSequenceNumber = null
+        return iteratorAt(shard, null, 'TRIM_HORIZON')
       }
       throw e
     }
@@ -289,7 +303,7 @@ export const startPoller = (options: PollerOptions): Poller => {
 
   const pollShard = async (shard: ShardState, from: string | null): Promise<void> => {
     const { shardId } = shard.info
-    let iterator = await iteratorAt(shardId, from)
+    let iterator = await iteratorAt(shard, from)
     let idle = idleMin
     while (!stopped && iterator !== null) {
       const started = ++tick
@@ -301,13 +315,14 @@ export const startPoller = (options: PollerOptions): Poller => {
         if (name === 'ExpiredIteratorException') {
           stats.iteratorRenewals += 1
           log.info('shard iterator expired; renewing', { shardId })
-          iterator = await iteratorAt(shardId, shard.lastSequenceNumber ?? from)
+          iterator = await iteratorAt(shard, shard.lastSequenceNumber)
           continue
         }
         if (name === 'TrimmedDataAccessException') {
           stats.trimmedResets += 1
           log.warn('shard position trimmed; restarting at TRIM_HORIZON', { shardId })
-          iterator = await iteratorAt(shardId, null)
+          shard.lastSequenceNumber = null
+          iterator = await iteratorAt(shard, null, 'TRIM_HORIZON')
           continue
         }
         if (name === 'ResourceNotFoundException') break

@@ -60,9 +60,25 @@ const malformed = (sequenceNumber: string | null, reason: string): ParsedRecord 
   reason,
 })
 
+type Json = Record<string, unknown>
+const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u)
+
+/**
+ * The streams SDK client (schema serde) deserializes an empty map `{ M: {} }` as `{}`; an
+ * attribute value otherwise always has exactly one key, so `{}` can only be that.
+ */
+const normalizeValue = (v: unknown): unknown => {
+  if (!isObject(v)) return v
+  if (Object.keys(v).length === 0) return { M: {} }
+  if (isObject(v.M)) return { M: normalizeMap(v.M) }
+  if (Array.isArray(v.L)) return { L: v.L.map(normalizeValue) }
+  return v
+}
+const normalizeMap = (m: Json): Json => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, normalizeValue(v)]))
+
 const unmarshallImage = (image: Record<string, unknown>): E.Either<string, Record<string, unknown>> =>
   E.tryCatch(
-    () => unmarshall(image as Record<string, AttributeValue>),
+    () => unmarshall(normalizeMap(image) as Record<string, AttributeValue>),
     (e) => `NewImage does not unmarshall: ${e instanceof Error ? e.message : String(e)}`,
   )
 

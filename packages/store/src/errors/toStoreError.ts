@@ -84,9 +84,11 @@ const fromCancellation = (ctx: ErrorContext, e: AwsLike, labels: ReadonlyArray<s
     return Object.assign(Conflict({ ...ctx, awsCode: ccf.code, item: ccf.label, cause: e }, detail), { reasons });
   }
   const throttle = first(['ThrottlingError', 'ProvisionedThroughputExceeded']);
-  if (throttle !== undefined) return Throttled({ ...ctx, awsCode: throttle.code, item: throttle.label, cause: e }, detail);
+  if (throttle !== undefined)
+    return Throttled({ ...ctx, awsCode: throttle.code, item: throttle.label, cause: e }, detail);
   const conflict = first(['TransactionConflict']);
-  if (conflict !== undefined) return Transient({ ...ctx, awsCode: conflict.code, item: conflict.label, cause: e }, detail);
+  if (conflict !== undefined)
+    return Transient({ ...ctx, awsCode: conflict.code, item: conflict.label, cause: e }, detail);
   const tooBig = first(['ItemCollectionSizeLimitExceeded']);
   if (tooBig !== undefined) return TooLarge({ ...ctx, awsCode: tooBig.code, item: tooBig.label, cause: e }, detail);
   const invalid = first(['ValidationError']);
@@ -96,7 +98,12 @@ const fromCancellation = (ctx: ErrorContext, e: AwsLike, labels: ReadonlyArray<s
   }
   const other = failed[0];
   return Unexpected(
-    { ...ctx, awsCode: other?.code ?? 'TransactionCanceledException', ...(other ? { item: other.label } : {}), cause: e },
+    {
+      ...ctx,
+      awsCode: other?.code ?? 'TransactionCanceledException',
+      ...(other ? { item: other.label } : {}),
+      cause: e,
+    },
     `transaction cancelled: ${detail || str(e.message) || 'no reasons'}`,
   );
 };

@@ -66,7 +66,11 @@ const putAttempt = (env: Env, attempt: AttemptItem) => ({
 
 const failedKeysUpdate = (status: string, messageId: string, at: string) =>
   status === 'FAILED'
-    ? { set: ', gsi1pk = :gsi1pk, gsi1sk = :gsi1sk', remove: '', values: { ...prefixKeys(failedIndexKeys(messageId, at)) } }
+    ? {
+        set: ', gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+        remove: '',
+        values: { ...prefixKeys(failedIndexKeys(messageId, at)) },
+      }
     : { set: '', remove: ' REMOVE gsi1pk, gsi1sk', values: {} };
 
 const prefixKeys = (o: Record<string, string>): Record<string, string> =>
@@ -143,7 +147,8 @@ const resultOf = (attempt: AttemptItem, duplicate: boolean): AppendResult => ({
   status: attempt.status,
   retryEligible: !attempt.superseded && attempt.deliveryResult.retryEligible,
   nextAttemptAt: attempt.superseded ? null : attempt.nextAttemptAt,
-  final: !attempt.superseded && isFinal({ status: attempt.status, retryEligible: attempt.deliveryResult.retryEligible }),
+  final:
+    !attempt.superseded && isFinal({ status: attempt.status, retryEligible: attempt.deliveryResult.retryEligible }),
   superseded: attempt.superseded,
   duplicate,
 });
@@ -165,7 +170,9 @@ const placeOnce = (
     TE.fromEither(buildAttempt(env, draft, round.n, round.maxAttempts, round.mode === 'superseded', rctx)),
     TE.chain((attempt) => {
       const update =
-        round.mode === 'live' ? updateLive(env, attempt, draft.leaseId) : updateSuperseded(env, attempt, round.observedStatus);
+        round.mode === 'live'
+          ? updateLive(env, attempt, draft.leaseId)
+          : updateSuperseded(env, attempt, round.observedStatus);
       return pipe(
         send(env, rctx, [attemptSk(round.n), STATE_SK], () =>
           env.doc.send(
@@ -196,7 +203,11 @@ const afterLeaseLost = (
       const full = { ...ctx, item: STATE_SK };
       if (isFinal(state)) {
         return TE.left(
-          AlreadyFinal({ ...full, status: state.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', attempts: state.attempts }),
+          AlreadyFinal({
+            ...full,
+            status: state.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
+            attempts: state.attempts,
+          }),
         );
       }
       return TE.left(Conflict(full, `lease ${draft.leaseId} already recorded attempt ${used.join(',')}; claim again`));
@@ -242,26 +253,49 @@ const interpret = (
  * The token of (messageId, n, attemptId) was used with other content: the caller repeated
  * this attempt with a rebuilt outcome. If the stored ATTEMPT#n is ours, it is a duplicate.
  */
-const afterTokenMismatch = (env: Env, draft: AttemptDraft, n: number, e: StoreError): TE.TaskEither<StoreError, AppendResult> =>
+const afterTokenMismatch = (
+  env: Env,
+  draft: AttemptDraft,
+  n: number,
+  e: StoreError,
+): TE.TaskEither<StoreError, AppendResult> =>
   pipe(
     send(env, e, [attemptSk(n)], () =>
-      env.doc.send(new GetCommand({ TableName: env.tableName, Key: attemptKey(e.messageId ?? '', n), ConsistentRead: true })),
+      env.doc.send(
+        new GetCommand({ TableName: env.tableName, Key: attemptKey(e.messageId ?? '', n), ConsistentRead: true }),
+      ),
     ),
     TE.chain((out) =>
       out.Item?.attemptId === draft.attemptId
-        ? TE.fromEither(pipe(decodeItem(AttemptItem, out.Item, { ...e, item: attemptSk(n) }), E.map((a) => resultOf(a, true))))
+        ? TE.fromEither(
+            pipe(
+              decodeItem(AttemptItem, out.Item, { ...e, item: attemptSk(n) }),
+              E.map((a) => resultOf(a, true)),
+            ),
+          )
         : TE.left(e),
     ),
   );
 
-const place = (env: Env, draft: AttemptDraft, round: Round, left: number, ctx: ErrorContext): TE.TaskEither<StoreError, AppendResult> =>
+const place = (
+  env: Env,
+  draft: AttemptDraft,
+  round: Round,
+  left: number,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, AppendResult> =>
   pipe(
     placeOnce(env, draft, round, ctx),
     TE.orElse((e) => {
       if (e.awsCode === 'IdempotentParameterMismatchException') return afterTokenMismatch(env, draft, round.n, e);
       if (!isConditionFailure(e)) return TE.left(e);
       if (left <= 0) {
-        return TE.left(Conflict({ ...ctx, attemptNumber: round.n }, `could not place the attempt after ${MAX_ROUNDS} rounds: ${e.message}`));
+        return TE.left(
+          Conflict(
+            { ...ctx, attemptNumber: round.n },
+            `could not place the attempt after ${MAX_ROUNDS} rounds: ${e.message}`,
+          ),
+        );
       }
       return pipe(
         interpret(env, draft, round.mode, e, ctx),
@@ -312,12 +346,18 @@ export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEithe
     outcome: input.outcome,
     decidedFor: ticket.attemptNumber,
   };
-  const first: Round = { mode: 'live', n: ticket.attemptNumber, maxAttempts: ticket.maxAttempts, observedStatus: 'PROCESSING' };
+  const first: Round = {
+    mode: 'live',
+    n: ticket.attemptNumber,
+    maxAttempts: ticket.maxAttempts,
+    observedStatus: 'PROCESSING',
+  };
   return pipe(
     place(env, draft, first, MAX_ROUNDS, ctx),
     TE.map((r) => {
       if (r.duplicate) env.logger.info('attempt already stored (idempotent)', { ...ctx, attempt: r.attemptNumber });
-      else if (r.superseded) env.logger.warn('lease lost: attempt recorded as superseded', { ...ctx, attempt: r.attemptNumber });
+      else if (r.superseded)
+        env.logger.warn('lease lost: attempt recorded as superseded', { ...ctx, attempt: r.attemptNumber });
       return r;
     }),
   );

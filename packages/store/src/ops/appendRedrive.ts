@@ -112,7 +112,12 @@ export const appendRedrive = (env: Env, input: AppendRedriveInput): TE.TaskEithe
             write(env, before, redrive, after, ctx),
             TE.map((): Redriven => ({ redrive, state: after })),
             TE.mapLeft((e) =>
-              isConditionFailure(e) ? Conflict({ ...ctx, ...(e.item ? { item: e.item } : {}) }, `message changed during the redrive: ${e.message}`) : e,
+              isConditionFailure(e)
+                ? Conflict(
+                    { ...ctx, ...(e.item ? { item: e.item } : {}) },
+                    `message changed during the redrive: ${e.message}`,
+                  )
+                : e,
             ),
           ),
         ),

@@ -57,9 +57,12 @@ const refusal = (old: StateItem, ctx: ErrorContext, leaseId: string, now: string
   if (old.status === 'PROCESSING' && old.lease?.leaseId === leaseId) return E.right(old);
   const full = { ...ctx, correlationId: old.correlationId, item: STATE_SK };
   if (isFinal(old)) {
-    return E.left(AlreadyFinal({ ...full, status: old.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', attempts: old.attempts }));
+    return E.left(
+      AlreadyFinal({ ...full, status: old.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', attempts: old.attempts }),
+    );
   }
-  if (old.status === 'PROCESSING' && old.lease !== null) return E.left(Leased({ ...full, expiresAt: old.lease.expiresAt }));
+  if (old.status === 'PROCESSING' && old.lease !== null)
+    return E.left(Leased({ ...full, expiresAt: old.lease.expiresAt }));
   if (old.status === 'FAILED' && old.nextAttemptAt !== null && old.nextAttemptAt > now) {
     return E.left(NotDue({ ...full, nextAttemptAt: old.nextAttemptAt }));
   }

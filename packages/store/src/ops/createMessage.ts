@@ -1,11 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  createStateItem,
-  type DeliveryRequest,
-  fitToBudget,
-  StateItem,
-  utf8Bytes,
-} from '@delivery-history/core';
+import { createStateItem, type DeliveryRequest, fitToBudget, StateItem, utf8Bytes } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -49,7 +43,9 @@ const resolveExisting = (
   ctx: ErrorContext,
 ): TE.TaskEither<StoreError, Created> =>
   pipe(
-    existing === undefined ? getState(env, state.messageId, 'createMessage') : TE.fromEither(decodeItem(StateItem, existing, ctx)),
+    existing === undefined
+      ? getState(env, state.messageId, 'createMessage')
+      : TE.fromEither(decodeItem(StateItem, existing, ctx)),
     TE.chain((stored) =>
       stored.request.fingerprint === state.request.fingerprint
         ? TE.right({ state: stored, created: false })

@@ -21,7 +21,10 @@ export type History = {
   readonly audit: AuditItem[];
 };
 
-const classify = (items: ReadonlyArray<Record<string, unknown>>, ctx: ErrorContext): E.Either<StoreError, History | undefined> => {
+const classify = (
+  items: ReadonlyArray<Record<string, unknown>>,
+  ctx: ErrorContext,
+): E.Either<StoreError, History | undefined> => {
   let state: StateItem | undefined;
   const attempts: AttemptItem[] = [];
   const redrives: RedriveItem[] = [];

@@ -16,7 +16,10 @@ export const queryAll = (
   ctx: ErrorContext,
   input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
 ): TE.TaskEither<StoreError, Record<string, unknown>[]> => {
-  const page = (start: Record<string, unknown> | undefined, acc: Record<string, unknown>[]): TE.TaskEither<StoreError, Record<string, unknown>[]> =>
+  const page = (
+    start: Record<string, unknown> | undefined,
+    acc: Record<string, unknown>[],
+  ): TE.TaskEither<StoreError, Record<string, unknown>[]> =>
     pipe(
       send(env, ctx, [], () =>
         env.doc.send(
@@ -48,19 +51,33 @@ export const listAttempts = (env: Env, messageId: string, fromNumber = 1): TE.Ta
       },
       ConsistentRead: true,
     }),
-    TE.chainEitherK((items) => pipe(items, A.traverse(E.Applicative)((i) => decodeItem(AttemptItem, i, ctx)))),
+    TE.chainEitherK((items) =>
+      pipe(
+        items,
+        A.traverse(E.Applicative)((i) => decodeItem(AttemptItem, i, ctx)),
+      ),
+    ),
   );
 };
 
 /** Numbers of the attempts written under `leaseId` (a lease authorises one attempt). */
-export const attemptsOfLease = (env: Env, messageId: string, leaseId: string, op: string): TE.TaskEither<StoreError, number[]> =>
+export const attemptsOfLease = (
+  env: Env,
+  messageId: string,
+  leaseId: string,
+  op: string,
+): TE.TaskEither<StoreError, number[]> =>
   pipe(
-    queryAll(env, { op, messageId }, {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: 'leaseId = :lease',
-      ProjectionExpression: 'attemptNumber',
-      ExpressionAttributeValues: { ':pk': messagePk(messageId), ':prefix': ATTEMPT_PREFIX, ':lease': leaseId },
-      ConsistentRead: true,
-    }),
+    queryAll(
+      env,
+      { op, messageId },
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'leaseId = :lease',
+        ProjectionExpression: 'attemptNumber',
+        ExpressionAttributeValues: { ':pk': messagePk(messageId), ':prefix': ATTEMPT_PREFIX, ':lease': leaseId },
+        ConsistentRead: true,
+      },
+    ),
     TE.map((items) => items.map((i) => Number(i.attemptNumber))),
   );

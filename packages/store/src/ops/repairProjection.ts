@@ -20,7 +20,12 @@ export const repairProjection = (
   expected: StateItem,
   observed: StateItem,
 ): TE.TaskEither<StoreError, StateItem> => {
-  const ctx: ErrorContext = { op: 'repairProjection', messageId, correlationId: observed.correlationId, item: STATE_SK };
+  const ctx: ErrorContext = {
+    op: 'repairProjection',
+    messageId,
+    correlationId: observed.correlationId,
+    item: STATE_SK,
+  };
   if (expected.messageId !== messageId || observed.messageId !== messageId) {
     return TE.left(Invalid(ctx, 'expected/observed state is for another message'));
   }
@@ -68,6 +73,8 @@ export const repairProjection = (
       ),
     ),
     TE.chainEitherK((out) => decodeItem(StateItem, out.Attributes, ctx)),
-    TE.mapLeft((e) => (isConditionFailure(e) ? Conflict(ctx, 'STATE changed since it was read; re-read and retry') : e)),
+    TE.mapLeft((e) =>
+      isConditionFailure(e) ? Conflict(ctx, 'STATE changed since it was read; re-read and retry') : e,
+    ),
   );
 };

@@ -82,7 +82,9 @@ export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<St
       index: { name: INDEX.byFailedTime, pk: 'gsi1pk', sk: 'gsi1sk' },
       groups: days.map((day) => shards(FAILED_INDEX_SHARDS, (s) => failedPartition(day, s))),
       range: w,
-      ...(input.exhaustedOnly === true ? { filter: { expression: 'retryEligible = :false', values: { ':false': false } } } : {}),
+      ...(input.exhaustedOnly === true
+        ? { filter: { expression: 'retryEligible = :false', values: { ':false': false } } }
+        : {}),
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
     },
     input.cursor,
@@ -91,7 +93,10 @@ export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<St
 };
 
 /** Messages to one endpoint (host[:port], any case), by lastUpdatedAt, optionally in [since, until). */
-export const queryByEndpoint = (env: Env, input: QueryByEndpointInput): TE.TaskEither<StoreError, Page<StateSummary>> => {
+export const queryByEndpoint = (
+  env: Env,
+  input: QueryByEndpointInput,
+): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryByEndpoint' };
   const w = windowOf(ctx, input.since, input.until);
   if (isError(w)) return TE.left(w);
@@ -111,7 +116,10 @@ export const queryByEndpoint = (env: Env, input: QueryByEndpointInput): TE.TaskE
 };
 
 /** Messages sharing a correlation id, by createdAt. */
-export const queryByCorrelation = (env: Env, input: QueryByCorrelationInput): TE.TaskEither<StoreError, Page<StateSummary>> => {
+export const queryByCorrelation = (
+  env: Env,
+  input: QueryByCorrelationInput,
+): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryByCorrelation', correlationId: input.correlationId };
   if (input.correlationId === '') return TE.left(Invalid(ctx, 'correlationId is empty'));
   return mergeQuery(

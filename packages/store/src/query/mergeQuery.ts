@@ -92,7 +92,8 @@ const fetchPartition = (
       TE.chain((out) => {
         const got = hits.concat((out.Items ?? []).map((item) => ({ partition, sk: String(item[index.sk]), item })));
         const more = out.LastEvaluatedKey !== undefined;
-        if (got.length >= need || !more) return TE.right({ partition, hits: got.slice(0, need), exhausted: !more && got.length <= need });
+        if (got.length >= need || !more)
+          return TE.right({ partition, hits: got.slice(0, need), exhausted: !more && got.length <= need });
         return loop(out.LastEvaluatedKey, got);
       }),
     );
@@ -104,7 +105,13 @@ const byKey = (a: Hit, b: Hit): number => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 
 type Step = { readonly taken: Hit[]; readonly cursor: MergeCursor | null };
 
 /** One group step: merge the open partitions, take up to `need`, advance the positions. */
-const step = (env: Env, plan: MergePlan, cur: MergeCursor, need: number, ctx: ErrorContext): TE.TaskEither<StoreError, Step> => {
+const step = (
+  env: Env,
+  plan: MergePlan,
+  cur: MergeCursor,
+  need: number,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, Step> => {
   const group = plan.groups[cur.g] ?? [];
   const open = group.filter((p) => !cur.done.includes(p));
   return pipe(
@@ -112,7 +119,10 @@ const step = (env: Env, plan: MergePlan, cur: MergeCursor, need: number, ctx: Er
     // one extra item per partition tells whether anything is left after this page
     A.traverse(TE.ApplicativeSeq)((p) => fetchPartition(env, plan, p, cur.pos[p], need + 1, ctx)),
     TE.map((fetched) => {
-      const taken = fetched.flatMap((f) => f.hits).sort(byKey).slice(0, need);
+      const taken = fetched
+        .flatMap((f) => f.hits)
+        .sort(byKey)
+        .slice(0, need);
       const pos = { ...cur.pos };
       for (const h of taken) pos[h.partition] = h.sk;
       const done = [...cur.done];
@@ -132,7 +142,12 @@ const step = (env: Env, plan: MergePlan, cur: MergeCursor, need: number, ctx: Er
 };
 
 /** One page of the merged query, decoded as StateSummary. */
-export const mergeQuery = (env: Env, plan: MergePlan, cursor: string | undefined, ctx: ErrorContext): TE.TaskEither<StoreError, Page<StateSummary>> => {
+export const mergeQuery = (
+  env: Env,
+  plan: MergePlan,
+  cursor: string | undefined,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, Page<StateSummary>> => {
   if (!Number.isInteger(plan.limit) || plan.limit < 1 || plan.limit > MAX_LIMIT) {
     return TE.left(Invalid(ctx, `limit must be an integer in 1..${MAX_LIMIT}`));
   }
@@ -142,9 +157,16 @@ export const mergeQuery = (env: Env, plan: MergePlan, cursor: string | undefined
       ? E.right(plan.groups.length === 0 ? null : { v: 1, q, g: 0, pos: {}, done: [] })
       : pipe(
           decodeCursor(MergeCursor, cursor, ctx),
-          E.chain((c) => (c.q === q && c.g < plan.groups.length ? E.right(c) : E.left(Invalid(ctx, 'cursor belongs to another query')))),
+          E.chain((c) =>
+            c.q === q && c.g < plan.groups.length
+              ? E.right(c)
+              : E.left(Invalid(ctx, 'cursor belongs to another query')),
+          ),
         );
-  const loop = (cur: MergeCursor | null, acc: Hit[]): TE.TaskEither<StoreError, { hits: Hit[]; cursor: MergeCursor | null }> =>
+  const loop = (
+    cur: MergeCursor | null,
+    acc: Hit[],
+  ): TE.TaskEither<StoreError, { hits: Hit[]; cursor: MergeCursor | null }> =>
     cur === null || acc.length >= plan.limit
       ? TE.right({ hits: acc, cursor: cur })
       : pipe(

@@ -21,7 +21,12 @@ export type ScanSegmentInput = {
   readonly limit?: number;
 };
 
-const ScanCursor = t.type({ v: t.literal(2), seg: t.number, of: t.number, key: t.type({ pk: t.string, sk: t.string }) });
+const ScanCursor = t.type({
+  v: t.literal(2),
+  seg: t.number,
+  of: t.number,
+  key: t.type({ pk: t.string, sk: t.string }),
+});
 
 /**
  * One page of a parallel Scan segment, STATE items only (replay/verify fan out over
@@ -42,7 +47,9 @@ export const scanSegment = (env: Env, input: ScanSegmentInput): TE.TaskEither<St
       : pipe(
           decodeCursor(ScanCursor, input.cursor, ctx),
           E.chain((c) =>
-            c.seg === segment && c.of === totalSegments ? E.right(c.key) : E.left(Invalid(ctx, 'cursor belongs to another segment')),
+            c.seg === segment && c.of === totalSegments
+              ? E.right(c.key)
+              : E.left(Invalid(ctx, 'cursor belongs to another segment')),
           ),
         );
   return pipe(
@@ -66,13 +73,20 @@ export const scanSegment = (env: Env, input: ScanSegmentInput): TE.TaskEither<St
     TE.chainEitherK((out) =>
       pipe(
         out.Items ?? [],
-        A.traverse(E.Applicative)((i) => decodeItem(StateItem, i, { ...ctx, messageId: String(i.messageId), item: STATE_SK })),
+        A.traverse(E.Applicative)((i) =>
+          decodeItem(StateItem, i, { ...ctx, messageId: String(i.messageId), item: STATE_SK }),
+        ),
         E.map((items) => {
           const last = out.LastEvaluatedKey;
           const cursor =
             last === undefined
               ? null
-              : encodeCursor({ v: 2, seg: segment, of: totalSegments, key: { pk: String(last.pk), sk: String(last.sk) } });
+              : encodeCursor({
+                  v: 2,
+                  seg: segment,
+                  of: totalSegments,
+                  key: { pk: String(last.pk), sk: String(last.sk) },
+                });
           return { items, cursor };
         }),
       ),

@@ -16,7 +16,12 @@ const retryable = (e: StoreError): boolean => e._tag === 'Throttled' || e._tag =
  * once by the operation (see observe.ts).
  */
 export const send =
-  <A>(env: Env, ctx: ErrorContext, labels: ReadonlyArray<string>, run: () => Promise<A>): TE.TaskEither<StoreError, A> =>
+  <A>(
+    env: Env,
+    ctx: ErrorContext,
+    labels: ReadonlyArray<string>,
+    run: () => Promise<A>,
+  ): TE.TaskEither<StoreError, A> =>
   async () => {
     const policy = makeRetryPolicy({ baseMs: env.retry.baseMs, maxMs: env.retry.maxMs });
     const mapError = toStoreError(ctx, labels);

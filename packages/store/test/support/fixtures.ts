@@ -87,7 +87,10 @@ export const left = async <A>(te: TE.TaskEither<StoreError, A>): Promise<StoreEr
 
 export type Fixture = { t: TestTable; store: Store };
 
-export const useStore = async (label: string, deps: Partial<Omit<StoreDeps, 'doc' | 'tableName'>> = {}): Promise<Fixture> => {
+export const useStore = async (
+  label: string,
+  deps: Partial<Omit<StoreDeps, 'doc' | 'tableName'>> = {},
+): Promise<Fixture> => {
   const t = await useTestTable(label);
   const store = createStore({ doc: t.doc, tableName: t.tableName, retry: { baseMs: 5, maxMs: 50 }, ...deps });
   return { t, store };

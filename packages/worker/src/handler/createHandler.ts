@@ -66,12 +66,14 @@ const applyDecision = async (
 };
 
 export const createHandler = (deps: HandlerDeps): SqsBatchHandler => {
-  const process = processRecord(deps);
   return async (event, context) => {
     const invokedAt = deps.clock.now().getTime();
+    // Lambda's request id on every line of this invocation, when there is one.
+    const logger = context === undefined ? deps.logger : withKeys(deps.logger, { awsRequestId: context.awsRequestId });
+    const process = processRecord({ ...deps, logger });
     const recordHandler = async (record: SQSRecord): Promise<string> => {
       const decision = await process(record);
-      const log = withKeys(deps.logger, { sqsMessageId: record.messageId });
+      const log = withKeys(logger, { sqsMessageId: record.messageId });
       await applyDecision(deps, log, record, decision, invokedAt);
       if (decision._tag !== 'Done') throw new RecordNotDone(decision);
       return decision.reason;

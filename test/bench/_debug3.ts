@@ -1,0 +1,14 @@
+import { performance } from 'node:perf_hooks';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { rebuildAuditSegments } from '@delivery-history/projector';
+import { shapeMessage } from './support/fixtures.js';
+let t0 = performance.now();
+const msgs = [];
+for (let i = 0; i < 5000; i++) msgs.push(shapeMessage(`bulk-${i}`, new Date(), i % 3 === 0 ? [500, 200] : [200], { withAudit: false }));
+console.log('shape no audit', (performance.now() - t0).toFixed(0), 'ms');
+t0 = performance.now();
+for (const m of msgs) rebuildAuditSegments(m.messageId, m.attempts, []);
+console.log('audit', (performance.now() - t0).toFixed(0), 'ms');
+t0 = performance.now();
+for (const m of msgs) for (const it of m.items) marshall(it, { removeUndefinedValues: true });
+console.log('marshall', (performance.now() - t0).toFixed(0), 'ms');

@@ -1,0 +1,157 @@
+import { performance } from 'node:perf_hooks';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createStore, stateKey, type Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import type { BenchContext, BenchTable } from './support/context.js';
+import { runDh } from './support/dhCli.js';
+import { type Reply, shapeMessage } from './support/fixtures.js';
+import { bulkLoad } from './support/loader.js';
+import type { Row } from './support/report.js';
+import { ratio, round, summarize } from './support/stats.js';
+
+// Audit queries at two table sizes, then replay over the larger table.
+// Data: STATE + ATTEMPT# + AUDIT# items shaped exactly as the store and projector write
+// them, bulk-loaded with BatchWriteItem. Every bulk message lives on one of 10 days but
+// never in the query window W (day 0, 10:00-11:00 UTC); the window holds exactly K failed
+// probe messages at both sizes, so the answer stays the same while the table -- and the
+// very index partitions the query reads -- grow tenfold.
+
+export type ScaleOptions = {
+  readonly small: number;
+  readonly large: number;
+  readonly queries: number;
+  /** Messages whose STATE is corrupted before replay (replay must repair exactly these). */
+  readonly drifted: number;
+};
+
+const DAY0 = Date.UTC(2026, 0, 5);
+const HOUR = 3_600_000;
+const W_START = DAY0 + 10 * HOUR;
+const W_END = W_START + HOUR;
+const WINDOW_FAILED = 50;
+const HISTORY_PROBES = 20;
+const HOURS = Array.from({ length: 24 }, (_, h) => h).filter((h) => h !== 10);
+
+const bulkReplies: ReadonlyArray<ReadonlyArray<Reply>> = [[200], [200], [200], [200], [200], [200], [500], [500], [404], [500, 200]];
+
+/** Bulk message i: day i%10, any hour but 10, 100 s clear of the next hour (attempts take <= 2 s). */
+const bulkItems = (i: number) => {
+  const day = i % 10;
+  const hour = HOURS[Math.floor(i / 10) % HOURS.length] ?? 0;
+  const at = DAY0 + day * 24 * HOUR + hour * HOUR + ((i * 7919) % 3_500_000);
+  return shapeMessage(`bulk-${i}`, new Date(at), bulkReplies[i % bulkReplies.length] ?? [200]).items;
+};
+
+const probeItems = (i: number) =>
+  i < WINDOW_FAILED
+    ? shapeMessage(`window-${i}`, new Date(W_START + i * 60_000), [500]).items
+    : shapeMessage(`history-${i - WINDOW_FAILED}`, new Date(DAY0 + 3 * HOUR + i * 1000), [500, 500, 500, 500, 200]).items;
+
+const timeQueries = async (store: Store, n: number) => {
+  const history: number[] = [];
+  const failed: number[] = [];
+  for (let q = 0; q < n; q++) {
+    const h0 = performance.now();
+    const h = await store.getHistory(`history-${q % HISTORY_PROBES}`)();
+    if (E.isLeft(h)) throw new Error(`getHistory: ${h.left.message}`);
+    if (h.right.attempts.length !== 5) throw new Error(`history probe has ${h.right.attempts.length} attempts, expected 5`);
+    history.push(performance.now() - h0);
+    const f0 = performance.now();
+    let found = 0;
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await store.queryFailed({ since: new Date(W_START), until: new Date(W_END), limit: 100, ...(cursor !== undefined ? { cursor } : {}) })();
+      if (E.isLeft(page)) throw new Error(`queryFailed: ${page.left.message}`);
+      found += page.right.items.length;
+      if (page.right.cursor === null) break;
+      cursor = page.right.cursor;
+    }
+    failed.push(performance.now() - f0);
+    if (found !== WINDOW_FAILED) throw new Error(`failed-in-window query found ${found} messages, expected ${WINDOW_FAILED}`);
+  }
+  return { history: summarize(history), failed: summarize(failed) };
+};
+
+const injectDrift = async (t: BenchTable, count: number, total: number): Promise<string[]> => {
+  // successful bulk messages (i % 10 < 6), spread over the table
+  const ids: string[] = [];
+  const step = Math.max(10, Math.floor((total - HISTORY_PROBES - WINDOW_FAILED) / Math.max(1, count) / 10) * 10);
+  for (let k = 0; ids.length < count; k++) ids.push(`bulk-${k * step}`);
+  for (const id of ids) {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: stateKey(id),
+        UpdateExpression: 'SET deliveryResult.statusCode = :bad',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':bad': 299 },
+      }),
+    );
+  }
+  return ids;
+};
+
+type ReplayJson = { scanned: number; drifted: number; actions: Record<string, number>; durationMs: number };
+
+export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ rows: Row[]; detail: unknown }> => {
+  const rows: Row[] = [];
+  const t = await ctx.table('scale');
+  const store = createStore({ doc: t.doc, tableName: t.tableName });
+  try {
+    const probes = WINDOW_FAILED + HISTORY_PROBES;
+    const load = async (from: number, to: number) => {
+      const t0 = performance.now();
+      const items = await bulkLoad(t.doc, t.tableName, { from, to }, bulkItems, 12);
+      return { items, ms: performance.now() - t0 };
+    };
+    await bulkLoad(t.doc, t.tableName, { from: 0, to: probes }, probeItems, 4);
+    const first = await load(0, o.small - probes);
+    ctx.progress(`scale: ${o.small} messages loaded (${first.items} items in ${round(first.ms / 1000, 1)} s)`);
+    const small = await timeQueries(store, o.queries);
+    const second = await load(o.small - probes, o.large - probes);
+    ctx.progress(`scale: ${o.large} messages loaded (${second.items} more items in ${round(second.ms / 1000, 1)} s)`);
+    const large = await timeQueries(store, o.queries);
+    const loadRate = ((first.items + second.items) / (first.ms + second.ms)) * 1000;
+    const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+    for (const [name, key] of [
+      ['history of a message (5 attempts)', 'history'],
+      [`failed in a 1 h window (${WINDOW_FAILED} answers)`, 'failed'],
+    ] as const) {
+      rows.push({ section: 'audit queries', metric: `${name} at ${k(o.small)}: p50 / p99`, value: `${round(small[key].p50, 1)} / ${round(small[key].p99, 1)}`, unit: 'ms' });
+      rows.push({ section: 'audit queries', metric: `${name} at ${k(o.large)}: p50 / p99`, value: `${round(large[key].p50, 1)} / ${round(large[key].p99, 1)}`, unit: 'ms' });
+      rows.push({ section: 'audit queries', metric: `${name}: p50 ratio ${k(o.large)} / ${k(o.small)}`, value: round(ratio(large[key].p50, small[key].p50), 2), unit: 'x', note: '~1 = cost does not grow with table size' });
+    }
+    rows.push({ section: 'audit queries', metric: 'bulk load (BatchWriteItem, 12 in flight)', value: round(loadRate), unit: 'items/s', note: `${first.items + second.items + 0} items` });
+
+    // replay over the large table: a few STATEs corrupted first, repaired by the replay
+    const drifted = await injectDrift(t, o.drifted, o.large);
+    const target = { endpoint: t.endpoint, tableName: t.tableName };
+    const baseline = await runDh(['--help'], target, { measureMemory: true });
+    const run = await runDh(['replay', 'projections', '--all', '--json', '--progress', 'none'], target, { measureMemory: true, timeoutMs: 900_000 });
+    let replay: ReplayJson | null = null;
+    try {
+      replay = JSON.parse(run.stdout) as ReplayJson;
+    } catch {
+      throw new Error(`dh replay projections exited ${run.code}: ${run.stderr.slice(-500) || run.stdout.slice(0, 500)}`);
+    }
+    const repaired = replay.actions.repaired ?? 0;
+    rows.push({
+      section: 'replay',
+      metric: `replay projections --all over ${k(o.large)} messages`,
+      value: round((replay.scanned / replay.durationMs) * 1000, 1),
+      unit: 'msg/s',
+      note: `${replay.scanned} scanned in ${round(replay.durationMs / 1000, 1)} s (process ${round(run.ms / 1000, 1)} s); ${repaired}/${drifted.length} drifted repaired`,
+    });
+    rows.push({
+      section: 'replay',
+      metric: 'replay peak memory (RSS of the dh process)',
+      value: run.peakRssKiB === null ? Number.NaN : round(run.peakRssKiB / 1024, 1),
+      unit: 'MiB',
+      note: baseline.peakRssKiB === null ? '' : `\`dh --help\` alone: ${round(baseline.peakRssKiB / 1024, 1)} MiB`,
+    });
+    if (repaired !== drifted.length) throw new Error(`replay repaired ${repaired} of ${drifted.length} drifted messages (exit ${run.code})`);
+    return { rows, detail: { small, large, load: { first, second, loadRate }, replay, replayExit: run.code, peakRssKiB: run.peakRssKiB, baselinePeakRssKiB: baseline.peakRssKiB } };
+  } finally {
+    await t.drop();
+  }
+};

@@ -1,0 +1,13 @@
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable, makeClients, startDynamoLocal } from '@delivery-history/store';
+const dynamo = await startDynamoLocal();
+const c = makeClients({ endpoint: dynamo.endpoint });
+const t = await ensureTable(c.client, 'probe');
+await c.doc.send(new PutCommand({ TableName: 'probe', Item: { pk: 'MSG#a', sk: 'ATTEMPT#000001', truncated: {}, headers: { a: 'b' }, n: null } }));
+const d = await c.streams.send(new DescribeStreamCommand({ StreamArn: t.streamArn }));
+const shard = d.StreamDescription?.Shards?.[0]?.ShardId;
+const it = await c.streams.send(new GetShardIteratorCommand({ StreamArn: t.streamArn, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }));
+const r = await c.streams.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator }));
+console.log(JSON.stringify(r.Records?.[0]?.dynamodb?.NewImage));
+c.destroy(); await dynamo.stop();
