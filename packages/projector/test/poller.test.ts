@@ -20,8 +20,6 @@ import { compareTrail } from './support/trails.js'
 type Ctx = { t: TestTable; arn: string }
 const Poll = suite<Ctx>('local poller on the real stream')
 
-Poll.before.each(() => console.time("t"))
-Poll.after.each(() => console.timeEnd("t"))
 Poll.before(async (ctx) => {
   ctx.t = await useTestTable('projector-poller')
   if (ctx.t.streamArn === undefined) throw new Error('test table has no stream')
@@ -87,9 +85,7 @@ Poll('converges; malformed record logged and skipped with its sequence number; c
 
 Poll('a restarted poller resumes at its checkpoint and sees only new records', async ({ t, arn }) => {
   // the previous test's poller left a checkpoint in the table
-  console.timeLog('t', 'start')
   await writeItems(t.doc, t.tableName, attempts('p-4', 3).map(attemptKeyed))
-  console.timeLog('t', 'written')
   const firsts: string[] = []
   const poller = startPoller({
     clients: t,
@@ -103,9 +99,7 @@ Poll('a restarted poller resumes at its checkpoint and sees only new records', a
   })
   try {
     await withTimeout(poller.caughtUp(), 30_000, 'caughtUp')
-    console.timeLog('t', 'caught up', JSON.stringify(poller.stats))
     await converges(t, ['p-1', 'p-2', 'p-3', 'p-4'])
-    console.timeLog('t', 'compared')
     const s = poller.stats
     assert.is(s.duplicates, 0, 'nothing before the checkpoint was read again')
     assert.is(s.appended, 3)

@@ -15,7 +15,7 @@ export type {
 } from './handler/storePort.js';
 // configuration
 export { loadConfig, readConfig, SNIPPET_BYTES, type WorkerConfig } from './config/readConfig.js';
-export { httpClientOf, retryPolicyOf } from './config/fromConfig.js';
+export { httpClientOf, retryPolicyOf, workerStoreOf } from './config/fromConfig.js';
 export { type Clock, systemClock } from './clock.js';
 // HTTP delivery
 export {

@@ -165,6 +165,9 @@ export const startPoller = (options: PollerOptions): Poller => {
   let lastRefreshTick = -1
   let stopped = false
 
+  /** Some caughtUp() waits for a poll/refresh newer than `t`: do it now rather than after a back-off. */
+  const awaitedAfter = (t: number): boolean => waiters.some((w) => w.since >= t)
+
   const checkWaiters = (): void => {
     for (const w of [...waiters]) {
       const caughtUp =
@@ -341,8 +344,10 @@ export const startPoller = (options: PollerOptions): Poller => {
       if (records.length === 0 && iterator !== null) {
         shard.lastEmptyTick = started
         checkWaiters()
-        await sleeper.sleep(idle)
-        idle = Math.min(idleMax, idle * 2)
+        if (!awaitedAfter(started)) {
+          await sleeper.sleep(idle)
+          idle = Math.min(idleMax, idle * 2)
+        }
       }
     }
     // no next iterator: the shard is closed and read to its end
@@ -378,7 +383,8 @@ export const startPoller = (options: PollerOptions): Poller => {
 
   // -- discovery ------------------------------------------------------------
 
-  const refresh = async (): Promise<void> => {
+  /** false when DescribeStream failed (the loop then backs off rather than spin). */
+  const refresh = async (): Promise<boolean> => {
     const started = ++tick
     try {
       const found = await describeShards(streams, options.streamArn)
@@ -415,16 +421,18 @@ export const startPoller = (options: PollerOptions): Poller => {
       if (added.length > 0) log.info('shards discovered', { shardIds: added.map((a) => a.state.info.shardId) })
       lastRefreshTick = started
       checkWaiters()
+      return true
     } catch (e) {
       stats.errors += 1
       log.warn('DescribeStream failed', { streamArn: options.streamArn, error: errorMessage(e) })
+      return false
     }
   }
 
   const refreshLoop = (async () => {
     while (!stopped) {
-      await refresh()
-      await sleeper.sleep(refreshMs)
+      const ok = await refresh()
+      if (!ok || !awaitedAfter(lastRefreshTick)) await sleeper.sleep(refreshMs)
     }
   })()
 

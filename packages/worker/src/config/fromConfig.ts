@@ -1,4 +1,6 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
+import { createStore, type Store, type StoreLogger } from '@delivery-history/store';
 import type { Clock } from '../clock.js';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
@@ -22,4 +24,17 @@ export const httpClientOf = (config: WorkerConfig, clock: Clock, resolve?: Resol
     signingKeys: config.signingKeys,
     clock,
     ...(resolve !== undefined ? { resolve } : {}),
+  });
+
+/**
+ * The store as the worker needs it: the table, the lease, and DELIVERY_MAX_ATTEMPTS as the
+ * limit of requests that carry none (the store writes it on STATE; exhaustion reads it there).
+ */
+export const workerStoreOf = (doc: DynamoDBDocumentClient, config: WorkerConfig, logger?: StoreLogger): Store =>
+  createStore({
+    doc,
+    tableName: config.tableName,
+    leaseMs: config.leaseMs,
+    defaultMaxAttempts: config.maxAttempts,
+    ...(logger !== undefined ? { logger } : {}),
   });

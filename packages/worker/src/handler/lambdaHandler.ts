@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createStore, makeClients } from '@delivery-history/store';
+import { makeClients } from '@delivery-history/store';
 import { systemClock } from '../clock.js';
-import { httpClientOf, retryPolicyOf } from '../config/fromConfig.js';
+import { httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';
 import { powertoolsMetrics } from '../observability/metrics.js';
@@ -32,13 +32,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     requestHandler: { connectionTimeout: 1_000, requestTimeout: SQS_CALL_TIMEOUT_MS },
   });
   return createHandler({
-    store: createStore({
-      doc: clients.doc,
-      tableName: config.tableName,
-      leaseMs: config.leaseMs,
-      defaultMaxAttempts: config.maxAttempts,
-      logger,
-    }),
+    store: workerStoreOf(clients.doc, config, logger),
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
       client: sqs,

@@ -6,9 +6,9 @@ import type { Clock } from '../clock.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
 import { type WorkerLogger, withKeys } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
+import { isRetryable } from '@delivery-history/store';
 import { decodeRecordBody } from './decodeRecord.js';
 import { Done, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
-import { isRetryable } from '@delivery-history/store';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 
 // ---------------------------------------------------------------------------
@@ -36,10 +36,16 @@ type Step<A> = E.Either<RecordDecision, A>;
 const msUntil = (iso: string | undefined, now: Date): number =>
   iso === undefined ? 0 : Math.max(0, Date.parse(iso) - now.getTime());
 
-const storeTrouble = (deps: ProcessDeps, log: WorkerLogger, op: string, e: StoreFailure): RecordDecision => {
+const storeTrouble = (
+  deps: ProcessDeps,
+  log: WorkerLogger,
+  op: string,
+  e: StoreFailure,
+  retry: (e: StoreFailure) => boolean = isRetryable,
+): RecordDecision => {
   deps.metrics.add('DynamoDBErrors', 'Count', 1, { error: e._tag });
   const attrs = { op, error: e._tag, code: e.code, awsCode: e.awsCode ?? null, reason: e.message };
-  if (isRetryable(e)) {
+  if (retry(e)) {
     log.error('store unavailable; the SQS record will be redelivered', attrs);
     return Redeliver(`${op}: ${e.message}`);
   }
@@ -157,7 +163,9 @@ const appendStep = async (
     // The HTTP request went out but is not recorded; the record comes back and delivers again
     // (at-least-once; receivers dedupe on webhook-id).
     log.error('attempt not recorded after an HTTP request was sent', { attempt: claimed.ticket.attemptNumber });
-    return storeTrouble(deps, log, 'appendAttempt', e);
+    // A Conflict here means the number could not be placed in bounded rounds: the next
+    // receive claims afresh, so it is worth another go, not the DLQ.
+    return storeTrouble(deps, log, 'appendAttempt', e, (x) => isRetryable(x) || x._tag === 'Conflict');
   }
   const r = appended.right;
   observe(deps, withKeys(log, { attempt: r.attemptNumber }), x, r);

@@ -15,6 +15,10 @@ import { createLocalQueue, type LocalQueue } from './localQueue.js';
 // ---------------------------------------------------------------------------
 
 export type LocalWorkerOptions = {
+  /**
+   * Requests without maxAttempts get the store's default limit: build it with
+   * `workerStoreOf(doc, config)` so DELIVERY_MAX_ATTEMPTS applies.
+   */
   readonly store: DeliveryStore;
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
   readonly config?: Partial<WorkerConfig>;

@@ -1,0 +1,186 @@
+import { performance } from 'node:perf_hooks';
+import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
+import { type Receivers, startReceivers } from '@delivery-history/worker';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { checkLedger, type Expectation, sample } from './support/ledger.js';
+import { requestTo, type Rig, settle, startRig, verifyTable } from './support/rig.js';
+import { scaled } from './support/scale.js';
+import { printSummary } from './support/summary.js';
+
+// Sustained load for a fixed time: SQS records at a steady rate through the worker (HTTP to
+// local receivers: ok, flaky-once, permanent 404) while racing writers append directly to
+// a shared pool of messages, and the projector follows the stream. Afterwards: `dh verify`
+// passes, every message is final with the expected status and attempt count, every HTTP
+// request is exactly one attempt, every acknowledged direct append is in the table.
+
+type Ctx = { t: TestTable; receivers: Receivers; rig: Rig };
+const Load = suite<Ctx>('reliability: sustained load');
+
+const DURATION_MS = scaled(20) * 1000;
+const RECORDS_PER_SEC = 15;
+const WRITERS = 4;
+const POOL = 8;
+const DIRECT_MAX_ATTEMPTS = 5;
+
+Load.before(async (ctx) => {
+  ctx.t = await useTestTable('rel-load');
+  ctx.receivers = await startReceivers();
+  // generous HTTP deadlines: the point here is volume, not timeouts (see faultsReceivers)
+  ctx.rig = startRig({ table: ctx.t, config: { timeoutMs: 10_000, responseTimeoutMs: 8_000, connectTimeoutMs: 5_000 } });
+});
+Load.after(async (ctx) => {
+  await ctx.rig.close();
+  await ctx.receivers.close();
+  await ctx.t.drop();
+});
+
+const route = (k: number): { path: string; want: Expectation } => {
+  const m = k % 10;
+  if (m <= 6) return { path: '/ok', want: { status: 'SUCCESS', attempts: 1 } };
+  if (m <= 8) return { path: '/flaky/1', want: { status: 'SUCCESS', attempts: 2 } };
+  return { path: '/status/404', want: { status: 'FAILED', attempts: 1 } };
+};
+
+/** Racing writers: claim + append (retryable 500, due at once) until each message is final. */
+const directWriters = async (ctx: Ctx, stopAt: number) => {
+  const { store } = ctx.rig;
+  const policy = makeRetryPolicy({ baseMs: 0, maxMs: 0 });
+  const acknowledged = new Map<string, number>();
+  let created = 0;
+  let refusals = 0;
+  const pool: string[] = [];
+  const fresh = async (): Promise<string> => {
+    const id = `direct-${created++}`;
+    const r = await store.createMessage(requestTo(id, 'http://127.0.0.1:9/direct', DIRECT_MAX_ATTEMPTS))();
+    if (E.isLeft(r)) throw new Error(`createMessage: ${r.left.message}`);
+    acknowledged.set(id, 0);
+    return id;
+  };
+  for (let i = 0; i < POOL; i++) pool.push(await fresh());
+  const writer = async (w: number) => {
+    for (let k = 0; performance.now() < stopAt; k++) {
+      const slot = (w * 7 + k) % POOL;
+      const id = pool[slot] as string;
+      const claimed = await store.claim(id, { leaseMs: 5_000 })();
+      if (E.isLeft(claimed)) {
+        refusals++;
+        if (claimed.left._tag === 'AlreadyFinal') pool[slot] = await fresh();
+        continue;
+      }
+      const now = new Date();
+      const r = await store.appendAttempt({
+        ticket: claimed.right.ticket,
+        request: requestTo(id, 'http://127.0.0.1:9/direct', DIRECT_MAX_ATTEMPTS),
+        startedAt: now,
+        completedAt: now,
+        responseHeaders: null,
+        outcome: ({ attemptNumber, maxAttempts }) =>
+          determineDeliveryOutcome(
+            { kind: 'response', statusCode: 500, statusText: 'Internal Server Error', headers: {}, responseTimeMs: 1, bodySnippet: '', bodyBytes: 0 },
+            { now, correlationId: `corr-${id}`, attemptNumber, maxAttempts, policy, random: () => 0.5 },
+          ),
+      })();
+      if (E.isLeft(r)) {
+        refusals++;
+        continue;
+      }
+      acknowledged.set(id, (acknowledged.get(id) ?? 0) + 1);
+      if (r.right.final) pool[slot] = await fresh();
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+  // finish what is left in the pool so every direct message ends final
+  for (const id of pool) {
+    for (let n = 0; n < DIRECT_MAX_ATTEMPTS + 2; n++) {
+      const claimed = await store.claim(id)();
+      if (E.isLeft(claimed)) break;
+      const now = new Date();
+      const r = await store.appendAttempt({
+        ticket: claimed.right.ticket,
+        request: requestTo(id, 'http://127.0.0.1:9/direct', DIRECT_MAX_ATTEMPTS),
+        startedAt: now,
+        completedAt: now,
+        responseHeaders: null,
+        outcome: ({ attemptNumber, maxAttempts }) =>
+          determineDeliveryOutcome(
+            { kind: 'response', statusCode: 500, statusText: 'Internal Server Error', headers: {}, responseTimeMs: 1, bodySnippet: '', bodyBytes: 0 },
+            { now, correlationId: `corr-${id}`, attemptNumber, maxAttempts, policy, random: () => 0.5 },
+          ),
+      })();
+      if (E.isRight(r)) acknowledged.set(id, (acknowledged.get(id) ?? 0) + 1);
+    }
+  }
+  return { acknowledged, refusals };
+};
+
+Load('steady deliveries and racing appends: nothing lost, nothing double-counted, verify passes', async (ctx) => {
+  const { rig, receivers } = ctx;
+  const expected = new Map<string, Expectation>();
+  const started = performance.now();
+  const stopAt = started + DURATION_MS;
+  rig.worker.driver.start({ concurrency: 8, batchSize: 5 });
+  const sender = (async () => {
+    for (let k = 0; performance.now() < stopAt; k++) {
+      const wait = started + (k * 1000) / RECORDS_PER_SEC - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const id = `load-${k}`;
+      const { path, want } = route(k);
+      expected.set(id, want);
+      rig.worker.driver.send(requestTo(id, receivers.url(path)));
+    }
+  })();
+  const [, direct] = await Promise.all([sender, directWriters(ctx, stopAt)]);
+  await settle(rig);
+  const elapsed = performance.now() - started;
+
+  const requests = new Map<string, number>();
+  for (const r of receivers.requests) if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
+  const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
+  // direct messages: every acknowledged append is stored, and nothing else is
+  const directExpected = new Map<string, Expectation>(
+    [...direct.acknowledged.keys()].map((id) => [id, { status: 'FAILED', attempts: DIRECT_MAX_ATTEMPTS, exact: true }]),
+  );
+  const directLedger = await checkLedger(rig.store, directExpected, (id) => direct.acknowledged.get(id) ?? 0, () => 0);
+  const verify = await verifyTable(ctx.t);
+  const stats = rig.worker.driver.stats();
+  const directAppends = [...direct.acknowledged.values()].reduce((a, b) => a + b, 0);
+
+  printSummary({
+    file: 'load',
+    operationsSent: expected.size + directAppends,
+    faultsInjected: 0,
+    inputsTried: 0,
+    lost: ledger.lost.length + directLedger.lost.length,
+    doubleCounted: ledger.doubleCounted.length + directLedger.doubleCounted.length,
+    details: {
+      'duration s': Math.round(elapsed / 100) / 10,
+      'SQS records': expected.size,
+      'HTTP requests': ledger.totalRequests,
+      'attempts (worker)': ledger.totalAttempts,
+      'timeouts': ledger.timeouts,
+      'direct appends': directAppends,
+      'direct messages': direct.acknowledged.size,
+      'claim/append refusals (races lost)': direct.refusals,
+      'poller': rig.poller?.stats,
+      'DLQ': stats.counts.deadLetters,
+      'verify': { ok: verify.report.ok, messages: verify.report.messages, items: verify.report.items },
+    },
+  });
+
+  assert.ok(expected.size >= (DURATION_MS / 1000) * RECORDS_PER_SEC * 0.8, `sent ${expected.size} records`);
+  assert.equal(ledger.lost, [], `lost: ${sample(ledger, ledger.lost)}`);
+  assert.equal(ledger.doubleCounted, [], `double-counted: ${sample(ledger, ledger.doubleCounted)}`);
+  assert.equal(ledger.unaccounted, [], `requests not matched by attempts: ${sample(ledger, ledger.unaccounted)}`);
+  assert.equal(ledger.wrongAttempts, [], `wrong attempt counts: ${sample(ledger, ledger.wrongAttempts)}`);
+  assert.equal(directLedger.lost, [], `direct lost: ${sample(directLedger, directLedger.lost)}`);
+  assert.equal(directLedger.unaccounted, [], `direct appends not matched: ${sample(directLedger, directLedger.unaccounted)}`);
+  assert.is(stats.counts.deadLetters, 0, 'nothing in the DLQ');
+  assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
+  assert.is(verify.code, 0);
+  assert.is(verify.report.messages, expected.size + direct.acknowledged.size, 'verify saw every message');
+});
+
+Load.run();

@@ -1,0 +1,98 @@
+import type { AttemptItem } from '@delivery-history/core';
+import type { Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+
+// The books of a run: what was sent, what the receivers saw, what the table recorded.
+// - lost: a message sent whose STATE is missing or not in the expected final status;
+// - double-counted: a message with more recorded (non-superseded or superseded) attempts
+//   than HTTP requests the receiver saw -- an attempt without a request;
+// - unaccounted: requests that are neither recorded attempts nor logged by the worker as
+//   "attempt not recorded after an HTTP request was sent" (a store outage at the wrong
+//   moment: at-least-once delivery, said out loud).
+
+/**
+ * `attempts`: the attempts the receiver's behaviour implies. Extra attempts that timed out
+ * are tolerated unless `exact` (a loaded machine can miss a 1-2 s response deadline: that
+ * is a correct, recorded timeout and a retry, not a bookkeeping error).
+ */
+export type Expectation = { readonly status: 'SUCCESS' | 'FAILED'; readonly attempts?: number; readonly exact?: boolean };
+
+export type MessageBooks = {
+  readonly messageId: string;
+  readonly status: string | null;
+  readonly attempts: number;
+  readonly requests: number;
+  readonly unrecorded: number;
+  readonly categories: ReadonlyArray<string>;
+};
+
+export type LedgerReport = {
+  readonly messages: number;
+  readonly lost: ReadonlyArray<string>;
+  readonly doubleCounted: ReadonlyArray<string>;
+  readonly unaccounted: ReadonlyArray<string>;
+  readonly wrongAttempts: ReadonlyArray<string>;
+  readonly totalAttempts: number;
+  readonly totalRequests: number;
+  readonly totalUnrecorded: number;
+  /** Attempts that timed out (slow machine or a hanging receiver). */
+  readonly timeouts: number;
+  readonly books: ReadonlyArray<MessageBooks>;
+};
+
+const pool = async <A>(items: ReadonlyArray<A>, limit: number, work: (a: A) => Promise<void>): Promise<void> => {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i] as A);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+};
+
+export const checkLedger = async (
+  store: Store,
+  expected: ReadonlyMap<string, Expectation>,
+  requestsOf: (messageId: string) => number,
+  unrecordedOf: (messageId: string) => number,
+): Promise<LedgerReport> => {
+  const books: MessageBooks[] = [];
+  const lost: string[] = [];
+  const doubleCounted: string[] = [];
+  const unaccounted: string[] = [];
+  const wrongAttempts: string[] = [];
+  await pool([...expected.entries()], 8, async ([messageId, want]) => {
+    const h = await store.getHistory(messageId)();
+    const attempts: AttemptItem[] = E.isRight(h) ? h.right.attempts : [];
+    const status = E.isRight(h) ? h.right.state.status : null;
+    const b: MessageBooks = {
+      messageId,
+      status,
+      attempts: attempts.length,
+      requests: requestsOf(messageId),
+      unrecorded: unrecordedOf(messageId),
+      categories: attempts.map((a) => a.deliveryResult.category),
+    };
+    books.push(b);
+    const final = E.isRight(h) && (h.right.state.status === 'SUCCESS' || (h.right.state.status === 'FAILED' && !h.right.state.retryEligible));
+    if (status !== want.status || !final) lost.push(messageId);
+    if (b.attempts > b.requests) doubleCounted.push(messageId);
+    if (b.attempts + b.unrecorded !== b.requests) unaccounted.push(messageId);
+    const counted = want.exact === true ? b.attempts : b.categories.filter((c) => c !== 'timeout').length;
+    if (want.attempts !== undefined && counted !== want.attempts) wrongAttempts.push(messageId);
+  });
+  return {
+    messages: expected.size,
+    lost,
+    doubleCounted,
+    unaccounted,
+    wrongAttempts,
+    totalAttempts: books.reduce((n, b) => n + b.attempts, 0),
+    totalRequests: books.reduce((n, b) => n + b.requests, 0),
+    totalUnrecorded: books.reduce((n, b) => n + b.unrecorded, 0),
+    timeouts: books.reduce((n, b) => n + b.categories.filter((c) => c === 'timeout').length, 0),
+    books,
+  };
+};
+
+/** A few offending messages, for an assertion message a human can act on. */
+export const sample = (report: LedgerReport, ids: ReadonlyArray<string>): string =>
+  JSON.stringify(report.books.filter((b) => ids.slice(0, 5).includes(b.messageId)));

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import type { DeliveryRequest } from '@delivery-history/core';
+import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/projector';
+import { type Clients, createStore, type Store } from '@delivery-history/store';
+import {
+  createLocalWorker,
+  type LocalWorker,
+  memoryLogger,
+  parseAllowList,
+  parseSigningSecrets,
+  type WorkerConfig,
+} from '@delivery-history/worker';
+import * as E from 'fp-ts/lib/Either.js';
+import { runDh } from '../../bench/support/dhCli.js';
+import { localStreamsPort } from '../../bench/support/localStreams.js';
+
+// A whole delivery system on this machine for one test: the real store, the worker's local
+// SQS driver and handler, the projector's poller, all on one table; HTTP only to 127.0.0.1.
+// Requests are signed, so every request carries `webhook-id` = messageId and the receiver's
+// books can be matched to the table's.
+
+export type RigTable = Clients & { readonly tableName: string; readonly endpoint: string; readonly streamArn: string | undefined };
+
+export type RigOptions = {
+  readonly table: RigTable;
+  readonly config?: Partial<WorkerConfig>;
+  readonly visibilityTimeoutMs?: number;
+  readonly maxReceiveCount?: number;
+  /** Store client retries (the store's own jittered retries). */
+  readonly storeRetry?: { maxRetries?: number; baseMs?: number; maxMs?: number };
+  readonly withPoller?: boolean;
+};
+
+export type Rig = {
+  readonly store: Store;
+  readonly worker: LocalWorker;
+  readonly logger: ReturnType<typeof memoryLogger>;
+  readonly poller: Poller | null;
+  /** HTTP requests the worker sent and were not recorded (logged by the worker), by messageId. */
+  unrecorded(messageId: string): number;
+  close(): Promise<void>;
+};
+
+const must = <A>(e: E.Either<string, A>): A => {
+  if (E.isLeft(e)) throw new Error(e.left);
+  return e.right;
+};
+
+export const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+export const startRig = (o: RigOptions): Rig => {
+  const logger = memoryLogger();
+  const store = createStore({
+    doc: o.table.doc,
+    tableName: o.table.tableName,
+    logger,
+    ...(o.storeRetry !== undefined ? { retry: o.storeRetry } : {}),
+    ...(o.config?.leaseMs !== undefined ? { leaseMs: o.config.leaseMs } : {}),
+  });
+  const worker = createLocalWorker({
+    store,
+    env: {},
+    logger,
+    config: {
+      allowTargets: must(parseAllowList('127.0.0.1')),
+      signingKeys: must(parseSigningSecrets(SIGNING_SECRET)),
+      maxAttempts: 3,
+      backoffBaseMs: 50,
+      backoffMaxMs: 200,
+      timeoutMs: 2_000,
+      connectTimeoutMs: 1_000,
+      responseTimeoutMs: 1_000,
+      leaseMs: 30_000,
+      ...o.config,
+    },
+    visibilityTimeoutMs: o.visibilityTimeoutMs ?? 1_000,
+    ...(o.maxReceiveCount !== undefined ? { maxReceiveCount: o.maxReceiveCount } : {}),
+    pollIntervalMs: 10,
+  });
+  const poller =
+    o.withPoller === false || o.table.streamArn === undefined
+      ? null
+      : startPoller({
+          clients: { doc: o.table.doc, streams: localStreamsPort(o.table.streams) },
+          tableName: o.table.tableName,
+          streamArn: o.table.streamArn,
+          checkpoint: memoryCheckpoint(),
+          idleBackoffMs: 50,
+          maxIdleBackoffMs: 500,
+          refreshMs: 1_000,
+        });
+  const unrecorded = (messageId: string): number =>
+    logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId).length;
+  return {
+    store,
+    worker,
+    logger,
+    poller,
+    unrecorded,
+    close: async () => {
+      await worker.close();
+      await poller?.stop();
+    },
+  };
+};
+
+/** A delivery request to `url`, signed by the worker, small JSON body. */
+export const requestTo = (messageId: string, url: string, maxAttempts?: number): DeliveryRequest => ({
+  messageId,
+  url,
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: 'Bearer reliability-secret' },
+  body: JSON.stringify({ id: messageId, kind: 'reliability' }),
+  correlationId: `corr-${messageId}`,
+  maxAttempts: maxAttempts ?? null,
+});
+
+const within = async <A>(p: Promise<A>, ms: number, what: string): Promise<A> => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`${what} did not finish within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** The queue is empty and the projector has projected every write made before the call. */
+export const settle = async (rig: Rig, timeoutMs = 120_000): Promise<void> => {
+  await rig.worker.driver.drain({ timeoutMs });
+  if (rig.poller !== null) await within(rig.poller.caughtUp(), timeoutMs, 'projector catch-up');
+};
+
+export type VerifyJson = {
+  ok: boolean;
+  messages: number;
+  items: number;
+  checks: Record<string, { failed: number }>;
+  violations: ReadonlyArray<{ messageId: string; check: string; detail: string }>;
+};
+
+/** `dh verify --json` on the table, as an operator would run it. */
+export const verifyTable = async (table: { endpoint: string; tableName: string }): Promise<{ code: number | null; report: VerifyJson }> => {
+  const run = await runDh(['verify', '--json', '--progress', 'none'], table, { timeoutMs: 300_000 });
+  try {
+    return { code: run.code, report: JSON.parse(run.stdout) as VerifyJson };
+  } catch {
+    throw new Error(`dh verify exited ${run.code} without a JSON report: ${run.stderr.slice(-800)}`);
+  }
+};
