@@ -14,8 +14,6 @@ import { compareTrail, driveMessage, inLanes, makeWorkloadStore, manualClock, re
 type Ctx = { t: TestTable; ids: string[] }
 const Converge = suite<Ctx>('projector converges on a mixed workload (real store, real stream)')
 
-Converge.before.each(() => console.time("t"))
-Converge.after.each(() => console.timeEnd("t"))
 Converge.before(async (ctx) => {
   ctx.t = await useTestTable('projector-converge')
   ctx.ids = Array.from({ length: 100 }, (_, i) => `mix-${String(i).padStart(3, '0')}`)
@@ -41,9 +39,7 @@ Converge('100 messages, random outcomes, retries and redrives: every trail equal
     const store = makeWorkloadStore(t, clock.now)
     const r = rng(2025)
     const driven = await inLanes(ids, 6, (id) => driveMessage(store, clock, id, r))
-    console.timeLog("t", "driven")
     await poller.caughtUp()
-    console.timeLog("t", "caught up")
     const total = driven.reduce((n, d) => n + d.attempts, 0)
     assert.ok(total > 150, `${total} attempts`)
     assert.ok(driven.some((d) => d.redriven), 'some messages were redriven')

@@ -70,13 +70,9 @@ for (const [fault, command] of [
 
       // SQS brings the failed record back: it is delivered, nothing lost
       if (hitRecord === undefined) return;
-      // (the claim may have committed before the fault on UpdateItem's reply: wait out the lease)
+      // (these faults answer instead of DynamoDB: nothing was written, no lease to wait out)
       const again = await h.handler(sqsEvent([{ ...hitRecord, receiptHandle: `${hitRecord.receiptHandle}-2` }]));
-      if (again.batchItemFailures.length > 0) {
-        await new Promise((r) => setTimeout(r, 3_100));
-        const third = await h.handler(sqsEvent([{ ...hitRecord, receiptHandle: `${hitRecord.receiptHandle}-3` }]));
-        assert.equal(third.batchItemFailures, []);
-      }
+      assert.equal(again.batchItemFailures, []);
       assert.is(await statusOf(store, hit[0] ?? ''), 'SUCCESS');
       assert.is(rx.count('/ok'), 9);
     } finally {
@@ -86,7 +82,7 @@ for (const [fault, command] of [
 }
 
 Batch('an append that fails after the HTTP request is reported, and the record delivers again', async ({ store, rx, faults }) => {
-  const h = harness(store, { leaseMs: 2_000 });
+  const h = harness(store, { leaseMs: 5_000 });
   try {
     const messageId = uniqueId('append-fail');
     const record = sqsRecord({ messageId, url: rx.url('/ok') });
@@ -95,7 +91,7 @@ Batch('an append that fails after the HTTP request is reported, and the record d
     assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
     assert.is(rx.count('/ok'), 1);
     assert.ok(h.logger.entries.some((e) => e.message === 'attempt not recorded after an HTTP request was sent' && e.attributes.attempt === 1));
-    await new Promise((r) => setTimeout(r, 2_100)); // the dead attempt's lease runs out
+    await new Promise((r) => setTimeout(r, 5_100)); // the dead attempt's lease runs out
     const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
     assert.equal(again.batchItemFailures, []);
     const hist = await run(store.getHistory(messageId));
@@ -109,13 +105,14 @@ Batch('an append that fails after the HTTP request is reported, and the record d
 
 for (const mode of ['reject', 'hang'] as const) {
   Batch(`a ${mode === 'reject' ? 'failing' : 'hanging'} SQS visibility call degrades to SQS's own redelivery`, async ({ store, rx }) => {
-    const h = harness(store, { visibility: recordingVisibility(mode), sqsTimeoutMs: 200 });
+    // a 10 s backoff: the early redelivery below certainly comes before the retry is due
+    const h = harness(store, { visibility: recordingVisibility(mode), sqsTimeoutMs: 200, policy: { baseMs: 20_000, maxMs: 20_000 } });
     try {
       const messageId = uniqueId(`vis-${mode}`);
       const record = sqsRecord({ messageId, url: rx.url('/status/503') });
       const t0 = Date.now();
       const res = await h.handler(sqsEvent([record]));
-      assert.ok(Date.now() - t0 < 2_000, `returned in ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 3_000 + 2_000, `returned in ${Date.now() - t0} ms`);
       assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
       assert.is(h.metrics.sum('SqsVisibilityErrors'), 1);
       assert.ok(h.logger.entries.some((e) => e.message.startsWith('could not change the record visibility')));

@@ -97,8 +97,11 @@ Lambda('signed delivery, scheduled retry via ChangeMessageVisibility, poison wit
   const retryCall = byHandle.get(records[1]?.receiptHandle);
   assert.is(retryCall?.target, 'AmazonSQS.ChangeMessageVisibility');
   assert.is(retryCall?.body.QueueUrl, `${sqs.url}/000000000000/worker-test`, 'queue URL derived from the record ARN');
-  const seconds = Number(retryCall?.body.VisibilityTimeout);
-  assert.ok(seconds >= 1 && seconds <= 5, `visibility ${seconds} s ~ nextAttemptAt`);
+  // whole seconds up to nextAttemptAt (backoff cap 5 s, full jitter)
+  const seconds = retryCall?.body.VisibilityTimeout;
+  assert.ok(typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 && seconds <= 5, `visibility ${seconds} s`);
+  const dueIn = Date.parse(retryState.nextAttemptAt ?? '') - Date.parse(retryState.lastDeliveryAttempt ?? '');
+  assert.ok(typeof seconds === 'number' && seconds <= Math.ceil(dueIn / 1000), `visibility ${seconds} s for a retry due in ${dueIn} ms`);
   assert.is(byHandle.get(records[2]?.receiptHandle)?.body.VisibilityTimeout, 0, 'poison: visible again at once, towards the DLQ');
 });
 

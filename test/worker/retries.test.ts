@@ -21,7 +21,7 @@ Retries.before(async (ctx) => {
     store: ctx.store,
     env: {
       DELIVERY_ALLOW_TARGETS: '127.0.0.1',
-      DELIVERY_TIMEOUT_MS: '1500',
+      DELIVERY_TIMEOUT_MS: '3000',
       DELIVERY_BACKOFF_BASE_MS: '40',
       DELIVERY_BACKOFF_MAX_MS: '200',
       DELIVERY_MAX_ATTEMPTS: '4',

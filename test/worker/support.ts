@@ -30,9 +30,9 @@ export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
 export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
   createHttpClient({
     allow: LOCALHOST_ONLY,
-    connectTimeoutMs: 1_000,
-    responseTimeoutMs: 1_500,
-    totalTimeoutMs: 1_500,
+    connectTimeoutMs: 2_000,
+    responseTimeoutMs: 3_000,
+    totalTimeoutMs: 3_000,
     readCapBytes: 64 * 1024,
     snippetBytes: 4096,
     signingKeys: null,
@@ -41,7 +41,7 @@ export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
   });
 
 export const testStore = (t: TestTable, over: Partial<StoreDeps> = {}): Store =>
-  createStore({ doc: t.doc, tableName: t.tableName, leaseMs: 3_000, ...over });
+  createStore({ doc: t.doc, tableName: t.tableName, leaseMs: 5_000, ...over });
 
 export type VisibilityCall = { readonly messageId: string; readonly receiptHandle: string; readonly delayMs: number };
 
@@ -112,7 +112,7 @@ export const harness = (
     logger,
     metrics,
     policy,
-    leaseMs: over.leaseMs ?? 3_000,
+    leaseMs: over.leaseMs ?? 5_000,
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };

@@ -24,7 +24,7 @@ export { checkTrail, type TrailDrift } from './replay/trailDrift.js';
 export { findSecrets, type SecretFinding } from './replay/findSecrets.js';
 export { storeRepair } from './replay/storeRepair.js';
 export { trailWriter } from './replay/writeTrail.js';
-export { type RepairOutcome } from './replay/repairOutcome.js';
+export type { RepairOutcome } from './replay/repairOutcome.js';
 export {
   type RedriveAction,
   type RedriveDeps,

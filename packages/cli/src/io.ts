@@ -25,8 +25,16 @@ export const memoryIo = (
   let out = '';
   let err = '';
   return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
+    stdout: {
+      write: (s: string) => {
+        out += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+      },
+    },
     env,
     now,
     out: () => out,

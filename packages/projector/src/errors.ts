@@ -29,7 +29,11 @@ export interface Contention {
   readonly tries: number
 }
 
-/** Attempts named by the stream are missing from the table (density broken: replay's job). */
+/**
+ * Attempts below ones the stream named are not in the table: not written yet (attempts
+ * bulk-loaded out of order) or lost. Entries before the hole are applied; the message's
+ * records are reported so they come back (retryable).
+ */
 export interface MissingAttempts {
   readonly _tag: 'MissingAttempts'
   readonly messageId: string
@@ -82,7 +86,7 @@ export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => 
 
 /** Worth another try later (Lambda redelivery, poller retry); the others need replay or a fix. */
 export const isRetryableProjectorError = (e: ProjectorError): boolean =>
-  e._tag === 'Contention' || (e._tag === 'DynamoFailure' && e.retryable)
+  e._tag === 'Contention' || e._tag === 'MissingAttempts' || (e._tag === 'DynamoFailure' && e.retryable)
 
 /** One line for logs. */
 export const describeProjectorError = (e: ProjectorError): string => {

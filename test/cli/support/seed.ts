@@ -16,7 +16,15 @@ export type FakeClock = { now: () => Date; set(d: Date): void; advance(ms: numbe
 
 export const fakeClock = (start: Date): FakeClock => {
   let t = start.getTime();
-  return { now: () => new Date(t), set: (d) => (t = d.getTime()), advance: (ms) => (t += ms) };
+  return {
+    now: () => new Date(t),
+    set: (d) => {
+      t = d.getTime();
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 };
 
 const POLICY = makeRetryPolicy({ maxAttempts: 8, baseMs: 1000, maxMs: 10_000 });

@@ -129,6 +129,18 @@ const within = async <A>(p: Promise<A>, ms: number, what: string): Promise<A> =>
   }
 };
 
+/**
+ * One delivery end to end before the measured run (the first one compiles and loads half
+ * the code and opens connections; on a busy 2-core machine it can miss a 1 s deadline).
+ * It leaves one message, `warmup`, in the table.
+ */
+export const warmUp = async (rig: Rig, okUrl: string): Promise<void> => {
+  rig.worker.driver.send(requestTo('warmup', okUrl));
+  rig.worker.driver.start({ concurrency: 1, batchSize: 1 });
+  await rig.worker.driver.drain({ timeoutMs: 60_000 });
+  await rig.worker.driver.stop();
+};
+
 /** The queue is empty and the projector has projected every write made before the call. */
 export const settle = async (rig: Rig, timeoutMs = 120_000): Promise<void> => {
   await rig.worker.driver.drain({ timeoutMs });

@@ -37,7 +37,7 @@ export const runDemo = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
     run(
       {
         messages: a.messages ?? 300,
-        maxAttempts: a['max-attempts'] ?? 4,
+        maxAttempts: a['max-attempts'] ?? 3,
         concurrency: a.concurrency ?? 8,
         progress: a.progress ?? 'auto',
         json: a.json === true,

@@ -48,5 +48,5 @@ export const renderTable = (head: ReadonlyArray<string>, rows: ReadonlyArray<Rea
 /** `key  value` lines with the keys aligned (a record, not a list). */
 export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>): string => {
   const width = Math.max(0, ...fields.map(([k]) => k.length));
-  return fields.map(([k, v]) => `${k.padEnd(width)}  ${text(v)}`.trimEnd()).join('\n') + '\n';
+  return `${fields.map(([k, v]) => `${k.padEnd(width)}  ${text(v)}`.trimEnd()).join('\n')}\n`;
 };

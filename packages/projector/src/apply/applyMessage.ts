@@ -38,6 +38,8 @@ type Work = {
   readonly allRedrives: readonly RedriveItem[]
   readonly duplicates: number
   readonly healed: number
+  /** Attempts the table does not hold (yet): entries after the first of them wait. */
+  readonly missing: readonly number[]
 }
 
 // ---------------------------------------------------------------------------
@@ -106,16 +108,20 @@ const gatherWork = async (
       if (!byNumber.has(a.attemptNumber)) healed += 1
       byNumber.set(a.attemptNumber, a)
     }
-    const lost = needed.filter((n) => !byNumber.has(n))
-    if (lost.length > 0) return E.left(MissingAttempts(messageId, lost))
   }
+  // attempts are dense (store protocol), so a hole means one not written yet (an out-of-order
+  // bulk load) or lost: apply up to the hole, and report the rest so it is tried again
+  const hole = needed.findIndex((n) => !byNumber.has(n))
+  const applicable = hole === -1 ? needed : needed.slice(0, hole)
+  const last = applicable[applicable.length - 1] ?? pos.through
   return E.right({
     head: head.right,
-    attempts: needed.map((n) => byNumber.get(n) as AttemptItem),
-    redrives,
+    attempts: applicable.map((n) => byNumber.get(n) as AttemptItem),
+    redrives: redrives.filter((r) => r.afterAttempt <= last),
     allRedrives: tableRedrives.right,
     duplicates: countDuplicates(changes, pos),
     healed,
+    missing: hole === -1 ? [] : needed.slice(hole).filter((n) => !byNumber.has(n)),
   })
 }
 
@@ -175,6 +181,8 @@ export const applyMessage =
         deps.telemetry.count('WriteConflicts')
         continue
       }
+      // the prefix before a hole is in; the records after it fail (retryable) and come back
+      if (work.right.missing.length > 0) return E.left(MissingAttempts(messageId, work.right.missing))
       const outcome = outcomeOf(messageId, work.right, plan.right, tries)
       const check = entries.length > 0 && outcome.through <= deps.driftCheckMaxAttempts
       return E.right(check ? { ...outcome, drift: await checkDrift(deps, messageId, work.right.allRedrives) } : outcome)

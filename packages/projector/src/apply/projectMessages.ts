@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js'
-import { describeProjectorError, type ProjectorError } from '../errors.js'
+import { describeProjectorError, isRetryableProjectorError, type ProjectorError } from '../errors.js'
 import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js'
 import { applyMessage, type MessageOutcome } from './applyMessage.js'
 import type { ProjectorDeps } from './deps.js'
@@ -87,7 +87,9 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
   t.count('MessageFailures', report.failed.length)
   for (const m of report.malformed) t.logger.error('malformed stream record skipped', { ...m })
   for (const f of report.failed) {
-    t.logger.error('audit trail not updated', {
+    // retryable: the records come back (Lambda retry, poller retry); the rest needs a person
+    const level = isRetryableProjectorError(f.error) ? 'warn' : 'error'
+    t.logger[level]('audit trail not updated', {
       messageId: f.messageId,
       error: describeProjectorError(f.error),
       tag: f.error._tag,

@@ -64,8 +64,9 @@ type Json = Record<string, unknown>
 const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u)
 
 /**
- * The streams SDK client (schema serde) deserializes an empty map `{ M: {} }` as `{}`; an
- * attribute value otherwise always has exactly one key, so `{}` can only be that.
+ * DynamoDB Local (3.3.0) sends an empty map in a stream image as `{}` instead of `{"M":{}}`
+ * (AWS does not), and unmarshall() rejects it; every attempt has `truncated: {}`. An
+ * attribute value otherwise always has exactly one key, so `{}` can only be an empty map.
  */
 const normalizeValue = (v: unknown): unknown => {
   if (!isObject(v)) return v

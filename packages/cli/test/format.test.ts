@@ -1,0 +1,108 @@
+import { rebuildAuditTrail } from '@delivery-history/core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { historyJson } from '../src/format/historyJson.js';
+import { renderHistory } from '../src/format/historyView.js';
+import { createProgress, progressLine } from '../src/format/progress.js';
+import { renderFields, renderTable } from '../src/format/table.js';
+import { absoluteTime, formatDuration, formatTime, relativeTime } from '../src/format/time.js';
+import { memoryIo } from '../src/io.js';
+import { attempt, iso, seedState } from './support/builders.js';
+import { fold, seedOf } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+
+const Time = suite('time formatting');
+const now = new Date('2025-01-01T01:00:00.000Z');
+
+Time('durations, relative and absolute times', () => {
+  assert.is(formatDuration(850), '850ms');
+  assert.is(formatDuration(42_000), '42s');
+  assert.is(formatDuration(3_725_000), '1h 2m');
+  assert.is(formatDuration(90_061_000), '1d 1h');
+  assert.is(relativeTime('2025-01-01T00:57:00.000Z', now), '3m ago');
+  assert.is(relativeTime('2025-01-01T01:00:20.000Z', now), 'in 20s');
+  assert.is(relativeTime('2025-01-01T01:00:00.300Z', now), 'just now');
+  assert.is(absoluteTime('2025-01-01T00:57:03.123Z'), '2025-01-01 00:57:03Z');
+  assert.is(formatTime('2025-01-01T00:57:00.000Z', now), '2025-01-01 00:57:00Z (3m ago)');
+  assert.is(formatTime(null, now), '-');
+});
+
+const Table = suite('tables');
+
+Table('aligned columns, right-aligned numbers, no trailing spaces, - for null', () => {
+  const out = renderTable(['NAME', 'N', 'NOTE'], [['a', 1, null], ['bbbb', 1234, 'x']], ['left', 'right']);
+  assert.is(out, 'NAME     N  NOTE\na        1  -\nbbbb  1234  x\n');
+  assert.is(renderFields([['Status', 'SUCCESS'], ['Attempts', 3]]), 'Status    SUCCESS\nAttempts  3\n');
+});
+
+const Progress = suite('progress');
+
+Progress('a line has count, percent, rate and ETA', () => {
+  assert.is(progressLine('replay', 250, 1000, 0, 5000), 'replay: 250/1000 (25%) 50/s ETA 15s elapsed 5s');
+  assert.is(progressLine('scan', 30, null, 0, 3000), 'scan: 30 10/s elapsed 3s');
+});
+
+Progress('lines mode prints at most once per interval, and once at the end; none prints nothing', () => {
+  let t = 0;
+  const io = memoryIo();
+  const p = createProgress({ mode: 'lines', label: 'x', stderr: io.stderr, clock: () => t, intervalMs: 1000 });
+  p.start(10);
+  for (let i = 0; i < 10; i++) {
+    t += 300;
+    p.increment();
+  }
+  p.stop();
+  p.stop();
+  const lines = io.err().trim().split('\n');
+  assert.is(lines.length, 3, io.err());
+  assert.match(lines[2] ?? '', /^x: 10\/10 \(100%\)/);
+  const quiet = memoryIo();
+  const q = createProgress({ mode: 'none', label: 'x', stderr: quiet.stderr, clock: () => 0 });
+  q.start(1);
+  q.increment();
+  q.stop();
+  assert.is(quiet.err(), '');
+});
+
+Progress('auto: lines when stderr is not a terminal', () => {
+  const io = memoryIo();
+  const p = createProgress({ mode: 'auto', label: 'y', stderr: io.stderr, clock: () => 0 });
+  p.start(1);
+  p.increment();
+  p.stop();
+  assert.match(io.err(), /^y: 1\/1 \(100%\)/);
+});
+
+const History = suite('history views');
+
+const view = () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
+  const state = fold(seedOf(seedState()), attempts, []);
+  if (E.isLeft(state)) throw new Error('fixture');
+  return { state: state.right, attempts, redrives: [], auditTrail: rebuildAuditTrail(attempts, []) };
+};
+
+History('the human view has the state, the attempts and the trail', () => {
+  const out = renderHistory(view(), new Date(iso(600_000)));
+  for (const s of ['Status        SUCCESS', 'Attempts      2 of 3', 'Attempts (2)', '503 Nope', 'Audit trail (2 entries)', '(8m ago)']) {
+    assert.ok(out.includes(s), `missing ${s}:\n${out}`);
+  }
+  const lagging = renderHistory({ ...view(), auditTrail: [] }, new Date(iso(600_000)));
+  assert.match(lagging, /projector behind: 0 of 2 entries/);
+});
+
+History('the --json document: { state, attempts, auditTrail, redrives } with the documented fields', () => {
+  const j = historyJson(view());
+  assert.equal(Object.keys(j), ['state', 'attempts', 'auditTrail', 'redrives']);
+  for (const k of ['status', 'attempts', 'deliveryResult', 'lastDeliveryAttempt', 'lastUpdatedAt', 'retryEligible', 'nextAttemptAt', 'maxAttempts']) {
+    assert.ok(k in j.state, k);
+  }
+  assert.equal(j.attempts.map((a) => [a.attemptNumber, a.status, a.deliveryResult.statusCode]), [[1, 'FAILED', 503], [2, 'SUCCESS', 200]]);
+  assert.is(j.auditTrail.length, 2);
+  assert.is(JSON.stringify(j).includes('abcdefghijkl'), false, 'no secret in the output');
+});
+
+Time.run();
+Table.run();
+Progress.run();
+History.run();

@@ -1,0 +1,12 @@
+import { createHttpClient, parseAllowList, systemClock } from '@delivery-history/worker';
+import * as E from 'fp-ts/lib/Either.js';
+import { startMisbehavingReceiver } from '../reliability/support/misbehavingReceiver.js';
+const r = await startMisbehavingReceiver();
+const allow = parseAllowList('127.0.0.1');
+if (E.isLeft(allow)) throw new Error();
+const http = createHttpClient({ allow: allow.right, connectTimeoutMs: 700, responseTimeoutMs: 700, totalTimeoutMs: 1500, readCapBytes: 65536, snippetBytes: 4096, signingKeys: null, clock: systemClock });
+const go = async (path: string, i: number) => { const t = Date.now(); const x = await http.deliver({ messageId: `m${i}`, url: r.url(path), method: 'POST', headers: {}, body: '{}' }); console.log(path, i, Date.now() - t, x.observation.kind === 'error' ? x.observation.code + ' ' + x.observation.message : x.observation.statusCode); };
+for (let i = 0; i < 3; i++) await go('/ok', i);
+await Promise.all([go('/hang-headers', 10), go('/ok', 11), go('/reset', 12), go('/close', 13), go('/ok', 14), go('/hang-body', 15), go('/reset-mid-body', 16)]);
+await Promise.all([go('/ok', 21), go('/reset', 22), go('/close', 23), go('/ok', 24)]);
+await http.close(); await r.close();

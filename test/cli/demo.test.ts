@@ -1,0 +1,49 @@
+// `dh demo` end to end (a small run against the test DynamoDB Local), and its refusal to
+// write demo traffic to a non-local table without --yes.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { dhEnv, jsonOf, runDh, show } from './support/runDh.js';
+
+type Ctx = { t: TestTable };
+const Demo = suite<Ctx>('dh demo');
+
+Demo.before(async (ctx) => {
+  ctx.t = await useTestTable('cli-demo');
+});
+Demo.after(async (ctx) => {
+  await ctx.t.drop();
+});
+
+Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }) => {
+  const env = dhEnv({ endpoint: t.endpoint, tableName: t.tableName });
+  const r = await runDh(['demo', '--messages', '27', '--json', '--progress', 'lines'], env, 180_000);
+  assert.is(r.code, 0, show(r));
+  const out = jsonOf<{
+    summary: { messages: number; attempts: number; outcomes: Array<{ status: string; category: string; count: number }>; latencyMs: { p50: number | null } };
+    interesting: { state: { messageId: string }; attempts: unknown[]; auditTrail: unknown[] } | null;
+    verify: { ok: boolean; messages: number };
+  }>(r);
+  assert.is(out.summary.messages, 27);
+  assert.ok(out.summary.attempts > 27, 'some deliveries were retried');
+  const categories = new Set(out.summary.outcomes.map((o) => o.category));
+  for (const c of ['success', 'server_error', 'client_error', 'network']) assert.ok(categories.has(c), `${c} in ${[...categories]}`);
+  assert.type(out.summary.latencyMs.p50, 'number');
+  assert.ok(out.interesting !== null && out.interesting.attempts.length > 1);
+  assert.is(out.interesting?.auditTrail.length, out.interesting?.attempts.length);
+  assert.equal([out.verify.ok, out.verify.messages], [true, 27]);
+  assert.match(r.stderr, /deliveries: 27\/27 \(100%\)/);
+});
+
+Demo('a non-local table needs --yes (nothing is contacted)', async () => {
+  const [aws, tableOnly] = await Promise.all([
+    runDh(['demo'], dhEnv({ endpoint: 'https://dynamodb.eu-west-1.amazonaws.com', tableName: 'deliveries-prod' })),
+    runDh(['demo'], { PATH: process.env.PATH, HOME: process.env.HOME, DELIVERY_TABLE_NAME: 'deliveries-prod', AWS_REGION: 'eu-west-1' }),
+  ]);
+  for (const r of [aws, tableOnly]) {
+    assert.is(r.code, 2, show(r));
+    assert.match(r.stderr, /refusing to write demo traffic to table "deliveries-prod" .* without --yes/);
+  }
+});
+
+Demo.run();

@@ -1,0 +1,169 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
+import { createStore, type Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { shapeMessage } from '../bench/support/fixtures.js';
+import { bulkLoad } from '../bench/support/loader.js';
+import { countItems } from '../bench/support/tableCounts.js';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { seededRandom, seedFromEnv } from './support/random.js';
+import { requestTo, verifyTable } from './support/rig.js';
+import { scaled } from './support/scale.js';
+import { printSummary } from './support/summary.js';
+
+// The projector (local poller, its own process, checkpoints in the table) is SIGKILLed in
+// the middle of batches, again and again, while attempts keep arriving; each time a new
+// one starts from the last checkpoint. Afterwards a last one catches up and `dh verify`
+// finds every audit trail equal to the one rebuilt from the attempts: no entry lost, none
+// written twice, whatever the kills interrupted.
+
+type Ctx = { t: TestTable; store: Store };
+const Kill = suite<Ctx>('reliability: projector killed mid-batch');
+
+const BACKLOG = scaled(120);
+const LIVE = scaled(40);
+const KILLS = 4;
+const root = new URL('../../', import.meta.url).pathname;
+
+Kill.before(async (ctx) => {
+  ctx.t = await useTestTable('rel-projkill');
+  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
+});
+Kill.after(async (ctx) => {
+  await ctx.t.drop();
+});
+
+type Child = { proc: ChildProcess; writes: number; lines: string[]; exited: Promise<number | null> };
+
+const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}test/reliability/support/projectorChild.ts`], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DH_CHILD_ENDPOINT: t.endpoint,
+      DH_CHILD_TABLE: t.tableName,
+      DH_CHILD_STREAM: t.streamArn ?? '',
+      DH_CHILD_MODE: mode,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const child: Child = {
+    proc,
+    writes: 0,
+    lines: [],
+    exited: new Promise((ok) => proc.on('exit', (code) => ok(code))),
+  };
+  let buf = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    for (const line of parts) {
+      if (line.startsWith('W ')) child.writes += 1;
+      else child.lines.push(line);
+    }
+  });
+  proc.stderr?.on('data', (d: Buffer) => child.lines.push(d.toString('utf8').trim()));
+  return child;
+};
+
+const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
+  const end = performance.now() + ms;
+  while (!cond() && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+  return cond();
+};
+
+/** Live attempts while projectors come and go: 3 per message (500, 500, 200), due at once. */
+const liveWriter = async (store: Store, count: number): Promise<number> => {
+  const policy = makeRetryPolicy({ baseMs: 0, maxMs: 0 });
+  let appended = 0;
+  for (let i = 0; i < count; i++) {
+    const id = `live-${i}`;
+    const request = requestTo(id, 'http://127.0.0.1:9/live', 5);
+    const created = await store.createMessage(request)();
+    if (E.isLeft(created)) throw new Error(created.left.message);
+    for (const code of [500, 500, 200]) {
+      const claimed = await store.claim(id)();
+      if (E.isLeft(claimed)) throw new Error(`claim ${id}: ${claimed.left.message}`);
+      const now = new Date();
+      const r = await store.appendAttempt({
+        ticket: claimed.right.ticket,
+        request,
+        startedAt: now,
+        completedAt: now,
+        responseHeaders: null,
+        outcome: ({ attemptNumber, maxAttempts }) =>
+          determineDeliveryOutcome(
+            { kind: 'response', statusCode: code, statusText: String(code), headers: {}, responseTimeMs: 1, bodySnippet: '', bodyBytes: 0 },
+            { now, correlationId: request.correlationId, attemptNumber, maxAttempts, policy, random: () => 0.5 },
+          ),
+      })();
+      if (E.isLeft(r)) throw new Error(`append ${id}: ${r.left.message}`);
+      appended++;
+    }
+  }
+  return appended;
+};
+
+Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild', async (ctx) => {
+  const { t, store } = ctx;
+  const seed = seedFromEnv();
+  const random = seededRandom(seed);
+  const started = performance.now();
+  // a backlog already in the stream (written as the store writes it) ...
+  const base = Date.now() - 600_000;
+  await bulkLoad(t.doc, t.tableName, { from: 0, to: BACKLOG }, (i) => shapeMessage(`backlog-${i}`, new Date(base + i), [500, 500, 200], { withAudit: false }).items);
+  // ... and live appends while projectors are killed
+  const live = liveWriter(store, LIVE);
+  const kills: Array<{ afterWrites: number; exit: string }> = [];
+  for (let k = 0; k < KILLS; k++) {
+    const child = spawnProjector(t, 'run');
+    const aim = 3 + Math.floor(random() * 25);
+    const reached = await waitFor(() => child.writes >= aim, 60_000);
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    kills.push({ afterWrites: child.writes, exit: reached ? 'SIGKILL mid-batch' : 'SIGKILL (no write seen in 60 s)' });
+  }
+  const liveAppends = await live;
+  const last = spawnProjector(t, 'catch-up');
+  const timer = setTimeout(() => last.proc.kill('SIGKILL'), 180_000);
+  const code = await last.exited;
+  clearTimeout(timer);
+  const caught = last.lines.find((l) => l.startsWith('CAUGHT_UP')) ?? '';
+  const verify = await verifyTable(t);
+  const counts = await countItems(t.doc, t.tableName);
+  const elapsed = performance.now() - started;
+  const trailFailures = (verify.report.checks['audit-trail']?.failed ?? 0) + (verify.report.checks['audit-trail-behind']?.failed ?? 0);
+  const attemptsWritten = BACKLOG * 3 + liveAppends;
+
+  printSummary({
+    file: 'faultsProjectorKill',
+    operationsSent: attemptsWritten,
+    faultsInjected: kills.length,
+    inputsTried: 0,
+    lost: verify.report.checks['audit-trail-behind']?.failed ?? 0,
+    doubleCounted: verify.report.checks['audit-trail']?.failed ?? 0,
+    details: {
+      seed,
+      'duration s': Math.round(elapsed / 100) / 10,
+      kills,
+      'final projector': caught.slice(0, 400),
+      'attempts in table': counts.attempts,
+      'audit items': counts.auditItems,
+      verify: { ok: verify.report.ok, messages: verify.report.messages, checks: verify.report.checks },
+    },
+  });
+
+  assert.is(code, 0, `the last projector caught up: ${last.lines.slice(-5).join(' | ')}`);
+  assert.is(kills.length, KILLS);
+  assert.ok(kills.filter((k) => k.afterWrites > 0).length >= KILLS - 1, 'most kills landed after projector writes began');
+  assert.is(counts.attempts, attemptsWritten, 'every attempt is in the table');
+  assert.is(trailFailures, 0, `audit trails: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
+  assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
+  assert.is(verify.report.messages, BACKLOG + LIVE);
+});
+
+Kill.run();
