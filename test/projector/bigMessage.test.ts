@@ -66,7 +66,7 @@ Big.after(async ({ t }) => {
 const bulkLoad = async (t: TestTable, attempts: readonly AttemptItem[]): Promise<void> => {
   const chunks: AttemptItem[][] = []
   for (let i = 0; i < attempts.length; i += 25) chunks.push(attempts.slice(i, i + 25))
-  await inLanes(chunks, 8, async (chunk) => {
+  await inLanes(chunks, 12, async (chunk) => {
     let pending = chunk.map((a) => ({ PutRequest: { Item: { pk: messagePk(ID), sk: attemptSk(a.attemptNumber), ...a } } }))
     for (let round = 0; pending.length > 0; round++) {
       if (round > 20) throw new Error('BatchWrite kept returning unprocessed items')

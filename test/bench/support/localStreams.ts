@@ -55,6 +55,9 @@ export const localStreamsPort = (client: DynamoDBStreamsClient): StreamsPort => 
   };
 };
 
+/** The repair itself, unconditionally (for code that unmarshalls images on its own). */
+export const withEmptyMapsRepaired = <R>(record: R): R => repairRecord(record as Parameters<typeof repairRecord>[0]) as R;
+
 /** Records read by hand (the coalescing bench) get the same repair. */
 export const repairRecords = <R>(records: ReadonlyArray<R>): R[] =>
   emptyMapWorkaroundNeeded() ? records.map((r) => repairRecord(r as Parameters<typeof repairRecord>[0]) as R) : [...records];

@@ -139,7 +139,9 @@ export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<n
     running.worker = createLocalWorker({
       store,
       env: demoWorkerEnv(o.maxAttempts),
-      visibilityTimeoutMs: 2_000,
+      // longer than any batch takes: a record seen again while still in flight would meet
+      // its own lease and wait for it to expire (a minute)
+      visibilityTimeoutMs: 15_000,
     });
     if (local && table.streamArn !== undefined) {
       running.poller = startPoller({

@@ -1,8 +1,31 @@
-import type { AttemptItem, AuditEntry, RedriveItem, StateItem } from '@delivery-history/core';
+import type { AttemptItem, AuditEntry, DeliveryResult, RedriveItem, StateItem } from '@delivery-history/core';
 
 // The `history --json` document (public contract, see README): `{ state, attempts,
 // auditTrail, redrives }`. Fields are listed one by one so that a change in an internal
 // codec cannot silently change what scripts read.
+
+/** The seed's result structure, fields in a fixed order (DynamoDB returns them in any order). */
+export const resultJson = (r: DeliveryResult) => ({
+  success: r.success,
+  retryEligible: r.retryEligible,
+  category: r.category,
+  statusCode: r.statusCode,
+  statusText: r.statusText,
+  responseTime: r.responseTime,
+  errorDetails:
+    r.errorDetails === null
+      ? null
+      : {
+          code: r.errorDetails.code,
+          message: r.errorDetails.message,
+          category: r.errorDetails.category,
+          responseSnippet: r.errorDetails.responseSnippet,
+        },
+  timestamp: r.timestamp,
+  correlationId: r.correlationId,
+});
+
+export const maybeResultJson = (r: DeliveryResult | null) => (r === null ? null : resultJson(r));
 
 export const stateJson = (s: StateItem) => ({
   messageId: s.messageId,
@@ -11,7 +34,7 @@ export const stateJson = (s: StateItem) => ({
   maxAttempts: s.maxAttempts,
   retryEligible: s.retryEligible,
   nextAttemptAt: s.nextAttemptAt,
-  deliveryResult: s.deliveryResult,
+  deliveryResult: maybeResultJson(s.deliveryResult),
   lastDeliveryAttempt: s.lastDeliveryAttempt,
   lastUpdatedAt: s.lastUpdatedAt,
   createdAt: s.createdAt,
@@ -32,7 +55,7 @@ export const stateJson = (s: StateItem) => ({
 export const attemptJson = (a: AttemptItem) => ({
   attemptNumber: a.attemptNumber,
   status: a.status,
-  deliveryResult: a.deliveryResult,
+  deliveryResult: resultJson(a.deliveryResult),
   startedAt: a.startedAt,
   completedAt: a.completedAt,
   nextAttemptAt: a.nextAttemptAt,

@@ -57,6 +57,18 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
         ],
   );
 
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
+  redrives.map((r) => [
+    r.redriveNumber,
+    r.afterAttempt,
+    `${absoluteTime(r.at)} (${relativeTime(r.at, now)})`,
+    r.requestedBy,
+    r.maxAttempts,
+    oneLine(r.reason, 80),
+  ]);
+
 const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length;
 
 export const renderHistory = (v: HistoryView, now: Date): string => {
@@ -73,13 +85,22 @@ export const renderHistory = (v: HistoryView, now: Date): string => {
   if (v.attempts.some((a) => a.superseded)) {
     parts.push('* superseded: sent by a writer that had lost its lease; counted, status unchanged\n');
   }
+  if (v.redrives.length > 0) {
+    parts.push(
+      `\nRe-drives (${v.redrives.length})\n${renderTable(
+        ['#', 'AFTER ATTEMPT', 'AT', 'BY', 'NEW LIMIT', 'REASON'],
+        redriveRows(v.redrives, now),
+        ['right', 'right', 'left', 'left', 'right'],
+      )}`,
+    );
+  }
   const expected = expectedTrailLength(v);
   const lag =
     v.auditTrail.length < expected ? ` (projector behind: ${v.auditTrail.length} of ${expected} entries so far)` : '';
   parts.push(
     v.auditTrail.length === 0
       ? `\nAudit trail: empty${lag}\n`
-      : `\nAudit trail (${v.auditTrail.length} entries)${lag}\n${renderTable(
+      : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(
           ['#', 'AT', 'EVENT', 'CATEGORY', 'CODE', 'TIME', 'RETRY'],
           trailRows(v.auditTrail, now),
           ['right', 'left', 'left', 'left', 'left', 'right'],

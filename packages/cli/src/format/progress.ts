@@ -50,7 +50,11 @@ const lineProgress = (o: ProgressOptions): Progress => {
   let startedAt = o.clock();
   let last = startedAt;
   let done = false;
-  const print = () => o.stderr.write(`${progressLine(o.label, value, total, startedAt, o.clock())}\n`);
+  let printed = -1;
+  const print = () => {
+    printed = value;
+    o.stderr.write(`${progressLine(o.label, value, total, startedAt, o.clock())}\n`);
+  };
   return {
     start(t) {
       total = t;
@@ -71,7 +75,7 @@ const lineProgress = (o: ProgressOptions): Progress => {
     stop() {
       if (done) return;
       done = true;
-      print();
+      if (printed !== value) print();
     },
   };
 };
@@ -83,7 +87,7 @@ const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
   let done = false;
   const bar = new cliProgress.SingleBar(
     {
-      format: `${o.label} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {duration_formatted}`,
+      format: `${o.label} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {etaText} | {duration_formatted}`,
       stream: o.stderr as NodeJS.WritableStream,
       noTTYOutput: forced,
       hideCursor: false,
@@ -93,7 +97,10 @@ const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
     },
     cliProgress.Presets.shades_classic,
   );
-  const payload = () => ({ rate: Math.round(rateOf(value, startedAt, o.clock())) });
+  const payload = () => {
+    const rate = rateOf(value, startedAt, o.clock());
+    return { rate: Math.round(rate), etaText: etaOf(value, total, rate) };
+  };
   return {
     start(t) {
       total = t;

@@ -1,5 +1,6 @@
 import type { DeliveryResult, Status } from '@delivery-history/core';
 import { outcomeCode } from './describe.js';
+import { maybeResultJson } from './historyJson.js';
 import { renderTable } from './table.js';
 import { absoluteTime, relativeTime } from './time.js';
 
@@ -66,7 +67,7 @@ export const listJson = (page: ListPage) => ({
     nextAttemptAt: r.nextAttemptAt,
     endpoint: r.endpoint,
     correlationId: r.correlationId,
-    deliveryResult: r.deliveryResult,
+    deliveryResult: maybeResultJson(r.deliveryResult),
   })),
   cursor: page.cursor,
 });

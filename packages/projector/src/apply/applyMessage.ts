@@ -134,6 +134,10 @@ const writeSteps = async (
   for (const step of steps) {
     const r = await writeStep(deps, messageId, step)()
     if (E.isLeft(r) || r.right === 'moved') return r
+    // counted per write, so a prefix applied before a hole or a lost race is counted too
+    const entries = step.headEntries.length + (step.tail?.entries.length ?? 0)
+    deps.telemetry.count('EntriesAppended', step.newSegments.reduce((n, s) => n + s.entries.length, entries))
+    deps.telemetry.count('SegmentsCreated', step.newSegments.length)
   }
   return E.right('written')
 }

@@ -80,10 +80,8 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
   t.count('RecordsReceived', report.records)
   t.count('RecordsIgnored', report.ignored)
   t.count('MalformedRecords', report.malformed.length)
-  t.count('EntriesAppended', report.messages.reduce((n, m) => n + m.appended, 0))
   t.count('DuplicatesSkipped', report.messages.reduce((n, m) => n + m.duplicates, 0))
   t.count('AttemptsHealed', report.messages.reduce((n, m) => n + m.healed, 0))
-  t.count('SegmentsCreated', report.messages.reduce((n, m) => n + m.segmentsCreated, 0))
   t.count('MessageFailures', report.failed.length)
   for (const m of report.malformed) t.logger.error('malformed stream record skipped', { ...m })
   for (const f of report.failed) {
