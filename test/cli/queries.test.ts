@@ -134,8 +134,9 @@ Q('failed: the table, the next-page hint, empty window, bad arguments', async ({
 });
 
 Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
-  const [ep, epPage, corr, corrTable, unknown] = await Promise.all([
+  const [ep, epTable, epPage, corr, corrTable, unknown] = await Promise.all([
     runDh(['endpoint', 'hooks.example.com', '--json'], env),
+    runDh(['endpoint', 'gone.example.com'], env),
     runDh(['endpoint', 'HOOKS.example.com', '--limit', '4', '--json'], env),
     runDh(['correlation', 'order-7', '--json'], env),
     runDh(['correlation', 'order-7'], env),
@@ -144,6 +145,9 @@ Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
   ok(ep);
   const ids = (r: DhResult) => jsonOf<Page>(r).items.map((i) => i.messageId).sort();
   assert.equal(ids(ep), ['busy-1', 'ok-1', 'ok-2', 'ok-3', 'retry-1', 'story-1']);
+  ok(epTable);
+  assert.match(epTable.stdout, /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+LAST UPDATED/);
+  assert.is(epTable.stdout.split('\n').filter((l) => l.includes('gone.example.com')).length, 5);
   ok(epPage);
   const first = jsonOf<Page>(epPage);
   assert.is(first.items.length, 4);

@@ -35,7 +35,12 @@ export const rng = (seed: number): (() => number) => {
 /** A clock that only moves when told (claims need `nextAttemptAt <= now`). */
 export const manualClock = (start = Date.UTC(2025, 0, 1)) => {
   let now = start
-  return { now: () => new Date(now), advance: (ms: number) => void (now += ms) }
+  return {
+    now: () => new Date(now),
+    advance: (ms: number): void => {
+      now += ms
+    },
+  }
 }
 
 const POLICY = makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 1000 })

@@ -17,7 +17,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
+import { projectAll } from './support/catchUp.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
+import { verifyTable } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 
@@ -166,6 +168,8 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
     }),
     { numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false, endOnFailure: true },
   );
+  await projectAll(ctx.t);
+  const verify = await verifyTable(ctx.t);
   const budget = await checkItems(ctx.t.doc, ctx.t.tableName, SECRET);
 
   printSummary({
@@ -184,6 +188,7 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
       'largest item bytes': `${budget.largest} (budget ${ITEM_BUDGET})`,
       'items over budget': budget.overBudget.length,
       'items holding a secret': budget.withSecret.length,
+      verify: { ok: verify.report.ok, messages: verify.report.messages },
     },
   });
 
@@ -193,6 +198,7 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
   assert.ok(tally.recorded > 0 && tally['rejected-with-reason'] > 0, 'both valid and invalid inputs were exercised');
   assert.equal(budget.overBudget, [], 'no item over budget');
   assert.equal(budget.withSecret, [], 'no secret stored');
+  assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
 });
 
 Sqs.run();

@@ -16,14 +16,14 @@ import { projectorTrailOf } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { demoSummaryJson, renderDemoSummary } from '../format/demoSummary.js';
 import { historyJson } from '../format/historyJson.js';
-import { renderHistory } from '../format/historyView.js';
+import { type HistoryView, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
 import { createProgress, type Progress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
 import { decodePartition } from '../replay/decodePartition.js';
-import { tableReader } from '../replay/tableReader.js';
+import { type TableReader, tableReader } from '../replay/tableReader.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from '../replay/verifyTable.js';
 import { buildScenario, type DemoDelivery, RECEIVER_KINDS, type ReceiverKind, ROUTES } from './scenario.js';
 import { addMessage, emptySummary, type Summary } from './summary.js';
@@ -46,8 +46,9 @@ export type DemoOptions = {
 const demoWorkerEnv = (maxAttempts: number): Record<string, string> => ({
   DELIVERY_ALLOW_TARGETS: '127.0.0.1',
   DELIVERY_MAX_ATTEMPTS: String(maxAttempts),
-  DELIVERY_TIMEOUT_MS: '1000',
-  DELIVERY_CONNECT_TIMEOUT_MS: '500',
+  // generous for a loaded laptop: the receivers share this process with worker and projector
+  DELIVERY_TIMEOUT_MS: '2000',
+  DELIVERY_CONNECT_TIMEOUT_MS: '1000',
   DELIVERY_BACKOFF_BASE_MS: '100',
   DELIVERY_BACKOFF_MAX_MS: '800',
 });
@@ -102,82 +103,101 @@ const trackDeliveries = (worker: LocalWorker, total: number, progress: Progress)
 
 const runId = (now: Date): string => `demo-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 
-export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<number> => {
-  const note = (s: string) => (o.json ? io.stderr : io.stdout).write(`${s}\n`);
-  const local = config.endpoint === null ? !config.configured : isLocalEndpoint(config.endpoint);
-  if (!local && !o.yes) {
-    io.stderr.write(
-      `dh demo: refusing to write demo traffic to table "${config.tableName}" at ${config.endpoint ?? 'AWS'} without --yes.\n` +
-        '  Unset DELIVERY_TABLE_NAME / AWS_ENDPOINT_URL_DYNAMODB to use the embedded DynamoDB Local instead.\n',
-    );
-    return EXIT.config;
+type Note = (s: string) => void;
+
+/** The table: embedded DynamoDB Local when nothing is configured, else the configured one. */
+const openTable = async (config: Config, local: boolean, running: Running, note: Note) => {
+  let endpoint = config.endpoint;
+  if (!config.configured) {
+    note('Starting DynamoDB Local (embedded, in memory)...');
+    running.dynamo = await startDynamoLocal();
+    endpoint = running.dynamo.endpoint;
   }
+  const clients = makeClients({
+    ...(endpoint !== null ? { endpoint, streamsEndpoint: endpoint } : {}),
+    ...(config.region !== null ? { region: config.region } : {}),
+  });
+  running.clients = clients;
+  // on AWS the table (and its projector) belong to the stack; locally we make sure it exists
+  const table = local ? await ensureTable(clients.client, config.tableName) : { created: false, streamArn: undefined };
+  note(`Table "${config.tableName}" at ${endpoint ?? 'AWS'}${table.created ? ' (created)' : ''}.`);
+  return { clients, streamArn: table.streamArn };
+};
+
+/** One receiver server per behaviour (so each is its own endpoint), plus a refused port. */
+const openReceivers = async (running: Running, note: Note): Promise<Record<ReceiverKind | 'refused', string>> => {
+  const kinds = [...RECEIVER_KINDS];
+  running.receivers = await Promise.all(kinds.map(() => startReceivers()));
+  const baseUrls = Object.fromEntries(kinds.map((k, i) => [k, running.receivers[i]?.baseUrl ?? ''])) as Record<ReceiverKind, string>;
+  const refused = (await running.receivers[0]?.refusedUrl())?.replace(/\/refused$/, '') ?? 'http://127.0.0.1:9';
+  note(`Receivers: ${kinds.map((k) => `${k} ${baseUrls[k]}`).join(', ')}, refused ${refused}`);
+  return { ...baseUrls, refused };
+};
+
+/** Worker (local driver) and, locally, the projector's stream poller. */
+const startPipeline = (o: DemoOptions, config: Config, clients: Clients, streamArn: string | undefined, running: Running): LocalWorker => {
+  const worker = createLocalWorker({
+    store: createStore({ doc: clients.doc, tableName: config.tableName }),
+    env: demoWorkerEnv(o.maxAttempts),
+    // longer than any batch takes: a record seen again while still in flight would meet
+    // its own lease and wait for it to expire (a minute)
+    visibilityTimeoutMs: 15_000,
+  });
+  running.worker = worker;
+  if (streamArn !== undefined) {
+    running.poller = startPoller({
+      clients: { doc: clients.doc, streams: clients.streams },
+      tableName: config.tableName,
+      streamArn,
+      idleBackoffMs: 50,
+      maxIdleBackoffMs: 250,
+    });
+  }
+  return worker;
+};
+
+const deliverAll = async (o: DemoOptions, io: Io, worker: LocalWorker, deliveries: ReadonlyArray<DemoDelivery>): Promise<void> => {
+  const progress = createProgress({ mode: o.progress, label: 'deliveries', stderr: io.stderr, clock: () => io.now().getTime() });
+  progress.start(deliveries.length);
+  for (const d of deliveries) worker.driver.send(d);
+  worker.driver.start({ concurrency: o.concurrency, batchSize: 5 });
+  const stopTracking = trackDeliveries(worker, deliveries.length, progress);
+  try {
+    await worker.driver.drain({ timeoutMs: o.timeoutMs });
+  } finally {
+    stopTracking();
+    progress.stop();
+  }
+};
+
+const refuse = (config: Config, io: Io): number => {
+  io.stderr.write(
+    `dh demo: refusing to write demo traffic to table "${config.tableName}" at ${config.endpoint ?? 'AWS'} without --yes.\n` +
+      '  Unset DELIVERY_TABLE_NAME / AWS_ENDPOINT_URL_DYNAMODB to use the embedded DynamoDB Local instead.\n',
+  );
+  return EXIT.config;
+};
+
+export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<number> => {
+  const note: Note = (s) => (o.json ? io.stderr : io.stdout).write(`${s}\n`);
+  const local = config.endpoint === null ? !config.configured : isLocalEndpoint(config.endpoint);
+  if (!local && !o.yes) return refuse(config, io);
   const started = io.now().getTime();
   const running: Running = { receivers: [] };
   try {
-    let endpoint = config.endpoint;
-    if (!config.configured) {
-      note('Starting DynamoDB Local (embedded, in memory)...');
-      running.dynamo = await startDynamoLocal();
-      endpoint = running.dynamo.endpoint;
-    }
-    const clients = makeClients({
-      ...(endpoint !== null ? { endpoint, streamsEndpoint: endpoint } : {}),
-      ...(config.region !== null ? { region: config.region } : {}),
-    });
-    running.clients = clients;
-    const table = local ? await ensureTable(clients.client, config.tableName) : { created: false, streamArn: undefined };
-    note(`Table "${config.tableName}" at ${endpoint ?? 'AWS'}${table.created ? ' (created)' : ''}.`);
-
-    const kinds = [...RECEIVER_KINDS];
-    running.receivers = await Promise.all(kinds.map(() => startReceivers()));
-    const baseUrls = Object.fromEntries(kinds.map((k, i) => [k, running.receivers[i]?.baseUrl ?? ''])) as Record<ReceiverKind, string>;
-    const refused = (await running.receivers[0]?.refusedUrl())?.replace(/\/refused$/, '') ?? 'http://127.0.0.1:9';
-    note(`Receivers: ${kinds.map((k) => `${k} ${baseUrls[k]}`).join(', ')}, refused ${refused}`);
-
-    const store = createStore({ doc: clients.doc, tableName: config.tableName });
-    running.worker = createLocalWorker({
-      store,
-      env: demoWorkerEnv(o.maxAttempts),
-      // longer than any batch takes: a record seen again while still in flight would meet
-      // its own lease and wait for it to expire (a minute)
-      visibilityTimeoutMs: 15_000,
-    });
-    if (local && table.streamArn !== undefined) {
-      running.poller = startPoller({
-        clients: { doc: clients.doc, streams: clients.streams },
-        tableName: config.tableName,
-        streamArn: table.streamArn,
-        idleBackoffMs: 50,
-        maxIdleBackoffMs: 250,
-      });
-    }
-
+    const { clients, streamArn } = await openTable(config, local, running, note);
+    const baseUrls = await openReceivers(running, note);
+    const worker = startPipeline(o, config, clients, local ? streamArn : undefined, running);
     const id = runId(io.now());
-    const deliveries: DemoDelivery[] = buildScenario({
-      count: o.messages,
-      maxAttempts: o.maxAttempts,
-      baseUrls: { ...baseUrls, refused },
-      runId: id,
-    });
+    const deliveries = buildScenario({ count: o.messages, maxAttempts: o.maxAttempts, baseUrls, runId: id });
     note(`Delivering ${deliveries.length} messages (run ${id}) over ${ROUTES.length} behaviours, up to ${o.maxAttempts} attempts each...`);
-    const progress = createProgress({ mode: o.progress, label: 'deliveries', stderr: io.stderr, clock: () => io.now().getTime() });
-    progress.start(deliveries.length);
-    const worker = running.worker;
-    for (const d of deliveries) worker.driver.send(d);
-    worker.driver.start({ concurrency: o.concurrency, batchSize: 5 });
-    const stopTracking = trackDeliveries(worker, deliveries.length, progress);
-    try {
-      await worker.driver.drain({ timeoutMs: o.timeoutMs });
-    } finally {
-      stopTracking();
-      progress.stop();
-    }
+    await deliverAll(o, io, worker, deliveries);
+    const finishedAt = io.now().getTime();
     if (running.poller !== undefined) {
       note('Waiting for the projector to catch up...');
       await withDeadline(running.poller.caughtUp(), 30_000, 'the projector');
     }
-    return await report(o, io, { clients, config, ids: deliveries.map((d) => d.messageId), started, finishedAt: io.now().getTime(), note });
+    return await report(o, io, { clients, config, ids: deliveries.map((d) => d.messageId), started, finishedAt });
   } finally {
     await stopAll(running);
   }
@@ -189,10 +209,10 @@ type ReportInput = {
   readonly ids: ReadonlyArray<string>;
   readonly started: number;
   readonly finishedAt: number;
-  readonly note: (s: string) => void;
 };
 
-const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> => {
+/** The run's messages, verified; the summary is built from the same reads. */
+const verifyRun = async (r: ReportInput) => {
   const reader = tableReader(r.clients.doc, r.config.tableName);
   let summary: Summary = emptySummary();
   const verify = await verifyTable(
@@ -206,39 +226,47 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
     { segments: 1, concurrency: 8, itemBudgetBytes: DEFAULT_ITEM_BUDGET, messageIds: r.ids, allowLag: false },
   )();
   if (E.isLeft(verify)) throw new Error(verify.left.message);
+  return { reader, summary, verify: verify.right };
+};
+
+/** The history view of the message with the richest story. */
+const storyOf = async (reader: TableReader, messageId: string | undefined): Promise<HistoryView | null> => {
+  if (messageId === undefined) return null;
+  const m = decodePartition(messageId, await reader.readPartition(messageId));
+  if (m.state === null) return null;
+  const trail = projectorTrailOf(messageId, m.auditItems);
+  return {
+    state: m.state,
+    attempts: m.attempts,
+    redrives: m.redrives,
+    auditTrail: E.isRight(trail) ? (trail.right?.entries ?? []) : [],
+  };
+};
+
+const EXPLORE_EMBEDDED =
+  '\nThe embedded DynamoDB Local stops with the demo. To explore afterwards, run "pnpm dh local" in one shell\n' +
+  'and the demo with the variables it prints in another; then try pnpm dh failed --since -1h.\n';
+
+const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> => {
+  const { reader, summary, verify } = await verifyRun(r);
   const elapsed = r.finishedAt - r.started;
-  const pick = summary.interesting?.messageId;
-  const story = pick === undefined ? null : decodePartition(pick, await reader.readPartition(pick));
-  const trail = story === null ? null : projectorTrailOf(story.messageId, story.auditItems);
-  const view =
-    story?.state == null
-      ? null
-      : {
-          state: story.state,
-          attempts: story.attempts,
-          redrives: story.redrives,
-          auditTrail: trail !== null && E.isRight(trail) ? (trail.right?.entries ?? []) : [],
-        };
+  const view = await storyOf(reader, summary.interesting?.messageId);
   if (o.json) {
-    io.stdout.write(
-      toJson({
-        summary: demoSummaryJson(summary, elapsed),
-        interesting: view === null ? null : historyJson(view),
-        verify: verifyReportJson(verify.right),
-      }),
-    );
-  } else {
-    io.stdout.write(`\n${renderDemoSummary(summary, elapsed)}\n`);
-    if (view !== null) {
-      io.stdout.write(`The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now())}\n`);
-    }
-    io.stdout.write(`Invariants over this run: ${renderVerifyReport(verify.right).split('\n')[0]} ${verify.right.ok ? 'All hold.' : 'SOME FAIL:'}\n`);
-    if (!verify.right.ok) io.stdout.write(renderVerifyReport(verify.right));
-    if (r.config.configured) {
-      io.stdout.write(`\nExplore: pnpm dh failed --since -1h, pnpm dh history ${pick ?? '<id>'}, pnpm dh verify\n`);
-    } else {
-      io.stdout.write('\nThe embedded DynamoDB Local stops with the demo. To explore afterwards, run "pnpm dh local" in one shell\nand the demo with the variables it prints in another; then try pnpm dh failed --since -1h.\n');
-    }
+    const doc = { summary: demoSummaryJson(summary, elapsed), interesting: view === null ? null : historyJson(view), verify: verifyReportJson(verify) };
+    io.stdout.write(toJson(doc));
+    return verify.ok ? EXIT.ok : EXIT.checkFailed;
   }
-  return verify.right.ok ? EXIT.ok : EXIT.checkFailed;
+  io.stdout.write(`\n${renderDemoSummary(summary, elapsed)}\n`);
+  if (view !== null) {
+    io.stdout.write(`The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now())}\n`);
+  }
+  const verdict = renderVerifyReport(verify).split('\n')[0];
+  io.stdout.write(`Invariants over this run: ${verdict} ${verify.ok ? 'All hold.' : 'SOME FAIL:'}\n`);
+  if (!verify.ok) io.stdout.write(renderVerifyReport(verify));
+  io.stdout.write(
+    r.config.configured
+      ? `\nExplore: pnpm dh failed --since -1h, pnpm dh history ${view?.state.messageId ?? '<id>'}, pnpm dh verify\n`
+      : EXPLORE_EMBEDDED,
+  );
+  return verify.ok ? EXIT.ok : EXIT.checkFailed;
 };

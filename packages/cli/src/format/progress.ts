@@ -93,7 +93,8 @@ const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
       hideCursor: false,
       etaBuffer: 50,
       fps: 5,
-      gracefulExit: true,
+      // its SIGINT handler would keep the process alive after Ctrl-C (it only stops the bar)
+      gracefulExit: false,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -1,0 +1,87 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+// A raw TCP server on 127.0.0.1 that answers each request with bytes a test chose, so
+// responses can be anything an HTTP library may meet: broken status lines, huge or binary
+// headers, invalid UTF-8, bodies that drip, stop short, or never end. The recipe is picked
+// by the request path (`/r/<key>`); requests are counted by `webhook-id`.
+
+export type Step = { readonly bytes: Buffer; readonly delayMs: number };
+export type Recipe = { readonly steps: ReadonlyArray<Step>; readonly end: 'close' | 'reset' | 'hang' };
+
+export type RawServer = {
+  url(key: string): string;
+  define(key: string, recipe: Recipe): void;
+  requestsOf(webhookId: string): number;
+  close(): Promise<void>;
+};
+
+const HEAD_LIMIT = 64 * 1024;
+
+export const startRawServer = async (): Promise<RawServer> => {
+  const recipes = new Map<string, Recipe>();
+  const seen = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, f: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, ms);
+    timers.add(t);
+  };
+  const play = (socket: Socket, recipe: Recipe, i: number): void => {
+    if (socket.destroyed) return;
+    const step = recipe.steps[i];
+    if (step === undefined) {
+      if (recipe.end === 'close') socket.end();
+      else if (recipe.end === 'reset') socket.resetAndDestroy();
+      return;
+    }
+    later(step.delayMs, () => {
+      if (socket.destroyed) return;
+      socket.write(step.bytes, () => play(socket, recipe, i + 1));
+    });
+  };
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let head = Buffer.alloc(0);
+    let answered = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (answered) return;
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (head.length > HEAD_LIMIT) socket.destroy();
+        return;
+      }
+      answered = true;
+      const text = head.subarray(0, end).toString('latin1');
+      const path = /^[A-Z]+ (\S+)/.exec(text)?.[1] ?? '/';
+      const id = /\r\nwebhook-id:\s*([^\r\n]*)/i.exec(text)?.[1]?.trim() ?? '';
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      const recipe = recipes.get(path.replace(/^\/r\//, '').split('?')[0] ?? '');
+      if (recipe === undefined) {
+        socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      play(socket, recipe, 0);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  return {
+    url: (key) => `http://127.0.0.1:${port}/r/${key}`,
+    define: (key, recipe) => {
+      recipes.set(key, recipe);
+    },
+    requestsOf: (id) => seen.get(id) ?? 0,
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+};
