@@ -174,6 +174,8 @@ export const benchAppendPath = async (ctx: BenchContext, o: AppendPathOptions): 
   const rows: Row[] = [];
   const detail: Record<string, unknown> = {};
   try {
+    // warm-up, not measured: JIT, connection pools, DynamoDB Local's own JIT, for every variant
+    for (const v of VARIANTS) await runVariant(v, t, store, t.tableName, await prepare(store, `ap-warm-${v}`, 30), 4);
     for (const c of o.concurrencies) {
       const totals: Record<Variant, Totals> = { A: empty(), B: empty(), C: empty() };
       for (let r = 0; r < o.rounds; r++) {

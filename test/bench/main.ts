@@ -3,7 +3,7 @@
 // bounded in count; everything talks to 127.0.0.1 only.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startDynamoLocal } from '@delivery-history/store';
+import { type DynamoLocal, startDynamoLocal } from '@delivery-history/store';
 import { benchAppendPath } from './appendPath.js';
 import { benchBundles } from './bundles.js';
 import { benchProjector } from './projector.js';
@@ -57,10 +57,15 @@ const main = async (): Promise<number> => {
   const t0 = performance.now();
   const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
   log(`mode ${mode}; ${machineLine(machine)}`);
-  const dynamo = await startDynamoLocal();
+  // started on first use: `--only bundles` needs no database
+  let dynamo: Promise<DynamoLocal> | undefined;
+  const endpoint = async () => {
+    dynamo ??= startDynamoLocal();
+    return (await dynamo).endpoint;
+  };
   const results: SectionResult[] = [];
   try {
-    const ctx = makeBenchContext(dynamo.endpoint, log);
+    const ctx = makeBenchContext(endpoint, log);
     for (const s of chosen) {
       log(`section ${s.name}`);
       const s0 = performance.now();
@@ -74,7 +79,7 @@ const main = async (): Promise<number> => {
       }
     }
   } finally {
-    await dynamo.stop();
+    if (dynamo !== undefined) await (await dynamo).stop();
   }
   const report: BenchReport = { startedAt, mode, machine, totalSeconds: (performance.now() - t0) / 1000, sections: results };
   process.stdout.write(`\nBenchmarks (${mode}) on ${machineLine(machine)}\n\n${formatTable(results)}\n\n`);

@@ -4,7 +4,7 @@ import { createStore, stateKey, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { runDh } from './support/dhCli.js';
-import { type Reply, shapeMessage } from './support/fixtures.js';
+import { type FastShaper, makeFastShaper, type Reply, shapeMessage } from './support/fixtures.js';
 import { bulkLoad } from './support/loader.js';
 import type { Row } from './support/report.js';
 import { ratio, round, summarize } from './support/stats.js';
@@ -34,12 +34,14 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h).filter((h) => h !== 10);
 
 const bulkReplies: ReadonlyArray<ReadonlyArray<Reply>> = [[200], [200], [200], [200], [200], [200], [500], [500], [404], [500, 200]];
 
+const bulkId = (i: number) => `bulk-${String(i).padStart(6, '0')}`;
+
 /** Bulk message i: day i%10, any hour but 10, 100 s clear of the next hour (attempts take <= 2 s). */
-const bulkItems = (i: number) => {
+const bulkItemsWith = (shape: FastShaper) => (i: number) => {
   const day = i % 10;
   const hour = HOURS[Math.floor(i / 10) % HOURS.length] ?? 0;
   const at = DAY0 + day * 24 * HOUR + hour * HOUR + ((i * 7919) % 3_500_000);
-  return shapeMessage(`bulk-${i}`, new Date(at), bulkReplies[i % bulkReplies.length] ?? [200]).items;
+  return shape(bulkId(i), new Date(at), i % bulkReplies.length);
 };
 
 const probeItems = (i: number) =>
@@ -76,7 +78,7 @@ const injectDrift = async (t: BenchTable, count: number, total: number): Promise
   // successful bulk messages (i % 10 < 6), spread over the table
   const ids: string[] = [];
   const step = Math.max(10, Math.floor((total - HISTORY_PROBES - WINDOW_FAILED) / Math.max(1, count) / 10) * 10);
-  for (let k = 0; ids.length < count; k++) ids.push(`bulk-${k * step}`);
+  for (let k = 0; ids.length < count; k++) ids.push(bulkId(k * step));
   for (const id of ids) {
     await t.doc.send(
       new UpdateCommand({
@@ -99,6 +101,7 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
   const store = createStore({ doc: t.doc, tableName: t.tableName });
   try {
     const probes = WINDOW_FAILED + HISTORY_PROBES;
+    const bulkItems = bulkItemsWith(makeFastShaper(bulkReplies, bulkId(0).length));
     const load = async (from: number, to: number) => {
       const t0 = performance.now();
       const items = await bulkLoad(t.doc, t.tableName, { from, to }, bulkItems, 12);

@@ -22,7 +22,7 @@ export const countCalls = (client: DynamoDBClient): CallCounter => {
     seen.set(command, (seen.get(command) ?? 0) + 1);
     return next(args);
   };
-  client.middlewareStack.add(middleware, { step: 'initialize', name: NAME, override: true });
+  client.middlewareStack.add(middleware, { step: 'deserialize', priority: 'low', name: NAME, override: true });
   return {
     calls: (command) => seen.get(command) ?? 0,
     writes: () => WRITES.reduce((n, w) => n + (seen.get(w) ?? 0), 0),

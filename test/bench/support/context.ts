@@ -12,17 +12,16 @@ export type BenchTable = Clients & {
 };
 
 export type BenchContext = {
-  readonly endpoint: string;
   table(label: string): Promise<BenchTable>;
   progress(line: string): void;
 };
 
-export const makeBenchContext = (endpoint: string, log: (line: string) => void): BenchContext => {
-  if (!isLocalEndpoint(endpoint)) throw new Error(`the bench runs against DynamoDB Local only, not ${endpoint}`);
+export const makeBenchContext = (endpointOf: () => Promise<string>, log: (line: string) => void): BenchContext => {
   return {
-    endpoint,
     progress: log,
     table: async (label) => {
+      const endpoint = await endpointOf();
+      if (!isLocalEndpoint(endpoint)) throw new Error(`the bench runs against DynamoDB Local only, not ${endpoint}`);
       const clients = makeClients({ endpoint });
       const tableName = `bench-${label}-${randomBytes(3).toString('hex')}`;
       const { streamArn } = await ensureTable(clients.client, tableName);

@@ -4,7 +4,7 @@ import {
   createHandler,
   createHttpClient,
   type HttpClient,
-  memoryLogger,
+  type memoryLogger,
   noopMetrics,
   parseAllowList,
   parseSigningSecrets,

@@ -25,7 +25,7 @@ const slowWrites: Parameters<Add>[0] = (next, context) => async (args) => {
   }
   return next(args);
 };
-clients.client.middlewareStack.add(slowWrites, { step: 'initialize', name: 'dhSlowWrites' });
+clients.client.middlewareStack.add(slowWrites, { step: 'deserialize', priority: 'low', name: 'dhSlowWrites' });
 
 const poller = startPoller({
   clients: { doc: clients.doc, streams: localStreamsPort(clients.streams) },
