@@ -44,29 +44,40 @@ const backlog = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
   try {
     await loadBacklog(t, 'pb', o.backlogMessages, o.attemptsPerMessage);
     const attempts = o.backlogMessages * o.attemptsPerMessage;
+    // counted per finished batch (the poller's own stats move inside a batch)
+    let records = 0;
+    let ignored = 0;
+    let entries = 0;
+    let batches = 0;
+    let doneAt = 0;
     const t0 = performance.now();
     const poller = startPoller({
       clients: { doc: t.doc, streams: localStreamsPort(t.streams) },
       tableName: t.tableName,
       streamArn: t.streamArn,
       checkpoint: memoryCheckpoint(),
+      onBatch: (b) => {
+        batches++;
+        records += b.records;
+        ignored += b.report.ignored;
+        entries += b.report.messages.reduce((n, m) => n + m.appended, 0);
+        if (entries >= attempts && doneAt === 0) doneAt = performance.now();
+      },
     });
     try {
-      // caughtUp also waits out one idle back-off: poll until every entry is in instead
       const deadline = t0 + 300_000;
-      while (poller.stats.appended < attempts && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const ms = performance.now() - t0;
-      const s = poller.stats;
-      if (s.appended < attempts) throw new Error(`projector backlog: ${s.appended} of ${attempts} entries after ${Math.round(ms)} ms`);
+      while (doneAt === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (doneAt === 0) throw new Error(`projector backlog: ${entries} of ${attempts} entries after 300 s`);
+      const ms = doneAt - t0;
       rows.push({
         section: 'projector',
         metric: 'backlog: stream records/s',
-        value: round((s.records / ms) * 1000, 1),
+        value: round((records / ms) * 1000, 1),
         unit: '/s',
-        note: `${s.records} records (${s.ignored} STATE inserts ignored) in ${round(ms / 1000, 1)} s, ${s.batches} batches`,
+        note: `${records} records (${ignored} not for the projector) in ${round(ms / 1000, 1)} s, ${batches} batches`,
       });
-      rows.push({ section: 'projector', metric: 'backlog: audit entries/s', value: round((s.appended / ms) * 1000, 1), unit: '/s', note: `${s.appended} entries, ${o.attemptsPerMessage} per message` });
-      return { ms, stats: s };
+      rows.push({ section: 'projector', metric: 'backlog: audit entries/s', value: round((entries / ms) * 1000, 1), unit: '/s', note: `${entries} entries, ${o.attemptsPerMessage} per message` });
+      return { ms, records, ignored, entries, batches, stats: poller.stats };
     } finally {
       await poller.stop();
     }

@@ -17,11 +17,11 @@ export type BenchSizes = {
 
 export const SIZES: Record<'default' | 'quick', BenchSizes> = {
   default: {
-    append: { concurrencies: [1, 8, 32], rounds: 5, opsPerRound: 200 },
-    worker: { concurrencies: [{ c: 1, deliveries: 300 }, { c: 32, deliveries: 1000 }] },
-    projector: { backlogMessages: 1000, attemptsPerMessage: 4, coalesceMessages: 300, steadyRatePerSec: 50, steadySeconds: 20 },
-    scale: { small: 10_000, large: 100_000, queries: 200, drifted: 100 },
-    bundles: { coldRuns: 9 },
+    append: { concurrencies: [1, 8, 32], rounds: 8, opsPerRound: 75 },
+    worker: { concurrencies: [{ c: 1, deliveries: 150 }, { c: 32, deliveries: 600 }] },
+    projector: { backlogMessages: 600, attemptsPerMessage: 4, coalesceMessages: 120, steadyRatePerSec: 20, steadySeconds: 15 },
+    scale: { small: 10_000, large: 100_000, queries: 100, drifted: 100 },
+    bundles: { coldRuns: 7 },
   },
   quick: {
     append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/fixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
+import { seedFromEnv } from './support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 
@@ -121,6 +122,7 @@ Cli('every generated command line: a documented exit code and a clear message, n
   const codes: Record<string, number> = {};
   const problems: string[] = [];
   let tried = 0;
+  const seed = seedFromEnv();
   const run = await fc.check(
     fc.asyncProperty(argvArb(t.endpoint), async (argv) => {
       tried++;
@@ -149,7 +151,7 @@ Cli('every generated command line: a documented exit code and a clear message, n
       }
       return true;
     }),
-    { numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false },
+    { seed, numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false },
   );
 
   printSummary({
@@ -160,6 +162,7 @@ Cli('every generated command line: a documented exit code and a clear message, n
     lost: 0,
     doubleCounted: 0,
     details: {
+      seed,
       'property runs': `${run.numRuns}${run.interrupted ? ' (time limit reached)' : ''}`,
       'exit codes': codes,
       problems: problems.length,

@@ -11,6 +11,7 @@ import { type DirectHandler, directHandler } from './support/directHandler.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
 import { type RawServer, type Recipe, startRawServer, type Step } from './support/rawHttpServer.js';
 import { requestTo, verifyTable } from './support/rig.js';
+import { seedFromEnv } from './support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 
@@ -131,6 +132,7 @@ Http('every generated response: exactly one recorded, classified attempt per req
   let odd = 0;
   const categories: Record<string, number> = {};
   const problems: string[] = [];
+  const seed = seedFromEnv();
   const run = await fc.check(
     fc.asyncProperty(fc.array(specArb, { minLength: 1, maxLength: 5 }), async (specs) => {
       invocations++;
@@ -162,7 +164,7 @@ Http('every generated response: exactly one recorded, classified attempt per req
       }
       return true;
     }),
-    { numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false },
+    { seed, numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false },
   );
   await projectAll(ctx.t);
   const verify = await verifyTable(ctx.t);
@@ -176,6 +178,7 @@ Http('every generated response: exactly one recorded, classified attempt per req
     lost: problems.filter((p) => p.includes('no history') || p.includes('not final')).length,
     doubleCounted: problems.filter((p) => p.includes('attempts for')).length,
     details: {
+      seed,
       'property runs': `${run.numRuns}${run.interrupted ? ' (time limit reached)' : ''}`,
       'handler invocations': invocations,
       'attempts by category': categories,

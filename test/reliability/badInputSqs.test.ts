@@ -20,6 +20,7 @@ import { type TestTable, useTestTable } from '../support/testTable.js';
 import { projectAll } from './support/catchUp.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
 import { verifyTable } from './support/rig.js';
+import { seedFromEnv } from './support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 
@@ -99,7 +100,9 @@ const requestArb = (okUrl: string, idPrefix: string) =>
         fc.constant({ 'content-type': 'application/json' }),
         fc.constant({ authorization: `Bearer ${SECRET}`, 'x-api-key': SECRET }),
         fc.dictionary(weirdText, weirdText, { maxKeys: 5 }),
-        fc.constant({ 'x-huge': 'h'.repeat(200_000) }),
+        // over undici's 16 KiB header limit; not 200 KB: `dh verify`'s secret scan is quadratic
+        // in a long run of letters (minutes for 200 KB; reported), which would only slow CI
+        fc.constant({ 'x-huge': 'h'.repeat(20_000) }),
         fc.constant({ 'bad name': 'v', 'x-crlf': 'a\r\nInjected: 1' }),
         fc.constant(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`x-h${i}`, String(i)]))),
         fc.constant({ 'x-number': 5 }),
@@ -127,6 +130,7 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
   const unexplained: string[] = [];
   let inputs = 0;
   let batch = 0;
+  const seed = seedFromEnv();
   const run = await fc.check(
     fc.asyncProperty(fc.array(bodyArb(okUrl, 'gen'), { minLength: 1, maxLength: 6 }), async (bodies) => {
       batch++;
@@ -166,7 +170,7 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
         if (outcome === 'unexplained' && unexplained.length < 5) unexplained.push(r.body.slice(0, 300));
       }
     }),
-    { numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false, endOnFailure: true },
+    { seed, numRuns: RUNS, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: false, endOnFailure: true },
   );
   await projectAll(ctx.t);
   const verify = await verifyTable(ctx.t);
@@ -181,6 +185,7 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
     doubleCounted: 0,
     details: {
       'handler invocations': batch,
+      seed,
       'property runs': `${run.numRuns}${run.interrupted ? ' (time limit reached)' : ''}`,
       outcomes: tally,
       'HTTP requests': receivers.requests.length,

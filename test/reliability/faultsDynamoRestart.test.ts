@@ -34,8 +34,11 @@ Restart.before(async (ctx) => {
   ctx.rig = startRig({
     table: ctx.table,
     config: { leaseMs: 4_000, timeoutMs: 2_000 },
-    visibilityTimeoutMs: 500,
+    visibilityTimeoutMs: 3_000,
     maxReceiveCount: 500,
+    // ride out an outage of a minute instead of skipping records after the default 5 tries
+    // (a skipped record's trail stays behind until `dh replay`: see the report)
+    pollerRetries: 60,
   });
 });
 Restart.after(async (ctx) => {

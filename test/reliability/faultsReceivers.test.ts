@@ -49,7 +49,7 @@ Receivers.before(async (ctx) => {
   ctx.rig = startRig({
     table: ctx.t,
     config: { maxAttempts: MAX_ATTEMPTS, timeoutMs: 2_000, responseTimeoutMs: 1_000, connectTimeoutMs: 1_000, leaseMs: 10_000 },
-    visibilityTimeoutMs: 500,
+    visibilityTimeoutMs: 5_000,
     maxReceiveCount: 50,
   });
 });

@@ -33,9 +33,11 @@ Storms.before(async (ctx) => {
     table: ctx.t,
     // a short lease: an attempt whose append failed is retried soon (not after 2 minutes)
     config: { leaseMs: 4_000, timeoutMs: 2_000 },
-    visibilityTimeoutMs: 500,
+    visibilityTimeoutMs: 3_000,
     // storms must not push records into the DLQ: that would be a loss by configuration
     maxReceiveCount: 200,
+    // the projector's calls are in the storms too: let it retry through them
+    pollerRetries: 20,
   });
 });
 Storms.after(async (ctx) => {

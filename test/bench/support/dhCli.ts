@@ -14,6 +14,8 @@ export type DhRun = {
   readonly ms: number;
   /** Peak resident set of the child (KiB), when measured. */
   readonly peakRssKiB: number | null;
+  /** CPU time of the child (user + system, ms), when measured. */
+  readonly cpuMs: number | null;
 };
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -58,14 +60,17 @@ export const runDh = (
     child.on('close', (code) => {
       clearTimeout(timer);
       let peakRssKiB: number | null = null;
+      let cpuMs: number | null = null;
       if (peakFile !== null && dir !== null) {
         try {
-          peakRssKiB = Number((JSON.parse(readFileSync(peakFile, 'utf8')) as { peakRssKiB: number }).peakRssKiB);
+          const m = JSON.parse(readFileSync(peakFile, 'utf8')) as { peakRssKiB: number; cpuMs: number };
+          peakRssKiB = Number(m.peakRssKiB);
+          cpuMs = Number(m.cpuMs);
         } catch {
           peakRssKiB = null;
         }
         rmSync(dir, { recursive: true, force: true });
       }
-      ok({ code, stdout, stderr, ms: performance.now() - t0, peakRssKiB });
+      ok({ code, stdout, stderr, ms: performance.now() - t0, peakRssKiB, cpuMs });
     });
   });

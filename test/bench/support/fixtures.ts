@@ -10,6 +10,8 @@ import {
   requestFingerprint,
   type StateItem,
 } from '@delivery-history/core';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { rebuildAuditSegments } from '@delivery-history/projector';
 import { attemptKey, correlationIndexKeys, endpointIndexKeys, failedIndexKeys, stateKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -115,23 +117,31 @@ export const shapeMessage = (
 
 // ---------------------------------------------------------------------------
 // fast shaping for bulk data (100,000 messages): the real code above runs once per reply
-// pattern; each message is that template with its id and times substituted and its
-// id-dependent digest and index keys recomputed. Checked against shapeMessage() on a sample
-// of every pattern, so the shortcut cannot drift from what the store writes.
+// pattern; each message is that template, already in DynamoDB JSON, with its id and times
+// substituted and its id-dependent digest and index keys recomputed. Checked against
+// shapeMessage() on a sample of every pattern, so the shortcut cannot drift from what the
+// store writes.
 // ---------------------------------------------------------------------------
 
 const ISO = /"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"/g;
 const TEMPLATE_BASE = Date.UTC(2000, 0, 1);
+const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
-export type FastShaper = (messageId: string, createdAt: Date, pattern: number) => ReadonlyArray<Record<string, unknown>>;
+export type FastShaper = (messageId: string, createdAt: Date, pattern: number) => Array<Record<string, AttributeValue>>;
+
+/** JSON with object keys sorted: item comparisons that ignore attribute order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
 
 /** `idWidth`: every id has this many characters (sizes, hence audit accounting, stay exact). */
 export const makeFastShaper = (patterns: ReadonlyArray<ReadonlyArray<Reply>>, idWidth: number): FastShaper => {
   const placeholder = 'Z'.repeat(idWidth);
   const templates = patterns.map((replies) => {
     const m = shapeMessage(placeholder, new Date(TEMPLATE_BASE), replies, { idInBody: false });
-    // STATE without its index attributes: those depend on id and time and are rebuilt
-    return JSON.stringify([m.state, ...m.items.slice(1)]);
+    // STATE without its index attributes: those depend on id and time and are added per message
+    return JSON.stringify([marshall({ ...stateKey(placeholder), ...m.state }, MARSHALL), ...m.items.slice(1).map((x) => marshall(x, MARSHALL))]);
   });
   const shape: FastShaper = (messageId, createdAt, pattern) => {
     if (messageId.length !== idWidth) throw new Error(`fast shaper: id ${messageId} is not ${idWidth} characters`);
@@ -142,17 +152,26 @@ export const makeFastShaper = (patterns: ReadonlyArray<ReadonlyArray<Reply>>, id
       .split(placeholder)
       .join(messageId)
       .replace(ISO, (_, iso: string) => `"${new Date(Date.parse(iso) + delta).toISOString()}"`);
-    const [state, ...rest] = JSON.parse(text) as [StateItem, ...Record<string, unknown>[]];
-    const fixed: StateItem = { ...state, request: { ...state.request, fingerprint: requestFingerprint(benchRequest(messageId, undefined, false)) } };
-    return [stateRecord(fixed), ...rest];
+    const items = JSON.parse(text) as Array<Record<string, AttributeValue>>;
+    const state = items[0] as Record<string, AttributeValue>;
+    const request = (state.request as { M: Record<string, AttributeValue> }).M;
+    request.fingerprint = { S: requestFingerprint(benchRequest(messageId, undefined, false)) };
+    const s = (k: string) => (state[k] as { S: string }).S;
+    const index = {
+      ...(s('status') === 'FAILED' ? failedIndexKeys(messageId, s('lastUpdatedAt')) : {}),
+      ...endpointIndexKeys(messageId, s('endpoint'), s('lastUpdatedAt')),
+      ...correlationIndexKeys(messageId, s('correlationId'), s('createdAt')),
+    };
+    for (const [k, v] of Object.entries(index)) state[k] = { S: v };
+    return items;
   };
   // the shortcut must equal the real thing
   for (const [p, replies] of patterns.entries()) {
     for (const k of [0, 7, 123456]) {
       const id = `c${String(k).padStart(idWidth - 1, '0')}`.slice(0, idWidth);
       const at = new Date(Date.UTC(2026, 0, 5, 13, 0, 0) + k * 1013);
-      const real = JSON.stringify(shapeMessage(id, at, replies, { idInBody: false }).items);
-      const fast = JSON.stringify(shape(id, at, p));
+      const real = canonical(shapeMessage(id, at, replies, { idInBody: false }).items);
+      const fast = canonical(shape(id, at, p).map((x) => unmarshall(x)));
       if (real !== fast) throw new Error(`fast shaper differs from shapeMessage for pattern ${p}:\n${real.slice(0, 400)}\n${fast.slice(0, 400)}`);
     }
   }

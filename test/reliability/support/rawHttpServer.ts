@@ -3,7 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 // A raw TCP server on 127.0.0.1 that answers each request with bytes a test chose, so
 // responses can be anything an HTTP library may meet: broken status lines, huge or binary
 // headers, invalid UTF-8, bodies that drip, stop short, or never end. The recipe is picked
-// by the request path (`/r/<key>`); requests are counted by `webhook-id`.
+// by the request path (`/r/<key>`); requests are counted by `webhook-id`, every one of them,
+// including those a client sends on a kept-alive socket after an odd answer.
 
 export type Step = { readonly bytes: Buffer; readonly delayMs: number };
 export type Recipe = { readonly steps: ReadonlyArray<Step>; readonly end: 'close' | 'reset' | 'hang' };
@@ -29,44 +30,66 @@ export const startRawServer = async (): Promise<RawServer> => {
     }, ms);
     timers.add(t);
   };
-  const play = (socket: Socket, recipe: Recipe, i: number): void => {
-    if (socket.destroyed) return;
+  /** Plays a recipe's steps; `done` once it is over (a 'hang' is over at once: later requests wait on nothing). */
+  const play = (socket: Socket, recipe: Recipe, i: number, done: () => void): void => {
+    if (socket.destroyed) {
+      done();
+      return;
+    }
     const step = recipe.steps[i];
     if (step === undefined) {
       if (recipe.end === 'close') socket.end();
       else if (recipe.end === 'reset') socket.resetAndDestroy();
+      done();
       return;
     }
     later(step.delayMs, () => {
-      if (socket.destroyed) return;
-      socket.write(step.bytes, () => play(socket, recipe, i + 1));
+      if (socket.destroyed) {
+        done();
+        return;
+      }
+      socket.write(step.bytes, () => play(socket, recipe, i + 1, done));
     });
   };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let head = Buffer.alloc(0);
-    let answered = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (answered) return;
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
+    // Keep-alive: a client may send further requests on a socket whatever we answered
+    // (even garbage, even nothing yet). Each complete request is counted, and answered by
+    // its own recipe once the previous answer has been played.
+    let buffer = Buffer.alloc(0);
+    let queue: Promise<void> = Promise.resolve();
+    const nextRequest = (): void => {
+      const end = buffer.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (head.length > HEAD_LIMIT) socket.destroy();
+        if (buffer.length > HEAD_LIMIT) socket.destroy();
         return;
       }
-      answered = true;
-      const text = head.subarray(0, end).toString('latin1');
+      const text = buffer.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(text)?.[1] ?? '0');
+      if (buffer.length < end + 4 + length) return;
+      buffer = buffer.subarray(end + 4 + length);
       const path = /^[A-Z]+ (\S+)/.exec(text)?.[1] ?? '/';
       const id = /\r\nwebhook-id:\s*([^\r\n]*)/i.exec(text)?.[1]?.trim() ?? '';
       seen.set(id, (seen.get(id) ?? 0) + 1);
       const recipe = recipes.get(path.replace(/^\/r\//, '').split('?')[0] ?? '');
-      if (recipe === undefined) {
-        socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-        return;
-      }
-      play(socket, recipe, 0);
+      queue = queue.then(
+        () =>
+          new Promise<void>((done) => {
+            if (recipe === undefined) {
+              socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+              done();
+              return;
+            }
+            play(socket, recipe, 0, done);
+          }),
+      );
+      nextRequest();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      nextRequest();
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

@@ -29,6 +29,8 @@ export type RigOptions = {
   /** Store client retries (the store's own jittered retries). */
   readonly storeRetry?: { maxRetries?: number; baseMs?: number; maxMs?: number };
   readonly withPoller?: boolean;
+  /** Poller retries of a failed batch before its records are skipped (default: the poller's). */
+  readonly pollerRetries?: number;
 };
 
 export type Rig = {
@@ -50,10 +52,13 @@ export const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 export const startRig = (o: RigOptions): Rig => {
   const logger = memoryLogger();
+  const maxAttempts = o.config?.maxAttempts ?? 3;
   const store = createStore({
     doc: o.table.doc,
     tableName: o.table.tableName,
     logger,
+    // as the Lambda wires it: the worker's limit applies to requests that carry none
+    defaultMaxAttempts: maxAttempts,
     ...(o.storeRetry !== undefined ? { retry: o.storeRetry } : {}),
     ...(o.config?.leaseMs !== undefined ? { leaseMs: o.config.leaseMs } : {}),
   });
@@ -64,7 +69,7 @@ export const startRig = (o: RigOptions): Rig => {
     config: {
       allowTargets: must(parseAllowList('127.0.0.1')),
       signingKeys: must(parseSigningSecrets(SIGNING_SECRET)),
-      maxAttempts: 3,
+      maxAttempts,
       backoffBaseMs: 50,
       backoffMaxMs: 200,
       timeoutMs: 2_000,
@@ -73,7 +78,9 @@ export const startRig = (o: RigOptions): Rig => {
       leaseMs: 30_000,
       ...o.config,
     },
-    visibilityTimeoutMs: o.visibilityTimeoutMs ?? 1_000,
+    // longer than a record takes even on a loaded machine, as SQS asks (else a slow record is
+    // received again while still in flight and burns its receive count)
+    visibilityTimeoutMs: o.visibilityTimeoutMs ?? 10_000,
     ...(o.maxReceiveCount !== undefined ? { maxReceiveCount: o.maxReceiveCount } : {}),
     pollIntervalMs: 10,
   });
@@ -86,8 +93,9 @@ export const startRig = (o: RigOptions): Rig => {
           streamArn: o.table.streamArn,
           checkpoint: memoryCheckpoint(),
           idleBackoffMs: 50,
-          maxIdleBackoffMs: 500,
+          maxIdleBackoffMs: 1_000,
           refreshMs: 1_000,
+          ...(o.pollerRetries !== undefined ? { failedBatchRetries: o.pollerRetries } : {}),
         });
   const unrecorded = (messageId: string): number =>
     logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId).length;
