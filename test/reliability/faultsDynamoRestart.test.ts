@@ -38,7 +38,7 @@ Restart.before(async (ctx) => {
     maxReceiveCount: 500,
     // ride out an outage of a minute instead of skipping records after the default 5 tries
     // (a skipped record's trail stays behind until `dh replay`: see the report)
-    pollerRetries: 60,
+    pollerRetryMs: 300_000,
   });
 });
 Restart.after(async (ctx) => {

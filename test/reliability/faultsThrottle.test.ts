@@ -37,7 +37,7 @@ Storms.before(async (ctx) => {
     // storms must not push records into the DLQ: that would be a loss by configuration
     maxReceiveCount: 200,
     // the projector's calls are in the storms too: let it retry through them
-    pollerRetries: 20,
+    pollerRetryMs: 300_000,
   });
 });
 Storms.after(async (ctx) => {

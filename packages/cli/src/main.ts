@@ -4,10 +4,15 @@ import { EXIT } from './exitCodes.js';
 import type { Io } from './io.js';
 
 type Command = (args: ReadonlyArray<string>, io: Io) => Promise<number>;
+type Table = Readonly<Record<string, () => Promise<Command>>>;
+
+/** Own entries only: a command named `__proto__` or `constructor` is unknown, not Object's. */
+const lookup = (table: Table, name: string | undefined): (() => Promise<Command>) | undefined =>
+  name !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
 
 // Commands load lazily: a query should not pay for loading the worker, the projector and
 // their SDKs (start-up time is most of a short command's run time).
-const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+const COMMANDS: Table = {
   local: async () => (await import('./commands/local.js')).runLocalCommand,
   demo: async () => (await import('./commands/demo.js')).runDemo,
   history: async () => (await import('./commands/history.js')).runHistory,
@@ -17,7 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   verify: async () => (await import('./commands/verify.js')).runVerify,
 };
 
-const REPLAY: Readonly<Record<string, () => Promise<Command>>> = {
+const REPLAY: Table = {
   projections: async () => (await import('./commands/replayProjections.js')).runReplayProjections,
   redrive: async () => (await import('./commands/redrive.js')).runRedrive,
 };
@@ -31,14 +36,14 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
   }
   if (command === 'replay') {
     const [sub, ...subRest] = rest;
-    const load = sub === undefined ? undefined : REPLAY[sub];
+    const load = lookup(REPLAY, sub);
     if (load === undefined) {
       const got = sub === undefined ? '' : ` (got "${sub}")`;
       return usageFailure(io, 'replay projections', `replay needs a subcommand: projections or redrive${got}`);
     }
     return (await load())(subRest, io);
   }
-  const load = COMMANDS[command];
+  const load = lookup(COMMANDS, command);
   if (load === undefined) {
     io.stderr.write(`dh: unknown command "${command}"\n\n${GENERAL_USAGE}`);
     return EXIT.usage;

@@ -30,7 +30,7 @@ export type RigOptions = {
   readonly storeRetry?: { maxRetries?: number; baseMs?: number; maxMs?: number };
   readonly withPoller?: boolean;
   /** Poller retries of a failed batch before its records are skipped (default: the poller's). */
-  readonly pollerRetries?: number;
+  readonly pollerRetryMs?: number;
 };
 
 export type Rig = {
@@ -95,7 +95,7 @@ export const startRig = (o: RigOptions): Rig => {
           idleBackoffMs: 50,
           maxIdleBackoffMs: 1_000,
           refreshMs: 1_000,
-          ...(o.pollerRetries !== undefined ? { failedBatchRetries: o.pollerRetries } : {}),
+          ...(o.pollerRetryMs !== undefined ? { failedRecordRetryMs: o.pollerRetryMs } : {}),
         });
   const unrecorded = (messageId: string): number =>
     logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId).length;

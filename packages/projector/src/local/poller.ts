@@ -62,8 +62,14 @@ export type PollerOptions = {
   readonly startAt?: 'TRIM_HORIZON' | 'LATEST'
   /** How often DescribeStream looks for new (child) shards. */
   readonly refreshMs?: number
-  /** Retries of a batch's retryable message failures before its records are skipped. */
-  readonly failedBatchRetries?: number
+  /**
+   * How long a batch's retryable message failures (throttling, contention, attempts not yet
+   * visible) are retried, with back-off, before their records are skipped. Like Lambda's
+   * retry-until-expiry, but bounded so one stuck message cannot hold its shard for a day.
+   */
+  readonly failedRecordRetryMs?: number
+  /** Longest wait between those retries. */
+  readonly maxRetryBackoffMs?: number
   /** Ignored records (not for the projector) after which a checkpoint is written anyway. */
   readonly checkpointAfterIgnored?: number
   /** Overrides of the apply deps (budget, telemetry, clock, ...). */
@@ -135,7 +141,8 @@ export const startPoller = (options: PollerOptions): Poller => {
   const idleMin = options.idleBackoffMs ?? 100
   const idleMax = Math.max(idleMin, options.maxIdleBackoffMs ?? 2000)
   const refreshMs = options.refreshMs ?? 5000
-  const retries = options.failedBatchRetries ?? 5
+  const retryForMs = options.failedRecordRetryMs ?? 10 * 60_000
+  const maxRetryBackoff = Math.max(idleMin, options.maxRetryBackoffMs ?? 5000)
   const checkpointAfterIgnored = options.checkpointAfterIgnored ?? 1000
   const stats: PollerStats = {
     batches: 0,
@@ -247,13 +254,24 @@ export const startPoller = (options: PollerOptions): Poller => {
 
   // -- batches --------------------------------------------------------------
 
-  /** Projects a batch; retries the records of retryable failed messages, then gives up on them. */
+  /**
+   * Projects a batch; retries the records of retryable failed messages with back-off for
+   * `failedRecordRetryMs` (a loaded table or out-of-order bulk writes can take a while to
+   * settle), then gives up on them. Non-retryable failures and malformed records are skipped.
+   */
   const project = async (records: _Record[]): Promise<{ report: ProjectionReport; skipped: string[] }> => {
     const report = await projectMessages(deps, records)
     let pending = report.failed.filter((f) => isRetryableProjectorError(f.error))
     const skipped = report.failed.filter((f) => !isRetryableProjectorError(f.error)).flatMap((f) => f.sequenceNumbers)
-    for (let n = 0; pending.length > 0 && n < retries && !stopped; n++) {
-      await sleeper.sleep(Math.min(idleMax, idleMin * 2 ** n))
+    const giveUpAt = Date.now() + retryForMs
+    for (let n = 0; pending.length > 0 && Date.now() < giveUpAt && !stopped; n++) {
+      if (n > 0 && n % 10 === 0) {
+        log.warn('stream records still failing; retrying', {
+          retries: n,
+          failures: pending.map((f) => ({ messageId: f.messageId, error: f.error._tag })),
+        })
+      }
+      await sleeper.sleep(Math.min(maxRetryBackoff, idleMin * 2 ** Math.min(n, 16)))
       const seqs = new Set(pending.flatMap((f) => f.sequenceNumbers))
       const again = await projectMessages(
         deps,

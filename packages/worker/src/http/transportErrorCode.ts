@@ -39,7 +39,7 @@ const codeOf = (e: unknown): string | undefined => {
 const fromCode = (code: string | undefined): TransportErrorCode | undefined => {
   if (code === undefined) return undefined;
   if (PASS_THROUGH.has(code)) return code as TransportErrorCode;
-  if (UNDICI[code] !== undefined) return UNDICI[code];
+  if (Object.hasOwn(UNDICI, code)) return UNDICI[code];
   return TLS.test(code) ? 'TLS_ERROR' : undefined;
 };
 
