@@ -22,18 +22,23 @@ const folded = (id: string, attempts: AttemptItem[]): StateItem => {
   return r.right;
 };
 
+const partition = (msgs: Map<string, Msg>, id: string): RawItem[] => {
+  const m = msgs.get(id);
+  if (m === undefined) return [];
+  const trail = rebuildAuditTrail(m.attempts, []);
+  const head = { pk: `MSG#${id}`, sk: 'AUDIT#0000', type: 'AUDIT', messageId: id, segment: 0, entries: trail };
+  return [{ ...m.state, pk: `MSG#${id}`, sk: 'STATE' }, ...m.attempts.map((a) => ({ ...a, sk: `ATTEMPT#${a.attemptNumber}` })), head];
+};
+
+// scanned items are a snapshot taken when the page is read; the one at index 1 of each page
+// is handed out as cut by the page boundary (items: null, read whole by the caller)
 const memoryTable = (msgs: Map<string, Msg>): TableReader => ({
-  scanStates: async (segment, total, cursor) => {
+  scanMessages: async (segment, total, cursor) => {
     const ids = [...msgs.keys()].filter((_, i) => i % total === segment);
-    return listSource(ids.map((messageId) => ({ messageId, sk: 'STATE' }) as RawItem), 2)(0, 1, cursor);
+    const page = await listSource(ids, 2)(0, 1, cursor);
+    return { items: page.items.map((messageId, i) => ({ messageId, items: i === 1 ? null : partition(msgs, messageId) })), cursor: page.cursor };
   },
-  readPartition: async (id) => {
-    const m = msgs.get(id);
-    if (m === undefined) return [];
-    const trail = rebuildAuditTrail(m.attempts, []);
-    const head = { pk: `MSG#${id}`, sk: 'AUDIT#0000', type: 'AUDIT', messageId: id, segment: 0, entries: trail };
-    return [{ ...m.state, pk: `MSG#${id}`, sk: 'STATE' }, ...m.attempts.map((a) => ({ ...a, sk: `ATTEMPT#${a.attemptNumber}` })), head];
-  },
+  readPartition: async (id) => partition(msgs, id),
   countMessages: async () => msgs.size,
 });
 

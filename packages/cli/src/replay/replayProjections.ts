@@ -7,7 +7,7 @@ import { forEachParallel, listSource, type PagedSource } from './forEachParallel
 import { checkProjection, type FieldDrift } from './projectionDrift.js';
 import type { RepairOutcome } from './repairOutcome.js';
 import { TableError } from './tableError.js';
-import type { TableReader } from './tableReader.js';
+import type { RawItem, ScannedMessage, TableReader } from './tableReader.js';
 import { checkTrail, type TrailDrift } from './trailDrift.js';
 import type { TrailReader } from './verifyMessage.js';
 
@@ -82,8 +82,9 @@ type Look = {
 
 const isClean = (l: Look): boolean => l.error === null && l.fields.length === 0 && l.trail === null;
 
-const look = async (deps: ReplayDeps, messageId: string): Promise<Look> => {
-  const m = decodePartition(messageId, await deps.reader.readPartition(messageId));
+/** `scanned`: the items a table scan already returned (checked first; drift is re-read). */
+const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray<RawItem> | null): Promise<Look> => {
+  const m = decodePartition(messageId, scanned ?? (await deps.reader.readPartition(messageId)));
   const none = { m, fields: [], trail: null, expected: null };
   if (m.state === null) return { ...none, error: m.corrupt.length > 0 ? 'STATE does not decode' : null };
   if (m.corrupt.length > 0) return { ...none, error: `items do not decode: ${m.corrupt.map((c) => c.sk).join(', ')}` };
@@ -113,13 +114,20 @@ const repairOnce = async (deps: ReplayDeps, l: Look): Promise<RepairOutcome> => 
   return l.trail === null ? { _tag: 'Repaired' } : deps.repairTrail(l.m);
 };
 
-const replayOne = async (deps: ReplayDeps, o: ReplayOptions, messageId: string): Promise<MessageReplay | null> => {
+/** null: nothing to do; 'absent': no such message (a scanned partition without STATE). */
+const replayOne = async (
+  deps: ReplayDeps,
+  o: ReplayOptions,
+  messageId: string,
+  scanned: ReadonlyArray<RawItem> | null,
+): Promise<MessageReplay | 'absent' | null> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let seen = await look(deps, messageId);
+  let seen = await look(deps, messageId, scanned);
   if (seen.m.state === null && seen.error === null) {
-    return o.messageIds === undefined ? null : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null };
+    return o.messageIds === undefined ? 'absent' : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null };
   }
   if (isClean(seen)) return null;
+  // drift seen (in scanned items, or racing a live write): confirm on a consistent read
   await sleep(o.recheckDelayMs ?? 250);
   seen = await look(deps, messageId);
   if (isClean(seen) || (seen.m.state === null && seen.error === null)) return null;
@@ -167,8 +175,9 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
   let scanned = 0;
   let drifted = 0;
   let omitted = 0;
-  const work = async (messageId: string) => {
-    const r = await replayOne(deps, o, messageId);
+  const work = async ({ messageId, items }: ScannedMessage) => {
+    const r = await replayOne(deps, o, messageId, items);
+    if (r === 'absent') return;
     scanned++;
     deps.progress?.increment();
     if (r === null) return;
@@ -178,13 +187,10 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
     if (drift.length < max) drift.push(r);
     else omitted++;
   };
-  const source: PagedSource<string> =
+  const source: PagedSource<ScannedMessage> =
     o.messageIds !== undefined
-      ? listSource(o.messageIds)
-      : async (segment, total, cursor) => {
-          const page = await deps.reader.scanStates(segment, total, cursor);
-          return { items: page.items.map((i) => String(i.messageId)), cursor: page.cursor };
-        };
+      ? listSource(o.messageIds.map((messageId) => ({ messageId, items: null })))
+      : (segment, total, cursor) => deps.reader.scanMessages(segment, total, cursor);
   deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
   try {
     await forEachParallel(source, work, {

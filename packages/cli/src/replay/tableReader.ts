@@ -8,9 +8,19 @@ import type { Page } from './forEachParallel.js';
 
 export type RawItem = Readonly<Record<string, unknown>>;
 
+/**
+ * A message found by a whole-table scan: its items as scanned (eventually consistent; one
+ * page's worth), or `null` when the message straddles a page boundary and must be read whole.
+ */
+export type ScannedMessage = { readonly messageId: string; readonly items: ReadonlyArray<RawItem> | null };
+
 export type TableReader = {
-  /** STATE items of one scan segment (`Limit` = items read per page, before the filter). */
-  scanStates(segment: number, totalSegments: number, cursor: string | null, limit?: number): Promise<Page<RawItem>>;
+  /**
+   * The messages (partitions with a STATE) of one scan segment, each with its items: one
+   * Scan call per page instead of a Query per message. A partition's items are contiguous
+   * in a scan segment; one cut by the page boundary comes back once, as `items: null`.
+   */
+  scanMessages(segment: number, totalSegments: number, cursor: string | null, limit?: number): Promise<Page<ScannedMessage>>;
   /** Every item of one message (one partition), in sort-key order, strongly consistent. */
   readPartition(messageId: string): Promise<RawItem[]>;
   /** How many messages (STATE items) the table holds: a COUNT scan, for progress ETA. */
@@ -19,6 +29,34 @@ export type TableReader = {
 
 const PK = TABLE.partitionKey.name;
 const SK = TABLE.sortKey.name;
+const MSG_PREFIX = messagePk('');
+
+/** Contiguous runs of items with the same partition key. */
+const groupByPk = (items: ReadonlyArray<RawItem>): Array<{ pk: string; items: RawItem[] }> => {
+  const groups: Array<{ pk: string; items: RawItem[] }> = [];
+  for (const item of items) {
+    const pk = String(item[PK]);
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.pk === pk) last.items.push(item);
+    else groups.push({ pk, items: [item] });
+  }
+  return groups;
+};
+
+/**
+ * The scan cursor: DynamoDB's key plus the partition cut by the previous page boundary
+ * (already handed out as `items: null`), so its remaining items are skipped, not repeated.
+ */
+type ScanCursor = { readonly key?: Record<string, unknown>; readonly cut?: string };
+
+const encodeScanCursor = (c: ScanCursor): string => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+
+const decodeScanCursor = (cursor: string | null): ScanCursor => {
+  if (cursor === null) return {};
+  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('bad cursor');
+  return parsed as ScanCursor;
+};
 
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key === undefined ? null : Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -37,19 +75,45 @@ export const tableReader = (doc: DynamoDBDocumentClient, tableName: string): Tab
     ExpressionAttributeValues: { ':state': STATE_SK },
   };
   return {
-    async scanStates(segment, totalSegments, cursor, limit = 200) {
-      const start = decodeCursor(cursor);
+    async scanMessages(segment, totalSegments, cursor, limit) {
+      const from = decodeScanCursor(cursor);
       const out = await doc.send(
         new ScanCommand({
           TableName: tableName,
           Segment: segment,
           TotalSegments: totalSegments,
-          Limit: limit,
-          ...stateFilter,
-          ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+          ...(limit !== undefined ? { Limit: limit } : {}),
+          ...(from.key !== undefined ? { ExclusiveStartKey: from.key } : {}),
         }),
       );
-      return { items: out.Items ?? [], cursor: encodeCursor(out.LastEvaluatedKey) };
+      const more = out.LastEvaluatedKey !== undefined;
+      const groups = groupByPk(out.Items ?? []);
+      const found: ScannedMessage[] = [];
+      let cut: string | undefined;
+      groups.forEach((g, i) => {
+        const last = i === groups.length - 1;
+        if (i === 0 && g.pk === from.cut) {
+          // the rest of a partition handed out whole on an earlier page
+          if (last && more) cut = g.pk;
+          return;
+        }
+        if (!g.pk.startsWith(MSG_PREFIX)) return; // projector checkpoints and the like
+        const messageId = g.pk.slice(MSG_PREFIX.length);
+        if (last && more) {
+          // may continue on the next page: read whole by the caller
+          found.push({ messageId, items: null });
+          cut = g.pk;
+        } else if (g.items.some((item) => item[SK] === STATE_SK)) {
+          found.push({ messageId, items: g.items });
+        }
+      });
+      return {
+        items: found,
+        cursor:
+          out.LastEvaluatedKey !== undefined
+            ? encodeScanCursor({ key: out.LastEvaluatedKey, ...(cut !== undefined ? { cut } : {}) })
+            : null,
+      };
     },
     async readPartition(messageId) {
       const items: RawItem[] = [];

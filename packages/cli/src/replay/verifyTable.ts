@@ -1,10 +1,10 @@
-import { DEFAULT_BUDGETS } from '@delivery-history/store';
+import { DEFAULT_BUDGETS, STATE_SK } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
 import { type DecodedMessage, decodePartition } from './decodePartition.js';
 import { forEachParallel, listSource, type PagedSource } from './forEachParallel.js';
 import { TableError } from './tableError.js';
-import type { TableReader } from './tableReader.js';
+import type { RawItem, ScannedMessage, TableReader } from './tableReader.js';
 import { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './verifyMessage.js';
 
 // `dh verify`: every invariant over every message of a table (or a list), in a parallel
@@ -74,22 +74,28 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
       else omitted++;
     }
   };
-  const checkOne = async (messageId: string) => {
-    const raw = await deps.reader.readPartition(messageId);
+  const checkOne = async (messageId: string, scanned: ReadonlyArray<RawItem> | null = null) => {
+    const raw = scanned ?? (await deps.reader.readPartition(messageId));
     const decoded = decodePartition(messageId, raw);
     const found = verifyMessage(decoded, { itemBudgetBytes: o.itemBudgetBytes, trailOf: deps.trailOf });
     return { raw, found, decoded };
   };
-  const work = async (messageId: string): Promise<void> => {
-    let { raw, found, decoded } = await checkOne(messageId);
+  const work = async ({ messageId, items: scanned }: ScannedMessage): Promise<void> => {
+    let { raw, found, decoded } = await checkOne(messageId, scanned);
+    // scanned items are eventually consistent: any finding is confirmed on a consistent read
+    if (scanned !== null && found.length > 0) ({ raw, found, decoded } = await checkOne(messageId));
     if (found.some((v) => RACY.has(v.check))) {
       await sleep(o.recheckDelayMs ?? 250);
       ({ raw, found, decoded } = await checkOne(messageId));
     }
+    if (o.messageIds === undefined && decoded.state === null && decoded.corrupt.every((c) => c.sk !== STATE_SK)) {
+      // scanned, then deleted, or a partition without STATE: not a message, as the scan sees it
+      return;
+    }
     deps.onMessage?.(decoded);
     if (raw.length === 0) {
-      // scanned, then deleted: not ours to judge; asked for by id: it does not exist
-      if (o.messageIds !== undefined) record([{ messageId, check: 'missing', detail: 'no such message' }]);
+      // asked for by id: it does not exist
+      record([{ messageId, check: 'missing', detail: 'no such message' }]);
       return deps.progress?.increment();
     }
     messages++;
@@ -97,13 +103,10 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
     record(found);
     deps.progress?.increment();
   };
-  const ids: PagedSource<string> =
+  const ids: PagedSource<ScannedMessage> =
     o.messageIds !== undefined
-      ? listSource(o.messageIds)
-      : async (segment, total, cursor) => {
-          const page = await deps.reader.scanStates(segment, total, cursor);
-          return { items: page.items.map((i) => String(i.messageId ?? String(i.pk).slice(4))), cursor: page.cursor };
-        };
+      ? listSource(o.messageIds.map((messageId) => ({ messageId, items: null })))
+      : (segment, total, cursor) => deps.reader.scanMessages(segment, total, cursor);
   deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
   try {
     await forEachParallel(ids, work, { segments: o.messageIds !== undefined ? 1 : o.segments, concurrency: o.concurrency ?? 4 });
