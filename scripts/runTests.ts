@@ -54,7 +54,24 @@ const collect = (): string[] => {
   return values.suite === 'reliability' ? all.filter(isReliability) : all.filter((f) => !isReliability(f));
 };
 
-type Result = { file: string; passed: number; failed: number; skipped: number; code: number | null; ms: number };
+type Result = {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  code: number | null;
+  ms: number;
+  /** The blocks reliability files print (test/reliability/support/summary.ts). */
+  summaries: string[];
+};
+
+/** `== reliability/<file> ==` and its indented lines. */
+const summariesOf = (text: string): string[] =>
+  [...text.matchAll(/^== reliability\/.*==\n(?: {2}.*\n?)*/gm)].map((m) => m[0].trimEnd());
+
+const SUMMARY_FIELDS = ['operations sent', 'faults injected', 'inputs tried', 'lost', 'double-counted'] as const;
+const summed = (blocks: ReadonlyArray<string>, field: string): number =>
+  blocks.reduce((n, b) => n + Number(new RegExp(`^ {2}${field}:\\s+(\\d+)`, 'm').exec(b)?.[1] ?? 0), 0);
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colours
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
@@ -92,8 +109,10 @@ const runFile = (file: string, env: NodeJS.ProcessEnv): Promise<Result> =>
       const ms = Date.now() - started;
       const ok_ = code === 0 && failed === 0 && total > 0;
       process.stdout.write(`${ok_ ? 'ok  ' : 'FAIL'} ${name} (${passed}/${total}, ${(ms / 1000).toFixed(1)}s)\n`);
+      const summaries = summariesOf(text);
       if (!ok_ || process.env.DH_TEST_VERBOSE === '1') process.stdout.write(`${text.trimEnd()}\n\n`);
-      ok({ file: name, passed, failed: ok_ ? 0 : Math.max(failed, 1), skipped, code, ms });
+      else if (summaries.length > 0) process.stdout.write(`${summaries.join('\n')}\n\n`);
+      ok({ file: name, passed, failed: ok_ ? 0 : Math.max(failed, 1), skipped, code, ms, summaries });
     });
   });
 
@@ -127,6 +146,10 @@ const main = async (): Promise<number> => {
   const failed = results.reduce((n, r) => n + r.failed, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);
   const bad = results.filter((r) => r.failed > 0).map((r) => r.file);
+  const blocks = results.flatMap((r) => r.summaries);
+  if (blocks.length > 0) {
+    console.log(`reliability totals over ${blocks.length} files: ${SUMMARY_FIELDS.map((f) => `${f} ${summed(blocks, f)}`).join(', ')}`);
+  }
   if (bad.length > 0) console.log(`failing files: ${bad.join(', ')}`);
   console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   return failed > 0 ? 1 : 0;

@@ -19,6 +19,8 @@ import { ratio, round, summarize } from './support/stats.js';
 // The table has the shared keys and indexes but no stream: nothing projects here, and the
 // stream would cost DynamoDB Local a quarter more per bulk write (see context.ts).
 
+type ReplayRun = Awaited<ReturnType<typeof runReplayChild>>;
+
 export type ScaleOptions = {
   readonly small: number;
   readonly large: number;
@@ -117,6 +119,9 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     ctx.progress(`scale: ${o.small} messages loaded (${first.items} items in ${round(first.ms / 1000, 1)} s)`);
     await timeQueries(store, 20); // warm-up (JIT on both sides), not reported
     const small = await timeQueries(store, o.queries);
+    const smallDrifted = await injectDrift(t, Math.max(1, Math.round(o.drifted / 10)), o.small);
+    const smallRun = await runReplayChild({ endpoint: t.endpoint, tableName: t.tableName }, REPLAY_SEGMENTS, REPLAY_CONCURRENCY);
+    ctx.progress(`scale: replay over ${o.small} messages: ${round(smallRun.result.messagesPerSecond)} msg/s`);
     const second = await load(o.small - probes, o.large - probes);
     ctx.progress(`scale: ${o.large} messages loaded (${second.items} more items in ${round(second.ms / 1000, 1)} s)`);
     const large = await timeQueries(store, o.queries);
@@ -132,26 +137,45 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     }
     rows.push({ section: 'audit queries', metric: 'bulk load (BatchWriteItem, 12 in flight)', value: round(loadRate), unit: 'items/s', note: `${first.items + second.items + 0} items` });
 
-    // replay over the large table: a few STATEs corrupted first, repaired by the replay
+    // replay over the large table: a few STATEs corrupted first, repaired by the replay; the
+    // same over the small table (measured before the large load) shows memory stays flat
     const drifted = await injectDrift(t, o.drifted, o.large);
     const java0 = await ctx.dynamoCpuSeconds();
     const run = await runReplayChild({ endpoint: t.endpoint, tableName: t.tableName }, REPLAY_SEGMENTS, REPLAY_CONCURRENCY);
     const javaCpuMs = ((await ctx.dynamoCpuSeconds()) - java0) * 1000;
     const replay = run.result;
     const repaired = replay.actions.repaired ?? 0;
+    const peakMiB = (r: ReplayRun) => (r.peakRssKiB ?? r.result.rssPeakBytes / 1024) / 1024;
+    for (const [size, r] of [
+      [o.small, smallRun],
+      [o.large, run],
+    ] as const) {
+      rows.push({
+        section: 'replay',
+        metric: `replay projections --all over ${k(size)} messages (${REPLAY_SEGMENTS} segments x ${REPLAY_CONCURRENCY})`,
+        value: round(r.result.messagesPerSecond, 1),
+        unit: 'msg/s',
+        note: `${r.result.scanned} checked in ${round(r.result.durationMs / 1000, 1)} s; ${r.result.actions.repaired ?? 0} drifted repaired`,
+      });
+    }
+    for (const [size, r] of [
+      [o.small, smallRun],
+      [o.large, run],
+    ] as const) {
+      rows.push({
+        section: 'replay',
+        metric: `replay peak memory at ${k(size)} (RSS of its process)`,
+        value: round(peakMiB(r), 1),
+        unit: 'MiB',
+        note: `${round(r.result.rssStartBytes / 1024 ** 2, 1)} MiB when it started; heap peak ${round(r.result.heapPeakBytes / 1024 ** 2, 1)} MiB`,
+      });
+    }
     rows.push({
       section: 'replay',
-      metric: `replay projections --all over ${k(o.large)} messages (${REPLAY_SEGMENTS} segments x ${REPLAY_CONCURRENCY})`,
-      value: round(replay.messagesPerSecond, 1),
-      unit: 'msg/s',
-      note: `${replay.scanned} checked in ${round(replay.durationMs / 1000, 1)} s; ${repaired}/${drifted.length} drifted repaired`,
-    });
-    rows.push({
-      section: 'replay',
-      metric: 'replay peak memory (RSS of its process)',
-      value: round((run.peakRssKiB ?? replay.rssPeakBytes / 1024) / 1024, 1),
-      unit: 'MiB',
-      note: `${round(replay.rssStartBytes / 1024 ** 2, 1)} MiB when it started; heap peak ${round(replay.heapPeakBytes / 1024 ** 2, 1)} MiB`,
+      metric: `replay peak memory ratio ${k(o.large)} / ${k(o.small)}`,
+      value: round(ratio(peakMiB(run), peakMiB(smallRun)), 2),
+      unit: 'x',
+      note: '~1 = memory stays flat as the table grows',
     });
     rows.push({
       section: 'replay',
@@ -161,7 +185,12 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
       note: 'where the time goes (2 cores shared by both)',
     });
     if (repaired !== drifted.length) throw new Error(`replay repaired ${repaired} of ${drifted.length} drifted messages`);
-    return { rows, detail: { small, large, load: { first, second, loadRate }, replay, peakRssKiB: run.peakRssKiB, replayCpuMs: run.cpuMs, javaCpuMs } };
+    const smallRepaired = smallRun.result.actions.repaired ?? 0;
+    if (smallRepaired !== smallDrifted.length) throw new Error(`small replay repaired ${smallRepaired} of ${smallDrifted.length} drifted messages`);
+    return {
+      rows,
+      detail: { small, large, load: { first, second, loadRate }, replay, smallReplay: smallRun.result, smallPeakRssKiB: smallRun.peakRssKiB, peakRssKiB: run.peakRssKiB, replayCpuMs: run.cpuMs, javaCpuMs },
+    };
   } finally {
     await t.drop();
   }

@@ -22,7 +22,7 @@ export const printSummary = (s: Summary): void => {
     `  inputs tried:     ${s.inputsTried}`,
     `  lost:             ${s.lost}`,
     `  double-counted:   ${s.doubleCounted}`,
-    ...Object.entries(s.details ?? {}).map(([k, v]) => `  ${`${k}:`.padEnd(18)}${fmt(v)}`),
+    ...Object.entries(s.details ?? {}).map(([k, v]) => `  ${`${k}:`.padEnd(17)} ${fmt(v)}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 };
