@@ -19,18 +19,20 @@ const t0 = performance.now();
 await bulkLoadRaw(t.client, t.tableName, { from: 0, to: n }, (i) => shape(`bulk-${String(i).padStart(6, '0')}`, new Date(Date.UTC(2026, 0, 5) + i * 1000), i % replies.length), 12);
 console.error(`loaded ${n} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const store = createStore({ doc: t.doc, tableName: t.tableName });
-const cpu0 = process.cpuUsage();
-const r = await measureReplay(
-  {
-    reader: tableReader(t.doc, t.tableName),
-    trailOf: projectorTrailOf,
-    repairProjection: storeRepair((id, expected, observed) => store.repairProjection(id, expected, observed)),
-    repairTrail: trailWriter({ doc: t.doc, tableName: t.tableName }),
-  },
-  { dryRun: false, segments: 8, concurrency: 8 },
-);
-const cpu = process.cpuUsage(cpu0);
-if (E.isLeft(r)) throw new Error(r.left);
-console.error(`replay ${r.right.report.scanned} msgs, ${r.right.messagesPerSecond.toFixed(0)}/s, cpu ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/msg`);
+for (const segments of (process.argv[3] ?? '8').split(',').map(Number)) {
+  const cpu0 = process.cpuUsage();
+  const r = await measureReplay(
+    {
+      reader: tableReader(t.doc, t.tableName),
+      trailOf: projectorTrailOf,
+      repairProjection: storeRepair((id, expected, observed) => store.repairProjection(id, expected, observed)),
+      repairTrail: trailWriter({ doc: t.doc, tableName: t.tableName }),
+    },
+    { dryRun: false, segments, concurrency: 8 },
+  );
+  const cpu = process.cpuUsage(cpu0);
+  if (E.isLeft(r)) throw new Error(r.left);
+  console.error(`segments ${segments}: replay ${r.right.report.scanned} msgs, ${r.right.messagesPerSecond.toFixed(0)}/s, cpu ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/msg`);
+}
 await t.drop();
 await dynamo.stop();

@@ -69,7 +69,7 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
         },
         {
           dryRun: a['dry-run'] === true,
-          segments: a.segments ?? 4,
+          segments: a.segments ?? 16,
           concurrency: a.concurrency ?? 4,
           ...(a['max-report'] !== undefined ? { maxReported: a['max-report'] } : {}),
           ...(a.message !== undefined ? { messageIds: a.message } : {}),

@@ -54,7 +54,7 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<number> 
       const report = await verifyTable(
         { reader: ctx.reader, trailOf: ctx.trailOf, progress, clock: () => io.now().getTime() },
         {
-          segments: a.segments ?? 4,
+          segments: a.segments ?? 16,
           concurrency: a.concurrency ?? 4,
           itemBudgetBytes: a['item-budget'] ?? DEFAULT_ITEM_BUDGET,
           allowLag: a['allow-lag'] === true,
