@@ -150,30 +150,26 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     const replay = run.result;
     const repaired = replay.actions.repaired ?? 0;
     const peakMiB = (r: ReplayRun) => (r.peakRssKiB ?? r.result.rssPeakBytes / 1024) / 1024;
-    for (const [size, r] of [
+    const runs = [
       [o.small, smallRun],
       [o.large, run],
-    ] as const) {
-      rows.push({
+    ] as const;
+    rows.push(
+      ...runs.map(([size, r]) => ({
         section: 'replay',
         metric: `replay projections --all over ${k(size)} messages (${REPLAY_SEGMENTS} segments x ${REPLAY_CONCURRENCY})`,
         value: round(r.result.messagesPerSecond, 1),
         unit: 'msg/s',
         note: `${r.result.scanned} checked in ${round(r.result.durationMs / 1000, 1)} s; ${r.result.actions.repaired ?? 0} drifted repaired`,
-      });
-    }
-    for (const [size, r] of [
-      [o.small, smallRun],
-      [o.large, run],
-    ] as const) {
-      rows.push({
+      })),
+      ...runs.map(([size, r]) => ({
         section: 'replay',
         metric: `replay peak memory at ${k(size)} (RSS of its process)`,
         value: round(peakMiB(r), 1),
         unit: 'MiB',
         note: `${round(r.result.rssStartBytes / 1024 ** 2, 1)} MiB when it started; heap peak ${round(r.result.heapPeakBytes / 1024 ** 2, 1)} MiB`,
-      });
-    }
+      })),
+    );
     rows.push({
       section: 'replay',
       metric: `replay peak memory ratio ${k(o.large)} / ${k(o.small)}`,

@@ -58,16 +58,6 @@ const decodeScanCursor = (cursor: string | null): ScanCursor => {
   return parsed as ScanCursor;
 };
 
-export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
-  key === undefined ? null : Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-
-export const decodeCursor = (cursor: string | null): Record<string, unknown> | undefined => {
-  if (cursor === null) return undefined;
-  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (typeof parsed !== 'object' || parsed === null) throw new Error('bad cursor');
-  return parsed as Record<string, unknown>;
-};
-
 export const tableReader = (doc: DynamoDBDocumentClient, tableName: string): TableReader => {
   const stateFilter = {
     FilterExpression: '#sk = :state',
@@ -86,7 +76,8 @@ export const tableReader = (doc: DynamoDBDocumentClient, tableName: string): Tab
           ...(from.key !== undefined ? { ExclusiveStartKey: from.key } : {}),
         }),
       );
-      const more = out.LastEvaluatedKey !== undefined;
+      const next = out.LastEvaluatedKey;
+      const more = next !== undefined;
       const groups = groupByPk(out.Items ?? []);
       const found: ScannedMessage[] = [];
       let cut: string | undefined;
@@ -109,10 +100,7 @@ export const tableReader = (doc: DynamoDBDocumentClient, tableName: string): Tab
       });
       return {
         items: found,
-        cursor:
-          out.LastEvaluatedKey !== undefined
-            ? encodeScanCursor({ key: out.LastEvaluatedKey, ...(cut !== undefined ? { cut } : {}) })
-            : null,
+        cursor: more ? encodeScanCursor({ key: next, ...(cut !== undefined ? { cut } : {}) }) : null,
       };
     },
     async readPartition(messageId) {
