@@ -9,27 +9,39 @@ import * as assert from 'uvu/assert';
 import { checkLedger, type Expectation, sample } from './support/ledger.js';
 import { requestTo, type Rig, type RigTable, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
+import { startTcpCut, type TcpCut } from './support/tcpCut.js';
 import { printSummary } from './support/summary.js';
 
 // DynamoDB Local (on disk, its own instance) is SIGKILLed twice while deliveries flow and
 // the projector follows the stream, and restarted on the same port and directory. Calls in
-// flight fail (connection refused / reset), records return to the queue, the poller backs
-// off and resumes. Afterwards: nothing lost, nothing double-counted, `dh verify` passes.
+// flight fail (connection reset / refused), whether or not their write committed; records
+// return to the queue, the poller backs off and resumes. Afterwards: nothing lost, nothing
+// double-counted, `dh verify` passes.
+//
+// The clients reach DynamoDB Local through a TCP hop that is cut first (every connection
+// reset, new ones refused), and the JVM is killed QUIET_MS later. DynamoDB Local answers a
+// TransactWriteItems before the write is on disk: SIGKILLed right after an answer, it lost
+// an acknowledged transaction in 3 of 8 runs (0 of 8 with 300 ms between the last answer
+// and the kill). DynamoDB never loses an acknowledged write, and the design relies on that
+// (the worker deletes the SQS record once the attempt is acknowledged); killing the JVM
+// blindly would test DynamoDB Local's durability, not this system.
 
-type Ctx = { dir: string; port: number; dynamo: DynamoLocal; table: RigTable & { destroy(): void }; receivers: Receivers; rig: Rig };
+type Ctx = { dir: string; port: number; dynamo: DynamoLocal; net: TcpCut; table: RigTable & { destroy(): void }; receivers: Receivers; rig: Rig };
 const Restart = suite<Ctx>('reliability: DynamoDB Local killed and restarted');
 
 const MESSAGES = scaled(90);
 const KILLS = 2;
+const QUIET_MS = 300;
 
 Restart.before(async (ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), 'dh-rel-restart-'));
   ctx.port = await freePort();
   ctx.dynamo = await startDynamoLocal({ path: ctx.dir, port: ctx.port });
-  const clients = makeClients({ endpoint: ctx.dynamo.endpoint });
+  ctx.net = await startTcpCut(await freePort(), ctx.port);
+  const clients = makeClients({ endpoint: ctx.net.endpoint });
   const tableName = 'rel-restart';
   const { streamArn } = await ensureTable(clients.client, tableName);
-  ctx.table = { ...clients, tableName, endpoint: ctx.dynamo.endpoint, streamArn };
+  ctx.table = { ...clients, tableName, endpoint: ctx.net.endpoint, streamArn };
   ctx.receivers = await startReceivers();
   ctx.rig = startRig({
     table: ctx.table,
@@ -45,6 +57,7 @@ Restart.after(async (ctx) => {
   await ctx.rig.close();
   await ctx.receivers.close();
   ctx.table.destroy();
+  await ctx.net.close();
   await ctx.dynamo.stop();
   rmSync(ctx.dir, { recursive: true, force: true });
 });
@@ -69,18 +82,25 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
       rig.worker.driver.send(requestTo(id, receivers.url(path)));
     }
   };
-  const outages: Array<{ killedAtMs: number; downMs: number }> = [];
+  const outages: Array<{ killedAtMs: number; downMs: number; killedAt: string }> = [];
   const per = Math.ceil(MESSAGES / (KILLS + 1));
   for (let kill = 0; kill < KILLS; kill++) {
     await sendFor(kill * per, (kill + 1) * per, 15);
     // kill in the thick of it: records in flight, the poller mid-read
     await new Promise((r) => setTimeout(r, 300));
     const killedAt = performance.now();
+    await ctx.net.cut();
+    await new Promise((r) => setTimeout(r, QUIET_MS));
     process.kill(ctx.dynamo.pid, 'SIGKILL');
     await ctx.dynamo.stop();
     await new Promise((r) => setTimeout(r, 1_000));
     ctx.dynamo = await startDynamoLocal({ path: ctx.dir, port: ctx.port });
-    outages.push({ killedAtMs: Math.round(killedAt - started), downMs: Math.round(performance.now() - killedAt) });
+    await ctx.net.restore();
+    outages.push({
+      killedAtMs: Math.round(killedAt - started),
+      downMs: Math.round(performance.now() - killedAt),
+      killedAt: new Date(Date.now() - (performance.now() - killedAt)).toISOString(),
+    });
   }
   await sendFor(KILLS * per, MESSAGES, 15);
   await settle(rig, 240_000);
@@ -115,6 +135,8 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
     },
   });
 
+  const troubled = [...ledger.lost, ...ledger.doubleCounted, ...ledger.unaccounted, ...ledger.wrongAttempts].slice(0, 3);
+  if (troubled.length > 0) console.error(`trace of ${troubled.join(', ')}:\n${rig.trace(troubled, receivers.requests)}`);
   assert.is(outages.length, KILLS);
   assert.equal(ledger.lost, [], `lost: ${sample(ledger, ledger.lost)}`);
   assert.equal(ledger.doubleCounted, [], `double-counted: ${sample(ledger, ledger.doubleCounted)}`);

@@ -40,6 +40,8 @@ export type Rig = {
   readonly poller: Poller | null;
   /** HTTP requests the worker sent and were not recorded (logged by the worker), by messageId. */
   unrecorded(messageId: string): number;
+  /** The log entries and receiver requests of these messages in time order: evidence for a failed check. */
+  trace(messageIds: ReadonlyArray<string>, requests?: ReadonlyArray<{ at: number; webhookId: string | null; path: string }>): string;
   close(): Promise<void>;
 };
 
@@ -51,7 +53,7 @@ const must = <A>(e: E.Either<string, A>): A => {
 export const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 export const startRig = (o: RigOptions): Rig => {
-  const logger = memoryLogger();
+  const logger = stampedLogger();
   const maxAttempts = o.config?.maxAttempts ?? 3;
   const store = createStore({
     doc: o.table.doc,
@@ -99,17 +101,43 @@ export const startRig = (o: RigOptions): Rig => {
         });
   const unrecorded = (messageId: string): number =>
     logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId).length;
+  const trace: Rig['trace'] = (messageIds, requests = []) => {
+    const ids = new Set(messageIds);
+    const lines = [
+      ...logger.entries
+        .filter((e) => ids.has(String(e.attributes.messageId)))
+        .map((e) => ({ at: Number(e.attributes.at), text: `${e.level} ${e.message} ${JSON.stringify(e.attributes)}` })),
+      ...requests
+        .filter((r) => r.webhookId !== null && ids.has(r.webhookId))
+        .map((r) => ({ at: r.at, text: `receiver ${r.path} ${r.webhookId}` })),
+    ];
+    return lines
+      .sort((a, b) => a.at - b.at)
+      .map((l) => `  ${new Date(l.at).toISOString()} ${l.text}`)
+      .join('\n');
+  };
   return {
     store,
     worker,
     logger,
     poller,
     unrecorded,
+    trace,
     close: async () => {
       await worker.close();
       await poller?.stop();
     },
   };
+};
+
+/** A memory logger that stamps each entry's time (`at`, epoch ms) for `trace`. */
+const stampedLogger = (): ReturnType<typeof memoryLogger> => {
+  const inner = memoryLogger();
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, attributes: Record<string, unknown> = {}): void =>
+      inner[level](message, { ...attributes, at: Date.now() });
+  return { entries: inner.entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };
 
 /** A delivery request to `url`, signed by the worker, small JSON body. */
