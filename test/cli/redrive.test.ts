@@ -2,7 +2,8 @@
 // after the old ones (history untouched) and a stored REDRIVE event; delivered by the
 // worker's local driver inside the command (no SQS configured).
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { messagePk } from '@delivery-history/store';
+import { createStore, messagePk } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
@@ -51,9 +52,13 @@ D('dry run lists what would be re-driven and writes nothing', async ({ t, env })
   const rep = jsonOf<Report>(r);
   assert.equal(
     rep.messages.map((m) => [m.messageId, m.action]),
-    [['x-fixed', 'would-redrive'], ['x-done', 'skipped'], ['x-retrying', 'skipped']],
+    [['x-fixed', 'would-redrive'], ['x-done', 'skipped'], ['x-retrying', 'would-redrive']],
   );
   assert.is(rep.messages[0]?.afterAttempt, 3);
+  // its retry was due in 2025 and no worker came back: stalled, it would be enqueued again
+  assert.match(rep.messages[2]?.detail ?? '', /^stalled: FAILED, waiting since 2025-05-01T12:00:\d\d\.\d{3}Z; would enqueue again$/);
+  const patient = jsonOf<Report>(await runDh(['replay', 'redrive', '--message', 'x-retrying', '--reason', 'r', '--stalled-after', '100000d', '--dry-run', '--json'], env));
+  assert.equal(patient.messages.map((m) => [m.action, m.detail]), [['skipped', 'not final: retries are still scheduled']]);
   assert.ok((await partition(t, 'x-fixed')).every((i) => !String(i.sk).startsWith('REDRIVE#')));
 });
 
@@ -94,6 +99,26 @@ D('re-drive by filter: exhausted failures of one endpoint in a window', async ({
   assert.is(items.filter((i) => String(i.sk).startsWith('ATTEMPT#')).length, 4);
   const state = items.find((i) => i.sk === 'STATE');
   assert.equal([state?.status, state?.retryEligible, state?.maxAttempts], ['FAILED', false, 4]);
+});
+
+D('stalled messages (a retry nobody ran, a lease nobody finished) are enqueued again as they are', async ({ t, env, rx }) => {
+  // x-stuck: claimed by a worker that never came back (the lease ran out, the record is gone)
+  const store = createStore({ doc: t.doc, tableName: t.tableName, logger: { info() {}, warn() {}, error() {} } });
+  const request = { messageId: 'x-stuck', url: rx.url('/ok'), method: 'POST' as const, headers: {}, body: '{}', correlationId: 'c-stuck', maxAttempts: null };
+  assert.ok(E.isRight(await store.createMessage(request)()));
+  assert.ok(E.isRight(await store.claim('x-stuck', { leaseMs: 1 })()));
+  await new Promise((r) => setTimeout(r, 20));
+  const r = await runDh(['replay', 'redrive', '--message', 'x-retrying', '--message', 'x-stuck', '--reason', 'records lost', '--stalled-after', '0s', '--json'], env);
+  ok(r);
+  const rep = jsonOf<Report>(r);
+  assert.equal(rep.messages.map((m) => [m.messageId, m.action]), [['x-retrying', 'requeued'], ['x-stuck', 'requeued']]);
+  assert.match(rep.messages[1]?.detail ?? '', /^stalled: PROCESSING, waiting since /);
+  for (const [id, attempts] of [['x-retrying', 2], ['x-stuck', 1]] as const) {
+    const items = await partition(t, id);
+    const state = items.find((i) => i.sk === 'STATE');
+    assert.equal([state?.status, state?.attempts, state?.redrives], ['SUCCESS', attempts, 0], id);
+    assert.ok(items.every((i) => !String(i.sk).startsWith('REDRIVE#')), `${id}: no re-drive event, the message was not final`);
+  }
 });
 
 D('history shows the re-drive; the table verifies once projected', async ({ t, env }) => {

@@ -85,6 +85,7 @@ export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from '
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js'
 export type { StateEvent } from './state/transition.js'
 export { isFinal, transition } from './state/transition.js'
+export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js'
 export type { TransitionError } from './state/transitionError.js'
 export {
   AlreadyFinal,

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { parseTime, TIME_HELP } from './timeArg.js';
+import { DURATION_HELP, parseDuration, parseTime, TIME_HELP } from './timeArg.js';
 
 // io-ts codecs for command-line values (strings from node:util parseArgs). Each codec's
 // name is what the error message says was expected.
@@ -31,6 +31,9 @@ export const IntArg = (min: number, max: number): t.Type<number, string, unknown
 /** A time (ISO or relative to `now`). */
 export const TimeArg = (now: Date): t.Type<Date, string, unknown> =>
   fromString(TIME_HELP, (s) => parseTime(s, now));
+
+/** A duration (`15m`, `1h`), in ms. */
+export const DurationArg = fromString(DURATION_HELP, parseDuration);
 
 const MESSAGE_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 

@@ -28,3 +28,15 @@ export const parseTime = (input: string, now: Date): E.Either<string, Date> => {
   }
   return E.left(`expected ${TIME_HELP}, got "${input}"`);
 };
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*([smhdw])$/;
+
+export const DURATION_HELP = 'a duration (30s, 15m, 1h, 2d, 1w)';
+
+/** A non-negative duration in ms. */
+export const parseDuration = (input: string): E.Either<string, number> => {
+  const d = DURATION.exec(input.trim());
+  if (d === null) return E.left(`expected ${DURATION_HELP}, got "${input}"`);
+  const [, amount, unit] = d;
+  return E.right(Math.round(Number(amount) * (UNIT_MS[unit ?? 's'] ?? 1000)));
+};

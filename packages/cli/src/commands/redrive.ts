@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { defaultRetryPolicy } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
+import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import type { Config } from '../config/readConfig.js';
@@ -16,6 +16,7 @@ import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
 import { type RedriveDeps, type RedriveQueue, redrive } from '../replay/redrive.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
+import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST])
@@ -37,6 +38,7 @@ const spec: CommandSpec = {
     limit: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'wait-seconds': { type: 'string' },
+    'stalled-after': { type: 'string' },
     progress: { type: 'string' },
   },
   positionals: [],
@@ -59,6 +61,7 @@ const args = (now: Date) =>
       limit: optional(IntArg(1, 1_000_000)),
       'dry-run': optional(t.boolean),
       'wait-seconds': optional(IntArg(0, 3600)),
+      'stalled-after': optional(DurationArg),
     }),
   ]);
 type Args = t.TypeOf<ReturnType<typeof args>>;
@@ -133,6 +136,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<number>
             extraAttempts: extra,
             ...(a.limit !== undefined ? { limit: a.limit } : {}),
             ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+            stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
           },
         )();
         if (E.isLeft(report)) {

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { DurationArg, IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
@@ -22,6 +22,7 @@ const spec: CommandSpec = {
     'allow-lag': { type: 'boolean' },
     'item-budget': { type: 'string' },
     'max-violations': { type: 'string' },
+    'stalled-after': { type: 'string' },
     progress: { type: 'string' },
     endpoint: { type: 'string' },
   },
@@ -38,6 +39,7 @@ const Args = t.intersection([
     'allow-lag': optional(t.boolean),
     'item-budget': optional(IntArg(1024, 409_600)),
     'max-violations': optional(IntArg(0, 100_000)),
+    'stalled-after': optional(DurationArg),
     endpoint: optional(UrlArg),
   }),
 ]);
@@ -58,6 +60,7 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<number> 
           concurrency: a.concurrency ?? 4,
           itemBudgetBytes: a['item-budget'] ?? DEFAULT_ITEM_BUDGET,
           allowLag: a['allow-lag'] === true,
+          ...(a['stalled-after'] !== undefined ? { stalledAfterMs: a['stalled-after'] } : {}),
           ...(a['max-violations'] !== undefined ? { maxViolations: a['max-violations'] } : {}),
           ...(a.message !== undefined ? { messageIds: a.message } : {}),
         },

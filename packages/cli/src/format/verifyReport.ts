@@ -12,6 +12,7 @@ const DESCRIPTION: Record<CheckName, string> = {
   'audit-trail-behind': 'audit trail caught up (projector lag)',
   'item-size': 'every item under the size budget',
   secrets: 'no unredacted credentials in headers, URLs, texts',
+  stalled: 'every unfinished message has a worker coming back',
 };
 
 export const renderVerifyReport = (r: VerifyReport): string => {

@@ -1,4 +1,4 @@
-import { type DeliveryRequest, isFinal, type StateItem } from '@delivery-history/core';
+import { type DeliveryRequest, isFinal, type StateItem, stalled } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
@@ -10,7 +10,9 @@ import { TableError } from './tableError.js';
 // who, why, when; history is never edited) and enqueue them again. A message whose
 // request cannot be rebuilt is refused before anything is written. Re-running after a
 // failed enqueue is safe: a message already reopened and never attempted since is only
-// enqueued again, without a second event.
+// enqueued again, without a second event. A stalled message (not final, and no worker came
+// back to it: its SQS record is in the DLQ or gone) is enqueued again as it is, without an
+// event: the worker's claim takes it over once its lease has run out.
 
 export type Refusal = { readonly _tag: string; readonly message: string };
 
@@ -44,6 +46,8 @@ export type RedriveOptions = {
   readonly limit?: number;
   /** Only messages to this endpoint (host[:port]). */
   readonly endpoint?: string;
+  /** Enqueue again a non-final message that waited this long for a worker at `now`. */
+  readonly stalled?: { readonly now: Date; readonly afterMs: number };
 };
 
 export type RedriveAction = 'would-redrive' | 'redriven' | 'requeued' | 'skipped' | 'failed' | 'not-found';
@@ -90,6 +94,13 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
     if (o.dryRun) return result(messageId, 'would-redrive', 'already reopened; would enqueue again');
     const sent = await deps.queue.send(request.right);
     return E.isLeft(sent) ? result(messageId, 'failed', `enqueue: ${sent.left}`) : result(messageId, 'requeued', 'already reopened; enqueued again');
+  }
+  const stall = o.stalled === undefined ? null : stalled(state, o.stalled.now, o.stalled.afterMs);
+  if (stall !== null) {
+    const why = `stalled: ${state.status}, waiting since ${stall.since}`;
+    if (o.dryRun) return result(messageId, 'would-redrive', `${why}; would enqueue again`);
+    const sent = await deps.queue.send(request.right);
+    return E.isLeft(sent) ? result(messageId, 'failed', `enqueue: ${sent.left}`) : result(messageId, 'requeued', `${why}; enqueued again`);
   }
   if (!(state.status === 'FAILED' && isFinal(state))) {
     const why = state.status === 'FAILED' ? 'not final: retries are still scheduled' : `status is ${state.status}`;

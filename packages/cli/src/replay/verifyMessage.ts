@@ -1,6 +1,7 @@
-import type { AuditEntry } from '@delivery-history/core';
+import { type AuditEntry, stalled } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DecodedMessage } from './decodePartition.js';
+import { formatDuration } from '../format/time.js';
 import { findSecrets } from './findSecrets.js';
 import { checkDenseAttempts, checkProjection } from './projectionDrift.js';
 import type { RawItem } from './tableReader.js';
@@ -17,6 +18,7 @@ export const CHECKS = [
   'audit-trail-behind',
   'item-size',
   'secrets',
+  'stalled',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 
@@ -28,7 +30,16 @@ export type TrailReader = (
   items: ReadonlyArray<RawItem>,
 ) => E.Either<string, { readonly entries: ReadonlyArray<AuditEntry> } | null>;
 
-export type VerifyMessageOptions = { readonly itemBudgetBytes: number; readonly trailOf: TrailReader };
+export type VerifyMessageOptions = {
+  readonly itemBudgetBytes: number;
+  readonly trailOf: TrailReader;
+  /** A non-final message no worker came back to for this long is reported (its SQS record is likely gone). */
+  readonly stalledAfterMs: number;
+  readonly now: Date;
+};
+
+const WAITING_FOR = { claim: 'a claim', 'lease-expiry': 'its lease to end', retry: 'its retry' } as const;
+
 
 const show = (v: unknown): string => {
   const s = JSON.stringify(v) ?? 'undefined';
@@ -57,6 +68,14 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
     return out;
   }
   for (const p of checkDenseAttempts(m.state, m.attempts)) add('dense-attempts', p);
+  const stall = stalled(m.state, o.now, o.stalledAfterMs);
+  if (stall !== null) {
+    add(
+      'stalled',
+      `${m.state.status}, waiting for ${WAITING_FOR[stall.waitingFor]} since ${stall.since} (${formatDuration(stall.overdueMs)}): ` +
+        `no worker came back, its SQS record is likely in the DLQ or gone; \`dh replay redrive --message ${m.messageId} --reason ...\` enqueues it again`,
+    );
+  }
   const projection = checkProjection(m.state, m.attempts, m.redrives);
   if (E.isLeft(projection)) add('projection', projection.left);
   else

@@ -14,6 +14,9 @@ import { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage
 /** The store's attempt/STATE budget (DEFAULT_BUDGETS.itemBytes); audit segments are smaller. */
 export const DEFAULT_ITEM_BUDGET = DEFAULT_BUDGETS.itemBytes;
 
+/** Above the longest wait a healthy message sees (retry back-off up to 15 min, SQS visibility). */
+export const DEFAULT_STALLED_AFTER_MS = 3_600_000;
+
 export type VerifyDeps = {
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
@@ -34,6 +37,8 @@ export type VerifyOptions = {
   readonly maxViolations?: number;
   /** Verify these messages only (default: the whole table). */
   readonly messageIds?: ReadonlyArray<string>;
+  /** Report a non-final message no worker came back to for this long (default 1 h). */
+  readonly stalledAfterMs?: number;
   /** A message that looks wrong is read again after this pause (a live write may have raced the read). */
   readonly recheckDelayMs?: number;
 };
@@ -77,7 +82,12 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
   const checkOne = async (messageId: string, scanned: ReadonlyArray<RawItem> | null = null) => {
     const raw = scanned ?? (await deps.reader.readPartition(messageId));
     const decoded = decodePartition(messageId, raw);
-    const found = verifyMessage(decoded, { itemBudgetBytes: o.itemBudgetBytes, trailOf: deps.trailOf });
+    const found = verifyMessage(decoded, {
+      itemBudgetBytes: o.itemBudgetBytes,
+      trailOf: deps.trailOf,
+      stalledAfterMs: o.stalledAfterMs ?? DEFAULT_STALLED_AFTER_MS,
+      now: new Date(clock()),
+    });
     return { raw, found, decoded };
   };
   const work = async ({ messageId, items: scanned }: ScannedMessage): Promise<void> => {
