@@ -5,8 +5,8 @@
 //
 //   node --import tsx --conditions=source test/bench/probeDurability.ts [runs=8] [quietMs=0]
 //
-// Measured on the 2-core machine (README): quiet 0 ms lost one acknowledged transaction in
-// 3 of 8 runs; quiet 300 ms lost none in 8. DynamoDB never loses an acknowledged write, so
+// Measured on the 2-core machine (bench README): quiet 0 ms lost one acknowledged
+// transaction in 4 of 16 runs; quiet 300 ms lost none in 16. DynamoDB never loses an acknowledged write, so
 // faultsDynamoRestart cuts the network QUIET_MS before it kills the JVM.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -21,8 +21,8 @@ import { printSummary } from './support/summary.js';
 // The clients reach DynamoDB Local through a TCP hop that is cut first (every connection
 // reset, new ones refused), and the JVM is killed QUIET_MS later. DynamoDB Local answers a
 // TransactWriteItems before the write is on disk: SIGKILLed right after an answer, it lost
-// an acknowledged transaction in 3 of 8 runs (0 of 8 with 300 ms between the last answer
-// and the kill). DynamoDB never loses an acknowledged write, and the design relies on that
+// an acknowledged transaction in 4 of 16 probe runs (0 of 16 with 300 ms between the last
+// answer and the kill: test/bench/probeDurability.ts). DynamoDB never loses an acknowledged write, and the design relies on that
 // (the worker deletes the SQS record once the attempt is acknowledged); killing the JVM
 // blindly would test DynamoDB Local's durability, not this system.
 

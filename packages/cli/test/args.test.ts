@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { HostArg, IntArg, MessageIdArg, optional, TimeArg } from '../src/args/codecs.js';
 import { CommonArgs } from '../src/args/common.js';
 import { decodeArgs } from '../src/args/parse.js';
-import { parseTime } from '../src/args/timeArg.js';
+import { parseDuration, parseTime } from '../src/args/timeArg.js';
 import { readConfig } from '../src/config/readConfig.js';
 
 const now = new Date('2025-06-01T12:00:00.000Z');
@@ -31,6 +31,18 @@ Time('garbage is a Left naming the accepted forms', () => {
     const r = parseTime(bad, now);
     assert.ok(E.isLeft(r), bad);
     if (E.isLeft(r)) assert.match(r.left, /ISO-8601/);
+  }
+});
+
+Time('durations: s m h d w, fractions, no sign, no bare numbers', () => {
+  assert.equal(parseDuration('0s'), E.right(0));
+  assert.equal(parseDuration('90m'), E.right(5_400_000));
+  assert.equal(parseDuration(' 1.5h '), E.right(5_400_000));
+  assert.equal(parseDuration('2d'), E.right(172_800_000));
+  for (const bad of ['', '1', '-1h', '+1h', 'h', '1y', '1h30m']) {
+    const r = parseDuration(bad);
+    assert.ok(E.isLeft(r), bad);
+    if (E.isLeft(r)) assert.match(r.left, 'expected a duration (30s, 15m, 1h, 2d, 1w)');
   }
 });
 
