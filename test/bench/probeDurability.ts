@@ -1,13 +1,13 @@
 // Does DynamoDB Local keep a transaction it has acknowledged when it is SIGKILLed right after?
 // Four lanes write TransactWriteItems (a new item + a per-lane counter) to an on-disk
-// instance for LOAD_MS, then the JVM is killed (optionally QUIET_MS after the last answer),
+// instance for LOAD_MS, then the JVM is killed (optionally quietMs after the last answer),
 // restarted on the same directory, and the acknowledged items are counted.
 //
 //   node --import tsx --conditions=source test/bench/probeDurability.ts [runs=8] [quietMs=0]
 //
 // Measured on the 2-core machine (bench README): quiet 0 ms lost one acknowledged
-// transaction in 4 of 16 runs; quiet 300 ms lost none in 16. DynamoDB never loses an acknowledged write, so
-// faultsDynamoRestart cuts the network QUIET_MS before it kills the JVM.
+// transaction in 4 of 16 runs; quiet 300 ms lost none in 16. DynamoDB never loses an
+// acknowledged write, so faultsDynamoRestart cuts the network 300 ms before it kills the JVM.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

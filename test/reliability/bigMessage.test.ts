@@ -14,6 +14,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { type TestTable, useTestTable } from '../support/testTable.js'
 import { inLanes } from '../projector/support.js'
+import { printSummary } from './support/summary.js'
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the
 // production segment budget: the trail spans several segments, none over budget, none lost,
@@ -105,6 +106,22 @@ Big('several segments, none over budget, none lost, no write rejected (productio
   const trail = await readAuditTrail(makeProjectorDeps({ doc: t.doc, tableName: t.tableName }), ID)()
   if (E.isLeft(trail)) throw new Error(trail.left._tag)
   const { summary, segments, entries } = trail.right
+  const seen = new Set(entries.map((e) => e.n))
+  printSummary({
+    file: 'bigMessage',
+    operationsSent: COUNT,
+    faultsInjected: 0,
+    inputsTried: 0,
+    // an attempt without its audit entry; an entry that appears twice
+    lost: attempts.filter((a) => !seen.has(a.attemptNumber)).length,
+    doubleCounted: entries.length - seen.size,
+    details: {
+      'audit entries': entries.length,
+      segments: segments.length,
+      'largest segment bytes': Math.max(...segments.map((x) => x.bytes)),
+      poller: s,
+    },
+  })
   assert.ok(segments.length >= 5, `${segments.length} segments`)
   assert.is(summary?.segments, segments.length)
   assert.is(summary?.through, COUNT)
