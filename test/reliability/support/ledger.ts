@@ -1,6 +1,7 @@
 import type { AttemptItem } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
+import * as assert from 'uvu/assert';
 
 // The books of a run: what was sent, what the receivers saw, what the table recorded.
 // - lost: a message sent whose STATE is missing or not in the expected final status;
@@ -103,3 +104,17 @@ export const checkLedger = async (
 /** A few offending messages, for an assertion message a human can act on. */
 export const sample = (report: LedgerReport, ids: ReadonlyArray<string>): string =>
   JSON.stringify(report.books.filter((b) => ids.slice(0, 5).includes(b.messageId)));
+
+/**
+ * The books must balance: nothing lost, nothing double-counted, every request accounted for,
+ * attempt counts as the receivers imply. On failure, `trace` (the rig's) prints the evidence
+ * of a few offending messages first: their log lines and receiver requests in time order.
+ */
+export const assertBooks = (report: LedgerReport, trace: (messageIds: ReadonlyArray<string>) => string): void => {
+  const troubled = [...new Set([...report.lost, ...report.doubleCounted, ...report.unaccounted, ...report.wrongAttempts])].slice(0, 3);
+  if (troubled.length > 0) console.error(`trace of ${troubled.join(', ')}:\n${trace(troubled)}`);
+  assert.equal(report.lost, [], `lost: ${sample(report, report.lost)}`);
+  assert.equal(report.doubleCounted, [], `double-counted: ${sample(report, report.doubleCounted)}`);
+  assert.equal(report.unaccounted, [], `requests neither recorded nor logged as not recorded: ${sample(report, report.unaccounted)}`);
+  assert.equal(report.wrongAttempts, [], `wrong attempt counts: ${sample(report, report.wrongAttempts)}`);
+};
