@@ -40,7 +40,6 @@ export type VerifyMessageOptions = {
 
 const WAITING_FOR = { claim: 'a claim', 'lease-expiry': 'its lease to end', retry: 'its retry' } as const;
 
-
 const show = (v: unknown): string => {
   const s = JSON.stringify(v) ?? 'undefined';
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
