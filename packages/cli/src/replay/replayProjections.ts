@@ -3,11 +3,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
 import { type DecodedMessage, decodePartition } from './decodePartition.js';
-import { forEachParallel, listSource, type PagedSource } from './forEachParallel.js';
+import { forEachParallel } from './forEachParallel.js';
 import { checkProjection, type FieldDrift } from './projectionDrift.js';
 import type { RepairOutcome } from './repairOutcome.js';
 import { TableError } from './tableError.js';
-import type { RawItem, ScannedMessage, TableReader } from './tableReader.js';
+import { messageSource, type RawItem, type ScannedMessage, type TableReader } from './tableReader.js';
 import { checkTrail, type TrailDrift } from './trailDrift.js';
 import type { TrailReader } from './verifyMessage.js';
 
@@ -187,10 +187,7 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
     if (drift.length < max) drift.push(r);
     else omitted++;
   };
-  const source: PagedSource<ScannedMessage> =
-    o.messageIds !== undefined
-      ? listSource(o.messageIds.map((messageId) => ({ messageId, items: null })))
-      : (segment, total, cursor) => deps.reader.scanMessages(segment, total, cursor);
+  const source = messageSource(deps.reader, o.messageIds);
   deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
   try {
     await forEachParallel(source, work, {

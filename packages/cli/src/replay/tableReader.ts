@@ -1,6 +1,6 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { messagePk, STATE_SK, TABLE } from '@delivery-history/store';
-import type { Page } from './forEachParallel.js';
+import { listSource, type Page, type PagedSource } from './forEachParallel.js';
 
 // Raw reads for verify and replay: items exactly as stored (keys and index attributes
 // included), so sizes are measured on the real item and an item that does not decode is
@@ -26,6 +26,12 @@ export type TableReader = {
   /** How many messages (STATE items) the table holds: a COUNT scan, for progress ETA. */
   countMessages(totalSegments: number): Promise<number>;
 };
+
+/** The messages to look at: these ids (each read whole), or the whole table by scan segments. */
+export const messageSource = (reader: TableReader, messageIds: ReadonlyArray<string> | undefined): PagedSource<ScannedMessage> =>
+  messageIds !== undefined
+    ? listSource(messageIds.map((messageId) => ({ messageId, items: null })))
+    : (segment, total, cursor) => reader.scanMessages(segment, total, cursor);
 
 const PK = TABLE.partitionKey.name;
 const SK = TABLE.sortKey.name;

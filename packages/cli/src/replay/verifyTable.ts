@@ -2,9 +2,9 @@ import { DEFAULT_BUDGETS, STATE_SK } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
 import { type DecodedMessage, decodePartition } from './decodePartition.js';
-import { forEachParallel, listSource, type PagedSource } from './forEachParallel.js';
+import { forEachParallel } from './forEachParallel.js';
 import { TableError } from './tableError.js';
-import type { RawItem, ScannedMessage, TableReader } from './tableReader.js';
+import { messageSource, type RawItem, type ScannedMessage, type TableReader } from './tableReader.js';
 import { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './verifyMessage.js';
 
 // `dh verify`: every invariant over every message of a table (or a list), in a parallel
@@ -92,9 +92,12 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
   };
   const work = async ({ messageId, items: scanned }: ScannedMessage): Promise<void> => {
     let { raw, found, decoded } = await checkOne(messageId, scanned);
-    // scanned items are eventually consistent: any finding is confirmed on a consistent read
-    if (scanned !== null && found.length > 0) ({ raw, found, decoded } = await checkOne(messageId));
-    if (found.some((v) => RACY.has(v.check))) {
+    const racy = () => found.some((v) => RACY.has(v.check));
+    // scanned items are eventually consistent: a finding is confirmed on a consistent read
+    // (a racy one is, after the pause below)
+    if (scanned !== null && found.length > 0 && !racy()) ({ raw, found, decoded } = await checkOne(messageId));
+    if (racy()) {
+      // a live write may have raced the read: look again a little later
       await sleep(o.recheckDelayMs ?? 250);
       ({ raw, found, decoded } = await checkOne(messageId));
     }
@@ -113,10 +116,7 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
     record(found);
     deps.progress?.increment();
   };
-  const ids: PagedSource<ScannedMessage> =
-    o.messageIds !== undefined
-      ? listSource(o.messageIds.map((messageId) => ({ messageId, items: null })))
-      : (segment, total, cursor) => deps.reader.scanMessages(segment, total, cursor);
+  const ids = messageSource(deps.reader, o.messageIds);
   deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
   try {
     await forEachParallel(ids, work, { segments: o.messageIds !== undefined ? 1 : o.segments, concurrency: o.concurrency ?? 4 });
