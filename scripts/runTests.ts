@@ -148,7 +148,9 @@ const main = async (): Promise<number> => {
   const bad = results.filter((r) => r.failed > 0).map((r) => r.file);
   const blocks = results.flatMap((r) => r.summaries);
   if (blocks.length > 0) {
-    console.log(`reliability totals over ${blocks.length} files: ${SUMMARY_FIELDS.map((f) => `${f} ${summed(blocks, f)}`).join(', ')}`);
+    console.log(
+      `reliability totals over ${blocks.length} files: ${SUMMARY_FIELDS.map((f) => `${f} ${summed(blocks, f)}`).join(', ')}`,
+    );
   }
   if (bad.length > 0) console.log(`failing files: ${bad.join(', ')}`);
   console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);

@@ -15,9 +15,11 @@ const files = (dir: string): string[] =>
   });
 
 const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2] ?? '',
-  );
+  [
+    ...readFileSync(file, 'utf8').matchAll(
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? '');
 
 const allowed: Record<string, readonly string[]> = {
   core: [],
@@ -45,7 +47,8 @@ for (const [pkg, deps] of Object.entries(allowed)) {
 }
 
 Direction('core imports no AWS SDK, no HTTP, no network', () => {
-  const banned = /^(@aws-sdk\/|@smithy\/|@aws-lambda-powertools\/|undici$|node:(http|https|http2|net|tls|dgram|dns|child_process)$)/;
+  const banned =
+    /^(@aws-sdk\/|@smithy\/|@aws-lambda-powertools\/|undici$|node:(http|https|http2|net|tls|dgram|dns|child_process)$)/;
   const src = join(root, 'packages', 'core', 'src');
   const offenders = files(src).flatMap((f) =>
     importsOf(f)

@@ -82,8 +82,27 @@ Boundary('nested maps and lists', async ({ t }) => {
 
 Boundary('numbers of every shape', async ({ t }) => {
   const values: unknown[] = [
-    0, 1, 12, 123, 1234, 100, 1_000_000, -1, -12, -123, 0.5, 0.05, 1.5, -1.5, 12.25, 123.456, 1e-7, 5e-8,
-    123456789012345, -123456789012345, Number.MAX_SAFE_INTEGER,
+    0,
+    1,
+    12,
+    123,
+    1234,
+    100,
+    1_000_000,
+    -1,
+    -12,
+    -123,
+    0.5,
+    0.05,
+    1.5,
+    -1.5,
+    12.25,
+    123.456,
+    1e-7,
+    5e-8,
+    123456789012345,
+    -123456789012345,
+    Number.MAX_SAFE_INTEGER,
     NumberValue.from('12345678901234567890123456789012345678'),
     NumberValue.from('-12345678901234567890123456789012345678'),
     NumberValue.from('0.12345678901234567890123456789012345678'),
@@ -92,7 +111,13 @@ Boundary('numbers of every shape', async ({ t }) => {
   const numbers: Item = {};
   // many copies so a 1-byte error in any rule would be visible many times over
   for (let i = 0; i < 4_000; i++) numbers[`n${i}`] = values[i % values.length];
-  await assertBoundary(t, 'numbers', (pad) => ({ pk: 'MSG#numbers', sk: 'STATE', ...numbers, list: [3.25, -7, 42], pad }));
+  await assertBoundary(t, 'numbers', (pad) => ({
+    pk: 'MSG#numbers',
+    sk: 'STATE',
+    ...numbers,
+    list: [3.25, -7, 42],
+    pad,
+  }));
 });
 
 Boundary('sets, booleans, nulls and binary', async ({ t }) => {

@@ -66,11 +66,14 @@ export class DeliveryHistoryStack extends Stack {
       alarmTopicArn: config.alarmTopicArn,
     });
 
-    const out = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description });
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('TableName', this.table.table.tableName, 'DELIVERY_TABLE_NAME for the CLI and replay tooling');
     out('DeliveryQueueUrl', this.queues.deliveries.queueUrl, 'Send delivery requests (JSON) here');
-    out('DeliveryDlqArn', this.queues.deadLetters.queueArn, 'Redrive: aws sqs start-message-move-task --source-arn <this>');
+    out(
+      'DeliveryDlqArn',
+      this.queues.deadLetters.queueArn,
+      'Redrive: aws sqs start-message-move-task --source-arn <this>',
+    );
     out('ProjectorFailuresQueueUrl', this.queues.projectorFailures.queueUrl, 'Stream batches the projector gave up on');
     out('WorkerFunctionName', this.worker.handler.fn.functionName, 'Worker Lambda');
     out('ProjectorFunctionName', this.projector.handler.fn.functionName, 'Projector Lambda');

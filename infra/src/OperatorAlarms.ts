@@ -58,7 +58,10 @@ export class OperatorAlarms extends Construct {
         name: `${p}-deliveries-dlq-not-empty`,
         description:
           'Delivery requests reached the DLQ (receive count exhausted without a final outcome). Find the cause in the worker logs by messageId, fix it, then move them back: aws sqs start-message-move-task --source-arn <DLQ ARN>.',
-        metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }),
+        metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: ONE_MINUTE,
+          statistic: 'Maximum',
+        }),
         threshold: 1,
         datapoints: 1,
         periods: 1,
@@ -108,7 +111,8 @@ export class OperatorAlarms extends Construct {
       {
         id: 'ProjectorErrors',
         name: `${p}-projector-errors`,
-        description: 'Projector invocations fail: the stream shard is retried, then bisected, then sent to the on-failure queue.',
+        description:
+          'Projector invocations fail: the stream shard is retried, then bisected, then sent to the on-failure queue.',
         metric: props.projector.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
         threshold: 1,
         datapoints: 3,
@@ -119,7 +123,10 @@ export class OperatorAlarms extends Construct {
         name: `${p}-table-throttled-requests`,
         description:
           'DynamoDB throttles requests (a hot partition, or a burst over twice the previous on-demand peak). Clients retry with backoff; sustained throttling delays deliveries.',
-        metric: props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES }),
+        metric: props.table.metricThrottledRequestsForOperations({
+          operations: TABLE_OPERATIONS,
+          period: FIVE_MINUTES,
+        }),
         threshold: 1,
         datapoints: 2,
         periods: 3,
@@ -146,8 +153,7 @@ export class OperatorAlarms extends Construct {
         periods: 3,
       },
     ];
-    const topic =
-      props.alarmTopicArn === null ? null : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
+    const topic = props.alarmTopicArn === null ? null : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
     this.alarms = specs.map((s) => {
       const alarm = new cloudwatch.Alarm(this, s.id, {
         alarmName: s.name,

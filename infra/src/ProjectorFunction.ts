@@ -16,10 +16,19 @@ import type { StackConfig } from './stackConfig.js';
  * Query (a message's attempts, redrives, segments), Put/Update alone or as the items of one
  * TransactWriteItems (which has no IAM action of its own).
  */
-export const PROJECTOR_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
+export const PROJECTOR_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+] as const;
 
 /** What Lambda's stream poller calls, on this table's stream. */
-export const STREAM_READ_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] as const;
+export const STREAM_READ_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+] as const;
 
 export type ProjectorFunctionProps = {
   readonly config: StackConfig;

@@ -15,7 +15,12 @@ import type { StackConfig } from './stackConfig.js';
  * (claim), the append's TransactWriteItems of a Put and an Update (no IAM action of its own:
  * each item is authorised as its Put/Update), Get and Query on the conflict paths.
  */
-export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
+export const WORKER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+] as const;
 
 /** Lambda's SQS poller needs the first three; the worker itself delays retries with the fourth. */
 export const WORKER_QUEUE_ACTIONS = [

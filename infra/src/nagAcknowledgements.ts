@@ -31,7 +31,8 @@ export const acknowledgeNagFindings = (s: NagSubjects): void => {
     if (s.runtimeName === 'nodejs20.x')
       Validations.of(fn).acknowledge({
         id: 'CloudFormation-Validate::W2531',
-        reason: 'nodejs20.x is deprecated but still deployable; lambdaRuntime=nodejs22.x is the switch when the team moves.',
+        reason:
+          'nodejs20.x is deprecated but still deployable; lambdaRuntime=nodejs22.x is the switch when the team moves.',
       });
   }
   Validations.of(s.projectorFailures).acknowledge({

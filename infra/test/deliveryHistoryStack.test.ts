@@ -89,7 +89,7 @@ Queues('the delivery queue dead-letters after more receives than any message has
   assert.equal(redrive.deadLetterTargetArn, getAtt(dlqId, 'Arn'));
   const env = (fnProps(workerId).Environment as { Variables: Record<string, string> }).Variables;
   assert.ok(redrive.maxReceiveCount > Number(env.DELIVERY_MAX_ATTEMPTS), 'over the default maxAttempts');
-  assert.ok(redrive.maxReceiveCount > 100, "over the largest maxAttempts a request may ask for");
+  assert.ok(redrive.maxReceiveCount > 100, 'over the largest maxAttempts a request may ask for');
 });
 
 Queues('visibility timeout >= 6x the worker timeout plus its batching window (AWS guidance)', () => {
@@ -181,7 +181,10 @@ Projector("only INSERTs of ATTEMPT and REDRIVE items reach the function (the pro
   const m = mappingOf(projectorId);
   const filters = (m.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
   assert.equal(filters, STREAM_FILTER_CRITERIA.Filters);
-  const record = (eventName: string, sk: string) => ({ eventName, dynamodb: { Keys: { pk: { S: 'MSG#m1' }, sk: { S: sk } } } });
+  const record = (eventName: string, sk: string) => ({
+    eventName,
+    dynamodb: { Keys: { pk: { S: 'MSG#m1' }, sk: { S: sk } } },
+  });
   // The deployed patterns, evaluated the way the projector's local poller evaluates them.
   assert.ok(matchesStreamFilter(record('INSERT', 'ATTEMPT#000001')));
   assert.ok(matchesStreamFilter(record('INSERT', 'REDRIVE#0001')));
@@ -256,13 +259,15 @@ Iam('projector: audit item actions on the table, stream reads, send to its failu
 });
 
 Iam('no wildcard action anywhere; the only wildcard resource is ListStreams on this table', () => {
-  const all = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, r]) =>
-    (props(r).PolicyDocument as { Statement: Parameters<typeof wildcards>[0] }).Statement,
+  const all = resourcesOf(template, 'AWS::IAM::Policy').flatMap(
+    ([, r]) => (props(r).PolicyDocument as { Statement: Parameters<typeof wildcards>[0] }).Statement,
   );
   assert.ok(all.length > 0);
   const w = wildcards(all);
   assert.equal(w.actions, []);
-  assert.equal(w.resources, [`dynamodb:ListStreams on ${json({ 'Fn::Join': ['', [getAtt(tableId, 'Arn'), '/stream/*']] })}`]);
+  assert.equal(w.resources, [
+    `dynamodb:ListStreams on ${json({ 'Fn::Join': ['', [getAtt(tableId, 'Arn'), '/stream/*']] })}`,
+  ]);
 });
 
 Iam('the wildcard scanner sees wildcards (guards against a vacuous pass)', () => {
@@ -277,7 +282,10 @@ Iam.run();
 
 const Alarms = suite('alarms an operator needs');
 
-type AlarmProps = Record<string, unknown> & { MetricName?: string; Metrics?: { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[] };
+type AlarmProps = Record<string, unknown> & {
+  MetricName?: string;
+  Metrics?: { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+};
 const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => props(r) as AlarmProps);
 const alarmOn = (metric: string, dimension: unknown): AlarmProps => {
   const hits = alarms.filter(
@@ -307,7 +315,8 @@ Alarms('projector iterator age, worker errors and throttles, projector errors', 
 Alarms('DynamoDB throttled requests and system errors across the operations used; transaction conflicts', () => {
   const throttles = alarmOn('ThrottledRequests', ref(tableId));
   const ops = json(throttles.Metrics);
-  for (const op of ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'TransactWriteItems']) assert.ok(ops.includes(`"${op}"`), op);
+  for (const op of ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'TransactWriteItems'])
+    assert.ok(ops.includes(`"${op}"`), op);
   assert.ok(json(alarmOn('SystemErrors', ref(tableId)).Metrics).includes('"GetRecords"'));
   assert.ok((alarmOn('TransactionConflict', ref(tableId)).Threshold as number) > 1, 'a rate, not a single conflict');
 });
@@ -327,13 +336,15 @@ Alarms.run();
 const Nag = suite('cdk-nag AwsSolutions');
 
 const acknowledged = (): { path: string; id: string; reason: string }[] =>
-  stack.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason })),
-      ),
-  );
+  stack.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason })),
+        ),
+    );
 
 Nag('the pack finds nothing that is not acknowledged', () => {
   const report = new AwsSolutionsChecks().validateScope(stack);
@@ -348,7 +359,10 @@ Nag('the pack does report findings (guards against a vacuous pass)', () => {
   const bare = new Stack(new App(), 'Bare');
   new sqs.Queue(bare, 'PlainQueue');
   const rules = new AwsSolutionsChecks().validateScope(bare).violations.map((v) => v.ruleName);
-  assert.ok(rules.some((r) => r.includes('AwsSolutions-SQS4')), rules.join(', '));
+  assert.ok(
+    rules.some((r) => r.includes('AwsSolutions-SQS4')),
+    rules.join(', '),
+  );
 });
 
 Nag('each acknowledgement has a one-line reason, and there are only the expected ones', () => {

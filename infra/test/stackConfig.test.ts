@@ -57,7 +57,10 @@ Config('bad values are rejected with the key and the value', () => {
 });
 
 Config('the max-receive count must exceed the attempt limit (one receive per attempt)', () => {
-  assert.match(rejected({ maxAttempts: 10, maxReceiveCount: 10 }), /maxReceiveCount \(10\) must exceed maxAttempts \(10\)/);
+  assert.match(
+    rejected({ maxAttempts: 10, maxReceiveCount: 10 }),
+    /maxReceiveCount \(10\) must exceed maxAttempts \(10\)/,
+  );
   assert.is(decoded({ maxAttempts: 10, maxReceiveCount: 11 }).maxReceiveCount, 11);
 });
 

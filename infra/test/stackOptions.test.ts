@@ -7,7 +7,15 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DeliveryHistoryStack } from '../src/DeliveryHistoryStack.js';
-import { getAtt, grantsOf, onlyResource, props, resourcesOf, statementsOfRole, wildcards } from './support/templateQueries.js';
+import {
+  getAtt,
+  grantsOf,
+  onlyResource,
+  props,
+  resourcesOf,
+  statementsOfRole,
+  wildcards,
+} from './support/templateQueries.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:delivery-ops';
 const app = new App({
@@ -56,7 +64,9 @@ Options('each role may use the key (named actions, this key only) and write X-Ra
     assert.equal(grants['xray:PutTraceSegments'], [json('*')]);
     assert.equal(grants['xray:PutTelemetryRecords'], [json('*')]);
     assert.equal(
-      Object.keys(grants).filter((a) => a.startsWith('kms:')).sort(),
+      Object.keys(grants)
+        .filter((a) => a.startsWith('kms:'))
+        .sort(),
       ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
     );
   }

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildAttemptItem, type DeliveryRequest, fitToBudget, type Outcome } from '@delivery-history/core';
-import { type AttemptTicket, attemptKey, type Clients, createStore, indexSk, type Store, stateKey } from '@delivery-history/store';
+import {
+  type AttemptTicket,
+  attemptKey,
+  type Clients,
+  createStore,
+  indexSk,
+  type Store,
+  stateKey,
+} from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/context.js';
 import { benchRequest, outcomeOf } from './support/fixtures.js';
@@ -32,7 +40,12 @@ export type AppendPathOptions = {
   readonly opsPerRound: number;
 };
 
-type Prepared = { readonly request: DeliveryRequest; readonly ticket: AttemptTicket; readonly outcome: Outcome; readonly at: Date };
+type Prepared = {
+  readonly request: DeliveryRequest;
+  readonly ticket: AttemptTicket;
+  readonly outcome: Outcome;
+  readonly at: Date;
+};
 
 const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
   const r = await te();
@@ -51,7 +64,12 @@ const prepare = async (store: Store, prefix: string, count: number): Promise<Pre
       await must(store.createMessage(request));
       const { ticket } = await must(store.claim(request.messageId));
       const at = new Date();
-      const outcome = outcomeOf(200, { now: at, attemptNumber: ticket.attemptNumber, maxAttempts: ticket.maxAttempts, correlationId: ticket.correlationId });
+      const outcome = outcomeOf(200, {
+        now: at,
+        attemptNumber: ticket.attemptNumber,
+        maxAttempts: ticket.maxAttempts,
+        correlationId: ticket.correlationId,
+      });
       out[i] = { request, ticket, outcome, at };
     },
   );
@@ -140,7 +158,14 @@ const naiveUpdate = (tableName: string, p: Prepared) =>
     },
   });
 
-const runVariant = (v: Variant, clients: Clients, store: Store, tableName: string, items: Prepared[], concurrency: number): Promise<LoadResult> => {
+const runVariant = (
+  v: Variant,
+  clients: Clients,
+  store: Store,
+  tableName: string,
+  items: Prepared[],
+  concurrency: number,
+): Promise<LoadResult> => {
   if (v === 'A') {
     return runLoad({ count: items.length, concurrency }, async (i) => {
       const p = items[i] as Prepared;
@@ -164,11 +189,21 @@ const runVariant = (v: Variant, clients: Clients, store: Store, tableName: strin
   });
 };
 
-type Totals = { ops: number; errors: number; wallMs: number; cpuMs: number; latencies: number[]; firstError: string | null };
+type Totals = {
+  ops: number;
+  errors: number;
+  wallMs: number;
+  cpuMs: number;
+  latencies: number[];
+  firstError: string | null;
+};
 
 const empty = (): Totals => ({ ops: 0, errors: 0, wallMs: 0, cpuMs: 0, latencies: [], firstError: null });
 
-export const benchAppendPath = async (ctx: BenchContext, o: AppendPathOptions): Promise<{ rows: Row[]; detail: unknown }> => {
+export const benchAppendPath = async (
+  ctx: BenchContext,
+  o: AppendPathOptions,
+): Promise<{ rows: Row[]; detail: unknown }> => {
   const t = await ctx.table('append');
   const store = createStore({ doc: t.doc, tableName: t.tableName });
   const rows: Row[] = [];
@@ -203,15 +238,43 @@ export const benchAppendPath = async (ctx: BenchContext, o: AppendPathOptions): 
         VARIANTS.map((v) => {
           const x = totals[v];
           const s = summarize(x.latencies);
-          return [v, { opsPerSec: (x.ops / x.wallMs) * 1000, p50: s.p50, p99: s.p99, cpuMsPerOp: x.cpuMs / Math.max(1, x.ops), ops: x.ops, errors: x.errors, firstError: x.firstError }];
+          return [
+            v,
+            {
+              opsPerSec: (x.ops / x.wallMs) * 1000,
+              p50: s.p50,
+              p99: s.p99,
+              cpuMsPerOp: x.cpuMs / Math.max(1, x.ops),
+              ops: x.ops,
+              errors: x.errors,
+              firstError: x.firstError,
+            },
+          ];
         }),
-      ) as Record<Variant, { opsPerSec: number; p50: number; p99: number; cpuMsPerOp: number; ops: number; errors: number; firstError: string | null }>;
+      ) as Record<
+        Variant,
+        {
+          opsPerSec: number;
+          p50: number;
+          p99: number;
+          cpuMsPerOp: number;
+          ops: number;
+          errors: number;
+          firstError: string | null;
+        }
+      >;
       detail[`c${c}`] = { ...fig, roundRatios };
       const sortedRatios = [...roundRatios].sort((a, b) => a - b);
       const section = `append c=${c}`;
       for (const v of VARIANTS) {
         const f = fig[v];
-        rows.push({ section, metric: `${LABEL[v]} throughput`, value: round(f.opsPerSec, 1), unit: 'ops/s', note: `p50 ${round(f.p50)} ms, p99 ${round(f.p99)} ms, ${f.ops} ops${f.errors > 0 ? `, ${f.errors} errors` : ''}` });
+        rows.push({
+          section,
+          metric: `${LABEL[v]} throughput`,
+          value: round(f.opsPerSec, 1),
+          unit: 'ops/s',
+          note: `p50 ${round(f.p50)} ms, p99 ${round(f.p99)} ms, ${f.ops} ops${f.errors > 0 ? `, ${f.errors} errors` : ''}`,
+        });
       }
       rows.push({
         section,
@@ -222,9 +285,19 @@ export const benchAppendPath = async (ctx: BenchContext, o: AppendPathOptions): 
       });
       rows.push({ section, metric: 'A/B p50 latency ratio', value: round(ratio(fig.A.p50, fig.B.p50), 3), unit: 'x' });
       rows.push({ section, metric: 'A/B p99 latency ratio', value: round(ratio(fig.A.p99, fig.B.p99), 3), unit: 'x' });
-      rows.push({ section, metric: 'A/C throughput ratio (vs naive UpdateItem)', value: round(ratio(fig.A.opsPerSec, fig.C.opsPerSec), 3), unit: 'x' });
+      rows.push({
+        section,
+        metric: 'A/C throughput ratio (vs naive UpdateItem)',
+        value: round(ratio(fig.A.opsPerSec, fig.C.opsPerSec), 3),
+        unit: 'x',
+      });
       rows.push({ section, metric: 'A/C p50 latency ratio', value: round(ratio(fig.A.p50, fig.C.p50), 3), unit: 'x' });
-      rows.push({ section, metric: 'client CPU per op A / B', value: `${round(fig.A.cpuMsPerOp, 3)} / ${round(fig.B.cpuMsPerOp, 3)}`, unit: 'ms' });
+      rows.push({
+        section,
+        metric: 'client CPU per op A / B',
+        value: `${round(fig.A.cpuMsPerOp, 3)} / ${round(fig.B.cpuMsPerOp, 3)}`,
+        unit: 'ms',
+      });
     }
   } finally {
     await t.drop();

@@ -47,7 +47,11 @@ const coldImport = (file: string | null): { wallMs: number; importMs: number } =
       ? 'console.log(JSON.stringify({ importMs: 0 }))'
       : `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(JSON.stringify({ importMs: performance.now() - t }))`;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env: IMPORT_ENV, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    env: IMPORT_ENV,
+    timeout: 60_000,
+  });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`cold import of ${file} failed: ${r.stderr.slice(-500)}`);
   const { importMs } = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { importMs: number };
@@ -93,7 +97,13 @@ export const benchBundles = async (ctx: BenchContext, o: BundleOptions): Promise
     const wall = median(runs.map((x) => x.wallMs));
     const imp = median(runs.map((x) => x.importMs));
     detail[name] = { bytes, gzipBytes: gz, runs };
-    rows.push({ section: 'lambda bundles', metric: `${name}: minified size`, value: round(bytes / 1024, 1), unit: 'KiB', note: `${round(gz / 1024, 1)} KiB gzipped` });
+    rows.push({
+      section: 'lambda bundles',
+      metric: `${name}: minified size`,
+      value: round(bytes / 1024, 1),
+      unit: 'KiB',
+      note: `${round(gz / 1024, 1)} KiB gzipped`,
+    });
     rows.push({
       section: 'lambda bundles',
       metric: `${name}: cold import (median of ${o.coldRuns})`,

@@ -23,7 +23,10 @@ process.on('warning', (w) => {
 
 type Section = {
   readonly name: string;
-  readonly run: (ctx: ReturnType<typeof makeBenchContext>, sizes: BenchSizes) => Promise<{ rows: Row[]; detail: unknown }>;
+  readonly run: (
+    ctx: ReturnType<typeof makeBenchContext>,
+    sizes: BenchSizes,
+  ) => Promise<{ rows: Row[]; detail: unknown }>;
 };
 
 const SECTIONS: ReadonlyArray<Section> = [
@@ -56,7 +59,8 @@ const main = async (): Promise<number> => {
   const machine = describeMachine();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
+  const log = (line: string) =>
+    process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
   log(`mode ${mode}; ${machineLine(machine)}`);
   // A fresh DynamoDB Local for every section, started on first use (bundles need none):
   // one that served earlier sections gets slower (dropped tables' streams and all), which
@@ -86,10 +90,18 @@ const main = async (): Promise<number> => {
       if (dynamo !== undefined) await (await dynamo).stop();
     }
   }
-  const report: BenchReport = { startedAt, mode, machine, totalSeconds: (performance.now() - t0) / 1000, sections: results };
+  const report: BenchReport = {
+    startedAt,
+    mode,
+    machine,
+    totalSeconds: (performance.now() - t0) / 1000,
+    sections: results,
+  };
   process.stdout.write(`\nBenchmarks (${mode}) on ${machineLine(machine)}\n\n${formatTable(results)}\n\n`);
   const file = writeReport(report, values.out);
-  process.stdout.write(`total ${report.totalSeconds.toFixed(0)} s; JSON written to ${file} (and latest.json next to it)\n`);
+  process.stdout.write(
+    `total ${report.totalSeconds.toFixed(0)} s; JSON written to ${file} (and latest.json next to it)\n`,
+  );
   if (mode === 'default' && only === undefined && report.totalSeconds > 600) {
     process.stdout.write('note: over the 10-minute budget: was the machine busy with other work? (see `uptime`)\n');
   }

@@ -33,7 +33,13 @@ const once = async (quietMs: number): Promise<{ acked: number; stored: number }>
           await clients.doc.send(
             new TransactWriteCommand({
               TransactItems: [
-                { Put: { TableName: TABLE, Item: { pk: `L${lane}-${i}`, sk: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                {
+                  Put: {
+                    TableName: TABLE,
+                    Item: { pk: `L${lane}-${i}`, sk: 'x' },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
                 { Put: { TableName: TABLE, Item: { pk: `C${lane}`, sk: 'c', n: i + 1 } } },
               ],
             }),

@@ -11,12 +11,21 @@ import { bulkLoadRaw } from './support/loader.js';
 
 const n = Number(process.argv[2] ?? '5000');
 const dynamo = await startDynamoLocal();
-const ctx = makeBenchContext(async () => dynamo.endpoint, (l) => console.error(l));
+const ctx = makeBenchContext(
+  async () => dynamo.endpoint,
+  (l) => console.error(l),
+);
 const t = await ctx.table('prof', { stream: false });
 const replies: ReadonlyArray<ReadonlyArray<Reply>> = [[200], [500], [404], [500, 200]];
 const shape = makeFastShaper(replies, 'bulk-000000'.length);
 const t0 = performance.now();
-await bulkLoadRaw(t.client, t.tableName, { from: 0, to: n }, (i) => shape(`bulk-${String(i).padStart(6, '0')}`, new Date(Date.UTC(2026, 0, 5) + i * 1000), i % replies.length), 12);
+await bulkLoadRaw(
+  t.client,
+  t.tableName,
+  { from: 0, to: n },
+  (i) => shape(`bulk-${String(i).padStart(6, '0')}`, new Date(Date.UTC(2026, 0, 5) + i * 1000), i % replies.length),
+  12,
+);
 console.error(`loaded ${n} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const store = createStore({ doc: t.doc, tableName: t.tableName });
 for (const segments of (process.argv[3] ?? '8').split(',').map(Number)) {
@@ -32,7 +41,9 @@ for (const segments of (process.argv[3] ?? '8').split(',').map(Number)) {
   );
   const cpu = process.cpuUsage(cpu0);
   if (E.isLeft(r)) throw new Error(r.left);
-  console.error(`segments ${segments}: replay ${r.right.report.scanned} msgs, ${r.right.messagesPerSecond.toFixed(0)}/s, cpu ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/msg`);
+  console.error(
+    `segments ${segments}: replay ${r.right.report.scanned} msgs, ${r.right.messagesPerSecond.toFixed(0)}/s, cpu ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/msg`,
+  );
 }
 await t.drop();
 await dynamo.stop();

@@ -34,8 +34,11 @@ const replies = (k: number): Reply[] => Array.from({ length: k }, (_, i) => (i =
 
 const loadBacklog = (t: BenchTable, prefix: string, messages: number, k: number): Promise<number> => {
   const base = Date.now() - 3_600_000;
-  return bulkLoad(t.doc, t.tableName, { from: 0, to: messages }, (i) =>
-    shapeMessage(`${prefix}-${i}`, new Date(base + i * 10), replies(k), { withAudit: false }).items,
+  return bulkLoad(
+    t.doc,
+    t.tableName,
+    { from: 0, to: messages },
+    (i) => shapeMessage(`${prefix}-${i}`, new Date(base + i * 10), replies(k), { withAudit: false }).items,
   );
 };
 
@@ -76,7 +79,13 @@ const backlog = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
         unit: '/s',
         note: `${records} records (${ignored} not for the projector) in ${round(ms / 1000, 1)} s, ${batches} batches`,
       });
-      rows.push({ section: 'projector', metric: 'backlog: audit entries/s', value: round((entries / ms) * 1000, 1), unit: '/s', note: `${entries} entries, ${o.attemptsPerMessage} per message` });
+      rows.push({
+        section: 'projector',
+        metric: 'backlog: audit entries/s',
+        value: round((entries / ms) * 1000, 1),
+        unit: '/s',
+        note: `${entries} entries, ${o.attemptsPerMessage} per message`,
+      });
       return { ms, records, ignored, entries, batches, stats: poller.stats };
     } finally {
       await poller.stop();
@@ -104,7 +113,8 @@ const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =
       const t0 = performance.now();
       for (let i = 0; i < records.length; i += mode.size) {
         const report = await projectMessages(deps, records.slice(i, i + mode.size));
-        if (report.failed.length > 0) throw new Error(`projector: ${report.failed.length} messages failed (${report.failed[0]?.error._tag})`);
+        if (report.failed.length > 0)
+          throw new Error(`projector: ${report.failed.length} messages failed (${report.failed[0]?.error._tag})`);
         entries += report.messages.reduce((n, m) => n + m.appended, 0);
       }
       const ms = performance.now() - t0;
@@ -127,8 +137,18 @@ const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =
       note: `${m.entries} entries, ${m.writes} write calls (${round(m.writes / Math.max(1, m.entries), 2)} per entry)`,
     });
   }
-  rows.push({ section: 'projector', metric: 'coalescing speed-up (batched / per-record records/s)', value: round(ratio(a.records / a.ms, b.records / b.ms), 2), unit: 'x' });
-  rows.push({ section: 'projector', metric: 'write calls saved (per-record / batched)', value: round(ratio(b.writes, a.writes), 2), unit: 'x' });
+  rows.push({
+    section: 'projector',
+    metric: 'coalescing speed-up (batched / per-record records/s)',
+    value: round(ratio(a.records / a.ms, b.records / b.ms), 2),
+    unit: 'x',
+  });
+  rows.push({
+    section: 'projector',
+    metric: 'write calls saved (per-record / batched)',
+    value: round(ratio(b.writes, a.writes), 2),
+    unit: 'x',
+  });
   return out;
 };
 
@@ -194,7 +214,12 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
               startedAt: at,
               completedAt: at,
               responseHeaders: null,
-              outcome: outcomeOf(200, { now: at, attemptNumber: p.ticket.attemptNumber, maxAttempts: p.ticket.maxAttempts, correlationId: p.ticket.correlationId }),
+              outcome: outcomeOf(200, {
+                now: at,
+                attemptNumber: p.ticket.attemptNumber,
+                maxAttempts: p.ticket.maxAttempts,
+                correlationId: p.ticket.correlationId,
+              }),
             })();
             if (E.isLeft(r)) {
               failed++;
@@ -222,7 +247,13 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
         unit: 'ms',
         note: `${lags.length}/${total} measured; achieved ${round((total / writeMs) * 1000, 1)} appends/s${failed > 0 ? `, ${failed} failed` : ''}`,
       });
-      rows.push({ section: 'projector', metric: `lag commit -> audit entry at ${o.steadyRatePerSec}/s (p99)`, value: round(s.p99, 1), unit: 'ms', note: `poller defaults (idle back-off 100..2000 ms)` });
+      rows.push({
+        section: 'projector',
+        metric: `lag commit -> audit entry at ${o.steadyRatePerSec}/s (p99)`,
+        value: round(s.p99, 1),
+        unit: 'ms',
+        note: `poller defaults (idle back-off 100..2000 ms)`,
+      });
       return { lag: s, early, failed, total, writeMs, poller: poller.stats };
     } finally {
       await poller.stop();
@@ -232,7 +263,10 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
   }
 };
 
-export const benchProjector = async (ctx: BenchContext, o: ProjectorOptions): Promise<{ rows: Row[]; detail: unknown }> => {
+export const benchProjector = async (
+  ctx: BenchContext,
+  o: ProjectorOptions,
+): Promise<{ rows: Row[]; detail: unknown }> => {
   const rows: Row[] = [];
   const detail = {
     backlog: await backlog(ctx, o, rows),

@@ -44,7 +44,18 @@ const REPLAY_SEGMENTS = 64;
 const REPLAY_CONCURRENCY = 4;
 const HOURS = Array.from({ length: 24 }, (_, h) => h).filter((h) => h !== 10);
 
-const bulkReplies: ReadonlyArray<ReadonlyArray<Reply>> = [[200], [200], [200], [200], [200], [200], [500], [500], [404], [500, 200]];
+const bulkReplies: ReadonlyArray<ReadonlyArray<Reply>> = [
+  [200],
+  [200],
+  [200],
+  [200],
+  [200],
+  [200],
+  [500],
+  [500],
+  [404],
+  [500, 200],
+];
 
 const bulkId = (i: number) => `bulk-${String(i).padStart(6, '0')}`;
 
@@ -59,7 +70,8 @@ const bulkItemsWith = (shape: FastShaper) => (i: number) => {
 const probeItems = (i: number) =>
   i < WINDOW_FAILED
     ? shapeMessage(`window-${i}`, new Date(W_START + i * 60_000), [500]).items
-    : shapeMessage(`history-${i - WINDOW_FAILED}`, new Date(DAY0 + 3 * HOUR + i * 1000), [500, 500, 500, 500, 200]).items;
+    : shapeMessage(`history-${i - WINDOW_FAILED}`, new Date(DAY0 + 3 * HOUR + i * 1000), [500, 500, 500, 500, 200])
+        .items;
 
 const timeQueries = async (store: Store, n: number) => {
   const history: number[] = [];
@@ -68,20 +80,27 @@ const timeQueries = async (store: Store, n: number) => {
     const h0 = performance.now();
     const h = await store.getHistory(`history-${q % HISTORY_PROBES}`)();
     if (E.isLeft(h)) throw new Error(`getHistory: ${h.left.message}`);
-    if (h.right.attempts.length !== 5) throw new Error(`history probe has ${h.right.attempts.length} attempts, expected 5`);
+    if (h.right.attempts.length !== 5)
+      throw new Error(`history probe has ${h.right.attempts.length} attempts, expected 5`);
     history.push(performance.now() - h0);
     const f0 = performance.now();
     let found = 0;
     let cursor: string | undefined;
     for (let pages = 0; pages < 100; pages++) {
-      const page = await store.queryFailed({ since: new Date(W_START), until: new Date(W_END), limit: 100, ...(cursor !== undefined ? { cursor } : {}) })();
+      const page = await store.queryFailed({
+        since: new Date(W_START),
+        until: new Date(W_END),
+        limit: 100,
+        ...(cursor !== undefined ? { cursor } : {}),
+      })();
       if (E.isLeft(page)) throw new Error(`queryFailed: ${page.left.message}`);
       found += page.right.items.length;
       if (page.right.cursor === null) break;
       cursor = page.right.cursor;
     }
     failed.push(performance.now() - f0);
-    if (found !== WINDOW_FAILED) throw new Error(`failed-in-window query found ${found} messages, expected ${WINDOW_FAILED}`);
+    if (found !== WINDOW_FAILED)
+      throw new Error(`failed-in-window query found ${found} messages, expected ${WINDOW_FAILED}`);
   }
   return { history: summarize(history), failed: summarize(failed) };
 };
@@ -105,7 +124,6 @@ const injectDrift = async (t: BenchTable, count: number, total: number): Promise
   return ids;
 };
 
-
 export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ rows: Row[]; detail: unknown }> => {
   const rows: Row[] = [];
   const t = await ctx.table('scale', { stream: false });
@@ -124,7 +142,11 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     await timeQueries(store, 20); // warm-up (JIT on both sides), not reported
     const small = await timeQueries(store, o.queries);
     const smallDrifted = await injectDrift(t, Math.max(1, Math.round(o.drifted / 10)), o.small);
-    const smallRun = await runReplayChild({ endpoint: t.endpoint, tableName: t.tableName }, REPLAY_SEGMENTS, REPLAY_CONCURRENCY);
+    const smallRun = await runReplayChild(
+      { endpoint: t.endpoint, tableName: t.tableName },
+      REPLAY_SEGMENTS,
+      REPLAY_CONCURRENCY,
+    );
     ctx.progress(`scale: replay over ${o.small} messages: ${round(smallRun.result.messagesPerSecond)} msg/s`);
     const second = await load(o.small - probes, o.large - probes);
     ctx.progress(`scale: ${o.large} messages loaded (${second.items} more items in ${round(second.ms / 1000, 1)} s)`);
@@ -135,17 +157,43 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
       ['history of a message (5 attempts)', 'history'],
       [`failed in a 1 h window (${WINDOW_FAILED} answers)`, 'failed'],
     ] as const) {
-      rows.push({ section: 'audit queries', metric: `${name} at ${k(o.small)}: p50 / p99`, value: `${round(small[key].p50, 1)} / ${round(small[key].p99, 1)}`, unit: 'ms' });
-      rows.push({ section: 'audit queries', metric: `${name} at ${k(o.large)}: p50 / p99`, value: `${round(large[key].p50, 1)} / ${round(large[key].p99, 1)}`, unit: 'ms' });
-      rows.push({ section: 'audit queries', metric: `${name}: p50 ratio ${k(o.large)} / ${k(o.small)}`, value: round(ratio(large[key].p50, small[key].p50), 2), unit: 'x', note: '~1 = cost does not grow with table size' });
+      rows.push({
+        section: 'audit queries',
+        metric: `${name} at ${k(o.small)}: p50 / p99`,
+        value: `${round(small[key].p50, 1)} / ${round(small[key].p99, 1)}`,
+        unit: 'ms',
+      });
+      rows.push({
+        section: 'audit queries',
+        metric: `${name} at ${k(o.large)}: p50 / p99`,
+        value: `${round(large[key].p50, 1)} / ${round(large[key].p99, 1)}`,
+        unit: 'ms',
+      });
+      rows.push({
+        section: 'audit queries',
+        metric: `${name}: p50 ratio ${k(o.large)} / ${k(o.small)}`,
+        value: round(ratio(large[key].p50, small[key].p50), 2),
+        unit: 'x',
+        note: '~1 = cost does not grow with table size',
+      });
     }
-    rows.push({ section: 'audit queries', metric: 'bulk load (BatchWriteItem, 12 in flight)', value: round(loadRate), unit: 'items/s', note: `${first.items + second.items + 0} items` });
+    rows.push({
+      section: 'audit queries',
+      metric: 'bulk load (BatchWriteItem, 12 in flight)',
+      value: round(loadRate),
+      unit: 'items/s',
+      note: `${first.items + second.items + 0} items`,
+    });
 
     // replay over the large table: a few STATEs corrupted first, repaired by the replay; the
     // same over the small table (measured before the large load) shows memory stays flat
     const drifted = await injectDrift(t, o.drifted, o.large);
     const java0 = await ctx.dynamoCpuSeconds();
-    const run = await runReplayChild({ endpoint: t.endpoint, tableName: t.tableName }, REPLAY_SEGMENTS, REPLAY_CONCURRENCY);
+    const run = await runReplayChild(
+      { endpoint: t.endpoint, tableName: t.tableName },
+      REPLAY_SEGMENTS,
+      REPLAY_CONCURRENCY,
+    );
     const javaCpuMs = ((await ctx.dynamoCpuSeconds()) - java0) * 1000;
     const replay = run.result;
     const repaired = replay.actions.repaired ?? 0;
@@ -184,12 +232,24 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
       unit: 'ms',
       note: 'where the time goes (2 cores shared by both)',
     });
-    if (repaired !== drifted.length) throw new Error(`replay repaired ${repaired} of ${drifted.length} drifted messages`);
+    if (repaired !== drifted.length)
+      throw new Error(`replay repaired ${repaired} of ${drifted.length} drifted messages`);
     const smallRepaired = smallRun.result.actions.repaired ?? 0;
-    if (smallRepaired !== smallDrifted.length) throw new Error(`small replay repaired ${smallRepaired} of ${smallDrifted.length} drifted messages`);
+    if (smallRepaired !== smallDrifted.length)
+      throw new Error(`small replay repaired ${smallRepaired} of ${smallDrifted.length} drifted messages`);
     return {
       rows,
-      detail: { small, large, load: { first, second, loadRate }, replay, smallReplay: smallRun.result, smallPeakRssKiB: smallRun.peakRssKiB, peakRssKiB: run.peakRssKiB, replayCpuMs: run.cpuMs, javaCpuMs },
+      detail: {
+        small,
+        large,
+        load: { first, second, loadRate },
+        replay,
+        smallReplay: smallRun.result,
+        smallPeakRssKiB: smallRun.peakRssKiB,
+        peakRssKiB: run.peakRssKiB,
+        replayCpuMs: run.cpuMs,
+        javaCpuMs,
+      },
     };
   } finally {
     await t.drop();

@@ -18,15 +18,37 @@ export type BenchSizes = {
 export const SIZES: Record<'default' | 'quick', BenchSizes> = {
   default: {
     append: { concurrencies: [1, 8, 32], rounds: 6, opsPerRound: 60 },
-    worker: { concurrencies: [{ c: 1, deliveries: 100 }, { c: 32, deliveries: 400 }] },
-    projector: { backlogMessages: 400, attemptsPerMessage: 4, coalesceMessages: 80, steadyRatePerSec: 10, steadySeconds: 15 },
+    worker: {
+      concurrencies: [
+        { c: 1, deliveries: 100 },
+        { c: 32, deliveries: 400 },
+      ],
+    },
+    projector: {
+      backlogMessages: 400,
+      attemptsPerMessage: 4,
+      coalesceMessages: 80,
+      steadyRatePerSec: 10,
+      steadySeconds: 15,
+    },
     scale: { small: 10_000, large: 100_000, queries: 100, drifted: 100 },
     bundles: { coldRuns: 7 },
   },
   quick: {
     append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },
-    worker: { concurrencies: [{ c: 1, deliveries: 50 }, { c: 32, deliveries: 200 }] },
-    projector: { backlogMessages: 150, attemptsPerMessage: 4, coalesceMessages: 40, steadyRatePerSec: 10, steadySeconds: 6 },
+    worker: {
+      concurrencies: [
+        { c: 1, deliveries: 50 },
+        { c: 32, deliveries: 200 },
+      ],
+    },
+    projector: {
+      backlogMessages: 150,
+      attemptsPerMessage: 4,
+      coalesceMessages: 40,
+      steadyRatePerSec: 10,
+      steadySeconds: 6,
+    },
     scale: { small: 1_000, large: 10_000, queries: 50, drifted: 20 },
     bundles: { coldRuns: 3 },
   },

@@ -21,7 +21,10 @@ const allowLocal = (): AllowList => {
   return a.right;
 };
 
-export const benchWorkerE2e = async (ctx: BenchContext, o: WorkerE2eOptions): Promise<{ rows: Row[]; detail: unknown }> => {
+export const benchWorkerE2e = async (
+  ctx: BenchContext,
+  o: WorkerE2eOptions,
+): Promise<{ rows: Row[]; detail: unknown }> => {
   const rows: Row[] = [];
   const detail: Record<string, unknown> = {};
   const receivers = await startReceivers();
@@ -52,9 +55,12 @@ export const benchWorkerE2e = async (ctx: BenchContext, o: WorkerE2eOptions): Pr
           note: `${delivered}/${deliveries} delivered and recorded in ${round(ms / 1000, 1)} s; ${stats.batchItemFailures} batch item failures`,
         });
         if (counts.attempts !== deliveries || counts.byStatus.SUCCESS !== deliveries) {
-          throw new Error(`worker e2e: ${counts.attempts} attempts and ${counts.byStatus.SUCCESS ?? 0} SUCCESS states recorded for ${deliveries} deliveries`);
+          throw new Error(
+            `worker e2e: ${counts.attempts} attempts and ${counts.byStatus.SUCCESS ?? 0} SUCCESS states recorded for ${deliveries} deliveries`,
+          );
         }
-        if (delivered !== deliveries) throw new Error(`worker e2e: ${delivered} of ${deliveries} deliveries reached the receiver`);
+        if (delivered !== deliveries)
+          throw new Error(`worker e2e: ${delivered} of ${deliveries} deliveries reached the receiver`);
       } finally {
         await worker.close();
         await t.drop();

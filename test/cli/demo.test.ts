@@ -20,7 +20,12 @@ Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }
   const r = await runDh(['demo', '--messages', '27', '--json', '--progress', 'lines'], env, 180_000);
   assert.is(r.code, 0, show(r));
   const out = jsonOf<{
-    summary: { messages: number; attempts: number; outcomes: Array<{ status: string; category: string; count: number }>; latencyMs: { p50: number | null } };
+    summary: {
+      messages: number;
+      attempts: number;
+      outcomes: Array<{ status: string; category: string; count: number }>;
+      latencyMs: { p50: number | null };
+    };
     interesting: { state: { messageId: string }; attempts: unknown[]; auditTrail: unknown[] } | null;
     verify: { ok: boolean; messages: number };
   }>(r);
@@ -29,7 +34,8 @@ Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }
   // which failure categories show up depends on timing (a starved receiver can time out), so
   // only: most succeed, some fail for good, and in several different ways
   const categories = new Set(out.summary.outcomes.map((o) => o.category));
-  const count = (status: string) => out.summary.outcomes.filter((o) => o.status === status).reduce((n, o) => n + o.count, 0);
+  const count = (status: string) =>
+    out.summary.outcomes.filter((o) => o.status === status).reduce((n, o) => n + o.count, 0);
   assert.ok(categories.has('success') && categories.size >= 3, `categories: ${[...categories]}`);
   assert.ok(count('SUCCESS') > 27 / 2 && count('FAILED') > 0, JSON.stringify(out.summary.outcomes));
   assert.type(out.summary.latencyMs.p50, 'number');
@@ -42,7 +48,12 @@ Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }
 Demo('a non-local table needs --yes (nothing is contacted)', async () => {
   const [aws, tableOnly] = await Promise.all([
     runDh(['demo'], dhEnv({ endpoint: 'https://dynamodb.eu-west-1.amazonaws.com', tableName: 'deliveries-prod' })),
-    runDh(['demo'], { PATH: process.env.PATH, HOME: process.env.HOME, DELIVERY_TABLE_NAME: 'deliveries-prod', AWS_REGION: 'eu-west-1' }),
+    runDh(['demo'], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DELIVERY_TABLE_NAME: 'deliveries-prod',
+      AWS_REGION: 'eu-west-1',
+    }),
   ]);
   for (const r of [aws, tableOnly]) {
     assert.is(r.code, 2, show(r));

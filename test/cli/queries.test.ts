@@ -30,30 +30,66 @@ Q.after(async (ctx) => {
   await ctx.t.drop();
 });
 
-type Page = { items: Array<{ messageId: string; status: string; retryEligible: boolean; endpoint: string }>; cursor: string | null };
+type Page = {
+  items: Array<{ messageId: string; status: string; retryEligible: boolean; endpoint: string }>;
+  cursor: string | null;
+};
 
 const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
 
 Q('history: table and --json of one message (state, attempts, audit trail)', async ({ env }) => {
-  const [table, json] = await Promise.all([runDh(['history', 'story-1'], env), runDh(['history', 'story-1', '--json'], env)]);
+  const [table, json] = await Promise.all([
+    runDh(['history', 'story-1'], env),
+    runDh(['history', 'story-1', '--json'], env),
+  ]);
   ok(table);
-  for (const s of ['Status        SUCCESS', 'Attempts (3)', 'rate_limited', '429 Too Many Requests', 'RESPONSE_TIMEOUT', 'Audit trail (3 entries)', 'ago)']) {
+  for (const s of [
+    'Status        SUCCESS',
+    'Attempts (3)',
+    'rate_limited',
+    '429 Too Many Requests',
+    'RESPONSE_TIMEOUT',
+    'Audit trail (3 entries)',
+    'ago)',
+  ]) {
     assert.ok(table.stdout.includes(s), `missing "${s}":\n${table.stdout}`);
   }
   assert.ok(table.stdout.includes('token=[REDACTED]') && !table.stdout.includes('s3cr3t'), table.stdout);
   ok(json);
   const h = jsonOf<{
-    state: { status: string; attempts: number; deliveryResult: { statusCode: number; category: string }; lastDeliveryAttempt: string; lastUpdatedAt: string };
-    attempts: Array<{ attemptNumber: number; deliveryResult: { category: string; statusCode: number | null; success: boolean } }>;
+    state: {
+      status: string;
+      attempts: number;
+      deliveryResult: { statusCode: number; category: string };
+      lastDeliveryAttempt: string;
+      lastUpdatedAt: string;
+    };
+    attempts: Array<{
+      attemptNumber: number;
+      deliveryResult: { category: string; statusCode: number | null; success: boolean };
+    }>;
     auditTrail: Array<{ n: number; retry: string }>;
   }>(json);
   assert.is(h.state.status, 'SUCCESS');
   assert.is(h.state.attempts, 3);
   assert.is(h.state.deliveryResult.statusCode, 200);
   assert.ok(h.state.lastDeliveryAttempt <= h.state.lastUpdatedAt);
-  assert.equal(h.attempts.map((a) => a.attemptNumber), [1, 2, 3]);
-  assert.equal(h.attempts.map((a) => a.deliveryResult.category), ['rate_limited', 'timeout', 'success']);
-  assert.equal(h.auditTrail.map((e) => [e.n, e.retry]), [[1, 'retry'], [2, 'retry'], [3, 'final']]);
+  assert.equal(
+    h.attempts.map((a) => a.attemptNumber),
+    [1, 2, 3],
+  );
+  assert.equal(
+    h.attempts.map((a) => a.deliveryResult.category),
+    ['rate_limited', 'timeout', 'success'],
+  );
+  assert.equal(
+    h.auditTrail.map((e) => [e.n, e.retry]),
+    [
+      [1, 'retry'],
+      [2, 'retry'],
+      [3, 'final'],
+    ],
+  );
 });
 
 Q('history: unknown id exits 1, a bad id exits 2 with usage', async ({ env }) => {
@@ -79,7 +115,10 @@ Q('failed: window, --exhausted, --endpoint, in --json', async ({ env }) => {
     runDh(['failed', '--since', SINCE, '--until', UNTIL, '--endpoint', 'gone.example.com', '--json'], env),
   ]);
   ok(all);
-  const ids = (r: DhResult) => jsonOf<Page>(r).items.map((i) => i.messageId).sort();
+  const ids = (r: DhResult) =>
+    jsonOf<Page>(r)
+      .items.map((i) => i.messageId)
+      .sort();
   assert.equal(ids(all), ['busy-1', 'gone-1', 'gone-2', 'gone-3', 'gone-4', 'gone-5', 'retry-1']);
   assert.is(jsonOf<Page>(all).cursor, null);
   ok(exhausted);
@@ -93,7 +132,20 @@ Q('failed: pagination with --limit and --cursor covers every message once', asyn
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const r = await runDh(['failed', '--since', SINCE, '--until', UNTIL, '--limit', '3', '--json', ...(cursor === null ? [] : ['--cursor', cursor])], env);
+    const r = await runDh(
+      [
+        'failed',
+        '--since',
+        SINCE,
+        '--until',
+        UNTIL,
+        '--limit',
+        '3',
+        '--json',
+        ...(cursor === null ? [] : ['--cursor', cursor]),
+      ],
+      env,
+    );
     ok(r);
     const page = jsonOf<Page>(r);
     assert.ok(page.items.length <= 3);
@@ -115,7 +167,10 @@ Q('failed: the table, the next-page hint, empty window, bad arguments', async ({
   ]);
   ok(table);
   const lines = table.stdout.split('\n');
-  assert.match(lines[0] ?? '', /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+LAST UPDATED\s+NEXT ATTEMPT$/);
+  assert.match(
+    lines[0] ?? '',
+    /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+LAST UPDATED\s+NEXT ATTEMPT$/,
+  );
   assert.ok(table.stdout.includes('FAILED (final)'), table.stdout);
   assert.ok(table.stdout.includes('2025-03-01 10:'), 'absolute times');
   assert.ok(/ago\)/.test(table.stdout), 'relative times');
@@ -143,7 +198,10 @@ Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
     runDh(['correlation', 'order-404'], env),
   ]);
   ok(ep);
-  const ids = (r: DhResult) => jsonOf<Page>(r).items.map((i) => i.messageId).sort();
+  const ids = (r: DhResult) =>
+    jsonOf<Page>(r)
+      .items.map((i) => i.messageId)
+      .sort();
   assert.equal(ids(ep), ['busy-1', 'ok-1', 'ok-2', 'ok-3', 'retry-1', 'story-1']);
   ok(epTable);
   assert.match(epTable.stdout, /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+LAST UPDATED/);
@@ -152,7 +210,10 @@ Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
   const first = jsonOf<Page>(epPage);
   assert.is(first.items.length, 4);
   assert.type(first.cursor, 'string');
-  const rest = await runDh(['endpoint', 'hooks.example.com', '--limit', '4', '--json', '--cursor', String(first.cursor)], env);
+  const rest = await runDh(
+    ['endpoint', 'hooks.example.com', '--limit', '4', '--json', '--cursor', String(first.cursor)],
+    env,
+  );
   ok(rest);
   assert.equal([...first.items.map((i) => i.messageId), ...ids(rest)].sort(), ids(ep));
   ok(corr);

@@ -23,7 +23,12 @@ D.before(async (ctx) => {
   ctx.env = dhEnv({
     endpoint: ctx.t.endpoint,
     tableName: ctx.t.tableName,
-    extra: { DELIVERY_ALLOW_TARGETS: '127.0.0.1', DELIVERY_BACKOFF_BASE_MS: '50', DELIVERY_BACKOFF_MAX_MS: '200', DELIVERY_TIMEOUT_MS: '2000' },
+    extra: {
+      DELIVERY_ALLOW_TARGETS: '127.0.0.1',
+      DELIVERY_BACKOFF_BASE_MS: '50',
+      DELIVERY_BACKOFF_MAX_MS: '200',
+      DELIVERY_TIMEOUT_MS: '2000',
+    },
   });
   const s = seeder(ctx.t.doc, ctx.t.tableName, T0);
   // the seeded outcomes say the endpoint was down; it is up now (/ok)
@@ -42,32 +47,111 @@ const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
 
 type Items = Array<Record<string, unknown>>;
 const partition = async (t: TestTable, id: string): Promise<Items> =>
-  ((await t.doc.send(new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': messagePk(id) } }))).Items ?? []) as Items;
+  ((
+    await t.doc.send(
+      new QueryCommand({
+        TableName: t.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': messagePk(id) },
+      }),
+    )
+  ).Items ?? []) as Items;
 
-type Report = { dryRun: boolean; considered: number; actions: Record<string, number>; messages: Array<{ messageId: string; action: string; detail: string | null; afterAttempt: number | null; maxAttempts: number | null }> };
+type Report = {
+  dryRun: boolean;
+  considered: number;
+  actions: Record<string, number>;
+  messages: Array<{
+    messageId: string;
+    action: string;
+    detail: string | null;
+    afterAttempt: number | null;
+    maxAttempts: number | null;
+  }>;
+};
 
 D('dry run lists what would be re-driven and writes nothing', async ({ t, env }) => {
-  const r = await runDh(['replay', 'redrive', '--message', 'x-fixed', '--message', 'x-done', '--message', 'x-retrying', '--reason', 'endpoint fixed', '--dry-run', '--json'], env);
+  const r = await runDh(
+    [
+      'replay',
+      'redrive',
+      '--message',
+      'x-fixed',
+      '--message',
+      'x-done',
+      '--message',
+      'x-retrying',
+      '--reason',
+      'endpoint fixed',
+      '--dry-run',
+      '--json',
+    ],
+    env,
+  );
   ok(r);
   const rep = jsonOf<Report>(r);
   assert.equal(
     rep.messages.map((m) => [m.messageId, m.action]),
-    [['x-fixed', 'would-redrive'], ['x-done', 'skipped'], ['x-retrying', 'would-redrive']],
+    [
+      ['x-fixed', 'would-redrive'],
+      ['x-done', 'skipped'],
+      ['x-retrying', 'would-redrive'],
+    ],
   );
   assert.is(rep.messages[0]?.afterAttempt, 3);
   // its retry was due in 2025 and no worker came back: stalled, it would be enqueued again
-  assert.match(rep.messages[2]?.detail ?? '', /^stalled: FAILED, waiting since 2025-05-01T12:00:\d\d\.\d{3}Z; would enqueue again$/);
-  const patient = jsonOf<Report>(await runDh(['replay', 'redrive', '--message', 'x-retrying', '--reason', 'r', '--stalled-after', '100000d', '--dry-run', '--json'], env));
-  assert.equal(patient.messages.map((m) => [m.action, m.detail]), [['skipped', 'not final: retries are still scheduled']]);
+  assert.match(
+    rep.messages[2]?.detail ?? '',
+    /^stalled: FAILED, waiting since 2025-05-01T12:00:\d\d\.\d{3}Z; would enqueue again$/,
+  );
+  const patient = jsonOf<Report>(
+    await runDh(
+      [
+        'replay',
+        'redrive',
+        '--message',
+        'x-retrying',
+        '--reason',
+        'r',
+        '--stalled-after',
+        '100000d',
+        '--dry-run',
+        '--json',
+      ],
+      env,
+    ),
+  );
+  assert.equal(
+    patient.messages.map((m) => [m.action, m.detail]),
+    [['skipped', 'not final: retries are still scheduled']],
+  );
   assert.ok((await partition(t, 'x-fixed')).every((i) => !String(i.sk).startsWith('REDRIVE#')));
 });
 
 D('re-drive by id: an auditable event, new attempts after the old ones, history untouched', async ({ t, env }) => {
   const before = (await partition(t, 'x-fixed')).filter((i) => String(i.sk).startsWith('ATTEMPT#'));
-  const r = await runDh(['replay', 'redrive', '--message', 'x-fixed', '--reason', 'receiver fixed (INC-42)', '--by', 'alice', '--extra-attempts', '2', '--json'], env);
+  const r = await runDh(
+    [
+      'replay',
+      'redrive',
+      '--message',
+      'x-fixed',
+      '--reason',
+      'receiver fixed (INC-42)',
+      '--by',
+      'alice',
+      '--extra-attempts',
+      '2',
+      '--json',
+    ],
+    env,
+  );
   ok(r);
   const rep = jsonOf<Report>(r);
-  assert.equal(rep.messages.map((m) => [m.messageId, m.action, m.afterAttempt, m.maxAttempts]), [['x-fixed', 'redriven', 3, 5]]);
+  assert.equal(
+    rep.messages.map((m) => [m.messageId, m.action, m.afterAttempt, m.maxAttempts]),
+    [['x-fixed', 'redriven', 3, 5]],
+  );
   const items = await partition(t, 'x-fixed');
   const attempts = items.filter((i) => String(i.sk).startsWith('ATTEMPT#'));
   assert.is(attempts.length, 4);
@@ -88,46 +172,107 @@ D('re-drive by id: an auditable event, new attempts after the old ones, history 
 D('re-drive by filter: exhausted failures of one endpoint in a window', async ({ t, rx, env }) => {
   const host = new URL(rx.baseUrl).host;
   const r = await runDh(
-    ['replay', 'redrive', '--since', '2025-05-01T00:00:00Z', '--until', '2025-05-02T00:00:00Z', '--exhausted', '--endpoint', host, '--reason', 'retry after outage', '--extra-attempts', '1', '--json'],
+    [
+      'replay',
+      'redrive',
+      '--since',
+      '2025-05-01T00:00:00Z',
+      '--until',
+      '2025-05-02T00:00:00Z',
+      '--exhausted',
+      '--endpoint',
+      host,
+      '--reason',
+      'retry after outage',
+      '--extra-attempts',
+      '1',
+      '--json',
+    ],
     env,
   );
   ok(r);
   const rep = jsonOf<Report>(r);
   // x-fixed left the failed index when it succeeded; x-retrying is not exhausted
-  assert.equal(rep.messages.map((m) => [m.messageId, m.action]), [['x-broken', 'redriven']]);
+  assert.equal(
+    rep.messages.map((m) => [m.messageId, m.action]),
+    [['x-broken', 'redriven']],
+  );
   const items = await partition(t, 'x-broken');
   assert.is(items.filter((i) => String(i.sk).startsWith('ATTEMPT#')).length, 4);
   const state = items.find((i) => i.sk === 'STATE');
   assert.equal([state?.status, state?.retryEligible, state?.maxAttempts], ['FAILED', false, 4]);
 });
 
-D('stalled messages (a retry nobody ran, a lease nobody finished) are enqueued again as they are', async ({ t, env, rx }) => {
-  // x-stuck: claimed by a worker that never came back (the lease ran out, the record is gone)
-  const store = createStore({ doc: t.doc, tableName: t.tableName, logger: { info() {}, warn() {}, error() {} } });
-  const request = { messageId: 'x-stuck', url: rx.url('/ok'), method: 'POST' as const, headers: {}, body: '{}', correlationId: 'c-stuck', maxAttempts: null };
-  assert.ok(E.isRight(await store.createMessage(request)()));
-  assert.ok(E.isRight(await store.claim('x-stuck', { leaseMs: 1 })()));
-  await new Promise((r) => setTimeout(r, 20));
-  const r = await runDh(['replay', 'redrive', '--message', 'x-retrying', '--message', 'x-stuck', '--reason', 'records lost', '--stalled-after', '0s', '--json'], env);
-  ok(r);
-  const rep = jsonOf<Report>(r);
-  assert.equal(rep.messages.map((m) => [m.messageId, m.action]), [['x-retrying', 'requeued'], ['x-stuck', 'requeued']]);
-  assert.match(rep.messages[1]?.detail ?? '', /^stalled: PROCESSING, waiting since /);
-  for (const [id, attempts] of [['x-retrying', 2], ['x-stuck', 1]] as const) {
-    const items = await partition(t, id);
-    const state = items.find((i) => i.sk === 'STATE');
-    assert.equal([state?.status, state?.attempts, state?.redrives], ['SUCCESS', attempts, 0], id);
-    assert.ok(items.every((i) => !String(i.sk).startsWith('REDRIVE#')), `${id}: no re-drive event, the message was not final`);
-  }
-});
+D(
+  'stalled messages (a retry nobody ran, a lease nobody finished) are enqueued again as they are',
+  async ({ t, env, rx }) => {
+    // x-stuck: claimed by a worker that never came back (the lease ran out, the record is gone)
+    const store = createStore({ doc: t.doc, tableName: t.tableName, logger: { info() {}, warn() {}, error() {} } });
+    const request = {
+      messageId: 'x-stuck',
+      url: rx.url('/ok'),
+      method: 'POST' as const,
+      headers: {},
+      body: '{}',
+      correlationId: 'c-stuck',
+      maxAttempts: null,
+    };
+    assert.ok(E.isRight(await store.createMessage(request)()));
+    assert.ok(E.isRight(await store.claim('x-stuck', { leaseMs: 1 })()));
+    await new Promise((r) => setTimeout(r, 20));
+    const r = await runDh(
+      [
+        'replay',
+        'redrive',
+        '--message',
+        'x-retrying',
+        '--message',
+        'x-stuck',
+        '--reason',
+        'records lost',
+        '--stalled-after',
+        '0s',
+        '--json',
+      ],
+      env,
+    );
+    ok(r);
+    const rep = jsonOf<Report>(r);
+    assert.equal(
+      rep.messages.map((m) => [m.messageId, m.action]),
+      [
+        ['x-retrying', 'requeued'],
+        ['x-stuck', 'requeued'],
+      ],
+    );
+    assert.match(rep.messages[1]?.detail ?? '', /^stalled: PROCESSING, waiting since /);
+    for (const [id, attempts] of [
+      ['x-retrying', 2],
+      ['x-stuck', 1],
+    ] as const) {
+      const items = await partition(t, id);
+      const state = items.find((i) => i.sk === 'STATE');
+      assert.equal([state?.status, state?.attempts, state?.redrives], ['SUCCESS', attempts, 0], id);
+      assert.ok(
+        items.every((i) => !String(i.sk).startsWith('REDRIVE#')),
+        `${id}: no re-drive event, the message was not final`,
+      );
+    }
+  },
+);
 
 D('history shows the re-drive; the table verifies once projected', async ({ t, env }) => {
   await projectAll(t);
   const [h, v] = await Promise.all([runDh(['history', 'x-fixed', '--json'], env), runDh(['verify'], env)]);
   ok(h);
-  const hist = jsonOf<{ redrives: Array<{ requestedBy: string }>; auditTrail: Array<{ kind?: string; by?: string }> }>(h);
+  const hist = jsonOf<{ redrives: Array<{ requestedBy: string }>; auditTrail: Array<{ kind?: string; by?: string }> }>(
+    h,
+  );
   assert.is(hist.redrives[0]?.requestedBy, 'alice');
-  assert.ok(hist.auditTrail.some((e) => e.kind === 'redrive' && e.by === 'alice'), JSON.stringify(hist.auditTrail));
+  assert.ok(
+    hist.auditTrail.some((e) => e.kind === 'redrive' && e.by === 'alice'),
+    JSON.stringify(hist.auditTrail),
+  );
   ok(v);
 });
 

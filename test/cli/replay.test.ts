@@ -37,24 +37,40 @@ type Report = {
   scanned: number;
   drifted: number;
   actions: Record<string, number>;
-  drift: Array<{ messageId: string; fields: Array<{ field: ProjectionField; stored: unknown; expected: unknown }>; auditTrail: { kind: string } | null; action: string }>;
+  drift: Array<{
+    messageId: string;
+    fields: Array<{ field: ProjectionField; stored: unknown; expected: unknown }>;
+    auditTrail: { kind: string } | null;
+    action: string;
+  }>;
 };
 
 // The seeded history is dated 2025: r-retry's scheduled retry is long overdue, a stalled
 // message (its SQS record gone), which the first test checks; the others look past it.
 const PAST_STALLS = ['--stalled-after', '100000d'];
 
-type VerifyJson = { ok: boolean; messages: number; checks: Record<string, { failed: number }>; violations: Array<{ messageId: string; check: string; detail: string }> };
+type VerifyJson = {
+  ok: boolean;
+  messages: number;
+  checks: Record<string, { failed: number }>;
+  violations: Array<{ messageId: string; check: string; detail: string }>;
+};
 
 R('a clean table verifies, but for the message no worker came back to (stalled)', async ({ env }) => {
-  const [stalled, clean] = await Promise.all([runDh(['verify', '--json'], env), runDh(['verify', '--json', ...PAST_STALLS], env)]);
+  const [stalled, clean] = await Promise.all([
+    runDh(['verify', '--json'], env),
+    runDh(['verify', '--json', ...PAST_STALLS], env),
+  ]);
   ok(stalled, 1);
   const v = jsonOf<VerifyJson>(stalled);
   assert.equal(
     v.violations.map((x) => [x.messageId, x.check]),
     [['r-retry', 'stalled']],
   );
-  assert.match(v.violations[0]?.detail ?? '', /^FAILED, waiting for its retry since 2025-04-01T08:00:\d\d\.\d{3}Z \(\d+d \d+h\)/);
+  assert.match(
+    v.violations[0]?.detail ?? '',
+    /^FAILED, waiting for its retry since 2025-04-01T08:00:\d\d\.\d{3}Z \(\d+d \d+h\)/,
+  );
   assert.match(v.violations[0]?.detail ?? '', /dh replay redrive --message r-retry/);
   ok(clean);
   const c = jsonOf<VerifyJson>(clean);
@@ -66,7 +82,10 @@ R('corruption: dry run names exactly the message and field, replay repairs, veri
   await setStateField(t.doc, t.tableName, 'r-fail', 'status', 'SUCCESS');
   await corruptTrailEntry(t.doc, t.tableName, 'r-ok-3');
 
-  const [dry, before] = await Promise.all([runDh(['replay', 'projections', '--all', '--dry-run', '--json'], env), runDh(['verify', ...PAST_STALLS], env)]);
+  const [dry, before] = await Promise.all([
+    runDh(['replay', 'projections', '--all', '--dry-run', '--json'], env),
+    runDh(['verify', ...PAST_STALLS], env),
+  ]);
   ok(dry, 1);
   const d = jsonOf<Report>(dry);
   assert.is(d.dryRun, true);

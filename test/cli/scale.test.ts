@@ -41,7 +41,23 @@ const replay = (env: NodeJS.ProcessEnv): Promise<Run> =>
   new Promise((ok, fail) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', `--max-old-space-size=${OLD_SPACE_MB}`, '--import', 'tsx', '--conditions=source', `${root}packages/cli/src/bin.ts`, 'replay', 'projections', '--all', '--dry-run', '--json', '--segments', '4', '--progress', 'lines'],
+      [
+        '--expose-gc',
+        `--max-old-space-size=${OLD_SPACE_MB}`,
+        '--import',
+        'tsx',
+        '--conditions=source',
+        `${root}packages/cli/src/bin.ts`,
+        'replay',
+        'projections',
+        '--all',
+        '--dry-run',
+        '--json',
+        '--segments',
+        '4',
+        '--progress',
+        'lines',
+      ],
       { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let vmHwmKb = 0;
@@ -77,7 +93,15 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 S(`${5 * N} messages replay in the memory of ${N}, with progress`, async ({ t, env }) => {
   const now = new Date('2025-06-01T00:00:00.000Z');
   const seed = (prefix: string, count: number) =>
-    seedSynthetic({ doc: t.doc, tableName: t.tableName, count, idPrefix: prefix, attemptsOf: () => 1, concurrency: 4, now });
+    seedSynthetic({
+      doc: t.doc,
+      tableName: t.tableName,
+      count,
+      idPrefix: prefix,
+      attemptsOf: () => 1,
+      concurrency: 4,
+      now,
+    });
   assert.is(await seed('a', N), N);
   const small = await replay(env);
   assert.is(small.code, 0, small.stderr);

@@ -16,7 +16,11 @@ const SIZES: Record<string, number> = { 'small-1': 1, 'small-2': 1, 'small-3': 1
 
 const itemsOf = (id: string, attempts: number) => [
   { pk: `MSG#${id}`, sk: 'STATE', messageId: id },
-  ...Array.from({ length: attempts }, (_, i) => ({ pk: `MSG#${id}`, sk: `ATTEMPT#${String(i + 1).padStart(6, '0')}`, messageId: id })),
+  ...Array.from({ length: attempts }, (_, i) => ({
+    pk: `MSG#${id}`,
+    sk: `ATTEMPT#${String(i + 1).padStart(6, '0')}`,
+    messageId: id,
+  })),
 ];
 
 S.before(async (ctx) => {
@@ -29,7 +33,9 @@ S.before(async (ctx) => {
   ];
   for (let i = 0; i < all.length; i += 25) {
     await ctx.t.doc.send(
-      new BatchWriteCommand({ RequestItems: { [ctx.t.tableName]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      new BatchWriteCommand({
+        RequestItems: { [ctx.t.tableName]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+      }),
     );
   }
 });

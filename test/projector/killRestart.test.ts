@@ -1,38 +1,38 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb'
-import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core'
-import { checkpointKey, streamsPortOf } from '@delivery-history/projector'
-import { attemptSk, auditKey, messagePk } from '@delivery-history/store'
-import { suite } from 'uvu'
-import * as assert from 'uvu/assert'
-import { type TestTable, useTestTable } from '../support/testTable.js'
-import { compareTrail, inLanes } from './support.js'
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
+import { checkpointKey, streamsPortOf } from '@delivery-history/projector';
+import { attemptSk, auditKey, messagePk } from '@delivery-history/store';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { compareTrail, inLanes } from './support.js';
 
 // The local poller as its own process (pollerMain.ts, checkpoints in the table) is SIGKILLed
 // while it works through a backlog, then started again: it resumes after its checkpoint (not
 // from the start of the stream) and every trail ends equal to rebuildAuditTrail: no entry
 // lost, none written twice.
 
-const root = new URL('../../', import.meta.url).pathname
-const MESSAGES = 20
-const PER_MESSAGE = 12
+const root = new URL('../../', import.meta.url).pathname;
+const MESSAGES = 20;
+const PER_MESSAGE = 12;
 
-type Ctx = { t: TestTable; children: ChildProcess[] }
-const Kill = suite<Ctx>('poller process killed mid-batch and restarted')
+type Ctx = { t: TestTable; children: ChildProcess[] };
+const Kill = suite<Ctx>('poller process killed mid-batch and restarted');
 
 Kill.before(async (ctx) => {
-  ctx.t = await useTestTable('projector-kill')
-  ctx.children = []
-})
+  ctx.t = await useTestTable('projector-kill');
+  ctx.children = [];
+});
 Kill.after(async ({ t, children }) => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
-  await t.drop()
-})
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await t.drop();
+});
 
 const attemptOf = (id: string, n: number): AttemptItem => {
-  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString()
-  const last = n === PER_MESSAGE
+  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
+  const last = n === PER_MESSAGE;
   return {
     type: 'ATTEMPT',
     messageId: id,
@@ -58,71 +58,78 @@ const attemptOf = (id: string, n: number): AttemptItem => {
     nextAttemptAt: last ? null : at,
     superseded: false,
     truncated: {},
-  }
-}
+  };
+};
 
-type Line = Record<string, unknown>
+type Line = Record<string, unknown>;
 
 /** Starts pollerMain; `lines` collects its JSON log lines; `exited` resolves with the exit code or signal. */
 const startChild = (ctx: Ctx) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'packages/projector/src/local/pollerMain.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DELIVERY_TABLE_NAME: ctx.t.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: ctx.t.endpoint,
-      AWS_REGION: 'local',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      DH_PROJECTOR_BATCH_LIMIT: '30',
-      DH_PROJECTOR_IDLE_BACKOFF_MS: '50',
-      DH_PROJECTOR_MAX_IDLE_BACKOFF_MS: '300',
-      DELIVERY_PROJECTOR_CONCURRENCY: '1',
-      DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: '0',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', 'packages/projector/src/local/pollerMain.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DELIVERY_TABLE_NAME: ctx.t.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: ctx.t.endpoint,
+        AWS_REGION: 'local',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        DH_PROJECTOR_BATCH_LIMIT: '30',
+        DH_PROJECTOR_IDLE_BACKOFF_MS: '50',
+        DH_PROJECTOR_MAX_IDLE_BACKOFF_MS: '300',
+        DELIVERY_PROJECTOR_CONCURRENCY: '1',
+        DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: '0',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  ctx.children.push(child)
-  const lines: Line[] = []
-  const waiters: { test: (l: Line) => boolean; ok: (l: Line) => void }[] = []
+  );
+  ctx.children.push(child);
+  const lines: Line[] = [];
+  const waiters: { test: (l: Line) => boolean; ok: (l: Line) => void }[] = [];
   createInterface({ input: child.stdout }).on('line', (raw) => {
-    let line: Line
+    let line: Line;
     try {
-      line = JSON.parse(raw) as Line
+      line = JSON.parse(raw) as Line;
     } catch {
-      return
+      return;
     }
-    lines.push(line)
+    lines.push(line);
     for (const w of [...waiters]) {
       if (w.test(line)) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.ok(line)
+        waiters.splice(waiters.indexOf(w), 1);
+        w.ok(line);
       }
     }
-  })
-  let stderr = ''
+  });
+  let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString('utf8')
-  })
-  const exited = new Promise<string>((ok) => child.on('exit', (code, signal) => ok(signal ?? String(code))))
+    stderr += d.toString('utf8');
+  });
+  const exited = new Promise<string>((ok) => child.on('exit', (code, signal) => ok(signal ?? String(code))));
   const waitFor = (test: (l: Line) => boolean, ms: number, what: string): Promise<Line> =>
     new Promise((ok, fail) => {
-      const found = lines.find(test)
-      if (found !== undefined) return ok(found)
-      const timer = setTimeout(() => fail(new Error(`${what}: not seen in ${ms} ms; stderr: ${stderr.slice(-500)}`)), ms)
+      const found = lines.find(test);
+      if (found !== undefined) return ok(found);
+      const timer = setTimeout(
+        () => fail(new Error(`${what}: not seen in ${ms} ms; stderr: ${stderr.slice(-500)}`)),
+        ms,
+      );
       waiters.push({
         test,
         ok: (l) => {
-          clearTimeout(timer)
-          ok(l)
+          clearTimeout(timer);
+          ok(l);
         },
-      })
-    })
-  return { child, lines, exited, waitFor }
-}
+      });
+    });
+  return { child, lines, exited, waitFor };
+};
 
-const isBatch = (l: Line) => l.message === 'batch'
+const isBatch = (l: Line) => l.message === 'batch';
 
 /** Sum of the heads' high-water marks: how many entries are in the trails right now. */
 const entriesWritten = async (t: TestTable, ids: readonly string[]): Promise<number> => {
@@ -130,68 +137,77 @@ const entriesWritten = async (t: TestTable, ids: readonly string[]): Promise<num
     new BatchGetCommand({
       RequestItems: { [t.tableName]: { Keys: ids.map((id) => auditKey(id, 0)), ProjectionExpression: 'through' } },
     }),
-  )
-  return (r.Responses?.[t.tableName] ?? []).reduce((n, i) => n + Number(i.through ?? 0), 0)
-}
+  );
+  return (r.Responses?.[t.tableName] ?? []).reduce((n, i) => n + Number(i.through ?? 0), 0);
+};
 
 Kill('SIGKILL mid-batch, restart: resumes from the checkpoint and converges exactly', async (ctx) => {
-  const { t } = ctx
-  const ids = Array.from({ length: MESSAGES }, (_, i) => `kill-${i}`)
+  const { t } = ctx;
+  const ids = Array.from({ length: MESSAGES }, (_, i) => `kill-${i}`);
   // round-robin, so every batch spans several messages
-  const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((id) => attemptOf(id, n + 1))).flat()
-  const chunks: AttemptItem[][] = []
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25))
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb')
+  const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((id) => attemptOf(id, n + 1))).flat();
+  const chunks: AttemptItem[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
   await inLanes(chunks, 1, async (chunk) => {
-    let pending = chunk.map((a) => ({ PutRequest: { Item: { pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a } } }))
+    let pending = chunk.map((a) => ({
+      PutRequest: { Item: { pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a } },
+    }));
     while (pending.length > 0) {
-      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }))
-      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending
+      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }));
+      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending;
     }
-  })
+  });
 
   // first run: killed once the table shows the fourth batch being written (3 batches of 30
   // are checkpointed; entries past 90 belong to a batch not yet checkpointed)
-  const first = startChild(ctx)
-  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch')
-  const deadline = Date.now() + 30_000
-  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 2))
-  first.child.kill('SIGKILL')
-  assert.is(await first.exited, 'SIGKILL')
-  assert.not.ok(first.lines.some((l) => l.message === 'caught up'), 'killed before it caught up')
+  const first = startChild(ctx);
+  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
+  const deadline = Date.now() + 30_000;
+  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 2));
+  first.child.kill('SIGKILL');
+  assert.is(await first.exited, 'SIGKILL');
+  assert.not.ok(
+    first.lines.some((l) => l.message === 'caught up'),
+    'killed before it caught up',
+  );
 
-  const shardId = (await streamsPortOf(t.streams).describeStream({ StreamArn: t.streamArn ?? '' })).StreamDescription?.Shards?.[0]
-    ?.ShardId
+  const shardId = (await streamsPortOf(t.streams).describeStream({ StreamArn: t.streamArn ?? '' })).StreamDescription
+    ?.Shards?.[0]?.ShardId;
   const cp = await t.doc.send(
-    new GetCommand({ TableName: t.tableName, Key: checkpointKey(t.streamArn ?? '', shardId ?? ''), ConsistentRead: true }),
-  )
-  const saved = String(cp.Item?.sequenceNumber ?? '')
-  assert.match(saved, /^\d+$/, 'a checkpoint was saved before the kill')
+    new GetCommand({
+      TableName: t.tableName,
+      Key: checkpointKey(t.streamArn ?? '', shardId ?? ''),
+      ConsistentRead: true,
+    }),
+  );
+  const saved = String(cp.Item?.sequenceNumber ?? '');
+  assert.match(saved, /^\d+$/, 'a checkpoint was saved before the kill');
 
   // second run: resumes after the checkpoint and catches up
-  const second = startChild(ctx)
-  const caughtUp = await second.waitFor((l) => l.message === 'caught up', 90_000, 'caught up')
-  const firstBatch = second.lines.find(isBatch)
-  assert.ok(firstBatch !== undefined)
-  assert.ok(BigInt(String(firstBatch?.first)) > BigInt(saved), 'the restart begins after the checkpoint')
-  const attemptRecords = Number(caughtUp.records) - Number(caughtUp.ignored)
-  assert.ok(attemptRecords < items.length, `it did not re-read the whole stream (${attemptRecords} attempt records)`)
-  assert.is(caughtUp.skippedRecords, 0)
-  assert.ok(Number(caughtUp.duplicates) > 0, 'the interrupted batch was read again and its written entries skipped')
-  second.child.kill('SIGTERM')
-  assert.is(await second.exited, '0', 'SIGTERM stops it cleanly')
+  const second = startChild(ctx);
+  const caughtUp = await second.waitFor((l) => l.message === 'caught up', 90_000, 'caught up');
+  const firstBatch = second.lines.find(isBatch);
+  assert.ok(firstBatch !== undefined);
+  assert.ok(BigInt(String(firstBatch?.first)) > BigInt(saved), 'the restart begins after the checkpoint');
+  const attemptRecords = Number(caughtUp.records) - Number(caughtUp.ignored);
+  assert.ok(attemptRecords < items.length, `it did not re-read the whole stream (${attemptRecords} attempt records)`);
+  assert.is(caughtUp.skippedRecords, 0);
+  assert.ok(Number(caughtUp.duplicates) > 0, 'the interrupted batch was read again and its written entries skipped');
+  second.child.kill('SIGTERM');
+  assert.is(await second.exited, '0', 'SIGTERM stops it cleanly');
 
   for (const id of ids) {
-    const c = await compareTrail(t.doc, t.tableName, id)
-    assert.equal(c.trail.entries, c.expected, `trail of ${id}`)
+    const c = await compareTrail(t.doc, t.tableName, id);
+    assert.equal(c.trail.entries, c.expected, `trail of ${id}`);
     assert.equal(
       c.trail.entries,
       rebuildAuditTrail(
         Array.from({ length: PER_MESSAGE }, (_, n) => attemptOf(id, n + 1)),
         [],
       ),
-    )
+    );
   }
-})
+});
 
-Kill.run()
+Kill.run();

@@ -1,9 +1,9 @@
 // Shared set-up for the projector's cross-package tests (not a test file itself): a workload
 // through the real store (create, claim, append, redrive) and helpers to read the stream and
 // compare trails.
-import type { _Record } from '@aws-sdk/client-dynamodb-streams'
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { QueryCommand } from '@aws-sdk/lib-dynamodb'
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AttemptItem,
   type AuditEntry,
@@ -14,40 +14,40 @@ import {
   type OutcomeInput,
   RedriveItem,
   rebuildAuditTrail,
-} from '@delivery-history/core'
-import { type AuditTrail, auditTrailOf, type StreamsPort } from '@delivery-history/projector'
-import { createStore, messagePk, type Store } from '@delivery-history/store'
-import * as E from 'fp-ts/lib/Either.js'
-import type { TestTable } from '../support/testTable.js'
+} from '@delivery-history/core';
+import { type AuditTrail, auditTrailOf, type StreamsPort } from '@delivery-history/projector';
+import { createStore, messagePk, type Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TestTable } from '../support/testTable.js';
 
 /** Deterministic [0,1) (mulberry32). */
 export const rng = (seed: number): (() => number) => {
-  let s = seed >>> 0
+  let s = seed >>> 0;
   return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
 
 /** A clock that only moves when told (claims need `nextAttemptAt <= now`). */
 export const manualClock = (start = Date.UTC(2025, 0, 1)) => {
-  let now = start
+  let now = start;
   return {
     now: () => new Date(now),
     advance: (ms: number): void => {
-      now += ms
+      now += ms;
     },
-  }
-}
+  };
+};
 
-const POLICY = makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 1000 })
+const POLICY = makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 1000 });
 
 const observation = (r: () => number): OutcomeInput => {
-  const x = r()
-  const responseTimeMs = Math.floor(r() * 300)
+  const x = r();
+  const responseTimeMs = Math.floor(r() * 300);
   const response = (statusCode: number): OutcomeInput => ({
     kind: 'response',
     statusCode,
@@ -56,18 +56,18 @@ const observation = (r: () => number): OutcomeInput => {
     responseTimeMs,
     bodySnippet: '',
     bodyBytes: 0,
-  })
-  if (x < 0.35) return response(200)
-  if (x < 0.6) return response(500)
-  if (x < 0.7) return response(503)
-  if (x < 0.8) return response(404)
-  return { kind: 'error', code: 'ECONNRESET', message: 'socket hang up', responseTimeMs }
-}
+  });
+  if (x < 0.35) return response(200);
+  if (x < 0.6) return response(500);
+  if (x < 0.7) return response(503);
+  if (x < 0.8) return response(404);
+  return { kind: 'error', code: 'ECONNRESET', message: 'socket hang up', responseTimeMs };
+};
 
 export const makeWorkloadStore = (t: TestTable, clock: () => Date): Store =>
-  createStore({ doc: t.doc, tableName: t.tableName, clock, leaseMs: 60_000 })
+  createStore({ doc: t.doc, tableName: t.tableName, clock, leaseMs: 60_000 });
 
-export type Driven = { readonly messageId: string; readonly attempts: number; readonly redriven: boolean }
+export type Driven = { readonly messageId: string; readonly attempts: number; readonly redriven: boolean };
 
 /**
  * One message through the store: create, then claim + append until final (random outcomes,
@@ -84,33 +84,33 @@ export const driveMessage = async (
     url: 'https://hooks.example.com/in',
     body: '{}',
     maxAttempts: 1 + Math.floor(r() * 5),
-  })
-  if (E.isLeft(decoded)) throw new Error('bad request fixture')
-  const request = decoded.right
-  const created = await store.createMessage(request)()
-  if (E.isLeft(created)) throw new Error(`createMessage: ${created.left.message}`)
-  let attempts = 0
-  let redriven = false
+  });
+  if (E.isLeft(decoded)) throw new Error('bad request fixture');
+  const request = decoded.right;
+  const created = await store.createMessage(request)();
+  if (E.isLeft(created)) throw new Error(`createMessage: ${created.left.message}`);
+  let attempts = 0;
+  let redriven = false;
   for (let round = 0; round < 40; round++) {
-    clock.advance(2000)
-    const claimed = await store.claim(messageId)()
+    clock.advance(2000);
+    const claimed = await store.claim(messageId)();
     if (E.isLeft(claimed)) {
-      if (claimed.left._tag !== 'AlreadyFinal') throw new Error(`claim: ${claimed.left.message}`)
-      const s = await store.getState(messageId)()
-      if (E.isLeft(s)) throw new Error(s.left.message)
-      if (redriven || s.right.status !== 'FAILED' || r() < 0.6) break
+      if (claimed.left._tag !== 'AlreadyFinal') throw new Error(`claim: ${claimed.left.message}`);
+      const s = await store.getState(messageId)();
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      if (redriven || s.right.status !== 'FAILED' || r() < 0.6) break;
       const rd = await store.appendRedrive({
         messageId,
         requestedBy: 'test',
         reason: 'retry after fix',
         maxAttempts: s.right.attempts + 2,
-      })()
-      if (E.isLeft(rd)) throw new Error(`appendRedrive: ${rd.left.message}`)
-      redriven = true
-      continue
+      })();
+      if (E.isLeft(rd)) throw new Error(`appendRedrive: ${rd.left.message}`);
+      redriven = true;
+      continue;
     }
-    const obs = observation(r)
-    const now = clock.now()
+    const obs = observation(r);
+    const now = clock.now();
     const appended = await store.appendAttempt({
       ticket: claimed.right.ticket,
       request,
@@ -126,31 +126,39 @@ export const driveMessage = async (
           policy: POLICY,
           random: r,
         }),
-    })()
-    if (E.isLeft(appended)) throw new Error(`appendAttempt: ${appended.left.message}`)
-    attempts = appended.right.attemptNumber
+    })();
+    if (E.isLeft(appended)) throw new Error(`appendAttempt: ${appended.left.message}`);
+    attempts = appended.right.attemptNumber;
   }
-  return { messageId, attempts, redriven }
-}
+  return { messageId, attempts, redriven };
+};
 
 /** Runs `work` over `items`, `lanes` at a time. */
 export const inLanes = async <A, B>(items: readonly A[], lanes: number, work: (a: A) => Promise<B>): Promise<B[]> => {
-  const out: B[] = []
-  const queue = [...items]
+  const out: B[] = [];
+  const queue = [...items];
   await Promise.all(
     Array.from({ length: lanes }, async () => {
-      for (let a = queue.shift(); a !== undefined; a = queue.shift()) out.push(await work(a))
+      for (let a = queue.shift(); a !== undefined; a = queue.shift()) out.push(await work(a));
     }),
-  )
-  return out
-}
+  );
+  return out;
+};
 
-export type Compared = { readonly trail: AuditTrail; readonly expected: AuditEntry[]; readonly items: Record<string, unknown>[] }
+export type Compared = {
+  readonly trail: AuditTrail;
+  readonly expected: AuditEntry[];
+  readonly items: Record<string, unknown>[];
+};
 
 /** The stored trail next to `rebuildAuditTrail` of the stored attempts and redrives. */
-export const compareTrail = async (doc: DynamoDBDocumentClient, tableName: string, messageId: string): Promise<Compared> => {
-  const items: Record<string, unknown>[] = []
-  let start: Record<string, unknown> | undefined
+export const compareTrail = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  messageId: string,
+): Promise<Compared> => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
       new QueryCommand({
@@ -160,36 +168,40 @@ export const compareTrail = async (doc: DynamoDBDocumentClient, tableName: strin
         ConsistentRead: true,
         ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
       }),
-    )
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]))
-    start = page.LastEvaluatedKey
-  } while (start !== undefined)
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
   const must = <A>(d: E.Either<{ message: string }, A>): A => {
-    if (E.isLeft(d)) throw new Error(d.left.message)
-    return d.right
-  }
-  const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix))
-  const attempts = of('ATTEMPT#').map((i) => must(decodeWith(AttemptItem, i)))
-  const redrives = of('REDRIVE#').map((i) => must(decodeWith(RedriveItem, i)))
-  const trail = must(auditTrailOf(messageId, items))
-  return { trail, expected: rebuildAuditTrail(attempts, redrives), items }
-}
+    if (E.isLeft(d)) throw new Error(d.left.message);
+    return d.right;
+  };
+  const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
+  const attempts = of('ATTEMPT#').map((i) => must(decodeWith(AttemptItem, i)));
+  const redrives = of('REDRIVE#').map((i) => must(decodeWith(RedriveItem, i)));
+  const trail = must(auditTrailOf(messageId, items));
+  return { trail, expected: rebuildAuditTrail(attempts, redrives), items };
+};
 
 /** Every record of every shard from TRIM_HORIZON to the current end. */
 export const readWholeStream = async (streams: StreamsPort, streamArn: string): Promise<_Record[]> => {
-  const out: _Record[] = []
-  const shards = (await streams.describeStream({ StreamArn: streamArn })).StreamDescription?.Shards ?? []
+  const out: _Record[] = [];
+  const shards = (await streams.describeStream({ StreamArn: streamArn })).StreamDescription?.Shards ?? [];
   for (const shard of shards) {
     let it = (
-      await streams.getShardIterator({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })
-    ).ShardIterator
+      await streams.getShardIterator({
+        StreamArn: streamArn,
+        ShardId: shard.ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      })
+    ).ShardIterator;
     for (let n = 0; it !== undefined && n < 10_000; n++) {
-      const r = await streams.getRecords({ ShardIterator: it, Limit: 1000 })
-      const recs = r.Records ?? []
-      out.push(...recs)
-      if (recs.length === 0) break
-      it = r.NextShardIterator
+      const r = await streams.getRecords({ ShardIterator: it, Limit: 1000 });
+      const recs = r.Records ?? [];
+      out.push(...recs);
+      if (recs.length === 0) break;
+      it = r.NextShardIterator;
     }
   }
-  return out
-}
+  return out;
+};

@@ -30,8 +30,11 @@ const EXIT_CODES = new Set<number>(Object.values(EXIT));
 Cli.before(async (ctx) => {
   ctx.t = await useTestTable('rel-bad-cli');
   const base = Date.now() - 3_600_000;
-  await bulkLoad(ctx.t.doc, ctx.t.tableName, { from: 0, to: 30 }, (i) =>
-    shapeMessage(`cli-${i}`, new Date(base + i * 1000), i % 3 === 0 ? [500] : i % 3 === 1 ? [200] : [404]).items,
+  await bulkLoad(
+    ctx.t.doc,
+    ctx.t.tableName,
+    { from: 0, to: 30 },
+    (i) => shapeMessage(`cli-${i}`, new Date(base + i * 1000), i % 3 === 0 ? [500] : i % 3 === 1 ? [200] : [404]).items,
   );
 });
 Cli.after(async (ctx) => {
@@ -40,16 +43,65 @@ Cli.after(async (ctx) => {
 
 const COMMANDS = ['history', 'failed', 'endpoint', 'correlation', 'verify', 'replay', 'help', '--help', '-h'];
 const FLAGS = [
-  '--json', '--since', '--until', '--limit', '--cursor', '--message', '--all', '--dry-run', '--segments',
-  '--concurrency', '--reason', '--by', '--extra-attempts', '--exhausted', '--endpoint', '--table',
-  '--endpoint-url', '--region', '--progress', '--item-budget', '--max-violations', '--allow-lag', '--help',
-  '--max-report', '--messages', '--yes', '-x', '--', '--no-such-flag',
+  '--json',
+  '--since',
+  '--until',
+  '--limit',
+  '--cursor',
+  '--message',
+  '--all',
+  '--dry-run',
+  '--segments',
+  '--concurrency',
+  '--reason',
+  '--by',
+  '--extra-attempts',
+  '--exhausted',
+  '--endpoint',
+  '--table',
+  '--endpoint-url',
+  '--region',
+  '--progress',
+  '--item-budget',
+  '--max-violations',
+  '--allow-lag',
+  '--help',
+  '--max-report',
+  '--messages',
+  '--yes',
+  '-x',
+  '--',
+  '--no-such-flag',
 ];
 
 const value = (endpoint: string) =>
   fc.oneof(
-    fc.constantFrom('cli-1', 'cli-2', 'nope', '-1h', '2d', 'now', RECENT, '2026-13-45', '0', '-5', '1e9', 'NaN', '', ' '),
-    fc.constantFrom('127.0.0.1', '127.0.0.1:9', endpoint, 'http://127.0.0.1:1', 'ftp://127.0.0.1', 'none', 'bar', 'lines'),
+    fc.constantFrom(
+      'cli-1',
+      'cli-2',
+      'nope',
+      '-1h',
+      '2d',
+      'now',
+      RECENT,
+      '2026-13-45',
+      '0',
+      '-5',
+      '1e9',
+      'NaN',
+      '',
+      ' ',
+    ),
+    fc.constantFrom(
+      '127.0.0.1',
+      '127.0.0.1:9',
+      endpoint,
+      'http://127.0.0.1:1',
+      'ftp://127.0.0.1',
+      'none',
+      'bar',
+      'lines',
+    ),
     fc.string({ maxLength: 12 }),
     fc.string({ unit: 'binary', maxLength: 8 }),
     fc.integer().map(String),
@@ -65,7 +117,11 @@ const token = (endpoint: string) =>
 
 /** Any http(s) URL other than this machine's is swapped for a refused local one. */
 const localOnly = (argv: string[]): string[] =>
-  argv.map((a) => (/https?:\/\//i.test(a) && !/https?:\/\/127\.0\.0\.1(:\d+)?(\/|$)/i.test(a.replace(/^--[a-z-]+=/, '')) ? 'http://127.0.0.1:1' : a));
+  argv.map((a) =>
+    /https?:\/\//i.test(a) && !/https?:\/\/127\.0\.0\.1(:\d+)?(\/|$)/i.test(a.replace(/^--[a-z-]+=/, ''))
+      ? 'http://127.0.0.1:1'
+      : a,
+  );
 
 /** Command lines that mostly make sense, so the paths past argument parsing run too. */
 const sensibleArb = (endpoint: string) =>
@@ -83,7 +139,13 @@ const sensibleArb = (endpoint: string) =>
         ['replay', 'projections', '--message', 'cli-4', '--dry-run'],
         ['replay', 'redrive', '--message', 'cli-5', '--reason', 'test', '--dry-run'],
       ),
-      fc.constantFrom<ReadonlyArray<string>>([], ['--json'], ['--table', 'no-such-table'], ['--endpoint-url', 'http://127.0.0.1:1'], ['--json', '--limit', '2']),
+      fc.constantFrom<ReadonlyArray<string>>(
+        [],
+        ['--json'],
+        ['--table', 'no-such-table'],
+        ['--endpoint-url', 'http://127.0.0.1:1'],
+        ['--json', '--limit', '2'],
+      ),
       fc.array(token(endpoint), { maxLength: 2 }),
       fc.boolean(),
     )
@@ -92,7 +154,11 @@ const sensibleArb = (endpoint: string) =>
 const randomArb = (endpoint: string) =>
   fc
     .tuple(
-      fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...COMMANDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }, { weight: 1, arbitrary: fc.constantFrom('local', 'demo') }),
+      fc.oneof(
+        { weight: 5, arbitrary: fc.constantFrom(...COMMANDS) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+        { weight: 1, arbitrary: fc.constantFrom('local', 'demo') },
+      ),
       fc.constantFrom('projections', 'redrive', 'other'),
       fc.array(token(endpoint), { maxLength: 7 }),
     )
@@ -139,7 +205,8 @@ Cli('every generated command line: a documented exit code and a clear message, n
       const out = io.out();
       const say = (what: string) => problems.push(`${JSON.stringify(argv).slice(0, 200)} -> ${code}: ${what}`);
       if (typeof code !== 'number' || !EXIT_CODES.has(code)) say('not a documented exit code');
-      if ((code === EXIT.usage || code === EXIT.runtime) && err.trim() === '') say('error exit without a message on stderr');
+      if ((code === EXIT.usage || code === EXIT.runtime) && err.trim() === '')
+        say('error exit without a message on stderr');
       if (/\n\s+at .+:\d+:\d+\)?\n/.test(err)) say(`stack trace on stderr: ${err.slice(0, 200)}`);
       const helpAsked = argv.some((a) => a === '--help' || a === '-h' || a.startsWith('--help=')) || argv[0] === 'help';
       if (code === EXIT.ok && argv.includes('--json') && !helpAsked && out.trim() !== '') {

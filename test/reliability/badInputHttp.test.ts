@@ -35,7 +35,11 @@ Http.before(async (ctx) => {
   ctx.t = await useTestTable('rel-bad-http');
   ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
   ctx.server = await startRawServer();
-  ctx.direct = directHandler(ctx.store, memoryLogger(), { connectMs: 1_000, responseMs: RESPONSE_TIMEOUT_MS, totalMs: TOTAL_TIMEOUT_MS });
+  ctx.direct = directHandler(ctx.store, memoryLogger(), {
+    connectMs: 1_000,
+    responseMs: RESPONSE_TIMEOUT_MS,
+    totalMs: TOTAL_TIMEOUT_MS,
+  });
 });
 Http.after(async (ctx) => {
   await ctx.direct.http.close();
@@ -48,7 +52,12 @@ type Spec = {
   statusLine: string;
   headers: Array<[string, Buffer | string]>;
   special: 'none' | 'huge-header' | 'many-headers' | 'redirect-self' | 'binary-header';
-  body: { kind: 'none' } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'huge' } | { kind: 'drip' } | { kind: 'chunked-garbage' };
+  body:
+    | { kind: 'none' }
+    | { kind: 'bytes'; bytes: Uint8Array }
+    | { kind: 'huge' }
+    | { kind: 'drip' }
+    | { kind: 'chunked-garbage' };
   length: 'exact' | 'short' | 'long' | 'missing' | 'conflicting' | 'nonsense';
   stallMs: number;
   end: Recipe['end'];
@@ -69,16 +78,38 @@ const cleanArb: fc.Arbitrary<Spec> = fc.uint8Array({ maxLength: 500 }).map((byte
 const latin = fc.string({ unit: 'binary-ascii', maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ' '));
 const oddArb: fc.Arbitrary<Spec> = fc.record({
   statusLine: fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(200, 201, 204, 301, 302, 307, 400, 404, 410, 429, 500, 503), latin).map(([c, r]) => `HTTP/1.1 ${c} ${r}`) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom(200, 201, 204, 301, 302, 307, 400, 404, 410, 429, 500, 503), latin)
+        .map(([c, r]) => `HTTP/1.1 ${c} ${r}`),
+    },
     { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 100, max: 999 }), latin).map(([c, r]) => `HTTP/1.1 ${c} ${r}`) },
-    { weight: 2, arbitrary: fc.constantFrom('HTTP/1.1 200', 'HTTP/1.0 200 OK', 'HTTP/2 200 OK', 'HTTP/1.1 abc Weird', 'ICY 200 OK', '', 'garbage\u0000') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'HTTP/1.1 200',
+        'HTTP/1.0 200 OK',
+        'HTTP/2 200 OK',
+        'HTTP/1.1 abc Weird',
+        'ICY 200 OK',
+        '',
+        'garbage\u0000',
+      ),
+    },
   ),
-  headers: fc.array(fc.tuple(fc.constantFrom('x-a', 'content-type', 'retry-after', 'x-b', 'set-cookie', 'server'), latin), { maxLength: 5 }),
+  headers: fc.array(
+    fc.tuple(fc.constantFrom('x-a', 'content-type', 'retry-after', 'x-b', 'set-cookie', 'server'), latin),
+    { maxLength: 5 },
+  ),
   special: fc.constantFrom('none', 'none', 'huge-header', 'many-headers', 'redirect-self', 'binary-header'),
   body: fc.oneof(
     fc.constant({ kind: 'none' as const }),
     fc.uint8Array({ maxLength: 3000 }).map((bytes) => ({ kind: 'bytes' as const, bytes })),
-    fc.constant({ kind: 'bytes' as const, bytes: Uint8Array.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xed, 0xa0, 0x80, 0xf0, 0x28, 0x8c, 0x28]) }),
+    fc.constant({
+      kind: 'bytes' as const,
+      bytes: Uint8Array.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xed, 0xa0, 0x80, 0xf0, 0x28, 0x8c, 0x28]),
+    }),
     fc.constant({ kind: 'huge' as const }),
     fc.constant({ kind: 'drip' as const }),
     fc.constant({ kind: 'chunked-garbage' as const }),
@@ -91,14 +122,26 @@ const oddArb: fc.Arbitrary<Spec> = fc.record({
 const specArb: fc.Arbitrary<Spec> = fc.oneof({ weight: 4, arbitrary: oddArb }, { weight: 1, arbitrary: cleanArb });
 
 const bodyBytes = (b: Spec['body']): Buffer =>
-  b.kind === 'bytes' ? Buffer.from(b.bytes) : b.kind === 'huge' ? Buffer.alloc(300 * 1024, 0x61) : b.kind === 'drip' ? Buffer.from('dripdrip') : Buffer.alloc(0);
+  b.kind === 'bytes'
+    ? Buffer.from(b.bytes)
+    : b.kind === 'huge'
+      ? Buffer.alloc(300 * 1024, 0x61)
+      : b.kind === 'drip'
+        ? Buffer.from('dripdrip')
+        : Buffer.alloc(0);
 
 /** The bytes of a response for a spec; `self` is the URL of the recipe (for redirect loops). */
 const recipeOf = (s: Spec, self: string): Recipe => {
   const body = bodyBytes(s.body);
   const lines: Buffer[] = [Buffer.from(`${s.statusLine}\r\n`, 'latin1')];
   const header = (name: string, value: Buffer | string) =>
-    lines.push(Buffer.concat([Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'), Buffer.from('\r\n')]));
+    lines.push(
+      Buffer.concat([
+        Buffer.from(`${name}: `, 'latin1'),
+        Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'),
+        Buffer.from('\r\n'),
+      ]),
+    );
   for (const [n, v] of s.headers) header(n, v);
   if (s.special === 'huge-header') header('x-huge', 'h'.repeat(200_000));
   if (s.special === 'many-headers') for (let i = 0; i < 2_000; i++) header(`x-h${i}`, String(i));
@@ -157,10 +200,13 @@ Http('every generated response: exactly one recorded, classified attempt per req
         const requests = server.requestsOf(id);
         const cats = attempts.map((a) => a.deliveryResult.category);
         for (const c of cats) categories[c] = (categories[c] ?? 0) + 1;
-        if (attempts.length !== 1 || requests !== 1) problems.push(`${id}: ${attempts.length} attempts for ${requests} requests`);
+        if (attempts.length !== 1 || requests !== 1)
+          problems.push(`${id}: ${attempts.length} attempts for ${requests} requests`);
         if (cats.some((c) => !CATEGORIES.has(c))) problems.push(`${id}: category outside the closed set: ${cats}`);
-        if (spec.stallMs > RESPONSE_TIMEOUT_MS && cats[0] !== 'timeout') problems.push(`${id}: stalled past the deadline but classified ${cats[0]}`);
-        if (h.right.state.status !== 'SUCCESS' && h.right.state.status !== 'FAILED') problems.push(`${id}: not final (${h.right.state.status})`);
+        if (spec.stallMs > RESPONSE_TIMEOUT_MS && cats[0] !== 'timeout')
+          problems.push(`${id}: stalled past the deadline but classified ${cats[0]}`);
+        if (h.right.state.status !== 'SUCCESS' && h.right.state.status !== 'FAILED')
+          problems.push(`${id}: not final (${h.right.state.status})`);
       }
       return true;
     }),

@@ -31,7 +31,13 @@ import { printSummary } from './support/summary.js';
 // record is either a correct record in the table (STATE, attempts) or a batch item failure
 // with a clear, logged reason. Afterwards no item is over budget and no secret is stored.
 
-type Ctx = { t: TestTable; receivers: Receivers; store: Store; handler: SqsBatchHandler; logger: ReturnType<typeof memoryLogger> };
+type Ctx = {
+  t: TestTable;
+  receivers: Receivers;
+  store: Store;
+  handler: SqsBatchHandler;
+  logger: ReturnType<typeof memoryLogger>;
+};
 const Sqs = suite<Ctx>('reliability: generated SQS bodies');
 
 const SECRET = 'S3CR3T-sqs-marker';
@@ -70,8 +76,15 @@ Sqs.after(async (ctx) => {
   await ctx.t.drop();
 });
 
-const loneSurrogates = fc.array(fc.integer({ min: 0xd800, max: 0xdfff }), { minLength: 1, maxLength: 4 }).map((cs) => String.fromCharCode(...cs));
-const weirdText = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), loneSurrogates, fc.constant('\u0000\r\n'));
+const loneSurrogates = fc
+  .array(fc.integer({ min: 0xd800, max: 0xdfff }), { minLength: 1, maxLength: 4 })
+  .map((cs) => String.fromCharCode(...cs));
+const weirdText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  loneSurrogates,
+  fc.constant('\u0000\r\n'),
+);
 
 /** Mostly the valid value, sometimes one of the odd ones: most requests decode, each field gets pushed. */
 const usually = <A>(valid: fc.Arbitrary<A>, ...odd: ReadonlyArray<fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> =>
@@ -91,11 +104,23 @@ const requestArb = (okUrl: string, idPrefix: string) =>
         fc.constant(okUrl),
         fc.constant(okUrl.replace('http://', `http://user:${SECRET}@`)),
         fc.constant(`${okUrl}?token=${SECRET}&x=1`),
-        fc.constantFrom('ftp://127.0.0.1/x', 'not a url', 'http://', 'http://10.0.0.1/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:1/x', 'http://127.0.0.1:1/refused'),
+        fc.constantFrom(
+          'ftp://127.0.0.1/x',
+          'not a url',
+          'http://',
+          'http://10.0.0.1/hook',
+          'http://169.254.169.254/latest/meta-data',
+          'http://[::1]:1/x',
+          'http://127.0.0.1:1/refused',
+        ),
         fc.constant(`${okUrl}?q=${'a'.repeat(20_000)}`),
         weirdText,
       ),
-      method: usually(fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET'), fc.constantFrom('post', 'TRACE', 'CONNECT'), fc.integer()),
+      method: usually(
+        fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET'),
+        fc.constantFrom('post', 'TRACE', 'CONNECT'),
+        fc.integer(),
+      ),
       headers: usually(
         fc.constant({ 'content-type': 'application/json' }),
         fc.constant({ authorization: `Bearer ${SECRET}`, 'x-api-key': SECRET }),
@@ -107,9 +132,20 @@ const requestArb = (okUrl: string, idPrefix: string) =>
         fc.constant(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`x-h${i}`, String(i)]))),
         fc.constant({ 'x-number': 5 }),
       ),
-      body: usually(fc.constant('{"ok":true}'), weirdText, fc.constant('b'.repeat(500_000)), fc.constant(''), fc.integer()),
+      body: usually(
+        fc.constant('{"ok":true}'),
+        weirdText,
+        fc.constant('b'.repeat(500_000)),
+        fc.constant(''),
+        fc.integer(),
+      ),
       correlationId: usually(fc.constant(undefined), weirdText, fc.constant('c'.repeat(5_000)), fc.integer()),
-      maxAttempts: usually(fc.constantFrom(1, 2, 100, undefined), fc.constantFrom(0, 101, -1, 1.5), fc.constant('3'), fc.constant(null)),
+      maxAttempts: usually(
+        fc.constantFrom(1, 2, 100, undefined),
+        fc.constantFrom(0, 101, -1, 1.5),
+        fc.constant('3'),
+        fc.constant(null),
+      ),
     },
     { requiredKeys: [] },
   );
@@ -138,7 +174,12 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
         messageId: `sqs-${batch}-${i}-${randomUUID().slice(0, 8)}`,
         receiptHandle: `rh-${batch}-${i}`,
         body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'gen', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 'gen',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -149,10 +190,17 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
       const response = await handler({ Records: records } as Parameters<SqsBatchHandler>[0]);
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       for (const r of records) assert.ok(failed.has(r.messageId) || !failed.has(r.messageId));
-      for (const f of failed) assert.ok(records.some((r) => r.messageId === f), 'failures name records of the batch');
+      for (const f of failed)
+        assert.ok(
+          records.some((r) => r.messageId === f),
+          'failures name records of the batch',
+        );
       for (const r of records) {
         const reason = logger.entries.find(
-          (e) => (e.level === 'error' || e.level === 'warn') && e.attributes.sqsMessageId === r.messageId && typeof (e.attributes.reason ?? e.attributes.error) === 'string',
+          (e) =>
+            (e.level === 'error' || e.level === 'warn') &&
+            e.attributes.sqsMessageId === r.messageId &&
+            typeof (e.attributes.reason ?? e.attributes.error) === 'string',
         );
         let decoded: E.Either<unknown, DeliveryRequest> = E.left('not JSON');
         try {
@@ -197,9 +245,17 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
     },
   });
 
-  assert.is(run.failed, false, `property failed: ${run.counterexample === null ? run.errorInstance : JSON.stringify(run.counterexample).slice(0, 1000)}`);
+  assert.is(
+    run.failed,
+    false,
+    `property failed: ${run.counterexample === null ? run.errorInstance : JSON.stringify(run.counterexample).slice(0, 1000)}`,
+  );
   assert.ok(inputs > 0);
-  assert.is(tally.unexplained, 0, `records neither recorded nor rejected with a reason: ${JSON.stringify(unexplained)}`);
+  assert.is(
+    tally.unexplained,
+    0,
+    `records neither recorded nor rejected with a reason: ${JSON.stringify(unexplained)}`,
+  );
   assert.ok(tally.recorded > 0 && tally['rejected-with-reason'] > 0, 'both valid and invalid inputs were exercised');
   assert.equal(budget.overBudget, [], 'no item over budget');
   assert.equal(budget.withSecret, [], 'no secret stored');

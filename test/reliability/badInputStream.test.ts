@@ -47,7 +47,15 @@ const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>)
       responseHeaders: { 'content-type': 'text/plain' },
       outcome: ({ attemptNumber, maxAttempts }) =>
         determineDeliveryOutcome(
-          { kind: 'response', statusCode: code, statusText: String(code), headers: {}, responseTimeMs: 3, bodySnippet: 'x', bodyBytes: 1 },
+          {
+            kind: 'response',
+            statusCode: code,
+            statusText: String(code),
+            headers: {},
+            responseTimeMs: 3,
+            bodySnippet: 'x',
+            bodyBytes: 1,
+          },
           { now, correlationId: request.correlationId, attemptNumber, maxAttempts, policy, random: () => 0.5 },
         ),
     })();
@@ -58,7 +66,8 @@ const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>)
 Stream.before(async (ctx) => {
   ctx.t = await useTestTable('rel-bad-stream');
   ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
-  for (let i = 0; i < MESSAGES; i++) await appendAll(ctx.store, `real-${i}`, i % 3 === 0 ? [500, 500, 200] : i % 3 === 1 ? [200] : [503, 404]);
+  for (let i = 0; i < MESSAGES; i++)
+    await appendAll(ctx.store, `real-${i}`, i % 3 === 0 ? [500, 500, 200] : i % 3 === 1 ? [200] : [503, 404]);
   if (ctx.t.streamArn === undefined) throw new Error('no stream');
   // DynamoDB Local's `{}` for empty maps written as AWS sends them (see localStreams.ts)
   ctx.real = (await readWholeStream(ctx.t.streams, ctx.t.streamArn)).map(withEmptyMapsRepaired);
@@ -69,7 +78,9 @@ Stream.after(async (ctx) => {
 });
 
 const attemptImages = (real: ReadonlyArray<_Record>) =>
-  real.filter((r) => String(r.dynamodb?.Keys?.sk?.S ?? '').startsWith('ATTEMPT#') && r.dynamodb?.NewImage !== undefined);
+  real.filter(
+    (r) => String(r.dynamodb?.Keys?.sk?.S ?? '').startsWith('ATTEMPT#') && r.dynamodb?.NewImage !== undefined,
+  );
 
 /** Mutations that an ATTEMPT image must not survive (it no longer decodes or its keys disagree). */
 const BREAKERS: ReadonlyArray<[string, (item: AttrMap) => AttrMap]> = [
@@ -101,14 +112,23 @@ const recordArb = (real: ReadonlyArray<_Record>) => {
         fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue()),
         fc.constant(undefined),
       ),
-      image: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue()), fc.constant({}), fc.constant(undefined), fc.constant({ pk: { X: 1 } })),
+      image: fc.oneof(
+        fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue()),
+        fc.constant({}),
+        fc.constant(undefined),
+        fc.constant({ pk: { X: 1 } }),
+      ),
     })
     .map((e) => ({
       kind: 'envelope',
       record: {
         eventName: e.eventName,
         dynamodb: {
-          ...(e.seq === 'numeric' ? { SequenceNumber: nextSeq() } : e.seq === 'text' ? { SequenceNumber: 'not-a-number' } : {}),
+          ...(e.seq === 'numeric'
+            ? { SequenceNumber: nextSeq() }
+            : e.seq === 'text'
+              ? { SequenceNumber: 'not-a-number' }
+              : {}),
           ...(e.keys !== undefined ? { Keys: e.keys } : {}),
           ...(e.image !== undefined ? { NewImage: e.image } : {}),
         },
@@ -119,7 +139,11 @@ const recordArb = (real: ReadonlyArray<_Record>) => {
     mustFail: true,
     record: {
       ...r,
-      dynamodb: { ...r.dynamodb, SequenceNumber: nextSeq(), NewImage: marshall(breakIt(unmarshall(r.dynamodb?.NewImage as never)), { removeUndefinedValues: true }) },
+      dynamodb: {
+        ...r.dynamodb,
+        SequenceNumber: nextSeq(),
+        NewImage: marshall(breakIt(unmarshall(r.dynamodb?.NewImage as never)), { removeUndefinedValues: true }),
+      },
     } as unknown,
   }));
   const wrongKeys = fc.tuple(anyAttempt, anyAttempt).map(([a, b]) => ({
@@ -152,83 +176,99 @@ const seqOf = (r: unknown): string | null => {
   return typeof s === 'string' ? s : null;
 };
 
-Stream('every generated record: applied, skipped as a duplicate, or a failure with a reason; trails stay right', async (ctx) => {
-  const { t, real, telemetry } = ctx;
-  const deps = makeProjectorDeps({ doc: t.doc, tableName: t.tableName }, { telemetry });
-  const handler = makeHandler(deps);
-  const kinds: Record<string, number> = {};
-  let inputs = 0;
-  let invocations = 0;
-  let reported = 0;
-  const missed: string[] = [];
-  const unexplained: string[] = [];
-  const seed = seedFromEnv();
-  const run = await fc.check(
-    fc.asyncProperty(fc.array(recordArb(real), { minLength: 1, maxLength: 8 }), fc.nat({ max: real.length }), async (generated, cut) => {
-      invocations++;
-      // a slice of the real stream, in order, with the generated records spread through it
-      const batch: unknown[] = real.slice(cut, cut + 10);
-      for (const [i, g] of generated.entries()) {
-        batch.splice(Math.min(batch.length, i * 2), 0, g.record);
-        kinds[g.kind] = (kinds[g.kind] ?? 0) + 1;
-      }
-      inputs += generated.length;
-      const before = telemetry.entries.length;
-      const response = await handler({ Records: batch } as Parameters<typeof handler>[0]);
-      const ids = new Set(batch.map(seqOf).filter((s): s is string => s !== null));
-      const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      for (const g of generated) {
-        const s = seqOf(g.record);
-        if ((g as { mustFail?: boolean }).mustFail === true && s !== null && !failedIds.has(s)) missed.push(`${g.kind} ${s}`);
-      }
-      for (const f of response.batchItemFailures) {
-        reported++;
-        assert.ok(ids.has(f.itemIdentifier), `failure ${f.itemIdentifier} names a record of the batch`);
-        const logged = telemetry.entries.slice(before).some((e) => {
-          const a = e.attributes;
-          // error: malformed; warn: a message that could not be applied (e.g. MissingAttempts)
-          return (e.level === 'error' || e.level === 'warn') && (a.sequenceNumber === f.itemIdentifier || (Array.isArray(a.sequenceNumbers) && a.sequenceNumbers.includes(f.itemIdentifier)));
-        });
-        if (!logged && unexplained.length < 5) unexplained.push(f.itemIdentifier);
-      }
-    }),
-    { seed, numRuns: RUNS, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: false, endOnFailure: true },
-  );
-  // the whole real stream once more, in order: whatever the garbage did, the trails converge
-  const final = await handler({ Records: real } as Parameters<typeof handler>[0]);
-  const verify = await verifyTable(t);
-  const budget = await checkItems(t.doc, t.tableName, null);
+Stream(
+  'every generated record: applied, skipped as a duplicate, or a failure with a reason; trails stay right',
+  async (ctx) => {
+    const { t, real, telemetry } = ctx;
+    const deps = makeProjectorDeps({ doc: t.doc, tableName: t.tableName }, { telemetry });
+    const handler = makeHandler(deps);
+    const kinds: Record<string, number> = {};
+    let inputs = 0;
+    let invocations = 0;
+    let reported = 0;
+    const missed: string[] = [];
+    const unexplained: string[] = [];
+    const seed = seedFromEnv();
+    const run = await fc.check(
+      fc.asyncProperty(
+        fc.array(recordArb(real), { minLength: 1, maxLength: 8 }),
+        fc.nat({ max: real.length }),
+        async (generated, cut) => {
+          invocations++;
+          // a slice of the real stream, in order, with the generated records spread through it
+          const batch: unknown[] = real.slice(cut, cut + 10);
+          for (const [i, g] of generated.entries()) {
+            batch.splice(Math.min(batch.length, i * 2), 0, g.record);
+            kinds[g.kind] = (kinds[g.kind] ?? 0) + 1;
+          }
+          inputs += generated.length;
+          const before = telemetry.entries.length;
+          const response = await handler({ Records: batch } as Parameters<typeof handler>[0]);
+          const ids = new Set(batch.map(seqOf).filter((s): s is string => s !== null));
+          const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+          for (const g of generated) {
+            const s = seqOf(g.record);
+            if ((g as { mustFail?: boolean }).mustFail === true && s !== null && !failedIds.has(s))
+              missed.push(`${g.kind} ${s}`);
+          }
+          for (const f of response.batchItemFailures) {
+            reported++;
+            assert.ok(ids.has(f.itemIdentifier), `failure ${f.itemIdentifier} names a record of the batch`);
+            const logged = telemetry.entries.slice(before).some((e) => {
+              const a = e.attributes;
+              // error: malformed; warn: a message that could not be applied (e.g. MissingAttempts)
+              return (
+                (e.level === 'error' || e.level === 'warn') &&
+                (a.sequenceNumber === f.itemIdentifier ||
+                  (Array.isArray(a.sequenceNumbers) && a.sequenceNumbers.includes(f.itemIdentifier)))
+              );
+            });
+            if (!logged && unexplained.length < 5) unexplained.push(f.itemIdentifier);
+          }
+        },
+      ),
+      { seed, numRuns: RUNS, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: false, endOnFailure: true },
+    );
+    // the whole real stream once more, in order: whatever the garbage did, the trails converge
+    const final = await handler({ Records: real } as Parameters<typeof handler>[0]);
+    const verify = await verifyTable(t);
+    const budget = await checkItems(t.doc, t.tableName, null);
 
-  printSummary({
-    file: 'badInputStream',
-    operationsSent: invocations + 1,
-    faultsInjected: 0,
-    inputsTried: inputs,
-    lost: verify.report.checks['audit-trail-behind']?.failed ?? 0,
-    doubleCounted: verify.report.checks['audit-trail']?.failed ?? 0,
-    details: {
-      seed,
-      'property runs': `${run.numRuns}${run.interrupted ? ' (time limit reached)' : ''}`,
-      'generated by kind': kinds,
-      'real records': real.length,
-      'failures reported': reported,
-      'failures without a logged reason': unexplained.length,
-      'undecodable records not reported': missed.length,
-      'malformed (metric)': telemetry.counts.MalformedRecords ?? 0,
-      'duplicates skipped (metric)': telemetry.counts.DuplicatesSkipped ?? 0,
-      'largest item bytes': budget.largest,
-      'items over budget': budget.overBudget.length,
-      verify: { ok: verify.report.ok, messages: verify.report.messages },
-    },
-  });
+    printSummary({
+      file: 'badInputStream',
+      operationsSent: invocations + 1,
+      faultsInjected: 0,
+      inputsTried: inputs,
+      lost: verify.report.checks['audit-trail-behind']?.failed ?? 0,
+      doubleCounted: verify.report.checks['audit-trail']?.failed ?? 0,
+      details: {
+        seed,
+        'property runs': `${run.numRuns}${run.interrupted ? ' (time limit reached)' : ''}`,
+        'generated by kind': kinds,
+        'real records': real.length,
+        'failures reported': reported,
+        'failures without a logged reason': unexplained.length,
+        'undecodable records not reported': missed.length,
+        'malformed (metric)': telemetry.counts.MalformedRecords ?? 0,
+        'duplicates skipped (metric)': telemetry.counts.DuplicatesSkipped ?? 0,
+        'largest item bytes': budget.largest,
+        'items over budget': budget.overBudget.length,
+        verify: { ok: verify.report.ok, messages: verify.report.messages },
+      },
+    });
 
-  assert.is(run.failed, false, `property failed: ${run.counterexample === null ? String(run.errorInstance) : JSON.stringify(run.counterexample).slice(0, 1500)}`);
-  assert.equal(unexplained, [], 'every reported failure has a logged reason');
-  assert.equal(missed, [], 'every record that cannot be decoded is reported');
-  assert.equal(final.batchItemFailures, [], 'the real stream alone applies cleanly');
-  assert.equal(budget.overBudget, [], 'no item over budget');
-  assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
-  assert.is(verify.report.messages, MESSAGES);
-});
+    assert.is(
+      run.failed,
+      false,
+      `property failed: ${run.counterexample === null ? String(run.errorInstance) : JSON.stringify(run.counterexample).slice(0, 1500)}`,
+    );
+    assert.equal(unexplained, [], 'every reported failure has a logged reason');
+    assert.equal(missed, [], 'every record that cannot be decoded is reported');
+    assert.equal(final.batchItemFailures, [], 'the real stream alone applies cleanly');
+    assert.equal(budget.overBudget, [], 'no item over budget');
+    assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
+    assert.is(verify.report.messages, MESSAGES);
+  },
+);
 
 Stream.run();

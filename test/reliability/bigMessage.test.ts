@@ -1,5 +1,5 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core'
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import {
   DEFAULT_SEGMENT_BUDGET,
   makeProjectorDeps,
@@ -7,25 +7,25 @@ import {
   memoryTelemetry,
   readAuditTrail,
   startPoller,
-} from '@delivery-history/projector'
-import { attemptSk, messagePk } from '@delivery-history/store'
-import * as E from 'fp-ts/lib/Either.js'
-import { suite } from 'uvu'
-import * as assert from 'uvu/assert'
-import { type TestTable, useTestTable } from '../support/testTable.js'
-import { inLanes } from '../projector/support.js'
-import { printSummary } from './support/summary.js'
+} from '@delivery-history/projector';
+import { attemptSk, messagePk } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { inLanes } from '../projector/support.js';
+import { printSummary } from './support/summary.js';
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the
 // production segment budget: the trail spans several segments, none over budget, none lost,
 // and no write is rejected. The attempts are bulk-loaded (BatchWrite) while the poller runs.
 
-const COUNT = 20_000
-const ID = 'huge-1'
+const COUNT = 20_000;
+const ID = 'huge-1';
 
 const attemptOf = (n: number): AttemptItem => {
-  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString()
-  const last = n === COUNT
+  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
+  const last = n === COUNT;
   return {
     type: 'ATTEMPT',
     messageId: ID,
@@ -51,35 +51,37 @@ const attemptOf = (n: number): AttemptItem => {
     nextAttemptAt: last ? null : at,
     superseded: false,
     truncated: {},
-  }
-}
+  };
+};
 
-type Ctx = { t: TestTable }
-const Big = suite<Ctx>('a message with 20,000 attempts')
+type Ctx = { t: TestTable };
+const Big = suite<Ctx>('a message with 20,000 attempts');
 
 Big.before(async (ctx) => {
-  ctx.t = await useTestTable('projector-big')
-})
+  ctx.t = await useTestTable('projector-big');
+});
 Big.after(async ({ t }) => {
-  await t.drop()
-})
+  await t.drop();
+});
 
 const bulkLoad = async (t: TestTable, attempts: readonly AttemptItem[]): Promise<void> => {
-  const chunks: AttemptItem[][] = []
-  for (let i = 0; i < attempts.length; i += 25) chunks.push(attempts.slice(i, i + 25))
+  const chunks: AttemptItem[][] = [];
+  for (let i = 0; i < attempts.length; i += 25) chunks.push(attempts.slice(i, i + 25));
   await inLanes(chunks, 12, async (chunk) => {
-    let pending = chunk.map((a) => ({ PutRequest: { Item: { pk: messagePk(ID), sk: attemptSk(a.attemptNumber), ...a } } }))
+    let pending = chunk.map((a) => ({
+      PutRequest: { Item: { pk: messagePk(ID), sk: attemptSk(a.attemptNumber), ...a } },
+    }));
     for (let round = 0; pending.length > 0; round++) {
-      if (round > 20) throw new Error('BatchWrite kept returning unprocessed items')
-      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }))
-      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending
+      if (round > 20) throw new Error('BatchWrite kept returning unprocessed items');
+      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }));
+      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending;
     }
-  })
-}
+  });
+};
 
 Big('several segments, none over budget, none lost, no write rejected (production budget)', async ({ t }) => {
-  const attempts = Array.from({ length: COUNT }, (_, i) => attemptOf(i + 1))
-  const telemetry = memoryTelemetry()
+  const attempts = Array.from({ length: COUNT }, (_, i) => attemptOf(i + 1));
+  const telemetry = memoryTelemetry();
   const poller = startPoller({
     clients: t,
     tableName: t.tableName,
@@ -88,25 +90,27 @@ Big('several segments, none over budget, none lost, no write rejected (productio
     idleBackoffMs: 50,
     maxIdleBackoffMs: 250,
     deps: { budget: DEFAULT_SEGMENT_BUDGET, telemetry },
-  })
+  });
   try {
-    await bulkLoad(t, attempts)
-    await poller.caughtUp()
+    await bulkLoad(t, attempts);
+    await poller.caughtUp();
   } finally {
-    await poller.stop()
+    await poller.stop();
   }
-  const s = poller.stats
+  const s = poller.stats;
   // attempts bulk-loaded out of order make some applies wait (MissingAttempts, retried);
   // none may be given up on, and no DynamoDB call may fail (a size rejection would)
-  assert.is(s.skippedRecords, 0, 'no record given up on')
-  assert.is(s.errors, 0)
-  assert.is(s.appended, COUNT)
-  const rejected = telemetry.entries.filter((e) => e.level === 'error' || /DynamoFailure|EntryTooLarge/.test(String(e.attributes.tag)))
-  assert.equal(rejected, [], 'no error logged, no write failed')
-  const trail = await readAuditTrail(makeProjectorDeps({ doc: t.doc, tableName: t.tableName }), ID)()
-  if (E.isLeft(trail)) throw new Error(trail.left._tag)
-  const { summary, segments, entries } = trail.right
-  const seen = new Set(entries.map((e) => e.n))
+  assert.is(s.skippedRecords, 0, 'no record given up on');
+  assert.is(s.errors, 0);
+  assert.is(s.appended, COUNT);
+  const rejected = telemetry.entries.filter(
+    (e) => e.level === 'error' || /DynamoFailure|EntryTooLarge/.test(String(e.attributes.tag)),
+  );
+  assert.equal(rejected, [], 'no error logged, no write failed');
+  const trail = await readAuditTrail(makeProjectorDeps({ doc: t.doc, tableName: t.tableName }), ID)();
+  if (E.isLeft(trail)) throw new Error(trail.left._tag);
+  const { summary, segments, entries } = trail.right;
+  const seen = new Set(entries.map((e) => e.n));
   printSummary({
     file: 'bigMessage',
     operationsSent: COUNT,
@@ -121,16 +125,16 @@ Big('several segments, none over budget, none lost, no write rejected (productio
       'largest segment bytes': Math.max(...segments.map((x) => x.bytes)),
       poller: s,
     },
-  })
-  assert.ok(segments.length >= 5, `${segments.length} segments`)
-  assert.is(summary?.segments, segments.length)
-  assert.is(summary?.through, COUNT)
-  assert.is(summary?.entryCount, COUNT)
+  });
+  assert.ok(segments.length >= 5, `${segments.length} segments`);
+  assert.is(summary?.segments, segments.length);
+  assert.is(summary?.through, COUNT);
+  assert.is(summary?.entryCount, COUNT);
   for (const seg of segments) {
-    const cap = seg.segment === 0 ? DEFAULT_SEGMENT_BUDGET.headBytes : DEFAULT_SEGMENT_BUDGET.segmentBytes
-    assert.ok(seg.bytes <= cap, `segment ${seg.segment} is ${seg.bytes} bytes (budget ${cap})`)
+    const cap = seg.segment === 0 ? DEFAULT_SEGMENT_BUDGET.headBytes : DEFAULT_SEGMENT_BUDGET.segmentBytes;
+    assert.ok(seg.bytes <= cap, `segment ${seg.segment} is ${seg.bytes} bytes (budget ${cap})`);
   }
-  assert.equal(entries, rebuildAuditTrail(attempts, []), 'every entry, in order, exactly once')
-})
+  assert.equal(entries, rebuildAuditTrail(attempts, []), 'every entry, in order, exactly once');
+});
 
-Big.run()
+Big.run();

@@ -26,7 +26,15 @@ import { printSummary } from './support/summary.js';
 // (the worker deletes the SQS record once the attempt is acknowledged); killing the JVM
 // blindly would test DynamoDB Local's durability, not this system.
 
-type Ctx = { dir: string; port: number; dynamo: DynamoLocal; net: TcpCut; table: RigTable & { destroy(): void }; receivers: Receivers; rig: Rig };
+type Ctx = {
+  dir: string;
+  port: number;
+  dynamo: DynamoLocal;
+  net: TcpCut;
+  table: RigTable & { destroy(): void };
+  receivers: Receivers;
+  rig: Rig;
+};
 const Restart = suite<Ctx>('reliability: DynamoDB Local killed and restarted');
 
 const MESSAGES = scaled(90);
@@ -63,7 +71,9 @@ Restart.after(async (ctx) => {
 });
 
 const route = (k: number): { path: string; want: Expectation } =>
-  k % 5 === 4 ? { path: '/flaky/1', want: { status: 'SUCCESS', attempts: 2 } } : { path: '/ok', want: { status: 'SUCCESS', attempts: 1 } };
+  k % 5 === 4
+    ? { path: '/flaky/1', want: { status: 'SUCCESS', attempts: 2 } }
+    : { path: '/ok', want: { status: 'SUCCESS', attempts: 1 } };
 
 Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async (ctx) => {
   const { rig, receivers } = ctx;
@@ -107,7 +117,8 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
   const elapsed = performance.now() - started;
 
   const requests = new Map<string, number>();
-  for (const r of receivers.requests) if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
+  for (const r of receivers.requests)
+    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
   const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
   const verify = await verifyTable(ctx.table);
   const stats = rig.worker.driver.stats();

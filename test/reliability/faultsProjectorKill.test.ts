@@ -39,17 +39,21 @@ Kill.after(async (ctx) => {
 type Child = { proc: ChildProcess; writes: number; lines: string[]; exited: Promise<number | null> };
 
 const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}test/reliability/support/projectorChild.ts`], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DH_CHILD_ENDPOINT: t.endpoint,
-      DH_CHILD_TABLE: t.tableName,
-      DH_CHILD_STREAM: t.streamArn ?? '',
-      DH_CHILD_MODE: mode,
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', `${root}test/reliability/support/projectorChild.ts`],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DH_CHILD_ENDPOINT: t.endpoint,
+        DH_CHILD_TABLE: t.tableName,
+        DH_CHILD_STREAM: t.streamArn ?? '',
+        DH_CHILD_MODE: mode,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const child: Child = {
     proc,
     writes: 0,
@@ -97,7 +101,15 @@ const liveWriter = async (store: Store, count: number): Promise<number> => {
         responseHeaders: null,
         outcome: ({ attemptNumber, maxAttempts }) =>
           determineDeliveryOutcome(
-            { kind: 'response', statusCode: code, statusText: String(code), headers: {}, responseTimeMs: 1, bodySnippet: '', bodyBytes: 0 },
+            {
+              kind: 'response',
+              statusCode: code,
+              statusText: String(code),
+              headers: {},
+              responseTimeMs: 1,
+              bodySnippet: '',
+              bodyBytes: 0,
+            },
             { now, correlationId: request.correlationId, attemptNumber, maxAttempts, policy, random: () => 0.5 },
           ),
       })();
@@ -115,7 +127,12 @@ Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild'
   const started = performance.now();
   // a backlog already in the stream (written as the store writes it) ...
   const base = Date.now() - 600_000;
-  await bulkLoad(t.doc, t.tableName, { from: 0, to: BACKLOG }, (i) => shapeMessage(`backlog-${i}`, new Date(base + i), [500, 500, 200], { withAudit: false }).items);
+  await bulkLoad(
+    t.doc,
+    t.tableName,
+    { from: 0, to: BACKLOG },
+    (i) => shapeMessage(`backlog-${i}`, new Date(base + i), [500, 500, 200], { withAudit: false }).items,
+  );
   // ... and live appends while projectors are killed
   const live = liveWriter(store, LIVE);
   const kills: Array<{ afterWrites: number; exit: string }> = [];
@@ -136,7 +153,8 @@ Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild'
   const verify = await verifyTable(t);
   const counts = await countItems(t.doc, t.tableName);
   const elapsed = performance.now() - started;
-  const trailFailures = (verify.report.checks['audit-trail']?.failed ?? 0) + (verify.report.checks['audit-trail-behind']?.failed ?? 0);
+  const trailFailures =
+    (verify.report.checks['audit-trail']?.failed ?? 0) + (verify.report.checks['audit-trail-behind']?.failed ?? 0);
   const attemptsWritten = BACKLOG * 3 + liveAppends;
 
   printSummary({
@@ -159,7 +177,10 @@ Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild'
 
   assert.is(code, 0, `the last projector caught up: ${last.lines.slice(-5).join(' | ')}`);
   assert.is(kills.length, KILLS);
-  assert.ok(kills.filter((k) => k.afterWrites > 0).length >= KILLS - 1, 'most kills landed after projector writes began');
+  assert.ok(
+    kills.filter((k) => k.afterWrites > 0).length >= KILLS - 1,
+    'most kills landed after projector writes began',
+  );
   assert.is(counts.attempts, attemptsWritten, 'every attempt is in the table');
   assert.is(trailFailures, 0, `audit trails: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
   assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);

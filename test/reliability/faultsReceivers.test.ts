@@ -32,15 +32,33 @@ const fails = (categories: ReadonlyArray<string>): Kind => ({
 });
 const KINDS: Record<string, Kind> = {
   // recovering receivers get room for a load-induced timeout or two before attempts run out
-  '/ok': { status: 'SUCCESS', attempts: 1, categories: ['success', 'timeout'], characteristic: 'success', maxAttempts: 5 },
+  '/ok': {
+    status: 'SUCCESS',
+    attempts: 1,
+    categories: ['success', 'timeout'],
+    characteristic: 'success',
+    maxAttempts: 5,
+  },
   '/hang-headers': fails(['timeout']),
   '/hang-body': fails(['timeout']),
   '/reset': fails(['network']),
   '/reset-mid-body': fails(['network', 'timeout']),
   '/close': fails(['network']),
-  '/reset-once': { status: 'SUCCESS', attempts: 2, categories: ['network', 'success', 'timeout'], characteristic: 'network', maxAttempts: 5 },
+  '/reset-once': {
+    status: 'SUCCESS',
+    attempts: 2,
+    categories: ['network', 'success', 'timeout'],
+    characteristic: 'network',
+    maxAttempts: 5,
+  },
   // the hang is a timeout too, so the count of non-timeout attempts is just the success
-  '/hang-once': { status: 'SUCCESS', attempts: 1, categories: ['timeout', 'success'], characteristic: 'timeout', maxAttempts: 5 },
+  '/hang-once': {
+    status: 'SUCCESS',
+    attempts: 1,
+    categories: ['timeout', 'success'],
+    characteristic: 'timeout',
+    maxAttempts: 5,
+  },
 };
 
 Receivers.before(async (ctx) => {
@@ -48,7 +66,13 @@ Receivers.before(async (ctx) => {
   ctx.receiver = await startMisbehavingReceiver();
   ctx.rig = startRig({
     table: ctx.t,
-    config: { maxAttempts: MAX_ATTEMPTS, timeoutMs: 2_000, responseTimeoutMs: 1_000, connectTimeoutMs: 1_000, leaseMs: 10_000 },
+    config: {
+      maxAttempts: MAX_ATTEMPTS,
+      timeoutMs: 2_000,
+      responseTimeoutMs: 1_000,
+      connectTimeoutMs: 1_000,
+      leaseMs: 10_000,
+    },
     visibilityTimeoutMs: 5_000,
     maxReceiveCount: 50,
   });
@@ -74,7 +98,8 @@ Receivers('every request that reached a receiver is exactly one attempt; healthy
     }
   }
   await warmUp(rig, receiver.url('/ok'));
-  for (const [id, path] of queued) rig.worker.driver.send(requestTo(id, receiver.url(path), KINDS[path]?.maxAttempts ?? MAX_ATTEMPTS));
+  for (const [id, path] of queued)
+    rig.worker.driver.send(requestTo(id, receiver.url(path), KINDS[path]?.maxAttempts ?? MAX_ATTEMPTS));
   const started = performance.now();
   rig.worker.driver.start({ concurrency: 4, batchSize: 8 });
   await settle(rig, 240_000);
@@ -86,7 +111,10 @@ Receivers('every request that reached a receiver is exactly one attempt; healthy
     return b.categories.some((c) => !allowed.includes(c));
   });
   const missingCharacteristic = Object.entries(KINDS)
-    .filter(([kind, k]) => !ledger.books.some((b) => kindOf.get(b.messageId) === kind && b.categories.includes(k.characteristic)))
+    .filter(
+      ([kind, k]) =>
+        !ledger.books.some((b) => kindOf.get(b.messageId) === kind && b.categories.includes(k.characteristic)),
+    )
     .map(([kind]) => kind);
   const verify = await verifyTable(ctx.t);
   const stats = rig.worker.driver.stats();
@@ -102,7 +130,9 @@ Receivers('every request that reached a receiver is exactly one attempt; healthy
     file: 'faultsReceivers',
     operationsSent: expected.size,
     // every request to a misbehaving path is a fault (hang, reset, close)
-    faultsInjected: ledger.books.filter((b) => kindOf.get(b.messageId) !== '/ok').reduce((n, b) => n + b.categories.filter((c) => c !== 'success').length, 0),
+    faultsInjected: ledger.books
+      .filter((b) => kindOf.get(b.messageId) !== '/ok')
+      .reduce((n, b) => n + b.categories.filter((c) => c !== 'success').length, 0),
     inputsTried: 0,
     lost: ledger.lost.length,
     doubleCounted: ledger.doubleCounted.length,
@@ -118,7 +148,11 @@ Receivers('every request that reached a receiver is exactly one attempt; healthy
   });
 
   assertBooks(ledger, (ids) => rig.trace(ids));
-  assert.equal(wrongCategory.map((b) => b.messageId), [], `unexpected categories: ${JSON.stringify(wrongCategory.slice(0, 5))}`);
+  assert.equal(
+    wrongCategory.map((b) => b.messageId),
+    [],
+    `unexpected categories: ${JSON.stringify(wrongCategory.slice(0, 5))}`,
+  );
   assert.equal(missingCharacteristic, [], 'every receiver behaviour was classified as such at least once');
   assert.is(stats.counts.deadLetters, 0);
   assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);

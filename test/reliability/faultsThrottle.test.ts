@@ -22,7 +22,14 @@ const Storms = suite<Ctx>('reliability: throttling storms');
 
 const MESSAGES = scaled(120);
 const STORMS = scaled(6);
-const ANY_CALL: ReadonlyArray<Fault> = ['throttle', 'provisioned', 'internal', 'unavailable', 'reset', 'timeoutAfterCommit'];
+const ANY_CALL: ReadonlyArray<Fault> = [
+  'throttle',
+  'provisioned',
+  'internal',
+  'unavailable',
+  'reset',
+  'timeoutAfterCommit',
+];
 const TRANSACTION: ReadonlyArray<Fault> = ['txThrottle', 'txConflict', 'throttle', 'timeoutAfterCommit', 'reset'];
 
 Storms.before(async (ctx) => {
@@ -74,8 +81,14 @@ Storms('bursts of DynamoDB faults: every delivery converges, none lost or double
     await new Promise((r) => setTimeout(r, 600 + random() * 900));
     const any = 10 + Math.floor(random() * 30);
     const tx = 5 + Math.floor(random() * 15);
-    faults.plan('*', Array.from({ length: any }, () => pick(random, ANY_CALL)));
-    faults.plan('TransactWriteItems', Array.from({ length: tx }, () => pick(random, TRANSACTION)));
+    faults.plan(
+      '*',
+      Array.from({ length: any }, () => pick(random, ANY_CALL)),
+    );
+    faults.plan(
+      'TransactWriteItems',
+      Array.from({ length: tx }, () => pick(random, TRANSACTION)),
+    );
     storms.push({ at: Math.round(performance.now() - started), any, tx });
   }
   // let the last storm blow itself out, then stop injecting before anything is counted
@@ -88,7 +101,8 @@ Storms('bursts of DynamoDB faults: every delivery converges, none lost or double
   const elapsed = performance.now() - started;
 
   const requests = new Map<string, number>();
-  for (const r of receivers.requests) if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
+  for (const r of receivers.requests)
+    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
   const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
   const verify = await verifyTable(ctx.t);
   const stats = rig.worker.driver.stats();

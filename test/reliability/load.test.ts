@@ -30,7 +30,10 @@ Load.before(async (ctx) => {
   ctx.t = await useTestTable('rel-load');
   ctx.receivers = await startReceivers();
   // generous HTTP deadlines: the point here is volume, not timeouts (see faultsReceivers)
-  ctx.rig = startRig({ table: ctx.t, config: { timeoutMs: 10_000, responseTimeoutMs: 8_000, connectTimeoutMs: 5_000 } });
+  ctx.rig = startRig({
+    table: ctx.t,
+    config: { timeoutMs: 10_000, responseTimeoutMs: 8_000, connectTimeoutMs: 5_000 },
+  });
 });
 Load.after(async (ctx) => {
   await ctx.rig.close();
@@ -92,7 +95,15 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
         responseHeaders: null,
         outcome: ({ attemptNumber, maxAttempts }) =>
           determineDeliveryOutcome(
-            { kind: 'response', statusCode: 500, statusText: 'Internal Server Error', headers: {}, responseTimeMs: 1, bodySnippet: '', bodyBytes: 0 },
+            {
+              kind: 'response',
+              statusCode: 500,
+              statusText: 'Internal Server Error',
+              headers: {},
+              responseTimeMs: 1,
+              bodySnippet: '',
+              bodyBytes: 0,
+            },
             { now, correlationId: `corr-${id}`, attemptNumber, maxAttempts, policy, random: () => 0.5 },
           ),
       })();
@@ -119,7 +130,15 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
         responseHeaders: null,
         outcome: ({ attemptNumber, maxAttempts }) =>
           determineDeliveryOutcome(
-            { kind: 'response', statusCode: 500, statusText: 'Internal Server Error', headers: {}, responseTimeMs: 1, bodySnippet: '', bodyBytes: 0 },
+            {
+              kind: 'response',
+              statusCode: 500,
+              statusText: 'Internal Server Error',
+              headers: {},
+              responseTimeMs: 1,
+              bodySnippet: '',
+              bodyBytes: 0,
+            },
             { now, correlationId: `corr-${id}`, attemptNumber, maxAttempts, policy, random: () => 0.5 },
           ),
       })();
@@ -152,13 +171,19 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
   const elapsed = performance.now() - started;
 
   const requests = new Map<string, number>();
-  for (const r of receivers.requests) if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
+  for (const r of receivers.requests)
+    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
   const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
   // direct messages: every acknowledged append is stored, and nothing else is
   const directExpected = new Map<string, Expectation>(
     [...direct.acknowledged.keys()].map((id) => [id, { status: 'FAILED', attempts: DIRECT_MAX_ATTEMPTS, exact: true }]),
   );
-  const directLedger = await checkLedger(rig.store, directExpected, (id) => direct.acknowledged.get(id) ?? 0, () => 0);
+  const directLedger = await checkLedger(
+    rig.store,
+    directExpected,
+    (id) => direct.acknowledged.get(id) ?? 0,
+    () => 0,
+  );
   const verify = await verifyTable(ctx.t);
   const stats = rig.worker.driver.stats();
   const directAppends = [...direct.acknowledged.values()].reduce((a, b) => a + b, 0);
@@ -176,13 +201,13 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
       'SQS records': expected.size,
       'HTTP requests': ledger.totalRequests,
       'attempts (worker)': ledger.totalAttempts,
-      'timeouts': ledger.timeouts,
+      timeouts: ledger.timeouts,
       'direct appends': directAppends,
       'direct messages': direct.acknowledged.size,
       'claim/append refusals (races lost)': direct.refusals,
-      'poller': rig.poller?.stats,
-      'DLQ': stats.counts.deadLetters,
-      'verify': { ok: verify.report.ok, messages: verify.report.messages, items: verify.report.items },
+      poller: rig.poller?.stats,
+      DLQ: stats.counts.deadLetters,
+      verify: { ok: verify.report.ok, messages: verify.report.messages, items: verify.report.items },
     },
   });
 
@@ -192,11 +217,23 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
   assert.equal(ledger.unaccounted, [], `requests not matched by attempts: ${sample(ledger, ledger.unaccounted)}`);
   assert.equal(ledger.wrongAttempts, [], `wrong attempt counts: ${sample(ledger, ledger.wrongAttempts)}`);
   assert.equal(directLedger.lost, [], `direct lost: ${sample(directLedger, directLedger.lost)}`);
-  assert.equal(directLedger.unaccounted, [], `direct appends not matched: ${sample(directLedger, directLedger.unaccounted)}`);
-  assert.is(stats.counts.deadLetters, 0, `nothing in the DLQ: ${JSON.stringify(rig.worker.queue.deadLetters.slice(0, 3))}`);
+  assert.equal(
+    directLedger.unaccounted,
+    [],
+    `direct appends not matched: ${sample(directLedger, directLedger.unaccounted)}`,
+  );
+  assert.is(
+    stats.counts.deadLetters,
+    0,
+    `nothing in the DLQ: ${JSON.stringify(rig.worker.queue.deadLetters.slice(0, 3))}`,
+  );
   assert.is(verify.report.ok, true, `dh verify: ${JSON.stringify(verify.report.violations.slice(0, 5))}`);
   assert.is(verify.code, 0);
-  assert.is(verify.report.messages, expected.size + direct.acknowledged.size + 1, 'verify saw every message (and the warm-up)');
+  assert.is(
+    verify.report.messages,
+    expected.size + direct.acknowledged.size + 1,
+    'verify saw every message (and the warm-up)',
+  );
 });
 
 Load.run();

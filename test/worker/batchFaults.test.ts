@@ -38,95 +38,112 @@ for (const [fault, command] of [
   ['internal', 'PutItem'],
   ['throttle', 'UpdateItem'],
 ] as const) {
-  Batch(`poison + ${fault} on ${command} + 8 good: exactly those two fail, nothing is lost`, async ({ store, rx, faults }) => {
-    const h = harness(store);
-    try {
-      const good = Array.from({ length: 9 }, () => uniqueId(`good-${fault}`));
-      const records = good.map((messageId) => sqsRecord({ messageId, url: rx.url('/ok'), body: '{}' }));
-      const poison = sqsRecord('{"messageId":');
-      faults.plan(command, [fault]);
-      const res = await h.handler(sqsEvent([records[0], poison, ...records.slice(1)].filter((r) => r !== undefined)));
-      assert.is(faults.injected.length, 1, 'the fault fired once');
+  Batch(
+    `poison + ${fault} on ${command} + 8 good: exactly those two fail, nothing is lost`,
+    async ({ store, rx, faults }) => {
+      const h = harness(store);
+      try {
+        const good = Array.from({ length: 9 }, () => uniqueId(`good-${fault}`));
+        const records = good.map((messageId) => sqsRecord({ messageId, url: rx.url('/ok'), body: '{}' }));
+        const poison = sqsRecord('{"messageId":');
+        faults.plan(command, [fault]);
+        const res = await h.handler(sqsEvent([records[0], poison, ...records.slice(1)].filter((r) => r !== undefined)));
+        assert.is(faults.injected.length, 1, 'the fault fired once');
 
-      const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
-      assert.is(failed.size, 2);
-      assert.ok(failed.has(poison.messageId), 'the poison record is reported');
-      const statuses = await Promise.all(good.map((id) => statusOf(store, id)));
-      const hit = good.filter((_, i) => statuses[i] !== 'SUCCESS');
-      assert.is(hit.length, 1, `exactly one message hit the fault: ${statuses.join(',')}`);
-      const hitRecord = records[good.indexOf(hit[0] ?? '')];
-      assert.ok(hitRecord !== undefined && failed.has(hitRecord.messageId), 'the DynamoDB failure is reported');
-      assert.is(rx.count('/ok'), 8, 'the faulted record sent no HTTP request');
-      // poison: visibility 0 (to the DLQ via maxReceiveCount); store failure: left to SQS's timeout
-      assert.equal(
-        h.visibility.calls.map((c) => [c.messageId, c.delayMs]),
-        [[poison.messageId, 0]],
-      );
-      assert.is(h.metrics.sum('DynamoDBErrors'), 1);
-      assert.is(h.metrics.sum('PoisonRecords'), 1);
-      const err = h.logger.entries.find((e) => e.message.startsWith('store unavailable'));
-      assert.is(err?.attributes.messageId, hit[0]);
-      assert.ok(err?.attributes.correlationId !== undefined);
+        const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+        assert.is(failed.size, 2);
+        assert.ok(failed.has(poison.messageId), 'the poison record is reported');
+        const statuses = await Promise.all(good.map((id) => statusOf(store, id)));
+        const hit = good.filter((_, i) => statuses[i] !== 'SUCCESS');
+        assert.is(hit.length, 1, `exactly one message hit the fault: ${statuses.join(',')}`);
+        const hitRecord = records[good.indexOf(hit[0] ?? '')];
+        assert.ok(hitRecord !== undefined && failed.has(hitRecord.messageId), 'the DynamoDB failure is reported');
+        assert.is(rx.count('/ok'), 8, 'the faulted record sent no HTTP request');
+        // poison: visibility 0 (to the DLQ via maxReceiveCount); store failure: left to SQS's timeout
+        assert.equal(
+          h.visibility.calls.map((c) => [c.messageId, c.delayMs]),
+          [[poison.messageId, 0]],
+        );
+        assert.is(h.metrics.sum('DynamoDBErrors'), 1);
+        assert.is(h.metrics.sum('PoisonRecords'), 1);
+        const err = h.logger.entries.find((e) => e.message.startsWith('store unavailable'));
+        assert.is(err?.attributes.messageId, hit[0]);
+        assert.ok(err?.attributes.correlationId !== undefined);
 
-      // SQS brings the failed record back: it is delivered, nothing lost
-      if (hitRecord === undefined) return;
-      // (these faults answer instead of DynamoDB: nothing was written, no lease to wait out)
-      const again = await h.handler(sqsEvent([{ ...hitRecord, receiptHandle: `${hitRecord.receiptHandle}-2` }]));
-      assert.equal(again.batchItemFailures, []);
-      assert.is(await statusOf(store, hit[0] ?? ''), 'SUCCESS');
-      assert.is(rx.count('/ok'), 9);
-    } finally {
-      await h.http.close();
-    }
-  });
+        // SQS brings the failed record back: it is delivered, nothing lost
+        if (hitRecord === undefined) return;
+        // (these faults answer instead of DynamoDB: nothing was written, no lease to wait out)
+        const again = await h.handler(sqsEvent([{ ...hitRecord, receiptHandle: `${hitRecord.receiptHandle}-2` }]));
+        assert.equal(again.batchItemFailures, []);
+        assert.is(await statusOf(store, hit[0] ?? ''), 'SUCCESS');
+        assert.is(rx.count('/ok'), 9);
+      } finally {
+        await h.http.close();
+      }
+    },
+  );
 }
 
-Batch('an append that fails after the HTTP request is reported, and the record delivers again', async ({ store, rx, faults }) => {
-  const h = harness(store, { leaseMs: 5_000 });
-  try {
-    const messageId = uniqueId('append-fail');
-    const record = sqsRecord({ messageId, url: rx.url('/ok') });
-    faults.plan('TransactWriteItems', ['internal']);
-    const res = await h.handler(sqsEvent([record]));
-    assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
-    assert.is(rx.count('/ok'), 1);
-    assert.ok(h.logger.entries.some((e) => e.message === 'attempt not recorded after an HTTP request was sent' && e.attributes.attempt === 1));
-    await new Promise((r) => setTimeout(r, 5_100)); // the dead attempt's lease runs out
-    const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
-    assert.equal(again.batchItemFailures, []);
-    const hist = await run(store.getHistory(messageId));
-    assert.is(hist.state.status, 'SUCCESS');
-    assert.is(hist.attempts.length, 1);
-    assert.is(rx.count('/ok'), 2, 'at-least-once: the unrecorded request is repeated');
-  } finally {
-    await h.http.close();
-  }
-});
-
-for (const mode of ['reject', 'hang'] as const) {
-  Batch(`a ${mode === 'reject' ? 'failing' : 'hanging'} SQS visibility call degrades to SQS's own redelivery`, async ({ store, rx }) => {
-    // a 10 s backoff: the early redelivery below certainly comes before the retry is due
-    const h = harness(store, { visibility: recordingVisibility(mode), sqsTimeoutMs: 200, policy: { baseMs: 20_000, maxMs: 20_000 } });
+Batch(
+  'an append that fails after the HTTP request is reported, and the record delivers again',
+  async ({ store, rx, faults }) => {
+    const h = harness(store, { leaseMs: 5_000 });
     try {
-      const messageId = uniqueId(`vis-${mode}`);
-      const record = sqsRecord({ messageId, url: rx.url('/status/503') });
-      const t0 = Date.now();
+      const messageId = uniqueId('append-fail');
+      const record = sqsRecord({ messageId, url: rx.url('/ok') });
+      faults.plan('TransactWriteItems', ['internal']);
       const res = await h.handler(sqsEvent([record]));
-      assert.ok(Date.now() - t0 < 3_000 + 2_000, `returned in ${Date.now() - t0} ms`);
       assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
-      assert.is(h.metrics.sum('SqsVisibilityErrors'), 1);
-      assert.ok(h.logger.entries.some((e) => e.message.startsWith('could not change the record visibility')));
-      // redelivered early by SQS: the claim says NotDue and the schedule is set again
-      const early = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
-      assert.equal(early.batchItemFailures, [{ itemIdentifier: record.messageId }]);
-      assert.is(h.metrics.sum('RecordsSkipped', { reason: 'NotDue' }), 1);
-      const state = await run(store.getState(messageId));
-      assert.is(state.attempts, 1, 'no extra attempt, no extra HTTP request');
-      assert.is(rx.count('/status/503'), 1);
+      assert.is(rx.count('/ok'), 1);
+      assert.ok(
+        h.logger.entries.some(
+          (e) => e.message === 'attempt not recorded after an HTTP request was sent' && e.attributes.attempt === 1,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 5_100)); // the dead attempt's lease runs out
+      const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
+      assert.equal(again.batchItemFailures, []);
+      const hist = await run(store.getHistory(messageId));
+      assert.is(hist.state.status, 'SUCCESS');
+      assert.is(hist.attempts.length, 1);
+      assert.is(rx.count('/ok'), 2, 'at-least-once: the unrecorded request is repeated');
     } finally {
       await h.http.close();
     }
-  });
+  },
+);
+
+for (const mode of ['reject', 'hang'] as const) {
+  Batch(
+    `a ${mode === 'reject' ? 'failing' : 'hanging'} SQS visibility call degrades to SQS's own redelivery`,
+    async ({ store, rx }) => {
+      // a 10 s backoff: the early redelivery below certainly comes before the retry is due
+      const h = harness(store, {
+        visibility: recordingVisibility(mode),
+        sqsTimeoutMs: 200,
+        policy: { baseMs: 20_000, maxMs: 20_000 },
+      });
+      try {
+        const messageId = uniqueId(`vis-${mode}`);
+        const record = sqsRecord({ messageId, url: rx.url('/status/503') });
+        const t0 = Date.now();
+        const res = await h.handler(sqsEvent([record]));
+        assert.ok(Date.now() - t0 < 3_000 + 2_000, `returned in ${Date.now() - t0} ms`);
+        assert.equal(res.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+        assert.is(h.metrics.sum('SqsVisibilityErrors'), 1);
+        assert.ok(h.logger.entries.some((e) => e.message.startsWith('could not change the record visibility')));
+        // redelivered early by SQS: the claim says NotDue and the schedule is set again
+        const early = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
+        assert.equal(early.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+        assert.is(h.metrics.sum('RecordsSkipped', { reason: 'NotDue' }), 1);
+        const state = await run(store.getState(messageId));
+        assert.is(state.attempts, 1, 'no extra attempt, no extra HTTP request');
+        assert.is(rx.count('/status/503'), 1);
+      } finally {
+        await h.http.close();
+      }
+    },
+  );
 }
 
 Batch.run();

@@ -23,7 +23,10 @@ const startFakeSqs = async (): Promise<FakeSqs> => {
       body += c.toString('utf8');
     });
     req.on('end', () => {
-      calls.push({ target: String(req.headers['x-amz-target'] ?? ''), body: JSON.parse(body || '{}') as Record<string, unknown> });
+      calls.push({
+        target: String(req.headers['x-amz-target'] ?? ''),
+        body: JSON.parse(body || '{}') as Record<string, unknown>,
+      });
       if (state.hang) return; // never answers
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'fake' }).end('{}');
     });
@@ -78,32 +81,54 @@ Lambda.after(async (ctx) => {
   await ctx.t.drop();
 });
 
-Lambda('signed delivery, scheduled retry via ChangeMessageVisibility, poison with visibility 0', async ({ rx, sqs, store }) => {
-  const ok = uniqueId('lambda-ok');
-  const retry = uniqueId('lambda-retry');
-  const records = [
-    sqsRecord({ messageId: ok, url: rx.url('/verify'), body: '{"signed":true}' }),
-    sqsRecord({ messageId: retry, url: rx.url('/status/503') }),
-    sqsRecord('not json'),
-  ];
-  const res = await handler(sqsEvent(records));
-  assert.equal(res.batchItemFailures.map((f) => f.itemIdentifier).sort(), [records[1]?.messageId, records[2]?.messageId].sort());
-  assert.is((await run(store.getState(ok))).status, 'SUCCESS', 'the receiver verified the signature');
-  assert.is(rx.requests.find((r) => r.webhookId === ok)?.headers['webhook-signature']?.toString().startsWith('v1,'), true);
-  const retryState = await run(store.getState(retry));
-  assert.is(retryState.status, 'FAILED');
-  assert.ok(retryState.retryEligible);
-  const byHandle = new Map(sqs.calls.map((c) => [c.body.ReceiptHandle, c]));
-  const retryCall = byHandle.get(records[1]?.receiptHandle);
-  assert.is(retryCall?.target, 'AmazonSQS.ChangeMessageVisibility');
-  assert.is(retryCall?.body.QueueUrl, `${sqs.url}/000000000000/worker-test`, 'queue URL derived from the record ARN');
-  // whole seconds up to nextAttemptAt (backoff cap 5 s, full jitter)
-  const seconds = retryCall?.body.VisibilityTimeout;
-  assert.ok(typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 && seconds <= 5, `visibility ${seconds} s`);
-  const dueIn = Date.parse(retryState.nextAttemptAt ?? '') - Date.parse(retryState.lastDeliveryAttempt ?? '');
-  assert.ok(typeof seconds === 'number' && seconds <= Math.ceil(dueIn / 1000), `visibility ${seconds} s for a retry due in ${dueIn} ms`);
-  assert.is(byHandle.get(records[2]?.receiptHandle)?.body.VisibilityTimeout, 0, 'poison: visible again at once, towards the DLQ');
-});
+Lambda(
+  'signed delivery, scheduled retry via ChangeMessageVisibility, poison with visibility 0',
+  async ({ rx, sqs, store }) => {
+    const ok = uniqueId('lambda-ok');
+    const retry = uniqueId('lambda-retry');
+    const records = [
+      sqsRecord({ messageId: ok, url: rx.url('/verify'), body: '{"signed":true}' }),
+      sqsRecord({ messageId: retry, url: rx.url('/status/503') }),
+      sqsRecord('not json'),
+    ];
+    const res = await handler(sqsEvent(records));
+    assert.equal(
+      res.batchItemFailures.map((f) => f.itemIdentifier).sort(),
+      [records[1]?.messageId, records[2]?.messageId].sort(),
+    );
+    assert.is((await run(store.getState(ok))).status, 'SUCCESS', 'the receiver verified the signature');
+    assert.is(
+      rx.requests
+        .find((r) => r.webhookId === ok)
+        ?.headers['webhook-signature']?.toString()
+        .startsWith('v1,'),
+      true,
+    );
+    const retryState = await run(store.getState(retry));
+    assert.is(retryState.status, 'FAILED');
+    assert.ok(retryState.retryEligible);
+    const byHandle = new Map(sqs.calls.map((c) => [c.body.ReceiptHandle, c]));
+    const retryCall = byHandle.get(records[1]?.receiptHandle);
+    assert.is(retryCall?.target, 'AmazonSQS.ChangeMessageVisibility');
+    assert.is(retryCall?.body.QueueUrl, `${sqs.url}/000000000000/worker-test`, 'queue URL derived from the record ARN');
+    // whole seconds up to nextAttemptAt (backoff cap 5 s, full jitter)
+    const seconds = retryCall?.body.VisibilityTimeout;
+    assert.ok(
+      typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 && seconds <= 5,
+      `visibility ${seconds} s`,
+    );
+    const dueIn = Date.parse(retryState.nextAttemptAt ?? '') - Date.parse(retryState.lastDeliveryAttempt ?? '');
+    assert.ok(
+      typeof seconds === 'number' && seconds <= Math.ceil(dueIn / 1000),
+      `visibility ${seconds} s for a retry due in ${dueIn} ms`,
+    );
+    assert.is(
+      byHandle.get(records[2]?.receiptHandle)?.body.VisibilityTimeout,
+      0,
+      'poison: visible again at once, towards the DLQ',
+    );
+  },
+);
 
 Lambda('a hanging SQS endpoint never holds the batch', async ({ rx, sqs, store }) => {
   sqs.hang = true;

@@ -48,7 +48,13 @@ Retries('failing twice then succeeding ends SUCCESS with 3 attempts and the full
   assert.is(h.state.status, 'SUCCESS');
   assert.is(h.state.attempts, 3);
   assert.equal(
-    h.attempts.map((a) => [a.attemptNumber, a.status, a.deliveryResult.statusCode, a.deliveryResult.retryEligible, a.nextAttemptAt !== null]),
+    h.attempts.map((a) => [
+      a.attemptNumber,
+      a.status,
+      a.deliveryResult.statusCode,
+      a.deliveryResult.retryEligible,
+      a.nextAttemptAt !== null,
+    ]),
     [
       [1, 'FAILED', 503, true, true],
       [2, 'FAILED', 503, true, true],
@@ -56,41 +62,52 @@ Retries('failing twice then succeeding ends SUCCESS with 3 attempts and the full
     ],
   );
   // each retry waited for its nextAttemptAt
-  for (const [prev, next] of [[h.attempts[0], h.attempts[1]], [h.attempts[1], h.attempts[2]]]) {
+  for (const [prev, next] of [
+    [h.attempts[0], h.attempts[1]],
+    [h.attempts[1], h.attempts[2]],
+  ]) {
     assert.ok(Date.parse(next?.startedAt ?? '') >= Date.parse(prev?.nextAttemptAt ?? ''), 'not before it was due');
   }
   assert.is(rx.requests.filter((r) => r.webhookId === messageId).length, 3, 'one HTTP request per attempt');
   assert.is(w.queue.counts().total, 0, 'record deleted once final');
 });
 
-Retries('always failing ends FAILED, not retry-eligible, after exactly maxAttempts attempts', async ({ w, rx, store }) => {
-  const messageId = uniqueId('always');
-  rx.clear();
-  w.driver.send({ messageId, url: rx.url('/status/500'), maxAttempts: 3 });
-  await w.driver.drain({ timeoutMs: 10_000 });
-  const h = await run(store.getHistory(messageId));
-  assert.is(h.state.status, 'FAILED');
-  assert.is(h.state.retryEligible, false);
-  assert.is(h.state.nextAttemptAt, null);
-  assert.is(h.state.attempts, 3);
-  assert.is(h.attempts.length, 3);
-  assert.match(h.state.deliveryResult?.errorDetails?.message ?? '', 'retries exhausted: attempt 3 of 3');
-  assert.is(rx.count('/status/500'), 3);
-  assert.is(w.queue.deadLetters.length, 0, 'the app decided exhaustion, not the DLQ');
-});
+Retries(
+  'always failing ends FAILED, not retry-eligible, after exactly maxAttempts attempts',
+  async ({ w, rx, store }) => {
+    const messageId = uniqueId('always');
+    rx.clear();
+    w.driver.send({ messageId, url: rx.url('/status/500'), maxAttempts: 3 });
+    await w.driver.drain({ timeoutMs: 10_000 });
+    const h = await run(store.getHistory(messageId));
+    assert.is(h.state.status, 'FAILED');
+    assert.is(h.state.retryEligible, false);
+    assert.is(h.state.nextAttemptAt, null);
+    assert.is(h.state.attempts, 3);
+    assert.is(h.attempts.length, 3);
+    assert.match(h.state.deliveryResult?.errorDetails?.message ?? '', 'retries exhausted: attempt 3 of 3');
+    assert.is(rx.count('/status/500'), 3);
+    assert.is(w.queue.deadLetters.length, 0, 'the app decided exhaustion, not the DLQ');
+  },
+);
 
-Retries('a poison record reaches the DLQ after maxReceiveCount receives, with the reason logged', async ({ w, logger }) => {
-  w.driver.send('{"messageId": "no url"');
-  w.driver.send({ messageId: 'bad id with spaces', url: 'ftp://x' });
-  await w.driver.drain({ timeoutMs: 10_000 });
-  assert.is(w.queue.deadLetters.length, 2);
-  assert.equal(
-    w.queue.deadLetters.map((d) => d.receiveCount),
-    [6, 6],
-  );
-  const reasons = logger.entries.filter((e) => e.message.startsWith('undecodable SQS body')).map((e) => String(e.attributes.reason));
-  assert.ok(reasons.some((r) => r.startsWith('body is not JSON')));
-  assert.ok(reasons.some((r) => r.includes('.url: expected http(s) URL') && r.includes('.messageId')));
-});
+Retries(
+  'a poison record reaches the DLQ after maxReceiveCount receives, with the reason logged',
+  async ({ w, logger }) => {
+    w.driver.send('{"messageId": "no url"');
+    w.driver.send({ messageId: 'bad id with spaces', url: 'ftp://x' });
+    await w.driver.drain({ timeoutMs: 10_000 });
+    assert.is(w.queue.deadLetters.length, 2);
+    assert.equal(
+      w.queue.deadLetters.map((d) => d.receiveCount),
+      [6, 6],
+    );
+    const reasons = logger.entries
+      .filter((e) => e.message.startsWith('undecodable SQS body'))
+      .map((e) => String(e.attributes.reason));
+    assert.ok(reasons.some((r) => r.startsWith('body is not JSON')));
+    assert.ok(reasons.some((r) => r.includes('.url: expected http(s) URL') && r.includes('.messageId')));
+  },
+);
 
 Retries.run();

@@ -46,7 +46,9 @@ export const testStore = (t: TestTable, over: Partial<StoreDeps> = {}): Store =>
 export type VisibilityCall = { readonly messageId: string; readonly receiptHandle: string; readonly delayMs: number };
 
 /** A VisibilityPort that records calls; `mode` makes it fail like a broken SQS. */
-export const recordingVisibility = (mode: 'ok' | 'reject' | 'hang' = 'ok'): VisibilityPort & { calls: VisibilityCall[] } => {
+export const recordingVisibility = (
+  mode: 'ok' | 'reject' | 'hang' = 'ok',
+): VisibilityPort & { calls: VisibilityCall[] } => {
   const calls: VisibilityCall[] = [];
   return {
     calls,
@@ -96,7 +98,13 @@ export type Harness = {
 
 export const harness = (
   store: Store,
-  over: { http?: HttpClient; visibility?: ReturnType<typeof recordingVisibility>; policy?: Partial<RetryPolicy>; leaseMs?: number; sqsTimeoutMs?: number } = {},
+  over: {
+    http?: HttpClient;
+    visibility?: ReturnType<typeof recordingVisibility>;
+    policy?: Partial<RetryPolicy>;
+    leaseMs?: number;
+    sqsTimeoutMs?: number;
+  } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
   const visibility = over.visibility ?? recordingVisibility();

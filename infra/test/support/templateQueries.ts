@@ -33,7 +33,8 @@ export const idOf = (template: Template, type: string, match: Record<string, unk
   const hits = resourcesOf(template, type).filter(([, r]) =>
     Object.entries(match).every(([k, v]) => JSON.stringify(props(r)[k]) === JSON.stringify(v)),
   );
-  if (hits.length !== 1) throw new Error(`expected one ${type} matching ${JSON.stringify(match)}, found ${hits.length}`);
+  if (hits.length !== 1)
+    throw new Error(`expected one ${type} matching ${JSON.stringify(match)}, found ${hits.length}`);
   return (hits[0] as [string, Resource])[0];
 };
 
@@ -52,7 +53,8 @@ export const grantsOf = (statements: Statement[]): Record<string, string[]> => {
   for (const s of statements) {
     if (s.Effect !== 'Allow' || 'NotAction' in s || 'NotResource' in s)
       throw new Error(`unexpected statement shape ${JSON.stringify(s)}`);
-    for (const a of actionsOf(s)) out[a] = [...(out[a] ?? []), ...resourcesOfStatement(s).map((r) => JSON.stringify(r))].sort();
+    for (const a of actionsOf(s))
+      out[a] = [...(out[a] ?? []), ...resourcesOfStatement(s).map((r) => JSON.stringify(r))].sort();
   }
   return out;
 };

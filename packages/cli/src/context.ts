@@ -38,14 +38,21 @@ export const openContext = (config: Config, io: Io): Context => {
 };
 
 /** Runs `body` with a context; an unexpected exception (network, credentials) exits 3. */
-export const withContext = async (config: Config, io: Io, name: string, body: (ctx: Context) => Promise<number>): Promise<number> => {
+export const withContext = async (
+  config: Config,
+  io: Io,
+  name: string,
+  body: (ctx: Context) => Promise<number>,
+): Promise<number> => {
   let ctx: Context | undefined;
   try {
     ctx = openContext(config, io);
     return await body(ctx);
   } catch (e) {
     const label = (e as { name?: string }).name;
-    io.stderr.write(`dh ${name}: ${label !== undefined && label !== 'Error' ? `${label}: ` : ''}${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr.write(
+      `dh ${name}: ${label !== undefined && label !== 'Error' ? `${label}: ` : ''}${e instanceof Error ? e.message : String(e)}\n`,
+    );
     return EXIT.runtime;
   } finally {
     ctx?.clients.destroy();

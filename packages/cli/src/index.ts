@@ -17,7 +17,13 @@ export {
   replayProjections,
 } from './replay/replayProjections.js';
 export { measureReplay, type ReplayMeasurement } from './replay/measureReplay.js';
-export { DEFAULT_ITEM_BUDGET, type VerifyDeps, type VerifyOptions, type VerifyReport, verifyTable } from './replay/verifyTable.js';
+export {
+  DEFAULT_ITEM_BUDGET,
+  type VerifyDeps,
+  type VerifyOptions,
+  type VerifyReport,
+  verifyTable,
+} from './replay/verifyTable.js';
 export { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './replay/verifyMessage.js';
 export { checkProjection, checkDenseAttempts, type FieldDrift } from './replay/projectionDrift.js';
 export { checkTrail, type TrailDrift } from './replay/trailDrift.js';

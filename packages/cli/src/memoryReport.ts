@@ -3,7 +3,11 @@
 //   dh-memory {"heapPeakBytes":..,"heapAfterGcBytes":..,"rssPeakBytes":..}
 // (heapAfterGcBytes needs node --expose-gc; otherwise it is the heap at exit.)
 
-export type MemoryReport = { readonly heapPeakBytes: number; readonly heapAfterGcBytes: number; readonly rssPeakBytes: number };
+export type MemoryReport = {
+  readonly heapPeakBytes: number;
+  readonly heapAfterGcBytes: number;
+  readonly rssPeakBytes: number;
+};
 
 export const startMemoryReport = (sampleMs = 25): (() => MemoryReport) => {
   let heapPeak = 0;

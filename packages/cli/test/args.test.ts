@@ -49,7 +49,12 @@ Time('durations: s m h d w, fractions, no sign, no bare numbers', () => {
 const Decode = suite('decodeArgs');
 
 const spec = {
-  options: { since: { type: 'string' }, limit: { type: 'string' }, endpoint: { type: 'string' }, exhausted: { type: 'boolean' } },
+  options: {
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    endpoint: { type: 'string' },
+    exhausted: { type: 'boolean' },
+  },
   positionals: ['messageId'],
 } as const;
 const Codec = t.intersection([
@@ -64,7 +69,11 @@ const Codec = t.intersection([
 ]);
 
 Decode('decodes positionals and flags into typed values', () => {
-  const r = decodeArgs(['m-1', '--since', '-1h', '--limit', '50', '--endpoint', 'API.Example.com:8443', '--json'], spec, Codec);
+  const r = decodeArgs(
+    ['m-1', '--since', '-1h', '--limit', '50', '--endpoint', 'API.Example.com:8443', '--json'],
+    spec,
+    Codec,
+  );
   assert.ok(E.isRight(r));
   if (E.isLeft(r)) return;
   assert.is(r.right.messageId, 'm-1');
@@ -119,7 +128,9 @@ Config('environment, then flags', () => {
 
 Config('nothing set: default table, AWS endpoint, not configured', () => {
   const r = readConfig({ AWS_REGION: 'us-east-1' });
-  assert.ok(E.isRight(r) && r.right.tableName === 'delivery-history' && r.right.endpoint === null && !r.right.configured);
+  assert.ok(
+    E.isRight(r) && r.right.tableName === 'delivery-history' && r.right.endpoint === null && !r.right.configured,
+  );
 });
 
 Config('bad values are usage errors naming the variable', () => {

@@ -101,14 +101,23 @@ Verify('a consistent message passes; corruption, size and trail problems are eac
   const trail = rebuildAuditTrail(attempts, []);
   const now = new Date('2030-01-01T00:00:00Z');
   const opts = { stalledAfterMs: 3_600_000, now };
-  const ok = verifyMessage(decodePartition('m-1', items), { ...opts, itemBudgetBytes: 350_000, trailOf: () => E.right({ entries: trail }) });
+  const ok = verifyMessage(decodePartition('m-1', items), {
+    ...opts,
+    itemBudgetBytes: 350_000,
+    trailOf: () => E.right({ entries: trail }),
+  });
   assert.equal(ok, []);
   const bad = verifyMessage(
-    decodePartition('m-1', [raw('STATE', { ...state, attempts: 3 }), ...items.slice(1), raw('ATTEMPT#000009', { junk: true })]),
+    decodePartition('m-1', [
+      raw('STATE', { ...state, attempts: 3 }),
+      ...items.slice(1),
+      raw('ATTEMPT#000009', { junk: true }),
+    ]),
     { ...opts, itemBudgetBytes: 500, trailOf: () => E.right({ entries: trail.slice(0, 1) }) },
   );
   const checks = new Set(bad.map((v) => v.check));
-  for (const c of ['decode', 'item-size', 'dense-attempts', 'projection', 'audit-trail-behind']) assert.ok(checks.has(c as never), c);
+  for (const c of ['decode', 'item-size', 'dense-attempts', 'projection', 'audit-trail-behind'])
+    assert.ok(checks.has(c as never), c);
 });
 
 Verify('a message no worker came back to is reported as stalled, with what it waits for', () => {
@@ -118,10 +127,18 @@ Verify('a message no worker came back to is reported as stalled, with what it wa
   const trailOf = () => E.right({ entries: rebuildAuditTrail(attempts, []) });
   const due = Date.parse(state.nextAttemptAt ?? '');
   const check = (nowMs: number, stalledAfterMs: number) =>
-    verifyMessage(decodePartition('m-1', items), { itemBudgetBytes: 350_000, trailOf, stalledAfterMs, now: new Date(nowMs) });
+    verifyMessage(decodePartition('m-1', items), {
+      itemBudgetBytes: 350_000,
+      trailOf,
+      stalledAfterMs,
+      now: new Date(nowMs),
+    });
   assert.equal(check(due + 3_600_000, 3_600_000), [], 'not past the threshold');
   const found = check(due + 3_600_001, 3_600_000);
-  assert.equal(found.map((v) => v.check), ['stalled']);
+  assert.equal(
+    found.map((v) => v.check),
+    ['stalled'],
+  );
   assert.match(found[0]?.detail ?? '', `FAILED, waiting for its retry since ${state.nextAttemptAt}`);
   assert.match(found[0]?.detail ?? '', 'dh replay redrive --message m-1');
   const done = [attempt(1, 'retry'), attempt(2, 'success')];

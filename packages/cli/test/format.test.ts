@@ -30,9 +30,22 @@ Time('durations, relative and absolute times', () => {
 const Table = suite('tables');
 
 Table('aligned columns, right-aligned numbers, no trailing spaces, - for null', () => {
-  const out = renderTable(['NAME', 'N', 'NOTE'], [['a', 1, null], ['bbbb', 1234, 'x']], ['left', 'right']);
+  const out = renderTable(
+    ['NAME', 'N', 'NOTE'],
+    [
+      ['a', 1, null],
+      ['bbbb', 1234, 'x'],
+    ],
+    ['left', 'right'],
+  );
   assert.is(out, 'NAME     N  NOTE\na        1  -\nbbbb  1234  x\n');
-  assert.is(renderFields([['Status', 'SUCCESS'], ['Attempts', 3]]), 'Status    SUCCESS\nAttempts  3\n');
+  assert.is(
+    renderFields([
+      ['Status', 'SUCCESS'],
+      ['Attempts', 3],
+    ]),
+    'Status    SUCCESS\nAttempts  3\n',
+  );
 });
 
 const Progress = suite('progress');
@@ -84,7 +97,14 @@ const view = () => {
 
 History('the human view has the state, the attempts and the trail', () => {
   const out = renderHistory(view(), new Date(iso(600_000)));
-  for (const s of ['Status        SUCCESS', 'Attempts      2 of 3', 'Attempts (2)', '503 Nope', 'Audit trail (2 entries)', '(8m ago)']) {
+  for (const s of [
+    'Status        SUCCESS',
+    'Attempts      2 of 3',
+    'Attempts (2)',
+    '503 Nope',
+    'Audit trail (2 entries)',
+    '(8m ago)',
+  ]) {
     assert.ok(out.includes(s), `missing ${s}:\n${out}`);
   }
   const lagging = renderHistory({ ...view(), auditTrail: [] }, new Date(iso(600_000)));
@@ -94,10 +114,25 @@ History('the human view has the state, the attempts and the trail', () => {
 History('the --json document: { state, attempts, auditTrail, redrives } with the documented fields', () => {
   const j = historyJson(view());
   assert.equal(Object.keys(j), ['state', 'attempts', 'auditTrail', 'redrives']);
-  for (const k of ['status', 'attempts', 'deliveryResult', 'lastDeliveryAttempt', 'lastUpdatedAt', 'retryEligible', 'nextAttemptAt', 'maxAttempts']) {
+  for (const k of [
+    'status',
+    'attempts',
+    'deliveryResult',
+    'lastDeliveryAttempt',
+    'lastUpdatedAt',
+    'retryEligible',
+    'nextAttemptAt',
+    'maxAttempts',
+  ]) {
     assert.ok(k in j.state, k);
   }
-  assert.equal(j.attempts.map((a) => [a.attemptNumber, a.status, a.deliveryResult.statusCode]), [[1, 'FAILED', 503], [2, 'SUCCESS', 200]]);
+  assert.equal(
+    j.attempts.map((a) => [a.attemptNumber, a.status, a.deliveryResult.statusCode]),
+    [
+      [1, 'FAILED', 503],
+      [2, 'SUCCESS', 200],
+    ],
+  );
   assert.is(j.auditTrail.length, 2);
   assert.is(JSON.stringify(j).includes('abcdefghijkl'), false, 'no secret in the output');
 });

@@ -27,7 +27,11 @@ const partition = (msgs: Map<string, Msg>, id: string): RawItem[] => {
   if (m === undefined) return [];
   const trail = rebuildAuditTrail(m.attempts, []);
   const head = { pk: `MSG#${id}`, sk: 'AUDIT#0000', type: 'AUDIT', messageId: id, segment: 0, entries: trail };
-  return [{ ...m.state, pk: `MSG#${id}`, sk: 'STATE' }, ...m.attempts.map((a) => ({ ...a, sk: `ATTEMPT#${a.attemptNumber}` })), head];
+  return [
+    { ...m.state, pk: `MSG#${id}`, sk: 'STATE' },
+    ...m.attempts.map((a) => ({ ...a, sk: `ATTEMPT#${a.attemptNumber}` })),
+    head,
+  ];
 };
 
 // scanned items are a snapshot taken when the page is read; the one at index 1 of each page
@@ -36,7 +40,10 @@ const memoryTable = (msgs: Map<string, Msg>): TableReader => ({
   scanMessages: async (segment, total, cursor) => {
     const ids = [...msgs.keys()].filter((_, i) => i % total === segment);
     const page = await listSource(ids, 2)(0, 1, cursor);
-    return { items: page.items.map((messageId, i) => ({ messageId, items: i === 1 ? null : partition(msgs, messageId) })), cursor: page.cursor };
+    return {
+      items: page.items.map((messageId, i) => ({ messageId, items: i === 1 ? null : partition(msgs, messageId) })),
+      cursor: page.cursor,
+    };
   },
   readPartition: async (id) => partition(msgs, id),
   countMessages: async () => msgs.size,
@@ -91,7 +98,10 @@ Replay('dry run reports, writes nothing; repair writes the fold', async () => {
   const dry = await replayProjections(deps(msgs, repair), { dryRun: true, segments: 2 })();
   assert.ok(E.isRight(dry));
   if (E.isRight(dry)) {
-    assert.equal(dry.right.drift.map((d) => [d.messageId, d.fields.map((f) => f.field), d.action]), [['b', ['status'], 'would-repair']]);
+    assert.equal(
+      dry.right.drift.map((d) => [d.messageId, d.fields.map((f) => f.field), d.action]),
+      [['b', ['status'], 'would-repair']],
+    );
   }
   assert.is(written.length, 0);
   const fix = await replayProjections(deps(msgs, repair), { dryRun: false, segments: 2 })();
@@ -123,7 +133,10 @@ Replay('leased -> skipped in flight; a failing write -> failed; endless conflict
 });
 
 Replay('a message asked for by id that does not exist is not-found', async () => {
-  const r = await replayProjections(deps(setup(), async () => ({ _tag: 'Repaired' })), { dryRun: true, segments: 1, messageIds: ['zz'] })();
+  const r = await replayProjections(
+    deps(setup(), async () => ({ _tag: 'Repaired' })),
+    { dryRun: true, segments: 1, messageIds: ['zz'] },
+  )();
   assert.ok(E.isRight(r) && r.right.actions['not-found'] === 1 && r.right.drifted === 0);
 });
 
@@ -145,7 +158,10 @@ Scan('every item exactly once, across segments and pages, bounded concurrency', 
     },
     { segments: 3, concurrency: 2 },
   );
-  assert.equal([...seen].sort((a, b) => a - b), items);
+  assert.equal(
+    [...seen].sort((a, b) => a - b),
+    items,
+  );
   assert.ok(maxInFlight <= 6, `max in flight ${maxInFlight}`);
 });
 
@@ -153,7 +169,11 @@ const Redrive = suite('redrive decisions');
 
 const finalFailed = (id: string): StateItem => folded(id, [attempt(1, 'final', id)]);
 
-const redriveDeps = (states: Record<string, StateItem>, sent: string[], sendFails = false): RedriveDeps & { events: string[] } => {
+const redriveDeps = (
+  states: Record<string, StateItem>,
+  sent: string[],
+  sendFails = false,
+): RedriveDeps & { events: string[] } => {
   const events: string[] = [];
   return {
     events,
@@ -185,12 +205,15 @@ Redrive('only final FAILED messages are re-driven; the event carries who, why an
   const r = await redrive(d, { dryRun: false, reason: 'fixed', requestedBy: 'bob', extraAttempts: 2 })();
   assert.ok(E.isRight(r));
   if (E.isLeft(r)) return;
-  assert.equal(r.right.messages.map((m) => [m.messageId, m.action]), [
-    ['f1', 'redriven'],
-    ['ok', 'skipped'],
-    ['retrying', 'skipped'],
-    ['ghost', 'not-found'],
-  ]);
+  assert.equal(
+    r.right.messages.map((m) => [m.messageId, m.action]),
+    [
+      ['f1', 'redriven'],
+      ['ok', 'skipped'],
+      ['retrying', 'skipped'],
+      ['ghost', 'not-found'],
+    ],
+  );
   assert.equal(d.events, ['f1:bob:fixed:3']);
   assert.equal(sent, ['f1']);
   assert.is(r.right.delivery, 'flushed');
@@ -208,7 +231,13 @@ Redrive('dry run writes and sends nothing; a failed send is reported; a reopened
   assert.ok(E.isRight(r2) && r2.right.messages[0]?.action === 'failed');
   if (E.isRight(r2)) assert.match(r2.right.messages[0]?.detail ?? '', /run the same command again/);
 
-  const reopened = { ...finalFailed('f1'), status: 'PENDING' as const, retryEligible: true, redrives: 1, maxAttempts: 2 };
+  const reopened = {
+    ...finalFailed('f1'),
+    status: 'PENDING' as const,
+    retryEligible: true,
+    redrives: 1,
+    maxAttempts: 2,
+  };
   const again = redriveDeps({ f1: reopened }, sent);
   const r3 = await redrive(again, { dryRun: false, reason: 'x', requestedBy: 'y', extraAttempts: 1 })();
   assert.ok(E.isRight(r3) && r3.right.messages[0]?.action === 'requeued');
@@ -218,9 +247,21 @@ Redrive('dry run writes and sends nothing; a failed send is reported; a reopened
 Redrive('--limit stops after that many; --endpoint skips others', async () => {
   const states = { f1: finalFailed('f1'), f2: finalFailed('f2'), f3: finalFailed('f3') };
   const sent: string[] = [];
-  const r = await redrive(redriveDeps(states, sent), { dryRun: false, reason: 'x', requestedBy: 'y', extraAttempts: 1, limit: 2 })();
+  const r = await redrive(redriveDeps(states, sent), {
+    dryRun: false,
+    reason: 'x',
+    requestedBy: 'y',
+    extraAttempts: 1,
+    limit: 2,
+  })();
   assert.ok(E.isRight(r) && r.right.actions.redriven === 2);
-  const other = await redrive(redriveDeps(states, []), { dryRun: true, reason: 'x', requestedBy: 'y', extraAttempts: 1, endpoint: 'elsewhere:1' })();
+  const other = await redrive(redriveDeps(states, []), {
+    dryRun: true,
+    reason: 'x',
+    requestedBy: 'y',
+    extraAttempts: 1,
+    endpoint: 'elsewhere:1',
+  })();
   assert.ok(E.isRight(other) && other.right.actions.skipped === 3);
 });
 

@@ -1,7 +1,7 @@
 // codecs
-export { DecodeError, decodeWith, formatErrors, isDecodeError } from './codecs/decodeWith.js'
-export { DeliveryRequest, MaxAttempts } from './codecs/deliveryRequest.js'
-export { AttemptStatus, HttpMethod, OutcomeCategory, Status } from './codecs/enums.js'
+export { DecodeError, decodeWith, formatErrors, isDecodeError } from './codecs/decodeWith.js';
+export { DeliveryRequest, MaxAttempts } from './codecs/deliveryRequest.js';
+export { AttemptStatus, HttpMethod, OutcomeCategory, Status } from './codecs/enums.js';
 export {
   AttemptAuditEntry,
   AttemptItem,
@@ -14,8 +14,8 @@ export {
   RedriveItem,
   StateItem,
   StateRequest,
-} from './codecs/items.js'
-export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js'
+} from './codecs/items.js';
+export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js';
 export {
   HttpUrl,
   IsoTimestamp,
@@ -27,7 +27,7 @@ export {
   PositiveInt,
   StringMap,
   withDefault,
-} from './codecs/primitives.js'
+} from './codecs/primitives.js';
 // outcome classification and retry policy
 export type {
   ErrorObservation,
@@ -35,9 +35,9 @@ export type {
   OutcomeContext,
   OutcomeInput,
   ResponseObservation,
-} from './outcome/determineDeliveryOutcome.js'
-export { determineDeliveryOutcome } from './outcome/determineDeliveryOutcome.js'
-export type { StatusRule, TransportErrorCode, TransportRule } from './outcome/outcomeTable.js'
+} from './outcome/determineDeliveryOutcome.js';
+export { determineDeliveryOutcome } from './outcome/determineDeliveryOutcome.js';
+export type { StatusRule, TransportErrorCode, TransportRule } from './outcome/outcomeTable.js';
 export {
   classifyStatus,
   classifyTransportError,
@@ -45,8 +45,8 @@ export {
   STATUS_RULES,
   TRANSPORT_ERROR_CODES,
   TRANSPORT_RULES,
-} from './outcome/outcomeTable.js'
-export type { RetryPolicy } from './outcome/retryPolicy.js'
+} from './outcome/outcomeTable.js';
+export type { RetryPolicy } from './outcome/retryPolicy.js';
 export {
   backoffCapMs,
   defaultRetryPolicy,
@@ -55,20 +55,20 @@ export {
   nextDelayMs,
   parseHttpDate,
   parseRetryAfter,
-} from './outcome/retryPolicy.js'
+} from './outcome/retryPolicy.js';
 // redaction
-export type { RedactOptions } from './redaction/redact.js'
-export { redactHeaders, redactRequest, redactUrl } from './redaction/redact.js'
-export { isSensitiveHeaderName, isSensitiveParamName, REDACTED } from './redaction/sensitiveNames.js'
+export type { RedactOptions } from './redaction/redact.js';
+export { redactHeaders, redactRequest, redactUrl } from './redaction/redact.js';
+export { isSensitiveHeaderName, isSensitiveParamName, REDACTED } from './redaction/sensitiveNames.js';
 // items from requests
-export type { AttemptParams } from './request/buildAttemptItem.js'
-export { buildAttemptItem } from './request/buildAttemptItem.js'
-export type { CreateStateOptions } from './request/createStateItem.js'
-export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js'
-export { attemptRequestOf, endpointOf, requestFingerprint, sha256Hex } from './request/requestDigest.js'
+export type { AttemptParams } from './request/buildAttemptItem.js';
+export { buildAttemptItem } from './request/buildAttemptItem.js';
+export type { CreateStateOptions } from './request/createStateItem.js';
+export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js';
+export { attemptRequestOf, endpointOf, requestFingerprint, sha256Hex } from './request/requestDigest.js';
 // size accounting
-export type { FieldSpec } from './size/fitToBudget.js'
-export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget, TooLarge } from './size/fitToBudget.js'
+export type { FieldSpec } from './size/fitToBudget.js';
+export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget, TooLarge } from './size/fitToBudget.js';
 export {
   attributeValueSize,
   DYNAMODB_ITEM_LIMIT_BYTES,
@@ -76,17 +76,17 @@ export {
   numberSize,
   significantDigits,
   utf8Bytes,
-} from './size/itemSize.js'
-export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js'
+} from './size/itemSize.js';
+export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js';
 // state machine, fold, audit
-export { fold, orderEvents, seedOf } from './state/fold.js'
-export type { Projection, ProjectionField } from './state/projection.js'
-export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from './state/projection.js'
-export { rebuildAuditTrail } from './state/rebuildAuditTrail.js'
-export type { StateEvent } from './state/transition.js'
-export { isFinal, transition } from './state/transition.js'
-export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js'
-export type { TransitionError } from './state/transitionError.js'
+export { fold, orderEvents, seedOf } from './state/fold.js';
+export type { Projection, ProjectionField } from './state/projection.js';
+export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from './state/projection.js';
+export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
+export type { StateEvent } from './state/transition.js';
+export { isFinal, transition } from './state/transition.js';
+export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
+export type { TransitionError } from './state/transitionError.js';
 export {
   AlreadyFinal,
   describeTransitionError,
@@ -97,4 +97,4 @@ export {
   StaleRedrive,
   TRANSITION_ERROR_TAGS,
   WrongMessage,
-} from './state/transitionError.js'
+} from './state/transitionError.js';

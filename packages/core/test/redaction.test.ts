@@ -1,6 +1,6 @@
-import * as fc from 'fast-check'
-import { suite } from 'uvu'
-import * as assert from 'uvu/assert'
+import * as fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
 import {
   type DeliveryRequest,
   isSensitiveHeaderName,
@@ -9,49 +9,103 @@ import {
   redactHeaders,
   redactRequest,
   redactUrl,
-} from '../src/index.js'
+} from '../src/index.js';
 
-const Redaction = suite('redaction')
+const Redaction = suite('redaction');
 
 Redaction('sensitive headers by name, case-insensitive', () => {
   const sensitive = [
-    'Authorization', 'authorization', 'PROXY-AUTHORIZATION', 'Cookie', 'Set-Cookie', 'X-Api-Key', 'api-key', 'X-Auth-Token',
-    'X-Webhook-Secret', 'x-shopify-hmac-signature', 'Stripe-Signature', 'X-Hub-Signature-256', 'X-Password', 'x-access-token',
-    'X-Apikey', 'my_api_key', 'Svix-Signature', 'X-Refresh-Token',
-  ]
-  const kept = ['Content-Type', 'User-Agent', 'X-Request-Id', 'Accept', 'X-Correlation-Id', 'Content-Length', 'X-Key-Id-Hint']
-  for (const h of sensitive) assert.ok(isSensitiveHeaderName(h), h)
-  for (const h of kept) assert.not.ok(isSensitiveHeaderName(h), h)
-  assert.ok(isSensitiveHeaderName('X-Tenant', ['x-tenant']))
-})
+    'Authorization',
+    'authorization',
+    'PROXY-AUTHORIZATION',
+    'Cookie',
+    'Set-Cookie',
+    'X-Api-Key',
+    'api-key',
+    'X-Auth-Token',
+    'X-Webhook-Secret',
+    'x-shopify-hmac-signature',
+    'Stripe-Signature',
+    'X-Hub-Signature-256',
+    'X-Password',
+    'x-access-token',
+    'X-Apikey',
+    'my_api_key',
+    'Svix-Signature',
+    'X-Refresh-Token',
+  ];
+  const kept = [
+    'Content-Type',
+    'User-Agent',
+    'X-Request-Id',
+    'Accept',
+    'X-Correlation-Id',
+    'Content-Length',
+    'X-Key-Id-Hint',
+  ];
+  for (const h of sensitive) assert.ok(isSensitiveHeaderName(h), h);
+  for (const h of kept) assert.not.ok(isSensitiveHeaderName(h), h);
+  assert.ok(isSensitiveHeaderName('X-Tenant', ['x-tenant']));
+});
 
 Redaction('redactHeaders replaces values and keeps names', () => {
-  assert.equal(redactHeaders({ Authorization: 'Bearer abc', 'Content-Type': 'application/json', 'X-Custom': 'v' }, ['X-CUSTOM']), {
-    Authorization: REDACTED,
-    'Content-Type': 'application/json',
-    'X-Custom': REDACTED,
-  })
-})
+  assert.equal(
+    redactHeaders({ Authorization: 'Bearer abc', 'Content-Type': 'application/json', 'X-Custom': 'v' }, ['X-CUSTOM']),
+    {
+      Authorization: REDACTED,
+      'Content-Type': 'application/json',
+      'X-Custom': REDACTED,
+    },
+  );
+});
 
 Redaction('sensitive query parameter names', () => {
   const sensitive = [
-    'token', 'access_token', 'refresh_token', 'api_key', 'apiKey', 'apikey', 'key', 'secret', 'client_secret', 'signature',
-    'X-Amz-Signature', 'X-Amz-Security-Token', 'X-Amz-Credential', 'sig', 'password', 'auth', 'code', 'Token', 'id_token', 'private_key',
-  ]
-  const kept = ['page', 'keyword', 'monkey', 'q', 'event', 'id', 'signed', 'authors', 'zipcode', 'limit']
-  for (const p of sensitive) assert.ok(isSensitiveParamName(p), p)
-  for (const p of kept) assert.not.ok(isSensitiveParamName(p), p)
-})
+    'token',
+    'access_token',
+    'refresh_token',
+    'api_key',
+    'apiKey',
+    'apikey',
+    'key',
+    'secret',
+    'client_secret',
+    'signature',
+    'X-Amz-Signature',
+    'X-Amz-Security-Token',
+    'X-Amz-Credential',
+    'sig',
+    'password',
+    'auth',
+    'code',
+    'Token',
+    'id_token',
+    'private_key',
+  ];
+  const kept = ['page', 'keyword', 'monkey', 'q', 'event', 'id', 'signed', 'authors', 'zipcode', 'limit'];
+  for (const p of sensitive) assert.ok(isSensitiveParamName(p), p);
+  for (const p of kept) assert.not.ok(isSensitiveParamName(p), p);
+});
 
 Redaction('redactUrl drops user-info and fragment, redacts sensitive query values, keeps the rest verbatim', () => {
-  assert.is(redactUrl('https://user:pa55@hooks.example.com:8443/in/x?a=1&token=s3cr3t&b=%20x&access_token=t#frag'), `https://hooks.example.com:8443/in/x?a=1&token=${REDACTED}&b=%20x&access_token=${REDACTED}`)
-  assert.is(redactUrl('https://example.com/p?sig=abc&sig=def&flag'), `https://example.com/p?sig=${REDACTED}&sig=${REDACTED}&flag`)
-  assert.is(redactUrl('https://example.com/p?%74oken=abc'), `https://example.com/p?%74oken=${REDACTED}`, 'percent-encoded names are matched decoded')
-  assert.is(redactUrl('https://example.com'), 'https://example.com/')
-  assert.is(redactUrl('http://EXAMPLE.com:80/a'), 'http://example.com/a')
-  assert.is(redactUrl('not a url with secret'), REDACTED)
-  assert.is(redactUrl('https://example.com/p?tenant=1', ['tenant']), `https://example.com/p?tenant=${REDACTED}`)
-})
+  assert.is(
+    redactUrl('https://user:pa55@hooks.example.com:8443/in/x?a=1&token=s3cr3t&b=%20x&access_token=t#frag'),
+    `https://hooks.example.com:8443/in/x?a=1&token=${REDACTED}&b=%20x&access_token=${REDACTED}`,
+  );
+  assert.is(
+    redactUrl('https://example.com/p?sig=abc&sig=def&flag'),
+    `https://example.com/p?sig=${REDACTED}&sig=${REDACTED}&flag`,
+  );
+  assert.is(
+    redactUrl('https://example.com/p?%74oken=abc'),
+    `https://example.com/p?%74oken=${REDACTED}`,
+    'percent-encoded names are matched decoded',
+  );
+  assert.is(redactUrl('https://example.com'), 'https://example.com/');
+  assert.is(redactUrl('http://EXAMPLE.com:80/a'), 'http://example.com/a');
+  assert.is(redactUrl('not a url with secret'), REDACTED);
+  assert.is(redactUrl('https://example.com/p?tenant=1', ['tenant']), `https://example.com/p?tenant=${REDACTED}`);
+});
 
 Redaction('redactRequest redacts url and headers, keeps the rest', () => {
   const req: DeliveryRequest = {
@@ -62,31 +116,68 @@ Redaction('redactRequest redacts url and headers, keeps the rest', () => {
     body: '{"a":1}',
     correlationId: 'c',
     maxAttempts: null,
-  }
+  };
   assert.equal(redactRequest(req, { extraHeaderNames: ['x-tenant'] }), {
     ...req,
     url: `https://x.io/?api_key=${REDACTED}`,
     headers: { Authorization: REDACTED, 'X-Tenant': REDACTED },
-  })
-  assert.is(req.headers.Authorization, 'Basic x', 'input not mutated')
-})
+  });
+  assert.is(req.headers.Authorization, 'Basic x', 'input not mutated');
+});
 
 // ---------------------------------------------------------------------------
 // property: a secret placed anywhere sensitive never survives
 // ---------------------------------------------------------------------------
 
-const secretArb = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~'), minLength: 12, maxLength: 40 }).map((s) => `S3cr3t${s}`)
-const caseArb = (name: string) => fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((up) => [...name].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''))
+const secretArb = fc
+  .string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~'),
+    minLength: 12,
+    maxLength: 40,
+  })
+  .map((s) => `S3cr3t${s}`);
+const caseArb = (name: string) =>
+  fc
+    .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+    .map((up) => [...name].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
 const headerNameArb = fc
   .oneof(
-    fc.constantFrom('Authorization', 'Proxy-Authorization', 'Cookie', 'Set-Cookie', 'X-Api-Key', 'Api-Key', 'X-Auth-Token'),
-    fc.tuple(fc.constantFrom('x-', 'my-', ''), fc.constantFrom('secret', 'token', 'signature', 'password', 'api-key', 'apikey'), fc.constantFrom('', '-v1', '-256')).map((p) => p.join('')),
+    fc.constantFrom(
+      'Authorization',
+      'Proxy-Authorization',
+      'Cookie',
+      'Set-Cookie',
+      'X-Api-Key',
+      'Api-Key',
+      'X-Auth-Token',
+    ),
+    fc
+      .tuple(
+        fc.constantFrom('x-', 'my-', ''),
+        fc.constantFrom('secret', 'token', 'signature', 'password', 'api-key', 'apikey'),
+        fc.constantFrom('', '-v1', '-256'),
+      )
+      .map((p) => p.join('')),
   )
-  .chain(caseArb)
+  .chain(caseArb);
 const paramNameArb = fc
-  .constantFrom('token', 'key', 'secret', 'signature', 'password', 'auth', 'sig', 'code', 'access_token', 'api_key', 'apiKey', 'X-Amz-Signature', 'client_secret')
-  .chain((n) => fc.constantFrom(n, n.toUpperCase(), n.toLowerCase()))
-const safeArb = fc.string({ unit: fc.constantFrom(...'abcdefghij0123456789'), maxLength: 10 })
+  .constantFrom(
+    'token',
+    'key',
+    'secret',
+    'signature',
+    'password',
+    'auth',
+    'sig',
+    'code',
+    'access_token',
+    'api_key',
+    'apiKey',
+    'X-Amz-Signature',
+    'client_secret',
+  )
+  .chain((n) => fc.constantFrom(n, n.toUpperCase(), n.toLowerCase()));
+const safeArb = fc.string({ unit: fc.constantFrom(...'abcdefghij0123456789'), maxLength: 10 });
 
 Redaction('property: no secret in a sensitive header, user-info or sensitive query param survives', () => {
   fc.assert(
@@ -97,24 +188,32 @@ Redaction('property: no secret in a sensitive header, user-info or sensitive que
       paramNameArb,
       fc.array(fc.tuple(fc.constantFrom('page', 'q', 'id'), safeArb), { maxLength: 3 }),
       (secret, where, headerName, paramName, otherParams) => {
-        const headers: Record<string, string> = { 'content-type': 'application/json' }
-        let url = 'https://hooks.example.com/in'
-        const query = otherParams.map(([k, v]) => `${k}=${v}`)
-        if (where === 'header') headers[headerName] = `Bearer ${secret}`
-        if (where === 'userinfo-user') url = `https://${secret}@hooks.example.com/in`
-        if (where === 'userinfo-password') url = `https://svc:${secret}@hooks.example.com/in`
-        if (where === 'query') query.splice(query.length > 0 ? 1 : 0, 0, `${paramName}=${encodeURIComponent(secret)}`)
-        if (query.length > 0) url += `?${query.join('&')}`
-        const req: DeliveryRequest = { messageId: 'm', url, method: 'POST', headers, body: 'payload', correlationId: 'c', maxAttempts: null }
-        const stored = JSON.stringify(redactRequest(req))
-        assert.not.ok(stored.includes(secret), `${where}: ${stored}`)
-        assert.not.ok(stored.includes(encodeURIComponent(secret)))
-        assert.not.ok(stored.includes(secret.slice(0, 12)), 'not even a prefix')
-        for (const [k, v] of otherParams) assert.ok(stored.includes(`${k}=${v}`), 'other params kept')
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        let url = 'https://hooks.example.com/in';
+        const query = otherParams.map(([k, v]) => `${k}=${v}`);
+        if (where === 'header') headers[headerName] = `Bearer ${secret}`;
+        if (where === 'userinfo-user') url = `https://${secret}@hooks.example.com/in`;
+        if (where === 'userinfo-password') url = `https://svc:${secret}@hooks.example.com/in`;
+        if (where === 'query') query.splice(query.length > 0 ? 1 : 0, 0, `${paramName}=${encodeURIComponent(secret)}`);
+        if (query.length > 0) url += `?${query.join('&')}`;
+        const req: DeliveryRequest = {
+          messageId: 'm',
+          url,
+          method: 'POST',
+          headers,
+          body: 'payload',
+          correlationId: 'c',
+          maxAttempts: null,
+        };
+        const stored = JSON.stringify(redactRequest(req));
+        assert.not.ok(stored.includes(secret), `${where}: ${stored}`);
+        assert.not.ok(stored.includes(encodeURIComponent(secret)));
+        assert.not.ok(stored.includes(secret.slice(0, 12)), 'not even a prefix');
+        for (const [k, v] of otherParams) assert.ok(stored.includes(`${k}=${v}`), 'other params kept');
       },
     ),
     { numRuns: 500 },
-  )
-})
+  );
+});
 
-Redaction.run()
+Redaction.run();

@@ -4,29 +4,29 @@
 
 /** A DynamoDB call failed (after the projector's own bounded retries when `retryable`). */
 export interface DynamoFailure {
-  readonly _tag: 'DynamoFailure'
-  readonly op: string
-  readonly messageId: string | null
+  readonly _tag: 'DynamoFailure';
+  readonly op: string;
+  readonly messageId: string | null;
   /** DynamoDB error name or cancellation code. */
-  readonly awsCode: string
-  readonly retryable: boolean
-  readonly message: string
-  readonly cause?: unknown
+  readonly awsCode: string;
+  readonly retryable: boolean;
+  readonly message: string;
+  readonly cause?: unknown;
 }
 
 /** A stored item (attempt, redrive, audit segment, state) does not decode. */
 export interface CorruptItem {
-  readonly _tag: 'CorruptItem'
-  readonly messageId: string
-  readonly sk: string
-  readonly message: string
+  readonly _tag: 'CorruptItem';
+  readonly messageId: string;
+  readonly sk: string;
+  readonly message: string;
 }
 
 /** The conditional write kept losing to concurrent writers (projector invocations, replay). */
 export interface Contention {
-  readonly _tag: 'Contention'
-  readonly messageId: string
-  readonly tries: number
+  readonly _tag: 'Contention';
+  readonly messageId: string;
+  readonly tries: number;
 }
 
 /**
@@ -35,50 +35,50 @@ export interface Contention {
  * records are reported so they come back (retryable).
  */
 export interface MissingAttempts {
-  readonly _tag: 'MissingAttempts'
-  readonly messageId: string
-  readonly missing: readonly number[]
+  readonly _tag: 'MissingAttempts';
+  readonly messageId: string;
+  readonly missing: readonly number[];
 }
 
 /** A redrive sorts before entries already applied: an append cannot place it (replay rebuilds). */
 export interface OutOfOrder {
-  readonly _tag: 'OutOfOrder'
-  readonly messageId: string
-  readonly redriveNumber: number
-  readonly afterAttempt: number
-  readonly through: number
+  readonly _tag: 'OutOfOrder';
+  readonly messageId: string;
+  readonly redriveNumber: number;
+  readonly afterAttempt: number;
+  readonly through: number;
 }
 
 /** One audit entry alone does not fit an empty segment under the budget. */
 export interface EntryTooLarge {
-  readonly _tag: 'EntryTooLarge'
-  readonly messageId: string
-  readonly n: number
-  readonly bytes: number
-  readonly budget: number
+  readonly _tag: 'EntryTooLarge';
+  readonly messageId: string;
+  readonly n: number;
+  readonly bytes: number;
+  readonly budget: number;
 }
 
-export type ProjectorError = DynamoFailure | CorruptItem | Contention | MissingAttempts | OutOfOrder | EntryTooLarge
+export type ProjectorError = DynamoFailure | CorruptItem | Contention | MissingAttempts | OutOfOrder | EntryTooLarge;
 
 // ---------------------------------------------------------------------------
 // constructors
 // ---------------------------------------------------------------------------
 
-export const DynamoFailure = (f: Omit<DynamoFailure, '_tag'>): DynamoFailure => ({ _tag: 'DynamoFailure', ...f })
+export const DynamoFailure = (f: Omit<DynamoFailure, '_tag'>): DynamoFailure => ({ _tag: 'DynamoFailure', ...f });
 export const CorruptItem = (messageId: string, sk: string, message: string): CorruptItem => ({
   _tag: 'CorruptItem',
   messageId,
   sk,
   message,
-})
-export const Contention = (messageId: string, tries: number): Contention => ({ _tag: 'Contention', messageId, tries })
+});
+export const Contention = (messageId: string, tries: number): Contention => ({ _tag: 'Contention', messageId, tries });
 export const MissingAttempts = (messageId: string, missing: readonly number[]): MissingAttempts => ({
   _tag: 'MissingAttempts',
   messageId,
   missing,
-})
-export const OutOfOrder = (f: Omit<OutOfOrder, '_tag'>): OutOfOrder => ({ _tag: 'OutOfOrder', ...f })
-export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => ({ _tag: 'EntryTooLarge', ...f })
+});
+export const OutOfOrder = (f: Omit<OutOfOrder, '_tag'>): OutOfOrder => ({ _tag: 'OutOfOrder', ...f });
+export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => ({ _tag: 'EntryTooLarge', ...f });
 
 // ---------------------------------------------------------------------------
 // operations
@@ -86,22 +86,22 @@ export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => 
 
 /** Worth another try later (Lambda redelivery, poller retry); the others need replay or a fix. */
 export const isRetryableProjectorError = (e: ProjectorError): boolean =>
-  e._tag === 'Contention' || e._tag === 'MissingAttempts' || (e._tag === 'DynamoFailure' && e.retryable)
+  e._tag === 'Contention' || e._tag === 'MissingAttempts' || (e._tag === 'DynamoFailure' && e.retryable);
 
 /** One line for logs. */
 export const describeProjectorError = (e: ProjectorError): string => {
   switch (e._tag) {
     case 'DynamoFailure':
-      return `${e.op} failed (${e.awsCode}): ${e.message}`
+      return `${e.op} failed (${e.awsCode}): ${e.message}`;
     case 'CorruptItem':
-      return `item ${e.sk} of ${e.messageId} does not decode: ${e.message}`
+      return `item ${e.sk} of ${e.messageId} does not decode: ${e.message}`;
     case 'Contention':
-      return `audit trail of ${e.messageId} kept moving under us (${e.tries} tries)`
+      return `audit trail of ${e.messageId} kept moving under us (${e.tries} tries)`;
     case 'MissingAttempts':
-      return `attempts ${e.missing.slice(0, 5).join(',')}${e.missing.length > 5 ? ',...' : ''} of ${e.messageId} are not in the table`
+      return `attempts ${e.missing.slice(0, 5).join(',')}${e.missing.length > 5 ? ',...' : ''} of ${e.messageId} are not in the table`;
     case 'OutOfOrder':
-      return `redrive ${e.redriveNumber} of ${e.messageId} (after attempt ${e.afterAttempt}) sorts before applied attempt ${e.through}`
+      return `redrive ${e.redriveNumber} of ${e.messageId} (after attempt ${e.afterAttempt}) sorts before applied attempt ${e.through}`;
     case 'EntryTooLarge':
-      return `audit entry ${e.n} of ${e.messageId} is ${e.bytes} bytes, over the segment budget ${e.budget}`
+      return `audit entry ${e.n} of ${e.messageId} is ${e.bytes} bytes, over the segment budget ${e.budget}`;
   }
-}
+};

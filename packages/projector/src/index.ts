@@ -1,8 +1,8 @@
 // Lambda
-export { handler, makeHandler, METRICS_NAMESPACE, powertoolsTelemetry, SERVICE_NAME } from './handler.js'
-export { type ConfigError, type ProjectorConfig, readConfig } from './config.js'
-export { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from './stream/streamFilter.js'
-export { type Change, type ParsedRecord, parseStreamRecord } from './stream/parseStreamRecord.js'
+export { handler, makeHandler, METRICS_NAMESPACE, powertoolsTelemetry, SERVICE_NAME } from './handler.js';
+export { type ConfigError, type ProjectorConfig, readConfig } from './config.js';
+export { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from './stream/streamFilter.js';
+export { type Change, type ParsedRecord, parseStreamRecord } from './stream/parseStreamRecord.js';
 // apply
 export {
   DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS,
@@ -10,16 +10,16 @@ export {
   makeProjectorDeps,
   type ProjectorDeps,
   type RetryOptions,
-} from './apply/deps.js'
+} from './apply/deps.js';
 export {
   type FailedMessage,
   type MalformedRecord,
   type ProjectionReport,
   projectMessages,
   sortSequenceNumbers,
-} from './apply/projectMessages.js'
-export { applyMessage, type MessageOutcome } from './apply/applyMessage.js'
-export type { DriftResult } from './apply/driftCheck.js'
+} from './apply/projectMessages.js';
+export { applyMessage, type MessageOutcome } from './apply/applyMessage.js';
+export type { DriftResult } from './apply/driftCheck.js';
 export {
   describeProjectorError,
   isRetryableProjectorError,
@@ -30,17 +30,23 @@ export {
   type MissingAttempts,
   type OutOfOrder,
   type ProjectorError,
-} from './errors.js'
+} from './errors.js';
 // segments and the trail
 export {
   AuditHeadItem,
   AuditSegmentItem,
   AuditSummary,
-} from './segments/auditItems.js'
-export { type AuditTrail, auditTrailOf, type SegmentInfo } from './segments/auditTrail.js'
-export { readAuditTrail } from './segments/readAuditTrail.js'
-export { type AppendStep, DEFAULT_STEP_LIMITS, planAppend, type Position, type StepLimits } from './segments/planAppend.js'
-export { type AuditSegmentWrite, rebuildAuditSegments } from './segments/rebuildAuditSegments.js'
+} from './segments/auditItems.js';
+export { type AuditTrail, auditTrailOf, type SegmentInfo } from './segments/auditTrail.js';
+export { readAuditTrail } from './segments/readAuditTrail.js';
+export {
+  type AppendStep,
+  DEFAULT_STEP_LIMITS,
+  planAppend,
+  type Position,
+  type StepLimits,
+} from './segments/planAppend.js';
+export { type AuditSegmentWrite, rebuildAuditSegments } from './segments/rebuildAuditSegments.js';
 export {
   DEFAULT_HEAD_BYTES,
   DEFAULT_SEGMENT_BUDGET,
@@ -49,8 +55,8 @@ export {
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
   segmentBudget,
-} from './segments/segmentBudget.js'
-export { emptySegmentBytes, entryBytes } from './segments/sizing.js'
+} from './segments/segmentBudget.js';
+export { emptySegmentBytes, entryBytes } from './segments/sizing.js';
 // telemetry
 export {
   type LogEntry,
@@ -61,7 +67,7 @@ export {
   silentLogger,
   silentTelemetry,
   type Telemetry,
-} from './telemetry.js'
+} from './telemetry.js';
 // local poller
 export {
   CHECKPOINT_PREFIX,
@@ -70,6 +76,6 @@ export {
   memoryCheckpoint,
   type ShardCheckpoint,
   tableCheckpoint,
-} from './local/checkpoint.js'
-export { type BatchInfo, type Poller, type PollerOptions, type PollerStats, startPoller } from './local/poller.js'
-export { type StreamsPort, streamsPortOf } from './local/streamsPort.js'
+} from './local/checkpoint.js';
+export { type BatchInfo, type Poller, type PollerOptions, type PollerStats, startPoller } from './local/poller.js';
+export { type StreamsPort, streamsPortOf } from './local/streamsPort.js';

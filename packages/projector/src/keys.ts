@@ -10,4 +10,4 @@ export {
   REDRIVE_PREFIX,
   redriveSk,
   STATE_SK,
-} from '@delivery-history/store'
+} from '@delivery-history/store';

@@ -2,10 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { TABLE, type TableDefinition } from './tableDefinition.js';
 
 /** CreateTable input for DynamoDB (Local) from the shared definition. */
-export const createTableInput = (
-  tableName: string,
-  def: TableDefinition = TABLE,
-): CreateTableCommandInput => {
+export const createTableInput = (tableName: string, def: TableDefinition = TABLE): CreateTableCommandInput => {
   const keyAttrs = [
     def.partitionKey,
     def.sortKey,

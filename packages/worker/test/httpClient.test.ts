@@ -4,7 +4,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { systemClock } from '../src/clock.js';
-import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpExchange } from '../src/http/httpClient.js';
+import {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpExchange,
+} from '../src/http/httpClient.js';
 import { parseSigningSecrets } from '../src/http/standardWebhooks.js';
 import { type Receivers, startReceivers } from '../src/local/receivers.js';
 import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../src/ssrf/allowList.js';
@@ -26,8 +31,12 @@ const options = (over: Partial<HttpClientOptions> = {}): HttpClientOptions => ({
 });
 
 type Ctx = { rx: Receivers; http: HttpClient };
-const post = (http: HttpClient, url: string, headers: Record<string, string> = {}, body = '{"n":1}'): Promise<HttpExchange> =>
-  http.deliver({ messageId: 'msg-1', url, method: 'POST', headers, body });
+const post = (
+  http: HttpClient,
+  url: string,
+  headers: Record<string, string> = {},
+  body = '{"n":1}',
+): Promise<HttpExchange> => http.deliver({ messageId: 'msg-1', url, method: 'POST', headers, body });
 
 const statusOf = (x: HttpExchange): number | string =>
   x.observation.kind === 'response' ? x.observation.statusCode : x.observation.code;
@@ -80,36 +89,42 @@ Http('a reset connection is ECONNRESET; a refused port ECONNREFUSED; .invalid EN
   assert.match(dns.observation.kind === 'error' ? dns.observation.message : '', 'receiver.invalid');
 });
 
-Http('a 50 MB body: the status counts, a 4 KiB snippet is kept, reading stops at the cap, memory stays bounded', async ({ rx, http }) => {
-  globalThis.gc?.();
-  const before = process.memoryUsage();
-  const x = await post(http, rx.url(`/stream/${50 * 1024 * 1024}`));
-  const after = process.memoryUsage();
-  assert.is(statusOf(x), 200);
-  assert.ok(x.bodyTruncated);
-  if (x.observation.kind === 'response') {
-    assert.is(x.observation.bodySnippet.length, 4096);
-    assert.ok(x.observation.bodyBytes > 64 * 1024);
-  }
-  // Reading stopped after the cap plus at most one socket read.
-  assert.ok(x.bodyBytesRead <= 64 * 1024 + 256 * 1024, `read ${x.bodyBytesRead}`);
-  // The server could only push what the socket buffers took before we hung up.
-  await new Promise((r) => setTimeout(r, 50));
-  assert.ok(rx.streamedBytes < 16 * 1024 * 1024, `streamed ${rx.streamedBytes}`);
-  const grew = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
-  assert.ok(grew < 16 * 1024 * 1024, `heap+buffers grew by ${grew}`);
-});
+Http(
+  'a 50 MB body: the status counts, a 4 KiB snippet is kept, reading stops at the cap, memory stays bounded',
+  async ({ rx, http }) => {
+    globalThis.gc?.();
+    const before = process.memoryUsage();
+    const x = await post(http, rx.url(`/stream/${50 * 1024 * 1024}`));
+    const after = process.memoryUsage();
+    assert.is(statusOf(x), 200);
+    assert.ok(x.bodyTruncated);
+    if (x.observation.kind === 'response') {
+      assert.is(x.observation.bodySnippet.length, 4096);
+      assert.ok(x.observation.bodyBytes > 64 * 1024);
+    }
+    // Reading stopped after the cap plus at most one socket read.
+    assert.ok(x.bodyBytesRead <= 64 * 1024 + 256 * 1024, `read ${x.bodyBytesRead}`);
+    // The server could only push what the socket buffers took before we hung up.
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(rx.streamedBytes < 16 * 1024 * 1024, `streamed ${rx.streamedBytes}`);
+    const grew = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+    assert.ok(grew < 16 * 1024 * 1024, `heap+buffers grew by ${grew}`);
+  },
+);
 
-Http('signs with Standard Webhooks headers that a receiver verifies; request headers cannot override them', async ({ rx, http }) => {
-  const x = await post(http, rx.url('/verify'), { 'webhook-signature': 'v1,forged', 'X-Custom': 'yes' });
-  assert.is(statusOf(x), 200);
-  const seen = rx.requests[0];
-  assert.is(seen?.webhookId, 'msg-1');
-  assert.match(String(seen?.headers['webhook-signature']), /^v1,[A-Za-z0-9+/=]+$/);
-  assert.is(seen?.headers['x-custom'], 'yes');
-  assert.is(seen?.headers['content-type'], 'application/json');
-  assert.is(seen?.body, '{"n":1}');
-});
+Http(
+  'signs with Standard Webhooks headers that a receiver verifies; request headers cannot override them',
+  async ({ rx, http }) => {
+    const x = await post(http, rx.url('/verify'), { 'webhook-signature': 'v1,forged', 'X-Custom': 'yes' });
+    assert.is(statusOf(x), 200);
+    const seen = rx.requests[0];
+    assert.is(seen?.webhookId, 'msg-1');
+    assert.match(String(seen?.headers['webhook-signature']), /^v1,[A-Za-z0-9+/=]+$/);
+    assert.is(seen?.headers['x-custom'], 'yes');
+    assert.is(seen?.headers['content-type'], 'application/json');
+    assert.is(seen?.body, '{"n":1}');
+  },
+);
 
 Http('transport-owned headers are dropped; a header with CR/LF is refused without sending', async ({ rx, http }) => {
   await post(http, rx.url('/ok'), { Host: 'evil.example', 'Content-Length': '999', Connection: 'close' });
@@ -145,7 +160,11 @@ Guard.after(async (ctx) => {
 Guard('without an allow-list, loopback targets are refused before any byte is sent', async ({ rx }) => {
   const http = createHttpClient(options({ allow: EMPTY_ALLOW_LIST }));
   try {
-    for (const url of [rx.url('/ok'), rx.url('/ok').replace('127.0.0.1', 'localhost'), rx.url('/ok').replace('127.0.0.1', '[::ffff:127.0.0.1]')]) {
+    for (const url of [
+      rx.url('/ok'),
+      rx.url('/ok').replace('127.0.0.1', 'localhost'),
+      rx.url('/ok').replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+    ]) {
       const x = await post(http, url);
       assert.is(statusOf(x), 'BLOCKED_TARGET', url);
     }

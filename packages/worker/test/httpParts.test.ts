@@ -32,9 +32,19 @@ const prep = (headers: Record<string, string>, body = 'x', userInfo: string | nu
   prepareHeaders({ headers, body, signature: { 'webhook-id': 'm1' }, userInfo });
 
 Headers('lower-cases, drops transport-owned headers, adds defaults, signature wins', () => {
-  const r = prep({ 'X-A': '1', Host: 'evil', 'Transfer-Encoding': 'chunked', 'Webhook-Id': 'forged', 'Content-Type': 'text/plain' });
+  const r = prep({
+    'X-A': '1',
+    Host: 'evil',
+    'Transfer-Encoding': 'chunked',
+    'Webhook-Id': 'forged',
+    'Content-Type': 'text/plain',
+  });
   assert.equal(r, E.right({ 'x-a': '1', 'content-type': 'text/plain', 'user-agent': USER_AGENT, 'webhook-id': 'm1' }));
-  assert.equal(prep({}, ''), E.right({ 'user-agent': USER_AGENT, 'webhook-id': 'm1' }), 'no content-type without a body');
+  assert.equal(
+    prep({}, ''),
+    E.right({ 'user-agent': USER_AGENT, 'webhook-id': 'm1' }),
+    'no content-type without a body',
+  );
 });
 
 Headers('URL credentials become Basic auth unless an Authorization header is given', () => {
@@ -81,8 +91,14 @@ const QueueUrl = suite('queue URL');
 QueueUrl('configured URL wins; else derived from the ARN, on a custom endpoint when set', () => {
   const arn = 'arn:aws:sqs:eu-west-1:123456789012:deliveries';
   assert.is(queueUrlOf(arn, { queueUrl: 'https://q/1/x', endpoint: null }), 'https://q/1/x');
-  assert.is(queueUrlOf(arn, { queueUrl: null, endpoint: null }), 'https://sqs.eu-west-1.amazonaws.com/123456789012/deliveries');
-  assert.is(queueUrlOf(arn, { queueUrl: null, endpoint: 'http://127.0.0.1:9324/' }), 'http://127.0.0.1:9324/123456789012/deliveries');
+  assert.is(
+    queueUrlOf(arn, { queueUrl: null, endpoint: null }),
+    'https://sqs.eu-west-1.amazonaws.com/123456789012/deliveries',
+  );
+  assert.is(
+    queueUrlOf(arn, { queueUrl: null, endpoint: 'http://127.0.0.1:9324/' }),
+    'http://127.0.0.1:9324/123456789012/deliveries',
+  );
   assert.is(queueUrlOf('not-an-arn', { queueUrl: null, endpoint: null }), null);
 });
 

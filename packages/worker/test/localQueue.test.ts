@@ -154,7 +154,10 @@ Driver('a handler that throws, or names an unknown record, fails the whole batch
 
 Driver('drain rejects with the counts when the queue does not empty in time', async () => {
   const q = createLocalQueue({ visibilityTimeoutMs: 10_000 });
-  const driver = createLocalDriver({ queue: q, handler: async (e) => ({ batchItemFailures: e.Records.map((r) => ({ itemIdentifier: r.messageId })) }) });
+  const driver = createLocalDriver({
+    queue: q,
+    handler: async (e) => ({ batchItemFailures: e.Records.map((r) => ({ itemIdentifier: r.messageId })) }),
+  });
   driver.send('stuck');
   driver.start();
   try {

@@ -63,7 +63,13 @@ Config('one clear error naming every bad variable, secrets masked', () => {
   assert.ok(E.isLeft(r));
   if (E.isRight(r)) return;
   const m = r.left.message;
-  for (const v of ['DELIVERY_MAX_ATTEMPTS', 'DELIVERY_TIMEOUT_MS', 'AWS_ENDPOINT_URL_DYNAMODB', 'DELIVERY_ALLOW_TARGETS', 'DELIVERY_SIGNING_SECRET']) {
+  for (const v of [
+    'DELIVERY_MAX_ATTEMPTS',
+    'DELIVERY_TIMEOUT_MS',
+    'AWS_ENDPOINT_URL_DYNAMODB',
+    'DELIVERY_ALLOW_TARGETS',
+    'DELIVERY_SIGNING_SECRET',
+  ]) {
     assert.match(m, v);
   }
   assert.match(m, '"not a host"');

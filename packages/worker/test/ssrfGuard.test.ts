@@ -49,25 +49,66 @@ Parse.run();
 const Ranges = suite('blocked ranges');
 
 Ranges('blocks private, loopback, link-local, CGNAT, multicast and reserved IPv4', () => {
-  for (const a of ['0.0.0.0', '10.1.2.3', '100.64.0.1', '127.0.0.1', '127.255.255.254', '169.254.169.254', '172.16.0.1', '172.31.255.255', '192.168.1.1', '224.0.0.1', '255.255.255.255', '198.18.0.1']) {
+  for (const a of [
+    '0.0.0.0',
+    '10.1.2.3',
+    '100.64.0.1',
+    '127.0.0.1',
+    '127.255.255.254',
+    '169.254.169.254',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '198.18.0.1',
+  ]) {
     assert.ok(blocked(a), a);
   }
 });
 
 Ranges('lets public IPv4 through, including the neighbours of private ranges', () => {
-  for (const a of ['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '11.0.0.1', '93.184.215.14']) {
+  for (const a of [
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.15.255.255',
+    '172.32.0.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '11.0.0.1',
+    '93.184.215.14',
+  ]) {
     assert.not.ok(blocked(a), a);
   }
 });
 
 Ranges('blocks IPv6 loopback, unspecified, ULA, link-local, multicast', () => {
-  for (const a of ['::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', 'fec0::1', '2001:db8::1', 'fd00:ec2::254']) {
+  for (const a of [
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    'ff02::1',
+    'fec0::1',
+    '2001:db8::1',
+    'fd00:ec2::254',
+  ]) {
     assert.ok(blocked(a), a);
   }
 });
 
 Ranges('judges IPv4 embedded in IPv6 (mapped, NAT64, 6to4, compatible) by the IPv4 address', () => {
-  for (const a of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe', '2002:7f00:1::1', '2002:c0a8:101::', '::127.0.0.1']) {
+  for (const a of [
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::a9fe:a9fe',
+    '2002:7f00:1::1',
+    '2002:c0a8:101::',
+    '::127.0.0.1',
+  ]) {
     assert.ok(blocked(a), a);
   }
   assert.not.ok(blocked('::ffff:8.8.8.8'));
@@ -123,7 +164,11 @@ Allow('an allowed address or name opens exactly that target', () => {
 Allow.run();
 
 // ---------------------------------------------------------------------------
-type LookupResult = { err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number | undefined };
+type LookupResult = {
+  err: NodeJS.ErrnoException | null;
+  address: string | LookupAddress[];
+  family?: number | undefined;
+};
 
 const runLookup = (allow: AllowList, resolve: Resolver, hostname: string, all = true): Promise<LookupResult> =>
   new Promise((ok) => {
@@ -153,7 +198,8 @@ Lookup('every answer is checked: one private address among public ones blocks th
 
 Lookup('each connect asks again: a rebinding answer on the second lookup is caught', async () => {
   let calls = 0;
-  const resolve: Resolver = async () => (++calls === 1 ? [{ address: '93.184.215.14', family: 4 }] : [{ address: '169.254.169.254', family: 4 }]);
+  const resolve: Resolver = async () =>
+    ++calls === 1 ? [{ address: '93.184.215.14', family: 4 }] : [{ address: '169.254.169.254', family: 4 }];
   const first = await runLookup(EMPTY_ALLOW_LIST, resolve, 'flip.test', false);
   assert.is(first.err, null);
   assert.is(first.address, '93.184.215.14');

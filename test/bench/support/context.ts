@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { type Clients, createTableInput, dropTable, ensureTable, isLocalEndpoint, makeClients } from '@delivery-history/store';
+import {
+  type Clients,
+  createTableInput,
+  dropTable,
+  ensureTable,
+  isLocalEndpoint,
+  makeClients,
+} from '@delivery-history/store';
 
 // What every bench section gets: the bench's own DynamoDB Local, fresh tables (from the
 // shared definition, like the tests) and a progress line on stderr.

@@ -13,7 +13,13 @@ import {
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { rebuildAuditSegments } from '@delivery-history/projector';
-import { attemptKey, correlationIndexKeys, endpointIndexKeys, failedIndexKeys, stateKey } from '@delivery-history/store';
+import {
+  attemptKey,
+  correlationIndexKeys,
+  endpointIndexKeys,
+  failedIndexKeys,
+  stateKey,
+} from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 
 // Requests, outcomes and whole messages shaped exactly as the store and projector write
@@ -22,7 +28,11 @@ import * as E from 'fp-ts/lib/Either.js';
 // from data written through the live path.
 
 /** A typical webhook: JSON body of ~300 bytes, one credential header the store redacts. */
-export const benchRequest = (messageId: string, url = 'http://127.0.0.1:9/hooks/orders', idInBody = true): DeliveryRequest => ({
+export const benchRequest = (
+  messageId: string,
+  url = 'http://127.0.0.1:9/hooks/orders',
+  idInBody = true,
+): DeliveryRequest => ({
   messageId,
   url,
   method: 'POST',
@@ -30,7 +40,14 @@ export const benchRequest = (messageId: string, url = 'http://127.0.0.1:9/hooks/
   body: JSON.stringify({
     type: 'order.updated',
     id: idInBody ? messageId : 'evt',
-    data: { orderId: idInBody ? messageId : 'order', status: 'shipped', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }] },
+    data: {
+      orderId: idInBody ? messageId : 'order',
+      status: 'shipped',
+      items: [
+        { sku: 'A-1', qty: 2 },
+        { sku: 'B-7', qty: 1 },
+      ],
+    },
     padding: 'x'.repeat(160),
   }),
   correlationId: `corr-${messageId}`,
@@ -39,7 +56,10 @@ export const benchRequest = (messageId: string, url = 'http://127.0.0.1:9/hooks/
 
 export type Reply = 200 | 404 | 500;
 
-export const outcomeOf = (reply: Reply, at: { now: Date; attemptNumber: number; maxAttempts: number; correlationId: string }): Outcome =>
+export const outcomeOf = (
+  reply: Reply,
+  at: { now: Date; attemptNumber: number; maxAttempts: number; correlationId: string },
+): Outcome =>
   determineDeliveryOutcome(
     {
       kind: 'response',
@@ -93,7 +113,12 @@ export const shapeMessage = (
       leaseId: `${messageId}-l${n}`,
       startedAt,
       completedAt,
-      outcome: outcomeOf(reply, { now: completedAt, attemptNumber: n, maxAttempts: seed.maxAttempts, correlationId: seed.correlationId }),
+      outcome: outcomeOf(reply, {
+        now: completedAt,
+        attemptNumber: n,
+        maxAttempts: seed.maxAttempts,
+        correlationId: seed.correlationId,
+      }),
       responseHeaders: { 'content-type': 'application/json' },
       superseded: false,
     });
@@ -132,7 +157,9 @@ export type FastShaper = (messageId: string, createdAt: Date, pattern: number) =
 /** JSON with object keys sorted: item comparisons that ignore attribute order. */
 const canonical = (v: unknown): string =>
   JSON.stringify(v, (_, x: unknown) =>
-    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
   );
 
 /** `idWidth`: every id has this many characters (sizes, hence audit accounting, stay exact). */
@@ -141,7 +168,10 @@ export const makeFastShaper = (patterns: ReadonlyArray<ReadonlyArray<Reply>>, id
   const templates = patterns.map((replies) => {
     const m = shapeMessage(placeholder, new Date(TEMPLATE_BASE), replies, { idInBody: false });
     // STATE without its index attributes: those depend on id and time and are added per message
-    return JSON.stringify([marshall({ ...stateKey(placeholder), ...m.state }, MARSHALL), ...m.items.slice(1).map((x) => marshall(x, MARSHALL))]);
+    return JSON.stringify([
+      marshall({ ...stateKey(placeholder), ...m.state }, MARSHALL),
+      ...m.items.slice(1).map((x) => marshall(x, MARSHALL)),
+    ]);
   });
   const shape: FastShaper = (messageId, createdAt, pattern) => {
     if (messageId.length !== idWidth) throw new Error(`fast shaper: id ${messageId} is not ${idWidth} characters`);
@@ -172,7 +202,10 @@ export const makeFastShaper = (patterns: ReadonlyArray<ReadonlyArray<Reply>>, id
       const at = new Date(Date.UTC(2026, 0, 5, 13, 0, 0) + k * 1013);
       const real = canonical(shapeMessage(id, at, replies, { idInBody: false }).items);
       const fast = canonical(shape(id, at, p).map((x) => unmarshall(x)));
-      if (real !== fast) throw new Error(`fast shaper differs from shapeMessage for pattern ${p}:\n${real.slice(0, 400)}\n${fast.slice(0, 400)}`);
+      if (real !== fast)
+        throw new Error(
+          `fast shaper differs from shapeMessage for pattern ${p}:\n${real.slice(0, 400)}\n${fast.slice(0, 400)}`,
+        );
     }
   }
   return shape;

@@ -50,7 +50,11 @@ export const runLoad = async (options: LoadOptions, op: (i: number) => Promise<u
 };
 
 /** Runs `work` over `items` with at most `limit` in flight (setup/loading, not timed per item). */
-export const pool = async <A>(items: ReadonlyArray<A>, limit: number, work: (a: A, i: number) => Promise<void>): Promise<void> => {
+export const pool = async <A>(
+  items: ReadonlyArray<A>,
+  limit: number,
+  work: (a: A, i: number) => Promise<void>,
+): Promise<void> => {
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let i = next++; i < items.length; i = next++) await work(items[i] as A, i);

@@ -9,13 +9,20 @@ const MAX_ROUNDS = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const writeBatch = async (doc: DynamoDBDocumentClient, tableName: string, items: ReadonlyArray<Record<string, unknown>>) => {
+const writeBatch = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  items: ReadonlyArray<Record<string, unknown>>,
+) => {
   let pending = items.map((Item) => ({ PutRequest: { Item } }));
   for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ROUNDS} rounds`);
+    if (round >= MAX_ROUNDS)
+      throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ROUNDS} rounds`);
     const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
     const left = out.UnprocessedItems?.[tableName] ?? [];
-    pending = left.flatMap((r) => (r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+    pending = left.flatMap((r) =>
+      r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+    );
     if (pending.length > 0) await sleep(Math.min(1000, 20 * 2 ** round));
   }
 };
@@ -59,10 +66,13 @@ export type RawItem = Record<string, AttributeValue>;
 const writeRawBatch = async (client: DynamoDBClient, tableName: string, items: ReadonlyArray<RawItem>) => {
   let pending = items.map((Item) => ({ PutRequest: { Item } }));
   for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ROUNDS} rounds`);
+    if (round >= MAX_ROUNDS)
+      throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ROUNDS} rounds`);
     const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
     const left = out.UnprocessedItems?.[tableName] ?? [];
-    pending = left.flatMap((r) => (r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+    pending = left.flatMap((r) =>
+      r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+    );
     if (pending.length > 0) await sleep(Math.min(1000, 20 * 2 ** round));
   }
 };

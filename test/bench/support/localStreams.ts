@@ -50,14 +50,22 @@ export const localStreamsPort = (client: DynamoDBStreamsClient): StreamsPort => 
     ...port,
     getRecords: async (input) => {
       const out = await port.getRecords(input);
-      return out.Records === undefined ? out : { ...out, Records: out.Records.map((r) => repairRecord(r as Parameters<typeof repairRecord>[0]) as typeof r) };
+      return out.Records === undefined
+        ? out
+        : {
+            ...out,
+            Records: out.Records.map((r) => repairRecord(r as Parameters<typeof repairRecord>[0]) as typeof r),
+          };
     },
   };
 };
 
 /** The repair itself, unconditionally (for code that unmarshalls images on its own). */
-export const withEmptyMapsRepaired = <R>(record: R): R => repairRecord(record as Parameters<typeof repairRecord>[0]) as R;
+export const withEmptyMapsRepaired = <R>(record: R): R =>
+  repairRecord(record as Parameters<typeof repairRecord>[0]) as R;
 
 /** Records read by hand (the coalescing bench) get the same repair. */
 export const repairRecords = <R>(records: ReadonlyArray<R>): R[] =>
-  emptyMapWorkaroundNeeded() ? records.map((r) => repairRecord(r as Parameters<typeof repairRecord>[0]) as R) : [...records];
+  emptyMapWorkaroundNeeded()
+    ? records.map((r) => repairRecord(r as Parameters<typeof repairRecord>[0]) as R)
+    : [...records];

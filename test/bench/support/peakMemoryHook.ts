@@ -14,6 +14,13 @@ if (file !== undefined && file !== '') {
       // no /proc (not Linux): only the heap figure is written
     }
     const cpu = process.cpuUsage();
-    writeFileSync(file, JSON.stringify({ peakRssKiB: hwm, heapUsedBytes: process.memoryUsage().heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        peakRssKiB: hwm,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      }),
+    );
   });
 }

@@ -29,18 +29,22 @@ export const runReplayChild = (
     const dir = mkdtempSync(join(tmpdir(), 'dh-replay-'));
     const peakFile = join(dir, 'peak.json');
     const hook = new URL('./peakMemoryHook.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', hook, '--conditions=source', join(root, 'test/bench/replayChild.ts')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DH_BENCH_PEAK_FILE: peakFile,
-        DH_REPLAY_ENDPOINT: target.endpoint,
-        DH_REPLAY_TABLE: target.tableName,
-        DH_REPLAY_SEGMENTS: String(segments),
-        DH_REPLAY_CONCURRENCY: String(concurrency),
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', hook, '--conditions=source', join(root, 'test/bench/replayChild.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          DH_BENCH_PEAK_FILE: peakFile,
+          DH_REPLAY_ENDPOINT: target.endpoint,
+          DH_REPLAY_TABLE: target.tableName,
+          DH_REPLAY_SEGMENTS: String(segments),
+          DH_REPLAY_CONCURRENCY: String(concurrency),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -38,7 +38,9 @@ const fmt = (v: number | string): string => {
 
 export const formatTable = (sections: ReadonlyArray<SectionResult>): string => {
   const rows = sections.flatMap((s) =>
-    s.error !== undefined ? [{ section: s.name, metric: 'FAILED', value: (s.error.split('\n')[0] ?? '').slice(0, 160), unit: '' } as Row] : s.rows,
+    s.error !== undefined
+      ? [{ section: s.name, metric: 'FAILED', value: (s.error.split('\n')[0] ?? '').slice(0, 160), unit: '' } as Row]
+      : s.rows,
   );
   const cells = rows.map((r) => [r.section, r.metric, fmt(r.value), r.unit, r.note ?? '']);
   const head = ['section', 'metric', 'value', 'unit', 'note'];

@@ -29,10 +29,15 @@ export const summarize = (values: ReadonlyArray<number>): Summary => {
   };
 };
 
-export const median = (values: ReadonlyArray<number>): number => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: ReadonlyArray<number>): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /** a / b, NaN-safe (a missing figure gives NaN, printed as "n/a"). */
-export const ratio = (a: number, b: number): number => (b === 0 || !Number.isFinite(a) || !Number.isFinite(b) ? Number.NaN : a / b);
+export const ratio = (a: number, b: number): number =>
+  b === 0 || !Number.isFinite(a) || !Number.isFinite(b) ? Number.NaN : a / b;
 
 export const round = (v: number, digits = 2): number => {
   if (!Number.isFinite(v)) return v;

@@ -16,7 +16,11 @@ export type TableCounts = {
   stateAttemptSum: number;
 };
 
-export const countItems = async (doc: DynamoDBDocumentClient, tableName: string, segments = 4): Promise<TableCounts> => {
+export const countItems = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  segments = 4,
+): Promise<TableCounts> => {
   const counts: TableCounts = {
     states: 0,
     attempts: 0,

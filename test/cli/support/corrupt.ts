@@ -3,7 +3,13 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { auditKey, stateKey } from '@delivery-history/store';
 
 /** Sets one top-level STATE attribute, as a buggy writer or an operator's console would. */
-export const setStateField = async (doc: DynamoDBDocumentClient, tableName: string, messageId: string, field: string, value: unknown): Promise<void> => {
+export const setStateField = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  messageId: string,
+  field: string,
+  value: unknown,
+): Promise<void> => {
   await doc.send(
     new UpdateCommand({
       TableName: tableName,
@@ -16,10 +22,16 @@ export const setStateField = async (doc: DynamoDBDocumentClient, tableName: stri
 };
 
 /** Changes the status code of the first entry of a message's audit head segment. */
-export const corruptTrailEntry = async (doc: DynamoDBDocumentClient, tableName: string, messageId: string): Promise<void> => {
+export const corruptTrailEntry = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  messageId: string,
+): Promise<void> => {
   const head = await doc.send(new GetCommand({ TableName: tableName, Key: auditKey(messageId, 0) }));
   const item = head.Item as { entries: Array<Record<string, unknown>> } | undefined;
   if (item === undefined || item.entries.length === 0) throw new Error(`no audit head for ${messageId}`);
   const [first, ...rest] = item.entries;
-  await doc.send(new PutCommand({ TableName: tableName, Item: { ...item, entries: [{ ...first, statusCode: 299 }, ...rest] } }));
+  await doc.send(
+    new PutCommand({ TableName: tableName, Item: { ...item, entries: [{ ...first, statusCode: 299 }, ...rest] } }),
+  );
 };

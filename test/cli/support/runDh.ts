@@ -5,7 +5,12 @@ import { spawn } from 'node:child_process';
 const root = new URL('../../../', import.meta.url).pathname;
 const BIN = `${root}packages/cli/src/bin.ts`;
 
-export type DhResult = { readonly code: number | null; readonly stdout: string; readonly stderr: string; readonly ms: number };
+export type DhResult = {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+};
 
 export type DhEnv = { readonly endpoint: string; readonly tableName: string; readonly extra?: Record<string, string> };
 
@@ -57,4 +62,5 @@ export const jsonOf = <A = unknown>(r: DhResult): A => {
   }
 };
 
-export const show = (r: DhResult): string => `exit ${r.code} after ${r.ms} ms\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+export const show = (r: DhResult): string =>
+  `exit ${r.code} after ${r.ms} ms\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;

@@ -32,13 +32,45 @@ const POLICY = makeRetryPolicy({ maxAttempts: 8, baseMs: 1000, maxMs: 10_000 });
 const observation = (o: Observed): OutcomeInput => {
   switch (o) {
     case 'ok':
-      return { kind: 'response', statusCode: 200, statusText: 'OK', headers: {}, responseTimeMs: 42, bodySnippet: 'ok', bodyBytes: 2 };
+      return {
+        kind: 'response',
+        statusCode: 200,
+        statusText: 'OK',
+        headers: {},
+        responseTimeMs: 42,
+        bodySnippet: 'ok',
+        bodyBytes: 2,
+      };
     case '503':
-      return { kind: 'response', statusCode: 503, statusText: 'Service Unavailable', headers: {}, responseTimeMs: 120, bodySnippet: 'busy', bodyBytes: 4 };
+      return {
+        kind: 'response',
+        statusCode: 503,
+        statusText: 'Service Unavailable',
+        headers: {},
+        responseTimeMs: 120,
+        bodySnippet: 'busy',
+        bodyBytes: 4,
+      };
     case '404':
-      return { kind: 'response', statusCode: 404, statusText: 'Not Found', headers: {}, responseTimeMs: 15, bodySnippet: 'nope', bodyBytes: 4 };
+      return {
+        kind: 'response',
+        statusCode: 404,
+        statusText: 'Not Found',
+        headers: {},
+        responseTimeMs: 15,
+        bodySnippet: 'nope',
+        bodyBytes: 4,
+      };
     case '429':
-      return { kind: 'response', statusCode: 429, statusText: 'Too Many Requests', headers: { 'retry-after': '1' }, responseTimeMs: 9, bodySnippet: '', bodyBytes: 0 };
+      return {
+        kind: 'response',
+        statusCode: 429,
+        statusText: 'Too Many Requests',
+        headers: { 'retry-after': '1' },
+        responseTimeMs: 9,
+        bodySnippet: '',
+        bodyBytes: 0,
+      };
     case 'timeout':
       return { kind: 'error', code: 'RESPONSE_TIMEOUT', message: 'no response within 1000 ms', responseTimeMs: 1000 };
     case 'refused':

@@ -33,7 +33,11 @@ const must = <A>(e: E.Either<string, A>): A => {
 export const directHandler = (
   store: Store,
   logger: ReturnType<typeof memoryLogger>,
-  timeouts: { connectMs: number; responseMs: number; totalMs: number } = { connectMs: 1_000, responseMs: 2_000, totalMs: 3_000 },
+  timeouts: { connectMs: number; responseMs: number; totalMs: number } = {
+    connectMs: 1_000,
+    responseMs: 2_000,
+    totalMs: 3_000,
+  },
 ): DirectHandler => {
   const http = createHttpClient({
     allow: must(parseAllowList('127.0.0.1')),
@@ -65,7 +69,12 @@ export const directHandler = (
         messageId: `${idPrefix}-${i}`,
         receiptHandle: `rh-${idPrefix}-${i}`,
         body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -73,7 +82,10 @@ export const directHandler = (
         awsRegion: 'local',
       }));
       const response = await handler({ Records: records } as Parameters<SqsBatchHandler>[0]);
-      return { ids: records.map((r) => r.messageId), failed: new Set(response.batchItemFailures.map((f) => f.itemIdentifier)) };
+      return {
+        ids: records.map((r) => r.messageId),
+        failed: new Set(response.batchItemFailures.map((f) => f.itemIdentifier)),
+      };
     },
   };
 };

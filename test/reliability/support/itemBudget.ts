@@ -14,14 +14,20 @@ export type BudgetReport = {
 
 export const ITEM_BUDGET = DEFAULT_BUDGETS.itemBytes;
 
-export const checkItems = async (doc: DynamoDBDocumentClient, tableName: string, secretMarker: string | null): Promise<BudgetReport> => {
+export const checkItems = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  secretMarker: string | null,
+): Promise<BudgetReport> => {
   let items = 0;
   let largest = 0;
   const overBudget: Array<{ pk: string; sk: string; bytes: number }> = [];
   const withSecret: Array<{ pk: string; sk: string }> = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await doc.send(new ScanCommand({ TableName: tableName, ...(start !== undefined ? { ExclusiveStartKey: start } : {}) }));
+    const page = await doc.send(
+      new ScanCommand({ TableName: tableName, ...(start !== undefined ? { ExclusiveStartKey: start } : {}) }),
+    );
     for (const item of page.Items ?? []) {
       items++;
       const bytes = itemSize(item);

@@ -18,7 +18,11 @@ import * as assert from 'uvu/assert';
  * is a correct, recorded timeout and a retry, not a bookkeeping error); a timeout or a
  * request the worker logged as not recorded may also stand for one of the implied attempts.
  */
-export type Expectation = { readonly status: 'SUCCESS' | 'FAILED'; readonly attempts?: number; readonly exact?: boolean };
+export type Expectation = {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly attempts?: number;
+  readonly exact?: boolean;
+};
 
 export type MessageBooks = {
   readonly messageId: string;
@@ -75,7 +79,9 @@ export const checkLedger = async (
       categories: attempts.map((a) => a.deliveryResult.category),
     };
     books.push(b);
-    const final = E.isRight(h) && (h.right.state.status === 'SUCCESS' || (h.right.state.status === 'FAILED' && !h.right.state.retryEligible));
+    const final =
+      E.isRight(h) &&
+      (h.right.state.status === 'SUCCESS' || (h.right.state.status === 'FAILED' && !h.right.state.retryEligible));
     if (status !== want.status || !final) lost.push(messageId);
     if (b.attempts > b.requests) doubleCounted.push(messageId);
     // a logged "not recorded" may have committed after all (an ambiguous timeout): it is an
@@ -111,10 +117,16 @@ export const sample = (report: LedgerReport, ids: ReadonlyArray<string>): string
  * of a few offending messages first: their log lines and receiver requests in time order.
  */
 export const assertBooks = (report: LedgerReport, trace: (messageIds: ReadonlyArray<string>) => string): void => {
-  const troubled = [...new Set([...report.lost, ...report.doubleCounted, ...report.unaccounted, ...report.wrongAttempts])].slice(0, 3);
+  const troubled = [
+    ...new Set([...report.lost, ...report.doubleCounted, ...report.unaccounted, ...report.wrongAttempts]),
+  ].slice(0, 3);
   if (troubled.length > 0) console.error(`trace of ${troubled.join(', ')}:\n${trace(troubled)}`);
   assert.equal(report.lost, [], `lost: ${sample(report, report.lost)}`);
   assert.equal(report.doubleCounted, [], `double-counted: ${sample(report, report.doubleCounted)}`);
-  assert.equal(report.unaccounted, [], `requests neither recorded nor logged as not recorded: ${sample(report, report.unaccounted)}`);
+  assert.equal(
+    report.unaccounted,
+    [],
+    `requests neither recorded nor logged as not recorded: ${sample(report, report.unaccounted)}`,
+  );
   assert.equal(report.wrongAttempts, [], `wrong attempt counts: ${sample(report, report.wrongAttempts)}`);
 };

@@ -16,4 +16,5 @@ export const seedFromEnv = (): number => {
   return Number.isInteger(s) ? s : Date.now() % 1_000_000;
 };
 
-export const pick = <A>(random: () => number, items: ReadonlyArray<A>): A => items[Math.floor(random() * items.length)] as A;
+export const pick = <A>(random: () => number, items: ReadonlyArray<A>): A =>
+  items[Math.floor(random() * items.length)] as A;

@@ -19,7 +19,11 @@ import { localStreamsPort } from '../../bench/support/localStreams.js';
 // Requests are signed, so every request carries `webhook-id` = messageId and the receiver's
 // books can be matched to the table's.
 
-export type RigTable = Clients & { readonly tableName: string; readonly endpoint: string; readonly streamArn: string | undefined };
+export type RigTable = Clients & {
+  readonly tableName: string;
+  readonly endpoint: string;
+  readonly streamArn: string | undefined;
+};
 
 export type RigOptions = {
   readonly table: RigTable;
@@ -41,7 +45,10 @@ export type Rig = {
   /** HTTP requests the worker sent and were not recorded (logged by the worker), by messageId. */
   unrecorded(messageId: string): number;
   /** The log entries and receiver requests of these messages in time order: evidence for a failed check. */
-  trace(messageIds: ReadonlyArray<string>, requests?: ReadonlyArray<{ at: number; webhookId: string | null; path: string }>): string;
+  trace(
+    messageIds: ReadonlyArray<string>,
+    requests?: ReadonlyArray<{ at: number; webhookId: string | null; path: string }>,
+  ): string;
   close(): Promise<void>;
 };
 
@@ -100,7 +107,8 @@ export const startRig = (o: RigOptions): Rig => {
           ...(o.pollerRetryMs !== undefined ? { failedRecordRetryMs: o.pollerRetryMs } : {}),
         });
   const unrecorded = (messageId: string): number =>
-    logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId).length;
+    logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId)
+      .length;
   const trace: Rig['trace'] = (messageIds, requests = []) => {
     const ids = new Set(messageIds);
     const lines = [
@@ -192,7 +200,10 @@ export type VerifyJson = {
 };
 
 /** `dh verify --json` on the table, as an operator would run it. */
-export const verifyTable = async (table: { endpoint: string; tableName: string }): Promise<{ code: number | null; report: VerifyJson }> => {
+export const verifyTable = async (table: {
+  endpoint: string;
+  tableName: string;
+}): Promise<{ code: number | null; report: VerifyJson }> => {
   const run = await runDh(['verify', '--json', '--progress', 'none'], table, { timeoutMs: 300_000 });
   try {
     return { code: run.code, report: JSON.parse(run.stdout) as VerifyJson };

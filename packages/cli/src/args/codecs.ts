@@ -29,8 +29,7 @@ export const IntArg = (min: number, max: number): t.Type<number, string, unknown
   });
 
 /** A time (ISO or relative to `now`). */
-export const TimeArg = (now: Date): t.Type<Date, string, unknown> =>
-  fromString(TIME_HELP, (s) => parseTime(s, now));
+export const TimeArg = (now: Date): t.Type<Date, string, unknown> => fromString(TIME_HELP, (s) => parseTime(s, now));
 
 /** A duration (`15m`, `1h`), in ms. */
 export const DurationArg = fromString(DURATION_HELP, parseDuration);

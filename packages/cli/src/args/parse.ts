@@ -74,7 +74,7 @@ export const parseRaw = (args: ReadonlyArray<string>, spec: CommandSpec): E.Eith
     }) as { values: Record<string, unknown>; positionals: string[] };
   } catch (e) {
     // parseArgs throws TypeErrors with a code (ERR_PARSE_ARGS_UNKNOWN_OPTION, ...): user input.
-    const message = e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
     return E.left(UsageError(message.replace(/\. To specify a positional argument.*$/, '')));
   }
   return E.map((pos: Raw) => ({ ...parsed.values, ...pos }))(placePositionals(spec, parsed.positionals));

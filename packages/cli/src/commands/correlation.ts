@@ -16,7 +16,12 @@ const spec: CommandSpec = {
 
 const Args = t.intersection([
   CommonArgs,
-  t.type({ correlationId: NonEmptyArg, limit: optional(IntArg(1, 1000)), cursor: optional(t.string), endpoint: optional(UrlArg) }),
+  t.type({
+    correlationId: NonEmptyArg,
+    limit: optional(IntArg(1, 1000)),
+    cursor: optional(t.string),
+    endpoint: optional(UrlArg),
+  }),
 ]);
 
 export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
@@ -24,7 +29,11 @@ export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<num
     withContext(config, io, 'correlation', async (ctx) => {
       const page = await fetchPage(
         (limit, cursor) =>
-          ctx.store.queryByCorrelation({ correlationId: a.correlationId, limit, ...(cursor !== null ? { cursor } : {}) }),
+          ctx.store.queryByCorrelation({
+            correlationId: a.correlationId,
+            limit,
+            ...(cursor !== null ? { cursor } : {}),
+          }),
         a.limit ?? DEFAULT_LIMIT,
         a.cursor ?? null,
       );

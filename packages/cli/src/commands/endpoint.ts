@@ -51,6 +51,10 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<number
         a.limit ?? DEFAULT_LIMIT,
         a.cursor ?? null,
       );
-      return printPage(io, 'endpoint', page, { json: a.json === true, timeColumn: 'lastUpdatedAt', what: `messages for endpoint ${a.host}` });
+      return printPage(io, 'endpoint', page, {
+        json: a.json === true,
+        timeColumn: 'lastUpdatedAt',
+        what: `messages for endpoint ${a.host}`,
+      });
     });
   });

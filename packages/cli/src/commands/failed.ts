@@ -36,28 +36,36 @@ const args = (now: Date) =>
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
   const now = io.now();
-  return withArgs('failed', argv, io, spec, args(now), (a) => configFlags({ ...a, endpoint: undefined }), async (a, config) => {
-    const until = a.until ?? now;
-    if (until.getTime() <= a.since.getTime()) return usageFailure(io, 'failed', '--until must be after --since');
-    return withContext(config, io, 'failed', async (ctx) => {
-      const page = await fetchPage(
-        (limit, cursor) =>
-          ctx.store.queryFailed({
-            since: a.since,
-            until,
-            exhaustedOnly: a.exhausted === true,
-            limit,
-            ...(cursor !== null ? { cursor } : {}),
-          }),
-        a.limit ?? DEFAULT_LIMIT,
-        a.cursor ?? null,
-        (r) => a.endpoint === undefined || r.endpoint === a.endpoint,
-      );
-      return printPage(io, 'failed', page, {
-        json: a.json === true,
-        timeColumn: 'lastUpdatedAt',
-        what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${a.since.toISOString()} and ${until.toISOString()}${a.endpoint === undefined ? '' : ` for ${a.endpoint}`}`,
+  return withArgs(
+    'failed',
+    argv,
+    io,
+    spec,
+    args(now),
+    (a) => configFlags({ ...a, endpoint: undefined }),
+    async (a, config) => {
+      const until = a.until ?? now;
+      if (until.getTime() <= a.since.getTime()) return usageFailure(io, 'failed', '--until must be after --since');
+      return withContext(config, io, 'failed', async (ctx) => {
+        const page = await fetchPage(
+          (limit, cursor) =>
+            ctx.store.queryFailed({
+              since: a.since,
+              until,
+              exhaustedOnly: a.exhausted === true,
+              limit,
+              ...(cursor !== null ? { cursor } : {}),
+            }),
+          a.limit ?? DEFAULT_LIMIT,
+          a.cursor ?? null,
+          (r) => a.endpoint === undefined || r.endpoint === a.endpoint,
+        );
+        return printPage(io, 'failed', page, {
+          json: a.json === true,
+          timeColumn: 'lastUpdatedAt',
+          what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${a.since.toISOString()} and ${until.toISOString()}${a.endpoint === undefined ? '' : ` for ${a.endpoint}`}`,
+        });
       });
-    });
-  });
+    },
+  );
 };

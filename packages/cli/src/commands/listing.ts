@@ -13,7 +13,10 @@ export const DEFAULT_LIMIT = 50;
 /** Round trips one page may take when a filter drops rows (the cursor resumes after them). */
 const MAX_FETCHES = 20;
 
-export type Fetch = (limit: number, cursor: string | null) => TE.TaskEither<{ _tag: string; message: string }, ListPage>;
+export type Fetch = (
+  limit: number,
+  cursor: string | null,
+) => TE.TaskEither<{ _tag: string; message: string }, ListPage>;
 
 export const fetchPage = async (
   fetch: Fetch,
@@ -48,7 +51,10 @@ export const printPage = (
     if (p.cursor !== null) io.stdout.write(`\nMore results: repeat with --cursor ${p.cursor}\n`);
   }
   if (p.items.length === 0) {
-    if (!o.json) io.stderr.write(`dh ${name}: no ${o.what}${p.cursor !== null ? ` on this page (next: --cursor ${p.cursor})` : ''}\n`);
+    if (!o.json)
+      io.stderr.write(
+        `dh ${name}: no ${o.what}${p.cursor !== null ? ` on this page (next: --cursor ${p.cursor})` : ''}\n`,
+      );
     return p.cursor === null ? EXIT.notFound : EXIT.ok;
   }
   return EXIT.ok;

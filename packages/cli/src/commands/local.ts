@@ -48,13 +48,20 @@ const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: '
 const Args = t.intersection([CommonArgs, t.type({ port: optional(IntArg(1, 65535)), path: optional(t.string) })]);
 
 export const runLocalCommand = (args: ReadonlyArray<string>, io: Io): Promise<number> =>
-  withArgs('local', args, io, spec, Args, (a) => ({ table: a.table }), (a, config) =>
-    runLocal(
-      {
-        ...(a.port !== undefined ? { port: a.port } : {}),
-        ...(a.path !== undefined ? { path: a.path } : {}),
-        tableName: config.tableName,
-      },
-      io,
-    ),
+  withArgs(
+    'local',
+    args,
+    io,
+    spec,
+    Args,
+    (a) => ({ table: a.table }),
+    (a, config) =>
+      runLocal(
+        {
+          ...(a.port !== undefined ? { port: a.port } : {}),
+          ...(a.path !== undefined ? { path: a.path } : {}),
+          tableName: config.tableName,
+        },
+        io,
+      ),
   );

@@ -80,12 +80,19 @@ const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
       ...(cursor !== null ? { cursor } : {}),
     })();
     if (E.isLeft(page)) throw new Error(page.left.message);
-    const items = page.right.items.filter((r) => a.endpoint === undefined || r.endpoint === a.endpoint).map((r) => r.messageId);
+    const items = page.right.items
+      .filter((r) => a.endpoint === undefined || r.endpoint === a.endpoint)
+      .map((r) => r.messageId);
     return { items, cursor: page.right.cursor };
   };
 };
 
-const openQueue = (config: Config, ctx: Context, io: Io, waitSeconds: number): { queue: RedriveQueue; close: () => void } => {
+const openQueue = (
+  config: Config,
+  ctx: Context,
+  io: Io,
+  waitSeconds: number,
+): { queue: RedriveQueue; close: () => void } => {
   if (config.queueUrl !== null) {
     const sqs = new SQSClient({
       ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
@@ -100,56 +107,77 @@ const operator = (io: Io): string => io.env.DH_OPERATOR ?? io.env.USER ?? io.env
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
   const now = io.now();
-  return withArgs(NAME, argv, io, spec, args(now), (a) => configFlags({ ...a, endpoint: undefined }), async (a, config) => {
-    const byFilter = a.since !== undefined;
-    if ((a.message !== undefined) === byFilter) {
-      return usageFailure(io, NAME, 'give either --message ID (repeatable) or a filter starting with --since');
-    }
-    if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
-      return usageFailure(io, NAME, '--until, --exhausted and --endpoint filter a --since selection; not with --message');
-    }
-    const extra = a['extra-attempts'] ?? (Number(io.env.DELIVERY_MAX_ATTEMPTS) || defaultRetryPolicy.maxAttempts);
-    return withContext(config, io, NAME, async (ctx) => {
-      const { queue, close } = openQueue(config, ctx, io, a['wait-seconds'] ?? 120);
-      try {
-        const progress = createProgress({ mode: a.progress ?? 'auto', label: 'redrive', stderr: io.stderr, clock: () => io.now().getTime() });
-        const report = await redrive(
-          {
-            select: selection(a, ctx, now),
-            getState: async (id) => {
-              const s = await ctx.store.getState(id)();
-              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
-            },
-            appendRedrive: async (input) => {
-              const r = await ctx.store.appendRedrive(input)();
-              return E.isLeft(r)
-                ? r
-                : E.right({ redriveNumber: r.right.redrive.redriveNumber, afterAttempt: r.right.redrive.afterAttempt, maxAttempts: r.right.redrive.maxAttempts });
-            },
-            queue,
-            progress,
-          },
-          {
-            dryRun: a['dry-run'] === true,
-            reason: a.reason,
-            requestedBy: a.by ?? operator(io),
-            extraAttempts: extra,
-            ...(a.limit !== undefined ? { limit: a.limit } : {}),
-            ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
-            stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
-          },
-        )();
-        if (E.isLeft(report)) {
-          io.stderr.write(`dh ${NAME}: ${report.left.message}\n`);
-          return EXIT.runtime;
-        }
-        const r = report.right;
-        io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
-        if (r.actions.failed > 0) return EXIT.checkFailed;
-        return r.considered === 0 || r.actions['not-found'] > 0 ? EXIT.notFound : EXIT.ok;
-      } finally {
-        close();
+  return withArgs(
+    NAME,
+    argv,
+    io,
+    spec,
+    args(now),
+    (a) => configFlags({ ...a, endpoint: undefined }),
+    async (a, config) => {
+      const byFilter = a.since !== undefined;
+      if ((a.message !== undefined) === byFilter) {
+        return usageFailure(io, NAME, 'give either --message ID (repeatable) or a filter starting with --since');
       }
-    });
-  });
+      if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
+        return usageFailure(
+          io,
+          NAME,
+          '--until, --exhausted and --endpoint filter a --since selection; not with --message',
+        );
+      }
+      const extra = a['extra-attempts'] ?? (Number(io.env.DELIVERY_MAX_ATTEMPTS) || defaultRetryPolicy.maxAttempts);
+      return withContext(config, io, NAME, async (ctx) => {
+        const { queue, close } = openQueue(config, ctx, io, a['wait-seconds'] ?? 120);
+        try {
+          const progress = createProgress({
+            mode: a.progress ?? 'auto',
+            label: 'redrive',
+            stderr: io.stderr,
+            clock: () => io.now().getTime(),
+          });
+          const report = await redrive(
+            {
+              select: selection(a, ctx, now),
+              getState: async (id) => {
+                const s = await ctx.store.getState(id)();
+                return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+              },
+              appendRedrive: async (input) => {
+                const r = await ctx.store.appendRedrive(input)();
+                return E.isLeft(r)
+                  ? r
+                  : E.right({
+                      redriveNumber: r.right.redrive.redriveNumber,
+                      afterAttempt: r.right.redrive.afterAttempt,
+                      maxAttempts: r.right.redrive.maxAttempts,
+                    });
+              },
+              queue,
+              progress,
+            },
+            {
+              dryRun: a['dry-run'] === true,
+              reason: a.reason,
+              requestedBy: a.by ?? operator(io),
+              extraAttempts: extra,
+              ...(a.limit !== undefined ? { limit: a.limit } : {}),
+              ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+              stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
+            },
+          )();
+          if (E.isLeft(report)) {
+            io.stderr.write(`dh ${NAME}: ${report.left.message}\n`);
+            return EXIT.runtime;
+          }
+          const r = report.right;
+          io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
+          if (r.actions.failed > 0) return EXIT.checkFailed;
+          return r.considered === 0 || r.actions['not-found'] > 0 ? EXIT.notFound : EXIT.ok;
+        } finally {
+          close();
+        }
+      });
+    },
+  );
 };

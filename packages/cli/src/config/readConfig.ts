@@ -68,7 +68,10 @@ export const readConfig = (
   const decoded = Settings.decode(merged);
   if (E.isLeft(decoded)) {
     const bad = decoded.left
-      .map((e) => `${e.context[1]?.key ?? '?'}: expected ${e.context[1]?.type.name ?? 'a value'}, got "${String(e.value)}"`)
+      .map(
+        (e) =>
+          `${e.context[1]?.key ?? '?'}: expected ${e.context[1]?.type.name ?? 'a value'}, got "${String(e.value)}"`,
+      )
       .filter((s, i, all) => all.indexOf(s) === i);
     return E.left(UsageError(`configuration: ${bad.join('; ')}`));
   }
@@ -78,8 +81,7 @@ export const readConfig = (
     tableName: s.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE,
     endpoint,
     // Flag --endpoint-url moves both: DynamoDB Local serves streams on the same port.
-    streamsEndpoint:
-      flags.endpointUrl !== undefined ? endpoint : (s.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? endpoint),
+    streamsEndpoint: flags.endpointUrl !== undefined ? endpoint : (s.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? endpoint),
     region: s.AWS_REGION ?? null,
     queueUrl: s.DELIVERY_QUEUE_URL ?? null,
     sqsEndpoint: s.AWS_ENDPOINT_URL_SQS ?? null,

@@ -128,14 +128,23 @@ const openTable = async (config: Config, local: boolean, running: Running, note:
 const openReceivers = async (running: Running, note: Note): Promise<Record<ReceiverKind | 'refused', string>> => {
   const kinds = [...RECEIVER_KINDS];
   running.receivers = await Promise.all(kinds.map(() => startReceivers()));
-  const baseUrls = Object.fromEntries(kinds.map((k, i) => [k, running.receivers[i]?.baseUrl ?? ''])) as Record<ReceiverKind, string>;
+  const baseUrls = Object.fromEntries(kinds.map((k, i) => [k, running.receivers[i]?.baseUrl ?? ''])) as Record<
+    ReceiverKind,
+    string
+  >;
   const refused = (await running.receivers[0]?.refusedUrl())?.replace(/\/refused$/, '') ?? 'http://127.0.0.1:9';
   note(`Receivers: ${kinds.map((k) => `${k} ${baseUrls[k]}`).join(', ')}, refused ${refused}`);
   return { ...baseUrls, refused };
 };
 
 /** Worker (local driver) and, locally, the projector's stream poller. */
-const startPipeline = (o: DemoOptions, config: Config, clients: Clients, streamArn: string | undefined, running: Running): LocalWorker => {
+const startPipeline = (
+  o: DemoOptions,
+  config: Config,
+  clients: Clients,
+  streamArn: string | undefined,
+  running: Running,
+): LocalWorker => {
   const worker = createLocalWorker({
     store: createStore({ doc: clients.doc, tableName: config.tableName }),
     env: demoWorkerEnv(o.maxAttempts),
@@ -156,8 +165,18 @@ const startPipeline = (o: DemoOptions, config: Config, clients: Clients, streamA
   return worker;
 };
 
-const deliverAll = async (o: DemoOptions, io: Io, worker: LocalWorker, deliveries: ReadonlyArray<DemoDelivery>): Promise<void> => {
-  const progress = createProgress({ mode: o.progress, label: 'deliveries', stderr: io.stderr, clock: () => io.now().getTime() });
+const deliverAll = async (
+  o: DemoOptions,
+  io: Io,
+  worker: LocalWorker,
+  deliveries: ReadonlyArray<DemoDelivery>,
+): Promise<void> => {
+  const progress = createProgress({
+    mode: o.progress,
+    label: 'deliveries',
+    stderr: io.stderr,
+    clock: () => io.now().getTime(),
+  });
   progress.start(deliveries.length);
   for (const d of deliveries) worker.driver.send(d);
   worker.driver.start({ concurrency: o.concurrency, batchSize: 5 });
@@ -190,7 +209,9 @@ export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<n
     const worker = startPipeline(o, config, clients, local ? streamArn : undefined, running);
     const id = runId(io.now());
     const deliveries = buildScenario({ count: o.messages, maxAttempts: o.maxAttempts, baseUrls, runId: id });
-    note(`Delivering ${deliveries.length} messages (run ${id}) over ${ROUTES.length} behaviours, up to ${o.maxAttempts} attempts each...`);
+    note(
+      `Delivering ${deliveries.length} messages (run ${id}) over ${ROUTES.length} behaviours, up to ${o.maxAttempts} attempts each...`,
+    );
     await deliverAll(o, io, worker, deliveries);
     const finishedAt = io.now().getTime();
     if (running.poller !== undefined) {
@@ -252,13 +273,19 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
   const elapsed = r.finishedAt - r.started;
   const view = await storyOf(reader, summary.interesting?.messageId);
   if (o.json) {
-    const doc = { summary: demoSummaryJson(summary, elapsed), interesting: view === null ? null : historyJson(view), verify: verifyReportJson(verify) };
+    const doc = {
+      summary: demoSummaryJson(summary, elapsed),
+      interesting: view === null ? null : historyJson(view),
+      verify: verifyReportJson(verify),
+    };
     io.stdout.write(toJson(doc));
     return verify.ok ? EXIT.ok : EXIT.checkFailed;
   }
   io.stdout.write(`\n${renderDemoSummary(summary, elapsed)}\n`);
   if (view !== null) {
-    io.stdout.write(`The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now())}\n`);
+    io.stdout.write(
+      `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now())}\n`,
+    );
   }
   const verdict = renderVerifyReport(verify).split('\n')[0];
   io.stdout.write(`Invariants over this run: ${verdict} ${verify.ok ? 'All hold.' : 'SOME FAIL:'}\n`);

@@ -19,7 +19,12 @@ export const ROUTES: ReadonlyArray<Route> = [
   { receiver: 'flaky', path: '/flaky/2?code=503', weight: 16, expect: '2 x 503, then success' },
   { receiver: 'slow', path: '/sleep/250', weight: 10, expect: 'slow success' },
   { receiver: 'slow', path: '/sleep/3000', weight: 4, expect: 'response timeouts until exhausted' },
-  { receiver: 'rateLimited', path: '/flaky/2?code=429&retryAfter=1', weight: 14, expect: '2 x 429 with Retry-After: 1, then success' },
+  {
+    receiver: 'rateLimited',
+    path: '/flaky/2?code=429&retryAfter=1',
+    weight: 14,
+    expect: '2 x 429 with Retry-After: 1, then success',
+  },
   { receiver: 'broken', path: '/status/500', weight: 7, expect: '500 until attempts are exhausted' },
   { receiver: 'broken', path: '/status/404', weight: 5, expect: '404: permanent, no retry' },
   { receiver: 'broken', path: '/reset', weight: 3, expect: 'connection reset until exhausted' },

@@ -46,7 +46,8 @@ export const addMessage = (s: Summary, state: StateItem, attempts: ReadonlyArray
     s.timeToSuccess.push(Date.parse(state.lastDeliveryAttempt) - Date.parse(state.createdAt));
   }
   const score = storyScore(state, attempts);
-  const interesting = s.interesting === null || score > s.interesting.score ? { messageId: state.messageId, score } : s.interesting;
+  const interesting =
+    s.interesting === null || score > s.interesting.score ? { messageId: state.messageId, score } : s.interesting;
   return { ...s, messages: s.messages + 1, attempts: s.attempts + attempts.length, interesting };
 };
 

@@ -16,7 +16,9 @@ export const renderDemoSummary = (s: Summary, elapsedMs: number): string => {
       const [status = '', category = ''] = key.split(' ');
       return [status, category, n, pct(n, s.messages)];
     });
-  const perMessage = [...s.attemptsPerMessage.entries()].sort((a, b) => a[0] - b[0]).map(([k, n]) => [k, n, pct(n, s.messages)]);
+  const perMessage = [...s.attemptsPerMessage.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, n]) => [k, n, pct(n, s.messages)]);
   return [
     `Delivered ${s.messages} messages with ${s.attempts} attempts in ${formatDuration(elapsedMs)}.`,
     '',

@@ -12,7 +12,9 @@ export const outcomeCode = (r: DeliveryResult | null): string => {
 };
 
 /** `FAILED (final)`, `FAILED (retry at ...)`, `PROCESSING (leased)`. */
-export const statusPhrase = (s: Pick<StateItem, 'status' | 'retryEligible' | 'nextAttemptAt'> & { lease?: unknown }): string => {
+export const statusPhrase = (
+  s: Pick<StateItem, 'status' | 'retryEligible' | 'nextAttemptAt'> & { lease?: unknown },
+): string => {
   switch (s.status) {
     case 'FAILED':
       return s.retryEligible ? 'FAILED (will retry)' : 'FAILED (final)';

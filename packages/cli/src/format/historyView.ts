@@ -45,7 +45,15 @@ const attemptRows = (attempts: ReadonlyArray<AttemptItem>, now: Date) =>
 const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
   trail.map((e) =>
     isRedriveEntry(e)
-      ? [`after ${e.n}`, `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`, 'REDRIVE', `by ${e.by}`, oneLine(e.reason, 60), '', '']
+      ? [
+          `after ${e.n}`,
+          `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
+          'REDRIVE',
+          `by ${e.by}`,
+          oneLine(e.reason, 60),
+          '',
+          '',
+        ]
       : [
           e.n,
           `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,

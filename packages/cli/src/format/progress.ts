@@ -34,9 +34,16 @@ const etaOf = (value: number, total: number | null, rate: number): string =>
   total === null || rate <= 0 ? '?' : formatDuration(((total - value) / rate) * 1000);
 
 /** One line of text progress: `replay: 1200/5000 (24%) 850/s ETA 4s`. */
-export const progressLine = (label: string, value: number, total: number | null, startedAt: number, now: number): string => {
+export const progressLine = (
+  label: string,
+  value: number,
+  total: number | null,
+  startedAt: number,
+  now: number,
+): string => {
   const rate = rateOf(value, startedAt, now);
-  const of = total === null ? `${value}` : `${value}/${total} (${total === 0 ? 100 : Math.floor((value / total) * 100)}%)`;
+  const of =
+    total === null ? `${value}` : `${value}/${total} (${total === 0 ? 100 : Math.floor((value / total) * 100)}%)`;
   const eta = total === null ? '' : ` ETA ${etaOf(value, total, rate)}`;
   return `${label}: ${of} ${Math.round(rate)}/s${eta} elapsed ${formatDuration(now - startedAt)}`;
 };

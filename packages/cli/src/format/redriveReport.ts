@@ -6,7 +6,9 @@ export const renderRedriveReport = (r: RedriveReport): string => {
     .filter(([, n]) => n > 0)
     .map(([a, n]) => `${a} ${n}`)
     .join(', ');
-  const lines = [`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.considered} messages considered${counts === '' ? '' : `: ${counts}`}.`];
+  const lines = [
+    `${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.considered} messages considered${counts === '' ? '' : `: ${counts}`}.`,
+  ];
   if (r.messages.length > 0) {
     lines.push(
       '',

@@ -28,7 +28,11 @@ export type Cell = string | number | null;
 const text = (c: Cell): string => (c === null ? '-' : String(c));
 
 /** Renders rows under a header; `align` per column (numbers read better right-aligned). */
-export const renderTable = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>, align: ReadonlyArray<Align> = []): string => {
+export const renderTable = (
+  head: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  align: ReadonlyArray<Align> = [],
+): string => {
   const table = new Table({
     head: [...head],
     chars: PLAIN_CHARS,

@@ -22,7 +22,8 @@ const checkHeaders = (path: string, headers: unknown): SecretFinding[] => {
   if (typeof headers !== 'object' || headers === null) return [];
   return Object.entries(headers as Record<string, unknown>).flatMap(([name, value]) => {
     if (typeof value !== 'string') return [];
-    if (isSensitiveHeaderName(name) && value !== REDACTED) return [{ path: `${path}.${name}`, pattern: 'unredacted sensitive header' }];
+    if (isSensitiveHeaderName(name) && value !== REDACTED)
+      return [{ path: `${path}.${name}`, pattern: 'unredacted sensitive header' }];
     return scanText(`${path}.${name}`, value);
   });
 };
@@ -34,7 +35,8 @@ const checkUrl = (path: string, url: unknown): SecretFinding[] => {
   const found: SecretFinding[] = [];
   if (u.username !== '' || u.password !== '') found.push({ path, pattern: 'URL user-info' });
   for (const [name, value] of u.searchParams) {
-    if (isSensitiveParamName(name) && value !== REDACTED) found.push({ path: `${path}?${name}`, pattern: 'unredacted sensitive query parameter' });
+    if (isSensitiveParamName(name) && value !== REDACTED)
+      found.push({ path: `${path}?${name}`, pattern: 'unredacted sensitive query parameter' });
   }
   return found;
 };

@@ -36,7 +36,9 @@ export const localRedriveQueue = (o: LocalRedriveOptions): RedriveQueue => {
       try {
         await w.driver.drain({ timeoutMs: o.waitMs });
         const s = w.driver.stats();
-        return E.right(`Delivered locally (worker's local driver): ${s.recordsHandled} records handled, ${s.counts.deadLetters} dead letters.`);
+        return E.right(
+          `Delivered locally (worker's local driver): ${s.recordsHandled} records handled, ${s.counts.deadLetters} dead letters.`,
+        );
       } catch (e) {
         const left = w.driver.stats().counts;
         return E.left(

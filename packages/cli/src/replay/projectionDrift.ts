@@ -49,7 +49,11 @@ export const checkDenseAttempts = (state: StateItem, attempts: ReadonlyArray<Att
   const numbers = attempts.map((a) => a.attemptNumber).sort((a, b) => a - b);
   const problems: string[] = [];
   const wrong = numbers.findIndex((n, i) => n !== i + 1);
-  if (wrong >= 0) problems.push(`attempt numbers are not 1..${numbers.length}: ${numbers.slice(Math.max(0, wrong - 1), wrong + 3).join(', ')}`);
-  if (state.attempts !== numbers.length) problems.push(`STATE.attempts is ${state.attempts} but ${numbers.length} attempts are stored`);
+  if (wrong >= 0)
+    problems.push(
+      `attempt numbers are not 1..${numbers.length}: ${numbers.slice(Math.max(0, wrong - 1), wrong + 3).join(', ')}`,
+    );
+  if (state.attempts !== numbers.length)
+    problems.push(`STATE.attempts is ${state.attempts} but ${numbers.length} attempts are stored`);
   return problems;
 };

@@ -87,20 +87,25 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
   if (E.isLeft(loaded)) return result(messageId, 'failed', loaded.left.message);
   const state = loaded.right;
   if (state === null) return result(messageId, 'not-found');
-  if (o.endpoint !== undefined && state.endpoint !== o.endpoint) return result(messageId, 'skipped', `endpoint is ${state.endpoint}`);
+  if (o.endpoint !== undefined && state.endpoint !== o.endpoint)
+    return result(messageId, 'skipped', `endpoint is ${state.endpoint}`);
   const request = redriveRequest(state);
   if (E.isLeft(request)) return result(messageId, 'failed', request.left);
   if (awaitingDelivery(state)) {
     if (o.dryRun) return result(messageId, 'would-redrive', 'already reopened; would enqueue again');
     const sent = await deps.queue.send(request.right);
-    return E.isLeft(sent) ? result(messageId, 'failed', `enqueue: ${sent.left}`) : result(messageId, 'requeued', 'already reopened; enqueued again');
+    return E.isLeft(sent)
+      ? result(messageId, 'failed', `enqueue: ${sent.left}`)
+      : result(messageId, 'requeued', 'already reopened; enqueued again');
   }
   const stall = o.stalled === undefined ? null : stalled(state, o.stalled.now, o.stalled.afterMs);
   if (stall !== null) {
     const why = `stalled: ${state.status}, waiting since ${stall.since}`;
     if (o.dryRun) return result(messageId, 'would-redrive', `${why}; would enqueue again`);
     const sent = await deps.queue.send(request.right);
-    return E.isLeft(sent) ? result(messageId, 'failed', `enqueue: ${sent.left}`) : result(messageId, 'requeued', `${why}; enqueued again`);
+    return E.isLeft(sent)
+      ? result(messageId, 'failed', `enqueue: ${sent.left}`)
+      : result(messageId, 'requeued', `${why}; enqueued again`);
   }
   if (!(state.status === 'FAILED' && isFinal(state))) {
     const why = state.status === 'FAILED' ? 'not final: retries are still scheduled' : `status is ${state.status}`;
@@ -116,12 +121,26 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
   }
   const sent = await deps.queue.send(request.right);
   if (E.isLeft(sent)) {
-    return { ...result(messageId, 'failed', `re-drive stored but enqueue failed (${sent.left}); run the same command again to enqueue it`), ...stored.right };
+    return {
+      ...result(
+        messageId,
+        'failed',
+        `re-drive stored but enqueue failed (${sent.left}); run the same command again to enqueue it`,
+      ),
+      ...stored.right,
+    };
   }
   return { ...result(messageId, 'redriven'), ...stored.right };
 };
 
-const ACTIONS: ReadonlyArray<RedriveAction> = ['would-redrive', 'redriven', 'requeued', 'skipped', 'failed', 'not-found'];
+const ACTIONS: ReadonlyArray<RedriveAction> = [
+  'would-redrive',
+  'redriven',
+  'requeued',
+  'skipped',
+  'failed',
+  'not-found',
+];
 
 const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<RedriveReport> => {
   const actions = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<RedriveAction, number>;
@@ -158,4 +177,7 @@ const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<Redrive
 };
 
 export const redrive = (deps: RedriveDeps, options: RedriveOptions): TE.TaskEither<TableError, RedriveReport> =>
-  TE.tryCatch(() => runRedrive(deps, options), (e) => TableError(e, 'redrive'));
+  TE.tryCatch(
+    () => runRedrive(deps, options),
+    (e) => TableError(e, 'redrive'),
+  );

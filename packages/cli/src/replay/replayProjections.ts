@@ -92,7 +92,13 @@ const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray
   if (E.isLeft(projection)) return { ...none, error: projection.left };
   const trail = deps.trailOf(messageId, m.auditItems);
   if (E.isLeft(trail)) {
-    return { m, fields: projection.right.fields, trail: null, expected: projection.right.expected, error: `audit trail: ${trail.left}` };
+    return {
+      m,
+      fields: projection.right.fields,
+      trail: null,
+      expected: projection.right.expected,
+      error: `audit trail: ${trail.left}`,
+    };
   }
   return {
     m,
@@ -124,7 +130,9 @@ const replayOne = async (
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let seen = await look(deps, messageId, scanned);
   if (seen.m.state === null && seen.error === null) {
-    return o.messageIds === undefined ? 'absent' : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null };
+    return o.messageIds === undefined
+      ? 'absent'
+      : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null };
   }
   if (isClean(seen)) return null;
   // drift seen (in scanned items, or racing a live write): confirm on a consistent read
@@ -154,7 +162,10 @@ const replayOne = async (
 };
 
 export const replayProjections = (deps: ReplayDeps, options: ReplayOptions): TE.TaskEither<TableError, ReplayReport> =>
-  TE.tryCatch(() => runReplay(deps, options), (e) => TableError(e, 'replay'));
+  TE.tryCatch(
+    () => runReplay(deps, options),
+    (e) => TableError(e, 'replay'),
+  );
 
 const ACTIONS: ReadonlyArray<ReplayAction> = [
   'would-repair',

@@ -59,7 +59,14 @@ const attemptsFor = (req: DeliveryRequest, n: number, t0: number): AttemptItem[]
         bodySnippet: '',
         bodyBytes: 0,
       },
-      { now: at, correlationId: req.correlationId, attemptNumber: k + 1, maxAttempts: 5, policy: POLICY, random: () => 0.5 },
+      {
+        now: at,
+        correlationId: req.correlationId,
+        attemptNumber: k + 1,
+        maxAttempts: 5,
+        policy: POLICY,
+        random: () => 0.5,
+      },
     );
     return buildAttemptItem({
       request: req,

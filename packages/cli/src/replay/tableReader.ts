@@ -20,7 +20,12 @@ export type TableReader = {
    * Scan call per page instead of a Query per message. A partition's items are contiguous
    * in a scan segment; one cut by the page boundary comes back once, as `items: null`.
    */
-  scanMessages(segment: number, totalSegments: number, cursor: string | null, limit?: number): Promise<Page<ScannedMessage>>;
+  scanMessages(
+    segment: number,
+    totalSegments: number,
+    cursor: string | null,
+    limit?: number,
+  ): Promise<Page<ScannedMessage>>;
   /** Every item of one message (one partition), in sort-key order, strongly consistent. */
   readPartition(messageId: string): Promise<RawItem[]>;
   /** How many messages (STATE items) the table holds: a COUNT scan, for progress ETA. */
@@ -28,7 +33,10 @@ export type TableReader = {
 };
 
 /** The messages to look at: these ids (each read whole), or the whole table by scan segments. */
-export const messageSource = (reader: TableReader, messageIds: ReadonlyArray<string> | undefined): PagedSource<ScannedMessage> =>
+export const messageSource = (
+  reader: TableReader,
+  messageIds: ReadonlyArray<string> | undefined,
+): PagedSource<ScannedMessage> =>
   messageIds !== undefined
     ? listSource(messageIds.map((messageId) => ({ messageId, items: null })))
     : (segment, total, cursor) => reader.scanMessages(segment, total, cursor);

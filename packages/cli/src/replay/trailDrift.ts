@@ -1,4 +1,10 @@
-import { type AttemptItem, type AuditEntry, deepEqual, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
+import {
+  type AttemptItem,
+  type AuditEntry,
+  deepEqual,
+  type RedriveItem,
+  rebuildAuditTrail,
+} from '@delivery-history/core';
 
 // Invariant 6, audit half: the stored trail == rebuildAuditTrail(attempts, redrives).
 

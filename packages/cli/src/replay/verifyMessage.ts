@@ -53,15 +53,20 @@ const trailViolations = (m: DecodedMessage, trailOf: TrailReader): Violation[] =
   if (drift === null) return [];
   return drift.kind === 'behind'
     ? v('audit-trail-behind', `trail has ${drift.stored} of ${drift.expected} entries (projector behind)`)
-    : v('audit-trail', `trail differs from rebuild at entry ${drift.at + 1} (${drift.stored} stored, ${drift.expected} expected)`);
+    : v(
+        'audit-trail',
+        `trail differs from rebuild at entry ${drift.at + 1} (${drift.stored} stored, ${drift.expected} expected)`,
+      );
 };
 
 export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Violation[] => {
   const out: Violation[] = [];
   const add = (check: CheckName, detail: string) => out.push({ messageId: m.messageId, check, detail });
   for (const c of m.corrupt) add('decode', `${c.sk}: ${c.message}`);
-  for (const s of m.sizes) if (s.bytes > o.itemBudgetBytes) add('item-size', `${s.sk} is ${s.bytes} bytes (budget ${o.itemBudgetBytes})`);
-  for (const r of m.requestItems) for (const f of findSecrets(r.item)) add('secrets', `${r.sk} ${f.path}: ${f.pattern}`);
+  for (const s of m.sizes)
+    if (s.bytes > o.itemBudgetBytes) add('item-size', `${s.sk} is ${s.bytes} bytes (budget ${o.itemBudgetBytes})`);
+  for (const r of m.requestItems)
+    for (const f of findSecrets(r.item)) add('secrets', `${r.sk} ${f.path}: ${f.pattern}`);
   if (m.state === null) {
     if (!m.corrupt.some((c) => c.sk === 'STATE')) add('decode', 'no STATE item');
     return out;
@@ -78,7 +83,8 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
   const projection = checkProjection(m.state, m.attempts, m.redrives);
   if (E.isLeft(projection)) add('projection', projection.left);
   else
-    for (const f of projection.right.fields) add('projection', `${f.field}: stored ${show(f.stored)}, fold ${show(f.expected)}`);
+    for (const f of projection.right.fields)
+      add('projection', `${f.field}: stored ${show(f.stored)}, fold ${show(f.expected)}`);
   out.push(...trailViolations(m, o.trailOf));
   return out;
 };

@@ -60,7 +60,10 @@ export type VerifyReport = {
 const RACY: ReadonlySet<CheckName> = new Set(['projection', 'audit-trail', 'audit-trail-behind', 'dense-attempts']);
 
 export const verifyTable = (deps: VerifyDeps, options: VerifyOptions): TE.TaskEither<TableError, VerifyReport> =>
-  TE.tryCatch(() => runVerify(deps, options), (e) => TableError(e, 'verify'));
+  TE.tryCatch(
+    () => runVerify(deps, options),
+    (e) => TableError(e, 'verify'),
+  );
 
 const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyReport> => {
   const clock = deps.clock ?? Date.now;
@@ -119,7 +122,10 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
   const ids = messageSource(deps.reader, o.messageIds);
   deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
   try {
-    await forEachParallel(ids, work, { segments: o.messageIds !== undefined ? 1 : o.segments, concurrency: o.concurrency ?? 4 });
+    await forEachParallel(ids, work, {
+      segments: o.messageIds !== undefined ? 1 : o.segments,
+      concurrency: o.concurrency ?? 4,
+    });
   } finally {
     deps.progress?.stop();
   }

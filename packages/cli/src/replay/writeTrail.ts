@@ -48,7 +48,11 @@ export const trailWriter =
             // attribute names: some of these words are DynamoDB reserved words
             ConditionExpression: '#through = :through AND #redrives = :redrives AND #updatedAt = :updatedAt',
             ExpressionAttributeNames: { '#through': 'through', '#redrives': 'redrives', '#updatedAt': 'updatedAt' },
-            ExpressionAttributeValues: { ':through': summary.through, ':redrives': summary.redrives, ':updatedAt': summary.updatedAt },
+            ExpressionAttributeValues: {
+              ':through': summary.through,
+              ':redrives': summary.redrives,
+              ':updatedAt': summary.updatedAt,
+            },
           };
     const actions = [
       ...(head === undefined ? [] : [{ Put: { TableName: deps.tableName, Item: head, ...headCondition } }]),

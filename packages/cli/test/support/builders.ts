@@ -31,7 +31,8 @@ export const result = (kind: Kind, at: string): DeliveryResult => {
     statusCode: code,
     statusText: kind === 'success' ? 'OK' : 'Nope',
     responseTime: 40 + code / 10,
-    errorDetails: kind === 'success' ? null : { code: `HTTP_${code}`, message: `HTTP ${code}`, category, responseSnippet: null },
+    errorDetails:
+      kind === 'success' ? null : { code: `HTTP_${code}`, message: `HTTP ${code}`, category, responseSnippet: null },
     timestamp: at,
     correlationId: 'c',
   };
@@ -47,7 +48,13 @@ export const attempt = (n: number, kind: Kind, messageId = 'm-1'): AttemptItem =
     leaseId: `lease-${n}`,
     startedAt: at,
     completedAt: at,
-    request: { method: 'POST', url: 'https://hooks.example.com/in', headers: {}, bodyBytes: 17, bodySha256: 'a'.repeat(64) },
+    request: {
+      method: 'POST',
+      url: 'https://hooks.example.com/in',
+      headers: {},
+      bodyBytes: 17,
+      bodySha256: 'a'.repeat(64),
+    },
     response: { headers: { 'content-type': 'text/plain' } },
     deliveryResult: { ...result(kind, at), responseTime: 10 * n },
     status: kind === 'success' ? 'SUCCESS' : 'FAILED',

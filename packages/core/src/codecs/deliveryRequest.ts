@@ -1,13 +1,13 @@
-import * as t from 'io-ts'
-import { HttpMethod } from './enums.js'
-import { HttpUrl, intRange, MessageId, NonEmptyString, nullable, StringMap, withDefault } from './primitives.js'
+import * as t from 'io-ts';
+import { HttpMethod } from './enums.js';
+import { HttpUrl, intRange, MessageId, NonEmptyString, nullable, StringMap, withDefault } from './primitives.js';
 
 // ---------------------------------------------------------------------------
 // DeliveryRequest: the SQS body. Defaults are applied on decode:
 // method POST, headers {}, body '', correlationId = messageId, maxAttempts null.
 // ---------------------------------------------------------------------------
 
-export const MaxAttempts = intRange(1, 100)
+export const MaxAttempts = intRange(1, 100);
 
 const DeliveryRequestInput = t.type(
   {
@@ -20,7 +20,7 @@ const DeliveryRequestInput = t.type(
     maxAttempts: withDefault(nullable(MaxAttempts), null),
   },
   'DeliveryRequest',
-)
+);
 
 /** The decoded shape: every field present, `maxAttempts: null` when not given. */
 const DeliveryRequestShape = t.type(
@@ -34,9 +34,9 @@ const DeliveryRequestShape = t.type(
     maxAttempts: nullable(MaxAttempts),
   },
   'DeliveryRequest',
-)
+);
 
-export type DeliveryRequest = t.TypeOf<typeof DeliveryRequestShape>
+export type DeliveryRequest = t.TypeOf<typeof DeliveryRequestShape>;
 
 export const DeliveryRequest: t.Type<DeliveryRequest, DeliveryRequest, unknown> = new t.Type<
   DeliveryRequest,
@@ -46,9 +46,9 @@ export const DeliveryRequest: t.Type<DeliveryRequest, DeliveryRequest, unknown> 
   'DeliveryRequest',
   DeliveryRequestShape.is,
   (u, c) => {
-    const r = DeliveryRequestInput.validate(u, c)
-    if (r._tag === 'Left') return r
-    const v = r.right
+    const r = DeliveryRequestInput.validate(u, c);
+    if (r._tag === 'Left') return r;
+    const v = r.right;
     return t.success({
       messageId: v.messageId,
       url: v.url,
@@ -57,7 +57,7 @@ export const DeliveryRequest: t.Type<DeliveryRequest, DeliveryRequest, unknown> 
       body: v.body,
       correlationId: v.correlationId ?? v.messageId,
       maxAttempts: v.maxAttempts,
-    })
+    });
   },
   t.identity,
-)
+);

@@ -1,11 +1,14 @@
-import * as t from 'io-ts'
+import * as t from 'io-ts';
 
 // ---------------------------------------------------------------------------
 // Closed string enumerations (t.keyof gives one clear error per field).
 // ---------------------------------------------------------------------------
 
-export const HttpMethod = t.keyof({ POST: null, PUT: null, PATCH: null, DELETE: null, GET: null }, 'POST|PUT|PATCH|DELETE|GET')
-export type HttpMethod = t.TypeOf<typeof HttpMethod>
+export const HttpMethod = t.keyof(
+  { POST: null, PUT: null, PATCH: null, DELETE: null, GET: null },
+  'POST|PUT|PATCH|DELETE|GET',
+);
+export type HttpMethod = t.TypeOf<typeof HttpMethod>;
 
 export const OutcomeCategory = t.keyof(
   {
@@ -21,12 +24,15 @@ export const OutcomeCategory = t.keyof(
     blocked_target: null,
   },
   'OutcomeCategory',
-)
-export type OutcomeCategory = t.TypeOf<typeof OutcomeCategory>
+);
+export type OutcomeCategory = t.TypeOf<typeof OutcomeCategory>;
 
-export const Status = t.keyof({ PENDING: null, PROCESSING: null, SUCCESS: null, FAILED: null }, 'PENDING|PROCESSING|SUCCESS|FAILED')
-export type Status = t.TypeOf<typeof Status>
+export const Status = t.keyof(
+  { PENDING: null, PROCESSING: null, SUCCESS: null, FAILED: null },
+  'PENDING|PROCESSING|SUCCESS|FAILED',
+);
+export type Status = t.TypeOf<typeof Status>;
 
 /** The status an attempt produces. */
-export const AttemptStatus = t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED')
-export type AttemptStatus = t.TypeOf<typeof AttemptStatus>
+export const AttemptStatus = t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED');
+export type AttemptStatus = t.TypeOf<typeof AttemptStatus>;

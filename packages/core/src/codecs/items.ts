@@ -1,7 +1,7 @@
-import * as t from 'io-ts'
-import { AttemptStatus, HttpMethod, Status } from './enums.js'
-import { DeliveryResult, Truncations } from './outcome.js'
-import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from './primitives.js'
+import * as t from 'io-ts';
+import { AttemptStatus, HttpMethod, Status } from './enums.js';
+import { DeliveryResult, Truncations } from './outcome.js';
+import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from './primitives.js';
 
 // ---------------------------------------------------------------------------
 // Table items. Decoding strips attributes core does not know (pk, sk, gsi keys),
@@ -17,11 +17,11 @@ export const AttemptRequest = t.type(
     bodySha256: t.string,
   },
   'AttemptRequest',
-)
-export type AttemptRequest = t.TypeOf<typeof AttemptRequest>
+);
+export type AttemptRequest = t.TypeOf<typeof AttemptRequest>;
 
-export const AttemptResponse = t.type({ headers: StringMap }, 'AttemptResponse')
-export type AttemptResponse = t.TypeOf<typeof AttemptResponse>
+export const AttemptResponse = t.type({ headers: StringMap }, 'AttemptResponse');
+export type AttemptResponse = t.TypeOf<typeof AttemptResponse>;
 
 export const AttemptItem = t.exact(
   t.type(
@@ -44,8 +44,8 @@ export const AttemptItem = t.exact(
     'AttemptItem',
   ),
   'AttemptItem',
-)
-export type AttemptItem = t.TypeOf<typeof AttemptItem>
+);
+export type AttemptItem = t.TypeOf<typeof AttemptItem>;
 
 export const RedriveItem = t.exact(
   t.type(
@@ -62,8 +62,8 @@ export const RedriveItem = t.exact(
     'RedriveItem',
   ),
   'RedriveItem',
-)
-export type RedriveItem = t.TypeOf<typeof RedriveItem>
+);
+export type RedriveItem = t.TypeOf<typeof RedriveItem>;
 
 export const StateRequest = t.type(
   {
@@ -76,11 +76,11 @@ export const StateRequest = t.type(
     fingerprint: t.string,
   },
   'StateRequest',
-)
-export type StateRequest = t.TypeOf<typeof StateRequest>
+);
+export type StateRequest = t.TypeOf<typeof StateRequest>;
 
-export const Lease = t.type({ leaseId: t.string, expiresAt: IsoTimestamp, claimedAt: IsoTimestamp }, 'Lease')
-export type Lease = t.TypeOf<typeof Lease>
+export const Lease = t.type({ leaseId: t.string, expiresAt: IsoTimestamp, claimedAt: IsoTimestamp }, 'Lease');
+export type Lease = t.TypeOf<typeof Lease>;
 
 export const StateItem = t.exact(
   t.type(
@@ -106,8 +106,8 @@ export const StateItem = t.exact(
     'StateItem',
   ),
   'StateItem',
-)
-export type StateItem = t.TypeOf<typeof StateItem>
+);
+export type StateItem = t.TypeOf<typeof StateItem>;
 
 // ---------------------------------------------------------------------------
 // Audit trail entries (compact). Attempt entries have no `kind`; redrive entries
@@ -126,8 +126,8 @@ export const AttemptAuditEntry = t.type(
     nextAttemptAt: nullable(IsoTimestamp),
   },
   'AttemptAuditEntry',
-)
-export type AttemptAuditEntry = t.TypeOf<typeof AttemptAuditEntry>
+);
+export type AttemptAuditEntry = t.TypeOf<typeof AttemptAuditEntry>;
 
 export const RedriveAuditEntry = t.type(
   {
@@ -138,10 +138,10 @@ export const RedriveAuditEntry = t.type(
     reason: t.string,
   },
   'RedriveAuditEntry',
-)
-export type RedriveAuditEntry = t.TypeOf<typeof RedriveAuditEntry>
+);
+export type RedriveAuditEntry = t.TypeOf<typeof RedriveAuditEntry>;
 
-export const AuditEntry = t.union([RedriveAuditEntry, AttemptAuditEntry], 'AuditEntry')
-export type AuditEntry = t.TypeOf<typeof AuditEntry>
+export const AuditEntry = t.union([RedriveAuditEntry, AttemptAuditEntry], 'AuditEntry');
+export type AuditEntry = t.TypeOf<typeof AuditEntry>;
 
-export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive'
+export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive';

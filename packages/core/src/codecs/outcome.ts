@@ -1,6 +1,6 @@
-import * as t from 'io-ts'
-import { OutcomeCategory } from './enums.js'
-import { intRange, IsoTimestamp, NonNegativeInt, nullable } from './primitives.js'
+import * as t from 'io-ts';
+import { OutcomeCategory } from './enums.js';
+import { intRange, IsoTimestamp, NonNegativeInt, nullable } from './primitives.js';
 
 // ---------------------------------------------------------------------------
 // ErrorDetails and DeliveryResult (the seed's structure; identical on STATE and
@@ -15,10 +15,10 @@ export const ErrorDetails = t.type(
     responseSnippet: nullable(t.string),
   },
   'ErrorDetails',
-)
-export type ErrorDetails = t.TypeOf<typeof ErrorDetails>
+);
+export type ErrorDetails = t.TypeOf<typeof ErrorDetails>;
 
-export const StatusCode = intRange(100, 999, 'HTTP status code 100..999')
+export const StatusCode = intRange(100, 999, 'HTTP status code 100..999');
 
 export const DeliveryResult = t.type(
   {
@@ -33,9 +33,9 @@ export const DeliveryResult = t.type(
     correlationId: t.string,
   },
   'DeliveryResult',
-)
-export type DeliveryResult = t.TypeOf<typeof DeliveryResult>
+);
+export type DeliveryResult = t.TypeOf<typeof DeliveryResult>;
 
 /** dotted field path -> original UTF-8 byte count of a field shortened by fitToBudget. */
-export const Truncations = t.record(t.string, NonNegativeInt, 'Truncations')
-export type Truncations = t.TypeOf<typeof Truncations>
+export const Truncations = t.record(t.string, NonNegativeInt, 'Truncations');
+export type Truncations = t.TypeOf<typeof Truncations>;

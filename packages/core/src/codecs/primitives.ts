@@ -1,4 +1,4 @@
-import * as t from 'io-ts'
+import * as t from 'io-ts';
 
 // ---------------------------------------------------------------------------
 // Small reusable codecs. Their `name` is what the decode reporter prints after
@@ -12,7 +12,7 @@ const refine = <A>(base: t.Type<A, A, unknown>, name: string, ok: (a: A) => bool
     (u): u is A => base.is(u) && ok(u),
     (u, c) => (base.is(u) && ok(u) ? t.success(u) : t.failure(u, c)),
     t.identity,
-  )
+  );
 
 /** An integer in [min, max] (either bound may be open with Infinity). */
 export const intRange = (min: number, max: number, name?: string): t.Type<number, number, unknown> =>
@@ -20,60 +20,55 @@ export const intRange = (min: number, max: number, name?: string): t.Type<number
     t.number,
     name ?? (max === Number.POSITIVE_INFINITY ? `integer >= ${min}` : `integer ${min}..${max}`),
     (n) => Number.isInteger(n) && n >= min && n <= max,
-  )
+  );
 
-export const NonNegativeInt = intRange(0, Number.POSITIVE_INFINITY)
-export const PositiveInt = intRange(1, Number.POSITIVE_INFINITY)
+export const NonNegativeInt = intRange(0, Number.POSITIVE_INFINITY);
+export const PositiveInt = intRange(1, Number.POSITIVE_INFINITY);
 
-export const NonEmptyString = refine(t.string, 'non-empty string', (s) => s.length > 0)
+export const NonEmptyString = refine(t.string, 'non-empty string', (s) => s.length > 0);
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 /** ISO-8601 UTC timestamp as produced by `Date.prototype.toISOString()`. */
 export const IsoTimestamp = refine(
   t.string,
   'ISO-8601 UTC timestamp',
   (s) => ISO_UTC.test(s) && !Number.isNaN(Date.parse(s)),
-)
+);
 
 const isHttpUrl = (s: string): boolean => {
-  if (!URL.canParse(s)) return false
-  const u = new URL(s)
-  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0
-}
+  if (!URL.canParse(s)) return false;
+  const u = new URL(s);
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+};
 
 /** An absolute http: or https: URL with a host. */
-export const HttpUrl = refine(t.string, 'http(s) URL', isHttpUrl)
+export const HttpUrl = refine(t.string, 'http(s) URL', isHttpUrl);
 
-const MESSAGE_ID = /^[A-Za-z0-9._:-]{1,200}$/
+const MESSAGE_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 /** 1..200 chars of `[A-Za-z0-9._:-]`. */
-export const MessageId = refine(t.string, 'message id (1..200 chars of [A-Za-z0-9._:-])', (s) => MESSAGE_ID.test(s))
+export const MessageId = refine(t.string, 'message id (1..200 chars of [A-Za-z0-9._:-])', (s) => MESSAGE_ID.test(s));
 
 /** Header-like map: string keys to string values. */
-export const StringMap = t.record(t.string, t.string, 'string map')
+export const StringMap = t.record(t.string, t.string, 'string map');
 
 /** 64 lower-case hex chars. */
-export const Sha256Hex = refine(t.string, 'sha256 hex', (s) => /^[0-9a-f]{64}$/.test(s))
+export const Sha256Hex = refine(t.string, 'sha256 hex', (s) => /^[0-9a-f]{64}$/.test(s));
 
 export const nullable = <C extends t.Mixed>(codec: C): t.UnionC<[C, t.NullC]> =>
-  t.union([codec, t.null], `${codec.name} | null`)
+  t.union([codec, t.null], `${codec.name} | null`);
 
 /** Decodes `undefined` (missing key) to `fallback`; other values go through `codec`. */
 export class DefaultType<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> {
-  readonly _tag = 'DefaultType' as const
+  readonly _tag = 'DefaultType' as const;
   constructor(
     readonly inner: C,
     readonly fallback: t.TypeOf<C>,
   ) {
-    super(
-      inner.name,
-      inner.is,
-      (u, c) => (u === undefined ? t.success(fallback) : inner.validate(u, c)),
-      inner.encode,
-    )
+    super(inner.name, inner.is, (u, c) => (u === undefined ? t.success(fallback) : inner.validate(u, c)), inner.encode);
   }
 }
 
 export const withDefault = <C extends t.Mixed>(codec: C, fallback: t.TypeOf<C>): DefaultType<C> =>
-  new DefaultType(codec, fallback)
+  new DefaultType(codec, fallback);

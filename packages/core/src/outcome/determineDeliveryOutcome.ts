@@ -1,8 +1,8 @@
-import * as O from 'fp-ts/lib/Option.js'
-import type { AttemptStatus } from '../codecs/enums.js'
-import type { DeliveryResult, ErrorDetails } from '../codecs/outcome.js'
-import { classifyStatus, classifyTransportError, type TransportErrorCode } from './outcomeTable.js'
-import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy } from './retryPolicy.js'
+import * as O from 'fp-ts/lib/Option.js';
+import type { AttemptStatus } from '../codecs/enums.js';
+import type { DeliveryResult, ErrorDetails } from '../codecs/outcome.js';
+import { classifyStatus, classifyTransportError, type TransportErrorCode } from './outcomeTable.js';
+import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy } from './retryPolicy.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -10,51 +10,51 @@ import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy } from '.
 
 /** What the worker observed: an HTTP response ... */
 export interface ResponseObservation {
-  readonly kind: 'response'
-  readonly statusCode: number
-  readonly statusText: string
+  readonly kind: 'response';
+  readonly statusCode: number;
+  readonly statusText: string;
   /** Response headers (any case; looked up case-insensitively). */
-  readonly headers: Readonly<Record<string, string>>
-  readonly responseTimeMs: number
+  readonly headers: Readonly<Record<string, string>>;
+  readonly responseTimeMs: number;
   /** The first bytes of the body as text (the worker bounds it). */
-  readonly bodySnippet: string
+  readonly bodySnippet: string;
   /** Bytes of body read. */
-  readonly bodyBytes: number
+  readonly bodyBytes: number;
 }
 
 /** ... or a transport failure (no response). */
 export interface ErrorObservation {
-  readonly kind: 'error'
-  readonly code: TransportErrorCode
-  readonly message: string
-  readonly responseTimeMs: number
+  readonly kind: 'error';
+  readonly code: TransportErrorCode;
+  readonly message: string;
+  readonly responseTimeMs: number;
 }
 
-export type OutcomeInput = ResponseObservation | ErrorObservation
+export type OutcomeInput = ResponseObservation | ErrorObservation;
 
 export interface OutcomeContext {
-  readonly now: Date
-  readonly correlationId: string
-  readonly attemptNumber: number
+  readonly now: Date;
+  readonly correlationId: string;
+  readonly attemptNumber: number;
   /** The message's limit (request.maxAttempts, or the policy default). */
-  readonly maxAttempts: number
-  readonly policy: RetryPolicy
+  readonly maxAttempts: number;
+  readonly policy: RetryPolicy;
   /** In [0, 1); used for jitter only. */
-  readonly random: () => number
+  readonly random: () => number;
 }
 
 /** The classified result plus the retry decision (recorded on the attempt). */
 export interface Outcome {
-  readonly deliveryResult: DeliveryResult
-  readonly status: AttemptStatus
+  readonly deliveryResult: DeliveryResult;
+  readonly status: AttemptStatus;
   /** Equals `deliveryResult.retryEligible`. */
-  readonly retryEligible: boolean
+  readonly retryEligible: boolean;
   /** Set iff status is FAILED and retryEligible. */
-  readonly nextAttemptAt: string | null
+  readonly nextAttemptAt: string | null;
   /** The delay behind `nextAttemptAt` (ms), null when there is no next attempt. */
-  readonly delayMs: number | null
+  readonly delayMs: number | null;
   /** A retryable failure that became final because attemptNumber >= maxAttempts. */
-  readonly exhausted: boolean
+  readonly exhausted: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -62,23 +62,23 @@ export interface Outcome {
 // ---------------------------------------------------------------------------
 
 const headerValue = (headers: Readonly<Record<string, string>>, name: string): string | undefined => {
-  const lower = name.toLowerCase()
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v
-  return undefined
-}
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+};
 
 interface Classified {
-  readonly category: DeliveryResult['category']
-  readonly retryable: boolean
-  readonly statusCode: number | null
-  readonly statusText: string | null
-  readonly errorDetails: ErrorDetails | null
-  readonly retryAfter: O.Option<number>
+  readonly category: DeliveryResult['category'];
+  readonly retryable: boolean;
+  readonly statusCode: number | null;
+  readonly statusText: string | null;
+  readonly errorDetails: ErrorDetails | null;
+  readonly retryAfter: O.Option<number>;
 }
 
 const classifyResponse = (input: ResponseObservation, ctx: OutcomeContext): Classified => {
-  const rule = classifyStatus(input.statusCode)
-  const success = rule.category === 'success'
+  const rule = classifyStatus(input.statusCode);
+  const success = rule.category === 'success';
   return {
     category: rule.category,
     retryable: rule.retryable,
@@ -95,11 +95,11 @@ const classifyResponse = (input: ResponseObservation, ctx: OutcomeContext): Clas
     retryAfter: rule.honoursRetryAfter
       ? parseRetryAfter(headerValue(input.headers, 'retry-after'), ctx.now, ctx.policy.retryAfterMaxMs)
       : O.none,
-  }
-}
+  };
+};
 
 const classifyError = (input: ErrorObservation): Classified => {
-  const rule = classifyTransportError(input.code)
+  const rule = classifyTransportError(input.code);
   return {
     category: rule.category,
     retryable: rule.retryable,
@@ -107,8 +107,8 @@ const classifyError = (input: ErrorObservation): Classified => {
     statusText: null,
     errorDetails: { code: input.code, message: input.message, category: rule.category, responseSnippet: null },
     retryAfter: O.none,
-  }
-}
+  };
+};
 
 /**
  * Classify an HTTP observation and decide what happens next. A retryable failure
@@ -116,20 +116,20 @@ const classifyError = (input: ErrorObservation): Classified => {
  * The delay is Retry-After (clamped) when the status honours it, else full jitter.
  */
 export const determineDeliveryOutcome = (input: OutcomeInput, ctx: OutcomeContext): Outcome => {
-  const c = input.kind === 'response' ? classifyResponse(input, ctx) : classifyError(input)
-  const success = c.category === 'success'
-  const exhausted = !success && c.retryable && ctx.attemptNumber >= ctx.maxAttempts
-  const retryEligible = !success && c.retryable && !exhausted
+  const c = input.kind === 'response' ? classifyResponse(input, ctx) : classifyError(input);
+  const success = c.category === 'success';
+  const exhausted = !success && c.retryable && ctx.attemptNumber >= ctx.maxAttempts;
+  const retryEligible = !success && c.retryable && !exhausted;
   const delayMs = retryEligible
     ? O.getOrElse(() => nextDelayMs(ctx.attemptNumber, ctx.policy, ctx.random))(c.retryAfter)
-    : null
+    : null;
   const errorDetails =
     c.errorDetails !== null && exhausted
       ? {
           ...c.errorDetails,
           message: `${c.errorDetails.message} (retries exhausted: attempt ${ctx.attemptNumber} of ${ctx.maxAttempts})`,
         }
-      : c.errorDetails
+      : c.errorDetails;
   return {
     deliveryResult: {
       success,
@@ -147,5 +147,5 @@ export const determineDeliveryOutcome = (input: OutcomeInput, ctx: OutcomeContex
     nextAttemptAt: delayMs === null ? null : nextAttemptAt(ctx.now, delayMs),
     delayMs,
     exhausted,
-  }
-}
+  };
+};

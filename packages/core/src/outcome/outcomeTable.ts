@@ -1,4 +1,4 @@
-import type { OutcomeCategory } from '../codecs/enums.js'
+import type { OutcomeCategory } from '../codecs/enums.js';
 
 // ---------------------------------------------------------------------------
 // The classification table (mirrored in packages/core/README.md; a test checks
@@ -7,13 +7,13 @@ import type { OutcomeCategory } from '../codecs/enums.js'
 
 export interface StatusRule {
   /** Inclusive range of HTTP status codes. */
-  readonly from: number
-  readonly to: number
-  readonly category: OutcomeCategory
-  readonly retryable: boolean
+  readonly from: number;
+  readonly to: number;
+  readonly category: OutcomeCategory;
+  readonly retryable: boolean;
   /** Whether a `Retry-After` header on such a response sets the delay. */
-  readonly honoursRetryAfter: boolean
-  readonly why: string
+  readonly honoursRetryAfter: boolean;
+  readonly why: string;
 }
 
 export const STATUS_RULES: ReadonlyArray<StatusRule> = [
@@ -26,8 +26,22 @@ export const STATUS_RULES: ReadonlyArray<StatusRule> = [
     honoursRetryAfter: false,
     why: 'redirects are not followed (SSRF); like Svix/Stripe any non-2xx is a failure and retried',
   },
-  { from: 408, to: 408, category: 'timeout', retryable: true, honoursRetryAfter: true, why: 'receiver timed out reading the request' },
-  { from: 425, to: 425, category: 'rate_limited', retryable: true, honoursRetryAfter: true, why: 'Too Early: try again later' },
+  {
+    from: 408,
+    to: 408,
+    category: 'timeout',
+    retryable: true,
+    honoursRetryAfter: true,
+    why: 'receiver timed out reading the request',
+  },
+  {
+    from: 425,
+    to: 425,
+    category: 'rate_limited',
+    retryable: true,
+    honoursRetryAfter: true,
+    why: 'Too Early: try again later',
+  },
   { from: 429, to: 429, category: 'rate_limited', retryable: true, honoursRetryAfter: true, why: 'Too Many Requests' },
   {
     from: 400,
@@ -37,7 +51,14 @@ export const STATUS_RULES: ReadonlyArray<StatusRule> = [
     honoursRetryAfter: false,
     why: 'the receiver rejects this request; repeating it cannot help (redrive after a fix)',
   },
-  { from: 501, to: 501, category: 'server_error', retryable: false, honoursRetryAfter: false, why: 'Not Implemented: permanent' },
+  {
+    from: 501,
+    to: 501,
+    category: 'server_error',
+    retryable: false,
+    honoursRetryAfter: false,
+    why: 'Not Implemented: permanent',
+  },
   {
     from: 505,
     to: 505,
@@ -54,8 +75,22 @@ export const STATUS_RULES: ReadonlyArray<StatusRule> = [
     honoursRetryAfter: false,
     why: 'Network Authentication Required: a proxy wants credentials we will never send',
   },
-  { from: 503, to: 503, category: 'server_error', retryable: true, honoursRetryAfter: true, why: 'Service Unavailable' },
-  { from: 500, to: 599, category: 'server_error', retryable: true, honoursRetryAfter: false, why: 'transient server failure' },
+  {
+    from: 503,
+    to: 503,
+    category: 'server_error',
+    retryable: true,
+    honoursRetryAfter: true,
+    why: 'Service Unavailable',
+  },
+  {
+    from: 500,
+    to: 599,
+    category: 'server_error',
+    retryable: true,
+    honoursRetryAfter: false,
+    why: 'transient server failure',
+  },
   {
     from: 100,
     to: 999,
@@ -64,7 +99,7 @@ export const STATUS_RULES: ReadonlyArray<StatusRule> = [
     honoursRetryAfter: false,
     why: '1xx as a final answer or a non-standard code: a broken server, treated like 5xx',
   },
-]
+];
 
 /** Transport-level failures the worker reports instead of a response. */
 export type TransportErrorCode =
@@ -83,15 +118,15 @@ export type TransportErrorCode =
   | 'NETWORK_ERROR'
   | 'RESPONSE_TOO_LARGE'
   | 'INVALID_URL'
-  | 'BLOCKED_TARGET'
+  | 'BLOCKED_TARGET';
 
 export interface TransportRule {
-  readonly category: OutcomeCategory
-  readonly retryable: boolean
+  readonly category: OutcomeCategory;
+  readonly retryable: boolean;
 }
 
-const timeout: TransportRule = { category: 'timeout', retryable: true }
-const network: TransportRule = { category: 'network', retryable: true }
+const timeout: TransportRule = { category: 'timeout', retryable: true };
+const network: TransportRule = { category: 'network', retryable: true };
 
 export const TRANSPORT_RULES: { readonly [K in TransportErrorCode]: TransportRule } = {
   CONNECT_TIMEOUT: timeout,
@@ -111,11 +146,11 @@ export const TRANSPORT_RULES: { readonly [K in TransportErrorCode]: TransportRul
   RESPONSE_TOO_LARGE: { category: 'response_too_large', retryable: false },
   INVALID_URL: { category: 'invalid_target', retryable: false },
   BLOCKED_TARGET: { category: 'blocked_target', retryable: false },
-}
+};
 
-export const TRANSPORT_ERROR_CODES = Object.keys(TRANSPORT_RULES) as ReadonlyArray<TransportErrorCode>
+export const TRANSPORT_ERROR_CODES = Object.keys(TRANSPORT_RULES) as ReadonlyArray<TransportErrorCode>;
 
-export const isTransportErrorCode = (s: string): s is TransportErrorCode => Object.hasOwn(TRANSPORT_RULES, s)
+export const isTransportErrorCode = (s: string): s is TransportErrorCode => Object.hasOwn(TRANSPORT_RULES, s);
 
 const FALLBACK: StatusRule = {
   from: 0,
@@ -124,12 +159,12 @@ const FALLBACK: StatusRule = {
   retryable: true,
   honoursRetryAfter: false,
   why: 'out of range',
-}
+};
 
 /** The first `STATUS_RULES` row whose range contains `statusCode`. */
 export const classifyStatus = (statusCode: number): StatusRule =>
-  STATUS_RULES.find((r) => statusCode >= r.from && statusCode <= r.to) ?? FALLBACK
+  STATUS_RULES.find((r) => statusCode >= r.from && statusCode <= r.to) ?? FALLBACK;
 
 /** Category and retryability of a transport error code (unknown codes count as `network`). */
 export const classifyTransportError = (code: string): TransportRule =>
-  isTransportErrorCode(code) ? TRANSPORT_RULES[code] : network
+  isTransportErrorCode(code) ? TRANSPORT_RULES[code] : network;

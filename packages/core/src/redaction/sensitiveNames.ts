@@ -1,5 +1,5 @@
 /** Replaces every redacted value. */
-export const REDACTED = '[REDACTED]'
+export const REDACTED = '[REDACTED]';
 
 const SENSITIVE_HEADERS = new Set([
   'authorization',
@@ -9,18 +9,18 @@ const SENSITIVE_HEADERS = new Set([
   'x-api-key',
   'api-key',
   'x-auth-token',
-])
-const SENSITIVE_HEADER_PARTS = /secret|token|signature|password|api-key|apikey|api_key/i
+]);
+const SENSITIVE_HEADER_PARTS = /secret|token|signature|password|api-key|apikey|api_key/i;
 
 /** Whether a header's value must not be stored (case-insensitive); `extraNames` are exact names. */
 export const isSensitiveHeaderName = (name: string, extraNames: ReadonlyArray<string> = []): boolean => {
-  const lower = name.trim().toLowerCase()
+  const lower = name.trim().toLowerCase();
   return (
     SENSITIVE_HEADERS.has(lower) ||
     SENSITIVE_HEADER_PARTS.test(lower) ||
     extraNames.some((extra) => extra.trim().toLowerCase() === lower)
-  )
-}
+  );
+};
 
 const SENSITIVE_PARAM_WORDS = new Set([
   'token',
@@ -39,8 +39,8 @@ const SENSITIVE_PARAM_WORDS = new Set([
   'credentials',
   'jwt',
   'session',
-])
-const SENSITIVE_PARAM_PARTS = /token|secret|password|signature|apikey|api_key|api-key|access_key|private/i
+]);
+const SENSITIVE_PARAM_PARTS = /token|secret|password|signature|apikey|api_key|api-key|access_key|private/i;
 
 /**
  * Whether a query parameter's value must not be stored. Matches when the name, split
@@ -50,11 +50,11 @@ const SENSITIVE_PARAM_PARTS = /token|secret|password|signature|apikey|api_key|ap
  * `X-Amz-Signature`, `apiKey`, `client_secret` all match; `keyword`, `page` do not.
  */
 export const isSensitiveParamName = (name: string, extraNames: ReadonlyArray<string> = []): boolean => {
-  if (SENSITIVE_PARAM_PARTS.test(name)) return true
+  if (SENSITIVE_PARAM_PARTS.test(name)) return true;
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
-    .split(/[\s_.\-[\]]+/)
-  const lower = name.toLowerCase()
-  return words.some((w) => SENSITIVE_PARAM_WORDS.has(w)) || extraNames.some((e) => e.toLowerCase() === lower)
-}
+    .split(/[\s_.\-[\]]+/);
+  const lower = name.toLowerCase();
+  return words.some((w) => SENSITIVE_PARAM_WORDS.has(w)) || extraNames.some((e) => e.toLowerCase() === lower);
+};

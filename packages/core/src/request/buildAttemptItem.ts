@@ -1,22 +1,22 @@
-import type { DeliveryRequest } from '../codecs/deliveryRequest.js'
-import type { AttemptItem } from '../codecs/items.js'
-import type { Outcome } from '../outcome/determineDeliveryOutcome.js'
-import { redactHeaders } from '../redaction/redact.js'
-import { attemptRequestOf } from './requestDigest.js'
+import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
+import type { AttemptItem } from '../codecs/items.js';
+import type { Outcome } from '../outcome/determineDeliveryOutcome.js';
+import { redactHeaders } from '../redaction/redact.js';
+import { attemptRequestOf } from './requestDigest.js';
 
 export interface AttemptParams {
-  readonly request: DeliveryRequest
-  readonly attemptNumber: number
+  readonly request: DeliveryRequest;
+  readonly attemptNumber: number;
   /** Unique id of this write (inject `randomUUID`). */
-  readonly attemptId: string
-  readonly leaseId: string
-  readonly startedAt: Date
-  readonly completedAt: Date
-  readonly outcome: Outcome
+  readonly attemptId: string;
+  readonly leaseId: string;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly outcome: Outcome;
   /** Response headers as received (redacted here); null when there was no response. */
-  readonly responseHeaders: Readonly<Record<string, string>> | null
+  readonly responseHeaders: Readonly<Record<string, string>> | null;
   /** True when written by a writer that lost its lease (protocol point 4). */
-  readonly superseded: boolean
+  readonly superseded: boolean;
 }
 
 /**
@@ -38,4 +38,4 @@ export const buildAttemptItem = (p: AttemptParams): AttemptItem => ({
   nextAttemptAt: p.outcome.nextAttemptAt,
   superseded: p.superseded,
   truncated: {},
-})
+});

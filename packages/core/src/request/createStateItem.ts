@@ -1,28 +1,28 @@
-import type { DeliveryRequest } from '../codecs/deliveryRequest.js'
-import type { StateItem } from '../codecs/items.js'
-import { redactRequest } from '../redaction/redact.js'
-import { utf8Bytes } from '../size/itemSize.js'
-import { endpointOf, requestFingerprint, sha256Hex } from './requestDigest.js'
+import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
+import type { StateItem } from '../codecs/items.js';
+import { redactRequest } from '../redaction/redact.js';
+import { utf8Bytes } from '../size/itemSize.js';
+import { endpointOf, requestFingerprint, sha256Hex } from './requestDigest.js';
 
 export interface CreateStateOptions {
-  readonly now: Date
+  readonly now: Date;
   /** Used when the request has no maxAttempts (RetryPolicy.maxAttempts). */
-  readonly defaultMaxAttempts: number
+  readonly defaultMaxAttempts: number;
   /** A body over this many UTF-8 bytes is stored as null (recorded in `truncated`). Default 128 KiB. */
-  readonly bodyBudgetBytes?: number
+  readonly bodyBudgetBytes?: number;
 }
 
-export const DEFAULT_BODY_BUDGET_BYTES = 128 * 1024
+export const DEFAULT_BODY_BUDGET_BYTES = 128 * 1024;
 
 /**
  * The STATE item for a new message (PENDING, 0 attempts, retryEligible true),
  * with a redacted request. Store keys and index attributes are added by `store`.
  */
 export const createStateItem = (request: DeliveryRequest, options: CreateStateOptions): StateItem => {
-  const redacted = redactRequest(request)
-  const now = options.now.toISOString()
-  const bodyBytes = utf8Bytes(request.body)
-  const bodyFits = bodyBytes <= (options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES)
+  const redacted = redactRequest(request);
+  const now = options.now.toISOString();
+  const bodyBytes = utf8Bytes(request.body);
+  const bodyFits = bodyBytes <= (options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   return {
     type: 'STATE',
     messageId: request.messageId,
@@ -49,5 +49,5 @@ export const createStateItem = (request: DeliveryRequest, options: CreateStateOp
     lease: null,
     redrives: 0,
     truncated: bodyFits ? {} : { 'request.body': bodyBytes },
-  }
-}
+  };
+};

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto'
-import type { DeliveryRequest } from '../codecs/deliveryRequest.js'
-import type { AttemptRequest } from '../codecs/items.js'
-import { redactRequest } from '../redaction/redact.js'
-import { utf8Bytes } from '../size/itemSize.js'
+import { createHash } from 'node:crypto';
+import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
+import type { AttemptRequest } from '../codecs/items.js';
+import { redactRequest } from '../redaction/redact.js';
+import { utf8Bytes } from '../size/itemSize.js';
 
-export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
+export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Lower-case `host[:port]` of a URL (default ports omitted), '' when not a URL. */
-export const endpointOf = (url: string): string => (URL.canParse(url) ? new URL(url).host.toLowerCase() : '')
+export const endpointOf = (url: string): string => (URL.canParse(url) ? new URL(url).host.toLowerCase() : '');
 
 /**
  * sha256 of the redacted request (method, url, headers with lower-cased sorted
@@ -15,25 +15,23 @@ export const endpointOf = (url: string): string => (URL.canParse(url) ? new URL(
  * different when any of those differ. Used for idempotent create.
  */
 export const requestFingerprint = (request: DeliveryRequest): string => {
-  const r = redactRequest(request)
+  const r = redactRequest(request);
   const headers = Object.entries(r.headers)
     .map(([k, v]) => [k.toLowerCase(), v] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return sha256Hex(
-    JSON.stringify([
-      r.messageId,
-      r.method,
-      r.url,
-      headers,
-      sha256Hex(r.body),
-      r.correlationId,
-      r.maxAttempts,
-    ]),
-  )
-}
+    JSON.stringify([r.messageId, r.method, r.url, headers, sha256Hex(r.body), r.correlationId, r.maxAttempts]),
+  );
+};
 
 /** The `request` block of an attempt item: redacted url and headers, body size and hash. */
 export const attemptRequestOf = (request: DeliveryRequest): AttemptRequest => {
-  const r = redactRequest(request)
-  return { method: r.method, url: r.url, headers: r.headers, bodyBytes: utf8Bytes(r.body), bodySha256: sha256Hex(r.body) }
-}
+  const r = redactRequest(request);
+  return {
+    method: r.method,
+    url: r.url,
+    headers: r.headers,
+    bodyBytes: utf8Bytes(r.body),
+    bodySha256: sha256Hex(r.body),
+  };
+};

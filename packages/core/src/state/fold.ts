@@ -1,22 +1,25 @@
-import * as E from 'fp-ts/lib/Either.js'
-import type { AttemptItem, RedriveItem, StateItem } from '../codecs/items.js'
-import { type StateEvent, transition } from './transition.js'
-import type { TransitionError } from './transitionError.js'
+import * as E from 'fp-ts/lib/Either.js';
+import type { AttemptItem, RedriveItem, StateItem } from '../codecs/items.js';
+import { type StateEvent, transition } from './transition.js';
+import type { TransitionError } from './transitionError.js';
 
 /**
  * Events in replay order: attempts by attemptNumber; a redrive right after the
  * attempt it follows (`afterAttempt`), redrives after the same attempt by number.
  * Input order does not matter.
  */
-export const orderEvents = (attempts: ReadonlyArray<AttemptItem>, redrives: ReadonlyArray<RedriveItem>): StateEvent[] => {
+export const orderEvents = (
+  attempts: ReadonlyArray<AttemptItem>,
+  redrives: ReadonlyArray<RedriveItem>,
+): StateEvent[] => {
   const key = (e: StateEvent): [number, number, number] =>
-    e.type === 'ATTEMPT' ? [e.attemptNumber, 0, 0] : [e.afterAttempt, 1, e.redriveNumber]
+    e.type === 'ATTEMPT' ? [e.attemptNumber, 0, 0] : [e.afterAttempt, 1, e.redriveNumber];
   return [...attempts, ...redrives].sort((a, b) => {
-    const [a1, a2, a3] = key(a)
-    const [b1, b2, b3] = key(b)
-    return a1 - b1 || a2 - b2 || a3 - b3
-  })
-}
+    const [a1, a2, a3] = key(a);
+    const [b1, b2, b3] = key(b);
+    return a1 - b1 || a2 - b2 || a3 - b3;
+  });
+};
 
 /**
  * The projection from a seed (the STATE as created: PENDING, attempts 0) and the
@@ -31,7 +34,7 @@ export const fold = (
   orderEvents(attempts, redrives).reduce<E.Either<TransitionError, StateItem>>(
     (acc, event) => (E.isLeft(acc) ? acc : transition(acc.right, event)),
     E.right(seed),
-  )
+  );
 
 /**
  * The seed of a stored STATE: its fold-determined fields reset to their values at
@@ -51,4 +54,4 @@ export const seedOf = (state: StateItem): StateItem => ({
   nextAttemptAt: null,
   lease: null,
   redrives: 0,
-})
+});

@@ -1,4 +1,4 @@
-import type { StateItem } from '../codecs/items.js'
+import type { StateItem } from '../codecs/items.js';
 
 /** The STATE fields that `fold` determines (what replay/verify compare). */
 export const PROJECTION_FIELDS = [
@@ -10,10 +10,10 @@ export const PROJECTION_FIELDS = [
   'nextAttemptAt',
   'maxAttempts',
   'redrives',
-] as const satisfies ReadonlyArray<keyof StateItem>
+] as const satisfies ReadonlyArray<keyof StateItem>;
 
-export type ProjectionField = (typeof PROJECTION_FIELDS)[number]
-export type Projection = Pick<StateItem, ProjectionField>
+export type ProjectionField = (typeof PROJECTION_FIELDS)[number];
+export type Projection = Pick<StateItem, ProjectionField>;
 
 export const projectionFields = (s: Projection): Projection => ({
   status: s.status,
@@ -24,19 +24,19 @@ export const projectionFields = (s: Projection): Projection => ({
   nextAttemptAt: s.nextAttemptAt,
   maxAttempts: s.maxAttempts,
   redrives: s.redrives,
-})
+});
 
 /** Structural equality of JSON-like values (key order ignored). */
 export const deepEqual = (a: unknown, b: unknown): boolean => {
-  if (Object.is(a, b)) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined)
-  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined)
-  if (ak.length !== bk.length) return false
-  return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-}
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+};
 
 /** Names of projection fields whose values differ (empty = no drift). */
 export const diffProjection = (a: Projection, b: Projection): ProjectionField[] =>
-  PROJECTION_FIELDS.filter((f) => !deepEqual(a[f], b[f]))
+  PROJECTION_FIELDS.filter((f) => !deepEqual(a[f], b[f]));

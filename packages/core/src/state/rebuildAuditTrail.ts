@@ -1,5 +1,5 @@
-import type { AttemptItem, AuditEntry, RedriveItem } from '../codecs/items.js'
-import { orderEvents } from './fold.js'
+import type { AttemptItem, AuditEntry, RedriveItem } from '../codecs/items.js';
+import { orderEvents } from './fold.js';
 
 const attemptEntry = (a: AttemptItem): AuditEntry => ({
   n: a.attemptNumber,
@@ -10,7 +10,7 @@ const attemptEntry = (a: AttemptItem): AuditEntry => ({
   responseTime: a.deliveryResult.responseTime,
   retry: a.superseded ? 'superseded' : a.status === 'FAILED' && a.deliveryResult.retryEligible ? 'retry' : 'final',
   nextAttemptAt: a.nextAttemptAt,
-})
+});
 
 const redriveEntry = (r: RedriveItem): AuditEntry => ({
   n: r.afterAttempt,
@@ -18,10 +18,11 @@ const redriveEntry = (r: RedriveItem): AuditEntry => ({
   kind: 'redrive',
   by: r.requestedBy,
   reason: r.reason,
-})
+});
 
 /** The audit trail of a message, in replay order (same order as `fold`). */
 export const rebuildAuditTrail = (
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
-): AuditEntry[] => orderEvents(attempts, redrives).map((e) => (e.type === 'ATTEMPT' ? attemptEntry(e) : redriveEntry(e)))
+): AuditEntry[] =>
+  orderEvents(attempts, redrives).map((e) => (e.type === 'ATTEMPT' ? attemptEntry(e) : redriveEntry(e)));

@@ -1,5 +1,5 @@
-import type { StateItem } from '../codecs/items.js'
-import { isFinal } from './transition.js'
+import type { StateItem } from '../codecs/items.js';
+import { isFinal } from './transition.js';
 
 // A message that is not final is waiting for a worker: to claim it (PENDING), to finish or
 // abandon its lease (PROCESSING), or to retry it (FAILED, retry eligible). Each has a moment
@@ -8,22 +8,22 @@ import { isFinal } from './transition.js'
 
 export type Waiting = {
   /** What the message waits for. */
-  readonly waitingFor: 'claim' | 'lease-expiry' | 'retry'
+  readonly waitingFor: 'claim' | 'lease-expiry' | 'retry';
   /** When a worker should have acted (ISO 8601). */
-  readonly since: string
-}
+  readonly since: string;
+};
 
 /** What a non-final message waits for and since when; null for a final message. */
 export const waitingSince = (
   s: Pick<StateItem, 'status' | 'retryEligible' | 'lease' | 'nextAttemptAt' | 'lastUpdatedAt'>,
 ): Waiting | null => {
-  if (isFinal(s)) return null
-  if (s.status === 'PROCESSING') return { waitingFor: 'lease-expiry', since: s.lease?.expiresAt ?? s.lastUpdatedAt }
-  if (s.status === 'FAILED') return { waitingFor: 'retry', since: s.nextAttemptAt ?? s.lastUpdatedAt }
-  return { waitingFor: 'claim', since: s.lastUpdatedAt }
-}
+  if (isFinal(s)) return null;
+  if (s.status === 'PROCESSING') return { waitingFor: 'lease-expiry', since: s.lease?.expiresAt ?? s.lastUpdatedAt };
+  if (s.status === 'FAILED') return { waitingFor: 'retry', since: s.nextAttemptAt ?? s.lastUpdatedAt };
+  return { waitingFor: 'claim', since: s.lastUpdatedAt };
+};
 
-export type Stall = Waiting & { readonly overdueMs: number }
+export type Stall = Waiting & { readonly overdueMs: number };
 
 /** The message has waited for a worker more than `afterMs` at `now`: its SQS record is likely gone. */
 export const stalled = (
@@ -31,8 +31,8 @@ export const stalled = (
   now: Date,
   afterMs: number,
 ): Stall | null => {
-  const w = waitingSince(s)
-  if (w === null) return null
-  const overdueMs = now.getTime() - Date.parse(w.since)
-  return overdueMs > afterMs ? { ...w, overdueMs } : null
-}
+  const w = waitingSince(s);
+  if (w === null) return null;
+  const overdueMs = now.getTime() - Date.parse(w.since);
+  return overdueMs > afterMs ? { ...w, overdueMs } : null;
+};

@@ -1,10 +1,10 @@
 // Builders and arbitraries shared by the core tests.
-import * as fc from 'fast-check'
-import type { AttemptItem, DeliveryResult, RedriveItem, StateItem } from '../../src/index.js'
-import { createStateItem } from '../../src/index.js'
+import * as fc from 'fast-check';
+import type { AttemptItem, DeliveryResult, RedriveItem, StateItem } from '../../src/index.js';
+import { createStateItem } from '../../src/index.js';
 
-export const T0 = Date.parse('2025-01-01T00:00:00.000Z')
-export const iso = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString()
+export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
+export const iso = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString();
 
 export const seedState = (messageId = 'm-1', maxAttempts = 3): StateItem =>
   createStateItem(
@@ -18,11 +18,15 @@ export const seedState = (messageId = 'm-1', maxAttempts = 3): StateItem =>
       maxAttempts,
     },
     { now: new Date(T0), defaultMaxAttempts: 8 },
-  )
+  );
 
-export type Kind = 'success' | 'retry' | 'final'
+export type Kind = 'success' | 'retry' | 'final';
 
-export const result = (kind: Kind, at: string, statusCode = kind === 'success' ? 200 : kind === 'retry' ? 503 : 404): DeliveryResult => ({
+export const result = (
+  kind: Kind,
+  at: string,
+  statusCode = kind === 'success' ? 200 : kind === 'retry' ? 503 : 404,
+): DeliveryResult => ({
   success: kind === 'success',
   retryEligible: kind === 'retry',
   category: kind === 'success' ? 'success' : kind === 'retry' ? 'server_error' : 'client_error',
@@ -32,17 +36,22 @@ export const result = (kind: Kind, at: string, statusCode = kind === 'success' ?
   errorDetails:
     kind === 'success'
       ? null
-      : { code: `HTTP_${statusCode}`, message: `HTTP ${statusCode}`, category: kind === 'retry' ? 'server_error' : 'client_error', responseSnippet: 'x' },
+      : {
+          code: `HTTP_${statusCode}`,
+          message: `HTTP ${statusCode}`,
+          category: kind === 'retry' ? 'server_error' : 'client_error',
+          responseSnippet: 'x',
+        },
   timestamp: at,
   correlationId: 'c',
-})
+});
 
 export const attempt = (
   n: number,
   kind: Kind,
   opts: { messageId?: string; superseded?: boolean; atMs?: number } = {},
 ): AttemptItem => {
-  const at = iso(opts.atMs ?? n * 60_000)
+  const at = iso(opts.atMs ?? n * 60_000);
   return {
     type: 'ATTEMPT',
     messageId: opts.messageId ?? 'm-1',
@@ -51,15 +60,22 @@ export const attempt = (
     leaseId: `lease-${n}`,
     startedAt: at,
     completedAt: at,
-    request: { method: 'POST', url: 'https://hooks.example.com/in', headers: {}, bodyBytes: 17, bodySha256: 'a'.repeat(64) },
-    response: kind === 'success' || kind === 'final' || kind === 'retry' ? { headers: { 'content-type': 'text/plain' } } : null,
+    request: {
+      method: 'POST',
+      url: 'https://hooks.example.com/in',
+      headers: {},
+      bodyBytes: 17,
+      bodySha256: 'a'.repeat(64),
+    },
+    response:
+      kind === 'success' || kind === 'final' || kind === 'retry' ? { headers: { 'content-type': 'text/plain' } } : null,
     deliveryResult: result(kind, at),
     status: kind === 'success' ? 'SUCCESS' : 'FAILED',
     nextAttemptAt: kind === 'retry' ? iso((opts.atMs ?? n * 60_000) + 30_000) : null,
     superseded: opts.superseded ?? false,
     truncated: {},
-  }
-}
+  };
+};
 
 export const redrive = (k: number, afterAttempt: number, maxAttempts: number, messageId = 'm-1'): RedriveItem => ({
   type: 'REDRIVE',
@@ -70,52 +86,52 @@ export const redrive = (k: number, afterAttempt: number, maxAttempts: number, me
   requestedBy: 'ops@example.com',
   reason: `fixed endpoint ${k}`,
   at: iso(afterAttempt * 60_000 + 1_000),
-})
+});
 
 export interface History {
-  readonly attempts: AttemptItem[]
-  readonly redrives: RedriveItem[]
+  readonly attempts: AttemptItem[];
+  readonly redrives: RedriveItem[];
 }
 
-type Step = { readonly op: 'live' | 'superseded' | 'redrive'; readonly kind: Kind }
+type Step = { readonly op: 'live' | 'superseded' | 'redrive'; readonly kind: Kind };
 
 /**
  * A valid history built from random steps: a live attempt on a final message
  * becomes a superseded one, a redrive is only taken on a final FAILED message.
  */
 export const historyFrom = (steps: ReadonlyArray<Step>, maxAttempts: number): History => {
-  const attempts: AttemptItem[] = []
-  const redrives: RedriveItem[] = []
-  let status: 'open' | 'success' | 'failed' = 'open'
-  let limit = maxAttempts
+  const attempts: AttemptItem[] = [];
+  const redrives: RedriveItem[] = [];
+  let status: 'open' | 'success' | 'failed' = 'open';
+  let limit = maxAttempts;
   for (const step of steps) {
-    const n = attempts.length + 1
+    const n = attempts.length + 1;
     if (step.op === 'redrive') {
       if (status === 'failed') {
-        limit = n - 1 + 1 + (step.kind === 'success' ? 1 : 2)
-        redrives.push(redrive(redrives.length + 1, n - 1, limit))
-        status = 'open'
+        limit = n - 1 + 1 + (step.kind === 'success' ? 1 : 2);
+        redrives.push(redrive(redrives.length + 1, n - 1, limit));
+        status = 'open';
       }
-      continue
+      continue;
     }
     if (step.op === 'superseded' || status !== 'open') {
-      attempts.push(attempt(n, step.kind === 'success' ? 'final' : step.kind, { superseded: true }))
-      continue
+      attempts.push(attempt(n, step.kind === 'success' ? 'final' : step.kind, { superseded: true }));
+      continue;
     }
     // the live path decides exhaustion: a retryable failure at the limit is final
-    const kind: Kind = step.kind === 'retry' && n >= limit ? 'final' : step.kind
-    attempts.push(attempt(n, kind))
-    if (kind === 'success') status = 'success'
-    if (kind === 'final') status = 'failed'
+    const kind: Kind = step.kind === 'retry' && n >= limit ? 'final' : step.kind;
+    attempts.push(attempt(n, kind));
+    if (kind === 'success') status = 'success';
+    if (kind === 'final') status = 'failed';
   }
-  return { attempts, redrives }
-}
+  return { attempts, redrives };
+};
 
 export const stepArb: fc.Arbitrary<Step> = fc.record({
   op: fc.constantFrom('live', 'live', 'live', 'superseded', 'redrive') as fc.Arbitrary<Step['op']>,
   kind: fc.constantFrom('success', 'retry', 'retry', 'final') as fc.Arbitrary<Kind>,
-})
+});
 
 export const historyArb: fc.Arbitrary<History & { maxAttempts: number }> = fc
   .tuple(fc.array(stepArb, { maxLength: 25 }), fc.integer({ min: 1, max: 6 }))
-  .map(([steps, maxAttempts]) => ({ ...historyFrom(steps, maxAttempts), maxAttempts }))
+  .map(([steps, maxAttempts]) => ({ ...historyFrom(steps, maxAttempts), maxAttempts }));

@@ -1,39 +1,39 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js'
-import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js'
-import { silentTelemetry, type Telemetry } from '../telemetry.js'
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
+import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
+import { silentTelemetry, type Telemetry } from '../telemetry.js';
 
 export type RetryOptions = {
   /** Retries of a throttled/transient DynamoDB call before it surfaces. */
-  readonly maxRetries: number
-  readonly baseMs: number
-  readonly maxMs: number
-}
+  readonly maxRetries: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+};
 
 /** Everything the apply path needs, passed in (no hidden globals). */
 export type ProjectorDeps = {
-  readonly doc: DynamoDBDocumentClient
-  readonly tableName: string
-  readonly budget: SegmentBudget
-  readonly clock: () => Date
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly budget: SegmentBudget;
+  readonly clock: () => Date;
   /** [0,1), for backoff jitter only. */
-  readonly random: () => number
-  readonly sleep: (ms: number) => Promise<void>
-  readonly telemetry: Telemetry
-  readonly retry: RetryOptions
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly telemetry: Telemetry;
+  readonly retry: RetryOptions;
   /** Re-reads after a lost conditional write before giving up with `Contention`. */
-  readonly maxApplyTries: number
+  readonly maxApplyTries: number;
   /** Messages applied in parallel within one batch. */
-  readonly concurrency: number
+  readonly concurrency: number;
   /** Drift check (STATE vs fold) only for messages with at most this many attempts; 0 = off. */
-  readonly driftCheckMaxAttempts: number
-  readonly stepLimits: StepLimits
-}
+  readonly driftCheckMaxAttempts: number;
+  readonly stepLimits: StepLimits;
+};
 
-export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 }
-export const DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS = 100
+export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
+export const DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS = 100;
 
-const realSleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms))
+const realSleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
 
 export const makeProjectorDeps = (
   required: Pick<ProjectorDeps, 'doc' | 'tableName'>,
@@ -51,4 +51,4 @@ export const makeProjectorDeps = (
   stepLimits: DEFAULT_STEP_LIMITS,
   ...overrides,
   ...required,
-})
+});

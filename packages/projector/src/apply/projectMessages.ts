@@ -1,100 +1,106 @@
-import * as E from 'fp-ts/lib/Either.js'
-import { describeProjectorError, isRetryableProjectorError, type ProjectorError } from '../errors.js'
-import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js'
-import { applyMessage, type MessageOutcome } from './applyMessage.js'
-import type { ProjectorDeps } from './deps.js'
+import * as E from 'fp-ts/lib/Either.js';
+import { describeProjectorError, isRetryableProjectorError, type ProjectorError } from '../errors.js';
+import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
+import { applyMessage, type MessageOutcome } from './applyMessage.js';
+import type { ProjectorDeps } from './deps.js';
 
 // ---------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------
 
-export type MalformedRecord = { readonly sequenceNumber: string | null; readonly reason: string }
+export type MalformedRecord = { readonly sequenceNumber: string | null; readonly reason: string };
 
 export type FailedMessage = {
-  readonly messageId: string
-  readonly sequenceNumbers: readonly string[]
-  readonly error: ProjectorError
-}
+  readonly messageId: string;
+  readonly sequenceNumbers: readonly string[];
+  readonly error: ProjectorError;
+};
 
 export type ProjectionReport = {
-  readonly records: number
-  readonly ignored: number
-  readonly malformed: readonly MalformedRecord[]
-  readonly messages: readonly MessageOutcome[]
-  readonly failed: readonly FailedMessage[]
+  readonly records: number;
+  readonly ignored: number;
+  readonly malformed: readonly MalformedRecord[];
+  readonly messages: readonly MessageOutcome[];
+  readonly failed: readonly FailedMessage[];
   /** Sequence numbers of malformed records and of failed messages' records, ascending. */
-  readonly failedSequenceNumbers: readonly string[]
-}
+  readonly failedSequenceNumbers: readonly string[];
+};
 
 // ---------------------------------------------------------------------------
 // operations
 // ---------------------------------------------------------------------------
 
 const bySequence = (a: string, b: string): number => {
-  const x = BigInt(a)
-  const y = BigInt(b)
-  return x < y ? -1 : x > y ? 1 : 0
-}
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
-const isNumeric = (s: string): boolean => /^\d+$/.test(s)
+const isNumeric = (s: string): boolean => /^\d+$/.test(s);
 
 /** Sorts sequence numbers numerically (they are decimal strings of varying length). */
 export const sortSequenceNumbers = (seqs: readonly string[]): string[] =>
-  [...new Set(seqs)].sort((a, b) => (isNumeric(a) && isNumeric(b) ? bySequence(a, b) : a.localeCompare(b)))
+  [...new Set(seqs)].sort((a, b) => (isNumeric(a) && isNumeric(b) ? bySequence(a, b) : a.localeCompare(b)));
 
 const groupByMessage = (changes: readonly Change[]): Map<string, Change[]> => {
-  const groups = new Map<string, Change[]>()
+  const groups = new Map<string, Change[]>();
   for (const c of changes) {
-    const g = groups.get(c.messageId)
-    if (g === undefined) groups.set(c.messageId, [c])
-    else g.push(c)
+    const g = groups.get(c.messageId);
+    if (g === undefined) groups.set(c.messageId, [c]);
+    else g.push(c);
   }
-  return groups
-}
+  return groups;
+};
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 const pool = async <A, B>(items: readonly A[], limit: number, work: (a: A) => Promise<B>): Promise<B[]> => {
-  const out: B[] = new Array(items.length)
-  let next = 0
+  const out: B[] = new Array(items.length);
+  let next = 0;
   const run = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as A)
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, run))
-  return out
-}
+    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as A);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, run));
+  return out;
+};
 
 const partition = (parsed: readonly ParsedRecord[]) => {
-  const changes: Change[] = []
-  const malformed: MalformedRecord[] = []
-  let ignored = 0
+  const changes: Change[] = [];
+  const malformed: MalformedRecord[] = [];
+  let ignored = 0;
   for (const p of parsed) {
-    if (p._tag === 'Change') changes.push(p.change)
-    else if (p._tag === 'Malformed') malformed.push({ sequenceNumber: p.sequenceNumber, reason: p.reason })
-    else ignored += 1
+    if (p._tag === 'Change') changes.push(p.change);
+    else if (p._tag === 'Malformed') malformed.push({ sequenceNumber: p.sequenceNumber, reason: p.reason });
+    else ignored += 1;
   }
-  return { changes, malformed, ignored }
-}
+  return { changes, malformed, ignored };
+};
 
 const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
-  const t = deps.telemetry
-  t.count('RecordsReceived', report.records)
-  t.count('RecordsIgnored', report.ignored)
-  t.count('MalformedRecords', report.malformed.length)
-  t.count('DuplicatesSkipped', report.messages.reduce((n, m) => n + m.duplicates, 0))
-  t.count('AttemptsHealed', report.messages.reduce((n, m) => n + m.healed, 0))
-  t.count('MessageFailures', report.failed.length)
-  for (const m of report.malformed) t.logger.error('malformed stream record skipped', { ...m })
+  const t = deps.telemetry;
+  t.count('RecordsReceived', report.records);
+  t.count('RecordsIgnored', report.ignored);
+  t.count('MalformedRecords', report.malformed.length);
+  t.count(
+    'DuplicatesSkipped',
+    report.messages.reduce((n, m) => n + m.duplicates, 0),
+  );
+  t.count(
+    'AttemptsHealed',
+    report.messages.reduce((n, m) => n + m.healed, 0),
+  );
+  t.count('MessageFailures', report.failed.length);
+  for (const m of report.malformed) t.logger.error('malformed stream record skipped', { ...m });
   for (const f of report.failed) {
     // retryable: the records come back (Lambda retry, poller retry); the rest needs a person
-    const level = isRetryableProjectorError(f.error) ? 'warn' : 'error'
+    const level = isRetryableProjectorError(f.error) ? 'warn' : 'error';
     t.logger[level]('audit trail not updated', {
       messageId: f.messageId,
       error: describeProjectorError(f.error),
       tag: f.error._tag,
       sequenceNumbers: f.sequenceNumbers,
-    })
+    });
   }
-}
+};
 
 /**
  * The projector's core, shared by the Lambda handler and the local poller: decodes raw
@@ -103,24 +109,29 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
  * in the report, with the sequence numbers to report back.
  */
 export const projectMessages = async (deps: ProjectorDeps, records: readonly unknown[]): Promise<ProjectionReport> => {
-  const { changes, malformed, ignored } = partition(records.map(parseStreamRecord))
-  const groups = [...groupByMessage(changes)]
+  const { changes, malformed, ignored } = partition(records.map(parseStreamRecord));
+  const groups = [...groupByMessage(changes)];
   const results = await pool(groups, deps.concurrency, async ([messageId, group]) => ({
     messageId,
     group,
     result: await applyMessage(deps, messageId, group)(),
-  }))
-  const messages: MessageOutcome[] = []
-  const failed: FailedMessage[] = []
+  }));
+  const messages: MessageOutcome[] = [];
+  const failed: FailedMessage[] = [];
   for (const { messageId, group, result } of results) {
-    if (E.isRight(result)) messages.push(result.right)
-    else failed.push({ messageId, sequenceNumbers: sortSequenceNumbers(group.map((c) => c.sequenceNumber)), error: result.left })
+    if (E.isRight(result)) messages.push(result.right);
+    else
+      failed.push({
+        messageId,
+        sequenceNumbers: sortSequenceNumbers(group.map((c) => c.sequenceNumber)),
+        error: result.left,
+      });
   }
   const failedSequenceNumbers = sortSequenceNumbers([
     ...malformed.flatMap((m) => (m.sequenceNumber === null ? [] : [m.sequenceNumber])),
     ...failed.flatMap((f) => f.sequenceNumbers),
-  ])
-  const report = { records: records.length, ignored, malformed, messages, failed, failedSequenceNumbers }
-  observe(deps, report)
-  return report
-}
+  ]);
+  const report = { records: records.length, ignored, malformed, messages, failed, failedSequenceNumbers };
+  observe(deps, report);
+  return report;
+};

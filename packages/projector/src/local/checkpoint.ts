@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { decodeWith, IsoTimestamp } from '@delivery-history/core'
-import * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { decodeWith, IsoTimestamp } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
 
 // ---------------------------------------------------------------------------
 // Where a poller resumes. Kept in the table itself (`pk=PROJECTOR#<streamArn>`,
@@ -15,22 +15,22 @@ import * as t from 'io-ts'
 
 export type ShardCheckpoint = {
   /** Last sequence number fully processed; null: none yet. */
-  readonly sequenceNumber: string | null
+  readonly sequenceNumber: string | null;
   /** The shard is closed and fully processed. */
-  readonly ended: boolean
-}
+  readonly ended: boolean;
+};
 
 export type CheckpointStore = {
-  load(shardId: string): Promise<ShardCheckpoint | null>
-  save(shardId: string, checkpoint: ShardCheckpoint): Promise<void>
-}
+  load(shardId: string): Promise<ShardCheckpoint | null>;
+  save(shardId: string, checkpoint: ShardCheckpoint): Promise<void>;
+};
 
-export const CHECKPOINT_PREFIX = 'PROJECTOR#'
+export const CHECKPOINT_PREFIX = 'PROJECTOR#';
 
 export const checkpointKey = (streamArn: string, shardId: string): { pk: string; sk: string } => ({
   pk: `${CHECKPOINT_PREFIX}${streamArn}`,
   sk: `SHARD#${shardId}`,
-})
+});
 
 const CheckpointItem = t.type(
   {
@@ -41,23 +41,23 @@ const CheckpointItem = t.type(
     updatedAt: IsoTimestamp,
   },
   'CheckpointItem',
-)
+);
 
 /** Checkpoints in the table (the default). Throws on DynamoDB or decode errors (the poller retries). */
 export const tableCheckpoint = (o: {
-  readonly doc: DynamoDBDocumentClient
-  readonly tableName: string
-  readonly streamArn: string
-  readonly clock?: () => Date
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly streamArn: string;
+  readonly clock?: () => Date;
 }): CheckpointStore => ({
   load: async (shardId) => {
     const r = await o.doc.send(
       new GetCommand({ TableName: o.tableName, Key: checkpointKey(o.streamArn, shardId), ConsistentRead: true }),
-    )
-    if (r.Item === undefined) return null
-    const d = decodeWith(CheckpointItem, r.Item)
-    if (E.isLeft(d)) throw new Error(`checkpoint of shard ${shardId}: ${d.left.message}`)
-    return { sequenceNumber: d.right.sequenceNumber, ended: d.right.ended }
+    );
+    if (r.Item === undefined) return null;
+    const d = decodeWith(CheckpointItem, r.Item);
+    if (E.isLeft(d)) throw new Error(`checkpoint of shard ${shardId}: ${d.left.message}`);
+    return { sequenceNumber: d.right.sequenceNumber, ended: d.right.ended };
   },
   save: async (shardId, cp) => {
     await o.doc.send(
@@ -74,18 +74,18 @@ export const tableCheckpoint = (o: {
           updatedAt: (o.clock ?? (() => new Date()))().toISOString(),
         },
       }),
-    )
+    );
   },
-})
+});
 
 /** In-process checkpoints (tests, throwaway runs). */
 export const memoryCheckpoint = (): CheckpointStore & { readonly positions: Map<string, ShardCheckpoint> } => {
-  const positions = new Map<string, ShardCheckpoint>()
+  const positions = new Map<string, ShardCheckpoint>();
   return {
     positions,
     load: async (shardId) => positions.get(shardId) ?? null,
     save: async (shardId, cp) => {
-      positions.set(shardId, cp)
+      positions.set(shardId, cp);
     },
-  }
-}
+  };
+};

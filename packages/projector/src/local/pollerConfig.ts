@@ -1,17 +1,17 @@
-import { decodeWith } from '@delivery-history/core'
-import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
-import * as t from 'io-ts'
-import { type ConfigError, intVar, type ProjectorConfig, readConfig } from '../config.js'
+import { decodeWith } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as t from 'io-ts';
+import { type ConfigError, intVar, type ProjectorConfig, readConfig } from '../config.js';
 
 /** The projector's configuration plus the poller's own knobs. */
 export type PollerConfig = ProjectorConfig & {
   /** When absent, the table's `LatestStreamArn`. */
-  readonly streamArn: string | undefined
-  readonly batchLimit: number
-  readonly idleBackoffMs: number
-  readonly maxIdleBackoffMs: number
-}
+  readonly streamArn: string | undefined;
+  readonly batchLimit: number;
+  readonly idleBackoffMs: number;
+  readonly maxIdleBackoffMs: number;
+};
 
 const PollerEnv = t.type(
   {
@@ -21,9 +21,11 @@ const PollerEnv = t.type(
     DH_PROJECTOR_MAX_IDLE_BACKOFF_MS: intVar(1, 600_000),
   },
   'poller environment',
-)
+);
 
-export const readPollerConfig = (env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, PollerConfig> =>
+export const readPollerConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+): E.Either<ConfigError, PollerConfig> =>
   pipe(
     readConfig(env),
     E.chain((base) =>
@@ -39,4 +41,4 @@ export const readPollerConfig = (env: Readonly<Record<string, string | undefined
         })),
       ),
     ),
-  )
+  );

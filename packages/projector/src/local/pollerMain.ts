@@ -4,33 +4,34 @@
 // DH_PROJECTOR_STREAM_ARN, DH_PROJECTOR_BATCH_LIMIT, DH_PROJECTOR_IDLE_BACKOFF_MS,
 // DH_PROJECTOR_MAX_IDLE_BACKOFF_MS. JSON log lines on stdout: one `batch` per batch, `caught up`
 // when idle. SIGTERM/SIGINT stop it cleanly; after SIGKILL a restart resumes at the checkpoint.
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
-import { Logger } from '@aws-lambda-powertools/logger'
-import { makeClients } from '@delivery-history/store'
-import * as E from 'fp-ts/lib/Either.js'
-import { SERVICE_NAME } from '../handler.js'
-import { readPollerConfig } from './pollerConfig.js'
-import { startPoller } from './poller.js'
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { makeClients } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import { SERVICE_NAME } from '../handler.js';
+import { readPollerConfig } from './pollerConfig.js';
+import { startPoller } from './poller.js';
 
 const main = async (): Promise<number> => {
-  const config = readPollerConfig(process.env)
+  const config = readPollerConfig(process.env);
   if (E.isLeft(config)) {
-    console.error(config.left.message)
-    return 2
+    console.error(config.left.message);
+    return 2;
   }
-  const c = config.right
-  const logger = new Logger({ serviceName: `${SERVICE_NAME}-poller` })
+  const c = config.right;
+  const logger = new Logger({ serviceName: `${SERVICE_NAME}-poller` });
   const clients = makeClients({
     maxAttempts: 3,
     ...(c.endpoint !== undefined ? { endpoint: c.endpoint } : {}),
     ...(c.streamsEndpoint !== undefined ? { streamsEndpoint: c.streamsEndpoint } : {}),
     ...(c.region !== undefined ? { region: c.region } : {}),
-  })
+  });
   const streamArn =
-    c.streamArn ?? (await clients.client.send(new DescribeTableCommand({ TableName: c.tableName }))).Table?.LatestStreamArn
+    c.streamArn ??
+    (await clients.client.send(new DescribeTableCommand({ TableName: c.tableName }))).Table?.LatestStreamArn;
   if (streamArn === undefined) {
-    console.error(`table ${c.tableName} has no stream`)
-    return 2
+    console.error(`table ${c.tableName} has no stream`);
+    return 2;
   }
   const poller = startPoller({
     clients,
@@ -56,46 +57,46 @@ const main = async (): Promise<number> => {
         skipped: b.skipped,
         checkpointed: b.checkpointed,
       }),
-  })
-  logger.info('poller started', { tableName: c.tableName, streamArn })
-  let stopping = false
+  });
+  logger.info('poller started', { tableName: c.tableName, streamArn });
+  let stopping = false;
   const stop = new Promise<void>((ok) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
-        stopping = true
-        ok()
-      })
+        stopping = true;
+        ok();
+      });
     }
-  })
+  });
   // logs 'caught up' once after each burst of records (checked without waking an idle poller)
   const reportIdle = async (): Promise<void> => {
-    let reported = -1
+    let reported = -1;
     while (!stopping) {
       if (poller.stats.records !== reported) {
         try {
-          await poller.caughtUp()
+          await poller.caughtUp();
         } catch {
-          return
+          return;
         }
-        reported = poller.stats.records
-        logger.info('caught up', { ...poller.stats })
+        reported = poller.stats.records;
+        logger.info('caught up', { ...poller.stats });
       }
-      await new Promise((ok) => setTimeout(ok, 250))
+      await new Promise((ok) => setTimeout(ok, 250));
     }
-  }
-  const idle = reportIdle()
-  await stop
-  await poller.stop()
-  await idle
-  logger.info('poller stopped', { ...poller.stats })
-  clients.destroy()
-  return 0
-}
+  };
+  const idle = reportIdle();
+  await stop;
+  await poller.stop();
+  await idle;
+  logger.info('poller stopped', { ...poller.stats });
+  clients.destroy();
+  return 0;
+};
 
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : e)
-    process.exit(1)
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
   },
-)
+);

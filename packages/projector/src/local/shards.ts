@@ -1,12 +1,12 @@
-import type { Shard } from '@aws-sdk/client-dynamodb-streams'
-import type { StreamsPort } from './streamsPort.js'
+import type { Shard } from '@aws-sdk/client-dynamodb-streams';
+import type { StreamsPort } from './streamsPort.js';
 
 export type ShardInfo = {
-  readonly shardId: string
-  readonly parentShardId: string | null
+  readonly shardId: string;
+  readonly parentShardId: string | null;
   /** Set once the shard is closed (no new records will be added). */
-  readonly endingSequenceNumber: string | null
-}
+  readonly endingSequenceNumber: string | null;
+};
 
 const infoOf = (s: Shard): ShardInfo | null =>
   s.ShardId === undefined
@@ -15,23 +15,23 @@ const infoOf = (s: Shard): ShardInfo | null =>
         shardId: s.ShardId,
         parentShardId: s.ParentShardId ?? null,
         endingSequenceNumber: s.SequenceNumberRange?.EndingSequenceNumber ?? null,
-      }
+      };
 
 /** Every shard of the stream (DescribeStream pages through `LastEvaluatedShardId`). */
 export const describeShards = async (streams: StreamsPort, streamArn: string): Promise<ShardInfo[]> => {
-  const out: ShardInfo[] = []
-  let start: string | undefined
+  const out: ShardInfo[] = [];
+  let start: string | undefined;
   for (let page = 0; page < 10_000; page++) {
     const r = await streams.describeStream({
       StreamArn: streamArn,
       ...(start !== undefined ? { ExclusiveStartShardId: start } : {}),
-    })
+    });
     for (const s of r.StreamDescription?.Shards ?? []) {
-      const info = infoOf(s)
-      if (info !== null) out.push(info)
+      const info = infoOf(s);
+      if (info !== null) out.push(info);
     }
-    start = r.StreamDescription?.LastEvaluatedShardId
-    if (start === undefined) break
+    start = r.StreamDescription?.LastEvaluatedShardId;
+    if (start === undefined) break;
   }
-  return out
-}
+  return out;
+};

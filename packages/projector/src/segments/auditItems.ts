@@ -1,6 +1,6 @@
-import { AuditEntry, IsoTimestamp, NonNegativeInt, PositiveInt } from '@delivery-history/core'
-import * as t from 'io-ts'
-import { auditKey } from '../keys.js'
+import { AuditEntry, IsoTimestamp, NonNegativeInt, PositiveInt } from '@delivery-history/core';
+import * as t from 'io-ts';
+import { auditKey } from '../keys.js';
 
 // ---------------------------------------------------------------------------
 // model: audit segments `AUDIT#<segment padded to 4>` under `MSG#<id>`.
@@ -14,10 +14,10 @@ const segmentProps = {
   messageId: t.string,
   segment: NonNegativeInt,
   entries: t.array(AuditEntry),
-}
+};
 
-export const AuditSegmentItem = t.exact(t.type(segmentProps, 'AuditSegmentItem'), 'AuditSegmentItem')
-export type AuditSegmentItem = t.TypeOf<typeof AuditSegmentItem>
+export const AuditSegmentItem = t.exact(t.type(segmentProps, 'AuditSegmentItem'), 'AuditSegmentItem');
+export type AuditSegmentItem = t.TypeOf<typeof AuditSegmentItem>;
 
 export const summaryProps = {
   /** How many segments the trail has (head included). */
@@ -31,13 +31,13 @@ export const summaryProps = {
   /** Accounted size of the tail segment, so appends need not read it. */
   tailBytes: NonNegativeInt,
   updatedAt: IsoTimestamp,
-}
+};
 
-export const AuditSummary = t.type(summaryProps, 'AuditSummary')
-export type AuditSummary = t.TypeOf<typeof AuditSummary>
+export const AuditSummary = t.type(summaryProps, 'AuditSummary');
+export type AuditSummary = t.TypeOf<typeof AuditSummary>;
 
-export const AuditHeadItem = t.exact(t.type({ ...segmentProps, ...summaryProps }, 'AuditHeadItem'), 'AuditHeadItem')
-export type AuditHeadItem = t.TypeOf<typeof AuditHeadItem>
+export const AuditHeadItem = t.exact(t.type({ ...segmentProps, ...summaryProps }, 'AuditHeadItem'), 'AuditHeadItem');
+export type AuditHeadItem = t.TypeOf<typeof AuditHeadItem>;
 
 export const summaryOf = (h: AuditHeadItem): AuditSummary => ({
   segments: h.segments,
@@ -46,7 +46,7 @@ export const summaryOf = (h: AuditHeadItem): AuditSummary => ({
   entryCount: h.entryCount,
   tailBytes: h.tailBytes,
   updatedAt: h.updatedAt,
-})
+});
 
 // ---------------------------------------------------------------------------
 // constructors: the items as written (keys included)
@@ -62,10 +62,10 @@ export const segmentItem = (
   messageId,
   segment,
   entries: [...entries],
-})
+});
 
 export const headItem = (
   messageId: string,
   entries: readonly AuditEntry[],
   summary: AuditSummary,
-): AuditHeadItem & { pk: string; sk: string } => ({ ...segmentItem(messageId, 0, entries), ...summary })
+): AuditHeadItem & { pk: string; sk: string } => ({ ...segmentItem(messageId, 0, entries), ...summary });

@@ -1,16 +1,16 @@
-import { type AttemptItem, type AuditEntry, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core'
-import * as E from 'fp-ts/lib/Either.js'
-import type { EntryTooLarge } from '../errors.js'
-import { type AuditSegmentItem, headItem, segmentItem } from './auditItems.js'
-import { type AppendStep, planAppend } from './planAppend.js'
-import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget, segmentBudget } from './segmentBudget.js'
+import { type AttemptItem, type AuditEntry, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EntryTooLarge } from '../errors.js';
+import { type AuditSegmentItem, headItem, segmentItem } from './auditItems.js';
+import { type AppendStep, planAppend } from './planAppend.js';
+import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget, segmentBudget } from './segmentBudget.js';
 
-export type AuditSegmentWrite = AuditSegmentItem & { readonly pk: string; readonly sk: string }
+export type AuditSegmentWrite = AuditSegmentItem & { readonly pk: string; readonly sk: string };
 
-const NO_LIMITS = { maxStepBytes: Number.POSITIVE_INFINITY, maxNewSegments: Number.POSITIVE_INFINITY }
+const NO_LIMITS = { maxStepBytes: Number.POSITIVE_INFINITY, maxNewSegments: Number.POSITIVE_INFINITY };
 
 const latest = (entries: readonly AuditEntry[]): string =>
-  entries.reduce((max, e) => (e.at > max ? e.at : max), '1970-01-01T00:00:00.000Z')
+  entries.reduce((max, e) => (e.at > max ? e.at : max), '1970-01-01T00:00:00.000Z');
 
 /**
  * The whole audit trail of a message as segment items (head first, keys included), packed
@@ -25,8 +25,8 @@ export const rebuildAuditSegments = (
   budget: number | SegmentBudget = DEFAULT_SEGMENT_BUDGET,
   options: { readonly now?: string } = {},
 ): E.Either<EntryTooLarge, AuditSegmentWrite[]> => {
-  const entries = rebuildAuditTrail(attempts, redrives)
-  if (entries.length === 0) return E.right([])
+  const entries = rebuildAuditTrail(attempts, redrives);
+  if (entries.length === 0) return E.right([]);
   const plan = planAppend({
     messageId,
     head: null,
@@ -34,13 +34,13 @@ export const rebuildAuditSegments = (
     budget: typeof budget === 'number' ? segmentBudget(budget) : budget,
     now: options.now ?? latest(entries),
     limits: NO_LIMITS,
-  })
+  });
   return E.map((steps: AppendStep[]) => {
-    const [only] = steps
-    if (only === undefined) return []
+    const [only] = steps;
+    if (only === undefined) return [];
     return [
       headItem(messageId, only.headEntries, only.summary),
       ...only.newSegments.map((s) => segmentItem(messageId, s.segment, s.entries)),
-    ]
-  })(plan)
-}
+    ];
+  })(plan);
+};

@@ -1,10 +1,10 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb'
-import { unmarshall } from '@aws-sdk/util-dynamodb'
-import { AttemptItem, decodeWith, RedriveItem } from '@delivery-history/core'
-import * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
-import { ATTEMPT_PREFIX, attemptSk, messagePk, redriveSk } from '../keys.js'
-import { matchesStreamFilter } from './streamFilter.js'
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { AttemptItem, decodeWith, RedriveItem } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { ATTEMPT_PREFIX, attemptSk, messagePk, redriveSk } from '../keys.js';
+import { matchesStreamFilter } from './streamFilter.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -13,24 +13,24 @@ import { matchesStreamFilter } from './streamFilter.js'
 /** A decoded event the projector applies. */
 export type Change =
   | {
-      readonly kind: 'attempt'
-      readonly sequenceNumber: string
-      readonly messageId: string
-      readonly attempt: AttemptItem
+      readonly kind: 'attempt';
+      readonly sequenceNumber: string;
+      readonly messageId: string;
+      readonly attempt: AttemptItem;
     }
   | {
-      readonly kind: 'redrive'
-      readonly sequenceNumber: string
-      readonly messageId: string
-      readonly redrive: RedriveItem
-    }
+      readonly kind: 'redrive';
+      readonly sequenceNumber: string;
+      readonly messageId: string;
+      readonly redrive: RedriveItem;
+    };
 
 export type ParsedRecord =
   | { readonly _tag: 'Change'; readonly change: Change }
   /** Not for the projector (STATE updates, AUDIT# writes, checkpoints, removals). */
   | { readonly _tag: 'Ignored'; readonly sequenceNumber: string | null }
   /** Passes the filter but cannot be decoded. */
-  | { readonly _tag: 'Malformed'; readonly sequenceNumber: string | null; readonly reason: string }
+  | { readonly _tag: 'Malformed'; readonly sequenceNumber: string | null; readonly reason: string };
 
 // ---------------------------------------------------------------------------
 // operations
@@ -47,21 +47,21 @@ const Envelope = t.type(
     }),
   },
   'StreamRecord',
-)
+);
 
 const sequenceNumberOf = (record: unknown): string | null => {
-  const seq = (record as { dynamodb?: { SequenceNumber?: unknown } } | null)?.dynamodb?.SequenceNumber
-  return typeof seq === 'string' ? seq : null
-}
+  const seq = (record as { dynamodb?: { SequenceNumber?: unknown } } | null)?.dynamodb?.SequenceNumber;
+  return typeof seq === 'string' ? seq : null;
+};
 
 const malformed = (sequenceNumber: string | null, reason: string): ParsedRecord => ({
   _tag: 'Malformed',
   sequenceNumber,
   reason,
-})
+});
 
-type Json = Record<string, unknown>
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u)
+type Json = Record<string, unknown>;
+const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
  * DynamoDB Local (3.3.0) sends an empty map in a stream image as `{}` instead of `{"M":{}}`
@@ -69,49 +69,55 @@ const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null 
  * attribute value otherwise always has exactly one key, so `{}` can only be an empty map.
  */
 const normalizeValue = (v: unknown): unknown => {
-  if (!isObject(v)) return v
-  if (Object.keys(v).length === 0) return { M: {} }
-  if (isObject(v.M)) return { M: normalizeMap(v.M) }
-  if (Array.isArray(v.L)) return { L: v.L.map(normalizeValue) }
-  return v
-}
-const normalizeMap = (m: Json): Json => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, normalizeValue(v)]))
+  if (!isObject(v)) return v;
+  if (Object.keys(v).length === 0) return { M: {} };
+  if (isObject(v.M)) return { M: normalizeMap(v.M) };
+  if (Array.isArray(v.L)) return { L: v.L.map(normalizeValue) };
+  return v;
+};
+const normalizeMap = (m: Json): Json => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, normalizeValue(v)]));
 
 const unmarshallImage = (image: Record<string, unknown>): E.Either<string, Record<string, unknown>> =>
   E.tryCatch(
     () => unmarshall(normalizeMap(image) as Record<string, AttributeValue>),
     (e) => `NewImage does not unmarshall: ${e instanceof Error ? e.message : String(e)}`,
-  )
+  );
 
 const keysAgree = (pk: string, sk: string, messageId: string, expectedSk: string): boolean =>
-  pk === messagePk(messageId) && sk === expectedSk
+  pk === messagePk(messageId) && sk === expectedSk;
 
 const decodeItem = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
   if (sk.startsWith(ATTEMPT_PREFIX)) {
-    const d = decodeWith(AttemptItem, item)
-    if (E.isLeft(d)) return malformed(seq, d.left.message)
+    const d = decodeWith(AttemptItem, item);
+    if (E.isLeft(d)) return malformed(seq, d.left.message);
     if (!keysAgree(pk, sk, d.right.messageId, attemptSk(d.right.attemptNumber)))
-      return malformed(seq, `keys ${pk}/${sk} do not match attempt ${d.right.messageId}#${d.right.attemptNumber}`)
-    return { _tag: 'Change', change: { kind: 'attempt', sequenceNumber: seq, messageId: d.right.messageId, attempt: d.right } }
+      return malformed(seq, `keys ${pk}/${sk} do not match attempt ${d.right.messageId}#${d.right.attemptNumber}`);
+    return {
+      _tag: 'Change',
+      change: { kind: 'attempt', sequenceNumber: seq, messageId: d.right.messageId, attempt: d.right },
+    };
   }
-  const d = decodeWith(RedriveItem, item)
-  if (E.isLeft(d)) return malformed(seq, d.left.message)
+  const d = decodeWith(RedriveItem, item);
+  if (E.isLeft(d)) return malformed(seq, d.left.message);
   if (!keysAgree(pk, sk, d.right.messageId, redriveSk(d.right.redriveNumber)))
-    return malformed(seq, `keys ${pk}/${sk} do not match redrive ${d.right.messageId}#${d.right.redriveNumber}`)
-  return { _tag: 'Change', change: { kind: 'redrive', sequenceNumber: seq, messageId: d.right.messageId, redrive: d.right } }
-}
+    return malformed(seq, `keys ${pk}/${sk} do not match redrive ${d.right.messageId}#${d.right.redriveNumber}`);
+  return {
+    _tag: 'Change',
+    change: { kind: 'redrive', sequenceNumber: seq, messageId: d.right.messageId, redrive: d.right },
+  };
+};
 
 /**
  * One raw stream record (Lambda `DynamoDBRecord` or SDK `_Record`) to a change, `Ignored`
  * (fails the filter) or `Malformed` (passes the filter but does not decode).
  */
 export const parseStreamRecord = (record: unknown): ParsedRecord => {
-  const seq = sequenceNumberOf(record)
-  if (!matchesStreamFilter(record)) return { _tag: 'Ignored', sequenceNumber: seq }
-  const env = decodeWith(Envelope, record)
-  if (E.isLeft(env)) return malformed(seq, env.left.message)
-  const { SequenceNumber, Keys, NewImage } = env.right.dynamodb
-  const item = unmarshallImage(NewImage)
-  if (E.isLeft(item)) return malformed(SequenceNumber, item.left)
-  return decodeItem(SequenceNumber, Keys.pk.S, Keys.sk.S, item.right)
-}
+  const seq = sequenceNumberOf(record);
+  if (!matchesStreamFilter(record)) return { _tag: 'Ignored', sequenceNumber: seq };
+  const env = decodeWith(Envelope, record);
+  if (E.isLeft(env)) return malformed(seq, env.left.message);
+  const { SequenceNumber, Keys, NewImage } = env.right.dynamodb;
+  const item = unmarshallImage(NewImage);
+  if (E.isLeft(item)) return malformed(SequenceNumber, item.left);
+  return decodeItem(SequenceNumber, Keys.pk.S, Keys.sk.S, item.right);
+};

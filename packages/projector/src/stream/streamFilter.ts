@@ -1,4 +1,4 @@
-import { ATTEMPT_PREFIX, REDRIVE_PREFIX } from '../keys.js'
+import { ATTEMPT_PREFIX, REDRIVE_PREFIX } from '../keys.js';
 
 // ---------------------------------------------------------------------------
 // The one definition of which stream records drive the projector: new ATTEMPT# and
@@ -7,8 +7,8 @@ import { ATTEMPT_PREFIX, REDRIVE_PREFIX } from '../keys.js'
 // checkpoints; the local poller evaluates the very same patterns in code.
 // ---------------------------------------------------------------------------
 
-type Matcher = string | { readonly prefix: string }
-type Pattern = { readonly [key: string]: Pattern | readonly Matcher[] }
+type Matcher = string | { readonly prefix: string };
+type Pattern = { readonly [key: string]: Pattern | readonly Matcher[] };
 
 /** Lambda event filter patterns (OR-ed). Keys hold only pk/sk, so `Keys.sk` is always present. */
 export const STREAM_FILTER_PATTERNS = [
@@ -16,26 +16,24 @@ export const STREAM_FILTER_PATTERNS = [
     eventName: ['INSERT'],
     dynamodb: { Keys: { sk: { S: [{ prefix: ATTEMPT_PREFIX }, { prefix: REDRIVE_PREFIX }] } } },
   },
-] as const satisfies readonly Pattern[]
+] as const satisfies readonly Pattern[];
 
 /** As CloudFormation's `AWS::Lambda::EventSourceMapping.FilterCriteria` wants it. */
 export const STREAM_FILTER_CRITERIA: { readonly Filters: readonly { readonly Pattern: string }[] } = {
   Filters: STREAM_FILTER_PATTERNS.map((p) => ({ Pattern: JSON.stringify(p) })),
-}
+};
 
 const matchesLeaf = (value: unknown, matchers: readonly Matcher[]): boolean =>
-  matchers.some((m) =>
-    typeof m === 'string' ? value === m : typeof value === 'string' && value.startsWith(m.prefix),
-  )
+  matchers.some((m) => (typeof m === 'string' ? value === m : typeof value === 'string' && value.startsWith(m.prefix)));
 
 const matchesPattern = (value: unknown, pattern: Pattern): boolean =>
   typeof value === 'object' &&
   value !== null &&
   Object.entries(pattern).every(([key, sub]) => {
-    const v = (value as Record<string, unknown>)[key]
-    return Array.isArray(sub) ? matchesLeaf(v, sub as readonly Matcher[]) : matchesPattern(v, sub as Pattern)
-  })
+    const v = (value as Record<string, unknown>)[key];
+    return Array.isArray(sub) ? matchesLeaf(v, sub as readonly Matcher[]) : matchesPattern(v, sub as Pattern);
+  });
 
 /** Whether a raw stream record passes the filter (the subset of the filter syntax used above). */
 export const matchesStreamFilter = (record: unknown): boolean =>
-  STREAM_FILTER_PATTERNS.some((p) => matchesPattern(record, p))
+  STREAM_FILTER_PATTERNS.some((p) => matchesPattern(record, p));

@@ -1,45 +1,49 @@
 // An in-memory table of audit segments that applies planned steps exactly as the DynamoDB
 // writes do (for pure tests of the packing).
-import type { AuditEntry } from '@delivery-history/core'
-import { type AppendStep, type AuditHeadItem, auditTrailOf } from '@delivery-history/projector'
-import { auditKey } from '@delivery-history/store'
-import * as E from 'fp-ts/lib/Either.js'
+import type { AuditEntry } from '@delivery-history/core';
+import { type AppendStep, type AuditHeadItem, auditTrailOf } from '@delivery-history/projector';
+import { auditKey } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
 
 export type MemoryTrail = {
-  readonly items: Map<number, Record<string, unknown>>
-  head(): AuditHeadItem | null
-  apply(step: AppendStep): void
-  entries(): AuditEntry[]
-}
+  readonly items: Map<number, Record<string, unknown>>;
+  head(): AuditHeadItem | null;
+  apply(step: AppendStep): void;
+  entries(): AuditEntry[];
+};
 
 export const memoryTrail = (messageId: string): MemoryTrail => {
-  const items = new Map<number, Record<string, unknown>>()
+  const items = new Map<number, Record<string, unknown>>();
   const seg = (n: number): Record<string, unknown> =>
-    items.get(n) ?? { ...auditKey(messageId, n), type: 'AUDIT', messageId, segment: n, entries: [] }
+    items.get(n) ?? { ...auditKey(messageId, n), type: 'AUDIT', messageId, segment: n, entries: [] };
   const trail = () => {
-    const t = auditTrailOf(messageId, [...items.values()])
-    if (E.isLeft(t)) throw new Error(t.left.message)
-    return t.right
-  }
+    const t = auditTrailOf(messageId, [...items.values()]);
+    if (E.isLeft(t)) throw new Error(t.left.message);
+    return t.right;
+  };
   return {
     items,
     head: () => {
-      const h = items.get(0)
-      return h === undefined ? null : (h as unknown as AuditHeadItem)
+      const h = items.get(0);
+      return h === undefined ? null : (h as unknown as AuditHeadItem);
     },
     apply: (step) => {
-      const h = items.get(0)
-      if (step.expect === null ? h !== undefined : h?.through !== step.expect.through || h?.redrives !== step.expect.redrives) {
-        throw new Error('condition failed')
+      const h = items.get(0);
+      if (
+        step.expect === null
+          ? h !== undefined
+          : h?.through !== step.expect.through || h?.redrives !== step.expect.redrives
+      ) {
+        throw new Error('condition failed');
       }
-      const head = seg(0)
-      items.set(0, { ...head, entries: [...(head.entries as AuditEntry[]), ...step.headEntries], ...step.summary })
+      const head = seg(0);
+      items.set(0, { ...head, entries: [...(head.entries as AuditEntry[]), ...step.headEntries], ...step.summary });
       if (step.tail !== null) {
-        const t = seg(step.tail.segment)
-        items.set(step.tail.segment, { ...t, entries: [...(t.entries as AuditEntry[]), ...step.tail.entries] })
+        const t = seg(step.tail.segment);
+        items.set(step.tail.segment, { ...t, entries: [...(t.entries as AuditEntry[]), ...step.tail.entries] });
       }
-      for (const s of step.newSegments) items.set(s.segment, { ...seg(s.segment), entries: [...s.entries] })
+      for (const s of step.newSegments) items.set(s.segment, { ...seg(s.segment), entries: [...s.entries] });
     },
     entries: () => [...trail().entries],
-  }
-}
+  };
+};

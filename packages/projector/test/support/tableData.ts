@@ -1,5 +1,5 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { messagePk } from '@delivery-history/store'
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { messagePk } from '@delivery-history/store';
 
 /** BatchWrite in chunks of 25, `lanes` requests in flight, unprocessed items retried. */
 export const writeItems = async (
@@ -8,21 +8,21 @@ export const writeItems = async (
   items: readonly Record<string, unknown>[],
   lanes = 4,
 ): Promise<void> => {
-  const chunks: Record<string, unknown>[][] = []
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25))
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   const lane = async (): Promise<void> => {
     for (let chunk = chunks.shift(); chunk !== undefined; chunk = chunks.shift()) {
-      let pending = chunk.map((Item) => ({ PutRequest: { Item } }))
+      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
       for (let round = 0; pending.length > 0; round++) {
-        if (round > 20) throw new Error('BatchWrite kept returning unprocessed items')
-        const r = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }))
-        pending = (r.UnprocessedItems?.[tableName] ?? []) as typeof pending
-        if (pending.length > 0) await new Promise((ok) => setTimeout(ok, 20 * (round + 1)))
+        if (round > 20) throw new Error('BatchWrite kept returning unprocessed items');
+        const r = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (r.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+        if (pending.length > 0) await new Promise((ok) => setTimeout(ok, 20 * (round + 1)));
       }
     }
-  }
-  await Promise.all(Array.from({ length: lanes }, lane))
-}
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+};
 
 /** Every item of a message's partition (consistent). */
 export const partition = async (
@@ -30,8 +30,8 @@ export const partition = async (
   tableName: string,
   messageId: string,
 ): Promise<Record<string, unknown>[]> => {
-  const out: Record<string, unknown>[] = []
-  let start: Record<string, unknown> | undefined
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
   do {
     const r = await doc.send(
       new QueryCommand({
@@ -41,30 +41,30 @@ export const partition = async (
         ConsistentRead: true,
         ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
       }),
-    )
-    out.push(...((r.Items ?? []) as Record<string, unknown>[]))
-    start = r.LastEvaluatedKey
-  } while (start !== undefined)
-  return out
-}
+    );
+    out.push(...((r.Items ?? []) as Record<string, unknown>[]));
+    start = r.LastEvaluatedKey;
+  } while (start !== undefined);
+  return out;
+};
 
 /** A document client whose `send` counts commands by name and may inject failures. */
 export const instrumented = (
   doc: DynamoDBDocumentClient,
   fault?: (command: { constructor: { name: string }; input: unknown }) => Error | undefined,
 ): { doc: DynamoDBDocumentClient; counts: Map<string, number>; reset(): void } => {
-  const counts = new Map<string, number>()
+  const counts = new Map<string, number>();
   const proxy = new Proxy(doc, {
     get(target, prop, receiver) {
-      if (prop !== 'send') return Reflect.get(target, prop, receiver)
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
       return (command: { constructor: { name: string }; input: unknown }) => {
-        const name = command.constructor.name
-        counts.set(name, (counts.get(name) ?? 0) + 1)
-        const error = fault?.(command)
-        if (error !== undefined) return Promise.reject(error)
-        return (target.send as (c: unknown) => Promise<unknown>)(command)
-      }
+        const name = command.constructor.name;
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+        const error = fault?.(command);
+        if (error !== undefined) return Promise.reject(error);
+        return (target.send as (c: unknown) => Promise<unknown>)(command);
+      };
     },
-  })
-  return { doc: proxy, counts, reset: () => counts.clear() }
-}
+  });
+  return { doc: proxy, counts, reset: () => counts.clear() };
+};

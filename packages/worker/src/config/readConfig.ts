@@ -92,7 +92,10 @@ const Env = t.type(
     AWS_ENDPOINT_URL_DYNAMODB: optional(urlString),
     AWS_ENDPOINT_URL_SQS: optional(urlString),
     DELIVERY_QUEUE_URL: optional(urlString),
-    DELIVERY_ALLOW_TARGETS: withDefault(fromParser('IP, CIDR, host name or *.suffix list', parseAllowList), EMPTY_ALLOW_LIST),
+    DELIVERY_ALLOW_TARGETS: withDefault(
+      fromParser('IP, CIDR, host name or *.suffix list', parseAllowList),
+      EMPTY_ALLOW_LIST,
+    ),
     DELIVERY_MAX_ATTEMPTS: withDefault(intFromString(1, 100, ''), defaultRetryPolicy.maxAttempts),
     DELIVERY_TIMEOUT_MS: withDefault(intFromString(100, 900_000, 'ms'), 15_000),
     DELIVERY_CONNECT_TIMEOUT_MS: optional(intFromString(50, 900_000, 'ms')),

@@ -69,7 +69,13 @@ const createStep = async (deps: ProcessDeps, log: WorkerLogger, request: Deliver
   return E.left(storeTrouble(deps, log, 'createMessage', e));
 };
 
-const skip = (deps: ProcessDeps, log: WorkerLogger, reason: string, decision: RecordDecision, attrs: object): RecordDecision => {
+const skip = (
+  deps: ProcessDeps,
+  log: WorkerLogger,
+  reason: string,
+  decision: RecordDecision,
+  attrs: object,
+): RecordDecision => {
   deps.metrics.add('RecordsSkipped', 'Count', 1, { reason });
   log.info(`record skipped: ${reason}`, { ...attrs, decision: decision._tag });
   return decision;
@@ -112,7 +118,8 @@ const observe = (deps: ProcessDeps, log: WorkerLogger, x: HttpExchange, r: Appen
   deps.metrics.add('Deliveries', 'Count', 1, { category: result.category });
   deps.metrics.add('DeliveryResponseTime', 'Milliseconds', result.responseTime);
   deps.metrics.add('DeliveryAttemptNumber', 'Count', r.attemptNumber);
-  if (r.final && r.status === 'FAILED') deps.metrics.add('DeliveriesFailedFinal', 'Count', 1, { category: result.category });
+  if (r.final && r.status === 'FAILED')
+    deps.metrics.add('DeliveriesFailedFinal', 'Count', 1, { category: result.category });
   const attrs = {
     attempt: r.attemptNumber,
     status: r.status,

@@ -51,7 +51,9 @@ export const signatureHeaders = (keys: SigningKeys | null, input: SignInput): Re
   'webhook-timestamp': String(input.timestampSeconds),
   ...(keys === null || keys.length === 0
     ? {}
-    : { 'webhook-signature': keys.map((k) => `v1,${sign(k, input.id, input.timestampSeconds, input.body)}`).join(' ') }),
+    : {
+        'webhook-signature': keys.map((k) => `v1,${sign(k, input.id, input.timestampSeconds, input.body)}`).join(' '),
+      }),
 });
 
 export type VerifyFailure = 'missing-headers' | 'stale-timestamp' | 'bad-signature';

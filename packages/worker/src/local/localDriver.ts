@@ -146,11 +146,14 @@ export const createLocalDriver = (options: LocalDriverOptions): LocalDriver => {
       loops = Array.from({ length: concurrency }, () => loop(batchSize));
     },
     drain: async (drainOptions = {}) => {
-      const deadline = drainOptions.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + drainOptions.timeoutMs;
+      const deadline =
+        drainOptions.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + drainOptions.timeoutMs;
       for (;;) {
         if (queue.counts().total === 0 && inFlightBatches === 0) return;
         if (Date.now() > deadline) {
-          throw new Error(`local queue not drained within ${drainOptions.timeoutMs} ms: ${JSON.stringify(stats().counts)}`);
+          throw new Error(
+            `local queue not drained within ${drainOptions.timeoutMs} ms: ${JSON.stringify(stats().counts)}`,
+          );
         }
         await sleep(Math.min(pollMs, 10));
       }

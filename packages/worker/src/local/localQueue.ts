@@ -148,7 +148,9 @@ export const createLocalQueue = (options: LocalQueueOptions = {}): LocalQueue =>
     const at = now();
     if (m === undefined) {
       stats.rejectedCalls++;
-      return Promise.reject(new QueueCallError('ReceiptHandleIsInvalid', `unknown or stale receipt handle for ${ref.messageId}`));
+      return Promise.reject(
+        new QueueCallError('ReceiptHandleIsInvalid', `unknown or stale receipt handle for ${ref.messageId}`),
+      );
     }
     if (m.visibleAt <= at) {
       stats.rejectedCalls++;

@@ -155,7 +155,15 @@ export const startReceivers = async (options: ReceiverOptions = {}): Promise<Rec
       const hdr = req.headers['webhook-id'];
       const webhookId = typeof hdr === 'string' ? hdr : null;
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ at: Date.now(), method: req.method ?? '', path: url.pathname, headers: req.headers, webhookId, bodyBytes: bytes, body });
+      requests.push({
+        at: Date.now(),
+        method: req.method ?? '',
+        path: url.pathname,
+        headers: req.headers,
+        webhookId,
+        bodyBytes: bytes,
+        body,
+      });
       route(req, res, url, body, webhookId);
     });
   });

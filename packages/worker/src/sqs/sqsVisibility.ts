@@ -10,7 +10,10 @@ import { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from './v
  * record's ARN (`arn:aws:sqs:<region>:<account>:<name>`), on the custom SQS endpoint
  * when one is configured.
  */
-export const queueUrlOf = (arn: string, options: { queueUrl: string | null; endpoint: string | null }): string | null => {
+export const queueUrlOf = (
+  arn: string,
+  options: { queueUrl: string | null; endpoint: string | null },
+): string | null => {
   if (options.queueUrl !== null) return options.queueUrl;
   const m = /^arn:aws[\w-]*:sqs:([\w-]+):(\d+|[\w-]+):(.+)$/.exec(arn);
   if (m === null) return null;
@@ -30,7 +33,8 @@ export type SqsVisibilityOptions = {
 export const sqsVisibility = (options: SqsVisibilityOptions): VisibilityPort => ({
   changeVisibility: async (record: RecordRef, delayMs: number) => {
     const queueUrl = queueUrlOf(record.eventSourceARN, options);
-    if (queueUrl === null) throw new Error(`cannot derive a queue URL from ${record.eventSourceARN}; set DELIVERY_QUEUE_URL`);
+    if (queueUrl === null)
+      throw new Error(`cannot derive a queue URL from ${record.eventSourceARN}; set DELIVERY_QUEUE_URL`);
     const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
     await options.client.send(
       new ChangeMessageVisibilityCommand({

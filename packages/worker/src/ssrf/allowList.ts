@@ -35,7 +35,10 @@ export const parseAllowList = (text: string): E.Either<string, AllowList> => {
   const suffixes: string[] = [];
   const bad: string[] = [];
   for (const entry of entries) {
-    const cidr = /^[0-9a-fA-F:.[\]%/]+$/.test(entry) && /[.:]/.test(entry) ? parseCidr(entry.replace(/^\[|\](?=\/|$)/g, '')) : undefined;
+    const cidr =
+      /^[0-9a-fA-F:.[\]%/]+$/.test(entry) && /[.:]/.test(entry)
+        ? parseCidr(entry.replace(/^\[|\](?=\/|$)/g, ''))
+        : undefined;
     const name = normalizeHost(entry);
     if (cidr !== undefined) cidrs.push(cidr);
     else if (name.startsWith('*.') && HOST_NAME.test(name.slice(2))) suffixes.push(name.slice(1));

@@ -18,7 +18,9 @@ export class BlockedTargetError extends Error {
     readonly address: string,
     readonly reason: string,
   ) {
-    super(`blocked target ${hostname}${hostname === address ? '' : ` (${address})`}: ${reason}; allow it with DELIVERY_ALLOW_TARGETS`);
+    super(
+      `blocked target ${hostname}${hostname === address ? '' : ` (${address})`}: ${reason}; allow it with DELIVERY_ALLOW_TARGETS`,
+    );
     this.name = 'BlockedTargetError';
   }
 }
