@@ -1,4 +1,4 @@
-// One bundled Node 20 Lambda with its own role and log group. The role starts empty:
+// One bundled Node.js Lambda with its own role and log group. The role starts empty:
 // the owner adds exactly the statements the handler's code needs (no managed policies).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEPS_LOCK_FILE, HANDLER_ENTRIES, type HandlerName, nodejsBundling, REPO_ROOT } from './lambdaBundling.js';
+import {
+  DEPS_LOCK_FILE,
+  HANDLER_ENTRIES,
+  type HandlerName,
+  type LambdaRuntimeName,
+  nodejsBundling,
+  REPO_ROOT,
+} from './lambdaBundling.js';
 
 export type LambdaHandlerProps = {
   readonly handler: HandlerName;
@@ -20,7 +27,7 @@ export type LambdaHandlerProps = {
   readonly environment: Readonly<Record<string, string>>;
 };
 
-export type LambdaRuntimeName = 'nodejs20.x' | 'nodejs22.x';
+export type { LambdaRuntimeName };
 
 const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
   'nodejs20.x': lambda.Runtime.NODEJS_20_X,
@@ -67,7 +74,7 @@ export class LambdaHandler extends Construct {
       environment: { ...props.environment },
       projectRoot: REPO_ROOT,
       depsLockFilePath: DEPS_LOCK_FILE,
-      bundling: nodejsBundling(),
+      bundling: nodejsBundling(props.runtime),
     });
   }
 }

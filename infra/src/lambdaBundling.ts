@@ -44,10 +44,17 @@ export const esbuildBinDir = (): string =>
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
 
-/** The settings both bundlers share. */
+/** Lambda runtimes the stack can select (context `lambdaRuntime`). */
+export type LambdaRuntimeName = 'nodejs20.x' | 'nodejs22.x';
+
+/** New deployments get Node 22; nodejs20.x is deprecated on AWS and stays selectable. */
+export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntimeName = 'nodejs22.x';
+
+/** The esbuild target follows the runtime, so the bundle uses what that Node supports. */
+export const bundleTarget = (runtime: LambdaRuntimeName): string => (runtime === 'nodejs22.x' ? 'node22' : 'node20');
+
+/** The settings both bundlers share (the target comes from `bundleTarget`). */
 export const LAMBDA_BUNDLE = {
-  /** Node 20 Lambda runtime. */
-  target: 'node20',
   format: 'esm',
   /** `source`: workspace packages resolve to their TypeScript sources (their exports map). */
   conditions: ['source'],
@@ -68,11 +75,11 @@ export const LAMBDA_BUNDLE = {
 } as const;
 
 /** The NodejsFunction bundling props for the shared settings. */
-export const nodejsBundling = (): BundlingOptions => ({
+export const nodejsBundling = (runtime: LambdaRuntimeName = DEFAULT_LAMBDA_RUNTIME): BundlingOptions => ({
   forceDockerBundling: false,
   environment: { PATH: `${esbuildBinDir()}:${process.env.PATH ?? ''}` },
   format: OutputFormat.ESM,
-  target: LAMBDA_BUNDLE.target,
+  target: bundleTarget(runtime),
   mainFields: [...LAMBDA_BUNDLE.mainFields],
   // NodejsFunction has no `conditions` prop: pass the esbuild flag through.
   esbuildArgs: { '--conditions': LAMBDA_BUNDLE.conditions.join(',') },
@@ -86,12 +93,16 @@ export const nodejsBundling = (): BundlingOptions => ({
 });
 
 /** esbuild JS API options that produce the same bundle as `nodejsBundling()`. */
-export const esbuildOptions = (entry: string, outfile: string): BuildOptions => ({
+export const esbuildOptions = (
+  entry: string,
+  outfile: string,
+  runtime: LambdaRuntimeName = DEFAULT_LAMBDA_RUNTIME,
+): BuildOptions => ({
   entryPoints: [entry],
   outfile,
   bundle: true,
   platform: 'node',
-  target: LAMBDA_BUNDLE.target,
+  target: bundleTarget(runtime),
   format: LAMBDA_BUNDLE.format,
   conditions: [...LAMBDA_BUNDLE.conditions],
   mainFields: [...LAMBDA_BUNDLE.mainFields],

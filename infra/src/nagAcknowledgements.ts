@@ -26,13 +26,12 @@ export const acknowledgeNagFindings = (s: NagSubjects): void => {
   for (const fn of s.functions) {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: `${s.runtimeName} on purpose: the code is built and tested on Node 20; context lambdaRuntime moves all functions at once.`,
+      reason: `${s.runtimeName} on purpose: CI proves the code on Node 20 and the bundle targets the runtime; context lambdaRuntime moves all functions at once.`,
     });
     if (s.runtimeName === 'nodejs20.x')
       Validations.of(fn).acknowledge({
         id: 'CloudFormation-Validate::W2531',
-        reason:
-          'nodejs20.x is deprecated but still deployable; lambdaRuntime=nodejs22.x is the switch when the team moves.',
+        reason: 'nodejs20.x is deprecated but still deployable when selected by context; the default is nodejs22.x.',
       });
   }
   Validations.of(s.projectorFailures).acknowledge({

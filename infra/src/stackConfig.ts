@@ -7,6 +7,7 @@ import { DecodeError, decodeWith, defaultRetryPolicy, withDefault } from '@deliv
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Construct } from 'constructs';
+import { DEFAULT_LAMBDA_RUNTIME, type LambdaRuntimeName } from './lambdaBundling.js';
 
 // ---------------------------------------------------------------------------
 // context codecs: CLI context values arrive as strings, App({ context }) values as-is
@@ -83,10 +84,12 @@ const ContextCodec = t.type(
     customerManagedKey: withDefault(bool, false),
     /** Use this existing customer-managed key instead (implies customer-managed encryption). */
     kmsKeyArn: withDefault(nullableString('KMS key ARN', KMS_KEY_ARN), null),
-    /** Lambda runtime: Node 20 (what the code is tested on) unless the team moves. */
+    /** Lambda runtime: Node 22 by default (nodejs20.x is deprecated on AWS, still selectable). */
     lambdaRuntime: withDefault(
-      fromContext('nodejs20.x | nodejs22.x', (u) => (u === 'nodejs20.x' || u === 'nodejs22.x' ? u : undefined)),
-      'nodejs20.x' as const,
+      fromContext<LambdaRuntimeName>('nodejs20.x | nodejs22.x', (u) =>
+        u === 'nodejs20.x' || u === 'nodejs22.x' ? u : undefined,
+      ),
+      DEFAULT_LAMBDA_RUNTIME,
     ),
     /** X-Ray active tracing on both functions. */
     tracing: withDefault(bool, false),

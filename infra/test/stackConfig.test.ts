@@ -11,6 +11,7 @@ import {
   type StackConfig,
   visibilityTimeoutFor,
 } from '../src/stackConfig.js';
+import { esbuildOptions, nodejsBundling } from '../src/lambdaBundling.js';
 
 const decoded = (raw: Record<string, unknown>): StackConfig => {
   const r = decodeStackConfig(raw);
@@ -35,7 +36,7 @@ Config('defaults: stage dev, names from the table default, worker settings', () 
   assert.is(c.maxReceiveCount, MESSAGE_MAX_ATTEMPTS_LIMIT + RECEIVE_HEADROOM);
   assert.is(c.customerManagedKey, false);
   assert.is(c.tracing, false);
-  assert.is(c.lambdaRuntime, 'nodejs20.x');
+  assert.is(c.lambdaRuntime, 'nodejs22.x');
 });
 
 Config('CLI strings decode to numbers and booleans; names follow the stage', () => {
@@ -79,6 +80,15 @@ Config('the queue visibility timeout is 6x the worker timeout plus the batching 
 
 Config('the worker timeout leaves room beyond one HTTP delivery', () => {
   assert.match(rejected({ deliveryTimeoutMs: 30_000, workerTimeoutSeconds: 30 }), /workerTimeoutSeconds/);
+});
+
+Config('nodejs20.x stays selectable, and the bundle target follows the runtime', () => {
+  assert.is(decoded({ lambdaRuntime: 'nodejs20.x' }).lambdaRuntime, 'nodejs20.x');
+  assert.match(rejected({ lambdaRuntime: 'nodejs18.x' }), /lambdaRuntime/);
+  assert.is(nodejsBundling().target, 'node22');
+  assert.is(nodejsBundling('nodejs20.x').target, 'node20');
+  assert.is(esbuildOptions('in.ts', 'out.mjs').target, 'node22');
+  assert.is(esbuildOptions('in.ts', 'out.mjs', 'nodejs20.x').target, 'node20');
 });
 
 Config.run();

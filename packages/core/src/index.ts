@@ -17,6 +17,7 @@ export {
 } from './codecs/items.js';
 export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js';
 export {
+  type DefaultType,
   HttpUrl,
   IsoTimestamp,
   intRange,
