@@ -1,6 +1,7 @@
 // Re-drive end to end: exhausted messages reopened by `dh replay redrive` get new attempts
 // after the old ones (history untouched) and a stored REDRIVE event; delivered by the
 // worker's local driver inside the command (no SQS configured).
+import { silentLogger } from '@delivery-history/core';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createStore, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -207,7 +208,7 @@ D(
   'stalled messages (a retry nobody ran, a lease nobody finished) are enqueued again as they are',
   async ({ t, env, rx }) => {
     // x-stuck: claimed by a worker that never came back (the lease ran out, the record is gone)
-    const store = createStore({ doc: t.doc, tableName: t.tableName, logger: { info() {}, warn() {}, error() {} } });
+    const store = createStore({ doc: t.doc, tableName: t.tableName, logger: silentLogger });
     const request = {
       messageId: 'x-stuck',
       url: rx.url('/ok'),

@@ -1,6 +1,6 @@
 import { OutcomeCategory } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import { memoryLogger } from '@delivery-history/worker';
+import { memoryLogger } from '@delivery-history/core';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryRequest, decodeWith, defaultRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
+import { memoryLogger } from '@delivery-history/core';
 import {
   createHandler,
   createHttpClient,
-  memoryLogger,
   noopMetrics,
   parseAllowList,
   type Receivers,

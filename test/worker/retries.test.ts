@@ -1,7 +1,8 @@
 // Retry scheduling end to end on one machine: local queue (SQS semantics) + driver + handler
 // + DynamoDB Local + a real receiver. Retries come back through visibility changes only: the
 // queue's own visibility timeout is 60 s, longer than this whole file.
-import { createLocalWorker, type LocalWorker, memoryLogger, memoryMetrics } from '@delivery-history/worker';
+import { memoryLogger } from '@delivery-history/core';
+import { createLocalWorker, type LocalWorker, memoryMetrics } from '@delivery-history/worker';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

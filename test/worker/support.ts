@@ -1,6 +1,7 @@
 // Shared set-up for the worker's cross-package tests (not a test file itself).
 import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
 import { createStore, type Store, type StoreDeps } from '@delivery-history/store';
+import { memoryLogger } from '@delivery-history/core';
 import {
   createHandler,
   createHttpClient,
@@ -10,7 +11,6 @@ import {
   type SqsBatchHandler,
   type SQSEvent,
   type SQSRecord,
-  memoryLogger,
   memoryMetrics,
   parseAllowList,
   systemClock,

@@ -99,3 +99,16 @@ export {
   TRANSITION_ERROR_TAGS,
   WrongMessage,
 } from './state/transitionError.js';
+// ports: logger, clock, sleep, timeout, backoff (one of each, used by every package)
+export { type Backoff, backoffDelayMs } from './ports/backoff.js';
+export { type Clock, systemClock } from './ports/clock.js';
+export {
+  type LogAttributes,
+  type LogEntry,
+  type Logger,
+  type LogLevel,
+  memoryLogger,
+  silentLogger,
+  withKeys,
+} from './ports/logger.js';
+export { type Sleep, sleep, TimeoutError, withTimeout } from './ports/sleep.js';

@@ -59,12 +59,9 @@ export {
 export { emptySegmentBytes, entryBytes } from './segments/sizing.js';
 // telemetry
 export {
-  type LogEntry,
   memoryTelemetry,
   PROJECTOR_METRICS,
-  type ProjectorLogger,
   type ProjectorMetric,
-  silentLogger,
   silentTelemetry,
   type Telemetry,
 } from './telemetry.js';

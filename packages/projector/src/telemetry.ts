@@ -1,15 +1,7 @@
 // Logging and metrics as small structural ports: the Lambda wires Powertools to them, the
 // local poller counts into its stats, tests use `silentTelemetry` or `memoryTelemetry`.
 
-export type LogAttributes = Record<string, unknown>;
-
-/** A Powertools `Logger` satisfies this. */
-export type ProjectorLogger = {
-  debug(message: string, attributes: LogAttributes): void;
-  info(message: string, attributes: LogAttributes): void;
-  warn(message: string, attributes: LogAttributes): void;
-  error(message: string, attributes: LogAttributes): void;
-};
+import { type LogEntry, type Logger, memoryLogger, silentLogger } from '@delivery-history/core';
 
 /** Metric names (CloudWatch, unit Count). */
 export const PROJECTOR_METRICS = [
@@ -28,38 +20,23 @@ export const PROJECTOR_METRICS = [
 export type ProjectorMetric = (typeof PROJECTOR_METRICS)[number];
 
 export type Telemetry = {
-  readonly logger: ProjectorLogger;
+  readonly logger: Logger;
   count(metric: ProjectorMetric, value?: number): void;
 };
 
-const noop = (): void => undefined;
-
-export const silentLogger: ProjectorLogger = { debug: noop, info: noop, warn: noop, error: noop };
-
-export const silentTelemetry: Telemetry = { logger: silentLogger, count: noop };
-
-export type LogEntry = {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly attributes: LogAttributes;
-};
+export const silentTelemetry: Telemetry = { logger: silentLogger, count: () => undefined };
 
 /** For tests: keeps every log line and metric total. */
 export const memoryTelemetry = (): Telemetry & {
   readonly entries: LogEntry[];
   readonly counts: Partial<Record<ProjectorMetric, number>>;
 } => {
-  const entries: LogEntry[] = [];
+  const logger = memoryLogger();
   const counts: Partial<Record<ProjectorMetric, number>> = {};
-  const at =
-    (level: LogEntry['level']) =>
-    (message: string, attributes: LogAttributes): void => {
-      entries.push({ level, message, attributes });
-    };
   return {
-    entries,
+    entries: logger.entries,
     counts,
-    logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    logger,
     count: (metric, value = 1) => {
       counts[metric] = (counts[metric] ?? 0) + value;
     },

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_BODY_BUDGET_BYTES, defaultRetryPolicy } from '@delivery-history/core';
-import { type StoreLogger, silentLogger } from './logger.js';
+import { DEFAULT_BODY_BUDGET_BYTES, defaultRetryPolicy, type Logger, silentLogger } from '@delivery-history/core';
 
 // ---------------------------------------------------------------------------
 // model: what createStore takes, and the resolved environment operations use
@@ -34,7 +33,7 @@ export type StoreDeps = {
   /** Lease and attempt ids. */
   readonly newId?: () => string;
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly logger?: StoreLogger;
+  readonly logger?: Logger;
   readonly retry?: RetryOptions;
   readonly leaseMs?: number;
   readonly defaultMaxAttempts?: number;
@@ -48,7 +47,7 @@ export type Env = {
   readonly random: () => number;
   readonly newId: () => string;
   readonly sleep: (ms: number) => Promise<void>;
-  readonly logger: StoreLogger;
+  readonly logger: Logger;
   readonly retry: Required<RetryOptions>;
   readonly leaseMs: number;
   readonly defaultMaxAttempts: number;

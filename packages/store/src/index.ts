@@ -28,14 +28,6 @@ export {
   DEFAULT_RETRY,
 } from './env.js';
 export {
-  type StoreLogger,
-  type LogAttributes,
-  type LogEntry,
-  silentLogger,
-  consoleLogger,
-  memoryLogger,
-} from './logger.js';
-export {
   type StoreError,
   type StoreErrorTag,
   type ErrorContext,

@@ -2,7 +2,8 @@
 // numbered 1..n without gaps or duplicates, STATE.attempts == n, at most one SUCCESS, and
 // STATE == fold(attempts). Stale writers (lease taken over) are recorded as superseded.
 import { diffProjection, fold, projectionFields, seedOf } from '@delivery-history/core';
-import { type Store, createStore, isAlreadyFinal, isConflict, memoryLogger } from '@delivery-history/store';
+import { memoryLogger } from '@delivery-history/core';
+import { type Store, createStore, isAlreadyFinal, isConflict } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

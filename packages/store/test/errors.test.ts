@@ -2,11 +2,11 @@
 // cancellation code (no DynamoDB needed); keys and shards are stable.
 import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@delivery-history/core';
 import {
   STORE_ERROR_CODES,
   STORE_ERROR_TAGS,
-  type StoreLogger,
   attemptSk,
   describeStoreError,
   failedIndexKeys,
@@ -119,8 +119,8 @@ Keys('shards are stable and index sort keys carry the messageId', () => {
   assert.equal(['a', 'b', 'msg-1', 'order:42'].map(failedShardOf), [4, 5, 4, 1]);
 });
 
-Keys('a Powertools Logger is a StoreLogger', () => {
-  const logger: StoreLogger = new Logger({ serviceName: 'store-test', logLevel: 'SILENT' });
+Keys('a Powertools Logger is a Logger', () => {
+  const logger: Logger = new PowertoolsLogger({ serviceName: 'store-test', logLevel: 'SILENT' });
   logger.info('typed', { messageId: 'm1' });
   assert.ok(logger);
 });

@@ -4,7 +4,8 @@
 // logged with messageId, attempt, correlationId and the DynamoDB code; an unrecoverable
 // failure is a typed error, never a throw, never a half-write.
 import type { DeliveryRequest, OutcomeInput } from '@delivery-history/core';
-import { type Claimed, memoryLogger, type Store, createStore, isTooLarge, isTransient } from '@delivery-history/store';
+import { memoryLogger } from '@delivery-history/core';
+import { type Claimed, type Store, createStore, isTooLarge, isTransient } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type FaultController, installFaults, type Fault } from '../../../test/support/faults.js';

@@ -65,15 +65,7 @@ export {
 } from './local/createLocalWorker.js';
 export { type ReceivedRequest, type ReceiverOptions, type Receivers, startReceivers } from './local/receivers.js';
 // observability
-export {
-  type LogAttributes,
-  type LogEntry,
-  memoryLogger,
-  powertoolsLogger,
-  silentLogger,
-  type WorkerLogger,
-  withKeys,
-} from './observability/logger.js';
+export { powertoolsLogger } from './observability/logger.js';
 export {
   memoryMetrics,
   type MetricEntry,

@@ -1,10 +1,9 @@
-import { defaultRetryPolicy } from '@delivery-history/core';
+import { defaultRetryPolicy, type memoryLogger } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import {
   createHandler,
   createHttpClient,
   type HttpClient,
-  type memoryLogger,
   noopMetrics,
   parseAllowList,
   parseSigningSecrets,

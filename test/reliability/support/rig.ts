@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { DeliveryRequest } from '@delivery-history/core';
 import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/projector';
 import { type Clients, createStore, type Store } from '@delivery-history/store';
+import { memoryLogger } from '@delivery-history/core';
 import {
   createLocalWorker,
   type LocalWorker,
-  memoryLogger,
   parseAllowList,
   parseSigningSecrets,
   type WorkerConfig,

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type WorkerLogger, withKeys } from '../observability/logger.js';
+import { type Logger, withKeys } from '@delivery-history/core';
 import { MAX_VISIBILITY_SECONDS, type VisibilityPort } from '../sqs/visibilityPort.js';
 import { type ProcessDeps, processRecord } from './processRecord.js';
 import { type RecordDecision, RecordNotDone } from './recordDecision.js';
@@ -43,7 +43,7 @@ const visibilityFor = (decision: RecordDecision, maxMs: number): number | null =
 
 const applyDecision = async (
   deps: HandlerDeps,
-  log: WorkerLogger,
+  log: Logger,
   record: SQSRecord,
   decision: RecordDecision,
   invokedAt: number,

@@ -4,7 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../clock.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
-import { type WorkerLogger, withKeys } from '../observability/logger.js';
+import { type Logger, withKeys } from '@delivery-history/core';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { isRetryable } from '@delivery-history/store';
 import { decodeRecordBody } from './decodeRecord.js';
@@ -22,7 +22,7 @@ export type ProcessDeps = {
   readonly clock: Clock;
   /** In [0, 1): backoff jitter. */
   readonly random: () => number;
-  readonly logger: WorkerLogger;
+  readonly logger: Logger;
   readonly metrics: WorkerMetrics;
   readonly policy: RetryPolicy;
   readonly leaseMs: number;
@@ -38,7 +38,7 @@ const msUntil = (iso: string | undefined, now: Date): number =>
 
 const storeTrouble = (
   deps: ProcessDeps,
-  log: WorkerLogger,
+  log: Logger,
   op: string,
   e: StoreFailure,
   retry: (e: StoreFailure) => boolean = isRetryable,
@@ -54,7 +54,7 @@ const storeTrouble = (
   return Poison(`${op}: ${e.message}`);
 };
 
-const createStep = async (deps: ProcessDeps, log: WorkerLogger, request: DeliveryRequest): Promise<Step<void>> => {
+const createStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
   const created = await deps.store.createMessage(request)();
   if (E.isRight(created)) {
     if (created.right.created) log.info('message created', { endpoint: created.right.state.endpoint });
@@ -71,7 +71,7 @@ const createStep = async (deps: ProcessDeps, log: WorkerLogger, request: Deliver
 
 const skip = (
   deps: ProcessDeps,
-  log: WorkerLogger,
+  log: Logger,
   reason: string,
   decision: RecordDecision,
   attrs: object,
@@ -81,7 +81,7 @@ const skip = (
   return decision;
 };
 
-const claimStep = async (deps: ProcessDeps, log: WorkerLogger, messageId: string): Promise<Step<Claimed>> => {
+const claimStep = async (deps: ProcessDeps, log: Logger, messageId: string): Promise<Step<Claimed>> => {
   const claimed = await deps.store.claim(messageId, { leaseMs: deps.leaseMs })();
   if (E.isRight(claimed)) return claimed;
   const e = claimed.left;
@@ -113,7 +113,7 @@ const claimStep = async (deps: ProcessDeps, log: WorkerLogger, messageId: string
   }
 };
 
-const observe = (deps: ProcessDeps, log: WorkerLogger, x: HttpExchange, r: AppendResult): void => {
+const observe = (deps: ProcessDeps, log: Logger, x: HttpExchange, r: AppendResult): void => {
   const result = r.attempt.deliveryResult;
   deps.metrics.add('Deliveries', 'Count', 1, { category: result.category });
   deps.metrics.add('DeliveryResponseTime', 'Milliseconds', result.responseTime);
@@ -141,7 +141,7 @@ const observe = (deps: ProcessDeps, log: WorkerLogger, x: HttpExchange, r: Appen
 
 const appendStep = async (
   deps: ProcessDeps,
-  log: WorkerLogger,
+  log: Logger,
   request: DeliveryRequest,
   claimed: Claimed,
   x: HttpExchange,

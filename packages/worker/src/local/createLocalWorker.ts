@@ -4,7 +4,7 @@ import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { createHandler, type SqsBatchHandler } from '../handler/createHandler.js';
 import type { DeliveryStore } from '../handler/storePort.js';
 import type { HttpClient } from '../http/httpClient.js';
-import { silentLogger, type WorkerLogger } from '../observability/logger.js';
+import { silentLogger, type Logger } from '@delivery-history/core';
 import { noopMetrics, type WorkerMetrics } from '../observability/metrics.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
 import { createLocalDriver, type LocalDriver } from './localDriver.js';
@@ -23,7 +23,7 @@ export type LocalWorkerOptions = {
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
   readonly config?: Partial<WorkerConfig>;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly logger?: WorkerLogger;
+  readonly logger?: Logger;
   readonly metrics?: WorkerMetrics;
   readonly clock?: Clock;
   readonly random?: () => number;

@@ -1,6 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { WorkerLogger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
+import { type Logger, silentLogger } from '@delivery-history/core';
 import type { LocalQueue, QueueCounts, QueueStats } from './localQueue.js';
 
 // ---------------------------------------------------------------------------
@@ -18,7 +17,7 @@ export type LocalDriverOptions = {
   readonly pollIntervalMs?: number;
   /** Like Lambda's function timeout: a batch not done by then counts as failed entirely. */
   readonly invocationTimeoutMs?: number;
-  readonly logger?: WorkerLogger;
+  readonly logger?: Logger;
 };
 
 export type StartOptions = { readonly concurrency?: number; readonly batchSize?: number };
