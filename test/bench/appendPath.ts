@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildAttemptItem, type DeliveryRequest, fitToBudget, type Outcome } from '@delivery-history/core';
+import {
+  attemptRequestOf,
+  buildAttemptItem,
+  type DeliveryRequest,
+  fitToBudget,
+  type Outcome,
+} from '@delivery-history/core';
 import {
   type AttemptTicket,
+  type Claimed,
   attemptKey,
   type Clients,
   createStore,
@@ -43,6 +50,7 @@ export type AppendPathOptions = {
 type Prepared = {
   readonly request: DeliveryRequest;
   readonly ticket: AttemptTicket;
+  readonly claimed: Claimed;
   readonly outcome: Outcome;
   readonly at: Date;
 };
@@ -62,7 +70,8 @@ const prepare = async (store: Store, prefix: string, count: number): Promise<Pre
     async (i) => {
       const request = benchRequest(`${prefix}-${i}`);
       await must(store.createMessage(request));
-      const { ticket } = await must(store.claim(request.messageId));
+      const claimed = await must(store.claim(request.messageId));
+      const { ticket } = claimed;
       const at = new Date();
       const outcome = outcomeOf(200, {
         now: at,
@@ -70,7 +79,7 @@ const prepare = async (store: Store, prefix: string, count: number): Promise<Pre
         maxAttempts: ticket.maxAttempts,
         correlationId: ticket.correlationId,
       });
-      out[i] = { request, ticket, outcome, at };
+      out[i] = { request, ticket, claimed, outcome, at };
     },
   );
   return out;
@@ -87,7 +96,8 @@ const bareTransaction = (tableName: string, p: Prepared) => {
   const n = p.ticket.attemptNumber;
   const fitted = fitToBudget(
     buildAttemptItem({
-      request: p.request,
+      messageId: p.request.messageId,
+      request: attemptRequestOf(p.request),
       attemptNumber: n,
       attemptId: `${p.request.messageId}-bare`,
       leaseId: p.ticket.leaseId,
@@ -170,12 +180,11 @@ const runVariant = (
     return runLoad({ count: items.length, concurrency }, async (i) => {
       const p = items[i] as Prepared;
       const r = await store.appendAttempt({
-        ticket: p.ticket,
-        request: p.request,
+        claimed: p.claimed,
         startedAt: p.at,
         completedAt: p.at,
         responseHeaders: { 'content-type': 'application/json' },
-        outcome: p.outcome,
+        outcome: () => p.outcome,
       })();
       if (E.isLeft(r)) throw new Error(r.left.message);
     });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
 import { makeProjectorDeps, memoryCheckpoint, projectMessages, startPoller } from '@delivery-history/projector';
-import { type AttemptTicket, createStore, type Store } from '@delivery-history/store';
+import { type AttemptTicket, type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { countCalls } from './support/callCounter.js';
@@ -152,7 +152,7 @@ const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =
   return out;
 };
 
-type Pending = { readonly request: DeliveryRequest; readonly ticket: AttemptTicket };
+type Pending = { readonly request: DeliveryRequest; readonly ticket: AttemptTicket; readonly claimed: Claimed };
 
 const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
   const t = await ctx.table('proj-lag');
@@ -169,7 +169,7 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
         const c = await store.createMessage(request)();
         const cl = E.isRight(c) ? await store.claim(request.messageId)() : c;
         if (E.isLeft(cl)) throw new Error(cl.left.message);
-        ready[i] = { request, ticket: cl.right.ticket };
+        ready[i] = { request, ticket: cl.right.ticket, claimed: cl.right };
       },
     );
     const committed = new Map<string, number>();
@@ -209,17 +209,12 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
         inFlight.push(
           (async () => {
             const r = await store.appendAttempt({
-              ticket: p.ticket,
-              request: p.request,
+              claimed: p.claimed,
               startedAt: at,
               completedAt: at,
               responseHeaders: null,
-              outcome: outcomeOf(200, {
-                now: at,
-                attemptNumber: p.ticket.attemptNumber,
-                maxAttempts: p.ticket.maxAttempts,
-                correlationId: p.ticket.correlationId,
-              }),
+              outcome: ({ attemptNumber, maxAttempts }) =>
+                outcomeOf(200, { now: at, attemptNumber, maxAttempts, correlationId: p.ticket.correlationId }),
             })();
             if (E.isLeft(r)) {
               failed++;

@@ -112,8 +112,7 @@ export const driveMessage = async (
     const obs = observation(r);
     const now = clock.now();
     const appended = await store.appendAttempt({
-      ticket: claimed.right.ticket,
-      request,
+      claimed: claimed.right,
       startedAt: now,
       completedAt: now,
       responseHeaders: obs.kind === 'response' ? {} : null,

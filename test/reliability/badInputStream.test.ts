@@ -40,8 +40,7 @@ const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>)
     if (E.isLeft(claimed)) throw new Error(claimed.left.message);
     const now = new Date();
     const r = await store.appendAttempt({
-      ticket: claimed.right.ticket,
-      request,
+      claimed: claimed.right,
       startedAt: now,
       completedAt: now,
       responseHeaders: { 'content-type': 'text/plain' },

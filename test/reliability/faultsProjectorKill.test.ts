@@ -94,8 +94,7 @@ const liveWriter = async (store: Store, count: number): Promise<number> => {
       if (E.isLeft(claimed)) throw new Error(`claim ${id}: ${claimed.left.message}`);
       const now = new Date();
       const r = await store.appendAttempt({
-        ticket: claimed.right.ticket,
-        request,
+        claimed: claimed.right,
         startedAt: now,
         completedAt: now,
         responseHeaders: null,

@@ -88,8 +88,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
       }
       const now = new Date();
       const r = await store.appendAttempt({
-        ticket: claimed.right.ticket,
-        request: requestTo(id, 'http://127.0.0.1:9/direct', DIRECT_MAX_ATTEMPTS),
+        claimed: claimed.right,
         startedAt: now,
         completedAt: now,
         responseHeaders: null,
@@ -123,8 +122,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
       if (E.isLeft(claimed)) break;
       const now = new Date();
       const r = await store.appendAttempt({
-        ticket: claimed.right.ticket,
-        request: requestTo(id, 'http://127.0.0.1:9/direct', DIRECT_MAX_ATTEMPTS),
+        claimed: claimed.right,
         startedAt: now,
         completedAt: now,
         responseHeaders: null,

@@ -66,7 +66,13 @@ export type { AttemptParams } from './request/buildAttemptItem.js';
 export { buildAttemptItem } from './request/buildAttemptItem.js';
 export type { CreateStateOptions } from './request/createStateItem.js';
 export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js';
-export { attemptRequestOf, endpointOf, requestFingerprint, sha256Hex } from './request/requestDigest.js';
+export {
+  attemptRequestOf,
+  attemptRequestOfState,
+  endpointOf,
+  requestFingerprint,
+  sha256Hex,
+} from './request/requestDigest.js';
 // size accounting
 export type { FieldSpec } from './size/fitToBudget.js';
 export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget, TooLarge } from './size/fitToBudget.js';

@@ -115,7 +115,8 @@ Build('buildAttemptItem: decodable, redacted, and accepted by transition', () =>
     },
   );
   const a = buildAttemptItem({
-    request: req,
+    messageId: req.messageId,
+    request: attemptRequestOf(req),
     attemptNumber: 1,
     attemptId: 'att-1',
     leaseId: 'lease-1',
@@ -133,7 +134,8 @@ Build('buildAttemptItem: decodable, redacted, and accepted by transition', () =>
   const s = transition(createStateItem(req, { now, defaultMaxAttempts: 8 }), a);
   assert.ok(E.isRight(s) && s.right.status === 'FAILED' && s.right.retryEligible);
   const noResponse = buildAttemptItem({
-    request: req,
+    messageId: req.messageId,
+    request: attemptRequestOf(req),
     attemptNumber: 1,
     attemptId: 'a',
     leaseId: 'l',

@@ -54,15 +54,14 @@ Concurrency('a stale writer is recorded as superseded and does not move the proj
   const b = await right(store.claim(req.messageId));
   assert.is(b.ticket.attemptNumber, 1);
   const at = (ms: number) => new Date(now + ms);
-  const input = (ticket: typeof a.ticket, o: typeof err503, ms: number) => ({
-    ticket,
-    request: req,
+  const input = (claimed: typeof a, o: typeof err503, ms: number) => ({
+    claimed,
     startedAt: at(ms - 10),
     completedAt: at(ms),
     responseHeaders: {},
     outcome: outcomeOf(o, () => at(ms)),
   });
-  const stale = await right(store.appendAttempt(input(a.ticket, err503, 100)));
+  const stale = await right(store.appendAttempt(input(a, err503, 100)));
   assert.is(stale.superseded, true);
   assert.is(stale.attemptNumber, 1);
   assert.is(stale.retryEligible, false, 'a superseded writer schedules nothing');
@@ -71,14 +70,14 @@ Concurrency('a stale writer is recorded as superseded and does not move the proj
   assert.is(state.lease?.leaseId, b.ticket.leaseId, 'B still holds the lease');
   assert.is(state.attempts, 1, 'but the request A sent is counted');
   // B's number was taken: B's append moves to 2, in the same call
-  const live = await right(store.appendAttempt(input(b.ticket, ok200, 200)));
+  const live = await right(store.appendAttempt(input(b, ok200, 200)));
   assert.is(live.superseded, false);
   assert.is(live.attemptNumber, 2);
   state = await right(store.getState(req.messageId));
   assert.is(state.status, 'SUCCESS');
   assert.equal((await check(store, req.messageId)).problems, []);
   // A again (say, an SQS redelivery with a new attemptId): its lease already recorded attempt 1
-  const again = await left(store.appendAttempt(input(a.ticket, err503, 300)));
+  const again = await left(store.appendAttempt(input(a, err503, 300)));
   assert.ok(isAlreadyFinal(again), again._tag);
 });
 
@@ -90,16 +89,15 @@ Concurrency('a stale writer after the message went final still records its reque
   const c = await right(store.claim(req.messageId));
   now += 2_000;
   const d = await right(store.claim(req.messageId));
-  const mk = (ticket: typeof c.ticket, o: typeof err503) => ({
-    ticket,
-    request: req,
+  const mk = (claimed: typeof c, o: typeof err503) => ({
+    claimed,
     startedAt: new Date(now),
     completedAt: new Date(now + 50),
     responseHeaders: {},
     outcome: outcomeOf(o, () => new Date(now + 50)),
   });
-  await right(store.appendAttempt(mk(d.ticket, ok200)));
-  const stale = await right(store.appendAttempt(mk(c.ticket, err503)));
+  await right(store.appendAttempt(mk(d, ok200)));
+  const stale = await right(store.appendAttempt(mk(c, err503)));
   assert.is(stale.superseded, true);
   assert.is(stale.attemptNumber, 2);
   const state = await right(store.getState(req.messageId));
@@ -117,7 +115,6 @@ const writer = async (
   successRate: number,
   startMs = 0,
 ) => {
-  const req = request(id, { maxAttempts: 100 });
   await sleep(Math.random() * startMs);
   for (let round = 0; round < rounds; round++) {
     const claimed = await store.claim(id)();
@@ -129,8 +126,7 @@ const writer = async (
     await sleep(Math.random() * deliveryMs);
     const startedAt = new Date();
     const appended = await store.appendAttempt({
-      ticket: claimed.right.ticket,
-      request: req,
+      claimed: claimed.right,
       startedAt,
       completedAt: new Date(),
       responseHeaders: {},

@@ -107,7 +107,6 @@ Queries('exhaustedOnly returns only the final failures', async ({ store, failedA
 
 Queries('a message leaves the failed index when claimed and when it succeeds', async ({ store }) => {
   const p = plan(1);
-  const req = request(p.id, { url: `https://${p.host}/hook`, correlationId: p.corr });
   const window = {
     since: new Date(BASE).toISOString(),
     until: new Date(BASE + 5 * 24 * HOUR).toISOString(),
@@ -118,8 +117,7 @@ Queries('a message leaves the failed index when claimed and when it succeeds', a
   assert.not.ok(ids((await right(store.queryFailed(window))).items).includes(p.id), 'claimed: not listed');
   await right(
     store.appendAttempt({
-      ticket: claimed.ticket,
-      request: req,
+      claimed,
       startedAt: new Date(BASE + 3 * 24 * HOUR - 100),
       completedAt: new Date(BASE + 3 * 24 * HOUR),
       responseHeaders: {},

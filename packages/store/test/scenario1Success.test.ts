@@ -83,8 +83,7 @@ Success('a final message refuses a further claim and a further append (AlreadyFi
   // the same lease trying to record a second attempt: one lease authorises one attempt
   const appendAgain = await left(
     store.appendAttempt({
-      ticket: claimed.ticket,
-      request: req,
+      claimed,
       startedAt: new Date(),
       completedAt: new Date(),
       responseHeaders: null,
@@ -102,8 +101,7 @@ Success('repeating the very same append is an idempotent success (no second item
   await right(store.createMessage(req));
   const claimed = await right(store.claim(req.messageId));
   const input = {
-    ticket: claimed.ticket,
-    request: req,
+    claimed,
     attemptId: 'attempt-fixed-id',
     startedAt: new Date(),
     completedAt: new Date(),

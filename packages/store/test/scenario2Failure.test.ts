@@ -80,12 +80,11 @@ Failure('a retry-eligible message is not claimable before nextAttemptAt (NotDue)
   });
   await right(
     store.appendAttempt({
-      ticket: claimed.ticket,
-      request: req,
+      claimed,
       startedAt: new Date(),
       completedAt: new Date(),
       responseHeaders: {},
-      outcome,
+      outcome: () => outcome,
     }),
   );
   const refused = await left(store.claim(req.messageId));

@@ -55,8 +55,7 @@ Counting('refused claims and repeated appends do not count', async ({ store }) =
     assert.ok(isLeased(refused), refused._tag);
   }
   const input = {
-    ticket: claimed.ticket,
-    request: req,
+    claimed,
     attemptId: 's5-once',
     startedAt: new Date(),
     completedAt: new Date(),

@@ -42,9 +42,8 @@ const prepare = async (store: Store, id: string): Promise<{ req: DeliveryRequest
   return { req, claimed: await right(store.claim(id)) };
 };
 
-const appendInput = (req: DeliveryRequest, claimed: Claimed, input: OutcomeInput = err503, attemptId?: string) => ({
-  ticket: claimed.ticket,
-  request: req,
+const appendInput = (claimed: Claimed, input: OutcomeInput = err503, attemptId?: string) => ({
+  claimed,
   ...(attemptId ? { attemptId } : {}),
   startedAt: new Date(),
   completedAt: new Date(),
@@ -66,7 +65,7 @@ Failures(
     for (const [i, plan] of RECOVERABLE.entries()) {
       const { req, claimed } = await prepare(store, `s6-recover-${i}`);
       faults.plan('TransactWriteItems', plan);
-      const result = await right(store.appendAttempt(appendInput(req, claimed)));
+      const result = await right(store.appendAttempt(appendInput(claimed)));
       assert.is(result.attemptNumber, 1, plan.join(','));
       assert.is(faults.pending(), 0, 'every fault was hit');
       const h = await right(store.getHistory(req.messageId));
@@ -99,7 +98,7 @@ Failures(
 Failures('a timeout after commit: the retry (same token) does not append twice', async ({ t, store, faults }) => {
   const { req, claimed } = await prepare(store, 's6-ambiguous');
   faults.plan('TransactWriteItems', ['timeoutAfterCommit']);
-  const result = await right(store.appendAttempt(appendInput(req, claimed)));
+  const result = await right(store.appendAttempt(appendInput(claimed)));
   assert.is(faults.calls('TransactWriteItems'), 2, 'committed once, retried once');
   assert.is(result.attemptNumber, 1);
   const h = await right(store.getHistory(req.messageId));
@@ -114,7 +113,7 @@ Failures(
   async ({ store, faults, log }) => {
     const { req, claimed } = await prepare(store, 's6-ambiguous-all');
     faults.plan('TransactWriteItems', Array(5).fill('timeoutAfterCommit'));
-    const input = appendInput(req, claimed, ok200, 's6-attempt-1');
+    const input = appendInput(claimed, ok200, 's6-attempt-1');
     const failed = await left(store.appendAttempt(input));
     assert.ok(isTransient(failed), failed._tag);
     assert.is(failed.awsCode, 'ETIMEDOUT');
@@ -145,7 +144,7 @@ Failures(
   async ({ store, faults, log }) => {
     const { req, claimed } = await prepare(store, 's6-down');
     faults.plan('TransactWriteItems', Array(5).fill('internal'));
-    const outcome = await store.appendAttempt(appendInput(req, claimed))();
+    const outcome = await store.appendAttempt(appendInput(claimed))();
     assert.is(outcome._tag, 'Left', 'returned, not thrown');
     if (outcome._tag === 'Left') {
       assert.ok(isTransient(outcome.left));
@@ -160,16 +159,16 @@ Failures(
     assert.is(h.state.attempts, 0, 'STATE untouched');
     assert.is(h.state.status, 'PROCESSING');
     // the lease is still ours: the redelivered record appends normally
-    const result = await right(store.appendAttempt(appendInput(req, claimed)));
+    const result = await right(store.appendAttempt(appendInput(claimed)));
     assert.is(result.attemptNumber, 1);
     assert.equal(await foldMismatch(store, req.messageId), []);
   },
 );
 
 Failures('a size ValidationException is TooLarge and is not retried', async ({ store, faults }) => {
-  const { req, claimed } = await prepare(store, 's6-toolarge');
+  const { claimed } = await prepare(store, 's6-toolarge');
   faults.plan('TransactWriteItems', ['tooLarge']);
-  const failed = await left(store.appendAttempt(appendInput(req, claimed)));
+  const failed = await left(store.appendAttempt(appendInput(claimed)));
   assert.ok(isTooLarge(failed), failed._tag);
   assert.is(faults.calls('TransactWriteItems'), 1);
 });
@@ -184,7 +183,7 @@ Failures('claim and create survive faults too (a committed claim is recognised a
   assert.is(claimed.state.status, 'PROCESSING');
   assert.is(claimed.state.lease?.leaseId, claimed.ticket.leaseId);
   assert.is(faults.calls('UpdateItem'), 3);
-  const result = await right(store.appendAttempt(appendInput(req, claimed, ok200)));
+  const result = await right(store.appendAttempt(appendInput(claimed, ok200)));
   assert.is(result.status, 'SUCCESS');
 });
 

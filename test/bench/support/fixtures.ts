@@ -1,5 +1,6 @@
 import {
   type AttemptItem,
+  attemptRequestOf,
   buildAttemptItem,
   createStateItem,
   type DeliveryRequest,
@@ -107,7 +108,8 @@ export const shapeMessage = (
     const startedAt = new Date(createdAt.getTime() + n * 1000);
     const completedAt = new Date(startedAt.getTime() + 12);
     return buildAttemptItem({
-      request,
+      messageId,
+      request: attemptRequestOf(request),
       attemptNumber: n,
       attemptId: `${messageId}-a${n}`,
       leaseId: `${messageId}-l${n}`,

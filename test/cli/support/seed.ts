@@ -118,8 +118,7 @@ export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Da
         const appended = await must(
           'appendAttempt',
           store.appendAttempt({
-            ticket: claimed.ticket,
-            request: req,
+            claimed,
             startedAt,
             completedAt,
             responseHeaders: o === 'timeout' || o === 'refused' ? null : { 'content-type': 'text/plain' },

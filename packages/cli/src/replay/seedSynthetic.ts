@@ -1,6 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type AttemptItem,
+  attemptRequestOf,
   buildAttemptItem,
   createStateItem,
   type DeliveryRequest,
@@ -69,7 +70,8 @@ const attemptsFor = (req: DeliveryRequest, n: number, t0: number): AttemptItem[]
       },
     );
     return buildAttemptItem({
-      request: req,
+      messageId: req.messageId,
+      request: attemptRequestOf(req),
       attemptNumber: k + 1,
       attemptId: `${req.messageId}-a${k + 1}`,
       leaseId: `${req.messageId}-l${k + 1}`,

@@ -1,11 +1,11 @@
-import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
-import type { AttemptItem } from '../codecs/items.js';
+import type { AttemptItem, AttemptRequest } from '../codecs/items.js';
 import type { Outcome } from '../outcome/determineDeliveryOutcome.js';
 import { redactHeaders } from '../redaction/redact.js';
-import { attemptRequestOf } from './requestDigest.js';
 
 export interface AttemptParams {
-  readonly request: DeliveryRequest;
+  readonly messageId: string;
+  /** The redacted request block, built once per claim (`attemptRequestOfState`). */
+  readonly request: AttemptRequest;
   readonly attemptNumber: number;
   /** Unique id of this write (inject `randomUUID`). */
   readonly attemptId: string;
@@ -25,13 +25,13 @@ export interface AttemptParams {
  */
 export const buildAttemptItem = (p: AttemptParams): AttemptItem => ({
   type: 'ATTEMPT',
-  messageId: p.request.messageId,
+  messageId: p.messageId,
   attemptNumber: p.attemptNumber,
   attemptId: p.attemptId,
   leaseId: p.leaseId,
   startedAt: p.startedAt.toISOString(),
   completedAt: p.completedAt.toISOString(),
-  request: attemptRequestOf(p.request),
+  request: p.request,
   response: p.responseHeaders === null ? null : { headers: redactHeaders(p.responseHeaders) },
   deliveryResult: p.outcome.deliveryResult,
   status: p.outcome.status,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
-import type { AttemptRequest } from '../codecs/items.js';
+import type { AttemptRequest, StateRequest } from '../codecs/items.js';
 import { redactRequest } from '../redaction/redact.js';
 import { utf8Bytes } from '../size/itemSize.js';
 
@@ -35,3 +35,15 @@ export const attemptRequestOf = (request: DeliveryRequest): AttemptRequest => {
     bodySha256: sha256Hex(r.body),
   };
 };
+
+/**
+ * The same block from a stored STATE's request (already redacted and hashed at create): the
+ * live path builds it once per claim from the claimed STATE instead of redacting again.
+ */
+export const attemptRequestOfState = (r: StateRequest): AttemptRequest => ({
+  method: r.method,
+  url: r.url,
+  headers: r.headers,
+  bodyBytes: r.bodyBytes,
+  bodySha256: r.bodySha256,
+});

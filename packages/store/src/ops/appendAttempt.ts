@@ -1,17 +1,25 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { AttemptItem, type DeliveryRequest, isFinal, type Outcome, StateItem } from '@delivery-history/core';
+import {
+  AttemptItem,
+  attemptRequestOfState,
+  describeTransitionError,
+  isFinal,
+  StateItem,
+  transition,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { AlreadyFinal, Conflict, type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
 import { type ConditionFailure, isConditionFailure } from '../errors/toStoreError.js';
-import { attemptKey, attemptSk, failedIndexKeys, indexSk, STATE_SK, stateKey } from '../keys.js';
+import { attemptKey, attemptSk, STATE_SK } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
 import { type AttemptDraft, buildAttempt, type OutcomeFor } from './attemptItem.js';
-import type { AttemptTicket } from './claim.js';
+import type { Claimed } from './claim.js';
+import { type Guard, stateUpdate } from './stateUpdate.js';
 import { getState } from './getState.js';
 import { attemptsOfLease } from './listAttempts.js';
 
@@ -20,16 +28,15 @@ import { attemptsOfLease } from './listAttempts.js';
 // ---------------------------------------------------------------------------
 
 export type AppendAttemptInput = {
-  readonly ticket: AttemptTicket;
-  /** The request as sent; the store redacts it (core) before writing. */
-  readonly request: DeliveryRequest;
+  /** The claim this attempt belongs to: its STATE is `before` for the transition. */
+  readonly claimed: Claimed;
   /** Unique id of this write; default newId(). */
   readonly attemptId?: string;
   readonly startedAt: Date;
   readonly completedAt: Date;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
-  /** Core's determineDeliveryOutcome for ticket.attemptNumber, or a function of the number written. */
-  readonly outcome: Outcome | OutcomeFor;
+  /** Core's determineDeliveryOutcome for the number actually written. */
+  readonly outcome: OutcomeFor;
 };
 
 export type AppendResult = {
@@ -64,79 +71,6 @@ const putAttempt = (env: Env, attempt: AttemptItem) => ({
   },
 });
 
-const failedKeysUpdate = (status: string, messageId: string, at: string) =>
-  status === 'FAILED'
-    ? {
-        set: ', gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
-        remove: '',
-        values: { ...prefixKeys(failedIndexKeys(messageId, at)) },
-      }
-    : { set: '', remove: ' REMOVE gsi1pk, gsi1sk', values: {} };
-
-const prefixKeys = (o: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [`:${k}`, v]));
-
-/** The live STATE update (protocol 3). */
-const updateLive = (env: Env, attempt: AttemptItem, leaseId: string) => {
-  const { messageId, completedAt } = attempt;
-  const failed = failedKeysUpdate(attempt.status, messageId, completedAt);
-  return {
-    Update: {
-      TableName: env.tableName,
-      Key: stateKey(messageId),
-      UpdateExpression:
-        'SET #status = :status, deliveryResult = :result, attempts = :n, lastDeliveryAttempt = :at, ' +
-        'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null, ' +
-        `gsi2sk = :gsi2sk${failed.set}${failed.remove}`,
-      // this writer still owns attempt n: nobody appended since its claim (attempts), its
-      // lease was not taken over (leaseId), and the message is in flight, not final (status)
-      ConditionExpression: 'attempts = :prev AND lease.leaseId = :lease AND #status = :processing',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': attempt.status,
-        ':result': attempt.deliveryResult,
-        ':n': attempt.attemptNumber,
-        ':prev': attempt.attemptNumber - 1,
-        ':at': completedAt,
-        ':retryEligible': attempt.deliveryResult.retryEligible,
-        ':nextAttemptAt': attempt.nextAttemptAt,
-        ':null': null,
-        ':lease': leaseId,
-        ':processing': 'PROCESSING',
-        ':gsi2sk': indexSk(completedAt, messageId),
-        ...failed.values,
-      },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    },
-  };
-};
-
-/** The superseded STATE update (protocol 4): only counts the attempt. */
-const updateSuperseded = (env: Env, attempt: AttemptItem, observedStatus: string) => {
-  const { messageId, completedAt } = attempt;
-  // index keys follow lastUpdatedAt; status is in the condition so they stay right
-  const failed = failedKeysUpdate(observedStatus, messageId, completedAt);
-  return {
-    Update: {
-      TableName: env.tableName,
-      Key: stateKey(messageId),
-      UpdateExpression: `SET attempts = :n, lastUpdatedAt = :at, gsi2sk = :gsi2sk${failed.set}${failed.remove}`,
-      // numbers stay dense (attempts) and the index keys match the status we saw (status)
-      ConditionExpression: 'attempts = :prev AND #status = :observed',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':n': attempt.attemptNumber,
-        ':prev': attempt.attemptNumber - 1,
-        ':at': completedAt,
-        ':observed': observedStatus,
-        ':gsi2sk': indexSk(completedAt, messageId),
-        ...failed.values,
-      },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    },
-  };
-};
-
 // ---------------------------------------------------------------------------
 // operations
 // ---------------------------------------------------------------------------
@@ -157,7 +91,32 @@ type Next =
   | { readonly kind: 'done'; readonly result: AppendResult }
   | { readonly kind: 'place'; readonly mode: Mode; readonly state: StateItem };
 
-type Round = { readonly mode: Mode; readonly n: number; readonly maxAttempts: number; readonly observedStatus: string };
+/** One placement try: the STATE it starts from (claimed, or returned by a lost condition). */
+type Round = { readonly mode: Mode; readonly before: StateItem };
+
+/** ATTEMPT#n (n = before.attempts + 1) and `after = transition(before, attempt)`, from core. */
+const planRound = (
+  env: Env,
+  draft: AttemptDraft,
+  round: Round,
+  ctx: ErrorContext,
+): E.Either<StoreError, { readonly attempt: AttemptItem; readonly after: StateItem }> => {
+  const { before } = round;
+  const n = before.attempts + 1;
+  return pipe(
+    buildAttempt(env, draft, n, before.maxAttempts, round.mode === 'superseded', ctx),
+    E.chain(
+      (attempt): E.Either<StoreError, { readonly attempt: AttemptItem; readonly after: StateItem }> =>
+        pipe(
+          transition(before, attempt),
+          E.bimap(
+            (e) => Invalid({ ...ctx, attemptNumber: n, item: attemptSk(n) }, describeTransitionError(e)),
+            (after) => ({ attempt, after }),
+          ),
+        ),
+    ),
+  );
+};
 
 const placeOnce = (
   env: Env,
@@ -165,27 +124,25 @@ const placeOnce = (
   round: Round,
   ctx: ErrorContext,
 ): TE.TaskEither<StoreError | ConditionFailure, AppendResult> => {
-  const rctx = { ...ctx, attemptNumber: round.n };
+  const n = round.before.attempts + 1;
+  const rctx = { ...ctx, attemptNumber: n };
+  const guard: Guard = round.mode === 'live' ? { kind: 'live', leaseId: draft.leaseId } : { kind: 'superseded' };
   return pipe(
-    TE.fromEither(buildAttempt(env, draft, round.n, round.maxAttempts, round.mode === 'superseded', rctx)),
-    TE.chain((attempt) => {
-      const update =
-        round.mode === 'live'
-          ? updateLive(env, attempt, draft.leaseId)
-          : updateSuperseded(env, attempt, round.observedStatus);
-      return pipe(
-        send(env, rctx, [attemptSk(round.n), STATE_SK], () =>
+    TE.fromEither(planRound(env, draft, round, rctx)),
+    TE.chain(({ attempt, after }) =>
+      pipe(
+        send(env, rctx, [attemptSk(n), STATE_SK], () =>
           env.doc.send(
             new TransactWriteCommand({
-              TransactItems: [putAttempt(env, attempt), update],
+              TransactItems: [putAttempt(env, attempt), stateUpdate(env, round.before, after, guard)],
               // same write, same token: a retry after an ambiguous failure cannot append twice
-              ClientRequestToken: clientRequestToken(attempt.messageId, round.n, draft.attemptId, round.mode),
+              ClientRequestToken: clientRequestToken(attempt.messageId, n, draft.attemptId, round.mode),
             }),
           ),
         ),
         TE.map(() => resultOf(attempt, false)),
-      );
-    }),
+      ),
+    ),
   );
 };
 
@@ -287,12 +244,13 @@ const place = (
   pipe(
     placeOnce(env, draft, round, ctx),
     TE.orElse((e) => {
-      if (e.awsCode === 'IdempotentParameterMismatchException') return afterTokenMismatch(env, draft, round.n, e);
+      const n = round.before.attempts + 1;
+      if (e.awsCode === 'IdempotentParameterMismatchException') return afterTokenMismatch(env, draft, n, e);
       if (!isConditionFailure(e)) return TE.left(e);
       if (left <= 0) {
         return TE.left(
           Conflict(
-            { ...ctx, attemptNumber: round.n },
+            { ...ctx, attemptNumber: n },
             `could not place the attempt after ${MAX_ROUNDS} rounds: ${e.message}`,
           ),
         );
@@ -302,18 +260,7 @@ const place = (
         TE.chain((next) =>
           next.kind === 'done'
             ? TE.right(next.result)
-            : place(
-                env,
-                draft,
-                {
-                  mode: next.mode,
-                  n: next.state.attempts + 1,
-                  maxAttempts: next.state.maxAttempts,
-                  observedStatus: next.state.status,
-                },
-                left - 1,
-                ctx,
-              ),
+            : place(env, draft, { mode: next.mode, before: next.state }, left - 1, ctx),
         ),
       );
     }),
@@ -326,32 +273,24 @@ const place = (
  * or our lease was taken over (record the request we really sent as superseded).
  */
 export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult> => {
-  const { ticket } = input;
+  const { state, ticket } = input.claimed;
   const ctx: ErrorContext = {
     op: 'appendAttempt',
     messageId: ticket.messageId,
     attemptNumber: ticket.attemptNumber,
     correlationId: ticket.correlationId,
   };
-  if (input.request.messageId !== ticket.messageId) {
-    return TE.left(Invalid(ctx, `request is for ${input.request.messageId}, ticket for ${ticket.messageId}`));
-  }
   const draft: AttemptDraft = {
-    request: input.request,
+    messageId: ticket.messageId,
+    request: attemptRequestOfState(state.request),
     attemptId: input.attemptId ?? env.newId(),
     leaseId: ticket.leaseId,
     startedAt: input.startedAt,
     completedAt: input.completedAt,
     responseHeaders: input.responseHeaders,
     outcome: input.outcome,
-    decidedFor: ticket.attemptNumber,
   };
-  const first: Round = {
-    mode: 'live',
-    n: ticket.attemptNumber,
-    maxAttempts: ticket.maxAttempts,
-    observedStatus: 'PROCESSING',
-  };
+  const first: Round = { mode: 'live', before: state };
   return pipe(
     place(env, draft, first, MAX_ROUNDS, ctx),
     TE.map((r) => {

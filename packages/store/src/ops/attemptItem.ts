@@ -1,8 +1,8 @@
 import {
   type AttemptItem,
+  type AttemptRequest,
   buildAttemptItem,
   DEFAULT_TRUNCATABLE_FIELDS,
-  type DeliveryRequest,
   type DeliveryResult,
   fitToBudget,
   type Outcome,
@@ -13,38 +13,22 @@ import type { Env } from '../env.js';
 import { type ErrorContext, type StoreError, TooLarge } from '../errors/storeError.js';
 import { attemptSk } from '../keys.js';
 
-/** The outcome for the number actually written (numbers move when a superseded attempt took one). */
+/**
+ * The outcome for the number actually written (numbers move when a superseded attempt took
+ * one): core's `determineDeliveryOutcome` asked again, so its exhaustion rule is the only one.
+ */
 export type OutcomeFor = (at: { readonly attemptNumber: number; readonly maxAttempts: number }) => Outcome;
 
 export type AttemptDraft = {
-  readonly request: DeliveryRequest;
+  readonly messageId: string;
+  /** Built once per claim, from the claimed STATE's (already redacted) request. */
+  readonly request: AttemptRequest;
   readonly attemptId: string;
   readonly leaseId: string;
   readonly startedAt: Date;
   readonly completedAt: Date;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
-  readonly outcome: Outcome | OutcomeFor;
-  /** The number the outcome was computed for (the ticket's). */
-  readonly decidedFor: number;
-};
-
-/**
- * The outcome for attempt `n`. A function is asked again; a plain outcome computed for
- * another number gets core's exhaustion rule re-applied (a retryable failure at
- * n >= maxAttempts is final).
- */
-export const outcomeAt = (draft: AttemptDraft, n: number, maxAttempts: number): Outcome => {
-  if (typeof draft.outcome === 'function') return draft.outcome({ attemptNumber: n, maxAttempts });
-  const o = draft.outcome;
-  if (n === draft.decidedFor || !(o.status === 'FAILED' && o.retryEligible && n >= maxAttempts)) return o;
-  return {
-    ...o,
-    retryEligible: false,
-    nextAttemptAt: null,
-    delayMs: null,
-    exhausted: true,
-    deliveryResult: { ...o.deliveryResult, retryEligible: false },
-  };
+  readonly outcome: OutcomeFor;
 };
 
 const RESULT_FIELDS = DEFAULT_TRUNCATABLE_FIELDS.filter((f) => f.path.startsWith('deliveryResult.'));
@@ -63,15 +47,15 @@ export const buildAttempt = (
   superseded: boolean,
   ctx: ErrorContext,
 ): E.Either<StoreError, AttemptItem> => {
-  const outcome = outcomeAt(draft, n, maxAttempts);
   const raw = buildAttemptItem({
+    messageId: draft.messageId,
     request: draft.request,
     attemptNumber: n,
     attemptId: draft.attemptId,
     leaseId: draft.leaseId,
     startedAt: draft.startedAt,
     completedAt: draft.completedAt,
-    outcome,
+    outcome: draft.outcome({ attemptNumber: n, maxAttempts }),
     responseHeaders: draft.responseHeaders,
     superseded,
   });

@@ -106,8 +106,7 @@ export const deliver = async (
   const claimed = await right(store.claim(req.messageId));
   const result = await right(
     store.appendAttempt({
-      ticket: claimed.ticket,
-      request: req,
+      claimed,
       startedAt: times.startedAt ?? new Date(),
       completedAt: times.completedAt ?? new Date(),
       responseHeaders: times.responseHeaders === undefined ? {} : times.responseHeaders,

@@ -147,13 +147,12 @@ const appendStep = async (
   x: HttpExchange,
 ): Promise<RecordDecision> => {
   const appended = await deps.store.appendAttempt({
-    ticket: claimed.ticket,
-    request,
+    claimed,
     startedAt: x.startedAt,
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
     // A function of the number actually written: if a superseded attempt took ours, the
-    // store re-decides (exhaustion) for the new number.
+    // store asks again, so exhaustion is decided by core for the number stored.
     outcome: ({ attemptNumber, maxAttempts }) =>
       determineDeliveryOutcome(x.observation, {
         now: x.completedAt,

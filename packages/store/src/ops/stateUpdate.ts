@@ -1,0 +1,66 @@
+import { deepEqual, type StateItem } from '@delivery-history/core';
+import type { Env } from '../env.js';
+import { failedIndexKeys, indexSk, stateKey } from '../keys.js';
+
+// The STATE half of an append, built from core's transition: `after = transition(before, e)`
+// decides every field; this module only turns the difference into an UpdateExpression and
+// conditions it on `before`, so the live path and `fold` cannot disagree.
+
+/** The STATE fields `transition` may change on an attempt (projection fields plus bookkeeping). */
+const TRANSITION_FIELDS = [
+  'status',
+  'attempts',
+  'deliveryResult',
+  'lastDeliveryAttempt',
+  'lastUpdatedAt',
+  'retryEligible',
+  'nextAttemptAt',
+  'lease',
+] as const satisfies ReadonlyArray<keyof StateItem>;
+
+/** Who may write: the live lease holder, or a superseded writer that only counts its request. */
+export type Guard = { readonly kind: 'live'; readonly leaseId: string } | { readonly kind: 'superseded' };
+
+/** Index keys follow the new status and time: the failed index holds FAILED messages only. */
+const indexParts = (after: StateItem) => {
+  const at = after.lastUpdatedAt;
+  const failed = after.status === 'FAILED' ? failedIndexKeys(after.messageId, at) : undefined;
+  return {
+    set: ['gsi2sk = :gsi2sk', ...(failed !== undefined ? ['gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'] : [])],
+    remove: failed === undefined ? ' REMOVE gsi1pk, gsi1sk' : '',
+    values: {
+      ':gsi2sk': indexSk(at, after.messageId),
+      ...(failed !== undefined ? { ':gsi1pk': failed.gsi1pk, ':gsi1sk': failed.gsi1sk } : {}),
+    },
+  };
+};
+
+/**
+ * `Update` of STATE from `before` to `after`. The condition is `before` as far as any other
+ * writer can change it: the attempt count (nobody appended since), the status (nobody made
+ * it final or re-drove it), and for the live writer its lease (nobody took the message over).
+ */
+export const stateUpdate = (env: Env, before: StateItem, after: StateItem, guard: Guard) => {
+  const changed = TRANSITION_FIELDS.filter((f) => !deepEqual(before[f], after[f]));
+  const index = indexParts(after);
+  const names = Object.fromEntries(changed.map((f) => [`#${f}`, f]));
+  const values = Object.fromEntries(changed.map((f) => [`:${f}`, after[f]]));
+  const live = guard.kind === 'live';
+  return {
+    Update: {
+      TableName: env.tableName,
+      Key: stateKey(after.messageId),
+      UpdateExpression: `SET ${[...changed.map((f) => `#${f} = :${f}`), ...index.set].join(', ')}${index.remove}`,
+      ConditionExpression: `attempts = :prev AND #status = :beforeStatus${live ? ' AND lease.leaseId = :leaseId' : ''}`,
+      ExpressionAttributeNames: { ...names, '#status': 'status' },
+      ExpressionAttributeValues: {
+        ...values,
+        ...index.values,
+        ':prev': before.attempts,
+        ':beforeStatus': before.status,
+        ...(live ? { ':leaseId': guard.leaseId } : {}),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  };
+};
