@@ -55,7 +55,13 @@ const clockedStore = (t: TestTable) => {
     leaseMs: LEASE_MS,
     retry: { baseMs: 5, maxMs: 50 },
   });
-  return { store, at: () => new Date(now), advance: (ms: number) => (now += ms) };
+  return {
+    store,
+    at: () => new Date(now),
+    advance: (ms: number): void => {
+      now += ms;
+    },
+  };
 };
 
 type Clocked = ReturnType<typeof clockedStore>;
