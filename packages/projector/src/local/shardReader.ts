@@ -127,7 +127,8 @@ export const makeShardReader = (o: ShardReaderOptions): ShardReader => {
       position = sequenceNumber;
     },
     rewind: () => {
-      if (iterator !== null) iterator = undefined;
+      // even at the end of a closed shard: its last batch is read again
+      iterator = undefined;
     },
     get position() {
       return position;
