@@ -2,7 +2,7 @@
 // `code`, never `instanceof` (several SDK copies may be loaded, and faults injected in tests
 // are plain errors shaped like the SDK's). Whether a failure is transient is the store's
 // rule (`toStoreError`); only what is particular to Streams is decided here.
-import { isThrottled, isTransient, toStoreError } from '@delivery-history/store';
+import { isThrottled, isTransient, type StoreError, toStoreError } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // model
@@ -63,12 +63,29 @@ export const describeStreamsError = (e: StreamsError): string =>
 // operations
 // ---------------------------------------------------------------------------
 
+/** Streams' own error names, each with one meaning wherever it comes from. */
+const BY_NAME: Readonly<Record<string, StreamsErrorTag>> = {
+  ExpiredIteratorException: 'ExpiredIterator',
+  TrimmedDataAccessException: 'TrimmedData',
+  ResourceNotFoundException: 'Gone',
+  // Streams' own throttle (too many concurrent calls); DynamoDB's throttles the store knows
+  LimitExceededException: 'Retryable',
+};
+
 /** Names that say a given sequence number is unusable (trimmed away, or not one of this shard's). */
-const POSITION_INVALID = new Set(['TrimmedDataAccessException', 'ValidationException', 'InvalidArgumentException']);
+const POSITION_INVALID = new Set(['ValidationException', 'InvalidArgumentException']);
 
 const nameOf = (thrown: unknown): string => {
   const name = (thrown as { name?: unknown } | null)?.name;
   return typeof name === 'string' ? name : 'Error';
+};
+
+const tagOf = (ctx: StreamsCallContext, name: string, store: StoreError): StreamsErrorTag => {
+  const known = Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined;
+  if (known !== undefined) return known;
+  // only for an explicit position: a Validation error elsewhere is a bug, not a lost position
+  if (ctx.sequenceNumber !== undefined && POSITION_INVALID.has(name)) return 'TrimmedData';
+  return isThrottled(store) || isTransient(store) ? 'Retryable' : 'Other';
 };
 
 /** Maps anything a Streams call threw to a StreamsError. */
@@ -77,13 +94,9 @@ export const toStreamsError =
   (thrown: unknown): StreamsError => {
     const name = nameOf(thrown);
     const store = toStoreError({ op: `streams.${ctx.op}` })(thrown);
-    const fields = { awsCode: store.awsCode ?? name, message: store.message, cause: thrown };
-    if (name === 'ExpiredIteratorException') return ExpiredIterator(ctx, fields);
-    if (name === 'TrimmedDataAccessException') return TrimmedData(ctx, fields);
-    // only for an explicit position: a Validation error elsewhere is a bug, not a lost position
-    if (ctx.sequenceNumber !== undefined && POSITION_INVALID.has(name)) return TrimmedData(ctx, fields);
-    if (name === 'ResourceNotFoundException') return Gone(ctx, fields);
-    // Streams' own throttle (too many concurrent calls); DynamoDB's throttles the store knows
-    if (name === 'LimitExceededException') return Retryable(ctx, fields);
-    return isThrottled(store) || isTransient(store) ? Retryable(ctx, fields) : Other(ctx, fields);
+    return make(tagOf(ctx, name, store))(ctx, {
+      awsCode: store.awsCode ?? name,
+      message: store.message,
+      cause: thrown,
+    });
   };
