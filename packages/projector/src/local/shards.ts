@@ -1,5 +1,7 @@
 import type { Shard } from '@aws-sdk/client-dynamodb-streams';
-import type { StreamsPort } from './streamsPort.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { StreamsError } from './streamsError.js';
+import type { Streams } from './streamsPort.js';
 
 export type ShardInfo = {
   readonly shardId: string;
@@ -18,20 +20,24 @@ const infoOf = (s: Shard): ShardInfo | null =>
       };
 
 /** Every shard of the stream (DescribeStream pages through `LastEvaluatedShardId`). */
-export const describeShards = async (streams: StreamsPort, streamArn: string): Promise<ShardInfo[]> => {
+export const describeShards = async (
+  streams: Streams,
+  streamArn: string,
+): Promise<E.Either<StreamsError, ShardInfo[]>> => {
   const out: ShardInfo[] = [];
   let start: string | undefined;
   for (let page = 0; page < 10_000; page++) {
     const r = await streams.describeStream({
       StreamArn: streamArn,
       ...(start !== undefined ? { ExclusiveStartShardId: start } : {}),
-    });
-    for (const s of r.StreamDescription?.Shards ?? []) {
+    })();
+    if (E.isLeft(r)) return r;
+    for (const s of r.right.StreamDescription?.Shards ?? []) {
       const info = infoOf(s);
       if (info !== null) out.push(info);
     }
-    start = r.StreamDescription?.LastEvaluatedShardId;
+    start = r.right.StreamDescription?.LastEvaluatedShardId;
     if (start === undefined) break;
   }
-  return out;
+  return E.right(out);
 };
