@@ -4,9 +4,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from './freePort.js';
 
 export type DynamoLocalOptions = {
   /** Port to listen on; a free one is picked when absent. */
@@ -48,18 +48,6 @@ const checkJava = (): void => {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error !== undefined || probe.status !== 0) throw new JavaMissingError();
 };
-
-export const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
 
 const killAllSync = (): void => {
   for (const child of running) {

@@ -1,5 +1,5 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Logger, silentLogger } from '@delivery-history/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from '@delivery-history/worker';
 import type { LocalQueue, QueueCounts, QueueStats } from './localQueue.js';
 
 // ---------------------------------------------------------------------------

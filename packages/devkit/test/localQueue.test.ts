@@ -1,9 +1,8 @@
-import type { SQSEvent } from 'aws-lambda';
+import type { Clock, SQSEvent } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Clock } from '../src/clock.js';
-import { createLocalDriver } from '../src/local/localDriver.js';
-import { createLocalQueue, type QueueCallError } from '../src/local/localQueue.js';
+import { createLocalDriver } from '../src/localDriver.js';
+import { createLocalQueue, type QueueCallError } from '../src/localQueue.js';
 
 const manualClock = (start = Date.parse('2026-01-01T00:00:00Z')) => {
   let t = start;
