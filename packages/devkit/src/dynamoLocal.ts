@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { sleep, TimeoutError, withTimeout } from '@delivery-history/core';
 import { freePort } from './freePort.js';
 
 export type DynamoLocalOptions = {
@@ -100,7 +101,7 @@ const waitUntilAnswering = async (
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
+      if (hasExited(child)) {
         throw new Error(`DynamoDB Local exited before answering: ${stderr().trim().slice(-500)}`);
       }
       try {
@@ -110,7 +111,7 @@ const waitUntilAnswering = async (
         if (Date.now() > deadline) {
           throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     }
   } finally {
@@ -118,15 +119,19 @@ const waitUntilAnswering = async (
   }
 };
 
-const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
-  new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok(true);
-    const timer = setTimeout(() => ok(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok(true);
-    });
-  });
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+/** True once the process is gone, false when it is still there after `ms`. */
+const waitForExit = async (child: ChildProcess, ms: number): Promise<boolean> => {
+  if (hasExited(child)) return true;
+  const exited = new Promise<true>((ok) => child.once('exit', () => ok(true)));
+  try {
+    return await withTimeout(exited, ms, 'DynamoDB Local exit');
+  } catch (e) {
+    if (e instanceof TimeoutError) return false;
+    throw e;
+  }
+};
 
 export const startDynamoLocal = async (options: DynamoLocalOptions = {}): Promise<DynamoLocal> => {
   checkJava();
