@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDynamoLocal } from '@delivery-history/store';
+import { startDynamoLocal } from '@delivery-history/devkit';
 
 const root = new URL('..', import.meta.url).pathname;
 

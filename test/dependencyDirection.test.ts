@@ -1,5 +1,6 @@
-// Dependencies point one way (core <- store <- worker, projector, cli; infra -> store), core
-// stays pure, and no package reaches into another's files.
+// Dependencies point one way (core <- store <- worker, projector, cli; infra -> store; devkit,
+// the local-only tooling, is used by cli, tests and the bench only), core stays pure, and no
+// package reaches into another's files.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { suite } from 'uvu';
@@ -26,7 +27,8 @@ const allowed: Record<string, readonly string[]> = {
   store: ['core'],
   worker: ['core', 'store'],
   projector: ['core', 'store'],
-  cli: ['core', 'store', 'worker', 'projector'],
+  devkit: ['core', 'store', 'worker'],
+  cli: ['core', 'store', 'worker', 'projector', 'devkit'],
 };
 
 const Direction = suite('dependency direction');

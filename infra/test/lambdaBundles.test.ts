@@ -1,17 +1,18 @@
 // The worker and projector bundles, built with esbuild's JS API from the same settings the
 // NodejsFunctions use: each is self-contained (loads from a directory with no node_modules
-// anywhere above it), exports `handler` in a cold `node`, answers an empty batch, and stays
-// small. (synth.test.ts checks that CDK's bundles are byte for byte these.)
+// anywhere above it), exports `handler` in a cold `node`, answers an empty batch, stays
+// small, and contains no file of packages/devkit (local-only tooling: DynamoDB Local,
+// receivers, the local queue). (synth.test.ts checks that CDK's bundles are byte for byte these.)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { esbuildOptions, HANDLER_ENTRIES, type HandlerName } from '../src/lambdaBundling.js';
+import { esbuildOptions, HANDLER_ENTRIES, type HandlerName, REPO_ROOT } from '../src/lambdaBundling.js';
 
 /**
  * Budget per minified bundle (AWS SDK clients inside; the worker also carries undici, about
@@ -21,7 +22,15 @@ const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 2_000_000, proje
 
 const run = promisify(execFile);
 
-type Built = { readonly file: string; readonly bytes: number };
+type Built = { readonly file: string; readonly bytes: number; readonly metafile: Metafile };
+
+/** Local-only tooling: no file under it may be an input of a Lambda bundle. */
+const DEVKIT_DIR = join('packages', 'devkit') + sep;
+
+/** Every file esbuild read for the bundle (tree-shaken or not), relative to the repository. */
+const inputsOf = (metafile: Metafile): string[] =>
+  // Input paths are relative to esbuild's working directory (the process's, by default).
+  Object.keys(metafile.inputs).map((p) => relative(REPO_ROOT, resolve(process.cwd(), p)));
 
 const Bundles = suite<{ dir: string; built: Partial<Record<HandlerName, Built>> }>('lambda bundles', {
   dir: '',
@@ -39,12 +48,27 @@ Bundles.after((ctx) => {
 for (const name of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
   Bundles(`${name}: bundles with the shared settings and stays small`, async (ctx) => {
     const file = join(ctx.dir, name, 'index.mjs');
-    const result = await build(esbuildOptions(HANDLER_ENTRIES[name], file));
+    // metafile only adds the build's description; the bundle is the same bytes
+    const result = await build({ ...esbuildOptions(HANDLER_ENTRIES[name], file), metafile: true });
     assert.equal(result.errors, []);
     const bytes = statSync(file).size;
-    ctx.built[name] = { file, bytes };
+    ctx.built[name] = { file, bytes, metafile: result.metafile };
     console.log(`  ${name}: ${(bytes / 1024).toFixed(0)} KiB minified (${bytes} bytes)`);
     assert.ok(bytes < MAX_BUNDLE_BYTES[name], `${name} bundle is ${bytes} bytes (budget ${MAX_BUNDLE_BYTES[name]})`);
+  });
+
+  Bundles(`${name}: takes no file from packages/devkit (local-only tooling)`, (ctx) => {
+    const built = ctx.built[name];
+    assert.ok(built !== undefined, 'bundled by the first test');
+    const inputs = inputsOf(built.metafile);
+    // Not vacuous: the metafile lists inputs, the entry among them, under the real paths.
+    assert.ok(inputs.length > 0, 'the metafile lists no inputs');
+    assert.ok(
+      inputs.includes(relative(REPO_ROOT, HANDLER_ENTRIES[name])),
+      `the entry is not among the inputs: ${inputs.slice(0, 5).join(', ')}`,
+    );
+    const offenders = inputs.filter((p) => p.startsWith(DEVKIT_DIR));
+    assert.equal(offenders, [], `${name} bundle contains local-only tooling`);
   });
 
   Bundles(`${name}: a cold node process imports it, finds the handler, and answers an empty batch`, async (ctx) => {

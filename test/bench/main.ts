@@ -3,7 +3,7 @@
 // bounded in count; everything talks to 127.0.0.1 only.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { type DynamoLocal, startDynamoLocal } from '@delivery-history/store';
+import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
 import { benchAppendPath } from './appendPath.js';
 import { benchBundles } from './bundles.js';
 import { benchProjector } from './projector.js';

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, freePort, makeClients, startDynamoLocal } from '@delivery-history/store';
+import { freePort, startDynamoLocal } from '@delivery-history/devkit';
+import { ensureTable, makeClients } from '@delivery-history/store';
 
 const LANES = 4;
 const LOAD_MS = 6_000;

@@ -3,7 +3,8 @@
 // `node --import tsx --conditions=source --cpu-prof --cpu-prof-dir=.prof test/bench/profileReplay.ts 5000`
 import { performance } from 'node:perf_hooks';
 import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter } from '@delivery-history/cli';
-import { createStore, startDynamoLocal } from '@delivery-history/store';
+import { startDynamoLocal } from '@delivery-history/devkit';
+import { createStore } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { makeBenchContext } from './support/context.js';
 import { makeFastShaper, type Reply } from './support/fixtures.js';

@@ -1,5 +1,6 @@
 import { createStore } from '@delivery-history/store';
-import { type AllowList, createLocalWorker, parseAllowList, startReceivers } from '@delivery-history/worker';
+import { createLocalWorker, startReceivers } from '@delivery-history/devkit';
+import { type AllowList, parseAllowList } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
 import { performance } from 'node:perf_hooks';
 import type { BenchContext } from './support/context.js';

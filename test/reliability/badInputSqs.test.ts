@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DeliveryRequest, decodeWith, defaultRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
+import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import {
   createHandler,
   createHttpClient,
   noopMetrics,
   parseAllowList,
-  type Receivers,
   type SqsBatchHandler,
-  startReceivers,
   systemClock,
 } from '@delivery-history/worker';
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type Receivers, startReceivers } from '@delivery-history/worker';
+import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Fault, type FaultController, installFaults } from '../support/faults.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
-import { type Receivers, startReceivers } from '@delivery-history/worker';
+import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

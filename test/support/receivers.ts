@@ -1,9 +1,9 @@
-// Receivers for tests: the worker's demo receivers (one HTTP server on 127.0.0.1, see
-// packages/worker/src/local/receivers.ts) plus test-only ones.
+// Receivers for tests: devkit's demo receivers (one HTTP server on 127.0.0.1, see
+// packages/devkit/src/receivers.ts) plus test-only ones.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export { type ReceivedRequest, type Receivers, startReceivers } from '@delivery-history/worker';
+export { type ReceivedRequest, type Receivers, startReceivers } from '@delivery-history/devkit';
 
 export type GateReceiver = {
   readonly url: string;

@@ -2,15 +2,8 @@
 // DH_TEST_DYNAMODB_ENDPOINT), one fresh table per test file. A file run on its own starts
 // its own DynamoDB Local. Refuses any endpoint that is not on this machine.
 import { randomBytes } from 'node:crypto';
-import {
-  type Clients,
-  type DynamoLocal,
-  dropTable,
-  ensureTable,
-  isLocalEndpoint,
-  makeClients,
-  startDynamoLocal,
-} from '@delivery-history/store';
+import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
+import { type Clients, dropTable, ensureTable, isLocalEndpoint, makeClients } from '@delivery-history/store';
 
 export type TestTable = Clients & {
   readonly tableName: string;

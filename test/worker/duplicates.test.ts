@@ -1,7 +1,8 @@
 // SQS is at-least-once: the same record can arrive twice at the same time, and a message can be
 // queued twice. Whatever the interleaving: one HTTP request per attempt number, no double count.
 import type { Store } from '@delivery-history/store';
-import { createLocalWorker, memoryMetrics } from '@delivery-history/worker';
+import { createLocalWorker } from '@delivery-history/devkit';
+import { memoryMetrics } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type GateReceiver, type Receivers, startGateReceiver, startReceivers } from '../support/receivers.js';

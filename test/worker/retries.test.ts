@@ -2,7 +2,8 @@
 // + DynamoDB Local + a real receiver. Retries come back through visibility changes only: the
 // queue's own visibility timeout is 60 s, longer than this whole file.
 import { memoryLogger } from '@delivery-history/core';
-import { createLocalWorker, type LocalWorker, memoryMetrics } from '@delivery-history/worker';
+import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
+import { memoryMetrics } from '@delivery-history/worker';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -2,13 +2,6 @@ export { makeClients, isLocalEndpoint, type Clients, type ClientOptions } from '
 export { createTableInput } from './createTableInput.js';
 export { ensureTable, dropTable } from './ensureTable.js';
 export {
-  startDynamoLocal,
-  freePort,
-  JavaMissingError,
-  type DynamoLocal,
-  type DynamoLocalOptions,
-} from './local/dynamoLocal.js';
-export {
   TABLE,
   INDEX,
   DEFAULT_TABLE_NAME,

@@ -42,28 +42,6 @@ export { BlockedTargetError, checkTarget, type GuardVerdict } from './ssrf/targe
 // SQS
 export { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from './sqs/visibilityPort.js';
 export { queueUrlOf, sqsVisibility } from './sqs/sqsVisibility.js';
-// local (no AWS)
-export {
-  createLocalQueue,
-  type DeadLetter,
-  type LocalQueue,
-  type LocalQueueOptions,
-  QueueCallError,
-} from './local/localQueue.js';
-export {
-  createLocalDriver,
-  type DriverStats,
-  type LocalDriver,
-  type LocalDriverOptions,
-  type SqsHandler,
-} from './local/localDriver.js';
-export {
-  createLocalWorker,
-  type LocalWorker,
-  type LocalWorkerOptions,
-  RECEIVE_MARGIN,
-} from './local/createLocalWorker.js';
-export { type ReceivedRequest, type ReceiverOptions, type Receivers, startReceivers } from './local/receivers.js';
 // observability
 export { powertoolsLogger } from './observability/logger.js';
 export {

@@ -3,13 +3,8 @@ import type { DeliveryRequest } from '@delivery-history/core';
 import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/projector';
 import { type Clients, createStore, type Store } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
-import {
-  createLocalWorker,
-  type LocalWorker,
-  parseAllowList,
-  parseSigningSecrets,
-  type WorkerConfig,
-} from '@delivery-history/worker';
+import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
+import { parseAllowList, parseSigningSecrets, type WorkerConfig } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
 import { runDh } from '../../bench/support/dhCli.js';
 import { localStreamsPort } from '../../bench/support/localStreams.js';

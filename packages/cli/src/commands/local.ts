@@ -1,4 +1,5 @@
-import { DEFAULT_TABLE_NAME, ensureTable, makeClients, startDynamoLocal } from '@delivery-history/store';
+import { startDynamoLocal } from '@delivery-history/devkit';
+import { DEFAULT_TABLE_NAME, ensureTable, makeClients } from '@delivery-history/store';
 import * as t from 'io-ts';
 import { IntArg, optional } from '../args/codecs.js';
 import { CommonArgs } from '../args/common.js';

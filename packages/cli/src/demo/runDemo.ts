@@ -1,14 +1,13 @@
 import {
-  type Clients,
-  createStore,
+  createLocalWorker,
   type DynamoLocal,
-  ensureTable,
-  isLocalEndpoint,
-  makeClients,
+  type LocalWorker,
+  type Receivers,
   startDynamoLocal,
-} from '@delivery-history/store';
+  startReceivers,
+} from '@delivery-history/devkit';
+import { type Clients, createStore, ensureTable, isLocalEndpoint, makeClients } from '@delivery-history/store';
 import { type Poller, startPoller } from '@delivery-history/projector';
-import { createLocalWorker, type LocalWorker, type Receivers, startReceivers } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Config } from '../config/readConfig.js';

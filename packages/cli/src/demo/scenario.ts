@@ -13,7 +13,7 @@ export type Route = {
   readonly expect: string;
 };
 
-// Paths are the worker's demo receiver routes (packages/worker/src/local/receivers.ts).
+// Paths are devkit's demo receiver routes (packages/devkit/src/receivers.ts).
 export const ROUTES: ReadonlyArray<Route> = [
   { receiver: 'healthy', path: '/ok', weight: 38, expect: 'success on the first attempt' },
   { receiver: 'flaky', path: '/flaky/2?code=503', weight: 16, expect: '2 x 503, then success' },

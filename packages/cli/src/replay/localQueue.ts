@@ -1,4 +1,5 @@
-import { createLocalWorker, type DeliveryStore, type LocalWorker } from '@delivery-history/worker';
+import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
+import type { DeliveryStore } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RedriveQueue } from './redrive.js';
 

@@ -1,9 +1,9 @@
-import type { SQSEvent } from 'aws-lambda';
+import type { Clock, SQSEvent } from '@delivery-history/worker';
+import { memoryLogger, TimeoutError } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Clock } from '../src/clock.js';
-import { createLocalDriver } from '../src/local/localDriver.js';
-import { createLocalQueue, type QueueCallError } from '../src/local/localQueue.js';
+import { createLocalDriver } from '../src/localDriver.js';
+import { createLocalQueue, type QueueCallError } from '../src/localQueue.js';
 
 const manualClock = (start = Date.parse('2026-01-01T00:00:00Z')) => {
   let t = start;
@@ -150,6 +150,31 @@ Driver('a handler that throws, or names an unknown record, fails the whole batch
   assert.is(calls, 2);
   assert.is(driver.stats().failedInvocations, 2);
   assert.is(q.deadLetters.length, 1, 'after maxReceiveCount the DLQ has it');
+});
+
+Driver('an invocation past invocationTimeoutMs fails the whole batch (core TimeoutError), as on Lambda', async () => {
+  const q = createLocalQueue({ visibilityTimeoutMs: 20, maxReceiveCount: 1 });
+  const logger = memoryLogger();
+  const driver = createLocalDriver({
+    queue: q,
+    pollIntervalMs: 5,
+    invocationTimeoutMs: 30,
+    logger,
+    // never answers
+    handler: () => new Promise(() => {}),
+  });
+  driver.send('slow');
+  driver.start({ batchSize: 1 });
+  await driver.drain({ timeoutMs: 3000 });
+  await driver.stop();
+  const s = driver.stats();
+  assert.is(s.failedInvocations, 1);
+  assert.is(s.queue.deleted, 0);
+  assert.is(q.deadLetters.length, 1, 'not deleted: it came back and went to the DLQ');
+  assert.equal(
+    logger.entries.filter((e) => e.level === 'error').map((e) => e.attributes.error),
+    [new TimeoutError('invocation', 30).message],
+  );
 });
 
 Driver('drain rejects with the counts when the queue does not empty in time', async () => {

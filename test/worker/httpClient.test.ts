@@ -3,16 +3,18 @@ import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { systemClock } from '../src/clock.js';
 import {
+  type AllowList,
   createHttpClient,
+  EMPTY_ALLOW_LIST,
   type HttpClient,
   type HttpClientOptions,
   type HttpExchange,
-} from '../src/http/httpClient.js';
-import { parseSigningSecrets } from '../src/http/standardWebhooks.js';
-import { type Receivers, startReceivers } from '../src/local/receivers.js';
-import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../src/ssrf/allowList.js';
+  parseAllowList,
+  parseSigningSecrets,
+  systemClock,
+} from '@delivery-history/worker';
+import { type Receivers, startReceivers } from '../support/receivers.js';
 
 const LOCAL: AllowList = E.getOrElseW(() => EMPTY_ALLOW_LIST)(parseAllowList('127.0.0.1'));
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -1,5 +1,5 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type Logger, silentLogger } from '@delivery-history/core';
+import { type Logger, silentLogger, sleep, withTimeout } from '@delivery-history/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from '@delivery-history/worker';
 import type { LocalQueue, QueueCounts, QueueStats } from './localQueue.js';
 
 // ---------------------------------------------------------------------------
@@ -45,8 +45,6 @@ export type LocalDriver = {
   readonly queue: LocalQueue;
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Lambda treats a response naming a record that was not in the batch as a failure of all. */
 const failedIds = (records: ReadonlyArray<SQSRecord>, response: SQSBatchResponse | undefined): Set<string> | 'all' => {
   const ids = new Set(records.map((r) => r.messageId));
@@ -57,15 +55,6 @@ const failedIds = (records: ReadonlyArray<SQSRecord>, response: SQSBatchResponse
     out.add(f.itemIdentifier);
   }
   return out;
-};
-
-const withTimeout = <A>(p: Promise<A>, ms: number | undefined): Promise<A> => {
-  if (ms === undefined) return p;
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`invocation timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 };
 
 export const createLocalDriver = (options: LocalDriverOptions): LocalDriver => {
@@ -86,7 +75,10 @@ export const createLocalDriver = (options: LocalDriverOptions): LocalDriver => {
     try {
       let failed: Set<string> | 'all';
       try {
-        failed = failedIds(records, await withTimeout(handler({ Records: records }), options.invocationTimeoutMs));
+        failed = failedIds(
+          records,
+          await withTimeout(handler({ Records: records }), options.invocationTimeoutMs, 'invocation'),
+        );
       } catch (error) {
         log.error('local driver: invocation failed; the whole batch returns after its visibility timeout', {
           error: error instanceof Error ? error.message : String(error),

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
-import { type SigningKeys, verifySignature } from '../http/standardWebhooks.js';
+import { type SigningKeys, verifySignature } from '@delivery-history/worker';
+import { freePort } from './freePort.js';
 
 // ---------------------------------------------------------------------------
 // Webhook receivers for the local demo and tests: ONE real HTTP server on
@@ -61,16 +62,6 @@ const statusRoute = (res: ServerResponse, code: number, url: URL): void => {
   // 1xx/204/304 have no body by definition
   res.end(code === 204 || code === 304 ? undefined : JSON.stringify({ status: code }));
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
 
 export const startReceivers = async (options: ReceiverOptions = {}): Promise<Receivers> => {
   const requests: ReceivedRequest[] = [];

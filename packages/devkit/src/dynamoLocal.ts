@@ -4,9 +4,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { sleep, TimeoutError, withTimeout } from '@delivery-history/core';
+import { freePort } from './freePort.js';
 
 export type DynamoLocalOptions = {
   /** Port to listen on; a free one is picked when absent. */
@@ -48,18 +49,6 @@ const checkJava = (): void => {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error !== undefined || probe.status !== 0) throw new JavaMissingError();
 };
-
-export const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
 
 const killAllSync = (): void => {
   for (const child of running) {
@@ -112,7 +101,7 @@ const waitUntilAnswering = async (
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
+      if (hasExited(child)) {
         throw new Error(`DynamoDB Local exited before answering: ${stderr().trim().slice(-500)}`);
       }
       try {
@@ -122,7 +111,7 @@ const waitUntilAnswering = async (
         if (Date.now() > deadline) {
           throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     }
   } finally {
@@ -130,15 +119,19 @@ const waitUntilAnswering = async (
   }
 };
 
-const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
-  new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok(true);
-    const timer = setTimeout(() => ok(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok(true);
-    });
-  });
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+/** True once the process is gone, false when it is still there after `ms`. */
+const waitForExit = async (child: ChildProcess, ms: number): Promise<boolean> => {
+  if (hasExited(child)) return true;
+  const exited = new Promise<true>((ok) => child.once('exit', () => ok(true)));
+  try {
+    return await withTimeout(exited, ms, 'DynamoDB Local exit');
+  } catch (e) {
+    if (e instanceof TimeoutError) return false;
+    throw e;
+  }
+};
 
 export const startDynamoLocal = async (options: DynamoLocalOptions = {}): Promise<DynamoLocal> => {
   checkJava();

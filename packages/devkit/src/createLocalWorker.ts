@@ -1,12 +1,19 @@
-import { type Clock, systemClock } from '../clock.js';
-import { httpClientOf, retryPolicyOf } from '../config/fromConfig.js';
-import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
-import { createHandler, type SqsBatchHandler } from '../handler/createHandler.js';
-import type { DeliveryStore } from '../handler/storePort.js';
-import type { HttpClient } from '../http/httpClient.js';
-import { silentLogger, type Logger } from '@delivery-history/core';
-import { noopMetrics, type WorkerMetrics } from '../observability/metrics.js';
-import type { Resolver } from '../ssrf/guardedConnector.js';
+import { type Logger, silentLogger } from '@delivery-history/core';
+import {
+  type Clock,
+  createHandler,
+  type DeliveryStore,
+  type HttpClient,
+  httpClientOf,
+  loadConfig,
+  noopMetrics,
+  type Resolver,
+  retryPolicyOf,
+  type SqsBatchHandler,
+  systemClock,
+  type WorkerConfig,
+  type WorkerMetrics,
+} from '@delivery-history/worker';
 import { createLocalDriver, type LocalDriver } from './localDriver.js';
 import { createLocalQueue, type LocalQueue } from './localQueue.js';
 

@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { SQSRecord } from 'aws-lambda';
-import { type Clock, systemClock } from '../clock.js';
-import { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from '../sqs/visibilityPort.js';
+import {
+  type Clock,
+  MAX_VISIBILITY_SECONDS,
+  type RecordRef,
+  type SQSRecord,
+  systemClock,
+  type VisibilityPort,
+} from '@delivery-history/worker';
 
 // ---------------------------------------------------------------------------
 // An in-memory queue with the SQS semantics the worker relies on: delays, a

@@ -1,0 +1,30 @@
+// Local-only tooling: never imported by worker, projector or store, so never in a Lambda bundle.
+// DynamoDB Local
+export { type DynamoLocal, type DynamoLocalOptions, JavaMissingError, startDynamoLocal } from './dynamoLocal.js';
+export { freePort } from './freePort.js';
+// webhook receivers
+export { type ReceivedRequest, type ReceiverOptions, type Receivers, startReceivers } from './receivers.js';
+// SQS on one machine
+export {
+  createLocalQueue,
+  type DeadLetter,
+  type LocalQueue,
+  type LocalQueueOptions,
+  QueueCallError,
+  type QueueCounts,
+  type QueueStats,
+} from './localQueue.js';
+export {
+  createLocalDriver,
+  type DriverStats,
+  type LocalDriver,
+  type LocalDriverOptions,
+  type SqsHandler,
+  type StartOptions,
+} from './localDriver.js';
+export {
+  createLocalWorker,
+  type LocalWorker,
+  type LocalWorkerOptions,
+  RECEIVE_MARGIN,
+} from './createLocalWorker.js';
