@@ -1,7 +1,7 @@
 // Dependencies point one way (core <- store <- worker, projector, cli; infra -> store; devkit,
-// the local-only tooling, is used by cli, tests and the bench only), core stays pure, and no
-// package reaches into another's files.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// the local-only tooling, is used by cli, tests and the bench only), core stays pure, only the
+// store talks to DynamoDB, and no package reaches into another's files.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -60,10 +60,47 @@ Direction('core imports no AWS SDK, no HTTP, no network', () => {
   assert.equal(offenders, []);
 });
 
+// The store is the only package that talks to DynamoDB (and maps its errors): nothing else
+// imports the DynamoDB clients. devkit (local-only tooling: DynamoDB Local) may too.
+const DYNAMODB_MODULES = /^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb)$/;
+const DYNAMODB_ALLOWED = ['packages/store/', 'packages/devkit/'];
+// debt: files owned by other branches that still import the DynamoDB clients; each goes when
+// its owner moves it onto a store operation (poller/pollerMain: DescribeTable and the doc
+// type; parseStreamRecord: unmarshall of stream images; worker config: the doc type)
+const DYNAMODB_DEBT = [
+  'packages/projector/src/local/poller.ts',
+  'packages/projector/src/local/pollerMain.ts',
+  'packages/projector/src/stream/parseStreamRecord.ts',
+  'packages/worker/src/config/fromConfig.ts',
+];
+
+const sourceFiles = (): string[] => {
+  const dirs = [
+    ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'src')),
+    join(root, 'infra', 'src'),
+    join(root, 'infra', 'bin'),
+  ];
+  return dirs.filter((d) => existsSync(d)).flatMap(files);
+};
+
+Direction('only the store (and devkit) imports the DynamoDB clients', () => {
+  const offenders = sourceFiles().flatMap((f) => {
+    const where = relative(root, f);
+    if (DYNAMODB_ALLOWED.some((dir) => where.startsWith(dir)) || DYNAMODB_DEBT.includes(where)) return [];
+    return importsOf(f)
+      .filter((s) => DYNAMODB_MODULES.test(s))
+      .map((s) => `${where} -> ${s}`);
+  });
+  assert.equal(offenders, []);
+});
+
 Direction('the import scanner sees imports (guards against a vacuous pass)', () => {
   const own = importsOf(new URL(import.meta.url).pathname);
   assert.ok(own.includes('uvu/assert'));
   assert.ok(files(join(root, 'packages', 'core', 'src')).length > 0);
+  // the DynamoDB rule sees the store's own imports of those modules (so it is not vacuous either)
+  const store = files(join(root, 'packages', 'store', 'src')).flatMap(importsOf);
+  assert.ok(store.some((s) => DYNAMODB_MODULES.test(s)));
 });
 
 Direction.run();

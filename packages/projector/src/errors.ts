@@ -1,25 +1,18 @@
+import { describeStoreError, isRetryable, type StoreError } from '@delivery-history/store';
+
 // ---------------------------------------------------------------------------
 // model: what projecting a message can fail with (a closed `_tag` union)
 // ---------------------------------------------------------------------------
 
-/** A DynamoDB call failed (after the projector's own bounded retries when `retryable`). */
-export interface DynamoFailure {
-  readonly _tag: 'DynamoFailure';
-  readonly op: string;
-  readonly messageId: string | null;
-  /** DynamoDB error name or cancellation code. */
-  readonly awsCode: string;
-  readonly retryable: boolean;
-  readonly message: string;
-  readonly cause?: unknown;
-}
-
-/** A stored item (attempt, redrive, audit segment, state) does not decode. */
-export interface CorruptItem {
-  readonly _tag: 'CorruptItem';
+/**
+ * A table read or write failed, as the store reports it (after the store's own bounded
+ * retries of Throttled/Transient; a decode failure is the store's `Corrupt`). The projector
+ * never looks at AWS error names: the store's funnel classified it.
+ */
+export interface StoreFailure {
+  readonly _tag: 'Store';
   readonly messageId: string;
-  readonly sk: string;
-  readonly message: string;
+  readonly error: StoreError;
 }
 
 /** The conditional write kept losing to concurrent writers (projector invocations, replay). */
@@ -58,13 +51,33 @@ export interface EntryTooLarge {
   readonly budget: number;
 }
 
-export type ProjectorError = DynamoFailure | CorruptItem | Contention | MissingAttempts | OutOfOrder | EntryTooLarge;
+export type ProjectorError = StoreFailure | Contention | MissingAttempts | OutOfOrder | EntryTooLarge;
+
+/**
+ * An audit segment that does not decode, as `auditTrailOf` has always reported it (its
+ * published contract; the store's decoder says `Corrupt` with `item` = the sort key).
+ */
+export interface CorruptItem {
+  readonly _tag: 'CorruptItem';
+  readonly messageId: string;
+  readonly sk: string;
+  readonly message: string;
+}
 
 // ---------------------------------------------------------------------------
 // constructors
 // ---------------------------------------------------------------------------
 
-export const DynamoFailure = (f: Omit<DynamoFailure, '_tag'>): DynamoFailure => ({ _tag: 'DynamoFailure', ...f });
+export const StoreFailure = (messageId: string, error: StoreError): StoreFailure => ({
+  _tag: 'Store',
+  messageId,
+  error,
+});
+/** `TE.mapLeft(storeFailure(messageId))`: a store error in the projector's union. */
+export const storeFailure =
+  (messageId: string) =>
+  (error: StoreError): ProjectorError =>
+    StoreFailure(messageId, error);
 export const CorruptItem = (messageId: string, sk: string, message: string): CorruptItem => ({
   _tag: 'CorruptItem',
   messageId,
@@ -84,17 +97,18 @@ export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => 
 // operations
 // ---------------------------------------------------------------------------
 
-/** Worth another try later (Lambda redelivery, poller retry); the others need replay or a fix. */
+/**
+ * Worth another try later (Lambda redelivery, poller retry); the others need replay or a
+ * fix. For store errors the store's own rule (`isRetryable`) decides.
+ */
 export const isRetryableProjectorError = (e: ProjectorError): boolean =>
-  e._tag === 'Contention' || e._tag === 'MissingAttempts' || (e._tag === 'DynamoFailure' && e.retryable);
+  e._tag === 'Contention' || e._tag === 'MissingAttempts' || (e._tag === 'Store' && isRetryable(e.error));
 
 /** One line for logs. */
 export const describeProjectorError = (e: ProjectorError): string => {
   switch (e._tag) {
-    case 'DynamoFailure':
-      return `${e.op} failed (${e.awsCode}): ${e.message}`;
-    case 'CorruptItem':
-      return `item ${e.sk} of ${e.messageId} does not decode: ${e.message}`;
+    case 'Store':
+      return describeStoreError(e.error);
     case 'Contention':
       return `audit trail of ${e.messageId} kept moving under us (${e.tries} tries)`;
     case 'MissingAttempts':

@@ -25,18 +25,15 @@ export {
   isRetryableProjectorError,
   type Contention,
   type CorruptItem,
-  type DynamoFailure,
   type EntryTooLarge,
   type MissingAttempts,
   type OutOfOrder,
   type ProjectorError,
+  type StoreFailure,
 } from './errors.js';
 // segments and the trail
-export {
-  AuditHeadItem,
-  AuditSegmentItem,
-  AuditSummary,
-} from './segments/auditItems.js';
+// the items' codecs live with the store's AUDIT writer; re-exported under the names this package always had
+export { AuditHeadItem, AuditSegmentItem, AuditSummary } from '@delivery-history/store';
 export { type AuditTrail, auditTrailOf, type SegmentInfo } from './segments/auditTrail.js';
 export { readAuditTrail } from './segments/readAuditTrail.js';
 export {

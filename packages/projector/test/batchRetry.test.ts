@@ -3,7 +3,8 @@ import { memoryLogger } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FailedMessage, ProjectionReport } from '../src/apply/projectMessages.js';
-import { Contention, CorruptItem } from '../src/errors.js';
+import { Corrupt } from '@delivery-history/store';
+import { Contention, StoreFailure } from '../src/errors.js';
 import { type BatchRetryDeps, projectWithRetry } from '../src/local/batchRetry.js';
 
 // A fake clock moved only by the fake sleep: retries are deterministic and instant.
@@ -105,7 +106,11 @@ Retry('a warning every ten retries', async (ctx) => {
 });
 
 Retry('non-retryable failures and malformed records are skipped without retry', async (ctx) => {
-  const corrupt: FailedMessage = { messageId: 'm-3', sequenceNumbers: ['3'], error: CorruptItem('m-3', 'STATE', 'x') };
+  const corrupt: FailedMessage = {
+    messageId: 'm-3',
+    sequenceNumbers: ['3'],
+    error: StoreFailure('m-3', Corrupt({ op: 'test', messageId: 'm-3', item: 'STATE' }, 'x')),
+  };
   const r = await projectWithRetry(deps(ctx, async () => report(4, [corrupt], ['4', null])))(
     records('1', '2', '3', '4'),
   );
@@ -120,7 +125,11 @@ Retry('a message that turns non-retryable on a retry is skipped; a stopped polle
     if (n === 1) return report(rs.length, [contended('a', '1'), contended('b', '2')]);
     return report(rs.length, [
       contended('a', '1'),
-      { messageId: 'b', sequenceNumbers: ['2'], error: CorruptItem('b', 'STATE', 'x') },
+      {
+        messageId: 'b',
+        sequenceNumbers: ['2'],
+        error: StoreFailure('b', Corrupt({ op: 'test', messageId: 'b', item: 'STATE' }, 'x')),
+      },
     ]);
   };
   let stopped = false;

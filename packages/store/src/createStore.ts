@@ -9,6 +9,12 @@ import { type Created, createMessage } from './ops/createMessage.js';
 import { getHistory, type History } from './ops/getHistory.js';
 import { getState } from './ops/getState.js';
 import { listAttempts } from './ops/listAttempts.js';
+import { readAuditTrail } from './ops/readAudit.js';
+import { readPartition } from './ops/readPartition.js';
+import { type AuditWrite, type RewriteAuditInput, rewriteAuditTrail } from './ops/writeAudit.js';
+import type { AuditTrail } from './audit/auditTrail.js';
+import type { RawItem } from './query/partition.js';
+import { countMessages, type ScanMessagesInput, type ScannedMessage, scanMessages } from './query/scanMessages.js';
 import { repairProjection } from './ops/repairProjection.js';
 import {
   type QueryByCorrelationInput,
@@ -33,11 +39,18 @@ export interface Store {
   appendRedrive(input: AppendRedriveInput): TE.TaskEither<StoreError, Redriven>;
   repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
   getHistory(messageId: string): TE.TaskEither<StoreError, History>;
-  listAttempts(messageId: string, fromNumber?: number): TE.TaskEither<StoreError, AttemptItem[]>;
+  listAttempts(messageId: string, fromNumber?: number, toNumber?: number): TE.TaskEither<StoreError, AttemptItem[]>;
+  /** Every item of a message as stored (classify with `classifyPartition`). */
+  readPartition(messageId: string): TE.TaskEither<StoreError, RawItem[]>;
+  readAuditTrail(messageId: string): TE.TaskEither<StoreError, AuditTrail>;
+  /** Replay's repair of an audit trail: 'moved' when the trail changed since it was read. */
+  rewriteAuditTrail(input: RewriteAuditInput): TE.TaskEither<StoreError, AuditWrite>;
   queryFailed(input: QueryFailedInput): TE.TaskEither<StoreError, Page<StateSummary>>;
   queryByEndpoint(input: QueryByEndpointInput): TE.TaskEither<StoreError, Page<StateSummary>>;
   queryByCorrelation(input: QueryByCorrelationInput): TE.TaskEither<StoreError, Page<StateSummary>>;
   scanSegment(input: ScanSegmentInput): TE.TaskEither<StoreError, Page<StateItem>>;
+  scanMessages(input: ScanMessagesInput): TE.TaskEither<StoreError, Page<ScannedMessage>>;
+  countMessages(totalSegments: number): TE.TaskEither<StoreError, number>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -52,10 +65,15 @@ export const createStore = (deps: StoreDeps): Store => {
     appendRedrive: (input) => logged(appendRedrive(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),
-    listAttempts: (messageId, fromNumber) => logged(listAttempts(env, messageId, fromNumber)),
+    listAttempts: (messageId, fromNumber, toNumber) => logged(listAttempts(env, messageId, fromNumber, toNumber)),
+    readPartition: (messageId) => logged(readPartition(env, messageId)),
+    readAuditTrail: (messageId) => logged(readAuditTrail(env, messageId)),
+    rewriteAuditTrail: (input) => logged(rewriteAuditTrail(env, input)),
     queryFailed: (input) => logged(queryFailed(env, input)),
     queryByEndpoint: (input) => logged(queryByEndpoint(env, input)),
     queryByCorrelation: (input) => logged(queryByCorrelation(env, input)),
     scanSegment: (input) => logged(scanSegment(env, input)),
+    scanMessages: (input) => logged(scanMessages(env, input)),
+    countMessages: (totalSegments) => logged(countMessages(env, totalSegments)),
   };
 };

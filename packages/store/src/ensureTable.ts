@@ -4,9 +4,8 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { sleep } from '@delivery-history/core';
 import { createTableInput } from './createTableInput.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const describe = async (client: DynamoDBClient, tableName: string) => {
   try {

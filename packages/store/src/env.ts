@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_BODY_BUDGET_BYTES, defaultRetryPolicy, type Logger, silentLogger } from '@delivery-history/core';
+import {
+  type Clock,
+  DEFAULT_BODY_BUDGET_BYTES,
+  defaultRetryPolicy,
+  type Logger,
+  type Sleep,
+  silentLogger,
+  sleep,
+  systemClock,
+} from '@delivery-history/core';
 
 // ---------------------------------------------------------------------------
 // model: what createStore takes, and the resolved environment operations use
 // ---------------------------------------------------------------------------
+
+/** The Document client the store sends through (other packages name it by this type, never the SDK's). */
+export type DocumentClient = DynamoDBDocumentClient;
 
 export type RetryOptions = {
   /** Retries after the first try for Throttled/Transient errors. */
@@ -27,12 +39,12 @@ export type Budgets = {
 export type StoreDeps = {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   /** In [0, 1); jitter only. */
   readonly random?: () => number;
   /** Lease and attempt ids. */
   readonly newId?: () => string;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
   readonly logger?: Logger;
   readonly retry?: RetryOptions;
   readonly leaseMs?: number;
@@ -43,10 +55,10 @@ export type StoreDeps = {
 export type Env = {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly random: () => number;
   readonly newId: () => string;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: Sleep;
   readonly logger: Logger;
   readonly retry: Required<RetryOptions>;
   readonly leaseMs: number;
@@ -66,12 +78,10 @@ export const DEFAULT_BUDGETS: Budgets = {
 // constructors
 // ---------------------------------------------------------------------------
 
-const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
-
 export const makeEnv = (deps: StoreDeps): Env => ({
   doc: deps.doc,
   tableName: deps.tableName,
-  clock: deps.clock ?? (() => new Date()),
+  clock: deps.clock ?? systemClock,
   random: deps.random ?? Math.random,
   newId: deps.newId ?? randomUUID,
   sleep: deps.sleep ?? sleep,

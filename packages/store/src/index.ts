@@ -16,6 +16,9 @@ export {
   type StoreDeps,
   type RetryOptions,
   type Budgets,
+  type Env,
+  type DocumentClient,
+  makeEnv,
   DEFAULT_BUDGETS,
   DEFAULT_LEASE_MS,
   DEFAULT_RETRY,
@@ -31,7 +34,6 @@ export {
   Leased,
   NotDue,
   Conflict,
-  Duplicate,
   NotRedrivable,
   Throttled,
   Transient,
@@ -45,7 +47,6 @@ export {
   isLeased,
   isNotDue,
   isConflict,
-  isDuplicate,
   isNotRedrivable,
   isThrottled,
   isTransient,
@@ -63,7 +64,44 @@ export type { Created } from './ops/createMessage.js';
 export type { AppendAttemptInput, AppendResult } from './ops/appendAttempt.js';
 export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
-export type { History, AuditItem } from './ops/getHistory.js';
+export { getHistory, type History } from './ops/getHistory.js';
+// operations over the store's Env (the projector and the CLI call these directly)
+export { getState, findState } from './ops/getState.js';
+export { listAttempts } from './ops/listAttempts.js';
+export { listRedrives } from './ops/listRedrives.js';
+export { readPartition } from './ops/readPartition.js';
+export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
+export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
+export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
+export { batchPut, BATCH_PUT_MAX } from './ops/batchPut.js';
+export {
+  scanMessages,
+  countMessages,
+  type ScannedMessage,
+  type ScanMessagesInput,
+} from './query/scanMessages.js';
+export {
+  classifyPartition,
+  kindOf,
+  type Partition,
+  type RawItem,
+  type ItemKind,
+  type AuditItem,
+  type CorruptEntry,
+} from './query/partition.js';
+// the audit trail's items, their codecs and decoder, and the write the projector plans
+export {
+  AuditHeadItem,
+  AuditSegmentItem,
+  AuditSummary,
+  summaryOf,
+  summaryProps,
+  headItem,
+  segmentItem,
+} from './audit/auditItems.js';
+export { type AuditTrail, type SegmentInfo, decodeAuditTrail } from './audit/auditTrail.js';
+export type { AuditPosition, AuditStep, SegmentAppend } from './audit/auditStep.js';
+export type { AuditSegmentWrite } from './audit/auditActions.js';
 export {
   type QueryFailedInput,
   type QueryByEndpointInput,
@@ -88,6 +126,8 @@ export {
   redriveKey,
   auditSk,
   auditKey,
+  CHECKPOINT_PREFIX,
+  checkpointKey,
   stableHash,
   failedShardOf,
   endpointShardOf,

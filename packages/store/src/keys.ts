@@ -24,6 +24,13 @@ export const auditKey = (messageId: string, segment: number): Key => ({
   sk: auditSk(segment),
 });
 
+/** Poller checkpoints: one partition per stream, outside every message's partition. */
+export const CHECKPOINT_PREFIX = 'PROJECTOR#';
+export const checkpointKey = (streamArn: string, shardId: string): Key => ({
+  pk: `${CHECKPOINT_PREFIX}${streamArn}`,
+  sk: `SHARD#${shardId}`,
+});
+
 /** FNV-1a 32-bit: stable across processes and versions (shards must never move). */
 export const stableHash = (s: string): number => {
   let h = 0x811c9dc5;

@@ -1,6 +1,7 @@
 import type { StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { sleep as defaultSleep, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../format/progress.js';
 import { type DecodedMessage, decodePartition } from './decodePartition.js';
 import { forEachParallel } from './forEachParallel.js';
@@ -25,7 +26,7 @@ export type ReplayDeps = {
   readonly progress?: Progress;
   /** Called for each message with drift, as found (streaming output). */
   readonly onDrift?: (d: MessageReplay) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
   readonly clock?: () => number;
 };
 
@@ -127,7 +128,7 @@ const replayOne = async (
   messageId: string,
   scanned: ReadonlyArray<RawItem> | null,
 ): Promise<MessageReplay | 'absent' | null> => {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? defaultSleep;
   let seen = await look(deps, messageId, scanned);
   if (seen.m.state === null && seen.error === null) {
     return o.messageIds === undefined

@@ -1,4 +1,3 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type AttemptItem,
   attemptRequestOf,
@@ -11,16 +10,26 @@ import {
   seedOf,
 } from '@delivery-history/core';
 import { rebuildAuditSegments } from '@delivery-history/projector';
-import { attemptKey, stateIndexAttributes, stateKey } from '@delivery-history/store';
+import {
+  attemptKey,
+  BATCH_PUT_MAX,
+  batchPut,
+  type DocumentClient,
+  type Env,
+  makeEnv,
+  stateIndexAttributes,
+  stateKey,
+} from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
+import { orThrow } from './orThrow.js';
 
-// Synthetic, internally consistent messages written straight to the table with BatchWrite
-// (25 items a call, several calls in flight): STATE == fold(attempts), trail == rebuild.
+// Synthetic, internally consistent messages written straight to the table with the store's
+// batchPut (25 items a call, several calls in flight): STATE == fold(attempts), trail == rebuild.
 // For scale tests and the replay/verify bench, where going through the worker would take
 // the HTTP and transaction path for every attempt. Constant memory: one batch at a time per lane.
 
 export type SeedOptions = {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   readonly tableName: string;
   readonly count: number;
   readonly idPrefix: string;
@@ -100,18 +109,9 @@ export const syntheticMessage = (idPrefix: string, i: number, attempts: number, 
   ];
 };
 
-const writeBatch = async (doc: DynamoDBDocumentClient, tableName: string, items: Item[]): Promise<void> => {
-  let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 20) throw new Error('BatchWrite kept returning unprocessed items');
-    const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-    pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-    if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(round, 6)));
-  }
-};
-
 /** Writes `count` synthetic messages; resolves with the number written. */
 export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
+  const env: Env = makeEnv({ doc: o.doc, tableName: o.tableName });
   const now = o.now ?? new Date();
   const attemptsOf = o.attemptsOf ?? ((i: number) => (i % 5 === 0 ? 3 : 1));
   let next = 0;
@@ -121,7 +121,7 @@ export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
     let inBatch = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await writeBatch(o.doc, o.tableName, batch);
+      await orThrow(batchPut(env, batch));
       written += inBatch;
       batch = [];
       inBatch = 0;
@@ -129,7 +129,7 @@ export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
     };
     for (let i = next++; i < o.count; i = next++) {
       const items = syntheticMessage(o.idPrefix, i, attemptsOf(i), now);
-      if (batch.length + items.length > 25) await flush();
+      if (batch.length + items.length > BATCH_PUT_MAX) await flush();
       batch.push(...items);
       inBatch++;
     }

@@ -1,5 +1,6 @@
 import { DEFAULT_BUDGETS, STATE_SK } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { sleep as defaultSleep, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../format/progress.js';
 import { type DecodedMessage, decodePartition } from './decodePartition.js';
 import { forEachParallel } from './forEachParallel.js';
@@ -21,7 +22,7 @@ export type VerifyDeps = {
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
   readonly progress?: Progress;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
   readonly clock?: () => number;
   /** Sees every message as read (the demo builds its summary from the same reads). */
   readonly onMessage?: (m: DecodedMessage) => void;
@@ -67,7 +68,7 @@ export const verifyTable = (deps: VerifyDeps, options: VerifyOptions): TE.TaskEi
 
 const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyReport> => {
   const clock = deps.clock ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? defaultSleep;
   const started = clock();
   const max = o.maxViolations ?? 200;
   const counts = Object.fromEntries(CHECKS.map((c) => [c, 0])) as Record<CheckName, number>;

@@ -1,13 +1,21 @@
 import { type AttemptItem, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { Contention, MissingAttempts, OutOfOrder, type ProjectorError } from '../errors.js';
-import type { AuditHeadItem } from '../segments/auditItems.js';
+import {
+  type AuditHeadItem,
+  type Env,
+  getAuditHead,
+  listAttempts,
+  listRedrives,
+  writeAuditStep,
+} from '@delivery-history/store';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
 import { type AppendStep, planAppend, type Position } from '../segments/planAppend.js';
 import type { Change } from '../stream/parseStreamRecord.js';
 import type { ProjectorDeps } from './deps.js';
 import { checkDrift, type DriftResult } from './driftCheck.js';
-import { readAttempts, readHead, readRedrives, writeStep } from './tableIo.js';
+import { storeEnvOf } from './storeEnv.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -82,11 +90,15 @@ const range = (from: number, to: number): number[] =>
  * strongly consistent reads made now see it.
  */
 const gatherWork = async (
-  deps: ProjectorDeps,
+  env: Env,
   messageId: string,
   changes: readonly Change[],
 ): Promise<E.Either<ProjectorError, Work>> => {
-  const [head, tableRedrives] = await Promise.all([readHead(deps, messageId)(), readRedrives(deps, messageId)()]);
+  const failed = storeFailure(messageId);
+  const [head, tableRedrives] = await Promise.all([
+    pipe(getAuditHead(env, messageId), TE.mapLeft(failed))(),
+    pipe(listRedrives(env, messageId), TE.mapLeft(failed))(),
+  ]);
   if (E.isLeft(head)) return head;
   if (E.isLeft(tableRedrives)) return tableRedrives;
   const pos = positionOf(head.right);
@@ -113,7 +125,10 @@ const gatherWork = async (
   const missing = needed.filter((n) => !byNumber.has(n));
   let healed = 0;
   if (missing.length > 0) {
-    const read = await readAttempts(deps, messageId, missing[0] ?? 0, missing[missing.length - 1])();
+    const read = await pipe(
+      listAttempts(env, messageId, missing[0] ?? 0, missing[missing.length - 1]),
+      TE.mapLeft(failed),
+    )();
     if (E.isLeft(read)) return read;
     for (const a of read.right) {
       if (!byNumber.has(a.attemptNumber)) healed += 1;
@@ -136,14 +151,18 @@ const gatherWork = async (
   });
 };
 
-/** Writes the steps in order; 'moved' as soon as one finds the head elsewhere. */
+/**
+ * Writes the steps in order through the store's AUDIT writer; 'moved' as soon as one finds
+ * the head elsewhere (its high-water-mark condition failed: re-read and plan again).
+ */
 const writeSteps = async (
   deps: ProjectorDeps,
+  env: Env,
   messageId: string,
   steps: readonly AppendStep[],
 ): Promise<E.Either<ProjectorError, 'written' | 'moved'>> => {
   for (const step of steps) {
-    const r = await writeStep(deps, messageId, step)();
+    const r = await pipe(writeAuditStep(env, messageId, step), TE.mapLeft(storeFailure(messageId)))();
     if (E.isLeft(r) || r.right === 'moved') return r;
     // counted per write, so a prefix applied before a hole or a lost race is counted too
     const entries = step.headEntries.length + (step.tail?.entries.length ?? 0);
@@ -180,8 +199,9 @@ const outcomeOf = (messageId: string, work: Work, steps: readonly AppendStep[], 
 export const applyMessage =
   (deps: ProjectorDeps, messageId: string, changes: readonly Change[]): TE.TaskEither<ProjectorError, MessageOutcome> =>
   async () => {
+    const env = storeEnvOf(deps);
     for (let tries = 1; tries <= deps.maxApplyTries; tries++) {
-      const work = await gatherWork(deps, messageId, changes);
+      const work = await gatherWork(env, messageId, changes);
       if (E.isLeft(work)) return work;
       const entries = rebuildAuditTrail(work.right.attempts, work.right.redrives);
       const plan = planAppend({
@@ -193,7 +213,7 @@ export const applyMessage =
         limits: deps.stepLimits,
       });
       if (E.isLeft(plan)) return plan;
-      const written = await writeSteps(deps, messageId, plan.right);
+      const written = await writeSteps(deps, env, messageId, plan.right);
       if (E.isLeft(written)) return written;
       if (written.right === 'moved') {
         deps.telemetry.count('WriteConflicts');
@@ -204,7 +224,7 @@ export const applyMessage =
       const outcome = outcomeOf(messageId, work.right, plan.right, tries);
       const check = entries.length > 0 && outcome.through <= deps.driftCheckMaxAttempts;
       return E.right(
-        check ? { ...outcome, drift: await checkDrift(deps, messageId, work.right.allRedrives) } : outcome,
+        check ? { ...outcome, drift: await checkDrift(deps, env, messageId, work.right.allRedrives) } : outcome,
       );
     }
     return E.left(Contention(messageId, deps.maxApplyTries));

@@ -1,10 +1,11 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, type Sleep, sleep, systemClock } from '@delivery-history/core';
+import type { DocumentClient } from '@delivery-history/store';
 import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
 import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
 import { silentTelemetry, type Telemetry } from '../telemetry.js';
 
 export type RetryOptions = {
-  /** Retries of a throttled/transient DynamoDB call before it surfaces. */
+  /** Retries of a throttled/transient DynamoDB call before it surfaces (the store's funnel does them). */
   readonly maxRetries: number;
   readonly baseMs: number;
   readonly maxMs: number;
@@ -12,13 +13,13 @@ export type RetryOptions = {
 
 /** Everything the apply path needs, passed in (no hidden globals). */
 export type ProjectorDeps = {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   readonly tableName: string;
   readonly budget: SegmentBudget;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   /** [0,1), for backoff jitter only. */
   readonly random: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: Sleep;
   readonly telemetry: Telemetry;
   readonly retry: RetryOptions;
   /** Re-reads after a lost conditional write before giving up with `Contention`. */
@@ -33,16 +34,14 @@ export type ProjectorDeps = {
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
 export const DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS = 100;
 
-const realSleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
-
 export const makeProjectorDeps = (
   required: Pick<ProjectorDeps, 'doc' | 'tableName'>,
   overrides: Partial<Omit<ProjectorDeps, 'doc' | 'tableName'>> = {},
 ): ProjectorDeps => ({
   budget: DEFAULT_SEGMENT_BUDGET,
-  clock: () => new Date(),
+  clock: systemClock,
   random: Math.random,
-  sleep: realSleep,
+  sleep,
   telemetry: silentTelemetry,
   retry: DEFAULT_RETRY,
   maxApplyTries: 8,

@@ -6,10 +6,9 @@ import {
   type RedriveItem,
   seedOf,
 } from '@delivery-history/core';
+import { describeStoreError, type Env, findState, listAttempts } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { describeProjectorError } from '../errors.js';
 import type { ProjectorDeps } from './deps.js';
-import { readAttempts, readState } from './tableIo.js';
 
 /** What the check found: `skipped` with why, or the drifting fields ([] = STATE equals fold). */
 export type DriftResult =
@@ -25,13 +24,14 @@ const skipped = (reason: string): DriftResult => ({ _tag: 'Skipped', reason });
  */
 export const checkDrift = async (
   deps: ProjectorDeps,
+  env: Env,
   messageId: string,
   redrives: readonly RedriveItem[],
 ): Promise<DriftResult> => {
   const { logger } = deps.telemetry;
-  const state = await readState(deps, messageId)();
+  const state = await findState(env, messageId, 'readState')();
   if (E.isLeft(state)) {
-    logger.warn('drift check could not read STATE', { messageId, error: describeProjectorError(state.left) });
+    logger.warn('drift check could not read STATE', { messageId, error: describeStoreError(state.left) });
     return skipped('state unreadable');
   }
   if (state.right === null) return skipped('no STATE');
@@ -41,8 +41,8 @@ export const checkDrift = async (
   if (s.attempts > deps.driftCheckMaxAttempts) return skipped('too many attempts');
   const known = redrives.filter((r) => r.redriveNumber <= s.redrives);
   if (known.length < s.redrives) return skipped('redrive newer than the apply');
-  const attempts = s.attempts === 0 ? E.right([]) : await readAttempts(deps, messageId, 1, s.attempts)();
-  if (E.isLeft(attempts)) return skipped(describeProjectorError(attempts.left));
+  const attempts = s.attempts === 0 ? E.right([]) : await listAttempts(env, messageId, 1, s.attempts)();
+  if (E.isLeft(attempts)) return skipped(describeStoreError(attempts.left));
   deps.telemetry.count('DriftChecks');
   const folded = fold(seedOf(s), attempts.right, known);
   const drift = E.isLeft(folded)

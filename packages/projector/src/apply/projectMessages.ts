@@ -97,6 +97,7 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
       messageId: f.messageId,
       error: describeProjectorError(f.error),
       tag: f.error._tag,
+      ...(f.error._tag === 'Store' ? { errorCode: f.error.error.code, dynamoErrorCode: f.error.error.awsCode } : {}),
       sequenceNumbers: f.sequenceNumbers,
     });
   }

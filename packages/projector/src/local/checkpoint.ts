@@ -1,82 +1,51 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decodeWith, IsoTimestamp } from '@delivery-history/core';
+import {
+  CHECKPOINT_PREFIX,
+  checkpointKey,
+  type DocumentClient,
+  describeStoreError,
+  type StoreError,
+  getCheckpoint,
+  makeEnv,
+  putCheckpoint,
+  type ShardCheckpoint,
+} from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 // ---------------------------------------------------------------------------
-// Where a poller resumes. Kept in the table itself (`pk=PROJECTOR#<streamArn>`,
-// `sk=SHARD#<shardId>`): it lives and dies with the table and its stream (a recreated
-// table has a new stream ARN, so stale positions are never reused), needs no writable
-// disk, and every process that sees the table (CLI demo, tests, a restarted poller) sees
-// the same position. Its own writes reach the stream too; they fail the stream filter, and
-// the poller writes a checkpoint only after a batch with projector records (or after many
-// ignored ones), so they cannot keep it busy.
+// Where a poller resumes. Kept in the table itself by the store (`getCheckpoint` /
+// `putCheckpoint`: `pk=PROJECTOR#<streamArn>`, `sk=SHARD#<shardId>`). Its own writes reach
+// the stream too; they fail the stream filter, and the poller writes a checkpoint only
+// after a batch with projector records (or after many ignored ones), so they cannot keep it busy.
 // ---------------------------------------------------------------------------
 
-export type ShardCheckpoint = {
-  /** Last sequence number fully processed; null: none yet. */
-  readonly sequenceNumber: string | null;
-  /** The shard is closed and fully processed. */
-  readonly ended: boolean;
-};
+export { CHECKPOINT_PREFIX, checkpointKey, type ShardCheckpoint };
 
 export type CheckpointStore = {
   load(shardId: string): Promise<ShardCheckpoint | null>;
   save(shardId: string, checkpoint: ShardCheckpoint): Promise<void>;
 };
 
-export const CHECKPOINT_PREFIX = 'PROJECTOR#';
+// The port is promise-shaped (the poller's loop retries a rejection): a store error becomes one.
+const orThrow = async <A>(what: string, te: TE.TaskEither<StoreError, A>): Promise<A> => {
+  const r = await te();
+  if (E.isLeft(r)) throw new Error(`${what}: ${describeStoreError(r.left)}`);
+  return r.right;
+};
 
-export const checkpointKey = (streamArn: string, shardId: string): { pk: string; sk: string } => ({
-  pk: `${CHECKPOINT_PREFIX}${streamArn}`,
-  sk: `SHARD#${shardId}`,
-});
-
-const CheckpointItem = t.type(
-  {
-    type: t.literal('CHECKPOINT'),
-    shardId: t.string,
-    sequenceNumber: t.union([t.string, t.null]),
-    ended: t.boolean,
-    updatedAt: IsoTimestamp,
-  },
-  'CheckpointItem',
-);
-
-/** Checkpoints in the table (the default). Throws on DynamoDB or decode errors (the poller retries). */
+/** Checkpoints in the table (the default). Rejects on a store error (the poller retries). */
 export const tableCheckpoint = (o: {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   readonly tableName: string;
   readonly streamArn: string;
   readonly clock?: () => Date;
-}): CheckpointStore => ({
-  load: async (shardId) => {
-    const r = await o.doc.send(
-      new GetCommand({ TableName: o.tableName, Key: checkpointKey(o.streamArn, shardId), ConsistentRead: true }),
-    );
-    if (r.Item === undefined) return null;
-    const d = decodeWith(CheckpointItem, r.Item);
-    if (E.isLeft(d)) throw new Error(`checkpoint of shard ${shardId}: ${d.left.message}`);
-    return { sequenceNumber: d.right.sequenceNumber, ended: d.right.ended };
-  },
-  save: async (shardId, cp) => {
-    await o.doc.send(
-      new PutCommand({
-        TableName: o.tableName,
-        // one poller per stream: a plain Put (a second poller would only redo idempotent work)
-        Item: {
-          ...checkpointKey(o.streamArn, shardId),
-          type: 'CHECKPOINT',
-          streamArn: o.streamArn,
-          shardId,
-          sequenceNumber: cp.sequenceNumber,
-          ended: cp.ended,
-          updatedAt: (o.clock ?? (() => new Date()))().toISOString(),
-        },
-      }),
-    );
-  },
-});
+}): CheckpointStore => {
+  const env = makeEnv({ doc: o.doc, tableName: o.tableName, ...(o.clock !== undefined ? { clock: o.clock } : {}) });
+  return {
+    load: (shardId) => orThrow(`checkpoint of shard ${shardId}`, getCheckpoint(env, o.streamArn, shardId)),
+    save: (shardId, cp) => orThrow(`checkpoint of shard ${shardId}`, putCheckpoint(env, o.streamArn, shardId, cp)),
+  };
+};
 
 /** In-process checkpoints (tests, throwaway runs). */
 export const memoryCheckpoint = (): CheckpointStore & { readonly positions: Map<string, ShardCheckpoint> } => {

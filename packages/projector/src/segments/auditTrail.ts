@@ -1,88 +1,15 @@
-import { type AuditEntry, decodeWith, itemSize } from '@delivery-history/core';
-import * as A from 'fp-ts/lib/Array.js';
+import { type AuditTrail, decodeAuditTrail, type SegmentInfo } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { CorruptItem } from '../errors.js';
-import { AUDIT_PREFIX } from '../keys.js';
-import { AuditHeadItem, AuditSegmentItem, type AuditSummary, summaryOf } from './auditItems.js';
 
-// ---------------------------------------------------------------------------
-// model
-// ---------------------------------------------------------------------------
-
-export type SegmentInfo = {
-  readonly segment: number;
-  readonly entryCount: number;
-  /** `itemSize` of the stored item (for budget checks by verify). */
-  readonly bytes: number;
-};
-
-export type AuditTrail = {
-  readonly messageId: string;
-  /** null: the message has no trail yet. */
-  readonly summary: AuditSummary | null;
-  /** All entries, in trail order (compare with core's `rebuildAuditTrail`). */
-  readonly entries: readonly AuditEntry[];
-  readonly segments: readonly SegmentInfo[];
-  /** Segments numbered at or past `summary.segments` (left over by an interrupted rewrite); not part of the trail. */
-  readonly stale: readonly number[];
-};
-
-// ---------------------------------------------------------------------------
-// operations
-// ---------------------------------------------------------------------------
-
-type Raw = Readonly<Record<string, unknown>>;
-
-const isAuditItem = (u: unknown): u is Raw =>
-  typeof u === 'object' &&
-  u !== null &&
-  typeof (u as Raw).sk === 'string' &&
-  String((u as Raw).sk).startsWith(AUDIT_PREFIX);
-
-type Decoded = { readonly segment: AuditSegmentItem; readonly head: AuditHeadItem | null; readonly bytes: number };
-
-const decodeSegment =
-  (messageId: string) =>
-  (raw: Raw): E.Either<CorruptItem, Decoded> => {
-    const sk = String(raw.sk);
-    const asCorrupt = (e: { message: string }) => CorruptItem(messageId, sk, e.message);
-    if (raw.segment === 0) {
-      return pipe(
-        decodeWith(AuditHeadItem, raw),
-        E.bimap(asCorrupt, (head) => ({ segment: head, head, bytes: itemSize(raw) })),
-      );
-    }
-    return pipe(
-      decodeWith(AuditSegmentItem, raw),
-      E.bimap(asCorrupt, (segment) => ({ segment, head: null, bytes: itemSize(raw) })),
-    );
-  };
+export type { AuditTrail, SegmentInfo };
 
 /**
- * The audit trail from a message's items (any mix: a whole-partition query, `getHistory`'s
- * `audit`, or just the AUDIT# items). Non-audit items are ignored; a segment that does not
- * decode is a `CorruptItem`.
+ * The audit trail from a message's items (any mix: a whole-partition read, `getHistory`'s
+ * `audit`, or just the AUDIT# items), by the store's one decoder; a segment that does not
+ * decode is a `CorruptItem` naming its sort key.
  */
 export const auditTrailOf = (messageId: string, items: readonly unknown[]): E.Either<CorruptItem, AuditTrail> =>
-  pipe(
-    items.filter(isAuditItem),
-    A.traverse(E.Applicative)(decodeSegment(messageId)),
-    E.map((decoded) => {
-      const sorted = [...decoded].sort((a, b) => a.segment.segment - b.segment.segment);
-      const head = sorted.find((d) => d.head !== null)?.head ?? null;
-      const count = head === null ? 0 : head.segments;
-      const live = sorted.filter((d) => d.segment.segment < count);
-      return {
-        messageId,
-        summary: head === null ? null : summaryOf(head),
-        entries: live.flatMap((d) => d.segment.entries),
-        segments: live.map((d) => ({
-          segment: d.segment.segment,
-          entryCount: d.segment.entries.length,
-          bytes: d.bytes,
-        })),
-        stale: sorted.filter((d) => d.segment.segment >= count).map((d) => d.segment.segment),
-      };
-    }),
-  );
+  E.mapLeft((e: { readonly item?: string; readonly message: string }) =>
+    CorruptItem(messageId, e.item ?? '?', e.message),
+  )(decodeAuditTrail(messageId, items));

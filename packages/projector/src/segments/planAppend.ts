@@ -1,7 +1,14 @@
 import { type AuditEntry, isRedriveEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { EntryTooLarge } from '../errors.js';
-import { type AuditHeadItem, type AuditSummary, summaryOf } from './auditItems.js';
+import {
+  type AuditHeadItem,
+  type AuditPosition,
+  type AuditStep,
+  type AuditSummary,
+  type SegmentAppend,
+  summaryOf,
+} from '@delivery-history/store';
 import { capOf, type SegmentBudget } from './segmentBudget.js';
 import { emptySegmentBytes, entryBytes, segmentBytes } from './sizing.js';
 
@@ -9,25 +16,17 @@ import { emptySegmentBytes, entryBytes, segmentBytes } from './sizing.js';
 // model
 // ---------------------------------------------------------------------------
 
-/** The high-water mark a conditional write expects to find on the head. */
-export type Position = { readonly through: number; readonly redrives: number };
+/** The high-water mark a conditional write expects to find on the head (the store's AUDIT writer checks it). */
+export type Position = AuditPosition;
 
-export type SegmentAppend = { readonly segment: number; readonly entries: readonly AuditEntry[] };
+export type { SegmentAppend };
 
 /**
- * One write (a single-item write or one transaction): the head's summary moves from
- * `expect` to `summary`; entries go to the head, to the existing tail and to new segments.
+ * One write (a single-item write or one transaction), as the store's `writeAuditStep` takes
+ * it: the head's summary moves from `expect` to `summary`; entries go to the head, to the
+ * existing tail and to new segments.
  */
-export type AppendStep = {
-  /** null: the trail does not exist yet (the head is created, `attribute_not_exists`). */
-  readonly expect: Position | null;
-  readonly summary: AuditSummary;
-  /** Appended to the head (all of its entries when `expect` is null). */
-  readonly headEntries: readonly AuditEntry[];
-  /** Appended to an existing later segment. */
-  readonly tail: SegmentAppend | null;
-  readonly newSegments: readonly SegmentAppend[];
-};
+export type AppendStep = AuditStep;
 
 /** Bounds of one step, so a transaction stays far below 100 actions and 4 MB. */
 export type StepLimits = { readonly maxStepBytes: number; readonly maxNewSegments: number };

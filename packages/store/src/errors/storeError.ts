@@ -39,11 +39,6 @@ export interface NotDue extends Base {
 export interface Conflict extends Base {
   readonly _tag: 'Conflict';
 }
-export interface Duplicate extends Base {
-  readonly _tag: 'Duplicate';
-  /** The item already stored (an AttemptItem for appendAttempt). */
-  readonly stored: unknown;
-}
 export interface NotRedrivable extends Base {
   readonly _tag: 'NotRedrivable';
   readonly status: string;
@@ -74,7 +69,6 @@ export type StoreError =
   | Leased
   | NotDue
   | Conflict
-  | Duplicate
   | NotRedrivable
   | Throttled
   | Transient
@@ -92,7 +86,6 @@ export const STORE_ERROR_CODES = {
   Leased: 'STORE_LEASED',
   NotDue: 'STORE_NOT_DUE',
   Conflict: 'STORE_CONFLICT',
-  Duplicate: 'STORE_DUPLICATE',
   NotRedrivable: 'STORE_NOT_REDRIVABLE',
   Throttled: 'STORE_THROTTLED',
   Transient: 'STORE_TRANSIENT',
@@ -131,8 +124,6 @@ export const NotDue = (
   message = `message ${ctx.messageId ?? '?'} is not due before ${ctx.nextAttemptAt}`,
 ): NotDue => make('NotDue')(ctx, message);
 export const Conflict = (ctx: ErrorContext, message: string): Conflict => make('Conflict')(ctx, message);
-export const Duplicate = (ctx: ErrorContext & { stored: unknown }, message: string): Duplicate =>
-  make('Duplicate')(ctx, message);
 export const NotRedrivable = (
   ctx: ErrorContext & { status: string; retryEligible: boolean },
   message = `message ${ctx.messageId ?? '?'} cannot be redriven (status ${ctx.status}, retryEligible ${ctx.retryEligible})`,
@@ -164,7 +155,6 @@ export const isAlreadyFinal = is('AlreadyFinal');
 export const isLeased = is('Leased');
 export const isNotDue = is('NotDue');
 export const isConflict = is('Conflict');
-export const isDuplicate = is('Duplicate');
 export const isNotRedrivable = is('NotRedrivable');
 export const isThrottled = is('Throttled');
 export const isTransient = is('Transient');

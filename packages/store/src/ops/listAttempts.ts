@@ -38,8 +38,13 @@ export const queryAll = (
   return page(undefined, []);
 };
 
-/** Attempts `fromNumber..` of a message, in order (one paginated Query). */
-export const listAttempts = (env: Env, messageId: string, fromNumber = 1): TE.TaskEither<StoreError, AttemptItem[]> => {
+/** Attempts `fromNumber..toNumber` (inclusive; no `toNumber`: to the last) of a message, in order (one paginated Query). */
+export const listAttempts = (
+  env: Env,
+  messageId: string,
+  fromNumber = 1,
+  toNumber?: number,
+): TE.TaskEither<StoreError, AttemptItem[]> => {
   const ctx: ErrorContext = { op: 'listAttempts', messageId };
   return pipe(
     queryAll(env, ctx, {
@@ -47,14 +52,14 @@ export const listAttempts = (env: Env, messageId: string, fromNumber = 1): TE.Ta
       ExpressionAttributeValues: {
         ':pk': messagePk(messageId),
         ':from': attemptSk(Math.max(1, fromNumber)),
-        ':to': `${ATTEMPT_PREFIX}\uffff`,
+        ':to': toNumber === undefined ? `${ATTEMPT_PREFIX}\uffff` : attemptSk(toNumber),
       },
       ConsistentRead: true,
     }),
     TE.chainEitherK((items) =>
       pipe(
         items,
-        A.traverse(E.Applicative)((i) => decodeItem(AttemptItem, i, ctx)),
+        A.traverse(E.Applicative)((i) => decodeItem(AttemptItem, i, { ...ctx, item: String(i.sk) })),
       ),
     ),
   );

@@ -21,7 +21,6 @@ const LEVEL: Record<StoreError['_tag'], 'info' | 'warn' | 'error'> = {
   AlreadyFinal: 'info',
   Leased: 'info',
   NotDue: 'info',
-  Duplicate: 'info',
   NotRedrivable: 'info',
   Conflict: 'warn',
   Throttled: 'error',

@@ -1,4 +1,4 @@
-import { makeRetryPolicy, nextDelayMs } from '@delivery-history/core';
+import { backoffDelayMs } from '@delivery-history/core';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Env } from '../env.js';
@@ -11,7 +11,8 @@ const retryable = (e: StoreError): boolean => e._tag === 'Throttled' || e._tag =
 /**
  * The one bridge from SDK promises: runs `run` (which must send the SAME request each time:
  * same input, same ClientRequestToken, so a timeout after commit cannot apply twice),
- * retrying Throttled/Transient errors with capped exponential backoff and full jitter.
+ * retrying Throttled/Transient errors with core's infrastructure backoff (capped exponential,
+ * full jitter).
  * Each retried failure is logged once (warn); the final failure is returned, and logged
  * once by the operation (see observe.ts).
  */
@@ -23,7 +24,6 @@ export const send =
     run: () => Promise<A>,
   ): TE.TaskEither<StoreError, A> =>
   async () => {
-    const policy = makeRetryPolicy({ baseMs: env.retry.baseMs, maxMs: env.retry.maxMs });
     const mapError = toStoreError(ctx, labels);
     for (let retry = 0; ; retry++) {
       try {
@@ -31,7 +31,7 @@ export const send =
       } catch (thrown) {
         const error = mapError(thrown);
         if (!retryable(error) || retry >= env.retry.maxRetries) return E.left(error);
-        const delayMs = nextDelayMs(retry + 1, policy, env.random);
+        const delayMs = backoffDelayMs(retry + 1, env.retry, env.random);
         env.logger.warn('dynamodb call failed, retrying', { ...logAttributes(error), retry: retry + 1, delayMs });
         await env.sleep(delayMs);
       }

@@ -1,0 +1,22 @@
+import { type Env, makeEnv } from '@delivery-history/store';
+import type { ProjectorDeps } from './deps.js';
+
+/** What the projector's table reads and writes need from its deps. */
+export type StoreIo = Pick<ProjectorDeps, 'doc' | 'tableName' | 'retry' | 'random' | 'sleep'> &
+  Partial<Pick<ProjectorDeps, 'clock' | 'telemetry'>>;
+
+/**
+ * The store's environment over the projector's deps: every table call goes through the
+ * store's funnel (its retries, its error mapping) with the projector's retry budget, jitter,
+ * sleep and logger. Built per apply, so a test's `{ ...deps, doc }` takes effect.
+ */
+export const storeEnvOf = (deps: StoreIo): Env =>
+  makeEnv({
+    doc: deps.doc,
+    tableName: deps.tableName,
+    retry: deps.retry,
+    random: deps.random,
+    sleep: deps.sleep,
+    ...(deps.clock !== undefined ? { clock: deps.clock } : {}),
+    ...(deps.telemetry !== undefined ? { logger: deps.telemetry.logger } : {}),
+  });
