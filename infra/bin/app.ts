@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AnyString, AwsRegion, optionalVar, readEnv } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
 import { DeliveryHistoryStack, readStackConfig } from '../src/index.js';
 
 const infraDir = fileURLToPath(new URL('..', import.meta.url));
@@ -31,8 +33,26 @@ for (const pair of values.context) {
   context[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
 
+// What the CDK CLI passes (none of it when run standalone), through core's reader: blank is absent.
+const AccountId = new t.Type<string, string, unknown>(
+  'AWS account id (12 digits)',
+  (u): u is string => typeof u === 'string' && /^\d{12}$/.test(u),
+  (u, c) => (typeof u === 'string' && /^\d{12}$/.test(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+const cdkEnv = readEnv('CDK environment', {
+  CDK_OUTDIR: optionalVar(AnyString),
+  CDK_DEFAULT_ACCOUNT: optionalVar(AccountId),
+  CDK_DEFAULT_REGION: optionalVar(AwsRegion),
+})(process.env);
+if (E.isLeft(cdkEnv)) {
+  console.error(`synth: ${cdkEnv.left.message}`);
+  process.exit(2);
+}
+const { CDK_OUTDIR, CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION } = cdkEnv.right;
+
 // The CDK CLI passes its output directory in CDK_OUTDIR; standalone, write under infra/.
-const outdir = values.outdir ?? process.env.CDK_OUTDIR ?? join(infraDir, 'cdk.out');
+const outdir = values.outdir ?? CDK_OUTDIR ?? join(infraDir, 'cdk.out');
 const app = new App({ outdir, context });
 
 const config = readStackConfig(app);
@@ -45,8 +65,8 @@ const stack = new DeliveryHistoryStack(app, `DeliveryHistory-${config.right.stag
   config: config.right,
   description: `Delivery history (${config.right.stage}): table, queues, worker, projector, alarms`,
   // Account and region stay unresolved unless the CDK CLI provides them: synth needs neither.
-  ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined && process.env.CDK_DEFAULT_REGION !== undefined
-    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
+  ...(CDK_DEFAULT_ACCOUNT !== undefined && CDK_DEFAULT_REGION !== undefined
+    ? { env: { account: CDK_DEFAULT_ACCOUNT, region: CDK_DEFAULT_REGION } }
     : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

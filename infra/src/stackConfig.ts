@@ -3,7 +3,14 @@
 // deploying a surprise. Every derived number (visibility timeout, max-receive count) is
 // computed here, next to the rule it follows.
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
-import { DecodeError, decodeWith, defaultRetryPolicy, withDefault } from '@delivery-history/core';
+import {
+  DecodeError,
+  decodeWith,
+  defaultRetryPolicy,
+  isTableName,
+  TableName,
+  withDefault,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Construct } from 'constructs';
@@ -37,10 +44,15 @@ const bool = fromContext('boolean (true|false)', (u) =>
 const matching = (name: string, re: RegExp): t.Type<string, string, unknown> =>
   fromContext(name, (u) => (typeof u === 'string' && re.test(u) ? u : undefined));
 
-const nullableString = (name: string, re: RegExp): t.Type<string | null, string | null, unknown> =>
-  fromContext<string | null>(`${name} | null`, (u) =>
-    u === null || u === '' ? null : typeof u === 'string' && re.test(u) ? u : undefined,
+const nullableString = (
+  name: string,
+  ok: RegExp | ((s: string) => boolean),
+): t.Type<string | null, string | null, unknown> => {
+  const test = typeof ok === 'function' ? ok : (s: string) => ok.test(s);
+  return fromContext<string | null>(`${name} | null`, (u) =>
+    u === null || u === '' ? null : typeof u === 'string' && test(u) ? u : undefined,
   );
+};
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -78,8 +90,11 @@ const ContextCodec = t.type(
     stage: withDefault(matching('stage ([a-z][a-z0-9-]{0,19})', STAGE), 'dev'),
     /** Prefix of every physical name; defaults to `delivery-history-<stage>`. */
     namePrefix: withDefault(nullableString('name prefix', NAME), null),
-    /** Defaults to `delivery-history-<stage>` (the CLI's `DELIVERY_TABLE_NAME`). */
-    tableName: withDefault(nullableString('table name', NAME), null),
+    /**
+     * Defaults to `delivery-history-<stage>` (the CLI's `DELIVERY_TABLE_NAME`); DynamoDB's
+     * table-name rule, the one core's environment reader applies to that variable.
+     */
+    tableName: withDefault(nullableString(TableName.name, isTableName), null),
     /** Create a customer-managed KMS key for the table, queues (and their DLQs). */
     customerManagedKey: withDefault(bool, false),
     /** Use this existing customer-managed key instead (implies customer-managed encryption). */

@@ -3,7 +3,7 @@ import { auditTrailOf } from '@delivery-history/projector';
 import { type Clients, createStore, makeClients, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Config } from './config/readConfig.js';
-import { EXIT } from './exitCodes.js';
+import type { CommandResult } from './commands/failure.js';
 import type { Io } from './io.js';
 import { tableReader, type TableReader } from './replay/tableReader.js';
 import type { TrailReader } from './replay/verifyMessage.js';
@@ -37,24 +37,19 @@ export const openContext = (config: Config, io: Io): Context => {
   return { config, clients, store, reader: tableReader(clients.doc, config.tableName), trailOf: projectorTrailOf };
 };
 
-/** Runs `body` with a context; an unexpected exception (network, credentials) exits 3. */
+/**
+ * Runs `body` with a context and closes its clients however it ends (an exception is
+ * main's `Unexpected`, exit 3).
+ */
 export const withContext = async (
   config: Config,
   io: Io,
-  name: string,
-  body: (ctx: Context) => Promise<number>,
-): Promise<number> => {
-  let ctx: Context | undefined;
+  body: (ctx: Context) => Promise<CommandResult>,
+): Promise<CommandResult> => {
+  const ctx = openContext(config, io);
   try {
-    ctx = openContext(config, io);
     return await body(ctx);
-  } catch (e) {
-    const label = (e as { name?: string }).name;
-    io.stderr.write(
-      `dh ${name}: ${label !== undefined && label !== 'Error' ? `${label}: ` : ''}${e instanceof Error ? e.message : String(e)}\n`,
-    );
-    return EXIT.runtime;
   } finally {
-    ctx?.clients.destroy();
+    ctx.clients.destroy();
   }
 };

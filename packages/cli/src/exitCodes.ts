@@ -1,5 +1,7 @@
+import type { CliFailure } from './commands/failure.js';
+
 /**
- * Exit codes scripts can trust:
+ * Exit codes scripts can trust (packages/cli/README.md "Exit codes"):
  * 0 found / ok; 1 not found, drift found or a check failed; 2 usage or configuration
  * error; 3 the table could not be read or written (DynamoDB/SQS error, refused write).
  */
@@ -13,3 +15,24 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The one mapping from a command's failure to its exit code. */
+export const exitCodeOf = (f: CliFailure): ExitCode => {
+  switch (f._tag) {
+    case 'NotFound':
+      return EXIT.notFound;
+    case 'CheckFailed':
+      return EXIT.checkFailed;
+    case 'UsageError':
+      return EXIT.usage;
+    case 'DecodeError':
+    case 'Refused':
+      return EXIT.config;
+    case 'StoreFailure':
+      // a cursor or argument the store rejects is the caller's mistake
+      return f.error._tag === 'NotFound' ? EXIT.notFound : f.error._tag === 'Invalid' ? EXIT.usage : EXIT.runtime;
+    case 'TableError':
+    case 'Unexpected':
+      return EXIT.runtime;
+  }
+};

@@ -1,5 +1,6 @@
 // The process boundary of a command: where it writes, what it reads, what time it is.
 // Commands take an `Io` instead of touching `process`, so tests run them in-process.
+import { type Clock, systemClock } from '@delivery-history/core';
 
 export type Out = { write(s: string): unknown; readonly isTTY?: boolean };
 
@@ -7,20 +8,20 @@ export type Io = {
   readonly stdout: Out;
   readonly stderr: Out;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly now: () => Date;
+  readonly now: Clock;
 };
 
 export const processIo = (): Io => ({
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  now: () => new Date(),
+  now: systemClock,
 });
 
 /** An Io that records what is written (tests). */
 export const memoryIo = (
   env: Record<string, string | undefined> = {},
-  now: () => Date = () => new Date(),
+  now: Clock = systemClock,
 ): Io & { out(): string; err(): string } => {
   let out = '';
   let err = '';

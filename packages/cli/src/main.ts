@@ -1,9 +1,11 @@
-import { GENERAL_USAGE } from './args/usage.js';
-import { usageFailure } from './commands/withArgs.js';
-import { EXIT } from './exitCodes.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { commandUsage, GENERAL_USAGE } from './args/usage.js';
+import { UsageError } from './args/usageError.js';
+import { type CliFailure, type CommandResult, failureMessage, showsUsage, Unexpected } from './commands/failure.js';
+import { EXIT, type ExitCode, exitCodeOf } from './exitCodes.js';
 import type { Io } from './io.js';
 
-type Command = (args: ReadonlyArray<string>, io: Io) => Promise<number>;
+type Command = (args: ReadonlyArray<string>, io: Io) => Promise<CommandResult>;
 type Table = Readonly<Record<string, () => Promise<Command>>>;
 
 /** Own entries only: a command named `__proto__` or `constructor` is unknown, not Object's. */
@@ -27,6 +29,30 @@ const REPLAY: Table = {
   redrive: async () => (await import('./commands/redrive.js')).runRedrive,
 };
 
+/** Prints a failure (`dh <command>: ...`, usage after usage errors) and maps it to its exit code. */
+const report = (io: Io, name: string | null, f: CliFailure): ExitCode => {
+  const message = failureMessage(f);
+  if (message !== null) io.stderr.write(`dh${name === null ? '' : ` ${name}`}: ${message}\n`);
+  if (showsUsage(f)) io.stderr.write(`\n${name === null ? GENERAL_USAGE : commandUsage(name)}`);
+  return exitCodeOf(f);
+};
+
+/** Runs a command; an exception is `Unexpected` (exit 3, one line, no stack trace). */
+const run = async (
+  name: string,
+  command: () => Promise<Command>,
+  args: ReadonlyArray<string>,
+  io: Io,
+): Promise<ExitCode> => {
+  let result: CommandResult;
+  try {
+    result = await (await command())(args, io);
+  } catch (e) {
+    result = E.left(Unexpected(e));
+  }
+  return E.isRight(result) ? EXIT.ok : report(io, name, result.left);
+};
+
 /** `dh <command> ...`: the exit code (see exitCodes.ts). */
 export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
   const [command, ...rest] = argv;
@@ -39,14 +65,11 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
     const load = lookup(REPLAY, sub);
     if (load === undefined) {
       const got = sub === undefined ? '' : ` (got "${sub}")`;
-      return usageFailure(io, 'replay projections', `replay needs a subcommand: projections or redrive${got}`);
+      return report(io, 'replay projections', UsageError(`replay needs a subcommand: projections or redrive${got}`));
     }
-    return (await load())(subRest, io);
+    return run(`replay ${sub}`, load, subRest, io);
   }
   const load = lookup(COMMANDS, command);
-  if (load === undefined) {
-    io.stderr.write(`dh: unknown command "${command}"\n\n${GENERAL_USAGE}`);
-    return EXIT.usage;
-  }
-  return (await load())(rest, io);
+  if (load === undefined) return report(io, null, UsageError(`unknown command "${command}"`));
+  return run(command, load, rest, io);
 };

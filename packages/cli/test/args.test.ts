@@ -138,6 +138,36 @@ Config('bad values are usage errors naming the variable', () => {
   assert.ok(E.isLeft(r) && /AWS_ENDPOINT_URL_DYNAMODB/.test(r.left.message));
 });
 
+Config('blank means absent, for variables and flags alike; a blank flag leaves the variable', () => {
+  const r = readConfig(
+    { DELIVERY_TABLE_NAME: '  ', AWS_ENDPOINT_URL_DYNAMODB: '', AWS_REGION: ' eu-west-1 ' },
+    { table: ' ', region: '' },
+  );
+  assert.ok(E.isRight(r));
+  if (E.isRight(r)) {
+    assert.is(r.right.tableName, 'delivery-history');
+    assert.is(r.right.endpoint, null);
+    assert.is(r.right.region, 'eu-west-1');
+    assert.is(r.right.configured, false);
+  }
+  const f = readConfig({ DELIVERY_TABLE_NAME: 'from-env' }, { table: '' });
+  assert.ok(E.isRight(f) && f.right.tableName === 'from-env');
+});
+
+Config("one line names every bad variable (the rules are core's, shared with the Lambdas)", () => {
+  const r = readConfig(
+    { DELIVERY_QUEUE_URL: 'queue', AWS_ENDPOINT_URL_SQS: 'ftp://h' },
+    { table: 'no', region: 'eu west' },
+  );
+  assert.ok(E.isLeft(r));
+  if (E.isLeft(r)) {
+    for (const v of ['DELIVERY_TABLE_NAME', 'AWS_REGION', 'DELIVERY_QUEUE_URL', 'AWS_ENDPOINT_URL_SQS']) {
+      assert.match(r.left.message, `.${v}: expected`);
+    }
+    assert.not.match(r.left.message, /\n/);
+  }
+});
+
 Time.run();
 Decode.run();
 Config.run();

@@ -118,3 +118,16 @@ export {
   withKeys,
 } from './ports/logger.js';
 export { type Sleep, sleep, TimeoutError, withTimeout } from './ports/sleep.js';
+// configuration: one environment reader, the shared variables and their rules
+export {
+  AnyString,
+  AwsRegion,
+  EndpointUrl,
+  intString,
+  isTableName,
+  optionalVar,
+  parsedString,
+  TableName,
+} from './config/envCodecs.js';
+export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
+export { sharedVars } from './config/sharedVars.js';

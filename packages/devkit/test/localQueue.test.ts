@@ -7,7 +7,7 @@ import { createLocalQueue, type QueueCallError } from '../src/localQueue.js';
 
 const manualClock = (start = Date.parse('2026-01-01T00:00:00Z')) => {
   let t = start;
-  const clock: Clock = { now: () => new Date(t) };
+  const clock: Clock = () => new Date(t);
   return {
     clock,
     advance: (ms: number): void => {

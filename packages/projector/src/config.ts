@@ -1,8 +1,15 @@
-import { decodeWith, intRange } from '@delivery-history/core';
+import {
+  type EnvOf,
+  type EnvSource,
+  intString,
+  optionalVar,
+  readEnv,
+  sharedVars,
+  withDefault,
+} from '@delivery-history/core';
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import * as t from 'io-ts';
 import { DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS } from './apply/deps.js';
 import {
   DEFAULT_HEAD_BYTES,
@@ -13,7 +20,8 @@ import {
 } from './segments/segmentBudget.js';
 
 // ---------------------------------------------------------------------------
-// Configuration, read once at cold start from the same variables as the worker.
+// Configuration, read once at cold start through core's reader, with the same
+// variables (and rules) as the worker.
 // ---------------------------------------------------------------------------
 
 export type ProjectorConfig = {
@@ -28,56 +36,41 @@ export type ProjectorConfig = {
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
 
-/** An optional integer variable in [min, max] (empty = absent). */
-export const intVar = (min: number, max: number) =>
-  new t.Type<number | undefined, unknown, unknown>(
-    `integer ${min}..${max}`,
-    (u): u is number | undefined => u === undefined || typeof u === 'number',
-    (u, c) => {
-      if (u === undefined || u === '') return t.success(undefined);
-      const n = typeof u === 'string' && /^\d+$/.test(u.trim()) ? Number(u) : Number.NaN;
-      return intRange(min, max).is(n) ? t.success(n) : t.failure(u, c);
-    },
-    (a) => a,
-  );
+const segmentBytes = intString(MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES, 'bytes');
 
-const optionalString = t.union([t.string, t.undefined]);
+/** The projector's variables (the local poller adds its own to these). */
+export const PROJECTOR_ENV = {
+  DELIVERY_TABLE_NAME: withDefault(sharedVars.DELIVERY_TABLE_NAME, DEFAULT_TABLE_NAME),
+  AWS_REGION: optionalVar(sharedVars.AWS_REGION),
+  AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
+  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB_STREAMS),
+  DELIVERY_AUDIT_SEGMENT_BYTES: withDefault(segmentBytes, DEFAULT_SEGMENT_BYTES),
+  DELIVERY_AUDIT_HEAD_BYTES: optionalVar(segmentBytes),
+  DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
+  DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
+};
 
-const Env = t.type(
-  {
-    DELIVERY_TABLE_NAME: optionalString,
-    AWS_REGION: optionalString,
-    AWS_ENDPOINT_URL_DYNAMODB: optionalString,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: optionalString,
-    DELIVERY_AUDIT_SEGMENT_BYTES: intVar(MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES),
-    DELIVERY_AUDIT_HEAD_BYTES: intVar(MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES),
-    DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: intVar(0, 1_000_000),
-    DELIVERY_PROJECTOR_CONCURRENCY: intVar(1, 64),
+export const toConfigError = (e: { readonly message: string }): ConfigError => ({
+  _tag: 'ConfigError',
+  message: e.message,
+});
+
+/** The configuration a decoded environment implies (the head budget defaults within the segment's). */
+export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConfig => ({
+  tableName: v.DELIVERY_TABLE_NAME,
+  region: v.AWS_REGION,
+  endpoint: v.AWS_ENDPOINT_URL_DYNAMODB,
+  streamsEndpoint: v.AWS_ENDPOINT_URL_DYNAMODB_STREAMS,
+  budget: {
+    segmentBytes: v.DELIVERY_AUDIT_SEGMENT_BYTES,
+    headBytes: v.DELIVERY_AUDIT_HEAD_BYTES ?? Math.min(DEFAULT_HEAD_BYTES, v.DELIVERY_AUDIT_SEGMENT_BYTES),
   },
-  'projector environment',
-);
+  driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS,
+  concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
+});
 
-const nonEmpty = (s: string | undefined): string | undefined =>
-  s === undefined || s.trim() === '' ? undefined : s.trim();
+const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);
 
 /** Decodes the environment; every bad value is named in one message. */
-export const readConfig = (env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, ProjectorConfig> =>
-  pipe(
-    decodeWith(Env, env),
-    E.mapLeft((e): ConfigError => ({ _tag: 'ConfigError', message: e.message })),
-    E.map((v) => {
-      const segmentBytes = v.DELIVERY_AUDIT_SEGMENT_BYTES ?? DEFAULT_SEGMENT_BYTES;
-      return {
-        tableName: nonEmpty(v.DELIVERY_TABLE_NAME) ?? DEFAULT_TABLE_NAME,
-        region: nonEmpty(v.AWS_REGION),
-        endpoint: nonEmpty(v.AWS_ENDPOINT_URL_DYNAMODB),
-        streamsEndpoint: nonEmpty(v.AWS_ENDPOINT_URL_DYNAMODB_STREAMS),
-        budget: {
-          segmentBytes,
-          headBytes: v.DELIVERY_AUDIT_HEAD_BYTES ?? Math.min(DEFAULT_HEAD_BYTES, segmentBytes),
-        },
-        driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS ?? DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS,
-        concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY ?? 4,
-      };
-    }),
-  );
+export const readConfig = (env: EnvSource): E.Either<ConfigError, ProjectorConfig> =>
+  pipe(readProjectorEnv(env), E.bimap(toConfigError, projectorConfigOf));

@@ -1,4 +1,2 @@
-/** Time is passed in (tests move it; nothing reads the global clock directly). */
-export type Clock = { readonly now: () => Date };
-
-export const systemClock: Clock = { now: () => new Date() };
+// Time is core's port (`Clock = () => Date`): one clock type for every package.
+export { type Clock, systemClock } from '@delivery-history/core';

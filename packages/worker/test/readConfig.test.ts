@@ -23,7 +23,7 @@ Config('defaults from an empty environment', () => {
 
 Config('reads every variable; empty strings count as unset', () => {
   const c = loadConfig({
-    DELIVERY_TABLE_NAME: 't1',
+    DELIVERY_TABLE_NAME: 'dh-t1',
     AWS_REGION: 'eu-west-1',
     AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
     AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324',
@@ -38,7 +38,7 @@ Config('reads every variable; empty strings count as unset', () => {
     DELIVERY_RESPONSE_BODY_CAP_BYTES: '1024',
     DELIVERY_SIGNING_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   });
-  assert.is(c.tableName, 't1');
+  assert.is(c.tableName, 'dh-t1');
   assert.is(c.region, 'eu-west-1');
   assert.is(c.sqsEndpoint, 'http://127.0.0.1:9324');
   assert.is(c.queueUrl, 'http://127.0.0.1:9324/000000000000/q');

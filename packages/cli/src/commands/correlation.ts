@@ -4,6 +4,7 @@ import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
+import type { CommandResult } from './failure.js';
 import { DEFAULT_LIMIT, fetchPage, printPage } from './listing.js';
 import { withArgs } from './withArgs.js';
 
@@ -24,9 +25,9 @@ const Args = t.intersection([
   }),
 ]);
 
-export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('correlation', argv, io, spec, Args, configFlags, (a, config) =>
-    withContext(config, io, 'correlation', async (ctx) => {
+    withContext(config, io, async (ctx) => {
       const page = await fetchPage(
         (limit, cursor) =>
           ctx.store.queryByCorrelation({

@@ -4,6 +4,7 @@ import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
+import type { CommandResult } from './failure.js';
 import { DEFAULT_LIMIT, fetchPage, printPage } from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
@@ -33,12 +34,12 @@ const args = (now: Date) =>
     }),
   ]);
 
-export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('endpoint', argv, io, spec, args(io.now()), configFlags, async (a, config) => {
     if (a.since !== undefined && a.until !== undefined && a.until.getTime() <= a.since.getTime()) {
-      return usageFailure(io, 'endpoint', '--until must be after --since');
+      return usageFailure('--until must be after --since');
     }
-    return withContext(config, io, 'endpoint', async (ctx) => {
+    return withContext(config, io, async (ctx) => {
       const page = await fetchPage(
         (limit, cursor) =>
           ctx.store.queryByEndpoint({

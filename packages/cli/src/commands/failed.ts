@@ -4,6 +4,7 @@ import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
+import type { CommandResult } from './failure.js';
 import { DEFAULT_LIMIT, fetchPage, printPage } from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
@@ -34,7 +35,7 @@ const args = (now: Date) =>
     }),
   ]);
 
-export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
+export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(
     'failed',
@@ -45,8 +46,8 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<number> 
     (a) => configFlags({ ...a, endpoint: undefined }),
     async (a, config) => {
       const until = a.until ?? now;
-      if (until.getTime() <= a.since.getTime()) return usageFailure(io, 'failed', '--until must be after --since');
-      return withContext(config, io, 'failed', async (ctx) => {
+      if (until.getTime() <= a.since.getTime()) return usageFailure('--until must be after --since');
+      return withContext(config, io, async (ctx) => {
         const page = await fetchPage(
           (limit, cursor) =>
             ctx.store.queryFailed({

@@ -4,12 +4,11 @@ import { MessageIdArg, optional, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { EXIT } from '../exitCodes.js';
 import { historyJson } from '../format/historyJson.js';
 import { renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
 import type { Io } from '../io.js';
-import { reportStoreFailure } from './storeFailure.js';
+import { type CommandResult, done, fail, storeFailure } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh history <messageId>`: STATE, every attempt, audit trail.
@@ -17,12 +16,12 @@ import { withArgs } from './withArgs.js';
 const spec: CommandSpec = { options: { endpoint: { type: 'string' } }, positionals: ['messageId'] };
 const Args = t.intersection([CommonArgs, t.type({ messageId: MessageIdArg, endpoint: optional(UrlArg) })]);
 
-export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<number> =>
+export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('history', args, io, spec, Args, configFlags, (a, config) =>
-    withContext(config, io, 'history', async (ctx) => {
+    withContext(config, io, async (ctx) => {
       const history = await ctx.store.getHistory(a.messageId)();
       if (E.isLeft(history)) {
-        return reportStoreFailure(io, 'history', history.left, `message "${a.messageId}" (table ${config.tableName})`);
+        return fail(storeFailure(history.left, `message "${a.messageId}" (table ${config.tableName})`));
       }
       const h = history.right;
       const trail = ctx.trailOf(a.messageId, h.audit);
@@ -34,6 +33,6 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<number>
         auditTrail: E.isRight(trail) ? (trail.right?.entries ?? []) : [],
       };
       io.stdout.write(a.json === true ? toJson(historyJson(view)) : renderHistory(view, io.now()));
-      return EXIT.ok;
+      return done;
     }),
   );

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { EXIT } from '../exitCodes.js';
+import type { StoreError } from '@delivery-history/store';
 import { toJson } from '../format/json.js';
 import { type ListPage, listJson, renderList, type SummaryRow } from '../format/summaryList.js';
 import type { Io } from '../io.js';
-import { reportStoreFailure } from './storeFailure.js';
+import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 
 // The list commands (failed, endpoint, correlation): fetch one page (filling it when a
 // client-side filter drops rows), print it, print the cursor of the next page.
@@ -13,17 +13,14 @@ export const DEFAULT_LIMIT = 50;
 /** Round trips one page may take when a filter drops rows (the cursor resumes after them). */
 const MAX_FETCHES = 20;
 
-export type Fetch = (
-  limit: number,
-  cursor: string | null,
-) => TE.TaskEither<{ _tag: string; message: string }, ListPage>;
+export type Fetch = (limit: number, cursor: string | null) => TE.TaskEither<StoreError, ListPage>;
 
 export const fetchPage = async (
   fetch: Fetch,
   limit: number,
   cursor: string | null,
   keep: (r: SummaryRow) => boolean = () => true,
-): Promise<E.Either<{ _tag: string; message: string }, ListPage>> => {
+): Promise<E.Either<StoreError, ListPage>> => {
   const items: SummaryRow[] = [];
   let next = cursor;
   for (let i = 0; i < MAX_FETCHES; i++) {
@@ -40,10 +37,10 @@ export const fetchPage = async (
 export const printPage = (
   io: Io,
   name: string,
-  page: E.Either<{ _tag: string; message: string }, ListPage>,
+  page: E.Either<StoreError, ListPage>,
   o: { json: boolean; timeColumn: 'lastUpdatedAt' | 'createdAt'; what: string },
-): number => {
-  if (E.isLeft(page)) return reportStoreFailure(io, name, page.left, o.what);
+): CommandResult => {
+  if (E.isLeft(page)) return fail(storeFailure(page.left, o.what));
   const p = page.right;
   if (o.json) io.stdout.write(toJson(listJson(p)));
   else if (p.items.length > 0) {
@@ -51,11 +48,9 @@ export const printPage = (
     if (p.cursor !== null) io.stdout.write(`\nMore results: repeat with --cursor ${p.cursor}\n`);
   }
   if (p.items.length === 0) {
-    if (!o.json)
-      io.stderr.write(
-        `dh ${name}: no ${o.what}${p.cursor !== null ? ` on this page (next: --cursor ${p.cursor})` : ''}\n`,
-      );
-    return p.cursor === null ? EXIT.notFound : EXIT.ok;
+    // like grep: an empty answer exits 1; --json says it in the document, not on stderr
+    if (p.cursor === null) return fail(NotFound(o.json ? null : `no ${o.what}`));
+    if (!o.json) io.stderr.write(`dh ${name}: no ${o.what} on this page (next: --cursor ${p.cursor})\n`);
   }
-  return EXIT.ok;
+  return done;
 };

@@ -5,17 +5,18 @@ import { IntArg, optional } from '../args/codecs.js';
 import { CommonArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import type { Io } from '../io.js';
+import { type CommandResult, done } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 export type LocalOptions = { readonly port?: number; readonly path?: string; readonly tableName?: string };
 
 /** `dh local`: DynamoDB Local with the table, until Ctrl-C. */
-export const runLocal = async (opts: LocalOptions, io: Io): Promise<number> => {
+export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResult> => {
   const dynamo = await startDynamoLocal({
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.path !== undefined ? { path: opts.path } : {}),
   });
-  const tableName = opts.tableName ?? io.env.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE_NAME;
+  const tableName = opts.tableName ?? DEFAULT_TABLE_NAME;
   const clients = makeClients({ endpoint: dynamo.endpoint });
   const { created } = await ensureTable(clients.client, tableName);
   clients.destroy();
@@ -42,13 +43,13 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<number> => {
   });
   await dynamo.stop();
   io.stdout.write('DynamoDB Local stopped.\n');
-  return 0;
+  return done;
 };
 
 const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: 'string' } }, positionals: [] };
 const Args = t.intersection([CommonArgs, t.type({ port: optional(IntArg(1, 65535)), path: optional(t.string) })]);
 
-export const runLocalCommand = (args: ReadonlyArray<string>, io: Io): Promise<number> =>
+export const runLocalCommand = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs(
     'local',
     args,

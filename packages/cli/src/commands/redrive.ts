@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { defaultRetryPolicy } from '@delivery-history/core';
+import { AnyString, defaultRetryPolicy, optionalVar, readEnv, sharedVars, withDefault } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
@@ -7,7 +7,6 @@ import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
-import { EXIT } from '../exitCodes.js';
 import { toJson } from '../format/json.js';
 import { createProgress } from '../format/progress.js';
 import { redriveReportJson, renderRedriveReport } from '../format/redriveReport.js';
@@ -17,6 +16,7 @@ import { localRedriveQueue } from '../replay/localQueue.js';
 import { type RedriveDeps, type RedriveQueue, redrive } from '../replay/redrive.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
+import { CheckFailed, type CommandResult, done, fail, NotFound } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST])
@@ -103,9 +103,16 @@ const openQueue = (
   return { queue: localRedriveQueue({ store: ctx.store, env: io.env, waitMs: waitSeconds * 1000 }), close: () => {} };
 };
 
-const operator = (io: Io): string => io.env.DH_OPERATOR ?? io.env.USER ?? io.env.LOGNAME ?? 'unknown';
+// What a re-drive reads from the environment besides the table configuration (core's reader:
+// a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule).
+const readRedriveEnv = readEnv('configuration', {
+  DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
+  DH_OPERATOR: optionalVar(AnyString),
+  USER: optionalVar(AnyString),
+  LOGNAME: optionalVar(AnyString),
+});
 
-export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
+export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(
     NAME,
@@ -117,17 +124,16 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<number>
     async (a, config) => {
       const byFilter = a.since !== undefined;
       if ((a.message !== undefined) === byFilter) {
-        return usageFailure(io, NAME, 'give either --message ID (repeatable) or a filter starting with --since');
+        return usageFailure('give either --message ID (repeatable) or a filter starting with --since');
       }
       if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
-        return usageFailure(
-          io,
-          NAME,
-          '--until, --exhausted and --endpoint filter a --since selection; not with --message',
-        );
+        return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
       }
-      const extra = a['extra-attempts'] ?? (Number(io.env.DELIVERY_MAX_ATTEMPTS) || defaultRetryPolicy.maxAttempts);
-      return withContext(config, io, NAME, async (ctx) => {
+      const env = readRedriveEnv(io.env);
+      if (E.isLeft(env)) return fail(env.left);
+      const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
+      const operator = env.right.DH_OPERATOR ?? env.right.USER ?? env.right.LOGNAME ?? 'unknown';
+      return withContext(config, io, async (ctx) => {
         const { queue, close } = openQueue(config, ctx, io, a['wait-seconds'] ?? 120);
         try {
           const progress = createProgress({
@@ -159,21 +165,18 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<number>
             {
               dryRun: a['dry-run'] === true,
               reason: a.reason,
-              requestedBy: a.by ?? operator(io),
+              requestedBy: a.by ?? operator,
               extraAttempts: extra,
               ...(a.limit !== undefined ? { limit: a.limit } : {}),
               ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
               stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
             },
           )();
-          if (E.isLeft(report)) {
-            io.stderr.write(`dh ${NAME}: ${report.left.message}\n`);
-            return EXIT.runtime;
-          }
+          if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
           io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
-          if (r.actions.failed > 0) return EXIT.checkFailed;
-          return r.considered === 0 || r.actions['not-found'] > 0 ? EXIT.notFound : EXIT.ok;
+          if (r.actions.failed > 0) return fail(CheckFailed);
+          return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
         } finally {
           close();
         }

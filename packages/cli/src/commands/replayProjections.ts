@@ -4,7 +4,6 @@ import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { EXIT } from '../exitCodes.js';
 import { toJson } from '../format/json.js';
 import { createProgress } from '../format/progress.js';
 import { renderReplayReport, replayReportJson } from '../format/replayReport.js';
@@ -12,6 +11,7 @@ import type { Io } from '../io.js';
 import { replayProjections } from '../replay/replayProjections.js';
 import { storeRepair } from '../replay/storeRepair.js';
 import { trailWriter } from '../replay/writeTrail.js';
+import { CheckFailed, type CommandResult, done, fail } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh replay projections (--message ID... | --all) [--dry-run]`.
@@ -46,12 +46,12 @@ const Args = t.intersection([
   }),
 ]);
 
-export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs(NAME, argv, io, spec, Args, configFlags, async (a, config) => {
     if ((a.message === undefined) === (a.all !== true)) {
-      return usageFailure(io, NAME, 'give either --message ID (repeatable) or --all');
+      return usageFailure('give either --message ID (repeatable) or --all');
     }
-    return withContext(config, io, NAME, async (ctx) => {
+    return withContext(config, io, async (ctx) => {
       const progress = createProgress({
         mode: a.progress ?? 'auto',
         label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
@@ -75,13 +75,10 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
           ...(a.message !== undefined ? { messageIds: a.message } : {}),
         },
       )();
-      if (E.isLeft(report)) {
-        io.stderr.write(`dh ${NAME}: ${report.left.message}\n`);
-        return EXIT.runtime;
-      }
+      if (E.isLeft(report)) return fail(report.left);
       const r = report.right;
       io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r));
       const left = r.actions['would-repair'] + r.actions.busy + r.actions.failed + r.actions['skipped-in-flight'];
-      return left > 0 || r.actions['not-found'] > 0 ? EXIT.checkFailed : EXIT.ok;
+      return left > 0 || r.actions['not-found'] > 0 ? fail(CheckFailed) : done;
     });
   });

@@ -4,12 +4,12 @@ import { DurationArg, IntArg, MessageIdArg, optional, UrlArg } from '../args/cod
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { EXIT } from '../exitCodes.js';
 import { toJson } from '../format/json.js';
 import { createProgress } from '../format/progress.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from '../replay/verifyTable.js';
+import { CheckFailed, type CommandResult, done, fail } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh verify`: every invariant over the table; exit 1 when any fails.
@@ -44,9 +44,9 @@ const Args = t.intersection([
   }),
 ]);
 
-export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<number> =>
+export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('verify', argv, io, spec, Args, configFlags, (a, config) =>
-    withContext(config, io, 'verify', async (ctx) => {
+    withContext(config, io, async (ctx) => {
       const progress = createProgress({
         mode: a.progress ?? 'auto',
         label: 'verify',
@@ -65,11 +65,8 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<number> 
           ...(a.message !== undefined ? { messageIds: a.message } : {}),
         },
       )();
-      if (E.isLeft(report)) {
-        io.stderr.write(`dh verify: ${report.left.message}\n`);
-        return EXIT.runtime;
-      }
+      if (E.isLeft(report)) return fail(report.left);
       io.stdout.write(a.json === true ? toJson(verifyReportJson(report.right)) : renderVerifyReport(report.right));
-      return report.right.ok ? EXIT.ok : EXIT.checkFailed;
+      return report.right.ok ? done : fail(CheckFailed);
     }),
   );

@@ -3,17 +3,15 @@ import type * as t from 'io-ts';
 import type { CommandSpec } from '../args/parse.js';
 import { decodeArgs } from '../args/parse.js';
 import { commandUsage } from '../args/usage.js';
+import { UsageError } from '../args/usageError.js';
 import { type Config, type ConfigFlags, readConfig } from '../config/readConfig.js';
-import { EXIT } from '../exitCodes.js';
 import type { Io } from '../io.js';
+import { type CommandResult, done, fail } from './failure.js';
 
-// The shared front of every command: --help, argument decoding, configuration. Usage and
-// configuration errors print one line plus the command's usage on stderr and exit 2.
+// The shared front of every command: --help, argument decoding, configuration. A usage or
+// configuration error is returned; main prints it with the command's usage (exit 2).
 
-export const usageFailure = (io: Io, name: string, message: string): number => {
-  io.stderr.write(`dh ${name}: ${message}\n\n${commandUsage(name)}`);
-  return EXIT.usage;
-};
+export const usageFailure = (message: string): CommandResult => fail(UsageError(message));
 
 export const withArgs = async <A>(
   name: string,
@@ -22,15 +20,15 @@ export const withArgs = async <A>(
   spec: CommandSpec,
   codec: t.Decoder<unknown, A>,
   flags: (a: A) => ConfigFlags,
-  run: (a: A, config: Config) => Promise<number>,
-): Promise<number> => {
+  run: (a: A, config: Config) => Promise<CommandResult>,
+): Promise<CommandResult> => {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(commandUsage(name));
-    return EXIT.ok;
+    return done;
   }
   const decoded = decodeArgs(args, spec, codec);
-  if (E.isLeft(decoded)) return usageFailure(io, name, decoded.left.message);
+  if (E.isLeft(decoded)) return E.left(decoded.left);
   const config = readConfig(io.env, flags(decoded.right));
-  if (E.isLeft(config)) return usageFailure(io, name, config.left.message);
+  if (E.isLeft(config)) return E.left(config.left);
   return run(decoded.right, config.right);
 };

@@ -1,11 +1,10 @@
+import { type DecodeError, type EnvSource, envValue, optionalVar, readEnv, sharedVars } from '@delivery-history/core';
+import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { UsageError } from '../args/usageError.js';
+import { pipe } from 'fp-ts/lib/function.js';
 
-// Where the CLI reads and writes: environment first (the same variables the Lambdas use),
-// flags override. Read once per command through this one typed reader.
-
-export const DEFAULT_TABLE = 'delivery-history';
+// Where the CLI reads and writes: environment first (the same variables, and rules, as the
+// Lambdas: core's reader), flags override. Read once per command.
 
 export type Config = {
   readonly tableName: string;
@@ -26,66 +25,42 @@ export type ConfigFlags = {
   readonly region?: string | undefined;
 };
 
-const Url = new t.Type<string, string, unknown>(
-  'http(s) URL',
-  (u): u is string => typeof u === 'string',
-  (u, c) =>
-    typeof u === 'string' && URL.canParse(u) && /^https?:$/.test(new URL(u).protocol) ? t.success(u) : t.failure(u, c),
-  t.identity,
-);
-const TableName = new t.Type<string, string, unknown>(
-  'table name (3..255 chars of [A-Za-z0-9_.-])',
-  (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && /^[A-Za-z0-9_.-]{3,255}$/.test(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-const opt = <C extends t.Mixed>(c: C) => t.union([c, t.undefined], c.name);
-
-const Settings = t.type({
-  DELIVERY_TABLE_NAME: opt(TableName),
-  AWS_ENDPOINT_URL_DYNAMODB: opt(Url),
-  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: opt(Url),
-  AWS_REGION: opt(t.string),
-  DELIVERY_QUEUE_URL: opt(Url),
-  AWS_ENDPOINT_URL_SQS: opt(Url),
-});
-
-const blankToUndefined = (v: string | undefined): string | undefined =>
-  v === undefined || v.trim() === '' ? undefined : v.trim();
-
-export const readConfig = (
-  env: Readonly<Record<string, string | undefined>>,
-  flags: ConfigFlags = {},
-): E.Either<UsageError, Config> => {
-  const merged = {
-    DELIVERY_TABLE_NAME: blankToUndefined(flags.table) ?? blankToUndefined(env.DELIVERY_TABLE_NAME),
-    AWS_ENDPOINT_URL_DYNAMODB: blankToUndefined(flags.endpointUrl) ?? blankToUndefined(env.AWS_ENDPOINT_URL_DYNAMODB),
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: blankToUndefined(env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS),
-    AWS_REGION: blankToUndefined(flags.region) ?? blankToUndefined(env.AWS_REGION),
-    DELIVERY_QUEUE_URL: blankToUndefined(env.DELIVERY_QUEUE_URL),
-    AWS_ENDPOINT_URL_SQS: blankToUndefined(env.AWS_ENDPOINT_URL_SQS),
-  };
-  const decoded = Settings.decode(merged);
-  if (E.isLeft(decoded)) {
-    const bad = decoded.left
-      .map(
-        (e) =>
-          `${e.context[1]?.key ?? '?'}: expected ${e.context[1]?.type.name ?? 'a value'}, got "${String(e.value)}"`,
-      )
-      .filter((s, i, all) => all.indexOf(s) === i);
-    return E.left(UsageError(`configuration: ${bad.join('; ')}`));
-  }
-  const s = decoded.right;
-  const endpoint = s.AWS_ENDPOINT_URL_DYNAMODB ?? null;
-  return E.right({
-    tableName: s.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE,
-    endpoint,
-    // Flag --endpoint-url moves both: DynamoDB Local serves streams on the same port.
-    streamsEndpoint: flags.endpointUrl !== undefined ? endpoint : (s.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? endpoint),
-    region: s.AWS_REGION ?? null,
-    queueUrl: s.DELIVERY_QUEUE_URL ?? null,
-    sqsEndpoint: s.AWS_ENDPOINT_URL_SQS ?? null,
-    // AWS_REGION alone does not count: many shells set it for everything.
-    configured: endpoint !== null || s.DELIVERY_TABLE_NAME !== undefined,
-  });
+/** The CLI's variables: all optional; the table default is applied after (see `configured`). */
+export const CLI_ENV = {
+  DELIVERY_TABLE_NAME: optionalVar(sharedVars.DELIVERY_TABLE_NAME),
+  AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
+  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB_STREAMS),
+  AWS_REGION: optionalVar(sharedVars.AWS_REGION),
+  DELIVERY_QUEUE_URL: optionalVar(sharedVars.DELIVERY_QUEUE_URL),
+  AWS_ENDPOINT_URL_SQS: optionalVar(sharedVars.AWS_ENDPOINT_URL_SQS),
 };
+
+const readCliEnv = readEnv('configuration', CLI_ENV);
+
+/** A flag wins over its variable unless it is blank (the same blank rule as the variable's). */
+const flagOver = (flag: string | undefined, variable: string | undefined): string | undefined =>
+  envValue(flag) ?? variable;
+
+export const readConfig = (env: EnvSource, flags: ConfigFlags = {}): E.Either<DecodeError, Config> =>
+  pipe(
+    readCliEnv({
+      ...env,
+      DELIVERY_TABLE_NAME: flagOver(flags.table, env.DELIVERY_TABLE_NAME),
+      AWS_ENDPOINT_URL_DYNAMODB: flagOver(flags.endpointUrl, env.AWS_ENDPOINT_URL_DYNAMODB),
+      AWS_REGION: flagOver(flags.region, env.AWS_REGION),
+    }),
+    E.map((s) => {
+      const endpoint = s.AWS_ENDPOINT_URL_DYNAMODB ?? null;
+      return {
+        tableName: s.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE_NAME,
+        endpoint,
+        // Flag --endpoint-url moves both: DynamoDB Local serves streams on the same port.
+        streamsEndpoint: flags.endpointUrl !== undefined ? endpoint : (s.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? endpoint),
+        region: s.AWS_REGION ?? null,
+        queueUrl: s.DELIVERY_QUEUE_URL ?? null,
+        sqsEndpoint: s.AWS_ENDPOINT_URL_SQS ?? null,
+        // AWS_REGION alone does not count: many shells set it for everything.
+        configured: endpoint !== null || s.DELIVERY_TABLE_NAME !== undefined,
+      };
+    }),
+  );

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
 import type { Logger } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@delivery-history/core';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
 import type { WorkerConfig } from './readConfig.js';

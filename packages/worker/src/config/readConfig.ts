@@ -1,8 +1,17 @@
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
-import { type DecodeError, decodeWith, defaultRetryPolicy, withDefault } from '@delivery-history/core';
+import {
+  type DecodeError,
+  defaultRetryPolicy,
+  type EnvSource,
+  intString,
+  optionalVar,
+  parsedString,
+  readEnv,
+  sharedVars,
+  withDefault,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import * as t from 'io-ts';
 import { type SigningKeys, parseSigningSecrets } from '../http/standardWebhooks.js';
 import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../ssrf/allowList.js';
 
@@ -32,104 +41,53 @@ export type WorkerConfig = {
 };
 
 export const SNIPPET_BYTES = 4096;
-const TWELVE_HOURS_MS = 12 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------
-// codecs for environment strings
+// the worker's variables: shared rules from core, the worker's own defaults
 // ---------------------------------------------------------------------------
 
-const intFromString = (min: number, max: number, unit: string): t.Type<number, string, unknown> =>
-  new t.Type<number, string, unknown>(
-    `integer ${min}..${max}${unit === '' ? '' : ` (${unit})`}`,
-    (u): u is number => typeof u === 'number',
-    (u, c) => {
-      if (typeof u !== 'string' || !/^\d+$/.test(u.trim())) return t.failure(u, c);
-      const n = Number(u.trim());
-      return n >= min && n <= max ? t.success(n) : t.failure(u, c);
-    },
-    String,
-  );
+const timeoutMs = intString(50, 900_000, 'ms');
 
-const urlString = new t.Type<string, string, unknown>(
-  'http(s) URL',
-  (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && /^https?:\/\//.test(u) && URL.canParse(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
+export const WORKER_ENV = {
+  DELIVERY_TABLE_NAME: withDefault(sharedVars.DELIVERY_TABLE_NAME, DEFAULT_TABLE_NAME),
+  AWS_REGION: optionalVar(sharedVars.AWS_REGION),
+  AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
+  AWS_ENDPOINT_URL_SQS: optionalVar(sharedVars.AWS_ENDPOINT_URL_SQS),
+  DELIVERY_QUEUE_URL: optionalVar(sharedVars.DELIVERY_QUEUE_URL),
+  DELIVERY_ALLOW_TARGETS: withDefault(
+    parsedString('IP, CIDR, host name or *.suffix list', parseAllowList),
+    EMPTY_ALLOW_LIST,
+  ),
+  DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
+  DELIVERY_TIMEOUT_MS: withDefault(sharedVars.DELIVERY_TIMEOUT_MS, 15_000),
+  DELIVERY_CONNECT_TIMEOUT_MS: optionalVar(timeoutMs),
+  DELIVERY_RESPONSE_TIMEOUT_MS: optionalVar(timeoutMs),
+  DELIVERY_BACKOFF_BASE_MS: withDefault(sharedVars.DELIVERY_BACKOFF_BASE_MS, defaultRetryPolicy.baseMs),
+  DELIVERY_BACKOFF_MAX_MS: withDefault(sharedVars.DELIVERY_BACKOFF_MAX_MS, defaultRetryPolicy.maxMs),
+  DELIVERY_RESPONSE_BODY_CAP_BYTES: withDefault(intString(0, 10 * 1024 * 1024, 'bytes'), 64 * 1024),
+  DELIVERY_SIGNING_SECRET: optionalVar(parsedString('whsec_<base64> secret(s)', parseSigningSecrets)),
+};
 
-const fromParser = <A>(name: string, parse: (s: string) => E.Either<string, A>): t.Type<A, string, unknown> =>
-  new t.Type<A, string, unknown>(
-    name,
-    (_u): _u is A => false,
-    (u, c) => {
-      if (typeof u !== 'string') return t.failure(u, c);
-      const r = parse(u);
-      return E.isRight(r) ? t.success(r.right) : t.failure(u, c, `${name} (${r.left})`);
-    },
-    () => '',
-  );
-
-const nonEmpty = new t.Type<string, string, unknown>(
-  'non-empty string',
-  (u): u is string => typeof u === 'string' && u !== '',
-  (u, c) => (typeof u === 'string' && u.trim() !== '' ? t.success(u.trim()) : t.failure(u, c)),
-  t.identity,
-);
-
-/** Absent -> null; present -> decoded by `codec` (errors name only `codec`). */
-const optional = <A>(codec: t.Type<A, string, unknown>): t.Type<A | null, string, unknown> =>
-  new t.Type<A | null, string, unknown>(
-    codec.name,
-    (u): u is A | null => u === null || codec.is(u),
-    (u, c) => (u === undefined ? t.success(null) : codec.validate(u, c)),
-    (a) => (a === null ? '' : codec.encode(a)),
-  );
-
-const Env = t.type(
-  {
-    DELIVERY_TABLE_NAME: withDefault(nonEmpty, DEFAULT_TABLE_NAME),
-    AWS_REGION: optional(nonEmpty),
-    AWS_ENDPOINT_URL_DYNAMODB: optional(urlString),
-    AWS_ENDPOINT_URL_SQS: optional(urlString),
-    DELIVERY_QUEUE_URL: optional(urlString),
-    DELIVERY_ALLOW_TARGETS: withDefault(
-      fromParser('IP, CIDR, host name or *.suffix list', parseAllowList),
-      EMPTY_ALLOW_LIST,
-    ),
-    DELIVERY_MAX_ATTEMPTS: withDefault(intFromString(1, 100, ''), defaultRetryPolicy.maxAttempts),
-    DELIVERY_TIMEOUT_MS: withDefault(intFromString(100, 900_000, 'ms'), 15_000),
-    DELIVERY_CONNECT_TIMEOUT_MS: optional(intFromString(50, 900_000, 'ms')),
-    DELIVERY_RESPONSE_TIMEOUT_MS: optional(intFromString(50, 900_000, 'ms')),
-    DELIVERY_BACKOFF_BASE_MS: withDefault(intFromString(0, TWELVE_HOURS_MS, 'ms'), defaultRetryPolicy.baseMs),
-    DELIVERY_BACKOFF_MAX_MS: withDefault(intFromString(0, TWELVE_HOURS_MS, 'ms'), defaultRetryPolicy.maxMs),
-    DELIVERY_RESPONSE_BODY_CAP_BYTES: withDefault(intFromString(0, 10 * 1024 * 1024, 'bytes'), 64 * 1024),
-    DELIVERY_SIGNING_SECRET: optional(fromParser('whsec_<base64> secret(s)', parseSigningSecrets)),
-  },
-  'worker environment',
-);
+const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
 
 // ---------------------------------------------------------------------------
 // operations
 // ---------------------------------------------------------------------------
-
-/** Unset and empty variables are the same thing (deploy tools often write ''). */
-const present = (env: Readonly<Record<string, string | undefined>>): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
 
 /**
  * Decodes the environment. Derived values: connect and response timeouts never exceed
  * the total; the stored snippet is min(4 KiB, read cap); the lease outlives the total
  * timeout by a minute so the attempt can be recorded before anyone may take over.
  */
-export const readConfig = (env: Readonly<Record<string, string | undefined>>): E.Either<DecodeError, WorkerConfig> =>
+export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> =>
   pipe(
-    decodeWith(Env, present(env)),
+    readWorkerEnv(env),
     E.map((e) => ({
       tableName: e.DELIVERY_TABLE_NAME,
-      region: e.AWS_REGION,
-      dynamoEndpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
-      sqsEndpoint: e.AWS_ENDPOINT_URL_SQS,
-      queueUrl: e.DELIVERY_QUEUE_URL,
+      region: e.AWS_REGION ?? null,
+      dynamoEndpoint: e.AWS_ENDPOINT_URL_DYNAMODB ?? null,
+      sqsEndpoint: e.AWS_ENDPOINT_URL_SQS ?? null,
+      queueUrl: e.DELIVERY_QUEUE_URL ?? null,
       allowTargets: e.DELIVERY_ALLOW_TARGETS,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
@@ -139,13 +97,13 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): E
       backoffMaxMs: Math.max(e.DELIVERY_BACKOFF_MAX_MS, e.DELIVERY_BACKOFF_BASE_MS),
       responseBodyCapBytes: e.DELIVERY_RESPONSE_BODY_CAP_BYTES,
       snippetBytes: Math.min(SNIPPET_BYTES, e.DELIVERY_RESPONSE_BODY_CAP_BYTES),
-      signingKeys: e.DELIVERY_SIGNING_SECRET,
+      signingKeys: e.DELIVERY_SIGNING_SECRET ?? null,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
     })),
   );
 
 /** Cold start: a bad environment stops the function with one clear line. */
-export const loadConfig = (env: Readonly<Record<string, string | undefined>> = process.env): WorkerConfig =>
+export const loadConfig = (env: EnvSource = process.env): WorkerConfig =>
   pipe(
     readConfig(env),
     E.getOrElse<DecodeError, WorkerConfig>((e) => {

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type Logger, withKeys } from '@delivery-history/core';
+import { type Logger, withKeys, withTimeout } from '@delivery-history/core';
 import { MAX_VISIBILITY_SECONDS, type VisibilityPort } from '../sqs/visibilityPort.js';
 import { type ProcessDeps, processRecord } from './processRecord.js';
 import { type RecordDecision, RecordNotDone } from './recordDecision.js';
@@ -22,14 +22,6 @@ export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQ
 /** Kept below SQS's 12 h limit, which counts from the receive (a little before we started). */
 const VISIBILITY_SAFETY_MS = 60_000;
 
-const withTimeout = <A>(p: Promise<A>, ms: number): Promise<A> => {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`SQS call timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-};
-
 const visibilityFor = (decision: RecordDecision, maxMs: number): number | null => {
   switch (decision._tag) {
     case 'RetryIn':
@@ -48,11 +40,15 @@ const applyDecision = async (
   decision: RecordDecision,
   invokedAt: number,
 ): Promise<void> => {
-  const maxMs = MAX_VISIBILITY_SECONDS * 1000 - (deps.clock.now().getTime() - invokedAt) - VISIBILITY_SAFETY_MS;
+  const maxMs = MAX_VISIBILITY_SECONDS * 1000 - (deps.clock().getTime() - invokedAt) - VISIBILITY_SAFETY_MS;
   const delayMs = visibilityFor(decision, Math.max(0, maxMs));
   if (delayMs === null) return;
   try {
-    await withTimeout(deps.visibility.changeVisibility(record, delayMs), deps.sqsTimeoutMs ?? 2_000);
+    await withTimeout(
+      deps.visibility.changeVisibility(record, delayMs),
+      deps.sqsTimeoutMs ?? 2_000,
+      'SQS ChangeMessageVisibility',
+    );
   } catch (error) {
     // Degrade, never hang: the record still fails and SQS shows it again after the queue's
     // visibility timeout; the claim then says NotDue/Leased and we schedule it again.
@@ -67,7 +63,7 @@ const applyDecision = async (
 
 export const createHandler = (deps: HandlerDeps): SqsBatchHandler => {
   return async (event, context) => {
-    const invokedAt = deps.clock.now().getTime();
+    const invokedAt = deps.clock().getTime();
     // Lambda's request id on every line of this invocation, when there is one.
     const logger = context === undefined ? deps.logger : withKeys(deps.logger, { awsRequestId: context.awsRequestId });
     const process = processRecord({ ...deps, logger });

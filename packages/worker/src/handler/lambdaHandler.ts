@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
-import { systemClock } from '../clock.js';
+import { systemClock } from '@delivery-history/core';
 import { httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';

@@ -1,8 +1,7 @@
-import type { DeliveryRequest, RetryPolicy } from '@delivery-history/core';
+import type { Clock, DeliveryRequest, RetryPolicy } from '@delivery-history/core';
 import { determineDeliveryOutcome } from '@delivery-history/core';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Clock } from '../clock.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
 import { type Logger, withKeys } from '@delivery-history/core';
 import type { WorkerMetrics } from '../observability/metrics.js';
@@ -85,7 +84,7 @@ const claimStep = async (deps: ProcessDeps, log: Logger, messageId: string): Pro
   const claimed = await deps.store.claim(messageId, { leaseMs: deps.leaseMs })();
   if (E.isRight(claimed)) return claimed;
   const e = claimed.left;
-  const now = deps.clock.now();
+  const now = deps.clock();
   switch (e._tag) {
     case 'AlreadyFinal':
       // A duplicate or late copy of a finished message: nothing to deliver.
@@ -181,7 +180,7 @@ const appendStep = async (
     return RetryIn(deps.leaseMs, 'attempt recorded as superseded');
   }
   if (r.final) return Done(r.status === 'SUCCESS' ? 'delivered' : 'failed for good');
-  return RetryIn(msUntil(r.nextAttemptAt ?? undefined, deps.clock.now()), 'retry scheduled');
+  return RetryIn(msUntil(r.nextAttemptAt ?? undefined, deps.clock()), 'retry scheduled');
 };
 
 /** The per-record pipeline; the returned function never rejects. */

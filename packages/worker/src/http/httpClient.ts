@@ -1,7 +1,6 @@
-import type { HttpMethod, OutcomeInput, TransportErrorCode } from '@delivery-history/core';
+import type { Clock, HttpMethod, OutcomeInput, TransportErrorCode } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { Agent, type Dispatcher } from 'undici';
-import type { Clock } from '../clock.js';
 import type { AllowList } from '../ssrf/allowList.js';
 import { guardedConnector, type Resolver } from '../ssrf/guardedConnector.js';
 import { prepareHeaders } from './prepareHeaders.js';
@@ -131,7 +130,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
   });
 
   const deliver = (request: HttpRequest): Promise<HttpExchange> => {
-    const startedAt = clock.now();
+    const startedAt = clock();
     const target = parseTarget(request.url);
     if (E.isLeft(target)) return Promise.resolve(refuse(startedAt, 'INVALID_URL', `invalid URL: ${target.left}`));
     const signature = signatureHeaders(options.signingKeys, {
@@ -166,7 +165,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const completedAt = clock.now();
+        const completedAt = clock();
         resolve({
           startedAt,
           completedAt,
@@ -177,7 +176,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
           sent: true,
         });
       };
-      const elapsed = (): number => Math.max(0, clock.now().getTime() - startedAt.getTime());
+      const elapsed = (): number => Math.max(0, clock().getTime() - startedAt.getTime());
       const respond = (truncated: boolean): void => {
         if (status === undefined) return;
         finish(

@@ -1,0 +1,23 @@
+import { AwsRegion, EndpointUrl, intString, TableName } from './envCodecs.js';
+
+// ---------------------------------------------------------------------------
+// The variables more than one package reads, each with its one rule. Defaults stay with
+// the readers (`withDefault(sharedVars.X, ...)` / `optionalVar(sharedVars.X)`), so every
+// package keeps its documented defaults while the rules cannot drift apart.
+// ---------------------------------------------------------------------------
+
+const TWELVE_HOURS_MS = 12 * 60 * 60 * 1000;
+
+export const sharedVars = {
+  DELIVERY_TABLE_NAME: TableName,
+  AWS_REGION: AwsRegion,
+  AWS_ENDPOINT_URL_DYNAMODB: EndpointUrl,
+  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: EndpointUrl,
+  AWS_ENDPOINT_URL_SQS: EndpointUrl,
+  DELIVERY_QUEUE_URL: EndpointUrl,
+  /** The limit for requests that carry none: the bounds of a request's own `maxAttempts` (a test keeps them equal). */
+  DELIVERY_MAX_ATTEMPTS: intString(1, 100),
+  DELIVERY_TIMEOUT_MS: intString(100, 900_000, 'ms'),
+  DELIVERY_BACKOFF_BASE_MS: intString(0, TWELVE_HOURS_MS, 'ms'),
+  DELIVERY_BACKOFF_MAX_MS: intString(0, TWELVE_HOURS_MS, 'ms'),
+} as const;
