@@ -101,7 +101,7 @@ export const createLocalQueue = (options: LocalQueueOptions = {}): LocalQueue =>
   const byHandle = new Map<string, Message>();
   const deadLetters: DeadLetter[] = [];
   const stats: QueueStats = { sent: 0, received: 0, deleted: 0, visibilityChanges: 0, movedToDlq: 0, rejectedCalls: 0 };
-  const now = () => clock.now().getTime();
+  const now = () => clock().getTime();
 
   const forget = (m: Message): void => {
     messages.delete(m.messageId);

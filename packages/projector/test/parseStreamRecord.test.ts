@@ -113,14 +113,14 @@ Config('defaults', () => {
 
 Config('reads the shared variables and the budget', () => {
   const c = readConfig({
-    DELIVERY_TABLE_NAME: 't1',
+    DELIVERY_TABLE_NAME: 'dh-t1',
     AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: 'http://127.0.0.1:8001',
     DELIVERY_AUDIT_SEGMENT_BYTES: '8192',
   });
   assert.ok(E.isRight(c));
   if (E.isRight(c)) {
-    assert.is(c.right.tableName, 't1');
+    assert.is(c.right.tableName, 'dh-t1');
     assert.is(c.right.streamsEndpoint, 'http://127.0.0.1:8001');
     assert.equal(c.right.budget, { headBytes: 8192, segmentBytes: 8192 });
   }
