@@ -64,16 +64,6 @@ Direction('core imports no AWS SDK, no HTTP, no network', () => {
 // imports the DynamoDB clients. devkit (local-only tooling: DynamoDB Local) may too.
 const DYNAMODB_MODULES = /^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb)$/;
 const DYNAMODB_ALLOWED = ['packages/store/', 'packages/devkit/'];
-// debt: files owned by other branches that still import the DynamoDB clients; each goes when
-// its owner moves it onto a store operation (poller/pollerMain: DescribeTable and the doc
-// type; parseStreamRecord: unmarshall of stream images; worker config: the doc type)
-const DYNAMODB_DEBT = [
-  'packages/projector/src/local/poller.ts',
-  'packages/projector/src/local/pollerMain.ts',
-  'packages/projector/src/stream/parseStreamRecord.ts',
-  'packages/worker/src/config/fromConfig.ts',
-];
-
 const sourceFiles = (): string[] => {
   const dirs = [
     ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'src')),
@@ -86,7 +76,7 @@ const sourceFiles = (): string[] => {
 Direction('only the store (and devkit) imports the DynamoDB clients', () => {
   const offenders = sourceFiles().flatMap((f) => {
     const where = relative(root, f);
-    if (DYNAMODB_ALLOWED.some((dir) => where.startsWith(dir)) || DYNAMODB_DEBT.includes(where)) return [];
+    if (DYNAMODB_ALLOWED.some((dir) => where.startsWith(dir))) return [];
     return importsOf(f)
       .filter((s) => DYNAMODB_MODULES.test(s))
       .map((s) => `${where} -> ${s}`);

@@ -45,3 +45,7 @@ export const dropTable = async (client: DynamoDBClient, tableName: string): Prom
     if ((e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
   }
 };
+
+/** The table's current stream ARN (undefined when the table has no stream). */
+export const latestStreamArn = async (client: DynamoDBClient, tableName: string): Promise<string | undefined> =>
+  (await describe(client, tableName))?.LatestStreamArn;

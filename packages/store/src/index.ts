@@ -1,6 +1,7 @@
 export { makeClients, isLocalEndpoint, type Clients, type ClientOptions } from './clients.js';
 export { createTableInput } from './createTableInput.js';
-export { ensureTable, dropTable } from './ensureTable.js';
+export { ensureTable, dropTable, latestStreamArn } from './ensureTable.js';
+export { unmarshallStreamImage } from './support/streamImage.js';
 export {
   TABLE,
   INDEX,

@@ -1,5 +1,5 @@
+import type { DocumentClient } from '@delivery-history/store';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
 import { makeProjectorDeps, type ProjectorDeps } from '../apply/deps.js';
 import { projectMessages } from '../apply/projectMessages.js';
@@ -22,7 +22,7 @@ export type { PollerStats } from './pollerStats.js';
 
 export type PollerOptions = {
   readonly clients: {
-    readonly doc: DynamoDBDocumentClient;
+    readonly doc: DocumentClient;
     readonly streams: DynamoDBStreamsClient | StreamsPort;
   };
   readonly tableName: string;

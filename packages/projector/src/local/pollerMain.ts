@@ -4,9 +4,8 @@
 // DH_PROJECTOR_STREAM_ARN, DH_PROJECTOR_BATCH_LIMIT, DH_PROJECTOR_IDLE_BACKOFF_MS,
 // DH_PROJECTOR_MAX_IDLE_BACKOFF_MS. JSON log lines on stdout: one `batch` per batch, `caught up`
 // when idle. SIGTERM/SIGINT stop it cleanly; after SIGKILL a restart resumes at the checkpoint.
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { makeClients } from '@delivery-history/store';
+import { latestStreamArn, makeClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { SERVICE_NAME } from '../handler.js';
 import { readPollerConfig } from './pollerConfig.js';
@@ -26,9 +25,7 @@ const main = async (): Promise<number> => {
     ...(c.streamsEndpoint !== undefined ? { streamsEndpoint: c.streamsEndpoint } : {}),
     ...(c.region !== undefined ? { region: c.region } : {}),
   });
-  const streamArn =
-    c.streamArn ??
-    (await clients.client.send(new DescribeTableCommand({ TableName: c.tableName }))).Table?.LatestStreamArn;
+  const streamArn = c.streamArn ?? (await latestStreamArn(clients.client, c.tableName));
   if (streamArn === undefined) {
     console.error(`table ${c.tableName} has no stream`);
     return 2;

@@ -1,6 +1,5 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AttemptItem, decodeWith, RedriveItem } from '@delivery-history/core';
+import { unmarshallStreamImage } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { ATTEMPT_PREFIX, attemptSk, messagePk, redriveSk } from '../keys.js';
@@ -60,29 +59,6 @@ const malformed = (sequenceNumber: string | null, reason: string): ParsedRecord 
   reason,
 });
 
-type Json = Record<string, unknown>;
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
-
-/**
- * DynamoDB Local (3.3.0) sends an empty map in a stream image as `{}` instead of `{"M":{}}`
- * (AWS does not), and unmarshall() rejects it; every attempt has `truncated: {}`. An
- * attribute value otherwise always has exactly one key, so `{}` can only be an empty map.
- */
-const normalizeValue = (v: unknown): unknown => {
-  if (!isObject(v)) return v;
-  if (Object.keys(v).length === 0) return { M: {} };
-  if (isObject(v.M)) return { M: normalizeMap(v.M) };
-  if (Array.isArray(v.L)) return { L: v.L.map(normalizeValue) };
-  return v;
-};
-const normalizeMap = (m: Json): Json => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, normalizeValue(v)]));
-
-const unmarshallImage = (image: Record<string, unknown>): E.Either<string, Record<string, unknown>> =>
-  E.tryCatch(
-    () => unmarshall(normalizeMap(image) as Record<string, AttributeValue>),
-    (e) => `NewImage does not unmarshall: ${e instanceof Error ? e.message : String(e)}`,
-  );
-
 const keysAgree = (pk: string, sk: string, messageId: string, expectedSk: string): boolean =>
   pk === messagePk(messageId) && sk === expectedSk;
 
@@ -117,7 +93,7 @@ export const parseStreamRecord = (record: unknown): ParsedRecord => {
   const env = decodeWith(Envelope, record);
   if (E.isLeft(env)) return malformed(seq, env.left.message);
   const { SequenceNumber, Keys, NewImage } = env.right.dynamodb;
-  const item = unmarshallImage(NewImage);
+  const item = unmarshallStreamImage(NewImage);
   if (E.isLeft(item)) return malformed(SequenceNumber, item.left);
   return decodeItem(SequenceNumber, Keys.pk.S, Keys.sk.S, item.right);
 };

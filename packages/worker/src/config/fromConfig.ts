@@ -1,7 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
 import type { Logger } from '@delivery-history/core';
-import { createStore, type Store } from '@delivery-history/store';
+import { createStore, type DocumentClient, type Store } from '@delivery-history/store';
 import type { Clock } from '@delivery-history/core';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
@@ -31,7 +30,7 @@ export const httpClientOf = (config: WorkerConfig, clock: Clock, resolve?: Resol
  * The store as the worker needs it: the table, the lease, and DELIVERY_MAX_ATTEMPTS as the
  * limit of requests that carry none (the store writes it on STATE; exhaustion reads it there).
  */
-export const workerStoreOf = (doc: DynamoDBDocumentClient, config: WorkerConfig, logger?: Logger): Store =>
+export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?: Logger): Store =>
   createStore({
     doc,
     tableName: config.tableName,
