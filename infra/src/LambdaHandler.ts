@@ -2,10 +2,12 @@
 // the owner adds exactly the statements the handler's code needs (no managed policies).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { KMS_DATA_ACTIONS } from './kmsActions.js';
 import {
   DEPS_LOCK_FILE,
   HANDLER_ENTRIES,
@@ -52,13 +54,7 @@ export class LambdaHandler extends Construct {
       description: `${props.functionName}: least-privilege execution role`,
     });
     // The log group exists (created above), so no logs:CreateLogGroup.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
+    this.allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn]);
     this.fn = new NodejsFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
@@ -76,5 +72,15 @@ export class LambdaHandler extends Construct {
       depsLockFilePath: DEPS_LOCK_FILE,
       bundling: nodejsBundling(props.runtime),
     });
+  }
+
+  /** One named statement on the role: exactly these actions on exactly these resources. */
+  allow(sid: string, actions: readonly string[], resources: readonly string[]): void {
+    this.role.addToPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources: [...resources] }));
+  }
+
+  /** The customer-managed key's data actions, when there is a key. */
+  allowKey(key: kms.IKey | null): void {
+    if (key !== null) this.allow('TableAndQueueKey', KMS_DATA_ACTIONS, [key.keyArn]);
   }
 }

@@ -2,13 +2,11 @@
 import { STREAM_FILTER_PATTERNS } from '@delivery-history/projector';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LambdaHandler } from './LambdaHandler.js';
-import { KMS_DATA_ACTIONS } from './kmsActions.js';
 import type { StackConfig } from './stackConfig.js';
 
 /**
@@ -69,40 +67,13 @@ export class ProjectorFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },
     });
-    const role = this.handler.role;
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'AuditSegments',
-        actions: [...PROJECTOR_TABLE_ACTIONS],
-        resources: [table.tableArn],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadStream', actions: [...STREAM_READ_ACTIONS], resources: [streamArn] }),
-    );
+    const fn = this.handler;
+    fn.allow('AuditSegments', PROJECTOR_TABLE_ACTIONS, [table.tableArn]);
+    fn.allow('ReadStream', STREAM_READ_ACTIONS, [streamArn]);
     // ListStreams names no stream; AWS's own example scopes it to the table's streams.
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ListTableStreams',
-        actions: ['dynamodb:ListStreams'],
-        resources: [`${table.tableArn}/stream/*`],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OnFailureDestination',
-        actions: ['sqs:SendMessage'],
-        resources: [props.failures.queueArn],
-      }),
-    );
-    if (props.encryptionKey !== null)
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'TableAndQueueKey',
-          actions: [...KMS_DATA_ACTIONS],
-          resources: [props.encryptionKey.keyArn],
-        }),
-      );
+    fn.allow('ListTableStreams', ['dynamodb:ListStreams'], [`${table.tableArn}/stream/*`]);
+    fn.allow('OnFailureDestination', ['sqs:SendMessage'], [props.failures.queueArn]);
+    fn.allowKey(props.encryptionKey);
 
     this.eventSource = new lambda.EventSourceMapping(this, 'StreamSource', {
       target: this.handler.fn,

@@ -1,13 +1,11 @@
 // The delivery worker: SQS -> claim -> HTTP -> one TransactWriteItems append.
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LambdaHandler } from './LambdaHandler.js';
-import { KMS_DATA_ACTIONS } from './kmsActions.js';
 import type { StackConfig } from './stackConfig.js';
 
 /**
@@ -62,30 +60,11 @@ export class WorkerFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },
     });
-    const role = this.handler.role;
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'DeliveryTable',
-        actions: [...WORKER_TABLE_ACTIONS],
-        // The base table only: the worker reads no index.
-        resources: [props.table.tableArn],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'DeliveryQueue',
-        actions: [...WORKER_QUEUE_ACTIONS],
-        resources: [props.queue.queueArn],
-      }),
-    );
-    if (props.encryptionKey !== null)
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'TableAndQueueKey',
-          actions: [...KMS_DATA_ACTIONS],
-          resources: [props.encryptionKey.keyArn],
-        }),
-      );
+    const fn = this.handler;
+    // The base table only: the worker reads no index.
+    fn.allow('DeliveryTable', WORKER_TABLE_ACTIONS, [props.table.tableArn]);
+    fn.allow('DeliveryQueue', WORKER_QUEUE_ACTIONS, [props.queue.queueArn]);
+    fn.allowKey(props.encryptionKey);
 
     // The low-level mapping, not SqsEventSource: that one grants sqs:GetQueueUrl and
     // friends on top; the statements above are the whole of what this role may do.
