@@ -88,6 +88,7 @@ export const startReceivers = async (options: ReceiverOptions = {}): Promise<Rec
     pump();
   };
 
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the local receivers' route table (one branch per path), test tooling only
   const route = (req: IncomingMessage, res: ServerResponse, url: URL, body: string, webhookId: string | null): void => {
     const [, name = '', arg = ''] = url.pathname.split('/');
     switch (name) {

@@ -133,6 +133,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       if (E.isLeft(env)) return fail(env.left);
       const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
       const operator = env.right.DH_OPERATOR ?? env.right.USER ?? env.right.LOGNAME ?? 'unknown';
+      // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
       return withContext(config, io, async (ctx) => {
         const { queue, close } = openQueue(config, ctx, io, a['wait-seconds'] ?? 120);
         try {

@@ -51,6 +51,7 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
     if ((a.message === undefined) === (a.all !== true)) {
       return usageFailure('give either --message ID (repeatable) or --all');
     }
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, replay, repair, report) read top to bottom; its steps are already functions
     return withContext(config, io, async (ctx) => {
       const progress = createProgress({
         mode: a.progress ?? 'auto',

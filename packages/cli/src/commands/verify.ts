@@ -46,6 +46,7 @@ const Args = t.intersection([
 
 export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('verify', argv, io, spec, Args, configFlags, (a, config) =>
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, check, report, exit code) read top to bottom; its steps are already functions
     withContext(config, io, async (ctx) => {
       const progress = createProgress({
         mode: a.progress ?? 'auto',

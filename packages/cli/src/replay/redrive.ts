@@ -82,6 +82,7 @@ const result = (messageId: string, action: RedriveAction, detail: string | null 
 /** Reopened by a redrive and not attempted since: only the enqueue is missing. */
 const awaitingDelivery = (s: StateItem): boolean => s.status === 'PENDING' && s.redrives > 0 && s.lease === null;
 
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the refusal checks of one re-drive, in the order an operator reads them
 const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: string): Promise<RedriveResult> => {
   const loaded = await deps.getState(messageId);
   if (E.isLeft(loaded)) return result(messageId, 'failed', loaded.left.message);

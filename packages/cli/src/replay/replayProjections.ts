@@ -127,6 +127,7 @@ const replayOne = async (
   o: ReplayOptions,
   messageId: string,
   scanned: ReadonlyArray<RawItem> | null,
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: read, fold, compare and repair one message; each branch is one documented outcome
 ): Promise<MessageReplay | 'absent' | null> => {
   const sleep = deps.sleep ?? defaultSleep;
   let seen = await look(deps, messageId, scanned);

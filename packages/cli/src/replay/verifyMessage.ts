@@ -59,6 +59,7 @@ const trailViolations = (m: DecodedMessage, trailOf: TrailReader): Violation[] =
       );
 };
 
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: a flat list of independent checks, one line each
 export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Violation[] => {
   const out: Violation[] = [];
   const add = (check: CheckName, detail: string) => out.push({ messageId: m.messageId, check, detail });

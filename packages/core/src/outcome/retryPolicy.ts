@@ -67,6 +67,7 @@ const utc = (year: number, month: string, day: string, h: string, m: string, s: 
 };
 
 /** Parses the three HTTP-date forms of RFC 9110 §5.6.7 to epoch ms (UTC); undefined if not one. */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the three HTTP-date forms of RFC 9110, each a regex and its fields
 export const parseHttpDate = (value: string): number | undefined => {
   const v = value.trim();
   let m = IMF_FIXDATE.exec(v);

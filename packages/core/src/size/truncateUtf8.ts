@@ -5,6 +5,7 @@ export const TRUNCATION_MARKER = '…[truncated]';
  * The longest prefix of `s` whose UTF-8 encoding is at most `maxBytes`, never
  * splitting a code point (a surrogate pair stays whole).
  */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: a hot byte-counting loop; the UTF-8 width table is the nesting
 export const truncateUtf8 = (s: string, maxBytes: number): string => {
   if (maxBytes <= 0) return '';
   let bytes = 0;

@@ -93,6 +93,7 @@ const gatherWork = async (
   env: Env,
   messageId: string,
   changes: readonly Change[],
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: plan one message: read head, heal gaps, order, plan; each branch is one documented case
 ): Promise<E.Either<ProjectorError, Work>> => {
   const failed = storeFailure(messageId);
   const [head, tableRedrives] = await Promise.all([
@@ -198,6 +199,7 @@ const outcomeOf = (messageId: string, work: Work, steps: readonly AppendStep[], 
  */
 export const applyMessage =
   (deps: ProjectorDeps, messageId: string, changes: readonly Change[]): TE.TaskEither<ProjectorError, MessageOutcome> =>
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the bounded re-read loop after a lost high-water-mark condition
   async () => {
     const env = storeEnvOf(deps);
     for (let tries = 1; tries <= deps.maxApplyTries; tries++) {

@@ -122,6 +122,7 @@ export const runShard =
     };
 
     /** Reads until the shard ends (true) or the poller stops (false). */
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the shard's read loop: batch, checkpoint, idle and error back-off in one place
     const poll = async (reader: ShardReader): Promise<boolean> => {
       let quiet = 0;
       while (!d.isStopped()) {

@@ -99,6 +99,7 @@ const place = (step: OpenStep, segment: number, e: AuditEntry): void => {
  * budget opens the next segment; steps are cut at `limits`. Pure; the caller writes each
  * step with a condition on `expect`. Fails only when one entry cannot fit an empty segment.
  */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the segment-rolling arithmetic, kept in one pass so sizes are computed once
 export const planAppend = (input: PlanInput): E.Either<EntryTooLarge, AppendStep[]> => {
   const { messageId, budget, now } = input;
   const limits = input.limits ?? DEFAULT_STEP_LIMITS;

@@ -114,6 +114,7 @@ const fromCancellation = (ctx: ErrorContext, e: AwsLike, labels: ReadonlyArray<s
  */
 export const toStoreError =
   (ctx: ErrorContext, labels: ReadonlyArray<string> = []) =>
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the one flat mapping of AWS error names to StoreErrors; splitting it would scatter the table
   (thrown: unknown): StoreError => {
     const e = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as AwsLike;
     const name = str(e.name) ?? 'Error';

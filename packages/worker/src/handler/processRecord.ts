@@ -186,6 +186,7 @@ const appendStep = async (
 /** The per-record pipeline; the returned function never rejects. */
 export const processRecord =
   (deps: ProcessDeps) =>
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, create, claim, deliver, append); each step is a function
   async (record: SQSRecord): Promise<RecordDecision> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
     const base = withKeys(deps.logger, { sqsMessageId: record.messageId, receiveCount });

@@ -33,6 +33,7 @@ const isInvalidTld = (hostname: string): boolean => /(^|\.)invalid\.?$/i.test(ho
 export const guardedLookup =
   (allow: AllowList, resolve: Resolver = systemResolver): LookupFunction =>
   (hostname, options, callback) => {
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the SSRF lookup: resolve, judge every address, answer in node's callback shape
     const answer = async (): Promise<ReadonlyArray<LookupAddress>> => {
       if (isInvalidTld(hostname)) throw notFound(hostname);
       const family = typeof options.family === 'number' ? options.family : 0;
