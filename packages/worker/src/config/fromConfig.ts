@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
-import type { Logger } from '@delivery-history/core';
+import { type Logger, redactingLogger } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import type { Clock } from '../clock.js';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
@@ -37,5 +37,5 @@ export const workerStoreOf = (doc: DynamoDBDocumentClient, config: WorkerConfig,
     tableName: config.tableName,
     leaseMs: config.leaseMs,
     defaultMaxAttempts: config.maxAttempts,
-    ...(logger !== undefined ? { logger } : {}),
+    ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
   });

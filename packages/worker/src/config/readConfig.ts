@@ -1,10 +1,17 @@
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
-import { type DecodeError, decodeWith, defaultRetryPolicy, withDefault } from '@delivery-history/core';
+import {
+  type DecodeError,
+  decodeWith,
+  defaultRetryPolicy,
+  type SecretPolicy,
+  withDefault,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { type SigningKeys, parseSigningSecrets } from '../http/standardWebhooks.js';
 import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../ssrf/allowList.js';
+import { readSecretPolicy } from './secretSettings.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -29,6 +36,8 @@ export type WorkerConfig = {
   readonly signingKeys: SigningKeys | null;
   /** How long a claim protects an attempt: the whole HTTP exchange plus time to record it. */
   readonly leaseMs: number;
+  /** DELIVERY_REDACT_* and DELIVERY_KEEP_RESPONSE_HEADERS (secretSettings.ts). */
+  readonly secrets: SecretPolicy;
 };
 
 export const SNIPPET_BYTES = 4096;
@@ -142,6 +151,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): E
       signingKeys: e.DELIVERY_SIGNING_SECRET,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
     })),
+    E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );
 
 /** Cold start: a bad environment stops the function with one clear line. */
