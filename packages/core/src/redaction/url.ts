@@ -50,8 +50,8 @@ const redactPairs = (policy: SecretPolicy, text: string, acc: Acc, kind: 'query'
       if (eq < 0) return pair;
       const name = safeDecode(pair.slice(0, eq));
       const value = pair.slice(eq + 1);
-      if (isRedacted(value) || !isSecretParam(policy, name, safeDecode(value))) return pair;
-      if (value !== '') acc.secrets.push(value);
+      if (value === '' || isRedacted(value) || !isSecretParam(policy, name, safeDecode(value))) return pair;
+      acc.secrets.push(value);
       acc.findings.push(
         kind === 'query'
           ? { where: `?${name}`, kind: 'unredacted sensitive query parameter' }
@@ -61,21 +61,31 @@ const redactPairs = (policy: SecretPolicy, text: string, acc: Acc, kind: 'query'
     })
     .join('');
 
-const redactMatrix = (policy: SecretPolicy, segment: string, acc: Acc): string => {
-  const semi = segment.indexOf(';');
-  return semi < 0
-    ? segment
-    : `${segment.slice(0, semi + 1)}${redactPairs(policy, segment.slice(semi + 1), acc, 'matrix')}`;
-};
+/** `;name=value;...` after a segment (leading `;` included), sensitive values replaced. */
+const redactMatrix = (policy: SecretPolicy, params: string, acc: Acc): string =>
+  params === '' ? '' : `;${redactPairs(policy, params.slice(1), acc, 'matrix')}`;
 
+/** Provider path rules see each segment without its matrix parameters (`;name=value`). */
 const redactPath = (policy: SecretPolicy, host: string, pathname: string, acc: Acc): string => {
   const segments = pathname.split('/').slice(1);
-  const byRule = redactPathSegments(policy.pathRules, host, segments);
+  const semi = (s: string): number => (s.includes(';') ? s.indexOf(';') : s.length);
+  const bases = segments.map((s) => s.slice(0, semi(s)));
+  const byRule = redactPathSegments(policy.pathRules, host, bases);
   if (byRule.secrets.length > 0) {
     acc.secrets.push(...byRule.secrets);
     acc.findings.push({ where: '', kind: 'URL path secret' });
   }
-  return `/${byRule.segments.map((s) => redactMatrix(policy, s, acc)).join('/')}`;
+  const collapsed = byRule.segments.length < segments.length;
+  const out = byRule.segments.map((base, i) => {
+    const raw = segments[i] ?? '';
+    const isTail = collapsed && i === byRule.segments.length - 1;
+    // a collapsed tail (`**`) is gone; its matrix values are still collected for the echo scrub
+    const matrix = redactMatrix(policy, raw.slice(semi(raw)), acc);
+    return isTail ? base : `${base}${matrix}`;
+  });
+  if (collapsed)
+    for (const raw of segments.slice(byRule.segments.length)) redactMatrix(policy, raw.slice(semi(raw)), acc);
+  return `/${out.join('/')}`;
 };
 
 const userInfoSecrets = (u: URL): string[] => {
