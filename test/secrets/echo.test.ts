@@ -68,7 +68,12 @@ const ALL = 'body,headers,reason,location';
 Echo(
   'echo receivers: bearer, API key, Cookie, query and Basic(user-info) echoed into snippet and headers are not stored (200 and 400)',
   async (ctx) => {
-    const s = ['Bearer0Secret0aaaaaaaa', 'ApiKey0Secret0bbbbbbbb', 'Cookie0Secret0cccccccc', 'Query0Secret0dddddddd'];
+    const s: [string, string, string, string] = [
+      'Bearer0Secret0aaaaaaaa',
+      'ApiKey0Secret0bbbbbbbb',
+      'Cookie0Secret0cccccccc',
+      'Query0Secret0dddddddd',
+    ];
     const user = 'svcuser0';
     const pass = 'UserInfo0Secret0eeeeee';
     const ids = await deliver(
@@ -178,7 +183,7 @@ Echo(
       { url: base(ctx), headers: { authorization: secret, 'x-echo': 'reason,headers', 'x-echo-status': '400' } },
     ]);
     const items = await assertNoLeak(ctx, ids, [secret]);
-    const attempt = items.find((i) => String(i.sk).startsWith('ATTEMPT')) as Record<string, never>;
+    const attempt = items.find((i) => String(i.sk).startsWith('ATTEMPT')) as Record<string, unknown>;
     const result = attempt.deliveryResult as { statusText: string; errorDetails: { message: string } };
     assert.ok(result.statusText.startsWith('Bad token [REDACTED]'), result.statusText);
     assert.ok(result.errorDetails.message.startsWith('HTTP 400 Bad token [REDACTED]'));
@@ -197,7 +202,7 @@ Echo(
       },
     ]);
     const items = await assertNoLeak(ctx, ids, []);
-    const attempt = items.find((i) => String(i.sk).startsWith('ATTEMPT')) as Record<string, never>;
+    const attempt = items.find((i) => String(i.sk).startsWith('ATTEMPT')) as Record<string, unknown>;
     const result = attempt.deliveryResult as { errorDetails: { responseSnippet: string } };
     assert.is(result.errorDetails.responseSnippet, body);
     const headers = (attempt.response as { headers: Record<string, string> }).headers;
