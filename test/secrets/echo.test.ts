@@ -282,7 +282,8 @@ const pathOf = (shape: Shape, s: string): { host: string; path: string } => {
     case 'zapier':
       return { host: 'hooks.zapier.com', path: `/hooks/catch/12345/${s}/` };
     case 'mattermost':
-      return { host: 'chat.example.org', path: `/hooks/${s}` };
+      // Mattermost hook ids are 26 characters (the host-agnostic rule wants 17 or more)
+      return { host: 'chat.example.org', path: `/hooks/${s.padEnd(26, 'z')}` };
     case 'custom':
       return { host: '127.0.0.1', path: `/in/acme/${s}` };
     default:
@@ -308,7 +309,7 @@ const requestOf = (ctx: Ctx, c: Case): { delivery: Delivery; secrets: string[] }
   const [sHeader = '', sParam = '', sPath = '', sUser = '', sMatrix = ''] = c.secrets;
   const used: string[] = [];
   const { host, path } = pathOf(c.shape, sPath);
-  if (c.shape !== 'plain') used.push(sPath);
+  if (c.shape !== 'plain') used.push(c.shape === 'mattermost' ? sPath.padEnd(26, 'z') : sPath);
   const matrix = c.matrix ? `;jsessionid=${sMatrix}` : '';
   if (c.matrix) used.push(sMatrix);
   const query = c.param === null ? '?page=1' : `?page=1${c.param[1]}${c.param[0]}=${sParam}`;
