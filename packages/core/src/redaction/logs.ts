@@ -40,7 +40,9 @@ export const safeLogKey = (value: string, policy: SecretPolicy = defaultSecretPo
 type Ctx = { readonly policy: SecretPolicy; readonly known: KnownSecrets };
 
 const redactValue = (ctx: Ctx, value: unknown, depth: number): unknown => {
-  if (typeof value === 'string') return boundText(scrubText(value, ctx.policy, ctx.known));
+  // cut first (a scrub of megabytes is wasted work), then scrub, then bound what is left
+  if (typeof value === 'string')
+    return boundText(scrubText(boundText(value, 4 * MAX_LOG_VALUE_BYTES), ctx.policy, ctx.known));
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? '[function]' : value;
   if (value instanceof Error) {
     return redactValue(ctx, { name: value.name, message: value.message, stack: value.stack ?? null }, depth);
@@ -96,7 +98,7 @@ export const redactingLogger = (
     (level: LogLevel) =>
     (message: string, ...attributes: LogAttributes[]): void =>
       logger[level](
-        boundText(scrubText(message, policy, known)),
+        boundText(scrubText(boundText(message, 4 * MAX_LOG_VALUE_BYTES), policy, known)),
         redactLogAttributes(Object.assign({}, ...attributes), policy, known),
       );
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
