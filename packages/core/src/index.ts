@@ -57,10 +57,65 @@ export {
   parseHttpDate,
   parseRetryAfter,
 } from './outcome/retryPolicy.js';
-// redaction
+// redaction: the one secret policy (invariant 9)
+export { findSecrets, type SecretFinding } from './redaction/findSecrets.js';
+export {
+  detectInText,
+  type KnownSecrets,
+  knownSecrets,
+  MIN_EXACT_SECRET_CHARS,
+  NO_KNOWN_SECRETS,
+  scrubText,
+  TEXT_DETECTORS,
+  type TextDetector,
+} from './redaction/freeText.js';
+export {
+  boundText,
+  MAX_LOG_LINE_BYTES,
+  MAX_LOG_VALUE_BYTES,
+  redactingLogger,
+  redactLogAttributes,
+  safeLogKey,
+} from './redaction/logs.js';
+export {
+  DROPPED_HEADERS_KEY,
+  KEEP_RESPONSE_HEADERS,
+  REDACTED,
+  SECRET_HEADER_NAMES,
+  SECRET_PARAM_NAMES,
+  WORKER_OWNED_HEADERS,
+} from './redaction/names.js';
+export { type PathRule, PROVIDER_PATH_RULES, parsePathTemplate } from './redaction/paths.js';
+export {
+  defaultSecretPolicy,
+  isSecretHeader,
+  isSecretKey,
+  isSecretParam,
+  keepsResponseHeader,
+  makeSecretPolicy,
+  NO_SECRET_SETTINGS,
+  type SecretPolicy,
+  type SecretSettings,
+  secretPolicyFromEnv,
+  secretSettingsFromEnv,
+} from './redaction/policy.js';
 export type { RedactOptions } from './redaction/redact.js';
-export { redactHeaders, redactRequest, redactUrl } from './redaction/redact.js';
-export { isSensitiveHeaderName, isSensitiveParamName, REDACTED } from './redaction/sensitiveNames.js';
+export {
+  isSensitiveHeaderName,
+  isSensitiveParamName,
+  policyWithNames,
+  redactHeaders,
+  redactRequest,
+  redactUrl,
+} from './redaction/redact.js';
+export {
+  redactHeadersWith,
+  redactRequestWith,
+  requestSecrets,
+  requestSecretValues,
+} from './redaction/request.js';
+export { keepResponseHeaders, redactResponseHeaders } from './redaction/response.js';
+export { analyzeUrl, redactUrlValue, redactUrlWith, type UrlAnalysis, type UrlFinding } from './redaction/url.js';
 // items from requests
 export type { AttemptParams } from './request/buildAttemptItem.js';
 export { buildAttemptItem } from './request/buildAttemptItem.js';

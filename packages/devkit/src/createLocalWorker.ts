@@ -75,6 +75,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     metrics: options.metrics ?? noopMetrics,
     policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
+    secrets: config.secrets,
   });
   const driver = createLocalDriver({
     queue,

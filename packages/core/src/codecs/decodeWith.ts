@@ -1,5 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { scrubText } from '../redaction/freeText.js';
+import { REDACTED } from '../redaction/names.js';
+import { defaultSecretPolicy, isSecretKey } from '../redaction/policy.js';
+import { analyzeUrl } from '../redaction/url.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -26,14 +30,21 @@ export const isDecodeError = (u: unknown): u is DecodeError =>
 // ---------------------------------------------------------------------------
 
 const SKIP_PARENT = new Set(['UnionType', 'IntersectionType']);
-const SENSITIVE_KEY = /authorization|cookie|secret|token|signature|password|api-?key|auth/i;
 const MAX_VALUE_CHARS = 80;
+const MAX_KEY_CHARS = 40;
+const MAX_PATHS = 8;
+/** A reason stays one readable line, far below a log line's budget. */
+const MAX_MESSAGE_CHARS = 1_000;
+const SHOW_DEPTH = 2;
+const SHOW_ENTRIES = 5;
 
 /** The `_tag` of a codec, looking through `withDefault` wrappers (they add no path segment). */
 const tagOf = (d: t.Decoder<unknown, unknown>): string | undefined => {
   const tagged = d as { _tag?: string; inner?: t.Decoder<unknown, unknown> };
   return tagged._tag === 'DefaultType' && tagged.inner !== undefined ? tagOf(tagged.inner) : tagged._tag;
 };
+
+const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 /** `.headers.X-Foo`, `.items[2]`; union/intersection member indexes are not part of the path. */
 export const pathOf = (context: t.Context): string => {
@@ -44,24 +55,50 @@ export const pathOf = (context: t.Context): string => {
     if (entry === undefined || parent === undefined) continue;
     const parentTag = tagOf(parent.type);
     if (parentTag !== undefined && SKIP_PARENT.has(parentTag)) continue;
-    path += parentTag === 'ArrayType' || parentTag === 'TupleType' ? `[${entry.key}]` : `.${entry.key}`;
+    const key = cut(scrubText(entry.key, defaultSecretPolicy), MAX_KEY_CHARS);
+    path += parentTag === 'ArrayType' || parentTag === 'TupleType' ? `[${key}]` : `.${key}`;
   }
   return path === '' ? '(root)' : path;
 };
 
-const scrub = (s: string): string => s.replace(/\/\/[^/@\s]*@/g, '//[REDACTED]@');
+const lastKey = (path: string): string => /([^.[\]]+)\]?$/.exec(path)?.[1] ?? '';
 
+/** A string as it may be shown: a URL redacted by the policy (kept verbatim without secrets), then the free-text scrub. */
+const showString = (s: string): string => {
+  const head = s.slice(0, 4 * MAX_VALUE_CHARS);
+  const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(head) && URL.canParse(head);
+  const url = isUrl ? analyzeUrl(head, defaultSecretPolicy) : null;
+  const shownUrl = url === null || (url.secrets.length === 0 && url.redacted !== REDACTED) ? head : url.redacted;
+  return scrubText(shownUrl, defaultSecretPolicy);
+};
+
+/** A bounded, redacted copy of a value (keys under the policy's credential names redacted). */
+const shown = (value: unknown, depth: number): unknown => {
+  if (typeof value === 'string') return showString(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= SHOW_DEPTH) return Array.isArray(value) ? `[array(${value.length})]` : '[object]';
+  if (Array.isArray(value)) return value.slice(0, SHOW_ENTRIES).map((v) => shown(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .slice(0, SHOW_ENTRIES)
+      .map(([k, v]) => [
+        cut(scrubText(k, defaultSecretPolicy), MAX_KEY_CHARS),
+        isSecretKey(defaultSecretPolicy, k) ? REDACTED : shown(v, depth + 1),
+      ]),
+  );
+};
+
+/** The offending value for a reason: redacted by the secret policy, bounded in size and depth. */
 export const showValue = (path: string, value: unknown): string => {
   if (value === undefined) return 'undefined';
-  if (SENSITIVE_KEY.test(path) && typeof value !== 'object') return '[REDACTED]';
+  if (isSecretKey(defaultSecretPolicy, lastKey(path))) return REDACTED;
   let s: string;
   try {
-    s = JSON.stringify(value) ?? String(value);
+    s = JSON.stringify(shown(value, 0)) ?? String(value);
   } catch {
-    s = String(value);
+    s = typeof value;
   }
-  s = scrub(s);
-  return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
+  return cut(s, MAX_VALUE_CHARS);
 };
 
 const expectedOf = (error: t.ValidationError): string => {
@@ -80,10 +117,14 @@ export const formatErrors = (name: string, errors: t.Errors): string => {
     if (!entry.expected.includes(expected)) entry.expected.push(expected);
     byPath.set(path, entry);
   }
-  const parts = [...byPath].map(
-    ([path, { expected, value }]) => `${path}: expected ${expected.join(' or ')}, got ${showValue(path, value)}`,
-  );
-  return `invalid ${name}: ${parts.join('; ')}`;
+  const parts = [...byPath]
+    .slice(0, MAX_PATHS)
+    .map(
+      ([path, { expected, value }]) =>
+        `${path}: expected ${cut(expected.join(' or '), 200)}, got ${showValue(path, value)}`,
+    );
+  const more = byPath.size > MAX_PATHS ? `; and ${byPath.size - MAX_PATHS} more` : '';
+  return cut(`invalid ${name}: ${parts.join('; ')}${more}`, MAX_MESSAGE_CHARS);
 };
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { AttemptItem, AttemptRequest } from '../codecs/items.js';
 import type { Outcome } from '../outcome/determineDeliveryOutcome.js';
-import { redactHeaders } from '../redaction/redact.js';
+import { defaultSecretPolicy } from '../redaction/policy.js';
+import { redactResponseHeaders } from '../redaction/response.js';
 
 export interface AttemptParams {
   readonly messageId: string;
@@ -32,7 +33,8 @@ export const buildAttemptItem = (p: AttemptParams): AttemptItem => ({
   startedAt: p.startedAt.toISOString(),
   completedAt: p.completedAt.toISOString(),
   request: p.request,
-  response: p.responseHeaders === null ? null : { headers: redactHeaders(p.responseHeaders) },
+  response:
+    p.responseHeaders === null ? null : { headers: redactResponseHeaders(p.responseHeaders, defaultSecretPolicy) },
   deliveryResult: p.outcome.deliveryResult,
   status: p.outcome.status,
   nextAttemptAt: p.outcome.nextAttemptAt,

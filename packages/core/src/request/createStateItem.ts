@@ -1,6 +1,7 @@
 import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
 import type { StateItem } from '../codecs/items.js';
-import { redactRequest } from '../redaction/redact.js';
+import { defaultSecretPolicy, type SecretPolicy } from '../redaction/policy.js';
+import { redactRequestWith } from '../redaction/request.js';
 import { utf8Bytes } from '../size/itemSize.js';
 import { endpointOf, requestFingerprint, sha256Hex } from './requestDigest.js';
 
@@ -10,6 +11,8 @@ export interface CreateStateOptions {
   readonly defaultMaxAttempts: number;
   /** A body over this many UTF-8 bytes is stored as null (recorded in `truncated`). Default 128 KiB. */
   readonly bodyBudgetBytes?: number;
+  /** The secret policy (default: the built-in one; the worker has already applied its settings). */
+  readonly policy?: SecretPolicy;
 }
 
 export const DEFAULT_BODY_BUDGET_BYTES = 128 * 1024;
@@ -19,7 +22,8 @@ export const DEFAULT_BODY_BUDGET_BYTES = 128 * 1024;
  * with a redacted request. Store keys and index attributes are added by `store`.
  */
 export const createStateItem = (request: DeliveryRequest, options: CreateStateOptions): StateItem => {
-  const redacted = redactRequest(request);
+  const policy = options.policy ?? defaultSecretPolicy;
+  const redacted = redactRequestWith(request, policy);
   const now = options.now.toISOString();
   const bodyBytes = utf8Bytes(request.body);
   const bodyFits = bodyBytes <= (options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
@@ -41,7 +45,7 @@ export const createStateItem = (request: DeliveryRequest, options: CreateStateOp
       body: bodyFits ? request.body : null,
       bodyBytes,
       bodySha256: sha256Hex(request.body),
-      fingerprint: requestFingerprint(request),
+      fingerprint: requestFingerprint(request, policy),
     },
     deliveryResult: null,
     retryEligible: true,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
 import type { AttemptRequest, StateRequest } from '../codecs/items.js';
-import { redactRequest } from '../redaction/redact.js';
+import { defaultSecretPolicy, type SecretPolicy } from '../redaction/policy.js';
+import { redactRequestWith } from '../redaction/request.js';
 import { utf8Bytes } from '../size/itemSize.js';
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -14,8 +15,8 @@ export const endpointOf = (url: string): string => (URL.canParse(url) ? new URL(
  * names, body hash, correlationId, maxAttempts): equal for the same delivery,
  * different when any of those differ. Used for idempotent create.
  */
-export const requestFingerprint = (request: DeliveryRequest): string => {
-  const r = redactRequest(request);
+export const requestFingerprint = (request: DeliveryRequest, policy: SecretPolicy = defaultSecretPolicy): string => {
+  const r = redactRequestWith(request, policy);
   const headers = Object.entries(r.headers)
     .map(([k, v]) => [k.toLowerCase(), v] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -25,8 +26,11 @@ export const requestFingerprint = (request: DeliveryRequest): string => {
 };
 
 /** The `request` block of an attempt item: redacted url and headers, body size and hash. */
-export const attemptRequestOf = (request: DeliveryRequest): AttemptRequest => {
-  const r = redactRequest(request);
+export const attemptRequestOf = (
+  request: DeliveryRequest,
+  policy: SecretPolicy = defaultSecretPolicy,
+): AttemptRequest => {
+  const r = redactRequestWith(request, policy);
   return {
     method: r.method,
     url: r.url,

@@ -1,7 +1,6 @@
 import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
-import type { Logger } from '@delivery-history/core';
+import { type Clock, type Logger, redactingLogger } from '@delivery-history/core';
 import { createStore, type DocumentClient, type Store } from '@delivery-history/store';
-import type { Clock } from '@delivery-history/core';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
 import type { WorkerConfig } from './readConfig.js';
@@ -36,5 +35,5 @@ export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?
     tableName: config.tableName,
     leaseMs: config.leaseMs,
     defaultMaxAttempts: config.maxAttempts,
-    ...(logger !== undefined ? { logger } : {}),
+    ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
   });

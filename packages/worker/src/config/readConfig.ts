@@ -7,6 +7,7 @@ import {
   optionalVar,
   parsedString,
   readEnv,
+  type SecretPolicy,
   sharedVars,
   withDefault,
 } from '@delivery-history/core';
@@ -14,6 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type SigningKeys, parseSigningSecrets } from '../http/standardWebhooks.js';
 import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../ssrf/allowList.js';
+import { readSecretPolicy } from './secretSettings.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -38,6 +40,8 @@ export type WorkerConfig = {
   readonly signingKeys: SigningKeys | null;
   /** How long a claim protects an attempt: the whole HTTP exchange plus time to record it. */
   readonly leaseMs: number;
+  /** DELIVERY_REDACT_* and DELIVERY_KEEP_RESPONSE_HEADERS (secretSettings.ts). */
+  readonly secrets: SecretPolicy;
 };
 
 export const SNIPPET_BYTES = 4096;
@@ -100,6 +104,7 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       signingKeys: e.DELIVERY_SIGNING_SECRET ?? null,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
     })),
+    E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );
 
 /** Cold start: a bad environment stops the function with one clear line. */

@@ -46,6 +46,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     metrics: powertoolsMetrics(),
     policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
+    secrets: config.secrets,
     sqsTimeoutMs: SQS_CALL_TIMEOUT_MS,
   });
 };

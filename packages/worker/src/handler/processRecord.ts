@@ -3,7 +3,17 @@ import { determineDeliveryOutcome } from '@delivery-history/core';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
-import { type Logger, withKeys } from '@delivery-history/core';
+import {
+  defaultSecretPolicy,
+  type Logger,
+  redactingLogger,
+  redactRequestWith,
+  requestSecrets,
+  type SecretPolicy,
+  safeLogKey,
+  withKeys,
+} from '@delivery-history/core';
+import { scrubExchange } from '../http/scrubExchange.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { isRetryable } from '@delivery-history/store';
 import { decodeRecordBody } from './decodeRecord.js';
@@ -25,6 +35,8 @@ export type ProcessDeps = {
   readonly metrics: WorkerMetrics;
   readonly policy: RetryPolicy;
   readonly leaseMs: number;
+  /** The secret policy (config `secrets`); default: the built-in one. */
+  readonly secrets?: SecretPolicy;
 };
 
 /** Extra wait past a lease's expiry before looking again (clock skew between workers). */
@@ -54,7 +66,8 @@ const storeTrouble = (
 };
 
 const createStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
-  const created = await deps.store.createMessage(request)();
+  // the store redacts with core's built-in policy; the operator's settings apply here first
+  const created = await deps.store.createMessage(redactRequestWith(request, deps.secrets ?? defaultSecretPolicy))();
   if (E.isRight(created)) {
     if (created.right.created) log.info('message created', { endpoint: created.right.state.endpoint });
     return E.right(undefined);
@@ -189,7 +202,10 @@ export const processRecord =
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, create, claim, deliver, append); each step is a function
   async (record: SQSRecord): Promise<RecordDecision> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    const base = withKeys(deps.logger, { sqsMessageId: record.messageId, receiveCount });
+    const secrets = deps.secrets ?? defaultSecretPolicy;
+    const keys = { sqsMessageId: record.messageId, receiveCount };
+    // every line passes the secret policy (invariant 9), bounded in size
+    const base = withKeys(redactingLogger(deps.logger, secrets), keys);
     try {
       const decoded = decodeRecordBody(record.body);
       if (E.isLeft(decoded)) {
@@ -198,19 +214,27 @@ export const processRecord =
         return Poison(decoded.left);
       }
       const request = decoded.right;
-      const log = withKeys(base, { messageId: request.messageId, correlationId: request.correlationId });
+      // ... and, once the request is known, the exact values it carries
+      const known = requestSecrets(request, secrets);
+      const log = withKeys(redactingLogger(deps.logger, secrets, known), {
+        ...keys,
+        messageId: request.messageId,
+        correlationId: safeLogKey(request.correlationId, secrets),
+      });
       const created = await createStep(deps, log, request);
       if (E.isLeft(created)) return created.left;
       const claimed = await claimStep(deps, log, request.messageId);
       if (E.isLeft(claimed)) return claimed.left;
       const attemptLog = withKeys(log, { attempt: claimed.right.ticket.attemptNumber });
-      const exchange = await deps.http.deliver({
+      const sent = await deps.http.deliver({
         messageId: request.messageId,
         url: request.url,
         method: request.method,
         headers: request.headers,
         body: request.body,
       });
+      // the response side: nothing the receiver echoed goes further than here
+      const exchange = scrubExchange(sent, secrets, known);
       return await appendStep(deps, attemptLog, request, claimed.right, exchange);
     } catch (error) {
       // A bug, not a data problem: keep the record (SQS redelivers) and say so loudly.

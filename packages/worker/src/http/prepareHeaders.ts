@@ -1,8 +1,10 @@
+import { WORKER_OWNED_HEADERS } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
 // ---------------------------------------------------------------------------
 // The headers actually sent: the request's own, minus what the transport owns,
-// plus defaults and (when configured) the signature headers, which always win.
+// plus defaults and (when configured) the signature headers, which always win. The
+// Standard Webhooks headers are the worker's: a request's own are dropped, signed or not.
 // ---------------------------------------------------------------------------
 
 /** Set by the transport, or hop-by-hop: a request may not choose them. */
@@ -19,6 +21,8 @@ const TRANSPORT_OWNED: ReadonlySet<string> = new Set([
   'proxy-connection',
   'proxy-authorization',
 ]);
+
+const WORKER_OWNED: ReadonlySet<string> = new Set(WORKER_OWNED_HEADERS);
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // No CR, LF or NUL: they would let a request smuggle headers or split the request.
@@ -42,7 +46,7 @@ export const prepareHeaders = (input: HeaderInput): E.Either<string, Record<stri
     const name = rawName.toLowerCase();
     if (!TOKEN.test(name)) return E.left(`invalid header name ${JSON.stringify(rawName.slice(0, 64))}`);
     if (BAD_VALUE.test(value)) return E.left(`invalid value for header ${name} (CR, LF or NUL)`);
-    if (TRANSPORT_OWNED.has(name) || Object.hasOwn(input.signature, name)) continue;
+    if (TRANSPORT_OWNED.has(name) || WORKER_OWNED.has(name) || Object.hasOwn(input.signature, name)) continue;
     out[name] = value;
   }
   out['user-agent'] ??= USER_AGENT;

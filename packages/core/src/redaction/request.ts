@@ -1,0 +1,66 @@
+import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
+import { type KnownSecrets, knownSecrets, scrubText } from './freeText.js';
+import { REDACTED } from './names.js';
+import { defaultSecretPolicy, isSecretHeader, type SecretPolicy } from './policy.js';
+import { analyzeUrl, redactUrlWith } from './url.js';
+
+// ---------------------------------------------------------------------------
+// The request side: what STATE and ATTEMPT store of a request, and the secret values
+// it carries (for the exact-value scrub of whatever comes back).
+// ---------------------------------------------------------------------------
+
+/** Credential header values -> `[REDACTED]`; other values pass the free-text scrub. */
+export const redactHeadersWith = (
+  headers: Readonly<Record<string, string>>,
+  policy: SecretPolicy,
+  known?: KnownSecrets,
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, isSecretHeader(policy, k) ? REDACTED : scrubText(v, policy, known)]),
+  );
+
+/** The request with its URL and headers redacted (body and other fields unchanged). Idempotent. */
+export const redactRequestWith = (
+  request: DeliveryRequest,
+  policy: SecretPolicy = defaultSecretPolicy,
+): DeliveryRequest => ({
+  ...request,
+  url: redactUrlWith(request.url, policy),
+  headers: redactHeadersWith(request.headers, policy),
+});
+
+/** The parts of one credential header value an echo may show on its own. */
+const headerValueParts = (value: string): string[] => {
+  const parts = [value];
+  const scheme = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$/.exec(value);
+  if (scheme?.[2] !== undefined) {
+    parts.push(scheme[2].trim());
+    if (scheme[1]?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(scheme[2].trim(), 'base64').toString('utf8');
+      parts.push(decoded, ...decoded.split(':').slice(1));
+    }
+  }
+  // cookies and key=value lists: each value
+  for (const pair of value.split(/[;,]/)) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) parts.push(pair.slice(eq + 1).trim());
+  }
+  return parts;
+};
+
+/** Every secret value this request carries: credential headers, URL secrets, user-info (and its Basic form). */
+export const requestSecretValues = (
+  request: { readonly url: string; readonly headers: Readonly<Record<string, string>> },
+  policy: SecretPolicy,
+): string[] => [
+  ...analyzeUrl(request.url, policy).secrets,
+  ...Object.entries(request.headers)
+    .filter(([k]) => isSecretHeader(policy, k))
+    .flatMap(([, v]) => headerValueParts(v)),
+];
+
+/** The exact-value scrubber for what comes back from this request. */
+export const requestSecrets = (
+  request: { readonly url: string; readonly headers: Readonly<Record<string, string>> },
+  policy: SecretPolicy,
+): KnownSecrets => knownSecrets(requestSecretValues(request, policy));
