@@ -68,7 +68,8 @@ const showString = (s: string): string => {
   const head = s.slice(0, 4 * MAX_VALUE_CHARS);
   const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(head) && URL.canParse(head);
   const url = isUrl ? analyzeUrl(head, defaultSecretPolicy) : null;
-  const shownUrl = url === null || (url.secrets.length === 0 && url.redacted !== REDACTED) ? head : url.redacted;
+  // an opaque "URL" (`localhost:8000`, no `//`) has no parts to judge: the free-text scrub below does
+  const shownUrl = url === null || url.secrets.length === 0 ? head : url.redacted;
   return scrubText(shownUrl, defaultSecretPolicy);
 };
 
