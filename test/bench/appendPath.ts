@@ -313,5 +313,3 @@ export const benchAppendPath = async (
   }
   return { rows, detail };
 };
-
-export const appendVariants = LABEL;

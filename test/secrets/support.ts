@@ -22,8 +22,6 @@ import { recordingVisibility, testHttp } from '../worker/support.js';
 // echo receiver
 // ---------------------------------------------------------------------------
 
-export type EchoMode = 'body' | 'headers' | 'reason' | 'location';
-
 export type EchoReceiver = {
   readonly port: number;
   /** Headers of the requests as received. */

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export { type ReceivedRequest, type Receivers, startReceivers } from '@delivery-history/devkit';
+export { type Receivers, startReceivers } from '@delivery-history/devkit';
 
 export type GateReceiver = {
   readonly url: string;

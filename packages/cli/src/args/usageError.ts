@@ -3,6 +3,3 @@
 export type UsageError = { readonly _tag: 'UsageError'; readonly message: string };
 
 export const UsageError = (message: string): UsageError => ({ _tag: 'UsageError', message });
-
-export const isUsageError = (u: unknown): u is UsageError =>
-  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'UsageError';

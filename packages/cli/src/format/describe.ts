@@ -1,5 +1,4 @@
-import type { AuditEntry, DeliveryResult, StateItem } from '@delivery-history/core';
-import { isRedriveEntry } from '@delivery-history/core';
+import type { DeliveryResult, StateItem } from '@delivery-history/core';
 import { formatLatency } from './time.js';
 
 // Short phrases shared by the human views.
@@ -36,9 +35,3 @@ export const oneLine = (s: string, max = 120): string => {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
-
-/** A trail entry in words (redrives and attempts). */
-export const auditEntryPhrase = (e: AuditEntry): string =>
-  isRedriveEntry(e)
-    ? `re-driven by ${e.by}: ${oneLine(e.reason, 80)}`
-    : `${e.status} ${e.category}${e.statusCode === null ? '' : ` ${e.statusCode}`} (${e.retry})`;

@@ -53,9 +53,6 @@ export const MessageId = refine(t.string, 'message id (1..200 chars of [A-Za-z0-
 /** Header-like map: string keys to string values. */
 export const StringMap = t.record(t.string, t.string, 'string map');
 
-/** 64 lower-case hex chars. */
-export const Sha256Hex = refine(t.string, 'sha256 hex', (s) => /^[0-9a-f]{64}$/.test(s));
-
 export const nullable = <C extends t.Mixed>(codec: C): t.UnionC<[C, t.NullC]> =>
   t.union([codec, t.null], `${codec.name} | null`);
 

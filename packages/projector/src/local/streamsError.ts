@@ -49,12 +49,6 @@ const make =
     ...fields,
   });
 
-export const ExpiredIterator = make('ExpiredIterator');
-export const TrimmedData = make('TrimmedData');
-export const Gone = make('Gone');
-export const Retryable = make('Retryable');
-export const Other = make('Other');
-
 /** `ExpiredIterator getRecords shard=X: message` on one line. */
 export const describeStreamsError = (e: StreamsError): string =>
   `${e._tag} ${e.op}${e.shardId !== undefined ? ` shard=${e.shardId}` : ''} (${e.awsCode}): ${e.message}`;

@@ -6,7 +6,6 @@ import {
   type AuditPosition,
   type AuditStep,
   type AuditSummary,
-  type SegmentAppend,
   summaryOf,
 } from '@delivery-history/store';
 import { capOf, type SegmentBudget } from './segmentBudget.js';
@@ -18,8 +17,6 @@ import { emptySegmentBytes, entryBytes, segmentBytes } from './sizing.js';
 
 /** The high-water mark a conditional write expects to find on the head (the store's AUDIT writer checks it). */
 export type Position = AuditPosition;
-
-export type { SegmentAppend };
 
 /**
  * One write (a single-item write or one transaction), as the store's `writeAuditStep` takes

@@ -1,7 +1,7 @@
 // Test data: consistent attempt/redrive items (as the worker and store would write them) and
 // stream records in the Lambda event shape.
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AttemptItem, AuditEntry, OutcomeCategory, RedriveItem } from '@delivery-history/core';
+import type { AttemptItem, OutcomeCategory, RedriveItem } from '@delivery-history/core';
 import { attemptSk, messagePk, redriveSk } from '@delivery-history/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 
@@ -138,5 +138,3 @@ export const shuffle = <A>(xs: readonly A[], seed: number): A[] => {
   }
   return out;
 };
-
-export type { AuditEntry };

@@ -11,13 +11,6 @@ import { pipe } from 'fp-ts/lib/function.js';
 // Parsed by core (the CLI reads the same variables for `dh verify`).
 // ---------------------------------------------------------------------------
 
-export const SECRET_SETTING_NAMES = [
-  'DELIVERY_REDACT_HEADERS',
-  'DELIVERY_REDACT_PARAMS',
-  'DELIVERY_REDACT_PATHS',
-  'DELIVERY_KEEP_RESPONSE_HEADERS',
-] as const;
-
 /** The policy the environment asks for; a bad entry is a DecodeError naming the variable. */
 export const readSecretPolicy = (
   env: Readonly<Record<string, string | undefined>>,
