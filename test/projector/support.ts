@@ -2,21 +2,9 @@
 // through the real store (create, claim, append, redrive) and helpers to read the stream and
 // compare trails.
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  AttemptItem,
-  type AuditEntry,
-  DeliveryRequest,
-  decodeWith,
-  determineDeliveryOutcome,
-  makeRetryPolicy,
-  type OutcomeInput,
-  RedriveItem,
-  rebuildAuditTrail,
-} from '@delivery-history/core';
-import { type AuditTrail, auditTrailOf, type StreamsPort } from '@delivery-history/projector';
-import { createStore, messagePk, type Store } from '@delivery-history/store';
+import { DeliveryRequest, determineDeliveryOutcome, makeRetryPolicy, type OutcomeInput } from '@delivery-history/core';
+import type { StreamsPort } from '@delivery-history/projector';
+import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '../support/testTable.js';
 
@@ -144,43 +132,7 @@ export const inLanes = async <A, B>(items: readonly A[], lanes: number, work: (a
   return out;
 };
 
-export type Compared = {
-  readonly trail: AuditTrail;
-  readonly expected: AuditEntry[];
-  readonly items: Record<string, unknown>[];
-};
-
-/** The stored trail next to `rebuildAuditTrail` of the stored attempts and redrives. */
-export const compareTrail = async (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  messageId: string,
-): Promise<Compared> => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': messagePk(messageId) },
-        ConsistentRead: true,
-        ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  const must = <A>(d: E.Either<{ message: string }, A>): A => {
-    if (E.isLeft(d)) throw new Error(d.left.message);
-    return d.right;
-  };
-  const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
-  const attempts = of('ATTEMPT#').map((i) => must(decodeWith(AttemptItem, i)));
-  const redrives = of('REDRIVE#').map((i) => must(decodeWith(RedriveItem, i)));
-  const trail = must(auditTrailOf(messageId, items));
-  return { trail, expected: rebuildAuditTrail(attempts, redrives), items };
-};
+export { compareTrail } from '../support/trails.js';
 
 /** Every record of every shard from TRIM_HORIZON to the current end. */
 export const readWholeStream = async (streams: StreamsPort, streamArn: string): Promise<_Record[]> => {

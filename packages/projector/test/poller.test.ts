@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
 import { attempt, attemptKeyed, attemptRecord, attempts, redrive, redriveKeyed } from './support/fixtures.js';
 import { writeItems } from './support/tableData.js';
-import { compareTrail } from './support/trails.js';
+import { compareTrail } from '../../../test/support/trails.js';
 
 type Ctx = { t: TestTable; arn: string };
 const Poll = suite<Ctx>('local poller on the real stream');

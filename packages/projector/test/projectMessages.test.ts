@@ -25,7 +25,7 @@ import {
   shuffle,
 } from './support/fixtures.js';
 import { instrumented, writeItems } from './support/tableData.js';
-import { compareTrail } from './support/trails.js';
+import { compareTrail } from '../../../test/support/trails.js';
 
 type Ctx = { t: TestTable; deps: ProjectorDeps };
 const Apply = suite<Ctx>('projectMessages against DynamoDB Local');

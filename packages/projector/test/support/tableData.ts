@@ -1,5 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { messagePk } from '@delivery-history/store';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** BatchWrite in chunks of 25, `lanes` requests in flight, unprocessed items retried. */
 export const writeItems = async (
@@ -22,30 +21,6 @@ export const writeItems = async (
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));
-};
-
-/** Every item of a message's partition (consistent). */
-export const partition = async (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  messageId: string,
-): Promise<Record<string, unknown>[]> => {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': messagePk(messageId) },
-        ConsistentRead: true,
-        ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    out.push(...((r.Items ?? []) as Record<string, unknown>[]));
-    start = r.LastEvaluatedKey;
-  } while (start !== undefined);
-  return out;
 };
 
 /** A document client whose `send` counts commands by name and may inject failures. */

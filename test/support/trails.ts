@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AttemptItem, type AuditEntry, decodeWith, RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
 import { type AuditTrail, auditTrailOf } from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
-import { partition } from './tableData.js';
+import { partition } from './partition.js';
 
 export type Compared = {
   readonly trail: AuditTrail;
