@@ -23,6 +23,7 @@ export const COMMON_OPTIONS = {
   table: { type: 'string' },
   'endpoint-url': { type: 'string' },
   region: { type: 'string' },
+  tz: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 

@@ -22,9 +22,7 @@ Exit codes: 0 ok/found, 1 not found / drift / check failed, 2 usage or configura
 
 const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 50)
   --cursor C             the next page (printed after a page; carries the resolved window)
-  --all                  every page, one after the other
-  --order newest|oldest  newest first (default) or oldest first
-  --output table|json|tsv  (--json = --output json); --wide: no column is shortened`;
+  --all                  every page, one after the other (oldest first)`;
 
 export const USAGE: Readonly<Record<string, Entry>> = {
   local: {
@@ -57,27 +55,27 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--created] [--limit N] [--cursor C] [--all] [--order newest|oldest] [--json]',
+      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--limit N] [--cursor C] [--all] [--json]',
     about: `  FAILED messages whose last update is in [since, until) (until defaults to now).
   --exhausted: only final failures (no retry left). --endpoint (or --host): one host, a bare
-  host matches every port. --created: the window is on creation time instead.
+  host matches every port. The JSON echoes the resolved since/until.
 ${LIST_OPTIONS}`,
     examples: [
       'dh failed --since -1h',
       'dh failed --since 10:00 --endpoint hooks.example.com --exhausted',
-      'dh failed --since yesterday --until today --all --output tsv',
+      'dh failed --since yesterday --until today --all --json',
     ],
   },
   endpoint: {
     usage:
-      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created] [--limit N] [--cursor C] [--all] [--order newest|oldest] [--json]',
-    about: `  Messages to one endpoint, by last update (a bare host matches every port).
-  --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status. --created: window on creation.
+      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--limit N] [--cursor C] [--all] [--json]',
+    about: `  Messages to one endpoint (host:port as stored), by last update.
+  --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
 ${LIST_OPTIONS}`,
     examples: ['dh endpoint hooks.example.com --since -1h --status FAILED', 'dh endpoint 127.0.0.1:8443 --all --json'],
   },
   correlation: {
-    usage: 'dh correlation <correlationId> [--limit N] [--cursor C] [--all] [--order newest|oldest] [--json]',
+    usage: 'dh correlation <correlationId> [--limit N] [--cursor C] [--all] [--json]',
     about: `  Messages sharing a correlation id, by creation time.
 ${LIST_OPTIONS}`,
     examples: ['dh correlation order-7', 'dh correlation order-7 --json | jq ".items[].messageId"'],
