@@ -4,6 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
+import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 
@@ -17,6 +18,8 @@ L.before(async (ctx) => {
   ctx.env = dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName });
   const s = seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 30 * 60_000));
   for (const id of FAILED) await s.deliver({ messageId: id, url: 'https://hooks.example.com:8443/in' }, ['404']);
+  await s.deliver({ messageId: 'h-1', maxAttempts: 5 }, ['503', '429', 'ok']);
+  await projectAll(ctx.t);
 });
 L.after(async (ctx) => {
   await ctx.t.drop();
@@ -110,6 +113,34 @@ L('times show in UTC by default, in --tz or $TZ when given', async ({ env }) => 
   }
   ok(bad, 2);
   assert.match(bad.stderr, /--tz: expected an IANA time zone/);
+});
+
+L('history: STARTED and LATE columns, --attempt N, JSON trail entries with kind and position', async ({ env }) => {
+  const [table, attempt, missing, json] = await Promise.all([
+    runDh(['history', 'h-1'], env),
+    runDh(['history', 'h-1', '--attempt', '1'], env),
+    runDh(['history', 'h-1', '--attempt', '9'], env),
+    runDh(['history', 'h-1', '--json'], env),
+  ]);
+  ok(table);
+  assert.match(table.stdout, /#\s+STARTED\s+LATE\s+COMPLETED\s+STATUS/);
+  ok(attempt);
+  assert.match(attempt.stdout, /Attempt\s+1 of 5/);
+  assert.match(attempt.stdout, /Response: 503 Service Unavailable/);
+  assert.match(attempt.stdout, /Response body snippet\nbusy/);
+  assert.match(attempt.stdout, /authorization:\s+\[REDACTED\]/);
+  ok(missing, 1);
+  assert.match(missing.stderr, /has no attempt 9 \(it has 3\)/);
+  ok(json);
+  const trail = jsonOf<{ auditTrail: Array<{ kind: string; position: number }> }>(json).auditTrail;
+  assert.equal(
+    trail.map((e) => [e.kind, e.position]),
+    [
+      ['attempt', 1],
+      ['attempt', 2],
+      ['attempt', 3],
+    ],
+  );
 });
 
 L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl-C: summary, exit 130', async (ctx) => {

@@ -1,20 +1,31 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { historyJson } from '../format/historyJson.js';
-import { renderHistory } from '../format/historyView.js';
+import { attemptJson, historyJson } from '../format/historyJson.js';
+import { renderAttempt, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
 import type { Io } from '../io.js';
-import { type CommandResult, done, fail, storeFailure } from './failure.js';
+import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
-const spec: CommandSpec = { options: { endpoint: { type: 'string' } }, positionals: ['messageId'] };
-const Args = t.intersection([CommonArgs, t.type({ messageId: MessageIdArg, endpoint: optional(UrlArg) })]);
+const spec: CommandSpec = {
+  options: { endpoint: { type: 'string' }, attempt: { type: 'string' } },
+  positionals: ['messageId'],
+};
+const Args = t.intersection([
+  CommonArgs,
+  t.type({
+    messageId: MessageIdArg,
+    attempt: optional(IntArg(1, 1_000_000)),
+    // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
+    endpoint: optional(UrlArg),
+  }),
+]);
 
 export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('history', args, io, spec, Args, configFlags, (a, config) =>
@@ -32,6 +43,14 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         redrives: h.redrives,
         auditTrail: E.isRight(trail) ? (trail.right?.entries ?? []) : [],
       };
+      if (a.attempt !== undefined) {
+        const one = h.attempts.find((x) => x.attemptNumber === a.attempt);
+        if (one === undefined) {
+          return fail(NotFound(`message "${a.messageId}" has no attempt ${a.attempt} (it has ${h.attempts.length})`));
+        }
+        io.stdout.write(a.json === true ? toJson(attemptJson(one)) : renderAttempt(view, one, io.now()));
+        return done;
+      }
       io.stdout.write(a.json === true ? toJson(historyJson(view)) : renderHistory(view, io.now()));
       return done;
     }),
