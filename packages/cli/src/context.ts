@@ -1,9 +1,16 @@
 import type { AuditEntry } from '@delivery-history/core';
 import { auditTrailOf } from '@delivery-history/projector';
-import { type Clients, createStore, makeClients, type Store } from '@delivery-history/store';
+import {
+  type Clients,
+  createStore,
+  makeClients,
+  probeTable,
+  type Store,
+  type TableProbe,
+} from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Config } from './config/readConfig.js';
-import type { CommandResult } from './commands/failure.js';
+import { type CliFailure, type CommandResult, Infrastructure, Unexpected } from './commands/failure.js';
 import type { Io } from './io.js';
 import { tableReader, type TableReader } from './replay/tableReader.js';
 import type { TrailReader } from './replay/verifyMessage.js';
@@ -37,9 +44,53 @@ export const openContext = (config: Config, io: Io): Context => {
   return { config, clients, store, reader: tableReader(clients.doc, config.tableName), trailOf: projectorTrailOf };
 };
 
+// ---------------------------------------------------------------------------
+// diagnosis: when a command did not get its answer, is it the place it points at?
+// ---------------------------------------------------------------------------
+
+const where = (config: Config): string =>
+  config.endpoint !== null
+    ? `the DynamoDB endpoint ${config.endpoint}`
+    : `DynamoDB (AWS${config.region !== null ? `, region ${config.region}` : ''})`;
+
+/** The one line an unusable target gets; null when the table answers (the failure stands). */
+export const diagnosisOf = (config: Config, probe: TableProbe): string | null => {
+  switch (probe._tag) {
+    case 'Ok':
+    case 'Failed':
+      return null;
+    case 'Unreachable':
+      return `cannot reach ${where(config)} (${probe.detail}); start a local one with "dh local", or set AWS_ENDPOINT_URL_DYNAMODB (or --endpoint-url) to a running DynamoDB`;
+    case 'NoTable':
+      return `table "${config.tableName}" does not exist at ${where(config)}; set DELIVERY_TABLE_NAME (or --table) to an existing table, or run "dh local" for a local one`;
+    case 'NotDynamoDB':
+      return `${config.endpoint ?? 'the endpoint'} answered, but not as DynamoDB (${probe.detail}); point AWS_ENDPOINT_URL_DYNAMODB (or --endpoint-url) at DynamoDB, e.g. the URL "dh local" prints`;
+  }
+};
+
 /**
- * Runs `body` with a context and closes its clients however it ends (an exception is
- * main's `Unexpected`, exit 3).
+ * Failures that may hide a wrong target: an empty answer (a server that is not DynamoDB
+ * answers "nothing"), a store or table error, an exception, a failed check.
+ */
+const mayBeTarget = (f: CliFailure): boolean =>
+  f._tag === 'NotFound' ||
+  f._tag === 'TableError' ||
+  f._tag === 'Unexpected' ||
+  f._tag === 'CheckFailed' ||
+  (f._tag === 'StoreFailure' && f.error._tag !== 'Invalid');
+
+/** The failure, or an `Infrastructure` failure when one probe shows the target is the cause. */
+export const diagnose = async (ctx: Context, f: CliFailure): Promise<CliFailure> => {
+  if (!mayBeTarget(f)) return f;
+  const line = diagnosisOf(ctx.config, await probeTable(ctx.clients.client, ctx.config.tableName));
+  return line === null ? f : Infrastructure(line);
+};
+
+/**
+ * Runs `body` with a context and closes its clients however it ends. A failure (or an
+ * exception: `Unexpected`, exit 3) is checked against the target with one cheap probe, so
+ * an unreachable endpoint, a missing table or a server that is not DynamoDB is said as such
+ * (exit 3) instead of "not found". The happy path pays nothing.
  */
 export const withContext = async (
   config: Config,
@@ -48,7 +99,13 @@ export const withContext = async (
 ): Promise<CommandResult> => {
   const ctx = openContext(config, io);
   try {
-    return await body(ctx);
+    let result: CommandResult;
+    try {
+      result = await body(ctx);
+    } catch (e) {
+      result = E.left(Unexpected(e));
+    }
+    return E.isRight(result) ? result : E.left(await diagnose(ctx, result.left));
   } finally {
     ctx.clients.destroy();
   }

@@ -12,6 +12,8 @@ export const EXIT = {
   usage: 2,
   config: 2,
   runtime: 3,
+  /** Ctrl-C (128 + SIGINT), after a one-line summary (interrupt.ts). */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -32,6 +34,7 @@ export const exitCodeOf = (f: CliFailure): ExitCode => {
       // a cursor or argument the store rejects is the caller's mistake
       return f.error._tag === 'NotFound' ? EXIT.notFound : f.error._tag === 'Invalid' ? EXIT.usage : EXIT.runtime;
     case 'TableError':
+    case 'Infrastructure':
     case 'Unexpected':
       return EXIT.runtime;
   }

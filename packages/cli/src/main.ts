@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { commandUsage, GENERAL_USAGE } from './args/usage.js';
+import { readFileSync } from 'node:fs';
+import { didYouMean } from './args/suggest.js';
+import { commandUsage, GENERAL_USAGE, HELP_TOPICS, usageHint } from './args/usage.js';
 import { UsageError } from './args/usageError.js';
 import { type CliFailure, type CommandResult, failureMessage, showsUsage, Unexpected } from './commands/failure.js';
 import { EXIT, type ExitCode, exitCodeOf } from './exitCodes.js';
@@ -21,6 +23,7 @@ const COMMANDS: Table = {
   failed: async () => (await import('./commands/failed.js')).runFailed,
   endpoint: async () => (await import('./commands/endpoint.js')).runEndpoint,
   correlation: async () => (await import('./commands/correlation.js')).runCorrelation,
+  tail: async () => (await import('./commands/tail.js')).runTail,
   verify: async () => (await import('./commands/verify.js')).runVerify,
 };
 
@@ -29,12 +32,45 @@ const REPLAY: Table = {
   redrive: async () => (await import('./commands/redrive.js')).runRedrive,
 };
 
-/** Prints a failure (`dh <command>: ...`, usage after usage errors) and maps it to its exit code. */
+/**
+ * Prints a failure (`dh <command>: ...`, one line; after a usage error the synopsis and a
+ * pointer to --help) and maps it to its exit code.
+ */
 const report = (io: Io, name: string | null, f: CliFailure): ExitCode => {
   const message = failureMessage(f);
   if (message !== null) io.stderr.write(`dh${name === null ? '' : ` ${name}`}: ${message}\n`);
-  if (showsUsage(f)) io.stderr.write(`\n${name === null ? GENERAL_USAGE : commandUsage(name)}`);
+  if (showsUsage(f)) io.stderr.write(usageHint(name));
   return exitCodeOf(f);
+};
+
+/** The cli package's version (package.json is one level above src/ and dist/ alike). */
+export const version = (): string => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+const COMMAND_NAMES = [...Object.keys(COMMANDS), 'replay', 'help'];
+
+const unknownCommand = (io: Io, command: string): ExitCode =>
+  report(io, null, UsageError(`unknown command "${command}"${didYouMean(command, COMMAND_NAMES, (c) => `"${c}"`)}`));
+
+/** `dh help [command...]`. */
+const help = (io: Io, topic: ReadonlyArray<string>): ExitCode => {
+  if (topic.length === 0) {
+    io.stdout.write(GENERAL_USAGE);
+    return EXIT.ok;
+  }
+  const name = topic[0] === 'replay' && topic[1] !== undefined ? `replay ${topic[1]}` : (topic[0] ?? '');
+  if (!HELP_TOPICS.includes(name)) {
+    const known = HELP_TOPICS;
+    return report(io, 'help', UsageError(`no command "${name}"${didYouMean(name, known, (c) => `"${c}"`)}`));
+  }
+  io.stdout.write(commandUsage(name));
+  return EXIT.ok;
 };
 
 /** Runs a command; an exception is `Unexpected` (exit 3, one line, no stack trace). */
@@ -56,20 +92,28 @@ const run = async (
 /** `dh <command> ...`: the exit code (see exitCodes.ts). */
 export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(GENERAL_USAGE);
+  if (command === undefined || command === '--help' || command === '-h') return help(io, []);
+  if (command === 'help') return help(io, rest);
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.stdout.write(`dh ${version()}\n`);
     return EXIT.ok;
   }
   if (command === 'replay') {
     const [sub, ...subRest] = rest;
+    if (sub === '--help' || sub === '-h') return help(io, ['replay']);
     const load = lookup(REPLAY, sub);
     if (load === undefined) {
-      const got = sub === undefined ? '' : ` (got "${sub}")`;
-      return report(io, 'replay projections', UsageError(`replay needs a subcommand: projections or redrive${got}`));
+      const got =
+        sub === undefined
+          ? ''
+          : ` (got "${sub}"${didYouMean(sub, Object.keys(REPLAY), (c) => `"${c}"`)
+              .replace(/^ \(/, ', ')
+              .replace(/\)$/, '')})`;
+      return report(io, 'replay', UsageError(`replay needs a subcommand: projections or redrive${got}`));
     }
     return run(`replay ${sub}`, load, subRest, io);
   }
   const load = lookup(COMMANDS, command);
-  if (load === undefined) return report(io, null, UsageError(`unknown command "${command}"`));
+  if (load === undefined) return unknownCommand(io, command);
   return run(command, load, rest, io);
 };

@@ -66,6 +66,8 @@ export type { AppendAttemptInput, AppendResult } from './ops/appendAttempt.js';
 export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
 export { getHistory, type History } from './ops/getHistory.js';
+export { probeTable, type TableProbe } from './ops/probeTable.js';
+export { tailStream, type StreamTail, type TailStreamInput } from './query/tailStream.js';
 // operations over the store's Env (the projector and the CLI call these directly)
 export { getState, findState } from './ops/getState.js';
 export { listAttempts } from './ops/listAttempts.js';

@@ -1,9 +1,55 @@
-// Runs the real `dh` (packages/cli/src/bin.ts) as a child process, the way `pnpm dh` does,
-// with the environment pointing at a test table. Bounded in time; never left running.
-import { spawn } from 'node:child_process';
+// Runs the real, built `dh` (packages/cli/dist/bin.js, the package's `bin`: compiled JS, no
+// tsx) as a child process, with the environment pointing at a test table. The workspace is
+// built once per test process first (`tsc -b`, a no-op when dist is current; under a lock,
+// so parallel test files do not build at the same time). Bounded in time; never left running.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 
 const root = new URL('../../../', import.meta.url).pathname;
-const BIN = `${root}packages/cli/src/bin.ts`;
+export const BIN = `${root}packages/cli/dist/bin.js`;
+
+const LOCK = `${root}node_modules/.dh-build-lock`;
+
+const takeLock = (): boolean => {
+  try {
+    mkdirSync(LOCK);
+    return true;
+  } catch {
+    // a lock older than 5 minutes is left over from a killed run
+    try {
+      if (Date.now() - statSync(LOCK).mtimeMs > 300_000) rmdirSync(LOCK);
+    } catch {
+      // gone meanwhile
+    }
+    return false;
+  }
+};
+
+let built = false;
+
+/** `pnpm build` (tsc -b) once per process, so the binary under test is the source under test. */
+export const ensureBuilt = (): void => {
+  if (built) return;
+  const deadline = Date.now() + 600_000;
+  while (!takeLock()) {
+    if (Date.now() > deadline) throw new Error(`build lock ${LOCK} held for 10 minutes`);
+    spawnSync('sleep', ['0.5']);
+  }
+  try {
+    const tsc = `${root}node_modules/typescript/bin/tsc`;
+    const r = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`pnpm build failed:\n${r.stdout}${r.stderr}`);
+  } finally {
+    rmdirSync(LOCK);
+  }
+  built = true;
+};
+
+/** Starts the built `dh` (for tests that talk to it while it runs: local, tail, Ctrl-C). */
+export const spawnDh = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): ChildProcess => {
+  ensureBuilt();
+  return spawn(process.execPath, [BIN, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+};
 
 export type DhResult = {
   readonly code: number | null;
@@ -29,12 +75,9 @@ export const dhEnv = (e: DhEnv): NodeJS.ProcessEnv => ({
 
 export const runDh = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<DhResult> =>
   new Promise((ok) => {
+    ensureBuilt();
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', BIN, ...args], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

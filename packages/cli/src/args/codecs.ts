@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { DURATION_HELP, parseDuration, parseTime, TIME_HELP } from './timeArg.js';
+import { isValidZone } from '../format/zone.js';
+import { DURATION_HELP, parseDuration } from './timeArg.js';
+import { parseTimeInput, TIME_INPUT_HELP } from './timeInput.js';
 
 // io-ts codecs for command-line values (strings from node:util parseArgs). Each codec's
 // name is what the error message says was expected.
@@ -28,8 +30,14 @@ export const IntArg = (min: number, max: number): t.Type<number, string, unknown
       : E.left(`expected an integer ${min}..${max}, got "${s}"`);
   });
 
-/** A time (ISO or relative to `now`). */
-export const TimeArg = (now: Date): t.Type<Date, string, unknown> => fromString(TIME_HELP, (s) => parseTime(s, now));
+/** A time (ISO, relative to `now`, today, a time of day, epoch seconds; zone-less in the display zone). */
+export const TimeArg = (now: Date): t.Type<Date, string, unknown> =>
+  fromString(TIME_INPUT_HELP, (s) => parseTimeInput(s, now));
+
+/** An IANA time zone (`Europe/Paris`, `UTC`). */
+export const ZoneArg = fromString('IANA time zone', (s) =>
+  isValidZone(s.trim()) ? E.right(s.trim()) : E.left(`expected an IANA time zone (UTC, Europe/Paris), got "${s}"`),
+);
 
 /** A duration (`15m`, `1h`), in ms. */
 export const DurationArg = fromString(DURATION_HELP, parseDuration);

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { ConfigFlags } from '../config/readConfig.js';
-import { optional, ProgressMode, UrlArg } from './codecs.js';
+import { optional, ProgressMode, UrlArg, ZoneArg } from './codecs.js';
 
 /** The flags of COMMON_OPTIONS, decoded. */
 export const CommonArgs = t.type({
@@ -8,12 +8,17 @@ export const CommonArgs = t.type({
   table: optional(t.string),
   'endpoint-url': optional(UrlArg),
   region: optional(t.string),
+  tz: optional(ZoneArg),
   help: optional(t.boolean),
 });
 export type CommonArgs = t.TypeOf<typeof CommonArgs>;
 
 /** `--progress` for long commands. */
 export const ProgressArgs = t.type({ progress: optional(ProgressMode) });
+
+/** `host` matches `host` and `host:<any port>`; `host:port` only itself (both lower-case). */
+export const hostMatches = (filter: string, endpoint: string): boolean =>
+  endpoint === filter || (!/:\d+$|\]$/.test(filter) && endpoint.startsWith(`${filter}:`));
 
 export const configFlags = (a: CommonArgs & { endpoint?: string | undefined }): ConfigFlags => ({
   table: a.table,

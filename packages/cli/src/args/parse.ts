@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usageError.js';
 
 // One parse for every command: node:util parseArgs (strict: unknown flags are errors), then
@@ -22,6 +23,7 @@ export const COMMON_OPTIONS = {
   table: { type: 'string' },
   'endpoint-url': { type: 'string' },
   region: { type: 'string' },
+  tz: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 
@@ -62,6 +64,15 @@ const glueDashValues = (args: ReadonlyArray<string>, options: OptionSpecs): stri
   return out;
 };
 
+/** ` (did you mean "--since"?)` after an unknown option. */
+const suggestion = (e: unknown, spec: CommandSpec): string => {
+  if ((e as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return '';
+  const got = /'(-{1,2}[^'=]+)/.exec(e instanceof Error ? e.message : '')?.[1];
+  if (got === undefined) return '';
+  const names = Object.keys({ ...COMMON_OPTIONS, ...spec.options });
+  return didYouMean(got.replace(/^-+/, ''), names, (n) => `--${n}`);
+};
+
 /** Raw values by flag / positional name. */
 export const parseRaw = (args: ReadonlyArray<string>, spec: CommandSpec): E.Either<UsageError, Raw> => {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
@@ -75,7 +86,7 @@ export const parseRaw = (args: ReadonlyArray<string>, spec: CommandSpec): E.Eith
   } catch (e) {
     // parseArgs throws TypeErrors with a code (ERR_PARSE_ARGS_UNKNOWN_OPTION, ...): user input.
     const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
-    return E.left(UsageError(message.replace(/\. To specify a positional argument.*$/, '')));
+    return E.left(UsageError(`${message.replace(/\. To specify a positional argument.*$/, '')}${suggestion(e, spec)}`));
   }
   return E.map((pos: Raw) => ({ ...parsed.values, ...pos }))(placePositionals(spec, parsed.positionals));
 };

@@ -1,67 +1,185 @@
-// Usage text, one entry per command; `dh <command> --help` prints the entry.
+// Help text, one entry per command: `dh help <command>`, `dh <command> --help` print the
+// entry (synopsis, what it does, examples); a usage error prints only the synopsis line and
+// a pointer here (usageHint).
+
+type Entry = {
+  /** The synopsis (first line is the one a usage error repeats). */
+  readonly usage: string;
+  readonly about: string;
+  readonly examples: ReadonlyArray<string>;
+};
 
 const COMMON = `Common options:
   --json                 machine-readable output on stdout (stable shape, see README)
   --table NAME           table (default: $DELIVERY_TABLE_NAME or delivery-history)
   --endpoint-url URL     DynamoDB endpoint (default: $AWS_ENDPOINT_URL_DYNAMODB; AWS when unset)
   --region REGION        AWS region (default: $AWS_REGION)
+  --tz ZONE              show times in this IANA zone (default: $TZ, else UTC)
+Times (--since/--until): ISO-8601 (2025-05-01T10:00Z, 2025-05-01), relative (-1h, -1d2h, 30m),
+now, today, yesterday, a time of day (10:00, today in --tz), epoch seconds (1746093600).
 Exit codes: 0 ok/found, 1 not found / drift / check failed, 2 usage or configuration error,
-3 DynamoDB or SQS error.`;
+3 DynamoDB or SQS error (unreachable, missing table, not DynamoDB), 130 interrupted (Ctrl-C).`;
 
-export const USAGE: Readonly<Record<string, string>> = {
-  local: `dh local [--port N] [--path DIR] [--table NAME]
-  Run DynamoDB Local (shared database) with the table until Ctrl-C.`,
-  demo: `dh demo [--messages N] [--progress auto|bar|lines|none] [--yes] [--json]
-  Start DynamoDB Local and local webhook receivers (healthy, flaky, slow, rate-limited,
+const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 50)
+  --cursor C             the next page (printed after a page; carries the resolved window)
+  --all                  every page, one after the other (oldest first)`;
+
+export const USAGE: Readonly<Record<string, Entry>> = {
+  local: {
+    usage: 'dh local [--port N] [--path DIR] [--table NAME]',
+    about: `  The whole system on this machine until Ctrl-C: DynamoDB Local (shared database) with
+  the table, the projector's stream poller (audit trails) and the worker's local driver
+  (local re-drives deliver). Prints the exports another shell needs, including
+  DELIVERY_ALLOW_TARGETS for receivers on loopback. --path DIR keeps the data on disk.
+  A busy --port is an error (exit 3).`,
+    examples: ['dh local', 'dh local --port 8000 --path ./.dynamodb'],
+  },
+  demo: {
+    usage: 'dh demo [--messages N] [--progress auto|bar|lines|none] [--yes] [--json]',
+    about: `  Start DynamoDB Local and local webhook receivers (healthy, flaky, slow, rate-limited,
   broken), deliver N messages (default 300) through the worker's local driver, run the
   projector, then print a summary and the audit trail of one interesting message.
   With a table configured (env or flags) it uses that table; a non-local one needs --yes.`,
-  history: `dh history <messageId> [--json]
-  The message's current state, every attempt, and its audit trail.`,
-  failed: `dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--limit N] [--cursor C] [--json]
-  FAILED messages whose last update is in [since, until) (until defaults to now).
-  --exhausted: only final failures (no retry left). TIME: ISO-8601 or relative (-1h, 2d, now).`,
-  endpoint: `dh endpoint <host[:port]> [--since TIME] [--until TIME] [--limit N] [--cursor C] [--json]
-  Messages to one endpoint, by last update.`,
-  correlation: `dh correlation <correlationId> [--limit N] [--cursor C] [--json]
-  Messages sharing a correlation id, by creation time.`,
-  'replay projections': `dh replay projections (--message ID... | --all) [--dry-run] [--segments N] [--concurrency N] [--progress MODE] [--json]
-  Recompute projections (fold) and audit trails (rebuild) from the attempts. --dry-run
+    examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
+  },
+  history: {
+    usage: 'dh history <messageId> [--attempt N] [--json]',
+    about: `  The message's current state, every attempt (started, completed, how late against its
+  schedule, result, error) and its audit trail. --attempt N: that attempt's request,
+  response status, kept response headers and body snippet.`,
+    examples: [
+      'dh history order-1085',
+      'dh history order-1085 --attempt 2',
+      'dh history order-1085 --json | jq .state',
+    ],
+  },
+  failed: {
+    usage:
+      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--limit N] [--cursor C] [--all] [--json]',
+    about: `  FAILED messages whose last update is in [since, until) (until defaults to now).
+  --exhausted: only final failures (no retry left). --endpoint (or --host): one host, a bare
+  host matches every port. The JSON echoes the resolved since/until.
+${LIST_OPTIONS}`,
+    examples: [
+      'dh failed --since -1h',
+      'dh failed --since 10:00 --endpoint hooks.example.com --exhausted',
+      'dh failed --since yesterday --until today --all --json',
+    ],
+  },
+  endpoint: {
+    usage:
+      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--limit N] [--cursor C] [--all] [--json]',
+    about: `  Messages to one endpoint (host:port as stored), by last update.
+  --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
+${LIST_OPTIONS}`,
+    examples: ['dh endpoint hooks.example.com --since -1h --status FAILED', 'dh endpoint 127.0.0.1:8443 --all --json'],
+  },
+  correlation: {
+    usage: 'dh correlation <correlationId> [--limit N] [--cursor C] [--all] [--json]',
+    about: `  Messages sharing a correlation id, by creation time.
+${LIST_OPTIONS}`,
+    examples: ['dh correlation order-7', 'dh correlation order-7 --json | jq ".items[].messageId"'],
+  },
+  tail: {
+    usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--json]',
+    about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
+  one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
+  outcome; --endpoint a host; --message some messages.`,
+    examples: ['dh tail', 'dh tail --endpoint hooks.example.com --status FAILED', 'dh tail --json | jq .messageId'],
+  },
+  'replay projections': {
+    usage:
+      'dh replay projections (--message ID... | --all) [--dry-run] [--segments N] [--concurrency N] [--progress MODE] [--json]',
+    about: `  Recompute projections (fold) and audit trails (rebuild) from the attempts. --dry-run
   reports drift (message, field, stored vs expected) without writing; otherwise repairs
   with conditional writes that never overwrite a concurrent live update.
   Exit 1 when drift was found (dry run) or left unrepaired.`,
-  'replay redrive': `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST])
-                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--json]
-  Reopen final FAILED messages for delivery: a REDRIVE event (who, why, when) is stored,
+    examples: ['dh replay projections --all --dry-run', 'dh replay projections --message order-1085'],
+  },
+  'replay redrive': {
+    usage: `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST])
+                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--json]`,
+    about: `  Reopen final FAILED messages for delivery: a REDRIVE event (who, why, when) is stored,
   history is never edited, and each message is enqueued (SQS at $DELIVERY_QUEUE_URL, or
   delivered right away by the worker's local driver when no queue is configured).
   A stalled message (not final, no worker came back to it for --stalled-after, default 1h:
   its SQS record is in the DLQ or gone) is enqueued again as it is, without an event.
   A filter selects FAILED messages (--exhausted: final ones only).`,
-  verify: `dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]
-  Check every invariant over the table: dense attempt numbers, STATE == fold(attempts),
+    examples: [
+      'dh replay redrive --message order-1085 --reason "receiver fixed" --dry-run',
+      'dh replay redrive --since 10:00 --endpoint hooks.example.com --exhausted --reason "INC-42 fixed"',
+    ],
+  },
+  verify: {
+    usage:
+      'dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]',
+    about: `  Check every invariant over the table: dense attempt numbers, STATE == fold(attempts),
   audit trail == rebuild(attempts), item sizes under budget, no unredacted secrets, and no
   message stalled: not final, and no worker came back to it for --stalled-after (default 1h)
   past its lease, its retry or its creation (its SQS record is likely in the DLQ or gone).
   Exit 1 when any check fails.`,
+    examples: ['dh verify', 'dh verify --message order-1085 --json'],
+  },
 };
 
-export const commandUsage = (name: string): string => `usage: ${USAGE[name] ?? name}\n\n${COMMON}\n`;
+const REPLAY_HELP = `usage: dh replay <projections|redrive> [options]
 
-export const GENERAL_USAGE = `usage: dh <command> [options]    (pnpm dh <command> ...)
+Subcommands:
+${['replay projections', 'replay redrive']
+  .map((k) => {
+    const e = USAGE[k];
+    return e === undefined
+      ? ''
+      : `  ${e.usage}\n${e.about}\n  Examples:\n${e.examples.map((x) => `    ${x}`).join('\n')}\n`;
+  })
+  .join('\n')}
+Run "dh replay projections --help" or "dh replay redrive --help" for one of them.
+
+${COMMON}
+`;
+
+/** The command names `dh help` knows (for "did you mean"). */
+export const HELP_TOPICS = [...Object.keys(USAGE), 'replay'];
+
+/** Full help of one command (`dh <command> --help`, `dh help <command>`). */
+export const commandUsage = (name: string): string => {
+  if (name === 'replay') return REPLAY_HELP;
+  const e = USAGE[name];
+  if (e === undefined) return `usage: dh ${name}\n\n${COMMON}\n`;
+  const examples = e.examples.map((x) => `  ${x}`).join('\n');
+  return `usage: ${e.usage}\n${e.about}\n\nExamples:\n${examples}\n\n${COMMON}\n`;
+};
+
+/** After a usage error: the synopsis line and where the rest is. */
+export const usageHint = (name: string | null): string => {
+  if (name === null) return 'Run "dh --help" for the commands.\n';
+  if (name === 'replay') return 'usage: dh replay <projections|redrive> ...\nRun "dh replay --help" for both.\n';
+  const first = (USAGE[name]?.usage ?? `dh ${name}`).split('\n')[0];
+  return `usage: ${first}\nRun "dh ${name} --help" for all options and examples.\n`;
+};
+
+export const GENERAL_USAGE = `usage: dh <command> [options]    (from a checkout: pnpm -s dh <command> ...)
 
 Commands:
-  local                 run DynamoDB Local with the table until Ctrl-C
-  demo                  end-to-end demo on this machine, with a summary
-  history <id>          one message: state, attempts, audit trail
+  history <id>          one message: state, attempts, audit trail (--attempt N: one attempt)
   failed --since T      failed messages in a time window
   endpoint <host>       messages to one endpoint
   correlation <id>      messages sharing a correlation id
+  tail                  follow new attempts live
   replay projections    rebuild projections and audit trails; report or repair drift
   replay redrive        re-drive failed deliveries with an auditable reason
   verify                check every invariant over the table
+  local                 the whole system on this machine (DynamoDB Local, projector, worker)
+  demo                  end-to-end demo on this machine, with a summary
+  help <command>        a command's options and examples
 
-Run "dh <command> --help" for a command's options.
+Examples:
+  dh history order-1085
+  dh failed --since -1h --endpoint hooks.example.com
+  dh history order-1085 --attempt 2
+  dh replay redrive --since 10:00 --endpoint hooks.example.com --reason "INC-42 fixed"
+
+Run "dh <command> --help" for a command's options; "dh --version" for the version.
 
 ${COMMON}
 `;

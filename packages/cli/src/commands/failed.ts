@@ -1,14 +1,15 @@
 import * as t from 'io-ts';
 import { HostArg, IntArg, optional, TimeArg } from '../args/codecs.js';
-import { CommonArgs, configFlags } from '../args/common.js';
+import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
+import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { DEFAULT_LIMIT, fetchPage, printPage } from './listing.js';
+import { DEFAULT_LIMIT, fetchAll, fetchPage, printPage, startOf } from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
-// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST]`.
+// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--all]`.
 
 const spec: CommandSpec = {
   options: {
@@ -16,8 +17,10 @@ const spec: CommandSpec = {
     until: { type: 'string' },
     exhausted: { type: 'boolean' },
     endpoint: { type: 'string' },
+    host: { type: 'string' },
     limit: { type: 'string' },
     cursor: { type: 'string' },
+    all: { type: 'boolean' },
   },
   positionals: [],
 };
@@ -30,8 +33,10 @@ const args = (now: Date) =>
       until: optional(TimeArg(now)),
       exhausted: optional(t.boolean),
       endpoint: optional(HostArg),
+      host: optional(HostArg),
       limit: optional(IntArg(1, 1000)),
       cursor: optional(t.string),
+      all: optional(t.boolean),
     }),
   ]);
 
@@ -45,26 +50,39 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
     args(now),
     (a) => configFlags({ ...a, endpoint: undefined }),
     async (a, config) => {
-      const until = a.until ?? now;
-      if (until.getTime() <= a.since.getTime()) return usageFailure('--until must be after --since');
+      // a cursor carries the window its first page resolved (`-1h` once, not again per page)
+      const start = startOf(a.cursor, { since: a.since, until: a.until ?? now });
+      const since = new Date(start.window.since ?? a.since.toISOString());
+      const until = new Date(start.window.until ?? now.toISOString());
+      if (a.cursor === undefined && since.getTime() > now.getTime()) {
+        return usageFailure(`--since ${since.toISOString()} is in the future`);
+      }
+      if (until.getTime() <= since.getTime()) return usageFailure('--until must be after --since');
+      const host = a.endpoint ?? a.host;
       return withContext(config, io, async (ctx) => {
-        const page = await fetchPage(
-          (limit, cursor) =>
-            ctx.store.queryFailed({
-              since: a.since,
-              until,
-              exhaustedOnly: a.exhausted === true,
-              limit,
-              ...(cursor !== null ? { cursor } : {}),
-            }),
-          a.limit ?? DEFAULT_LIMIT,
-          a.cursor ?? null,
-          (r) => a.endpoint === undefined || r.endpoint === a.endpoint,
-        );
+        const fetch = (limit: number, cursor: string | null) =>
+          ctx.store.queryFailed({
+            since,
+            until,
+            exhaustedOnly: a.exhausted === true,
+            limit,
+            ...(cursor !== null ? { cursor } : {}),
+          });
+        const keep = (r: { endpoint: string }) => host === undefined || hostMatches(host, r.endpoint);
+        let rows = 0;
+        const forget = onInterrupt('failed', () => `${rows} messages read`);
+        const page =
+          a.all === true
+            ? await fetchAll(fetch, a.limit ?? 1000, start.store, keep, (n) => {
+                rows = n;
+              })
+            : await fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, start.store, keep);
+        forget();
         return printPage(io, 'failed', page, {
           json: a.json === true,
           timeColumn: 'lastUpdatedAt',
-          what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${a.since.toISOString()} and ${until.toISOString()}${a.endpoint === undefined ? '' : ` for ${a.endpoint}`}`,
+          window: { since: since.toISOString(), until: until.toISOString() },
+          what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
         });
       });
     },

@@ -20,6 +20,12 @@ export type Refused = { readonly _tag: 'Refused' };
 /** A store operation failed (its NotFound is a `NotFound`, see `storeFailure`). */
 export type StoreFailure = { readonly _tag: 'StoreFailure'; readonly error: StoreError };
 
+/**
+ * Where the CLI points is not a usable table (nothing answers, no such table, not DynamoDB):
+ * exit 3, one line that names the endpoint or table and says what to do (context.ts).
+ */
+export type Infrastructure = { readonly _tag: 'Infrastructure'; readonly message: string };
+
 /** An exception nobody typed (network, credentials, a bug): exit 3, never a stack trace. */
 export type Unexpected = { readonly _tag: 'Unexpected'; readonly cause: unknown };
 
@@ -36,6 +42,7 @@ export type CliFailure =
   | Refused
   | StoreFailure
   | TableError
+  | Infrastructure
   | Unexpected;
 
 export type CommandResult = E.Either<CliFailure, void>;
@@ -52,6 +59,7 @@ export const NotFound = (message: string | null): NotFound => ({ _tag: 'NotFound
 export const CheckFailed: CheckFailed = { _tag: 'CheckFailed' };
 export const Refused: Refused = { _tag: 'Refused' };
 export const Unexpected = (cause: unknown): Unexpected => ({ _tag: 'Unexpected', cause });
+export const Infrastructure = (message: string): Infrastructure => ({ _tag: 'Infrastructure', message });
 
 /** A store error about `what`: its NotFound reads `<what> not found`. */
 export const storeFailure = (error: StoreError, what: string): CliFailure =>
@@ -74,6 +82,7 @@ export const failureMessage = (f: CliFailure): string | null => {
     case 'DecodeError':
     case 'TableError':
     case 'NotFound':
+    case 'Infrastructure':
       return f.message;
     case 'StoreFailure':
       return f.error.message;

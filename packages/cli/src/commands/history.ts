@@ -1,20 +1,53 @@
+import type { AuditEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { historyJson } from '../format/historyJson.js';
-import { renderHistory } from '../format/historyView.js';
+import { attemptJson, historyJson } from '../format/historyJson.js';
+import { renderAttempt, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
 import type { Io } from '../io.js';
-import { type CommandResult, done, fail, storeFailure } from './failure.js';
+import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
-const spec: CommandSpec = { options: { endpoint: { type: 'string' } }, positionals: ['messageId'] };
-const Args = t.intersection([CommonArgs, t.type({ messageId: MessageIdArg, endpoint: optional(UrlArg) })]);
+const spec: CommandSpec = {
+  options: { endpoint: { type: 'string' }, attempt: { type: 'string' } },
+  positionals: ['messageId'],
+};
+const Args = t.intersection([
+  CommonArgs,
+  t.type({
+    messageId: MessageIdArg,
+    attempt: optional(IntArg(1, 1_000_000)),
+    // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
+    endpoint: optional(UrlArg),
+  }),
+]);
+
+/** `--attempt N`: that attempt's request, response status, kept headers and snippet. */
+const printAttempt = (
+  io: Io,
+  view: Parameters<typeof renderAttempt>[0],
+  messageId: string,
+  n: number,
+  json: boolean,
+): CommandResult => {
+  const one = view.attempts.find((x) => x.attemptNumber === n);
+  if (one === undefined) {
+    return fail(NotFound(`message "${messageId}" has no attempt ${n} (it has ${view.attempts.length})`));
+  }
+  io.stdout.write(json ? toJson(attemptJson(one)) : renderAttempt(view, one, io.now()));
+  return done;
+};
+
+/** The trail's entries, none when it is unreadable or not projected yet. */
+const entriesOf = (
+  trail: E.Either<unknown, { readonly entries: ReadonlyArray<AuditEntry> } | null>,
+): ReadonlyArray<AuditEntry> => (E.isRight(trail) ? (trail.right?.entries ?? []) : []);
 
 export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('history', args, io, spec, Args, configFlags, (a, config) =>
@@ -26,13 +59,10 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
       const h = history.right;
       const trail = ctx.trailOf(a.messageId, h.audit);
       if (E.isLeft(trail)) io.stderr.write(`dh history: audit trail unreadable (${trail.left}); run dh verify\n`);
-      const view = {
-        state: h.state,
-        attempts: h.attempts,
-        redrives: h.redrives,
-        auditTrail: E.isRight(trail) ? (trail.right?.entries ?? []) : [],
-      };
-      io.stdout.write(a.json === true ? toJson(historyJson(view)) : renderHistory(view, io.now()));
+      const view = { state: h.state, attempts: h.attempts, redrives: h.redrives, auditTrail: entriesOf(trail) };
+      const json = a.json === true;
+      if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json);
+      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now()));
       return done;
     }),
   );

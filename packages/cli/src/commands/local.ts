@@ -1,48 +1,86 @@
-import { startDynamoLocal } from '@delivery-history/devkit';
-import { DEFAULT_TABLE_NAME, ensureTable, makeClients } from '@delivery-history/store';
 import * as t from 'io-ts';
 import { IntArg, optional } from '../args/codecs.js';
 import { CommonArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import type { Io } from '../io.js';
-import { type CommandResult, done } from './failure.js';
+import { portIsFree } from '../local/portFree.js';
+import { startLocalStack } from '../local/localStack.js';
+import { type CommandResult, done, fail, Infrastructure } from './failure.js';
 import { withArgs } from './withArgs.js';
 
-export type LocalOptions = { readonly port?: number; readonly path?: string; readonly tableName?: string };
+export type LocalOptions = { readonly port?: number; readonly path?: string; readonly tableName: string };
 
-/** `dh local`: DynamoDB Local with the table, until Ctrl-C. */
-export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResult> => {
-  const dynamo = await startDynamoLocal({
-    ...(opts.port !== undefined ? { port: opts.port } : {}),
-    ...(opts.path !== undefined ? { path: opts.path } : {}),
+const exportsOf = (endpoint: string, tableName: string, allow: string, sqs: { endpoint: string; queueUrl: string }) =>
+  [
+    'Use it from another shell with:',
+    `  export AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
+    `  export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${endpoint}`,
+    `  export DELIVERY_TABLE_NAME=${tableName}`,
+    `  export DELIVERY_ALLOW_TARGETS=${allow}`,
+    '  export AWS_REGION=local AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
+    "To hand re-drives to this stack's worker instead (their retries then keep running here):",
+    `  export DELIVERY_QUEUE_URL=${sqs.queueUrl} AWS_ENDPOINT_URL_SQS=${sqs.endpoint}`,
+  ].join('\n');
+
+/** Resolves on the first SIGINT/SIGTERM (this command's own listener: the default exit stays out). */
+const untilSignal = (): { signalled: Promise<void>; cancel: () => void } => {
+  let stop = (): void => {};
+  const signalled = new Promise<void>((ok) => {
+    stop = () => ok();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
-  const tableName = opts.tableName ?? DEFAULT_TABLE_NAME;
-  const clients = makeClients({ endpoint: dynamo.endpoint });
-  const { created } = await ensureTable(clients.client, tableName);
-  clients.destroy();
+  return {
+    signalled,
+    cancel: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+};
+
+/** `dh local`: the whole system on this machine, until Ctrl-C (exit 0). */
+export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResult> => {
+  if (opts.port !== undefined && !(await portIsFree(opts.port))) {
+    return fail(
+      Infrastructure(
+        `port ${opts.port} is already in use (another "dh local"?); stop that one, or pick a free --port (omit it for any free port)`,
+      ),
+    );
+  }
+  const signal = untilSignal();
+  const note = (line: string) => io.stderr.write(`${line}\n`);
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    stack = await startLocalStack({ ...opts, env: io.env, note });
+  } catch (e) {
+    signal.cancel();
+    return fail(Infrastructure(`DynamoDB Local did not start: ${e instanceof Error ? e.message : String(e)}`));
+  }
   const where = opts.path !== undefined ? `on disk in ${opts.path}` : 'in memory';
   io.stdout.write(
     [
-      `DynamoDB Local is running at ${dynamo.endpoint} (${where}, shared database).`,
-      `Table "${tableName}" ${created ? 'created' : 'already present'}.`,
+      `DynamoDB Local is running at ${stack.endpoint} (${where}, shared database).`,
+      `Table "${stack.tableName}" ${stack.created ? 'created' : 'already present'}.`,
+      'Projector: the stream poller keeps audit trails up to date. Worker: the local driver delivers what the queue below receives.',
       '',
-      'Use it from another shell with:',
-      `  export AWS_ENDPOINT_URL_DYNAMODB=${dynamo.endpoint}`,
-      `  export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${dynamo.endpoint}`,
-      `  export DELIVERY_TABLE_NAME=${tableName}`,
-      '  export AWS_REGION=local AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
+      exportsOf(stack.endpoint, stack.tableName, stack.allowTargets, stack.sqs),
       '',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await dynamo.stop();
-  io.stdout.write('DynamoDB Local stopped.\n');
+  const ended = await Promise.race([
+    signal.signalled.then(() => 'signal' as const),
+    stack.died.then(() => 'died' as const),
+  ]);
+  signal.cancel();
+  const c = stack.counts();
+  await stack.stop();
+  if (ended === 'died') {
+    return fail(Infrastructure(`DynamoDB Local at ${stack.endpoint} exited unexpectedly; everything else was stopped`));
+  }
+  io.stdout.write(`Stopped: ${c.projected} stream records projected, ${c.delivered} queue records delivered.\n`);
   return done;
 };
 

@@ -5,7 +5,8 @@ import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
-import { createProgress } from '../format/progress.js';
+import { countedProgress, createProgress } from '../format/progress.js';
+import { onInterrupt } from '../interrupt.js';
 import { renderReplayReport, replayReportJson } from '../format/replayReport.js';
 import type { Io } from '../io.js';
 import { replayProjections } from '../replay/replayProjections.js';
@@ -53,12 +54,23 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
     }
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, replay, repair, report) read top to bottom; its steps are already functions
     return withContext(config, io, async (ctx) => {
-      const progress = createProgress({
-        mode: a.progress ?? 'auto',
-        label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
-        stderr: io.stderr,
-        clock: () => io.now().getTime(),
-      });
+      const counted = countedProgress(
+        createProgress({
+          mode: a.progress ?? 'auto',
+          label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
+          stderr: io.stderr,
+          clock: () => io.now().getTime(),
+        }),
+      );
+      const progress = counted.progress;
+      onInterrupt(
+        'replay projections',
+        () =>
+          `${counted.done()}${counted.total() === null ? '' : ` of ${counted.total()}`} messages replayed (repairs written so far stay; run it again to finish)`,
+      );
+      if (a.all === true && (a.progress ?? 'auto') !== 'none') {
+        io.stderr.write('dh replay projections: counting the messages first (one Select: COUNT scan)...\n');
+      }
       const report = await replayProjections(
         {
           reader: ctx.reader,

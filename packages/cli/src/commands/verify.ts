@@ -5,7 +5,8 @@ import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
-import { createProgress } from '../format/progress.js';
+import { countedProgress, createProgress } from '../format/progress.js';
+import { onInterrupt } from '../interrupt.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from '../replay/verifyTable.js';
@@ -48,12 +49,23 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
   withArgs('verify', argv, io, spec, Args, configFlags, (a, config) =>
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, check, report, exit code) read top to bottom; its steps are already functions
     withContext(config, io, async (ctx) => {
-      const progress = createProgress({
-        mode: a.progress ?? 'auto',
-        label: 'verify',
-        stderr: io.stderr,
-        clock: () => io.now().getTime(),
-      });
+      const counted = countedProgress(
+        createProgress({
+          mode: a.progress ?? 'auto',
+          label: 'verify',
+          stderr: io.stderr,
+          clock: () => io.now().getTime(),
+        }),
+      );
+      const progress = counted.progress;
+      onInterrupt(
+        'verify',
+        () =>
+          `${counted.done()}${counted.total() === null ? '' : ` of ${counted.total()}`} messages checked, nothing reported yet`,
+      );
+      if (a.message === undefined && (a.progress ?? 'auto') !== 'none') {
+        io.stderr.write('dh verify: counting the messages first (one Select: COUNT scan)...\n');
+      }
       const report = await verifyTable(
         { reader: ctx.reader, trailOf: ctx.trailOf, progress, clock: () => io.now().getTime() },
         {

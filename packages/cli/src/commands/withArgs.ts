@@ -5,6 +5,7 @@ import { decodeArgs } from '../args/parse.js';
 import { commandUsage } from '../args/usage.js';
 import { UsageError } from '../args/usageError.js';
 import { type Config, type ConfigFlags, readConfig } from '../config/readConfig.js';
+import { isValidZone, setDisplayZone } from '../format/zone.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail } from './failure.js';
 
@@ -12,6 +13,15 @@ import { type CommandResult, done, fail } from './failure.js';
 // configuration error is returned; main prints it with the command's usage (exit 2).
 
 export const usageFailure = (message: string): CommandResult => fail(UsageError(message));
+
+/** The zone times are shown and zone-less input is read in: --tz, else a valid $TZ, else UTC. */
+const zoneOf = (args: ReadonlyArray<string>, env: Io['env']): string => {
+  const i = args.findIndex((a) => a === '--tz' || a.startsWith('--tz='));
+  const flag = i < 0 ? undefined : args[i]?.startsWith('--tz=') ? args[i]?.slice(5) : args[i + 1];
+  for (const z of [flag, env.TZ?.replace(/^:/, '')])
+    if (z !== undefined && z.trim() !== '' && isValidZone(z.trim())) return z.trim();
+  return 'UTC';
+};
 
 export const withArgs = async <A>(
   name: string,
@@ -26,6 +36,7 @@ export const withArgs = async <A>(
     io.stdout.write(commandUsage(name));
     return done;
   }
+  setDisplayZone(zoneOf(args, io.env));
   const decoded = decodeArgs(args, spec, codec);
   if (E.isLeft(decoded)) return E.left(decoded.left);
   const config = readConfig(io.env, flags(decoded.right));

@@ -82,6 +82,7 @@ export const historyJson = (v: {
 }) => ({
   state: stateJson(v.state),
   attempts: v.attempts.map(attemptJson),
-  auditTrail: v.auditTrail,
+  // additive: every entry says its `kind` and a unique `position` (1..; `n` repeats across kinds)
+  auditTrail: v.auditTrail.map((e, i) => ({ ...e, kind: (e as { kind?: string }).kind ?? 'attempt', position: i + 1 })),
   redrives: v.redrives.map(redriveJson),
 });

@@ -2,7 +2,7 @@ import type { AttemptItem, AuditEntry, RedriveItem, StateItem } from '@delivery-
 import { isRedriveEntry } from '@delivery-history/core';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { renderFields, renderTable } from './table.js';
-import { absoluteTime, formatLatency, formatTime, relativeTime } from './time.js';
+import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
 
 // `dh history <id>`: the STATE, every attempt, and the audit trail, for a support person.
 
@@ -30,9 +30,30 @@ const stateFields = (s: StateItem, now: Date): string =>
     ['Re-drives', s.redrives],
   ]);
 
-const attemptRows = (attempts: ReadonlyArray<AttemptItem>, now: Date) =>
-  attempts.map((a) => [
+/**
+ * When attempt n was due: the previous attempt's next-attempt time, a re-drive after the
+ * previous attempt, or the creation of the message for the first.
+ */
+export const scheduledAt = (v: Pick<HistoryView, 'state' | 'attempts' | 'redrives'>, n: number): string | null => {
+  const redrive = v.redrives.filter((r) => r.afterAttempt === n - 1).pop();
+  if (redrive !== undefined) return redrive.at;
+  if (n === 1) return v.state.createdAt;
+  return v.attempts.find((a) => a.attemptNumber === n - 1)?.nextAttemptAt ?? null;
+};
+
+/** How late an attempt started against its schedule (`-` when on time or unknown). */
+const lateness = (v: Pick<HistoryView, 'state' | 'attempts' | 'redrives'>, a: AttemptItem): string => {
+  const due = scheduledAt(v, a.attemptNumber);
+  if (due === null) return '-';
+  const late = Date.parse(a.startedAt) - Date.parse(due);
+  return Number.isNaN(late) || late < 1000 ? '-' : formatDuration(late);
+};
+
+const attemptRows = (v: HistoryView, now: Date) =>
+  v.attempts.map((a) => [
     a.attemptNumber,
+    absoluteTime(a.startedAt),
+    lateness(v, a),
     `${absoluteTime(a.completedAt)} (${relativeTime(a.completedAt, now)})`,
     a.superseded ? `${a.status}*` : a.status,
     a.deliveryResult.category,
@@ -49,10 +70,10 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
           `after ${e.n}`,
           `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
           'REDRIVE',
-          `by ${e.by}`,
-          oneLine(e.reason, 60),
-          '',
-          '',
+          '-',
+          '-',
+          '-',
+          `by ${e.by}: ${oneLine(e.reason, 60)}`,
         ]
       : [
           e.n,
@@ -85,9 +106,9 @@ export const renderHistory = (v: HistoryView, now: Date): string => {
     v.attempts.length === 0
       ? '\nNo attempts yet.\n'
       : `\nAttempts (${v.attempts.length})\n${renderTable(
-          ['#', 'COMPLETED', 'STATUS', 'CATEGORY', 'CODE', 'TIME', 'NEXT ATTEMPT', 'ERROR'],
-          attemptRows(v.attempts, now),
-          ['right', 'left', 'left', 'left', 'left', 'right'],
+          ['#', 'STARTED', 'LATE', 'COMPLETED', 'STATUS', 'CATEGORY', 'CODE', 'TIME', 'NEXT ATTEMPT', 'ERROR'],
+          attemptRows(v, now),
+          ['right', 'left', 'right', 'left', 'left', 'left', 'left', 'right'],
         )}`,
   );
   if (v.attempts.some((a) => a.superseded)) {
@@ -115,4 +136,31 @@ export const renderHistory = (v: HistoryView, now: Date): string => {
         )}`,
   );
   return parts.join('');
+};
+
+/** `dh history <id> --attempt N`: what was sent and what came back on one attempt. */
+export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date): string => {
+  const r = a.deliveryResult;
+  const headers = (h: Readonly<Record<string, string>>): string =>
+    Object.keys(h).length === 0
+      ? '  (none)\n'
+      : renderFields(Object.entries(h).map(([k, val]) => [`  ${k}:`, val] as const));
+  const due = scheduledAt(v, a.attemptNumber);
+  return [
+    renderFields([
+      ['Message', v.state.messageId],
+      ['Attempt', `${a.attemptNumber} of ${v.state.maxAttempts}${a.superseded ? ' (superseded)' : ''}`],
+      ['Status', a.status],
+      ['Scheduled', formatTime(due, now)],
+      ['Started', `${formatTime(a.startedAt, now)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`],
+      ['Completed', formatTime(a.completedAt, now)],
+      ['Result', resultLine(r)],
+      ['Next attempt', formatTime(a.nextAttemptAt, now)],
+      ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
+    ]),
+    `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`,
+    `\nResponse: ${r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r)}\n`,
+    `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
+    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : r.errorDetails.responseSnippet}\n`,
+  ].join('');
 };

@@ -146,3 +146,30 @@ export const createProgress = (o: ProgressOptions): Progress => {
       return o.stderr.isTTY === true ? barProgress(o, false) : lineProgress(o);
   }
 };
+
+/** A progress that also remembers how far it got (for the Ctrl-C summary line). */
+export const countedProgress = (
+  inner: Progress,
+): { progress: Progress; done: () => number; total: () => number | null } => {
+  let done = 0;
+  let total: number | null = null;
+  return {
+    progress: {
+      start: (t) => {
+        total = t;
+        inner.start(t);
+      },
+      setTotal: (t) => {
+        total = t;
+        inner.setTotal(t);
+      },
+      increment: (n = 1) => {
+        done += n;
+        inner.increment(n);
+      },
+      stop: () => inner.stop(),
+    },
+    done: () => done,
+    total: () => total,
+  };
+};

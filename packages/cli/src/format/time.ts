@@ -1,4 +1,6 @@
-// Times for humans: absolute (UTC, second precision) plus relative to now ("3m ago").
+import { displayZone, offsetLabel, offsetMinutes } from './zone.js';
+
+// Times for humans: absolute (UTC unless --tz/TZ, second precision) plus relative to now ("3m ago").
 
 const UNITS: ReadonlyArray<readonly [string, number]> = [
   ['d', 86_400_000],
@@ -30,11 +32,15 @@ export const relativeTime = (iso: string, now: Date): string => {
   return delta > 0 ? `${formatDuration(delta)} ago` : `in ${formatDuration(-delta)}`;
 };
 
-/** `2024-05-01 10:00:03Z` (UTC; an operator compares it with logs). */
-export const absoluteTime = (iso: string): string => {
+/**
+ * `2024-05-01 10:00:03Z` in UTC (an operator compares it with logs), or in the display zone
+ * with its offset: `2024-05-01 12:00:03+02:00`.
+ */
+export const absoluteTime = (iso: string, tz: string = displayZone()): string => {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  const offset = offsetMinutes(tz, ms);
+  return `${new Date(ms + offset * 60_000).toISOString().slice(0, 19).replace('T', ' ')}${offsetLabel(offset)}`;
 };
 
 /** `2024-05-01 10:00:03Z (3m ago)`, or `-` for no time. */

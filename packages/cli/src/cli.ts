@@ -1,0 +1,37 @@
+// The process around `main`: what `dh` (bin.ts) runs. Quiets the SDK's Node-version warning,
+// gives Ctrl-C its default (exit 130 with a one-line summary of what was done; see
+// interrupt.ts), flushes stdout before exiting, and never prints a stack trace.
+import { EXIT } from './exitCodes.js';
+import { installInterrupt } from './interrupt.js';
+import { processIo } from './io.js';
+import { main } from './main.js';
+import { startMemoryReport } from './memoryReport.js';
+
+// The SDK warns on every start that its 2027 releases need Node 22; the pinned ones run here.
+const quietSdkWarning = (): void => {
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.message.includes('NodeVersionSupportWarning')) return;
+    for (const l of listeners) l(w);
+  });
+};
+
+/** Runs `dh <argv>` in this process and exits with its code. */
+export const runProcess = (argv: ReadonlyArray<string>): void => {
+  quietSdkWarning();
+  installInterrupt(process.stderr);
+  const memory = process.env.DH_MEMORY_REPORT === '1' ? startMemoryReport() : undefined;
+  main(argv, processIo()).then(
+    (code) => {
+      process.exitCode = code;
+      if (memory !== undefined) process.stderr.write(`dh-memory ${JSON.stringify(memory())}\n`);
+      // Flush stdout (a pipe may be slow) before exiting; a lingering socket must not keep us alive.
+      process.stdout.write('', () => process.exit(code));
+    },
+    (e: unknown) => {
+      process.stderr.write(`dh: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(EXIT.runtime);
+    },
+  );
+};

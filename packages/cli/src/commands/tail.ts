@@ -1,0 +1,140 @@
+import { AttemptItem } from '@delivery-history/core';
+import { tailStream } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, MessageIdArg, optional } from '../args/codecs.js';
+import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import { withContext } from '../context.js';
+import { oneLine, outcomeCode } from '../format/describe.js';
+import { absoluteTime, formatLatency } from '../format/time.js';
+import { onInterrupt } from '../interrupt.js';
+import type { Io } from '../io.js';
+import type { CommandResult } from './failure.js';
+import { withArgs } from './withArgs.js';
+
+// `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
+// are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary, 130).
+
+const spec: CommandSpec = {
+  options: {
+    endpoint: { type: 'string' },
+    host: { type: 'string' },
+    status: { type: 'string' },
+    message: { type: 'string', multiple: true },
+  },
+  positionals: [],
+};
+
+const Args = t.intersection([
+  CommonArgs,
+  t.type({
+    endpoint: optional(HostArg),
+    host: optional(HostArg),
+    status: optional(t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED')),
+    message: optional(t.array(MessageIdArg)),
+  }),
+]);
+
+const hostOf = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.port === '' ? u.hostname : `${u.hostname}:${u.port}`;
+  } catch {
+    return '-';
+  }
+};
+
+const COLUMNS: ReadonlyArray<readonly [string, number]> = [
+  ['COMPLETED', 20],
+  ['MESSAGE', 28],
+  ['#', 3],
+  ['STATUS', 7],
+  ['CATEGORY', 13],
+  ['CODE', 22],
+  ['TIME', 8],
+  ['ENDPOINT', 22],
+];
+
+const line = (cells: ReadonlyArray<string>): string =>
+  `${cells
+    .map((c, i) => {
+      const w = COLUMNS[i]?.[1];
+      return w === undefined ? c : i === 2 || i === 6 ? c.padStart(w) : c.padEnd(w);
+    })
+    .join('  ')
+    .trimEnd()}\n`;
+
+const row = (a: AttemptItem): string =>
+  line([
+    absoluteTime(a.completedAt),
+    a.messageId,
+    String(a.attemptNumber),
+    a.status,
+    a.deliveryResult.category,
+    outcomeCode(a.deliveryResult),
+    formatLatency(a.deliveryResult.responseTime),
+    hostOf(a.request.url),
+    a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 80),
+  ]);
+
+const jsonLine = (a: AttemptItem): string =>
+  `${JSON.stringify({
+    messageId: a.messageId,
+    attemptNumber: a.attemptNumber,
+    status: a.status,
+    startedAt: a.startedAt,
+    completedAt: a.completedAt,
+    endpoint: hostOf(a.request.url),
+    superseded: a.superseded,
+    nextAttemptAt: a.nextAttemptAt,
+    deliveryResult: a.deliveryResult,
+  })}\n`;
+
+/** The --endpoint/--host, --status and --message filters as one predicate. */
+const filterOf = (a: {
+  readonly endpoint?: string | undefined;
+  readonly host?: string | undefined;
+  readonly status?: string | undefined;
+  readonly message?: ReadonlyArray<string> | undefined;
+}): ((x: AttemptItem) => boolean) => {
+  const host = a.endpoint ?? a.host;
+  const ids = a.message === undefined ? null : new Set(a.message);
+  return (x) =>
+    (host === undefined || hostMatches(host, hostOf(x.request.url))) &&
+    (a.status === undefined || x.status === a.status) &&
+    (ids === null || ids.has(x.messageId));
+};
+
+/** The stream images that decode as attempts (other items and odd images are skipped). */
+const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem[] =>
+  images.flatMap((image) => {
+    if (image.type !== 'ATTEMPT') return [];
+    const attempt = AttemptItem.decode(image);
+    return E.isRight(attempt) ? [attempt.right] : [];
+  });
+
+export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
+  withArgs('tail', argv, io, spec, Args, configFlags, (a, config) =>
+    withContext(config, io, async (ctx) => {
+      const keep = filterOf(a);
+      const started = io.now().getTime();
+      let shown = 0;
+      onInterrupt('tail', () => `${shown} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
+      // debt: the stream reads are not yet behind the store's send/toStoreError funnel
+      const tail = await tailStream({
+        client: ctx.clients.client,
+        streams: ctx.clients.streams,
+        tableName: config.tableName,
+      });
+      io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
+      if (a.json !== true) io.stdout.write(line([...COLUMNS.map(([h]) => h), 'ERROR']));
+      const print = a.json === true ? jsonLine : row;
+      for (;;) {
+        for (const attempt of attemptsOf(await tail.next()).filter(keep)) {
+          io.stdout.write(print(attempt));
+          shown++;
+        }
+      }
+    }),
+  );

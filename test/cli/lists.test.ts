@@ -1,0 +1,196 @@
+// Lists that page with relative windows, --all, the resolved window in --json, host matching
+// host:port; time input (relative, keywords, epoch, precise errors) and --tz/TZ output; and
+// `dh tail` following attempts live (Ctrl-C: a summary, exit 130). Built `dh` binary.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { projectAll } from './support/projectAll.js';
+import { type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
+import { seeder } from './support/seed.js';
+
+type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };
+const L = suite<Ctx>('dh lists, time input, tail');
+
+const FAILED = ['f-1', 'f-2', 'f-3', 'f-4', 'f-5', 'f-6', 'f-7'];
+
+L.before(async (ctx) => {
+  ctx.t = await useTestTable('cli-lists');
+  ctx.env = dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName });
+  const s = seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 30 * 60_000));
+  for (const id of FAILED) await s.deliver({ messageId: id, url: 'https://hooks.example.com:8443/in' }, ['404']);
+  await s.deliver({ messageId: 'h-1', maxAttempts: 5 }, ['503', '429', 'ok']);
+  await projectAll(ctx.t);
+});
+L.after(async (ctx) => {
+  await ctx.t.drop();
+});
+
+type Page = { items: Array<{ messageId: string }>; cursor: string | null; since: string; until: string };
+const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+L('a relative window pages across three pages (the cursor carries the window); --json echoes it', async ({ env }) => {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  let window: [string, string] | null = null;
+  do {
+    if (pages > 0) await sleep(1100); // "now" moves between pages
+    const r = await runDh(
+      ['failed', '--since', '-1h', '--limit', '3', '--json', ...(cursor === null ? [] : ['--cursor', cursor])],
+      env,
+    );
+    ok(r);
+    const p = jsonOf<Page>(r);
+    window ??= [p.since, p.until];
+    assert.equal([p.since, p.until], window, 'every page answers the first page’s window');
+    seen.push(...p.items.map((i) => i.messageId));
+    cursor = p.cursor;
+    pages++;
+  } while (cursor !== null && pages < 10);
+  assert.is(pages, 3);
+  assert.equal([...seen].sort(), FAILED);
+  assert.ok(Date.parse(window?.[1] ?? '') - Date.parse(window?.[0] ?? '') === 3_600_000);
+});
+
+L('--all: every page in one answer; a bare host matches host:port', async ({ env }) => {
+  const [all, table, host] = await Promise.all([
+    runDh(['failed', '--since', '-1h', '--limit', '2', '--all', '--json'], env),
+    runDh(['failed', '--since', '-1h', '--limit', '2', '--all'], env),
+    runDh(['failed', '--since', '-1h', '--endpoint', 'hooks.example.com', '--json'], env),
+  ]);
+  ok(all);
+  assert.equal(
+    jsonOf<Page>(all)
+      .items.map((i) => i.messageId)
+      .sort(),
+    FAILED,
+  );
+  assert.is(jsonOf<Page>(all).cursor, null);
+  ok(table);
+  assert.is(table.stdout.split('\n').filter((l) => l.startsWith('f-')).length, 7);
+  assert.not.match(table.stdout, /More results/);
+  ok(host);
+  assert.is(jsonOf<Page>(host).items.length, 7);
+});
+
+L('time input: compound relative, yesterday, today, time of day, epoch seconds; precise errors', async ({ env }) => {
+  const epoch = String(Math.floor(Date.now() / 1000) - 7200);
+  const runs = await Promise.all([
+    runDh(['failed', '--since', '-1d2h', '--json'], env),
+    runDh(['failed', '--since', 'yesterday', '--json'], env),
+    runDh(['failed', '--since', epoch, '--json'], env),
+    runDh(['failed', '--since', '00:00', '--until', 'now', '--json'], env),
+  ]);
+  for (const r of runs) ok(r, jsonOf<Page>(r).items.length > 0 ? 0 : 1);
+  assert.ok(jsonOf<Page>(runs[0] as DhResult).items.length === 7);
+  assert.is(jsonOf<Page>(runs[2] as DhResult).since, new Date(Number(epoch) * 1000).toISOString());
+  const [future, month, day] = await Promise.all([
+    runDh(['failed', '--since', '+10m'], env),
+    runDh(['failed', '--since', '2025-13-01'], env),
+    runDh(['failed', '--since', '2025-02-30T10:00'], env),
+  ]);
+  ok(future, 2);
+  assert.match(future.stderr, /--since \S+ is in the future/);
+  ok(month, 2);
+  assert.match(month.stderr, /month 13 in "2025-13-01" is out of range/);
+  ok(day, 2);
+  assert.match(day.stderr, /day 30 \(month 2 has 28\)/);
+});
+
+L('times show in UTC by default, in --tz or $TZ when given', async ({ env }) => {
+  const [utc, flag, tzEnv, bad] = await Promise.all([
+    runDh(['history', 'f-1'], env),
+    runDh(['history', 'f-1', '--tz', 'Asia/Kolkata'], env),
+    runDh(['history', 'f-1'], { ...env, TZ: 'Asia/Kolkata' }),
+    runDh(['history', 'f-1', '--tz', 'Mars/Olympus'], env),
+  ]);
+  ok(utc);
+  assert.match(utc.stdout, /Created\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/);
+  for (const r of [flag, tzEnv]) {
+    ok(r);
+    assert.match(r.stdout, /Created\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+05:30/);
+  }
+  ok(bad, 2);
+  assert.match(bad.stderr, /--tz: expected an IANA time zone/);
+});
+
+L('history: STARTED and LATE columns, --attempt N, JSON trail entries with kind and position', async ({ env }) => {
+  const [table, attempt, missing, json] = await Promise.all([
+    runDh(['history', 'h-1'], env),
+    runDh(['history', 'h-1', '--attempt', '1'], env),
+    runDh(['history', 'h-1', '--attempt', '9'], env),
+    runDh(['history', 'h-1', '--json'], env),
+  ]);
+  ok(table);
+  assert.match(table.stdout, /#\s+STARTED\s+LATE\s+COMPLETED\s+STATUS/);
+  ok(attempt);
+  assert.match(attempt.stdout, /Attempt\s+1 of 5/);
+  assert.match(attempt.stdout, /Response: 503 Service Unavailable/);
+  assert.match(attempt.stdout, /Response body snippet\nbusy/);
+  assert.match(attempt.stdout, /authorization:\s+\[REDACTED\]/);
+  ok(missing, 1);
+  assert.match(missing.stderr, /has no attempt 9 \(it has 3\)/);
+  ok(json);
+  const trail = jsonOf<{ auditTrail: Array<{ kind: string; position: number }> }>(json).auditTrail;
+  assert.equal(
+    trail.map((e) => [e.kind, e.position]),
+    [
+      ['attempt', 1],
+      ['attempt', 2],
+      ['attempt', 3],
+    ],
+  );
+});
+
+L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl-C: summary, exit 130', async (ctx) => {
+  const child = spawnDh(['tail', '--json', '--message', 'tail-1', '--message', 'tail-2'], ctx.env);
+  let out = '';
+  let err = '';
+  const arrivals: Array<{ at: number; line: string }> = [];
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    for (const l of d.toString('utf8').split('\n')) if (l.trim() !== '') arrivals.push({ at: Date.now(), line: l });
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+  });
+  const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!err.includes('following new attempts')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err}`);
+      await sleep(50);
+    }
+    const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
+    await s.deliver({ messageId: 'other-1' }, ['ok']);
+    await s.deliver({ messageId: 'tail-1' }, ['503', 'ok']);
+    const appendedAt = Date.now();
+    await s.deliver({ messageId: 'tail-2' }, ['404']);
+    const until = Date.now() + 10_000;
+    while (arrivals.length < 3 && Date.now() < until) await sleep(20);
+    const lines = arrivals.map(
+      (a) => JSON.parse(a.line) as { messageId: string; attemptNumber: number; status: string },
+    );
+    assert.equal(
+      lines.map((l) => [l.messageId, l.attemptNumber, l.status]),
+      [
+        ['tail-1', 1, 'FAILED'],
+        ['tail-1', 2, 'SUCCESS'],
+        ['tail-2', 1, 'FAILED'],
+      ],
+      out,
+    );
+    const second = arrivals[1];
+    assert.ok(
+      second !== undefined && second.at - appendedAt < 1000,
+      `shown ${(second?.at ?? 0) - appendedAt} ms after the append`,
+    );
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.is(await exited, 130);
+  assert.match(err, /dh tail: interrupted; 3 attempts shown in \d+s/);
+});
+
+L.run();
