@@ -69,6 +69,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     store: options.store,
     http,
     visibility: queue.visibility,
+    outbox: queue.outbox,
     clock,
     random: options.random ?? Math.random,
     logger,

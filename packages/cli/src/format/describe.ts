@@ -1,5 +1,5 @@
 import type { AuditEntry, DeliveryResult, StateItem } from '@delivery-history/core';
-import { isRedriveEntry } from '@delivery-history/core';
+import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
 import { formatLatency } from './time.js';
 
 // Short phrases shared by the human views.
@@ -41,4 +41,6 @@ export const oneLine = (s: string, max = 120): string => {
 export const auditEntryPhrase = (e: AuditEntry): string =>
   isRedriveEntry(e)
     ? `re-driven by ${e.by}: ${oneLine(e.reason, 80)}`
-    : `${e.status} ${e.category}${e.statusCode === null ? '' : ` ${e.statusCode}`} (${e.retry})`;
+    : isResolutionEntry(e)
+      ? `lost attempt ${e.n} resolved: ${e.category}${e.statusCode === null ? '' : ` ${e.statusCode}`} (not counted)`
+      : `${e.status} ${e.category}${e.statusCode === null ? '' : ` ${e.statusCode}`} (${e.retry})`;

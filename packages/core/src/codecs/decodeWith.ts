@@ -28,6 +28,9 @@ export const isDecodeError = (u: unknown): u is DecodeError =>
 const SKIP_PARENT = new Set(['UnionType', 'IntersectionType']);
 const SENSITIVE_KEY = /authorization|cookie|secret|token|signature|password|api-?key|auth/i;
 const MAX_VALUE_CHARS = 80;
+/** The reason stays one short line: at most this many failing paths, each path this long. */
+const MAX_SHOWN_PATHS = 10;
+const MAX_PATH_CHARS = 200;
 
 /** The `_tag` of a codec, looking through `withDefault` wrappers (they add no path segment). */
 const tagOf = (d: t.Decoder<unknown, unknown>): string | undefined => {
@@ -51,14 +54,41 @@ export const pathOf = (context: t.Context): string => {
 
 const scrub = (s: string): string => s.replace(/\/\/[^/@\s]*@/g, '//[REDACTED]@');
 
+/** Bounds of a value the reporter prints whole: deeper or larger values are only described. */
+const MAX_SHOWN_DEPTH = 32;
+const MAX_SHOWN_NODES = 1_000;
+
+/**
+ * Null when `value` is within the bounds, else a short description. Iterative and bounded
+ * (visits at most MAX_SHOWN_NODES nodes), so a hostile body (a 1 MiB nested array) can never
+ * overflow the stack in JSON.stringify or Array.prototype.toString.
+ */
+const tooBigToShow = (value: unknown): string | null => {
+  if (typeof value !== 'object' || value === null) return null;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    nodes++;
+    const kind = Array.isArray(v) ? 'array' : 'object';
+    if (depth > MAX_SHOWN_DEPTH) return `(${kind} nested deeper than ${MAX_SHOWN_DEPTH} levels)`;
+    if (nodes > MAX_SHOWN_NODES) return `(${kind} with more than ${MAX_SHOWN_NODES} nested values)`;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return null;
+};
+
 export const showValue = (path: string, value: unknown): string => {
   if (value === undefined) return 'undefined';
   if (SENSITIVE_KEY.test(path) && typeof value !== 'object') return '[REDACTED]';
+  const tooBig = tooBigToShow(value);
+  if (tooBig !== null) return tooBig;
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    s = typeof value === 'object' ? '(unprintable value)' : String(value);
   }
   s = scrub(s);
   return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
@@ -80,10 +110,13 @@ export const formatErrors = (name: string, errors: t.Errors): string => {
     if (!entry.expected.includes(expected)) entry.expected.push(expected);
     byPath.set(path, entry);
   }
-  const parts = [...byPath].map(
-    ([path, { expected, value }]) => `${path}: expected ${expected.join(' or ')}, got ${showValue(path, value)}`,
+  const shown = [...byPath].slice(0, MAX_SHOWN_PATHS);
+  const parts = shown.map(
+    ([path, { expected, value }]) =>
+      `${path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS)}…` : path}: expected ${expected.join(' or ')}, got ${showValue(path, value)}`,
   );
-  return `invalid ${name}: ${parts.join('; ')}`;
+  const more = byPath.size - shown.length;
+  return `invalid ${name}: ${parts.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 };
 
 // ---------------------------------------------------------------------------
