@@ -210,7 +210,8 @@ const appendStep = async (
     // A Conflict here means the number could not be placed in bounded rounds: the next
     // receive claims afresh, so it is worth another go, not the DLQ.
     const decision = storeTrouble(deps, log, 'appendAttempt', e, (x) => isRetryable(x) || x._tag === 'Conflict');
-    if (decision._tag !== 'Redeliver') return decision;
+    // only an outage is handed off; a Conflict claims afresh on the record's next receive
+    if (decision._tag !== 'Redeliver' || !isRetryable(e)) return decision;
     // The request went out and DynamoDB cannot take its outcome now: send the exchange back
     // through SQS (createHandler; protocol 7) so a later receive records it, by attemptId.
     const observed = observedOf(claimed, attemptId, x);
