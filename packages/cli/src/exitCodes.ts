@@ -3,7 +3,8 @@ import type { CliFailure } from './commands/failure.js';
 /**
  * Exit codes scripts can trust (packages/cli/README.md "Exit codes"):
  * 0 found / ok; 1 not found, drift found or a check failed; 2 usage or configuration
- * error; 3 the table could not be read or written (DynamoDB/SQS error, refused write).
+ * error; 3 the table could not be read or written (DynamoDB/SQS error, refused write);
+ * 130 interrupted (SIGINT/SIGTERM) after printing what is left and how to finish it.
  */
 export const EXIT = {
   ok: 0,
@@ -12,6 +13,7 @@ export const EXIT = {
   usage: 2,
   config: 2,
   runtime: 3,
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -34,5 +36,7 @@ export const exitCodeOf = (f: CliFailure): ExitCode => {
     case 'TableError':
     case 'Unexpected':
       return EXIT.runtime;
+    case 'Interrupted':
+      return EXIT.interrupted;
   }
 };

@@ -30,14 +30,18 @@ export const USAGE: Readonly<Record<string, string>> = {
   reports drift (message, field, stored vs expected) without writing; otherwise repairs
   with conditional writes that never overwrite a concurrent live update.
   Exit 1 when drift was found (dry run) or left unrepaired.`,
-  'replay redrive': `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST])
+  'replay redrive': `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST]
+                   | --stalled [--since TIME] [--until TIME] [--endpoint HOST])
                 --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--json]
   Reopen final FAILED messages for delivery: a REDRIVE event (who, why, when) is stored,
   history is never edited, and each message is enqueued (SQS at $DELIVERY_QUEUE_URL, or
   delivered right away by the worker's local driver when no queue is configured).
   A stalled message (not final, no worker came back to it for --stalled-after, default 1h:
   its SQS record is in the DLQ or gone) is enqueued again as it is, without an event.
-  A filter selects FAILED messages (--exhausted: final ones only).`,
+  A filter selects FAILED messages (--exhausted: final ones only); --stalled selects every
+  stalled message (waiting since --since..--until, when given). Interrupted (Ctrl-C) during
+  local delivery: stops claiming, records the requests in flight, prints the command that
+  finishes the rest, exits 130.`,
   verify: `dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]
   Check every invariant over the table: dense attempt numbers, STATE == fold(attempts),
   audit trail == rebuild(attempts), item sizes under budget, no unredacted secrets, and no

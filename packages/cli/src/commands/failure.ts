@@ -23,6 +23,9 @@ export type StoreFailure = { readonly _tag: 'StoreFailure'; readonly error: Stor
 /** An exception nobody typed (network, credentials, a bug): exit 3, never a stack trace. */
 export type Unexpected = { readonly _tag: 'Unexpected'; readonly cause: unknown };
 
+/** SIGINT/SIGTERM stopped the work; the command printed what was done and how to finish. */
+export type Interrupted = { readonly _tag: 'Interrupted' };
+
 /**
  * The closed union of CLI failures: arguments (`UsageError`), configuration (core's
  * `DecodeError`), not found, failed checks, the demo's refusal, store and table errors, and
@@ -36,7 +39,8 @@ export type CliFailure =
   | Refused
   | StoreFailure
   | TableError
-  | Unexpected;
+  | Unexpected
+  | Interrupted;
 
 export type CommandResult = E.Either<CliFailure, void>;
 
@@ -51,6 +55,7 @@ export const fail = (f: CliFailure): CommandResult => E.left(f);
 export const NotFound = (message: string | null): NotFound => ({ _tag: 'NotFound', message });
 export const CheckFailed: CheckFailed = { _tag: 'CheckFailed' };
 export const Refused: Refused = { _tag: 'Refused' };
+export const Interrupted: Interrupted = { _tag: 'Interrupted' };
 export const Unexpected = (cause: unknown): Unexpected => ({ _tag: 'Unexpected', cause });
 
 /** A store error about `what`: its NotFound reads `<what> not found`. */
@@ -81,6 +86,7 @@ export const failureMessage = (f: CliFailure): string | null => {
       return unexpectedMessage(f.cause);
     case 'CheckFailed':
     case 'Refused':
+    case 'Interrupted':
       return null;
   }
 };

@@ -62,6 +62,12 @@ export type HttpClientOptions = {
 
 export type HttpClient = {
   deliver(request: HttpRequest): Promise<HttpExchange>;
+  /**
+   * Ends every exchange in flight now, as a retryable NETWORK_ERROR observation saying why
+   * (an operator's Ctrl-C during local delivery): each is then recorded, none left PROCESSING.
+   * Returns how many were in flight.
+   */
+  abortInFlight(reason: string): number;
   close(): Promise<void>;
 };
 
@@ -113,6 +119,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     bodyTimeout: options.responseTimeoutMs,
   });
   const { clock } = options;
+  const inFlight = new Set<(reason: string) => void>();
 
   const refuse = (startedAt: Date, code: TransportErrorCode, message: string): HttpExchange => ({
     startedAt,
@@ -169,6 +176,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       const finish = (observation: OutcomeInput, truncated: boolean): void => {
         if (settled) return;
         settled = true;
+        inFlight.delete(interrupt);
         clearTimeout(timer);
         const completedAt = clock();
         resolve({
@@ -199,6 +207,12 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       };
       const fail = (code: TransportErrorCode, message: string): void =>
         finish({ kind: 'error', code, message, responseTimeMs: elapsed() }, false);
+
+      const interrupt = (reason: string): void => {
+        fail('NETWORK_ERROR', `delivery interrupted (${phase}): ${reason}`);
+        controller?.abort(new TotalTimeout('interrupted'));
+      };
+      inFlight.add(interrupt);
 
       // Our own timer bounds the whole exchange (undici's timers are per phase and coarse).
       const timer = setTimeout(() => {
@@ -253,5 +267,11 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       }
     });
 
-  return { deliver, close: () => agent.close() };
+  const abortInFlight = (reason: string): number => {
+    const all = [...inFlight];
+    for (const interrupt of all) interrupt(reason);
+    return all.length;
+  };
+
+  return { deliver, abortInFlight, close: () => agent.close() };
 };
