@@ -111,7 +111,7 @@ Batch(
             e.attributes.attempt === 1,
         ),
       );
-      await new Promise((r) => setTimeout(r, 2_100)); // the dead attempt's lease runs out
+      await new Promise((r) => setTimeout(r, 2_500)); // the dead attempt's lease runs out
       const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
       assert.equal(again.batchItemFailures, []);
       const hist = await run(store.getHistory(messageId));
@@ -136,7 +136,8 @@ Batch(
   'append fails after the HTTP request, SQS up: the observed outcome comes back through SQS, recorded once',
   async ({ store, rx, faults }) => {
     const sqs = recordingOutbox();
-    const h = harness(store, { leaseMs: 60_000, outbox: sqs.outbox });
+    // a retry far away: the receives below only record, they never deliver again
+    const h = harness(store, { leaseMs: 60_000, outbox: sqs.outbox, policy: { baseMs: 60_000, maxMs: 60_000 } });
     try {
       const messageId = uniqueId('append-handoff');
       const record = sqsRecord({ messageId, url: rx.url('/status/503') });
