@@ -249,7 +249,8 @@ D(
     assert.match(rep.messages[1]?.detail ?? '', /^stalled: PROCESSING, waiting since /);
     for (const [id, attempts] of [
       ['x-retrying', 2],
-      ['x-stuck', 1],
+      // the claim that never came back is attempt 1, recorded as lost by the takeover (invariant 5)
+      ['x-stuck', 2],
     ] as const) {
       const items = await partition(t, id);
       const state = items.find((i) => i.sk === 'STATE');
@@ -259,6 +260,11 @@ D(
         `${id}: no re-drive event, the message was not final`,
       );
     }
+    const stuck = await partition(t, 'x-stuck');
+    const first = stuck.find((i) => i.sk === 'ATTEMPT#000001') as
+      | { deliveryResult?: { category?: string } }
+      | undefined;
+    assert.is(first?.deliveryResult?.category, 'lost');
   },
 );
 

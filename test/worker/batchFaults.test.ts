@@ -7,7 +7,16 @@ import * as assert from 'uvu/assert';
 import { type FaultController, installFaults } from '../support/faults.js';
 import { type Receivers, startReceivers } from '../support/receivers.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { harness, recordingVisibility, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';
+import {
+  harness,
+  recordingOutbox,
+  recordingVisibility,
+  run,
+  sqsEvent,
+  sqsRecord,
+  testStore,
+  uniqueId,
+} from './support.js';
 
 type Ctx = { t: TestTable; rx: Receivers; faults: FaultController; store: Store };
 const Batch = suite<Ctx>('batch with poison and DynamoDB failures');
@@ -85,9 +94,9 @@ for (const [fault, command] of [
 }
 
 Batch(
-  'an append that fails after the HTTP request is reported, and the record delivers again',
+  'append fails after the HTTP request, SQS down too: the record returns and the takeover records it as lost',
   async ({ store, rx, faults }) => {
-    const h = harness(store, { leaseMs: 5_000 });
+    const h = harness(store, { leaseMs: 2_000, outbox: recordingOutbox(true).outbox });
     try {
       const messageId = uniqueId('append-fail');
       const record = sqsRecord({ messageId, url: rx.url('/ok') });
@@ -97,16 +106,61 @@ Batch(
       assert.is(rx.count('/ok'), 1);
       assert.ok(
         h.logger.entries.some(
-          (e) => e.message === 'attempt not recorded after an HTTP request was sent' && e.attributes.attempt === 1,
+          (e) =>
+            e.message.startsWith('attempt not recorded after an HTTP request was sent; SQS unreachable too') &&
+            e.attributes.attempt === 1,
         ),
       );
-      await new Promise((r) => setTimeout(r, 5_100)); // the dead attempt's lease runs out
+      await new Promise((r) => setTimeout(r, 2_500)); // the dead attempt's lease runs out
       const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
       assert.equal(again.batchItemFailures, []);
       const hist = await run(store.getHistory(messageId));
       assert.is(hist.state.status, 'SUCCESS');
+      assert.equal(
+        hist.attempts.map((a) => a.deliveryResult.category),
+        ['lost', 'success'],
+        'the unrecorded request is attempt 1, lost',
+      );
+      assert.match(
+        hist.attempts[0]?.deliveryResult.errorDetails?.message ?? '',
+        /^no result recorded: lease .* expired at /,
+      );
+      assert.is(rx.count('/ok'), 2, 'requests received == attempts recorded');
+    } finally {
+      await h.http.close();
+    }
+  },
+);
+
+Batch(
+  'append fails after the HTTP request, SQS up: the observed outcome comes back through SQS, recorded once',
+  async ({ store, rx, faults }) => {
+    const sqs = recordingOutbox();
+    // a retry far away: the receives below only record, they never deliver again
+    const h = harness(store, { leaseMs: 60_000, outbox: sqs.outbox, policy: { baseMs: 60_000, maxMs: 60_000 } });
+    try {
+      const messageId = uniqueId('append-handoff');
+      const record = sqsRecord({ messageId, url: rx.url('/status/503') });
+      faults.plan('TransactWriteItems', ['internal']);
+      const res = await h.handler(sqsEvent([record]));
+      assert.equal(res.batchItemFailures, [], 'the record is done: the new message carries the delivery on');
+      assert.is(sqs.sent.length, 1);
+      const body = JSON.parse(sqs.sent[0]?.body ?? '{}');
+      assert.is(body.messageId, messageId);
+      assert.is(body.observed.attemptNumber, 1);
+      assert.is(body.observed.observation.statusCode, 503);
+      // delivered twice (SQS at-least-once): recorded once, by attemptId
+      const back = sqsRecord(sqs.sent[0]?.body ?? '');
+      for (const k of [1, 2]) {
+        const r = await h.handler(sqsEvent([{ ...back, receiptHandle: `${back.receiptHandle}-${k}` }]));
+        assert.is(r.batchItemFailures.length, 1, 'a retry is scheduled: the record stays');
+      }
+      const hist = await run(store.getHistory(messageId));
       assert.is(hist.attempts.length, 1);
-      assert.is(rx.count('/ok'), 2, 'at-least-once: the unrecorded request is repeated');
+      assert.is(hist.attempts[0]?.deliveryResult.statusCode, 503, "the receiver's real status");
+      assert.is(hist.state.status, 'FAILED');
+      assert.is(rx.count('/status/503'), 1);
+      assert.ok(h.logger.entries.some((e) => e.message.includes('observed outcome sent back through SQS')));
     } finally {
       await h.http.close();
     }

@@ -3,6 +3,7 @@ import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
 import { createStore, type Store, type StoreDeps } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import {
+  type OutboxPort,
   createHandler,
   createHttpClient,
   type HttpClient,
@@ -42,6 +43,19 @@ export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
 
 export const testStore = (t: TestTable, over: Partial<StoreDeps> = {}): Store =>
   createStore({ doc: t.doc, tableName: t.tableName, leaseMs: 5_000, ...over });
+
+/** An outbox that keeps what the handler sent back through SQS (or refuses, as a down SQS). */
+export const recordingOutbox = (failing = false) => {
+  const sent: Array<{ readonly body: string; readonly delayMs: number }> = [];
+  const outbox: OutboxPort = {
+    sendMessage: (_record, body, delayMs) => {
+      if (failing) return Promise.reject(new Error('SQS unreachable (test)'));
+      sent.push({ body, delayMs });
+      return Promise.resolve();
+    },
+  };
+  return { outbox, sent };
+};
 
 export type VisibilityCall = { readonly messageId: string; readonly receiptHandle: string; readonly delayMs: number };
 
@@ -104,6 +118,7 @@ export const harness = (
     policy?: Partial<RetryPolicy>;
     leaseMs?: number;
     sqsTimeoutMs?: number;
+    outbox?: OutboxPort;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -122,6 +137,7 @@ export const harness = (
     policy,
     leaseMs: over.leaseMs ?? 5_000,
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
+    ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };
 };

@@ -3,7 +3,8 @@ import type { CliFailure } from './commands/failure.js';
 /**
  * Exit codes scripts can trust (packages/cli/README.md "Exit codes"):
  * 0 found / ok; 1 not found, drift found or a check failed; 2 usage or configuration
- * error; 3 the table could not be read or written (DynamoDB/SQS error, refused write).
+ * error; 3 the table could not be read or written (DynamoDB/SQS error, refused write);
+ * 130 interrupted (SIGINT/SIGTERM) after printing what is left and how to finish it.
  */
 export const EXIT = {
   ok: 0,
@@ -37,5 +38,7 @@ export const exitCodeOf = (f: CliFailure): ExitCode => {
     case 'Infrastructure':
     case 'Unexpected':
       return EXIT.runtime;
+    case 'Interrupted':
+      return EXIT.interrupted;
   }
 };

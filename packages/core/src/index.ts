@@ -1,6 +1,6 @@
 // codecs
 export { DecodeError, decodeWith, formatErrors, isDecodeError } from './codecs/decodeWith.js';
-export { DeliveryRequest, MaxAttempts } from './codecs/deliveryRequest.js';
+export { DeliveryRequest, type DeliveryTarget, MaxAttempts, parseDeliveryTarget } from './codecs/deliveryRequest.js';
 export { AttemptStatus, HttpMethod, OutcomeCategory, Status } from './codecs/enums.js';
 export {
   AttemptAuditEntry,
@@ -9,9 +9,12 @@ export {
   AttemptResponse,
   AuditEntry,
   isRedriveEntry,
+  isResolutionEntry,
   Lease,
   RedriveAuditEntry,
+  ResolutionAuditEntry,
   RedriveItem,
+  ResolutionItem,
   StateItem,
   StateRequest,
 } from './codecs/items.js';
@@ -31,7 +34,9 @@ export {
 } from './codecs/primitives.js';
 // outcome classification and retry policy
 export type {
+  AttemptObservation,
   ErrorObservation,
+  LostObservation,
   Outcome,
   OutcomeContext,
   OutcomeInput,
@@ -43,6 +48,8 @@ export {
   classifyStatus,
   classifyTransportError,
   isTransportErrorCode,
+  LOST_CODE,
+  LOST_RULE,
   STATUS_RULES,
   TRANSPORT_ERROR_CODES,
   TRANSPORT_RULES,
@@ -186,3 +193,4 @@ export {
 } from './config/envCodecs.js';
 export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
 export { sharedVars } from './config/sharedVars.js';
+export { ObservedExchange } from './codecs/observedExchange.js';

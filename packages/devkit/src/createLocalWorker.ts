@@ -14,7 +14,7 @@ import {
   type WorkerConfig,
   type WorkerMetrics,
 } from '@delivery-history/worker';
-import { createLocalDriver, type LocalDriver } from './localDriver.js';
+import { createLocalDriver, type InterruptReport, type LocalDriver } from './localDriver.js';
 import { createLocalQueue, type LocalQueue } from './localQueue.js';
 
 // ---------------------------------------------------------------------------
@@ -50,6 +50,8 @@ export type LocalWorker = {
   readonly http: HttpClient;
   /** Stops the driver and closes HTTP connections. */
   close(): Promise<void>;
+  /** Ctrl-C: the driver's interrupt, aborting this worker's HTTP requests after `graceMs`. */
+  interrupt(graceMs: number): Promise<InterruptReport>;
 };
 
 /** Receive margin over maxAttempts: leased/not-due wake-ups and store hiccups use receives too. */
@@ -69,6 +71,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     store: options.store,
     http,
     visibility: queue.visibility,
+    outbox: queue.outbox,
     clock,
     random: options.random ?? Math.random,
     logger,
@@ -93,5 +96,6 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
       await driver.stop();
       await http.close();
     },
+    interrupt: (graceMs) => driver.interrupt(graceMs, () => http.abortInFlight('interrupted by the operator')),
   };
 };

@@ -17,6 +17,7 @@ export {
 export {
   createLocalDriver,
   type DriverStats,
+  type InterruptReport,
   type LocalDriver,
   type LocalDriverOptions,
   type SqsHandler,

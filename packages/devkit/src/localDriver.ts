@@ -33,6 +33,17 @@ export type DriverStats = {
   readonly counts: QueueCounts;
 };
 
+export type InterruptReport = {
+  /** Records handled before the interrupt and during the grace period. */
+  readonly handled: number;
+  /** HTTP requests still in flight after the grace period, ended and recorded as interrupted. */
+  readonly aborted: number;
+  /** Batches that had not finished even after the abort (their messages may stay PROCESSING until the lease). */
+  readonly unfinishedBatches: number;
+  /** Records not delivered in this process (still queued, or scheduled for a retry). */
+  readonly notDelivered: number;
+};
+
 export type LocalDriver = {
   /** Queues a delivery request (an object is JSON-encoded, a string is sent as is). */
   send(request: unknown, options?: { delaySeconds?: number; delayMs?: number }): string;
@@ -41,6 +52,12 @@ export type LocalDriver = {
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Stops polling and waits for running batches. */
   stop(): Promise<void>;
+  /**
+   * Ctrl-C: stop claiming (no new receive), wait up to `graceMs` for the batches running,
+   * then call `abort` (ends the HTTP requests still in flight as observations) and wait for
+   * those batches to record them. Records never received stay in the queue.
+   */
+  interrupt(graceMs: number, abort: () => number): Promise<InterruptReport>;
   stats(): DriverStats;
   readonly queue: LocalQueue;
 };
@@ -155,5 +172,24 @@ export const createLocalDriver = (options: LocalDriverOptions): LocalDriver => {
       loops = [];
     },
     stats,
+    interrupt: async (graceMs, abort) => {
+      running = false;
+      const settled = Promise.all(loops);
+      const within = (ms: number) =>
+        Promise.race([settled.then(() => true), new Promise<boolean>((ok) => setTimeout(() => ok(false), ms))]);
+      let aborted = 0;
+      if (!(await within(graceMs))) {
+        aborted = abort();
+        // the aborted exchanges settle at once; their appends need a moment more
+        await within(Math.max(5_000, graceMs));
+      }
+      loops = [];
+      return {
+        handled: recordsHandled,
+        aborted,
+        unfinishedBatches: inFlightBatches,
+        notDelivered: queue.counts().total,
+      };
+    },
   };
 };

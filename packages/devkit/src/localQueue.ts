@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   type Clock,
   MAX_VISIBILITY_SECONDS,
+  type OutboxPort,
   type RecordRef,
   type SQSRecord,
   systemClock,
@@ -72,6 +73,10 @@ export type LocalQueue = {
   delete(receiptHandle: string): boolean;
   /** The VisibilityPort the handler uses against this queue. */
   readonly visibility: VisibilityPort;
+  /** The OutboxPort (SendMessage) the handler uses against this queue. */
+  readonly outbox: OutboxPort;
+  /** Make SendMessage fail (a local SQS outage for tests); false again restores it. */
+  setSendFailing(failing: boolean): void;
   counts(): QueueCounts;
   /** Epoch ms when the next message becomes visible, null when empty. */
   nextVisibleAt(): number | null;
@@ -171,23 +176,39 @@ export const createLocalQueue = (options: LocalQueueOptions = {}): LocalQueue =>
     return Promise.resolve();
   };
 
+  let sendFailing = false;
+  const sendBody = (body: string, delayMs: number): string => {
+    const at = now();
+    const id = newId();
+    messages.set(id, {
+      messageId: id,
+      body,
+      sentAt: at,
+      visibleAt: at + Math.max(0, delayMs),
+      receiveCount: 0,
+      firstReceiveAt: null,
+      receiptHandle: null,
+    });
+    stats.sent++;
+    return id;
+  };
+
   return {
     arn,
-    send: (body, sendOptions = {}) => {
-      const at = now();
-      const id = newId();
-      messages.set(id, {
-        messageId: id,
-        body,
-        sentAt: at,
-        visibleAt: at + Math.max(0, sendOptions.delayMs ?? 0),
-        receiveCount: 0,
-        firstReceiveAt: null,
-        receiptHandle: null,
-      });
-      stats.sent++;
-      return id;
+    outbox: {
+      sendMessage: (_record, body, delayMs) => {
+        if (sendFailing) {
+          stats.rejectedCalls++;
+          return Promise.reject(new Error('local queue: SendMessage failing (simulated SQS outage)'));
+        }
+        sendBody(body, delayMs);
+        return Promise.resolve();
+      },
     },
+    setSendFailing: (failing) => {
+      sendFailing = failing;
+    },
+    send: (body, sendOptions = {}) => sendBody(body, sendOptions.delayMs ?? 0),
     receive: (max) => {
       const at = now();
       const due = [...messages.values()]

@@ -2,7 +2,13 @@ import type { DeliveryRequest, StateItem } from '@delivery-history/core';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
 import type { StoreError } from './errors/storeError.js';
-import { type AppendAttemptInput, type AppendResult, appendAttempt } from './ops/appendAttempt.js';
+import {
+  type AppendAttemptInput,
+  type AppendObservedInput,
+  type AppendResult,
+  appendAttempt,
+  appendObserved,
+} from './ops/appendAttempt.js';
 import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
@@ -36,6 +42,8 @@ export interface Store {
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
   appendAttempt(input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult>;
+  /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
+  appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;
   appendRedrive(input: AppendRedriveInput): TE.TaskEither<StoreError, Redriven>;
   repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
   getHistory(messageId: string): TE.TaskEither<StoreError, History>;
@@ -62,6 +70,7 @@ export const createStore = (deps: StoreDeps): Store => {
     getState: (messageId) => logged(getState(env, messageId)),
     claim: (messageId, options) => logged(claim(env, messageId, options)),
     appendAttempt: (input) => logged(appendAttempt(env, input)),
+    appendObserved: (input) => logged(appendObserved(env, input)),
     appendRedrive: (input) => logged(appendRedrive(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),

@@ -62,7 +62,7 @@ export { toStoreError, isConditionFailure, type ConditionFailure } from './error
 export { type CancellationReason, decodeCancellationReasons } from './errors/cancellationReasons.js';
 export type { AttemptTicket, Claimed, ClaimOptions } from './ops/claim.js';
 export type { Created } from './ops/createMessage.js';
-export type { AppendAttemptInput, AppendResult } from './ops/appendAttempt.js';
+export type { AppendAttemptInput, AppendObservedInput, AppendResult } from './ops/appendAttempt.js';
 export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
 export { getHistory, type History } from './ops/getHistory.js';
@@ -120,6 +120,9 @@ export {
   ATTEMPT_PREFIX,
   REDRIVE_PREFIX,
   AUDIT_PREFIX,
+  RESOLVED_PREFIX,
+  resolutionSk,
+  resolutionKey,
   pad,
   messagePk,
   stateKey,

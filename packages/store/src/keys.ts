@@ -6,6 +6,7 @@ export const STATE_SK = 'STATE';
 export const ATTEMPT_PREFIX = 'ATTEMPT#';
 export const REDRIVE_PREFIX = 'REDRIVE#';
 export const AUDIT_PREFIX = 'AUDIT#';
+export const RESOLVED_PREFIX = 'RESOLVED#';
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -16,6 +17,11 @@ export type Key = { readonly pk: string; readonly sk: string };
 export const stateKey = (messageId: string): Key => ({ pk: messagePk(messageId), sk: STATE_SK });
 export const attemptSk = (n: number): string => `${ATTEMPT_PREFIX}${pad(n, 6)}`;
 export const attemptKey = (messageId: string, n: number): Key => ({ pk: messagePk(messageId), sk: attemptSk(n) });
+export const resolutionSk = (n: number): string => `${RESOLVED_PREFIX}${pad(n, 6)}`;
+export const resolutionKey = (messageId: string, n: number): Key => ({
+  pk: messagePk(messageId),
+  sk: resolutionSk(n),
+});
 export const redriveSk = (k: number): string => `${REDRIVE_PREFIX}${pad(k, 4)}`;
 export const redriveKey = (messageId: string, k: number): Key => ({ pk: messagePk(messageId), sk: redriveSk(k) });
 export const auditSk = (segment: number): string => `${AUDIT_PREFIX}${pad(segment, 4)}`;

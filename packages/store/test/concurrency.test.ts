@@ -1,6 +1,7 @@
 // Racing writers against a real DynamoDB Local: whatever the interleaving, attempt items are
 // numbered 1..n without gaps or duplicates, STATE.attempts == n, at most one SUCCESS, and
-// STATE == fold(attempts). Stale writers (lease taken over) are recorded as superseded.
+// STATE == fold(attempts). A taken-over lease is recorded as `lost` by the claimer; its stale
+// writer's outcome becomes that lost attempt's resolution (never a second count).
 import { diffProjection, fold, projectionFields, seedOf } from '@delivery-history/core';
 import { memoryLogger } from '@delivery-history/core';
 import { type Store, createStore, isAlreadyFinal, isConflict } from '@delivery-history/store';
@@ -44,7 +45,7 @@ const check = async (store: Store, messageId: string) => {
   };
 };
 
-Concurrency('a stale writer is recorded as superseded and does not move the projection', async ({ t }) => {
+Concurrency('a taken-over claim is recorded as lost; its stale writer resolves it, not counted', async ({ t }) => {
   let now = Date.parse('2026-03-01T12:00:00.000Z');
   const store = createStore({ doc: t.doc, tableName: t.tableName, clock: () => new Date(now), leaseMs: 1_000 });
   const req = request('cc-stale');
@@ -52,7 +53,7 @@ Concurrency('a stale writer is recorded as superseded and does not move the proj
   const a = await right(store.claim(req.messageId));
   now += 2_000; // A's lease expires while A is still delivering
   const b = await right(store.claim(req.messageId));
-  assert.is(b.ticket.attemptNumber, 1);
+  assert.is(b.ticket.attemptNumber, 2, 'the takeover recorded attempt 1 as lost and claimed 2');
   const at = (ms: number) => new Date(now + ms);
   const input = (claimed: typeof a, o: typeof err503, ms: number) => ({
     claimed,
@@ -62,26 +63,40 @@ Concurrency('a stale writer is recorded as superseded and does not move the proj
     outcome: outcomeOf(o, () => at(ms)),
   });
   const stale = await right(store.appendAttempt(input(a, err503, 100)));
-  assert.is(stale.superseded, true);
-  assert.is(stale.attemptNumber, 1);
-  assert.is(stale.retryEligible, false, 'a superseded writer schedules nothing');
+  assert.is(stale.superseded, false);
+  assert.is(stale.resolution?.attemptNumber, 1, "A's outcome resolves lost attempt 1");
+  assert.is(stale.resolution?.deliveryResult.statusCode, 503);
+  assert.is(stale.retryEligible, false, 'a resolving writer schedules nothing');
   let state = await right(store.getState(req.messageId));
   assert.is(state.status, 'PROCESSING', 'status did not move');
   assert.is(state.lease?.leaseId, b.ticket.leaseId, 'B still holds the lease');
-  assert.is(state.attempts, 1, 'but the request A sent is counted');
-  // B's number was taken: B's append moves to 2, in the same call
+  assert.is(state.attempts, 1, 'the lost attempt is counted once');
   const live = await right(store.appendAttempt(input(b, ok200, 200)));
   assert.is(live.superseded, false);
   assert.is(live.attemptNumber, 2);
   state = await right(store.getState(req.messageId));
   assert.is(state.status, 'SUCCESS');
   assert.equal((await check(store, req.messageId)).problems, []);
-  // A again (say, an SQS redelivery with a new attemptId): its lease already recorded attempt 1
+  const h = await right(store.getHistory(req.messageId));
+  assert.equal(
+    h.attempts.map((x) => x.deliveryResult.category),
+    ['lost', 'success'],
+  );
+  assert.equal(
+    h.resolutions.map((r) => [r.attemptNumber, r.deliveryResult.statusCode]),
+    [[1, 503]],
+  );
+  // the same exchange again (an SQS redelivery of the observed outcome): idempotent
+  const same = await right(
+    store.appendAttempt({ ...input(a, err503, 100), attemptId: stale.resolution?.attemptId ?? '' }),
+  );
+  assert.is(same.duplicate, true);
+  // another exchange under A's lease: refused, the lost attempt is resolved already
   const again = await left(store.appendAttempt(input(a, err503, 300)));
-  assert.ok(isAlreadyFinal(again), again._tag);
+  assert.ok(isAlreadyFinal(again) || isConflict(again), again._tag);
 });
 
-Concurrency('a stale writer after the message went final still records its request', async ({ t }) => {
+Concurrency('a stale writer after the message went final resolves its lost attempt', async ({ t }) => {
   let now = Date.parse('2026-03-01T12:00:00.000Z');
   const store = createStore({ doc: t.doc, tableName: t.tableName, clock: () => new Date(now), leaseMs: 1_000 });
   const req = request('cc-stale-final');
@@ -98,8 +113,8 @@ Concurrency('a stale writer after the message went final still records its reque
   });
   await right(store.appendAttempt(mk(d, ok200)));
   const stale = await right(store.appendAttempt(mk(c, err503)));
-  assert.is(stale.superseded, true);
-  assert.is(stale.attemptNumber, 2);
+  assert.is(stale.superseded, false);
+  assert.is(stale.resolution?.attemptNumber, 1);
   const state = await right(store.getState(req.messageId));
   assert.is(state.status, 'SUCCESS');
   assert.is(state.attempts, 2);

@@ -1,5 +1,7 @@
 // Property: the STATE the live path writes equals fold(attempts) field by field, for random
-// sequences of deliveries, superseded (stale) writers, exhaustion and re-drives. The live
+// sequences of deliveries, crashed writers (their claim taken over and recorded as `lost`),
+// stale writers (their late outcome kept as the lost attempt's resolution), exhaustion
+// and re-drives. The live
 // append builds its update from core's transition, so this holds by construction; the test
 // proves it against DynamoDB Local, errorDetails.message (the exhaustion suffix) included.
 import { deepEqual, fold, type OutcomeInput, seedOf, type StateItem } from '@delivery-history/core';
@@ -28,6 +30,7 @@ type Reply = keyof typeof REPLIES;
 type Step =
   | { readonly kind: 'deliver'; readonly reply: Reply }
   | { readonly kind: 'stale'; readonly staleReply: Reply; readonly liveReply: Reply }
+  | { readonly kind: 'crash' }
   | { readonly kind: 'redrive'; readonly extra: number };
 
 const reply = fc.constantFrom<Reply>('retryable', 'retryable', 'permanent', 'ok');
@@ -40,6 +43,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       .map(([staleReply, liveReply]) => ({ kind: 'stale' as const, staleReply, liveReply })),
   },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }).map((extra) => ({ kind: 'redrive' as const, extra })) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'crash' as const }) },
 );
 
 const LEASE_MS = 1_000;
@@ -98,19 +102,44 @@ const run = async (c: Clocked, id: string, s: Step): Promise<void> => {
     return;
   }
   if (isFinalState(state)) return;
-  const first = await right(c.store.claim(id));
-  if (s.kind === 'deliver') {
-    await right(append(c, first, s.reply));
+  // a claim of an expired lease takes it over: the dead claim becomes a `lost` attempt first,
+  // and when that was the last allowed attempt the message is final and the claim refused
+  const first = await c.store.claim(id)();
+  if (E.isLeft(first)) {
+    assert.is(first.left._tag, 'AlreadyFinal', first.left.message);
     return;
   }
-  // the first writer overruns its lease; a second claims; the first records what it sent
+  if (s.kind === 'crash') {
+    // the writer dies after its request: nothing appended; the lease runs out
+    c.advance(LEASE_MS + 1);
+    return;
+  }
+  if (s.kind === 'deliver') {
+    await right(append(c, first.right, s.reply));
+    return;
+  }
+  // the first writer overruns its lease; a second takes it over (attempt n is lost); the
+  // first's late outcome is kept as the resolution of n, never a second count
   c.advance(LEASE_MS + 1);
-  const second = await right(c.store.claim(id));
-  const stale = await append(c, first, s.staleReply)();
-  assert.ok(E.isRight(stale) && stale.right.superseded, 'the stale writer is recorded as superseded');
-  const live = await append(c, second, s.liveReply)();
+  const second = await c.store.claim(id)();
+  const stale = await append(c, first.right, s.staleReply)();
+  assert.ok(E.isRight(stale) && stale.right.resolution !== null, 'the stale writer resolves its lost attempt');
+  if (E.isLeft(second)) {
+    assert.is(second.left._tag, 'AlreadyFinal', 'only when lost exhausted the message');
+    return;
+  }
+  const live = await append(c, second.right, s.liveReply)();
   // the live writer may find the message final through no fault of its own: never here
   assert.ok(E.isRight(live), E.isLeft(live) ? live.left.message : '');
+};
+
+/** A crashed last step leaves a claim open: the next claimer records it as lost and delivers. */
+const settle = async (c: Clocked, id: string): Promise<void> => {
+  c.advance(DAY);
+  const state = await right(c.store.getState(id));
+  if (state.status !== 'PROCESSING') return;
+  const claimed = await c.store.claim(id)();
+  if (E.isRight(claimed)) await right(append(c, claimed.right, 'ok'));
 };
 
 let counter = 0;
@@ -125,6 +154,7 @@ Live('STATE == fold(attempts, redrives), every field, for random histories', asy
         const id = `lf-${++counter}`;
         await right(c.store.createMessage(request(id, { maxAttempts: max })));
         for (const s of steps) await run(c, id, s);
+        await settle(c, id);
         const h = await right(c.store.getHistory(id));
         const folded = fold(seedOf(h.state), h.attempts, h.redrives);
         assert.ok(E.isRight(folded), E.isLeft(folded) ? folded.left._tag : '');
@@ -134,32 +164,53 @@ Live('STATE == fold(attempts, redrives), every field, for random histories', asy
         );
         assert.equal(differing, [], `${id}: ${JSON.stringify(steps)}`);
         assert.is(h.state.deliveryResult?.errorDetails?.message, folded.right.deliveryResult?.errorDetails?.message);
+        // requests (one per claim) <= attempts recorded: every claim ended as exactly one attempt
+        const numbers = h.attempts.map((a) => a.attemptNumber);
+        assert.equal(
+          numbers,
+          numbers.map((_, i) => i + 1),
+          'attempt numbers dense',
+        );
+        for (const r of h.resolutions) {
+          const lost = h.attempts[r.attemptNumber - 1];
+          assert.is(lost?.deliveryResult.category, 'lost', 'a resolution resolves a lost attempt');
+          assert.is(lost?.leaseId, r.leaseId);
+        }
       },
     ),
     { numRuns: 40, seed: 20261201 },
   );
 });
 
-Live('exhaustion is decided once, by core, for the number actually written', async ({ t }) => {
+Live('lost counts toward maxAttempts: a takeover of the last allowed attempt leaves it final', async ({ t }) => {
   const c = clockedStore(t);
   const id = 'lf-exhaust';
   await right(c.store.createMessage(request(id, { maxAttempts: 2 })));
-  // attempt 1 goes to a stale writer; the live writer's outcome was computed for 1, written as 2
   await run(c, id, { kind: 'deliver', reply: 'retryable' });
-  const state = await right(c.store.getState(id));
-  assert.is(state.attempts, 1);
   const first = await right(c.store.claim(id));
   c.advance(LEASE_MS + 1);
-  const second = await right(c.store.claim(id));
-  await right(append(c, first, 'retryable'));
-  const r = await right(append(c, second, 'retryable'));
-  // number 2 was taken by the superseded attempt: the live one is 3 and over the limit
-  assert.is(r.attemptNumber, 3);
-  assert.is(r.final, true);
+  // attempt 2 (the last allowed) never came back: recorded as lost, final, claim refused
+  const refused = await c.store.claim(id)();
+  assert.ok(E.isLeft(refused) && refused.left._tag === 'AlreadyFinal', 'no third attempt');
   const h = await right(c.store.getHistory(id));
-  assert.match(h.state.deliveryResult?.errorDetails?.message ?? '', /retries exhausted: attempt 3 of 2/);
+  assert.is(h.state.status, 'FAILED');
+  assert.is(h.state.retryEligible, false);
+  assert.equal(
+    h.attempts.map((a) => a.deliveryResult.category),
+    ['server_error', 'lost'],
+  );
+  assert.match(
+    h.state.deliveryResult?.errorDetails?.message ?? '',
+    /^no result recorded: lease .+ expired at .+; the request may have been sent \(retries exhausted: attempt 2 of 2\)$/,
+  );
   const folded = fold(seedOf(h.state), h.attempts, h.redrives);
   assert.ok(E.isRight(folded) && deepEqual(folded.right, h.state));
+  // the first writer's real outcome arrives late: its resolution, not a third attempt
+  const late = await right(append(c, first, 'ok'));
+  assert.is(late.resolution?.deliveryResult.category, 'success');
+  const after = await right(c.store.getHistory(id));
+  assert.is(after.attempts.length, 2);
+  assert.is(after.state.status, 'FAILED');
 });
 
 Live.run();

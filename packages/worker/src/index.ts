@@ -3,7 +3,7 @@ export type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 export { handler } from './handler/lambdaHandler.js';
 export { createHandler, type HandlerDeps, type SqsBatchHandler } from './handler/createHandler.js';
 export { processRecord, type ProcessDeps } from './handler/processRecord.js';
-export { decodeRecordBody } from './handler/decodeRecord.js';
+export { decodeRecord, decodeRecordBody, type RecordBody } from './handler/decodeRecord.js';
 export { type RecordDecision, RecordNotDone } from './handler/recordDecision.js';
 export type {
   AppendAttemptInput,
@@ -42,6 +42,8 @@ export { BlockedTargetError, checkTarget, type GuardVerdict } from './ssrf/targe
 // SQS
 export { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from './sqs/visibilityPort.js';
 export { queueUrlOf, sqsVisibility } from './sqs/sqsVisibility.js';
+export type { OutboxPort } from './sqs/outboxPort.js';
+export { sqsOutbox } from './sqs/sqsOutbox.js';
 // observability
 export { powertoolsLogger } from './observability/logger.js';
 export {

@@ -97,14 +97,18 @@ ${LIST_OPTIONS}`,
     examples: ['dh replay projections --all --dry-run', 'dh replay projections --message order-1085'],
   },
   'replay redrive': {
-    usage: `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST])
-                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--json]`,
+    usage: `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST]
+                   | --stalled [--since TIME] [--until TIME] [--endpoint HOST])
+                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--grace-seconds N] [--json]`,
     about: `  Reopen final FAILED messages for delivery: a REDRIVE event (who, why, when) is stored,
   history is never edited, and each message is enqueued (SQS at $DELIVERY_QUEUE_URL, or
   delivered right away by the worker's local driver when no queue is configured).
   A stalled message (not final, no worker came back to it for --stalled-after, default 1h:
   its SQS record is in the DLQ or gone) is enqueued again as it is, without an event.
-  A filter selects FAILED messages (--exhausted: final ones only).`,
+  A filter selects FAILED messages (--exhausted: final ones only); --stalled selects every
+  stalled message (waiting since --since..--until, when given). Interrupted (Ctrl-C) during
+  local delivery: stops claiming, records the requests in flight, prints the command that
+  finishes the rest, exits 130.`,
     examples: [
       'dh replay redrive --message order-1085 --reason "receiver fixed" --dry-run',
       'dh replay redrive --since 10:00 --endpoint hooks.example.com --exhausted --reason "INC-42 fixed"',

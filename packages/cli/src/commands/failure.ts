@@ -29,6 +29,9 @@ export type Infrastructure = { readonly _tag: 'Infrastructure'; readonly message
 /** An exception nobody typed (network, credentials, a bug): exit 3, never a stack trace. */
 export type Unexpected = { readonly _tag: 'Unexpected'; readonly cause: unknown };
 
+/** SIGINT/SIGTERM stopped the work; the command printed what was done and how to finish. */
+export type Interrupted = { readonly _tag: 'Interrupted' };
+
 /**
  * The closed union of CLI failures: arguments (`UsageError`), configuration (core's
  * `DecodeError`), not found, failed checks, the demo's refusal, store and table errors, and
@@ -43,7 +46,8 @@ export type CliFailure =
   | StoreFailure
   | TableError
   | Infrastructure
-  | Unexpected;
+  | Unexpected
+  | Interrupted;
 
 export type CommandResult = E.Either<CliFailure, void>;
 
@@ -58,6 +62,7 @@ export const fail = (f: CliFailure): CommandResult => E.left(f);
 export const NotFound = (message: string | null): NotFound => ({ _tag: 'NotFound', message });
 export const CheckFailed: CheckFailed = { _tag: 'CheckFailed' };
 export const Refused: Refused = { _tag: 'Refused' };
+export const Interrupted: Interrupted = { _tag: 'Interrupted' };
 export const Unexpected = (cause: unknown): Unexpected => ({ _tag: 'Unexpected', cause });
 export const Infrastructure = (message: string): Infrastructure => ({ _tag: 'Infrastructure', message });
 
@@ -90,6 +95,7 @@ export const failureMessage = (f: CliFailure): string | null => {
       return unexpectedMessage(f.cause);
     case 'CheckFailed':
     case 'Refused':
+    case 'Interrupted':
       return null;
   }
 };

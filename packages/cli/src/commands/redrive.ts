@@ -1,5 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { AnyString, defaultRetryPolicy, optionalVar, readEnv, sharedVars, withDefault } from '@delivery-history/core';
+import {
+  AnyString,
+  defaultRetryPolicy,
+  optionalVar,
+  readEnv,
+  sharedVars,
+  stalled,
+  withDefault,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
@@ -16,11 +24,15 @@ import { localRedriveQueue } from '../replay/localQueue.js';
 import { type RedriveDeps, type RedriveQueue, redrive } from '../replay/redrive.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
-import { CheckFailed, type CommandResult, done, fail, NotFound } from './failure.js';
+import { CheckFailed, type CommandResult, done, fail, Interrupted, NotFound } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
-// `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST])
+// `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST]
+//   | --stalled [--stalled-after D] [--since T] [--until T] [--endpoint HOST])
 //   --reason TEXT [--by WHO] [--extra-attempts N] [--dry-run]`.
+// `--stalled` selects every message that waited longer than --stalled-after for a worker
+// (core's `stalled`; the same rule `dh verify` reports), by a scan of the STATE items; with
+// --since/--until, only those waiting since that window.
 
 const NAME = 'replay redrive';
 
@@ -39,6 +51,8 @@ const spec: CommandSpec = {
     'dry-run': { type: 'boolean' },
     'wait-seconds': { type: 'string' },
     'stalled-after': { type: 'string' },
+    stalled: { type: 'boolean' },
+    'grace-seconds': { type: 'string' },
     progress: { type: 'string' },
   },
   positionals: [],
@@ -62,15 +76,41 @@ const args = (now: Date) =>
       'dry-run': optional(t.boolean),
       'wait-seconds': optional(IntArg(0, 3600)),
       'stalled-after': optional(DurationArg),
+      stalled: optional(t.boolean),
+      'grace-seconds': optional(IntArg(0, 600)),
     }),
   ]);
 type Args = t.TypeOf<ReturnType<typeof args>>;
+
+/** Stalled messages by filter: one Scan of STATE items, core's `stalled` rule. */
+const stalledSelection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
+  const afterMs = a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS;
+  return async (cursor) => {
+    const page = await ctx.store.scanSegment({
+      segment: 0,
+      totalSegments: 1,
+      ...(cursor !== null ? { cursor } : {}),
+    })();
+    if (E.isLeft(page)) throw new Error(page.left.message);
+    const items = page.right.items
+      .filter((s) => {
+        const stall = stalled(s, now, afterMs);
+        if (stall === null) return false;
+        if (a.endpoint !== undefined && s.endpoint !== a.endpoint) return false;
+        if (a.since !== undefined && stall.since < a.since.toISOString()) return false;
+        return a.until === undefined || stall.since <= a.until.toISOString();
+      })
+      .map((s) => s.messageId);
+    return { items, cursor: page.right.cursor };
+  };
+};
 
 const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
   if (a.message !== undefined) {
     const source = listSource(a.message);
     return (cursor) => source(0, 1, cursor);
   }
+  if (a.stalled === true) return stalledSelection(a, ctx, now);
   return async (cursor) => {
     const page = await ctx.store.queryFailed({
       since: a.since ?? now,
@@ -87,12 +127,23 @@ const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
   };
 };
 
+/** What finishes an interrupted local run: every message it left waiting, by filter. */
+const finishCommand = (a: Args, startedAt: Date): string =>
+  [
+    'dh replay redrive --stalled --stalled-after 0s',
+    `--since ${new Date(startedAt.getTime() - 1_000).toISOString()}`,
+    ...(a.endpoint !== undefined ? [`--endpoint ${a.endpoint}`] : []),
+    `--reason ${JSON.stringify(`finish: ${a.reason}`)}`,
+  ].join(' ');
+
 const openQueue = (
   config: Config,
   ctx: Context,
   io: Io,
-  waitSeconds: number,
+  a: Args,
+  startedAt: Date,
 ): { queue: RedriveQueue; close: () => void } => {
+  const waitSeconds = a['wait-seconds'] ?? 120;
   if (config.queueUrl !== null) {
     const sqs = new SQSClient({
       ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
@@ -100,7 +151,16 @@ const openQueue = (
     });
     return { queue: sqsQueue(sqs, config.queueUrl), close: () => sqs.destroy() };
   }
-  return { queue: localRedriveQueue({ store: ctx.store, env: io.env, waitMs: waitSeconds * 1000 }), close: () => {} };
+  return {
+    queue: localRedriveQueue({
+      store: ctx.store,
+      env: io.env,
+      waitMs: waitSeconds * 1000,
+      graceMs: (a['grace-seconds'] ?? 10) * 1000,
+      finishCommand: finishCommand(a, startedAt),
+    }),
+    close: () => {},
+  };
 };
 
 // What a re-drive reads from the environment besides the table configuration (core's reader:
@@ -122,9 +182,12 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     args(now),
     (a) => configFlags({ ...a, endpoint: undefined }),
     async (a, config) => {
-      const byFilter = a.since !== undefined;
+      const byFilter = a.since !== undefined || a.stalled === true;
       if ((a.message !== undefined) === byFilter) {
-        return usageFailure('give either --message ID (repeatable) or a filter starting with --since');
+        return usageFailure('give either --message ID (repeatable), a filter starting with --since, or --stalled');
+      }
+      if (a.stalled === true && a.exhausted !== undefined) {
+        return usageFailure('--exhausted selects final FAILED messages; --stalled selects waiting ones');
       }
       if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
         return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
@@ -135,7 +198,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       const operator = env.right.DH_OPERATOR ?? env.right.USER ?? env.right.LOGNAME ?? 'unknown';
       // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
       return withContext(config, io, async (ctx) => {
-        const { queue, close } = openQueue(config, ctx, io, a['wait-seconds'] ?? 120);
+        const { queue, close } = openQueue(config, ctx, io, a, now);
         try {
           const progress = createProgress({
             mode: a.progress ?? 'auto',
@@ -176,6 +239,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
           if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
           io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
+          if (r.interrupted) return fail(Interrupted);
           if (r.actions.failed > 0) return fail(CheckFailed);
           return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
         } finally {

@@ -1,5 +1,5 @@
 import type { AttemptItem, AuditEntry, RedriveItem, StateItem } from '@delivery-history/core';
-import { isRedriveEntry } from '@delivery-history/core';
+import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { renderFields, renderTable } from './table.js';
 import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
@@ -75,15 +75,25 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
           '-',
           `by ${e.by}: ${oneLine(e.reason, 60)}`,
         ]
-      : [
-          e.n,
-          `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
-          e.status,
-          e.category,
-          e.statusCode ?? '-',
-          formatLatency(e.responseTime),
-          e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt)}` : e.retry,
-        ],
+      : isResolutionEntry(e)
+        ? [
+            `${e.n} resolved`,
+            `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
+            'RESOLUTION',
+            e.category,
+            e.statusCode ?? '-',
+            formatLatency(e.responseTime),
+            'outcome of the lost attempt; not counted',
+          ]
+        : [
+            e.n,
+            `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
+            e.status,
+            e.category,
+            e.statusCode ?? '-',
+            formatLatency(e.responseTime),
+            e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt)}` : e.retry,
+          ],
   );
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

@@ -20,6 +20,8 @@ export type RedriveQueue = {
   readonly send: (request: DeliveryRequest) => Promise<E.Either<string, void>>;
   /** After every send (the local driver delivers here). */
   readonly flush: () => Promise<E.Either<string, string | null>>;
+  /** True when an operator's Ctrl-C/SIGTERM cut the local delivery short (flush said what is left). */
+  readonly interrupted?: () => boolean;
 };
 
 export type RedriveDeps = {
@@ -68,6 +70,8 @@ export type RedriveReport = {
   readonly messages: ReadonlyArray<RedriveResult>;
   /** What the queue said after the last send (local delivery summary), if anything. */
   readonly delivery: string | null;
+  /** Local delivery was interrupted (SIGINT/SIGTERM): `delivery` says what is left and how to finish. */
+  readonly interrupted: boolean;
 };
 
 const result = (messageId: string, action: RedriveAction, detail: string | null = null): RedriveResult => ({
@@ -174,6 +178,7 @@ const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<Redrive
     actions,
     messages,
     delivery: E.isLeft(flushed) ? `delivery: ${flushed.left}` : flushed.right,
+    interrupted: deps.queue.interrupted?.() ?? false,
   };
 };
 

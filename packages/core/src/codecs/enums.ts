@@ -22,6 +22,8 @@ export const OutcomeCategory = t.keyof(
     response_too_large: null,
     invalid_target: null,
     blocked_target: null,
+    // no result came back before the lease expired: the request may have been sent
+    lost: null,
   },
   'OutcomeCategory',
 );

@@ -47,6 +47,37 @@ export const AttemptItem = t.exact(
 );
 export type AttemptItem = t.TypeOf<typeof AttemptItem>;
 
+/**
+ * A lost attempt's real outcome, arriving after the takeover recorded it as `lost`
+ * (`sk=RESOLVED#<n padded to 6>`, n = the lost attempt's number), immutable, one per lost
+ * attempt. It explains the lost attempt (history, audit) and never counts: fold ignores it,
+ * STATE is not touched (the message moved on under the new lease).
+ */
+export const ResolutionItem = t.exact(
+  t.type(
+    {
+      type: t.literal('RESOLUTION'),
+      messageId: t.string,
+      /** The lost attempt this resolves. */
+      attemptNumber: PositiveInt,
+      /** The observed exchange's attemptId (idempotency key of the write). */
+      attemptId: t.string,
+      /** The expired lease the exchange was made under (= the lost attempt's leaseId). */
+      leaseId: t.string,
+      startedAt: IsoTimestamp,
+      completedAt: IsoTimestamp,
+      response: nullable(AttemptResponse),
+      /** What the receiver answered, classified as attempt n (informational: no decision). */
+      deliveryResult: DeliveryResult,
+      recordedAt: IsoTimestamp,
+      truncated: Truncations,
+    },
+    'ResolutionItem',
+  ),
+  'ResolutionItem',
+);
+export type ResolutionItem = t.TypeOf<typeof ResolutionItem>;
+
 export const RedriveItem = t.exact(
   t.type(
     {
@@ -141,7 +172,22 @@ export const RedriveAuditEntry = t.type(
 );
 export type RedriveAuditEntry = t.TypeOf<typeof RedriveAuditEntry>;
 
-export const AuditEntry = t.union([RedriveAuditEntry, AttemptAuditEntry], 'AuditEntry');
+/** The real outcome of lost attempt `n`, arrived after the takeover (never a count). */
+export const ResolutionAuditEntry = t.type(
+  {
+    n: PositiveInt,
+    at: IsoTimestamp,
+    kind: t.literal('resolution'),
+    statusCode: nullable(t.number),
+    category: DeliveryResult.props.category,
+    responseTime: NonNegativeInt,
+  },
+  'ResolutionAuditEntry',
+);
+export type ResolutionAuditEntry = t.TypeOf<typeof ResolutionAuditEntry>;
+
+export const AuditEntry = t.union([RedriveAuditEntry, ResolutionAuditEntry, AttemptAuditEntry], 'AuditEntry');
 export type AuditEntry = t.TypeOf<typeof AuditEntry>;
 
 export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive';
+export const isResolutionEntry = (e: AuditEntry): e is ResolutionAuditEntry => 'kind' in e && e.kind === 'resolution';

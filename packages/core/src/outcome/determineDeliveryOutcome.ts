@@ -1,7 +1,13 @@
 import * as O from 'fp-ts/lib/Option.js';
 import type { AttemptStatus } from '../codecs/enums.js';
 import type { DeliveryResult, ErrorDetails } from '../codecs/outcome.js';
-import { classifyStatus, classifyTransportError, type TransportErrorCode } from './outcomeTable.js';
+import {
+  classifyStatus,
+  classifyTransportError,
+  LOST_CODE,
+  LOST_RULE,
+  type TransportErrorCode,
+} from './outcomeTable.js';
 import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy } from './retryPolicy.js';
 
 // ---------------------------------------------------------------------------
@@ -30,7 +36,23 @@ export interface ErrorObservation {
   readonly responseTimeMs: number;
 }
 
+/**
+ * ... or nothing: a claim whose lease expired before any result was recorded (invariant 5).
+ * Observed by the next claimer, not by the worker that held the lease.
+ */
+export interface LostObservation {
+  readonly kind: 'lost';
+  /** The lease that expired without a recorded attempt. */
+  readonly leaseId: string;
+  readonly claimedAt: string;
+  readonly expiresAt: string;
+}
+
+/** What an HTTP client can observe. */
 export type OutcomeInput = ResponseObservation | ErrorObservation;
+
+/** Everything an attempt can be classified from. */
+export type AttemptObservation = OutcomeInput | LostObservation;
 
 export interface OutcomeContext {
   readonly now: Date;
@@ -110,13 +132,45 @@ const classifyError = (input: ErrorObservation): Classified => {
   };
 };
 
+const classifyLost = (input: LostObservation): Classified => ({
+  category: LOST_RULE.category,
+  retryable: LOST_RULE.retryable,
+  statusCode: null,
+  statusText: null,
+  errorDetails: {
+    code: LOST_CODE,
+    message: `no result recorded: lease ${input.leaseId} expired at ${input.expiresAt}; the request may have been sent`,
+    category: LOST_RULE.category,
+    responseSnippet: null,
+  },
+  // the claimer that records it takes the next attempt at once
+  retryAfter: O.some(0),
+});
+
+const classify = (input: AttemptObservation, ctx: OutcomeContext): Classified => {
+  switch (input.kind) {
+    case 'response':
+      return classifyResponse(input, ctx);
+    case 'error':
+      return classifyError(input);
+    case 'lost':
+      return classifyLost(input);
+  }
+};
+
+const responseTimeOf = (input: AttemptObservation): number => {
+  // unknown for a lost attempt: nobody saw it end
+  if (input.kind === 'lost') return 0;
+  return Number.isFinite(input.responseTimeMs) ? Math.max(0, Math.round(input.responseTimeMs)) : 0;
+};
+
 /**
  * Classify an HTTP observation and decide what happens next. A retryable failure
  * on attempt >= maxAttempts is final (`exhausted`), its message says so.
  * The delay is Retry-After (clamped) when the status honours it, else full jitter.
  */
-export const determineDeliveryOutcome = (input: OutcomeInput, ctx: OutcomeContext): Outcome => {
-  const c = input.kind === 'response' ? classifyResponse(input, ctx) : classifyError(input);
+export const determineDeliveryOutcome = (input: AttemptObservation, ctx: OutcomeContext): Outcome => {
+  const c = classify(input, ctx);
   const success = c.category === 'success';
   const exhausted = !success && c.retryable && ctx.attemptNumber >= ctx.maxAttempts;
   const retryEligible = !success && c.retryable && !exhausted;
@@ -137,7 +191,7 @@ export const determineDeliveryOutcome = (input: OutcomeInput, ctx: OutcomeContex
       category: c.category,
       statusCode: c.statusCode,
       statusText: c.statusText,
-      responseTime: Number.isFinite(input.responseTimeMs) ? Math.max(0, Math.round(input.responseTimeMs)) : 0,
+      responseTime: responseTimeOf(input),
       errorDetails,
       timestamp: ctx.now.toISOString(),
       correlationId: ctx.correlationId,

@@ -148,6 +148,14 @@ export const TRANSPORT_RULES: { readonly [K in TransportErrorCode]: TransportRul
   BLOCKED_TARGET: { category: 'blocked_target', retryable: false },
 };
 
+/**
+ * A claim that ended without a result (the worker died, overran or could not record it):
+ * written by whoever takes the expired lease over. Retryable, since nothing says the
+ * receiver got it, and it counts toward maxAttempts, since the request may have gone out.
+ */
+export const LOST_RULE: TransportRule = { category: 'lost', retryable: true };
+export const LOST_CODE = 'LEASE_EXPIRED';
+
 export const TRANSPORT_ERROR_CODES = Object.keys(TRANSPORT_RULES) as ReadonlyArray<TransportErrorCode>;
 
 export const isTransportErrorCode = (s: string): s is TransportErrorCode => Object.hasOwn(TRANSPORT_RULES, s);

@@ -1,4 +1,4 @@
-import type { AttemptItem, AuditEntry, RedriveItem } from '../codecs/items.js';
+import type { AttemptItem, AuditEntry, RedriveItem, ResolutionItem } from '../codecs/items.js';
 import { orderEvents } from './fold.js';
 
 const attemptEntry = (a: AttemptItem): AuditEntry => ({
@@ -20,9 +20,28 @@ const redriveEntry = (r: RedriveItem): AuditEntry => ({
   reason: r.reason,
 });
 
-/** The audit trail of a message, in replay order (same order as `fold`). */
+const resolutionEntry = (r: ResolutionItem): AuditEntry => ({
+  n: r.attemptNumber,
+  at: r.completedAt,
+  kind: 'resolution',
+  statusCode: r.deliveryResult.statusCode,
+  category: r.deliveryResult.category,
+  responseTime: r.deliveryResult.responseTime,
+});
+
+/**
+ * The audit trail of a message, in replay order (same order as `fold`); a lost attempt's
+ * resolution (its real outcome, arrived later) right after that attempt.
+ */
 export const rebuildAuditTrail = (
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
-): AuditEntry[] =>
-  orderEvents(attempts, redrives).map((e) => (e.type === 'ATTEMPT' ? attemptEntry(e) : redriveEntry(e)));
+  resolutions: ReadonlyArray<ResolutionItem> = [],
+): AuditEntry[] => {
+  const byNumber = new Map(resolutions.map((r) => [r.attemptNumber, r]));
+  return orderEvents(attempts, redrives).flatMap((e) => {
+    if (e.type !== 'ATTEMPT') return [redriveEntry(e)];
+    const resolved = byNumber.get(e.attemptNumber);
+    return resolved === undefined ? [attemptEntry(e)] : [attemptEntry(e), resolutionEntry(resolved)];
+  });
+};

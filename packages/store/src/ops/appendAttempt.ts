@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AttemptItem,
+  type ResolutionItem,
   attemptRequestOfState,
   describeTransitionError,
   isFinal,
@@ -22,6 +23,7 @@ import type { Claimed } from './claim.js';
 import { type Guard, stateUpdate } from './stateUpdate.js';
 import { getState } from './getState.js';
 import { attemptsOfLease } from './listAttempts.js';
+import { resolveLost } from './resolveLost.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -50,6 +52,12 @@ export type AppendResult = {
   readonly final: boolean;
   readonly superseded: boolean;
   readonly duplicate: boolean;
+  /**
+   * Set when this lease's attempt had already been recorded as `lost` by a takeover: the
+   * outcome is kept as its resolution (RESOLVED#n) and `attempt` is that lost attempt.
+   * Nothing is counted twice; like a superseded writer, the caller schedules nothing.
+   */
+  readonly resolution: ResolutionItem | null;
 };
 
 type Mode = 'live' | 'superseded';
@@ -85,6 +93,19 @@ const resultOf = (attempt: AttemptItem, duplicate: boolean): AppendResult => ({
     !attempt.superseded && isFinal({ status: attempt.status, retryEligible: attempt.deliveryResult.retryEligible }),
   superseded: attempt.superseded,
   duplicate,
+  resolution: null,
+});
+
+const resolvedOf = (lost: AttemptItem, resolution: ResolutionItem, duplicate: boolean): AppendResult => ({
+  attempt: lost,
+  attemptNumber: lost.attemptNumber,
+  status: lost.status,
+  retryEligible: false,
+  nextAttemptAt: null,
+  final: false,
+  superseded: false,
+  duplicate,
+  resolution,
 });
 
 type Next =
@@ -146,7 +167,11 @@ const placeOnce = (
   );
 };
 
-/** Live writer whose lease is gone: refuse a second attempt under one lease, else supersede. */
+/**
+ * Live writer whose lease is gone: this very attempt already stored (duplicate); the lease's
+ * attempt recorded as `lost` by a takeover (keep this outcome as its resolution); no attempt
+ * under the lease (supersede: count the request really sent); else refuse a second attempt.
+ */
 const afterLeaseLost = (
   env: Env,
   draft: AttemptDraft,
@@ -155,7 +180,16 @@ const afterLeaseLost = (
 ): TE.TaskEither<StoreError, Next> =>
   pipe(
     attemptsOfLease(env, state.messageId, draft.leaseId, ctx.op),
-    TE.chain((used): TE.TaskEither<StoreError, Next> => {
+    TE.chain((attempts): TE.TaskEither<StoreError, Next> => {
+      const own = attempts.find((a) => a.attemptId === draft.attemptId);
+      if (own !== undefined) return TE.right({ kind: 'done', result: resultOf(own, true) });
+      const lost = attempts.find((a) => a.deliveryResult.category === 'lost');
+      if (lost !== undefined)
+        return pipe(
+          resolveLost(env, draft, lost, ctx),
+          TE.map((r): Next => ({ kind: 'done', result: resolvedOf(lost, r.resolution, r.duplicate) })),
+        );
+      const used = attempts.map((a) => a.attemptNumber);
       if (used.length === 0) return TE.right({ kind: 'place', mode: 'superseded', state });
       const full = { ...ctx, item: STATE_SK };
       if (isFinal(state)) {
@@ -294,9 +328,82 @@ export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEithe
   return pipe(
     place(env, draft, first, MAX_ROUNDS, ctx),
     TE.map((r) => {
-      if (r.duplicate) env.logger.info('attempt already stored (idempotent)', { ...ctx, attempt: r.attemptNumber });
+      if (r.resolution !== null)
+        env.logger.warn('lease lost: attempt had been recorded as lost; outcome kept as its resolution', {
+          ...ctx,
+          attempt: r.attemptNumber,
+          duplicate: r.duplicate,
+        });
+      else if (r.duplicate)
+        env.logger.info('attempt already stored (idempotent)', { ...ctx, attempt: r.attemptNumber });
       else if (r.superseded)
         env.logger.warn('lease lost: attempt recorded as superseded', { ...ctx, attempt: r.attemptNumber });
+      return r;
+    }),
+  );
+};
+
+// ---------------------------------------------------------------------------
+// the observed outcome, back from SQS after a DynamoDB outage (docs/model.md, protocol 7)
+// ---------------------------------------------------------------------------
+
+export type AppendObservedInput = {
+  readonly messageId: string;
+  /** The lease the exchange was made under and the attempt number it was made as. */
+  readonly leaseId: string;
+  readonly attemptNumber: number;
+  /** The exchange's id, fixed when it was first tried: every repeat is idempotent by it. */
+  readonly attemptId: string;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly responseHeaders: Readonly<Record<string, string>> | null;
+  readonly outcome: OutcomeFor;
+};
+
+/**
+ * Records an exchange made under `leaseId` that could not be appended at the time. Reads
+ * STATE (the claim it belongs to is long gone from memory): still our lease -> the live
+ * append; otherwise the lease-lost rules (already stored -> duplicate; recorded as `lost`
+ * by a takeover -> its resolution; neither -> superseded).
+ */
+export const appendObserved = (env: Env, input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult> => {
+  const ctx: ErrorContext = { op: 'appendObserved', messageId: input.messageId, attemptNumber: input.attemptNumber };
+  return pipe(
+    getState(env, input.messageId, ctx.op),
+    TE.chain((state) => {
+      const draft: AttemptDraft = {
+        messageId: input.messageId,
+        request: attemptRequestOfState(state.request),
+        attemptId: input.attemptId,
+        leaseId: input.leaseId,
+        startedAt: input.startedAt,
+        completedAt: input.completedAt,
+        responseHeaders: input.responseHeaders,
+        outcome: input.outcome,
+      };
+      const ours = state.status === 'PROCESSING' && state.lease?.leaseId === input.leaseId;
+      if (ours)
+        return place(env, draft, { mode: 'live', before: state }, MAX_ROUNDS, {
+          ...ctx,
+          correlationId: state.correlationId,
+        });
+      return pipe(
+        afterLeaseLost(env, draft, state, ctx),
+        TE.chain((next) =>
+          next.kind === 'done'
+            ? TE.right(next.result)
+            : place(env, draft, { mode: next.mode, before: next.state }, MAX_ROUNDS, ctx),
+        ),
+      );
+    }),
+    TE.map((r) => {
+      env.logger.info('observed outcome recorded from SQS', {
+        ...ctx,
+        attempt: r.attemptNumber,
+        duplicate: r.duplicate,
+        resolution: r.resolution !== null,
+        superseded: r.superseded,
+      });
       return r;
     }),
   );

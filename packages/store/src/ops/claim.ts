@@ -13,10 +13,11 @@ import {
   NotFound,
   type StoreError,
 } from '../errors/storeError.js';
-import { isConditionFailure } from '../errors/toStoreError.js';
+import { type ConditionFailure, isConditionFailure } from '../errors/toStoreError.js';
 import { STATE_SK, stateKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
+import { exhaustedByLost, takeOver } from './takeOver.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -40,16 +41,24 @@ export type ClaimOptions = { readonly leaseMs?: number };
 // operations
 // ---------------------------------------------------------------------------
 
-// Due = PENDING; or FAILED, retry-eligible and nextAttemptAt passed; or PROCESSING whose
-// lease expired (its writer died or overran). Evaluated atomically by DynamoDB, so two
-// claimers can never both get a lease: the second sees PROCESSING with a live lease.
+// Due (fresh) = PENDING; or FAILED, retry-eligible and nextAttemptAt passed. Evaluated
+// atomically by DynamoDB, so two claimers can never both get a lease: the second sees
+// PROCESSING with a live lease. A PROCESSING message whose lease expired is NOT claimed
+// here: its claim never ended in an attempt, so it goes through takeOver (takeOver.ts),
+// which records that attempt as `lost` in the same transaction as the new claim.
 const DUE = [
   'attribute_exists(pk) AND (',
   '#status = :pending',
   'OR (#status = :failed AND retryEligible = :true AND (attribute_type(nextAttemptAt, :nullType) OR nextAttemptAt <= :now))',
-  'OR (#status = :processing AND (attribute_type(lease, :nullType) OR lease.expiresAt <= :now))',
   ')',
 ].join(' ');
+
+/** Rounds of (fresh claim refused -> take over -> someone moved it) before Conflict. */
+const MAX_CLAIM_ROUNDS = 4;
+
+/** PROCESSING whose lease ran out (or that has none): its claim ended without an attempt. */
+const expiredClaim = (s: StateItem, now: string): boolean =>
+  s.status === 'PROCESSING' && (s.lease === null || s.lease.expiresAt <= now);
 
 /** Why a message was not due, from the STATE DynamoDB returned with the refusal. */
 const refusal = (old: StateItem, ctx: ErrorContext, leaseId: string, now: string): E.Either<StoreError, StateItem> => {
@@ -69,22 +78,29 @@ const refusal = (old: StateItem, ctx: ErrorContext, leaseId: string, now: string
   return E.left(Conflict(full, `message ${old.messageId} changed during the claim (status ${old.status})`));
 };
 
-/**
- * Protocol 2: conditional Update to PROCESSING with a fresh lease. Removes the FAILED
- * index keys (the message is no longer waiting). Does not touch lastUpdatedAt: that is
- * the time of the last recorded event (creation, attempt, redrive); `lease.claimedAt`
- * records the claim.
- */
-export const claim = (env: Env, messageId: string, options: ClaimOptions = {}): TE.TaskEither<StoreError, Claimed> => {
-  const ctx: ErrorContext = { op: 'claim', messageId };
-  const nowDate = env.clock();
-  const now = nowDate.toISOString();
-  const lease: Lease = {
-    leaseId: env.newId(),
-    claimedAt: now,
-    expiresAt: new Date(nowDate.getTime() + (options.leaseMs ?? env.leaseMs)).toISOString(),
+const ticketOf = (messageId: string, state: StateItem, lease: Lease): Claimed => {
+  const held = state.lease ?? lease;
+  return {
+    state,
+    lease: held,
+    ticket: {
+      messageId,
+      leaseId: held.leaseId,
+      attemptNumber: state.attempts + 1,
+      maxAttempts: state.maxAttempts,
+      correlationId: state.correlationId,
+    },
   };
-  return pipe(
+};
+
+/** The fresh claim: one conditional Update, no read. Left ConditionFailure carries ALL_OLD. */
+const freshClaim = (
+  env: Env,
+  messageId: string,
+  lease: Lease,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError | ConditionFailure, StateItem> =>
+  pipe(
     send(env, ctx, [STATE_SK], () =>
       env.doc.send(
         new UpdateCommand({
@@ -99,7 +115,7 @@ export const claim = (env: Env, messageId: string, options: ClaimOptions = {}): 
             ':processing': 'PROCESSING',
             ':true': true,
             ':nullType': 'NULL',
-            ':now': now,
+            ':now': lease.claimedAt,
             ':lease': lease,
           },
           ReturnValues: 'ALL_NEW',
@@ -107,31 +123,70 @@ export const claim = (env: Env, messageId: string, options: ClaimOptions = {}): 
         }),
       ),
     ),
-    TE.chainEitherK((out) => decodeItem(StateItem, out.Attributes, { ...ctx, item: STATE_SK })),
-    TE.orElse((e) => {
-      if (!isConditionFailure(e)) return TE.left(e);
-      const old = e.reasons[0]?.item;
-      if (old === undefined) return TE.left(NotFound(ctx));
-      return TE.fromEither(
-        pipe(
-          decodeItem(StateItem, old, { ...ctx, item: STATE_SK }),
-          E.chain((s) => refusal(s, ctx, lease.leaseId, now)),
+    TE.chainEitherKW((out) => decodeItem(StateItem, out.Attributes, { ...ctx, item: STATE_SK })),
+  );
+
+/** After a refused fresh claim: take an expired lease over, else say why it was not due. */
+const afterRefusal = (
+  env: Env,
+  messageId: string,
+  lease: Lease,
+  failure: ConditionFailure,
+  rounds: number,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, StateItem> => {
+  const oldItem = failure.reasons[0]?.item;
+  if (oldItem === undefined) return TE.left(NotFound(ctx));
+  const now = lease.claimedAt;
+  return pipe(
+    TE.fromEither(decodeItem(StateItem, oldItem, { ...ctx, item: STATE_SK })),
+    TE.chain((old) => {
+      if (!expiredClaim(old, now) || old.lease?.leaseId === lease.leaseId)
+        return TE.fromEither(refusal(old, ctx, lease.leaseId, now));
+      return pipe(
+        takeOver(env, old, lease, ctx),
+        TE.chain((t) => (t.kind === 'exhausted' ? TE.left(exhaustedByLost(t, ctx)) : TE.right(t.state))),
+        TE.orElse((e) =>
+          // the expired lease's writer appended, or another claimer took over first: look again
+          isConditionFailure(e) ? claimRound(env, messageId, lease, rounds - 1, ctx) : TE.left(e),
         ),
       );
     }),
-    TE.map((state) => {
-      const held = state.lease ?? lease;
-      return {
-        state,
-        lease: held,
-        ticket: {
-          messageId,
-          leaseId: held.leaseId,
-          attemptNumber: state.attempts + 1,
-          maxAttempts: state.maxAttempts,
-          correlationId: state.correlationId,
-        },
-      };
-    }),
+  );
+};
+
+const claimRound = (
+  env: Env,
+  messageId: string,
+  lease: Lease,
+  rounds: number,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, StateItem> =>
+  rounds <= 0
+    ? TE.left(Conflict({ ...ctx, item: STATE_SK }, `message ${messageId} kept changing during the claim`))
+    : pipe(
+        freshClaim(env, messageId, lease, ctx),
+        TE.orElse((e) => (isConditionFailure(e) ? afterRefusal(env, messageId, lease, e, rounds, ctx) : TE.left(e))),
+      );
+
+/**
+ * Protocol 2: conditional Update to PROCESSING with a fresh lease. Removes the FAILED
+ * index keys (the message is no longer waiting). Does not touch lastUpdatedAt: that is
+ * the time of the last recorded event (creation, attempt, redrive); `lease.claimedAt`
+ * records the claim. A message whose lease expired is taken over (takeOver.ts): its
+ * unrecorded attempt is appended as `lost` first, and the claim gets the next number.
+ */
+export const claim = (env: Env, messageId: string, options: ClaimOptions = {}): TE.TaskEither<StoreError, Claimed> => {
+  const ctx: ErrorContext = { op: 'claim', messageId };
+  const nowDate = env.clock();
+  const now = nowDate.toISOString();
+  const lease: Lease = {
+    leaseId: env.newId(),
+    claimedAt: now,
+    expiresAt: new Date(nowDate.getTime() + (options.leaseMs ?? env.leaseMs)).toISOString(),
+  };
+  return pipe(
+    claimRound(env, messageId, lease, MAX_CLAIM_ROUNDS, ctx),
+    TE.map((state) => ticketOf(messageId, state, lease)),
   );
 };

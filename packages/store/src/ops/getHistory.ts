@@ -1,4 +1,4 @@
-import type { AttemptItem, RedriveItem, StateItem } from '@delivery-history/core';
+import type { AttemptItem, RedriveItem, ResolutionItem, StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -13,6 +13,8 @@ export type History = {
   readonly attempts: AttemptItem[];
   /** By redriveNumber. */
   readonly redrives: RedriveItem[];
+  /** Real outcomes of lost attempts that arrived after the takeover, by attempt number. */
+  readonly resolutions: ResolutionItem[];
   /** By segment; decode with `decodeAuditTrail`. */
   readonly audit: AuditItem[];
 };
@@ -22,7 +24,13 @@ const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, Histor
   const [bad] = p.corrupt;
   if (bad !== undefined) return E.left(Corrupt({ ...ctx, item: bad.sk, cause: bad.cause }, bad.message));
   if (p.state === null) return E.left(NotFound(ctx));
-  return E.right({ state: p.state, attempts: p.attempts, redrives: p.redrives, audit: p.audit });
+  return E.right({
+    state: p.state,
+    attempts: p.attempts,
+    redrives: p.redrives,
+    resolutions: p.resolutions,
+    audit: p.audit,
+  });
 };
 
 /** A message's whole history: one (paginated, consistent) Query on its partition. */

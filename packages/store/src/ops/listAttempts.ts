@@ -65,24 +65,26 @@ export const listAttempts = (
   );
 };
 
-/** Numbers of the attempts written under `leaseId` (a lease authorises one attempt). */
+/** The attempts written under `leaseId` (a lease authorises one attempt; a lost one is written by its taker). */
 export const attemptsOfLease = (
   env: Env,
   messageId: string,
   leaseId: string,
   op: string,
-): TE.TaskEither<StoreError, number[]> =>
-  pipe(
-    queryAll(
-      env,
-      { op, messageId },
-      {
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'leaseId = :lease',
-        ProjectionExpression: 'attemptNumber',
-        ExpressionAttributeValues: { ':pk': messagePk(messageId), ':prefix': ATTEMPT_PREFIX, ':lease': leaseId },
-        ConsistentRead: true,
-      },
+): TE.TaskEither<StoreError, AttemptItem[]> => {
+  const ctx: ErrorContext = { op, messageId };
+  return pipe(
+    queryAll(env, ctx, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'leaseId = :lease',
+      ExpressionAttributeValues: { ':pk': messagePk(messageId), ':prefix': ATTEMPT_PREFIX, ':lease': leaseId },
+      ConsistentRead: true,
+    }),
+    TE.chainEitherK((items) =>
+      pipe(
+        items,
+        A.traverse(E.Applicative)((i) => decodeItem(AttemptItem, i, { ...ctx, item: String(i.sk) })),
+      ),
     ),
-    TE.map((items) => items.map((i) => Number(i.attemptNumber))),
   );
+};

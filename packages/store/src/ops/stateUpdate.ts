@@ -18,8 +18,29 @@ const TRANSITION_FIELDS = [
   'lease',
 ] as const satisfies ReadonlyArray<keyof StateItem>;
 
-/** Who may write: the live lease holder, or a superseded writer that only counts its request. */
-export type Guard = { readonly kind: 'live'; readonly leaseId: string } | { readonly kind: 'superseded' };
+/**
+ * Who may write: the live lease holder, a superseded writer that only counts its request, or
+ * a claimer taking over an expired lease (`leaseId` of that lease; null for a lease-less
+ * PROCESSING item) that records it as lost.
+ */
+export type Guard =
+  | { readonly kind: 'live'; readonly leaseId: string }
+  | { readonly kind: 'superseded' }
+  | { readonly kind: 'takeover'; readonly leaseId: string | null };
+
+const leaseCondition = (guard: Guard): { readonly expr: string; readonly values: Record<string, unknown> } => {
+  switch (guard.kind) {
+    case 'superseded':
+      return { expr: '', values: {} };
+    case 'live':
+      return { expr: ' AND lease.leaseId = :leaseId', values: { ':leaseId': guard.leaseId } };
+    case 'takeover':
+      // the expired lease is still the one we saw: nobody appended for it or took it over since
+      return guard.leaseId === null
+        ? { expr: ' AND attribute_type(lease, :nullType)', values: { ':nullType': 'NULL' } }
+        : { expr: ' AND lease.leaseId = :leaseId', values: { ':leaseId': guard.leaseId } };
+  }
+};
 
 /** Index keys follow the new status and time: the failed index holds FAILED messages only. */
 const indexParts = (after: StateItem) => {
@@ -45,20 +66,20 @@ export const stateUpdate = (env: Env, before: StateItem, after: StateItem, guard
   const index = indexParts(after);
   const names = Object.fromEntries(changed.map((f) => [`#${f}`, f]));
   const values = Object.fromEntries(changed.map((f) => [`:${f}`, after[f]]));
-  const live = guard.kind === 'live';
+  const lease = leaseCondition(guard);
   return {
     Update: {
       TableName: env.tableName,
       Key: stateKey(after.messageId),
       UpdateExpression: `SET ${[...changed.map((f) => `#${f} = :${f}`), ...index.set].join(', ')}${index.remove}`,
-      ConditionExpression: `attempts = :prev AND #status = :beforeStatus${live ? ' AND lease.leaseId = :leaseId' : ''}`,
+      ConditionExpression: `attempts = :prev AND #status = :beforeStatus${lease.expr}`,
       ExpressionAttributeNames: { ...names, '#status': 'status' },
       ExpressionAttributeValues: {
         ...values,
         ...index.values,
         ':prev': before.attempts,
         ':beforeStatus': before.status,
-        ...(live ? { ':leaseId': guard.leaseId } : {}),
+        ...lease.values,
       },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },

@@ -1,7 +1,14 @@
-import { AttemptItem, type DecodeError, decodeWith, RedriveItem, StateItem } from '@delivery-history/core';
+import {
+  AttemptItem,
+  type DecodeError,
+  decodeWith,
+  RedriveItem,
+  ResolutionItem,
+  StateItem,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { ATTEMPT_PREFIX, AUDIT_PREFIX, REDRIVE_PREFIX, STATE_SK } from '../keys.js';
+import { ATTEMPT_PREFIX, AUDIT_PREFIX, REDRIVE_PREFIX, RESOLVED_PREFIX, STATE_SK } from '../keys.js';
 
 // ---------------------------------------------------------------------------
 // The ONE classifier of a message's partition: every reader of a whole partition
@@ -12,7 +19,7 @@ import { ATTEMPT_PREFIX, AUDIT_PREFIX, REDRIVE_PREFIX, STATE_SK } from '../keys.
 /** An item exactly as stored (keys and index attributes included). */
 export type RawItem = Readonly<Record<string, unknown>>;
 
-export type ItemKind = 'state' | 'attempt' | 'redrive' | 'audit' | 'unknown';
+export type ItemKind = 'state' | 'attempt' | 'redrive' | 'resolution' | 'audit' | 'unknown';
 
 /**
  * An audit segment as stored: sort key, segment number, its attributes. Decoded as a whole
@@ -32,6 +39,8 @@ export type Partition = {
   readonly attempts: AttemptItem[];
   /** In sort-key order (= redriveNumber). */
   readonly redrives: RedriveItem[];
+  /** Real outcomes of lost attempts, in sort-key order (= the lost attempt's number). */
+  readonly resolutions: ResolutionItem[];
   /** In sort-key order (= segment). */
   readonly audit: AuditItem[];
   readonly corrupt: CorruptEntry[];
@@ -44,6 +53,7 @@ export const kindOf = (sk: string): ItemKind => {
   if (sk === STATE_SK) return 'state';
   if (sk.startsWith(ATTEMPT_PREFIX)) return 'attempt';
   if (sk.startsWith(REDRIVE_PREFIX)) return 'redrive';
+  if (sk.startsWith(RESOLVED_PREFIX)) return 'resolution';
   if (sk.startsWith(AUDIT_PREFIX)) return 'audit';
   return 'unknown';
 };
@@ -66,6 +76,7 @@ export const classifyPartition = (messageId: string, items: ReadonlyArray<RawIte
     state: null as StateItem | null,
     attempts: [] as AttemptItem[],
     redrives: [] as RedriveItem[],
+    resolutions: [] as ResolutionItem[],
     audit: [] as AuditItem[],
     corrupt: [] as CorruptEntry[],
     unknown: [] as RawItem[],
@@ -94,6 +105,9 @@ export const classifyPartition = (messageId: string, items: ReadonlyArray<RawIte
         break;
       case 'redrive':
         take(sk, decodeWith(RedriveItem, item), (r) => out.redrives.push(r));
+        break;
+      case 'resolution':
+        take(sk, decodeWith(ResolutionItem, item), (r) => out.resolutions.push(r));
         break;
       case 'audit':
         out.audit.push(auditItemOf(sk, item));

@@ -1,9 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Logger, withKeys, withTimeout } from '@delivery-history/core';
+import type { OutboxPort } from '../sqs/outboxPort.js';
 import { MAX_VISIBILITY_SECONDS, type VisibilityPort } from '../sqs/visibilityPort.js';
 import { type ProcessDeps, processRecord } from './processRecord.js';
-import { type RecordDecision, RecordNotDone } from './recordDecision.js';
+import { Done, type RecordDecision, RecordNotDone, Redeliver } from './recordDecision.js';
 
 // ---------------------------------------------------------------------------
 // The SQS handler: Powertools' BatchProcessor runs the records in parallel and turns
@@ -13,6 +14,8 @@ import { type RecordDecision, RecordNotDone } from './recordDecision.js';
 
 export type HandlerDeps = ProcessDeps & {
   readonly visibility: VisibilityPort;
+  /** SendMessage to the record's queue (observed outcomes during a DynamoDB outage); none: never sent. */
+  readonly outbox?: OutboxPort;
   /** Bound on one visibility change (default 2 s); past it SQS's own timeout applies. */
   readonly sqsTimeoutMs?: number;
 };
@@ -61,6 +64,41 @@ const applyDecision = async (
   }
 };
 
+/**
+ * Protocol 7: the exchange goes back on the queue as a new message that records it later;
+ * sent, this record is done (the new message carries the delivery on). Not sent: the record
+ * stays (SQS redelivers it), and the claim's takeover records the attempt as `lost`.
+ */
+const handOff = async (
+  deps: HandlerDeps,
+  parent: Logger,
+  record: SQSRecord,
+  decision: Extract<RecordDecision, { _tag: 'Handoff' }>,
+): Promise<RecordDecision> => {
+  const log = withKeys(parent, decision.keys);
+  try {
+    if (deps.outbox === undefined) throw new Error('no SQS outbox configured');
+    await withTimeout(
+      deps.outbox.sendMessage(record, decision.body, decision.delayMs),
+      deps.sqsTimeoutMs ?? 2_000,
+      'SQS SendMessage',
+    );
+    deps.metrics.add('OutcomesSentThroughSqs', 'Count', 1);
+    log.warn('append failed after an HTTP request was sent; observed outcome sent back through SQS', {
+      reason: decision.reason,
+      delayMs: decision.delayMs,
+    });
+    return Done('observed outcome sent back through SQS');
+  } catch (error) {
+    deps.metrics.add('OutcomesNotSent', 'Count', 1);
+    log.error(
+      'attempt not recorded after an HTTP request was sent; SQS unreachable too: the record returns and its claim records the attempt as lost once the lease expires',
+      { reason: decision.reason, sqsError: error instanceof Error ? error.message : String(error) },
+    );
+    return Redeliver(decision.reason);
+  }
+};
+
 export const createHandler = (deps: HandlerDeps): SqsBatchHandler => {
   return async (event, context) => {
     const invokedAt = deps.clock().getTime();
@@ -68,10 +106,11 @@ export const createHandler = (deps: HandlerDeps): SqsBatchHandler => {
     const logger = context === undefined ? deps.logger : withKeys(deps.logger, { awsRequestId: context.awsRequestId });
     const process = processRecord({ ...deps, logger });
     const recordHandler = async (record: SQSRecord): Promise<string> => {
-      const decision = await process(record);
       const log = withKeys(logger, { sqsMessageId: record.messageId });
+      const processed = await process(record);
+      const decision = processed._tag === 'Handoff' ? await handOff(deps, log, record, processed) : processed;
       await applyDecision(deps, log, record, decision, invokedAt);
-      if (decision._tag !== 'Done') throw new RecordNotDone(decision);
+      if (decision._tag !== 'Done') throw new RecordNotDone(decision as Exclude<RecordDecision, { _tag: 'Done' }>);
       return decision.reason;
     };
     try {

@@ -5,6 +5,7 @@ import { httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';
 import { powertoolsMetrics } from '../observability/metrics.js';
+import { sqsOutbox } from '../sqs/sqsOutbox.js';
 import { sqsVisibility } from '../sqs/sqsVisibility.js';
 import { createHandler, type SqsBatchHandler } from './createHandler.js';
 
@@ -35,6 +36,13 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     store: workerStoreOf(clients.doc, config, logger),
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
+      client: sqs,
+      queueUrl: config.queueUrl,
+      endpoint: config.sqsEndpoint,
+      timeoutMs: SQS_CALL_TIMEOUT_MS,
+    }),
+    // debt: the function's role needs sqs:SendMessage on its own queue (infra owns the grant)
+    outbox: sqsOutbox({
       client: sqs,
       queueUrl: config.queueUrl,
       endpoint: config.sqsEndpoint,

@@ -1,5 +1,6 @@
-import type { Clock, DeliveryRequest, RetryPolicy } from '@delivery-history/core';
-import { determineDeliveryOutcome } from '@delivery-history/core';
+import type { Clock, DeliveryRequest, ObservedExchange, OutcomeInput, RetryPolicy } from '@delivery-history/core';
+import { determineDeliveryOutcome, redactHeaders } from '@delivery-history/core';
+import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
@@ -16,8 +17,8 @@ import {
 import { scrubExchange } from '../http/scrubExchange.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { isRetryable } from '@delivery-history/store';
-import { decodeRecordBody } from './decodeRecord.js';
-import { Done, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
+import { decodeRecord } from './decodeRecord.js';
+import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 
 // ---------------------------------------------------------------------------
@@ -37,7 +38,13 @@ export type ProcessDeps = {
   readonly leaseMs: number;
   /** The secret policy (config `secrets`); default: the built-in one. */
   readonly secrets?: SecretPolicy;
+  /** Makes the attemptId of an exchange before its append (kept if it travels through SQS). */
+  readonly newId?: () => string;
+  /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
+  readonly handoffDelayMs?: number;
 };
+
+const DEFAULT_HANDOFF_DELAY_MS = 2_000;
 
 /** Extra wait past a lease's expiry before looking again (clock skew between workers). */
 const LEASE_MARGIN_MS = 1_000;
@@ -151,6 +158,47 @@ const observe = (deps: ProcessDeps, log: Logger, x: HttpExchange, r: AppendResul
   else log.warn(r.final ? 'delivery failed for good' : 'delivery failed; retry scheduled', attrs);
 };
 
+const outcomeOf =
+  (deps: ProcessDeps, request: DeliveryRequest, observation: OutcomeInput, completedAt: Date) =>
+  ({ attemptNumber, maxAttempts }: { attemptNumber: number; maxAttempts: number }) =>
+    determineDeliveryOutcome(observation, {
+      now: completedAt,
+      correlationId: request.correlationId,
+      attemptNumber,
+      maxAttempts,
+      policy: deps.policy,
+      random: deps.random,
+    });
+
+/** The exchange as it travels back through SQS (response headers as the policy keeps them). */
+const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): ObservedExchange => ({
+  attemptNumber: claimed.ticket.attemptNumber,
+  leaseId: claimed.ticket.leaseId,
+  attemptId,
+  startedAt: x.startedAt.toISOString(),
+  completedAt: x.completedAt.toISOString(),
+  observation:
+    x.observation.kind === 'response'
+      ? {
+          ...x.observation,
+          headers: redactHeaders(x.observation.headers),
+          responseTimeMs: Math.max(0, Math.round(x.observation.responseTimeMs)),
+        }
+      : { ...x.observation, responseTimeMs: Math.max(0, Math.round(x.observation.responseTimeMs)) },
+  responseHeaders: x.responseHeaders === null ? null : redactHeaders(x.responseHeaders),
+});
+
+/** What the record does once its attempt (or the attempt's resolution) is stored. */
+const afterAppend = (deps: ProcessDeps, r: AppendResult): RecordDecision => {
+  if (r.superseded || r.resolution !== null) {
+    // We had lost the lease: whoever holds it now schedules the message. Keep this record
+    // around (not deleted: it may be the only copy) and look again after a lease.
+    return RetryIn(deps.leaseMs, r.superseded ? 'attempt recorded as superseded' : 'lost attempt resolved');
+  }
+  if (r.final) return Done(r.status === 'SUCCESS' ? 'delivered' : 'failed for good');
+  return RetryIn(msUntil(r.nextAttemptAt ?? undefined, deps.clock()), 'retry scheduled');
+};
+
 const appendStep = async (
   deps: ProcessDeps,
   log: Logger,
@@ -158,42 +206,131 @@ const appendStep = async (
   claimed: Claimed,
   x: HttpExchange,
 ): Promise<RecordDecision> => {
+  const attemptId = (deps.newId ?? randomUUID)();
   const appended = await deps.store.appendAttempt({
     claimed,
+    attemptId,
     startedAt: x.startedAt,
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
     // A function of the number actually written: if a superseded attempt took ours, the
     // store asks again, so exhaustion is decided by core for the number stored.
-    outcome: ({ attemptNumber, maxAttempts }) =>
-      determineDeliveryOutcome(x.observation, {
-        now: x.completedAt,
-        correlationId: request.correlationId,
-        attemptNumber,
-        maxAttempts,
-        policy: deps.policy,
-        random: deps.random,
-      }),
+    outcome: outcomeOf(deps, request, x.observation, x.completedAt),
   })();
   if (E.isLeft(appended)) {
     const e = appended.left;
     if (e._tag === 'AlreadyFinal') return skip(deps, log, 'AlreadyFinal', Done('finished by another worker'), {});
-    // The HTTP request went out but is not recorded; the record comes back and delivers again
-    // (at-least-once; receivers dedupe on webhook-id).
-    log.error('attempt not recorded after an HTTP request was sent', { attempt: claimed.ticket.attemptNumber });
     // A Conflict here means the number could not be placed in bounded rounds: the next
     // receive claims afresh, so it is worth another go, not the DLQ.
-    return storeTrouble(deps, log, 'appendAttempt', e, (x) => isRetryable(x) || x._tag === 'Conflict');
+    const decision = storeTrouble(deps, log, 'appendAttempt', e, (x) => isRetryable(x) || x._tag === 'Conflict');
+    // only an outage is handed off; a Conflict claims afresh on the record's next receive
+    if (decision._tag !== 'Redeliver' || !isRetryable(e)) return decision;
+    // The request went out and DynamoDB cannot take its outcome now: send the exchange back
+    // through SQS (createHandler; protocol 7) so a later receive records it, by attemptId.
+    const observed = observedOf(claimed, attemptId, x);
+    return Handoff(
+      JSON.stringify({ ...request, observed }),
+      deps.handoffDelayMs ?? DEFAULT_HANDOFF_DELAY_MS,
+      `appendAttempt: ${e.message}`,
+      {
+        messageId: request.messageId,
+        correlationId: request.correlationId,
+        attempt: claimed.ticket.attemptNumber,
+        attemptId,
+      },
+    );
   }
   const r = appended.right;
   observe(deps, withKeys(log, { attempt: r.attemptNumber }), x, r);
-  if (r.superseded) {
-    // We had lost the lease: whoever holds it now schedules the message. Keep this record
-    // around (not deleted: it may be the only copy) and look again after a lease.
-    return RetryIn(deps.leaseMs, 'attempt recorded as superseded');
+  return afterAppend(deps, r);
+};
+
+/** An exchange sent back through SQS: record it (idempotent), then carry on as a delivery. */
+const observedStep = async (
+  deps: ProcessDeps,
+  log: Logger,
+  request: DeliveryRequest,
+  observed: ObservedExchange,
+): Promise<Step<void>> => {
+  const recorded = await deps.store.appendObserved({
+    messageId: request.messageId,
+    leaseId: observed.leaseId,
+    attemptNumber: observed.attemptNumber,
+    attemptId: observed.attemptId,
+    startedAt: new Date(observed.startedAt),
+    completedAt: new Date(observed.completedAt),
+    responseHeaders: observed.responseHeaders,
+    outcome: outcomeOf(deps, request, observed.observation, new Date(observed.completedAt)),
+  })();
+  if (E.isLeft(recorded)) {
+    const e = recorded.left;
+    if (e._tag === 'AlreadyFinal') {
+      log.warn('observed outcome arrived after the message became final; not recorded', { reason: e.message });
+      return E.right(undefined);
+    }
+    // keep the record: it is the only copy of the outcome
+    return E.left(storeTrouble(deps, log, 'appendObserved', e, (x) => isRetryable(x) || x._tag === 'Conflict'));
   }
-  if (r.final) return Done(r.status === 'SUCCESS' ? 'delivered' : 'failed for good');
-  return RetryIn(msUntil(r.nextAttemptAt ?? undefined, deps.clock()), 'retry scheduled');
+  const r = recorded.right;
+  deps.metrics.add('OutcomesRecoveredThroughSqs', 'Count', 1);
+  log.info('observed outcome recovered through SQS', {
+    attempt: r.attemptNumber,
+    statusCode: (r.resolution?.deliveryResult ?? r.attempt.deliveryResult).statusCode,
+    duplicate: r.duplicate,
+    resolution: r.resolution !== null,
+    superseded: r.superseded,
+  });
+  return E.right(undefined);
+};
+
+/** The request went out or not: a client that throws is an observation too (never a throw here). */
+const deliverStep = async (deps: ProcessDeps, request: DeliveryRequest): Promise<HttpExchange> => {
+  const startedAt = deps.clock();
+  try {
+    return await deps.http.deliver({
+      messageId: request.messageId,
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+    });
+  } catch (error) {
+    const completedAt = deps.clock();
+    return {
+      startedAt,
+      completedAt,
+      observation: {
+        kind: 'error',
+        code: 'NETWORK_ERROR',
+        message: `HTTP client failed: ${error instanceof Error ? error.message : String(error)}`,
+        responseTimeMs: Math.max(0, completedAt.getTime() - startedAt.getTime()),
+      },
+      responseHeaders: null,
+      bodyBytesRead: 0,
+      bodyTruncated: false,
+      sent: true,
+    };
+  }
+};
+
+/** Claimed, then something threw: come back right after the lease, when a takeover records it as lost. */
+const afterClaimFailure = (deps: ProcessDeps, base: Logger, claimed: Claimed, error: unknown): RecordDecision => {
+  const reason = error instanceof Error ? error.message : String(error);
+  try {
+    base.error('unexpected error after the claim; the record returns when the lease expires', {
+      error: error instanceof Error ? (error.stack ?? error.message) : reason,
+      leaseExpiresAt: claimed.lease.expiresAt,
+    });
+  } catch {
+    // a logger that throws must not keep the message PROCESSING either
+  }
+  let now: Date;
+  try {
+    now = deps.clock();
+  } catch {
+    now = new Date();
+  }
+  return RetryIn(msUntil(claimed.lease.expiresAt, now) + LEASE_MARGIN_MS, reason);
 };
 
 /** The per-record pipeline; the returned function never rejects. */
@@ -206,14 +343,15 @@ export const processRecord =
     const keys = { sqsMessageId: record.messageId, receiveCount };
     // every line passes the secret policy (invariant 9), bounded in size
     const base = withKeys(redactingLogger(deps.logger, secrets), keys);
+    let claimed: Claimed | undefined;
     try {
-      const decoded = decodeRecordBody(record.body);
+      const decoded = decodeRecord(record.body);
       if (E.isLeft(decoded)) {
         deps.metrics.add('PoisonRecords', 'Count', 1);
         base.error('undecodable SQS body; sending the record to the DLQ', { reason: decoded.left });
         return Poison(decoded.left);
       }
-      const request = decoded.right;
+      const { request, observed } = decoded.right;
       // ... and, once the request is known, the exact values it carries
       const known = requestSecrets(request, secrets);
       const log = withKeys(redactingLogger(deps.logger, secrets, known), {
@@ -223,24 +361,32 @@ export const processRecord =
       });
       const created = await createStep(deps, log, request);
       if (E.isLeft(created)) return created.left;
-      const claimed = await claimStep(deps, log, request.messageId);
-      if (E.isLeft(claimed)) return claimed.left;
-      const attemptLog = withKeys(log, { attempt: claimed.right.ticket.attemptNumber });
-      const sent = await deps.http.deliver({
-        messageId: request.messageId,
-        url: request.url,
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-      });
+      if (observed !== null) {
+        const recorded = await observedStep(
+          deps,
+          withKeys(log, { attempt: observed.attemptNumber }),
+          request,
+          observed,
+        );
+        if (E.isLeft(recorded)) return recorded.left;
+      }
+      const claim = await claimStep(deps, log, request.messageId);
+      if (E.isLeft(claim)) return claim.left;
+      claimed = claim.right;
+      const attemptLog = withKeys(log, { attempt: claimed.ticket.attemptNumber });
       // the response side: nothing the receiver echoed goes further than here
-      const exchange = scrubExchange(sent, secrets, known);
-      return await appendStep(deps, attemptLog, request, claimed.right, exchange);
+      const exchange = scrubExchange(await deliverStep(deps, request), secrets, known);
+      return await appendStep(deps, attemptLog, request, claimed, exchange);
     } catch (error) {
+      if (claimed !== undefined) return afterClaimFailure(deps, base, claimed, error);
       // A bug, not a data problem: keep the record (SQS redelivers) and say so loudly.
-      base.error('unexpected error while processing a record', {
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      });
+      try {
+        base.error('unexpected error while processing a record', {
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+      } catch {
+        // nothing was claimed: SQS redelivers the record
+      }
       return Redeliver(error instanceof Error ? error.message : String(error));
     }
   };

@@ -2,10 +2,10 @@ import type { Store, StoreError } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // The part of `@delivery-history/store` the worker uses (packages/store/API.md);
-// a Pick so test doubles only implement these three operations.
+// a Pick so test doubles only implement these four operations.
 // ---------------------------------------------------------------------------
 
-export type DeliveryStore = Pick<Store, 'createMessage' | 'claim' | 'appendAttempt'>;
+export type DeliveryStore = Pick<Store, 'createMessage' | 'claim' | 'appendAttempt' | 'appendObserved'>;
 
 export type StoreFailure = StoreError;
 

@@ -1,4 +1,11 @@
-import type { Clock, HttpMethod, OutcomeInput, TransportErrorCode } from '@delivery-history/core';
+import {
+  type Clock,
+  type DeliveryTarget,
+  type HttpMethod,
+  type OutcomeInput,
+  parseDeliveryTarget,
+  type TransportErrorCode,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { Agent, type Dispatcher } from 'undici';
 import type { AllowList } from '../ssrf/allowList.js';
@@ -55,6 +62,12 @@ export type HttpClientOptions = {
 
 export type HttpClient = {
   deliver(request: HttpRequest): Promise<HttpExchange>;
+  /**
+   * Ends every exchange in flight now, as a retryable NETWORK_ERROR observation saying why
+   * (an operator's Ctrl-C during local delivery): each is then recorded, none left PROCESSING.
+   * Returns how many were in flight.
+   */
+  abortInFlight(reason: string): number;
   close(): Promise<void>;
 };
 
@@ -70,19 +83,7 @@ const flattenHeaders = (headers: Record<string, string | string[] | undefined>):
   return out;
 };
 
-type Target = { readonly origin: string; readonly path: string; readonly userInfo: string | null };
-
-const parseTarget = (url: string): E.Either<string, Target> => {
-  if (!URL.canParse(url)) return E.left('not a URL');
-  const u = new URL(url);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return E.left(`unsupported scheme ${u.protocol}`);
-  if (u.hostname === '') return E.left('no host');
-  const userInfo =
-    u.username === '' && u.password === ''
-      ? null
-      : `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-  return E.right({ origin: u.origin, path: `${u.pathname}${u.search}`, userInfo });
-};
+type Target = DeliveryTarget;
 
 class ReadCapReached extends Error {
   override readonly name = 'ReadCapReached';
@@ -118,6 +119,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     bodyTimeout: options.responseTimeoutMs,
   });
   const { clock } = options;
+  const inFlight = new Set<(reason: string) => void>();
 
   const refuse = (startedAt: Date, code: TransportErrorCode, message: string): HttpExchange => ({
     startedAt,
@@ -129,9 +131,8 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     sent: false,
   });
 
-  const deliver = (request: HttpRequest): Promise<HttpExchange> => {
-    const startedAt = clock();
-    const target = parseTarget(request.url);
+  const prepare = (request: HttpRequest, startedAt: Date): Promise<HttpExchange> => {
+    const target = parseDeliveryTarget(request.url);
     if (E.isLeft(target)) return Promise.resolve(refuse(startedAt, 'INVALID_URL', `invalid URL: ${target.left}`));
     const signature = signatureHeaders(options.signingKeys, {
       id: request.messageId,
@@ -146,6 +147,17 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     });
     if (E.isLeft(headers)) return Promise.resolve(refuse(startedAt, 'INVALID_URL', `invalid request: ${headers.left}`));
     return exchange(request, target.right, headers.right, startedAt);
+  };
+
+  // Every input becomes an observation: a throw here (between the claim and the append) would
+  // leave the message PROCESSING until its lease runs out. Nothing was sent when preparing threw.
+  const deliver = async (request: HttpRequest): Promise<HttpExchange> => {
+    const startedAt = clock();
+    try {
+      return await prepare(request, startedAt);
+    } catch (error) {
+      return refuse(startedAt, 'INVALID_URL', `invalid request: ${errorMessage(error)}`);
+    }
   };
 
   const exchange = (
@@ -164,6 +176,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       const finish = (observation: OutcomeInput, truncated: boolean): void => {
         if (settled) return;
         settled = true;
+        inFlight.delete(interrupt);
         clearTimeout(timer);
         const completedAt = clock();
         resolve({
@@ -194,6 +207,12 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       };
       const fail = (code: TransportErrorCode, message: string): void =>
         finish({ kind: 'error', code, message, responseTimeMs: elapsed() }, false);
+
+      const interrupt = (reason: string): void => {
+        fail('NETWORK_ERROR', `delivery interrupted (${phase}): ${reason}`);
+        controller?.abort(new TotalTimeout('interrupted'));
+      };
+      inFlight.add(interrupt);
 
       // Our own timer bounds the whole exchange (undici's timers are per phase and coarse).
       const timer = setTimeout(() => {
@@ -248,5 +267,11 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       }
     });
 
-  return { deliver, close: () => agent.close() };
+  const abortInFlight = (reason: string): number => {
+    const all = [...inFlight];
+    for (const interrupt of all) interrupt(reason);
+    return all.length;
+  };
+
+  return { deliver, abortInFlight, close: () => agent.close() };
 };

@@ -17,7 +17,13 @@ export type MetricName =
   | 'PoisonRecords'
   /** Records skipped because another delivery holds or finished the message, dimension `reason`. */
   | 'RecordsSkipped'
-  | 'SqsVisibilityErrors';
+  | 'SqsVisibilityErrors'
+  /** Observed outcomes sent back through SQS because DynamoDB could not take them. */
+  | 'OutcomesSentThroughSqs'
+  /** Observed outcomes that came back through SQS and were recorded. */
+  | 'OutcomesRecoveredThroughSqs'
+  /** Observed outcomes that could not be sent back either (the takeover records them as lost). */
+  | 'OutcomesNotSent';
 
 export type MetricUnitName = 'Count' | 'Milliseconds';
 
