@@ -72,6 +72,7 @@ export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
+export { getHeadAndState, type HeadAndState } from './ops/getHeadAndState.js';
 export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
 export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
 export { batchPut, BATCH_PUT_MAX } from './ops/batchPut.js';

@@ -41,6 +41,7 @@ const main = async (): Promise<number> => {
       budget: c.budget,
       concurrency: c.concurrency,
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
+      driftCheckRate: c.driftCheckRate,
       telemetry: { logger, count: () => undefined },
     },
     onBatch: (b) =>
