@@ -1,4 +1,5 @@
 export { makeClients, isLocalEndpoint, type Clients, type ClientOptions } from './clients.js';
+export { makeStreamClients, type StreamClients } from './streamClients.js';
 export { createTableInput } from './createTableInput.js';
 export { ensureTable, dropTable, latestStreamArn } from './ensureTable.js';
 export { unmarshallStreamImage } from './support/streamImage.js';
