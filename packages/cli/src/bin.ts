@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // `dh`: the command line of delivery history (see main.ts; exit codes in exitCodes.ts).
+import { fileURLToPath } from 'node:url';
 import { EXIT } from './exitCodes.js';
-import { processIo } from './io.js';
-import { main } from './main.js';
-import { startMemoryReport } from './memoryReport.js';
+import { heapCapFor, relaunch } from './launcher.js';
 
 // The SDK warns on every start that its 2027 releases need Node 22; the pinned ones run here.
 const quietSdkWarning = (): void => {
@@ -15,9 +14,20 @@ const quietSdkWarning = (): void => {
   });
 };
 
+const argv = process.argv.slice(2);
+const cap = heapCapFor(argv, process.execArgv, process.env);
+if (cap !== null) {
+  // replay / verify: the same command in a node with a capped heap (launcher.ts)
+  process.exit(await relaunch(fileURLToPath(import.meta.url), argv, cap));
+}
+
+const { processIo } = await import('./io.js');
+const { main } = await import('./main.js');
+const { startMemoryReport } = await import('./memoryReport.js');
+
 quietSdkWarning();
 const memory = process.env.DH_MEMORY_REPORT === '1' ? startMemoryReport() : undefined;
-main(process.argv.slice(2), processIo()).then(
+main(argv, processIo()).then(
   (code) => {
     process.exitCode = code;
     if (memory !== undefined) process.stderr.write(`dh-memory ${JSON.stringify(memory())}\n`);
