@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptions, HANDLER_ENTRIES } from '../../infra/src/lambdaBundling.js';
+import { BASELINE_COMMIT, baselineSources, WORKSPACE } from './support/baseline.js';
 import type { BenchContext } from './support/context.js';
 import type { Row } from './support/report.js';
 import { median, round } from './support/stats.js';
@@ -23,9 +24,6 @@ type Esbuild = { build(options: Record<string, unknown>): Promise<EsbuildResult>
 
 const root = new URL('../../', import.meta.url).pathname;
 
-/** The commit before issue 17's bundle work: the baseline's sources. */
-export const BASELINE_COMMIT = '9034883';
-
 /** infra's esbuild (the bench adds no dependency of its own). */
 const loadEsbuild = (): Esbuild => createRequire(join(root, 'infra', 'package.json'))('esbuild') as Esbuild;
 
@@ -33,7 +31,6 @@ const loadEsbuild = (): Esbuild => createRequire(join(root, 'infra', 'package.js
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
 
-const WORKSPACE = ['core', 'store', 'worker', 'projector', 'devkit'] as const;
 type Name = keyof typeof HANDLER_ENTRIES;
 
 const IMPORT_ENV = {
@@ -60,24 +57,6 @@ const coldImport = (file: string | null): { wallMs: number; importMs: number } =
   if (r.status !== 0) throw new Error(`cold import of ${file} failed: ${r.stderr.slice(-500)}`);
   const { importMs } = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { importMs: number };
   return { wallMs, importMs };
-};
-
-/** The baseline's packages from git into `dir` (null when git cannot: no history here). */
-const baselineSources = (dir: string): string | null => {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const archive = spawnSync('git', ['-C', root, 'archive', '--format=tar', BASELINE_COMMIT, 'packages'], {
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (archive.status !== 0) return null;
-  const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
-  if (untar.status !== 0) return null;
-  // third-party packages resolve through the workspace's installed node_modules
-  for (const p of WORKSPACE) {
-    const nm = join(root, 'packages', p, 'node_modules');
-    if (existsSync(nm)) symlinkSync(nm, join(dir, 'packages', p, 'node_modules'));
-  }
-  return dir;
 };
 
 const baselineOptions = (src: string, name: Name, outfile: string): Record<string, unknown> => ({
