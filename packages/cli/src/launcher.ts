@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 // The `dh` launcher's one job: `replay` and `verify` walk the whole table, and V8 lets
 // garbage pile up to whatever heap it may take (with a page per scan segment held, 456 MiB
@@ -43,5 +44,6 @@ export const relaunch = (script: string, argv: ReadonlyArray<string>, mb: number
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, forward(s));
     child.on('error', () => ok(3));
-    child.on('close', (code, signal) => ok(code ?? (signal === null ? 3 : 128 + (signal === 'SIGKILL' ? 9 : 15))));
+    // killed by a signal: the shell's convention, 128 + its number
+    child.on('close', (code, signal) => ok(code ?? (signal === null ? 3 : 128 + (constants.signals[signal] ?? 0))));
   });
