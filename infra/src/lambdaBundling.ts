@@ -16,10 +16,14 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const DEPS_LOCK_FILE = join(REPO_ROOT, 'pnpm-lock.yaml');
 
-/** Handler entry points: each module's `handler` export is the Lambda handler. */
+/**
+ * Handler entry points: modules that export the Lambda `handler` and nothing else (the
+ * packages' indexes, `import { handler } from '@delivery-history/worker'`, re-export it with
+ * everything else a test or a tool needs).
+ */
 export const HANDLER_ENTRIES = {
-  worker: join(REPO_ROOT, 'packages', 'worker', 'src', 'index.ts'),
-  projector: join(REPO_ROOT, 'packages', 'projector', 'src', 'index.ts'),
+  worker: join(REPO_ROOT, 'packages', 'worker', 'src', 'lambda.ts'),
+  projector: join(REPO_ROOT, 'packages', 'projector', 'src', 'lambda.ts'),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -38,11 +42,21 @@ export const esbuildBinDir = (): string =>
 // ---------------------------------------------------------------------------
 
 /**
- * ESM output bundles CommonJS dependencies (io-ts, fp-ts/lib, undici) whose `require` of
+ * ESM output bundles CommonJS dependencies (undici's parts) whose `require` of
  * Node built-ins esbuild cannot rewrite; a real `require` in module scope serves them.
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
+
+/**
+ * fp-ts's ES build, as an absolute path: esbuild resolves an alias's target from its working
+ * directory (CDK's and the tests' differ), and the workspace root has no fp-ts of its own.
+ * Resolved from core, so it is the very fp-ts the packages use.
+ */
+export const FP_TS_ES6 = join(
+  dirname(createRequire(join(REPO_ROOT, 'packages', 'core', 'package.json')).resolve('fp-ts/package.json')),
+  'es6',
+);
 
 /** Lambda runtimes the stack can select (context `lambdaRuntime`). */
 export type LambdaRuntimeName = 'nodejs20.x' | 'nodejs22.x';
@@ -56,10 +70,19 @@ export const bundleTarget = (runtime: LambdaRuntimeName): string => (runtime ===
 /** The settings both bundlers share (the target comes from `bundleTarget`). */
 export const LAMBDA_BUNDLE = {
   format: 'esm',
-  /** `source`: workspace packages resolve to their TypeScript sources (their exports map). */
-  conditions: ['source'],
+  /**
+   * `source`: workspace packages resolve to their TypeScript sources (their exports map);
+   * `module`: dependencies with an ESM build in their exports map (the AWS SDK's smithy and
+   * its helpers) get it instead of the CommonJS one, which esbuild cannot tree-shake.
+   */
+  conditions: ['source', 'module'],
   /** ESM builds of dependencies first: they tree-shake (the AWS SDK v3 in particular). */
   mainFields: ['module', 'main'],
+  /**
+   * fp-ts's ES build for the codebase's `fp-ts/lib/...` (CommonJS, not tree-shaken) imports:
+   * io-ts's ES build already imports `fp-ts/es6/...`, so one copy, tree-shaken, is bundled.
+   */
+  alias: { 'fp-ts/lib': FP_TS_ES6 } as Record<string, string>,
   banner: ESM_REQUIRE_BANNER,
   minify: true,
   /** Error and class names survive minification (logs, `_tag`-less SDK errors matched by name). */
@@ -82,7 +105,10 @@ export const nodejsBundling = (runtime: LambdaRuntimeName = DEFAULT_LAMBDA_RUNTI
   target: bundleTarget(runtime),
   mainFields: [...LAMBDA_BUNDLE.mainFields],
   // NodejsFunction has no `conditions` prop: pass the esbuild flag through.
-  esbuildArgs: { '--conditions': LAMBDA_BUNDLE.conditions.join(',') },
+  esbuildArgs: {
+    '--conditions': LAMBDA_BUNDLE.conditions.join(','),
+    ...Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
+  },
   banner: LAMBDA_BUNDLE.banner,
   minify: LAMBDA_BUNDLE.minify,
   keepNames: LAMBDA_BUNDLE.keepNames,
@@ -105,6 +131,7 @@ export const esbuildOptions = (
   target: bundleTarget(runtime),
   format: LAMBDA_BUNDLE.format,
   conditions: [...LAMBDA_BUNDLE.conditions],
+  alias: { ...LAMBDA_BUNDLE.alias },
   mainFields: [...LAMBDA_BUNDLE.mainFields],
   banner: { js: LAMBDA_BUNDLE.banner },
   minify: LAMBDA_BUNDLE.minify,

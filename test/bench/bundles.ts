@@ -1,21 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { esbuildOptions, HANDLER_ENTRIES } from '../../infra/src/lambdaBundling.js';
+import { BASELINE_COMMIT, baselineSources, WORKSPACE } from './support/baseline.js';
 import type { BenchContext } from './support/context.js';
 import type { Row } from './support/report.js';
 import { median, round } from './support/stats.js';
 
-// The Lambda bundles: built with the esbuild JS API (infra's pinned esbuild) with the
-// deployment's settings (infra/src/lambdaBundling.ts: node20, ESM, `source` condition,
-// minified, nothing external), then imported cold in fresh node processes.
+// The Lambda bundles, side by side with the bundles of the code before issue 17 (its
+// sources from git, its bundling settings), built in the same run with infra's pinned
+// esbuild and imported cold in fresh node processes, alternating old and new.
+// "now" = infra/src/lambdaBundling.ts's `esbuildOptions` (what CDK deploys: handler-only
+// entries, `source`+`module` conditions, fp-ts's ES build, undici's parts, no Streams client).
 
 export type BundleOptions = { readonly coldRuns: number };
 
-type EsbuildResult = { errors: unknown[]; warnings: unknown[] };
+type Metafile = { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+type EsbuildResult = { errors: unknown[]; warnings: unknown[]; metafile?: Metafile };
 type Esbuild = { build(options: Record<string, unknown>): Promise<EsbuildResult> };
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -23,14 +27,11 @@ const root = new URL('../../', import.meta.url).pathname;
 /** infra's esbuild (the bench adds no dependency of its own). */
 const loadEsbuild = (): Esbuild => createRequire(join(root, 'infra', 'package.json'))('esbuild') as Esbuild;
 
-// Mirrors LAMBDA_BUNDLE in infra/src/lambdaBundling.ts (sourcemaps aside: size is the code).
+// The baseline's settings (infra/src/lambdaBundling.ts at BASELINE_COMMIT).
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
 
-const ENTRIES = {
-  worker: join(root, 'packages', 'worker', 'src', 'index.ts'),
-  projector: join(root, 'packages', 'projector', 'src', 'index.ts'),
-} as const;
+type Name = keyof typeof HANDLER_ENTRIES;
 
 const IMPORT_ENV = {
   PATH: process.env.PATH ?? '',
@@ -58,61 +59,102 @@ const coldImport = (file: string | null): { wallMs: number; importMs: number } =
   return { wallMs, importMs };
 };
 
+const baselineOptions = (src: string, name: Name, outfile: string): Record<string, unknown> => ({
+  entryPoints: [join(src, 'packages', name, 'src', 'index.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  conditions: ['source'],
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  minify: true,
+  keepNames: true,
+  external: [],
+  // the workspace packages are the baseline's own sources, not the symlinked current ones
+  alias: Object.fromEntries(
+    WORKSPACE.map((p) => [`@delivery-history/${p}`, join(src, 'packages', p, 'src', 'index.ts')]),
+  ),
+  logLevel: 'silent',
+});
+
+const currentOptions = (name: Name, outfile: string): Record<string, unknown> => ({
+  ...esbuildOptions(HANDLER_ENTRIES[name], outfile),
+  sourcemap: false,
+  logLevel: 'silent',
+});
+
+type Variant = { readonly label: 'today' | 'baseline'; readonly name: Name; readonly file: string };
+
+const buildAll = async (esbuild: Esbuild, out: string): Promise<Variant[]> => {
+  const variants: Variant[] = [];
+  const src = baselineSources(join(out, 'baseline-src'));
+  for (const name of Object.keys(HANDLER_ENTRIES) as Name[]) {
+    const file = join(out, `${name}.mjs`);
+    const r = await esbuild.build(currentOptions(name, file));
+    if (r.errors.length > 0) throw new Error(`esbuild ${name}: ${JSON.stringify(r.errors[0])}`);
+    variants.push({ label: 'today', name, file });
+    if (src === null) continue;
+    const old = join(out, `${name}-baseline.mjs`);
+    const b = await esbuild.build(baselineOptions(src, name, old));
+    if (b.errors.length > 0) throw new Error(`esbuild baseline ${name}: ${JSON.stringify(b.errors[0])}`);
+    variants.push({ label: 'baseline', name, file: old });
+  }
+  return variants;
+};
+
+const kib = (bytes: number): number => round(bytes / 1024, 1);
+
 export const benchBundles = async (ctx: BenchContext, o: BundleOptions): Promise<{ rows: Row[]; detail: unknown }> => {
   const esbuild = loadEsbuild();
   const out = join(root, 'bench-results', 'bundles');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  const variants = await buildAll(esbuild, out);
   const rows: Row[] = [];
-  const detail: Record<string, unknown> = {};
-  const built: Array<[string, string]> = [];
-  for (const [name, entry] of Object.entries(ENTRIES)) {
-    const outfile = join(out, `${name}.mjs`);
-    const r = await esbuild.build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      conditions: ['source'],
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      minify: true,
-      keepNames: true,
-      external: [],
-      logLevel: 'silent',
-    });
-    if (r.errors.length > 0) throw new Error(`esbuild ${name}: ${JSON.stringify(r.errors[0])}`);
-    built.push([name, outfile]);
-  }
+  const detail: Record<string, unknown> = { baselineCommit: BASELINE_COMMIT };
   // node startup alone, measured the same way, so the import's share can be read off
-  const baseline = Array.from({ length: o.coldRuns }, () => coldImport(null).wallMs);
-  for (const [name, file] of built) {
-    const bytes = statSync(file).size;
-    const gz = gzipSync(readFileSync(file)).length;
-    // one untimed run first: the page cache, not the bundle, would dominate the first
-    coldImport(file);
-    const runs = Array.from({ length: o.coldRuns }, () => coldImport(file));
-    const wall = median(runs.map((x) => x.wallMs));
-    const imp = median(runs.map((x) => x.importMs));
-    detail[name] = { bytes, gzipBytes: gz, runs };
+  const startup = Array.from({ length: o.coldRuns }, () => coldImport(null).wallMs);
+  for (const v of variants) coldImport(v.file); // page cache warm for every file
+  // alternate the variants run by run, so drift on the machine falls on all alike
+  const runs = new Map<Variant, Array<{ wallMs: number; importMs: number }>>(variants.map((v) => [v, []]));
+  for (let i = 0; i < o.coldRuns; i++) for (const v of variants) runs.get(v)?.push(coldImport(v.file));
+  const importOf = (v: Variant | undefined): number =>
+    v === undefined ? Number.NaN : median((runs.get(v) ?? []).map((x) => x.importMs));
+  for (const name of Object.keys(HANDLER_ENTRIES) as Name[]) {
+    const now = variants.find((v) => v.name === name && v.label === 'today');
+    const old = variants.find((v) => v.name === name && v.label === 'baseline');
+    if (now === undefined) continue;
+    const bytes = statSync(now.file).size;
+    const oldBytes = old === undefined ? Number.NaN : statSync(old.file).size;
+    const gz = gzipSync(readFileSync(now.file)).length;
+    const imp = importOf(now);
+    const oldImp = importOf(old);
+    const wall = median((runs.get(now) ?? []).map((x) => x.wallMs));
+    detail[name] = {
+      bytes,
+      gzipBytes: gz,
+      baselineBytes: oldBytes,
+      runs: runs.get(now),
+      baselineRuns: old && runs.get(old),
+    };
     rows.push({
       section: 'lambda bundles',
-      metric: `${name}: minified size`,
-      value: round(bytes / 1024, 1),
+      metric: `${name}: minified size, now / before issue 17`,
+      value: kib(bytes),
       unit: 'KiB',
-      note: `${round(gz / 1024, 1)} KiB gzipped`,
+      note: `before: ${kib(oldBytes)} KiB (${round(bytes / oldBytes, 2)}x); now ${kib(gz)} KiB gzipped`,
     });
     rows.push({
       section: 'lambda bundles',
-      metric: `${name}: cold import (median of ${o.coldRuns})`,
+      metric: `${name}: cold import, now (median of ${o.coldRuns}, alternating with before)`,
       value: round(imp, 1),
       unit: 'ms',
-      note: `whole \`node\` process ${round(wall, 0)} ms (node alone ${round(median(baseline), 0)} ms)`,
+      note: `before: ${round(oldImp, 1)} ms, ratio ${round(imp / oldImp, 2)}x; whole \`node\` process ${round(wall, 0)} ms (node alone ${round(median(startup), 0)} ms)`,
     });
     ctx.progress(`bundle ${name} measured`);
   }
-  detail.baselineMs = baseline;
+  detail.startupMs = startup;
   return { rows, detail };
 };

@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
-import { makeProjectorDeps, memoryCheckpoint, projectMessages, startPoller } from '@delivery-history/projector';
+import {
+  makeProjectorDeps,
+  memoryCheckpoint,
+  memoryTelemetry,
+  projectMessages,
+  startPoller,
+} from '@delivery-history/projector';
 import { type AttemptTicket, type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
@@ -12,6 +18,147 @@ import { bulkLoad } from './support/loader.js';
 import type { Row } from './support/report.js';
 import { ratio, round, summarize } from './support/stats.js';
 import { readWholeStream } from './support/streamRecords.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProjectionReport } from '@delivery-history/projector';
+import { costRows } from './cost.js';
+import { BASELINE_COMMIT, baselineSources } from './support/baseline.js';
+import { meterRequests } from './support/requestMeter.js';
+
+type ProjectFn = (records: readonly unknown[]) => Promise<ProjectionReport>;
+
+const benchRoot = new URL('../../', import.meta.url).pathname;
+
+/** The projector of BASELINE_COMMIT (its own sources, today's store operations), or null. */
+const baselineProjector = async (t: BenchTable): Promise<ProjectFn | null> => {
+  const src = baselineSources(join(benchRoot, 'bench-results', 'baseline-projector'));
+  if (src === null) return null;
+  const m = (await import(pathToFileURL(join(src, 'packages', 'projector', 'src', 'index.ts')).href)) as {
+    makeProjectorDeps: (r: { doc: unknown; tableName: string }) => unknown;
+    projectMessages: (deps: unknown, records: readonly unknown[]) => Promise<ProjectionReport>;
+  };
+  const deps = m.makeProjectorDeps({ doc: t.doc, tableName: t.tableName });
+  return (records) => m.projectMessages(deps, records);
+};
+
+const applyPath = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
+  const t = await ctx.table('proj-apply');
+  const counter = meterRequests(t.client);
+  try {
+    const base = Date.now() - 3_600_000;
+    const prefixes = { now: 'pan', before: 'pab' } as const;
+    for (const p of Object.values(prefixes))
+      await bulkLoad(
+        t.doc,
+        t.tableName,
+        { from: 0, to: o.applyMessages },
+        (i) => shapeMessage(`${p}-${i}`, new Date(base + i * 10), [200], { withAudit: false }).items,
+      );
+    const all = repairRecords(await readWholeStream(t.streams, t.streamArn));
+    const of = (p: string) =>
+      all.filter((r) => String(r.dynamodb?.Keys?.pk?.S ?? '').startsWith(`MSG#${p}-`) && r.eventName === 'INSERT');
+    const old = await baselineProjector(t);
+    // today's defaults (the drift check sampled at 1 %), its checks counted
+    const driftChecks = memoryTelemetry();
+    const deps = makeProjectorDeps({ doc: t.doc, tableName: t.tableName }, { telemetry: driftChecks });
+    const variants: Record<string, { project: ProjectFn; records: unknown[] }> = {
+      now: { project: (recs) => projectMessages(deps, recs), records: of(prefixes.now) },
+      ...(old !== null ? { before: { project: old, records: of(prefixes.before) } } : {}),
+    };
+    type Acc = {
+      ms: number;
+      entries: number;
+      requests: number;
+      rcu: number;
+      wcu: number;
+      indexUnits: number;
+      messageBatches: number;
+      records: number;
+      byOp: Record<string, { requests: number; ms: number }>;
+    };
+    const out: Record<string, Acc> = {};
+    for (let round = 0; round < o.applyRounds; round++) {
+      const names = Object.keys(variants);
+      for (const name of round % 2 === 0 ? names : names.reverse()) {
+        const v = variants[name];
+        if (v === undefined) continue;
+        const per = Math.ceil(v.records.length / o.applyRounds);
+        const chunk = v.records.slice(round * per, (round + 1) * per);
+        const acc = out[name] ?? {
+          ms: 0,
+          entries: 0,
+          requests: 0,
+          rcu: 0,
+          wcu: 0,
+          indexUnits: 0,
+          messageBatches: 0,
+          records: 0,
+          byOp: {},
+        };
+        out[name] = acc;
+        counter.reset();
+        const t0 = performance.now();
+        for (let i = 0; i < chunk.length; i += 100) {
+          const batch = chunk.slice(i, i + 100);
+          const report = await v.project(batch);
+          if (report.failed.length > 0) throw new Error(`projector apply (${name}): ${report.failed.length} failed`);
+          acc.entries += report.messages.reduce((n, m) => n + m.appended, 0);
+          acc.messageBatches += report.messages.length + report.failed.length;
+        }
+        acc.ms += performance.now() - t0;
+        acc.records += chunk.length;
+        const units = counter.totals();
+        acc.requests += units.requests;
+        acc.rcu += units.rcu;
+        acc.wcu += units.wcu + units.estimatedWcu;
+        acc.indexUnits += units.indexUnits;
+        for (const [op, m] of Object.entries(counter.snapshot())) {
+          const x = acc.byOp[op] ?? { requests: 0, ms: 0 };
+          acc.byOp[op] = { requests: x.requests + m.requests, ms: x.ms + m.ms };
+        }
+      }
+    }
+    const now = out.now;
+    const before = out.before;
+    const perSec = (m: { entries: number; ms: number }) => (m.entries / m.ms) * 1000;
+    for (const [name, m] of Object.entries(out)) {
+      rows.push({
+        section: 'projector',
+        metric: `apply path ${name === 'now' ? 'today' : `before issue 17 (${BASELINE_COMMIT}, drift check on)`}: attempts/s`,
+        value: round(perSec(m), 1),
+        unit: '/s',
+        note: `${m.entries} single-attempt messages in batches of 100; ${round(m.requests / m.messageBatches, 2)} requests per message per batch: ${Object.entries(
+          m.byOp,
+        )
+          .map(([op, x]) => `${op} ${round(x.requests / m.messageBatches, 2)} (${round(x.ms / x.requests, 1)} ms)`)
+          .join(', ')}${name === 'now' ? `; ${driftChecks.counts.DriftChecks ?? 0} sampled drift checks` : ''}`,
+      });
+    }
+    if (now !== undefined && before !== undefined)
+      rows.push({
+        section: 'projector',
+        metric: 'apply path: today / before (attempts/s, same table, alternating rounds)',
+        value: round(ratio(perSec(now), perSec(before)), 2),
+        unit: 'x',
+        note: `requests per message per batch ${round(now.requests / now.messageBatches, 2)} vs ${round(before.requests / before.messageBatches, 2)}`,
+      });
+    if (now !== undefined)
+      rows.push(
+        ...costRows('projector', 'projector', 'cost of projecting a delivery (today)', {
+          requests: now.requests / now.entries,
+          rcu: now.rcu / now.entries,
+          wcu: now.wcu / now.entries,
+          indexUnits: now.indexUnits / now.entries,
+          msPerDelivery: now.ms / now.entries,
+        }),
+      );
+    ctx.progress('projector apply path done');
+    return out;
+  } finally {
+    counter.uninstall();
+    await t.drop();
+  }
+};
 
 // The projector three ways:
 // 1. backlog: a table whose stream holds N attempts (k per message) is projected from
@@ -19,6 +166,10 @@ import { readWholeStream } from './support/streamRecords.js';
 //    records/s and audit entries/s until caughtUp().
 // 2. coalescing: the same records applied by projectMessages in batches of 100 (one
 //    audit write per message per batch) vs one record at a time (one write per record).
+// 0. apply path: projectMessages today vs the code before issue 17 (head and REDRIVE# read
+//    in parallel, the write, then the drift check's STATE read and attempts Query), side by
+//    side in alternating rounds on one table, batches of 100 records; requests counted by
+//    SDK middleware per message per batch.
 // 3. lag: appends at a steady rate while the poller runs; lag = time the poller's batch
 //    with the message was projected minus the time the append committed (resolved).
 
@@ -28,6 +179,9 @@ export type ProjectorOptions = {
   readonly coalesceMessages: number;
   readonly steadyRatePerSec: number;
   readonly steadySeconds: number;
+  /** Single-attempt messages per variant for the apply-path comparison. */
+  readonly applyMessages: number;
+  readonly applyRounds: number;
 };
 
 const replies = (k: number): Reply[] => Array.from({ length: k }, (_, i) => (i === k - 1 ? 200 : 500));
@@ -264,6 +418,7 @@ export const benchProjector = async (
 ): Promise<{ rows: Row[]; detail: unknown }> => {
   const rows: Row[] = [];
   const detail = {
+    applyPath: await applyPath(ctx, o, rows),
     backlog: await backlog(ctx, o, rows),
     coalescing: await coalescing(ctx, o, rows),
     steady: await steadyLag(ctx, o, rows),

@@ -1,13 +1,15 @@
 // A replay (the function behind `dh replay projections --all`) in a fresh process, for the
 // scale bench: built from the CLI's exported parts, no progress display (so no counting scan
 // before it starts), its memory sampled by the CLI's measureReplay. Prints one JSON line.
-// Env: DH_REPLAY_ENDPOINT, DH_REPLAY_TABLE, DH_REPLAY_SEGMENTS, DH_REPLAY_CONCURRENCY.
+// Env: DH_REPLAY_ENDPOINT, DH_REPLAY_TABLE, DH_REPLAY_SEGMENTS, DH_REPLAY_CONCURRENCY,
+// DH_REPLAY_PAGE_BUDGET (blank: the default). The heap cap, if any, is the parent's flag.
 import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter } from '@delivery-history/cli';
 import { createStore, makeClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 
 const endpoint = process.env.DH_REPLAY_ENDPOINT ?? '';
 const tableName = process.env.DH_REPLAY_TABLE ?? '';
+const pageBudget = process.env.DH_REPLAY_PAGE_BUDGET ?? '';
 const clients = makeClients({ endpoint });
 const store = createStore({ doc: clients.doc, tableName });
 const result = await measureReplay(
@@ -21,6 +23,7 @@ const result = await measureReplay(
     dryRun: false,
     segments: Number(process.env.DH_REPLAY_SEGMENTS ?? '4'),
     concurrency: Number(process.env.DH_REPLAY_CONCURRENCY ?? '4'),
+    ...(pageBudget !== '' ? { pageBudget: Number(pageBudget) } : {}),
   },
 );
 clients.destroy();

@@ -3,7 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createStore, stateKey, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
-import { runReplayChild } from './support/replayRun.js';
+import { replayVariant, runReplayChild } from './support/replayRun.js';
 import { type FastShaper, makeFastShaper, type Reply, shapeMessage } from './support/fixtures.js';
 import { bulkLoad, bulkLoadRaw } from './support/loader.js';
 import type { Row } from './support/report.js';
@@ -141,13 +141,27 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     ctx.progress(`scale: ${o.small} messages loaded (${first.items} items in ${round(first.ms / 1000, 1)} s)`);
     await timeQueries(store, 20); // warm-up (JIT on both sides), not reported
     const small = await timeQueries(store, o.queries);
-    const smallDrifted = await injectDrift(t, Math.max(1, Math.round(o.drifted / 10)), o.small);
-    const smallRun = await runReplayChild(
-      { endpoint: t.endpoint, tableName: t.tableName },
-      REPLAY_SEGMENTS,
-      REPLAY_CONCURRENCY,
+    // the code before issue 17 (a page per segment, no heap cap) side by side with today's,
+    // on the same table, before / now / before (drift injected again for each): the speed
+    // ratio is now against the mean of the two, so warming up favours neither
+    const smallDrift = () => injectDrift(t, Math.max(1, Math.round(o.drifted / 10)), o.small);
+    const replaySmall = (label: 'now' | 'before') =>
+      runReplayChild(
+        { endpoint: t.endpoint, tableName: t.tableName },
+        REPLAY_SEGMENTS,
+        REPLAY_CONCURRENCY,
+        replayVariant(label, REPLAY_SEGMENTS),
+      );
+    await smallDrift();
+    const beforeRun = await replaySmall('before');
+    const smallDrifted = await smallDrift();
+    const smallRun = await replaySmall('now');
+    await smallDrift();
+    const beforeRun2 = await replaySmall('before');
+    const beforeRate = (beforeRun.result.messagesPerSecond + beforeRun2.result.messagesPerSecond) / 2;
+    ctx.progress(
+      `scale: replay over ${o.small} messages: ${round(smallRun.result.messagesPerSecond)} msg/s (before: ${round(beforeRun.result.messagesPerSecond)}, ${round(beforeRun2.result.messagesPerSecond)})`,
     );
-    ctx.progress(`scale: replay over ${o.small} messages: ${round(smallRun.result.messagesPerSecond)} msg/s`);
     const second = await load(o.small - probes, o.large - probes);
     ctx.progress(`scale: ${o.large} messages loaded (${second.items} more items in ${round(second.ms / 1000, 1)} s)`);
     const large = await timeQueries(store, o.queries);
@@ -220,6 +234,13 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     );
     rows.push({
       section: 'replay',
+      metric: `replay at ${k(o.small)}, before issue 17 (a page per segment, no heap cap): msg/s; peak RSS`,
+      value: `${round(beforeRate, 1)}; ${round(Math.max(peakMiB(beforeRun), peakMiB(beforeRun2)), 1)} MiB`,
+      unit: '',
+      note: `now / before: speed ${round(ratio(smallRun.result.messagesPerSecond, beforeRate), 2)}x, peak RSS ${round(ratio(peakMiB(smallRun), Math.max(peakMiB(beforeRun), peakMiB(beforeRun2))), 2)}x (same table, same run: before, now, before)`,
+    });
+    rows.push({
+      section: 'replay',
       metric: `replay peak memory ratio ${k(o.large)} / ${k(o.small)}`,
       value: round(ratio(peakMiB(run), peakMiB(smallRun)), 2),
       unit: 'x',
@@ -245,6 +266,8 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
         load: { first, second, loadRate },
         replay,
         smallReplay: smallRun.result,
+        beforeReplay: [beforeRun.result, beforeRun2.result],
+        beforePeakRssKiB: [beforeRun.peakRssKiB, beforeRun2.peakRssKiB],
         smallPeakRssKiB: smallRun.peakRssKiB,
         peakRssKiB: run.peakRssKiB,
         replayCpuMs: run.cpuMs,

@@ -4,7 +4,7 @@ import type { ProjectorOptions } from './projector.js';
 import type { ScaleOptions } from './scale.js';
 import type { WorkerE2eOptions } from './workerE2e.js';
 
-// Run sizes: `default` is what the README quotes (under 10 minutes on 2 cores); `quick` is
+// Run sizes: `default` is what the README quotes (under 15 minutes on 2 cores); `quick` is
 // for development and smoke runs.
 
 export type BenchSizes = {
@@ -20,9 +20,12 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     append: { concurrencies: [1, 8, 32], rounds: 6, opsPerRound: 60 },
     worker: {
       concurrencies: [
-        { c: 1, deliveries: 100 },
-        { c: 32, deliveries: 400 },
+        { c: 1, deliveries: 200 },
+        { c: 32, deliveries: 480 },
       ],
+      rounds: 4,
+      warmupRequests: 1500,
+      scenarioMessages: 20,
     },
     projector: {
       backlogMessages: 400,
@@ -30,6 +33,8 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
       coalesceMessages: 80,
       steadyRatePerSec: 10,
       steadySeconds: 15,
+      applyMessages: 600,
+      applyRounds: 3,
     },
     scale: { small: 10_000, large: 100_000, queries: 100, drifted: 100 },
     bundles: { coldRuns: 7 },
@@ -38,9 +43,12 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },
     worker: {
       concurrencies: [
-        { c: 1, deliveries: 50 },
-        { c: 32, deliveries: 200 },
+        { c: 1, deliveries: 60 },
+        { c: 32, deliveries: 128 },
       ],
+      rounds: 2,
+      warmupRequests: 1500,
+      scenarioMessages: 10,
     },
     projector: {
       backlogMessages: 150,
@@ -48,6 +56,8 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
       coalesceMessages: 40,
       steadyRatePerSec: 10,
       steadySeconds: 6,
+      applyMessages: 200,
+      applyRounds: 2,
     },
     scale: { small: 1_000, large: 10_000, queries: 50, drifted: 20 },
     bundles: { coldRuns: 3 },

@@ -41,7 +41,7 @@ Converge(
       checkpoint: memoryCheckpoint(),
       idleBackoffMs: 20,
       maxIdleBackoffMs: 250,
-      deps: { telemetry },
+      deps: { telemetry, driftCheckRate: 1 },
     });
     try {
       // the poller projects while the workload runs

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type DynamoLocal, freePort, type Receivers, startDynamoLocal, startReceivers } from '@delivery-history/devkit';
-import { ensureTable, makeClients } from '@delivery-history/store';
+import { ensureTable, makeStreamClients } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertBooks, checkLedger, type Expectation } from './support/ledger.js';
@@ -46,7 +46,7 @@ Restart.before(async (ctx) => {
   ctx.port = await freePort();
   ctx.dynamo = await startDynamoLocal({ path: ctx.dir, port: ctx.port });
   ctx.net = await startTcpCut(await freePort(), ctx.port);
-  const clients = makeClients({ endpoint: ctx.net.endpoint });
+  const clients = makeStreamClients({ endpoint: ctx.net.endpoint });
   const tableName = 'rel-restart';
   const { streamArn } = await ensureTable(clients.client, tableName);
   ctx.table = { ...clients, tableName, endpoint: ctx.net.endpoint, streamArn };

@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '@delivery-history/devkit';
-import { ensureTable, makeClients } from '@delivery-history/store';
+import { ensureTable, makeClients, makeStreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,7 +31,7 @@ Outage.before(async (ctx) => {
   const tableName = `rel-outage-${process.pid}`;
   await ensureTable(direct.client, tableName);
   direct.client.destroy();
-  const clients = makeClients({ endpoint: ctx.net.endpoint });
+  const clients = makeStreamClients({ endpoint: ctx.net.endpoint });
   ctx.destroy = () => clients.client.destroy();
   ctx.rig = startRig({
     table: { ...clients, tableName, endpoint: ctx.net.endpoint, streamArn: undefined },
@@ -138,7 +138,7 @@ Outage('SQS down too: the log says so, the redelivered record records the attemp
   // a rig with a short lease for this case
   const short = startRig({
     table: {
-      ...makeClients({ endpoint: ctx.net.endpoint }),
+      ...makeStreamClients({ endpoint: ctx.net.endpoint }),
       tableName: rig.store.tableName,
       endpoint: ctx.net.endpoint,
       streamArn: undefined,

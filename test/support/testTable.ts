@@ -3,9 +3,15 @@
 // its own DynamoDB Local. Refuses any endpoint that is not on this machine.
 import { randomBytes } from 'node:crypto';
 import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
-import { type Clients, dropTable, ensureTable, isLocalEndpoint, makeClients } from '@delivery-history/store';
+import {
+  dropTable,
+  ensureTable,
+  isLocalEndpoint,
+  makeStreamClients,
+  type StreamClients,
+} from '@delivery-history/store';
 
-export type TestTable = Clients & {
+export type TestTable = StreamClients & {
   readonly tableName: string;
   readonly endpoint: string;
   readonly streamArn: string | undefined;
@@ -34,7 +40,7 @@ export const stopOwnDynamo = async (): Promise<void> => {
 
 export const useTestTable = async (label: string): Promise<TestTable> => {
   const endpoint = await testEndpoint();
-  const clients = makeClients({ endpoint });
+  const clients = makeStreamClients({ endpoint });
   const safe = label.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 180);
   const tableName = `${safe}-${randomBytes(4).toString('hex')}`;
   const { streamArn } = await ensureTable(clients.client, tableName);

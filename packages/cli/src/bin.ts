@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 // `dh`, the installed binary (package.json "bin" -> dist/bin.js): everything is in cli.ts.
-import { runProcess } from './cli.js';
+import { fileURLToPath } from 'node:url';
+import { heapCapFor, relaunch } from './launcher.js';
 
-runProcess(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const cap = heapCapFor(argv, process.execArgv, process.env);
+if (cap !== null) {
+  // replay / verify: the same command in a node with a capped heap (launcher.ts)
+  process.exit(await relaunch(fileURLToPath(import.meta.url), argv, cap));
+}
+const { runProcess } = await import('./cli.js');
+runProcess(argv);

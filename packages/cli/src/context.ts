@@ -1,9 +1,9 @@
 import type { AuditEntry } from '@delivery-history/core';
 import { auditTrailOf } from '@delivery-history/projector';
 import {
-  type Clients,
+  type StreamClients,
   createStore,
-  makeClients,
+  makeStreamClients,
   probeTable,
   type Store,
   type TableProbe,
@@ -19,7 +19,7 @@ import type { TrailReader } from './replay/verifyMessage.js';
 
 export type Context = {
   readonly config: Config;
-  readonly clients: Clients;
+  readonly clients: StreamClients;
   readonly store: Store;
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
@@ -33,7 +33,7 @@ export const projectorTrailOf: TrailReader = (messageId, items) => {
 };
 
 export const openContext = (config: Config, io: Io): Context => {
-  const clients = makeClients({
+  const clients = makeStreamClients({
     ...(config.endpoint !== null ? { endpoint: config.endpoint } : {}),
     ...(config.streamsEndpoint !== null ? { streamsEndpoint: config.streamsEndpoint } : {}),
     ...(config.region !== null ? { region: config.region } : {}),

@@ -7,7 +7,14 @@ export { openContext, projectorTrailOf } from './context.js';
 export { createProgress, type Progress, silentProgress } from './format/progress.js';
 export { tableReader, type TableReader, type RawItem } from './replay/tableReader.js';
 export { decodePartition, type DecodedMessage } from './replay/decodePartition.js';
-export { forEachParallel, listSource, type Page, type PagedSource } from './replay/forEachParallel.js';
+export {
+  DEFAULT_PAGE_BUDGET,
+  forEachParallel,
+  listSource,
+  type Page,
+  type PagedSource,
+} from './replay/forEachParallel.js';
+export { DEFAULT_MAX_OLD_SPACE_MB, HEAP_CAPPED_COMMANDS, heapCapFor } from './launcher.js';
 export {
   type MessageReplay,
   type ReplayAction,

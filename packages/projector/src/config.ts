@@ -3,6 +3,7 @@ import {
   type EnvSource,
   intString,
   optionalVar,
+  parsedString,
   readEnv,
   sharedVars,
   withDefault,
@@ -10,7 +11,7 @@ import {
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS } from './apply/deps.js';
+import { DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
 import {
   DEFAULT_HEAD_BYTES,
   DEFAULT_SEGMENT_BYTES,
@@ -31,12 +32,20 @@ export type ProjectorConfig = {
   readonly streamsEndpoint: string | undefined;
   readonly budget: SegmentBudget;
   readonly driftCheckMaxAttempts: number;
+  /** Share of applies that run the drift check, [0, 1]. */
+  readonly driftCheckRate: number;
   readonly concurrency: number;
 };
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
 
 const segmentBytes = intString(MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES, 'bytes');
+
+const parsePercent = (s: string): E.Either<string, number> =>
+  /^\d+(\.\d+)?$/.test(s) && Number(s) <= 100 ? E.right(Number(s) / 100) : E.left('a number 0..100');
+
+/** A percentage `0..100` (decimals allowed), read as a rate in [0, 1]. */
+const percentRate = parsedString('percent 0..100', parsePercent);
 
 /** The projector's variables (the local poller adds its own to these). */
 export const PROJECTOR_ENV = {
@@ -47,6 +56,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_AUDIT_SEGMENT_BYTES: withDefault(segmentBytes, DEFAULT_SEGMENT_BYTES),
   DELIVERY_AUDIT_HEAD_BYTES: optionalVar(segmentBytes),
   DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
+  DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT: optionalVar(percentRate),
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
 };
 
@@ -66,6 +76,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
     headBytes: v.DELIVERY_AUDIT_HEAD_BYTES ?? Math.min(DEFAULT_HEAD_BYTES, v.DELIVERY_AUDIT_SEGMENT_BYTES),
   },
   driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS,
+  driftCheckRate: v.DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT ?? DEFAULT_DRIFT_CHECK_RATE,
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
 });
 

@@ -60,6 +60,7 @@ const coldStart = (): Cold => {
     {
       budget: c.budget,
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
+      driftCheckRate: c.driftCheckRate,
       concurrency: c.concurrency,
       telemetry: powertoolsTelemetry(logger, metrics),
     },

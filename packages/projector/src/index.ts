@@ -19,7 +19,7 @@ export {
   sortSequenceNumbers,
 } from './apply/projectMessages.js';
 export { applyMessage, type MessageOutcome } from './apply/applyMessage.js';
-export type { DriftResult } from './apply/driftCheck.js';
+export { type DriftResult, sampleDriftCheck } from './apply/driftCheck.js';
 export {
   describeProjectorError,
   isRetryableProjectorError,

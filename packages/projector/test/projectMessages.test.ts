@@ -6,8 +6,10 @@ import {
   memoryTelemetry,
   type ProjectorDeps,
   projectMessages,
+  sampleDriftCheck,
   segmentBudget,
 } from '@delivery-history/projector';
+import { makeClients } from '@delivery-history/store';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -24,6 +26,7 @@ import {
   redriveRecord,
   shuffle,
 } from './support/fixtures.js';
+import { countRequests } from './support/countRequests.js';
 import { instrumented, writeItems } from './support/tableData.js';
 import { compareTrail } from '../../../test/support/trails.js';
 
@@ -192,7 +195,7 @@ Apply('drift: a STATE that differs from fold(attempts) is logged and counted', a
   );
   const telemetry = memoryTelemetry();
   const report = await projectMessages(
-    { ...deps, telemetry },
+    { ...deps, telemetry, driftCheckRate: 1 },
     a.map((x) => attemptRecord(x)),
   );
   assert.equal(report.messages[0]?.drift, { _tag: 'Checked', drift: ['status'] });
@@ -205,10 +208,94 @@ Apply('drift: a STATE that differs from fold(attempts) is logged and counted', a
   if (E.isLeft(four)) throw new Error('fixture does not fold');
   await seed(t, [attemptKeyed(b)]);
   await t.doc.send(new PutCommand({ TableName: t.tableName, Item: { pk: `MSG#${id}`, sk: 'STATE', ...four.right } }));
-  const ok = await projectMessages({ ...deps, telemetry }, [attemptRecord(b)]);
+  const ok = await projectMessages({ ...deps, telemetry, driftCheckRate: 1 }, [attemptRecord(b)]);
   assert.equal(ok.messages[0]?.drift, { _tag: 'Checked', drift: [] });
   assert.is(telemetry.counts.ProjectionDrift, 1);
 });
+
+Apply('drift check is sampled: rate 0 never runs it, the default 1 % runs it about once in 100', async () => {
+  const never = makeProjectorDeps({ doc: {} as ProjectorDeps['doc'], tableName: 'x' }, { driftCheckRate: 0 });
+  assert.is(sampleDriftCheck(never, 3, 3), false);
+  let r = 0;
+  const seq = () => (r++ % 100) / 100;
+  const sampled = makeProjectorDeps({ doc: {} as ProjectorDeps['doc'], tableName: 'x' }, { random: seq });
+  assert.is(sampled.driftCheckRate, 0.01);
+  const hits = Array.from({ length: 1000 }, () => sampleDriftCheck(sampled, 1, 1)).filter(Boolean).length;
+  assert.is(hits, 10);
+  assert.is(sampleDriftCheck({ ...sampled, driftCheckRate: 1 }, 0, 0), false, 'nothing appended: no check');
+});
+
+const stateOf = (id: string, n: number, redrives = 0): Record<string, unknown> => {
+  const request = DeliveryRequest.decode({ messageId: id, url: 'https://hooks.example.com/in', body: 'hi' });
+  if (E.isLeft(request)) throw new Error('bad request fixture');
+  const created = createStateItem(request.right, { now: new Date(Date.UTC(2025, 0, 1)), defaultMaxAttempts: 8 });
+  const folded = fold(seedOf(created), attempts(id, n), []);
+  if (E.isLeft(folded)) throw new Error('fixture does not fold');
+  return { pk: `MSG#${id}`, sk: 'STATE', ...folded.right, redrives };
+};
+
+Apply(
+  'requests per message per batch (SDK middleware): 2 on the common path, REDRIVE# only when STATE says so',
+  async ({ t, deps }) => {
+    const ids = Array.from({ length: 20 }, (_, i) => `rq-${i}`);
+    const all = ids.map((id) => attempts(id, 2));
+    await seed(t, [...all.flat().map(attemptKeyed), ...ids.map((id) => stateOf(id, 2))]);
+    const clients = makeClients({ endpoint: t.endpoint });
+    const counter = countRequests(clients.client);
+    try {
+      const d = { ...deps, doc: clients.doc, driftCheckRate: 0 };
+      // first batch: attempt 1 of every message; second: attempt 2 (the head exists now)
+      for (const n of [0, 1]) {
+        counter.reset();
+        const report = await projectMessages(
+          d,
+          all.map((a) => attemptRecord(a[n] ?? attempt('x', 1, 'retry'))),
+        );
+        assert.equal(report.failedSequenceNumbers, []);
+        assert.is(counter.total() / ids.length, 2, `batch ${n + 1}: BatchGetItem + the write`);
+        assert.is(counter.calls('BatchGetItem'), ids.length);
+        assert.is(counter.calls('Query'), 0, 'no REDRIVE# Query, no drift check');
+      }
+      // STATE counts a redrive the trail does not have: the Query runs and finds it
+      const id = 'rq-redrive';
+      const a = attempts(id, 3, 'final');
+      const r = redrive(id, 1, 3, 6);
+      await seed(t, [...a.map(attemptKeyed), redriveKeyed(r), stateOf(id, 3, 1)]);
+      counter.reset();
+      const one = await projectMessages(
+        d,
+        a.map((x) => attemptRecord(x)),
+      );
+      assert.is(counter.calls('Query'), 1, 'the REDRIVE# Query');
+      assert.is(one.messages[0]?.redrives, 1, 'the redrive (no record in the batch) is applied');
+      const c = await compareTrail(t.doc, t.tableName, id);
+      assert.equal(c.trail.entries, c.expected);
+      // the redrive's own record carried in the batch: no Query needed
+      const id2 = 'rq-redrive-2';
+      const a2 = attempts(id2, 3, 'final');
+      const r2 = redrive(id2, 1, 3, 6);
+      await seed(t, [...a2.map(attemptKeyed), redriveKeyed(r2), stateOf(id2, 3, 1)]);
+      counter.reset();
+      await projectMessages(d, [...a2.map((x) => attemptRecord(x)), redriveRecord(r2)]);
+      assert.is(counter.calls('Query'), 0);
+      assert.is(counter.total(), 2);
+      // sampled drift check (rate 1): one Query of the attempts on top
+      const id3 = 'rq-drift';
+      const a3 = attempts(id3, 2);
+      await seed(t, [...a3.map(attemptKeyed), stateOf(id3, 2)]);
+      counter.reset();
+      const checked = await projectMessages(
+        { ...d, driftCheckRate: 1 },
+        a3.map((x) => attemptRecord(x)),
+      );
+      assert.equal(checked.messages[0]?.drift, { _tag: 'Checked', drift: [] });
+      assert.is(counter.total(), 3);
+    } finally {
+      counter.uninstall();
+      clients.destroy();
+    }
+  },
+);
 
 Apply.run();
 

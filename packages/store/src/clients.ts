@@ -1,18 +1,20 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+// The table clients every caller needs. The Streams client is separate
+// (`streamClients.ts`): only the local poller and its callers read a stream, and a module
+// that never calls `makeStreamClients` keeps the Streams SDK out of its bundle (the Lambdas).
 
 export type Clients = {
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
-  readonly streams: DynamoDBStreamsClient;
   destroy(): void;
 };
 
 export type ClientOptions = {
   /** DynamoDB endpoint (DynamoDB Local); AWS's when absent. */
   readonly endpoint?: string;
-  /** Streams endpoint; defaults to `endpoint` (DynamoDB Local serves both). */
+  /** Streams endpoint; defaults to `endpoint` (DynamoDB Local serves both). Used by `makeStreamClients`. */
   readonly streamsEndpoint?: string;
   readonly region?: string;
   /** SDK-level retries; `store` does its own jittered retries, so 1 by default. */
@@ -24,33 +26,28 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const isLocal = (endpoint: string | undefined): boolean =>
   endpoint !== undefined && /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
 
-/** Builds the clients once (cold start) so every caller shares connections. */
+/** The SDK settings both the table and the Streams client use. */
+export const baseClientConfig = (options: ClientOptions): DynamoDBClientConfig => ({
+  maxAttempts: options.maxAttempts ?? 1,
+  ...(options.region !== undefined ? { region: options.region } : {}),
+  ...(isLocal(options.endpoint) ? { credentials: LOCAL_CREDENTIALS, region: options.region ?? 'local' } : {}),
+});
+
+/** Builds the table clients once (cold start) so every caller shares connections. */
 export const makeClients = (options: ClientOptions = {}): Clients => {
-  const base: DynamoDBClientConfig = {
-    maxAttempts: options.maxAttempts ?? 1,
-    ...(options.region !== undefined ? { region: options.region } : {}),
-    ...(isLocal(options.endpoint) ? { credentials: LOCAL_CREDENTIALS, region: options.region ?? 'local' } : {}),
-  };
   const client = new DynamoDBClient({
-    ...base,
+    ...baseClientConfig(options),
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
   });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  const streamsEndpoint = options.streamsEndpoint ?? options.endpoint;
-  const streams = new DynamoDBStreamsClient({
-    ...base,
-    ...(streamsEndpoint !== undefined ? { endpoint: streamsEndpoint } : {}),
-  });
   return {
     client,
     doc,
-    streams,
     destroy: () => {
       doc.destroy();
       client.destroy();
-      streams.destroy();
     },
   };
 };

@@ -1,4 +1,5 @@
 export { makeClients, isLocalEndpoint, type Clients, type ClientOptions } from './clients.js';
+export { makeStreamClients, type StreamClients } from './streamClients.js';
 export { createTableInput } from './createTableInput.js';
 export { ensureTable, dropTable, latestStreamArn } from './ensureTable.js';
 export { unmarshallStreamImage } from './support/streamImage.js';
@@ -74,6 +75,7 @@ export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
+export { getHeadAndState, type HeadAndState } from './ops/getHeadAndState.js';
 export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
 export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
 export { batchPut, BATCH_PUT_MAX } from './ops/batchPut.js';

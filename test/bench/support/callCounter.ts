@@ -7,6 +7,8 @@ export type CallCounter = {
   calls(command: string): number;
   /** Every write request (PutItem, UpdateItem, DeleteItem, TransactWriteItems, BatchWriteItem). */
   writes(): number;
+  /** Every request. */
+  total(): number;
   reset(): void;
   uninstall(): void;
 };
@@ -26,6 +28,7 @@ export const countCalls = (client: DynamoDBClient): CallCounter => {
   return {
     calls: (command) => seen.get(command) ?? 0,
     writes: () => WRITES.reduce((n, w) => n + (seen.get(w) ?? 0), 0),
+    total: () => [...seen.values()].reduce((n, v) => n + v, 0),
     reset: () => seen.clear(),
     uninstall: () => {
       client.middlewareStack.remove(NAME);

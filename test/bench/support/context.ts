@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import {
-  type Clients,
+  type StreamClients,
   createTableInput,
   dropTable,
   ensureTable,
   isLocalEndpoint,
-  makeClients,
+  makeStreamClients,
 } from '@delivery-history/store';
 
 // What every bench section gets: the bench's own DynamoDB Local, fresh tables (from the
 // shared definition, like the tests) and a progress line on stderr.
 
-export type BenchTable = Clients & {
+export type BenchTable = StreamClients & {
   readonly tableName: string;
   readonly endpoint: string;
   /** '' for a table made with `stream: false`. */
@@ -57,7 +57,7 @@ export const makeBenchContext = (
     table: async (label, options = {}) => {
       const endpoint = await endpointOf();
       if (!isLocalEndpoint(endpoint)) throw new Error(`the bench runs against DynamoDB Local only, not ${endpoint}`);
-      const clients = makeClients({ endpoint });
+      const clients = makeStreamClients({ endpoint });
       const tableName = `bench-${label}-${randomBytes(3).toString('hex')}`;
       if (options.stream === false) {
         const { StreamSpecification: _, ...input } = createTableInput(tableName);

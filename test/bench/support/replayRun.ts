@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MAX_OLD_SPACE_MB } from '@delivery-history/cli';
 
 // Runs test/bench/replayChild.ts in a fresh process (its memory is the replay's alone) with
 // the peak-memory hook, and returns the child's JSON line plus its peak RSS and CPU time.
@@ -19,10 +20,26 @@ export type ReplayResult = {
 
 const root = new URL('../../../', import.meta.url).pathname;
 
+/**
+ * How the replay runs: `now` is what `dh replay` does (forEachParallel's page budget, the
+ * launcher's heap cap); `before` is the code before issue 17 (a page per segment, no cap).
+ */
+export type ReplayVariant = {
+  readonly label: string;
+  readonly pageBudget: number | null;
+  readonly maxOldSpaceMb: number | null;
+};
+
+export const replayVariant = (label: 'now' | 'before', segments: number): ReplayVariant =>
+  label === 'now'
+    ? { label, pageBudget: null, maxOldSpaceMb: DEFAULT_MAX_OLD_SPACE_MB }
+    : { label, pageBudget: segments, maxOldSpaceMb: null };
+
 export const runReplayChild = (
   target: { endpoint: string; tableName: string },
   segments: number,
   concurrency: number,
+  variant: ReplayVariant = replayVariant('now', segments),
   timeoutMs = 900_000,
 ): Promise<{ result: ReplayResult; peakRssKiB: number | null; cpuMs: number | null }> =>
   new Promise((ok, fail) => {
@@ -31,7 +48,15 @@ export const runReplayChild = (
     const hook = new URL('./peakMemoryHook.ts', import.meta.url).pathname;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', hook, '--conditions=source', join(root, 'test/bench/replayChild.ts')],
+      [
+        ...(variant.maxOldSpaceMb !== null ? [`--max-old-space-size=${variant.maxOldSpaceMb}`] : []),
+        '--import',
+        'tsx',
+        '--import',
+        hook,
+        '--conditions=source',
+        join(root, 'test/bench/replayChild.ts'),
+      ],
       {
         cwd: root,
         env: {
@@ -41,6 +66,7 @@ export const runReplayChild = (
           DH_REPLAY_TABLE: target.tableName,
           DH_REPLAY_SEGMENTS: String(segments),
           DH_REPLAY_CONCURRENCY: String(concurrency),
+          DH_REPLAY_PAGE_BUDGET: variant.pageBudget === null ? '' : String(variant.pageBudget),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -1,12 +1,12 @@
 import { memoryCheckpoint, startPoller } from '@delivery-history/projector';
-import type { Clients } from '@delivery-history/store';
+import type { StreamClients } from '@delivery-history/store';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
 
 // Runs the local projector over a table's stream until every write made so far is
 // projected, then stops it (for tests that write without a projector running).
 
 export const projectAll = async (
-  table: Clients & { readonly tableName: string; readonly streamArn: string | undefined },
+  table: StreamClients & { readonly tableName: string; readonly streamArn: string | undefined },
   timeoutMs = 120_000,
 ): Promise<void> => {
   if (table.streamArn === undefined) throw new Error(`table ${table.tableName} has no stream`);

@@ -3,7 +3,7 @@
 // lands inside a batch, and one line per write on stdout (`W <n>`) so the parent can aim.
 // DH_CHILD_MODE=catch-up: exit 0 once every write made before the start is projected.
 import { startPoller } from '@delivery-history/projector';
-import { makeClients } from '@delivery-history/store';
+import { makeStreamClients } from '@delivery-history/store';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
 
 const endpoint = process.env.DH_CHILD_ENDPOINT ?? '';
@@ -12,7 +12,7 @@ const streamArn = process.env.DH_CHILD_STREAM ?? '';
 const mode = process.env.DH_CHILD_MODE ?? 'run';
 const writeDelayMs = Number(process.env.DH_CHILD_WRITE_DELAY_MS ?? '25');
 
-const clients = makeClients({ endpoint });
+const clients = makeStreamClients({ endpoint });
 let writes = 0;
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem']);
 type Add = (typeof clients.client)['middlewareStack']['add'];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DeliveryRequest } from '@delivery-history/core';
 import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/projector';
-import { type Clients, createStore, type Store } from '@delivery-history/store';
+import { createStore, type Store, type StreamClients } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
 import { parseAllowList, parseSigningSecrets, type WorkerConfig } from '@delivery-history/worker';
@@ -14,7 +14,7 @@ import { localStreamsPort } from '../../bench/support/localStreams.js';
 // Requests are signed, so every request carries `webhook-id` = messageId and the receiver's
 // books can be matched to the table's.
 
-export type RigTable = Clients & {
+export type RigTable = StreamClients & {
   readonly tableName: string;
   readonly endpoint: string;
   readonly streamArn: string | undefined;

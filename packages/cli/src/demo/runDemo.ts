@@ -6,7 +6,13 @@ import {
   startDynamoLocal,
   startReceivers,
 } from '@delivery-history/devkit';
-import { type Clients, createStore, ensureTable, isLocalEndpoint, makeClients } from '@delivery-history/store';
+import {
+  createStore,
+  ensureTable,
+  isLocalEndpoint,
+  makeStreamClients,
+  type StreamClients,
+} from '@delivery-history/store';
 import { type Poller, startPoller } from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../args/codecs.js';
@@ -54,7 +60,7 @@ const demoWorkerEnv = (maxAttempts: number): Record<string, string> => ({
 
 type Running = {
   dynamo?: DynamoLocal;
-  clients?: Clients;
+  clients?: StreamClients;
   receivers: Receivers[];
   worker?: LocalWorker;
   poller?: Poller;
@@ -112,7 +118,7 @@ const openTable = async (config: Config, local: boolean, running: Running, note:
     running.dynamo = await startDynamoLocal();
     endpoint = running.dynamo.endpoint;
   }
-  const clients = makeClients({
+  const clients = makeStreamClients({
     ...(endpoint !== null ? { endpoint, streamsEndpoint: endpoint } : {}),
     ...(config.region !== null ? { region: config.region } : {}),
   });
@@ -140,7 +146,7 @@ const openReceivers = async (running: Running, note: Note): Promise<Record<Recei
 const startPipeline = (
   o: DemoOptions,
   config: Config,
-  clients: Clients,
+  clients: StreamClients,
   streamArn: string | undefined,
   running: Running,
 ): LocalWorker => {
@@ -224,7 +230,7 @@ export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<n
 };
 
 type ReportInput = {
-  readonly clients: Clients;
+  readonly clients: StreamClients;
   readonly config: Config;
   readonly ids: ReadonlyArray<string>;
   readonly started: number;

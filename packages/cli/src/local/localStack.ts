@@ -1,6 +1,6 @@
 import { createLocalWorker, type DynamoLocal, type LocalWorker, startDynamoLocal } from '@delivery-history/devkit';
 import { type Poller, startPoller } from '@delivery-history/projector';
-import { type Clients, createStore, ensureTable, makeClients } from '@delivery-history/store';
+import { createStore, ensureTable, makeStreamClients, type StreamClients } from '@delivery-history/store';
 import { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
 
 // `dh local`: the whole system on one machine. DynamoDB Local (shared database) with the
@@ -48,7 +48,13 @@ const watchExit = (pid: number): { died: Promise<void>; cancel: () => void } => 
   return { died, cancel: () => clearInterval(timer) };
 };
 
-type Parts = { dynamo?: DynamoLocal; clients?: Clients; poller?: Poller; worker?: LocalWorker; sqs?: SqsEndpoint };
+type Parts = {
+  dynamo?: DynamoLocal;
+  clients?: StreamClients;
+  poller?: Poller;
+  worker?: LocalWorker;
+  sqs?: SqsEndpoint;
+};
 
 const stopParts = async (p: Parts): Promise<void> => {
   await p.sqs?.close().catch(() => undefined);
@@ -67,7 +73,7 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
       ...(o.path !== undefined ? { path: o.path } : {}),
     });
     parts.dynamo = dynamo;
-    const clients = makeClients({ endpoint: dynamo.endpoint, streamsEndpoint: dynamo.endpoint });
+    const clients = makeStreamClients({ endpoint: dynamo.endpoint, streamsEndpoint: dynamo.endpoint });
     parts.clients = clients;
     o.note(`Creating table "${o.tableName}" (unless present)...`);
     const { created, streamArn } = await ensureTable(clients.client, o.tableName);

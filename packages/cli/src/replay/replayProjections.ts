@@ -34,6 +34,8 @@ export type ReplayOptions = {
   readonly dryRun: boolean;
   readonly segments: number;
   readonly concurrency?: number;
+  /** Scan pages held at once across all segments (default 8; forEachParallel's DEFAULT_PAGE_BUDGET). */
+  readonly pageBudget?: number;
   /** These messages only (default: the whole table). */
   readonly messageIds?: ReadonlyArray<string>;
   /** Drift entries kept in the report (counts stay exact). */
@@ -206,6 +208,7 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
     await forEachParallel(source, work, {
       segments: o.messageIds !== undefined ? 1 : o.segments,
       concurrency: o.concurrency ?? 4,
+      ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
     });
   } finally {
     deps.progress?.stop();

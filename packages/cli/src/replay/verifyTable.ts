@@ -31,6 +31,8 @@ export type VerifyDeps = {
 export type VerifyOptions = {
   readonly segments: number;
   readonly concurrency?: number;
+  /** Scan pages held at once across all segments (default 8). */
+  readonly pageBudget?: number;
   /** Largest allowed item (bytes, DynamoDB accounting). */
   readonly itemBudgetBytes: number;
   /** Treat a trail that is a prefix of the rebuilt one (projector lag) as a warning. */
@@ -126,6 +128,7 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
     await forEachParallel(ids, work, {
       segments: o.messageIds !== undefined ? 1 : o.segments,
       concurrency: o.concurrency ?? 4,
+      ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
     });
   } finally {
     deps.progress?.stop();

@@ -1,20 +1,21 @@
-import { type AttemptItem, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
-import * as E from 'fp-ts/lib/Either.js';
+import { type AttemptItem, type RedriveItem, rebuildAuditTrail, type StateItem } from '@delivery-history/core';
 import {
   type AuditHeadItem,
   type Env,
-  getAuditHead,
+  getHeadAndState,
   listAttempts,
   listRedrives,
+  type StoreError,
   writeAuditStep,
 } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
 import { type AppendStep, planAppend, type Position } from '../segments/planAppend.js';
 import type { Change } from '../stream/parseStreamRecord.js';
 import type { ProjectorDeps } from './deps.js';
-import { checkDrift, type DriftResult } from './driftCheck.js';
+import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js';
 import { storeEnvOf } from './storeEnv.js';
 
 // ---------------------------------------------------------------------------
@@ -43,7 +44,10 @@ type Work = {
   readonly head: AuditHeadItem | null;
   readonly attempts: readonly AttemptItem[];
   readonly redrives: readonly RedriveItem[];
-  readonly allRedrives: readonly RedriveItem[];
+  /** Every redrive the apply saw (from the table when it queried, else from the batch). */
+  readonly seenRedrives: readonly RedriveItem[];
+  /** STATE as read with the head (for the sampled drift check). */
+  readonly state: E.Either<StoreError, StateItem | null>;
   readonly duplicates: number;
   readonly healed: number;
   /** Attempts the table does not hold (yet): entries after the first of them wait. */
@@ -70,24 +74,50 @@ const countDuplicates = (changes: readonly Change[], pos: Position): number => {
   return dups;
 };
 
-const newRedrivesOf = (table: readonly RedriveItem[], changes: readonly Change[], pos: Position): RedriveItem[] => {
+/** The batch's redrives and the table's (authoritative: it holds redrives whose records are lost or to come). */
+const redrivesSeen = (table: readonly RedriveItem[], changes: readonly Change[]): RedriveItem[] => {
   const byNumber = new Map<number, RedriveItem>();
   for (const c of changes) if (c.kind === 'redrive') byNumber.set(c.redrive.redriveNumber, c.redrive);
-  // the table is authoritative (and holds redrives whose records are lost or still to come)
   for (const r of table) byNumber.set(r.redriveNumber, r);
-  return [...byNumber.values()]
-    .filter((r) => r.redriveNumber > pos.redrives)
-    .sort((a, b) => a.redriveNumber - b.redriveNumber);
+  return [...byNumber.values()].sort((a, b) => a.redriveNumber - b.redriveNumber);
 };
+
+const newRedrivesOf = (table: readonly RedriveItem[], changes: readonly Change[], pos: Position): RedriveItem[] =>
+  redrivesSeen(table, changes).filter((r) => r.redriveNumber > pos.redrives);
 
 const range = (from: number, to: number): number[] =>
   Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
+/** Redrive numbers after the high-water mark that STATE counts and the batch does not carry. */
+const unseenRedrives = (state: StateItem, changes: readonly Change[], pos: Position): number[] => {
+  const carried = new Set<number>();
+  for (const c of changes) if (c.kind === 'redrive') carried.add(c.redrive.redriveNumber);
+  return range(pos.redrives + 1, state.redrives).filter((k) => !carried.has(k));
+};
+
 /**
- * Reads the head and the redrives, then the attempts the batch lacks between the high-water
- * mark and the newest event known (gap healing). Only events up to the newest one the
- * stream showed are applied: any redrive sorting before them was written before them, so the
- * strongly consistent reads made now see it.
+ * The REDRIVE# Query, only when it can find something: STATE.redrives is bumped in the
+ * re-drive's own transaction, so a consistent STATE read that counts no redrive past the
+ * head's (or only ones this batch carries) proves the table holds none the apply lacks.
+ * Without a readable STATE the Query runs, as before.
+ */
+const readRedrives = (
+  env: Env,
+  messageId: string,
+  state: E.Either<StoreError, StateItem | null>,
+  changes: readonly Change[],
+  pos: Position,
+): TE.TaskEither<StoreError, readonly RedriveItem[]> =>
+  E.isRight(state) && state.right !== null && unseenRedrives(state.right, changes, pos).length === 0
+    ? TE.right([])
+    : listRedrives(env, messageId);
+
+/**
+ * Reads the head and STATE (one request), the redrives when STATE says the table has some the
+ * batch lacks, then the attempts the batch lacks between the high-water mark and the newest
+ * event known (gap healing). Only events up to the newest one the stream showed are applied:
+ * any redrive sorting before them was written before them, so the strongly consistent reads
+ * made now see it.
  */
 const gatherWork = async (
   env: Env,
@@ -96,13 +126,12 @@ const gatherWork = async (
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: plan one message: read head, heal gaps, order, plan; each branch is one documented case
 ): Promise<E.Either<ProjectorError, Work>> => {
   const failed = storeFailure(messageId);
-  const [head, tableRedrives] = await Promise.all([
-    pipe(getAuditHead(env, messageId), TE.mapLeft(failed))(),
-    pipe(listRedrives(env, messageId), TE.mapLeft(failed))(),
-  ]);
-  if (E.isLeft(head)) return head;
+  const read = await pipe(getHeadAndState(env, messageId), TE.mapLeft(failed))();
+  if (E.isLeft(read)) return read;
+  const { head, state } = read.right;
+  const pos = positionOf(head);
+  const tableRedrives = await pipe(readRedrives(env, messageId, state, changes, pos), TE.mapLeft(failed))();
   if (E.isLeft(tableRedrives)) return tableRedrives;
-  const pos = positionOf(head.right);
   const redrives = newRedrivesOf(tableRedrives.right, changes, pos);
   const early = redrives.find((r) => r.afterAttempt < pos.through);
   if (early !== undefined) {
@@ -142,10 +171,11 @@ const gatherWork = async (
   const applicable = hole === -1 ? needed : needed.slice(0, hole);
   const last = applicable[applicable.length - 1] ?? pos.through;
   return E.right({
-    head: head.right,
+    head,
     attempts: applicable.map((n) => byNumber.get(n) as AttemptItem),
     redrives: redrives.filter((r) => r.afterAttempt <= last),
-    allRedrives: tableRedrives.right,
+    seenRedrives: redrivesSeen(tableRedrives.right, changes),
+    state,
     duplicates: countDuplicates(changes, pos),
     healed,
     missing: hole === -1 ? [] : needed.slice(hole).filter((n) => !byNumber.has(n)),
@@ -224,10 +254,9 @@ export const applyMessage =
       // the prefix before a hole is in; the records after it fail (retryable) and come back
       if (work.right.missing.length > 0) return E.left(MissingAttempts(messageId, work.right.missing));
       const outcome = outcomeOf(messageId, work.right, plan.right, tries);
-      const check = entries.length > 0 && outcome.through <= deps.driftCheckMaxAttempts;
-      return E.right(
-        check ? { ...outcome, drift: await checkDrift(deps, env, messageId, work.right.allRedrives) } : outcome,
-      );
+      if (!sampleDriftCheck(deps, entries.length, outcome.through)) return E.right(outcome);
+      const drift = await checkDrift(deps, env, messageId, work.right.state, work.right.seenRedrives);
+      return E.right({ ...outcome, drift });
     }
     return E.left(Contention(messageId, deps.maxApplyTries));
   };

@@ -17,7 +17,7 @@ export type ProjectorDeps = {
   readonly tableName: string;
   readonly budget: SegmentBudget;
   readonly clock: Clock;
-  /** [0,1), for backoff jitter only. */
+  /** [0,1), for backoff jitter and the drift check's sample. */
   readonly random: () => number;
   readonly sleep: Sleep;
   readonly telemetry: Telemetry;
@@ -28,11 +28,18 @@ export type ProjectorDeps = {
   readonly concurrency: number;
   /** Drift check (STATE vs fold) only for messages with at most this many attempts; 0 = off. */
   readonly driftCheckMaxAttempts: number;
+  /**
+   * Share of applies that run the drift check (STATE vs fold: one more Query), in [0, 1];
+   * 0 = off. Detection is `dh verify`'s and replay's; this is a sampled early warning.
+   */
+  readonly driftCheckRate: number;
   readonly stepLimits: StepLimits;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
 export const DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS = 100;
+/** 1 % of applies (`DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT`, 0..100, decimals allowed). */
+export const DEFAULT_DRIFT_CHECK_RATE = 0.01;
 
 export const makeProjectorDeps = (
   required: Pick<ProjectorDeps, 'doc' | 'tableName'>,
@@ -47,6 +54,7 @@ export const makeProjectorDeps = (
   maxApplyTries: 8,
   concurrency: 4,
   driftCheckMaxAttempts: DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS,
+  driftCheckRate: DEFAULT_DRIFT_CHECK_RATE,
   stepLimits: DEFAULT_STEP_LIMITS,
   ...overrides,
   ...required,

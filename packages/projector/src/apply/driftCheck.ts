@@ -4,9 +4,10 @@ import {
   fold,
   projectionFields,
   type RedriveItem,
+  type StateItem,
   seedOf,
 } from '@delivery-history/core';
-import { describeStoreError, type Env, findState, listAttempts } from '@delivery-history/store';
+import { describeStoreError, type Env, listAttempts, listRedrives, type StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectorDeps } from './deps.js';
 
@@ -18,18 +19,41 @@ export type DriftResult =
 const skipped = (reason: string): DriftResult => ({ _tag: 'Skipped', reason });
 
 /**
- * Compares STATE with `fold(attempts, redrives)` and logs/counts a mismatch. Detection only:
- * repairing STATE is replay's job (`store.repairProjection`). Never fails the apply.
- * `redrives`: every redrive of the message, as read by the apply.
+ * Whether this apply runs the drift check: a sample at `driftCheckRate` (0 = never, 1 = every
+ * apply) of the applies that appended something, up to `driftCheckMaxAttempts`. Detection
+ * stays with `dh verify` and replay; the sample is an early warning, off the common path.
+ */
+export const sampleDriftCheck = (deps: ProjectorDeps, appended: number, through: number): boolean =>
+  appended > 0 &&
+  through <= deps.driftCheckMaxAttempts &&
+  deps.driftCheckRate > 0 &&
+  (deps.driftCheckRate >= 1 || deps.random() < deps.driftCheckRate);
+
+/** Every redrive STATE counts, from what the apply has read, or from the table when it lacks some. */
+const redrivesOf = async (
+  env: Env,
+  messageId: string,
+  s: StateItem,
+  read: readonly RedriveItem[],
+): Promise<E.Either<StoreError, readonly RedriveItem[]>> => {
+  const known = read.filter((r) => r.redriveNumber <= s.redrives);
+  return known.length >= s.redrives ? E.right(known) : listRedrives(env, messageId)();
+};
+
+/**
+ * Compares STATE (as the apply read it, with the head) with `fold(attempts, redrives)` and
+ * logs/counts a mismatch. Detection only: repairing STATE is replay's job
+ * (`store.repairProjection`). Never fails the apply. Costs one Query of the attempts (and one
+ * of the redrives when the apply did not read them).
  */
 export const checkDrift = async (
   deps: ProjectorDeps,
   env: Env,
   messageId: string,
-  redrives: readonly RedriveItem[],
+  state: E.Either<StoreError, StateItem | null>,
+  read: readonly RedriveItem[],
 ): Promise<DriftResult> => {
   const { logger } = deps.telemetry;
-  const state = await findState(env, messageId, 'readState')();
   if (E.isLeft(state)) {
     logger.warn('drift check could not read STATE', { messageId, error: describeStoreError(state.left) });
     return skipped('state unreadable');
@@ -39,12 +63,14 @@ export const checkDrift = async (
   // a live lease means the worker is between claim and append: STATE is legitimately ahead
   if (s.status === 'PROCESSING') return skipped('in flight');
   if (s.attempts > deps.driftCheckMaxAttempts) return skipped('too many attempts');
-  const known = redrives.filter((r) => r.redriveNumber <= s.redrives);
-  if (known.length < s.redrives) return skipped('redrive newer than the apply');
+  const known = await redrivesOf(env, messageId, s, read);
+  if (E.isLeft(known)) return skipped(describeStoreError(known.left));
+  const redrives = known.right.filter((r) => r.redriveNumber <= s.redrives);
+  if (redrives.length < s.redrives) return skipped('redrive newer than the apply');
   const attempts = s.attempts === 0 ? E.right([]) : await listAttempts(env, messageId, 1, s.attempts)();
   if (E.isLeft(attempts)) return skipped(describeStoreError(attempts.left));
   deps.telemetry.count('DriftChecks');
-  const folded = fold(seedOf(s), attempts.right, known);
+  const folded = fold(seedOf(s), attempts.right, redrives);
   const drift = E.isLeft(folded)
     ? [`fold: ${describeTransitionError(folded.left)}`]
     : attempts.right.length !== s.attempts

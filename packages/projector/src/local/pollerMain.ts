@@ -5,7 +5,7 @@
 // DH_PROJECTOR_MAX_IDLE_BACKOFF_MS. JSON log lines on stdout: one `batch` per batch, `caught up`
 // when idle. SIGTERM/SIGINT stop it cleanly; after SIGKILL a restart resumes at the checkpoint.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { latestStreamArn, makeClients } from '@delivery-history/store';
+import { latestStreamArn, makeStreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { SERVICE_NAME } from '../handler.js';
 import { readPollerConfig } from './pollerConfig.js';
@@ -19,7 +19,7 @@ const main = async (): Promise<number> => {
   }
   const c = config.right;
   const logger = new Logger({ serviceName: `${SERVICE_NAME}-poller` });
-  const clients = makeClients({
+  const clients = makeStreamClients({
     maxAttempts: 3,
     ...(c.endpoint !== undefined ? { endpoint: c.endpoint } : {}),
     ...(c.streamsEndpoint !== undefined ? { streamsEndpoint: c.streamsEndpoint } : {}),
@@ -41,6 +41,7 @@ const main = async (): Promise<number> => {
       budget: c.budget,
       concurrency: c.concurrency,
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
+      driftCheckRate: c.driftCheckRate,
       telemetry: { logger, count: () => undefined },
     },
     onBatch: (b) =>

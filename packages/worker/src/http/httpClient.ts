@@ -7,7 +7,8 @@ import {
   type TransportErrorCode,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
 import type { AllowList } from '../ssrf/allowList.js';
 import { guardedConnector, type Resolver } from '../ssrf/guardedConnector.js';
 import { prepareHeaders } from './prepareHeaders.js';

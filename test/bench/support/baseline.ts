@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The code before issue 17, for side-by-side figures in one run: its packages from git
+// (`git archive`), third-party dependencies through the workspace's installed node_modules.
+// The workspace packages it imports resolve to its own sources where a bundler aliases them
+// (bundles.ts) and to today's store/core where node resolves them (projector.ts: the old
+// projector over today's store operations, which it still finds by the same names).
+
+/** The commit before issue 17's work on this branch. */
+export const BASELINE_COMMIT = '9034883';
+
+export const WORKSPACE = ['core', 'store', 'worker', 'projector', 'devkit', 'cli'] as const;
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+/** The baseline's packages in `dir` (null when git cannot: no history in this copy). */
+export const baselineSources = (dir: string): string | null => {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync(
+    'git',
+    ['-C', root, 'archive', '--format=tar', BASELINE_COMMIT, 'packages', 'tsconfig.base.json'],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (archive.status !== 0) return null;
+  const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  if (untar.status !== 0) return null;
+  for (const p of WORKSPACE) {
+    const nm = join(root, 'packages', p, 'node_modules');
+    if (existsSync(nm) && existsSync(join(dir, 'packages', p)))
+      symlinkSync(nm, join(dir, 'packages', p, 'node_modules'));
+  }
+  return dir;
+};
