@@ -32,6 +32,8 @@ export type ProjectorConfig = {
   readonly budget: SegmentBudget;
   readonly driftCheckMaxAttempts: number;
   readonly concurrency: number;
+  /** DELIVERY_RETENTION_DAYS: audit segments of a final message inherit its TTL; null = kept. */
+  readonly retentionDays: number | null;
 };
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
@@ -48,6 +50,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_AUDIT_HEAD_BYTES: optionalVar(segmentBytes),
   DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
+  DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
 };
 
 export const toConfigError = (e: { readonly message: string }): ConfigError => ({
@@ -67,6 +70,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   },
   driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS,
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
+  retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

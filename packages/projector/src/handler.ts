@@ -61,6 +61,7 @@ const coldStart = (): Cold => {
       budget: c.budget,
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
       concurrency: c.concurrency,
+      retentionDays: c.retentionDays,
       telemetry: powertoolsTelemetry(logger, metrics),
     },
   );

@@ -1,5 +1,6 @@
 import type { DeliveryRequest, StateItem } from '@delivery-history/core';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
 import type { StoreError } from './errors/storeError.js';
 import { type AppendAttemptInput, type AppendResult, appendAttempt } from './ops/appendAttempt.js';
@@ -11,6 +12,7 @@ import { getState } from './ops/getState.js';
 import { listAttempts } from './ops/listAttempts.js';
 import { readAuditTrail } from './ops/readAudit.js';
 import { readPartition } from './ops/readPartition.js';
+import { syncRetention, syncRetentionAfter } from './ops/syncRetention.js';
 import { type AuditWrite, type RewriteAuditInput, rewriteAuditTrail } from './ops/writeAudit.js';
 import type { AuditTrail } from './audit/auditTrail.js';
 import type { RawItem } from './query/partition.js';
@@ -51,6 +53,8 @@ export interface Store {
   scanSegment(input: ScanSegmentInput): TE.TaskEither<StoreError, Page<StateItem>>;
   scanMessages(input: ScanMessagesInput): TE.TaskEither<StoreError, Page<ScannedMessage>>;
   countMessages(totalSegments: number): TE.TaskEither<StoreError, number>;
+  /** Retention: gives every item of a message its STATE's TTL (or none); answers how many changed. */
+  syncRetention(messageId: string): TE.TaskEither<StoreError, number>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -61,7 +65,16 @@ export const createStore = (deps: StoreDeps): Store => {
     createMessage: (request) => logged(createMessage(env, request)),
     getState: (messageId) => logged(getState(env, messageId)),
     claim: (messageId, options) => logged(claim(env, messageId, options)),
-    appendAttempt: (input) => logged(appendAttempt(env, input)),
+    // retention: the append that made a message final gives its other items the same TTL
+    appendAttempt: (input) =>
+      logged(
+        pipe(
+          appendAttempt(env, input),
+          TE.chain(
+            syncRetentionAfter(env, input.claimed.ticket.messageId, (r) => r.final && env.retentionDays !== null),
+          ),
+        ),
+      ),
     appendRedrive: (input) => logged(appendRedrive(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),
@@ -75,5 +88,6 @@ export const createStore = (deps: StoreDeps): Store => {
     scanSegment: (input) => logged(scanSegment(env, input)),
     scanMessages: (input) => logged(scanMessages(env, input)),
     countMessages: (totalSegments) => logged(countMessages(env, totalSegments)),
+    syncRetention: (messageId) => logged(syncRetention(env, messageId)),
   };
 };

@@ -5,6 +5,7 @@ export { unmarshallStreamImage } from './support/streamImage.js';
 export {
   TABLE,
   INDEX,
+  TTL_ATTRIBUTE,
   DEFAULT_TABLE_NAME,
   FAILED_INDEX_SHARDS,
   ENDPOINT_INDEX_SHARDS,
@@ -71,6 +72,7 @@ export { getState, findState } from './ops/getState.js';
 export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
+export { syncRetention } from './ops/syncRetention.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
 export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
 export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
@@ -83,7 +85,10 @@ export {
 } from './query/scanMessages.js';
 export {
   classifyPartition,
+  isPartitionExpired,
   kindOf,
+  partitionExpiry,
+  ttlOf,
   type Partition,
   type RawItem,
   type ItemKind,
@@ -118,6 +123,9 @@ export {
   ATTEMPT_PREFIX,
   REDRIVE_PREFIX,
   AUDIT_PREFIX,
+  EXPUNGE_PREFIX,
+  expungeSk,
+  expungeKey,
   pad,
   messagePk,
   stateKey,

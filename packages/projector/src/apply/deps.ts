@@ -29,6 +29,8 @@ export type ProjectorDeps = {
   /** Drift check (STATE vs fold) only for messages with at most this many attempts; 0 = off. */
   readonly driftCheckMaxAttempts: number;
   readonly stepLimits: StepLimits;
+  /** Retention (DELIVERY_RETENTION_DAYS): the store's audit writer gives a final message's segments its TTL. */
+  readonly retentionDays?: number | null;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };

@@ -41,6 +41,7 @@ const main = async (): Promise<number> => {
       budget: c.budget,
       concurrency: c.concurrency,
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
+      retentionDays: c.retentionDays,
       telemetry: { logger, count: () => undefined },
     },
     onBatch: (b) =>

@@ -1,0 +1,16 @@
+import { type AuditEntry, isRedriveEntry, retentionExpiry } from '@delivery-history/core';
+
+// Retention for audit segments, which the projector writes after the final attempt: a
+// segment written by a step whose last live entry is final inherits the message's TTL,
+// computed by core's rule from that entry (its `at` is the attempt's completedAt, the
+// STATE's lastDeliveryAttempt). A step of superseded entries only decides nothing.
+
+/** The TTL the segments written with `entries` carry, or null (not final, retention off, unknown). */
+export const auditExpiry = (entries: readonly AuditEntry[], retentionDays: number | null): number | null => {
+  const last = [...entries].reverse().find((e) => isRedriveEntry(e) || e.retry !== 'superseded');
+  if (last === undefined || isRedriveEntry(last)) return null;
+  return retentionExpiry(
+    { status: last.status, retryEligible: last.retry === 'retry', lastDeliveryAttempt: last.at },
+    retentionDays,
+  );
+};
