@@ -22,6 +22,7 @@ const COMMANDS: Table = {
   endpoint: async () => (await import('./commands/endpoint.js')).runEndpoint,
   correlation: async () => (await import('./commands/correlation.js')).runCorrelation,
   verify: async () => (await import('./commands/verify.js')).runVerify,
+  expunge: async () => (await import('./commands/expunge.js')).runExpunge,
 };
 
 const REPLAY: Table = {

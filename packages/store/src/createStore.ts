@@ -13,6 +13,7 @@ import { listAttempts } from './ops/listAttempts.js';
 import { readAuditTrail } from './ops/readAudit.js';
 import { readPartition } from './ops/readPartition.js';
 import { syncRetention, syncRetentionAfter } from './ops/syncRetention.js';
+import { type Expunged, type ExpungeInput, expungeMessage } from './ops/expungeMessage.js';
 import { type AuditWrite, type RewriteAuditInput, rewriteAuditTrail } from './ops/writeAudit.js';
 import type { AuditTrail } from './audit/auditTrail.js';
 import type { RawItem } from './query/partition.js';
@@ -55,6 +56,8 @@ export interface Store {
   countMessages(totalSegments: number): TE.TaskEither<StoreError, number>;
   /** Retention: gives every item of a message its STATE's TTL (or none); answers how many changed. */
   syncRetention(messageId: string): TE.TaskEither<StoreError, number>;
+  /** Removes a final message's content (or re-applies the secret policy), recording EXPUNGE#k. */
+  expungeMessage(input: ExpungeInput): TE.TaskEither<StoreError, Expunged>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -89,5 +92,6 @@ export const createStore = (deps: StoreDeps): Store => {
     scanMessages: (input) => logged(scanMessages(env, input)),
     countMessages: (totalSegments) => logged(countMessages(env, totalSegments)),
     syncRetention: (messageId) => logged(syncRetention(env, messageId)),
+    expungeMessage: (input) => logged(expungeMessage(env, input)),
   };
 };

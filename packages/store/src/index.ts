@@ -73,6 +73,7 @@ export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
 export { syncRetention } from './ops/syncRetention.js';
+export { expungeMessage, type Expunged, type ExpungeInput } from './ops/expungeMessage.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
 export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
 export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';

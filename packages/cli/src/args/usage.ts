@@ -38,6 +38,11 @@ export const USAGE: Readonly<Record<string, string>> = {
   A stalled message (not final, no worker came back to it for --stalled-after, default 1h:
   its SQS record is in the DLQ or gone) is enqueued again as it is, without an event.
   A filter selects FAILED messages (--exhausted: final ones only).`,
+  expunge: `dh expunge (--message ID... | --endpoint HOST --since TIME [--until TIME]) --reason TEXT [--by WHO] [--secrets-only] [--dry-run] [--json]
+  Remove request and response content (headers, body, snippet, reason phrase) from a final
+  message's STATE and attempts, keeping outcome metadata; an EXPUNGE event records who, why
+  and when. --secrets-only re-applies the current secret policy instead. Idempotent: a
+  second run changes nothing; a run that stopped part way is resumed.`,
   verify: `dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]
   Check every invariant over the table: dense attempt numbers, STATE == fold(attempts),
   audit trail == rebuild(attempts), item sizes under budget, no unredacted secrets, and no
@@ -60,6 +65,7 @@ Commands:
   replay projections    rebuild projections and audit trails; report or repair drift
   replay redrive        re-drive failed deliveries with an auditable reason
   verify                check every invariant over the table
+  expunge               remove a message's content (audited), or re-apply the secret policy
 
 Run "dh <command> --help" for a command's options.
 

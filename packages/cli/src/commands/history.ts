@@ -30,6 +30,7 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         state: h.state,
         attempts: h.attempts,
         redrives: h.redrives,
+        expunges: h.expunges,
         auditTrail: E.isRight(trail) ? (trail.right?.entries ?? []) : [],
       };
       io.stdout.write(a.json === true ? toJson(historyJson(view)) : renderHistory(view, io.now()));
