@@ -40,7 +40,9 @@ export class DeliveryTable extends Construct {
       ...(props.encryptionKey === null
         ? {}
         : { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }),
-      // No TTL: attempts and audit segments are kept (the design has no expiry attribute).
+      // Retention: DynamoDB deletes items past this attribute (set only on final messages, and
+      // only when retention is configured); readers hide an expired partition before that.
+      timeToLiveAttribute: def.timeToLiveAttribute,
     });
     for (const index of def.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -63,6 +63,7 @@ export class ProjectorFunction extends Construct {
       tracing: config.tracing,
       environment: {
         DELIVERY_TABLE_NAME: table.tableName,
+        ...(config.retentionDays === null ? {} : { DELIVERY_RETENTION_DAYS: String(config.retentionDays) }),
         POWERTOOLS_SERVICE_NAME: 'delivery-projector',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },

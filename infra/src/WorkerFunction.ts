@@ -56,6 +56,7 @@ export class WorkerFunction extends Construct {
         DELIVERY_QUEUE_URL: props.queue.queueUrl,
         DELIVERY_MAX_ATTEMPTS: String(config.maxAttempts),
         DELIVERY_TIMEOUT_MS: String(config.deliveryTimeoutMs),
+        ...(config.retentionDays === null ? {} : { DELIVERY_RETENTION_DAYS: String(config.retentionDays) }),
         POWERTOOLS_SERVICE_NAME: 'delivery-worker',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },

@@ -111,6 +111,11 @@ const ContextCodec = t.type(
     logRetentionDays: withDefault(retentionDays, 30),
     /** Alarm actions go to this SNS topic when given (the stack creates none). */
     alarmTopicArn: withDefault(nullableString('SNS topic ARN', SNS_TOPIC_ARN), null),
+    /**
+     * Data retention (DELIVERY_RETENTION_DAYS for both functions): a final message's items
+     * expire this many days after its last attempt; null (default) keeps them.
+     */
+    retentionDays: withDefault(t.union([intIn(1, 3650), t.null], 'integer 1..3650 (days) | null'), null),
     // worker
     maxAttempts: withDefault(intIn(1, MESSAGE_MAX_ATTEMPTS_LIMIT), defaultRetryPolicy.maxAttempts),
     maxReceiveCount: withDefault(intIn(2, 1000), MESSAGE_MAX_ATTEMPTS_LIMIT + RECEIVE_HEADROOM),

@@ -64,7 +64,7 @@ Table('keys and indexes equal what the local table is created from', () => {
   assert.is((p.GlobalSecondaryIndexes as unknown[]).length, TABLE.globalSecondaryIndexes.length);
 });
 
-Table('on-demand, stream of new images, PITR, deletion protection, retained, no TTL', () => {
+Table('on-demand, stream of new images, PITR, deletion protection, retained, TTL on the shared attribute', () => {
   const p = props(table);
   assert.is(p.BillingMode, 'PAY_PER_REQUEST');
   assert.equal(p.StreamSpecification, { StreamViewType: 'NEW_IMAGE' });
@@ -72,7 +72,10 @@ Table('on-demand, stream of new images, PITR, deletion protection, retained, no 
   assert.is(p.DeletionProtectionEnabled, true);
   assert.is(table.DeletionPolicy, 'Retain');
   assert.is(table.UpdateReplacePolicy, 'Retain');
-  assert.is(p.TimeToLiveSpecification, undefined);
+  // retention: TTL is enabled on the store's attribute; only final messages carry it, and only
+  // when retentionDays is set (without it no item has the attribute, so none expires)
+  assert.equal(p.TimeToLiveSpecification, { AttributeName: TABLE.timeToLiveAttribute, Enabled: true });
+  assert.is(TABLE.timeToLiveAttribute, 'expiresAt');
   // Default encryption: the AWS-owned key (customer-managed is an option, see stackOptions.test.ts).
   assert.is(p.SSESpecification, undefined);
 });
@@ -140,6 +143,8 @@ Worker('Node 22 ESM bundle, handler export, environment from the stack', () => {
   assert.equal(env.DELIVERY_QUEUE_URL, ref(deliveriesId));
   assert.is(env.DELIVERY_MAX_ATTEMPTS, '8');
   assert.is(env.DELIVERY_TIMEOUT_MS, '15000');
+  // retention is off by default: no variable, so the worker writes no TTL
+  assert.is(env.DELIVERY_RETENTION_DAYS, undefined);
   assert.ok((f.Timeout as number) * 1000 > Number(env.DELIVERY_TIMEOUT_MS));
 });
 

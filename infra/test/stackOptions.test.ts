@@ -27,6 +27,7 @@ const app = new App({
     tracing: 'true',
     alarmTopicArn: TOPIC,
     lambdaRuntime: 'nodejs22.x',
+    retentionDays: '30',
   },
 });
 const stack = new DeliveryHistoryStack(app, 'DeliveryHistory-prod');
@@ -89,6 +90,16 @@ Options('functions trace actively and run the chosen runtime', () => {
     assert.equal(props(f).TracingConfig, { Mode: 'Active' }, id);
     assert.is(props(f).Runtime, 'nodejs22.x', id);
   }
+});
+
+Options('retentionDays reaches both functions as DELIVERY_RETENTION_DAYS; the table has TTL on', () => {
+  const fns = resourcesOf(template, 'AWS::Lambda::Function').map(
+    ([, f]) => (props(f).Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {},
+  );
+  const withRetention = fns.filter((v) => v.DELIVERY_RETENTION_DAYS === '30');
+  assert.ok(withRetention.length >= 2, 'worker and projector');
+  const [, table] = onlyResource(template, 'AWS::DynamoDB::Table');
+  assert.equal(props(table).TimeToLiveSpecification, { AttributeName: 'expiresAt', Enabled: true });
 });
 
 Options('every alarm notifies the topic on alarm and on recovery', () => {

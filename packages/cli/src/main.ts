@@ -25,6 +25,7 @@ const COMMANDS: Table = {
   correlation: async () => (await import('./commands/correlation.js')).runCorrelation,
   tail: async () => (await import('./commands/tail.js')).runTail,
   verify: async () => (await import('./commands/verify.js')).runVerify,
+  expunge: async () => (await import('./commands/expunge.js')).runExpunge,
 };
 
 const REPLAY: Table = {

@@ -8,6 +8,9 @@ export {
   AttemptRequest,
   AttemptResponse,
   AuditEntry,
+  ExpungeItem,
+  ExpungeMark,
+  ExpungeScope,
   isRedriveEntry,
   isResolutionEntry,
   Lease,
@@ -147,6 +150,17 @@ export {
   utf8Bytes,
 } from './size/itemSize.js';
 export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js';
+// data lifecycle: retention (TTL) and expunge
+export { epochSeconds, isExpired, retentionExpiry, SECONDS_PER_DAY } from './lifecycle/retention.js';
+export {
+  EXPUNGED,
+  type ExpungeRule,
+  expungeAttempt,
+  expungeAttemptContent,
+  expungeResult,
+  expungeState,
+  expungeStateContent,
+} from './lifecycle/expunge.js';
 // state machine, fold, audit
 export { fold, orderEvents, seedOf } from './state/fold.js';
 export type { Projection, ProjectionField } from './state/projection.js';

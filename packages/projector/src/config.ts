@@ -35,6 +35,8 @@ export type ProjectorConfig = {
   /** Share of applies that run the drift check, [0, 1]. */
   readonly driftCheckRate: number;
   readonly concurrency: number;
+  /** DELIVERY_RETENTION_DAYS: audit segments of a final message inherit its TTL; null = kept. */
+  readonly retentionDays: number | null;
 };
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
@@ -58,6 +60,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
   DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT: optionalVar(percentRate),
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
+  DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
 };
 
 export const toConfigError = (e: { readonly message: string }): ConfigError => ({
@@ -78,6 +81,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS,
   driftCheckRate: v.DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT ?? DEFAULT_DRIFT_CHECK_RATE,
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
+  retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

@@ -62,6 +62,7 @@ const coldStart = (): Cold => {
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
       driftCheckRate: c.driftCheckRate,
       concurrency: c.concurrency,
+      retentionDays: c.retentionDays,
       telemetry: powertoolsTelemetry(logger, metrics),
     },
   );

@@ -1,5 +1,6 @@
 import type { DeliveryRequest, StateItem } from '@delivery-history/core';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
 import type { StoreError } from './errors/storeError.js';
 import {
@@ -17,6 +18,8 @@ import { getState } from './ops/getState.js';
 import { listAttempts } from './ops/listAttempts.js';
 import { readAuditTrail } from './ops/readAudit.js';
 import { readPartition } from './ops/readPartition.js';
+import { syncRetention, syncRetentionAfter } from './ops/syncRetention.js';
+import { type Expunged, type ExpungeInput, expungeMessage } from './ops/expungeMessage.js';
 import { type AuditWrite, type RewriteAuditInput, rewriteAuditTrail } from './ops/writeAudit.js';
 import type { AuditTrail } from './audit/auditTrail.js';
 import type { RawItem } from './query/partition.js';
@@ -59,6 +62,10 @@ export interface Store {
   scanSegment(input: ScanSegmentInput): TE.TaskEither<StoreError, Page<StateItem>>;
   scanMessages(input: ScanMessagesInput): TE.TaskEither<StoreError, Page<ScannedMessage>>;
   countMessages(totalSegments: number): TE.TaskEither<StoreError, number>;
+  /** Retention: gives every item of a message its STATE's TTL (or none); answers how many changed. */
+  syncRetention(messageId: string): TE.TaskEither<StoreError, number>;
+  /** Removes a final message's content (or re-applies the secret policy), recording EXPUNGE#k. */
+  expungeMessage(input: ExpungeInput): TE.TaskEither<StoreError, Expunged>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -69,8 +76,23 @@ export const createStore = (deps: StoreDeps): Store => {
     createMessage: (request) => logged(createMessage(env, request)),
     getState: (messageId) => logged(getState(env, messageId)),
     claim: (messageId, options) => logged(claim(env, messageId, options)),
-    appendAttempt: (input) => logged(appendAttempt(env, input)),
-    appendObserved: (input) => logged(appendObserved(env, input)),
+    // retention: the append that made a message final gives its other items the same TTL
+    appendAttempt: (input) =>
+      logged(
+        pipe(
+          appendAttempt(env, input),
+          TE.chain(
+            syncRetentionAfter(env, input.claimed.ticket.messageId, (r) => r.final && env.retentionDays !== null),
+          ),
+        ),
+      ),
+    appendObserved: (input) =>
+      logged(
+        pipe(
+          appendObserved(env, input),
+          TE.chain(syncRetentionAfter(env, input.messageId, (r) => r.final && env.retentionDays !== null)),
+        ),
+      ),
     appendRedrive: (input) => logged(appendRedrive(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),
@@ -84,5 +106,7 @@ export const createStore = (deps: StoreDeps): Store => {
     scanSegment: (input) => logged(scanSegment(env, input)),
     scanMessages: (input) => logged(scanMessages(env, input)),
     countMessages: (totalSegments) => logged(countMessages(env, totalSegments)),
+    syncRetention: (messageId) => logged(syncRetention(env, messageId)),
+    expungeMessage: (input) => logged(expungeMessage(env, input)),
   };
 };

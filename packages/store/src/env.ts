@@ -50,6 +50,8 @@ export type StoreDeps = {
   readonly leaseMs?: number;
   readonly defaultMaxAttempts?: number;
   readonly budgets?: Partial<Budgets>;
+  /** DELIVERY_RETENTION_DAYS: a final message's items get a TTL this many days on; null/absent = kept. */
+  readonly retentionDays?: number | null;
 };
 
 export type Env = {
@@ -64,6 +66,7 @@ export type Env = {
   readonly leaseMs: number;
   readonly defaultMaxAttempts: number;
   readonly budgets: Budgets;
+  readonly retentionDays: number | null;
 };
 
 export const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 4, baseMs: 50, maxMs: 2_000 };
@@ -90,4 +93,5 @@ export const makeEnv = (deps: StoreDeps): Env => ({
   leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
   defaultMaxAttempts: deps.defaultMaxAttempts ?? defaultRetryPolicy.maxAttempts,
   budgets: { ...DEFAULT_BUDGETS, ...deps.budgets },
+  retentionDays: deps.retentionDays ?? null,
 });

@@ -6,6 +6,7 @@ export { unmarshallStreamImage } from './support/streamImage.js';
 export {
   TABLE,
   INDEX,
+  TTL_ATTRIBUTE,
   DEFAULT_TABLE_NAME,
   FAILED_INDEX_SHARDS,
   ENDPOINT_INDEX_SHARDS,
@@ -74,6 +75,8 @@ export { getState, findState } from './ops/getState.js';
 export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
+export { syncRetention } from './ops/syncRetention.js';
+export { expungeMessage, type Expunged, type ExpungeInput } from './ops/expungeMessage.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
 export { getHeadAndState, type HeadAndState } from './ops/getHeadAndState.js';
 export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
@@ -87,7 +90,10 @@ export {
 } from './query/scanMessages.js';
 export {
   classifyPartition,
+  isPartitionExpired,
   kindOf,
+  partitionExpiry,
+  ttlOf,
   type Partition,
   type RawItem,
   type ItemKind,
@@ -125,6 +131,9 @@ export {
   RESOLVED_PREFIX,
   resolutionSk,
   resolutionKey,
+  EXPUNGE_PREFIX,
+  expungeSk,
+  expungeKey,
   pad,
   messagePk,
   stateKey,

@@ -7,6 +7,7 @@ export const ATTEMPT_PREFIX = 'ATTEMPT#';
 export const REDRIVE_PREFIX = 'REDRIVE#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const RESOLVED_PREFIX = 'RESOLVED#';
+export const EXPUNGE_PREFIX = 'EXPUNGE#';
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -29,6 +30,9 @@ export const auditKey = (messageId: string, segment: number): Key => ({
   pk: messagePk(messageId),
   sk: auditSk(segment),
 });
+
+export const expungeSk = (k: number): string => `${EXPUNGE_PREFIX}${pad(k, 4)}`;
+export const expungeKey = (messageId: string, k: number): Key => ({ pk: messagePk(messageId), sk: expungeSk(k) });
 
 /** Poller checkpoints: one partition per stream, outside every message's partition. */
 export const CHECKPOINT_PREFIX = 'PROJECTOR#';

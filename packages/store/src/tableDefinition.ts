@@ -18,8 +18,17 @@ export type TableDefinition = {
   readonly sortKey: KeyAttribute;
   readonly billingMode: 'PAY_PER_REQUEST';
   readonly streamViewType: 'NEW_IMAGE';
+  /**
+   * The TTL attribute (epoch seconds), set on a final message's items when retention is on
+   * (see docs/model.md, "Lifecycle"). DynamoDB deletes expired items days later; readers
+   * treat a partition whose STATE is past it as gone at once.
+   */
+  readonly timeToLiveAttribute: string;
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
 };
+
+/** The TTL attribute's name (TABLE.timeToLiveAttribute): written by the store only. */
+export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Attributes every support index projects (the list views of the CLI need nothing else). */
 const SUMMARY_ATTRIBUTES = [
@@ -35,6 +44,8 @@ const SUMMARY_ATTRIBUTES = [
   'retryEligible',
   'nextAttemptAt',
   'deliveryResult',
+  // the queries hide an expired message before DynamoDB deletes it
+  TTL_ATTRIBUTE,
 ] as const;
 
 /**
@@ -59,6 +70,7 @@ export const TABLE: TableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   billingMode: 'PAY_PER_REQUEST',
   streamViewType: 'NEW_IMAGE',
+  timeToLiveAttribute: TTL_ATTRIBUTE,
   globalSecondaryIndexes: [
     {
       indexName: INDEX.byFailedTime,

@@ -114,6 +114,18 @@ ${LIST_OPTIONS}`,
       'dh replay redrive --since 10:00 --endpoint hooks.example.com --exhausted --reason "INC-42 fixed"',
     ],
   },
+  expunge: {
+    usage:
+      'dh expunge (--message ID... | --endpoint HOST --since TIME [--until TIME]) --reason TEXT [--by WHO] [--secrets-only] [--dry-run] [--json]',
+    about: `  Remove request and response content (headers, body, snippet, reason phrase) from a final
+  message's STATE and attempts, keeping outcome metadata; an EXPUNGE event records who, why
+  and when. --secrets-only re-applies the current secret policy instead. Idempotent: a
+  second run changes nothing; a run that stopped part way is resumed.`,
+    examples: [
+      'dh expunge --message order-1085 --reason "GDPR request 2026-114" --dry-run',
+      'dh expunge --endpoint hooks.example.com --since 2026-11-01 --secrets-only --reason "policy update"',
+    ],
+  },
   verify: {
     usage:
       'dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]',
@@ -173,6 +185,7 @@ Commands:
   replay projections    rebuild projections and audit trails; report or repair drift
   replay redrive        re-drive failed deliveries with an auditable reason
   verify                check every invariant over the table
+  expunge               remove a message's content (audited), or re-apply the secret policy
   local                 the whole system on this machine (DynamoDB Local, projector, worker)
   demo                  end-to-end demo on this machine, with a summary
   help <command>        a command's options and examples

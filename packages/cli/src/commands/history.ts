@@ -59,7 +59,13 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
       const h = history.right;
       const trail = ctx.trailOf(a.messageId, h.audit);
       if (E.isLeft(trail)) io.stderr.write(`dh history: audit trail unreadable (${trail.left}); run dh verify\n`);
-      const view = { state: h.state, attempts: h.attempts, redrives: h.redrives, auditTrail: entriesOf(trail) };
+      const view = {
+        state: h.state,
+        attempts: h.attempts,
+        redrives: h.redrives,
+        expunges: h.expunges,
+        auditTrail: entriesOf(trail),
+      };
       const json = a.json === true;
       if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json);
       io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now()));

@@ -1,4 +1,12 @@
-import type { AttemptItem, AuditEntry, DeliveryResult, RedriveItem, StateItem } from '@delivery-history/core';
+import type {
+  AttemptItem,
+  AuditEntry,
+  DeliveryResult,
+  ExpungeItem,
+  RedriveItem,
+  StateItem,
+} from '@delivery-history/core';
+import { expungeJson } from './expungeView.js';
 
 // The `history --json` document (public contract, see README): `{ state, attempts,
 // auditTrail, redrives }`. Fields are listed one by one so that a change in an internal
@@ -50,6 +58,7 @@ export const stateJson = (s: StateItem) => ({
   lease: s.lease,
   redrives: s.redrives,
   truncated: s.truncated,
+  ...(s.expunged !== undefined ? { expunged: s.expunged } : {}),
 });
 
 export const attemptJson = (a: AttemptItem) => ({
@@ -63,6 +72,7 @@ export const attemptJson = (a: AttemptItem) => ({
   request: { method: a.request.method, url: a.request.url, headers: a.request.headers, bodyBytes: a.request.bodyBytes },
   response: a.response,
   truncated: a.truncated,
+  ...(a.expunged !== undefined ? { expunged: a.expunged } : {}),
 });
 
 export const redriveJson = (r: RedriveItem) => ({
@@ -79,10 +89,13 @@ export const historyJson = (v: {
   attempts: ReadonlyArray<AttemptItem>;
   redrives: ReadonlyArray<RedriveItem>;
   auditTrail: ReadonlyArray<AuditEntry>;
+  expunges?: ReadonlyArray<ExpungeItem>;
 }) => ({
   state: stateJson(v.state),
   attempts: v.attempts.map(attemptJson),
   // additive: every entry says its `kind` and a unique `position` (1..; `n` repeats across kinds)
   auditTrail: v.auditTrail.map((e, i) => ({ ...e, kind: (e as { kind?: string }).kind ?? 'attempt', position: i + 1 })),
   redrives: v.redrives.map(redriveJson),
+  // only on an expunged message, so the shape of every other history stays as it was
+  ...(v.expunges !== undefined && v.expunges.length > 0 ? { expunges: v.expunges.map(expungeJson) } : {}),
 });

@@ -1,6 +1,7 @@
-import type { AttemptItem, AuditEntry, RedriveItem, StateItem } from '@delivery-history/core';
+import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
 import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
+import { expungeSection } from './expungeView.js';
 import { renderFields, renderTable } from './table.js';
 import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
 
@@ -11,6 +12,8 @@ export type HistoryView = {
   readonly attempts: ReadonlyArray<AttemptItem>;
   readonly redrives: ReadonlyArray<RedriveItem>;
   readonly auditTrail: ReadonlyArray<AuditEntry>;
+  /** EXPUNGE#k events (content removed on purpose). */
+  readonly expunges?: ReadonlyArray<ExpungeItem>;
 };
 
 const stateFields = (s: StateItem, now: Date): string =>
@@ -145,6 +148,7 @@ export const renderHistory = (v: HistoryView, now: Date): string => {
           ['right', 'left', 'left', 'left', 'left', 'right'],
         )}`,
   );
+  parts.push(expungeSection(v.expunges ?? [], now));
   return parts.join('');
 };
 

@@ -13,6 +13,8 @@ const DESCRIPTION: Record<CheckName, string> = {
   'item-size': 'every item under the size budget',
   secrets: 'no unredacted credentials in headers, URLs, texts',
   stalled: 'every unfinished message has a worker coming back',
+  retention: "every item carries its STATE's TTL (expired messages: gone)",
+  expunge: 'every expunge completed (expunged content accepted)',
 };
 
 export const renderVerifyReport = (r: VerifyReport): string => {

@@ -87,7 +87,12 @@ const isClean = (l: Look): boolean => l.error === null && l.fields.length === 0 
 
 /** `scanned`: the items a table scan already returned (checked first; drift is re-read). */
 const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray<RawItem> | null): Promise<Look> => {
-  const m = decodePartition(messageId, scanned ?? (await deps.reader.readPartition(messageId)));
+  // retention: an expired partition is gone (never "repaired" while DynamoDB deletes it)
+  const m = decodePartition(
+    messageId,
+    scanned ?? (await deps.reader.readPartition(messageId)),
+    new Date((deps.clock ?? Date.now)()),
+  );
   const none = { m, fields: [], trail: null, expected: null };
   if (m.state === null) return { ...none, error: m.corrupt.length > 0 ? 'STATE does not decode' : null };
   if (m.corrupt.length > 0) return { ...none, error: `items do not decode: ${m.corrupt.map((c) => c.sk).join(', ')}` };

@@ -1,4 +1,13 @@
-import { type AuditEntry, stalled } from '@delivery-history/core';
+import {
+  type AttemptItem,
+  type AuditEntry,
+  type ExpungeItem,
+  type ExpungeRule,
+  expungeAttemptContent,
+  expungeStateContent,
+  type StateItem,
+  stalled,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DecodedMessage } from './decodePartition.js';
 import { formatDuration } from '../format/time.js';
@@ -19,6 +28,8 @@ export const CHECKS = [
   'item-size',
   'secrets',
   'stalled',
+  'retention',
+  'expunge',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 
@@ -59,9 +70,53 @@ const trailViolations = (m: DecodedMessage, trailOf: TrailReader): Violation[] =
       );
 };
 
+/**
+ * Expunge: the events' rules applied to STATE and every attempt, so a run that stopped part
+ * way (attempts done, STATE not yet) is compared as it will be once resumed. Expunged
+ * content is accepted: it is outcome metadata that fold and the trail compare.
+ */
+const expungedView = (
+  state: StateItem,
+  attempts: ReadonlyArray<AttemptItem>,
+  expunges: ReadonlyArray<ExpungeItem>,
+): { state: StateItem; attempts: AttemptItem[] } => {
+  const rules: ExpungeRule[] = [...new Set(expunges.map((x) => x.scope))].map((scope) => ({ scope }));
+  const attemptOf = (a: AttemptItem) => rules.reduce((x, r) => ({ ...expungeAttemptContent(x, r), ...mark(a) }), a);
+  return {
+    state: rules.reduce((s, r) => ({ ...expungeStateContent(s, r), ...mark(state) }), state),
+    attempts: attempts.map(attemptOf),
+  };
+};
+
+const mark = (i: { readonly expunged?: StateItem['expunged'] }) =>
+  i.expunged === undefined ? {} : { expunged: i.expunged };
+
+/** Lifecycle checks: an expunge that did not finish; items whose TTL disagrees with STATE's. */
+const lifecycleViolations = (m: DecodedMessage): Array<[CheckName, string]> => [
+  ...m.expunges
+    .filter((x) => x.completedAt === null)
+    .map((x): [CheckName, string] => [
+      'expunge',
+      `EXPUNGE#${x.expungeNumber} (${x.scope}, ${x.at}) did not complete: run dh expunge --message ${m.messageId} again`,
+    ]),
+  ...(m.ttlDrift.length === 0
+    ? []
+    : [
+        [
+          'retention',
+          `${m.ttlDrift.length} item(s) do not carry STATE's TTL (${m.expiresAt ?? 'none'}): ${m.ttlDrift
+            .slice(0, 3)
+            .map((d) => `${d.sk}=${d.expiresAt ?? 'none'}`)
+            .join(', ')}`,
+        ] as [CheckName, string],
+      ]),
+];
+
 // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: a flat list of independent checks, one line each
 export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Violation[] => {
   const out: Violation[] = [];
+  // retention: an expired partition is gone as a whole, however much of it DynamoDB deleted yet
+  if (m.expired) return out;
   const add = (check: CheckName, detail: string) => out.push({ messageId: m.messageId, check, detail });
   for (const c of m.corrupt) add('decode', `${c.sk}: ${c.message}`);
   for (const s of m.sizes)
@@ -72,6 +127,7 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
     if (!m.corrupt.some((c) => c.sk === 'STATE')) add('decode', 'no STATE item');
     return out;
   }
+  for (const [check, detail] of lifecycleViolations(m)) add(check, detail);
   for (const p of checkDenseAttempts(m.state, m.attempts)) add('dense-attempts', p);
   const stall = stalled(m.state, o.now, o.stalledAfterMs);
   if (stall !== null) {
@@ -81,7 +137,9 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
         `no worker came back, its SQS record is likely in the DLQ or gone; \`dh replay redrive --message ${m.messageId} --reason ...\` enqueues it again`,
     );
   }
-  const projection = checkProjection(m.state, m.attempts, m.redrives);
+  const view =
+    m.expunges.length === 0 ? { state: m.state, attempts: m.attempts } : expungedView(m.state, m.attempts, m.expunges);
+  const projection = checkProjection(view.state, view.attempts, m.redrives);
   if (E.isLeft(projection)) add('projection', projection.left);
   else
     for (const f of projection.right.fields)

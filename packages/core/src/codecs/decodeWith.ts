@@ -38,10 +38,15 @@ const MAX_MESSAGE_CHARS = 1_000;
 const SHOW_DEPTH = 2;
 const SHOW_ENTRIES = 5;
 
-/** The `_tag` of a codec, looking through `withDefault` wrappers (they add no path segment). */
+/**
+ * The `_tag` of a codec, looking through `withDefault` and `t.exact` wrappers (they add no
+ * path segment; an exact intersection's members are then skipped like any intersection's).
+ */
 const tagOf = (d: t.Decoder<unknown, unknown>): string | undefined => {
-  const tagged = d as { _tag?: string; inner?: t.Decoder<unknown, unknown> };
-  return tagged._tag === 'DefaultType' && tagged.inner !== undefined ? tagOf(tagged.inner) : tagged._tag;
+  const tagged = d as { _tag?: string; inner?: t.Decoder<unknown, unknown>; type?: t.Decoder<unknown, unknown> };
+  if (tagged._tag === 'DefaultType' && tagged.inner !== undefined) return tagOf(tagged.inner);
+  if (tagged._tag === 'ExactType' && tagged.type !== undefined) return tagOf(tagged.type);
+  return tagged._tag;
 };
 
 const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max)}…` : s);

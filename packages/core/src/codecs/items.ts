@@ -8,6 +8,20 @@ import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from '
 // so a decoded item compares cleanly with a folded one.
 // ---------------------------------------------------------------------------
 
+/** What removed content from an item: `content` (dh expunge) or `secrets` (the current policy re-applied). */
+export const ExpungeScope = t.keyof({ content: null, secrets: null }, 'content|secrets');
+export type ExpungeScope = t.TypeOf<typeof ExpungeScope>;
+
+/**
+ * The marker on a STATE or ATTEMPT item whose content an expunge removed (the one audited
+ * exception to immutability): the EXPUNGE#n event that did it, when, and its scope.
+ */
+export const ExpungeMark = t.type({ n: PositiveInt, at: IsoTimestamp, scope: ExpungeScope }, 'ExpungeMark');
+export type ExpungeMark = t.TypeOf<typeof ExpungeMark>;
+
+/** Optional on STATE and ATTEMPT: absent on every item no expunge touched. */
+const expungeMarkProps = t.partial({ expunged: ExpungeMark });
+
 export const AttemptRequest = t.type(
   {
     method: HttpMethod,
@@ -24,23 +38,26 @@ export const AttemptResponse = t.type({ headers: StringMap }, 'AttemptResponse')
 export type AttemptResponse = t.TypeOf<typeof AttemptResponse>;
 
 export const AttemptItem = t.exact(
-  t.type(
-    {
-      type: t.literal('ATTEMPT'),
-      messageId: t.string,
-      attemptNumber: PositiveInt,
-      attemptId: t.string,
-      leaseId: t.string,
-      startedAt: IsoTimestamp,
-      completedAt: IsoTimestamp,
-      request: AttemptRequest,
-      response: nullable(AttemptResponse),
-      deliveryResult: DeliveryResult,
-      status: AttemptStatus,
-      nextAttemptAt: nullable(IsoTimestamp),
-      superseded: t.boolean,
-      truncated: Truncations,
-    },
+  t.intersection(
+    [
+      t.type({
+        type: t.literal('ATTEMPT'),
+        messageId: t.string,
+        attemptNumber: PositiveInt,
+        attemptId: t.string,
+        leaseId: t.string,
+        startedAt: IsoTimestamp,
+        completedAt: IsoTimestamp,
+        request: AttemptRequest,
+        response: nullable(AttemptResponse),
+        deliveryResult: DeliveryResult,
+        status: AttemptStatus,
+        nextAttemptAt: nullable(IsoTimestamp),
+        superseded: t.boolean,
+        truncated: Truncations,
+      }),
+      expungeMarkProps,
+    ],
     'AttemptItem',
   ),
   'AttemptItem',
@@ -96,6 +113,31 @@ export const RedriveItem = t.exact(
 );
 export type RedriveItem = t.TypeOf<typeof RedriveItem>;
 
+/**
+ * EXPUNGE#k (`sk=EXPUNGE#<k padded to 4>`): the audit record of one expunge of a message.
+ * Written before any content is removed (`completedAt` null), completed after every item
+ * is done; an incomplete one is resumed by the next run with the same scope.
+ */
+export const ExpungeItem = t.exact(
+  t.type(
+    {
+      type: t.literal('EXPUNGE'),
+      messageId: t.string,
+      expungeNumber: PositiveInt,
+      scope: ExpungeScope,
+      requestedBy: t.string,
+      reason: t.string,
+      at: IsoTimestamp,
+      completedAt: nullable(IsoTimestamp),
+      /** Items whose content this expunge changed (set when completed). */
+      items: NonNegativeInt,
+    },
+    'ExpungeItem',
+  ),
+  'ExpungeItem',
+);
+export type ExpungeItem = t.TypeOf<typeof ExpungeItem>;
+
 export const StateRequest = t.type(
   {
     method: HttpMethod,
@@ -114,26 +156,29 @@ export const Lease = t.type({ leaseId: t.string, expiresAt: IsoTimestamp, claime
 export type Lease = t.TypeOf<typeof Lease>;
 
 export const StateItem = t.exact(
-  t.type(
-    {
-      type: t.literal('STATE'),
-      messageId: t.string,
-      status: Status,
-      createdAt: IsoTimestamp,
-      lastUpdatedAt: IsoTimestamp,
-      lastDeliveryAttempt: nullable(IsoTimestamp),
-      attempts: NonNegativeInt,
-      maxAttempts: PositiveInt,
-      correlationId: t.string,
-      endpoint: t.string,
-      request: StateRequest,
-      deliveryResult: nullable(DeliveryResult),
-      retryEligible: t.boolean,
-      nextAttemptAt: nullable(IsoTimestamp),
-      lease: nullable(Lease),
-      redrives: NonNegativeInt,
-      truncated: Truncations,
-    },
+  t.intersection(
+    [
+      t.type({
+        type: t.literal('STATE'),
+        messageId: t.string,
+        status: Status,
+        createdAt: IsoTimestamp,
+        lastUpdatedAt: IsoTimestamp,
+        lastDeliveryAttempt: nullable(IsoTimestamp),
+        attempts: NonNegativeInt,
+        maxAttempts: PositiveInt,
+        correlationId: t.string,
+        endpoint: t.string,
+        request: StateRequest,
+        deliveryResult: nullable(DeliveryResult),
+        retryEligible: t.boolean,
+        nextAttemptAt: nullable(IsoTimestamp),
+        lease: nullable(Lease),
+        redrives: NonNegativeInt,
+        truncated: Truncations,
+      }),
+      expungeMarkProps,
+    ],
     'StateItem',
   ),
   'StateItem',

@@ -20,4 +20,6 @@ export const sharedVars = {
   DELIVERY_TIMEOUT_MS: intString(100, 900_000, 'ms'),
   DELIVERY_BACKOFF_BASE_MS: intString(0, TWELVE_HOURS_MS, 'ms'),
   DELIVERY_BACKOFF_MAX_MS: intString(0, TWELVE_HOURS_MS, 'ms'),
+  /** Retention: a final message's items expire this many days after its last attempt (unset: kept). */
+  DELIVERY_RETENTION_DAYS: intString(1, 3650, 'days'),
 } as const;

@@ -34,6 +34,8 @@ export type ProjectorDeps = {
    */
   readonly driftCheckRate: number;
   readonly stepLimits: StepLimits;
+  /** Retention (DELIVERY_RETENTION_DAYS): the store's audit writer gives a final message's segments its TTL. */
+  readonly retentionDays?: number | null;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };

@@ -3,7 +3,7 @@ import type { ProjectorDeps } from './deps.js';
 
 /** What the projector's table reads and writes need from its deps. */
 export type StoreIo = Pick<ProjectorDeps, 'doc' | 'tableName' | 'retry' | 'random' | 'sleep'> &
-  Partial<Pick<ProjectorDeps, 'clock' | 'telemetry'>>;
+  Partial<Pick<ProjectorDeps, 'clock' | 'telemetry' | 'retentionDays'>>;
 
 /**
  * The store's environment over the projector's deps: every table call goes through the
@@ -19,4 +19,5 @@ export const storeEnvOf = (deps: StoreIo): Env =>
     sleep: deps.sleep,
     ...(deps.clock !== undefined ? { clock: deps.clock } : {}),
     ...(deps.telemetry !== undefined ? { logger: deps.telemetry.logger } : {}),
+    retentionDays: deps.retentionDays ?? null,
   });

@@ -42,6 +42,7 @@ const main = async (): Promise<number> => {
       concurrency: c.concurrency,
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
       driftCheckRate: c.driftCheckRate,
+      retentionDays: c.retentionDays,
       telemetry: { logger, count: () => undefined },
     },
     onBatch: (b) =>

@@ -1,6 +1,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '@delivery-history/core';
 import { auditKey } from '../keys.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 import { headItem, segmentItem } from './auditItems.js';
 import type { AuditTrail } from './auditTrail.js';
 import type { AuditPosition, AuditStep } from './auditStep.js';
@@ -37,6 +38,17 @@ export const headCondition = (expect: AuditPosition | null): Condition =>
         ExpressionAttributeValues: { ':expectThrough': expect.through, ':expectRedrives': expect.redrives },
       };
 
+/** Retention: the TTL attribute as a Put's item field or an Update's SET clause (nothing when null). */
+const ttlParts = (ttl: number | null) =>
+  ttl === null
+    ? { item: {}, set: '', names: {}, values: {} }
+    : {
+        item: { [TTL_ATTRIBUTE]: ttl },
+        set: ', #ttl = :ttl',
+        names: { '#ttl': TTL_ATTRIBUTE },
+        values: { ':ttl': ttl },
+      };
+
 const SUMMARY_NAMES = {
   '#segments': 'segments',
   '#through': 'through',
@@ -47,10 +59,20 @@ const SUMMARY_NAMES = {
 };
 
 /** Creates the head (no trail yet) or moves its summary and appends to its entries. */
-export const headAction = (tableName: string, messageId: string, step: AuditStep): AuditAction => {
+export const headAction = (
+  tableName: string,
+  messageId: string,
+  step: AuditStep,
+  ttl: number | null = null,
+): AuditAction => {
+  const expiry = ttlParts(ttl);
   if (step.expect === null) {
     return {
-      Put: { TableName: tableName, Item: headItem(messageId, step.headEntries, step.summary), ...headCondition(null) },
+      Put: {
+        TableName: tableName,
+        Item: { ...headItem(messageId, step.headEntries, step.summary), ...expiry.item },
+        ...headCondition(null),
+      },
     };
   }
   const s = step.summary;
@@ -60,12 +82,13 @@ export const headAction = (tableName: string, messageId: string, step: AuditStep
     Update: {
       TableName: tableName,
       Key: auditKey(messageId, 0),
-      UpdateExpression: `SET #segments = :segments, #through = :through, #redrives = :redrives, #entryCount = :entryCount, #tailBytes = :tailBytes, #updatedAt = :updatedAt${append ? ', #entries = list_append(#entries, :entries)' : ''}`,
+      UpdateExpression: `SET #segments = :segments, #through = :through, #redrives = :redrives, #entryCount = :entryCount, #tailBytes = :tailBytes, #updatedAt = :updatedAt${append ? ', #entries = list_append(#entries, :entries)' : ''}${expiry.set}`,
       ConditionExpression: guard.ConditionExpression,
       ExpressionAttributeNames: {
         ...SUMMARY_NAMES,
         ...guard.ExpressionAttributeNames,
         ...(append ? { '#entries': 'entries' } : {}),
+        ...expiry.names,
       },
       ExpressionAttributeValues: {
         ':segments': s.segments,
@@ -76,6 +99,7 @@ export const headAction = (tableName: string, messageId: string, step: AuditStep
         ':updatedAt': s.updatedAt,
         ...guard.ExpressionAttributeValues,
         ...(append ? { ':entries': step.headEntries } : {}),
+        ...expiry.values,
       },
     },
   };
@@ -87,22 +111,26 @@ export const tailAction = (
   messageId: string,
   segment: number,
   entries: readonly AuditEntry[],
-): AuditAction => ({
-  Update: {
-    TableName: tableName,
-    Key: auditKey(messageId, segment),
-    UpdateExpression:
-      'SET #entries = list_append(if_not_exists(#entries, :empty), :entries), #type = :type, messageId = :messageId, #segment = :segment',
-    ExpressionAttributeNames: { '#entries': 'entries', '#type': 'type', '#segment': 'segment' },
-    ExpressionAttributeValues: {
-      ':empty': [],
-      ':entries': entries,
-      ':type': 'AUDIT',
-      ':messageId': messageId,
-      ':segment': segment,
+  ttl: number | null = null,
+): AuditAction => {
+  const expiry = ttlParts(ttl);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: auditKey(messageId, segment),
+      UpdateExpression: `SET #entries = list_append(if_not_exists(#entries, :empty), :entries), #type = :type, messageId = :messageId, #segment = :segment${expiry.set}`,
+      ExpressionAttributeNames: { '#entries': 'entries', '#type': 'type', '#segment': 'segment', ...expiry.names },
+      ExpressionAttributeValues: {
+        ':empty': [],
+        ':entries': entries,
+        ':type': 'AUDIT',
+        ':messageId': messageId,
+        ':segment': segment,
+        ...expiry.values,
+      },
     },
-  },
-});
+  };
+};
 
 // later segments carry no condition of their own: the head's guard in the same
 // transaction decides for the whole write
@@ -115,10 +143,24 @@ const segmentDelete = (tableName: string, messageId: string, segment: number): A
 });
 
 /** The actions of one planned append step, head first. */
-export const stepActions = (tableName: string, messageId: string, step: AuditStep): AuditAction[] => [
-  headAction(tableName, messageId, step),
-  ...(step.tail !== null ? [tailAction(tableName, messageId, step.tail.segment, step.tail.entries)] : []),
-  ...step.newSegments.map((s) => segmentPut(tableName, segmentItem(messageId, s.segment, s.entries))),
+export const stepActions = (
+  tableName: string,
+  messageId: string,
+  step: AuditStep,
+  ttl: number | null = null,
+): AuditAction[] => [
+  headAction(tableName, messageId, step, ttl),
+  ...(step.tail !== null ? [tailAction(tableName, messageId, step.tail.segment, step.tail.entries, ttl)] : []),
+  ...step.newSegments.map((s) =>
+    segmentPut(tableName, { ...segmentItem(messageId, s.segment, s.entries), ...ttlParts(ttl).item }),
+  ),
+];
+
+/** The entries a step writes, in trail order (what decides its TTL). */
+export const stepEntries = (step: AuditStep): AuditEntry[] => [
+  ...step.headEntries,
+  ...(step.tail?.entries ?? []),
+  ...step.newSegments.flatMap((s) => s.entries),
 ];
 
 /** A whole trail as written by a rewrite: head first, keys included (the projector's rebuildAuditSegments). */
@@ -138,13 +180,17 @@ export const rewriteActions = (
   messageId: string,
   segments: readonly AuditSegmentWrite[],
   read: AuditTrail,
+  ttl: number | null = null,
 ): AuditAction[] => {
   const [head, ...rest] = segments;
   const expect = read.summary === null ? null : { through: read.summary.through, redrives: read.summary.redrives };
   const existing = [...read.segments.map((s) => s.segment), ...read.stale];
+  const item = ttlParts(ttl).item;
   return [
-    ...(head === undefined ? [] : [{ Put: { TableName: tableName, Item: { ...head }, ...headCondition(expect) } }]),
-    ...rest.map((s) => segmentPut(tableName, { ...s })),
+    ...(head === undefined
+      ? []
+      : [{ Put: { TableName: tableName, Item: { ...head, ...item }, ...headCondition(expect) } }]),
+    ...rest.map((s) => segmentPut(tableName, { ...s, ...item })),
     ...existing.filter((n) => n >= segments.length).map((n) => segmentDelete(tableName, messageId, n)),
   ];
 };

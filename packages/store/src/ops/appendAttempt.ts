@@ -20,7 +20,7 @@ import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
 import { type AttemptDraft, buildAttempt, type OutcomeFor } from './attemptItem.js';
 import type { Claimed } from './claim.js';
-import { type Guard, stateUpdate } from './stateUpdate.js';
+import { expiryAttribute, type Guard, stateUpdate } from './stateUpdate.js';
 import { getState } from './getState.js';
 import { attemptsOfLease } from './listAttempts.js';
 import { resolveLost } from './resolveLost.js';
@@ -69,10 +69,11 @@ const MAX_ROUNDS = 64;
 // transaction builders
 // ---------------------------------------------------------------------------
 
-const putAttempt = (env: Env, attempt: AttemptItem) => ({
+const putAttempt = (env: Env, attempt: AttemptItem, after: StateItem) => ({
   Put: {
     TableName: env.tableName,
-    Item: { ...attemptKey(attempt.messageId, attempt.attemptNumber), ...attempt },
+    // retention: the attempt that makes the message final (or follows it) carries its TTL
+    Item: { ...attemptKey(attempt.messageId, attempt.attemptNumber), ...attempt, ...expiryAttribute(env, after) },
     // an attempt is written once and never changed: a racer for the same number loses here
     ConditionExpression: 'attribute_not_exists(pk)',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -155,7 +156,7 @@ const placeOnce = (
         send(env, rctx, [attemptSk(n), STATE_SK], () =>
           env.doc.send(
             new TransactWriteCommand({
-              TransactItems: [putAttempt(env, attempt), stateUpdate(env, round.before, after, guard)],
+              TransactItems: [putAttempt(env, attempt, after), stateUpdate(env, round.before, after, guard)],
               // same write, same token: a retry after an ambiguous failure cannot append twice
               ClientRequestToken: clientRequestToken(attempt.messageId, n, draft.attemptId, round.mode),
             }),

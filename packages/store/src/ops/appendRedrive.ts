@@ -9,7 +9,9 @@ import { isConditionFailure } from '../errors/toStoreError.js';
 import { indexSk, REDRIVE_PREFIX, redriveKey, redriveSk, STATE_SK, stateKey } from '../keys.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 import { getState } from './getState.js';
+import { syncRetentionAfter } from './syncRetention.js';
 
 export type AppendRedriveInput = {
   readonly messageId: string;
@@ -26,6 +28,11 @@ const check = (state: StateItem, input: AppendRedriveInput, ctx: ErrorContext): 
   const full = { ...ctx, correlationId: state.correlationId, item: STATE_SK };
   if (state.status === 'SUCCESS' || !isFinal(state)) {
     return E.left(NotRedrivable({ ...full, status: state.status, retryEligible: state.retryEligible }));
+  }
+  if (state.expunged?.scope === 'content') {
+    return E.left(
+      Invalid(full, `its content was expunged (EXPUNGE#${state.expunged.n}): there is no request to deliver`),
+    );
   }
   if (!Number.isInteger(input.maxAttempts) || input.maxAttempts <= state.attempts) {
     return E.left(Invalid(full, `maxAttempts ${input.maxAttempts} leaves no attempt after ${state.attempts}`));
@@ -52,11 +59,12 @@ const write = (env: Env, before: StateItem, redrive: RedriveItem, after: StateIt
               Key: stateKey(redrive.messageId),
               UpdateExpression:
                 'SET #status = :pending, retryEligible = :true, nextAttemptAt = :null, maxAttempts = :max, ' +
-                'redrives = :k, lastUpdatedAt = :at, lease = :null, gsi2sk = :gsi2sk REMOVE gsi1pk, gsi1sk',
+                'redrives = :k, lastUpdatedAt = :at, lease = :null, gsi2sk = :gsi2sk REMOVE gsi1pk, gsi1sk, #ttl',
               // still the final FAILED state we read: no attempt or redrive slipped in between
               ConditionExpression:
                 '#status = :failed AND retryEligible = :false AND attempts = :after AND redrives = :prevK',
-              ExpressionAttributeNames: { '#status': 'status' },
+              // retention: a re-opened message is not final, so it has no TTL (syncRetention clears the rest)
+              ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
               ExpressionAttributeValues: {
                 ':pending': 'PENDING',
                 ':failed': 'FAILED',
@@ -111,6 +119,7 @@ export const appendRedrive = (env: Env, input: AppendRedriveInput): TE.TaskEithe
           pipe(
             write(env, before, redrive, after, ctx),
             TE.map((): Redriven => ({ redrive, state: after })),
+            TE.chain(syncRetentionAfter(env, input.messageId, () => true)),
             TE.mapLeft((e) =>
               isConditionFailure(e)
                 ? Conflict(

@@ -1,4 +1,4 @@
-import type { AttemptItem, RedriveItem, ResolutionItem, StateItem } from '@delivery-history/core';
+import type { AttemptItem, ExpungeItem, RedriveItem, ResolutionItem, StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -17,12 +17,15 @@ export type History = {
   readonly resolutions: ResolutionItem[];
   /** By segment; decode with `decodeAuditTrail`. */
   readonly audit: AuditItem[];
+  /** EXPUNGE#k events (who, why, when), by number. */
+  readonly expunges: ExpungeItem[];
 };
 
 // history is for a person: the first item that does not decode is the answer (verify lists them all)
 const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, History> => {
   const [bad] = p.corrupt;
   if (bad !== undefined) return E.left(Corrupt({ ...ctx, item: bad.sk, cause: bad.cause }, bad.message));
+  // an expired partition is gone as a whole (retention), even before DynamoDB deletes it
   if (p.state === null) return E.left(NotFound(ctx));
   return E.right({
     state: p.state,
@@ -30,6 +33,7 @@ const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, Histor
     redrives: p.redrives,
     resolutions: p.resolutions,
     audit: p.audit,
+    expunges: p.expunges,
   });
 };
 
@@ -38,6 +42,6 @@ export const getHistory = (env: Env, messageId: string): TE.TaskEither<StoreErro
   const ctx: ErrorContext = { op: 'getHistory', messageId };
   return pipe(
     readPartition(env, messageId, ctx.op),
-    TE.chainEitherK((items) => historyOf(classifyPartition(messageId, items), ctx)),
+    TE.chainEitherK((items) => historyOf(classifyPartition(messageId, items, env.clock()), ctx)),
   );
 };

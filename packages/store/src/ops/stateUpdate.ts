@@ -1,6 +1,7 @@
-import { deepEqual, type StateItem } from '@delivery-history/core';
+import { deepEqual, isFinal, retentionExpiry, type StateItem } from '@delivery-history/core';
 import type { Env } from '../env.js';
 import { failedIndexKeys, indexSk, stateKey } from '../keys.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
 // The STATE half of an append, built from core's transition: `after = transition(before, e)`
 // decides every field; this module only turns the difference into an UpdateExpression and
@@ -57,6 +58,26 @@ const indexParts = (after: StateItem) => {
 };
 
 /**
+ * Retention: the TTL attribute every item written by this append carries (the attempt put
+ * spreads it). Core decides the value from `after`; a message that is not final has none.
+ */
+export const expiryAttribute = (env: Env, after: StateItem): Record<string, number> => {
+  const expiresAt = retentionExpiry(after, env.retentionDays);
+  return expiresAt === null ? {} : { [TTL_ATTRIBUTE]: expiresAt };
+};
+
+/** STATE gets its TTL in the transaction that makes the message final (later appends keep it). */
+const expiryParts = (env: Env, before: StateItem, after: StateItem) => {
+  const ttl = isFinal(before) ? {} : expiryAttribute(env, after);
+  const set = TTL_ATTRIBUTE in ttl;
+  return {
+    set: set ? ['#ttl = :ttl'] : [],
+    names: set ? { '#ttl': TTL_ATTRIBUTE } : {},
+    values: set ? { ':ttl': ttl[TTL_ATTRIBUTE] } : {},
+  };
+};
+
+/**
  * `Update` of STATE from `before` to `after`. The condition is `before` as far as any other
  * writer can change it: the attempt count (nobody appended since), the status (nobody made
  * it final or re-drove it), and for the live writer its lease (nobody took the message over).
@@ -64,6 +85,7 @@ const indexParts = (after: StateItem) => {
 export const stateUpdate = (env: Env, before: StateItem, after: StateItem, guard: Guard) => {
   const changed = TRANSITION_FIELDS.filter((f) => !deepEqual(before[f], after[f]));
   const index = indexParts(after);
+  const expiry = expiryParts(env, before, after);
   const names = Object.fromEntries(changed.map((f) => [`#${f}`, f]));
   const values = Object.fromEntries(changed.map((f) => [`:${f}`, after[f]]));
   const lease = leaseCondition(guard);
@@ -71,12 +93,13 @@ export const stateUpdate = (env: Env, before: StateItem, after: StateItem, guard
     Update: {
       TableName: env.tableName,
       Key: stateKey(after.messageId),
-      UpdateExpression: `SET ${[...changed.map((f) => `#${f} = :${f}`), ...index.set].join(', ')}${index.remove}`,
+      UpdateExpression: `SET ${[...changed.map((f) => `#${f} = :${f}`), ...index.set, ...expiry.set].join(', ')}${index.remove}`,
       ConditionExpression: `attempts = :prev AND #status = :beforeStatus${lease.expr}`,
-      ExpressionAttributeNames: { ...names, '#status': 'status' },
+      ExpressionAttributeNames: { ...names, ...expiry.names, '#status': 'status' },
       ExpressionAttributeValues: {
         ...values,
         ...index.values,
+        ...expiry.values,
         ':prev': before.attempts,
         ':beforeStatus': before.status,
         ...lease.values,

@@ -1,4 +1,5 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '@delivery-history/core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import {
@@ -7,7 +8,9 @@ import {
   actionSk,
   rewriteActions,
   stepActions,
+  stepEntries,
 } from '../audit/auditActions.js';
+import { auditExpiry } from '../audit/auditExpiry.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
 import type { AuditStep } from '../audit/auditStep.js';
 import type { Env } from '../env.js';
@@ -52,7 +55,12 @@ const writeActions = (
 
 /** Writes one planned append step (the projector's planAppend) under the head's high-water mark. */
 export const writeAuditStep = (env: Env, messageId: string, step: AuditStep): TE.TaskEither<StoreError, AuditWrite> =>
-  writeActions(env, { op: 'writeAuditStep', messageId }, stepActions(env.tableName, messageId, step));
+  writeActions(
+    env,
+    { op: 'writeAuditStep', messageId },
+    // retention: segments written with the final entry inherit the message's TTL
+    stepActions(env.tableName, messageId, step, auditExpiry(stepEntries(step), env.retentionDays)),
+  );
 
 export type RewriteAuditInput = {
   readonly messageId: string;
@@ -69,7 +77,9 @@ export type RewriteAuditInput = {
  */
 export const rewriteAuditTrail = (env: Env, input: RewriteAuditInput): TE.TaskEither<StoreError, AuditWrite> => {
   const ctx: ErrorContext = { op: 'rewriteAuditTrail', messageId: input.messageId };
-  const actions = rewriteActions(env.tableName, input.messageId, input.segments, input.read);
+  const entries = input.segments.flatMap((s) => (Array.isArray(s.entries) ? (s.entries as AuditEntry[]) : []));
+  const ttl = auditExpiry(entries, env.retentionDays);
+  const actions = rewriteActions(env.tableName, input.messageId, input.segments, input.read, ttl);
   if (actions.length === 0) return TE.right('written');
   const bytes = Buffer.byteLength(JSON.stringify(input.segments));
   if (actions.length > MAX_ACTIONS || bytes > MAX_TRANSACTION_BYTES) {

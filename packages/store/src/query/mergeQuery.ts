@@ -11,6 +11,7 @@ import { messageIdOfIndexSk, stateKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { notExpiredFilter } from './notExpired.js';
 import { type Page, StateSummary } from './stateSummary.js';
 
 // ---------------------------------------------------------------------------
@@ -68,6 +69,7 @@ const fetchPartition = (
   ctx: ErrorContext,
 ): TE.TaskEither<StoreError, Fetched> => {
   const { index } = plan;
+  const filter = notExpiredFilter(env.clock(), plan.filter);
   const startOf = (sk: string) => ({ [index.pk]: partition, [index.sk]: sk, ...stateKey(messageIdOfIndexSk(sk)) });
   const loop = (start: Record<string, unknown> | undefined, hits: Hit[]): TE.TaskEither<StoreError, Fetched> =>
     pipe(
@@ -77,13 +79,18 @@ const fetchPartition = (
             TableName: env.tableName,
             IndexName: index.name,
             KeyConditionExpression: `#pk = :pk${plan.range ? ' AND #sk BETWEEN :lo AND :hi' : ''}`,
-            ExpressionAttributeNames: { '#pk': index.pk, ...(plan.range ? { '#sk': index.sk } : {}) },
+            ExpressionAttributeNames: {
+              '#pk': index.pk,
+              ...(plan.range ? { '#sk': index.sk } : {}),
+              ...filter.ExpressionAttributeNames,
+            },
             ExpressionAttributeValues: {
               ':pk': partition,
               ...(plan.range ? { ':lo': plan.range.lo, ':hi': plan.range.hi } : {}),
-              ...plan.filter?.values,
+              ...filter.values,
             },
-            ...(plan.filter ? { FilterExpression: plan.filter.expression } : {}),
+            // retention: an expired message is gone from every listing (the plan's hash leaves `now` out)
+            FilterExpression: filter.FilterExpression,
             Limit: need - hits.length,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),

@@ -2,13 +2,16 @@ import {
   AttemptItem,
   type DecodeError,
   decodeWith,
+  ExpungeItem,
+  isExpired,
   RedriveItem,
   ResolutionItem,
   StateItem,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { ATTEMPT_PREFIX, AUDIT_PREFIX, REDRIVE_PREFIX, RESOLVED_PREFIX, STATE_SK } from '../keys.js';
+import { ATTEMPT_PREFIX, AUDIT_PREFIX, EXPUNGE_PREFIX, REDRIVE_PREFIX, RESOLVED_PREFIX, STATE_SK } from '../keys.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
 // ---------------------------------------------------------------------------
 // The ONE classifier of a message's partition: every reader of a whole partition
@@ -19,7 +22,7 @@ import { ATTEMPT_PREFIX, AUDIT_PREFIX, REDRIVE_PREFIX, RESOLVED_PREFIX, STATE_SK
 /** An item exactly as stored (keys and index attributes included). */
 export type RawItem = Readonly<Record<string, unknown>>;
 
-export type ItemKind = 'state' | 'attempt' | 'redrive' | 'resolution' | 'audit' | 'unknown';
+export type ItemKind = 'state' | 'attempt' | 'redrive' | 'resolution' | 'audit' | 'expunge' | 'unknown';
 
 /**
  * An audit segment as stored: sort key, segment number, its attributes. Decoded as a whole
@@ -43,6 +46,10 @@ export type Partition = {
   readonly resolutions: ResolutionItem[];
   /** In sort-key order (= segment). */
   readonly audit: AuditItem[];
+  /** EXPUNGE#k events, in sort-key order (= expungeNumber). */
+  readonly expunges: ExpungeItem[];
+  /** Past its retention at the reader's `now`: gone as a whole (every list above is empty). */
+  readonly expired: boolean;
   readonly corrupt: CorruptEntry[];
   /** Items under the message's key that are none of the kinds above. */
   readonly unknown: RawItem[];
@@ -55,8 +62,35 @@ export const kindOf = (sk: string): ItemKind => {
   if (sk.startsWith(REDRIVE_PREFIX)) return 'redrive';
   if (sk.startsWith(RESOLVED_PREFIX)) return 'resolution';
   if (sk.startsWith(AUDIT_PREFIX)) return 'audit';
+  if (sk.startsWith(EXPUNGE_PREFIX)) return 'expunge';
   return 'unknown';
 };
+
+// ---------------------------------------------------------------------------
+// Retention, the readers' rule (docs/model.md, "Lifecycle"): a partition expires as a
+// whole, when its STATE's TTL passes. An item's own TTL never hides it alone, so a
+// partition is never shown half-expired while DynamoDB deletes its items one by one (days
+// later, in any order). Without a STATE (TTL deletion took it first), the leftovers are
+// gone once any of them is past its TTL.
+// ---------------------------------------------------------------------------
+
+/** An item's own TTL attribute (epoch seconds), or null. */
+export const ttlOf = (item: RawItem): number | null => {
+  const v = item[TTL_ATTRIBUTE];
+  return typeof v === 'number' ? v : null;
+};
+
+/** The TTL (epoch seconds) of a whole partition, from its items as stored; null: none. */
+export const partitionExpiry = (items: ReadonlyArray<RawItem>): number | null => {
+  const state = items.find((i) => i.sk === STATE_SK);
+  if (state !== undefined) return ttlOf(state);
+  const ttls = items.map(ttlOf).filter((x): x is number => x !== null);
+  return ttls.length === 0 ? null : Math.min(...ttls);
+};
+
+/** Gone to every reader at `now` (DynamoDB may not have deleted it yet). */
+export const isPartitionExpired = (items: ReadonlyArray<RawItem>, now: Date): boolean =>
+  isExpired(partitionExpiry(items), now);
 
 const SortKeyed = t.type({ sk: t.string });
 
@@ -69,18 +103,29 @@ const auditItemOf = (sk: string, item: RawItem): AuditItem => ({
   segment: Number(sk.slice(AUDIT_PREFIX.length)),
 });
 
-/** Sorts a partition's items (any order) into its kinds, decoding STATE, attempts and redrives. */
-export const classifyPartition = (messageId: string, items: ReadonlyArray<RawItem>): Partition => {
-  const out = {
-    messageId,
-    state: null as StateItem | null,
-    attempts: [] as AttemptItem[],
-    redrives: [] as RedriveItem[],
-    resolutions: [] as ResolutionItem[],
-    audit: [] as AuditItem[],
-    corrupt: [] as CorruptEntry[],
-    unknown: [] as RawItem[],
-  };
+type Mutable = { -readonly [K in keyof Partition]: Partition[K] };
+
+const emptyPartition = (messageId: string, expired: boolean): Mutable => ({
+  messageId,
+  state: null,
+  attempts: [],
+  redrives: [],
+  resolutions: [],
+  audit: [],
+  expunges: [],
+  expired,
+  corrupt: [],
+  unknown: [],
+});
+
+/**
+ * Sorts a partition's items (any order) into its kinds, decoding STATE, attempts, redrives
+ * and expunge events. With `now` (every reader that shows or checks a message), a partition
+ * past its retention is returned empty with `expired: true`; without it, as stored.
+ */
+export const classifyPartition = (messageId: string, items: ReadonlyArray<RawItem>, now?: Date): Partition => {
+  if (now !== undefined && isPartitionExpired(items, now)) return emptyPartition(messageId, true);
+  const out = emptyPartition(messageId, false);
   const take = <A>(sk: string, decoded: E.Either<DecodeError, A>, keep: (a: A) => void): void => {
     if (E.isRight(decoded)) keep(decoded.right);
     else out.corrupt.push({ sk, message: decoded.left.message, cause: decoded.left });
@@ -111,6 +156,9 @@ export const classifyPartition = (messageId: string, items: ReadonlyArray<RawIte
         break;
       case 'audit':
         out.audit.push(auditItemOf(sk, item));
+        break;
+      case 'expunge':
+        take(sk, decodeWith(ExpungeItem, item), (x) => out.expunges.push(x));
         break;
       case 'unknown':
         out.unknown.push(item);

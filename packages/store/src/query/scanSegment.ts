@@ -11,6 +11,7 @@ import { STATE_SK } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { notExpiredFilter } from './notExpired.js';
 import type { Page } from './stateSummary.js';
 
 export type ScanSegmentInput = {
@@ -32,6 +33,16 @@ const ScanCursor = t.type({
  * One page of a parallel Scan segment, STATE items only (replay/verify fan out over
  * segments). A page may be empty while `cursor` is not null: keep going until null.
  */
+// retention: expired messages are not listed (query/notExpired.ts)
+const scanFilter = (env: Env) => {
+  const f = notExpiredFilter(env.clock(), { expression: 'sk = :state', values: { ':state': STATE_SK } });
+  return {
+    FilterExpression: f.FilterExpression,
+    ExpressionAttributeNames: f.ExpressionAttributeNames,
+    ExpressionAttributeValues: f.values,
+  };
+};
+
 export const scanSegment = (env: Env, input: ScanSegmentInput): TE.TaskEither<StoreError, Page<StateItem>> => {
   const ctx: ErrorContext = { op: 'scanSegment' };
   const { segment, totalSegments } = input;
@@ -61,8 +72,7 @@ export const scanSegment = (env: Env, input: ScanSegmentInput): TE.TaskEither<St
             TableName: env.tableName,
             Segment: segment,
             TotalSegments: totalSegments,
-            FilterExpression: 'sk = :state',
-            ExpressionAttributeValues: { ':state': STATE_SK },
+            ...scanFilter(env),
             Limit: input.limit ?? 500,
             ConsistentRead: true,
             ...(key ? { ExclusiveStartKey: key } : {}),

@@ -1,7 +1,8 @@
 import { StateItem } from '@delivery-history/core';
 import * as t from 'io-ts';
 
-const p = StateItem.type.props;
+// the required part of STATE (its optional `expunged` mark is not projected)
+const p = StateItem.type.types[0].props;
 
 /** What the support indexes project (tableDefinition's SUMMARY_ATTRIBUTES), decoded. */
 export const StateSummary = t.exact(

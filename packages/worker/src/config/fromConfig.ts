@@ -35,5 +35,6 @@ export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?
     tableName: config.tableName,
     leaseMs: config.leaseMs,
     defaultMaxAttempts: config.maxAttempts,
+    retentionDays: config.retentionDays,
     ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
   });

@@ -40,6 +40,8 @@ export type WorkerConfig = {
   readonly signingKeys: SigningKeys | null;
   /** How long a claim protects an attempt: the whole HTTP exchange plus time to record it. */
   readonly leaseMs: number;
+  /** DELIVERY_RETENTION_DAYS: a final message's items expire this many days after its last attempt; null = kept. */
+  readonly retentionDays: number | null;
   /** DELIVERY_REDACT_* and DELIVERY_KEEP_RESPONSE_HEADERS (secretSettings.ts). */
   readonly secrets: SecretPolicy;
 };
@@ -63,6 +65,7 @@ export const WORKER_ENV = {
     EMPTY_ALLOW_LIST,
   ),
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
+  DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_TIMEOUT_MS: withDefault(sharedVars.DELIVERY_TIMEOUT_MS, 15_000),
   DELIVERY_CONNECT_TIMEOUT_MS: optionalVar(timeoutMs),
   DELIVERY_RESPONSE_TIMEOUT_MS: optionalVar(timeoutMs),
@@ -103,6 +106,7 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       snippetBytes: Math.min(SNIPPET_BYTES, e.DELIVERY_RESPONSE_BODY_CAP_BYTES),
       signingKeys: e.DELIVERY_SIGNING_SECRET ?? null,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
+      retentionDays: e.DELIVERY_RETENTION_DAYS ?? null,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

@@ -1,0 +1,184 @@
+import {
+  AnyString,
+  DecodeError,
+  optionalVar,
+  readEnv,
+  type SecretPolicy,
+  secretPolicyFromEnv,
+} from '@delivery-history/core';
+import type { Expunged, Store, StoreError } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
+import { CommonArgs, configFlags } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import { withContext } from '../context.js';
+import { toJson } from '../format/json.js';
+import type { Io } from '../io.js';
+import { CheckFailed, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
+import { usageFailure, withArgs } from './withArgs.js';
+
+// `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
+//   [--secrets-only] [--dry-run] [--json]`: the store's audited expunge, message by message.
+
+const NAME = 'expunge';
+
+const spec: CommandSpec = {
+  options: {
+    message: { type: 'string', multiple: true },
+    endpoint: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+    'secrets-only': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  },
+  positionals: [],
+};
+
+const args = (now: Date) =>
+  t.intersection([
+    CommonArgs,
+    t.type({
+      message: optional(t.array(MessageIdArg)),
+      endpoint: optional(HostArg),
+      since: optional(TimeArg(now)),
+      until: optional(TimeArg(now)),
+      reason: NonEmptyArg,
+      by: optional(NonEmptyArg),
+      'secrets-only': optional(t.boolean),
+      'dry-run': optional(t.boolean),
+    }),
+  ]);
+type Args = t.TypeOf<ReturnType<typeof args>>;
+
+const readOperatorEnv = readEnv('configuration', {
+  DH_OPERATOR: optionalVar(AnyString),
+  USER: optionalVar(AnyString),
+  LOGNAME: optionalVar(AnyString),
+});
+
+type Outcome =
+  | {
+      readonly messageId: string;
+      readonly outcome: 'expunged' | 'unchanged' | 'would-expunge';
+      readonly result: Expunged;
+    }
+  | { readonly messageId: string; readonly outcome: 'not-found' | 'refused' | 'failed'; readonly error: string };
+
+const outcomeOf = (messageId: string, r: E.Either<StoreError, Expunged>): Outcome => {
+  if (E.isLeft(r)) {
+    const tag = r.left._tag;
+    const outcome = tag === 'NotFound' ? 'not-found' : tag === 'Invalid' ? 'refused' : 'failed';
+    return { messageId, outcome, error: r.left.message };
+  }
+  const x = r.right;
+  const outcome = x.expungeNumber === null ? 'unchanged' : x.dryRun ? 'would-expunge' : 'expunged';
+  return { messageId, outcome, result: x };
+};
+
+/** Every message id of the selection: the list given, or the endpoint's messages in the window. */
+const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<StoreError, string[]>> => {
+  if (a.message !== undefined) return E.right([...new Set(a.message)]);
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.queryByEndpoint({
+      endpoint: a.endpoint ?? '',
+      since: a.since ?? now,
+      until: a.until ?? now,
+      limit: 100,
+      ...(cursor !== null ? { cursor } : {}),
+    })();
+    if (E.isLeft(page)) return page;
+    ids.push(...page.right.items.map((s) => s.messageId));
+    cursor = page.right.cursor;
+  } while (cursor !== null);
+  return E.right(ids);
+};
+
+const line = (o: Outcome): string => {
+  if (!('result' in o)) return `${o.messageId}  ${o.outcome}: ${o.error}\n`;
+  const x = o.result;
+  if (x.expungeNumber === null) return `${o.messageId}  unchanged (nothing left to remove)\n`;
+  const what = `EXPUNGE#${x.expungeNumber}${x.resumed ? ' (resumed)' : ''}: ${x.items.length} item(s)`;
+  return `${o.messageId}  ${o.outcome} ${what}${x.items.length > 0 ? ` [${x.items.join(', ')}]` : ''}\n`;
+};
+
+const count = (outcomes: readonly Outcome[], what: Outcome['outcome']): number =>
+  outcomes.filter((o) => o.outcome === what).length;
+
+const expungeAll = async (
+  store: Store,
+  ids: readonly string[],
+  a: Args,
+  by: string,
+  policy: SecretPolicy,
+  io: Io,
+): Promise<Outcome[]> => {
+  const outcomes: Outcome[] = [];
+  for (const messageId of ids) {
+    const r = await store.expungeMessage({
+      messageId,
+      scope: a['secrets-only'] === true ? 'secrets' : 'content',
+      requestedBy: by,
+      reason: a.reason,
+      policy,
+      dryRun: a['dry-run'] === true,
+    })();
+    const o = outcomeOf(messageId, r);
+    outcomes.push(o);
+    // one line per message as it is done (a long selection shows progress)
+    if (a.json !== true) io.stdout.write(line(o));
+  }
+  return outcomes;
+};
+
+/** The summary (or the JSON document) and the exit: 1 when any was refused or failed, not found when any was. */
+const report = (outcomes: readonly Outcome[], json: boolean, dryRun: boolean, io: Io): CommandResult => {
+  if (json) io.stdout.write(toJson({ dryRun, messages: outcomes }));
+  else
+    io.stdout.write(
+      `${outcomes.length} message(s): ${count(outcomes, dryRun ? 'would-expunge' : 'expunged')} ${dryRun ? 'would be expunged' : 'expunged'}, ${count(outcomes, 'unchanged')} unchanged\n`,
+    );
+  if (count(outcomes, 'failed') + count(outcomes, 'refused') > 0) return fail(CheckFailed);
+  return outcomes.length === 0 || count(outcomes, 'not-found') > 0 ? fail(NotFound(null)) : done;
+};
+
+const validate = (a: Args): string | null => {
+  const byFilter = a.endpoint !== undefined || a.since !== undefined || a.until !== undefined;
+  if ((a.message !== undefined) === byFilter)
+    return 'give either --message ID (repeatable) or --endpoint HOST --since TIME';
+  if (byFilter && (a.endpoint === undefined || a.since === undefined)) return '--endpoint and --since go together';
+  return null;
+};
+
+export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const now = io.now();
+  return withArgs(
+    NAME,
+    argv,
+    io,
+    spec,
+    args(now),
+    (a) => configFlags({ ...a, endpoint: undefined }),
+    async (a, config) => {
+      const problem = validate(a);
+      if (problem !== null) return usageFailure(problem);
+      const env = readOperatorEnv(io.env);
+      if (E.isLeft(env)) return fail(env.left);
+      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
+      const policy = secretPolicyFromEnv(io.env);
+      if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
+      const by = a.by ?? env.right.DH_OPERATOR ?? env.right.USER ?? env.right.LOGNAME ?? 'unknown';
+      return withContext(config, io, async (ctx) => {
+        const ids = await selectIds(a, ctx.store, now);
+        if (E.isLeft(ids))
+          return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
+        const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
+        return report(outcomes, a.json === true, a['dry-run'] === true, io);
+      });
+    },
+  );
+};
