@@ -1,17 +1,11 @@
-import {
-  AnyString,
-  DecodeError,
-  optionalVar,
-  readEnv,
-  type SecretPolicy,
-  secretPolicyFromEnv,
-} from '@delivery-history/core';
+import { DecodeError, type SecretPolicy, secretPolicyFromEnv } from '@delivery-history/core';
 import type { Expunged, Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { operatorOf } from '../config/operator.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import type { Io } from '../io.js';
@@ -52,12 +46,6 @@ const args = (now: Date) =>
     }),
   ]);
 type Args = t.TypeOf<ReturnType<typeof args>>;
-
-const readOperatorEnv = readEnv('configuration', {
-  DH_OPERATOR: optionalVar(AnyString),
-  USER: optionalVar(AnyString),
-  LOGNAME: optionalVar(AnyString),
-});
 
 type Outcome =
   | {
@@ -166,12 +154,12 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     async (a, config) => {
       const problem = validate(a);
       if (problem !== null) return usageFailure(problem);
-      const env = readOperatorEnv(io.env);
-      if (E.isLeft(env)) return fail(env.left);
+      const operator = operatorOf(a.by, io.env);
+      if (E.isLeft(operator)) return fail(operator.left);
       // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
       const policy = secretPolicyFromEnv(io.env);
       if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
-      const by = a.by ?? env.right.DH_OPERATOR ?? env.right.USER ?? env.right.LOGNAME ?? 'unknown';
+      const by = operator.right;
       return withContext(config, io, async (ctx) => {
         const ids = await selectIds(a, ctx.store, now);
         if (E.isLeft(ids))

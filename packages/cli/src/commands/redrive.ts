@@ -1,18 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  AnyString,
-  defaultRetryPolicy,
-  optionalVar,
-  readEnv,
-  sharedVars,
-  stalled,
-  withDefault,
-} from '@delivery-history/core';
+import { defaultRetryPolicy, readEnv, sharedVars, stalled, withDefault } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
@@ -167,9 +160,6 @@ const openQueue = (
 // a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule).
 const readRedriveEnv = readEnv('configuration', {
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
-  DH_OPERATOR: optionalVar(AnyString),
-  USER: optionalVar(AnyString),
-  LOGNAME: optionalVar(AnyString),
 });
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
@@ -195,7 +185,9 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       const env = readRedriveEnv(io.env);
       if (E.isLeft(env)) return fail(env.left);
       const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-      const operator = env.right.DH_OPERATOR ?? env.right.USER ?? env.right.LOGNAME ?? 'unknown';
+      const who = operatorOf(undefined, io.env);
+      if (E.isLeft(who)) return fail(who.left);
+      const operator = who.right;
       // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
       return withContext(config, io, async (ctx) => {
         const { queue, close } = openQueue(config, ctx, io, a, now);
