@@ -70,8 +70,19 @@ const summariesOf = (text: string): string[] =>
   [...text.matchAll(/^== reliability\/.*==\n(?: {2}.*\n?)*/gm)].map((m) => m[0].trimEnd());
 
 const SUMMARY_FIELDS = ['operations sent', 'faults injected', 'inputs tried', 'lost', 'double-counted'] as const;
+// invariant 5's books, printed by the files that deliver through a receiver (Accounting in summary.ts)
+const ACCOUNTING_FIELDS = [
+  'requests received',
+  'attempts recorded',
+  'lost attempts',
+  'outcomes recovered through SQS',
+] as const;
+const fieldOf = (block: string, field: string): number | null => {
+  const m = new RegExp(`^ {2}${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s+(\\d+)`, 'm').exec(block);
+  return m === null ? null : Number(m[1]);
+};
 const summed = (blocks: ReadonlyArray<string>, field: string): number =>
-  blocks.reduce((n, b) => n + Number(new RegExp(`^ {2}${field}:\\s+(\\d+)`, 'm').exec(b)?.[1] ?? 0), 0);
+  blocks.reduce((n, b) => n + (fieldOf(b, field) ?? 0), 0);
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colours
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
@@ -150,6 +161,12 @@ const main = async (): Promise<number> => {
   if (blocks.length > 0) {
     console.log(
       `reliability totals over ${blocks.length} files: ${SUMMARY_FIELDS.map((f) => `${f} ${summed(blocks, f)}`).join(', ')}`,
+    );
+  }
+  const accounted = blocks.filter((b) => fieldOf(b, 'requests received') !== null);
+  if (accounted.length > 0) {
+    console.log(
+      `reliability accounting over ${accounted.length} files: ${ACCOUNTING_FIELDS.map((f) => `${f} ${summed(accounted, f)}`).join(', ')}`,
     );
   }
   if (bad.length > 0) console.log(`failing files: ${bad.join(', ')}`);

@@ -1,9 +1,10 @@
 // `dh demo` end to end (a small run against the test DynamoDB Local), and its refusal to
 // write demo traffic to a non-local table without --yes.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { dhEnv, jsonOf, runDh, show } from './support/runDh.js';
+import { dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 
 type Ctx = { t: TestTable };
 const Demo = suite<Ctx>('dh demo');
@@ -59,6 +60,57 @@ Demo('a non-local table needs --yes (nothing is contacted)', async () => {
     assert.is(r.code, 2, show(r));
     assert.match(r.stderr, /refusing to write demo traffic to table "deliveries-prod" .* without --yes/);
   }
+});
+
+Demo('Ctrl-C while delivering: stops claiming, waits a bounded time, one line, exit 130', async ({ t }) => {
+  const child = spawnDh(
+    ['demo', '--messages', '300', '--progress', 'none'],
+    dhEnv({ endpoint: t.endpoint, tableName: t.tableName }),
+  );
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+  });
+  const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
+  const deadline = Date.now() + 120_000;
+  while (!out.includes('Delivering') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(out.includes('Delivering'), `the demo started delivering: ${out}${err}`);
+  await new Promise((r) => setTimeout(r, 1_500));
+  const signalledAt = Date.now();
+  child.kill('SIGINT');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await exited;
+  clearTimeout(killer);
+  const stopMs = Date.now() - signalledAt;
+  const shown = `exit ${code} after ${stopMs} ms\n--- stdout ---\n${out}\n--- stderr ---\n${err}`;
+  assert.is(code, 130, shown);
+  const lines = err.split('\n').filter((l) => l.startsWith('dh demo: interrupted'));
+  assert.is(lines.length, 1, shown);
+  assert.match(lines[0] ?? '', /stopped claiming: \d+ records handled.*, \d+ not delivered \(run demo-/);
+  assert.not.match(out, /Invariants over this run/, 'no report after an interrupt');
+  // grace 3 s, then the abort and the appends: well within the bound
+  assert.ok(stopMs < 30_000, shown);
+  // nothing this process claimed is left PROCESSING
+  const processing: unknown[] = [];
+  let from: Record<string, unknown> | undefined;
+  do {
+    const page = await t.doc.send(
+      new ScanCommand({
+        TableName: t.tableName,
+        FilterExpression: 'sk = :s AND #st = :p',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ':s': 'STATE', ':p': 'PROCESSING' },
+        ExclusiveStartKey: from,
+      }),
+    );
+    processing.push(...(page.Items ?? []));
+    from = page.LastEvaluatedKey;
+  } while (from !== undefined);
+  assert.is(processing.length, 0, JSON.stringify(processing.slice(0, 3)));
 });
 
 Demo.run();

@@ -6,7 +6,7 @@ import { type DynamoLocal, freePort, type Receivers, startDynamoLocal, startRece
 import { ensureTable, makeStreamClients } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertBooks, checkLedger, type Expectation } from './support/ledger.js';
+import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, type RigTable, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { startTcpCut, type TcpCut } from './support/tcpCut.js';
@@ -131,11 +131,10 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
     inputsTried: 0,
     lost: ledger.lost.length,
     doubleCounted: ledger.doubleCounted.length,
+    accounting: accountingOf(ledger, rig.recovered()),
     details: {
       'duration s': Math.round(elapsed / 100) / 10,
       'outages (SIGKILL + restart)': outages,
-      'HTTP requests': ledger.totalRequests,
-      attempts: ledger.totalAttempts,
       'sent, not recorded (logged)': ledger.totalUnrecorded,
       timeouts: ledger.timeouts,
       'errors logged': storeErrors,

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { assertBooks, checkLedger, type Expectation } from './support/ledger.js';
+import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { type Misbehaving, startMisbehavingReceiver } from './support/misbehavingReceiver.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
@@ -136,10 +136,9 @@ Receivers('every request that reached a receiver is exactly one attempt; healthy
     inputsTried: 0,
     lost: ledger.lost.length,
     doubleCounted: ledger.doubleCounted.length,
+    accounting: accountingOf(ledger, rig.recovered()),
     details: {
       'duration s': Math.round(elapsed / 100) / 10,
-      'HTTP requests': ledger.totalRequests,
-      attempts: ledger.totalAttempts,
       'categories by receiver': byKind,
       'SQS receives': stats.queue.received,
       DLQ: stats.counts.deadLetters,

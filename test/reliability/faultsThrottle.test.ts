@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Fault, type FaultController, installFaults } from '../support/faults.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { assertBooks, checkLedger, type Expectation } from './support/ledger.js';
+import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { pick, seededRandom, seedFromEnv } from './support/random.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
@@ -116,14 +116,13 @@ Storms('bursts of DynamoDB faults: every delivery converges, none lost or double
     inputsTried: 0,
     lost: ledger.lost.length,
     doubleCounted: ledger.doubleCounted.length,
+    accounting: accountingOf(ledger, rig.recovered()),
     details: {
       seed,
       'duration s': Math.round(elapsed / 100) / 10,
       storms,
       'faults by kind': byKind,
       'not injected (storm outlived the run)': leftover,
-      'HTTP requests': ledger.totalRequests,
-      attempts: ledger.totalAttempts,
       'sent, not recorded (logged)': ledger.totalUnrecorded,
       timeouts: ledger.timeouts,
       'SQS receives': stats.queue.received,

@@ -197,14 +197,16 @@ Interrupt('SIGINT mid-delivery: bounded stop, everything recorded, the printed c
     inputsTried: 0,
     lost: statuses.filter((s) => s !== 'SUCCESS').length,
     doubleCounted: Math.max(0, attempts - rx.requests.length),
-    details: {
-      'requests received': rx.requests.length,
-      'attempts recorded': attempts,
-      'lost (category)': final.reduce(
+    accounting: {
+      requestsReceived: rx.requests.length,
+      attemptsRecorded: attempts,
+      lostAttempts: final.reduce(
         (n, h) => n + h.attempts.filter((a) => a.deliveryResult.category === 'lost').length,
         0,
       ),
-      'outcomes recovered through SQS': 0,
+      recoveredThroughSqs: 0,
+    },
+    details: {
       'stopped after SIGINT ms': stopMs,
       'PROCESSING after interrupt': processing,
       'total ms': Date.now() - started,

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { checkLedger, type Expectation, sample } from './support/ledger.js';
+import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
 import { seededRandom, seedFromEnv } from './support/random.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
@@ -193,12 +193,12 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
     inputsTried: 0,
     lost: ledger.lost.length + directLedger.lost.length,
     doubleCounted: ledger.doubleCounted.length + directLedger.doubleCounted.length,
+    // the worker's deliveries; the direct appends have no HTTP request behind them
+    accounting: accountingOf(ledger, rig.recovered()),
     details: {
       seed,
       'duration s': Math.round(elapsed / 100) / 10,
       'SQS records': expected.size,
-      'HTTP requests': ledger.totalRequests,
-      'attempts (worker)': ledger.totalAttempts,
       timeouts: ledger.timeouts,
       'direct appends': directAppends,
       'direct messages': direct.acknowledged.size,

@@ -105,7 +105,7 @@ Outage('100 messages, DynamoDB cut right after each first request: every outcome
     if (h.right.state.status !== 'SUCCESS') notFinal++;
   }
   const requests = [...rx.sent.values()].reduce((n, s) => n + s.length, 0);
-  const recovered = rig.logger.entries.filter((e) => e.message === 'observed outcome recovered through SQS').length;
+  const recovered = rig.recovered();
   const handedOff = count(rig, 'append failed after an HTTP request was sent; observed outcome sent back through SQS');
   printSummary({
     file: 'outageThroughSqs',
@@ -114,11 +114,13 @@ Outage('100 messages, DynamoDB cut right after each first request: every outcome
     inputsTried: 0,
     lost: notFinal,
     doubleCounted: Math.max(0, attempts - requests),
+    accounting: {
+      requestsReceived: requests,
+      attemptsRecorded: attempts,
+      lostAttempts: lost,
+      recoveredThroughSqs: recovered,
+    },
     details: {
-      'requests received': requests,
-      'attempts recorded': attempts,
-      'lost (category)': lost,
-      'outcomes recovered through SQS': recovered,
       'handed off to SQS': handedOff,
       'wrong status recorded': wrongStatus,
       'DynamoDB cuts': ctx.cuts,

@@ -8,7 +8,7 @@ import { renderFields, renderTable } from '../src/format/table.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime } from '../src/format/time.js';
 import { memoryIo } from '../src/io.js';
 import { attempt, iso, seedState } from './support/builders.js';
-import { fold, seedOf } from '@delivery-history/core';
+import { fold, type ResolutionItem, seedOf } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
 const Time = suite('time formatting');
@@ -111,30 +111,68 @@ History('the human view has the state, the attempts and the trail', () => {
   assert.match(lagging, /projector behind: 0 of 2 entries/);
 });
 
-History('the --json document: { state, attempts, auditTrail, redrives } with the documented fields', () => {
-  const j = historyJson(view());
-  assert.equal(Object.keys(j), ['state', 'attempts', 'auditTrail', 'redrives']);
-  for (const k of [
-    'status',
-    'attempts',
-    'deliveryResult',
-    'lastDeliveryAttempt',
-    'lastUpdatedAt',
-    'retryEligible',
-    'nextAttemptAt',
-    'maxAttempts',
-  ]) {
-    assert.ok(k in j.state, k);
-  }
+History(
+  'the --json document: { state, attempts, auditTrail, redrives, resolutions } with the documented fields',
+  () => {
+    const j = historyJson(view());
+    assert.equal(Object.keys(j), ['state', 'attempts', 'auditTrail', 'redrives', 'resolutions']);
+    assert.equal(j.resolutions, []);
+    for (const k of [
+      'status',
+      'attempts',
+      'deliveryResult',
+      'lastDeliveryAttempt',
+      'lastUpdatedAt',
+      'retryEligible',
+      'nextAttemptAt',
+      'maxAttempts',
+    ]) {
+      assert.ok(k in j.state, k);
+    }
+    assert.equal(
+      j.attempts.map((a) => [a.attemptNumber, a.status, a.deliveryResult.statusCode]),
+      [
+        [1, 'FAILED', 503],
+        [2, 'SUCCESS', 200],
+      ],
+    );
+    assert.is(j.auditTrail.length, 2);
+    assert.is(JSON.stringify(j).includes('abcdefghijkl'), false, 'no secret in the output');
+  },
+);
+
+History('--json resolutions: the late result of a lost attempt, its fields one by one', () => {
+  const late = attempt(1, 'success');
+  const resolution: ResolutionItem = {
+    type: 'RESOLUTION',
+    messageId: late.messageId,
+    attemptNumber: 1,
+    attemptId: 'att-1',
+    leaseId: 'lease-1',
+    startedAt: late.startedAt,
+    completedAt: late.completedAt,
+    response: null,
+    deliveryResult: late.deliveryResult,
+    recordedAt: late.completedAt,
+    truncated: late.truncated,
+  };
+  const j = historyJson({ ...view(), resolutions: [resolution] });
   assert.equal(
-    j.attempts.map((a) => [a.attemptNumber, a.status, a.deliveryResult.statusCode]),
-    [
-      [1, 'FAILED', 503],
-      [2, 'SUCCESS', 200],
-    ],
+    j.resolutions.map((r) => [r.attemptNumber, r.attemptId, r.leaseId, r.deliveryResult.statusCode, r.recordedAt]),
+    [[1, 'att-1', 'lease-1', late.deliveryResult.statusCode, late.completedAt]],
   );
-  assert.is(j.auditTrail.length, 2);
-  assert.is(JSON.stringify(j).includes('abcdefghijkl'), false, 'no secret in the output');
+  assert.equal(Object.keys(j.resolutions[0] ?? {}), [
+    'attemptNumber',
+    'attemptId',
+    'leaseId',
+    'deliveryResult',
+    'startedAt',
+    'completedAt',
+    'response',
+    'recordedAt',
+    'truncated',
+  ]);
+  assert.is(j.attempts.length, 2, 'never counted as an attempt');
 });
 
 Time.run();

@@ -2,6 +2,7 @@ import type { AttemptItem } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
+import type { Accounting } from './summary.js';
 
 // The books of a run: what was sent, what the receivers saw, what the table recorded.
 // - lost: a message sent whose STATE is missing or not in the expected final status;
@@ -109,6 +110,14 @@ export const checkLedger = async (
     books,
   };
 };
+
+/** Invariant 5's books of a ledger, for the file's summary; `recovered`: the rig's count. */
+export const accountingOf = (report: LedgerReport, recovered: number): Accounting => ({
+  requestsReceived: report.totalRequests,
+  attemptsRecorded: report.totalAttempts,
+  lostAttempts: report.books.reduce((n, b) => n + b.categories.filter((c) => c === 'lost').length, 0),
+  recoveredThroughSqs: recovered,
+});
 
 /** A few offending messages, for an assertion message a human can act on. */
 export const sample = (report: LedgerReport, ids: ReadonlyArray<string>): string =>

@@ -39,6 +39,8 @@ export type Rig = {
   readonly poller: Poller | null;
   /** HTTP requests the worker sent and were not recorded (logged by the worker), by messageId. */
   unrecorded(messageId: string): number;
+  /** Observed outcomes the worker recorded from SQS after a failed append (logged). */
+  recovered(): number;
   /** The log entries and receiver requests of these messages in time order: evidence for a failed check. */
   trace(
     messageIds: ReadonlyArray<string>,
@@ -104,6 +106,8 @@ export const startRig = (o: RigOptions): Rig => {
   const unrecorded = (messageId: string): number =>
     logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId)
       .length;
+  const recovered = (): number =>
+    logger.entries.filter((e) => e.message === 'observed outcome recovered through SQS').length;
   const trace: Rig['trace'] = (messageIds, requests = []) => {
     const ids = new Set(messageIds);
     const lines = [
@@ -125,6 +129,7 @@ export const startRig = (o: RigOptions): Rig => {
     logger,
     poller,
     unrecorded,
+    recovered,
     trace,
     close: async () => {
       await worker.close();

@@ -5,7 +5,7 @@ import type { CommandSpec } from '../args/parse.js';
 import { runDemo as run } from '../demo/runDemo.js';
 import { EXIT } from '../exitCodes.js';
 import type { Io } from '../io.js';
-import { CheckFailed, type CommandResult, done, fail, Refused } from './failure.js';
+import { CheckFailed, type CommandResult, done, fail, Interrupted, Refused } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh demo [--messages N] [--yes]`.
@@ -35,9 +35,12 @@ const Args = t.intersection([
 ]);
 
 // debt: runDemo (demo/) still returns an exit code and prints its own refusal; it should
-// return a CliFailure. Until then its three codes are read back here.
-const demoResult = (code: number): CommandResult =>
-  code === EXIT.ok ? done : code === EXIT.config ? fail(Refused) : fail(CheckFailed);
+// return a CliFailure. Until then its four codes (ok, refused, check failed, interrupted) are read back here.
+const demoResult = (code: number): CommandResult => {
+  if (code === EXIT.ok) return done;
+  if (code === EXIT.config) return fail(Refused);
+  return fail(code === EXIT.interrupted ? Interrupted : CheckFailed);
+};
 
 export const runDemo = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('demo', argv, io, spec, Args, configFlags, async (a, config) =>

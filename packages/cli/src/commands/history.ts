@@ -63,6 +63,7 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         state: h.state,
         attempts: h.attempts,
         redrives: h.redrives,
+        resolutions: h.resolutions,
         expunges: h.expunges,
         auditTrail: entriesOf(trail),
       };

@@ -1,6 +1,7 @@
 import {
   createLocalWorker,
   type DynamoLocal,
+  type InterruptReport,
   type LocalWorker,
   type Receivers,
   startDynamoLocal,
@@ -45,7 +46,15 @@ export type DemoOptions = {
   readonly yes: boolean;
   /** Bound on the delivery phase. */
   readonly timeoutMs: number;
+  /** Ctrl-C: how long requests in flight may finish before they are ended and recorded. */
+  readonly graceMs?: number;
+  /** Where SIGINT/SIGTERM come from (default: this process). */
+  readonly signals?: Pick<NodeJS.Process, 'on' | 'off'>;
 };
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Longer than a demo request may take (DELIVERY_TIMEOUT_MS below). */
+const DEFAULT_GRACE_MS = 3_000;
 
 /** Short retries, so the demo finishes in well under two minutes. */
 const demoWorkerEnv = (maxAttempts: number): Record<string, string> => ({
@@ -170,12 +179,33 @@ const startPipeline = (
   return worker;
 };
 
+/** Resolves on the first SIGINT/SIGTERM while listening; a second one exits at once. */
+const listenForInterrupt = (signals: Pick<NodeJS.Process, 'on' | 'off'>) => {
+  let heard = false;
+  let resolve: () => void = () => {};
+  const signalled = new Promise<'signal'>((ok) => {
+    resolve = () => ok('signal');
+  });
+  const onSignal = () => {
+    // a second Ctrl-C: the operator does not want to wait
+    if (heard) process.exit(EXIT.interrupted);
+    heard = true;
+    resolve();
+  };
+  for (const s of SIGNALS) signals.on(s, onSignal);
+  const off = () => {
+    for (const s of SIGNALS) signals.off(s, onSignal);
+  };
+  return { signalled, off };
+};
+
+/** Delivers until the queue drains; on Ctrl-C stops claiming and returns the interrupt's report. */
 const deliverAll = async (
   o: DemoOptions,
   io: Io,
   worker: LocalWorker,
   deliveries: ReadonlyArray<DemoDelivery>,
-): Promise<void> => {
+): Promise<InterruptReport | null> => {
   const progress = createProgress({
     mode: o.progress,
     label: 'deliveries',
@@ -186,13 +216,31 @@ const deliverAll = async (
   for (const d of deliveries) worker.driver.send(d);
   worker.driver.start({ concurrency: o.concurrency, batchSize: 5 });
   const stopTracking = trackDeliveries(worker, deliveries.length, progress);
+  const interrupt = listenForInterrupt(o.signals ?? process);
   try {
-    await worker.driver.drain({ timeoutMs: o.timeoutMs });
+    const drained = worker.driver.drain({ timeoutMs: o.timeoutMs }).then(() => 'drained' as const);
+    if ((await Promise.race([drained, interrupt.signalled])) === 'drained') return null;
+    // the drain's deadline no longer matters: the interrupt bounds what is left
+    drained.catch(() => undefined);
+    return await worker.interrupt(o.graceMs ?? DEFAULT_GRACE_MS);
   } finally {
+    interrupt.off();
     stopTracking();
     progress.stop();
   }
 };
+
+/** The one line Ctrl-C prints: what was done, what was cut short, what is left. */
+const interruptedLine = (r: InterruptReport, o: DemoOptions, runId: string, config: Config): string =>
+  `dh demo: interrupted; stopped claiming: ${r.handled} records handled` +
+  (r.aborted > 0
+    ? `, ${r.aborted} requests still in flight after ${formatDuration(o.graceMs ?? DEFAULT_GRACE_MS)} ended and recorded as interrupted`
+    : '') +
+  (r.unfinishedBatches > 0
+    ? `, ${r.unfinishedBatches} batches unfinished (PROCESSING until their lease expires)`
+    : '') +
+  `, ${r.notDelivered} not delivered (run ${runId}, table "${config.tableName}"` +
+  `${config.configured ? '' : ', embedded: gone with the demo'})\n`;
 
 const refuse = (config: Config, io: Io): number => {
   io.stderr.write(
@@ -217,7 +265,11 @@ export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<n
     note(
       `Delivering ${deliveries.length} messages (run ${id}) over ${ROUTES.length} behaviours, up to ${o.maxAttempts} attempts each...`,
     );
-    await deliverAll(o, io, worker, deliveries);
+    const stopped = await deliverAll(o, io, worker, deliveries);
+    if (stopped !== null) {
+      io.stderr.write(interruptedLine(stopped, o, id, config));
+      return EXIT.interrupted;
+    }
     const finishedAt = io.now().getTime();
     if (running.poller !== undefined) {
       note('Waiting for the projector to catch up...');

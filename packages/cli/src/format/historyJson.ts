@@ -4,12 +4,13 @@ import type {
   DeliveryResult,
   ExpungeItem,
   RedriveItem,
+  ResolutionItem,
   StateItem,
 } from '@delivery-history/core';
 import { expungeJson } from './expungeView.js';
 
 // The `history --json` document (public contract, see README): `{ state, attempts,
-// auditTrail, redrives }`. Fields are listed one by one so that a change in an internal
+// auditTrail, redrives, resolutions }`. Fields are listed one by one so that a change in an internal
 // codec cannot silently change what scripts read.
 
 /** The seed's result structure, fields in a fixed order (DynamoDB returns them in any order). */
@@ -84,18 +85,34 @@ export const redriveJson = (r: RedriveItem) => ({
   at: r.at,
 });
 
+/** A late result of a `lost` attempt (docs/model.md "Resolutions"): shown, never counted. */
+const resolutionJson = (r: ResolutionItem) => ({
+  attemptNumber: r.attemptNumber,
+  attemptId: r.attemptId,
+  leaseId: r.leaseId,
+  deliveryResult: resultJson(r.deliveryResult),
+  startedAt: r.startedAt,
+  completedAt: r.completedAt,
+  response: r.response,
+  recordedAt: r.recordedAt,
+  truncated: r.truncated,
+});
+
 export const historyJson = (v: {
   state: StateItem;
   attempts: ReadonlyArray<AttemptItem>;
   redrives: ReadonlyArray<RedriveItem>;
   auditTrail: ReadonlyArray<AuditEntry>;
   expunges?: ReadonlyArray<ExpungeItem>;
+  resolutions?: ReadonlyArray<ResolutionItem>;
 }) => ({
   state: stateJson(v.state),
   attempts: v.attempts.map(attemptJson),
   // additive: every entry says its `kind` and a unique `position` (1..; `n` repeats across kinds)
   auditTrail: v.auditTrail.map((e, i) => ({ ...e, kind: (e as { kind?: string }).kind ?? 'attempt', position: i + 1 })),
   redrives: v.redrives.map(redriveJson),
+  // additive: the late results of lost attempts, by the attempt number they resolve
+  resolutions: (v.resolutions ?? []).map(resolutionJson),
   // only on an expunged message, so the shape of every other history stays as it was
   ...(v.expunges !== undefined && v.expunges.length > 0 ? { expunges: v.expunges.map(expungeJson) } : {}),
 });

@@ -1,0 +1,294 @@
+// Issue 15, acceptance: worker PROCESSES SIGKILLed at random points over 200 messages with
+// redelivery. Each worker is a child process (support/workerChild.ts: devkit's local worker
+// against the table); this process is the receiver (127.0.0.1) and SQS's memory: when a child
+// dies, every message not final yet is sent again to the next child, as SQS redelivers a record
+// nobody deleted. Kills are aimed, in turn, right after a claim (before the request), while the
+// receiver holds a request (during it), and right after the response before the append. A last
+// child runs without kills until every message is final. Afterwards, for every message:
+// requests received <= attempts recorded, attempt numbers dense, STATE == fold(attempts), final.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { diffProjection, fold, isFinal, projectionFields, seedOf } from '@delivery-history/core';
+import { createStore, type History, type Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { seededRandom, seedFromEnv } from './support/random.js';
+import { requestTo, SIGNING_SECRET } from './support/rig.js';
+import { printSummary } from './support/summary.js';
+
+const MESSAGES = 200;
+const KILLS = 12;
+const LEASE_MS = 2_000;
+const MAX_ATTEMPTS = 10;
+const POINTS = ['before the request', 'during the request', 'after the request, before the append'] as const;
+type Point = (typeof POINTS)[number];
+const root = new URL('../../', import.meta.url).pathname;
+
+type Aim = { point: Point; at: number };
+type Child = {
+  proc: ChildProcess;
+  claims: number;
+  appends: number;
+  requests: number;
+  aim: Aim | null;
+  spawnedAt: number;
+  killed: { point: Point; messageId: string; afterMs: number } | null;
+  lines: string[];
+  exited: Promise<void>;
+};
+type Rx = { server: Server; url: string; requests: Map<string, number> };
+type Ctx = { t: TestTable; store: Store; rx: Rx; child: Child | null };
+const Kill = suite<Ctx>('reliability: worker processes SIGKILLed at random points');
+
+const kill = (child: Child, point: Point, messageId: string): void => {
+  if (child.killed !== null) return;
+  child.killed = { point, messageId, afterMs: Math.round(performance.now() - child.spawnedAt) };
+  child.proc.kill('SIGKILL');
+};
+
+/** 503 on the first request of every fourth message (a retry follows), 200 otherwise. */
+const startRx = async (ctx: Ctx): Promise<Rx> => {
+  const requests = new Map<string, number>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', async () => {
+      const id = req.headers['webhook-id']?.toString() ?? '?';
+      const seen = requests.get(id) ?? 0;
+      requests.set(id, seen + 1);
+      const child = ctx.child;
+      if (child !== null) {
+        child.requests++;
+        if (child.aim?.point === 'during the request' && child.requests >= child.aim.at) {
+          kill(child, 'during the request', id);
+          await child.exited;
+          res.destroy();
+          return;
+        }
+      }
+      const status = Number(id.split('-').at(-1)) % 4 === 0 && seen === 0 ? 503 : 200;
+      res.writeHead(status).end(String(status));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+};
+
+const spawnWorker = (t: TestTable, aim: Aim | null): Child => {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', `${root}test/reliability/support/workerChild.ts`],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DH_CHILD_ENDPOINT: t.endpoint,
+        DH_CHILD_TABLE: t.tableName,
+        DH_CHILD_SECRET: SIGNING_SECRET,
+        DH_CHILD_LEASE_MS: String(LEASE_MS),
+        DH_CHILD_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  const child: Child = {
+    proc,
+    claims: 0,
+    appends: 0,
+    requests: 0,
+    aim,
+    spawnedAt: performance.now(),
+    killed: null,
+    lines: [],
+    exited: new Promise((ok) => proc.on('exit', () => ok())),
+  };
+  // the parent writes to a child that may be dead by then
+  proc.stdin?.on('error', () => undefined);
+  let buf = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    for (const line of parts) onLine(child, line);
+  });
+  proc.stderr?.on('data', (d: Buffer) => child.lines.push(d.toString('utf8').trim()));
+  return child;
+};
+
+const onLine = (child: Child, line: string): void => {
+  const [tag, id = ''] = line.split(' ');
+  if (tag === 'C') {
+    child.claims++;
+    if (child.aim?.point === 'before the request' && child.claims >= child.aim.at) kill(child, child.aim.point, id);
+  } else if (tag === 'A') {
+    child.appends++;
+    if (child.aim?.point === 'after the request, before the append' && child.appends >= child.aim.at) {
+      kill(child, child.aim.point, id);
+    }
+  } else child.lines.push(line);
+};
+
+const pool = async <A, B>(items: ReadonlyArray<A>, work: (a: A) => Promise<B>): Promise<B[]> => {
+  const out: B[] = [];
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as A);
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return out;
+};
+
+const historyOf = async (store: Store, id: string): Promise<History | null> => {
+  const h = await store.getHistory(id)();
+  return E.isRight(h) ? h.right : null;
+};
+
+const notFinal = async (store: Store, ids: ReadonlyArray<string>): Promise<string[]> => {
+  const hs = await pool(ids, (id) => historyOf(store, id));
+  return ids.filter((_, i) => {
+    const h = hs[i];
+    return h === null || h === undefined || !isFinal(h.state);
+  });
+};
+
+const feed = (child: Child, ctx: Ctx, ids: ReadonlyArray<string>): void => {
+  for (const id of ids) child.proc.stdin?.write(`${JSON.stringify(requestTo(id, `${ctx.rx.url}/hook`))}\n`);
+};
+
+const waitFor = async (cond: () => Promise<boolean> | boolean, ms: number, every = 20): Promise<boolean> => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  return cond();
+};
+
+Kill.before(async (ctx) => {
+  ctx.t = await useTestTable('rel-killworker');
+  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
+  ctx.child = null;
+  ctx.rx = await startRx(ctx);
+});
+Kill.after(async (ctx) => {
+  if (ctx.child !== null && ctx.child.proc.exitCode === null) {
+    ctx.child.proc.kill('SIGKILL');
+    await ctx.child.exited;
+  }
+  ctx.rx.server.closeAllConnections();
+  await new Promise((ok) => ctx.rx.server.close(ok));
+  await ctx.t.drop();
+});
+
+type Books = { requests: number; attempts: number; lost: number; resolutions: number; bad: string[] };
+
+/** The per-message checks; `bad` lists each failure with its message id. */
+const books = async (ctx: Ctx, ids: ReadonlyArray<string>): Promise<Books> => {
+  const out: Books = { requests: 0, attempts: 0, lost: 0, resolutions: 0, bad: [] };
+  const hs = await pool(ids, (id) => historyOf(ctx.store, id));
+  ids.forEach((id, i) => {
+    const h = hs[i];
+    const requests = ctx.rx.requests.get(id) ?? 0;
+    out.requests += requests;
+    if (h === null || h === undefined) {
+      out.bad.push(`${id}: no history`);
+      return;
+    }
+    const numbers = h.attempts.map((a) => a.attemptNumber);
+    out.attempts += numbers.length;
+    out.lost += h.attempts.filter((a) => a.deliveryResult.category === 'lost').length;
+    out.resolutions += h.resolutions.length;
+    if (requests > numbers.length) out.bad.push(`${id}: ${requests} requests > ${numbers.length} attempts`);
+    if (numbers.some((n, k) => n !== k + 1)) out.bad.push(`${id}: attempt numbers ${numbers.join(',')}`);
+    if (!isFinal(h.state)) out.bad.push(`${id}: not final (${h.state.status})`);
+    const folded = fold(seedOf(h.state), h.attempts, h.redrives);
+    if (E.isLeft(folded)) out.bad.push(`${id}: fold failed: ${JSON.stringify(folded.left)}`);
+    else {
+      const drift = diffProjection(projectionFields(folded.right), projectionFields(h.state));
+      if (drift.length > 0) out.bad.push(`${id}: STATE != fold(attempts) on ${drift.join(',')}`);
+    }
+  });
+  return out;
+};
+
+Kill('200 messages, workers SIGKILLed before, during and after requests: every attempt accounted for', async (ctx) => {
+  const seed = seedFromEnv();
+  const random = seededRandom(seed);
+  const started = performance.now();
+  const ids = Array.from({ length: MESSAGES }, (_, k) => `kill-${process.pid}-${k}`);
+  const kills: Array<NonNullable<Child['killed']> | { point: Point; missed: true }> = [];
+  let open: string[] = ids;
+  for (let k = 0; k < KILLS && open.length > 0; k++) {
+    const point = POINTS[k % POINTS.length] as Point;
+    const child = spawnWorker(ctx.t, { point, at: 1 + Math.floor(random() * 40) });
+    ctx.child = child;
+    feed(child, ctx, open);
+    let polls = 0;
+    const openNow = open;
+    // the aim, or nothing left to aim at
+    await waitFor(
+      async () => child.killed !== null || (++polls % 50 === 0 && (await notFinal(ctx.store, openNow)).length === 0),
+      30_000,
+    );
+    const hit = child.killed !== null;
+    if (!hit) {
+      // nothing left to aim at (or too slow): stop it and go on
+      child.proc.kill('SIGKILL');
+      kills.push({ point, missed: true });
+    } else if (child.killed !== null) kills.push(child.killed);
+    await child.exited;
+    ctx.child = null;
+    open = await notFinal(ctx.store, ids);
+  }
+  // the last worker, never killed, finishes what is left (takeovers after each lease)
+  const killPhaseMs = performance.now() - started;
+  const last = spawnWorker(ctx.t, null);
+  ctx.child = last;
+  feed(last, ctx, open);
+  const done = await waitFor(async () => (await notFinal(ctx.store, open)).length === 0, 120_000, 500);
+  last.proc.kill('SIGTERM');
+  await last.exited;
+  ctx.child = null;
+
+  const b = await books(ctx, ids);
+  const landed = kills.filter((k) => !('missed' in k));
+  printSummary({
+    file: 'killWorker',
+    operationsSent: MESSAGES,
+    faultsInjected: landed.length,
+    inputsTried: 0,
+    lost: b.bad.filter((s) => s.includes('not final') || s.includes('no history')).length,
+    doubleCounted: b.bad.filter((s) => s.includes('requests >')).length,
+    // a killed worker's exchange is gone with it: nothing comes back through SQS here
+    accounting: {
+      requestsReceived: b.requests,
+      attemptsRecorded: b.attempts,
+      lostAttempts: b.lost,
+      recoveredThroughSqs: 0,
+    },
+    details: {
+      seed,
+      'duration s': Math.round((performance.now() - started) / 100) / 10,
+      resolutions: b.resolutions,
+      'kills by point': Object.fromEntries(POINTS.map((p) => [p, landed.filter((k) => k.point === p).length])),
+      'kills missed': kills.length - landed.length,
+      'left open by the kills': open.length,
+      'kill phase s': Math.round(killPhaseMs / 100) / 10,
+      'ms from spawn to kill': landed.map((k) => ('afterMs' in k ? k.afterMs : 0)),
+    },
+  });
+  assert.ok(done, `the last worker finished every message: ${last.lines.slice(-5).join(' | ')}`);
+  assert.equal(b.bad.slice(0, 10), [], 'every message: requests <= attempts, dense, STATE == fold, final');
+  assert.ok(b.requests <= b.attempts, 'requests received <= attempts recorded');
+  for (const p of POINTS)
+    assert.ok(
+      landed.some((k) => k.point === p),
+      `a kill landed ${p}`,
+    );
+  assert.ok(b.lost > 0, 'the kills left lost attempts, recorded at takeover');
+});
+
+Kill.run();
