@@ -9,6 +9,7 @@ import {
   createStore,
   isAlreadyFinal,
   isConflict,
+  isFingerprintConflict,
   isLeased,
   isNotDue,
   type Leased,
@@ -179,7 +180,7 @@ Upsert('a different request under the id -> Conflict, pending or leased; nothing
   const before = await rawState(ctx, req.messageId);
   const onLeased = await left(ctx.store.createAndClaim(other));
   assert.ok(isConflict(onLeased), `Conflict before Leased: ${onLeased._tag}`);
-  assert.ok(onLeased.message.includes('fingerprint'));
+  assert.ok(isFingerprintConflict(onLeased) && isFingerprintConflict(onPending), 'the fingerprint conflict');
   assert.equal(await rawState(ctx, req.messageId), before);
 });
 

@@ -43,10 +43,17 @@ export const buildState = (
 
 /** An id that already names a different request (its stored fingerprint differs). */
 export const fingerprintConflict = (messageId: string, ctx: ErrorContext): StoreError =>
-  Conflict(
-    { ...ctx, item: STATE_SK },
-    `message ${messageId} already exists with a different request (fingerprint differs)`,
+  Object.assign(
+    Conflict(
+      { ...ctx, item: STATE_SK },
+      `message ${messageId} already exists with a different request (fingerprint differs)`,
+    ),
+    { reason: 'fingerprint' as const },
   );
+
+/** The Conflict of createMessage / createAndClaim for a messageId reused with another request. */
+export const isFingerprintConflict = (e: StoreError): boolean =>
+  e._tag === 'Conflict' && (e as { reason?: unknown }).reason === 'fingerprint';
 
 /** The stored STATE for a create that lost to an existing item: same fingerprint = same request. */
 const resolveExisting = (
