@@ -159,6 +159,26 @@ Upsert('the item is identical to createMessage + claim, for a first delivery and
   assert.is((await rawState(ctx, req.messageId)).gsi1pk, undefined, 'FAILED index keys removed');
 });
 
+Upsert('identical item for large requests too: a 100 KB body kept, a 200 KB body dropped (truncated)', async (ctx) => {
+  const s = ctx.clocked;
+  for (const [label, bytes] of [
+    ['kept', 100_000],
+    ['dropped', 200_000],
+  ] as const) {
+    const req = request(`up-large-${label}`, { body: 'b'.repeat(bytes) });
+    ctx.now = T0 + 30_000;
+    ctx.ids = 50;
+    await right(s.createMessage(req));
+    await right(s.claim(req.messageId));
+    const reference = await rawState(ctx, req.messageId);
+    await deleteRaw(ctx, req.messageId);
+    ctx.ids = 50;
+    const c = await right(s.createAndClaim(req));
+    assertSameItem(await rawState(ctx, req.messageId), reference);
+    assert.is(c.state.request.body === null, label === 'dropped', `body ${label}`);
+  }
+});
+
 Upsert('same request while leased -> Leased (with expiresAt); nothing changes', async (ctx) => {
   const req = request('up-leased');
   const first = await right(ctx.store.createAndClaim(req));
