@@ -43,8 +43,9 @@ const statusOf = async (store: Store, messageId: string): Promise<string> => {
   return r._tag === 'Right' ? r.right.status : r.left._tag;
 };
 
+// The hot path's first DynamoDB call is the upsert-and-claim (one UpdateItem, no PutItem).
 for (const [fault, command] of [
-  ['internal', 'PutItem'],
+  ['internal', 'UpdateItem'],
   ['throttle', 'UpdateItem'],
 ] as const) {
   Batch(

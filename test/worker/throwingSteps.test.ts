@@ -27,10 +27,16 @@ Steps.after(async (ctx) => {
   await ctx.t.drop();
 });
 
-type StepName = 'createMessage' | 'claim' | 'deliver' | 'appendAttempt' | 'clock after claim' | 'logger after claim';
+type StepName =
+  | 'createAndClaim'
+  | 'createAndClaim after it committed'
+  | 'deliver'
+  | 'appendAttempt'
+  | 'clock after claim'
+  | 'logger after claim';
 const STEPS: ReadonlyArray<StepName> = [
-  'createMessage',
-  'claim',
+  'createAndClaim',
+  'createAndClaim after it committed',
   'deliver',
   'appendAttempt',
   'clock after claim',
@@ -56,12 +62,17 @@ const depsWith = (ctx: Ctx, step: StepName, how: 'throw' | 'reject') => {
   const http = testHttp();
   const logger = memoryLogger();
   const store: ProcessDeps['store'] = {
-    createMessage: (r) => (fire('createMessage') ? () => boom(how, 'createMessage') : ctx.store.createMessage(r)),
-    claim: (id, o) =>
-      fire('claim')
-        ? () => boom(how, 'claim')
+    // only an observed outcome's record creates first (none here)
+    createMessage: (r) => ctx.store.createMessage(r),
+    createAndClaim: (r, o) =>
+      fire('createAndClaim')
+        ? () => boom(how, 'createAndClaim')
         : async () => {
-            const c = await ctx.store.claim(id, o)();
+            const c = await ctx.store.createAndClaim(r, o)();
+            // the claim is stored, the reply never reaches the worker: the record comes back,
+            // finds the lease (Leased), then expired: the takeover records it as lost
+            if (c._tag === 'Right' && fire('createAndClaim after it committed'))
+              return boom(how, 'createAndClaim after commit');
             claimed = c._tag === 'Right';
             return c;
           },
@@ -131,7 +142,7 @@ for (const how of ['throw', 'reject'] as const) {
 Steps(
   'malformed %-escapes in user-info and a 1 MiB nested body: poison on the first receive, nothing claimed',
   async (ctx) => {
-    const { deps, http } = depsWith(ctx, 'createMessage', 'throw');
+    const { deps, http } = depsWith(ctx, 'createAndClaim', 'throw');
     try {
       // disarm: no step throws here
       await processRecord(deps)(sqsRecord('{"not":"a request"}'));

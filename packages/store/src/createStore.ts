@@ -13,6 +13,7 @@ import {
 import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
+import { type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
 import { getHistory, type History } from './ops/getHistory.js';
 import { getState } from './ops/getState.js';
 import { listAttempts } from './ops/listAttempts.js';
@@ -44,6 +45,8 @@ export interface Store {
   createMessage(request: DeliveryRequest): TE.TaskEither<StoreError, Created>;
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
+  /** createMessage + claim in one conditional UpdateItem (the worker's hot path; upsertClaim.ts). */
+  createAndClaim(request: DeliveryRequest, options?: ClaimOptions): TE.TaskEither<StoreError, CreatedAndClaimed>;
   appendAttempt(input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult>;
   /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
   appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;
@@ -76,6 +79,7 @@ export const createStore = (deps: StoreDeps): Store => {
     createMessage: (request) => logged(createMessage(env, request)),
     getState: (messageId) => logged(getState(env, messageId)),
     claim: (messageId, options) => logged(claim(env, messageId, options)),
+    createAndClaim: (request, options) => logged(createAndClaim(env, request, options)),
     // retention: the append that made a message final gives its other items the same TTL
     appendAttempt: (input) =>
       logged(

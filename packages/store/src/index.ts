@@ -63,7 +63,8 @@ export {
 export { toStoreError, isConditionFailure, type ConditionFailure } from './errors/toStoreError.js';
 export { type CancellationReason, decodeCancellationReasons } from './errors/cancellationReasons.js';
 export type { AttemptTicket, Claimed, ClaimOptions } from './ops/claim.js';
-export type { Created } from './ops/createMessage.js';
+export { type Created, isFingerprintConflict } from './ops/createMessage.js';
+export type { CreatedAndClaimed } from './ops/upsertClaim.js';
 export type { AppendAttemptInput, AppendObservedInput, AppendResult } from './ops/appendAttempt.js';
 export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';

@@ -46,15 +46,23 @@ export type ClaimOptions = { readonly leaseMs?: number };
 // PROCESSING with a live lease. A PROCESSING message whose lease expired is NOT claimed
 // here: its claim never ended in an attempt, so it goes through takeOver (takeOver.ts),
 // which records that attempt as `lost` in the same transaction as the new claim.
-const DUE = [
-  'attribute_exists(pk) AND (',
-  '#status = :pending',
-  'OR (#status = :failed AND retryEligible = :true AND (attribute_type(nextAttemptAt, :nullType) OR nextAttemptAt <= :now))',
-  ')',
-].join(' ');
+// Shared with the upsert (upsertClaim.ts): one definition of "due".
+export const DUE_CLAUSE =
+  '#status = :pending OR (#status = :failed AND retryEligible = :true AND (attribute_type(nextAttemptAt, :nullType) OR nextAttemptAt <= :now))';
+
+/** The values DUE_CLAUSE names (`:now` = the claim's time). */
+export const dueValues = (now: string) => ({
+  ':pending': 'PENDING',
+  ':failed': 'FAILED',
+  ':true': true,
+  ':nullType': 'NULL',
+  ':now': now,
+});
+
+const DUE = `attribute_exists(pk) AND (${DUE_CLAUSE})`;
 
 /** Rounds of (fresh claim refused -> take over -> someone moved it) before Conflict. */
-const MAX_CLAIM_ROUNDS = 4;
+export const MAX_CLAIM_ROUNDS = 4;
 
 /** PROCESSING whose lease ran out (or that has none): its claim ended without an attempt. */
 const expiredClaim = (s: StateItem, now: string): boolean =>
@@ -78,7 +86,7 @@ const refusal = (old: StateItem, ctx: ErrorContext, leaseId: string, now: string
   return E.left(Conflict(full, `message ${old.messageId} changed during the claim (status ${old.status})`));
 };
 
-const ticketOf = (messageId: string, state: StateItem, lease: Lease): Claimed => {
+export const ticketOf = (messageId: string, state: StateItem, lease: Lease): Claimed => {
   const held = state.lease ?? lease;
   return {
     state,
@@ -109,15 +117,7 @@ const freshClaim = (
           UpdateExpression: 'SET #status = :processing, lease = :lease REMOVE gsi1pk, gsi1sk',
           ConditionExpression: DUE,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':failed': 'FAILED',
-            ':processing': 'PROCESSING',
-            ':true': true,
-            ':nullType': 'NULL',
-            ':now': lease.claimedAt,
-            ':lease': lease,
-          },
+          ExpressionAttributeValues: { ...dueValues(lease.claimedAt), ':processing': 'PROCESSING', ':lease': lease },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -126,7 +126,32 @@ const freshClaim = (
     TE.chainEitherKW((out) => decodeItem(StateItem, out.Attributes, { ...ctx, item: STATE_SK })),
   );
 
-/** After a refused fresh claim: take an expired lease over, else say why it was not due. */
+/**
+ * A claim refused with `old` (the STATE DynamoDB returned): take an expired lease over (its
+ * attempt is recorded as `lost`), else say why it was not due. Shared with the upsert.
+ */
+export const settleRefusal = (
+  env: Env,
+  messageId: string,
+  lease: Lease,
+  old: StateItem,
+  rounds: number,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, StateItem> => {
+  const now = lease.claimedAt;
+  if (!expiredClaim(old, now) || old.lease?.leaseId === lease.leaseId)
+    return TE.fromEither(refusal(old, ctx, lease.leaseId, now));
+  return pipe(
+    takeOver(env, old, lease, ctx),
+    TE.chain((t) => (t.kind === 'exhausted' ? TE.left(exhaustedByLost(t, ctx)) : TE.right(t.state))),
+    TE.orElse((e) =>
+      // the expired lease's writer appended, or another claimer took over first: look again
+      isConditionFailure(e) ? claimRound(env, messageId, lease, rounds - 1, ctx) : TE.left(e),
+    ),
+  );
+};
+
+/** After a refused fresh claim: decode ALL_OLD and settle. */
 const afterRefusal = (
   env: Env,
   messageId: string,
@@ -137,21 +162,9 @@ const afterRefusal = (
 ): TE.TaskEither<StoreError, StateItem> => {
   const oldItem = failure.reasons[0]?.item;
   if (oldItem === undefined) return TE.left(NotFound(ctx));
-  const now = lease.claimedAt;
   return pipe(
     TE.fromEither(decodeItem(StateItem, oldItem, { ...ctx, item: STATE_SK })),
-    TE.chain((old) => {
-      if (!expiredClaim(old, now) || old.lease?.leaseId === lease.leaseId)
-        return TE.fromEither(refusal(old, ctx, lease.leaseId, now));
-      return pipe(
-        takeOver(env, old, lease, ctx),
-        TE.chain((t) => (t.kind === 'exhausted' ? TE.left(exhaustedByLost(t, ctx)) : TE.right(t.state))),
-        TE.orElse((e) =>
-          // the expired lease's writer appended, or another claimer took over first: look again
-          isConditionFailure(e) ? claimRound(env, messageId, lease, rounds - 1, ctx) : TE.left(e),
-        ),
-      );
-    }),
+    TE.chain((old) => settleRefusal(env, messageId, lease, old, rounds, ctx)),
   );
 };
 
@@ -169,6 +182,13 @@ const claimRound = (
         TE.orElse((e) => (isConditionFailure(e) ? afterRefusal(env, messageId, lease, e, rounds, ctx) : TE.left(e))),
       );
 
+/** A fresh lease from `now` (its id from env.newId). */
+export const newLease = (env: Env, now: Date, options: ClaimOptions): Lease => ({
+  leaseId: env.newId(),
+  claimedAt: now.toISOString(),
+  expiresAt: new Date(now.getTime() + (options.leaseMs ?? env.leaseMs)).toISOString(),
+});
+
 /**
  * Protocol 2: conditional Update to PROCESSING with a fresh lease. Removes the FAILED
  * index keys (the message is no longer waiting). Does not touch lastUpdatedAt: that is
@@ -178,13 +198,7 @@ const claimRound = (
  */
 export const claim = (env: Env, messageId: string, options: ClaimOptions = {}): TE.TaskEither<StoreError, Claimed> => {
   const ctx: ErrorContext = { op: 'claim', messageId };
-  const nowDate = env.clock();
-  const now = nowDate.toISOString();
-  const lease: Lease = {
-    leaseId: env.newId(),
-    claimedAt: now,
-    expiresAt: new Date(nowDate.getTime() + (options.leaseMs ?? env.leaseMs)).toISOString(),
-  };
+  const lease = newLease(env, env.clock(), options);
   return pipe(
     claimRound(env, messageId, lease, MAX_CLAIM_ROUNDS, ctx),
     TE.map((state) => ticketOf(messageId, state, lease)),

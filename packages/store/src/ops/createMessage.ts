@@ -18,12 +18,18 @@ const STATE_RESERVE_BYTES = 4_096;
 /** Index key values are limited to 2048 bytes (partition) by DynamoDB. */
 const MAX_KEY_PART_BYTES = 1_024;
 
-const buildState = (env: Env, request: DeliveryRequest, ctx: ErrorContext): E.Either<StoreError, StateItem> => {
+/** The STATE a create writes (also the upsert's `if_not_exists` values): validated, fitted. */
+export const buildState = (
+  env: Env,
+  request: DeliveryRequest,
+  ctx: ErrorContext,
+  now: Date = env.clock(),
+): E.Either<StoreError, StateItem> => {
   if (utf8Bytes(request.correlationId) > MAX_KEY_PART_BYTES || utf8Bytes(request.messageId) > MAX_KEY_PART_BYTES) {
     return E.left(Invalid(ctx, `correlationId/messageId over ${MAX_KEY_PART_BYTES} bytes cannot be an index key`));
   }
   const fresh = createStateItem(request, {
-    now: env.clock(),
+    now,
     defaultMaxAttempts: env.defaultMaxAttempts,
     bodyBudgetBytes: env.budgets.bodyBytes,
   });
@@ -34,6 +40,20 @@ const buildState = (env: Env, request: DeliveryRequest, ctx: ErrorContext): E.Ei
     E.mapLeft((e) => TooLarge({ ...ctx, item: STATE_SK, cause: e }, `STATE: ${e.message}`)),
   );
 };
+
+/** An id that already names a different request (its stored fingerprint differs). */
+export const fingerprintConflict = (messageId: string, ctx: ErrorContext): StoreError =>
+  Object.assign(
+    Conflict(
+      { ...ctx, item: STATE_SK },
+      `message ${messageId} already exists with a different request (fingerprint differs)`,
+    ),
+    { reason: 'fingerprint' as const },
+  );
+
+/** The Conflict of createMessage / createAndClaim for a messageId reused with another request. */
+export const isFingerprintConflict = (e: StoreError): boolean =>
+  e._tag === 'Conflict' && (e as { reason?: unknown }).reason === 'fingerprint';
 
 /** The stored STATE for a create that lost to an existing item: same fingerprint = same request. */
 const resolveExisting = (
@@ -49,12 +69,7 @@ const resolveExisting = (
     TE.chain((stored) =>
       stored.request.fingerprint === state.request.fingerprint
         ? TE.right({ state: stored, created: false })
-        : TE.left(
-            Conflict(
-              { ...ctx, item: STATE_SK },
-              `message ${state.messageId} already exists with a different request (fingerprint differs)`,
-            ),
-          ),
+        : TE.left(fingerprintConflict(state.messageId, ctx)),
     ),
   );
 

@@ -16,14 +16,15 @@ import {
 } from '@delivery-history/core';
 import { scrubExchange } from '../http/scrubExchange.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
-import { isRetryable } from '@delivery-history/store';
+import { isFingerprintConflict, isRetryable } from '@delivery-history/store';
 import { decodeRecord } from './decodeRecord.js';
 import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 
 // ---------------------------------------------------------------------------
-// One record: decode -> create if new -> claim -> HTTP -> classify -> append.
-// Never rejects: every path ends in a RecordDecision.
+// One record: decode -> create-if-new-and-claim (one UpdateItem) -> HTTP -> classify -> append.
+// Round trips: first delivery 2, retry 2, duplicate 1. Never rejects: every path ends in a
+// RecordDecision.
 // ---------------------------------------------------------------------------
 
 export type ProcessDeps = {
@@ -72,19 +73,26 @@ const storeTrouble = (
   return Poison(`${op}: ${e.message}`);
 };
 
+/** The store redacts with core's built-in policy; the operator's settings apply here first. */
+const redacted = (deps: ProcessDeps, request: DeliveryRequest): DeliveryRequest =>
+  redactRequestWith(request, deps.secrets ?? defaultSecretPolicy);
+
+/** A messageId reused with a different payload: repeating cannot help. */
+const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecision => {
+  deps.metrics.add('PoisonRecords', 'Count', 1);
+  log.error('messageId already used for a different request; sending the record to the DLQ', { reason: e.message });
+  return Poison(`messageId reused with a different request: ${e.message}`);
+};
+
+/** Only before an observed outcome's append (it needs the STATE); the hot path creates in claimStep. */
 const createStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
-  // the store redacts with core's built-in policy; the operator's settings apply here first
-  const created = await deps.store.createMessage(redactRequestWith(request, deps.secrets ?? defaultSecretPolicy))();
+  const created = await deps.store.createMessage(redacted(deps, request))();
   if (E.isRight(created)) {
     if (created.right.created) log.info('message created', { endpoint: created.right.state.endpoint });
     return E.right(undefined);
   }
   const e = created.left;
-  if (e._tag === 'Conflict') {
-    deps.metrics.add('PoisonRecords', 'Count', 1);
-    log.error('messageId already used for a different request; sending the record to the DLQ', { reason: e.message });
-    return E.left(Poison(`messageId reused with a different request: ${e.message}`));
-  }
+  if (isFingerprintConflict(e)) return E.left(reusedId(deps, log, e));
   return E.left(storeTrouble(deps, log, 'createMessage', e));
 };
 
@@ -100,36 +108,43 @@ const skip = (
   return decision;
 };
 
-const claimStep = async (deps: ProcessDeps, log: Logger, messageId: string): Promise<Step<Claimed>> => {
-  const claimed = await deps.store.claim(messageId, { leaseMs: deps.leaseMs })();
-  if (E.isRight(claimed)) return claimed;
-  const e = claimed.left;
+/** Why the message was not claimed, as a decision for the record. */
+const refused = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecision => {
   const now = deps.clock();
   switch (e._tag) {
     case 'AlreadyFinal':
       // A duplicate or late copy of a finished message: nothing to deliver.
-      return E.left(skip(deps, log, 'AlreadyFinal', Done('already final'), { reason: e.message }));
+      return skip(deps, log, 'AlreadyFinal', Done('already final'), { reason: e.message });
     case 'Leased':
       // Another worker is delivering it now; look again once its lease has run out.
-      return E.left(
-        skip(deps, log, 'Leased', RetryIn(msUntil(e.expiresAt, now) + LEASE_MARGIN_MS, 'leased by another worker'), {
-          expiresAt: e.expiresAt,
-        }),
+      return skip(
+        deps,
+        log,
+        'Leased',
+        RetryIn(msUntil(e.expiresAt, now) + LEASE_MARGIN_MS, 'leased by another worker'),
+        { expiresAt: e.expiresAt },
       );
     case 'NotDue':
       // Early (e.g. a visibility change that failed): come back when the retry is due.
-      return E.left(
-        skip(deps, log, 'NotDue', RetryIn(msUntil(e.nextAttemptAt, now), 'retry not due yet'), {
-          nextAttemptAt: e.nextAttemptAt,
-        }),
-      );
+      return skip(deps, log, 'NotDue', RetryIn(msUntil(e.nextAttemptAt, now), 'retry not due yet'), {
+        nextAttemptAt: e.nextAttemptAt,
+      });
     case 'NotFound':
       deps.metrics.add('DynamoDBErrors', 'Count', 1, { error: e._tag });
-      log.error('message vanished between create and claim; redelivering', { reason: e.message });
-      return E.left(Redeliver(e.message));
+      log.error('message vanished during the claim; redelivering', { reason: e.message });
+      return Redeliver(e.message);
     default:
-      return E.left(storeTrouble(deps, log, 'claim', e));
+      return isFingerprintConflict(e) ? reusedId(deps, log, e) : storeTrouble(deps, log, 'createAndClaim', e);
   }
+};
+
+/** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
+const claimStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<Claimed>> => {
+  const claimed = await deps.store.createAndClaim(redacted(deps, request), { leaseMs: deps.leaseMs })();
+  if (E.isLeft(claimed)) return E.left(refused(deps, log, claimed.left));
+  const { created, ...c } = claimed.right;
+  if (created) log.info('message created', { endpoint: c.state.endpoint });
+  return E.right(c);
 };
 
 const observe = (deps: ProcessDeps, log: Logger, x: HttpExchange, r: AppendResult): void => {
@@ -336,7 +351,7 @@ const afterClaimFailure = (deps: ProcessDeps, base: Logger, claimed: Claimed, er
 /** The per-record pipeline; the returned function never rejects. */
 export const processRecord =
   (deps: ProcessDeps) =>
-  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, create, claim, deliver, append); each step is a function
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, [create, observed,] create-and-claim, deliver, append); each step is a function
   async (record: SQSRecord): Promise<RecordDecision> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
     const secrets = deps.secrets ?? defaultSecretPolicy;
@@ -359,9 +374,11 @@ export const processRecord =
         messageId: request.messageId,
         correlationId: safeLogKey(request.correlationId, secrets),
       });
-      const created = await createStep(deps, log, request);
-      if (E.isLeft(created)) return created.left;
       if (observed !== null) {
+        // rare path (an outcome back through SQS): its append needs the STATE, so the old
+        // order stays here: create, record the outcome, then claim (the upsert finds it).
+        const created = await createStep(deps, log, request);
+        if (E.isLeft(created)) return created.left;
         const recorded = await observedStep(
           deps,
           withKeys(log, { attempt: observed.attemptNumber }),
@@ -370,7 +387,7 @@ export const processRecord =
         );
         if (E.isLeft(recorded)) return recorded.left;
       }
-      const claim = await claimStep(deps, log, request.messageId);
+      const claim = await claimStep(deps, log, request);
       if (E.isLeft(claim)) return claim.left;
       claimed = claim.right;
       const attemptLog = withKeys(log, { attempt: claimed.ticket.attemptNumber });

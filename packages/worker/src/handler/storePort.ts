@@ -2,10 +2,11 @@ import type { Store, StoreError } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // The part of `@delivery-history/store` the worker uses (packages/store/API.md);
-// a Pick so test doubles only implement these four operations.
+// a Pick so test doubles only implement these four operations. The hot path is
+// createAndClaim + appendAttempt; createMessage only precedes an observed outcome's append.
 // ---------------------------------------------------------------------------
 
-export type DeliveryStore = Pick<Store, 'createMessage' | 'claim' | 'appendAttempt' | 'appendObserved'>;
+export type DeliveryStore = Pick<Store, 'createMessage' | 'createAndClaim' | 'appendAttempt' | 'appendObserved'>;
 
 export type StoreFailure = StoreError;
 
