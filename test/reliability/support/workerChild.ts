@@ -43,7 +43,8 @@ const worker = createLocalWorker({
   store: {
     createMessage: store.createMessage,
     appendObserved: store.appendObserved,
-    claim: (id, options) => announced('C', (c) => c.ticket.messageId, store.claim(id, options)),
+    createAndClaim: (request, options) =>
+      announced('C', (c) => c.ticket.messageId, store.createAndClaim(request, options)),
     appendAttempt: (input) => async () => {
       process.stdout.write(`A ${input.claimed.ticket.messageId}\n`);
       await pause();
