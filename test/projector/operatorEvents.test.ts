@@ -9,7 +9,13 @@ import {
   seedOf,
 } from '@delivery-history/core';
 import { memoryEventSink } from '@delivery-history/devkit';
-import { makeHandler, makeProjectorDeps, memoryTelemetry } from '@delivery-history/projector';
+import {
+  eventBridgePublisher,
+  makeHandler,
+  makeProjectorDeps,
+  memoryTelemetry,
+  type PutEvents,
+} from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -153,6 +159,54 @@ Events(
     await makeHandler(deps)(event(w.records));
     assert.equal(idsOf(sink.unique()), w.expected);
     assert.is(telemetry.counts.EventsPublished, 4);
+  },
+);
+
+Events(
+  'EventBridge fault injection: throttled calls and rejected entries are retried, the trail is written first',
+  async ({ t }) => {
+    const w = workload('eb');
+    await writeItems(t.doc, t.tableName, w.items);
+    const accepted: string[] = [];
+    const trailsAtFirstCall: number[] = [];
+    let calls = 0;
+    const putEvents: PutEvents = async (entries) => {
+      calls += 1;
+      if (calls === 1) {
+        // publishing starts only after the batch's trail writes
+        for (const id of w.ids)
+          trailsAtFirstCall.push((await compareTrail(t.doc, t.tableName, id)).trail.entries.length);
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      // second call: the first entry is rejected (FailedEntryCount 1), the rest accepted
+      return {
+        Entries: entries.map((e, i) => {
+          if (calls === 2 && i === 0) return { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' };
+          accepted.push(JSON.parse(e.Detail ?? '{}').eventId);
+          return { EventId: `eb-${calls}-${i}` };
+        }),
+      };
+    };
+    const telemetry = memoryTelemetry();
+    const events = eventBridgePublisher({
+      busName: 'delivery-events',
+      putEvents,
+      maxRetries: 4,
+      backoff: { baseMs: 1, maxMs: 5 },
+      sleep: async () => undefined,
+      random: () => 0.5,
+    });
+    const deps = makeProjectorDeps({ doc: t.doc, tableName: t.tableName }, { events, telemetry });
+    const r = await makeHandler(deps)(event(w.records));
+    assert.equal(r.batchItemFailures, []);
+    assert.ok(
+      trailsAtFirstCall.every((n) => n > 0),
+      'every trail was written before the first PutEvents',
+    );
+    assert.is(calls, 3, 'a thrown call, a partial failure, the rejected entry alone');
+    assert.equal(accepted.sort(), w.expected);
+    assert.is(telemetry.counts.EventsPublished, 4);
+    assert.is(telemetry.counts.EventPublishFailures ?? 0, 0);
   },
 );
 

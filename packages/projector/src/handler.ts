@@ -1,19 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { sleep } from '@delivery-history/core';
 import { makeClients } from '@delivery-history/store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import { makeProjectorDeps, type ProjectorDeps } from './apply/deps.js';
 import { projectMessages } from './apply/projectMessages.js';
-import { type ProjectorConfig, readConfig } from './config.js';
-import {
-  DEFAULT_PUBLISH_BACKOFF,
-  DEFAULT_PUBLISH_RETRIES,
-  eventBridgePublisher,
-  sdkPutEvents,
-} from './events/eventBridgePublisher.js';
+import { readConfig } from './config.js';
+import { eventsFromConfig } from './events/eventBridgePublisher.js';
 import type { Telemetry } from './telemetry.js';
 
 export const SERVICE_NAME = 'delivery-projector';
@@ -44,19 +37,6 @@ export const makeHandler =
     }
   };
 
-/** The EventBridge publisher when DELIVERY_EVENT_BUS_NAME is set (null: events off). */
-const eventsOf = (c: ProjectorConfig): ProjectorDeps['events'] =>
-  c.eventBusName === null
-    ? null
-    : eventBridgePublisher({
-        busName: c.eventBusName,
-        putEvents: sdkPutEvents(new EventBridgeClient(c.region !== undefined ? { region: c.region } : {})),
-        maxRetries: DEFAULT_PUBLISH_RETRIES,
-        backoff: DEFAULT_PUBLISH_BACKOFF,
-        sleep,
-        random: Math.random,
-      });
-
 type Cold = { readonly handle: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> };
 
 let cold: Cold | undefined;
@@ -84,7 +64,7 @@ const coldStart = (): Cold => {
       driftCheckRate: c.driftCheckRate,
       concurrency: c.concurrency,
       retentionDays: c.retentionDays,
-      events: eventsOf(c),
+      events: eventsFromConfig(c),
       telemetry: powertoolsTelemetry(logger, metrics),
     },
   );

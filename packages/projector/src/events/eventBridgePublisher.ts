@@ -12,6 +12,7 @@ import {
   type PublishError,
   type PublishReport,
   type Sleep,
+  sleep,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -98,3 +99,22 @@ export const sdkPutEvents =
   (client: EventBridgeClient = new EventBridgeClient({})): PutEvents =>
   async (entries) =>
     client.send(new PutEventsCommand({ Entries: entries }));
+
+/**
+ * The EventBridge publisher `DELIVERY_EVENT_BUS_NAME` asks for (null: events off), with the
+ * default retries; the Lambda and the local poller process both use it.
+ */
+export const eventsFromConfig = (c: {
+  readonly eventBusName: string | null;
+  readonly region: string | undefined;
+}): OperatorEventPublisher | null =>
+  c.eventBusName === null
+    ? null
+    : eventBridgePublisher({
+        busName: c.eventBusName,
+        putEvents: sdkPutEvents(new EventBridgeClient(c.region !== undefined ? { region: c.region } : {})),
+        maxRetries: DEFAULT_PUBLISH_RETRIES,
+        backoff: DEFAULT_PUBLISH_BACKOFF,
+        sleep,
+        random: Math.random,
+      });
