@@ -8,6 +8,7 @@ import { DeliveryQueues } from './DeliveryQueues.js';
 import { DeliveryTable } from './DeliveryTable.js';
 import { acknowledgeNagFindings } from './nagAcknowledgements.js';
 import { OperatorAlarms } from './OperatorAlarms.js';
+import { OperatorEvents } from './OperatorEvents.js';
 import { ProjectorFunction } from './ProjectorFunction.js';
 import { readStackConfig, type StackConfig } from './stackConfig.js';
 import { WorkerFunction } from './WorkerFunction.js';
@@ -25,6 +26,8 @@ export class DeliveryHistoryStack extends Stack {
   readonly worker: WorkerFunction;
   readonly projector: ProjectorFunction;
   readonly alarms: OperatorAlarms;
+  /** Null when context `eventBus` is `off`. */
+  readonly events: OperatorEvents | null;
 
   constructor(scope: Construct, id: string, props: DeliveryHistoryStackProps = {}) {
     super(scope, id, props);
@@ -48,11 +51,16 @@ export class DeliveryHistoryStack extends Stack {
       queue: this.queues.deliveries,
       encryptionKey: this.encryptionKey,
     });
+    this.events =
+      config.eventBus === 'off'
+        ? null
+        : new OperatorEvents(this, 'Events', { namePrefix: config.namePrefix, eventBus: config.eventBus });
     this.projector = new ProjectorFunction(this, 'Projector', {
       config,
       table: this.table.table,
       failures: this.queues.projectorFailures,
       encryptionKey: this.encryptionKey,
+      eventBus: this.events === null ? null : { name: this.events.busName, arn: this.events.busArn },
     });
     this.alarms = new OperatorAlarms(this, 'Alarms', {
       namePrefix: config.namePrefix,
@@ -64,6 +72,7 @@ export class DeliveryHistoryStack extends Stack {
       iteratorAgeSeconds: config.iteratorAgeAlarmSeconds,
       transactionConflictsPer5Min: config.transactionConflictAlarmPer5Min,
       alarmTopicArn: config.alarmTopicArn,
+      eventPublishFailures: this.events !== null,
     });
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -76,6 +85,10 @@ export class DeliveryHistoryStack extends Stack {
     );
     out('ProjectorFailuresQueueUrl', this.queues.projectorFailures.queueUrl, 'Stream batches the projector gave up on');
     out('WorkerFunctionName', this.worker.handler.fn.functionName, 'Worker Lambda');
+    if (this.events !== null) {
+      out('EventBusName', this.events.busName, 'Operator events (delivery.failed/lost/redriven) go to this bus');
+      out('DeliveryFailedTopicArn', this.events.failedTopic.topicArn, 'Example rule target: final delivery failures');
+    }
     out('ProjectorFunctionName', this.projector.handler.fn.functionName, 'Projector Lambda');
 
     acknowledgeNagFindings({
@@ -84,6 +97,7 @@ export class DeliveryHistoryStack extends Stack {
       projectorRole: this.projector.handler.role,
       roles: [this.worker.handler.role, this.projector.handler.role],
       projectorFailures: this.queues.projectorFailures,
+      failedTopic: this.events?.failedTopic ?? null,
       tracing: config.tracing,
       runtimeName: config.lambdaRuntime,
     });

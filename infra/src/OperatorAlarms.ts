@@ -7,6 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '@delivery-history/projector';
 import { Construct } from 'constructs';
 
 export type OperatorAlarmsProps = {
@@ -19,6 +20,8 @@ export type OperatorAlarmsProps = {
   readonly iteratorAgeSeconds: number;
   readonly transactionConflictsPer5Min: number;
   readonly alarmTopicArn: string | null;
+  /** Operator events are on: alarm on the projector's `EventPublishFailures` metric. */
+  readonly eventPublishFailures: boolean;
 };
 
 /** Operations the worker, projector and CLI call on the table. */
@@ -153,6 +156,23 @@ export class OperatorAlarms extends Construct {
         periods: 3,
       },
     ];
+    if (props.eventPublishFailures)
+      specs.push({
+        id: 'EventPublishFailures',
+        name: `${p}-projector-event-publish-failures`,
+        description:
+          'Operator events (delivery.failed/lost/redriven) were not published after retries (the audit trail is unaffected). Check the projector logs ("operator events not published") for the EventBridge error; the events of a re-fed stream go out again with the same ids.',
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'EventPublishFailures',
+          dimensionsMap: { service: SERVICE_NAME },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        datapoints: 1,
+        periods: 1,
+      });
     const topic = props.alarmTopicArn === null ? null : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
     this.alarms = specs.map((s) => {
       const alarm = new cloudwatch.Alarm(this, s.id, {

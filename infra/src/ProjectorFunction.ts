@@ -33,6 +33,8 @@ export type ProjectorFunctionProps = {
   readonly table: dynamodb.Table;
   readonly failures: sqs.IQueue;
   readonly encryptionKey: kms.IKey | null;
+  /** Operator events: the bus (name for DELIVERY_EVENT_BUS_NAME, ARN for the grant); null = off. */
+  readonly eventBus: { readonly name: string; readonly arn: string } | null;
 };
 
 /**
@@ -64,6 +66,7 @@ export class ProjectorFunction extends Construct {
       environment: {
         DELIVERY_TABLE_NAME: table.tableName,
         ...(config.retentionDays === null ? {} : { DELIVERY_RETENTION_DAYS: String(config.retentionDays) }),
+        ...(props.eventBus === null ? {} : { DELIVERY_EVENT_BUS_NAME: props.eventBus.name }),
         POWERTOOLS_SERVICE_NAME: 'delivery-projector',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },
@@ -75,6 +78,8 @@ export class ProjectorFunction extends Construct {
     fn.allow('ListTableStreams', ['dynamodb:ListStreams'], [`${table.tableArn}/stream/*`]);
     fn.allow('OnFailureDestination', ['sqs:SendMessage'], [props.failures.queueArn]);
     fn.allowKey(props.encryptionKey);
+    // PutEvents is scoped by the bus ARN (resource-level permission on the event bus)
+    if (props.eventBus !== null) fn.allow('PublishOperatorEvents', ['events:PutEvents'], [props.eventBus.arn]);
 
     this.eventSource = new lambda.EventSourceMapping(this, 'StreamSource', {
       target: this.handler.fn,

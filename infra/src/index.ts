@@ -3,6 +3,7 @@ export { DeliveryQueues, type DeliveryQueuesProps } from './DeliveryQueues.js';
 export { DeliveryTable, type DeliveryTableProps } from './DeliveryTable.js';
 export { LambdaHandler, type LambdaHandlerProps } from './LambdaHandler.js';
 export { OperatorAlarms, type OperatorAlarmsProps } from './OperatorAlarms.js';
+export { type EventBusChoice, OperatorEvents, type OperatorEventsProps } from './OperatorEvents.js';
 export { ProjectorFunction, type ProjectorFunctionProps } from './ProjectorFunction.js';
 export { WorkerFunction, type WorkerFunctionProps } from './WorkerFunction.js';
 export {

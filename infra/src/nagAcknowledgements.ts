@@ -4,6 +4,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 export type NagSubjects = {
@@ -12,6 +13,7 @@ export type NagSubjects = {
   readonly projectorRole: iam.Role;
   readonly roles: readonly iam.Role[];
   readonly projectorFailures: sqs.IQueue;
+  readonly failedTopic: sns.ITopic | null;
   readonly tracing: boolean;
   readonly runtimeName: string;
 };
@@ -38,6 +40,12 @@ export const acknowledgeNagFindings = (s: NagSubjects): void => {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is itself the on-failure destination of the projector; failures end here and alarm.',
   });
+  if (s.failedTopic !== null)
+    Validations.of(s.failedTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Example topic of operator events (ids, hosts, codes; no payload); EventBridge cannot publish to a topic under the AWS-managed SNS key.',
+    });
   Validations.of(s.projectorRole).acknowledge({
     id: streamWildcardFinding(s.table),
     reason: 'dynamodb:ListStreams names no stream; it is scoped to this table streams, as in the AWS example policy.',

@@ -116,6 +116,16 @@ const ContextCodec = t.type(
      * expire this many days after its last attempt; null (default) keeps them.
      */
     retentionDays: withDefault(t.union([intIn(1, 3650), t.null], 'integer 1..3650 (days) | null'), null),
+    /**
+     * Operator events: `own` (a bus of this stack, default), `default` (the account's default
+     * bus) or `off` (no bus, no rule, DELIVERY_EVENT_BUS_NAME unset).
+     */
+    eventBus: withDefault(
+      fromContext<'own' | 'default' | 'off'>('own | default | off', (u) =>
+        u === 'own' || u === 'default' || u === 'off' ? u : undefined,
+      ),
+      'own',
+    ),
     // worker
     maxAttempts: withDefault(intIn(1, MESSAGE_MAX_ATTEMPTS_LIMIT), defaultRetryPolicy.maxAttempts),
     maxReceiveCount: withDefault(intIn(2, 1000), MESSAGE_MAX_ATTEMPTS_LIMIT + RECEIVE_HEADROOM),

@@ -210,10 +210,45 @@ Projector.run();
 
 // ---------------------------------------------------------------------------
 
+const Events = suite('operator events: a bus, PutEvents on it only, an example rule to SNS');
+
+Events('a bus of the stack, named after the prefix; the projector publishes to it', () => {
+  const [, bus] = onlyResource(template, 'AWS::Events::EventBus');
+  assert.is(props(bus).Name, 'delivery-history-dev-events');
+  const env = (fnProps(projectorId).Environment as { Variables: Record<string, unknown> }).Variables;
+  assert.equal(env.DELIVERY_EVENT_BUS_NAME, ref(busId));
+  const workerEnv = (fnProps(workerId).Environment as { Variables: Record<string, unknown> }).Variables;
+  assert.is(workerEnv.DELIVERY_EVENT_BUS_NAME, undefined, 'only the projector publishes');
+});
+
+Events('the example rule routes delivery.failed (source delivery-history) on that bus to an SNS topic', () => {
+  const [topicId, topic] = onlyResource(template, 'AWS::SNS::Topic');
+  assert.is(props(topic).TopicName, 'delivery-history-dev-delivery-failed');
+  const [, rule] = onlyResource(template, 'AWS::Events::Rule');
+  const r = props(rule);
+  assert.equal(r.EventBusName, ref(busId));
+  assert.equal(r.EventPattern, { source: ['delivery-history'], 'detail-type': ['delivery.failed'] });
+  assert.equal(
+    (r.Targets as { Arn: unknown }[]).map((t) => t.Arn),
+    [ref(topicId)],
+  );
+  // EventBridge may publish to the topic (topic policy), and only over TLS for everyone else
+  const [, policy] = onlyResource(template, 'AWS::SNS::TopicPolicy');
+  const doc = json(props(policy).PolicyDocument);
+  assert.match(doc, /"Service":"events.amazonaws.com"/);
+  assert.match(doc, /"aws:SecureTransport":"false"/);
+});
+
+Events.run();
+
+// ---------------------------------------------------------------------------
+
 const Iam = suite('IAM: each function gets exactly what its code calls');
 
 const json = (v: unknown) => JSON.stringify(v);
 const tableArn = json(getAtt(tableId, 'Arn'));
+const [busId] = onlyResource(template, 'AWS::Events::EventBus');
+const busArn = json(getAtt(busId, 'Arn'));
 
 Iam('two roles, assumed by Lambda only, no managed or inline policies', () => {
   const roles = resourcesOf(template, 'AWS::IAM::Role');
@@ -260,6 +295,7 @@ Iam('projector: audit item actions on the table, stream reads, send to its failu
     'dynamodb:GetShardIterator': [stream],
     'dynamodb:ListStreams': [tableStreams],
     'sqs:SendMessage': [failures],
+    'events:PutEvents': [busArn],
   });
 });
 
@@ -326,8 +362,15 @@ Alarms('DynamoDB throttled requests and system errors across the operations used
   assert.ok((alarmOn('TransactionConflict', ref(tableId)).Threshold as number) > 1, 'a rate, not a single conflict');
 });
 
-Alarms('nine alarms, missing data is not breaching, no actions unless a topic is configured', () => {
-  assert.is(alarms.length, 9);
+Alarms("failed operator-event publishes: the projector's EventPublishFailures metric, one is enough", () => {
+  const a = alarmOn('EventPublishFailures', { Name: 'service', Value: 'delivery-projector' });
+  assert.is(a.Namespace, 'DeliveryHistory');
+  assert.is(a.Statistic, 'Sum');
+  assert.is(a.Threshold, 1);
+});
+
+Alarms('ten alarms, missing data is not breaching, no actions unless a topic is configured', () => {
+  assert.is(alarms.length, 10);
   for (const a of alarms) {
     assert.is(a.TreatMissingData, 'notBreaching');
     assert.is(a.AlarmActions, undefined);
@@ -378,6 +421,7 @@ Nag('each acknowledgement has a one-line reason, and there are only the expected
   assert.equal([...new Set(acks.map((a) => a.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, '')))].sort(), [
     'AwsSolutions-IAM5',
     'AwsSolutions-L1',
+    'AwsSolutions-SNS2',
     'AwsSolutions-SQS3',
   ]);
   // the deprecation warning is acknowledged only where the deprecated runtime is chosen

@@ -104,7 +104,7 @@ Options('retentionDays reaches both functions as DELIVERY_RETENTION_DAYS; the ta
 
 Options('every alarm notifies the topic on alarm and on recovery', () => {
   const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
-  assert.is(alarms.length, 9);
+  assert.is(alarms.length, 10);
   for (const [id, a] of alarms) {
     assert.equal(props(a).AlarmActions, [TOPIC], id);
     assert.equal(props(a).OKActions, [TOPIC], id);
@@ -120,3 +120,53 @@ Options('cdk-nag passes with the options on', () => {
 });
 
 Options.run();
+
+// ---------------------------------------------------------------------------
+
+const EventBus = suite('context eventBus: default (the account default bus) and off');
+
+const stackWith = (eventBus: string) => {
+  const s = new DeliveryHistoryStack(
+    new App({
+      builtinCloudFormationValidation: false,
+      context: { 'aws:cdk:bundling-stacks': [], stage: eventBus, eventBus },
+    }),
+    `DeliveryHistory-${eventBus}`,
+  );
+  return { s, t: Template.fromStack(s) };
+};
+
+const projectorOf = (t: Template) => {
+  const fns = resourcesOf(t, 'AWS::Lambda::Function').filter(([, f]) =>
+    String(props(f).FunctionName).endsWith('-projector'),
+  );
+  const [id, f] = fns[0] ?? ['', { Type: '' }];
+  const role = (props(f).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return { id, env: (props(f).Environment as { Variables: Record<string, unknown> }).Variables, role };
+};
+
+EventBus('default: no bus resource; the rule and PutEvents are on the default bus', () => {
+  const { s, t } = stackWith('default');
+  assert.is(resourcesOf(t, 'AWS::Events::EventBus').length, 0);
+  const p = projectorOf(t);
+  assert.is(p.env.DELIVERY_EVENT_BUS_NAME, 'default');
+  const grants = grantsOf(statementsOfRole(t, p.role));
+  assert.match(json(grants['events:PutEvents']), /:event-bus\/default/);
+  const [, rule] = onlyResource(t, 'AWS::Events::Rule');
+  assert.is(props(rule).EventBusName, 'default');
+  assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 10);
+  assert.equal(new AwsSolutionsChecks().validateScope(s).violations, []);
+});
+
+EventBus('off: no bus, rule, topic or PutEvents; the variable is unset; no publish alarm', () => {
+  const { s, t } = stackWith('off');
+  for (const type of ['AWS::Events::EventBus', 'AWS::Events::Rule', 'AWS::SNS::Topic'])
+    assert.is(resourcesOf(t, type).length, 0, type);
+  const p = projectorOf(t);
+  assert.is(p.env.DELIVERY_EVENT_BUS_NAME, undefined);
+  assert.is(grantsOf(statementsOfRole(t, p.role))['events:PutEvents'], undefined);
+  assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 9);
+  assert.equal(new AwsSolutionsChecks().validateScope(s).violations, []);
+});
+
+EventBus.run();

@@ -208,3 +208,19 @@ export {
 export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
 export { sharedVars } from './config/sharedVars.js';
 export { ObservedExchange } from './codecs/observedExchange.js';
+// operator events (delivery.failed / delivery.lost / delivery.redriven)
+export {
+  dedupeOperatorEvents,
+  OPERATOR_EVENT_SOURCE,
+  type OperatorChange,
+  type OperatorDetailType,
+  type OperatorEvent,
+  type OperatorEventDetail,
+  type OperatorEventKind,
+  type OperatorEventPublisher,
+  operatorEventId,
+  operatorEventsOf,
+  type PublishError,
+  type PublishReport,
+  type RedriveContext,
+} from './events/operatorEvents.js';

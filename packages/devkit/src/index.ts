@@ -29,3 +29,5 @@ export {
   type LocalWorkerOptions,
   RECEIVE_MARGIN,
 } from './createLocalWorker.js';
+// operator events: the local sink (EventBridge's stand-in)
+export { type MemoryEventSink, memoryEventSink } from './eventSink.js';

@@ -37,6 +37,8 @@ export type ProjectorConfig = {
   readonly concurrency: number;
   /** DELIVERY_RETENTION_DAYS: audit segments of a final message inherit its TTL; null = kept. */
   readonly retentionDays: number | null;
+  /** DELIVERY_EVENT_BUS_NAME: operator events go to this EventBridge bus; null = events off. */
+  readonly eventBusName: string | null;
 };
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
@@ -61,6 +63,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT: optionalVar(percentRate),
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
+  DELIVERY_EVENT_BUS_NAME: optionalVar(sharedVars.DELIVERY_EVENT_BUS_NAME),
 };
 
 export const toConfigError = (e: { readonly message: string }): ConfigError => ({
@@ -82,6 +85,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   driftCheckRate: v.DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT ?? DEFAULT_DRIFT_CHECK_RATE,
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
   retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
+  eventBusName: v.DELIVERY_EVENT_BUS_NAME ?? null,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { makeProjectorDeps, type ProjectorDeps } from './apply/deps.js';
 import { projectMessages } from './apply/projectMessages.js';
 import { readConfig } from './config.js';
+import { eventsFromConfig } from './events/eventBridgePublisher.js';
 import type { Telemetry } from './telemetry.js';
 
 export const SERVICE_NAME = 'delivery-projector';
@@ -63,6 +64,7 @@ const coldStart = (): Cold => {
       driftCheckRate: c.driftCheckRate,
       concurrency: c.concurrency,
       retentionDays: c.retentionDays,
+      events: eventsFromConfig(c),
       telemetry: powertoolsTelemetry(logger, metrics),
     },
   );

@@ -54,6 +54,16 @@ export {
   segmentBudget,
 } from './segments/segmentBudget.js';
 export { emptySegmentBytes, entryBytes } from './segments/sizing.js';
+// operator events
+export { type EventsReport, publishEvents } from './events/publishEvents.js';
+export {
+  DEFAULT_PUBLISH_BACKOFF,
+  DEFAULT_PUBLISH_RETRIES,
+  type EventBridgePublisherOptions,
+  eventBridgePublisher,
+  type PutEvents,
+  sdkPutEvents,
+} from './events/eventBridgePublisher.js';
 // telemetry
 export {
   memoryTelemetry,

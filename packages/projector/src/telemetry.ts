@@ -16,6 +16,8 @@ export const PROJECTOR_METRICS = [
   'MessageFailures',
   'ProjectionDrift',
   'DriftChecks',
+  'EventsPublished',
+  'EventPublishFailures',
 ] as const;
 export type ProjectorMetric = (typeof PROJECTOR_METRICS)[number];
 

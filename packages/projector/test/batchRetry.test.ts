@@ -27,6 +27,7 @@ const report = (n: number, failed: FailedMessage[] = [], malformed: (string | nu
   messages: [],
   failed,
   failedSequenceNumbers: [],
+  events: { published: 0, failed: 0 },
 });
 
 const contended = (messageId: string, ...sequenceNumbers: string[]): FailedMessage => ({

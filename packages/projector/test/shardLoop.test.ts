@@ -38,6 +38,7 @@ const report = (records: number, ignored = 0): ProjectionReport => ({
   messages: [],
   failed: [],
   failedSequenceNumbers: [],
+  events: { published: 0, failed: 0 },
 });
 
 type Rig = {

@@ -3,6 +3,8 @@ import {
   type DynamoLocal,
   type InterruptReport,
   type LocalWorker,
+  type MemoryEventSink,
+  memoryEventSink,
   type Receivers,
   startDynamoLocal,
   startReceivers,
@@ -73,6 +75,8 @@ type Running = {
   receivers: Receivers[];
   worker?: LocalWorker;
   poller?: Poller;
+  /** Operator events of the local projector (EventBridge's stand-in). */
+  events?: MemoryEventSink;
 };
 
 const stopAll = async (r: Running): Promise<void> => {
@@ -168,7 +172,9 @@ const startPipeline = (
   });
   running.worker = worker;
   if (streamArn !== undefined) {
+    running.events = memoryEventSink();
     running.poller = startPoller({
+      deps: { events: running.events },
       clients: { doc: clients.doc, streams: clients.streams },
       tableName: config.tableName,
       streamArn,
@@ -275,10 +281,18 @@ export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<n
       note('Waiting for the projector to catch up...');
       await withDeadline(running.poller.caughtUp(), 30_000, 'the projector');
     }
+    if (running.events !== undefined) note(operatorEventsLine(running.events));
     return await report(o, io, { clients, config, ids: deliveries.map((d) => d.messageId), started, finishedAt });
   } finally {
     await stopAll(running);
   }
+};
+
+/** The local sink's count, deduped by event id as a consumer would. */
+const operatorEventsLine = (sink: MemoryEventSink): string => {
+  const c = sink.counts();
+  const n = (t: string) => c[t] ?? 0;
+  return `Operator events (local sink, one per event id): ${sink.unique().length} (delivery.failed ${n('delivery.failed')}, delivery.lost ${n('delivery.lost')}, delivery.redriven ${n('delivery.redriven')})`;
 };
 
 type ReportInput = {

@@ -28,6 +28,11 @@ const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 export const AwsRegion = rule('AWS region (1..63 letters, digits or inner hyphens)', (s) => HOST_LABEL.test(s));
 
+const EVENT_BUS = /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/;
+
+/** An EventBridge bus: its name (`[A-Za-z0-9._-/]`, 1..256) or its ARN. */
+export const EventBusName = rule('EventBridge bus name or ARN', (s) => EVENT_BUS.test(s));
+
 /** An endpoint or queue URL: absolute http: or https: with a host, checked with `URL`. */
 export const EndpointUrl = HttpUrl;
 

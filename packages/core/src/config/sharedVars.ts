@@ -1,4 +1,4 @@
-import { AwsRegion, EndpointUrl, intString, TableName } from './envCodecs.js';
+import { AwsRegion, EndpointUrl, EventBusName, intString, TableName } from './envCodecs.js';
 
 // ---------------------------------------------------------------------------
 // The variables more than one package reads, each with its one rule. Defaults stay with
@@ -22,4 +22,6 @@ export const sharedVars = {
   DELIVERY_BACKOFF_MAX_MS: intString(0, TWELVE_HOURS_MS, 'ms'),
   /** Retention: a final message's items expire this many days after its last attempt (unset: kept). */
   DELIVERY_RETENTION_DAYS: intString(1, 3650, 'days'),
+  /** Operator events: the EventBridge bus the projector publishes to (unset: events off). */
+  DELIVERY_EVENT_BUS_NAME: EventBusName,
 } as const;

@@ -1,4 +1,13 @@
-import { type AttemptItem, type RedriveItem, rebuildAuditTrail, type StateItem } from '@delivery-history/core';
+import {
+  type AttemptItem,
+  dedupeOperatorEvents,
+  type OperatorEvent,
+  operatorEventsOf,
+  type RedriveContext,
+  type RedriveItem,
+  rebuildAuditTrail,
+  type StateItem,
+} from '@delivery-history/core';
 import {
   type AuditHeadItem,
   type Env,
@@ -11,6 +20,7 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import { attemptSk, redriveSk } from '../keys.js';
 import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
 import { type AppendStep, planAppend, type Position } from '../segments/planAppend.js';
 import type { Change } from '../stream/parseStreamRecord.js';
@@ -37,6 +47,8 @@ export type MessageOutcome = {
   /** Reads of the head (1 + lost conditional writes). */
   readonly tries: number;
   readonly drift: DriftResult | null;
+  /** Operator events of the batch's events and of those this apply appended (stable ids; published by `projectMessages`). */
+  readonly events: readonly OperatorEvent[];
 };
 
 /** What one read of the table says must be appended. */
@@ -206,7 +218,36 @@ const writeSteps = async (
   return E.right('written');
 };
 
-const outcomeOf = (messageId: string, work: Work, steps: readonly AppendStep[], tries: number): MessageOutcome => {
+const contextOf = (state: E.Either<StoreError, StateItem | null>): RedriveContext | null =>
+  E.isRight(state) && state.right !== null
+    ? { endpoint: state.right.endpoint, correlationId: state.right.correlationId }
+    : null;
+
+/**
+ * Every event the batch carried (all applied now: the apply succeeded) and every one this
+ * apply appended (healed from the table): a redelivered batch gives the same events, same ids.
+ */
+const eventsOf = (changes: readonly Change[], work: Work): OperatorEvent[] => {
+  const context = contextOf(work.state);
+  const attempts = [...changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])), ...work.attempts];
+  const redrives = [...changes.flatMap((c) => (c.kind === 'redrive' ? [c.redrive] : [])), ...work.redrives];
+  return dedupeOperatorEvents([
+    ...attempts.flatMap((attempt) =>
+      operatorEventsOf({ kind: 'attempt', sortKey: attemptSk(attempt.attemptNumber), attempt }),
+    ),
+    ...redrives.flatMap((redrive) =>
+      operatorEventsOf({ kind: 'redrive', sortKey: redriveSk(redrive.redriveNumber), redrive, context }),
+    ),
+  ]);
+};
+
+const outcomeOf = (
+  messageId: string,
+  changes: readonly Change[],
+  work: Work,
+  steps: readonly AppendStep[],
+  tries: number,
+): MessageOutcome => {
   const last = steps[steps.length - 1];
   const pos = last === undefined ? positionOf(work.head) : last.summary;
   return {
@@ -219,6 +260,7 @@ const outcomeOf = (messageId: string, work: Work, steps: readonly AppendStep[], 
     redrives: pos.redrives,
     tries,
     drift: null,
+    events: eventsOf(changes, work),
   };
 };
 
@@ -253,7 +295,7 @@ export const applyMessage =
       }
       // the prefix before a hole is in; the records after it fail (retryable) and come back
       if (work.right.missing.length > 0) return E.left(MissingAttempts(messageId, work.right.missing));
-      const outcome = outcomeOf(messageId, work.right, plan.right, tries);
+      const outcome = outcomeOf(messageId, changes, work.right, plan.right, tries);
       if (!sampleDriftCheck(deps, entries.length, outcome.through)) return E.right(outcome);
       const drift = await checkDrift(deps, env, messageId, work.right.state, work.right.seenRedrives);
       return E.right({ ...outcome, drift });

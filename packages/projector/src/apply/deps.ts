@@ -1,4 +1,4 @@
-import { type Clock, type Sleep, sleep, systemClock } from '@delivery-history/core';
+import { type Clock, type OperatorEventPublisher, type Sleep, sleep, systemClock } from '@delivery-history/core';
 import type { DocumentClient } from '@delivery-history/store';
 import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
 import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
@@ -36,6 +36,11 @@ export type ProjectorDeps = {
   readonly stepLimits: StepLimits;
   /** Retention (DELIVERY_RETENTION_DAYS): the store's audit writer gives a final message's segments its TTL. */
   readonly retentionDays?: number | null;
+  /**
+   * Operator events (`delivery.failed`/`lost`/`redriven`): published after the trail write,
+   * best effort (a failure is logged and counted, never a batch item failure); null = off.
+   */
+  readonly events: OperatorEventPublisher | null;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
@@ -58,6 +63,7 @@ export const makeProjectorDeps = (
   driftCheckMaxAttempts: DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS,
   driftCheckRate: DEFAULT_DRIFT_CHECK_RATE,
   stepLimits: DEFAULT_STEP_LIMITS,
+  events: null,
   ...overrides,
   ...required,
 });

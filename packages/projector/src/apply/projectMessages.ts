@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { type EventsReport, publishEvents } from '../events/publishEvents.js';
 import { describeProjectorError, isRetryableProjectorError, type ProjectorError } from '../errors.js';
 import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
 import { applyMessage, type MessageOutcome } from './applyMessage.js';
@@ -24,6 +25,8 @@ export type ProjectionReport = {
   readonly failed: readonly FailedMessage[];
   /** Sequence numbers of malformed records and of failed messages' records, ascending. */
   readonly failedSequenceNumbers: readonly string[];
+  /** Operator events published after the writes (best effort: failures are not in `failedSequenceNumbers`). */
+  readonly events: EventsReport;
 };
 
 // ---------------------------------------------------------------------------
@@ -132,7 +135,12 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
     ...malformed.flatMap((m) => (m.sequenceNumber === null ? [] : [m.sequenceNumber])),
     ...failed.flatMap((f) => f.sequenceNumbers),
   ]);
-  const report = { records: records.length, ignored, malformed, messages, failed, failedSequenceNumbers };
+  // after every trail write of the batch: publishing can neither block nor undo the trail
+  const events = await publishEvents(
+    deps,
+    messages.flatMap((m) => m.events),
+  );
+  const report = { records: records.length, ignored, malformed, messages, failed, failedSequenceNumbers, events };
   observe(deps, report);
   return report;
 };

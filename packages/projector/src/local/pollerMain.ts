@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { latestStreamArn, makeStreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
+import { eventsFromConfig } from '../events/eventBridgePublisher.js';
 import { SERVICE_NAME } from '../handler.js';
 import { readPollerConfig } from './pollerConfig.js';
 import { startPoller } from './poller.js';
@@ -43,6 +44,7 @@ const main = async (): Promise<number> => {
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
       driftCheckRate: c.driftCheckRate,
       retentionDays: c.retentionDays,
+      events: eventsFromConfig(c),
       telemetry: { logger, count: () => undefined },
     },
     onBatch: (b) =>
