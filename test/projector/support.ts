@@ -8,17 +8,8 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '../support/testTable.js';
 
-/** Deterministic [0,1) (mulberry32). */
-export const rng = (seed: number): (() => number) => {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** Deterministic [0,1) (mulberry32): the one seeded PRNG of the tests. */
+export { seededRandom as rng } from '../support/random.js';
 
 /** A clock that only moves when told (claims need `nextAttemptAt <= now`). */
 export const manualClock = (start = Date.UTC(2025, 0, 1)) => {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/fixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seedFromEnv } from './support/random.js';
+import { seedFromEnv } from '../support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 

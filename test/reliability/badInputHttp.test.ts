@@ -11,7 +11,7 @@ import { type DirectHandler, directHandler } from './support/directHandler.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
 import { type RawServer, type Recipe, startRawServer, type Step } from './support/rawHttpServer.js';
 import { requestTo, verifyTable } from './support/rig.js';
-import { seedFromEnv } from './support/random.js';
+import { seedFromEnv } from '../support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 

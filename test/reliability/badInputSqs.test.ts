@@ -19,7 +19,7 @@ import { type TestTable, useTestTable } from '../support/testTable.js';
 import { projectAll } from './support/catchUp.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
 import { verifyTable } from './support/rig.js';
-import { seedFromEnv } from './support/random.js';
+import { seedFromEnv } from '../support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 

@@ -12,7 +12,7 @@ import { readWholeStream } from '../bench/support/streamRecords.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { checkItems } from './support/itemBudget.js';
 import { requestTo, verifyTable } from './support/rig.js';
-import { seedFromEnv } from './support/random.js';
+import { seedFromEnv } from '../support/random.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 

@@ -9,7 +9,7 @@ import { shapeMessage } from '../bench/support/fixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seededRandom, seedFromEnv } from './support/random.js';
+import { seededRandom, seedFromEnv } from '../support/random.js';
 import { requestTo, verifyTable } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { type Fault, type FaultController, installFaults } from '../support/faults.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
-import { pick, seededRandom, seedFromEnv } from './support/random.js';
+import { pick, seededRandom, seedFromEnv } from '../support/random.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';

@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seededRandom, seedFromEnv } from './support/random.js';
+import { seededRandom, seedFromEnv } from '../support/random.js';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { printSummary } from './support/summary.js';
 

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
-import { seededRandom, seedFromEnv } from './support/random.js';
+import { seededRandom, seedFromEnv } from '../support/random.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
