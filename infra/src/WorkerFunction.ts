@@ -26,6 +26,8 @@ export const WORKER_QUEUE_ACTIONS = [
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',
   'sqs:ChangeMessageVisibility',
+  // an observed outcome the table could not take goes back through the queue (docs/model.md, rule 7)
+  'sqs:SendMessage',
 ] as const;
 
 export type WorkerFunctionProps = {

@@ -275,6 +275,7 @@ Iam('worker: table item actions on the table, queue actions on its queue, its ow
     'sqs:DeleteMessage': [queue],
     'sqs:GetQueueAttributes': [queue],
     'sqs:ChangeMessageVisibility': [queue],
+    'sqs:SendMessage': [queue],
   });
 });
 

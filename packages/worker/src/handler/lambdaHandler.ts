@@ -41,7 +41,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
       endpoint: config.sqsEndpoint,
       timeoutMs: SQS_CALL_TIMEOUT_MS,
     }),
-    // debt: the function's role needs sqs:SendMessage on its own queue (infra owns the grant)
+    // the role has sqs:SendMessage on its own queue for this (infra WORKER_QUEUE_ACTIONS)
     outbox: sqsOutbox({
       client: sqs,
       queueUrl: config.queueUrl,
