@@ -1,15 +1,11 @@
 import { type Clock, type OperatorEventPublisher, type Sleep, sleep, systemClock } from '@delivery-history/core';
-import type { DocumentClient } from '@delivery-history/store';
+import type { DocumentClient, RetryOptions as StoreRetryOptions } from '@delivery-history/store';
 import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
 import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
 import { silentTelemetry, type Telemetry } from '../telemetry.js';
 
-export type RetryOptions = {
-  /** Retries of a throttled/transient DynamoDB call before it surfaces (the store's funnel does them). */
-  readonly maxRetries: number;
-  readonly baseMs: number;
-  readonly maxMs: number;
-};
+/** The store's retry settings (its funnel does the retries): one shape, not a copy. */
+export type RetryOptions = Required<StoreRetryOptions>;
 
 /** Everything the apply path needs, passed in (no hidden globals). */
 export type ProjectorDeps = {
