@@ -151,6 +151,13 @@ export const settleRefusal = (
   );
 };
 
+/** The STATE a refused claim returned (ALL_OLD), decoded; none means the message does not exist. */
+export const refusedState = (failure: ConditionFailure, ctx: ErrorContext): TE.TaskEither<StoreError, StateItem> => {
+  const oldItem = failure.reasons[0]?.item;
+  if (oldItem === undefined) return TE.left(NotFound(ctx));
+  return TE.fromEither(decodeItem(StateItem, oldItem, { ...ctx, item: STATE_SK }));
+};
+
 /** After a refused fresh claim: decode ALL_OLD and settle. */
 const afterRefusal = (
   env: Env,
@@ -159,14 +166,11 @@ const afterRefusal = (
   failure: ConditionFailure,
   rounds: number,
   ctx: ErrorContext,
-): TE.TaskEither<StoreError, StateItem> => {
-  const oldItem = failure.reasons[0]?.item;
-  if (oldItem === undefined) return TE.left(NotFound(ctx));
-  return pipe(
-    TE.fromEither(decodeItem(StateItem, oldItem, { ...ctx, item: STATE_SK })),
+): TE.TaskEither<StoreError, StateItem> =>
+  pipe(
+    refusedState(failure, ctx),
     TE.chain((old) => settleRefusal(env, messageId, lease, old, rounds, ctx)),
   );
-};
 
 const claimRound = (
   env: Env,

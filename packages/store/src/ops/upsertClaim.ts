@@ -3,7 +3,7 @@ import { type DeliveryRequest, type Lease, StateItem } from '@delivery-history/c
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
-import { type ErrorContext, NotFound, type StoreError } from '../errors/storeError.js';
+import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { type ConditionFailure, isConditionFailure } from '../errors/toStoreError.js';
 import { STATE_SK, stateIndexAttributes, stateKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
@@ -17,6 +17,7 @@ import {
   newLease,
   settleRefusal,
   ticketOf,
+  refusedState,
 } from './claim.js';
 import { buildState, fingerprintConflict } from './createMessage.js';
 
@@ -90,19 +91,16 @@ const afterRefusal = (
   lease: Lease,
   failure: ConditionFailure,
   ctx: ErrorContext,
-): TE.TaskEither<StoreError, StateItem> => {
-  const oldItem = failure.reasons[0]?.item;
+): TE.TaskEither<StoreError, StateItem> =>
   // the condition starts with attribute_not_exists(pk): a refusal always has an old item
-  if (oldItem === undefined) return TE.left(NotFound(ctx));
-  return pipe(
-    TE.fromEither(decodeItem(StateItem, oldItem, { ...ctx, item: STATE_SK })),
+  pipe(
+    refusedState(failure, ctx),
     TE.chain((old) =>
       old.request.fingerprint === state.request.fingerprint
         ? settleRefusal(env, state.messageId, lease, old, MAX_CLAIM_ROUNDS, ctx)
         : TE.left(fingerprintConflict(state.messageId, ctx)),
     ),
   );
-};
 
 /**
  * Protocol 1 + 2 in one round trip: creates the STATE if absent and claims it when due (see
