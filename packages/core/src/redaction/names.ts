@@ -91,27 +91,25 @@ export const SECRET_PARAM_NAMES: ReadonlyArray<string> = [
   'code',
 ];
 
-/** Words of a parameter name (split on `_`, `-`, `.`, `[]` and camelCase). */
-export const SECRET_PARAM_WORDS: ReadonlySet<string> = new Set([
-  'token',
-  'key',
-  'secret',
-  'signature',
-  'sig',
-  'password',
-  'passwd',
-  'pwd',
-  'passphrase',
-  'auth',
-  'authorization',
-  'apikey',
-  'credential',
-  'credentials',
-  'jwt',
-  'session',
-  'sessionid',
-  'jsessionid',
+/**
+ * Names that are secret only as a whole name: as a word inside a longer one they are too common
+ * (`pass` in `bypass_cache`, `code` in `zip_code`, `sid` in `side_sid`, `ticket` in `ticket_count`).
+ */
+const EXACT_ONLY_PARAM_NAMES: ReadonlySet<string> = new Set([
+  'pass',
+  'session_id',
+  'phpsessid',
+  'aspsessionid',
+  'sid',
+  'ticket',
+  'otp',
+  'code',
 ]);
+
+/** Words of a parameter name (split on `_`, `-`, `.`, `[]` and camelCase): the names, less the exact-only ones. */
+export const SECRET_PARAM_WORDS: ReadonlySet<string> = new Set(
+  SECRET_PARAM_NAMES.filter((n) => !EXACT_ONLY_PARAM_NAMES.has(n)),
+);
 
 /** Anywhere in a parameter name. */
 export const SECRET_PARAM_PARTS =
