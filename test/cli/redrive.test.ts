@@ -299,7 +299,11 @@ D(
     const three = ['--message', 'x-broken', '--message', 'x-fixed', '--message', 'x-done'];
     const limited = await runDh(['replay', 'redrive', ...three, '--limit', '1', '--reason', 'r', '--dry-run'], env);
     ok(limited);
-    assert.match(limited.stdout, /^--limit reached: 2 more selected messages not looked at; run again to continue\.$/m, show(limited));
+    assert.match(
+      limited.stdout,
+      /^--limit reached: 2 more selected messages not looked at; run again to continue\.$/m,
+      show(limited),
+    );
     const limitedJson = jsonOf<{ beyondLimit: { count: number; atLeast: boolean } | null }>(
       await runDh(['replay', 'redrive', ...three, '--limit', '1', '--reason', 'r', '--dry-run', '--json'], env),
     );
