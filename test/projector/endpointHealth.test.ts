@@ -17,6 +17,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { attemptsOf, expectedBuckets, storedBuckets } from '../support/health.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
+import { dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
 import { readWholeStream } from './support.js';
 
 const SHARDS = 2;
@@ -139,6 +140,35 @@ Health('aggregates equal a recomputation from the attempts, also after the strea
   assert.equal(b?.statusClasses, { '5xx': 3 * PER_ENDPOINT });
   assert.is(b?.lastSuccess, null);
   assert.equal([...rows.keys()][0], endpointOfRx(broken), 'worst first');
+
+  // `dh endpoints` (the built binary) shows exactly these rows, worst first
+  const env = dhEnv({ endpoint: t.endpoint, tableName: t.tableName });
+  const json = await runDh(['endpoints', '--json'], env);
+  assert.is(json.code, 0, show(json));
+  const doc = jsonOf<{ endpoints: Array<{ endpoint: string }> }>(json);
+  assert.equal(doc.endpoints, [...rows.values()], 'dh endpoints --json = the aggregates read out');
+  const table = await runDh(['endpoints'], env);
+  assert.is(table.code, 0, show(table));
+  const lines = table.stdout.trim().split('\n');
+  assert.match(lines[0] ?? '', /^ENDPOINT\s+DELIVERIES\s+SUCCESS\s+P50\s+P99/);
+  assert.match(lines[1] ?? '', new RegExp(`^${endpointOfRx(broken)}\\s+18\\s+0\\.0%`));
+  assert.ok(
+    lines.some((l) => l.startsWith(endpointOfRx(flaky)) && /\s33\.3%\s/.test(l)),
+    table.stdout,
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith(endpointOfRx(slow)) && l.includes(`≤ ${s?.latency.p50} ms`)),
+    table.stdout,
+  );
+  const series = await runDh(['endpoints', endpointOfRx(flaky), '--json'], env);
+  assert.is(series.code, 0, show(series));
+  const hours =
+    jsonOf<{ endpoints: Array<{ hours: Array<{ deliveries: number }> }> }>(series).endpoints[0]?.hours ?? [];
+  assert.is(
+    hours.reduce((n, hr) => n + hr.deliveries, 0),
+    3 * PER_ENDPOINT,
+    'the hourly series adds up to the window',
+  );
 });
 
 Health.run();

@@ -26,6 +26,7 @@ const COMMANDS: Table = {
   tail: async () => (await import('./commands/tail.js')).runTail,
   verify: async () => (await import('./commands/verify.js')).runVerify,
   expunge: async () => (await import('./commands/expunge.js')).runExpunge,
+  endpoints: async () => (await import('./commands/endpoints.js')).runEndpoints,
 };
 
 const REPLAY: Table = {

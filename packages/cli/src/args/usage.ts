@@ -80,6 +80,19 @@ ${LIST_OPTIONS}`,
 ${LIST_OPTIONS}`,
     examples: ['dh correlation order-7', 'dh correlation order-7 --json | jq ".items[].messageId"'],
   },
+  endpoints: {
+    usage: 'dh endpoints [<host[:port]>] [--since TIME] [--until TIME] [--json]',
+    about: `  Endpoint health over a window (default the last 24 h, widened to whole hours) from the
+  projector's hourly aggregates (never a scan): deliveries, success rate, p50/p99 response
+  time (the upper edge of the histogram bucket), failures by category, last success,
+  consecutive failures since it; worst first. With a host (a bare host matches every port):
+  its hourly series. Exit 1 when nothing was delivered in the window.`,
+    examples: [
+      'dh endpoints',
+      'dh endpoints hooks.example.com --since -6h',
+      'dh endpoints --json | jq ".endpoints[0]"',
+    ],
+  },
   tail: {
     usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--json]',
     about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
@@ -181,6 +194,7 @@ Commands:
   failed --since T      failed messages in a time window
   endpoint <host>       messages to one endpoint
   correlation <id>      messages sharing a correlation id
+  endpoints [<host>]    endpoint health: success rate, latency, failures (hourly aggregates)
   tail                  follow new attempts live
   replay projections    rebuild projections and audit trails; report or repair drift
   replay redrive        re-drive failed deliveries with an auditable reason
