@@ -2,6 +2,9 @@
 // the store at fixed times, projected by the real poller (which keeps the health aggregates),
 // then the built `dh` reads them: rates, percentiles (bucket upper edges), failure categories,
 // consecutive failures, worst first, the hourly series, and its exits.
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { healthKey, makeEnv, readEndpointHealth } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
@@ -121,5 +124,45 @@ Ep('exits: an empty window is 1, a window in the future or reversed is 2', async
   ok(help);
   assert.match(help.stdout, /usage: dh endpoints \[<host\[:port\]>\]/);
 });
+
+type Rebuild = { dryRun: boolean; buckets: number; differences: Array<{ endpoint: string }>; written: number };
+
+Ep(
+  'replay endpoints: recomputes the buckets from the attempts and overwrites drifted or missing ones',
+  async ({ t, env }) => {
+    const before = await runDh(['endpoints', ...WINDOW, '--json'], env);
+    ok(before);
+    const clean = await runDh(['replay', 'endpoints', ...WINDOW, '--dry-run', '--json'], env);
+    ok(clean);
+    assert.equal(jsonOf<Rebuild>(clean).differences, [], 'the projector kept them exactly');
+    // drift: a counter added by hand, and a whole bucket deleted (its index item stays)
+    const flaky = await readEndpointHealth(makeEnv({ doc: t.doc, tableName: t.tableName }), {
+      since: new Date('2025-03-01T00:00:00Z'),
+      until: new Date('2025-03-02T00:00:00Z'),
+      keep: (e) => e === 'flaky.example' || e === 'healthy.example',
+    })();
+    if (E.isLeft(flaky)) throw new Error(flaky.left.message);
+    const [one, two] = flaky.right;
+    if (one === undefined || two === undefined) throw new Error('expected buckets');
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: healthKey(one.endpoint, one.shard, one.hour),
+        UpdateExpression: 'ADD n :five',
+        ExpressionAttributeValues: { ':five': 5 },
+      }),
+    );
+    await t.doc.send(new DeleteCommand({ TableName: t.tableName, Key: healthKey(two.endpoint, two.shard, two.hour) }));
+    const dry = await runDh(['replay', 'endpoints', ...WINDOW, '--dry-run', '--json'], env);
+    ok(dry, 1);
+    assert.is(jsonOf<Rebuild>(dry).differences.length, 2, show(dry));
+    const fix = await runDh(['replay', 'endpoints', ...WINDOW], env);
+    ok(fix);
+    assert.match(fix.stdout, /^rewrote 2 of \d+ bucket shards/);
+    ok(await runDh(['replay', 'endpoints', ...WINDOW, '--dry-run'], env));
+    const after = await runDh(['endpoints', ...WINDOW, '--json'], env);
+    assert.equal(jsonOf(after), jsonOf(before), 'dh endpoints reads the same as before the drift');
+  },
+);
 
 Ep.run();

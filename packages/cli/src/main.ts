@@ -32,6 +32,7 @@ const COMMANDS: Table = {
 const REPLAY: Table = {
   projections: async () => (await import('./commands/replayProjections.js')).runReplayProjections,
   redrive: async () => (await import('./commands/redrive.js')).runRedrive,
+  endpoints: async () => (await import('./commands/replayEndpoints.js')).runReplayEndpoints,
 };
 
 /**
@@ -111,7 +112,7 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
           : ` (got "${sub}"${didYouMean(sub, Object.keys(REPLAY), (c) => `"${c}"`)
               .replace(/^ \(/, ', ')
               .replace(/\)$/, '')})`;
-      return report(io, 'replay', UsageError(`replay needs a subcommand: projections or redrive${got}`));
+      return report(io, 'replay', UsageError(`replay needs a subcommand: projections, redrive or endpoints${got}`));
     }
     return run(`replay ${sub}`, load, subRest, io);
   }

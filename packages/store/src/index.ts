@@ -160,6 +160,7 @@ export {
   correlationIndexKeys,
   stateIndexAttributes,
   DEFAULT_HEALTH_SHARDS,
+  healthKey,
   healthShardOf,
 } from './keys.js';
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
