@@ -27,6 +27,8 @@ export type HealthWindow = {
 const IndexRow = t.type({ type: t.literal('HEALTH_INDEX'), endpoint: t.string, hour: t.string, shard: t.number });
 
 const HOUR_MS = 3_600_000;
+/** BatchGetItem calls at once (a 24 h window of 20 endpoints x 4 shards is 20 calls). */
+const BATCH_GETS_IN_FLIGHT = 4;
 
 /** The days (`yyyy-mm-dd`) the hours [from, to] touch, in order. */
 const daysOf = (from: string, to: string): string[] => {
@@ -75,20 +77,26 @@ export const readEndpointHealth = (env: Env, w: HealthWindow): TE.TaskEither<Sto
     listHealthBuckets(env, w),
     TE.chain((rows) =>
       pipe(
-        chunks(rows, 100),
-        A.traverse(TE.ApplicativeSeq)((keys) =>
-          batchGet(
-            env,
-            ctx,
-            keys.map((k) => healthKey(k.endpoint, k.shard, k.hour)),
-            false,
+        // waves of BATCH_GETS_IN_FLIGHT BatchGetItem calls of 100 keys each
+        chunks(chunks(rows, 100), BATCH_GETS_IN_FLIGHT),
+        A.traverse(TE.ApplicativeSeq)((wave) =>
+          pipe(
+            wave,
+            A.traverse(TE.ApplicativePar)((keys) =>
+              batchGet(
+                env,
+                ctx,
+                keys.map((k) => healthKey(k.endpoint, k.shard, k.hour)),
+                false,
+              ),
+            ),
           ),
         ),
       ),
     ),
-    TE.chainEitherK((pages) =>
+    TE.chainEitherK((waves) =>
       pipe(
-        pages.flat(),
+        waves.flat(2),
         A.traverse(E.Applicative)((i) => decodeItem(HealthBucketItem, i, { ...ctx, item: String(i.pk) })),
       ),
     ),
