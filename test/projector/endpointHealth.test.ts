@@ -18,6 +18,8 @@ import * as assert from 'uvu/assert';
 import { attemptsOf, expectedBuckets, storedBuckets } from '../support/health.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
+import { attempt, attemptKeyed, attemptRecord } from '../../packages/projector/test/support/fixtures.js';
+import { writeItems } from '../../packages/projector/test/support/tableData.js';
 import { readWholeStream } from './support.js';
 
 const SHARDS = 2;
@@ -170,5 +172,34 @@ Health('aggregates equal a recomputation from the attempts, also after the strea
     'the hourly series adds up to the window',
   );
 });
+
+Health(
+  'a message whose attempts span more hours than one transaction holds is applied in rounds, counted once',
+  async ({ t }) => {
+    // 150 attempts an hour apart (a long outage, projected late): 150 buckets, more than the 64
+    // one round's transaction may touch
+    const id = 'health-long';
+    const base = Date.UTC(2024, 5, 1);
+    const all = Array.from({ length: 150 }, (_, i) =>
+      attempt(id, i + 1, i === 149 ? 'success' : 'retry', { t0: base + i * HOUR - (i + 1) * 60_000 }),
+    );
+    await writeItems(t.doc, t.tableName, all.map(attemptKeyed));
+    const deps = makeProjectorDeps(
+      { doc: t.doc, tableName: t.tableName },
+      { healthShards: SHARDS, driftCheckMaxAttempts: 0 },
+    );
+    const records = all.map((a) => attemptRecord(a));
+    const first = await projectMessages(deps, records);
+    assert.equal(first.failedSequenceNumbers, []);
+    assert.is(first.messages[0]?.through, 150);
+    assert.ok((first.messages[0]?.tries ?? 0) >= 3, 'three rounds at least');
+    const window = [new Date(base - HOUR), new Date(base + 200 * HOUR)] as const;
+    const expected = expectedBuckets(all, SHARDS);
+    assert.is(expected.length, 150);
+    assert.equal(await storedBuckets(t, ...window), expected);
+    await projectMessages(deps, records);
+    assert.equal(await storedBuckets(t, ...window), expected, 'fed again: unchanged');
+  },
+);
 
 Health.run();

@@ -46,6 +46,9 @@ export const healthOfStep = (
   return { shard: healthShardOf(messageId, deps.healthShards), deltas: healthDeltaOf(mine) };
 };
 
+/** Index items a process remembers having written (a day of 100 endpoints x 4 shards is 9,600). */
+const MAX_REMEMBERED = 20_000;
+
 const indexId = (tableName: string, b: BucketShard): string => `${tableName} ${b.hour} ${b.shard} ${b.endpoint}`;
 
 /**
@@ -69,6 +72,8 @@ export const ensureHealthIndex = (
   return pipe(
     putHealthIndex(env, [...wanted.values()]),
     TE.map(() => {
+      // bounded: forgetting only costs a repeated (idempotent) index Put
+      if (deps.healthIndexWritten.size > MAX_REMEMBERED) deps.healthIndexWritten.clear();
       for (const id of wanted.keys()) deps.healthIndexWritten.add(id);
       return undefined;
     }),

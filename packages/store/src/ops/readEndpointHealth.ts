@@ -9,6 +9,7 @@ import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { healthIndexPartition, healthKey } from '../keys.js';
 import { batchGet } from '../support/batchGet.js';
 import { decodeItem } from '../support/decode.js';
+import { chunks, traverseInWaves } from '../support/waves.js';
 import { queryAll } from './listAttempts.js';
 import type { BucketShard } from './writeEndpointHealth.js';
 
@@ -67,36 +68,24 @@ export const listHealthBuckets = (env: Env, w: HealthWindow): TE.TaskEither<Stor
   );
 };
 
-const chunks = <A>(xs: readonly A[], n: number): A[][] =>
-  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
-
 /** Every bucket shard of the window (decoded), for every endpoint `keep` admits. */
 export const readEndpointHealth = (env: Env, w: HealthWindow): TE.TaskEither<StoreError, HealthBucket[]> => {
   const ctx: ErrorContext = { op: 'readEndpointHealth' };
   return pipe(
     listHealthBuckets(env, w),
     TE.chain((rows) =>
-      pipe(
-        // waves of BATCH_GETS_IN_FLIGHT BatchGetItem calls of 100 keys each
-        chunks(chunks(rows, 100), BATCH_GETS_IN_FLIGHT),
-        A.traverse(TE.ApplicativeSeq)((wave) =>
-          pipe(
-            wave,
-            A.traverse(TE.ApplicativePar)((keys) =>
-              batchGet(
-                env,
-                ctx,
-                keys.map((k) => healthKey(k.endpoint, k.shard, k.hour)),
-                false,
-              ),
-            ),
-          ),
+      traverseInWaves(chunks(rows, 100), BATCH_GETS_IN_FLIGHT, (keys) =>
+        batchGet(
+          env,
+          ctx,
+          keys.map((k) => healthKey(k.endpoint, k.shard, k.hour)),
+          false,
         ),
       ),
     ),
-    TE.chainEitherK((waves) =>
+    TE.chainEitherK((pages) =>
       pipe(
-        waves.flat(2),
+        pages.flat(),
         A.traverse(E.Applicative)((i) => decodeItem(HealthBucketItem, i, { ...ctx, item: String(i.pk) })),
       ),
     ),

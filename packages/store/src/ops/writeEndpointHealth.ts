@@ -8,6 +8,7 @@ import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { bucketPutAction, indexItem, type MarkerKind, markerAction } from '../health/healthActions.js';
 import { send } from '../support/send.js';
+import { chunks, traverseInWaves } from '../support/waves.js';
 import { BATCH_PUT_MAX, batchPut } from './batchPut.js';
 
 // Endpoint-health writes outside the AUDIT transaction (the counted part is in
@@ -15,9 +16,6 @@ import { BATCH_PUT_MAX, batchPut } from './batchPut.js';
 // and replay's overwrite of recomputed buckets.
 
 export type BucketShard = { readonly endpoint: string; readonly hour: string; readonly shard: number };
-
-const chunks = <A>(xs: readonly A[], n: number): A[][] =>
-  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /** Index items of bucket shards (idempotent Puts, 25 a call): `readEndpointHealth` finds the buckets through them. */
 export const putHealthIndex = (env: Env, buckets: readonly BucketShard[]): TE.TaskEither<StoreError, void> =>
@@ -47,11 +45,13 @@ const raiseMarker = (env: Env, m: HealthMarker): TE.TaskEither<StoreError, void>
     TE.orElse((e) => (isConditionFailure(e) ? TE.right(undefined) : TE.left(e))),
   );
 
-/** Raises the newest success/failure markers of buckets (one conditional update each, in turn). */
+/** Markers raised at once (a batch touching many endpoints has many). */
+const MARKERS_IN_FLIGHT = 8;
+
+/** Raises the newest success/failure markers of buckets (one conditional update each, 8 at a time). */
 export const raiseHealthMarkers = (env: Env, markers: readonly HealthMarker[]): TE.TaskEither<StoreError, void> =>
   pipe(
-    [...markers],
-    A.traverse(TE.ApplicativeSeq)((m) => raiseMarker(env, m)),
+    traverseInWaves(markers, MARKERS_IN_FLIGHT, (m) => raiseMarker(env, m)),
     TE.map(() => undefined),
   );
 
