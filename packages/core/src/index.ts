@@ -151,7 +151,7 @@ export {
 } from './size/itemSize.js';
 export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js';
 // data lifecycle: retention (TTL) and expunge
-export { epochSeconds, isExpired, retentionExpiry, SECONDS_PER_DAY } from './lifecycle/retention.js';
+export { epochSeconds, healthExpiry, isExpired, retentionExpiry, SECONDS_PER_DAY } from './lifecycle/retention.js';
 export {
   EXPUNGED,
   type ExpungeRule,

@@ -11,8 +11,10 @@ import {
   putHealthIndex,
   raiseHealthMarkers,
   readEndpointHealth,
+  TTL_ATTRIBUTE,
   writeAuditStep,
 } from '@delivery-history/store';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -140,5 +142,48 @@ Health('the window read: whole hours, across a day boundary, filtered, then over
     'a Put overwrites, it does not add',
   );
 });
+
+Health(
+  'retention: every health item of an hour carries its TTL, and an hour past it is gone to the read',
+  async (ctx) => {
+    const now = { value: new Date('2025-01-06T00:30:00Z') };
+    const env = makeEnv({ doc: ctx.t.doc, tableName: ctx.t.tableName, retentionDays: 1, clock: () => now.value });
+    const hour = '2025-01-05T00';
+    const b = { endpoint: 'r.example', hour, shard: 0 };
+    await run(putHealthIndex(env, [b]));
+    assert.is(await run(writeAuditStep(env, 'hs-ret', step(0, 1), { shard: 0, deltas: [delta(hour, 1)] })), 'written');
+    await run(raiseHealthMarkers(env, [{ ...b, kind: 'lastFail', marker: `${hour}:05:00.000Z#hs-ret` }]));
+    // one day after the hour ends (like the history it counts)
+    const expected = Date.parse('2025-01-05T01:00:00Z') / 1000 + 86_400;
+    const { items } = await run(scanHealthItems(ctx, 'r.example'));
+    assert.is(items.length, 2, 'the bucket shard and its index row');
+    for (const i of items) assert.is(i[TTL_ATTRIBUTE], expected, String(i.pk));
+    const window = { since: new Date('2025-01-05T00:00:00Z'), until: new Date('2025-01-05T01:00:00Z') };
+    assert.is((await run(readEndpointHealth(env, window))).length, 1, 'before the TTL');
+    now.value = new Date((expected + 1) * 1000);
+    assert.equal(await run(readEndpointHealth(env, window)), [], 'past it: gone, though DynamoDB deleted nothing');
+    // replay's overwrite keeps the same TTL
+    await run(
+      putHealthBuckets(env, [
+        { endpoint: 'r.example', hour, shard: 0, counters: { n: 1 }, lastOk: null, lastFail: null },
+      ]),
+    );
+    for (const i of (await run(scanHealthItems(ctx, 'r.example'))).items) assert.is(i[TTL_ATTRIBUTE], expected);
+  },
+);
+
+/** The health items (bucket shards and index rows) of one endpoint, raw. */
+const scanHealthItems =
+  (ctx: Ctx, endpoint: string) =>
+  async (): Promise<E.Either<{ message: string }, { items: Record<string, unknown>[] }>> => {
+    const out = await ctx.t.doc.send(
+      new ScanCommand({
+        TableName: ctx.t.tableName,
+        FilterExpression: 'endpoint = :e',
+        ExpressionAttributeValues: { ':e': endpoint },
+      }),
+    );
+    return E.right({ items: (out.Items ?? []) as Record<string, unknown>[] });
+  };
 
 Health.run();

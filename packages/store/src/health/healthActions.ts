@@ -1,6 +1,7 @@
-import type { HealthBucket, HealthDelta } from '@delivery-history/core';
+import { type HealthBucket, type HealthDelta, healthExpiry } from '@delivery-history/core';
 import type { PutAction, UpdateAction } from '../audit/auditActions.js';
 import { healthIndexKey, healthKey } from '../keys.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
 // Action builders of the endpoint-health writes. The counted part (`bucketAddAction`) carries
 // no condition: it only ever goes into the AUDIT head's transaction (ops/writeAudit.ts), whose
@@ -14,15 +15,41 @@ export type HealthWrite = {
   readonly deltas: readonly HealthDelta[];
 };
 
-const identity = (d: { endpoint: string; hour: string }, shard: number) => ({
-  names: { '#type': 'type', '#endpoint': 'endpoint', '#hour': 'hour', '#shard': 'shard' },
-  values: { ':type': 'HEALTH', ':endpoint': d.endpoint, ':hour': d.hour, ':shard': shard },
-  set: '#type = :type, #endpoint = :endpoint, #hour = :hour, #shard = :shard',
-});
+/** Retention (DELIVERY_RETENTION_DAYS): the TTL attribute of a health item of `hour`, if any. */
+const expiryOf = (hour: string, retentionDays: number | null): Record<string, number> => {
+  const ttl = healthExpiry(hour, retentionDays);
+  return ttl === null ? {} : { [TTL_ATTRIBUTE]: ttl };
+};
+
+const identity = (d: { endpoint: string; hour: string }, shard: number, retentionDays: number | null) => {
+  const ttl = healthExpiry(d.hour, retentionDays);
+  return {
+    names: {
+      '#type': 'type',
+      '#endpoint': 'endpoint',
+      '#hour': 'hour',
+      '#shard': 'shard',
+      ...(ttl === null ? {} : { '#ttl': TTL_ATTRIBUTE }),
+    },
+    values: {
+      ':type': 'HEALTH',
+      ':endpoint': d.endpoint,
+      ':hour': d.hour,
+      ':shard': shard,
+      ...(ttl === null ? {} : { ':ttl': ttl }),
+    },
+    set: `#type = :type, #endpoint = :endpoint, #hour = :hour, #shard = :shard${ttl === null ? '' : ', #ttl = :ttl'}`,
+  };
+};
 
 /** `ADD` of a delta's counters to its bucket (no condition: see above). */
-export const bucketAddAction = (tableName: string, shard: number, d: HealthDelta): UpdateAction => {
-  const id = identity(d, shard);
+export const bucketAddAction = (
+  tableName: string,
+  shard: number,
+  d: HealthDelta,
+  retentionDays: number | null,
+): UpdateAction => {
+  const id = identity(d, shard, retentionDays);
   const counters = Object.entries(d.counters).filter(([, v]) => v !== 0);
   const names: Record<string, string> = { ...id.names };
   const values: Record<string, unknown> = { ...id.values };
@@ -54,8 +81,9 @@ export const markerAction = (
   bucket: { endpoint: string; hour: string; shard: number },
   kind: MarkerKind,
   marker: string,
+  retentionDays: number | null,
 ): UpdateAction['Update'] => {
-  const id = identity(bucket, bucket.shard);
+  const id = identity(bucket, bucket.shard, retentionDays);
   return {
     TableName: tableName,
     Key: healthKey(bucket.endpoint, bucket.shard, bucket.hour),
@@ -67,16 +95,22 @@ export const markerAction = (
 };
 
 /** The window index item of one bucket shard (an idempotent Put: same content every time). */
-export const indexItem = (hour: string, shard: number, endpoint: string): Record<string, unknown> => ({
+export const indexItem = (
+  hour: string,
+  shard: number,
+  endpoint: string,
+  retentionDays: number | null,
+): Record<string, unknown> => ({
   ...healthIndexKey(hour, shard, endpoint),
   type: 'HEALTH_INDEX',
   hour,
   shard,
   endpoint,
+  ...expiryOf(hour, retentionDays),
 });
 
 /** A whole recomputed bucket (replay): replaces what is stored. */
-export const bucketPutAction = (tableName: string, b: HealthBucket): PutAction => ({
+export const bucketPutAction = (tableName: string, b: HealthBucket, retentionDays: number | null): PutAction => ({
   Put: {
     TableName: tableName,
     Item: {
@@ -88,6 +122,7 @@ export const bucketPutAction = (tableName: string, b: HealthBucket): PutAction =
       ...Object.fromEntries(Object.entries(b.counters).filter(([, v]) => v !== 0)),
       ...(b.lastOk === null ? {} : { lastOk: b.lastOk }),
       ...(b.lastFail === null ? {} : { lastFail: b.lastFail }),
+      ...expiryOf(b.hour, retentionDays),
     },
   },
 });

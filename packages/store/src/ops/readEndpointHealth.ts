@@ -1,4 +1,4 @@
-import { type HealthBucket, HealthBucketItem, hourOf } from '@delivery-history/core';
+import { type HealthBucket, HealthBucketItem, hourOf, isExpired } from '@delivery-history/core';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -7,6 +7,7 @@ import * as t from 'io-ts';
 import type { Env } from '../env.js';
 import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { healthIndexPartition, healthKey } from '../keys.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 import { batchGet } from '../support/batchGet.js';
 import { decodeItem } from '../support/decode.js';
 import { chunks, traverseInWaves } from '../support/waves.js';
@@ -60,7 +61,10 @@ export const listHealthBuckets = (env: Env, w: HealthWindow): TE.TaskEither<Stor
     ),
     TE.chainEitherK((pages) =>
       pipe(
-        pages.flat(),
+        // retention: an hour past its TTL is gone, however much of it DynamoDB deleted yet
+        pages
+          .flat()
+          .filter((i) => !isExpired(i[TTL_ATTRIBUTE], env.clock())),
         A.traverse(E.Applicative)((i) => decodeItem(IndexRow, i, { ...ctx, item: String(i.sk) })),
       ),
     ),
@@ -85,7 +89,7 @@ export const readEndpointHealth = (env: Env, w: HealthWindow): TE.TaskEither<Sto
     ),
     TE.chainEitherK((pages) =>
       pipe(
-        pages.flat(),
+        pages.flat().filter((i) => !isExpired(i[TTL_ATTRIBUTE], env.clock())),
         A.traverse(E.Applicative)((i) => decodeItem(HealthBucketItem, i, { ...ctx, item: String(i.pk) })),
       ),
     ),

@@ -71,7 +71,7 @@ export const writeAuditStep = (
   const actions: AuditAction[] = [
     // retention: segments written with the final entry inherit the message's TTL
     ...stepActions(env.tableName, messageId, step, auditExpiry(stepEntries(step), env.retentionDays)),
-    ...(health?.deltas ?? []).map((d) => bucketAddAction(env.tableName, health?.shard ?? 0, d)),
+    ...(health?.deltas ?? []).map((d) => bucketAddAction(env.tableName, health?.shard ?? 0, d, env.retentionDays)),
   ];
   if (actions.length > MAX_ACTIONS) {
     return TE.left(TooLarge(ctx, `step of ${actions.length} actions is over the transaction limit of ${MAX_ACTIONS}`));

@@ -21,7 +21,7 @@ export type BucketShard = { readonly endpoint: string; readonly hour: string; re
 export const putHealthIndex = (env: Env, buckets: readonly BucketShard[]): TE.TaskEither<StoreError, void> =>
   pipe(
     chunks(
-      buckets.map((b) => indexItem(b.hour, b.shard, b.endpoint)),
+      buckets.map((b) => indexItem(b.hour, b.shard, b.endpoint, env.retentionDays)),
       BATCH_PUT_MAX,
     ),
     A.traverse(TE.ApplicativeSeq)((items) => batchPut(env, items)),
@@ -33,7 +33,7 @@ export type HealthMarker = BucketShard & { readonly kind: MarkerKind; readonly m
 const sendMarker = (env: Env, ctx: ErrorContext, m: HealthMarker): TE.TaskEither<StoreError, void> =>
   pipe(
     send(env, ctx, [`HOUR#${m.hour}`], () =>
-      env.doc.send(new UpdateCommand(markerAction(env.tableName, m, m.kind, m.marker))),
+      env.doc.send(new UpdateCommand(markerAction(env.tableName, m, m.kind, m.marker, env.retentionDays))),
     ),
     TE.map(() => undefined),
   );
@@ -65,7 +65,7 @@ export const putHealthBuckets = (env: Env, buckets: readonly HealthBucket[]): TE
     TE.chain(() =>
       pipe(
         chunks(
-          buckets.map((b) => bucketPutAction(env.tableName, b).Put.Item ?? {}),
+          buckets.map((b) => bucketPutAction(env.tableName, b, env.retentionDays).Put.Item ?? {}),
           BATCH_PUT_MAX,
         ),
         A.traverse(TE.ApplicativeSeq)((items) => batchPut(env, items)),
