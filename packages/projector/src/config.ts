@@ -11,7 +11,7 @@ import {
 import { DEFAULT_HEALTH_SHARDS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
 import {
   DEFAULT_HEAD_BYTES,
   DEFAULT_SEGMENT_BYTES,
@@ -63,7 +63,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_AUDIT_HEAD_BYTES: optionalVar(segmentBytes),
   DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
   DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT: optionalVar(percentRate),
-  DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
+  DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), DEFAULT_CONCURRENCY),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_EVENT_BUS_NAME: optionalVar(sharedVars.DELIVERY_EVENT_BUS_NAME),
   DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), DEFAULT_HEALTH_SHARDS),

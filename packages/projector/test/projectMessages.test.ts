@@ -109,7 +109,8 @@ Apply('coalescing: a message with many records in a batch costs one write', asyn
   // the health counts ride in the trail's transaction; the markers are one update per bucket
   // shard and kind for the whole batch (not per record)
   const writes = (counted.counts.get('PutCommand') ?? 0) + (counted.counts.get('TransactWriteCommand') ?? 0);
-  assert.is(writes, 2, '12 records of 2 messages: 2 writes');
+  // one write per message at most; running together, the two share one transaction (stepBatcher.ts)
+  assert.ok(writes >= 1 && writes <= 2, `12 records of 2 messages: ${writes} writes`);
   assert.ok((counted.counts.get('UpdateCommand') ?? 0) <= 4, 'markers: at most 2 shards x 2 kinds');
 });
 
@@ -237,7 +238,7 @@ const stateOf = (id: string, n: number, redrives = 0): Record<string, unknown> =
 };
 
 Apply(
-  'requests per message per batch (SDK middleware): 2 on the common path, REDRIVE# only when STATE says so',
+  'requests per message per batch (SDK middleware): shared reads and writes on the common path, REDRIVE# only when STATE says so',
   async ({ t, deps }) => {
     const ids = Array.from({ length: 20 }, (_, i) => `rq-${i}`);
     const all = ids.map((id) => attempts(id, 2));
@@ -257,11 +258,18 @@ Apply(
         // endpoint health adds per batch (not per message): the window index once per bucket
         // shard per process (BatchWriteItem, first batch), a marker per bucket shard and kind
         const health = counter.calls('BatchWriteItem') + counter.calls('UpdateItem');
-        assert.is((counter.total() - health) / ids.length, 2, `batch ${n + 1}: BatchGetItem + the write`);
-        assert.is(counter.calls('TransactWriteItems'), ids.length, 'the write carries the health counts');
+        // the reads and writes of applies running together are shared (applyIo.ts): one
+        // BatchGetItem and one transaction per round of `concurrency` messages, not per message
+        const perMessage = (counter.total() - health) / ids.length;
+        const rounds = Math.ceil(ids.length / d.concurrency);
+        assert.ok(perMessage <= 0.5, `batch ${n + 1}: ${perMessage} requests per message`);
+        assert.ok(
+          counter.calls('TransactWriteItems') <= 2 * rounds,
+          `${counter.calls('TransactWriteItems')} transactions for ${ids.length} messages`,
+        );
+        assert.ok(counter.calls('BatchGetItem') <= 2 * rounds, `${counter.calls('BatchGetItem')} BatchGetItem calls`);
         assert.ok(counter.calls('UpdateItem') <= 2 * deps.healthShards, 'markers coalesced per batch');
         assert.ok(counter.calls('BatchWriteItem') <= (n === 0 ? deps.healthShards : 0), 'index once per process');
-        assert.is(counter.calls('BatchGetItem'), ids.length);
         assert.is(counter.calls('Query'), 0, 'no REDRIVE# Query, no drift check');
       }
       // STATE counts a redrive the trail does not have: the Query runs and finds it
@@ -353,7 +361,11 @@ Handler(
     const records = [...a, ...b].map((x, i) => attemptRecord(x, String(7000 + i)));
     const r = await makeHandler({ ...deps, doc: faulty.doc })(event(records));
     assert.equal(r.batchItemFailures, [{ itemIdentifier: '7002' }, { itemIdentifier: '7003' }]);
-    assert.is(faulty.counts.get('TransactWriteCommand'), 1 + 1 + deps.retry.maxRetries, 'ok message + throttled tries');
+    // together (throttled: the store's retries), then each alone: the ok one, the throttled tries;
+    // or, when one reached its write 50 ms after the other, each alone from the start
+    const tries = 1 + deps.retry.maxRetries;
+    const sent = faulty.counts.get('TransactWriteCommand') ?? 0;
+    assert.ok(sent === tries + 1 + tries || sent === 1 + tries, `${sent} transactions`);
     assert.equal((await compareTrail(t.doc, t.tableName, 'h-ok')).trail.entries.length, 2);
     // redelivered, the failed records go through
     const again = await makeHandler(deps)(event(records.slice(2)));

@@ -79,8 +79,9 @@ export { readPartition } from './ops/readPartition.js';
 export { syncRetention } from './ops/syncRetention.js';
 export { expungeMessage, type Expunged, type ExpungeInput } from './ops/expungeMessage.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
-export { getHeadAndState, type HeadAndState } from './ops/getHeadAndState.js';
+export { getHeadAndState, getHeadsAndStates, HEADS_PER_BATCH, type HeadAndState } from './ops/getHeadAndState.js';
 export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
+export { type StepWrite, writeAuditSteps } from './ops/writeAuditSteps.js';
 export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
 export { batchPut, BATCH_PUT_MAX } from './ops/batchPut.js';
 export {

@@ -13,6 +13,7 @@ import {
   readEndpointHealth,
   TTL_ATTRIBUTE,
   writeAuditStep,
+  writeAuditSteps,
 } from '@delivery-history/store';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
@@ -142,6 +143,42 @@ Health('the window read: whole hours, across a day boundary, filtered, then over
     'a Put overwrites, it does not add',
   );
 });
+
+Health(
+  'several messages in one transaction: a refused guard is moved, the others written, counts summed once',
+  async (ctx) => {
+    const { env } = ctx;
+    const hour = '2025-01-07T00';
+    const health = { shard: 2, deltas: [delta(hour, 1)] };
+    await run(putHealthIndex(env, [{ endpoint: 'h.example', hour, shard: 2 }]));
+    // hs-b's head is already at 1: its step from 0 is refused (it was applied before)
+    assert.is(await run(writeAuditStep(env, 'hs-b', step(0, 1), health)), 'written');
+    const results = await writeAuditSteps(env, [
+      { messageId: 'hs-a', step: step(0, 1), health },
+      { messageId: 'hs-b', step: step(0, 1), health },
+      { messageId: 'hs-c', step: step(0, 1), health },
+      { messageId: 'hs-d', step: step(0, 1), health: null },
+    ])();
+    assert.equal(
+      results.map((r) => (E.isRight(r) ? r.right : r.left._tag)),
+      ['written', 'moved', 'written', 'written'],
+    );
+    const [b] = await day('2025-01-07T00:00:00Z', '2025-01-07T01:00:00Z', ctx);
+    // hs-b once (its own write) + hs-a + hs-c: the refused retry added nothing, the pair one ADD
+    assert.equal(b?.counters, { n: 3, c_server_error: 3, s_5xx: 3 });
+    // again: every guard refuses, nothing is added
+    const again = await writeAuditSteps(env, [
+      { messageId: 'hs-a', step: step(0, 1), health },
+      { messageId: 'hs-c', step: step(0, 1), health },
+    ])();
+    assert.equal(
+      again.map((r) => (E.isRight(r) ? r.right : r.left._tag)),
+      ['moved', 'moved'],
+    );
+    const [after] = await day('2025-01-07T00:00:00Z', '2025-01-07T01:00:00Z', ctx);
+    assert.equal(after?.counters, b?.counters);
+  },
+);
 
 Health(
   'retention: every health item of an hour carries its TTL, and an hour past it is gone to the read',

@@ -11,12 +11,10 @@ import {
 import {
   type AuditHeadItem,
   type Env,
-  getHeadAndState,
   type HealthMarker,
   listAttempts,
   listRedrives,
   type StoreError,
-  writeAuditStep,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -28,6 +26,7 @@ import type { Change } from '../stream/parseStreamRecord.js';
 import type { ProjectorDeps } from './deps.js';
 import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js';
 import { ensureHealthIndex, healthOfStep, markersOf, withinBucketLimit } from './health.js';
+import { type ApplyIo, soloIo } from './applyIo.js';
 import { storeEnvOf } from './storeEnv.js';
 
 // ---------------------------------------------------------------------------
@@ -140,12 +139,13 @@ const readRedrives = (
  */
 const gatherWork = async (
   env: Env,
+  io: ApplyIo,
   messageId: string,
   changes: readonly Change[],
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: plan one message: read head, heal gaps, order, plan; each branch is one documented case
 ): Promise<E.Either<ProjectorError, Work>> => {
   const failed = storeFailure(messageId);
-  const read = await pipe(getHeadAndState(env, messageId), TE.mapLeft(failed))();
+  const read = await pipe(io.readHeadAndState(messageId), TE.mapLeft(failed))();
   if (E.isLeft(read)) return read;
   const { head, state } = read.right;
   const pos = positionOf(head);
@@ -211,12 +211,13 @@ const writeSteps = async (
   messageId: string,
   steps: readonly AppendStep[],
   attempts: readonly AttemptItem[],
+  io: ApplyIo,
 ): Promise<E.Either<ProjectorError, 'written' | 'moved'>> => {
   const index = await pipe(ensureHealthIndex(deps, env, messageId, attempts), TE.mapLeft(storeFailure(messageId)))();
   if (E.isLeft(index)) return index;
   for (const step of steps) {
     const health = healthOfStep(deps, messageId, step, attempts);
-    const r = await pipe(writeAuditStep(env, messageId, step, health), TE.mapLeft(storeFailure(messageId)))();
+    const r = await pipe(io.writeStep(messageId, step, health), TE.mapLeft(storeFailure(messageId)))();
     if (E.isLeft(r) || r.right === 'moved') return r;
     // counted per write, so a prefix applied before a hole or a lost race is counted too
     const entries = step.headEntries.length + (step.tail?.entries.length ?? 0);
@@ -300,12 +301,19 @@ const limitRound = (work: Work): { readonly work: Work; readonly more: boolean }
  * healing gaps from the table; re-reads and re-plans when a conditional write loses.
  */
 export const applyMessage =
-  (deps: ProjectorDeps, messageId: string, changes: readonly Change[]): TE.TaskEither<ProjectorError, MessageOutcome> =>
+  (
+    deps: ProjectorDeps,
+    messageId: string,
+    changes: readonly Change[],
+    // the batch's reads and writes, gathered across its messages (applyIo.ts); alone, one by one
+    io?: ApplyIo,
+  ): TE.TaskEither<ProjectorError, MessageOutcome> =>
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the bounded re-read loop after a lost high-water-mark condition
   async () => {
     const env = storeEnvOf(deps);
+    const calls = io ?? soloIo(env);
     for (let tries = 1; tries <= deps.maxApplyTries; tries++) {
-      const gathered = await gatherWork(env, messageId, changes);
+      const gathered = await gatherWork(env, calls, messageId, changes);
       if (E.isLeft(gathered)) return gathered;
       const { work, more } = limitRound(gathered.right);
       const entries = rebuildAuditTrail(work.attempts, work.redrives);
@@ -318,7 +326,7 @@ export const applyMessage =
         limits: deps.stepLimits,
       });
       if (E.isLeft(plan)) return plan;
-      const written = await writeSteps(deps, env, messageId, plan.right, work.attempts);
+      const written = await writeSteps(deps, env, messageId, plan.right, work.attempts, calls);
       if (E.isLeft(written)) return written;
       if (written.right === 'moved') {
         deps.telemetry.count('WriteConflicts');

@@ -6,7 +6,15 @@ import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/par
 import { applyMessage, type MessageOutcome } from './applyMessage.js';
 import type { ProjectorDeps } from './deps.js';
 import { coalesceMarkers } from './health.js';
+import { gatheredIo } from './applyIo.js';
+import { createBatchGate } from './batchGate.js';
 import { storeEnvOf } from './storeEnv.js';
+
+/**
+ * The longest a parked read or write waits for the batch's other applies to reach theirs
+ * (one may be sleeping in a retry back-off); they usually arrive within a round trip.
+ */
+const GATHER_WAIT_MS = 50;
 
 // ---------------------------------------------------------------------------
 // model
@@ -126,11 +134,16 @@ const raiseMarkers = async (deps: ProjectorDeps, applied: readonly MessageOutcom
 export const projectMessages = async (deps: ProjectorDeps, records: readonly unknown[]): Promise<ProjectionReport> => {
   const { changes, malformed, ignored } = partition(records.map(parseStreamRecord));
   const groups = [...groupByMessage(changes)];
-  const results = await pool(groups, deps.concurrency, async ([messageId, group]) => ({
-    messageId,
-    group,
-    result: await applyMessage(deps, messageId, group)(),
-  }));
+  const gate = createBatchGate({ maxWaitMs: GATHER_WAIT_MS });
+  const io = gatheredIo(storeEnvOf(deps), gate);
+  const results = await pool(groups, deps.concurrency, async ([messageId, group]) => {
+    gate.enter();
+    try {
+      return { messageId, group, result: await applyMessage(deps, messageId, group, io)() };
+    } finally {
+      gate.leave();
+    }
+  });
   const applied: MessageOutcome[] = [];
   const failed: FailedMessage[] = [];
   const sequencesOf = new Map(

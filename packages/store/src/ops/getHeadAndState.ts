@@ -1,5 +1,6 @@
 import { StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
+import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
@@ -31,19 +32,58 @@ const pick = (items: ReadonlyArray<Record<string, unknown>>, sk: string): Record
     return E.isRight(k) && k.right.sk === sk;
   });
 
+/** One message's head and STATE out of a batch's items (its partition's only). */
+const headAndStateOf = (
+  items: ReadonlyArray<Record<string, unknown>>,
+  ctx: ErrorContext,
+): E.Either<StoreError, HeadAndState> => {
+  const rawHead = pick(items, auditSk(0));
+  const rawState = pick(items, STATE_SK);
+  const head = rawHead === undefined ? E.right(null) : decodeItem(AuditHeadItem, rawHead, { ...ctx, item: auditSk(0) });
+  const state = rawState === undefined ? E.right(null) : decodeItem(StateItem, rawState, { ...ctx, item: STATE_SK });
+  return E.map((h: AuditHeadItem | null) => ({ head: h, state }))(head);
+};
+
 /** Head (AUDIT#0000) and STATE of a message, read together (one request, consistent). */
 export const getHeadAndState = (env: Env, messageId: string): TE.TaskEither<StoreError, HeadAndState> => {
   const ctx: ErrorContext = { op: 'getHeadAndState', messageId };
   return pipe(
     batchGet(env, ctx, [auditKey(messageId, 0), stateKey(messageId)], true),
-    TE.chainEitherK((items): E.Either<StoreError, HeadAndState> => {
-      const rawHead = pick(items, auditSk(0));
-      const rawState = pick(items, STATE_SK);
-      const head =
-        rawHead === undefined ? E.right(null) : decodeItem(AuditHeadItem, rawHead, { ...ctx, item: auditSk(0) });
-      const state =
-        rawState === undefined ? E.right(null) : decodeItem(StateItem, rawState, { ...ctx, item: STATE_SK });
-      return E.map((h: AuditHeadItem | null) => ({ head: h, state }))(head);
-    }),
+    TE.chainEitherK((items) => headAndStateOf(items, ctx)),
+  );
+};
+
+/** Messages per BatchGetItem (2 keys each; DynamoDB takes 100 keys a request). */
+export const HEADS_PER_BATCH = 50;
+
+/**
+ * getHeadAndState of several messages (at most HEADS_PER_BATCH) in ONE BatchGetItem: the
+ * projector's batch reads the messages it applies together at once. Each answer is its own
+ * (a head that does not decode fails only its message; a failed request fails them all).
+ */
+export const getHeadsAndStates = (
+  env: Env,
+  messageIds: readonly string[],
+): T.Task<E.Either<StoreError, HeadAndState>[]> => {
+  const ctx: ErrorContext = {
+    op: 'getHeadsAndStates',
+    messageId: `${messageIds[0] ?? ''} and ${messageIds.length - 1} more`,
+  };
+  const keys = messageIds.flatMap((id) => [auditKey(id, 0), stateKey(id)]);
+  return pipe(
+    batchGet(env, ctx, keys, true),
+    T.map((r) =>
+      messageIds.map((messageId) =>
+        pipe(
+          r,
+          E.chain((items) =>
+            headAndStateOf(
+              items.filter((i) => i.pk === stateKey(messageId).pk),
+              { op: 'getHeadAndState', messageId },
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 };

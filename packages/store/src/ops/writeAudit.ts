@@ -28,8 +28,8 @@ import { send } from '../support/send.js';
 export type AuditWrite = 'written' | 'moved';
 
 // DynamoDB's transaction limits: 100 actions, 4 MB (a margin kept for keys and overhead)
-const MAX_ACTIONS = 100;
-const MAX_TRANSACTION_BYTES = 3_500_000;
+export const MAX_ACTIONS = 100;
+export const MAX_TRANSACTION_BYTES = 3_500_000;
 
 // one action is a single-item write (half the write units of a transaction); more are one transaction
 const commandOf = (env: Env, actions: readonly AuditAction[]) => async (): Promise<void> => {

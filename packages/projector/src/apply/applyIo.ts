@@ -1,0 +1,66 @@
+import {
+  type AuditStep,
+  type AuditWrite,
+  type Env,
+  getHeadAndState,
+  getHeadsAndStates,
+  type HeadAndState,
+  type HealthWrite,
+  HEADS_PER_BATCH,
+  Invalid,
+  type StepWrite,
+  type StoreError,
+  writeAuditStep,
+  writeAuditSteps,
+} from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { BatchGate } from './batchGate.js';
+
+// The two store calls of an apply (read head + STATE, write a step), one message at a time
+// (`soloIo`) or gathered across the batch's applies (`gatheredIo`: one BatchGetItem for the
+// heads of the messages read together, one transaction for the steps written together, with
+// their bucket ADDs summed: store's getHeadsAndStates and writeAuditSteps).
+
+export type ApplyIo = {
+  readonly readHeadAndState: (messageId: string) => TE.TaskEither<StoreError, HeadAndState>;
+  readonly writeStep: (
+    messageId: string,
+    step: AuditStep,
+    health: HealthWrite | null,
+  ) => TE.TaskEither<StoreError, AuditWrite>;
+};
+
+export const soloIo = (env: Env): ApplyIo => ({
+  readHeadAndState: (messageId) => getHeadAndState(env, messageId),
+  writeStep: (messageId, step, health) => writeAuditStep(env, messageId, step, health),
+});
+
+/** Steps per call of the write lane (writeAuditSteps splits them into transactions that fit). */
+const STEPS_PER_CALL = 100;
+
+const failedAs =
+  (op: string) =>
+  (messageId: string, e: unknown): E.Either<StoreError, never> =>
+    E.left(Invalid({ op, messageId }, `not done: ${e instanceof Error ? e.message : String(e)}`));
+
+export const gatheredIo = (env: Env, gate: BatchGate): ApplyIo => {
+  const read = gate.lane(
+    (ids: readonly string[]) => getHeadsAndStates(env, ids)(),
+    HEADS_PER_BATCH,
+    failedAs('getHeadsAndStates'),
+  );
+  const write = gate.lane(
+    (writes: readonly StepWrite[]) => writeAuditSteps(env, writes)(),
+    STEPS_PER_CALL,
+    (w: StepWrite, e) => failedAs('writeAuditSteps')(w.messageId, e),
+  );
+  return {
+    readHeadAndState: (messageId) => () => read(messageId),
+    // a step without counts is one single-item write: nothing to share (a transaction bills twice)
+    writeStep: (messageId, step, health) =>
+      health === null || health.deltas.length === 0
+        ? writeAuditStep(env, messageId, step, health)
+        : () => write({ messageId, step, health }),
+  };
+};
