@@ -2,7 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 // Round trips, read/write units and latency per DynamoDB operation, counted on a real client
 // by one SDK middleware (nothing mocked). Every request asks for `ReturnConsumedCapacity:
-// INDEXES`, so the units are DynamoDB's (Local's) own accounting, not an estimate.
+// INDEXES`, so the units are DynamoDB Local's own accounting, except for transactions, where
+// Local undercounts (transactionFloor).
 
 export type OperationMeter = {
   requests: number;
@@ -54,6 +55,23 @@ const unitsOf = (op: string, consumed: unknown): { rcu: number; wcu: number; ind
   return { rcu, wcu, indexUnits };
 };
 
+/**
+ * A floor for a transaction's write units from the request: 2 per KB of each action's item
+ * (a Put's item; an Update's values, less than the item it changes; a Delete's key), at
+ * least 2 an action. DynamoDB Local's own figure for a transaction counts items of equal
+ * size once (16 Puts of 600 B report 2 units; DynamoDB bills 32), so the meter takes the
+ * larger of the two.
+ */
+const transactionFloor = (input: Record<string, unknown>): number => {
+  const actions = Array.isArray(input.TransactItems) ? (input.TransactItems as Array<Record<string, unknown>>) : [];
+  return actions.reduce((n, a) => {
+    const put = a.Put as { Item?: unknown } | undefined;
+    const update = a.Update as { ExpressionAttributeValues?: unknown } | undefined;
+    const body = put?.Item ?? update?.ExpressionAttributeValues ?? (a.Delete as { Key?: unknown } | undefined)?.Key;
+    return n + 2 * Math.max(1, Math.ceil(JSON.stringify(body ?? {}).length / 1024));
+  }, 0);
+};
+
 export const meterRequests = (client: DynamoDBClient): RequestMeter => {
   const seen = new Map<string, OperationMeter>();
   type Add = DynamoDBClient['middlewareStack']['add'];
@@ -78,7 +96,7 @@ export const meterRequests = (client: DynamoDBClient): RequestMeter => {
       const out = await next(args);
       const units = unitsOf(op, (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
       m.rcu += units.rcu;
-      m.wcu += units.wcu;
+      m.wcu += op === 'TransactWriteItems' ? Math.max(units.wcu, transactionFloor(input)) : units.wcu;
       m.indexUnits += units.indexUnits;
       return out;
     } catch (e) {
