@@ -7,6 +7,9 @@ import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { oneLine, outcomeCode } from '../format/describe.js';
+import { statusColor } from '../format/color.js';
+import { type StreamColumn, streamRow } from '../format/table.js';
+import { type Layout, layoutOf } from '../format/terminal.js';
 import { absoluteTime, formatLatency } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
@@ -45,38 +48,34 @@ const hostOf = (url: string): string => {
   }
 };
 
-const COLUMNS: ReadonlyArray<readonly [string, number]> = [
-  ['COMPLETED', 20],
-  ['MESSAGE', 28],
-  ['#', 3],
-  ['STATUS', 7],
-  ['CATEGORY', 13],
-  ['CODE', 22],
-  ['TIME', 8],
-  ['ENDPOINT', 22],
+const COLUMNS: ReadonlyArray<StreamColumn> = [
+  { head: 'COMPLETED', width: 20 },
+  { head: 'MESSAGE', width: 28 },
+  { head: '#', width: 3, align: 'right' },
+  { head: 'STATUS', width: 7, color: statusColor },
+  { head: 'CATEGORY', width: 13 },
+  { head: 'CODE', width: 22 },
+  { head: 'TIME', width: 8, align: 'right' },
+  { head: 'ENDPOINT', width: 22 },
+  { head: 'ERROR', width: 12 },
 ];
 
-const line = (cells: ReadonlyArray<string>): string =>
-  `${cells
-    .map((c, i) => {
-      const w = COLUMNS[i]?.[1];
-      return w === undefined ? c : i === 2 || i === 6 ? c.padStart(w) : c.padEnd(w);
-    })
-    .join('  ')
-    .trimEnd()}\n`;
-
-const row = (a: AttemptItem): string =>
-  line([
-    absoluteTime(a.completedAt),
-    a.messageId,
-    String(a.attemptNumber),
-    a.status,
-    a.deliveryResult.category,
-    outcomeCode(a.deliveryResult),
-    formatLatency(a.deliveryResult.responseTime),
-    hostOf(a.request.url),
-    a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 80),
-  ]);
+const row = (a: AttemptItem, layout: Layout): string =>
+  streamRow(
+    COLUMNS,
+    [
+      absoluteTime(a.completedAt),
+      a.messageId,
+      String(a.attemptNumber),
+      a.status,
+      a.deliveryResult.category,
+      outcomeCode(a.deliveryResult),
+      formatLatency(a.deliveryResult.responseTime),
+      hostOf(a.request.url),
+      a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
+    ],
+    layout,
+  );
 
 const jsonLine = (a: AttemptItem): string =>
   `${JSON.stringify({
@@ -128,8 +127,17 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
         tableName: config.tableName,
       });
       io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
-      if (a.json !== true) io.stdout.write(line([...COLUMNS.map(([h]) => h), 'ERROR']));
-      const print = a.json === true ? jsonLine : row;
+      const layout = layoutOf(io, a.wide);
+      if (a.json !== true)
+        io.stdout.write(
+          streamRow(
+            COLUMNS,
+            COLUMNS.map((c) => c.head),
+            layout,
+            true,
+          ),
+        );
+      const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
       for (;;) {
         for (const attempt of attemptsOf(await tail.next()).filter(keep)) {
           io.stdout.write(print(attempt));
