@@ -9,7 +9,7 @@ import { bulkLoad } from './support/loader.js';
 import type { Row } from './support/report.js';
 import { round, summarize } from './support/stats.js';
 
-// `dh history <id>` as support runs it: the installed binary (compiled dist/bin.js, a fresh
+// `dh history <id>` as support runs it: the installed binary (dist/dh.js, the bundle of the compiled CLI; a fresh
 // node process each time) against this section's DynamoDB Local, wall time from spawn to
 // exit, next to the store's own getHistory latency in a warm process and node's bare start.
 // The target is under 300 ms wall.
@@ -85,7 +85,7 @@ export const benchCliHistory = async (
         metric: `dh history <id> wall, median of ${cli.n}`,
         value: round(cli.p50, 0),
         unit: 'ms',
-        note: `target < ${TARGET_MS} ms; max ${round(cli.max, 0)} ms; built dist/bin.js, fresh node each run`,
+        note: `target < ${TARGET_MS} ms; max ${round(cli.max, 0)} ms; built dist/dh.js, fresh node each run`,
       },
       {
         section: 'cliHistory',
