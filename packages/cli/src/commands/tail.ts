@@ -1,5 +1,5 @@
 import { AttemptItem } from '@delivery-history/core';
-import { tailStream } from '@delivery-history/store';
+import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, MessageIdArg, optional } from '../args/codecs.js';
@@ -13,7 +13,7 @@ import { type Layout, layoutOf } from '../format/terminal.js';
 import { absoluteTime, formatLatency } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
-import type { CommandResult } from './failure.js';
+import { type CommandResult, fail, storeFailure } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
@@ -113,6 +113,24 @@ const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem
     return E.isRight(attempt) ? [attempt.right] : [];
   });
 
+/** The stream's attempts, printed until Ctrl-C; a stream error ends it (a StoreFailure, exit 3). */
+const follow = async (
+  tail: StreamTail,
+  io: Io,
+  print: (a: AttemptItem) => string,
+  keep: (a: AttemptItem) => boolean,
+  shown: () => void,
+): Promise<CommandResult> => {
+  for (;;) {
+    const images = await tail.next()();
+    if (E.isLeft(images)) return fail(storeFailure(images.left, "the table's stream"));
+    for (const attempt of attemptsOf(images.right).filter(keep)) {
+      io.stdout.write(print(attempt));
+      shown();
+    }
+  }
+};
+
 export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('tail', argv, io, spec, Args, configFlags, (a, config) =>
     withContext(config, io, async (ctx) => {
@@ -120,12 +138,12 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
       const started = io.now().getTime();
       let shown = 0;
       onInterrupt('tail', () => `${shown} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
-      // debt: the stream reads are not yet behind the store's send/toStoreError funnel
       const tail = await tailStream({
         client: ctx.clients.client,
         streams: ctx.clients.streams,
         tableName: config.tableName,
-      });
+      })();
+      if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
       io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
       const layout = layoutOf(io, a.wide);
       if (a.json !== true)
@@ -138,11 +156,8 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
           ),
         );
       const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
-      for (;;) {
-        for (const attempt of attemptsOf(await tail.next()).filter(keep)) {
-          io.stdout.write(print(attempt));
-          shown++;
-        }
-      }
+      return follow(tail.right, io, print, keep, () => {
+        shown++;
+      });
     }),
   );
