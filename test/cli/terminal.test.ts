@@ -40,7 +40,10 @@ const script = (ctx: Ctx, name: string, args: ReadonlyArray<string>): string => 
   const path = join(ctx.dir, `${name}.sh`);
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   // a trap (not an ignore, which dh would inherit) keeps the shell alive through Ctrl-C to say how dh exited
-  writeFileSync(path, `${env.join('\n')}\nunset NO_COLOR FORCE_COLOR\ntrap 'true' INT\n${command}\necho "exit=$?"\nsleep 120\n`);
+  writeFileSync(
+    path,
+    `${env.join('\n')}\nunset NO_COLOR FORCE_COLOR\ntrap 'true' INT\n${command}\necho "exit=$?"\nsleep 120\n`,
+  );
   return path;
 };
 
@@ -77,6 +80,9 @@ T.after(async (ctx) => {
   } catch {
     // no server left
   }
+  // tmux leaves its socket file behind
+  const uid = process.getuid?.() ?? 0;
+  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, SOCKET), { force: true });
   rmSync(ctx.dir, { recursive: true, force: true });
   await ctx.t.drop();
 });

@@ -9,7 +9,8 @@ import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
-import { createProgress } from '../format/progress.js';
+import { countedProgress, createProgress } from '../format/progress.js';
+import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, renderRedriveReport } from '../format/redriveReport.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
@@ -192,12 +193,23 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       return withContext(config, io, async (ctx) => {
         const { queue, close } = openQueue(config, ctx, io, a, now);
         try {
-          const progress = createProgress({
-            mode: a.progress ?? 'auto',
-            label: 'redrive',
-            stderr: io.stderr,
-            clock: () => io.now().getTime(),
-          });
+          const counted = countedProgress(
+            createProgress({
+              mode: a.progress ?? 'auto',
+              label: 'redrive',
+              stderr: io.stderr,
+              clock: () => io.now().getTime(),
+            }),
+          );
+          const progress = counted.progress;
+          let reopened = 0;
+          // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
+          const forget = onInterrupt(
+            NAME,
+            () =>
+              `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
+              'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
+          );
           const report = await redrive(
             {
               select: selection(a, ctx, now),
@@ -207,6 +219,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
               },
               appendRedrive: async (input) => {
                 const r = await ctx.store.appendRedrive(input)();
+                if (E.isRight(r)) reopened++;
                 return E.isLeft(r)
                   ? r
                   : E.right({
@@ -228,6 +241,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
               stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
             },
           )();
+          forget();
           if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
           io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
