@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { historyJson } from '../src/format/historyJson.js';
 import { renderHistory } from '../src/format/historyView.js';
-import { createProgress, progressLine } from '../src/format/progress.js';
+import { afterPhase, createProgress, progressLine, silentProgress, startPhase } from '../src/format/progress.js';
 import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/table.js';
 import { layoutOf } from '../src/format/terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime } from '../src/format/time.js';
@@ -114,6 +114,31 @@ Table('layout: width only on a terminal and not --wide; NO_COLOR wins over FORCE
 });
 
 const Progress = suite('progress');
+
+Progress('a silent phase: a spinner on a terminal, cleared when the bar starts; a line when piped; none', () => {
+  let written = '';
+  const tty = {
+    isTTY: true,
+    write: (s: string) => {
+      written += s;
+      return true;
+    },
+  };
+  const phase = startPhase({ mode: 'auto', stderr: tty, clock: () => 0, text: 'counting the messages first' });
+  assert.match(written, /^\r⠋ counting the messages first 0ms/);
+  const p = afterPhase(phase, silentProgress());
+  p.start(10);
+  assert.ok(written.endsWith('\r\x1b[K'), 'cleared when the count is done');
+  const before = written.length;
+  phase.stop();
+  assert.is(written.length, before, 'stopping twice writes nothing');
+  const piped = memoryIo();
+  startPhase({ mode: 'auto', stderr: piped.stderr, clock: () => 0, text: 'counting' }).stop();
+  assert.is(piped.err(), 'counting\n');
+  const quiet = memoryIo();
+  startPhase({ mode: 'none', stderr: quiet.stderr, clock: () => 0, text: 'counting' }).stop();
+  assert.is(quiet.err(), '');
+});
 
 Progress('a line has count, percent, rate and ETA', () => {
   assert.is(progressLine('replay', 250, 1000, 0, 5000), 'replay: 250/1000 (25%) 50/s ETA 15s elapsed 5s');
