@@ -3,7 +3,7 @@ import { defaultRetryPolicy, readEnv, sharedVars, stalled, withDefault } from '@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
-import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
+import { CommonArgs, configFlags, hostMatches, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
@@ -90,7 +90,7 @@ const stalledSelection = (a: Args, ctx: Context, now: Date): RedriveDeps['select
       .filter((s) => {
         const stall = stalled(s, now, afterMs);
         if (stall === null) return false;
-        if (a.endpoint !== undefined && s.endpoint !== a.endpoint) return false;
+        if (a.endpoint !== undefined && !hostMatches(a.endpoint, s.endpoint)) return false;
         if (a.since !== undefined && stall.since < a.since.toISOString()) return false;
         return a.until === undefined || stall.since <= a.until.toISOString();
       })
@@ -115,7 +115,7 @@ const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
     })();
     if (E.isLeft(page)) throw new Error(page.left.message);
     const items = page.right.items
-      .filter((r) => a.endpoint === undefined || r.endpoint === a.endpoint)
+      .filter((r) => a.endpoint === undefined || hostMatches(a.endpoint, r.endpoint))
       .map((r) => r.messageId);
     return { items, cursor: page.right.cursor };
   };
