@@ -2,8 +2,11 @@
 // lazily loaded command, built by esbuild from the compiled dist/ (what tsc -b emitted), so
 // the binary runs exactly the code the build type-checked. Why: a short command's run time
 // is mostly start-up, and most of start-up is node resolving and loading ~150 ESM files and
-// the SDK's CommonJS (dh history: ~330 ms unbundled, ~230 ms bundled; the bench's cliHistory).
+// the SDK's CommonJS (dh history: ~330 ms unbundled, ~190 ms bundled; the bench's cliHistory).
 // The devkit stays external: it finds DynamoDB Local's jar relative to its own package.
+// The esbuild settings are the Lambda bundles' (infra/src/lambdaBundling.ts: the ESM require
+// banner, the SDK's and fp-ts's ES builds so they tree-shake, minified with names kept) less
+// the `source` condition: the input is the compiled dist/, not the sources.
 //
 // Safe while dh runs (parallel tests): nothing is rebuilt when dist/ has not changed since
 // the last bundle; a new bundle is written aside and renamed into place file by file, and
@@ -12,6 +15,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE } from '../infra/src/lambdaBundling.js';
 
 const packages = new URL('../packages/', import.meta.url).pathname;
 const dist = join(packages, 'cli', 'dist');
@@ -60,10 +64,12 @@ if (mtime(ENTRY) < inputs) {
     target: 'node20',
     chunkNames: 'chunk-[hash]',
     external: ['@delivery-history/devkit'],
-    // the SDK is CommonJS: its require() of node built-ins needs one inside ESM
-    banner: {
-      js: "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);",
-    },
+    conditions: LAMBDA_BUNDLE.conditions.filter((c) => c !== 'source'),
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    alias: { ...LAMBDA_BUNDLE.alias },
+    banner: { js: LAMBDA_BUNDLE.banner },
+    minify: LAMBDA_BUNDLE.minify,
+    keepNames: LAMBDA_BUNDLE.keepNames,
     legalComments: 'none',
     logLevel: 'warning',
   });
