@@ -51,7 +51,7 @@ export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<Com
           limit,
           ...(cursor !== null ? { cursor } : {}),
         });
-      const page = await readList(fetch, a, start.right.store);
+      const page = await readList('correlation', fetch, a, start.right.store);
       return printPage(io, 'correlation', page, {
         ...out.right,
         order,

@@ -82,7 +82,7 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
           ...(cursor !== null ? { cursor } : {}),
         });
       const keep = (r: { status: string }) => a.status === undefined || r.status === a.status;
-      const page = await readList(fetch, a, start.right.store, keep);
+      const page = await readList('endpoint', fetch, a, start.right.store, keep);
       return printPage(io, 'endpoint', page, {
         ...out.right,
         order,

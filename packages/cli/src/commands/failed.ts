@@ -5,7 +5,6 @@ import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
 import { createdInput, createdWindowError, listOutput, printPage, readList, startOf } from './listing.js';
@@ -88,12 +87,7 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
             ...(cursor !== null ? { cursor } : {}),
           });
         const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
-        let rows = 0;
-        const forget = onInterrupt('failed', () => `${rows} messages read`);
-        const page = await readList(fetch, a, r.right.store, keep, (n) => {
-          rows = n;
-        });
-        forget();
+        const page = await readList('failed', fetch, a, r.right.store, keep);
         return printPage(io, 'failed', page, {
           ...out.right,
           order,

@@ -12,6 +12,7 @@ import {
   type TimeColumn,
 } from '../format/summaryList.js';
 import { type Layout, layoutOf } from '../format/terminal.js';
+import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 
@@ -251,14 +252,25 @@ export const listOutput = (
 ): E.Either<string, { readonly output: Output; readonly layout: Layout }> =>
   E.map((output: Output) => ({ output, layout: layoutOf(io, a.wide) }))(outputOf(a));
 
-/** One page (`--limit`, default 50) or, with `--all`, every page (1000 rows per round trip unless `--limit`). */
-export const readList = (
+/**
+ * One page (`--limit`, default 50) or, with `--all`, every page (1000 rows per round trip
+ * unless `--limit`); Ctrl-C during `--all` says how many rows were read.
+ */
+export const readList = async (
+  name: string,
   fetch: Fetch,
   a: { readonly all?: boolean | undefined; readonly limit?: number | undefined },
   store: string | null,
   keep?: (r: SummaryRow) => boolean,
-  onPage?: (rows: number) => void,
-): Promise<E.Either<StoreError, ListPage>> =>
-  a.all === true
-    ? fetchAll(fetch, a.limit ?? 1000, store, keep, onPage)
-    : fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, store, keep);
+): Promise<E.Either<StoreError, ListPage>> => {
+  if (a.all !== true) return fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, store, keep);
+  let rows = 0;
+  const forget = onInterrupt(name, () => `${rows} messages read`);
+  try {
+    return await fetchAll(fetch, a.limit ?? 1000, store, keep, (n) => {
+      rows = n;
+    });
+  } finally {
+    forget();
+  }
+};
