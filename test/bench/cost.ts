@@ -2,12 +2,13 @@ import type { Row } from './support/report.js';
 import { round } from './support/stats.js';
 
 // AWS cost on paper, from units counted by the bench (requests, read/write units) and the
-// functions' configured memory. Prices: us-east-1, on-demand, from AWS's public price pages
-// as the author knew them (DynamoDB's on-demand prices after the November 2024 cut; Lambda
-// arm64), not looked up on the day of the run: check before quoting.
+// functions' configured memory. Prices: us-east-1, on-demand (DynamoDB's after the November
+// 2024 cut; Lambda arm64), looked up on 2026-12-01 in what the stored pages hold: the AWS
+// News Blog's on-demand post (updated 2025-01-31 for the cut), AWS's Lambda pricing page and
+// price summaries that agree with them. Check the price pages before quoting.
 
 export const PRICES = {
-  asOf: '2025 (AWS public price pages, us-east-1, as known to the author; not re-checked on the run date)',
+  asOf: 'us-east-1 on-demand, looked up 2026-12-01 (AWS News Blog on the Nov 2024 cut, Lambda pricing page)',
   /** DynamoDB on-demand, per million write request units. */
   writeRequestUnit: 0.625,
   /** DynamoDB on-demand, per million read request units. */

@@ -10,7 +10,7 @@ import {
 import { type AttemptTicket, type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
-import { countCalls } from './support/callCounter.js';
+import { countCalls } from '../support/callCounter.js';
 import { emptyMapWorkaroundNeeded, localStreamsPort, repairRecords } from './support/localStreams.js';
 import { benchRequest, outcomeOf, type Reply, shapeMessage } from './support/fixtures.js';
 import { pool } from './support/load.js';

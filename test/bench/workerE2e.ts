@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '@delivery-history/core';
 import { createLocalDriver, createLocalQueue, createLocalWorker, startReceivers } from '@delivery-history/devkit';
-import { createStore } from '@delivery-history/store';
+import { createStore, type Store } from '@delivery-history/store';
 import {
   type AllowList,
   createHandler,
@@ -15,6 +15,8 @@ import {
   type WorkerConfig,
 } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { benchRequest } from './support/fixtures.js';
 import type { Row } from './support/report.js';
@@ -30,8 +32,11 @@ import { costRows } from './cost.js';
 // - no HTTP: the very same handler, queue and driver with an HTTP client that answers 200 at
 //   once, so it makes the same DynamoDB calls and nothing else;
 // - the bound: c / (sum of the mean latencies of those calls), Little's law for c lanes
-//   that do nothing but the calls.
-// e2e and no-HTTP run in alternating rounds on one table each (no stream: nothing consumes
+//   that do nothing but the calls;
+// - three calls: the path before issue 17 kept as a baseline: the same handler and HTTP,
+//   with a store whose createAndClaim is createMessage (a conditional PutItem) then claim
+//   (an UpdateItem), as the worker did before the upsert.
+// e2e, no-HTTP and three-call run in rotating rounds on one table each (no stream: nothing consumes
 // it here; one labelled run with a stream shows what the stream costs DynamoDB Local). The
 // section starts with >= `warmupRequests` untimed requests on its fresh DynamoDB Local (its
 // JIT is cold for the first ~1,500). Then round trips and units per delivery for a first
@@ -39,14 +44,14 @@ import { costRows } from './cost.js';
 
 export type WorkerE2eOptions = {
   readonly concurrencies: ReadonlyArray<{ c: number; deliveries: number }>;
-  /** Rounds per concurrency; each runs e2e and no-HTTP once (order alternating). */
+  /** Rounds per concurrency; each runs every variant once (the first one rotating). */
   readonly rounds: number;
   readonly warmupRequests: number;
   /** Messages per round-trip scenario. */
   readonly scenarioMessages: number;
 };
 
-type Variant = 'e2e' | 'no HTTP';
+type Variant = 'e2e' | 'no HTTP' | 'three calls';
 
 const allowLocal = (): AllowList => {
   const a = parseAllowList('127.0.0.1');
@@ -92,9 +97,25 @@ const drive = async (
   return { ms, failures: driver.stats().batchItemFailures - before };
 };
 
-/** The real local worker (HTTP to the receivers). */
-const e2eRunner = (t: BenchTable, config: WorkerConfig): Runner => {
-  const store = createStore({ doc: t.doc, tableName: t.tableName });
+/** The old path's store: createAndClaim as two round trips (create, then claim). */
+const threeCallStore = (store: Store): Store => ({
+  ...store,
+  createAndClaim: (request, options) =>
+    pipe(
+      store.createMessage(request),
+      TE.chain((c) =>
+        pipe(
+          store.claim(request.messageId, options),
+          TE.map((claimed) => ({ ...claimed, created: c.created })),
+        ),
+      ),
+    ),
+});
+
+/** The real local worker (HTTP to the receivers); `threeCalls` runs the old three-call path. */
+const e2eRunner = (t: BenchTable, config: WorkerConfig, threeCalls = false): Runner => {
+  const today = createStore({ doc: t.doc, tableName: t.tableName });
+  const store = threeCalls ? threeCallStore(today) : today;
   const worker = createLocalWorker({ store, env: {}, config });
   return {
     run: (ids, url, c) => drive(worker.driver, (id) => worker.driver.send(benchRequest(id, url)), ids, c),
@@ -208,29 +229,36 @@ const atConcurrency = async (
   const tables = {
     e2e: await ctx.table(`worker-e2e-c${c}`, { stream: false }),
     bare: await ctx.table(`worker-bare-c${c}`, { stream: false }),
+    old: await ctx.table(`worker-old-c${c}`, { stream: false }),
   };
   const meter: RequestMeter = meterRequests(tables.bare.client);
   const runners: Record<Variant, Runner> = {
     e2e: e2eRunner(tables.e2e, configOf()),
     'no HTTP': noHttpRunner(tables.bare, configOf(), template),
+    'three calls': e2eRunner(tables.old, configOf(), true),
   };
+  const tag: Record<Variant, string> = { e2e: 'h', 'no HTTP': 'b', 'three calls': 'o' };
+  const variants: ReadonlyArray<Variant> = ['e2e', 'no HTTP', 'three calls'];
   const total: Partial<Record<Variant, Measured>> = {};
   const per = Math.max(c, Math.round(deliveries / o.rounds));
   try {
     for (let r = 0; r < o.rounds; r++) {
-      const order: Variant[] = r % 2 === 0 ? ['e2e', 'no HTTP'] : ['no HTTP', 'e2e'];
+      // each round starts with the next variant, so no variant always runs first (or last)
+      const order = variants.map((_, k) => variants[(r + k) % variants.length] as Variant);
       for (const v of order) {
-        const ids = Array.from({ length: per }, (_, i) => `c${c}-${v === 'e2e' ? 'h' : 'b'}-${r}-${i}`);
+        const ids = Array.from({ length: per }, (_, i) => `c${c}-${tag[v]}-${r}-${i}`);
         total[v] = add(total[v], await timed(ctx, runners[v], ids, url, c));
       }
     }
     const e2e = total.e2e as Measured;
     const bare = total['no HTTP'] as Measured;
+    const old = total['three calls'] as Measured;
     // the handler's calls only (the table checks below scan)
     const calls = perDelivery(meter.snapshot(), bare.deliveries);
     meter.uninstall();
     await checkTable(tables.e2e, e2e.deliveries, `worker e2e c=${c}`);
     await checkTable(tables.bare, bare.deliveries, `worker no-HTTP c=${c}`);
+    await checkTable(tables.old, old.deliveries, `worker three-call c=${c}`);
     const sumMs = Object.values(calls).reduce((n, x) => n + x.requests * x.meanMs, 0);
     const bound = (c * 1000) / sumMs;
     const callsNote = Object.entries(calls)
@@ -242,7 +270,14 @@ const atConcurrency = async (
         metric: `c=${c}: e2e deliveries/s (SQS record -> HTTP -> recorded attempt)`,
         value: round(rate(e2e), 1),
         unit: '/s',
-        note: `${e2e.deliveries} in ${o.rounds} rounds alternating with no-HTTP; ${e2e.failures} batch item failures`,
+        note: `${e2e.deliveries} in ${o.rounds} rounds rotating with no-HTTP and three-call; ${e2e.failures} batch item failures`,
+      },
+      {
+        section: 'worker e2e',
+        metric: `c=${c}: e2e deliveries/s, the old three-call path (PutItem create, UpdateItem claim, append)`,
+        value: round(rate(old), 1),
+        unit: '/s',
+        note: `today / three-call = ${round(ratio(rate(e2e), rate(old)), 2)}x (target at c=1 >= 1.1); ${old.failures} batch item failures`,
       },
       {
         section: 'worker e2e',
@@ -266,12 +301,13 @@ const atConcurrency = async (
         note: `no HTTP: ${round(bare.nodeCpuMs / bare.deliveries, 2)} / ${round(bare.javaCpuMs / bare.deliveries, 2)} ms`,
       },
     );
-    return { e2e, bare, calls, sumMs, bound };
+    return { e2e, bare, old, calls, sumMs, bound };
   } finally {
     meter.uninstall();
     for (const r of Object.values(runners)) await r.close();
     await tables.e2e.drop();
     await tables.bare.drop();
+    await tables.old.drop();
   }
 };
 

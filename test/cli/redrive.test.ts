@@ -307,6 +307,45 @@ D('history shows the re-drive; the table verifies once projected', async ({ t, e
   ok(v);
 });
 
+D(
+  'nothing matched says what was selected; --limit says how many more match; no operator name is warned of',
+  async ({ env }) => {
+    const none = await runDh(
+      ['replay', 'redrive', '--since', '2020-01-01T00:00:00Z', '--until', '2020-01-02T00:00:00Z', '--reason', 'r'],
+      env,
+    );
+    ok(none, 1);
+    assert.match(
+      none.stdout,
+      /^0 messages considered: no FAILED message was last updated between 2020-01-01T00:00:00\.000Z and 2020-01-02T00:00:00\.000Z\.$/m,
+    );
+    // x-broken (final FAILED again after its re-drive) would be re-driven: the limit of 1 leaves two ids
+    const three = ['--message', 'x-broken', '--message', 'x-fixed', '--message', 'x-done'];
+    const limited = await runDh(['replay', 'redrive', ...three, '--limit', '1', '--reason', 'r', '--dry-run'], env);
+    ok(limited);
+    assert.match(
+      limited.stdout,
+      /^--limit reached: 2 more selected messages not looked at; run again to continue\.$/m,
+      show(limited),
+    );
+    const limitedJson = jsonOf<{ beyondLimit: { count: number; atLeast: boolean } | null }>(
+      await runDh(['replay', 'redrive', ...three, '--limit', '1', '--reason', 'r', '--dry-run', '--json'], env),
+    );
+    assert.ok((limitedJson.beyondLimit?.count ?? 0) >= 1, JSON.stringify(limitedJson));
+    assert.is(limitedJson.beyondLimit?.atLeast, false);
+    // dhEnv sets no USER/LOGNAME/DH_OPERATOR: the event would say "unknown", and dh says so
+    assert.match(
+      limited.stderr,
+      /warning: no operator name \(--by, DH_OPERATOR, USER or LOGNAME\): recorded as "unknown"/,
+    );
+    const named = await runDh(['replay', 'redrive', '--message', 'x-done', '--reason', 'r', '--dry-run'], {
+      ...env,
+      DH_OPERATOR: 'carol',
+    });
+    assert.not.match(named.stderr, /no operator name/);
+  },
+);
+
 D('arguments: --reason is required; --message and a filter exclude each other', async ({ env }) => {
   const [noReason, both, neither] = await Promise.all([
     runDh(['replay', 'redrive', '--message', 'x-done'], env),

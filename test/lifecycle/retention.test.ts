@@ -135,6 +135,24 @@ Retention('a re-drive before expiry clears the TTL of every item: the message is
   assert.ok((await verify(ctx, [req.messageId], new Date())).ok);
 });
 
+Retention('a lost attempt that exhausts the message gives every item its TTL (takeover, then sync)', async (ctx) => {
+  ctx.now.value = new Date(Date.now() - 10 * DAY_MS);
+  const req = request('ret-lost', { maxAttempts: 2 });
+  await right(ctx.store.createMessage(req));
+  await attempt(ctx, req, err503);
+  later(ctx, 60_000);
+  // the second claim's writer dies: its lease expires without an attempt
+  await right(ctx.store.claim(req.messageId, { leaseMs: 1_000 }));
+  later(ctx, 5_000);
+  const refused = await ctx.store.claim(req.messageId)();
+  assert.ok(E.isLeft(refused) && refused.left._tag === 'AlreadyFinal', 'the lost attempt exhausted it');
+  const expected = epochSeconds(ctx.now.value) + 86_400;
+  const items = await raw(ctx, req.messageId);
+  assert.equal(items.map((i) => String(i.sk)).sort(), ['ATTEMPT#000001', 'ATTEMPT#000002', 'STATE']);
+  for (const i of items) assert.is(i[TTL_ATTRIBUTE], expected, String(i.sk));
+  assert.ok((await verify(ctx, [req.messageId], ctx.now.value)).ok);
+});
+
 Retention('with retention off nothing carries a TTL', async (ctx) => {
   const store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
   const req = request('ret-off', { maxAttempts: 1 });

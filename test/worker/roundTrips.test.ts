@@ -5,7 +5,7 @@
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CallCounter, countCalls } from '../bench/support/callCounter.js';
+import { type CallCounter, countCalls } from '../support/callCounter.js';
 import { type Receivers, startReceivers } from '../support/receivers.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';

@@ -2,6 +2,7 @@
 // DynamoDB Local
 export { type DynamoLocal, type DynamoLocalOptions, JavaMissingError, startDynamoLocal } from './dynamoLocal.js';
 export { freePort } from './freePort.js';
+export { portIsFree } from './portFree.js';
 // webhook receivers
 export { type ReceivedRequest, type ReceiverOptions, type Receivers, startReceivers } from './receivers.js';
 // SQS on one machine
@@ -29,5 +30,7 @@ export {
   type LocalWorkerOptions,
   RECEIVE_MARGIN,
 } from './createLocalWorker.js';
+// SQS's SendMessage for `dh local` (a re-drive in another shell reaches the local worker)
+export { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
 // operator events: the local sink (EventBridge's stand-in)
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';

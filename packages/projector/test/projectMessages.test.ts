@@ -26,7 +26,7 @@ import {
   redriveRecord,
   shuffle,
 } from './support/fixtures.js';
-import { countRequests } from './support/countRequests.js';
+import { countCalls } from '../../../test/support/callCounter.js';
 import { instrumented, writeItems } from './support/tableData.js';
 import { compareTrail } from '../../../test/support/trails.js';
 
@@ -241,7 +241,7 @@ Apply(
     const all = ids.map((id) => attempts(id, 2));
     await seed(t, [...all.flat().map(attemptKeyed), ...ids.map((id) => stateOf(id, 2))]);
     const clients = makeClients({ endpoint: t.endpoint });
-    const counter = countRequests(clients.client);
+    const counter = countCalls(clients.client);
     try {
       const d = { ...deps, doc: clients.doc, driftCheckRate: 0 };
       // first batch: attempt 1 of every message; second: attempt 2 (the head exists now)

@@ -162,7 +162,7 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     async (a, config) => {
       const problem = validate(a);
       if (problem !== null) return usageFailure(problem);
-      const operator = operatorOf(a.by, io.env);
+      const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
       if (E.isLeft(operator)) return fail(operator.left);
       // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
       const policy = secretPolicyFromEnv(io.env);

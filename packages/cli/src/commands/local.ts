@@ -1,9 +1,9 @@
 import * as t from 'io-ts';
+import { portIsFree } from '@delivery-history/devkit';
 import { IntArg, optional } from '../args/codecs.js';
 import { CommonArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import type { Io } from '../io.js';
-import { portIsFree } from '../local/portFree.js';
 import { startLocalStack } from '../local/localStack.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from './failure.js';
 import { withArgs } from './withArgs.js';

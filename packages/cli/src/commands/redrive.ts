@@ -10,6 +10,7 @@ import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { countedProgress, createProgress } from '../format/progress.js';
+import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, renderRedriveReport } from '../format/redriveReport.js';
 import type { Io } from '../io.js';
@@ -121,6 +122,17 @@ const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
   };
 };
 
+/** What the selection was, for a run that found nothing ("0 messages considered: no ..."). */
+const describeSelection = (a: Args, now: Date): string => {
+  const to = a.endpoint !== undefined ? ` to ${a.endpoint}` : '';
+  const since = (a.since ?? now).toISOString();
+  const until = (a.until ?? now).toISOString();
+  if (a.stalled === true)
+    return `message${to} waited longer than ${formatDuration(a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS)} for a worker${a.since !== undefined ? ` since ${since}` : ''}`;
+  const which = a.exhausted === true ? 'final FAILED' : 'FAILED';
+  return `${which} message${to} was last updated between ${since} and ${until}`;
+};
+
 /** What finishes an interrupted local run: every message it left waiting, by filter. */
 const finishCommand = (a: Args, startedAt: Date): string =>
   [
@@ -152,6 +164,7 @@ const openQueue = (
       waitMs: waitSeconds * 1000,
       graceMs: (a['grace-seconds'] ?? 10) * 1000,
       finishCommand: finishCommand(a, startedAt),
+      note: (line) => io.stderr.write(`${line}\n`),
     }),
     close: () => {},
   };
@@ -186,7 +199,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       const env = readRedriveEnv(io.env);
       if (E.isLeft(env)) return fail(env.left);
       const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-      const who = operatorOf(undefined, io.env);
+      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
       if (E.isLeft(who)) return fail(who.left);
       const operator = who.right;
       // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
@@ -234,7 +247,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
             {
               dryRun: a['dry-run'] === true,
               reason: a.reason,
-              requestedBy: a.by ?? operator,
+              requestedBy: operator,
               extraAttempts: extra,
               ...(a.limit !== undefined ? { limit: a.limit } : {}),
               ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
@@ -244,7 +257,9 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
           forget();
           if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
-          io.stdout.write(a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r));
+          io.stdout.write(
+            a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r, describeSelection(a, now)),
+          );
           if (r.interrupted) return fail(Interrupted);
           if (r.actions.failed > 0) return fail(CheckFailed);
           return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;

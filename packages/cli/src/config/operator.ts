@@ -10,9 +10,21 @@ const readOperatorEnv = readEnv('configuration', {
   LOGNAME: optionalVar(AnyString),
 });
 
-/** `--by`, else DH_OPERATOR, USER or LOGNAME; `unknown` when none says (the event still records why and when). */
-export const operatorOf = (by: string | undefined, env: EnvSource): E.Either<DecodeError, string> =>
-  E.map(
-    (e: { DH_OPERATOR?: string | undefined; USER?: string | undefined; LOGNAME?: string | undefined }) =>
-      by ?? e.DH_OPERATOR ?? e.USER ?? e.LOGNAME ?? 'unknown',
-  )(readOperatorEnv(env));
+/** Who is recorded when nothing says (the event still records why and when). */
+const UNKNOWN_OPERATOR = 'unknown';
+
+/**
+ * `--by`, else DH_OPERATOR, USER or LOGNAME; UNKNOWN_OPERATOR when none says, and then
+ * `warn` is told (an audited change is never recorded as "unknown" silently).
+ */
+export const operatorOf = (
+  by: string | undefined,
+  env: EnvSource,
+  warn: (line: string) => void,
+): E.Either<DecodeError, string> =>
+  E.map((e: { DH_OPERATOR?: string | undefined; USER?: string | undefined; LOGNAME?: string | undefined }) => {
+    const who = by ?? e.DH_OPERATOR ?? e.USER ?? e.LOGNAME;
+    if (who !== undefined) return who;
+    warn(`dh: warning: no operator name (--by, DH_OPERATOR, USER or LOGNAME): recorded as "${UNKNOWN_OPERATOR}"\n`);
+    return UNKNOWN_OPERATOR;
+  })(readOperatorEnv(env));

@@ -1,7 +1,13 @@
-import { createLocalWorker, type DynamoLocal, type LocalWorker, startDynamoLocal } from '@delivery-history/devkit';
+import {
+  createLocalWorker,
+  type DynamoLocal,
+  type LocalWorker,
+  type SqsEndpoint,
+  startDynamoLocal,
+  startSqsEndpoint,
+} from '@delivery-history/devkit';
 import { type Poller, startPoller } from '@delivery-history/projector';
 import { createStore, ensureTable, makeStreamClients, type StreamClients } from '@delivery-history/store';
-import { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
 
 // `dh local`: the whole system on one machine. DynamoDB Local (shared database) with the
 // table, the projector's stream poller (audit trails project while it runs), and the

@@ -19,6 +19,8 @@ export type LocalRedriveOptions = {
   readonly finishCommand?: string;
   /** Where SIGINT/SIGTERM come from (default: this process). */
   readonly signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** Says that delivery started (the progress bar has ended; the requests are still to go out). */
+  readonly note?: (line: string) => void;
 };
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -81,6 +83,9 @@ export const localRedriveQueue = (o: LocalRedriveOptions): RedriveQueue => {
         signalled();
       };
       for (const s of SIGNALS) signals.on(s, onSignal);
+      o.note?.(
+        `delivering ${w.driver.stats().counts.total} re-driven messages locally (up to ${Math.round(o.waitMs / 1000)} s; Ctrl-C stops and reports)...`,
+      );
       w.driver.start({ concurrency: o.concurrency ?? 4 });
       try {
         // drained, or a signal came first (then the interrupt report is the answer)

@@ -67,6 +67,8 @@ export type RedriveResult = {
 export type RedriveReport = {
   readonly dryRun: boolean;
   readonly considered: number;
+  /** `--limit` stopped the run: the selected messages left (`atLeast`: counting stopped early). */
+  readonly beyondLimit: { readonly count: number; readonly atLeast: boolean } | null;
   readonly actions: Record<RedriveAction, number>;
   readonly messages: ReadonlyArray<RedriveResult>;
   /** What the queue said after the last send (local delivery summary), if anything. */
@@ -148,25 +150,50 @@ const ACTIONS: ReadonlyArray<RedriveAction> = [
   'not-found',
 ];
 
+/** Pages read past `--limit` to say how many more match (ids only, no reads of STATE). */
+const BEYOND_LIMIT_PAGES = 10;
+
+/** The selected ids left after the limit stopped the run: the rest of `page`, then further pages. */
+const countBeyond = async (
+  deps: RedriveDeps,
+  left: number,
+  cursor: string | null,
+): Promise<{ count: number; atLeast: boolean }> => {
+  let count = left;
+  let next = cursor;
+  for (let pages = 0; next !== null; pages++) {
+    if (pages === BEYOND_LIMIT_PAGES) return { count, atLeast: true };
+    const page: Page<string> = await deps.select(next);
+    count += page.items.length;
+    next = page.cursor;
+  }
+  return { count, atLeast: false };
+};
+
 const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<RedriveReport> => {
   const actions = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<RedriveAction, number>;
   const messages: RedriveResult[] = [];
   let considered = 0;
   let cursor: string | null = null;
   const done = () => o.limit !== undefined && actions.redriven + actions['would-redrive'] + actions.requeued >= o.limit;
+  let beyondLimit: RedriveReport['beyondLimit'] = null;
   deps.progress?.start(null);
   try {
     do {
       const page: Page<string> = await deps.select(cursor);
+      let seen = 0;
       for (const id of page.items) {
         if (done()) break;
         const r = await redriveOne(deps, o, id);
+        seen++;
         considered++;
         actions[r.action]++;
         messages.push(r);
         deps.progress?.increment();
       }
       cursor = page.cursor;
+      if (done() && (seen < page.items.length || cursor !== null))
+        beyondLimit = await countBeyond(deps, page.items.length - seen, cursor);
     } while (cursor !== null && !done());
   } finally {
     deps.progress?.stop();
@@ -176,6 +203,7 @@ const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<Redrive
   return {
     dryRun: o.dryRun,
     considered,
+    beyondLimit,
     actions,
     messages,
     delivery: E.isLeft(flushed) ? `delivery: ${flushed.left}` : flushed.right,

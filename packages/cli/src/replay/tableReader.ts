@@ -36,6 +36,14 @@ export type TableReader = {
   countMessages(totalSegments: number): Promise<number>;
 };
 
+/**
+ * Items per scan page for replay and verify. DynamoDB fills a page up to 1 MB; with the page
+ * budget (forEachParallel.ts) that made memory grow with the table until every held page was
+ * full (small tables have short segments). A fixed count keeps pages, and so memory, the
+ * same size at any table size; ~100 messages a page costs a few more Scan calls, no speed.
+ */
+const SCAN_PAGE_ITEMS = 300;
+
 /** The messages to look at: these ids (each read whole), or the whole table by scan segments. */
 export const messageSource = (
   reader: TableReader,
@@ -43,7 +51,7 @@ export const messageSource = (
 ): PagedSource<ScannedMessage> =>
   messageIds !== undefined
     ? listSource(messageIds.map((messageId) => ({ messageId, items: null })))
-    : (segment, total, cursor) => reader.scanMessages(segment, total, cursor);
+    : (segment, total, cursor) => reader.scanMessages(segment, total, cursor, SCAN_PAGE_ITEMS);
 
 export const tableReader = (doc: DocumentClient, tableName: string): TableReader => {
   const env = makeEnv({ doc, tableName });

@@ -17,6 +17,7 @@ import { type ConditionFailure, isConditionFailure } from '../errors/toStoreErro
 import { STATE_SK, stateKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
+import { syncRetentionAfter } from './syncRetention.js';
 import { exhaustedByLost, takeOver } from './takeOver.js';
 
 // ---------------------------------------------------------------------------
@@ -143,6 +144,8 @@ export const settleRefusal = (
     return TE.fromEither(refusal(old, ctx, lease.leaseId, now));
   return pipe(
     takeOver(env, old, lease, ctx),
+    // a `lost` that made the message final moved STATE's TTL: the earlier items follow it
+    TE.chain(syncRetentionAfter(env, messageId, (t) => t.kind === 'exhausted' && env.retentionDays !== null)),
     TE.chain((t) => (t.kind === 'exhausted' ? TE.left(exhaustedByLost(t, ctx)) : TE.right(t.state))),
     TE.orElse((e) =>
       // the expired lease's writer appended, or another claimer took over first: look again

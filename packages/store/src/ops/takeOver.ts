@@ -20,7 +20,7 @@ import { attemptKey, attemptSk, STATE_SK } from '../keys.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
 import { buildAttempt } from './attemptItem.js';
-import { stateUpdate } from './stateUpdate.js';
+import { expiryAttribute, stateUpdate } from './stateUpdate.js';
 
 // ---------------------------------------------------------------------------
 // The claim as the write-ahead record (invariant 5). A PROCESSING message whose lease expired
@@ -121,7 +121,8 @@ export const takeOver = (
                 {
                   Put: {
                     TableName: env.tableName,
-                    Item: { ...attemptKey(old.messageId, n), ...lost },
+                    // retention: a `lost` that exhausts the message carries its TTL, as a final append's does
+                    Item: { ...attemptKey(old.messageId, n), ...lost, ...expiryAttribute(env, after) },
                     // an attempt is written once: a late append of the expired lease loses here
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-// Counts DynamoDB requests by operation on a real client (an SDK middleware, nothing mocked).
+// Counts DynamoDB requests by operation on a real client (an SDK middleware, nothing mocked):
+// one counter for the tests and the bench (the bench's RequestMeter adds units and latency).
 
 export type CallCounter = {
   /** Requests of `command` (e.g. 'TransactWriteItems') since install or the last reset. */

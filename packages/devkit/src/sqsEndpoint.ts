@@ -5,8 +5,6 @@ import type { AddressInfo } from 'node:net';
 // A local SQS endpoint for `dh local`: just `SendMessage` (and `GetQueueUrl`) of the SQS
 // JSON protocol, so `dh replay redrive` in another shell (DELIVERY_QUEUE_URL +
 // AWS_ENDPOINT_URL_SQS) hands its records to this stack's worker, as it would on AWS.
-// debt: local-only tooling belongs in packages/devkit (next to the local queue); it lives
-// here until devkit takes it.
 
 export type SqsEndpoint = {
   readonly endpoint: string;
