@@ -66,6 +66,9 @@ const capture = async (name: string, until: RegExp, escapes = false, timeoutMs =
 
 T.before(async (ctx) => {
   ensureBuilt();
+  // a session that lives as long as the suite: tmux exits with its last session, and a new
+  // session racing that exit fails ("server exited unexpectedly")
+  tmux('new-session', '-d', '-s', 'keep', 'sleep 600');
   ctx.t = await useTestTable('cli-terminal');
   ctx.env = dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName });
   ctx.dir = mkdtempSync(join(tmpdir(), 'dh-terminal-'));
