@@ -10,14 +10,17 @@ import { LambdaHandler } from './LambdaHandler.js';
 import type { StackConfig } from './stackConfig.js';
 
 /**
- * What the projector's code calls on the table: Get (audit head, STATE for the drift check),
- * Query (a message's attempts, redrives, segments), Put/Update alone or as the items of one
- * TransactWriteItems (which has no IAM action of its own).
+ * What the projector's code calls on the table: Get and BatchGet (audit head with STATE in one
+ * request), Query (a message's attempts, redrives, segments), Put/Update alone or as the items
+ * of one TransactWriteItems (which has no IAM action of its own; endpoint-health counts ride in
+ * it), Update (endpoint-health markers) and BatchWrite (endpoint-health window index Puts).
  */
 export const PROJECTOR_TABLE_ACTIONS = [
   'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
   'dynamodb:Query',
 ] as const;
 

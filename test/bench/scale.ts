@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createStore, stateKey, type Store } from '@delivery-history/store';
+import { endpointHealthOf, type HealthBucket } from '@delivery-history/core';
+import { createStore, DEFAULT_HEALTH_SHARDS, stateKey, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { replayVariant, runReplayChild } from './support/replayRun.js';
@@ -105,6 +106,55 @@ const timeQueries = async (store: Store, n: number) => {
   return { history: summarize(history), failed: summarize(failed) };
 };
 
+// Endpoint health (`dh endpoints`): the aggregates the projector keeps for day 0, as bucket
+// shards (24 h x HEALTH_ENDPOINTS endpoints x the default shards), their counts growing with
+// the table; the read is the store's readEndpointHealth (index Query + BatchGetItem) plus
+// core's read-out, over 24 h. Its cost follows endpoints x hours x shards, not messages.
+const HEALTH_ENDPOINTS = 20;
+
+const seedHealth = async (store: Store, messages: number): Promise<number> => {
+  const per = Math.max(1, Math.round(messages / 10 / 24 / HEALTH_ENDPOINTS / DEFAULT_HEALTH_SHARDS));
+  const buckets: HealthBucket[] = [];
+  for (let h = 0; h < 24; h++)
+    for (let e = 0; e < HEALTH_ENDPOINTS; e++)
+      for (let shard = 0; shard < DEFAULT_HEALTH_SHARDS; shard++) {
+        const at = new Date(DAY0 + h * HOUR + 1000 * e).toISOString();
+        buckets.push({
+          endpoint: `hooks-${e}.example.com`,
+          hour: at.slice(0, 13),
+          shard,
+          counters: {
+            n: per * 2,
+            c_success: per,
+            c_server_error: per,
+            s_2xx: per,
+            s_5xx: per,
+            l02: per,
+            l05: per,
+            fm00: per,
+          },
+          lastOk: `${at}#bulk-${e}`,
+          lastFail: `${at}#bulk-${e}`,
+        });
+      }
+  const put = await store.putHealthBuckets(buckets)();
+  if (E.isLeft(put)) throw new Error(`putHealthBuckets: ${put.left.message}`);
+  return buckets.length;
+};
+
+const timeHealth = async (store: Store, n: number) => {
+  const ms: number[] = [];
+  for (let q = 0; q < n; q++) {
+    const t0 = performance.now();
+    const read = await store.readEndpointHealth({ since: new Date(DAY0), until: new Date(DAY0 + 24 * HOUR) })();
+    if (E.isLeft(read)) throw new Error(`readEndpointHealth: ${read.left.message}`);
+    const rows = endpointHealthOf(read.right);
+    ms.push(performance.now() - t0);
+    if (rows.length !== HEALTH_ENDPOINTS) throw new Error(`dh endpoints read ${rows.length} endpoints`);
+  }
+  return summarize(ms);
+};
+
 const injectDrift = async (t: BenchTable, count: number, total: number): Promise<string[]> => {
   // successful bulk messages (i % 10 < 6), spread over the table
   const ids: string[] = [];
@@ -141,6 +191,9 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     ctx.progress(`scale: ${o.small} messages loaded (${first.items} items in ${round(first.ms / 1000, 1)} s)`);
     await timeQueries(store, 20); // warm-up (JIT on both sides), not reported
     const small = await timeQueries(store, o.queries);
+    const healthBuckets = await seedHealth(store, o.small);
+    await timeHealth(store, 3);
+    const smallHealth = await timeHealth(store, Math.min(o.queries, 30));
     // the code before issue 17 (a page per segment, no heap cap) side by side with today's,
     // on the same table, before / now / before (drift injected again for each): the speed
     // ratio is now against the mean of the two, so warming up favours neither
@@ -165,6 +218,8 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
     const second = await load(o.small - probes, o.large - probes);
     ctx.progress(`scale: ${o.large} messages loaded (${second.items} more items in ${round(second.ms / 1000, 1)} s)`);
     const large = await timeQueries(store, o.queries);
+    await seedHealth(store, o.large);
+    const largeHealth = await timeHealth(store, Math.min(o.queries, 30));
     const loadRate = ((first.items + second.items) / (first.ms + second.ms)) * 1000;
     const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
     for (const [name, key] of [
@@ -191,6 +246,28 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
         note: '~1 = cost does not grow with table size',
       });
     }
+    const health = `dh endpoints over 24 h (${HEALTH_ENDPOINTS} endpoints, ${healthBuckets} bucket shards)`;
+    rows.push(
+      {
+        section: 'audit queries',
+        metric: `${health} at ${k(o.small)}: p50 / p99`,
+        value: `${round(smallHealth.p50, 1)} / ${round(smallHealth.p99, 1)}`,
+        unit: 'ms',
+      },
+      {
+        section: 'audit queries',
+        metric: `${health} at ${k(o.large)}: p50 / p99`,
+        value: `${round(largeHealth.p50, 1)} / ${round(largeHealth.p99, 1)}`,
+        unit: 'ms',
+      },
+      {
+        section: 'audit queries',
+        metric: `${health}: p50 ratio ${k(o.large)} / ${k(o.small)}`,
+        value: round(ratio(largeHealth.p50, smallHealth.p50), 2),
+        unit: 'x',
+        note: 'reads the aggregates only: endpoints x hours x shards, not messages',
+      },
+    );
     rows.push({
       section: 'audit queries',
       metric: 'bulk load (BatchWriteItem, 12 in flight)',
@@ -263,6 +340,7 @@ export const benchScale = async (ctx: BenchContext, o: ScaleOptions): Promise<{ 
       detail: {
         small,
         large,
+        health: { buckets: healthBuckets, small: smallHealth, large: largeHealth },
         load: { first, second, loadRate },
         replay,
         smallReplay: smallRun.result,

@@ -44,7 +44,12 @@ export const openContext = (config: Config, io: Io): Context => {
     // Long scans on AWS meet throttling: let the SDK retry too (the store adds its own).
     maxAttempts: 5,
   });
-  const store = createStore({ doc: clients.doc, tableName: config.tableName, clock: io.now });
+  const store = createStore({
+    doc: clients.doc,
+    tableName: config.tableName,
+    clock: io.now,
+    retentionDays: config.retentionDays,
+  });
   return { config, clients, store, reader: tableReader(clients.doc, config.tableName), trailOf: projectorTrailOf };
 };
 

@@ -26,11 +26,13 @@ const COMMANDS: Table = {
   tail: async () => (await import('./commands/tail.js')).runTail,
   verify: async () => (await import('./commands/verify.js')).runVerify,
   expunge: async () => (await import('./commands/expunge.js')).runExpunge,
+  endpoints: async () => (await import('./commands/endpoints.js')).runEndpoints,
 };
 
 const REPLAY: Table = {
   projections: async () => (await import('./commands/replayProjections.js')).runReplayProjections,
   redrive: async () => (await import('./commands/redrive.js')).runRedrive,
+  endpoints: async () => (await import('./commands/replayEndpoints.js')).runReplayEndpoints,
 };
 
 /**
@@ -110,7 +112,7 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
           : ` (got "${sub}"${didYouMean(sub, Object.keys(REPLAY), (c) => `"${c}"`)
               .replace(/^ \(/, ', ')
               .replace(/\)$/, '')})`;
-      return report(io, 'replay', UsageError(`replay needs a subcommand: projections or redrive${got}`));
+      return report(io, 'replay', UsageError(`replay needs a subcommand: projections, redrive or endpoints${got}`));
     }
     return run(`replay ${sub}`, load, subRest, io);
   }

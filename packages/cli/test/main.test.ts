@@ -30,7 +30,7 @@ for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'f
   Main(`"replay ${name}" is an unknown subcommand (exit 2, says so)`, async () => {
     const io = memoryIo();
     assert.is(await main(['replay', name], io), EXIT.usage);
-    assert.match(io.err(), /replay needs a subcommand: projections or redrive/);
+    assert.match(io.err(), /replay needs a subcommand: projections, redrive or endpoints/);
   });
 }
 

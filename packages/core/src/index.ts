@@ -151,7 +151,7 @@ export {
 } from './size/itemSize.js';
 export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js';
 // data lifecycle: retention (TTL) and expunge
-export { epochSeconds, isExpired, retentionExpiry, SECONDS_PER_DAY } from './lifecycle/retention.js';
+export { epochSeconds, healthExpiry, isExpired, retentionExpiry, SECONDS_PER_DAY } from './lifecycle/retention.js';
 export {
   EXPUNGED,
   type ExpungeRule,
@@ -224,3 +224,30 @@ export {
   type PublishReport,
   type RedriveContext,
 } from './events/operatorEvents.js';
+// endpoint health: per-endpoint hourly aggregates (the projector keeps them, `dh endpoints` reads them)
+export {
+  COUNTER_NAME,
+  type HealthCounters,
+  isFinalAttempt,
+  type StatusClass,
+  statusClassOf,
+} from './health/counters.js';
+export {
+  type EventMarker,
+  type HealthDelta,
+  healthDeltaOf,
+  hourOf,
+  maxMarker,
+  mergeDeltas,
+} from './health/healthDelta.js';
+export { type HealthBucket, HealthBucketItem } from './health/healthBucket.js';
+export {
+  type EndpointHealth,
+  endpointHealthOf,
+  type HealthEvent,
+  type HealthSummary,
+  type HourHealth,
+  hourlySeriesOf,
+  type LatencySummary,
+} from './health/endpointHealth.js';
+export { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from './health/latency.js';

@@ -8,7 +8,7 @@ import {
   sharedVars,
   withDefault,
 } from '@delivery-history/core';
-import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
+import { DEFAULT_HEALTH_SHARDS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
@@ -39,6 +39,8 @@ export type ProjectorConfig = {
   readonly retentionDays: number | null;
   /** DELIVERY_EVENT_BUS_NAME: operator events go to this EventBridge bus; null = events off. */
   readonly eventBusName: string | null;
+  /** DELIVERY_HEALTH_SHARDS: shards of one endpoint's health buckets (see README, "Endpoint health"). */
+  readonly healthShards: number;
 };
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
@@ -64,6 +66,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), 4),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_EVENT_BUS_NAME: optionalVar(sharedVars.DELIVERY_EVENT_BUS_NAME),
+  DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), DEFAULT_HEALTH_SHARDS),
 };
 
 export const toConfigError = (e: { readonly message: string }): ConfigError => ({
@@ -86,6 +89,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
   retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
   eventBusName: v.DELIVERY_EVENT_BUS_NAME ?? null,
+  healthShards: v.DELIVERY_HEALTH_SHARDS,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

@@ -64,6 +64,7 @@ const coldStart = (): Cold => {
       driftCheckRate: c.driftCheckRate,
       concurrency: c.concurrency,
       retentionDays: c.retentionDays,
+      healthShards: c.healthShards,
       events: eventsFromConfig(c),
       telemetry: powertoolsTelemetry(logger, metrics),
     },

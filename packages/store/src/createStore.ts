@@ -37,7 +37,9 @@ import {
 import { type ScanSegmentInput, scanSegment } from './query/scanSegment.js';
 import type { Page, StateSummary } from './query/stateSummary.js';
 import { observe } from './support/observe.js';
-import type { AttemptItem } from '@delivery-history/core';
+import type { AttemptItem, HealthBucket } from '@delivery-history/core';
+import { type HealthWindow, readEndpointHealth } from './ops/readEndpointHealth.js';
+import { putHealthBuckets } from './ops/writeEndpointHealth.js';
 
 /** The store's operations; each returns a TaskEither and logs its final failure once. */
 export interface Store {
@@ -69,6 +71,10 @@ export interface Store {
   syncRetention(messageId: string): TE.TaskEither<StoreError, number>;
   /** Removes a final message's content (or re-applies the secret policy), recording EXPUNGE#k. */
   expungeMessage(input: ExpungeInput): TE.TaskEither<StoreError, Expunged>;
+  /** Endpoint health: the bucket shards of a window (index Query per day + BatchGetItem; never a scan). */
+  readEndpointHealth(window: HealthWindow): TE.TaskEither<StoreError, HealthBucket[]>;
+  /** Replay of endpoint health: replaces buckets with recomputed ones (and writes their index items). */
+  putHealthBuckets(buckets: readonly HealthBucket[]): TE.TaskEither<StoreError, void>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -112,5 +118,7 @@ export const createStore = (deps: StoreDeps): Store => {
     countMessages: (totalSegments) => logged(countMessages(env, totalSegments)),
     syncRetention: (messageId) => logged(syncRetention(env, messageId)),
     expungeMessage: (input) => logged(expungeMessage(env, input)),
+    readEndpointHealth: (window) => logged(readEndpointHealth(env, window)),
+    putHealthBuckets: (buckets) => logged(putHealthBuckets(env, buckets)),
   };
 };

@@ -160,4 +160,17 @@ export {
   endpointIndexKeys,
   correlationIndexKeys,
   stateIndexAttributes,
+  DEFAULT_HEALTH_SHARDS,
+  healthKey,
+  healthShardOf,
 } from './keys.js';
+// endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
+export type { HealthWrite, MarkerKind } from './health/healthActions.js';
+export {
+  type BucketShard,
+  type HealthMarker,
+  putHealthBuckets,
+  putHealthIndex,
+  raiseHealthMarkers,
+} from './ops/writeEndpointHealth.js';
+export { type HealthWindow, listHealthBuckets, readEndpointHealth } from './ops/readEndpointHealth.js';

@@ -106,3 +106,34 @@ export const stateIndexAttributes = (s: {
   ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
   ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
 });
+
+// ---------------------------------------------------------------------------
+// Endpoint health (the projector's aggregates; see the projector README, "Endpoint health")
+// ---------------------------------------------------------------------------
+
+/** Default shards of one endpoint's buckets (DELIVERY_HEALTH_SHARDS): writes of a busy endpoint spread over this many partitions. */
+export const DEFAULT_HEALTH_SHARDS = 4;
+
+export const healthShardOf = (messageId: string, shards: number): number => stableHash(messageId) % shards;
+
+/**
+ * One shard of one endpoint-hour bucket: `HEALTH#<endpoint>#<shard>` / `HOUR#<yyyy-mm-ddThh>`.
+ * An endpoint-shard's hours share a partition, so its hourly series is one range of it.
+ */
+export const healthKey = (endpoint: string, shard: number, hour: string): Key => ({
+  pk: `HEALTH#${endpoint}#${shard}`,
+  sk: `HOUR#${hour}`,
+});
+
+/**
+ * The window index: which endpoint-shard buckets exist in an hour, one small item each, in one
+ * partition per day (`HEALTHIDX#<yyyy-mm-dd>` / `<hour>#<shard>#<endpoint>`), so the endpoints
+ * of a window are one Query per day, never a scan. Written once per bucket per projector
+ * process (idempotent Puts), not per delivery.
+ */
+export const healthIndexKey = (hour: string, shard: number, endpoint: string): Key => ({
+  pk: `HEALTHIDX#${hour.slice(0, 10)}`,
+  sk: `${hour}#${shard}#${endpoint}`,
+});
+
+export const healthIndexPartition = (day: string): string => `HEALTHIDX#${day}`;

@@ -109,6 +109,19 @@ ${LIST_OPTIONS}`,
       'dh correlation order-7 --json | jq ".items[].messageId"',
     ],
   },
+  endpoints: {
+    usage: 'dh endpoints [<host[:port]>] [--since TIME] [--until TIME] [--json]',
+    about: `  Endpoint health over a window (default the last 24 h, widened to whole hours) from the
+  projector's hourly aggregates (never a scan): deliveries, success rate, p50/p99 response
+  time (the upper edge of the histogram bucket), failures by category, last success,
+  consecutive failures since it; worst first. With a host (a bare host matches every port):
+  its hourly series. Exit 1 when nothing was delivered in the window.`,
+    examples: [
+      'dh endpoints',
+      'dh endpoints hooks.example.com --since -6h',
+      'dh endpoints --json | jq ".endpoints[0]"',
+    ],
+  },
   tail: {
     usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
     about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
@@ -143,6 +156,16 @@ ${LIST_OPTIONS}`,
       'dh replay redrive --since 10:00 --endpoint hooks.example.com --exhausted --reason "INC-42 fixed"',
     ],
   },
+  'replay endpoints': {
+    usage: 'dh replay endpoints [--since TIME] [--until TIME] [--shards N] [--segments N] [--dry-run] [--json]',
+    about: `  Recompute the endpoint-health buckets of a window (whole hours; default the 24 h before the
+  current hour) from the attempts, scanning the table, and overwrite the stored ones (counts
+  are set, not added). Counts only attempts the projector has applied (at or below each
+  message's audit high-water mark), so a running projector adds the rest itself; rebuild
+  closed hours (the default) or stop the projector. --shards: the projector's
+  DELIVERY_HEALTH_SHARDS. --dry-run reports differing buckets (exit 1 when any).`,
+    examples: ['dh replay endpoints --dry-run', 'dh replay endpoints --since 2026-11-30 --until 2026-12-01'],
+  },
   expunge: {
     usage:
       'dh expunge (--message ID... | --endpoint HOST --since TIME [--until TIME]) --reason TEXT [--by WHO] [--secrets-only] [--dry-run] [--json]',
@@ -167,10 +190,10 @@ ${LIST_OPTIONS}`,
   },
 };
 
-const REPLAY_HELP = `usage: dh replay <projections|redrive> [options]
+const REPLAY_HELP = `usage: dh replay <projections|redrive|endpoints> [options]
 
 Subcommands:
-${['replay projections', 'replay redrive']
+${['replay projections', 'replay redrive', 'replay endpoints']
   .map((k) => {
     const e = USAGE[k];
     return e === undefined
@@ -178,7 +201,7 @@ ${['replay projections', 'replay redrive']
       : `  ${e.usage}\n${e.about}\n  Examples:\n${e.examples.map((x) => `    ${x}`).join('\n')}\n`;
   })
   .join('\n')}
-Run "dh replay projections --help" or "dh replay redrive --help" for one of them.
+Run "dh replay projections --help" (or redrive, endpoints) for one of them.
 
 ${COMMON}
 `;
@@ -198,7 +221,8 @@ export const commandUsage = (name: string): string => {
 /** After a usage error: the synopsis line and where the rest is. */
 export const usageHint = (name: string | null): string => {
   if (name === null) return 'Run "dh --help" for the commands.\n';
-  if (name === 'replay') return 'usage: dh replay <projections|redrive> ...\nRun "dh replay --help" for both.\n';
+  if (name === 'replay')
+    return 'usage: dh replay <projections|redrive|endpoints> ...\nRun "dh replay --help" for all three.\n';
   const first = (USAGE[name]?.usage ?? `dh ${name}`).split('\n')[0];
   return `usage: ${first}\nRun "dh ${name} --help" for all options and examples.\n`;
 };
@@ -210,9 +234,11 @@ Commands:
   failed --since T      failed messages in a time window
   endpoint <host>       messages to one endpoint
   correlation <id>      messages sharing a correlation id
+  endpoints [<host>]    endpoint health: success rate, latency, failures (hourly aggregates)
   tail                  follow new attempts live
   replay projections    rebuild projections and audit trails; report or repair drift
   replay redrive        re-drive failed deliveries with an auditable reason
+  replay endpoints      rebuild the endpoint-health aggregates from the attempts
   verify                check every invariant over the table
   expunge               remove a message's content (audited), or re-apply the secret policy
   local                 the whole system on this machine (DynamoDB Local, projector, worker)

@@ -15,6 +15,8 @@ export type Config = {
   /** SQS queue for re-drives; null = deliver with the worker's local driver. */
   readonly queueUrl: string | null;
   readonly sqsEndpoint: string | null;
+  /** DELIVERY_RETENTION_DAYS, as the Lambdas have it: what replay's rewrites (health buckets) carry as TTL. */
+  readonly retentionDays: number | null;
   /** True when anything pointed the CLI somewhere (env or flags): the demo then asks for --yes. */
   readonly configured: boolean;
 };
@@ -33,6 +35,7 @@ export const CLI_ENV = {
   AWS_REGION: optionalVar(sharedVars.AWS_REGION),
   DELIVERY_QUEUE_URL: optionalVar(sharedVars.DELIVERY_QUEUE_URL),
   AWS_ENDPOINT_URL_SQS: optionalVar(sharedVars.AWS_ENDPOINT_URL_SQS),
+  DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
 };
 
 const readCliEnv = readEnv('configuration', CLI_ENV);
@@ -59,6 +62,7 @@ export const readConfig = (env: EnvSource, flags: ConfigFlags = {}): E.Either<De
         region: s.AWS_REGION ?? null,
         queueUrl: s.DELIVERY_QUEUE_URL ?? null,
         sqsEndpoint: s.AWS_ENDPOINT_URL_SQS ?? null,
+        retentionDays: s.DELIVERY_RETENTION_DAYS ?? null,
         // AWS_REGION alone does not count: many shells set it for everything.
         configured: endpoint !== null || s.DELIVERY_TABLE_NAME !== undefined,
       };

@@ -27,6 +27,17 @@ export const retentionExpiry = (
   return epochSeconds(new Date(state.lastDeliveryAttempt)) + retentionDays * SECONDS_PER_DAY;
 };
 
+/**
+ * The TTL of an endpoint-health item (bucket shard, window index row) of `hour`
+ * (`yyyy-mm-ddThh`): `retentionDays` after the hour ends, like the history it counts; null
+ * with retention off. A function of the hour only, so every writer (the projector's adds and
+ * markers, replay's overwrite) sets the same value in any order.
+ */
+export const healthExpiry = (hour: string, retentionDays: number | null): number | null =>
+  retentionDays === null
+    ? null
+    : epochSeconds(new Date(`${hour}:00:00.000Z`)) + 3_600 + retentionDays * SECONDS_PER_DAY;
+
 /** Past its TTL at `now` (an expired item is gone to every reader, deleted or not). */
 export const isExpired = (expiresAt: unknown, now: Date): boolean =>
   typeof expiresAt === 'number' && expiresAt <= epochSeconds(now);

@@ -12,6 +12,7 @@ import {
   type AuditHeadItem,
   type Env,
   getHeadAndState,
+  type HealthMarker,
   listAttempts,
   listRedrives,
   type StoreError,
@@ -26,6 +27,7 @@ import { type AppendStep, planAppend, type Position } from '../segments/planAppe
 import type { Change } from '../stream/parseStreamRecord.js';
 import type { ProjectorDeps } from './deps.js';
 import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js';
+import { ensureHealthIndex, healthOfStep, markersOf, withinBucketLimit } from './health.js';
 import { storeEnvOf } from './storeEnv.js';
 
 // ---------------------------------------------------------------------------
@@ -49,6 +51,11 @@ export type MessageOutcome = {
   readonly drift: DriftResult | null;
   /** Operator events of the batch's events and of those this apply appended (stable ids; published by `projectMessages`). */
   readonly events: readonly OperatorEvent[];
+  /**
+   * Endpoint health: the newest success/failure per bucket of every attempt the batch carried
+   * (applied before or now) and this apply appended; raised by `projectMessages`, coalesced.
+   */
+  readonly healthMarkers: readonly HealthMarker[];
 };
 
 /** What one read of the table says must be appended. */
@@ -203,9 +210,13 @@ const writeSteps = async (
   env: Env,
   messageId: string,
   steps: readonly AppendStep[],
+  attempts: readonly AttemptItem[],
 ): Promise<E.Either<ProjectorError, 'written' | 'moved'>> => {
+  const index = await pipe(ensureHealthIndex(deps, env, messageId, attempts), TE.mapLeft(storeFailure(messageId)))();
+  if (E.isLeft(index)) return index;
   for (const step of steps) {
-    const r = await pipe(writeAuditStep(env, messageId, step), TE.mapLeft(storeFailure(messageId)))();
+    const health = healthOfStep(deps, messageId, step, attempts);
+    const r = await pipe(writeAuditStep(env, messageId, step, health), TE.mapLeft(storeFailure(messageId)))();
     if (E.isLeft(r) || r.right === 'moved') return r;
     // counted per write, so a prefix applied before a hole or a lost race is counted too
     const entries = step.headEntries.length + (step.tail?.entries.length ?? 0);
@@ -242,6 +253,7 @@ const eventsOf = (changes: readonly Change[], work: Work): OperatorEvent[] => {
 };
 
 const outcomeOf = (
+  deps: ProjectorDeps,
   messageId: string,
   changes: readonly Change[],
   work: Work,
@@ -261,6 +273,24 @@ const outcomeOf = (
     tries,
     drift: null,
     events: eventsOf(changes, work),
+    healthMarkers: markersOf(deps, messageId, [
+      ...changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])),
+      ...work.attempts,
+    ]),
+  };
+};
+
+/**
+ * One round applies attempts spanning at most MAX_HEALTH_BUCKETS hours (their health counts
+ * share the round's transactions); `more` when the rest waits for the next round.
+ */
+const limitRound = (work: Work): { readonly work: Work; readonly more: boolean } => {
+  const attempts = withinBucketLimit(work.attempts);
+  if (attempts.length === work.attempts.length) return { work, more: false };
+  const last = attempts[attempts.length - 1]?.attemptNumber ?? 0;
+  return {
+    work: { ...work, attempts, redrives: work.redrives.filter((r) => r.afterAttempt <= last), missing: [] },
+    more: true,
   };
 };
 
@@ -275,29 +305,32 @@ export const applyMessage =
   async () => {
     const env = storeEnvOf(deps);
     for (let tries = 1; tries <= deps.maxApplyTries; tries++) {
-      const work = await gatherWork(env, messageId, changes);
-      if (E.isLeft(work)) return work;
-      const entries = rebuildAuditTrail(work.right.attempts, work.right.redrives);
+      const gathered = await gatherWork(env, messageId, changes);
+      if (E.isLeft(gathered)) return gathered;
+      const { work, more } = limitRound(gathered.right);
+      const entries = rebuildAuditTrail(work.attempts, work.redrives);
       const plan = planAppend({
         messageId,
-        head: work.right.head,
+        head: work.head,
         entries,
         budget: deps.budget,
         now: deps.clock().toISOString(),
         limits: deps.stepLimits,
       });
       if (E.isLeft(plan)) return plan;
-      const written = await writeSteps(deps, env, messageId, plan.right);
+      const written = await writeSteps(deps, env, messageId, plan.right, work.attempts);
       if (E.isLeft(written)) return written;
       if (written.right === 'moved') {
         deps.telemetry.count('WriteConflicts');
         continue;
       }
+      // more hours than one round's transactions hold: the next round applies the rest
+      if (more) continue;
       // the prefix before a hole is in; the records after it fail (retryable) and come back
-      if (work.right.missing.length > 0) return E.left(MissingAttempts(messageId, work.right.missing));
-      const outcome = outcomeOf(messageId, changes, work.right, plan.right, tries);
+      if (work.missing.length > 0) return E.left(MissingAttempts(messageId, work.missing));
+      const outcome = outcomeOf(deps, messageId, changes, work, plan.right, tries);
       if (!sampleDriftCheck(deps, entries.length, outcome.through)) return E.right(outcome);
-      const drift = await checkDrift(deps, env, messageId, work.right.state, work.right.seenRedrives);
+      const drift = await checkDrift(deps, env, messageId, work.state, work.seenRedrives);
       return E.right({ ...outcome, drift });
     }
     return E.left(Contention(messageId, deps.maxApplyTries));

@@ -1,5 +1,9 @@
 import { type Clock, type OperatorEventPublisher, type Sleep, sleep, systemClock } from '@delivery-history/core';
-import type { DocumentClient, RetryOptions as StoreRetryOptions } from '@delivery-history/store';
+import {
+  DEFAULT_HEALTH_SHARDS,
+  type DocumentClient,
+  type RetryOptions as StoreRetryOptions,
+} from '@delivery-history/store';
 import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
 import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
 import { silentTelemetry, type Telemetry } from '../telemetry.js';
@@ -37,6 +41,13 @@ export type ProjectorDeps = {
    * best effort (a failure is logged and counted, never a batch item failure); null = off.
    */
   readonly events: OperatorEventPublisher | null;
+  /** Endpoint health: shards of one endpoint's hour buckets (DELIVERY_HEALTH_SHARDS). */
+  readonly healthShards: number;
+  /**
+   * Window-index items already written by this process (`<table> <hour> <shard> <endpoint>`):
+   * the index is an idempotent Put, so once per bucket shard per process is enough.
+   */
+  readonly healthIndexWritten: Set<string>;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
@@ -60,6 +71,8 @@ export const makeProjectorDeps = (
   driftCheckRate: DEFAULT_DRIFT_CHECK_RATE,
   stepLimits: DEFAULT_STEP_LIMITS,
   events: null,
+  healthShards: DEFAULT_HEALTH_SHARDS,
+  healthIndexWritten: new Set(),
   ...overrides,
   ...required,
 });

@@ -1,9 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type EventsReport, publishEvents } from '../events/publishEvents.js';
-import { describeProjectorError, isRetryableProjectorError, type ProjectorError } from '../errors.js';
+import { raiseHealthMarkers, type StoreError } from '@delivery-history/store';
+import { describeProjectorError, isRetryableProjectorError, type ProjectorError, storeFailure } from '../errors.js';
 import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
 import { applyMessage, type MessageOutcome } from './applyMessage.js';
 import type { ProjectorDeps } from './deps.js';
+import { coalesceMarkers } from './health.js';
+import { storeEnvOf } from './storeEnv.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -106,6 +109,14 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
   }
 };
 
+/** Raises the batch's newest success/failure markers, one update per bucket shard and kind; the error, or null. */
+const raiseMarkers = async (deps: ProjectorDeps, applied: readonly MessageOutcome[]): Promise<StoreError | null> => {
+  const markers = coalesceMarkers(applied.flatMap((m) => m.healthMarkers));
+  if (markers.length === 0) return null;
+  const r = await raiseHealthMarkers(storeEnvOf(deps), markers)();
+  return E.isLeft(r) ? r.left : null;
+};
+
 /**
  * The projector's core, shared by the Lambda handler and the local poller: decodes raw
  * stream records, groups the changes by message (coalescing: one apply, hence one write per
@@ -120,15 +131,25 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
     group,
     result: await applyMessage(deps, messageId, group)(),
   }));
-  const messages: MessageOutcome[] = [];
+  const applied: MessageOutcome[] = [];
   const failed: FailedMessage[] = [];
-  for (const { messageId, group, result } of results) {
-    if (E.isRight(result)) messages.push(result.right);
-    else
+  const sequencesOf = new Map(
+    results.map((r) => [r.messageId, sortSequenceNumbers(r.group.map((c) => c.sequenceNumber))]),
+  );
+  for (const { messageId, result } of results) {
+    if (E.isRight(result)) applied.push(result.right);
+    else failed.push({ messageId, sequenceNumbers: sequencesOf.get(messageId) ?? [], error: result.left });
+  }
+  const markers = await raiseMarkers(deps, applied);
+  // a marker not raised: its messages' records come back (their counts are in; the head guard
+  // keeps them from counting twice) and raise it then
+  const messages = applied.filter((m) => markers === null || m.healthMarkers.length === 0);
+  for (const m of applied) {
+    if (markers !== null && m.healthMarkers.length > 0)
       failed.push({
-        messageId,
-        sequenceNumbers: sortSequenceNumbers(group.map((c) => c.sequenceNumber)),
-        error: result.left,
+        messageId: m.messageId,
+        sequenceNumbers: sequencesOf.get(m.messageId) ?? [],
+        error: storeFailure(m.messageId)(markers),
       });
   }
   const failedSequenceNumbers = sortSequenceNumbers([

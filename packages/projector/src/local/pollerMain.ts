@@ -44,6 +44,7 @@ const main = async (): Promise<number> => {
       driftCheckMaxAttempts: c.driftCheckMaxAttempts,
       driftCheckRate: c.driftCheckRate,
       retentionDays: c.retentionDays,
+      healthShards: c.healthShards,
       events: eventsFromConfig(c),
       telemetry: { logger, count: () => undefined },
     },

@@ -14,6 +14,7 @@ import { auditExpiry } from '../audit/auditExpiry.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
 import type { AuditStep } from '../audit/auditStep.js';
 import type { Env } from '../env.js';
+import { bucketAddAction, type HealthWrite } from '../health/healthActions.js';
 import { type ErrorContext, type StoreError, TooLarge } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { send } from '../support/send.js';
@@ -53,14 +54,30 @@ const writeActions = (
     TE.orElse((e) => (isConditionFailure(e) ? TE.right<StoreError, AuditWrite>('moved') : TE.left(e))),
   );
 
-/** Writes one planned append step (the projector's planAppend) under the head's high-water mark. */
-export const writeAuditStep = (env: Env, messageId: string, step: AuditStep): TE.TaskEither<StoreError, AuditWrite> =>
-  writeActions(
-    env,
-    { op: 'writeAuditStep', messageId },
+/**
+ * Writes one planned append step (the projector's planAppend) under the head's high-water
+ * mark. `health`: the endpoint-health counts of exactly the attempts this step appends, added
+ * in the SAME transaction, so the head guard decides for them too: a step already applied (a
+ * redelivery, a replayed stream, a restarted poller) adds nothing, and a crash leaves both or
+ * neither.
+ */
+export const writeAuditStep = (
+  env: Env,
+  messageId: string,
+  step: AuditStep,
+  health: HealthWrite | null = null,
+): TE.TaskEither<StoreError, AuditWrite> => {
+  const ctx: ErrorContext = { op: 'writeAuditStep', messageId };
+  const actions: AuditAction[] = [
     // retention: segments written with the final entry inherit the message's TTL
-    stepActions(env.tableName, messageId, step, auditExpiry(stepEntries(step), env.retentionDays)),
-  );
+    ...stepActions(env.tableName, messageId, step, auditExpiry(stepEntries(step), env.retentionDays)),
+    ...(health?.deltas ?? []).map((d) => bucketAddAction(env.tableName, health?.shard ?? 0, d, env.retentionDays)),
+  ];
+  if (actions.length > MAX_ACTIONS) {
+    return TE.left(TooLarge(ctx, `step of ${actions.length} actions is over the transaction limit of ${MAX_ACTIONS}`));
+  }
+  return writeActions(env, ctx, actions);
+};
 
 export type RewriteAuditInput = {
   readonly messageId: string;

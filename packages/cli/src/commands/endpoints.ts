@@ -1,0 +1,69 @@
+import { endpointHealthOf, type HealthBucket, hourlySeriesOf } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, optional, TimeArg } from '../args/codecs.js';
+import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
+import type { CommandSpec } from '../args/parse.js';
+import { withContext } from '../context.js';
+import { renderEndpoints, renderSeries } from '../format/endpointsView.js';
+import { toJson } from '../format/json.js';
+import type { Io } from '../io.js';
+import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
+import { usageFailure, withArgs } from './withArgs.js';
+
+// `dh endpoints [<host[:port]>] [--since T] [--until T] [--json]`: endpoint health from the
+// projector's hourly aggregates (the store's readEndpointHealth: never a scan).
+
+const DAY_MS = 86_400_000;
+
+const spec: CommandSpec = {
+  options: { since: { type: 'string' }, until: { type: 'string' } },
+  positionals: ['host'],
+};
+
+const args = (now: Date) =>
+  t.intersection([
+    CommonArgs,
+    t.type({ host: optional(HostArg), since: optional(TimeArg(now)), until: optional(TimeArg(now)) }),
+  ]);
+
+/** The JSON document (public: see the cli README). */
+const documentOf = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => ({
+  since: since.toISOString(),
+  until: until.toISOString(),
+  endpoints: endpointHealthOf(buckets).map((row) =>
+    series ? { ...row, hours: hourlySeriesOf(buckets.filter((b) => b.endpoint === row.endpoint)) } : row,
+  ),
+});
+
+type Window = { readonly since: Date; readonly until: Date; readonly host: string | undefined };
+
+const describeWindow = (w: Window): string =>
+  `endpoint health${w.host === undefined ? '' : ` for ${w.host}`} between ${w.since.toISOString()} and ${w.until.toISOString()}`;
+
+/** Prints the table (or, for one host, its hourly series) or the JSON; an empty answer exits 1. */
+const print = (io: Io, w: Window, buckets: readonly HealthBucket[], json: boolean, now: Date): CommandResult => {
+  const doc = documentOf(w.since, w.until, buckets, w.host !== undefined);
+  if (json) io.stdout.write(toJson(doc));
+  else if (w.host === undefined) io.stdout.write(renderEndpoints(doc.endpoints, now));
+  else io.stdout.write(doc.endpoints.map((r) => renderSeries(r, 'hours' in r ? r.hours : [], now)).join('\n'));
+  return doc.endpoints.length === 0 ? fail(NotFound(json ? null : `no ${describeWindow(w)}`)) : done;
+};
+
+const keepOf = (host: string | undefined) =>
+  host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
+
+export const runEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const now = io.now();
+  return withArgs('endpoints', argv, io, spec, args(now), configFlags, async (a, config) => {
+    const until = a.until ?? now;
+    const w: Window = { since: a.since ?? new Date(until.getTime() - DAY_MS), until, host: a.host };
+    if (w.since.getTime() > now.getTime()) return usageFailure(`--since ${w.since.toISOString()} is in the future`);
+    if (until.getTime() <= w.since.getTime()) return usageFailure('--until must be after --since');
+    return withContext(config, io, async (ctx) => {
+      const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
+      if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));
+      return print(io, w, read.right, a.json === true, now);
+    });
+  });
+};

@@ -1,0 +1,201 @@
+import {
+  type AttemptItem,
+  endpointHealthOf,
+  type HealthBucket,
+  HealthBucketItem,
+  healthDeltaOf,
+  hourlySeriesOf,
+  LATENCY_EDGES_MS,
+  latencyBucketOf,
+  latencyUpperEdge,
+  percentileOf,
+} from '@delivery-history/core';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+// Endpoint health's pure part: deltas from attempts are additive (any chunking, any order, any
+// shard split gives the same read-out), percentiles read off the fixed histogram are the
+// bucket of the exact nearest-rank value, and consecutive failures read off the buckets equal
+// the rule applied to the attempts themselves.
+
+const CATS = ['success', 'client_error', 'server_error', 'timeout', 'network', 'rate_limited', 'lost'] as const;
+
+type Spec = { cat: (typeof CATS)[number]; ms: number; at: number; host: number; msg: number; final: boolean };
+
+const attemptOf = (s: Spec, n: number): AttemptItem => {
+  const success = s.cat === 'success';
+  const status =
+    s.cat === 'success'
+      ? 200
+      : s.cat === 'client_error'
+        ? 404
+        : s.cat === 'server_error'
+          ? 503
+          : s.cat === 'rate_limited'
+            ? 429
+            : null;
+  const completedAt = new Date(Date.UTC(2026, 11, 1) + s.at * 1000).toISOString();
+  return {
+    type: 'ATTEMPT',
+    messageId: `m-${s.msg}`,
+    attemptNumber: n,
+    attemptId: `a${n}`,
+    leaseId: 'l',
+    startedAt: completedAt,
+    completedAt,
+    request: { method: 'POST', url: `https://h${s.host}.example.com/x`, headers: {}, bodyBytes: 0, bodySha256: '' },
+    response: null,
+    deliveryResult: {
+      success,
+      retryEligible: !success && !s.final,
+      category: s.cat,
+      statusCode: status,
+      statusText: null,
+      responseTime: s.ms,
+      errorDetails: null,
+      timestamp: completedAt,
+      correlationId: 'c',
+    },
+    status: success ? 'SUCCESS' : 'FAILED',
+    nextAttemptAt: null,
+    superseded: false,
+    truncated: {},
+  };
+};
+
+const specArb = fc.record({
+  cat: fc.constantFrom(...CATS),
+  ms: fc.integer({ min: 0, max: 40_000 }),
+  at: fc.integer({ min: 0, max: 3 * 3600 }),
+  host: fc.integer({ min: 0, max: 2 }),
+  msg: fc.integer({ min: 0, max: 20 }),
+  final: fc.boolean(),
+});
+const attemptsArb = fc.array(specArb, { maxLength: 80 }).map((ss) => ss.map((s, i) => attemptOf(s, i + 1)));
+
+/** Deltas as buckets of one shard (what the store would hold after applying them). */
+const bucketsOf = (attempts: readonly AttemptItem[], shard = 0): HealthBucket[] =>
+  healthDeltaOf(attempts).map((d) => ({ ...d, shard }));
+
+test('a percentile read off the histogram is the bucket of the exact nearest-rank value', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 60_000 }), { minLength: 1, maxLength: 200 }),
+      fc.constantFrom(0.5, 0.9, 0.99),
+      (ms, q) => {
+        const counts = new Array(LATENCY_EDGES_MS.length + 1).fill(0);
+        for (const v of ms) counts[latencyBucketOf(v)] += 1;
+        const sorted = [...ms].sort((a, b) => a - b);
+        const exact = sorted[Math.max(1, Math.ceil(q * ms.length)) - 1] ?? 0;
+        assert.equal(percentileOf(counts, q)?.upperMs, latencyUpperEdge(latencyBucketOf(exact)));
+      },
+    ),
+  );
+  assert.is(percentileOf([0, 0], 0.5), null);
+  assert.is(latencyBucketOf(10), 0);
+  assert.is(latencyBucketOf(11), 1);
+  assert.is(latencyUpperEdge(latencyBucketOf(31_000)), null);
+});
+
+test('any chunking and any shard split of the attempts reads out the same as all at once', () => {
+  fc.assert(
+    fc.property(
+      attemptsArb,
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 80, maxLength: 80 }),
+      (attempts, cuts) => {
+        const whole = endpointHealthOf(bucketsOf(attempts));
+        // each attempt to one of 4 chunks, each chunk written to its own shard
+        const chunks: AttemptItem[][] = [[], [], [], []];
+        for (const [i, a] of attempts.entries()) chunks[cuts[i] ?? 0]?.push(a);
+        const split = endpointHealthOf(chunks.flatMap((c, shard) => bucketsOf(c, shard)));
+        assert.equal(split, whole);
+        const host = whole[0]?.endpoint;
+        if (host !== undefined) {
+          const series = (bs: HealthBucket[]) => hourlySeriesOf(bs.filter((b) => b.endpoint === host));
+          assert.equal(series(chunks.flatMap((c, shard) => bucketsOf(c, shard))), series(bucketsOf(attempts)));
+        }
+      },
+    ),
+  );
+});
+
+/** The rule itself, over attempts: failures completed in a later minute than the newest success. */
+const consecutiveDirect = (attempts: readonly AttemptItem[]): number => {
+  const ok = attempts.filter((a) => a.deliveryResult.success).map((a) => `${a.completedAt}#${a.messageId}`);
+  const last = ok.sort().at(-1);
+  const failed = attempts.filter((a) => !a.deliveryResult.success);
+  if (last === undefined) return failed.length;
+  return failed.filter((a) => a.completedAt.slice(0, 16) > last.slice(0, 16)).length;
+};
+
+test('consecutive failures read off the buckets equal the rule applied to the attempts', () => {
+  fc.assert(
+    fc.property(attemptsArb, (attempts) => {
+      for (const row of endpointHealthOf(bucketsOf(attempts))) {
+        const mine = attempts.filter((a) => new URL(a.request.url).host === row.endpoint);
+        assert.is(row.consecutiveFailures, consecutiveDirect(mine));
+        assert.is(row.deliveries, mine.length);
+        assert.is(row.successes, mine.filter((a) => a.deliveryResult.success).length);
+      }
+    }),
+  );
+});
+
+test('rates, categories, final messages, last success and failure', () => {
+  const a = [
+    attemptOf({ cat: 'server_error', ms: 120, at: 10, host: 0, msg: 1, final: false }, 1),
+    attemptOf({ cat: 'success', ms: 240, at: 70, host: 0, msg: 1, final: true }, 2),
+    attemptOf({ cat: 'client_error', ms: 20, at: 200, host: 0, msg: 2, final: true }, 1),
+    attemptOf({ cat: 'timeout', ms: 2000, at: 260, host: 0, msg: 3, final: false }, 1),
+  ];
+  const [row] = endpointHealthOf(bucketsOf(a));
+  assert.is(row?.endpoint, 'h0.example.com');
+  assert.is(row?.deliveries, 4);
+  assert.is(row?.successRate, 0.25);
+  assert.equal(row?.categories, { server_error: 1, success: 1, client_error: 1, timeout: 1 });
+  assert.equal(row?.statusClasses, { '5xx': 1, '2xx': 1, '4xx': 1, none: 1 });
+  assert.is(row?.messages, 2);
+  assert.equal(row?.messageCategories, { success: 1, client_error: 1 });
+  assert.equal(row?.latency, { responses: 3, p50: 150, p90: 300, p99: 300 });
+  assert.equal(row?.lastSuccess, { at: '2026-12-01T00:01:10.000Z', messageId: 'm-1' });
+  assert.equal(row?.lastFailure, { at: '2026-12-01T00:04:20.000Z', messageId: 'm-3' });
+  assert.is(row?.consecutiveFailures, 2);
+});
+
+test('worst first: lowest success rate, then consecutive failures', () => {
+  const a = [
+    attemptOf({ cat: 'success', ms: 5, at: 1, host: 0, msg: 1, final: true }, 1),
+    attemptOf({ cat: 'server_error', ms: 5, at: 1, host: 1, msg: 2, final: true }, 1),
+    attemptOf({ cat: 'success', ms: 5, at: 1, host: 2, msg: 3, final: true }, 1),
+    attemptOf({ cat: 'timeout', ms: 5, at: 100, host: 2, msg: 4, final: true }, 1),
+  ];
+  assert.equal(
+    endpointHealthOf(bucketsOf(a)).map((r) => r.endpoint),
+    ['h1.example.com', 'h2.example.com', 'h0.example.com'],
+  );
+});
+
+test('a stored bucket decodes its counters and refuses a bad one', () => {
+  const item = {
+    pk: 'x',
+    sk: 'y',
+    type: 'HEALTH',
+    endpoint: 'h',
+    hour: '2026-12-01T10',
+    shard: 1,
+    n: 3,
+    c_success: 2,
+    l03: 2,
+    lastOk: 't#m',
+    other: 'kept out',
+  };
+  const d = HealthBucketItem.decode(item);
+  assert.ok(E.isRight(d));
+  if (E.isRight(d)) assert.equal(d.right.counters, { n: 3, c_success: 2, l03: 2 });
+  assert.ok(E.isLeft(HealthBucketItem.decode({ ...item, n: -1 })));
+  assert.ok(E.isLeft(HealthBucketItem.decode({ ...item, hour: '2026-12-01' })));
+});
+
+test.run();

@@ -1,0 +1,202 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptItem } from '@delivery-history/core';
+import { makeProjectorDeps, projectMessages, streamsPortOf } from '@delivery-history/projector';
+import { attemptSk, auditKey, messagePk } from '@delivery-history/store';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { expectedBuckets, storedBuckets } from '../support/health.js';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { readWholeStream } from './support.js';
+
+// Endpoint health when the poller process (pollerMain.ts) is SIGKILLed mid-batch: some
+// messages of the batch have their trail step and counts committed (one transaction), others
+// not, and the batch's success/failure markers are not raised yet. Restarted, it re-reads the
+// batch from its checkpoint: the head guard keeps the committed counts from being added again,
+// the rest are added once, and the markers are raised for every record (also the duplicates).
+// The buckets end equal to a recomputation from the attempts.
+
+const root = new URL('../../', import.meta.url).pathname;
+const MESSAGES = 24;
+const PER_MESSAGE = 10;
+const SHARDS = 2;
+const ENDPOINTS = ['a.example', 'b.example:8443', 'c.example'];
+const START = Date.UTC(2026, 10, 30, 22, 30);
+
+type Ctx = { t: TestTable; children: ChildProcess[] };
+const Kill = suite<Ctx>('endpoint health: poller killed mid-batch and restarted');
+
+Kill.before(async (ctx) => {
+  ctx.t = await useTestTable('projector-health-kill');
+  ctx.children = [];
+});
+Kill.after(async ({ t, children }) => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await t.drop();
+});
+
+/** Mixed outcomes over three endpoints and several hours (a day boundary too). */
+const attemptOf = (i: number, n: number): AttemptItem => {
+  const id = `hk-${i}`;
+  const at = new Date(START + (i * PER_MESSAGE + n) * 97_000).toISOString();
+  const last = n === PER_MESSAGE;
+  const ok = last && i % 3 !== 0;
+  const code = ok ? 200 : n % 3 === 0 ? null : n % 2 === 0 ? 503 : 429;
+  return {
+    type: 'ATTEMPT',
+    messageId: id,
+    attemptNumber: n,
+    attemptId: `${id}-${n}`,
+    leaseId: `${id}-${n}`,
+    startedAt: at,
+    completedAt: at,
+    request: { method: 'POST', url: `https://${ENDPOINTS[i % 3]}/x`, headers: {}, bodyBytes: 0, bodySha256: '0' },
+    response: null,
+    deliveryResult: {
+      success: ok,
+      retryEligible: !last,
+      category: ok ? 'success' : code === null ? 'timeout' : code === 503 ? 'server_error' : 'rate_limited',
+      statusCode: code,
+      statusText: null,
+      responseTime: (n * 137 + i * 31) % 2500,
+      errorDetails: null,
+      timestamp: at,
+      correlationId: id,
+    },
+    status: ok ? 'SUCCESS' : 'FAILED',
+    nextAttemptAt: last ? null : at,
+    superseded: false,
+    truncated: {},
+  };
+};
+
+type Line = Record<string, unknown>;
+
+/** Starts pollerMain; `lines` collects its JSON log lines; `exited` resolves with the exit code or signal. */
+const startChild = (ctx: Ctx) => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', 'packages/projector/src/local/pollerMain.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DELIVERY_TABLE_NAME: ctx.t.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: ctx.t.endpoint,
+        AWS_REGION: 'local',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        DH_PROJECTOR_BATCH_LIMIT: '30',
+        DH_PROJECTOR_IDLE_BACKOFF_MS: '50',
+        DH_PROJECTOR_MAX_IDLE_BACKOFF_MS: '300',
+        DELIVERY_PROJECTOR_CONCURRENCY: '1',
+        DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: '0',
+        DELIVERY_HEALTH_SHARDS: String(SHARDS),
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  ctx.children.push(child);
+  const lines: Line[] = [];
+  const waiters: { test: (l: Line) => boolean; ok: (l: Line) => void }[] = [];
+  createInterface({ input: child.stdout }).on('line', (raw) => {
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+    } catch {
+      return;
+    }
+    lines.push(line);
+    for (const w of [...waiters]) {
+      if (w.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.ok(line);
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
+  const exited = new Promise<string>((ok) => child.on('exit', (code, signal) => ok(signal ?? String(code))));
+  const waitFor = (test: (l: Line) => boolean, ms: number, what: string): Promise<Line> =>
+    new Promise((ok, fail) => {
+      const found = lines.find(test);
+      if (found !== undefined) return ok(found);
+      const timer = setTimeout(
+        () => fail(new Error(`${what}: not seen in ${ms} ms; stderr: ${stderr.slice(-500)}`)),
+        ms,
+      );
+      waiters.push({
+        test,
+        ok: (l) => {
+          clearTimeout(timer);
+          ok(l);
+        },
+      });
+    });
+  return { child, lines, exited, waitFor };
+};
+
+const isBatch = (l: Line) => l.message === 'batch';
+
+/** Sum of the heads' high-water marks: how many entries are in the trails right now. */
+const entriesWritten = async (t: TestTable, ids: readonly string[]): Promise<number> => {
+  const r = await t.doc.send(
+    new BatchGetCommand({
+      RequestItems: { [t.tableName]: { Keys: ids.map((id) => auditKey(id, 0)), ProjectionExpression: 'through' } },
+    }),
+  );
+  return (r.Responses?.[t.tableName] ?? []).reduce((n, i) => n + Number(i.through ?? 0), 0);
+};
+
+Kill('SIGKILL mid-batch, restart: the buckets equal a recomputation from the attempts', async (ctx) => {
+  const { t } = ctx;
+  const ids = Array.from({ length: MESSAGES }, (_, i) => `hk-${i}`);
+  // round-robin, so every batch spans several messages
+  const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((_, i) => attemptOf(i, n + 1))).flat();
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((a) => ({
+      PutRequest: { Item: { pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a } },
+    }));
+    while (pending.length > 0) {
+      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }));
+      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending;
+    }
+  }
+
+  // killed while the fourth batch of 30 is being written (3 are checkpointed)
+  const first = startChild(ctx);
+  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
+  const deadline = Date.now() + 30_000;
+  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 2));
+  first.child.kill('SIGKILL');
+  assert.is(await first.exited, 'SIGKILL');
+  const atKill = await entriesWritten(t, ids);
+  assert.ok(atKill > 90 && atKill < items.length, `killed mid-way (${atKill} of ${items.length} applied)`);
+
+  const second = startChild(ctx);
+  const caughtUp = await second.waitFor((l) => l.message === 'caught up', 90_000, 'caught up');
+  assert.ok(Number(caughtUp.duplicates) > 0, 'the interrupted batch was read again');
+  second.child.kill('SIGTERM');
+  assert.is(await second.exited, '0');
+
+  const since = new Date(START - 3_600_000);
+  const until = new Date(START + 2 * 86_400_000);
+  const expected = expectedBuckets(items, SHARDS);
+  assert.ok(new Set(expected.map((b) => b.hour)).size > 5, 'several hour buckets');
+  assert.equal(await storedBuckets(t, since, until), expected, 'after the kill: every attempt counted once');
+
+  // and the whole stream fed again on top changes nothing
+  const deps = makeProjectorDeps(
+    { doc: t.doc, tableName: t.tableName },
+    { healthShards: SHARDS, driftCheckMaxAttempts: 0 },
+  );
+  const again = await projectMessages(deps, await readWholeStream(streamsPortOf(t.streams), t.streamArn ?? ''));
+  assert.equal(again.failedSequenceNumbers, []);
+  assert.equal(await storedBuckets(t, since, until), expected, 'fed again: unchanged');
+});
+
+Kill.run();
