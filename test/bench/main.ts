@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
 import { benchAppendPath } from './appendPath.js';
 import { benchBundles } from './bundles.js';
+import { benchCliHistory } from './cliHistory.js';
 import { benchProjector } from './projector.js';
 import { benchScale } from './scale.js';
 import { makeBenchContext } from './support/context.js';
@@ -34,6 +35,7 @@ const SECTIONS: ReadonlyArray<Section> = [
   { name: 'worker', run: (ctx, s) => benchWorkerE2e(ctx, s.worker) },
   { name: 'projector', run: (ctx, s) => benchProjector(ctx, s.projector) },
   { name: 'bundles', run: (ctx, s) => benchBundles(ctx, s.bundles) },
+  { name: 'cliHistory', run: (ctx, s) => benchCliHistory(ctx, s.cliHistory) },
   // the longest (100,000 messages loaded, queried and replayed) goes last
   { name: 'scale', run: (ctx, s) => benchScale(ctx, s.scale) },
 ];

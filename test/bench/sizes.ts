@@ -1,5 +1,6 @@
 import type { AppendPathOptions } from './appendPath.js';
 import type { BundleOptions } from './bundles.js';
+import type { CliHistoryOptions } from './cliHistory.js';
 import type { ProjectorOptions } from './projector.js';
 import type { ScaleOptions } from './scale.js';
 import type { WorkerE2eOptions } from './workerE2e.js';
@@ -13,6 +14,7 @@ export type BenchSizes = {
   readonly projector: ProjectorOptions;
   readonly scale: ScaleOptions;
   readonly bundles: BundleOptions;
+  readonly cliHistory: CliHistoryOptions;
 };
 
 export const SIZES: Record<'default' | 'quick', BenchSizes> = {
@@ -38,6 +40,7 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     },
     scale: { small: 10_000, large: 100_000, queries: 100, drifted: 100 },
     bundles: { coldRuns: 7 },
+    cliHistory: { runs: 11 },
   },
   quick: {
     append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },
@@ -61,5 +64,6 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     },
     scale: { small: 1_000, large: 10_000, queries: 50, drifted: 20 },
     bundles: { coldRuns: 3 },
+    cliHistory: { runs: 5 },
   },
 };

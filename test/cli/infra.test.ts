@@ -45,6 +45,8 @@ I('unreachable endpoint: named as the DynamoDB endpoint, dh local suggested, exi
     runDh(['correlation', 'c-1'], env),
     runDh(['verify', '--progress', 'none'], env),
     runDh(['replay', 'projections', '--all', '--dry-run', '--progress', 'none'], env),
+    // the stream tail goes through the store's error funnel like every other read
+    runDh(['tail'], env),
   ]);
   for (const r of runs) {
     ok(r, 3);
@@ -58,11 +60,12 @@ I('unreachable endpoint: named as the DynamoDB endpoint, dh local suggested, exi
 
 I('missing table: the table is named, exit 3', async (ctx) => {
   const env = dhEnv({ endpoint: ctx.t.endpoint, tableName: 'no-such-table-here' });
-  const [history, failed] = await Promise.all([
+  const [history, failed, tail] = await Promise.all([
     runDh(['history', 'm-1'], env),
     runDh(['failed', '--since', '-1h', '--json'], env),
+    runDh(['tail'], env),
   ]);
-  for (const r of [history, failed]) {
+  for (const r of [history, failed, tail]) {
     ok(r, 3);
     oneLine(r);
     assert.match(r.stderr, /table "no-such-table-here" does not exist at the DynamoDB endpoint/);

@@ -125,7 +125,7 @@ L(
     } finally {
       local.child.kill('SIGINT');
     }
-    assert.is(await local.exited, 0, local.err());
+    assert.is(await local.exited, 130, local.err());
     assert.match(local.out(), /Stopped: \d+ stream records projected, \d+ queue records delivered/);
 
     // --path: the data is still there after a restart
@@ -139,7 +139,7 @@ L(
     } finally {
       again.child.kill('SIGINT');
     }
-    assert.is(await again.exited, 0);
+    assert.is(await again.exited, 130);
   },
 );
 

@@ -169,7 +169,7 @@ Q('failed: the table, the next-page hint, empty window, bad arguments', async ({
   const lines = table.stdout.split('\n');
   assert.match(
     lines[0] ?? '',
-    /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+LAST UPDATED\s+NEXT ATTEMPT$/,
+    /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+TIME\s+ENDPOINT\s+LAST UPDATED\s+NEXT ATTEMPT\s+ERROR$/,
   );
   assert.ok(table.stdout.includes('FAILED (final)'), table.stdout);
   assert.ok(table.stdout.includes('2025-03-01 10:'), 'absolute times');
@@ -204,7 +204,7 @@ Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
       .sort();
   assert.equal(ids(ep), ['busy-1', 'ok-1', 'ok-2', 'ok-3', 'retry-1', 'story-1']);
   ok(epTable);
-  assert.match(epTable.stdout, /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+LAST UPDATED/);
+  assert.match(epTable.stdout, /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+TIME\s+ENDPOINT\s+LAST UPDATED/);
   assert.is(epTable.stdout.split('\n').filter((l) => l.includes('gone.example.com')).length, 5);
   ok(epPage);
   const first = jsonOf<Page>(epPage);
@@ -219,7 +219,7 @@ Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
   ok(corr);
   assert.equal(ids(corr), ['ok-1', 'ok-2', 'ok-3', 'story-1']);
   ok(corrTable);
-  assert.match(corrTable.stdout, /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+ENDPOINT\s+CREATED/);
+  assert.match(corrTable.stdout, /^MESSAGE\s+STATUS\s+ATTEMPTS\s+CATEGORY\s+CODE\s+TIME\s+ENDPOINT\s+CREATED/);
   ok(unknown, 1);
 });
 

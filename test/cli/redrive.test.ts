@@ -172,6 +172,30 @@ D('re-drive by id: an auditable event, new attempts after the old ones, history 
 
 D('re-drive by filter: exhausted failures of one endpoint in a window', async ({ t, rx, env }) => {
   const host = new URL(rx.baseUrl).host;
+  // a bare host matches host:port, as on dh failed (dry run: nothing written)
+  const bare = await runDh(
+    [
+      'replay',
+      'redrive',
+      '--since',
+      '2025-05-01T00:00:00Z',
+      '--until',
+      '2025-05-02T00:00:00Z',
+      '--exhausted',
+      '--endpoint',
+      new URL(rx.baseUrl).hostname,
+      '--reason',
+      'retry after outage',
+      '--dry-run',
+      '--json',
+    ],
+    env,
+  );
+  ok(bare);
+  assert.equal(
+    jsonOf<Report>(bare).messages.map((m) => [m.messageId, m.action]),
+    [['x-broken', 'would-redrive']],
+  );
   const r = await runDh(
     [
       'replay',

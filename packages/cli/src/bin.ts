@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `dh`, the installed binary (package.json "bin" -> dist/bin.js): everything is in cli.ts.
+// `dh`: everything is in cli.ts. The installed binary (package.json "bin" -> dist/dh.js) is
+// this file bundled with what it imports (scripts/bundleCli.ts), commands in lazy chunks.
 import { fileURLToPath } from 'node:url';
 import { heapCapFor, relaunch } from './launcher.js';
 

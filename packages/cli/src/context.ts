@@ -1,8 +1,8 @@
 import type { AuditEntry } from '@delivery-history/core';
-import { auditTrailOf } from '@delivery-history/projector';
 import {
   type StreamClients,
   createStore,
+  decodeAuditTrail,
   makeStreamClients,
   probeTable,
   type Store,
@@ -25,9 +25,13 @@ export type Context = {
   readonly trailOf: TrailReader;
 };
 
-/** The audit trail from raw AUDIT# items, through the projector's decoder. */
+/**
+ * The audit trail from raw AUDIT# items, through the store's one decoder (the projector's
+ * `auditTrailOf` wraps the same; importing the projector would load its Lambda's SDKs into
+ * every command's start-up).
+ */
 export const projectorTrailOf: TrailReader = (messageId, items) => {
-  const trail = auditTrailOf(messageId, items);
+  const trail = decodeAuditTrail(messageId, items);
   if (E.isLeft(trail)) return E.left(trail.left.message);
   return E.right(trail.right.summary === null ? null : { entries: trail.right.entries as ReadonlyArray<AuditEntry> });
 };

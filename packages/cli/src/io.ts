@@ -2,7 +2,8 @@
 // Commands take an `Io` instead of touching `process`, so tests run them in-process.
 import { type Clock, systemClock } from '@delivery-history/core';
 
-export type Out = { write(s: string): unknown; readonly isTTY?: boolean };
+/** A stream; a terminal has `isTTY` and its width in `columns`. */
+export type Out = { write(s: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
 
 export type Io = {
   readonly stdout: Out;

@@ -3,8 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { historyJson } from '../src/format/historyJson.js';
 import { renderHistory } from '../src/format/historyView.js';
-import { createProgress, progressLine } from '../src/format/progress.js';
-import { renderFields, renderTable } from '../src/format/table.js';
+import { afterPhase, createProgress, progressLine, silentProgress, startPhase } from '../src/format/progress.js';
+import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/table.js';
+import { layoutOf } from '../src/format/terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime } from '../src/format/time.js';
 import { memoryIo } from '../src/io.js';
 import { attempt, iso, seedState } from './support/builders.js';
@@ -48,7 +49,96 @@ Table('aligned columns, right-aligned numbers, no trailing spaces, - for null', 
   );
 });
 
+Table('on a terminal: fits the width, cuts free text first, then short forms, then hides columns; ids never', () => {
+  const id = 'demo-20261201-170548-0017-with-a-long-id';
+  const cols = [
+    { head: 'MESSAGE' },
+    { head: 'STATUS', color: (s: string) => (s === 'FAILED' ? ('red' as const) : null) },
+    { head: 'WHEN' },
+    { head: 'EXTRA', drop: 1 },
+    { head: 'ERROR', shrink: 8 },
+  ];
+  const rows = [
+    [id, 'FAILED', { text: '2026-12-01 17:05:50Z (8s ago)', narrow: '8s ago' }, 'x'.repeat(30), 'e'.repeat(90)],
+  ];
+  const full = renderTable(cols, rows);
+  assert.ok(full.includes('e'.repeat(90)) && full.includes('(8s ago)') && !full.includes('\x1b['), 'piped: whole');
+  for (const width of [80, 120, 160]) {
+    const out = renderTable(cols, rows, [], { width, color: false });
+    const lines = out.trimEnd().split('\n');
+    for (const l of lines) assert.ok(l.length <= width, `${width}: ${l}`);
+    assert.ok(out.includes(id), 'the id is whole');
+    assert.match(out, /e…/);
+    assert.match(out, /--wide/);
+  }
+  const narrow = renderTable(cols, rows, [], { width: 80, color: false });
+  assert.not.match(narrow, /EXTRA/);
+  assert.not.match(narrow, /2026-12-01/);
+  const colored = renderTable(cols, rows, [], { width: 200, color: true });
+  assert.ok(colored.includes('\x1b[31mFAILED\x1b[39m') && colored.includes('\x1b[1mMESSAGE\x1b[22m'));
+});
+
+Table('tsv: tabs and newlines inside cells become spaces; null is empty', () => {
+  assert.is(
+    renderTsv(
+      ['A', 'B'],
+      [
+        ['x\ty', null],
+        ['line\nbreak', 3],
+      ],
+    ),
+    'A\tB\nx y\t\nline break\t3\n',
+  );
+});
+
+Table('a streamed row: fixed widths, the last column cut to a terminal only', () => {
+  const cols = [
+    { head: 'ID', width: 4 },
+    { head: 'N', width: 3, align: 'right' as const },
+    { head: 'ERROR', width: 5 },
+  ];
+  assert.is(streamRow(cols, ['a', '7', 'e'.repeat(40)]), `a       7  ${'e'.repeat(40)}\n`);
+  assert.is(streamRow(cols, ['a', '7', 'e'.repeat(40)], { width: 20, color: false }), `a       7  ${'e'.repeat(8)}…\n`);
+});
+
+Table('layout: width only on a terminal and not --wide; NO_COLOR wins over FORCE_COLOR', () => {
+  const tty = { write: () => true, isTTY: true, columns: 100 };
+  const pipe = { write: () => true };
+  assert.equal(layoutOf({ stdout: tty, env: {} }, undefined), { width: 100, color: true });
+  assert.equal(layoutOf({ stdout: tty, env: {} }, true), { width: null, color: true });
+  assert.equal(layoutOf({ stdout: tty, env: { NO_COLOR: '1' } }, undefined), { width: 100, color: false });
+  assert.equal(layoutOf({ stdout: pipe, env: { COLUMNS: '50' } }, undefined), { width: null, color: false });
+  assert.equal(layoutOf({ stdout: pipe, env: { FORCE_COLOR: '1' } }, undefined), { width: null, color: true });
+  assert.equal(layoutOf({ stdout: pipe, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }, undefined).color, false);
+  assert.equal(layoutOf({ stdout: { write: () => true, isTTY: true }, env: { COLUMNS: '132' } }, undefined).width, 132);
+});
+
 const Progress = suite('progress');
+
+Progress('a silent phase: a spinner on a terminal, cleared when the bar starts; a line when piped; none', () => {
+  let written = '';
+  const tty = {
+    isTTY: true,
+    write: (s: string) => {
+      written += s;
+      return true;
+    },
+  };
+  const phase = startPhase({ mode: 'auto', stderr: tty, clock: () => 0, text: 'counting the messages first' });
+  assert.match(written, /^\r⠋ counting the messages first 0ms/);
+  const p = afterPhase(phase, silentProgress());
+  p.start(10);
+  assert.ok(written.endsWith('\r\x1b[K'), 'cleared when the count is done');
+  const before = written.length;
+  phase.stop();
+  assert.is(written.length, before, 'stopping twice writes nothing');
+  const piped = memoryIo();
+  startPhase({ mode: 'auto', stderr: piped.stderr, clock: () => 0, text: 'counting' }).stop();
+  assert.is(piped.err(), 'counting\n');
+  const quiet = memoryIo();
+  startPhase({ mode: 'none', stderr: quiet.stderr, clock: () => 0, text: 'counting' }).stop();
+  assert.is(quiet.err(), '');
+});
 
 Progress('a line has count, percent, rate and ETA', () => {
   assert.is(progressLine('replay', 250, 1000, 0, 5000), 'replay: 250/1000 (25%) 50/s ETA 15s elapsed 5s');

@@ -119,6 +119,7 @@ export {
   type QueryFailedInput,
   type QueryByEndpointInput,
   type QueryByCorrelationInput,
+  type QueryOrder,
   DEFAULT_PAGE_SIZE,
   MAX_WINDOW_DAYS,
 } from './query/indexQueries.js';

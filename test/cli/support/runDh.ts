@@ -1,12 +1,12 @@
-// Runs the real, built `dh` (packages/cli/dist/bin.js, the package's `bin`: compiled JS, no
-// tsx) as a child process, with the environment pointing at a test table. The workspace is
+// Runs the real, built `dh` (packages/cli/dist/dh.js, the package's `bin`: the bundle of the
+// compiled JS, no tsx) as a child process, with the environment pointing at a test table. The workspace is
 // built once per test process first (`tsc -b`, a no-op when dist is current; under a lock,
 // so parallel test files do not build at the same time). Bounded in time; never left running.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 
 const root = new URL('../../../', import.meta.url).pathname;
-export const BIN = `${root}packages/cli/dist/bin.js`;
+export const BIN = `${root}packages/cli/dist/dh.js`;
 
 const LOCK = `${root}node_modules/.dh-build-lock`;
 
@@ -27,7 +27,7 @@ const takeLock = (): boolean => {
 
 let built = false;
 
-/** `pnpm build` (tsc -b) once per process, so the binary under test is the source under test. */
+/** `pnpm build` (tsc -b, then the bundle) once per process, so the binary under test is the source under test. */
 export const ensureBuilt = (): void => {
   if (built) return;
   const deadline = Date.now() + 600_000;
@@ -39,6 +39,9 @@ export const ensureBuilt = (): void => {
     const tsc = `${root}node_modules/typescript/bin/tsc`;
     const r = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`pnpm build failed:\n${r.stdout}${r.stderr}`);
+    // the second half of `pnpm build`: the binary is the bundle of what tsc emitted
+    const b = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundleCli.ts'], { cwd: root, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`bundling dh failed:\n${b.stdout}${b.stderr}`);
   } finally {
     rmdirSync(LOCK);
   }

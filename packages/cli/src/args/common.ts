@@ -9,6 +9,7 @@ export const CommonArgs = t.type({
   'endpoint-url': optional(UrlArg),
   region: optional(t.string),
   tz: optional(ZoneArg),
+  wide: optional(t.boolean),
   help: optional(t.boolean),
 });
 export type CommonArgs = t.TypeOf<typeof CommonArgs>;

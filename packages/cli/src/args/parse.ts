@@ -24,6 +24,7 @@ export const COMMON_OPTIONS = {
   'endpoint-url': { type: 'string' },
   region: { type: 'string' },
   tz: { type: 'string' },
+  wide: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 

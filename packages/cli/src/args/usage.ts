@@ -15,14 +15,27 @@ const COMMON = `Common options:
   --endpoint-url URL     DynamoDB endpoint (default: $AWS_ENDPOINT_URL_DYNAMODB; AWS when unset)
   --region REGION        AWS region (default: $AWS_REGION)
   --tz ZONE              show times in this IANA zone (default: $TZ, else UTC)
+  --wide                 tables at full width on a terminal (piped output is never cut)
 Times (--since/--until): ISO-8601 (2025-05-01T10:00Z, 2025-05-01), relative (-1h, -1d2h, 30m),
 now, today, yesterday, a time of day (10:00, today in --tz), epoch seconds (1746093600).
+Output: on a terminal tables fit its width (error text cut with "…" first, then short times,
+then the least useful columns hidden; ids never) and statuses are coloured; piped, nothing is
+cut or coloured. NO_COLOR=1 turns colour off, FORCE_COLOR=1 on.
 Exit codes: 0 ok/found, 1 not found / drift / check failed, 2 usage or configuration error,
 3 DynamoDB or SQS error (unreachable, missing table, not DynamoDB), 130 interrupted (Ctrl-C).`;
 
 const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 50)
-  --cursor C             the next page (printed after a page; carries the resolved window)
-  --all                  every page, one after the other (oldest first)`;
+  --cursor C             the next page (printed after a page; carries the resolved window and order)
+  --all                  every page, one after the other
+  --order oldest|newest  oldest first (default) or newest first (the index read backwards)
+  --output table|json|tsv, -o
+                         table (default), JSON (--json is the same), or tab-separated values
+                         (a header of JSON field names, ISO times, nothing cut)`;
+
+const CREATED_FILTER = `  --created-since TIME, --created-until TIME
+                         only messages created in [created-since, created-until); the index is
+                         by last update, so --created-since also bounds the read, and
+                         --created-until filters the rows read`;
 
 export const USAGE: Readonly<Record<string, Entry>> = {
   local: {
@@ -43,7 +56,7 @@ export const USAGE: Readonly<Record<string, Entry>> = {
     examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
   },
   history: {
-    usage: 'dh history <messageId> [--attempt N] [--json]',
+    usage: 'dh history <messageId> [--attempt N] [--wide] [--json]',
     about: `  The message's current state, every attempt (started, completed, how late against its
   schedule, result, error) and its audit trail. --attempt N: that attempt's request,
   response status, kept response headers and body snippet.`,
@@ -55,30 +68,46 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--limit N] [--cursor C] [--all] [--json]',
-    about: `  FAILED messages whose last update is in [since, until) (until defaults to now).
-  --exhausted: only final failures (no retry left). --endpoint (or --host): one host, a bare
-  host matches every port. The JSON echoes the resolved since/until.
-${LIST_OPTIONS}`,
+      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+    about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
+  their error text and response time. --exhausted: only final failures (no retry left).
+  --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
+  resolved since/until.
+${LIST_OPTIONS}
+${CREATED_FILTER}`,
     examples: [
       'dh failed --since -1h',
-      'dh failed --since 10:00 --endpoint hooks.example.com --exhausted',
-      'dh failed --since yesterday --until today --all --json',
+      'dh failed --since 10:00 --endpoint hooks.example.com --exhausted --order newest',
+      'dh failed --since yesterday --until today --all --output tsv > failed.tsv',
+      'dh failed --since -1d --created-since -2h',
     ],
   },
   endpoint: {
     usage:
-      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--limit N] [--cursor C] [--all] [--json]',
-    about: `  Messages to one endpoint (host:port as stored), by last update.
-  --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
-${LIST_OPTIONS}`,
-    examples: ['dh endpoint hooks.example.com --since -1h --status FAILED', 'dh endpoint 127.0.0.1:8443 --all --json'],
+      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+    about: `  Messages to one endpoint (host:port as stored), by last update, with their error text
+  and response time. --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
+${LIST_OPTIONS}
+${CREATED_FILTER}
+  (--created-until needs --created-since or --since: a lower bound keeps the read bounded)`,
+    examples: [
+      'dh endpoint hooks.example.com --since -1h --status FAILED',
+      'dh endpoint hooks.example.com --order newest --limit 10',
+      'dh endpoint 127.0.0.1:8443 --all --json',
+    ],
   },
   correlation: {
-    usage: 'dh correlation <correlationId> [--limit N] [--cursor C] [--all] [--json]',
-    about: `  Messages sharing a correlation id, by creation time.
+    usage:
+      'dh correlation <correlationId> [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+    about: `  Messages sharing a correlation id, by creation time, with their error text and
+  response time. --created-since/--created-until: a window on creation time (the index's
+  sort key: a key range, nothing read outside it).
 ${LIST_OPTIONS}`,
-    examples: ['dh correlation order-7', 'dh correlation order-7 --json | jq ".items[].messageId"'],
+    examples: [
+      'dh correlation order-7',
+      'dh correlation order-7 --order newest --created-since -1d',
+      'dh correlation order-7 --json | jq ".items[].messageId"',
+    ],
   },
   endpoints: {
     usage: 'dh endpoints [<host[:port]>] [--since TIME] [--until TIME] [--json]',
@@ -94,7 +123,7 @@ ${LIST_OPTIONS}`,
     ],
   },
   tail: {
-    usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--json]',
+    usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
     about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
   one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
   outcome; --endpoint a host; --message some messages.`,

@@ -1,49 +1,64 @@
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, NonEmptyArg, optional, UrlArg } from '../args/codecs.js';
+import { NonEmptyArg, optional, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
+import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { DEFAULT_LIMIT, fetchAll, fetchPage, printPage } from './listing.js';
-import { withArgs } from './withArgs.js';
+import { createdInput, createdWindowError, listOutput, printPage, readList, startOf } from './listing.js';
+import { usageFailure, withArgs } from './withArgs.js';
 
-// `dh correlation <correlationId>`.
+// `dh correlation <correlationId> [--created-since T] [--created-until T] [--order O]`: the
+// index is sorted by creation time, so the created window is a key range.
 
 const spec: CommandSpec = {
-  options: {
-    limit: { type: 'string' },
-    cursor: { type: 'string' },
-    all: { type: 'boolean' },
-    endpoint: { type: 'string' },
-  },
+  options: { endpoint: { type: 'string' }, ...LIST_OPTIONS },
   positionals: ['correlationId'],
 };
 
-const Args = t.intersection([
-  CommonArgs,
-  t.type({
-    correlationId: NonEmptyArg,
-    limit: optional(IntArg(1, 1000)),
-    cursor: optional(t.string),
-    all: optional(t.boolean),
-    endpoint: optional(UrlArg),
-  }),
-]);
+const args = (now: Date) =>
+  t.intersection([
+    CommonArgs,
+    ListArgs(now),
+    t.type({
+      correlationId: NonEmptyArg,
+      endpoint: optional(UrlArg),
+    }),
+  ]);
 
-export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs('correlation', argv, io, spec, Args, configFlags, (a, config) =>
-    withContext(config, io, async (ctx) => {
+export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const now = io.now();
+  return withArgs('correlation', argv, io, spec, args(now), configFlags, async (a, config) => {
+    const start = startOf(a.cursor, {
+      createdSince: a['created-since'],
+      createdUntil: a['created-until'],
+      order: a.order,
+    });
+    if (E.isLeft(start)) return usageFailure(start.left);
+    const { window, order } = start.right;
+    const invalid = createdWindowError(window, now, a.cursor !== undefined);
+    if (invalid !== null) return usageFailure(invalid);
+    const out = listOutput(io, a);
+    if (E.isLeft(out)) return usageFailure(out.left);
+    return withContext(config, io, async (ctx) => {
       const fetch = (limit: number, cursor: string | null) =>
-        ctx.store.queryByCorrelation({ correlationId: a.correlationId, limit, ...(cursor !== null ? { cursor } : {}) });
-      const page =
-        a.all === true
-          ? await fetchAll(fetch, a.limit ?? 1000, a.cursor ?? null)
-          : await fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, a.cursor ?? null);
+        ctx.store.queryByCorrelation({
+          correlationId: a.correlationId,
+          ...createdInput(window),
+          order,
+          limit,
+          ...(cursor !== null ? { cursor } : {}),
+        });
+      const page = await readList('correlation', fetch, a, start.right.store);
       return printPage(io, 'correlation', page, {
-        json: a.json === true,
+        ...out.right,
+        order,
         timeColumn: 'createdAt',
+        window,
         what: `messages with correlation id "${a.correlationId}"`,
       });
-    }),
-  );
+    });
+  });
+};

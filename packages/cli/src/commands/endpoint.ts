@@ -1,24 +1,24 @@
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { HostArg, IntArg, optional, TimeArg, UrlArg } from '../args/codecs.js';
+import { HostArg, optional, TimeArg, UrlArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
+import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { DEFAULT_LIMIT, fetchAll, fetchPage, printPage, startOf } from './listing.js';
+import { createdInput, createdWindowError, listOutput, printPage, readList, startOf, type Window } from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
-// `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--all]`.
+// `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--order O] [--created-since T] [--all]`.
 
 const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },
     status: { type: 'string' },
-    limit: { type: 'string' },
-    cursor: { type: 'string' },
-    all: { type: 'boolean' },
     endpoint: { type: 'string' },
+    ...LIST_OPTIONS,
   },
   positionals: ['host'],
 };
@@ -31,49 +31,63 @@ const Status = t.keyof(
 const args = (now: Date) =>
   t.intersection([
     CommonArgs,
+    ListArgs(now),
     t.type({
       host: HostArg,
       since: optional(TimeArg(now)),
       until: optional(TimeArg(now)),
       status: optional(Status),
-      limit: optional(IntArg(1, 1000)),
-      cursor: optional(t.string),
-      all: optional(t.boolean),
       // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
       endpoint: optional(UrlArg),
     }),
   ]);
 
+/** What is wrong with a resolved window, if anything. */
+const windowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
+  if (!fromCursor && w.since !== null && Date.parse(w.since) > now.getTime())
+    return `--since ${w.since} is in the future`;
+  if (w.since !== null && w.until !== null && w.until <= w.since) return '--until must be after --since';
+  // the index is sorted by last update: without a lower bound the filter would read it all
+  if (w.createdUntil !== null && w.createdSince === null && w.since === null) {
+    return '--created-until needs --created-since (or --since): the read is bounded from below';
+  }
+  return createdWindowError(w, now, fromCursor);
+};
+
 export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs('endpoint', argv, io, spec, args(now), configFlags, async (a, config) => {
-    const start = startOf(a.cursor, { since: a.since, until: a.until ?? (a.since !== undefined ? now : undefined) });
-    const since = start.window.since === null ? undefined : new Date(start.window.since);
-    const until = start.window.until === null ? undefined : new Date(start.window.until);
-    if (a.cursor === undefined && since !== undefined && since.getTime() > now.getTime()) {
-      return usageFailure(`--since ${since.toISOString()} is in the future`);
-    }
-    if (since !== undefined && until !== undefined && until.getTime() <= since.getTime()) {
-      return usageFailure('--until must be after --since');
-    }
+    const start = startOf(a.cursor, {
+      since: a.since,
+      until: a.until ?? (a.since !== undefined ? now : undefined),
+      createdSince: a['created-since'],
+      createdUntil: a['created-until'],
+      order: a.order,
+    });
+    if (E.isLeft(start)) return usageFailure(start.left);
+    const { window, order } = start.right;
+    const invalid = windowError(window, now, a.cursor !== undefined);
+    if (invalid !== null) return usageFailure(invalid);
+    const out = listOutput(io, a);
+    if (E.isLeft(out)) return usageFailure(out.left);
     return withContext(config, io, async (ctx) => {
       const fetch = (limit: number, cursor: string | null) =>
         ctx.store.queryByEndpoint({
           endpoint: a.host,
-          ...(since !== undefined ? { since } : {}),
-          ...(until !== undefined ? { until } : {}),
+          ...(window.since !== null ? { since: window.since } : {}),
+          ...(window.until !== null ? { until: window.until } : {}),
+          ...createdInput(window),
+          order,
           limit,
           ...(cursor !== null ? { cursor } : {}),
         });
       const keep = (r: { status: string }) => a.status === undefined || r.status === a.status;
-      const page =
-        a.all === true
-          ? await fetchAll(fetch, a.limit ?? 1000, start.store, keep)
-          : await fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, start.store, keep);
+      const page = await readList('endpoint', fetch, a, start.right.store, keep);
       return printPage(io, 'endpoint', page, {
-        json: a.json === true,
+        ...out.right,
+        order,
         timeColumn: 'lastUpdatedAt',
-        window: start.window,
+        window,
         what: `${a.status === undefined ? '' : `${a.status} `}messages for endpoint ${a.host}`,
       });
     });

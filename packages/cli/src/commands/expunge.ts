@@ -8,6 +8,7 @@ import type { CommandSpec } from '../args/parse.js';
 import { operatorOf } from '../config/operator.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
+import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { CheckFailed, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
@@ -106,6 +107,12 @@ const expungeAll = async (
   io: Io,
 ): Promise<Outcome[]> => {
   const outcomes: Outcome[] = [];
+  const forget = onInterrupt(
+    NAME,
+    () =>
+      `${outcomes.length} of ${ids.length} messages done (${count(outcomes, a['dry-run'] === true ? 'would-expunge' : 'expunged')} ${a['dry-run'] === true ? 'would be expunged' : 'expunged'}); ` +
+      'run the same command again to finish (a message stopped part way is resumed)',
+  );
   for (const messageId of ids) {
     const r = await store.expungeMessage({
       messageId,
@@ -120,6 +127,7 @@ const expungeAll = async (
     // one line per message as it is done (a long selection shows progress)
     if (a.json !== true) io.stdout.write(line(o));
   }
+  forget();
   return outcomes;
 };
 

@@ -1,15 +1,16 @@
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { HostArg, IntArg, optional, TimeArg } from '../args/codecs.js';
+import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
+import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
-import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { DEFAULT_LIMIT, fetchAll, fetchPage, printPage, startOf } from './listing.js';
+import { createdInput, createdWindowError, listOutput, printPage, readList, startOf } from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
-// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--all]`.
+// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
 
 const spec: CommandSpec = {
   options: {
@@ -18,9 +19,7 @@ const spec: CommandSpec = {
     exhausted: { type: 'boolean' },
     endpoint: { type: 'string' },
     host: { type: 'string' },
-    limit: { type: 'string' },
-    cursor: { type: 'string' },
-    all: { type: 'boolean' },
+    ...LIST_OPTIONS,
   },
   positionals: [],
 };
@@ -28,17 +27,37 @@ const spec: CommandSpec = {
 const args = (now: Date) =>
   t.intersection([
     CommonArgs,
+    ListArgs(now),
     t.type({
       since: TimeArg(now),
       until: optional(TimeArg(now)),
       exhausted: optional(t.boolean),
       endpoint: optional(HostArg),
       host: optional(HostArg),
-      limit: optional(IntArg(1, 1000)),
-      cursor: optional(t.string),
-      all: optional(t.boolean),
     }),
   ]);
+type Args = t.TypeOf<ReturnType<typeof args>>;
+
+/** The window, order and store cursor, or what is wrong with them. */
+const resolve = (a: Args, now: Date) => {
+  // a cursor carries the window its first page resolved (`-1h` once, not again per page)
+  const start = startOf(a.cursor, {
+    since: a.since,
+    until: a.until ?? now,
+    createdSince: a['created-since'],
+    createdUntil: a['created-until'],
+    order: a.order,
+  });
+  if (E.isLeft(start)) return start;
+  const since = new Date(start.right.window.since ?? a.since.toISOString());
+  const until = new Date(start.right.window.until ?? now.toISOString());
+  if (a.cursor === undefined && since.getTime() > now.getTime()) {
+    return E.left(`--since ${since.toISOString()} is in the future`);
+  }
+  if (until.getTime() <= since.getTime()) return E.left('--until must be after --since');
+  const created = createdWindowError(start.right.window, now, a.cursor !== undefined);
+  return created === null ? E.right({ ...start.right, since, until }) : E.left(created);
+};
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
@@ -50,38 +69,30 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
     args(now),
     (a) => configFlags({ ...a, endpoint: undefined }),
     async (a, config) => {
-      // a cursor carries the window its first page resolved (`-1h` once, not again per page)
-      const start = startOf(a.cursor, { since: a.since, until: a.until ?? now });
-      const since = new Date(start.window.since ?? a.since.toISOString());
-      const until = new Date(start.window.until ?? now.toISOString());
-      if (a.cursor === undefined && since.getTime() > now.getTime()) {
-        return usageFailure(`--since ${since.toISOString()} is in the future`);
-      }
-      if (until.getTime() <= since.getTime()) return usageFailure('--until must be after --since');
+      const r = resolve(a, now);
+      if (E.isLeft(r)) return usageFailure(r.left);
+      const out = listOutput(io, a);
+      if (E.isLeft(out)) return usageFailure(out.left);
+      const { since, until, window, order } = r.right;
       const host = a.endpoint ?? a.host;
       return withContext(config, io, async (ctx) => {
         const fetch = (limit: number, cursor: string | null) =>
           ctx.store.queryFailed({
             since,
             until,
+            ...createdInput(window),
             exhaustedOnly: a.exhausted === true,
+            order,
             limit,
             ...(cursor !== null ? { cursor } : {}),
           });
-        const keep = (r: { endpoint: string }) => host === undefined || hostMatches(host, r.endpoint);
-        let rows = 0;
-        const forget = onInterrupt('failed', () => `${rows} messages read`);
-        const page =
-          a.all === true
-            ? await fetchAll(fetch, a.limit ?? 1000, start.store, keep, (n) => {
-                rows = n;
-              })
-            : await fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, start.store, keep);
-        forget();
+        const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
+        const page = await readList('failed', fetch, a, r.right.store, keep);
         return printPage(io, 'failed', page, {
-          json: a.json === true,
+          ...out.right,
+          order,
           timeColumn: 'lastUpdatedAt',
-          window: { since: since.toISOString(), until: until.toISOString() },
+          window: { ...window, since: since.toISOString(), until: until.toISOString() },
           what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
         });
       });

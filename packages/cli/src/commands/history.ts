@@ -8,6 +8,7 @@ import { withContext } from '../context.js';
 import { attemptJson, historyJson } from '../format/historyJson.js';
 import { renderAttempt, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
+import { layoutOf } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { withArgs } from './withArgs.js';
@@ -69,7 +70,7 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
       };
       const json = a.json === true;
       if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json);
-      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now()));
+      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
       return done;
     }),
   );

@@ -1,8 +1,18 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '@delivery-history/store';
+import { type Order, type Output, outputOf } from '../args/listArgs.js';
 import { toJson } from '../format/json.js';
-import { type ListPage, listJson, renderList, type SummaryRow } from '../format/summaryList.js';
+import {
+  type ListPage,
+  listJson,
+  renderList,
+  renderListTsv,
+  type SummaryRow,
+  type TimeColumn,
+} from '../format/summaryList.js';
+import { type Layout, layoutOf } from '../format/terminal.js';
+import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 
@@ -18,44 +28,110 @@ const MAX_FETCHES = 20;
 export type Fetch = (limit: number, cursor: string | null) => TE.TaskEither<StoreError, ListPage>;
 
 /** The resolved window of a list query (ISO instants; null = open). */
-export type Window = { readonly since: string | null; readonly until: string | null };
+export type Window = {
+  readonly since: string | null;
+  readonly until: string | null;
+  /** The created-time window (`--created-since/--created-until`). */
+  readonly createdSince: string | null;
+  readonly createdUntil: string | null;
+};
 
 // ---------------------------------------------------------------------------
-// cursor: the store's cursor plus the resolved window
+// cursor: the store's cursor plus the resolved window and the order
 // ---------------------------------------------------------------------------
 
-type ListCursor = Window & { readonly store: string };
+type ListCursor = Window & { readonly order: Order; readonly store: string };
 
 export const encodeListCursor = (c: ListCursor): string =>
-  Buffer.from(JSON.stringify({ v: 2, w: [c.since, c.until], s: c.store }), 'utf8').toString('base64url');
+  Buffer.from(
+    JSON.stringify({
+      v: 2,
+      w: [c.since, c.until],
+      ...(c.createdSince !== null || c.createdUntil !== null ? { c: [c.createdSince, c.createdUntil] } : {}),
+      ...(c.order === 'newest' ? { o: 'newest' } : {}),
+      s: c.store,
+    }),
+    'utf8',
+  ).toString('base64url');
 
 const isoOrNull = (u: unknown): u is string | null =>
   u === null || (typeof u === 'string' && !Number.isNaN(Date.parse(u)));
 
+const pairOf = (u: unknown): [string | null, string | null] | null => {
+  if (u === undefined) return [null, null];
+  if (!Array.isArray(u)) return null;
+  const [a, b] = u as unknown[];
+  return isoOrNull(a) && isoOrNull(b) ? [a, b] : null;
+};
+
 /** A cursor this CLI issued; null for anything else (a bare store cursor goes to the store as is). */
 export const decodeListCursor = (s: string): ListCursor | null => {
   try {
-    const j = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { v?: unknown; w?: unknown; s?: unknown };
+    const j = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (j.v !== 2 || !Array.isArray(j.w) || typeof j.s !== 'string') return null;
-    const [since, until] = j.w as unknown[];
-    return isoOrNull(since) && isoOrNull(until) ? { since, until, store: j.s } : null;
+    const w = pairOf(j.w);
+    const c = pairOf(j.c);
+    if (w === null || c === null || (j.o !== undefined && j.o !== 'newest')) return null;
+    const order: Order = j.o === 'newest' ? 'newest' : 'oldest';
+    return { since: w[0], until: w[1], createdSince: c[0], createdUntil: c[1], order, store: j.s };
   } catch {
     return null;
   }
 };
 
-/** Where a list starts: the window and store cursor a --cursor carries, else the flags'. */
-export const startOf = (
-  cursor: string | undefined,
-  flags: { since?: Date | undefined; until?: Date | undefined },
-): { window: Window; store: string | null } => {
-  const fromCursor = cursor === undefined ? null : decodeListCursor(cursor);
-  if (fromCursor !== null)
-    return { window: { since: fromCursor.since, until: fromCursor.until }, store: fromCursor.store };
-  return {
-    window: { since: flags.since?.toISOString() ?? null, until: flags.until?.toISOString() ?? null },
+export type Start = { readonly window: Window; readonly order: Order; readonly store: string | null };
+
+type StartFlags = {
+  readonly since?: Date | undefined;
+  readonly until?: Date | undefined;
+  readonly createdSince?: Date | undefined;
+  readonly createdUntil?: Date | undefined;
+  readonly order?: Order | undefined;
+};
+
+const isoOf = (d: Date | undefined): string | null => d?.toISOString() ?? null;
+
+/**
+ * Where a list starts: the window, order and store cursor a --cursor carries (they win over
+ * the flags: `-1h` was resolved once, by the first page), else the flags'. A cursor of one
+ * order is refused with the other (`--order` says a different query).
+ */
+export const startOf = (cursor: string | undefined, flags: StartFlags): E.Either<string, Start> => {
+  const c = cursor === undefined ? null : decodeListCursor(cursor);
+  if (c !== null) {
+    if (flags.order !== undefined && flags.order !== c.order) {
+      return E.left(`--cursor continues a list in --order ${c.order}; it cannot page --order ${flags.order}`);
+    }
+    const { store, order, ...window } = c;
+    return E.right({ window, order, store });
+  }
+  return E.right({
+    window: {
+      since: isoOf(flags.since),
+      until: isoOf(flags.until),
+      createdSince: isoOf(flags.createdSince),
+      createdUntil: isoOf(flags.createdUntil),
+    },
+    order: flags.order ?? 'oldest',
     store: cursor ?? null,
-  };
+  });
+};
+
+/** `--created-since/--created-until` as the store takes them (absent when open). */
+export const createdInput = (w: Window): { createdSince?: string; createdUntil?: string } => ({
+  ...(w.createdSince !== null ? { createdSince: w.createdSince } : {}),
+  ...(w.createdUntil !== null ? { createdUntil: w.createdUntil } : {}),
+});
+
+/** A created window that ends before it starts, or starts in the future: a usage error. */
+export const createdWindowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
+  if (!fromCursor && w.createdSince !== null && Date.parse(w.createdSince) > now.getTime()) {
+    return `--created-since ${w.createdSince} is in the future`;
+  }
+  if (w.createdSince !== null && w.createdUntil !== null && w.createdUntil <= w.createdSince) {
+    return '--created-until must be after --created-since';
+  }
+  return null;
 };
 
 // ---------------------------------------------------------------------------
@@ -105,25 +181,57 @@ export const fetchAll = async (
 // printing
 // ---------------------------------------------------------------------------
 
+export type PrintOptions = {
+  readonly output: Output;
+  readonly layout: Layout;
+  readonly timeColumn: TimeColumn;
+  readonly what: string;
+  readonly order: Order;
+  readonly window?: Window;
+};
+
+/** The window as --json echoes it: since/until always, the created window when given. */
+const windowJson = (w: Window | undefined) =>
+  w === undefined
+    ? {}
+    : {
+        since: w.since,
+        until: w.until,
+        ...(w.createdSince !== null ? { createdSince: w.createdSince } : {}),
+        ...(w.createdUntil !== null ? { createdUntil: w.createdUntil } : {}),
+      };
+
+const write = (io: Io, name: string, p: ListPage, o: PrintOptions): void => {
+  if (o.output === 'json') {
+    io.stdout.write(toJson({ ...listJson(p), ...windowJson(o.window), order: o.order }));
+    return;
+  }
+  if (p.items.length === 0) return;
+  if (o.output === 'tsv') {
+    io.stdout.write(renderListTsv(p));
+    // stdout stays data only
+    if (p.cursor !== null) io.stderr.write(`dh ${name}: more results: repeat with --cursor ${p.cursor} (or --all)\n`);
+    return;
+  }
+  io.stdout.write(renderList(p, io.now(), o.timeColumn, o.layout));
+  if (p.cursor !== null) io.stdout.write(`\nMore results: repeat with --cursor ${p.cursor} (or --all)\n`);
+};
+
 export const printPage = (
   io: Io,
   name: string,
   page: E.Either<StoreError, ListPage>,
-  o: { json: boolean; timeColumn: 'lastUpdatedAt' | 'createdAt'; what: string; window?: Window },
+  o: PrintOptions,
 ): CommandResult => {
   if (E.isLeft(page)) return fail(storeFailure(page.left, o.what));
   const window = o.window;
   const cursor =
     page.right.cursor === null || window === undefined
       ? page.right.cursor
-      : encodeListCursor({ ...window, store: page.right.cursor });
+      : encodeListCursor({ ...window, order: o.order, store: page.right.cursor });
   const p: ListPage = { items: page.right.items, cursor };
-  if (o.json) io.stdout.write(toJson({ ...listJson(p), ...(window !== undefined ? window : {}) }));
-  else if (p.items.length > 0) {
-    io.stdout.write(renderList(p, io.now(), o.timeColumn));
-    if (p.cursor !== null) io.stdout.write(`\nMore results: repeat with --cursor ${p.cursor} (or --all)\n`);
-  }
-  return p.items.length === 0 ? emptyPage(io, name, p.cursor, o) : done;
+  write(io, name, p, o);
+  return p.items.length === 0 ? emptyPage(io, name, p.cursor, { json: o.output === 'json', what: o.what }) : done;
 };
 
 /** Like grep: an empty answer exits 1; --json says it in the document, not on stderr. */
@@ -131,4 +239,38 @@ const emptyPage = (io: Io, name: string, cursor: string | null, o: { json: boole
   if (cursor === null) return fail(NotFound(o.json ? null : `no ${o.what}`));
   if (!o.json) io.stderr.write(`dh ${name}: no ${o.what} on this page (next: --cursor ${cursor})\n`);
   return done;
+};
+
+// ---------------------------------------------------------------------------
+// the front of a list command
+// ---------------------------------------------------------------------------
+
+/** The format (`--output`, `--json`) and the terminal layout (`--wide`) of a list. */
+export const listOutput = (
+  io: Io,
+  a: { readonly json?: boolean | undefined; readonly output?: Output | undefined; readonly wide?: boolean | undefined },
+): E.Either<string, { readonly output: Output; readonly layout: Layout }> =>
+  E.map((output: Output) => ({ output, layout: layoutOf(io, a.wide) }))(outputOf(a));
+
+/**
+ * One page (`--limit`, default 50) or, with `--all`, every page (1000 rows per round trip
+ * unless `--limit`); Ctrl-C during `--all` says how many rows were read.
+ */
+export const readList = async (
+  name: string,
+  fetch: Fetch,
+  a: { readonly all?: boolean | undefined; readonly limit?: number | undefined },
+  store: string | null,
+  keep?: (r: SummaryRow) => boolean,
+): Promise<E.Either<StoreError, ListPage>> => {
+  if (a.all !== true) return fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, store, keep);
+  let rows = 0;
+  const forget = onInterrupt(name, () => `${rows} messages read`);
+  try {
+    return await fetchAll(fetch, a.limit ?? 1000, store, keep, (n) => {
+      rows = n;
+    });
+  } finally {
+    forget();
+  }
 };

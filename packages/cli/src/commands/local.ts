@@ -5,7 +5,7 @@ import { CommonArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import type { Io } from '../io.js';
 import { startLocalStack } from '../local/localStack.js';
-import { type CommandResult, done, fail, Infrastructure } from './failure.js';
+import { type CommandResult, fail, Infrastructure, Interrupted } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 export type LocalOptions = { readonly port?: number; readonly path?: string; readonly tableName: string };
@@ -39,7 +39,7 @@ const untilSignal = (): { signalled: Promise<void>; cancel: () => void } => {
   };
 };
 
-/** `dh local`: the whole system on this machine, until Ctrl-C (exit 0). */
+/** `dh local`: the whole system on this machine, until Ctrl-C (exit 130 after its summary). */
 export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResult> => {
   if (opts.port !== undefined && !(await portIsFree(opts.port))) {
     return fail(
@@ -80,8 +80,9 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResul
   if (ended === 'died') {
     return fail(Infrastructure(`DynamoDB Local at ${stack.endpoint} exited unexpectedly; everything else was stopped`));
   }
+  // what it did, then 130 like every command Ctrl-C ends (a script can tell a stop from a crash)
   io.stdout.write(`Stopped: ${c.projected} stream records projected, ${c.delivered} queue records delivered.\n`);
-  return done;
+  return fail(Interrupted);
 };
 
 const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: 'string' } }, positionals: [] };

@@ -3,14 +3,15 @@ import { defaultRetryPolicy, readEnv, sharedVars, stalled, withDefault } from '@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
-import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
+import { CommonArgs, configFlags, hostMatches, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
+import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
-import { createProgress } from '../format/progress.js';
+import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, renderRedriveReport } from '../format/redriveReport.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
@@ -90,7 +91,7 @@ const stalledSelection = (a: Args, ctx: Context, now: Date): RedriveDeps['select
       .filter((s) => {
         const stall = stalled(s, now, afterMs);
         if (stall === null) return false;
-        if (a.endpoint !== undefined && s.endpoint !== a.endpoint) return false;
+        if (a.endpoint !== undefined && !hostMatches(a.endpoint, s.endpoint)) return false;
         if (a.since !== undefined && stall.since < a.since.toISOString()) return false;
         return a.until === undefined || stall.since <= a.until.toISOString();
       })
@@ -115,7 +116,7 @@ const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
     })();
     if (E.isLeft(page)) throw new Error(page.left.message);
     const items = page.right.items
-      .filter((r) => a.endpoint === undefined || r.endpoint === a.endpoint)
+      .filter((r) => a.endpoint === undefined || hostMatches(a.endpoint, r.endpoint))
       .map((r) => r.messageId);
     return { items, cursor: page.right.cursor };
   };
@@ -205,12 +206,23 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       return withContext(config, io, async (ctx) => {
         const { queue, close } = openQueue(config, ctx, io, a, now);
         try {
-          const progress = createProgress({
-            mode: a.progress ?? 'auto',
-            label: 'redrive',
-            stderr: io.stderr,
-            clock: () => io.now().getTime(),
-          });
+          const counted = countedProgress(
+            createProgress({
+              mode: a.progress ?? 'auto',
+              label: 'redrive',
+              stderr: io.stderr,
+              clock: () => io.now().getTime(),
+            }),
+          );
+          const progress = counted.progress;
+          let reopened = 0;
+          // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
+          const forget = onInterrupt(
+            NAME,
+            () =>
+              `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
+              'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
+          );
           const report = await redrive(
             {
               select: selection(a, ctx, now),
@@ -220,6 +232,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
               },
               appendRedrive: async (input) => {
                 const r = await ctx.store.appendRedrive(input)();
+                if (E.isRight(r)) reopened++;
                 return E.isLeft(r)
                   ? r
                   : E.right({
@@ -241,6 +254,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
               stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
             },
           )();
+          forget();
           if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
           io.stdout.write(

@@ -5,7 +5,7 @@ import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
-import { countedProgress, createProgress } from '../format/progress.js';
+import { afterPhase, countedProgress, createProgress, startPhase } from '../format/progress.js';
 import { onInterrupt } from '../interrupt.js';
 import { renderReplayReport, replayReportJson } from '../format/replayReport.js';
 import type { Io } from '../io.js';
@@ -54,13 +54,28 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
     }
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, replay, repair, report) read top to bottom; its steps are already functions
     return withContext(config, io, async (ctx) => {
+      const mode = a.progress ?? 'auto';
+      const clock = () => io.now().getTime();
+      // --all counts first (a Select: COUNT scan, seconds on a big table): say so, spin on a terminal
+      const phase =
+        a.all === true
+          ? startPhase({
+              mode,
+              stderr: io.stderr,
+              clock,
+              text: 'dh replay projections: counting the messages first (one Select: COUNT scan)...',
+            })
+          : { stop() {} };
       const counted = countedProgress(
-        createProgress({
-          mode: a.progress ?? 'auto',
-          label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
-          stderr: io.stderr,
-          clock: () => io.now().getTime(),
-        }),
+        afterPhase(
+          phase,
+          createProgress({
+            mode,
+            label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
+            stderr: io.stderr,
+            clock,
+          }),
+        ),
       );
       const progress = counted.progress;
       onInterrupt(
@@ -68,9 +83,6 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
         () =>
           `${counted.done()}${counted.total() === null ? '' : ` of ${counted.total()}`} messages replayed (repairs written so far stay; run it again to finish)`,
       );
-      if (a.all === true && (a.progress ?? 'auto') !== 'none') {
-        io.stderr.write('dh replay projections: counting the messages first (one Select: COUNT scan)...\n');
-      }
       const report = await replayProjections(
         {
           reader: ctx.reader,
@@ -88,6 +100,7 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
           ...(a.message !== undefined ? { messageIds: a.message } : {}),
         },
       )();
+      phase.stop();
       if (E.isLeft(report)) return fail(report.left);
       const r = report.right;
       io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r));

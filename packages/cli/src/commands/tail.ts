@@ -1,5 +1,5 @@
 import { AttemptItem } from '@delivery-history/core';
-import { tailStream } from '@delivery-history/store';
+import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, MessageIdArg, optional } from '../args/codecs.js';
@@ -7,10 +7,13 @@ import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { oneLine, outcomeCode } from '../format/describe.js';
+import { statusColor } from '../format/color.js';
+import { type StreamColumn, streamRow } from '../format/table.js';
+import { type Layout, layoutOf } from '../format/terminal.js';
 import { absoluteTime, formatLatency } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
-import type { CommandResult } from './failure.js';
+import { type CommandResult, fail, storeFailure } from './failure.js';
 import { withArgs } from './withArgs.js';
 
 // `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
@@ -45,38 +48,34 @@ const hostOf = (url: string): string => {
   }
 };
 
-const COLUMNS: ReadonlyArray<readonly [string, number]> = [
-  ['COMPLETED', 20],
-  ['MESSAGE', 28],
-  ['#', 3],
-  ['STATUS', 7],
-  ['CATEGORY', 13],
-  ['CODE', 22],
-  ['TIME', 8],
-  ['ENDPOINT', 22],
+const COLUMNS: ReadonlyArray<StreamColumn> = [
+  { head: 'COMPLETED', width: 20 },
+  { head: 'MESSAGE', width: 28 },
+  { head: '#', width: 3, align: 'right' },
+  { head: 'STATUS', width: 7, color: statusColor },
+  { head: 'CATEGORY', width: 13 },
+  { head: 'CODE', width: 22 },
+  { head: 'TIME', width: 8, align: 'right' },
+  { head: 'ENDPOINT', width: 22 },
+  { head: 'ERROR', width: 12 },
 ];
 
-const line = (cells: ReadonlyArray<string>): string =>
-  `${cells
-    .map((c, i) => {
-      const w = COLUMNS[i]?.[1];
-      return w === undefined ? c : i === 2 || i === 6 ? c.padStart(w) : c.padEnd(w);
-    })
-    .join('  ')
-    .trimEnd()}\n`;
-
-const row = (a: AttemptItem): string =>
-  line([
-    absoluteTime(a.completedAt),
-    a.messageId,
-    String(a.attemptNumber),
-    a.status,
-    a.deliveryResult.category,
-    outcomeCode(a.deliveryResult),
-    formatLatency(a.deliveryResult.responseTime),
-    hostOf(a.request.url),
-    a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 80),
-  ]);
+const row = (a: AttemptItem, layout: Layout): string =>
+  streamRow(
+    COLUMNS,
+    [
+      absoluteTime(a.completedAt),
+      a.messageId,
+      String(a.attemptNumber),
+      a.status,
+      a.deliveryResult.category,
+      outcomeCode(a.deliveryResult),
+      formatLatency(a.deliveryResult.responseTime),
+      hostOf(a.request.url),
+      a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
+    ],
+    layout,
+  );
 
 const jsonLine = (a: AttemptItem): string =>
   `${JSON.stringify({
@@ -114,6 +113,24 @@ const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem
     return E.isRight(attempt) ? [attempt.right] : [];
   });
 
+/** The stream's attempts, printed until Ctrl-C; a stream error ends it (a StoreFailure, exit 3). */
+const follow = async (
+  tail: StreamTail,
+  io: Io,
+  print: (a: AttemptItem) => string,
+  keep: (a: AttemptItem) => boolean,
+  shown: () => void,
+): Promise<CommandResult> => {
+  for (;;) {
+    const images = await tail.next()();
+    if (E.isLeft(images)) return fail(storeFailure(images.left, "the table's stream"));
+    for (const attempt of attemptsOf(images.right).filter(keep)) {
+      io.stdout.write(print(attempt));
+      shown();
+    }
+  }
+};
+
 export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('tail', argv, io, spec, Args, configFlags, (a, config) =>
     withContext(config, io, async (ctx) => {
@@ -121,20 +138,26 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
       const started = io.now().getTime();
       let shown = 0;
       onInterrupt('tail', () => `${shown} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
-      // debt: the stream reads are not yet behind the store's send/toStoreError funnel
       const tail = await tailStream({
         client: ctx.clients.client,
         streams: ctx.clients.streams,
         tableName: config.tableName,
-      });
+      })();
+      if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
       io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
-      if (a.json !== true) io.stdout.write(line([...COLUMNS.map(([h]) => h), 'ERROR']));
-      const print = a.json === true ? jsonLine : row;
-      for (;;) {
-        for (const attempt of attemptsOf(await tail.next()).filter(keep)) {
-          io.stdout.write(print(attempt));
-          shown++;
-        }
-      }
+      const layout = layoutOf(io, a.wide);
+      if (a.json !== true)
+        io.stdout.write(
+          streamRow(
+            COLUMNS,
+            COLUMNS.map((c) => c.head),
+            layout,
+            true,
+          ),
+        );
+      const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
+      return follow(tail.right, io, print, keep, () => {
+        shown++;
+      });
     }),
   );

@@ -5,7 +5,7 @@ import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
-import { countedProgress, createProgress } from '../format/progress.js';
+import { afterPhase, countedProgress, createProgress, startPhase } from '../format/progress.js';
 import { onInterrupt } from '../interrupt.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
@@ -49,13 +49,20 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
   withArgs('verify', argv, io, spec, Args, configFlags, (a, config) =>
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, check, report, exit code) read top to bottom; its steps are already functions
     withContext(config, io, async (ctx) => {
+      const mode = a.progress ?? 'auto';
+      const clock = () => io.now().getTime();
+      // the whole table is counted first (a Select: COUNT scan): say so, spin on a terminal
+      const phase =
+        a.message === undefined
+          ? startPhase({
+              mode,
+              stderr: io.stderr,
+              clock,
+              text: 'dh verify: counting the messages first (one Select: COUNT scan)...',
+            })
+          : { stop() {} };
       const counted = countedProgress(
-        createProgress({
-          mode: a.progress ?? 'auto',
-          label: 'verify',
-          stderr: io.stderr,
-          clock: () => io.now().getTime(),
-        }),
+        afterPhase(phase, createProgress({ mode, label: 'verify', stderr: io.stderr, clock })),
       );
       const progress = counted.progress;
       onInterrupt(
@@ -63,9 +70,6 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
         () =>
           `${counted.done()}${counted.total() === null ? '' : ` of ${counted.total()}`} messages checked, nothing reported yet`,
       );
-      if (a.message === undefined && (a.progress ?? 'auto') !== 'none') {
-        io.stderr.write('dh verify: counting the messages first (one Select: COUNT scan)...\n');
-      }
       const report = await verifyTable(
         { reader: ctx.reader, trailOf: ctx.trailOf, progress, clock: () => io.now().getTime() },
         {
@@ -78,6 +82,7 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
           ...(a.message !== undefined ? { messageIds: a.message } : {}),
         },
       )();
+      phase.stop();
       if (E.isLeft(report)) return fail(report.left);
       io.stdout.write(a.json === true ? toJson(verifyReportJson(report.right)) : renderVerifyReport(report.right));
       return report.right.ok ? done : fail(CheckFailed);

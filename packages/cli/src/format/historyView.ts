@@ -1,8 +1,10 @@
 import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
 import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
+import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
-import { renderFields, renderTable } from './table.js';
+import { type Column, type Narrowable, renderFields, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
 
 // `dh history <id>`: the STATE, every attempt, and the audit trail, for a support person.
@@ -52,36 +54,57 @@ const lateness = (v: Pick<HistoryView, 'state' | 'attempts' | 'redrives'>, a: At
   return Number.isNaN(late) || late < 1000 ? '-' : formatDuration(late);
 };
 
+/** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal the time of day only. */
+const at = (iso: string, now: Date): Narrowable => ({
+  text: `${absoluteTime(iso)} (${relativeTime(iso, now)})`,
+  narrow: absoluteTime(iso).slice(11),
+});
+
+const ATTEMPT_COLUMNS: ReadonlyArray<Column> = [
+  { head: '#', align: 'right' },
+  { head: 'STARTED', drop: 3 },
+  { head: 'LATE', align: 'right', drop: 4 },
+  { head: 'COMPLETED' },
+  { head: 'STATUS', color: statusColor },
+  { head: 'CATEGORY', drop: 2 },
+  { head: 'CODE', shrink: 7, drop: 5 },
+  { head: 'TIME', align: 'right' },
+  { head: 'NEXT ATTEMPT', drop: 1 },
+  { head: 'ERROR', shrink: 12 },
+];
+
+const TRAIL_COLUMNS: ReadonlyArray<Column> = [
+  { head: '#', align: 'right' },
+  { head: 'AT' },
+  { head: 'EVENT', color: statusColor },
+  { head: 'CATEGORY', drop: 1 },
+  { head: 'CODE' },
+  { head: 'TIME', align: 'right' },
+  { head: 'RETRY', shrink: 12 },
+];
+
 const attemptRows = (v: HistoryView, now: Date) =>
   v.attempts.map((a) => [
     a.attemptNumber,
     absoluteTime(a.startedAt),
     lateness(v, a),
-    `${absoluteTime(a.completedAt)} (${relativeTime(a.completedAt, now)})`,
+    at(a.completedAt, now),
     a.superseded ? `${a.status}*` : a.status,
     a.deliveryResult.category,
     outcomeCode(a.deliveryResult),
     formatLatency(a.deliveryResult.responseTime),
     a.nextAttemptAt === null ? '-' : absoluteTime(a.nextAttemptAt),
-    a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 60),
+    a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
   ]);
 
 const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
   trail.map((e) =>
     isRedriveEntry(e)
-      ? [
-          `after ${e.n}`,
-          `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
-          'REDRIVE',
-          '-',
-          '-',
-          '-',
-          `by ${e.by}: ${oneLine(e.reason, 60)}`,
-        ]
+      ? [`after ${e.n}`, at(e.at, now), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`]
       : isResolutionEntry(e)
         ? [
             `${e.n} resolved`,
-            `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
+            at(e.at, now),
             'RESOLUTION',
             e.category,
             e.statusCode ?? '-',
@@ -90,7 +113,7 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
           ]
         : [
             e.n,
-            `${absoluteTime(e.at)} (${relativeTime(e.at, now)})`,
+            at(e.at, now),
             e.status,
             e.category,
             e.statusCode ?? '-',
@@ -113,16 +136,12 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
 
 const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length;
 
-export const renderHistory = (v: HistoryView, now: Date): string => {
+export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN): string => {
   const parts = [stateFields(v.state, now)];
   parts.push(
     v.attempts.length === 0
       ? '\nNo attempts yet.\n'
-      : `\nAttempts (${v.attempts.length})\n${renderTable(
-          ['#', 'STARTED', 'LATE', 'COMPLETED', 'STATUS', 'CATEGORY', 'CODE', 'TIME', 'NEXT ATTEMPT', 'ERROR'],
-          attemptRows(v, now),
-          ['right', 'left', 'right', 'left', 'left', 'left', 'left', 'right'],
-        )}`,
+      : `\nAttempts (${v.attempts.length})\n${renderTable(ATTEMPT_COLUMNS, attemptRows(v, now), [], layout)}`,
   );
   if (v.attempts.some((a) => a.superseded)) {
     parts.push('* superseded: sent by a writer that had lost its lease; counted, status unchanged\n');
@@ -133,6 +152,7 @@ export const renderHistory = (v: HistoryView, now: Date): string => {
         ['#', 'AFTER ATTEMPT', 'AT', 'BY', 'NEW LIMIT', 'REASON'],
         redriveRows(v.redrives, now),
         ['right', 'right', 'left', 'left', 'right'],
+        layout,
       )}`,
     );
   }
@@ -142,11 +162,7 @@ export const renderHistory = (v: HistoryView, now: Date): string => {
   parts.push(
     v.auditTrail.length === 0
       ? `\nAudit trail: empty${lag}\n`
-      : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(
-          ['#', 'AT', 'EVENT', 'CATEGORY', 'CODE', 'TIME', 'RETRY'],
-          trailRows(v.auditTrail, now),
-          ['right', 'left', 'left', 'left', 'left', 'right'],
-        )}`,
+      : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
   );
   parts.push(expungeSection(v.expunges ?? [], now));
   return parts.join('');

@@ -173,3 +173,60 @@ export const countedProgress = (
     total: () => total,
   };
 };
+
+// ---------------------------------------------------------------------------
+// a silent phase (a count before the bar, a long read): what it does, and that it is alive
+// ---------------------------------------------------------------------------
+
+export type Phase = {
+  /** Clears the spinner (idempotent); the line mode left its line. */
+  stop(): void;
+};
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * Says what a phase without progress does: on a terminal a spinner with the elapsed time
+ * (redrawn in place, cleared when it ends), otherwise one line; nothing with --progress none.
+ */
+export const startPhase = (o: Omit<ProgressOptions, 'label' | 'intervalMs'> & { readonly text: string }): Phase => {
+  if (o.mode === 'none') return { stop() {} };
+  if (o.stderr.isTTY !== true || o.mode === 'lines') {
+    o.stderr.write(`${o.text}\n`);
+    return { stop() {} };
+  }
+  const startedAt = o.clock();
+  let frame = 0;
+  const draw = () => {
+    o.stderr.write(
+      `\r${FRAMES[frame++ % FRAMES.length] ?? ''} ${o.text} ${formatDuration(o.clock() - startedAt)}\x1b[K`,
+    );
+  };
+  draw();
+  const timer = setInterval(draw, 100);
+  // a spinner never keeps the process alive
+  timer.unref();
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      o.stderr.write('\r\x1b[K');
+    },
+  };
+};
+
+/** A progress whose first `start` ends a phase (the count before the bar is done). */
+export const afterPhase = (phase: Phase, inner: Progress): Progress => ({
+  start: (t) => {
+    phase.stop();
+    inner.start(t);
+  },
+  setTotal: (t) => inner.setTotal(t),
+  increment: (n) => inner.increment(n),
+  stop: () => {
+    phase.stop();
+    inner.stop();
+  },
+});

@@ -1,8 +1,10 @@
 import type { DeliveryResult, Status } from '@delivery-history/core';
-import { outcomeCode } from './describe.js';
+import { statusColor } from './color.js';
+import { oneLine, outcomeCode } from './describe.js';
 import { maybeResultJson } from './historyJson.js';
-import { renderTable } from './table.js';
-import { absoluteTime, relativeTime } from './time.js';
+import { type Column, type Narrowable, renderTable, renderTsv } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
+import { absoluteTime, formatLatency, relativeTime } from './time.js';
 
 // List views (failed, endpoint, correlation): one row per message, from the index
 // projection (no per-message read).
@@ -24,34 +26,88 @@ export type SummaryRow = {
 
 export type ListPage = { readonly items: ReadonlyArray<SummaryRow>; readonly cursor: string | null };
 
-const when = (iso: string, now: Date): string => `${absoluteTime(iso)} (${relativeTime(iso, now)})`;
+/** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
+const when = (iso: string, now: Date): Narrowable => ({
+  text: `${absoluteTime(iso)} (${relativeTime(iso, now)})`,
+  narrow: relativeTime(iso, now),
+});
 
 const statusCell = (r: SummaryRow): string =>
   r.status === 'FAILED' ? (r.retryEligible ? 'FAILED (retry)' : 'FAILED (final)') : r.status;
 
-export const renderList = (page: ListPage, now: Date, timeColumn: 'lastUpdatedAt' | 'createdAt'): string => {
+export type TimeColumn = 'lastUpdatedAt' | 'createdAt';
+
+const errorOf = (r: SummaryRow): string | null =>
+  r.deliveryResult?.errorDetails == null ? null : oneLine(r.deliveryResult.errorDetails.message, 200);
+
+/** On a narrow terminal ERROR and CODE are cut first, then NEXT ATTEMPT, ENDPOINT, ... hidden. */
+const columns = (timeColumn: TimeColumn): ReadonlyArray<Column> => [
+  { head: 'MESSAGE' },
+  { head: 'STATUS', color: statusColor },
+  { head: 'ATTEMPTS', align: 'right', drop: 5 },
+  { head: 'CATEGORY', drop: 3 },
+  { head: 'CODE', shrink: 7, drop: 6 },
+  { head: 'TIME', align: 'right', drop: 4 },
+  { head: 'ENDPOINT', drop: 2 },
+  { head: timeColumn === 'createdAt' ? 'CREATED' : 'LAST UPDATED' },
+  { head: 'NEXT ATTEMPT', drop: 1 },
+  { head: 'ERROR', shrink: 12 },
+];
+
+export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, layout: Layout = PLAIN): string => {
   const rows = page.items.map((r) => [
     r.messageId,
     statusCell(r),
     `${r.attempts}/${r.maxAttempts}`,
     r.deliveryResult?.category ?? '-',
     outcomeCode(r.deliveryResult),
+    r.deliveryResult === null ? null : formatLatency(r.deliveryResult.responseTime),
     r.endpoint,
     when(r[timeColumn], now),
     r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null ? when(r.nextAttemptAt, now) : '-',
+    errorOf(r) ?? '',
   ]);
-  const head = [
-    'MESSAGE',
-    'STATUS',
-    'ATTEMPTS',
-    'CATEGORY',
-    'CODE',
-    'ENDPOINT',
-    timeColumn === 'createdAt' ? 'CREATED' : 'LAST UPDATED',
-    'NEXT ATTEMPT',
-  ];
-  return renderTable(head, rows, ['left', 'left', 'right']);
+  return renderTable(columns(timeColumn), rows, [], layout);
 };
+
+/** `--output tsv`: one line per message, the JSON field names as header, ISO times, nothing cut. */
+export const renderListTsv = (page: ListPage): string =>
+  renderTsv(
+    [
+      'messageId',
+      'status',
+      'retryEligible',
+      'attempts',
+      'maxAttempts',
+      'category',
+      'statusCode',
+      'errorCode',
+      'responseTimeMs',
+      'endpoint',
+      'correlationId',
+      'createdAt',
+      'lastUpdatedAt',
+      'nextAttemptAt',
+      'error',
+    ],
+    page.items.map((r) => [
+      r.messageId,
+      r.status,
+      String(r.retryEligible),
+      r.attempts,
+      r.maxAttempts,
+      r.deliveryResult?.category ?? null,
+      r.deliveryResult?.statusCode ?? null,
+      r.deliveryResult?.errorDetails?.code ?? null,
+      r.deliveryResult?.responseTime ?? null,
+      r.endpoint,
+      r.correlationId,
+      r.createdAt,
+      r.lastUpdatedAt,
+      r.nextAttemptAt,
+      r.deliveryResult?.errorDetails?.message ?? null,
+    ]),
+  );
 
 /** List `--json`: `{ items: [...], cursor }` (cursor null on the last page). */
 export const listJson = (page: ListPage) => ({

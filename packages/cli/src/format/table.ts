@@ -1,7 +1,12 @@
 import Table from 'cli-table3';
+import { type Color, paint } from './color.js';
+import { type Layout, PLAIN } from './terminal.js';
 
-// Aligned, borderless tables (columns separated by two spaces), no colours: they are read
-// in terminals, pasted into tickets and grepped.
+// Aligned, borderless tables (columns separated by two spaces): they are read in terminals,
+// pasted into tickets and grepped. The one table renderer: on a terminal (a Layout with a
+// width) a table is fitted to it, cutting free text (error messages) with "…" first, then
+// using the short form of times, then hiding the least useful columns; ids are never cut.
+// Piped (no width) every cell is printed whole. Colour only paints; it never changes widths.
 
 export type Align = 'left' | 'right';
 
@@ -23,34 +28,217 @@ const PLAIN_CHARS = {
   middle: '  ',
 } as const;
 
-export type Cell = string | number | null;
+/** A cell with a shorter form for a narrow terminal (a time without its absolute part). */
+export type Narrowable = { readonly text: string; readonly narrow: string };
 
-const text = (c: Cell): string => (c === null ? '-' : String(c));
+export type Cell = string | number | null | Narrowable;
 
-/** Renders rows under a header; `align` per column (numbers read better right-aligned). */
+/** A column: its header and how it may give way when the table must fit a terminal. */
+export type Column = {
+  readonly head: string;
+  readonly align?: Align;
+  /** Free text that may be cut with "…", down to this many characters. */
+  readonly shrink?: number;
+  /** May be hidden to fit: the lowest rank goes first. Ids and statuses have none. */
+  readonly drop?: number;
+  /** The colour of a cell on a colour terminal (by its text). */
+  readonly color?: (text: string) => Color | null;
+};
+
+const GAP = 2;
+/** First pass: free text is cut down to this before times get short or columns go. */
+const SOFT_SHRINK = 20;
+
+const isNarrowable = (c: Cell): c is Narrowable => typeof c === 'object' && c !== null;
+
+const full = (c: Cell): string => (c === null ? '-' : isNarrowable(c) ? c.text : String(c));
+const short = (c: Cell): string => (isNarrowable(c) ? c.narrow : full(c));
+
+/** Width on screen, in code points (the tables hold ASCII, times and an ellipsis). */
+const len = (s: string): number => [...s].length;
+
+const cut = (s: string, width: number): string => (len(s) <= width ? s : `${[...s].slice(0, width - 1).join('')}…`);
+
+// ---------------------------------------------------------------------------
+// fitting
+// ---------------------------------------------------------------------------
+
+type Plan = {
+  /** Indexes of the columns shown, in order. */
+  readonly show: ReadonlyArray<number>;
+  readonly widths: ReadonlyMap<number, number>;
+  readonly narrow: boolean;
+};
+
+const total = (widths: ReadonlyMap<number, number>): number =>
+  [...widths.values()].reduce((a, b) => a + b, 0) + GAP * Math.max(0, widths.size - 1);
+
+/** Cuts the widest shrinkable column by one until the table fits or none can give more. */
+const shrinkToFit = (
+  columns: ReadonlyArray<Column>,
+  natural: ReadonlyMap<number, number>,
+  width: number,
+  soft: boolean,
+): Map<number, number> => {
+  const widths = new Map(natural);
+  const floor = (i: number): number => {
+    const min = Math.max(columns[i]?.shrink ?? Number.POSITIVE_INFINITY, len(columns[i]?.head ?? ''), 2);
+    return soft ? Math.max(min, Math.min(SOFT_SHRINK, natural.get(i) ?? 0)) : min;
+  };
+  while (total(widths) > width) {
+    let widest: number | null = null;
+    for (const [i, w] of widths) if (w > floor(i) && (widest === null || w > (widths.get(widest) ?? 0))) widest = i;
+    if (widest === null) break;
+    widths.set(widest, (widths.get(widest) ?? 0) - 1);
+  }
+  return widths;
+};
+
+const naturalWidths = (
+  columns: ReadonlyArray<Column>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  show: ReadonlyArray<number>,
+  narrow: boolean,
+): Map<number, number> =>
+  new Map(
+    show.map((i) => [
+      i,
+      Math.max(len(columns[i]?.head ?? ''), ...rows.map((r) => len((narrow ? short : full)(r[i] ?? null)))),
+    ]),
+  );
+
+/** The candidate layouts, least lossy first: as is, short times, then one more column hidden each. */
+const candidates = (columns: ReadonlyArray<Column>): Array<Omit<Plan, 'widths'>> => {
+  const all = columns.map((_, i) => i);
+  const droppable = all
+    .filter((i) => columns[i]?.drop !== undefined)
+    .sort((a, b) => (columns[a]?.drop ?? 0) - (columns[b]?.drop ?? 0));
+  const out: Array<Omit<Plan, 'widths'>> = [
+    { show: all, narrow: false },
+    { show: all, narrow: true },
+  ];
+  for (let k = 1; k <= droppable.length; k++) {
+    const hidden = new Set(droppable.slice(0, k));
+    out.push({ show: all.filter((i) => !hidden.has(i)), narrow: true });
+  }
+  return out;
+};
+
+/** The least lossy layout that fits `width` (the last candidate when none does). */
+const layoutPlan = (
+  columns: ReadonlyArray<Column>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  width: number | null,
+): Plan => {
+  const all = columns.map((_, i) => i);
+  if (width === null) return { show: all, widths: naturalWidths(columns, rows, all, false), narrow: false };
+  const options = candidates(columns);
+  let last: Plan | null = null;
+  for (const soft of [true, false]) {
+    for (const c of options) {
+      const widths = shrinkToFit(columns, naturalWidths(columns, rows, c.show, c.narrow), width, soft);
+      last = { ...c, widths };
+      if (total(widths) <= width) return last;
+    }
+  }
+  return last ?? { show: all, widths: naturalWidths(columns, rows, all, false), narrow: false };
+};
+
+// ---------------------------------------------------------------------------
+// rendering
+// ---------------------------------------------------------------------------
+
+const columnOf = (c: string | Column, align: Align | undefined): Column =>
+  typeof c === 'string' ? { head: c, ...(align !== undefined ? { align } : {}) } : c;
+
+const lossOf = (plan: Plan, rows: ReadonlyArray<ReadonlyArray<Cell>>, columns: ReadonlyArray<Column>): boolean =>
+  plan.show.length < columns.length ||
+  (plan.narrow && rows.some((r) => r.some((c) => isNarrowable(c) && c.narrow !== c.text))) ||
+  rows.some((r) => plan.show.some((i) => len((plan.narrow ? short : full)(r[i] ?? null)) > (plan.widths.get(i) ?? 0)));
+
+const cellText = (c: Cell, col: Column, width: number, narrow: boolean, layout: Layout): string => {
+  const text = cut((narrow ? short : full)(c), width);
+  const color = layout.color ? (col.color?.(text) ?? null) : null;
+  return color === null ? text : paint(color, text);
+};
+
+/**
+ * Renders rows under a header. Columns are header strings (then `align` per column) or
+ * `Column`s saying how each may give way on a narrow terminal; `layout` is where it goes
+ * (default: full width, no colour).
+ */
 export const renderTable = (
-  head: ReadonlyArray<string>,
+  head: ReadonlyArray<string | Column>,
   rows: ReadonlyArray<ReadonlyArray<Cell>>,
   align: ReadonlyArray<Align> = [],
+  layout: Layout = PLAIN,
 ): string => {
+  const columns = head.map((c, i) => columnOf(c, align[i]));
+  const plan = layoutPlan(columns, rows, layout.width);
+  const shown = plan.show.map((i) => ({ i, col: columns[i] ?? { head: '' }, width: plan.widths.get(i) ?? 0 }));
   const table = new Table({
-    head: [...head],
+    head: shown.map(({ col }) => (layout.color ? paint('bold', col.head) : col.head)),
     chars: PLAIN_CHARS,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    colAligns: head.map((_, i) => align[i] ?? 'left'),
+    colAligns: shown.map(({ col }) => col.align ?? 'left'),
     wordWrap: false,
   });
-  for (const row of rows) table.push(row.map(text));
+  for (const row of rows) {
+    table.push(shown.map(({ i, col, width }) => cellText(row[i] ?? null, col, width, plan.narrow, layout)));
+  }
   // cli-table3 pads the last column too; trailing spaces only make diffs noisy.
-  return `${table
+  const body = table
     .toString()
     .split('\n')
     .map((l) => l.trimEnd())
-    .join('\n')}\n`;
+    .join('\n');
+  const note =
+    layout.width !== null && lossOf(plan, rows, columns)
+      ? `\n${layout.color ? paint('dim', '(fitted to the terminal; --wide for every column in full)') : '(fitted to the terminal; --wide for every column in full)'}`
+      : '';
+  return `${body}${note}\n`;
+};
+
+/** A column of a streamed table: rows come one at a time, so widths are fixed up front. */
+export type StreamColumn = Column & { readonly width: number };
+
+const pad = (text: string, width: number, align: Align | undefined): string => {
+  const fill = ' '.repeat(Math.max(0, width - len(text)));
+  return align === 'right' ? `${fill}${text}` : `${text}${fill}`;
+};
+
+/**
+ * One line of a streamed table (`dh tail`; the header is a row of the heads). Every column
+ * but the last is padded to its width (a longer id pushes the rest right; nothing is cut);
+ * the last takes what is left of a terminal's width, cut with "…", and all of it when piped.
+ */
+export const streamRow = (
+  columns: ReadonlyArray<StreamColumn>,
+  cells: ReadonlyArray<Cell>,
+  layout: Layout = PLAIN,
+  header = false,
+): string => {
+  let used = 0;
+  const parts = columns.map((col, i) => {
+    const last = i === columns.length - 1;
+    const text = full(cells[i] ?? null);
+    const room = layout.width === null || !last ? len(text) : Math.max(col.width, layout.width - used);
+    const shown = last ? cut(text, room) : pad(text, col.width, col.align);
+    used += len(shown) + GAP;
+    const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
+    return color === null ? shown : paint(color, shown);
+  });
+  return `${parts.join(' '.repeat(GAP)).trimEnd()}\n`;
+};
+
+/** Tab-separated values: a header line, then one line per row; nothing cut, no colour. */
+export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string => {
+  const field = (c: Cell): string => (c === null ? '' : full(c)).replace(/[\t\r\n]+/g, ' ');
+  return `${[head.map((h) => field(h)), ...rows.map((r) => r.map(field))].map((r) => r.join('\t')).join('\n')}\n`;
 };
 
 /** `key  value` lines with the keys aligned (a record, not a list). */
 export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>): string => {
   const width = Math.max(0, ...fields.map(([k]) => k.length));
-  return `${fields.map(([k, v]) => `${k.padEnd(width)}  ${text(v)}`.trimEnd()).join('\n')}\n`;
+  return `${fields.map(([k, v]) => `${k.padEnd(width)}  ${full(v)}`.trimEnd()).join('\n')}\n`;
 };

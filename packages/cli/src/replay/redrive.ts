@@ -1,3 +1,4 @@
+import { hostMatches } from '../args/common.js';
 import { type DeliveryRequest, isFinal, type StateItem, stalled } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -46,7 +47,7 @@ export type RedriveOptions = {
   readonly extraAttempts: number;
   /** Re-drive at most this many messages (safety for broad filters). */
   readonly limit?: number;
-  /** Only messages to this endpoint (host[:port]). */
+  /** Only messages to this endpoint (host[:port]; a bare host matches every port). */
   readonly endpoint?: string;
   /** Enqueue again a non-final message that waited this long for a worker at `now`. */
   readonly stalled?: { readonly now: Date; readonly afterMs: number };
@@ -94,7 +95,7 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
   if (E.isLeft(loaded)) return result(messageId, 'failed', loaded.left.message);
   const state = loaded.right;
   if (state === null) return result(messageId, 'not-found');
-  if (o.endpoint !== undefined && state.endpoint !== o.endpoint)
+  if (o.endpoint !== undefined && !hostMatches(o.endpoint, state.endpoint))
     return result(messageId, 'skipped', `endpoint is ${state.endpoint}`);
   const request = redriveRequest(state);
   if (E.isLeft(request)) return result(messageId, 'failed', request.left);

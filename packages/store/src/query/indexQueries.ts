@@ -10,25 +10,45 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** A failed-window query reads FAILED_INDEX_SHARDS partitions per day: keep windows sane. */
 export const MAX_WINDOW_DAYS = 366;
 
-export type QueryFailedInput = {
+/** `oldest` first (the default) or `newest` first: the index read forwards or backwards, as cheap. */
+export type QueryOrder = 'oldest' | 'newest';
+
+/**
+ * A window on createdAt for the indexes sorted by lastUpdatedAt. Since a message is updated
+ * no earlier than it was created, `createdSince` also bounds the key range from below (the
+ * index is read from there on, not from the start); `createdUntil` is a filter on the rows
+ * read (they are paid for, not returned).
+ */
+export type CreatedWindow = {
+  readonly createdSince?: Date | string;
+  readonly createdUntil?: Date | string;
+};
+
+export type QueryFailedInput = CreatedWindow & {
   readonly since: Date | string;
   readonly until: Date | string;
   /** Only messages that will not be retried (retryEligible false). */
   readonly exhaustedOnly?: boolean;
+  readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
 };
 
-export type QueryByEndpointInput = {
+export type QueryByEndpointInput = CreatedWindow & {
   readonly endpoint: string;
   readonly since?: Date | string;
   readonly until?: Date | string;
+  readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
 };
 
 export type QueryByCorrelationInput = {
   readonly correlationId: string;
+  /** The index is sorted by createdAt: a window on it is a key range. */
+  readonly createdSince?: Date | string;
+  readonly createdUntil?: Date | string;
+  readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
 };
@@ -69,23 +89,83 @@ const windowOf = (
 
 const isError = (x: unknown): x is StoreError => typeof x === 'object' && x !== null && '_tag' in x;
 
-/** FAILED messages with lastUpdatedAt in [since, until), oldest first. */
+type Filter = { readonly expression: string; readonly values: Record<string, unknown> };
+
+const allOf = (filters: ReadonlyArray<Filter | null>): { filter?: Filter } => {
+  const parts = filters.filter((f): f is Filter => f !== null);
+  if (parts.length === 0) return {};
+  return {
+    filter: {
+      // one part as is: DynamoDB refuses redundant parentheses
+      expression:
+        parts.length === 1 ? (parts[0]?.expression ?? '') : parts.map((f) => `(${f.expression})`).join(' AND '),
+      values: Object.assign({}, ...parts.map((f) => f.values)),
+    },
+  };
+};
+
+/** `createdAt` in [cs, cu) as a filter; null when the window is open. */
+const createdFilter = (cs: string | undefined, cu: string | undefined): Filter | null => {
+  if (cs === undefined && cu === undefined) return null;
+  const parts = [
+    ...(cs === undefined ? [] : ['createdAt >= :createdSince']),
+    ...(cu === undefined ? [] : ['createdAt < :createdUntil']),
+  ];
+  const values = {
+    ...(cs === undefined ? {} : { ':createdSince': cs }),
+    ...(cu === undefined ? {} : { ':createdUntil': cu }),
+  };
+  return { expression: parts.join(' AND '), values };
+};
+
+/** An optional instant as ISO; `Invalid` when given but not a time. */
+const isoInput = (ctx: ErrorContext, name: string, d: Date | string | undefined): string | undefined | StoreError => {
+  if (d === undefined) return undefined;
+  return iso(d) ?? Invalid(ctx, `${name} must be an ISO-8601 timestamp`);
+};
+
+/** The key range and filter of a created-time window over an index sorted by lastUpdatedAt. */
+const createdPlan = (
+  ctx: ErrorContext,
+  input: CreatedWindow & { readonly since?: Date | string | undefined; readonly until?: Date | string | undefined },
+): { range: { lo: string; hi: string }; filter: Filter | null } | StoreError => {
+  const cs = isoInput(ctx, 'createdSince', input.createdSince);
+  const cu = isoInput(ctx, 'createdUntil', input.createdUntil);
+  const since = isoInput(ctx, 'since', input.since);
+  if (isError(cs)) return cs;
+  if (isError(cu)) return cu;
+  if (isError(since)) return since;
+  // updated >= created: the created bound is a key bound too
+  const lo = since !== undefined && cs !== undefined && cs > since ? cs : (since ?? cs);
+  const w = windowOf(ctx, lo, input.until);
+  return isError(w) ? w : { range: w, filter: createdFilter(cs, cu) };
+};
+
+const newestFirst = (order: QueryOrder | undefined): boolean => order === 'newest';
+
+/** FAILED messages with lastUpdatedAt in [since, until), oldest first (or newest). */
 export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryFailed' };
-  const w = windowOf(ctx, input.since, input.until);
-  if (isError(w)) return TE.left(w);
+  const p = createdPlan(ctx, input);
+  if (isError(p)) return TE.left(p);
+  const w = p.range;
   const days = daysOf(w.lo, w.hi);
   if (days.length > MAX_WINDOW_DAYS) return TE.left(Invalid(ctx, `window longer than ${MAX_WINDOW_DAYS} days`));
+  const desc = newestFirst(input.order);
+  const groups = days.map((day) => shards(FAILED_INDEX_SHARDS, (s) => failedPartition(day, s)));
   return mergeQuery(
     env,
     {
       index: { name: INDEX.byFailedTime, pk: 'gsi1pk', sk: 'gsi1sk' },
-      groups: days.map((day) => shards(FAILED_INDEX_SHARDS, (s) => failedPartition(day, s))),
+      // day buckets newest first too
+      groups: desc ? groups.reverse() : groups,
       range: w,
-      ...(input.exhaustedOnly === true
-        ? { filter: { expression: 'retryEligible = :false', values: { ':false': false } } }
-        : {}),
+      ...allOf([
+        input.exhaustedOnly === true ? { expression: 'retryEligible = :false', values: { ':false': false } } : null,
+        p.filter,
+      ]),
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
+      ...(desc ? { descending: true } : {}),
     },
     input.cursor,
     ctx,
@@ -98,8 +178,8 @@ export const queryByEndpoint = (
   input: QueryByEndpointInput,
 ): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryByEndpoint' };
-  const w = windowOf(ctx, input.since, input.until);
-  if (isError(w)) return TE.left(w);
+  const p = createdPlan(ctx, input);
+  if (isError(p)) return TE.left(p);
   const endpoint = input.endpoint.trim().toLowerCase();
   if (endpoint === '') return TE.left(Invalid(ctx, 'endpoint is empty'));
   return mergeQuery(
@@ -107,8 +187,10 @@ export const queryByEndpoint = (
     {
       index: { name: INDEX.byEndpoint, pk: 'gsi2pk', sk: 'gsi2sk' },
       groups: [shards(ENDPOINT_INDEX_SHARDS, (s) => endpointPartition(endpoint, s))],
-      range: w,
+      range: p.range,
+      ...allOf([p.filter]),
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
+      ...(newestFirst(input.order) ? { descending: true } : {}),
     },
     input.cursor,
     ctx,
@@ -122,12 +204,17 @@ export const queryByCorrelation = (
 ): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryByCorrelation', correlationId: input.correlationId };
   if (input.correlationId === '') return TE.left(Invalid(ctx, 'correlationId is empty'));
+  const windowed = input.createdSince !== undefined || input.createdUntil !== undefined;
+  const w = windowed ? windowOf(ctx, input.createdSince, input.createdUntil) : null;
+  if (w !== null && isError(w)) return TE.left(w);
   return mergeQuery(
     env,
     {
       index: { name: INDEX.byCorrelation, pk: 'gsi3pk', sk: 'gsi3sk' },
       groups: [[correlationPartition(input.correlationId)]],
+      ...(w !== null ? { range: w } : {}),
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
+      ...(newestFirst(input.order) ? { descending: true } : {}),
     },
     input.cursor,
     ctx,

@@ -21,8 +21,9 @@ import { type Page, StateSummary } from './stateSummary.js';
 /**
  * A query over an index whose logical partition is split into physical ones (shards, day
  * buckets). `groups` are read one after the other (day buckets are disjoint in time, so
- * ascending order holds across groups); the partitions inside a group are merged by sort
- * key. The cursor records, per partition of the current group, the last sort key
+ * the order holds across groups when they are given in that order); the partitions inside
+ * a group are merged by sort key, ascending or (`descending`: ScanIndexForward false, as
+ * cheap) descending. The cursor records, per partition of the current group, the last sort key
  * returned, so the next page starts exactly after it.
  */
 export type MergePlan = {
@@ -32,6 +33,8 @@ export type MergePlan = {
   readonly range?: { readonly lo: string; readonly hi: string };
   readonly filter?: { readonly expression: string; readonly values: Record<string, unknown> };
   readonly limit: number;
+  /** Newest first: each partition read backwards, merged largest key first. */
+  readonly descending?: boolean;
 };
 
 const MergeCursor = t.type({
@@ -55,7 +58,16 @@ export const MAX_LIMIT = 1_000;
 
 const planHash = (plan: MergePlan): string =>
   createHash('sha256')
-    .update(JSON.stringify([plan.index.name, plan.groups, plan.range ?? null, plan.filter ?? null]))
+    // the order is part of the query: a cursor of one order continues no query of the other
+    .update(
+      JSON.stringify([
+        plan.index.name,
+        plan.groups,
+        plan.range ?? null,
+        plan.filter ?? null,
+        ...(plan.descending === true ? ['desc'] : []),
+      ]),
+    )
     .digest('base64url')
     .slice(0, 16);
 
@@ -92,6 +104,7 @@ const fetchPartition = (
             // retention: an expired message is gone from every listing (the plan's hash leaves `now` out)
             FilterExpression: filter.FilterExpression,
             Limit: need - hits.length,
+            ScanIndexForward: plan.descending !== true,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         ),
@@ -108,6 +121,8 @@ const fetchPartition = (
 };
 
 const byKey = (a: Hit, b: Hit): number => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : a.partition < b.partition ? -1 : 1);
+const byKeyDescending = (a: Hit, b: Hit): number => byKey(b, a);
+const orderOf = (plan: MergePlan) => (plan.descending === true ? byKeyDescending : byKey);
 
 type Step = { readonly taken: Hit[]; readonly cursor: MergeCursor | null };
 
@@ -128,7 +143,7 @@ const step = (
     TE.map((fetched) => {
       const taken = fetched
         .flatMap((f) => f.hits)
-        .sort(byKey)
+        .sort(orderOf(plan))
         .slice(0, need);
       const pos = { ...cur.pos };
       for (const h of taken) pos[h.partition] = h.sk;

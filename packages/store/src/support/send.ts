@@ -18,7 +18,8 @@ const retryable = (e: StoreError): boolean => e._tag === 'Throttled' || e._tag =
  */
 export const send =
   <A>(
-    env: Env,
+    // only the retry settings and ports: the stream tail sends through here without a table Env
+    env: Pick<Env, 'retry' | 'random' | 'sleep' | 'logger'>,
     ctx: ErrorContext,
     labels: ReadonlyArray<string>,
     run: () => Promise<A>,

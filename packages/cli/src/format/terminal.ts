@@ -1,0 +1,42 @@
+import type { Io } from '../io.js';
+
+// How output is laid out for where it goes: on a terminal, tables fit its width and statuses
+// are coloured; piped or redirected, nothing is cut and there are no escape codes (a file,
+// a ticket, grep and awk see every character).
+
+export type Layout = {
+  /** Columns to fit tables into; null: full width (piped, or --wide). */
+  readonly width: number | null;
+  readonly color: boolean;
+};
+
+/** Full width, no colour: pipes, files, tests. */
+export const PLAIN: Layout = { width: null, color: false };
+
+const DEFAULT_COLUMNS = 80;
+
+const set = (v: string | undefined): boolean => v !== undefined && v !== '';
+
+/**
+ * Colour on a terminal; `NO_COLOR` (any non-empty value, no-color.org) turns it off and wins;
+ * `FORCE_COLOR` (non-empty, not `0`) turns it on where there is no terminal.
+ */
+export const colorOf = (io: Pick<Io, 'stdout' | 'env'>): boolean => {
+  if (set(io.env.NO_COLOR)) return false;
+  if (set(io.env.FORCE_COLOR)) return io.env.FORCE_COLOR !== '0';
+  return io.stdout.isTTY === true;
+};
+
+/** The stream's own width (a resized terminal too), else $COLUMNS, else 80. */
+const columnsOf = (io: Pick<Io, 'stdout' | 'env'>): number => {
+  const own = io.stdout.columns;
+  if (typeof own === 'number' && own > 0) return own;
+  const env = Number(io.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : DEFAULT_COLUMNS;
+};
+
+/** The layout of a command's stdout; `--wide` keeps a terminal's tables at full width. */
+export const layoutOf = (io: Pick<Io, 'stdout' | 'env'>, wide: boolean | undefined): Layout => ({
+  width: wide === true || io.stdout.isTTY !== true ? null : columnsOf(io),
+  color: colorOf(io),
+});
