@@ -68,6 +68,7 @@ type Report = {
     detail: string | null;
     afterAttempt: number | null;
     maxAttempts: number | null;
+    outcome: { status: string; final: boolean; statusCode: number | null } | null;
   }>;
 };
 
@@ -215,12 +216,13 @@ D('re-drive by filter: exhausted failures of one endpoint in a window', async ({
     ],
     env,
   );
-  ok(r);
+  // the receiver still answers 500: the re-drive is done, its delivery failed (exit 1)
+  ok(r, 1);
   const rep = jsonOf<Report>(r);
   // x-fixed left the failed index when it succeeded; x-retrying is not exhausted
   assert.equal(
-    rep.messages.map((m) => [m.messageId, m.action]),
-    [['x-broken', 'redriven']],
+    rep.messages.map((m) => [m.messageId, m.action, m.outcome?.status, m.outcome?.final, m.outcome?.statusCode]),
+    [['x-broken', 'redriven', 'FAILED', true, 500]],
   );
   const items = await partition(t, 'x-broken');
   assert.is(items.filter((i) => String(i.sk).startsWith('ATTEMPT#')).length, 4);

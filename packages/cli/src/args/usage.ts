@@ -110,7 +110,7 @@ ${LIST_OPTIONS}`,
     ],
   },
   endpoints: {
-    usage: 'dh endpoints [<host[:port]>] [--since TIME] [--until TIME] [--json]',
+    usage: 'dh endpoints [<host[:port]>] [--since TIME] [--until TIME] [--wide] [--json]',
     about: `  Endpoint health over a window (default the last 24 h, widened to whole hours) from the
   projector's hourly aggregates (never a scan): deliveries, success rate, p50/p99 response
   time (the upper edge of the histogram bucket), failures by category, last success,

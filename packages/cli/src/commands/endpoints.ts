@@ -7,11 +7,12 @@ import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { renderEndpoints, renderSeries } from '../format/endpointsView.js';
 import { toJson } from '../format/json.js';
+import { type Layout, layoutOf } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
-// `dh endpoints [<host[:port]>] [--since T] [--until T] [--json]`: endpoint health from the
+// `dh endpoints [<host[:port]>] [--since T] [--until T] [--wide] [--json]`: endpoint health from the
 // projector's hourly aggregates (the store's readEndpointHealth: never a scan).
 
 const DAY_MS = 86_400_000;
@@ -42,11 +43,18 @@ const describeWindow = (w: Window): string =>
   `endpoint health${w.host === undefined ? '' : ` for ${w.host}`} between ${w.since.toISOString()} and ${w.until.toISOString()}`;
 
 /** Prints the table (or, for one host, its hourly series) or the JSON; an empty answer exits 1. */
-const print = (io: Io, w: Window, buckets: readonly HealthBucket[], json: boolean, now: Date): CommandResult => {
+const print = (
+  io: Io,
+  w: Window,
+  buckets: readonly HealthBucket[],
+  json: boolean,
+  now: Date,
+  layout: Layout,
+): CommandResult => {
   const doc = documentOf(w.since, w.until, buckets, w.host !== undefined);
   if (json) io.stdout.write(toJson(doc));
-  else if (w.host === undefined) io.stdout.write(renderEndpoints(doc.endpoints, now));
-  else io.stdout.write(doc.endpoints.map((r) => renderSeries(r, 'hours' in r ? r.hours : [], now)).join('\n'));
+  else if (w.host === undefined) io.stdout.write(renderEndpoints(doc.endpoints, now, layout));
+  else io.stdout.write(doc.endpoints.map((r) => renderSeries(r, 'hours' in r ? r.hours : [], now, layout)).join('\n'));
   return doc.endpoints.length === 0 ? fail(NotFound(json ? null : `no ${describeWindow(w)}`)) : done;
 };
 
@@ -63,7 +71,7 @@ export const runEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<Comma
     return withContext(config, io, async (ctx) => {
       const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
       if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));
-      return print(io, w, read.right, a.json === true, now);
+      return print(io, w, read.right, a.json === true, now, layoutOf(io, a.wide));
     });
   });
 };

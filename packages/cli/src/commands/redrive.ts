@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { defaultRetryPolicy, readEnv, sharedVars, stalled, withDefault } from '@delivery-history/core';
+import { WORKER_ENV } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
@@ -12,11 +13,12 @@ import { toJson } from '../format/json.js';
 import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
-import { redriveReportJson, renderRedriveReport } from '../format/redriveReport.js';
+import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from '../format/redriveReport.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
-import { type RedriveDeps, type RedriveQueue, redrive } from '../replay/redrive.js';
+import { type RedriveDeps, type RedriveQueue, type RedriveReport, redrive } from '../replay/redrive.js';
+import { redriveWarnings } from '../replay/redriveWarnings.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
 import { CheckFailed, type CommandResult, done, fail, Interrupted, NotFound } from './failure.js';
@@ -171,10 +173,19 @@ const openQueue = (
 };
 
 // What a re-drive reads from the environment besides the table configuration (core's reader:
-// a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule).
+// a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule, and
+// DELIVERY_ALLOW_TARGETS is decoded by the worker's own codec for the blocked-target warning).
 const readRedriveEnv = readEnv('configuration', {
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
+  DELIVERY_ALLOW_TARGETS: WORKER_ENV.DELIVERY_ALLOW_TARGETS,
 });
+
+/** Interrupted 130; a failed action or a delivery that ended FAILED 1; nothing found 1. */
+const exitOf = (r: RedriveReport): CommandResult => {
+  if (r.interrupted) return fail(Interrupted);
+  if (r.actions.failed > 0 || (r.outcomes?.failed ?? 0) > 0) return fail(CheckFailed);
+  return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
+};
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
@@ -243,6 +254,10 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
               },
               queue,
               progress,
+              warn: redriveWarnings({
+                allow: env.right.DELIVERY_ALLOW_TARGETS,
+                remoteWorker: config.queueUrl !== null,
+              }),
             },
             {
               dryRun: a['dry-run'] === true,
@@ -257,12 +272,12 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
           forget();
           if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
+          const warned = redriveWarningSummary(r);
+          if (warned !== null) io.stderr.write(warned);
           io.stdout.write(
             a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r, describeSelection(a, now)),
           );
-          if (r.interrupted) return fail(Interrupted);
-          if (r.actions.failed > 0) return fail(CheckFailed);
-          return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
+          return exitOf(r);
         } finally {
           close();
         }

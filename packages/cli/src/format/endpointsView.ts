@@ -1,5 +1,6 @@
 import type { EndpointHealth, HealthSummary, HourHealth } from '@delivery-history/core';
 import { type Align, type Cell, renderTable } from './table.js';
+import type { Layout } from './terminal.js';
 import { absoluteTime, formatLatency, formatTime } from './time.js';
 
 // `dh endpoints`: one row per endpoint (worst first), or one endpoint's hourly series.
@@ -21,7 +22,7 @@ export const formatFailures = (s: HealthSummary): string => {
 
 const ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'left', 'left', 'right', 'left'];
 
-export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date): string =>
+export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layout?: Layout): string =>
   renderTable(
     ['ENDPOINT', 'DELIVERIES', 'SUCCESS', 'P50', 'P99', 'FAILURES', 'LAST SUCCESS', 'CONSEC FAIL', 'LAST FAILURE'],
     rows.map((r): Cell[] => [
@@ -36,13 +37,19 @@ export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date): str
       r.lastFailure === null ? null : `${formatTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
     ]),
     ALIGN,
+    layout,
   );
 
 /** The hour a bucket covers, as shown (`2026-12-01 10:00Z`, or in --tz). */
 const hourLabel = (hour: string): string => absoluteTime(`${hour}:00:00.000Z`).replace(/:00(?=[Z+-])/, '');
 
-export const renderSeries = (endpoint: EndpointHealth, hours: readonly HourHealth[], now: Date): string =>
-  `${renderEndpoints([endpoint], now)}\n${renderTable(
+export const renderSeries = (
+  endpoint: EndpointHealth,
+  hours: readonly HourHealth[],
+  now: Date,
+  layout?: Layout,
+): string =>
+  `${renderEndpoints([endpoint], now, layout)}\n${renderTable(
     ['HOUR', 'DELIVERIES', 'SUCCESS', 'P50', 'P90', 'P99', 'MESSAGES', 'FAILURES'],
     hours.map((h): Cell[] => [
       hourLabel(h.hour),
@@ -55,4 +62,5 @@ export const renderSeries = (endpoint: EndpointHealth, hours: readonly HourHealt
       formatFailures(h),
     ]),
     ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    layout,
   )}`;

@@ -1,5 +1,30 @@
-import type { RedriveReport } from '../replay/redrive.js';
+import type { RedriveOutcome, RedriveReport, RedriveResult } from '../replay/redrive.js';
 import { renderTable } from './table.js';
+
+/** `SUCCESS 200`, `FAILED (final) 500 server_error`, `FAILED (retry) 503 server_error`, `PENDING`; with attempts. */
+const outcomeText = (o: RedriveOutcome | null): string => {
+  if (o === null) return '-';
+  const status = o.status === 'FAILED' ? (o.final ? 'FAILED (final)' : 'FAILED (retry)') : o.status;
+  const result =
+    o.status === 'SUCCESS'
+      ? [o.statusCode]
+      : o.status === 'FAILED'
+        ? [o.statusCode, o.category, o.statusCode === null ? o.errorCode : null]
+        : [];
+  const parts = [status, ...result.filter((x) => x !== null)].join(' ');
+  return `${parts}, ${o.attempts} of ${o.maxAttempts} attempts`;
+};
+
+const detailOf = (m: RedriveResult): string =>
+  [m.detail, ...m.warnings.map((w) => `warning: ${w}`)].filter((x) => x !== null).join('; ');
+
+const outcomeLine = (r: RedriveReport): string | null => {
+  const o = r.outcomes;
+  if (o === null) return null;
+  const verdict = o.failed > 0 ? ' (exit 1)' : '';
+  const left = o.notFinished > 0 ? ': not finished ones stay reopened or retrying in the table' : '';
+  return `Outcome: ${o.success} SUCCESS, ${o.failed} FAILED, ${o.notFinished} not finished${verdict}${left}.`;
+};
 
 /** `selection`: what was selected, said when nothing matched ("no FAILED message ... was ..."). */
 export const renderRedriveReport = (r: RedriveReport, selection?: string): string => {
@@ -19,13 +44,38 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string): strin
     lines.push(
       '',
       renderTable(
-        ['MESSAGE', 'ACTION', 'REDRIVE', 'AFTER ATTEMPT', 'NEW LIMIT', 'DETAIL'],
-        r.messages.map((m) => [m.messageId, m.action, m.redriveNumber, m.afterAttempt, m.maxAttempts, m.detail ?? '']),
+        ['MESSAGE', 'ACTION', 'REDRIVE', 'AFTER ATTEMPT', 'NEW LIMIT', 'OUTCOME', 'DETAIL'],
+        r.messages.map((m) => [
+          m.messageId,
+          m.action,
+          m.redriveNumber,
+          m.afterAttempt,
+          m.maxAttempts,
+          outcomeText(m.outcome),
+          detailOf(m),
+        ]),
         ['left', 'left', 'right', 'right', 'right'],
       ).trimEnd(),
     );
   }
   if (r.delivery !== null) lines.push('', r.delivery);
+  const outcome = outcomeLine(r);
+  if (outcome !== null) lines.push(outcome);
+  return `${lines.join('\n')}\n`;
+};
+
+/** Up to this many ids are named per warning on stderr. */
+const WARNED_IDS = 3;
+
+/** Each distinct warning once on stderr, with the messages it concerns; null when none. */
+export const redriveWarningSummary = (r: RedriveReport): string | null => {
+  const by = new Map<string, string[]>();
+  for (const m of r.messages) for (const w of m.warnings) by.set(w, [...(by.get(w) ?? []), m.messageId]);
+  if (by.size === 0) return null;
+  const lines = [...by].map(([w, ids]) => {
+    const named = ids.slice(0, WARNED_IDS).join(', ') + (ids.length > WARNED_IDS ? `, ... (${ids.length})` : '');
+    return `warning: ${w} [${named}]`;
+  });
   return `${lines.join('\n')}\n`;
 };
 
@@ -37,4 +87,5 @@ export const redriveReportJson = (r: RedriveReport) => ({
   actions: r.actions,
   messages: r.messages,
   delivery: r.delivery,
+  outcomes: r.outcomes,
 });

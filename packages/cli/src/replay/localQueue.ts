@@ -66,6 +66,7 @@ export const localRedriveQueue = (o: LocalRedriveOptions): RedriveQueue => {
       }
     },
     interrupted: () => interrupted,
+    deliversHere: true,
     flush: async () => {
       if (worker === undefined) return E.right(null);
       const w = worker;

@@ -23,6 +23,8 @@ export type RedriveQueue = {
   readonly flush: () => Promise<E.Either<string, string | null>>;
   /** True when an operator's Ctrl-C/SIGTERM cut the local delivery short (flush said what is left). */
   readonly interrupted?: () => boolean;
+  /** The flush delivers in this process (the local driver): outcomes can be read after it. */
+  readonly deliversHere?: boolean;
 };
 
 export type RedriveDeps = {
@@ -37,6 +39,8 @@ export type RedriveDeps = {
   }) => Promise<E.Either<Refusal, { redriveNumber: number; maxAttempts: number; afterAttempt: number }>>;
   readonly queue: RedriveQueue;
   readonly progress?: Progress;
+  /** What to warn of before a request is sent (blocked target, redacted credentials). */
+  readonly warn?: (request: DeliveryRequest) => Promise<ReadonlyArray<string>>;
 };
 
 export type RedriveOptions = {
@@ -55,6 +59,19 @@ export type RedriveOptions = {
 
 export type RedriveAction = 'would-redrive' | 'redriven' | 'requeued' | 'skipped' | 'failed' | 'not-found';
 
+/** A re-driven message's STATE after the local delivery (read through the store). */
+export type RedriveOutcome = {
+  readonly status: StateItem['status'];
+  /** SUCCESS, or FAILED with no retry left. */
+  readonly final: boolean;
+  /** The last attempt's category, HTTP status code and error code (null before any attempt). */
+  readonly category: string | null;
+  readonly statusCode: number | null;
+  readonly errorCode: string | null;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+};
+
 export type RedriveResult = {
   readonly messageId: string;
   readonly action: RedriveAction;
@@ -62,7 +79,14 @@ export type RedriveResult = {
   readonly redriveNumber: number | null;
   readonly afterAttempt: number | null;
   readonly maxAttempts: number | null;
+  /** Said before sending (and in a dry run): a target the worker blocks, credentials sent redacted. */
+  readonly warnings: ReadonlyArray<string>;
+  /** After a local delivery; null when nothing was delivered here (dry run, SQS, not sent). */
+  readonly outcome: RedriveOutcome | null;
 };
+
+/** How the re-driven messages ended, when delivered here. */
+export type OutcomeCounts = { readonly success: number; readonly failed: number; readonly notFinished: number };
 
 export type RedriveReport = {
   readonly dryRun: boolean;
@@ -75,6 +99,8 @@ export type RedriveReport = {
   readonly delivery: string | null;
   /** Local delivery was interrupted (SIGINT/SIGTERM): `delivery` says what is left and how to finish. */
   readonly interrupted: boolean;
+  /** The outcomes of the messages sent, when delivered here; null otherwise. */
+  readonly outcomes: OutcomeCounts | null;
 };
 
 const result = (messageId: string, action: RedriveAction, detail: string | null = null): RedriveResult => ({
@@ -84,12 +110,20 @@ const result = (messageId: string, action: RedriveAction, detail: string | null 
   redriveNumber: null,
   afterAttempt: null,
   maxAttempts: null,
+  warnings: [],
+  outcome: null,
 });
 
 /** Reopened by a redrive and not attempted since: only the enqueue is missing. */
 const awaitingDelivery = (s: StateItem): boolean => s.status === 'PENDING' && s.redrives > 0 && s.lease === null;
 
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the refusal checks of one re-drive, in the order an operator reads them
+const stallOf = (state: StateItem, o: RedriveOptions) =>
+  o.stalled === undefined ? null : stalled(state, o.stalled.now, o.stalled.afterMs);
+
+/** The message would be sent: reopened and waiting, stalled, or final FAILED. */
+const willSend = (state: StateItem, o: RedriveOptions): boolean =>
+  awaitingDelivery(state) || stallOf(state, o) !== null || (state.status === 'FAILED' && isFinal(state));
+
 const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: string): Promise<RedriveResult> => {
   const loaded = await deps.getState(messageId);
   if (E.isLeft(loaded)) return result(messageId, 'failed', loaded.left.message);
@@ -99,22 +133,36 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
     return result(messageId, 'skipped', `endpoint is ${state.endpoint}`);
   const request = redriveRequest(state);
   if (E.isLeft(request)) return result(messageId, 'failed', request.left);
-  if (awaitingDelivery(state)) {
-    if (o.dryRun) return result(messageId, 'would-redrive', 'already reopened; would enqueue again');
-    const sent = await deps.queue.send(request.right);
-    return E.isLeft(sent)
-      ? result(messageId, 'failed', `enqueue: ${sent.left}`)
-      : result(messageId, 'requeued', 'already reopened; enqueued again');
-  }
-  const stall = o.stalled === undefined ? null : stalled(state, o.stalled.now, o.stalled.afterMs);
-  if (stall !== null) {
-    const why = `stalled: ${state.status}, waiting since ${stall.since}`;
-    if (o.dryRun) return result(messageId, 'would-redrive', `${why}; would enqueue again`);
-    const sent = await deps.queue.send(request.right);
-    return E.isLeft(sent)
-      ? result(messageId, 'failed', `enqueue: ${sent.left}`)
-      : result(messageId, 'requeued', `${why}; enqueued again`);
-  }
+  // warned of before anything is sent (a dry run says the same)
+  const warnings = willSend(state, o) && deps.warn !== undefined ? await deps.warn(request.right) : [];
+  return { ...(await redriveRebuilt(deps, o, state, request.right)), warnings };
+};
+
+/** Enqueued again as it is, without an event (already reopened, or stalled). */
+const requeue = async (
+  deps: RedriveDeps,
+  o: RedriveOptions,
+  request: DeliveryRequest,
+  why: string,
+): Promise<RedriveResult> => {
+  if (o.dryRun) return result(request.messageId, 'would-redrive', `${why}; would enqueue again`);
+  const sent = await deps.queue.send(request);
+  return E.isLeft(sent)
+    ? result(request.messageId, 'failed', `enqueue: ${sent.left}`)
+    : result(request.messageId, 'requeued', `${why}; enqueued again`);
+};
+
+/** The refusal checks of one re-drive, in the order an operator reads them. */
+const redriveRebuilt = async (
+  deps: RedriveDeps,
+  o: RedriveOptions,
+  state: StateItem,
+  request: DeliveryRequest,
+): Promise<RedriveResult> => {
+  const messageId = state.messageId;
+  if (awaitingDelivery(state)) return requeue(deps, o, request, 'already reopened');
+  const stall = stallOf(state, o);
+  if (stall !== null) return requeue(deps, o, request, `stalled: ${state.status}, waiting since ${stall.since}`);
   if (!(state.status === 'FAILED' && isFinal(state))) {
     const why = state.status === 'FAILED' ? 'not final: retries are still scheduled' : `status is ${state.status}`;
     return result(messageId, 'skipped', why);
@@ -127,7 +175,7 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
     const action: RedriveAction = stored.left._tag === 'NotRedrivable' ? 'skipped' : 'failed';
     return result(messageId, action, stored.left.message);
   }
-  const sent = await deps.queue.send(request.right);
+  const sent = await deps.queue.send(request);
   if (E.isLeft(sent)) {
     return {
       ...result(
@@ -170,6 +218,36 @@ const countBeyond = async (
   return { count, atLeast: false };
 };
 
+const outcomeOf = (s: StateItem): RedriveOutcome => ({
+  status: s.status,
+  final: isFinal(s),
+  category: s.deliveryResult?.category ?? null,
+  statusCode: s.deliveryResult?.statusCode ?? null,
+  errorCode: s.deliveryResult?.errorDetails?.code ?? null,
+  attempts: s.attempts,
+  maxAttempts: s.maxAttempts,
+});
+
+const wasSent = (m: RedriveResult): boolean => m.action === 'redriven' || m.action === 'requeued';
+
+/** After a local delivery: each sent message's STATE, read again (a read that fails leaves it null). */
+const withOutcomes = async (deps: RedriveDeps, messages: ReadonlyArray<RedriveResult>): Promise<RedriveResult[]> => {
+  const out: RedriveResult[] = [];
+  for (const m of messages) {
+    const s = wasSent(m) ? await deps.getState(m.messageId) : E.right(null);
+    out.push(E.isRight(s) && s.right !== null ? { ...m, outcome: outcomeOf(s.right) } : m);
+  }
+  return out;
+};
+
+/** FAILED (final, or with a retry the local run did not wait for) counts as failed. */
+const countOutcomes = (messages: ReadonlyArray<RedriveResult>): OutcomeCounts => {
+  const outcomes = messages.flatMap((m) => (m.outcome === null ? [] : [m.outcome]));
+  const success = outcomes.filter((x) => x.status === 'SUCCESS').length;
+  const failed = outcomes.filter((x) => x.status === 'FAILED').length;
+  return { success, failed, notFinished: messages.filter(wasSent).length - success - failed };
+};
+
 const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<RedriveReport> => {
   const actions = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<RedriveAction, number>;
   const messages: RedriveResult[] = [];
@@ -198,16 +276,24 @@ const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<Redrive
   } finally {
     deps.progress?.stop();
   }
-  const sentAny = actions.redriven + actions.requeued > 0;
+  return deliver(deps, { dryRun: o.dryRun, considered, beyondLimit, actions, messages });
+};
+
+/** The flush (the local driver delivers here), then the outcomes it left when it delivered here. */
+const deliver = async (
+  deps: RedriveDeps,
+  selected: Pick<RedriveReport, 'dryRun' | 'considered' | 'beyondLimit' | 'actions' | 'messages'>,
+): Promise<RedriveReport> => {
+  const sentAny = selected.actions.redriven + selected.actions.requeued > 0;
   const flushed = sentAny ? await deps.queue.flush() : E.right(null);
+  const local = sentAny && deps.queue.deliversHere === true;
+  const messages = local ? await withOutcomes(deps, selected.messages) : selected.messages;
   return {
-    dryRun: o.dryRun,
-    considered,
-    beyondLimit,
-    actions,
+    ...selected,
     messages,
     delivery: E.isLeft(flushed) ? `delivery: ${flushed.left}` : flushed.right,
     interrupted: deps.queue.interrupted?.() ?? false,
+    outcomes: local ? countOutcomes(messages) : null,
   };
 };
 
