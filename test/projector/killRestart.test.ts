@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChildProcess } from 'node:child_process';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { checkpointKey, streamsPortOf } from '@delivery-history/projector';
-import { attemptSk, auditKey, messagePk } from '@delivery-history/store';
+import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
+import { entriesWritten, isBatch, startPollerChild } from './pollerChild.js';
 import { compareTrail, inLanes } from './support.js';
 
 // The local poller as its own process (pollerMain.ts, checkpoints in the table) is SIGKILLed
@@ -14,7 +14,6 @@ import { compareTrail, inLanes } from './support.js';
 // from the start of the stream) and every trail ends equal to rebuildAuditTrail: no entry
 // lost, none written twice.
 
-const root = new URL('../../', import.meta.url).pathname;
 const MESSAGES = 20;
 const PER_MESSAGE = 12;
 
@@ -61,85 +60,7 @@ const attemptOf = (id: string, n: number): AttemptItem => {
   };
 };
 
-type Line = Record<string, unknown>;
-
-/** Starts pollerMain; `lines` collects its JSON log lines; `exited` resolves with the exit code or signal. */
-const startChild = (ctx: Ctx) => {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'packages/projector/src/local/pollerMain.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DELIVERY_TABLE_NAME: ctx.t.tableName,
-        AWS_ENDPOINT_URL_DYNAMODB: ctx.t.endpoint,
-        AWS_REGION: 'local',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        DH_PROJECTOR_BATCH_LIMIT: '30',
-        DH_PROJECTOR_IDLE_BACKOFF_MS: '50',
-        DH_PROJECTOR_MAX_IDLE_BACKOFF_MS: '300',
-        DELIVERY_PROJECTOR_CONCURRENCY: '1',
-        DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: '0',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  ctx.children.push(child);
-  const lines: Line[] = [];
-  const waiters: { test: (l: Line) => boolean; ok: (l: Line) => void }[] = [];
-  createInterface({ input: child.stdout }).on('line', (raw) => {
-    let line: Line;
-    try {
-      line = JSON.parse(raw) as Line;
-    } catch {
-      return;
-    }
-    lines.push(line);
-    for (const w of [...waiters]) {
-      if (w.test(line)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.ok(line);
-      }
-    }
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString('utf8');
-  });
-  const exited = new Promise<string>((ok) => child.on('exit', (code, signal) => ok(signal ?? String(code))));
-  const waitFor = (test: (l: Line) => boolean, ms: number, what: string): Promise<Line> =>
-    new Promise((ok, fail) => {
-      const found = lines.find(test);
-      if (found !== undefined) return ok(found);
-      const timer = setTimeout(
-        () => fail(new Error(`${what}: not seen in ${ms} ms; stderr: ${stderr.slice(-500)}`)),
-        ms,
-      );
-      waiters.push({
-        test,
-        ok: (l) => {
-          clearTimeout(timer);
-          ok(l);
-        },
-      });
-    });
-  return { child, lines, exited, waitFor };
-};
-
-const isBatch = (l: Line) => l.message === 'batch';
-
-/** Sum of the heads' high-water marks: how many entries are in the trails right now. */
-const entriesWritten = async (t: TestTable, ids: readonly string[]): Promise<number> => {
-  const r = await t.doc.send(
-    new BatchGetCommand({
-      RequestItems: { [t.tableName]: { Keys: ids.map((id) => auditKey(id, 0)), ProjectionExpression: 'through' } },
-    }),
-  );
-  return (r.Responses?.[t.tableName] ?? []).reduce((n, i) => n + Number(i.through ?? 0), 0);
-};
+const startChild = (ctx: Ctx) => startPollerChild(ctx.t, ctx.children);
 
 Kill('SIGKILL mid-batch, restart: resumes from the checkpoint and converges exactly', async (ctx) => {
   const { t } = ctx;
