@@ -35,6 +35,8 @@ export {
   StringMap,
   withDefault,
 } from './codecs/primitives.js';
+export { codePointName } from './codecs/unsafeChar.js';
+export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // outcome classification and retry policy
 export type {
   AttemptObservation,
