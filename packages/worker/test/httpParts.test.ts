@@ -64,6 +64,7 @@ Snippet('binary, undecodable or unknown-coding bodies become a marker, never U+F
       `[binary, ${gzipSync(png).length} bytes, image/png, gzip]`,
     ],
     [Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' }, '[binary, 15 bytes, no content-type, gzip]'],
+    [Buffer.from('plain'), { 'content-encoding': 'constructor' }, '[binary, 5 bytes, no content-type, constructor]'],
     [
       brotliCompressSync(TEXT),
       { 'content-type': 'text/plain', 'content-encoding': 'zstd' },

@@ -112,7 +112,9 @@ const startDecoder = (coding: Exclude<Coding, 'identity'>, first: Uint8Array, si
 export const bodySnippet = (limit: number, headers: Readonly<Record<string, string>>): BodySnippet => {
   const contentType = headerOf(headers, 'content-type');
   const encoding = headerOf(headers, 'content-encoding');
-  const coding = CODINGS[encoding.toLowerCase()];
+  const key = encoding.toLowerCase();
+  // own keys only: a receiver's `constructor` is not a coding
+  const coding = Object.hasOwn(CODINGS, key) ? CODINGS[key] : undefined;
   const sink: Sink = { out: Buffer.alloc(Math.max(0, limit)), used: 0, failed: false };
   let total = 0;
   let stream: ReturnType<typeof startDecoder> | null = null;
