@@ -35,6 +35,8 @@ export {
   StringMap,
   withDefault,
 } from './codecs/primitives.js';
+export { codePointName } from './codecs/unsafeChar.js';
+export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // outcome classification and retry policy
 export type {
   AttemptObservation,
@@ -132,9 +134,16 @@ export { buildAttemptItem } from './request/buildAttemptItem.js';
 export type { CreateStateOptions } from './request/createStateItem.js';
 export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js';
 export {
+  type EndpointFilter,
+  endpointKeysOf,
+  endpointMatches,
+  endpointOf,
+  normalizeEndpoint,
+  parseEndpointFilter,
+} from './request/endpointIdentity.js';
+export {
   attemptRequestOf,
   attemptRequestOfState,
-  endpointOf,
   requestFingerprint,
   sha256Hex,
 } from './request/requestDigest.js';

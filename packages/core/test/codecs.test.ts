@@ -14,6 +14,7 @@ import {
   StateItem,
   Truncations,
 } from '../src/index.js';
+import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
 import { attempt, redrive, seedState } from './support/builders.js';
 
 const Codecs = suite('codecs and decodeWith');
@@ -82,6 +83,55 @@ Codecs('messageId: 1..200 chars of [A-Za-z0-9._:-]', () => {
   assert.not.ok(ok('a b'));
   assert.not.ok(ok('é'));
 });
+
+Codecs(
+  'correlationId: control, bidi and zero-width characters and whitespace-only values are refused, one line naming the character',
+  () => {
+    const decode = (correlationId: unknown) =>
+      decodeWith(DeliveryRequest, { messageId: 'm', url: 'https://x.io', correlationId });
+    for (const good of [
+      'order-42',
+      'ORD 42/2025',
+      'Bestellung-Müller',
+      '注文-42',
+      'a',
+      ' padded ',
+      'tab-free\u00a0nbsp',
+    ])
+      assert.ok(E.isRight(decode(good)), JSON.stringify(good));
+    const bad: Array<[string, string]> = [
+      ['a\u0000b', 'U+0000'],
+      ['line\nbreak', 'U+000A'],
+      ['tab\there', 'U+0009'],
+      ['esc\u001b[2Jx', 'U+001B'],
+      ['del\u007f', 'U+007F'],
+      ['csi\u009bx', 'U+009B'],
+      ['abc\u202Edcba', 'U+202E'],
+      ['iso\u2066late\u2069', 'U+2066'],
+      ['alm\u061c', 'U+061C'],
+      ['lrm\u200e', 'U+200E'],
+      ['zw\u200bsp', 'U+200B'],
+      ['zwj\u200dx', 'U+200D'],
+      ['joiner\u2060x', 'U+2060'],
+      ['bom\ufeffx', 'U+FEFF'],
+      ['ls\u2028x', 'U+2028'],
+      ['tag\u{E0041}x', 'U+E0041'],
+      ['lone\ud800x', 'U+D800'],
+    ];
+    for (const [value, cp] of bad) {
+      const m = message(DeliveryRequest, { messageId: 'm', url: 'https://x.io', correlationId: value });
+      assert.match(m, /^invalid DeliveryRequest: \.correlationId: expected correlation id/, JSON.stringify(value));
+      assert.ok(m.includes(cp), `${JSON.stringify(value)} names ${cp}: ${m}`);
+      assert.not.ok(UNSAFE_CHAR.test(m), `the reason carries no unsafe character itself: ${JSON.stringify(m)}`);
+    }
+    for (const blank of [' ', '   ', '\u00a0', '\u3000', '\u2003 ']) {
+      const m = message(DeliveryRequest, { messageId: 'm', url: 'https://x.io', correlationId: blank });
+      assert.match(m, /\.correlationId: expected correlation id .*not only whitespace/, JSON.stringify(blank));
+    }
+    // stored items written before the rule still decode (the rule is the input edge's)
+    assert.ok(E.isRight(decodeWith(StateItem, { ...seedState(), correlationId: 'old\u202eid' })));
+  },
+);
 
 Codecs('url must be absolute http(s) with a host', () => {
   const ok = (url: unknown) => E.isRight(decodeWith(DeliveryRequest, { messageId: 'm', url }));

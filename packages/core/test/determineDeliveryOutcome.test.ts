@@ -188,8 +188,27 @@ Outcome('429 honours Retry-After (seconds and HTTP-date), clamped to retryAfterM
   assert.is(clamped.delayMs, defaultRetryPolicy.retryAfterMaxMs);
   const garbage = determineDeliveryOutcome(response(429, { 'Retry-After': 'soon' }), ctx({ random: () => 0 }));
   assert.is(garbage.delayMs, 0, 'garbage falls back to jitter (random 0 -> 0)');
-  const on503 = determineDeliveryOutcome(response(503, { 'Retry-After': '7' }), ctx());
-  assert.is(on503.delayMs, 7_000);
+  const on503 = determineDeliveryOutcome(response(503, { 'Retry-After': '70' }), ctx());
+  assert.is(on503.delayMs, 70_000);
+});
+
+Outcome('Retry-After below the first backoff (0, a past date, a few seconds) waits that backoff, not less', () => {
+  const first = defaultRetryPolicy.baseMs;
+  for (const value of ['0', 'Sat, 01 Mar 2025 11:00:00 GMT', '7']) {
+    for (const attemptNumber of [1, 4]) {
+      const o = determineDeliveryOutcome(
+        response(429, { 'Retry-After': value }),
+        ctx({ attemptNumber, random: () => 0 }),
+      );
+      assert.is(o.delayMs, first, `Retry-After: ${value} on attempt ${attemptNumber}`);
+    }
+  }
+  // a policy without backoff (baseMs 0) keeps honouring 0 as "now"
+  const none = { ...defaultRetryPolicy, baseMs: 0 };
+  assert.is(determineDeliveryOutcome(response(429, { 'Retry-After': '0' }), ctx({ policy: none })).delayMs, 0);
+  // the floor is the first backoff even where maxMs is smaller (never above the policy's cap)
+  const tight = { ...defaultRetryPolicy, baseMs: 5_000, maxMs: 2_000 };
+  assert.is(determineDeliveryOutcome(response(503, { 'Retry-After': '0' }), ctx({ policy: tight })).delayMs, 2_000);
 });
 
 Outcome('Retry-After is ignored where the table says so (500)', () => {

@@ -24,6 +24,7 @@ import {
   scrubText,
   secretPolicyFromEnv,
   secretSettingsFromEnv,
+  unsendableHeaderChar,
 } from '../src/index.js';
 
 const must = (e: E.Either<string, SecretPolicy>): SecretPolicy => {
@@ -143,6 +144,36 @@ Urls("the demo's own URLs are not mangled: /flaky/2?code=429&retryAfter=1 kept, 
     redactUrlWith('http://127.0.0.1:4000/flaky/2?code=429&retryAfter=1&token=demo-secret-0001', policy),
     `http://127.0.0.1:4000/flaky/2?code=429&retryAfter=1&token=${REDACTED}`,
   );
+});
+
+Urls('a header value HTTP cannot carry (controls, bidi, beyond Latin-1) is stored [REDACTED], never verbatim', () => {
+  const req = (headers: Record<string, string>): DeliveryRequest => ({
+    messageId: 'm',
+    url: 'https://x.example/in',
+    method: 'POST',
+    headers,
+    body: '',
+    correlationId: 'm',
+    maxAttempts: null,
+  });
+  const r = redactRequestWith(
+    req({
+      'x-title': 'esc\u001b]0;pwned\u0007',
+      'x-bidi': 'abc\u202eevil',
+      'x-zw': 'a\u200bb',
+      'x-del': 'a\u007f',
+      'x-nul': 'a\u0000',
+      'x-latin1': 'caf\u00e9',
+      'x-tab': 'a\tb',
+    }),
+    policy,
+  );
+  for (const h of ['x-title', 'x-bidi', 'x-zw', 'x-del', 'x-nul']) assert.is(r.headers[h], REDACTED, h);
+  assert.is(r.headers['x-latin1'], 'caf\u00e9', 'obs-text (Latin-1) is sendable and kept');
+  assert.is(r.headers['x-tab'], 'a\tb');
+  assert.equal(redactRequestWith(r, policy), r, 'idempotent');
+  assert.is(unsendableHeaderChar('ok value'), null);
+  assert.equal(unsendableHeaderChar('ab\u202e'), { char: '\u202e', index: 2 });
 });
 
 Urls('redaction is idempotent and what it stores passes the verify checker (property)', () => {

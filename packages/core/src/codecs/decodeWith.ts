@@ -4,6 +4,7 @@ import { scrubText } from '../redaction/freeText.js';
 import { REDACTED } from '../redaction/names.js';
 import { defaultSecretPolicy, isSecretKey } from '../redaction/policy.js';
 import { analyzeUrl } from '../redaction/url.js';
+import { escapeUnsafeInJson } from './unsafeChar.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -100,7 +101,7 @@ export const showValue = (path: string, value: unknown): string => {
   if (isSecretKey(defaultSecretPolicy, lastKey(path))) return REDACTED;
   let s: string;
   try {
-    s = JSON.stringify(shown(value, 0)) ?? String(value);
+    s = escapeUnsafeInJson(JSON.stringify(shown(value, 0)) ?? String(value));
   } catch {
     s = typeof value;
   }

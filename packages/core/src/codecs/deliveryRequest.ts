@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HttpMethod } from './enums.js';
-import { HttpUrl, intRange, MessageId, NonEmptyString, nullable, StringMap, withDefault } from './primitives.js';
+import { CorrelationId, HttpUrl, intRange, MessageId, nullable, StringMap, withDefault } from './primitives.js';
 
 // ---------------------------------------------------------------------------
 // The delivery target: the ONE parse of a request URL, used by this codec (a URL the HTTP
@@ -65,7 +65,7 @@ const DeliveryRequestInput = t.type(
     method: withDefault(HttpMethod, 'POST'),
     headers: withDefault(StringMap, {}),
     body: withDefault(t.string, ''),
-    correlationId: withDefault(nullable(NonEmptyString), null),
+    correlationId: withDefault(nullable(CorrelationId), null),
     maxAttempts: withDefault(nullable(MaxAttempts), null),
   },
   'DeliveryRequest',
@@ -79,7 +79,7 @@ const DeliveryRequestShape = t.type(
     method: HttpMethod,
     headers: StringMap,
     body: t.string,
-    correlationId: NonEmptyString,
+    correlationId: CorrelationId,
     maxAttempts: nullable(MaxAttempts),
   },
   'DeliveryRequest',

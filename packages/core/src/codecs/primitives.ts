@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { codePointName, firstUnsafeChar } from './unsafeChar.js';
 
 // ---------------------------------------------------------------------------
 // Small reusable codecs. Their `name` is what the decode reporter prints after
@@ -49,6 +50,32 @@ const MESSAGE_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 /** 1..200 chars of `[A-Za-z0-9._:-]`. */
 export const MessageId = refine(t.string, 'message id (1..200 chars of [A-Za-z0-9._:-])', (s) => MESSAGE_ID.test(s));
+
+const CORRELATION_ID = 'correlation id';
+
+/** Why `s` is not a correlation id (it reaches index keys, logs and every view), or null. */
+const correlationIdProblem = (s: string): string | null => {
+  if (s.length === 0) return 'non-empty';
+  const unsafe = firstUnsafeChar(s);
+  if (unsafe !== null)
+    return `without control, bidi or zero-width characters (${codePointName(unsafe.char)} at index ${unsafe.index})`;
+  return s.trim() === '' ? 'that is not only whitespace' : null;
+};
+
+/**
+ * A producer's correlation id: non-empty, not only whitespace, no control, bidi or
+ * zero-width character (`UNSAFE_CHAR`). The reason names the character by code point.
+ */
+export const CorrelationId = new t.Type<string, string, unknown>(
+  CORRELATION_ID,
+  (u): u is string => typeof u === 'string' && correlationIdProblem(u) === null,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const problem = correlationIdProblem(u);
+    return problem === null ? t.success(u) : t.failure(u, c, `expected ${CORRELATION_ID} ${problem}`);
+  },
+  t.identity,
+);
 
 /** Header-like map: string keys to string values. */
 export const StringMap = t.record(t.string, t.string, 'string map');

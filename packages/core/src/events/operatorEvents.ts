@@ -1,7 +1,8 @@
 import type * as E from 'fp-ts/lib/Either.js';
 import type { OutcomeCategory } from '../codecs/enums.js';
 import type { AttemptItem, RedriveItem } from '../codecs/items.js';
-import { endpointOf, sha256Hex } from '../request/requestDigest.js';
+import { endpointOf } from '../request/endpointIdentity.js';
+import { sha256Hex } from '../request/requestDigest.js';
 
 // ---------------------------------------------------------------------------
 // Operator events: the one rule deciding which stored event (an ATTEMPT# or REDRIVE# item)

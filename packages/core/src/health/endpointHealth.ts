@@ -9,6 +9,7 @@ import {
   type StatusClass,
   statusClassesOf,
 } from './counters.js';
+import { normalizeEndpoint } from '../request/endpointIdentity.js';
 import type { HealthBucket } from './healthBucket.js';
 import { type EventMarker, hourOf, maxMarker, parseMarker } from './healthDelta.js';
 import { percentileOf } from './latency.js';
@@ -133,9 +134,13 @@ export const worstFirst = (a: EndpointHealth, b: EndpointHealth): number =>
   b.deliveries - a.deliveries ||
   a.endpoint.localeCompare(b.endpoint);
 
-/** One row per endpoint over the buckets of a window (every shard and hour summed), worst first. */
+/**
+ * One row per endpoint over the buckets of a window (every shard and hour summed), worst
+ * first. Buckets an older projector keyed by another form of the endpoint (`h.example.`) are
+ * the same endpoint's (the bucket keeps its stored key, which `dh replay endpoints` zeroes).
+ */
 export const endpointHealthOf = (buckets: readonly HealthBucket[]): EndpointHealth[] =>
-  [...groupBy(buckets, (b) => b.endpoint)]
+  [...groupBy(buckets, (b) => normalizeEndpoint(b.endpoint))]
     .map(([endpoint, bs]) => ({ endpoint, ...summaryOf(bs), consecutiveFailures: consecutiveFailuresOf(bs) }))
     .sort(worstFirst);
 

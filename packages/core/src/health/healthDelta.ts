@@ -1,5 +1,5 @@
 import type { AttemptItem } from '../codecs/items.js';
-import { endpointOf } from '../request/requestDigest.js';
+import { endpointOf } from '../request/endpointIdentity.js';
 import { addCounters, countersOfAttempt, type HealthCounters } from './counters.js';
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { AttemptStatus } from '../codecs/enums.js';
 import type { DeliveryResult, ErrorDetails } from '../codecs/outcome.js';
 import {
@@ -8,7 +9,7 @@ import {
   LOST_RULE,
   type TransportErrorCode,
 } from './outcomeTable.js';
-import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy } from './retryPolicy.js';
+import { nextAttemptAt, nextDelayMs, parseRetryAfter, type RetryPolicy, retryAfterDelayMs } from './retryPolicy.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -115,7 +116,10 @@ const classifyResponse = (input: ResponseObservation, ctx: OutcomeContext): Clas
           responseSnippet: input.bodySnippet,
         },
     retryAfter: rule.honoursRetryAfter
-      ? parseRetryAfter(headerValue(input.headers, 'retry-after'), ctx.now, ctx.policy.retryAfterMaxMs)
+      ? pipe(
+          parseRetryAfter(headerValue(input.headers, 'retry-after'), ctx.now, ctx.policy.retryAfterMaxMs),
+          O.map((ms) => retryAfterDelayMs(ms, ctx.policy)),
+        )
       : O.none,
   };
 };

@@ -111,6 +111,14 @@ export const backoffCapMs = (attemptNumber: number, policy: RetryPolicy): number
   return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(exp, 1024));
 };
 
+/**
+ * The delay a `Retry-After` of `askedMs` gives: never under the policy's first backoff
+ * (`backoffCapMs(1)`). A receiver answering `Retry-After: 0` (or a past date) on every
+ * attempt would otherwise be retried at once, the whole budget spent in a burst.
+ */
+export const retryAfterDelayMs = (askedMs: number, policy: RetryPolicy): number =>
+  Math.max(askedMs, backoffCapMs(1, policy));
+
 /** Full jitter: an integer delay uniformly drawn from [0, backoffCapMs(n)]. `random()` is in [0, 1). */
 export const nextDelayMs = (attemptNumber: number, policy: RetryPolicy, random: () => number): number => {
   const cap = backoffCapMs(attemptNumber, policy);

@@ -1,5 +1,6 @@
 import { REDACTED } from './names.js';
 import type { SecretPolicy } from './policy.js';
+import { PROVIDER_TOKENS } from './providerTokens.js';
 import { analyzeUrl } from './url.js';
 
 // ---------------------------------------------------------------------------
@@ -49,6 +50,10 @@ export const TEXT_DETECTORS: ReadonlyArray<TextDetector> = [
     replace: () => REDACTED,
   },
   { name: 'AWS access key id', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: () => REDACTED },
+  // GitHub, Stripe, Slack, Google, npm, GitLab, Twilio, SendGrid, OpenAI, Azure... (the one list)
+  ...PROVIDER_TOKENS.map(
+    (t): TextDetector => ({ name: t.name, re: t.re, replace: (_p, _m, prefix = '') => `${prefix}${REDACTED}` }),
+  ),
   {
     name: 'URL credentials',
     re: /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@?#"'<>]+)@/gi,

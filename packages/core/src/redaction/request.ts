@@ -1,4 +1,5 @@
 import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
+import { unsendableHeaderChar } from '../request/unsendableHeaderChar.js';
 import { type KnownSecrets, knownSecrets, scrubText } from './freeText.js';
 import { REDACTED } from './names.js';
 import { defaultSecretPolicy, isSecretHeader, type SecretPolicy } from './policy.js';
@@ -9,14 +10,22 @@ import { analyzeUrl, redactUrlWith } from './url.js';
 // it carries (for the exact-value scrub of whatever comes back).
 // ---------------------------------------------------------------------------
 
-/** Credential header values -> `[REDACTED]`; other values pass the free-text scrub. */
+/**
+ * Credential header values -> `[REDACTED]`; so is a value no HTTP header can carry (the
+ * worker refuses to send it, and its control or bidi characters are no evidence worth
+ * keeping raw: the attempt's error names the header and the character); other values
+ * pass the free-text scrub.
+ */
 export const redactHeadersWith = (
   headers: Readonly<Record<string, string>>,
   policy: SecretPolicy,
   known?: KnownSecrets,
 ): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, isSecretHeader(policy, k) ? REDACTED : scrubText(v, policy, known)]),
+    Object.entries(headers).map(([k, v]) => [
+      k,
+      isSecretHeader(policy, k) || unsendableHeaderChar(v) !== null ? REDACTED : scrubText(v, policy, known),
+    ]),
   );
 
 /** The request with its URL and headers redacted (body and other fields unchanged). Idempotent. */

@@ -3,7 +3,8 @@ import type { StateItem } from '../codecs/items.js';
 import { defaultSecretPolicy, type SecretPolicy } from '../redaction/policy.js';
 import { redactRequestWith } from '../redaction/request.js';
 import { utf8Bytes } from '../size/itemSize.js';
-import { endpointOf, requestFingerprint, sha256Hex } from './requestDigest.js';
+import { endpointOf } from './endpointIdentity.js';
+import { requestFingerprint, sha256Hex } from './requestDigest.js';
 
 export interface CreateStateOptions {
   readonly now: Date;

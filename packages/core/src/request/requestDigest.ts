@@ -7,9 +7,6 @@ import { utf8Bytes } from '../size/itemSize.js';
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** Lower-case `host[:port]` of a URL (default ports omitted), '' when not a URL. */
-export const endpointOf = (url: string): string => (URL.canParse(url) ? new URL(url).host.toLowerCase() : '');
-
 /**
  * sha256 of the redacted request (method, url, headers with lower-cased sorted
  * names, body hash, correlationId, maxAttempts): equal for the same delivery,

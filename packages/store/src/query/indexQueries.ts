@@ -1,3 +1,5 @@
+import { endpointKeysOf, parseEndpointFilter } from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Env } from '../env.js';
 import { type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
@@ -172,7 +174,11 @@ export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<St
   );
 };
 
-/** Messages to one endpoint (host[:port], any case), by lastUpdatedAt, optionally in [since, until). */
+/**
+ * Messages to one endpoint, by lastUpdatedAt, optionally in [since, until). The endpoint is
+ * read by core's one rule (`host[:port]`, any case, trailing dot, IDN; `:80`/`:443` also the
+ * default port); the keys older writers stored for it (`h.example.`) are read too, merged.
+ */
 export const queryByEndpoint = (
   env: Env,
   input: QueryByEndpointInput,
@@ -180,13 +186,16 @@ export const queryByEndpoint = (
   const ctx: ErrorContext = { op: 'queryByEndpoint' };
   const p = createdPlan(ctx, input);
   if (isError(p)) return TE.left(p);
-  const endpoint = input.endpoint.trim().toLowerCase();
-  if (endpoint === '') return TE.left(Invalid(ctx, 'endpoint is empty'));
+  const filter = parseEndpointFilter(input.endpoint);
+  if (E.isLeft(filter)) return TE.left(Invalid(ctx, filter.left));
+  const partitions = endpointKeysOf(filter.right).flatMap((endpoint) =>
+    shards(ENDPOINT_INDEX_SHARDS, (s) => endpointPartition(endpoint, s)),
+  );
   return mergeQuery(
     env,
     {
       index: { name: INDEX.byEndpoint, pk: 'gsi2pk', sk: 'gsi2sk' },
-      groups: [shards(ENDPOINT_INDEX_SHARDS, (s) => endpointPartition(endpoint, s))],
+      groups: [partitions],
       range: p.range,
       ...allOf([p.filter]),
       limit: input.limit ?? DEFAULT_PAGE_SIZE,

@@ -12,7 +12,7 @@ import Agent from 'undici/lib/dispatcher/agent.js';
 import type { AllowList } from '../ssrf/allowList.js';
 import { guardedConnector, type Resolver } from '../ssrf/guardedConnector.js';
 import { prepareHeaders } from './prepareHeaders.js';
-import { snippetBuffer } from './responseSnippet.js';
+import { bodySnippet } from './bodySnippet.js';
 import { type SigningKeys, signatureHeaders } from './standardWebhooks.js';
 import { errorMessage, transportErrorCode } from './transportErrorCode.js';
 
@@ -168,11 +168,15 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     startedAt: Date,
   ): Promise<HttpExchange> =>
     new Promise((resolve) => {
-      const snippet = snippetBuffer(Math.min(options.snippetBytes, options.readCapBytes));
+      const snippetLimit = Math.min(options.snippetBytes, options.readCapBytes);
+      let snippet = bodySnippet(snippetLimit, {});
       let phase: Phase = 'connecting';
       let controller: Dispatcher.DispatchController | undefined;
       let status: { code: number; text: string; headers: Record<string, string> } | undefined;
       let settled = false;
+      // the response is complete (or cut at the cap) and its snippet is being decoded: nothing
+      // else (timer, abort, a late socket error) may decide the outcome any more
+      let responding = false;
 
       const finish = (observation: OutcomeInput, truncated: boolean): void => {
         if (settled) return;
@@ -192,22 +196,30 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       };
       const elapsed = (): number => Math.max(0, clock().getTime() - startedAt.getTime());
       const respond = (truncated: boolean): void => {
-        if (status === undefined) return;
-        finish(
-          {
-            kind: 'response',
-            statusCode: status.code,
-            statusText: status.text,
-            headers: status.headers,
-            responseTimeMs: elapsed(),
-            bodySnippet: snippet.text(),
-            bodyBytes: snippet.bytes,
-          },
-          truncated,
+        if (status === undefined || responding || settled) return;
+        responding = true;
+        clearTimeout(timer);
+        const { code, text, headers } = status;
+        const responseTimeMs = elapsed();
+        void snippet.text().then((bodySnippetText) =>
+          finish(
+            {
+              kind: 'response',
+              statusCode: code,
+              statusText: text,
+              headers,
+              responseTimeMs,
+              bodySnippet: bodySnippetText,
+              bodyBytes: snippet.bytes,
+            },
+            truncated,
+          ),
         );
       };
-      const fail = (code: TransportErrorCode, message: string): void =>
+      const fail = (code: TransportErrorCode, message: string): void => {
+        if (responding) return;
         finish({ kind: 'error', code, message, responseTimeMs: elapsed() }, false);
+      };
 
       const interrupt = (reason: string): void => {
         fail('NETWORK_ERROR', `delivery interrupted (${phase}): ${reason}`);
@@ -233,9 +245,10 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
           if (statusCode < 200) return; // interim 1xx: the final answer follows
           phase = 'body';
           status = { code: statusCode, text: statusMessage ?? '', headers: flattenHeaders(rawHeaders) };
+          snippet = bodySnippet(snippetLimit, status.headers);
         },
         onResponseData: (c, chunk) => {
-          if (settled) return;
+          if (settled || responding) return;
           if (snippet.push(chunk) > options.readCapBytes) {
             // Past the cap: keep the snippet, drop the connection rather than read the rest.
             respond(true);

@@ -1,4 +1,4 @@
-import { WORKER_OWNED_HEADERS } from '@delivery-history/core';
+import { codePointName, unsendableHeaderChar, WORKER_OWNED_HEADERS } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
 // ---------------------------------------------------------------------------
@@ -25,8 +25,6 @@ const TRANSPORT_OWNED: ReadonlySet<string> = new Set([
 const WORKER_OWNED: ReadonlySet<string> = new Set(WORKER_OWNED_HEADERS);
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// No CR, LF or NUL: they would let a request smuggle headers or split the request.
-const BAD_VALUE = /[\r\n\0]/;
 
 export const USER_AGENT = 'delivery-history-worker/0.1';
 
@@ -45,7 +43,11 @@ export const prepareHeaders = (input: HeaderInput): E.Either<string, Record<stri
   for (const [rawName, value] of Object.entries(input.headers)) {
     const name = rawName.toLowerCase();
     if (!TOKEN.test(name)) return E.left(`invalid header name ${JSON.stringify(rawName.slice(0, 64))}`);
-    if (BAD_VALUE.test(value)) return E.left(`invalid value for header ${name} (CR, LF or NUL)`);
+    // CR, LF or NUL would smuggle headers or split the request; undici refuses any control,
+    // and anything past Latin-1 (U+202E...): refused here, naming the character, never its value
+    const bad = unsendableHeaderChar(value);
+    if (bad !== null)
+      return E.left(`invalid value for header ${name} (${codePointName(bad.char)} at index ${bad.index})`);
     if (TRANSPORT_OWNED.has(name) || WORKER_OWNED.has(name) || Object.hasOwn(input.signature, name)) continue;
     out[name] = value;
   }
