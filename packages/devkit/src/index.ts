@@ -34,3 +34,5 @@ export {
 export { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
 // operator events: the local sink (EventBridge's stand-in)
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';
+// progress of a child process, for waits that must not fail on a busy machine
+export { type StallGuardOptions, stallGuard, treeCpuMs } from './processCpu.js';
