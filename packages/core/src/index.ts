@@ -39,7 +39,7 @@ export { codePointName } from './codecs/unsafeChar.js';
 // the one output rule (invariant 10): what every face shows of stored text
 export { displayJson } from './display/displayJson.js';
 export { displayLine, displayText } from './display/displayText.js';
-export { displayWidth, fitLine } from './display/displayWidth.js';
+export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // outcome classification and retry policy
 export type {

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
-import { displayJson, displayLine, displayText, displayWidth, fitLine } from '../src/index.js';
+import { cutToWidth, displayJson, displayLine, displayText, displayWidth, fitLine } from '../src/index.js';
 
 const Display = suite('the one output rule (invariant 10)');
 
@@ -91,6 +91,7 @@ Display('fitLine cuts at whole escapes and ends with an ellipsis', () => {
   assert.is(fitLine('a\u001b[2J', 4), 'a…', 'the escape does not fit: it goes whole');
   assert.is(fitLine('a\u001b[2J', 6), 'a\\x1b…');
   assert.is(fitLine('日本語', 4), '日…');
+  assert.is(cutToWidth('a\u001b[2J', 6), 'a\u001b…', 'cutToWidth cuts the raw text; escaping comes after');
 });
 
 // A random line (weighted towards what attacks a terminal) and a random width.

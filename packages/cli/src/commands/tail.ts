@@ -1,4 +1,4 @@
-import { AttemptItem } from '@delivery-history/core';
+import { AttemptItem, displayJson } from '@delivery-history/core';
 import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -78,7 +78,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
   );
 
 const jsonLine = (a: AttemptItem): string =>
-  `${JSON.stringify({
+  `${displayJson({
     messageId: a.messageId,
     attemptNumber: a.attemptNumber,
     status: a.status,

@@ -1,5 +1,5 @@
 import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
-import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
+import { displayLine, displayText, isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
@@ -189,8 +189,9 @@ export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date): string
       ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
     ]),
     `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`,
-    `\nResponse: ${r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r)}\n`,
+    `\nResponse: ${displayLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r))}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
-    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : r.errorDetails.responseSnippet}\n`,
+    // multi-line as received (newlines and tabs kept), every other control made visible
+    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : displayText(r.errorDetails.responseSnippet)}\n`,
   ].join('');
 };

@@ -95,7 +95,9 @@ const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
   const bar = new cliProgress.SingleBar(
     {
       format: `${o.label} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {etaText} | {duration_formatted}`,
-      stream: o.stderr as NodeJS.WritableStream,
+      // The bar draws with cursor controls the output guard would escape; what it draws is ours
+      // (label, counts, rates), so it writes to the stream under the guard.
+      stream: (o.stderr.raw ?? o.stderr) as NodeJS.WritableStream,
       noTTYOutput: forced,
       hideCursor: false,
       etaBuffer: 50,
@@ -199,7 +201,8 @@ export const startPhase = (o: Omit<ProgressOptions, 'label' | 'intervalMs'> & { 
   let frame = 0;
   const draw = () => {
     o.stderr.write(
-      `\r${FRAMES[frame++ % FRAMES.length] ?? ''} ${o.text} ${formatDuration(o.clock() - startedAt)}\x1b[K`,
+      // "\r ESC[K" first: the one cursor sequence the output guard (safeOut.ts) lets through
+      `\r\x1b[K${FRAMES[frame++ % FRAMES.length] ?? ''} ${o.text} ${formatDuration(o.clock() - startedAt)}`,
     );
   };
   draw();

@@ -1,3 +1,4 @@
+import { displayLine, displayWidth, fitLine } from '@delivery-history/core';
 import Table from 'cli-table3';
 import { type Color, paint } from './color.js';
 import { type Layout, PLAIN } from './terminal.js';
@@ -7,6 +8,9 @@ import { type Layout, PLAIN } from './terminal.js';
 // width) a table is fitted to it, cutting free text (error messages) with "…" first, then
 // using the short form of times, then hiding the least useful columns; ids are never cut.
 // Piped (no width) every cell is printed whole. Colour only paints; it never changes widths.
+// Every cell and field is a raw string that passes the output rule (core's displayLine) here,
+// before any width is measured or any cut is made: a view cannot forget it, widths count the
+// escapes as printed, and a cut never splits one.
 
 export type Align = 'left' | 'right';
 
@@ -51,13 +55,19 @@ const SOFT_SHRINK = 20;
 
 const isNarrowable = (c: Cell): c is Narrowable => typeof c === 'object' && c !== null;
 
+// Cells stay raw until written: widths count them as shown (escapes included, wide characters
+// two columns), a cut is made between raw characters, and `cut`/`shown` escape what is written.
 const full = (c: Cell): string => (c === null ? '-' : isNarrowable(c) ? c.text : String(c));
 const short = (c: Cell): string => (isNarrowable(c) ? c.narrow : full(c));
 
-/** Width on screen, in code points (the tables hold ASCII, times and an ellipsis). */
-const len = (s: string): number => [...s].length;
+/** Width on a terminal of the escaped text. */
+const len = displayWidth;
 
-const cut = (s: string, width: number): string => (len(s) <= width ? s : `${[...s].slice(0, width - 1).join('')}…`);
+/** The escaped text, cut with "…" to `width` (never inside an escape). */
+const cut = fitLine;
+
+/** The escaped text, whole. */
+const escaped = displayLine;
 
 // ---------------------------------------------------------------------------
 // fitting
@@ -223,22 +233,23 @@ export const streamRow = (
     const last = i === columns.length - 1;
     const text = full(cells[i] ?? null);
     const room = layout.width === null || !last ? len(text) : Math.max(col.width, layout.width - used);
-    const shown = last ? cut(text, room) : pad(text, col.width, col.align);
-    used += len(shown) + GAP;
+    const out = last ? cut(text, room) : pad(escaped(text), col.width, col.align);
+    used += len(out) + GAP;
     const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
-    return color === null ? shown : paint(color, shown);
+    return color === null ? out : paint(color, out);
   });
   return `${parts.join(' '.repeat(GAP)).trimEnd()}\n`;
 };
 
 /** Tab-separated values: a header line, then one line per row; nothing cut, no colour. */
 export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string => {
-  const field = (c: Cell): string => (c === null ? '' : full(c)).replace(/[\t\r\n]+/g, ' ');
+  // displayLine writes a tab, CR or newline inside a value as `\t`, `\r`, `\n`: one field, one line.
+  const field = (c: Cell): string => (c === null ? '' : escaped(full(c)));
   return `${[head.map((h) => field(h)), ...rows.map((r) => r.map(field))].map((r) => r.join('\t')).join('\n')}\n`;
 };
 
 /** `key  value` lines with the keys aligned (a record, not a list). */
 export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>): string => {
-  const width = Math.max(0, ...fields.map(([k]) => k.length));
-  return `${fields.map(([k, v]) => `${k.padEnd(width)}  ${full(v)}`.trimEnd()).join('\n')}\n`;
+  const width = Math.max(0, ...fields.map(([k]) => len(k)));
+  return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${escaped(full(v))}`.trimEnd()).join('\n')}\n`;
 };

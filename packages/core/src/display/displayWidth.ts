@@ -1,10 +1,11 @@
-import { UNSAFE_CHARS } from '../codecs/unsafeChar.js';
-import { escapeChar } from './displayText.js';
+import { UNSAFE_CHAR } from '../codecs/unsafeChar.js';
+import { displayLine, escapeChar } from './displayText.js';
 
 // ---------------------------------------------------------------------------
-// Widths and cuts of a line as a terminal shows it, over the escaped text: fitting counts the
-// columns an escape takes (`\x1b` is four), and a cut never splits an escape (it is one unit),
-// so a cut cell is as safe and as readable as a whole one.
+// Widths and cuts of a line as a terminal shows it once escaped: fitting counts the columns an
+// escape takes (`\x1b` is four), and a cut is made between raw characters before escaping, so
+// it never splits an escape and a cut cell is as safe and as readable as a whole one. Views
+// therefore pass raw text to the writers; the writers cut, then escape.
 // ---------------------------------------------------------------------------
 
 // East Asian wide and fullwidth ranges, and the emoji blocks terminals draw two columns wide.
@@ -13,40 +14,35 @@ const WIDE =
 // Combining marks take no column of their own.
 const ZERO = /[\p{Mn}\p{Me}]/u;
 
-const unitWidth = (u: string): number =>
-  u.length > 2 || u.startsWith('\\') ? u.length : WIDE.test(u) ? 2 : ZERO.test(u) ? 0 : 1;
-
-/** The line as units: one per safe code point, one per escape (never split). */
-const unitsOf = (s: string): string[] => {
-  const units: string[] = [];
-  let last = 0;
-  for (const m of s.matchAll(UNSAFE_CHARS)) {
-    units.push(...s.slice(last, m.index), escapeChar(m[0]));
-    last = m.index + m[0].length;
-  }
-  units.push(...s.slice(last));
-  return units;
-};
+/** Columns one character takes once shown: an unsafe one as its escape (`\x1b` is four). */
+const charWidth = (c: string): number =>
+  UNSAFE_CHAR.test(c) ? escapeChar(c).length : WIDE.test(c) ? 2 : ZERO.test(c) ? 0 : 1;
 
 /** Columns `displayLine(s)` takes on a terminal. */
-export const displayWidth = (s: string): number => unitsOf(s).reduce((w, u) => w + unitWidth(u), 0);
+export const displayWidth = (s: string): number => {
+  let w = 0;
+  for (const c of s) w += charWidth(c);
+  return w;
+};
 
 /**
- * `displayLine(s)` within `width` columns: whole if it fits, else cut at a unit boundary and
- * ended with "…" (so at most `width` columns, escapes whole or gone).
+ * The raw text cut so that its display fits `width` columns: whole if it fits, else the
+ * longest prefix of whole characters that fits with "…" after it. A cut is made in the raw
+ * text, so escaping it afterwards can never split an escape.
  */
-export const fitLine = (s: string, width: number): string => {
-  const units = unitsOf(s);
-  const widths = units.map(unitWidth);
-  if (widths.reduce((a, b) => a + b, 0) <= width) return units.join('');
+export const cutToWidth = (s: string, width: number): string => {
+  if (displayWidth(s) <= width) return s;
   if (width <= 0) return '';
   let used = 0;
   let out = '';
-  for (const [i, u] of units.entries()) {
-    const w = widths[i] ?? 1;
+  for (const c of s) {
+    const w = charWidth(c);
     if (used + w > width - 1) break;
-    out += u;
+    out += c;
     used += w;
   }
   return `${out}…`;
 };
+
+/** `displayLine(s)` within `width` columns: cut with "…" at a whole character, then escaped. */
+export const fitLine = (s: string, width: number): string => displayLine(cutToWidth(s, width));
