@@ -19,7 +19,7 @@ import { secretsRig } from '../secrets/support.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { projectAll } from './support/projectAll.js';
-import { BIN, type DhResult, dhEnv, ensureBuilt, runDh, show, spawnDh } from './support/runDh.js';
+import { BIN, collectDh, type DhResult, dhEnv, ensureBuilt, runDh, show } from './support/runDh.js';
 
 // ---------------------------------------------------------------------------
 // what a hostile receiver sends
@@ -59,7 +59,8 @@ const RECIPES = {
   body: response('500 Internal Server Error', ['server: edge'], `error page\n\t${ALL}\r\nend ${UNTERMINATED}`),
   // the same through the reason phrase (bytes as sent; C1 and bidi arrive as their UTF-8 bytes)
   reason: Buffer.concat([
-    Buffer.from(`HTTP/1.1 503 Busy ${TITLE}${CLEAR}${OVERWRITE} `, 'latin1'),
+    // (no CR: HTTP itself ends the status line there)
+    Buffer.from(`HTTP/1.1 503 Busy ${TITLE}${CLEAR}SUCCESS\b\b `, 'latin1'),
     Buffer.from(`${CSI8}${BIDI}${UNTERMINATED}\r\n`, 'utf8'),
     Buffer.from('content-length: 4\r\nconnection: close\r\n\r\nbusy', 'latin1'),
   ]),
@@ -180,7 +181,20 @@ const views = (ctx: Ctx): Array<[string, string[]]> => {
     ...forms(['correlation', ctx.corr], true),
     ...forms(['endpoint', host, '--since', '-1h'], true),
     ...forms(['endpoints'], false),
-    ...forms(['replay', 'redrive', '--message', ctx.ids.body, '--message', ctx.ids.reason, '--dry-run'], false),
+    ...forms(
+      [
+        'replay',
+        'redrive',
+        '--message',
+        ctx.ids.body,
+        '--message',
+        ctx.ids.reason,
+        '--reason',
+        `why${TITLE}`,
+        '--dry-run',
+      ],
+      false,
+    ),
     ...forms(['verify'], false),
   ];
 };
@@ -209,7 +223,7 @@ H('the text is still there to read, escaped', async (ctx) => {
     'del\\x7f',
     'x-name\\x1b[2J:',
     'edge\\x1b]0;PWNED-TITLE\\x07',
-    'req<U+202E>',
+    'reqa<U+202E>b',
   ])
     assert.ok(one.stdout.includes(shown), `--attempt shows ${shown}:\n${one.stdout}`);
   assert.ok(one.stdout.includes('error page\n\t'), 'the snippet keeps its newline and tab');
@@ -238,31 +252,24 @@ H('a usage error echoes its input escaped', async (ctx) => {
 
 H('dh tail (table and --json): a hostile attempt as it arrives is shown escaped', async (ctx) => {
   for (const json of [false, true]) {
-    const child = spawnDh(json ? ['tail', '--json'] : ['tail'], ctx.env);
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString('utf8');
-    });
+    const { child, out, err } = collectDh(json ? ['tail', '--json'] : ['tail'], ctx.env);
     const waitFor = async (cond: () => boolean, what: string) => {
       const deadline = Date.now() + 60_000;
       while (!cond()) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail never ${what}:\n${out}\n${err}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`tail never ${what}:\n${out()}\n${err()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    await waitFor(() => err.includes('following new attempts'), 'started');
+    await waitFor(() => err().includes('following new attempts'), 'started');
     const id = uniqueId('hostile-tail');
     await deliver(ctx, 'reason', id, uniqueId('corr'));
-    await waitFor(() => out.includes(id), `showed ${id}`);
+    await waitFor(() => out().includes(id), `showed ${id}`);
     const closed = new Promise((r) => child.on('close', r));
     child.kill('SIGINT');
     await closed;
-    terminalSafe({ code: 0, stdout: out, stderr: err, ms: 0 }, `tail${json ? ' --json' : ''}`);
-    assert.ok(out.includes(json ? '\\u001b]0;PWNED-TITLE\\u0007' : '\\x1b]0;PWNED-TITLE\\x07'), out);
+    terminalSafe({ code: 0, stdout: out(), stderr: err(), ms: 0 }, `tail${json ? ' --json' : ''}`);
+    assert.ok(out().includes(json ? '\\u001b]0;PWNED-TITLE\\u0007' : '\\x1b]0;PWNED-TITLE\\x07'), out());
   }
 });
 
