@@ -18,22 +18,25 @@ export type HistoryView = {
   readonly expunges?: ReadonlyArray<ExpungeItem>;
 };
 
-const stateFields = (s: StateItem, now: Date): string =>
-  renderFields([
-    ['Message', s.messageId],
-    ['Status', statusPhrase(s)],
-    ['Endpoint', s.endpoint],
-    ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
-    ['Correlation', s.correlationId],
-    ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
-    ['Last result', resultLine(s.deliveryResult)],
-    ['Created', formatTime(s.createdAt, now)],
-    ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
-    ['Last updated', formatTime(s.lastUpdatedAt, now)],
-    ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
-    ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
-    ['Re-drives', s.redrives],
-  ]);
+const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
+  renderFields(
+    [
+      ['Message', s.messageId],
+      ['Status', statusPhrase(s)],
+      ['Endpoint', s.endpoint],
+      ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
+      ['Correlation', s.correlationId],
+      ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
+      ['Last result', resultLine(s.deliveryResult)],
+      ['Created', formatTime(s.createdAt, now)],
+      ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
+      ['Last updated', formatTime(s.lastUpdatedAt, now)],
+      ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
+      ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
+      ['Re-drives', s.redrives],
+    ],
+    layout,
+  );
 
 /**
  * When attempt n was due: the previous attempt's next-attempt time, a re-drive after the
@@ -71,6 +74,15 @@ const ATTEMPT_COLUMNS: ReadonlyArray<Column> = [
   { head: 'TIME', align: 'right' },
   { head: 'NEXT ATTEMPT', drop: 1 },
   { head: 'ERROR', shrink: 12 },
+];
+
+const REDRIVE_COLUMNS: ReadonlyArray<Column> = [
+  { head: '#', align: 'right' },
+  { head: 'AFTER ATTEMPT', align: 'right', drop: 1 },
+  { head: 'AT' },
+  { head: 'BY', shrink: 8 },
+  { head: 'NEW LIMIT', align: 'right', drop: 2 },
+  { head: 'REASON', shrink: 12 },
 ];
 
 const TRAIL_COLUMNS: ReadonlyArray<Column> = [
@@ -128,7 +140,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
   redrives.map((r) => [
     r.redriveNumber,
     r.afterAttempt,
-    `${absoluteTime(r.at)} (${relativeTime(r.at, now)})`,
+    at(r.at, now),
     r.requestedBy,
     r.maxAttempts,
     oneLine(r.reason, 80),
@@ -137,7 +149,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
 const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length;
 
 export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN): string => {
-  const parts = [stateFields(v.state, now)];
+  const parts = [stateFields(v.state, now, layout)];
   parts.push(
     v.attempts.length === 0
       ? '\nNo attempts yet.\n'
@@ -148,12 +160,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
   }
   if (v.redrives.length > 0) {
     parts.push(
-      `\nRe-drives (${v.redrives.length})\n${renderTable(
-        ['#', 'AFTER ATTEMPT', 'AT', 'BY', 'NEW LIMIT', 'REASON'],
-        redriveRows(v.redrives, now),
-        ['right', 'right', 'left', 'left', 'right'],
-        layout,
-      )}`,
+      `\nRe-drives (${v.redrives.length})\n${renderTable(REDRIVE_COLUMNS, redriveRows(v.redrives, now), [], layout)}`,
     );
   }
   const expected = expectedTrailLength(v);
@@ -164,7 +171,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
       ? `\nAudit trail: empty${lag}\n`
       : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
   );
-  parts.push(expungeSection(v.expunges ?? [], now));
+  parts.push(expungeSection(v.expunges ?? [], now, layout));
   return parts.join('');
 };
 

@@ -248,8 +248,13 @@ export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<Reado
   return `${[head.map((h) => field(h)), ...rows.map((r) => r.map(field))].map((r) => r.join('\t')).join('\n')}\n`;
 };
 
-/** `key  value` lines with the keys aligned (a record, not a list). */
-export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>): string => {
+/**
+ * `key  value` lines with the keys aligned (a record, not a list); on a terminal a value is cut
+ * with "…" to the line's width (the keys are ours and short), piped it is whole.
+ */
+export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>, layout: Layout = PLAIN): string => {
   const width = Math.max(0, ...fields.map(([k]) => len(k)));
-  return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${escaped(full(v))}`.trimEnd()).join('\n')}\n`;
+  const room = layout.width === null ? null : Math.max(layout.width - width - GAP, 8);
+  const value = (v: Cell): string => (room === null ? escaped(full(v)) : cut(full(v), room));
+  return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };
