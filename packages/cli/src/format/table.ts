@@ -209,18 +209,58 @@ export const renderTable = (
   return `${body}${note}\n`;
 };
 
-/** A column of a streamed table: rows come one at a time, so widths are fixed up front. */
-export type StreamColumn = Column & { readonly width: number };
+/**
+ * A column of a streamed table: rows come one at a time, so widths are fixed up front; `narrow`
+ * is its width when cells show their short form.
+ */
+export type StreamColumn = Column & { readonly width: number; readonly narrow?: number };
+
+/** The last column of a stream keeps at least this much room before other columns give way. */
+const STREAM_LAST_MIN = 16;
+
+type StreamPlan = { readonly show: ReadonlyArray<StreamColumn>; readonly narrow: boolean };
+
+/**
+ * Which stream columns a terminal shows, least lossy first (as tables do): all, then short
+ * forms, then the lowest `drop` rank hidden one at a time. The plan depends on the columns and
+ * the width only, so the header and every row agree.
+ */
+const streamPlan = (columns: ReadonlyArray<StreamColumn>, width: number | null): StreamPlan => {
+  if (width === null) return { show: columns, narrow: false };
+  const need = (cols: ReadonlyArray<StreamColumn>, narrow: boolean): number =>
+    cols.slice(0, -1).reduce((sum, c) => sum + (narrow ? (c.narrow ?? c.width) : c.width) + GAP, 0) +
+    Math.min(STREAM_LAST_MIN, cols[cols.length - 1]?.width ?? 0);
+  const options = candidates(columns).map((c) => ({
+    show: c.show.map((i) => columns[i]).filter((x) => x !== undefined),
+    narrow: c.narrow,
+  }));
+  return (
+    options.find((o) => need(o.show, o.narrow) <= width) ??
+    options[options.length - 1] ?? { show: columns, narrow: true }
+  );
+};
 
 const pad = (text: string, width: number, align: Align | undefined): string => {
   const fill = ' '.repeat(Math.max(0, width - len(text)));
   return align === 'right' ? `${fill}${text}` : `${text}${fill}`;
 };
 
+/** A stream cell in its colour on a colour terminal (headers bold). */
+const painted = (out: string, col: Column, text: string, layout: Layout, header: boolean): string => {
+  const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
+  return color === null ? out : paint(color, out);
+};
+
+/** The last stream column takes what is left of a terminal's width (all of its text when piped). */
+const lastRoom = (col: StreamColumn, text: string, width: number | null, used: number): number =>
+  width === null ? len(text) : Math.max(Math.min(col.width, STREAM_LAST_MIN), width - used);
+
 /**
- * One line of a streamed table (`dh tail`; the header is a row of the heads). Every column
- * but the last is padded to its width (a longer id pushes the rest right; nothing is cut);
- * the last takes what is left of a terminal's width, cut with "…", and all of it when piped.
+ * One line of a streamed table (`dh tail`; the header is a row of the heads). On a terminal
+ * the columns that fit are chosen as tables choose them (short forms, then `drop` ranks);
+ * every shown column but the last is padded to its width (a longer id pushes the rest right;
+ * nothing is cut); the last takes what is left of a terminal's width, cut with "…", and all
+ * of it when piped.
  */
 export const streamRow = (
   columns: ReadonlyArray<StreamColumn>,
@@ -229,14 +269,16 @@ export const streamRow = (
   header = false,
 ): string => {
   let used = 0;
-  const parts = columns.map((col, i) => {
-    const last = i === columns.length - 1;
-    const text = full(cells[i] ?? null);
-    const room = layout.width === null || !last ? len(text) : Math.max(col.width, layout.width - used);
-    const out = last ? cut(text, room) : pad(escaped(text), col.width, col.align);
+  const plan = streamPlan(columns, layout.width);
+  const parts = plan.show.map((col, i) => {
+    const cell = cells[columns.indexOf(col)] ?? null;
+    const text = plan.narrow ? short(cell) : full(cell);
+    const out =
+      i === plan.show.length - 1
+        ? cut(text, lastRoom(col, text, layout.width, used))
+        : pad(escaped(text), plan.narrow ? (col.narrow ?? col.width) : col.width, col.align);
     used += len(out) + GAP;
-    const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
-    return color === null ? out : paint(color, out);
+    return painted(out, col, text, layout, header);
   });
   return `${parts.join(' '.repeat(GAP)).trimEnd()}\n`;
 };
