@@ -82,7 +82,13 @@ Fit('a progress bar and a spinner fit their terminal', () => {
   assert.ok('replay'.length + barSize('replay', 80) + 56 <= 80);
   assert.is(barSize('a very long label for a bar', 40), 10, 'never below 10 cells');
   let written = '';
-  const tty = { isTTY: true, columns: 80, write: (s: string) => (written += s) };
+  const tty = {
+    isTTY: true,
+    columns: 80,
+    write: (s: string) => {
+      written += s;
+    },
+  };
   startPhase({ mode: 'auto', stderr: tty, clock: () => 0, text: `counting ${'messages '.repeat(20)}` }).stop();
   const line = written.split('\r\u001b[K').find((l) => l !== '') ?? '';
   assert.ok([...line].length <= 80, `${[...line].length}: ${line}`);
