@@ -1,7 +1,9 @@
 // The process around `main`: what `dh` (bin.ts) runs. Quiets the SDK's Node-version warning,
 // gives Ctrl-C its default (exit 130 with a one-line summary of what was done; see
 // interrupt.ts), flushes stdout before exiting, and never prints a stack trace.
+import { displayLine } from '@delivery-history/core';
 import { EXIT } from './exitCodes.js';
+import { safeOut, terminalSafe } from './format/safeOut.js';
 import { installInterrupt } from './interrupt.js';
 import { processIo } from './io.js';
 import { main } from './main.js';
@@ -20,7 +22,7 @@ const quietSdkWarning = (): void => {
 /** Runs `dh <argv>` in this process and exits with its code. */
 export const runProcess = (argv: ReadonlyArray<string>): void => {
   quietSdkWarning();
-  installInterrupt(process.stderr);
+  installInterrupt(safeOut(process.stderr));
   const memory = process.env.DH_MEMORY_REPORT === '1' ? startMemoryReport() : undefined;
   main(argv, processIo()).then(
     (code) => {
@@ -30,7 +32,7 @@ export const runProcess = (argv: ReadonlyArray<string>): void => {
       process.stdout.write('', () => process.exit(code));
     },
     (e: unknown) => {
-      process.stderr.write(`dh: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(terminalSafe(`dh: ${displayLine(e instanceof Error ? e.message : String(e))}\n`));
       process.exit(EXIT.runtime);
     },
   );

@@ -36,6 +36,10 @@ export {
   withDefault,
 } from './codecs/primitives.js';
 export { codePointName } from './codecs/unsafeChar.js';
+// the one output rule (invariant 10): what every face shows of stored text
+export { displayJson } from './display/displayJson.js';
+export { displayLine, displayText } from './display/displayText.js';
+export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // outcome classification and retry policy
 export type {

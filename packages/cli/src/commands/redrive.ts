@@ -14,6 +14,7 @@ import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from '../format/redriveReport.js';
+import { layoutOf } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
@@ -275,7 +276,9 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
           const warned = redriveWarningSummary(r);
           if (warned !== null) io.stderr.write(warned);
           io.stdout.write(
-            a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r, describeSelection(a, now)),
+            a.json === true
+              ? toJson(redriveReportJson(r))
+              : renderRedriveReport(r, describeSelection(a, now), layoutOf(io, a.wide)),
           );
           return exitOf(r);
         } finally {

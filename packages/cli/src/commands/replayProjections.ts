@@ -8,6 +8,7 @@ import { toJson } from '../format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../format/progress.js';
 import { onInterrupt } from '../interrupt.js';
 import { renderReplayReport, replayReportJson } from '../format/replayReport.js';
+import { layoutOf } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { replayProjections } from '../replay/replayProjections.js';
 import { storeRepair } from '../replay/storeRepair.js';
@@ -103,7 +104,7 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
       phase.stop();
       if (E.isLeft(report)) return fail(report.left);
       const r = report.right;
-      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r));
+      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r, layoutOf(io, a.wide)));
       const left = r.actions['would-repair'] + r.actions.busy + r.actions.failed + r.actions['skipped-in-flight'];
       return left > 0 || r.actions['not-found'] > 0 ? fail(CheckFailed) : done;
     });

@@ -1,4 +1,4 @@
-import { AttemptItem } from '@delivery-history/core';
+import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
 import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -48,15 +48,17 @@ const hostOf = (url: string): string => {
   }
 };
 
+// On a narrow terminal the time shows its time of day, then CATEGORY, TIME, CODE and ENDPOINT
+// give way in that order; the message, its attempt, status and error stay.
 const COLUMNS: ReadonlyArray<StreamColumn> = [
-  { head: 'COMPLETED', width: 20 },
+  { head: 'COMPLETED', width: 20, narrow: 9 },
   { head: 'MESSAGE', width: 28 },
   { head: '#', width: 3, align: 'right' },
   { head: 'STATUS', width: 7, color: statusColor },
-  { head: 'CATEGORY', width: 13 },
-  { head: 'CODE', width: 22 },
-  { head: 'TIME', width: 8, align: 'right' },
-  { head: 'ENDPOINT', width: 22 },
+  { head: 'CATEGORY', width: 13, drop: 1 },
+  { head: 'CODE', width: 22, narrow: 12, drop: 3 },
+  { head: 'TIME', width: 8, align: 'right', drop: 2 },
+  { head: 'ENDPOINT', width: 22, drop: 4 },
   { head: 'ERROR', width: 12 },
 ];
 
@@ -64,12 +66,12 @@ const row = (a: AttemptItem, layout: Layout): string =>
   streamRow(
     COLUMNS,
     [
-      absoluteTime(a.completedAt),
+      { text: absoluteTime(a.completedAt), narrow: absoluteTime(a.completedAt).slice(11) },
       a.messageId,
       String(a.attemptNumber),
       a.status,
       a.deliveryResult.category,
-      outcomeCode(a.deliveryResult),
+      { text: outcomeCode(a.deliveryResult), narrow: cutToWidth(outcomeCode(a.deliveryResult), 12) },
       formatLatency(a.deliveryResult.responseTime),
       hostOf(a.request.url),
       a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
@@ -78,7 +80,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
   );
 
 const jsonLine = (a: AttemptItem): string =>
-  `${JSON.stringify({
+  `${displayJson({
     messageId: a.messageId,
     attemptNumber: a.attemptNumber,
     status: a.status,

@@ -7,6 +7,7 @@ import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../format/progress.js';
 import { onInterrupt } from '../interrupt.js';
+import { layoutOf } from '../format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from '../replay/verifyTable.js';
@@ -84,7 +85,11 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
       )();
       phase.stop();
       if (E.isLeft(report)) return fail(report.left);
-      io.stdout.write(a.json === true ? toJson(verifyReportJson(report.right)) : renderVerifyReport(report.right));
+      io.stdout.write(
+        a.json === true
+          ? toJson(verifyReportJson(report.right))
+          : renderVerifyReport(report.right, layoutOf(io, a.wide)),
+      );
       return report.right.ok ? done : fail(CheckFailed);
     }),
   );

@@ -28,6 +28,7 @@ import { type HistoryView, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
 import { createProgress, type Progress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
+import { layoutOf } from '../format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
 import { decodePartition } from '../replay/decodePartition.js';
@@ -352,15 +353,16 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
     io.stdout.write(toJson(doc));
     return verify.ok ? EXIT.ok : EXIT.checkFailed;
   }
-  io.stdout.write(`\n${renderDemoSummary(summary, elapsed)}\n`);
+  const layout = layoutOf(io, undefined);
+  io.stdout.write(`\n${renderDemoSummary(summary, elapsed, layout)}\n`);
   if (view !== null) {
     io.stdout.write(
-      `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now())}\n`,
+      `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now(), layout)}\n`,
     );
   }
   const verdict = renderVerifyReport(verify).split('\n')[0];
   io.stdout.write(`Invariants over this run: ${verdict} ${verify.ok ? 'All hold.' : 'SOME FAIL:'}\n`);
-  if (!verify.ok) io.stdout.write(renderVerifyReport(verify));
+  if (!verify.ok) io.stdout.write(renderVerifyReport(verify, layout));
   io.stdout.write(
     r.config.configured
       ? `\nExplore: pnpm dh failed --since -1h, pnpm dh history ${view?.state.messageId ?? '<id>'}, pnpm dh verify\n`

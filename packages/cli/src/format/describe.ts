@@ -1,4 +1,4 @@
-import type { DeliveryResult, StateItem } from '@delivery-history/core';
+import { cutToWidth, type DeliveryResult, type StateItem } from '@delivery-history/core';
 import { formatLatency } from './time.js';
 
 // Short phrases shared by the human views.
@@ -31,7 +31,8 @@ export const resultLine = (r: DeliveryResult | null): string => {
   return r.errorDetails === null ? base : `${base}: ${oneLine(r.errorDetails.message)}`;
 };
 
-export const oneLine = (s: string, max = 120): string => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
+/**
+ * Free text on one line of at most `max` columns as shown: whitespace runs become one space.
+ * Still raw (the writers escape it), so a later cut cannot split an escape.
+ */
+export const oneLine = (s: string, max = 120): string => cutToWidth(s.replace(/\s+/g, ' ').trim(), max);

@@ -1,5 +1,5 @@
 import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
-import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
+import { displayLine, displayText, isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
@@ -18,22 +18,25 @@ export type HistoryView = {
   readonly expunges?: ReadonlyArray<ExpungeItem>;
 };
 
-const stateFields = (s: StateItem, now: Date): string =>
-  renderFields([
-    ['Message', s.messageId],
-    ['Status', statusPhrase(s)],
-    ['Endpoint', s.endpoint],
-    ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
-    ['Correlation', s.correlationId],
-    ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
-    ['Last result', resultLine(s.deliveryResult)],
-    ['Created', formatTime(s.createdAt, now)],
-    ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
-    ['Last updated', formatTime(s.lastUpdatedAt, now)],
-    ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
-    ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
-    ['Re-drives', s.redrives],
-  ]);
+const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
+  renderFields(
+    [
+      ['Message', s.messageId],
+      ['Status', statusPhrase(s)],
+      ['Endpoint', s.endpoint],
+      ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
+      ['Correlation', s.correlationId],
+      ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
+      ['Last result', resultLine(s.deliveryResult)],
+      ['Created', formatTime(s.createdAt, now)],
+      ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
+      ['Last updated', formatTime(s.lastUpdatedAt, now)],
+      ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
+      ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
+      ['Re-drives', s.redrives],
+    ],
+    layout,
+  );
 
 /**
  * When attempt n was due: the previous attempt's next-attempt time, a re-drive after the
@@ -71,6 +74,15 @@ const ATTEMPT_COLUMNS: ReadonlyArray<Column> = [
   { head: 'TIME', align: 'right' },
   { head: 'NEXT ATTEMPT', drop: 1 },
   { head: 'ERROR', shrink: 12 },
+];
+
+const REDRIVE_COLUMNS: ReadonlyArray<Column> = [
+  { head: '#', align: 'right' },
+  { head: 'AFTER ATTEMPT', align: 'right', drop: 1 },
+  { head: 'AT' },
+  { head: 'BY', shrink: 8 },
+  { head: 'NEW LIMIT', align: 'right', drop: 2 },
+  { head: 'REASON', shrink: 12 },
 ];
 
 const TRAIL_COLUMNS: ReadonlyArray<Column> = [
@@ -128,7 +140,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
   redrives.map((r) => [
     r.redriveNumber,
     r.afterAttempt,
-    `${absoluteTime(r.at)} (${relativeTime(r.at, now)})`,
+    at(r.at, now),
     r.requestedBy,
     r.maxAttempts,
     oneLine(r.reason, 80),
@@ -137,7 +149,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
 const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length;
 
 export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN): string => {
-  const parts = [stateFields(v.state, now)];
+  const parts = [stateFields(v.state, now, layout)];
   parts.push(
     v.attempts.length === 0
       ? '\nNo attempts yet.\n'
@@ -148,12 +160,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
   }
   if (v.redrives.length > 0) {
     parts.push(
-      `\nRe-drives (${v.redrives.length})\n${renderTable(
-        ['#', 'AFTER ATTEMPT', 'AT', 'BY', 'NEW LIMIT', 'REASON'],
-        redriveRows(v.redrives, now),
-        ['right', 'right', 'left', 'left', 'right'],
-        layout,
-      )}`,
+      `\nRe-drives (${v.redrives.length})\n${renderTable(REDRIVE_COLUMNS, redriveRows(v.redrives, now), [], layout)}`,
     );
   }
   const expected = expectedTrailLength(v);
@@ -164,7 +171,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
       ? `\nAudit trail: empty${lag}\n`
       : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
   );
-  parts.push(expungeSection(v.expunges ?? [], now));
+  parts.push(expungeSection(v.expunges ?? [], now, layout));
   return parts.join('');
 };
 
@@ -189,8 +196,9 @@ export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date): string
       ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
     ]),
     `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`,
-    `\nResponse: ${r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r)}\n`,
+    `\nResponse: ${displayLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r))}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
-    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : r.errorDetails.responseSnippet}\n`,
+    // multi-line as received (newlines and tabs kept), every other control made visible
+    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : displayText(r.errorDetails.responseSnippet)}\n`,
   ].join('');
 };

@@ -1,5 +1,6 @@
 import type { RedriveOutcome, RedriveReport, RedriveResult } from '../replay/redrive.js';
-import { renderTable } from './table.js';
+import { type Column, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 
 /** `SUCCESS 200`, `FAILED (final) 500 server_error`, `FAILED (retry) 503 server_error`, `PENDING`; with attempts. */
 const outcomeText = (o: RedriveOutcome | null): string => {
@@ -15,8 +16,21 @@ const outcomeText = (o: RedriveOutcome | null): string => {
   return `${parts}, ${o.attempts} of ${o.maxAttempts} attempts`;
 };
 
+/** A warning's gist (`target 127.0.0.1 is blocked`): the whole text is printed once, on stderr. */
+const gistOf = (w: string): string => w.split(/ \(|: /)[0] ?? w;
+
 const detailOf = (m: RedriveResult): string =>
-  [m.detail, ...m.warnings.map((w) => `warning: ${w}`)].filter((x) => x !== null).join('; ');
+  [m.detail, ...m.warnings.map((w) => `warning: ${gistOf(w)}`)].filter((x) => x !== null).join('; ');
+
+const COLUMNS: ReadonlyArray<Column> = [
+  { head: 'MESSAGE' },
+  { head: 'ACTION' },
+  { head: 'REDRIVE', align: 'right', drop: 2 },
+  { head: 'AFTER ATTEMPT', align: 'right', drop: 1 },
+  { head: 'NEW LIMIT', align: 'right', drop: 3 },
+  { head: 'OUTCOME', shrink: 14 },
+  { head: 'DETAIL', shrink: 12 },
+];
 
 const outcomeLine = (r: RedriveReport): string | null => {
   const o = r.outcomes;
@@ -27,7 +41,7 @@ const outcomeLine = (r: RedriveReport): string | null => {
 };
 
 /** `selection`: what was selected, said when nothing matched ("no FAILED message ... was ..."). */
-export const renderRedriveReport = (r: RedriveReport, selection?: string): string => {
+export const renderRedriveReport = (r: RedriveReport, selection?: string, layout: Layout = PLAIN): string => {
   const counts = Object.entries(r.actions)
     .filter(([, n]) => n > 0)
     .map(([a, n]) => `${a} ${n}`)
@@ -44,7 +58,7 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string): strin
     lines.push(
       '',
       renderTable(
-        ['MESSAGE', 'ACTION', 'REDRIVE', 'AFTER ATTEMPT', 'NEW LIMIT', 'OUTCOME', 'DETAIL'],
+        COLUMNS,
         r.messages.map((m) => [
           m.messageId,
           m.action,
@@ -54,7 +68,8 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string): strin
           outcomeText(m.outcome),
           detailOf(m),
         ]),
-        ['left', 'left', 'right', 'right', 'right'],
+        [],
+        layout,
       ).trimEnd(),
     );
   }
