@@ -193,4 +193,40 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
   assert.match(err, /dh tail: interrupted; 3 attempts shown in \d+s/);
 });
 
+L(
+  'dh tail --endpoint HOST: the receiver filter (not the DynamoDB URL), a bare host matching every port',
+  async (ctx) => {
+    const child = spawnDh(['tail', '--json', '--endpoint', 'tailhost.example.com'], ctx.env);
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
+    const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!err.includes('following new attempts')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err}`);
+        await sleep(50);
+      }
+      const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
+      await s.deliver({ messageId: 'tail-other', url: 'https://elsewhere.example.com/in' }, ['ok']);
+      await s.deliver({ messageId: 'tail-host', url: 'https://tailhost.example.com:8443/in' }, ['404']);
+      const until = Date.now() + 10_000;
+      while (!out.includes('tail-host') && Date.now() < until && child.exitCode === null) await sleep(20);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.is(await exited, 130, err);
+    const ids = out
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (JSON.parse(l) as { messageId: string; endpoint: string }).endpoint);
+    assert.equal(ids, ['tailhost.example.com:8443'], out);
+  },
+);
+
 L.run();

@@ -21,8 +21,9 @@ export const ProgressArgs = t.type({ progress: optional(ProgressMode) });
 export const hostMatches = (filter: string, endpoint: string): boolean =>
   endpoint === filter || (!/:\d+$|\]$/.test(filter) && endpoint.startsWith(`${filter}:`));
 
-export const configFlags = (a: CommonArgs & { endpoint?: string | undefined }): ConfigFlags => ({
+/** The table, DynamoDB URL and region flags. `--endpoint` is never the URL: it is the receiver filter. */
+export const configFlags = (a: CommonArgs): ConfigFlags => ({
   table: a.table,
-  endpointUrl: a['endpoint-url'] ?? a.endpoint,
+  endpointUrl: a['endpoint-url'],
   region: a.region,
 });

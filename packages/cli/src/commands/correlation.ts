@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { NonEmptyArg, optional, UrlArg } from '../args/codecs.js';
+import { NonEmptyArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
@@ -14,7 +14,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 // index is sorted by creation time, so the created window is a key range.
 
 const spec: CommandSpec = {
-  options: { endpoint: { type: 'string' }, ...LIST_OPTIONS },
+  options: { ...LIST_OPTIONS },
   positionals: ['correlationId'],
 };
 
@@ -24,7 +24,6 @@ const args = (now: Date) =>
     ListArgs(now),
     t.type({
       correlationId: NonEmptyArg,
-      endpoint: optional(UrlArg),
     }),
   ]);
 

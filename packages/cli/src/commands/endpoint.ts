@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { HostArg, optional, TimeArg, UrlArg } from '../args/codecs.js';
+import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
@@ -17,7 +17,6 @@ const spec: CommandSpec = {
     since: { type: 'string' },
     until: { type: 'string' },
     status: { type: 'string' },
-    endpoint: { type: 'string' },
     ...LIST_OPTIONS,
   },
   positionals: ['host'],
@@ -37,8 +36,6 @@ const args = (now: Date) =>
       since: optional(TimeArg(now)),
       until: optional(TimeArg(now)),
       status: optional(Status),
-      // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
-      endpoint: optional(UrlArg),
     }),
   ]);
 

@@ -152,29 +152,21 @@ const validate = (a: Args): string | null => {
 
 export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    NAME,
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const problem = validate(a);
-      if (problem !== null) return usageFailure(problem);
-      const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
-      if (E.isLeft(operator)) return fail(operator.left);
-      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
-      const policy = secretPolicyFromEnv(io.env);
-      if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
-      const by = operator.right;
-      return withContext(config, io, async (ctx) => {
-        const ids = await selectIds(a, ctx.store, now);
-        if (E.isLeft(ids))
-          return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
-        const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
-        return report(outcomes, a.json === true, a['dry-run'] === true, io);
-      });
-    },
-  );
+  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+    const problem = validate(a);
+    if (problem !== null) return usageFailure(problem);
+    const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+    if (E.isLeft(operator)) return fail(operator.left);
+    // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
+    const policy = secretPolicyFromEnv(io.env);
+    if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
+    const by = operator.right;
+    return withContext(config, io, async (ctx) => {
+      const ids = await selectIds(a, ctx.store, now);
+      if (E.isLeft(ids))
+        return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
+      const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
+      return report(outcomes, a.json === true, a['dry-run'] === true, io);
+    });
+  });
 };

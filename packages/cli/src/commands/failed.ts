@@ -61,41 +61,33 @@ const resolve = (a: Args, now: Date) => {
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    'failed',
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const r = resolve(a, now);
-      if (E.isLeft(r)) return usageFailure(r.left);
-      const out = listOutput(io, a);
-      if (E.isLeft(out)) return usageFailure(out.left);
-      const { since, until, window, order } = r.right;
-      const host = a.endpoint ?? a.host;
-      return withContext(config, io, async (ctx) => {
-        const fetch = (limit: number, cursor: string | null) =>
-          ctx.store.queryFailed({
-            since,
-            until,
-            ...createdInput(window),
-            exhaustedOnly: a.exhausted === true,
-            order,
-            limit,
-            ...(cursor !== null ? { cursor } : {}),
-          });
-        const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
-        const page = await readList('failed', fetch, a, r.right.store, keep);
-        return printPage(io, 'failed', page, {
-          ...out.right,
+  return withArgs('failed', argv, io, spec, args(now), configFlags, async (a, config) => {
+    const r = resolve(a, now);
+    if (E.isLeft(r)) return usageFailure(r.left);
+    const out = listOutput(io, a);
+    if (E.isLeft(out)) return usageFailure(out.left);
+    const { since, until, window, order } = r.right;
+    const host = a.endpoint ?? a.host;
+    return withContext(config, io, async (ctx) => {
+      const fetch = (limit: number, cursor: string | null) =>
+        ctx.store.queryFailed({
+          since,
+          until,
+          ...createdInput(window),
+          exhaustedOnly: a.exhausted === true,
           order,
-          timeColumn: 'lastUpdatedAt',
-          window: { ...window, since: since.toISOString(), until: until.toISOString() },
-          what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
+          limit,
+          ...(cursor !== null ? { cursor } : {}),
         });
+      const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
+      const page = await readList('failed', fetch, a, r.right.store, keep);
+      return printPage(io, 'failed', page, {
+        ...out.right,
+        order,
+        timeColumn: 'lastUpdatedAt',
+        window: { ...window, since: since.toISOString(), until: until.toISOString() },
+        what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
       });
-    },
-  );
+    });
+  });
 };

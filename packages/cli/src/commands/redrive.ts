@@ -189,99 +189,91 @@ const exitOf = (r: RedriveReport): CommandResult => {
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    NAME,
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const byFilter = a.since !== undefined || a.stalled === true;
-      if ((a.message !== undefined) === byFilter) {
-        return usageFailure('give either --message ID (repeatable), a filter starting with --since, or --stalled');
-      }
-      if (a.stalled === true && a.exhausted !== undefined) {
-        return usageFailure('--exhausted selects final FAILED messages; --stalled selects waiting ones');
-      }
-      if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
-        return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
-      }
-      const env = readRedriveEnv(io.env);
-      if (E.isLeft(env)) return fail(env.left);
-      const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
-      if (E.isLeft(who)) return fail(who.left);
-      const operator = who.right;
-      // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
-      return withContext(config, io, async (ctx) => {
-        const { queue, close } = openQueue(config, ctx, io, a, now);
-        try {
-          const counted = countedProgress(
-            createProgress({
-              mode: a.progress ?? 'auto',
-              label: 'redrive',
-              stderr: io.stderr,
-              clock: () => io.now().getTime(),
+  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+    const byFilter = a.since !== undefined || a.stalled === true;
+    if ((a.message !== undefined) === byFilter) {
+      return usageFailure('give either --message ID (repeatable), a filter starting with --since, or --stalled');
+    }
+    if (a.stalled === true && a.exhausted !== undefined) {
+      return usageFailure('--exhausted selects final FAILED messages; --stalled selects waiting ones');
+    }
+    if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
+      return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
+    }
+    const env = readRedriveEnv(io.env);
+    if (E.isLeft(env)) return fail(env.left);
+    const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
+    const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+    if (E.isLeft(who)) return fail(who.left);
+    const operator = who.right;
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
+    return withContext(config, io, async (ctx) => {
+      const { queue, close } = openQueue(config, ctx, io, a, now);
+      try {
+        const counted = countedProgress(
+          createProgress({
+            mode: a.progress ?? 'auto',
+            label: 'redrive',
+            stderr: io.stderr,
+            clock: () => io.now().getTime(),
+          }),
+        );
+        const progress = counted.progress;
+        let reopened = 0;
+        // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
+        const forget = onInterrupt(
+          NAME,
+          () =>
+            `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
+            'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
+        );
+        const report = await redrive(
+          {
+            select: selection(a, ctx, now),
+            getState: async (id) => {
+              const s = await ctx.store.getState(id)();
+              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+            },
+            appendRedrive: async (input) => {
+              const r = await ctx.store.appendRedrive(input)();
+              if (E.isRight(r)) reopened++;
+              return E.isLeft(r)
+                ? r
+                : E.right({
+                    redriveNumber: r.right.redrive.redriveNumber,
+                    afterAttempt: r.right.redrive.afterAttempt,
+                    maxAttempts: r.right.redrive.maxAttempts,
+                  });
+            },
+            queue,
+            progress,
+            warn: redriveWarnings({
+              allow: env.right.DELIVERY_ALLOW_TARGETS,
+              remoteWorker: config.queueUrl !== null,
             }),
-          );
-          const progress = counted.progress;
-          let reopened = 0;
-          // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
-          const forget = onInterrupt(
-            NAME,
-            () =>
-              `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
-              'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
-          );
-          const report = await redrive(
-            {
-              select: selection(a, ctx, now),
-              getState: async (id) => {
-                const s = await ctx.store.getState(id)();
-                return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
-              },
-              appendRedrive: async (input) => {
-                const r = await ctx.store.appendRedrive(input)();
-                if (E.isRight(r)) reopened++;
-                return E.isLeft(r)
-                  ? r
-                  : E.right({
-                      redriveNumber: r.right.redrive.redriveNumber,
-                      afterAttempt: r.right.redrive.afterAttempt,
-                      maxAttempts: r.right.redrive.maxAttempts,
-                    });
-              },
-              queue,
-              progress,
-              warn: redriveWarnings({
-                allow: env.right.DELIVERY_ALLOW_TARGETS,
-                remoteWorker: config.queueUrl !== null,
-              }),
-            },
-            {
-              dryRun: a['dry-run'] === true,
-              reason: a.reason,
-              requestedBy: operator,
-              extraAttempts: extra,
-              ...(a.limit !== undefined ? { limit: a.limit } : {}),
-              ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
-              stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
-            },
-          )();
-          forget();
-          if (E.isLeft(report)) return fail(report.left);
-          const r = report.right;
-          const warned = redriveWarningSummary(r);
-          if (warned !== null) io.stderr.write(warned);
-          io.stdout.write(
-            a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r, describeSelection(a, now)),
-          );
-          return exitOf(r);
-        } finally {
-          close();
-        }
-      });
-    },
-  );
+          },
+          {
+            dryRun: a['dry-run'] === true,
+            reason: a.reason,
+            requestedBy: operator,
+            extraAttempts: extra,
+            ...(a.limit !== undefined ? { limit: a.limit } : {}),
+            ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+            stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
+          },
+        )();
+        forget();
+        if (E.isLeft(report)) return fail(report.left);
+        const r = report.right;
+        const warned = redriveWarningSummary(r);
+        if (warned !== null) io.stderr.write(warned);
+        io.stdout.write(
+          a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r, describeSelection(a, now)),
+        );
+        return exitOf(r);
+      } finally {
+        close();
+      }
+    });
+  });
 };
