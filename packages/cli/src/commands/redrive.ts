@@ -21,7 +21,8 @@ import { type RedriveDeps, type RedriveQueue, type RedriveReport, redrive } from
 import { redriveWarnings } from '../replay/redriveWarnings.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
-import { CheckFailed, type CommandResult, done, fail, Interrupted, NotFound } from './failure.js';
+import { type CommandResult, done, fail } from './failure.js';
+import { redriveFailure } from './redriveExit.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST]
@@ -180,11 +181,9 @@ const readRedriveEnv = readEnv('configuration', {
   DELIVERY_ALLOW_TARGETS: WORKER_ENV.DELIVERY_ALLOW_TARGETS,
 });
 
-/** Interrupted 130; a failed action or a delivery that ended FAILED 1; nothing found 1. */
 const exitOf = (r: RedriveReport): CommandResult => {
-  if (r.interrupted) return fail(Interrupted);
-  if (r.actions.failed > 0 || (r.outcomes?.failed ?? 0) > 0) return fail(CheckFailed);
-  return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
+  const failure = redriveFailure(r);
+  return failure === null ? done : fail(failure);
 };
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
