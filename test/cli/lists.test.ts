@@ -98,6 +98,41 @@ L('time input: compound relative, yesterday, today, time of day, epoch seconds; 
   assert.match(day.stderr, /day 30 \(month 2 has 28\)/);
 });
 
+L('--since yesterday 10:00 (one argument or two) is yesterday at 10:00 in the zone', async ({ env }) => {
+  const [quoted, twoArgs] = await Promise.all([
+    runDh(['failed', '--since', 'yesterday 10:00', '--json'], env),
+    runDh(['failed', '--since', 'yesterday', '10:00', '--json'], env),
+  ]);
+  const midnight = new Date();
+  midnight.setUTCHours(0, 0, 0, 0);
+  const expected = new Date(midnight.getTime() - 86_400_000 + 10 * 3_600_000).toISOString();
+  for (const r of [quoted, twoArgs]) {
+    ok(r, jsonOf<Page>(r).items.length > 0 ? 0 : 1);
+    assert.is(jsonOf<Page>(r).since, expected, show(r));
+  }
+});
+
+L('a window in the future: exit 2 with the same words on every command, nothing on stdout', async ({ env }) => {
+  const runs = await Promise.all([
+    runDh(['failed', '--since', '+10m'], env),
+    runDh(['replay', 'redrive', '--since', '+10m', '--reason', 'r', '--dry-run'], env),
+    runDh(['expunge', '--endpoint', 'hooks.example.com', '--since', '+10m', '--reason', 'r', '--dry-run'], env),
+    runDh(['endpoint', 'hooks.example.com', '--since', '+10m'], env),
+    runDh(['endpoints', '--since', '+10m'], env),
+  ]);
+  for (const r of runs) {
+    ok(r, 2);
+    assert.match(r.stderr, /^dh [a-z ]+: --since \S+ is in the future$/m, show(r));
+    assert.is(r.stdout, '', show(r));
+  }
+  const backwards = await runDh(
+    ['replay', 'redrive', '--since', '-1h', '--until', '-2h', '--reason', 'r', '--dry-run'],
+    env,
+  );
+  ok(backwards, 2);
+  assert.match(backwards.stderr, /--until must be after --since/);
+});
+
 L('times show in UTC by default, in --tz or $TZ when given', async ({ env }) => {
   const [utc, flag, tzEnv, bad] = await Promise.all([
     runDh(['history', 'f-1'], env),

@@ -17,7 +17,7 @@ const COMMON = `Common options:
   --tz ZONE              show times in this IANA zone (default: $TZ, else UTC)
   --wide                 tables at full width on a terminal (piped output is never cut)
 Times (--since/--until): ISO-8601 (2025-05-01T10:00Z, 2025-05-01), relative (-1h, -1d2h, 30m),
-now, today, yesterday, a time of day (10:00, today in --tz), epoch seconds (1746093600).
+now, today, yesterday, a time of day (10:00, today in --tz; yesterday 10:00), epoch seconds (1746093600).
 Output: on a terminal tables fit its width (error text cut with "…" first, then short times,
 then the least useful columns hidden; ids never) and statuses are coloured; piped, nothing is
 cut or coloured. NO_COLOR=1 turns colour off, FORCE_COLOR=1 on.

@@ -4,6 +4,7 @@ import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
+import { isoWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
@@ -41,9 +42,8 @@ const args = (now: Date) =>
 
 /** What is wrong with a resolved window, if anything. */
 const windowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
-  if (!fromCursor && w.since !== null && Date.parse(w.since) > now.getTime())
-    return `--since ${w.since} is in the future`;
-  if (w.since !== null && w.until !== null && w.until <= w.since) return '--until must be after --since';
+  const wrong = isoWindowError(w.since, w.until, now, { future: !fromCursor });
+  if (wrong !== null) return wrong;
   // the index is sorted by last update: without a lower bound the filter would read it all
   if (w.createdUntil !== null && w.createdSince === null && w.since === null) {
     return '--created-until needs --created-since (or --since): the read is bounded from below';

@@ -5,6 +5,7 @@ import * as t from 'io-ts';
 import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
@@ -142,18 +143,18 @@ const report = (outcomes: readonly Outcome[], json: boolean, dryRun: boolean, io
   return outcomes.length === 0 || count(outcomes, 'not-found') > 0 ? fail(NotFound(null)) : done;
 };
 
-const validate = (a: Args): string | null => {
+const validate = (a: Args, now: Date): string | null => {
   const byFilter = a.endpoint !== undefined || a.since !== undefined || a.until !== undefined;
   if ((a.message !== undefined) === byFilter)
     return 'give either --message ID (repeatable) or --endpoint HOST --since TIME';
   if (byFilter && (a.endpoint === undefined || a.since === undefined)) return '--endpoint and --since go together';
-  return null;
+  return timeWindowError({ since: a.since ?? null, until: a.since === undefined ? null : (a.until ?? now) }, now);
 };
 
 export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
-    const problem = validate(a);
+    const problem = validate(a, now);
     if (problem !== null) return usageFailure(problem);
     const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
     if (E.isLeft(operator)) return fail(operator.left);

@@ -4,6 +4,7 @@ import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
@@ -51,10 +52,8 @@ const resolve = (a: Args, now: Date) => {
   if (E.isLeft(start)) return start;
   const since = new Date(start.right.window.since ?? a.since.toISOString());
   const until = new Date(start.right.window.until ?? now.toISOString());
-  if (a.cursor === undefined && since.getTime() > now.getTime()) {
-    return E.left(`--since ${since.toISOString()} is in the future`);
-  }
-  if (until.getTime() <= since.getTime()) return E.left('--until must be after --since');
+  const wrong = timeWindowError({ since, until }, now, { future: a.cursor === undefined });
+  if (wrong !== null) return E.left(wrong);
   const created = createdWindowError(start.right.window, now, a.cursor !== undefined);
   return created === null ? E.right({ ...start.right, since, until }) : E.left(created);
 };

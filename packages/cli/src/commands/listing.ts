@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '@delivery-history/store';
 import { type Order, type Output, outputOf } from '../args/listArgs.js';
+import { isoWindowError } from '../args/timeWindow.js';
 import { toJson } from '../format/json.js';
 import {
   type ListPage,
@@ -125,13 +126,10 @@ export const createdInput = (w: Window): { createdSince?: string; createdUntil?:
 
 /** A created window that ends before it starts, or starts in the future: a usage error. */
 export const createdWindowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
-  if (!fromCursor && w.createdSince !== null && Date.parse(w.createdSince) > now.getTime()) {
-    return `--created-since ${w.createdSince} is in the future`;
-  }
-  if (w.createdSince !== null && w.createdUntil !== null && w.createdUntil <= w.createdSince) {
-    return '--created-until must be after --created-since';
-  }
-  return null;
+  return isoWindowError(w.createdSince, w.createdUntil, now, {
+    names: { since: '--created-since', until: '--created-until' },
+    future: !fromCursor,
+  });
 };
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
@@ -186,19 +187,23 @@ const exitOf = (r: RedriveReport): CommandResult => {
   return failure === null ? done : fail(failure);
 };
 
+/** What is wrong with the selection flags, or null. */
+const validate = (a: Args, now: Date): string | null => {
+  const byFilter = a.since !== undefined || a.stalled === true;
+  if ((a.message !== undefined) === byFilter)
+    return 'give either --message ID (repeatable), a filter starting with --since, or --stalled';
+  if (a.stalled === true && a.exhausted !== undefined)
+    return '--exhausted selects final FAILED messages; --stalled selects waiting ones';
+  if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined))
+    return '--until, --exhausted and --endpoint filter a --since selection; not with --message';
+  return timeWindowError({ since: a.since ?? null, until: a.since === undefined ? null : (a.until ?? now) }, now);
+};
+
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
-    const byFilter = a.since !== undefined || a.stalled === true;
-    if ((a.message !== undefined) === byFilter) {
-      return usageFailure('give either --message ID (repeatable), a filter starting with --since, or --stalled');
-    }
-    if (a.stalled === true && a.exhausted !== undefined) {
-      return usageFailure('--exhausted selects final FAILED messages; --stalled selects waiting ones');
-    }
-    if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
-      return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
-    }
+    const problem = validate(a, now);
+    if (problem !== null) return usageFailure(problem);
     const env = readRedriveEnv(io.env);
     if (E.isLeft(env)) return fail(env.left);
     const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
