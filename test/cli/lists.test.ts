@@ -1,6 +1,9 @@
 // Lists that page with relative windows, --all, the resolved window in --json, host matching
 // host:port; time input (relative, keywords, epoch, precise errors) and --tz/TZ output; and
 // `dh tail` following attempts live (Ctrl-C: a summary, exit 130). Built `dh` binary.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
@@ -263,5 +266,48 @@ L(
     assert.equal(ids, ['tailhost.example.com:8443'], out);
   },
 );
+
+L('dh failed --cursor C alone: the short id in the hint pages the same query (window and filters)', async (ctx) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-cursors-'));
+  const env = { ...ctx.env, DH_CURSOR_DIR: dir };
+  try {
+    // a failure the filter leaves out: paging must keep the filter
+    await seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 60_000)).deliver(
+      { messageId: 'cursor-other', url: 'https://other.example.com/in' },
+      ['404'],
+    );
+    const hint = (r: DhResult) =>
+      /^More results: (dh failed --cursor (cur-[0-9a-f]{10})) \(or --all\)$/m.exec(r.stdout);
+    const ids = (r: DhResult) => r.stdout.split('\n').flatMap((l) => (/^f-\d /.test(l) ? [l.split(' ')[0]] : []));
+    let r = await runDh(
+      ['failed', '--since', '-1h', '--exhausted', '--endpoint', 'hooks.example.com', '--limit', '3'],
+      env,
+    );
+    ok(r);
+    const seen = ids(r);
+    const first = hint(r);
+    assert.ok(first !== null && (first[1]?.length ?? 99) < 40, `a short, pasteable hint:\n${r.stdout}`);
+    const conflict = await runDh(['failed', '--cursor', first?.[2] ?? '', '--endpoint', 'other.example.com'], env);
+    ok(conflict, 2);
+    assert.match(
+      conflict.stderr,
+      /--cursor continues a list with --exhausted --endpoint hooks\.example\.com; it cannot page --endpoint other\.example\.com/,
+    );
+    for (let next: RegExpExecArray | null = first; next !== null && seen.length < 20; next = hint(r)) {
+      r = await runDh(['failed', '--cursor', next[2] ?? ''], env);
+      ok(r);
+      seen.push(...ids(r));
+    }
+    assert.equal([...seen].sort(), FAILED);
+    const unknown = await runDh(['failed', '--cursor', 'cur-0000000000'], env);
+    ok(unknown, 2);
+    assert.match(unknown.stderr, /--cursor cur-0000000000 is not kept on this machine/);
+    const none = await runDh(['failed'], env);
+    ok(none, 2);
+    assert.match(none.stderr, /--since: is required \(or --cursor C from a page\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 L.run();

@@ -25,7 +25,8 @@ Exit codes: 0 ok/found, 1 not found / drift / check failed, 2 usage or configura
 3 DynamoDB or SQS error (unreachable, missing table, not DynamoDB), 130 interrupted (Ctrl-C).`;
 
 const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 50)
-  --cursor C             the next page (printed after a page; carries the resolved window and order)
+  --cursor C             the next page: alone, it repeats the query (window, order, filters);
+                         the table prints a short id kept on this machine, --json the full cursor
   --all                  every page, one after the other
   --order oldest|newest  oldest first (default) or newest first (the index read backwards)
   --output table|json|tsv, -o
@@ -68,7 +69,7 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
     about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
   their error text and response time. --exhausted: only final failures (no retry left).
   --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the

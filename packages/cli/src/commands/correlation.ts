@@ -30,7 +30,7 @@ const args = (now: Date) =>
 export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs('correlation', argv, io, spec, args(now), configFlags, async (a, config) => {
-    const start = startOf(a.cursor, {
+    const start = startOf(io.env, a.cursor, {
       createdSince: a['created-since'],
       createdUntil: a['created-until'],
       order: a.order,
@@ -56,6 +56,7 @@ export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<Com
         order,
         timeColumn: 'createdAt',
         window,
+        repeat: `dh correlation ${a.correlationId}`,
         what: `messages with correlation id "${a.correlationId}"`,
       });
     });

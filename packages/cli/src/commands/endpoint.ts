@@ -8,7 +8,16 @@ import { isoWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { createdInput, createdWindowError, listOutput, printPage, readList, startOf, type Window } from './listing.js';
+import {
+  createdInput,
+  createdWindowError,
+  filtersGiven,
+  listOutput,
+  printPage,
+  readList,
+  startOf,
+  type Window,
+} from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--order O] [--created-since T] [--all]`.
@@ -54,15 +63,21 @@ const windowError = (w: Window, now: Date, fromCursor: boolean): string | null =
 export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs('endpoint', argv, io, spec, args(now), configFlags, async (a, config) => {
-    const start = startOf(a.cursor, {
-      since: a.since,
-      until: a.until ?? (a.since !== undefined ? now : undefined),
-      createdSince: a['created-since'],
-      createdUntil: a['created-until'],
-      order: a.order,
-    });
+    const start = startOf(
+      io.env,
+      a.cursor,
+      {
+        since: a.since,
+        until: a.until ?? (a.since !== undefined ? now : undefined),
+        createdSince: a['created-since'],
+        createdUntil: a['created-until'],
+        order: a.order,
+      },
+      filtersGiven({ status: a.status }),
+    );
     if (E.isLeft(start)) return usageFailure(start.left);
-    const { window, order } = start.right;
+    const { window, order, filters } = start.right;
+    const status = typeof filters.status === 'string' ? filters.status : undefined;
     const invalid = windowError(window, now, a.cursor !== undefined);
     if (invalid !== null) return usageFailure(invalid);
     const out = listOutput(io, a);
@@ -78,14 +93,16 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
           limit,
           ...(cursor !== null ? { cursor } : {}),
         });
-      const keep = (r: { status: string }) => a.status === undefined || r.status === a.status;
+      const keep = (r: { status: string }) => status === undefined || r.status === status;
       const page = await readList('endpoint', fetch, a, start.right.store, keep);
       return printPage(io, 'endpoint', page, {
         ...out.right,
         order,
         timeColumn: 'lastUpdatedAt',
         window,
-        what: `${a.status === undefined ? '' : `${a.status} `}messages for endpoint ${a.host}`,
+        filters,
+        repeat: `dh endpoint ${a.host}`,
+        what: `${status === undefined ? '' : `${status} `}messages for endpoint ${a.host}`,
       });
     });
   });
