@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { BIN, ensureBuilt } from './runDh.js';
 
 export type Tmux = {
-  /** Starts a pane of `width` x `height` running `dh <args>`; its name. */
-  pane(name: string, width: number, args: ReadonlyArray<string>, height?: number): string;
+  /** Starts a pane of `width` x `height` running `dh <args>` (with `env` on top of the suite's); its name. */
+  pane(name: string, width: number, args: ReadonlyArray<string>, height?: number, env?: NodeJS.ProcessEnv): string;
   /** The pane's text (with escape codes when `escapes`), once `until` holds (bounded). */
   capture(name: string, until: RegExp, escapes?: boolean, timeoutMs?: number): Promise<string>;
   /** tmux itself (`send-keys`, `kill-session`, ...). */
@@ -32,8 +32,8 @@ export const startTmux = (env: NodeJS.ProcessEnv): Tmux => {
     if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
-  const script = (name: string, args: ReadonlyArray<string>): string => {
-    const exports = Object.entries({ ...env, NO_COLOR: undefined, TERM: 'xterm-256color' })
+  const script = (name: string, args: ReadonlyArray<string>, extra: NodeJS.ProcessEnv): string => {
+    const exports = Object.entries({ ...env, NO_COLOR: undefined, TERM: 'xterm-256color', ...extra })
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `export ${k}=${shellQuote(v)}`);
     const path = join(dir, `${name}.sh`);
@@ -50,7 +50,7 @@ export const startTmux = (env: NodeJS.ProcessEnv): Tmux => {
   run('new-session', '-d', '-s', 'keep', 'sleep 600');
   return {
     run,
-    pane: (name, width, args, height = 50) => {
+    pane: (name, width, args, height = 50, extra = {}) => {
       run(
         'new-session',
         '-d',
@@ -60,7 +60,7 @@ export const startTmux = (env: NodeJS.ProcessEnv): Tmux => {
         String(width),
         '-y',
         String(height),
-        `sh ${shellQuote(script(name, args))}`,
+        `sh ${shellQuote(script(name, args, extra))}`,
       );
       return name;
     },

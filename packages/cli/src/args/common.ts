@@ -10,6 +10,8 @@ export const CommonArgs = t.type({
   region: optional(t.string),
   tz: optional(ZoneArg),
   wide: optional(t.boolean),
+  // read by the pager (pager.ts) before the command runs; declared so every command accepts it
+  'no-pager': optional(t.boolean),
   help: optional(t.boolean),
 });
 export type CommonArgs = t.TypeOf<typeof CommonArgs>;

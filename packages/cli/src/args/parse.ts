@@ -25,6 +25,7 @@ export const COMMON_OPTIONS = {
   region: { type: 'string' },
   tz: { type: 'string' },
   wide: { type: 'boolean' },
+  'no-pager': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 

@@ -16,6 +16,8 @@ const COMMON = `Common options:
   --region REGION        AWS region (default: $AWS_REGION)
   --tz ZONE              show times in this IANA zone (default: $TZ, else UTC)
   --wide                 tables at full width on a terminal (piped output is never cut)
+  --no-pager             no pager on a terminal (default: $DH_PAGER, else $PAGER, else less -FRX,
+                         for history, failed, endpoint, correlation, endpoints; never when piped)
 Times (--since/--until): ISO-8601 (2025-05-01T10:00Z, 2025-05-01), relative (-1h, -1d2h, 30m),
 now, today, yesterday, a time of day (10:00, today in --tz; yesterday 10:00), epoch seconds (1746093600).
 Output: on a terminal tables fit its width (error text cut with "…" first, then short times,
