@@ -21,7 +21,7 @@ export type HistoryView = {
 const stateFields = (s: StateItem, now: Date): string =>
   renderFields([
     ['Message', s.messageId],
-    ['Status', statusPhrase(s)],
+    ['Status', statusPhrase(s, now)],
     ['Endpoint', s.endpoint],
     ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
     ['Correlation', s.correlationId],
