@@ -8,6 +8,7 @@ import { installInterrupt } from './interrupt.js';
 import { processIo } from './io.js';
 import { main } from './main.js';
 import { startMemoryReport } from './memoryReport.js';
+import { startPager } from './pager.js';
 
 // The SDK warns on every start that its 2027 releases need Node 22; the pinned ones run here.
 const quietSdkWarning = (): void => {
@@ -24,9 +25,12 @@ export const runProcess = (argv: ReadonlyArray<string>): void => {
   quietSdkWarning();
   installInterrupt(safeOut(process.stderr));
   const memory = process.env.DH_MEMORY_REPORT === '1' ? startMemoryReport() : undefined;
-  main(argv, processIo()).then(
-    (code) => {
+  const pager = startPager(argv, process.env, process.stdout);
+  const io = processIo();
+  main(argv, pager === null ? io : { ...io, stdout: pager.out }).then(
+    async (code) => {
       process.exitCode = code;
+      await pager?.close();
       if (memory !== undefined) process.stderr.write(`dh-memory ${JSON.stringify(memory())}\n`);
       // Flush stdout (a pipe may be slow) before exiting; a lingering socket must not keep us alive.
       process.stdout.write('', () => process.exit(code));

@@ -14,7 +14,6 @@ export {
   type Page,
   type PagedSource,
 } from './replay/forEachParallel.js';
-export { DEFAULT_MAX_OLD_SPACE_MB, HEAP_CAPPED_COMMANDS, heapCapFor } from './launcher.js';
 export {
   type MessageReplay,
   type ReplayAction,

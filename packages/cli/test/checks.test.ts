@@ -2,6 +2,7 @@ import { fold, rebuildAuditTrail, seedOf, type StateItem } from '@delivery-histo
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { statusPhrase } from '../src/format/describe.js';
 import { decodePartition } from '../src/replay/decodePartition.js';
 import { findSecrets } from '../src/replay/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
@@ -150,6 +151,42 @@ Verify('a message no worker came back to is reported as stalled, with what it wa
     now: new Date(due + 1e12),
   });
   assert.equal(years, [], 'a final message never stalls');
+});
+
+Verify('a PROCESSING lease past its end: a lease-expired warning at once, the same words as history', () => {
+  const attempts = [attempt(1, 'retry')];
+  const expiresAt = Date.parse('2025-01-01T00:04:00.000Z');
+  const claimed: StateItem = {
+    ...folded(attempts),
+    status: 'PROCESSING',
+    lease: { leaseId: 'l', claimedAt: '2025-01-01T00:02:00.000Z', expiresAt: new Date(expiresAt).toISOString() },
+  };
+  const items = [raw('STATE', claimed), raw('ATTEMPT#000001', attempts[0] ?? {})];
+  const at = (nowMs: number) =>
+    verifyMessage(decodePartition('m-1', items), {
+      itemBudgetBytes: 350_000,
+      trailOf: () => E.right({ entries: rebuildAuditTrail(attempts, []) }),
+      stalledAfterMs: 3_600_000,
+      now: new Date(nowMs),
+    });
+  assert.equal(at(expiresAt - 1), [], 'a live lease');
+  const expired = at(expiresAt + 13_000);
+  assert.equal(
+    expired.map((v) => [v.check, v.detail]),
+    [
+      [
+        'lease-expired',
+        'PROCESSING, lease expired 13s ago: no worker is coming back; dh replay redrive --stalled --stalled-after 0s',
+      ],
+    ],
+  );
+  assert.equal(
+    at(expiresAt + 3_600_001).map((v) => v.check),
+    ['stalled'],
+    'past --stalled-after it is a stall, said once',
+  );
+  assert.is(statusPhrase(claimed, new Date(expiresAt - 1)), 'PROCESSING (delivery in flight)');
+  assert.is(statusPhrase(claimed, new Date(expiresAt + 13_000)), `PROCESSING, ${expired[0]?.detail.slice(12)}`);
 });
 
 const Redrive = suite('redriveRequest');

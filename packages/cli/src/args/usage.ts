@@ -16,8 +16,10 @@ const COMMON = `Common options:
   --region REGION        AWS region (default: $AWS_REGION)
   --tz ZONE              show times in this IANA zone (default: $TZ, else UTC)
   --wide                 tables at full width on a terminal (piped output is never cut)
+  --no-pager             no pager on a terminal (default: $DH_PAGER, else $PAGER, else less -FRX,
+                         for history, failed, endpoint, correlation, endpoints; never when piped)
 Times (--since/--until): ISO-8601 (2025-05-01T10:00Z, 2025-05-01), relative (-1h, -1d2h, 30m),
-now, today, yesterday, a time of day (10:00, today in --tz), epoch seconds (1746093600).
+now, today, yesterday, a time of day (10:00, today in --tz; yesterday 10:00), epoch seconds (1746093600).
 Output: on a terminal tables fit its width (error text cut with "…" first, then short times,
 then the least useful columns hidden; ids never) and statuses are coloured; piped, nothing is
 cut or coloured. NO_COLOR=1 turns colour off, FORCE_COLOR=1 on.
@@ -25,7 +27,8 @@ Exit codes: 0 ok/found, 1 not found / drift / check failed, 2 usage or configura
 3 DynamoDB or SQS error (unreachable, missing table, not DynamoDB), 130 interrupted (Ctrl-C).`;
 
 const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 50)
-  --cursor C             the next page (printed after a page; carries the resolved window and order)
+  --cursor C             the next page: alone, it repeats the query (window, order, filters);
+                         the table prints a short id kept on this machine, --json the full cursor
   --all                  every page, one after the other
   --order oldest|newest  oldest first (default) or newest first (the index read backwards)
   --output table|json|tsv, -o
@@ -68,7 +71,7 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
     about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
   their error text and response time. --exhausted: only final failures (no retry left).
   --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
@@ -16,7 +16,7 @@ import { withArgs } from './withArgs.js';
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
 const spec: CommandSpec = {
-  options: { endpoint: { type: 'string' }, attempt: { type: 'string' } },
+  options: { attempt: { type: 'string' } },
   positionals: ['messageId'],
 };
 const Args = t.intersection([
@@ -24,8 +24,6 @@ const Args = t.intersection([
   t.type({
     messageId: MessageIdArg,
     attempt: optional(IntArg(1, 1_000_000)),
-    // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
-    endpoint: optional(UrlArg),
   }),
 ]);
 

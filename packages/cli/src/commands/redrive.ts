@@ -6,6 +6,7 @@ import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
@@ -22,7 +23,8 @@ import { type RedriveDeps, type RedriveQueue, type RedriveReport, redrive } from
 import { redriveWarnings } from '../replay/redriveWarnings.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
-import { CheckFailed, type CommandResult, done, fail, Interrupted, NotFound } from './failure.js';
+import { type CommandResult, done, fail } from './failure.js';
+import { redriveFailure } from './redriveExit.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST]
@@ -181,110 +183,104 @@ const readRedriveEnv = readEnv('configuration', {
   DELIVERY_ALLOW_TARGETS: WORKER_ENV.DELIVERY_ALLOW_TARGETS,
 });
 
-/** Interrupted 130; a failed action or a delivery that ended FAILED 1; nothing found 1. */
 const exitOf = (r: RedriveReport): CommandResult => {
-  if (r.interrupted) return fail(Interrupted);
-  if (r.actions.failed > 0 || (r.outcomes?.failed ?? 0) > 0) return fail(CheckFailed);
-  return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
+  const failure = redriveFailure(r);
+  return failure === null ? done : fail(failure);
+};
+
+/** What is wrong with the selection flags, or null. */
+const validate = (a: Args, now: Date): string | null => {
+  const byFilter = a.since !== undefined || a.stalled === true;
+  if ((a.message !== undefined) === byFilter)
+    return 'give either --message ID (repeatable), a filter starting with --since, or --stalled';
+  if (a.stalled === true && a.exhausted !== undefined)
+    return '--exhausted selects final FAILED messages; --stalled selects waiting ones';
+  if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined))
+    return '--until, --exhausted and --endpoint filter a --since selection; not with --message';
+  return timeWindowError({ since: a.since ?? null, until: a.since === undefined ? null : (a.until ?? now) }, now);
 };
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    NAME,
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const byFilter = a.since !== undefined || a.stalled === true;
-      if ((a.message !== undefined) === byFilter) {
-        return usageFailure('give either --message ID (repeatable), a filter starting with --since, or --stalled');
-      }
-      if (a.stalled === true && a.exhausted !== undefined) {
-        return usageFailure('--exhausted selects final FAILED messages; --stalled selects waiting ones');
-      }
-      if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
-        return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
-      }
-      const env = readRedriveEnv(io.env);
-      if (E.isLeft(env)) return fail(env.left);
-      const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
-      if (E.isLeft(who)) return fail(who.left);
-      const operator = who.right;
-      // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
-      return withContext(config, io, async (ctx) => {
-        const { queue, close } = openQueue(config, ctx, io, a, now);
-        try {
-          const counted = countedProgress(
-            createProgress({
-              mode: a.progress ?? 'auto',
-              label: 'redrive',
-              stderr: io.stderr,
-              clock: () => io.now().getTime(),
+  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+    const problem = validate(a, now);
+    if (problem !== null) return usageFailure(problem);
+    const env = readRedriveEnv(io.env);
+    if (E.isLeft(env)) return fail(env.left);
+    const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
+    const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+    if (E.isLeft(who)) return fail(who.left);
+    const operator = who.right;
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
+    return withContext(config, io, async (ctx) => {
+      const { queue, close } = openQueue(config, ctx, io, a, now);
+      try {
+        const counted = countedProgress(
+          createProgress({
+            mode: a.progress ?? 'auto',
+            label: 'redrive',
+            stderr: io.stderr,
+            clock: () => io.now().getTime(),
+          }),
+        );
+        const progress = counted.progress;
+        let reopened = 0;
+        // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
+        const forget = onInterrupt(
+          NAME,
+          () =>
+            `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
+            'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
+        );
+        const report = await redrive(
+          {
+            select: selection(a, ctx, now),
+            getState: async (id) => {
+              const s = await ctx.store.getState(id)();
+              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+            },
+            appendRedrive: async (input) => {
+              const r = await ctx.store.appendRedrive(input)();
+              if (E.isRight(r)) reopened++;
+              return E.isLeft(r)
+                ? r
+                : E.right({
+                    redriveNumber: r.right.redrive.redriveNumber,
+                    afterAttempt: r.right.redrive.afterAttempt,
+                    maxAttempts: r.right.redrive.maxAttempts,
+                  });
+            },
+            queue,
+            progress,
+            warn: redriveWarnings({
+              allow: env.right.DELIVERY_ALLOW_TARGETS,
+              remoteWorker: config.queueUrl !== null,
             }),
-          );
-          const progress = counted.progress;
-          let reopened = 0;
-          // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
-          const forget = onInterrupt(
-            NAME,
-            () =>
-              `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
-              'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
-          );
-          const report = await redrive(
-            {
-              select: selection(a, ctx, now),
-              getState: async (id) => {
-                const s = await ctx.store.getState(id)();
-                return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
-              },
-              appendRedrive: async (input) => {
-                const r = await ctx.store.appendRedrive(input)();
-                if (E.isRight(r)) reopened++;
-                return E.isLeft(r)
-                  ? r
-                  : E.right({
-                      redriveNumber: r.right.redrive.redriveNumber,
-                      afterAttempt: r.right.redrive.afterAttempt,
-                      maxAttempts: r.right.redrive.maxAttempts,
-                    });
-              },
-              queue,
-              progress,
-              warn: redriveWarnings({
-                allow: env.right.DELIVERY_ALLOW_TARGETS,
-                remoteWorker: config.queueUrl !== null,
-              }),
-            },
-            {
-              dryRun: a['dry-run'] === true,
-              reason: a.reason,
-              requestedBy: operator,
-              extraAttempts: extra,
-              ...(a.limit !== undefined ? { limit: a.limit } : {}),
-              ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
-              stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
-            },
-          )();
-          forget();
-          if (E.isLeft(report)) return fail(report.left);
-          const r = report.right;
-          const warned = redriveWarningSummary(r);
-          if (warned !== null) io.stderr.write(warned);
-          io.stdout.write(
-            a.json === true
-              ? toJson(redriveReportJson(r))
-              : renderRedriveReport(r, describeSelection(a, now), layoutOf(io, a.wide)),
-          );
-          return exitOf(r);
-        } finally {
-          close();
-        }
-      });
-    },
-  );
+          },
+          {
+            dryRun: a['dry-run'] === true,
+            reason: a.reason,
+            requestedBy: operator,
+            extraAttempts: extra,
+            ...(a.limit !== undefined ? { limit: a.limit } : {}),
+            ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+            stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
+          },
+        )();
+        forget();
+        if (E.isLeft(report)) return fail(report.left);
+        const r = report.right;
+        const warned = redriveWarningSummary(r);
+        if (warned !== null) io.stderr.write(warned);
+        io.stdout.write(
+          a.json === true
+            ? toJson(redriveReportJson(r))
+            : renderRedriveReport(r, describeSelection(a, now), layoutOf(io, a.wide)),
+        );
+        return exitOf(r);
+      } finally {
+        close();
+      }
+    });
+  });
 };

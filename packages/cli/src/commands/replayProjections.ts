@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
@@ -29,7 +29,6 @@ const spec: CommandSpec = {
     concurrency: { type: 'string' },
     'max-report': { type: 'string' },
     progress: { type: 'string' },
-    endpoint: { type: 'string' },
   },
   positionals: [],
 };
@@ -44,7 +43,6 @@ const Args = t.intersection([
     segments: optional(IntArg(1, 64)),
     concurrency: optional(IntArg(1, 64)),
     'max-report': optional(IntArg(0, 100_000)),
-    endpoint: optional(UrlArg),
   }),
 ]);
 

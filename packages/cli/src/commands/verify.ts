@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { DurationArg, IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { DurationArg, IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
@@ -26,7 +26,6 @@ const spec: CommandSpec = {
     'max-violations': { type: 'string' },
     'stalled-after': { type: 'string' },
     progress: { type: 'string' },
-    endpoint: { type: 'string' },
   },
   positionals: [],
 };
@@ -42,7 +41,6 @@ const Args = t.intersection([
     'item-budget': optional(IntArg(1024, 409_600)),
     'max-violations': optional(IntArg(0, 100_000)),
     'stalled-after': optional(DurationArg),
-    endpoint: optional(UrlArg),
   }),
 ]);
 

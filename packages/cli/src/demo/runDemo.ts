@@ -30,6 +30,7 @@ import { createProgress, type Progress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { layoutOf } from '../format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
+import { ctrlCCounter } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { decodePartition } from '../replay/decodePartition.js';
 import { type TableReader, tableReader } from '../replay/tableReader.js';
@@ -188,16 +189,16 @@ const startPipeline = (
 
 /** Resolves on the first SIGINT/SIGTERM while listening; a second one exits at once. */
 const listenForInterrupt = (signals: Pick<NodeJS.Process, 'on' | 'off'>) => {
-  let heard = false;
+  const presses = ctrlCCounter();
   let resolve: () => void = () => {};
   const signalled = new Promise<'signal'>((ok) => {
     resolve = () => ok('signal');
   });
   const onSignal = () => {
-    // a second Ctrl-C: the operator does not want to wait
-    if (heard) process.exit(EXIT.interrupted);
-    heard = true;
-    resolve();
+    const press = presses.press();
+    // a second Ctrl-C: the operator does not want to wait; the same one again: nothing new
+    if (press === 'second') process.exit(EXIT.interrupted);
+    if (press === 'first') resolve();
   };
   for (const s of SIGNALS) signals.on(s, onSignal);
   const off = () => {

@@ -1,4 +1,5 @@
 import { cutToWidth, type DeliveryResult, type StateItem } from '@delivery-history/core';
+import { leaseExpiredMs, leaseExpiredText } from './leaseExpiry.js';
 import { formatLatency } from './time.js';
 
 // Short phrases shared by the human views.
@@ -10,15 +11,18 @@ export const outcomeCode = (r: DeliveryResult | null): string => {
   return r.errorDetails?.code ?? '-';
 };
 
-/** `FAILED (final)`, `FAILED (retry at ...)`, `PROCESSING (leased)`. */
+/** `FAILED (final)`, `FAILED (will retry)`, `PROCESSING (delivery in flight)`, `PROCESSING, lease expired ...`. */
 export const statusPhrase = (
-  s: Pick<StateItem, 'status' | 'retryEligible' | 'nextAttemptAt'> & { lease?: unknown },
+  s: Pick<StateItem, 'status' | 'retryEligible' | 'nextAttemptAt' | 'lease' | 'lastUpdatedAt'>,
+  now: Date,
 ): string => {
   switch (s.status) {
     case 'FAILED':
       return s.retryEligible ? 'FAILED (will retry)' : 'FAILED (final)';
-    case 'PROCESSING':
-      return 'PROCESSING (delivery in flight)';
+    case 'PROCESSING': {
+      const expired = leaseExpiredMs(s, now);
+      return expired === null ? 'PROCESSING (delivery in flight)' : `PROCESSING, ${leaseExpiredText(expired)}`;
+    }
     default:
       return s.status;
   }

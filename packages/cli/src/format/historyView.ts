@@ -22,7 +22,7 @@ const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
   renderFields(
     [
       ['Message', s.messageId],
-      ['Status', statusPhrase(s)],
+      ['Status', statusPhrase(s, now)],
       ['Endpoint', s.endpoint],
       ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
       ['Correlation', s.correlationId],

@@ -1,3 +1,5 @@
+import { redriveFailure } from '../commands/redriveExit.js';
+import { exitCodeOf } from '../exitCodes.js';
 import type { RedriveOutcome, RedriveReport, RedriveResult } from '../replay/redrive.js';
 import { type Column, renderTable } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
@@ -35,7 +37,9 @@ const COLUMNS: ReadonlyArray<Column> = [
 const outcomeLine = (r: RedriveReport): string | null => {
   const o = r.outcomes;
   if (o === null) return null;
-  const verdict = o.failed > 0 ? ' (exit 1)' : '';
+  // the exit code this run ends with (an interrupted one exits 130, whatever failed before)
+  const failure = redriveFailure(r);
+  const verdict = failure === null || failure._tag === 'NotFound' ? '' : ` (exit ${exitCodeOf(failure)})`;
   const left = o.notFinished > 0 ? ': not finished ones stay reopened or retrying in the table' : '';
   return `Outcome: ${o.success} SUCCESS, ${o.failed} FAILED, ${o.notFinished} not finished${verdict}${left}.`;
 };

@@ -14,6 +14,7 @@ const DESCRIPTION: Record<CheckName, string> = {
   'item-size': 'every item under the size budget',
   secrets: 'no unredacted credentials in headers, URLs, texts',
   stalled: 'every unfinished message has a worker coming back',
+  'lease-expired': 'no PROCESSING lease past its end (a warning: the next claim records it lost)',
   retention: "every item carries its STATE's TTL (expired messages: gone)",
   expunge: 'every expunge completed (expunged content accepted)',
 };
