@@ -14,7 +14,7 @@ import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from '../format/redriveReport.js';
-import { layoutOf } from '../format/terminal.js';
+import { layoutOf, stderrWidth } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
@@ -273,7 +273,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
           forget();
           if (E.isLeft(report)) return fail(report.left);
           const r = report.right;
-          const warned = redriveWarningSummary(r);
+          const warned = redriveWarningSummary(r, stderrWidth(io));
           if (warned !== null) io.stderr.write(warned);
           io.stdout.write(
             a.json === true

@@ -1,4 +1,4 @@
-import { displayLine, displayWidth, fitLine } from '@delivery-history/core';
+import { displayLine, displayWidth, fitLine, wrapLine } from '@delivery-history/core';
 import Table from 'cli-table3';
 import { type Color, paint } from './color.js';
 import { type Layout, PLAIN } from './terminal.js';
@@ -291,12 +291,19 @@ export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<Reado
 };
 
 /**
- * `key  value` lines with the keys aligned (a record, not a list); on a terminal a value is cut
- * with "…" to the line's width (the keys are ours and short), piped it is whole.
+ * `key  value` lines with the keys aligned (a record, not a list). On a terminal a value is cut
+ * with "…" to the line's width, or with `wrap` folded onto indented lines (a detail view, where
+ * nothing should be lost); piped it is whole on its line.
  */
-export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>, layout: Layout = PLAIN): string => {
+export const renderFields = (
+  fields: ReadonlyArray<readonly [string, Cell]>,
+  layout: Layout = PLAIN,
+  wrap = false,
+): string => {
   const width = Math.max(0, ...fields.map(([k]) => len(k)));
   const room = layout.width === null ? null : Math.max(layout.width - width - GAP, 8);
-  const value = (v: Cell): string => (room === null ? escaped(full(v)) : cut(full(v), room));
+  const indent = `\n${' '.repeat(width + GAP)}`;
+  const value = (v: Cell): string =>
+    room === null ? escaped(full(v)) : wrap ? wrapLine(full(v), room).join(indent) : cut(full(v), room);
   return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };

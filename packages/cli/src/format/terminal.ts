@@ -35,6 +35,10 @@ const columnsOf = (io: Pick<Io, 'stdout' | 'env'>): number => {
   return Number.isInteger(env) && env > 0 ? env : DEFAULT_COLUMNS;
 };
 
+/** The width of stderr when it is a terminal (warnings are folded to it), else null. */
+export const stderrWidth = (io: Pick<Io, 'stderr' | 'env'>): number | null =>
+  io.stderr.isTTY === true ? columnsOf({ stdout: io.stderr, env: io.env }) : null;
+
 /** The layout of a command's stdout; `--wide` keeps a terminal's tables at full width. */
 export const layoutOf = (io: Pick<Io, 'stdout' | 'env'>, wide: boolean | undefined): Layout => ({
   width: wide === true || io.stdout.isTTY !== true ? null : columnsOf(io),
