@@ -6,6 +6,7 @@ import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/c
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { operatorOf } from '../config/operator.js';
+import { noteLine } from '../format/terminal.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { onInterrupt } from '../interrupt.js';
@@ -162,7 +163,7 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     async (a, config) => {
       const problem = validate(a);
       if (problem !== null) return usageFailure(problem);
-      const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+      const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
       if (E.isLeft(operator)) return fail(operator.left);
       // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
       const policy = secretPolicyFromEnv(io.env);

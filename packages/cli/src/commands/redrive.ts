@@ -14,7 +14,7 @@ import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from '../format/redriveReport.js';
-import { layoutOf, stderrWidth } from '../format/terminal.js';
+import { layoutOf, noteLine, stderrWidth } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
@@ -211,7 +211,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       const env = readRedriveEnv(io.env);
       if (E.isLeft(env)) return fail(env.left);
       const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
       if (E.isLeft(who)) return fail(who.left);
       const operator = who.right;
       // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
