@@ -7,7 +7,6 @@
 // no C1, no bidi control and no zero-width character, and the text is still visible escaped.
 // Then, in a tmux pane: `dh history X --attempt 1` and `dh failed` leave the pane title, the
 // clipboard buffers and what was on the screen before unchanged.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { type TestTable, useTestTable } from '../support/testTable.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { projectAll } from './support/projectAll.js';
 import { BIN, collectDh, type DhResult, dhEnv, ensureBuilt, runDh, show } from './support/runDh.js';
+import { exportLines, shellQuote, tmuxServer } from './support/tmux.js';
 
 // ---------------------------------------------------------------------------
 // what a hostile receiver sends
@@ -277,23 +277,12 @@ H('dh tail (table and --json): a hostile attempt as it arrives is shown escaped'
 // tmux: what a terminal does with it
 // ---------------------------------------------------------------------------
 
-const SOCKET = `dh-hostile-test-${process.pid}`;
-
-const tmux = (...args: string[]): string => {
-  const r = spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  if (r.error !== undefined) throw new Error(`tmux is needed for this test (.ci/run installs it): ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
-
-const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const tmux = tmuxServer(`dh-hostile-test-${process.pid}`);
 
 H('tmux: --attempt and failed leave the pane title, the clipboard and the earlier screen alone', async (ctx) => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-hostile-'));
   try {
-    const env = Object.entries({ ...ctx.env, NO_COLOR: undefined, TERM: 'xterm-256color' })
-      .filter((e): e is [string, string] => e[1] !== undefined)
-      .map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+    const env = exportLines(ctx.env, { DH_PAGER: 'cat' });
     const dh = (args: string[]) => [process.execPath, BIN, ...args].map(shellQuote).join(' ');
     const path = join(dir, 'run.sh');
     writeFileSync(
@@ -339,12 +328,7 @@ H('tmux: --attempt and failed leave the pane title, the clipboard and the earlie
     }
     assert.ok(tmux('list-buffers') !== '', 'the control wrote the clipboard');
   } finally {
-    try {
-      tmux('kill-server');
-    } catch {
-      // no server left
-    }
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+    tmux.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -4,7 +4,6 @@
 // captured with wrapped lines joined (-J), so a line that wrapped reads as one wider than the
 // pane: no line may be wider, every header is one line, and under a bare-host filter the
 // ENDPOINT column is kept. The same rules offline: packages/cli/test/viewsFit.test.ts.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,22 +14,14 @@ import { setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';
 import { BIN, dhEnv, ensureBuilt } from './support/runDh.js';
 import { seeder } from './support/seed.js';
+import { exportLines, shellQuote, tmuxServer } from './support/tmux.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv; dir: string };
 const P = suite<Ctx>('every view fits a tmux pane (80x24, 160x50)');
 
-const SOCKET = `dh-fit-test-${process.pid}`;
+const tmux = tmuxServer(`dh-fit-test-${process.pid}`);
 const HOST = `${'a-receiver-with-a-long-host-name-'.repeat(2)}example.com`;
 const BARE = 'hooks.fit.example';
-
-const tmux = (...args: string[]): string => {
-  const r = spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  if (r.error !== undefined) throw new Error(`tmux is needed for this test (.ci/run installs it): ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
-
-const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The views, each with the marker line printed before it. */
 const VIEWS: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
@@ -73,12 +64,7 @@ P.before(async (ctx) => {
 });
 
 P.after(async (ctx) => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+  tmux.kill();
   rmSync(ctx.dir, { recursive: true, force: true });
   await ctx.t.drop();
 });
@@ -90,9 +76,8 @@ for (const [width, height] of [
   P(
     `${width}x${height}: no line wider than the pane, headers on one line, ENDPOINT kept under a bare host`,
     async (ctx) => {
-      const env = Object.entries({ ...ctx.env, NO_COLOR: undefined, TERM: 'xterm-256color', DH_PAGER: 'cat' })
-        .filter((e): e is [string, string] => e[1] !== undefined)
-        .map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+      // DH_PAGER=cat: every view prints straight into the pane (a pager would wait for a key)
+      const env = exportLines(ctx.env, { DH_PAGER: 'cat' });
       const lines = VIEWS.flatMap(([name, args]) => [
         `echo ${shellQuote(`=== ${name}`)}`,
         [process.execPath, BIN, ...args].map(shellQuote).join(' '),

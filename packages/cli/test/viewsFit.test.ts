@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { barSize, startPhase } from '../src/format/progress.js';
 import { type SummaryRow, renderList } from '../src/format/summaryList.js';
-import { type StreamColumn, streamRow } from '../src/format/table.js';
+import { renderTable, type StreamColumn, streamRow } from '../src/format/table.js';
 import { attempt, seedState } from './support/builders.js';
 
 const Fit = suite('every view fits');
@@ -93,6 +93,21 @@ Fit('a progress bar and a spinner fit their terminal', () => {
   const line = written.split('\r\u001b[K').find((l) => l !== '') ?? '';
   assert.ok([...line].length <= 80, `${[...line].length}: ${line}`);
   assert.match(line, /…/);
+});
+
+Fit('a lastResort name is cut only when nothing else can give, and then the table fits', () => {
+  const host = `${'a-receiver-with-a-long-host-name-'.repeat(2)}example.com`;
+  const cols = [
+    { head: 'ENDPOINT', lastResort: 24 },
+    { head: 'SUCCESS', align: 'right' as const },
+    { head: 'P50', drop: 1 },
+  ];
+  const wide = renderTable(cols, [[host, '99.0%', '≤ 300 ms']], [], { width: 120, color: false });
+  assert.ok(wide.includes(host), 'whole where it fits');
+  const narrow = renderTable(cols, [[host, '99.0%', '≤ 300 ms']], [], { width: 80, color: false });
+  assert.ok(widest(narrow) <= 80, narrow);
+  assert.not.match(narrow, /P50/, 'the droppable column went first');
+  assert.match(narrow, /-long-host-name-exam…\s+99\.0%/, narrow);
 });
 
 Fit.run();

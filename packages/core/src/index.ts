@@ -40,6 +40,7 @@ export { codePointName } from './codecs/unsafeChar.js';
 export { displayJson } from './display/displayJson.js';
 export { displayLine, displayText } from './display/displayText.js';
 export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
+export { wrapLine } from './display/wrapLine.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // outcome classification and retry policy
 export type {

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
-import { cutToWidth, displayJson, displayLine, displayText, displayWidth, fitLine } from '../src/index.js';
+import { cutToWidth, displayJson, displayLine, displayText, displayWidth, fitLine, wrapLine } from '../src/index.js';
 
 const Display = suite('the one output rule (invariant 10)');
 
@@ -126,6 +126,31 @@ Display('property: a fitted cell is terminal-safe, within its width, and never e
       }
     }),
     { numRuns: 2000 },
+  );
+});
+
+Display('wrapLine folds at spaces, inside a word where it must, never inside an escape', () => {
+  assert.equal(wrapLine('hello world this is text', 11), ['hello world', 'this is', 'text']);
+  assert.equal(wrapLine('x'.repeat(25), 10), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+  assert.equal(wrapLine('ab\u001b[2J', 5), ['ab', '\\x1b[', '2J']);
+  fc.assert(
+    fc.property(
+      fc.array(
+        hostileChar.filter((c) => c !== '\n'),
+        { maxLength: 60 },
+      ),
+      // from 10: the widest escape (`<U+E0041>`) takes 9 columns and is never split
+      fc.integer({ min: 10, max: 30 }),
+      (chars, width) => {
+        const lines = wrapLine(chars.join(''), width);
+        for (const l of lines) {
+          assert.ok(displayWidth(l) <= width, `${JSON.stringify(l)} within ${width}`);
+          assert.not.ok(TERMINAL_UNSAFE.test(l) || /[\n\t]/.test(l), JSON.stringify(l));
+        }
+        // nothing lost but the spaces a break replaced
+        assert.is(lines.join('').replace(/ /g, ''), displayLine(chars.join('')).replace(/ /g, ''));
+      },
+    ),
   );
 });
 

@@ -7,6 +7,7 @@ import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
+import { noteLine } from '../format/terminal.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { onInterrupt } from '../interrupt.js';
@@ -156,7 +157,7 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
   return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
     const problem = validate(a, now);
     if (problem !== null) return usageFailure(problem);
-    const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+    const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
     if (E.isLeft(operator)) return fail(operator.left);
     // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
     const policy = secretPolicyFromEnv(io.env);

@@ -34,12 +34,13 @@ const printAttempt = (
   messageId: string,
   n: number,
   json: boolean,
+  wide: boolean | undefined,
 ): CommandResult => {
   const one = view.attempts.find((x) => x.attemptNumber === n);
   if (one === undefined) {
     return fail(NotFound(`message "${messageId}" has no attempt ${n} (it has ${view.attempts.length})`));
   }
-  io.stdout.write(json ? toJson(attemptJson(one)) : renderAttempt(view, one, io.now()));
+  io.stdout.write(json ? toJson(attemptJson(one)) : renderAttempt(view, one, io.now(), layoutOf(io, wide)));
   return done;
 };
 
@@ -67,7 +68,7 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         auditTrail: entriesOf(trail),
       };
       const json = a.json === true;
-      if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json);
+      if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json, a.wide);
       io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
       return done;
     }),

@@ -15,7 +15,7 @@ import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from '../format/redriveReport.js';
-import { layoutOf } from '../format/terminal.js';
+import { layoutOf, noteLine, stderrWidth } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
@@ -208,7 +208,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     const env = readRedriveEnv(io.env);
     if (E.isLeft(env)) return fail(env.left);
     const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-    const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
+    const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
     if (E.isLeft(who)) return fail(who.left);
     const operator = who.right;
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
@@ -270,7 +270,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         forget();
         if (E.isLeft(report)) return fail(report.left);
         const r = report.right;
-        const warned = redriveWarningSummary(r);
+        const warned = redriveWarningSummary(r, stderrWidth(io));
         if (warned !== null) io.stderr.write(warned);
         io.stdout.write(
           a.json === true

@@ -22,7 +22,7 @@ export const formatFailures = (s: HealthSummary): string => {
 
 /** On a narrow terminal: the failure texts are cut first, then times go relative, then the least useful columns go. */
 const COLUMNS: ReadonlyArray<Column> = [
-  { head: 'ENDPOINT' },
+  { head: 'ENDPOINT', lastResort: 24 },
   { head: 'DELIVERIES', align: 'right', drop: 5 },
   { head: 'SUCCESS', align: 'right' },
   { head: 'P50', align: 'right', drop: 3 },

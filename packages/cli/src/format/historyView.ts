@@ -1,5 +1,5 @@
 import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
-import { displayLine, displayText, isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
+import { displayText, fitLine, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
@@ -176,29 +176,49 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
 };
 
 /** `dh history <id> --attempt N`: what was sent and what came back on one attempt. */
-export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date): string => {
+/**
+ * A snippet as received: its lines kept; on a terminal each folded to the width (tabs as four
+ * spaces there), so a long line is read whole without relying on the terminal's own wrapping.
+ */
+const snippetText = (snippet: string, width: number | null): string =>
+  width === null
+    ? displayText(snippet)
+    : snippet
+        .split('\n')
+        .flatMap((l) => wrapLine(l.replace(/\t/g, '    '), width))
+        .join('\n');
+
+export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date, layout: Layout = PLAIN): string => {
   const r = a.deliveryResult;
   const headers = (h: Readonly<Record<string, string>>): string =>
     Object.keys(h).length === 0
       ? '  (none)\n'
-      : renderFields(Object.entries(h).map(([k, val]) => [`  ${k}:`, val] as const));
+      : renderFields(
+          Object.entries(h).map(([k, val]) => [`  ${k}:`, val] as const),
+          layout,
+          true,
+        );
   const due = scheduledAt(v, a.attemptNumber);
   return [
-    renderFields([
-      ['Message', v.state.messageId],
-      ['Attempt', `${a.attemptNumber} of ${v.state.maxAttempts}${a.superseded ? ' (superseded)' : ''}`],
-      ['Status', a.status],
-      ['Scheduled', formatTime(due, now)],
-      ['Started', `${formatTime(a.startedAt, now)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`],
-      ['Completed', formatTime(a.completedAt, now)],
-      ['Result', resultLine(r)],
-      ['Next attempt', formatTime(a.nextAttemptAt, now)],
-      ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
-    ]),
+    renderFields(
+      [
+        ['Message', v.state.messageId],
+        ['Attempt', `${a.attemptNumber} of ${v.state.maxAttempts}${a.superseded ? ' (superseded)' : ''}`],
+        ['Status', a.status],
+        ['Scheduled', formatTime(due, now)],
+        ['Started', `${formatTime(a.startedAt, now)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`],
+        ['Completed', formatTime(a.completedAt, now)],
+        ['Result', resultLine(r)],
+        ['Next attempt', formatTime(a.nextAttemptAt, now)],
+        ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
+      ],
+      layout,
+      true,
+    ),
     `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`,
-    `\nResponse: ${displayLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r))}\n`,
+    `\nResponse: ${fitLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r), (layout.width ?? Number.POSITIVE_INFINITY) - 10)}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
     // multi-line as received (newlines and tabs kept), every other control made visible
-    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : displayText(r.errorDetails.responseSnippet)}\n`,
+    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : snippetText(r.errorDetails.responseSnippet, layout.width)}\n`,
   ].join('');
 };

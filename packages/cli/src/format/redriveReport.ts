@@ -1,6 +1,7 @@
 import { redriveFailure } from '../commands/redriveExit.js';
 import { exitCodeOf } from '../exitCodes.js';
 import type { RedriveOutcome, RedriveReport, RedriveResult } from '../replay/redrive.js';
+import { wrapLine } from '@delivery-history/core';
 import { type Column, renderTable } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
 
@@ -86,14 +87,18 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string, layout
 /** Up to this many ids are named per warning on stderr. */
 const WARNED_IDS = 3;
 
-/** Each distinct warning once on stderr, with the messages it concerns; null when none. */
-export const redriveWarningSummary = (r: RedriveReport): string | null => {
+/**
+ * Each distinct warning once on stderr, with the messages it concerns; on a terminal folded
+ * to its width (continuation lines indented); null when none.
+ */
+export const redriveWarningSummary = (r: RedriveReport, width: number | null = null): string | null => {
   const by = new Map<string, string[]>();
   for (const m of r.messages) for (const w of m.warnings) by.set(w, [...(by.get(w) ?? []), m.messageId]);
   if (by.size === 0) return null;
   const lines = [...by].map(([w, ids]) => {
     const named = ids.slice(0, WARNED_IDS).join(', ') + (ids.length > WARNED_IDS ? `, ... (${ids.length})` : '');
-    return `warning: ${w} [${named}]`;
+    const line = `warning: ${w} [${named}]`;
+    return width === null ? line : wrapLine(line, width - 2).join('\n  ');
   });
   return `${lines.join('\n')}\n`;
 };

@@ -1,4 +1,4 @@
-import { displayLine, displayWidth, fitLine } from '@delivery-history/core';
+import { displayLine, displayWidth, fitLine, wrapLine } from '@delivery-history/core';
 import Table from 'cli-table3';
 import { type Color, paint } from './color.js';
 import { type Layout, PLAIN } from './terminal.js';
@@ -43,6 +43,11 @@ export type Column = {
   readonly align?: Align;
   /** Free text that may be cut with "…", down to this many characters. */
   readonly shrink?: number;
+  /**
+   * A name that is cut only when nothing else is left to give (every droppable column hidden,
+   * free text at its floor): down to this many characters. A long host in `dh endpoints`.
+   */
+  readonly lastResort?: number;
   /** May be hidden to fit: the lowest rank goes first. Ids and statuses have none. */
   readonly drop?: number;
   /** The colour of a cell on a colour terminal (by its text). */
@@ -88,12 +93,14 @@ const shrinkToFit = (
   columns: ReadonlyArray<Column>,
   natural: ReadonlyMap<number, number>,
   width: number,
-  soft: boolean,
+  pass: 'soft' | 'hard' | 'lastResort',
 ): Map<number, number> => {
   const widths = new Map(natural);
   const floor = (i: number): number => {
-    const min = Math.max(columns[i]?.shrink ?? Number.POSITIVE_INFINITY, len(columns[i]?.head ?? ''), 2);
-    return soft ? Math.max(min, Math.min(SOFT_SHRINK, natural.get(i) ?? 0)) : min;
+    const col = columns[i];
+    const allowed = col?.shrink ?? (pass === 'lastResort' ? col?.lastResort : undefined) ?? Number.POSITIVE_INFINITY;
+    const min = Math.max(allowed, len(col?.head ?? ''), 2);
+    return pass === 'soft' ? Math.max(min, Math.min(SOFT_SHRINK, natural.get(i) ?? 0)) : min;
   };
   while (total(widths) > width) {
     let widest: number | null = null;
@@ -144,12 +151,17 @@ const layoutPlan = (
   if (width === null) return { show: all, widths: naturalWidths(columns, rows, all, false), narrow: false };
   const options = candidates(columns);
   let last: Plan | null = null;
-  for (const soft of [true, false]) {
+  for (const pass of ['soft', 'hard'] as const) {
     for (const c of options) {
-      const widths = shrinkToFit(columns, naturalWidths(columns, rows, c.show, c.narrow), width, soft);
+      const widths = shrinkToFit(columns, naturalWidths(columns, rows, c.show, c.narrow), width, pass);
       last = { ...c, widths };
       if (total(widths) <= width) return last;
     }
+  }
+  const least = options[options.length - 1];
+  if (least !== undefined) {
+    const natural = naturalWidths(columns, rows, least.show, least.narrow);
+    return { ...least, widths: shrinkToFit(columns, natural, width, 'lastResort') };
   }
   return last ?? { show: all, widths: naturalWidths(columns, rows, all, false), narrow: false };
 };
@@ -291,12 +303,19 @@ export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<Reado
 };
 
 /**
- * `key  value` lines with the keys aligned (a record, not a list); on a terminal a value is cut
- * with "…" to the line's width (the keys are ours and short), piped it is whole.
+ * `key  value` lines with the keys aligned (a record, not a list). On a terminal a value is cut
+ * with "…" to the line's width, or with `wrap` folded onto indented lines (a detail view, where
+ * nothing should be lost); piped it is whole on its line.
  */
-export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>, layout: Layout = PLAIN): string => {
+export const renderFields = (
+  fields: ReadonlyArray<readonly [string, Cell]>,
+  layout: Layout = PLAIN,
+  wrap = false,
+): string => {
   const width = Math.max(0, ...fields.map(([k]) => len(k)));
   const room = layout.width === null ? null : Math.max(layout.width - width - GAP, 8);
-  const value = (v: Cell): string => (room === null ? escaped(full(v)) : cut(full(v), room));
+  const indent = `\n${' '.repeat(width + GAP)}`;
+  const value = (v: Cell): string =>
+    room === null ? escaped(full(v)) : wrap ? wrapLine(full(v), room).join(indent) : cut(full(v), room);
   return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };

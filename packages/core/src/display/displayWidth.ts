@@ -15,7 +15,7 @@ const WIDE =
 const ZERO = /[\p{Mn}\p{Me}]/u;
 
 /** Columns one character takes once shown: an unsafe one as its escape (`\x1b` is four). */
-const charWidth = (c: string): number =>
+export const charWidth = (c: string): number =>
   UNSAFE_CHAR.test(c) ? escapeChar(c).length : WIDE.test(c) ? 2 : ZERO.test(c) ? 0 : 1;
 
 /** Columns `displayLine(s)` takes on a terminal. */
