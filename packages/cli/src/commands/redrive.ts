@@ -36,7 +36,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'replay redrive';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     status: { type: 'string' },

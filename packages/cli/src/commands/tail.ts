@@ -19,7 +19,7 @@ import { withArgs } from './withArgs.js';
 // `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
 // are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary, 130).
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     endpoint: { type: 'string' },
     host: { type: 'string' },
