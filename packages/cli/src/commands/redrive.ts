@@ -160,7 +160,7 @@ const openQueue = (
       ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
       ...(config.region !== null ? { region: config.region } : {}),
     });
-    return { queue: sqsQueue(sqs, config.queueUrl), close: () => sqs.destroy() };
+    return { queue: sqsQueue(sqs, config.queueUrl, startedAt), close: () => sqs.destroy() };
   }
   return {
     queue: localRedriveQueue({
