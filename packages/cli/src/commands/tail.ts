@@ -10,7 +10,7 @@ import { oneLine, outcomeCode } from '../format/describe.js';
 import { statusColor } from '../format/color.js';
 import { type StreamColumn, streamRow } from '../format/table.js';
 import { type Layout, layoutOf } from '../format/terminal.js';
-import { absoluteTime, formatLatency } from '../format/time.js';
+import { absoluteTime, resultTime } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { type CommandResult, fail, storeFailure } from './failure.js';
@@ -78,7 +78,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
       statusOf(a),
       a.deliveryResult.category,
       { text: outcomeCode(a.deliveryResult), narrow: cutToWidth(outcomeCode(a.deliveryResult), 12) },
-      formatLatency(a.deliveryResult.responseTime),
+      resultTime(a.deliveryResult),
       hostOf(a.request.url),
       a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
     ],
