@@ -208,14 +208,15 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
     const until = Date.now() + 10_000;
     while (arrivals.length < 3 && Date.now() < until) await sleep(20);
     const lines = arrivals.map(
-      (a) => JSON.parse(a.line) as { messageId: string; attemptNumber: number; status: string },
+      (a) => JSON.parse(a.line) as { messageId: string; attemptNumber: number; status: string; final: boolean },
     );
+    // a retry and a final failure told apart
     assert.equal(
-      lines.map((l) => [l.messageId, l.attemptNumber, l.status]),
+      lines.map((l) => [l.messageId, l.attemptNumber, l.status, l.final]),
       [
-        ['tail-1', 1, 'FAILED'],
-        ['tail-1', 2, 'SUCCESS'],
-        ['tail-2', 1, 'FAILED'],
+        ['tail-1', 1, 'FAILED', false],
+        ['tail-1', 2, 'SUCCESS', true],
+        ['tail-2', 1, 'FAILED', true],
       ],
       out,
     );

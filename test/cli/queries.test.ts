@@ -234,7 +234,7 @@ Q('usage: unknown command and unknown flag exit 2; --help exits 0', async ({ env
   ok(flag, 2);
   assert.match(flag.stderr, /frob/);
   ok(help, 0);
-  assert.match(help.stdout, /usage: dh failed --since TIME/);
+  assert.match(help.stdout, /usage: dh failed \(--since TIME \| --cursor C\)/);
 });
 
 Q.run();

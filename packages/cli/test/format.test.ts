@@ -6,7 +6,7 @@ import { renderHistory } from '../src/format/historyView.js';
 import { afterPhase, createProgress, progressLine, silentProgress, startPhase } from '../src/format/progress.js';
 import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/table.js';
 import { layoutOf } from '../src/format/terminal.js';
-import { absoluteTime, formatDuration, formatTime, relativeTime } from '../src/format/time.js';
+import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../src/format/time.js';
 import { memoryIo } from '../src/io.js';
 import { attempt, iso, seedState } from './support/builders.js';
 import { fold, type ResolutionItem, seedOf } from '@delivery-history/core';
@@ -26,6 +26,12 @@ Time('durations, relative and absolute times', () => {
   assert.is(absoluteTime('2025-01-01T00:57:03.123Z'), '2025-01-01 00:57:03Z');
   assert.is(formatTime('2025-01-01T00:57:00.000Z', now), '2025-01-01 00:57:00Z (3m ago)');
   assert.is(formatTime(null, now), '-');
+});
+
+Time('a lost attempt has no response time: "-", not "0 ms"', () => {
+  assert.is(resultTime({ category: 'lost', responseTime: 0 }), '-');
+  assert.is(resultTime({ category: 'server_error', responseTime: 0 }), '0 ms');
+  assert.is(resultTime({ category: 'success', responseTime: 1234 }), '1.23 s');
 });
 
 const Table = suite('tables');

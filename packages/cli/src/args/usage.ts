@@ -51,10 +51,12 @@ export const USAGE: Readonly<Record<string, Entry>> = {
     examples: ['dh local', 'dh local --port 8000 --path ./.dynamodb'],
   },
   demo: {
-    usage: 'dh demo [--messages N] [--progress auto|bar|lines|none] [--yes] [--json]',
+    usage:
+      'dh demo [--messages N] [--max-attempts N] [--concurrency N] [--timeout-seconds N] [--yes] [--progress auto|bar|lines|none] [--json]',
     about: `  Start DynamoDB Local and local webhook receivers (healthy, flaky, slow, rate-limited,
   broken), deliver N messages (default 300) through the worker's local driver, run the
   projector, then print a summary and the audit trail of one interesting message.
+  --max-attempts, --concurrency, --timeout-seconds: the worker's settings for the run.
   With a table configured (env or flags) it uses that table; a non-local one needs --yes.`,
     examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
   },
@@ -129,12 +131,12 @@ ${LIST_OPTIONS}`,
     usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
     about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
   one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
-  outcome; --endpoint a host; --message some messages.`,
+  outcome; --endpoint (or --host) a host; --message some messages.`,
     examples: ['dh tail', 'dh tail --endpoint hooks.example.com --status FAILED', 'dh tail --json | jq .messageId'],
   },
   'replay projections': {
     usage:
-      'dh replay projections (--message ID... | --all) [--dry-run] [--segments N] [--concurrency N] [--progress MODE] [--json]',
+      'dh replay projections (--message ID... | --all) [--dry-run] [--segments N] [--concurrency N] [--max-report N] [--progress MODE] [--json]',
     about: `  Recompute projections (fold) and audit trails (rebuild) from the attempts. --dry-run
   reports drift (message, field, stored vs expected) without writing; otherwise repairs
   with conditional writes that never overwrite a concurrent live update.
@@ -144,13 +146,15 @@ ${LIST_OPTIONS}`,
   'replay redrive': {
     usage: `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST]
                    | --stalled [--since TIME] [--until TIME] [--endpoint HOST])
-                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--grace-seconds N] [--json]`,
+                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N]
+                [--wait-seconds N] [--grace-seconds N] [--progress MODE] [--json]`,
     about: `  Reopen final FAILED messages for delivery: a REDRIVE event (who, why, when) is stored,
   history is never edited, and each message is enqueued (SQS at $DELIVERY_QUEUE_URL, or
   delivered right away by the worker's local driver when no queue is configured).
   A stalled message (not final, no worker came back to it for --stalled-after, default 1h:
   its SQS record is in the DLQ or gone) is enqueued again as it is, without an event.
-  A filter selects FAILED messages (--exhausted: final ones only); --stalled selects every
+  A filter selects FAILED messages (--exhausted: final ones only; --status FAILED, the
+  contract's spelling, is accepted and changes nothing); --stalled selects every
   stalled message (waiting since --since..--until, when given). Interrupted (Ctrl-C) during
   local delivery: stops claiming, records the requests in flight, prints the command that
   finishes the rest, exits 130.`,
@@ -183,7 +187,7 @@ ${LIST_OPTIONS}`,
   },
   verify: {
     usage:
-      'dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]',
+      'dh verify [--message ID...] [--segments N] [--concurrency N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--max-violations N] [--progress MODE] [--json]',
     about: `  Check every invariant over the table: dense attempt numbers, STATE == fold(attempts),
   audit trail == rebuild(attempts), item sizes under budget, no unredacted secrets, and no
   message stalled: not final, and no worker came back to it for --stalled-after (default 1h)

@@ -13,7 +13,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 // `dh correlation <correlationId> [--created-since T] [--created-until T] [--order O]`: the
 // index is sorted by creation time, so the created window is a key range.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: { ...LIST_OPTIONS },
   positionals: ['correlationId'],
 };

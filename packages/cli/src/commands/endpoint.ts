@@ -22,7 +22,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--order O] [--created-since T] [--all]`.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },

@@ -18,7 +18,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const DAY_MS = 86_400_000;
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: { since: { type: 'string' }, until: { type: 'string' } },
   positionals: ['host'],
 };

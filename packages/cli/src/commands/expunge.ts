@@ -20,7 +20,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'expunge';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     endpoint: { type: 'string' },

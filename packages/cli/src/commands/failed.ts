@@ -13,7 +13,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },

@@ -15,7 +15,7 @@ import { withArgs } from './withArgs.js';
 
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: { attempt: { type: 'string' } },
   positionals: ['messageId'],
 };

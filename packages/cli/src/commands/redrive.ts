@@ -36,7 +36,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'replay redrive';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     status: { type: 'string' },
@@ -160,7 +160,7 @@ const openQueue = (
       ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
       ...(config.region !== null ? { region: config.region } : {}),
     });
-    return { queue: sqsQueue(sqs, config.queueUrl), close: () => sqs.destroy() };
+    return { queue: sqsQueue(sqs, config.queueUrl, startedAt), close: () => sqs.destroy() };
   }
   return {
     queue: localRedriveQueue({

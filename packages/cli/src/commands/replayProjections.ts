@@ -20,7 +20,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'replay projections';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     all: { type: 'boolean' },

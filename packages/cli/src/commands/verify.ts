@@ -16,7 +16,7 @@ import { withArgs } from './withArgs.js';
 
 // `dh verify`: every invariant over the table; exit 1 when any fails.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     segments: { type: 'string' },

@@ -1,6 +1,6 @@
 import { cutToWidth, type DeliveryResult, type StateItem } from '@delivery-history/core';
 import { leaseExpiredMs, leaseExpiredText } from './leaseExpiry.js';
-import { formatLatency } from './time.js';
+import { resultTime } from './time.js';
 
 // Short phrases shared by the human views.
 
@@ -31,7 +31,7 @@ export const statusPhrase = (
 /** One line for a result: `server_error 503 Service Unavailable in 120 ms: <message>`. */
 export const resultLine = (r: DeliveryResult | null): string => {
   if (r === null) return '-';
-  const base = `${r.category} ${outcomeCode(r)} in ${formatLatency(r.responseTime)}`;
+  const base = `${r.category} ${outcomeCode(r)} in ${resultTime(r)}`;
   return r.errorDetails === null ? base : `${base}: ${oneLine(r.errorDetails.message)}`;
 };
 

@@ -5,7 +5,7 @@ import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
-import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
+import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from './time.js';
 
 // `dh history <id>`: the STATE, every attempt, and the audit trail, for a support person.
 
@@ -104,7 +104,7 @@ const attemptRows = (v: HistoryView, now: Date) =>
     a.superseded ? `${a.status}*` : a.status,
     a.deliveryResult.category,
     outcomeCode(a.deliveryResult),
-    formatLatency(a.deliveryResult.responseTime),
+    resultTime(a.deliveryResult),
     a.nextAttemptAt === null ? '-' : absoluteTime(a.nextAttemptAt),
     a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
   ]);
@@ -120,7 +120,7 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
             'RESOLUTION',
             e.category,
             e.statusCode ?? '-',
-            formatLatency(e.responseTime),
+            resultTime(e),
             'outcome of the lost attempt; not counted',
           ]
         : [
@@ -129,7 +129,7 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
             e.status,
             e.category,
             e.statusCode ?? '-',
-            formatLatency(e.responseTime),
+            resultTime(e),
             e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt)}` : e.retry,
           ],
   );

@@ -4,7 +4,7 @@ import { oneLine, outcomeCode } from './describe.js';
 import { maybeResultJson } from './historyJson.js';
 import { type Column, type Narrowable, renderTable, renderTsv } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
-import { absoluteTime, formatLatency, relativeTime } from './time.js';
+import { absoluteTime, relativeTime, resultTime } from './time.js';
 
 // List views (failed, endpoint, correlation): one row per message, from the index
 // projection (no per-message read).
@@ -65,7 +65,7 @@ export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, la
     `${r.attempts}/${r.maxAttempts}`,
     r.deliveryResult?.category ?? '-',
     outcomeCode(r.deliveryResult),
-    r.deliveryResult === null ? null : formatLatency(r.deliveryResult.responseTime),
+    r.deliveryResult === null ? null : resultTime(r.deliveryResult),
     r.endpoint,
     when(r[timeColumn], now),
     r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null ? when(r.nextAttemptAt, now) : '-',
