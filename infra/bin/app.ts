@@ -62,7 +62,7 @@ if (E.isLeft(config)) {
 }
 
 const stack = new DeliveryHistoryStack(app, `DeliveryHistory-${config.right.stage}`, {
-  config: config.right,
+  settings: config.right,
   description: `Delivery history (${config.right.stage}): table, queues, worker, projector, alarms`,
   // Account and region stay unresolved unless the CDK CLI provides them: synth needs neither.
   ...(CDK_DEFAULT_ACCOUNT !== undefined && CDK_DEFAULT_REGION !== undefined
