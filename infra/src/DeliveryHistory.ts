@@ -23,7 +23,7 @@ import {
 import { DeliveryQueues } from './DeliveryQueues.js';
 import { DeliveryTable } from './DeliveryTable.js';
 import type { FunctionOverrides, VpcPlacement } from './LambdaHandler.js';
-import { acknowledgeNagFindings } from './nagAcknowledgements.js';
+import { acknowledgeNagFindings, acknowledgePolicyFindings } from './nagAcknowledgements.js';
 import { OperatorAlarms } from './OperatorAlarms.js';
 import { type EventBusChoice, OperatorEvents } from './OperatorEvents.js';
 import { ProjectorFunction } from './ProjectorFunction.js';
@@ -192,6 +192,21 @@ export class DeliveryHistory extends Construct {
       vpc,
       runtimeName: config.lambdaRuntime,
     });
+    acknowledgePolicyFindings({
+      functions: [this.worker.handler.fn, this.projector.handler.fn],
+      workerEventSource: this.worker.eventSource,
+      logGroups: [this.worker.handler.logGroup, this.projector.handler.logGroup],
+      createdTable: this.createdTable,
+      terminalQueues: [this.queues.projectorFailures, ...(this.events === null ? [] : [this.events.targetDeadLetters])],
+      deadLetters: this.queues.deadLetters,
+      alarms: this.alarms,
+      hasKey: this.encryptionKey !== null,
+      hasTopic: this.alarmTopic !== null,
+      tracing: config.tracing,
+      vpc,
+      logRetentionDays: config.logRetentionDays,
+      runtimeName: config.lambdaRuntime,
+    });
   }
 
   /** Producers: send delivery requests to the queue (and use its key). */
@@ -273,6 +288,20 @@ export class DeliveryHistory extends Construct {
               arnFormat: ArnFormat.COLON_RESOURCE_NAME,
             }),
           },
+        },
+      }),
+    );
+    // Grants only for AWS services acting for this account's resources (DynamoDB, SQS, Logs):
+    // nobody creates a grant that outlives a policy change (Control Tower CT.KMS.PR.3).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantsOnlyForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
         },
       }),
     );

@@ -493,7 +493,9 @@ Nag('each acknowledgement has a one-line reason, and there are only the expected
   for (const a of acks) {
     assert.ok(a.reason.length > 20 && !a.reason.includes('\n'), `${a.path} ${a.id}`);
   }
-  assert.equal([...new Set(acks.map((a) => a.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, '')))].sort(), [
+  // (the Serverless pack's and cfn-guard's: policyChecks.test.ts)
+  const nagIds = acks.map((a) => a.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, ''));
+  assert.equal([...new Set(nagIds.filter((id) => id.startsWith('AwsSolutions-')))].sort(), [
     'AwsSolutions-IAM5',
     'AwsSolutions-L1',
     'AwsSolutions-SNS2',
