@@ -209,6 +209,16 @@ export class DeliveryHistory extends Construct {
     });
   }
 
+  /**
+   * The worker may decrypt with this key too (a key that seals stored secrets, for example);
+   * decrypt only, this key only. Call once per key.
+   */
+  allowWorkerDecrypt(key: kms.IKey): void {
+    const n = this.workerDecryptKeys++;
+    this.worker.handler.allow(`WorkerDecrypt${n}`, ['kms:Decrypt'], [key.keyArn]);
+  }
+  private workerDecryptKeys = 0;
+
   /** Producers: send delivery requests to the queue (and use its key). */
   grantSendDeliveries(grantee: iam.IGrantable): iam.Grant {
     const grant = this.grantTo(grantee, SEND_QUEUE_ACTIONS, [this.deliveryQueue.queueArn]);

@@ -2,6 +2,7 @@
 // stage), synthesized once: encryption follows the key, each grant stays scoped, and the
 // only new wildcard is X-Ray's (which has no resource-level permissions).
 import { App } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { suite } from 'uvu';
@@ -156,6 +157,26 @@ Options('a prod stage without an alarm topic is refused (its alarms would notify
     ).findError('*', Match.anyValue()),
     [],
   );
+});
+
+Options('allowWorkerDecrypt: kms:Decrypt on one more key for the worker, nothing for the projector', () => {
+  const s = new DeliveryHistoryStack(
+    new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }),
+    'DeliveryHistory-seal',
+  );
+  const seal = new kms.Key(s, 'SealKey');
+  s.deliveryHistory.allowWorkerDecrypt(seal);
+  const t = Template.fromStack(s);
+  const sealArn = json(getAtt(s.getLogicalId(seal.node.defaultChild as kms.CfnKey), 'Arn'));
+  const roleOf = (name: string) => {
+    const [, f] = resourcesOf(t, 'AWS::Lambda::Function').find(([, r]) => props(r).FunctionName === name) ?? [];
+    return ((f?.Properties?.Role as { 'Fn::GetAtt': [string] }) ?? { 'Fn::GetAtt': [''] })['Fn::GetAtt'][0];
+  };
+  const worker = grantsOf(statementsOfRole(t, roleOf('delivery-history-dev-worker')));
+  assert.equal(worker['kms:Decrypt'], [sealArn]);
+  assert.is(worker['kms:Encrypt'], undefined);
+  const projector = grantsOf(statementsOfRole(t, roleOf('delivery-history-dev-projector')));
+  assert.is(projector['kms:Decrypt'], undefined);
 });
 
 Options.run();
