@@ -260,3 +260,26 @@ export {
   type LatencySummary,
 } from './health/endpointHealth.js';
 export { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from './health/latency.js';
+// endpoint breaker: pure decisions (the projector observes, the worker gates, operators pause/resume)
+export {
+  type BreakerObservation,
+  observationOf,
+  type Verdict,
+  verdictOf,
+} from './breaker/breakerObservation.js';
+export {
+  type BreakerSettings,
+  coolOffOf,
+  DEFAULT_BREAKER_SETTINGS,
+  WARNING_LEVELS,
+} from './breaker/breakerSettings.js';
+export {
+  BreakerMode,
+  BreakerState,
+  type BreakerTransition,
+  type BreakerWarning,
+  initialBreaker,
+  WINDOW_BUCKETS,
+} from './breaker/breakerState.js';
+export { type BreakerMove, type Gate, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
+export { type BreakerStep, observeBreaker, tripReasonOf } from './breaker/observeBreaker.js';
