@@ -22,6 +22,7 @@ export {
   StateRequest,
 } from './codecs/items.js';
 export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js';
+export { HoldItem, HoldKind } from './codecs/holdItem.js';
 export {
   type DefaultType,
   HttpUrl,
@@ -176,6 +177,7 @@ export type { Projection, ProjectionField } from './state/projection.js';
 export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from './state/projection.js';
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export type { StateEvent } from './state/transition.js';
+export { HELD_EXPIRED_CODE } from './state/applyHold.js';
 export { isFinal, transition } from './state/transition.js';
 export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
 export type { TransitionError } from './state/transitionError.js';
@@ -184,8 +186,10 @@ export {
   describeTransitionError,
   InvalidEvent,
   isTransitionError,
+  NotHoldable,
   NotRedrivable,
   StaleAttempt,
+  StaleHold,
   StaleRedrive,
   TRANSITION_ERROR_TAGS,
   WrongMessage,
