@@ -77,6 +77,7 @@ export { getState, findState } from './ops/getState.js';
 export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
+export { readBreaker, writeBreaker } from './ops/breakerItem.js';
 export { syncRetention } from './ops/syncRetention.js';
 export { expungeMessage, type Expunged, type ExpungeInput } from './ops/expungeMessage.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
