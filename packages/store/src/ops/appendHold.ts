@@ -31,7 +31,8 @@ export type AppendHoldInput = {
   readonly at?: Date;
 };
 
-export type Held = { readonly hold: HoldItem; readonly state: StateItem };
+/** `hold` null: it was already HELD (a duplicate SQS copy, another worker): nothing written. */
+export type Held = { readonly hold: HoldItem | null; readonly state: StateItem };
 
 /** Why core refused: the status another writer left, as the store's typed error. */
 const refusal = (state: StateItem, message: string, ctx: ErrorContext): StoreError => {
@@ -94,6 +95,8 @@ export const appendHold = (env: Env, input: AppendHoldInput): TE.TaskEither<Stor
   return pipe(
     getState(env, input.messageId, ctx.op),
     TE.chain((before) => {
+      if (input.kind === 'held' && before.status === 'HELD')
+        return TE.right<StoreError, Held>({ hold: null, state: before });
       const hold = holdOf(before, input, at);
       return pipe(
         TE.fromEither(
