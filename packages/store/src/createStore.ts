@@ -13,6 +13,7 @@ import {
 import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
 import { type AppendHoldInput, appendHold, type Held } from './ops/appendHold.js';
 import { listBreakers, readBreaker, writeBreaker } from './ops/breakerItem.js';
+import { countHeld, type HeldEntry, listHeld } from './ops/listHeld.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
 import { type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
@@ -63,6 +64,10 @@ export interface Store {
   writeBreaker(next: BreakerState, expectedVersion: number): TE.TaskEither<StoreError, BreakerState>;
   /** Every endpoint's breaker (one Query). */
   listBreakers(): TE.TaskEither<StoreError, BreakerState[]>;
+  /** Up to `limit` held messages of an endpoint, oldest created first. */
+  listHeld(endpoint: string, limit: number): TE.TaskEither<StoreError, HeldEntry[]>;
+  /** How many messages of an endpoint are held. */
+  countHeld(endpoint: string): TE.TaskEither<StoreError, number>;
   repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
   getHistory(messageId: string): TE.TaskEither<StoreError, History>;
   listAttempts(messageId: string, fromNumber?: number, toNumber?: number): TE.TaskEither<StoreError, AttemptItem[]>;
@@ -118,6 +123,8 @@ export const createStore = (deps: StoreDeps): Store => {
     readBreaker: (endpoint, consistent) => logged(readBreaker(env, endpoint, consistent)),
     writeBreaker: (next, expectedVersion) => logged(writeBreaker(env, next, expectedVersion)),
     listBreakers: () => logged(listBreakers(env)),
+    listHeld: (endpoint, limit) => logged(listHeld(env, endpoint, limit)),
+    countHeld: (endpoint) => logged(countHeld(env, endpoint)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),
     listAttempts: (messageId, fromNumber, toNumber) => logged(listAttempts(env, messageId, fromNumber, toNumber)),

@@ -69,6 +69,7 @@ export type { AppendAttemptInput, AppendObservedInput, AppendResult } from './op
 export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
 export type { AppendHoldInput, Held } from './ops/appendHold.js';
+export type { HeldEntry } from './ops/listHeld.js';
 export { getHistory, type History } from './ops/getHistory.js';
 export { probeTable, type TableProbe } from './ops/probeTable.js';
 export { tailStream, type StreamTail, type TailStreamInput } from './query/tailStream.js';

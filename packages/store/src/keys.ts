@@ -43,6 +43,18 @@ export const holdKey = (messageId: string, k: number): Key => ({ pk: messagePk(m
 export const BREAKER_PK = 'BREAKER';
 export const breakerKey = (endpoint: string): Key => ({ pk: BREAKER_PK, sk: `EP#${endpoint}` });
 
+/**
+ * Held messages of an endpoint, oldest first (`HELD#<endpoint>` / `<createdAt>#<messageId>`):
+ * written in the hold's transaction, deleted in the release's or expiry's, so the drain reads
+ * them in creation order and `dh endpoints` counts them with one Query.
+ * debt: one partition per endpoint (about 500 holds/s at 2 WCU each); shard it for busier ones.
+ */
+export const heldPartition = (endpoint: string): string => `HELD#${endpoint}`;
+export const heldKey = (endpoint: string, createdAt: string, messageId: string): Key => ({
+  pk: heldPartition(endpoint),
+  sk: indexSk(createdAt, messageId),
+});
+
 export const expungeSk = (k: number): string => `${EXPUNGE_PREFIX}${pad(k, 4)}`;
 export const expungeKey = (messageId: string, k: number): Key => ({ pk: messagePk(messageId), sk: expungeSk(k) });
 

@@ -13,7 +13,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { AlreadyFinal, Conflict, type ErrorContext, Leased, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
-import { HOLD_PREFIX, holdKey, holdSk, STATE_SK } from '../keys.js';
+import { HOLD_PREFIX, heldKey, holdKey, holdSk, STATE_SK } from '../keys.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
 import { getState } from './getState.js';
@@ -61,8 +61,30 @@ const holdOf = (before: StateItem, input: AppendHoldInput, at: string): HoldItem
   at,
 });
 
+/** The held-registry action of a hold event: listed while held, unlisted when released or expired. */
+const registry = (env: Env, before: StateItem, hold: HoldItem) => {
+  const Key = heldKey(before.endpoint, before.createdAt, before.messageId);
+  return hold.kind === 'held'
+    ? {
+        Put: {
+          TableName: env.tableName,
+          Item: {
+            ...Key,
+            type: 'HELD',
+            messageId: before.messageId,
+            endpoint: before.endpoint,
+            createdAt: before.createdAt,
+            heldAt: hold.at,
+            mode: hold.mode,
+            reason: hold.reason,
+          },
+        },
+      }
+    : { Delete: { TableName: env.tableName, Key } };
+};
+
 const write = (env: Env, before: StateItem, hold: HoldItem, after: StateItem, ctx: ErrorContext, writer: string) =>
-  send(env, ctx, [holdSk(hold.holdNumber), STATE_SK], () =>
+  send(env, ctx, [holdSk(hold.holdNumber), STATE_SK, 'HELD'], () =>
     env.doc.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -76,6 +98,7 @@ const write = (env: Env, before: StateItem, hold: HoldItem, after: StateItem, ct
           },
           // STATE from transition(before, hold), conditioned on the status and attempts we read
           stateUpdate(env, before, after, { kind: 'hold' }),
+          registry(env, before, hold),
         ],
         // per writer: a retry of this call is a no-op, another writer's identical hold is not
         ClientRequestToken: clientRequestToken(hold.messageId, HOLD_PREFIX, hold.holdNumber, writer),
