@@ -4,6 +4,7 @@ import { createStore, type Store, type StoreDeps } from '@delivery-history/store
 import { memoryLogger } from '@delivery-history/core';
 import {
   type OutboxPort,
+  type ProcessDeps,
   createHandler,
   createHttpClient,
   type HttpClient,
@@ -119,6 +120,7 @@ export const harness = (
     leaseMs?: number;
     sqsTimeoutMs?: number;
     outbox?: OutboxPort;
+    gate?: ProcessDeps['gate'];
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -138,6 +140,7 @@ export const harness = (
     leaseMs: over.leaseMs ?? 5_000,
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
+    ...(over.gate !== undefined ? { gate: over.gate } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };
 };

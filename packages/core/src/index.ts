@@ -22,6 +22,7 @@ export {
   StateRequest,
 } from './codecs/items.js';
 export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js';
+export { HoldItem, HoldKind } from './codecs/holdItem.js';
 export {
   type DefaultType,
   HttpUrl,
@@ -181,6 +182,7 @@ export type { Projection, ProjectionField } from './state/projection.js';
 export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from './state/projection.js';
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export type { StateEvent } from './state/transition.js';
+export { HELD_EXPIRED_CODE } from './state/applyHold.js';
 export { isFinal, transition } from './state/transition.js';
 export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
 export type { TransitionError } from './state/transitionError.js';
@@ -189,8 +191,10 @@ export {
   describeTransitionError,
   InvalidEvent,
   isTransitionError,
+  NotHoldable,
   NotRedrivable,
   StaleAttempt,
+  StaleHold,
   StaleRedrive,
   TRANSITION_ERROR_TAGS,
   WrongMessage,
@@ -265,3 +269,26 @@ export {
   type LatencySummary,
 } from './health/endpointHealth.js';
 export { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from './health/latency.js';
+// endpoint breaker: pure decisions (the projector observes, the worker gates, operators pause/resume)
+export {
+  type BreakerObservation,
+  observationOf,
+  type Verdict,
+  verdictOf,
+} from './breaker/breakerObservation.js';
+export {
+  type BreakerSettings,
+  coolOffOf,
+  DEFAULT_BREAKER_SETTINGS,
+  WARNING_LEVELS,
+} from './breaker/breakerSettings.js';
+export {
+  BreakerMode,
+  BreakerState,
+  type BreakerTransition,
+  type BreakerWarning,
+  initialBreaker,
+  WINDOW_BUCKETS,
+} from './breaker/breakerState.js';
+export { type BreakerMove, type Gate, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
+export { type BreakerStep, observeBreaker, tripReasonOf } from './breaker/observeBreaker.js';

@@ -65,6 +65,7 @@ const coldStart = (): Cold => {
       concurrency: c.concurrency,
       retentionDays: c.retentionDays,
       healthShards: c.healthShards,
+      breaker: c.breaker,
       events: eventsFromConfig(c),
       telemetry: powertoolsTelemetry(logger, metrics),
     },

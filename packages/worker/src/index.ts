@@ -15,7 +15,7 @@ export type {
 } from './handler/storePort.js';
 // configuration
 export { loadConfig, readConfig, SNIPPET_BYTES, WORKER_ENV, type WorkerConfig } from './config/readConfig.js';
-export { httpClientOf, retryPolicyOf, workerStoreOf } from './config/fromConfig.js';
+export { type BreakerStore, endpointGateOf, httpClientOf, retryPolicyOf, workerStoreOf } from './config/fromConfig.js';
 export { type Clock, systemClock } from './clock.js';
 // HTTP delivery
 export {

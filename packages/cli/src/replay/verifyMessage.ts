@@ -144,7 +144,7 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
   }
   const view =
     m.expunges.length === 0 ? { state: m.state, attempts: m.attempts } : expungedView(m.state, m.attempts, m.expunges);
-  const projection = checkProjection(view.state, view.attempts, m.redrives);
+  const projection = checkProjection(view.state, view.attempts, m.redrives, m.holds);
   if (E.isLeft(projection)) add('projection', projection.left);
   else
     for (const f of projection.right.fields)

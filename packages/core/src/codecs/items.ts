@@ -22,6 +22,9 @@ export type ExpungeMark = t.TypeOf<typeof ExpungeMark>;
 /** Optional on STATE and ATTEMPT: absent on every item no expunge touched. */
 const expungeMarkProps = t.partial({ expunged: ExpungeMark });
 
+/** Optional on STATE: hold events applied (absent = 0, every item written before holds existed). */
+const holdProps = t.partial({ holds: NonNegativeInt });
+
 export const AttemptRequest = t.type(
   {
     method: HttpMethod,
@@ -178,6 +181,7 @@ export const StateItem = t.exact(
         truncated: Truncations,
       }),
       expungeMarkProps,
+      holdProps,
     ],
     'StateItem',
   ),

@@ -1,4 +1,5 @@
-import { AwsRegion, EndpointUrl, EventBusName, intString, TableName } from './envCodecs.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { AwsRegion, EndpointUrl, EventBusName, intString, parsedString, TableName } from './envCodecs.js';
 
 // ---------------------------------------------------------------------------
 // The variables more than one package reads, each with its one rule. Defaults stay with
@@ -7,6 +8,10 @@ import { AwsRegion, EndpointUrl, EventBusName, intString, TableName } from './en
 // ---------------------------------------------------------------------------
 
 const TWELVE_HOURS_MS = 12 * 60 * 60 * 1000;
+
+const onOff = parsedString('on|off', (s) =>
+  s === 'on' ? E.right(true) : s === 'off' ? E.right(false) : E.left('expected on or off'),
+);
 
 export const sharedVars = {
   DELIVERY_TABLE_NAME: TableName,
@@ -24,4 +29,6 @@ export const sharedVars = {
   DELIVERY_RETENTION_DAYS: intString(1, 3650, 'days'),
   /** Operator events: the EventBridge bus the projector publishes to (unset: events off). */
   DELIVERY_EVENT_BUS_NAME: EventBusName,
+  /** The endpoint breaker (issue 27): the projector decides it, the worker holds for it (default off). */
+  DELIVERY_BREAKER: onOff,
 } as const;

@@ -1,4 +1,11 @@
-import { type Clock, type OperatorEventPublisher, type Sleep, sleep, systemClock } from '@delivery-history/core';
+import {
+  type BreakerSettings,
+  type Clock,
+  type OperatorEventPublisher,
+  type Sleep,
+  sleep,
+  systemClock,
+} from '@delivery-history/core';
 import {
   DEFAULT_HEALTH_SHARDS,
   type DocumentClient,
@@ -48,6 +55,8 @@ export type ProjectorDeps = {
    * the index is an idempotent Put, so once per bucket shard per process is enough.
    */
   readonly healthIndexWritten: Set<string>;
+  /** The endpoint breaker's settings (DELIVERY_BREAKER=on: core's defaults); null = not decided. */
+  readonly breaker: BreakerSettings | null;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
@@ -78,6 +87,7 @@ export const makeProjectorDeps = (
   events: null,
   healthShards: DEFAULT_HEALTH_SHARDS,
   healthIndexWritten: new Set(),
+  breaker: null,
   ...overrides,
   ...required,
 });

@@ -45,6 +45,7 @@ const main = async (): Promise<number> => {
       driftCheckRate: c.driftCheckRate,
       retentionDays: c.retentionDays,
       healthShards: c.healthShards,
+      breaker: c.breaker,
       events: eventsFromConfig(c),
       telemetry: { logger, count: () => undefined },
     },

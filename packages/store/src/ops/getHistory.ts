@@ -1,4 +1,11 @@
-import type { AttemptItem, ExpungeItem, RedriveItem, ResolutionItem, StateItem } from '@delivery-history/core';
+import type {
+  AttemptItem,
+  ExpungeItem,
+  HoldItem,
+  RedriveItem,
+  ResolutionItem,
+  StateItem,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -13,6 +20,8 @@ export type History = {
   readonly attempts: AttemptItem[];
   /** By redriveNumber. */
   readonly redrives: RedriveItem[];
+  /** Hold events (held with its reason, released, expired), by holdNumber. */
+  readonly holds: HoldItem[];
   /** Real outcomes of lost attempts that arrived after the takeover, by attempt number. */
   readonly resolutions: ResolutionItem[];
   /** By segment; decode with `decodeAuditTrail`. */
@@ -31,6 +40,7 @@ const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, Histor
     state: p.state,
     attempts: p.attempts,
     redrives: p.redrives,
+    holds: p.holds,
     resolutions: p.resolutions,
     audit: p.audit,
     expunges: p.expunges,

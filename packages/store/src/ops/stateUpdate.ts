@@ -7,7 +7,7 @@ import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 // decides every field; this module only turns the difference into an UpdateExpression and
 // conditions it on `before`, so the live path and `fold` cannot disagree.
 
-/** The STATE fields `transition` may change on an attempt (projection fields plus bookkeeping). */
+/** The STATE fields `transition` may change on an event (projection fields plus bookkeeping). */
 const TRANSITION_FIELDS = [
   'status',
   'attempts',
@@ -17,6 +17,7 @@ const TRANSITION_FIELDS = [
   'retryEligible',
   'nextAttemptAt',
   'lease',
+  'holds',
 ] as const satisfies ReadonlyArray<keyof StateItem>;
 
 /**
@@ -27,11 +28,13 @@ const TRANSITION_FIELDS = [
 export type Guard =
   | { readonly kind: 'live'; readonly leaseId: string }
   | { readonly kind: 'superseded' }
-  | { readonly kind: 'takeover'; readonly leaseId: string | null };
+  | { readonly kind: 'takeover'; readonly leaseId: string | null }
+  | { readonly kind: 'hold' };
 
 const leaseCondition = (guard: Guard): { readonly expr: string; readonly values: Record<string, unknown> } => {
   switch (guard.kind) {
     case 'superseded':
+    case 'hold': // no lease: only an unleased message is held or released (core's transition)
       return { expr: '', values: {} };
     case 'live':
       return { expr: ' AND lease.leaseId = :leaseId', values: { ':leaseId': guard.leaseId } };

@@ -44,6 +44,10 @@ export type WorkerConfig = {
   readonly retentionDays: number | null;
   /** DELIVERY_REDACT_* and DELIVERY_KEEP_RESPONSE_HEADERS (secretSettings.ts). */
   readonly secrets: SecretPolicy;
+  /** DELIVERY_BREAKER=on: hold deliveries for an open, paused or disabled endpoint (issue 27). */
+  readonly breaker: boolean;
+  /** DELIVERY_BREAKER_STALE_MS: how old the container's cached breaker state may get (default 5 s). */
+  readonly breakerStaleMs: number;
 };
 
 export const SNIPPET_BYTES = 4096;
@@ -73,6 +77,8 @@ export const WORKER_ENV = {
   DELIVERY_BACKOFF_MAX_MS: withDefault(sharedVars.DELIVERY_BACKOFF_MAX_MS, defaultRetryPolicy.maxMs),
   DELIVERY_RESPONSE_BODY_CAP_BYTES: withDefault(intString(0, 10 * 1024 * 1024, 'bytes'), 64 * 1024),
   DELIVERY_SIGNING_SECRET: optionalVar(parsedString('whsec_<base64> secret(s)', parseSigningSecrets)),
+  DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
+  DELIVERY_BREAKER_STALE_MS: withDefault(intString(0, 300_000, 'ms'), 5_000),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -107,6 +113,8 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       signingKeys: e.DELIVERY_SIGNING_SECRET ?? null,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
       retentionDays: e.DELIVERY_RETENTION_DAYS ?? null,
+      breaker: e.DELIVERY_BREAKER,
+      breakerStaleMs: e.DELIVERY_BREAKER_STALE_MS,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

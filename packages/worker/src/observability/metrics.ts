@@ -23,7 +23,11 @@ export type MetricName =
   /** Observed outcomes that came back through SQS and were recorded. */
   | 'OutcomesRecoveredThroughSqs'
   /** Observed outcomes that could not be sent back either (the takeover records them as lost). */
-  | 'OutcomesNotSent';
+  | 'OutcomesNotSent'
+  /** Records held for their endpoint's breaker (issue 27), dimension `mode`; deleted from the queue. */
+  | 'DeliveriesHeld'
+  /** Half-open probes this worker took (one across workers per probe). */
+  | 'BreakerProbes';
 
 export type MetricUnitName = 'Count' | 'Milliseconds';
 
