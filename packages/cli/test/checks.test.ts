@@ -5,7 +5,6 @@ import * as assert from 'uvu/assert';
 import { decodePartition } from '../src/replay/decodePartition.js';
 import { findSecrets } from '../src/replay/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
-import { redriveRequest } from '../src/replay/redriveRequest.js';
 import { checkTrail } from '../src/replay/trailDrift.js';
 import { verifyMessage } from '../src/replay/verifyMessage.js';
 import { attempt, redriveItem, seedState } from './support/builders.js';
@@ -152,20 +151,8 @@ Verify('a message no worker came back to is reported as stalled, with what it wa
   assert.equal(years, [], 'a final message never stalls');
 });
 
-const Redrive = suite('redriveRequest');
-
-Redrive('rebuilds the request whose fingerprint matches (original maxAttempts found)', () => {
-  const attempts = [attempt(1, 'final')];
-  const state = folded(attempts);
-  const r = redriveRequest({ ...state, maxAttempts: 9 });
-  assert.ok(E.isRight(r));
-  if (E.isRight(r)) {
-    assert.is(r.right.maxAttempts, 3);
-    assert.is(r.right.headers.authorization, '[REDACTED]');
-    assert.is(r.right.body, '{"hello":"world"}');
-  }
-  assert.ok(E.isLeft(redriveRequest({ ...state, request: { ...state.request, body: null } })));
-});
+// the re-drive request and refusals are core's: packages/core/test/redriveRefusal.test.ts
+const Redrive = suite('redrive');
 
 Redrive('a redrive item folds the message open again', () => {
   const attempts = [attempt(1, 'final')];

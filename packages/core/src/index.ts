@@ -142,6 +142,14 @@ export {
   parseEndpointFilter,
 } from './request/endpointIdentity.js';
 export {
+  type BodyNotStored,
+  type ContentExpunged,
+  deliveryRequestOf,
+  describeRequestRefusal,
+  type RequestNotRebuilt,
+  type RequestRefusal,
+} from './request/deliveryRequestOf.js';
+export {
   attemptRequestOf,
   attemptRequestOfState,
   requestFingerprint,
@@ -177,6 +185,7 @@ export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from '
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export type { StateEvent } from './state/transition.js';
 export { isFinal, transition } from './state/transition.js';
+export { describeRedriveRefusal, nextRedrive, type RedriveRefusal, redriveRefusal } from './state/redriveRefusal.js';
 export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
 export type { TransitionError } from './state/transitionError.js';
 export {
