@@ -37,6 +37,20 @@ export {
 } from './codecs/primitives.js';
 export { codePointName } from './codecs/unsafeChar.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
+// delivery targets: the SSRF rule (worker's connector, re-drive warnings) and webhook signing
+export { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from './request/allowList.js';
+export { BLOCKED_V4, BLOCKED_V6, classifyAddress } from './request/blockedRanges.js';
+export { formatIp, parseIp } from './request/ipAddress.js';
+export { BlockedTargetError, checkTarget, type GuardVerdict } from './request/targetGuard.js';
+export {
+  parseSigningSecrets,
+  type SigningKeys,
+  signatureHeaders,
+  verifySignature,
+  type VerifyFailure,
+} from './request/standardWebhooks.js';
+// CloudWatch names (Lambdas publish, infra's alarms read)
+export { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from './config/telemetryNames.js';
 // outcome classification and retry policy
 export type {
   AttemptObservation,

@@ -1,5 +1,5 @@
 // Lambda
-export { handler, makeHandler, METRICS_NAMESPACE, powertoolsTelemetry, SERVICE_NAME } from './handler.js';
+export { handler, makeHandler, powertoolsTelemetry } from './handler.js';
 export { type ConfigError, type ProjectorConfig, readConfig } from './config.js';
 export { type Change, type ParsedRecord, parseStreamRecord } from './stream/parseStreamRecord.js';
 // apply
