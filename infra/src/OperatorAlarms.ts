@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '@delivery-history/projector';
+import { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from '@delivery-history/core';
 import { Construct } from 'constructs';
 
 export type OperatorAlarmsProps = {
@@ -248,7 +248,7 @@ export class OperatorAlarms extends Construct {
           metric: new cloudwatch.Metric({
             namespace: METRICS_NAMESPACE,
             metricName: 'EventPublishFailures',
-            dimensionsMap: { service: SERVICE_NAME },
+            dimensionsMap: { service: PROJECTOR_SERVICE_NAME },
             period: FIVE_MINUTES,
             statistic: 'Sum',
           }),

@@ -1,5 +1,5 @@
 // The audit projector: the table's stream (attempt and redrive inserts only) -> audit segments.
-import { STREAM_FILTER_PATTERNS } from '@delivery-history/projector';
+import { STREAM_FILTER_PATTERNS } from '@delivery-history/store';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';

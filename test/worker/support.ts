@@ -14,10 +14,10 @@ import {
   type SQSEvent,
   type SQSRecord,
   memoryMetrics,
-  parseAllowList,
   systemClock,
   type VisibilityPort,
 } from '@delivery-history/worker';
+import { parseAllowList } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '../support/testTable.js';
 

@@ -45,7 +45,6 @@ export {
   type RedriveReport,
   redrive,
 } from './replay/redrive.js';
-export { redriveRequest } from './replay/redriveRequest.js';
 export { sqsQueue } from './replay/sqsQueue.js';
 export { localRedriveQueue } from './replay/localQueue.js';
 export { seedSynthetic, syntheticMessage, type SeedOptions } from './replay/seedSynthetic.js';

@@ -6,7 +6,6 @@ import { statusPhrase } from '../src/format/describe.js';
 import { decodePartition } from '../src/replay/decodePartition.js';
 import { findSecrets } from '../src/replay/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
-import { redriveRequest } from '../src/replay/redriveRequest.js';
 import { checkTrail } from '../src/replay/trailDrift.js';
 import { verifyMessage } from '../src/replay/verifyMessage.js';
 import { attempt, redriveItem, seedState } from './support/builders.js';
@@ -189,20 +188,8 @@ Verify('a PROCESSING lease past its end: a lease-expired warning at once, the sa
   assert.is(statusPhrase(claimed, new Date(expiresAt + 13_000)), `PROCESSING, ${expired[0]?.detail.slice(12)}`);
 });
 
-const Redrive = suite('redriveRequest');
-
-Redrive('rebuilds the request whose fingerprint matches (original maxAttempts found)', () => {
-  const attempts = [attempt(1, 'final')];
-  const state = folded(attempts);
-  const r = redriveRequest({ ...state, maxAttempts: 9 });
-  assert.ok(E.isRight(r));
-  if (E.isRight(r)) {
-    assert.is(r.right.maxAttempts, 3);
-    assert.is(r.right.headers.authorization, '[REDACTED]');
-    assert.is(r.right.body, '{"hello":"world"}');
-  }
-  assert.ok(E.isLeft(redriveRequest({ ...state, request: { ...state.request, body: null } })));
-});
+// the re-drive request and refusals are core's: packages/core/test/redriveRefusal.test.ts
+const Redrive = suite('redrive');
 
 Redrive('a redrive item folds the message open again', () => {
   const attempts = [attempt(1, 'final')];

@@ -43,6 +43,20 @@ export { displayLine, displayText } from './display/displayText.js';
 export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
 export { wrapLine } from './display/wrapLine.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
+// delivery targets: the SSRF rule (worker's connector, re-drive warnings) and webhook signing
+export { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from './request/allowList.js';
+export { BLOCKED_V4, BLOCKED_V6, classifyAddress } from './request/blockedRanges.js';
+export { formatIp, parseIp } from './request/ipAddress.js';
+export { BlockedTargetError, checkTarget, type GuardVerdict } from './request/targetGuard.js';
+export {
+  parseSigningSecrets,
+  type SigningKeys,
+  signatureHeaders,
+  verifySignature,
+  type VerifyFailure,
+} from './request/standardWebhooks.js';
+// CloudWatch names (Lambdas publish, infra's alarms read)
+export { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from './config/telemetryNames.js';
 // outcome classification and retry policy
 export type {
   AttemptObservation,
@@ -148,6 +162,14 @@ export {
   parseEndpointFilter,
 } from './request/endpointIdentity.js';
 export {
+  type BodyNotStored,
+  type ContentExpunged,
+  deliveryRequestOf,
+  describeRequestRefusal,
+  type RequestNotRebuilt,
+  type RequestRefusal,
+} from './request/deliveryRequestOf.js';
+export {
   attemptRequestOf,
   attemptRequestOfState,
   requestFingerprint,
@@ -184,6 +206,7 @@ export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export type { StateEvent } from './state/transition.js';
 export { HELD_EXPIRED_CODE } from './state/applyHold.js';
 export { isFinal, transition } from './state/transition.js';
+export { describeRedriveRefusal, nextRedrive, type RedriveRefusal, redriveRefusal } from './state/redriveRefusal.js';
 export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
 export type { TransitionError } from './state/transitionError.js';
 export {

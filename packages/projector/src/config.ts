@@ -20,7 +20,7 @@ import {
   MAX_SEGMENT_BYTES,
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
-} from './segments/segmentBudget.js';
+} from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // Configuration, read once at cold start through core's reader, with the same

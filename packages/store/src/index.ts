@@ -118,6 +118,28 @@ export {
 export { type AuditTrail, type SegmentInfo, decodeAuditTrail } from './audit/auditTrail.js';
 export type { AuditPosition, AuditStep, SegmentAppend } from './audit/auditStep.js';
 export type { AuditSegmentWrite } from './audit/auditActions.js';
+// the audit segment packing: the one rule the projector appends by and replay rebuilds by
+export {
+  type AppendStep,
+  DEFAULT_STEP_LIMITS,
+  EntryTooLarge,
+  planAppend,
+  type Position,
+  type StepLimits,
+} from './audit/planAppend.js';
+export { rebuildAuditSegments } from './audit/rebuildAuditSegments.js';
+export {
+  DEFAULT_HEAD_BYTES,
+  DEFAULT_SEGMENT_BUDGET,
+  DEFAULT_SEGMENT_BYTES,
+  MAX_SEGMENT_BYTES,
+  MIN_SEGMENT_BYTES,
+  type SegmentBudget,
+  segmentBudget,
+} from './audit/segmentBudget.js';
+export { emptySegmentBytes, entryBytes } from './audit/sizing.js';
+// which stream records drive the projector (infra's filter criteria, the local poller's check)
+export { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from './streamFilter.js';
 export {
   type QueryFailedInput,
   type QueryByEndpointInput,

@@ -1,6 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { defaultRetryPolicy, readEnv, sharedVars, stalled, withDefault } from '@delivery-history/core';
-import { WORKER_ENV } from '@delivery-history/worker';
+import {
+  defaultRetryPolicy,
+  EMPTY_ALLOW_LIST,
+  readEnv,
+  sharedVars,
+  stalled,
+  withDefault,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
@@ -177,10 +183,10 @@ const openQueue = (
 
 // What a re-drive reads from the environment besides the table configuration (core's reader:
 // a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule, and
-// DELIVERY_ALLOW_TARGETS is decoded by the worker's own codec for the blocked-target warning).
+// DELIVERY_ALLOW_TARGETS by the shared codec the worker reads it with, for the blocked-target warning).
 const readRedriveEnv = readEnv('configuration', {
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
-  DELIVERY_ALLOW_TARGETS: WORKER_ENV.DELIVERY_ALLOW_TARGETS,
+  DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
 });
 
 const exitOf = (r: RedriveReport): CommandResult => {

@@ -8,6 +8,8 @@ import {
   type Receivers,
   startDynamoLocal,
   startReceivers,
+  type Poller,
+  startPoller,
 } from '@delivery-history/devkit';
 import {
   createStore,
@@ -16,7 +18,6 @@ import {
   makeStreamClients,
   type StreamClients,
 } from '@delivery-history/store';
-import { type Poller, startPoller } from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Config } from '../config/readConfig.js';

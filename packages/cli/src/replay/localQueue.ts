@@ -1,5 +1,5 @@
 import { createLocalWorker, type InterruptReport, type LocalWorker } from '@delivery-history/devkit';
-import type { DeliveryStore } from '@delivery-history/worker';
+import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { ctrlCCounter, INTERRUPTED_EXIT } from '../interrupt.js';
 import type { RedriveQueue } from './redrive.js';
@@ -10,7 +10,7 @@ import type { RedriveQueue } from './redrive.js';
 // (DELIVERY_ALLOW_TARGETS, timeouts, backoff) from the same environment.
 
 export type LocalRedriveOptions = {
-  readonly store: DeliveryStore;
+  readonly store: Store;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly waitMs: number;
   readonly concurrency?: number;

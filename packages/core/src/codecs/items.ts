@@ -141,16 +141,21 @@ export const ExpungeItem = t.exact(
 );
 export type ExpungeItem = t.TypeOf<typeof ExpungeItem>;
 
-export const StateRequest = t.type(
-  {
-    method: HttpMethod,
-    url: t.string,
-    headers: StringMap,
-    body: nullable(t.string),
-    bodyBytes: NonNegativeInt,
-    bodySha256: t.string,
-    fingerprint: t.string,
-  },
+export const StateRequest = t.intersection(
+  [
+    t.type({
+      method: HttpMethod,
+      url: t.string,
+      headers: StringMap,
+      body: nullable(t.string),
+      bodyBytes: NonNegativeInt,
+      bodySha256: t.string,
+      fingerprint: t.string,
+    }),
+    // the request's own limit (null: it named none), kept so a re-drive rebuilds the exact
+    // SQS body; absent on items written before it was stored (see deliveryRequestOf)
+    t.partial({ maxAttempts: nullable(PositiveInt) }),
+  ],
   'StateRequest',
 );
 export type StateRequest = t.TypeOf<typeof StateRequest>;

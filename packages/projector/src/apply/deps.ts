@@ -11,8 +11,12 @@ import {
   type DocumentClient,
   type RetryOptions as StoreRetryOptions,
 } from '@delivery-history/store';
-import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
-import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
+import {
+  DEFAULT_SEGMENT_BUDGET,
+  DEFAULT_STEP_LIMITS,
+  type SegmentBudget,
+  type StepLimits,
+} from '@delivery-history/store';
 import { silentTelemetry, type Telemetry } from '../telemetry.js';
 
 /** The store's retry settings (its funnel does the retries): one shape, not a copy. */

@@ -2,8 +2,12 @@ import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import {
   type DecodeError,
   defaultRetryPolicy,
+  EMPTY_ALLOW_LIST,
   type EnvSource,
+  type AllowList,
   intString,
+  parseSigningSecrets,
+  type SigningKeys,
   optionalVar,
   parsedString,
   readEnv,
@@ -13,8 +17,6 @@ import {
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { type SigningKeys, parseSigningSecrets } from '../http/standardWebhooks.js';
-import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../ssrf/allowList.js';
 import { readSecretPolicy } from './secretSettings.js';
 
 // ---------------------------------------------------------------------------
@@ -64,10 +66,7 @@ export const WORKER_ENV = {
   AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
   AWS_ENDPOINT_URL_SQS: optionalVar(sharedVars.AWS_ENDPOINT_URL_SQS),
   DELIVERY_QUEUE_URL: optionalVar(sharedVars.DELIVERY_QUEUE_URL),
-  DELIVERY_ALLOW_TARGETS: withDefault(
-    parsedString('IP, CIDR, host name or *.suffix list', parseAllowList),
-    EMPTY_ALLOW_LIST,
-  ),
+  DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_TIMEOUT_MS: withDefault(sharedVars.DELIVERY_TIMEOUT_MS, 15_000),

@@ -1,3 +1,4 @@
+import { METRICS_NAMESPACE } from '@delivery-history/core';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 // ---------------------------------------------------------------------------
@@ -37,7 +38,7 @@ export type WorkerMetrics = {
   flush(): void;
 };
 
-export const NAMESPACE = 'DeliveryHistory';
+export const NAMESPACE = METRICS_NAMESPACE;
 
 export const powertoolsMetrics = (): WorkerMetrics => {
   const metrics = new Metrics({
