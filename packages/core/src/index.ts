@@ -260,3 +260,26 @@ export {
   type LatencySummary,
 } from './health/endpointHealth.js';
 export { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from './health/latency.js';
+// sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
+export { cachingKeyProvider, DEFAULT_KEY_CACHE_LIMITS, type KeyCacheLimits } from './seal/cachingKeyProvider.js';
+export type { DataKey, KeyProvider } from './seal/keyProvider.js';
+export { rawAesKeyProvider, type WrappingKey } from './seal/rawAesKeyProvider.js';
+export { decodeEnvelope, isSealedEnvelope } from './seal/sealEnvelope.js';
+export {
+  carriesNoSecret,
+  partsToSeal,
+  restoreRequest,
+  SEALED_REQUEST_PURPOSE,
+  type SealedParts,
+  sealRequest,
+  unsealRequest,
+} from './seal/sealedRequest.js';
+export { createSealer, type SealContext, type Sealer } from './seal/sealer.js';
+export {
+  isTransientSealError,
+  KeyRefused,
+  KeyUnavailable,
+  Malformed,
+  type SealError,
+  Unauthentic,
+} from './seal/sealError.js';

@@ -1,6 +1,7 @@
 import { detectInText } from './freeText.js';
 import { REDACTED } from './names.js';
 import { defaultSecretPolicy, isSecretHeader, type SecretPolicy } from './policy.js';
+import { isSealedEnvelope } from '../seal/sealEnvelope.js';
 import { analyzeUrl, redactUrlValue } from './url.js';
 
 // ---------------------------------------------------------------------------
@@ -14,6 +15,7 @@ export type SecretFinding = { readonly path: string; readonly pattern: string };
 
 const URL_KEYS: ReadonlySet<string> = new Set(['url', 'location', 'content-location']);
 const MAX_DEPTH = 8;
+const SEALED_PATH = 'sealed';
 
 const checkUrl = (policy: SecretPolicy, path: string, url: string, relative: boolean): SecretFinding[] => {
   if (url === REDACTED) return [];
@@ -40,6 +42,9 @@ const textFindings = (policy: SecretPolicy, path: string, s: string): SecretFind
 
 const walk = (policy: SecretPolicy, path: string, key: string, v: unknown, depth: number): SecretFinding[] => {
   if (path === 'request.body' || depth > MAX_DEPTH) return [];
+  // STATE's sealed credentials: ciphertext only the worker can open (DESIGN, "sealed, not dropped")
+  if (path === SEALED_PATH)
+    return isSealedEnvelope(v) ? [] : [{ path, pattern: 'sealed attribute is not a sealed envelope' }];
   if (typeof v === 'string') {
     if (URL_KEYS.has(key)) return [...checkUrl(policy, path, v, false), ...textFindings(policy, path, v)];
     return textFindings(policy, path, v);
