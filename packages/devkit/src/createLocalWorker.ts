@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@delivery-history/core';
+import { type Logger, type Sealer, silentLogger } from '@delivery-history/core';
 import {
   type Clock,
   createHandler,
@@ -15,6 +15,7 @@ import {
   type WorkerMetrics,
 } from '@delivery-history/worker';
 import { createLocalDriver, type InterruptReport, type LocalDriver } from './localDriver.js';
+import { localSealer } from './localKeyring.js';
 import { createLocalQueue, type LocalQueue } from './localQueue.js';
 
 // ---------------------------------------------------------------------------
@@ -40,6 +41,8 @@ export type LocalWorkerOptions = {
   /** Default: maxAttempts + 5 (see README "Retries, SQS and the DLQ"). */
   readonly maxReceiveCount?: number;
   readonly pollIntervalMs?: number;
+  /** Seals request credentials (default: the local keyring, localKeyring.ts); null: they are dropped. */
+  readonly sealer?: Sealer | null;
 };
 
 export type LocalWorker = {
@@ -67,6 +70,8 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
     maxReceiveCount: options.maxReceiveCount ?? config.maxAttempts + RECEIVE_MARGIN,
   });
+  const env = options.env ?? process.env;
+  const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
     store: options.store,
     http,
@@ -79,6 +84,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
     secrets: config.secrets,
+    ...(sealer === null ? {} : { sealer }),
   });
   const driver = createLocalDriver({
     queue,

@@ -13,7 +13,7 @@ import {
 import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
-import { type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
+import { type CreateAndClaimOptions, type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
 import { getHistory, type History } from './ops/getHistory.js';
 import { getState } from './ops/getState.js';
 import { listAttempts } from './ops/listAttempts.js';
@@ -48,7 +48,7 @@ export interface Store {
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
   /** createMessage + claim in one conditional UpdateItem (the worker's hot path; upsertClaim.ts). */
-  createAndClaim(request: DeliveryRequest, options?: ClaimOptions): TE.TaskEither<StoreError, CreatedAndClaimed>;
+  createAndClaim(request: DeliveryRequest, options?: CreateAndClaimOptions): TE.TaskEither<StoreError, CreatedAndClaimed>;
   appendAttempt(input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult>;
   /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
   appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;

@@ -39,8 +39,8 @@ export type RedriveDeps = {
   }) => Promise<E.Either<Refusal, { redriveNumber: number; maxAttempts: number; afterAttempt: number }>>;
   readonly queue: RedriveQueue;
   readonly progress?: Progress;
-  /** What to warn of before a request is sent (blocked target, redacted credentials). */
-  readonly warn?: (request: DeliveryRequest) => Promise<ReadonlyArray<string>>;
+  /** What to warn of before a request is sent (blocked target, redacted credentials not sealed). */
+  readonly warn?: (request: DeliveryRequest, credentialsSealed: boolean) => Promise<ReadonlyArray<string>>;
 };
 
 export type RedriveOptions = {
@@ -134,7 +134,8 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
   const request = redriveRequest(state);
   if (E.isLeft(request)) return result(messageId, 'failed', request.left);
   // warned of before anything is sent (a dry run says the same)
-  const warnings = willSend(state, o) && deps.warn !== undefined ? await deps.warn(request.right) : [];
+  const sealed = state.sealed !== undefined;
+  const warnings = willSend(state, o) && deps.warn !== undefined ? await deps.warn(request.right, sealed) : [];
   return { ...(await redriveRebuilt(deps, o, state, request.right)), warnings };
 };
 

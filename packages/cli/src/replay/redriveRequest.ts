@@ -6,12 +6,19 @@ import * as E from 'fp-ts/lib/Either.js';
 // worker recognises the message by its fingerprint (sha256 of the redacted request, which
 // includes the original per-message maxAttempts), so the body must reproduce that exactly:
 // the original maxAttempts is the one (absent, or 1..100) whose fingerprint matches.
-// Redacted credentials cannot be re-sent: a re-drive carries `[REDACTED]` where the
-// original had a secret (the worker's own signing still applies).
+// The body carries `[REDACTED]` where the original had a credential; the worker restores
+// the originals from the STATE's sealed blob (core seal/), which only it can open. An
+// expunged message has neither content nor blob (crypto-shredding): it is refused.
 
 const CANDIDATES: ReadonlyArray<number | null> = [null, ...Array.from({ length: 100 }, (_, i) => i + 1)];
 
 export const redriveRequest = (state: StateItem): E.Either<string, DeliveryRequest> => {
+  if (state.expunged?.scope === 'content') {
+    return E.left(
+      `the message was expunged (EXPUNGE#${state.expunged.n} at ${state.expunged.at}): its content and sealed ` +
+        'credentials are destroyed and cannot be sent again; re-send the original instead',
+    );
+  }
   if (state.request.body === null) {
     return E.left('the request body was over its storage budget and is not stored; re-send the original instead');
   }

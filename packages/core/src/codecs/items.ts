@@ -178,6 +178,9 @@ export const StateItem = t.exact(
         truncated: Truncations,
       }),
       expungeMarkProps,
+      // the request's credentials, sealed for the worker alone (core seal/); absent when the
+      // request carried none, and destroyed by an expunge (crypto-shredding)
+      t.partial({ sealed: t.string }),
     ],
     'StateItem',
   ),

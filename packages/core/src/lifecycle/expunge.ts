@@ -72,9 +72,12 @@ export const expungeAttemptContent = (a: AttemptItem, rule: ExpungeRule): Attemp
 export const expungeStateContent = (s: StateItem, rule: ExpungeRule): StateItem => {
   const policy = rule.policy ?? defaultSecretPolicy;
   const content = rule.scope === 'content';
-  const { expunged: _mark, ...rest } = s;
+  // a content expunge destroys the sealed credentials too (crypto-shredding); a secrets
+  // scrub keeps them: they are sealed, not stored readable
+  const { expunged: _mark, sealed, ...rest } = s;
   return {
     ...rest,
+    ...(content || sealed === undefined ? {} : { sealed }),
     request: {
       ...s.request,
       url: content ? s.request.url : redactUrlWith(s.request.url, policy),

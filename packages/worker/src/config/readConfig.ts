@@ -1,6 +1,7 @@
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import {
   type DecodeError,
+  EndpointUrl,
   defaultRetryPolicy,
   type EnvSource,
   intString,
@@ -44,7 +45,17 @@ export type WorkerConfig = {
   readonly retentionDays: number | null;
   /** DELIVERY_REDACT_* and DELIVERY_KEEP_RESPONSE_HEADERS (secretSettings.ts). */
   readonly secrets: SecretPolicy;
+  /** DELIVERY_SEAL_KEY_ID: the KMS key that seals request credentials; null = credentials are dropped. */
+  readonly sealKeyId: string | null;
+  /** AWS_ENDPOINT_URL_KMS (tests, local stand-ins). */
+  readonly kmsEndpoint: string | null;
 };
+
+/** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
+const KMS_KEY = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+const parseKmsKey = (s: string): E.Either<string, string> =>
+  KMS_KEY.test(s.trim()) ? E.right(s.trim()) : E.left('not a KMS key id, key ARN, alias/name or alias ARN');
 
 export const SNIPPET_BYTES = 4096;
 
@@ -73,6 +84,8 @@ export const WORKER_ENV = {
   DELIVERY_BACKOFF_MAX_MS: withDefault(sharedVars.DELIVERY_BACKOFF_MAX_MS, defaultRetryPolicy.maxMs),
   DELIVERY_RESPONSE_BODY_CAP_BYTES: withDefault(intString(0, 10 * 1024 * 1024, 'bytes'), 64 * 1024),
   DELIVERY_SIGNING_SECRET: optionalVar(parsedString('whsec_<base64> secret(s)', parseSigningSecrets)),
+  DELIVERY_SEAL_KEY_ID: optionalVar(parsedString('KMS key id, ARN or alias', parseKmsKey)),
+  AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -107,6 +120,8 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       signingKeys: e.DELIVERY_SIGNING_SECRET ?? null,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
       retentionDays: e.DELIVERY_RETENTION_DAYS ?? null,
+      sealKeyId: e.DELIVERY_SEAL_KEY_ID ?? null,
+      kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

@@ -23,7 +23,9 @@ export type MetricName =
   /** Observed outcomes that came back through SQS and were recorded. */
   | 'OutcomesRecoveredThroughSqs'
   /** Observed outcomes that could not be sent back either (the takeover records them as lost). */
-  | 'OutcomesNotSent';
+  | 'OutcomesNotSent'
+  /** Sealing or opening a request's credentials failed, dimension `error` (the SealError tag). */
+  | 'SealErrors';
 
 export type MetricUnitName = 'Count' | 'Milliseconds';
 
