@@ -48,7 +48,10 @@ export interface Store {
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
   /** createMessage + claim in one conditional UpdateItem (the worker's hot path; upsertClaim.ts). */
-  createAndClaim(request: DeliveryRequest, options?: CreateAndClaimOptions): TE.TaskEither<StoreError, CreatedAndClaimed>;
+  createAndClaim(
+    request: DeliveryRequest,
+    options?: CreateAndClaimOptions,
+  ): TE.TaskEither<StoreError, CreatedAndClaimed>;
   appendAttempt(input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult>;
   /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
   appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;

@@ -52,7 +52,8 @@ export type WorkerConfig = {
 };
 
 /** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
-const KMS_KEY = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const KMS_KEY =
+  /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 const parseKmsKey = (s: string): E.Either<string, string> =>
   KMS_KEY.test(s.trim()) ? E.right(s.trim()) : E.left('not a KMS key id, key ARN, alias/name or alias ARN');

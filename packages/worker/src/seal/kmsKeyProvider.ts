@@ -63,7 +63,11 @@ export const kmsKeyProvider = (kms: Pick<KMSClient, 'send'>, keyId: string): Key
       TE.tryCatch(
         () =>
           kms.send(
-            new DecryptCommand({ CiphertextBlob: wrapped, KeyId: blobKeyId, EncryptionContext: KMS_ENCRYPTION_CONTEXT }),
+            new DecryptCommand({
+              CiphertextBlob: wrapped,
+              KeyId: blobKeyId,
+              EncryptionContext: KMS_ENCRYPTION_CONTEXT,
+            }),
           ),
         toSealError('Decrypt'),
       ),
