@@ -122,7 +122,7 @@ export const secretsRig = (
   const logger = memoryLogger();
   const handler = createHandler({
     store: workerStoreOf(t.doc, config, logger),
-    http: testHttp({ resolve: loopback }),
+    http: testHttp({ resolve: loopback, signingKeys: config.signingKeys }),
     visibility: recordingVisibility(),
     clock: systemClock,
     random: () => 0.5,

@@ -122,6 +122,7 @@ export {
 } from './redaction/redact.js';
 export {
   redactHeadersWith,
+  redactSentHeadersWith,
   redactRequestWith,
   requestSecrets,
   requestSecretValues,

@@ -16,7 +16,7 @@ import { withArgs } from './withArgs.js';
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
 const spec: CommandSpec = {
-  options: { endpoint: { type: 'string' }, attempt: { type: 'string' } },
+  options: { endpoint: { type: 'string' }, attempt: { type: 'string' }, 'no-body': { type: 'boolean' } },
   positionals: ['messageId'],
 };
 const Args = t.intersection([
@@ -24,24 +24,28 @@ const Args = t.intersection([
   t.type({
     messageId: MessageIdArg,
     attempt: optional(IntArg(1, 1_000_000)),
+    // with --attempt: leave the request body out (it is the customer's payload)
+    'no-body': optional(t.boolean),
     // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
     endpoint: optional(UrlArg),
   }),
 ]);
 
-/** `--attempt N`: that attempt's request, response status, kept headers and snippet. */
+/** `--attempt N`: that attempt's request as sent (line, headers, body), response status, kept headers and snippet. */
 const printAttempt = (
   io: Io,
   view: Parameters<typeof renderAttempt>[0],
   messageId: string,
   n: number,
-  json: boolean,
+  o: { readonly json: boolean; readonly body: boolean },
 ): CommandResult => {
   const one = view.attempts.find((x) => x.attemptNumber === n);
   if (one === undefined) {
     return fail(NotFound(`message "${messageId}" has no attempt ${n} (it has ${view.attempts.length})`));
   }
-  io.stdout.write(json ? toJson(attemptJson(one)) : renderAttempt(view, one, io.now()));
+  // every attempt sends the stored body (its sha256 is on the attempt); null: over its budget or expunged
+  const body = o.body ? view.state.request.body : undefined;
+  io.stdout.write(o.json ? toJson(attemptJson(one, body)) : renderAttempt(view, one, io.now(), body));
   return done;
 };
 
@@ -69,7 +73,8 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         auditTrail: entriesOf(trail),
       };
       const json = a.json === true;
-      if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json);
+      if (a.attempt !== undefined)
+        return printAttempt(io, view, a.messageId, a.attempt, { json, body: a['no-body'] !== true });
       io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
       return done;
     }),

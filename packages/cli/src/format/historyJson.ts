@@ -62,7 +62,8 @@ export const stateJson = (s: StateItem) => ({
   ...(s.expunged !== undefined ? { expunged: s.expunged } : {}),
 });
 
-export const attemptJson = (a: AttemptItem) => ({
+/** `body`: the request body sent (`--attempt N --json`; null when not stored), absent when not asked for. */
+export const attemptJson = (a: AttemptItem, body?: string | null) => ({
   attemptNumber: a.attemptNumber,
   status: a.status,
   deliveryResult: resultJson(a.deliveryResult),
@@ -70,7 +71,15 @@ export const attemptJson = (a: AttemptItem) => ({
   completedAt: a.completedAt,
   nextAttemptAt: a.nextAttemptAt,
   superseded: a.superseded,
-  request: { method: a.request.method, url: a.request.url, headers: a.request.headers, bodyBytes: a.request.bodyBytes },
+  request: {
+    method: a.request.method,
+    url: a.request.url,
+    headers: a.request.headers,
+    bodyBytes: a.request.bodyBytes,
+    // additive: every header as sent (the worker's own included), credentials [REDACTED]
+    ...(a.request.sentHeaders === undefined ? {} : { sentHeaders: a.request.sentHeaders }),
+    ...(body === undefined ? {} : { body }),
+  },
   response: a.response,
   truncated: a.truncated,
   ...(a.expunged !== undefined ? { expunged: a.expunged } : {}),
@@ -107,7 +116,7 @@ export const historyJson = (v: {
   resolutions?: ReadonlyArray<ResolutionItem>;
 }) => ({
   state: stateJson(v.state),
-  attempts: v.attempts.map(attemptJson),
+  attempts: v.attempts.map((a) => attemptJson(a)),
   // additive: every entry says its `kind` and a unique `position` (1..; `n` repeats across kinds)
   auditTrail: v.auditTrail.map((e, i) => ({ ...e, kind: (e as { kind?: string }).kind ?? 'attempt', position: i + 1 })),
   redrives: v.redrives.map(redriveJson),

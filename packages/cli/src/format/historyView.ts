@@ -169,7 +169,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
 };
 
 /** `dh history <id> --attempt N`: what was sent and what came back on one attempt. */
-export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date): string => {
+export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date, body?: string | null): string => {
   const r = a.deliveryResult;
   const headers = (h: Readonly<Record<string, string>>): string =>
     Object.keys(h).length === 0
@@ -188,7 +188,10 @@ export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date): string
       ['Next attempt', formatTime(a.nextAttemptAt, now)],
       ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
     ]),
-    `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`,
+    a.request.sentHeaders === undefined
+      ? `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`
+      : `\nRequest headers (as sent, credentials redacted)\n${headers(a.request.sentHeaders)}`,
+    body === undefined ? '' : `\nRequest body\n${body === null ? '  (not stored)' : body}\n`,
     `\nResponse: ${r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r)}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
     `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : r.errorDetails.responseSnippet}\n`,

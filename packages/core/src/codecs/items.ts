@@ -22,14 +22,19 @@ export type ExpungeMark = t.TypeOf<typeof ExpungeMark>;
 /** Optional on STATE and ATTEMPT: absent on every item no expunge touched. */
 const expungeMarkProps = t.partial({ expunged: ExpungeMark });
 
-export const AttemptRequest = t.type(
-  {
-    method: HttpMethod,
-    url: t.string,
-    headers: StringMap,
-    bodyBytes: NonNegativeInt,
-    bodySha256: t.string,
-  },
+export const AttemptRequest = t.intersection(
+  [
+    t.type({
+      method: HttpMethod,
+      url: t.string,
+      headers: StringMap,
+      bodyBytes: NonNegativeInt,
+      bodySha256: t.string,
+    }),
+    // every header as the worker sent it (its own added: content-type, user-agent, webhook-*),
+    // credentials redacted; absent on attempts that sent nothing or were recorded before it
+    t.partial({ sentHeaders: StringMap }),
+  ],
   'AttemptRequest',
 );
 export type AttemptRequest = t.TypeOf<typeof AttemptRequest>;

@@ -238,6 +238,7 @@ const appendStep = async (
     startedAt: x.startedAt,
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
+    ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
     // A function of the number actually written: if a superseded attempt took ours, the
     // store asks again, so exhaustion is decided by core for the number stored.
     outcome: outcomeOf(deps, request, x.observation, x.completedAt),
