@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createSealer, rawAesKeyProvider, type Sealer, type WrappingKey } from '@delivery-history/core';
@@ -33,13 +33,23 @@ const parse = (path: string, text: string): WrappingKey[] => {
   return ring;
 };
 
-/** The keyring at `path`, created with one fresh key when absent (`wx`: two creators race safely). */
+/**
+ * The keyring at `path`, created with one fresh key when absent. Written to a private temp
+ * file and hard-linked into place: `link` fails if the file exists, so two creators racing
+ * (parallel tests, two local workers) agree on one key, and no reader sees a half-written file.
+ */
 export const loadLocalKeyring = (path: string): WrappingKey[] => {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(path, `${JSON.stringify(newFile(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  if (!existsSync(path)) {
+    const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(newFile(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+    try {
+      linkSync(temp, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(temp);
+    }
   }
   return parse(path, readFileSync(path, 'utf8'));
 };
