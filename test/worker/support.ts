@@ -1,5 +1,5 @@
 // Shared set-up for the worker's cross-package tests (not a test file itself).
-import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
+import { makeRetryPolicy, type RetryPolicy, type Sealer } from '@delivery-history/core';
 import { createStore, type Store, type StoreDeps } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import {
@@ -119,6 +119,7 @@ export const harness = (
     leaseMs?: number;
     sqsTimeoutMs?: number;
     outbox?: OutboxPort;
+    sealer?: Sealer;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -138,6 +139,7 @@ export const harness = (
     leaseMs: over.leaseMs ?? 5_000,
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
+    ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };
 };
