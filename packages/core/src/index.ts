@@ -17,6 +17,7 @@ export {
   RedriveAuditEntry,
   ResolutionAuditEntry,
   RedriveItem,
+  RequeueItem,
   ResolutionItem,
   StateItem,
   StateRequest,

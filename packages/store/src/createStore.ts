@@ -1,4 +1,4 @@
-import type { DeliveryRequest, StateItem } from '@delivery-history/core';
+import type { DeliveryRequest, RequeueItem, StateItem } from '@delivery-history/core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
@@ -11,6 +11,7 @@ import {
   appendObserved,
 } from './ops/appendAttempt.js';
 import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
+import { type AppendRequeueInput, appendRequeue } from './ops/appendRequeue.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
 import { type CreateAndClaimOptions, type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
@@ -56,6 +57,8 @@ export interface Store {
   /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
   appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;
   appendRedrive(input: AppendRedriveInput): TE.TaskEither<StoreError, Redriven>;
+  /** Records that a stalled message was pushed to the queue again (REQUEUE#: who, why, when). */
+  appendRequeue(input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem>;
   repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
   getHistory(messageId: string): TE.TaskEither<StoreError, History>;
   listAttempts(messageId: string, fromNumber?: number, toNumber?: number): TE.TaskEither<StoreError, AttemptItem[]>;
@@ -107,6 +110,7 @@ export const createStore = (deps: StoreDeps): Store => {
         ),
       ),
     appendRedrive: (input) => logged(appendRedrive(env, input)),
+    appendRequeue: (input) => logged(appendRequeue(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),
     listAttempts: (messageId, fromNumber, toNumber) => logged(listAttempts(env, messageId, fromNumber, toNumber)),

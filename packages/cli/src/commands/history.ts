@@ -70,6 +70,7 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         redrives: h.redrives,
         resolutions: h.resolutions,
         expunges: h.expunges,
+        requeues: h.requeues,
         auditTrail: entriesOf(trail),
       };
       const json = a.json === true;

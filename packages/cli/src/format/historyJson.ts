@@ -4,10 +4,12 @@ import type {
   DeliveryResult,
   ExpungeItem,
   RedriveItem,
+  RequeueItem,
   ResolutionItem,
   StateItem,
 } from '@delivery-history/core';
 import { expungeJson } from './expungeView.js';
+import { requeueJson } from './requeueView.js';
 
 // The `history --json` document (public contract, see README): `{ state, attempts,
 // auditTrail, redrives, resolutions }`. Fields are listed one by one so that a change in an internal
@@ -114,6 +116,7 @@ export const historyJson = (v: {
   auditTrail: ReadonlyArray<AuditEntry>;
   expunges?: ReadonlyArray<ExpungeItem>;
   resolutions?: ReadonlyArray<ResolutionItem>;
+  requeues?: ReadonlyArray<RequeueItem>;
 }) => ({
   state: stateJson(v.state),
   attempts: v.attempts.map((a) => attemptJson(a)),
@@ -124,4 +127,6 @@ export const historyJson = (v: {
   resolutions: (v.resolutions ?? []).map(resolutionJson),
   // only on an expunged message, so the shape of every other history stays as it was
   ...(v.expunges !== undefined && v.expunges.length > 0 ? { expunges: v.expunges.map(expungeJson) } : {}),
+  // only on a message that was requeued (a stalled one pushed again: who, why, when)
+  ...(v.requeues !== undefined && v.requeues.length > 0 ? { requeues: v.requeues.map(requeueJson) } : {}),
 });

@@ -1,8 +1,9 @@
-import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
+import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, RequeueItem, StateItem } from '@delivery-history/core';
 import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
+import { requeueSection } from './requeueView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
 import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
@@ -16,6 +17,8 @@ export type HistoryView = {
   readonly auditTrail: ReadonlyArray<AuditEntry>;
   /** EXPUNGE#k events (content removed on purpose). */
   readonly expunges?: ReadonlyArray<ExpungeItem>;
+  /** REQUEUE# events (a stalled message pushed again). */
+  readonly requeues?: ReadonlyArray<RequeueItem>;
 };
 
 const stateFields = (s: StateItem, now: Date): string =>
@@ -165,6 +168,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
       : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
   );
   parts.push(expungeSection(v.expunges ?? [], now));
+  parts.push(requeueSection(v.requeues ?? [], now));
   return parts.join('');
 };
 

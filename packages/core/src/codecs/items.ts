@@ -119,6 +119,31 @@ export const RedriveItem = t.exact(
 export type RedriveItem = t.TypeOf<typeof RedriveItem>;
 
 /**
+ * REQUEUE#<at>#<id> (`sk`): an operator pushed a stalled message to the queue again (`dh replay
+ * redrive --stalled`): who, why, when, and what it was waiting for. An audit record only: a
+ * requeue changes nothing in STATE (fold and replay ignore it), the takeover or claim that
+ * follows is recorded as usual.
+ */
+export const RequeueItem = t.exact(
+  t.type(
+    {
+      type: t.literal('REQUEUE'),
+      messageId: t.string,
+      requestedBy: t.string,
+      reason: t.string,
+      at: IsoTimestamp,
+      /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
+      status: Status,
+      /** Since when it had waited for a worker. */
+      waitingSince: IsoTimestamp,
+    },
+    'RequeueItem',
+  ),
+  'RequeueItem',
+);
+export type RequeueItem = t.TypeOf<typeof RequeueItem>;
+
+/**
  * EXPUNGE#k (`sk=EXPUNGE#<k padded to 4>`): the audit record of one expunge of a message.
  * Written before any content is removed (`completedAt` null), completed after every item
  * is done; an incomplete one is resumed by the next run with the same scope.

@@ -1,4 +1,11 @@
-import type { AttemptItem, ExpungeItem, RedriveItem, ResolutionItem, StateItem } from '@delivery-history/core';
+import type {
+  AttemptItem,
+  ExpungeItem,
+  RedriveItem,
+  RequeueItem,
+  ResolutionItem,
+  StateItem,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -19,6 +26,8 @@ export type History = {
   readonly audit: AuditItem[];
   /** EXPUNGE#k events (who, why, when), by number. */
   readonly expunges: ExpungeItem[];
+  /** REQUEUE# events (stalled messages pushed again: who, why, when), by time. */
+  readonly requeues: RequeueItem[];
 };
 
 // history is for a person: the first item that does not decode is the answer (verify lists them all)
@@ -34,6 +43,7 @@ const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, Histor
     resolutions: p.resolutions,
     audit: p.audit,
     expunges: p.expunges,
+    requeues: p.requeues,
   });
 };
 
