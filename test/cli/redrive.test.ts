@@ -257,6 +257,8 @@ D(
         'x-stuck',
         '--reason',
         'records lost',
+        '--by',
+        'oncall-1',
         '--stalled-after',
         '0s',
         '--json',
@@ -286,6 +288,18 @@ D(
         `${id}: no re-drive event, the message was not final`,
       );
     }
+    // every push is on record: who, why, when, and what it waited for (STATE untouched by it)
+    const h = await runDh(['history', 'x-stuck', '--json'], env);
+    ok(h);
+    const requeues = jsonOf<{ requeues?: Array<Record<string, string>> }>(h).requeues ?? [];
+    assert.equal(
+      requeues.map((q) => [q.requestedBy, q.reason, q.status]),
+      [['oncall-1', 'records lost', 'PROCESSING']],
+    );
+    assert.match(requeues[0]?.at ?? '', /^\d{4}-\d\d-\d\dT/);
+    const table = await runDh(['history', 'x-stuck'], env);
+    assert.match(table.stdout, /Requeued \(1\): stalled, pushed to the queue again/);
+    assert.match(table.stdout, /oncall-1 +PROCESSING .* records lost/);
     const stuck = await partition(t, 'x-stuck');
     const first = stuck.find((i) => i.sk === 'ATTEMPT#000001') as
       | { deliveryResult?: { category?: string } }

@@ -30,7 +30,7 @@ O.before(async (ctx) => {
     s.deliver({ messageId, url: ctx.rx.url(path), maxAttempts: 1, headers }, ['503']);
   for (const id of ['o-fail-t', 'o-fail-j']) await final(id, '/status/500');
   for (const id of ['o-ok-t', 'o-ok-j', 'o-blocked', 'o-sqs']) await final(id, '/ok');
-  // the store redacts the header and the query value as it creates the message
+  // the store redacts the header and the query value as it creates the message (the seeder seals nothing)
   await final('o-secret', '/ok?token=abc', { authorization: 'Bearer x', 'content-type': 'application/json' });
 });
 
@@ -124,7 +124,7 @@ O('credentials that go out redacted: the dry run names the header and the query 
   const warnings = jsonOf<Report>(dry).messages[0]?.warnings ?? [];
   assert.equal(warnings, [
     'credentials go out redacted: header authorization, query parameter token carry "[REDACTED]" ' +
-      '(credentials are never stored, so a re-drive cannot send them; the receiver may refuse it)',
+      '(the message has no sealed credentials, so the worker cannot restore them; the receiver may refuse it)',
   ]);
   assert.match(dry.stderr, /^warning: credentials go out redacted: header authorization, .* \[o-secret\]$/m);
 });

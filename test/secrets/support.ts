@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { findSecrets, memoryLogger, type SecretPolicy } from '@delivery-history/core';
+import { findSecrets, memoryLogger, type SecretPolicy, type Sealer } from '@delivery-history/core';
 import {
   createHandler,
   memoryMetrics,
@@ -111,14 +111,18 @@ export type SecretsRig = {
 /** Every provider host resolves to 127.0.0.1 (the echo receiver), which the allow-list permits. */
 const loopback = async () => [{ address: '127.0.0.1', family: 4 }];
 
-export const secretsRig = (t: TestTable, env: Readonly<Record<string, string>> = SECRET_ENV): SecretsRig => {
+export const secretsRig = (
+  t: TestTable,
+  env: Readonly<Record<string, string>> = SECRET_ENV,
+  sealer?: Sealer,
+): SecretsRig => {
   const parsed = readConfig({ ...env, DELIVERY_TABLE_NAME: t.tableName, DELIVERY_MAX_ATTEMPTS: '1' });
   if (E.isLeft(parsed)) throw new Error(parsed.left.message);
   const config = parsed.right;
   const logger = memoryLogger();
   const handler = createHandler({
     store: workerStoreOf(t.doc, config, logger),
-    http: testHttp({ resolve: loopback }),
+    http: testHttp({ resolve: loopback, signingKeys: config.signingKeys }),
     visibility: recordingVisibility(),
     clock: systemClock,
     random: () => 0.5,
@@ -127,6 +131,7 @@ export const secretsRig = (t: TestTable, env: Readonly<Record<string, string>> =
     policy: retryPolicyOf(config),
     leaseMs: 5_000,
     secrets: config.secrets,
+    ...(sealer === undefined ? {} : { sealer }),
   });
   return { handler, logger, secrets: config.secrets };
 };

@@ -2,6 +2,8 @@
 // counted by an SDK middleware on the table client (nothing mocked). First delivery: the
 // upsert-and-claim (one UpdateItem) + the append (one TransactWriteItems) = 2; each retry the
 // same 2; a duplicate record of a delivered (or leased) message: the refused upsert only = 1.
+import { randomBytes } from 'node:crypto';
+import { createSealer, rawAesKeyProvider } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -86,5 +88,43 @@ RoundTrips('a failed first attempt 2, its retry 2; a copy while leased 1', async
     await h.http.close();
   }
 });
+
+RoundTrips(
+  'sealed credentials cost no round trip: sealed first delivery 2, a re-drive body restored and sent in 2',
+  async (ctx) => {
+    const sealer = createSealer(rawAesKeyProvider([{ id: 'local/rt', key: randomBytes(32) }]));
+    const h = harness(ctx.store, { policy: { baseMs: 20, maxMs: 40 }, sealer });
+    try {
+      const messageId = uniqueId('rt-sealed');
+      const token = randomBytes(12).toString('hex');
+      const request = {
+        messageId,
+        url: ctx.rx.url('/flaky/1'),
+        method: 'POST' as const,
+        headers: { authorization: `Bearer ${token}` },
+        body: '{}',
+        correlationId: messageId,
+        maxAttempts: 3,
+      };
+      const first = await counted(ctx, () => h.handler(sqsEvent([sqsRecord(request)])));
+      assert.equal(first, { total: 2, UpdateItem: 1, TransactWriteItems: 1 });
+      const state = await run(ctx.store.getState(messageId));
+      assert.type(state.sealed, 'string');
+      await new Promise((ok) => setTimeout(ok, Math.max(0, Date.parse(state.nextAttemptAt ?? '') - Date.now()) + 5));
+      // what a re-drive or a requeue enqueues: the stored, redacted request
+      const stored = { ...request, url: state.request.url, headers: state.request.headers };
+      const redriven = await counted(ctx, () => h.handler(sqsEvent([sqsRecord(stored)])));
+      assert.equal(redriven, { total: 2, UpdateItem: 1, TransactWriteItems: 1 });
+      const sent = ctx.rx.requests.filter((r) => r.path === '/flaky/1' && r.webhookId === messageId);
+      assert.equal(
+        sent.map((r) => r.headers.authorization),
+        [`Bearer ${token}`, `Bearer ${token}`],
+      );
+      assert.is((await run(ctx.store.getState(messageId))).status, 'SUCCESS');
+    } finally {
+      await h.http.close();
+    }
+  },
+);
 
 RoundTrips.run();

@@ -1,5 +1,5 @@
 // Shared set-up for the worker's cross-package tests (not a test file itself).
-import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
+import { makeRetryPolicy, type RetryPolicy, type Sealer } from '@delivery-history/core';
 import { createStore, type Store, type StoreDeps } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import {
@@ -121,6 +121,7 @@ export const harness = (
     sqsTimeoutMs?: number;
     outbox?: OutboxPort;
     gate?: ProcessDeps['gate'];
+    sealer?: Sealer;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -141,6 +142,7 @@ export const harness = (
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
     ...(over.gate !== undefined ? { gate: over.gate } : {}),
+    ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };
 };

@@ -17,6 +17,7 @@ export {
   RedriveAuditEntry,
   ResolutionAuditEntry,
   RedriveItem,
+  RequeueItem,
   ResolutionItem,
   StateItem,
   StateRequest,
@@ -142,6 +143,7 @@ export {
 } from './redaction/redact.js';
 export {
   redactHeadersWith,
+  redactSentHeadersWith,
   redactRequestWith,
   requestSecrets,
   requestSecretValues,
@@ -315,3 +317,26 @@ export {
 } from './breaker/breakerState.js';
 export { type BreakerMove, type Gate, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
 export { type BreakerStep, observeBreaker, tripReasonOf } from './breaker/observeBreaker.js';
+// sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
+export { cachingKeyProvider, DEFAULT_KEY_CACHE_LIMITS, type KeyCacheLimits } from './seal/cachingKeyProvider.js';
+export type { DataKey, KeyProvider } from './seal/keyProvider.js';
+export { rawAesKeyProvider, type WrappingKey } from './seal/rawAesKeyProvider.js';
+export { decodeEnvelope, isSealedEnvelope } from './seal/sealEnvelope.js';
+export {
+  carriesNoSecret,
+  partsToSeal,
+  restoreRequest,
+  SEALED_REQUEST_PURPOSE,
+  type SealedParts,
+  sealRequest,
+  unsealRequest,
+} from './seal/sealedRequest.js';
+export { createSealer, type SealContext, type Sealer } from './seal/sealer.js';
+export {
+  isTransientSealError,
+  KeyRefused,
+  KeyUnavailable,
+  Malformed,
+  type SealError,
+  Unauthentic,
+} from './seal/sealError.js';

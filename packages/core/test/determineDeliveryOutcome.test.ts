@@ -164,6 +164,8 @@ Outcome('every transport error code', () => {
     RESPONSE_TOO_LARGE: ['response_too_large', false],
     INVALID_URL: ['invalid_target', false],
     BLOCKED_TARGET: ['blocked_target', false],
+    UNSEAL_UNAVAILABLE: ['network', true],
+    UNSEAL_REFUSED: ['invalid_target', false],
   };
   assert.equal(Object.keys(expected).sort(), [...TRANSPORT_ERROR_CODES].sort());
   for (const code of TRANSPORT_ERROR_CODES) {

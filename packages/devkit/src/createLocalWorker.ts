@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@delivery-history/core';
+import { type Logger, type Sealer, silentLogger } from '@delivery-history/core';
 import {
   type Clock,
   createHandler,
@@ -17,6 +17,7 @@ import {
   type WorkerMetrics,
 } from '@delivery-history/worker';
 import { createLocalDriver, type InterruptReport, type LocalDriver } from './localDriver.js';
+import { localSealer } from './localKeyring.js';
 import { createLocalQueue, type LocalQueue } from './localQueue.js';
 
 // ---------------------------------------------------------------------------
@@ -44,6 +45,8 @@ export type LocalWorkerOptions = {
   /** Default: maxAttempts + 5 (see README "Retries, SQS and the DLQ"). */
   readonly maxReceiveCount?: number;
   readonly pollIntervalMs?: number;
+  /** Seals request credentials (default: the local keyring, localKeyring.ts); null: they are dropped. */
+  readonly sealer?: Sealer | null;
 };
 
 export type LocalWorker = {
@@ -72,6 +75,8 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     maxReceiveCount: options.maxReceiveCount ?? config.maxAttempts + RECEIVE_MARGIN,
   });
   const gate = options.breakerStore === undefined ? undefined : endpointGateOf(config, options.breakerStore, clock);
+  const env = options.env ?? process.env;
+  const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
     store: options.store,
     ...(gate !== undefined ? { gate } : {}),
@@ -85,6 +90,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
     secrets: config.secrets,
+    ...(sealer === null ? {} : { sealer }),
   });
   const driver = createLocalDriver({
     queue,

@@ -30,6 +30,8 @@ export {
   type LocalWorkerOptions,
   RECEIVE_MARGIN,
 } from './createLocalWorker.js';
+// the local stand-in for the worker's KMS key (sealed credentials)
+export { LOCAL_KEYRING_VAR, localKeyringPath, localSealer } from './localKeyring.js';
 // SQS's SendMessage for `dh local` (a re-drive in another shell reaches the local worker)
 export { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
 // the real projector wired to DynamoDB Local's stream (the local stack's only door to it)

@@ -1,4 +1,4 @@
-import type { DeliveryRequest, StateItem } from '@delivery-history/core';
+import type { DeliveryRequest, RequeueItem, StateItem } from '@delivery-history/core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
@@ -14,9 +14,10 @@ import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/app
 import { type AppendHoldInput, appendHold, type Held } from './ops/appendHold.js';
 import { listBreakers, readBreaker, writeBreaker } from './ops/breakerItem.js';
 import { countHeld, type HeldEntry, listHeld } from './ops/listHeld.js';
+import { type AppendRequeueInput, appendRequeue } from './ops/appendRequeue.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
-import { type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
+import { type CreateAndClaimOptions, type CreatedAndClaimed, createAndClaim } from './ops/upsertClaim.js';
 import { getHistory, type History } from './ops/getHistory.js';
 import { getState } from './ops/getState.js';
 import { listAttempts } from './ops/listAttempts.js';
@@ -51,7 +52,10 @@ export interface Store {
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
   /** createMessage + claim in one conditional UpdateItem (the worker's hot path; upsertClaim.ts). */
-  createAndClaim(request: DeliveryRequest, options?: ClaimOptions): TE.TaskEither<StoreError, CreatedAndClaimed>;
+  createAndClaim(
+    request: DeliveryRequest,
+    options?: CreateAndClaimOptions,
+  ): TE.TaskEither<StoreError, CreatedAndClaimed>;
   appendAttempt(input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult>;
   /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
   appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;
@@ -68,6 +72,8 @@ export interface Store {
   listHeld(endpoint: string, limit: number): TE.TaskEither<StoreError, HeldEntry[]>;
   /** How many messages of an endpoint are held. */
   countHeld(endpoint: string): TE.TaskEither<StoreError, number>;
+  /** Records that a stalled message was pushed to the queue again (REQUEUE#: who, why, when). */
+  appendRequeue(input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem>;
   repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
   getHistory(messageId: string): TE.TaskEither<StoreError, History>;
   listAttempts(messageId: string, fromNumber?: number, toNumber?: number): TE.TaskEither<StoreError, AttemptItem[]>;
@@ -125,6 +131,7 @@ export const createStore = (deps: StoreDeps): Store => {
     listBreakers: () => logged(listBreakers(env)),
     listHeld: (endpoint, limit) => logged(listHeld(env, endpoint, limit)),
     countHeld: (endpoint) => logged(countHeld(env, endpoint)),
+    appendRequeue: (input) => logged(appendRequeue(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),
     listAttempts: (messageId, fromNumber, toNumber) => logged(listAttempts(env, messageId, fromNumber, toNumber)),

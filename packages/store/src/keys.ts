@@ -9,6 +9,7 @@ export const AUDIT_PREFIX = 'AUDIT#';
 export const RESOLVED_PREFIX = 'RESOLVED#';
 export const EXPUNGE_PREFIX = 'EXPUNGE#';
 export const HOLD_PREFIX = 'HOLD#';
+export const REQUEUE_PREFIX = 'REQUEUE#';
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -57,6 +58,13 @@ export const heldKey = (endpoint: string, createdAt: string, messageId: string):
 
 export const expungeSk = (k: number): string => `${EXPUNGE_PREFIX}${pad(k, 4)}`;
 export const expungeKey = (messageId: string, k: number): Key => ({ pk: messagePk(messageId), sk: expungeSk(k) });
+
+/** A requeue event: by time, then a random id (two operators in the same millisecond both record). */
+export const requeueSk = (at: string, id: string): string => `${REQUEUE_PREFIX}${at}#${id}`;
+export const requeueKey = (messageId: string, at: string, id: string): Key => ({
+  pk: messagePk(messageId),
+  sk: requeueSk(at, id),
+});
 
 /** Poller checkpoints: one partition per stream, outside every message's partition. */
 export const CHECKPOINT_PREFIX = 'PROJECTOR#';

@@ -61,7 +61,7 @@ export const USAGE: Readonly<Record<string, Entry>> = {
     examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
   },
   history: {
-    usage: 'dh history <messageId> [--attempt N] [--wide] [--json]',
+    usage: 'dh history <messageId> [--attempt N [--no-body]] [--wide] [--json]',
     about: `  The message's current state, every attempt (started, completed, how late against its
   schedule, result, error) and its audit trail. --attempt N: that attempt's request,
   response status, kept response headers and body snippet.`,

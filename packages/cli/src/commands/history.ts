@@ -16,7 +16,7 @@ import { withArgs } from './withArgs.js';
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
 export const spec: CommandSpec = {
-  options: { attempt: { type: 'string' } },
+  options: { attempt: { type: 'string' }, 'no-body': { type: 'boolean' } },
   positionals: ['messageId'],
 };
 const Args = t.intersection([
@@ -24,10 +24,12 @@ const Args = t.intersection([
   t.type({
     messageId: MessageIdArg,
     attempt: optional(IntArg(1, 1_000_000)),
+    // with --attempt: leave the request body out (it is the customer's payload)
+    'no-body': optional(t.boolean),
   }),
 ]);
 
-/** `--attempt N`: that attempt's request, response status, kept headers and snippet. */
+/** `--attempt N`: that attempt's request as sent (line, headers, body), response status, kept headers and snippet. */
 const printAttempt = (
   io: Io,
   view: Parameters<typeof renderAttempt>[0],
@@ -35,12 +37,17 @@ const printAttempt = (
   n: number,
   json: boolean,
   wide: boolean | undefined,
+  body: boolean,
 ): CommandResult => {
   const one = view.attempts.find((x) => x.attemptNumber === n);
   if (one === undefined) {
     return fail(NotFound(`message "${messageId}" has no attempt ${n} (it has ${view.attempts.length})`));
   }
-  io.stdout.write(json ? toJson(attemptJson(one)) : renderAttempt(view, one, io.now(), layoutOf(io, wide)));
+  // every attempt sends the stored body (its sha256 is on the attempt); null: over its budget or expunged
+  const shown = body ? view.state.request.body : undefined;
+  io.stdout.write(
+    json ? toJson(attemptJson(one, shown)) : renderAttempt(view, one, io.now(), layoutOf(io, wide), shown),
+  );
   return done;
 };
 
@@ -65,10 +72,12 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
         redrives: h.redrives,
         resolutions: h.resolutions,
         expunges: h.expunges,
+        requeues: h.requeues,
         auditTrail: entriesOf(trail),
       };
       const json = a.json === true;
-      if (a.attempt !== undefined) return printAttempt(io, view, a.messageId, a.attempt, json, a.wide);
+      if (a.attempt !== undefined)
+        return printAttempt(io, view, a.messageId, a.attempt, json, a.wide, a['no-body'] !== true);
       io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
       return done;
     }),

@@ -256,6 +256,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
                     maxAttempts: r.right.redrive.maxAttempts,
                   });
             },
+            appendRequeue: (input) => ctx.store.appendRequeue(input)(),
             queue,
             progress,
             warn: redriveWarnings({

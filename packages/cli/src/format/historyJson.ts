@@ -4,10 +4,12 @@ import type {
   DeliveryResult,
   ExpungeItem,
   RedriveItem,
+  RequeueItem,
   ResolutionItem,
   StateItem,
 } from '@delivery-history/core';
 import { expungeJson } from './expungeView.js';
+import { requeueJson } from './requeueView.js';
 
 // The `history --json` document (public contract, see README): `{ state, attempts,
 // auditTrail, redrives, resolutions }`. Fields are listed one by one so that a change in an internal
@@ -62,7 +64,8 @@ export const stateJson = (s: StateItem) => ({
   ...(s.expunged !== undefined ? { expunged: s.expunged } : {}),
 });
 
-export const attemptJson = (a: AttemptItem) => ({
+/** `body`: the request body sent (`--attempt N --json`; null when not stored), absent when not asked for. */
+export const attemptJson = (a: AttemptItem, body?: string | null) => ({
   attemptNumber: a.attemptNumber,
   status: a.status,
   deliveryResult: resultJson(a.deliveryResult),
@@ -70,7 +73,15 @@ export const attemptJson = (a: AttemptItem) => ({
   completedAt: a.completedAt,
   nextAttemptAt: a.nextAttemptAt,
   superseded: a.superseded,
-  request: { method: a.request.method, url: a.request.url, headers: a.request.headers, bodyBytes: a.request.bodyBytes },
+  request: {
+    method: a.request.method,
+    url: a.request.url,
+    headers: a.request.headers,
+    bodyBytes: a.request.bodyBytes,
+    // additive: every header as sent (the worker's own included), credentials [REDACTED]
+    ...(a.request.sentHeaders === undefined ? {} : { sentHeaders: a.request.sentHeaders }),
+    ...(body === undefined ? {} : { body }),
+  },
   response: a.response,
   truncated: a.truncated,
   ...(a.expunged !== undefined ? { expunged: a.expunged } : {}),
@@ -105,9 +116,10 @@ export const historyJson = (v: {
   auditTrail: ReadonlyArray<AuditEntry>;
   expunges?: ReadonlyArray<ExpungeItem>;
   resolutions?: ReadonlyArray<ResolutionItem>;
+  requeues?: ReadonlyArray<RequeueItem>;
 }) => ({
   state: stateJson(v.state),
-  attempts: v.attempts.map(attemptJson),
+  attempts: v.attempts.map((a) => attemptJson(a)),
   // additive: every entry says its `kind` and a unique `position` (1..; `n` repeats across kinds)
   auditTrail: v.auditTrail.map((e, i) => ({ ...e, kind: (e as { kind?: string }).kind ?? 'attempt', position: i + 1 })),
   redrives: v.redrives.map(redriveJson),
@@ -115,4 +127,6 @@ export const historyJson = (v: {
   resolutions: (v.resolutions ?? []).map(resolutionJson),
   // only on an expunged message, so the shape of every other history stays as it was
   ...(v.expunges !== undefined && v.expunges.length > 0 ? { expunges: v.expunges.map(expungeJson) } : {}),
+  // only on a message that was requeued (a stalled one pushed again: who, why, when)
+  ...(v.requeues !== undefined && v.requeues.length > 0 ? { requeues: v.requeues.map(requeueJson) } : {}),
 });

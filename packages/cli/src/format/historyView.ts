@@ -1,8 +1,9 @@
-import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, StateItem } from '@delivery-history/core';
+import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, RequeueItem, StateItem } from '@delivery-history/core';
 import { displayText, fitLine, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
+import { requeueSection } from './requeueView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from './time.js';
@@ -16,6 +17,8 @@ export type HistoryView = {
   readonly auditTrail: ReadonlyArray<AuditEntry>;
   /** EXPUNGE#k events (content removed on purpose). */
   readonly expunges?: ReadonlyArray<ExpungeItem>;
+  /** REQUEUE# events (a stalled message pushed again). */
+  readonly requeues?: ReadonlyArray<RequeueItem>;
 };
 
 const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
@@ -172,6 +175,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
       : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
   );
   parts.push(expungeSection(v.expunges ?? [], now, layout));
+  parts.push(requeueSection(v.requeues ?? [], now, layout));
   return parts.join('');
 };
 
@@ -188,7 +192,13 @@ const snippetText = (snippet: string, width: number | null): string =>
         .flatMap((l) => wrapLine(l.replace(/\t/g, '    '), width))
         .join('\n');
 
-export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date, layout: Layout = PLAIN): string => {
+export const renderAttempt = (
+  v: HistoryView,
+  a: AttemptItem,
+  now: Date,
+  layout: Layout = PLAIN,
+  body?: string | null,
+): string => {
   const r = a.deliveryResult;
   const headers = (h: Readonly<Record<string, string>>): string =>
     Object.keys(h).length === 0
@@ -215,7 +225,10 @@ export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date, layout:
       layout,
       true,
     ),
-    `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`,
+    a.request.sentHeaders === undefined
+      ? `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`
+      : `\nRequest headers (as sent, credentials redacted)\n${headers(a.request.sentHeaders)}`,
+    body === undefined ? '' : `\nRequest body\n${body === null ? '  (not stored)' : snippetText(body, layout.width)}\n`,
     `\nResponse: ${fitLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r), (layout.width ?? Number.POSITIVE_INFINITY) - 10)}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
     // multi-line as received (newlines and tabs kept), every other control made visible

@@ -1,8 +1,7 @@
-import type { Sleep } from '@delivery-history/core';
+import { deliveryRequestOf, describeRequestRefusal, type Sleep } from '@delivery-history/core';
 import type { HeldEntry, Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RedriveQueue } from './redrive.js';
-import { redriveRequest } from './redriveRequest.js';
 
 // ---------------------------------------------------------------------------
 // The drain (issue 27): when an endpoint's breaker closes or an operator resumes it, its held
@@ -42,8 +41,8 @@ const PAGE = 25;
 const drainOne = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry): Promise<E.Either<string, void>> => {
   const state = await deps.store.getState(entry.messageId)();
   if (E.isLeft(state)) return E.left(state.left.message);
-  const request = redriveRequest(state.right);
-  if (E.isLeft(request)) return E.left(request.left);
+  const request = deliveryRequestOf(state.right);
+  if (E.isLeft(request)) return E.left(describeRequestRefusal(request.left));
   const sent = await deps.queue.send(request.right);
   if (E.isLeft(sent)) return E.left(`enqueue: ${sent.left}`);
   const released = await deps.store.appendHold({

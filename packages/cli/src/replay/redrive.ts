@@ -21,8 +21,9 @@ import { TableError } from './tableError.js';
 // request cannot be rebuilt is refused before anything is written. Re-running after a
 // failed enqueue is safe: a message already reopened and never attempted since is only
 // enqueued again, without a second event. A stalled message (not final, and no worker came
-// back to it: its SQS record is in the DLQ or gone) is enqueued again as it is, without an
-// event: the worker's claim takes it over once its lease has run out.
+// back to it: its SQS record is in the DLQ or gone) is enqueued again as it is, with a
+// REQUEUE event (who, why, when; STATE unchanged): the worker's claim takes it over once its
+// lease has run out.
 
 export type Refusal = { readonly _tag: string; readonly message: string };
 
@@ -46,10 +47,18 @@ export type RedriveDeps = {
     reason: string;
     maxAttempts: number;
   }) => Promise<E.Either<Refusal, { redriveNumber: number; maxAttempts: number; afterAttempt: number }>>;
+  /** Records a stalled message's requeue (REQUEUE#: who, why, when) before it is enqueued again. */
+  readonly appendRequeue?: (input: {
+    messageId: string;
+    requestedBy: string;
+    reason: string;
+    status: StateItem['status'];
+    waitingSince: string;
+  }) => Promise<E.Either<Refusal, unknown>>;
   readonly queue: RedriveQueue;
   readonly progress?: Progress;
-  /** What to warn of before a request is sent (blocked target, redacted credentials). */
-  readonly warn?: (request: DeliveryRequest) => Promise<ReadonlyArray<string>>;
+  /** What to warn of before a request is sent (blocked target, redacted credentials not sealed). */
+  readonly warn?: (request: DeliveryRequest, credentialsSealed: boolean) => Promise<ReadonlyArray<string>>;
 };
 
 export type RedriveOptions = {
@@ -143,18 +152,28 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
   const request = deliveryRequestOf(state);
   if (E.isLeft(request)) return result(messageId, 'failed', describeRequestRefusal(request.left));
   // warned of before anything is sent (a dry run says the same)
-  const warnings = willSend(state, o) && deps.warn !== undefined ? await deps.warn(request.right) : [];
+  const sealed = state.sealed !== undefined;
+  const warnings = willSend(state, o) && deps.warn !== undefined ? await deps.warn(request.right, sealed) : [];
   return { ...(await redriveRebuilt(deps, o, state, request.right)), warnings };
 };
 
-/** Enqueued again as it is, without an event (already reopened, or stalled). */
+type Stall = { readonly status: StateItem['status']; readonly waitingSince: string };
+
+/** Enqueued again as it is: already reopened (its REDRIVE event exists), or stalled (a REQUEUE event first). */
 const requeue = async (
   deps: RedriveDeps,
   o: RedriveOptions,
   request: DeliveryRequest,
   why: string,
+  stall: Stall | null = null,
 ): Promise<RedriveResult> => {
   if (o.dryRun) return result(request.messageId, 'would-redrive', `${why}; would enqueue again`);
+  if (stall !== null && deps.appendRequeue !== undefined) {
+    // on record before the push: who pushed it again and why stays known even if the enqueue fails
+    const event = { messageId: request.messageId, requestedBy: o.requestedBy, reason: o.reason, ...stall };
+    const recorded = await deps.appendRequeue(event);
+    if (E.isLeft(recorded)) return result(request.messageId, 'failed', `requeue event: ${recorded.left.message}`);
+  }
   const sent = await deps.queue.send(request);
   return E.isLeft(sent)
     ? result(request.messageId, 'failed', `enqueue: ${sent.left}`)
@@ -171,7 +190,11 @@ const redriveRebuilt = async (
   const messageId = state.messageId;
   if (awaitingDelivery(state)) return requeue(deps, o, request, 'already reopened');
   const stall = stallOf(state, o);
-  if (stall !== null) return requeue(deps, o, request, `stalled: ${state.status}, waiting since ${stall.since}`);
+  if (stall !== null)
+    return requeue(deps, o, request, `stalled: ${state.status}, waiting since ${stall.since}`, {
+      status: state.status,
+      waitingSince: stall.since,
+    });
   const maxAttempts = state.attempts + o.extraAttempts;
   // core decides (the store asks the same predicate again when it writes)
   const next = nextRedrive(state, {

@@ -9,7 +9,8 @@ const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true });
 // What a re-drive warns of before anything is sent (and in a dry run): a target the worker's
 // SSRF guard would refuse (the worker's own rule: checkTarget on every address the name
 // resolves to, with the allow-list of DELIVERY_ALLOW_TARGETS), and credentials that go out
-// as core's REDACTED marker (they were never stored, invariant 9).
+// as core's REDACTED marker: stored redacted (invariant 9) and not sealed (a message from
+// before sealing, or one sealed by no key), so the worker cannot restore them.
 
 export type WarnOptions = {
   readonly allow: AllowList;
@@ -67,12 +68,14 @@ const redactedParts = (request: Pick<DeliveryRequest, 'url' | 'headers'>): Reado
 
 const redactedText = (parts: ReadonlyArray<string>): string =>
   `credentials go out redacted: ${parts.join(', ')} ${parts.length === 1 ? 'carries' : 'carry'} "${REDACTED}" ` +
-  '(credentials are never stored, so a re-drive cannot send them; the receiver may refuse it)';
+  '(the message has no sealed credentials, so the worker cannot restore them; the receiver may refuse it)';
 
 /** The warnings of one request to be re-driven; host lookups are shared across a run. */
-export const redriveWarnings = (o: WarnOptions): ((request: DeliveryRequest) => Promise<ReadonlyArray<string>>) => {
+export const redriveWarnings = (
+  o: WarnOptions,
+): ((request: DeliveryRequest, credentialsSealed: boolean) => Promise<ReadonlyArray<string>>) => {
   const hosts = new Map<string, Promise<ReadonlyArray<string>>>();
-  return async (request) => {
+  return async (request, credentialsSealed) => {
     let host: string | null = null;
     try {
       host = unbracket(new URL(request.url).hostname);
@@ -80,7 +83,8 @@ export const redriveWarnings = (o: WarnOptions): ((request: DeliveryRequest) => 
       host = null;
     }
     const target = host === null ? [] : await hostWarnings(hosts, host, o);
-    const parts = redactedParts(request);
+    // sealed: the worker restores them at send time
+    const parts = credentialsSealed ? [] : redactedParts(request);
     return [...target, ...(parts.length > 0 ? [redactedText(parts)] : [])];
   };
 };

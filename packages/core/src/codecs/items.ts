@@ -25,14 +25,19 @@ const expungeMarkProps = t.partial({ expunged: ExpungeMark });
 /** Optional on STATE: hold events applied (absent = 0, every item written before holds existed). */
 const holdProps = t.partial({ holds: NonNegativeInt });
 
-export const AttemptRequest = t.type(
-  {
-    method: HttpMethod,
-    url: t.string,
-    headers: StringMap,
-    bodyBytes: NonNegativeInt,
-    bodySha256: t.string,
-  },
+export const AttemptRequest = t.intersection(
+  [
+    t.type({
+      method: HttpMethod,
+      url: t.string,
+      headers: StringMap,
+      bodyBytes: NonNegativeInt,
+      bodySha256: t.string,
+    }),
+    // every header as the worker sent it (its own added: content-type, user-agent, webhook-*),
+    // credentials redacted; absent on attempts that sent nothing or were recorded before it
+    t.partial({ sentHeaders: StringMap }),
+  ],
   'AttemptRequest',
 );
 export type AttemptRequest = t.TypeOf<typeof AttemptRequest>;
@@ -117,6 +122,31 @@ export const RedriveItem = t.exact(
 export type RedriveItem = t.TypeOf<typeof RedriveItem>;
 
 /**
+ * REQUEUE#<at>#<id> (`sk`): an operator pushed a stalled message to the queue again (`dh replay
+ * redrive --stalled`): who, why, when, and what it was waiting for. An audit record only: a
+ * requeue changes nothing in STATE (fold and replay ignore it), the takeover or claim that
+ * follows is recorded as usual.
+ */
+export const RequeueItem = t.exact(
+  t.type(
+    {
+      type: t.literal('REQUEUE'),
+      messageId: t.string,
+      requestedBy: t.string,
+      reason: t.string,
+      at: IsoTimestamp,
+      /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
+      status: Status,
+      /** Since when it had waited for a worker. */
+      waitingSince: IsoTimestamp,
+    },
+    'RequeueItem',
+  ),
+  'RequeueItem',
+);
+export type RequeueItem = t.TypeOf<typeof RequeueItem>;
+
+/**
  * EXPUNGE#k (`sk=EXPUNGE#<k padded to 4>`): the audit record of one expunge of a message.
  * Written before any content is removed (`completedAt` null), completed after every item
  * is done; an incomplete one is resumed by the next run with the same scope.
@@ -187,6 +217,9 @@ export const StateItem = t.exact(
       }),
       expungeMarkProps,
       holdProps,
+      // the request's credentials, sealed for the worker alone (core seal/); absent when the
+      // request carried none, and destroyed by an expunge (crypto-shredding)
+      t.partial({ sealed: t.string }),
     ],
     'StateItem',
   ),

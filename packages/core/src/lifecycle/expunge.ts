@@ -2,7 +2,7 @@ import type { AttemptItem, ExpungeMark, ExpungeScope, StateItem } from '../codec
 import type { DeliveryResult } from '../codecs/outcome.js';
 import { scrubText } from '../redaction/freeText.js';
 import { defaultSecretPolicy, type SecretPolicy } from '../redaction/policy.js';
-import { redactHeadersWith } from '../redaction/request.js';
+import { redactHeadersWith, redactSentHeadersWith } from '../redaction/request.js';
 import { redactResponseHeaders } from '../redaction/response.js';
 import { redactUrlWith } from '../redaction/url.js';
 import { deepEqual } from '../state/projection.js';
@@ -55,12 +55,15 @@ export const expungeAttemptContent = (a: AttemptItem, rule: ExpungeRule): Attemp
   const policy = rule.policy ?? defaultSecretPolicy;
   const content = rule.scope === 'content';
   const { expunged: _mark, ...rest } = a;
+  const { sentHeaders, ...request } = a.request;
   return {
     ...rest,
     request: {
-      ...a.request,
+      ...request,
       url: content ? a.request.url : redactUrlWith(a.request.url, policy),
       headers: content ? {} : redactHeadersWith(a.request.headers, policy),
+      // the headers as sent go with the content; a secrets scrub re-applies the policy to them
+      ...(content || sentHeaders === undefined ? {} : { sentHeaders: redactSentHeadersWith(sentHeaders, policy) }),
     },
     response:
       a.response === null ? null : { headers: content ? {} : redactResponseHeaders(a.response.headers, policy) },
@@ -72,9 +75,12 @@ export const expungeAttemptContent = (a: AttemptItem, rule: ExpungeRule): Attemp
 export const expungeStateContent = (s: StateItem, rule: ExpungeRule): StateItem => {
   const policy = rule.policy ?? defaultSecretPolicy;
   const content = rule.scope === 'content';
-  const { expunged: _mark, ...rest } = s;
+  // a content expunge destroys the sealed credentials too (crypto-shredding); a secrets
+  // scrub keeps them: they are sealed, not stored readable
+  const { expunged: _mark, sealed, ...rest } = s;
   return {
     ...rest,
+    ...(content || sealed === undefined ? {} : { sealed }),
     request: {
       ...s.request,
       url: content ? s.request.url : redactUrlWith(s.request.url, policy),

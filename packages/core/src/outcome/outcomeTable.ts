@@ -118,7 +118,11 @@ export type TransportErrorCode =
   | 'NETWORK_ERROR'
   | 'RESPONSE_TOO_LARGE'
   | 'INVALID_URL'
-  | 'BLOCKED_TARGET';
+  | 'BLOCKED_TARGET'
+  /** The request's sealed credentials could not be opened now (key service unreachable or throttled). */
+  | 'UNSEAL_UNAVAILABLE'
+  /** ... nor ever (key refused, blob altered or for another message): nothing was sent. */
+  | 'UNSEAL_REFUSED';
 
 export interface TransportRule {
   readonly category: OutcomeCategory;
@@ -146,6 +150,9 @@ export const TRANSPORT_RULES: { readonly [K in TransportErrorCode]: TransportRul
   RESPONSE_TOO_LARGE: { category: 'response_too_large', retryable: false },
   INVALID_URL: { category: 'invalid_target', retryable: false },
   BLOCKED_TARGET: { category: 'blocked_target', retryable: false },
+  // nothing was sent: the key service may come back (retried), a refusal or a bad blob never changes
+  UNSEAL_UNAVAILABLE: network,
+  UNSEAL_REFUSED: { category: 'invalid_target', retryable: false },
 };
 
 /**

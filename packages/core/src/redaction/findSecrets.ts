@@ -1,6 +1,8 @@
 import { detectInText } from './freeText.js';
 import { REDACTED } from './names.js';
 import { defaultSecretPolicy, isSecretHeader, type SecretPolicy } from './policy.js';
+import { isSealedEnvelope } from '../seal/sealEnvelope.js';
+import { isWorkerOwnedHeader } from './request.js';
 import { analyzeUrl, redactUrlValue } from './url.js';
 
 // ---------------------------------------------------------------------------
@@ -14,6 +16,7 @@ export type SecretFinding = { readonly path: string; readonly pattern: string };
 
 const URL_KEYS: ReadonlySet<string> = new Set(['url', 'location', 'content-location']);
 const MAX_DEPTH = 8;
+const SEALED_PATH = 'sealed';
 
 const checkUrl = (policy: SecretPolicy, path: string, url: string, relative: boolean): SecretFinding[] => {
   if (url === REDACTED) return [];
@@ -22,10 +25,17 @@ const checkUrl = (policy: SecretPolicy, path: string, url: string, relative: boo
   return a.findings.map((f) => ({ path: `${path}${f.where}`, pattern: f.kind }));
 };
 
-const checkHeaders = (policy: SecretPolicy, path: string, headers: Record<string, unknown>): SecretFinding[] =>
+const checkHeaders = (
+  policy: SecretPolicy,
+  path: string,
+  headers: Record<string, unknown>,
+  sent: boolean,
+): SecretFinding[] =>
   Object.entries(headers).flatMap(([name, value]) => {
     if (typeof value !== 'string') return [];
     const p = `${path}.${name}`;
+    // the worker's own Standard Webhooks headers of a request as sent (redactSentHeadersWith)
+    if (sent && isWorkerOwnedHeader(name)) return [];
     if (isSecretHeader(policy, name))
       return value === REDACTED ? [] : [{ path: p, pattern: 'unredacted sensitive header' }];
     if (URL_KEYS.has(name.toLowerCase()))
@@ -40,13 +50,17 @@ const textFindings = (policy: SecretPolicy, path: string, s: string): SecretFind
 
 const walk = (policy: SecretPolicy, path: string, key: string, v: unknown, depth: number): SecretFinding[] => {
   if (path === 'request.body' || depth > MAX_DEPTH) return [];
+  // STATE's sealed credentials: ciphertext only the worker can open (DESIGN, "sealed, not dropped")
+  if (path === SEALED_PATH)
+    return isSealedEnvelope(v) ? [] : [{ path, pattern: 'sealed attribute is not a sealed envelope' }];
   if (typeof v === 'string') {
     if (URL_KEYS.has(key)) return [...checkUrl(policy, path, v, false), ...textFindings(policy, path, v)];
     return textFindings(policy, path, v);
   }
   if (typeof v !== 'object' || v === null) return [];
   if (Array.isArray(v)) return v.flatMap((x, i) => walk(policy, `${path}[${i}]`, key, x, depth + 1));
-  if (key === 'headers') return checkHeaders(policy, path, v as Record<string, unknown>);
+  if (key === 'headers' || key === 'sentHeaders')
+    return checkHeaders(policy, path, v as Record<string, unknown>, key === 'sentHeaders');
   return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) =>
     walk(policy, path === '' ? k : `${path}.${k}`, k, x, depth + 1),
   );

@@ -1,7 +1,7 @@
 import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
 import { unsendableHeaderChar } from '../request/unsendableHeaderChar.js';
 import { type KnownSecrets, knownSecrets, scrubText } from './freeText.js';
-import { REDACTED } from './names.js';
+import { REDACTED, WORKER_OWNED_HEADERS } from './names.js';
 import { defaultSecretPolicy, isSecretHeader, type SecretPolicy } from './policy.js';
 import { analyzeUrl, redactUrlWith } from './url.js';
 
@@ -27,6 +27,28 @@ export const redactHeadersWith = (
       isSecretHeader(policy, k) || unsendableHeaderChar(v) !== null ? REDACTED : scrubText(v, policy, known),
     ]),
   );
+
+const WORKER_OWNED: ReadonlySet<string> = new Set(WORKER_OWNED_HEADERS);
+
+/** Whether a sent header is the worker's own Standard Webhooks header (kept as sent). */
+export const isWorkerOwnedHeader = (name: string): boolean => WORKER_OWNED.has(name.trim().toLowerCase());
+
+/**
+ * The headers a request went out with, as an attempt stores them: the worker's own
+ * `webhook-id`, `webhook-timestamp` and `webhook-signature` as sent (a request cannot set
+ * them; the signature is an HMAC of this one payload and time, no credential, and exactly what
+ * support needs for "signature invalid"), every other header by the request rule. Idempotent.
+ */
+export const redactSentHeadersWith = (
+  headers: Readonly<Record<string, string>>,
+  policy: SecretPolicy,
+  known?: KnownSecrets,
+): Record<string, string> => {
+  const redacted = redactHeadersWith(headers, policy, known);
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, isWorkerOwnedHeader(k) ? v : (redacted[k] ?? REDACTED)]),
+  );
+};
 
 /** The request with its URL and headers redacted (body and other fields unchanged). Idempotent. */
 export const redactRequestWith = (

@@ -1,3 +1,4 @@
+import { redactSentHeadersWith } from '../redaction/request.js';
 import type { AttemptItem, AttemptRequest } from '../codecs/items.js';
 import type { Outcome } from '../outcome/determineDeliveryOutcome.js';
 import { defaultSecretPolicy } from '../redaction/policy.js';
@@ -32,7 +33,11 @@ export const buildAttemptItem = (p: AttemptParams): AttemptItem => ({
   leaseId: p.leaseId,
   startedAt: p.startedAt.toISOString(),
   completedAt: p.completedAt.toISOString(),
-  request: p.request,
+  // the worker redacted the headers it sent with the operator's policy; the built-in one again (idempotent)
+  request:
+    p.request.sentHeaders === undefined
+      ? p.request
+      : { ...p.request, sentHeaders: redactSentHeadersWith(p.request.sentHeaders, defaultSecretPolicy) },
   response:
     p.responseHeaders === null ? null : { headers: redactResponseHeaders(p.responseHeaders, defaultSecretPolicy) },
   deliveryResult: p.outcome.deliveryResult,

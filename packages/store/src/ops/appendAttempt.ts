@@ -39,6 +39,8 @@ export type AppendAttemptInput = {
   readonly responseHeaders: Readonly<Record<string, string>> | null;
   /** Core's determineDeliveryOutcome for the number actually written. */
   readonly outcome: OutcomeFor;
+  /** Every header as sent, already redacted by the caller's policy (the request as sent). */
+  readonly sentHeaders?: Readonly<Record<string, string>>;
 };
 
 export type AppendResult = {
@@ -317,7 +319,10 @@ export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEithe
   };
   const draft: AttemptDraft = {
     messageId: ticket.messageId,
-    request: attemptRequestOfState(state.request),
+    request: {
+      ...attemptRequestOfState(state.request),
+      ...(input.sentHeaders === undefined ? {} : { sentHeaders: { ...input.sentHeaders } }),
+    },
     attemptId: input.attemptId ?? env.newId(),
     leaseId: ticket.leaseId,
     startedAt: input.startedAt,

@@ -153,7 +153,10 @@ const updateOf = (env: Env, c: Change) => {
   return new UpdateCommand({
     TableName: env.tableName,
     Key: stateKey(c.after.messageId),
-    UpdateExpression: 'SET #request = :request, deliveryResult = :result, expunged = :mark',
+    // REMOVE sealed: a content expunge destroys the sealed credentials (crypto-shredding)
+    UpdateExpression: `SET #request = :request, deliveryResult = :result, expunged = :mark${
+      c.after.sealed === undefined ? ' REMOVE sealed' : ''
+    }`,
     // and still the final STATE read: nothing re-drove it or counted an attempt meanwhile
     ConditionExpression: `${cond.expression} AND attempts = :attempts AND #status = :status`,
     ExpressionAttributeNames: { '#request': 'request', '#status': 'status' },

@@ -3,6 +3,7 @@ import type {
   ExpungeItem,
   HoldItem,
   RedriveItem,
+  RequeueItem,
   ResolutionItem,
   StateItem,
 } from '@delivery-history/core';
@@ -28,6 +29,8 @@ export type History = {
   readonly audit: AuditItem[];
   /** EXPUNGE#k events (who, why, when), by number. */
   readonly expunges: ExpungeItem[];
+  /** REQUEUE# events (stalled messages pushed again: who, why, when), by time. */
+  readonly requeues: RequeueItem[];
 };
 
 // history is for a person: the first item that does not decode is the answer (verify lists them all)
@@ -44,6 +47,7 @@ const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, Histor
     resolutions: p.resolutions,
     audit: p.audit,
     expunges: p.expunges,
+    requeues: p.requeues,
   });
 };
 

@@ -61,8 +61,17 @@ const CONDITION = [
 /** Attributes the Update sets outright; all others only if absent (`if_not_exists`). */
 const CLAIMED = new Set(['status', 'lease']);
 
-const upsertInput = (env: Env, state: StateItem, lease: Lease) => {
-  const created: Record<string, unknown> = { ...state, ...stateIndexAttributes(state) };
+/** The claim's options, and the request's sealed credentials (kept on a STATE this call creates). */
+export type CreateAndClaimOptions = ClaimOptions & { readonly sealed?: string | null };
+
+const upsertInput = (env: Env, state: StateItem, lease: Lease, sealed: string | null) => {
+  // `sealed` after fitting: a blob is never truncated (it would not open); it is bounded by
+  // the request's URL and headers, which the SQS body already bounds
+  const created: Record<string, unknown> = {
+    ...state,
+    ...stateIndexAttributes(state),
+    ...(sealed === null ? {} : { sealed }),
+  };
   const kept = Object.keys(created).filter((k) => !CLAIMED.has(k));
   return new UpdateCommand({
     TableName: env.tableName,
@@ -109,7 +118,7 @@ const afterRefusal = (
 export const createAndClaim = (
   env: Env,
   request: DeliveryRequest,
-  options: ClaimOptions = {},
+  options: CreateAndClaimOptions = {},
 ): TE.TaskEither<StoreError, CreatedAndClaimed> => {
   const ctx: ErrorContext = {
     op: 'createAndClaim',
@@ -122,7 +131,7 @@ export const createAndClaim = (
     TE.chain((state) => {
       const lease = newLease(env, now, options);
       return pipe(
-        send(env, ctx, [STATE_SK], () => env.doc.send(upsertInput(env, state, lease))),
+        send(env, ctx, [STATE_SK], () => env.doc.send(upsertInput(env, state, lease, options.sealed ?? null))),
         TE.chainEitherKW((out) => decodeItem(StateItem, out.Attributes, { ...ctx, item: STATE_SK })),
         TE.orElse((e) => (isConditionFailure(e) ? afterRefusal(env, state, lease, e, ctx) : TE.left(e))),
         TE.map(

@@ -6,6 +6,7 @@ import {
   HoldItem,
   isExpired,
   RedriveItem,
+  RequeueItem,
   ResolutionItem,
   StateItem,
 } from '@delivery-history/core';
@@ -17,6 +18,7 @@ import {
   EXPUNGE_PREFIX,
   HOLD_PREFIX,
   REDRIVE_PREFIX,
+  REQUEUE_PREFIX,
   RESOLVED_PREFIX,
   STATE_SK,
 } from '../keys.js';
@@ -31,7 +33,16 @@ import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 /** An item exactly as stored (keys and index attributes included). */
 export type RawItem = Readonly<Record<string, unknown>>;
 
-export type ItemKind = 'state' | 'attempt' | 'redrive' | 'hold' | 'resolution' | 'audit' | 'expunge' | 'unknown';
+export type ItemKind =
+  | 'state'
+  | 'attempt'
+  | 'redrive'
+  | 'hold'
+  | 'resolution'
+  | 'audit'
+  | 'expunge'
+  | 'requeue'
+  | 'unknown';
 
 /**
  * An audit segment as stored: sort key, segment number, its attributes. Decoded as a whole
@@ -59,6 +70,8 @@ export type Partition = {
   readonly audit: AuditItem[];
   /** EXPUNGE#k events, in sort-key order (= expungeNumber). */
   readonly expunges: ExpungeItem[];
+  /** REQUEUE# events (who pushed a stalled message again, and why), by time. */
+  readonly requeues: RequeueItem[];
   /** Past its retention at the reader's `now`: gone as a whole (every list above is empty). */
   readonly expired: boolean;
   readonly corrupt: CorruptEntry[];
@@ -75,6 +88,7 @@ export const kindOf = (sk: string): ItemKind => {
   if (sk.startsWith(RESOLVED_PREFIX)) return 'resolution';
   if (sk.startsWith(AUDIT_PREFIX)) return 'audit';
   if (sk.startsWith(EXPUNGE_PREFIX)) return 'expunge';
+  if (sk.startsWith(REQUEUE_PREFIX)) return 'requeue';
   return 'unknown';
 };
 
@@ -126,6 +140,7 @@ const emptyPartition = (messageId: string, expired: boolean): Mutable => ({
   resolutions: [],
   audit: [],
   expunges: [],
+  requeues: [],
   expired,
   corrupt: [],
   unknown: [],
@@ -175,6 +190,9 @@ export const classifyPartition = (messageId: string, items: ReadonlyArray<RawIte
         break;
       case 'expunge':
         take(sk, decodeWith(ExpungeItem, item), (x) => out.expunges.push(x));
+        break;
+      case 'requeue':
+        take(sk, decodeWith(RequeueItem, item), (x) => out.requeues.push(x));
         break;
       case 'unknown':
         out.unknown.push(item);

@@ -1,6 +1,7 @@
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import {
   type DecodeError,
+  EndpointUrl,
   defaultRetryPolicy,
   EMPTY_ALLOW_LIST,
   type EnvSource,
@@ -50,7 +51,18 @@ export type WorkerConfig = {
   readonly breaker: boolean;
   /** DELIVERY_BREAKER_STALE_MS: how old the container's cached breaker state may get (default 5 s). */
   readonly breakerStaleMs: number;
+  /** DELIVERY_SEAL_KEY_ID: the KMS key that seals request credentials; null = credentials are dropped. */
+  readonly sealKeyId: string | null;
+  /** AWS_ENDPOINT_URL_KMS (tests, local stand-ins). */
+  readonly kmsEndpoint: string | null;
 };
+
+/** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
+const KMS_KEY =
+  /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+const parseKmsKey = (s: string): E.Either<string, string> =>
+  KMS_KEY.test(s.trim()) ? E.right(s.trim()) : E.left('not a KMS key id, key ARN, alias/name or alias ARN');
 
 export const SNIPPET_BYTES = 4096;
 
@@ -78,6 +90,8 @@ export const WORKER_ENV = {
   DELIVERY_SIGNING_SECRET: optionalVar(parsedString('whsec_<base64> secret(s)', parseSigningSecrets)),
   DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
   DELIVERY_BREAKER_STALE_MS: withDefault(intString(0, 300_000, 'ms'), 5_000),
+  DELIVERY_SEAL_KEY_ID: optionalVar(parsedString('KMS key id, ARN or alias', parseKmsKey)),
+  AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -114,6 +128,8 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       retentionDays: e.DELIVERY_RETENTION_DAYS ?? null,
       breaker: e.DELIVERY_BREAKER,
       breakerStaleMs: e.DELIVERY_BREAKER_STALE_MS,
+      sealKeyId: e.DELIVERY_SEAL_KEY_ID ?? null,
+      kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

@@ -1,12 +1,14 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
-import { systemClock } from '@delivery-history/core';
+import { cachingKeyProvider, createSealer, type Sealer, systemClock } from '@delivery-history/core';
 import { endpointGateOf, httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';
 import { powertoolsMetrics } from '../observability/metrics.js';
 import { sqsOutbox } from '../sqs/sqsOutbox.js';
 import { sqsVisibility } from '../sqs/sqsVisibility.js';
+import { kmsKeyProvider } from '../seal/kmsKeyProvider.js';
 import { createHandler, type SqsBatchHandler } from './createHandler.js';
 
 // ---------------------------------------------------------------------------
@@ -20,7 +22,27 @@ export const SQS_CALL_TIMEOUT_MS = 2_000;
 const optional = <K extends string, V>(key: K, value: V | null): { [P in K]?: V } =>
   (value === null ? {} : { [key]: value }) as { [P in K]?: V };
 
+/** KMS behind a per-container data-key cache (core's default bounds: 5 min, 10,000 blobs per key). */
+const kmsSealer = (config: WorkerConfig): Sealer | null =>
+  config.sealKeyId === null
+    ? null
+    : createSealer(
+        cachingKeyProvider(
+          kmsKeyProvider(
+            new KMSClient({
+              ...optional('endpoint', config.kmsEndpoint),
+              ...optional('region', config.region),
+              maxAttempts: 2,
+              requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+            }),
+            config.sealKeyId,
+          ),
+          systemClock,
+        ),
+      );
+
 export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
+  const sealer = kmsSealer(config);
   const logger = powertoolsLogger();
   const clients = makeClients({
     ...optional('endpoint', config.dynamoEndpoint),
@@ -58,6 +80,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
     secrets: config.secrets,
+    ...(sealer === null ? {} : { sealer }),
     sqsTimeoutMs: SQS_CALL_TIMEOUT_MS,
   });
 };

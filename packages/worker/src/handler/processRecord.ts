@@ -10,7 +10,9 @@ import {
   redactingLogger,
   redactRequestWith,
   requestSecrets,
+  type KnownSecrets,
   type SecretPolicy,
+  type Sealer,
   safeLogKey,
   withKeys,
 } from '@delivery-history/core';
@@ -18,6 +20,7 @@ import { scrubExchange } from '../http/scrubExchange.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { isFingerprintConflict, isRetryable } from '@delivery-history/store';
 import { decodeRecord } from './decodeRecord.js';
+import { type NotSendable, sealStep, sendableStep } from './sealSteps.js';
 import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 import type { EndpointGate } from '../breaker/endpointGate.js';
@@ -40,6 +43,8 @@ export type ProcessDeps = {
   readonly leaseMs: number;
   /** The secret policy (config `secrets`); default: the built-in one. */
   readonly secrets?: SecretPolicy;
+  /** Seals the credentials the policy redacts (KMS on AWS, the devkit's key locally); none: they are dropped. */
+  readonly sealer?: Sealer;
   /** Makes the attemptId of an exchange before its append (kept if it travels through SQS). */
   readonly newId?: () => string;
   /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
@@ -179,8 +184,13 @@ const admitStep = async (deps: ProcessDeps, log: Logger, request: DeliveryReques
 };
 
 /** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
-const claimStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<Claimed>> => {
-  const claimed = await deps.store.createAndClaim(redacted(deps, request), { leaseMs: deps.leaseMs })();
+const claimStep = async (
+  deps: ProcessDeps,
+  log: Logger,
+  request: DeliveryRequest,
+  sealed: string | null,
+): Promise<Step<Claimed>> => {
+  const claimed = await deps.store.createAndClaim(redacted(deps, request), { leaseMs: deps.leaseMs, sealed })();
   if (E.isLeft(claimed)) return E.left(refused(deps, log, claimed.left));
   const { created, ...c } = claimed.right;
   if (created) log.info('message created', { endpoint: c.state.endpoint });
@@ -268,6 +278,7 @@ const appendStep = async (
     startedAt: x.startedAt,
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
+    ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
     // A function of the number actually written: if a superseded attempt took ours, the
     // store asks again, so exhaustion is decided by core for the number stored.
     outcome: outcomeOf(deps, request, x.observation, x.completedAt),
@@ -368,6 +379,20 @@ const deliverStep = async (deps: ProcessDeps, request: DeliveryRequest): Promise
   }
 };
 
+/** Nothing went out: the credentials could not be restored (an attempt all the same: the claim ends in one). */
+const notSent = (deps: ProcessDeps, why: NotSendable): HttpExchange => {
+  const at = deps.clock();
+  return {
+    startedAt: at,
+    completedAt: at,
+    observation: { kind: 'error', code: why.code, message: why.message, responseTimeMs: 0 },
+    responseHeaders: null,
+    bodyBytesRead: 0,
+    bodyTruncated: false,
+    sent: false,
+  };
+};
+
 /** Claimed, then something threw: come back right after the lease, when a takeover records it as lost. */
 const afterClaimFailure = (deps: ProcessDeps, base: Logger, claimed: Claimed, error: unknown): RecordDecision => {
   const reason = error instanceof Error ? error.message : String(error);
@@ -408,12 +433,13 @@ export const processRecord =
       }
       const { request, observed } = decoded.right;
       // ... and, once the request is known, the exact values it carries
-      const known = requestSecrets(request, secrets);
-      const log = withKeys(redactingLogger(deps.logger, secrets, known), {
-        ...keys,
-        messageId: request.messageId,
-        correlationId: safeLogKey(request.correlationId, secrets),
-      });
+      const logFor = (known: KnownSecrets): Logger =>
+        withKeys(redactingLogger(deps.logger, secrets, known), {
+          ...keys,
+          messageId: request.messageId,
+          correlationId: safeLogKey(request.correlationId, secrets),
+        });
+      const log = logFor(requestSecrets(request, secrets));
       if (observed !== null) {
         // rare path (an outcome back through SQS): its append needs the STATE, so the old
         // order stays here: create, record the outcome, then claim (the upsert finds it).
@@ -429,12 +455,18 @@ export const processRecord =
       }
       const admitted = await admitStep(deps, log, request);
       if (E.isLeft(admitted)) return admitted.left;
-      const claim = await claimStep(deps, log, request);
+      const sealDeps = { secrets, metrics: deps.metrics, ...(deps.sealer ? { sealer: deps.sealer } : {}) };
+      const claim = await claimStep(deps, log, request, await sealStep(sealDeps, log, request));
       if (E.isLeft(claim)) return claim.left;
       claimed = claim.right;
-      const attemptLog = withKeys(log, { attempt: claimed.ticket.attemptNumber });
+      const sendable = await sendableStep(sealDeps, log, request, claimed.state.sealed);
+      // restored credentials are this request's secrets too: logs and echoes scrub them
+      const sent = E.isRight(sendable) ? sendable.right : request;
+      const known = requestSecrets(sent, secrets);
+      const attemptLog = withKeys(logFor(known), { attempt: claimed.ticket.attemptNumber });
+      const raw = E.isRight(sendable) ? await deliverStep(deps, sent) : notSent(deps, sendable.left);
       // the response side: nothing the receiver echoed goes further than here
-      const exchange = scrubExchange(await deliverStep(deps, request), secrets, known);
+      const exchange = scrubExchange(raw, secrets, known);
       return await appendStep(deps, attemptLog, request, claimed, exchange);
     } catch (error) {
       if (claimed !== undefined) return afterClaimFailure(deps, base, claimed, error);

@@ -44,6 +44,8 @@ export type HttpExchange = {
   readonly bodyTruncated: boolean;
   /** False when we refused before any network activity (bad URL or header). */
   readonly sent: boolean;
+  /** Every header as sent (not redacted: scrubExchange redacts), when the request went out. */
+  readonly sentHeaders?: Readonly<Record<string, string>>;
 };
 
 export type HttpClientOptions = {
@@ -193,6 +195,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
           bodyBytesRead: snippet.bytes,
           bodyTruncated: truncated,
           sent: true,
+          sentHeaders: headers,
         });
       };
       const elapsed = (): number => Math.max(0, clock().getTime() - startedAt.getTime());

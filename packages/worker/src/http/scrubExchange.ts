@@ -2,6 +2,7 @@ import {
   type KnownSecrets,
   keepResponseHeaders,
   type OutcomeInput,
+  redactSentHeadersWith,
   type SecretPolicy,
   scrubText,
 } from '@delivery-history/core';
@@ -29,4 +30,6 @@ export const scrubExchange = (x: HttpExchange, policy: SecretPolicy, known: Know
   ...x,
   observation: scrubObservation(x.observation, policy, known),
   responseHeaders: x.responseHeaders === null ? null : keepResponseHeaders(x.responseHeaders, policy, known),
+  // the request as sent, by the request side's rule (credential headers [REDACTED], values scrubbed)
+  ...(x.sentHeaders === undefined ? {} : { sentHeaders: redactSentHeadersWith(x.sentHeaders, policy, known) }),
 });

@@ -28,7 +28,9 @@ export type MetricName =
   /** Records held for their endpoint's breaker (issue 27), dimension `mode`; deleted from the queue. */
   | 'DeliveriesHeld'
   /** Half-open probes this worker took (one across workers per probe). */
-  | 'BreakerProbes';
+  | 'BreakerProbes'
+  /** Sealing or opening a request's credentials failed, dimension `error` (the SealError tag). */
+  | 'SealErrors';
 
 export type MetricUnitName = 'Count' | 'Milliseconds';
 
