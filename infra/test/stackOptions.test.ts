@@ -3,6 +3,7 @@
 // only new wildcard is X-Ray's (which has no resource-level permissions).
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -266,6 +267,22 @@ EventBus('off: no bus, rule, topic or PutEvents; the variable is unset; no publi
   // no publish-failure, target-failure or target-DLQ alarm
   assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 12);
   assert.equal(new AwsSolutionsChecks().validateScope(s).violations, []);
+});
+
+EventBus('an existing bus: none created; the rule, PutEvents and the variable use it', () => {
+  const s = new Stack(
+    new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }),
+    'DeliveryHistory-bus',
+  );
+  const bus = events.EventBus.fromEventBusName(s, 'TeamBus', 'team-bus');
+  new DeliveryHistory(s, 'Dh', { eventBus: bus });
+  const t = Template.fromStack(s);
+  assert.is(resourcesOf(t, 'AWS::Events::EventBus').length, 0);
+  const [, rule] = onlyResource(t, 'AWS::Events::Rule');
+  assert.is(props(rule).EventBusName, 'team-bus');
+  const p = projectorOf(t);
+  assert.is(p.env.DELIVERY_EVENT_BUS_NAME, 'team-bus');
+  assert.match(json(grantsOf(statementsOfRole(t, p.role))['events:PutEvents']), /:event-bus\/team-bus/);
 });
 
 EventBus.run();
