@@ -110,4 +110,15 @@ Synth('a bad context value stops the synth with the key and the value', async (c
   }
 });
 
+Synth('a prod stage without an alarm topic stops the synth', async (ctx) => {
+  try {
+    await synth(['--outdir', join(ctx.outdir, 'prod'), '-c', 'stage=prod']);
+    assert.unreachable('synth accepted prod without an alarm topic');
+  } catch (e) {
+    const err = e as { code?: number; stderr?: string };
+    assert.is(err.code, 2);
+    assert.match(String(err.stderr), /stage prod without an alarm topic/);
+  }
+});
+
 Synth.run();
