@@ -124,7 +124,7 @@ const plant = async (ctx: Ctx, id: string): Promise<void> => {
     new UpdateCommand({
       TableName: ctx.t.tableName,
       Key: { pk: `MSG#${id}`, sk: 'ATTEMPT#000001' },
-      UpdateExpression: 'SET #rq.headers = :h, #rs.headers = :k',
+      UpdateExpression: 'SET #rq.headers = :h, #rq.sentHeaders = :h, #rs.headers = :k',
       ExpressionAttributeNames: { '#rq': 'request', '#rs': 'response' },
       ExpressionAttributeValues: {
         ':h': { 'content-type': 'application/json', [`x-name${ESC}[2J`]: `value${CLIP}${ZW}` },
