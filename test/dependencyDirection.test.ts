@@ -27,8 +27,9 @@ const allowed: Record<string, readonly string[]> = {
   store: ['core'],
   worker: ['core', 'store'],
   projector: ['core', 'store'],
-  devkit: ['core', 'store', 'worker'],
-  cli: ['core', 'store', 'worker', 'projector', 'devkit'],
+  // worker and projector only to wire their handlers into the local stack (HANDLER_WIRING below)
+  devkit: ['core', 'store', 'worker', 'projector'],
+  cli: ['core', 'store', 'devkit'],
 };
 
 const Direction = suite('dependency direction');
@@ -82,6 +83,114 @@ Direction('only the store (and devkit) imports the DynamoDB clients', () => {
       .map((s) => `${where} -> ${s}`);
   });
   assert.equal(offenders, []);
+});
+
+// Apps borrow no rules from each other: cli, devkit and infra import nothing from worker or
+// projector (a rule they share lives in core or the store). devkit wires the real handlers
+// into the local stack: exactly these files, for exactly that.
+const APPS = /^@delivery-history\/(worker|projector)$/;
+const HANDLER_WIRING: Readonly<Record<string, string>> = {
+  'packages/devkit/src/createLocalWorker.ts': '@delivery-history/worker', // the worker's handler over the local queue
+  'packages/devkit/src/localQueue.ts': '@delivery-history/worker', // the handler's SQS ports, implemented locally
+  'packages/devkit/src/localDriver.ts': '@delivery-history/worker', // the handler's SQS event shape
+  'packages/devkit/src/index.ts': '@delivery-history/projector', // the projector's poller for the local stack
+};
+const toolFiles = (): string[] =>
+  [
+    join(root, 'packages', 'cli', 'src'),
+    join(root, 'packages', 'devkit', 'src'),
+    join(root, 'infra', 'src'),
+    join(root, 'infra', 'bin'),
+  ]
+    .filter((d) => existsSync(d))
+    .flatMap(files);
+
+/** `file -> spec` for every import of worker/projector by cli, devkit or infra not on the wiring list. */
+const borrowedRules = (list: readonly string[]): string[] =>
+  list.flatMap((f) => {
+    const where = relative(root, f);
+    return importsOf(f)
+      .filter((s) => APPS.test(s) && HANDLER_WIRING[where] !== s)
+      .map((s) => `${where} -> ${s}`);
+  });
+
+Direction('cli, devkit and infra import no rule from worker or projector (devkit: handler wiring only)', () => {
+  assert.equal(borrowedRules(toolFiles()), []);
+  // every wiring entry is still needed (the list cannot outgrow what it allows)
+  for (const [file, spec] of Object.entries(HANDLER_WIRING)) {
+    assert.ok(importsOf(join(root, file)).includes(spec), `${file} no longer imports ${spec}: drop it from the list`);
+  }
+});
+
+// One door into the store: outside it, nobody builds an Env or calls a raw op (a function of
+// an Env: the store's ops and queries); they go through createStore/Store, which logs and
+// carries the store's policies. A raw op is found by its shape, so a new one is covered too.
+const storeFiles = files(join(root, 'packages', 'store', 'src'));
+const RAW_OPS = new Set(
+  storeFiles.flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/export const (\w+)\s*=\s*(?:<[^>]*>)?\(\s*env\s*:\s*Env\b/g)].map(
+      (m) => m[1] ?? '',
+    ),
+  ),
+);
+const DOOR_BANNED = new Set(['makeEnv', 'Env', ...RAW_OPS]);
+
+/** Names a file imports (or re-exports) from the store package. */
+const storeNamesOf = (file: string): string[] =>
+  [
+    ...readFileSync(file, 'utf8').matchAll(
+      /(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s+['"]@delivery-history\/store['"]/g,
+    ),
+  ].flatMap((m) =>
+    (m[1] ?? '')
+      .split(',')
+      .map(
+        (n) =>
+          n
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0] ?? '',
+      )
+      .filter((n) => n !== ''),
+  );
+
+// Files that still use the raw door, until they move to Store methods (issue 24, step 4);
+// the list only shrinks: a file that no longer needs it fails until it is removed here.
+const RAW_DOOR_LEFT: ReadonlySet<string> = new Set([
+  'packages/cli/src/replay/writeTrail.ts',
+  'packages/cli/src/replay/tableReader.ts',
+  'packages/cli/src/replay/seedSynthetic.ts',
+  'packages/projector/src/apply/health.ts',
+  'packages/projector/src/apply/applyIo.ts',
+  'packages/projector/src/apply/applyMessage.ts',
+  'packages/projector/src/apply/storeEnv.ts',
+  'packages/projector/src/apply/driftCheck.ts',
+  'packages/projector/src/local/checkpoint.ts',
+  'packages/projector/src/apply/projectMessages.ts',
+  'packages/projector/src/segments/readAuditTrail.ts',
+]);
+
+const rawDoorUses = (list: readonly string[]): string[] =>
+  list.flatMap((f) =>
+    storeNamesOf(f)
+      .filter((n) => DOOR_BANNED.has(n))
+      .map((n) => `${relative(root, f)} -> ${n}`),
+  );
+
+Direction('outside the store, nobody imports makeEnv, Env or a raw op (one door: createStore)', () => {
+  assert.ok(RAW_OPS.has('appendAttempt') && RAW_OPS.has('readPartition'), 'raw ops are found by their shape');
+  const outside = sourceFiles().filter((f) => !relative(root, f).startsWith('packages/store/'));
+  const uses = rawDoorUses(outside);
+  assert.equal(
+    uses.filter((u) => !RAW_DOOR_LEFT.has(u.split(' -> ')[0] ?? '')),
+    [],
+  );
+  for (const left of RAW_DOOR_LEFT) {
+    assert.ok(
+      uses.some((u) => u.startsWith(`${left} -> `)),
+      `${left} no longer uses the raw door: drop it from RAW_DOOR_LEFT`,
+    );
+  }
 });
 
 Direction('the import scanner sees imports (guards against a vacuous pass)', () => {

@@ -1,13 +1,16 @@
 // `pnpm synth [-c key=value ...] [--outdir DIR] [--print]`: the CloudFormation template,
-// offline (no AWS credentials, no network, no Docker). cdk-nag's AwsSolutions pack runs
-// on every synth; a finding that is not acknowledged fails it.
+// offline (no AWS credentials, no network, no Docker). The example app a team's own app
+// looks like: one stack with one DeliveryHistory. cdk-nag's AwsSolutions and Serverless
+// packs and cfn-guard with the Control Tower rules run on every synth; a finding that is
+// not acknowledged fails it.
 // Also usable as a CDK CLI app: `cdk synth --app 'node --import tsx --conditions=source infra/bin/app.ts'`.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AnyString, AwsRegion, optionalVar, readEnv } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -62,14 +65,19 @@ if (E.isLeft(config)) {
 }
 
 const stack = new DeliveryHistoryStack(app, `DeliveryHistory-${config.right.stage}`, {
-  config: config.right,
+  settings: config.right,
   description: `Delivery history (${config.right.stage}): table, queues, worker, projector, alarms`,
   // Account and region stay unresolved unless the CDK CLI provides them: synth needs neither.
   ...(CDK_DEFAULT_ACCOUNT !== undefined && CDK_DEFAULT_REGION !== undefined
     ? { env: { account: CDK_DEFAULT_ACCOUNT, region: CDK_DEFAULT_REGION } }
     : {}),
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app),
+  new ServerlessChecks(app),
+  // The cfn-guard binary ships in the package: no download, offline.
+  new CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }),
+);
 
 const assembly = app.synth();
 const artifact = assembly.getStackByName(stack.stackName);

@@ -7,7 +7,10 @@ import { TABLE, type KeyAttribute, type TableDefinition } from '@delivery-histor
 import { Construct } from 'constructs';
 
 export type DeliveryTableProps = {
-  readonly tableName: string;
+  /** Undefined: CloudFormation names it. */
+  readonly tableName: string | undefined;
+  /** RETAIN also turns deletion protection on; DESTROY (a dev stage) turns it off. */
+  readonly removalPolicy: RemovalPolicy;
   /** Customer-managed key; without one the table uses the AWS-owned key. */
   readonly encryptionKey: kms.IKey | null;
   /** Defaults to store's `TABLE`. */
@@ -27,15 +30,16 @@ export class DeliveryTable extends Construct {
     super(scope, id);
     const def = props.definition ?? TABLE;
     this.table = new dynamodb.Table(this, 'Table', {
-      tableName: props.tableName,
+      ...(props.tableName === undefined ? {} : { tableName: props.tableName }),
       partitionKey: attribute(def.partitionKey),
       sortKey: attribute(def.sortKey),
       billingMode: BILLING[def.billingMode],
       stream: STREAM[def.streamViewType],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The attempts are the system of record: neither a stack delete nor a console click drops them.
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // The attempts are the system of record: where they are kept, neither a stack delete nor a
+      // console click drops them; a dev stage is torn down whole.
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
       // Without a key DynamoDB still encrypts at rest, with its AWS-owned key (no SSESpecification).
       ...(props.encryptionKey === null
         ? {}

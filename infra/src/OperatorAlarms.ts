@@ -5,24 +5,33 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '@delivery-history/projector';
+import { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from '@delivery-history/core';
 import { Construct } from 'constructs';
 
 export type OperatorAlarmsProps = {
-  readonly namePrefix: string;
-  readonly table: dynamodb.Table;
+  /** Undefined: CloudFormation names the alarms and the dashboard. */
+  readonly namePrefix: string | undefined;
+  readonly table: dynamodb.ITable;
   readonly worker: lambda.IFunction;
   readonly projector: lambda.IFunction;
-  readonly deadLetters: sqs.IQueue;
+  readonly deliveries: sqs.IQueue;
+  /** Null with an existing delivery queue (its owner alarms on its own DLQ). */
+  readonly deadLetters: sqs.IQueue | null;
   readonly projectorFailures: sqs.IQueue;
   readonly iteratorAgeSeconds: number;
   readonly transactionConflictsPer5Min: number;
-  readonly alarmTopicArn: string | null;
-  /** Operator events are on: alarm on the projector's `EventPublishFailures` metric. */
-  readonly eventPublishFailures: boolean;
+  readonly queueOldestMessageSeconds: number;
+  readonly queueBacklogMessages: number;
+  readonly alarmTopic: sns.ITopic | null;
+  /** Operator events are on: the projector's `EventPublishFailures`, the rule target's failures. */
+  readonly events: { readonly ruleName: string; readonly deadLetters: sqs.IQueue } | null;
 };
+
+/** The worker's metric for observed outcomes it could neither record nor hand back to SQS (packages/worker, `MetricName`). */
+export const WORKER_OUTCOMES_NOT_SENT = 'OutcomesNotSent';
+const WORKER_SERVICE = 'delivery-worker';
 
 /** Operations the worker, projector and CLI call on the table. */
 const TABLE_OPERATIONS = [
@@ -38,7 +47,11 @@ const TABLE_OPERATIONS = [
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
 
+const STANDARD = cloudwatch.TreatMissingData.NOT_BREACHING;
+
 type AlarmSpec = {
+  /** Default: no data is no traffic (or an empty queue), not trouble. */
+  readonly missingData?: cloudwatch.TreatMissingData;
   readonly id: string;
   readonly name: string;
   readonly description: string;
@@ -51,12 +64,14 @@ type AlarmSpec = {
 
 export class OperatorAlarms extends Construct {
   readonly alarms: readonly cloudwatch.Alarm[];
+  readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: OperatorAlarmsProps) {
     super(scope, id);
-    const p = props.namePrefix;
-    const specs: AlarmSpec[] = [
-      {
+    const p = props.namePrefix ?? 'delivery-history';
+    const specs: AlarmSpec[] = [];
+    if (props.deadLetters !== null)
+      specs.push({
         id: 'DeadLetters',
         name: `${p}-deliveries-dlq-not-empty`,
         description:
@@ -64,6 +79,44 @@ export class OperatorAlarms extends Construct {
         metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
           period: ONE_MINUTE,
           statistic: 'Maximum',
+        }),
+        threshold: 1,
+        datapoints: 1,
+        periods: 1,
+      });
+    specs.push(
+      {
+        id: 'QueueOldestMessage',
+        name: `${p}-deliveries-oldest-message`,
+        description: `A delivery request has waited over ${props.queueOldestMessageSeconds} s without being received three times: the worker is not receiving (event source disabled, a key policy denying decrypt, concurrency at zero). Nothing else errors in that case. Check the worker's event source mapping state and its last processing result.`,
+        metric: props.deliveries.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        threshold: props.queueOldestMessageSeconds,
+        datapoints: 2,
+        periods: 2,
+      },
+      {
+        id: 'QueueBacklog',
+        name: `${p}-deliveries-backlog`,
+        description: `Over ${props.queueBacklogMessages} delivery requests have been waiting to be received for 15 minutes: the worker is stalled or cannot keep up (its maximum concurrency, account concurrency, a slow receiver holding batches).`,
+        metric: props.deliveries.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Minimum',
+        }),
+        threshold: props.queueBacklogMessages,
+        datapoints: 3,
+        periods: 3,
+      },
+      {
+        id: 'OutcomesNotSent',
+        name: `${p}-worker-outcomes-not-sent`,
+        description:
+          'The worker observed delivery outcomes it could neither write to the table nor hand back to its queue: those attempts will be recorded as lost by the next takeover. Check DynamoDB and SQS errors in the worker logs.',
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: WORKER_OUTCOMES_NOT_SENT,
+          dimensionsMap: { service: WORKER_SERVICE },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
         }),
         threshold: 1,
         datapoints: 1,
@@ -85,8 +138,8 @@ export class OperatorAlarms extends Construct {
       {
         id: 'ProjectorIteratorAge',
         name: `${p}-projector-iterator-age`,
-        description: `The projector is over ${props.iteratorAgeSeconds} s behind the table stream (stream records expire after 24 h).`,
-        metric: props.projector.metric('IteratorAge', { period: ONE_MINUTE, statistic: 'Maximum' }),
+        description: `The projector is over ${props.iteratorAgeSeconds} s behind the table stream (stream records expire after 24 h), or the table takes writes and the projector reports no iterator age at all (not invoked: mapping disabled, stream unreadable).`,
+        metric: iteratorAgeOrSilence(props.table, props.projector, props.iteratorAgeSeconds * 1000),
         threshold: props.iteratorAgeSeconds * 1000,
         datapoints: 5,
         periods: 5,
@@ -155,36 +208,66 @@ export class OperatorAlarms extends Construct {
         datapoints: 2,
         periods: 3,
       },
-    ];
-    if (props.eventPublishFailures)
-      specs.push({
-        id: 'EventPublishFailures',
-        name: `${p}-projector-event-publish-failures`,
-        description:
-          'Operator events (delivery.failed/lost/redriven) were not published after retries (the audit trail is unaffected). Check the projector logs ("operator events not published") for the EventBridge error; the events of a re-fed stream go out again with the same ids.',
-        metric: new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: 'EventPublishFailures',
-          dimensionsMap: { service: SERVICE_NAME },
-          period: FIVE_MINUTES,
-          statistic: 'Sum',
-        }),
-        threshold: 1,
-        datapoints: 1,
-        periods: 1,
-      });
-    const topic = props.alarmTopicArn === null ? null : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
+    );
+    if (props.events !== null)
+      specs.push(
+        {
+          id: 'EventTargetFailures',
+          name: `${p}-events-target-failures`,
+          description:
+            'EventBridge could not deliver operator events to the rule target after its retries; the events are in the rule target dead-letter queue (its messages carry the error).',
+          metric: new cloudwatch.Metric({
+            namespace: 'AWS/Events',
+            metricName: 'FailedInvocations',
+            dimensionsMap: { RuleName: props.events.ruleName },
+            period: FIVE_MINUTES,
+            statistic: 'Sum',
+          }),
+          threshold: 1,
+          datapoints: 1,
+          periods: 1,
+        },
+        {
+          id: 'EventTargetDeadLetters',
+          name: `${p}-events-target-dlq-not-empty`,
+          description:
+            'Operator events EventBridge gave up on. Read the messages (error attributes), fix the target, send the events again.',
+          metric: props.events.deadLetters.metricApproximateNumberOfMessagesVisible({
+            period: FIVE_MINUTES,
+            statistic: 'Maximum',
+          }),
+          threshold: 1,
+          datapoints: 1,
+          periods: 1,
+        },
+        {
+          id: 'EventPublishFailures',
+          name: `${p}-projector-event-publish-failures`,
+          description:
+            'Operator events (delivery.failed/lost/redriven) were not published after retries (the audit trail is unaffected). Check the projector logs ("operator events not published") for the EventBridge error; the events of a re-fed stream go out again with the same ids.',
+          metric: new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: 'EventPublishFailures',
+            dimensionsMap: { service: PROJECTOR_SERVICE_NAME },
+            period: FIVE_MINUTES,
+            statistic: 'Sum',
+          }),
+          threshold: 1,
+          datapoints: 1,
+          periods: 1,
+        },
+      );
+    const topic = props.alarmTopic;
     this.alarms = specs.map((s) => {
       const alarm = new cloudwatch.Alarm(this, s.id, {
-        alarmName: s.name,
+        ...(props.namePrefix === undefined ? {} : { alarmName: s.name }),
         alarmDescription: s.description,
         metric: s.metric,
         threshold: s.threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: s.periods,
         datapointsToAlarm: s.datapoints,
-        // No data means no traffic (or an empty queue), not trouble.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        treatMissingData: s.missingData ?? STANDARD,
       });
       if (topic !== null) {
         alarm.addAlarmAction(new actions.SnsAction(topic));
@@ -192,5 +275,76 @@ export class OperatorAlarms extends Construct {
       }
       return alarm;
     });
+    this.dashboard = operatorDashboard(this, props, this.alarms);
   }
 }
+
+/**
+ * The projector's iterator age, or, in a minute when the table took writes and the projector
+ * reported no iterator age at all (it was not invoked), the threshold itself: a projector that
+ * never runs breaches instead of going quiet. A quiet table and a quiet projector yield no data,
+ * which is not breaching. Writes include STATE-only ones that invoke nothing, hence 5 of 5 minutes.
+ */
+const iteratorAgeOrSilence = (
+  table: dynamodb.ITable,
+  projector: lambda.IFunction,
+  thresholdMs: number,
+): cloudwatch.MathExpression =>
+  new cloudwatch.MathExpression({
+    expression: `IF(FILL(writes, 0) > 0, FILL(age, ${thresholdMs}), FILL(age, 0))`,
+    usingMetrics: {
+      age: projector.metric('IteratorAge', { period: ONE_MINUTE, statistic: 'Maximum' }),
+      writes: table.metric('ConsumedWriteCapacityUnits', { period: ONE_MINUTE, statistic: 'Sum' }),
+    },
+    period: ONE_MINUTE,
+    label: 'projector iterator age (ms), or the threshold when writes find no projector',
+  });
+
+const operatorDashboard = (
+  scope: Construct,
+  props: OperatorAlarmsProps,
+  alarms: readonly cloudwatch.Alarm[],
+): cloudwatch.Dashboard => {
+  const graph = (title: string, left: cloudwatch.IMetric[]) =>
+    new cloudwatch.GraphWidget({ title, left, width: 8, height: 6 });
+  const worker = new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: 'Deliveries',
+    dimensionsMap: { service: WORKER_SERVICE },
+    period: FIVE_MINUTES,
+    statistic: 'Sum',
+  });
+  return new cloudwatch.Dashboard(scope, 'Dashboard', {
+    ...(props.namePrefix === undefined ? {} : { dashboardName: props.namePrefix }),
+    widgets: [
+      [new cloudwatch.AlarmStatusWidget({ title: 'alarms', alarms: [...alarms], width: 24, height: 4 })],
+      [
+        graph('delivery queue', [
+          props.deliveries.metricApproximateNumberOfMessagesVisible(),
+          props.deliveries.metricApproximateNumberOfMessagesNotVisible(),
+          props.deliveries.metricApproximateAgeOfOldestMessage(),
+        ]),
+        graph('worker', [
+          props.worker.metricInvocations(),
+          props.worker.metricErrors(),
+          props.worker.metricThrottles(),
+          worker,
+        ]),
+        graph('projector', [
+          props.projector.metricInvocations(),
+          props.projector.metricErrors(),
+          props.projector.metric('IteratorAge', { statistic: 'Maximum' }),
+        ]),
+      ],
+      [
+        graph('table', [
+          props.table.metric('ConsumedWriteCapacityUnits', { statistic: 'Sum' }),
+          props.table.metric('ConsumedReadCapacityUnits', { statistic: 'Sum' }),
+          props.table.metric('TransactionConflict', { statistic: 'Sum' }),
+        ]),
+        graph('worker duration', [props.worker.metricDuration({ statistic: 'p99' })]),
+        graph('projector duration', [props.projector.metricDuration({ statistic: 'p99' })]),
+      ],
+    ],
+  });
+};

@@ -1,5 +1,5 @@
 // The audit projector: the table's stream (attempt and redrive inserts only) -> audit segments.
-import { STREAM_FILTER_PATTERNS } from '@delivery-history/projector';
+import { STREAM_FILTER_PATTERNS } from '@delivery-history/store';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LambdaHandler } from './LambdaHandler.js';
 import type { StackConfig } from './stackConfig.js';
+import type { FunctionPlacement } from './WorkerFunction.js';
 
 /**
  * What the projector's code calls on the table: Get and BatchGet (audit head with STATE in one
@@ -31,11 +32,18 @@ export const STREAM_READ_ACTIONS = [
   'dynamodb:GetShardIterator',
 ] as const;
 
-export type ProjectorFunctionProps = {
+/**
+ * The projector writes message partitions (audit segments), endpoint-health buckets and their
+ * window index (store's `messagePk`, `healthKey`, `healthIndexKey`), nothing else.
+ */
+export const PROJECTOR_LEADING_KEYS = ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*'] as const;
+
+export type ProjectorFunctionProps = FunctionPlacement & {
   readonly config: StackConfig;
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.ITable;
   readonly failures: sqs.IQueue;
-  readonly encryptionKey: kms.IKey | null;
+  /** The table's key and the on-failure queue's (one key unless the table was brought). */
+  readonly keys: readonly kms.IKey[];
   /** Operator events: the bus (name for DELIVERY_EVENT_BUS_NAME, ARN for the grant); null = off. */
   readonly eventBus: { readonly name: string; readonly arn: string } | null;
 };
@@ -60,7 +68,7 @@ export class ProjectorFunction extends Construct {
     this.handler = new LambdaHandler(this, 'Handler', {
       handler: 'projector',
       runtime: config.lambdaRuntime,
-      functionName: `${config.namePrefix}-projector`,
+      functionName: props.namePrefix === undefined ? undefined : `${props.namePrefix}-projector`,
       description: 'Builds each message audit trail from its attempt and redrive items',
       memorySize: config.projectorMemoryMb,
       timeoutSeconds: config.projectorTimeoutSeconds,
@@ -73,14 +81,22 @@ export class ProjectorFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'delivery-projector',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },
+      removalPolicy: props.removalPolicy,
+      logKey: props.logKey,
+      vpc: props.vpc,
+      overrides: props.overrides,
     });
     const fn = this.handler;
-    fn.allow('AuditSegments', PROJECTOR_TABLE_ACTIONS, [table.tableArn]);
+    fn.allow('AuditSegments', PROJECTOR_TABLE_ACTIONS, [table.tableArn], {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...PROJECTOR_LEADING_KEYS] },
+    });
     fn.allow('ReadStream', STREAM_READ_ACTIONS, [streamArn]);
     // ListStreams names no stream; AWS's own example scopes it to the table's streams.
     fn.allow('ListTableStreams', ['dynamodb:ListStreams'], [`${table.tableArn}/stream/*`]);
     fn.allow('OnFailureDestination', ['sqs:SendMessage'], [props.failures.queueArn]);
-    fn.allowKey(props.encryptionKey);
+    props.keys.forEach((k, i) => {
+      fn.allowKey(k, i === 0 ? 'TableAndQueueKey' : `Key${i}`);
+    });
     // PutEvents is scoped by the bus ARN (resource-level permission on the event bus)
     if (props.eventBus !== null) fn.allow('PublishOperatorEvents', ['events:PutEvents'], [props.eventBus.arn]);
 

@@ -1,11 +1,11 @@
 // The delivery worker: SQS -> claim -> HTTP -> one TransactWriteItems append.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LambdaHandler } from './LambdaHandler.js';
+import { type FunctionOverrides, LambdaHandler, type VpcPlacement } from './LambdaHandler.js';
 import type { StackConfig } from './stackConfig.js';
 
 /**
@@ -30,11 +30,29 @@ export const WORKER_QUEUE_ACTIONS = [
   'sqs:SendMessage',
 ] as const;
 
-export type WorkerFunctionProps = {
+/**
+ * The worker writes only message partitions (`MSG#<messageId>`: STATE, attempts, resolutions),
+ * so its table statement is conditioned on those leading keys.
+ */
+export const WORKER_LEADING_KEYS = ['MSG#*'] as const;
+
+/** What both functions share: naming, teardown, keys, network, a consumer's overrides. */
+export type FunctionPlacement = {
+  /** Undefined: CloudFormation names the function and its log group. */
+  readonly namePrefix: string | undefined;
+  readonly removalPolicy: RemovalPolicy;
+  /** The log group's key (customer-key mode). */
+  readonly logKey: kms.IKey | null;
+  readonly vpc: VpcPlacement | null;
+  readonly overrides: FunctionOverrides;
+};
+
+export type WorkerFunctionProps = FunctionPlacement & {
   readonly config: StackConfig;
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.ITable;
   readonly queue: sqs.IQueue;
-  readonly encryptionKey: kms.IKey | null;
+  /** Keys the worker uses: the table's, the queue's (the same one unless brought separately). */
+  readonly keys: readonly kms.IKey[];
 };
 
 export class WorkerFunction extends Construct {
@@ -47,7 +65,7 @@ export class WorkerFunction extends Construct {
     this.handler = new LambdaHandler(this, 'Handler', {
       handler: 'worker',
       runtime: config.lambdaRuntime,
-      functionName: `${config.namePrefix}-worker`,
+      functionName: props.namePrefix === undefined ? undefined : `${props.namePrefix}-worker`,
       description: 'Delivers queued webhook requests and appends one attempt per HTTP request',
       memorySize: config.workerMemoryMb,
       timeoutSeconds: config.workerTimeoutSeconds,
@@ -62,12 +80,25 @@ export class WorkerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'delivery-worker',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },
+      removalPolicy: props.removalPolicy,
+      logKey: props.logKey,
+      vpc: props.vpc,
+      overrides: props.overrides,
+      // The worker sends an observed outcome the table could not take back to its own event
+      // source queue (docs/model.md, rule 7): Lambda's loop detection (default: terminate) would
+      // drop that message after about 16 hops, and it is the outcome's only copy during a
+      // DynamoDB outage. Each hop is delayed (DelaySeconds) and bounded by the receive count.
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
     });
     const fn = this.handler;
-    // The base table only: the worker reads no index.
-    fn.allow('DeliveryTable', WORKER_TABLE_ACTIONS, [props.table.tableArn]);
+    // The base table only (the worker reads no index), message partitions only.
+    fn.allow('DeliveryTable', WORKER_TABLE_ACTIONS, [props.table.tableArn], {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...WORKER_LEADING_KEYS] },
+    });
     fn.allow('DeliveryQueue', WORKER_QUEUE_ACTIONS, [props.queue.queueArn]);
-    fn.allowKey(props.encryptionKey);
+    props.keys.forEach((k, i) => {
+      fn.allowKey(k, i === 0 ? 'TableAndQueueKey' : `Key${i}`);
+    });
 
     // The low-level mapping, not SqsEventSource: that one grants sqs:GetQueueUrl and
     // friends on top; the statements above are the whole of what this role may do.

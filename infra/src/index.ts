@@ -1,11 +1,16 @@
 export { DeliveryHistoryStack, type DeliveryHistoryStackProps } from './DeliveryHistoryStack.js';
 export { DeliveryQueues, type DeliveryQueuesProps } from './DeliveryQueues.js';
 export { DeliveryTable, type DeliveryTableProps } from './DeliveryTable.js';
-export { LambdaHandler, type LambdaHandlerProps } from './LambdaHandler.js';
+export {
+  type FunctionOverrides,
+  LambdaHandler,
+  type LambdaHandlerProps,
+  type VpcPlacement,
+} from './LambdaHandler.js';
 export { OperatorAlarms, type OperatorAlarmsProps } from './OperatorAlarms.js';
 export { type EventBusChoice, OperatorEvents, type OperatorEventsProps } from './OperatorEvents.js';
 export { ProjectorFunction, type ProjectorFunctionProps } from './ProjectorFunction.js';
-export { WorkerFunction, type WorkerFunctionProps } from './WorkerFunction.js';
+export { type FunctionPlacement, WorkerFunction, type WorkerFunctionProps } from './WorkerFunction.js';
 export {
   CONTEXT_KEYS,
   type ContextSettings,
@@ -18,9 +23,15 @@ export {
   visibilityTimeoutFor,
 } from './stackConfig.js';
 export {
+  BUNDLE_FILE,
   esbuildOptions,
   HANDLER_ENTRIES,
   type HandlerName,
+  handlerCode,
   LAMBDA_BUNDLE,
-  nodejsBundling,
+  LAMBDA_RUNTIMES,
+  type LambdaRuntimeName,
+  prebuiltBundleDir,
 } from './lambdaBundling.js';
+export { DeliveryHistory, type DeliveryHistoryProps } from './DeliveryHistory.js';
+export * from './deliveryGrants.js';

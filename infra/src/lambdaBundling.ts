@@ -1,10 +1,12 @@
 // How the Lambda handlers are bundled: one set of esbuild settings, used by the CDK
 // `NodejsFunction`s (esbuild CLI, through CDK) and by the bundle test (esbuild JS API), so
 // the test loads exactly what would be deployed.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { BuildOptions } from 'esbuild';
 
 // ---------------------------------------------------------------------------
@@ -13,8 +15,6 @@ import type { BuildOptions } from 'esbuild';
 
 /** The workspace root (holds pnpm-lock.yaml); NodejsFunction's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export const DEPS_LOCK_FILE = join(REPO_ROOT, 'pnpm-lock.yaml');
 
 /**
  * Handler entry points: modules that export the Lambda `handler` and nothing else (the
@@ -27,15 +27,6 @@ export const HANDLER_ENTRIES = {
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
-
-/**
- * The directory of infra's own esbuild binary. CDK finds esbuild with `require` (it is
- * hoisted next to aws-cdk-lib) and then runs `pnpm exec -- esbuild` from the workspace
- * root, which has no esbuild of its own; putting this directory first on the bundling
- * PATH makes that command run this pinned esbuild, with no Docker fallback.
- */
-export const esbuildBinDir = (): string =>
-  join(dirname(createRequire(import.meta.url).resolve('esbuild/package.json')), 'bin');
 
 // ---------------------------------------------------------------------------
 // settings
@@ -53,19 +44,24 @@ export const ESM_REQUIRE_BANNER =
  * directory (CDK's and the tests' differ), and the workspace root has no fp-ts of its own.
  * Resolved from core, so it is the very fp-ts the packages use.
  */
-export const FP_TS_ES6 = join(
-  dirname(createRequire(join(REPO_ROOT, 'packages', 'core', 'package.json')).resolve('fp-ts/package.json')),
-  'es6',
-);
+const fpTsEs6 = (): string => {
+  const core = join(REPO_ROOT, 'packages', 'core', 'package.json');
+  // Installed from a tarball there are no sources and nothing is bundled: the alias is unused.
+  if (!existsSync(core)) return 'fp-ts/es6';
+  return join(dirname(createRequire(core).resolve('fp-ts/package.json')), 'es6');
+};
+export const FP_TS_ES6 = fpTsEs6();
 
 /** Lambda runtimes the stack can select (context `lambdaRuntime`). */
-export type LambdaRuntimeName = 'nodejs20.x' | 'nodejs22.x';
+export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+export type LambdaRuntimeName = (typeof LAMBDA_RUNTIMES)[number];
 
 /** New deployments get Node 22; nodejs20.x is deprecated on AWS and stays selectable. */
 export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntimeName = 'nodejs22.x';
 
 /** The esbuild target follows the runtime, so the bundle uses what that Node supports. */
-export const bundleTarget = (runtime: LambdaRuntimeName): string => (runtime === 'nodejs22.x' ? 'node22' : 'node20');
+export const bundleTarget = (runtime: LambdaRuntimeName): string =>
+  `node${runtime.slice('nodejs'.length, -'.x'.length)}`;
 
 /** The settings both bundlers share (the target comes from `bundleTarget`). */
 export const LAMBDA_BUNDLE = {
@@ -97,28 +93,7 @@ export const LAMBDA_BUNDLE = {
   external: [] as string[],
 } as const;
 
-/** The NodejsFunction bundling props for the shared settings. */
-export const nodejsBundling = (runtime: LambdaRuntimeName = DEFAULT_LAMBDA_RUNTIME): BundlingOptions => ({
-  forceDockerBundling: false,
-  environment: { PATH: `${esbuildBinDir()}:${process.env.PATH ?? ''}` },
-  format: OutputFormat.ESM,
-  target: bundleTarget(runtime),
-  mainFields: [...LAMBDA_BUNDLE.mainFields],
-  // NodejsFunction has no `conditions` prop: pass the esbuild flag through.
-  esbuildArgs: {
-    '--conditions': LAMBDA_BUNDLE.conditions.join(','),
-    ...Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
-  },
-  banner: LAMBDA_BUNDLE.banner,
-  minify: LAMBDA_BUNDLE.minify,
-  keepNames: LAMBDA_BUNDLE.keepNames,
-  sourceMap: LAMBDA_BUNDLE.sourcemap,
-  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-  externalModules: [...LAMBDA_BUNDLE.external],
-  logLevel: LogLevel.WARNING,
-});
-
-/** esbuild JS API options that produce the same bundle as `nodejsBundling()`. */
+/** esbuild JS API options of one handler's bundle (synth from sources, the package build, the bundle test). */
 export const esbuildOptions = (
   entry: string,
   outfile: string,
@@ -141,3 +116,48 @@ export const esbuildOptions = (
   external: [...LAMBDA_BUNDLE.external],
   logLevel: 'warning',
 });
+
+// ---------------------------------------------------------------------------
+// code
+// ---------------------------------------------------------------------------
+
+/** The file name of every bundle: the functions' handler is `index.handler`. */
+export const BUNDLE_FILE = 'index.mjs';
+
+/**
+ * Prebuilt bundles shipped in the package (`bundles/<target>/<handler>/index.mjs`, written by
+ * `scripts/buildBundles.ts`); `src/` and `dist/` are both one level below the package root.
+ */
+export const prebuiltBundleDir = (handler: HandlerName, runtime: LambdaRuntimeName): string =>
+  fileURLToPath(new URL(`../bundles/${bundleTarget(runtime)}/${handler}`, import.meta.url));
+
+/** esbuild, loaded only to bundle from sources (an installed package ships its bundles). */
+const esbuildSync = (): typeof import('esbuild').buildSync =>
+  (createRequire(import.meta.url)('esbuild') as typeof import('esbuild')).buildSync;
+
+/**
+ * A handler's code. In this repository (the sources exist) it is bundled at synth with the
+ * shared settings, by esbuild's API in this process (no Docker, no `pnpm exec`); installed
+ * from the package it is the prebuilt bundle, so a consumer needs neither esbuild nor sources.
+ */
+export const handlerCode = (handler: HandlerName, runtime: LambdaRuntimeName): lambda.Code => {
+  const entry = HANDLER_ENTRIES[handler];
+  if (existsSync(entry))
+    return lambda.Code.fromAsset(dirname(entry), {
+      // The bundle also holds other packages' code: hash what is deployed, not the entry's directory.
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Never used: local bundling always succeeds or throws.
+        image: DockerImage.fromRegistry('local-bundling-only'),
+        local: {
+          tryBundle: (outputDir) => {
+            esbuildSync()(esbuildOptions(entry, join(outputDir, BUNDLE_FILE), runtime));
+            return true;
+          },
+        },
+      },
+    });
+  const prebuilt = prebuiltBundleDir(handler, runtime);
+  if (existsSync(join(prebuilt, BUNDLE_FILE))) return lambda.Code.fromAsset(prebuilt);
+  throw new Error(`no ${handler} bundle for ${runtime}: neither ${entry} nor ${join(prebuilt, BUNDLE_FILE)} exists`);
+};

@@ -14,7 +14,7 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Construct } from 'constructs';
-import { DEFAULT_LAMBDA_RUNTIME, type LambdaRuntimeName } from './lambdaBundling.js';
+import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_RUNTIMES, type LambdaRuntimeName } from './lambdaBundling.js';
 
 // ---------------------------------------------------------------------------
 // context codecs: CLI context values arrive as strings, App({ context }) values as-is
@@ -99,10 +99,10 @@ const ContextCodec = t.type(
     customerManagedKey: withDefault(bool, false),
     /** Use this existing customer-managed key instead (implies customer-managed encryption). */
     kmsKeyArn: withDefault(nullableString('KMS key ARN', KMS_KEY_ARN), null),
-    /** Lambda runtime: Node 22 by default (nodejs20.x is deprecated on AWS, still selectable). */
+    /** Lambda runtime: Node 22 by default, nodejs24.x selectable (nodejs20.x is deprecated on AWS, still selectable). */
     lambdaRuntime: withDefault(
-      fromContext<LambdaRuntimeName>('nodejs20.x | nodejs22.x', (u) =>
-        u === 'nodejs20.x' || u === 'nodejs22.x' ? u : undefined,
+      fromContext<LambdaRuntimeName>(LAMBDA_RUNTIMES.join(' | '), (u) =>
+        (LAMBDA_RUNTIMES as readonly unknown[]).includes(u) ? (u as LambdaRuntimeName) : undefined,
       ),
       DEFAULT_LAMBDA_RUNTIME,
     ),
@@ -145,6 +145,15 @@ const ContextCodec = t.type(
     projectorParallelization: withDefault(intIn(1, 10), 2),
     // alarm thresholds
     iteratorAgeAlarmSeconds: withDefault(intIn(10, 86_400), 300),
+    /**
+     * Delivery queue: age of the oldest message SQS still counts (it leaves out a message received
+     * three times or more, so retries deep in their backoff do not count). A healthy message is at
+     * most a few backoff caps plus one Retry-After (15 min) old when it is counted; one hour of
+     * age means nothing is receiving.
+     */
+    queueOldestMessageAlarmSeconds: withDefault(intIn(60, 1_209_600), 3_600),
+    /** Delivery queue: messages visible (waiting to be received) for 15 minutes. */
+    queueBacklogAlarmMessages: withDefault(intIn(1, 100_000_000), 1_000),
     transactionConflictAlarmPer5Min: withDefault(intIn(1, 1_000_000), 50),
   },
   'infra context',

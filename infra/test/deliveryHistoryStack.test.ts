@@ -2,7 +2,7 @@
 // shared definition, queues, event sources, least-privilege IAM, alarms, cdk-nag.
 // Bundling is skipped here (`aws:cdk:bundling-stacks: []`): the template does not depend on
 // the bundle's content; synth.test.ts and lambdaBundles.test.ts bundle for real.
-import { matchesStreamFilter, STREAM_FILTER_CRITERIA } from '@delivery-history/projector';
+import { matchesStreamFilter, STREAM_FILTER_CRITERIA } from '@delivery-history/store';
 import { createTableInput, TABLE } from '@delivery-history/store';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -64,14 +64,15 @@ Table('keys and indexes equal what the local table is created from', () => {
   assert.is((p.GlobalSecondaryIndexes as unknown[]).length, TABLE.globalSecondaryIndexes.length);
 });
 
-Table('on-demand, stream of new images, PITR, deletion protection, retained, TTL on the shared attribute', () => {
+Table('on-demand, stream of new images, PITR, TTL on the shared attribute; a dev stage is not retained', () => {
   const p = props(table);
   assert.is(p.BillingMode, 'PAY_PER_REQUEST');
   assert.equal(p.StreamSpecification, { StreamViewType: 'NEW_IMAGE' });
   assert.equal(p.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
-  assert.is(p.DeletionProtectionEnabled, true);
-  assert.is(table.DeletionPolicy, 'Retain');
-  assert.is(table.UpdateReplacePolicy, 'Retain');
+  // dev: destroyed with the stack (prod retains it with deletion protection: stackOptions.test.ts)
+  assert.is(p.DeletionProtectionEnabled, false);
+  assert.is(table.DeletionPolicy, 'Delete');
+  assert.is(table.UpdateReplacePolicy, 'Delete');
   // retention: TTL is enabled on the store's attribute; only final messages carry it, and only
   // when retentionDays is set (without it no item has the attribute, so none expires)
   assert.equal(p.TimeToLiveSpecification, { AttributeName: TABLE.timeToLiveAttribute, Enabled: true });
@@ -113,7 +114,8 @@ Queues('the DLQ accepts only the delivery queue and keeps messages 14 days', () 
 
 Queues('every queue is encrypted and refuses non-TLS requests', () => {
   const queues = resourcesOf(template, 'AWS::SQS::Queue');
-  assert.is(queues.length, 3);
+  // deliveries, its DLQ, projector failures, the operator-events rule target's DLQ
+  assert.is(queues.length, 4);
   for (const [id, q] of queues) {
     assert.is(props(q).SqsManagedSseEnabled, true, id);
     const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
@@ -157,10 +159,29 @@ Worker('SQS event source: partial batch responses, batch size, window, max concu
   assert.equal(m.ScalingConfig, { MaximumConcurrency: 20 });
 });
 
-Worker('logs go to its own group with a retention', () => {
+Worker('logs go to its own group with a retention, as JSON (platform lines too)', () => {
   const lg = props(template.toJSON().Resources[logGroupIdOf(workerId)]);
   assert.is(lg.LogGroupName, '/aws/lambda/delivery-history-dev-worker');
   assert.is(lg.RetentionInDays, 30);
+  for (const id of [workerId, projectorId])
+    assert.is((fnProps(id).LoggingConfig as { LogFormat?: string }).LogFormat, 'JSON', id);
+});
+
+Worker('its hand-off to its own queue is allowed to loop (the projector keeps the default)', () => {
+  assert.is(fnProps(workerId).RecursiveLoop, 'Allow');
+  assert.is(fnProps(projectorId).RecursiveLoop, undefined);
+  assert.is(props(template.toJSON().Resources[deliveriesId]).MaximumMessageSize, 1_048_576);
+});
+
+Worker('its table statement is limited to message partitions; the projector to messages and health', () => {
+  const condition = (fnId: string, sid: string) =>
+    statementsOfRole(template, roleIdOf(fnId)).find((st) => st.Sid === sid)?.Condition;
+  assert.equal(condition(workerId, 'DeliveryTable'), {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] },
+  });
+  assert.equal(condition(projectorId, 'AuditSegments'), {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*'] },
+  });
 });
 
 Worker.run();
@@ -372,12 +393,63 @@ Alarms("failed operator-event publishes: the projector's EventPublishFailures me
   assert.is(a.Threshold, 1);
 });
 
-Alarms('ten alarms, missing data is not breaching, no actions unless a topic is configured', () => {
-  assert.is(alarms.length, 10);
+Alarms('a stalled worker is seen: oldest-message age and visible messages of the delivery queue', () => {
+  const age = alarmOn('ApproximateAgeOfOldestMessage', getAtt(deliveriesId, 'QueueName'));
+  assert.is(age.Threshold, 3600);
+  assert.is(age.Statistic, 'Maximum');
+  const backlog = alarmOn('ApproximateNumberOfMessagesVisible', getAtt(deliveriesId, 'QueueName'));
+  assert.is(backlog.Threshold, 1000);
+  // the lowest count of each 5 minutes stays high for 15 minutes: a backlog, not a burst
+  assert.is(backlog.Statistic, 'Minimum');
+  assert.is(backlog.EvaluationPeriods, 3);
+});
+
+Alarms('a projector that is never invoked while the table takes writes breaches the iterator-age alarm', () => {
+  const a = alarmOn('IteratorAge', ref(projectorId));
+  const metrics = a.Metrics ?? [];
+  const expression = metrics.find((m) => m.Expression !== undefined)?.Expression ?? '';
+  // writes but no iterator age: the threshold itself; no writes and no age: 0 (quiet, not breaching)
+  assert.is(expression, 'IF(FILL(writes, 0) > 0, FILL(age, 300000), FILL(age, 0))');
+  assert.ok(
+    metrics.some((m) => m.MetricStat?.Metric.MetricName === 'ConsumedWriteCapacityUnits'),
+    "the writes are the table's",
+  );
+  assert.ok(json(metrics).includes(json(ref(tableId))));
+});
+
+Alarms("the worker's outcomes-not-sent metric; the events rule target's failed invocations and its DLQ", () => {
+  const notSent = alarmOn('OutcomesNotSent', { Name: 'service', Value: 'delivery-worker' });
+  assert.is(notSent.Namespace, 'DeliveryHistory');
+  assert.is(notSent.Threshold, 1);
+  const [ruleId] = onlyResource(template, 'AWS::Events::Rule');
+  const failed = alarmOn('FailedInvocations', { Name: 'RuleName', Value: ref(ruleId) });
+  assert.is(failed.Namespace, 'AWS/Events');
+  const targetDlq = queueId('delivery-history-dev-events-target-dlq');
+  alarmOn('ApproximateNumberOfMessagesVisible', getAtt(targetDlq, 'QueueName'));
+  const target = (props(onlyResource(template, 'AWS::Events::Rule')[1]).Targets as Record<string, unknown>[])[0] ?? {};
+  assert.equal(target.DeadLetterConfig, { Arn: getAtt(targetDlq, 'Arn') });
+  assert.equal(target.RetryPolicy, { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
+});
+
+Alarms('fifteen alarms, no actions unless a topic is configured, and a dashboard showing them', () => {
+  assert.is(alarms.length, 15);
   for (const a of alarms) {
+    // silence is caught by what the alarms measure (age, backlog, writes without a projector),
+    // so no data is quiet
     assert.is(a.TreatMissingData, 'notBreaching');
     assert.is(a.AlarmActions, undefined);
   }
+  const [, dashboard] = onlyResource(template, 'AWS::CloudWatch::Dashboard');
+  const body = json(props(dashboard).DashboardBody);
+  for (const [id] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) assert.ok(body.includes(`"${id}"`), id);
+});
+
+Alarms('a dev stage can be destroyed and deployed again: nothing is retained, so no fixed name outlives it', () => {
+  const retained = Object.entries(template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>)
+    .filter(([, r]) => r.DeletionPolicy === 'Retain' || r.DeletionPolicy === 'RetainExceptOnCreate')
+    .map(([id]) => id);
+  assert.equal(retained, []);
+  assert.is(props(table).DeletionProtectionEnabled, false);
 });
 
 Alarms.run();
@@ -421,7 +493,9 @@ Nag('each acknowledgement has a one-line reason, and there are only the expected
   for (const a of acks) {
     assert.ok(a.reason.length > 20 && !a.reason.includes('\n'), `${a.path} ${a.id}`);
   }
-  assert.equal([...new Set(acks.map((a) => a.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, '')))].sort(), [
+  // (the Serverless pack's and cfn-guard's: policyChecks.test.ts)
+  const nagIds = acks.map((a) => a.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, ''));
+  assert.equal([...new Set(nagIds.filter((id) => id.startsWith('AwsSolutions-')))].sort(), [
     'AwsSolutions-IAM5',
     'AwsSolutions-L1',
     'AwsSolutions-SNS2',

@@ -4,17 +4,16 @@
 // small, and contains no file of packages/devkit (local-only tooling: DynamoDB Local,
 // receivers, the local queue), no DynamoDB Streams client (only the local poller reads a
 // stream) and not undici's fetch (the worker uses its Agent and connector only).
-// (synth.test.ts checks that CDK's bundles are byte for byte these.)
-import { execFile } from 'node:child_process';
+// (synth.test.ts checks that CDK's bundles are byte for byte these; packedPackage.test.ts runs
+// the package's prebuilt bundles the same way.)
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { esbuildOptions, HANDLER_ENTRIES, type HandlerName, REPO_ROOT } from '../src/lambdaBundling.js';
+import { answerEmptyBatch } from './support/coldHandler.js';
 
 /**
  * Budget per minified bundle (issue 17: worker < 1 MiB, projector < 512 KiB; today about 820
@@ -22,8 +21,6 @@ import { esbuildOptions, HANDLER_ENTRIES, type HandlerName, REPO_ROOT } from '..
  * 290 KiB of it, most of that llhttp's WebAssembly). Raise it on purpose only.
  */
 const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 1024 * 1024, projector: 512 * 1024 };
-
-const run = promisify(execFile);
 
 type Built = { readonly file: string; readonly bytes: number; readonly metafile: Metafile };
 
@@ -105,23 +102,9 @@ for (const name of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
   Bundles(`${name}: a cold node process imports it, finds the handler, and answers an empty batch`, async (ctx) => {
     const built = ctx.built[name];
     assert.ok(built !== undefined, 'bundled by the previous test');
-    const url = pathToFileURL(built.file).href;
-    // The empty batch runs the cold start (configuration, SDK clients, Powertools) without
-    // any network call: a require that only fails at run time in an ESM bundle shows here.
-    const script = [
-      `const m = await import(${JSON.stringify(url)});`,
-      'console.log(typeof m.handler);',
-      'console.log(JSON.stringify(await m.handler({ Records: [] })));',
-    ].join('\n');
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: ctx.dir,
-      // What Lambda provides besides the function's own variables; no credentials needed.
-      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', DELIVERY_TABLE_NAME: 'delivery-history-test' },
-      timeout: 30_000,
-    });
-    const [kind, response] = stdout.trim().split('\n');
+    const [kind, response] = await answerEmptyBatch(built.file, ctx.dir);
     assert.is(kind, 'function');
-    assert.equal(JSON.parse(response ?? 'null'), { batchItemFailures: [] });
+    assert.equal(response, { batchItemFailures: [] });
   });
 }
 

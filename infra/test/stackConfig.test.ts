@@ -11,7 +11,7 @@ import {
   type StackConfig,
   visibilityTimeoutFor,
 } from '../src/stackConfig.js';
-import { esbuildOptions, nodejsBundling } from '../src/lambdaBundling.js';
+import { esbuildOptions } from '../src/lambdaBundling.js';
 
 const decoded = (raw: Record<string, unknown>): StackConfig => {
   const r = decodeStackConfig(raw);
@@ -82,13 +82,14 @@ Config('the worker timeout leaves room beyond one HTTP delivery', () => {
   assert.match(rejected({ deliveryTimeoutMs: 30_000, workerTimeoutSeconds: 30 }), /workerTimeoutSeconds/);
 });
 
-Config('nodejs20.x stays selectable, and the bundle target follows the runtime', () => {
+Config('nodejs22.x by default, nodejs24.x and nodejs20.x selectable, and the bundle target follows the runtime', () => {
+  assert.is(decoded({}).lambdaRuntime, 'nodejs22.x');
   assert.is(decoded({ lambdaRuntime: 'nodejs20.x' }).lambdaRuntime, 'nodejs20.x');
+  assert.is(decoded({ lambdaRuntime: 'nodejs24.x' }).lambdaRuntime, 'nodejs24.x');
   assert.match(rejected({ lambdaRuntime: 'nodejs18.x' }), /lambdaRuntime/);
-  assert.is(nodejsBundling().target, 'node22');
-  assert.is(nodejsBundling('nodejs20.x').target, 'node20');
   assert.is(esbuildOptions('in.ts', 'out.mjs').target, 'node22');
   assert.is(esbuildOptions('in.ts', 'out.mjs', 'nodejs20.x').target, 'node20');
+  assert.is(esbuildOptions('in.ts', 'out.mjs', 'nodejs24.x').target, 'node24');
 });
 
 Config.run();

@@ -2,7 +2,8 @@
 // stage), synthesized once: encryption follows the key, each grant stays scoped, and the
 // only new wildcard is X-Ray's (which has no resource-level permissions).
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -43,11 +44,35 @@ Options('the key rotates and outlives the stack (the retained table needs it)', 
   assert.is(key.DeletionPolicy, 'Retain');
 });
 
-Options('the table and all three queues are encrypted with the key', () => {
+Options('prod keeps the table (deletion protection, retained) and the log groups', () => {
+  const [, table] = onlyResource(template, 'AWS::DynamoDB::Table');
+  assert.is(props(table).DeletionProtectionEnabled, true);
+  assert.is(table.DeletionPolicy, 'Retain');
+  assert.is(table.UpdateReplacePolicy, 'Retain');
+  for (const [id, lg] of resourcesOf(template, 'AWS::Logs::LogGroup')) assert.is(lg.DeletionPolicy, 'Retain', id);
+});
+
+Options('customer-key mode encrypts the log groups too; the key lets CloudWatch Logs of this account use it', () => {
+  const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+  assert.is(groups.length, 2);
+  for (const [id, lg] of groups) assert.equal(props(lg).KmsKeyId, keyArn, id);
+  const statements = (
+    props(key).KeyPolicy as { Statement: { Sid?: string; Principal?: unknown; Condition?: unknown }[] }
+  ).Statement;
+  const logs = statements.find((st) => st.Sid === 'CloudWatchLogsOfThisAccount');
+  assert.ok(logs !== undefined);
+  assert.match(json(logs?.Principal), /"logs\./);
+  assert.match(json(logs?.Condition), /kms:EncryptionContext:aws:logs:arn/);
+});
+
+Options('the table and the three queues of deliveries are encrypted with the key', () => {
   const [, table] = onlyResource(template, 'AWS::DynamoDB::Table');
   assert.equal(props(table).SSESpecification, { KMSMasterKeyId: keyArn, SSEEnabled: true, SSEType: 'KMS' });
   assert.is(props(table).TableName, 'delivery-history-prod');
-  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  // The operator-events rule target's DLQ is SQS-managed: EventBridge sends to it with no key policy of ours.
+  const queues = resourcesOf(template, 'AWS::SQS::Queue').filter(
+    ([, q]) => props(q).QueueName !== 'delivery-history-prod-events-target-dlq',
+  );
   assert.is(queues.length, 3);
   for (const [id, q] of queues) {
     assert.equal(props(q).KmsMasterKeyId, keyArn, id);
@@ -104,7 +129,7 @@ Options('retentionDays reaches both functions as DELIVERY_RETENTION_DAYS; the ta
 
 Options('every alarm notifies the topic on alarm and on recovery', () => {
   const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
-  assert.is(alarms.length, 10);
+  assert.is(alarms.length, 15);
   for (const [id, a] of alarms) {
     assert.equal(props(a).AlarmActions, [TOPIC], id);
     assert.equal(props(a).OKActions, [TOPIC], id);
@@ -117,6 +142,41 @@ Options('cdk-nag passes with the options on', () => {
     report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),
     [],
   );
+});
+
+Options('a prod stage without an alarm topic is refused (its alarms would notify no one)', () => {
+  const bare = new DeliveryHistoryStack(
+    new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], stage: 'prod' } }),
+    'DeliveryHistory-prod-silent',
+  );
+  Annotations.fromStack(bare).hasError('*', Match.stringLikeRegexp('stage prod without an alarm topic'));
+  // and a stage other than prod is not
+  assert.equal(
+    Annotations.fromStack(
+      new DeliveryHistoryStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Dev'),
+    ).findError('*', Match.anyValue()),
+    [],
+  );
+});
+
+Options('allowWorkerDecrypt: kms:Decrypt on one more key for the worker, nothing for the projector', () => {
+  const s = new DeliveryHistoryStack(
+    new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }),
+    'DeliveryHistory-seal',
+  );
+  const seal = new kms.Key(s, 'SealKey');
+  s.deliveryHistory.allowWorkerDecrypt(seal);
+  const t = Template.fromStack(s);
+  const sealArn = json(getAtt(s.getLogicalId(seal.node.defaultChild as kms.CfnKey), 'Arn'));
+  const roleOf = (name: string) => {
+    const [, f] = resourcesOf(t, 'AWS::Lambda::Function').find(([, r]) => props(r).FunctionName === name) ?? [];
+    return ((f?.Properties?.Role as { 'Fn::GetAtt': [string] }) ?? { 'Fn::GetAtt': [''] })['Fn::GetAtt'][0];
+  };
+  const worker = grantsOf(statementsOfRole(t, roleOf('delivery-history-dev-worker')));
+  assert.equal(worker['kms:Decrypt'], [sealArn]);
+  assert.is(worker['kms:Encrypt'], undefined);
+  const projector = grantsOf(statementsOfRole(t, roleOf('delivery-history-dev-projector')));
+  assert.is(projector['kms:Decrypt'], undefined);
 });
 
 Options.run();
@@ -154,7 +214,7 @@ EventBus('default: no bus resource; the rule and PutEvents are on the default bu
   assert.match(json(grants['events:PutEvents']), /:event-bus\/default/);
   const [, rule] = onlyResource(t, 'AWS::Events::Rule');
   assert.is(props(rule).EventBusName, 'default');
-  assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 10);
+  assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 15);
   assert.equal(new AwsSolutionsChecks().validateScope(s).violations, []);
 });
 
@@ -165,7 +225,8 @@ EventBus('off: no bus, rule, topic or PutEvents; the variable is unset; no publi
   const p = projectorOf(t);
   assert.is(p.env.DELIVERY_EVENT_BUS_NAME, undefined);
   assert.is(grantsOf(statementsOfRole(t, p.role))['events:PutEvents'], undefined);
-  assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 9);
+  // no publish-failure, target-failure or target-DLQ alarm
+  assert.is(resourcesOf(t, 'AWS::CloudWatch::Alarm').length, 12);
   assert.equal(new AwsSolutionsChecks().validateScope(s).violations, []);
 });
 

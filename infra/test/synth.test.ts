@@ -1,6 +1,7 @@
 // `pnpm synth` end to end, in a child process the way the root script runs it: no AWS
 // credentials or region, Docker unusable (CDK_DOCKER points nowhere, so a Docker fallback
-// would fail the run), local esbuild bundles both handlers, cdk-nag runs as a synth plugin.
+// would fail the run), esbuild's API bundles both handlers in the synth's process, cdk-nag
+// runs as a synth plugin.
 // CloudFormation's built-in schema validation is off here for speed (`pnpm synth` runs it).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -66,6 +67,7 @@ Synth('stage from context names the resources', (ctx) => {
     'delivery-history-citest',
     'delivery-history-citest-deliveries',
     'delivery-history-citest-deliveries-dlq',
+    'delivery-history-citest-events-target-dlq',
     'delivery-history-citest-projector-failures',
   ]);
 });

@@ -3,17 +3,16 @@ import { silentLogger } from '@delivery-history/core';
 import { createLocalDriver, createLocalQueue, createLocalWorker, startReceivers } from '@delivery-history/devkit';
 import { createStore, type Store } from '@delivery-history/store';
 import {
-  type AllowList,
   createHandler,
   type HttpClient,
   type HttpExchange,
   loadConfig,
   noopMetrics,
-  parseAllowList,
   retryPolicyOf,
   systemClock,
   type WorkerConfig,
 } from '@delivery-history/worker';
+import { type AllowList, parseAllowList } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';

@@ -1,6 +1,9 @@
 // Lists that page with relative windows, --all, the resolved window in --json, host matching
 // host:port; time input (relative, keywords, epoch, precise errors) and --tz/TZ output; and
 // `dh tail` following attempts live (Ctrl-C: a summary, exit 130). Built `dh` binary.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
@@ -98,6 +101,41 @@ L('time input: compound relative, yesterday, today, time of day, epoch seconds; 
   assert.match(day.stderr, /day 30 \(month 2 has 28\)/);
 });
 
+L('--since yesterday 10:00 (one argument or two) is yesterday at 10:00 in the zone', async ({ env }) => {
+  const [quoted, twoArgs] = await Promise.all([
+    runDh(['failed', '--since', 'yesterday 10:00', '--json'], env),
+    runDh(['failed', '--since', 'yesterday', '10:00', '--json'], env),
+  ]);
+  const midnight = new Date();
+  midnight.setUTCHours(0, 0, 0, 0);
+  const expected = new Date(midnight.getTime() - 86_400_000 + 10 * 3_600_000).toISOString();
+  for (const r of [quoted, twoArgs]) {
+    ok(r, jsonOf<Page>(r).items.length > 0 ? 0 : 1);
+    assert.is(jsonOf<Page>(r).since, expected, show(r));
+  }
+});
+
+L('a window in the future: exit 2 with the same words on every command, nothing on stdout', async ({ env }) => {
+  const runs = await Promise.all([
+    runDh(['failed', '--since', '+10m'], env),
+    runDh(['replay', 'redrive', '--since', '+10m', '--reason', 'r', '--dry-run'], env),
+    runDh(['expunge', '--endpoint', 'hooks.example.com', '--since', '+10m', '--reason', 'r', '--dry-run'], env),
+    runDh(['endpoint', 'hooks.example.com', '--since', '+10m'], env),
+    runDh(['endpoints', '--since', '+10m'], env),
+  ]);
+  for (const r of runs) {
+    ok(r, 2);
+    assert.match(r.stderr, /^dh [a-z ]+: --since \S+ is in the future$/m, show(r));
+    assert.is(r.stdout, '', show(r));
+  }
+  const backwards = await runDh(
+    ['replay', 'redrive', '--since', '-1h', '--until', '-2h', '--reason', 'r', '--dry-run'],
+    env,
+  );
+  ok(backwards, 2);
+  assert.match(backwards.stderr, /--until must be after --since/);
+});
+
 L('times show in UTC by default, in --tz or $TZ when given', async ({ env }) => {
   const [utc, flag, tzEnv, bad] = await Promise.all([
     runDh(['history', 'f-1'], env),
@@ -170,14 +208,15 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
     const until = Date.now() + 10_000;
     while (arrivals.length < 3 && Date.now() < until) await sleep(20);
     const lines = arrivals.map(
-      (a) => JSON.parse(a.line) as { messageId: string; attemptNumber: number; status: string },
+      (a) => JSON.parse(a.line) as { messageId: string; attemptNumber: number; status: string; final: boolean },
     );
+    // a retry and a final failure told apart
     assert.equal(
-      lines.map((l) => [l.messageId, l.attemptNumber, l.status]),
+      lines.map((l) => [l.messageId, l.attemptNumber, l.status, l.final]),
       [
-        ['tail-1', 1, 'FAILED'],
-        ['tail-1', 2, 'SUCCESS'],
-        ['tail-2', 1, 'FAILED'],
+        ['tail-1', 1, 'FAILED', false],
+        ['tail-1', 2, 'SUCCESS', true],
+        ['tail-2', 1, 'FAILED', true],
       ],
       out,
     );
@@ -191,6 +230,85 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
   }
   assert.is(await exited, 130);
   assert.match(err, /dh tail: interrupted; 3 attempts shown in \d+s/);
+});
+
+L(
+  'dh tail --endpoint HOST: the receiver filter (not the DynamoDB URL), a bare host matching every port',
+  async (ctx) => {
+    const child = spawnDh(['tail', '--json', '--endpoint', 'tailhost.example.com'], ctx.env);
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
+    const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!err.includes('following new attempts')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err}`);
+        await sleep(50);
+      }
+      const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
+      await s.deliver({ messageId: 'tail-other', url: 'https://elsewhere.example.com/in' }, ['ok']);
+      await s.deliver({ messageId: 'tail-host', url: 'https://tailhost.example.com:8443/in' }, ['404']);
+      const until = Date.now() + 10_000;
+      while (!out.includes('tail-host') && Date.now() < until && child.exitCode === null) await sleep(20);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.is(await exited, 130, err);
+    const ids = out
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (JSON.parse(l) as { messageId: string; endpoint: string }).endpoint);
+    assert.equal(ids, ['tailhost.example.com:8443'], out);
+  },
+);
+
+L('dh failed --cursor C alone: the short id in the hint pages the same query (window and filters)', async (ctx) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-cursors-'));
+  const env = { ...ctx.env, DH_CURSOR_DIR: dir };
+  try {
+    // a failure the filter leaves out: paging must keep the filter
+    await seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 60_000)).deliver(
+      { messageId: 'cursor-other', url: 'https://other.example.com/in' },
+      ['404'],
+    );
+    const hint = (r: DhResult) =>
+      /^More results: (dh failed --cursor (cur-[0-9a-f]{10})) \(or --all\)$/m.exec(r.stdout);
+    const ids = (r: DhResult) => r.stdout.split('\n').flatMap((l) => (/^f-\d /.test(l) ? [l.split(' ')[0]] : []));
+    let r = await runDh(
+      ['failed', '--since', '-1h', '--exhausted', '--endpoint', 'hooks.example.com', '--limit', '3'],
+      env,
+    );
+    ok(r);
+    const seen = ids(r);
+    const first = hint(r);
+    assert.ok(first !== null && (first[1]?.length ?? 99) < 40, `a short, pasteable hint:\n${r.stdout}`);
+    const conflict = await runDh(['failed', '--cursor', first?.[2] ?? '', '--endpoint', 'other.example.com'], env);
+    ok(conflict, 2);
+    assert.match(
+      conflict.stderr,
+      /--cursor continues a list with --exhausted --endpoint hooks\.example\.com; it cannot page --endpoint other\.example\.com/,
+    );
+    for (let next: RegExpExecArray | null = first; next !== null && seen.length < 20; next = hint(r)) {
+      r = await runDh(['failed', '--cursor', next[2] ?? ''], env);
+      ok(r);
+      seen.push(...ids(r));
+    }
+    assert.equal([...seen].sort(), FAILED);
+    const unknown = await runDh(['failed', '--cursor', 'cur-0000000000'], env);
+    ok(unknown, 2);
+    assert.match(unknown.stderr, /--cursor cur-0000000000 is not kept on this machine/);
+    const none = await runDh(['failed'], env);
+    ok(none, 2);
+    assert.match(none.stderr, /--since: is required \(or --cursor C from a page\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 L.run();

@@ -174,7 +174,7 @@ Q('failed: the table, the next-page hint, empty window, bad arguments', async ({
   assert.ok(table.stdout.includes('FAILED (final)'), table.stdout);
   assert.ok(table.stdout.includes('2025-03-01 10:'), 'absolute times');
   assert.ok(/ago\)/.test(table.stdout), 'relative times');
-  assert.match(table.stdout, /More results: repeat with --cursor \S+/);
+  assert.match(table.stdout, /More results: dh failed --cursor cur-[0-9a-f]{10} \(or --all\)/);
   // columns are aligned: STATUS starts at the same offset on every row
   const at = (lines[0] ?? '').indexOf('STATUS');
   for (const l of lines.slice(1, 6)) assert.is(l.slice(at, at + 6), 'FAILED', l);
@@ -234,7 +234,7 @@ Q('usage: unknown command and unknown flag exit 2; --help exits 0', async ({ env
   ok(flag, 2);
   assert.match(flag.stderr, /frob/);
   ok(help, 0);
-  assert.match(help.stdout, /usage: dh failed --since TIME/);
+  assert.match(help.stdout, /usage: dh failed \(--since TIME \| --cursor C\)/);
 });
 
 Q.run();

@@ -138,12 +138,15 @@ O('on a queue: enqueued, how to follow them, no outcome; the blocked-target note
     assert.match(dry.messages[0]?.warnings[0] ?? '', /on AWS it is the worker's DELIVERY_ALLOW_TARGETS that counts/);
     const run = await redrive(['o-sqs'], { ...ctx.env, ...queue });
     ok(run);
+    // follow-ups that paste as printed, the current state first
     assert.ok(
       run.stdout.includes(
-        `enqueued 1 on ${sqs.queueUrl}; the worker delivers them. Follow with: dh tail --message o-sqs (or dh history o-sqs)`,
+        `enqueued 1 on ${sqs.queueUrl}; the worker delivers it.\nIts state now: dh history o-sqs\nNew attempts as they come: dh tail --message o-sqs\n`,
       ),
       show(run),
     );
+    const now = await runDh(['history', 'o-sqs'], ctx.env);
+    assert.match(now.stdout, /Status\s+PENDING/, show(now));
     assert.not.match(run.stdout, /^Outcome:/m);
     assert.is(bodies.length, 1);
     const json = jsonOf<Report>(await redrive(['o-sqs'], { ...ctx.env, ...queue }, '--json'));

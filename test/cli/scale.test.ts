@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { seedSynthetic } from '@delivery-history/cli';
+import { stallGuard } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
@@ -72,7 +73,9 @@ const replay = (env: NodeJS.ProcessEnv): Promise<Run> =>
       }
     };
     const timer = setInterval(sample, 50);
-    const limit = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    // killed only once it stops making progress (a busy machine only slows it down)
+    const stopGuard =
+      child.pid === undefined ? () => {} : stallGuard(child.pid, { afterMs: 300_000 }, () => child.kill('SIGKILL'));
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString('utf8');
     });
@@ -81,7 +84,7 @@ const replay = (env: NodeJS.ProcessEnv): Promise<Run> =>
     });
     child.on('close', (code) => {
       clearInterval(timer);
-      clearTimeout(limit);
+      stopGuard();
       const line = /dh-memory (\{.*\})/.exec(stderr);
       if (line === null) return fail(new Error(`no memory report (exit ${code}):\n${stderr}`));
       ok({ code, vmHwmKb, memory: JSON.parse(line[1] ?? '{}') as Memory, stdout, stderr });

@@ -9,11 +9,13 @@ const U = suite('dh help / --version / did you mean / usage errors');
 const env = dhEnv({ endpoint: 'http://127.0.0.1:9', tableName: 'usage-test' });
 const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
 
-U('the package has a bin that runs compiled JS (no tsx): the bundle of dist/', () => {
+U('the package has a bin that runs compiled JS (no tsx): bin/dh.js, which imports the bundle of dist/', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../packages/cli/package.json', import.meta.url), 'utf8')) as {
     bin?: Record<string, string>;
   };
-  assert.is(pkg.bin?.dh, './dist/dh.js');
+  assert.is(pkg.bin?.dh, './bin/dh.js');
+  const bin = readFileSync(new URL('../../packages/cli/bin/dh.js', import.meta.url), 'utf8');
+  assert.match(bin, /await import\('\.\.\/dist\/dh\.js'\)/);
 });
 
 U('--version, -V, dh version', async () => {

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { treeCpuMs } from '@delivery-history/devkit';
 import { auditKey } from '@delivery-history/store';
 import type { TestTable } from '../support/testTable.js';
 
@@ -70,18 +71,31 @@ export const startPollerChild = (
     stderr += d.toString('utf8');
   });
   const exited = new Promise<string>((ok) => child.on('exit', (code, signal) => ok(signal ?? String(code))));
+  // `ms` is a budget of the poller's own CPU time, not of wall time: on a busy machine the poller
+  // gets less CPU and the wait stretches with it; a poller that is truly stuck either exits, or
+  // idles (a little CPU per empty poll) until the wall-clock cap of five times the budget.
   const waitFor = (test: (l: Line) => boolean, ms: number, what: string): Promise<Line> =>
     new Promise((ok, fail) => {
       const found = lines.find(test);
       if (found !== undefined) return ok(found);
-      const timer = setTimeout(
-        () => fail(new Error(`${what}: not seen in ${ms} ms; stderr: ${stderr.slice(-500)}`)),
-        ms,
-      );
+      const started = Date.now();
+      const cpuAtStart = child.pid === undefined ? undefined : treeCpuMs(child.pid);
+      const give = (why: string) => {
+        clearInterval(timer);
+        fail(new Error(`${what}: not seen (${why}); stderr: ${stderr.slice(-500)}`));
+      };
+      const timer = setInterval(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return give('the poller exited');
+        const wall = Date.now() - started;
+        const cpu = child.pid === undefined ? undefined : treeCpuMs(child.pid);
+        const used = cpu === undefined || cpuAtStart === undefined ? wall : cpu - cpuAtStart;
+        if (used > ms) return give(`the poller used ${used} ms of CPU, budget ${ms} ms`);
+        if (wall > 5 * ms) return give(`${wall} ms of wall time, cap ${5 * ms} ms`);
+      }, 250);
       waiters.push({
         test,
         ok: (l) => {
-          clearTimeout(timer);
+          clearInterval(timer);
           ok(l);
         },
       });

@@ -7,10 +7,10 @@ import {
   createHandler,
   createHttpClient,
   noopMetrics,
-  parseAllowList,
   type SqsBatchHandler,
   systemClock,
 } from '@delivery-history/worker';
+import { parseAllowList } from '@delivery-history/core';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
+import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
 import {
-  DEFAULT_SEGMENT_BUDGET,
   makeProjectorDeps,
   memoryCheckpoint,
   memoryTelemetry,

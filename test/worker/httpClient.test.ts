@@ -4,16 +4,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  type AllowList,
   createHttpClient,
-  EMPTY_ALLOW_LIST,
   type HttpClient,
   type HttpClientOptions,
   type HttpExchange,
-  parseAllowList,
-  parseSigningSecrets,
   systemClock,
 } from '@delivery-history/worker';
+import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList, parseSigningSecrets } from '@delivery-history/core';
 import { type Receivers, startReceivers } from '../support/receivers.js';
 
 const LOCAL: AllowList = E.getOrElseW(() => EMPTY_ALLOW_LIST)(parseAllowList('127.0.0.1'));

@@ -56,7 +56,7 @@ const Lambda = suite<Ctx>('Lambda handler configured by environment');
 
 Lambda.before(async (ctx) => {
   ctx.t = await useTestTable('worker-lambda');
-  const { parseSigningSecrets } = await import('@delivery-history/worker');
+  const { parseSigningSecrets } = await import('@delivery-history/core');
   const keys = parseSigningSecrets(SECRET);
   ctx.rx = await startReceivers(keys._tag === 'Right' ? { signingKeys: keys.right } : {});
   ctx.sqs = await startFakeSqs();

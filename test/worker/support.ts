@@ -4,6 +4,7 @@ import { createStore, type Store, type StoreDeps } from '@delivery-history/store
 import { memoryLogger } from '@delivery-history/core';
 import {
   type OutboxPort,
+  type ProcessDeps,
   createHandler,
   createHttpClient,
   type HttpClient,
@@ -13,10 +14,10 @@ import {
   type SQSEvent,
   type SQSRecord,
   memoryMetrics,
-  parseAllowList,
   systemClock,
   type VisibilityPort,
 } from '@delivery-history/worker';
+import { parseAllowList } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '../support/testTable.js';
 
@@ -119,6 +120,7 @@ export const harness = (
     leaseMs?: number;
     sqsTimeoutMs?: number;
     outbox?: OutboxPort;
+    gate?: ProcessDeps['gate'];
     sealer?: Sealer;
   } = {},
 ): Harness => {
@@ -139,6 +141,7 @@ export const harness = (
     leaseMs: over.leaseMs ?? 5_000,
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
+    ...(over.gate !== undefined ? { gate: over.gate } : {}),
     ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };

@@ -1,14 +1,7 @@
 #!/usr/bin/env node
 // `dh`: everything is in cli.ts. The installed binary (package.json "bin" -> dist/dh.js) is
 // this file bundled with what it imports (scripts/bundleCli.ts), commands in lazy chunks.
-import { fileURLToPath } from 'node:url';
-import { heapCapFor, relaunch } from './launcher.js';
-
-const argv = process.argv.slice(2);
-const cap = heapCapFor(argv, process.execArgv, process.env);
-if (cap !== null) {
-  // replay / verify: the same command in a node with a capped heap (launcher.ts)
-  process.exit(await relaunch(fileURLToPath(import.meta.url), argv, cap));
-}
+// Every command runs in this very process: a launcher that re-ran `dh` in a child (for a heap
+// cap) made one Ctrl-C arrive twice, so a heap cap is NODE_OPTIONS=--max-old-space-size=N.
 const { runProcess } = await import('./cli.js');
-runProcess(argv);
+runProcess(process.argv.slice(2));

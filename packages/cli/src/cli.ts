@@ -1,11 +1,14 @@
 // The process around `main`: what `dh` (bin.ts) runs. Quiets the SDK's Node-version warning,
 // gives Ctrl-C its default (exit 130 with a one-line summary of what was done; see
 // interrupt.ts), flushes stdout before exiting, and never prints a stack trace.
+import { displayLine } from '@delivery-history/core';
 import { EXIT } from './exitCodes.js';
+import { safeOut, terminalSafe } from './format/safeOut.js';
 import { installInterrupt } from './interrupt.js';
 import { processIo } from './io.js';
 import { main } from './main.js';
 import { startMemoryReport } from './memoryReport.js';
+import { startPager } from './pager.js';
 
 // The SDK warns on every start that its 2027 releases need Node 22; the pinned ones run here.
 const quietSdkWarning = (): void => {
@@ -20,17 +23,20 @@ const quietSdkWarning = (): void => {
 /** Runs `dh <argv>` in this process and exits with its code. */
 export const runProcess = (argv: ReadonlyArray<string>): void => {
   quietSdkWarning();
-  installInterrupt(process.stderr);
+  installInterrupt(safeOut(process.stderr));
   const memory = process.env.DH_MEMORY_REPORT === '1' ? startMemoryReport() : undefined;
-  main(argv, processIo()).then(
-    (code) => {
+  const pager = startPager(argv, process.env, process.stdout);
+  const io = processIo();
+  main(argv, pager === null ? io : { ...io, stdout: pager.out }).then(
+    async (code) => {
       process.exitCode = code;
+      await pager?.close();
       if (memory !== undefined) process.stderr.write(`dh-memory ${JSON.stringify(memory())}\n`);
       // Flush stdout (a pipe may be slow) before exiting; a lingering socket must not keep us alive.
       process.stdout.write('', () => process.exit(code));
     },
     (e: unknown) => {
-      process.stderr.write(`dh: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(terminalSafe(`dh: ${displayLine(e instanceof Error ? e.message : String(e))}\n`));
       process.exit(EXIT.runtime);
     },
   );

@@ -14,7 +14,6 @@ export {
   type Page,
   type PagedSource,
 } from './replay/forEachParallel.js';
-export { DEFAULT_MAX_OLD_SPACE_MB, HEAP_CAPPED_COMMANDS, heapCapFor } from './launcher.js';
 export {
   type MessageReplay,
   type ReplayAction,
@@ -46,8 +45,8 @@ export {
   type RedriveReport,
   redrive,
 } from './replay/redrive.js';
-export { redriveRequest } from './replay/redriveRequest.js';
 export { sqsQueue } from './replay/sqsQueue.js';
 export { localRedriveQueue } from './replay/localQueue.js';
 export { seedSynthetic, syntheticMessage, type SeedOptions } from './replay/seedSynthetic.js';
 export { TableError } from './replay/tableError.js';
+export { DEFAULT_DRAIN_RATE, type DrainReport, drainHeld } from './replay/drainHeld.js';

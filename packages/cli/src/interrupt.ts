@@ -18,6 +18,32 @@ export const onInterrupt = (name: string, say: () => string): (() => void) => {
   };
 };
 
+/**
+ * A terminal's Ctrl-C reaches every process of the foreground group, and a wrapper in that
+ * group (`pnpm dh`, a launcher) may pass its own copy on: one key press can arrive here more
+ * than once within a few milliseconds. Signals within this window of the first count as that
+ * same Ctrl-C; a person pressing again to quit at once takes longer than this.
+ */
+export const SAME_CTRL_C_MS = 500;
+
+/**
+ * Counts Ctrl-C key presses, not signals: `press()` says whether this signal is the first,
+ * the same one again (ignore it), or a second press (the operator does not want to wait).
+ */
+export const ctrlCCounter = (now: () => number = Date.now): { press(): 'first' | 'again' | 'second' } => {
+  let first: number | null = null;
+  return {
+    press: () => {
+      const t = now();
+      if (first === null) {
+        first = t;
+        return 'first';
+      }
+      return t - first < SAME_CTRL_C_MS ? 'again' : 'second';
+    },
+  };
+};
+
 /** The line printed on Ctrl-C (exported for tests). */
 export const interruptLine = (): string => {
   if (current === null) return 'dh: interrupted\n';

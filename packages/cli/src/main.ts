@@ -5,6 +5,7 @@ import { commandUsage, GENERAL_USAGE, HELP_TOPICS, usageHint } from './args/usag
 import { UsageError } from './args/usageError.js';
 import { type CliFailure, type CommandResult, failureMessage, showsUsage, Unexpected } from './commands/failure.js';
 import { EXIT, type ExitCode, exitCodeOf } from './exitCodes.js';
+import { noteLine } from './format/terminal.js';
 import type { Io } from './io.js';
 
 type Command = (args: ReadonlyArray<string>, io: Io) => Promise<CommandResult>;
@@ -41,7 +42,7 @@ const REPLAY: Table = {
  */
 const report = (io: Io, name: string | null, f: CliFailure): ExitCode => {
   const message = failureMessage(f);
-  if (message !== null) io.stderr.write(`dh${name === null ? '' : ` ${name}`}: ${message}\n`);
+  if (message !== null) io.stderr.write(noteLine(io, `dh${name === null ? '' : ` ${name}`}: ${message}`));
   if (showsUsage(f)) io.stderr.write(usageHint(name));
   return exitCodeOf(f);
 };

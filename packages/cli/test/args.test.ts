@@ -106,6 +106,15 @@ Decode('--endpoint with a URL says to use --endpoint-url', () => {
   assert.ok(E.isLeft(r) && /--endpoint-url/.test(r.left.message));
 });
 
+Decode('--endpoint where there is no receiver filter is unknown, pointing at --endpoint-url (never the URL)', () => {
+  const r = decodeArgs(
+    ['m-1', '--endpoint', 'http://127.0.0.1:8000'],
+    { options: {}, positionals: ['messageId'] },
+    t.type({}),
+  );
+  assert.ok(E.isLeft(r) && /--endpoint. \(did you mean --endpoint-url\?\)/.test(r.left.message), JSON.stringify(r));
+});
+
 const Config = suite('readConfig');
 
 Config('environment, then flags', () => {

@@ -2,10 +2,10 @@ import { fold, rebuildAuditTrail, seedOf, type StateItem } from '@delivery-histo
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { statusPhrase } from '../src/format/describe.js';
 import { decodePartition } from '../src/replay/decodePartition.js';
 import { findSecrets } from '../src/replay/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
-import { redriveRequest } from '../src/replay/redriveRequest.js';
 import { checkTrail } from '../src/replay/trailDrift.js';
 import { verifyMessage } from '../src/replay/verifyMessage.js';
 import { attempt, redriveItem, seedState } from './support/builders.js';
@@ -152,20 +152,44 @@ Verify('a message no worker came back to is reported as stalled, with what it wa
   assert.equal(years, [], 'a final message never stalls');
 });
 
-const Redrive = suite('redriveRequest');
-
-Redrive('rebuilds the request whose fingerprint matches (original maxAttempts found)', () => {
-  const attempts = [attempt(1, 'final')];
-  const state = folded(attempts);
-  const r = redriveRequest({ ...state, maxAttempts: 9 });
-  assert.ok(E.isRight(r));
-  if (E.isRight(r)) {
-    assert.is(r.right.maxAttempts, 3);
-    assert.is(r.right.headers.authorization, '[REDACTED]');
-    assert.is(r.right.body, '{"hello":"world"}');
-  }
-  assert.ok(E.isLeft(redriveRequest({ ...state, request: { ...state.request, body: null } })));
+Verify('a PROCESSING lease past its end: a lease-expired warning at once, the same words as history', () => {
+  const attempts = [attempt(1, 'retry')];
+  const expiresAt = Date.parse('2025-01-01T00:04:00.000Z');
+  const claimed: StateItem = {
+    ...folded(attempts),
+    status: 'PROCESSING',
+    lease: { leaseId: 'l', claimedAt: '2025-01-01T00:02:00.000Z', expiresAt: new Date(expiresAt).toISOString() },
+  };
+  const items = [raw('STATE', claimed), raw('ATTEMPT#000001', attempts[0] ?? {})];
+  const at = (nowMs: number) =>
+    verifyMessage(decodePartition('m-1', items), {
+      itemBudgetBytes: 350_000,
+      trailOf: () => E.right({ entries: rebuildAuditTrail(attempts, []) }),
+      stalledAfterMs: 3_600_000,
+      now: new Date(nowMs),
+    });
+  assert.equal(at(expiresAt - 1), [], 'a live lease');
+  const expired = at(expiresAt + 13_000);
+  assert.equal(
+    expired.map((v) => [v.check, v.detail]),
+    [
+      [
+        'lease-expired',
+        'PROCESSING, lease expired 13s ago: no worker is coming back; dh replay redrive --stalled --stalled-after 0s',
+      ],
+    ],
+  );
+  assert.equal(
+    at(expiresAt + 3_600_001).map((v) => v.check),
+    ['stalled'],
+    'past --stalled-after it is a stall, said once',
+  );
+  assert.is(statusPhrase(claimed, new Date(expiresAt - 1)), 'PROCESSING (delivery in flight)');
+  assert.is(statusPhrase(claimed, new Date(expiresAt + 13_000)), `PROCESSING, ${expired[0]?.detail.slice(12)}`);
 });
+
+// the re-drive request and refusals are core's: packages/core/test/redriveRefusal.test.ts
+const Redrive = suite('redrive');
 
 Redrive('a redrive item folds the message open again', () => {
   const attempts = [attempt(1, 'final')];

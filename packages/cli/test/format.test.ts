@@ -6,7 +6,7 @@ import { renderHistory } from '../src/format/historyView.js';
 import { afterPhase, createProgress, progressLine, silentProgress, startPhase } from '../src/format/progress.js';
 import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/table.js';
 import { layoutOf } from '../src/format/terminal.js';
-import { absoluteTime, formatDuration, formatTime, relativeTime } from '../src/format/time.js';
+import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../src/format/time.js';
 import { memoryIo } from '../src/io.js';
 import { attempt, iso, seedState } from './support/builders.js';
 import { fold, type ResolutionItem, seedOf } from '@delivery-history/core';
@@ -26,6 +26,12 @@ Time('durations, relative and absolute times', () => {
   assert.is(absoluteTime('2025-01-01T00:57:03.123Z'), '2025-01-01 00:57:03Z');
   assert.is(formatTime('2025-01-01T00:57:00.000Z', now), '2025-01-01 00:57:00Z (3m ago)');
   assert.is(formatTime(null, now), '-');
+});
+
+Time('a lost attempt has no response time: "-", not "0 ms"', () => {
+  assert.is(resultTime({ category: 'lost', responseTime: 0 }), '-');
+  assert.is(resultTime({ category: 'server_error', responseTime: 0 }), '0 ms');
+  assert.is(resultTime({ category: 'success', responseTime: 1234 }), '1.23 s');
 });
 
 const Table = suite('tables');
@@ -78,16 +84,16 @@ Table('on a terminal: fits the width, cuts free text first, then short forms, th
   assert.ok(colored.includes('\x1b[31mFAILED\x1b[39m') && colored.includes('\x1b[1mMESSAGE\x1b[22m'));
 });
 
-Table('tsv: tabs and newlines inside cells become spaces; null is empty', () => {
+Table('tsv: tabs, CRs and newlines inside cells are escaped (one field, one line); null is empty', () => {
   assert.is(
     renderTsv(
       ['A', 'B'],
       [
         ['x\ty', null],
-        ['line\nbreak', 3],
+        ['line\r\nbreak', 3],
       ],
     ),
-    'A\tB\nx y\t\nline break\t3\n',
+    'A\tB\nx\\ty\t\nline\\r\\nbreak\t3\n',
   );
 });
 
@@ -125,7 +131,7 @@ Progress('a silent phase: a spinner on a terminal, cleared when the bar starts; 
     },
   };
   const phase = startPhase({ mode: 'auto', stderr: tty, clock: () => 0, text: 'counting the messages first' });
-  assert.match(written, /^\r⠋ counting the messages first 0ms/);
+  assert.ok(written.startsWith('\r\x1b[K⠋ counting the messages first 0ms'), JSON.stringify(written));
   const p = afterPhase(phase, silentProgress());
   p.start(10);
   assert.ok(written.endsWith('\r\x1b[K'), 'cleared when the count is done');

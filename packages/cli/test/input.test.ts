@@ -20,6 +20,17 @@ T('compound relative, keywords, time of day, epoch seconds and ms', () => {
   assert.equal(parseTimeInput('1748779200000', now, 'UTC'), E.right(new Date('2025-06-01T12:00:00.000Z')));
 });
 
+T('a day and a time of day: "yesterday 10:00", "today 09:30:15", in the zone', () => {
+  assert.equal(parseTimeInput('yesterday 10:00', now, 'UTC'), E.right(new Date('2025-05-31T10:00:00.000Z')));
+  assert.equal(parseTimeInput('Today  09:30:15', now, 'UTC'), E.right(new Date('2025-06-01T09:30:15.000Z')));
+  assert.equal(parseTimeInput('yesterday 10:00', now, 'Europe/Paris'), E.right(new Date('2025-05-31T08:00:00.000Z')));
+  const bad = parseTimeInput('yesterday 25:00', now, 'UTC');
+  assert.ok(E.isLeft(bad) && /no such time of day "yesterday 25:00"/.test(bad.left), JSON.stringify(bad));
+  const noon = parseTimeInput('yesterday noon', now, 'UTC');
+  assert.ok(E.isLeft(noon), 'a day word with something else is refused');
+  assert.ok(E.isLeft(parseTimeInput('10:00 yesterday', now, 'UTC')));
+});
+
 T('zone-less input is read in the zone; explicit offsets win', () => {
   // Paris is UTC+2 in June
   assert.equal(parseTimeInput('10:00', now, 'Europe/Paris'), E.right(new Date('2025-06-01T08:00:00.000Z')));

@@ -23,6 +23,7 @@ export {
   StateRequest,
 } from './codecs/items.js';
 export { DeliveryResult, ErrorDetails, StatusCode, Truncations } from './codecs/outcome.js';
+export { HoldItem, HoldKind } from './codecs/holdItem.js';
 export {
   type DefaultType,
   HttpUrl,
@@ -37,7 +38,26 @@ export {
   withDefault,
 } from './codecs/primitives.js';
 export { codePointName } from './codecs/unsafeChar.js';
+// the one output rule (invariant 10): what every face shows of stored text
+export { displayJson } from './display/displayJson.js';
+export { displayLine, displayText } from './display/displayText.js';
+export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
+export { wrapLine } from './display/wrapLine.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
+// delivery targets: the SSRF rule (worker's connector, re-drive warnings) and webhook signing
+export { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from './request/allowList.js';
+export { BLOCKED_V4, BLOCKED_V6, classifyAddress } from './request/blockedRanges.js';
+export { formatIp, parseIp } from './request/ipAddress.js';
+export { BlockedTargetError, checkTarget, type GuardVerdict } from './request/targetGuard.js';
+export {
+  parseSigningSecrets,
+  type SigningKeys,
+  signatureHeaders,
+  verifySignature,
+  type VerifyFailure,
+} from './request/standardWebhooks.js';
+// CloudWatch names (Lambdas publish, infra's alarms read)
+export { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from './config/telemetryNames.js';
 // outcome classification and retry policy
 export type {
   AttemptObservation,
@@ -144,6 +164,14 @@ export {
   parseEndpointFilter,
 } from './request/endpointIdentity.js';
 export {
+  type BodyNotStored,
+  type ContentExpunged,
+  deliveryRequestOf,
+  describeRequestRefusal,
+  type RequestNotRebuilt,
+  type RequestRefusal,
+} from './request/deliveryRequestOf.js';
+export {
   attemptRequestOf,
   attemptRequestOfState,
   requestFingerprint,
@@ -178,7 +206,9 @@ export type { Projection, ProjectionField } from './state/projection.js';
 export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from './state/projection.js';
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export type { StateEvent } from './state/transition.js';
+export { HELD_EXPIRED_CODE } from './state/applyHold.js';
 export { isFinal, transition } from './state/transition.js';
+export { describeRedriveRefusal, nextRedrive, type RedriveRefusal, redriveRefusal } from './state/redriveRefusal.js';
 export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
 export type { TransitionError } from './state/transitionError.js';
 export {
@@ -186,8 +216,10 @@ export {
   describeTransitionError,
   InvalidEvent,
   isTransitionError,
+  NotHoldable,
   NotRedrivable,
   StaleAttempt,
+  StaleHold,
   StaleRedrive,
   TRANSITION_ERROR_TAGS,
   WrongMessage,
@@ -262,6 +294,29 @@ export {
   type LatencySummary,
 } from './health/endpointHealth.js';
 export { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from './health/latency.js';
+// endpoint breaker: pure decisions (the projector observes, the worker gates, operators pause/resume)
+export {
+  type BreakerObservation,
+  observationOf,
+  type Verdict,
+  verdictOf,
+} from './breaker/breakerObservation.js';
+export {
+  type BreakerSettings,
+  coolOffOf,
+  DEFAULT_BREAKER_SETTINGS,
+  WARNING_LEVELS,
+} from './breaker/breakerSettings.js';
+export {
+  BreakerMode,
+  BreakerState,
+  type BreakerTransition,
+  type BreakerWarning,
+  initialBreaker,
+  WINDOW_BUCKETS,
+} from './breaker/breakerState.js';
+export { type BreakerMove, type Gate, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
+export { type BreakerStep, observeBreaker, tripReasonOf } from './breaker/observeBreaker.js';
 // sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
 export { cachingKeyProvider, DEFAULT_KEY_CACHE_LIMITS, type KeyCacheLimits } from './seal/cachingKeyProvider.js';
 export type { DataKey, KeyProvider } from './seal/keyProvider.js';

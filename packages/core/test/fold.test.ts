@@ -65,7 +65,9 @@ Fold('orderEvents puts a redrive right after the attempt it follows', () => {
     [redrive(2, 2, 5), redrive(1, 1, 5)],
   );
   assert.equal(
-    events.map((e) => (e.type === 'ATTEMPT' ? `A${e.attemptNumber}` : `R${e.redriveNumber}`)),
+    events.map((e) =>
+      e.type === 'ATTEMPT' ? `A${e.attemptNumber}` : e.type === 'REDRIVE' ? `R${e.redriveNumber}` : 'H',
+    ),
     ['A1', 'R1', 'A2', 'R2', 'A3'],
   );
 });

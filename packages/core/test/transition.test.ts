@@ -11,7 +11,7 @@ import {
   TRANSITION_ERROR_TAGS,
   transition,
 } from '../src/index.js';
-import { attempt, type Kind, redrive, seedState } from './support/builders.js';
+import { attempt, hold, type Kind, redrive, seedState } from './support/builders.js';
 
 const Transition = suite('transition (state machine)');
 
@@ -151,6 +151,8 @@ Transition('error tags are unique and each describes itself in one line', () => 
     refusal(seedState(), redrive(1, 0, 4)),
     refusal(failed, attempt(2, 'retry', { messageId: 'x' })),
     refusal(failed, redrive(1, 1, 1)),
+    refusal(failed, hold(failed, 'held', 1)),
+    refusal(seedState(), { ...hold(seedState(), 'held', 1), holdNumber: 2 }),
   ];
   assert.equal(errors.map((e) => e._tag).sort(), [...TRANSITION_ERROR_TAGS].sort());
   for (const e of errors) {

@@ -2,7 +2,9 @@ import { type Logger, type Sealer, silentLogger } from '@delivery-history/core';
 import {
   type Clock,
   createHandler,
+  type BreakerStore,
   type DeliveryStore,
+  endpointGateOf,
   type HttpClient,
   httpClientOf,
   loadConfig,
@@ -28,6 +30,8 @@ export type LocalWorkerOptions = {
    * `workerStoreOf(doc, config)` so DELIVERY_MAX_ATTEMPTS applies.
    */
   readonly store: DeliveryStore;
+  /** With DELIVERY_BREAKER=on (config `breaker`): the store the endpoint gate reads and writes. */
+  readonly breakerStore?: BreakerStore;
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
   readonly config?: Partial<WorkerConfig>;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -70,10 +74,12 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
     maxReceiveCount: options.maxReceiveCount ?? config.maxAttempts + RECEIVE_MARGIN,
   });
+  const gate = options.breakerStore === undefined ? undefined : endpointGateOf(config, options.breakerStore, clock);
   const env = options.env ?? process.env;
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
     store: options.store,
+    ...(gate !== undefined ? { gate } : {}),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

@@ -34,5 +34,9 @@ export {
 export { LOCAL_KEYRING_VAR, localKeyringPath, localSealer } from './localKeyring.js';
 // SQS's SendMessage for `dh local` (a re-drive in another shell reaches the local worker)
 export { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
+// the real projector wired to DynamoDB Local's stream (the local stack's only door to it)
+export { type Poller, startPoller } from '@delivery-history/projector';
 // operator events: the local sink (EventBridge's stand-in)
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';
+// progress of a child process, for waits that must not fail on a busy machine
+export { type StallGuardOptions, stallGuard, treeCpuMs } from './processCpu.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
-import { type SigningKeys, verifySignature } from '@delivery-history/worker';
+import { type SigningKeys, verifySignature } from '@delivery-history/core';
 import { freePort } from './freePort.js';
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 import {
+  type BreakerSettings,
+  DEFAULT_BREAKER_SETTINGS,
   type EnvOf,
   type EnvSource,
   intString,
@@ -18,7 +20,7 @@ import {
   MAX_SEGMENT_BYTES,
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
-} from './segments/segmentBudget.js';
+} from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // Configuration, read once at cold start through core's reader, with the same
@@ -41,6 +43,8 @@ export type ProjectorConfig = {
   readonly eventBusName: string | null;
   /** DELIVERY_HEALTH_SHARDS: shards of one endpoint's health buckets (see README, "Endpoint health"). */
   readonly healthShards: number;
+  /** DELIVERY_BREAKER=on: decide endpoint breakers after each batch (core's default settings); null = off. */
+  readonly breaker: BreakerSettings | null;
 };
 
 export type ConfigError = { readonly _tag: 'ConfigError'; readonly message: string };
@@ -67,6 +71,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_EVENT_BUS_NAME: optionalVar(sharedVars.DELIVERY_EVENT_BUS_NAME),
   DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), DEFAULT_HEALTH_SHARDS),
+  DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
 };
 
 export const toConfigError = (e: { readonly message: string }): ConfigError => ({
@@ -90,6 +95,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
   eventBusName: v.DELIVERY_EVENT_BUS_NAME ?? null,
   healthShards: v.DELIVERY_HEALTH_SHARDS,
+  breaker: v.DELIVERY_BREAKER ? DEFAULT_BREAKER_SETTINGS : null,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

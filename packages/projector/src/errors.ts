@@ -1,4 +1,6 @@
-import { describeStoreError, isRetryable, type StoreError } from '@delivery-history/store';
+import { describeStoreError, type EntryTooLarge, isRetryable, type StoreError } from '@delivery-history/store';
+
+export type { EntryTooLarge };
 
 // ---------------------------------------------------------------------------
 // model: what projecting a message can fail with (a closed `_tag` union)
@@ -42,14 +44,7 @@ export interface OutOfOrder {
   readonly through: number;
 }
 
-/** One audit entry alone does not fit an empty segment under the budget. */
-export interface EntryTooLarge {
-  readonly _tag: 'EntryTooLarge';
-  readonly messageId: string;
-  readonly n: number;
-  readonly bytes: number;
-  readonly budget: number;
-}
+// EntryTooLarge (one audit entry alone over the segment budget) is the store's planAppend refusal
 
 export type ProjectorError = StoreFailure | Contention | MissingAttempts | OutOfOrder | EntryTooLarge;
 
@@ -91,7 +86,6 @@ export const MissingAttempts = (messageId: string, missing: readonly number[]): 
   missing,
 });
 export const OutOfOrder = (f: Omit<OutOfOrder, '_tag'>): OutOfOrder => ({ _tag: 'OutOfOrder', ...f });
-export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => ({ _tag: 'EntryTooLarge', ...f });
 
 // ---------------------------------------------------------------------------
 // operations

@@ -1,3 +1,4 @@
+import { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from '@delivery-history/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { makeClients } from '@delivery-history/store';
@@ -8,9 +9,6 @@ import { projectMessages } from './apply/projectMessages.js';
 import { readConfig } from './config.js';
 import { eventsFromConfig } from './events/eventBridgePublisher.js';
 import type { Telemetry } from './telemetry.js';
-
-export const SERVICE_NAME = 'delivery-projector';
-export const METRICS_NAMESPACE = 'DeliveryHistory';
 
 /** Powertools behind the projector's telemetry port. */
 export const powertoolsTelemetry = (logger: Logger, metrics: Metrics): Telemetry => ({
@@ -50,8 +48,8 @@ const coldStart = (): Cold => {
     throw new Error(`projector configuration: ${config.left.message}`);
   }
   const c = config.right;
-  const logger = new Logger({ serviceName: SERVICE_NAME });
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  const logger = new Logger({ serviceName: PROJECTOR_SERVICE_NAME });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: PROJECTOR_SERVICE_NAME });
   const { doc } = makeClients({
     ...(c.endpoint !== undefined ? { endpoint: c.endpoint } : {}),
     ...(c.region !== undefined ? { region: c.region } : {}),
@@ -65,6 +63,7 @@ const coldStart = (): Cold => {
       concurrency: c.concurrency,
       retentionDays: c.retentionDays,
       healthShards: c.healthShards,
+      breaker: c.breaker,
       events: eventsFromConfig(c),
       telemetry: powertoolsTelemetry(logger, metrics),
     },

@@ -1,7 +1,6 @@
 // Lambda
-export { handler, makeHandler, METRICS_NAMESPACE, powertoolsTelemetry, SERVICE_NAME } from './handler.js';
+export { handler, makeHandler, powertoolsTelemetry } from './handler.js';
 export { type ConfigError, type ProjectorConfig, readConfig } from './config.js';
-export { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from './stream/streamFilter.js';
 export { type Change, type ParsedRecord, parseStreamRecord } from './stream/parseStreamRecord.js';
 // apply
 export {
@@ -36,24 +35,6 @@ export {
 export { AuditHeadItem, AuditSegmentItem, AuditSummary } from '@delivery-history/store';
 export { type AuditTrail, auditTrailOf, type SegmentInfo } from './segments/auditTrail.js';
 export { readAuditTrail } from './segments/readAuditTrail.js';
-export {
-  type AppendStep,
-  DEFAULT_STEP_LIMITS,
-  planAppend,
-  type Position,
-  type StepLimits,
-} from './segments/planAppend.js';
-export { type AuditSegmentWrite, rebuildAuditSegments } from './segments/rebuildAuditSegments.js';
-export {
-  DEFAULT_HEAD_BYTES,
-  DEFAULT_SEGMENT_BUDGET,
-  DEFAULT_SEGMENT_BYTES,
-  MAX_SEGMENT_BYTES,
-  MIN_SEGMENT_BYTES,
-  type SegmentBudget,
-  segmentBudget,
-} from './segments/segmentBudget.js';
-export { emptySegmentBytes, entryBytes } from './segments/sizing.js';
 // operator events
 export { type EventsReport, publishEvents } from './events/publishEvents.js';
 export {

@@ -18,6 +18,8 @@ export const PROJECTOR_METRICS = [
   'DriftChecks',
   'EventsPublished',
   'EventPublishFailures',
+  'BreakerTransitions',
+  'BreakerWriteFailures',
 ] as const;
 export type ProjectorMetric = (typeof PROJECTOR_METRICS)[number];
 

@@ -28,6 +28,7 @@ const report = (n: number, failed: FailedMessage[] = [], malformed: (string | nu
   failed,
   failedSequenceNumbers: [],
   events: { published: 0, failed: 0 },
+  breakers: { transitions: [], warnings: [], failed: 0 },
 });
 
 const contended = (messageId: string, ...sequenceNumbers: string[]): FailedMessage => ({

@@ -1,11 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import {
-  matchesStreamFilter,
-  parseStreamRecord,
-  readConfig,
-  STREAM_FILTER_CRITERIA,
-  STREAM_FILTER_PATTERNS,
-} from '@delivery-history/projector';
+import { parseStreamRecord, readConfig } from '@delivery-history/projector';
+import { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

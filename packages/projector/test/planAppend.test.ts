@@ -1,11 +1,6 @@
 import { type AuditEntry, itemSize, rebuildAuditTrail } from '@delivery-history/core';
-import {
-  DEFAULT_SEGMENT_BUDGET,
-  auditTrailOf,
-  planAppend,
-  rebuildAuditSegments,
-  segmentBudget,
-} from '@delivery-history/projector';
+import { auditTrailOf } from '@delivery-history/projector';
+import { DEFAULT_SEGMENT_BUDGET, planAppend, rebuildAuditSegments, segmentBudget } from '@delivery-history/store';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -7,8 +7,8 @@ import {
   type ProjectorDeps,
   projectMessages,
   sampleDriftCheck,
-  segmentBudget,
 } from '@delivery-history/projector';
+import { segmentBudget } from '@delivery-history/store';
 import { makeClients } from '@delivery-history/store';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';

@@ -39,6 +39,7 @@ const report = (records: number, ignored = 0): ProjectionReport => ({
   failed: [],
   failedSequenceNumbers: [],
   events: { published: 0, failed: 0 },
+  breakers: { transitions: [], warnings: [], failed: 0 },
 });
 
 type Rig = {

@@ -11,6 +11,9 @@ import {
   appendObserved,
 } from './ops/appendAttempt.js';
 import { type AppendRedriveInput, appendRedrive, type Redriven } from './ops/appendRedrive.js';
+import { type AppendHoldInput, appendHold, type Held } from './ops/appendHold.js';
+import { listBreakers, readBreaker, writeBreaker } from './ops/breakerItem.js';
+import { countHeld, type HeldEntry, listHeld } from './ops/listHeld.js';
 import { type AppendRequeueInput, appendRequeue } from './ops/appendRequeue.js';
 import { type ClaimOptions, type Claimed, claim } from './ops/claim.js';
 import { type Created, createMessage } from './ops/createMessage.js';
@@ -38,7 +41,7 @@ import {
 import { type ScanSegmentInput, scanSegment } from './query/scanSegment.js';
 import type { Page, StateSummary } from './query/stateSummary.js';
 import { observe } from './support/observe.js';
-import type { AttemptItem, HealthBucket } from '@delivery-history/core';
+import type { AttemptItem, BreakerState, HealthBucket } from '@delivery-history/core';
 import { type HealthWindow, readEndpointHealth } from './ops/readEndpointHealth.js';
 import { putHealthBuckets } from './ops/writeEndpointHealth.js';
 
@@ -57,6 +60,18 @@ export interface Store {
   /** An exchange that came back through SQS after its append failed (idempotent by attemptId). */
   appendObserved(input: AppendObservedInput): TE.TaskEither<StoreError, AppendResult>;
   appendRedrive(input: AppendRedriveInput): TE.TaskEither<StoreError, Redriven>;
+  /** Hold event holds + 1 (held / released / expired) and STATE by core's transition, one transaction (invariant 11). */
+  appendHold(input: AppendHoldInput): TE.TaskEither<StoreError, Held>;
+  /** An endpoint's breaker, or null (never written = closed); `consistent` for a decision that writes. */
+  readBreaker(endpoint: string, consistent?: boolean): TE.TaskEither<StoreError, BreakerState | null>;
+  /** Writes a breaker state core decided, if the stored one is still at `expectedVersion` (else Conflict). */
+  writeBreaker(next: BreakerState, expectedVersion: number): TE.TaskEither<StoreError, BreakerState>;
+  /** Every endpoint's breaker (one Query). */
+  listBreakers(): TE.TaskEither<StoreError, BreakerState[]>;
+  /** Up to `limit` held messages of an endpoint, oldest created first. */
+  listHeld(endpoint: string, limit: number): TE.TaskEither<StoreError, HeldEntry[]>;
+  /** How many messages of an endpoint are held. */
+  countHeld(endpoint: string): TE.TaskEither<StoreError, number>;
   /** Records that a stalled message was pushed to the queue again (REQUEUE#: who, why, when). */
   appendRequeue(input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem>;
   repairProjection(messageId: string, expected: StateItem, observed: StateItem): TE.TaskEither<StoreError, StateItem>;
@@ -110,6 +125,12 @@ export const createStore = (deps: StoreDeps): Store => {
         ),
       ),
     appendRedrive: (input) => logged(appendRedrive(env, input)),
+    appendHold: (input) => logged(appendHold(env, input)),
+    readBreaker: (endpoint, consistent) => logged(readBreaker(env, endpoint, consistent)),
+    writeBreaker: (next, expectedVersion) => logged(writeBreaker(env, next, expectedVersion)),
+    listBreakers: () => logged(listBreakers(env)),
+    listHeld: (endpoint, limit) => logged(listHeld(env, endpoint, limit)),
+    countHeld: (endpoint) => logged(countHeld(env, endpoint)),
     appendRequeue: (input) => logged(appendRequeue(env, input)),
     repairProjection: (messageId, expected, observed) => logged(repairProjection(env, messageId, expected, observed)),
     getHistory: (messageId) => logged(getHistory(env, messageId)),

@@ -68,6 +68,8 @@ export type { CreatedAndClaimed } from './ops/upsertClaim.js';
 export type { AppendAttemptInput, AppendObservedInput, AppendResult } from './ops/appendAttempt.js';
 export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
+export type { AppendHoldInput, Held } from './ops/appendHold.js';
+export type { HeldEntry } from './ops/listHeld.js';
 export { getHistory, type History } from './ops/getHistory.js';
 export { probeTable, type TableProbe } from './ops/probeTable.js';
 export { tailStream, type StreamTail, type TailStreamInput } from './query/tailStream.js';
@@ -76,6 +78,7 @@ export { getState, findState } from './ops/getState.js';
 export { listAttempts } from './ops/listAttempts.js';
 export { listRedrives } from './ops/listRedrives.js';
 export { readPartition } from './ops/readPartition.js';
+export { readBreaker, writeBreaker } from './ops/breakerItem.js';
 export { syncRetention } from './ops/syncRetention.js';
 export { expungeMessage, type Expunged, type ExpungeInput } from './ops/expungeMessage.js';
 export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
@@ -115,6 +118,28 @@ export {
 export { type AuditTrail, type SegmentInfo, decodeAuditTrail } from './audit/auditTrail.js';
 export type { AuditPosition, AuditStep, SegmentAppend } from './audit/auditStep.js';
 export type { AuditSegmentWrite } from './audit/auditActions.js';
+// the audit segment packing: the one rule the projector appends by and replay rebuilds by
+export {
+  type AppendStep,
+  DEFAULT_STEP_LIMITS,
+  EntryTooLarge,
+  planAppend,
+  type Position,
+  type StepLimits,
+} from './audit/planAppend.js';
+export { rebuildAuditSegments } from './audit/rebuildAuditSegments.js';
+export {
+  DEFAULT_HEAD_BYTES,
+  DEFAULT_SEGMENT_BUDGET,
+  DEFAULT_SEGMENT_BYTES,
+  MAX_SEGMENT_BYTES,
+  MIN_SEGMENT_BYTES,
+  type SegmentBudget,
+  segmentBudget,
+} from './audit/segmentBudget.js';
+export { emptySegmentBytes, entryBytes } from './audit/sizing.js';
+// which stream records drive the projector (infra's filter criteria, the local poller's check)
+export { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from './streamFilter.js';
 export {
   type QueryFailedInput,
   type QueryByEndpointInput,

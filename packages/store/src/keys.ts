@@ -8,6 +8,7 @@ export const REDRIVE_PREFIX = 'REDRIVE#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const RESOLVED_PREFIX = 'RESOLVED#';
 export const EXPUNGE_PREFIX = 'EXPUNGE#';
+export const HOLD_PREFIX = 'HOLD#';
 export const REQUEUE_PREFIX = 'REQUEUE#';
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
@@ -30,6 +31,29 @@ export const auditSk = (segment: number): string => `${AUDIT_PREFIX}${pad(segmen
 export const auditKey = (messageId: string, segment: number): Key => ({
   pk: messagePk(messageId),
   sk: auditSk(segment),
+});
+
+export const holdSk = (k: number): string => `${HOLD_PREFIX}${pad(k, 4)}`;
+export const holdKey = (messageId: string, k: number): Key => ({ pk: messagePk(messageId), sk: holdSk(k) });
+
+/**
+ * Endpoint breakers: one partition, one item per endpoint (`BREAKER` / `EP#<endpoint>`), so
+ * `dh endpoints` lists them with one Query. Written per projector batch and per probe take,
+ * far below a partition's write limit.
+ */
+export const BREAKER_PK = 'BREAKER';
+export const breakerKey = (endpoint: string): Key => ({ pk: BREAKER_PK, sk: `EP#${endpoint}` });
+
+/**
+ * Held messages of an endpoint, oldest first (`HELD#<endpoint>` / `<createdAt>#<messageId>`):
+ * written in the hold's transaction, deleted in the release's or expiry's, so the drain reads
+ * them in creation order and `dh endpoints` counts them with one Query.
+ * debt: one partition per endpoint (about 500 holds/s at 2 WCU each); shard it for busier ones.
+ */
+export const heldPartition = (endpoint: string): string => `HELD#${endpoint}`;
+export const heldKey = (endpoint: string, createdAt: string, messageId: string): Key => ({
+  pk: heldPartition(endpoint),
+  sk: indexSk(createdAt, messageId),
 });
 
 export const expungeSk = (k: number): string => `${EXPUNGE_PREFIX}${pad(k, 4)}`;

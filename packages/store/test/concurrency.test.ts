@@ -31,7 +31,7 @@ const check = async (store: Store, messageId: string) => {
     problems.push(`STATE.attempts ${h.state.attempts} != ${numbers.length} items`);
   const successes = h.attempts.filter((a) => !a.superseded && a.status === 'SUCCESS').length;
   if (successes > 1) problems.push(`${successes} live successes`);
-  const folded = fold(seedOf(h.state), h.attempts, h.redrives);
+  const folded = fold(seedOf(h.state), h.attempts, h.redrives, h.holds);
   if (E.isLeft(folded)) problems.push(`fold refused: ${folded.left._tag}`);
   else {
     const diff = diffProjection(projectionFields(h.state), projectionFields(folded.right));

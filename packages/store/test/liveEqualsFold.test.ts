@@ -1,7 +1,7 @@
 // Property: the STATE the live path writes equals fold(attempts) field by field, for random
 // sequences of deliveries, crashed writers (their claim taken over and recorded as `lost`),
 // stale writers (their late outcome kept as the lost attempt's resolution), exhaustion
-// and re-drives. The live
+// re-drives and hold events (held, released, expired: invariant 11). The live
 // append builds its update from core's transition, so this holds by construction; the test
 // proves it against DynamoDB Local, errorDetails.message (the exhaustion suffix) included.
 import { deepEqual, fold, type OutcomeInput, seedOf, type StateItem } from '@delivery-history/core';
@@ -31,7 +31,8 @@ type Step =
   | { readonly kind: 'deliver'; readonly reply: Reply }
   | { readonly kind: 'stale'; readonly staleReply: Reply; readonly liveReply: Reply }
   | { readonly kind: 'crash' }
-  | { readonly kind: 'redrive'; readonly extra: number };
+  | { readonly kind: 'redrive'; readonly extra: number }
+  | { readonly kind: 'hold'; readonly hold: 'held' | 'released' | 'expired' };
 
 const reply = fc.constantFrom<Reply>('retryable', 'retryable', 'permanent', 'ok');
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -44,6 +45,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }).map((extra) => ({ kind: 'redrive' as const, extra })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'crash' as const }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .constantFrom('held' as const, 'held' as const, 'released' as const, 'expired' as const)
+      .map((hold) => ({ kind: 'hold' as const, hold })),
+  },
 );
 
 const LEASE_MS = 1_000;
@@ -84,9 +91,27 @@ const append = (c: Clocked, claimed: Parameters<Store['appendAttempt']>[0]['clai
 
 const isFinalState = (s: StateItem) => s.status === 'SUCCESS' || (s.status === 'FAILED' && !s.retryEligible);
 
+/** A hold event where core's transition takes it; elsewhere the store must refuse it. */
+const holdStep = async (c: Clocked, id: string, state: StateItem, kind: 'held' | 'released' | 'expired') => {
+  c.advance(1);
+  const r = await c.store.appendHold({
+    messageId: id,
+    kind,
+    mode: 'open',
+    reason: 'property',
+    by: 'prop',
+    at: c.at(),
+  })();
+  const holdable = state.status === 'PENDING' || (state.status === 'FAILED' && state.retryEligible);
+  const applies = kind === 'held' ? holdable : state.status === 'HELD';
+  assert.is(E.isRight(r), applies, `${kind} on ${state.status}: ${E.isLeft(r) ? r.left.message : 'accepted'}`);
+};
+
 const run = async (c: Clocked, id: string, s: Step): Promise<void> => {
   c.advance(DAY); // any scheduled retry is due
   const state = await right(c.store.getState(id));
+  if (s.kind === 'hold') return holdStep(c, id, state, s.hold);
+  if (state.status === 'HELD') return; // nothing claims a held message; only a release moves it
   if (s.kind === 'redrive') {
     if (state.status !== 'FAILED' || state.retryEligible) return;
     c.advance(1);
@@ -156,7 +181,7 @@ Live('STATE == fold(attempts, redrives), every field, for random histories', asy
         for (const s of steps) await run(c, id, s);
         await settle(c, id);
         const h = await right(c.store.getHistory(id));
-        const folded = fold(seedOf(h.state), h.attempts, h.redrives);
+        const folded = fold(seedOf(h.state), h.attempts, h.redrives, h.holds);
         assert.ok(E.isRight(folded), E.isLeft(folded) ? folded.left._tag : '');
         if (E.isLeft(folded)) return;
         const differing = (Object.keys(h.state) as (keyof StateItem)[]).filter(
@@ -203,7 +228,7 @@ Live('lost counts toward maxAttempts: a takeover of the last allowed attempt lea
     h.state.deliveryResult?.errorDetails?.message ?? '',
     /^no result recorded: lease .+ expired at .+; the request may have been sent \(retries exhausted: attempt 2 of 2\)$/,
   );
-  const folded = fold(seedOf(h.state), h.attempts, h.redrives);
+  const folded = fold(seedOf(h.state), h.attempts, h.redrives, h.holds);
   assert.ok(E.isRight(folded) && deepEqual(folded.right, h.state));
   // the first writer's real outcome arrives late: its resolution, not a third attempt
   const late = await right(append(c, first, 'ok'));

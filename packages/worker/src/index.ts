@@ -15,7 +15,7 @@ export type {
 } from './handler/storePort.js';
 // configuration
 export { loadConfig, readConfig, SNIPPET_BYTES, WORKER_ENV, type WorkerConfig } from './config/readConfig.js';
-export { httpClientOf, retryPolicyOf, workerStoreOf } from './config/fromConfig.js';
+export { type BreakerStore, endpointGateOf, httpClientOf, retryPolicyOf, workerStoreOf } from './config/fromConfig.js';
 export { type Clock, systemClock } from './clock.js';
 // HTTP delivery
 export {
@@ -25,20 +25,10 @@ export {
   type HttpExchange,
   type HttpRequest,
 } from './http/httpClient.js';
-export {
-  parseSigningSecrets,
-  type SigningKeys,
-  signatureHeaders,
-  verifySignature,
-  type VerifyFailure,
-} from './http/standardWebhooks.js';
 export { transportErrorCode } from './http/transportErrorCode.js';
 // SSRF guard
-export { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from './ssrf/allowList.js';
-export { BLOCKED_V4, BLOCKED_V6, classifyAddress } from './ssrf/blockedRanges.js';
+// (the target rule itself, checkTarget and the allow-list, is core's: request/targetGuard.ts)
 export { guardedConnector, guardedLookup, type Resolver, systemResolver } from './ssrf/guardedConnector.js';
-export { parseIp } from './ssrf/ipAddress.js';
-export { BlockedTargetError, checkTarget, type GuardVerdict } from './ssrf/targetGuard.js';
 // SQS
 export { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from './sqs/visibilityPort.js';
 export { queueUrlOf, sqsVisibility } from './sqs/sqsVisibility.js';

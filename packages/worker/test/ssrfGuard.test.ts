@@ -2,11 +2,16 @@ import type { LookupAddress } from 'node:dns';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../src/ssrf/allowList.js';
-import { classifyAddress } from '../src/ssrf/blockedRanges.js';
+import {
+  type AllowList,
+  checkTarget,
+  classifyAddress,
+  EMPTY_ALLOW_LIST,
+  formatIp,
+  parseAllowList,
+  parseIp,
+} from '@delivery-history/core';
 import { guardedLookup, type Resolver } from '../src/ssrf/guardedConnector.js';
-import { formatIp, parseIp } from '../src/ssrf/ipAddress.js';
-import { checkTarget } from '../src/ssrf/targetGuard.js';
 
 const allowList = (text: string): AllowList => {
   const r = parseAllowList(text);

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseSigningSecrets, signatureHeaders, verifySignature } from '../src/http/standardWebhooks.js';
+import { parseSigningSecrets, signatureHeaders, verifySignature } from '@delivery-history/core';
 
 const keysOf = (secret: string) => {
   const r = parseSigningSecrets(secret);

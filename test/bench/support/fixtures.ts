@@ -13,7 +13,7 @@ import {
 } from '@delivery-history/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { rebuildAuditSegments } from '@delivery-history/projector';
+import { rebuildAuditSegments } from '@delivery-history/store';
 import {
   attemptKey,
   correlationIndexKeys,

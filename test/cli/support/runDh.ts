@@ -54,6 +54,27 @@ export const spawnDh = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Ch
   return spawn(process.execPath, [BIN, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 };
 
+/** A running `dh` and what it has printed so far (tests that wait on its output). */
+export type RunningDh = {
+  readonly child: ChildProcess;
+  out(): string;
+  err(): string;
+};
+
+/** Starts the built `dh` and collects its stdout and stderr as they come. */
+export const collectDh = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): RunningDh => {
+  const child = spawnDh(args, env);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+  });
+  return { child, out: () => out, err: () => err };
+};
+
 export type DhResult = {
   readonly code: number | null;
   readonly stdout: string;

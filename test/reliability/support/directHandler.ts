@@ -5,11 +5,10 @@ import {
   createHttpClient,
   type HttpClient,
   noopMetrics,
-  parseAllowList,
-  parseSigningSecrets,
   type SqsBatchHandler,
   systemClock,
 } from '@delivery-history/worker';
+import { parseAllowList, parseSigningSecrets } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { SIGNING_SECRET } from './rig.js';
 

@@ -4,7 +4,8 @@ import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/pr
 import { createStore, type Store, type StreamClients } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
-import { parseAllowList, parseSigningSecrets, type WorkerConfig } from '@delivery-history/worker';
+import type { WorkerConfig } from '@delivery-history/worker';
+import { parseAllowList, parseSigningSecrets } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { runDh } from '../../bench/support/dhCli.js';
 import { localStreamsPort } from '../../bench/support/localStreams.js';

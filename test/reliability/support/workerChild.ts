@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import { createLocalWorker } from '@delivery-history/devkit';
 import { createStore, makeStreamClients } from '@delivery-history/store';
-import { parseAllowList, parseSigningSecrets } from '@delivery-history/worker';
+import { parseAllowList, parseSigningSecrets } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 

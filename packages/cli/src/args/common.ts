@@ -10,6 +10,8 @@ export const CommonArgs = t.type({
   region: optional(t.string),
   tz: optional(ZoneArg),
   wide: optional(t.boolean),
+  // read by the pager (pager.ts) before the command runs; declared so every command accepts it
+  'no-pager': optional(t.boolean),
   help: optional(t.boolean),
 });
 export type CommonArgs = t.TypeOf<typeof CommonArgs>;
@@ -21,8 +23,9 @@ export const ProgressArgs = t.type({ progress: optional(ProgressMode) });
 export const hostMatches = (filter: string, endpoint: string): boolean =>
   endpoint === filter || (!/:\d+$|\]$/.test(filter) && endpoint.startsWith(`${filter}:`));
 
-export const configFlags = (a: CommonArgs & { endpoint?: string | undefined }): ConfigFlags => ({
+/** The table, DynamoDB URL and region flags. `--endpoint` is never the URL: it is the receiver filter. */
+export const configFlags = (a: CommonArgs): ConfigFlags => ({
   table: a.table,
-  endpointUrl: a['endpoint-url'] ?? a.endpoint,
+  endpointUrl: a['endpoint-url'],
   region: a.region,
 });

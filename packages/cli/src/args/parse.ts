@@ -25,6 +25,7 @@ export const COMMON_OPTIONS = {
   region: { type: 'string' },
   tz: { type: 'string' },
   wide: { type: 'boolean' },
+  'no-pager': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 
@@ -49,7 +50,8 @@ const placePositionals = (spec: CommandSpec, positionals: string[]): E.Either<Us
 
 /**
  * `--since -1h`: parseArgs would read `-1h` as a flag; a value that looks like a negative
- * number or relative time after a string option is glued to it (`--since=-1h`).
+ * number or relative time after a string option is glued to it (`--since=-1h`). And
+ * `--since yesterday 10:00` unquoted: a day word followed by a time of day is one value.
  */
 const glueDashValues = (args: ReadonlyArray<string>, options: OptionSpecs): string[] => {
   const out: string[] = [];
@@ -60,6 +62,14 @@ const glueDashValues = (args: ReadonlyArray<string>, options: OptionSpecs): stri
     if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       out.push(`${a}=${next}`);
       i++;
+    } else if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      /^(today|yesterday)$/i.test(next ?? '') &&
+      /^\d{1,2}:\d{2}(:\d{2})?$/.test(args[i + 2] ?? '')
+    ) {
+      out.push(`${a}=${next} ${args[i + 2]}`);
+      i += 2;
     } else out.push(a);
   }
   return out;

@@ -3,11 +3,12 @@ import { displayZone, instantOfWall, offsetMinutes } from '../format/zone.js';
 import { parseTime } from './timeArg.js';
 
 // What --since/--until accept, on top of parseTime (ISO, relative, now): compound relative
-// times (-1d2h), today, yesterday, a time of day (10:00, today), epoch seconds (or ms), and
+// times (-1d2h), today, yesterday, a time of day (10:00, today), a day and a time of day
+// (yesterday 10:00), epoch seconds (or ms), and
 // zone-less ISO read in the display zone (--tz/TZ, UTC by default). Errors say what is wrong.
 
 export const TIME_INPUT_HELP =
-  'ISO-8601 time (2025-05-01T10:00Z), relative (-1h, -1d2h), now, today, yesterday, a time of day (10:00) or epoch seconds';
+  'ISO-8601 time (2025-05-01T10:00Z), relative (-1h, -1d2h), now, today, yesterday, a time of day (10:00, yesterday 10:00) or epoch seconds';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const COMPOUND = /^([+-]?)((?:\d+(?:\.\d+)?[smhdw])+)$/;
@@ -52,18 +53,31 @@ const zonelessIso = (m: RegExpExecArray, tz: string): Date => {
   return new Date(instantOfWall(tz, wall) + Math.round(Number(frac ?? 0) * 1000));
 };
 
-/** `today`, `yesterday`, `-1d2h`-style offsets and a time of day; undefined when none of them. */
-const parseWords = (input: string, s: string, now: Date, tz: string): E.Either<string, Date> | undefined => {
-  if (s === 'today') return E.right(startOfDay(now, tz, 0));
-  if (s === 'yesterday') return E.right(startOfDay(now, tz, 1));
-  const rel = COMPOUND.exec(s);
-  if (rel !== null) return E.right(compound(rel[1] ?? '', rel[2] ?? '', now));
-  const tod = TIME_OF_DAY.exec(s);
-  if (tod === null) return undefined;
+const DAY_WORDS: Readonly<Record<string, number>> = { today: 0, yesterday: 1 };
+
+/** `HH:MM[:SS]` as ms after midnight; null when not that shape; a Left when out of range. */
+const timeOfDay = (text: string, input: string): E.Either<string, number> | null => {
+  const tod = TIME_OF_DAY.exec(text);
+  if (tod === null) return null;
   const [, h, mi, sec] = tod;
   if (Number(h) > 23 || Number(mi) > 59 || Number(sec ?? 0) > 59) return E.left(`no such time of day "${input}"`);
-  const ms = (Number(h) * 3600 + Number(mi) * 60 + Number(sec ?? 0)) * 1000;
-  return E.right(new Date(startOfDay(now, tz, 0).getTime() + ms));
+  return E.right((Number(h) * 3600 + Number(mi) * 60 + Number(sec ?? 0)) * 1000);
+};
+
+/**
+ * `today`, `yesterday`, either followed by a time of day (`yesterday 10:00`), a time of day
+ * alone (today), `-1d2h`-style offsets; undefined when none of them.
+ */
+const parseWords = (input: string, s: string, now: Date, tz: string): E.Either<string, Date> | undefined => {
+  const rel = COMPOUND.exec(s);
+  if (rel !== null) return E.right(compound(rel[1] ?? '', rel[2] ?? '', now));
+  const [first = '', second, ...rest] = s.split(/\s+/);
+  const daysBack = Object.hasOwn(DAY_WORDS, first) ? (DAY_WORDS[first] ?? 0) : null;
+  if (rest.length > 0 || (daysBack === null && second !== undefined)) return undefined;
+  if (daysBack !== null && second === undefined) return E.right(startOfDay(now, tz, daysBack));
+  const ms = timeOfDay(daysBack === null ? first : (second ?? ''), input);
+  if (ms === null) return daysBack === null ? undefined : E.left(`no such time of day "${input}"`);
+  return E.map((m: number) => new Date(startOfDay(now, tz, daysBack ?? 0).getTime() + m))(ms);
 };
 
 /** Epoch seconds (9-10 digits) or milliseconds (12-13 digits); undefined otherwise. */

@@ -16,8 +16,10 @@ const COMMON = `Common options:
   --region REGION        AWS region (default: $AWS_REGION)
   --tz ZONE              show times in this IANA zone (default: $TZ, else UTC)
   --wide                 tables at full width on a terminal (piped output is never cut)
+  --no-pager             no pager on a terminal (default: $DH_PAGER, else $PAGER, else less -FRX,
+                         for history, failed, endpoint, correlation, endpoints; never when piped)
 Times (--since/--until): ISO-8601 (2025-05-01T10:00Z, 2025-05-01), relative (-1h, -1d2h, 30m),
-now, today, yesterday, a time of day (10:00, today in --tz), epoch seconds (1746093600).
+now, today, yesterday, a time of day (10:00, today in --tz; yesterday 10:00), epoch seconds (1746093600).
 Output: on a terminal tables fit its width (error text cut with "…" first, then short times,
 then the least useful columns hidden; ids never) and statuses are coloured; piped, nothing is
 cut or coloured. NO_COLOR=1 turns colour off, FORCE_COLOR=1 on.
@@ -25,7 +27,8 @@ Exit codes: 0 ok/found, 1 not found / drift / check failed, 2 usage or configura
 3 DynamoDB or SQS error (unreachable, missing table, not DynamoDB), 130 interrupted (Ctrl-C).`;
 
 const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 50)
-  --cursor C             the next page (printed after a page; carries the resolved window and order)
+  --cursor C             the next page: alone, it repeats the query (window, order, filters);
+                         the table prints a short id kept on this machine, --json the full cursor
   --all                  every page, one after the other
   --order oldest|newest  oldest first (default) or newest first (the index read backwards)
   --output table|json|tsv, -o
@@ -48,10 +51,12 @@ export const USAGE: Readonly<Record<string, Entry>> = {
     examples: ['dh local', 'dh local --port 8000 --path ./.dynamodb'],
   },
   demo: {
-    usage: 'dh demo [--messages N] [--progress auto|bar|lines|none] [--yes] [--json]',
+    usage:
+      'dh demo [--messages N] [--max-attempts N] [--concurrency N] [--timeout-seconds N] [--yes] [--progress auto|bar|lines|none] [--json]',
     about: `  Start DynamoDB Local and local webhook receivers (healthy, flaky, slow, rate-limited,
   broken), deliver N messages (default 300) through the worker's local driver, run the
   projector, then print a summary and the audit trail of one interesting message.
+  --max-attempts, --concurrency, --timeout-seconds: the worker's settings for the run.
   With a table configured (env or flags) it uses that table; a non-local one needs --yes.`,
     examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
   },
@@ -68,7 +73,7 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed --since TIME [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
     about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
   their error text and response time. --exhausted: only final failures (no retry left).
   --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
@@ -126,12 +131,12 @@ ${LIST_OPTIONS}`,
     usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
     about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
   one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
-  outcome; --endpoint a host; --message some messages.`,
+  outcome; --endpoint (or --host) a host; --message some messages.`,
     examples: ['dh tail', 'dh tail --endpoint hooks.example.com --status FAILED', 'dh tail --json | jq .messageId'],
   },
   'replay projections': {
     usage:
-      'dh replay projections (--message ID... | --all) [--dry-run] [--segments N] [--concurrency N] [--progress MODE] [--json]',
+      'dh replay projections (--message ID... | --all) [--dry-run] [--segments N] [--concurrency N] [--max-report N] [--progress MODE] [--json]',
     about: `  Recompute projections (fold) and audit trails (rebuild) from the attempts. --dry-run
   reports drift (message, field, stored vs expected) without writing; otherwise repairs
   with conditional writes that never overwrite a concurrent live update.
@@ -141,13 +146,15 @@ ${LIST_OPTIONS}`,
   'replay redrive': {
     usage: `dh replay redrive (--message ID... | --since TIME [--until TIME] [--exhausted] [--endpoint HOST]
                    | --stalled [--since TIME] [--until TIME] [--endpoint HOST])
-                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N] [--grace-seconds N] [--json]`,
+                --reason TEXT [--by WHO] [--extra-attempts N] [--stalled-after DURATION] [--dry-run] [--limit N]
+                [--wait-seconds N] [--grace-seconds N] [--progress MODE] [--json]`,
     about: `  Reopen final FAILED messages for delivery: a REDRIVE event (who, why, when) is stored,
   history is never edited, and each message is enqueued (SQS at $DELIVERY_QUEUE_URL, or
   delivered right away by the worker's local driver when no queue is configured).
   A stalled message (not final, no worker came back to it for --stalled-after, default 1h:
   its SQS record is in the DLQ or gone) is enqueued again as it is, without an event.
-  A filter selects FAILED messages (--exhausted: final ones only); --stalled selects every
+  A filter selects FAILED messages (--exhausted: final ones only; --status FAILED, the
+  contract's spelling, is accepted and changes nothing); --stalled selects every
   stalled message (waiting since --since..--until, when given). Interrupted (Ctrl-C) during
   local delivery: stops claiming, records the requests in flight, prints the command that
   finishes the rest, exits 130.`,
@@ -180,7 +187,7 @@ ${LIST_OPTIONS}`,
   },
   verify: {
     usage:
-      'dh verify [--message ID...] [--segments N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--progress MODE] [--json]',
+      'dh verify [--message ID...] [--segments N] [--concurrency N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--max-violations N] [--progress MODE] [--json]',
     about: `  Check every invariant over the table: dense attempt numbers, STATE == fold(attempts),
   audit trail == rebuild(attempts), item sizes under budget, no unredacted secrets, and no
   message stalled: not final, and no worker came back to it for --stalled-after (default 1h)

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { NonEmptyArg, optional, UrlArg } from '../args/codecs.js';
+import { NonEmptyArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
@@ -13,8 +13,8 @@ import { usageFailure, withArgs } from './withArgs.js';
 // `dh correlation <correlationId> [--created-since T] [--created-until T] [--order O]`: the
 // index is sorted by creation time, so the created window is a key range.
 
-const spec: CommandSpec = {
-  options: { endpoint: { type: 'string' }, ...LIST_OPTIONS },
+export const spec: CommandSpec = {
+  options: { ...LIST_OPTIONS },
   positionals: ['correlationId'],
 };
 
@@ -24,14 +24,13 @@ const args = (now: Date) =>
     ListArgs(now),
     t.type({
       correlationId: NonEmptyArg,
-      endpoint: optional(UrlArg),
     }),
   ]);
 
 export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs('correlation', argv, io, spec, args(now), configFlags, async (a, config) => {
-    const start = startOf(a.cursor, {
+    const start = startOf(io.env, a.cursor, {
       createdSince: a['created-since'],
       createdUntil: a['created-until'],
       order: a.order,
@@ -57,6 +56,7 @@ export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<Com
         order,
         timeColumn: 'createdAt',
         window,
+        repeat: `dh correlation ${a.correlationId}`,
         what: `messages with correlation id "${a.correlationId}"`,
       });
     });

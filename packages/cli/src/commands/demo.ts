@@ -10,7 +10,7 @@ import { withArgs } from './withArgs.js';
 
 // `dh demo [--messages N] [--yes]`.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     messages: { type: 'string' },
     'max-attempts': { type: 'string' },

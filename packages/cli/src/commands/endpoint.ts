@@ -1,23 +1,32 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { HostArg, optional, TimeArg, UrlArg } from '../args/codecs.js';
+import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
+import { isoWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { createdInput, createdWindowError, listOutput, printPage, readList, startOf, type Window } from './listing.js';
+import {
+  createdInput,
+  createdWindowError,
+  filtersGiven,
+  listOutput,
+  printPage,
+  readList,
+  startOf,
+  type Window,
+} from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--order O] [--created-since T] [--all]`.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },
     status: { type: 'string' },
-    endpoint: { type: 'string' },
     ...LIST_OPTIONS,
   },
   positionals: ['host'],
@@ -37,16 +46,13 @@ const args = (now: Date) =>
       since: optional(TimeArg(now)),
       until: optional(TimeArg(now)),
       status: optional(Status),
-      // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
-      endpoint: optional(UrlArg),
     }),
   ]);
 
 /** What is wrong with a resolved window, if anything. */
 const windowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
-  if (!fromCursor && w.since !== null && Date.parse(w.since) > now.getTime())
-    return `--since ${w.since} is in the future`;
-  if (w.since !== null && w.until !== null && w.until <= w.since) return '--until must be after --since';
+  const wrong = isoWindowError(w.since, w.until, now, { future: !fromCursor });
+  if (wrong !== null) return wrong;
   // the index is sorted by last update: without a lower bound the filter would read it all
   if (w.createdUntil !== null && w.createdSince === null && w.since === null) {
     return '--created-until needs --created-since (or --since): the read is bounded from below';
@@ -57,15 +63,21 @@ const windowError = (w: Window, now: Date, fromCursor: boolean): string | null =
 export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs('endpoint', argv, io, spec, args(now), configFlags, async (a, config) => {
-    const start = startOf(a.cursor, {
-      since: a.since,
-      until: a.until ?? (a.since !== undefined ? now : undefined),
-      createdSince: a['created-since'],
-      createdUntil: a['created-until'],
-      order: a.order,
-    });
+    const start = startOf(
+      io.env,
+      a.cursor,
+      {
+        since: a.since,
+        until: a.until ?? (a.since !== undefined ? now : undefined),
+        createdSince: a['created-since'],
+        createdUntil: a['created-until'],
+        order: a.order,
+      },
+      filtersGiven({ status: a.status }),
+    );
     if (E.isLeft(start)) return usageFailure(start.left);
-    const { window, order } = start.right;
+    const { window, order, filters } = start.right;
+    const status = typeof filters.status === 'string' ? filters.status : undefined;
     const invalid = windowError(window, now, a.cursor !== undefined);
     if (invalid !== null) return usageFailure(invalid);
     const out = listOutput(io, a);
@@ -81,14 +93,16 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
           limit,
           ...(cursor !== null ? { cursor } : {}),
         });
-      const keep = (r: { status: string }) => a.status === undefined || r.status === a.status;
+      const keep = (r: { status: string }) => status === undefined || r.status === status;
       const page = await readList('endpoint', fetch, a, start.right.store, keep);
       return printPage(io, 'endpoint', page, {
         ...out.right,
         order,
         timeColumn: 'lastUpdatedAt',
         window,
-        what: `${a.status === undefined ? '' : `${a.status} `}messages for endpoint ${a.host}`,
+        filters,
+        repeat: `dh endpoint ${a.host}`,
+        what: `${status === undefined ? '' : `${status} `}messages for endpoint ${a.host}`,
       });
     });
   });

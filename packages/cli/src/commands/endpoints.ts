@@ -4,6 +4,7 @@ import * as t from 'io-ts';
 import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import { renderEndpoints, renderSeries } from '../format/endpointsView.js';
 import { toJson } from '../format/json.js';
@@ -17,7 +18,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const DAY_MS = 86_400_000;
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: { since: { type: 'string' }, until: { type: 'string' } },
   positionals: ['host'],
 };
@@ -66,8 +67,8 @@ export const runEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<Comma
   return withArgs('endpoints', argv, io, spec, args(now), configFlags, async (a, config) => {
     const until = a.until ?? now;
     const w: Window = { since: a.since ?? new Date(until.getTime() - DAY_MS), until, host: a.host };
-    if (w.since.getTime() > now.getTime()) return usageFailure(`--since ${w.since.toISOString()} is in the future`);
-    if (until.getTime() <= w.since.getTime()) return usageFailure('--until must be after --since');
+    const wrong = timeWindowError(w, now);
+    if (wrong !== null) return usageFailure(wrong);
     return withContext(config, io, async (ctx) => {
       const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
       if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));

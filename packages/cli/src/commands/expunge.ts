@@ -5,7 +5,9 @@ import * as t from 'io-ts';
 import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
+import { noteLine } from '../format/terminal.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { onInterrupt } from '../interrupt.js';
@@ -18,7 +20,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'expunge';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     endpoint: { type: 'string' },
@@ -142,39 +144,31 @@ const report = (outcomes: readonly Outcome[], json: boolean, dryRun: boolean, io
   return outcomes.length === 0 || count(outcomes, 'not-found') > 0 ? fail(NotFound(null)) : done;
 };
 
-const validate = (a: Args): string | null => {
+const validate = (a: Args, now: Date): string | null => {
   const byFilter = a.endpoint !== undefined || a.since !== undefined || a.until !== undefined;
   if ((a.message !== undefined) === byFilter)
     return 'give either --message ID (repeatable) or --endpoint HOST --since TIME';
   if (byFilter && (a.endpoint === undefined || a.since === undefined)) return '--endpoint and --since go together';
-  return null;
+  return timeWindowError({ since: a.since ?? null, until: a.since === undefined ? null : (a.until ?? now) }, now);
 };
 
 export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    NAME,
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const problem = validate(a);
-      if (problem !== null) return usageFailure(problem);
-      const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
-      if (E.isLeft(operator)) return fail(operator.left);
-      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
-      const policy = secretPolicyFromEnv(io.env);
-      if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
-      const by = operator.right;
-      return withContext(config, io, async (ctx) => {
-        const ids = await selectIds(a, ctx.store, now);
-        if (E.isLeft(ids))
-          return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
-        const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
-        return report(outcomes, a.json === true, a['dry-run'] === true, io);
-      });
-    },
-  );
+  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+    const problem = validate(a, now);
+    if (problem !== null) return usageFailure(problem);
+    const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
+    if (E.isLeft(operator)) return fail(operator.left);
+    // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
+    const policy = secretPolicyFromEnv(io.env);
+    if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
+    const by = operator.right;
+    return withContext(config, io, async (ctx) => {
+      const ids = await selectIds(a, ctx.store, now);
+      if (E.isLeft(ids))
+        return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
+      const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
+      return report(outcomes, a.json === true, a['dry-run'] === true, io);
+    });
+  });
 };

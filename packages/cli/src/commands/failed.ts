@@ -4,15 +4,16 @@ import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { createdInput, createdWindowError, listOutput, printPage, readList, startOf } from './listing.js';
+import { createdInput, createdWindowError, filtersGiven, listOutput, printPage, readList, startOf } from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },
@@ -29,7 +30,8 @@ const args = (now: Date) =>
     CommonArgs,
     ListArgs(now),
     t.type({
-      since: TimeArg(now),
+      // required unless --cursor (which carries the window)
+      since: optional(TimeArg(now)),
       until: optional(TimeArg(now)),
       exhausted: optional(t.boolean),
       endpoint: optional(HostArg),
@@ -39,63 +41,62 @@ const args = (now: Date) =>
 type Args = t.TypeOf<ReturnType<typeof args>>;
 
 /** The window, order and store cursor, or what is wrong with them. */
-const resolve = (a: Args, now: Date) => {
-  // a cursor carries the window its first page resolved (`-1h` once, not again per page)
-  const start = startOf(a.cursor, {
-    since: a.since,
-    until: a.until ?? now,
-    createdSince: a['created-since'],
-    createdUntil: a['created-until'],
-    order: a.order,
-  });
+const resolve = (a: Args, now: Date, env: Io['env']) => {
+  if (a.since === undefined && a.cursor === undefined)
+    return E.left('--since: is required (or --cursor C from a page)');
+  // a cursor carries the query its first page resolved (`-1h` once, not again per page)
+  const start = startOf(
+    env,
+    a.cursor,
+    {
+      since: a.since,
+      until: a.until ?? now,
+      createdSince: a['created-since'],
+      createdUntil: a['created-until'],
+      order: a.order,
+    },
+    filtersGiven({ exhausted: a.exhausted, endpoint: a.endpoint ?? a.host }),
+  );
   if (E.isLeft(start)) return start;
-  const since = new Date(start.right.window.since ?? a.since.toISOString());
+  const since = new Date(start.right.window.since ?? a.since?.toISOString() ?? now.toISOString());
   const until = new Date(start.right.window.until ?? now.toISOString());
-  if (a.cursor === undefined && since.getTime() > now.getTime()) {
-    return E.left(`--since ${since.toISOString()} is in the future`);
-  }
-  if (until.getTime() <= since.getTime()) return E.left('--until must be after --since');
+  const wrong = timeWindowError({ since, until }, now, { future: a.cursor === undefined });
+  if (wrong !== null) return E.left(wrong);
   const created = createdWindowError(start.right.window, now, a.cursor !== undefined);
   return created === null ? E.right({ ...start.right, since, until }) : E.left(created);
 };
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    'failed',
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const r = resolve(a, now);
-      if (E.isLeft(r)) return usageFailure(r.left);
-      const out = listOutput(io, a);
-      if (E.isLeft(out)) return usageFailure(out.left);
-      const { since, until, window, order } = r.right;
-      const host = a.endpoint ?? a.host;
-      return withContext(config, io, async (ctx) => {
-        const fetch = (limit: number, cursor: string | null) =>
-          ctx.store.queryFailed({
-            since,
-            until,
-            ...createdInput(window),
-            exhaustedOnly: a.exhausted === true,
-            order,
-            limit,
-            ...(cursor !== null ? { cursor } : {}),
-          });
-        const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
-        const page = await readList('failed', fetch, a, r.right.store, keep);
-        return printPage(io, 'failed', page, {
-          ...out.right,
+  return withArgs('failed', argv, io, spec, args(now), configFlags, async (a, config) => {
+    const r = resolve(a, now, io.env);
+    if (E.isLeft(r)) return usageFailure(r.left);
+    const out = listOutput(io, a);
+    if (E.isLeft(out)) return usageFailure(out.left);
+    const { since, until, window, order, filters } = r.right;
+    const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
+    const exhausted = filters.exhausted === true;
+    return withContext(config, io, async (ctx) => {
+      const fetch = (limit: number, cursor: string | null) =>
+        ctx.store.queryFailed({
+          since,
+          until,
+          ...createdInput(window),
+          exhaustedOnly: exhausted,
           order,
-          timeColumn: 'lastUpdatedAt',
-          window: { ...window, since: since.toISOString(), until: until.toISOString() },
-          what: `${a.exhausted === true ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
+          limit,
+          ...(cursor !== null ? { cursor } : {}),
         });
+      const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
+      const page = await readList('failed', fetch, a, r.right.store, keep);
+      return printPage(io, 'failed', page, {
+        ...out.right,
+        order,
+        timeColumn: 'lastUpdatedAt',
+        window: { ...window, since: since.toISOString(), until: until.toISOString() },
+        filters,
+        what: `${exhausted ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
       });
-    },
-  );
+    });
+  });
 };

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
@@ -15,8 +15,8 @@ import { withArgs } from './withArgs.js';
 
 // `dh history <messageId>`: STATE, every attempt, audit trail.
 
-const spec: CommandSpec = {
-  options: { endpoint: { type: 'string' }, attempt: { type: 'string' }, 'no-body': { type: 'boolean' } },
+export const spec: CommandSpec = {
+  options: { attempt: { type: 'string' }, 'no-body': { type: 'boolean' } },
   positionals: ['messageId'],
 };
 const Args = t.intersection([
@@ -26,8 +26,6 @@ const Args = t.intersection([
     attempt: optional(IntArg(1, 1_000_000)),
     // with --attempt: leave the request body out (it is the customer's payload)
     'no-body': optional(t.boolean),
-    // debt: the DynamoDB URL under its old name (--endpoint-url is the flag); kept for scripts
-    endpoint: optional(UrlArg),
   }),
 ]);
 
@@ -37,15 +35,19 @@ const printAttempt = (
   view: Parameters<typeof renderAttempt>[0],
   messageId: string,
   n: number,
-  o: { readonly json: boolean; readonly body: boolean },
+  json: boolean,
+  wide: boolean | undefined,
+  body: boolean,
 ): CommandResult => {
   const one = view.attempts.find((x) => x.attemptNumber === n);
   if (one === undefined) {
     return fail(NotFound(`message "${messageId}" has no attempt ${n} (it has ${view.attempts.length})`));
   }
   // every attempt sends the stored body (its sha256 is on the attempt); null: over its budget or expunged
-  const body = o.body ? view.state.request.body : undefined;
-  io.stdout.write(o.json ? toJson(attemptJson(one, body)) : renderAttempt(view, one, io.now(), body));
+  const shown = body ? view.state.request.body : undefined;
+  io.stdout.write(
+    json ? toJson(attemptJson(one, shown)) : renderAttempt(view, one, io.now(), layoutOf(io, wide), shown),
+  );
   return done;
 };
 
@@ -75,7 +77,7 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
       };
       const json = a.json === true;
       if (a.attempt !== undefined)
-        return printAttempt(io, view, a.messageId, a.attempt, { json, body: a['no-body'] !== true });
+        return printAttempt(io, view, a.messageId, a.attempt, json, a.wide, a['no-body'] !== true);
       io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
       return done;
     }),

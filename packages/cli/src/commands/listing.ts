@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '@delivery-history/store';
 import { type Order, type Output, outputOf } from '../args/listArgs.js';
+import { isoWindowError } from '../args/timeWindow.js';
 import { toJson } from '../format/json.js';
 import {
   type ListPage,
@@ -13,6 +14,7 @@ import {
 } from '../format/summaryList.js';
 import { type Layout, layoutOf } from '../format/terminal.js';
 import { onInterrupt } from '../interrupt.js';
+import { shelveCursor, unshelveCursor } from './cursorShelf.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 
@@ -40,7 +42,10 @@ export type Window = {
 // cursor: the store's cursor plus the resolved window and the order
 // ---------------------------------------------------------------------------
 
-type ListCursor = Window & { readonly order: Order; readonly store: string };
+/** The query's filters a cursor carries (`--exhausted`, `--endpoint`, `--status`), by flag name. */
+export type Filters = Readonly<Record<string, string | true>>;
+
+type ListCursor = Window & { readonly order: Order; readonly filters: Filters; readonly store: string };
 
 export const encodeListCursor = (c: ListCursor): string =>
   Buffer.from(
@@ -49,6 +54,7 @@ export const encodeListCursor = (c: ListCursor): string =>
       w: [c.since, c.until],
       ...(c.createdSince !== null || c.createdUntil !== null ? { c: [c.createdSince, c.createdUntil] } : {}),
       ...(c.order === 'newest' ? { o: 'newest' } : {}),
+      ...(Object.keys(c.filters).length > 0 ? { f: c.filters } : {}),
       s: c.store,
     }),
     'utf8',
@@ -64,6 +70,15 @@ const pairOf = (u: unknown): [string | null, string | null] | null => {
   return isoOrNull(a) && isoOrNull(b) ? [a, b] : null;
 };
 
+const filtersOf = (u: unknown): Filters | null => {
+  if (u === undefined) return {};
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return null;
+  const entries = Object.entries(u as Record<string, unknown>);
+  return entries.every(([, v]) => typeof v === 'string' || v === true)
+    ? (Object.fromEntries(entries) as Filters)
+    : null;
+};
+
 /** A cursor this CLI issued; null for anything else (a bare store cursor goes to the store as is). */
 export const decodeListCursor = (s: string): ListCursor | null => {
   try {
@@ -71,15 +86,21 @@ export const decodeListCursor = (s: string): ListCursor | null => {
     if (j.v !== 2 || !Array.isArray(j.w) || typeof j.s !== 'string') return null;
     const w = pairOf(j.w);
     const c = pairOf(j.c);
-    if (w === null || c === null || (j.o !== undefined && j.o !== 'newest')) return null;
+    const filters = filtersOf(j.f);
+    if (w === null || c === null || filters === null || (j.o !== undefined && j.o !== 'newest')) return null;
     const order: Order = j.o === 'newest' ? 'newest' : 'oldest';
-    return { since: w[0], until: w[1], createdSince: c[0], createdUntil: c[1], order, store: j.s };
+    return { since: w[0], until: w[1], createdSince: c[0], createdUntil: c[1], order, filters, store: j.s };
   } catch {
     return null;
   }
 };
 
-export type Start = { readonly window: Window; readonly order: Order; readonly store: string | null };
+export type Start = {
+  readonly window: Window;
+  readonly order: Order;
+  readonly filters: Filters;
+  readonly store: string | null;
+};
 
 type StartFlags = {
   readonly since?: Date | undefined;
@@ -91,19 +112,48 @@ type StartFlags = {
 
 const isoOf = (d: Date | undefined): string | null => d?.toISOString() ?? null;
 
+/** The filters given as flags (absent ones left out). */
+export const filtersGiven = (f: Readonly<Record<string, string | boolean | undefined>>): Filters =>
+  Object.fromEntries(
+    Object.entries(f).flatMap(([k, v]) => (v === undefined || v === false ? [] : [[k, v] as const])),
+  ) as Filters;
+
+const flagText = (name: string, v: string | true): string => (v === true ? `--${name}` : `--${name} ${v}`);
+
+/** A filter flag that says a different query than the cursor's, or null. */
+const filterConflict = (cursor: Filters, flags: Filters): string | null => {
+  for (const [k, v] of Object.entries(flags)) {
+    if (cursor[k] !== v) {
+      const had = Object.entries(cursor).map(([n, x]) => flagText(n, x));
+      return `--cursor continues a list ${had.length === 0 ? 'without filters' : `with ${had.join(' ')}`}; it cannot page ${flagText(k, v)}`;
+    }
+  }
+  return null;
+};
+
 /**
  * Where a list starts: the window, order and store cursor a --cursor carries (they win over
  * the flags: `-1h` was resolved once, by the first page), else the flags'. A cursor of one
  * order is refused with the other (`--order` says a different query).
  */
-export const startOf = (cursor: string | undefined, flags: StartFlags): E.Either<string, Start> => {
+export const startOf = (
+  env: Readonly<Record<string, string | undefined>>,
+  given: string | undefined,
+  flags: StartFlags,
+  filters: Filters = {},
+): E.Either<string, Start> => {
+  const full = given === undefined ? E.right(undefined) : unshelveCursor(env, given);
+  if (E.isLeft(full)) return full;
+  const cursor = full.right;
   const c = cursor === undefined ? null : decodeListCursor(cursor);
   if (c !== null) {
     if (flags.order !== undefined && flags.order !== c.order) {
       return E.left(`--cursor continues a list in --order ${c.order}; it cannot page --order ${flags.order}`);
     }
-    const { store, order, ...window } = c;
-    return E.right({ window, order, store });
+    const conflict = filterConflict(c.filters, filters);
+    if (conflict !== null) return E.left(conflict);
+    const { store, order, filters: carried, ...window } = c;
+    return E.right({ window, order, filters: carried, store });
   }
   return E.right({
     window: {
@@ -113,6 +163,7 @@ export const startOf = (cursor: string | undefined, flags: StartFlags): E.Either
       createdUntil: isoOf(flags.createdUntil),
     },
     order: flags.order ?? 'oldest',
+    filters,
     store: cursor ?? null,
   });
 };
@@ -125,13 +176,10 @@ export const createdInput = (w: Window): { createdSince?: string; createdUntil?:
 
 /** A created window that ends before it starts, or starts in the future: a usage error. */
 export const createdWindowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
-  if (!fromCursor && w.createdSince !== null && Date.parse(w.createdSince) > now.getTime()) {
-    return `--created-since ${w.createdSince} is in the future`;
-  }
-  if (w.createdSince !== null && w.createdUntil !== null && w.createdUntil <= w.createdSince) {
-    return '--created-until must be after --created-since';
-  }
-  return null;
+  return isoWindowError(w.createdSince, w.createdUntil, now, {
+    names: { since: '--created-since', until: '--created-until' },
+    future: !fromCursor,
+  });
 };
 
 // ---------------------------------------------------------------------------
@@ -188,6 +236,10 @@ export type PrintOptions = {
   readonly what: string;
   readonly order: Order;
   readonly window?: Window;
+  /** The filters the next page's cursor carries. */
+  readonly filters?: Filters;
+  /** The command the next page repeats with `--cursor` (default `dh <name>`; with the positional). */
+  readonly repeat?: string;
 };
 
 /** The window as --json echoes it: since/until always, the created window when given. */
@@ -201,6 +253,10 @@ const windowJson = (w: Window | undefined) =>
         ...(w.createdUntil !== null ? { createdUntil: w.createdUntil } : {}),
       };
 
+/** The command for the next page, pasteable: the cursor alone carries the query. */
+const nextCommand = (io: Io, repeat: string, cursor: string): string =>
+  `${repeat} --cursor ${shelveCursor(io.env, cursor, io.now().getTime())}`;
+
 const write = (io: Io, name: string, p: ListPage, o: PrintOptions): void => {
   if (o.output === 'json') {
     io.stdout.write(toJson({ ...listJson(p), ...windowJson(o.window), order: o.order }));
@@ -210,11 +266,13 @@ const write = (io: Io, name: string, p: ListPage, o: PrintOptions): void => {
   if (o.output === 'tsv') {
     io.stdout.write(renderListTsv(p));
     // stdout stays data only
-    if (p.cursor !== null) io.stderr.write(`dh ${name}: more results: repeat with --cursor ${p.cursor} (or --all)\n`);
+    if (p.cursor !== null)
+      io.stderr.write(`dh ${name}: more results: ${nextCommand(io, o.repeat ?? `dh ${name}`, p.cursor)} (or --all)\n`);
     return;
   }
   io.stdout.write(renderList(p, io.now(), o.timeColumn, o.layout));
-  if (p.cursor !== null) io.stdout.write(`\nMore results: repeat with --cursor ${p.cursor} (or --all)\n`);
+  if (p.cursor !== null)
+    io.stdout.write(`\nMore results: ${nextCommand(io, o.repeat ?? `dh ${name}`, p.cursor)} (or --all)\n`);
 };
 
 export const printPage = (
@@ -228,16 +286,23 @@ export const printPage = (
   const cursor =
     page.right.cursor === null || window === undefined
       ? page.right.cursor
-      : encodeListCursor({ ...window, order: o.order, store: page.right.cursor });
+      : encodeListCursor({ ...window, order: o.order, filters: o.filters ?? {}, store: page.right.cursor });
   const p: ListPage = { items: page.right.items, cursor };
   write(io, name, p, o);
-  return p.items.length === 0 ? emptyPage(io, name, p.cursor, { json: o.output === 'json', what: o.what }) : done;
+  return p.items.length === 0
+    ? emptyPage(io, name, p.cursor, { json: o.output === 'json', what: o.what, repeat: o.repeat ?? `dh ${name}` })
+    : done;
 };
 
 /** Like grep: an empty answer exits 1; --json says it in the document, not on stderr. */
-const emptyPage = (io: Io, name: string, cursor: string | null, o: { json: boolean; what: string }): CommandResult => {
+const emptyPage = (
+  io: Io,
+  name: string,
+  cursor: string | null,
+  o: { json: boolean; what: string; repeat: string },
+): CommandResult => {
   if (cursor === null) return fail(NotFound(o.json ? null : `no ${o.what}`));
-  if (!o.json) io.stderr.write(`dh ${name}: no ${o.what} on this page (next: --cursor ${cursor})\n`);
+  if (!o.json) io.stderr.write(`dh ${name}: no ${o.what} on this page (next: ${nextCommand(io, o.repeat, cursor)})\n`);
   return done;
 };
 

@@ -85,7 +85,7 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResul
   return fail(Interrupted);
 };
 
-const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: 'string' } }, positionals: [] };
+export const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: 'string' } }, positionals: [] };
 const Args = t.intersection([CommonArgs, t.type({ port: optional(IntArg(1, 65535)), path: optional(t.string) })]);
 
 export const runLocalCommand = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>

@@ -1,11 +1,18 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { defaultRetryPolicy, readEnv, sharedVars, stalled, withDefault } from '@delivery-history/core';
-import { WORKER_ENV } from '@delivery-history/worker';
+import {
+  defaultRetryPolicy,
+  EMPTY_ALLOW_LIST,
+  readEnv,
+  sharedVars,
+  stalled,
+  withDefault,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
+import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
 import { type Context, withContext } from '../context.js';
@@ -14,6 +21,7 @@ import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from '../format/redriveReport.js';
+import { layoutOf, noteLine, stderrWidth } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { listSource } from '../replay/forEachParallel.js';
 import { localRedriveQueue } from '../replay/localQueue.js';
@@ -21,7 +29,8 @@ import { type RedriveDeps, type RedriveQueue, type RedriveReport, redrive } from
 import { redriveWarnings } from '../replay/redriveWarnings.js';
 import { sqsQueue } from '../replay/sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../replay/verifyTable.js';
-import { CheckFailed, type CommandResult, done, fail, Interrupted, NotFound } from './failure.js';
+import { type CommandResult, done, fail } from './failure.js';
+import { redriveFailure } from './redriveExit.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST]
@@ -33,7 +42,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'replay redrive';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     status: { type: 'string' },
@@ -157,7 +166,7 @@ const openQueue = (
       ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
       ...(config.region !== null ? { region: config.region } : {}),
     });
-    return { queue: sqsQueue(sqs, config.queueUrl), close: () => sqs.destroy() };
+    return { queue: sqsQueue(sqs, config.queueUrl, startedAt), close: () => sqs.destroy() };
   }
   return {
     queue: localRedriveQueue({
@@ -174,115 +183,111 @@ const openQueue = (
 
 // What a re-drive reads from the environment besides the table configuration (core's reader:
 // a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule, and
-// DELIVERY_ALLOW_TARGETS is decoded by the worker's own codec for the blocked-target warning).
+// DELIVERY_ALLOW_TARGETS by the shared codec the worker reads it with, for the blocked-target warning).
 const readRedriveEnv = readEnv('configuration', {
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
-  DELIVERY_ALLOW_TARGETS: WORKER_ENV.DELIVERY_ALLOW_TARGETS,
+  DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
 });
 
-/** Interrupted 130; a failed action or a delivery that ended FAILED 1; nothing found 1. */
 const exitOf = (r: RedriveReport): CommandResult => {
-  if (r.interrupted) return fail(Interrupted);
-  if (r.actions.failed > 0 || (r.outcomes?.failed ?? 0) > 0) return fail(CheckFailed);
-  return r.considered === 0 || r.actions['not-found'] > 0 ? fail(NotFound(null)) : done;
+  const failure = redriveFailure(r);
+  return failure === null ? done : fail(failure);
+};
+
+/** What is wrong with the selection flags, or null. */
+const validate = (a: Args, now: Date): string | null => {
+  const byFilter = a.since !== undefined || a.stalled === true;
+  if ((a.message !== undefined) === byFilter)
+    return 'give either --message ID (repeatable), a filter starting with --since, or --stalled';
+  if (a.stalled === true && a.exhausted !== undefined)
+    return '--exhausted selects final FAILED messages; --stalled selects waiting ones';
+  if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined))
+    return '--until, --exhausted and --endpoint filter a --since selection; not with --message';
+  return timeWindowError({ since: a.since ?? null, until: a.since === undefined ? null : (a.until ?? now) }, now);
 };
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(
-    NAME,
-    argv,
-    io,
-    spec,
-    args(now),
-    (a) => configFlags({ ...a, endpoint: undefined }),
-    async (a, config) => {
-      const byFilter = a.since !== undefined || a.stalled === true;
-      if ((a.message !== undefined) === byFilter) {
-        return usageFailure('give either --message ID (repeatable), a filter starting with --since, or --stalled');
-      }
-      if (a.stalled === true && a.exhausted !== undefined) {
-        return usageFailure('--exhausted selects final FAILED messages; --stalled selects waiting ones');
-      }
-      if (a.message !== undefined && (a.endpoint !== undefined || a.until !== undefined || a.exhausted !== undefined)) {
-        return usageFailure('--until, --exhausted and --endpoint filter a --since selection; not with --message');
-      }
-      const env = readRedriveEnv(io.env);
-      if (E.isLeft(env)) return fail(env.left);
-      const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
-      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(line));
-      if (E.isLeft(who)) return fail(who.left);
-      const operator = who.right;
-      // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
-      return withContext(config, io, async (ctx) => {
-        const { queue, close } = openQueue(config, ctx, io, a, now);
-        try {
-          const counted = countedProgress(
-            createProgress({
-              mode: a.progress ?? 'auto',
-              label: 'redrive',
-              stderr: io.stderr,
-              clock: () => io.now().getTime(),
+  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+    const problem = validate(a, now);
+    if (problem !== null) return usageFailure(problem);
+    const env = readRedriveEnv(io.env);
+    if (E.isLeft(env)) return fail(env.left);
+    const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
+    const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
+    if (E.isLeft(who)) return fail(who.left);
+    const operator = who.right;
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
+    return withContext(config, io, async (ctx) => {
+      const { queue, close } = openQueue(config, ctx, io, a, now);
+      try {
+        const counted = countedProgress(
+          createProgress({
+            mode: a.progress ?? 'auto',
+            label: 'redrive',
+            stderr: io.stderr,
+            clock: () => io.now().getTime(),
+          }),
+        );
+        const progress = counted.progress;
+        let reopened = 0;
+        // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
+        const forget = onInterrupt(
+          NAME,
+          () =>
+            `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
+            'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
+        );
+        const report = await redrive(
+          {
+            select: selection(a, ctx, now),
+            getState: async (id) => {
+              const s = await ctx.store.getState(id)();
+              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+            },
+            appendRedrive: async (input) => {
+              const r = await ctx.store.appendRedrive(input)();
+              if (E.isRight(r)) reopened++;
+              return E.isLeft(r)
+                ? r
+                : E.right({
+                    redriveNumber: r.right.redrive.redriveNumber,
+                    afterAttempt: r.right.redrive.afterAttempt,
+                    maxAttempts: r.right.redrive.maxAttempts,
+                  });
+            },
+            appendRequeue: (input) => ctx.store.appendRequeue(input)(),
+            queue,
+            progress,
+            warn: redriveWarnings({
+              allow: env.right.DELIVERY_ALLOW_TARGETS,
+              remoteWorker: config.queueUrl !== null,
             }),
-          );
-          const progress = counted.progress;
-          let reopened = 0;
-          // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
-          const forget = onInterrupt(
-            NAME,
-            () =>
-              `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
-              'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
-          );
-          const report = await redrive(
-            {
-              select: selection(a, ctx, now),
-              getState: async (id) => {
-                const s = await ctx.store.getState(id)();
-                return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
-              },
-              appendRedrive: async (input) => {
-                const r = await ctx.store.appendRedrive(input)();
-                if (E.isRight(r)) reopened++;
-                return E.isLeft(r)
-                  ? r
-                  : E.right({
-                      redriveNumber: r.right.redrive.redriveNumber,
-                      afterAttempt: r.right.redrive.afterAttempt,
-                      maxAttempts: r.right.redrive.maxAttempts,
-                    });
-              },
-              appendRequeue: (input) => ctx.store.appendRequeue(input)(),
-              queue,
-              progress,
-              warn: redriveWarnings({
-                allow: env.right.DELIVERY_ALLOW_TARGETS,
-                remoteWorker: config.queueUrl !== null,
-              }),
-            },
-            {
-              dryRun: a['dry-run'] === true,
-              reason: a.reason,
-              requestedBy: operator,
-              extraAttempts: extra,
-              ...(a.limit !== undefined ? { limit: a.limit } : {}),
-              ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
-              stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
-            },
-          )();
-          forget();
-          if (E.isLeft(report)) return fail(report.left);
-          const r = report.right;
-          const warned = redriveWarningSummary(r);
-          if (warned !== null) io.stderr.write(warned);
-          io.stdout.write(
-            a.json === true ? toJson(redriveReportJson(r)) : renderRedriveReport(r, describeSelection(a, now)),
-          );
-          return exitOf(r);
-        } finally {
-          close();
-        }
-      });
-    },
-  );
+          },
+          {
+            dryRun: a['dry-run'] === true,
+            reason: a.reason,
+            requestedBy: operator,
+            extraAttempts: extra,
+            ...(a.limit !== undefined ? { limit: a.limit } : {}),
+            ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+            stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
+          },
+        )();
+        forget();
+        if (E.isLeft(report)) return fail(report.left);
+        const r = report.right;
+        const warned = redriveWarningSummary(r, stderrWidth(io));
+        if (warned !== null) io.stderr.write(warned);
+        io.stdout.write(
+          a.json === true
+            ? toJson(redriveReportJson(r))
+            : renderRedriveReport(r, describeSelection(a, now), layoutOf(io, a.wide)),
+        );
+        return exitOf(r);
+      } finally {
+        close();
+      }
+    });
+  });
 };

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MAX_REPORTED = 20;
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
@@ -8,6 +8,7 @@ import { toJson } from '../format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../format/progress.js';
 import { onInterrupt } from '../interrupt.js';
 import { renderReplayReport, replayReportJson } from '../format/replayReport.js';
+import { layoutOf } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { replayProjections } from '../replay/replayProjections.js';
 import { storeRepair } from '../replay/storeRepair.js';
@@ -19,7 +20,7 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 const NAME = 'replay projections';
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     all: { type: 'boolean' },
@@ -28,7 +29,6 @@ const spec: CommandSpec = {
     concurrency: { type: 'string' },
     'max-report': { type: 'string' },
     progress: { type: 'string' },
-    endpoint: { type: 'string' },
   },
   positionals: [],
 };
@@ -43,7 +43,6 @@ const Args = t.intersection([
     segments: optional(IntArg(1, 64)),
     concurrency: optional(IntArg(1, 64)),
     'max-report': optional(IntArg(0, 100_000)),
-    endpoint: optional(UrlArg),
   }),
 ]);
 
@@ -103,7 +102,7 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
       phase.stop();
       if (E.isLeft(report)) return fail(report.left);
       const r = report.right;
-      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r));
+      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r, layoutOf(io, a.wide)));
       const left = r.actions['would-repair'] + r.actions.busy + r.actions.failed + r.actions['skipped-in-flight'];
       return left > 0 || r.actions['not-found'] > 0 ? fail(CheckFailed) : done;
     });

@@ -1,4 +1,4 @@
-import { AttemptItem } from '@delivery-history/core';
+import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
 import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -10,7 +10,7 @@ import { oneLine, outcomeCode } from '../format/describe.js';
 import { statusColor } from '../format/color.js';
 import { type StreamColumn, streamRow } from '../format/table.js';
 import { type Layout, layoutOf } from '../format/terminal.js';
-import { absoluteTime, formatLatency } from '../format/time.js';
+import { absoluteTime, resultTime } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { type CommandResult, fail, storeFailure } from './failure.js';
@@ -19,7 +19,7 @@ import { withArgs } from './withArgs.js';
 // `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
 // are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary, 130).
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     endpoint: { type: 'string' },
     host: { type: 'string' },
@@ -48,29 +48,37 @@ const hostOf = (url: string): string => {
   }
 };
 
+// On a narrow terminal the time shows its time of day, then CATEGORY, TIME, CODE and ENDPOINT
+// give way in that order; the message, its attempt, status and error stay.
 const COLUMNS: ReadonlyArray<StreamColumn> = [
-  { head: 'COMPLETED', width: 20 },
+  { head: 'COMPLETED', width: 20, narrow: 9 },
   { head: 'MESSAGE', width: 28 },
   { head: '#', width: 3, align: 'right' },
-  { head: 'STATUS', width: 7, color: statusColor },
-  { head: 'CATEGORY', width: 13 },
-  { head: 'CODE', width: 22 },
-  { head: 'TIME', width: 8, align: 'right' },
-  { head: 'ENDPOINT', width: 22 },
+  { head: 'STATUS', width: 14, color: statusColor },
+  { head: 'CATEGORY', width: 13, drop: 1 },
+  { head: 'CODE', width: 22, narrow: 12, drop: 3 },
+  { head: 'TIME', width: 8, align: 'right', drop: 2 },
+  { head: 'ENDPOINT', width: 22, drop: 4 },
   { head: 'ERROR', width: 12 },
 ];
+
+/** A failed attempt with a retry scheduled is not the message's end: told apart as in the lists. */
+const isFinal = (a: AttemptItem): boolean => a.status === 'SUCCESS' || a.nextAttemptAt === null;
+
+const statusOf = (a: AttemptItem): string =>
+  a.status === 'FAILED' ? (isFinal(a) ? 'FAILED (final)' : 'FAILED (retry)') : a.status;
 
 const row = (a: AttemptItem, layout: Layout): string =>
   streamRow(
     COLUMNS,
     [
-      absoluteTime(a.completedAt),
+      { text: absoluteTime(a.completedAt), narrow: absoluteTime(a.completedAt).slice(11) },
       a.messageId,
       String(a.attemptNumber),
-      a.status,
+      statusOf(a),
       a.deliveryResult.category,
-      outcomeCode(a.deliveryResult),
-      formatLatency(a.deliveryResult.responseTime),
+      { text: outcomeCode(a.deliveryResult), narrow: cutToWidth(outcomeCode(a.deliveryResult), 12) },
+      resultTime(a.deliveryResult),
       hostOf(a.request.url),
       a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
     ],
@@ -78,10 +86,11 @@ const row = (a: AttemptItem, layout: Layout): string =>
   );
 
 const jsonLine = (a: AttemptItem): string =>
-  `${JSON.stringify({
+  `${displayJson({
     messageId: a.messageId,
     attemptNumber: a.attemptNumber,
     status: a.status,
+    final: isFinal(a),
     startedAt: a.startedAt,
     completedAt: a.completedAt,
     endpoint: hostOf(a.request.url),

@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { DurationArg, IntArg, MessageIdArg, optional, UrlArg } from '../args/codecs.js';
+import { DurationArg, IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags, ProgressArgs } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../format/progress.js';
 import { onInterrupt } from '../interrupt.js';
+import { layoutOf } from '../format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
 import type { Io } from '../io.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from '../replay/verifyTable.js';
@@ -15,7 +16,7 @@ import { withArgs } from './withArgs.js';
 
 // `dh verify`: every invariant over the table; exit 1 when any fails.
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   options: {
     message: { type: 'string', multiple: true },
     segments: { type: 'string' },
@@ -25,7 +26,6 @@ const spec: CommandSpec = {
     'max-violations': { type: 'string' },
     'stalled-after': { type: 'string' },
     progress: { type: 'string' },
-    endpoint: { type: 'string' },
   },
   positionals: [],
 };
@@ -41,7 +41,6 @@ const Args = t.intersection([
     'item-budget': optional(IntArg(1024, 409_600)),
     'max-violations': optional(IntArg(0, 100_000)),
     'stalled-after': optional(DurationArg),
-    endpoint: optional(UrlArg),
   }),
 ]);
 
@@ -84,7 +83,11 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
       )();
       phase.stop();
       if (E.isLeft(report)) return fail(report.left);
-      io.stdout.write(a.json === true ? toJson(verifyReportJson(report.right)) : renderVerifyReport(report.right));
+      io.stdout.write(
+        a.json === true
+          ? toJson(verifyReportJson(report.right))
+          : renderVerifyReport(report.right, layoutOf(io, a.wide)),
+      );
       return report.right.ok ? done : fail(CheckFailed);
     }),
   );

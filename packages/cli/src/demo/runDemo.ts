@@ -8,6 +8,8 @@ import {
   type Receivers,
   startDynamoLocal,
   startReceivers,
+  type Poller,
+  startPoller,
 } from '@delivery-history/devkit';
 import {
   createStore,
@@ -16,7 +18,6 @@ import {
   makeStreamClients,
   type StreamClients,
 } from '@delivery-history/store';
-import { type Poller, startPoller } from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Config } from '../config/readConfig.js';
@@ -28,7 +29,9 @@ import { type HistoryView, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
 import { createProgress, type Progress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
+import { layoutOf } from '../format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../format/verifyReport.js';
+import { ctrlCCounter } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { decodePartition } from '../replay/decodePartition.js';
 import { type TableReader, tableReader } from '../replay/tableReader.js';
@@ -187,16 +190,16 @@ const startPipeline = (
 
 /** Resolves on the first SIGINT/SIGTERM while listening; a second one exits at once. */
 const listenForInterrupt = (signals: Pick<NodeJS.Process, 'on' | 'off'>) => {
-  let heard = false;
+  const presses = ctrlCCounter();
   let resolve: () => void = () => {};
   const signalled = new Promise<'signal'>((ok) => {
     resolve = () => ok('signal');
   });
   const onSignal = () => {
-    // a second Ctrl-C: the operator does not want to wait
-    if (heard) process.exit(EXIT.interrupted);
-    heard = true;
-    resolve();
+    const press = presses.press();
+    // a second Ctrl-C: the operator does not want to wait; the same one again: nothing new
+    if (press === 'second') process.exit(EXIT.interrupted);
+    if (press === 'first') resolve();
   };
   for (const s of SIGNALS) signals.on(s, onSignal);
   const off = () => {
@@ -352,15 +355,16 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
     io.stdout.write(toJson(doc));
     return verify.ok ? EXIT.ok : EXIT.checkFailed;
   }
-  io.stdout.write(`\n${renderDemoSummary(summary, elapsed)}\n`);
+  const layout = layoutOf(io, undefined);
+  io.stdout.write(`\n${renderDemoSummary(summary, elapsed, layout)}\n`);
   if (view !== null) {
     io.stdout.write(
-      `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now())}\n`,
+      `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now(), layout)}\n`,
     );
   }
   const verdict = renderVerifyReport(verify).split('\n')[0];
   io.stdout.write(`Invariants over this run: ${verdict} ${verify.ok ? 'All hold.' : 'SOME FAIL:'}\n`);
-  if (!verify.ok) io.stdout.write(renderVerifyReport(verify));
+  if (!verify.ok) io.stdout.write(renderVerifyReport(verify, layout));
   io.stdout.write(
     r.config.configured
       ? `\nExplore: pnpm dh failed --since -1h, pnpm dh history ${view?.state.messageId ?? '<id>'}, pnpm dh verify\n`

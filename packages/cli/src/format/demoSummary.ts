@@ -1,5 +1,6 @@
 import { type Percentiles, percentiles, type Summary } from '../demo/summary.js';
 import { renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 import { formatDuration, formatLatency } from './time.js';
 
 // The demo's closing tables.
@@ -9,7 +10,7 @@ const pct = (n: number, of: number): string => (of === 0 ? '-' : `${((n / of) * 
 const latencyCells = (p: Percentiles): string[] =>
   [p.p50, p.p90, p.p99, p.max].map((v) => (v === null ? '-' : formatLatency(v)));
 
-export const renderDemoSummary = (s: Summary, elapsedMs: number): string => {
+export const renderDemoSummary = (s: Summary, elapsedMs: number, layout: Layout = PLAIN): string => {
   const outcomes = [...s.outcomes.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([key, n]) => {
@@ -23,9 +24,9 @@ export const renderDemoSummary = (s: Summary, elapsedMs: number): string => {
     `Delivered ${s.messages} messages with ${s.attempts} attempts in ${formatDuration(elapsedMs)}.`,
     '',
     'Outcome by status and category (of the last attempt)',
-    renderTable(['STATUS', 'CATEGORY', 'MESSAGES', 'SHARE'], outcomes, ['left', 'left', 'right', 'right']),
+    renderTable(['STATUS', 'CATEGORY', 'MESSAGES', 'SHARE'], outcomes, ['left', 'left', 'right', 'right'], layout),
     'Attempts per message',
-    renderTable(['ATTEMPTS', 'MESSAGES', 'SHARE'], perMessage, ['right', 'right', 'right']),
+    renderTable(['ATTEMPTS', 'MESSAGES', 'SHARE'], perMessage, ['right', 'right', 'right'], layout),
     'Latency',
     renderTable(
       ['MEASURE', 'P50', 'P90', 'P99', 'MAX'],
@@ -34,6 +35,7 @@ export const renderDemoSummary = (s: Summary, elapsedMs: number): string => {
         ['created -> delivered', ...latencyCells(percentiles(s.timeToSuccess))],
       ],
       ['left', 'right', 'right', 'right', 'right'],
+      layout,
     ),
   ].join('\n');
 };

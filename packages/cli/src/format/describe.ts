@@ -1,5 +1,6 @@
-import type { DeliveryResult, StateItem } from '@delivery-history/core';
-import { formatLatency } from './time.js';
+import { cutToWidth, type DeliveryResult, type StateItem } from '@delivery-history/core';
+import { leaseExpiredMs, leaseExpiredText } from './leaseExpiry.js';
+import { resultTime } from './time.js';
 
 // Short phrases shared by the human views.
 
@@ -10,15 +11,18 @@ export const outcomeCode = (r: DeliveryResult | null): string => {
   return r.errorDetails?.code ?? '-';
 };
 
-/** `FAILED (final)`, `FAILED (retry at ...)`, `PROCESSING (leased)`. */
+/** `FAILED (final)`, `FAILED (will retry)`, `PROCESSING (delivery in flight)`, `PROCESSING, lease expired ...`. */
 export const statusPhrase = (
-  s: Pick<StateItem, 'status' | 'retryEligible' | 'nextAttemptAt'> & { lease?: unknown },
+  s: Pick<StateItem, 'status' | 'retryEligible' | 'nextAttemptAt' | 'lease' | 'lastUpdatedAt'>,
+  now: Date,
 ): string => {
   switch (s.status) {
     case 'FAILED':
       return s.retryEligible ? 'FAILED (will retry)' : 'FAILED (final)';
-    case 'PROCESSING':
-      return 'PROCESSING (delivery in flight)';
+    case 'PROCESSING': {
+      const expired = leaseExpiredMs(s, now);
+      return expired === null ? 'PROCESSING (delivery in flight)' : `PROCESSING, ${leaseExpiredText(expired)}`;
+    }
     default:
       return s.status;
   }
@@ -27,11 +31,12 @@ export const statusPhrase = (
 /** One line for a result: `server_error 503 Service Unavailable in 120 ms: <message>`. */
 export const resultLine = (r: DeliveryResult | null): string => {
   if (r === null) return '-';
-  const base = `${r.category} ${outcomeCode(r)} in ${formatLatency(r.responseTime)}`;
+  const base = `${r.category} ${outcomeCode(r)} in ${resultTime(r)}`;
   return r.errorDetails === null ? base : `${base}: ${oneLine(r.errorDetails.message)}`;
 };
 
-export const oneLine = (s: string, max = 120): string => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
+/**
+ * Free text on one line of at most `max` columns as shown: whitespace runs become one space.
+ * Still raw (the writers escape it), so a later cut cannot split an escape.
+ */
+export const oneLine = (s: string, max = 120): string => cutToWidth(s.replace(/\s+/g, ' ').trim(), max);

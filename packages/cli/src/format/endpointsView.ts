@@ -1,7 +1,7 @@
 import type { EndpointHealth, HealthSummary, HourHealth } from '@delivery-history/core';
-import { type Align, type Cell, renderTable } from './table.js';
+import { type Cell, type Column, type Narrowable, renderTable } from './table.js';
 import type { Layout } from './terminal.js';
-import { absoluteTime, formatLatency, formatTime } from './time.js';
+import { absoluteTime, formatLatency, formatTime, relativeTime } from './time.js';
 
 // `dh endpoints`: one row per endpoint (worst first), or one endpoint's hourly series.
 
@@ -20,11 +20,25 @@ export const formatFailures = (s: HealthSummary): string => {
   return parts.length === 0 ? '-' : parts.join(', ');
 };
 
-const ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'left', 'left', 'right', 'left'];
+/** On a narrow terminal: the failure texts are cut first, then times go relative, then the least useful columns go. */
+const COLUMNS: ReadonlyArray<Column> = [
+  { head: 'ENDPOINT', lastResort: 24 },
+  { head: 'DELIVERIES', align: 'right', drop: 5 },
+  { head: 'SUCCESS', align: 'right' },
+  { head: 'P50', align: 'right', drop: 3 },
+  { head: 'P99', align: 'right', drop: 4 },
+  { head: 'FAILURES', shrink: 10, drop: 6 },
+  { head: 'LAST SUCCESS', drop: 2 },
+  { head: 'CONSEC FAIL', align: 'right', drop: 7 },
+  { head: 'LAST FAILURE', shrink: 12, drop: 1 },
+];
+
+/** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
+const when = (iso: string, now: Date): Narrowable => ({ text: formatTime(iso, now), narrow: relativeTime(iso, now) });
 
 export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layout?: Layout): string =>
   renderTable(
-    ['ENDPOINT', 'DELIVERIES', 'SUCCESS', 'P50', 'P99', 'FAILURES', 'LAST SUCCESS', 'CONSEC FAIL', 'LAST FAILURE'],
+    COLUMNS,
     rows.map((r): Cell[] => [
       r.endpoint,
       r.deliveries,
@@ -32,16 +46,32 @@ export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layo
       formatPercentile(r.latency.p50, r.latency.responses),
       formatPercentile(r.latency.p99, r.latency.responses),
       formatFailures(r),
-      r.lastSuccess === null ? 'none in window' : formatTime(r.lastSuccess.at, now),
+      r.lastSuccess === null ? 'none in window' : when(r.lastSuccess.at, now),
       r.consecutiveFailures,
-      r.lastFailure === null ? null : `${formatTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
+      r.lastFailure === null
+        ? null
+        : {
+            text: `${formatTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
+            narrow: `${relativeTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
+          },
     ]),
-    ALIGN,
+    [],
     layout,
   );
 
 /** The hour a bucket covers, as shown (`2026-12-01 10:00Z`, or in --tz). */
 const hourLabel = (hour: string): string => absoluteTime(`${hour}:00:00.000Z`).replace(/:00(?=[Z+-])/, '');
+
+const SERIES_COLUMNS: ReadonlyArray<Column> = [
+  { head: 'HOUR' },
+  { head: 'DELIVERIES', align: 'right' },
+  { head: 'SUCCESS', align: 'right' },
+  { head: 'P50', align: 'right', drop: 2 },
+  { head: 'P90', align: 'right', drop: 1 },
+  { head: 'P99', align: 'right', drop: 3 },
+  { head: 'MESSAGES', align: 'right', drop: 4 },
+  { head: 'FAILURES', shrink: 10 },
+];
 
 export const renderSeries = (
   endpoint: EndpointHealth,
@@ -50,7 +80,7 @@ export const renderSeries = (
   layout?: Layout,
 ): string =>
   `${renderEndpoints([endpoint], now, layout)}\n${renderTable(
-    ['HOUR', 'DELIVERIES', 'SUCCESS', 'P50', 'P90', 'P99', 'MESSAGES', 'FAILURES'],
+    SERIES_COLUMNS,
     hours.map((h): Cell[] => [
       hourLabel(h.hour),
       h.deliveries,
@@ -61,6 +91,6 @@ export const renderSeries = (
       h.messages,
       formatFailures(h),
     ]),
-    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    [],
     layout,
   )}`;

@@ -1,15 +1,25 @@
 import type { ExpungeItem } from '@delivery-history/core';
 import { oneLine } from './describe.js';
-import { renderTable } from './table.js';
+import { type Column, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 import { absoluteTime, relativeTime } from './time.js';
 
 // The expunge events of `dh history` (text and JSON), and the report of `dh expunge`.
 
-export const expungeSection = (expunges: ReadonlyArray<ExpungeItem>, now: Date): string =>
+const COLUMNS: ReadonlyArray<Column> = [
+  { head: '#', align: 'right' },
+  { head: 'SCOPE', drop: 2 },
+  { head: 'AT' },
+  { head: 'BY', shrink: 8 },
+  { head: 'ITEMS', align: 'right', drop: 1 },
+  { head: 'REASON', shrink: 12 },
+];
+
+export const expungeSection = (expunges: ReadonlyArray<ExpungeItem>, now: Date, layout: Layout = PLAIN): string =>
   expunges.length === 0
     ? ''
     : `\nExpunged (${expunges.length}): request and response content removed; outcome metadata kept\n${renderTable(
-        ['#', 'SCOPE', 'AT', 'BY', 'ITEMS', 'REASON'],
+        COLUMNS,
         expunges.map((x) => [
           x.expungeNumber,
           x.scope,
@@ -18,7 +28,8 @@ export const expungeSection = (expunges: ReadonlyArray<ExpungeItem>, now: Date):
           x.completedAt === null ? 'incomplete' : x.items,
           oneLine(x.reason, 80),
         ]),
-        ['right', 'left', 'left', 'left', 'right'],
+        [],
+        layout,
       )}`;
 
 export const expungeJson = (x: ExpungeItem) => ({

@@ -1,12 +1,12 @@
 import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, RequeueItem, StateItem } from '@delivery-history/core';
-import { isRedriveEntry, isResolutionEntry } from '@delivery-history/core';
+import { displayText, fitLine, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from './color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from './describe.js';
 import { expungeSection } from './expungeView.js';
 import { requeueSection } from './requeueView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
-import { absoluteTime, formatDuration, formatLatency, formatTime, relativeTime } from './time.js';
+import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from './time.js';
 
 // `dh history <id>`: the STATE, every attempt, and the audit trail, for a support person.
 
@@ -21,22 +21,25 @@ export type HistoryView = {
   readonly requeues?: ReadonlyArray<RequeueItem>;
 };
 
-const stateFields = (s: StateItem, now: Date): string =>
-  renderFields([
-    ['Message', s.messageId],
-    ['Status', statusPhrase(s)],
-    ['Endpoint', s.endpoint],
-    ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
-    ['Correlation', s.correlationId],
-    ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
-    ['Last result', resultLine(s.deliveryResult)],
-    ['Created', formatTime(s.createdAt, now)],
-    ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
-    ['Last updated', formatTime(s.lastUpdatedAt, now)],
-    ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
-    ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
-    ['Re-drives', s.redrives],
-  ]);
+const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
+  renderFields(
+    [
+      ['Message', s.messageId],
+      ['Status', statusPhrase(s, now)],
+      ['Endpoint', s.endpoint],
+      ['Request', `${s.request.method} ${s.request.url} (${s.request.bodyBytes} bytes)`],
+      ['Correlation', s.correlationId],
+      ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
+      ['Last result', resultLine(s.deliveryResult)],
+      ['Created', formatTime(s.createdAt, now)],
+      ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
+      ['Last updated', formatTime(s.lastUpdatedAt, now)],
+      ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
+      ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
+      ['Re-drives', s.redrives],
+    ],
+    layout,
+  );
 
 /**
  * When attempt n was due: the previous attempt's next-attempt time, a re-drive after the
@@ -76,6 +79,15 @@ const ATTEMPT_COLUMNS: ReadonlyArray<Column> = [
   { head: 'ERROR', shrink: 12 },
 ];
 
+const REDRIVE_COLUMNS: ReadonlyArray<Column> = [
+  { head: '#', align: 'right' },
+  { head: 'AFTER ATTEMPT', align: 'right', drop: 1 },
+  { head: 'AT' },
+  { head: 'BY', shrink: 8 },
+  { head: 'NEW LIMIT', align: 'right', drop: 2 },
+  { head: 'REASON', shrink: 12 },
+];
+
 const TRAIL_COLUMNS: ReadonlyArray<Column> = [
   { head: '#', align: 'right' },
   { head: 'AT' },
@@ -95,7 +107,7 @@ const attemptRows = (v: HistoryView, now: Date) =>
     a.superseded ? `${a.status}*` : a.status,
     a.deliveryResult.category,
     outcomeCode(a.deliveryResult),
-    formatLatency(a.deliveryResult.responseTime),
+    resultTime(a.deliveryResult),
     a.nextAttemptAt === null ? '-' : absoluteTime(a.nextAttemptAt),
     a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
   ]);
@@ -111,7 +123,7 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
             'RESOLUTION',
             e.category,
             e.statusCode ?? '-',
-            formatLatency(e.responseTime),
+            resultTime(e),
             'outcome of the lost attempt; not counted',
           ]
         : [
@@ -120,7 +132,7 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
             e.status,
             e.category,
             e.statusCode ?? '-',
-            formatLatency(e.responseTime),
+            resultTime(e),
             e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt)}` : e.retry,
           ],
   );
@@ -131,7 +143,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
   redrives.map((r) => [
     r.redriveNumber,
     r.afterAttempt,
-    `${absoluteTime(r.at)} (${relativeTime(r.at, now)})`,
+    at(r.at, now),
     r.requestedBy,
     r.maxAttempts,
     oneLine(r.reason, 80),
@@ -140,7 +152,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
 const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length;
 
 export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN): string => {
-  const parts = [stateFields(v.state, now)];
+  const parts = [stateFields(v.state, now, layout)];
   parts.push(
     v.attempts.length === 0
       ? '\nNo attempts yet.\n'
@@ -151,12 +163,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
   }
   if (v.redrives.length > 0) {
     parts.push(
-      `\nRe-drives (${v.redrives.length})\n${renderTable(
-        ['#', 'AFTER ATTEMPT', 'AT', 'BY', 'NEW LIMIT', 'REASON'],
-        redriveRows(v.redrives, now),
-        ['right', 'right', 'left', 'left', 'right'],
-        layout,
-      )}`,
+      `\nRe-drives (${v.redrives.length})\n${renderTable(REDRIVE_COLUMNS, redriveRows(v.redrives, now), [], layout)}`,
     );
   }
   const expected = expectedTrailLength(v);
@@ -167,37 +174,64 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
       ? `\nAudit trail: empty${lag}\n`
       : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
   );
-  parts.push(expungeSection(v.expunges ?? [], now));
-  parts.push(requeueSection(v.requeues ?? [], now));
+  parts.push(expungeSection(v.expunges ?? [], now, layout));
+  parts.push(requeueSection(v.requeues ?? [], now, layout));
   return parts.join('');
 };
 
 /** `dh history <id> --attempt N`: what was sent and what came back on one attempt. */
-export const renderAttempt = (v: HistoryView, a: AttemptItem, now: Date, body?: string | null): string => {
+/**
+ * A snippet as received: its lines kept; on a terminal each folded to the width (tabs as four
+ * spaces there), so a long line is read whole without relying on the terminal's own wrapping.
+ */
+const snippetText = (snippet: string, width: number | null): string =>
+  width === null
+    ? displayText(snippet)
+    : snippet
+        .split('\n')
+        .flatMap((l) => wrapLine(l.replace(/\t/g, '    '), width))
+        .join('\n');
+
+export const renderAttempt = (
+  v: HistoryView,
+  a: AttemptItem,
+  now: Date,
+  layout: Layout = PLAIN,
+  body?: string | null,
+): string => {
   const r = a.deliveryResult;
   const headers = (h: Readonly<Record<string, string>>): string =>
     Object.keys(h).length === 0
       ? '  (none)\n'
-      : renderFields(Object.entries(h).map(([k, val]) => [`  ${k}:`, val] as const));
+      : renderFields(
+          Object.entries(h).map(([k, val]) => [`  ${k}:`, val] as const),
+          layout,
+          true,
+        );
   const due = scheduledAt(v, a.attemptNumber);
   return [
-    renderFields([
-      ['Message', v.state.messageId],
-      ['Attempt', `${a.attemptNumber} of ${v.state.maxAttempts}${a.superseded ? ' (superseded)' : ''}`],
-      ['Status', a.status],
-      ['Scheduled', formatTime(due, now)],
-      ['Started', `${formatTime(a.startedAt, now)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`],
-      ['Completed', formatTime(a.completedAt, now)],
-      ['Result', resultLine(r)],
-      ['Next attempt', formatTime(a.nextAttemptAt, now)],
-      ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
-    ]),
+    renderFields(
+      [
+        ['Message', v.state.messageId],
+        ['Attempt', `${a.attemptNumber} of ${v.state.maxAttempts}${a.superseded ? ' (superseded)' : ''}`],
+        ['Status', a.status],
+        ['Scheduled', formatTime(due, now)],
+        ['Started', `${formatTime(a.startedAt, now)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`],
+        ['Completed', formatTime(a.completedAt, now)],
+        ['Result', resultLine(r)],
+        ['Next attempt', formatTime(a.nextAttemptAt, now)],
+        ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
+      ],
+      layout,
+      true,
+    ),
     a.request.sentHeaders === undefined
       ? `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`
       : `\nRequest headers (as sent, credentials redacted)\n${headers(a.request.sentHeaders)}`,
-    body === undefined ? '' : `\nRequest body\n${body === null ? '  (not stored)' : body}\n`,
-    `\nResponse: ${r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r)}\n`,
+    body === undefined ? '' : `\nRequest body\n${body === null ? '  (not stored)' : snippetText(body, layout.width)}\n`,
+    `\nResponse: ${fitLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r), (layout.width ?? Number.POSITIVE_INFINITY) - 10)}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
-    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : r.errorDetails.responseSnippet}\n`,
+    // multi-line as received (newlines and tabs kept), every other control made visible
+    `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : snippetText(r.errorDetails.responseSnippet, layout.width)}\n`,
   ].join('');
 };

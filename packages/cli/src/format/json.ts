@@ -1,2 +1,7 @@
-/** `--json` output: one document, two-space indented, newline-terminated. */
-export const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+import { displayJson } from '@delivery-history/core';
+
+/**
+ * `--json` output: one document, two-space indented, newline-terminated, through the output
+ * rule (C1, bidi and zero-width characters as `\uXXXX`, as `jq -a` writes them).
+ */
+export const toJson = (value: unknown): string => `${displayJson(value, 2)}\n`;

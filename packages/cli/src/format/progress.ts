@@ -1,3 +1,4 @@
+import { displayWidth, fitLine } from '@delivery-history/core';
 import cliProgress from 'cli-progress';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Out } from '../io.js';
@@ -87,6 +88,13 @@ const lineProgress = (o: ProgressOptions): Progress => {
   };
 };
 
+/** What the bar's line holds besides its label and the bar: ` [] 100% | 12345/12345 | 1234/s | ETA 59m 59s | 1h 2m`. */
+const BAR_LINE_REST = 56;
+
+/** The bar's length so that its whole line fits the terminal (10 to 40 cells). */
+export const barSize = (label: string, columns: number | undefined): number =>
+  Math.max(10, Math.min(40, (columns ?? 80) - displayWidth(label) - BAR_LINE_REST));
+
 const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
   let startedAt = o.clock();
   let value = 0;
@@ -95,9 +103,12 @@ const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
   const bar = new cliProgress.SingleBar(
     {
       format: `${o.label} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {etaText} | {duration_formatted}`,
-      stream: o.stderr as NodeJS.WritableStream,
+      // The bar draws with cursor controls the output guard would escape; what it draws is ours
+      // (label, counts, rates), so it writes to the stream under the guard.
+      stream: (o.stderr.raw ?? o.stderr) as NodeJS.WritableStream,
       noTTYOutput: forced,
       hideCursor: false,
+      barsize: barSize(o.label, o.stderr.columns),
       etaBuffer: 50,
       fps: 5,
       // its SIGINT handler would keep the process alive after Ctrl-C (it only stops the bar)
@@ -197,9 +208,13 @@ export const startPhase = (o: Omit<ProgressOptions, 'label' | 'intervalMs'> & { 
   }
   const startedAt = o.clock();
   let frame = 0;
+  // frame, spaces and the elapsed time take about 12 columns; the text gets the rest, so the
+  // line never wraps (a wrapped spinner line is redrawn below itself and leaves a trail)
+  const text = fitLine(o.text, Math.max(10, (o.stderr.columns ?? 80) - 12));
   const draw = () => {
     o.stderr.write(
-      `\r${FRAMES[frame++ % FRAMES.length] ?? ''} ${o.text} ${formatDuration(o.clock() - startedAt)}\x1b[K`,
+      // "\r ESC[K" first: the one cursor sequence the output guard (safeOut.ts) lets through
+      `\r\x1b[K${FRAMES[frame++ % FRAMES.length] ?? ''} ${text} ${formatDuration(o.clock() - startedAt)}`,
     );
   };
   draw();

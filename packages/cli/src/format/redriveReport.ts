@@ -1,5 +1,9 @@
+import { redriveFailure } from '../commands/redriveExit.js';
+import { exitCodeOf } from '../exitCodes.js';
 import type { RedriveOutcome, RedriveReport, RedriveResult } from '../replay/redrive.js';
-import { renderTable } from './table.js';
+import { wrapLine } from '@delivery-history/core';
+import { type Column, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 
 /** `SUCCESS 200`, `FAILED (final) 500 server_error`, `FAILED (retry) 503 server_error`, `PENDING`; with attempts. */
 const outcomeText = (o: RedriveOutcome | null): string => {
@@ -15,19 +19,34 @@ const outcomeText = (o: RedriveOutcome | null): string => {
   return `${parts}, ${o.attempts} of ${o.maxAttempts} attempts`;
 };
 
+/** A warning's gist (`target 127.0.0.1 is blocked`): the whole text is printed once, on stderr. */
+const gistOf = (w: string): string => w.split(/ \(|: /)[0] ?? w;
+
 const detailOf = (m: RedriveResult): string =>
-  [m.detail, ...m.warnings.map((w) => `warning: ${w}`)].filter((x) => x !== null).join('; ');
+  [m.detail, ...m.warnings.map((w) => `warning: ${gistOf(w)}`)].filter((x) => x !== null).join('; ');
+
+const COLUMNS: ReadonlyArray<Column> = [
+  { head: 'MESSAGE' },
+  { head: 'ACTION' },
+  { head: 'REDRIVE', align: 'right', drop: 2 },
+  { head: 'AFTER ATTEMPT', align: 'right', drop: 1 },
+  { head: 'NEW LIMIT', align: 'right', drop: 3 },
+  { head: 'OUTCOME', shrink: 14 },
+  { head: 'DETAIL', shrink: 12 },
+];
 
 const outcomeLine = (r: RedriveReport): string | null => {
   const o = r.outcomes;
   if (o === null) return null;
-  const verdict = o.failed > 0 ? ' (exit 1)' : '';
+  // the exit code this run ends with (an interrupted one exits 130, whatever failed before)
+  const failure = redriveFailure(r);
+  const verdict = failure === null || failure._tag === 'NotFound' ? '' : ` (exit ${exitCodeOf(failure)})`;
   const left = o.notFinished > 0 ? ': not finished ones stay reopened or retrying in the table' : '';
   return `Outcome: ${o.success} SUCCESS, ${o.failed} FAILED, ${o.notFinished} not finished${verdict}${left}.`;
 };
 
 /** `selection`: what was selected, said when nothing matched ("no FAILED message ... was ..."). */
-export const renderRedriveReport = (r: RedriveReport, selection?: string): string => {
+export const renderRedriveReport = (r: RedriveReport, selection?: string, layout: Layout = PLAIN): string => {
   const counts = Object.entries(r.actions)
     .filter(([, n]) => n > 0)
     .map(([a, n]) => `${a} ${n}`)
@@ -44,7 +63,7 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string): strin
     lines.push(
       '',
       renderTable(
-        ['MESSAGE', 'ACTION', 'REDRIVE', 'AFTER ATTEMPT', 'NEW LIMIT', 'OUTCOME', 'DETAIL'],
+        COLUMNS,
         r.messages.map((m) => [
           m.messageId,
           m.action,
@@ -54,7 +73,8 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string): strin
           outcomeText(m.outcome),
           detailOf(m),
         ]),
-        ['left', 'left', 'right', 'right', 'right'],
+        [],
+        layout,
       ).trimEnd(),
     );
   }
@@ -67,14 +87,18 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string): strin
 /** Up to this many ids are named per warning on stderr. */
 const WARNED_IDS = 3;
 
-/** Each distinct warning once on stderr, with the messages it concerns; null when none. */
-export const redriveWarningSummary = (r: RedriveReport): string | null => {
+/**
+ * Each distinct warning once on stderr, with the messages it concerns; on a terminal folded
+ * to its width (continuation lines indented); null when none.
+ */
+export const redriveWarningSummary = (r: RedriveReport, width: number | null = null): string | null => {
   const by = new Map<string, string[]>();
   for (const m of r.messages) for (const w of m.warnings) by.set(w, [...(by.get(w) ?? []), m.messageId]);
   if (by.size === 0) return null;
   const lines = [...by].map(([w, ids]) => {
     const named = ids.slice(0, WARNED_IDS).join(', ') + (ids.length > WARNED_IDS ? `, ... (${ids.length})` : '');
-    return `warning: ${w} [${named}]`;
+    const line = `warning: ${w} [${named}]`;
+    return width === null ? line : wrapLine(line, width - 2).join('\n  ');
   });
   return `${lines.join('\n')}\n`;
 };

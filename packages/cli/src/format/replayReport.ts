@@ -1,11 +1,10 @@
+import { cutToWidth } from '@delivery-history/core';
 import type { MessageReplay, ReplayReport } from '../replay/replayProjections.js';
-import { renderTable } from './table.js';
+import { type Column, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 import { formatDuration } from './time.js';
 
-const show = (v: unknown): string => {
-  const s = JSON.stringify(v) ?? 'undefined';
-  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
-};
+const show = (v: unknown): string => cutToWidth(JSON.stringify(v) ?? 'undefined', 60);
 
 const trailText = (d: MessageReplay): string | null => {
   const t = d.auditTrail;
@@ -26,7 +25,15 @@ export const driftRows = (drift: ReadonlyArray<MessageReplay>) =>
     return rows;
   });
 
-export const renderReplayReport = (r: ReplayReport): string => {
+const DRIFT_COLUMNS: ReadonlyArray<Column> = [
+  { head: 'MESSAGE' },
+  { head: 'FIELD', shrink: 10 },
+  { head: 'STORED', shrink: 10 },
+  { head: 'EXPECTED (FROM ATTEMPTS)', shrink: 10 },
+  { head: 'ACTION', drop: 1 },
+];
+
+export const renderReplayReport = (r: ReplayReport, layout: Layout = PLAIN): string => {
   const head = r.dryRun ? 'Dry run (nothing written)' : 'Replay';
   const counts = Object.entries(r.actions)
     .filter(([, n]) => n > 0)
@@ -36,10 +43,7 @@ export const renderReplayReport = (r: ReplayReport): string => {
     `${head}: ${r.scanned} messages checked in ${formatDuration(r.durationMs)}; ${r.drifted} with drift${counts === '' ? '' : ` (${counts})`}.`,
   ];
   if (r.drift.length > 0) {
-    lines.push(
-      '',
-      renderTable(['MESSAGE', 'FIELD', 'STORED', 'EXPECTED (FROM ATTEMPTS)', 'ACTION'], driftRows(r.drift)).trimEnd(),
-    );
+    lines.push('', renderTable(DRIFT_COLUMNS, driftRows(r.drift), [], layout).trimEnd());
     if (r.omitted > 0) lines.push(`(${r.omitted} more messages with drift not listed)`);
   }
   return `${lines.join('\n')}\n`;

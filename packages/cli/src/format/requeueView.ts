@@ -1,16 +1,25 @@
 import type { RequeueItem } from '@delivery-history/core';
 import { oneLine } from './describe.js';
-import { renderTable } from './table.js';
+import { type Column, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 import { absoluteTime, relativeTime } from './time.js';
 
 // The requeue events of `dh history` (text and JSON): stalled messages pushed again by
 // `dh replay redrive --stalled-after`, who, why, when.
 
-export const requeueSection = (requeues: ReadonlyArray<RequeueItem>, now: Date): string =>
+const COLUMNS: ReadonlyArray<Column> = [
+  { head: 'AT' },
+  { head: 'BY', shrink: 8 },
+  { head: 'WAS', drop: 2 },
+  { head: 'WAITING SINCE', drop: 1 },
+  { head: 'REASON', shrink: 12 },
+];
+
+export const requeueSection = (requeues: ReadonlyArray<RequeueItem>, now: Date, layout: Layout = PLAIN): string =>
   requeues.length === 0
     ? ''
     : `\nRequeued (${requeues.length}): stalled, pushed to the queue again\n${renderTable(
-        ['AT', 'BY', 'WAS', 'WAITING SINCE', 'REASON'],
+        COLUMNS,
         requeues.map((x) => [
           `${absoluteTime(x.at)} (${relativeTime(x.at, now)})`,
           x.requestedBy,
@@ -18,6 +27,8 @@ export const requeueSection = (requeues: ReadonlyArray<RequeueItem>, now: Date):
           absoluteTime(x.waitingSince),
           oneLine(x.reason, 80),
         ]),
+        [],
+        layout,
       )}`;
 
 export const requeueJson = (x: RequeueItem) => ({

@@ -4,7 +4,7 @@ import { oneLine, outcomeCode } from './describe.js';
 import { maybeResultJson } from './historyJson.js';
 import { type Column, type Narrowable, renderTable, renderTsv } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
-import { absoluteTime, formatLatency, relativeTime } from './time.js';
+import { absoluteTime, relativeTime, resultTime } from './time.js';
 
 // List views (failed, endpoint, correlation): one row per message, from the index
 // projection (no per-message read).
@@ -40,15 +40,19 @@ export type TimeColumn = 'lastUpdatedAt' | 'createdAt';
 const errorOf = (r: SummaryRow): string | null =>
   r.deliveryResult?.errorDetails == null ? null : oneLine(r.deliveryResult.errorDetails.message, 200);
 
-/** On a narrow terminal ERROR and CODE are cut first, then NEXT ATTEMPT, ENDPOINT, ... hidden. */
-const columns = (timeColumn: TimeColumn): ReadonlyArray<Column> => [
+/**
+ * On a narrow terminal ERROR and CODE are cut first, then NEXT ATTEMPT, ENDPOINT, ... hidden.
+ * When the rows span several endpoints (a bare-host filter matching several ports, or no
+ * filter) ENDPOINT goes last: it is what tells the receivers apart.
+ */
+const columns = (timeColumn: TimeColumn, severalEndpoints: boolean): ReadonlyArray<Column> => [
   { head: 'MESSAGE' },
   { head: 'STATUS', color: statusColor },
   { head: 'ATTEMPTS', align: 'right', drop: 5 },
   { head: 'CATEGORY', drop: 3 },
   { head: 'CODE', shrink: 7, drop: 6 },
   { head: 'TIME', align: 'right', drop: 4 },
-  { head: 'ENDPOINT', drop: 2 },
+  { head: 'ENDPOINT', drop: severalEndpoints ? 7 : 2 },
   { head: timeColumn === 'createdAt' ? 'CREATED' : 'LAST UPDATED' },
   { head: 'NEXT ATTEMPT', drop: 1 },
   { head: 'ERROR', shrink: 12 },
@@ -61,13 +65,14 @@ export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, la
     `${r.attempts}/${r.maxAttempts}`,
     r.deliveryResult?.category ?? '-',
     outcomeCode(r.deliveryResult),
-    r.deliveryResult === null ? null : formatLatency(r.deliveryResult.responseTime),
+    r.deliveryResult === null ? null : resultTime(r.deliveryResult),
     r.endpoint,
     when(r[timeColumn], now),
     r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null ? when(r.nextAttemptAt, now) : '-',
     errorOf(r) ?? '',
   ]);
-  return renderTable(columns(timeColumn), rows, [], layout);
+  const severalEndpoints = new Set(page.items.map((r) => r.endpoint)).size > 1;
+  return renderTable(columns(timeColumn, severalEndpoints), rows, [], layout);
 };
 
 /** `--output tsv`: one line per message, the JSON field names as header, ISO times, nothing cut. */

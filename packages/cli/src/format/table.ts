@@ -1,3 +1,4 @@
+import { displayLine, displayWidth, fitLine, wrapLine } from '@delivery-history/core';
 import Table from 'cli-table3';
 import { type Color, paint } from './color.js';
 import { type Layout, PLAIN } from './terminal.js';
@@ -7,6 +8,9 @@ import { type Layout, PLAIN } from './terminal.js';
 // width) a table is fitted to it, cutting free text (error messages) with "…" first, then
 // using the short form of times, then hiding the least useful columns; ids are never cut.
 // Piped (no width) every cell is printed whole. Colour only paints; it never changes widths.
+// Every cell and field is a raw string that passes the output rule (core's displayLine) here,
+// before any width is measured or any cut is made: a view cannot forget it, widths count the
+// escapes as printed, and a cut never splits one.
 
 export type Align = 'left' | 'right';
 
@@ -39,6 +43,11 @@ export type Column = {
   readonly align?: Align;
   /** Free text that may be cut with "…", down to this many characters. */
   readonly shrink?: number;
+  /**
+   * A name that is cut only when nothing else is left to give (every droppable column hidden,
+   * free text at its floor): down to this many characters. A long host in `dh endpoints`.
+   */
+  readonly lastResort?: number;
   /** May be hidden to fit: the lowest rank goes first. Ids and statuses have none. */
   readonly drop?: number;
   /** The colour of a cell on a colour terminal (by its text). */
@@ -51,13 +60,19 @@ const SOFT_SHRINK = 20;
 
 const isNarrowable = (c: Cell): c is Narrowable => typeof c === 'object' && c !== null;
 
+// Cells stay raw until written: widths count them as shown (escapes included, wide characters
+// two columns), a cut is made between raw characters, and `cut`/`shown` escape what is written.
 const full = (c: Cell): string => (c === null ? '-' : isNarrowable(c) ? c.text : String(c));
 const short = (c: Cell): string => (isNarrowable(c) ? c.narrow : full(c));
 
-/** Width on screen, in code points (the tables hold ASCII, times and an ellipsis). */
-const len = (s: string): number => [...s].length;
+/** Width on a terminal of the escaped text. */
+const len = displayWidth;
 
-const cut = (s: string, width: number): string => (len(s) <= width ? s : `${[...s].slice(0, width - 1).join('')}…`);
+/** The escaped text, cut with "…" to `width` (never inside an escape). */
+const cut = fitLine;
+
+/** The escaped text, whole. */
+const escaped = displayLine;
 
 // ---------------------------------------------------------------------------
 // fitting
@@ -78,12 +93,14 @@ const shrinkToFit = (
   columns: ReadonlyArray<Column>,
   natural: ReadonlyMap<number, number>,
   width: number,
-  soft: boolean,
+  pass: 'soft' | 'hard' | 'lastResort',
 ): Map<number, number> => {
   const widths = new Map(natural);
   const floor = (i: number): number => {
-    const min = Math.max(columns[i]?.shrink ?? Number.POSITIVE_INFINITY, len(columns[i]?.head ?? ''), 2);
-    return soft ? Math.max(min, Math.min(SOFT_SHRINK, natural.get(i) ?? 0)) : min;
+    const col = columns[i];
+    const allowed = col?.shrink ?? (pass === 'lastResort' ? col?.lastResort : undefined) ?? Number.POSITIVE_INFINITY;
+    const min = Math.max(allowed, len(col?.head ?? ''), 2);
+    return pass === 'soft' ? Math.max(min, Math.min(SOFT_SHRINK, natural.get(i) ?? 0)) : min;
   };
   while (total(widths) > width) {
     let widest: number | null = null;
@@ -134,12 +151,17 @@ const layoutPlan = (
   if (width === null) return { show: all, widths: naturalWidths(columns, rows, all, false), narrow: false };
   const options = candidates(columns);
   let last: Plan | null = null;
-  for (const soft of [true, false]) {
+  for (const pass of ['soft', 'hard'] as const) {
     for (const c of options) {
-      const widths = shrinkToFit(columns, naturalWidths(columns, rows, c.show, c.narrow), width, soft);
+      const widths = shrinkToFit(columns, naturalWidths(columns, rows, c.show, c.narrow), width, pass);
       last = { ...c, widths };
       if (total(widths) <= width) return last;
     }
+  }
+  const least = options[options.length - 1];
+  if (least !== undefined) {
+    const natural = naturalWidths(columns, rows, least.show, least.narrow);
+    return { ...least, widths: shrinkToFit(columns, natural, width, 'lastResort') };
   }
   return last ?? { show: all, widths: naturalWidths(columns, rows, all, false), narrow: false };
 };
@@ -199,18 +221,58 @@ export const renderTable = (
   return `${body}${note}\n`;
 };
 
-/** A column of a streamed table: rows come one at a time, so widths are fixed up front. */
-export type StreamColumn = Column & { readonly width: number };
+/**
+ * A column of a streamed table: rows come one at a time, so widths are fixed up front; `narrow`
+ * is its width when cells show their short form.
+ */
+export type StreamColumn = Column & { readonly width: number; readonly narrow?: number };
+
+/** The last column of a stream keeps at least this much room before other columns give way. */
+const STREAM_LAST_MIN = 16;
+
+type StreamPlan = { readonly show: ReadonlyArray<StreamColumn>; readonly narrow: boolean };
+
+/**
+ * Which stream columns a terminal shows, least lossy first (as tables do): all, then short
+ * forms, then the lowest `drop` rank hidden one at a time. The plan depends on the columns and
+ * the width only, so the header and every row agree.
+ */
+const streamPlan = (columns: ReadonlyArray<StreamColumn>, width: number | null): StreamPlan => {
+  if (width === null) return { show: columns, narrow: false };
+  const need = (cols: ReadonlyArray<StreamColumn>, narrow: boolean): number =>
+    cols.slice(0, -1).reduce((sum, c) => sum + (narrow ? (c.narrow ?? c.width) : c.width) + GAP, 0) +
+    Math.min(STREAM_LAST_MIN, cols[cols.length - 1]?.width ?? 0);
+  const options = candidates(columns).map((c) => ({
+    show: c.show.map((i) => columns[i]).filter((x) => x !== undefined),
+    narrow: c.narrow,
+  }));
+  return (
+    options.find((o) => need(o.show, o.narrow) <= width) ??
+    options[options.length - 1] ?? { show: columns, narrow: true }
+  );
+};
 
 const pad = (text: string, width: number, align: Align | undefined): string => {
   const fill = ' '.repeat(Math.max(0, width - len(text)));
   return align === 'right' ? `${fill}${text}` : `${text}${fill}`;
 };
 
+/** A stream cell in its colour on a colour terminal (headers bold). */
+const painted = (out: string, col: Column, text: string, layout: Layout, header: boolean): string => {
+  const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
+  return color === null ? out : paint(color, out);
+};
+
+/** The last stream column takes what is left of a terminal's width (all of its text when piped). */
+const lastRoom = (col: StreamColumn, text: string, width: number | null, used: number): number =>
+  width === null ? len(text) : Math.max(Math.min(col.width, STREAM_LAST_MIN), width - used);
+
 /**
- * One line of a streamed table (`dh tail`; the header is a row of the heads). Every column
- * but the last is padded to its width (a longer id pushes the rest right; nothing is cut);
- * the last takes what is left of a terminal's width, cut with "…", and all of it when piped.
+ * One line of a streamed table (`dh tail`; the header is a row of the heads). On a terminal
+ * the columns that fit are chosen as tables choose them (short forms, then `drop` ranks);
+ * every shown column but the last is padded to its width (a longer id pushes the rest right;
+ * nothing is cut); the last takes what is left of a terminal's width, cut with "…", and all
+ * of it when piped.
  */
 export const streamRow = (
   columns: ReadonlyArray<StreamColumn>,
@@ -219,26 +281,41 @@ export const streamRow = (
   header = false,
 ): string => {
   let used = 0;
-  const parts = columns.map((col, i) => {
-    const last = i === columns.length - 1;
-    const text = full(cells[i] ?? null);
-    const room = layout.width === null || !last ? len(text) : Math.max(col.width, layout.width - used);
-    const shown = last ? cut(text, room) : pad(text, col.width, col.align);
-    used += len(shown) + GAP;
-    const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
-    return color === null ? shown : paint(color, shown);
+  const plan = streamPlan(columns, layout.width);
+  const parts = plan.show.map((col, i) => {
+    const cell = cells[columns.indexOf(col)] ?? null;
+    const text = plan.narrow ? short(cell) : full(cell);
+    const out =
+      i === plan.show.length - 1
+        ? cut(text, lastRoom(col, text, layout.width, used))
+        : pad(escaped(text), plan.narrow ? (col.narrow ?? col.width) : col.width, col.align);
+    used += len(out) + GAP;
+    return painted(out, col, text, layout, header);
   });
   return `${parts.join(' '.repeat(GAP)).trimEnd()}\n`;
 };
 
 /** Tab-separated values: a header line, then one line per row; nothing cut, no colour. */
 export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string => {
-  const field = (c: Cell): string => (c === null ? '' : full(c)).replace(/[\t\r\n]+/g, ' ');
+  // displayLine writes a tab, CR or newline inside a value as `\t`, `\r`, `\n`: one field, one line.
+  const field = (c: Cell): string => (c === null ? '' : escaped(full(c)));
   return `${[head.map((h) => field(h)), ...rows.map((r) => r.map(field))].map((r) => r.join('\t')).join('\n')}\n`;
 };
 
-/** `key  value` lines with the keys aligned (a record, not a list). */
-export const renderFields = (fields: ReadonlyArray<readonly [string, Cell]>): string => {
-  const width = Math.max(0, ...fields.map(([k]) => k.length));
-  return `${fields.map(([k, v]) => `${k.padEnd(width)}  ${full(v)}`.trimEnd()).join('\n')}\n`;
+/**
+ * `key  value` lines with the keys aligned (a record, not a list). On a terminal a value is cut
+ * with "…" to the line's width, or with `wrap` folded onto indented lines (a detail view, where
+ * nothing should be lost); piped it is whole on its line.
+ */
+export const renderFields = (
+  fields: ReadonlyArray<readonly [string, Cell]>,
+  layout: Layout = PLAIN,
+  wrap = false,
+): string => {
+  const width = Math.max(0, ...fields.map(([k]) => len(k)));
+  const room = layout.width === null ? null : Math.max(layout.width - width - GAP, 8);
+  const indent = `\n${' '.repeat(width + GAP)}`;
+  const value = (v: Cell): string =>
+    room === null ? escaped(full(v)) : wrap ? wrapLine(full(v), room).join(indent) : cut(full(v), room);
+  return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };

@@ -1,3 +1,4 @@
+import { wrapLine } from '@delivery-history/core';
 import type { Io } from '../io.js';
 
 // How output is laid out for where it goes: on a terminal, tables fit its width and statuses
@@ -33,6 +34,20 @@ const columnsOf = (io: Pick<Io, 'stdout' | 'env'>): number => {
   if (typeof own === 'number' && own > 0) return own;
   const env = Number(io.env.COLUMNS);
   return Number.isInteger(env) && env > 0 ? env : DEFAULT_COLUMNS;
+};
+
+/** The width of stderr when it is a terminal (warnings are folded to it), else null. */
+export const stderrWidth = (io: Pick<Io, 'stderr' | 'env'>): number | null =>
+  io.stderr.isTTY === true ? columnsOf({ stdout: io.stderr, env: io.env }) : null;
+
+/**
+ * A line for a person on stderr (a warning, an error): on a terminal folded to its width at
+ * spaces, continuation lines indented, so it never wraps mid-word; piped it is one line.
+ */
+export const noteLine = (io: Pick<Io, 'stderr' | 'env'>, line: string): string => {
+  const width = stderrWidth(io);
+  const text = line.replace(/\n$/, '');
+  return `${width === null ? text : wrapLine(text, width - 2).join('\n  ')}\n`;
 };
 
 /** The layout of a command's stdout; `--wide` keeps a terminal's tables at full width. */

@@ -50,3 +50,7 @@ export const formatTime = (iso: string | null | undefined, now: Date): string =>
 /** Milliseconds as `850 ms` / `1.24 s` (latencies). */
 export const formatLatency = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+/** A result's response time; `-` when it is not known (a `lost` attempt: no answer was seen, its 0 is not a time). */
+export const resultTime = (r: { readonly category: string; readonly responseTime: number }): string =>
+  r.category === 'lost' ? '-' : formatLatency(r.responseTime);

@@ -1,6 +1,7 @@
 import type { VerifyReport } from '../replay/verifyTable.js';
 import { CHECKS, type CheckName } from '../replay/verifyMessage.js';
-import { renderTable } from './table.js';
+import { type Column, renderTable } from './table.js';
+import { type Layout, PLAIN } from './terminal.js';
 import { formatDuration } from './time.js';
 
 const DESCRIPTION: Record<CheckName, string> = {
@@ -13,11 +14,19 @@ const DESCRIPTION: Record<CheckName, string> = {
   'item-size': 'every item under the size budget',
   secrets: 'no unredacted credentials in headers, URLs, texts',
   stalled: 'every unfinished message has a worker coming back',
+  'lease-expired': 'no PROCESSING lease past its end (a warning: the next claim records it lost)',
   retention: "every item carries its STATE's TTL (expired messages: gone)",
   expunge: 'every expunge completed (expunged content accepted)',
 };
 
-export const renderVerifyReport = (r: VerifyReport): string => {
+const CHECK_COLUMNS: ReadonlyArray<Column> = [{ head: 'CHECK' }, { head: 'INVARIANT', shrink: 12 }, { head: 'RESULT' }];
+const VIOLATION_COLUMNS: ReadonlyArray<Column> = [
+  { head: 'MESSAGE' },
+  { head: 'CHECK', drop: 1 },
+  { head: 'DETAIL', shrink: 12 },
+];
+
+export const renderVerifyReport = (r: VerifyReport, layout: Layout = PLAIN): string => {
   const rows = CHECKS.map((c) => {
     const failed = r.checks[c].failed;
     const verdict = failed === 0 ? 'ok' : r.warnings.includes(c) ? `WARN ${failed}` : `FAIL ${failed}`;
@@ -26,14 +35,16 @@ export const renderVerifyReport = (r: VerifyReport): string => {
   const lines = [
     `Verified ${r.messages} messages (${r.items} items) in ${formatDuration(r.durationMs)}.`,
     '',
-    renderTable(['CHECK', 'INVARIANT', 'RESULT'], rows),
+    renderTable(CHECK_COLUMNS, rows, [], layout),
   ];
   if (r.violations.length > 0) {
     lines.push(
       `Violations${r.omitted > 0 ? ` (first ${r.violations.length}; ${r.omitted} more not listed)` : ''}:`,
       renderTable(
-        ['MESSAGE', 'CHECK', 'DETAIL'],
+        VIOLATION_COLUMNS,
         r.violations.map((v) => [v.messageId, v.check, v.detail]),
+        [],
+        layout,
       ),
     );
   }

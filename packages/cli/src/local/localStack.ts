@@ -5,8 +5,9 @@ import {
   type SqsEndpoint,
   startDynamoLocal,
   startSqsEndpoint,
+  type Poller,
+  startPoller,
 } from '@delivery-history/devkit';
-import { type Poller, startPoller } from '@delivery-history/projector';
 import { createStore, ensureTable, makeStreamClients, type StreamClients } from '@delivery-history/store';
 
 // `dh local`: the whole system on one machine. DynamoDB Local (shared database) with the

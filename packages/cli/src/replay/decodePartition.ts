@@ -1,4 +1,11 @@
-import { type AttemptItem, type ExpungeItem, itemSize, type RedriveItem, type StateItem } from '@delivery-history/core';
+import {
+  type AttemptItem,
+  type ExpungeItem,
+  type HoldItem,
+  itemSize,
+  type RedriveItem,
+  type StateItem,
+} from '@delivery-history/core';
 import { classifyPartition, kindOf, type RawItem, STATE_SK, ttlOf } from '@delivery-history/store';
 
 // A message's raw items as replay and verify see them: the store's one classifier
@@ -10,6 +17,8 @@ export type DecodedMessage = {
   readonly state: StateItem | null;
   readonly attempts: AttemptItem[];
   readonly redrives: RedriveItem[];
+  /** HOLD#k events (invariant 11): fold applies them with the attempts and redrives. */
+  readonly holds: HoldItem[];
   /** EXPUNGE#k events: content removed on purpose (verify accepts it, and checks it completed). */
   readonly expunges: ExpungeItem[];
   /** Past its retention: gone as a whole (every list is empty; verify accepts it). */
@@ -48,6 +57,7 @@ export const decodePartition = (messageId: string, items: ReadonlyArray<RawItem>
     state: p.state,
     attempts: p.attempts,
     redrives: p.redrives,
+    holds: p.holds,
     expunges: p.expunges,
     expired: p.expired,
     auditItems: p.audit,

@@ -1,6 +1,7 @@
 import { createLocalWorker, type InterruptReport, type LocalWorker } from '@delivery-history/devkit';
-import type { DeliveryStore } from '@delivery-history/worker';
+import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
+import { ctrlCCounter, INTERRUPTED_EXIT } from '../interrupt.js';
 import type { RedriveQueue } from './redrive.js';
 
 // Re-drives without SQS (DynamoDB Local, no DELIVERY_QUEUE_URL): the worker's own local
@@ -9,7 +10,7 @@ import type { RedriveQueue } from './redrive.js';
 // (DELIVERY_ALLOW_TARGETS, timeouts, backoff) from the same environment.
 
 export type LocalRedriveOptions = {
-  readonly store: DeliveryStore;
+  readonly store: Store;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly waitMs: number;
   readonly concurrency?: number;
@@ -76,9 +77,12 @@ export const localRedriveQueue = (o: LocalRedriveOptions): RedriveQueue => {
       const signal = new Promise<void>((ok) => {
         signalled = ok;
       });
+      const presses = ctrlCCounter();
       const onSignal = () => {
-        // a second Ctrl-C: the operator does not want to wait
-        if (stopping !== null) process.exit(130);
+        const press = presses.press();
+        // a second Ctrl-C: the operator does not want to wait; the same one again: nothing new
+        if (press === 'second') process.exit(INTERRUPTED_EXIT);
+        if (press === 'again') return;
         interrupted = true;
         stopping = w.interrupt(o.graceMs ?? DEFAULT_GRACE_MS);
         signalled();

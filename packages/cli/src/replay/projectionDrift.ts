@@ -1,5 +1,6 @@
 import {
   type AttemptItem,
+  type HoldItem,
   describeTransitionError,
   diffProjection,
   fold,
@@ -10,7 +11,7 @@ import {
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
-// Invariant 6, projection half: STATE's projection fields == fold(attempts, redrives).
+// Invariant 6, projection half: STATE's projection fields == fold(attempts, redrives, holds).
 
 export type FieldDrift = { readonly field: ProjectionField; readonly stored: unknown; readonly expected: unknown };
 
@@ -34,8 +35,9 @@ export const checkProjection = (
   state: StateItem,
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
+  holds: ReadonlyArray<HoldItem> = [],
 ): E.Either<string, ProjectionCheck> => {
-  const folded = fold(seedOf(state), attempts, redrives);
+  const folded = fold(seedOf(state), attempts, redrives, holds);
   if (E.isLeft(folded)) return E.left(`attempts do not fold: ${describeTransitionError(folded.left)}`);
   const expected = folded.right;
   const fields = diffProjection(state, expected)

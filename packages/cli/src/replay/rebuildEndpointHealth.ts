@@ -1,6 +1,5 @@
 import { type AttemptItem, type HealthBucket, healthDeltaOf, hourOf, mergeDeltas } from '@delivery-history/core';
-import { auditTrailOf } from '@delivery-history/projector';
-import { healthShardOf, type StoreError } from '@delivery-history/store';
+import { decodeAuditTrail, healthShardOf, type StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { decodePartition } from './decodePartition.js';
@@ -63,7 +62,7 @@ const empty = (b: HealthBucket): HealthBucket => ({ ...b, counters: {}, lastOk: 
 /** The applied attempts of one message inside the window's hours. */
 const appliedInWindow = (messageId: string, items: Parameters<typeof decodePartition>[1], hours: [string, string]) => {
   const decoded = decodePartition(messageId, items);
-  const trail = auditTrailOf(messageId, decoded.auditItems);
+  const trail = decodeAuditTrail(messageId, decoded.auditItems);
   const through = E.isRight(trail) ? (trail.right.summary?.through ?? 0) : 0;
   return decoded.attempts.filter((a) => {
     const h = hourOf(a.completedAt);

@@ -1,10 +1,19 @@
 import { hostMatches } from '../args/common.js';
-import { type DeliveryRequest, isFinal, type StateItem, stalled } from '@delivery-history/core';
+import {
+  type DeliveryRequest,
+  deliveryRequestOf,
+  describeRedriveRefusal,
+  describeRequestRefusal,
+  isFinal,
+  nextRedrive,
+  redriveRefusal,
+  type StateItem,
+  stalled,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
 import type { Page } from './forEachParallel.js';
-import { redriveRequest } from './redriveRequest.js';
 import { TableError } from './tableError.js';
 
 // `dh replay redrive`: reopen final FAILED messages with an auditable event (REDRIVE#k:
@@ -140,8 +149,8 @@ const redriveOne = async (deps: RedriveDeps, o: RedriveOptions, messageId: strin
   if (state === null) return result(messageId, 'not-found');
   if (o.endpoint !== undefined && !hostMatches(o.endpoint, state.endpoint))
     return result(messageId, 'skipped', `endpoint is ${state.endpoint}`);
-  const request = redriveRequest(state);
-  if (E.isLeft(request)) return result(messageId, 'failed', request.left);
+  const request = deliveryRequestOf(state);
+  if (E.isLeft(request)) return result(messageId, 'failed', describeRequestRefusal(request.left));
   // warned of before anything is sent (a dry run says the same)
   const sealed = state.sealed !== undefined;
   const warnings = willSend(state, o) && deps.warn !== undefined ? await deps.warn(request.right, sealed) : [];
@@ -186,12 +195,21 @@ const redriveRebuilt = async (
       status: state.status,
       waitingSince: stall.since,
     });
-  if (!(state.status === 'FAILED' && isFinal(state))) {
+  const maxAttempts = state.attempts + o.extraAttempts;
+  // core decides (the store asks the same predicate again when it writes)
+  const next = nextRedrive(state, {
+    requestedBy: o.requestedBy,
+    reason: o.reason,
+    maxAttempts,
+    at: state.lastUpdatedAt,
+  });
+  const refusal = redriveRefusal(state, next);
+  if (refusal?._tag === 'NotRedrivable') {
     const why = state.status === 'FAILED' ? 'not final: retries are still scheduled' : `status is ${state.status}`;
     return result(messageId, 'skipped', why);
   }
-  const maxAttempts = state.attempts + o.extraAttempts;
-  const planned = { redriveNumber: state.redrives + 1, afterAttempt: state.attempts, maxAttempts };
+  if (refusal !== null) return result(messageId, 'failed', describeRedriveRefusal(refusal));
+  const planned = { redriveNumber: next.redriveNumber, afterAttempt: next.afterAttempt, maxAttempts };
   if (o.dryRun) return { ...result(messageId, 'would-redrive'), ...planned };
   const stored = await deps.appendRedrive({ messageId, requestedBy: o.requestedBy, reason: o.reason, maxAttempts });
   if (E.isLeft(stored)) {

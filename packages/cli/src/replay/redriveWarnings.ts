@@ -1,6 +1,10 @@
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { type DeliveryRequest, REDACTED } from '@delivery-history/core';
-import { type AllowList, checkTarget, type Resolver, systemResolver } from '@delivery-history/worker';
+import { type AllowList, checkTarget, type DeliveryRequest, REDACTED } from '@delivery-history/core';
+
+/** Every address a name resolves to here (injectable so tests can answer for DNS). */
+export type Resolver = (hostname: string) => Promise<ReadonlyArray<{ readonly address: string }>>;
+const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true });
 
 // What a re-drive warns of before anything is sent (and in a dry run): a target the worker's
 // SSRF guard would refuse (the worker's own rule: checkTarget on every address the name
@@ -30,7 +34,7 @@ const checkHost = async (host: string, o: WarnOptions): Promise<ReadonlyArray<st
   if (isIP(host) !== 0) addresses = [host];
   else {
     try {
-      addresses = (await (o.resolve ?? systemResolver)(host, {})).map((a) => a.address);
+      addresses = (await (o.resolve ?? systemResolver)(host)).map((a) => a.address);
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
       return [

@@ -96,7 +96,7 @@ const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray
   const none = { m, fields: [], trail: null, expected: null };
   if (m.state === null) return { ...none, error: m.corrupt.length > 0 ? 'STATE does not decode' : null };
   if (m.corrupt.length > 0) return { ...none, error: `items do not decode: ${m.corrupt.map((c) => c.sk).join(', ')}` };
-  const projection = checkProjection(m.state, m.attempts, m.redrives);
+  const projection = checkProjection(m.state, m.attempts, m.redrives, m.holds);
   if (E.isLeft(projection)) return { ...none, error: projection.left };
   const trail = deps.trailOf(messageId, m.auditItems);
   if (E.isLeft(trail)) {

@@ -9,7 +9,7 @@ import {
   makeRetryPolicy,
   seedOf,
 } from '@delivery-history/core';
-import { rebuildAuditSegments } from '@delivery-history/projector';
+import { rebuildAuditSegments } from '@delivery-history/store';
 import {
   attemptKey,
   BATCH_PUT_MAX,

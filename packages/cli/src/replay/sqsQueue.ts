@@ -6,20 +6,25 @@ import type { RedriveQueue } from './redrive.js';
 // event source). The body is the public SQS contract (DeliveryRequest JSON). The worker
 // delivers them after this command ends: the report says where they went and how to follow.
 
-/** Ids named in the follow-up commands; more are `...`. */
+/** Up to this many ids, `dh tail` is given them; beyond, it follows everything. */
 const FOLLOW_IDS = 3;
 
-const followText = (queueUrl: string, ids: ReadonlyArray<string>): string => {
-  const shown = ids.slice(0, FOLLOW_IDS);
-  const more = ids.length > shown.length ? ' ...' : '';
-  return (
-    `enqueued ${ids.length} on ${queueUrl}; the worker delivers them. ` +
-    `Follow with: dh tail ${shown.map((id) => `--message ${id}`).join(' ')}${more}` +
-    ` (or dh history ${shown.join(', dh history ')}${more})`
-  );
+/**
+ * Follow-ups that can be pasted as printed and show the current state first (a delivery may
+ * be done before a `dh tail` starts, and tail shows only what comes after it): one message's
+ * history, or the re-driven messages that failed again since the run started; then `dh tail`
+ * for the attempts still to come.
+ */
+const followText = (queueUrl: string, ids: ReadonlyArray<string>, startedAt: Date): string => {
+  const tail = ids.length <= FOLLOW_IDS ? `dh tail ${ids.map((id) => `--message ${id}`).join(' ')}` : 'dh tail';
+  const now =
+    ids.length === 1
+      ? `Its state now: dh history ${ids[0]}`
+      : `Failed again since: dh failed --since ${startedAt.toISOString()}`;
+  return `enqueued ${ids.length} on ${queueUrl}; the worker delivers ${ids.length === 1 ? 'it' : 'them'}.\n${now}\nNew attempts as they come: ${tail}`;
 };
 
-export const sqsQueue = (sqs: SQSClient, queueUrl: string): RedriveQueue => {
+export const sqsQueue = (sqs: SQSClient, queueUrl: string, startedAt: Date): RedriveQueue => {
   const sent: string[] = [];
   return {
     send: async (request) => {
@@ -31,6 +36,6 @@ export const sqsQueue = (sqs: SQSClient, queueUrl: string): RedriveQueue => {
         return E.left(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
       }
     },
-    flush: async () => E.right(followText(queueUrl, sent)),
+    flush: async () => E.right(followText(queueUrl, sent, startedAt)),
   };
 };

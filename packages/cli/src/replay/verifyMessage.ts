@@ -10,6 +10,7 @@ import {
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DecodedMessage } from './decodePartition.js';
+import { leaseExpiredMs, leaseExpiredText } from '../format/leaseExpiry.js';
 import { formatDuration } from '../format/time.js';
 import { findSecrets } from './findSecrets.js';
 import { checkDenseAttempts, checkProjection } from './projectionDrift.js';
@@ -28,6 +29,7 @@ export const CHECKS = [
   'item-size',
   'secrets',
   'stalled',
+  'lease-expired',
   'retention',
   'expunge',
 ] as const;
@@ -130,6 +132,9 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
   for (const [check, detail] of lifecycleViolations(m)) add(check, detail);
   for (const p of checkDenseAttempts(m.state, m.attempts)) add('dense-attempts', p);
   const stall = stalled(m.state, o.now, o.stalledAfterMs);
+  // a lease past its end is said at once (a warning); past --stalled-after it is a stall
+  const expired = leaseExpiredMs(m.state, o.now);
+  if (expired !== null && stall === null) add('lease-expired', `PROCESSING, ${leaseExpiredText(expired)}`);
   if (stall !== null) {
     add(
       'stalled',
@@ -139,7 +144,7 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
   }
   const view =
     m.expunges.length === 0 ? { state: m.state, attempts: m.attempts } : expungedView(m.state, m.attempts, m.expunges);
-  const projection = checkProjection(view.state, view.attempts, m.redrives);
+  const projection = checkProjection(view.state, view.attempts, m.redrives, m.holds);
   if (E.isLeft(projection)) add('projection', projection.left);
   else
     for (const f of projection.right.fields)

@@ -140,7 +140,11 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
   } finally {
     deps.progress?.stop();
   }
-  const warnings: CheckName[] = o.allowLag === true && counts['audit-trail-behind'] > 0 ? ['audit-trail-behind'] : [];
+  // an expired lease is a warning (the next claim records the attempt as lost); lag only with --allow-lag
+  const warnings: CheckName[] = [
+    ...(o.allowLag === true && counts['audit-trail-behind'] > 0 ? ['audit-trail-behind' as const] : []),
+    ...(counts['lease-expired'] > 0 ? ['lease-expired' as const] : []),
+  ];
   const failing = CHECKS.filter((c) => counts[c] > 0 && !warnings.includes(c));
   return {
     ok: failing.length === 0,

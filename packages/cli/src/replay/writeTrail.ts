@@ -1,4 +1,4 @@
-import { rebuildAuditSegments, type SegmentBudget } from '@delivery-history/projector';
+import { rebuildAuditSegments, type SegmentBudget } from '@delivery-history/store';
 import {
   type AuditWrite,
   type DocumentClient,

@@ -4,7 +4,8 @@ import { scrubText } from '../redaction/freeText.js';
 import { REDACTED } from '../redaction/names.js';
 import { defaultSecretPolicy, isSecretKey } from '../redaction/policy.js';
 import { analyzeUrl } from '../redaction/url.js';
-import { escapeUnsafeInJson } from './unsafeChar.js';
+import { escapeUnsafeInJson } from '../display/displayJson.js';
+import { displayLine } from '../display/displayText.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -101,7 +102,8 @@ export const showValue = (path: string, value: unknown): string => {
   if (isSecretKey(defaultSecretPolicy, lastKey(path))) return REDACTED;
   let s: string;
   try {
-    s = escapeUnsafeInJson(JSON.stringify(shown(value, 0)) ?? String(value));
+    const json = JSON.stringify(shown(value, 0));
+    s = json === undefined ? displayLine(String(value)) : escapeUnsafeInJson(json);
   } catch {
     s = typeof value;
   }

@@ -24,14 +24,17 @@ export const OutcomeCategory = t.keyof(
     blocked_target: null,
     // no result came back before the lease expired: the request may have been sent
     lost: null,
+    // held (endpoint breaker open, or paused) until past its retention: never delivered
+    held_expired: null,
   },
   'OutcomeCategory',
 );
 export type OutcomeCategory = t.TypeOf<typeof OutcomeCategory>;
 
 export const Status = t.keyof(
-  { PENDING: null, PROCESSING: null, SUCCESS: null, FAILED: null },
-  'PENDING|PROCESSING|SUCCESS|FAILED',
+  // HELD: its endpoint's breaker holds it (not claimable, not final; see codecs/holdItem.ts)
+  { PENDING: null, PROCESSING: null, SUCCESS: null, FAILED: null, HELD: null },
+  'PENDING|PROCESSING|SUCCESS|FAILED|HELD',
 );
 export type Status = t.TypeOf<typeof Status>;
 

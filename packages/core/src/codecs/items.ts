@@ -22,6 +22,9 @@ export type ExpungeMark = t.TypeOf<typeof ExpungeMark>;
 /** Optional on STATE and ATTEMPT: absent on every item no expunge touched. */
 const expungeMarkProps = t.partial({ expunged: ExpungeMark });
 
+/** Optional on STATE: hold events applied (absent = 0, every item written before holds existed). */
+const holdProps = t.partial({ holds: NonNegativeInt });
+
 export const AttemptRequest = t.intersection(
   [
     t.type({
@@ -168,16 +171,21 @@ export const ExpungeItem = t.exact(
 );
 export type ExpungeItem = t.TypeOf<typeof ExpungeItem>;
 
-export const StateRequest = t.type(
-  {
-    method: HttpMethod,
-    url: t.string,
-    headers: StringMap,
-    body: nullable(t.string),
-    bodyBytes: NonNegativeInt,
-    bodySha256: t.string,
-    fingerprint: t.string,
-  },
+export const StateRequest = t.intersection(
+  [
+    t.type({
+      method: HttpMethod,
+      url: t.string,
+      headers: StringMap,
+      body: nullable(t.string),
+      bodyBytes: NonNegativeInt,
+      bodySha256: t.string,
+      fingerprint: t.string,
+    }),
+    // the request's own limit (null: it named none), kept so a re-drive rebuilds the exact
+    // SQS body; absent on items written before it was stored (see deliveryRequestOf)
+    t.partial({ maxAttempts: nullable(PositiveInt) }),
+  ],
   'StateRequest',
 );
 export type StateRequest = t.TypeOf<typeof StateRequest>;
@@ -208,6 +216,7 @@ export const StateItem = t.exact(
         truncated: Truncations,
       }),
       expungeMarkProps,
+      holdProps,
       // the request's credentials, sealed for the worker alone (core seal/); absent when the
       // request carried none, and destroyed by an expunge (crypto-shredding)
       t.partial({ sealed: t.string }),

@@ -3,6 +3,8 @@
 // viewer (C0 and C1 controls, DEL), reorder what is shown (bidi controls), or hide
 // themselves (zero-width and other invisible format characters, Unicode tags). Lone
 // surrogates are refused too: they have no UTF-8 form, so no store or log keeps them as sent.
+// The same set is the output rule's (`display/`): what the input edge refuses, every face
+// escapes, so the two cannot drift apart.
 // ---------------------------------------------------------------------------
 
 /**
@@ -25,13 +27,5 @@ export const firstUnsafeChar = (s: string): { readonly char: string; readonly in
   return m === null ? null : { char: m[0], index: m.index };
 };
 
-const UNSAFE_CHARS = new RegExp(UNSAFE_CHAR.source, 'gu');
-
-/**
- * JSON text with every unsafe character written as `\uXXXX` (what `jq -a` does for them):
- * `JSON.stringify` escapes C0 and lone surrogates but leaves C1, bidi and zero-width raw.
- */
-export const escapeUnsafeInJson = (json: string): string =>
-  json.replace(UNSAFE_CHARS, (c) =>
-    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
-  );
+/** Every unsafe character (global): the output rule (`display/`) replaces each one. */
+export const UNSAFE_CHARS = new RegExp(UNSAFE_CHAR.source, 'gu');

@@ -1,4 +1,6 @@
-import { AwsRegion, EndpointUrl, EventBusName, intString, TableName } from './envCodecs.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { parseAllowList } from '../request/allowList.js';
+import { AwsRegion, EndpointUrl, EventBusName, intString, parsedString, TableName } from './envCodecs.js';
 
 // ---------------------------------------------------------------------------
 // The variables more than one package reads, each with its one rule. Defaults stay with
@@ -7,6 +9,10 @@ import { AwsRegion, EndpointUrl, EventBusName, intString, TableName } from './en
 // ---------------------------------------------------------------------------
 
 const TWELVE_HOURS_MS = 12 * 60 * 60 * 1000;
+
+const onOff = parsedString('on|off', (s) =>
+  s === 'on' ? E.right(true) : s === 'off' ? E.right(false) : E.left('expected on or off'),
+);
 
 export const sharedVars = {
   DELIVERY_TABLE_NAME: TableName,
@@ -22,6 +28,10 @@ export const sharedVars = {
   DELIVERY_BACKOFF_MAX_MS: intString(0, TWELVE_HOURS_MS, 'ms'),
   /** Retention: a final message's items expire this many days after its last attempt (unset: kept). */
   DELIVERY_RETENTION_DAYS: intString(1, 3650, 'days'),
+  /** Hosts/CIDRs exempt from the SSRF guard (the worker's; a re-drive warns by the same list). */
+  DELIVERY_ALLOW_TARGETS: parsedString('IP, CIDR, host name or *.suffix list', parseAllowList),
   /** Operator events: the EventBridge bus the projector publishes to (unset: events off). */
   DELIVERY_EVENT_BUS_NAME: EventBusName,
+  /** The endpoint breaker (issue 27): the projector decides it, the worker holds for it (default off). */
+  DELIVERY_BREAKER: onOff,
 } as const;

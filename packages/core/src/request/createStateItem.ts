@@ -47,6 +47,7 @@ export const createStateItem = (request: DeliveryRequest, options: CreateStateOp
       bodyBytes,
       bodySha256: sha256Hex(request.body),
       fingerprint: requestFingerprint(request, policy),
+      maxAttempts: request.maxAttempts,
     },
     deliveryResult: null,
     retryEligible: true,

@@ -1,25 +1,42 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { HoldItem } from '../codecs/holdItem.js';
 import type { AttemptItem, RedriveItem, StateItem } from '../codecs/items.js';
 import { type StateEvent, transition } from './transition.js';
 import type { TransitionError } from './transitionError.js';
 
+type EventKey = readonly [number, number, number, number, number];
+
+/** Attempt n; then redrive r after it; then hold h after redrive r (hold events record both). */
+const keyOf = (e: StateEvent): EventKey => {
+  switch (e.type) {
+    case 'ATTEMPT':
+      return [e.attemptNumber, 0, 0, 0, 0];
+    case 'REDRIVE':
+      return [e.afterAttempt, 1, e.redriveNumber, 0, 0];
+    case 'HOLD':
+      return [e.afterAttempt, 1, e.afterRedrive, 1, e.holdNumber];
+  }
+};
+
+const compareKeys = (a: EventKey, b: EventKey): number => {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
 /**
  * Events in replay order: attempts by attemptNumber; a redrive right after the
- * attempt it follows (`afterAttempt`), redrives after the same attempt by number.
+ * attempt it follows (`afterAttempt`), redrives after the same attempt by number;
+ * a hold event after the attempt and the redrive it followed, hold events by number.
  * Input order does not matter.
  */
 export const orderEvents = (
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
-): StateEvent[] => {
-  const key = (e: StateEvent): [number, number, number] =>
-    e.type === 'ATTEMPT' ? [e.attemptNumber, 0, 0] : [e.afterAttempt, 1, e.redriveNumber];
-  return [...attempts, ...redrives].sort((a, b) => {
-    const [a1, a2, a3] = key(a);
-    const [b1, b2, b3] = key(b);
-    return a1 - b1 || a2 - b2 || a3 - b3;
-  });
-};
+  holds: ReadonlyArray<HoldItem> = [],
+): StateEvent[] => [...attempts, ...redrives, ...holds].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
 
 /**
  * The projection from a seed (the STATE as created: PENDING, attempts 0) and the
@@ -30,20 +47,21 @@ export const fold = (
   seed: StateItem,
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
+  holds: ReadonlyArray<HoldItem> = [],
 ): E.Either<TransitionError, StateItem> =>
-  orderEvents(attempts, redrives).reduce<E.Either<TransitionError, StateItem>>(
+  orderEvents(attempts, redrives, holds).reduce<E.Either<TransitionError, StateItem>>(
     (acc, event) => (E.isLeft(acc) ? acc : transition(acc.right, event)),
     E.right(seed),
   );
 
 /**
  * The seed of a stored STATE: its fold-determined fields reset to their values at
- * creation (PENDING, 0 attempts, no result, retryEligible true, no lease/redrives).
+ * creation (PENDING, 0 attempts, no result, retryEligible true, no lease/redrives/holds).
  * `maxAttempts` is kept: only a redrive changes it, and fold re-applies redrives.
  * debt: the original maxAttempts of a redriven message is not stored; the seed uses
  * the current one, which fold overwrites with the last redrive's anyway.
  */
-export const seedOf = (state: StateItem): StateItem => ({
+export const seedOf = ({ holds: _holds, ...state }: StateItem): StateItem => ({
   ...state,
   status: 'PENDING',
   attempts: 0,

@@ -10,6 +10,7 @@ export const PROJECTION_FIELDS = [
   'nextAttemptAt',
   'maxAttempts',
   'redrives',
+  'holds',
 ] as const satisfies ReadonlyArray<keyof StateItem>;
 
 export type ProjectionField = (typeof PROJECTION_FIELDS)[number];
@@ -24,6 +25,7 @@ export const projectionFields = (s: Projection): Projection => ({
   nextAttemptAt: s.nextAttemptAt,
   maxAttempts: s.maxAttempts,
   redrives: s.redrives,
+  ...(s.holds === undefined ? {} : { holds: s.holds }),
 });
 
 /** Structural equality of JSON-like values (key order ignored). */

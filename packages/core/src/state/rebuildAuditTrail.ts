@@ -40,7 +40,8 @@ export const rebuildAuditTrail = (
 ): AuditEntry[] => {
   const byNumber = new Map(resolutions.map((r) => [r.attemptNumber, r]));
   return orderEvents(attempts, redrives).flatMap((e) => {
-    if (e.type !== 'ATTEMPT') return [redriveEntry(e)];
+    if (e.type === 'REDRIVE') return [redriveEntry(e)];
+    if (e.type === 'HOLD') return []; // debt: holds are not in the audit trail yet (history reads HOLD# items)
     const resolved = byNumber.get(e.attemptNumber);
     return resolved === undefined ? [attemptEntry(e)] : [attemptEntry(e), resolutionEntry(resolved)];
   });

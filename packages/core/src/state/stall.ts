@@ -13,11 +13,12 @@ export type Waiting = {
   readonly since: string;
 };
 
-/** What a non-final message waits for and since when; null for a final message. */
+/** What a non-final message waits for and since when; null for a final or held message. */
 export const waitingSince = (
   s: Pick<StateItem, 'status' | 'retryEligible' | 'lease' | 'nextAttemptAt' | 'lastUpdatedAt'>,
 ): Waiting | null => {
-  if (isFinal(s)) return null;
+  // HELD waits for its endpoint (a release or its expiry, invariant 11), not for a worker
+  if (isFinal(s) || s.status === 'HELD') return null;
   if (s.status === 'PROCESSING') return { waitingFor: 'lease-expiry', since: s.lease?.expiresAt ?? s.lastUpdatedAt };
   if (s.status === 'FAILED') return { waitingFor: 'retry', since: s.nextAttemptAt ?? s.lastUpdatedAt };
   return { waitingFor: 'claim', since: s.lastUpdatedAt };

@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { HoldItem } from '../codecs/holdItem.js';
 import type { AttemptItem, RedriveItem, StateItem } from '../codecs/items.js';
+import { applyHold } from './applyHold.js';
 import {
   AlreadyFinal,
   InvalidEvent,
@@ -14,8 +16,8 @@ import {
 // model
 // ---------------------------------------------------------------------------
 
-/** An event is a stored item: an attempt (live or superseded) or a redrive. */
-export type StateEvent = AttemptItem | RedriveItem;
+/** An event is a stored item: an attempt (live or superseded), a redrive or a hold event. */
+export type StateEvent = AttemptItem | RedriveItem | HoldItem;
 
 /** Final = SUCCESS, or FAILED with retryEligible false. */
 export const isFinal = (s: Pick<StateItem, 'status' | 'retryEligible'>): boolean =>
@@ -88,9 +90,17 @@ const applyRedrive = (state: StateItem, r: RedriveItem): E.Either<TransitionErro
  * The one state machine, used by the live path and by `fold`. Refusals:
  * `StaleAttempt` (number != attempts + 1), `AlreadyFinal` (live attempt on a final
  * message), `NotRedrivable`/`StaleRedrive` (redrive not on a final FAILED state or
- * out of sequence), `WrongMessage`, `InvalidEvent` (self-contradicting attempt).
+ * out of sequence), `WrongMessage`, `InvalidEvent` (self-contradicting attempt),
+ * `NotHoldable`/`StaleHold` (a hold event in the wrong status or out of sequence).
  */
 export const transition = (state: StateItem, event: StateEvent): E.Either<TransitionError, StateItem> => {
   if (event.messageId !== state.messageId) return E.left(WrongMessage(state.messageId, event.messageId));
-  return event.type === 'ATTEMPT' ? applyAttempt(state, event) : applyRedrive(state, event);
+  switch (event.type) {
+    case 'ATTEMPT':
+      return applyAttempt(state, event);
+    case 'REDRIVE':
+      return applyRedrive(state, event);
+    case 'HOLD':
+      return applyHold(state, event);
+  }
 };

@@ -38,7 +38,30 @@ export interface InvalidEvent {
   readonly reason: string;
 }
 
-export type TransitionError = AlreadyFinal | StaleAttempt | StaleRedrive | NotRedrivable | WrongMessage | InvalidEvent;
+/** A hold event on a message in the wrong status (held: PENDING or a scheduled retry; released/expired: HELD). */
+export interface NotHoldable {
+  readonly _tag: 'NotHoldable';
+  readonly messageId: string;
+  readonly kind: string;
+  readonly status: string;
+}
+/** A hold event out of sequence (number or place among the attempts and redrives). */
+export interface StaleHold {
+  readonly _tag: 'StaleHold';
+  readonly messageId: string;
+  readonly expected: string;
+  readonly got: string;
+}
+
+export type TransitionError =
+  | AlreadyFinal
+  | StaleAttempt
+  | StaleRedrive
+  | NotRedrivable
+  | WrongMessage
+  | InvalidEvent
+  | NotHoldable
+  | StaleHold;
 
 // ---------------------------------------------------------------------------
 // constructors
@@ -84,6 +107,19 @@ export const InvalidEvent = (messageId: string, reason: string): InvalidEvent =>
   reason,
 });
 
+export const NotHoldable = (messageId: string, kind: string, status: string): NotHoldable => ({
+  _tag: 'NotHoldable',
+  messageId,
+  kind,
+  status,
+});
+export const StaleHold = (messageId: string, expected: string, got: string): StaleHold => ({
+  _tag: 'StaleHold',
+  messageId,
+  expected,
+  got,
+});
+
 export const TRANSITION_ERROR_TAGS = [
   'AlreadyFinal',
   'StaleAttempt',
@@ -91,6 +127,8 @@ export const TRANSITION_ERROR_TAGS = [
   'NotRedrivable',
   'WrongMessage',
   'InvalidEvent',
+  'NotHoldable',
+  'StaleHold',
 ] as const satisfies ReadonlyArray<TransitionError['_tag']>;
 
 export const isTransitionError = (u: unknown): u is TransitionError =>
@@ -113,5 +151,9 @@ export const describeTransitionError = (e: TransitionError): string => {
       return `event for message ${e.eventMessageId} applied to message ${e.messageId}`;
     case 'InvalidEvent':
       return `message ${e.messageId}: invalid event: ${e.reason}`;
+    case 'NotHoldable':
+      return `message ${e.messageId}: hold event '${e.kind}' does not apply to status ${e.status}`;
+    case 'StaleHold':
+      return `message ${e.messageId}: expected hold ${e.expected}, got ${e.got}`;
   }
 };

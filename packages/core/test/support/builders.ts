@@ -1,6 +1,6 @@
 // Builders and arbitraries shared by the core tests.
 import * as fc from 'fast-check';
-import type { AttemptItem, DeliveryResult, RedriveItem, StateItem } from '../../src/index.js';
+import type { AttemptItem, DeliveryResult, HoldItem, HoldKind, RedriveItem, StateItem } from '../../src/index.js';
 import { createStateItem } from '../../src/index.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -135,3 +135,17 @@ export const stepArb: fc.Arbitrary<Step> = fc.record({
 export const historyArb: fc.Arbitrary<History & { maxAttempts: number }> = fc
   .tuple(fc.array(stepArb, { maxLength: 25 }), fc.integer({ min: 1, max: 6 }))
   .map(([steps, maxAttempts]) => ({ ...historyFrom(steps, maxAttempts), maxAttempts }));
+
+/** Hold event k of `state`'s next place (its attempts and redrives), `atMs` after T0. */
+export const hold = (state: StateItem, kind: HoldKind, atMs: number): HoldItem => ({
+  type: 'HOLD',
+  messageId: state.messageId,
+  holdNumber: (state.holds ?? 0) + 1,
+  kind,
+  afterAttempt: state.attempts,
+  afterRedrive: state.redrives,
+  mode: kind === 'expired' ? 'retention' : 'open',
+  reason: kind === 'held' ? 'breaker open: 5 consecutive retryable failures' : 'probe succeeded',
+  by: 'breaker',
+  at: iso(atMs),
+});

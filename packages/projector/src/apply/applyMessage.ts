@@ -21,7 +21,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { attemptSk, redriveSk } from '../keys.js';
 import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
-import { type AppendStep, planAppend, type Position } from '../segments/planAppend.js';
+import { type AppendStep, planAppend, type Position } from '@delivery-history/store';
 import type { Change } from '../stream/parseStreamRecord.js';
 import type { ProjectorDeps } from './deps.js';
 import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js';

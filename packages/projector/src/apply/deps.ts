@@ -1,11 +1,22 @@
-import { type Clock, type OperatorEventPublisher, type Sleep, sleep, systemClock } from '@delivery-history/core';
+import {
+  type BreakerSettings,
+  type Clock,
+  type OperatorEventPublisher,
+  type Sleep,
+  sleep,
+  systemClock,
+} from '@delivery-history/core';
 import {
   DEFAULT_HEALTH_SHARDS,
   type DocumentClient,
   type RetryOptions as StoreRetryOptions,
 } from '@delivery-history/store';
-import { DEFAULT_STEP_LIMITS, type StepLimits } from '../segments/planAppend.js';
-import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget } from '../segments/segmentBudget.js';
+import {
+  DEFAULT_SEGMENT_BUDGET,
+  DEFAULT_STEP_LIMITS,
+  type SegmentBudget,
+  type StepLimits,
+} from '@delivery-history/store';
 import { silentTelemetry, type Telemetry } from '../telemetry.js';
 
 /** The store's retry settings (its funnel does the retries): one shape, not a copy. */
@@ -48,6 +59,8 @@ export type ProjectorDeps = {
    * the index is an idempotent Put, so once per bucket shard per process is enough.
    */
   readonly healthIndexWritten: Set<string>;
+  /** The endpoint breaker's settings (DELIVERY_BREAKER=on: core's defaults); null = not decided. */
+  readonly breaker: BreakerSettings | null;
 };
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseMs: 50, maxMs: 2000 };
@@ -78,6 +91,7 @@ export const makeProjectorDeps = (
   events: null,
   healthShards: DEFAULT_HEALTH_SHARDS,
   healthIndexWritten: new Set(),
+  breaker: null,
   ...overrides,
   ...required,
 });

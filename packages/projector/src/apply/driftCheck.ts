@@ -63,6 +63,8 @@ export const checkDrift = async (
   // a live lease means the worker is between claim and append: STATE is legitimately ahead
   if (s.status === 'PROCESSING') return skipped('in flight');
   if (s.attempts > deps.driftCheckMaxAttempts) return skipped('too many attempts');
+  // its HOLD events are not read here (one more Query); dh verify and replay fold them
+  if ((s.holds ?? 0) > 0) return skipped('held');
   const known = await redrivesOf(env, messageId, s, read);
   if (E.isLeft(known)) return skipped(describeStoreError(known.left));
   const redrives = known.right.filter((r) => r.redriveNumber <= s.redrives);

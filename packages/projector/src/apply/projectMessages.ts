@@ -9,6 +9,7 @@ import { coalesceMarkers } from './health.js';
 import { gatheredIo } from './applyIo.js';
 import { createBatchGate } from './batchGate.js';
 import { storeEnvOf } from './storeEnv.js';
+import { type BreakerReport, decideBreakers } from './breakers.js';
 
 /**
  * The longest a parked read or write waits for the batch's other applies to reach theirs
@@ -38,6 +39,8 @@ export type ProjectionReport = {
   readonly failedSequenceNumbers: readonly string[];
   /** Operator events published after the writes (best effort: failures are not in `failedSequenceNumbers`). */
   readonly events: EventsReport;
+  /** The endpoint breakers the batch moved (best effort, like the events). */
+  readonly breakers: BreakerReport;
 };
 
 // ---------------------------------------------------------------------------
@@ -174,7 +177,21 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
     deps,
     messages.flatMap((m) => m.events),
   );
-  const report = { records: records.length, ignored, malformed, messages, failed, failedSequenceNumbers, events };
+  // the breakers see every attempt the batch carried (their `seen` marker skips replays)
+  const breakers = await decideBreakers(
+    deps,
+    changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])),
+  );
+  const report = {
+    records: records.length,
+    ignored,
+    malformed,
+    messages,
+    failed,
+    failedSequenceNumbers,
+    events,
+    breakers,
+  };
   observe(deps, report);
   return report;
 };

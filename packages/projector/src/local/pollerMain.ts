@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { latestStreamArn, makeStreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { eventsFromConfig } from '../events/eventBridgePublisher.js';
-import { SERVICE_NAME } from '../handler.js';
+import { PROJECTOR_SERVICE_NAME } from '@delivery-history/core';
 import { readPollerConfig } from './pollerConfig.js';
 import { startPoller } from './poller.js';
 
@@ -19,7 +19,7 @@ const main = async (): Promise<number> => {
     return 2;
   }
   const c = config.right;
-  const logger = new Logger({ serviceName: `${SERVICE_NAME}-poller` });
+  const logger = new Logger({ serviceName: `${PROJECTOR_SERVICE_NAME}-poller` });
   const clients = makeStreamClients({
     maxAttempts: 3,
     ...(c.endpoint !== undefined ? { endpoint: c.endpoint } : {}),
@@ -45,6 +45,7 @@ const main = async (): Promise<number> => {
       driftCheckRate: c.driftCheckRate,
       retentionDays: c.retentionDays,
       healthShards: c.healthShards,
+      breaker: c.breaker,
       events: eventsFromConfig(c),
       telemetry: { logger, count: () => undefined },
     },

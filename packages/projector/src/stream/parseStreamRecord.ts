@@ -3,7 +3,7 @@ import { unmarshallStreamImage } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { ATTEMPT_PREFIX, attemptSk, messagePk, redriveSk } from '../keys.js';
-import { matchesStreamFilter } from './streamFilter.js';
+import { matchesStreamFilter } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // model

@@ -1,7 +1,8 @@
 // An in-memory table of audit segments that applies planned steps exactly as the DynamoDB
 // writes do (for pure tests of the packing).
 import type { AuditEntry } from '@delivery-history/core';
-import { type AppendStep, type AuditHeadItem, auditTrailOf } from '@delivery-history/projector';
+import { type AuditHeadItem, auditTrailOf } from '@delivery-history/projector';
+import type { AppendStep } from '@delivery-history/store';
 import { auditKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 

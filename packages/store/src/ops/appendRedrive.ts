@@ -1,16 +1,24 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isFinal, type RedriveItem, type StateItem, transition } from '@delivery-history/core';
+import {
+  describeRedriveRefusal,
+  nextRedrive,
+  type RedriveItem,
+  type RedriveRefusal,
+  redriveRefusal,
+  type StateItem,
+  transition,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { Conflict, type ErrorContext, Invalid, NotRedrivable, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
-import { indexSk, REDRIVE_PREFIX, redriveKey, redriveSk, STATE_SK, stateKey } from '../keys.js';
+import { REDRIVE_PREFIX, redriveKey, redriveSk, STATE_SK } from '../keys.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
-import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 import { getState } from './getState.js';
+import { stateUpdate } from './stateUpdate.js';
 import { syncRetentionAfter } from './syncRetention.js';
 
 export type AppendRedriveInput = {
@@ -24,20 +32,22 @@ export type AppendRedriveInput = {
 
 export type Redriven = { readonly redrive: RedriveItem; readonly state: StateItem };
 
-const check = (state: StateItem, input: AppendRedriveInput, ctx: ErrorContext): E.Either<StoreError, void> => {
-  const full = { ...ctx, correlationId: state.correlationId, item: STATE_SK };
-  if (state.status === 'SUCCESS' || !isFinal(state)) {
-    return E.left(NotRedrivable({ ...full, status: state.status, retryEligible: state.retryEligible }));
-  }
-  if (state.expunged?.scope === 'content') {
-    return E.left(
-      Invalid(full, `its content was expunged (EXPUNGE#${state.expunged.n}): there is no request to deliver`),
-    );
-  }
-  if (!Number.isInteger(input.maxAttempts) || input.maxAttempts <= state.attempts) {
-    return E.left(Invalid(full, `maxAttempts ${input.maxAttempts} leaves no attempt after ${state.attempts}`));
-  }
-  return E.right(undefined);
+/** Core's refusal as a store error: NotRedrivable keeps its tag (the CLI skips those). */
+const refused = (state: StateItem, r: RedriveRefusal, ctx: ErrorContext): StoreError => {
+  const full = { ...ctx, correlationId: state.correlationId, item: STATE_SK, cause: r };
+  return r._tag === 'NotRedrivable'
+    ? NotRedrivable({ ...full, status: state.status, retryEligible: state.retryEligible })
+    : Invalid(full, describeRedriveRefusal(r));
+};
+
+/** `after = transition(before, redrive)`, once core's predicate allows the re-drive. */
+const plan = (before: StateItem, redrive: RedriveItem, ctx: ErrorContext): E.Either<StoreError, StateItem> => {
+  const refusal = redriveRefusal(before, redrive);
+  if (refusal !== null) return E.left(refused(before, refusal, ctx));
+  return pipe(
+    transition(before, redrive),
+    E.mapLeft((e) => refused(before, e, ctx)),
+  );
 };
 
 const write = (env: Env, before: StateItem, redrive: RedriveItem, after: StateItem, ctx: ErrorContext) =>
@@ -53,33 +63,8 @@ const write = (env: Env, before: StateItem, redrive: RedriveItem, after: StateIt
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          {
-            Update: {
-              TableName: env.tableName,
-              Key: stateKey(redrive.messageId),
-              UpdateExpression:
-                'SET #status = :pending, retryEligible = :true, nextAttemptAt = :null, maxAttempts = :max, ' +
-                'redrives = :k, lastUpdatedAt = :at, lease = :null, gsi2sk = :gsi2sk REMOVE gsi1pk, gsi1sk, #ttl',
-              // still the final FAILED state we read: no attempt or redrive slipped in between
-              ConditionExpression:
-                '#status = :failed AND retryEligible = :false AND attempts = :after AND redrives = :prevK',
-              // retention: a re-opened message is not final, so it has no TTL (syncRetention clears the rest)
-              ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
-              ExpressionAttributeValues: {
-                ':pending': 'PENDING',
-                ':failed': 'FAILED',
-                ':true': true,
-                ':false': false,
-                ':null': null,
-                ':max': after.maxAttempts,
-                ':k': redrive.redriveNumber,
-                ':prevK': before.redrives,
-                ':after': before.attempts,
-                ':at': redrive.at,
-                ':gsi2sk': indexSk(redrive.at, redrive.messageId),
-              },
-            },
-          },
+          // the same builder as an attempt's: every field comes from transition(before, redrive)
+          stateUpdate(env, before, after, { kind: 'redrive', redrives: before.redrives, expunged: before.expunged }),
         ],
         ClientRequestToken: clientRequestToken(redrive.messageId, REDRIVE_PREFIX, redrive.redriveNumber, redrive.at),
       }),
@@ -87,47 +72,51 @@ const write = (env: Env, before: StateItem, redrive: RedriveItem, after: StateIt
   );
 
 /**
- * Reopens a final FAILED message: Put REDRIVE#k + Update STATE to PENDING in one
- * transaction. Reads STATE first (an operator action, not the hot path); the conditions
- * make the read-then-write safe.
+ * A lost condition: read STATE again and give core's reason when there is one that is not
+ * a plain race between writers (an expunge that won says so, not "message changed").
+ */
+const lostRace = (
+  env: Env,
+  input: AppendRedriveInput,
+  at: string,
+  e: StoreError,
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, never> =>
+  pipe(
+    getState(env, input.messageId, ctx.op),
+    TE.chain((now) => {
+      const r = redriveRefusal(now, nextRedrive(now, { ...input, at }));
+      return r !== null && r._tag !== 'NotRedrivable' && r._tag !== 'StaleRedrive'
+        ? TE.left(refused(now, r, ctx))
+        : TE.left(
+            Conflict(
+              { ...ctx, ...(e.item ? { item: e.item } : {}) },
+              `message changed during the redrive: ${e.message}`,
+            ),
+          );
+    }),
+  );
+
+/**
+ * Reopens a final FAILED message: Put REDRIVE#k + Update STATE to `transition(before, redrive)`
+ * in one transaction. Reads STATE first (an operator action, not the hot path); the
+ * conditions make the read-then-write safe.
  */
 export const appendRedrive = (env: Env, input: AppendRedriveInput): TE.TaskEither<StoreError, Redriven> => {
   const ctx: ErrorContext = { op: 'appendRedrive', messageId: input.messageId };
   const at = (input.at ?? env.clock()).toISOString();
   return pipe(
     getState(env, input.messageId, ctx.op),
-    TE.chainFirstEitherK((state) => check(state, input, ctx)),
     TE.chain((before) => {
-      const redrive: RedriveItem = {
-        type: 'REDRIVE',
-        messageId: input.messageId,
-        redriveNumber: before.redrives + 1,
-        afterAttempt: before.attempts,
-        maxAttempts: input.maxAttempts,
-        requestedBy: input.requestedBy,
-        reason: input.reason,
-        at,
-      };
+      const redrive = nextRedrive(before, { ...input, at });
       return pipe(
-        TE.fromEither(
-          pipe(
-            transition(before, redrive),
-            E.mapLeft((e) => Invalid({ ...ctx, cause: e }, `redrive refused by the state machine: ${e._tag}`)),
-          ),
-        ),
+        TE.fromEither(plan(before, redrive, ctx)),
         TE.chain((after) =>
           pipe(
             write(env, before, redrive, after, ctx),
             TE.map((): Redriven => ({ redrive, state: after })),
+            TE.orElse((e) => (isConditionFailure(e) ? lostRace(env, input, at, e, ctx) : TE.left(e))),
             TE.chain(syncRetentionAfter(env, input.messageId, () => true)),
-            TE.mapLeft((e) =>
-              isConditionFailure(e)
-                ? Conflict(
-                    { ...ctx, ...(e.item ? { item: e.item } : {}) },
-                    `message changed during the redrive: ${e.message}`,
-                  )
-                : e,
-            ),
           ),
         ),
       );

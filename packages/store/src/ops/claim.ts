@@ -62,6 +62,9 @@ export const dueValues = (now: string) => ({
 
 const DUE = `attribute_exists(pk) AND (${DUE_CLAUSE})`;
 
+/** A record of a HELD message comes back after this (the drain releases right after it enqueues). */
+export const HELD_RECHECK_MS = 5_000;
+
 /** Rounds of (fresh claim refused -> take over -> someone moved it) before Conflict. */
 export const MAX_CLAIM_ROUNDS = 4;
 
@@ -83,6 +86,11 @@ const refusal = (old: StateItem, ctx: ErrorContext, leaseId: string, now: string
     return E.left(Leased({ ...full, expiresAt: old.lease.expiresAt }));
   if (old.status === 'FAILED' && old.nextAttemptAt !== null && old.nextAttemptAt > now) {
     return E.left(NotDue({ ...full, nextAttemptAt: old.nextAttemptAt }));
+  }
+  // held for its endpoint (issue 27): a drain enqueues before it releases, so look again soon
+  if (old.status === 'HELD') {
+    const recheck = new Date(Date.parse(now) + HELD_RECHECK_MS).toISOString();
+    return E.left(NotDue({ ...full, nextAttemptAt: recheck }, `message ${old.messageId} is held for its endpoint`));
   }
   return E.left(Conflict(full, `message ${old.messageId} changed during the claim (status ${old.status})`));
 };

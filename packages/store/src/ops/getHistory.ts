@@ -1,6 +1,7 @@
 import type {
   AttemptItem,
   ExpungeItem,
+  HoldItem,
   RedriveItem,
   RequeueItem,
   ResolutionItem,
@@ -20,6 +21,8 @@ export type History = {
   readonly attempts: AttemptItem[];
   /** By redriveNumber. */
   readonly redrives: RedriveItem[];
+  /** Hold events (held with its reason, released, expired), by holdNumber. */
+  readonly holds: HoldItem[];
   /** Real outcomes of lost attempts that arrived after the takeover, by attempt number. */
   readonly resolutions: ResolutionItem[];
   /** By segment; decode with `decodeAuditTrail`. */
@@ -40,6 +43,7 @@ const historyOf = (p: Partition, ctx: ErrorContext): E.Either<StoreError, Histor
     state: p.state,
     attempts: p.attempts,
     redrives: p.redrives,
+    holds: p.holds,
     resolutions: p.resolutions,
     audit: p.audit,
     expunges: p.expunges,

@@ -1,13 +1,14 @@
-import { deepEqual, isFinal, retentionExpiry, type StateItem } from '@delivery-history/core';
+import { deepEqual, type ExpungeMark, isFinal, retentionExpiry, type StateItem } from '@delivery-history/core';
 import type { Env } from '../env.js';
 import { failedIndexKeys, indexSk, stateKey } from '../keys.js';
 import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
-// The STATE half of an append, built from core's transition: `after = transition(before, e)`
-// decides every field; this module only turns the difference into an UpdateExpression and
-// conditions it on `before`, so the live path and `fold` cannot disagree.
+// The STATE half of an append (an attempt or a re-drive), built from core's transition:
+// `after = transition(before, e)` decides every field; this module only turns the difference
+// into an UpdateExpression and conditions it on `before`, so the live path and `fold` cannot
+// disagree.
 
-/** The STATE fields `transition` may change on an attempt (projection fields plus bookkeeping). */
+/** The STATE fields `transition` may change (projection fields plus bookkeeping). */
 const TRANSITION_FIELDS = [
   'status',
   'attempts',
@@ -17,21 +18,39 @@ const TRANSITION_FIELDS = [
   'retryEligible',
   'nextAttemptAt',
   'lease',
+  'holds',
+  'maxAttempts',
+  'redrives',
 ] as const satisfies ReadonlyArray<keyof StateItem>;
 
 /**
- * Who may write: the live lease holder, a superseded writer that only counts its request, or
+ * Who may write: the live lease holder, a superseded writer that only counts its request,
  * a claimer taking over an expired lease (`leaseId` of that lease; null for a lease-less
- * PROCESSING item) that records it as lost.
+ * PROCESSING item) that records it as lost, or an operator's re-drive (`expunged`: the
+ * STATE's expunge mark as read).
  */
 export type Guard =
   | { readonly kind: 'live'; readonly leaseId: string }
   | { readonly kind: 'superseded' }
-  | { readonly kind: 'takeover'; readonly leaseId: string | null };
+  | { readonly kind: 'takeover'; readonly leaseId: string | null }
+  | { readonly kind: 'hold' }
+  | { readonly kind: 'redrive'; readonly redrives: number; readonly expunged: ExpungeMark | undefined };
 
 const leaseCondition = (guard: Guard): { readonly expr: string; readonly values: Record<string, unknown> } => {
   switch (guard.kind) {
+    case 'redrive':
+      // nobody re-drove it first, and no expunge emptied it since the read (issue 23's race)
+      return guard.expunged === undefined
+        ? {
+            expr: ' AND redrives = :prevRedrives AND attribute_not_exists(expunged)',
+            values: { ':prevRedrives': guard.redrives },
+          }
+        : {
+            expr: ' AND redrives = :prevRedrives AND expunged.n = :expungeN',
+            values: { ':prevRedrives': guard.redrives, ':expungeN': guard.expunged.n },
+          };
     case 'superseded':
+    case 'hold': // no lease: only an unleased message is held or released (core's transition)
       return { expr: '', values: {} };
     case 'live':
       return { expr: ' AND lease.leaseId = :leaseId', values: { ':leaseId': guard.leaseId } };
@@ -49,7 +68,7 @@ const indexParts = (after: StateItem) => {
   const failed = after.status === 'FAILED' ? failedIndexKeys(after.messageId, at) : undefined;
   return {
     set: ['gsi2sk = :gsi2sk', ...(failed !== undefined ? ['gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'] : [])],
-    remove: failed === undefined ? ' REMOVE gsi1pk, gsi1sk' : '',
+    remove: failed === undefined ? ['gsi1pk', 'gsi1sk'] : [],
     values: {
       ':gsi2sk': indexSk(at, after.messageId),
       ...(failed !== undefined ? { ':gsi1pk': failed.gsi1pk, ':gsi1sk': failed.gsi1sk } : {}),
@@ -66,13 +85,18 @@ export const expiryAttribute = (env: Env, after: StateItem): Record<string, numb
   return expiresAt === null ? {} : { [TTL_ATTRIBUTE]: expiresAt };
 };
 
-/** STATE gets its TTL in the transaction that makes the message final (later appends keep it). */
+/**
+ * STATE gets its TTL in the transaction that makes the message final (later appends keep
+ * it), and loses it in the one that re-opens it (a re-drive: syncRetention clears the rest).
+ */
 const expiryParts = (env: Env, before: StateItem, after: StateItem) => {
+  const reopened = isFinal(before) && !isFinal(after);
   const ttl = isFinal(before) ? {} : expiryAttribute(env, after);
   const set = TTL_ATTRIBUTE in ttl;
   return {
     set: set ? ['#ttl = :ttl'] : [],
-    names: set ? { '#ttl': TTL_ATTRIBUTE } : {},
+    remove: reopened ? ['#ttl'] : [],
+    names: set || reopened ? { '#ttl': TTL_ATTRIBUTE } : {},
     values: set ? { ':ttl': ttl[TTL_ATTRIBUTE] } : {},
   };
 };
@@ -89,11 +113,12 @@ export const stateUpdate = (env: Env, before: StateItem, after: StateItem, guard
   const names = Object.fromEntries(changed.map((f) => [`#${f}`, f]));
   const values = Object.fromEntries(changed.map((f) => [`:${f}`, after[f]]));
   const lease = leaseCondition(guard);
+  const remove = [...index.remove, ...expiry.remove];
   return {
     Update: {
       TableName: env.tableName,
       Key: stateKey(after.messageId),
-      UpdateExpression: `SET ${[...changed.map((f) => `#${f} = :${f}`), ...index.set, ...expiry.set].join(', ')}${index.remove}`,
+      UpdateExpression: `SET ${[...changed.map((f) => `#${f} = :${f}`), ...index.set, ...expiry.set].join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ConditionExpression: `attempts = :prev AND #status = :beforeStatus${lease.expr}`,
       ExpressionAttributeNames: { ...names, ...expiry.names, '#status': 'status' },
       ExpressionAttributeValues: {

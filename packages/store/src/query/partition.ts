@@ -3,6 +3,7 @@ import {
   type DecodeError,
   decodeWith,
   ExpungeItem,
+  HoldItem,
   isExpired,
   RedriveItem,
   RequeueItem,
@@ -15,6 +16,7 @@ import {
   ATTEMPT_PREFIX,
   AUDIT_PREFIX,
   EXPUNGE_PREFIX,
+  HOLD_PREFIX,
   REDRIVE_PREFIX,
   REQUEUE_PREFIX,
   RESOLVED_PREFIX,
@@ -31,7 +33,16 @@ import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 /** An item exactly as stored (keys and index attributes included). */
 export type RawItem = Readonly<Record<string, unknown>>;
 
-export type ItemKind = 'state' | 'attempt' | 'redrive' | 'resolution' | 'audit' | 'expunge' | 'requeue' | 'unknown';
+export type ItemKind =
+  | 'state'
+  | 'attempt'
+  | 'redrive'
+  | 'hold'
+  | 'resolution'
+  | 'audit'
+  | 'expunge'
+  | 'requeue'
+  | 'unknown';
 
 /**
  * An audit segment as stored: sort key, segment number, its attributes. Decoded as a whole
@@ -51,6 +62,8 @@ export type Partition = {
   readonly attempts: AttemptItem[];
   /** In sort-key order (= redriveNumber). */
   readonly redrives: RedriveItem[];
+  /** HOLD#k events (held, released, expired), in sort-key order (= holdNumber). */
+  readonly holds: HoldItem[];
   /** Real outcomes of lost attempts, in sort-key order (= the lost attempt's number). */
   readonly resolutions: ResolutionItem[];
   /** In sort-key order (= segment). */
@@ -71,6 +84,7 @@ export const kindOf = (sk: string): ItemKind => {
   if (sk === STATE_SK) return 'state';
   if (sk.startsWith(ATTEMPT_PREFIX)) return 'attempt';
   if (sk.startsWith(REDRIVE_PREFIX)) return 'redrive';
+  if (sk.startsWith(HOLD_PREFIX)) return 'hold';
   if (sk.startsWith(RESOLVED_PREFIX)) return 'resolution';
   if (sk.startsWith(AUDIT_PREFIX)) return 'audit';
   if (sk.startsWith(EXPUNGE_PREFIX)) return 'expunge';
@@ -122,6 +136,7 @@ const emptyPartition = (messageId: string, expired: boolean): Mutable => ({
   state: null,
   attempts: [],
   redrives: [],
+  holds: [],
   resolutions: [],
   audit: [],
   expunges: [],
@@ -132,8 +147,8 @@ const emptyPartition = (messageId: string, expired: boolean): Mutable => ({
 });
 
 /**
- * Sorts a partition's items (any order) into its kinds, decoding STATE, attempts, redrives
- * and expunge events. With `now` (every reader that shows or checks a message), a partition
+ * Sorts a partition's items (any order) into its kinds, decoding STATE, attempts, redrives,
+ * hold and expunge events. With `now` (every reader that shows or checks a message), a partition
  * past its retention is returned empty with `expired: true`; without it, as stored.
  */
 export const classifyPartition = (messageId: string, items: ReadonlyArray<RawItem>, now?: Date): Partition => {
@@ -163,6 +178,9 @@ export const classifyPartition = (messageId: string, items: ReadonlyArray<RawIte
         break;
       case 'redrive':
         take(sk, decodeWith(RedriveItem, item), (r) => out.redrives.push(r));
+        break;
+      case 'hold':
+        take(sk, decodeWith(HoldItem, item), (h) => out.holds.push(h));
         break;
       case 'resolution':
         take(sk, decodeWith(ResolutionItem, item), (r) => out.resolutions.push(r));

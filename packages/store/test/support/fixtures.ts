@@ -116,10 +116,10 @@ export const deliver = async (
   return { claimed, result };
 };
 
-/** STATE's projection fields versus fold(seed, attempts, redrives) of the stored events. */
+/** STATE's projection fields versus fold(seed, attempts, redrives, holds) of the stored events. */
 export const foldMismatch = async (store: Store, messageId: string): Promise<string[]> => {
   const h = await right(store.getHistory(messageId));
-  const folded = fold(seedOf(h.state), h.attempts, h.redrives);
+  const folded = fold(seedOf(h.state), h.attempts, h.redrives, h.holds);
   if (E.isLeft(folded)) return [`fold refused: ${folded.left._tag}`];
   return diffProjection(projectionFields(h.state), projectionFields(folded.right));
 };

@@ -1,9 +1,11 @@
-import { makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
+import { DEFAULT_BREAKER_SETTINGS, makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
 import { type Clock, type Logger, redactingLogger } from '@delivery-history/core';
 import { createStore, type DocumentClient, type Store } from '@delivery-history/store';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
 import type { WorkerConfig } from './readConfig.js';
+import { createBreakerCache } from '../breaker/breakerCache.js';
+import { createEndpointGate, type EndpointGate } from '../breaker/endpointGate.js';
 
 // ---------------------------------------------------------------------------
 // Config -> the policy and clients it implies (one place, used by Lambda and local runs).
@@ -38,3 +40,24 @@ export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?
     retentionDays: config.retentionDays,
     ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
   });
+
+/** The store operations the endpoint breaker needs (a full Store has them). */
+export type BreakerStore = Pick<Store, 'readBreaker' | 'writeBreaker' | 'appendHold' | 'createMessage'>;
+
+/**
+ * The endpoint gate when DELIVERY_BREAKER=on (core's default settings), else undefined. Its
+ * cache lives as long as the container: the happy path reads no breaker item.
+ */
+export const endpointGateOf = (config: WorkerConfig, store: BreakerStore, clock: Clock): EndpointGate | undefined =>
+  config.breaker
+    ? createEndpointGate({
+        cache: createBreakerCache(
+          (endpoint) => store.readBreaker(endpoint)(),
+          config.breakerStaleMs,
+          () => clock().getTime(),
+        ),
+        settings: DEFAULT_BREAKER_SETTINGS,
+        store,
+        clock,
+      })
+    : undefined;

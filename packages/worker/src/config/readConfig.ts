@@ -3,8 +3,12 @@ import {
   type DecodeError,
   EndpointUrl,
   defaultRetryPolicy,
+  EMPTY_ALLOW_LIST,
   type EnvSource,
+  type AllowList,
   intString,
+  parseSigningSecrets,
+  type SigningKeys,
   optionalVar,
   parsedString,
   readEnv,
@@ -14,8 +18,6 @@ import {
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { type SigningKeys, parseSigningSecrets } from '../http/standardWebhooks.js';
-import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList } from '../ssrf/allowList.js';
 import { readSecretPolicy } from './secretSettings.js';
 
 // ---------------------------------------------------------------------------
@@ -45,6 +47,10 @@ export type WorkerConfig = {
   readonly retentionDays: number | null;
   /** DELIVERY_REDACT_* and DELIVERY_KEEP_RESPONSE_HEADERS (secretSettings.ts). */
   readonly secrets: SecretPolicy;
+  /** DELIVERY_BREAKER=on: hold deliveries for an open, paused or disabled endpoint (issue 27). */
+  readonly breaker: boolean;
+  /** DELIVERY_BREAKER_STALE_MS: how old the container's cached breaker state may get (default 5 s). */
+  readonly breakerStaleMs: number;
   /** DELIVERY_SEAL_KEY_ID: the KMS key that seals request credentials; null = credentials are dropped. */
   readonly sealKeyId: string | null;
   /** AWS_ENDPOINT_URL_KMS (tests, local stand-ins). */
@@ -72,10 +78,7 @@ export const WORKER_ENV = {
   AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
   AWS_ENDPOINT_URL_SQS: optionalVar(sharedVars.AWS_ENDPOINT_URL_SQS),
   DELIVERY_QUEUE_URL: optionalVar(sharedVars.DELIVERY_QUEUE_URL),
-  DELIVERY_ALLOW_TARGETS: withDefault(
-    parsedString('IP, CIDR, host name or *.suffix list', parseAllowList),
-    EMPTY_ALLOW_LIST,
-  ),
+  DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_TIMEOUT_MS: withDefault(sharedVars.DELIVERY_TIMEOUT_MS, 15_000),
@@ -85,6 +88,8 @@ export const WORKER_ENV = {
   DELIVERY_BACKOFF_MAX_MS: withDefault(sharedVars.DELIVERY_BACKOFF_MAX_MS, defaultRetryPolicy.maxMs),
   DELIVERY_RESPONSE_BODY_CAP_BYTES: withDefault(intString(0, 10 * 1024 * 1024, 'bytes'), 64 * 1024),
   DELIVERY_SIGNING_SECRET: optionalVar(parsedString('whsec_<base64> secret(s)', parseSigningSecrets)),
+  DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
+  DELIVERY_BREAKER_STALE_MS: withDefault(intString(0, 300_000, 'ms'), 5_000),
   DELIVERY_SEAL_KEY_ID: optionalVar(parsedString('KMS key id, ARN or alias', parseKmsKey)),
   AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
 };
@@ -121,6 +126,8 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       signingKeys: e.DELIVERY_SIGNING_SECRET ?? null,
       leaseMs: e.DELIVERY_TIMEOUT_MS + 60_000,
       retentionDays: e.DELIVERY_RETENTION_DAYS ?? null,
+      breaker: e.DELIVERY_BREAKER,
+      breakerStaleMs: e.DELIVERY_BREAKER_STALE_MS,
       sealKeyId: e.DELIVERY_SEAL_KEY_ID ?? null,
       kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
     })),

@@ -2,7 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
 import { cachingKeyProvider, createSealer, type Sealer, systemClock } from '@delivery-history/core';
-import { httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
+import { endpointGateOf, httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';
 import { powertoolsMetrics } from '../observability/metrics.js';
@@ -54,8 +54,11 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 1_000, requestTimeout: SQS_CALL_TIMEOUT_MS },
   });
+  const store = workerStoreOf(clients.doc, config, logger);
+  const gate = endpointGateOf(config, store, systemClock);
   return createHandler({
-    store: workerStoreOf(clients.doc, config, logger),
+    store,
+    ...(gate !== undefined ? { gate } : {}),
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
       client: sqs,

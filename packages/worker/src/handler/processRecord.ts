@@ -23,6 +23,7 @@ import { decodeRecord } from './decodeRecord.js';
 import { type NotSendable, sealStep, sendableStep } from './sealSteps.js';
 import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
+import type { EndpointGate } from '../breaker/endpointGate.js';
 
 // ---------------------------------------------------------------------------
 // One record: decode -> create-if-new-and-claim (one UpdateItem) -> HTTP -> classify -> append.
@@ -48,6 +49,8 @@ export type ProcessDeps = {
   readonly newId?: () => string;
   /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
   readonly handoffDelayMs?: number;
+  /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
+  readonly gate?: EndpointGate;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
@@ -141,6 +144,43 @@ const refused = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecisio
     default:
       return isFingerprintConflict(e) ? reusedId(deps, log, e) : storeTrouble(deps, log, 'createAndClaim', e);
   }
+};
+
+/** The hold refused: a duplicate (final, leased) like a refused claim; a race looks again soon. */
+const holdRefused = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecision =>
+  e._tag === 'Conflict' ? RetryIn(LEASE_MARGIN_MS, `hold raced: ${e.message}`) : refused(deps, log, e);
+
+/**
+ * Invariant 11: a message for an open, paused or disabled endpoint is held (HOLD#k, STATE
+ * HELD) and its record deleted: no claim, no attempt, no retry budget, no receive count
+ * towards the DLQ. The release (drain) enqueues it again. Right: deliver (maybe as the probe).
+ */
+const admitStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
+  if (deps.gate === undefined) return E.right(undefined);
+  const admission = await deps.gate.admit(request.url, request.messageId).catch((error: unknown) => {
+    // advisory: a breaker we cannot read must not stop deliveries
+    log.warn('endpoint breaker unreadable; delivering', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { kind: 'deliver', probe: false } as const;
+  });
+  if (admission.kind === 'deliver') {
+    if (admission.probe) {
+      deps.metrics.add('BreakerProbes', 'Count', 1);
+      log.info('half-open probe: this delivery tests the endpoint');
+    }
+    return E.right(undefined);
+  }
+  const held = await deps.gate.hold(redacted(deps, request), admission)();
+  if (E.isLeft(held)) return E.left(holdRefused(deps, log, held.left));
+  deps.metrics.add('DeliveriesHeld', 'Count', 1, { mode: admission.mode });
+  log.info('delivery held for its endpoint', {
+    mode: admission.mode,
+    reason: admission.reason,
+    hold: held.right.hold?.holdNumber ?? null,
+    alreadyHeld: held.right.hold === null,
+  });
+  return E.left(Done(`held (${admission.mode}): ${admission.reason}`));
 };
 
 /** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
@@ -413,6 +453,8 @@ export const processRecord =
         );
         if (E.isLeft(recorded)) return recorded.left;
       }
+      const admitted = await admitStep(deps, log, request);
+      if (E.isLeft(admitted)) return admitted.left;
       const sealDeps = { secrets, metrics: deps.metrics, ...(deps.sealer ? { sealer: deps.sealer } : {}) };
       const claim = await claimStep(deps, log, request, await sealStep(sealDeps, log, request));
       if (E.isLeft(claim)) return claim.left;

@@ -1,19 +1,20 @@
 import {
+  type AllowList,
   type Clock,
   type DeliveryTarget,
   type HttpMethod,
   type OutcomeInput,
   parseDeliveryTarget,
+  type SigningKeys,
+  signatureHeaders,
   type TransportErrorCode,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
-import type { AllowList } from '../ssrf/allowList.js';
 import { guardedConnector, type Resolver } from '../ssrf/guardedConnector.js';
 import { prepareHeaders } from './prepareHeaders.js';
 import { bodySnippet } from './bodySnippet.js';
-import { type SigningKeys, signatureHeaders } from './standardWebhooks.js';
 import { errorMessage, transportErrorCode } from './transportErrorCode.js';
 
 // ---------------------------------------------------------------------------

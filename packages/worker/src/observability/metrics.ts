@@ -1,3 +1,4 @@
+import { METRICS_NAMESPACE } from '@delivery-history/core';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 // ---------------------------------------------------------------------------
@@ -24,6 +25,10 @@ export type MetricName =
   | 'OutcomesRecoveredThroughSqs'
   /** Observed outcomes that could not be sent back either (the takeover records them as lost). */
   | 'OutcomesNotSent'
+  /** Records held for their endpoint's breaker (issue 27), dimension `mode`; deleted from the queue. */
+  | 'DeliveriesHeld'
+  /** Half-open probes this worker took (one across workers per probe). */
+  | 'BreakerProbes'
   /** Sealing or opening a request's credentials failed, dimension `error` (the SealError tag). */
   | 'SealErrors';
 
@@ -35,7 +40,7 @@ export type WorkerMetrics = {
   flush(): void;
 };
 
-export const NAMESPACE = 'DeliveryHistory';
+export const NAMESPACE = METRICS_NAMESPACE;
 
 export const powertoolsMetrics = (): WorkerMetrics => {
   const metrics = new Metrics({

@@ -1,8 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import buildConnector from 'undici/lib/core/connect.js';
-import type { AllowList } from './allowList.js';
-import { BlockedTargetError, checkTarget } from './targetGuard.js';
+import { type AllowList, BlockedTargetError, checkTarget } from '@delivery-history/core';
 
 // ---------------------------------------------------------------------------
 // The SSRF guard sits where the socket is opened: names are checked on the

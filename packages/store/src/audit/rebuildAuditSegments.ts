@@ -1,8 +1,7 @@
 import { type AttemptItem, type AuditEntry, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EntryTooLarge } from '../errors.js';
-import { type AuditSegmentItem, headItem, segmentItem } from '@delivery-history/store';
-import { type AppendStep, planAppend } from './planAppend.js';
+import { type AuditSegmentItem, headItem, segmentItem } from './auditItems.js';
+import { type AppendStep, type EntryTooLarge, planAppend } from './planAppend.js';
 import { DEFAULT_SEGMENT_BUDGET, type SegmentBudget, segmentBudget } from './segmentBudget.js';
 
 export type AuditSegmentWrite = AuditSegmentItem & { readonly pk: string; readonly sk: string };

@@ -1,4 +1,4 @@
-import { ATTEMPT_PREFIX, REDRIVE_PREFIX } from '../keys.js';
+import { ATTEMPT_PREFIX, REDRIVE_PREFIX } from './keys.js';
 
 // ---------------------------------------------------------------------------
 // The one definition of which stream records drive the projector: new ATTEMPT# and

@@ -1,5 +1,3 @@
-import { isIPv4, isIPv6 } from 'node:net';
-
 // ---------------------------------------------------------------------------
 // IP literals as bytes: the guard compares prefixes on bytes, so every textual
 // form (compressed IPv6, embedded dotted quads, zone ids) is judged the same way.
@@ -7,8 +5,13 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 export type IpAddress = { readonly family: 4 | 6; readonly bytes: Uint8Array };
 
+// node:net's isIPv4 in core's pure terms: four decimal octets 0-255, no leading zeros (which
+// some resolvers read as octal), nothing else
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+
 const parseV4 = (s: string): Uint8Array | undefined => {
-  if (!isIPv4(s)) return undefined;
+  if (!IPV4.test(s)) return undefined;
   return Uint8Array.from(s.split('.').map(Number));
 };
 
@@ -35,7 +38,9 @@ const withEmbeddedV4 = (s: string): string | undefined => {
 
 const parseV6 = (input: string): Uint8Array | undefined => {
   const noZone = input.split('%')[0] ?? '';
-  if (!isIPv6(noZone)) return undefined;
+  // the checks below are what node:net's isIPv6 checked: hextets, one `::`, eight words,
+  // a dotted quad only as the last two
+  if (!noZone.includes(':')) return undefined;
   const s = withEmbeddedV4(noZone);
   if (s === undefined) return undefined;
   const halves = s.split('::');

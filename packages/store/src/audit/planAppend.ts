@@ -1,13 +1,7 @@
 import { type AuditEntry, isRedriveEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { EntryTooLarge } from '../errors.js';
-import {
-  type AuditHeadItem,
-  type AuditPosition,
-  type AuditStep,
-  type AuditSummary,
-  summaryOf,
-} from '@delivery-history/store';
+import { type AuditHeadItem, type AuditSummary, summaryOf } from './auditItems.js';
+import type { AuditPosition, AuditStep } from './auditStep.js';
 import { capOf, type SegmentBudget } from './segmentBudget.js';
 import { emptySegmentBytes, entryBytes, segmentBytes } from './sizing.js';
 
@@ -24,6 +18,16 @@ export type Position = AuditPosition;
  * existing tail and to new segments.
  */
 export type AppendStep = AuditStep;
+
+/** One audit entry alone does not fit an empty segment under the budget. */
+export interface EntryTooLarge {
+  readonly _tag: 'EntryTooLarge';
+  readonly messageId: string;
+  readonly n: number;
+  readonly bytes: number;
+  readonly budget: number;
+}
+export const EntryTooLarge = (f: Omit<EntryTooLarge, '_tag'>): EntryTooLarge => ({ _tag: 'EntryTooLarge', ...f });
 
 /** Bounds of one step, so a transaction stays far below 100 actions and 4 MB. */
 export type StepLimits = { readonly maxStepBytes: number; readonly maxNewSegments: number };

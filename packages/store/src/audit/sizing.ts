@@ -1,5 +1,5 @@
 import { type AuditEntry, attributeValueSize, itemSize } from '@delivery-history/core';
-import { type AuditSummary, headItem, segmentItem } from '@delivery-history/store';
+import { type AuditSummary, headItem, segmentItem } from './auditItems.js';
 
 // Size accounting by core's `itemSize` rules. A list costs 3 bytes + (1 + value) per element,
 // so an entry adds exactly `1 + attributeValueSize(entry)` to its segment: appends can be

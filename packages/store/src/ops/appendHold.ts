@@ -1,0 +1,149 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  describeTransitionError,
+  type HoldItem,
+  type HoldKind,
+  isFinal,
+  type StateItem,
+  transition,
+} from '@delivery-history/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Env } from '../env.js';
+import { AlreadyFinal, Conflict, type ErrorContext, Leased, type StoreError } from '../errors/storeError.js';
+import { isConditionFailure } from '../errors/toStoreError.js';
+import { HOLD_PREFIX, heldKey, holdKey, holdSk, STATE_SK } from '../keys.js';
+import { send } from '../support/send.js';
+import { clientRequestToken } from '../support/token.js';
+import { getState } from './getState.js';
+import { expiryAttribute, stateUpdate } from './stateUpdate.js';
+import { syncRetentionAfter } from './syncRetention.js';
+
+export type AppendHoldInput = {
+  readonly messageId: string;
+  readonly kind: HoldKind;
+  /** The breaker mode behind it (open, half_open, paused, disabled), or `retention`. */
+  readonly mode: string;
+  readonly reason: string;
+  /** `breaker`, or the operator (audited). */
+  readonly by: string;
+  readonly at?: Date;
+};
+
+/** `hold` null: it was already HELD (a duplicate SQS copy, another worker): nothing written. */
+export type Held = { readonly hold: HoldItem | null; readonly state: StateItem };
+
+/** Why core refused: the status another writer left, as the store's typed error. */
+const refusal = (state: StateItem, message: string, ctx: ErrorContext): StoreError => {
+  const full = { ...ctx, correlationId: state.correlationId, item: STATE_SK };
+  if (isFinal(state))
+    return AlreadyFinal({
+      ...full,
+      status: state.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
+      attempts: state.attempts,
+    });
+  if (state.status === 'PROCESSING' && state.lease !== null)
+    return Leased({ ...full, expiresAt: state.lease.expiresAt });
+  return Conflict(full, message);
+};
+
+const holdOf = (before: StateItem, input: AppendHoldInput, at: string): HoldItem => ({
+  type: 'HOLD',
+  messageId: input.messageId,
+  holdNumber: (before.holds ?? 0) + 1,
+  kind: input.kind,
+  afterAttempt: before.attempts,
+  afterRedrive: before.redrives,
+  mode: input.mode,
+  reason: input.reason,
+  by: input.by,
+  at,
+});
+
+/** The held-registry action of a hold event: listed while held, unlisted when released or expired. */
+const registry = (env: Env, before: StateItem, hold: HoldItem) => {
+  const Key = heldKey(before.endpoint, before.createdAt, before.messageId);
+  return hold.kind === 'held'
+    ? {
+        Put: {
+          TableName: env.tableName,
+          Item: {
+            ...Key,
+            type: 'HELD',
+            messageId: before.messageId,
+            endpoint: before.endpoint,
+            createdAt: before.createdAt,
+            heldAt: hold.at,
+            mode: hold.mode,
+            reason: hold.reason,
+          },
+        },
+      }
+    : { Delete: { TableName: env.tableName, Key } };
+};
+
+const write = (env: Env, before: StateItem, hold: HoldItem, after: StateItem, ctx: ErrorContext, writer: string) =>
+  send(env, ctx, [holdSk(hold.holdNumber), STATE_SK, 'HELD'], () =>
+    env.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: env.tableName,
+              Item: { ...holdKey(hold.messageId, hold.holdNumber), ...hold, ...expiryAttribute(env, after) },
+              // hold event k is written once: a hold and a release (or two drains) racing cannot both win
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          // STATE from transition(before, hold), conditioned on the status and attempts we read
+          stateUpdate(env, before, after, { kind: 'hold' }),
+          registry(env, before, hold),
+        ],
+        // per writer: a retry of this call is a no-op, another writer's identical hold is not
+        ClientRequestToken: clientRequestToken(hold.messageId, HOLD_PREFIX, hold.holdNumber, writer),
+      }),
+    ),
+  );
+
+/**
+ * Appends hold event `holds + 1` (held, released or expired) and moves STATE by core's
+ * transition, in one transaction: Put HOLD#k + Update STATE. Reads STATE first (a held
+ * message is off the happy path); the conditions make the read-then-write safe.
+ */
+export const appendHold = (env: Env, input: AppendHoldInput): TE.TaskEither<StoreError, Held> => {
+  const ctx: ErrorContext = { op: 'appendHold', messageId: input.messageId };
+  const at = (input.at ?? env.clock()).toISOString();
+  const writer = env.newId();
+  return pipe(
+    getState(env, input.messageId, ctx.op),
+    TE.chain((before) => {
+      if (input.kind === 'held' && before.status === 'HELD')
+        return TE.right<StoreError, Held>({ hold: null, state: before });
+      const hold = holdOf(before, input, at);
+      return pipe(
+        TE.fromEither(
+          pipe(
+            transition(before, hold),
+            E.mapLeft((e) => refusal(before, `hold refused: ${describeTransitionError(e)}`, ctx)),
+          ),
+        ),
+        TE.chain((after) =>
+          pipe(
+            write(env, before, hold, after, ctx, writer),
+            TE.map((): Held => ({ hold, state: after })),
+            TE.mapLeft((e) =>
+              isConditionFailure(e)
+                ? Conflict(
+                    { ...ctx, ...(e.item ? { item: e.item } : {}) },
+                    `message changed during the hold: ${e.message}`,
+                  )
+                : e,
+            ),
+          ),
+        ),
+        TE.chain(syncRetentionAfter(env, input.messageId, (h) => isFinal(h.state) && env.retentionDays !== null)),
+      );
+    }),
+  );
+};

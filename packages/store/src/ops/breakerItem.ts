@@ -1,0 +1,97 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BreakerState } from '@delivery-history/core';
+import * as A from 'fp-ts/lib/Array.js';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Env } from '../env.js';
+import { Conflict, type ErrorContext, type StoreError } from '../errors/storeError.js';
+import { isConditionFailure } from '../errors/toStoreError.js';
+import { BREAKER_PK, breakerKey } from '../keys.js';
+import { decodeItem } from '../support/decode.js';
+import { send } from '../support/send.js';
+
+// The endpoint breaker's item. Core decides every state (observeBreaker, takeProbe, pause,
+// resume); the store reads it and writes it conditioned on the version it read.
+
+const SK = 'BREAKER';
+
+/** One endpoint's breaker, or null (never written = closed). Eventually consistent unless asked. */
+export const readBreaker = (
+  env: Env,
+  endpoint: string,
+  consistent = false,
+): TE.TaskEither<StoreError, BreakerState | null> => {
+  const ctx: ErrorContext = { op: 'readBreaker', item: SK };
+  return pipe(
+    send(env, ctx, [SK], () =>
+      env.doc.send(new GetCommand({ TableName: env.tableName, Key: breakerKey(endpoint), ConsistentRead: consistent })),
+    ),
+    TE.chainEitherK((out) => (out.Item === undefined ? E.right(null) : decodeItem(BreakerState, out.Item, ctx))),
+  );
+};
+
+/**
+ * Writes `next` if the stored breaker is still at `expectedVersion` (0: not written yet).
+ * Two projector batches, or two workers taking the half-open probe, race here: exactly one
+ * wins, the other gets Conflict and re-reads.
+ */
+export const writeBreaker = (
+  env: Env,
+  next: BreakerState,
+  expectedVersion: number,
+): TE.TaskEither<StoreError, BreakerState> => {
+  const ctx: ErrorContext = { op: 'writeBreaker', item: SK };
+  return pipe(
+    send(env, ctx, [SK], () =>
+      env.doc.send(
+        new PutCommand({
+          TableName: env.tableName,
+          Item: { ...breakerKey(next.endpoint), ...next },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      ),
+    ),
+    TE.map(() => next),
+    TE.mapLeft((e) =>
+      isConditionFailure(e)
+        ? Conflict(ctx, `breaker of ${next.endpoint} moved past version ${expectedVersion}; re-read`)
+        : e,
+    ),
+  );
+};
+
+/** Every endpoint's breaker (one partition, paged). */
+export const listBreakers = (env: Env): TE.TaskEither<StoreError, BreakerState[]> => {
+  const ctx: ErrorContext = { op: 'listBreakers', item: SK };
+  const page = (start: Record<string, unknown> | undefined): TE.TaskEither<StoreError, BreakerState[]> =>
+    pipe(
+      send(env, ctx, [SK], () =>
+        env.doc.send(
+          new QueryCommand({
+            TableName: env.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': BREAKER_PK },
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }),
+        ),
+      ),
+      TE.chain((out) =>
+        pipe(
+          out.Items ?? [],
+          A.traverse(E.Applicative)((i) => decodeItem(BreakerState, i, ctx)),
+          TE.fromEither,
+          TE.chain((items) =>
+            out.LastEvaluatedKey === undefined
+              ? TE.right(items)
+              : pipe(
+                  page(out.LastEvaluatedKey),
+                  TE.map((rest) => [...items, ...rest]),
+                ),
+          ),
+        ),
+      ),
+    );
+  return page(undefined);
+};

@@ -1,0 +1,78 @@
+import {
+  type BreakerSettings,
+  type BreakerState,
+  type DeliveryRequest,
+  endpointOf,
+  gateOf,
+  takeProbe,
+} from '@delivery-history/core';
+import type { Created, Held, Store, StoreError } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { BreakerCache } from './breakerCache.js';
+
+// ---------------------------------------------------------------------------
+// What the worker asks before it claims: deliver, deliver as the half-open probe (taken by a
+// conditional write, so exactly one worker sends it), or hold.
+// ---------------------------------------------------------------------------
+
+export type Admission =
+  | { readonly kind: 'deliver'; readonly probe: boolean }
+  | { readonly kind: 'hold'; readonly mode: string; readonly reason: string };
+
+export interface EndpointGate {
+  admit(url: string, messageId: string): Promise<Admission>;
+  /**
+   * Records the hold: creates STATE if the message is new (its request redacted by the caller),
+   * then HOLD#k + STATE HELD. The record is then deleted from the queue (no DLQ cycling).
+   */
+  hold(request: DeliveryRequest, held: Extract<Admission, { kind: 'hold' }>): TE.TaskEither<StoreError, Held>;
+}
+
+export type EndpointGateDeps = {
+  readonly cache: BreakerCache;
+  readonly settings: BreakerSettings;
+  readonly store: Pick<Store, 'writeBreaker' | 'appendHold' | 'createMessage'>;
+  readonly clock: () => Date;
+};
+
+const DELIVER: Admission = { kind: 'deliver', probe: false };
+
+/** The half-open take: one conditional write; losing it means another worker's probe is out. */
+const probe = async (deps: EndpointGateDeps, state: BreakerState, messageId: string): Promise<Admission> => {
+  const move = takeProbe(state, messageId, deps.clock(), deps.settings);
+  if (E.isLeft(move)) return move.left.kind === 'hold' ? { ...move.left } : DELIVER;
+  const written = await deps.store.writeBreaker(move.right.state, state.version)();
+  if (E.isRight(written)) {
+    deps.cache.set(state.endpoint, written.right);
+    return { kind: 'deliver', probe: true };
+  }
+  const now = await deps.cache.refresh(state.endpoint);
+  return { kind: 'hold', mode: now?.mode ?? 'half_open', reason: now?.reason ?? 'another worker probes' };
+};
+
+export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
+  admit: async (url, messageId) => {
+    const endpoint = endpointOf(url);
+    if (endpoint === '') return DELIVER;
+    const state = await deps.cache.get(endpoint);
+    const gate = gateOf(state, deps.clock().toISOString());
+    if (gate.kind === 'deliver' || state === null) return DELIVER;
+    if (gate.kind === 'probe') return probe(deps, state, messageId);
+    return { kind: 'hold', mode: gate.mode, reason: gate.reason };
+  },
+  hold: (request, held) =>
+    pipe(
+      deps.store.createMessage(request),
+      TE.chain((_: Created) =>
+        deps.store.appendHold({
+          messageId: request.messageId,
+          kind: 'held',
+          mode: held.mode,
+          reason: held.reason,
+          by: 'breaker',
+        }),
+      ),
+    ),
+});
