@@ -103,8 +103,11 @@ const holdStep = async (c: Clocked, id: string, state: StateItem, kind: 'held' |
     at: c.at(),
   })();
   const holdable = state.status === 'PENDING' || (state.status === 'FAILED' && state.retryEligible);
-  const applies = kind === 'held' ? holdable : state.status === 'HELD';
+  // a second `held` of a HELD message is a duplicate copy: accepted, nothing written
+  const duplicate = kind === 'held' && state.status === 'HELD';
+  const applies = kind === 'held' ? holdable || duplicate : state.status === 'HELD';
   assert.is(E.isRight(r), applies, `${kind} on ${state.status}: ${E.isLeft(r) ? r.left.message : 'accepted'}`);
+  if (duplicate && E.isRight(r)) assert.is(r.right.hold, null, 'a duplicate hold writes no HOLD item');
 };
 
 const run = async (c: Clocked, id: string, s: Step): Promise<void> => {
