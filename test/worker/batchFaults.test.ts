@@ -159,6 +159,9 @@ Batch(
       const hist = await run(store.getHistory(messageId));
       assert.is(hist.attempts.length, 1);
       assert.is(hist.attempts[0]?.deliveryResult.statusCode, 503, "the receiver's real status");
+      // the request as sent travels with it: the attempt keeps the headers the worker sent
+      assert.is(hist.attempts[0]?.request.sentHeaders?.['webhook-id'], messageId);
+      assert.match(hist.attempts[0]?.request.sentHeaders?.['user-agent'] ?? '', /^delivery-history-worker\//);
       assert.is(hist.state.status, 'FAILED');
       assert.is(rx.count('/status/503'), 1);
       assert.ok(h.logger.entries.some((e) => e.message.includes('observed outcome sent back through SQS')));

@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AttemptItem,
+  type AttemptRequest,
   type ResolutionItem,
   attemptRequestOfState,
   describeTransitionError,
@@ -303,6 +304,15 @@ const place = (
     }),
   );
 
+/** The attempt's request block: STATE's (redacted at create), with the headers as sent when known. */
+const requestAsSent = (
+  request: StateItem['request'],
+  sentHeaders: Readonly<Record<string, string>> | undefined,
+): AttemptRequest => ({
+  ...attemptRequestOfState(request),
+  ...(sentHeaders === undefined ? {} : { sentHeaders: { ...sentHeaders } }),
+});
+
 /**
  * Protocol 3 and 4. Happy path: ONE TransactWriteItems (Put ATTEMPT#n + conditional Update
  * of STATE), no read. On a lost condition, ALL_OLD tells what happened: our own earlier
@@ -319,10 +329,7 @@ export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEithe
   };
   const draft: AttemptDraft = {
     messageId: ticket.messageId,
-    request: {
-      ...attemptRequestOfState(state.request),
-      ...(input.sentHeaders === undefined ? {} : { sentHeaders: { ...input.sentHeaders } }),
-    },
+    request: requestAsSent(state.request, input.sentHeaders),
     attemptId: input.attemptId ?? env.newId(),
     leaseId: ticket.leaseId,
     startedAt: input.startedAt,
@@ -364,6 +371,8 @@ export type AppendObservedInput = {
   readonly completedAt: Date;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
   readonly outcome: OutcomeFor;
+  /** Every header as sent, already redacted (as in AppendAttemptInput). */
+  readonly sentHeaders?: Readonly<Record<string, string>>;
 };
 
 /**
@@ -379,7 +388,7 @@ export const appendObserved = (env: Env, input: AppendObservedInput): TE.TaskEit
     TE.chain((state) => {
       const draft: AttemptDraft = {
         messageId: input.messageId,
-        request: attemptRequestOfState(state.request),
+        request: requestAsSent(state.request, input.sentHeaders),
         attemptId: input.attemptId,
         leaseId: input.leaseId,
         startedAt: input.startedAt,

@@ -251,6 +251,7 @@ const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): Obser
         }
       : { ...x.observation, responseTimeMs: Math.max(0, Math.round(x.observation.responseTimeMs)) },
   responseHeaders: x.responseHeaders === null ? null : redactHeaders(x.responseHeaders),
+  ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
 });
 
 /** What the record does once its attempt (or the attempt's resolution) is stored. */
@@ -326,6 +327,7 @@ const observedStep = async (
     startedAt: new Date(observed.startedAt),
     completedAt: new Date(observed.completedAt),
     responseHeaders: observed.responseHeaders,
+    ...(observed.sentHeaders === undefined ? {} : { sentHeaders: observed.sentHeaders }),
     outcome: outcomeOf(deps, request, observed.observation, new Date(observed.completedAt)),
   })();
   if (E.isLeft(recorded)) {
