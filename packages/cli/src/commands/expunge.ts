@@ -9,6 +9,8 @@ import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import { withContext } from '../context.js';
 import { toJson } from '../format/json.js';
+import { type StreamColumn, streamRow } from '../format/table.js';
+import { layoutOf } from '../format/terminal.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { CheckFailed, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
@@ -88,16 +90,44 @@ const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<Sto
   return E.right(ids);
 };
 
-const line = (o: Outcome): string => {
-  if (!('result' in o)) return `${o.messageId}  ${o.outcome}: ${o.error}\n`;
+// The report is a table streamed row by row (a long selection shows its progress), so its
+// columns have fixed widths; on a terminal DETAIL is cut to what is left, then EVENT and ITEMS give way.
+const COLUMNS: ReadonlyArray<StreamColumn> = [
+  { head: 'MESSAGE', width: 28 },
+  { head: 'OUTCOME', width: 13 },
+  { head: 'EVENT', width: 20, drop: 1 },
+  { head: 'ITEMS', width: 5, align: 'right', drop: 2 },
+  { head: 'DETAIL', width: 12 },
+];
+
+const cellsOf = (o: Outcome): string[] => {
+  if (!('result' in o)) return [o.messageId, o.outcome, '-', '-', o.error];
   const x = o.result;
-  if (x.expungeNumber === null) return `${o.messageId}  unchanged (nothing left to remove)\n`;
-  const what = `EXPUNGE#${x.expungeNumber}${x.resumed ? ' (resumed)' : ''}: ${x.items.length} item(s)`;
-  return `${o.messageId}  ${o.outcome} ${what}${x.items.length > 0 ? ` [${x.items.join(', ')}]` : ''}\n`;
+  if (x.expungeNumber === null) return [o.messageId, o.outcome, '-', '0', 'nothing left to remove'];
+  return [
+    o.messageId,
+    o.outcome,
+    `EXPUNGE#${x.expungeNumber}${x.resumed ? ' (resumed)' : ''}`,
+    String(x.items.length),
+    x.items.join(', '),
+  ];
 };
 
 const count = (outcomes: readonly Outcome[], what: Outcome['outcome']): number =>
   outcomes.filter((o) => o.outcome === what).length;
+
+/** Every outcome counted, so the numbers add up to the messages selected. */
+const summaryOf = (outcomes: readonly Outcome[], dryRun: boolean): string => {
+  const done = dryRun ? 'would-expunge' : 'expunged';
+  const kinds: ReadonlyArray<readonly [Outcome['outcome'], string]> = [
+    [done, dryRun ? 'would be expunged' : 'expunged'],
+    ['unchanged', 'unchanged'],
+    ['refused', 'refused (not final)'],
+    ['not-found', 'not found'],
+    ['failed', 'failed'],
+  ];
+  return `${outcomes.length} message(s): ${kinds.map(([k, say]) => `${count(outcomes, k)} ${say}`).join(', ')}${dryRun ? ' (dry run: nothing written)' : ''}\n`;
+};
 
 const expungeAll = async (
   store: Store,
@@ -114,6 +144,18 @@ const expungeAll = async (
       `${outcomes.length} of ${ids.length} messages done (${count(outcomes, a['dry-run'] === true ? 'would-expunge' : 'expunged')} ${a['dry-run'] === true ? 'would be expunged' : 'expunged'}); ` +
       'run the same command again to finish (a message stopped part way is resumed)',
   );
+  const layout = layoutOf(io, a.wide);
+  if (a.json !== true) {
+    if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
+    io.stdout.write(
+      streamRow(
+        COLUMNS,
+        COLUMNS.map((c) => c.head),
+        layout,
+        true,
+      ),
+    );
+  }
   for (const messageId of ids) {
     const r = await store.expungeMessage({
       messageId,
@@ -126,7 +168,7 @@ const expungeAll = async (
     const o = outcomeOf(messageId, r);
     outcomes.push(o);
     // one line per message as it is done (a long selection shows progress)
-    if (a.json !== true) io.stdout.write(line(o));
+    if (a.json !== true) io.stdout.write(streamRow(COLUMNS, cellsOf(o), layout));
   }
   forget();
   return outcomes;
@@ -135,10 +177,7 @@ const expungeAll = async (
 /** The summary (or the JSON document) and the exit: 1 when any was refused or failed, not found when any was. */
 const report = (outcomes: readonly Outcome[], json: boolean, dryRun: boolean, io: Io): CommandResult => {
   if (json) io.stdout.write(toJson({ dryRun, messages: outcomes }));
-  else
-    io.stdout.write(
-      `${outcomes.length} message(s): ${count(outcomes, dryRun ? 'would-expunge' : 'expunged')} ${dryRun ? 'would be expunged' : 'expunged'}, ${count(outcomes, 'unchanged')} unchanged\n`,
-    );
+  else io.stdout.write(summaryOf(outcomes, dryRun));
   if (count(outcomes, 'failed') + count(outcomes, 'refused') > 0) return fail(CheckFailed);
   return outcomes.length === 0 || count(outcomes, 'not-found') > 0 ? fail(NotFound(null)) : done;
 };
