@@ -7,13 +7,13 @@ import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
 import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
-import { withContext } from '../context.js';
+import { type Context, unreachable, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { type StreamColumn, streamRow } from '../format/table.js';
 import { layoutOf } from '../format/terminal.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
-import { CheckFailed, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
+import { CheckFailed, type CliFailure, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
@@ -129,14 +129,24 @@ const summaryOf = (outcomes: readonly Outcome[], dryRun: boolean): string => {
   return `${outcomes.length} message(s): ${kinds.map(([k, say]) => `${count(outcomes, k)} ${say}`).join(', ')}${dryRun ? ' (dry run: nothing written)' : ''}\n`;
 };
 
+/** Runs `f` the first time the returned function is called. */
+const once = (f: () => void): (() => void) => {
+  let done = false;
+  return () => {
+    if (!done) f();
+    done = true;
+  };
+};
+
 const expungeAll = async (
-  store: Store,
+  ctx: Context,
   ids: readonly string[],
   a: Args,
   by: string,
   policy: SecretPolicy,
   io: Io,
-): Promise<Outcome[]> => {
+): Promise<E.Either<CliFailure, Outcome[]>> => {
+  const store = ctx.store;
   const outcomes: Outcome[] = [];
   const forget = onInterrupt(
     NAME,
@@ -145,7 +155,8 @@ const expungeAll = async (
       'run the same command again to finish (a message stopped part way is resumed)',
   );
   const layout = layoutOf(io, a.wide);
-  if (a.json !== true) {
+  // the banner and header come with the first row: an answer that is an error prints nothing
+  const head = once(() => {
     if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
     io.stdout.write(
       streamRow(
@@ -155,7 +166,7 @@ const expungeAll = async (
         true,
       ),
     );
-  }
+  });
   for (const messageId of ids) {
     const r = await store.expungeMessage({
       messageId,
@@ -166,12 +177,23 @@ const expungeAll = async (
       dryRun: a['dry-run'] === true,
     })();
     const o = outcomeOf(messageId, r);
+    // a failure before any row: the table itself may be what failed (one line, exit 3)
+    if (o.outcome === 'failed' && outcomes.length === 0) {
+      const gone = await unreachable(ctx, CheckFailed);
+      if (gone !== null) {
+        forget();
+        return E.left(gone);
+      }
+    }
     outcomes.push(o);
+    if (a.json !== true) head();
     // one line per message as it is done (a long selection shows progress)
     if (a.json !== true) io.stdout.write(streamRow(COLUMNS, cellsOf(o), layout));
   }
   forget();
-  return outcomes;
+  // nothing selected: the header still says what the (empty) report is
+  if (a.json !== true) head();
+  return E.right(outcomes);
 };
 
 /** The summary (or the JSON document) and the exit: 1 when any was refused or failed, not found when any was. */
@@ -205,8 +227,9 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       const ids = await selectIds(a, ctx.store, now);
       if (E.isLeft(ids))
         return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
-      const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
-      return report(outcomes, a.json === true, a['dry-run'] === true, io);
+      const outcomes = await expungeAll(ctx, ids.right, a, by, policy.right, io);
+      if (E.isLeft(outcomes)) return fail(outcomes.left);
+      return report(outcomes.right, a.json === true, a['dry-run'] === true, io);
     });
   });
 };

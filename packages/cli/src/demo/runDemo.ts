@@ -226,7 +226,7 @@ const deliverAll = async (
   const stopTracking = trackDeliveries(worker, deliveries.length, progress);
   const interrupt = listenForInterrupt(o.signals ?? process);
   try {
-    const drained = worker.driver.drain({ timeoutMs: o.timeoutMs }).then(() => 'drained' as const);
+    const drained = worker.driver.drain({ timeoutMs: o.timeoutMs, untilIdle: true }).then(() => 'drained' as const);
     if ((await Promise.race([drained, interrupt.signalled])) === 'drained') return null;
     // the drain's deadline no longer matters: the interrupt bounds what is left
     drained.catch(() => undefined);
