@@ -9,7 +9,7 @@ import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import { type Context, unreachable, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
-import { type StreamColumn, streamRow } from '../format/table.js';
+import { type StreamColumn, streamHeader, streamRow } from '../format/table.js';
 import { layoutOf } from '../format/terminal.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
@@ -158,14 +158,7 @@ const expungeAll = async (
   // the banner and header come with the first row: an answer that is an error prints nothing
   const head = once(() => {
     if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
-    io.stdout.write(
-      streamRow(
-        COLUMNS,
-        COLUMNS.map((c) => c.head),
-        layout,
-        true,
-      ),
-    );
+    io.stdout.write(streamHeader(COLUMNS, layout));
   });
   for (const messageId of ids) {
     const r = await store.expungeMessage({
