@@ -96,6 +96,17 @@ export const diagnose = async (ctx: Context, f: CliFailure): Promise<CliFailure>
 };
 
 /**
+ * Before printing an answer made of failed rows: the `Infrastructure` failure when the target
+ * is what failed them (unreachable, no table, not DynamoDB), so the command says that one line
+ * and prints no report; null when the rows stand (or there is no failure).
+ */
+export const unreachable = async (ctx: Context, f: CliFailure | null): Promise<CliFailure | null> => {
+  if (f === null) return null;
+  const d = await diagnose(ctx, f);
+  return d._tag === 'Infrastructure' ? d : null;
+};
+
+/**
  * Runs `body` with a context and closes its clients however it ends. A failure (or an
  * exception: `Unexpected`, exit 3) is checked against the target with one cheap probe, so
  * an unreachable endpoint, a missing table or a server that is not DynamoDB is said as such

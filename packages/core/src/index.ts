@@ -284,6 +284,7 @@ export {
   mergeDeltas,
 } from './health/healthDelta.js';
 export { type HealthBucket, HealthBucketItem } from './health/healthBucket.js';
+export { failuresByMinute, type MinuteFailures } from './health/failuresByMinute.js';
 export {
   type EndpointHealth,
   endpointHealthOf,

@@ -56,7 +56,8 @@ export const USAGE: Readonly<Record<string, Entry>> = {
     about: `  Start DynamoDB Local and local webhook receivers (healthy, flaky, slow, rate-limited,
   broken), deliver N messages (default 300) through the worker's local driver, run the
   projector, then print a summary and the audit trail of one interesting message.
-  --max-attempts, --concurrency, --timeout-seconds: the worker's settings for the run.
+  --max-attempts, --concurrency: the worker's settings for the run; --timeout-seconds N
+  (default 100): give up when no delivery has finished for N s (a slow machine is not stuck).
   With a table configured (env or flags) it uses that table; a non-local one needs --yes.`,
     examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
   },

@@ -319,3 +319,12 @@ export const renderFields = (
     room === null ? escaped(full(v)) : wrap ? wrapLine(full(v), room).join(indent) : cut(full(v), room);
   return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };
+
+/** The header line of a stream (its column heads, laid out as its rows will be). */
+export const streamHeader = (columns: ReadonlyArray<StreamColumn>, layout: Layout = PLAIN): string =>
+  streamRow(
+    columns,
+    columns.map((c) => c.head),
+    layout,
+    true,
+  );
