@@ -223,7 +223,9 @@ export { sharedVars } from './config/sharedVars.js';
 export { ObservedExchange } from './codecs/observedExchange.js';
 // operator events (delivery.failed / delivery.lost / delivery.redriven)
 export {
+  type DeliveryEvent,
   dedupeOperatorEvents,
+  isDeliveryEvent,
   OPERATOR_EVENT_SOURCE,
   type OperatorChange,
   type OperatorDetailType,
@@ -287,3 +289,9 @@ export {
 } from './breaker/breakerState.js';
 export { type BreakerMove, type Gate, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
 export { type BreakerStep, observeBreaker, tripReasonOf } from './breaker/observeBreaker.js';
+export {
+  type EndpointEvent,
+  type EndpointEventDetail,
+  type EndpointEventKind,
+  endpointEventsOf,
+} from './breaker/endpointEvents.js';
