@@ -69,6 +69,7 @@ const trippedBreaker = (endpoint: string) => {
 };
 
 Held('paused: held with its reason, the record deleted, nothing sent; a duplicate copy is done too', async (ctx) => {
+  ctx.calls.reset();
   const endpoint = endpointOf(ctx.rx.url('/p'));
   const paused = pauseBreaker(
     initialBreaker(endpoint, new Date().toISOString()),
@@ -91,6 +92,13 @@ Held('paused: held with its reason, the record deleted, nothing sent; a duplicat
     [['held', 'paused', 'INC-7']],
   );
   assert.is(h.metrics.sum('DeliveriesHeld'), 1);
+  // the cost of a held message (worker README): the breaker read (cold cache; warm: none),
+  // create STATE (PutItem), read STATE (GetItem), one transaction (HOLD#1, STATE, registry)
+  assert.equal(
+    [ctx.calls.calls('GetItem'), ctx.calls.calls('PutItem'), ctx.calls.calls('TransactWriteItems')],
+    [2, 2, 1],
+    'breaker read, STATE read; breaker Put (test setup) + STATE create; the hold transaction',
+  );
   const again = await h.handler(sqsEvent([{ ...record, receiptHandle: 'rh-2' }]));
   assert.equal(again.batchItemFailures, []);
   assert.is((await run(ctx.store.getHistory(messageId))).holds.length, 1, 'one hold event');
