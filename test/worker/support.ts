@@ -121,6 +121,7 @@ export const harness = (
     sqsTimeoutMs?: number;
     outbox?: OutboxPort;
     gate?: ProcessDeps['gate'];
+    receiverControl?: boolean;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -141,6 +142,7 @@ export const harness = (
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
     ...(over.gate !== undefined ? { gate: over.gate } : {}),
+    ...(over.receiverControl !== undefined ? { receiverControl: over.receiverControl } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };
 };

@@ -219,7 +219,7 @@ export {
   TableName,
 } from './config/envCodecs.js';
 export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
-export { sharedVars } from './config/sharedVars.js';
+export { OnOff, sharedVars } from './config/sharedVars.js';
 export { ObservedExchange } from './codecs/observedExchange.js';
 // operator events (delivery.failed / delivery.lost / delivery.redriven)
 export {

@@ -74,7 +74,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const gate = options.breakerStore === undefined ? undefined : endpointGateOf(config, options.breakerStore, clock);
   const handler = createHandler({
     store: options.store,
-    ...(gate !== undefined ? { gate } : {}),
+    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

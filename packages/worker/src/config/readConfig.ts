@@ -4,6 +4,7 @@ import {
   defaultRetryPolicy,
   type EnvSource,
   intString,
+  OnOff,
   optionalVar,
   parsedString,
   readEnv,
@@ -48,6 +49,8 @@ export type WorkerConfig = {
   readonly breaker: boolean;
   /** DELIVERY_BREAKER_STALE_MS: how old the container's cached breaker state may get (default 5 s). */
   readonly breakerStaleMs: number;
+  /** DELIVERY_RECEIVER_CONTROL=on: a response header `webhook-delivery: disable` pauses the endpoint (off by default). */
+  readonly receiverControl: boolean;
 };
 
 export const SNIPPET_BYTES = 4096;
@@ -79,6 +82,7 @@ export const WORKER_ENV = {
   DELIVERY_SIGNING_SECRET: optionalVar(parsedString('whsec_<base64> secret(s)', parseSigningSecrets)),
   DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
   DELIVERY_BREAKER_STALE_MS: withDefault(intString(0, 300_000, 'ms'), 5_000),
+  DELIVERY_RECEIVER_CONTROL: withDefault(OnOff, false),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -115,6 +119,7 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       retentionDays: e.DELIVERY_RETENTION_DAYS ?? null,
       breaker: e.DELIVERY_BREAKER,
       breakerStaleMs: e.DELIVERY_BREAKER_STALE_MS,
+      receiverControl: e.DELIVERY_RECEIVER_CONTROL,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );
