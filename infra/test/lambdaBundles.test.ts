@@ -21,7 +21,9 @@ import { esbuildOptions, HANDLER_ENTRIES, type HandlerName, REPO_ROOT } from '..
  * and 460 KiB, the AWS SDK clients inside and, in the worker, undici's HTTP/1 client, about
  * 290 KiB of it, most of that llhttp's WebAssembly). Raise it on purpose only.
  */
-const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 1024 * 1024, projector: 512 * 1024 };
+// projector: 512 KiB -> 576 KiB for the endpoint breaker (issue 27: core's breaker decisions, the
+// breaker item's store ops, endpoint events), about 14 KiB; measured 524 KiB
+const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 1024 * 1024, projector: 576 * 1024 };
 
 const run = promisify(execFile);
 
