@@ -122,6 +122,7 @@ export const harness = (
     outbox?: OutboxPort;
     gate?: ProcessDeps['gate'];
     sealer?: Sealer;
+    receiverControl?: boolean;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -143,6 +144,7 @@ export const harness = (
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
     ...(over.gate !== undefined ? { gate: over.gate } : {}),
     ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
+    ...(over.receiverControl !== undefined ? { receiverControl: over.receiverControl } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy };
 };

@@ -249,11 +249,13 @@ export {
   TableName,
 } from './config/envCodecs.js';
 export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
-export { sharedVars } from './config/sharedVars.js';
+export { OnOff, sharedVars } from './config/sharedVars.js';
 export { ObservedExchange } from './codecs/observedExchange.js';
 // operator events (delivery.failed / delivery.lost / delivery.redriven)
 export {
+  type DeliveryEvent,
   dedupeOperatorEvents,
+  isDeliveryEvent,
   OPERATOR_EVENT_SOURCE,
   type OperatorChange,
   type OperatorDetailType,
@@ -341,3 +343,9 @@ export {
   type SealError,
   Unauthentic,
 } from './seal/sealError.js';
+export {
+  type EndpointEvent,
+  type EndpointEventDetail,
+  type EndpointEventKind,
+  endpointEventsOf,
+} from './breaker/endpointEvents.js';

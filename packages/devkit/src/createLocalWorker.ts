@@ -79,7 +79,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
     store: options.store,
-    ...(gate !== undefined ? { gate } : {}),
+    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

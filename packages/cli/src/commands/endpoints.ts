@@ -117,7 +117,10 @@ const print = (
 const keepOf = (host: string | undefined) =>
   host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
 
-export const runEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const [sub, ...rest] = argv;
+  if (sub === 'pause' || sub === 'resume')
+    return (await import('./endpointControl.js')).runEndpointControl(sub, rest, io);
   const now = io.now();
   return withArgs('endpoints', argv, io, spec, args(now), configFlags, async (a, config) => {
     const until = a.until ?? now;

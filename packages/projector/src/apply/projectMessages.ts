@@ -10,6 +10,7 @@ import { gatheredIo } from './applyIo.js';
 import { createBatchGate } from './batchGate.js';
 import { storeEnvOf } from './storeEnv.js';
 import { type BreakerReport, decideBreakers } from './breakers.js';
+import { endpointEventsOf } from '@delivery-history/core';
 
 /**
  * The longest a parked read or write waits for the batch's other applies to reach theirs
@@ -172,16 +173,16 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
     ...malformed.flatMap((m) => (m.sequenceNumber === null ? [] : [m.sequenceNumber])),
     ...failed.flatMap((f) => f.sequenceNumbers),
   ]);
-  // after every trail write of the batch: publishing can neither block nor undo the trail
-  const events = await publishEvents(
-    deps,
-    messages.flatMap((m) => m.events),
-  );
   // the breakers see every attempt the batch carried (their `seen` marker skips replays)
   const breakers = await decideBreakers(
     deps,
     changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])),
   );
+  // after every trail write of the batch: publishing can neither block nor undo the trail
+  const events = await publishEvents(deps, [
+    ...messages.flatMap((m) => m.events),
+    ...endpointEventsOf(breakers.transitions, breakers.warnings),
+  ]);
   const report = {
     records: records.length,
     ignored,

@@ -51,6 +51,8 @@ export type ProcessDeps = {
   readonly handoffDelayMs?: number;
   /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
   readonly gate?: EndpointGate;
+  /** DELIVERY_RECEIVER_CONTROL=on: a `webhook-delivery: disable` response pauses the endpoint (needs `gate`). */
+  readonly receiverControl?: boolean;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
@@ -181,6 +183,37 @@ const admitStep = async (deps: ProcessDeps, log: Logger, request: DeliveryReques
     alreadyHeld: held.right.hold === null,
   });
   return E.left(Done(`held (${admission.mode}): ${admission.reason}`));
+};
+
+/** The receiver's `webhook-delivery` response header, lower-cased and trimmed (its request to us). */
+const receiverAsks = (x: HttpExchange): string | undefined =>
+  x.observation.kind === 'response'
+    ? Object.entries(x.observation.headers)
+        .find(([k]) => k.toLowerCase() === 'webhook-delivery')?.[1]
+        ?.trim()
+        .toLowerCase()
+    : undefined;
+
+/**
+ * Receiver control (issue 27, off by default): a response header `webhook-delivery: disable`
+ * pauses the endpoint (audited as by `receiver`, the message, attempt and status as evidence).
+ * Best effort after the attempt is recorded: a failure is logged, the delivery stands.
+ */
+const receiverControlStep = async (
+  deps: ProcessDeps,
+  log: Logger,
+  request: DeliveryRequest,
+  claimed: Claimed,
+  x: HttpExchange,
+  asked: string | undefined,
+): Promise<void> => {
+  if (deps.receiverControl !== true || deps.gate === undefined || x.observation.kind !== 'response') return;
+  if (asked !== 'disable') return;
+  const reason = `receiver asked: webhook-delivery: disable (HTTP ${x.observation.statusCode} to message ${request.messageId}, attempt ${claimed.ticket.attemptNumber})`;
+  const paused = await deps.gate.pauseFor(request.url, reason);
+  if (E.isLeft(paused))
+    log.error('receiver asked to disable the endpoint; pause not recorded', { reason: paused.left });
+  else log.warn("endpoint paused at the receiver's request", { reason });
 };
 
 /** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
@@ -468,8 +501,12 @@ export const processRecord =
       const attemptLog = withKeys(logFor(known), { attempt: claimed.ticket.attemptNumber });
       const raw = E.isRight(sendable) ? await deliverStep(deps, sent) : notSent(deps, sendable.left);
       // the response side: nothing the receiver echoed goes further than here
+      // read before the scrub keeps only allow-listed response headers; used, never stored
+      const asked = receiverAsks(raw);
       const exchange = scrubExchange(raw, secrets, known);
-      return await appendStep(deps, attemptLog, request, claimed, exchange);
+      const decision = await appendStep(deps, attemptLog, request, claimed, exchange);
+      await receiverControlStep(deps, attemptLog, request, claimed, exchange, asked);
+      return decision;
     } catch (error) {
       if (claimed !== undefined) return afterClaimFailure(deps, base, claimed, error);
       // A bug, not a data problem: keep the record (SQS redelivers) and say so loudly.
