@@ -7,7 +7,7 @@ import { createStore, readPartition, makeEnv, type Store, TTL_ATTRIBUTE } from '
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { err404, err503, outcomeOf, request, right } from '../../packages/store/test/support/fixtures.js';
+import { err404, err503, request, right } from '../../packages/store/test/support/fixtures.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 
 const DAY_MS = 86_400_000;
@@ -42,7 +42,7 @@ const attempt = async (ctx: Ctx, req: DeliveryRequest, input: OutcomeInput) => {
       startedAt: ctx.now.value,
       completedAt: ctx.now.value,
       responseHeaders: {},
-      outcome: (at) => outcomeOf(input, () => ctx.now.value)(at, req.correlationId),
+      observation: input,
     }),
   );
 };
@@ -164,7 +164,7 @@ Retention('with retention off nothing carries a TTL', async (ctx) => {
       startedAt: new Date(),
       completedAt: new Date(),
       responseHeaders: {},
-      outcome: (at) => outcomeOf(err404)(at, req.correlationId),
+      observation: err404,
     }),
   );
   assert.ok((await raw(ctx, req.messageId)).every((i) => i[TTL_ATTRIBUTE] === undefined));

@@ -9,7 +9,6 @@ import {
   createHandler,
   memoryMetrics,
   readConfig,
-  retryPolicyOf,
   type SqsBatchHandler,
   systemClock,
   workerStoreOf,
@@ -121,12 +120,9 @@ export const secretsRig = (t: TestTable, env: Readonly<Record<string, string>> =
     http: testHttp({ resolve: loopback }),
     visibility: recordingVisibility(),
     clock: systemClock,
-    random: () => 0.5,
     logger,
     metrics: memoryMetrics(),
-    policy: retryPolicyOf(config),
     leaseMs: 5_000,
-    secrets: config.secrets,
   });
   return { handler, logger, secrets: config.secrets };
 };

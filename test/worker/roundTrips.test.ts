@@ -2,6 +2,7 @@
 // counted by an SDK middleware on the table client (nothing mocked). First delivery: the
 // upsert-and-claim (one UpdateItem) + the append (one TransactWriteItems) = 2; each retry the
 // same 2; a duplicate record of a delivered (or leased) message: the refused upsert only = 1.
+import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -53,7 +54,7 @@ RoundTrips('first delivery 2 (upsert + append), duplicate record 1 (the refused 
 });
 
 RoundTrips('a failed first attempt 2, its retry 2; a copy while leased 1', async (ctx) => {
-  const h = harness(ctx.store, { policy: { baseMs: 20, maxMs: 40 } });
+  const h = harness(testStore(ctx.t, { retryPolicy: makeRetryPolicy({ baseMs: 20, maxMs: 40 }) }));
   try {
     const messageId = uniqueId('rt-retry');
     const record = sqsRecord({ messageId, url: ctx.rx.url('/flaky/1') });

@@ -8,7 +8,6 @@ import {
   loadConfig,
   noopMetrics,
   type Resolver,
-  retryPolicyOf,
   type SqsBatchHandler,
   systemClock,
   type WorkerConfig,
@@ -23,8 +22,9 @@ import { createLocalQueue, type LocalQueue } from './localQueue.js';
 
 export type LocalWorkerOptions = {
   /**
-   * Requests without maxAttempts get the store's default limit: build it with
-   * `workerStoreOf(doc, config)` so DELIVERY_MAX_ATTEMPTS applies.
+   * The store carries the retry and secret policies (outcomes, the limit of requests without
+   * maxAttempts, redaction): build it with `workerStoreOf(doc, config)`, or with core's
+   * `readStorePolicies`, so DELIVERY_MAX_ATTEMPTS, DELIVERY_BACKOFF_* and DELIVERY_REDACT_* apply.
    */
   readonly store: DeliveryStore;
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
@@ -33,7 +33,6 @@ export type LocalWorkerOptions = {
   readonly logger?: Logger;
   readonly metrics?: WorkerMetrics;
   readonly clock?: Clock;
-  readonly random?: () => number;
   readonly resolve?: Resolver;
   /** The queue's visibility timeout (what a batch item failure without a visibility change waits). */
   readonly visibilityTimeoutMs?: number;
@@ -73,12 +72,9 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     visibility: queue.visibility,
     outbox: queue.outbox,
     clock,
-    random: options.random ?? Math.random,
     logger,
     metrics: options.metrics ?? noopMetrics,
-    policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
-    secrets: config.secrets,
   });
   const driver = createLocalDriver({
     queue,

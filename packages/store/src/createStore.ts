@@ -37,13 +37,15 @@ import {
 import { type ScanSegmentInput, scanSegment } from './query/scanSegment.js';
 import type { Page, StateSummary } from './query/stateSummary.js';
 import { observe } from './support/observe.js';
-import type { AttemptItem, HealthBucket } from '@delivery-history/core';
+import type { AttemptItem, HealthBucket, RetryPolicy, SecretPolicy } from '@delivery-history/core';
 import { type HealthWindow, readEndpointHealth } from './ops/readEndpointHealth.js';
 import { putHealthBuckets } from './ops/writeEndpointHealth.js';
 
 /** The store's operations; each returns a TaskEither and logs its final failure once. */
 export interface Store {
   readonly tableName: string;
+  /** The policies it was built with (read once from config): the worker logs, and `dh verify` checks, by the same. */
+  readonly policies: { readonly retry: RetryPolicy; readonly secrets: SecretPolicy };
   createMessage(request: DeliveryRequest): TE.TaskEither<StoreError, Created>;
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
@@ -82,6 +84,7 @@ export const createStore = (deps: StoreDeps): Store => {
   const logged = observe(env);
   return {
     tableName: env.tableName,
+    policies: { retry: env.retryPolicy, secrets: env.secrets },
     createMessage: (request) => logged(createMessage(env, request)),
     getState: (messageId) => logged(getState(env, messageId)),
     claim: (messageId, options) => logged(claim(env, messageId, options)),

@@ -66,7 +66,6 @@ export type { AttemptTicket, Claimed, ClaimOptions } from './ops/claim.js';
 export { type Created, isFingerprintConflict } from './ops/createMessage.js';
 export type { CreatedAndClaimed } from './ops/upsertClaim.js';
 export type { AppendAttemptInput, AppendObservedInput, AppendResult } from './ops/appendAttempt.js';
-export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
 export { getHistory, type History } from './ops/getHistory.js';
 export { probeTable, type TableProbe } from './ops/probeTable.js';

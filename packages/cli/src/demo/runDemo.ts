@@ -312,6 +312,7 @@ const verifyRun = async (r: ReportInput) => {
     {
       reader,
       trailOf: projectorTrailOf,
+      secrets: r.config.policies.secrets,
       onMessage: (m) => {
         if (m.state !== null) summary = addMessage(summary, m.state, m.attempts);
       },

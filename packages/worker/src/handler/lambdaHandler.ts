@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
 import { systemClock } from '@delivery-history/core';
-import { httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
+import { httpClientOf, workerStoreOf } from '../config/fromConfig.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';
 import { powertoolsMetrics } from '../observability/metrics.js';
@@ -49,12 +49,9 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
       timeoutMs: SQS_CALL_TIMEOUT_MS,
     }),
     clock: systemClock,
-    random: Math.random,
     logger,
     metrics: powertoolsMetrics(),
-    policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
-    secrets: config.secrets,
     sqsTimeoutMs: SQS_CALL_TIMEOUT_MS,
   });
 };

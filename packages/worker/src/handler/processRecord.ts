@@ -1,19 +1,10 @@
-import type { Clock, DeliveryRequest, ObservedExchange, OutcomeInput, RetryPolicy } from '@delivery-history/core';
-import { determineDeliveryOutcome, redactHeaders } from '@delivery-history/core';
+import type { Clock, DeliveryRequest, ObservedExchange } from '@delivery-history/core';
+import { redactHeaders } from '@delivery-history/core';
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
-import {
-  defaultSecretPolicy,
-  type Logger,
-  redactingLogger,
-  redactRequestWith,
-  requestSecrets,
-  type SecretPolicy,
-  safeLogKey,
-  withKeys,
-} from '@delivery-history/core';
+import { type Logger, redactingLogger, requestSecrets, safeLogKey, withKeys } from '@delivery-history/core';
 import { scrubExchange } from '../http/scrubExchange.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { isFingerprintConflict, isRetryable } from '@delivery-history/store';
@@ -31,14 +22,11 @@ export type ProcessDeps = {
   readonly store: DeliveryStore;
   readonly http: Pick<HttpClient, 'deliver'>;
   readonly clock: Clock;
-  /** In [0, 1): backoff jitter. */
-  readonly random: () => number;
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
-  readonly policy: RetryPolicy;
+  // the retry and secret policies are the store's (store.policies, read once from config):
+  // it classifies each observation and redacts the request; logs use the same secret policy
   readonly leaseMs: number;
-  /** The secret policy (config `secrets`); default: the built-in one. */
-  readonly secrets?: SecretPolicy;
   /** Makes the attemptId of an exchange before its append (kept if it travels through SQS). */
   readonly newId?: () => string;
   /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
@@ -73,10 +61,6 @@ const storeTrouble = (
   return Poison(`${op}: ${e.message}`);
 };
 
-/** The store redacts with core's built-in policy; the operator's settings apply here first. */
-const redacted = (deps: ProcessDeps, request: DeliveryRequest): DeliveryRequest =>
-  redactRequestWith(request, deps.secrets ?? defaultSecretPolicy);
-
 /** A messageId reused with a different payload: repeating cannot help. */
 const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecision => {
   deps.metrics.add('PoisonRecords', 'Count', 1);
@@ -86,7 +70,7 @@ const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecisi
 
 /** Only before an observed outcome's append (it needs the STATE); the hot path creates in claimStep. */
 const createStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
-  const created = await deps.store.createMessage(redacted(deps, request))();
+  const created = await deps.store.createMessage(request)();
   if (E.isRight(created)) {
     if (created.right.created) log.info('message created', { endpoint: created.right.state.endpoint });
     return E.right(undefined);
@@ -140,7 +124,7 @@ const refused = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecisio
 
 /** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
 const claimStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<Claimed>> => {
-  const claimed = await deps.store.createAndClaim(redacted(deps, request), { leaseMs: deps.leaseMs })();
+  const claimed = await deps.store.createAndClaim(request, { leaseMs: deps.leaseMs })();
   if (E.isLeft(claimed)) return E.left(refused(deps, log, claimed.left));
   const { created, ...c } = claimed.right;
   if (created) log.info('message created', { endpoint: c.state.endpoint });
@@ -172,18 +156,6 @@ const observe = (deps: ProcessDeps, log: Logger, x: HttpExchange, r: AppendResul
   if (r.status === 'SUCCESS') log.info('delivery succeeded', attrs);
   else log.warn(r.final ? 'delivery failed for good' : 'delivery failed; retry scheduled', attrs);
 };
-
-const outcomeOf =
-  (deps: ProcessDeps, request: DeliveryRequest, observation: OutcomeInput, completedAt: Date) =>
-  ({ attemptNumber, maxAttempts }: { attemptNumber: number; maxAttempts: number }) =>
-    determineDeliveryOutcome(observation, {
-      now: completedAt,
-      correlationId: request.correlationId,
-      attemptNumber,
-      maxAttempts,
-      policy: deps.policy,
-      random: deps.random,
-    });
 
 /** The exchange as it travels back through SQS (response headers as the policy keeps them). */
 const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): ObservedExchange => ({
@@ -228,9 +200,9 @@ const appendStep = async (
     startedAt: x.startedAt,
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
-    // A function of the number actually written: if a superseded attempt took ours, the
-    // store asks again, so exhaustion is decided by core for the number stored.
-    outcome: outcomeOf(deps, request, x.observation, x.completedAt),
+    // the store asks core for the outcome of the number actually written (if a superseded
+    // attempt took ours, exhaustion is decided for the number stored)
+    observation: x.observation,
   })();
   if (E.isLeft(appended)) {
     const e = appended.left;
@@ -275,7 +247,7 @@ const observedStep = async (
     startedAt: new Date(observed.startedAt),
     completedAt: new Date(observed.completedAt),
     responseHeaders: observed.responseHeaders,
-    outcome: outcomeOf(deps, request, observed.observation, new Date(observed.completedAt)),
+    observation: observed.observation,
   })();
   if (E.isLeft(recorded)) {
     const e = recorded.left;
@@ -354,7 +326,7 @@ export const processRecord =
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, [create, observed,] create-and-claim, deliver, append); each step is a function
   async (record: SQSRecord): Promise<RecordDecision> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    const secrets = deps.secrets ?? defaultSecretPolicy;
+    const secrets = deps.store.policies.secrets;
     const keys = { sqsMessageId: record.messageId, receiveCount };
     // every line passes the secret policy (invariant 9), bounded in size
     const base = withKeys(redactingLogger(deps.logger, secrets), keys);
