@@ -12,6 +12,7 @@ import {
   systemClock,
   type WorkerConfig,
   type WorkerMetrics,
+  workerStoreOf,
 } from '@delivery-history/worker';
 import { createLocalDriver, type InterruptReport, type LocalDriver } from './localDriver.js';
 import { createLocalQueue, type LocalQueue } from './localQueue.js';
@@ -20,13 +21,16 @@ import { createLocalQueue, type LocalQueue } from './localQueue.js';
 // The whole worker on one machine: local queue + driver + the same handler as on AWS.
 // ---------------------------------------------------------------------------
 
-export type LocalWorkerOptions = {
-  /**
-   * The store carries the retry and secret policies (outcomes, the limit of requests without
-   * maxAttempts, redaction): build it with `workerStoreOf(doc, config)`, or with core's
-   * `readStorePolicies`, so DELIVERY_MAX_ATTEMPTS, DELIVERY_BACKOFF_* and DELIVERY_REDACT_* apply.
-   */
-  readonly store: DeliveryStore;
+/**
+ * The store carries the retry and secret policies (outcomes, the limit of requests without
+ * maxAttempts, redaction). `doc`: the local worker builds it as the Lambda does
+ * (`workerStoreOf(doc, config)`: DELIVERY_MAX_ATTEMPTS, DELIVERY_BACKOFF_*, DELIVERY_REDACT_*
+ * of this worker's environment apply). `store`: one built by the caller (a test double, or
+ * the CLI's, whose config read the same variables with core's `readStorePolicies`).
+ */
+type StoreSource = { readonly store: DeliveryStore } | { readonly doc: Parameters<typeof workerStoreOf>[0] };
+
+export type LocalWorkerOptions = StoreSource & {
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
   readonly config?: Partial<WorkerConfig>;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -67,7 +71,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     maxReceiveCount: options.maxReceiveCount ?? config.maxAttempts + RECEIVE_MARGIN,
   });
   const handler = createHandler({
-    store: options.store,
+    store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

@@ -1,4 +1,6 @@
 import type { DeliveryRequest, StateItem } from '@delivery-history/core';
+import type * as E from 'fp-ts/lib/Either.js';
+import type * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
@@ -37,7 +39,16 @@ import {
 import { type ScanSegmentInput, scanSegment } from './query/scanSegment.js';
 import type { Page, StateSummary } from './query/stateSummary.js';
 import { observe } from './support/observe.js';
-import type { AttemptItem, HealthBucket, RetryPolicy, SecretPolicy } from '@delivery-history/core';
+import type { AuditStep } from './audit/auditStep.js';
+import type { HealthWrite } from './health/healthActions.js';
+import { batchPut } from './ops/batchPut.js';
+import { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
+import { getHeadAndState, getHeadsAndStates, type HeadAndState } from './ops/getHeadAndState.js';
+import { listRedrives } from './ops/listRedrives.js';
+import { writeAuditStep } from './ops/writeAudit.js';
+import { type StepWrite, writeAuditSteps } from './ops/writeAuditSteps.js';
+import { type BucketShard, type HealthMarker, putHealthIndex, raiseHealthMarkers } from './ops/writeEndpointHealth.js';
+import type { AttemptItem, HealthBucket, RedriveItem, RetryPolicy, SecretPolicy } from '@delivery-history/core';
 import { type HealthWindow, readEndpointHealth } from './ops/readEndpointHealth.js';
 import { putHealthBuckets } from './ops/writeEndpointHealth.js';
 
@@ -77,6 +88,22 @@ export interface Store {
   readEndpointHealth(window: HealthWindow): TE.TaskEither<StoreError, HealthBucket[]>;
   /** Replay of endpoint health: replaces buckets with recomputed ones (and writes their index items). */
   putHealthBuckets(buckets: readonly HealthBucket[]): TE.TaskEither<StoreError, void>;
+  listRedrives(messageId: string): TE.TaskEither<StoreError, RedriveItem[]>;
+  // the projector's calls: its audit trail, health counts and (locally) stream checkpoints
+  /** The audit head and STATE of a message in one BatchGetItem. */
+  getHeadAndState(messageId: string): TE.TaskEither<StoreError, HeadAndState>;
+  /** getHeadAndState of several messages (at most HEADS_PER_BATCH) in one BatchGetItem; one result per id. */
+  getHeadsAndStates(messageIds: readonly string[]): T.Task<E.Either<StoreError, HeadAndState>[]>;
+  /** One audit step (the one AUDIT writer), with its endpoint-health counts. */
+  writeAuditStep(messageId: string, step: AuditStep, health: HealthWrite | null): TE.TaskEither<StoreError, AuditWrite>;
+  /** Several messages' steps, those with counts in shared transactions; one result per write. */
+  writeAuditSteps(writes: readonly StepWrite[]): T.Task<E.Either<StoreError, AuditWrite>[]>;
+  putHealthIndex(buckets: readonly BucketShard[]): TE.TaskEither<StoreError, void>;
+  raiseHealthMarkers(markers: readonly HealthMarker[]): TE.TaskEither<StoreError, void>;
+  getCheckpoint(streamArn: string, shardId: string): TE.TaskEither<StoreError, ShardCheckpoint | null>;
+  putCheckpoint(streamArn: string, shardId: string, checkpoint: ShardCheckpoint): TE.TaskEither<StoreError, void>;
+  /** Bulk load of whole items (synthetic seeding, bench): BatchWriteItem with unprocessed-item rounds. */
+  putItems(items: ReadonlyArray<RawItem>): TE.TaskEither<StoreError, void>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -123,5 +150,16 @@ export const createStore = (deps: StoreDeps): Store => {
     expungeMessage: (input) => logged(expungeMessage(env, input)),
     readEndpointHealth: (window) => logged(readEndpointHealth(env, window)),
     putHealthBuckets: (buckets) => logged(putHealthBuckets(env, buckets)),
+    listRedrives: (messageId) => logged(listRedrives(env, messageId)),
+    getHeadAndState: (messageId) => logged(getHeadAndState(env, messageId)),
+    // per-id results: each failure is the caller's to report (the projector's telemetry)
+    getHeadsAndStates: (messageIds) => getHeadsAndStates(env, messageIds),
+    writeAuditStep: (messageId, step, health) => logged(writeAuditStep(env, messageId, step, health)),
+    writeAuditSteps: (writes) => writeAuditSteps(env, writes),
+    putHealthIndex: (buckets) => logged(putHealthIndex(env, buckets)),
+    raiseHealthMarkers: (markers) => logged(raiseHealthMarkers(env, markers)),
+    getCheckpoint: (streamArn, shardId) => logged(getCheckpoint(env, streamArn, shardId)),
+    putCheckpoint: (streamArn, shardId, checkpoint) => logged(putCheckpoint(env, streamArn, shardId, checkpoint)),
+    putItems: (items) => logged(batchPut(env, items)),
   };
 };
