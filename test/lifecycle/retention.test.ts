@@ -3,7 +3,7 @@
 // (history, queries, verify), and a re-drive before expiry keeps it.
 import { type DeliveryRequest, epochSeconds, type OutcomeInput } from '@delivery-history/core';
 import { projectorTrailOf, tableReader, verifyTable } from '@delivery-history/cli';
-import { createStore, readPartition, makeEnv, type Store, TTL_ATTRIBUTE } from '@delivery-history/store';
+import { createStore, type Store, TTL_ATTRIBUTE } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -47,7 +47,8 @@ const attempt = async (ctx: Ctx, req: DeliveryRequest, input: OutcomeInput) => {
   );
 };
 
-const raw = (ctx: Ctx, id: string) => right(readPartition(makeEnv({ doc: ctx.t.doc, tableName: ctx.t.tableName }), id));
+const raw = (ctx: Ctx, id: string) =>
+  right(createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName }).readPartition(id));
 
 const verify = async (ctx: Ctx, ids: string[], at: Date) => {
   const r = await verifyTable(
