@@ -3,7 +3,7 @@
 // then the built `dh` reads them: rates, percentiles (bucket upper edges), failure categories,
 // consecutive failures, worst first, the hourly series, and its exits.
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { healthKey, makeEnv, readEndpointHealth } from '@delivery-history/store';
+import { createStore, healthKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -177,7 +177,7 @@ Ep(
     ok(clean);
     assert.equal(jsonOf<Rebuild>(clean).differences, [], 'the projector kept them exactly');
     // drift: a counter added by hand, and a whole bucket deleted (its index item stays)
-    const flaky = await readEndpointHealth(makeEnv({ doc: t.doc, tableName: t.tableName }), {
+    const flaky = await createStore({ doc: t.doc, tableName: t.tableName }).readEndpointHealth({
       since: new Date('2025-03-01T00:00:00Z'),
       until: new Date('2025-03-02T00:00:00Z'),
       keep: (e) => e === 'flaky.example' || e === 'healthy.example',

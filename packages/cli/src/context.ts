@@ -49,6 +49,8 @@ export const openContext = (config: Config, io: Io): Context => {
     tableName: config.tableName,
     clock: io.now,
     retentionDays: config.retentionDays,
+    retryPolicy: config.policies.retry,
+    secrets: config.policies.secrets,
   });
   return { config, clients, store, reader: tableReader(clients.doc, config.tableName), trailOf: projectorTrailOf };
 };

@@ -250,6 +250,7 @@ export {
 } from './config/envCodecs.js';
 export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
 export { OnOff, sharedVars } from './config/sharedVars.js';
+export { readStorePolicies, type StorePolicies } from './config/readStorePolicies.js';
 export { ObservedExchange } from './codecs/observedExchange.js';
 // operator events (delivery.failed / delivery.lost / delivery.redriven)
 export {

@@ -1,4 +1,4 @@
-import { DecodeError, type SecretPolicy, secretPolicyFromEnv } from '@delivery-history/core';
+import type { SecretPolicy } from '@delivery-history/core';
 import type { Expunged, Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -213,15 +213,13 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     if (problem !== null) return usageFailure(problem);
     const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
     if (E.isLeft(operator)) return fail(operator.left);
-    // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
-    const policy = secretPolicyFromEnv(io.env);
-    if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
     const by = operator.right;
     return withContext(config, io, async (ctx) => {
       const ids = await selectIds(a, ctx.store, now);
       if (E.isLeft(ids))
         return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
-      const outcomes = await expungeAll(ctx, ids.right, a, by, policy.right, io);
+      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, read by the config)
+      const outcomes = await expungeAll(ctx, ids.right, a, by, ctx.store.policies.secrets, io);
       if (E.isLeft(outcomes)) return fail(outcomes.left);
       return report(outcomes.right, a.json === true, a['dry-run'] === true, io);
     });

@@ -11,13 +11,7 @@ import {
   type Poller,
   startPoller,
 } from '@delivery-history/devkit';
-import {
-  createStore,
-  ensureTable,
-  isLocalEndpoint,
-  makeStreamClients,
-  type StreamClients,
-} from '@delivery-history/store';
+import { ensureTable, isLocalEndpoint, makeStreamClients, type StreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Config } from '../config/readConfig.js';
@@ -167,8 +161,9 @@ const startPipeline = (
   running: Running,
 ): LocalWorker => {
   const worker = createLocalWorker({
-    store: createStore({ doc: clients.doc, tableName: config.tableName }),
-    env: demoWorkerEnv(o.maxAttempts),
+    // the store as the Lambda builds it, so the demo's retry settings are the store's too
+    doc: clients.doc,
+    env: { ...demoWorkerEnv(o.maxAttempts), DELIVERY_TABLE_NAME: config.tableName },
     // longer than any batch takes: a record seen again while still in flight would meet
     // its own lease and wait for it to expire (a minute)
     visibilityTimeoutMs: 15_000,
@@ -314,6 +309,7 @@ const verifyRun = async (r: ReportInput) => {
     {
       reader,
       trailOf: projectorTrailOf,
+      secrets: r.config.policies.secrets,
       onMessage: (m) => {
         if (m.state !== null) summary = addMessage(summary, m.state, m.attempts);
       },

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type EventsReport, publishEvents } from '../events/publishEvents.js';
-import { raiseHealthMarkers, type StoreError } from '@delivery-history/store';
+import type { StoreError } from '@delivery-history/store';
 import { describeProjectorError, isRetryableProjectorError, type ProjectorError, storeFailure } from '../errors.js';
 import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
 import { applyMessage, type MessageOutcome } from './applyMessage.js';
@@ -8,7 +8,7 @@ import type { ProjectorDeps } from './deps.js';
 import { coalesceMarkers } from './health.js';
 import { gatheredIo } from './applyIo.js';
 import { createBatchGate } from './batchGate.js';
-import { storeEnvOf } from './storeEnv.js';
+import { storeOf } from './storeOf.js';
 import { type BreakerReport, decideBreakers } from './breakers.js';
 import { endpointEventsOf } from '@delivery-history/core';
 
@@ -125,7 +125,7 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
 const raiseMarkers = async (deps: ProjectorDeps, applied: readonly MessageOutcome[]): Promise<StoreError | null> => {
   const markers = coalesceMarkers(applied.flatMap((m) => m.healthMarkers));
   if (markers.length === 0) return null;
-  const r = await raiseHealthMarkers(storeEnvOf(deps), markers)();
+  const r = await storeOf(deps).raiseHealthMarkers(markers)();
   return E.isLeft(r) ? r.left : null;
 };
 
@@ -139,7 +139,7 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
   const { changes, malformed, ignored } = partition(records.map(parseStreamRecord));
   const groups = [...groupByMessage(changes)];
   const gate = createBatchGate({ maxWaitMs: GATHER_WAIT_MS });
-  const io = gatheredIo(storeEnvOf(deps), gate);
+  const io = gatheredIo(storeOf(deps), gate);
   const results = await pool(groups, deps.concurrency, async ([messageId, group]) => {
     gate.enter();
     try {

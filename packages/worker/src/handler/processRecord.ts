@@ -1,17 +1,14 @@
-import type { Clock, DeliveryRequest, ObservedExchange, OutcomeInput, RetryPolicy } from '@delivery-history/core';
-import { determineDeliveryOutcome, redactHeaders } from '@delivery-history/core';
+import type { Clock, DeliveryRequest, ObservedExchange } from '@delivery-history/core';
+import { redactHeaders } from '@delivery-history/core';
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
 import {
-  defaultSecretPolicy,
+  type KnownSecrets,
   type Logger,
   redactingLogger,
-  redactRequestWith,
   requestSecrets,
-  type KnownSecrets,
-  type SecretPolicy,
   type Sealer,
   safeLogKey,
   withKeys,
@@ -35,14 +32,11 @@ export type ProcessDeps = {
   readonly store: DeliveryStore;
   readonly http: Pick<HttpClient, 'deliver'>;
   readonly clock: Clock;
-  /** In [0, 1): backoff jitter. */
-  readonly random: () => number;
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
-  readonly policy: RetryPolicy;
+  // the retry and secret policies are the store's (store.policies, read once from config):
+  // it classifies each observation and redacts the request; logs use the same secret policy
   readonly leaseMs: number;
-  /** The secret policy (config `secrets`); default: the built-in one. */
-  readonly secrets?: SecretPolicy;
   /** Seals the credentials the policy redacts (KMS on AWS, the devkit's key locally); none: they are dropped. */
   readonly sealer?: Sealer;
   /** Makes the attemptId of an exchange before its append (kept if it travels through SQS). */
@@ -83,10 +77,6 @@ const storeTrouble = (
   return Poison(`${op}: ${e.message}`);
 };
 
-/** The store redacts with core's built-in policy; the operator's settings apply here first. */
-const redacted = (deps: ProcessDeps, request: DeliveryRequest): DeliveryRequest =>
-  redactRequestWith(request, deps.secrets ?? defaultSecretPolicy);
-
 /** A messageId reused with a different payload: repeating cannot help. */
 const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecision => {
   deps.metrics.add('PoisonRecords', 'Count', 1);
@@ -96,7 +86,7 @@ const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecisi
 
 /** Only before an observed outcome's append (it needs the STATE); the hot path creates in claimStep. */
 const createStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
-  const created = await deps.store.createMessage(redacted(deps, request))();
+  const created = await deps.store.createMessage(request)();
   if (E.isRight(created)) {
     if (created.right.created) log.info('message created', { endpoint: created.right.state.endpoint });
     return E.right(undefined);
@@ -173,7 +163,7 @@ const admitStep = async (deps: ProcessDeps, log: Logger, request: DeliveryReques
     }
     return E.right(undefined);
   }
-  const held = await deps.gate.hold(redacted(deps, request), admission)();
+  const held = await deps.gate.hold(request, admission)();
   if (E.isLeft(held)) return E.left(holdRefused(deps, log, held.left));
   deps.metrics.add('DeliveriesHeld', 'Count', 1, { mode: admission.mode });
   log.info('delivery held for its endpoint', {
@@ -223,7 +213,7 @@ const claimStep = async (
   request: DeliveryRequest,
   sealed: string | null,
 ): Promise<Step<Claimed>> => {
-  const claimed = await deps.store.createAndClaim(redacted(deps, request), { leaseMs: deps.leaseMs, sealed })();
+  const claimed = await deps.store.createAndClaim(request, { leaseMs: deps.leaseMs, sealed })();
   if (E.isLeft(claimed)) return E.left(refused(deps, log, claimed.left));
   const { created, ...c } = claimed.right;
   if (created) log.info('message created', { endpoint: c.state.endpoint });
@@ -255,18 +245,6 @@ const observe = (deps: ProcessDeps, log: Logger, x: HttpExchange, r: AppendResul
   if (r.status === 'SUCCESS') log.info('delivery succeeded', attrs);
   else log.warn(r.final ? 'delivery failed for good' : 'delivery failed; retry scheduled', attrs);
 };
-
-const outcomeOf =
-  (deps: ProcessDeps, request: DeliveryRequest, observation: OutcomeInput, completedAt: Date) =>
-  ({ attemptNumber, maxAttempts }: { attemptNumber: number; maxAttempts: number }) =>
-    determineDeliveryOutcome(observation, {
-      now: completedAt,
-      correlationId: request.correlationId,
-      attemptNumber,
-      maxAttempts,
-      policy: deps.policy,
-      random: deps.random,
-    });
 
 /** The exchange as it travels back through SQS (response headers as the policy keeps them). */
 const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): ObservedExchange => ({
@@ -313,9 +291,9 @@ const appendStep = async (
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
     ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
-    // A function of the number actually written: if a superseded attempt took ours, the
-    // store asks again, so exhaustion is decided by core for the number stored.
-    outcome: outcomeOf(deps, request, x.observation, x.completedAt),
+    // the store asks core for the outcome of the number actually written (if a superseded
+    // attempt took ours, exhaustion is decided for the number stored)
+    observation: x.observation,
   })();
   if (E.isLeft(appended)) {
     const e = appended.left;
@@ -361,7 +339,7 @@ const observedStep = async (
     completedAt: new Date(observed.completedAt),
     responseHeaders: observed.responseHeaders,
     ...(observed.sentHeaders === undefined ? {} : { sentHeaders: observed.sentHeaders }),
-    outcome: outcomeOf(deps, request, observed.observation, new Date(observed.completedAt)),
+    observation: observed.observation,
   })();
   if (E.isLeft(recorded)) {
     const e = recorded.left;
@@ -454,7 +432,7 @@ export const processRecord =
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, [create, observed,] create-and-claim, deliver, append); each step is a function
   async (record: SQSRecord): Promise<RecordDecision> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    const secrets = deps.secrets ?? defaultSecretPolicy;
+    const secrets = deps.store.policies.secrets;
     const keys = { sqsMessageId: record.messageId, receiveCount };
     // every line passes the secret policy (invariant 9), bounded in size
     const base = withKeys(redactingLogger(deps.logger, secrets), keys);
