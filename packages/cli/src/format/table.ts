@@ -295,6 +295,16 @@ export const streamRow = (
   return `${parts.join(' '.repeat(GAP)).trimEnd()}\n`;
 };
 
+/**
+ * Sentences for a person (a report's summary lines): on a terminal each line is folded to the
+ * width at spaces, continuation lines indented; piped, as is. Through the output rule either way.
+ */
+export const renderText = (text: string, layout: Layout = PLAIN): string =>
+  text
+    .split('\n')
+    .map((l) => (layout.width === null ? escaped(l) : wrapLine(l, layout.width - 2).join('\n  ')))
+    .join('\n');
+
 /** Tab-separated values: a header line, then one line per row; nothing cut, no colour. */
 export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string => {
   // displayLine writes a tab, CR or newline inside a value as `\t`, `\r`, `\n`: one field, one line.
