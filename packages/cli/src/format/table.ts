@@ -61,7 +61,7 @@ const SOFT_SHRINK = 20;
 const isNarrowable = (c: Cell): c is Narrowable => typeof c === 'object' && c !== null;
 
 // Cells stay raw until written: widths count them as shown (escapes included, wide characters
-// two columns), a cut is made between raw characters, and `cut`/`shown` escape what is written.
+// two columns), a cut is made between raw characters, and `cut`/`escaped` escape what is written.
 const full = (c: Cell): string => (c === null ? '-' : isNarrowable(c) ? c.text : String(c));
 const short = (c: Cell): string => (isNarrowable(c) ? c.narrow : full(c));
 
