@@ -282,7 +282,9 @@ const tmux = tmuxServer(`dh-hostile-test-${process.pid}`);
 H('tmux: --attempt and failed leave the pane title, the clipboard and the earlier screen alone', async (ctx) => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-hostile-'));
   try {
-    const env = exportLines(ctx.env, { DH_PAGER: 'cat' });
+    // a pager that shows what it gets as is (`cat` alone would turn paging off): the answer
+    // goes through the pager's pipe, which must be behind the output rule too
+    const env = exportLines(ctx.env, { DH_PAGER: 'cat -u' });
     const dh = (args: string[]) => [process.execPath, BIN, ...args].map(shellQuote).join(' ');
     const path = join(dir, 'run.sh');
     writeFileSync(
