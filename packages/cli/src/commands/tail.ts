@@ -56,9 +56,9 @@ const COLUMNS: ReadonlyArray<StreamColumn> = [
   { head: '#', width: 3, align: 'right' },
   { head: 'STATUS', width: 14, color: statusColor },
   { head: 'CATEGORY', width: 13, drop: 1 },
-  { head: 'CODE', width: 22, narrow: 12, drop: 3 },
+  { head: 'CODE', width: 22, narrow: 12, shrink: 12, drop: 3 },
   { head: 'TIME', width: 8, align: 'right', drop: 2 },
-  { head: 'ENDPOINT', width: 22, drop: 4 },
+  { head: 'ENDPOINT', width: 22, shrink: 12, drop: 4 },
   { head: 'ERROR', width: 12 },
 ];
 
