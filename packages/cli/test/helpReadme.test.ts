@@ -9,6 +9,7 @@ import { USAGE } from '../src/args/usage.js';
 import { spec as correlation } from '../src/commands/correlation.js';
 import { spec as demo } from '../src/commands/demo.js';
 import { spec as endpoint } from '../src/commands/endpoint.js';
+import { pauseSpec, resumeSpec } from '../src/commands/endpointControl.js';
 import { spec as endpoints } from '../src/commands/endpoints.js';
 import { spec as expunge } from '../src/commands/expunge.js';
 import { spec as failed } from '../src/commands/failed.js';
@@ -28,6 +29,8 @@ const SPECS: Readonly<Record<string, CommandSpec>> = {
   endpoint,
   correlation,
   endpoints,
+  'endpoints pause': pauseSpec,
+  'endpoints resume': resumeSpec,
   tail,
   'replay projections': replayProjections,
   'replay redrive': redrive,
@@ -49,7 +52,9 @@ const headings = new Map<string, string>();
 for (const m of readme.matchAll(/^#{2,3} `dh (.+)`$/gm)) {
   const text = m[1] ?? '';
   const [first, second] = text.split(' ');
-  const name = first === 'replay' ? `replay ${second}` : (first ?? '');
+  // two-word commands: `replay <what>`, `endpoints pause|resume`
+  const twoWords = first === 'replay' || (first === 'endpoints' && (second === 'pause' || second === 'resume'));
+  const name = twoWords ? `${first} ${second}` : (first ?? '');
   headings.set(name, text);
 }
 

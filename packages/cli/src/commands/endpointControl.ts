@@ -35,8 +35,13 @@ import { usageFailure, withArgs } from './withArgs.js';
 
 type Action = 'pause' | 'resume';
 
-const spec: CommandSpec = {
-  options: { reason: { type: 'string' }, by: { type: 'string' }, rate: { type: 'string' } },
+export const pauseSpec: CommandSpec = {
+  options: { reason: { type: 'string' }, by: { type: 'string' } },
+  positionals: ['host'],
+};
+/** resume also takes the drain's rate cap */
+export const resumeSpec: CommandSpec = {
+  options: { ...pauseSpec.options, rate: { type: 'string' } },
   positionals: ['host'],
 };
 
@@ -139,10 +144,18 @@ const drain = async (
 };
 
 export const runEndpointControl = (action: Action, argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs(`endpoints ${action}`, argv, io, spec, Args, configFlags, async (a, config) => {
-    if (action === 'pause' && a.reason === undefined) return usageFailure('pause needs --reason (it is audited)');
-    if (action === 'pause' && a.rate !== undefined) return usageFailure('--rate is for resume');
-    const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
-    if (E.isLeft(who)) return E.left(who.left);
-    return run(action, a, config, io, who.right);
-  });
+  withArgs(
+    `endpoints ${action}`,
+    argv,
+    io,
+    action === 'pause' ? pauseSpec : resumeSpec,
+    Args,
+    configFlags,
+    async (a, config) => {
+      if (action === 'pause' && a.reason === undefined) return usageFailure('pause needs --reason (it is audited)');
+      if (action === 'pause' && a.rate !== undefined) return usageFailure('--rate is for resume');
+      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
+      if (E.isLeft(who)) return E.left(who.left);
+      return run(action, a, config, io, who.right);
+    },
+  );
