@@ -152,8 +152,10 @@ Health('aggregates equal a recomputation from the attempts, also after the strea
   assert.equal(doc.endpoints, [...rows.values()], 'dh endpoints --json = the aggregates read out');
   const table = await runDh(['endpoints'], env);
   assert.is(table.code, 0, show(table));
-  const lines = table.stdout.trim().split('\n');
-  assert.match(lines[0] ?? '', /^ENDPOINT\s+DELIVERIES\s+SUCCESS\s+P50\s+P99/);
+  // the first line states the effective window; the table follows
+  const all = table.stdout.trim().split('\n');
+  const lines = all.slice(all.findIndex((l) => /^ENDPOINT\s/.test(l)));
+  assert.match(lines[0] ?? '', /^ENDPOINT\s+DELIVERIES\s+SUCCESS\s+P50\s+P99/, table.stdout);
   assert.match(lines[1] ?? '', new RegExp(`^${endpointOfRx(broken)}\\s+18\\s+0\\.0%`));
   assert.ok(
     lines.some((l) => l.startsWith(endpointOfRx(flaky)) && /\s33\.3%\s/.test(l)),
