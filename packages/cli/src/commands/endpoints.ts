@@ -29,8 +29,8 @@ const args = (now: Date) =>
     t.type({ host: optional(HostArg), since: optional(TimeArg(now)), until: optional(TimeArg(now)) }),
   ]);
 
-/** The JSON document (public: see the cli README). */
-const documentOf = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => ({
+/** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
+export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => ({
   since: since.toISOString(),
   until: until.toISOString(),
   endpoints: endpointHealthOf(buckets).map((row) =>
@@ -52,7 +52,7 @@ const print = (
   now: Date,
   layout: Layout,
 ): CommandResult => {
-  const doc = documentOf(w.since, w.until, buckets, w.host !== undefined);
+  const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined);
   if (json) io.stdout.write(toJson(doc));
   else if (w.host === undefined) io.stdout.write(renderEndpoints(doc.endpoints, now, layout));
   else io.stdout.write(doc.endpoints.map((r) => renderSeries(r, 'hours' in r ? r.hours : [], now, layout)).join('\n'));
