@@ -62,6 +62,9 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   app.use('*', securityHeaders);
   app.use('*', d.access.guard);
 
+  // browsers ask for it on every page; no icon, and no 404 in their console
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+
   app.get('/assets/:name', (c) => {
     const name = c.req.param('name');
     const a = d.assets.get(name);
