@@ -107,7 +107,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const doc = await health(w, host.right);
     if (E.isLeft(doc)) return c.json({ error: 'store error' }, 503);
     const row = doc.right.endpoints.find((e) => e.endpoint === host.right);
-    return c.json(seriesOf(row !== undefined && 'hours' in row ? row.hours : []));
+    return c.json(seriesOf(row !== undefined && 'hours' in row ? row.hours : [], doc.right.since, doc.right.until));
   });
 
   app.get('/endpoints/:endpoint', async (c) => {

@@ -73,13 +73,26 @@ ${worst.length === 0 ? html`<p class="empty">No failures in this window.</p>` : 
 const hourRow = (h: HourHealth): Html =>
   html`<tr><td><time>${h.hour}</time></td><td>${h.deliveries}</td><td>${h.failures}</td><td>${rate(h.successRate)}</td><td>${ms(h.latency.p50)}</td><td>${ms(h.latency.p90)}</td><td>${ms(h.latency.p99)}</td></tr>`;
 
-/** The chart's data (`/endpoints/<endpoint>/series.json`): one point per hour with deliveries. */
-export const seriesOf = (hours: ReadonlyArray<HourHealth>) => ({
-  hours: hours.map((h) => h.hour),
-  time: hours.map((h) => Date.parse(`${h.hour}:00:00Z`) / 1000),
-  deliveries: hours.map((h) => h.deliveries),
-  failures: hours.map((h) => h.failures),
-});
+const HOUR_MS = 3_600_000;
+
+/**
+ * The chart's data (`/endpoints/<endpoint>/series.json`): one point per hour of the window, an
+ * hour without a bucket as zero, so the time axis is the window and a gap shows as a gap.
+ */
+export const seriesOf = (hours: ReadonlyArray<HourHealth>, since: string, until: string) => {
+  const byHour = new Map(hours.map((h) => [h.hour, h]));
+  const time: number[] = [];
+  const deliveries: number[] = [];
+  const failures: number[] = [];
+  const end = Date.parse(until);
+  for (let t = Math.floor(Date.parse(since) / HOUR_MS) * HOUR_MS; t < end; t += HOUR_MS) {
+    const h = byHour.get(new Date(t).toISOString().slice(0, 13));
+    time.push(t / 1000);
+    deliveries.push(h?.deliveries ?? 0);
+    failures.push(h?.failures ?? 0);
+  }
+  return { time, deliveries, failures };
+};
 
 export const endpointPage = (
   endpoint: string,
