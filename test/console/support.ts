@@ -1,7 +1,7 @@
 // Starting the built `dh console` against a test table, and reading it over HTTP as a browser would.
 import { projectAll } from '../cli/support/projectAll.js';
 import { collectDh, type RunningDh } from '../cli/support/runDh.js';
-import { type RawServer, startRawServer } from '../reliability/support/rawHttpServer.js';
+import { type RawServer, rawResponse, startRawServer } from '../reliability/support/rawHttpServer.js';
 import { secretsRig } from '../secrets/support.js';
 import type { TestTable } from '../support/testTable.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
@@ -85,25 +85,13 @@ const JS_LINK = 'javascript:alert(2)';
 const BIDI = 'a\u202eb';
 export const MARKER = 'payload-marker-7f3';
 
-const httpResponse = (status: string, headers: ReadonlyArray<string>, body: string): Buffer => {
-  const b = Buffer.from(body, 'utf8');
-  const head = [
-    `HTTP/1.1 ${status}`,
-    'content-type: text/html',
-    ...headers,
-    `content-length: ${b.length}`,
-    'connection: close',
-  ];
-  return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'utf8'), b]);
-};
-
 const RECIPES = {
-  hostile: httpResponse(
+  hostile: rawResponse(
     `500 ${SCRIPT}`,
-    [`x-kept: ${IMG}`, `location: ${JS_LINK}`],
+    ['content-type: text/html', `x-kept: ${IMG}`, `location: ${JS_LINK}`],
     `${MARKER} ${SCRIPT} ${IMG} <a href="${JS_LINK}">x</a> ${ESC}]0;TITLE\u0007 ${BIDI}`,
   ),
-  ok: httpResponse('200 OK', [], 'fine'),
+  ok: rawResponse('200 OK', ['content-type: text/html'], 'fine'),
 } as const;
 
 export type ConsoleData = {
