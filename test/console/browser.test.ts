@@ -4,7 +4,8 @@
 // token bought, hostile receiver content fires no dialog and makes no request, no request
 // leaves the console's origin, the endpoint chart's canvas has a size and as many points as
 // the aggregates' hours, and each page is captured at 1280x800 under test-output/console/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, chromium } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,6 +15,7 @@ import { type TestTable, useTestTable } from '../support/testTable.js';
 import { type Console, type ConsoleData, consoleData, get, startConsole } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const OUT = new URL('../../test-output/console/', import.meta.url).pathname;
 
 type Ctx = { t: TestTable; raw: RawServer; data: ConsoleData; console: Console; browser: Browser };
@@ -91,6 +93,11 @@ B('every page in Chromium: no dialog, no request off the origin, a drawn chart, 
       );
       assert.is(await page.locator('main img, main script').count(), 0, 'no element from the receiver');
     }
+    // axe-core through the DevTools protocol (the page's CSP would refuse it as a script tag)
+    const serious = (await page.evaluate(`${AXE};axe.run(document).then((r) => r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`)) as string[];
+    assert.equal(serious, [], `${name}: axe-core, no serious or critical violation`);
     await page.screenshot({ path: `${OUT}${name}.png` });
   }
   assert.equal(dialogs, [], 'no dialog fired');
