@@ -154,22 +154,6 @@ const storeNamesOf = (file: string): string[] =>
       .filter((n) => n !== ''),
   );
 
-// Files that still use the raw door, until they move to Store methods (issue 24, step 4);
-// the list only shrinks: a file that no longer needs it fails until it is removed here.
-const RAW_DOOR_LEFT: ReadonlySet<string> = new Set([
-  'packages/cli/src/replay/writeTrail.ts',
-  'packages/cli/src/replay/tableReader.ts',
-  'packages/cli/src/replay/seedSynthetic.ts',
-  'packages/projector/src/apply/health.ts',
-  'packages/projector/src/apply/applyIo.ts',
-  'packages/projector/src/apply/applyMessage.ts',
-  'packages/projector/src/apply/storeEnv.ts',
-  'packages/projector/src/apply/driftCheck.ts',
-  'packages/projector/src/local/checkpoint.ts',
-  'packages/projector/src/apply/projectMessages.ts',
-  'packages/projector/src/segments/readAuditTrail.ts',
-]);
-
 const rawDoorUses = (list: readonly string[]): string[] =>
   list.flatMap((f) =>
     storeNamesOf(f)
@@ -180,17 +164,7 @@ const rawDoorUses = (list: readonly string[]): string[] =>
 Direction('outside the store, nobody imports makeEnv, Env or a raw op (one door: createStore)', () => {
   assert.ok(RAW_OPS.has('appendAttempt') && RAW_OPS.has('readPartition'), 'raw ops are found by their shape');
   const outside = sourceFiles().filter((f) => !relative(root, f).startsWith('packages/store/'));
-  const uses = rawDoorUses(outside);
-  assert.equal(
-    uses.filter((u) => !RAW_DOOR_LEFT.has(u.split(' -> ')[0] ?? '')),
-    [],
-  );
-  for (const left of RAW_DOOR_LEFT) {
-    assert.ok(
-      uses.some((u) => u.startsWith(`${left} -> `)),
-      `${left} no longer uses the raw door: drop it from RAW_DOOR_LEFT`,
-    );
-  }
+  assert.equal(rawDoorUses(outside), []);
 });
 
 Direction('the import scanner sees imports (guards against a vacuous pass)', () => {

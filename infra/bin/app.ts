@@ -81,6 +81,10 @@ Validations.of(app).addPlugins(
 
 const assembly = app.synth();
 const artifact = assembly.getStackByName(stack.stackName);
+// Error annotations (a prod stage without an alarm topic) fail the synth, as the CDK CLI does.
+const errors = artifact.messages.filter((m) => m.level === 'error');
+for (const e of errors) console.error(`synth: ${e.id}: ${String(e.entry.data)}`);
+if (errors.length > 0) process.exit(2);
 const templatePath = join(assembly.directory, artifact.templateFile);
 /** Relative to the working directory when under it, else absolute. */
 const shown = (p: string): string => {

@@ -210,14 +210,19 @@ export class DeliveryHistory extends Construct {
   }
 
   /**
-   * The worker may decrypt with this key too (a key that seals stored secrets, for example);
-   * decrypt only, this key only. Call once per key.
+   * Seal request credentials with this KMS key (issue 28, DESIGN "Credentials: sealed, not
+   * dropped"): the worker, which creates each message from its SQS record and sends it, is the
+   * only role that may make data keys with it and open them (`DELIVERY_SEAL_KEY_ID`). Producers
+   * only send to the queue; `grantReadHistory` and `grantOperate` never include this key, so
+   * support staff and `dh` see ciphertext only. Call once.
    */
-  allowWorkerDecrypt(key: kms.IKey): void {
-    const n = this.workerDecryptKeys++;
-    this.worker.handler.allow(`WorkerDecrypt${n}`, ['kms:Decrypt'], [key.keyArn]);
+  sealCredentialsWith(key: kms.IKey): void {
+    if (this.sealKey !== null) throw new Error('sealCredentialsWith: one seal key per DeliveryHistory');
+    this.sealKey = key;
+    this.worker.handler.allow('SealCredentials', ['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
+    this.worker.handler.fn.addEnvironment('DELIVERY_SEAL_KEY_ID', key.keyArn);
   }
-  private workerDecryptKeys = 0;
+  private sealKey: kms.IKey | null = null;
 
   /** Producers: send delivery requests to the queue (and use its key). */
   grantSendDeliveries(grantee: iam.IGrantable): iam.Grant {

@@ -49,6 +49,16 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 const STANDARD = cloudwatch.TreatMissingData.NOT_BREACHING;
 
+/** A function's own metric (Powertools EMF: namespace `DeliveryHistory`, dimension `service`), summed per 5 minutes. */
+const serviceMetric = (metricName: string, service: string): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service },
+    period: FIVE_MINUTES,
+    statistic: 'Sum',
+  });
+
 type AlarmSpec = {
   /** Default: no data is no traffic (or an empty queue), not trouble. */
   readonly missingData?: cloudwatch.TreatMissingData;
@@ -111,13 +121,7 @@ export class OperatorAlarms extends Construct {
         name: `${p}-worker-outcomes-not-sent`,
         description:
           'The worker observed delivery outcomes it could neither write to the table nor hand back to its queue: those attempts will be recorded as lost by the next takeover. Check DynamoDB and SQS errors in the worker logs.',
-        metric: new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: WORKER_OUTCOMES_NOT_SENT,
-          dimensionsMap: { service: WORKER_SERVICE },
-          period: FIVE_MINUTES,
-          statistic: 'Sum',
-        }),
+        metric: serviceMetric(WORKER_OUTCOMES_NOT_SENT, WORKER_SERVICE),
         threshold: 1,
         datapoints: 1,
         periods: 1,
@@ -245,13 +249,7 @@ export class OperatorAlarms extends Construct {
           name: `${p}-projector-event-publish-failures`,
           description:
             'Operator events (delivery.failed/lost/redriven) were not published after retries (the audit trail is unaffected). Check the projector logs ("operator events not published") for the EventBridge error; the events of a re-fed stream go out again with the same ids.',
-          metric: new cloudwatch.Metric({
-            namespace: METRICS_NAMESPACE,
-            metricName: 'EventPublishFailures',
-            dimensionsMap: { service: PROJECTOR_SERVICE_NAME },
-            period: FIVE_MINUTES,
-            statistic: 'Sum',
-          }),
+          metric: serviceMetric('EventPublishFailures', PROJECTOR_SERVICE_NAME),
           threshold: 1,
           datapoints: 1,
           periods: 1,
@@ -307,13 +305,7 @@ const operatorDashboard = (
 ): cloudwatch.Dashboard => {
   const graph = (title: string, left: cloudwatch.IMetric[]) =>
     new cloudwatch.GraphWidget({ title, left, width: 8, height: 6 });
-  const worker = new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName: 'Deliveries',
-    dimensionsMap: { service: WORKER_SERVICE },
-    period: FIVE_MINUTES,
-    statistic: 'Sum',
-  });
+  const worker = serviceMetric('Deliveries', WORKER_SERVICE);
   return new cloudwatch.Dashboard(scope, 'Dashboard', {
     ...(props.namePrefix === undefined ? {} : { dashboardName: props.namePrefix }),
     widgets: [

@@ -36,7 +36,8 @@ export const STREAM_READ_ACTIONS = [
  * The projector writes message partitions (audit segments), endpoint-health buckets and their
  * window index (store's `messagePk`, `healthKey`, `healthIndexKey`), nothing else.
  */
-export const PROJECTOR_LEADING_KEYS = ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*'] as const;
+/** BREAKER: it decides the endpoint breakers after each batch (issue 27). */
+export const PROJECTOR_LEADING_KEYS = ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*', 'BREAKER'] as const;
 
 export type ProjectorFunctionProps = FunctionPlacement & {
   readonly config: StackConfig;

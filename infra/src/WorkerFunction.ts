@@ -34,7 +34,8 @@ export const WORKER_QUEUE_ACTIONS = [
  * The worker writes only message partitions (`MSG#<messageId>`: STATE, attempts, resolutions),
  * so its table statement is conditioned on those leading keys.
  */
-export const WORKER_LEADING_KEYS = ['MSG#*'] as const;
+/** MSG#: its messages; BREAKER: the endpoint breakers it reads and whose probe it takes (issue 27). */
+export const WORKER_LEADING_KEYS = ['MSG#*', 'BREAKER'] as const;
 
 /** What both functions share: naming, teardown, keys, network, a consumer's overrides. */
 export type FunctionPlacement = {

@@ -31,6 +31,10 @@ export const streamWildcardFinding = (table: dynamodb.ITable): string => {
   return `AwsSolutions-IAM5[Resource::${arn}/stream/*]`;
 };
 
+const ack = (scopes: readonly IConstruct[], id: string, reason: string): void => {
+  for (const scope of scopes) Validations.of(scope).acknowledge({ id, reason });
+};
+
 export const acknowledgeNagFindings = (s: NagSubjects): void => {
   for (const fn of s.functions) {
     Validations.of(fn).acknowledge({
@@ -58,24 +62,23 @@ export const acknowledgeNagFindings = (s: NagSubjects): void => {
     reason: 'dynamodb:ListStreams names no stream; it is scoped to this table streams, as in the AWS example policy.',
   });
   if (s.eventTargetDeadLetters !== null)
-    Validations.of(s.eventTargetDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the operator-events rule target; it alarms when not empty.',
-    });
+    ack(
+      [s.eventTargetDeadLetters],
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the operator-events rule target; it alarms when not empty.',
+    );
   if (s.vpc)
-    for (const role of s.roles)
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason:
-          'Lambda in a VPC manages its network interfaces with this AWS policy (ec2 actions that take no resource scoping).',
-      });
+    ack(
+      s.roles,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'Lambda in a VPC manages its network interfaces with this AWS policy (ec2 actions that take no resource scoping).',
+    );
   if (s.tracing)
-    for (const role of s.roles)
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level scoping (tracing=true only).',
-      });
+    ack(
+      s.roles,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level scoping (tracing=true only).',
+    );
 };
 
 /** cfn-guard's namespace for acknowledgements (CDK derives it from the plugin's name). */
@@ -99,10 +102,6 @@ export type PolicySubjects = {
   readonly vpc: boolean;
   readonly logRetentionDays: number;
   readonly runtimeName: string;
-};
-
-const ack = (scopes: readonly IConstruct[], id: string, reason: string): void => {
-  for (const scope of scopes) Validations.of(scope).acknowledge({ id, reason });
 };
 
 /** The Serverless pack's and the Control Tower rules' findings this design accepts (when they apply). */

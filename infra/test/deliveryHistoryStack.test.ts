@@ -177,10 +177,10 @@ Worker('its table statement is limited to message partitions; the projector to m
   const condition = (fnId: string, sid: string) =>
     statementsOfRole(template, roleIdOf(fnId)).find((st) => st.Sid === sid)?.Condition;
   assert.equal(condition(workerId, 'DeliveryTable'), {
-    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] },
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'BREAKER'] },
   });
   assert.equal(condition(projectorId, 'AuditSegments'), {
-    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*'] },
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*', 'BREAKER'] },
   });
 });
 

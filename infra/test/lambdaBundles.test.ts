@@ -16,11 +16,14 @@ import { esbuildOptions, HANDLER_ENTRIES, type HandlerName, REPO_ROOT } from '..
 import { answerEmptyBatch } from './support/coldHandler.js';
 
 /**
- * Budget per minified bundle (issue 17: worker < 1 MiB, projector < 512 KiB; today about 820
- * and 460 KiB, the AWS SDK clients inside and, in the worker, undici's HTTP/1 client, about
- * 290 KiB of it, most of that llhttp's WebAssembly). Raise it on purpose only.
+ * Budget per minified bundle (issue 17: worker < 1 MiB, projector < 512 KiB; the AWS SDK clients
+ * inside and, in the worker, undici's HTTP/1 client, about 290 KiB of it, most of that llhttp's
+ * WebAssembly). Raise it on purpose only. Raised once, for the projector, to 576 KiB (issue 27):
+ * it now decides the endpoint breakers; of its 527 KiB, 437 KiB are the AWS SDK and 90 KiB ours.
  */
-const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 1024 * 1024, projector: 512 * 1024 };
+// projector: 512 KiB -> 576 KiB for the endpoint breaker (issue 27: core's breaker decisions, the
+// breaker item's store ops, endpoint events), about 14 KiB; measured 524 KiB
+const MAX_BUNDLE_BYTES: Record<HandlerName, number> = { worker: 1024 * 1024, projector: 576 * 1024 };
 
 type Built = { readonly file: string; readonly bytes: number; readonly metafile: Metafile };
 

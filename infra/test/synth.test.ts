@@ -99,15 +99,27 @@ Synth("CDK's bundle is byte for byte the one the bundle test builds with esbuild
   }
 });
 
-Synth('a bad context value stops the synth with the key and the value', async (ctx) => {
+/** A synth that must be refused: its exit code and stderr (a synth that passes gives code 0). */
+const refused = async (args: string[]): Promise<{ code: number; stderr: string }> => {
   try {
-    await synth(['--outdir', join(ctx.outdir, 'rejected'), '-c', 'workerBatchSize=50']);
-    assert.unreachable('synth accepted workerBatchSize=50');
+    await synth(args);
+    return { code: 0, stderr: '' };
   } catch (e) {
     const err = e as { code?: number; stderr?: string };
-    assert.is(err.code, 2);
-    assert.match(String(err.stderr), /workerBatchSize: expected integer 1\.\.10, got "50"/);
+    return { code: err.code ?? -1, stderr: String(err.stderr) };
   }
+};
+
+Synth('a bad context value stops the synth with the key and the value', async (ctx) => {
+  const r = await refused(['--outdir', join(ctx.outdir, 'rejected'), '-c', 'workerBatchSize=50']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /workerBatchSize: expected integer 1\.\.10, got "50"/);
+});
+
+Synth('a prod stage without an alarm topic stops the synth', async (ctx) => {
+  const r = await refused(['--outdir', join(ctx.outdir, 'prod'), '-c', 'stage=prod']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /stage prod without an alarm topic/);
 });
 
 Synth.run();

@@ -19,7 +19,7 @@ import {
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/context.js';
-import { benchRequest, outcomeOf } from './support/fixtures.js';
+import { benchRequest, observationOf, outcomeOf } from './support/fixtures.js';
 import { type LoadResult, pool, runLoad } from './support/load.js';
 import type { Row } from './support/report.js';
 import { median, ratio, round, summarize } from './support/stats.js';
@@ -184,7 +184,7 @@ const runVariant = (
         startedAt: p.at,
         completedAt: p.at,
         responseHeaders: { 'content-type': 'application/json' },
-        outcome: () => p.outcome,
+        observation: observationOf(200),
       })();
       if (E.isLeft(r)) throw new Error(r.left.message);
     });

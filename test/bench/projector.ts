@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { countCalls } from '../support/callCounter.js';
 import { emptyMapWorkaroundNeeded, localStreamsPort, repairRecords } from './support/localStreams.js';
-import { benchRequest, outcomeOf, type Reply, shapeMessage } from './support/fixtures.js';
+import { benchRequest, observationOf, type Reply, shapeMessage } from './support/fixtures.js';
 import { pool } from './support/load.js';
 import { bulkLoad } from './support/loader.js';
 import type { Row } from './support/report.js';
@@ -367,8 +367,7 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
               startedAt: at,
               completedAt: at,
               responseHeaders: null,
-              outcome: ({ attemptNumber, maxAttempts }) =>
-                outcomeOf(200, { now: at, attemptNumber, maxAttempts, correlationId: p.ticket.correlationId }),
+              observation: observationOf(200),
             })();
             if (E.isLeft(r)) {
               failed++;

@@ -8,7 +8,6 @@ import {
   type HttpExchange,
   loadConfig,
   noopMetrics,
-  retryPolicyOf,
   systemClock,
   type WorkerConfig,
 } from '@delivery-history/worker';
@@ -135,10 +134,8 @@ const noHttpRunner = (t: BenchTable, config: WorkerConfig, template: HttpExchang
     http: instantHttp(template),
     visibility: queue.visibility,
     clock: systemClock,
-    random: Math.random,
     logger: silentLogger,
     metrics: noopMetrics,
-    policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
   });
   const driver = createLocalDriver({ queue, handler });

@@ -29,6 +29,7 @@ Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }
     };
     interesting: { state: { messageId: string }; attempts: unknown[]; auditTrail: unknown[] } | null;
     verify: { ok: boolean; messages: number };
+    deliberateFailures: Array<{ path: string; expect: string }>;
   }>(r);
   assert.is(out.summary.messages, 27);
   assert.ok(out.summary.attempts > 27, 'some deliveries were retried');
@@ -43,6 +44,11 @@ Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }
   assert.ok(out.interesting !== null && out.interesting.attempts.length > 1);
   assert.is(out.interesting?.auditTrail.length, out.interesting?.attempts.length);
   assert.equal([out.verify.ok, out.verify.messages], [true, 27]);
+  // the failures are said to be deliberate: the routes built to fail
+  assert.equal(
+    out.deliberateFailures.map((d) => d.path),
+    ['/sleep/3000', '/status/500', '/status/404', '/reset', '/hook'],
+  );
   assert.match(r.stderr, /deliveries: 27\/27 \(100%\)/);
 });
 

@@ -1,7 +1,7 @@
 // The drain (issue 27) against DynamoDB Local: held messages go back on the queue oldest
 // created first, at the rate cap (one sleep of 1/rate per message), each released after it is
 // enqueued; a failed enqueue leaves the message HELD and listed for the next drain.
-import { drainHeld } from '@delivery-history/cli';
+import { drainHeld, expireHeld } from '@delivery-history/cli';
 import type { DeliveryRequest } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -119,6 +119,31 @@ Drain('a failed enqueue leaves the message HELD and listed; the next drain finis
   );
   assert.equal(second.released, [ids[1]]);
   assert.is(await ok(ctx.store.countHeld('flaky-queue.example')), 0);
+});
+
+Drain('held past its limit: final held_expired (never dropped), the newer ones stay held', async (ctx) => {
+  const ids = await heldMessages(ctx, 'gone.example', 4);
+  // the first two were held 3 and 4 days before `now`, the others just now
+  ctx.now += 4 * 86_400_000;
+  const late = ids.slice(2);
+  for (const id of late) {
+    await ok(ctx.store.appendHold({ messageId: id, kind: 'released', mode: 'drain', reason: 'r', by: 'ops' }));
+    await ok(ctx.store.appendHold({ messageId: id, kind: 'held', mode: 'paused', reason: 'again', by: 'ops' }));
+  }
+  const report = await expireHeld(ctx.store, {
+    endpoint: 'gone.example',
+    now: new Date(ctx.now),
+    maxHeldMs: 2 * 86_400_000,
+    by: 'retention',
+  });
+  assert.equal(report.expired, ids.slice(0, 2));
+  assert.equal(report.failed, []);
+  for (const id of ids.slice(0, 2)) {
+    const s = await ok(ctx.store.getState(id));
+    assert.equal([s.status, s.retryEligible, s.deliveryResult?.category], ['FAILED', false, 'held_expired']);
+  }
+  for (const id of late) assert.is((await ok(ctx.store.getState(id))).status, 'HELD');
+  assert.is(await ok(ctx.store.countHeld('gone.example')), 2);
 });
 
 Drain.run();

@@ -3,7 +3,7 @@
 // then the built `dh` reads them: rates, percentiles (bucket upper edges), failure categories,
 // consecutive failures, worst first, the hourly series, and its exits.
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { healthKey, makeEnv, readEndpointHealth } from '@delivery-history/store';
+import { createStore, healthKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -84,7 +84,8 @@ Ep('--json: rates, percentiles, categories and consecutive failures per endpoint
 Ep('the table: one row per endpoint with rate, p50/p99, failures, last success', async ({ env }) => {
   const r = await runDh(['endpoints', ...WINDOW], env);
   ok(r);
-  const lines = r.stdout.trimEnd().split('\n');
+  // a first line states the window the hourly aggregates cover
+  const lines = r.stdout.trimEnd().split('\n').slice(1);
   assert.match(lines[0] ?? '', /^ENDPOINT\s+DELIVERIES\s+SUCCESS\s+P50\s+P99\s+FAILURES\s+LAST SUCCESS\s+CONSEC FAIL/);
   assert.match(
     lines[1] ?? '',
@@ -111,6 +112,46 @@ Ep('<host>: the hourly series (a bare host matches every port)', async ({ env })
   assert.match(t.stdout, /2025-03-01 12:00\+01:00\s+6\s+0\.0%/);
 });
 
+Ep(
+  'the effective window (whole hours) is stated, in --json too; <host>: the recent hour minute by minute',
+  async ({ env }) => {
+    const asked = ['--since', '2025-03-01T10:15:00Z', '--until', '2025-03-01T11:45:00Z'];
+    const [json, table] = await Promise.all([
+      runDh(['endpoints', ...asked, '--json'], env),
+      runDh(['endpoints', ...asked], env),
+    ]);
+    ok(json);
+    const doc = jsonOf<{ since: string; effectiveSince: string; effectiveUntil: string }>(json);
+    assert.equal(
+      [doc.since, doc.effectiveSince, doc.effectiveUntil],
+      ['2025-03-01T10:15:00.000Z', '2025-03-01T10:00:00.000Z', '2025-03-01T12:00:00.000Z'],
+    );
+    ok(table);
+    assert.match(table.stdout, /^Window: 2025-03-01 10:00:00Z to 2025-03-01 12:00:00Z \(whole hours\)$/m);
+    const hour = ['--since', '2025-03-01T00:00:00Z', '--until', '2025-03-01T12:00:00Z'];
+    const [one, oneTable] = await Promise.all([
+      runDh(['endpoints', 'broken.example', ...hour, '--json'], env),
+      runDh(['endpoints', 'broken.example', ...hour], env),
+    ]);
+    ok(one);
+    const [broken] = jsonOf<{ endpoints: Array<{ minutes: { from: string; failures: Array<number | null> } }> }>(
+      one,
+    ).endpoints;
+    assert.is(broken?.minutes.from, '2025-03-01T11:00:00.000Z');
+    assert.is(broken?.minutes.failures.length, 60);
+    // two messages, three 503s each, all in 11:xx
+    assert.is(
+      broken?.minutes.failures.reduce((n: number, x) => n + (x ?? 0), 0),
+      6,
+    );
+    ok(oneTable);
+    assert.match(
+      oneTable.stdout,
+      /^Failures per minute from 2025-03-01 11:00:00Z \(60 min, busiest \d+\):\n[·▂▃▄▅▆▇█]{60}$/m,
+    );
+  },
+);
+
 Ep('exits: an empty window is 1, a window in the future or reversed is 2', async ({ env }) => {
   const empty = await runDh(['endpoints', '--since', '2024-01-01', '--until', '2024-01-02'], env);
   ok(empty, 1);
@@ -136,7 +177,7 @@ Ep(
     ok(clean);
     assert.equal(jsonOf<Rebuild>(clean).differences, [], 'the projector kept them exactly');
     // drift: a counter added by hand, and a whole bucket deleted (its index item stays)
-    const flaky = await readEndpointHealth(makeEnv({ doc: t.doc, tableName: t.tableName }), {
+    const flaky = await createStore({ doc: t.doc, tableName: t.tableName }).readEndpointHealth({
       since: new Date('2025-03-01T00:00:00Z'),
       until: new Date('2025-03-02T00:00:00Z'),
       keep: (e) => e === 'flaky.example' || e === 'healthy.example',

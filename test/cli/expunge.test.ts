@@ -58,13 +58,21 @@ X('dry run: reports the items and writes nothing', async ({ t, env }) => {
   const out = jsonOf<{ messages: Array<{ outcome: string; result: { items: string[] } }> }>(r);
   assert.is(out.messages[0]?.outcome, 'would-expunge');
   assert.equal(out.messages[0]?.result.items, ['ATTEMPT#000001', 'ATTEMPT#000002', 'ATTEMPT#000003', 'STATE']);
+  const table = await runDh(['expunge', '--message', 'x-gone', '--reason', 'GDPR request 42', '--dry-run'], env);
+  ok(table);
+  assert.match(table.stdout, /^Dry run: nothing is written; each row says what would be expunged\.\nMESSAGE\s+OUTCOME/);
+  assert.match(table.stdout, /^x-gone\s+would-expunge\s+EXPUNGE#1\s+4\s+/m);
+  assert.match(table.stdout, /: 1 would be expunged, 0 unchanged, .* \(dry run: nothing written\)$/m);
   assert.equal(await partition(t, 'x-gone'), before);
 });
 
 X('expunge removes content from every item, keeps metadata, records EXPUNGE#1', async ({ t, env }) => {
   const r = await runDh(['expunge', '--message', 'x-gone', '--reason', 'GDPR request 42', '--by', 'dpo'], env);
   ok(r);
-  assert.match(r.stdout, /x-gone {2}expunged EXPUNGE#1: 4 item\(s\)/);
+  // a table: header, one row per message, a summary counting every outcome
+  assert.match(r.stdout, /^MESSAGE\s+OUTCOME\s+EVENT\s+ITEMS\s+DETAIL\n/);
+  assert.match(r.stdout, /^x-gone\s+expunged\s+EXPUNGE#1\s+4\s+ATTEMPT#000001, /m);
+  assert.match(r.stdout, /^1 message\(s\): 1 expunged, 0 unchanged, 0 refused \(not final\), 0 not found, 0 failed$/m);
   const items = await partition(t, 'x-gone');
   const text = JSON.stringify(items);
   for (const s of ['ada@example.com', 'x-customer', 'content-type', 'busy', 'nope', 'Service Unavailable', 'Not Found'])
@@ -164,7 +172,8 @@ X('--secrets-only re-applies the current policy to items written before it', asy
     policyEnv,
   );
   ok(refused, 1);
-  assert.match(refused.stdout, /refused: .*not final/);
+  assert.match(refused.stdout, /^\S+\s+refused\s+-\s+-\s+.*not final/m);
+  assert.match(refused.stdout, /, 1 refused \(not final\),/);
   // final: the header is redacted, the body (the customer's payload) kept, EXPUNGE#1 says 'secrets'
   await t.doc.send(
     new UpdateCommand({
@@ -181,7 +190,7 @@ X('--secrets-only re-applies the current policy to items written before it', asy
     policyEnv,
   );
   ok(scrub);
-  assert.match(scrub.stdout, /x-scrub {2}expunged EXPUNGE#1: 1 item\(s\) \[ATTEMPT#000001\]/);
+  assert.match(scrub.stdout, /^x-scrub\s+expunged\s+EXPUNGE#1\s+1\s+ATTEMPT#000001$/m);
   const items = await partition(t, 'x-scrub');
   const a1 = items.find((i) => i.sk === 'ATTEMPT#000001');
   assert.equal(dig(a1, 'request.headers'), { 'x-partner-token': '[REDACTED]', 'content-type': 'application/json' });

@@ -39,6 +39,8 @@ const CSI8 = '\u009b2J';
 const BIDI = 'a\u202eb\u2066c\u2067d\u2068e\u2069f\u200eg\u200fh\u061ci';
 const ZW = 'z\u200bw\u200cs\u200dj\u2060x\ufeffy';
 const ALL = `${CLEAR}${TITLE}${TITLE_ST}${CLIP}${LINK} ${OVERWRITE} ${CSI8} ${BIDI} ${ZW} l\u2028p\u2029 del\u007f`;
+/** The producer's request body (stored as sent, shown by `--attempt`). */
+const BODY = `{"e":1}\n${TITLE}${BIDI}`;
 /** An unterminated OSC at the end: it would swallow what follows (the next row) into a title. */
 const UNTERMINATED = `${ESC}]0;swallow`;
 
@@ -97,7 +99,7 @@ const H = suite<Ctx>('dh on hostile stored text (invariant 10)');
 const deliver = async (ctx: Ctx, key: keyof typeof RECIPES, id: string, correlationId: string): Promise<void> => {
   const rig = secretsRig(ctx.t, {});
   const r = await rig.handler(
-    sqsEvent([sqsRecord({ messageId: id, url: ctx.raw.url(key), body: '{"e":1}', correlationId, maxAttempts: 1 })]),
+    sqsEvent([sqsRecord({ messageId: id, url: ctx.raw.url(key), body: BODY, correlationId, maxAttempts: 1 })]),
   );
   assert.equal(r.batchItemFailures, [], `delivered ${id}`);
 };
@@ -116,7 +118,8 @@ const plant = async (ctx: Ctx, id: string): Promise<void> => {
     new UpdateCommand({
       TableName: ctx.t.tableName,
       Key: { pk: `MSG#${id}`, sk: 'ATTEMPT#000001' },
-      UpdateExpression: 'SET #rq.headers = :h, #rs.headers = :k',
+      // headers as stored and as sent (the view shows the latter when the attempt has them)
+      UpdateExpression: 'SET #rq.headers = :h, #rq.sentHeaders = :h, #rs.headers = :k',
       ExpressionAttributeNames: { '#rq': 'request', '#rs': 'response' },
       ExpressionAttributeValues: {
         ':h': { 'content-type': 'application/json', [`x-name${ESC}[2J`]: `value${CLIP}${ZW}` },
@@ -216,6 +219,7 @@ H('the text is still there to read, escaped', async (ctx) => {
     'x-name\\x1b[2J:',
     'edge\\x1b]0;PWNED-TITLE\\x07',
     'reqa<U+202E>b',
+    '{"e":1}\n\\x1b]0;PWNED-TITLE\\x07a<U+202E>b',
   ])
     assert.ok(one.stdout.includes(shown), `--attempt shows ${shown}:\n${one.stdout}`);
   assert.ok(one.stdout.includes('error page\n\t'), 'the snippet keeps its newline and tab');
@@ -274,7 +278,9 @@ const tmux = tmuxServer(`dh-hostile-test-${process.pid}`);
 H('tmux: --attempt and failed leave the pane title, the clipboard and the earlier screen alone', async (ctx) => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-hostile-'));
   try {
-    const env = exportLines(ctx.env, { DH_PAGER: 'cat' });
+    // a pager that shows what it gets as is (`cat` alone would turn paging off): the answer
+    // goes through the pager's pipe, which must be behind the output rule too
+    const env = exportLines(ctx.env, { DH_PAGER: 'cat -u' });
     const dh = (args: string[]) => [process.execPath, BIN, ...args].map(shellQuote).join(' ');
     const path = join(dir, 'run.sh');
     writeFileSync(

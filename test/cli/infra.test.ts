@@ -58,6 +58,24 @@ I('unreachable endpoint: named as the DynamoDB endpoint, dh local suggested, exi
   }
 });
 
+I(
+  'redrive and expunge whose rows failed because the table is unreachable: the one line, nothing on stdout',
+  async (ctx) => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const env = dhEnv({ endpoint: dead, tableName: ctx.t.tableName, extra: { DH_OPERATOR: 'test' } });
+    const runs = await Promise.all([
+      runDh(['replay', 'redrive', '--message', 'm-1', '--reason', 'r', '--progress', 'none'], env),
+      runDh(['expunge', '--message', 'm-1', '--reason', 'r'], env),
+    ]);
+    for (const r of runs) {
+      ok(r, 3);
+      oneLine(r);
+      assert.ok(r.stderr.includes(`cannot reach the DynamoDB endpoint ${dead}`), r.stderr);
+      assert.is(r.stdout, '', show(r));
+    }
+  },
+);
+
 I('missing table: the table is named, exit 3', async (ctx) => {
   const env = dhEnv({ endpoint: ctx.t.endpoint, tableName: 'no-such-table-here' });
   const [history, failed, tail] = await Promise.all([

@@ -1,6 +1,7 @@
 // Lists that page with relative windows, --all, the resolved window in --json, host matching
 // host:port; time input (relative, keywords, epoch, precise errors) and --tz/TZ output; and
 // `dh tail` following attempts live (Ctrl-C: a summary, exit 130). Built `dh` binary.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { projectAll } from './support/projectAll.js';
-import { type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
+import { collectDh, type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };
@@ -30,6 +31,15 @@ L.after(async (ctx) => {
 
 type Page = { items: Array<{ messageId: string }>; cursor: string | null; since: string; until: string };
 const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
+
+/** Waits (bounded) until a running `dh tail` says it follows the stream. */
+const tailStarted = async (child: ChildProcess, err: () => string): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  while (!err().includes('following new attempts')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 L('a relative window pages across three pages (the cursor carries the window); --json echoes it', async ({ env }) => {
@@ -195,11 +205,7 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
   });
   const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
   try {
-    const deadline = Date.now() + 60_000;
-    while (!err.includes('following new attempts')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err}`);
-      await sleep(50);
-    }
+    await tailStarted(child, () => err);
     const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
     await s.deliver({ messageId: 'other-1' }, ['ok']);
     await s.deliver({ messageId: 'tail-1' }, ['503', 'ok']);
@@ -235,36 +241,28 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
 L(
   'dh tail --endpoint HOST: the receiver filter (not the DynamoDB URL), a bare host matching every port',
   async (ctx) => {
-    const child = spawnDh(['tail', '--json', '--endpoint', 'tailhost.example.com'], ctx.env);
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString('utf8');
-    });
+    const {
+      child,
+      out: stdout,
+      err: stderr,
+    } = collectDh(['tail', '--json', '--endpoint', 'tailhost.example.com'], ctx.env);
     const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!err.includes('following new attempts')) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err}`);
-        await sleep(50);
-      }
+      await tailStarted(child, stderr);
       const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
       await s.deliver({ messageId: 'tail-other', url: 'https://elsewhere.example.com/in' }, ['ok']);
       await s.deliver({ messageId: 'tail-host', url: 'https://tailhost.example.com:8443/in' }, ['404']);
       const until = Date.now() + 10_000;
-      while (!out.includes('tail-host') && Date.now() < until && child.exitCode === null) await sleep(20);
+      while (!stdout().includes('tail-host') && Date.now() < until && child.exitCode === null) await sleep(20);
     } finally {
       child.kill('SIGINT');
     }
-    assert.is(await exited, 130, err);
-    const ids = out
+    assert.is(await exited, 130, stderr());
+    const ids = stdout()
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => (JSON.parse(l) as { messageId: string; endpoint: string }).endpoint);
-    assert.equal(ids, ['tailhost.example.com:8443'], out);
+    assert.equal(ids, ['tailhost.example.com:8443'], stdout());
   },
 );
 

@@ -151,13 +151,13 @@ O('--order newest: the indexes read backwards, paged; a cursor is refused with t
 });
 
 O('created window: failed and endpoint filter by creation, correlation by its key; errors', async ({ env }) => {
-  // f-1 was created 50 min ago, then one every ~5 min: since -36m leaves f-4 and f-5
+  // f-1 was created 50 min ago, then one every ~5 min: since -39m leaves f-4 and f-5 (4 min of headroom for a slow run)
   const [failed, ep, corr, until, bounded, reversed] = await Promise.all([
-    runDh(['failed', '--since', '-1h', '--created-since', '-36m', '--json'], env),
-    runDh(['endpoint', LONG_HOST, '--created-since', '-36m', '--json'], env),
-    runDh(['correlation', 'batch-1', '--created-since', '-36m', '--json'], env),
-    runDh(['failed', '--since', '-1h', '--created-until', '-36m', '--json'], env),
-    runDh(['endpoint', LONG_HOST, '--created-until', '-36m'], env),
+    runDh(['failed', '--since', '-1h', '--created-since', '-39m', '--json'], env),
+    runDh(['endpoint', LONG_HOST, '--created-since', '-39m', '--json'], env),
+    runDh(['correlation', 'batch-1', '--created-since', '-39m', '--json'], env),
+    runDh(['failed', '--since', '-1h', '--created-until', '-39m', '--json'], env),
+    runDh(['endpoint', LONG_HOST, '--created-until', '-39m'], env),
     runDh(['correlation', 'batch-1', '--created-since', '-10m', '--created-until', '-20m'], env),
   ]);
   for (const r of [failed, ep, corr, until]) ok(r);

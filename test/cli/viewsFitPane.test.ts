@@ -118,10 +118,12 @@ for (const [width, height] of [
       }
       const bare = sections.get('failed-bare-host') ?? [];
       assert.match(bare[0] ?? '', /\bENDPOINT\b/, bare.join('\n'));
-      assert.ok(
-        bare.some((l) => l.includes(`${BARE}:8443`)) && bare.some((l) => l.includes(`${BARE}:9443`)),
-        bare.join('\n'),
-      );
+      // the port tells the rows apart (at 80 columns only the port is shown: the host is the filter)
+      for (const port of [8443, 9443])
+        assert.ok(
+          bare.some((l) => l.startsWith(`fit-port-${port} `) && l.includes(`:${port}`)),
+          bare.join('\n'),
+        );
       const failed = sections.get('failed') ?? [];
       assert.match(failed[0] ?? '', /^MESSAGE\s+STATUS\b/, 'the header is one line');
       for (const id of ['fit-0', 'fit-29'])
@@ -129,5 +131,53 @@ for (const [width, height] of [
     },
   );
 }
+
+P('dh tail at 80x24 and 160x50: the header and a live row fit, on one line each', async (ctx) => {
+  const panes = [80, 160].map((width) => {
+    const path = join(ctx.dir, `tail-${width}.sh`);
+    const command = [process.execPath, BIN, 'tail'].map(shellQuote).join(' ');
+    writeFileSync(
+      path,
+      [...exportLines(ctx.env), `trap 'true' INT`, command, 'echo "exit=$?"', 'sleep 300'].join('\n'),
+    );
+    const name = `tail${width}`;
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(width),
+      '-y',
+      width === 80 ? '24' : '50',
+      `sh ${shellQuote(path)}`,
+    );
+    return { width, name };
+  });
+  const screenOf = (name: string) => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name);
+  /** Waits until every pane shows `what`; bounded by the panes' own progress (a dead tail fails at once). */
+  const waitAll = async (what: RegExp) => {
+    for (;;) {
+      const screens = panes.map((p) => screenOf(p.name));
+      if (screens.every((s) => what.test(s))) return screens;
+      const dead = screens.find((s) => /exit=\d+/.test(s));
+      if (dead !== undefined) throw new Error(`tail ended before showing ${what}:\n${dead}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  };
+  await waitAll(/COMPLETED\s+MESSAGE/);
+  const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
+  await s.deliver({ messageId: 'fit-tail-live', url: `https://${HOST}/in/${'path/'.repeat(8)}`, maxAttempts: 1 }, [
+    'timeout',
+  ]);
+  const screens = await waitAll(/fit-tail-live/);
+  for (const [i, p] of panes.entries()) {
+    const lines = (screens[i] ?? '').split('\n');
+    for (const l of lines) assert.ok([...l].length <= p.width, `tail at ${p.width}: a line of ${[...l].length}:\n${l}`);
+    assert.is(lines.filter((l) => l.includes('fit-tail-live')).length, 1, `one line per row at ${p.width}`);
+    tmux('send-keys', '-t', p.name, 'C-c');
+  }
+  for (const p of panes) tmux('kill-session', '-t', p.name);
+});
 
 P.run();

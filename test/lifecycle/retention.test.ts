@@ -3,11 +3,11 @@
 // (history, queries, verify), and a re-drive before expiry keeps it.
 import { type DeliveryRequest, epochSeconds, type OutcomeInput } from '@delivery-history/core';
 import { projectorTrailOf, tableReader, verifyTable } from '@delivery-history/cli';
-import { createStore, readPartition, makeEnv, type Store, TTL_ATTRIBUTE } from '@delivery-history/store';
+import { createStore, type Store, TTL_ATTRIBUTE } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { err404, err503, outcomeOf, request, right } from '../../packages/store/test/support/fixtures.js';
+import { err404, err503, request, right } from '../../packages/store/test/support/fixtures.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 
 const DAY_MS = 86_400_000;
@@ -42,12 +42,13 @@ const attempt = async (ctx: Ctx, req: DeliveryRequest, input: OutcomeInput) => {
       startedAt: ctx.now.value,
       completedAt: ctx.now.value,
       responseHeaders: {},
-      outcome: (at) => outcomeOf(input, () => ctx.now.value)(at, req.correlationId),
+      observation: input,
     }),
   );
 };
 
-const raw = (ctx: Ctx, id: string) => right(readPartition(makeEnv({ doc: ctx.t.doc, tableName: ctx.t.tableName }), id));
+const raw = (ctx: Ctx, id: string) =>
+  right(createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName }).readPartition(id));
 
 const verify = async (ctx: Ctx, ids: string[], at: Date) => {
   const r = await verifyTable(
@@ -164,7 +165,7 @@ Retention('with retention off nothing carries a TTL', async (ctx) => {
       startedAt: new Date(),
       completedAt: new Date(),
       responseHeaders: {},
-      outcome: (at) => outcomeOf(err404)(at, req.correlationId),
+      observation: err404,
     }),
   );
   assert.ok((await raw(ctx, req.messageId)).every((i) => i[TTL_ATTRIBUTE] === undefined));

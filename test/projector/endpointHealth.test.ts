@@ -11,7 +11,7 @@ import {
   startPoller,
   streamsPortOf,
 } from '@delivery-history/projector';
-import { createStore } from '@delivery-history/store';
+
 import { memoryMetrics } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -34,8 +34,9 @@ Health.before(async (ctx) => {
   // one receiver server per behaviour: each is its own endpoint (host:port)
   ctx.rx = await Promise.all([startReceivers(), startReceivers(), startReceivers(), startReceivers()]);
   ctx.w = createLocalWorker({
-    store: createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName, leaseMs: 5_000 }),
+    doc: ctx.t.doc,
     env: {
+      DELIVERY_TABLE_NAME: ctx.t.tableName,
       DELIVERY_ALLOW_TARGETS: '127.0.0.1',
       DELIVERY_TIMEOUT_MS: '2000',
       DELIVERY_BACKOFF_BASE_MS: '20',

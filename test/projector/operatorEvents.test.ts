@@ -4,6 +4,7 @@ import {
   createStateItem,
   DeliveryRequest,
   fold,
+  isDeliveryEvent,
   type OperatorEvent,
   operatorEventId,
   seedOf,
@@ -114,11 +115,17 @@ Events(
     assert.equal(idsOf(sink.unique()), w.expected, 'after dedupe by id: one per event');
     assert.equal(idsOf(sink.events.slice(once.length)), once, 'the second feed gives the same ids (at-least-once)');
     assert.equal(sink.counts(), { 'delivery.failed': 2, 'delivery.lost': 1, 'delivery.redriven': 1 });
-    const rd = sink.unique().find((e) => e.detailType === 'delivery.redriven');
+    const rd = sink
+      .unique()
+      .filter(isDeliveryEvent)
+      .find((e) => e.detailType === 'delivery.redriven');
     assert.equal(rd?.detail.correlationId, 'corr-twice-rd');
     assert.equal(rd?.detail.endpoint, 'hooks.example.com');
     assert.equal(rd?.detail.attempts, 3);
-    const failed = sink.unique().find((e) => e.detail.messageId === 'twice-failed');
+    const failed = sink
+      .unique()
+      .filter(isDeliveryEvent)
+      .find((e) => e.detail.messageId === 'twice-failed');
     assert.equal(
       { ...failed?.detail, eventId: '' },
       {

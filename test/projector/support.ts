@@ -2,7 +2,7 @@
 // through the real store (create, claim, append, redrive) and helpers to read the stream and
 // compare trails.
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import { DeliveryRequest, determineDeliveryOutcome, makeRetryPolicy, type OutcomeInput } from '@delivery-history/core';
+import { DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@delivery-history/core';
 import type { StreamsPort } from '@delivery-history/projector';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -44,7 +44,7 @@ const observation = (r: () => number): OutcomeInput => {
 };
 
 export const makeWorkloadStore = (t: TestTable, clock: () => Date): Store =>
-  createStore({ doc: t.doc, tableName: t.tableName, clock, leaseMs: 60_000 });
+  createStore({ doc: t.doc, tableName: t.tableName, clock, leaseMs: 60_000, retryPolicy: POLICY });
 
 export type Driven = { readonly messageId: string; readonly attempts: number; readonly redriven: boolean };
 
@@ -95,15 +95,7 @@ export const driveMessage = async (
       startedAt: now,
       completedAt: now,
       responseHeaders: obs.kind === 'response' ? {} : null,
-      outcome: (at) =>
-        determineDeliveryOutcome(obs, {
-          now,
-          correlationId: request.correlationId,
-          attemptNumber: at.attemptNumber,
-          maxAttempts: at.maxAttempts,
-          policy: POLICY,
-          random: r,
-        }),
+      observation: obs,
     })();
     if (E.isLeft(appended)) throw new Error(`appendAttempt: ${appended.left.message}`);
     attempts = appended.right.attemptNumber;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryRequest, decodeWith, defaultRetryPolicy } from '@delivery-history/core';
+import { DeliveryRequest, decodeWith } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
@@ -63,10 +63,8 @@ Sqs.before(async (ctx) => {
     }),
     visibility: { changeVisibility: async () => undefined },
     clock: systemClock,
-    random: Math.random,
     logger: ctx.logger,
     metrics: noopMetrics,
-    policy: defaultRetryPolicy,
     leaseMs: 30_000,
   });
 });

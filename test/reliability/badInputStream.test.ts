@@ -1,6 +1,6 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
+import { makeRetryPolicy } from '@delivery-history/core';
 import { makeHandler, makeProjectorDeps, memoryTelemetry } from '@delivery-history/projector';
 import { createStore, type Store } from '@delivery-history/store';
 import fc from 'fast-check';
@@ -31,7 +31,6 @@ const RUNS = scaled(40);
 const MESSAGES = 12;
 
 const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>) => {
-  const policy = makeRetryPolicy({ baseMs: 0, maxMs: 0 });
   const request = requestTo(id, 'http://127.0.0.1:9/stream', 5);
   const created = await store.createMessage(request)();
   if (E.isLeft(created)) throw new Error(created.left.message);
@@ -44,19 +43,15 @@ const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>)
       startedAt: now,
       completedAt: now,
       responseHeaders: { 'content-type': 'text/plain' },
-      outcome: ({ attemptNumber, maxAttempts }) =>
-        determineDeliveryOutcome(
-          {
-            kind: 'response',
-            statusCode: code,
-            statusText: String(code),
-            headers: {},
-            responseTimeMs: 3,
-            bodySnippet: 'x',
-            bodyBytes: 1,
-          },
-          { now, correlationId: request.correlationId, attemptNumber, maxAttempts, policy, random: () => 0.5 },
-        ),
+      observation: {
+        kind: 'response',
+        statusCode: code,
+        statusText: String(code),
+        headers: {},
+        responseTimeMs: 3,
+        bodySnippet: 'x',
+        bodyBytes: 1,
+      },
     })();
     if (E.isLeft(r)) throw new Error(r.left.message);
   }
@@ -64,7 +59,12 @@ const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>)
 
 Stream.before(async (ctx) => {
   ctx.t = await useTestTable('rel-bad-stream');
-  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
+  ctx.store = createStore({
+    doc: ctx.t.doc,
+    tableName: ctx.t.tableName,
+    retryPolicy: makeRetryPolicy({ baseMs: 0, maxMs: 0 }),
+    random: () => 0.5,
+  });
   for (let i = 0; i < MESSAGES; i++)
     await appendAll(ctx.store, `real-${i}`, i % 3 === 0 ? [500, 500, 200] : i % 3 === 1 ? [200] : [503, 404]);
   if (ctx.t.streamArn === undefined) throw new Error('no stream');

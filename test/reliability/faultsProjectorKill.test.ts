@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
+import { makeRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -30,7 +30,13 @@ const root = new URL('../../', import.meta.url).pathname;
 
 Kill.before(async (ctx) => {
   ctx.t = await useTestTable('rel-projkill');
-  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
+  // live attempts are due at once
+  ctx.store = createStore({
+    doc: ctx.t.doc,
+    tableName: ctx.t.tableName,
+    retryPolicy: makeRetryPolicy({ baseMs: 0, maxMs: 0 }),
+    random: () => 0.5,
+  });
 });
 Kill.after(async (ctx) => {
   await ctx.t.drop();
@@ -82,7 +88,6 @@ const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
 
 /** Live attempts while projectors come and go: 3 per message (500, 500, 200), due at once. */
 const liveWriter = async (store: Store, count: number): Promise<number> => {
-  const policy = makeRetryPolicy({ baseMs: 0, maxMs: 0 });
   let appended = 0;
   for (let i = 0; i < count; i++) {
     const id = `live-${i}`;
@@ -98,19 +103,15 @@ const liveWriter = async (store: Store, count: number): Promise<number> => {
         startedAt: now,
         completedAt: now,
         responseHeaders: null,
-        outcome: ({ attemptNumber, maxAttempts }) =>
-          determineDeliveryOutcome(
-            {
-              kind: 'response',
-              statusCode: code,
-              statusText: String(code),
-              headers: {},
-              responseTimeMs: 1,
-              bodySnippet: '',
-              bodyBytes: 0,
-            },
-            { now, correlationId: request.correlationId, attemptNumber, maxAttempts, policy, random: () => 0.5 },
-          ),
+        observation: {
+          kind: 'response',
+          statusCode: code,
+          statusText: String(code),
+          headers: {},
+          responseTimeMs: 1,
+          bodySnippet: '',
+          bodyBytes: 0,
+        },
       })();
       if (E.isLeft(r)) throw new Error(`append ${id}: ${r.left.message}`);
       appended++;

@@ -5,7 +5,6 @@
 // command (`--stalled`) finishes every message once the receiver answers again.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -43,7 +42,7 @@ const startRx = async (): Promise<Rx> => {
 
 Interrupt.before(async (ctx) => {
   ctx.t = await useTestTable('rel-interrupt');
-  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
+  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName, random: () => 0.5 });
   ctx.rx = await startRx();
 });
 Interrupt.after(async (ctx) => {
@@ -81,19 +80,15 @@ const seedFailed = async (store: Store, rx: Rx, id: string): Promise<void> => {
       startedAt: at,
       completedAt: at,
       responseHeaders: {},
-      outcome: (n) =>
-        determineDeliveryOutcome(
-          {
-            kind: 'response',
-            statusCode: 500,
-            statusText: 'x',
-            headers: {},
-            responseTimeMs: 1,
-            bodySnippet: '',
-            bodyBytes: 0,
-          },
-          { now: at, correlationId: id, ...n, policy: makeRetryPolicy({}), random: () => 0.5 },
-        ),
+      observation: {
+        kind: 'response',
+        statusCode: 500,
+        statusText: 'x',
+        headers: {},
+        responseTimeMs: 1,
+        bodySnippet: '',
+        bodyBytes: 0,
+      },
     }),
   );
 };

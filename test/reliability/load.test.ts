@@ -1,5 +1,6 @@
+import { createStore } from '@delivery-history/store';
 import { performance } from 'node:perf_hooks';
-import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
+import { makeRetryPolicy } from '@delivery-history/core';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -50,8 +51,13 @@ const route = (k: number): { path: string; want: Expectation } => {
 
 /** Racing writers: claim + append (retryable 500, due at once) until each message is final. */
 const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => {
-  const { store } = ctx.rig;
-  const policy = makeRetryPolicy({ baseMs: 0, maxMs: 0 });
+  // the rig's table, with a policy whose retries are due at once
+  const store = createStore({
+    doc: ctx.t.doc,
+    tableName: ctx.t.tableName,
+    retryPolicy: makeRetryPolicy({ maxAttempts: ctx.rig.worker.config.maxAttempts, baseMs: 0, maxMs: 0 }),
+    random,
+  });
   const acknowledged = new Map<string, number>();
   let created = 0;
   let refusals = 0;
@@ -92,19 +98,15 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
         startedAt: now,
         completedAt: now,
         responseHeaders: null,
-        outcome: ({ attemptNumber, maxAttempts }) =>
-          determineDeliveryOutcome(
-            {
-              kind: 'response',
-              statusCode: 500,
-              statusText: 'Internal Server Error',
-              headers: {},
-              responseTimeMs: 1,
-              bodySnippet: '',
-              bodyBytes: 0,
-            },
-            { now, correlationId: `corr-${id}`, attemptNumber, maxAttempts, policy, random: () => 0.5 },
-          ),
+        observation: {
+          kind: 'response',
+          statusCode: 500,
+          statusText: 'Internal Server Error',
+          headers: {},
+          responseTimeMs: 1,
+          bodySnippet: '',
+          bodyBytes: 0,
+        },
       })();
       if (E.isLeft(r)) {
         refusals++;
@@ -126,19 +128,15 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
         startedAt: now,
         completedAt: now,
         responseHeaders: null,
-        outcome: ({ attemptNumber, maxAttempts }) =>
-          determineDeliveryOutcome(
-            {
-              kind: 'response',
-              statusCode: 500,
-              statusText: 'Internal Server Error',
-              headers: {},
-              responseTimeMs: 1,
-              bodySnippet: '',
-              bodyBytes: 0,
-            },
-            { now, correlationId: `corr-${id}`, attemptNumber, maxAttempts, policy, random: () => 0.5 },
-          ),
+        observation: {
+          kind: 'response',
+          statusCode: 500,
+          statusText: 'Internal Server Error',
+          headers: {},
+          responseTimeMs: 1,
+          bodySnippet: '',
+          bodyBytes: 0,
+        },
       })();
       if (E.isRight(r)) acknowledged.set(id, (acknowledged.get(id) ?? 0) + 1);
     }

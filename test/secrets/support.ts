@@ -9,7 +9,6 @@ import {
   createHandler,
   memoryMetrics,
   readConfig,
-  retryPolicyOf,
   type SqsBatchHandler,
   systemClock,
   workerStoreOf,
@@ -125,12 +124,9 @@ export const secretsRig = (
     http: testHttp({ resolve: loopback, signingKeys: config.signingKeys }),
     visibility: recordingVisibility(),
     clock: systemClock,
-    random: () => 0.5,
     logger,
     metrics: memoryMetrics(),
-    policy: retryPolicyOf(config),
     leaseMs: 5_000,
-    secrets: config.secrets,
     ...(sealer === undefined ? {} : { sealer }),
   });
   return { handler, logger, secrets: config.secrets };

@@ -2,7 +2,7 @@
 // buckets a recomputation from the attempts gives (core's delta, the store's shard rule), in
 // one comparable shape.
 import { type AttemptItem, type HealthBucket, healthDeltaOf, mergeDeltas } from '@delivery-history/core';
-import { healthShardOf, listAttempts, makeEnv, readEndpointHealth } from '@delivery-history/store';
+import { createStore, healthShardOf } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from './testTable.js';
 
@@ -31,10 +31,10 @@ export const expectedBuckets = (attempts: readonly AttemptItem[], shards: number
 
 /** Every attempt of these messages, from the table. */
 export const attemptsOf = async (t: TestTable, ids: readonly string[]): Promise<AttemptItem[]> => {
-  const env = makeEnv({ doc: t.doc, tableName: t.tableName });
+  const store = createStore({ doc: t.doc, tableName: t.tableName });
   const out: AttemptItem[] = [];
   for (const id of ids) {
-    const r = await listAttempts(env, id, 1)();
+    const r = await store.listAttempts(id, 1)();
     if (E.isLeft(r)) throw new Error(`listAttempts ${id}: ${r.left.message}`);
     out.push(...r.right);
   }
@@ -43,7 +43,7 @@ export const attemptsOf = async (t: TestTable, ids: readonly string[]): Promise<
 
 /** The stored buckets of [since, until), through the store's read (index + BatchGetItem). */
 export const storedBuckets = async (t: TestTable, since: Date, until: Date): Promise<HealthBucket[]> => {
-  const r = await readEndpointHealth(makeEnv({ doc: t.doc, tableName: t.tableName }), { since, until })();
+  const r = await createStore({ doc: t.doc, tableName: t.tableName }).readEndpointHealth({ since, until })();
   if (E.isLeft(r)) throw new Error(`readEndpointHealth: ${r.left.message}`);
   return normalize(r.right);
 };

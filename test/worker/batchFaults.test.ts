@@ -1,6 +1,7 @@
 // A batch with one undecodable body, one DynamoDB failure (SDK-level fault injection) and
 // eight good records: exactly the right batchItemFailures, and nothing is lost. Also: a
 // broken or hanging SQS never holds the batch.
+import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -135,10 +136,14 @@ Batch(
 
 Batch(
   'append fails after the HTTP request, SQS up: the observed outcome comes back through SQS, recorded once',
-  async ({ store, rx, faults }) => {
+  async ({ t, store, rx, faults }) => {
     const sqs = recordingOutbox();
     // a retry far away: the receives below only record, they never deliver again
-    const h = harness(store, { leaseMs: 60_000, outbox: sqs.outbox, policy: { baseMs: 60_000, maxMs: 60_000 } });
+    const far = testStore(t, {
+      retry: { maxRetries: 0 },
+      retryPolicy: makeRetryPolicy({ baseMs: 60_000, maxMs: 60_000 }),
+    });
+    const h = harness(far, { leaseMs: 60_000, outbox: sqs.outbox });
     try {
       const messageId = uniqueId('append-handoff');
       const record = sqsRecord({ messageId, url: rx.url('/status/503') });
@@ -159,6 +164,9 @@ Batch(
       const hist = await run(store.getHistory(messageId));
       assert.is(hist.attempts.length, 1);
       assert.is(hist.attempts[0]?.deliveryResult.statusCode, 503, "the receiver's real status");
+      // the request as sent travels with it: the attempt keeps the headers the worker sent
+      assert.is(hist.attempts[0]?.request.sentHeaders?.['webhook-id'], messageId);
+      assert.match(hist.attempts[0]?.request.sentHeaders?.['user-agent'] ?? '', /^delivery-history-worker\//);
       assert.is(hist.state.status, 'FAILED');
       assert.is(rx.count('/status/503'), 1);
       assert.ok(h.logger.entries.some((e) => e.message.includes('observed outcome sent back through SQS')));
@@ -171,13 +179,13 @@ Batch(
 for (const mode of ['reject', 'hang'] as const) {
   Batch(
     `a ${mode === 'reject' ? 'failing' : 'hanging'} SQS visibility call degrades to SQS's own redelivery`,
-    async ({ store, rx }) => {
+    async ({ t, rx }) => {
       // a 10 s backoff: the early redelivery below certainly comes before the retry is due
-      const h = harness(store, {
-        visibility: recordingVisibility(mode),
-        sqsTimeoutMs: 200,
-        policy: { baseMs: 20_000, maxMs: 20_000 },
+      const slow = testStore(t, {
+        retry: { maxRetries: 0 },
+        retryPolicy: makeRetryPolicy({ baseMs: 20_000, maxMs: 20_000 }),
       });
+      const h = harness(slow, { visibility: recordingVisibility(mode), sqsTimeoutMs: 200 });
       try {
         const messageId = uniqueId(`vis-${mode}`);
         const record = sqsRecord({ messageId, url: rx.url('/status/503') });
@@ -191,7 +199,7 @@ for (const mode of ['reject', 'hang'] as const) {
         const early = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
         assert.equal(early.batchItemFailures, [{ itemIdentifier: record.messageId }]);
         assert.is(h.metrics.sum('RecordsSkipped', { reason: 'NotDue' }), 1);
-        const state = await run(store.getState(messageId));
+        const state = await run(slow.getState(messageId));
         assert.is(state.attempts, 1, 'no extra attempt, no extra HTTP request');
         assert.is(rx.count('/status/503'), 1);
       } finally {

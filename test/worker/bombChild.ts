@@ -14,7 +14,6 @@ import {
   httpClientOf,
   memoryMetrics,
   readConfig,
-  retryPolicyOf,
   systemClock,
   workerStoreOf,
 } from '@delivery-history/worker';
@@ -56,12 +55,9 @@ const bounded = async (): Promise<void> => {
     http,
     visibility: { changeVisibility: async () => undefined },
     clock: systemClock,
-    random: () => 0.5,
     logger,
     metrics: memoryMetrics(),
-    policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
-    secrets: config.secrets,
   });
   let n = 0;
   const deliver = async (path: string): Promise<string> => {

@@ -2,6 +2,7 @@
 // (issue 23): a gzip, deflate or br error body is stored as its readable text; a binary,
 // undecodable or unknown-coding body as the marker `[binary, N bytes, <type>, <encoding>]`,
 // never as U+FFFD noise with raw control bytes.
+import { makeRetryPolicy } from '@delivery-history/core';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
@@ -75,7 +76,9 @@ Compressed.after(async (ctx) => {
 });
 
 Compressed('gzip, deflate (zlib and raw) and br snippets are stored decoded; binary ones as a marker', async (ctx) => {
-  const h = harness(ctx.store, { policy: { maxAttempts: 1 } });
+  const h = harness(
+    testStore(ctx.t, { retryPolicy: makeRetryPolicy({ maxAttempts: 1, baseMs: 1_000, maxMs: 4_000 }) }),
+  );
   const names = Object.keys(ANSWERS);
   const ids = names.map((n) => uniqueId(`enc-${n}`));
   await h.handler(

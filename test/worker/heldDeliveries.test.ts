@@ -11,6 +11,8 @@ import {
 } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { endpointGateOf, loadConfig, systemClock } from '@delivery-history/worker';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CallCounter, countCalls } from '../support/callCounter.js';
@@ -69,6 +71,7 @@ const trippedBreaker = (endpoint: string) => {
 };
 
 Held('paused: held with its reason, the record deleted, nothing sent; a duplicate copy is done too', async (ctx) => {
+  ctx.calls.reset();
   const endpoint = endpointOf(ctx.rx.url('/p'));
   const paused = pauseBreaker(
     initialBreaker(endpoint, new Date().toISOString()),
@@ -91,6 +94,13 @@ Held('paused: held with its reason, the record deleted, nothing sent; a duplicat
     [['held', 'paused', 'INC-7']],
   );
   assert.is(h.metrics.sum('DeliveriesHeld'), 1);
+  // the cost of a held message (worker README): the breaker read (cold cache; warm: none),
+  // create STATE (PutItem), read STATE (GetItem), one transaction (HOLD#1, STATE, registry)
+  assert.equal(
+    [ctx.calls.calls('GetItem'), ctx.calls.calls('PutItem'), ctx.calls.calls('TransactWriteItems')],
+    [2, 2, 1],
+    'breaker read, STATE read; breaker Put (test setup) + STATE create; the hold transaction',
+  );
   const again = await h.handler(sqsEvent([{ ...record, receiptHandle: 'rh-2' }]));
   assert.equal(again.batchItemFailures, []);
   assert.is((await run(ctx.store.getHistory(messageId))).holds.length, 1, 'one hold event');
@@ -130,5 +140,56 @@ Held('closed: with a warm cache a delivery costs 2 round trips, as without the b
     await h.http.close();
   }),
 );
+
+/** A receiver that answers every request with `webhook-delivery: disable` (410 Gone). */
+const disablingReceiver = async () => {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits += 1;
+      res.writeHead(410, { 'webhook-delivery': 'disable', 'content-type': 'text/plain' }).end('gone');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/in`,
+    hits: () => hits,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+};
+
+for (const control of [true, false]) {
+  Held(
+    `receiver header webhook-delivery: disable ${control ? 'pauses the endpoint (audited)' : 'is ignored when the setting is off (default)'}`,
+    async (ctx) => {
+      const rx = await disablingReceiver();
+      try {
+        const gate = endpointGateOf(config, ctx.store, systemClock);
+        if (gate === undefined) throw new Error('breaker is on');
+        const h = harness(ctx.store, { gate, receiverControl: control });
+        const first = uniqueId('asks-disable');
+        await h.handler(sqsEvent([sqsRecord({ messageId: first, url: rx.url, body: '{}' })]));
+        const b = await run(ctx.store.readBreaker(endpointOf(rx.url), true));
+        if (!control) {
+          assert.is(b, null, 'no breaker written');
+          await h.http.close();
+          return;
+        }
+        assert.is(b?.mode, 'paused');
+        assert.is(b?.by, 'receiver');
+        assert.match(b?.reason ?? '', new RegExp(`HTTP 410 to message ${first}, attempt 1`));
+        const second = uniqueId('after-disable');
+        await h.handler(sqsEvent([sqsRecord({ messageId: second, url: rx.url, body: '{}' })]));
+        assert.is(rx.hits(), 1, 'the next message is held, not sent');
+        assert.is((await run(ctx.store.getState(second))).status, 'HELD');
+        await h.http.close();
+      } finally {
+        await rx.close();
+      }
+    },
+  );
+}
 
 Held.run();

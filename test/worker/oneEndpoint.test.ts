@@ -3,6 +3,7 @@
 // endpoint in the byEndpoint index (read by any spelling of the filter), in endpoint health
 // (the real projector's buckets) and for core's filter; an item an older writer keyed
 // `h.example.` (index key and health bucket) is still found and counted.
+import { makeRetryPolicy } from '@delivery-history/core';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { endpointHealthOf, endpointMatches, hourOf, parseEndpointFilter } from '@delivery-history/core';
 import { endpointPartition, endpointShardOf, type Store, stateKey } from '@delivery-history/store';
@@ -31,7 +32,12 @@ const idsOf = async (store: Store, endpoint: string): Promise<string[]> =>
   (await run(store.queryByEndpoint({ endpoint, limit: 100 }))).items.map((s) => s.messageId).sort();
 
 One('index, health and filter see one endpoint; an old trailing-dot key is still read and counted', async (ctx) => {
-  const h = harness(ctx.store, { http: testHttp({ resolve: loopback }), policy: { maxAttempts: 1 } });
+  const h = harness(
+    testStore(ctx.t, { retryPolicy: makeRetryPolicy({ maxAttempts: 1, baseMs: 1_000, maxMs: 4_000 }) }),
+    {
+      http: testHttp({ resolve: loopback }),
+    },
+  );
   const ids = URLS.map(() => uniqueId('one-ep'));
   const old = uniqueId('one-ep-old');
   await h.handler(

@@ -1,5 +1,6 @@
 // Every receiver behaviour through the real handler, the real store (DynamoDB Local) and real
 // HTTP servers on 127.0.0.1: status, category, retry decision, stored details, SQS handling.
+import { makeRetryPolicy } from '@delivery-history/core';
 import type { AttemptItem, StateItem } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -79,7 +80,7 @@ const Outcomes = suite<Ctx>('worker outcomes against real receivers');
 Outcomes.before(async (ctx) => {
   ctx.t = await useTestTable('worker-outcomes');
   ctx.rx = await startReceivers();
-  ctx.h = harness(testStore(ctx.t), { policy: { maxAttempts: 3, baseMs: 1_000, maxMs: 4_000 } });
+  ctx.h = harness(testStore(ctx.t, { retryPolicy: makeRetryPolicy({ maxAttempts: 3, baseMs: 1_000, maxMs: 4_000 }) }));
 });
 Outcomes.after(async (ctx) => {
   await ctx.h.http.close();

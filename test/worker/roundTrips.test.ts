@@ -4,6 +4,7 @@
 // same 2; a duplicate record of a delivered (or leased) message: the refused upsert only = 1.
 import { randomBytes } from 'node:crypto';
 import { createSealer, rawAesKeyProvider } from '@delivery-history/core';
+import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -55,7 +56,7 @@ RoundTrips('first delivery 2 (upsert + append), duplicate record 1 (the refused 
 });
 
 RoundTrips('a failed first attempt 2, its retry 2; a copy while leased 1', async (ctx) => {
-  const h = harness(ctx.store, { policy: { baseMs: 20, maxMs: 40 } });
+  const h = harness(testStore(ctx.t, { retryPolicy: makeRetryPolicy({ baseMs: 20, maxMs: 40 }) }));
   try {
     const messageId = uniqueId('rt-retry');
     const record = sqsRecord({ messageId, url: ctx.rx.url('/flaky/1') });
@@ -93,7 +94,7 @@ RoundTrips(
   'sealed credentials cost no round trip: sealed first delivery 2, a re-drive body restored and sent in 2',
   async (ctx) => {
     const sealer = createSealer(rawAesKeyProvider([{ id: 'local/rt', key: randomBytes(32) }]));
-    const h = harness(ctx.store, { policy: { baseMs: 20, maxMs: 40 }, sealer });
+    const h = harness(testStore(ctx.t, { retryPolicy: makeRetryPolicy({ baseMs: 20, maxMs: 40 }) }), { sealer });
     try {
       const messageId = uniqueId('rt-sealed');
       const token = randomBytes(12).toString('hex');

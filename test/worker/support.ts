@@ -42,8 +42,19 @@ export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
     ...over,
   });
 
+/**
+ * A store on the test table with the policies the worker tests run with (the store owns them:
+ * it classifies every outcome): backoff 1 s .. 4 s, jitter 0.5; `retryPolicy` overrides.
+ */
 export const testStore = (t: TestTable, over: Partial<StoreDeps> = {}): Store =>
-  createStore({ doc: t.doc, tableName: t.tableName, leaseMs: 5_000, ...over });
+  createStore({
+    doc: t.doc,
+    tableName: t.tableName,
+    leaseMs: 5_000,
+    retryPolicy: makeRetryPolicy({ baseMs: 1_000, maxMs: 4_000 }),
+    random: () => 0.5,
+    ...over,
+  });
 
 /** An outbox that keeps what the handler sent back through SQS (or refuses, as a down SQS). */
 export const recordingOutbox = (failing = false) => {
@@ -116,35 +127,33 @@ export const harness = (
   over: {
     http?: HttpClient;
     visibility?: ReturnType<typeof recordingVisibility>;
-    policy?: Partial<RetryPolicy>;
     leaseMs?: number;
     sqsTimeoutMs?: number;
     outbox?: OutboxPort;
     gate?: ProcessDeps['gate'];
     sealer?: Sealer;
+    receiverControl?: boolean;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
   const visibility = over.visibility ?? recordingVisibility();
   const logger = memoryLogger();
   const metrics = memoryMetrics();
-  const policy = makeRetryPolicy({ maxAttempts: 3, baseMs: 1_000, maxMs: 4_000, ...over.policy });
   const handler = createHandler({
     store,
     http,
     visibility,
     clock: systemClock,
-    random: () => 0.5,
     logger,
     metrics,
-    policy,
     leaseMs: over.leaseMs ?? 5_000,
     ...(over.sqsTimeoutMs !== undefined ? { sqsTimeoutMs: over.sqsTimeoutMs } : {}),
     ...(over.outbox !== undefined ? { outbox: over.outbox } : {}),
     ...(over.gate !== undefined ? { gate: over.gate } : {}),
     ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
+    ...(over.receiverControl !== undefined ? { receiverControl: over.receiverControl } : {}),
   });
-  return { handler, store, http, visibility, logger, metrics, policy };
+  return { handler, store, http, visibility, logger, metrics, policy: store.policies.retry };
 };
 
 /** Unwraps a TaskEither result in a test (a Left is a test failure with its message). */

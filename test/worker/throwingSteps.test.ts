@@ -20,7 +20,11 @@ const LEASE_MS = 1_500;
 Steps.before(async (ctx) => {
   ctx.t = await useTestTable('worker-throwing-steps');
   ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t, { leaseMs: LEASE_MS, retry: { maxRetries: 0 } });
+  ctx.store = testStore(ctx.t, {
+    leaseMs: LEASE_MS,
+    retry: { maxRetries: 0 },
+    retryPolicy: makeRetryPolicy({ maxAttempts: 5, baseMs: 10, maxMs: 20 }),
+  });
 });
 Steps.after(async (ctx) => {
   await ctx.rx.close();
@@ -62,6 +66,7 @@ const depsWith = (ctx: Ctx, step: StepName, how: 'throw' | 'reject') => {
   const http = testHttp();
   const logger = memoryLogger();
   const store: ProcessDeps['store'] = {
+    policies: ctx.store.policies,
     // only an observed outcome's record creates first (none here)
     createMessage: (r) => ctx.store.createMessage(r),
     createAndClaim: (r, o) =>
@@ -86,7 +91,6 @@ const depsWith = (ctx: Ctx, step: StepName, how: 'throw' | 'reject') => {
       if (claimed && fire('clock after claim')) boom('throw', 'clock');
       return systemClock();
     },
-    random: () => 0.5,
     logger: {
       ...logger,
       info: (m, ...a) => {
@@ -95,7 +99,6 @@ const depsWith = (ctx: Ctx, step: StepName, how: 'throw' | 'reject') => {
       },
     },
     metrics: memoryMetrics(),
-    policy: makeRetryPolicy({ maxAttempts: 5, baseMs: 10, maxMs: 20 }),
     leaseMs: LEASE_MS,
   };
   return { deps, http, logger };

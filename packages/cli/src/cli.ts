@@ -26,8 +26,7 @@ export const runProcess = (argv: ReadonlyArray<string>): void => {
   installInterrupt(safeOut(process.stderr));
   const memory = process.env.DH_MEMORY_REPORT === '1' ? startMemoryReport() : undefined;
   const pager = startPager(argv, process.env, process.stdout);
-  const io = processIo();
-  main(argv, pager === null ? io : { ...io, stdout: pager.out }).then(
+  main(argv, processIo(pager?.out)).then(
     async (code) => {
       process.exitCode = code;
       await pager?.close();

@@ -49,6 +49,8 @@ export const openContext = (config: Config, io: Io): Context => {
     tableName: config.tableName,
     clock: io.now,
     retentionDays: config.retentionDays,
+    retryPolicy: config.policies.retry,
+    secrets: config.policies.secrets,
   });
   return { config, clients, store, reader: tableReader(clients.doc, config.tableName), trailOf: projectorTrailOf };
 };
@@ -93,6 +95,17 @@ export const diagnose = async (ctx: Context, f: CliFailure): Promise<CliFailure>
   if (!mayBeTarget(f)) return f;
   const line = diagnosisOf(ctx.config, await probeTable(ctx.clients.client, ctx.config.tableName));
   return line === null ? f : Infrastructure(line);
+};
+
+/**
+ * Before printing an answer made of failed rows: the `Infrastructure` failure when the target
+ * is what failed them (unreachable, no table, not DynamoDB), so the command says that one line
+ * and prints no report; null when the rows stand (or there is no failure).
+ */
+export const unreachable = async (ctx: Context, f: CliFailure | null): Promise<CliFailure | null> => {
+  if (f === null) return null;
+  const d = await diagnose(ctx, f);
+  return d._tag === 'Infrastructure' ? d : null;
 };
 
 /**

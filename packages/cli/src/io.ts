@@ -21,9 +21,12 @@ export type Io = {
   readonly now: Clock;
 };
 
-/** The process's streams, each behind the output rule's guard (format/safeOut.ts). */
-export const processIo = (): Io => ({
-  stdout: safeOut(process.stdout),
+/**
+ * The process's streams, each behind the output rule's guard (format/safeOut.ts); `stdout` is
+ * where the answer goes instead of the terminal (a pager's input), behind the same guard.
+ */
+export const processIo = (stdout: Out = process.stdout): Io => ({
+  stdout: safeOut(stdout),
   stderr: safeOut(process.stderr),
   env: process.env,
   now: systemClock,

@@ -249,11 +249,14 @@ export {
   TableName,
 } from './config/envCodecs.js';
 export { type EnvOf, type EnvReader, type EnvSource, type EnvVars, envValue, readEnv } from './config/readEnv.js';
-export { sharedVars } from './config/sharedVars.js';
+export { OnOff, sharedVars } from './config/sharedVars.js';
+export { readStorePolicies, type StorePolicies } from './config/readStorePolicies.js';
 export { ObservedExchange } from './codecs/observedExchange.js';
 // operator events (delivery.failed / delivery.lost / delivery.redriven)
 export {
+  type DeliveryEvent,
   dedupeOperatorEvents,
+  isDeliveryEvent,
   OPERATOR_EVENT_SOURCE,
   type OperatorChange,
   type OperatorDetailType,
@@ -284,6 +287,7 @@ export {
   mergeDeltas,
 } from './health/healthDelta.js';
 export { type HealthBucket, HealthBucketItem } from './health/healthBucket.js';
+export { failuresByMinute, type MinuteFailures } from './health/failuresByMinute.js';
 export {
   type EndpointHealth,
   endpointHealthOf,
@@ -340,3 +344,9 @@ export {
   type SealError,
   Unauthentic,
 } from './seal/sealError.js';
+export {
+  type EndpointEvent,
+  type EndpointEventDetail,
+  type EndpointEventKind,
+  endpointEventsOf,
+} from './breaker/endpointEvents.js';

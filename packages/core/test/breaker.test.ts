@@ -6,6 +6,7 @@ import {
   type BreakerObservation,
   BreakerState,
   DEFAULT_BREAKER_SETTINGS,
+  endpointEventsOf,
   gateOf,
   initialBreaker,
   observationOf,
@@ -221,6 +222,48 @@ Gate('pause holds everything and ignores what it observes; resume closes with a 
 
 Gate('no breaker item yet means closed', () => {
   assert.equal(gateOf(null, iso(0)), { kind: 'deliver' });
+});
+
+Gate('operator events: opened, recovered, paused, resumed, disabled, warnings; stable ids', () => {
+  const s = { ...S, disableStreak: 10 };
+  const opened = observeBreaker(
+    fresh(),
+    [1, 2, 3, 4, 5].map((i) => obs(i, 'fail')),
+    s,
+  );
+  const events = endpointEventsOf(opened.transitions, opened.warnings);
+  assert.equal(
+    events.map((e) => e.detailType),
+    ['endpoint.opened', 'endpoint.warning'],
+  );
+  assert.equal(events[1]?.detail.warning, { level: 50, streak: 5, disableStreak: 10 });
+  const again = endpointEventsOf(opened.transitions, opened.warnings);
+  assert.equal(
+    again.map((e) => e.detail.eventId),
+    events.map((e) => e.detail.eventId),
+    'same change, same id',
+  );
+  assert.is(new Set(events.map((e) => e.detail.eventId)).size, 2);
+  const probe = takeProbe(opened.state, 'm-p', new Date(T0 + 60_000), s);
+  if (E.isLeft(probe)) throw new Error('no probe');
+  assert.equal(endpointEventsOf([probe.right.transition], []), [], 'open -> half_open is internal');
+  const ok = observeBreaker(probe.right.state, [{ ...obs(7, 'ok', 61_000), messageId: 'm-p' }], s);
+  assert.equal(
+    endpointEventsOf(ok.transitions, []).map((e) => e.detailType),
+    ['endpoint.recovered'],
+  );
+  const paused = pauseBreaker(ok.state, 'INC', 'ops', iso(70_000));
+  const resumed = resumeBreaker(paused.state, 'done', 'ops', iso(80_000));
+  assert.equal(
+    endpointEventsOf([paused.transition, resumed.transition], []).map((e) => e.detailType),
+    ['endpoint.paused', 'endpoint.resumed'],
+  );
+  const dead = observeBreaker(
+    opened.state,
+    [6, 7, 8, 9, 10].map((i) => obs(i, 'fail')),
+    s,
+  );
+  assert.ok(endpointEventsOf(dead.transitions, dead.warnings).some((e) => e.detailType === 'endpoint.disabled'));
 });
 
 Gate.run();

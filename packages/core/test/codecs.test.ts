@@ -162,7 +162,7 @@ Codecs('StateItem failure names nested paths', () => {
     lease: { leaseId: 'l' },
   });
   assert.match(m, /^invalid StateItem: /);
-  assert.match(m, /\.status: expected PENDING\|PROCESSING\|SUCCESS\|FAILED, got "DONE"/);
+  assert.match(m, /\.status: expected PENDING\|PROCESSING\|SUCCESS\|FAILED(\|HELD)?, got "DONE"/);
   assert.match(m, /\.request\.bodyBytes: expected integer >= 0, got -1/);
   assert.match(m, /\.lease\.expiresAt: expected ISO-8601 UTC timestamp, got undefined/);
 });

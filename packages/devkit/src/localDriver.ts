@@ -44,12 +44,32 @@ export type InterruptReport = {
   readonly notDelivered: number;
 };
 
+/**
+ * Whether `limit` ms have passed; with `byProgress`, since `progress()` last changed (the
+ * limit is then on a stall, not on the whole wait: a loaded machine is slow, not stuck).
+ */
+const overdue = (limit: number, byProgress: boolean, progress: () => number): (() => boolean) => {
+  let deadline = Date.now() + limit;
+  let seen = progress();
+  return () => {
+    if (byProgress && progress() !== seen) {
+      seen = progress();
+      deadline = Date.now() + limit;
+    }
+    return Date.now() > deadline;
+  };
+};
+
 export type LocalDriver = {
   /** Queues a delivery request (an object is JSON-encoded, a string is sent as is). */
   send(request: unknown, options?: { delaySeconds?: number; delayMs?: number }): string;
   start(options?: StartOptions): void;
-  /** Resolves when the queue is empty (DLQ aside) and no batch is running. */
-  drain(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Resolves when the queue is empty (DLQ aside) and no batch is running; rejects after
+   * `timeoutMs`, or with `untilIdle` after `timeoutMs` in which no record was handled (a
+   * loaded machine is slow, not stuck: the wait is bounded by progress, not by the clock).
+   */
+  drain(options?: { timeoutMs?: number; untilIdle?: boolean }): Promise<void>;
   /** Stops polling and waits for running batches. */
   stop(): Promise<void>;
   /**
@@ -154,15 +174,13 @@ export const createLocalDriver = (options: LocalDriverOptions): LocalDriver => {
       loops = Array.from({ length: concurrency }, () => loop(batchSize));
     },
     drain: async (drainOptions = {}) => {
-      const deadline =
-        drainOptions.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + drainOptions.timeoutMs;
+      const byProgress = drainOptions.untilIdle === true;
+      const how = byProgress ? 'no record handled for' : 'not drained within';
+      const late = overdue(drainOptions.timeoutMs ?? Number.POSITIVE_INFINITY, byProgress, () => recordsHandled);
       for (;;) {
         if (queue.counts().total === 0 && inFlightBatches === 0) return;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `local queue not drained within ${drainOptions.timeoutMs} ms: ${JSON.stringify(stats().counts)}`,
-          );
-        }
+        if (late())
+          throw new Error(`local queue ${how} ${drainOptions.timeoutMs} ms: ${JSON.stringify(stats().counts)}`);
         await sleep(Math.min(pollMs, 10));
       }
     },

@@ -88,3 +88,20 @@ export const stallGuard = (pid: number, o: StallGuardOptions, onStall: (why: str
   timer.unref();
   return () => clearInterval(timer);
 };
+
+/**
+ * A probe of whether `pid`'s tree is still working: true until a window of `windowMs` passes
+ * in which it used under `minCpuMs` of CPU (re-judged once per window).
+ */
+export const cpuProgress = (pid: number | undefined, windowMs = 10_000, minCpuMs = 200): (() => boolean) => {
+  let mark = { at: Date.now(), cpu: pid === undefined ? undefined : treeCpuMs(pid) };
+  let progressing = true;
+  return () => {
+    const now = Date.now();
+    if (now - mark.at < windowMs) return progressing;
+    const cpu = pid === undefined ? undefined : treeCpuMs(pid);
+    progressing = cpu !== undefined && mark.cpu !== undefined && cpu - mark.cpu >= minCpuMs;
+    mark = { at: now, cpu };
+    return progressing;
+  };
+};

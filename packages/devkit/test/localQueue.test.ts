@@ -195,4 +195,38 @@ Driver('drain rejects with the counts when the queue does not empty in time', as
   }
 });
 
+Driver('drain untilIdle: waits while records are handled, rejects once none is for the limit', async () => {
+  const q = createLocalQueue({ visibilityTimeoutMs: 10_000 });
+  let calls = 0;
+  // each record takes 400 ms: five of them take longer than the 1.5 s limit, none alone does
+  const driver = createLocalDriver({
+    queue: q,
+    handler: async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 400));
+      return { batchItemFailures: [] };
+    },
+  });
+  for (let i = 0; i < 5; i++) driver.send(`r-${i}`);
+  driver.start({ batchSize: 1 });
+  try {
+    await driver.drain({ timeoutMs: 1500, untilIdle: true });
+    assert.is(calls, 5);
+  } finally {
+    await driver.stop();
+  }
+  const stuck = createLocalDriver({
+    queue: createLocalQueue({ visibilityTimeoutMs: 10_000 }),
+    handler: async () => new Promise(() => {}),
+  });
+  stuck.send('never');
+  stuck.start();
+  try {
+    await stuck.drain({ timeoutMs: 100, untilIdle: true });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, 'no record handled for 100 ms');
+  }
+});
+
 Driver.run();

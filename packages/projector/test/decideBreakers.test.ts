@@ -1,6 +1,7 @@
 // The projector decides endpoint breakers after each batch (DELIVERY_BREAKER=on), from the
 // same attempts as endpoint health, with a conditional write; a replayed batch counts nothing twice.
 import { type AttemptItem, DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
+import { memoryEventSink } from '@delivery-history/devkit';
 import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { createStore } from '@delivery-history/store';
 import { suite } from 'uvu';
@@ -35,13 +36,17 @@ const batch = (host: string, n: number, outcome: 'retry' | 'final' | 'success', 
 const breakerOf = (t: TestTable, endpoint: string) =>
   createStore({ doc: t.doc, tableName: t.tableName }).readBreaker(endpoint, true)();
 
-Decide('five retryable failures open the breaker; the report carries the transition', async ({ t, deps }) => {
+Decide('five retryable failures open the breaker; the report and the operator events say so', async (ctx) => {
+  const { t } = ctx;
+  const sink = memoryEventSink();
+  const deps = { ...ctx.deps, events: sink };
   const a = batch('down.example', 5, 'retry');
   await writeItems(t.doc, t.tableName, a.map(attemptKeyed));
   const report = await projectMessages(
     deps,
     a.map((x) => attemptRecord(x)),
   );
+  assert.equal(sink.counts(), { 'endpoint.opened': 1 });
   assert.equal(
     report.breakers.transitions.map((x) => [x.endpoint, x.from, x.to]),
     [['down.example', 'closed', 'open']],

@@ -1,4 +1,6 @@
 import type { DeliveryRequest, RequeueItem, StateItem } from '@delivery-history/core';
+import type * as E from 'fp-ts/lib/Either.js';
+import type * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type Env, makeEnv, type StoreDeps } from './env.js';
@@ -41,13 +43,31 @@ import {
 import { type ScanSegmentInput, scanSegment } from './query/scanSegment.js';
 import type { Page, StateSummary } from './query/stateSummary.js';
 import { observe } from './support/observe.js';
-import type { AttemptItem, BreakerState, HealthBucket } from '@delivery-history/core';
+import type { AuditStep } from './audit/auditStep.js';
+import type { HealthWrite } from './health/healthActions.js';
+import { batchPut } from './ops/batchPut.js';
+import { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
+import { getHeadAndState, getHeadsAndStates, type HeadAndState } from './ops/getHeadAndState.js';
+import { listRedrives } from './ops/listRedrives.js';
+import { writeAuditStep } from './ops/writeAudit.js';
+import { type StepWrite, writeAuditSteps } from './ops/writeAuditSteps.js';
+import { type BucketShard, type HealthMarker, putHealthIndex, raiseHealthMarkers } from './ops/writeEndpointHealth.js';
+import type {
+  AttemptItem,
+  BreakerState,
+  HealthBucket,
+  RedriveItem,
+  RetryPolicy,
+  SecretPolicy,
+} from '@delivery-history/core';
 import { type HealthWindow, readEndpointHealth } from './ops/readEndpointHealth.js';
 import { putHealthBuckets } from './ops/writeEndpointHealth.js';
 
 /** The store's operations; each returns a TaskEither and logs its final failure once. */
 export interface Store {
   readonly tableName: string;
+  /** The policies it was built with (read once from config): the worker logs, and `dh verify` checks, by the same. */
+  readonly policies: { readonly retry: RetryPolicy; readonly secrets: SecretPolicy };
   createMessage(request: DeliveryRequest): TE.TaskEither<StoreError, Created>;
   getState(messageId: string): TE.TaskEither<StoreError, StateItem>;
   claim(messageId: string, options?: ClaimOptions): TE.TaskEither<StoreError, Claimed>;
@@ -96,6 +116,22 @@ export interface Store {
   readEndpointHealth(window: HealthWindow): TE.TaskEither<StoreError, HealthBucket[]>;
   /** Replay of endpoint health: replaces buckets with recomputed ones (and writes their index items). */
   putHealthBuckets(buckets: readonly HealthBucket[]): TE.TaskEither<StoreError, void>;
+  listRedrives(messageId: string): TE.TaskEither<StoreError, RedriveItem[]>;
+  // the projector's calls: its audit trail, health counts and (locally) stream checkpoints
+  /** The audit head and STATE of a message in one BatchGetItem. */
+  getHeadAndState(messageId: string): TE.TaskEither<StoreError, HeadAndState>;
+  /** getHeadAndState of several messages (at most HEADS_PER_BATCH) in one BatchGetItem; one result per id. */
+  getHeadsAndStates(messageIds: readonly string[]): T.Task<E.Either<StoreError, HeadAndState>[]>;
+  /** One audit step (the one AUDIT writer), with its endpoint-health counts. */
+  writeAuditStep(messageId: string, step: AuditStep, health: HealthWrite | null): TE.TaskEither<StoreError, AuditWrite>;
+  /** Several messages' steps, those with counts in shared transactions; one result per write. */
+  writeAuditSteps(writes: readonly StepWrite[]): T.Task<E.Either<StoreError, AuditWrite>[]>;
+  putHealthIndex(buckets: readonly BucketShard[]): TE.TaskEither<StoreError, void>;
+  raiseHealthMarkers(markers: readonly HealthMarker[]): TE.TaskEither<StoreError, void>;
+  getCheckpoint(streamArn: string, shardId: string): TE.TaskEither<StoreError, ShardCheckpoint | null>;
+  putCheckpoint(streamArn: string, shardId: string, checkpoint: ShardCheckpoint): TE.TaskEither<StoreError, void>;
+  /** Bulk load of whole items (synthetic seeding, bench): BatchWriteItem with unprocessed-item rounds. */
+  putItems(items: ReadonlyArray<RawItem>): TE.TaskEither<StoreError, void>;
 }
 
 export const createStore = (deps: StoreDeps): Store => {
@@ -103,6 +139,7 @@ export const createStore = (deps: StoreDeps): Store => {
   const logged = observe(env);
   return {
     tableName: env.tableName,
+    policies: { retry: env.retryPolicy, secrets: env.secrets },
     createMessage: (request) => logged(createMessage(env, request)),
     getState: (messageId) => logged(getState(env, messageId)),
     claim: (messageId, options) => logged(claim(env, messageId, options)),
@@ -148,5 +185,16 @@ export const createStore = (deps: StoreDeps): Store => {
     expungeMessage: (input) => logged(expungeMessage(env, input)),
     readEndpointHealth: (window) => logged(readEndpointHealth(env, window)),
     putHealthBuckets: (buckets) => logged(putHealthBuckets(env, buckets)),
+    listRedrives: (messageId) => logged(listRedrives(env, messageId)),
+    getHeadAndState: (messageId) => logged(getHeadAndState(env, messageId)),
+    // per-id results: each failure is the caller's to report (the projector's telemetry)
+    getHeadsAndStates: (messageIds) => getHeadsAndStates(env, messageIds),
+    writeAuditStep: (messageId, step, health) => logged(writeAuditStep(env, messageId, step, health)),
+    writeAuditSteps: (writes) => writeAuditSteps(env, writes),
+    putHealthIndex: (buckets) => logged(putHealthIndex(env, buckets)),
+    raiseHealthMarkers: (markers) => logged(raiseHealthMarkers(env, markers)),
+    getCheckpoint: (streamArn, shardId) => logged(getCheckpoint(env, streamArn, shardId)),
+    putCheckpoint: (streamArn, shardId, checkpoint) => logged(putCheckpoint(env, streamArn, shardId, checkpoint)),
+    putItems: (items) => logged(batchPut(env, items)),
   };
 };

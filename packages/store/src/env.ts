@@ -4,7 +4,10 @@ import {
   type Clock,
   DEFAULT_BODY_BUDGET_BYTES,
   defaultRetryPolicy,
+  defaultSecretPolicy,
   type Logger,
+  type RetryPolicy,
+  type SecretPolicy,
   type Sleep,
   silentLogger,
   sleep,
@@ -48,7 +51,14 @@ export type StoreDeps = {
   readonly logger?: Logger;
   readonly retry?: RetryOptions;
   readonly leaseMs?: number;
-  readonly defaultMaxAttempts?: number;
+  /**
+   * The delivery retry policy (DELIVERY_MAX_ATTEMPTS, DELIVERY_BACKOFF_*; core's
+   * `readStorePolicies`): the store decides every outcome with it, and its `maxAttempts` is
+   * the limit of requests that name none. Default: core's `defaultRetryPolicy`.
+   */
+  readonly retryPolicy?: RetryPolicy;
+  /** The secret policy (DELIVERY_REDACT_*): a request is redacted with it once, at create. Default: built-in. */
+  readonly secrets?: SecretPolicy;
   readonly budgets?: Partial<Budgets>;
   /** DELIVERY_RETENTION_DAYS: a final message's items get a TTL this many days on; null/absent = kept. */
   readonly retentionDays?: number | null;
@@ -64,7 +74,8 @@ export type Env = {
   readonly logger: Logger;
   readonly retry: Required<RetryOptions>;
   readonly leaseMs: number;
-  readonly defaultMaxAttempts: number;
+  readonly retryPolicy: RetryPolicy;
+  readonly secrets: SecretPolicy;
   readonly budgets: Budgets;
   readonly retentionDays: number | null;
 };
@@ -91,7 +102,8 @@ export const makeEnv = (deps: StoreDeps): Env => ({
   logger: deps.logger ?? silentLogger,
   retry: { ...DEFAULT_RETRY, ...deps.retry },
   leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
-  defaultMaxAttempts: deps.defaultMaxAttempts ?? defaultRetryPolicy.maxAttempts,
+  retryPolicy: deps.retryPolicy ?? defaultRetryPolicy,
+  secrets: deps.secrets ?? defaultSecretPolicy,
   budgets: { ...DEFAULT_BUDGETS, ...deps.budgets },
   retentionDays: deps.retentionDays ?? null,
 });

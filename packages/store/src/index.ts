@@ -19,9 +19,7 @@ export {
   type StoreDeps,
   type RetryOptions,
   type Budgets,
-  type Env,
   type DocumentClient,
-  makeEnv,
   DEFAULT_BUDGETS,
   DEFAULT_LEASE_MS,
   DEFAULT_RETRY,
@@ -66,33 +64,20 @@ export type { AttemptTicket, Claimed, ClaimOptions } from './ops/claim.js';
 export { type Created, isFingerprintConflict } from './ops/createMessage.js';
 export type { CreatedAndClaimed } from './ops/upsertClaim.js';
 export type { AppendAttemptInput, AppendObservedInput, AppendResult } from './ops/appendAttempt.js';
-export type { OutcomeFor } from './ops/attemptItem.js';
 export type { AppendRedriveInput, Redriven } from './ops/appendRedrive.js';
 export type { AppendHoldInput, Held } from './ops/appendHold.js';
 export type { HeldEntry } from './ops/listHeld.js';
-export { getHistory, type History } from './ops/getHistory.js';
+export type { History } from './ops/getHistory.js';
 export { probeTable, type TableProbe } from './ops/probeTable.js';
 export { tailStream, type StreamTail, type TailStreamInput } from './query/tailStream.js';
-// operations over the store's Env (the projector and the CLI call these directly)
-export { getState, findState } from './ops/getState.js';
-export { listAttempts } from './ops/listAttempts.js';
-export { listRedrives } from './ops/listRedrives.js';
-export { readPartition } from './ops/readPartition.js';
-export { readBreaker, writeBreaker } from './ops/breakerItem.js';
-export { syncRetention } from './ops/syncRetention.js';
-export { expungeMessage, type Expunged, type ExpungeInput } from './ops/expungeMessage.js';
-export { getAuditHead, readAuditTrail } from './ops/readAudit.js';
-export { getHeadAndState, getHeadsAndStates, HEADS_PER_BATCH, type HeadAndState } from './ops/getHeadAndState.js';
-export { writeAuditStep, rewriteAuditTrail, type AuditWrite, type RewriteAuditInput } from './ops/writeAudit.js';
-export { type StepWrite, writeAuditSteps } from './ops/writeAuditSteps.js';
-export { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
-export { batchPut, BATCH_PUT_MAX } from './ops/batchPut.js';
-export {
-  scanMessages,
-  countMessages,
-  type ScannedMessage,
-  type ScanMessagesInput,
-} from './query/scanMessages.js';
+// the operations themselves are Store methods (createStore): one door, logged; these are their shapes
+export type { Expunged, ExpungeInput } from './ops/expungeMessage.js';
+export { HEADS_PER_BATCH, type HeadAndState } from './ops/getHeadAndState.js';
+export type { AuditWrite, RewriteAuditInput } from './ops/writeAudit.js';
+export type { StepWrite } from './ops/writeAuditSteps.js';
+export type { ShardCheckpoint } from './ops/checkpoint.js';
+export { BATCH_PUT_MAX } from './ops/batchPut.js';
+export type { ScannedMessage, ScanMessagesInput } from './query/scanMessages.js';
 export {
   classifyPartition,
   isPartitionExpired,
@@ -192,11 +177,5 @@ export {
 } from './keys.js';
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
 export type { HealthWrite, MarkerKind } from './health/healthActions.js';
-export {
-  type BucketShard,
-  type HealthMarker,
-  putHealthBuckets,
-  putHealthIndex,
-  raiseHealthMarkers,
-} from './ops/writeEndpointHealth.js';
-export { type HealthWindow, listHealthBuckets, readEndpointHealth } from './ops/readEndpointHealth.js';
+export type { BucketShard, HealthMarker } from './ops/writeEndpointHealth.js';
+export type { HealthWindow } from './ops/readEndpointHealth.js';

@@ -8,15 +8,13 @@ import {
   classifyPartition,
   createStore,
   decodeAuditTrail,
-  type Env,
-  getAuditHead,
-  makeEnv,
-  readAuditTrail,
-  rewriteAuditTrail,
   segmentItem,
   headItem,
-  writeAuditStep,
 } from '@delivery-history/store';
+// the store's own test: its raw operations under the one door
+import { type Env, makeEnv } from '../src/env.js';
+import { getAuditHead, readAuditTrail } from '../src/ops/readAudit.js';
+import { rewriteAuditTrail, writeAuditStep } from '../src/ops/writeAudit.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
-import { err503, left, ok200, outcomeOf, request, right } from './support/fixtures.js';
+import { err503, left, ok200, request, right } from './support/fixtures.js';
 
 type Ctx = { t: TestTable };
 const Concurrency = suite<Ctx>('concurrency');
@@ -60,7 +60,7 @@ Concurrency('a taken-over claim is recorded as lost; its stale writer resolves i
     startedAt: at(ms - 10),
     completedAt: at(ms),
     responseHeaders: {},
-    outcome: outcomeOf(o, () => at(ms)),
+    observation: o,
   });
   const stale = await right(store.appendAttempt(input(a, err503, 100)));
   assert.is(stale.superseded, false);
@@ -109,7 +109,7 @@ Concurrency('a stale writer after the message went final resolves its lost attem
     startedAt: new Date(now),
     completedAt: new Date(now + 50),
     responseHeaders: {},
-    outcome: outcomeOf(o, () => new Date(now + 50)),
+    observation: o,
   });
   await right(store.appendAttempt(mk(d, ok200)));
   const stale = await right(store.appendAttempt(mk(c, err503)));
@@ -145,7 +145,7 @@ const writer = async (
       startedAt,
       completedAt: new Date(),
       responseHeaders: {},
-      outcome: outcomeOf(Math.random() < successRate ? ok200 : err503),
+      observation: Math.random() < successRate ? ok200 : err503,
     })();
     if (E.isLeft(appended) && !isAlreadyFinal(appended.left) && !isConflict(appended.left)) {
       throw new Error(`append failed: ${appended.left._tag} ${appended.left.message}`);

@@ -3,18 +3,13 @@
 // window read finds buckets through the day index (hours widened, a day boundary, a filter),
 // and replay's Put overwrites.
 import type { AuditEntry, HealthDelta } from '@delivery-history/core';
-import {
-  type AuditStep,
-  type Env,
-  makeEnv,
-  putHealthBuckets,
-  putHealthIndex,
-  raiseHealthMarkers,
-  readEndpointHealth,
-  TTL_ATTRIBUTE,
-  writeAuditStep,
-  writeAuditSteps,
-} from '@delivery-history/store';
+import { type AuditStep, TTL_ATTRIBUTE } from '@delivery-history/store';
+// the store's own test: its raw operations under the one door
+import { type Env, makeEnv } from '../src/env.js';
+import { readEndpointHealth } from '../src/ops/readEndpointHealth.js';
+import { writeAuditStep } from '../src/ops/writeAudit.js';
+import { writeAuditSteps } from '../src/ops/writeAuditSteps.js';
+import { putHealthBuckets, putHealthIndex, raiseHealthMarkers } from '../src/ops/writeEndpointHealth.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -6,18 +6,7 @@ import type { OutcomeInput } from '@delivery-history/core';
 import { type Store, type StateSummary, auditKey, isInvalid, isNotFound } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type Fixture,
-  deliver,
-  err404,
-  err503,
-  left,
-  ok200,
-  outcomeOf,
-  request,
-  right,
-  useStore,
-} from './support/fixtures.js';
+import { type Fixture, deliver, err404, err503, left, ok200, request, right, useStore } from './support/fixtures.js';
 
 type Ctx = Fixture & { failedAt: Map<string, string> };
 const Queries = suite<Ctx>('index queries and history');
@@ -121,7 +110,7 @@ Queries('a message leaves the failed index when claimed and when it succeeds', a
       startedAt: new Date(BASE + 3 * 24 * HOUR - 100),
       completedAt: new Date(BASE + 3 * 24 * HOUR),
       responseHeaders: {},
-      outcome: outcomeOf(ok200),
+      observation: ok200,
     }),
   );
   assert.not.ok(ids((await right(store.queryFailed(window))).items).includes(p.id), 'succeeded: not listed');

@@ -1,6 +1,6 @@
 // Seed scenario 2: a failed delivery ends FAILED with retry eligibility, categorized error
 // details, and an incremented attempt count; a permanent failure is final.
-import { isAlreadyFinal, isNotDue } from '@delivery-history/store';
+import { createStore, isAlreadyFinal, isNotDue } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -65,13 +65,15 @@ Failure('the next attempt increments the count and is numbered 2', async ({ stor
   assert.equal(await foldMismatch(store, req.messageId), []);
 });
 
-Failure('a retry-eligible message is not claimable before nextAttemptAt (NotDue)', async ({ store }) => {
+Failure('a retry-eligible message is not claimable before nextAttemptAt (NotDue)', async ({ t, store }) => {
   const req = request('s2-notdue');
   await right(store.createMessage(req));
-  const claimed = await right(store.claim(req.messageId));
   // random 0.99: a delay close to the 1 s backoff cap, so the message is not due yet
+  const jittered = createStore({ doc: t.doc, tableName: t.tableName, retryPolicy: policy, random: () => 0.99 });
+  const claimed = await right(jittered.claim(req.messageId));
+  const completedAt = new Date();
   const outcome = determineDeliveryOutcome(err503, {
-    now: new Date(),
+    now: completedAt,
     correlationId: req.correlationId,
     attemptNumber: 1,
     maxAttempts: 5,
@@ -79,13 +81,7 @@ Failure('a retry-eligible message is not claimable before nextAttemptAt (NotDue)
     random: () => 0.99,
   });
   await right(
-    store.appendAttempt({
-      claimed,
-      startedAt: new Date(),
-      completedAt: new Date(),
-      responseHeaders: {},
-      outcome: () => outcome,
-    }),
+    jittered.appendAttempt({ claimed, startedAt: completedAt, completedAt, responseHeaders: {}, observation: err503 }),
   );
   const refused = await left(store.claim(req.messageId));
   assert.ok(isNotDue(refused), refused._tag);

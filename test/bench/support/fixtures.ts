@@ -8,6 +8,7 @@ import {
   determineDeliveryOutcome,
   fold,
   type Outcome,
+  type OutcomeInput,
   requestFingerprint,
   type StateItem,
 } from '@delivery-history/core';
@@ -57,22 +58,21 @@ export const benchRequest = (
 
 export type Reply = 200 | 404 | 500;
 
+/** What the receiver answered, as the worker hands it to the store's append. */
+export const observationOf = (reply: Reply): OutcomeInput => ({
+  kind: 'response',
+  statusCode: reply,
+  statusText: reply === 200 ? 'OK' : reply === 404 ? 'Not Found' : 'Internal Server Error',
+  headers: { 'content-type': 'application/json' },
+  responseTimeMs: 12,
+  bodySnippet: '{"ok":true}',
+  bodyBytes: 11,
+});
+
 export const outcomeOf = (
   reply: Reply,
   at: { now: Date; attemptNumber: number; maxAttempts: number; correlationId: string },
-): Outcome =>
-  determineDeliveryOutcome(
-    {
-      kind: 'response',
-      statusCode: reply,
-      statusText: reply === 200 ? 'OK' : reply === 404 ? 'Not Found' : 'Internal Server Error',
-      headers: { 'content-type': 'application/json' },
-      responseTimeMs: 12,
-      bodySnippet: '{"ok":true}',
-      bodyBytes: 11,
-    },
-    { ...at, policy: defaultRetryPolicy, random: () => 0.5 },
-  );
+): Outcome => determineDeliveryOutcome(observationOf(reply), { ...at, policy: defaultRetryPolicy, random: () => 0.5 });
 
 export type ShapedMessage = {
   readonly messageId: string;

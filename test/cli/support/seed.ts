@@ -1,11 +1,6 @@
 // Seeds messages through the real store API (create, claim, appendAttempt, appendRedrive)
 // with a movable clock, so times (and the time-window queries) are under the test's control.
-import {
-  type DeliveryRequest,
-  determineDeliveryOutcome,
-  makeRetryPolicy,
-  type OutcomeInput,
-} from '@delivery-history/core';
+import { type DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
@@ -103,7 +98,7 @@ const must = async <A>(what: string, te: () => Promise<E.Either<{ message: strin
 
 export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Date): Seeder => {
   const clock = fakeClock(start);
-  const store = createStore({ doc, tableName, clock: clock.now });
+  const store = createStore({ doc, tableName, clock: clock.now, retryPolicy: POLICY, random: () => 0.5 });
   return {
     store,
     clock,
@@ -122,15 +117,7 @@ export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Da
             startedAt,
             completedAt,
             responseHeaders: o === 'timeout' || o === 'refused' ? null : { 'content-type': 'text/plain' },
-            outcome: ({ attemptNumber, maxAttempts }) =>
-              determineDeliveryOutcome(observation(o), {
-                now: completedAt,
-                correlationId: req.correlationId,
-                attemptNumber,
-                maxAttempts,
-                policy: POLICY,
-                random: () => 0.5,
-              }),
+            observation: observation(o),
           }),
         );
         if (appended.nextAttemptAt !== null) clock.set(new Date(Date.parse(appended.nextAttemptAt) + 1));

@@ -1,4 +1,4 @@
-import { defaultRetryPolicy, type memoryLogger } from '@delivery-history/core';
+import type { memoryLogger } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import {
   createHandler,
@@ -52,10 +52,8 @@ export const directHandler = (
     http,
     visibility: { changeVisibility: async () => undefined },
     clock: systemClock,
-    random: Math.random,
     logger,
     metrics: noopMetrics,
-    policy: defaultRetryPolicy,
     leaseMs: 30_000,
   });
   return {

@@ -1,3 +1,4 @@
+import { makeRetryPolicy } from '@delivery-history/core';
 import { randomBytes } from 'node:crypto';
 import type { DeliveryRequest } from '@delivery-history/core';
 import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/projector';
@@ -64,8 +65,13 @@ export const startRig = (o: RigOptions): Rig => {
     doc: o.table.doc,
     tableName: o.table.tableName,
     logger,
-    // as the Lambda wires it: the worker's limit applies to requests that carry none
-    defaultMaxAttempts: maxAttempts,
+    // as the Lambda wires it (workerStoreOf): the worker's policy, whose limit applies to
+    // requests that carry none
+    retryPolicy: makeRetryPolicy({
+      maxAttempts,
+      baseMs: o.config?.backoffBaseMs ?? 50,
+      maxMs: o.config?.backoffMaxMs ?? 200,
+    }),
     ...(o.storeRetry !== undefined ? { retry: o.storeRetry } : {}),
     ...(o.config?.leaseMs !== undefined ? { leaseMs: o.config.leaseMs } : {}),
   });

@@ -1,3 +1,4 @@
+import { makeRetryPolicy } from '@delivery-history/core';
 // The worker as its own process, for the kill test: devkit's local worker (the same handler as
 // on AWS) against the table, fed by the parent: one JSON delivery request per stdin line. The
 // queue lives in this process and dies with it; the parent, which owns the books, re-sends every
@@ -25,7 +26,12 @@ const must = <A>(e: E.Either<string, A>): A => {
 };
 
 const clients = makeStreamClients({ endpoint });
-const store = createStore({ doc: clients.doc, tableName, defaultMaxAttempts: maxAttempts, leaseMs });
+const store = createStore({
+  doc: clients.doc,
+  tableName,
+  retryPolicy: makeRetryPolicy({ maxAttempts, baseMs: 50, maxMs: 200 }),
+  leaseMs,
+});
 const pause = () => new Promise((r) => setTimeout(r, pauseMs));
 /** Runs `te`; when it succeeded, announces `tag <messageId>` and holds a moment. */
 const announced =
@@ -41,6 +47,7 @@ const announced =
 
 const worker = createLocalWorker({
   store: {
+    policies: store.policies,
     createMessage: store.createMessage,
     appendObserved: store.appendObserved,
     createAndClaim: (request, options) =>

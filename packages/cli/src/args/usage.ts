@@ -56,7 +56,8 @@ export const USAGE: Readonly<Record<string, Entry>> = {
     about: `  Start DynamoDB Local and local webhook receivers (healthy, flaky, slow, rate-limited,
   broken), deliver N messages (default 300) through the worker's local driver, run the
   projector, then print a summary and the audit trail of one interesting message.
-  --max-attempts, --concurrency, --timeout-seconds: the worker's settings for the run.
+  --max-attempts, --concurrency: the worker's settings for the run; --timeout-seconds N
+  (default 100): give up when no delivery has finished for N s (a slow machine is not stuck).
   With a table configured (env or flags) it uses that table; a non-local one needs --yes.`,
     examples: ['dh demo', 'dh demo --messages 50 --json | jq .summary'],
   },
@@ -126,6 +127,21 @@ ${LIST_OPTIONS}`,
       'dh endpoints hooks.example.com --since -6h',
       'dh endpoints --json | jq ".endpoints[0]"',
     ],
+  },
+  'endpoints pause': {
+    usage: 'dh endpoints pause <host[:port]> --reason TEXT [--by WHO] [--json]',
+    about: `  Pauses an endpoint's breaker (issue 27; needs DELIVERY_BREAKER=on in the worker): its
+  deliveries are held (recorded, not sent, no attempt spent) until resumed. Audited: who
+  (--by, DH_OPERATOR, USER), why and when are on the breaker and on every hold.`,
+    examples: ['dh endpoints pause hooks.example.com --reason "INC-42: receiver maintenance"'],
+  },
+  'endpoints resume': {
+    usage: 'dh endpoints resume <host[:port]> [--rate N] [--reason TEXT] [--by WHO] [--json]',
+    about: `  Closes an endpoint's breaker (paused, disabled or open) and drains its held messages
+  oldest created first, at most N a second (default 10): to SQS with DELIVERY_QUEUE_URL, else
+  delivered here by the worker's local driver. Exit 1 when a held message could not be
+  released (it stays held; run it again).`,
+    examples: ['dh endpoints resume hooks.example.com --rate 20'],
   },
   tail: {
     usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',

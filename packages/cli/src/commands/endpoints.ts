@@ -1,4 +1,10 @@
-import { endpointHealthOf, type HealthBucket, hourlySeriesOf } from '@delivery-history/core';
+import {
+  endpointHealthOf,
+  failuresByMinute,
+  type HealthBucket,
+  hourlySeriesOf,
+  type MinuteFailures,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, optional, TimeArg } from '../args/codecs.js';
@@ -8,6 +14,7 @@ import { timeWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import { renderEndpoints, renderSeries } from '../format/endpointsView.js';
 import { toJson } from '../format/json.js';
+import { absoluteTime } from '../format/time.js';
 import { type Layout, layoutOf } from '../format/terminal.js';
 import type { Io } from '../io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
@@ -29,14 +36,52 @@ const args = (now: Date) =>
     t.type({ host: optional(HostArg), since: optional(TimeArg(now)), until: optional(TimeArg(now)) }),
   ]);
 
-/** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
-export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => ({
-  since: since.toISOString(),
-  until: until.toISOString(),
-  endpoints: endpointHealthOf(buckets).map((row) =>
-    series ? { ...row, hours: hourlySeriesOf(buckets.filter((b) => b.endpoint === row.endpoint)) } : row,
-  ),
+const HOUR_MS = 3_600_000;
+
+/** The hours the aggregates cover for a window: [since's hour, until's hour end) (the store reads whole hours). */
+const effectiveOf = (since: Date, until: Date): { since: Date; until: Date } => ({
+  since: new Date(Math.floor(since.getTime() / HOUR_MS) * HOUR_MS),
+  until: new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS),
 });
+
+/** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
+export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => {
+  const effective = effectiveOf(since, until);
+  const mine = (endpoint: string) => buckets.filter((b) => b.endpoint === endpoint);
+  return {
+    since: since.toISOString(),
+    until: until.toISOString(),
+    // what the numbers cover: health is kept per hour, so the window is widened to whole hours
+    effectiveSince: effective.since.toISOString(),
+    effectiveUntil: effective.until.toISOString(),
+    endpoints: endpointHealthOf(buckets).map((row) =>
+      series
+        ? {
+            ...row,
+            hours: hourlySeriesOf(mine(row.endpoint)),
+            minutes: failuresByMinute(mine(row.endpoint), since, until),
+          }
+        : row,
+    ),
+  };
+};
+
+/** The window line above a table: the hours read, and the window asked when it was widened. */
+const windowLine = (doc: ReturnType<typeof endpointsDocument>): string => {
+  const widened = doc.effectiveSince !== doc.since || doc.effectiveUntil !== doc.until;
+  return `Window: ${absoluteTime(doc.effectiveSince)} to ${absoluteTime(doc.effectiveUntil)}${widened ? ' (whole hours)' : ''}\n`;
+};
+
+const MARKS = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** The recent hour minute by minute: `·` none failed, a bar for some (scaled to the busiest minute), blank unknown. */
+const minuteLines = (m: MinuteFailures): string => {
+  const max = Math.max(0, ...m.failures.map((n) => n ?? 0));
+  const marks = m.failures
+    .map((n) => (n === null ? ' ' : n === 0 ? '·' : (MARKS[Math.ceil((n / max) * MARKS.length) - 1] ?? '█')))
+    .join('');
+  return `Failures per minute from ${absoluteTime(m.from)} (60 min, busiest ${max}):\n${marks}\n`;
+};
 
 type Window = { readonly since: Date; readonly until: Date; readonly host: string | undefined };
 
@@ -54,15 +99,28 @@ const print = (
 ): CommandResult => {
   const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined);
   if (json) io.stdout.write(toJson(doc));
-  else if (w.host === undefined) io.stdout.write(renderEndpoints(doc.endpoints, now, layout));
-  else io.stdout.write(doc.endpoints.map((r) => renderSeries(r, 'hours' in r ? r.hours : [], now, layout)).join('\n'));
+  else if (doc.endpoints.length === 0) {
+    // nothing to show: the NotFound line on stderr says so
+  } else if (w.host === undefined) io.stdout.write(`${windowLine(doc)}${renderEndpoints(doc.endpoints, now, layout)}`);
+  else
+    io.stdout.write(
+      `${windowLine(doc)}${doc.endpoints
+        .map(
+          (r) =>
+            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes)}` : ''}`,
+        )
+        .join('\n')}`,
+    );
   return doc.endpoints.length === 0 ? fail(NotFound(json ? null : `no ${describeWindow(w)}`)) : done;
 };
 
 const keepOf = (host: string | undefined) =>
   host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
 
-export const runEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const [sub, ...rest] = argv;
+  if (sub === 'pause' || sub === 'resume')
+    return (await import('./endpointControl.js')).runEndpointControl(sub, rest, io);
   const now = io.now();
   return withArgs('endpoints', argv, io, spec, args(now), configFlags, async (a, config) => {
     const until = a.until ?? now;

@@ -1,4 +1,4 @@
-import { DecodeError, type SecretPolicy, secretPolicyFromEnv } from '@delivery-history/core';
+import type { SecretPolicy } from '@delivery-history/core';
 import type { Expunged, Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -8,11 +8,13 @@ import type { CommandSpec } from '../args/parse.js';
 import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import { noteLine } from '../format/terminal.js';
-import { withContext } from '../context.js';
+import { type Context, unreachable, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
+import { type StreamColumn, streamHeader, streamRow } from '../format/table.js';
+import { layoutOf } from '../format/terminal.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
-import { CheckFailed, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
+import { CheckFailed, type CliFailure, type CommandResult, done, fail, NotFound, storeFailure } from './failure.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
@@ -89,25 +91,63 @@ const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<Sto
   return E.right(ids);
 };
 
-const line = (o: Outcome): string => {
-  if (!('result' in o)) return `${o.messageId}  ${o.outcome}: ${o.error}\n`;
+// The report is a table streamed row by row (a long selection shows its progress), so its
+// columns have fixed widths; on a terminal DETAIL is cut to what is left, then EVENT and ITEMS give way.
+const COLUMNS: ReadonlyArray<StreamColumn> = [
+  { head: 'MESSAGE', width: 28 },
+  { head: 'OUTCOME', width: 13 },
+  { head: 'EVENT', width: 20, drop: 1 },
+  { head: 'ITEMS', width: 5, align: 'right', drop: 2 },
+  { head: 'DETAIL', width: 12 },
+];
+
+const cellsOf = (o: Outcome): string[] => {
+  if (!('result' in o)) return [o.messageId, o.outcome, '-', '-', o.error];
   const x = o.result;
-  if (x.expungeNumber === null) return `${o.messageId}  unchanged (nothing left to remove)\n`;
-  const what = `EXPUNGE#${x.expungeNumber}${x.resumed ? ' (resumed)' : ''}: ${x.items.length} item(s)`;
-  return `${o.messageId}  ${o.outcome} ${what}${x.items.length > 0 ? ` [${x.items.join(', ')}]` : ''}\n`;
+  if (x.expungeNumber === null) return [o.messageId, o.outcome, '-', '0', 'nothing left to remove'];
+  return [
+    o.messageId,
+    o.outcome,
+    `EXPUNGE#${x.expungeNumber}${x.resumed ? ' (resumed)' : ''}`,
+    String(x.items.length),
+    x.items.join(', '),
+  ];
 };
 
 const count = (outcomes: readonly Outcome[], what: Outcome['outcome']): number =>
   outcomes.filter((o) => o.outcome === what).length;
 
+/** Every outcome counted, so the numbers add up to the messages selected. */
+const summaryOf = (outcomes: readonly Outcome[], dryRun: boolean): string => {
+  const done = dryRun ? 'would-expunge' : 'expunged';
+  const kinds: ReadonlyArray<readonly [Outcome['outcome'], string]> = [
+    [done, dryRun ? 'would be expunged' : 'expunged'],
+    ['unchanged', 'unchanged'],
+    ['refused', 'refused (not final)'],
+    ['not-found', 'not found'],
+    ['failed', 'failed'],
+  ];
+  return `${outcomes.length} message(s): ${kinds.map(([k, say]) => `${count(outcomes, k)} ${say}`).join(', ')}${dryRun ? ' (dry run: nothing written)' : ''}\n`;
+};
+
+/** Runs `f` the first time the returned function is called. */
+const once = (f: () => void): (() => void) => {
+  let done = false;
+  return () => {
+    if (!done) f();
+    done = true;
+  };
+};
+
 const expungeAll = async (
-  store: Store,
+  ctx: Context,
   ids: readonly string[],
   a: Args,
   by: string,
   policy: SecretPolicy,
   io: Io,
-): Promise<Outcome[]> => {
+): Promise<E.Either<CliFailure, Outcome[]>> => {
+  const store = ctx.store;
   const outcomes: Outcome[] = [];
   const forget = onInterrupt(
     NAME,
@@ -115,6 +155,12 @@ const expungeAll = async (
       `${outcomes.length} of ${ids.length} messages done (${count(outcomes, a['dry-run'] === true ? 'would-expunge' : 'expunged')} ${a['dry-run'] === true ? 'would be expunged' : 'expunged'}); ` +
       'run the same command again to finish (a message stopped part way is resumed)',
   );
+  const layout = layoutOf(io, a.wide);
+  // the banner and header come with the first row: an answer that is an error prints nothing
+  const head = once(() => {
+    if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
+    io.stdout.write(streamHeader(COLUMNS, layout));
+  });
   for (const messageId of ids) {
     const r = await store.expungeMessage({
       messageId,
@@ -125,21 +171,29 @@ const expungeAll = async (
       dryRun: a['dry-run'] === true,
     })();
     const o = outcomeOf(messageId, r);
+    // a failure before any row: the table itself may be what failed (one line, exit 3)
+    if (o.outcome === 'failed' && outcomes.length === 0) {
+      const gone = await unreachable(ctx, CheckFailed);
+      if (gone !== null) {
+        forget();
+        return E.left(gone);
+      }
+    }
     outcomes.push(o);
+    if (a.json !== true) head();
     // one line per message as it is done (a long selection shows progress)
-    if (a.json !== true) io.stdout.write(line(o));
+    if (a.json !== true) io.stdout.write(streamRow(COLUMNS, cellsOf(o), layout));
   }
   forget();
-  return outcomes;
+  // nothing selected: the header still says what the (empty) report is
+  if (a.json !== true) head();
+  return E.right(outcomes);
 };
 
 /** The summary (or the JSON document) and the exit: 1 when any was refused or failed, not found when any was. */
 const report = (outcomes: readonly Outcome[], json: boolean, dryRun: boolean, io: Io): CommandResult => {
   if (json) io.stdout.write(toJson({ dryRun, messages: outcomes }));
-  else
-    io.stdout.write(
-      `${outcomes.length} message(s): ${count(outcomes, dryRun ? 'would-expunge' : 'expunged')} ${dryRun ? 'would be expunged' : 'expunged'}, ${count(outcomes, 'unchanged')} unchanged\n`,
-    );
+  else io.stdout.write(summaryOf(outcomes, dryRun));
   if (count(outcomes, 'failed') + count(outcomes, 'refused') > 0) return fail(CheckFailed);
   return outcomes.length === 0 || count(outcomes, 'not-found') > 0 ? fail(NotFound(null)) : done;
 };
@@ -159,16 +213,15 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     if (problem !== null) return usageFailure(problem);
     const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
     if (E.isLeft(operator)) return fail(operator.left);
-    // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_* settings)
-    const policy = secretPolicyFromEnv(io.env);
-    if (E.isLeft(policy)) return fail(DecodeError(`invalid configuration: ${policy.left}`, []));
     const by = operator.right;
     return withContext(config, io, async (ctx) => {
       const ids = await selectIds(a, ctx.store, now);
       if (E.isLeft(ids))
         return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
-      const outcomes = await expungeAll(ctx.store, ids.right, a, by, policy.right, io);
-      return report(outcomes, a.json === true, a['dry-run'] === true, io);
+      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, read by the config)
+      const outcomes = await expungeAll(ctx, ids.right, a, by, ctx.store.policies.secrets, io);
+      if (E.isLeft(outcomes)) return fail(outcomes.left);
+      return report(outcomes.right, a.json === true, a['dry-run'] === true, io);
     });
   });
 };

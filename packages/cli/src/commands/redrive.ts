@@ -15,7 +15,7 @@ import type { CommandSpec } from '../args/parse.js';
 import { timeWindowError } from '../args/timeWindow.js';
 import { operatorOf } from '../config/operator.js';
 import type { Config } from '../config/readConfig.js';
-import { type Context, withContext } from '../context.js';
+import { type Context, unreachable, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { countedProgress, createProgress } from '../format/progress.js';
 import { formatDuration } from '../format/time.js';
@@ -277,6 +277,9 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         forget();
         if (E.isLeft(report)) return fail(report.left);
         const r = report.right;
+        // rows that failed because the table is gone are not an answer: the one line, nothing on stdout
+        const gone = await unreachable(ctx, r.actions.failed > 0 ? redriveFailure(r) : null);
+        if (gone !== null) return fail(gone);
         const warned = redriveWarningSummary(r, stderrWidth(io));
         if (warned !== null) io.stderr.write(warned);
         io.stdout.write(

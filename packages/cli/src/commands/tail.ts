@@ -8,7 +8,7 @@ import type { CommandSpec } from '../args/parse.js';
 import { withContext } from '../context.js';
 import { oneLine, outcomeCode } from '../format/describe.js';
 import { statusColor } from '../format/color.js';
-import { type StreamColumn, streamRow } from '../format/table.js';
+import { type StreamColumn, streamHeader, streamRow } from '../format/table.js';
 import { type Layout, layoutOf } from '../format/terminal.js';
 import { absoluteTime, resultTime } from '../format/time.js';
 import { onInterrupt } from '../interrupt.js';
@@ -56,9 +56,9 @@ const COLUMNS: ReadonlyArray<StreamColumn> = [
   { head: '#', width: 3, align: 'right' },
   { head: 'STATUS', width: 14, color: statusColor },
   { head: 'CATEGORY', width: 13, drop: 1 },
-  { head: 'CODE', width: 22, narrow: 12, drop: 3 },
+  { head: 'CODE', width: 22, narrow: 12, shrink: 12, drop: 3 },
   { head: 'TIME', width: 8, align: 'right', drop: 2 },
-  { head: 'ENDPOINT', width: 22, drop: 4 },
+  { head: 'ENDPOINT', width: 22, shrink: 12, drop: 4 },
   { head: 'ERROR', width: 12 },
 ];
 
@@ -155,15 +155,7 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
       if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
       io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
       const layout = layoutOf(io, a.wide);
-      if (a.json !== true)
-        io.stdout.write(
-          streamRow(
-            COLUMNS,
-            COLUMNS.map((c) => c.head),
-            layout,
-            true,
-          ),
-        );
+      if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
       const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
       return follow(tail.right, io, print, keep, () => {
         shown++;

@@ -70,7 +70,13 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
           `${counted.done()}${counted.total() === null ? '' : ` of ${counted.total()}`} messages checked, nothing reported yet`,
       );
       const report = await verifyTable(
-        { reader: ctx.reader, trailOf: ctx.trailOf, progress, clock: () => io.now().getTime() },
+        {
+          reader: ctx.reader,
+          trailOf: ctx.trailOf,
+          secrets: ctx.store.policies.secrets,
+          progress,
+          clock: () => io.now().getTime(),
+        },
         {
           segments: a.segments ?? 16,
           concurrency: a.concurrency ?? 4,

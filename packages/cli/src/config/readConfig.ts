@@ -1,4 +1,13 @@
-import { type DecodeError, type EnvSource, envValue, optionalVar, readEnv, sharedVars } from '@delivery-history/core';
+import {
+  type DecodeError,
+  type EnvSource,
+  envValue,
+  optionalVar,
+  readEnv,
+  readStorePolicies,
+  type StorePolicies,
+  sharedVars,
+} from '@delivery-history/core';
 import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -19,6 +28,8 @@ export type Config = {
   readonly retentionDays: number | null;
   /** True when anything pointed the CLI somewhere (env or flags): the demo then asks for --yes. */
   readonly configured: boolean;
+  /** The store's retry and secret policies, as the worker reads them (core's reader): verify, expunge, local delivery. */
+  readonly policies: StorePolicies;
 };
 
 export type ConfigFlags = {
@@ -52,9 +63,11 @@ export const readConfig = (env: EnvSource, flags: ConfigFlags = {}): E.Either<De
       AWS_ENDPOINT_URL_DYNAMODB: flagOver(flags.endpointUrl, env.AWS_ENDPOINT_URL_DYNAMODB),
       AWS_REGION: flagOver(flags.region, env.AWS_REGION),
     }),
-    E.map((s) => {
+    E.chain((s) => E.map((policies: StorePolicies) => ({ s, policies }))(readStorePolicies(env))),
+    E.map(({ s, policies }) => {
       const endpoint = s.AWS_ENDPOINT_URL_DYNAMODB ?? null;
       return {
+        policies,
         tableName: s.DELIVERY_TABLE_NAME ?? DEFAULT_TABLE_NAME,
         endpoint,
         // Flag --endpoint-url moves both: DynamoDB Local serves streams on the same port.

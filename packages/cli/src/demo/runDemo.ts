@@ -11,13 +11,7 @@ import {
   type Poller,
   startPoller,
 } from '@delivery-history/devkit';
-import {
-  createStore,
-  ensureTable,
-  isLocalEndpoint,
-  makeStreamClients,
-  type StreamClients,
-} from '@delivery-history/store';
+import { ensureTable, isLocalEndpoint, makeStreamClients, type StreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Config } from '../config/readConfig.js';
@@ -167,8 +161,9 @@ const startPipeline = (
   running: Running,
 ): LocalWorker => {
   const worker = createLocalWorker({
-    store: createStore({ doc: clients.doc, tableName: config.tableName }),
-    env: demoWorkerEnv(o.maxAttempts),
+    // the store as the Lambda builds it, so the demo's retry settings are the store's too
+    doc: clients.doc,
+    env: { ...demoWorkerEnv(o.maxAttempts), DELIVERY_TABLE_NAME: config.tableName },
     // longer than any batch takes: a record seen again while still in flight would meet
     // its own lease and wait for it to expire (a minute)
     visibilityTimeoutMs: 15_000,
@@ -227,7 +222,7 @@ const deliverAll = async (
   const stopTracking = trackDeliveries(worker, deliveries.length, progress);
   const interrupt = listenForInterrupt(o.signals ?? process);
   try {
-    const drained = worker.driver.drain({ timeoutMs: o.timeoutMs }).then(() => 'drained' as const);
+    const drained = worker.driver.drain({ timeoutMs: o.timeoutMs, untilIdle: true }).then(() => 'drained' as const);
     if ((await Promise.race([drained, interrupt.signalled])) === 'drained') return null;
     // the drain's deadline no longer matters: the interrupt bounds what is left
     drained.catch(() => undefined);
@@ -314,6 +309,7 @@ const verifyRun = async (r: ReportInput) => {
     {
       reader,
       trailOf: projectorTrailOf,
+      secrets: r.config.policies.secrets,
       onMessage: (m) => {
         if (m.state !== null) summary = addMessage(summary, m.state, m.attempts);
       },
@@ -338,9 +334,25 @@ const storyOf = async (reader: TableReader, messageId: string | undefined): Prom
   };
 };
 
-const EXPLORE_EMBEDDED =
-  '\nThe embedded DynamoDB Local stops with the demo. To explore afterwards, run "pnpm dh local" in one shell\n' +
-  'and the demo with the variables it prints in another; then try pnpm dh failed --since -1h.\n';
+// one instruction per line, none wrapped by hand mid-sentence (each fits 80 columns)
+const EXPLORE_EMBEDDED = [
+  '',
+  'The embedded DynamoDB Local stopped with the demo. To explore its data afterwards:',
+  '  1. pnpm dh local                (one shell; it prints the exports for another)',
+  '  2. the exports, then pnpm demo  (another shell)',
+  '  3. pnpm dh failed --since -1h',
+  '',
+].join('\n');
+
+/** The shares the receivers fail on purpose: the demo's FAILED messages are these, not a fault. */
+const DELIBERATE = ROUTES.filter((r) => r.fails === true).map((r) => ({ path: r.path, expect: r.expect }));
+
+const deliberateText = (): string =>
+  [
+    'Deliberate failures: these receivers are built to fail, so FAILED is expected here:',
+    ...DELIBERATE.map((d) => `  ${d.path.padEnd(14)} ${d.expect}`),
+    '',
+  ].join('\n');
 
 const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> => {
   const { reader, summary, verify } = await verifyRun(r);
@@ -349,6 +361,7 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
   if (o.json) {
     const doc = {
       summary: demoSummaryJson(summary, elapsed),
+      deliberateFailures: DELIBERATE,
       interesting: view === null ? null : historyJson(view),
       verify: verifyReportJson(verify),
     };
@@ -356,7 +369,7 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
     return verify.ok ? EXIT.ok : EXIT.checkFailed;
   }
   const layout = layoutOf(io, undefined);
-  io.stdout.write(`\n${renderDemoSummary(summary, elapsed, layout)}\n`);
+  io.stdout.write(`\n${renderDemoSummary(summary, elapsed, layout)}\n${deliberateText()}\n`);
   if (view !== null) {
     io.stdout.write(
       `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now(), layout)}\n`,
@@ -367,7 +380,7 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
   if (!verify.ok) io.stdout.write(renderVerifyReport(verify, layout));
   io.stdout.write(
     r.config.configured
-      ? `\nExplore: pnpm dh failed --since -1h, pnpm dh history ${view?.state.messageId ?? '<id>'}, pnpm dh verify\n`
+      ? `\nExplore: pnpm dh failed --since -1h; pnpm dh history ${view?.state.messageId ?? '<id>'}; pnpm dh verify\n`
       : EXPLORE_EMBEDDED,
   );
   return verify.ok ? EXIT.ok : EXIT.checkFailed;

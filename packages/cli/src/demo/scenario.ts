@@ -11,6 +11,8 @@ export type Route = {
   readonly path: string;
   readonly weight: number;
   readonly expect: string;
+  /** The receiver is built to fail this share: its FAILED messages are the demo working, not a fault. */
+  readonly fails?: true;
 };
 
 // Paths are devkit's demo receiver routes (packages/devkit/src/receivers.ts).
@@ -20,17 +22,17 @@ export const ROUTES: ReadonlyArray<Route> = [
   // policy keeps (an OAuth code or a Functions key in `code=` is redacted)
   { receiver: 'flaky', path: '/flaky/2', weight: 16, expect: '2 x 503, then success' },
   { receiver: 'slow', path: '/sleep/250', weight: 10, expect: 'slow success' },
-  { receiver: 'slow', path: '/sleep/3000', weight: 4, expect: 'response timeouts until exhausted' },
+  { receiver: 'slow', path: '/sleep/3000', weight: 4, expect: 'response timeouts until exhausted', fails: true },
   {
     receiver: 'rateLimited',
     path: '/flaky/2?code=429&retryAfter=1',
     weight: 14,
     expect: '2 x 429 with Retry-After: 1, then success',
   },
-  { receiver: 'broken', path: '/status/500', weight: 7, expect: '500 until attempts are exhausted' },
-  { receiver: 'broken', path: '/status/404', weight: 5, expect: '404: permanent, no retry' },
-  { receiver: 'broken', path: '/reset', weight: 3, expect: 'connection reset until exhausted' },
-  { receiver: 'refused', path: '/hook', weight: 3, expect: 'connection refused until exhausted' },
+  { receiver: 'broken', path: '/status/500', weight: 7, expect: '500 until attempts are exhausted', fails: true },
+  { receiver: 'broken', path: '/status/404', weight: 5, expect: '404: permanent, no retry', fails: true },
+  { receiver: 'broken', path: '/reset', weight: 3, expect: 'connection reset until exhausted', fails: true },
+  { receiver: 'refused', path: '/hook', weight: 3, expect: 'connection refused until exhausted', fails: true },
 ];
 
 export type DemoDelivery = {

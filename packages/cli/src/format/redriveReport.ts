@@ -2,7 +2,7 @@ import { redriveFailure } from '../commands/redriveExit.js';
 import { exitCodeOf } from '../exitCodes.js';
 import type { RedriveOutcome, RedriveReport, RedriveResult } from '../replay/redrive.js';
 import { wrapLine } from '@delivery-history/core';
-import { type Column, renderTable } from './table.js';
+import { type Column, renderTable, renderText } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
 
 /** `SUCCESS 200`, `FAILED (final) 500 server_error`, `FAILED (retry) 503 server_error`, `PENDING`; with attempts. */
@@ -53,11 +53,17 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string, layout
     .join(', ');
   const why = r.considered === 0 && selection !== undefined ? `: no ${selection}` : '';
   const lines = [
-    `${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.considered} messages considered${counts === '' ? why : `: ${counts}`}.`,
+    renderText(
+      `${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.considered} messages considered${counts === '' ? why : `: ${counts}`}.`,
+      layout,
+    ),
   ];
   if (r.beyondLimit !== null && r.beyondLimit.count > 0)
     lines.push(
-      `--limit reached: ${r.beyondLimit.atLeast ? 'at least ' : ''}${r.beyondLimit.count} more selected messages not looked at; run again to continue.`,
+      renderText(
+        `--limit reached: ${r.beyondLimit.atLeast ? 'at least ' : ''}${r.beyondLimit.count} more selected messages not looked at; run again to continue.`,
+        layout,
+      ),
     );
   if (r.messages.length > 0) {
     lines.push(
@@ -78,9 +84,9 @@ export const renderRedriveReport = (r: RedriveReport, selection?: string, layout
       ).trimEnd(),
     );
   }
-  if (r.delivery !== null) lines.push('', r.delivery);
+  if (r.delivery !== null) lines.push('', renderText(r.delivery, layout));
   const outcome = outcomeLine(r);
-  if (outcome !== null) lines.push(outcome);
+  if (outcome !== null) lines.push(renderText(outcome, layout));
   return `${lines.join('\n')}\n`;
 };
 

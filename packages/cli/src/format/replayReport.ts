@@ -1,6 +1,6 @@
 import { cutToWidth } from '@delivery-history/core';
 import type { MessageReplay, ReplayReport } from '../replay/replayProjections.js';
-import { type Column, renderTable } from './table.js';
+import { type Column, renderTable, renderText } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
 import { formatDuration } from './time.js';
 
@@ -40,11 +40,14 @@ export const renderReplayReport = (r: ReplayReport, layout: Layout = PLAIN): str
     .map(([a, n]) => `${a} ${n}`)
     .join(', ');
   const lines = [
-    `${head}: ${r.scanned} messages checked in ${formatDuration(r.durationMs)}; ${r.drifted} with drift${counts === '' ? '' : ` (${counts})`}.`,
+    renderText(
+      `${head}: ${r.scanned} messages checked in ${formatDuration(r.durationMs)}; ${r.drifted} with drift${counts === '' ? '' : ` (${counts})`}.`,
+      layout,
+    ),
   ];
   if (r.drift.length > 0) {
     lines.push('', renderTable(DRIFT_COLUMNS, driftRows(r.drift), [], layout).trimEnd());
-    if (r.omitted > 0) lines.push(`(${r.omitted} more messages with drift not listed)`);
+    if (r.omitted > 0) lines.push(renderText(`(${r.omitted} more messages with drift not listed)`, layout));
   }
   return `${lines.join('\n')}\n`;
 };

@@ -58,7 +58,20 @@ const columns = (timeColumn: TimeColumn, severalEndpoints: boolean): ReadonlyArr
   { head: 'ERROR', shrink: 12 },
 ];
 
+/** `host:8443` -> `host`; an endpoint without a port is its own host. */
+const hostPart = (endpoint: string): string => endpoint.replace(/:\d+$/, '');
+
+/**
+ * The ENDPOINT cell: on a narrow terminal, when every row is on one host (several ports under a
+ * bare-host filter) only the port is shown (`:8443`), since that is what tells the rows apart.
+ */
+const endpointCell = (endpoint: string, oneHost: boolean): Narrowable | string =>
+  oneHost && endpoint !== hostPart(endpoint)
+    ? { text: endpoint, narrow: endpoint.slice(hostPart(endpoint).length) }
+    : endpoint;
+
 export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, layout: Layout = PLAIN): string => {
+  const oneHost = new Set(page.items.map((r) => hostPart(r.endpoint))).size === 1;
   const rows = page.items.map((r) => [
     r.messageId,
     statusCell(r),
@@ -66,7 +79,7 @@ export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, la
     r.deliveryResult?.category ?? '-',
     outcomeCode(r.deliveryResult),
     r.deliveryResult === null ? null : resultTime(r.deliveryResult),
-    r.endpoint,
+    endpointCell(r.endpoint, oneHost),
     when(r[timeColumn], now),
     r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null ? when(r.nextAttemptAt, now) : '-',
     errorOf(r) ?? '',

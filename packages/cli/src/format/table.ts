@@ -61,7 +61,7 @@ const SOFT_SHRINK = 20;
 const isNarrowable = (c: Cell): c is Narrowable => typeof c === 'object' && c !== null;
 
 // Cells stay raw until written: widths count them as shown (escapes included, wide characters
-// two columns), a cut is made between raw characters, and `cut`/`shown` escape what is written.
+// two columns), a cut is made between raw characters, and `cut`/`escaped` escape what is written.
 const full = (c: Cell): string => (c === null ? '-' : isNarrowable(c) ? c.text : String(c));
 const short = (c: Cell): string => (isNarrowable(c) ? c.narrow : full(c));
 
@@ -263,6 +263,10 @@ const painted = (out: string, col: Column, text: string, layout: Layout, header:
   return color === null ? out : paint(color, out);
 };
 
+/** A stream cell before padding: free text (`shrink`) is cut to its column on a terminal; the rest whole. */
+const cellOf = (text: string, col: Column, width: number, layout: Layout): string =>
+  layout.width !== null && col.shrink !== undefined ? cut(text, width) : escaped(text);
+
 /** The last stream column takes what is left of a terminal's width (all of its text when piped). */
 const lastRoom = (col: StreamColumn, text: string, width: number | null, used: number): number =>
   width === null ? len(text) : Math.max(Math.min(col.width, STREAM_LAST_MIN), width - used);
@@ -270,9 +274,9 @@ const lastRoom = (col: StreamColumn, text: string, width: number | null, used: n
 /**
  * One line of a streamed table (`dh tail`; the header is a row of the heads). On a terminal
  * the columns that fit are chosen as tables choose them (short forms, then `drop` ranks);
- * every shown column but the last is padded to its width (a longer id pushes the rest right;
- * nothing is cut); the last takes what is left of a terminal's width, cut with "…", and all
- * of it when piped.
+ * every shown column but the last is padded to its width (free text, `shrink`, is cut to it;
+ * a longer id pushes the rest right); the last takes what is left of a terminal's width, cut
+ * with "…", and all of it when piped.
  */
 export const streamRow = (
   columns: ReadonlyArray<StreamColumn>,
@@ -285,15 +289,26 @@ export const streamRow = (
   const parts = plan.show.map((col, i) => {
     const cell = cells[columns.indexOf(col)] ?? null;
     const text = plan.narrow ? short(cell) : full(cell);
+    const width = plan.narrow ? (col.narrow ?? col.width) : col.width;
     const out =
       i === plan.show.length - 1
         ? cut(text, lastRoom(col, text, layout.width, used))
-        : pad(escaped(text), plan.narrow ? (col.narrow ?? col.width) : col.width, col.align);
+        : pad(cellOf(text, col, width, layout), width, col.align);
     used += len(out) + GAP;
     return painted(out, col, text, layout, header);
   });
   return `${parts.join(' '.repeat(GAP)).trimEnd()}\n`;
 };
+
+/**
+ * Sentences for a person (a report's summary lines): on a terminal each line is folded to the
+ * width at spaces, continuation lines indented; piped, as is. Through the output rule either way.
+ */
+export const renderText = (text: string, layout: Layout = PLAIN): string =>
+  text
+    .split('\n')
+    .map((l) => (layout.width === null ? escaped(l) : wrapLine(l, layout.width - 2).join('\n  ')))
+    .join('\n');
 
 /** Tab-separated values: a header line, then one line per row; nothing cut, no colour. */
 export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string => {
@@ -319,3 +334,12 @@ export const renderFields = (
     room === null ? escaped(full(v)) : wrap ? wrapLine(full(v), room).join(indent) : cut(full(v), room);
   return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };
+
+/** The header line of a stream (its column heads, laid out as its rows will be). */
+export const streamHeader = (columns: ReadonlyArray<StreamColumn>, layout: Layout = PLAIN): string =>
+  streamRow(
+    columns,
+    columns.map((c) => c.head),
+    layout,
+    true,
+  );

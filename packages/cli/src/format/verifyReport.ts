@@ -1,6 +1,6 @@
 import type { VerifyReport } from '../replay/verifyTable.js';
 import { CHECKS, type CheckName } from '../replay/verifyMessage.js';
-import { type Column, renderTable } from './table.js';
+import { type Column, renderTable, renderText } from './table.js';
 import { type Layout, PLAIN } from './terminal.js';
 import { formatDuration } from './time.js';
 
@@ -33,13 +33,16 @@ export const renderVerifyReport = (r: VerifyReport, layout: Layout = PLAIN): str
     return [c, DESCRIPTION[c], verdict];
   });
   const lines = [
-    `Verified ${r.messages} messages (${r.items} items) in ${formatDuration(r.durationMs)}.`,
+    renderText(`Verified ${r.messages} messages (${r.items} items) in ${formatDuration(r.durationMs)}.`, layout),
     '',
     renderTable(CHECK_COLUMNS, rows, [], layout),
   ];
   if (r.violations.length > 0) {
     lines.push(
-      `Violations${r.omitted > 0 ? ` (first ${r.violations.length}; ${r.omitted} more not listed)` : ''}:`,
+      renderText(
+        `Violations${r.omitted > 0 ? ` (first ${r.violations.length}; ${r.omitted} more not listed)` : ''}:`,
+        layout,
+      ),
       renderTable(
         VIOLATION_COLUMNS,
         r.violations.map((v) => [v.messageId, v.check, v.detail]),

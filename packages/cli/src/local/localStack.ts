@@ -8,7 +8,7 @@ import {
   type Poller,
   startPoller,
 } from '@delivery-history/devkit';
-import { createStore, ensureTable, makeStreamClients, type StreamClients } from '@delivery-history/store';
+import { ensureTable, makeStreamClients, type StreamClients } from '@delivery-history/store';
 
 // `dh local`: the whole system on one machine. DynamoDB Local (shared database) with the
 // table, the projector's stream poller (audit trails project while it runs), and the
@@ -99,7 +99,7 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
     }
     const allowTargets = o.env.DELIVERY_ALLOW_TARGETS?.trim() || LOCAL_ALLOW_TARGETS;
     const worker = createLocalWorker({
-      store: createStore({ doc: clients.doc, tableName: o.tableName }),
+      doc: clients.doc,
       env: { ...o.env, DELIVERY_TABLE_NAME: o.tableName, DELIVERY_ALLOW_TARGETS: allowTargets },
       visibilityTimeoutMs: 15_000,
     });

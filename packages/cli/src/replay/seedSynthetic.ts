@@ -13,10 +13,8 @@ import { rebuildAuditSegments } from '@delivery-history/store';
 import {
   attemptKey,
   BATCH_PUT_MAX,
-  batchPut,
   type DocumentClient,
-  type Env,
-  makeEnv,
+  createStore,
   stateIndexAttributes,
   stateKey,
 } from '@delivery-history/store';
@@ -111,7 +109,7 @@ export const syntheticMessage = (idPrefix: string, i: number, attempts: number, 
 
 /** Writes `count` synthetic messages; resolves with the number written. */
 export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
-  const env: Env = makeEnv({ doc: o.doc, tableName: o.tableName });
+  const store = createStore({ doc: o.doc, tableName: o.tableName });
   const now = o.now ?? new Date();
   const attemptsOf = o.attemptsOf ?? ((i: number) => (i % 5 === 0 ? 3 : 1));
   let next = 0;
@@ -121,7 +119,7 @@ export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
     let inBatch = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await orThrow(batchPut(env, batch));
+      await orThrow(store.putItems(batch));
       written += inBatch;
       batch = [];
       inBatch = 0;

@@ -1,12 +1,4 @@
-import {
-  countMessages,
-  type DocumentClient,
-  makeEnv,
-  type RawItem,
-  readPartition,
-  type ScannedMessage,
-  scanMessages,
-} from '@delivery-history/store';
+import { createStore, type DocumentClient, type RawItem, type ScannedMessage } from '@delivery-history/store';
 import { listSource, type Page, type PagedSource } from './forEachParallel.js';
 import { orThrow } from './orThrow.js';
 
@@ -54,11 +46,11 @@ export const messageSource = (
     : (segment, total, cursor) => reader.scanMessages(segment, total, cursor, SCAN_PAGE_ITEMS);
 
 export const tableReader = (doc: DocumentClient, tableName: string): TableReader => {
-  const env = makeEnv({ doc, tableName });
+  const store = createStore({ doc, tableName });
   return {
     scanMessages: (segment, totalSegments, cursor, limit) =>
-      orThrow(scanMessages(env, { segment, totalSegments, cursor, ...(limit !== undefined ? { limit } : {}) })),
-    readPartition: (messageId) => orThrow(readPartition(env, messageId)),
-    countMessages: (totalSegments) => orThrow(countMessages(env, totalSegments)),
+      orThrow(store.scanMessages({ segment, totalSegments, cursor, ...(limit !== undefined ? { limit } : {}) })),
+    readPartition: (messageId) => orThrow(store.readPartition(messageId)),
+    countMessages: (totalSegments) => orThrow(store.countMessages(totalSegments)),
   };
 };

@@ -1,3 +1,4 @@
+import type { SecretPolicy } from '@delivery-history/core';
 import {
   type AttemptItem,
   type AuditEntry,
@@ -49,6 +50,8 @@ export type VerifyMessageOptions = {
   /** A non-final message no worker came back to for this long is reported (its SQS record is likely gone). */
   readonly stalledAfterMs: number;
   readonly now: Date;
+  /** The secret policy the items were redacted by (the store's; default: the built-in one). */
+  readonly secrets?: SecretPolicy;
 };
 
 const WAITING_FOR = { claim: 'a claim', 'lease-expiry': 'its lease to end', retry: 'its retry' } as const;
@@ -124,7 +127,7 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
   for (const s of m.sizes)
     if (s.bytes > o.itemBudgetBytes) add('item-size', `${s.sk} is ${s.bytes} bytes (budget ${o.itemBudgetBytes})`);
   for (const r of m.requestItems)
-    for (const f of findSecrets(r.item)) add('secrets', `${r.sk} ${f.path}: ${f.pattern}`);
+    for (const f of findSecrets(r.item, o.secrets)) add('secrets', `${r.sk} ${f.path}: ${f.pattern}`);
   if (m.state === null) {
     if (!m.corrupt.some((c) => c.sk === 'STATE')) add('decode', 'no STATE item');
     return out;

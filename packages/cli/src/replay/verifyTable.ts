@@ -1,6 +1,6 @@
 import { DEFAULT_BUDGETS, STATE_SK } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { sleep as defaultSleep, type Sleep } from '@delivery-history/core';
+import { sleep as defaultSleep, type SecretPolicy, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../format/progress.js';
 import { type DecodedMessage, decodePartition } from './decodePartition.js';
 import { forEachParallel } from './forEachParallel.js';
@@ -21,6 +21,8 @@ export const DEFAULT_STALLED_AFTER_MS = 3_600_000;
 export type VerifyDeps = {
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
+  /** The store's secret policy (`store.policies.secrets`): what verify calls a stored secret. */
+  readonly secrets?: SecretPolicy;
   readonly progress?: Progress;
   readonly sleep?: Sleep;
   readonly clock?: () => number;
@@ -100,6 +102,7 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
       trailOf: deps.trailOf,
       stalledAfterMs: o.stalledAfterMs ?? DEFAULT_STALLED_AFTER_MS,
       now: new Date(clock()),
+      ...(deps.secrets !== undefined ? { secrets: deps.secrets } : {}),
     });
     return { raw, found, decoded };
   };

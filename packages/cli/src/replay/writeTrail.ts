@@ -1,10 +1,9 @@
 import { rebuildAuditSegments, type SegmentBudget } from '@delivery-history/store';
 import {
   type AuditWrite,
+  createStore,
   type DocumentClient,
   decodeAuditTrail,
-  makeEnv,
-  rewriteAuditTrail,
   type StoreError,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -30,19 +29,16 @@ const outcomeOf = (r: E.Either<StoreError, AuditWrite>): RepairOutcome => {
 };
 
 export const trailWriter = (deps: TrailWriterDeps) => {
-  const env = makeEnv({
-    doc: deps.doc,
-    tableName: deps.tableName,
-    ...(deps.clock !== undefined ? { clock: deps.clock } : {}),
-  });
+  const clock = deps.clock ?? (() => new Date());
+  const store = createStore({ doc: deps.doc, tableName: deps.tableName, clock });
   return async (m: DecodedMessage): Promise<RepairOutcome> => {
     const read = decodeAuditTrail(m.messageId, m.auditItems);
     if (E.isLeft(read)) return RepairFailed(`audit trail does not decode (${read.left.message}); fix by hand`);
-    const now = env.clock().toISOString();
+    const now = clock().toISOString();
     const rebuilt = rebuildAuditSegments(m.messageId, m.attempts, m.redrives, deps.budget, { now });
     if (E.isLeft(rebuilt)) return RepairFailed(`audit entry too large: ${JSON.stringify(rebuilt.left)}`);
     return outcomeOf(
-      await rewriteAuditTrail(env, { messageId: m.messageId, segments: rebuilt.right, read: read.right })(),
+      await store.rewriteAuditTrail({ messageId: m.messageId, segments: rebuilt.right, read: read.right })(),
     );
   };
 };

@@ -40,19 +40,23 @@ const ObservedError = t.type(
   'ObservedError',
 );
 
-export const ObservedExchange = t.type(
-  {
-    /** The number it was made as (the claim's), and the lease it was made under. */
-    attemptNumber: PositiveInt,
-    leaseId: t.string,
-    /** Fixed at the first try: every later write of this exchange is idempotent by it. */
-    attemptId: t.string,
-    startedAt: IsoTimestamp,
-    completedAt: IsoTimestamp,
-    observation: t.union([ObservedResponse, ObservedError], 'observation'),
-    /** Redacted response headers, null when no response arrived. */
-    responseHeaders: nullable(StringMap),
-  },
+export const ObservedExchange = t.intersection(
+  [
+    t.type({
+      /** The number it was made as (the claim's), and the lease it was made under. */
+      attemptNumber: PositiveInt,
+      leaseId: t.string,
+      /** Fixed at the first try: every later write of this exchange is idempotent by it. */
+      attemptId: t.string,
+      startedAt: IsoTimestamp,
+      completedAt: IsoTimestamp,
+      observation: t.union([ObservedResponse, ObservedError], 'observation'),
+      /** Redacted response headers, null when no response arrived. */
+      responseHeaders: nullable(StringMap),
+    }),
+    // the headers it was sent with, redacted (the attempt's `request.sentHeaders`)
+    t.partial({ sentHeaders: StringMap }),
+  ],
   'ObservedExchange',
 );
 export type ObservedExchange = t.TypeOf<typeof ObservedExchange>;

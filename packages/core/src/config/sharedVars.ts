@@ -10,7 +10,8 @@ import { AwsRegion, EndpointUrl, EventBusName, intString, parsedString, TableNam
 
 const TWELVE_HOURS_MS = 12 * 60 * 60 * 1000;
 
-const onOff = parsedString('on|off', (s) =>
+/** `on` or `off` (a feature switch). */
+export const OnOff = parsedString('on|off', (s) =>
   s === 'on' ? E.right(true) : s === 'off' ? E.right(false) : E.left('expected on or off'),
 );
 
@@ -33,5 +34,5 @@ export const sharedVars = {
   /** Operator events: the EventBridge bus the projector publishes to (unset: events off). */
   DELIVERY_EVENT_BUS_NAME: EventBusName,
   /** The endpoint breaker (issue 27): the projector decides it, the worker holds for it (default off). */
-  DELIVERY_BREAKER: onOff,
+  DELIVERY_BREAKER: OnOff,
 } as const;

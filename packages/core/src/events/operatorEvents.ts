@@ -3,6 +3,7 @@ import type { OutcomeCategory } from '../codecs/enums.js';
 import type { AttemptItem, RedriveItem } from '../codecs/items.js';
 import { endpointOf } from '../request/endpointIdentity.js';
 import { sha256Hex } from '../request/requestDigest.js';
+import type { EndpointEvent } from '../breaker/endpointEvents.js';
 
 // ---------------------------------------------------------------------------
 // Operator events: the one rule deciding which stored event (an ATTEMPT# or REDRIVE# item)
@@ -35,11 +36,17 @@ export type OperatorEventDetail = {
   readonly redrive: { readonly requestedBy: string; readonly reason: string; readonly maxAttempts: number } | null;
 };
 
-export type OperatorEvent = {
+/** A message's event (`delivery.*`). */
+export type DeliveryEvent = {
   readonly source: typeof OPERATOR_EVENT_SOURCE;
   readonly detailType: OperatorDetailType;
   readonly detail: OperatorEventDetail;
 };
+
+/** What an operator is told, about a message or about an endpoint (`breaker/endpointEvents.ts`). */
+export type OperatorEvent = DeliveryEvent | EndpointEvent;
+
+export const isDeliveryEvent = (e: OperatorEvent): e is DeliveryEvent => e.detailType.startsWith('delivery.');
 
 /** What the message's STATE knows and a REDRIVE# item does not carry (null: STATE unreadable). */
 export type RedriveContext = { readonly endpoint: string; readonly correlationId: string };
@@ -67,7 +74,7 @@ export type OperatorEventPublisher = {
 export const operatorEventId = (messageId: string, sortKey: string, kind: OperatorEventKind): string =>
   sha256Hex(JSON.stringify([messageId, sortKey, kind])).slice(0, 32);
 
-const attemptEvent = (kind: 'failed' | 'lost', sortKey: string, a: AttemptItem): OperatorEvent => ({
+const attemptEvent = (kind: 'failed' | 'lost', sortKey: string, a: AttemptItem): DeliveryEvent => ({
   source: OPERATOR_EVENT_SOURCE,
   detailType: `delivery.${kind}`,
   detail: {
@@ -93,7 +100,7 @@ const isFinalFailure = (a: AttemptItem): boolean =>
  * `lost`, `delivery.failed` for one that made the message final FAILED (a lost attempt that
  * exhausts the message gives both), `delivery.redriven` for a re-drive; none otherwise.
  */
-export const operatorEventsOf = (change: OperatorChange): OperatorEvent[] => {
+export const operatorEventsOf = (change: OperatorChange): DeliveryEvent[] => {
   if (change.kind === 'redrive') {
     const r = change.redrive;
     return [

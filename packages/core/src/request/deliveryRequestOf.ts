@@ -7,8 +7,9 @@ import { requestFingerprint } from './requestDigest.js';
 // again). The table holds the request as stored: URL and headers redacted (invariant 9), the
 // body unless it was over its budget, and the request's own maxAttempts. The worker knows the
 // message by its fingerprint (which covers maxAttempts), so the body must reproduce it.
-// Redacted credentials cannot be re-sent: a re-drive carries `[REDACTED]` where the original
-// had a secret (the worker's own signing still applies).
+// The body carries `[REDACTED]` where the original had a credential; the worker restores the
+// originals from the STATE's sealed blob (seal/), which only it can open. An expunged message
+// has neither content nor blob (crypto-shredding): it is refused.
 
 /** Its content was expunged: there is no request left to deliver. */
 export interface ContentExpunged {
@@ -35,7 +36,7 @@ export type RequestRefusal = ContentExpunged | BodyNotStored | RequestNotRebuilt
 export const describeRequestRefusal = (r: RequestRefusal): string => {
   switch (r._tag) {
     case 'ContentExpunged':
-      return `its content was expunged (EXPUNGE#${r.expungeNumber}): there is no request to deliver`;
+      return `its content was expunged (EXPUNGE#${r.expungeNumber}): there is no request to deliver, and its sealed credentials are destroyed`;
     case 'BodyNotStored':
       return 'the request body was over its storage budget and is not stored; re-send the original instead';
     case 'RequestNotRebuilt':

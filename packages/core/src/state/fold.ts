@@ -57,9 +57,8 @@ export const fold = (
 /**
  * The seed of a stored STATE: its fold-determined fields reset to their values at
  * creation (PENDING, 0 attempts, no result, retryEligible true, no lease/redrives/holds).
- * `maxAttempts` is kept: only a redrive changes it, and fold re-applies redrives.
- * debt: the original maxAttempts of a redriven message is not stored; the seed uses
- * the current one, which fold overwrites with the last redrive's anyway.
+ * `maxAttempts` is kept: only a redrive changes it, and fold re-applies redrives (the seed's
+ * value is overwritten by the last redrive's; the request's own limit is `request.maxAttempts`).
  */
 export const seedOf = ({ holds: _holds, ...state }: StateItem): StateItem => ({
   ...state,

@@ -1,7 +1,16 @@
 // Builders and arbitraries shared by the core tests.
 import * as fc from 'fast-check';
-import type { AttemptItem, DeliveryResult, HoldItem, HoldKind, RedriveItem, StateItem } from '../../src/index.js';
-import { createStateItem } from '../../src/index.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type {
+  AttemptItem,
+  DeliveryResult,
+  HoldItem,
+  HoldKind,
+  RedriveItem,
+  StateEvent,
+  StateItem,
+} from '../../src/index.js';
+import { createStateItem, transition } from '../../src/index.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 export const iso = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString();
@@ -149,3 +158,11 @@ export const hold = (state: StateItem, kind: HoldKind, atMs: number): HoldItem =
   by: 'breaker',
   at: iso(atMs),
 });
+
+/** `events` applied by the one transition; a refusal fails the test with its error. */
+export const applyEvents = (state: StateItem, ...events: StateEvent[]): StateItem =>
+  events.reduce((s, e) => {
+    const r = transition(s, e);
+    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+    return r.right;
+  }, state);

@@ -1,17 +1,13 @@
 import {
   type AuditStep,
   type AuditWrite,
-  type Env,
-  getHeadAndState,
-  getHeadsAndStates,
   type HeadAndState,
   type HealthWrite,
   HEADS_PER_BATCH,
   Invalid,
   type StepWrite,
+  type Store,
   type StoreError,
-  writeAuditStep,
-  writeAuditSteps,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
@@ -31,9 +27,9 @@ export type ApplyIo = {
   ) => TE.TaskEither<StoreError, AuditWrite>;
 };
 
-export const soloIo = (env: Env): ApplyIo => ({
-  readHeadAndState: (messageId) => getHeadAndState(env, messageId),
-  writeStep: (messageId, step, health) => writeAuditStep(env, messageId, step, health),
+export const soloIo = (store: Store): ApplyIo => ({
+  readHeadAndState: (messageId) => store.getHeadAndState(messageId),
+  writeStep: (messageId, step, health) => store.writeAuditStep(messageId, step, health),
 });
 
 /** Steps per call of the write lane (writeAuditSteps splits them into transactions that fit). */
@@ -44,14 +40,14 @@ const failedAs =
   (messageId: string, e: unknown): E.Either<StoreError, never> =>
     E.left(Invalid({ op, messageId }, `not done: ${e instanceof Error ? e.message : String(e)}`));
 
-export const gatheredIo = (env: Env, gate: BatchGate): ApplyIo => {
+export const gatheredIo = (store: Store, gate: BatchGate): ApplyIo => {
   const read = gate.lane(
-    (ids: readonly string[]) => getHeadsAndStates(env, ids)(),
+    (ids: readonly string[]) => store.getHeadsAndStates(ids)(),
     HEADS_PER_BATCH,
     failedAs('getHeadsAndStates'),
   );
   const write = gate.lane(
-    (writes: readonly StepWrite[]) => writeAuditSteps(env, writes)(),
+    (writes: readonly StepWrite[]) => store.writeAuditSteps(writes)(),
     STEPS_PER_CALL,
     (w: StepWrite, e) => failedAs('writeAuditSteps')(w.messageId, e),
   );
@@ -60,7 +56,7 @@ export const gatheredIo = (env: Env, gate: BatchGate): ApplyIo => {
     // a step without counts is one single-item write: nothing to share (a transaction bills twice)
     writeStep: (messageId, step, health) =>
       health === null || health.deltas.length === 0
-        ? writeAuditStep(env, messageId, step, health)
+        ? store.writeAuditStep(messageId, step, health)
         : () => write({ messageId, step, health }),
   };
 };

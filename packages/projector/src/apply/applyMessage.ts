@@ -8,14 +8,7 @@ import {
   rebuildAuditTrail,
   type StateItem,
 } from '@delivery-history/core';
-import {
-  type AuditHeadItem,
-  type Env,
-  type HealthMarker,
-  listAttempts,
-  listRedrives,
-  type StoreError,
-} from '@delivery-history/store';
+import type { AuditHeadItem, Store, HealthMarker, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -27,7 +20,7 @@ import type { ProjectorDeps } from './deps.js';
 import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js';
 import { ensureHealthIndex, healthOfStep, markersOf, withinBucketLimit } from './health.js';
 import { type ApplyIo, soloIo } from './applyIo.js';
-import { storeEnvOf } from './storeEnv.js';
+import { storeOf } from './storeOf.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -120,7 +113,7 @@ const unseenRedrives = (state: StateItem, changes: readonly Change[], pos: Posit
  * Without a readable STATE the Query runs, as before.
  */
 const readRedrives = (
-  env: Env,
+  store: Store,
   messageId: string,
   state: E.Either<StoreError, StateItem | null>,
   changes: readonly Change[],
@@ -128,7 +121,7 @@ const readRedrives = (
 ): TE.TaskEither<StoreError, readonly RedriveItem[]> =>
   E.isRight(state) && state.right !== null && unseenRedrives(state.right, changes, pos).length === 0
     ? TE.right([])
-    : listRedrives(env, messageId);
+    : store.listRedrives(messageId);
 
 /**
  * Reads the head and STATE (one request), the redrives when STATE says the table has some the
@@ -138,7 +131,7 @@ const readRedrives = (
  * made now see it.
  */
 const gatherWork = async (
-  env: Env,
+  store: Store,
   io: ApplyIo,
   messageId: string,
   changes: readonly Change[],
@@ -149,7 +142,7 @@ const gatherWork = async (
   if (E.isLeft(read)) return read;
   const { head, state } = read.right;
   const pos = positionOf(head);
-  const tableRedrives = await pipe(readRedrives(env, messageId, state, changes, pos), TE.mapLeft(failed))();
+  const tableRedrives = await pipe(readRedrives(store, messageId, state, changes, pos), TE.mapLeft(failed))();
   if (E.isLeft(tableRedrives)) return tableRedrives;
   const redrives = newRedrivesOf(tableRedrives.right, changes, pos);
   const early = redrives.find((r) => r.afterAttempt < pos.through);
@@ -175,7 +168,7 @@ const gatherWork = async (
   let healed = 0;
   if (missing.length > 0) {
     const read = await pipe(
-      listAttempts(env, messageId, missing[0] ?? 0, missing[missing.length - 1]),
+      store.listAttempts(messageId, missing[0] ?? 0, missing[missing.length - 1]),
       TE.mapLeft(failed),
     )();
     if (E.isLeft(read)) return read;
@@ -207,13 +200,13 @@ const gatherWork = async (
  */
 const writeSteps = async (
   deps: ProjectorDeps,
-  env: Env,
+  store: Store,
   messageId: string,
   steps: readonly AppendStep[],
   attempts: readonly AttemptItem[],
   io: ApplyIo,
 ): Promise<E.Either<ProjectorError, 'written' | 'moved'>> => {
-  const index = await pipe(ensureHealthIndex(deps, env, messageId, attempts), TE.mapLeft(storeFailure(messageId)))();
+  const index = await pipe(ensureHealthIndex(deps, store, messageId, attempts), TE.mapLeft(storeFailure(messageId)))();
   if (E.isLeft(index)) return index;
   for (const step of steps) {
     const health = healthOfStep(deps, messageId, step, attempts);
@@ -310,10 +303,10 @@ export const applyMessage =
   ): TE.TaskEither<ProjectorError, MessageOutcome> =>
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the bounded re-read loop after a lost high-water-mark condition
   async () => {
-    const env = storeEnvOf(deps);
-    const calls = io ?? soloIo(env);
+    const store = storeOf(deps);
+    const calls = io ?? soloIo(store);
     for (let tries = 1; tries <= deps.maxApplyTries; tries++) {
-      const gathered = await gatherWork(env, calls, messageId, changes);
+      const gathered = await gatherWork(store, calls, messageId, changes);
       if (E.isLeft(gathered)) return gathered;
       const { work, more } = limitRound(gathered.right);
       const entries = rebuildAuditTrail(work.attempts, work.redrives);
@@ -326,7 +319,7 @@ export const applyMessage =
         limits: deps.stepLimits,
       });
       if (E.isLeft(plan)) return plan;
-      const written = await writeSteps(deps, env, messageId, plan.right, work.attempts, calls);
+      const written = await writeSteps(deps, store, messageId, plan.right, work.attempts, calls);
       if (E.isLeft(written)) return written;
       if (written.right === 'moved') {
         deps.telemetry.count('WriteConflicts');
@@ -338,7 +331,7 @@ export const applyMessage =
       if (work.missing.length > 0) return E.left(MissingAttempts(messageId, work.missing));
       const outcome = outcomeOf(deps, messageId, changes, work, plan.right, tries);
       if (!sampleDriftCheck(deps, entries.length, outcome.through)) return E.right(outcome);
-      const drift = await checkDrift(deps, env, messageId, work.state, work.seenRedrives);
+      const drift = await checkDrift(deps, store, messageId, work.state, work.seenRedrives);
       return E.right({ ...outcome, drift });
     }
     return E.left(Contention(messageId, deps.maxApplyTries));

@@ -9,10 +9,10 @@ import {
   observationOf,
   observeBreaker,
 } from '@delivery-history/core';
-import { describeStoreError, type Env, readBreaker, writeBreaker } from '@delivery-history/store';
+import { describeStoreError, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectorDeps } from './deps.js';
-import { storeEnvOf } from './storeEnv.js';
+import { storeOf } from './storeOf.js';
 
 // ---------------------------------------------------------------------------
 // The endpoint breaker, decided after each batch from the attempts it carried (the same
@@ -45,18 +45,18 @@ type Decided = E.Either<string, { transitions: BreakerTransition[]; warnings: Br
 
 const decideOne = async (
   deps: ProjectorDeps,
-  env: Env,
+  store: Pick<Store, 'readBreaker' | 'writeBreaker'>,
   settings: BreakerSettings,
   endpoint: string,
   observations: readonly BreakerObservation[],
 ): Promise<Decided> => {
   for (let tries = 0; tries < deps.maxApplyTries; tries++) {
-    const read = await readBreaker(env, endpoint, true)();
+    const read = await store.readBreaker(endpoint, true)();
     if (E.isLeft(read)) return E.left(describeStoreError(read.left));
     const before: BreakerState = read.right ?? initialBreaker(endpoint, deps.clock().toISOString());
     const step = observeBreaker(before, observations, settings);
     if (!step.changed) return E.right({ transitions: [], warnings: [] });
-    const written = await writeBreaker(env, step.state, before.version)();
+    const written = await store.writeBreaker(step.state, before.version)();
     if (E.isRight(written)) return E.right({ transitions: [...step.transitions], warnings: [...step.warnings] });
     if (written.left._tag !== 'Conflict') return E.left(describeStoreError(written.left));
   }
@@ -67,12 +67,12 @@ const decideOne = async (
 export const decideBreakers = async (deps: ProjectorDeps, attempts: readonly AttemptItem[]): Promise<BreakerReport> => {
   const settings = deps.breaker;
   if (settings === null || attempts.length === 0) return NONE;
-  const env = storeEnvOf(deps);
+  const store = storeOf(deps);
   const transitions: BreakerTransition[] = [];
   const warnings: BreakerWarning[] = [];
   let failed = 0;
   for (const [endpoint, observations] of byEndpoint(attempts)) {
-    const r = await decideOne(deps, env, settings, endpoint, observations);
+    const r = await decideOne(deps, store, settings, endpoint, observations);
     if (E.isLeft(r)) {
       failed += 1;
       deps.telemetry.count('BreakerWriteFailures');

@@ -7,7 +7,7 @@ import {
   type StateItem,
   seedOf,
 } from '@delivery-history/core';
-import { describeStoreError, type Env, listAttempts, listRedrives, type StoreError } from '@delivery-history/store';
+import { describeStoreError, type Store, type StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectorDeps } from './deps.js';
 
@@ -31,13 +31,13 @@ export const sampleDriftCheck = (deps: ProjectorDeps, appended: number, through:
 
 /** Every redrive STATE counts, from what the apply has read, or from the table when it lacks some. */
 const redrivesOf = async (
-  env: Env,
+  store: Store,
   messageId: string,
   s: StateItem,
   read: readonly RedriveItem[],
 ): Promise<E.Either<StoreError, readonly RedriveItem[]>> => {
   const known = read.filter((r) => r.redriveNumber <= s.redrives);
-  return known.length >= s.redrives ? E.right(known) : listRedrives(env, messageId)();
+  return known.length >= s.redrives ? E.right(known) : store.listRedrives(messageId)();
 };
 
 /**
@@ -48,7 +48,7 @@ const redrivesOf = async (
  */
 export const checkDrift = async (
   deps: ProjectorDeps,
-  env: Env,
+  store: Store,
   messageId: string,
   state: E.Either<StoreError, StateItem | null>,
   read: readonly RedriveItem[],
@@ -65,11 +65,11 @@ export const checkDrift = async (
   if (s.attempts > deps.driftCheckMaxAttempts) return skipped('too many attempts');
   // its HOLD events are not read here (one more Query); dh verify and replay fold them
   if ((s.holds ?? 0) > 0) return skipped('held');
-  const known = await redrivesOf(env, messageId, s, read);
+  const known = await redrivesOf(store, messageId, s, read);
   if (E.isLeft(known)) return skipped(describeStoreError(known.left));
   const redrives = known.right.filter((r) => r.redriveNumber <= s.redrives);
   if (redrives.length < s.redrives) return skipped('redrive newer than the apply');
-  const attempts = s.attempts === 0 ? E.right([]) : await listAttempts(env, messageId, 1, s.attempts)();
+  const attempts = s.attempts === 0 ? E.right([]) : await store.listAttempts(messageId, 1, s.attempts)();
   if (E.isLeft(attempts)) return skipped(describeStoreError(attempts.left));
   deps.telemetry.count('DriftChecks');
   const folded = fold(seedOf(s), attempts.right, redrives);

@@ -2,11 +2,10 @@ import { type AttemptItem, healthDeltaOf, hourOf, maxMarker } from '@delivery-hi
 import {
   type AuditStep,
   type BucketShard,
-  type Env,
   type HealthMarker,
   type HealthWrite,
   healthShardOf,
-  putHealthIndex,
+  type Store,
   type StoreError,
 } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -57,7 +56,7 @@ const indexId = (tableName: string, b: BucketShard): string => `${tableName} ${b
  */
 export const ensureHealthIndex = (
   deps: Pick<ProjectorDeps, 'healthShards' | 'healthIndexWritten' | 'tableName'>,
-  env: Env,
+  store: Store,
   messageId: string,
   attempts: readonly AttemptItem[],
 ): TE.TaskEither<StoreError, void> => {
@@ -70,7 +69,7 @@ export const ensureHealthIndex = (
   }
   if (wanted.size === 0) return TE.right(undefined);
   return pipe(
-    putHealthIndex(env, [...wanted.values()]),
+    store.putHealthIndex([...wanted.values()]),
     TE.map(() => {
       // bounded: forgetting only costs a repeated (idempotent) index Put
       if (deps.healthIndexWritten.size > MAX_REMEMBERED) deps.healthIndexWritten.clear();

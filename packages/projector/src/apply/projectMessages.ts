@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type EventsReport, publishEvents } from '../events/publishEvents.js';
-import { raiseHealthMarkers, type StoreError } from '@delivery-history/store';
+import type { StoreError } from '@delivery-history/store';
 import { describeProjectorError, isRetryableProjectorError, type ProjectorError, storeFailure } from '../errors.js';
 import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
 import { applyMessage, type MessageOutcome } from './applyMessage.js';
@@ -8,8 +8,9 @@ import type { ProjectorDeps } from './deps.js';
 import { coalesceMarkers } from './health.js';
 import { gatheredIo } from './applyIo.js';
 import { createBatchGate } from './batchGate.js';
-import { storeEnvOf } from './storeEnv.js';
+import { storeOf } from './storeOf.js';
 import { type BreakerReport, decideBreakers } from './breakers.js';
+import { endpointEventsOf } from '@delivery-history/core';
 
 /**
  * The longest a parked read or write waits for the batch's other applies to reach theirs
@@ -124,7 +125,7 @@ const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
 const raiseMarkers = async (deps: ProjectorDeps, applied: readonly MessageOutcome[]): Promise<StoreError | null> => {
   const markers = coalesceMarkers(applied.flatMap((m) => m.healthMarkers));
   if (markers.length === 0) return null;
-  const r = await raiseHealthMarkers(storeEnvOf(deps), markers)();
+  const r = await storeOf(deps).raiseHealthMarkers(markers)();
   return E.isLeft(r) ? r.left : null;
 };
 
@@ -138,7 +139,7 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
   const { changes, malformed, ignored } = partition(records.map(parseStreamRecord));
   const groups = [...groupByMessage(changes)];
   const gate = createBatchGate({ maxWaitMs: GATHER_WAIT_MS });
-  const io = gatheredIo(storeEnvOf(deps), gate);
+  const io = gatheredIo(storeOf(deps), gate);
   const results = await pool(groups, deps.concurrency, async ([messageId, group]) => {
     gate.enter();
     try {
@@ -172,16 +173,16 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
     ...malformed.flatMap((m) => (m.sequenceNumber === null ? [] : [m.sequenceNumber])),
     ...failed.flatMap((f) => f.sequenceNumbers),
   ]);
-  // after every trail write of the batch: publishing can neither block nor undo the trail
-  const events = await publishEvents(
-    deps,
-    messages.flatMap((m) => m.events),
-  );
   // the breakers see every attempt the batch carried (their `seen` marker skips replays)
   const breakers = await decideBreakers(
     deps,
     changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])),
   );
+  // after every trail write of the batch: publishing can neither block nor undo the trail
+  const events = await publishEvents(deps, [
+    ...messages.flatMap((m) => m.events),
+    ...endpointEventsOf(breakers.transitions, breakers.warnings),
+  ]);
   const report = {
     records: records.length,
     ignored,

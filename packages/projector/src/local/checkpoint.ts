@@ -4,9 +4,7 @@ import {
   type DocumentClient,
   describeStoreError,
   type StoreError,
-  getCheckpoint,
-  makeEnv,
-  putCheckpoint,
+  createStore,
   type ShardCheckpoint,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -40,10 +38,14 @@ export const tableCheckpoint = (o: {
   readonly streamArn: string;
   readonly clock?: () => Date;
 }): CheckpointStore => {
-  const env = makeEnv({ doc: o.doc, tableName: o.tableName, ...(o.clock !== undefined ? { clock: o.clock } : {}) });
+  const store = createStore({
+    doc: o.doc,
+    tableName: o.tableName,
+    ...(o.clock !== undefined ? { clock: o.clock } : {}),
+  });
   return {
-    load: (shardId) => orThrow(`checkpoint of shard ${shardId}`, getCheckpoint(env, o.streamArn, shardId)),
-    save: (shardId, cp) => orThrow(`checkpoint of shard ${shardId}`, putCheckpoint(env, o.streamArn, shardId, cp)),
+    load: (shardId) => orThrow(`checkpoint of shard ${shardId}`, store.getCheckpoint(o.streamArn, shardId)),
+    save: (shardId, cp) => orThrow(`checkpoint of shard ${shardId}`, store.putCheckpoint(o.streamArn, shardId, cp)),
   };
 };
 

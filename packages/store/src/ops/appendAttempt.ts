@@ -1,10 +1,12 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AttemptItem,
+  type AttemptRequest,
   type ResolutionItem,
   attemptRequestOfState,
   describeTransitionError,
   isFinal,
+  type OutcomeInput,
   StateItem,
   transition,
 } from '@delivery-history/core';
@@ -18,7 +20,7 @@ import { attemptKey, attemptSk, STATE_SK } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
-import { type AttemptDraft, buildAttempt, type OutcomeFor } from './attemptItem.js';
+import { type AttemptDraft, buildAttempt } from './attemptItem.js';
 import type { Claimed } from './claim.js';
 import { expiryAttribute, type Guard, stateUpdate } from './stateUpdate.js';
 import { getState } from './getState.js';
@@ -37,8 +39,8 @@ export type AppendAttemptInput = {
   readonly startedAt: Date;
   readonly completedAt: Date;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
-  /** Core's determineDeliveryOutcome for the number actually written. */
-  readonly outcome: OutcomeFor;
+  /** What the receiver answered (or the transport error): the store asks core for the outcome. */
+  readonly observation: OutcomeInput;
   /** Every header as sent, already redacted by the caller's policy (the request as sent). */
   readonly sentHeaders?: Readonly<Record<string, string>>;
 };
@@ -303,6 +305,15 @@ const place = (
     }),
   );
 
+/** The attempt's request block: STATE's (redacted at create), with the headers as sent when known. */
+const requestAsSent = (
+  request: StateItem['request'],
+  sentHeaders: Readonly<Record<string, string>> | undefined,
+): AttemptRequest => ({
+  ...attemptRequestOfState(request),
+  ...(sentHeaders === undefined ? {} : { sentHeaders: { ...sentHeaders } }),
+});
+
 /**
  * Protocol 3 and 4. Happy path: ONE TransactWriteItems (Put ATTEMPT#n + conditional Update
  * of STATE), no read. On a lost condition, ALL_OLD tells what happened: our own earlier
@@ -319,16 +330,14 @@ export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEithe
   };
   const draft: AttemptDraft = {
     messageId: ticket.messageId,
-    request: {
-      ...attemptRequestOfState(state.request),
-      ...(input.sentHeaders === undefined ? {} : { sentHeaders: { ...input.sentHeaders } }),
-    },
+    correlationId: ticket.correlationId,
+    request: requestAsSent(state.request, input.sentHeaders),
     attemptId: input.attemptId ?? env.newId(),
     leaseId: ticket.leaseId,
     startedAt: input.startedAt,
     completedAt: input.completedAt,
     responseHeaders: input.responseHeaders,
-    outcome: input.outcome,
+    observation: input.observation,
   };
   const first: Round = { mode: 'live', before: state };
   return pipe(
@@ -363,7 +372,9 @@ export type AppendObservedInput = {
   readonly startedAt: Date;
   readonly completedAt: Date;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
-  readonly outcome: OutcomeFor;
+  readonly observation: OutcomeInput;
+  /** Every header as sent, already redacted (as in AppendAttemptInput). */
+  readonly sentHeaders?: Readonly<Record<string, string>>;
 };
 
 /**
@@ -379,13 +390,14 @@ export const appendObserved = (env: Env, input: AppendObservedInput): TE.TaskEit
     TE.chain((state) => {
       const draft: AttemptDraft = {
         messageId: input.messageId,
-        request: attemptRequestOfState(state.request),
+        correlationId: state.correlationId,
+        request: requestAsSent(state.request, input.sentHeaders),
         attemptId: input.attemptId,
         leaseId: input.leaseId,
         startedAt: input.startedAt,
         completedAt: input.completedAt,
         responseHeaders: input.responseHeaders,
-        outcome: input.outcome,
+        observation: input.observation,
       };
       const ours = state.status === 'PROCESSING' && state.lease?.leaseId === input.leaseId;
       if (ours)

@@ -1,9 +1,11 @@
 import {
   type AttemptItem,
   type AttemptRequest,
+  type AttemptObservation,
   buildAttemptItem,
   DEFAULT_TRUNCATABLE_FIELDS,
   type DeliveryResult,
+  determineDeliveryOutcome,
   fitToBudget,
   type Outcome,
 } from '@delivery-history/core';
@@ -13,14 +15,9 @@ import type { Env } from '../env.js';
 import { type ErrorContext, type StoreError, TooLarge } from '../errors/storeError.js';
 import { attemptSk } from '../keys.js';
 
-/**
- * The outcome for the number actually written (numbers move when a superseded attempt took
- * one): core's `determineDeliveryOutcome` asked again, so its exhaustion rule is the only one.
- */
-export type OutcomeFor = (at: { readonly attemptNumber: number; readonly maxAttempts: number }) => Outcome;
-
 export type AttemptDraft = {
   readonly messageId: string;
+  readonly correlationId: string;
   /** Built once per claim, from the claimed STATE's (already redacted) request. */
   readonly request: AttemptRequest;
   readonly attemptId: string;
@@ -28,8 +25,28 @@ export type AttemptDraft = {
   readonly startedAt: Date;
   readonly completedAt: Date;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
-  readonly outcome: OutcomeFor;
+  /** What the writer saw (or `lost`); the store classifies it, below. */
+  readonly observation: AttemptObservation;
 };
+
+/**
+ * The outcome for the number actually written (numbers move when a superseded attempt took
+ * one): core's `determineDeliveryOutcome` with the store's retry policy, asked again for that
+ * number, so its exhaustion rule is the only one.
+ */
+export const outcomeOf = (
+  env: Env,
+  draft: AttemptDraft,
+  at: { readonly attemptNumber: number; readonly maxAttempts: number },
+): Outcome =>
+  determineDeliveryOutcome(draft.observation, {
+    now: draft.completedAt,
+    correlationId: draft.correlationId,
+    attemptNumber: at.attemptNumber,
+    maxAttempts: at.maxAttempts,
+    policy: env.retryPolicy,
+    random: env.random,
+  });
 
 const RESULT_FIELDS = DEFAULT_TRUNCATABLE_FIELDS.filter((f) => f.path.startsWith('deliveryResult.'));
 /** Room for the keys (pk, sk) on top of the item body. */
@@ -55,7 +72,7 @@ export const buildAttempt = (
     leaseId: draft.leaseId,
     startedAt: draft.startedAt,
     completedAt: draft.completedAt,
-    outcome: draft.outcome({ attemptNumber: n, maxAttempts }),
+    outcome: outcomeOf(env, draft, { attemptNumber: n, maxAttempts }),
     responseHeaders: draft.responseHeaders,
     superseded,
   });

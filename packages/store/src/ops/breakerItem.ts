@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BreakerState } from '@delivery-history/core';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
@@ -10,6 +10,7 @@ import { isConditionFailure } from '../errors/toStoreError.js';
 import { BREAKER_PK, breakerKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
+import { queryAll } from './listAttempts.js';
 
 // The endpoint breaker's item. Core decides every state (observeBreaker, takeProbe, pause,
 // resume); the store reads it and writes it conditioned on the version it read.
@@ -65,33 +66,8 @@ export const writeBreaker = (
 /** Every endpoint's breaker (one partition, paged). */
 export const listBreakers = (env: Env): TE.TaskEither<StoreError, BreakerState[]> => {
   const ctx: ErrorContext = { op: 'listBreakers', item: SK };
-  const page = (start: Record<string, unknown> | undefined): TE.TaskEither<StoreError, BreakerState[]> =>
-    pipe(
-      send(env, ctx, [SK], () =>
-        env.doc.send(
-          new QueryCommand({
-            TableName: env.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': BREAKER_PK },
-            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-          }),
-        ),
-      ),
-      TE.chain((out) =>
-        pipe(
-          out.Items ?? [],
-          A.traverse(E.Applicative)((i) => decodeItem(BreakerState, i, ctx)),
-          TE.fromEither,
-          TE.chain((items) =>
-            out.LastEvaluatedKey === undefined
-              ? TE.right(items)
-              : pipe(
-                  page(out.LastEvaluatedKey),
-                  TE.map((rest) => [...items, ...rest]),
-                ),
-          ),
-        ),
-      ),
-    );
-  return page(undefined);
+  return pipe(
+    queryAll(env, ctx, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': BREAKER_PK } }),
+    TE.chainEitherK(A.traverse(E.Applicative)((i) => decodeItem(BreakerState, i, ctx))),
+  );
 };

@@ -30,8 +30,10 @@ export const buildState = (
   }
   const fresh = createStateItem(request, {
     now,
-    defaultMaxAttempts: env.defaultMaxAttempts,
+    defaultMaxAttempts: env.retryPolicy.maxAttempts,
     bodyBudgetBytes: env.budgets.bodyBytes,
+    // the one redaction of the request, with the configured policy
+    policy: env.secrets,
   });
   // STATE later carries a deliveryResult of up to resultBytes: keep room for it now
   const budget = env.budgets.itemBytes - env.budgets.resultBytes - STATE_RESERVE_BYTES;

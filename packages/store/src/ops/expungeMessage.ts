@@ -37,7 +37,7 @@ export type ExpungeInput = {
   readonly scope?: ExpungeScope;
   readonly requestedBy: string;
   readonly reason: string;
-  /** For `secrets`: the policy to re-apply (default: core's built-in). */
+  /** For `secrets`: the policy to re-apply (default: the store's, from config). */
   readonly policy?: SecretPolicy;
   readonly dryRun?: boolean;
 };
@@ -115,7 +115,7 @@ const planOf = (env: Env, items: RawItem[], input: ExpungeInput, ctx: ErrorConte
       const state = p.state as StateItem;
       const scope = input.scope ?? 'content';
       const [event, resumed] = eventOf(env, p, input, scope);
-      const rule: ExpungeRule = { scope, ...(input.policy !== undefined ? { policy: input.policy } : {}) };
+      const rule: ExpungeRule = { scope, policy: input.policy ?? env.secrets };
       const mark: ExpungeMark = { n: event.expungeNumber, at: event.at, scope };
       const ttl = ttlOf(items.find((i) => i.sk === STATE_SK) ?? {});
       return { event, resumed, changes: changesOf(p, state, rule, mark), ttl };

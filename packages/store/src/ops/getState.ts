@@ -29,10 +29,3 @@ export const getState = (env: Env, messageId: string, op = 'getState'): TE.TaskE
     getRawState(env, messageId, op),
     TE.chainEitherK((raw) => decodeItem(StateItem, raw, { op, messageId, item: STATE_SK })),
   );
-
-/** The decoded STATE, or null when the message does not exist (readers for whom absence is normal). */
-export const findState = (env: Env, messageId: string, op = 'findState'): TE.TaskEither<StoreError, StateItem | null> =>
-  pipe(
-    getState(env, messageId, op),
-    TE.orElseW((e) => (e._tag === 'NotFound' ? TE.right(null) : TE.left(e))),
-  );

@@ -10,6 +10,7 @@ import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { heldPartition } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
+import { queryAll } from './listAttempts.js';
 
 /** One entry of an endpoint's held registry (see keys.ts `heldKey`). */
 const HeldEntry = t.exact(
@@ -53,26 +54,17 @@ export const listHeld = (env: Env, endpoint: string, limit: number): TE.TaskEith
   );
 };
 
-/** How many messages of `endpoint` are held (a COUNT Query: reads the keys, returns no items). */
-export const countHeld = (env: Env, endpoint: string): TE.TaskEither<StoreError, number> => {
-  const ctx: ErrorContext = { op: 'countHeld', item: SK };
-  const page = (start: Record<string, unknown> | undefined, sum: number): TE.TaskEither<StoreError, number> =>
-    pipe(
-      send(env, ctx, [SK], () =>
-        env.doc.send(
-          new QueryCommand({
-            TableName: env.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': heldPartition(endpoint) },
-            Select: 'COUNT',
-            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-          }),
-        ),
-      ),
-      TE.chain((out) => {
-        const n = sum + (out.Count ?? 0);
-        return out.LastEvaluatedKey === undefined ? TE.right(n) : page(out.LastEvaluatedKey, n);
-      }),
-    );
-  return page(undefined, 0);
-};
+/** How many messages of `endpoint` are held (keys only, every page). */
+export const countHeld = (env: Env, endpoint: string): TE.TaskEither<StoreError, number> =>
+  pipe(
+    queryAll(
+      env,
+      { op: 'countHeld', item: SK },
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': heldPartition(endpoint) },
+        ProjectionExpression: 'sk',
+      },
+    ),
+    TE.map((items) => items.length),
+  );

@@ -9,7 +9,7 @@ import { isConditionFailure } from '../errors/toStoreError.js';
 import { resolutionKey, resolutionSk } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
-import type { AttemptDraft } from './attemptItem.js';
+import { type AttemptDraft, outcomeOf } from './attemptItem.js';
 
 // ---------------------------------------------------------------------------
 // The real outcome of an attempt already recorded as `lost` (its writer overran its lease,
@@ -27,7 +27,7 @@ const buildResolution = (
   lost: AttemptItem,
   ctx: ErrorContext,
 ): E.Either<StoreError, ResolutionItem> => {
-  const outcome = draft.outcome({ attemptNumber: lost.attemptNumber, maxAttempts: lost.attemptNumber });
+  const outcome = outcomeOf(env, draft, { attemptNumber: lost.attemptNumber, maxAttempts: lost.attemptNumber });
   const raw: ResolutionItem = {
     type: 'RESOLUTION',
     messageId: lost.messageId,

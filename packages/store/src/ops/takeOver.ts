@@ -2,9 +2,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AttemptItem,
   attemptRequestOfState,
-  defaultRetryPolicy,
   describeTransitionError,
-  determineDeliveryOutcome,
   isFinal,
   type Lease,
   type StateItem,
@@ -43,29 +41,20 @@ const lostAttempt = (env: Env, old: StateItem, now: Date, ctx: ErrorContext): E.
     env,
     {
       messageId: old.messageId,
+      correlationId: old.correlationId,
       request: attemptRequestOfState(old.request),
       attemptId: env.newId(),
       leaseId,
       startedAt: new Date(expired?.claimedAt ?? old.lastUpdatedAt),
       completedAt: now,
       responseHeaders: null,
-      outcome: ({ attemptNumber, maxAttempts }) =>
-        determineDeliveryOutcome(
-          {
-            kind: 'lost',
-            leaseId,
-            claimedAt: expired?.claimedAt ?? old.lastUpdatedAt,
-            expiresAt: expired?.expiresAt ?? old.lastUpdatedAt,
-          },
-          {
-            now,
-            correlationId: old.correlationId,
-            attemptNumber,
-            maxAttempts,
-            policy: defaultRetryPolicy,
-            random: env.random,
-          },
-        ),
+      // classified with the configured retry policy, like any attempt (buildAttempt)
+      observation: {
+        kind: 'lost',
+        leaseId,
+        claimedAt: expired?.claimedAt ?? old.lastUpdatedAt,
+        expiresAt: expired?.expiresAt ?? old.lastUpdatedAt,
+      },
     },
     old.attempts + 1,
     old.maxAttempts,

@@ -92,7 +92,15 @@ export const useStore = async (
   deps: Partial<Omit<StoreDeps, 'doc' | 'tableName'>> = {},
 ): Promise<Fixture> => {
   const t = await useTestTable(label);
-  const store = createStore({ doc: t.doc, tableName: t.tableName, retry: { baseMs: 5, maxMs: 50 }, ...deps });
+  // the policy and jitter outcomeOf computes with, so a test can predict the store's outcome
+  const store = createStore({
+    doc: t.doc,
+    tableName: t.tableName,
+    retry: { baseMs: 5, maxMs: 50 },
+    retryPolicy: policy,
+    random: () => 0,
+    ...deps,
+  });
   return { t, store };
 };
 
@@ -110,7 +118,7 @@ export const deliver = async (
       startedAt: times.startedAt ?? new Date(),
       completedAt: times.completedAt ?? new Date(),
       responseHeaders: times.responseHeaders === undefined ? {} : times.responseHeaders,
-      outcome: (at) => outcomeOf(input)(at, req.correlationId),
+      observation: input,
     }),
   );
   return { claimed, result };

@@ -4,6 +4,8 @@ import {
   type DeliveryRequest,
   endpointOf,
   gateOf,
+  initialBreaker,
+  pauseBreaker,
   takeProbe,
 } from '@delivery-history/core';
 import type { Created, Held, Store, StoreError } from '@delivery-history/store';
@@ -28,16 +30,22 @@ export interface EndpointGate {
    * then HOLD#k + STATE HELD. The record is then deleted from the queue (no DLQ cycling).
    */
   hold(request: DeliveryRequest, held: Extract<Admission, { kind: 'hold' }>): TE.TaskEither<StoreError, Held>;
+  /** The receiver asked to stop (`webhook-delivery: disable`): pause its endpoint, audited. */
+  pauseFor(url: string, reason: string): Promise<E.Either<string, void>>;
 }
 
 export type EndpointGateDeps = {
   readonly cache: BreakerCache;
   readonly settings: BreakerSettings;
-  readonly store: Pick<Store, 'writeBreaker' | 'appendHold' | 'createMessage'>;
+  readonly store: Pick<Store, 'readBreaker' | 'writeBreaker' | 'appendHold' | 'createMessage'>;
   readonly clock: () => Date;
 };
 
 const DELIVER: Admission = { kind: 'deliver', probe: false };
+
+/** Who a receiver-requested pause is recorded as. */
+const RECEIVER = 'receiver';
+const PAUSE_TRIES = 5;
 
 /** The half-open take: one conditional write; losing it means another worker's probe is out. */
 const probe = async (deps: EndpointGateDeps, state: BreakerState, messageId: string): Promise<Admission> => {
@@ -61,6 +69,23 @@ export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
     if (gate.kind === 'deliver' || state === null) return DELIVER;
     if (gate.kind === 'probe') return probe(deps, state, messageId);
     return { kind: 'hold', mode: gate.mode, reason: gate.reason };
+  },
+  pauseFor: async (url, reason) => {
+    const endpoint = endpointOf(url);
+    for (let i = 0; i < PAUSE_TRIES; i++) {
+      const read = await deps.store.readBreaker(endpoint, true)();
+      if (E.isLeft(read)) return E.left(read.left.message);
+      const before = read.right ?? initialBreaker(endpoint, deps.clock().toISOString());
+      if (before.mode === 'paused') return E.right(undefined);
+      const move = pauseBreaker(before, reason, RECEIVER, deps.clock().toISOString());
+      const written = await deps.store.writeBreaker(move.state, before.version)();
+      if (E.isRight(written)) {
+        deps.cache.set(endpoint, written.right);
+        return E.right(undefined);
+      }
+      if (written.left._tag !== 'Conflict') return E.left(written.left.message);
+    }
+    return E.left(`breaker of ${endpoint} kept changing`);
   },
   hold: (request, held) =>
     pipe(

@@ -28,15 +28,18 @@ export const httpClientOf = (config: WorkerConfig, clock: Clock, resolve?: Resol
   });
 
 /**
- * The store as the worker needs it: the table, the lease, and DELIVERY_MAX_ATTEMPTS as the
- * limit of requests that carry none (the store writes it on STATE; exhaustion reads it there).
+ * The store as the worker needs it: the table, the lease, the retry policy (its maxAttempts,
+ * DELIVERY_MAX_ATTEMPTS, is the limit of requests that carry none: the store writes it on
+ * STATE; exhaustion reads it there) and the secret policy.
  */
 export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?: Logger): Store =>
   createStore({
     doc,
     tableName: config.tableName,
     leaseMs: config.leaseMs,
-    defaultMaxAttempts: config.maxAttempts,
+    // the store classifies outcomes and redacts requests by these (read once, here)
+    retryPolicy: retryPolicyOf(config),
+    secrets: config.secrets,
     retentionDays: config.retentionDays,
     ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
   });

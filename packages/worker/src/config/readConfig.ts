@@ -9,6 +9,7 @@ import {
   intString,
   parseSigningSecrets,
   type SigningKeys,
+  OnOff,
   optionalVar,
   parsedString,
   readEnv,
@@ -55,6 +56,8 @@ export type WorkerConfig = {
   readonly sealKeyId: string | null;
   /** AWS_ENDPOINT_URL_KMS (tests, local stand-ins). */
   readonly kmsEndpoint: string | null;
+  /** DELIVERY_RECEIVER_CONTROL=on: a response header `webhook-delivery: disable` pauses the endpoint (off by default). */
+  readonly receiverControl: boolean;
 };
 
 /** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
@@ -92,6 +95,7 @@ export const WORKER_ENV = {
   DELIVERY_BREAKER_STALE_MS: withDefault(intString(0, 300_000, 'ms'), 5_000),
   DELIVERY_SEAL_KEY_ID: optionalVar(parsedString('KMS key id, ARN or alias', parseKmsKey)),
   AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
+  DELIVERY_RECEIVER_CONTROL: withDefault(OnOff, false),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -130,6 +134,7 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       breakerStaleMs: e.DELIVERY_BREAKER_STALE_MS,
       sealKeyId: e.DELIVERY_SEAL_KEY_ID ?? null,
       kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
+      receiverControl: e.DELIVERY_RECEIVER_CONTROL,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

@@ -2,7 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
 import { cachingKeyProvider, createSealer, type Sealer, systemClock } from '@delivery-history/core';
-import { endpointGateOf, httpClientOf, retryPolicyOf, workerStoreOf } from '../config/fromConfig.js';
+import { endpointGateOf, httpClientOf, workerStoreOf } from '../config/fromConfig.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
 import { powertoolsLogger } from '../observability/logger.js';
 import { powertoolsMetrics } from '../observability/metrics.js';
@@ -58,7 +58,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
   const gate = endpointGateOf(config, store, systemClock);
   return createHandler({
     store,
-    ...(gate !== undefined ? { gate } : {}),
+    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
       client: sqs,
@@ -74,12 +74,9 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
       timeoutMs: SQS_CALL_TIMEOUT_MS,
     }),
     clock: systemClock,
-    random: Math.random,
     logger,
     metrics: powertoolsMetrics(),
-    policy: retryPolicyOf(config),
     leaseMs: config.leaseMs,
-    secrets: config.secrets,
     ...(sealer === null ? {} : { sealer }),
     sqsTimeoutMs: SQS_CALL_TIMEOUT_MS,
   });

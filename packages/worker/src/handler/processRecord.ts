@@ -1,17 +1,14 @@
-import type { Clock, DeliveryRequest, ObservedExchange, OutcomeInput, RetryPolicy } from '@delivery-history/core';
-import { determineDeliveryOutcome, redactHeaders } from '@delivery-history/core';
+import type { Clock, DeliveryRequest, ObservedExchange } from '@delivery-history/core';
+import { redactHeaders } from '@delivery-history/core';
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
 import {
-  defaultSecretPolicy,
+  type KnownSecrets,
   type Logger,
   redactingLogger,
-  redactRequestWith,
   requestSecrets,
-  type KnownSecrets,
-  type SecretPolicy,
   type Sealer,
   safeLogKey,
   withKeys,
@@ -35,14 +32,11 @@ export type ProcessDeps = {
   readonly store: DeliveryStore;
   readonly http: Pick<HttpClient, 'deliver'>;
   readonly clock: Clock;
-  /** In [0, 1): backoff jitter. */
-  readonly random: () => number;
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
-  readonly policy: RetryPolicy;
+  // the retry and secret policies are the store's (store.policies, read once from config):
+  // it classifies each observation and redacts the request; logs use the same secret policy
   readonly leaseMs: number;
-  /** The secret policy (config `secrets`); default: the built-in one. */
-  readonly secrets?: SecretPolicy;
   /** Seals the credentials the policy redacts (KMS on AWS, the devkit's key locally); none: they are dropped. */
   readonly sealer?: Sealer;
   /** Makes the attemptId of an exchange before its append (kept if it travels through SQS). */
@@ -51,6 +45,8 @@ export type ProcessDeps = {
   readonly handoffDelayMs?: number;
   /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
   readonly gate?: EndpointGate;
+  /** DELIVERY_RECEIVER_CONTROL=on: a `webhook-delivery: disable` response pauses the endpoint (needs `gate`). */
+  readonly receiverControl?: boolean;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
@@ -81,10 +77,6 @@ const storeTrouble = (
   return Poison(`${op}: ${e.message}`);
 };
 
-/** The store redacts with core's built-in policy; the operator's settings apply here first. */
-const redacted = (deps: ProcessDeps, request: DeliveryRequest): DeliveryRequest =>
-  redactRequestWith(request, deps.secrets ?? defaultSecretPolicy);
-
 /** A messageId reused with a different payload: repeating cannot help. */
 const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecision => {
   deps.metrics.add('PoisonRecords', 'Count', 1);
@@ -94,7 +86,7 @@ const reusedId = (deps: ProcessDeps, log: Logger, e: StoreFailure): RecordDecisi
 
 /** Only before an observed outcome's append (it needs the STATE); the hot path creates in claimStep. */
 const createStep = async (deps: ProcessDeps, log: Logger, request: DeliveryRequest): Promise<Step<void>> => {
-  const created = await deps.store.createMessage(redacted(deps, request))();
+  const created = await deps.store.createMessage(request)();
   if (E.isRight(created)) {
     if (created.right.created) log.info('message created', { endpoint: created.right.state.endpoint });
     return E.right(undefined);
@@ -171,7 +163,7 @@ const admitStep = async (deps: ProcessDeps, log: Logger, request: DeliveryReques
     }
     return E.right(undefined);
   }
-  const held = await deps.gate.hold(redacted(deps, request), admission)();
+  const held = await deps.gate.hold(request, admission)();
   if (E.isLeft(held)) return E.left(holdRefused(deps, log, held.left));
   deps.metrics.add('DeliveriesHeld', 'Count', 1, { mode: admission.mode });
   log.info('delivery held for its endpoint', {
@@ -183,6 +175,37 @@ const admitStep = async (deps: ProcessDeps, log: Logger, request: DeliveryReques
   return E.left(Done(`held (${admission.mode}): ${admission.reason}`));
 };
 
+/** The receiver's `webhook-delivery` response header, lower-cased and trimmed (its request to us). */
+const receiverAsks = (x: HttpExchange): string | undefined =>
+  x.observation.kind === 'response'
+    ? Object.entries(x.observation.headers)
+        .find(([k]) => k.toLowerCase() === 'webhook-delivery')?.[1]
+        ?.trim()
+        .toLowerCase()
+    : undefined;
+
+/**
+ * Receiver control (issue 27, off by default): a response header `webhook-delivery: disable`
+ * pauses the endpoint (audited as by `receiver`, the message, attempt and status as evidence).
+ * Best effort after the attempt is recorded: a failure is logged, the delivery stands.
+ */
+const receiverControlStep = async (
+  deps: ProcessDeps,
+  log: Logger,
+  request: DeliveryRequest,
+  claimed: Claimed,
+  x: HttpExchange,
+  asked: string | undefined,
+): Promise<void> => {
+  if (deps.receiverControl !== true || deps.gate === undefined || x.observation.kind !== 'response') return;
+  if (asked !== 'disable') return;
+  const reason = `receiver asked: webhook-delivery: disable (HTTP ${x.observation.statusCode} to message ${request.messageId}, attempt ${claimed.ticket.attemptNumber})`;
+  const paused = await deps.gate.pauseFor(request.url, reason);
+  if (E.isLeft(paused))
+    log.error('receiver asked to disable the endpoint; pause not recorded', { reason: paused.left });
+  else log.warn("endpoint paused at the receiver's request", { reason });
+};
+
 /** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
 const claimStep = async (
   deps: ProcessDeps,
@@ -190,7 +213,7 @@ const claimStep = async (
   request: DeliveryRequest,
   sealed: string | null,
 ): Promise<Step<Claimed>> => {
-  const claimed = await deps.store.createAndClaim(redacted(deps, request), { leaseMs: deps.leaseMs, sealed })();
+  const claimed = await deps.store.createAndClaim(request, { leaseMs: deps.leaseMs, sealed })();
   if (E.isLeft(claimed)) return E.left(refused(deps, log, claimed.left));
   const { created, ...c } = claimed.right;
   if (created) log.info('message created', { endpoint: c.state.endpoint });
@@ -223,18 +246,6 @@ const observe = (deps: ProcessDeps, log: Logger, x: HttpExchange, r: AppendResul
   else log.warn(r.final ? 'delivery failed for good' : 'delivery failed; retry scheduled', attrs);
 };
 
-const outcomeOf =
-  (deps: ProcessDeps, request: DeliveryRequest, observation: OutcomeInput, completedAt: Date) =>
-  ({ attemptNumber, maxAttempts }: { attemptNumber: number; maxAttempts: number }) =>
-    determineDeliveryOutcome(observation, {
-      now: completedAt,
-      correlationId: request.correlationId,
-      attemptNumber,
-      maxAttempts,
-      policy: deps.policy,
-      random: deps.random,
-    });
-
 /** The exchange as it travels back through SQS (response headers as the policy keeps them). */
 const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): ObservedExchange => ({
   attemptNumber: claimed.ticket.attemptNumber,
@@ -251,6 +262,7 @@ const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): Obser
         }
       : { ...x.observation, responseTimeMs: Math.max(0, Math.round(x.observation.responseTimeMs)) },
   responseHeaders: x.responseHeaders === null ? null : redactHeaders(x.responseHeaders),
+  ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
 });
 
 /** What the record does once its attempt (or the attempt's resolution) is stored. */
@@ -279,9 +291,9 @@ const appendStep = async (
     completedAt: x.completedAt,
     responseHeaders: x.responseHeaders,
     ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
-    // A function of the number actually written: if a superseded attempt took ours, the
-    // store asks again, so exhaustion is decided by core for the number stored.
-    outcome: outcomeOf(deps, request, x.observation, x.completedAt),
+    // the store asks core for the outcome of the number actually written (if a superseded
+    // attempt took ours, exhaustion is decided for the number stored)
+    observation: x.observation,
   })();
   if (E.isLeft(appended)) {
     const e = appended.left;
@@ -326,7 +338,8 @@ const observedStep = async (
     startedAt: new Date(observed.startedAt),
     completedAt: new Date(observed.completedAt),
     responseHeaders: observed.responseHeaders,
-    outcome: outcomeOf(deps, request, observed.observation, new Date(observed.completedAt)),
+    ...(observed.sentHeaders === undefined ? {} : { sentHeaders: observed.sentHeaders }),
+    observation: observed.observation,
   })();
   if (E.isLeft(recorded)) {
     const e = recorded.left;
@@ -419,7 +432,7 @@ export const processRecord =
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the record's steps in order (decode, [create, observed,] create-and-claim, deliver, append); each step is a function
   async (record: SQSRecord): Promise<RecordDecision> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    const secrets = deps.secrets ?? defaultSecretPolicy;
+    const secrets = deps.store.policies.secrets;
     const keys = { sqsMessageId: record.messageId, receiveCount };
     // every line passes the secret policy (invariant 9), bounded in size
     const base = withKeys(redactingLogger(deps.logger, secrets), keys);
@@ -466,8 +479,12 @@ export const processRecord =
       const attemptLog = withKeys(logFor(known), { attempt: claimed.ticket.attemptNumber });
       const raw = E.isRight(sendable) ? await deliverStep(deps, sent) : notSent(deps, sendable.left);
       // the response side: nothing the receiver echoed goes further than here
+      // read before the scrub keeps only allow-listed response headers; used, never stored
+      const asked = receiverAsks(raw);
       const exchange = scrubExchange(raw, secrets, known);
-      return await appendStep(deps, attemptLog, request, claimed, exchange);
+      const decision = await appendStep(deps, attemptLog, request, claimed, exchange);
+      await receiverControlStep(deps, attemptLog, request, claimed, exchange, asked);
+      return decision;
     } catch (error) {
       if (claimed !== undefined) return afterClaimFailure(deps, base, claimed, error);
       // A bug, not a data problem: keep the record (SQS redelivers) and say so loudly.

@@ -1,4 +1,4 @@
-import { type Env, makeEnv } from '@delivery-history/store';
+import { createStore, type Store } from '@delivery-history/store';
 import type { ProjectorDeps } from './deps.js';
 
 /** What the projector's table reads and writes need from its deps. */
@@ -6,12 +6,12 @@ export type StoreIo = Pick<ProjectorDeps, 'doc' | 'tableName' | 'retry' | 'rando
   Partial<Pick<ProjectorDeps, 'clock' | 'telemetry' | 'retentionDays'>>;
 
 /**
- * The store's environment over the projector's deps: every table call goes through the
+ * The store over the projector's deps (its one door): every table call goes through the
  * store's funnel (its retries, its error mapping) with the projector's retry budget, jitter,
  * sleep and logger. Built per apply, so a test's `{ ...deps, doc }` takes effect.
  */
-export const storeEnvOf = (deps: StoreIo): Env =>
-  makeEnv({
+export const storeOf = (deps: StoreIo): Store =>
+  createStore({
     doc: deps.doc,
     tableName: deps.tableName,
     retry: deps.retry,
