@@ -66,7 +66,10 @@ export const access = (): Access => {
     const session = secret();
     sessions.add(session);
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
-    return c.redirect(new URL(c.req.url).pathname, 303);
+    // the deep link as asked, its filters kept, the token gone (history, logs, screenshots)
+    const back = new URL(c.req.url);
+    back.searchParams.delete('token');
+    return c.redirect(`${back.pathname}${back.search}`, 303);
   };
   const guard: MiddlewareHandler = async (c, next) => {
     const method = c.req.method;
