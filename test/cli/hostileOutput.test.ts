@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type RawServer, startRawServer } from '../reliability/support/rawHttpServer.js';
+import { type RawServer, rawResponse, startRawServer } from '../reliability/support/rawHttpServer.js';
 import { secretsRig } from '../secrets/support.js';
 import { type TestTable, useTestTable } from '../support/testTable.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
@@ -44,21 +44,13 @@ const BODY = `{"e":1}\n${TITLE}${BIDI}`;
 /** An unterminated OSC at the end: it would swallow what follows (the next row) into a title. */
 const UNTERMINATED = `${ESC}]0;swallow`;
 
-const response = (status: string, headers: ReadonlyArray<string>, body: string): Buffer => {
-  const b = Buffer.from(body, 'utf8');
-  const head = [
-    `HTTP/1.1 ${status}`,
-    'content-type: text/plain; charset=utf-8',
-    ...headers,
-    `content-length: ${b.length}`,
-    'connection: close',
-  ];
-  return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), b]);
-};
-
 const RECIPES = {
   // a 500 with everything in its body
-  body: response('500 Internal Server Error', ['server: edge'], `error page\n\t${ALL}\r\nend ${UNTERMINATED}`),
+  body: rawResponse(
+    '500 Internal Server Error',
+    ['content-type: text/plain; charset=utf-8', 'server: edge'],
+    `error page\n\t${ALL}\r\nend ${UNTERMINATED}`,
+  ),
   // the same through the reason phrase (bytes as sent; C1 and bidi arrive as their UTF-8 bytes)
   reason: Buffer.concat([
     // (no CR: HTTP itself ends the status line there)

@@ -28,6 +28,7 @@ const COMMANDS: Table = {
   verify: async () => (await import('./commands/verify.js')).runVerify,
   expunge: async () => (await import('./commands/expunge.js')).runExpunge,
   endpoints: async () => (await import('./commands/endpoints.js')).runEndpoints,
+  console: async () => (await import('./commands/console.js')).runConsole,
 };
 
 const REPLAY: Table = {

@@ -6,6 +6,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 // by the request path (`/r/<key>`); requests are counted by `webhook-id`, every one of them,
 // including those a client sends on a kept-alive socket after an odd answer.
 
+/** A whole HTTP/1.1 answer (content-length and connection: close added); the head as latin1 bytes. */
+export const rawResponse = (status: string, headers: ReadonlyArray<string>, body: string): Buffer => {
+  const b = Buffer.from(body, 'utf8');
+  const head = [`HTTP/1.1 ${status}`, ...headers, `content-length: ${b.length}`, 'connection: close'];
+  return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), b]);
+};
+
 export type Step = { readonly bytes: Buffer; readonly delayMs: number };
 export type Recipe = { readonly steps: ReadonlyArray<Step>; readonly end: 'close' | 'reset' | 'hang' };
 

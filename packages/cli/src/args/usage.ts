@@ -201,6 +201,15 @@ ${LIST_OPTIONS}`,
       'dh expunge --endpoint hooks.example.com --since 2026-11-01 --secrets-only --reason "policy update"',
     ],
   },
+  console: {
+    usage: 'dh console [--port N] [--host ADDR] [--read-only] [--no-payloads]',
+    about: `  The support console until Ctrl-C: a web server over the same table and runs as the CLI
+  (overview, failed messages, one message, endpoint health). Prints one URL with a one-time
+  token; opening it sets a session cookie. Binds 127.0.0.1 (--host another address: a
+  warning). --port 0 or none: any free port. --no-payloads: request bodies and response
+  snippets are never shown. This version has no action: it is read-only already.`,
+    examples: ['dh console', 'dh console --port 7300 --no-payloads'],
+  },
   verify: {
     usage:
       'dh verify [--message ID...] [--segments N] [--concurrency N] [--allow-lag] [--item-budget BYTES] [--stalled-after DURATION] [--max-violations N] [--progress MODE] [--json]',
@@ -264,6 +273,7 @@ Commands:
   replay endpoints      rebuild the endpoint-health aggregates from the attempts
   verify                check every invariant over the table
   expunge               remove a message's content (audited), or re-apply the secret policy
+  console               the support console: a local web page over the same views
   local                 the whole system on this machine (DynamoDB Local, projector, worker)
   demo                  end-to-end demo on this machine, with a summary
   help <command>        a command's options and examples

@@ -44,8 +44,8 @@ const effectiveOf = (since: Date, until: Date): { since: Date; until: Date } => 
   until: new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS),
 });
 
-/** The JSON document (public: see the cli README). */
-const documentOf = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => {
+/** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
+export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => {
   const effective = effectiveOf(since, until);
   const mine = (endpoint: string) => buckets.filter((b) => b.endpoint === endpoint);
   return {
@@ -67,7 +67,7 @@ const documentOf = (since: Date, until: Date, buckets: readonly HealthBucket[], 
 };
 
 /** The window line above a table: the hours read, and the window asked when it was widened. */
-const windowLine = (doc: ReturnType<typeof documentOf>): string => {
+const windowLine = (doc: ReturnType<typeof endpointsDocument>): string => {
   const widened = doc.effectiveSince !== doc.since || doc.effectiveUntil !== doc.until;
   return `Window: ${absoluteTime(doc.effectiveSince)} to ${absoluteTime(doc.effectiveUntil)}${widened ? ' (whole hours)' : ''}\n`;
 };
@@ -97,7 +97,7 @@ const print = (
   now: Date,
   layout: Layout,
 ): CommandResult => {
-  const doc = documentOf(w.since, w.until, buckets, w.host !== undefined);
+  const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined);
   if (json) io.stdout.write(toJson(doc));
   else if (doc.endpoints.length === 0) {
     // nothing to show: the NotFound line on stderr says so

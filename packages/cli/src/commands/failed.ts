@@ -2,13 +2,23 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, optional, TimeArg } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
-import { LIST_OPTIONS, ListArgs } from '../args/listArgs.js';
+import { LIST_OPTIONS, ListArgs, type Order } from '../args/listArgs.js';
 import type { CommandSpec } from '../args/parse.js';
 import { timeWindowError } from '../args/timeWindow.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandResult } from './failure.js';
-import { createdInput, createdWindowError, filtersGiven, listOutput, printPage, readList, startOf } from './listing.js';
+import type { Store } from '@delivery-history/store';
+import {
+  createdInput,
+  createdWindowError,
+  filtersGiven,
+  listOutput,
+  printPage,
+  readList,
+  startOf,
+  type Window,
+} from './listing.js';
 import { usageFailure, withArgs } from './withArgs.js';
 
 // `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
@@ -66,6 +76,31 @@ const resolve = (a: Args, now: Date, env: Io['env']) => {
   return created === null ? E.right({ ...start.right, since, until }) : E.left(created);
 };
 
+/** The `dh failed` query (the console's `/messages` calls it too): a page reader and the host filter on its rows. */
+export const failedQuery = (
+  store: Store,
+  q: {
+    readonly since: Date;
+    readonly until: Date;
+    readonly window: Window;
+    readonly exhausted: boolean;
+    readonly order: Order;
+    readonly host: string | undefined;
+  },
+) => ({
+  fetch: (limit: number, cursor: string | null) =>
+    store.queryFailed({
+      since: q.since,
+      until: q.until,
+      ...createdInput(q.window),
+      exhaustedOnly: q.exhausted,
+      order: q.order,
+      limit,
+      ...(cursor !== null ? { cursor } : {}),
+    }),
+  keep: (x: { readonly endpoint: string }) => q.host === undefined || hostMatches(q.host, x.endpoint),
+});
+
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs('failed', argv, io, spec, args(now), configFlags, async (a, config) => {
@@ -77,17 +112,7 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
     const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
     const exhausted = filters.exhausted === true;
     return withContext(config, io, async (ctx) => {
-      const fetch = (limit: number, cursor: string | null) =>
-        ctx.store.queryFailed({
-          since,
-          until,
-          ...createdInput(window),
-          exhaustedOnly: exhausted,
-          order,
-          limit,
-          ...(cursor !== null ? { cursor } : {}),
-        });
-      const keep = (x: { endpoint: string }) => host === undefined || hostMatches(host, x.endpoint);
+      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, order, host });
       const page = await readList('failed', fetch, a, r.right.store, keep);
       return printPage(io, 'failed', page, {
         ...out.right,

@@ -4,7 +4,7 @@ import * as t from 'io-ts';
 import { IntArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
-import { withContext } from '../context.js';
+import { type Context, withContext } from '../context.js';
 import { attemptJson, historyJson } from '../format/historyJson.js';
 import { renderAttempt, renderHistory } from '../format/historyView.js';
 import { toJson } from '../format/json.js';
@@ -56,25 +56,33 @@ const entriesOf = (
   trail: E.Either<unknown, { readonly entries: ReadonlyArray<AuditEntry> } | null>,
 ): ReadonlyArray<AuditEntry> => (E.isRight(trail) ? (trail.right?.entries ?? []) : []);
 
+/** The history view of one message (the console's `/messages/<id>` reads it too); `trailError`: the trail was unreadable. */
+export const historyView = async (ctx: Context, messageId: string) => {
+  const history = await ctx.store.getHistory(messageId)();
+  if (E.isLeft(history)) return history;
+  const h = history.right;
+  const trail = ctx.trailOf(messageId, h.audit);
+  return E.right({
+    state: h.state,
+    attempts: h.attempts,
+    redrives: h.redrives,
+    resolutions: h.resolutions,
+    expunges: h.expunges,
+    requeues: h.requeues,
+    auditTrail: entriesOf(trail),
+    trailError: E.isLeft(trail) ? String(trail.left) : null,
+  });
+};
+
 export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs('history', args, io, spec, Args, configFlags, (a, config) =>
     withContext(config, io, async (ctx) => {
-      const history = await ctx.store.getHistory(a.messageId)();
-      if (E.isLeft(history)) {
-        return fail(storeFailure(history.left, `message "${a.messageId}" (table ${config.tableName})`));
+      const read = await historyView(ctx, a.messageId);
+      if (E.isLeft(read)) {
+        return fail(storeFailure(read.left, `message "${a.messageId}" (table ${config.tableName})`));
       }
-      const h = history.right;
-      const trail = ctx.trailOf(a.messageId, h.audit);
-      if (E.isLeft(trail)) io.stderr.write(`dh history: audit trail unreadable (${trail.left}); run dh verify\n`);
-      const view = {
-        state: h.state,
-        attempts: h.attempts,
-        redrives: h.redrives,
-        resolutions: h.resolutions,
-        expunges: h.expunges,
-        requeues: h.requeues,
-        auditTrail: entriesOf(trail),
-      };
+      const { trailError, ...view } = read.right;
+      if (trailError !== null) io.stderr.write(`dh history: audit trail unreadable (${trailError}); run dh verify\n`);
       const json = a.json === true;
       if (a.attempt !== undefined)
         return printAttempt(io, view, a.messageId, a.attempt, json, a.wide, a['no-body'] !== true);

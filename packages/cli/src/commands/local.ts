@@ -23,7 +23,7 @@ const exportsOf = (endpoint: string, tableName: string, allow: string, sqs: { en
   ].join('\n');
 
 /** Resolves on the first SIGINT/SIGTERM (this command's own listener: the default exit stays out). */
-const untilSignal = (): { signalled: Promise<void>; cancel: () => void } => {
+export const untilSignal = (): { signalled: Promise<void>; cancel: () => void } => {
   let stop = (): void => {};
   const signalled = new Promise<void>((ok) => {
     stop = () => ok();
