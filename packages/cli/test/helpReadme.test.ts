@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMON_OPTIONS, type CommandSpec } from '../src/args/parse.js';
 import { USAGE } from '../src/args/usage.js';
+import { spec as consoleSpec } from '../src/commands/console.js';
 import { spec as correlation } from '../src/commands/correlation.js';
 import { spec as demo } from '../src/commands/demo.js';
 import { spec as endpoint } from '../src/commands/endpoint.js';
@@ -22,6 +23,7 @@ import { spec as tail } from '../src/commands/tail.js';
 import { spec as verify } from '../src/commands/verify.js';
 
 const SPECS: Readonly<Record<string, CommandSpec>> = {
+  console: consoleSpec,
   local,
   demo,
   history,
