@@ -1,11 +1,11 @@
 import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
-import { type StreamTail, tailStream } from '@delivery-history/store';
+import { makeStreamClients, type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, MessageIdArg, optional } from '../args/codecs.js';
 import { CommonArgs, configFlags, hostMatches } from '../args/common.js';
 import type { CommandSpec } from '../args/parse.js';
-import { withContext } from '../context.js';
+import { clientOptionsOf, withContext } from '../context.js';
 import { oneLine, outcomeCode } from '../format/describe.js';
 import { statusColor } from '../format/color.js';
 import { type StreamColumn, streamHeader, streamRow } from '../format/table.js';
@@ -147,18 +147,23 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
       const started = io.now().getTime();
       let shown = 0;
       onInterrupt('tail', () => `${shown} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
-      const tail = await tailStream({
-        client: ctx.clients.client,
-        streams: ctx.clients.streams,
-        tableName: config.tableName,
-      })();
-      if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
-      io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
-      const layout = layoutOf(io, a.wide);
-      if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
-      const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
-      return follow(tail.right, io, print, keep, () => {
-        shown++;
-      });
+      const streams = makeStreamClients(clientOptionsOf(config));
+      try {
+        const tail = await tailStream({
+          client: ctx.clients.client,
+          streams: streams.streams,
+          tableName: config.tableName,
+        })();
+        if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
+        io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
+        const layout = layoutOf(io, a.wide);
+        if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
+        const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
+        return await follow(tail.right, io, print, keep, () => {
+          shown++;
+        });
+      } finally {
+        streams.destroy();
+      }
     }),
   );
