@@ -75,7 +75,7 @@ const namesOf = (list: string): Array<readonly [string, string]> =>
       return [as ?? from ?? n, from ?? n] as const;
     });
 
-/** What a package's dist/index.js re-exports, by exported name; null when it is more than re-exports. */
+/** What a package's dist/index.js re-exports (its `export { ... } from './x.js'` lines), by exported name. */
 const indexOf = (pkg: string): Map<string, Origin> => {
   const index = join(packages, pkg, 'dist', 'index.js');
   const out = new Map<string, Origin>();

@@ -10,6 +10,7 @@ import type { Io } from '../kit/io.js';
 import type { CommandResult } from '../kit/failure.js';
 import type { Store } from '@delivery-history/store';
 import {
+  countFilterError,
   createdInput,
   createdWindowError,
   filtersGiven,
@@ -88,7 +89,7 @@ export const failedQuery = (
     readonly host: string | undefined;
   },
 ) => ({
-  fetch: (limit: number, cursor: string | null) =>
+  fetch: (limit: number, cursor: string | null, count?: boolean) =>
     store.queryFailed({
       since: q.since,
       until: q.until,
@@ -97,6 +98,7 @@ export const failedQuery = (
       order: q.order,
       limit,
       ...(cursor !== null ? { cursor } : {}),
+      ...(count === true ? { count } : {}),
     }),
   keep: (x: { readonly endpoint: string }) => q.host === undefined || hostMatches(q.host, x.endpoint),
 });
@@ -111,6 +113,11 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
     const { since, until, window, order, filters } = r.right;
     const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
     const exhausted = filters.exhausted === true;
+    const uncountable =
+      host === undefined
+        ? null
+        : countFilterError(a.count, '--endpoint', `dh endpoint ${host} --since T --count counts its index`);
+    if (uncountable !== null) return usageFailure(uncountable);
     return withContext(config, io, async (ctx) => {
       const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, order, host });
       const page = await readList('failed', fetch, a, r.right.store, keep);

@@ -10,6 +10,7 @@ export const LIST_OPTIONS = {
   limit: { type: 'string' },
   cursor: { type: 'string' },
   all: { type: 'boolean' },
+  count: { type: 'boolean' },
   order: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'created-since': { type: 'string' },
@@ -27,6 +28,8 @@ export const ListArgs = (now: Date) =>
     limit: optional(IntArg(1, 1000)),
     cursor: optional(t.string),
     all: optional(t.boolean),
+    // the window's total besides the page (one Select COUNT read of the index range)
+    count: optional(t.boolean),
     order: optional(Order),
     output: optional(Output),
     'created-since': optional(TimeArg(now)),

@@ -24,7 +24,12 @@ export type SummaryRow = {
   readonly deliveryResult: DeliveryResult | null;
 };
 
-export type ListPage = { readonly items: ReadonlyArray<SummaryRow>; readonly cursor: string | null };
+export type ListPage = {
+  readonly items: ReadonlyArray<SummaryRow>;
+  readonly cursor: string | null;
+  /** Every row of the query's window (`--count`). */
+  readonly total?: number;
+};
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
 const when = (iso: string, now: Date): Narrowable => ({

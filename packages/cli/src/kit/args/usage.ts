@@ -30,6 +30,9 @@ const LIST_OPTIONS = `  --limit N              rows per page (1..1000, default 5
   --cursor C             the next page: alone, it repeats the query (window, order, filters);
                          the table prints a short id kept on this machine, --json the full cursor
   --all                  every page, one after the other
+  --count                also the window's total ("50 of 1234 ..."; --json: "total"): one
+                         Select COUNT read of the index range (costs about what paging all of it
+                         would); not with a filter on the rows read (failed --endpoint, --status)
   --order oldest|newest  oldest first (default) or newest first (the index read backwards)
   --output table|json|tsv, -o
                          table (default), JSON (--json is the same), or tab-separated values
@@ -74,7 +77,7 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
     about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
   their error text and response time. --exhausted: only final failures (no retry left).
   --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
@@ -90,7 +93,7 @@ ${CREATED_FILTER}`,
   },
   endpoint: {
     usage:
-      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
     about: `  Messages to one endpoint (host:port as stored), by last update, with their error text
   and response time. --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
 ${LIST_OPTIONS}
@@ -104,7 +107,7 @@ ${CREATED_FILTER}
   },
   correlation: {
     usage:
-      'dh correlation <correlationId> [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh correlation <correlationId> [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
     about: `  Messages sharing a correlation id, by creation time, with their error text and
   response time. --created-since/--created-until: a window on creation time (the index's
   sort key: a key range, nothing read outside it).
