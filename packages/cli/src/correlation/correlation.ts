@@ -49,7 +49,7 @@ export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<Com
           order,
           limit,
           ...(cursor !== null ? { cursor } : {}),
-          ...(count === true ? { count } : {}),
+          count: count === true,
         });
       const page = await readList('correlation', fetch, a, start.right.store);
       return printPage(io, 'correlation', page, {

@@ -95,7 +95,7 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
           order,
           limit,
           ...(cursor !== null ? { cursor } : {}),
-          ...(count === true ? { count } : {}),
+          count: count === true,
         });
       const keep = (r: { status: string }) => status === undefined || r.status === status;
       const page = await readList('endpoint', fetch, a, start.right.store, keep);

@@ -98,7 +98,7 @@ export const failedQuery = (
       order: q.order,
       limit,
       ...(cursor !== null ? { cursor } : {}),
-      ...(count === true ? { count } : {}),
+      count: count === true,
     }),
   keep: (x: { readonly endpoint: string }) => q.host === undefined || hostMatches(q.host, x.endpoint),
 });
