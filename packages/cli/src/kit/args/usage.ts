@@ -147,10 +147,12 @@ ${LIST_OPTIONS}`,
     examples: ['dh endpoints resume hooks.example.com --rate 20'],
   },
   tail: {
-    usage: 'dh tail [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
+    usage: 'dh tail [--since TIME] [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
     about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
   one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
-  outcome; --endpoint (or --host) a host; --message some messages.`,
+  outcome; --endpoint (or --host) a host; --message some messages. --since TIME first prints
+  the attempts completed since then (read through the indexes, newest last), then follows;
+  an attempt is shown once.`,
     examples: ['dh tail', 'dh tail --endpoint hooks.example.com --status FAILED', 'dh tail --json | jq .messageId'],
   },
   'replay projections': {
