@@ -284,7 +284,8 @@ L(
     const written: string[] = [];
     let writing = true;
     const writer = (async () => {
-      for (let k = 0; writing && k < 400; k++) {
+      // until told to stop (the cap only guards a runaway loop)
+      for (let k = 0; writing && k < 5000; k++) {
         await live.deliver({ messageId: `bf-live-${k}`, url }, ['ok']);
         written.push(`bf-live-${k}`);
       }
@@ -301,7 +302,8 @@ L(
     try {
       await tailStarted(child, err);
       const before = written.length;
-      while (written.length < before + 3) await sleep(20); // a few appends after the stream is followed
+      // a few appends after the stream is followed (waits on the writer's progress)
+      while (written.length < before + 3 && child.exitCode === null) await sleep(20);
       writing = false;
       await writer;
       const until = Date.now() + 20_000;
