@@ -133,3 +133,11 @@ export { carriesNoSecret, sealRequest, unsealRequest } from './seal/sealedReques
 export { createSealer, type Sealer } from './seal/sealer.js';
 export { isTransientSealError, KeyRefused, KeyUnavailable, type SealError } from './seal/sealError.js';
 export { endpointEventsOf } from './breaker/endpointEvents.js';
+// Types no other package imports, but tsc names in their declaration files (the worker's and
+// projector's env codecs, the CLI's endpoints document): tagged so knip keeps them.
+/** @public */
+export type { DefaultType } from './codecs/primitives.js';
+/** @public */
+export type { HealthEvent, LatencySummary } from './health/endpointHealth.js';
+/** @public */
+export type { StatusClass } from './health/counters.js';

@@ -62,6 +62,8 @@ export {
 // which stream records drive the projector (infra's filter criteria, the local poller's check)
 export { matchesStreamFilter, STREAM_FILTER_PATTERNS } from './streamFilter.js';
 export { StateSummary } from './query/stateSummary.js';
+/** @public named in the CLI's declaration of its failed query */
+export type { Page } from './query/stateSummary.js';
 export {
   STATE_SK,
   ATTEMPT_PREFIX,
