@@ -3,15 +3,15 @@
 // so it is in no bundle; the index (`@delivery-history/cli`) stays what other packages call.
 // The CLI's reusable parts (the bench and tests call them without the command line).
 export { main } from './main.js';
-export { memoryIo } from './io.js';
-export { EXIT } from './exitCodes.js';
-export { projectorTrailOf } from './context.js';
-export { tableReader } from './replay/tableReader.js';
+export { memoryIo } from './kit/io.js';
+export { EXIT } from './kit/exitCodes.js';
+export { projectorTrailOf } from './kit/context.js';
+export { tableReader } from './kit/table/tableReader.js';
 export { replayProjections } from './replay/replayProjections.js';
 export { measureReplay } from './replay/measureReplay.js';
-export { verifyTable } from './replay/verifyTable.js';
+export { verifyTable } from './verify/verifyTable.js';
 export { storeRepair } from './replay/storeRepair.js';
 export { trailWriter } from './replay/writeTrail.js';
-export { seedSynthetic } from './replay/seedSynthetic.js';
-export { drainHeld } from './replay/drainHeld.js';
-export { expireHeld } from './replay/expireHeld.js';
+export { seedSynthetic } from './kit/table/seedSynthetic.js';
+export { drainHeld } from './endpoints/drainHeld.js';
+export { expireHeld } from './endpoints/expireHeld.js';

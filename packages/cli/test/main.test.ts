@@ -3,7 +3,7 @@ import { Invalid } from '@delivery-history/store';
 import { NotFound as StoreNotFound, Throttled } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../src/args/usageError.js';
+import { UsageError } from '../src/kit/args/usageError.js';
 import {
   CheckFailed,
   type CliFailure,
@@ -13,9 +13,9 @@ import {
   showsUsage,
   storeFailure,
   Unexpected,
-} from '../src/commands/failure.js';
-import { EXIT, exitCodeOf } from '../src/exitCodes.js';
-import { memoryIo } from '../src/io.js';
+} from '../src/kit/failure.js';
+import { EXIT, exitCodeOf } from '../src/kit/exitCodes.js';
+import { memoryIo } from '../src/kit/io.js';
 import { main } from '../src/main.js';
 
 // Command dispatch without a table: names inherited from Object.prototype are unknown
