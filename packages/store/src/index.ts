@@ -15,7 +15,6 @@ export { type RetryOptions, type DocumentClient, DEFAULT_BUDGETS } from './env.j
 export {
   type StoreError,
   Invalid,
-  isThrottled,
   isTransient,
   isRetryable,
   describeStoreError,
@@ -81,3 +80,15 @@ export {
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
 export type { HealthWrite } from './health/healthActions.js';
 export type { BucketShard, HealthMarker } from './ops/writeEndpointHealth.js';
+// DynamoDB Streams: the calls, their one error funnel and the one shard reader (the local
+// poller in devkit; `dh tail` through tailStream)
+export {
+  type Streams,
+  type StreamsPort,
+  classifiedStreams,
+  streamsOf,
+  streamsPortOf,
+} from './stream/streamsPort.js';
+export { describeStreamsError, type StreamsError } from './stream/streamsError.js';
+export { makeShardReader, type ShardReader } from './stream/shardReader.js';
+export { describeShards, type ShardInfo } from './stream/shards.js';
