@@ -8,7 +8,7 @@ import { createLocalWorker, type LocalWorker, type Receivers, startReceivers } f
 import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { memoryCheckpoint } from '@delivery-history/devkit/testing';
-import { streamsPortOf } from '@delivery-history/store';
+import { streamsPortOf } from '@delivery-history/store/testing';
 
 import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';

@@ -5,7 +5,7 @@ import { memoryEventSink } from '@delivery-history/devkit';
 import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { memoryCheckpoint } from '@delivery-history/devkit/testing';
-import { streamsPortOf } from '@delivery-history/store';
+import { streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

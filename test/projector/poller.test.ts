@@ -3,7 +3,8 @@ import type { _Record, GetRecordsCommandOutput } from '@aws-sdk/client-dynamodb-
 import { type Poller, startPoller } from '@delivery-history/devkit';
 import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry, sortSequenceNumbers } from '@delivery-history/projector/testing';
-import { checkpointKey, type StreamsPort, streamsPortOf } from '@delivery-history/store';
+import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';

@@ -8,7 +8,8 @@ import { memoryCheckpoint } from '../src/poller/checkpoint.js';
 import { emptyStats } from '../src/poller/pollerStats.js';
 import { type BatchInfo, runShard, type ShardLoopDeps } from '../src/poller/shardLoop.js';
 import { makeShardRegistry, type ShardEntry } from '../src/poller/shardRegistry.js';
-import { classifiedStreams, type StreamsPort } from '@delivery-history/store';
+import { classifiedStreams } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 
 // One shard of `n` records (sequence numbers 1..n), closed or open; the fake sleep records
 // its delays and, for an open shard, stops the loop once it has slept `sleepsBeforeStop` times.

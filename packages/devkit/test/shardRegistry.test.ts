@@ -3,7 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeShardRegistry } from '../src/poller/shardRegistry.js';
-import { classifiedStreams, type StreamsPort } from '@delivery-history/store';
+import { classifiedStreams } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 
 // A DescribeStream that pages `perPage` shards at a time, over a list the test changes.
 

@@ -15,11 +15,9 @@ export { type RetryOptions, type DocumentClient, DEFAULT_BUDGETS } from './env.j
 export {
   type StoreError,
   Invalid,
-  isTransient,
   isRetryable,
   describeStoreError,
 } from './errors/storeError.js';
-export { toStoreError } from './errors/toStoreError.js';
 export type { Claimed } from './ops/claim.js';
 export { type Created, isFingerprintConflict } from './ops/createMessage.js';
 export type { AppendResult } from './ops/appendAttempt.js';
@@ -71,7 +69,6 @@ export {
   attemptSk,
   attemptKey,
   redriveSk,
-  checkpointKey,
   stateIndexAttributes,
   DEFAULT_HEALTH_SHARDS,
   healthKey,
@@ -85,9 +82,7 @@ export type { BucketShard, HealthMarker } from './ops/writeEndpointHealth.js';
 export {
   type Streams,
   type StreamsPort,
-  classifiedStreams,
   streamsOf,
-  streamsPortOf,
 } from './stream/streamsPort.js';
 export { describeStreamsError, type StreamsError } from './stream/streamsError.js';
 export { makeShardReader, type ShardReader } from './stream/shardReader.js';
