@@ -6,35 +6,22 @@ import {
   type MinuteFailures,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags, hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { withContext } from '../kit/context.js';
 import { renderEndpoints, renderSeries } from './endpointsView.js';
 import { toJson } from '../kit/format/json.js';
 import { absoluteTime } from '../kit/format/time.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { endpointsArgs } from './endpointsArgs.js';
 
 // `dh endpoints [<host[:port]>] [--since T] [--until T] [--wide] [--json]`: endpoint health from the
 // projector's hourly aggregates (the store's readEndpointHealth: never a scan).
 
 const DAY_MS = 86_400_000;
-
-export const spec: CommandSpec = {
-  options: { since: { type: 'string' }, until: { type: 'string' } },
-  positionals: ['host'],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    t.type({ host: optional(HostArg), since: optional(TimeArg(now)), until: optional(TimeArg(now)) }),
-  ]);
 
 const HOUR_MS = 3_600_000;
 
@@ -67,20 +54,20 @@ export const endpointsDocument = (since: Date, until: Date, buckets: readonly He
 };
 
 /** The window line above a table: the hours read, and the window asked when it was widened. */
-const windowLine = (doc: ReturnType<typeof endpointsDocument>): string => {
+const windowLine = (doc: ReturnType<typeof endpointsDocument>, tz: string): string => {
   const widened = doc.effectiveSince !== doc.since || doc.effectiveUntil !== doc.until;
-  return `Window: ${absoluteTime(doc.effectiveSince)} to ${absoluteTime(doc.effectiveUntil)}${widened ? ' (whole hours)' : ''}\n`;
+  return `Window: ${absoluteTime(doc.effectiveSince, tz)} to ${absoluteTime(doc.effectiveUntil, tz)}${widened ? ' (whole hours)' : ''}\n`;
 };
 
 const MARKS = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /** The recent hour minute by minute: `·` none failed, a bar for some (scaled to the busiest minute), blank unknown. */
-const minuteLines = (m: MinuteFailures): string => {
+const minuteLines = (m: MinuteFailures, tz: string): string => {
   const max = Math.max(0, ...m.failures.map((n) => n ?? 0));
   const marks = m.failures
     .map((n) => (n === null ? ' ' : n === 0 ? '·' : (MARKS[Math.ceil((n / max) * MARKS.length) - 1] ?? '█')))
     .join('');
-  return `Failures per minute from ${absoluteTime(m.from)} (60 min, busiest ${max}):\n${marks}\n`;
+  return `Failures per minute from ${absoluteTime(m.from, tz)} (60 min, busiest ${max}):\n${marks}\n`;
 };
 
 type Window = { readonly since: Date; readonly until: Date; readonly host: string | undefined };
@@ -101,13 +88,14 @@ const print = (
   if (json) io.stdout.write(toJson(doc));
   else if (doc.endpoints.length === 0) {
     // nothing to show: the NotFound line on stderr says so
-  } else if (w.host === undefined) io.stdout.write(`${windowLine(doc)}${renderEndpoints(doc.endpoints, now, layout)}`);
+  } else if (w.host === undefined)
+    io.stdout.write(`${windowLine(doc, layout.zone)}${renderEndpoints(doc.endpoints, now, layout)}`);
   else
     io.stdout.write(
-      `${windowLine(doc)}${doc.endpoints
+      `${windowLine(doc, layout.zone)}${doc.endpoints
         .map(
           (r) =>
-            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes)}` : ''}`,
+            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes, layout.zone)}` : ''}`,
         )
         .join('\n')}`,
     );
@@ -122,7 +110,7 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
   if (sub === 'pause' || sub === 'resume')
     return (await import('./endpointControl.js')).runEndpointControl(sub, rest, io);
   const now = io.now();
-  return withArgs('endpoints', argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(endpointsArgs, argv, io, now, configFlags, async (a, config) => {
     const until = a.until ?? now;
     const w: Window = { since: a.since ?? new Date(until.getTime() - DAY_MS), until, host: a.host };
     const wrong = timeWindowError(w, now);
@@ -130,7 +118,7 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
     return withContext(config, io, async (ctx) => {
       const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
       if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));
-      return print(io, w, read.right, a.json === true, now, layoutOf(io, a.wide));
+      return print(io, w, read.right, a.json === true, now, viewLayout(io, a));
     });
   });
 };

@@ -1,33 +1,17 @@
 import type { AuditEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { type Context, withContext } from '../kit/context.js';
 import { attemptJson, historyJson } from './historyJson.js';
 import { renderAttempt, renderHistory } from './historyView.js';
 import { toJson } from '../kit/format/json.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { withArgs } from '../kit/withArgs.js';
+import { historyArgs } from './historyArgs.js';
 
 // `dh history <messageId>`: STATE, every attempt, audit trail.
-
-export const spec: CommandSpec = {
-  options: { attempt: { type: 'string' }, 'no-body': { type: 'boolean' } },
-  positionals: ['messageId'],
-};
-const Args = t.intersection([
-  CommonArgs,
-  t.type({
-    messageId: MessageIdArg,
-    attempt: optional(IntArg(1, 1_000_000)),
-    // with --attempt: leave the request body out (it is the customer's payload)
-    'no-body': optional(t.boolean),
-  }),
-]);
 
 /** `--attempt N`: that attempt's request as sent (line, headers, body), response status, kept headers and snippet. */
 const printAttempt = (
@@ -36,7 +20,7 @@ const printAttempt = (
   messageId: string,
   n: number,
   json: boolean,
-  wide: boolean | undefined,
+  a: { readonly wide: boolean | undefined; readonly tz: string },
   body: boolean,
 ): CommandResult => {
   const one = view.attempts.find((x) => x.attemptNumber === n);
@@ -46,7 +30,7 @@ const printAttempt = (
   // every attempt sends the stored body (its sha256 is on the attempt); null: over its budget or expunged
   const shown = body ? view.state.request.body : undefined;
   io.stdout.write(
-    json ? toJson(attemptJson(one, shown)) : renderAttempt(view, one, io.now(), layoutOf(io, wide), shown),
+    json ? toJson(attemptJson(one, shown)) : renderAttempt(view, one, io.now(), viewLayout(io, a), shown),
   );
   return done;
 };
@@ -75,7 +59,7 @@ export const historyView = async (ctx: Context, messageId: string) => {
 };
 
 export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs('history', args, io, spec, Args, configFlags, (a, config) =>
+  withArgs(historyArgs, args, io, io.now(), configFlags, (a, config) =>
     withContext(config, io, async (ctx) => {
       const read = await historyView(ctx, a.messageId);
       if (E.isLeft(read)) {
@@ -85,8 +69,8 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
       if (trailError !== null) io.stderr.write(`dh history: audit trail unreadable (${trailError}); run dh verify\n`);
       const json = a.json === true;
       if (a.attempt !== undefined)
-        return printAttempt(io, view, a.messageId, a.attempt, json, a.wide, a['no-body'] !== true);
-      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
+        return printAttempt(io, view, a.messageId, a.attempt, json, a, a['no-body'] !== true);
+      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), viewLayout(io, a)));
       return done;
     }),
   );

@@ -1,7 +1,5 @@
 import type { AuditEntry } from '@delivery-history/core';
 import {
-  type ClientOptions,
-  type Clients,
   createStore,
   decodeAuditTrail,
   makeClients,
@@ -19,6 +17,9 @@ import type { TrailReader } from '../verify/verifyMessage.js';
 // What a command talks to, built once from the configuration and closed at the end. The
 // table clients only: a Streams client (dh tail) is the command's own, so the Streams SDK
 // is not loaded, nor its client built, by every other command's start-up.
+
+type ClientOptions = NonNullable<Parameters<typeof makeClients>[0]>;
+type Clients = ReturnType<typeof makeClients>;
 
 export type Context = {
   readonly config: Config;

@@ -1,50 +1,27 @@
 import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
 import { makeStreamClients, type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, MessageIdArg, optional, TimeArg } from '../kit/args/codecs.js';
+import { configFlags, hostMatches } from '../kit/args/common.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
-import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
 import { type Context, clientOptionsOf, withContext } from '../kit/context.js';
 import { oneLine, outcomeCode } from '../kit/format/describe.js';
 import { statusColor } from '../kit/format/color.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import { absoluteTime, resultTime } from '../kit/format/time.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { tailArgs } from './tailArgs.js';
 import { attemptKey, type Backfill, readBackfill } from './tailBackfill.js';
+
+type Args = ArgsOf<typeof tailArgs>;
 
 // `dh tail [--since T] [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts
 // as they are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary,
 // 130). --since first prints the attempts completed since T (tailBackfill.ts), newest last.
-
-export const spec: CommandSpec = {
-  options: {
-    endpoint: { type: 'string' },
-    host: { type: 'string' },
-    status: { type: 'string' },
-    message: { type: 'string', multiple: true },
-    since: { type: 'string' },
-  },
-  positionals: [],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    t.type({
-      since: optional(TimeArg(now)),
-      endpoint: optional(HostArg),
-      host: optional(HostArg),
-      status: optional(t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED')),
-      message: optional(t.array(MessageIdArg)),
-    }),
-  ]);
-type Args = t.TypeOf<ReturnType<typeof args>>;
 
 const hostOf = (url: string): string => {
   try {
@@ -79,7 +56,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
   streamRow(
     COLUMNS,
     [
-      { text: absoluteTime(a.completedAt), narrow: absoluteTime(a.completedAt).slice(11) },
+      { text: absoluteTime(a.completedAt, layout.zone), narrow: absoluteTime(a.completedAt, layout.zone).slice(11) },
       a.messageId,
       String(a.attemptNumber),
       statusOf(a),
@@ -185,7 +162,7 @@ const tailWith = async (ctx: Context, io: Io, a: Args, count: { n: number }): Pr
     // the stream's position is taken before the backfill reads: no gap at the seam
     const tail = await tailStream({ client: ctx.clients.client, streams: streams.streams, tableName })();
     if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${tableName}"`));
-    const layout = layoutOf(io, a.wide);
+    const layout = viewLayout(io, a);
     if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
     const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
     let seen: ReadonlySet<string> = new Set();
@@ -206,7 +183,7 @@ const tailWith = async (ctx: Context, io: Io, a: Args, count: { n: number }): Pr
 
 export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs('tail', argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(tailArgs, argv, io, now, configFlags, async (a, config) => {
     const wrong = a.since === undefined ? null : timeWindowError({ since: a.since, until: null }, now);
     if (wrong !== null) return usageFailure(wrong);
     return withContext(config, io, (ctx) => {
