@@ -8,13 +8,13 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags, hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
-import { withContext } from '../kit/context.js';
+import { type Context, withContext } from '../kit/context.js';
 import { renderEndpoints, renderSeries } from './endpointsView.js';
 import { toJson } from '../kit/format/json.js';
 import { absoluteTime } from '../kit/format/time.js';
 import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
-import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
+import { type CliFailure, type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { endpointsArgs } from './endpointsArgs.js';
 
@@ -75,16 +75,28 @@ type Window = { readonly since: Date; readonly until: Date; readonly host: strin
 const describeWindow = (w: Window): string =>
   `endpoint health${w.host === undefined ? '' : ` for ${w.host}`} between ${w.since.toISOString()} and ${w.until.toISOString()}`;
 
+const keepOf = (host: string | undefined) =>
+  host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
+
+/** `dh endpoints`' answer, read: the document (view model) the terminal and JSON renderers print. */
+export const endpointsRun = async (
+  ctx: Context,
+  w: Window,
+): Promise<E.Either<CliFailure, ReturnType<typeof endpointsDocument>>> => {
+  const read = await ctx.store.readEndpointHealth({ since: w.since, until: w.until, ...keepOf(w.host) })();
+  if (E.isLeft(read)) return E.left(storeFailure(read.left, describeWindow(w)));
+  return E.right(endpointsDocument(w.since, w.until, read.right, w.host !== undefined));
+};
+
 /** Prints the table (or, for one host, its hourly series) or the JSON; an empty answer exits 1. */
-const print = (
+const renderEndpointsOutput = (
   io: Io,
   w: Window,
-  buckets: readonly HealthBucket[],
+  doc: ReturnType<typeof endpointsDocument>,
   json: boolean,
   now: Date,
   layout: Layout,
 ): CommandResult => {
-  const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined);
   if (json) io.stdout.write(toJson(doc));
   else if (doc.endpoints.length === 0) {
     // nothing to show: the NotFound line on stderr says so
@@ -102,9 +114,6 @@ const print = (
   return doc.endpoints.length === 0 ? fail(NotFound(json ? null : `no ${describeWindow(w)}`)) : done;
 };
 
-const keepOf = (host: string | undefined) =>
-  host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
-
 export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const [sub, ...rest] = argv;
   if (sub === 'pause' || sub === 'resume')
@@ -116,9 +125,10 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
     const wrong = timeWindowError(w, now);
     if (wrong !== null) return usageFailure(wrong);
     return withContext(config, io, async (ctx) => {
-      const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
-      if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));
-      return print(io, w, read.right, a.json === true, now, viewLayout(io, a));
+      const doc = await endpointsRun(ctx, w);
+      return E.isLeft(doc)
+        ? E.left(doc.left)
+        : renderEndpointsOutput(io, w, doc.right, a.json === true, now, viewLayout(io, a));
     });
   });
 };
