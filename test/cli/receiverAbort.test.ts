@@ -51,7 +51,12 @@ Abort.after(async (ctx) => {
 });
 
 type HistoryDoc = {
-  state: { status: string; attempts: number; retryEligible: boolean; deliveryResult: { errorDetails: { message: string } } };
+  state: {
+    status: string;
+    attempts: number;
+    retryEligible: boolean;
+    deliveryResult: { errorDetails: { message: string } };
+  };
   attempts: { response: { headers: Record<string, string> } | null; deliveryResult: { statusCode: number } }[];
 };
 
@@ -72,17 +77,20 @@ const deliver = async (ctx: Ctx, receiverControl: boolean, path: string): Promis
   return id;
 };
 
-Abort('abort-message (setting on): that message is final after one attempt, the response kept as evidence', async (ctx) => {
-  const id = await deliver(ctx, true, '/in');
-  const s = await run(ctx.store.getState(id));
-  assert.equal([s.status, s.attempts, s.retryEligible, s.nextAttemptAt], ['FAILED', 1, false, null]);
-  const doc = await history(ctx, id);
-  assert.equal([doc.state.status, doc.state.attempts, doc.state.retryEligible], ['FAILED', 1, false]);
-  assert.match(doc.state.deliveryResult.errorDetails.message, /HTTP 503 .*abort-message; not retried/);
-  const attempt = doc.attempts[0];
-  assert.is(attempt?.deliveryResult.statusCode, 503);
-  assert.is(attempt?.response?.headers['webhook-delivery'], 'Abort-Message', 'the header is stored as evidence');
-});
+Abort(
+  'abort-message (setting on): that message is final after one attempt, the response kept as evidence',
+  async (ctx) => {
+    const id = await deliver(ctx, true, '/in');
+    const s = await run(ctx.store.getState(id));
+    assert.equal([s.status, s.attempts, s.retryEligible, s.nextAttemptAt], ['FAILED', 1, false, null]);
+    const doc = await history(ctx, id);
+    assert.equal([doc.state.status, doc.state.attempts, doc.state.retryEligible], ['FAILED', 1, false]);
+    assert.match(doc.state.deliveryResult.errorDetails.message, /HTTP 503 .*abort-message; not retried/);
+    const attempt = doc.attempts[0];
+    assert.is(attempt?.deliveryResult.statusCode, 503);
+    assert.is(attempt?.response?.headers['webhook-delivery'], 'Abort-Message', 'the header is stored as evidence');
+  },
+);
 
 Abort('abort-message is ignored when receiver control is off (the default): an ordinary retry', async (ctx) => {
   const id = await deliver(ctx, false, '/in');

@@ -214,7 +214,12 @@ const receiverControlStep = async (
  * so core's classification makes a failure final (no retry; the response stays the evidence,
  * the header among the kept ones). A success stays a success.
  */
-const withReceiverAbort = (deps: ProcessDeps, log: Logger, x: HttpExchange, asked: string | undefined): HttpExchange => {
+const withReceiverAbort = (
+  deps: ProcessDeps,
+  log: Logger,
+  x: HttpExchange,
+  asked: string | undefined,
+): HttpExchange => {
   if (deps.receiverControl !== true || asked !== 'abort-message' || x.observation.kind !== 'response') return x;
   log.warn('receiver asked to abort this message: no further retries', { statusCode: x.observation.statusCode });
   return { ...x, observation: { ...x.observation, receiverAbort: true } };
