@@ -207,6 +207,7 @@ export { deepEqual, diffProjection, PROJECTION_FIELDS, projectionFields } from '
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export type { StateEvent } from './state/transition.js';
 export { HELD_EXPIRED_CODE } from './state/applyHold.js';
+export { attemptsWhileHeld } from './state/attemptsWhileHeld.js';
 export { isFinal, transition } from './state/transition.js';
 export { describeRedriveRefusal, nextRedrive, type RedriveRefusal, redriveRefusal } from './state/redriveRefusal.js';
 export { type Stall, stalled, type Waiting, waitingSince } from './state/stall.js';
