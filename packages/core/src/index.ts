@@ -320,6 +320,7 @@ export {
   initialBreaker,
   WINDOW_BUCKETS,
 } from './breaker/breakerState.js';
+export { BreakerMoveItem, moveItemOf } from './breaker/breakerMoveItem.js';
 export { type BreakerMove, type Gate, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
 export { type BreakerStep, observeBreaker, tripReasonOf } from './breaker/observeBreaker.js';
 // sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")

@@ -45,6 +45,17 @@ export const BREAKER_PK = 'BREAKER';
 export const breakerKey = (endpoint: string): Key => ({ pk: BREAKER_PK, sk: `EP#${endpoint}` });
 
 /**
+ * An endpoint's move log (`EPMOVE#<endpoint>` / `MOVE#<breaker version>`): the operator's and
+ * receivers' breaker changes, immutable, one per version (so a repeat cannot log twice). The
+ * projector publishes their operator events from the stream.
+ */
+export const MOVE_PREFIX = 'MOVE#';
+export const moveKey = (endpoint: string, version: number): Key => ({
+  pk: `EPMOVE#${endpoint}`,
+  sk: `${MOVE_PREFIX}${pad(version, 10)}`,
+});
+
+/**
  * Held messages of an endpoint, oldest first (`HELD#<endpoint>` / `<createdAt>#<messageId>`):
  * written in the hold's transaction, deleted in the release's or expiry's, so the drain reads
  * them in creation order and `dh endpoints` counts them with one Query.

@@ -30,10 +30,7 @@ const during = (a: AttemptItem, s: Span): string | null => {
 };
 
 /** One line per attempt made while its message was held (empty: invariant 11 holds). */
-export const attemptsWhileHeld = (
-  attempts: ReadonlyArray<AttemptItem>,
-  holds: ReadonlyArray<HoldItem>,
-): string[] => {
+export const attemptsWhileHeld = (attempts: ReadonlyArray<AttemptItem>, holds: ReadonlyArray<HoldItem>): string[] => {
   const spans = spansOf(holds);
   return attempts.flatMap((a) => spans.flatMap((s) => during(a, s) ?? []));
 };
