@@ -292,6 +292,7 @@ export { failuresByMinute, type MinuteFailures } from './health/failuresByMinute
 export {
   type EndpointHealth,
   endpointHealthOf,
+  quietEndpointHealth,
   type HealthEvent,
   type HealthSummary,
   type HourHealth,

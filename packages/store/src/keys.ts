@@ -110,7 +110,13 @@ export const indexSk = (timestamp: string, messageId: string): string => `${time
 /** The messageId inside an index sort key (timestamps contain no `#`). */
 export const messageIdOfIndexSk = (sk: string): string => sk.slice(sk.indexOf('#') + 1);
 
-/** gsi1 (byFailedTime): present only while the message is FAILED. */
+/**
+ * gsi1 (byFailedTime) holds FAILED messages, and HELD ones (held by their endpoint's breaker:
+ * `dh failed --held` lists them by the time they were held). The one rule for every writer.
+ */
+export const inFailedIndex = (status: string): boolean => status === 'FAILED' || status === 'HELD';
+
+/** gsi1 (byFailedTime): present only while `inFailedIndex` says so. */
 export const failedIndexKeys = (messageId: string, lastUpdatedAt: string): { gsi1pk: string; gsi1sk: string } => ({
   gsi1pk: failedPartition(dayOf(lastUpdatedAt), failedShardOf(messageId)),
   gsi1sk: indexSk(lastUpdatedAt, messageId),
@@ -145,7 +151,7 @@ export const stateIndexAttributes = (s: {
   createdAt: string;
   lastUpdatedAt: string;
 }): Record<string, string> => ({
-  ...(s.status === 'FAILED' ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
+  ...(inFailedIndex(s.status) ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
   ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
   ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
 });

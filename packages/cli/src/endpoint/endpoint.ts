@@ -33,8 +33,8 @@ export const spec: CommandSpec = {
 };
 
 const Status = t.keyof(
-  { SUCCESS: null, FAILED: null, PENDING: null, PROCESSING: null },
-  'SUCCESS|FAILED|PENDING|PROCESSING',
+  { SUCCESS: null, FAILED: null, PENDING: null, PROCESSING: null, HELD: null },
+  'SUCCESS|FAILED|PENDING|PROCESSING|HELD',
 );
 
 const args = (now: Date) =>

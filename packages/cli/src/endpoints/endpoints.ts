@@ -1,10 +1,13 @@
 import {
+  type EndpointHealth,
   endpointHealthOf,
   failuresByMinute,
   type HealthBucket,
   hourlySeriesOf,
   type MinuteFailures,
+  quietEndpointHealth,
 } from '@delivery-history/core';
+import { type BreakerRow, CLOSED, needsAttention, readBreakerRows } from './breakerRows.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
@@ -44,8 +47,31 @@ const effectiveOf = (since: Date, until: Date): { since: Date; until: Date } => 
   until: new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS),
 });
 
+/**
+ * Health rows with their breakers: an endpoint with a breaker and no traffic in the window (a
+ * paused one) gets a quiet row; rows whose breaker needs attention (not closed, or holding) first.
+ */
+const withBreakers = (
+  health: readonly EndpointHealth[],
+  breakers: ReadonlyMap<string, BreakerRow>,
+): (EndpointHealth & { readonly breaker: BreakerRow })[] => {
+  const seen = new Set(health.map((h) => h.endpoint));
+  const quiet = [...breakers.keys()]
+    .filter((e) => !seen.has(e))
+    .sort()
+    .map(quietEndpointHealth);
+  const rows = [...health, ...quiet].map((h) => ({ ...h, breaker: breakers.get(h.endpoint) ?? CLOSED }));
+  return [...rows.filter((r) => needsAttention(r.breaker)), ...rows.filter((r) => !needsAttention(r.breaker))];
+};
+
 /** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
-export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => {
+export const endpointsDocument = (
+  since: Date,
+  until: Date,
+  buckets: readonly HealthBucket[],
+  series: boolean,
+  breakers: ReadonlyMap<string, BreakerRow> = new Map(),
+) => {
   const effective = effectiveOf(since, until);
   const mine = (endpoint: string) => buckets.filter((b) => b.endpoint === endpoint);
   return {
@@ -54,7 +80,7 @@ export const endpointsDocument = (since: Date, until: Date, buckets: readonly He
     // what the numbers cover: health is kept per hour, so the window is widened to whole hours
     effectiveSince: effective.since.toISOString(),
     effectiveUntil: effective.until.toISOString(),
-    endpoints: endpointHealthOf(buckets).map((row) =>
+    endpoints: withBreakers(endpointHealthOf(buckets), breakers).map((row) =>
       series
         ? {
             ...row,
@@ -93,11 +119,12 @@ const print = (
   io: Io,
   w: Window,
   buckets: readonly HealthBucket[],
+  breakers: ReadonlyMap<string, BreakerRow>,
   json: boolean,
   now: Date,
   layout: Layout,
 ): CommandResult => {
-  const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined);
+  const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined, breakers);
   if (json) io.stdout.write(toJson(doc));
   else if (doc.endpoints.length === 0) {
     // nothing to show: the NotFound line on stderr says so
@@ -130,7 +157,10 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
     return withContext(config, io, async (ctx) => {
       const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
       if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));
-      return print(io, w, read.right, a.json === true, now, layoutOf(io, a.wide));
+      const host = w.host;
+      const breakers = await readBreakerRows(ctx.store, (e) => host === undefined || hostMatches(host, e));
+      if (E.isLeft(breakers)) return fail(storeFailure(breakers.left, 'endpoint breakers'));
+      return print(io, w, read.right, breakers.right, a.json === true, now, layoutOf(io, a.wide));
     });
   });
 };

@@ -21,13 +21,16 @@ import {
 } from '../listing/listing.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 
-// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
+// `dh failed --since T [--until T] [--exhausted | --held] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
+// `--held`: messages held by their endpoint's breaker (status HELD, by the time they were held);
+// without it, held messages are left out (they have not failed: they wait for their endpoint).
 
 export const spec: CommandSpec = {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },
     exhausted: { type: 'boolean' },
+    held: { type: 'boolean' },
     endpoint: { type: 'string' },
     host: { type: 'string' },
     ...LIST_OPTIONS,
@@ -44,6 +47,7 @@ const args = (now: Date) =>
       since: optional(TimeArg(now)),
       until: optional(TimeArg(now)),
       exhausted: optional(t.boolean),
+      held: optional(t.boolean),
       endpoint: optional(HostArg),
       host: optional(HostArg),
     }),
@@ -54,6 +58,7 @@ type Args = t.TypeOf<ReturnType<typeof args>>;
 const resolve = (a: Args, now: Date, env: Io['env']) => {
   if (a.since === undefined && a.cursor === undefined)
     return E.left('--since: is required (or --cursor C from a page)');
+  if (a.exhausted === true && a.held === true) return E.left('--exhausted and --held: a held message is not final');
   // a cursor carries the query its first page resolved (`-1h` once, not again per page)
   const start = startOf(
     env,
@@ -65,7 +70,7 @@ const resolve = (a: Args, now: Date, env: Io['env']) => {
       createdUntil: a['created-until'],
       order: a.order,
     },
-    filtersGiven({ exhausted: a.exhausted, endpoint: a.endpoint ?? a.host }),
+    filtersGiven({ exhausted: a.exhausted, held: a.held, endpoint: a.endpoint ?? a.host }),
   );
   if (E.isLeft(start)) return start;
   const since = new Date(start.right.window.since ?? a.since?.toISOString() ?? now.toISOString());
@@ -84,6 +89,8 @@ export const failedQuery = (
     readonly until: Date;
     readonly window: Window;
     readonly exhausted: boolean;
+    /** Only messages held by their endpoint's breaker (else they are left out). */
+    readonly held?: boolean;
     readonly order: Order;
     readonly host: string | undefined;
   },
@@ -98,7 +105,9 @@ export const failedQuery = (
       limit,
       ...(cursor !== null ? { cursor } : {}),
     }),
-  keep: (x: { readonly endpoint: string }) => q.host === undefined || hostMatches(q.host, x.endpoint),
+  // the failed index holds HELD messages too (keys.ts inFailedIndex): one list or the other
+  keep: (x: { readonly endpoint: string; readonly status: string }) =>
+    (q.host === undefined || hostMatches(q.host, x.endpoint)) && (x.status === 'HELD') === (q.held === true),
 });
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
@@ -111,8 +120,9 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
     const { since, until, window, order, filters } = r.right;
     const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
     const exhausted = filters.exhausted === true;
+    const held = filters.held === true;
     return withContext(config, io, async (ctx) => {
-      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, order, host });
+      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, held, order, host });
       const page = await readList('failed', fetch, a, r.right.store, keep);
       return printPage(io, 'failed', page, {
         ...out.right,
@@ -120,7 +130,7 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
         timeColumn: 'lastUpdatedAt',
         window: { ...window, since: since.toISOString(), until: until.toISOString() },
         filters,
-        what: `${exhausted ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
+        what: `${exhausted ? 'exhausted failed' : held ? 'held' : 'failed'} messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
       });
     });
   });

@@ -74,10 +74,11 @@ export const USAGE: Readonly<Record<string, Entry>> = {
   },
   failed: {
     usage:
-      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+      'dh failed (--since TIME | --cursor C) [--until TIME] [--exhausted | --held] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
     about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
   their error text and response time. --exhausted: only final failures (no retry left).
-  --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
+  --held: instead, messages held by their endpoint's breaker (HELD, by the time they were
+  held; left out otherwise). --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
   resolved since/until.
 ${LIST_OPTIONS}
 ${CREATED_FILTER}`,
@@ -92,7 +93,7 @@ ${CREATED_FILTER}`,
     usage:
       'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
     about: `  Messages to one endpoint (host:port as stored), by last update, with their error text
-  and response time. --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
+  and response time. --status SUCCESS|FAILED|PENDING|PROCESSING|HELD keeps one status.
 ${LIST_OPTIONS}
 ${CREATED_FILTER}
   (--created-until needs --created-since or --since: a lower bound keeps the read bounded)`,
