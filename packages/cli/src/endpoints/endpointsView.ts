@@ -24,9 +24,6 @@ export const formatFailures = (s: HealthSummary): string => {
 /** On a narrow terminal: the failure texts are cut first, then times go relative, then the least useful columns go. */
 const COLUMNS: ReadonlyArray<Column> = [
   { head: 'ENDPOINT', lastResort: 24 },
-  // the breaker's state and the held count stay longest: they say whether deliveries flow
-  { head: 'BREAKER', color: (s) => (s === 'closed' ? null : s === 'half-open' ? 'yellow' : 'red') },
-  { head: 'HELD', align: 'right', drop: 10 },
   { head: 'DELIVERIES', align: 'right', drop: 5 },
   { head: 'SUCCESS', align: 'right' },
   { head: 'P50', align: 'right', drop: 3 },
@@ -35,6 +32,9 @@ const COLUMNS: ReadonlyArray<Column> = [
   { head: 'LAST SUCCESS', drop: 2 },
   { head: 'CONSEC FAIL', align: 'right', drop: 7 },
   { head: 'LAST FAILURE', shrink: 12, drop: 1 },
+  // the breaker's state and the held count stay longest: they say whether deliveries flow
+  { head: 'BREAKER', color: (s) => (s === 'closed' ? null : s === 'half-open' ? 'yellow' : 'red') },
+  { head: 'HELD', align: 'right', drop: 10 },
   { head: 'BREAKER SINCE', drop: 8 },
   { head: 'BREAKER REASON', shrink: 12, drop: 9 },
 ];
@@ -54,8 +54,6 @@ export const renderEndpoints = (
     COLUMNS,
     rows.map((r): Cell[] => [
       r.endpoint,
-      r.breaker?.state ?? 'closed',
-      r.breaker?.held ?? 0,
       r.deliveries,
       formatRate(r.successRate),
       formatPercentile(r.latency.p50, r.latency.responses),
@@ -69,6 +67,8 @@ export const renderEndpoints = (
             text: `${formatTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
             narrow: `${relativeTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
           },
+      r.breaker?.state ?? 'closed',
+      r.breaker?.held ?? 0,
       r.breaker === undefined || r.breaker.since === null ? null : when(r.breaker.since, now),
       r.breaker === undefined ? null : reasonOf(r.breaker),
     ]),

@@ -1,0 +1,150 @@
+// Operator events of issue 27 end to end, against DynamoDB Local's real stream: `dh endpoints
+// pause` and `resume` (audited as MOVE# items), a receiver's `webhook-delivery: disable` through
+// the real worker, and a held message made final by expireHeld (HOLD# expired), each published
+// by the projector's poller to the devkit sink with its payload; the whole stream fed again
+// publishes the same ids (idempotent).
+import { expireHeld, main, memoryIo } from '@delivery-history/cli';
+import { type EndpointEvent, endpointOf, isDeliveryEvent, type OperatorEvent } from '@delivery-history/core';
+import { memoryEventSink } from '@delivery-history/devkit';
+import {
+  makeProjectorDeps,
+  memoryCheckpoint,
+  projectMessages,
+  startPoller,
+  streamsPortOf,
+} from '@delivery-history/projector';
+import { createStore, type Store } from '@delivery-history/store';
+import { endpointGateOf, loadConfig, systemClock } from '@delivery-history/worker';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readWholeStream } from '../projector/support.js';
+import { type Receivers, startReceivers } from '../support/receivers.js';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import { harness, run, sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
+import { dhEnv } from './support/runDh.js';
+
+type Ctx = { t: TestTable; rx: Receivers; store: Store; env: NodeJS.ProcessEnv };
+const Events = suite<Ctx>('operator events: pause, resume, receiver disable, held expired');
+
+Events.before(async (ctx) => {
+  ctx.t = await useTestTable('cli-endpoint-events');
+  ctx.rx = await startReceivers();
+  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName, retry: { baseMs: 5, maxMs: 50 } });
+  ctx.env = dhEnv({
+    endpoint: ctx.t.endpoint,
+    tableName: ctx.t.tableName,
+    extra: { DELIVERY_ALLOW_TARGETS: '127.0.0.1', DELIVERY_TIMEOUT_MS: '2000', DH_OPERATOR: 'ops@example.com' },
+  });
+});
+Events.after(async (ctx) => {
+  await ctx.rx.close();
+  await ctx.t.drop();
+});
+
+const dh = async (ctx: Ctx, ...args: string[]) => {
+  const io = memoryIo(ctx.env);
+  const code = await main(args, io);
+  assert.is(code, 0, io.err());
+  return io.out();
+};
+
+/** Answers 410 with `webhook-delivery: disable`. */
+const disablingReceiver = async () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(410, { 'webhook-delivery': 'disable' }).end('gone'));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+};
+
+const endpointEvents = (events: readonly OperatorEvent[], endpoint: string): EndpointEvent[] =>
+  events.filter((e): e is EndpointEvent => !isDeliveryEvent(e) && e.detail.endpoint === endpoint);
+
+Events('each is published once per id with its payload; a replayed stream gives the same ids', async (ctx) => {
+  const sink = memoryEventSink();
+  const poller = startPoller({
+    clients: ctx.t,
+    tableName: ctx.t.tableName,
+    streamArn: ctx.t.streamArn ?? '',
+    checkpoint: memoryCheckpoint(),
+    idleBackoffMs: 20,
+    maxIdleBackoffMs: 250,
+    deps: { events: sink },
+  });
+  const gate = endpointGateOf({ ...loadConfig({}), breaker: true, breakerStaleMs: 0 }, ctx.store, systemClock);
+  if (gate === undefined) throw new Error('gate');
+  const h = harness(ctx.store, { gate, receiverControl: true });
+  const rx = await disablingReceiver();
+  const url = ctx.rx.url('/ok');
+  const endpoint = endpointOf(url);
+  const expiring = uniqueId('expiring');
+  try {
+    await dh(ctx, 'endpoints', 'pause', endpoint, '--reason', 'INC-77 maintenance');
+    // two held messages: one expires (final, held_expired), one is drained by the resume
+    await h.handler(sqsEvent([sqsRecord({ messageId: expiring, url, body: '{}' })]));
+    await h.handler(sqsEvent([sqsRecord({ messageId: uniqueId('drained'), url, body: '{}' })]));
+    const expired = await expireHeld(ctx.store, { endpoint, now: new Date(), maxHeldMs: 0, by: 'ops@example.com' });
+    assert.equal(expired.expired, [expiring]);
+    await dh(ctx, 'endpoints', 'resume', endpoint, '--rate', '50', '--reason', 'INC-77 over');
+    // the receiver asks to be disabled: the worker pauses its endpoint, as `receiver`
+    await h.handler(sqsEvent([sqsRecord({ messageId: uniqueId('asks'), url: rx.url, body: '{}' })]));
+    await poller.caughtUp();
+  } finally {
+    await poller.stop();
+    await h.http.close();
+    await rx.close();
+  }
+  const mine = endpointEvents(sink.unique(), endpoint);
+  assert.equal(
+    mine.map((e) => [e.detailType, e.detail.from, e.detail.to, e.detail.by, e.detail.reason]),
+    [
+      ['endpoint.paused', 'closed', 'paused', 'ops@example.com', 'INC-77 maintenance'],
+      ['endpoint.resumed', 'paused', 'closed', 'ops@example.com', 'INC-77 over'],
+    ],
+  );
+  const breaker = await run(ctx.store.readBreaker(endpoint, true));
+  assert.is(mine[1]?.detail.time, breaker?.since, 'the resume event carries the time the breaker records');
+  const receiver = endpointEvents(sink.unique(), endpointOf(rx.url));
+  assert.equal(
+    receiver.map((e) => [e.detailType, e.detail.by]),
+    [['endpoint.paused', 'receiver']],
+  );
+  assert.match(receiver[0]?.detail.reason ?? '', /webhook-delivery: disable \(HTTP 410/);
+  const final = sink
+    .unique()
+    .filter(isDeliveryEvent)
+    .filter((e) => e.detailType === 'delivery.held_expired');
+  assert.is(final.length, 1);
+  const d = final[0]?.detail;
+  assert.equal(
+    [d?.messageId, d?.endpoint, d?.category, d?.errorCode, d?.attempts, d?.correlationId],
+    [expiring, endpoint, 'held_expired', 'HELD_EXPIRED', 0, expiring], // correlationId defaults to the messageId
+  );
+  assert.equal(d?.hold, { mode: 'paused', reason: 'INC-77 maintenance', by: 'ops@example.com' });
+  // the whole stream again (a replayed batch, a restarted consumer): the same ids, nothing new
+  const ids = () =>
+    sink
+      .unique()
+      .map((e) => e.detail.eventId)
+      .sort();
+  const before = ids();
+  const live = sink.events.length;
+  const records = await readWholeStream(streamsPortOf(ctx.t.streams), ctx.t.streamArn ?? '');
+  const deps = makeProjectorDeps(
+    { doc: ctx.t.doc, tableName: ctx.t.tableName },
+    { events: sink, driftCheckMaxAttempts: 0 },
+  );
+  await projectMessages(deps, records);
+  const again = sink.events.slice(live).map((e) => e.detail.eventId);
+  for (const id of again) assert.ok(before.includes(id), `republished ${id} was published before`);
+  assert.ok(again.length >= 4, 'the replay republished the moves and the expiry');
+  assert.equal(ids(), before, 'after dedupe by id: one per event');
+});
+
+Events.run();
