@@ -88,8 +88,11 @@ Events('each is published once per id with its payload; a replayed stream gives 
     await dh(ctx, 'endpoints', 'pause', endpoint, '--reason', 'INC-77 maintenance');
     // two held messages: one expires (final, held_expired), one is drained by the resume
     await h.handler(sqsEvent([sqsRecord({ messageId: expiring, url, body: '{}' })]));
+    // expire what was held before this instant: the first message only
+    const cutoff = new Date();
+    while (Date.now() <= cutoff.getTime()) await new Promise((ok) => setImmediate(ok));
     await h.handler(sqsEvent([sqsRecord({ messageId: uniqueId('drained'), url, body: '{}' })]));
-    const expired = await expireHeld(ctx.store, { endpoint, now: new Date(), maxHeldMs: 0, by: 'ops@example.com' });
+    const expired = await expireHeld(ctx.store, { endpoint, now: cutoff, maxHeldMs: 0, by: 'ops@example.com' });
     assert.equal(expired.expired, [expiring]);
     await dh(ctx, 'endpoints', 'resume', endpoint, '--rate', '50', '--reason', 'INC-77 over');
     // the receiver asks to be disabled: the worker pauses its endpoint, as `receiver`
