@@ -3,18 +3,19 @@
 // the real worker, and a held message made final by expireHeld (HOLD# expired), each published
 // by the projector's poller to the devkit sink with its payload; the whole stream fed again
 // publishes the same ids (idempotent).
-import { expireHeld, main, memoryIo } from '@delivery-history/cli';
-import { type EndpointEvent, endpointOf, isDeliveryEvent, type OperatorEvent } from '@delivery-history/core';
+import { expireHeld, main, memoryIo } from '@delivery-history/cli/testing';
+import { type endpointEventsOf, endpointOf, type OperatorEvent, systemClock } from '@delivery-history/core';
+import { isDeliveryEvent } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
+import { startPoller } from '@delivery-history/projector';
 import {
   makeProjectorDeps,
   memoryCheckpoint,
   projectMessages,
-  startPoller,
   streamsPortOf,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 import { createStore, type Store } from '@delivery-history/store';
-import { endpointGateOf, loadConfig, systemClock } from '@delivery-history/worker';
+import { endpointGateOf, loadConfig } from '@delivery-history/worker';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
@@ -62,6 +63,8 @@ const disablingReceiver = async () => {
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 };
+
+type EndpointEvent = ReturnType<typeof endpointEventsOf>[number];
 
 const endpointEvents = (events: readonly OperatorEvent[], endpoint: string): EndpointEvent[] =>
   events.filter((e): e is EndpointEvent => !isDeliveryEvent(e) && e.detail.endpoint === endpoint);

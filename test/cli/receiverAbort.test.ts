@@ -3,7 +3,7 @@
 // failed response carrying it makes that message final at once (no retry, no breaker needed),
 // the response and its header kept as evidence; with the setting off (the default) the same
 // answer is an ordinary retryable failure.
-import { main, memoryIo } from '@delivery-history/cli';
+import { main, memoryIo } from '@delivery-history/cli/testing';
 import type { Store } from '@delivery-history/store';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

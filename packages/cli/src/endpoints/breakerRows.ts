@@ -1,4 +1,4 @@
-import type { BreakerMode, BreakerState } from '@delivery-history/core';
+import type { BreakerState } from '@delivery-history/core';
 import type { Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -23,7 +23,7 @@ export type BreakerRow = {
 
 export const CLOSED: BreakerRow = { state: 'closed', reason: null, by: null, since: null, held: 0 };
 
-const shown = (m: BreakerMode): BreakerShown => (m === 'half_open' ? 'half-open' : m);
+const shown = (m: BreakerState['mode']): BreakerShown => (m === 'half_open' ? 'half-open' : m);
 
 /** A breaker never moved from its initial state says nothing (the projector wrote it on first sight). */
 const rowOf = (b: BreakerState, held: number): BreakerRow =>

@@ -1,6 +1,5 @@
 import {
   type BreakerMoveItem,
-  type DeliveryEvent,
   endpointEventsOf,
   type HoldItem,
   type OperatorEvent,
@@ -31,7 +30,7 @@ const expiredEvents = async (
   deps: ProjectorDeps,
   h: HoldItem,
   batch: readonly HoldItem[],
-): Promise<DeliveryEvent[]> => {
+): Promise<OperatorEvent[]> => {
   if (h.kind !== 'expired') return [];
   const state = await storeOf(deps).getState(h.messageId)();
   const context = E.isRight(state)
@@ -46,7 +45,7 @@ export const holdAndMoveEvents = async (
   holds: readonly HoldItem[],
   moves: readonly BreakerMoveItem[],
 ): Promise<OperatorEvent[]> => {
-  const expired: DeliveryEvent[] = [];
+  const expired: OperatorEvent[] = [];
   // expiries are rare (held past retention): one STATE read each is fine
   for (const h of holds) expired.push(...(await expiredEvents(deps, h, holds)));
   return [...expired, ...endpointEventsOf(moves, [])];
