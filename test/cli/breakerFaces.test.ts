@@ -3,46 +3,28 @@
 // columns, and --json), its held messages in `dh failed --held` (and not in `dh failed`),
 // `dh endpoint --status HELD`, and the hold events in `dh history` (text and --json); then a
 // receiver's `webhook-delivery: disable` shows as paused by `receiver`.
-import { main, memoryIo } from '@delivery-history/cli/testing';
-import { displayWidth, endpointOf, systemClock } from '@delivery-history/core';
-import { createStore, type Store } from '@delivery-history/store';
-import { endpointGateOf, loadConfig } from '@delivery-history/worker';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { memoryIo, main } from '@delivery-history/cli/testing';
+import { displayWidth, endpointOf } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { harness, sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { dhEnv } from './support/runDh.js';
+import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
+import { dhIn, disablingReceiver, gatedWorker, type OperatorRig, startOperatorRig } from './support/operatorRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store; env: NodeJS.ProcessEnv };
+type Ctx = { rig: OperatorRig };
 const Faces = suite<Ctx>('breaker faces: dh endpoints, failed --held, endpoint --status HELD, history');
 
 Faces.before(async (ctx) => {
-  ctx.t = await useTestTable('cli-breaker-faces');
-  ctx.rx = await startReceivers();
-  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName, retry: { baseMs: 5, maxMs: 50 } });
-  ctx.env = dhEnv({
-    endpoint: ctx.t.endpoint,
-    tableName: ctx.t.tableName,
-    extra: { DELIVERY_ALLOW_TARGETS: '127.0.0.1', DELIVERY_TIMEOUT_MS: '2000', DH_OPERATOR: 'ops@example.com' },
-  });
+  ctx.rig = await startOperatorRig('cli-breaker-faces');
 });
 Faces.after(async (ctx) => {
-  await ctx.rx.close();
-  await ctx.t.drop();
+  await ctx.rig.close();
 });
 
-const dh = async (ctx: Ctx, args: string[]) => {
-  const io = memoryIo(ctx.env);
-  const code = await main(args, io);
-  return { code, out: io.out(), err: io.err() };
-};
+const dh = (ctx: Ctx, args: string[]) => dhIn(ctx.rig.env, args);
 
 /** As on an 80-column terminal (no pager, no colour): tables are fitted to the width. */
 const dh80 = async (ctx: Ctx, args: string[]) => {
-  const base = memoryIo({ ...ctx.env, NO_COLOR: '1' });
+  const base = memoryIo({ ...ctx.rig.env, NO_COLOR: '1' });
   const io = { ...base, stdout: { write: (s: string) => base.stdout.write(s), isTTY: true, columns: 80 } };
   const code = await main([...args, '--no-pager'], io);
   return { code, out: base.out(), err: base.err() };
@@ -51,18 +33,12 @@ const dh80 = async (ctx: Ctx, args: string[]) => {
 type Breaker = { state: string; reason: string | null; by: string | null; since: string | null; held: number };
 type EndpointsDoc = { endpoints: Array<{ endpoint: string; deliveries: number; breaker: Breaker }> };
 
-const gated = (ctx: Ctx, receiverControl = false) => {
-  const gate = endpointGateOf({ ...loadConfig({}), breaker: true, breakerStaleMs: 0 }, ctx.store, systemClock);
-  if (gate === undefined) throw new Error('gate');
-  return harness(ctx.store, { gate, receiverControl });
-};
-
 Faces('a paused endpoint: state, reason, since and held count; held messages listed apart', async (ctx) => {
-  const url = ctx.rx.url('/ok');
+  const url = ctx.rig.rx.url('/ok');
   const endpoint = endpointOf(url);
   const paused = await dh(ctx, ['endpoints', 'pause', endpoint, '--reason', 'INC-9 maintenance \u202eevil']);
   assert.is(paused.code, 0, paused.err);
-  const h = gated(ctx);
+  const h = gatedWorker(ctx.rig.store);
   const ids = [uniqueId('held-a'), uniqueId('held-b')];
   for (const messageId of ids) await h.handler(sqsEvent([sqsRecord({ messageId, url, body: '{}' })]));
   await h.http.close();
@@ -143,19 +119,14 @@ Faces('a paused endpoint: state, reason, since and held count; held messages lis
 });
 
 Faces("the receiver's disable header: dh endpoints shows it paused by the receiver, with the evidence", async (ctx) => {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(410, { 'webhook-delivery': 'disable' }).end('gone'));
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`;
+  const rx = await disablingReceiver();
+  const url = rx.url;
   try {
-    const h = gated(ctx, true);
-    const id = uniqueId('asks-disable');
-    await h.handler(sqsEvent([sqsRecord({ messageId: id, url, body: '{}' })]));
+    const h = gatedWorker(ctx.rig.store, true);
+    await h.handler(sqsEvent([sqsRecord({ messageId: uniqueId('asks-disable'), url, body: '{}' })]));
     await h.http.close();
   } finally {
-    await new Promise<void>((ok) => server.close(() => ok()));
+    await rx.close();
   }
   const doc = JSON.parse((await dh(ctx, ['endpoints', '--json'])).out) as EndpointsDoc;
   const row = doc.endpoints.find((e) => e.endpoint === endpointOf(url));

@@ -3,8 +3,8 @@
 // the real worker, and a held message made final by expireHeld (HOLD# expired), each published
 // by the projector's poller to the devkit sink with its payload; the whole stream fed again
 // publishes the same ids (idempotent).
-import { expireHeld, main, memoryIo } from '@delivery-history/cli/testing';
-import { type endpointEventsOf, endpointOf, type OperatorEvent, systemClock } from '@delivery-history/core';
+import { expireHeld } from '@delivery-history/cli/testing';
+import { type endpointEventsOf, endpointOf, type OperatorEvent } from '@delivery-history/core';
 import { isDeliveryEvent } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
 import { startPoller } from '@delivery-history/projector';
@@ -14,54 +14,26 @@ import {
   projectMessages,
   streamsPortOf,
 } from '@delivery-history/projector/testing';
-import { createStore, type Store } from '@delivery-history/store';
-import { endpointGateOf, loadConfig } from '@delivery-history/worker';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readWholeStream } from '../projector/support.js';
-import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { harness, run, sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { dhEnv } from './support/runDh.js';
+import { run, sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
+import { dhIn, disablingReceiver, gatedWorker, type OperatorRig, startOperatorRig } from './support/operatorRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store; env: NodeJS.ProcessEnv };
+type Ctx = { rig: OperatorRig };
 const Events = suite<Ctx>('operator events: pause, resume, receiver disable, held expired');
 
 Events.before(async (ctx) => {
-  ctx.t = await useTestTable('cli-endpoint-events');
-  ctx.rx = await startReceivers();
-  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName, retry: { baseMs: 5, maxMs: 50 } });
-  ctx.env = dhEnv({
-    endpoint: ctx.t.endpoint,
-    tableName: ctx.t.tableName,
-    extra: { DELIVERY_ALLOW_TARGETS: '127.0.0.1', DELIVERY_TIMEOUT_MS: '2000', DH_OPERATOR: 'ops@example.com' },
-  });
+  ctx.rig = await startOperatorRig('cli-endpoint-events');
 });
 Events.after(async (ctx) => {
-  await ctx.rx.close();
-  await ctx.t.drop();
+  await ctx.rig.close();
 });
 
 const dh = async (ctx: Ctx, ...args: string[]) => {
-  const io = memoryIo(ctx.env);
-  const code = await main(args, io);
-  assert.is(code, 0, io.err());
-  return io.out();
-};
-
-/** Answers 410 with `webhook-delivery: disable`. */
-const disablingReceiver = async () => {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(410, { 'webhook-delivery': 'disable' }).end('gone'));
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
+  const r = await dhIn(ctx.rig.env, args);
+  assert.is(r.code, 0, r.err);
+  return r.out;
 };
 
 type EndpointEvent = ReturnType<typeof endpointEventsOf>[number];
@@ -72,19 +44,17 @@ const endpointEvents = (events: readonly OperatorEvent[], endpoint: string): End
 Events('each is published once per id with its payload; a replayed stream gives the same ids', async (ctx) => {
   const sink = memoryEventSink();
   const poller = startPoller({
-    clients: ctx.t,
-    tableName: ctx.t.tableName,
-    streamArn: ctx.t.streamArn ?? '',
+    clients: ctx.rig.t,
+    tableName: ctx.rig.t.tableName,
+    streamArn: ctx.rig.t.streamArn ?? '',
     checkpoint: memoryCheckpoint(),
     idleBackoffMs: 20,
     maxIdleBackoffMs: 250,
     deps: { events: sink },
   });
-  const gate = endpointGateOf({ ...loadConfig({}), breaker: true, breakerStaleMs: 0 }, ctx.store, systemClock);
-  if (gate === undefined) throw new Error('gate');
-  const h = harness(ctx.store, { gate, receiverControl: true });
+  const h = gatedWorker(ctx.rig.store, true);
   const rx = await disablingReceiver();
-  const url = ctx.rx.url('/ok');
+  const url = ctx.rig.rx.url('/ok');
   const endpoint = endpointOf(url);
   const expiring = uniqueId('expiring');
   try {
@@ -95,7 +65,7 @@ Events('each is published once per id with its payload; a replayed stream gives 
     const cutoff = new Date();
     while (Date.now() <= cutoff.getTime()) await new Promise((ok) => setImmediate(ok));
     await h.handler(sqsEvent([sqsRecord({ messageId: uniqueId('drained'), url, body: '{}' })]));
-    const expired = await expireHeld(ctx.store, { endpoint, now: cutoff, maxHeldMs: 0, by: 'ops@example.com' });
+    const expired = await expireHeld(ctx.rig.store, { endpoint, now: cutoff, maxHeldMs: 0, by: 'ops@example.com' });
     assert.equal(expired.expired, [expiring]);
     await dh(ctx, 'endpoints', 'resume', endpoint, '--rate', '50', '--reason', 'INC-77 over');
     // the receiver asks to be disabled: the worker pauses its endpoint, as `receiver`
@@ -114,7 +84,7 @@ Events('each is published once per id with its payload; a replayed stream gives 
       ['endpoint.resumed', 'paused', 'closed', 'ops@example.com', 'INC-77 over'],
     ],
   );
-  const breaker = await run(ctx.store.readBreaker(endpoint, true));
+  const breaker = await run(ctx.rig.store.readBreaker(endpoint, true));
   assert.is(mine[1]?.detail.time, breaker?.since, 'the resume event carries the time the breaker records');
   const receiver = endpointEvents(sink.unique(), endpointOf(rx.url));
   assert.equal(
@@ -141,9 +111,9 @@ Events('each is published once per id with its payload; a replayed stream gives 
       .sort();
   const before = ids();
   const live = sink.events.length;
-  const records = await readWholeStream(streamsPortOf(ctx.t.streams), ctx.t.streamArn ?? '');
+  const records = await readWholeStream(streamsPortOf(ctx.rig.t.streams), ctx.rig.t.streamArn ?? '');
   const deps = makeProjectorDeps(
-    { doc: ctx.t.doc, tableName: ctx.t.tableName },
+    { doc: ctx.rig.t.doc, tableName: ctx.rig.t.tableName },
     { events: sink, driftCheckMaxAttempts: 0 },
   );
   await projectMessages(deps, records);
