@@ -6,14 +6,10 @@
 import { expireHeld } from '@delivery-history/cli/testing';
 import { type endpointEventsOf, endpointOf, type OperatorEvent } from '@delivery-history/core';
 import { isDeliveryEvent } from '@delivery-history/core/testing';
-import { memoryEventSink } from '@delivery-history/devkit';
-import { startPoller } from '@delivery-history/projector';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  projectMessages,
-  streamsPortOf,
-} from '@delivery-history/projector/testing';
+import { memoryEventSink, startPoller } from '@delivery-history/devkit';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { streamsPortOf } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readWholeStream } from '../projector/support.js';

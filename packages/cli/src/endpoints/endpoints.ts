@@ -15,7 +15,7 @@ import { withContext } from '../kit/context.js';
 import { renderEndpoints, renderSeries } from './endpointsView.js';
 import { toJson } from '../kit/format/json.js';
 import { absoluteTime } from '../kit/format/time.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
@@ -80,20 +80,20 @@ export const endpointsDocument = (
 };
 
 /** The window line above a table: the hours read, and the window asked when it was widened. */
-const windowLine = (doc: ReturnType<typeof endpointsDocument>): string => {
+const windowLine = (doc: ReturnType<typeof endpointsDocument>, tz: string): string => {
   const widened = doc.effectiveSince !== doc.since || doc.effectiveUntil !== doc.until;
-  return `Window: ${absoluteTime(doc.effectiveSince)} to ${absoluteTime(doc.effectiveUntil)}${widened ? ' (whole hours)' : ''}\n`;
+  return `Window: ${absoluteTime(doc.effectiveSince, tz)} to ${absoluteTime(doc.effectiveUntil, tz)}${widened ? ' (whole hours)' : ''}\n`;
 };
 
 const MARKS = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /** The recent hour minute by minute: `·` none failed, a bar for some (scaled to the busiest minute), blank unknown. */
-const minuteLines = (m: MinuteFailures): string => {
+const minuteLines = (m: MinuteFailures, tz: string): string => {
   const max = Math.max(0, ...m.failures.map((n) => n ?? 0));
   const marks = m.failures
     .map((n) => (n === null ? ' ' : n === 0 ? '·' : (MARKS[Math.ceil((n / max) * MARKS.length) - 1] ?? '█')))
     .join('');
-  return `Failures per minute from ${absoluteTime(m.from)} (60 min, busiest ${max}):\n${marks}\n`;
+  return `Failures per minute from ${absoluteTime(m.from, tz)} (60 min, busiest ${max}):\n${marks}\n`;
 };
 
 type Window = { readonly since: Date; readonly until: Date; readonly host: string | undefined };
@@ -115,13 +115,14 @@ const print = (
   if (json) io.stdout.write(toJson(doc));
   else if (doc.endpoints.length === 0) {
     // nothing to show: the NotFound line on stderr says so
-  } else if (w.host === undefined) io.stdout.write(`${windowLine(doc)}${renderEndpoints(doc.endpoints, now, layout)}`);
+  } else if (w.host === undefined)
+    io.stdout.write(`${windowLine(doc, layout.zone)}${renderEndpoints(doc.endpoints, now, layout)}`);
   else
     io.stdout.write(
-      `${windowLine(doc)}${doc.endpoints
+      `${windowLine(doc, layout.zone)}${doc.endpoints
         .map(
           (r) =>
-            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes)}` : ''}`,
+            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes, layout.zone)}` : ''}`,
         )
         .join('\n')}`,
     );
@@ -147,7 +148,7 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
       const host = w.host;
       const breakers = await readBreakerRows(ctx.store, (e) => host === undefined || hostMatches(host, e));
       if (E.isLeft(breakers)) return fail(storeFailure(breakers.left, 'endpoint breakers'));
-      return print(io, w, read.right, breakers.right, a.json === true, now, layoutOf(io, a.wide));
+      return print(io, w, read.right, breakers.right, a.json === true, now, viewLayout(io, a));
     });
   });
 };

@@ -5,7 +5,7 @@ import { type Context, withContext } from '../kit/context.js';
 import { attemptJson, historyJson } from './historyJson.js';
 import { renderAttempt, renderHistory } from './historyView.js';
 import { toJson } from '../kit/format/json.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { withArgs } from '../kit/withArgs.js';
@@ -20,7 +20,7 @@ const printAttempt = (
   messageId: string,
   n: number,
   json: boolean,
-  wide: boolean | undefined,
+  a: { readonly wide: boolean | undefined; readonly tz: string },
   body: boolean,
 ): CommandResult => {
   const one = view.attempts.find((x) => x.attemptNumber === n);
@@ -30,7 +30,7 @@ const printAttempt = (
   // every attempt sends the stored body (its sha256 is on the attempt); null: over its budget or expunged
   const shown = body ? view.state.request.body : undefined;
   io.stdout.write(
-    json ? toJson(attemptJson(one, shown)) : renderAttempt(view, one, io.now(), layoutOf(io, wide), shown),
+    json ? toJson(attemptJson(one, shown)) : renderAttempt(view, one, io.now(), viewLayout(io, a), shown),
   );
   return done;
 };
@@ -70,8 +70,8 @@ export const runHistory = (args: ReadonlyArray<string>, io: Io): Promise<Command
       if (trailError !== null) io.stderr.write(`dh history: audit trail unreadable (${trailError}); run dh verify\n`);
       const json = a.json === true;
       if (a.attempt !== undefined)
-        return printAttempt(io, view, a.messageId, a.attempt, json, a.wide, a['no-body'] !== true);
-      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), layoutOf(io, a.wide)));
+        return printAttempt(io, view, a.messageId, a.attempt, json, a, a['no-body'] !== true);
+      io.stdout.write(json ? toJson(historyJson(view)) : renderHistory(view, io.now(), viewLayout(io, a)));
       return done;
     }),
   );

@@ -34,7 +34,7 @@ export const holdSection = (holds: ReadonlyArray<HoldItem>, now: Date, layout: L
           .map((h) => [
             h.holdNumber,
             WHAT[h.kind],
-            `${absoluteTime(h.at)} (${relativeTime(h.at, now)})`,
+            `${absoluteTime(h.at, layout.zone)} (${relativeTime(h.at, now)})`,
             h.afterAttempt,
             h.mode,
             h.by,

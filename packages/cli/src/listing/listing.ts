@@ -5,7 +5,7 @@ import { type Order, type Output, outputOf } from './listArgs.js';
 import { isoWindowError } from '../kit/args/timeWindow.js';
 import { toJson } from '../kit/format/json.js';
 import { type ListPage, listJson, renderList, renderListTsv, type SummaryRow, type TimeColumn } from './summaryList.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import { shelveCursor, unshelveCursor } from './cursorShelf.js';
 import type { Io } from '../kit/io.js';
@@ -306,9 +306,14 @@ const emptyPage = (
 /** The format (`--output`, `--json`) and the terminal layout (`--wide`) of a list. */
 export const listOutput = (
   io: Io,
-  a: { readonly json?: boolean | undefined; readonly output?: Output | undefined; readonly wide?: boolean | undefined },
+  a: {
+    readonly json?: boolean | undefined;
+    readonly output?: Output | undefined;
+    readonly wide: boolean | undefined;
+    readonly tz: string;
+  },
 ): E.Either<string, { readonly output: Output; readonly layout: Layout }> =>
-  E.map((output: Output) => ({ output, layout: layoutOf(io, a.wide) }))(outputOf(a));
+  E.map((output: Output) => ({ output, layout: viewLayout(io, a) }))(outputOf(a));
 
 /**
  * One page (`--limit`, default 50) or, with `--all`, every page (1000 rows per round trip

@@ -27,8 +27,8 @@ export type SummaryRow = {
 export type ListPage = { readonly items: ReadonlyArray<SummaryRow>; readonly cursor: string | null };
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
-const when = (iso: string, now: Date): Narrowable => ({
-  text: `${absoluteTime(iso)} (${relativeTime(iso, now)})`,
+const when = (iso: string, now: Date, tz: string): Narrowable => ({
+  text: `${absoluteTime(iso, tz)} (${relativeTime(iso, now)})`,
   narrow: relativeTime(iso, now),
 });
 
@@ -80,8 +80,10 @@ export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, la
     outcomeCode(r.deliveryResult),
     r.deliveryResult === null ? null : resultTime(r.deliveryResult),
     endpointCell(r.endpoint, oneHost),
-    when(r[timeColumn], now),
-    r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null ? when(r.nextAttemptAt, now) : '-',
+    when(r[timeColumn], now, layout.zone),
+    r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null
+      ? when(r.nextAttemptAt, now, layout.zone)
+      : '-',
     errorOf(r) ?? '',
   ]);
   const severalEndpoints = new Set(page.items.map((r) => r.endpoint)).size > 1;

@@ -6,7 +6,7 @@ import { withContext } from '../kit/context.js';
 import { oneLine, outcomeCode } from '../kit/format/describe.js';
 import { statusColor } from '../kit/format/color.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import { absoluteTime, resultTime } from '../kit/format/time.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
@@ -50,7 +50,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
   streamRow(
     COLUMNS,
     [
-      { text: absoluteTime(a.completedAt), narrow: absoluteTime(a.completedAt).slice(11) },
+      { text: absoluteTime(a.completedAt, layout.zone), narrow: absoluteTime(a.completedAt, layout.zone).slice(11) },
       a.messageId,
       String(a.attemptNumber),
       statusOf(a),
@@ -132,7 +132,7 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
       })();
       if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
       io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
-      const layout = layoutOf(io, a.wide);
+      const layout = viewLayout(io, a);
       if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
       const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
       return follow(tail.right, io, print, keep, () => {

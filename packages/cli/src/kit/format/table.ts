@@ -1,7 +1,7 @@
 import { displayLine, displayWidth, fitLine, wrapLine } from '@delivery-history/core';
 import Table from 'cli-table3';
 import { type Color, paint } from './color.js';
-import { type Layout, PLAIN } from './terminal.js';
+import { type Fit, PLAIN } from './terminal.js';
 
 // Aligned, borderless tables (columns separated by two spaces): they are read in terminals,
 // pasted into tickets and grepped. The one table renderer: on a terminal (a Layout with a
@@ -178,7 +178,7 @@ const lossOf = (plan: Plan, rows: ReadonlyArray<ReadonlyArray<Cell>>, columns: R
   (plan.narrow && rows.some((r) => r.some((c) => isNarrowable(c) && c.narrow !== c.text))) ||
   rows.some((r) => plan.show.some((i) => len((plan.narrow ? short : full)(r[i] ?? null)) > (plan.widths.get(i) ?? 0)));
 
-const cellText = (c: Cell, col: Column, width: number, narrow: boolean, layout: Layout): string => {
+const cellText = (c: Cell, col: Column, width: number, narrow: boolean, layout: Fit): string => {
   const text = cut((narrow ? short : full)(c), width);
   const color = layout.color ? (col.color?.(text) ?? null) : null;
   return color === null ? text : paint(color, text);
@@ -193,7 +193,7 @@ export const renderTable = (
   head: ReadonlyArray<string | Column>,
   rows: ReadonlyArray<ReadonlyArray<Cell>>,
   align: ReadonlyArray<Align> = [],
-  layout: Layout = PLAIN,
+  layout: Fit = PLAIN,
 ): string => {
   const columns = head.map((c, i) => columnOf(c, align[i]));
   const plan = layoutPlan(columns, rows, layout.width);
@@ -258,13 +258,13 @@ const pad = (text: string, width: number, align: Align | undefined): string => {
 };
 
 /** A stream cell in its colour on a colour terminal (headers bold). */
-const painted = (out: string, col: Column, text: string, layout: Layout, header: boolean): string => {
+const painted = (out: string, col: Column, text: string, layout: Fit, header: boolean): string => {
   const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
   return color === null ? out : paint(color, out);
 };
 
 /** A stream cell before padding: free text (`shrink`) is cut to its column on a terminal; the rest whole. */
-const cellOf = (text: string, col: Column, width: number, layout: Layout): string =>
+const cellOf = (text: string, col: Column, width: number, layout: Fit): string =>
   layout.width !== null && col.shrink !== undefined ? cut(text, width) : escaped(text);
 
 /** The last stream column takes what is left of a terminal's width (all of its text when piped). */
@@ -281,7 +281,7 @@ const lastRoom = (col: StreamColumn, text: string, width: number | null, used: n
 export const streamRow = (
   columns: ReadonlyArray<StreamColumn>,
   cells: ReadonlyArray<Cell>,
-  layout: Layout = PLAIN,
+  layout: Fit = PLAIN,
   header = false,
 ): string => {
   let used = 0;
@@ -304,7 +304,7 @@ export const streamRow = (
  * Sentences for a person (a report's summary lines): on a terminal each line is folded to the
  * width at spaces, continuation lines indented; piped, as is. Through the output rule either way.
  */
-export const renderText = (text: string, layout: Layout = PLAIN): string =>
+export const renderText = (text: string, layout: Fit = PLAIN): string =>
   text
     .split('\n')
     .map((l) => (layout.width === null ? escaped(l) : wrapLine(l, layout.width - 2).join('\n  ')))
@@ -324,7 +324,7 @@ export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<Reado
  */
 export const renderFields = (
   fields: ReadonlyArray<readonly [string, Cell]>,
-  layout: Layout = PLAIN,
+  layout: Fit = PLAIN,
   wrap = false,
 ): string => {
   const width = Math.max(0, ...fields.map(([k]) => len(k)));
@@ -336,7 +336,7 @@ export const renderFields = (
 };
 
 /** The header line of a stream (its column heads, laid out as its rows will be). */
-export const streamHeader = (columns: ReadonlyArray<StreamColumn>, layout: Layout = PLAIN): string =>
+export const streamHeader = (columns: ReadonlyArray<StreamColumn>, layout: Fit = PLAIN): string =>
   streamRow(
     columns,
     columns.map((c) => c.head),

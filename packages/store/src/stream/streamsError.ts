@@ -2,7 +2,8 @@
 // `code`, never `instanceof` (several SDK copies may be loaded, and faults injected in tests
 // are plain errors shaped like the SDK's). Whether a failure is transient is the store's
 // rule (`toStoreError`); only what is particular to Streams is decided here.
-import { isThrottled, isTransient, type StoreError, toStoreError } from '@delivery-history/store';
+import { isThrottled, isTransient, type StoreError } from '../errors/storeError.js';
+import { toStoreError } from '../errors/toStoreError.js';
 
 // ---------------------------------------------------------------------------
 // model
