@@ -1,10 +1,13 @@
 import {
+  type EndpointHealth,
   endpointHealthOf,
   failuresByMinute,
   type HealthBucket,
   hourlySeriesOf,
   type MinuteFailures,
+  quietEndpointHealth,
 } from '@delivery-history/core';
+import { type BreakerRow, CLOSED, needsAttention, readBreakerRows } from './breakerRows.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags, hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
@@ -31,8 +34,31 @@ const effectiveOf = (since: Date, until: Date): { since: Date; until: Date } => 
   until: new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS),
 });
 
+/**
+ * Health rows with their breakers: an endpoint with a breaker and no traffic in the window (a
+ * paused one) gets a quiet row; rows whose breaker needs attention (not closed, or holding) first.
+ */
+const withBreakers = (
+  health: readonly EndpointHealth[],
+  breakers: ReadonlyMap<string, BreakerRow>,
+): (EndpointHealth & { readonly breaker: BreakerRow })[] => {
+  const seen = new Set(health.map((h) => h.endpoint));
+  const quiet = [...breakers.keys()]
+    .filter((e) => !seen.has(e))
+    .sort()
+    .map(quietEndpointHealth);
+  const rows = [...health, ...quiet].map((h) => ({ ...h, breaker: breakers.get(h.endpoint) ?? CLOSED }));
+  return [...rows.filter((r) => needsAttention(r.breaker)), ...rows.filter((r) => !needsAttention(r.breaker))];
+};
+
 /** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
-export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => {
+export const endpointsDocument = (
+  since: Date,
+  until: Date,
+  buckets: readonly HealthBucket[],
+  series: boolean,
+  breakers: ReadonlyMap<string, BreakerRow> = new Map(),
+) => {
   const effective = effectiveOf(since, until);
   const mine = (endpoint: string) => buckets.filter((b) => b.endpoint === endpoint);
   return {
@@ -41,7 +67,7 @@ export const endpointsDocument = (since: Date, until: Date, buckets: readonly He
     // what the numbers cover: health is kept per hour, so the window is widened to whole hours
     effectiveSince: effective.since.toISOString(),
     effectiveUntil: effective.until.toISOString(),
-    endpoints: endpointHealthOf(buckets).map((row) =>
+    endpoints: withBreakers(endpointHealthOf(buckets), breakers).map((row) =>
       series
         ? {
             ...row,
@@ -85,7 +111,10 @@ export const endpointsRun = async (
 ): Promise<E.Either<CliFailure, ReturnType<typeof endpointsDocument>>> => {
   const read = await ctx.store.readEndpointHealth({ since: w.since, until: w.until, ...keepOf(w.host) })();
   if (E.isLeft(read)) return E.left(storeFailure(read.left, describeWindow(w)));
-  return E.right(endpointsDocument(w.since, w.until, read.right, w.host !== undefined));
+  const host = w.host;
+  const breakers = await readBreakerRows(ctx.store, (e) => host === undefined || hostMatches(host, e));
+  if (E.isLeft(breakers)) return E.left(storeFailure(breakers.left, 'endpoint breakers'));
+  return E.right(endpointsDocument(w.since, w.until, read.right, w.host !== undefined, breakers.right));
 };
 
 /** Prints the table (or, for one host, its hourly series) or the JSON; an empty answer exits 1. */

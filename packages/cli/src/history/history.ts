@@ -43,6 +43,7 @@ export const historyView = async (ctx: Context, messageId: string) => {
     resolutions: h.resolutions,
     expunges: h.expunges,
     requeues: h.requeues,
+    holds: h.holds,
     auditTrail: entriesOf(trail),
     trailError: E.isLeft(trail) ? String(trail.left) : null,
   });
