@@ -142,9 +142,16 @@ const printBackfill = async (
   print: (x: AttemptItem) => string,
   keep: (x: AttemptItem) => boolean,
 ): Promise<E.Either<CommandResult, Set<string>>> => {
+  const host = a.endpoint ?? a.host;
   const b = await readBackfill(
     ctx.store,
-    { since, now: io.now(), endpoint: a.endpoint ?? a.host, messages: a.message },
+    {
+      since,
+      now: io.now(),
+      endpoint: host,
+      matches: host === undefined ? undefined : (e: string) => hostMatches(host, e),
+      messages: a.message,
+    },
     keep,
   );
   if (E.isLeft(b)) return E.left(fail(storeFailure(b.left, `the attempts since ${since.toISOString()}`)));

@@ -8,7 +8,8 @@ import { forEachParallel, listSource } from '../kit/table/forEachParallel.js';
 // lastUpdatedAt at or after T, so the messages to read are found by index, never by a scan:
 // the --message ids themselves; with --endpoint that endpoint's index from T on; else every
 // endpoint the projector's hourly aggregates saw in the window, each through its index. Each
-// message's attempts then come from its partition (one Query). The caller opens the stream
+// message's attempts then come from its partition (one Query). A bare host (no port) is read
+// for every port the aggregates saw it on, as tail's filter matches every port. The caller opens the stream
 // (LATEST) before this read and drops what the backfill printed by attempt key, so the seam
 // has no gap and no duplicate.
 
@@ -20,7 +21,10 @@ export const BACKFILL_MAX = 1_000;
 export type BackfillInput = {
   readonly since: Date;
   readonly now: Date;
+  /** The --endpoint filter as given (its own index is read even before the projector saw it)... */
   readonly endpoint?: string | undefined;
+  /** ...and as a rule on stored endpoints (a bare host matches every port). */
+  readonly matches?: ((endpoint: string) => boolean) | undefined;
   readonly messages?: ReadonlyArray<string> | undefined;
 };
 
@@ -53,11 +57,20 @@ const idsOfEndpoint = async (store: Store, endpoint: string, since: Date): Promi
   return E.right(ids);
 };
 
-/** The endpoints to read: the one asked for, else those the hourly aggregates saw in the window. */
+/**
+ * The endpoints to read: those the hourly aggregates saw in the window that the filter admits
+ * (a bare host: every port), plus the one asked for as given.
+ */
 const endpointsOf = async (store: Store, input: BackfillInput): Promise<E.Either<StoreError, string[]>> => {
-  if (input.endpoint !== undefined) return E.right([input.endpoint]);
-  const buckets = await store.readEndpointHealth({ since: input.since, until: input.now })();
-  return E.map((bs: ReadonlyArray<{ readonly endpoint: string }>) => [...new Set(bs.map((b) => b.endpoint))])(buckets);
+  const keep = input.matches;
+  const buckets = await store.readEndpointHealth({
+    since: input.since,
+    until: input.now,
+    ...(keep !== undefined ? { keep } : {}),
+  })();
+  return E.map((bs: ReadonlyArray<{ readonly endpoint: string }>) => [
+    ...new Set([...(input.endpoint !== undefined ? [input.endpoint] : []), ...bs.map((b) => b.endpoint)]),
+  ])(buckets);
 };
 
 const messagesOf = async (store: Store, input: BackfillInput): Promise<E.Either<StoreError, string[]>> => {
