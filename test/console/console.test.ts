@@ -44,7 +44,10 @@ C.after(async (ctx) => {
 const PAGES = (ctx: Ctx): string[] => [
   '/',
   '/?window=24h',
+  '/?since=-3h',
   '/messages',
+  '/messages?category=server_error&code=500',
+  `/messages?correlation=${encodeURIComponent(ctx.ids.ok)}&status=any`,
   `/messages?status=failed&endpoint=${encodeURIComponent(ctx.host)}&since=-1h`,
   '/messages?status=exhausted',
   `/messages/${encodeURIComponent(ctx.ids.hostile)}`,
@@ -165,10 +168,82 @@ C('pages show the data the CLI reads: state, attempts, filters and deep links, a
   assert.is(s.deliveries.length, s.time.length);
 });
 
+C(
+  'the overview: outcomes per hour from the aggregates, success rate, open issues linking to their messages',
+  async (ctx) => {
+    const r = await get(ctx.console, '/?window=6h', ctx.cookie);
+    assert.is(r.status, 200);
+    const points = /<svg id="outcomes"[^>]*data-points="(\d+)"/.exec(r.text);
+    assert.ok(points !== null, 'the outcome chart');
+    assert.ok(Number(points?.[1]) === 6 || Number(points?.[1]) === 7, `one bar per hour of 6h: ${points?.[1]}`);
+    const sums = { success: 0, retrying: 0, final: 0, lost: 0 };
+    for (const g of r.text.matchAll(/<g class="hour" data-hour="[^"]+" ([^>]*)>/g))
+      for (const m of (g[1] ?? '').matchAll(/data-(\w+)="(\d+)"/g)) sums[m[1] as keyof typeof sums] += Number(m[2]);
+    // one success and one final failure (maxAttempts 1), nothing retrying or lost
+    assert.equal(sums, { success: 1, retrying: 0, final: 1, lost: 0 }, 'the bars sum to the aggregates');
+    assert.match(r.text, /<dd id="success-rate">50\.0%<\/dd>/);
+    const issue = /<table id="issues">[\s\S]*?<\/table>/.exec(r.text)?.[0] ?? '';
+    assert.ok(issue.includes(ctx.host), 'the failing endpoint is an open issue');
+    assert.ok(issue.includes('<td>server_error</td><td>500</td>'), 'grouped by category and code');
+    const link = /<a href="(\/messages\?[^"]+)">1<\/a>/.exec(issue)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(
+      link?.includes('category=server_error') && link.includes('code=500'),
+      `the issue links its messages: ${link}`,
+    );
+    const affected = await get(ctx.console, link ?? '/', ctx.cookie);
+    assert.ok(affected.text.includes(`/messages/${ctx.ids.hostile}`), 'the link lists the affected message');
+    const custom = await get(ctx.console, '/?since=2020-01-01T00:00Z&until=2020-01-01T03:00Z', ctx.cookie);
+    assert.match(custom.text, /<dd id="deliveries">0<\/dd>/, 'a custom range');
+    assert.match(custom.text, /data-points="3"/, 'three hours, three bars');
+    assert.is((await get(ctx.console, '/?window=3y', ctx.cookie)).status, 400);
+    assert.is((await get(ctx.console, '/?since=-1h&until=-2h', ctx.cookie)).status, 400);
+  },
+);
+
+C('message filters: category, code, correlation, status; bad values are 400 naming the parameter', async (ctx) => {
+  const shows = async (q: string, id: string, yes: boolean) => {
+    const r = await get(ctx.console, `/messages?${q}`, ctx.cookie);
+    assert.is(r.status, 200, q);
+    assert.is(r.text.includes(`href="/messages/${id}"`), yes, `${q}: ${yes ? 'lists' : 'does not list'} ${id}`);
+  };
+  await shows('category=server_error', ctx.ids.hostile, true);
+  await shows('category=client_error', ctx.ids.hostile, false);
+  await shows('code=500', ctx.ids.hostile, true);
+  await shows('code=none', ctx.ids.hostile, false);
+  await shows('status=exhausted&code=500', ctx.ids.hostile, true);
+  await shows(`correlation=${encodeURIComponent(ctx.ids.hostile)}`, ctx.ids.hostile, true);
+  await shows(`correlation=${encodeURIComponent(ctx.ids.ok)}`, ctx.ids.ok, false);
+  await shows(`correlation=${encodeURIComponent(ctx.ids.ok)}&status=any`, ctx.ids.ok, true);
+  await shows(`status=any&endpoint=${encodeURIComponent(ctx.host)}`, ctx.ids.ok, true);
+  const cmd = await get(ctx.console, `/messages?correlation=${encodeURIComponent(ctx.ids.ok)}&status=any`, ctx.cookie);
+  assert.ok(cmd.text.includes(`dh correlation &quot;${ctx.ids.ok}&quot;`), 'the equivalent command');
+  for (const [q, name] of [
+    ['status=any', 'status'],
+    ['status=bogus', 'status'],
+    ['category=teapot', 'category'],
+    ['code=999', 'code'],
+    ['until=-2h&since=-1h', 'until'],
+  ] as const) {
+    const r = await get(ctx.console, `/messages?${q}`, ctx.cookie);
+    assert.is(r.status, 400, q);
+    assert.match(r.text, new RegExp(`${name}`), q);
+  }
+});
+
+C('the live poll answers JSON for the session only', async (ctx) => {
+  assert.is((await get(ctx.console, '/messages/live.json')).status, 401);
+  const r = await get(ctx.console, '/messages/live.json', ctx.cookie);
+  assert.is(r.status, 200);
+  assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
+  assert.ok(['starting', 'following'].includes((JSON.parse(r.text) as { _tag: string })._tag));
+  assert.is((await get(ctx.console, '/messages/live.json?after=x', ctx.cookie)).status, 400);
+});
+
 C('assets are served by the console itself with their types', async (ctx) => {
   for (const [name, type] of [
     ['console.css', /^text\/css/],
     ['endpointChart.js', /^text\/javascript/],
+    ['liveMessages.js', /^text\/javascript/],
     ['uPlot.iife.min.js', /^text\/javascript/],
     ['uPlot.min.css', /^text\/css/],
   ] as const) {

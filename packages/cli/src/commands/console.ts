@@ -7,6 +7,7 @@ import type { CommandSpec } from '../args/parse.js';
 import { consoleApp } from '../console/consoleApp.js';
 import { loadAssets } from '../console/consoleAssets.js';
 import { access } from '../console/consoleSecurity.js';
+import { liveAttempts } from '../console/liveAttempts.js';
 import { withContext } from '../context.js';
 import type { Io } from '../io.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from './failure.js';
@@ -51,7 +52,9 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
           `dh console: warning: listening on ${host}, not loopback: anyone who can reach it and gets the URL's token sees delivery data\n`,
         );
       const gate = access();
+      const live = liveAttempts(ctx);
       const app = consoleApp({
+        live,
         ctx,
         access: gate,
         assets: loadAssets(),
@@ -78,6 +81,7 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       );
       await signal.signalled;
       signal.cancel();
+      live.stop();
       await new Promise<void>((done) => {
         server.close(() => done());
         // open keep-alive connections must not hold the stop
