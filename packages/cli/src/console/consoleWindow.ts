@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { html } from 'hono/html';
-import { TimeArg } from '../args/codecs.js';
-import { timeWindowError } from '../args/timeWindow.js';
+import { TimeArg } from '../kit/args/codecs.js';
+import { timeWindowError } from '../kit/args/timeWindow.js';
 import { consoleParam } from './consoleParams.js';
 import { type Html, query } from './consoleHtml.js';
 

@@ -1,9 +1,9 @@
 import type { AttemptItem } from '@delivery-history/core';
 import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { attemptsOf, filterOf, hostOf, statusOf } from '../commands/tail.js';
-import { outcomeCode } from '../format/describe.js';
-import type { Context } from '../context.js';
+import { attemptsOf, filterOf, hostOf, statusOf } from '../tail/tail.js';
+import { outcomeCode } from '../kit/format/describe.js';
+import type { Context } from '../kit/context.js';
 import { line } from './consoleHtml.js';
 
 // The live toggle's source (`/messages/live.json`): new attempts from the table's stream, read

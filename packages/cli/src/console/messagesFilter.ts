@@ -3,10 +3,10 @@ import type { StateSummary, Store } from '@delivery-history/store';
 import { sequenceS } from 'fp-ts/lib/Apply.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { HostArg, IntArg, NonEmptyArg, TimeArg } from '../args/codecs.js';
-import { hostMatches } from '../args/common.js';
-import { timeWindowError } from '../args/timeWindow.js';
-import { failedQuery } from '../commands/failed.js';
+import { HostArg, IntArg, NonEmptyArg, TimeArg } from '../kit/args/codecs.js';
+import { hostMatches } from '../kit/args/common.js';
+import { timeWindowError } from '../kit/args/timeWindow.js';
+import { failedQuery } from '../failed/failed.js';
 import { consoleParam } from './consoleParams.js';
 
 // `/messages?status=&endpoint=&category=&code=&since=&until=&correlation=&cursor=`: the filter, read

@@ -1,7 +1,7 @@
 import type { EndpointHealth, HealthSummary, HourHealth } from '@delivery-history/core';
 import type { StateSummary } from '@delivery-history/store';
 import { html } from 'hono/html';
-import type { endpointsDocument } from '../commands/endpoints.js';
+import type { endpointsDocument } from '../endpoints/endpoints.js';
 import { type Html, line, page, query, seg } from './consoleHtml.js';
 import { healthTable, rate } from './endpointsPage.js';
 import { type PageWindow, windowPicker, windowQuery } from './consoleWindow.js';
