@@ -74,6 +74,8 @@ B(
       ['overview', '/'],
       ['messages', '/messages'],
       ['messages-filtered', `/messages?status=failed&endpoint=${encodeURIComponent(host)}&since=-1h`],
+      ['messages-issue', `/messages?endpoint=${encodeURIComponent(host)}&category=server_error&code=500`],
+      ['overview-24h', '/?window=24h'],
       ['message-hostile', `/messages/${encodeURIComponent(ids.hostile)}`],
       ['message-ok', `/messages/${encodeURIComponent(ids.ok)}`],
       ['endpoints', '/endpoints'],
@@ -82,6 +84,20 @@ B(
     for (const [name, path] of pages) {
       const r = await page.goto(new URL(path, ctx.console.origin).href);
       assert.is(r?.status(), 200, `${name}: ${path}`);
+      if (name === 'overview') {
+        const svg = page.locator('svg#outcomes');
+        const box = await svg.boundingBox();
+        assert.ok(
+          box !== null && box.width > 0 && box.height > 0,
+          `the outcome chart has a size: ${JSON.stringify(box)}`,
+        );
+        // the drawn bars carry the aggregates' numbers: one success and one final failure
+        const drawn = (await page.evaluate(
+          `[...document.querySelectorAll('svg#outcomes rect')].map((r) => r.getAttribute('class'))`,
+        )) as string[];
+        assert.equal(drawn.sort(), ['final', 'success'], 'one bar segment per outcome with deliveries');
+        assert.ok((await page.locator('#issues a', { hasText: '1' }).count()) === 1, 'an open issue with its count');
+      }
       if (name === 'endpoint') {
         const canvas = page.locator('#chart canvas');
         await canvas.waitFor({ state: 'visible' });
@@ -138,6 +154,37 @@ B(
 /** The session cookie of a browser context, as a Cookie header. */
 const cookieOf = async (context: Awaited<ReturnType<Browser['newContext']>>): Promise<string> =>
   (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+B('the live toggle shows a new attempt from the stream within seconds, as text', async (ctx) => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  // a console of its own: the suite's token is spent
+  const live = await startConsole([], dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName }));
+  try {
+    await page.goto(live.url.href);
+    await page.goto(new URL('/messages', live.origin).href);
+    await page.locator('#live-toggle').check();
+    // following: the stream is read from here on
+    await page.locator('#live[data-following="true"]').waitFor({ timeout: 60_000 });
+    const id = `live-${Date.now()}`;
+    await ctx.data.deliver(id, 'hostile');
+    const row = page.locator(`#live-attempts tr[data-message="${id}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    const text = await row.innerText();
+    assert.ok(text.includes('FAILED (final)') && text.includes('server_error'), text);
+    assert.is(await row.locator('a').getAttribute('href'), `/messages/${id}`, 'links to the message');
+    await page.screenshot({ path: `${OUT}messages-live.png` });
+    assert.equal(dialogs, [], 'no dialog');
+  } finally {
+    await context.close();
+    await live.stop();
+  }
+});
 
 B('a browser without the session sees 401 and no data', async (ctx) => {
   const context = await ctx.browser.newContext();

@@ -26,7 +26,12 @@ const C = suite<Ctx>('dh console over HTTP');
 C.before(async (ctx) => {
   ensureBuilt();
   ctx.t = await useTestTable('console');
-  ctx.env = dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName });
+  // who a re-drive is recorded as, and the receiver on 127.0.0.1 reachable by a local re-delivery
+  ctx.env = dhEnv({
+    endpoint: ctx.t.endpoint,
+    tableName: ctx.t.tableName,
+    extra: { DH_OPERATOR: 'support-ann', DELIVERY_ALLOW_TARGETS: '127.0.0.1' },
+  });
   const data = await consoleData(ctx.t);
   ctx.raw = data.raw;
   ctx.ids = data.ids;
@@ -272,20 +277,77 @@ C('hostile receiver content is escaped text: no tag, handler, javascript: link o
   }
 });
 
-C('writes are refused: a foreign Origin 403, any write 405, nothing changes', async (ctx) => {
-  const path = `/messages/${encodeURIComponent(ctx.ids.hostile)}`;
-  const before = await get(ctx.console, path, ctx.cookie);
-  const foreign = await get(ctx.console, path, ctx.cookie, {
-    method: 'POST',
-    headers: { origin: 'https://evil.example' },
-  });
-  assert.is(foreign.status, 403);
-  strictHeaders(foreign.headers, 'POST foreign');
-  const own = await get(ctx.console, path, ctx.cookie, { method: 'POST', headers: { origin: ctx.console.origin } });
-  assert.is(own.status, 405);
-  const none = await get(ctx.console, path, undefined, { method: 'DELETE' });
-  assert.is(none.status, 405);
-  assert.is((await get(ctx.console, path, ctx.cookie)).text, before.text, 'the message page is unchanged');
+/** The CSRF token of a page's form. */
+const csrfIn = (text: string): string => /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? '';
+
+const form = (fields: Record<string, string>) => ({
+  'content-type': 'application/x-www-form-urlencoded',
+  body: new URLSearchParams(fields).toString(),
+});
+
+C(
+  'a state-changing request without the session, from another Origin or without the right CSRF token changes nothing',
+  async (ctx) => {
+    const path = `/messages/${encodeURIComponent(ctx.ids.hostile)}`;
+    const before = await get(ctx.console, path, ctx.cookie);
+    const confirm = await get(ctx.console, `/redrive?message=${encodeURIComponent(ctx.ids.hostile)}`, ctx.cookie);
+    assert.is(confirm.status, 200, confirm.text.slice(0, 300));
+    const csrf = csrfIn(confirm.text);
+    assert.match(csrf, /^[A-Za-z0-9_-]{43}$/, 'the form carries the session CSRF token');
+    const valid = { message: ctx.ids.hostile, reason: 'test', expected: '1', csrf };
+    const post = (
+      headers: Record<string, string>,
+      fields: Record<string, string>,
+      cookie: string | null = ctx.cookie,
+    ) => {
+      const f = form(fields);
+      return get(ctx.console, '/redrive', cookie ?? undefined, {
+        method: 'POST',
+        headers: { 'content-type': f['content-type'], ...headers },
+        body: f.body,
+      });
+    };
+    const own = { origin: ctx.console.origin };
+    const refused: ReadonlyArray<[string, Promise<{ status: number; headers: Headers }>, number]> = [
+      ['no session', post(own, valid, null), 401],
+      ['a forged session', post(own, valid, 'dh_console_session=forged'), 401],
+      ['another Origin', post({ origin: 'https://evil.example' }, valid), 403],
+      ['no Origin', post({}, valid), 403],
+      ['no CSRF token', post(own, { ...valid, csrf: '' }), 403],
+      ['a wrong CSRF token', post(own, { ...valid, csrf: 'x'.repeat(43) }), 403],
+      ['a wrong CSRF header', post({ ...own, 'x-csrf-token': 'nope' }, valid), 403],
+    ];
+    for (const [what, r, status] of refused) {
+      const got = await r;
+      assert.is(got.status, status, what);
+      strictHeaders(got.headers, what);
+    }
+    const other = await get(ctx.console, '/jobs/x/cancel', ctx.cookie, { method: 'POST', headers: own });
+    assert.is(other.status, 403, 'cancel needs the token too');
+    assert.is((await get(ctx.console, path, ctx.cookie)).text, before.text, 'the message page is unchanged');
+    assert.match((await get(ctx.console, '/jobs', ctx.cookie)).text, /No job since this console started/);
+  },
+);
+
+C('--read-only: no re-drive link or route, and every state-changing request is refused (405)', async (ctx) => {
+  const ro = await startConsole(['--read-only'], ctx.env);
+  try {
+    const { cookie } = await signIn(ro);
+    const msg = await get(ro, `/messages/${encodeURIComponent(ctx.ids.hostile)}`, cookie);
+    assert.is(msg.status, 200);
+    assert.not.match(msg.text, /redrive/i, 'no re-drive link');
+    assert.not.match((await get(ro, '/messages', cookie)).text, /\/redrive|name="message"/, 'no selection or link');
+    assert.is((await get(ro, `/redrive?message=${encodeURIComponent(ctx.ids.hostile)}`, cookie)).status, 404);
+    const f = form({ message: ctx.ids.hostile, reason: 'r', expected: '1', csrf: 'x' });
+    const post = await get(ro, '/redrive', cookie, {
+      method: 'POST',
+      headers: { origin: ro.origin, 'content-type': f['content-type'] },
+      body: f.body,
+    });
+    assert.is(post.status, 405);
+  } finally {
+    await ro.stop();
+  }
 });
 
 C('--no-payloads: no request body or response snippet on any page', async (ctx) => {
@@ -315,6 +377,45 @@ C('--host on another address warns on start and still serves nothing without the
   } finally {
     await wide.stop();
   }
+});
+
+// last: it delivers the hostile message again
+C('re-drive: the dry-run count, a reason required, then a job that records who and why', async (ctx) => {
+  const id = ctx.ids.hostile;
+  const confirm = await get(ctx.console, `/redrive?message=${encodeURIComponent(id)}`, ctx.cookie);
+  assert.match(confirm.text, /<strong id="would-redrive">1<\/strong> of 1 messages/, 'the dry run counts it');
+  const csrf = csrfIn(confirm.text);
+  const submit = (fields: Record<string, string>) => {
+    const f = form(fields);
+    return get(ctx.console, '/redrive', ctx.cookie, {
+      method: 'POST',
+      headers: { origin: ctx.console.origin, 'content-type': f['content-type'] },
+      body: f.body,
+    });
+  };
+  const noReason = await submit({ message: id, reason: '  ', expected: '1', csrf });
+  assert.is(noReason.status, 400);
+  assert.match(noReason.text, /reason: required/);
+  const started = await submit({ message: id, reason: 'receiver fixed <b>', expected: '1', csrf });
+  assert.is(started.status, 303);
+  const job = started.headers.get('location') ?? '';
+  assert.match(job, /^\/jobs\/[0-9a-f]{12}$/);
+  // the job ends by itself: its page says so (waits on progress, not on a clock)
+  let page = await get(ctx.console, job, ctx.cookie);
+  while (/<dd id="job-state">running/.test(page.text)) {
+    await new Promise((ok) => setTimeout(ok, 200));
+    page = await get(ctx.console, job, ctx.cookie);
+  }
+  assert.match(page.text, /<dd id="job-state">done<\/dd>/, page.text);
+  assert.match(page.text, /<span id="job-reopened">1<\/span> reopened/);
+  assert.match(page.text, /<dd>support-ann<\/dd>/, 'who');
+  assert.ok(page.text.includes('receiver fixed &lt;b&gt;'), 'why, as text');
+  const msg = await get(ctx.console, `/messages/${encodeURIComponent(id)}`, ctx.cookie);
+  assert.match(
+    msg.text,
+    /re-drive 1 after attempt 1 by support-ann: receiver fixed &lt;b&gt;/,
+    'recorded on the message',
+  );
 });
 
 C.run();

@@ -16,6 +16,8 @@ import { consoleParam } from './consoleParams.js';
 import { type PageWindow, pageWindow, type WindowName } from './consoleWindow.js';
 import { endpointPage, endpointsPage, seriesOf } from './endpointsPage.js';
 import type { LiveAttempts } from './liveAttempts.js';
+import { actionRoutes } from './consoleActions.js';
+import type { RedriveJobs } from './redriveJobs.js';
 import { messagePage } from './messagePage.js';
 import { messagesFilter, messagesQuery } from './messagesFilter.js';
 import { messagesPage, problemPage } from './messagesPage.js';
@@ -33,6 +35,8 @@ export type ConsoleDeps = {
   readonly now: () => Date;
   /** The live toggle's stream follower (see liveAttempts.ts). */
   readonly live: LiveAttempts;
+  /** Re-drive jobs; null with --read-only (no action route exists then). */
+  readonly jobs: RedriveJobs | null;
 };
 
 const PAGE_SIZE = 50;
@@ -182,7 +186,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
         s,
       );
     }
-    return c.html(messagesPage(filter.right, read.right.rows, read.right.cursor));
+    return c.html(messagesPage(filter.right, read.right.rows, read.right.cursor, d.jobs !== null));
   });
 
   // before `/messages/:messageId`: the live toggle's poll (a JSON answer, never HTML)
@@ -204,8 +208,10 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
         problemPage('Message', failureMessage(storeFailure(read.left, `message "${id.right}"`)) ?? ''),
         storeStatus(read.left),
       );
-    return c.html(messagePage(read.right, d.payloads));
+    return c.html(messagePage(read.right, d.payloads, d.jobs !== null));
   });
+
+  if (d.jobs !== null) actionRoutes(app, { store: d.ctx.store, jobs: d.jobs, csrfOf: d.access.csrfOf, now: d.now });
 
   app.notFound((c) => c.html(problemPage('Not found', `no page at ${c.req.path}`), 404));
   // one line, never a stack trace in the page

@@ -35,7 +35,12 @@ const NAV = [
 export const page = (
   title: string,
   body: Html,
-  extra: { readonly scripts?: ReadonlyArray<string>; readonly styles?: ReadonlyArray<string> } = {},
+  extra: {
+    readonly scripts?: ReadonlyArray<string>;
+    readonly styles?: ReadonlyArray<string>;
+    /** Seconds until the page reloads itself (a running job's progress, without script). */
+    readonly refresh?: number;
+  } = {},
 ): Html =>
   html`<!doctype html>
 <html lang="en">
@@ -43,6 +48,7 @@ export const page = (
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · dh console</title>
+${extra.refresh === undefined ? '' : html`<meta http-equiv="refresh" content="${extra.refresh}">`}
 <link rel="stylesheet" href="/assets/console.css">
 ${(extra.styles ?? []).map((s) => html`<link rel="stylesheet" href="${s}">`)}
 ${(extra.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}

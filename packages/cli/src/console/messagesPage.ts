@@ -7,6 +7,10 @@ import { filterParams, type MessagesFilter, messagesCommand, STATUSES, type Stat
 // `/messages?...`: the filterable list (see messagesFilter.ts), newest first, one page of 50 with
 // a link to the next; a live toggle (assets/console/liveMessages.js) adds new attempts on top.
 
+/** The link to re-drive every message of the filter (its dry run first). */
+const redriveLinks = (f: MessagesFilter): Html =>
+  html`<p class="actions"><a href="/redrive${query(filterParams(f))}" id="redrive-filter">Re-drive the messages of this filter…</a></p>`;
+
 const selected = (on: boolean) => (on ? html` selected` : '');
 
 const filterForm = (f: MessagesFilter): Html => html`<form method="get" action="/messages" class="filters">
@@ -24,8 +28,8 @@ const filterForm = (f: MessagesFilter): Html => html`<form method="get" action="
 <button type="submit">Show</button>
 </form>`;
 
-const row = (m: StateSummary): Html => html`<tr>
-<td><a href="/messages/${seg(m.messageId)}">${line(m.messageId)}</a></td>
+const row = (m: StateSummary, actions: boolean): Html => html`<tr>
+${actions ? html`<td><input type="checkbox" name="message" value="${m.messageId}" aria-label="select ${line(m.messageId)}"></td>` : ''}<td><a href="/messages/${seg(m.messageId)}">${line(m.messageId)}</a></td>
 <td>${line(m.status)}</td><td>${m.attempts}/${m.maxAttempts}</td>
 <td><a href="/endpoints/${seg(m.endpoint)}">${line(m.endpoint)}</a></td>
 <td>${line(m.deliveryResult?.category ?? '')}</td>
@@ -33,9 +37,15 @@ const row = (m: StateSummary): Html => html`<tr>
 <td>${line(m.deliveryResult?.errorDetails?.message ?? '')}</td>
 <td><time>${m.lastUpdatedAt}</time></td></tr>`;
 
-const HEAD = html`<thead><tr><th scope="col">Message</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Endpoint</th><th scope="col">Category</th><th scope="col">Code</th><th scope="col">Error</th><th scope="col">Last update</th></tr></thead>`;
+const head = (actions: boolean) =>
+  html`<thead><tr>${actions ? html`<th scope="col"><span class="sr">Select</span></th>` : ''}<th scope="col">Message</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Endpoint</th><th scope="col">Category</th><th scope="col">Code</th><th scope="col">Error</th><th scope="col">Last update</th></tr></thead>`;
 
-export const messagesPage = (f: MessagesFilter, rows: ReadonlyArray<StateSummary>, next: string | null): Html => {
+export const messagesPage = (
+  f: MessagesFilter,
+  rows: ReadonlyArray<StateSummary>,
+  next: string | null,
+  actions: boolean,
+): Html => {
   const params = filterParams(f);
   return page(
     'Messages',
@@ -49,7 +59,10 @@ export const messagesPage = (f: MessagesFilter, rows: ReadonlyArray<StateSummary
 ${
   rows.length === 0
     ? html`<p class="empty">No messages match between ${params.since ?? 'any time'} and ${params.until ?? 'now'}.</p>`
-    : html`<table id="messages">${HEAD}<tbody>${rows.map(row)}</tbody></table>`
+    : actions
+      ? html`${redriveLinks(f)}<form method="get" action="/redrive"><table id="messages">${head(true)}<tbody>${rows.map((r) => row(r, true))}</tbody></table>
+<button type="submit" id="redrive-selected">Re-drive selected…</button></form>`
+      : html`<table id="messages">${head(false)}<tbody>${rows.map((r) => row(r, false))}</tbody></table>`
 }
 ${next === null ? '' : html`<p><a rel="next" href="/messages${query({ ...params, cursor: next })}">Next page</a></p>`}`,
     { scripts: ['/assets/liveMessages.js'] },

@@ -184,9 +184,32 @@ const openQueue = (
 // What a re-drive reads from the environment besides the table configuration (core's reader:
 // a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule, and
 // DELIVERY_ALLOW_TARGETS by the shared codec the worker reads it with, for the blocked-target warning).
-const readRedriveEnv = readEnv('configuration', {
+export const readRedriveEnv = readEnv('configuration', {
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
   DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
+});
+
+/** The store side of a re-drive (the console's re-drive jobs use it too); `reopened` counts stored REDRIVE events. */
+export const storeRedriveDeps = (
+  ctx: Context,
+  reopened: () => void,
+): Pick<RedriveDeps, 'getState' | 'appendRedrive' | 'appendRequeue'> => ({
+  getState: async (id) => {
+    const s = await ctx.store.getState(id)();
+    return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+  },
+  appendRedrive: async (input) => {
+    const r = await ctx.store.appendRedrive(input)();
+    if (E.isRight(r)) reopened();
+    return E.isLeft(r)
+      ? r
+      : E.right({
+          redriveNumber: r.right.redrive.redriveNumber,
+          afterAttempt: r.right.redrive.afterAttempt,
+          maxAttempts: r.right.redrive.maxAttempts,
+        });
+  },
+  appendRequeue: (input) => ctx.store.appendRequeue(input)(),
 });
 
 const exitOf = (r: RedriveReport): CommandResult => {
@@ -241,22 +264,9 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         const report = await redrive(
           {
             select: selection(a, ctx, now),
-            getState: async (id) => {
-              const s = await ctx.store.getState(id)();
-              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
-            },
-            appendRedrive: async (input) => {
-              const r = await ctx.store.appendRedrive(input)();
-              if (E.isRight(r)) reopened++;
-              return E.isLeft(r)
-                ? r
-                : E.right({
-                    redriveNumber: r.right.redrive.redriveNumber,
-                    afterAttempt: r.right.redrive.afterAttempt,
-                    maxAttempts: r.right.redrive.maxAttempts,
-                  });
-            },
-            appendRequeue: (input) => ctx.store.appendRequeue(input)(),
+            ...storeRedriveDeps(ctx, () => {
+              reopened++;
+            }),
             queue,
             progress,
             warn: redriveWarnings({
