@@ -66,7 +66,7 @@ const strictHeaders = (h: Headers, what: string): void => {
   assert.ok(CSP.includes("default-src 'self'") && CSP.includes("frame-ancestors 'none'") && !CSP.includes('unsafe'));
   assert.is(h.get('cache-control'), 'no-store', `${what}: no-store`);
   assert.is(h.get('x-content-type-options'), 'nosniff', `${what}: nosniff`);
-  assert.is(h.get('referrer-policy'), 'no-referrer', `${what}: referrer`);
+  assert.is(h.get('referrer-policy'), 'same-origin', `${what}: referrer`);
 };
 
 C('without the session every path is 401, still with the strict headers', async (ctx) => {

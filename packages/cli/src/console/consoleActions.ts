@@ -91,7 +91,7 @@ const jobPage = (j: Job, csrf: string): Html =>
 <dt>Reason</dt><dd>${line(j.reason)}</dd>
 <dt>Selection</dt><dd>${line(j.selection)}</dd>
 <dt>Started</dt><dd><time>${j.startedAt}</time></dd>
-<dt>Finished</dt><dd>${j.finishedAt === null ? '—' : html`<time>${j.finishedAt}</time>`}</dd>
+<dt>Finished</dt><dd id="job-finished">${j.finishedAt === null ? '—' : html`<time>${j.finishedAt}</time>`}</dd>
 <dt>Result</dt><dd id="job-summary">${line(j.summary ?? '—')}</dd>
 </dl>
 ${
@@ -99,8 +99,8 @@ ${
     ? html`<form method="post" action="/jobs/${seg(j.id)}/cancel">${csrfField(csrf)}<button type="submit" id="job-cancel">Cancel</button></form>`
     : ''
 }
-<p><a href="/jobs">All jobs</a></p>`,
-    j.state === 'running' ? { refresh: 1 } : {},
+<p><a href="/jobs/${seg(j.id)}" id="job-status" data-status="/jobs/${seg(j.id)}/status.json">Refresh</a> · <a href="/jobs">All jobs</a></p>`,
+    { scripts: ['/assets/jobProgress.js'] },
   );
 
 const formOf = async (c: HonoContext) => {
@@ -163,6 +163,20 @@ export const actionRoutes = (
   app.get('/jobs/:id', (c) => {
     const job = d.jobs.get(c.req.param('id'));
     return job === undefined ? c.notFound() : c.html(jobPage(job, d.csrfOf(c)));
+  });
+
+  app.get('/jobs/:id/status.json', (c) => {
+    const j = d.jobs.get(c.req.param('id'));
+    if (j === undefined) return c.json({ error: 'no such job' }, 404);
+    return c.json({
+      state: j.state,
+      cancelRequested: j.cancelRequested,
+      done: j.done,
+      reopened: j.reopened,
+      expected: j.expected,
+      finishedAt: j.finishedAt,
+      summary: j.summary === null ? null : line(j.summary),
+    });
   });
 
   app.post('/jobs/:id/cancel', (c) => {

@@ -35,12 +35,7 @@ const NAV = [
 export const page = (
   title: string,
   body: Html,
-  extra: {
-    readonly scripts?: ReadonlyArray<string>;
-    readonly styles?: ReadonlyArray<string>;
-    /** Seconds until the page reloads itself (a running job's progress, without script). */
-    readonly refresh?: number;
-  } = {},
+  extra: { readonly scripts?: ReadonlyArray<string>; readonly styles?: ReadonlyArray<string> } = {},
 ): Html =>
   html`<!doctype html>
 <html lang="en">
@@ -48,7 +43,6 @@ export const page = (
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · dh console</title>
-${extra.refresh === undefined ? '' : html`<meta http-equiv="refresh" content="${extra.refresh}">`}
 <link rel="stylesheet" href="/assets/console.css">
 ${(extra.styles ?? []).map((s) => html`<link rel="stylesheet" href="${s}">`)}
 ${(extra.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}

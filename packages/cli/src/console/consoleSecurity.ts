@@ -5,7 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 // Who may look: one token printed on start (as Jupyter does) becomes a session cookie
 // (HttpOnly, SameSite=Strict) and is spent; without the session every path answers 401.
 // Every response carries a strict CSP (no inline script or style), no-store, nosniff and
-// no-referrer, and cannot be framed. A request that changes something needs the console's own
+// a same-origin referrer policy, and cannot be framed. A request that changes something needs the console's own
 // Origin and the session's CSRF token (a form field or the x-csrf-token header).
 
 export const SESSION_COOKIE = 'dh_console_session';
@@ -27,7 +27,9 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   c.header('Content-Security-Policy', CSP);
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the
+  // console's own form posts, and the Origin check needs the real one; nothing leaves the origin
+  c.header('Referrer-Policy', 'same-origin');
   c.header('X-Frame-Options', 'DENY');
   c.header('Cross-Origin-Opener-Policy', 'same-origin');
   c.header('Cross-Origin-Resource-Policy', 'same-origin');
