@@ -271,9 +271,19 @@ C('hostile receiver content is escaped text: no tag, handler, javascript: link o
   assert.not.match(r.text, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
   assert.ok(r.text.includes('\\x1b]0;TITLE\\x07'), 'the escape sequence shown through the display rule');
   assert.ok(r.text.includes('a&lt;U+202E'), 'the bidi control shown by name');
-  for (const path of ['/messages', '/', '/endpoints']) {
+  for (const path of [
+    '/messages',
+    '/messages?category=server_error&code=500',
+    `/messages?correlation=${encodeURIComponent(ctx.ids.hostile)}`,
+    '/',
+    '/endpoints',
+    `/redrive?message=${encodeURIComponent(ctx.ids.hostile)}`,
+    '/jobs',
+  ]) {
     const page = await get(ctx.console, path, ctx.cookie);
+    assert.is(page.status, 200, path);
     assert.not.ok(page.text.includes(SCRIPT), path);
+    assert.ok(page.text.includes('&lt;script&gt;') || !page.text.includes('xss'), `${path}: shown as text when shown`);
   }
 });
 

@@ -8,7 +8,7 @@ import { liveAttempts } from './liveAttempts.js';
 import { type Context, withContext } from '../kit/context.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { operatorOf } from '../kit/config/operator.js';
-import { readRedriveEnv } from '../redrive/redriveCommand.js';
+import { redriveEnv } from '../redrive/redriveCommand.js';
 import { redriveJobs } from './redriveJobs.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from '../kit/failure.js';
@@ -21,7 +21,7 @@ import { consoleArgs } from './consoleArgs.js';
 
 /** Re-drive jobs recorded as the operator the CLI would record (DH_OPERATOR, USER, LOGNAME). */
 const redriveJobsOf = (ctx: Context, io: Io) => {
-  const env = readRedriveEnv(io.env);
+  const env = redriveEnv(io.env);
   if (E.isLeft(env)) return env;
   const who = operatorOf(undefined, io.env, (l) => io.stderr.write(`dh console: ${l.replace(/^dh: /, '')}`));
   if (E.isLeft(who)) return who;

@@ -1,5 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  type AllowList,
+  type DecodeError,
   defaultRetryPolicy,
   EMPTY_ALLOW_LIST,
   readEnv,
@@ -139,10 +141,16 @@ const openQueue = (
 // What a re-drive reads from the environment besides the table configuration (core's reader:
 // a blank variable is absent, DELIVERY_MAX_ATTEMPTS has the worker's rule, and
 // DELIVERY_ALLOW_TARGETS by the shared codec the worker reads it with, for the blocked-target warning).
-export const readRedriveEnv = readEnv('configuration', {
+const readRedriveEnv = readEnv('configuration', {
   DELIVERY_MAX_ATTEMPTS: withDefault(sharedVars.DELIVERY_MAX_ATTEMPTS, defaultRetryPolicy.maxAttempts),
   DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
 });
+
+/** What a re-drive reads from the environment (the console's re-drive jobs read it too). */
+export const redriveEnv = (
+  env: Io['env'],
+): E.Either<DecodeError, { readonly DELIVERY_MAX_ATTEMPTS: number; readonly DELIVERY_ALLOW_TARGETS: AllowList }> =>
+  readRedriveEnv(env);
 
 /** The store side of a re-drive (the console's re-drive jobs use it too); `reopened` counts stored REDRIVE events. */
 export const storeRedriveDeps = (
