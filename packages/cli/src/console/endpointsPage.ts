@@ -43,18 +43,30 @@ const HOUR_MS = 3_600_000;
  * hour without a bucket as zero, so the time axis is the window and a gap shows as a gap.
  */
 export const seriesOf = (hours: ReadonlyArray<HourHealth>, since: string, until: string) => {
+  const points = hourlyPoints(hours, Date.parse(since), Date.parse(until));
+  return {
+    time: points.map((p) => p.start / 1000),
+    deliveries: points.map((p) => p.health?.deliveries ?? 0),
+    failures: points.map((p) => p.health?.failures ?? 0),
+  };
+};
+
+/**
+ * Every hour the window [since, until) touches, with its health when it has a bucket (an hour
+ * without one is a gap on the time axis, never left out). The overview's bars use it too.
+ */
+export const hourlyPoints = <H extends { readonly hour: string }>(
+  hours: ReadonlyArray<H>,
+  since: number,
+  until: number,
+) => {
   const byHour = new Map(hours.map((h) => [h.hour, h]));
-  const time: number[] = [];
-  const deliveries: number[] = [];
-  const failures: number[] = [];
-  const end = Date.parse(until);
-  for (let t = Math.floor(Date.parse(since) / HOUR_MS) * HOUR_MS; t < end; t += HOUR_MS) {
-    const h = byHour.get(new Date(t).toISOString().slice(0, 13));
-    time.push(t / 1000);
-    deliveries.push(h?.deliveries ?? 0);
-    failures.push(h?.failures ?? 0);
+  const out: { readonly start: number; readonly hour: string; readonly health: H | undefined }[] = [];
+  for (let t = Math.floor(since / HOUR_MS) * HOUR_MS; t < until; t += HOUR_MS) {
+    const hour = new Date(t).toISOString().slice(0, 13);
+    out.push({ start: t, hour, health: byHour.get(hour) });
   }
-  return { time, deliveries, failures };
+  return out;
 };
 
 export const endpointPage = (

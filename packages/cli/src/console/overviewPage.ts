@@ -3,15 +3,13 @@ import type { StateSummary } from '@delivery-history/store';
 import { html } from 'hono/html';
 import type { endpointsDocument } from '../endpoints/endpoints.js';
 import { type Html, line, page, query, seg } from './consoleHtml.js';
-import { healthTable, rate } from './endpointsPage.js';
+import { healthTable, hourlyPoints, rate } from './endpointsPage.js';
 import { type PageWindow, windowPicker, windowQuery } from './consoleWindow.js';
 
 // The overview `/`: deliveries over time stacked by outcome and the worst endpoints, from the
 // hourly aggregates (never a scan); open issues, from the failed-messages index of the window.
 
 type Doc = ReturnType<typeof endpointsDocument>;
-
-const HOUR_MS = 3_600_000;
 
 export const OUTCOMES = ['success', 'retrying', 'final', 'lost'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -41,16 +39,11 @@ export const outcomesOf = (h: HealthSummary): Record<Outcome, number> => {
 export type OutcomePoint = { readonly hour: string } & Record<Outcome, number>;
 
 /** One point per hour of the window (an hour without a bucket is zero: a gap shows as a gap). */
-export const outcomeSeries = (hours: ReadonlyArray<HourHealth>, since: Date, until: Date): OutcomePoint[] => {
-  const byHour = new Map(hours.map((h) => [h.hour, h]));
-  const out: OutcomePoint[] = [];
-  for (let t = Math.floor(since.getTime() / HOUR_MS) * HOUR_MS; t < until.getTime(); t += HOUR_MS) {
-    const hour = new Date(t).toISOString().slice(0, 13);
-    const h = byHour.get(hour);
-    out.push({ hour, ...(h === undefined ? { success: 0, retrying: 0, final: 0, lost: 0 } : outcomesOf(h)) });
-  }
-  return out;
-};
+export const outcomeSeries = (hours: ReadonlyArray<HourHealth>, since: Date, until: Date): OutcomePoint[] =>
+  hourlyPoints(hours, since.getTime(), until.getTime()).map(({ hour, health }) => ({
+    hour,
+    ...(health === undefined ? { success: 0, retrying: 0, final: 0, lost: 0 } : outcomesOf(health)),
+  }));
 
 export type OpenIssue = {
   readonly endpoint: string;
