@@ -55,6 +55,7 @@ const PAGES = (ctx: Ctx): string[] => [
   `/messages?correlation=${encodeURIComponent(ctx.ids.ok)}&status=any`,
   `/messages?status=failed&endpoint=${encodeURIComponent(ctx.host)}&since=-1h`,
   '/messages?status=exhausted',
+  '/messages?status=held',
   `/messages/${encodeURIComponent(ctx.ids.hostile)}`,
   `/messages/${encodeURIComponent(ctx.ids.ok)}`,
   '/endpoints',

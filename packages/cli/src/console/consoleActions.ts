@@ -21,7 +21,7 @@ type Selection =
   | { readonly _tag: 'messages'; readonly ids: ReadonlyArray<string> };
 
 /** The selection a query or form asks for: message ids when given, else the /messages filter. */
-const selectionOf = (fields: Readonly<Record<string, string>>, ids: ReadonlyArray<string>, now: Date) => {
+const selectionOf = (fields: Readonly<Record<string, string>>, ids: ReadonlyArray<string>, now: Date, zone: string) => {
   if (ids.length > 0) {
     if (ids.length > MAX_SELECTED) return E.left(`message: at most ${MAX_SELECTED} selected messages`);
     for (const id of ids) {
@@ -30,7 +30,7 @@ const selectionOf = (fields: Readonly<Record<string, string>>, ids: ReadonlyArra
     }
     return E.right<string, Selection>({ _tag: 'messages', ids });
   }
-  return E.map((filter: MessagesFilter): Selection => ({ _tag: 'filter', filter }))(messagesFilter(fields, now));
+  return E.map((filter: MessagesFilter): Selection => ({ _tag: 'filter', filter }))(messagesFilter(fields, now, zone));
 };
 
 const describe = (s: Selection): string =>
@@ -122,10 +122,11 @@ export const actionRoutes = (
     readonly jobs: RedriveJobs;
     readonly csrfOf: (c: HonoContext) => string;
     readonly now: () => Date;
+    readonly zone: string;
   },
 ): void => {
   app.get('/redrive', async (c) => {
-    const s = selectionOf(c.req.query(), c.req.queries('message') ?? [], d.now());
+    const s = selectionOf(c.req.query(), c.req.queries('message') ?? [], d.now(), d.zone);
     if (E.isLeft(s)) return c.html(problemPage('Bad request', s.left), 400);
     const count = await d.jobs.count(selectOf(d.store, s.right));
     if (E.isLeft(count)) return c.html(problemPage('Re-drive dry run failed', count.left), 503);
@@ -139,7 +140,7 @@ export const actionRoutes = (
       return c.html(problemPage('Bad request', 'reason: required (it is recorded with the re-drive)'), 400);
     const expected = consoleParam('expected', IntArg(0, 1_000_000), fields.expected);
     if (E.isLeft(expected)) return c.html(problemPage('Bad request', expected.left), 400);
-    const s = selectionOf(fields, ids, d.now());
+    const s = selectionOf(fields, ids, d.now(), d.zone);
     if (E.isLeft(s)) return c.html(problemPage('Bad request', s.left), 400);
     const job = d.jobs.start(selectOf(d.store, s.right), {
       reason: reason.right,

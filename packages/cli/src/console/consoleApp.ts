@@ -33,6 +33,8 @@ export type ConsoleDeps = {
   /** false: `--no-payloads`, request bodies and response snippets are never sent to the browser. */
   readonly payloads: boolean;
   readonly now: () => Date;
+  /** The zone zone-less `since`/`until` are read in (dh console's --tz, else $TZ, else UTC). */
+  readonly zone: string;
   /** The live toggle's stream follower (see liveAttempts.ts). */
   readonly live: LiveAttempts;
   /** Re-drive jobs; null with --read-only (no action route exists then). */
@@ -93,7 +95,8 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       await buckets(w, host),
     );
 
-  const windowOf = (q: Readonly<Record<string, string>>, fallback: WindowName) => pageWindow(q, fallback, d.now());
+  const windowOf = (q: Readonly<Record<string, string>>, fallback: WindowName) =>
+    pageWindow(q, fallback, d.now(), d.zone);
 
   const healthFailure = (e: StoreError) =>
     problemPage('Store error', failureMessage(storeFailure(e, 'endpoint health')) ?? '');
@@ -103,7 +106,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
     const read = await buckets(w.right);
     if (E.isLeft(read)) return c.html(healthFailure(read.left), 503);
-    const { fetch } = failedQuery(d.ctx.store, {
+    const { fetch, keep } = failedQuery(d.ctx.store, {
       since: w.right.since,
       until: w.right.until,
       window: {
@@ -127,7 +130,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
         {
           doc: endpointsDocument(w.right.since, w.right.until, read.right, false),
           hours: hourlySeriesOf(read.right),
-          issues: openIssues(failed.right.items),
+          issues: openIssues(failed.right.items.filter(keep)),
           issueRows: failed.right.items.length,
           capped: failed.right.cursor !== null,
         },
@@ -175,7 +178,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
 
   app.get('/messages', async (c) => {
     const q = c.req.query();
-    const filter = messagesFilter(q, d.now());
+    const filter = messagesFilter(q, d.now(), d.zone);
     if (E.isLeft(filter)) return c.html(problemPage('Bad request', filter.left), 400);
     const { fetch, keep } = messagesQuery(d.ctx.store, filter.right);
     const read = await fillPage(fetch, keep, q.cursor === undefined || q.cursor === '' ? null : q.cursor);
@@ -211,7 +214,8 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     return c.html(messagePage(read.right, d.payloads, d.jobs !== null));
   });
 
-  if (d.jobs !== null) actionRoutes(app, { store: d.ctx.store, jobs: d.jobs, csrfOf: d.access.csrfOf, now: d.now });
+  if (d.jobs !== null)
+    actionRoutes(app, { store: d.ctx.store, jobs: d.jobs, csrfOf: d.access.csrfOf, now: d.now, zone: d.zone });
 
   app.notFound((c) => c.html(problemPage('Not found', `no page at ${c.req.path}`), 404));
   // one line, never a stack trace in the page

@@ -19,10 +19,11 @@ export const pageWindow = (
   q: Readonly<Record<string, string>>,
   fallback: WindowName,
   now: Date,
+  zone: string,
 ): E.Either<string, PageWindow> => {
-  const since = consoleParam('since', TimeArg(now), q.since);
+  const since = consoleParam('since', TimeArg(now, zone), q.since);
   if (E.isLeft(since)) return since;
-  const until = consoleParam('until', TimeArg(now), q.until);
+  const until = consoleParam('until', TimeArg(now, zone), q.until);
   if (E.isLeft(until)) return until;
   if (since.right !== undefined || until.right !== undefined) {
     const end = until.right ?? now;

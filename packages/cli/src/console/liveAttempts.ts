@@ -1,9 +1,9 @@
 import type { AttemptItem } from '@delivery-history/core';
-import { type StreamTail, tailStream } from '@delivery-history/store';
+import { makeStreamClients, type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { attemptsOf, filterOf, hostOf, statusOf } from '../tail/tail.js';
 import { outcomeCode } from '../kit/format/describe.js';
-import type { Context } from '../kit/context.js';
+import { type Context, clientOptionsOf } from '../kit/context.js';
 import { line } from './consoleHtml.js';
 
 // The live toggle's source (`/messages/live.json`): new attempts from the table's stream, read
@@ -73,18 +73,24 @@ export const liveAttempts = (ctx: Context, clock: () => number = Date.now): Live
   const follow = async () => {
     state = 'starting';
     failure = null;
-    const tail = await tailStream({
-      client: ctx.clients.client,
-      streams: ctx.clients.streams,
-      tableName: ctx.config.tableName,
-    })();
-    if (E.isLeft(tail)) {
-      failure = tail.left.message;
-      state = 'idle';
-      return;
+    // the stream's own client, as `dh tail` opens it (only commands that follow the stream need one)
+    const streams = makeStreamClients(clientOptionsOf(ctx.config));
+    try {
+      const tail = await tailStream({
+        client: ctx.clients.client,
+        streams: streams.streams,
+        tableName: ctx.config.tableName,
+      })();
+      if (E.isLeft(tail)) {
+        failure = tail.left.message;
+        state = 'idle';
+        return;
+      }
+      state = 'following';
+      await drain(tail.right);
+    } finally {
+      streams.destroy();
     }
-    state = 'following';
-    await drain(tail.right);
     if (state === 'following') state = 'idle';
   };
 

@@ -22,6 +22,7 @@ type Row = Pick<StateSummary, 'status' | 'retryEligible' | 'endpoint' | 'deliver
 export const STATUSES = {
   failed: { label: 'failed', keep: (r: Row) => r.status === 'FAILED' },
   exhausted: { label: 'failed, final', keep: (r: Row) => r.status === 'FAILED' && !r.retryEligible },
+  held: { label: 'held (endpoint breaker)', keep: (r: Row) => r.status === 'HELD' },
   any: { label: 'any (needs an endpoint or a correlation id)', keep: (_: Row) => true },
 } as const;
 export type StatusFilter = keyof typeof STATUSES;
@@ -42,12 +43,16 @@ export type MessagesFilter = {
 const Code = t.union([t.literal('none'), IntArg(100, 599)]);
 
 /** The filter a `/messages` query asks for, or one line saying which parameter is wrong. */
-export const messagesFilter = (q: Readonly<Record<string, string>>, now: Date): E.Either<string, MessagesFilter> => {
+export const messagesFilter = (
+  q: Readonly<Record<string, string>>,
+  now: Date,
+  zone: string,
+): E.Either<string, MessagesFilter> => {
   const status = q.status === undefined || q.status === '' ? 'failed' : q.status;
   if (!Object.hasOwn(STATUSES, status)) return E.left(`status: expected one of ${Object.keys(STATUSES).join(', ')}`);
   const params = sequenceS(E.Apply)({
-    since: consoleParam('since', TimeArg(now), q.since),
-    until: consoleParam('until', TimeArg(now), q.until),
+    since: consoleParam('since', TimeArg(now, zone), q.since),
+    until: consoleParam('until', TimeArg(now, zone), q.until),
     endpoint: consoleParam('endpoint', HostArg, q.endpoint),
     category: consoleParam('category', OutcomeCategory, q.category),
     code: consoleParam('code', Code, q.code),
@@ -119,11 +124,12 @@ export const messagesQuery = (store: Store, f: MessagesFilter) => {
     until: f.until,
     window: { since: f.since.toISOString(), until: f.until.toISOString(), createdSince: null, createdUntil: null },
     exhausted: f.status === 'exhausted',
+    held: f.status === 'held',
     order: 'newest',
     host: f.endpoint,
   });
-  // keepOf holds the host rule failedQuery's own keep applies (hostMatches), and the rest
-  return { keep, fetch: failed.fetch };
+  // failedQuery's keep: the host rule, and held messages in their own list only
+  return { keep: (r: Row) => failed.keep(r) && keep(r), fetch: failed.fetch };
 };
 
 /** The `dh` command that lists the same messages. */
@@ -140,7 +146,7 @@ export const messagesCommand = (f: MessagesFilter): string => {
     'dh failed',
     `--since ${f.since.toISOString()}`,
     `--until ${f.until.toISOString()}`,
-    ...(f.status === 'exhausted' ? ['--exhausted'] : []),
+    ...(f.status === 'exhausted' ? ['--exhausted'] : f.status === 'held' ? ['--held'] : []),
     ...(f.endpoint !== undefined ? [`--endpoint ${f.endpoint}`] : []),
     '--order newest',
   ].join(' ');
