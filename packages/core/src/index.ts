@@ -1,7 +1,7 @@
 // codecs
 export { DecodeError, decodeWith } from './codecs/decodeWith.js';
 export { DeliveryRequest, type DeliveryTarget, parseDeliveryTarget } from './codecs/deliveryRequest.js';
-export { HttpMethod, Status } from './codecs/enums.js';
+export { HttpMethod, OutcomeCategory, Status } from './codecs/enums.js';
 export {
   AttemptItem,
   AttemptRequest,
