@@ -132,6 +132,7 @@ Events(
         time: attempts('twice-failed', 3, 'final')[2]?.completedAt,
         errorCode: 'HTTP_404',
         redrive: null,
+        hold: null,
       },
     );
   },

@@ -64,6 +64,10 @@ export type { Page } from './query/stateSummary.js';
 export {
   STATE_SK,
   ATTEMPT_PREFIX,
+  HOLD_PREFIX,
+  holdSk,
+  MOVE_PREFIX,
+  moveKey,
   messagePk,
   stateKey,
   attemptSk,

@@ -43,8 +43,8 @@ const messagesFilter = (
   zone: string,
 ): E.Either<string, MessagesFilter> => {
   const status = q.status === undefined || q.status === '' ? 'failed' : q.status;
-  if (status !== 'failed' && status !== 'exhausted')
-    return E.left('status: expected failed or exhausted (the dh failed query)');
+  if (status !== 'failed' && status !== 'exhausted' && status !== 'held')
+    return E.left('status: expected failed, exhausted or held (the dh failed query)');
   const since = consoleParam('since', TimeArg(now, zone), q.since);
   if (E.isLeft(since)) return since;
   const until = consoleParam('until', TimeArg(now, zone), q.until);
@@ -147,6 +147,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       until: f.until,
       window: { since: f.since.toISOString(), until: f.until.toISOString(), createdSince: null, createdUntil: null },
       exhausted: f.status === 'exhausted',
+      held: f.status === 'held',
       order: 'newest',
       host: f.endpoint,
     });

@@ -2,6 +2,7 @@ import type { EndpointHealth, HealthSummary, HourHealth } from '@delivery-histor
 import { type Cell, type Column, type Narrowable, renderTable } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
 import { absoluteTime, formatLatency, formatTime, relativeTime } from '../kit/format/time.js';
+import type { BreakerRow } from './breakerRows.js';
 
 // `dh endpoints`: one row per endpoint (worst first), or one endpoint's hourly series.
 
@@ -31,6 +32,11 @@ const COLUMNS: ReadonlyArray<Column> = [
   { head: 'LAST SUCCESS', drop: 2 },
   { head: 'CONSEC FAIL', align: 'right', drop: 7 },
   { head: 'LAST FAILURE', shrink: 12, drop: 1 },
+  // the breaker's state and the held count stay longest: they say whether deliveries flow
+  { head: 'BREAKER', color: (s) => (s === 'closed' ? null : s === 'half-open' ? 'yellow' : 'red') },
+  { head: 'HELD', align: 'right', drop: 10 },
+  { head: 'BREAKER SINCE', drop: 8 },
+  { head: 'BREAKER REASON', shrink: 12, drop: 9 },
 ];
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
@@ -39,7 +45,14 @@ const when = (iso: string, now: Date, tz: string): Narrowable => ({
   narrow: relativeTime(iso, now),
 });
 
-export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layout: Layout = PLAIN): string => {
+/** `by ops: INC-42` (who moved it and why: what people typed, shown through the output rule by the table). */
+const reasonOf = (b: BreakerRow): string | null => (b.reason === null ? null : `by ${b.by ?? '?'}: ${b.reason}`);
+
+export const renderEndpoints = (
+  rows: readonly (EndpointHealth & { readonly breaker?: BreakerRow })[],
+  now: Date,
+  layout: Layout = PLAIN,
+): string => {
   const tz = layout.zone;
   return renderTable(
     COLUMNS,
@@ -58,6 +71,10 @@ export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layo
             text: `${formatTime(r.lastFailure.at, now, tz)} ${r.lastFailure.messageId}`,
             narrow: `${relativeTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
           },
+      r.breaker?.state ?? 'closed',
+      r.breaker?.held ?? 0,
+      r.breaker === undefined || r.breaker.since === null ? null : when(r.breaker.since, now, tz),
+      r.breaker === undefined ? null : reasonOf(r.breaker),
     ]),
     [],
     layout,

@@ -1,9 +1,18 @@
-import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, RequeueItem, StateItem } from '@delivery-history/core';
+import type {
+  AttemptItem,
+  AuditEntry,
+  ExpungeItem,
+  HoldItem,
+  RedriveItem,
+  RequeueItem,
+  StateItem,
+} from '@delivery-history/core';
 import { displayText, fitLine, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from '../kit/format/color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from '../kit/format/describe.js';
 import { expungeSection } from './expungeView.js';
 import { requeueSection } from './requeueView.js';
+import { holdSection } from './holdView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../kit/format/time.js';
@@ -19,6 +28,8 @@ export type HistoryView = {
   readonly expunges?: ReadonlyArray<ExpungeItem>;
   /** REQUEUE# events (a stalled message pushed again). */
   readonly requeues?: ReadonlyArray<RequeueItem>;
+  /** HOLD#k events (held by its endpoint's breaker, released, expired). */
+  readonly holds?: ReadonlyArray<HoldItem>;
 };
 
 const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
@@ -176,6 +187,7 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
   );
   parts.push(expungeSection(v.expunges ?? [], now, layout));
   parts.push(requeueSection(v.requeues ?? [], now, layout));
+  parts.push(holdSection(v.holds ?? [], now, layout));
   return parts.join('');
 };
 
