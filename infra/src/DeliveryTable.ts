@@ -53,8 +53,10 @@ export class DeliveryTable extends Construct {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
-        projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: [...index.nonKeyAttributes],
+        // the store's definition decides (KEYS_ONLY where no listing needs a projected copy)
+        ...(index.nonKeyAttributes.length === 0
+          ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+          : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }),
       });
     }
   }

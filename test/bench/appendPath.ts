@@ -13,7 +13,6 @@ import {
   attemptKey,
   type Clients,
   createStore,
-  indexSk,
   type Store,
   stateKey,
 } from '@delivery-history/store';
@@ -128,8 +127,8 @@ const bareTransaction = (tableName: string, p: Prepared) => {
           Key: stateKey(attempt.messageId),
           UpdateExpression:
             'SET #status = :status, deliveryResult = :result, attempts = :n, lastDeliveryAttempt = :at, ' +
-            'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null, ' +
-            'gsi2sk = :gsi2sk REMOVE gsi1pk, gsi1sk',
+            'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null ' +
+            'REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'attempts = :prev AND lease.leaseId = :lease AND #status = :processing',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -143,7 +142,6 @@ const bareTransaction = (tableName: string, p: Prepared) => {
             ':null': null,
             ':lease': p.ticket.leaseId,
             ':processing': 'PROCESSING',
-            ':gsi2sk': indexSk(completedAt, attempt.messageId),
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
