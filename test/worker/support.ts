@@ -133,6 +133,7 @@ export const harness = (
     gate?: ProcessDeps['gate'];
     sealer?: Sealer;
     receiverControl?: boolean;
+    handoffMaxBytes?: number;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -152,6 +153,7 @@ export const harness = (
     ...(over.gate !== undefined ? { gate: over.gate } : {}),
     ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
     ...(over.receiverControl !== undefined ? { receiverControl: over.receiverControl } : {}),
+    ...(over.handoffMaxBytes !== undefined ? { handoffMaxBytes: over.handoffMaxBytes } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy: store.policies.retry };
 };

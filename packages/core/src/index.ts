@@ -188,6 +188,7 @@ export {
   significantDigits,
   utf8Bytes,
 } from './size/itemSize.js';
+export { boundHandoffBody, type HandoffBody, SQS_MAX_MESSAGE_BYTES } from './size/handoffBody.js';
 export { TRUNCATION_MARKER, truncateUtf8 } from './size/truncateUtf8.js';
 // data lifecycle: retention (TTL) and expunge
 export { epochSeconds, healthExpiry, isExpired, retentionExpiry, SECONDS_PER_DAY } from './lifecycle/retention.js';
