@@ -91,7 +91,8 @@ ${CREATED_FILTER}`,
   endpoint: {
     usage:
       'dh endpoint <host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
-    about: `  Messages to one endpoint (host:port as stored), by last update, with their error text
+    about: `  Messages to one endpoint (host:port as stored), by creation time (--since/--until select
+  it too), with their error text
   and response time. --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
 ${LIST_OPTIONS}
 ${CREATED_FILTER}
