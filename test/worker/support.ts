@@ -134,6 +134,7 @@ export const harness = (
     sealer?: Sealer;
     receiverControl?: boolean;
     handoffMaxBytes?: number;
+    keepSuccessSnippet?: boolean;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -154,6 +155,7 @@ export const harness = (
     ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
     ...(over.receiverControl !== undefined ? { receiverControl: over.receiverControl } : {}),
     ...(over.handoffMaxBytes !== undefined ? { handoffMaxBytes: over.handoffMaxBytes } : {}),
+    ...(over.keepSuccessSnippet !== undefined ? { keepSuccessSnippet: over.keepSuccessSnippet } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy: store.policies.retry };
 };

@@ -83,6 +83,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const handler = createHandler({
     store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
     ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
+    ...(config.successSnippet ? { keepSuccessSnippet: true } : {}),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

@@ -59,6 +59,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
   return createHandler({
     store,
     ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
+    ...(config.successSnippet ? { keepSuccessSnippet: true } : {}),
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
       client: sqs,

@@ -49,6 +49,8 @@ export type ProcessDeps = {
   readonly gate?: EndpointGate;
   /** DELIVERY_RECEIVER_CONTROL=on: a `webhook-delivery: disable` response pauses the endpoint (needs `gate`). */
   readonly receiverControl?: boolean;
+  /** DELIVERY_SUCCESS_SNIPPET=on: a success's body snippet is kept on its attempt. */
+  readonly keepSuccessSnippet?: boolean;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
@@ -296,6 +298,7 @@ const appendStep = async (
     // the store asks core for the outcome of the number actually written (if a superseded
     // attempt took ours, exhaustion is decided for the number stored)
     observation: x.observation,
+    ...(deps.keepSuccessSnippet === true ? { keepSuccessSnippet: true } : {}),
   })();
   if (E.isLeft(appended)) {
     const e = appended.left;
