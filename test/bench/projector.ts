@@ -1,13 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  memoryTelemetry,
-  projectMessages,
-  startPoller,
-} from '@delivery-history/projector';
-import { type AttemptTicket, type Claimed, createStore, type Store } from '@delivery-history/store';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryTelemetry } from '@delivery-history/projector/testing';
+import { type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/context.js';
 import { countCalls } from '../support/callCounter.js';
@@ -306,7 +303,7 @@ const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =
   return out;
 };
 
-type Pending = { readonly request: DeliveryRequest; readonly ticket: AttemptTicket; readonly claimed: Claimed };
+type Pending = { readonly request: DeliveryRequest; readonly ticket: Claimed['ticket']; readonly claimed: Claimed };
 
 const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
   const t = await ctx.table('proj-lag');

@@ -1,22 +1,15 @@
 // Operator events end to end against DynamoDB Local: the handler over a mixed batch, fed twice,
 // with the devkit sink (EventBridge's local stand-in) and with a failing publisher.
-import {
-  createStateItem,
-  DeliveryRequest,
-  fold,
-  isDeliveryEvent,
-  type OperatorEvent,
-  operatorEventId,
-  seedOf,
-} from '@delivery-history/core';
+import { createStateItem, DeliveryRequest, fold, type OperatorEvent, seedOf } from '@delivery-history/core';
+import { isDeliveryEvent, operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
 import {
   eventBridgePublisher,
   makeHandler,
-  makeProjectorDeps,
   memoryTelemetry,
   type PutEvents,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
+import { makeProjectorDeps } from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -139,6 +132,7 @@ Events(
         time: attempts('twice-failed', 3, 'final')[2]?.completedAt,
         errorCode: 'HTTP_404',
         redrive: null,
+        hold: null,
       },
     );
   },

@@ -1,14 +1,11 @@
 // Operator events off DynamoDB Local's real stream: a mixed workload through the real store,
 // projected by the poller with the devkit sink, then the whole stream fed again.
-import { operatorEventId } from '@delivery-history/core';
+import { operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  projectMessages,
-  startPoller,
-  streamsPortOf,
-} from '@delivery-history/projector';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -3,8 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { treeCpuMs } from '@delivery-history/devkit';
-import { auditKey } from '@delivery-history/store';
+import { treeCpuMs } from '@delivery-history/devkit/testing';
+import { auditKey } from '@delivery-history/store/testing';
 import type { TestTable } from '../support/testTable.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -27,7 +27,7 @@ export const startPollerChild = (
 ): PollerChild => {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'packages/projector/src/local/pollerMain.ts'],
+    ['--import', 'tsx', '--conditions=source', 'packages/devkit/src/poller/pollerMain.ts'],
     {
       cwd: root,
       env: {

@@ -1,6 +1,5 @@
-import { type Logger, type Sealer, silentLogger } from '@delivery-history/core';
+import { type Clock, type Logger, type Sealer, silentLogger, systemClock } from '@delivery-history/core';
 import {
-  type Clock,
   createHandler,
   type BreakerStore,
   type DeliveryStore,
@@ -11,7 +10,6 @@ import {
   noopMetrics,
   type Resolver,
   type SqsBatchHandler,
-  systemClock,
   type WorkerConfig,
   type WorkerMetrics,
   workerStoreOf,
@@ -82,7 +80,8 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
     store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
-    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
+    ...(gate !== undefined ? { gate } : {}),
+    receiverControl: config.receiverControl,
     ...(config.successSnippet ? { keepSuccessSnippet: true } : {}),
     http,
     visibility: queue.visibility,

@@ -1,17 +1,14 @@
 import type { SecretPolicy } from '@delivery-history/core';
 import type { Expunged, Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { operatorOf } from '../kit/config/operator.js';
 import { noteLine } from '../kit/format/terminal.js';
 import { type Context, unreachable, withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
 import {
@@ -24,41 +21,15 @@ import {
   storeFailure,
 } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { expungeArgs } from './expungeArgs.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
 
 // `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
 //   [--secrets-only] [--dry-run] [--json]`: the store's audited expunge, message by message.
 
 const NAME = 'expunge';
 
-export const spec: CommandSpec = {
-  options: {
-    message: { type: 'string', multiple: true },
-    endpoint: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    reason: { type: 'string' },
-    by: { type: 'string' },
-    'secrets-only': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-  },
-  positionals: [],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    t.type({
-      message: optional(t.array(MessageIdArg)),
-      endpoint: optional(HostArg),
-      since: optional(TimeArg(now)),
-      until: optional(TimeArg(now)),
-      reason: NonEmptyArg,
-      by: optional(NonEmptyArg),
-      'secrets-only': optional(t.boolean),
-      'dry-run': optional(t.boolean),
-    }),
-  ]);
-type Args = t.TypeOf<ReturnType<typeof args>>;
+type Args = ArgsOf<typeof expungeArgs>;
 
 type Outcome =
   | {
@@ -163,7 +134,7 @@ const expungeAll = async (
       `${outcomes.length} of ${ids.length} messages done (${count(outcomes, a['dry-run'] === true ? 'would-expunge' : 'expunged')} ${a['dry-run'] === true ? 'would be expunged' : 'expunged'}); ` +
       'run the same command again to finish (a message stopped part way is resumed)',
   );
-  const layout = layoutOf(io, a.wide);
+  const layout = viewLayout(io, a);
   // the banner and header come with the first row: an answer that is an error prints nothing
   const head = once(() => {
     if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
@@ -216,7 +187,7 @@ const validate = (a: Args, now: Date): string | null => {
 
 export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(expungeArgs, argv, io, now, configFlags, async (a, config) => {
     const problem = validate(a, now);
     if (problem !== null) return usageFailure(problem);
     const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));

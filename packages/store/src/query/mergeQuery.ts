@@ -14,7 +14,7 @@ import { batchGet } from '../support/batchGet.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { notExpiredFilter } from './notExpired.js';
+import { indexQueryFilter } from './notExpired.js';
 import { type Page, StateSummary } from './stateSummary.js';
 
 // ---------------------------------------------------------------------------
@@ -89,11 +89,7 @@ const fetchPartition = (
   ctx: ErrorContext,
 ): TE.TaskEither<StoreError, Fetched> => {
   const { index } = plan;
-  // a KEYS_ONLY index has no TTL to filter on (DynamoDB refuses the filter): hydrate drops them
-  const filter =
-    plan.keysOnly === true && plan.filter === undefined
-      ? { FilterExpression: undefined, ExpressionAttributeNames: {}, values: {} }
-      : notExpiredFilter(env.clock(), plan.filter);
+  const filter = indexQueryFilter(env.clock(), plan);
   const startOf = (sk: string) => ({ [index.pk]: partition, [index.sk]: sk, ...stateKey(messageIdOfIndexSk(sk)) });
   const loop = (start: Record<string, unknown> | undefined, hits: Hit[]): TE.TaskEither<StoreError, Fetched> =>
     pipe(
