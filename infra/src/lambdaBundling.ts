@@ -24,6 +24,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const HANDLER_ENTRIES = {
   worker: join(REPO_ROOT, 'packages', 'worker', 'src', 'lambda.ts'),
   projector: join(REPO_ROOT, 'packages', 'projector', 'src', 'lambda.ts'),
+  drain: join(REPO_ROOT, 'packages', 'worker', 'src', 'drain', 'drainLambda.ts'),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

@@ -49,5 +49,3 @@ export { sqsQueue } from './replay/sqsQueue.js';
 export { localRedriveQueue } from './replay/localQueue.js';
 export { seedSynthetic, syntheticMessage, type SeedOptions } from './replay/seedSynthetic.js';
 export { TableError } from './replay/tableError.js';
-export { DEFAULT_DRAIN_RATE, type DrainReport, drainHeld } from './replay/drainHeld.js';
-export { DEFAULT_MAX_HELD_MS, expireHeld } from './replay/expireHeld.js';

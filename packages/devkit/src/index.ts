@@ -40,3 +40,4 @@ export { type Poller, startPoller } from '@delivery-history/projector';
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';
 // progress of a child process, for waits that must not fail on a busy machine
 export { type StallGuardOptions, stallGuard, treeCpuMs } from './processCpu.js';
+export { type LocalDrain, startLocalDrain } from './localDrain.js';

@@ -15,7 +15,8 @@ export type {
 } from './handler/storePort.js';
 // configuration
 export { loadConfig, readConfig, SNIPPET_BYTES, WORKER_ENV, type WorkerConfig } from './config/readConfig.js';
-export { type BreakerStore, endpointGateOf, httpClientOf, retryPolicyOf, workerStoreOf } from './config/fromConfig.js';
+export { type BreakerStore, endpointGateOf, httpClientOf } from './config/fromConfig.js';
+export { retryPolicyOf, workerStoreOf } from './config/workerStoreOf.js';
 export { type Clock, systemClock } from './clock.js';
 // HTTP delivery
 export {
@@ -44,3 +45,7 @@ export {
   powertoolsMetrics,
   type WorkerMetrics,
 } from './observability/metrics.js';
+// the drain of held messages (issue 27): one sweep, on AWS a scheduled function, locally `dh local`
+export { DEFAULT_DRAIN_RATE, type DrainQueue, type DrainReport, drainHeld } from './drain/drainHeld.js';
+export { DEFAULT_MAX_HELD_MS, expireHeld } from './drain/expireHeld.js';
+export { createDrainHandler, type DrainHandler, type DrainSummary } from './drain/createDrainHandler.js';

@@ -21,7 +21,7 @@ import { type Context, withContext } from '../context.js';
 import { toJson } from '../format/json.js';
 import { noteLine } from '../format/terminal.js';
 import type { Io } from '../io.js';
-import { DEFAULT_DRAIN_RATE, drainHeld } from '../replay/drainHeld.js';
+import { DEFAULT_DRAIN_RATE, drainHeld } from '@delivery-history/worker';
 import { localRedriveQueue } from '../replay/localQueue.js';
 import type { RedriveQueue } from '../replay/redrive.js';
 import { sqsQueue } from '../replay/sqsQueue.js';

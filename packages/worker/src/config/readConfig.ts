@@ -19,7 +19,11 @@ import {
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import { DEFAULT_DRAIN_RATE } from '../drain/drainHeld.js';
+import { DEFAULT_MAX_HELD_MS } from '../drain/expireHeld.js';
 import { readSecretPolicy } from './secretSettings.js';
+
+const HOUR_MS = 3_600_000;
 
 // ---------------------------------------------------------------------------
 // model
@@ -58,6 +62,10 @@ export type WorkerConfig = {
   readonly kmsEndpoint: string | null;
   /** DELIVERY_RECEIVER_CONTROL=on: a response header `webhook-delivery: disable` pauses the endpoint (off by default). */
   readonly receiverControl: boolean;
+  /** DELIVERY_DRAIN_RATE: the drain re-enqueues at most this many held messages a second per endpoint (default 10). */
+  readonly drainRatePerSecond: number;
+  /** DELIVERY_MAX_HELD_HOURS: a message held longer is made final `held_expired` (default 168, 7 days). */
+  readonly maxHeldMs: number;
 };
 
 /** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
@@ -96,6 +104,8 @@ export const WORKER_ENV = {
   DELIVERY_SEAL_KEY_ID: optionalVar(parsedString('KMS key id, ARN or alias', parseKmsKey)),
   AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
   DELIVERY_RECEIVER_CONTROL: withDefault(OnOff, false),
+  DELIVERY_DRAIN_RATE: withDefault(intString(1, 1000, 'per second'), DEFAULT_DRAIN_RATE),
+  DELIVERY_MAX_HELD_HOURS: withDefault(intString(1, 8760, 'hours'), DEFAULT_MAX_HELD_MS / HOUR_MS),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -135,6 +145,8 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       sealKeyId: e.DELIVERY_SEAL_KEY_ID ?? null,
       kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
       receiverControl: e.DELIVERY_RECEIVER_CONTROL,
+      drainRatePerSecond: e.DELIVERY_DRAIN_RATE,
+      maxHeldMs: e.DELIVERY_MAX_HELD_HOURS * HOUR_MS,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );
