@@ -122,6 +122,49 @@ Sweep('closed (after the settle time): drained in creation order; paused: kept',
   assert.equal(sent, [...back, ...down]);
 });
 
+Sweep(
+  'open past its cool-off with no probe out: the oldest held message alone goes (the probe); in cool-off none',
+  async (ctx) => {
+    const ids = await held(ctx, 'probe.example', 3);
+    const at = new Date(ctx.now).toISOString();
+    const openUntil = new Date(ctx.now + 30_000).toISOString();
+    await ok(
+      ctx.store.writeBreaker(
+        { ...initialBreaker('probe.example', at), mode: 'open', reason: 'tripped', since: at, version: 1, openUntil },
+        0,
+      ),
+    );
+    const sent: string[] = [];
+    const h = handlerOf(ctx, sent);
+    ctx.now += 10_000;
+    await h.run();
+    assert.equal(sent, [], 'in its cool-off: nothing');
+    ctx.now += 30_000;
+    await h.run();
+    assert.equal(sent, [ids[0]], 'the oldest, alone');
+    assert.is(await ok(ctx.store.countHeld('probe.example')), 2);
+    const last = (await ok(ctx.store.getHistory(ids[0] ?? ''))).holds.at(-1);
+    assert.ok(last?.reason.startsWith('probe:'), last?.reason);
+    // a probe out (taken by a worker): no second one
+    const b = await ok(ctx.store.readBreaker('probe.example', true));
+    const until = new Date(ctx.now + 60_000).toISOString();
+    if (b === null) throw new Error('no breaker');
+    await ok(
+      ctx.store.writeBreaker(
+        { ...b, mode: 'half_open', probe: { messageId: ids[0] ?? '', until }, version: b.version + 1 },
+        b.version,
+      ),
+    );
+    await h.run();
+    assert.equal(sent, [ids[0]]);
+    // its probe succeeded (the projector closed it): the rest follow once the caches caught up
+    await breaker(ctx, 'probe.example', 'closed');
+    ctx.now += 6000;
+    assert.equal(await h.run(), { released: 2, expired: 0, failed: 0 });
+    assert.equal(sent, ids);
+  },
+);
+
 Sweep('held past the limit in any mode: final held_expired, never dropped', async (ctx) => {
   const ids = await held(ctx, 'gone.example', 2);
   await breaker(ctx, 'gone.example', 'paused');

@@ -1,4 +1,4 @@
-import type { BreakerState, Logger, Sleep } from '@delivery-history/core';
+import { type BreakerState, gateOf, type Logger, type Sleep } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { type DrainQueue, type DrainReport, drainHeld } from './drainHeld.js';
@@ -11,7 +11,10 @@ import { type ExpireReport, expireHeld } from './expireHeld.js';
 // 2. when its breaker is closed (a probe succeeded, or an operator resumed it) and has been for
 //    longer than the workers' cache may lag (`settleMs`), its held messages are re-enqueued,
 //    oldest created first, at `ratePerSecond` per endpoint. Before that a worker could still
-//    see the old mode and hold a released message again, out of creation order.
+//    see the old mode and hold a released message again, out of creation order;
+// 3. when its breaker is open past the cool-off with no probe out, the oldest held message is
+//    released alone: it reaches a worker, which takes the half-open probe with it. An endpoint
+//    whose every message is held still probes by itself (nothing else would send it traffic).
 // The same sweep runs in the deployed drain function (a schedule) and in `dh local` (a timer).
 // Endpoints drain side by side, each at its own cap; one sweep stops at `shouldStop`.
 // ---------------------------------------------------------------------------
@@ -52,6 +55,10 @@ export type SweepReport = {
 export const drainable = (b: BreakerState, now: Date, settleMs: number): boolean =>
   b.mode === 'closed' && Date.parse(b.since) + settleMs <= now.getTime();
 
+/** Open or half-open, and a worker may take the probe now (cool-off over, none out). */
+const probeDue = (b: BreakerState, now: Date): boolean =>
+  b.mode !== 'closed' && gateOf(b, now.toISOString()).kind === 'probe';
+
 const reasonOf = (b: BreakerState): string =>
   b.by === 'breaker' ? `breaker closed at ${b.since} (${b.reason})` : `resumed by ${b.by} at ${b.since}`;
 
@@ -63,16 +70,12 @@ const sweepOne = async (deps: SweepDeps, s: SweepSettings, b: BreakerState): Pro
     maxHeldMs: s.maxHeldMs,
     by: 'retention',
   });
+  const common = { endpoint: b.endpoint, ratePerSecond: s.ratePerSecond, by: 'drain', claimWaitMs: s.claimWaitMs };
   const drained = drainable(b, now, s.settleMs)
-    ? await drainHeld(deps, {
-        endpoint: b.endpoint,
-        ratePerSecond: s.ratePerSecond,
-        by: 'drain',
-        reason: reasonOf(b),
-        claimWaitMs: s.claimWaitMs,
-        shouldStop: s.shouldStop,
-      })
-    : null;
+    ? await drainHeld(deps, { ...common, reason: reasonOf(b), shouldStop: s.shouldStop })
+    : probeDue(b, now)
+      ? await drainHeld(deps, { ...common, reason: `probe: ${b.endpoint} open since ${b.since}`, limit: 1 })
+      : null;
   return { endpoint: b.endpoint, expired, drained };
 };
 
