@@ -3,7 +3,8 @@
 // created first, once its breaker is closed again, without anyone running a drain; the stop
 // line counts them.
 import { type DeliveryRequest, initialBreaker, pauseBreaker, resumeBreaker } from '@delivery-history/core';
-import { freePort, type Receivers, startReceivers } from '@delivery-history/devkit';
+import { type Receivers, startReceivers } from '@delivery-history/devkit';
+import { freePort } from '@delivery-history/devkit/testing';
 import { createStore, makeClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

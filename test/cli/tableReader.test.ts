@@ -2,7 +2,7 @@
 // (a partition with a STATE) comes back exactly once, whole or marked for a whole read when a
 // page boundary cuts it, whatever the page size and the number of segments.
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { tableReader } from '@delivery-history/cli';
+import { tableReader } from '@delivery-history/cli/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '../support/testTable.js';

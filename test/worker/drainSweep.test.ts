@@ -12,7 +12,8 @@ import {
   resumeBreaker,
 } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import { createDrainHandler, memoryMetrics } from '@delivery-history/worker';
+import { createDrainHandler } from '@delivery-history/worker';
+import { drainLambdaHandler, memoryMetrics } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -234,6 +235,19 @@ Sweep("the function's time budget stops the sweep between messages; the next one
   const r2 = await second.run();
   assert.is(r1.released + r2.released, 5);
   assert.equal(sent, ids, 'each sent once, in creation order');
+});
+
+Sweep('the deployed entry without its queue: one line naming the variable, no sweep', async () => {
+  const saved = process.env.DELIVERY_QUEUE_URL;
+  delete process.env.DELIVERY_QUEUE_URL;
+  try {
+    await drainLambdaHandler({});
+    assert.unreachable('it needs the queue');
+  } catch (e) {
+    assert.is((e as Error).message, 'drain configuration: DELIVERY_QUEUE_URL is required');
+  } finally {
+    if (saved !== undefined) process.env.DELIVERY_QUEUE_URL = saved;
+  }
 });
 
 Sweep.run();

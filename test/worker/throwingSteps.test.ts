@@ -5,7 +5,7 @@
 // its lease. Also: malformed user-info URLs and a 1 MiB nested body are poison before any claim.
 import { makeRetryPolicy, memoryLogger, systemClock } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
-import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } from '@delivery-history/worker';
+import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';

@@ -1,7 +1,7 @@
 import { type Logger, silentLogger } from '@delivery-history/core';
+import type { DrainQueue } from '@delivery-history/store';
 import {
   createDrainHandler,
-  type DrainQueue,
   type DrainSummary,
   noopMetrics,
   type WorkerConfig,

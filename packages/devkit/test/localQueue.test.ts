@@ -1,4 +1,5 @@
-import type { Clock, SQSEvent } from '@delivery-history/worker';
+import type { SQSEvent } from '@delivery-history/worker';
+import type { Clock } from '@delivery-history/core';
 import { memoryLogger, TimeoutError } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

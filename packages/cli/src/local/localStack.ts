@@ -12,7 +12,6 @@ import {
   startPoller,
 } from '@delivery-history/devkit';
 import { ensureTable, makeStreamClients, type StreamClients } from '@delivery-history/store';
-import { loadConfig, workerStoreOf } from '@delivery-history/worker';
 
 // `dh local`: the whole system on one machine. DynamoDB Local (shared database) with the
 // table, the projector's stream poller (audit trails project while it runs), and the
@@ -98,7 +97,10 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
     let projected = 0;
     const allowTargets = o.env.DELIVERY_ALLOW_TARGETS?.trim() || LOCAL_ALLOW_TARGETS;
     const env = { ...o.env, DELIVERY_TABLE_NAME: o.tableName, DELIVERY_ALLOW_TARGETS: allowTargets };
-    const config = loadConfig(env);
+    // with DELIVERY_BREAKER=on the worker gates on its own store's breakers
+    const worker = createLocalWorker({ doc: clients.doc, env, visibilityTimeoutMs: 15_000 });
+    parts.worker = worker;
+    const { config } = worker;
     if (streamArn !== undefined) {
       parts.poller = startPoller({
         clients: { doc: clients.doc, streams: clients.streams },
@@ -112,13 +114,6 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
         },
       });
     }
-    const worker = createLocalWorker({
-      doc: clients.doc,
-      env,
-      visibilityTimeoutMs: 15_000,
-      ...(config.breaker ? { breakerStore: workerStoreOf(clients.doc, config) } : {}),
-    });
-    parts.worker = worker;
     worker.driver.start({ concurrency: 4 });
     let released = 0;
     parts.drain = startLocalDrain({

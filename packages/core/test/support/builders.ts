@@ -1,15 +1,8 @@
 // Builders and arbitraries shared by the core tests.
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type {
-  AttemptItem,
-  DeliveryResult,
-  HoldItem,
-  HoldKind,
-  RedriveItem,
-  StateEvent,
-  StateItem,
-} from '../../src/index.js';
+import type { AttemptItem, DeliveryResult, HoldItem, HoldKind, RedriveItem, StateItem } from '../../src/index.js';
+import type { StateEvent } from '../../src/testing.js';
 import { createStateItem, transition } from '../../src/index.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');

@@ -1,4 +1,4 @@
-import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
+import { DEFAULT_DRAIN_RATE, DEFAULT_MAX_HELD_MS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import {
   type DecodeError,
   EndpointUrl,
@@ -19,8 +19,6 @@ import {
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { DEFAULT_DRAIN_RATE } from '../drain/drainHeld.js';
-import { DEFAULT_MAX_HELD_MS } from '../drain/expireHeld.js';
 import { readSecretPolicy } from './secretSettings.js';
 
 const HOUR_MS = 3_600_000;

@@ -2,8 +2,7 @@ import { type Logger, type Sleep, sleep as realSleep } from '@delivery-history/c
 import type { Context } from 'aws-lambda';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import type { WorkerConfig } from '../config/readConfig.js';
-import type { DrainQueue } from './drainHeld.js';
-import { type SweepDeps, type SweepReport, sweepHeld, sweepTotals } from './sweepHeld.js';
+import { type DrainQueue, type Store, type SweepReport, sweepHeld, sweepTotals } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // The drain function's handler: one sweep per invocation (an EventBridge schedule on AWS, a
@@ -18,7 +17,7 @@ export const DRAIN_MARGIN_MS = 10_000;
 export const CLAIM_WAIT_MS = 10_000;
 
 export type DrainHandlerDeps = {
-  readonly store: SweepDeps['store'];
+  readonly store: Pick<Store, 'listBreakers' | 'listHeld' | 'getState' | 'appendHold'>;
   readonly queue: DrainQueue;
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;

@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as E from 'fp-ts/lib/Either.js';
-import type { DrainQueue } from '../drain/drainHeld.js';
+import type { DrainQueue } from '@delivery-history/store';
 
 // The drain's queue on AWS: one SendMessage per released message to the delivery queue (the
 // worker's event source), its body the public SQS contract (DeliveryRequest JSON).

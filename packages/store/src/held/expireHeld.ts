@@ -1,4 +1,5 @@
-import type { HeldEntry, Store } from '@delivery-history/store';
+import type { Store } from '../createStore.js';
+import type { HeldEntry } from '../ops/listHeld.js';
 import * as E from 'fp-ts/lib/Either.js';
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { type BreakerState, gateOf, type Logger, type Sleep } from '@delivery-history/core';
-import type { Store } from '@delivery-history/store';
+import type { Store } from '../createStore.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type DrainQueue, type DrainReport, drainHeld } from './drainHeld.js';
 import { type ExpireReport, expireHeld } from './expireHeld.js';

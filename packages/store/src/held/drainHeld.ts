@@ -1,5 +1,6 @@
 import { type DeliveryRequest, deliveryRequestOf, describeRequestRefusal, type Sleep } from '@delivery-history/core';
-import type { HeldEntry, Store } from '@delivery-history/store';
+import type { Store } from '../createStore.js';
+import type { HeldEntry } from '../ops/listHeld.js';
 import * as E from 'fp-ts/lib/Either.js';
 
 // ---------------------------------------------------------------------------
