@@ -15,12 +15,9 @@ export { type RetryOptions, type DocumentClient, DEFAULT_BUDGETS } from './env.j
 export {
   type StoreError,
   Invalid,
-  isThrottled,
-  isTransient,
   isRetryable,
   describeStoreError,
 } from './errors/storeError.js';
-export { toStoreError } from './errors/toStoreError.js';
 export type { Claimed } from './ops/claim.js';
 export { type Created, isFingerprintConflict } from './ops/createMessage.js';
 export type { AppendResult } from './ops/appendAttempt.js';
@@ -66,12 +63,15 @@ export type { Page } from './query/stateSummary.js';
 export {
   STATE_SK,
   ATTEMPT_PREFIX,
+  HOLD_PREFIX,
+  holdSk,
+  MOVE_PREFIX,
+  moveKey,
   messagePk,
   stateKey,
   attemptSk,
   attemptKey,
   redriveSk,
-  checkpointKey,
   stateIndexAttributes,
   DEFAULT_HEALTH_SHARDS,
   healthKey,
@@ -80,6 +80,16 @@ export {
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
 export type { HealthWrite } from './health/healthActions.js';
 export type { BucketShard, HealthMarker } from './ops/writeEndpointHealth.js';
+// DynamoDB Streams: the calls, their one error funnel and the one shard reader (the local
+// poller in devkit; `dh tail` through tailStream)
+export {
+  type Streams,
+  type StreamsPort,
+  streamsOf,
+} from './stream/streamsPort.js';
+export { describeStreamsError, type StreamsError } from './stream/streamsError.js';
+export { makeShardReader, type ShardReader } from './stream/shardReader.js';
+export { describeShards, type ShardInfo } from './stream/shards.js';
 // the drain of held messages (issue 27): one sweep over the breakers, run by the drain function
 // (worker), `dh local` (devkit) and `dh endpoints resume` (cli)
 export { DEFAULT_DRAIN_RATE, type DrainQueue, drainHeld } from './held/drainHeld.js';

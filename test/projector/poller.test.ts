@@ -1,20 +1,23 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { _Record, GetRecordsCommandOutput } from '@aws-sdk/client-dynamodb-streams';
-import { type Poller, startPoller } from '@delivery-history/projector';
-import {
-  checkpointKey,
-  memoryCheckpoint,
-  memoryTelemetry,
-  sortSequenceNumbers,
-  type StreamsPort,
-  streamsPortOf,
-} from '@delivery-history/projector/testing';
+import { type Poller, startPoller } from '@delivery-history/devkit';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryTelemetry, sortSequenceNumbers } from '@delivery-history/projector/testing';
+import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
-import { attempt, attemptKeyed, attemptRecord, attempts, redrive, redriveKeyed } from './support/fixtures.js';
-import { writeItems } from './support/tableData.js';
-import { compareTrail } from '../../../test/support/trails.js';
+import { type TestTable, useTestTable } from '../support/testTable.js';
+import {
+  attempt,
+  attemptKeyed,
+  attemptRecord,
+  attempts,
+  redrive,
+  redriveKeyed,
+} from '../../packages/projector/test/support/fixtures.js';
+import { writeItems } from '../../packages/projector/test/support/tableData.js';
+import { compareTrail } from '../support/trails.js';
 
 type Ctx = { t: TestTable; arn: string };
 const Poll = suite<Ctx>('local poller on the real stream');
