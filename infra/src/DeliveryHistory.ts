@@ -22,6 +22,7 @@ import {
 } from './deliveryGrants.js';
 import { DeliveryQueues } from './DeliveryQueues.js';
 import { DeliveryTable } from './DeliveryTable.js';
+import { DrainFunction } from './DrainFunction.js';
 import type { FunctionOverrides, VpcPlacement } from './LambdaHandler.js';
 import { acknowledgeNagFindings, acknowledgePolicyFindings } from './nagAcknowledgements.js';
 import { OperatorAlarms } from './OperatorAlarms.js';
@@ -80,6 +81,8 @@ export class DeliveryHistory extends Construct {
   readonly deliveryQueue: sqs.IQueue;
   readonly worker: WorkerFunction;
   readonly projector: ProjectorFunction;
+  /** The drain of held messages (issue 27): a scheduled sweep. */
+  readonly drain: DrainFunction;
   readonly alarms: OperatorAlarms;
   readonly alarmTopic: sns.ITopic | null;
   /** Null when operator events are off. */
@@ -120,6 +123,15 @@ export class DeliveryHistory extends Construct {
     this.worker = new WorkerFunction(this, 'Worker', {
       ...placement,
       overrides: props.workerFunctionProps ?? {},
+      config,
+      table: this.table,
+      queue: this.deliveryQueue,
+      keys: workerKeys,
+    });
+
+    this.drain = new DrainFunction(this, 'Drain', {
+      ...placement,
+      overrides: {},
       config,
       table: this.table,
       queue: this.deliveryQueue,
@@ -167,6 +179,7 @@ export class DeliveryHistory extends Construct {
       table: this.table,
       worker: this.worker.handler.fn,
       projector: this.projector.handler.fn,
+      drain: this.drain.handler.fn,
       deliveries: this.deliveryQueue,
       deadLetters: this.queues.deadLetters,
       projectorFailures: this.queues.projectorFailures,
@@ -183,9 +196,9 @@ export class DeliveryHistory extends Construct {
     const config = this.config;
     acknowledgeNagFindings({
       table: this.table,
-      functions: [this.worker.handler.fn, this.projector.handler.fn],
+      functions: [this.worker.handler.fn, this.projector.handler.fn, this.drain.handler.fn],
       projectorRole: this.projector.handler.role,
-      roles: [this.worker.handler.role, this.projector.handler.role],
+      roles: [this.worker.handler.role, this.projector.handler.role, this.drain.handler.role],
       projectorFailures: this.queues.projectorFailures,
       failedTopic: this.events?.failedTopic ?? null,
       eventTargetDeadLetters: this.events?.targetDeadLetters ?? null,
@@ -195,8 +208,10 @@ export class DeliveryHistory extends Construct {
     });
     acknowledgePolicyFindings({
       functions: [this.worker.handler.fn, this.projector.handler.fn],
+      scheduled: this.drain.handler.fn,
+      schedule: this.drain.schedule,
       workerEventSource: this.worker.eventSource,
-      logGroups: [this.worker.handler.logGroup, this.projector.handler.logGroup],
+      logGroups: [this.worker.handler.logGroup, this.projector.handler.logGroup, this.drain.handler.logGroup],
       createdTable: this.createdTable,
       terminalQueues: [this.queues.projectorFailures, ...(this.events === null ? [] : [this.events.targetDeadLetters])],
       deadLetters: this.queues.deadLetters,

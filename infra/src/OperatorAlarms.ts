@@ -9,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { METRICS_NAMESPACE, PROJECTOR_SERVICE_NAME } from '@delivery-history/core';
 import { Construct } from 'constructs';
+import { DRAIN_SERVICE_NAME } from './DrainFunction.js';
 
 export type OperatorAlarmsProps = {
   /** Undefined: CloudFormation names the alarms and the dashboard. */
@@ -16,6 +17,8 @@ export type OperatorAlarmsProps = {
   readonly table: dynamodb.ITable;
   readonly worker: lambda.IFunction;
   readonly projector: lambda.IFunction;
+  /** The drain of held messages (issue 27). */
+  readonly drain: lambda.IFunction;
   readonly deliveries: sqs.IQueue;
   /** Null with an existing delivery queue (its owner alarms on its own DLQ). */
   readonly deadLetters: sqs.IQueue | null;
@@ -179,6 +182,26 @@ export class OperatorAlarms extends Construct {
         periods: 5,
       },
       {
+        id: 'DrainErrors',
+        name: `${p}-drain-errors`,
+        description:
+          'Drain sweeps fail as a whole: held messages of recovered endpoints stay held and old holds do not expire. Check the drain logs (its configuration, the table, the queue); nothing is lost, the next sweep that works catches up.',
+        metric: props.drain.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
+        threshold: 1,
+        datapoints: 3,
+        periods: 5,
+      },
+      {
+        id: 'DrainFailures',
+        name: `${p}-drain-failures`,
+        description:
+          'Held messages the drain could not re-enqueue, release or expire (they stay held and listed; each sweep tries them again). Find them in the drain logs ("held messages not drained or expired") by messageId.',
+        metric: serviceMetric('DrainFailures', DRAIN_SERVICE_NAME),
+        threshold: 1,
+        datapoints: 2,
+        periods: 3,
+      },
+      {
         id: 'TableThrottles',
         name: `${p}-table-throttled-requests`,
         description:
@@ -336,6 +359,14 @@ const operatorDashboard = (
         ]),
         graph('worker duration', [props.worker.metricDuration({ statistic: 'p99' })]),
         graph('projector duration', [props.projector.metricDuration({ statistic: 'p99' })]),
+      ],
+      [
+        graph('drain of held messages', [
+          props.drain.metricErrors(),
+          serviceMetric('HeldReleased', DRAIN_SERVICE_NAME),
+          serviceMetric('HeldExpired', DRAIN_SERVICE_NAME),
+          serviceMetric('DrainFailures', DRAIN_SERVICE_NAME),
+        ]),
       ],
     ],
   });

@@ -34,8 +34,11 @@ export const WORKER_QUEUE_ACTIONS = [
  * The worker writes only message partitions (`MSG#<messageId>`: STATE, attempts, resolutions),
  * so its table statement is conditioned on those leading keys.
  */
-/** MSG#: its messages; BREAKER: the endpoint breakers it reads and whose probe it takes (issue 27). */
-export const WORKER_LEADING_KEYS = ['MSG#*', 'BREAKER'] as const;
+/**
+ * MSG#: its messages; BREAKER: the endpoint breakers it reads and whose probe it takes;
+ * HELD#: a hold's transaction lists the message in its endpoint's held registry (issue 27).
+ */
+export const WORKER_LEADING_KEYS = ['MSG#*', 'BREAKER', 'HELD#*'] as const;
 
 /** What both functions share: naming, teardown, keys, network, a consumer's overrides. */
 export type FunctionPlacement = {

@@ -25,6 +25,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const HANDLER_ENTRIES: Readonly<Record<HandlerName, string>> = {
   worker: join(REPO_ROOT, 'packages', 'worker', 'src', 'lambda.ts'),
   projector: join(REPO_ROOT, 'packages', 'projector', 'src', 'lambda.ts'),
+  drain: join(REPO_ROOT, 'packages', 'worker', 'src', 'drain', 'drainLambda.ts'),
 };
 
 // ---------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 // settings (lambdaBundling.ts imports esbuild's types, which the packed package does not
 // ship: its declarations must name nothing a consumer lacks).
 
-/** The two functions of the stack. */
-export type HandlerName = 'worker' | 'projector';
+/** The stack's functions. */
+export type HandlerName = 'worker' | 'projector' | 'drain';
 
 /** Lambda runtimes the stack can select (context `lambdaRuntime`). */
 export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;

@@ -85,7 +85,12 @@ export const acknowledgeNagFindings = (s: NagSubjects): void => {
 const GUARD = 'cdk-validator-cfnguard';
 
 export type PolicySubjects = {
+  /** Functions invoked by event source mappings only. */
   readonly functions: readonly lambda.IFunction[];
+  /** The drain: invoked by its schedule (asynchronously), on purpose without a DLQ. */
+  readonly scheduled: lambda.IFunction;
+  /** Its schedule's rule (a target without a DLQ, on purpose). */
+  readonly schedule: IConstruct;
   /** The worker's SQS event source (its failure path is the queue's DLQ). */
   readonly workerEventSource: IConstruct;
   readonly logGroups: readonly IConstruct[];
@@ -112,6 +117,16 @@ export const acknowledgePolicyFindings = (s: PolicySubjects): void => {
     'Only event source mappings invoke the functions (never asynchronously): failures go to the delivery DLQ and the projector on-failure queue.',
   );
   ack(
+    [s.scheduled],
+    'Serverless::Serverless-LambdaDLQ',
+    'A scheduled sweep with nothing to keep: a failed one is not retried, the next minute sweeps again (idempotent), and its errors alarm.',
+  );
+  ack(
+    [s.schedule],
+    'Serverless::Serverless-EventBusDLQ',
+    'A schedule carries no data: a tick that is not delivered is replaced by the next one a minute later.',
+  );
+  ack(
     [s.workerEventSource],
     'Serverless::Serverless-LambdaEventSourceMappingDestination',
     'An SQS event source has no on-failure destination; the delivery queue redrive policy (maxReceiveCount) moves failures to its DLQ.',
@@ -128,19 +143,19 @@ export const acknowledgePolicyFindings = (s: PolicySubjects): void => {
   );
   if (s.runtimeName !== 'nodejs24.x')
     ack(
-      s.functions,
+      [...s.functions, s.scheduled],
       'Serverless::Serverless-LambdaLatestVersion',
       `${s.runtimeName} on purpose (setting lambdaRuntime; nodejs24.x selectable): CI proves the code on Node 20 and 22.`,
     );
   if (!s.tracing)
     ack(
-      s.functions,
+      [...s.functions, s.scheduled],
       'Serverless::Serverless-LambdaTracing',
       'X-Ray is opt-in (setting tracing): structured logs and metrics carry ids.',
     );
   if (!s.vpc)
     ack(
-      s.functions,
+      [...s.functions, s.scheduled],
       `${GUARD}::lambda_inside_vpc_check`,
       'A VPC is opt-in (vpc prop): the worker calls internet receivers and would need a NAT; AWS calls are TLS and IAM-scoped.',
     );

@@ -17,6 +17,7 @@ import {
   getAtt,
   grantsOf,
   idOf,
+  onlyEventRule,
   onlyResource,
   props,
   ref,
@@ -37,6 +38,7 @@ const failuresId = queueId('delivery-history-dev-projector-failures');
 const fnId = (name: string) => idOf(template, 'AWS::Lambda::Function', { FunctionName: name });
 const workerId = fnId('delivery-history-dev-worker');
 const projectorId = fnId('delivery-history-dev-projector');
+const drainId = fnId('delivery-history-dev-drain');
 const fnProps = (id: string) => props(template.toJSON().Resources[id]);
 const roleIdOf = (fnLogicalId: string): string =>
   ((fnProps(fnLogicalId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'] ?? [])[0];
@@ -179,7 +181,7 @@ Worker('its table statement is limited to message partitions; the projector to m
   const condition = (fnId: string, sid: string) =>
     statementsOfRole(template, roleIdOf(fnId)).find((st) => st.Sid === sid)?.Condition;
   assert.equal(condition(workerId, 'DeliveryTable'), {
-    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'BREAKER'] },
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'BREAKER', 'HELD#*'] },
   });
   assert.equal(condition(projectorId, 'AuditSegments'), {
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'HEALTH#*', 'HEALTHIDX#*', 'BREAKER'] },
@@ -233,6 +235,57 @@ Projector.run();
 
 // ---------------------------------------------------------------------------
 
+const Drain = suite('drain: a scheduled sweep over held messages, one at a time');
+
+Drain('Node 22 ESM bundle, table and queue from the stack, one concurrent sweep, a timeout above its margin', () => {
+  const f = fnProps(drainId);
+  assert.is(f.Runtime, 'nodejs22.x');
+  assert.is(f.Handler, 'index.handler');
+  const env = (f.Environment as { Variables: Record<string, unknown> }).Variables;
+  assert.equal(env.DELIVERY_TABLE_NAME, ref(tableId));
+  assert.equal(env.DELIVERY_QUEUE_URL, ref(deliveriesId));
+  assert.is(env.POWERTOOLS_SERVICE_NAME, 'delivery-drain');
+  // two sweeps side by side would drain an endpoint at twice its cap
+  assert.is(f.ReservedConcurrentExecutions, 1);
+  // it stops 10 s before its timeout (DRAIN_MARGIN_MS)
+  assert.ok((f.Timeout as number) > 10, `timeout ${f.Timeout}`);
+  assert.is((f.LoggingConfig as { LogFormat?: string }).LogFormat, 'JSON');
+  const lg = props(template.toJSON().Resources[logGroupIdOf(drainId)]);
+  assert.is(lg.LogGroupName, '/aws/lambda/delivery-history-dev-drain');
+});
+
+Drain('a rule starts it every minute, with no retries (the next sweep redoes a failed one)', () => {
+  const schedules = resourcesOf(template, 'AWS::Events::Rule').filter(
+    ([, r]) => props(r).ScheduleExpression !== undefined,
+  );
+  assert.is(schedules.length, 1);
+  const r = props((schedules[0] as [string, { Type: string }])[1]);
+  assert.is(r.ScheduleExpression, 'rate(1 minute)');
+  const targets = r.Targets as Record<string, unknown>[];
+  assert.equal(
+    targets.map((t) => t.Arn),
+    [getAtt(drainId, 'Arn')],
+  );
+  assert.equal(targets[0]?.RetryPolicy, { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 });
+  // EventBridge may invoke it (and nothing else is granted)
+  const perms = resourcesOf(template, 'AWS::Lambda::Permission').filter(
+    ([, p]) => json(props(p).FunctionName) === json(getAtt(drainId, 'Arn')),
+  );
+  assert.is(perms.length, 1);
+  assert.is(props((perms[0] as [string, { Type: string }])[1]).Principal, 'events.amazonaws.com');
+});
+
+Drain('no event source mapping: only the schedule invokes it', () => {
+  const hits = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(
+    ([, r]) => json(props(r).FunctionName) === json(ref(drainId)),
+  );
+  assert.is(hits.length, 0);
+});
+
+Drain.run();
+
+// ---------------------------------------------------------------------------
+
 const Events = suite('operator events: a bus, PutEvents on it only, an example rule to SNS');
 
 Events('a bus of the stack, named after the prefix; the projector publishes to it', () => {
@@ -247,7 +300,7 @@ Events('a bus of the stack, named after the prefix; the projector publishes to i
 Events('the example rule routes delivery.failed (source delivery-history) on that bus to an SNS topic', () => {
   const [topicId, topic] = onlyResource(template, 'AWS::SNS::Topic');
   assert.is(props(topic).TopicName, 'delivery-history-dev-delivery-failed');
-  const [, rule] = onlyResource(template, 'AWS::Events::Rule');
+  const [, rule] = onlyEventRule(template);
   const r = props(rule);
   assert.equal(r.EventBusName, ref(busId));
   assert.equal(r.EventPattern, { source: ['delivery-history'], 'detail-type': ['delivery.failed'] });
@@ -273,9 +326,9 @@ const tableArn = json(getAtt(tableId, 'Arn'));
 const [busId] = onlyResource(template, 'AWS::Events::EventBus');
 const busArn = json(getAtt(busId, 'Arn'));
 
-Iam('two roles, assumed by Lambda only, no managed or inline policies', () => {
+Iam('three roles, assumed by Lambda only, no managed or inline policies', () => {
   const roles = resourcesOf(template, 'AWS::IAM::Role');
-  assert.equal(roles.map(([id]) => id).sort(), [roleIdOf(projectorId), roleIdOf(workerId)].sort());
+  assert.equal(roles.map(([id]) => id).sort(), [roleIdOf(projectorId), roleIdOf(workerId), roleIdOf(drainId)].sort());
   for (const [id, r] of roles) {
     const p = props(r);
     assert.is(p.ManagedPolicyArns, undefined, id);
@@ -325,6 +378,29 @@ Iam('projector: audit item actions on the table, stream reads, send to its failu
   });
 });
 
+Iam(
+  'drain: held-message item actions on the table (no stream, no index), SendMessage on the delivery queue, its own logs',
+  () => {
+    const logs = json(getAtt(logGroupIdOf(drainId), 'Arn'));
+    const queue = json(getAtt(deliveriesId, 'Arn'));
+    const statements = statementsOfRole(template, roleIdOf(drainId));
+    assert.equal(grantsOf(statements), {
+      'logs:CreateLogStream': [logs],
+      'logs:PutLogEvents': [logs],
+      'dynamodb:GetItem': [tableArn],
+      'dynamodb:Query': [tableArn],
+      'dynamodb:PutItem': [tableArn],
+      'dynamodb:UpdateItem': [tableArn],
+      'dynamodb:DeleteItem': [tableArn],
+      'sqs:SendMessage': [queue],
+    });
+    // messages, the breakers (read) and the held registry: not health, audit heads or checkpoints
+    assert.equal(statements.find((st) => st.Sid === 'HeldMessages')?.Condition, {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*', 'BREAKER', 'HELD#*'] },
+    });
+  },
+);
+
 Iam('no wildcard action anywhere; the only wildcard resource is ListStreams on this table', () => {
   const all = resourcesOf(template, 'AWS::IAM::Policy').flatMap(
     ([, r]) => (props(r).PolicyDocument as { Statement: Parameters<typeof wildcards>[0] }).Statement,
@@ -372,11 +448,21 @@ Alarms('DLQ depth and projector on-failure depth: one message is enough', () => 
   }
 });
 
-Alarms('projector iterator age, worker errors and throttles, projector errors', () => {
+Alarms('projector iterator age, worker errors and throttles, projector errors, drain errors', () => {
   assert.is(alarmOn('IteratorAge', ref(projectorId)).Threshold, 300_000);
   alarmOn('Errors', ref(workerId));
   alarmOn('Throttles', ref(workerId));
   alarmOn('Errors', ref(projectorId));
+  // as the others: 3 of 5 minutes with an error
+  const drain = alarmOn('Errors', ref(drainId));
+  assert.equal([drain.Threshold, drain.DatapointsToAlarm, drain.EvaluationPeriods], [1, 3, 5]);
+});
+
+Alarms('held messages the drain could not release or expire: its DrainFailures metric', () => {
+  const a = alarmOn('DrainFailures', { Name: 'service', Value: 'delivery-drain' });
+  assert.is(a.Namespace, 'DeliveryHistory');
+  assert.is(a.Statistic, 'Sum');
+  assert.is(a.Threshold, 1);
 });
 
 Alarms('DynamoDB throttled requests and system errors across the operations used; transaction conflicts', () => {
@@ -423,18 +509,18 @@ Alarms("the worker's outcomes-not-sent metric; the events rule target's failed i
   const notSent = alarmOn('OutcomesNotSent', { Name: 'service', Value: 'delivery-worker' });
   assert.is(notSent.Namespace, 'DeliveryHistory');
   assert.is(notSent.Threshold, 1);
-  const [ruleId] = onlyResource(template, 'AWS::Events::Rule');
+  const [ruleId] = onlyEventRule(template);
   const failed = alarmOn('FailedInvocations', { Name: 'RuleName', Value: ref(ruleId) });
   assert.is(failed.Namespace, 'AWS/Events');
   const targetDlq = queueId('delivery-history-dev-events-target-dlq');
   alarmOn('ApproximateNumberOfMessagesVisible', getAtt(targetDlq, 'QueueName'));
-  const target = (props(onlyResource(template, 'AWS::Events::Rule')[1]).Targets as Record<string, unknown>[])[0] ?? {};
+  const target = (props(onlyEventRule(template)[1]).Targets as Record<string, unknown>[])[0] ?? {};
   assert.equal(target.DeadLetterConfig, { Arn: getAtt(targetDlq, 'Arn') });
   assert.equal(target.RetryPolicy, { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
 });
 
-Alarms('fifteen alarms, no actions unless a topic is configured, and a dashboard showing them', () => {
-  assert.is(alarms.length, 15);
+Alarms('seventeen alarms, no actions unless a topic is configured, and a dashboard showing them', () => {
+  assert.is(alarms.length, 17);
   for (const a of alarms) {
     // silence is caught by what the alarms measure (age, backlog, writes without a projector),
     // so no data is quiet

@@ -96,7 +96,7 @@ Packed('the tarball holds the library, the prebuilt bundles and no sources', (ct
   const files = readdirSync(ctx.pkg, { recursive: true }).map(String);
   assert.ok(files.includes(join('lib', 'index.js')));
   for (const target of ['node20', 'node22', 'node24'])
-    for (const handler of ['worker', 'projector'])
+    for (const handler of ['worker', 'projector', 'drain'])
       assert.ok(files.includes(join('bundles', target, handler, 'index.mjs')), `${target} ${handler}`);
   assert.not.ok(
     files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
@@ -219,6 +219,7 @@ Packed("the functions' code is the package's prebuilt bundle, unchanged", (ctx) 
   for (const [name, target, handler] of [
     ['team-a-worker', 'node22', 'worker'],
     ['team-b-projector', 'node24', 'projector'],
+    ['team-a-drain', 'node22', 'drain'],
   ] as const) {
     const [, fn] = fnNamed(t, name);
     const key = String((props(fn).Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
@@ -297,6 +298,12 @@ Packed("the declarations name no private workspace package: a consumer's tsc com
     (e: { stdout?: string }) => e.stdout ?? String(e),
   );
   assert.is(out, '', out);
+});
+
+Packed('the packed drain bundle: a cold node imports it and reads its configuration (the queue first)', async (ctx) => {
+  const [kind, response] = await answerEmptyBatch(join(ctx.pkg, 'bundles', 'node22', 'drain', 'index.mjs'), ctx.dir);
+  assert.is(kind, 'function');
+  assert.equal(response, { rejected: 'drain configuration: DELIVERY_QUEUE_URL is required' });
 });
 
 Packed.run();

@@ -83,7 +83,7 @@ const assetOf = (ctx: { outdir: string; stdout: string }, handler: HandlerName):
   return join(ctx.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
 };
 
-Synth('both functions are bundled locally into ESM assets, without Docker', (ctx) => {
+Synth('every function is bundled locally into ESM assets, without Docker', (ctx) => {
   for (const handler of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
     const bundle = assetOf(ctx, handler);
     assert.ok(existsSync(bundle), `${handler}: ${bundle}`);

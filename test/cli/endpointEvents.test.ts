@@ -3,7 +3,7 @@
 // the real worker, and a held message made final by expireHeld (HOLD# expired), each published
 // by the projector's poller to the devkit sink with its payload; the whole stream fed again
 // publishes the same ids (idempotent).
-import { expireHeld } from '@delivery-history/cli/testing';
+import { expireHeld } from '@delivery-history/store/testing';
 import { type endpointEventsOf, endpointOf, type OperatorEvent } from '@delivery-history/core';
 import { isDeliveryEvent } from '@delivery-history/core/testing';
 import { memoryEventSink, startPoller } from '@delivery-history/devkit';

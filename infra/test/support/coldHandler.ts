@@ -13,7 +13,8 @@ export const answerEmptyBatch = async (bundleFile: string, cwd: string): Promise
   const script = [
     `const m = await import(${JSON.stringify(url)});`,
     'console.log(typeof m.handler);',
-    'console.log(JSON.stringify(await m.handler({ Records: [] })));',
+    // a rejection is an answer too (the drain's cold start without its queue says so in one line)
+    'console.log(JSON.stringify(await m.handler({ Records: [] }).catch((e) => ({ rejected: String(e.message) }))));',
   ].join('\n');
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     cwd,

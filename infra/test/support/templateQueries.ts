@@ -25,6 +25,16 @@ export const onlyResource = (template: Template, type: string): [string, Resourc
 
 export const props = (r: Resource): Record<string, unknown> => r.Properties ?? {};
 
+/** EventBridge rules that match events (the operator-events rule), not schedules (the drain's). */
+export const eventRules = (template: Template): [string, Resource][] =>
+  resourcesOf(template, 'AWS::Events::Rule').filter(([, r]) => props(r).EventPattern !== undefined);
+
+export const onlyEventRule = (template: Template): [string, Resource] => {
+  const all = eventRules(template);
+  if (all.length !== 1) throw new Error(`expected one event rule, found ${all.length}`);
+  return all[0] as [string, Resource];
+};
+
 export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
 export const ref = (logicalId: string) => ({ Ref: logicalId });
 

@@ -13,5 +13,3 @@ export { verifyTable } from './verify/verifyTable.js';
 export { storeRepair } from './replay/storeRepair.js';
 export { trailWriter } from './replay/writeTrail.js';
 export { seedSynthetic } from './kit/table/seedSynthetic.js';
-export { drainHeld } from './endpoints/drainHeld.js';
-export { expireHeld } from './endpoints/expireHeld.js';

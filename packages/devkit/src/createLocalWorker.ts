@@ -32,7 +32,10 @@ import { createLocalQueue, type LocalQueue } from './localQueue.js';
 type StoreSource = { readonly store: DeliveryStore } | { readonly doc: Parameters<typeof workerStoreOf>[0] };
 
 export type LocalWorkerOptions = StoreSource & {
-  /** With DELIVERY_BREAKER=on (config `breaker`): the store the endpoint gate reads and writes. */
+  /**
+   * With DELIVERY_BREAKER=on (config `breaker`): the store the endpoint gate reads and writes
+   * (default with `doc`: the worker's own store; with `store`: none, no gate).
+   */
   readonly breakerStore?: BreakerStore;
   /** Defaults come from the environment reader (e.g. DELIVERY_ALLOW_TARGETS); these win. */
   readonly config?: Partial<WorkerConfig>;
@@ -65,6 +68,19 @@ export type LocalWorker = {
 /** Receive margin over maxAttempts: leased/not-due wake-ups and store hiccups use receives too. */
 export const RECEIVE_MARGIN = 5;
 
+/** The handler's store, and the worker's own (a full Store) when it built one from `doc`. */
+const storeOf = (options: LocalWorkerOptions, config: WorkerConfig, logger: Logger) => {
+  if ('store' in options) return { delivery: options.store, own: null };
+  const own = workerStoreOf(options.doc, config, logger);
+  return { delivery: own, own };
+};
+
+/** With DELIVERY_BREAKER=on: the gate over the given breaker store, else the worker's own. */
+const gateOf = (options: LocalWorkerOptions, store: ReturnType<typeof storeOf>, config: WorkerConfig, clock: Clock) => {
+  const breakerStore = options.breakerStore ?? store.own ?? undefined;
+  return breakerStore === undefined ? undefined : endpointGateOf(config, breakerStore, clock);
+};
+
 export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const config: WorkerConfig = { ...loadConfig(options.env ?? process.env), ...options.config };
   const clock = options.clock ?? systemClock;
@@ -75,11 +91,12 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
     maxReceiveCount: options.maxReceiveCount ?? config.maxAttempts + RECEIVE_MARGIN,
   });
-  const gate = options.breakerStore === undefined ? undefined : endpointGateOf(config, options.breakerStore, clock);
+  const store = storeOf(options, config, logger);
+  const gate = gateOf(options, store, config, clock);
   const env = options.env ?? process.env;
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
-    store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
+    store: store.delivery,
     ...(gate !== undefined ? { gate } : {}),
     receiverControl: config.receiverControl,
     ...(config.successSnippet ? { keepSuccessSnippet: true } : {}),

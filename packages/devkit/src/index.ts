@@ -14,3 +14,5 @@ export { type Poller, startPoller } from './poller/poller.js';
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';
 // progress of a child process, for waits that must not fail on a busy machine
 export { stallGuard } from './processCpu.js';
+// the drain function's handler on a timer (dh local)
+export { type LocalDrain, startLocalDrain } from './localDrain.js';

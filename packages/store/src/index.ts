@@ -21,7 +21,6 @@ export type { Claimed } from './ops/claim.js';
 export { type Created, isFingerprintConflict } from './ops/createMessage.js';
 export type { AppendResult } from './ops/appendAttempt.js';
 export type { Held } from './ops/appendHold.js';
-export type { HeldEntry } from './ops/listHeld.js';
 export { probeTable, type TableProbe } from './ops/probeTable.js';
 export { tailStream, type StreamTail } from './query/tailStream.js';
 // the operations themselves are Store methods (createStore): one door, logged; these are their shapes
@@ -90,3 +89,8 @@ export {
 export { describeStreamsError, type StreamsError } from './stream/streamsError.js';
 export { makeShardReader, type ShardReader } from './stream/shardReader.js';
 export { describeShards, type ShardInfo } from './stream/shards.js';
+// the drain of held messages (issue 27): one sweep over the breakers, run by the drain function
+// (worker), `dh local` (devkit) and `dh endpoints resume` (cli)
+export { DEFAULT_DRAIN_RATE, type DrainQueue, drainHeld } from './held/drainHeld.js';
+export { DEFAULT_MAX_HELD_MS } from './held/expireHeld.js';
+export { type SweepReport, sweepHeld, sweepTotals } from './held/sweepHeld.js';

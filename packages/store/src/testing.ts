@@ -44,3 +44,5 @@ export {
 export { isTransient } from './errors/storeError.js';
 export { checkpointKey } from './keys.js';
 export { classifiedStreams, streamsPortOf } from './stream/streamsPort.js';
+// the drain's expiry step alone (the sweep runs it)
+export { expireHeld } from './held/expireHeld.js';

@@ -4,7 +4,8 @@ export { createHandler, type SqsBatchHandler } from './handler/createHandler.js'
 export type { DeliveryStore } from './handler/storePort.js';
 // configuration
 export { loadConfig, type WorkerConfig } from './config/readConfig.js';
-export { type BreakerStore, endpointGateOf, httpClientOf, workerStoreOf } from './config/fromConfig.js';
+export { type BreakerStore, endpointGateOf, httpClientOf } from './config/fromConfig.js';
+export { workerStoreOf } from './config/workerStoreOf.js';
 // HTTP delivery
 export type { HttpClient } from './http/httpClient.js';
 // SSRF guard
@@ -14,3 +15,5 @@ export type { Resolver } from './ssrf/guardedConnector.js';
 export { MAX_VISIBILITY_SECONDS, type RecordRef, type VisibilityPort } from './sqs/visibilityPort.js';
 export type { OutboxPort } from './sqs/outboxPort.js';
 export { noopMetrics, type WorkerMetrics } from './observability/metrics.js';
+// the drain function's handler (issue 27; its sweep is the store's sweepHeld), for `dh local`
+export { createDrainHandler, type DrainSummary } from './drain/createDrainHandler.js';

@@ -1,12 +1,12 @@
-import { makeRetryPolicy } from '@delivery-history/core';
+import { type BreakerSettings, makeRetryPolicy } from '@delivery-history/core';
 import { randomBytes } from 'node:crypto';
 import type { DeliveryRequest } from '@delivery-history/core';
 import { type Poller, startPoller } from '@delivery-history/devkit';
 import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { createStore, type Store, type StreamClients } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
-import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
-import type { WorkerConfig } from '@delivery-history/worker';
+import { createLocalWorker, type LocalDrain, type LocalWorker, startLocalDrain } from '@delivery-history/devkit';
+import type { WorkerConfig, WorkerMetrics } from '@delivery-history/worker';
 import { parseSigningSecrets } from '@delivery-history/core';
 import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
@@ -34,6 +34,12 @@ export type RigOptions = {
   readonly withPoller?: boolean;
   /** Poller retries of a failed batch before its records are skipped (default: the poller's). */
   readonly pollerRetryMs?: number;
+  /**
+   * The endpoint breaker (issue 27): the projector decides with these settings, the worker holds
+   * for it, and the drain (the deployed function's handler) sweeps every `drainIntervalMs`.
+   */
+  readonly breaker?: { readonly settings: BreakerSettings; readonly drainIntervalMs: number };
+  readonly metrics?: WorkerMetrics;
 };
 
 export type Rig = {
@@ -41,6 +47,7 @@ export type Rig = {
   readonly worker: LocalWorker;
   readonly logger: ReturnType<typeof memoryLogger>;
   readonly poller: Poller | null;
+  readonly drain: LocalDrain | null;
   /** HTTP requests the worker sent and were not recorded (logged by the worker), by messageId. */
   unrecorded(messageId: string): number;
   /** Observed outcomes the worker recorded from SQS after a failed append (logged). */
@@ -81,7 +88,10 @@ export const startRig = (o: RigOptions): Rig => {
     store,
     env: {},
     logger,
+    ...(o.breaker !== undefined ? { breakerStore: store } : {}),
+    ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
     config: {
+      ...(o.breaker !== undefined ? { breaker: true } : {}),
       allowTargets: must(parseAllowList('127.0.0.1')),
       signingKeys: must(parseSigningSecrets(SIGNING_SECRET)),
       maxAttempts,
@@ -111,6 +121,18 @@ export const startRig = (o: RigOptions): Rig => {
           maxIdleBackoffMs: 1_000,
           refreshMs: 1_000,
           ...(o.pollerRetryMs !== undefined ? { failedRecordRetryMs: o.pollerRetryMs } : {}),
+          ...(o.breaker !== undefined ? { deps: { breaker: o.breaker.settings } } : {}),
+        });
+  const drain =
+    o.breaker === undefined
+      ? null
+      : startLocalDrain({
+          doc: o.table.doc,
+          // the worker's settings (its drain rate, held limit, cache staleness) on the rig's table
+          config: { ...worker.config, tableName: o.table.tableName },
+          driver: worker.driver,
+          intervalMs: o.breaker.drainIntervalMs,
+          logger,
         });
   const unrecorded = (messageId: string): number =>
     logger.entries.filter((e) => e.message.startsWith('attempt not recorded') && e.attributes.messageId === messageId)
@@ -137,10 +159,12 @@ export const startRig = (o: RigOptions): Rig => {
     worker,
     logger,
     poller,
+    drain,
     unrecorded,
     recovered,
     trace,
     close: async () => {
+      await drain?.stop();
       await worker.close();
       await poller?.stop();
     },

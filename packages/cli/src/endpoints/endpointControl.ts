@@ -19,7 +19,7 @@ import { type Context, withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import { noteLine } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
-import { DEFAULT_DRAIN_RATE, drainHeld } from './drainHeld.js';
+import { DEFAULT_DRAIN_RATE, drainHeld } from '@delivery-history/store';
 import { localRedriveQueue } from '../redrive/localQueue.js';
 import type { RedriveQueue } from '../redrive/redrive.js';
 import { sqsQueue } from '../redrive/sqsQueue.js';

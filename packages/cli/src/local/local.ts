@@ -80,7 +80,9 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResul
     return fail(Infrastructure(`DynamoDB Local at ${stack.endpoint} exited unexpectedly; everything else was stopped`));
   }
   // what it did, then 130 like every command Ctrl-C ends (a script can tell a stop from a crash)
-  io.stdout.write(`Stopped: ${c.projected} stream records projected, ${c.delivered} queue records delivered.\n`);
+  io.stdout.write(
+    `Stopped: ${c.projected} stream records projected, ${c.delivered} queue records delivered, ${c.released} held messages released.\n`,
+  );
   return fail(Interrupted);
 };
 

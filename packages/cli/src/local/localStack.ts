@@ -1,9 +1,12 @@
+import { DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
 import {
   createLocalWorker,
+  type LocalDrain,
   type DynamoLocal,
   type LocalWorker,
   type SqsEndpoint,
   startDynamoLocal,
+  startLocalDrain,
   startSqsEndpoint,
   type Poller,
   startPoller,
@@ -13,7 +16,10 @@ import { ensureTable, makeStreamClients, type StreamClients } from '@delivery-hi
 // `dh local`: the whole system on one machine. DynamoDB Local (shared database) with the
 // table, the projector's stream poller (audit trails project while it runs), and the
 // worker's local driver behind a local SQS endpoint (re-drives handed to it deliver, and
-// their retries keep running, after the re-drive command ends).
+// their retries keep running, after the re-drive command ends). With DELIVERY_BREAKER=on the
+// projector decides the endpoint breakers, the worker holds for them, and the drain (the
+// deployed drain function's handler, on a timer) releases held messages once an endpoint's
+// breaker closes and expires those held too long.
 
 export type LocalStackOptions = {
   readonly port?: number;
@@ -23,6 +29,8 @@ export type LocalStackOptions = {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** What each phase is doing (start-up takes seconds: say so). */
   readonly note: (line: string) => void;
+  /** Between drain sweeps (the deployed function: a minute). Default 5 s. */
+  readonly drainIntervalMs?: number;
 };
 
 export type LocalStack = {
@@ -33,7 +41,7 @@ export type LocalStack = {
   readonly allowTargets: string;
   /** Resolves when DynamoDB Local exits by itself (it should not). */
   readonly died: Promise<void>;
-  counts(): { readonly projected: number; readonly delivered: number };
+  counts(): { readonly projected: number; readonly delivered: number; readonly released: number };
   stop(): Promise<void>;
 };
 
@@ -60,11 +68,13 @@ type Parts = {
   clients?: StreamClients;
   poller?: Poller;
   worker?: LocalWorker;
+  drain?: LocalDrain;
   sqs?: SqsEndpoint;
 };
 
 const stopParts = async (p: Parts): Promise<void> => {
   await p.sqs?.close().catch(() => undefined);
+  await p.drain?.stop().catch(() => undefined);
   await p.worker?.close().catch(() => undefined);
   await p.poller?.stop().catch(() => undefined);
   p.clients?.destroy();
@@ -85,6 +95,12 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
     o.note(`Creating table "${o.tableName}" (unless present)...`);
     const { created, streamArn } = await ensureTable(clients.client, o.tableName);
     let projected = 0;
+    const allowTargets = o.env.DELIVERY_ALLOW_TARGETS?.trim() || LOCAL_ALLOW_TARGETS;
+    const env = { ...o.env, DELIVERY_TABLE_NAME: o.tableName, DELIVERY_ALLOW_TARGETS: allowTargets };
+    // with DELIVERY_BREAKER=on the worker gates on its own store's breakers
+    const worker = createLocalWorker({ doc: clients.doc, env, visibilityTimeoutMs: 15_000 });
+    parts.worker = worker;
+    const { config } = worker;
     if (streamArn !== undefined) {
       parts.poller = startPoller({
         clients: { doc: clients.doc, streams: clients.streams },
@@ -92,19 +108,23 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
         streamArn,
         idleBackoffMs: 50,
         maxIdleBackoffMs: 500,
+        deps: { breaker: config.breaker ? DEFAULT_BREAKER_SETTINGS : null },
         onBatch: (b) => {
           projected += b.records;
         },
       });
     }
-    const allowTargets = o.env.DELIVERY_ALLOW_TARGETS?.trim() || LOCAL_ALLOW_TARGETS;
-    const worker = createLocalWorker({
-      doc: clients.doc,
-      env: { ...o.env, DELIVERY_TABLE_NAME: o.tableName, DELIVERY_ALLOW_TARGETS: allowTargets },
-      visibilityTimeoutMs: 15_000,
-    });
-    parts.worker = worker;
     worker.driver.start({ concurrency: 4 });
+    let released = 0;
+    parts.drain = startLocalDrain({
+      doc: clients.doc,
+      config,
+      driver: worker.driver,
+      intervalMs: o.drainIntervalMs ?? 5_000,
+      onSweep: (s) => {
+        released += s.released;
+      },
+    });
     const sqs = await startSqsEndpoint((body, delaySeconds) => {
       worker.driver.send(body, { delaySeconds });
     });
@@ -117,7 +137,7 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
       sqs,
       allowTargets,
       died: exit.died,
-      counts: () => ({ projected, delivered: worker.driver.stats().recordsHandled }),
+      counts: () => ({ projected, delivered: worker.driver.stats().recordsHandled, released }),
       stop: async () => {
         exit.cancel();
         await stopParts(parts);

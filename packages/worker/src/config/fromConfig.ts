@@ -1,6 +1,5 @@
-import { DEFAULT_BREAKER_SETTINGS, makeRetryPolicy, type RetryPolicy } from '@delivery-history/core';
-import { type Clock, type Logger, redactingLogger } from '@delivery-history/core';
-import { createStore, type DocumentClient, type Store } from '@delivery-history/store';
+import { type Clock, DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
+import type { Store } from '@delivery-history/store';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
 import type { WorkerConfig } from './readConfig.js';
@@ -10,9 +9,6 @@ import { createEndpointGate, type EndpointGate } from '../breaker/endpointGate.j
 // ---------------------------------------------------------------------------
 // Config -> the policy and clients it implies (one place, used by Lambda and local runs).
 // ---------------------------------------------------------------------------
-
-export const retryPolicyOf = (config: WorkerConfig): RetryPolicy =>
-  makeRetryPolicy({ maxAttempts: config.maxAttempts, baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs });
 
 export const httpClientOf = (config: WorkerConfig, clock: Clock, resolve?: Resolver): HttpClient =>
   createHttpClient({
@@ -25,23 +21,6 @@ export const httpClientOf = (config: WorkerConfig, clock: Clock, resolve?: Resol
     signingKeys: config.signingKeys,
     clock,
     ...(resolve !== undefined ? { resolve } : {}),
-  });
-
-/**
- * The store as the worker needs it: the table, the lease, the retry policy (its maxAttempts,
- * DELIVERY_MAX_ATTEMPTS, is the limit of requests that carry none: the store writes it on
- * STATE; exhaustion reads it there) and the secret policy.
- */
-export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?: Logger): Store =>
-  createStore({
-    doc,
-    tableName: config.tableName,
-    leaseMs: config.leaseMs,
-    // the store classifies outcomes and redacts requests by these (read once, here)
-    retryPolicy: retryPolicyOf(config),
-    secrets: config.secrets,
-    retentionDays: config.retentionDays,
-    ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
   });
 
 /** The store operations the endpoint breaker needs (a full Store has them). */

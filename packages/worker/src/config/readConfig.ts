@@ -1,4 +1,4 @@
-import { DEFAULT_TABLE_NAME } from '@delivery-history/store';
+import { DEFAULT_DRAIN_RATE, DEFAULT_MAX_HELD_MS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import {
   type DecodeError,
   EndpointUrl,
@@ -20,6 +20,8 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { readSecretPolicy } from './secretSettings.js';
+
+const HOUR_MS = 3_600_000;
 
 // ---------------------------------------------------------------------------
 // model
@@ -60,6 +62,10 @@ export type WorkerConfig = {
   readonly receiverControl: boolean;
   /** DELIVERY_SUCCESS_SNIPPET=on: keep a success's bounded, scrubbed body snippet on its attempt (off by default). */
   readonly successSnippet: boolean;
+  /** DELIVERY_DRAIN_RATE: the drain re-enqueues at most this many held messages a second per endpoint (default 10). */
+  readonly drainRatePerSecond: number;
+  /** DELIVERY_MAX_HELD_HOURS: a message held longer is made final `held_expired` (default 168, 7 days). */
+  readonly maxHeldMs: number;
 };
 
 /** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
@@ -99,6 +105,8 @@ export const WORKER_ENV = {
   AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
   DELIVERY_RECEIVER_CONTROL: withDefault(OnOff, false),
   DELIVERY_SUCCESS_SNIPPET: withDefault(OnOff, false),
+  DELIVERY_DRAIN_RATE: withDefault(intString(1, 1000, 'per second'), DEFAULT_DRAIN_RATE),
+  DELIVERY_MAX_HELD_HOURS: withDefault(intString(1, 8760, 'hours'), DEFAULT_MAX_HELD_MS / HOUR_MS),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -139,6 +147,8 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
       receiverControl: e.DELIVERY_RECEIVER_CONTROL,
       successSnippet: e.DELIVERY_SUCCESS_SNIPPET,
+      drainRatePerSecond: e.DELIVERY_DRAIN_RATE,
+      maxHeldMs: e.DELIVERY_MAX_HELD_HOURS * HOUR_MS,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

@@ -30,7 +30,11 @@ export type MetricName =
   /** Half-open probes this worker took (one across workers per probe). */
   | 'BreakerProbes'
   /** Sealing or opening a request's credentials failed, dimension `error` (the SealError tag). */
-  | 'SealErrors';
+  | 'SealErrors'
+  /** The drain function (issue 27): held messages re-enqueued, made final held_expired, or left for the next sweep. */
+  | 'HeldReleased'
+  | 'HeldExpired'
+  | 'DrainFailures';
 
 export type MetricUnitName = 'Count' | 'Milliseconds';
 

@@ -1,4 +1,5 @@
-import type { HeldEntry, Store } from '@delivery-history/store';
+import type { Store } from '../createStore.js';
+import type { HeldEntry } from '../ops/listHeld.js';
 import * as E from 'fp-ts/lib/Either.js';
 
 // ---------------------------------------------------------------------------
@@ -20,6 +21,9 @@ export type ExpireReport = {
   readonly expired: string[];
   readonly failed: Array<{ readonly messageId: string; readonly reason: string }>;
 };
+
+/** Held at most this long by default (7 days), then final `held_expired`. */
+export const DEFAULT_MAX_HELD_MS = 7 * 86_400_000;
 
 const PAGE = 25;
 
