@@ -5,8 +5,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { send } from '../support/send.js';
-import type { MergePlan } from './mergeQuery.js';
-import { indexQueryFilter } from './notExpired.js';
+import { type MergePlan, partitionQuery } from './mergeQuery.js';
 
 // ---------------------------------------------------------------------------
 // How many rows a merged index query's whole window holds (the `M` of "50 of M"): the same key
@@ -20,28 +19,13 @@ import { indexQueryFilter } from './notExpired.js';
 const PARALLEL = 4;
 
 const countPartition = (env: Env, plan: MergePlan, partition: string, ctx: ErrorContext) => {
-  const { index } = plan;
-  const filter = indexQueryFilter(env.clock(), plan);
   const page = (start: Record<string, unknown> | undefined, sum: number): TE.TaskEither<StoreError, number> =>
     pipe(
-      send(env, ctx, [index.name], () =>
+      send(env, ctx, [plan.index.name], () =>
         env.doc.send(
           new QueryCommand({
-            TableName: env.tableName,
-            IndexName: index.name,
+            ...partitionQuery(env, plan, partition),
             Select: 'COUNT',
-            KeyConditionExpression: `#pk = :pk${plan.range ? ' AND #sk BETWEEN :lo AND :hi' : ''}`,
-            ExpressionAttributeNames: {
-              '#pk': index.pk,
-              ...(plan.range ? { '#sk': index.sk } : {}),
-              ...filter.ExpressionAttributeNames,
-            },
-            ExpressionAttributeValues: {
-              ':pk': partition,
-              ...(plan.range ? { ':lo': plan.range.lo, ':hi': plan.range.hi } : {}),
-              ...filter.values,
-            },
-            FilterExpression: filter.FilterExpression,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         ),

@@ -79,6 +79,32 @@ const planHash = (plan: MergePlan): string =>
     .digest('base64url')
     .slice(0, 16);
 
+/**
+ * The key condition and filter of one partition of the plan (a page reads it, a count counts
+ * it): the range as BETWEEN, the plan's filter AND retention (an expired message is gone from
+ * every listing; the plan's hash leaves `now` out).
+ */
+export const partitionQuery = (env: Env, plan: MergePlan, partition: string) => {
+  const { index } = plan;
+  const filter = indexQueryFilter(env.clock(), plan);
+  return {
+    TableName: env.tableName,
+    IndexName: index.name,
+    KeyConditionExpression: `#pk = :pk${plan.range ? ' AND #sk BETWEEN :lo AND :hi' : ''}`,
+    ExpressionAttributeNames: {
+      '#pk': index.pk,
+      ...(plan.range ? { '#sk': index.sk } : {}),
+      ...filter.ExpressionAttributeNames,
+    },
+    ExpressionAttributeValues: {
+      ':pk': partition,
+      ...(plan.range ? { ':lo': plan.range.lo, ':hi': plan.range.hi } : {}),
+      ...filter.values,
+    },
+    FilterExpression: filter.FilterExpression,
+  };
+};
+
 /** Up to `need` items of one partition after `after` (several requests when a filter drops items). */
 const fetchPartition = (
   env: Env,
@@ -89,28 +115,13 @@ const fetchPartition = (
   ctx: ErrorContext,
 ): TE.TaskEither<StoreError, Fetched> => {
   const { index } = plan;
-  const filter = indexQueryFilter(env.clock(), plan);
   const startOf = (sk: string) => ({ [index.pk]: partition, [index.sk]: sk, ...stateKey(messageIdOfIndexSk(sk)) });
   const loop = (start: Record<string, unknown> | undefined, hits: Hit[]): TE.TaskEither<StoreError, Fetched> =>
     pipe(
       send(env, ctx, [index.name], () =>
         env.doc.send(
           new QueryCommand({
-            TableName: env.tableName,
-            IndexName: index.name,
-            KeyConditionExpression: `#pk = :pk${plan.range ? ' AND #sk BETWEEN :lo AND :hi' : ''}`,
-            ExpressionAttributeNames: {
-              '#pk': index.pk,
-              ...(plan.range ? { '#sk': index.sk } : {}),
-              ...filter.ExpressionAttributeNames,
-            },
-            ExpressionAttributeValues: {
-              ':pk': partition,
-              ...(plan.range ? { ':lo': plan.range.lo, ':hi': plan.range.hi } : {}),
-              ...filter.values,
-            },
-            // retention: an expired message is gone from every listing (the plan's hash leaves `now` out)
-            FilterExpression: filter.FilterExpression,
+            ...partitionQuery(env, plan, partition),
             Limit: need - hits.length,
             ScanIndexForward: plan.descending !== true,
             ...(start ? { ExclusiveStartKey: start } : {}),
