@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type GateReceiver, startGateReceiver } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { dhEnv } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 import { startTmux, type Tmux } from './support/tmuxPane.js';

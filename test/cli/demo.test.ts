@@ -1,9 +1,10 @@
 // `dh demo` end to end (a small run against the test DynamoDB Local), and its refusal to
 // write demo traffic to a non-local table without --yes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 
 type Ctx = { t: TestTable };
@@ -83,9 +84,9 @@ Demo('Ctrl-C while delivering: stops claiming, waits a bounded time, one line, e
   });
   const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
   const deadline = Date.now() + 120_000;
-  while (!out.includes('Delivering') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (!out.includes('Delivering') && Date.now() < deadline) await sleep(50);
   assert.ok(out.includes('Delivering'), `the demo started delivering: ${out}${err}`);
-  await new Promise((r) => setTimeout(r, 1_500));
+  await sleep(1_500);
   const signalledAt = Date.now();
   child.kill('SIGINT');
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);

@@ -7,7 +7,7 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 
 type Ctx = { t: TestTable; store: Store; now: number };
 const Drain = suite<Ctx>('drainHeld');

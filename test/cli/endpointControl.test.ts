@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { harness, sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { dhEnv } from './support/runDh.js';
 

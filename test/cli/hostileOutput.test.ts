@@ -7,6 +7,7 @@
 // no C1, no bidi control and no zero-width character, and the text is still visible escaped.
 // Then, in a tmux pane: `dh history X --attempt 1` and `dh failed` leave the pane title, the
 // clipboard buffers and what was on the screen before unchanged.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type RawServer, rawResponse, startRawServer } from '../reliability/support/rawHttpServer.js';
 import { secretsRig } from '../secrets/support.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { projectAll } from './support/projectAll.js';
 import { BIN, collectDh, type DhResult, dhEnv, ensureBuilt, runDh, show } from './support/runDh.js';
@@ -254,7 +255,7 @@ H('dh tail (table and --json): a hostile attempt as it arrives is shown escaped'
       while (!cond()) {
         if (Date.now() > deadline || child.exitCode !== null)
           throw new Error(`tail never ${what}:\n${out()}\n${err()}`);
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     };
     await waitFor(() => err().includes('following new attempts'), 'started');
@@ -306,7 +307,7 @@ H('tmux: --attempt and failed leave the pane title, the clipboard and the earlie
     let screen = '';
     while (!/done=\d+/.test(screen)) {
       if (Date.now() > deadline) throw new Error(`the pane never finished:\n${screen}`);
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       screen = tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'hostile');
     }
     assert.not.ok(tmux('display-message', '-p', '-t', 'hostile', '#{pane_title}').includes('PWNED'), 'title unchanged');
@@ -322,7 +323,7 @@ H('tmux: --attempt and failed leave the pane title, the clipboard and the earlie
     const until = Date.now() + 30_000;
     while (!tmux('display-message', '-p', '-t', 'control', '#{pane_title}').includes('PWNED')) {
       if (Date.now() > until) throw new Error('the control pane never took the title: the check cannot fail');
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
     assert.ok(tmux('list-buffers') !== '', 'the control wrote the clipboard');
   } finally {

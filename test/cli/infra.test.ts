@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { type DhResult, dhEnv, runDh, show } from './support/runDh.js';
 
 type Ctx = { t: TestTable; servers: Server[] };

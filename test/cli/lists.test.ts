@@ -1,13 +1,14 @@
 // Lists that page with relative windows, --all, the resolved window in --json, host matching
 // host:port; time input (relative, keywords, epoch, precise errors) and --tz/TZ output; and
 // `dh tail` following attempts live (Ctrl-C: a summary, exit 130). Built `dh` binary.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { projectAll } from './support/projectAll.js';
 import { collectDh, type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 import { seeder } from './support/seed.js';
@@ -37,10 +38,9 @@ const tailStarted = async (child: ChildProcess, err: () => string): Promise<void
   const deadline = Date.now() + 60_000;
   while (!err().includes('following new attempts')) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err()}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 L('a relative window pages across three pages (the cursor carries the window); --json echoes it', async ({ env }) => {
   const seen: string[] = [];

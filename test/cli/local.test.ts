@@ -3,6 +3,7 @@
 // behind a local SQS endpoint (a re-drive handed to it delivers), the printed exports
 // (DELIVERY_ALLOW_TARGETS for loopback), a busy port (exit 3), Ctrl-C (clean stop, no
 // java left), and --path keeping the data across restarts.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ const startLocal = async (port: number, dir: string): Promise<Running> => {
       child.kill('SIGKILL');
       throw new Error(`dh local did not start:\n${out}\n${err}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return { child, out: () => out, err: () => err, exited };
 };
@@ -64,7 +65,7 @@ const until = async <A>(what: string, probe: () => Promise<A | null>, ms = 30_00
     const v = await probe();
     if (v !== null) return v;
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 };
 

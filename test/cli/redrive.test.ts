@@ -1,6 +1,7 @@
 // Re-drive end to end: exhausted messages reopened by `dh replay redrive` get new attempts
 // after the old ones (history untouched) and a stored REDRIVE event; delivered by the
 // worker's local driver inside the command (no SQS configured).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '@delivery-history/core';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createStore, messagePk } from '@delivery-history/store';
@@ -8,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
@@ -246,7 +247,7 @@ D(
     };
     assert.ok(E.isRight(await store.createMessage(request)()));
     assert.ok(E.isRight(await store.claim('x-stuck', { leaseMs: 1 })()));
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const r = await runDh(
       [
         'replay',

@@ -7,7 +7,7 @@ import { startSqsEndpoint } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 

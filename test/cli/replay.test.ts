@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectorTrailOf, replayProjections, storeRepair, tableReader, trailWriter } from '@delivery-history/cli';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { corruptTrailEntry, setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';

@@ -1,11 +1,10 @@
 // The whole-table scan behind `dh replay projections --all` and `dh verify`: every message
 // (a partition with a STATE) comes back exactly once, whole or marked for a whole read when a
 // page boundary cuts it, whatever the page size and the number of segments.
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableReader } from '@delivery-history/cli';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 
 type Ctx = { t: TestTable };
 const S = suite<Ctx>('tableReader.scanMessages');
@@ -31,13 +30,7 @@ S.before(async (ctx) => {
     { pk: 'MSG#orphan', sk: 'ATTEMPT#000002', messageId: 'orphan' },
     { pk: 'PROJECTOR#arn', sk: 'SHARD#1', type: 'CHECKPOINT' },
   ];
-  for (let i = 0; i < all.length; i += 25) {
-    await ctx.t.doc.send(
-      new BatchWriteCommand({
-        RequestItems: { [ctx.t.tableName]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-  }
+  await writeItems(ctx.t.doc, ctx.t.tableName, all);
 });
 S.after(async ({ t }) => {
   await t.drop();

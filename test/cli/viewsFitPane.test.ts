@@ -4,12 +4,13 @@
 // captured with wrapped lines joined (-J), so a line that wrapped reads as one wider than the
 // pane: no line may be wider, every header is one line, and under a bare-host filter the
 // ENDPOINT column is kept. The same rules offline: packages/cli/test/viewsFit.test.ts.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';
 import { BIN, dhEnv, ensureBuilt } from './support/runDh.js';
@@ -92,7 +93,7 @@ for (const [width, height] of [
       let seen = 0;
       let lastProgress = Date.now();
       while (!screen.includes('=== done')) {
-        await new Promise((r) => setTimeout(r, 300));
+        await sleep(300);
         screen = tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name);
         const markers = screen.split('\n').filter((l) => l.startsWith('=== ')).length;
         if (markers > seen) {
@@ -162,7 +163,7 @@ P('dh tail at 80x24 and 160x50: the header and a live row fit, on one line each'
       if (screens.every((s) => what.test(s))) return screens;
       const dead = screens.find((s) => /exit=\d+/.test(s));
       if (dead !== undefined) throw new Error(`tail ended before showing ${what}:\n${dead}`);
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
     }
   };
   await waitAll(/COMPLETED\s+MESSAGE/);

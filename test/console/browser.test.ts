@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, ensureBuilt } from '../cli/support/runDh.js';
 import type { RawServer } from '../reliability/support/rawHttpServer.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { type Console, type ConsoleData, consoleData, get, startConsole } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';

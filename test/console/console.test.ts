@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { CSP } from '../../packages/cli/src/console/consoleSecurity.js';
 import { dhEnv, ensureBuilt } from '../cli/support/runDh.js';
 import type { RawServer } from '../reliability/support/rawHttpServer.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { type Console, consoleData, get, MARKER, SCRIPT, signIn, startConsole, stderrShows } from './support.js';
 
 type Ctx = {

@@ -3,7 +3,7 @@ import { projectAll } from '../cli/support/projectAll.js';
 import { collectDh, type RunningDh } from '../cli/support/runDh.js';
 import { type RawServer, rawResponse, startRawServer } from '../reliability/support/rawHttpServer.js';
 import { secretsRig } from '../secrets/support.js';
-import type { TestTable } from '../support/testTable.js';
+import type { TestTable } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 
 export type Console = {

@@ -8,16 +8,8 @@ import {
 } from '@delivery-history/projector';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import {
-  compareTrail,
-  driveMessage,
-  inLanes,
-  makeWorkloadStore,
-  manualClock,
-  readWholeStream,
-  rng,
-} from './support.js';
+import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { compareTrail, driveMessage, makeWorkloadStore, readWholeStream, rng } from './support.js';
 
 type Ctx = { t: TestTable; ids: string[] };
 const Converge = suite<Ctx>('projector converges on a mixed workload (real store, real stream)');
@@ -45,10 +37,10 @@ Converge(
     });
     try {
       // the poller projects while the workload runs
-      const clock = manualClock();
+      const clock = fakeClock();
       const store = makeWorkloadStore(t, clock.now);
       const r = rng(2025);
-      const driven = await inLanes(ids, 6, (id) => driveMessage(store, clock, id, r));
+      const driven = await mapLimit(ids, 6, (id) => driveMessage(store, clock, id, r));
       await poller.caughtUp();
       const total = driven.reduce((n, d) => n + d.attempts, 0);
       assert.ok(total > 150, `${total} attempts`);

@@ -16,10 +16,9 @@ import { memoryMetrics } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { attemptsOf, expectedBuckets, storedBuckets } from '../support/health.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 import { dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
 import { attempt, attemptKeyed, attemptRecord } from '../../packages/projector/test/support/fixtures.js';
-import { writeItems } from '../../packages/projector/test/support/tableData.js';
 import { readWholeStream } from './support.js';
 
 const SHARDS = 2;

@@ -1,12 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptItem } from '@delivery-history/core';
 import { makeProjectorDeps, projectMessages, streamsPortOf } from '@delivery-history/projector';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { expectedBuckets, storedBuckets } from '../support/health.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 import { entriesWritten, isBatch, startPollerChild } from './pollerChild.js';
 import { readWholeStream } from './support.js';
 
@@ -77,21 +77,19 @@ Kill('SIGKILL mid-batch, restart: the buckets equal a recomputation from the att
   const ids = Array.from({ length: MESSAGES }, (_, i) => `hk-${i}`);
   // round-robin, so every batch spans several messages
   const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((_, i) => attemptOf(i, n + 1))).flat();
-  for (let i = 0; i < items.length; i += 25) {
-    let pending = items.slice(i, i + 25).map((a) => ({
-      PutRequest: { Item: { pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a } },
-    }));
-    while (pending.length > 0) {
-      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }));
-      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending;
-    }
-  }
+  // one lane: the stream sees the batches in this order
+  await writeItems(
+    t.doc,
+    t.tableName,
+    items.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
+    1,
+  );
 
   // killed while the fourth batch of 30 is being written (3 are checkpointed)
   const first = startChild(ctx);
   await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
   const deadline = Date.now() + 30_000;
-  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 2));
+  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await sleep(2);
   first.child.kill('SIGKILL');
   assert.is(await first.exited, 'SIGKILL');
   const atKill = await entriesWritten(t, ids);

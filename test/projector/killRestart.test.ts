@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
@@ -5,9 +6,9 @@ import { checkpointKey, streamsPortOf } from '@delivery-history/projector';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 import { entriesWritten, isBatch, startPollerChild } from './pollerChild.js';
-import { compareTrail, inLanes } from './support.js';
+import { compareTrail } from './support.js';
 
 // The local poller as its own process (pollerMain.ts, checkpoints in the table) is SIGKILLed
 // while it works through a backlog, then started again: it resumes after its checkpoint (not
@@ -67,25 +68,20 @@ Kill('SIGKILL mid-batch, restart: resumes from the checkpoint and converges exac
   const ids = Array.from({ length: MESSAGES }, (_, i) => `kill-${i}`);
   // round-robin, so every batch spans several messages
   const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((id) => attemptOf(id, n + 1))).flat();
-  const chunks: AttemptItem[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  await inLanes(chunks, 1, async (chunk) => {
-    let pending = chunk.map((a) => ({
-      PutRequest: { Item: { pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a } },
-    }));
-    while (pending.length > 0) {
-      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }));
-      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending;
-    }
-  });
+  // one lane: the stream sees the batches in this order
+  await writeItems(
+    t.doc,
+    t.tableName,
+    items.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
+    1,
+  );
 
   // first run: killed once the table shows the fourth batch being written (3 batches of 30
   // are checkpointed; entries past 90 belong to a batch not yet checkpointed)
   const first = startChild(ctx);
   await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
   const deadline = Date.now() + 30_000;
-  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 2));
+  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await sleep(2);
   first.child.kill('SIGKILL');
   assert.is(await first.exited, 'SIGKILL');
   assert.not.ok(

@@ -29,8 +29,7 @@ import {
   redriveKeyed,
   redriveRecord,
 } from '../../packages/projector/test/support/fixtures.js';
-import { writeItems } from '../../packages/projector/test/support/tableData.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { writeItems, type TestTable, useTestTable } from '@delivery-history/testkit';
 import { compareTrail } from '../support/trails.js';
 
 type Ctx = { t: TestTable };

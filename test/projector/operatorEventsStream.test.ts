@@ -13,8 +13,8 @@ import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { driveMessage, inLanes, makeWorkloadStore, manualClock, readWholeStream, rng } from './support.js';
+import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { driveMessage, makeWorkloadStore, readWholeStream, rng } from './support.js';
 
 type Ctx = { t: TestTable };
 const Stream = suite<Ctx>('operator events off the real stream');
@@ -38,11 +38,11 @@ Stream('one event id per final failure and re-drive, the same ids when the strea
     maxIdleBackoffMs: 250,
     deps: { events: sink },
   });
-  const clock = manualClock();
+  const clock = fakeClock();
   const store = makeWorkloadStore(t, clock.now);
   try {
     const r = rng(2025);
-    const driven = await inLanes(ids, 4, (id) => driveMessage(store, clock, id, r));
+    const driven = await mapLimit(ids, 4, (id) => driveMessage(store, clock, id, r));
     assert.ok(
       driven.some((d) => d.redriven),
       'some messages were re-driven',

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { treeCpuMs } from '@delivery-history/devkit';
 import { auditKey } from '@delivery-history/store';
-import type { TestTable } from '../support/testTable.js';
+import type { TestTable } from '@delivery-history/testkit';
 
 const root = new URL('../../', import.meta.url).pathname;
 

@@ -6,21 +6,10 @@ import { DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@delivery-h
 import type { StreamsPort } from '@delivery-history/projector';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '../support/testTable.js';
+import type { TestTable, FakeClock } from '@delivery-history/testkit';
 
 /** Deterministic [0,1) (mulberry32): the one seeded PRNG of the tests. */
-export { seededRandom as rng } from '../support/random.js';
-
-/** A clock that only moves when told (claims need `nextAttemptAt <= now`). */
-export const manualClock = (start = Date.UTC(2025, 0, 1)) => {
-  let now = start;
-  return {
-    now: () => new Date(now),
-    advance: (ms: number): void => {
-      now += ms;
-    },
-  };
-};
+export { seededRandom as rng } from '@delivery-history/testkit';
 
 const POLICY = makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 1000 });
 
@@ -54,7 +43,7 @@ export type Driven = { readonly messageId: string; readonly attempts: number; re
  */
 export const driveMessage = async (
   store: Store,
-  clock: ReturnType<typeof manualClock>,
+  clock: FakeClock,
   messageId: string,
   r: () => number,
 ): Promise<Driven> => {
@@ -101,18 +90,6 @@ export const driveMessage = async (
     attempts = appended.right.attemptNumber;
   }
   return { messageId, attempts, redriven };
-};
-
-/** Runs `work` over `items`, `lanes` at a time. */
-export const inLanes = async <A, B>(items: readonly A[], lanes: number, work: (a: A) => Promise<B>): Promise<B[]> => {
-  const out: B[] = [];
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      for (let a = queue.shift(); a !== undefined; a = queue.shift()) out.push(await work(a));
-    }),
-  );
-  return out;
 };
 
 export { compareTrail } from '../support/trails.js';

@@ -4,8 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/fixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seedFromEnv } from '../support/random.js';
+import { type TestTable, useTestTable, seedFromEnv } from '@delivery-history/testkit';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
 

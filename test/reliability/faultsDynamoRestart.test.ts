@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +86,7 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
     const t0 = performance.now();
     for (let k = from; k < to; k++) {
       const wait = t0 + ((k - from) * 1000) / perSec - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await sleep(wait);
       const id = `restart-${k}`;
       const { path, want } = route(k);
       expected.set(id, want);
@@ -97,13 +98,13 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
   for (let kill = 0; kill < KILLS; kill++) {
     await sendFor(kill * per, (kill + 1) * per, 15);
     // kill in the thick of it: records in flight, the poller mid-read
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const killedAt = performance.now();
     await ctx.net.cut();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await sleep(QUIET_MS);
     process.kill(ctx.dynamo.pid, 'SIGKILL');
     await ctx.dynamo.stop();
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     ctx.dynamo = await startDynamoLocal({ path: ctx.dir, port: ctx.port });
     await ctx.net.restore();
     outages.push({

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeRetryPolicy } from '@delivery-history/core';
@@ -8,8 +9,7 @@ import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/fixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seededRandom, seedFromEnv } from '../support/random.js';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv } from '@delivery-history/testkit';
 import { requestTo, verifyTable } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
@@ -82,7 +82,7 @@ const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
 
 const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
   const end = performance.now() + ms;
-  while (!cond() && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+  while (!cond() && performance.now() < end) await sleep(5);
   return cond();
 };
 

@@ -6,6 +6,7 @@
 // receiver holds a request (during it), and right after the response before the append. A last
 // child runs without kills until every message is final. Afterwards, for every message:
 // requests received <= attempts recorded, attempt numbers dense, STATE == fold(attempts), final.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,8 +16,7 @@ import { createStore, type History, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seededRandom, seedFromEnv } from '../support/random.js';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv } from '@delivery-history/testkit';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { printSummary } from './support/summary.js';
 
@@ -162,7 +162,7 @@ const waitFor = async (cond: () => Promise<boolean> | boolean, ms: number, every
   const end = performance.now() + ms;
   while (performance.now() < end) {
     if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, every));
+    await sleep(every);
   }
   return cond();
 };

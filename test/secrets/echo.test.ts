@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import {
   type EchoReceiver,
   leakForms,

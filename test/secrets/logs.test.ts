@@ -3,7 +3,7 @@
 import { MAX_LOG_LINE_BYTES } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { type EchoReceiver, logLines, type SecretsRig, secretsRig, startEchoReceiver } from './support.js';
 

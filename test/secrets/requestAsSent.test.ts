@@ -8,7 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { type EchoReceiver, type SecretsRig, secretsRig, startEchoReceiver } from './support.js';
 

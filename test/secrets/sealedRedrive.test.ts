@@ -15,7 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectAll } from '../cli/support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { leakForms, logLines, type SecretsRig, scanTable, secretsRig, verifyFindings } from './support.js';
 

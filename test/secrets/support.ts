@@ -14,7 +14,7 @@ import {
   workerStoreOf,
 } from '@delivery-history/worker';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '../support/testTable.js';
+import type { TestTable } from '@delivery-history/testkit';
 import { recordingVisibility, testHttp } from '../worker/support.js';
 
 // ---------------------------------------------------------------------------

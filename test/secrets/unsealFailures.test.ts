@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createSealer, rawAesKeyProvider, redactRequestWith, defaultSecretPolicy } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { type EchoReceiver, scanTable, secretsRig, startEchoReceiver } from './support.js';
 

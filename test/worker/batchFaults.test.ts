@@ -1,13 +1,14 @@
 // A batch with one undecodable body, one DynamoDB failure (SDK-level fault injection) and
 // eight good records: exactly the right batchItemFailures, and nothing is lost. Also: a
 // broken or hanging SQS never holds the batch.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type FaultController, installFaults } from '../support/faults.js';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import {
   harness,
   recordingOutbox,
@@ -113,7 +114,7 @@ Batch(
             e.attributes.attempt === 1,
         ),
       );
-      await new Promise((r) => setTimeout(r, 2_500)); // the dead attempt's lease runs out
+      await sleep(2_500); // the dead attempt's lease runs out
       const again = await h.handler(sqsEvent([{ ...record, receiptHandle: `${record.receiptHandle}-2` }]));
       assert.equal(again.batchItemFailures, []);
       const hist = await run(store.getHistory(messageId));

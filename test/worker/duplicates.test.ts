@@ -6,7 +6,7 @@ import { memoryMetrics } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type GateReceiver, type Receivers, startGateReceiver, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';
 
 type Ctx = { t: TestTable; store: Store; rx: Receivers; gate: GateReceiver };

@@ -17,7 +17,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CallCounter, countCalls } from '../support/callCounter.js';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';
 
 type Ctx = { t: TestTable; rx: Receivers; store: Store; calls: CallCounter };

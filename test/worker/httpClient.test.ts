@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
@@ -104,7 +105,7 @@ Http(
     // Reading stopped after the cap plus at most one socket read.
     assert.ok(x.bodyBytesRead <= 64 * 1024 + 256 * 1024, `read ${x.bodyBytesRead}`);
     // The server could only push what the socket buffers took before we hung up.
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     assert.ok(rx.streamedBytes < 16 * 1024 * 1024, `streamed ${rx.streamedBytes}`);
     const grew = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
     assert.ok(grew < 16 * 1024 * 1024, `heap+buffers grew by ${grew}`);

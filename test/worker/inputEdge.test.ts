@@ -7,7 +7,7 @@ import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { scanTable } from '../secrets/support.js';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';
 

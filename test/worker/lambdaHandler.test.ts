@@ -8,7 +8,7 @@ import { handler } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { run, sqsEvent, sqsRecord, uniqueId } from './support.js';
 
 type SqsCall = { target: string; body: Record<string, unknown> };

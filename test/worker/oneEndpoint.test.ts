@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectAll } from '../cli/support/projectAll.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { harness, run, sqsEvent, sqsRecord, testHttp, testStore, uniqueId } from './support.js';
 
 type Ctx = { t: TestTable; store: Store };

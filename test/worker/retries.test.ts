@@ -8,7 +8,7 @@ import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { run, testStore, uniqueId } from './support.js';
 
 type Ctx = { t: TestTable; rx: Receivers; w: LocalWorker; store: Store; logger: ReturnType<typeof memoryLogger> };

@@ -2,6 +2,7 @@
 // counted by an SDK middleware on the table client (nothing mocked). First delivery: the
 // upsert-and-claim (one UpdateItem) + the append (one TransactWriteItems) = 2; each retry the
 // same 2; a duplicate record of a delivered (or leased) message: the refused upsert only = 1.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { createSealer, rawAesKeyProvider } from '@delivery-history/core';
 import { makeRetryPolicy } from '@delivery-history/core';
@@ -10,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CallCounter, countCalls } from '../support/callCounter.js';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support.js';
 
 type Ctx = { t: TestTable; rx: Receivers; store: Store; calls: CallCounter };
@@ -64,7 +65,7 @@ RoundTrips('a failed first attempt 2, its retry 2; a copy while leased 1', async
     assert.equal(failed, { total: 2, UpdateItem: 1, TransactWriteItems: 1 });
     const state = await run(ctx.store.getState(messageId));
     assert.is(state.status, 'FAILED');
-    await new Promise((ok) => setTimeout(ok, Math.max(0, Date.parse(state.nextAttemptAt ?? '') - Date.now()) + 5));
+    await sleep(Math.max(0, Date.parse(state.nextAttemptAt ?? '') - Date.now()) + 5);
     const retry = await counted(ctx, () => h.handler(sqsEvent([{ ...record, receiptHandle: 'rh-retry' }])));
     assert.equal(retry, { total: 2, UpdateItem: 1, TransactWriteItems: 1 });
     assert.is((await run(ctx.store.getState(messageId))).status, 'SUCCESS');
@@ -111,7 +112,7 @@ RoundTrips(
       assert.equal(first, { total: 2, UpdateItem: 1, TransactWriteItems: 1 });
       const state = await run(ctx.store.getState(messageId));
       assert.type(state.sealed, 'string');
-      await new Promise((ok) => setTimeout(ok, Math.max(0, Date.parse(state.nextAttemptAt ?? '') - Date.now()) + 5));
+      await sleep(Math.max(0, Date.parse(state.nextAttemptAt ?? '') - Date.now()) + 5);
       // what a re-drive or a requeue enqueues: the stored, redacted request
       const stored = { ...request, url: state.request.url, headers: state.request.headers };
       const redriven = await counted(ctx, () => h.handler(sqsEvent([sqsRecord(stored)])));

@@ -19,7 +19,7 @@ import {
 } from '@delivery-history/worker';
 import { parseAllowList } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '../support/testTable.js';
+import type { TestTable } from '@delivery-history/testkit';
 
 export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
   throw new Error(e);

@@ -3,13 +3,14 @@
 // a decision; after a claim, the decision brings the record back right after the lease, when
 // the next claim records the dead claim as `lost`, so the message never stays PROCESSING past
 // its lease. Also: malformed user-info URLs and a 1 MiB nested body are poison before any claim.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRetryPolicy, memoryLogger, systemClock } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } from '@delivery-history/worker';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '../support/receivers.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { run, sqsRecord, testHttp, testStore, uniqueId } from './support.js';
 
 type Ctx = { t: TestTable; rx: Receivers; store: Store };
@@ -113,7 +114,7 @@ const untilDone = async (deps: ProcessDeps, body: unknown): Promise<RecordDecisi
     if (d._tag === 'Done' || d._tag === 'Poison') return decisions;
     const wait = d._tag === 'RetryIn' ? d.delayMs : 200;
     assert.ok(wait <= LEASE_MS + 1_000, `${d._tag} waits ${wait} ms: longer than the lease + margin`);
-    await new Promise((r) => setTimeout(r, wait));
+    await sleep(wait);
   }
   return decisions;
 };

@@ -8,7 +8,7 @@ import { findSecrets } from '../src/replay/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
 import { checkTrail } from '../src/replay/trailDrift.js';
 import { verifyMessage } from '../src/replay/verifyMessage.js';
-import { attempt, redriveItem, seedState } from './support/builders.js';
+import { attempt, redriveItem, seedState } from './support/cliItems.js';
 
 const folded = (attempts = [attempt(1, 'retry'), attempt(2, 'success')]): StateItem => {
   const r = fold(seedState(), attempts, []);

@@ -8,7 +8,7 @@ import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/t
 import { layoutOf } from '../src/format/terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../src/format/time.js';
 import { memoryIo } from '../src/io.js';
-import { attempt, iso, seedState } from './support/builders.js';
+import { attempt, iso, seedState } from './support/cliItems.js';
 import { fold, type ResolutionItem, seedOf } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 

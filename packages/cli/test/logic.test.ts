@@ -1,4 +1,5 @@
 // Replay, re-drive and the parallel scan with in-memory fakes: the decisions, not DynamoDB.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttemptItem, fold, rebuildAuditTrail, seedOf, type StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -8,7 +9,7 @@ import { type RedriveDeps, redrive } from '../src/replay/redrive.js';
 import { type ReplayDeps, replayProjections } from '../src/replay/replayProjections.js';
 import type { RepairOutcome } from '../src/replay/repairOutcome.js';
 import type { RawItem, TableReader } from '../src/replay/tableReader.js';
-import { attempt, seedState } from './support/builders.js';
+import { attempt, seedState } from './support/cliItems.js';
 
 // ---------------------------------------------------------------------------
 // a tiny in-memory table
@@ -152,7 +153,7 @@ Scan('every item exactly once, across segments and pages, bounded concurrency', 
     async (n) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise((r) => setTimeout(r, 1));
+      await sleep(1);
       seen.push(n);
       inFlight--;
     },

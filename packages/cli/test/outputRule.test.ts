@@ -10,7 +10,7 @@ import { renderAttempt, renderHistory } from '../src/format/historyView.js';
 import { terminalSafe } from '../src/format/safeOut.js';
 import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/table.js';
 import { memoryIo } from '../src/io.js';
-import { attempt, seedState } from './support/builders.js';
+import { attempt, seedState } from './support/cliItems.js';
 
 const Rule = suite('the output rule in the CLI writers');
 

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { barSize, startPhase } from '../src/format/progress.js';
 import { type SummaryRow, renderList } from '../src/format/summaryList.js';
 import { renderTable, type StreamColumn, streamRow } from '../src/format/table.js';
-import { attempt, seedState } from './support/builders.js';
+import { attempt, seedState } from './support/cliItems.js';
 
 const Fit = suite('every view fits');
 

@@ -18,7 +18,7 @@ import {
   verdictOf,
   WINDOW_BUCKETS,
 } from '../src/index.js';
-import { attempt, iso, result, T0 } from './support/builders.js';
+import { attempt, iso, result, T0 } from '@delivery-history/testkit';
 
 const ENDPOINT = 'hooks.example.com';
 const S = DEFAULT_BREAKER_SETTINGS;

@@ -14,7 +14,7 @@ import {
   observeBreaker,
   takeProbe,
 } from '../src/index.js';
-import { T0 } from './support/builders.js';
+import { T0 } from '@delivery-history/testkit';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -15,7 +15,7 @@ import {
   Truncations,
 } from '../src/index.js';
 import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
-import { attempt, redrive, seedState } from './support/builders.js';
+import { attempt, redrive, seedState } from '@delivery-history/testkit';
 
 const Codecs = suite('codecs and decodeWith');
 

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type AttemptItem, fitToBudget, itemSize, type StateItem, TRUNCATION_MARKER, utf8Bytes } from '../src/index.js';
-import { attempt, seedState } from './support/builders.js';
+import { attempt, seedState } from '@delivery-history/testkit';
 
 const Fit = suite('fitToBudget');
 

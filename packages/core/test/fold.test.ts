@@ -15,7 +15,7 @@ import {
   type StateItem,
   transition,
 } from '../src/index.js';
-import { attempt, historyArb, redrive, seedState } from './support/builders.js';
+import { attempt, historyArb, redrive, seedState } from '@delivery-history/testkit';
 
 const Fold = suite('fold and projection');
 

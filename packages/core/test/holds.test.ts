@@ -18,7 +18,7 @@ import {
   seedOf,
   transition,
 } from '../src/index.js';
-import { applyEvents, attempt, hold, type Kind, redrive, seedState } from './support/builders.js';
+import { applyEvents, attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit';
 
 const apply = applyEvents;
 

@@ -19,7 +19,7 @@ import {
   seedOf,
   StateItem,
 } from '../src/index.js';
-import { attempt, historyArb, seedState } from './support/builders.js';
+import { attempt, historyArb, seedState } from '@delivery-history/testkit';
 
 const L = suite('lifecycle: retention and expunge rules');
 

@@ -12,7 +12,7 @@ import {
   scrubText,
 } from '../src/index.js';
 import { PROVIDER_TOKENS } from '../src/redaction/providerTokens.js';
-import { attempt } from './support/builders.js';
+import { attempt } from '@delivery-history/testkit';
 import { NOT_TOKENS, SHAPES, TOKEN_SAMPLES, type TokenSample } from './support/tokenSamples.js';
 
 const Tokens = suite('secret policy: provider token shapes');

@@ -13,7 +13,7 @@ import {
   type StateItem,
   transition,
 } from '../src/index.js';
-import { iso, T0 } from './support/builders.js';
+import { iso, T0 } from '@delivery-history/testkit';
 
 const Redrive = suite('re-drive: request, refusal, STATE');
 

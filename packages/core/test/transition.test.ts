@@ -11,7 +11,7 @@ import {
   TRANSITION_ERROR_TAGS,
   transition,
 } from '../src/index.js';
-import { attempt, hold, type Kind, redrive, seedState } from './support/builders.js';
+import { attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit';
 
 const Transition = suite('transition (state machine)');
 

@@ -1,20 +1,11 @@
-import type { Clock, SQSEvent } from '@delivery-history/worker';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SQSEvent } from '@delivery-history/worker';
+import { fakeClock } from '@delivery-history/testkit';
 import { memoryLogger, TimeoutError } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLocalDriver } from '../src/localDriver.js';
 import { createLocalQueue, type QueueCallError } from '../src/localQueue.js';
-
-const manualClock = (start = Date.parse('2026-01-01T00:00:00Z')) => {
-  let t = start;
-  const clock: Clock = () => new Date(t);
-  return {
-    clock,
-    advance: (ms: number): void => {
-      t += ms;
-    },
-  };
-};
 
 const ref = (r: { messageId: string; receiptHandle: string }) => ({ ...r, eventSourceARN: 'arn' });
 
@@ -22,7 +13,7 @@ const ref = (r: { messageId: string; receiptHandle: string }) => ({ ...r, eventS
 const Queue = suite('local queue (SQS semantics)');
 
 Queue('delays, visibility timeout, redelivery with a growing receive count', () => {
-  const { clock, advance } = manualClock();
+  const { now: clock, advance } = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const q = createLocalQueue({ clock, visibilityTimeoutMs: 1000 });
   q.send('a', { delayMs: 500 });
   assert.is(q.receive(10).length, 0, 'delayed');
@@ -39,7 +30,7 @@ Queue('delays, visibility timeout, redelivery with a growing receive count', () 
 });
 
 Queue('delete and visibility changes need the latest receipt handle', async () => {
-  const { clock, advance } = manualClock();
+  const { now: clock, advance } = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const q = createLocalQueue({ clock, visibilityTimeoutMs: 1000 });
   q.send('a');
   const [first] = q.receive(1);
@@ -62,7 +53,7 @@ Queue('delete and visibility changes need the latest receipt handle', async () =
 });
 
 Queue('a visibility change on a message no longer in flight is refused', async () => {
-  const { clock, advance } = manualClock();
+  const { now: clock, advance } = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const q = createLocalQueue({ clock, visibilityTimeoutMs: 100 });
   q.send('a');
   const [r] = q.receive(1);
@@ -81,7 +72,7 @@ Queue('a visibility change on a message no longer in flight is refused', async (
 });
 
 Queue('the receive past maxReceiveCount moves the message to the DLQ', () => {
-  const { clock, advance } = manualClock();
+  const { now: clock, advance } = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const q = createLocalQueue({ clock, visibilityTimeoutMs: 10, maxReceiveCount: 3 });
   q.send('poison');
   for (let i = 1; i <= 3; i++) {
@@ -203,7 +194,7 @@ Driver('drain untilIdle: waits while records are handled, rejects once none is f
     queue: q,
     handler: async () => {
       calls++;
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
       return { batchItemFailures: [] };
     },
   });

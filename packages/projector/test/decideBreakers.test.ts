@@ -6,9 +6,8 @@ import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@deliver
 import { createStore } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 import { attempt, attemptKeyed, attemptRecord } from './support/fixtures.js';
-import { writeItems } from './support/tableData.js';
 
 type Ctx = { t: TestTable; deps: ProjectorDeps };
 const Decide = suite<Ctx>('projector: endpoint breakers after each batch');

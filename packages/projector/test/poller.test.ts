@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { _Record, GetRecordsCommandOutput } from '@aws-sdk/client-dynamodb-streams';
 import {
@@ -12,9 +13,8 @@ import {
 } from '@delivery-history/projector';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 import { attempt, attemptKeyed, attemptRecord, attempts, redrive, redriveKeyed } from './support/fixtures.js';
-import { writeItems } from './support/tableData.js';
 import { compareTrail } from '../../../test/support/trails.js';
 
 type Ctx = { t: TestTable; arn: string };
@@ -192,7 +192,7 @@ Poll('an idle shard is polled with exponential back-off', async ({ t, arn }) => 
     maxIdleBackoffMs: 400,
   });
   try {
-    await new Promise((ok) => setTimeout(ok, 2000));
+    await sleep(2000);
     // without back-off: 2000/25 = 80 reads; with it: 25+50+...+400 then 400 ms each: ~9
     assert.ok(counts.getRecords <= 14, `${counts.getRecords} GetRecords in 2 s`);
     assert.ok(counts.getRecords >= 4);

@@ -14,7 +14,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
 import {
   attempt,
   attemptKeyed,
@@ -27,7 +27,7 @@ import {
   shuffle,
 } from './support/fixtures.js';
 import { countCalls } from '../../../test/support/callCounter.js';
-import { instrumented, writeItems } from './support/tableData.js';
+import { instrumented } from './support/tableData.js';
 import { compareTrail } from '../../../test/support/trails.js';
 
 type Ctx = { t: TestTable; deps: ProjectorDeps };

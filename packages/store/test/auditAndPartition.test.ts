@@ -18,7 +18,7 @@ import { rewriteAuditTrail, writeAuditStep } from '../src/ops/writeAudit.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 
 const entry = (n: number): AuditEntry => ({
   n,

@@ -2,13 +2,14 @@
 // numbered 1..n without gaps or duplicates, STATE.attempts == n, at most one SUCCESS, and
 // STATE == fold(attempts). A taken-over lease is recorded as `lost` by the claimer; its stale
 // writer's outcome becomes that lost attempt's resolution (never a second count).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { diffProjection, fold, projectionFields, seedOf } from '@delivery-history/core';
 import { makeRetryPolicy, memoryLogger } from '@delivery-history/core';
 import { type Store, createStore, isAlreadyFinal, isConflict } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../../../test/support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { err503, left, ok200, request, right } from './support/fixtures.js';
 
 type Ctx = { t: TestTable };
@@ -18,8 +19,6 @@ Concurrency.before(async (ctx) => {
   ctx.t = await useTestTable('store-concurrency');
 });
 Concurrency.after(async ({ t }) => t.drop());
-
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 /** The invariants of one message; returns what is wrong (empty = fine) and counts. */
 const check = async (store: Store, messageId: string) => {

@@ -8,7 +8,7 @@ import { createStore, isInvalid, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TestTable } from '../../../test/support/testTable.js';
+import type { TestTable } from '@delivery-history/testkit';
 import { deliver, err404, left, request, right, useStore } from './support/fixtures.js';
 
 type Ctx = { t: TestTable; store: Store };

@@ -9,8 +9,7 @@ import { type Claimed, type Store, createStore, isTooLarge, isTransient } from '
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type FaultController, installFaults, type Fault } from '../../../test/support/faults.js';
-import type { TestTable } from '../../../test/support/testTable.js';
-import { useTestTable } from '../../../test/support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { err503, foldMismatch, left, ok200, request, right } from './support/fixtures.js';
 
 type Ctx = { t: TestTable; store: Store; faults: FaultController; log: ReturnType<typeof memoryLogger> };

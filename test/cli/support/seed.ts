@@ -4,23 +4,9 @@ import { type DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@deliv
 import { createStore, type Store } from '@delivery-history/store';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
+import { type FakeClock, fakeClock } from '@delivery-history/testkit';
 
 export type Observed = 'ok' | '503' | '404' | '429' | 'timeout' | 'refused';
-
-export type FakeClock = { now: () => Date; set(d: Date): void; advance(ms: number): void };
-
-export const fakeClock = (start: Date): FakeClock => {
-  let t = start.getTime();
-  return {
-    now: () => new Date(t),
-    set: (d) => {
-      t = d.getTime();
-    },
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-};
 
 const POLICY = makeRetryPolicy({ maxAttempts: 8, baseMs: 1000, maxMs: 10_000 });
 

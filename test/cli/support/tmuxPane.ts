@@ -1,6 +1,7 @@
 // `dh` on a real terminal: panes of a private tmux server (one per test file, killed at the
 // end), each running the built binary from a script with the test's environment (not the
 // tmux server's), which then says how dh exited and waits. tmux is installed by .ci/run.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,6 @@ export type Tmux = {
   run(...args: string[]): string;
   close(): void;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -13,7 +13,7 @@ import {
 import { createStore, type Store, type StoreDeps, type StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { type TestTable, useTestTable } from '../../../../test/support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 
 export const request = (messageId: string, over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({
   messageId,

@@ -1,4 +1,5 @@
-// Builders and arbitraries shared by the core tests.
+// Item builders (STATE, ATTEMPT, REDRIVE, HOLD) and history arbitraries: the one place tests
+// hand-build items, in the shapes core's codecs decode.
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type {
@@ -9,19 +10,23 @@ import type {
   RedriveItem,
   StateEvent,
   StateItem,
-} from '../../src/index.js';
-import { createStateItem, transition } from '../../src/index.js';
+} from '@delivery-history/core';
+import { createStateItem, transition } from '@delivery-history/core';
 
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 export const iso = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString();
 
-export const seedState = (messageId = 'm-1', maxAttempts = 3): StateItem =>
+/** With `secrets`, the URL and headers carry a token and a bearer (what redaction must hide). */
+export const seedState = (messageId = 'm-1', maxAttempts = 3, opts: { secrets?: boolean } = {}): StateItem =>
   createStateItem(
     {
       messageId,
-      url: 'https://hooks.example.com/in',
+      url: opts.secrets === true ? 'https://hooks.example.com/in?token=abc' : 'https://hooks.example.com/in',
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers:
+        opts.secrets === true
+          ? { 'content-type': 'application/json', authorization: 'Bearer abcdefghijkl' }
+          : { 'content-type': 'application/json' },
       body: '{"hello":"world"}',
       correlationId: `c-${messageId}`,
       maxAttempts,
@@ -55,10 +60,31 @@ export const result = (
   correlationId: 'c',
 });
 
+const attemptResult = (
+  kind: Kind,
+  at: string,
+  opts: { responseTime?: number; responseSnippet?: string | null },
+): DeliveryResult => {
+  const r = result(kind, at);
+  return {
+    ...r,
+    ...(opts.responseTime === undefined ? {} : { responseTime: opts.responseTime }),
+    ...(opts.responseSnippet === undefined || r.errorDetails === null
+      ? {}
+      : { errorDetails: { ...r.errorDetails, responseSnippet: opts.responseSnippet } }),
+  };
+};
+
 export const attempt = (
   n: number,
   kind: Kind,
-  opts: { messageId?: string; superseded?: boolean; atMs?: number } = {},
+  opts: {
+    messageId?: string;
+    superseded?: boolean;
+    atMs?: number;
+    responseTime?: number;
+    responseSnippet?: string | null;
+  } = {},
 ): AttemptItem => {
   const at = iso(opts.atMs ?? n * 60_000);
   return {
@@ -78,7 +104,7 @@ export const attempt = (
     },
     response:
       kind === 'success' || kind === 'final' || kind === 'retry' ? { headers: { 'content-type': 'text/plain' } } : null,
-    deliveryResult: result(kind, at),
+    deliveryResult: attemptResult(kind, at, opts),
     status: kind === 'success' ? 'SUCCESS' : 'FAILED',
     nextAttemptAt: kind === 'retry' ? iso((opts.atMs ?? n * 60_000) + 30_000) : null,
     superseded: opts.superseded ?? false,
@@ -86,14 +112,20 @@ export const attempt = (
   };
 };
 
-export const redrive = (k: number, afterAttempt: number, maxAttempts: number, messageId = 'm-1'): RedriveItem => ({
+export const redrive = (
+  k: number,
+  afterAttempt: number,
+  maxAttempts: number,
+  messageId = 'm-1',
+  reason = `fixed endpoint ${k}`,
+): RedriveItem => ({
   type: 'REDRIVE',
   messageId,
   redriveNumber: k,
   afterAttempt,
   maxAttempts,
   requestedBy: 'ops@example.com',
-  reason: `fixed endpoint ${k}`,
+  reason,
   at: iso(afterAttempt * 60_000 + 1_000),
 });
 
