@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
 import { dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 
 type Ctx = { t: TestTable };
@@ -83,8 +83,10 @@ Demo('Ctrl-C while delivering: stops claiming, waits a bounded time, one line, e
     err += d.toString('utf8');
   });
   const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
-  const deadline = Date.now() + 120_000;
-  while (!out.includes('Delivering') && Date.now() < deadline) await sleep(50);
+  await waitFor(() => child.exitCode !== null || out.includes('Delivering'), {
+    what: 'the demo started delivering',
+    progress: cpuOf(child.pid),
+  });
   assert.ok(out.includes('Delivering'), `the demo started delivering: ${out}${err}`);
   await sleep(1_500);
   const signalledAt = Date.now();

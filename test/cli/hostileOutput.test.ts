@@ -16,7 +16,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type RawServer, rawResponse, startRawServer } from '../reliability/support/rawHttpServer.js';
 import { secretsRig } from '../secrets/support.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
 import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
 import { projectAll } from './support/projectAll.js';
 import { BIN, collectDh, type DhResult, dhEnv, ensureBuilt, runDh, show } from './support/runDh.js';
@@ -250,18 +250,18 @@ H('a usage error echoes its input escaped', async (ctx) => {
 H('dh tail (table and --json): a hostile attempt as it arrives is shown escaped', async (ctx) => {
   for (const json of [false, true]) {
     const { child, out, err } = collectDh(json ? ['tail', '--json'] : ['tail'], ctx.env);
-    const waitFor = async (cond: () => boolean, what: string) => {
-      const deadline = Date.now() + 60_000;
-      while (!cond()) {
-        if (Date.now() > deadline || child.exitCode !== null)
-          throw new Error(`tail never ${what}:\n${out()}\n${err()}`);
-        await sleep(100);
-      }
-    };
-    await waitFor(() => err().includes('following new attempts'), 'started');
+    const tailShows = (cond: () => boolean, what: string) =>
+      waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`tail exited before it ${what}`);
+          return cond();
+        },
+        { what: `tail ${what}`, progress: cpuOf(child.pid), everyMs: 100, detail: () => `${out()}\n${err()}` },
+      );
+    await tailShows(() => err().includes('following new attempts'), 'started');
     const id = uniqueId('hostile-tail');
     await deliver(ctx, 'reason', id, uniqueId('corr'));
-    await waitFor(() => out().includes(id), `showed ${id}`);
+    await tailShows(() => out().includes(id), `showed ${id}`);
     const closed = new Promise((r) => child.on('close', r));
     child.kill('SIGINT');
     await closed;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
 import { projectAll } from './support/projectAll.js';
 import { collectDh, type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
 import { seeder } from './support/seed.js';
@@ -33,13 +33,15 @@ L.after(async (ctx) => {
 type Page = { items: Array<{ messageId: string }>; cursor: string | null; since: string; until: string };
 const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
 
-/** Waits (bounded) until a running `dh tail` says it follows the stream. */
+/** Waits until a running `dh tail` says it follows the stream (fails if it exits or stalls). */
 const tailStarted = async (child: ChildProcess, err: () => string): Promise<void> => {
-  const deadline = Date.now() + 60_000;
-  while (!err().includes('following new attempts')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail did not start: ${err()}`);
-    await sleep(50);
-  }
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`tail exited: ${err()}`);
+      return err().includes('following new attempts');
+    },
+    { what: 'tail started', progress: cpuOf(child.pid), detail: err },
+  );
 };
 
 L('a relative window pages across three pages (the cursor carries the window); --json echoes it', async ({ env }) => {
@@ -211,8 +213,7 @@ L('dh tail: attempts appended while it runs show within a second, filtered; Ctrl
     await s.deliver({ messageId: 'tail-1' }, ['503', 'ok']);
     const appendedAt = Date.now();
     await s.deliver({ messageId: 'tail-2' }, ['404']);
-    const until = Date.now() + 10_000;
-    while (arrivals.length < 3 && Date.now() < until) await sleep(20);
+    await waitFor(() => arrivals.length >= 3, { what: 'three attempts tailed', progress: cpuOf(child.pid) });
     const lines = arrivals.map(
       (a) => JSON.parse(a.line) as { messageId: string; attemptNumber: number; status: string; final: boolean },
     );
@@ -252,8 +253,10 @@ L(
       const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
       await s.deliver({ messageId: 'tail-other', url: 'https://elsewhere.example.com/in' }, ['ok']);
       await s.deliver({ messageId: 'tail-host', url: 'https://tailhost.example.com:8443/in' }, ['404']);
-      const until = Date.now() + 10_000;
-      while (!stdout().includes('tail-host') && Date.now() < until && child.exitCode === null) await sleep(20);
+      await waitFor(() => child.exitCode !== null || stdout().includes('tail-host'), {
+        what: 'tail shows tail-host',
+        progress: cpuOf(child.pid),
+      });
     } finally {
       child.kill('SIGINT');
     }

@@ -3,7 +3,7 @@
 // behind a local SQS endpoint (a re-drive handed to it delivers), the printed exports
 // (DELIVERY_ALLOW_TARGETS for loopback), a busy port (exit 3), Ctrl-C (clean stop, no
 // java left), and --path keeping the data across restarts.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuOf, waitFor } from '@delivery-history/testkit';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,13 +35,17 @@ const startLocal = async (port: number, dir: string): Promise<Running> => {
     err += d.toString('utf8');
   });
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-  const deadline = Date.now() + 120_000;
-  while (!out.includes('Press Ctrl-C')) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`dh local did not start:\n${out}\n${err}`);
-    }
-    await sleep(100);
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error('dh local exited');
+        return out.includes('Press Ctrl-C');
+      },
+      { what: 'dh local started', progress: cpuOf(child.pid), everyMs: 100, detail: () => `${out}\n${err}` },
+    );
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
   }
   return { child, out: () => out, err: () => err, exited };
 };
@@ -59,15 +63,9 @@ const exportsOf = (out: string): Record<string, string> => {
   return env;
 };
 
-const until = async <A>(what: string, probe: () => Promise<A | null>, ms = 30_000): Promise<A> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(200);
-  }
-};
+/** Probes until a value, failing once the local stack (and this process) stop making progress. */
+const until = <A>(what: string, probe: () => Promise<A | null>, stack: ChildProcess): Promise<A> =>
+  waitFor(probe, { what, everyMs: 200, progress: cpuOf(stack.pid) });
 
 type History = { state: { status: string; attempts: number }; auditTrail: Array<{ kind?: string }> };
 
@@ -109,18 +107,26 @@ L(
       clients.destroy();
 
       // the stack's projector brings the trail up to date: no "projector behind"
-      await until('trail projected', async () => {
-        const h = jsonOf<History>(await runDh(['history', 'local-1', '--json'], env));
-        return h.auditTrail.length === 1 ? h : null;
-      });
+      await until(
+        'trail projected',
+        async () => {
+          const h = jsonOf<History>(await runDh(['history', 'local-1', '--json'], env));
+          return h.auditTrail.length === 1 ? h : null;
+        },
+        local.child,
+      );
 
       // handed to the stack's queue, the re-drive is delivered by its worker (loopback allowed)
       const redrive = await runDh(['replay', 'redrive', '--message', 'local-1', '--reason', 'receiver fixed'], env);
       ok(redrive);
-      const done = await until('re-driven delivery recorded and projected', async () => {
-        const h = jsonOf<History>(await runDh(['history', 'local-1', '--json'], env));
-        return h.state.status === 'SUCCESS' && h.auditTrail.length === 3 ? h : null;
-      });
+      const done = await until(
+        're-driven delivery recorded and projected',
+        async () => {
+          const h = jsonOf<History>(await runDh(['history', 'local-1', '--json'], env));
+          return h.state.status === 'SUCCESS' && h.auditTrail.length === 3 ? h : null;
+        },
+        local.child,
+      );
       assert.is(done.state.attempts, 2);
       assert.ok(ctx.receivers.requests.length >= 1);
     } finally {

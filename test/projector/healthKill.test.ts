@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import type { AttemptItem } from '@delivery-history/core';
 import { makeProjectorDeps, projectMessages, streamsPortOf } from '@delivery-history/projector';
@@ -6,7 +5,7 @@ import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { expectedBuckets, storedBuckets } from '../support/health.js';
-import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, writeItems, cpuOf, waitFor } from '@delivery-history/testkit';
 import { entriesWritten, isBatch, startPollerChild } from './pollerChild.js';
 import { readWholeStream } from './support.js';
 
@@ -88,8 +87,11 @@ Kill('SIGKILL mid-batch, restart: the buckets equal a recomputation from the att
   // killed while the fourth batch of 30 is being written (3 are checkpointed)
   const first = startChild(ctx);
   await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
-  const deadline = Date.now() + 30_000;
-  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await sleep(2);
+  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
+    what: 'the fourth batch being written',
+    progress: cpuOf(first.child.pid),
+    everyMs: 2,
+  });
   first.child.kill('SIGKILL');
   assert.is(await first.exited, 'SIGKILL');
   const atKill = await entriesWritten(t, ids);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
@@ -6,7 +5,7 @@ import { checkpointKey, streamsPortOf } from '@delivery-history/projector';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, writeItems, cpuOf, waitFor } from '@delivery-history/testkit';
 import { entriesWritten, isBatch, startPollerChild } from './pollerChild.js';
 import { compareTrail } from './support.js';
 
@@ -80,8 +79,11 @@ Kill('SIGKILL mid-batch, restart: resumes from the checkpoint and converges exac
   // are checkpointed; entries past 90 belong to a batch not yet checkpointed)
   const first = startChild(ctx);
   await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
-  const deadline = Date.now() + 30_000;
-  while ((await entriesWritten(t, ids)) <= 90 && Date.now() < deadline) await sleep(2);
+  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
+    what: 'the fourth batch being written',
+    progress: cpuOf(first.child.pid),
+    everyMs: 2,
+  });
   first.child.kill('SIGKILL');
   assert.is(await first.exited, 'SIGKILL');
   assert.not.ok(

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeRetryPolicy } from '@delivery-history/core';
@@ -9,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/fixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
-import { type TestTable, useTestTable, seededRandom, seedFromEnv } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv, cpuOf, reaches } from '@delivery-history/testkit';
 import { requestTo, verifyTable } from './support/rig.js';
 import { scaled } from './support/scale.js';
 import { printSummary } from './support/summary.js';
@@ -80,12 +79,6 @@ const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
   return child;
 };
 
-const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
-  const end = performance.now() + ms;
-  while (!cond() && performance.now() < end) await sleep(5);
-  return cond();
-};
-
 /** Live attempts while projectors come and go: 3 per message (500, 500, 200), due at once. */
 const liveWriter = async (store: Store, count: number): Promise<number> => {
   let appended = 0;
@@ -139,10 +132,17 @@ Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild'
   for (let k = 0; k < KILLS; k++) {
     const child = spawnProjector(t, 'run');
     const aim = 3 + Math.floor(random() * 25);
-    const reached = await waitFor(() => child.writes >= aim, 60_000);
+    const reached = await reaches(() => child.writes >= aim, {
+      what: 'the kill point',
+      progress: cpuOf(child.proc.pid),
+      everyMs: 5,
+    });
     child.proc.kill('SIGKILL');
     await child.exited;
-    kills.push({ afterWrites: child.writes, exit: reached ? 'SIGKILL mid-batch' : 'SIGKILL (no write seen in 60 s)' });
+    kills.push({
+      afterWrites: child.writes,
+      exit: reached ? 'SIGKILL mid-batch' : 'SIGKILL (writes stalled before the aim)',
+    });
   }
   const liveAppends = await live;
   const last = spawnProjector(t, 'catch-up');

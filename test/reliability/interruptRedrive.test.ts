@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, runDh, show } from '../cli/support/runDh.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
 import { printSummary } from './support/summary.js';
 import { spawn } from 'node:child_process';
 
@@ -149,9 +149,11 @@ Interrupt('SIGINT mid-delivery: bounded stop, everything recorded, the printed c
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
-  const deadline = Date.now() + 30_000;
-  while (rx.requests.length - before < 4 && Date.now() < deadline) await sleep(50);
-  assert.ok(rx.requests.length - before >= 4, `requests hang at the receiver: ${stdout} ${stderr}`);
+  await waitFor(() => rx.requests.length - before >= 4, {
+    what: 'requests hang at the receiver',
+    progress: cpuOf(child.pid),
+    detail: () => `${stdout} ${stderr}`,
+  });
   const signalledAt = Date.now();
   child.kill('SIGINT');
   const code = await Promise.race([exited, new Promise<'timeout'>((ok) => setTimeout(() => ok('timeout'), 30_000))]);

@@ -6,7 +6,6 @@
 // receiver holds a request (during it), and right after the response before the append. A last
 // child runs without kills until every message is final. Afterwards, for every message:
 // requests received <= attempts recorded, attempt numbers dense, STATE == fold(attempts), final.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +15,7 @@ import { createStore, type History, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, seededRandom, seedFromEnv } from '@delivery-history/testkit';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv, cpuOf, reaches } from '@delivery-history/testkit';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { printSummary } from './support/summary.js';
 
@@ -158,15 +157,6 @@ const feed = (child: Child, ctx: Ctx, ids: ReadonlyArray<string>): void => {
   for (const id of ids) child.proc.stdin?.write(`${JSON.stringify(requestTo(id, `${ctx.rx.url}/hook`))}\n`);
 };
 
-const waitFor = async (cond: () => Promise<boolean> | boolean, ms: number, every = 20): Promise<boolean> => {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (await cond()) return true;
-    await sleep(every);
-  }
-  return cond();
-};
-
 Kill.before(async (ctx) => {
   ctx.t = await useTestTable('rel-killworker');
   ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
@@ -229,9 +219,9 @@ Kill('200 messages, workers SIGKILLed before, during and after requests: every a
     let polls = 0;
     const openNow = open;
     // the aim, or nothing left to aim at
-    await waitFor(
+    await reaches(
       async () => child.killed !== null || (++polls % 50 === 0 && (await notFinal(ctx.store, openNow)).length === 0),
-      30_000,
+      { what: 'the kill point', progress: cpuOf(child.proc.pid), everyMs: 20 },
     );
     const hit = child.killed !== null;
     if (!hit) {
@@ -248,7 +238,11 @@ Kill('200 messages, workers SIGKILLed before, during and after requests: every a
   const last = spawnWorker(ctx.t, null);
   ctx.child = last;
   feed(last, ctx, open);
-  const done = await waitFor(async () => (await notFinal(ctx.store, open)).length === 0, 120_000, 500);
+  const done = await reaches(async () => (await notFinal(ctx.store, open)).length === 0, {
+    what: 'every message final',
+    progress: cpuOf(last.proc.pid),
+    everyMs: 500,
+  });
   last.proc.kill('SIGTERM');
   await last.exited;
   ctx.child = null;

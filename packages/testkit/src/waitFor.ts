@@ -70,3 +70,13 @@ export const waitFor = async <A>(
     await sleep(o.everyMs ?? 50);
   }
 };
+
+/** waitFor for soft aims (a kill point that may be missed): true once reached, false once stalled. */
+export const reaches = (probe: () => boolean | Promise<boolean>, o: WaitOptions): Promise<boolean> =>
+  waitFor(probe, o).then(
+    () => true,
+    (e: unknown) => {
+      if (e instanceof StalledError) return false;
+      throw e;
+    },
+  );
