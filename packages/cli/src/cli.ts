@@ -2,13 +2,13 @@
 // gives Ctrl-C its default (exit 130 with a one-line summary of what was done; see
 // interrupt.ts), flushes stdout before exiting, and never prints a stack trace.
 import { displayLine } from '@delivery-history/core';
-import { EXIT } from './exitCodes.js';
-import { safeOut, terminalSafe } from './format/safeOut.js';
-import { installInterrupt } from './interrupt.js';
-import { processIo } from './io.js';
+import { EXIT } from './kit/exitCodes.js';
+import { safeOut, terminalSafe } from './kit/format/safeOut.js';
+import { installInterrupt } from './kit/interrupt.js';
+import { processIo } from './kit/io.js';
 import { main } from './main.js';
-import { startMemoryReport } from './memoryReport.js';
-import { startPager } from './pager.js';
+import { startMemoryReport } from './kit/memoryReport.js';
+import { startPager } from './kit/pager.js';
 
 // The SDK warns on every start that its 2027 releases need Node 22; the pinned ones run here.
 const quietSdkWarning = (): void => {

@@ -1,19 +1,19 @@
 // The CLI's reusable parts (the bench and tests call them without the command line).
 export { main } from './main.js';
-export { type Io, memoryIo, processIo } from './io.js';
-export { EXIT, type ExitCode } from './exitCodes.js';
-export { type Config, readConfig } from './config/readConfig.js';
-export { openContext, projectorTrailOf } from './context.js';
-export { createProgress, type Progress, silentProgress } from './format/progress.js';
-export { tableReader, type TableReader, type RawItem } from './replay/tableReader.js';
-export { decodePartition, type DecodedMessage } from './replay/decodePartition.js';
+export { type Io, memoryIo, processIo } from './kit/io.js';
+export { EXIT, type ExitCode } from './kit/exitCodes.js';
+export { type Config, readConfig } from './kit/config/readConfig.js';
+export { openContext, projectorTrailOf } from './kit/context.js';
+export { createProgress, type Progress, silentProgress } from './kit/format/progress.js';
+export { tableReader, type TableReader, type RawItem } from './kit/table/tableReader.js';
+export { decodePartition, type DecodedMessage } from './kit/table/decodePartition.js';
 export {
   DEFAULT_PAGE_BUDGET,
   forEachParallel,
   listSource,
   type Page,
   type PagedSource,
-} from './replay/forEachParallel.js';
+} from './kit/table/forEachParallel.js';
 export {
   type MessageReplay,
   type ReplayAction,
@@ -29,11 +29,11 @@ export {
   type VerifyOptions,
   type VerifyReport,
   verifyTable,
-} from './replay/verifyTable.js';
-export { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './replay/verifyMessage.js';
-export { checkProjection, checkDenseAttempts, type FieldDrift } from './replay/projectionDrift.js';
-export { checkTrail, type TrailDrift } from './replay/trailDrift.js';
-export { findSecrets, type SecretFinding } from './replay/findSecrets.js';
+} from './verify/verifyTable.js';
+export { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './verify/verifyMessage.js';
+export { checkProjection, checkDenseAttempts, type FieldDrift } from './verify/projectionDrift.js';
+export { checkTrail, type TrailDrift } from './verify/trailDrift.js';
+export { findSecrets, type SecretFinding } from './verify/findSecrets.js';
 export { storeRepair } from './replay/storeRepair.js';
 export { trailWriter } from './replay/writeTrail.js';
 export type { RepairOutcome } from './replay/repairOutcome.js';
@@ -44,10 +44,10 @@ export {
   type RedriveQueue,
   type RedriveReport,
   redrive,
-} from './replay/redrive.js';
-export { sqsQueue } from './replay/sqsQueue.js';
-export { localRedriveQueue } from './replay/localQueue.js';
-export { seedSynthetic, syntheticMessage, type SeedOptions } from './replay/seedSynthetic.js';
-export { TableError } from './replay/tableError.js';
-export { DEFAULT_DRAIN_RATE, type DrainReport, drainHeld } from './replay/drainHeld.js';
-export { DEFAULT_MAX_HELD_MS, expireHeld } from './replay/expireHeld.js';
+} from './redrive/redrive.js';
+export { sqsQueue } from './redrive/sqsQueue.js';
+export { localRedriveQueue } from './redrive/localQueue.js';
+export { seedSynthetic, syntheticMessage, type SeedOptions } from './kit/table/seedSynthetic.js';
+export { TableError } from './kit/table/tableError.js';
+export { DEFAULT_DRAIN_RATE, type DrainReport, drainHeld } from './endpoints/drainHeld.js';
+export { DEFAULT_MAX_HELD_MS, expireHeld } from './endpoints/expireHeld.js';

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
-import { didYouMean } from './args/suggest.js';
-import { commandUsage, GENERAL_USAGE, HELP_TOPICS, usageHint } from './args/usage.js';
-import { UsageError } from './args/usageError.js';
-import { type CliFailure, type CommandResult, failureMessage, showsUsage, Unexpected } from './commands/failure.js';
-import { EXIT, type ExitCode, exitCodeOf } from './exitCodes.js';
-import { noteLine } from './format/terminal.js';
-import type { Io } from './io.js';
+import { didYouMean } from './kit/args/suggest.js';
+import { commandUsage, GENERAL_USAGE, HELP_TOPICS, usageHint } from './kit/args/usage.js';
+import { UsageError } from './kit/args/usageError.js';
+import { type CliFailure, type CommandResult, failureMessage, showsUsage, Unexpected } from './kit/failure.js';
+import { EXIT, type ExitCode, exitCodeOf } from './kit/exitCodes.js';
+import { noteLine } from './kit/format/terminal.js';
+import type { Io } from './kit/io.js';
 
 type Command = (args: ReadonlyArray<string>, io: Io) => Promise<CommandResult>;
 type Table = Readonly<Record<string, () => Promise<Command>>>;
@@ -18,23 +18,23 @@ const lookup = (table: Table, name: string | undefined): (() => Promise<Command>
 // Commands load lazily: a query should not pay for loading the worker, the projector and
 // their SDKs (start-up time is most of a short command's run time).
 const COMMANDS: Table = {
-  local: async () => (await import('./commands/local.js')).runLocalCommand,
-  demo: async () => (await import('./commands/demo.js')).runDemo,
-  history: async () => (await import('./commands/history.js')).runHistory,
-  failed: async () => (await import('./commands/failed.js')).runFailed,
-  endpoint: async () => (await import('./commands/endpoint.js')).runEndpoint,
-  correlation: async () => (await import('./commands/correlation.js')).runCorrelation,
-  tail: async () => (await import('./commands/tail.js')).runTail,
-  verify: async () => (await import('./commands/verify.js')).runVerify,
-  expunge: async () => (await import('./commands/expunge.js')).runExpunge,
-  endpoints: async () => (await import('./commands/endpoints.js')).runEndpoints,
-  console: async () => (await import('./commands/console.js')).runConsole,
+  local: async () => (await import('./local/local.js')).runLocalCommand,
+  demo: async () => (await import('./demo/demo.js')).runDemo,
+  history: async () => (await import('./history/history.js')).runHistory,
+  failed: async () => (await import('./failed/failed.js')).runFailed,
+  endpoint: async () => (await import('./endpoint/endpoint.js')).runEndpoint,
+  correlation: async () => (await import('./correlation/correlation.js')).runCorrelation,
+  tail: async () => (await import('./tail/tail.js')).runTail,
+  verify: async () => (await import('./verify/verify.js')).runVerify,
+  expunge: async () => (await import('./expunge/expunge.js')).runExpunge,
+  endpoints: async () => (await import('./endpoints/endpoints.js')).runEndpoints,
+  console: async () => (await import('./console/console.js')).runConsole,
 };
 
 const REPLAY: Table = {
-  projections: async () => (await import('./commands/replayProjections.js')).runReplayProjections,
-  redrive: async () => (await import('./commands/redrive.js')).runRedrive,
-  endpoints: async () => (await import('./commands/replayEndpoints.js')).runReplayEndpoints,
+  projections: async () => (await import('./replay/replayProjectionsCommand.js')).runReplayProjections,
+  redrive: async () => (await import('./redrive/redriveCommand.js')).runRedrive,
+  endpoints: async () => (await import('./replay/replayEndpoints.js')).runReplayEndpoints,
 };
 
 /**

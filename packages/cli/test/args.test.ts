@@ -2,11 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HostArg, IntArg, MessageIdArg, optional, TimeArg } from '../src/args/codecs.js';
-import { CommonArgs } from '../src/args/common.js';
-import { decodeArgs } from '../src/args/parse.js';
-import { parseDuration, parseTime } from '../src/args/timeArg.js';
-import { readConfig } from '../src/config/readConfig.js';
+import { HostArg, IntArg, MessageIdArg, optional, TimeArg } from '../src/kit/args/codecs.js';
+import { CommonArgs } from '../src/kit/args/common.js';
+import { decodeArgs } from '../src/kit/args/parse.js';
+import { parseDuration, parseTime } from '../src/kit/args/timeArg.js';
+import { readConfig } from '../src/kit/config/readConfig.js';
 
 const now = new Date('2025-06-01T12:00:00.000Z');
 

@@ -2,12 +2,12 @@ import { fold, rebuildAuditTrail, seedOf, type StateItem } from '@delivery-histo
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statusPhrase } from '../src/format/describe.js';
-import { decodePartition } from '../src/replay/decodePartition.js';
-import { findSecrets } from '../src/replay/findSecrets.js';
-import { checkDenseAttempts, checkProjection } from '../src/replay/projectionDrift.js';
-import { checkTrail } from '../src/replay/trailDrift.js';
-import { verifyMessage } from '../src/replay/verifyMessage.js';
+import { statusPhrase } from '../src/kit/format/describe.js';
+import { decodePartition } from '../src/kit/table/decodePartition.js';
+import { findSecrets } from '../src/verify/findSecrets.js';
+import { checkDenseAttempts, checkProjection } from '../src/verify/projectionDrift.js';
+import { checkTrail } from '../src/verify/trailDrift.js';
+import { verifyMessage } from '../src/verify/verifyMessage.js';
 import { attempt, redriveItem, seedState } from './support/cliItems.js';
 
 const folded = (attempts = [attempt(1, 'retry'), attempt(2, 'success')]): StateItem => {

@@ -2,7 +2,7 @@
 // signals the whole foreground group; a wrapper in it may pass its copy on).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ctrlCCounter, SAME_CTRL_C_MS } from '../src/interrupt.js';
+import { ctrlCCounter, SAME_CTRL_C_MS } from '../src/kit/interrupt.js';
 
 const C = suite('ctrlCCounter');
 

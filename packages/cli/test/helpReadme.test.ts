@@ -4,23 +4,23 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { COMMON_OPTIONS, type CommandSpec } from '../src/args/parse.js';
-import { USAGE } from '../src/args/usage.js';
-import { spec as consoleSpec } from '../src/commands/console.js';
-import { spec as correlation } from '../src/commands/correlation.js';
-import { spec as demo } from '../src/commands/demo.js';
-import { spec as endpoint } from '../src/commands/endpoint.js';
-import { pauseSpec, resumeSpec } from '../src/commands/endpointControl.js';
-import { spec as endpoints } from '../src/commands/endpoints.js';
-import { spec as expunge } from '../src/commands/expunge.js';
-import { spec as failed } from '../src/commands/failed.js';
-import { spec as history } from '../src/commands/history.js';
-import { spec as local } from '../src/commands/local.js';
-import { spec as redrive } from '../src/commands/redrive.js';
-import { spec as replayEndpoints } from '../src/commands/replayEndpoints.js';
-import { spec as replayProjections } from '../src/commands/replayProjections.js';
-import { spec as tail } from '../src/commands/tail.js';
-import { spec as verify } from '../src/commands/verify.js';
+import { COMMON_OPTIONS, type CommandSpec } from '../src/kit/args/parse.js';
+import { USAGE } from '../src/kit/args/usage.js';
+import { spec as consoleSpec } from '../src/console/console.js';
+import { spec as correlation } from '../src/correlation/correlation.js';
+import { spec as demo } from '../src/demo/demo.js';
+import { spec as endpoint } from '../src/endpoint/endpoint.js';
+import { pauseSpec, resumeSpec } from '../src/endpoints/endpointControl.js';
+import { spec as endpoints } from '../src/endpoints/endpoints.js';
+import { spec as expunge } from '../src/expunge/expunge.js';
+import { spec as failed } from '../src/failed/failed.js';
+import { spec as history } from '../src/history/history.js';
+import { spec as local } from '../src/local/local.js';
+import { spec as redrive } from '../src/redrive/redriveCommand.js';
+import { spec as replayEndpoints } from '../src/replay/replayEndpoints.js';
+import { spec as replayProjections } from '../src/replay/replayProjectionsCommand.js';
+import { spec as tail } from '../src/tail/tail.js';
+import { spec as verify } from '../src/verify/verify.js';
 
 const SPECS: Readonly<Record<string, CommandSpec>> = {
   console: consoleSpec,

@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closest } from '../src/args/suggest.js';
-import { parseTimeInput } from '../src/args/timeInput.js';
-import { absoluteTime } from '../src/format/time.js';
-import { instantOfWall, offsetMinutes } from '../src/format/zone.js';
-import { interruptLine, onInterrupt } from '../src/interrupt.js';
+import { closest } from '../src/kit/args/suggest.js';
+import { parseTimeInput } from '../src/kit/args/timeInput.js';
+import { absoluteTime } from '../src/kit/format/time.js';
+import { instantOfWall, offsetMinutes } from '../src/kit/format/zone.js';
+import { interruptLine, onInterrupt } from '../src/kit/interrupt.js';
 
 const now = new Date('2025-06-01T12:34:56.000Z');
 

@@ -4,11 +4,11 @@ import { type AttemptItem, fold, rebuildAuditTrail, seedOf, type StateItem } fro
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { forEachParallel, listSource } from '../src/replay/forEachParallel.js';
-import { type RedriveDeps, redrive } from '../src/replay/redrive.js';
+import { forEachParallel, listSource } from '../src/kit/table/forEachParallel.js';
+import { type RedriveDeps, redrive } from '../src/redrive/redrive.js';
 import { type ReplayDeps, replayProjections } from '../src/replay/replayProjections.js';
 import type { RepairOutcome } from '../src/replay/repairOutcome.js';
-import type { RawItem, TableReader } from '../src/replay/tableReader.js';
+import type { RawItem, TableReader } from '../src/kit/table/tableReader.js';
 import { attempt, seedState } from './support/cliItems.js';
 
 // ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { DecodeError } from '@delivery-history/core';
 import { Invalid, NotFound as StoreNotFound, Throttled } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../src/args/usageError.js';
+import { UsageError } from '../src/kit/args/usageError.js';
 import {
   CheckFailed,
   type CliFailure,
@@ -12,9 +12,9 @@ import {
   showsUsage,
   storeFailure,
   Unexpected,
-} from '../src/commands/failure.js';
-import { EXIT, exitCodeOf } from '../src/exitCodes.js';
-import { memoryIo } from '../src/io.js';
+} from '../src/kit/failure.js';
+import { EXIT, exitCodeOf } from '../src/kit/exitCodes.js';
+import { memoryIo } from '../src/kit/io.js';
 import { main } from '../src/main.js';
 
 // Command dispatch without a table: names inherited from Object.prototype are unknown

@@ -5,11 +5,11 @@
 import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { toJson } from '../src/format/json.js';
-import { renderAttempt, renderHistory } from '../src/format/historyView.js';
-import { terminalSafe } from '../src/format/safeOut.js';
-import { renderFields, renderTable, renderTsv, streamRow } from '../src/format/table.js';
-import { memoryIo } from '../src/io.js';
+import { toJson } from '../src/kit/format/json.js';
+import { renderAttempt, renderHistory } from '../src/history/historyView.js';
+import { terminalSafe } from '../src/kit/format/safeOut.js';
+import { renderFields, renderTable, renderTsv, streamRow } from '../src/kit/format/table.js';
+import { memoryIo } from '../src/kit/io.js';
 import { attempt, seedState } from './support/cliItems.js';
 
 const Rule = suite('the output rule in the CLI writers');

@@ -4,9 +4,9 @@
 // views in tmux panes of 80x24 and 160x50: test/cli/viewsFitPane.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { barSize, startPhase } from '../src/format/progress.js';
-import { type SummaryRow, renderList } from '../src/format/summaryList.js';
-import { renderTable, type StreamColumn, streamRow } from '../src/format/table.js';
+import { barSize, startPhase } from '../src/kit/format/progress.js';
+import { type SummaryRow, renderList } from '../src/listing/summaryList.js';
+import { renderTable, type StreamColumn, streamRow } from '../src/kit/format/table.js';
 import { attempt, seedState } from './support/cliItems.js';
 
 const Fit = suite('every view fits');

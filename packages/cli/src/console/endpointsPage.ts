@@ -1,6 +1,6 @@
 import type { EndpointHealth, HourHealth } from '@delivery-history/core';
 import { html } from 'hono/html';
-import type { endpointsDocument } from '../commands/endpoints.js';
+import type { endpointsDocument } from '../endpoints/endpoints.js';
 import { type Html, line, page, query, seg } from './consoleHtml.js';
 
 // `/endpoints`, `/endpoints/<endpoint>` and the overview `/`: endpoint health from the hourly

@@ -1,6 +1,6 @@
 import type { AttemptItem, AuditEntry } from '@delivery-history/core';
 import { html } from 'hono/html';
-import type { historyView } from '../commands/history.js';
+import type { historyView } from '../history/history.js';
 import { block, type Html, line, page, seg } from './consoleHtml.js';
 
 // `/messages/<messageId>`: state, the attempt timeline (duration bars drawn from the data as

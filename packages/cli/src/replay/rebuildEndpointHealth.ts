@@ -2,9 +2,9 @@ import { type AttemptItem, type HealthBucket, healthDeltaOf, hourOf, mergeDeltas
 import { decodeAuditTrail, healthShardOf, type StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { decodePartition } from './decodePartition.js';
-import { forEachParallel } from './forEachParallel.js';
-import { messageSource, type TableReader } from './tableReader.js';
+import { decodePartition } from '../kit/table/decodePartition.js';
+import { forEachParallel } from '../kit/table/forEachParallel.js';
+import { messageSource, type TableReader } from '../kit/table/tableReader.js';
 
 // `dh replay endpoints`: recomputes the endpoint-health buckets of a window from the attempts
 // and overwrites what is stored (counts are set, not added). Only attempts at or below each

@@ -2,15 +2,15 @@ import type { StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { sleep as defaultSleep, type Sleep } from '@delivery-history/core';
-import type { Progress } from '../format/progress.js';
-import { type DecodedMessage, decodePartition } from './decodePartition.js';
-import { forEachParallel } from './forEachParallel.js';
-import { checkProjection, type FieldDrift } from './projectionDrift.js';
+import type { Progress } from '../kit/format/progress.js';
+import { type DecodedMessage, decodePartition } from '../kit/table/decodePartition.js';
+import { forEachParallel } from '../kit/table/forEachParallel.js';
+import { checkProjection, type FieldDrift } from '../verify/projectionDrift.js';
 import type { RepairOutcome } from './repairOutcome.js';
-import { TableError } from './tableError.js';
-import { messageSource, type RawItem, type ScannedMessage, type TableReader } from './tableReader.js';
-import { checkTrail, type TrailDrift } from './trailDrift.js';
-import type { TrailReader } from './verifyMessage.js';
+import { TableError } from '../kit/table/tableError.js';
+import { messageSource, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
+import { checkTrail, type TrailDrift } from '../verify/trailDrift.js';
+import type { TrailReader } from '../verify/verifyMessage.js';
 
 // `dh replay projections`: recompute every STATE projection (fold) and audit trail
 // (rebuild) from the attempts; report drift, or repair it with conditional writes that

@@ -7,7 +7,7 @@ import {
   type StoreError,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { DecodedMessage } from './decodePartition.js';
+import type { DecodedMessage } from '../kit/table/decodePartition.js';
 import { Repaired, RepairConflict, RepairFailed, type RepairOutcome } from './repairOutcome.js';
 
 // Rewrites a message's audit trail from its attempts and redrives, packed exactly as the

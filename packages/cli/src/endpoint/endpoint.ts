@@ -1,0 +1,109 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
+import { CommonArgs, configFlags } from '../kit/args/common.js';
+import { LIST_OPTIONS, ListArgs } from '../listing/listArgs.js';
+import type { CommandSpec } from '../kit/args/parse.js';
+import { isoWindowError } from '../kit/args/timeWindow.js';
+import { withContext } from '../kit/context.js';
+import type { Io } from '../kit/io.js';
+import type { CommandResult } from '../kit/failure.js';
+import {
+  createdInput,
+  createdWindowError,
+  filtersGiven,
+  listOutput,
+  printPage,
+  readList,
+  startOf,
+  type Window,
+} from '../listing/listing.js';
+import { usageFailure, withArgs } from '../kit/withArgs.js';
+
+// `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--order O] [--created-since T] [--all]`.
+
+export const spec: CommandSpec = {
+  options: {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    status: { type: 'string' },
+    ...LIST_OPTIONS,
+  },
+  positionals: ['host'],
+};
+
+const Status = t.keyof(
+  { SUCCESS: null, FAILED: null, PENDING: null, PROCESSING: null },
+  'SUCCESS|FAILED|PENDING|PROCESSING',
+);
+
+const args = (now: Date) =>
+  t.intersection([
+    CommonArgs,
+    ListArgs(now),
+    t.type({
+      host: HostArg,
+      since: optional(TimeArg(now)),
+      until: optional(TimeArg(now)),
+      status: optional(Status),
+    }),
+  ]);
+
+/** What is wrong with a resolved window, if anything. */
+const windowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
+  const wrong = isoWindowError(w.since, w.until, now, { future: !fromCursor });
+  if (wrong !== null) return wrong;
+  // the index is sorted by last update: without a lower bound the filter would read it all
+  if (w.createdUntil !== null && w.createdSince === null && w.since === null) {
+    return '--created-until needs --created-since (or --since): the read is bounded from below';
+  }
+  return createdWindowError(w, now, fromCursor);
+};
+
+export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const now = io.now();
+  return withArgs('endpoint', argv, io, spec, args(now), configFlags, async (a, config) => {
+    const start = startOf(
+      io.env,
+      a.cursor,
+      {
+        since: a.since,
+        until: a.until ?? (a.since !== undefined ? now : undefined),
+        createdSince: a['created-since'],
+        createdUntil: a['created-until'],
+        order: a.order,
+      },
+      filtersGiven({ status: a.status }),
+    );
+    if (E.isLeft(start)) return usageFailure(start.left);
+    const { window, order, filters } = start.right;
+    const status = typeof filters.status === 'string' ? filters.status : undefined;
+    const invalid = windowError(window, now, a.cursor !== undefined);
+    if (invalid !== null) return usageFailure(invalid);
+    const out = listOutput(io, a);
+    if (E.isLeft(out)) return usageFailure(out.left);
+    return withContext(config, io, async (ctx) => {
+      const fetch = (limit: number, cursor: string | null) =>
+        ctx.store.queryByEndpoint({
+          endpoint: a.host,
+          ...(window.since !== null ? { since: window.since } : {}),
+          ...(window.until !== null ? { until: window.until } : {}),
+          ...createdInput(window),
+          order,
+          limit,
+          ...(cursor !== null ? { cursor } : {}),
+        });
+      const keep = (r: { status: string }) => status === undefined || r.status === status;
+      const page = await readList('endpoint', fetch, a, start.right.store, keep);
+      return printPage(io, 'endpoint', page, {
+        ...out.right,
+        order,
+        timeColumn: 'lastUpdatedAt',
+        window,
+        filters,
+        repeat: `dh endpoint ${a.host}`,
+        what: `${status === undefined ? '' : `${status} `}messages for endpoint ${a.host}`,
+      });
+    });
+  });
+};

@@ -1,0 +1,127 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
+import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
+import { LIST_OPTIONS, ListArgs, type Order } from '../listing/listArgs.js';
+import type { CommandSpec } from '../kit/args/parse.js';
+import { timeWindowError } from '../kit/args/timeWindow.js';
+import { withContext } from '../kit/context.js';
+import type { Io } from '../kit/io.js';
+import type { CommandResult } from '../kit/failure.js';
+import type { Store } from '@delivery-history/store';
+import {
+  createdInput,
+  createdWindowError,
+  filtersGiven,
+  listOutput,
+  printPage,
+  readList,
+  startOf,
+  type Window,
+} from '../listing/listing.js';
+import { usageFailure, withArgs } from '../kit/withArgs.js';
+
+// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
+
+export const spec: CommandSpec = {
+  options: {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    exhausted: { type: 'boolean' },
+    endpoint: { type: 'string' },
+    host: { type: 'string' },
+    ...LIST_OPTIONS,
+  },
+  positionals: [],
+};
+
+const args = (now: Date) =>
+  t.intersection([
+    CommonArgs,
+    ListArgs(now),
+    t.type({
+      // required unless --cursor (which carries the window)
+      since: optional(TimeArg(now)),
+      until: optional(TimeArg(now)),
+      exhausted: optional(t.boolean),
+      endpoint: optional(HostArg),
+      host: optional(HostArg),
+    }),
+  ]);
+type Args = t.TypeOf<ReturnType<typeof args>>;
+
+/** The window, order and store cursor, or what is wrong with them. */
+const resolve = (a: Args, now: Date, env: Io['env']) => {
+  if (a.since === undefined && a.cursor === undefined)
+    return E.left('--since: is required (or --cursor C from a page)');
+  // a cursor carries the query its first page resolved (`-1h` once, not again per page)
+  const start = startOf(
+    env,
+    a.cursor,
+    {
+      since: a.since,
+      until: a.until ?? now,
+      createdSince: a['created-since'],
+      createdUntil: a['created-until'],
+      order: a.order,
+    },
+    filtersGiven({ exhausted: a.exhausted, endpoint: a.endpoint ?? a.host }),
+  );
+  if (E.isLeft(start)) return start;
+  const since = new Date(start.right.window.since ?? a.since?.toISOString() ?? now.toISOString());
+  const until = new Date(start.right.window.until ?? now.toISOString());
+  const wrong = timeWindowError({ since, until }, now, { future: a.cursor === undefined });
+  if (wrong !== null) return E.left(wrong);
+  const created = createdWindowError(start.right.window, now, a.cursor !== undefined);
+  return created === null ? E.right({ ...start.right, since, until }) : E.left(created);
+};
+
+/** The `dh failed` query (the console's `/messages` calls it too): a page reader and the host filter on its rows. */
+export const failedQuery = (
+  store: Store,
+  q: {
+    readonly since: Date;
+    readonly until: Date;
+    readonly window: Window;
+    readonly exhausted: boolean;
+    readonly order: Order;
+    readonly host: string | undefined;
+  },
+) => ({
+  fetch: (limit: number, cursor: string | null) =>
+    store.queryFailed({
+      since: q.since,
+      until: q.until,
+      ...createdInput(q.window),
+      exhaustedOnly: q.exhausted,
+      order: q.order,
+      limit,
+      ...(cursor !== null ? { cursor } : {}),
+    }),
+  keep: (x: { readonly endpoint: string }) => q.host === undefined || hostMatches(q.host, x.endpoint),
+});
+
+export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const now = io.now();
+  return withArgs('failed', argv, io, spec, args(now), configFlags, async (a, config) => {
+    const r = resolve(a, now, io.env);
+    if (E.isLeft(r)) return usageFailure(r.left);
+    const out = listOutput(io, a);
+    if (E.isLeft(out)) return usageFailure(out.left);
+    const { since, until, window, order, filters } = r.right;
+    const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
+    const exhausted = filters.exhausted === true;
+    return withContext(config, io, async (ctx) => {
+      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, order, host });
+      const page = await readList('failed', fetch, a, r.right.store, keep);
+      return printPage(io, 'failed', page, {
+        ...out.right,
+        order,
+        timeColumn: 'lastUpdatedAt',
+        window: { ...window, since: since.toISOString(), until: until.toISOString() },
+        filters,
+        what: `${exhausted ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
+      });
+    });
+  });
+};

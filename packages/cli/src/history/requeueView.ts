@@ -1,0 +1,40 @@
+import type { RequeueItem } from '@delivery-history/core';
+import { oneLine } from '../kit/format/describe.js';
+import { type Column, renderTable } from '../kit/format/table.js';
+import { type Layout, PLAIN } from '../kit/format/terminal.js';
+import { absoluteTime, relativeTime } from '../kit/format/time.js';
+
+// The requeue events of `dh history` (text and JSON): stalled messages pushed again by
+// `dh replay redrive --stalled-after`, who, why, when.
+
+const COLUMNS: ReadonlyArray<Column> = [
+  { head: 'AT' },
+  { head: 'BY', shrink: 8 },
+  { head: 'WAS', drop: 2 },
+  { head: 'WAITING SINCE', drop: 1 },
+  { head: 'REASON', shrink: 12 },
+];
+
+export const requeueSection = (requeues: ReadonlyArray<RequeueItem>, now: Date, layout: Layout = PLAIN): string =>
+  requeues.length === 0
+    ? ''
+    : `\nRequeued (${requeues.length}): stalled, pushed to the queue again\n${renderTable(
+        COLUMNS,
+        requeues.map((x) => [
+          `${absoluteTime(x.at)} (${relativeTime(x.at, now)})`,
+          x.requestedBy,
+          x.status,
+          absoluteTime(x.waitingSince),
+          oneLine(x.reason, 80),
+        ]),
+        [],
+        layout,
+      )}`;
+
+export const requeueJson = (x: RequeueItem) => ({
+  at: x.at,
+  requestedBy: x.requestedBy,
+  reason: x.reason,
+  status: x.status,
+  waitingSince: x.waitingSince,
+});

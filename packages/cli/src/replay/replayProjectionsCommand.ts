@@ -1,0 +1,109 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { IntArg, MessageIdArg, optional } from '../kit/args/codecs.js';
+import { CommonArgs, configFlags, ProgressArgs } from '../kit/args/common.js';
+import type { CommandSpec } from '../kit/args/parse.js';
+import { withContext } from '../kit/context.js';
+import { toJson } from '../kit/format/json.js';
+import { afterPhase, countedProgress, createProgress, startPhase } from '../kit/format/progress.js';
+import { onInterrupt } from '../kit/interrupt.js';
+import { renderReplayReport, replayReportJson } from './replayReport.js';
+import { layoutOf } from '../kit/format/terminal.js';
+import type { Io } from '../kit/io.js';
+import { replayProjections } from './replayProjections.js';
+import { storeRepair } from './storeRepair.js';
+import { trailWriter } from './writeTrail.js';
+import { CheckFailed, type CommandResult, done, fail } from '../kit/failure.js';
+import { usageFailure, withArgs } from '../kit/withArgs.js';
+
+// `dh replay projections (--message ID... | --all) [--dry-run]`.
+
+const NAME = 'replay projections';
+
+export const spec: CommandSpec = {
+  options: {
+    message: { type: 'string', multiple: true },
+    all: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    segments: { type: 'string' },
+    concurrency: { type: 'string' },
+    'max-report': { type: 'string' },
+    progress: { type: 'string' },
+  },
+  positionals: [],
+};
+
+const Args = t.intersection([
+  CommonArgs,
+  ProgressArgs,
+  t.type({
+    message: optional(t.array(MessageIdArg)),
+    all: optional(t.boolean),
+    'dry-run': optional(t.boolean),
+    segments: optional(IntArg(1, 64)),
+    concurrency: optional(IntArg(1, 64)),
+    'max-report': optional(IntArg(0, 100_000)),
+  }),
+]);
+
+export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
+  withArgs(NAME, argv, io, spec, Args, configFlags, async (a, config) => {
+    if ((a.message === undefined) === (a.all !== true)) {
+      return usageFailure('give either --message ID (repeatable) or --all');
+    }
+    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, replay, repair, report) read top to bottom; its steps are already functions
+    return withContext(config, io, async (ctx) => {
+      const mode = a.progress ?? 'auto';
+      const clock = () => io.now().getTime();
+      // --all counts first (a Select: COUNT scan, seconds on a big table): say so, spin on a terminal
+      const phase =
+        a.all === true
+          ? startPhase({
+              mode,
+              stderr: io.stderr,
+              clock,
+              text: 'dh replay projections: counting the messages first (one Select: COUNT scan)...',
+            })
+          : { stop() {} };
+      const counted = countedProgress(
+        afterPhase(
+          phase,
+          createProgress({
+            mode,
+            label: a['dry-run'] === true ? 'replay (dry run)' : 'replay',
+            stderr: io.stderr,
+            clock,
+          }),
+        ),
+      );
+      const progress = counted.progress;
+      onInterrupt(
+        'replay projections',
+        () =>
+          `${counted.done()}${counted.total() === null ? '' : ` of ${counted.total()}`} messages replayed (repairs written so far stay; run it again to finish)`,
+      );
+      const report = await replayProjections(
+        {
+          reader: ctx.reader,
+          trailOf: ctx.trailOf,
+          repairProjection: storeRepair((id, expected, observed) => ctx.store.repairProjection(id, expected, observed)),
+          repairTrail: trailWriter({ doc: ctx.clients.doc, tableName: config.tableName, clock: io.now }),
+          progress,
+          clock: () => io.now().getTime(),
+        },
+        {
+          dryRun: a['dry-run'] === true,
+          segments: a.segments ?? 16,
+          concurrency: a.concurrency ?? 4,
+          ...(a['max-report'] !== undefined ? { maxReported: a['max-report'] } : {}),
+          ...(a.message !== undefined ? { messageIds: a.message } : {}),
+        },
+      )();
+      phase.stop();
+      if (E.isLeft(report)) return fail(report.left);
+      const r = report.right;
+      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r, layoutOf(io, a.wide)));
+      const left = r.actions['would-repair'] + r.actions.busy + r.actions.failed + r.actions['skipped-in-flight'];
+      return left > 0 || r.actions['not-found'] > 0 ? fail(CheckFailed) : done;
+    });
+  });

@@ -1,0 +1,164 @@
+import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
+import { type StreamTail, tailStream } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { HostArg, MessageIdArg, optional } from '../kit/args/codecs.js';
+import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
+import type { CommandSpec } from '../kit/args/parse.js';
+import { withContext } from '../kit/context.js';
+import { oneLine, outcomeCode } from '../kit/format/describe.js';
+import { statusColor } from '../kit/format/color.js';
+import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
+import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { absoluteTime, resultTime } from '../kit/format/time.js';
+import { onInterrupt } from '../kit/interrupt.js';
+import type { Io } from '../kit/io.js';
+import { type CommandResult, fail, storeFailure } from '../kit/failure.js';
+import { withArgs } from '../kit/withArgs.js';
+
+// `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
+// are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary, 130).
+
+export const spec: CommandSpec = {
+  options: {
+    endpoint: { type: 'string' },
+    host: { type: 'string' },
+    status: { type: 'string' },
+    message: { type: 'string', multiple: true },
+  },
+  positionals: [],
+};
+
+const Args = t.intersection([
+  CommonArgs,
+  t.type({
+    endpoint: optional(HostArg),
+    host: optional(HostArg),
+    status: optional(t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED')),
+    message: optional(t.array(MessageIdArg)),
+  }),
+]);
+
+const hostOf = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.port === '' ? u.hostname : `${u.hostname}:${u.port}`;
+  } catch {
+    return '-';
+  }
+};
+
+// On a narrow terminal the time shows its time of day, then CATEGORY, TIME, CODE and ENDPOINT
+// give way in that order; the message, its attempt, status and error stay.
+const COLUMNS: ReadonlyArray<StreamColumn> = [
+  { head: 'COMPLETED', width: 20, narrow: 9 },
+  { head: 'MESSAGE', width: 28 },
+  { head: '#', width: 3, align: 'right' },
+  { head: 'STATUS', width: 14, color: statusColor },
+  { head: 'CATEGORY', width: 13, drop: 1 },
+  { head: 'CODE', width: 22, narrow: 12, shrink: 12, drop: 3 },
+  { head: 'TIME', width: 8, align: 'right', drop: 2 },
+  { head: 'ENDPOINT', width: 22, shrink: 12, drop: 4 },
+  { head: 'ERROR', width: 12 },
+];
+
+/** A failed attempt with a retry scheduled is not the message's end: told apart as in the lists. */
+const isFinal = (a: AttemptItem): boolean => a.status === 'SUCCESS' || a.nextAttemptAt === null;
+
+const statusOf = (a: AttemptItem): string =>
+  a.status === 'FAILED' ? (isFinal(a) ? 'FAILED (final)' : 'FAILED (retry)') : a.status;
+
+const row = (a: AttemptItem, layout: Layout): string =>
+  streamRow(
+    COLUMNS,
+    [
+      { text: absoluteTime(a.completedAt), narrow: absoluteTime(a.completedAt).slice(11) },
+      a.messageId,
+      String(a.attemptNumber),
+      statusOf(a),
+      a.deliveryResult.category,
+      { text: outcomeCode(a.deliveryResult), narrow: cutToWidth(outcomeCode(a.deliveryResult), 12) },
+      resultTime(a.deliveryResult),
+      hostOf(a.request.url),
+      a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
+    ],
+    layout,
+  );
+
+const jsonLine = (a: AttemptItem): string =>
+  `${displayJson({
+    messageId: a.messageId,
+    attemptNumber: a.attemptNumber,
+    status: a.status,
+    final: isFinal(a),
+    startedAt: a.startedAt,
+    completedAt: a.completedAt,
+    endpoint: hostOf(a.request.url),
+    superseded: a.superseded,
+    nextAttemptAt: a.nextAttemptAt,
+    deliveryResult: a.deliveryResult,
+  })}\n`;
+
+/** The --endpoint/--host, --status and --message filters as one predicate. */
+const filterOf = (a: {
+  readonly endpoint?: string | undefined;
+  readonly host?: string | undefined;
+  readonly status?: string | undefined;
+  readonly message?: ReadonlyArray<string> | undefined;
+}): ((x: AttemptItem) => boolean) => {
+  const host = a.endpoint ?? a.host;
+  const ids = a.message === undefined ? null : new Set(a.message);
+  return (x) =>
+    (host === undefined || hostMatches(host, hostOf(x.request.url))) &&
+    (a.status === undefined || x.status === a.status) &&
+    (ids === null || ids.has(x.messageId));
+};
+
+/** The stream images that decode as attempts (other items and odd images are skipped). */
+const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem[] =>
+  images.flatMap((image) => {
+    if (image.type !== 'ATTEMPT') return [];
+    const attempt = AttemptItem.decode(image);
+    return E.isRight(attempt) ? [attempt.right] : [];
+  });
+
+/** The stream's attempts, printed until Ctrl-C; a stream error ends it (a StoreFailure, exit 3). */
+const follow = async (
+  tail: StreamTail,
+  io: Io,
+  print: (a: AttemptItem) => string,
+  keep: (a: AttemptItem) => boolean,
+  shown: () => void,
+): Promise<CommandResult> => {
+  for (;;) {
+    const images = await tail.next()();
+    if (E.isLeft(images)) return fail(storeFailure(images.left, "the table's stream"));
+    for (const attempt of attemptsOf(images.right).filter(keep)) {
+      io.stdout.write(print(attempt));
+      shown();
+    }
+  }
+};
+
+export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
+  withArgs('tail', argv, io, spec, Args, configFlags, (a, config) =>
+    withContext(config, io, async (ctx) => {
+      const keep = filterOf(a);
+      const started = io.now().getTime();
+      let shown = 0;
+      onInterrupt('tail', () => `${shown} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
+      const tail = await tailStream({
+        client: ctx.clients.client,
+        streams: ctx.clients.streams,
+        tableName: config.tableName,
+      })();
+      if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
+      io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
+      const layout = layoutOf(io, a.wide);
+      if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
+      const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
+      return follow(tail.right, io, print, keep, () => {
+        shown++;
+      });
+    }),
+  );
