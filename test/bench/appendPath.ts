@@ -18,8 +18,8 @@ import {
   stateKey,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BenchContext } from './support/context.js';
-import { benchRequest, observationOf, outcomeOf } from './support/fixtures.js';
+import type { BenchContext } from './support/benchContext.js';
+import { benchRequest, observationOf, outcomeOf } from './support/benchFixtures.js';
 import { type LoadResult, pool, runLoad } from './support/load.js';
 import type { Row } from './support/report.js';
 import { median, ratio, round, summarize } from './support/stats.js';

@@ -10,10 +10,10 @@ import {
 } from '@delivery-history/projector';
 import { type AttemptTicket, type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BenchContext, BenchTable } from './support/context.js';
-import { countCalls } from '../support/callCounter.js';
+import type { BenchContext, BenchTable } from './support/benchContext.js';
+import { countCalls } from '@delivery-history/testkit';
 import { emptyMapWorkaroundNeeded, localStreamsPort, repairRecords } from './support/localStreams.js';
-import { benchRequest, observationOf, type Reply, shapeMessage } from './support/fixtures.js';
+import { benchRequest, observationOf, type Reply, shapeMessage } from './support/benchFixtures.js';
 import { pool } from './support/load.js';
 import { bulkLoad } from './support/loader.js';
 import type { Row } from './support/report.js';

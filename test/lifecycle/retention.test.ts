@@ -7,7 +7,7 @@ import { createStore, type Store, TTL_ATTRIBUTE } from '@delivery-history/store'
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { err404, err503, request, right } from '../../packages/store/test/support/fixtures.js';
+import { err404, err503, request, right } from '../../packages/store/test/support/storeFixtures.js';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';
 
 const DAY_MS = 86_400_000;

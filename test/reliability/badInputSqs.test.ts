@@ -19,8 +19,8 @@ import { type TestTable, useTestTable, seedFromEnv } from '@delivery-history/tes
 import { projectAll } from './support/catchUp.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
 import { verifyTable } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Generated SQS bodies through the real worker handler and store: garbage text, lone
 // surrogates, arbitrary JSON, and delivery requests with each field pushed out of shape

@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
-import { printSummary } from './support/summary.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the
 // production segment budget: the trail spans several segments, none over budget, none lost,

@@ -9,9 +9,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, type RigTable, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
+import { scaled } from './support/reliabilityScale.js';
 import { startTcpCut, type TcpCut } from './support/tcpCut.js';
-import { printSummary } from './support/summary.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // DynamoDB Local (on disk, its own instance) is SIGKILLed twice while deliveries flow and
 // the projector follows the stream, and restarted on the same port and directory. Calls in

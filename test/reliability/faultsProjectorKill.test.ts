@@ -5,13 +5,13 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { shapeMessage } from '../bench/support/fixtures.js';
+import { shapeMessage } from '../bench/support/benchFixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
 import { type TestTable, useTestTable, seededRandom, seedFromEnv, cpuOf, reaches } from '@delivery-history/testkit';
 import { requestTo, verifyTable } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // The projector (local poller, its own process, checkpoints in the table) is SIGKILLed in
 // the middle of batches, again and again, while attempts keep arriving; each time a new

@@ -3,12 +3,20 @@ import { performance } from 'node:perf_hooks';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fault, type FaultController, installFaults } from '../support/faults.js';
-import { type TestTable, useTestTable, pick, seededRandom, seedFromEnv } from '@delivery-history/testkit';
+import {
+  type Fault,
+  type FaultController,
+  installFaults,
+  type TestTable,
+  useTestTable,
+  pick,
+  seededRandom,
+  seedFromEnv,
+} from '@delivery-history/testkit';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Throttling storms: while the worker delivers and the projector follows the stream, bursts
 // of DynamoDB faults hit every call of the shared client (throttling, 5xx, connection

@@ -10,9 +10,9 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dhEnv, runDh, show } from '../cli/support/runDh.js';
+import { dhEnv, runDh, show } from '../../packages/cli/test/support/runDh.js';
 import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
-import { printSummary } from './support/summary.js';
+import { printSummary } from './support/reliabilitySummary.js';
 import { spawn } from 'node:child_process';
 
 type Mode = 'fail' | 'hang' | 'ok';

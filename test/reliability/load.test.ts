@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable, seededRandom, seedFromEnv } from '@delivery-history/testkit';
 import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Sustained load for a fixed time: SQS records at a steady rate through the worker (HTTP to
 // local receivers: ok, flaky-once, permanent 404) while racing writers append directly to

@@ -14,7 +14,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testEndpoint } from '@delivery-history/testkit';
 import { requestTo, type Rig, startRig } from './support/rig.js';
-import { printSummary } from './support/summary.js';
+import { printSummary } from './support/reliabilitySummary.js';
 import { startTcpCut, type TcpCut } from './support/tcpCut.js';
 
 type Rx = { server: Server; url: string; sent: Map<string, number[]> };

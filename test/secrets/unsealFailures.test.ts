@@ -7,8 +7,8 @@ import { createSealer, rawAesKeyProvider, redactRequestWith, defaultSecretPolicy
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';
-import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { type EchoReceiver, scanTable, secretsRig, startEchoReceiver } from './support.js';
+import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { type EchoReceiver, scanTable, secretsRig, startEchoReceiver } from './secretsRig.js';
 
 type Ctx = { t: TestTable; rx: EchoReceiver };
 const U = suite<Ctx>('sealed credentials that cannot be opened');

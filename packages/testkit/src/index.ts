@@ -20,4 +20,11 @@ export {
   seedState,
   stepArb,
   T0,
-} from './items.js';
+} from './itemBuilders.js';
+export { type CallCounter, countCalls } from './callCounter.js';
+export { type Fault, type FaultController, installFaults } from './faults.js';
+export { type GateReceiver, startGateReceiver } from './gateReceiver.js';
+export { attemptsOf, expectedBuckets, normalize, storedBuckets } from './healthBuckets.js';
+export { partition } from './storedPartition.js';
+export { type Compared, compareTrail } from './trails.js';
+export { type RawServer, type Recipe, rawResponse, type Step, startRawServer } from './rawHttpServer.js';

@@ -32,6 +32,18 @@ const chunked = <A>(items: ReadonlyArray<A>): A[][] => {
   return out;
 };
 
+const writeAll = <I>(
+  items: ReadonlyArray<I>,
+  lanes: number,
+  send: (pending: Put<I>[]) => Promise<ReadonlyArray<{ PutRequest?: { Item?: I | undefined } | undefined }>>,
+): Promise<undefined[]> =>
+  mapLimit(chunked(items), lanes, (chunk) =>
+    untilProcessed(
+      chunk.map((Item) => ({ PutRequest: { Item } })),
+      send,
+    ),
+  );
+
 /** Puts every item (plain JS, through the document client). */
 export const writeItems = async (
   doc: DynamoDBDocumentClient,
@@ -39,14 +51,13 @@ export const writeItems = async (
   items: ReadonlyArray<Record<string, unknown>>,
   lanes = 4,
 ): Promise<void> => {
-  await mapLimit(chunked(items), lanes, (chunk) =>
-    untilProcessed(
-      chunk.map((Item) => ({ PutRequest: { Item } })),
-      async (pending) =>
-        (await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }))).UnprocessedItems?.[
-          tableName
-        ] ?? [],
-    ),
+  await writeAll(
+    items,
+    lanes,
+    async (pending) =>
+      (await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }))).UnprocessedItems?.[
+        tableName
+      ] ?? [],
   );
 };
 
@@ -59,13 +70,12 @@ export const writeRawItems = async (
   items: ReadonlyArray<RawItem>,
   lanes = 4,
 ): Promise<void> => {
-  await mapLimit(chunked(items), lanes, (chunk) =>
-    untilProcessed(
-      chunk.map((Item) => ({ PutRequest: { Item } })),
-      async (pending) =>
-        (await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }))).UnprocessedItems?.[
-          tableName
-        ] ?? [],
-    ),
+  await writeAll(
+    items,
+    lanes,
+    async (pending) =>
+      (await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }))).UnprocessedItems?.[
+        tableName
+      ] ?? [],
   );
 };
