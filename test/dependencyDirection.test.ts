@@ -15,11 +15,10 @@ const files = (dir: string): string[] =>
     return p.endsWith('.ts') ? [p] : [];
   });
 
-const importsOf = (file: string): string[] =>
+const importsOf = (file: string): string[] => importsIn(readFileSync(file, 'utf8'));
+const importsIn = (text: string): string[] =>
   [
-    ...readFileSync(file, 'utf8').matchAll(
-      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
-    ),
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
   ].map((m) => m[1] ?? m[2] ?? '');
 
 const allowed: Record<string, readonly string[]> = {
@@ -44,7 +43,9 @@ for (const [pkg, deps] of Object.entries(allowed)) {
         const m = /^@delivery-history\/([^/]+)(\/.*)?$/.exec(spec);
         if (m === null) continue;
         const where = relative(root, file);
-        assert.ok(m[2] === undefined, `${where}: deep import ${spec}`);
+        // the test kit may use the testing doors, as tests do
+        const door = pkg === 'testkit' && m[2] === '/testing';
+        assert.ok(m[2] === undefined || door, `${where}: deep import ${spec}`);
         assert.ok(deps.includes(m[1] ?? ''), `${where}: ${pkg} must not import ${spec}`);
       }
     }
@@ -64,12 +65,15 @@ Direction('core imports no AWS SDK, no HTTP, no network', () => {
 });
 
 // The store is the only package that talks to DynamoDB (and maps its errors): nothing else
-// imports the DynamoDB clients. devkit (local-only tooling: DynamoDB Local) and testkit may too.
+// imports the DynamoDB clients. devkit (local-only tooling: DynamoDB Local) may too.
 const DYNAMODB_MODULES = /^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb)$/;
-const DYNAMODB_ALLOWED = ['packages/store/', 'packages/devkit/', 'packages/testkit/'];
+const DYNAMODB_ALLOWED = ['packages/store/', 'packages/devkit/'];
 const sourceFiles = (): string[] => {
   const dirs = [
-    ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'src')),
+    // testkit is test code (the tests' kit), not a package's shipped source
+    ...readdirSync(join(root, 'packages'))
+      .filter((p) => p !== 'testkit')
+      .map((p) => join(root, 'packages', p, 'src')),
     join(root, 'infra', 'src'),
     join(root, 'infra', 'bin'),
   ];
@@ -107,17 +111,21 @@ const toolFiles = (): string[] =>
     .filter((d) => existsSync(d))
     .flatMap(files);
 
+/** A source file as the rules read it: its repo-relative path and its text. */
+type Source = { readonly where: string; readonly text: string };
+const sourcesOf = (list: readonly string[]): Source[] =>
+  list.map((f) => ({ where: relative(root, f), text: readFileSync(f, 'utf8') }));
+
 /** `file -> spec` for every import of worker/projector by cli, devkit or infra not on the wiring list. */
-const borrowedRules = (list: readonly string[]): string[] =>
-  list.flatMap((f) => {
-    const where = relative(root, f);
-    return importsOf(f)
+const borrowedRules = (list: readonly Source[]): string[] =>
+  list.flatMap(({ where, text }) =>
+    importsIn(text)
       .filter((s) => APPS.test(s) && HANDLER_WIRING[where] !== s)
-      .map((s) => `${where} -> ${s}`);
-  });
+      .map((s) => `${where} -> ${s}`),
+  );
 
 Direction('cli, devkit and infra import no rule from worker or projector (devkit: handler wiring only)', () => {
-  assert.equal(borrowedRules(toolFiles()), []);
+  assert.equal(borrowedRules(sourcesOf(toolFiles())), []);
   // every wiring entry is still needed (the list cannot outgrow what it allows)
   for (const [file, spec] of Object.entries(HANDLER_WIRING)) {
     assert.ok(importsOf(join(root, file)).includes(spec), `${file} no longer imports ${spec}: drop it from the list`);
@@ -138,9 +146,9 @@ const RAW_OPS = new Set(
 const DOOR_BANNED = new Set(['makeEnv', 'Env', ...RAW_OPS]);
 
 /** Names a file imports (or re-exports) from the store package. */
-const storeNamesOf = (file: string): string[] =>
+const storeNamesOf = (text: string): string[] =>
   [
-    ...readFileSync(file, 'utf8').matchAll(
+    ...text.matchAll(
       /(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s+['"]@delivery-history\/store['"]/g,
     ),
   ].flatMap((m) =>
@@ -156,17 +164,59 @@ const storeNamesOf = (file: string): string[] =>
       .filter((n) => n !== ''),
   );
 
-const rawDoorUses = (list: readonly string[]): string[] =>
-  list.flatMap((f) =>
-    storeNamesOf(f)
+const rawDoorUses = (list: readonly Source[]): string[] =>
+  list.flatMap(({ where, text }) =>
+    storeNamesOf(text)
       .filter((n) => DOOR_BANNED.has(n))
-      .map((n) => `${relative(root, f)} -> ${n}`),
+      .map((n) => `${where} -> ${n}`),
   );
 
 Direction('outside the store, nobody imports makeEnv, Env or a raw op (one door: createStore)', () => {
   assert.ok(RAW_OPS.has('appendAttempt') && RAW_OPS.has('readPartition'), 'raw ops are found by their shape');
   const outside = sourceFiles().filter((f) => !relative(root, f).startsWith('packages/store/'));
-  assert.equal(rawDoorUses(outside), []);
+  assert.equal(rawDoorUses(sourcesOf(outside)), []);
+});
+
+// Tests reach internals through `@delivery-history/<pkg>/testing` (or their own package's
+// ../src); no package's source, infra's included, imports a testing door or any deep path.
+const deepImports = (list: readonly Source[]): string[] =>
+  list.flatMap(({ where, text }) =>
+    importsIn(text)
+      .filter((s) => /^@delivery-history\/[^/]+\/./.test(s))
+      .map((s) => `${where} -> ${s}`),
+  );
+
+Direction('no source imports a testing door (or any deep path)', () => {
+  assert.equal(deepImports(sourcesOf(sourceFiles())), []);
+});
+
+// The rules above can fail: deliberate offending imports, as a file in each place would hold them.
+Direction('the rules flag deliberate offending imports', () => {
+  const cli = (text: string): Source[] => [{ where: 'packages/cli/src/history/run.ts', text }];
+  assert.equal(borrowedRules(cli("import { readConfig } from '@delivery-history/worker';\n")), [
+    'packages/cli/src/history/run.ts -> @delivery-history/worker',
+  ]);
+  assert.equal(
+    borrowedRules([{ where: 'infra/src/stack.ts', text: "import { x } from '@delivery-history/projector';" }]),
+    ['infra/src/stack.ts -> @delivery-history/projector'],
+  );
+  // devkit's wiring entry allows its handler import, and nothing else
+  const wiring = 'packages/devkit/src/localQueue.ts';
+  assert.equal(borrowedRules([{ where: wiring, text: "import { y } from '@delivery-history/worker';" }]), []);
+  assert.equal(borrowedRules([{ where: wiring, text: "import { y } from '@delivery-history/projector';" }]), [
+    `${wiring} -> @delivery-history/projector`,
+  ]);
+  const door = cli(
+    "import {\n  createStore,\n  makeEnv,\n  type Env,\n  appendAttempt as raw,\n} from '@delivery-history/store';\n",
+  );
+  assert.equal(rawDoorUses(door), [
+    'packages/cli/src/history/run.ts -> makeEnv',
+    'packages/cli/src/history/run.ts -> Env',
+    'packages/cli/src/history/run.ts -> appendAttempt',
+  ]);
+  assert.equal(deepImports(cli("import { tableReader } from '@delivery-history/store/testing';")), [
+    'packages/cli/src/history/run.ts -> @delivery-history/store/testing',
+  ]);
 });
 
 Direction('the import scanner sees imports (guards against a vacuous pass)', () => {

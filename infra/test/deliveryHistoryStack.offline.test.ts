@@ -2,8 +2,10 @@
 // shared definition, queues, event sources, least-privilege IAM, alarms, cdk-nag.
 // Bundling is skipped here (`aws:cdk:bundling-stacks: []`): the template does not depend on
 // the bundle's content; synth.test.ts and lambdaBundles.test.ts bundle for real.
-import { matchesStreamFilter, STREAM_FILTER_CRITERIA } from '@delivery-history/store';
-import { createTableInput, TABLE } from '@delivery-history/store';
+import { matchesStreamFilter } from '@delivery-history/store';
+import { STREAM_FILTER_CRITERIA } from '@delivery-history/store/testing';
+import { TABLE } from '@delivery-history/store';
+import { createTableInput } from '@delivery-history/store/testing';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Template } from 'aws-cdk-lib/assertions';

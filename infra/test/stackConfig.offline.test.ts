@@ -1,6 +1,6 @@
 // The stack's context settings: defaults, decoding of CLI strings, and the consistency
 // rules between them (no synth here: pure).
-import { MaxAttempts } from '@delivery-history/core';
+import { MaxAttempts } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

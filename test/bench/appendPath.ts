@@ -7,16 +7,8 @@ import {
   fitToBudget,
   type Outcome,
 } from '@delivery-history/core';
-import {
-  type AttemptTicket,
-  type Claimed,
-  attemptKey,
-  type Clients,
-  createStore,
-  indexSk,
-  type Store,
-  stateKey,
-} from '@delivery-history/store';
+import { type Claimed, attemptKey, createStore, type Store, stateKey } from '@delivery-history/store';
+import { type Clients, indexSk } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/benchContext.js';
 import { benchRequest, observationOf, outcomeOf } from './support/benchFixtures.js';
@@ -49,7 +41,7 @@ export type AppendPathOptions = {
 
 type Prepared = {
   readonly request: DeliveryRequest;
-  readonly ticket: AttemptTicket;
+  readonly ticket: Claimed['ticket'];
   readonly claimed: Claimed;
   readonly outcome: Outcome;
   readonly at: Date;

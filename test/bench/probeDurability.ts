@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { freePort, startDynamoLocal } from '@delivery-history/devkit';
+import { startDynamoLocal } from '@delivery-history/devkit';
+import { freePort } from '@delivery-history/devkit/testing';
 import { ensureTable, makeClients } from '@delivery-history/store';
 
 const LANES = 4;

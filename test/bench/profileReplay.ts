@@ -2,7 +2,7 @@
 // runs the replay in this process, so `node --cpu-prof` shows where replay CPU goes.
 // `node --import tsx --conditions=source --cpu-prof --cpu-prof-dir=.prof test/bench/profileReplay.ts 5000`
 import { performance } from 'node:perf_hooks';
-import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter } from '@delivery-history/cli';
+import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter } from '@delivery-history/cli/testing';
 import { startDynamoLocal } from '@delivery-history/devkit';
 import { createStore } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';

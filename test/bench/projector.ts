@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
+import { startPoller } from '@delivery-history/projector';
 import {
   makeProjectorDeps,
   memoryCheckpoint,
   memoryTelemetry,
   projectMessages,
-  startPoller,
-} from '@delivery-history/projector';
-import { type AttemptTicket, type Claimed, createStore, type Store } from '@delivery-history/store';
+} from '@delivery-history/projector/testing';
+import { type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/benchContext.js';
 import { countCalls } from '@delivery-history/testkit';
@@ -21,7 +21,7 @@ import { ratio, round, summarize } from './support/stats.js';
 import { readWholeStream } from './support/streamRecords.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ProjectionReport } from '@delivery-history/projector';
+import type { ProjectionReport } from '@delivery-history/projector/testing';
 import { costRows } from './cost.js';
 import { BASELINE_COMMIT, baselineSources } from './support/baseline.js';
 import { meterRequests } from './support/requestMeter.js';
@@ -307,7 +307,7 @@ const coalescing = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =
   return out;
 };
 
-type Pending = { readonly request: DeliveryRequest; readonly ticket: AttemptTicket; readonly claimed: Claimed };
+type Pending = { readonly request: DeliveryRequest; readonly ticket: Claimed['ticket']; readonly claimed: Claimed };
 
 const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
   const t = await ctx.table('proj-lag');

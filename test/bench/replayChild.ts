@@ -3,7 +3,7 @@
 // before it starts), its memory sampled by the CLI's measureReplay. Prints one JSON line.
 // Env: DH_REPLAY_ENDPOINT, DH_REPLAY_TABLE, DH_REPLAY_SEGMENTS, DH_REPLAY_CONCURRENCY,
 // DH_REPLAY_PAGE_BUDGET (blank: the default). The heap cap, if any, is the parent's flag.
-import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter } from '@delivery-history/cli';
+import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter } from '@delivery-history/cli/testing';
 import { createStore, makeClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 

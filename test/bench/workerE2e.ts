@@ -1,17 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '@delivery-history/core';
-import { createLocalDriver, createLocalQueue, createLocalWorker, startReceivers } from '@delivery-history/devkit';
+import { createLocalWorker, startReceivers } from '@delivery-history/devkit';
+import { createLocalDriver, createLocalQueue } from '@delivery-history/devkit/testing';
 import { createStore, type Store } from '@delivery-history/store';
-import {
-  createHandler,
-  type HttpClient,
-  type HttpExchange,
-  loadConfig,
-  noopMetrics,
-  systemClock,
-  type WorkerConfig,
-} from '@delivery-history/worker';
-import { type AllowList, parseAllowList } from '@delivery-history/core';
+import { createHandler, type HttpClient, loadConfig, noopMetrics, type WorkerConfig } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
+import type { HttpExchange } from '@delivery-history/worker/testing';
+import type { AllowList } from '@delivery-history/core';
+import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';

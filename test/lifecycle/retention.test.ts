@@ -2,8 +2,9 @@
 // final message's items carry one TTL, its partition is hidden as a whole once it passes
 // (history, queries, verify), and a re-drive before expiry keeps it.
 import { type DeliveryRequest, epochSeconds, type OutcomeInput } from '@delivery-history/core';
-import { projectorTrailOf, tableReader, verifyTable } from '@delivery-history/cli';
-import { createStore, type Store, TTL_ATTRIBUTE } from '@delivery-history/store';
+import { projectorTrailOf, tableReader, verifyTable } from '@delivery-history/cli/testing';
+import { createStore, type Store } from '@delivery-history/store';
+import { TTL_ATTRIBUTE } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-import { EXIT, main, memoryIo } from '@delivery-history/cli';
+import { EXIT, main, memoryIo } from '@delivery-history/cli/testing';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-import { OutcomeCategory } from '@delivery-history/core';
+import { OutcomeCategory } from '@delivery-history/core/testing';
 import { createStore, type Store } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import fc from 'fast-check';

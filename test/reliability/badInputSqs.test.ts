@@ -3,14 +3,10 @@ import { DeliveryRequest, decodeWith } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import {
-  createHandler,
-  createHttpClient,
-  noopMetrics,
-  type SqsBatchHandler,
-  systemClock,
-} from '@delivery-history/worker';
-import { parseAllowList } from '@delivery-history/core';
+import { createHandler, noopMetrics, type SqsBatchHandler } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
+import { createHttpClient } from '@delivery-history/worker/testing';
+import { parseAllowList } from '@delivery-history/core/testing';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

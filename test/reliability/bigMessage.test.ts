@@ -1,12 +1,12 @@
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
+import { startPoller } from '@delivery-history/projector';
 import {
   makeProjectorDeps,
   memoryCheckpoint,
   memoryTelemetry,
   readAuditTrail,
-  startPoller,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -7,7 +7,7 @@
 // SQS refusing SendMessage too shows the other branch: the record's redelivery records `lost`.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@delivery-history/devkit';
+import { freePort } from '@delivery-history/devkit/testing';
 import { ensureTable, makeClients, makeStreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

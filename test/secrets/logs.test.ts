@@ -1,6 +1,6 @@
 // Logs under invariant 9, through the real worker handler: decode-error reasons do not echo
 // secrets, and a huge correlationId cannot blow a log line past CloudWatch's event limit.
-import { MAX_LOG_LINE_BYTES } from '@delivery-history/core';
+import { MAX_LOG_LINE_BYTES } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';

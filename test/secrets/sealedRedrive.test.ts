@@ -10,7 +10,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCAL_KEYRING_VAR, localSealer } from '@delivery-history/devkit';
+import { LOCAL_KEYRING_VAR, localSealer } from '@delivery-history/devkit/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectAll } from '../../packages/cli/test/support/projectAll.js';

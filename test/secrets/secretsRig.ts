@@ -5,14 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { findSecrets, memoryLogger, type SecretPolicy, type Sealer } from '@delivery-history/core';
-import {
-  createHandler,
-  memoryMetrics,
-  readConfig,
-  type SqsBatchHandler,
-  systemClock,
-  workerStoreOf,
-} from '@delivery-history/worker';
+import { createHandler, type SqsBatchHandler, workerStoreOf } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
+import { memoryMetrics, readConfig } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '@delivery-history/testkit';
 import { recordingVisibility, testHttp } from '../../packages/worker/test/support/workerRig.js';

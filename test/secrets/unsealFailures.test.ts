@@ -3,7 +3,8 @@
 // UNSEAL_UNAVAILABLE (retryable: the key may be configured or reachable again), a worker
 // whose keyring does not hold the blob's key records UNSEAL_REFUSED (permanent).
 import { randomBytes } from 'node:crypto';
-import { createSealer, rawAesKeyProvider, redactRequestWith, defaultSecretPolicy } from '@delivery-history/core';
+import { createSealer, rawAesKeyProvider, defaultSecretPolicy } from '@delivery-history/core';
+import { redactRequestWith } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { didYouMean } from './kit/args/suggest.js';
-import { commandUsage, GENERAL_USAGE, HELP_TOPICS, usageHint } from './kit/args/usage.js';
+import { DECLARATIONS } from './declarations.js';
+import { commandUsage, GENERAL_USAGE, replayUsage, usageHint } from './kit/args/usage.js';
 import { UsageError } from './kit/args/usageError.js';
 import { type CliFailure, type CommandResult, failureMessage, showsUsage, Unexpected } from './kit/failure.js';
 import { EXIT, type ExitCode, exitCodeOf } from './kit/exitCodes.js';
@@ -44,7 +45,7 @@ const REPLAY: Table = {
 const report = (io: Io, name: string | null, f: CliFailure): ExitCode => {
   const message = failureMessage(f);
   if (message !== null) io.stderr.write(noteLine(io, `dh${name === null ? '' : ` ${name}`}: ${message}`));
-  if (showsUsage(f)) io.stderr.write(usageHint(name));
+  if (showsUsage(f)) io.stderr.write(usageHint(name, name === null ? undefined : DECLARATIONS[name]));
   return exitCodeOf(f);
 };
 
@@ -57,6 +58,14 @@ export const version = (): string => {
     return 'unknown';
   }
 };
+
+/** The command names `dh help` knows (for "did you mean"). */
+const HELP_TOPICS = [...Object.keys(DECLARATIONS), 'replay'];
+
+const REPLAY_DECLARATIONS = ['replay projections', 'replay redrive', 'replay endpoints'].flatMap((n) => {
+  const d = DECLARATIONS[n];
+  return d === undefined ? [] : [d];
+});
 
 const COMMAND_NAMES = [...Object.keys(COMMANDS), 'replay', 'help'];
 
@@ -74,7 +83,8 @@ const help = (io: Io, topic: ReadonlyArray<string>): ExitCode => {
     const known = HELP_TOPICS;
     return report(io, 'help', UsageError(`no command "${name}"${didYouMean(name, known, (c) => `"${c}"`)}`));
   }
-  io.stdout.write(commandUsage(name));
+  const d = Object.hasOwn(DECLARATIONS, name) ? DECLARATIONS[name] : undefined;
+  io.stdout.write(d === undefined ? replayUsage(REPLAY_DECLARATIONS) : commandUsage(d));
   return EXIT.ok;
 };
 

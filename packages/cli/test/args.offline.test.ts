@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HostArg, IntArg, MessageIdArg, optional, TimeArg } from '../src/kit/args/codecs.js';
-import { CommonArgs } from '../src/kit/args/common.js';
+import { HostArg, IntArg, MessageIdArg, TimeArg } from '../src/kit/args/codecs.js';
+import { declare } from '../src/kit/args/declaration.js';
+import { flag, option, positional, required } from '../src/kit/args/option.js';
 import { decodeArgs } from '../src/kit/args/parse.js';
 import { parseDuration, parseTime } from '../src/kit/args/timeArg.js';
 import { readConfig } from '../src/kit/config/readConfig.js';
@@ -48,31 +48,25 @@ Time('durations: s m h d w, fractions, no sign, no bare numbers', () => {
 
 const Decode = suite('decodeArgs');
 
-const spec = {
+const spec = declare({
+  name: 'test',
+  positionals: [positional('messageId', MessageIdArg)],
   options: {
-    since: { type: 'string' },
-    limit: { type: 'string' },
-    endpoint: { type: 'string' },
-    exhausted: { type: 'boolean' },
+    since: required(TimeArg(now), { value: 'TIME', help: 'since' }),
+    limit: option(IntArg(1, 1000), { value: 'N', help: 'limit' }),
+    endpoint: option(HostArg, { value: 'HOST', help: 'endpoint' }),
+    exhausted: flag({ help: 'exhausted' }),
   },
-  positionals: ['messageId'],
-} as const;
-const Codec = t.intersection([
-  CommonArgs,
-  t.type({
-    messageId: MessageIdArg,
-    since: TimeArg(now),
-    limit: optional(IntArg(1, 1000)),
-    endpoint: optional(HostArg),
-    exhausted: optional(t.boolean),
-  }),
-]);
+  about: '',
+  examples: [],
+});
+const at = { now, zone: 'UTC' };
 
 Decode('decodes positionals and flags into typed values', () => {
   const r = decodeArgs(
     ['m-1', '--since', '-1h', '--limit', '50', '--endpoint', 'API.Example.com:8443', '--json'],
     spec,
-    Codec,
+    at,
   );
   assert.ok(E.isRight(r));
   if (E.isLeft(r)) return;
@@ -84,7 +78,7 @@ Decode('decodes positionals and flags into typed values', () => {
 });
 
 Decode('errors name the flag or positional and what was expected', () => {
-  const r = decodeArgs(['bad id!', '--since', 'soon', '--limit', '0'], spec, Codec);
+  const r = decodeArgs(['bad id!', '--since', 'soon', '--limit', '0'], spec, at);
   assert.ok(E.isLeft(r));
   if (E.isRight(r)) return;
   assert.match(r.left.message, /<messageId>: expected a message id/);
@@ -93,24 +87,30 @@ Decode('errors name the flag or positional and what was expected', () => {
 });
 
 Decode('a missing required value, an unknown flag, an extra positional', () => {
-  const missing = decodeArgs(['m-1'], spec, Codec);
+  const missing = decodeArgs(['m-1'], spec, at);
   assert.ok(E.isLeft(missing) && /--since: /.test(missing.left.message), JSON.stringify(missing));
-  const unknown = decodeArgs(['m-1', '--since', 'now', '--frobnicate'], spec, Codec);
+  const unknown = decodeArgs(['m-1', '--since', 'now', '--frobnicate'], spec, at);
   assert.ok(E.isLeft(unknown) && /frobnicate/.test(unknown.left.message));
-  const extra = decodeArgs(['m-1', 'm-2', '--since', 'now'], spec, Codec);
+  const extra = decodeArgs(['m-1', 'm-2', '--since', 'now'], spec, at);
   assert.ok(E.isLeft(extra) && /unexpected argument "m-2"/.test(extra.left.message));
 });
 
 Decode('--endpoint with a URL says to use --endpoint-url', () => {
-  const r = decodeArgs(['m-1', '--since', 'now', '--endpoint', 'http://127.0.0.1:8000'], spec, Codec);
+  const r = decodeArgs(['m-1', '--since', 'now', '--endpoint', 'http://127.0.0.1:8000'], spec, at);
   assert.ok(E.isLeft(r) && /--endpoint-url/.test(r.left.message));
 });
 
 Decode('--endpoint where there is no receiver filter is unknown, pointing at --endpoint-url (never the URL)', () => {
   const r = decodeArgs(
     ['m-1', '--endpoint', 'http://127.0.0.1:8000'],
-    { options: {}, positionals: ['messageId'] },
-    t.type({}),
+    declare({
+      name: 'test',
+      positionals: [positional('messageId', MessageIdArg)],
+      options: {},
+      about: '',
+      examples: [],
+    }),
+    at,
   );
   assert.ok(E.isLeft(r) && /--endpoint. \(did you mean --endpoint-url\?\)/.test(r.left.message), JSON.stringify(r));
 });

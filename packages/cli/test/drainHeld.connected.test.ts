@@ -1,7 +1,7 @@
 // The drain (issue 27) against DynamoDB Local: held messages go back on the queue oldest
 // created first, at the rate cap (one sleep of 1/rate per message), each released after it is
 // enqueued; a failed enqueue leaves the message HELD and listed for the next drain.
-import { drainHeld, expireHeld } from '@delivery-history/cli';
+import { drainHeld, expireHeld } from '@delivery-history/cli/testing';
 import type { DeliveryRequest } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';

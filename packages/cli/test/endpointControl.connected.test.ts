@@ -2,10 +2,11 @@
 // with the real worker handler and a receiver on 127.0.0.1: a paused endpoint's deliveries are
 // held by the worker (nothing sent); resume releases them, oldest created first, and the
 // worker's local driver delivers every one; who, why and when are on the breaker and the holds.
-import { main, memoryIo } from '@delivery-history/cli';
+import { main, memoryIo } from '@delivery-history/cli/testing';
 import { endpointOf } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import { endpointGateOf, loadConfig, systemClock } from '@delivery-history/worker';
+import { endpointGateOf, loadConfig } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -4,42 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { COMMON_OPTIONS, type CommandSpec } from '../src/kit/args/parse.js';
-import { USAGE } from '../src/kit/args/usage.js';
-import { spec as consoleSpec } from '../src/console/console.js';
-import { spec as correlation } from '../src/correlation/correlation.js';
-import { spec as demo } from '../src/demo/demo.js';
-import { spec as endpoint } from '../src/endpoint/endpoint.js';
-import { pauseSpec, resumeSpec } from '../src/endpoints/endpointControl.js';
-import { spec as endpoints } from '../src/endpoints/endpoints.js';
-import { spec as expunge } from '../src/expunge/expunge.js';
-import { spec as failed } from '../src/failed/failed.js';
-import { spec as history } from '../src/history/history.js';
-import { spec as local } from '../src/local/local.js';
-import { spec as redrive } from '../src/redrive/redriveCommand.js';
-import { spec as replayEndpoints } from '../src/replay/replayEndpoints.js';
-import { spec as replayProjections } from '../src/replay/replayProjectionsCommand.js';
-import { spec as tail } from '../src/tail/tail.js';
-import { spec as verify } from '../src/verify/verify.js';
+import { DECLARATIONS } from '../src/declarations.js';
+import { COMMON } from '../src/kit/args/common.js';
+import { synopsisOf } from '../src/kit/args/usage.js';
 
-const SPECS: Readonly<Record<string, CommandSpec>> = {
-  console: consoleSpec,
-  local,
-  demo,
-  history,
-  failed,
-  endpoint,
-  correlation,
-  endpoints,
-  'endpoints pause': pauseSpec,
-  'endpoints resume': resumeSpec,
-  tail,
-  'replay projections': replayProjections,
-  'replay redrive': redrive,
-  'replay endpoints': replayEndpoints,
-  expunge,
-  verify,
-};
+const SPECS = DECLARATIONS;
+const COMMON_OPTIONS = COMMON;
+/** Each command's synopsis and prose, as `dh <command> --help` prints them. */
+const USAGE = Object.fromEntries(
+  Object.entries(DECLARATIONS).map(([name, d]) => [name, { usage: synopsisOf(d), about: d.about }]),
+);
 
 /** Flags said in the help text rather than the synopsis: other names of a listed one. */
 const ALIASES: Readonly<Record<string, string>> = { host: 'endpoint', status: 'exhausted' };

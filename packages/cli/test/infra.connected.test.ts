@@ -3,7 +3,7 @@
 // and an HTTP server that is not DynamoDB is an error, not "not found". Built `dh` binary.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@delivery-history/devkit';
+import { freePort } from '@delivery-history/devkit/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';

@@ -1,7 +1,7 @@
 // Ctrl-C (SIGINT) on the long commands that had no summary: `replay redrive` while it goes
 // through its selection, and `expunge` part way through an endpoint's messages. Each prints
 // one line saying what was done and how to finish, and exits 130. Built `dh` binary.
-import { seedSynthetic } from '@delivery-history/cli';
+import { seedSynthetic } from '@delivery-history/cli/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';

@@ -1,5 +1,6 @@
 import { DecodeError } from '@delivery-history/core';
-import { Invalid, NotFound as StoreNotFound, Throttled } from '@delivery-history/store';
+import { Invalid } from '@delivery-history/store';
+import { NotFound as StoreNotFound, Throttled } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../src/kit/args/usageError.js';

@@ -6,7 +6,13 @@ import { stateKey } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { projectorTrailOf, replayProjections, storeRepair, tableReader, trailWriter } from '@delivery-history/cli';
+import {
+  projectorTrailOf,
+  replayProjections,
+  storeRepair,
+  tableReader,
+  trailWriter,
+} from '@delivery-history/cli/testing';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { corruptTrailEntry, setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';

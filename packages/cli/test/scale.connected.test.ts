@@ -10,7 +10,7 @@
 // collect garbage, not what the replay holds.)
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { seedSynthetic } from '@delivery-history/cli';
+import { seedSynthetic } from '@delivery-history/cli/testing';
 import { stallGuard } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,7 +1,7 @@
 // The whole-table scan behind `dh replay projections --all` and `dh verify`: every message
 // (a partition with a STATE) comes back exactly once, whole or marked for a whole read when a
 // page boundary cuts it, whatever the page size and the number of segments.
-import { tableReader } from '@delivery-history/cli';
+import { tableReader } from '@delivery-history/cli/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';

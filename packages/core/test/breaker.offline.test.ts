@@ -14,10 +14,8 @@ import {
   pauseBreaker,
   resumeBreaker,
   takeProbe,
-  type Verdict,
-  verdictOf,
-  WINDOW_BUCKETS,
 } from '../src/index.js';
+import { type Verdict, verdictOf, WINDOW_BUCKETS } from '../src/testing.js';
 import { attempt, iso, result, T0 } from '@delivery-history/testkit';
 
 const ENDPOINT = 'hooks.example.com';

@@ -13,11 +13,10 @@ import {
   determineDeliveryOutcome,
   endpointOf,
   REDACTED,
-  requestFingerprint,
-  sha256Hex,
   StateItem,
   transition,
 } from '../src/index.js';
+import { requestFingerprint, sha256Hex } from '../src/testing.js';
 
 const Build = suite('createStateItem, buildAttemptItem, fingerprint');
 

@@ -8,12 +8,12 @@ import {
   DeliveryRequest,
   DeliveryResult,
   decodeWith,
-  isDecodeError,
   isRedriveEntry,
   RedriveItem,
   StateItem,
   Truncations,
 } from '../src/index.js';
+import { isDecodeError } from '../src/testing.js';
 import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
 import { attempt, redrive, seedState } from '@delivery-history/testkit';
 

@@ -2,16 +2,14 @@ import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { defaultRetryPolicy, determineDeliveryOutcome, type OutcomeInput } from '../src/index.js';
 import {
   classifyStatus,
-  defaultRetryPolicy,
-  determineDeliveryOutcome,
   type OutcomeContext,
-  type OutcomeInput,
   STATUS_RULES,
   TRANSPORT_ERROR_CODES,
   TRANSPORT_RULES,
-} from '../src/index.js';
+} from '../src/testing.js';
 
 const Outcome = suite('determineDeliveryOutcome');
 

@@ -7,13 +7,13 @@ import * as assert from 'uvu/assert';
 import {
   endpointHealthOf,
   endpointKeysOf,
-  endpointMatches,
   endpointOf,
   type HealthBucket,
   HealthBucketItem,
   normalizeEndpoint,
   parseEndpointFilter,
 } from '../src/index.js';
+import { endpointMatches } from '../src/testing.js';
 
 const Identity = suite('endpoint identity');
 

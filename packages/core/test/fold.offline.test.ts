@@ -7,14 +7,13 @@ import {
   diffProjection,
   fold,
   isFinal,
-  orderEvents,
-  PROJECTION_FIELDS,
   projectionFields,
   type RedriveItem,
   seedOf,
   type StateItem,
   transition,
 } from '../src/index.js';
+import { orderEvents, PROJECTION_FIELDS } from '../src/testing.js';
 import { attempt, historyArb, redrive, seedState } from '@delivery-history/testkit';
 
 const Fold = suite('fold and projection');

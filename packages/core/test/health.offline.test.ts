@@ -6,11 +6,8 @@ import {
   HealthBucketItem,
   healthDeltaOf,
   hourlySeriesOf,
-  LATENCY_EDGES_MS,
-  latencyBucketOf,
-  latencyUpperEdge,
-  percentileOf,
 } from '@delivery-history/core';
+import { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from '@delivery-history/core/testing';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';

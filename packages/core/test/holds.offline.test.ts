@@ -7,17 +7,16 @@ import * as assert from 'uvu/assert';
 import {
   type AttemptItem,
   fold,
-  HELD_EXPIRED_CODE,
   type HoldItem,
   HoldItem as HoldCodec,
   isFinal,
   projectionFields,
   type RedriveItem,
-  type StateEvent,
   type StateItem,
   seedOf,
   transition,
 } from '../src/index.js';
+import { HELD_EXPIRED_CODE, type StateEvent } from '../src/testing.js';
 import { applyEvents, attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit';
 
 const apply = applyEvents;

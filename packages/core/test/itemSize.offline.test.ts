@@ -1,13 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  attributeValueSize,
-  DYNAMODB_ITEM_LIMIT_BYTES,
-  itemSize,
-  numberSize,
-  truncateUtf8,
-  utf8Bytes,
-} from '../src/index.js';
+import { attributeValueSize, DYNAMODB_ITEM_LIMIT_BYTES, itemSize, utf8Bytes } from '../src/index.js';
+import { numberSize, truncateUtf8 } from '../src/testing.js';
 
 const Size = suite('itemSize');
 

@@ -8,7 +8,6 @@ import {
   AttemptItem,
   decodeWith,
   diffProjection,
-  EXPUNGED,
   expungeAttempt,
   expungeState,
   fold,
@@ -19,6 +18,7 @@ import {
   seedOf,
   StateItem,
 } from '../src/index.js';
+import { EXPUNGED } from '../src/testing.js';
 import { attempt, historyArb, seedState } from '@delivery-history/testkit';
 
 const L = suite('lifecycle: retention and expunge rules');

@@ -1,5 +1,6 @@
 import type { AttemptItem, RedriveItem } from '@delivery-history/core';
-import { dedupeOperatorEvents, operatorEventId, operatorEventsOf, sharedVars } from '@delivery-history/core';
+import { dedupeOperatorEvents, operatorEventsOf, sharedVars } from '@delivery-history/core';
+import { operatorEventId } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -3,14 +3,8 @@
 // keeps its prefix, and findSecrets (what `dh verify` runs) flags it planted in a stored item.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  defaultSecretPolicy as policy,
-  detectInText,
-  findSecrets,
-  keepResponseHeaders,
-  REDACTED,
-  scrubText,
-} from '../src/index.js';
+import { defaultSecretPolicy as policy, findSecrets, keepResponseHeaders, REDACTED, scrubText } from '../src/index.js';
+import { detectInText } from '../src/testing.js';
 import { PROVIDER_TOKENS } from '../src/redaction/providerTokens.js';
 import { attempt } from '@delivery-history/testkit';
 import { NOT_TOKENS, SHAPES, TOKEN_SAMPLES, type TokenSample } from './support/tokenSamples.js';

@@ -6,7 +6,6 @@ import {
   envValue,
   intString,
   isTableName,
-  MaxAttempts,
   optionalVar,
   parsedString,
   readEnv,
@@ -14,6 +13,7 @@ import {
   TableName,
   withDefault,
 } from '../src/index.js';
+import { MaxAttempts } from '../src/testing.js';
 
 const Env = suite('readEnv');
 

@@ -3,16 +3,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   type DeliveryRequest,
-  isSensitiveHeaderName,
-  isSensitiveParamName,
   REDACTED,
   redactHeaders,
-  redactRequest,
-  redactUrl,
   defaultSecretPolicy,
   findSecrets,
   redactSentHeadersWith,
 } from '../src/index.js';
+import { isSensitiveHeaderName, isSensitiveParamName, redactRequest, redactUrl } from '../src/testing.js';
 
 const Redaction = suite('redaction');
 

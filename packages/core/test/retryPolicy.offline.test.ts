@@ -2,16 +2,8 @@ import * as fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  backoffCapMs,
-  defaultRetryPolicy,
-  makeRetryPolicy,
-  nextAttemptAt,
-  nextDelayMs,
-  parseHttpDate,
-  parseRetryAfter,
-  type RetryPolicy,
-} from '../src/index.js';
+import { defaultRetryPolicy, makeRetryPolicy, type RetryPolicy } from '../src/index.js';
+import { backoffCapMs, nextAttemptAt, nextDelayMs, parseHttpDate, parseRetryAfter } from '../src/testing.js';
 
 const Retry = suite('retry policy');
 const now = new Date('1994-11-06T08:49:00.000Z');

@@ -12,12 +12,11 @@ import {
   findSecrets,
   type KeyProvider,
   rawAesKeyProvider,
-  redactRequestWith,
-  SEALED_REQUEST_PURPOSE,
   sealRequest,
   unsealRequest,
   type WrappingKey,
 } from '../src/index.js';
+import { redactRequestWith, SEALED_REQUEST_PURPOSE } from '../src/testing.js';
 
 const Seal = suite('sealing: envelope encryption bound to the message id');
 

@@ -7,25 +7,27 @@ import {
   type DeliveryRequest,
   decodeWith,
   defaultSecretPolicy as policy,
-  detectInText,
   findSecrets,
-  isSecretHeader,
-  isSecretParam,
   keepResponseHeaders,
-  knownSecrets,
-  MAX_LOG_LINE_BYTES,
   REDACTED,
-  redactLogAttributes,
-  redactRequestWith,
-  redactUrlWith,
   requestSecrets,
   type SecretPolicy,
   safeLogKey,
   scrubText,
-  secretPolicyFromEnv,
   secretSettingsFromEnv,
   unsendableHeaderChar,
 } from '../src/index.js';
+import {
+  detectInText,
+  isSecretHeader,
+  isSecretParam,
+  knownSecrets,
+  MAX_LOG_LINE_BYTES,
+  redactLogAttributes,
+  redactRequestWith,
+  redactUrlWith,
+  secretPolicyFromEnv,
+} from '../src/testing.js';
 
 const must = (e: E.Either<string, SecretPolicy>): SecretPolicy => {
   if (E.isLeft(e)) throw new Error(e.left);

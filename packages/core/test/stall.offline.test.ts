@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type StateEvent, type StateItem, stalled, transition, waitingSince } from '../src/index.js';
+import { type StateItem, stalled, transition } from '../src/index.js';
+import { type StateEvent, waitingSince } from '../src/testing.js';
 import { attempt, iso, redrive, seedState, T0 } from '@delivery-history/testkit';
 
 const Stall = suite('stalled (a non-final message no worker came back to)');

@@ -2,15 +2,8 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  describeTransitionError,
-  isFinal,
-  isTransitionError,
-  type StateEvent,
-  type StateItem,
-  TRANSITION_ERROR_TAGS,
-  transition,
-} from '../src/index.js';
+import { describeTransitionError, isFinal, type StateItem, transition } from '../src/index.js';
+import { isTransitionError, type StateEvent, TRANSITION_ERROR_TAGS } from '../src/testing.js';
 import { attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit';
 
 const Transition = suite('transition (state machine)');

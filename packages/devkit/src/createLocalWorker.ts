@@ -1,6 +1,5 @@
-import { type Logger, type Sealer, silentLogger } from '@delivery-history/core';
+import { type Clock, type Logger, type Sealer, silentLogger, systemClock } from '@delivery-history/core';
 import {
-  type Clock,
   createHandler,
   type BreakerStore,
   type DeliveryStore,
@@ -11,7 +10,6 @@ import {
   noopMetrics,
   type Resolver,
   type SqsBatchHandler,
-  systemClock,
   type WorkerConfig,
   type WorkerMetrics,
   workerStoreOf,

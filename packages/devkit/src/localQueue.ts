@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '@delivery-history/core';
 import {
-  type Clock,
   MAX_VISIBILITY_SECONDS,
   type OutboxPort,
   type RecordRef,
   type SQSRecord,
-  systemClock,
   type VisibilityPort,
 } from '@delivery-history/worker';
 

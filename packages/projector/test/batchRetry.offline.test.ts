@@ -3,7 +3,7 @@ import { memoryLogger } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FailedMessage, ProjectionReport } from '../src/apply/projectMessages.js';
-import { Corrupt } from '@delivery-history/store';
+import { Corrupt } from '@delivery-history/store/testing';
 import { Contention, StoreFailure } from '../src/errors.js';
 import { type BatchRetryDeps, projectWithRetry } from '../src/local/batchRetry.js';
 

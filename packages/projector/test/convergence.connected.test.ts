@@ -1,11 +1,11 @@
+import { startPoller } from '@delivery-history/projector';
 import {
   makeProjectorDeps,
   memoryCheckpoint,
   memoryTelemetry,
   projectMessages,
-  startPoller,
   streamsPortOf,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';

@@ -1,6 +1,6 @@
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { type AttemptItem, operatorEventsOf } from '@delivery-history/core';
-import { eventBridgePublisher, type PutEvents } from '@delivery-history/projector';
+import { eventBridgePublisher, type PutEvents } from '@delivery-history/projector/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

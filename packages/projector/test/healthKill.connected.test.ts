@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { AttemptItem } from '@delivery-history/core';
-import { makeProjectorDeps, projectMessages, streamsPortOf } from '@delivery-history/projector';
+import { makeProjectorDeps, projectMessages, streamsPortOf } from '@delivery-history/projector/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

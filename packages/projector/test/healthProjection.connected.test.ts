@@ -2,17 +2,18 @@
 // to receivers with known behaviour (healthy, flaky, slow, broken), projected live by the
 // poller; the aggregates must equal a recomputation from the attempts, also after the whole
 // stream is fed again, and read out the behaviour each receiver has.
-import { endpointHealthOf, latencyBucketOf, latencyUpperEdge, memoryLogger } from '@delivery-history/core';
+import { endpointHealthOf, memoryLogger } from '@delivery-history/core';
+import { latencyBucketOf, latencyUpperEdge } from '@delivery-history/core/testing';
 import { createLocalWorker, type LocalWorker, type Receivers, startReceivers } from '@delivery-history/devkit';
+import { startPoller } from '@delivery-history/projector';
 import {
   makeProjectorDeps,
   memoryCheckpoint,
   projectMessages,
-  startPoller,
   streamsPortOf,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 
-import { memoryMetrics } from '@delivery-history/worker';
+import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {

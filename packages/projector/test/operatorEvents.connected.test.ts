@@ -1,14 +1,7 @@
 // Operator events end to end against DynamoDB Local: the handler over a mixed batch, fed twice,
 // with the devkit sink (EventBridge's local stand-in) and with a failing publisher.
-import {
-  createStateItem,
-  DeliveryRequest,
-  fold,
-  isDeliveryEvent,
-  type OperatorEvent,
-  operatorEventId,
-  seedOf,
-} from '@delivery-history/core';
+import { createStateItem, DeliveryRequest, fold, type OperatorEvent, seedOf } from '@delivery-history/core';
+import { isDeliveryEvent, operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
 import {
   eventBridgePublisher,
@@ -16,7 +9,7 @@ import {
   makeProjectorDeps,
   memoryTelemetry,
   type PutEvents,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,14 +1,14 @@
 // Operator events off DynamoDB Local's real stream: a mixed workload through the real store,
 // projected by the poller with the devkit sink, then the whole stream fed again.
-import { operatorEventId } from '@delivery-history/core';
+import { operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
+import { startPoller } from '@delivery-history/projector';
 import {
   makeProjectorDeps,
   memoryCheckpoint,
   projectMessages,
-  startPoller,
   streamsPortOf,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

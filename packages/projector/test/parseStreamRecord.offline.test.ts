@@ -1,6 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { parseStreamRecord, readConfig } from '@delivery-history/projector';
-import { matchesStreamFilter, STREAM_FILTER_CRITERIA, STREAM_FILTER_PATTERNS } from '@delivery-history/store';
+import { parseStreamRecord, readConfig } from '@delivery-history/projector/testing';
+import { matchesStreamFilter, STREAM_FILTER_PATTERNS } from '@delivery-history/store';
+import { STREAM_FILTER_CRITERIA } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,6 +1,7 @@
 import { type AuditEntry, itemSize, rebuildAuditTrail } from '@delivery-history/core';
-import { auditTrailOf } from '@delivery-history/projector';
-import { DEFAULT_SEGMENT_BUDGET, planAppend, rebuildAuditSegments, segmentBudget } from '@delivery-history/store';
+import { auditTrailOf } from '@delivery-history/projector/testing';
+import { DEFAULT_SEGMENT_BUDGET, planAppend, rebuildAuditSegments } from '@delivery-history/store';
+import { segmentBudget } from '@delivery-history/store/testing';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -1,16 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { _Record, GetRecordsCommandOutput } from '@aws-sdk/client-dynamodb-streams';
+import { type Poller, startPoller } from '@delivery-history/projector';
 import {
   checkpointKey,
   memoryCheckpoint,
   memoryTelemetry,
-  type Poller,
   sortSequenceNumbers,
-  startPoller,
   type StreamsPort,
   streamsPortOf,
-} from '@delivery-history/projector';
+} from '@delivery-history/projector/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable, writeItems, compareTrail } from '@delivery-history/testkit';

@@ -7,8 +7,8 @@ import {
   type ProjectorDeps,
   projectMessages,
   sampleDriftCheck,
-} from '@delivery-history/projector';
-import { segmentBudget } from '@delivery-history/store';
+} from '@delivery-history/projector/testing';
+import { segmentBudget } from '@delivery-history/store/testing';
 import { makeClients } from '@delivery-history/store';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
@@ -378,7 +378,7 @@ Handler('the exported handler reads the environment on first use and projects', 
   process.env.AWS_ENDPOINT_URL_DYNAMODB = t.endpoint;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  const { handler } = await import('@delivery-history/projector');
+  const { handler } = await import('../src/lambda.js');
   const a = attempts('h-env', 2);
   await seed(t, a.map(attemptKeyed));
   const r = await handler(event(a.map((x) => attemptRecord(x))));

@@ -5,7 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diffProjection, fold, projectionFields, seedOf } from '@delivery-history/core';
 import { makeRetryPolicy, memoryLogger } from '@delivery-history/core';
-import { type Store, createStore, isAlreadyFinal, isConflict } from '@delivery-history/store';
+import { type Store, createStore } from '@delivery-history/store';
+import { isAlreadyFinal, isConflict } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -3,7 +3,8 @@
 // window read finds buckets through the day index (hours widened, a day boundary, a filter),
 // and replay's Put overwrites.
 import type { AuditEntry, HealthDelta } from '@delivery-history/core';
-import { type AuditStep, TTL_ATTRIBUTE } from '@delivery-history/store';
+import type { AuditStep } from '@delivery-history/store';
+import { TTL_ATTRIBUTE } from '@delivery-history/store/testing';
 // the store's own test: its raw operations under the one door
 import { type Env, makeEnv } from '../src/env.js';
 import { readEndpointHealth } from '../src/ops/readEndpointHealth.js';

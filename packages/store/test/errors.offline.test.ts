@@ -4,20 +4,17 @@ import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '@delivery-history/core';
+import { attemptSk, describeStoreError, isRetryable, toStoreError } from '@delivery-history/store';
 import {
   STORE_ERROR_CODES,
   STORE_ERROR_TAGS,
-  attemptSk,
-  describeStoreError,
   failedIndexKeys,
   failedShardOf,
   isConditionFailure,
-  isRetryable,
   isStoreError,
   messageIdOfIndexSk,
   NotFound,
-  toStoreError,
-} from '@delivery-history/store';
+} from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 

@@ -3,7 +3,8 @@
 // getHistory returns state, attempts, redrives and audit segments from one partition.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutcomeInput } from '@delivery-history/core';
-import { type Store, type StateSummary, auditKey, isInvalid, isNotFound } from '@delivery-history/store';
+import type { Store, StateSummary } from '@delivery-history/store';
+import { auditKey, isInvalid, isNotFound } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {

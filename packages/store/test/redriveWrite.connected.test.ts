@@ -4,7 +4,8 @@
 // is forced by running the expunge just before the re-drive's transaction is sent.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { nextRedrive, type StateItem, transition } from '@delivery-history/core';
-import { createStore, isInvalid, type Store } from '@delivery-history/store';
+import { createStore, type Store } from '@delivery-history/store';
+import { isInvalid } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

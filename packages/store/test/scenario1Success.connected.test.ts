@@ -1,7 +1,7 @@
 // Seed scenario 1: a successful delivery ends SUCCESS with its timestamp and metrics, and
 // final means final: a further claim or append is refused with AlreadyFinal.
 import { itemSize } from '@delivery-history/core';
-import { isAlreadyFinal, isConflict } from '@delivery-history/store';
+import { isAlreadyFinal, isConflict } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Fixture, deliver, foldMismatch, left, ok200, request, right, useStore } from './support/storeFixtures.js';

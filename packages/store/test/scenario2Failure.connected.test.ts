@@ -1,6 +1,7 @@
 // Seed scenario 2: a failed delivery ends FAILED with retry eligibility, categorized error
 // details, and an incremented attempt count; a permanent failure is final.
-import { createStore, isAlreadyFinal, isNotDue } from '@delivery-history/store';
+import { createStore } from '@delivery-history/store';
+import { isAlreadyFinal, isNotDue } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {

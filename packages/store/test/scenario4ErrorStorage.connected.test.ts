@@ -1,7 +1,8 @@
 // Seed scenario 4: each failure category is stored structured; secrets never reach the
 // table; oversized details are truncated under the budget with a marker and byte count.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { itemSize, type OutcomeInput, TRUNCATION_MARKER } from '@delivery-history/core';
+import { itemSize, type OutcomeInput } from '@delivery-history/core';
+import { TRUNCATION_MARKER } from '@delivery-history/core/testing';
 import { DEFAULT_BUDGETS, attemptKey, messagePk, stateKey } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

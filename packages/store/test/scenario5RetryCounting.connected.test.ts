@@ -1,6 +1,6 @@
 // Seed scenario 5: counts increment only per real attempt; the max-attempt limit turns the
 // message final; a redrive reopens it with a new limit.
-import { isAlreadyFinal, isInvalid, isLeased, isNotRedrivable } from '@delivery-history/store';
+import { isAlreadyFinal, isInvalid, isLeased, isNotRedrivable } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {

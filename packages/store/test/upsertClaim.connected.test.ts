@@ -4,17 +4,15 @@
 // the item it leaves identical, attribute for attribute in DynamoDB's own encoding, to what
 // createMessage + claim leave (for a first delivery and for a due retry).
 import { type AttributeValue, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createStore, isFingerprintConflict, type Store } from '@delivery-history/store';
 import {
-  createStore,
   isAlreadyFinal,
   isConflict,
-  isFingerprintConflict,
   isLeased,
   isNotDue,
   type Leased,
   type NotDue,
-  type Store,
-} from '@delivery-history/store';
+} from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { err503, left, ok200, policy, request, right, useStore, type Fixture } from './support/storeFixtures.js';

@@ -2,15 +2,8 @@
 // hand-build items, in the shapes core's codecs decode.
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type {
-  AttemptItem,
-  DeliveryResult,
-  HoldItem,
-  HoldKind,
-  RedriveItem,
-  StateEvent,
-  StateItem,
-} from '@delivery-history/core';
+import type { AttemptItem, DeliveryResult, HoldItem, HoldKind, RedriveItem, StateItem } from '@delivery-history/core';
+import type { StateEvent } from '@delivery-history/core/testing';
 import { createStateItem, transition } from '@delivery-history/core';
 
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');

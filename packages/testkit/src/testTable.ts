@@ -3,13 +3,8 @@
 // its own DynamoDB Local. Refuses any endpoint that is not on this machine.
 import { randomBytes } from 'node:crypto';
 import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
-import {
-  dropTable,
-  ensureTable,
-  isLocalEndpoint,
-  makeStreamClients,
-  type StreamClients,
-} from '@delivery-history/store';
+import { ensureTable, isLocalEndpoint, makeStreamClients, type StreamClients } from '@delivery-history/store';
+import { dropTable } from '@delivery-history/store/testing';
 
 export type TestTable = StreamClients & {
   readonly tableName: string;

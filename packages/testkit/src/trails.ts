@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AttemptItem, type AuditEntry, decodeWith, RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
-import { type AuditTrail, auditTrailOf } from '@delivery-history/projector';
+import { type AuditTrail, auditTrailOf } from '@delivery-history/projector/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { partition } from './storedPartition.js';
 

@@ -1,7 +1,7 @@
 // Waiting in tests is by condition and progress, never by a wall-clock budget: a wait fails
 // when the thing it waits on stops moving, so a busy machine stretches it instead of failing it.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { treeCpuMs } from '@delivery-history/devkit';
+import { treeCpuMs } from '@delivery-history/devkit/testing';
 
 /** A measure that grows while the awaited work moves (rows written, lines read, CPU ms used). */
 export type Progress = () => number | undefined | Promise<number | undefined>;

@@ -36,7 +36,7 @@ const writeAll = <I>(
   items: ReadonlyArray<I>,
   lanes: number,
   send: (pending: Put<I>[]) => Promise<ReadonlyArray<{ PutRequest?: { Item?: I | undefined } | undefined }>>,
-): Promise<undefined[]> =>
+): Promise<unknown> =>
   mapLimit(chunked(items), lanes, (chunk) =>
     untilProcessed(
       chunk.map((Item) => ({ PutRequest: { Item } })),

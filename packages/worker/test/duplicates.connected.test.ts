@@ -2,7 +2,7 @@
 // queued twice. Whatever the interleaving: one HTTP request per attempt number, no double count.
 import type { Store } from '@delivery-history/store';
 import { createLocalWorker, type Receivers, startReceivers } from '@delivery-history/devkit';
-import { memoryMetrics } from '@delivery-history/worker';
+import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type GateReceiver, startGateReceiver, type TestTable, useTestTable } from '@delivery-history/testkit';

@@ -10,7 +10,8 @@ import {
   pauseBreaker,
 } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
-import { endpointGateOf, loadConfig, systemClock } from '@delivery-history/worker';
+import { endpointGateOf, loadConfig } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';

@@ -4,14 +4,11 @@ import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  createHttpClient,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpExchange,
-  systemClock,
-} from '@delivery-history/worker';
-import { type AllowList, EMPTY_ALLOW_LIST, parseAllowList, parseSigningSecrets } from '@delivery-history/core';
+import type { HttpClient } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
+import { createHttpClient, type HttpClientOptions, type HttpExchange } from '@delivery-history/worker/testing';
+import { type AllowList, EMPTY_ALLOW_LIST, parseSigningSecrets } from '@delivery-history/core';
+import { parseAllowList } from '@delivery-history/core/testing';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 
 const LOCAL: AllowList = E.getOrElseW(() => EMPTY_ALLOW_LIST)(parseAllowList('127.0.0.1'));

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
-import { createSealer, SEALED_REQUEST_PURPOSE } from '@delivery-history/core';
+import { createSealer } from '@delivery-history/core';
+import { SEALED_REQUEST_PURPOSE } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

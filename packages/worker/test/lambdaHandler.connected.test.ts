@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStore, type Store } from '@delivery-history/store';
-import { handler } from '@delivery-history/worker';
+import { handler } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';

@@ -5,8 +5,10 @@
 // `h.example.` (index key and health bucket) is still found and counted.
 import { makeRetryPolicy } from '@delivery-history/core';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { endpointHealthOf, endpointMatches, hourOf, parseEndpointFilter } from '@delivery-history/core';
-import { endpointPartition, endpointShardOf, type Store, stateKey } from '@delivery-history/store';
+import { endpointHealthOf, hourOf, parseEndpointFilter } from '@delivery-history/core';
+import { endpointMatches } from '@delivery-history/core/testing';
+import { type Store, stateKey } from '@delivery-history/store';
+import { endpointPartition, endpointShardOf } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

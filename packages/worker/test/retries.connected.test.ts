@@ -3,7 +3,7 @@
 // queue's own visibility timeout is 60 s, longer than this whole file.
 import { memoryLogger } from '@delivery-history/core';
 import { createLocalWorker, type LocalWorker, type Receivers, startReceivers } from '@delivery-history/devkit';
-import { memoryMetrics } from '@delivery-history/worker';
+import { memoryMetrics } from '@delivery-history/worker/testing';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

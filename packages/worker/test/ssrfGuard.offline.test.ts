@@ -2,15 +2,8 @@ import type { LookupAddress } from 'node:dns';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type AllowList,
-  checkTarget,
-  classifyAddress,
-  EMPTY_ALLOW_LIST,
-  formatIp,
-  parseAllowList,
-  parseIp,
-} from '@delivery-history/core';
+import { type AllowList, checkTarget, EMPTY_ALLOW_LIST } from '@delivery-history/core';
+import { classifyAddress, formatIp, parseAllowList, parseIp } from '@delivery-history/core/testing';
 import { guardedLookup, type Resolver } from '../src/ssrf/guardedConnector.js';
 
 const allowList = (text: string): AllowList => {

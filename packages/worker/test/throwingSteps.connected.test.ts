@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRetryPolicy, memoryLogger, systemClock } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
-import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } from '@delivery-history/worker';
+import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  type StreamClients,
-  createTableInput,
-  dropTable,
-  ensureTable,
-  isLocalEndpoint,
-  makeStreamClients,
-} from '@delivery-history/store';
+import { type StreamClients, ensureTable, isLocalEndpoint, makeStreamClients } from '@delivery-history/store';
+import { createTableInput, dropTable } from '@delivery-history/store/testing';
 
 // What every bench section gets: the bench's own DynamoDB Local, fresh tables (from the
 // shared definition, like the tests) and a progress line on stderr.

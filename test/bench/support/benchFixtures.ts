@@ -9,19 +9,14 @@ import {
   fold,
   type Outcome,
   type OutcomeInput,
-  requestFingerprint,
   type StateItem,
 } from '@delivery-history/core';
+import { requestFingerprint } from '@delivery-history/core/testing';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { rebuildAuditSegments } from '@delivery-history/store';
-import {
-  attemptKey,
-  correlationIndexKeys,
-  endpointIndexKeys,
-  failedIndexKeys,
-  stateKey,
-} from '@delivery-history/store';
+import { attemptKey, stateKey } from '@delivery-history/store';
+import { correlationIndexKeys, endpointIndexKeys, failedIndexKeys } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 
 // Requests, outcomes and whole messages shaped exactly as the store and projector write

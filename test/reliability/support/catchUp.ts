@@ -1,4 +1,5 @@
-import { memoryCheckpoint, startPoller } from '@delivery-history/projector';
+import { startPoller } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/projector/testing';
 import type { StreamClients } from '@delivery-history/store';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
 

@@ -1,14 +1,10 @@
 import type { memoryLogger } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
-import {
-  createHandler,
-  createHttpClient,
-  type HttpClient,
-  noopMetrics,
-  type SqsBatchHandler,
-  systemClock,
-} from '@delivery-history/worker';
-import { parseAllowList, parseSigningSecrets } from '@delivery-history/core';
+import { createHandler, type HttpClient, noopMetrics, type SqsBatchHandler } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
+import { createHttpClient } from '@delivery-history/worker/testing';
+import { parseSigningSecrets } from '@delivery-history/core';
+import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { SIGNING_SECRET } from './rig.js';
 

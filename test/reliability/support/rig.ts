@@ -1,12 +1,14 @@
 import { makeRetryPolicy } from '@delivery-history/core';
 import { randomBytes } from 'node:crypto';
 import type { DeliveryRequest } from '@delivery-history/core';
-import { memoryCheckpoint, type Poller, startPoller } from '@delivery-history/projector';
+import { type Poller, startPoller } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/projector/testing';
 import { createStore, type Store, type StreamClients } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';
 import type { WorkerConfig } from '@delivery-history/worker';
-import { parseAllowList, parseSigningSecrets } from '@delivery-history/core';
+import { parseSigningSecrets } from '@delivery-history/core';
+import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { runDh } from '../../bench/support/dhCli.js';
 import { localStreamsPort } from '../../bench/support/localStreams.js';

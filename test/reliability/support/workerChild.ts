@@ -10,7 +10,8 @@ import { makeRetryPolicy } from '@delivery-history/core';
 import { createInterface } from 'node:readline';
 import { createLocalWorker } from '@delivery-history/devkit';
 import { createStore, makeStreamClients } from '@delivery-history/store';
-import { parseAllowList, parseSigningSecrets } from '@delivery-history/core';
+import { parseSigningSecrets } from '@delivery-history/core';
+import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 

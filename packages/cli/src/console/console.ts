@@ -1,9 +1,6 @@
 import { serve } from '@hono/node-server';
-import * as t from 'io-ts';
 import { isIP } from 'node:net';
-import { IntArg, NonEmptyArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { consoleApp } from './consoleApp.js';
 import { loadAssets } from './consoleAssets.js';
 import { access } from './consoleSecurity.js';
@@ -12,40 +9,19 @@ import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from '../kit/failure.js';
 import { untilSignal } from '../local/local.js';
 import { withArgs } from '../kit/withArgs.js';
+import { consoleArgs } from './consoleArgs.js';
 
 // `dh console [--port N] [--host ADDR] [--read-only] [--no-payloads]`: the support console, a
 // local web server over the same table and runs as the CLI, until Ctrl-C (exit 130).
-
-export const spec: CommandSpec = {
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'read-only': { type: 'boolean' },
-    'no-payloads': { type: 'boolean' },
-  },
-  positionals: [],
-};
-
-const Args = t.intersection([
-  CommonArgs,
-  t.type({
-    // 0: any free port
-    port: optional(IntArg(0, 65535)),
-    host: optional(NonEmptyArg),
-    // this slice has no action at all: the flag is accepted so scripts can ask for it already
-    'read-only': optional(t.boolean),
-    'no-payloads': optional(t.boolean),
-  }),
-]);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const urlHost = (host: string): string => (isIP(host) === 6 ? `[${host}]` : host);
 
 export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs('console', argv, io, spec, Args, configFlags, (a, config) =>
+  withArgs(consoleArgs, argv, io, io.now(), configFlags, (a, config) =>
     withContext(config, io, async (ctx) => {
-      const host = a.host ?? '127.0.0.1';
+      const host = a.host;
       if (!LOOPBACK.has(host))
         io.stderr.write(
           `dh console: warning: listening on ${host}, not loopback: anyone who can reach it and gets the URL's token sees delivery data\n`,
@@ -59,19 +35,17 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         now: io.now,
       });
       const signal = untilSignal();
-      const server = serve({ fetch: app.fetch, port: a.port ?? 0, hostname: host });
+      const server = serve({ fetch: app.fetch, port: a.port, hostname: host });
       const listening = await new Promise<{ port: number } | Error>((ok) => {
         server.once('listening', () => {
           const addr = server.address();
-          ok({ port: typeof addr === 'object' && addr !== null ? addr.port : (a.port ?? 0) });
+          ok({ port: typeof addr === 'object' && addr !== null ? addr.port : a.port });
         });
         server.once('error', (e) => ok(e));
       });
       if (listening instanceof Error) {
         signal.cancel();
-        return fail(
-          Infrastructure(`cannot listen on ${host}:${a.port ?? 0} (${listening.message}); pick another --port`),
-        );
+        return fail(Infrastructure(`cannot listen on ${host}:${a.port} (${listening.message}); pick another --port`));
       }
       io.stdout.write(
         `dh console: open http://${urlHost(host)}:${listening.port}/?token=${gate.token} (the token works once; Ctrl-C to stop)\n`,

@@ -1,35 +1,18 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { NonEmptyArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import { LIST_OPTIONS, ListArgs } from '../listing/listArgs.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { withContext } from '../kit/context.js';
 import type { Io } from '../kit/io.js';
 import type { CommandResult } from '../kit/failure.js';
 import { createdInput, createdWindowError, listOutput, printPage, readList, startOf } from '../listing/listing.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { correlationArgs } from './correlationArgs.js';
 
 // `dh correlation <correlationId> [--created-since T] [--created-until T] [--order O]`: the
 // index is sorted by creation time, so the created window is a key range.
 
-export const spec: CommandSpec = {
-  options: { ...LIST_OPTIONS },
-  positionals: ['correlationId'],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    ListArgs(now),
-    t.type({
-      correlationId: NonEmptyArg,
-    }),
-  ]);
-
 export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs('correlation', argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(correlationArgs, argv, io, now, configFlags, async (a, config) => {
     const start = startOf(io.env, a.cursor, {
       createdSince: a['created-since'],
       createdUntil: a['created-until'],

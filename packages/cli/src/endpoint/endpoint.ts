@@ -1,9 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import { LIST_OPTIONS, ListArgs } from '../listing/listArgs.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { isoWindowError } from '../kit/args/timeWindow.js';
 import { withContext } from '../kit/context.js';
 import type { Io } from '../kit/io.js';
@@ -19,35 +15,9 @@ import {
   type Window,
 } from '../listing/listing.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { endpointArgs } from './endpointArgs.js';
 
 // `dh endpoint <host[:port]> [--since T] [--until T] [--status S] [--order O] [--created-since T] [--all]`.
-
-export const spec: CommandSpec = {
-  options: {
-    since: { type: 'string' },
-    until: { type: 'string' },
-    status: { type: 'string' },
-    ...LIST_OPTIONS,
-  },
-  positionals: ['host'],
-};
-
-const Status = t.keyof(
-  { SUCCESS: null, FAILED: null, PENDING: null, PROCESSING: null },
-  'SUCCESS|FAILED|PENDING|PROCESSING',
-);
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    ListArgs(now),
-    t.type({
-      host: HostArg,
-      since: optional(TimeArg(now)),
-      until: optional(TimeArg(now)),
-      status: optional(Status),
-    }),
-  ]);
 
 /** What is wrong with a resolved window, if anything. */
 const windowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
@@ -62,7 +32,7 @@ const windowError = (w: Window, now: Date, fromCursor: boolean): string | null =
 
 export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs('endpoint', argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(endpointArgs, argv, io, now, configFlags, async (a, config) => {
     const start = startOf(
       io.env,
       a.cursor,

@@ -11,10 +11,8 @@ import {
 } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, IntArg, NonEmptyArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
 import { operatorOf } from '../kit/config/operator.js';
 import type { Config } from '../kit/config/readConfig.js';
 import { type Context, withContext } from '../kit/context.js';
@@ -27,6 +25,8 @@ import type { RedriveQueue } from '../redrive/redrive.js';
 import { sqsQueue } from '../redrive/sqsQueue.js';
 import { type CommandResult, done, fail, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { pauseArgs } from './pauseArgs.js';
+import { resumeArgs } from './resumeArgs.js';
 
 // `dh endpoints pause <host[:port]> --reason TEXT [--by WHO]` and
 // `dh endpoints resume <host[:port]> [--rate N] [--reason TEXT] [--by WHO]` (issue 27).
@@ -35,21 +35,7 @@ import { usageFailure, withArgs } from '../kit/withArgs.js';
 
 type Action = 'pause' | 'resume';
 
-export const pauseSpec: CommandSpec = {
-  options: { reason: { type: 'string' }, by: { type: 'string' } },
-  positionals: ['host'],
-};
-/** resume also takes the drain's rate cap */
-export const resumeSpec: CommandSpec = {
-  options: { ...pauseSpec.options, rate: { type: 'string' } },
-  positionals: ['host'],
-};
-
-const Args = t.intersection([
-  CommonArgs,
-  t.type({ host: HostArg, reason: optional(NonEmptyArg), by: optional(NonEmptyArg), rate: optional(IntArg(1, 1000)) }),
-]);
-type Args = t.TypeOf<typeof Args>;
+type Args = ArgsOf<typeof resumeArgs>;
 
 const MAX_TRIES = 5;
 
@@ -143,19 +129,16 @@ const drain = async (
   }
 };
 
+const control = async (action: Action, a: Args, config: Config, io: Io): Promise<CommandResult> => {
+  if (action === 'pause' && a.reason === undefined) return usageFailure('pause needs --reason (it is audited)');
+  const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
+  if (E.isLeft(who)) return E.left(who.left);
+  return run(action, a, config, io, who.right);
+};
+
 export const runEndpointControl = (action: Action, argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs(
-    `endpoints ${action}`,
-    argv,
-    io,
-    action === 'pause' ? pauseSpec : resumeSpec,
-    Args,
-    configFlags,
-    async (a, config) => {
-      if (action === 'pause' && a.reason === undefined) return usageFailure('pause needs --reason (it is audited)');
-      if (action === 'pause' && a.rate !== undefined) return usageFailure('--rate is for resume');
-      const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
-      if (E.isLeft(who)) return E.left(who.left);
-      return run(action, a, config, io, who.right);
-    },
-  );
+  action === 'pause'
+    ? withArgs(pauseArgs, argv, io, io.now(), configFlags, (a, config) =>
+        control(action, { ...a, rate: undefined }, config, io),
+      )
+    : withArgs(resumeArgs, argv, io, io.now(), configFlags, (a, config) => control(action, a, config, io));

@@ -6,10 +6,7 @@ import {
   type MinuteFailures,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags, hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { withContext } from '../kit/context.js';
 import { renderEndpoints, renderSeries } from './endpointsView.js';
@@ -19,22 +16,12 @@ import { type Layout, layoutOf } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { endpointsArgs } from './endpointsArgs.js';
 
 // `dh endpoints [<host[:port]>] [--since T] [--until T] [--wide] [--json]`: endpoint health from the
 // projector's hourly aggregates (the store's readEndpointHealth: never a scan).
 
 const DAY_MS = 86_400_000;
-
-export const spec: CommandSpec = {
-  options: { since: { type: 'string' }, until: { type: 'string' } },
-  positionals: ['host'],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    t.type({ host: optional(HostArg), since: optional(TimeArg(now)), until: optional(TimeArg(now)) }),
-  ]);
 
 const HOUR_MS = 3_600_000;
 
@@ -122,7 +109,7 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
   if (sub === 'pause' || sub === 'resume')
     return (await import('./endpointControl.js')).runEndpointControl(sub, rest, io);
   const now = io.now();
-  return withArgs('endpoints', argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(endpointsArgs, argv, io, now, configFlags, async (a, config) => {
     const until = a.until ?? now;
     const w: Window = { since: a.since ?? new Date(until.getTime() - DAY_MS), until, host: a.host };
     const wrong = timeWindowError(w, now);

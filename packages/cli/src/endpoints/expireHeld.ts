@@ -21,9 +21,6 @@ export type ExpireReport = {
   readonly failed: Array<{ readonly messageId: string; readonly reason: string }>;
 };
 
-/** Held at most this long by default (7 days), then final `held_expired`. */
-export const DEFAULT_MAX_HELD_MS = 7 * 86_400_000;
-
 const PAGE = 25;
 
 const expireOne = async (store: Pick<Store, 'appendHold'>, o: ExpireOptions, e: HeldEntry) => {

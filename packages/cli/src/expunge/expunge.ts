@@ -1,10 +1,7 @@
 import type { SecretPolicy } from '@delivery-history/core';
 import type { Expunged, Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { operatorOf } from '../kit/config/operator.js';
 import { noteLine } from '../kit/format/terminal.js';
@@ -24,41 +21,15 @@ import {
   storeFailure,
 } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { expungeArgs } from './expungeArgs.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
 
 // `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
 //   [--secrets-only] [--dry-run] [--json]`: the store's audited expunge, message by message.
 
 const NAME = 'expunge';
 
-export const spec: CommandSpec = {
-  options: {
-    message: { type: 'string', multiple: true },
-    endpoint: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    reason: { type: 'string' },
-    by: { type: 'string' },
-    'secrets-only': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-  },
-  positionals: [],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    t.type({
-      message: optional(t.array(MessageIdArg)),
-      endpoint: optional(HostArg),
-      since: optional(TimeArg(now)),
-      until: optional(TimeArg(now)),
-      reason: NonEmptyArg,
-      by: optional(NonEmptyArg),
-      'secrets-only': optional(t.boolean),
-      'dry-run': optional(t.boolean),
-    }),
-  ]);
-type Args = t.TypeOf<ReturnType<typeof args>>;
+type Args = ArgsOf<typeof expungeArgs>;
 
 type Outcome =
   | {
@@ -216,7 +187,7 @@ const validate = (a: Args, now: Date): string | null => {
 
 export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(expungeArgs, argv, io, now, configFlags, async (a, config) => {
     const problem = validate(a, now);
     if (problem !== null) return usageFailure(problem);
     const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));

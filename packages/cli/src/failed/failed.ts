@@ -1,9 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
-import { LIST_OPTIONS, ListArgs, type Order } from '../listing/listArgs.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags, hostMatches } from '../kit/args/common.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
+import type { Order } from '../listing/listArgs.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { withContext } from '../kit/context.js';
 import type { Io } from '../kit/io.js';
@@ -20,35 +18,11 @@ import {
   type Window,
 } from '../listing/listing.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { failedArgs } from './failedArgs.js';
 
 // `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
 
-export const spec: CommandSpec = {
-  options: {
-    since: { type: 'string' },
-    until: { type: 'string' },
-    exhausted: { type: 'boolean' },
-    endpoint: { type: 'string' },
-    host: { type: 'string' },
-    ...LIST_OPTIONS,
-  },
-  positionals: [],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    ListArgs(now),
-    t.type({
-      // required unless --cursor (which carries the window)
-      since: optional(TimeArg(now)),
-      until: optional(TimeArg(now)),
-      exhausted: optional(t.boolean),
-      endpoint: optional(HostArg),
-      host: optional(HostArg),
-    }),
-  ]);
-type Args = t.TypeOf<ReturnType<typeof args>>;
+type Args = ArgsOf<typeof failedArgs>;
 
 /** The window, order and store cursor, or what is wrong with them. */
 const resolve = (a: Args, now: Date, env: Io['env']) => {
@@ -103,7 +77,7 @@ export const failedQuery = (
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs('failed', argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(failedArgs, argv, io, now, configFlags, async (a, config) => {
     const r = resolve(a, now, io.env);
     if (E.isLeft(r)) return usageFailure(r.left);
     const out = listOutput(io, a);

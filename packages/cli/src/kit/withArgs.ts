@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts';
-import type { CommandSpec } from './args/parse.js';
+import type { ArgsOf, Declaration } from './args/declaration.js';
 import { decodeArgs } from './args/parse.js';
 import { commandUsage } from './args/usage.js';
 import { UsageError } from './args/usageError.js';
@@ -23,21 +22,26 @@ const zoneOf = (args: ReadonlyArray<string>, env: Io['env']): string => {
   return 'UTC';
 };
 
-export const withArgs = async <A>(
-  name: string,
+/**
+ * Decodes `args` by the command's declaration (times read at `now`, the clock the command
+ * checks windows against, so `--since now` is never in its future), reads the
+ * configuration, then runs.
+ */
+export const withArgs = async <D extends Declaration>(
+  d: D,
   args: ReadonlyArray<string>,
   io: Io,
-  spec: CommandSpec,
-  codec: t.Decoder<unknown, A>,
-  flags: (a: A) => ConfigFlags,
-  run: (a: A, config: Config) => Promise<CommandResult>,
+  now: Date,
+  flags: (a: ArgsOf<D>) => ConfigFlags,
+  run: (a: ArgsOf<D>, config: Config) => Promise<CommandResult>,
 ): Promise<CommandResult> => {
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(commandUsage(name));
+    io.stdout.write(commandUsage(d));
     return done;
   }
-  setDisplayZone(zoneOf(args, io.env));
-  const decoded = decodeArgs(args, spec, codec);
+  const zone = zoneOf(args, io.env);
+  setDisplayZone(zone);
+  const decoded = decodeArgs(args, d, { now, zone });
   if (E.isLeft(decoded)) return E.left(decoded.left);
   const config = readConfig(io.env, flags(decoded.right));
   if (E.isLeft(config)) return E.left(config.left);

@@ -1,20 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { IntArg, optional, TimeArg } from '../kit/args/codecs.js';
-import type { OptionSpecs } from '../kit/args/parse.js';
+import { IntArg, timeArg } from '../kit/args/codecs.js';
+import { flags } from '../kit/args/declaration.js';
+import { flag, option } from '../kit/args/option.js';
 
 // The flags every list command (failed, endpoint, correlation) shares: paging, order,
 // output format, the created-time window.
-
-export const LIST_OPTIONS = {
-  limit: { type: 'string' },
-  cursor: { type: 'string' },
-  all: { type: 'boolean' },
-  order: { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  'created-since': { type: 'string' },
-  'created-until': { type: 'string' },
-} as const satisfies OptionSpecs;
 
 export const Order = t.keyof({ oldest: null, newest: null }, 'oldest|newest');
 export type Order = t.TypeOf<typeof Order>;
@@ -22,17 +13,35 @@ export type Order = t.TypeOf<typeof Order>;
 const Output = t.keyof({ table: null, json: null, tsv: null }, 'table|json|tsv');
 export type Output = t.TypeOf<typeof Output>;
 
-export const ListArgs = (now: Date) =>
-  t.type({
-    limit: optional(IntArg(1, 1000)),
-    cursor: optional(t.string),
-    all: optional(t.boolean),
-    order: optional(Order),
-    output: optional(Output),
-    'created-since': optional(TimeArg(now)),
-    'created-until': optional(TimeArg(now)),
-  });
-export type ListArgs = t.TypeOf<ReturnType<typeof ListArgs>>;
+export const LIST = flags({
+  limit: option(IntArg(1, 1000), { value: 'N', help: 'rows per page (1..1000, default 50)' }),
+  cursor: option(t.string, {
+    value: 'C',
+    help: 'the next page: alone, it repeats the query (window, order, filters);\nthe table prints a short id kept on this machine, --json the full cursor',
+  }),
+  all: flag({ help: 'every page, one after the other' }),
+  order: option(Order, {
+    value: 'oldest|newest',
+    help: 'oldest first (default) or newest first (the index read backwards)',
+  }),
+  output: option(Output, {
+    value: 'table|json|tsv',
+    short: 'o',
+    help: 'table (default), JSON (--json is the same), or tab-separated values\n(a header of JSON field names, ISO times, nothing cut)',
+  }),
+});
+
+/** The created-time window (failed, endpoint, correlation). */
+export const CREATED = flags({
+  'created-since': option(timeArg, {
+    value: 'TIME',
+    help: 'only messages created at or after TIME',
+  }),
+  'created-until': option(timeArg, {
+    value: 'TIME',
+    help: 'only messages created before TIME',
+  }),
+});
 
 /** `--output`, with `--json` as its alias; both saying different things is an error. */
 export const outputOf = (a: { readonly json?: boolean | undefined; readonly output?: Output | undefined }) =>

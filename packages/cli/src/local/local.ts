@@ -1,12 +1,9 @@
-import * as t from 'io-ts';
 import { portIsFree } from '@delivery-history/devkit';
-import { IntArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
 import type { Io } from '../kit/io.js';
 import { startLocalStack } from './localStack.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from '../kit/failure.js';
 import { withArgs } from '../kit/withArgs.js';
+import { localArgs } from './localArgs.js';
 
 export type LocalOptions = { readonly port?: number; readonly path?: string; readonly tableName: string };
 
@@ -85,16 +82,12 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResul
   return fail(Interrupted);
 };
 
-export const spec: CommandSpec = { options: { port: { type: 'string' }, path: { type: 'string' } }, positionals: [] };
-const Args = t.intersection([CommonArgs, t.type({ port: optional(IntArg(1, 65535)), path: optional(t.string) })]);
-
 export const runLocalCommand = (args: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
   withArgs(
-    'local',
+    localArgs,
     args,
     io,
-    spec,
-    Args,
+    io.now(),
     (a) => ({ table: a.table }),
     (a, config) =>
       runLocal(

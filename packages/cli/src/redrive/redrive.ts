@@ -10,6 +10,7 @@ import {
   type StateItem,
   stalled,
 } from '@delivery-history/core';
+import type { StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../kit/format/progress.js';
@@ -25,8 +26,6 @@ import { TableError } from '../kit/table/tableError.js';
 // REQUEUE event (who, why, when; STATE unchanged): the worker's claim takes it over once its
 // lease has run out.
 
-export type Refusal = { readonly _tag: string; readonly message: string };
-
 export type RedriveQueue = {
   readonly send: (request: DeliveryRequest) => Promise<E.Either<string, void>>;
   /** After every send (the local driver delivers here). */
@@ -40,13 +39,13 @@ export type RedriveQueue = {
 export type RedriveDeps = {
   /** Message ids to consider, page by page (a list, or a failed-index query). */
   readonly select: (cursor: string | null) => Promise<Page<string>>;
-  readonly getState: (messageId: string) => Promise<E.Either<Refusal, StateItem | null>>;
+  readonly getState: (messageId: string) => Promise<E.Either<StoreError, StateItem | null>>;
   readonly appendRedrive: (input: {
     messageId: string;
     requestedBy: string;
     reason: string;
     maxAttempts: number;
-  }) => Promise<E.Either<Refusal, { redriveNumber: number; maxAttempts: number; afterAttempt: number }>>;
+  }) => Promise<E.Either<StoreError, { redriveNumber: number; maxAttempts: number; afterAttempt: number }>>;
   /** Records a stalled message's requeue (REQUEUE#: who, why, when) before it is enqueued again. */
   readonly appendRequeue?: (input: {
     messageId: string;
@@ -54,7 +53,7 @@ export type RedriveDeps = {
     reason: string;
     status: StateItem['status'];
     waitingSince: string;
-  }) => Promise<E.Either<Refusal, unknown>>;
+  }) => Promise<E.Either<StoreError, unknown>>;
   readonly queue: RedriveQueue;
   readonly progress?: Progress;
   /** What to warn of before a request is sent (blocked target, redacted credentials not sealed). */

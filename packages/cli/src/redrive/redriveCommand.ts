@@ -8,10 +8,7 @@ import {
   withDefault,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { DurationArg, HostArg, IntArg, MessageIdArg, NonEmptyArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, hostMatches, ProgressArgs } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags, hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { operatorOf } from '../kit/config/operator.js';
 import type { Config } from '../kit/config/readConfig.js';
@@ -32,6 +29,8 @@ import { DEFAULT_STALLED_AFTER_MS } from '../verify/verifyTable.js';
 import { type CommandResult, done, fail } from '../kit/failure.js';
 import { redriveFailure } from './redriveExit.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { redriveArgs } from './redriveArgs.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
 
 // `dh replay redrive (--message ID... | --since T [--until T] [--exhausted] [--endpoint HOST]
 //   | --stalled [--stalled-after D] [--since T] [--until T] [--endpoint HOST])
@@ -42,51 +41,7 @@ import { usageFailure, withArgs } from '../kit/withArgs.js';
 
 const NAME = 'replay redrive';
 
-export const spec: CommandSpec = {
-  options: {
-    message: { type: 'string', multiple: true },
-    status: { type: 'string' },
-    exhausted: { type: 'boolean' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    endpoint: { type: 'string' },
-    reason: { type: 'string' },
-    by: { type: 'string' },
-    'extra-attempts': { type: 'string' },
-    limit: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    'wait-seconds': { type: 'string' },
-    'stalled-after': { type: 'string' },
-    stalled: { type: 'boolean' },
-    'grace-seconds': { type: 'string' },
-    progress: { type: 'string' },
-  },
-  positionals: [],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    ProgressArgs,
-    t.type({
-      message: optional(t.array(MessageIdArg)),
-      status: optional(t.literal('FAILED')),
-      exhausted: optional(t.boolean),
-      since: optional(TimeArg(now)),
-      until: optional(TimeArg(now)),
-      endpoint: optional(HostArg),
-      reason: NonEmptyArg,
-      by: optional(NonEmptyArg),
-      'extra-attempts': optional(IntArg(1, 100)),
-      limit: optional(IntArg(1, 1_000_000)),
-      'dry-run': optional(t.boolean),
-      'wait-seconds': optional(IntArg(0, 3600)),
-      'stalled-after': optional(DurationArg),
-      stalled: optional(t.boolean),
-      'grace-seconds': optional(IntArg(0, 600)),
-    }),
-  ]);
-type Args = t.TypeOf<ReturnType<typeof args>>;
+type Args = ArgsOf<typeof redriveArgs>;
 
 /** Stalled messages by filter: one Scan of STATE items, core's `stalled` rule. */
 const stalledSelection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
@@ -160,7 +115,7 @@ const openQueue = (
   a: Args,
   startedAt: Date,
 ): { queue: RedriveQueue; close: () => void } => {
-  const waitSeconds = a['wait-seconds'] ?? 120;
+  const waitSeconds = a['wait-seconds'];
   if (config.queueUrl !== null) {
     const sqs = new SQSClient({
       ...(config.sqsEndpoint !== null ? { endpoint: config.sqsEndpoint } : {}),
@@ -173,7 +128,7 @@ const openQueue = (
       store: ctx.store,
       env: io.env,
       waitMs: waitSeconds * 1000,
-      graceMs: (a['grace-seconds'] ?? 10) * 1000,
+      graceMs: a['grace-seconds'] * 1000,
       finishCommand: finishCommand(a, startedAt),
       note: (line) => io.stderr.write(`${line}\n`),
     }),
@@ -208,7 +163,7 @@ const validate = (a: Args, now: Date): string | null => {
 
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(redriveArgs, argv, io, now, configFlags, async (a, config) => {
     const problem = validate(a, now);
     if (problem !== null) return usageFailure(problem);
     const env = readRedriveEnv(io.env);
@@ -223,7 +178,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       try {
         const counted = countedProgress(
           createProgress({
-            mode: a.progress ?? 'auto',
+            mode: a.progress,
             label: 'redrive',
             stderr: io.stderr,
             clock: () => io.now().getTime(),

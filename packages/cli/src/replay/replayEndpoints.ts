@@ -1,45 +1,19 @@
 import { DEFAULT_HEALTH_SHARDS } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { IntArg, optional, TimeArg } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import type { Io } from '../kit/io.js';
 import { type HealthRebuildReport, rebuildEndpointHealth } from './rebuildEndpointHealth.js';
 import { CheckFailed, type CommandResult, done, fail, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { replayEndpointsArgs } from './replayEndpointsArgs.js';
 
 // `dh replay endpoints [--since T] [--until T] [--shards N] [--dry-run] [--json]`.
 
-const NAME = 'replay endpoints';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MAX_REPORTED = 20;
-
-export const spec: CommandSpec = {
-  options: {
-    since: { type: 'string' },
-    until: { type: 'string' },
-    shards: { type: 'string' },
-    segments: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-  },
-  positionals: [],
-};
-
-const args = (now: Date) =>
-  t.intersection([
-    CommonArgs,
-    t.type({
-      since: optional(TimeArg(now)),
-      until: optional(TimeArg(now)),
-      shards: optional(IntArg(1, 64)),
-      segments: optional(IntArg(1, 64)),
-      'dry-run': optional(t.boolean),
-    }),
-  ]);
 
 const render = (r: HealthRebuildReport): string => {
   const head = `${r.dryRun ? 'would rewrite' : 'rewrote'} ${r.dryRun ? r.differences.length : r.written} of ${r.buckets} bucket shards (${r.attempts} attempts of ${r.scanned} messages, ${r.since} to ${r.until})`;
@@ -55,7 +29,7 @@ const startOfHour = (d: Date): Date => new Date(Math.floor(d.getTime() / HOUR_MS
 
 export const runReplayEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
-  return withArgs(NAME, argv, io, spec, args(now), configFlags, async (a, config) => {
+  return withArgs(replayEndpointsArgs, argv, io, now, configFlags, async (a, config) => {
     const until = a.until ?? startOfHour(now);
     const since = a.since ?? new Date(until.getTime() - DAY_MS);
     if (until.getTime() <= since.getTime()) return usageFailure('--until must be after --since');
@@ -66,7 +40,7 @@ export const runReplayEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise
           reader: ctx.reader,
           readBuckets: (w) => ctx.store.readEndpointHealth(w),
           putBuckets: (b) => ctx.store.putHealthBuckets(b),
-          segments: a.segments ?? 16,
+          segments: a.segments,
           concurrency: 4,
           shards: a.shards ?? DEFAULT_HEALTH_SHARDS,
         },

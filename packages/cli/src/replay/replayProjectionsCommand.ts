@@ -1,8 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { IntArg, MessageIdArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, ProgressArgs } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../kit/format/progress.js';
@@ -15,45 +12,18 @@ import { storeRepair } from './storeRepair.js';
 import { trailWriter } from './writeTrail.js';
 import { CheckFailed, type CommandResult, done, fail } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
+import { replayProjectionsArgs } from './replayProjectionsArgs.js';
 
 // `dh replay projections (--message ID... | --all) [--dry-run]`.
 
-const NAME = 'replay projections';
-
-export const spec: CommandSpec = {
-  options: {
-    message: { type: 'string', multiple: true },
-    all: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    segments: { type: 'string' },
-    concurrency: { type: 'string' },
-    'max-report': { type: 'string' },
-    progress: { type: 'string' },
-  },
-  positionals: [],
-};
-
-const Args = t.intersection([
-  CommonArgs,
-  ProgressArgs,
-  t.type({
-    message: optional(t.array(MessageIdArg)),
-    all: optional(t.boolean),
-    'dry-run': optional(t.boolean),
-    segments: optional(IntArg(1, 64)),
-    concurrency: optional(IntArg(1, 64)),
-    'max-report': optional(IntArg(0, 100_000)),
-  }),
-]);
-
 export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs(NAME, argv, io, spec, Args, configFlags, async (a, config) => {
+  withArgs(replayProjectionsArgs, argv, io, io.now(), configFlags, async (a, config) => {
     if ((a.message === undefined) === (a.all !== true)) {
       return usageFailure('give either --message ID (repeatable) or --all');
     }
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, replay, repair, report) read top to bottom; its steps are already functions
     return withContext(config, io, async (ctx) => {
-      const mode = a.progress ?? 'auto';
+      const mode = a.progress;
       const clock = () => io.now().getTime();
       // --all counts first (a Select: COUNT scan, seconds on a big table): say so, spin on a terminal
       const phase =
@@ -93,8 +63,8 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
         },
         {
           dryRun: a['dry-run'] === true,
-          segments: a.segments ?? 16,
-          concurrency: a.concurrency ?? 4,
+          segments: a.segments,
+          concurrency: a.concurrency,
           ...(a['max-report'] !== undefined ? { maxReported: a['max-report'] } : {}),
           ...(a.message !== undefined ? { messageIds: a.message } : {}),
         },

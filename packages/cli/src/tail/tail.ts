@@ -1,10 +1,7 @@
 import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
 import { type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { HostArg, MessageIdArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, hostMatches } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags, hostMatches } from '../kit/args/common.js';
 import { withContext } from '../kit/context.js';
 import { oneLine, outcomeCode } from '../kit/format/describe.js';
 import { statusColor } from '../kit/format/color.js';
@@ -15,29 +12,10 @@ import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, storeFailure } from '../kit/failure.js';
 import { withArgs } from '../kit/withArgs.js';
+import { tailArgs } from './tailArgs.js';
 
 // `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
 // are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary, 130).
-
-export const spec: CommandSpec = {
-  options: {
-    endpoint: { type: 'string' },
-    host: { type: 'string' },
-    status: { type: 'string' },
-    message: { type: 'string', multiple: true },
-  },
-  positionals: [],
-};
-
-const Args = t.intersection([
-  CommonArgs,
-  t.type({
-    endpoint: optional(HostArg),
-    host: optional(HostArg),
-    status: optional(t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED')),
-    message: optional(t.array(MessageIdArg)),
-  }),
-]);
 
 const hostOf = (url: string): string => {
   try {
@@ -141,7 +119,7 @@ const follow = async (
 };
 
 export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs('tail', argv, io, spec, Args, configFlags, (a, config) =>
+  withArgs(tailArgs, argv, io, io.now(), configFlags, (a, config) =>
     withContext(config, io, async (ctx) => {
       const keep = filterOf(a);
       const started = io.now().getTime();

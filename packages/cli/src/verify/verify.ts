@@ -1,8 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
-import { DurationArg, IntArg, MessageIdArg, optional } from '../kit/args/codecs.js';
-import { CommonArgs, configFlags, ProgressArgs } from '../kit/args/common.js';
-import type { CommandSpec } from '../kit/args/parse.js';
+import { configFlags } from '../kit/args/common.js';
 import { withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../kit/format/progress.js';
@@ -13,42 +10,15 @@ import type { Io } from '../kit/io.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from './verifyTable.js';
 import { CheckFailed, type CommandResult, done, fail } from '../kit/failure.js';
 import { withArgs } from '../kit/withArgs.js';
+import { verifyArgs } from './verifyArgs.js';
 
 // `dh verify`: every invariant over the table; exit 1 when any fails.
 
-export const spec: CommandSpec = {
-  options: {
-    message: { type: 'string', multiple: true },
-    segments: { type: 'string' },
-    concurrency: { type: 'string' },
-    'allow-lag': { type: 'boolean' },
-    'item-budget': { type: 'string' },
-    'max-violations': { type: 'string' },
-    'stalled-after': { type: 'string' },
-    progress: { type: 'string' },
-  },
-  positionals: [],
-};
-
-const Args = t.intersection([
-  CommonArgs,
-  ProgressArgs,
-  t.type({
-    message: optional(t.array(MessageIdArg)),
-    segments: optional(IntArg(1, 64)),
-    concurrency: optional(IntArg(1, 64)),
-    'allow-lag': optional(t.boolean),
-    'item-budget': optional(IntArg(1024, 409_600)),
-    'max-violations': optional(IntArg(0, 100_000)),
-    'stalled-after': optional(DurationArg),
-  }),
-]);
-
 export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs('verify', argv, io, spec, Args, configFlags, (a, config) =>
+  withArgs(verifyArgs, argv, io, io.now(), configFlags, (a, config) =>
     // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, check, report, exit code) read top to bottom; its steps are already functions
     withContext(config, io, async (ctx) => {
-      const mode = a.progress ?? 'auto';
+      const mode = a.progress;
       const clock = () => io.now().getTime();
       // the whole table is counted first (a Select: COUNT scan): say so, spin on a terminal
       const phase =
@@ -78,8 +48,8 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
           clock: () => io.now().getTime(),
         },
         {
-          segments: a.segments ?? 16,
-          concurrency: a.concurrency ?? 4,
+          segments: a.segments,
+          concurrency: a.concurrency,
           itemBudgetBytes: a['item-budget'] ?? DEFAULT_ITEM_BUDGET,
           allowLag: a['allow-lag'] === true,
           ...(a['stalled-after'] !== undefined ? { stalledAfterMs: a['stalled-after'] } : {}),

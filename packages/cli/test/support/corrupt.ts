@@ -1,6 +1,7 @@
 // Hand-made drift for replay tests: raw writes that bypass the store on purpose.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { auditKey, stateKey } from '@delivery-history/store';
+import { stateKey } from '@delivery-history/store';
+import { auditKey } from '@delivery-history/store/testing';
 
 /** Sets one top-level STATE attribute, as a buggy writer or an operator's console would. */
 export const setStateField = async (

@@ -26,8 +26,6 @@ export const intRange = (min: number, max: number, name?: string): t.Type<number
 export const NonNegativeInt = intRange(0, Number.POSITIVE_INFINITY);
 export const PositiveInt = intRange(1, Number.POSITIVE_INFINITY);
 
-export const NonEmptyString = refine(t.string, 'non-empty string', (s) => s.length > 0);
-
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 /** ISO-8601 UTC timestamp as produced by `Date.prototype.toISOString()`. */

@@ -33,9 +33,6 @@ export const parseDecimal = (decimal: string): Decimal => {
   return { negative: sign === '-' && digits !== '', digits, point };
 };
 
-/** Significant digits of a decimal number written as a string. */
-export const significantDigits = (decimal: string): number => parseDecimal(decimal).digits.length;
-
 /**
  * Size of a number value. DynamoDB stores base-100 digit pairs aligned on the
  * decimal point (1.5 is 01|50, two pairs) plus one exponent byte, plus one more

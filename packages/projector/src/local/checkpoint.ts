@@ -1,5 +1,4 @@
 import {
-  CHECKPOINT_PREFIX,
   checkpointKey,
   type DocumentClient,
   describeStoreError,
@@ -17,7 +16,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 // after a batch with projector records (or after many ignored ones), so they cannot keep it busy.
 // ---------------------------------------------------------------------------
 
-export { CHECKPOINT_PREFIX, checkpointKey, type ShardCheckpoint };
+export { checkpointKey, type ShardCheckpoint };
 
 export type CheckpointStore = {
   load(shardId: string): Promise<ShardCheckpoint | null>;

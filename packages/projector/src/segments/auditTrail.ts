@@ -1,8 +1,8 @@
-import { type AuditTrail, decodeAuditTrail, type SegmentInfo } from '@delivery-history/store';
+import { type AuditTrail, decodeAuditTrail } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { CorruptItem } from '../errors.js';
 
-export type { AuditTrail, SegmentInfo };
+export type { AuditTrail };
 
 /**
  * The audit trail from a message's items (any mix: a whole-partition read, `getHistory`'s

@@ -1,9 +1,10 @@
 // An in-memory table of audit segments that applies planned steps exactly as the DynamoDB
 // writes do (for pure tests of the packing).
 import type { AuditEntry } from '@delivery-history/core';
-import { type AuditHeadItem, auditTrailOf } from '@delivery-history/projector';
+import { auditTrailOf } from '@delivery-history/projector/testing';
+import type { AuditHeadItem } from '@delivery-history/store';
 import type { AppendStep } from '@delivery-history/store';
-import { auditKey } from '@delivery-history/store';
+import { auditKey } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 
 export type MemoryTrail = {

@@ -3,8 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { treeCpuMs } from '@delivery-history/devkit';
-import { auditKey } from '@delivery-history/store';
+import { treeCpuMs } from '@delivery-history/devkit/testing';
+import { auditKey } from '@delivery-history/store/testing';
 import type { TestTable } from '@delivery-history/testkit';
 
 const root = new URL('../../../../', import.meta.url).pathname;

@@ -1,7 +1,8 @@
 // Test data: consistent attempt/redrive items (as the worker and store would write them) and
 // stream records in the Lambda event shape.
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AttemptItem, OutcomeCategory, RedriveItem } from '@delivery-history/core';
+import type { AttemptItem, RedriveItem } from '@delivery-history/core';
+import type { OutcomeCategory } from '@delivery-history/core/testing';
 import { attemptSk, messagePk, redriveSk } from '@delivery-history/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 

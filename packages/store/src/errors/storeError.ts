@@ -160,8 +160,6 @@ export const isThrottled = is('Throttled');
 export const isTransient = is('Transient');
 export const isTooLarge = is('TooLarge');
 export const isInvalid = is('Invalid');
-export const isCorrupt = is('Corrupt');
-export const isUnexpected = is('Unexpected');
 
 /** Worth retrying the whole operation later (the store already retried Throttled/Transient). */
 export const isRetryable = (e: StoreError): boolean =>

@@ -10,7 +10,8 @@ import {
   type Outcome,
   type OutcomeInput,
 } from '@delivery-history/core';
-import { createStore, type Store, type StoreDeps, type StoreError } from '@delivery-history/store';
+import { createStore, type Store, type StoreError } from '@delivery-history/store';
+import type { StoreDeps } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';

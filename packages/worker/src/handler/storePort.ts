@@ -14,8 +14,6 @@ export type DeliveryStore = Pick<
 export type StoreFailure = StoreError;
 
 export type {
-  AppendAttemptInput,
   AppendResult,
-  AttemptTicket,
   Claimed,
 } from '@delivery-history/store';

@@ -9,14 +9,9 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { memoryLogger } from '@delivery-history/core';
 import { makeStreamClients } from '@delivery-history/store';
-import {
-  createHandler,
-  httpClientOf,
-  memoryMetrics,
-  readConfig,
-  systemClock,
-  workerStoreOf,
-} from '@delivery-history/worker';
+import { createHandler, httpClientOf, workerStoreOf } from '@delivery-history/worker';
+import { systemClock } from '@delivery-history/core';
+import { memoryMetrics, readConfig } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 
 const base = process.env.DH_BOMB_BASE_URL ?? '';

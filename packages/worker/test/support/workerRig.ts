@@ -1,23 +1,26 @@
 // Shared set-up for the worker's cross-package tests (not a test file itself).
 import { makeRetryPolicy, type RetryPolicy, type Sealer } from '@delivery-history/core';
-import { createStore, type Store, type StoreDeps } from '@delivery-history/store';
+import { createStore, type Store } from '@delivery-history/store';
+import type { StoreDeps } from '@delivery-history/store/testing';
 import { memoryLogger } from '@delivery-history/core';
 import {
   type OutboxPort,
-  type ProcessDeps,
   createHandler,
-  createHttpClient,
   type HttpClient,
-  type HttpClientOptions,
   type RecordRef,
   type SqsBatchHandler,
   type SQSEvent,
   type SQSRecord,
-  memoryMetrics,
-  systemClock,
   type VisibilityPort,
 } from '@delivery-history/worker';
-import { parseAllowList } from '@delivery-history/core';
+import { systemClock } from '@delivery-history/core';
+import {
+  type ProcessDeps,
+  createHttpClient,
+  type HttpClientOptions,
+  memoryMetrics,
+} from '@delivery-history/worker/testing';
+import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '@delivery-history/testkit';
 

@@ -31,8 +31,12 @@ export const IntArg = (min: number, max: number): t.Type<number, string, unknown
   });
 
 /** A time (ISO, relative to `now`, today, a time of day, epoch seconds; zone-less in the display zone). */
-export const TimeArg = (now: Date): t.Type<Date, string, unknown> =>
-  fromString(TIME_INPUT_HELP, (s) => parseTimeInput(s, now));
+export const TimeArg = (now: Date, tz?: string): t.Type<Date, string, unknown> =>
+  fromString(TIME_INPUT_HELP, (s) => parseTimeInput(s, now, tz));
+
+/** A command's time flag: read at its clock, in its display zone. */
+export const timeArg = (c: { readonly now: Date; readonly zone: string }): t.Type<Date, string, unknown> =>
+  TimeArg(c.now, c.zone);
 
 /** An IANA time zone (`Europe/Paris`, `UTC`). */
 export const ZoneArg = fromString('IANA time zone', (s) =>
@@ -70,6 +74,3 @@ export const UrlArg = fromString('http(s) URL', (s) =>
 
 export const ProgressMode = t.keyof({ auto: null, bar: null, lines: null, none: null }, 'auto|bar|lines|none');
 export type ProgressMode = t.TypeOf<typeof ProgressMode>;
-
-/** An optional flag: absent stays undefined. */
-export const optional = <C extends t.Mixed>(c: C) => t.union([c, t.undefined], c.name);

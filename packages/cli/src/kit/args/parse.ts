@@ -1,47 +1,36 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts';
+import { COMMON } from './common.js';
+import type { ArgsOf, Declaration } from './declaration.js';
+import type { ArgContext, Options } from './option.js';
 import { didYouMean } from './suggest.js';
 import { UsageError } from './usageError.js';
 
-// One parse for every command: node:util parseArgs (strict: unknown flags are errors), then
-// an io-ts decode of the raw strings into the command's typed options. Codec keys are the
-// flag names (`dry-run`) and the positional names, so errors can name what the user typed.
+// One parse for every command, made from its declaration: node:util parseArgs (strict:
+// unknown flags are errors), then each flag and positional decoded by its own io-ts type, so
+// an error names what the user typed (`--since`, `<messageId>`) without looking into io-ts.
 
 export type OptionSpec = { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string };
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-export type CommandSpec = {
-  readonly options: OptionSpecs;
-  /** Names of positional arguments, in order; an entry ending in `...` takes the rest. */
-  readonly positionals: ReadonlyArray<string>;
-};
+/** The parseArgs spec of some declared flags. */
+export const specOf = (options: Options): OptionSpecs =>
+  Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.kind, ...(o.multiple ? { multiple: true } : {}), ...(o.short === undefined ? {} : { short: o.short }) },
+    ]),
+  );
 
-/** Flags every command accepts. */
-export const COMMON_OPTIONS = {
-  json: { type: 'boolean' },
-  table: { type: 'string' },
-  'endpoint-url': { type: 'string' },
-  region: { type: 'string' },
-  tz: { type: 'string' },
-  wide: { type: 'boolean' },
-  'no-pager': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies OptionSpecs;
+/** What parseArgs is given for a command: the common flags and its own. */
+export const parseSpecOf = (d: Declaration): OptionSpecs => specOf({ ...COMMON, ...d.options });
 
 export type Raw = Record<string, unknown>;
 
-const placePositionals = (spec: CommandSpec, positionals: string[]): E.Either<UsageError, Raw> => {
+const placePositionals = (d: Declaration, positionals: string[]): E.Either<UsageError, Raw> => {
   const out: Raw = {};
-  const names = spec.positionals;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] ?? '';
-    if (name.endsWith('...')) {
-      out[name.slice(0, -3)] = positionals.slice(i);
-      return E.right(out);
-    }
-    out[name] = positionals[i];
-  }
+  const names = d.positionals.map((p) => p.name);
+  for (let i = 0; i < names.length; i++) out[names[i] ?? ''] = positionals[i];
   if (positionals.length > names.length) {
     return E.left(UsageError(`unexpected argument "${positionals[names.length]}"`));
   }
@@ -76,65 +65,60 @@ const glueDashValues = (args: ReadonlyArray<string>, options: OptionSpecs): stri
 };
 
 /** ` (did you mean "--since"?)` after an unknown option. */
-const suggestion = (e: unknown, spec: CommandSpec): string => {
+const suggestion = (e: unknown, options: OptionSpecs): string => {
   if ((e as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return '';
   const got = /'(-{1,2}[^'=]+)/.exec(e instanceof Error ? e.message : '')?.[1];
   if (got === undefined) return '';
-  const names = Object.keys({ ...COMMON_OPTIONS, ...spec.options });
+  const names = Object.keys(options);
   return didYouMean(got.replace(/^-+/, ''), names, (n) => `--${n}`);
 };
 
 /** Raw values by flag / positional name. */
-export const parseRaw = (args: ReadonlyArray<string>, spec: CommandSpec): E.Either<UsageError, Raw> => {
+export const parseRaw = (args: ReadonlyArray<string>, d: Declaration): E.Either<UsageError, Raw> => {
+  const options = parseSpecOf(d);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: glueDashValues(args, { ...COMMON_OPTIONS, ...spec.options }),
-      options: { ...COMMON_OPTIONS, ...spec.options },
+      args: glueDashValues(args, options),
+      options,
       allowPositionals: true,
       strict: true,
     }) as { values: Record<string, unknown>; positionals: string[] };
   } catch (e) {
     // parseArgs throws TypeErrors with a code (ERR_PARSE_ARGS_UNKNOWN_OPTION, ...): user input.
     const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
-    return E.left(UsageError(`${message.replace(/\. To specify a positional argument.*$/, '')}${suggestion(e, spec)}`));
+    return E.left(
+      UsageError(`${message.replace(/\. To specify a positional argument.*$/, '')}${suggestion(e, options)}`),
+    );
   }
-  return E.map((pos: Raw) => ({ ...parsed.values, ...pos }))(placePositionals(spec, parsed.positionals));
+  return E.map((pos: Raw) => ({ ...parsed.values, ...pos }))(placePositionals(d, parsed.positionals));
 };
 
-const nameOf = (key: string, spec: CommandSpec): string =>
-  spec.positionals.some((p) => p.replace(/\.\.\.$/, '') === key) ? `<${key}>` : `--${key}`;
-
-const PROP_PARENTS = new Set(['InterfaceType', 'StrictType', 'ExactType', 'PartialType']);
-
-/** The property name an error is about, looking through intersections and unions. */
-const keyOf = (context: t.Context): string => {
-  for (let i = 1; i < context.length; i++) {
-    const parent = context[i - 1]?.type as { _tag?: string } | undefined;
-    if (parent?._tag !== undefined && PROP_PARENTS.has(parent._tag)) return context[i]?.key ?? '';
-  }
-  return '';
-};
-
-const describe = (errors: t.Errors, spec: CommandSpec): string => {
-  const parts = new Map<string, string>();
-  for (const err of errors) {
-    const key = keyOf(err.context);
-    const name = key === '' ? 'arguments' : nameOf(key, spec);
-    if (parts.has(name)) continue;
-    const expected = err.message ?? `expected ${err.context[err.context.length - 1]?.type.name ?? 'a value'}`;
-    parts.set(name, err.value === undefined ? 'is required' : expected);
-  }
-  return [...parts].map(([name, what]) => `${name}: ${what}`).join('; ');
-};
-
-/** Parses and decodes a command's arguments. */
-export const decodeArgs = <A>(
+/**
+ * Parses and decodes a command's arguments: every flag and positional by its declared type,
+ * in declaration order (the common flags first); each wrong one is named once.
+ */
+export const decodeArgs = <D extends Declaration>(
   args: ReadonlyArray<string>,
-  spec: CommandSpec,
-  codec: t.Decoder<unknown, A>,
-): E.Either<UsageError, A> =>
+  d: D,
+  c: ArgContext,
+): E.Either<UsageError, ArgsOf<D>> =>
   E.chain((raw: Raw) => {
-    const r = codec.decode(raw);
-    return E.isRight(r) ? E.right(r.right) : E.left(UsageError(describe(r.left, spec)));
-  })(parseRaw(args, spec));
+    const flag = ([key, o]: [string, Options[string]]) => [key, `--${key}`, o.decoder(c)] as const;
+    const fields = [
+      ...Object.entries(COMMON).map(flag),
+      ...d.positionals.map((p) => [p.name, `<${p.name}>`, p.decoder(c)] as const),
+      ...Object.entries(d.options).map(flag),
+    ];
+    const out: Raw = {};
+    const wrong: string[] = [];
+    for (const [key, name, decoder] of fields) {
+      const r = decoder.decode(raw[key]);
+      if (E.isRight(r)) out[key] = r.right;
+      else
+        wrong.push(
+          `${name}: ${raw[key] === undefined ? 'is required' : (r.left[0]?.message ?? `expected ${decoder.name}`)}`,
+        );
+    }
+    return wrong.length === 0 ? E.right(out as ArgsOf<D>) : E.left(UsageError(wrong.join('; ')));
+  })(parseRaw(args, d));

@@ -1,0 +1,24 @@
+import * as t from 'io-ts';
+import { HostArg, MessageIdArg } from '../kit/args/codecs.js';
+import { list, option } from '../kit/args/option.js';
+import { declare } from '../kit/args/declaration.js';
+
+/** `dh tail`: its flags, synopsis and help. */
+export const tailArgs = declare({
+  name: 'tail',
+  positionals: [],
+  options: {
+    endpoint: option(HostArg, { value: 'HOST', help: 'one host; a bare host matches every port' }),
+    host: option(HostArg, { value: 'HOST', help: 'the same as --endpoint', inSynopsis: false }),
+    status: option(t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED'), {
+      value: 'STATUS',
+      help: 'one outcome: SUCCESS or FAILED',
+    }),
+    message: list(MessageIdArg, { value: 'ID', help: 'only these messages (repeat the flag)' }),
+  },
+  synopsis: '[--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
+  about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
+  one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
+  outcome; --endpoint (or --host) a host; --message some messages.`,
+  examples: ['dh tail', 'dh tail --endpoint hooks.example.com --status FAILED', 'dh tail --json | jq .messageId'],
+});
