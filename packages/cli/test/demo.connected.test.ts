@@ -5,7 +5,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
-import { dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
+import { collectDh, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 
 type Ctx = { t: TestTable };
 const Demo = suite<Ctx>('dh demo');
@@ -70,24 +70,17 @@ Demo('a non-local table needs --yes (nothing is contacted)', async () => {
 });
 
 Demo('Ctrl-C while delivering: stops claiming, waits a bounded time, one line, exit 130', async ({ t }) => {
-  const child = spawnDh(
+  const dh = collectDh(
     ['demo', '--messages', '300', '--progress', 'none'],
     dhEnv({ endpoint: t.endpoint, tableName: t.tableName }),
   );
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString('utf8');
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString('utf8');
-  });
+  const { child } = dh;
   const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
-  await waitFor(() => child.exitCode !== null || out.includes('Delivering'), {
+  await waitFor(() => child.exitCode !== null || dh.out().includes('Delivering'), {
     what: 'the demo started delivering',
     progress: cpuOf(child.pid),
   });
-  assert.ok(out.includes('Delivering'), `the demo started delivering: ${out}${err}`);
+  assert.ok(dh.out().includes('Delivering'), `the demo started delivering: ${dh.out()}${dh.err()}`);
   await sleep(1_500);
   const signalledAt = Date.now();
   child.kill('SIGINT');
@@ -95,12 +88,15 @@ Demo('Ctrl-C while delivering: stops claiming, waits a bounded time, one line, e
   const code = await exited;
   clearTimeout(killer);
   const stopMs = Date.now() - signalledAt;
-  const shown = `exit ${code} after ${stopMs} ms\n--- stdout ---\n${out}\n--- stderr ---\n${err}`;
+  const shown = `exit ${code} after ${stopMs} ms\n--- stdout ---\n${dh.out()}\n--- stderr ---\n${dh.err()}`;
   assert.is(code, 130, shown);
-  const lines = err.split('\n').filter((l) => l.startsWith('dh demo: interrupted'));
+  const lines = dh
+    .err()
+    .split('\n')
+    .filter((l) => l.startsWith('dh demo: interrupted'));
   assert.is(lines.length, 1, shown);
   assert.match(lines[0] ?? '', /stopped claiming: \d+ records handled.*, \d+ not delivered \(run demo-/);
-  assert.not.match(out, /Invariants over this run/, 'no report after an interrupt');
+  assert.not.match(dh.out(), /Invariants over this run/, 'no report after an interrupt');
   // grace 3 s, then the abort and the appends: well within the bound
   assert.ok(stopMs < 30_000, shown);
   // nothing this process claimed is left PROCESSING

@@ -13,7 +13,7 @@ import { freePort } from '@delivery-history/devkit/testing';
 import { makeClients } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type DhResult, dhEnv, jsonOf, runDh, show, spawnDh } from './support/runDh.js';
+import { collectDh, type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 
 type Running = { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> };
@@ -26,29 +26,21 @@ const baseEnv = () => dhEnv({ endpoint: 'http://127.0.0.1:9', tableName: TABLE }
 const startLocal = async (port: number, dir: string): Promise<Running> => {
   const env = { ...baseEnv() };
   delete env.AWS_ENDPOINT_URL_DYNAMODB;
-  const child = spawnDh(['local', '--port', String(port), '--path', dir], env);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString('utf8');
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString('utf8');
-  });
+  const { child, out, err } = collectDh(['local', '--port', String(port), '--path', dir], env);
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
   try {
     await waitFor(
       () => {
         if (child.exitCode !== null) throw new Error('dh local exited');
-        return out.includes('Press Ctrl-C');
+        return out().includes('Press Ctrl-C');
       },
-      { what: 'dh local started', progress: cpuOf(child.pid), everyMs: 100, detail: () => `${out}\n${err}` },
+      { what: 'dh local started', progress: cpuOf(child.pid), everyMs: 100, detail: () => `${out()}\n${err()}` },
     );
   } catch (e) {
     child.kill('SIGKILL');
     throw e;
   }
-  return { child, out: () => out, err: () => err, exited };
+  return { child, out, err, exited };
 };
 
 /** The `export A=B C=D` lines dh local printed, as an environment. */
