@@ -12,9 +12,9 @@
 // the last bundle; a new bundle is written aside and renamed into place file by file, and
 // chunks are content-named, so a running dh never loses a chunk it is about to import (old
 // ones are removed only after an hour).
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 import { LAMBDA_BUNDLE } from '../infra/src/lambdaBundling.js';
 
 const packages = new URL('../packages/', import.meta.url).pathname;
@@ -50,6 +50,67 @@ const inputs = Math.max(
     .map(newestInput),
 );
 
+// ---------------------------------------------------------------------------
+// direct imports: esbuild splits chunks by file, and a file is in a command's graph when any
+// file of that graph imports it. Through a package's index (one door, which the sources keep)
+// every command reached every file of core and store that any command uses: dh history loaded
+// the Streams client, the SSRF guard and the expunge planner. In the bundle only, an import of
+// a workspace package's index becomes imports of the files that index re-exports from (what
+// `export { a, b as c } from './x.js'` lines say), so a command loads the files it uses.
+// ---------------------------------------------------------------------------
+
+type Origin = { readonly file: string; readonly name: string };
+
+const EXPORT_FROM = /^export \{([^}]*)\} from '(\.[^']+)';$/gm;
+const IMPORT_INDEX = /^import \{([^}]*)\} from '@delivery-history\/(core|store|projector|worker)';$/gm;
+
+/** `a, b as c` as [local, imported] pairs. */
+const namesOf = (list: string): Array<readonly [string, string]> =>
+  list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((n) => {
+      const [from, as] = n.split(/\s+as\s+/);
+      return [as ?? from ?? n, from ?? n] as const;
+    });
+
+/** What a package's dist/index.js re-exports (its `export { ... } from './x.js'` lines), by exported name. */
+const indexOf = (pkg: string): Map<string, Origin> => {
+  const index = join(packages, pkg, 'dist', 'index.js');
+  const out = new Map<string, Origin>();
+  for (const m of readFileSync(index, 'utf8').matchAll(EXPORT_FROM))
+    for (const [exported, name] of namesOf(m[1] ?? ''))
+      out.set(exported, { file: join(dirname(index), m[2] ?? ''), name });
+  return out;
+};
+
+const directImports = (): Plugin => ({
+  name: 'direct-imports',
+  setup(b) {
+    const indexes = new Map<string, Map<string, Origin>>();
+    const index = (pkg: string): Map<string, Origin> => {
+      const known = indexes.get(pkg) ?? indexOf(pkg);
+      indexes.set(pkg, known);
+      return known;
+    };
+    b.onLoad({ filter: /\/packages\/[^/]+\/dist\/.*\.js$/ }, (args) => {
+      const contents = readFileSync(args.path, 'utf8').replace(IMPORT_INDEX, (whole, list: string, pkg: string) => {
+        const byFile = new Map<string, string[]>();
+        for (const [local, name] of namesOf(list)) {
+          const origin = index(pkg).get(name);
+          if (origin === undefined) return whole; // not a plain re-export: leave the import as it is
+          byFile.set(origin.file, [...(byFile.get(origin.file) ?? []), `${origin.name} as ${local}`]);
+        }
+        return [...byFile]
+          .map(([file, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(file)};`)
+          .join(' ');
+      });
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+});
+
 if (mtime(ENTRY) < inputs) {
   const aside = join(dist, `.bundle-${process.pid}`);
   rmSync(aside, { recursive: true, force: true });
@@ -72,6 +133,7 @@ if (mtime(ENTRY) < inputs) {
     keepNames: LAMBDA_BUNDLE.keepNames,
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [directImports()],
   });
   // chunks first, the entry last: the new entry only ever sees its chunks in place
   const written = readdirSync(aside).sort((a, b) => (a === 'dh.js' ? 1 : b === 'dh.js' ? -1 : 0));

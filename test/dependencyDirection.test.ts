@@ -99,7 +99,13 @@ const HANDLER_WIRING: Readonly<Record<string, string>> = {
   'packages/devkit/src/createLocalWorker.ts': '@delivery-history/worker', // the worker's handler over the local queue
   'packages/devkit/src/localQueue.ts': '@delivery-history/worker', // the handler's SQS ports, implemented locally
   'packages/devkit/src/localDriver.ts': '@delivery-history/worker', // the handler's SQS event shape
-  'packages/devkit/src/index.ts': '@delivery-history/projector', // the projector's poller for the local stack
+  // the local stream poller around the projector's apply (its deps, errors, config, events, telemetry)
+  'packages/devkit/src/poller/poller.ts': '@delivery-history/projector',
+  'packages/devkit/src/poller/batchRetry.ts': '@delivery-history/projector',
+  'packages/devkit/src/poller/shardLoop.ts': '@delivery-history/projector',
+  'packages/devkit/src/poller/pollerConfig.ts': '@delivery-history/projector',
+  'packages/devkit/src/poller/pollerMain.ts': '@delivery-history/projector',
+  'packages/devkit/src/poller/pollerStats.ts': '@delivery-history/projector',
 };
 const toolFiles = (): string[] =>
   [

@@ -1,13 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
-import { startPoller } from '@delivery-history/projector';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  memoryTelemetry,
-  projectMessages,
-} from '@delivery-history/projector/testing';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryTelemetry } from '@delivery-history/projector/testing';
 import { type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/benchContext.js';
@@ -21,7 +18,7 @@ import { ratio, round, summarize } from './support/stats.js';
 import { readWholeStream } from './support/streamRecords.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ProjectionReport } from '@delivery-history/projector/testing';
+import type { ProjectionReport } from '@delivery-history/projector';
 import { costRows } from './cost.js';
 import { BASELINE_COMMIT, baselineSources } from './support/baseline.js';
 import { meterRequests } from './support/requestMeter.js';

@@ -1,7 +1,8 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { makeRetryPolicy } from '@delivery-history/core';
-import { makeHandler, makeProjectorDeps, memoryTelemetry } from '@delivery-history/projector/testing';
+import { makeHandler, memoryTelemetry } from '@delivery-history/projector/testing';
+import { makeProjectorDeps } from '@delivery-history/projector';
 import { createStore, type Store } from '@delivery-history/store';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';

@@ -1,12 +1,9 @@
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
-import { startPoller } from '@delivery-history/projector';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  memoryTelemetry,
-  readAuditTrail,
-} from '@delivery-history/projector/testing';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryTelemetry, readAuditTrail } from '@delivery-history/projector/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -52,7 +52,7 @@ const spec = declare({
   name: 'test',
   positionals: [positional('messageId', MessageIdArg)],
   options: {
-    since: required(TimeArg(now), { value: 'TIME', help: 'since' }),
+    since: required(TimeArg(now, 'UTC'), { value: 'TIME', help: 'since' }),
     limit: option(IntArg(1, 1000), { value: 'N', help: 'limit' }),
     endpoint: option(HostArg, { value: 'HOST', help: 'endpoint' }),
     exhausted: flag({ help: 'exhausted' }),

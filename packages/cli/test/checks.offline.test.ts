@@ -8,7 +8,7 @@ import { findSecrets } from '../src/verify/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/verify/projectionDrift.js';
 import { checkTrail } from '../src/verify/trailDrift.js';
 import { verifyMessage } from '../src/verify/verifyMessage.js';
-import { attempt, redriveItem, seedState } from './support/cliItems.js';
+import { attempt, iso, redriveItem, seedState } from './support/cliItems.js';
 
 const folded = (attempts = [attempt(1, 'retry'), attempt(2, 'success')]): StateItem => {
   const r = fold(seedState(), attempts, []);
@@ -200,5 +200,44 @@ Redrive('a redrive item folds the message open again', () => {
 Projection.run();
 Trail.run();
 Secrets.run();
+Verify('held (invariant 11): holds fold into STATE; an attempt made inside a hold is reported', () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
+  const hold = (n: number, kind: 'held' | 'released', atMs: number) => ({
+    type: 'HOLD' as const,
+    messageId: 'm-1',
+    holdNumber: n,
+    kind,
+    afterAttempt: 1,
+    afterRedrive: 0,
+    mode: 'paused',
+    reason: 'INC-5',
+    by: 'ops',
+    at: iso(atMs),
+  });
+  const run = (releasedAtMs: number) => {
+    const holds = [hold(1, 'held', 70_000), hold(2, 'released', releasedAtMs)];
+    const state = fold(seedState(), attempts, [], holds);
+    if (E.isLeft(state)) throw new Error('fixture does not fold');
+    const items = [
+      raw('STATE', state.right),
+      ...attempts.map((a) => raw(`ATTEMPT#00000${a.attemptNumber}`, a)),
+      ...holds.map((h) => raw(`HOLD#000${h.holdNumber}`, h)),
+    ];
+    return verifyMessage(decodePartition('m-1', items), {
+      itemBudgetBytes: 350_000,
+      trailOf: () => E.right({ entries: rebuildAuditTrail(attempts, []) }),
+      stalledAfterMs: 3_600_000,
+      now: new Date('2030-01-01T00:00:00Z'),
+    });
+  };
+  assert.equal(run(80_000), [], 'released before attempt 2 (at 120 s): clean');
+  const inside = run(200_000);
+  assert.equal(
+    inside.map((v) => v.check),
+    ['held'],
+  );
+  assert.match(inside[0]?.detail ?? '', /ATTEMPT#2 .* made while HOLD#1 held .* until HOLD#2 released/);
+});
+
 Verify.run();
 Redrive.run();

@@ -223,6 +223,44 @@ Q('endpoint and correlation: lists, pages, not found', async ({ env }) => {
   ok(unknown, 1);
 });
 
+Q(
+  '--count: "N of M" under the table, "total" in --json, the same on a later page; refused with a row filter',
+  async ({ env }) => {
+    const [json, table, tsv, epCount, corrCount, withHost, withStatus] = await Promise.all([
+      runDh(['failed', '--since', SINCE, '--until', UNTIL, '--limit', '3', '--count', '--json'], env),
+      runDh(['failed', '--since', SINCE, '--until', UNTIL, '--limit', '3', '--count', '--exhausted'], env),
+      runDh(['failed', '--since', SINCE, '--until', UNTIL, '--limit', '2', '--count', '-o', 'tsv'], env),
+      runDh(['endpoint', 'hooks.example.com', '--limit', '2', '--count', '--json'], env),
+      runDh(['correlation', 'order-7', '--limit', '1', '--count', '--json'], env),
+      runDh(['failed', '--since', SINCE, '--endpoint', 'gone.example.com', '--count'], env),
+      runDh(['endpoint', 'hooks.example.com', '--status', 'FAILED', '--count'], env),
+    ]);
+    ok(json);
+    const first = jsonOf<Page & { total: number }>(json);
+    assert.is(first.items.length, 3);
+    assert.is(first.total, 7);
+    const next = await runDh(['failed', '--cursor', String(first.cursor), '--count', '--json'], env);
+    ok(next);
+    assert.is(jsonOf<Page & { total: number }>(next).total, 7, 'a later page counts the same window');
+    ok(table);
+    assert.match(table.stdout, /\n3 of 6 exhausted failed messages between 2025-03-01T00:00:00\.000Z and /);
+    ok(tsv);
+    assert.not.match(tsv.stdout, / of 7 /, 'tsv: stdout is data only');
+    assert.match(tsv.stderr, /dh failed: 2 of 7 failed messages/);
+    ok(epCount);
+    assert.is(jsonOf<{ total: number }>(epCount).total, 6);
+    ok(corrCount);
+    assert.is(jsonOf<{ total: number }>(corrCount).total, 4);
+    ok(withHost, 2);
+    assert.match(withHost.stderr, /--count counts the index's window; --endpoint filters the rows read/);
+    assert.match(withHost.stderr, /dh endpoint gone\.example\.com --since T --count/);
+    ok(withStatus, 2);
+    assert.match(withStatus.stderr, /--status filters the rows read/);
+    const plain = await runDh(['failed', '--since', SINCE, '--until', UNTIL, '--json'], env);
+    assert.not.ok('total' in jsonOf<object>(plain), 'no count unless asked');
+  },
+);
+
 Q('usage: unknown command and unknown flag exit 2; --help exits 0', async ({ env }) => {
   const [cmd, flag, help] = await Promise.all([
     runDh(['frobnicate'], env),

@@ -23,9 +23,9 @@ Time('durations, relative and absolute times', () => {
   assert.is(relativeTime('2025-01-01T00:57:00.000Z', now), '3m ago');
   assert.is(relativeTime('2025-01-01T01:00:20.000Z', now), 'in 20s');
   assert.is(relativeTime('2025-01-01T01:00:00.300Z', now), 'just now');
-  assert.is(absoluteTime('2025-01-01T00:57:03.123Z'), '2025-01-01 00:57:03Z');
-  assert.is(formatTime('2025-01-01T00:57:00.000Z', now), '2025-01-01 00:57:00Z (3m ago)');
-  assert.is(formatTime(null, now), '-');
+  assert.is(absoluteTime('2025-01-01T00:57:03.123Z', 'UTC'), '2025-01-01 00:57:03Z');
+  assert.is(formatTime('2025-01-01T00:57:00.000Z', now, 'UTC'), '2025-01-01 00:57:00Z (3m ago)');
+  assert.is(formatTime(null, now, 'UTC'), '-');
 });
 
 Time('a lost attempt has no response time: "-", not "0 ms"', () => {

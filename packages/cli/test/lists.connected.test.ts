@@ -269,6 +269,72 @@ L(
   },
 );
 
+L(
+  "dh tail --since: the window's attempts first (newest last), then live ones; each attempt once at the seam",
+  async (ctx) => {
+    const url = 'https://backfill.example.com/in';
+    await seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 3 * 3_600_000)).deliver(
+      { messageId: 'bf-old', url },
+      ['404'],
+    );
+    await seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 10 * 60_000)).deliver({ messageId: 'bf-1', url }, [
+      '503',
+      'ok',
+    ]);
+    await projectAll(ctx.t); // the hourly aggregates name the endpoint (tail without --endpoint reads them)
+    // a writer that keeps appending while tail starts: some attempts land on both sides of the seam
+    const live = seeder(ctx.t.doc, ctx.t.tableName, new Date());
+    const written: string[] = [];
+    let writing = true;
+    const writer = (async () => {
+      // until told to stop (the cap only guards a runaway loop)
+      for (let k = 0; writing && k < 5000; k++) {
+        await live.deliver({ messageId: `bf-live-${k}`, url }, ['ok']);
+        written.push(`bf-live-${k}`);
+      }
+    })();
+    const { child, out, err } = collectDh(['tail', '--since', '-1h', '--json'], ctx.env);
+    const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
+    type Line = { messageId: string; attemptNumber: number; completedAt: string };
+    const lines = (): Line[] =>
+      out()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Line)
+        .filter((l) => l.messageId.startsWith('bf-'));
+    try {
+      await tailStarted(child, err);
+      const before = written.length;
+      // a few appends after the stream is followed (waits on the writer's progress)
+      while (written.length < before + 3 && child.exitCode === null) await sleep(20);
+      writing = false;
+      await writer;
+      const until = Date.now() + 20_000;
+      while (lines().length < written.length + 2 && Date.now() < until && child.exitCode === null) await sleep(50);
+    } finally {
+      writing = false;
+      child.kill('SIGINT');
+    }
+    assert.is(await exited, 130, err());
+    const got = lines();
+    const keys = got.map((l) => `${l.messageId}#${l.attemptNumber}`);
+    assert.equal(keys.slice(0, 2), ['bf-1#1', 'bf-1#2'], 'the oldest of the window first');
+    assert.not.ok(keys.includes('bf-old#1'), 'nothing before --since');
+    assert.equal([...new Set(keys)].sort(), [...keys].sort(), 'no attempt twice');
+    assert.equal(keys.slice(2).sort(), written.map((id) => `${id}#1`).sort(), 'no attempt missed at the seam');
+    const backfilled = Number(/dh tail: (\d+) attempts completed since /.exec(err())?.[1] ?? 'NaN');
+    assert.ok(backfilled >= 2, err());
+    const head = got.slice(0, backfilled).map((l) => l.completedAt);
+    assert.equal(head, [...head].sort(), 'the backfill is oldest first');
+  },
+);
+
+L('dh tail --since in the future: exit 2, the same wording as the lists', async ({ env }) => {
+  const r = await runDh(['tail', '--since', '+1h'], env);
+  ok(r, 2);
+  assert.match(r.stderr, /dh tail: --since \S+ is in the future/);
+});
+
 L('dh failed --cursor C alone: the short id in the hint pages the same query (window and filters)', async (ctx) => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-cursors-'));
   const env = { ...ctx.env, DH_CURSOR_DIR: dir };

@@ -95,7 +95,7 @@ Rule('history and --attempt: stored text from the receiver and the producer is e
   const view = { state, attempts: [hostile], redrives: [], auditTrail: [] };
   const now = new Date(Date.parse(a.completedAt) + 1000);
   for (const width of [null, 80])
-    safe(renderHistory(view, now, { width, color: width !== null }), `history at ${width}`);
+    safe(renderHistory(view, now, { width, color: width !== null, zone: 'UTC' }), `history at ${width}`);
   const one = renderAttempt(view, hostile, now);
   safe(one, '--attempt');
   assert.ok(one.includes('line 1\n\tline 2 \\x1b[2J'), 'the snippet keeps its lines and tabs, controls shown');

@@ -7,7 +7,7 @@ import { startSqsEndpoint, type Receivers, startReceivers } from '@delivery-hist
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit';
-import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
+import { collectDh, type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv; noAllow: NodeJS.ProcessEnv; rx: Receivers };
@@ -140,10 +140,22 @@ O('on a queue: enqueued, how to follow them, no outcome; the blocked-target note
     // follow-ups that paste as printed, the current state first
     assert.ok(
       run.stdout.includes(
-        `enqueued 1 on ${sqs.queueUrl}; the worker delivers it.\nIts state now: dh history o-sqs\nNew attempts as they come: dh tail --message o-sqs\n`,
+        `enqueued 1 on ${sqs.queueUrl}; the worker delivers it.\nIts state now: dh history o-sqs\nAttempts since the run, then new ones: dh tail --since `,
       ),
       show(run),
     );
+    // the tail line runs as printed: its backfill (the worker's attempts so far) first, then it follows
+    const tailLine = /then new ones: dh (tail --since \S+ --message o-sqs)\n/.exec(run.stdout)?.[1] ?? '';
+    const tail = collectDh(tailLine.split(' '), ctx.env);
+    const tailExit = new Promise<number | null>((done) => tail.child.on('exit', (code) => done(code)));
+    try {
+      while (!tail.err().includes('following new attempts') && tail.child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      tail.child.kill('SIGINT');
+    }
+    assert.is(await tailExit, 130, tail.err());
+    assert.match(tail.err(), /dh tail: 0 attempts completed since \S+; then new ones as they come/);
     const now = await runDh(['history', 'o-sqs'], ctx.env);
     assert.match(now.stdout, /Status\s+PENDING/, show(now));
     assert.not.match(run.stdout, /^Outcome:/m);

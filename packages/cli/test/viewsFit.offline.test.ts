@@ -25,20 +25,20 @@ Fit('a list keeps ENDPOINT at 80 columns when its rows span several endpoints', 
     items: [rowOf('m-one', 'hooks.example.com:8443'), rowOf('m-two', 'hooks.example.com:9443')],
     cursor: null,
   };
-  const out = renderList(several, now, 'lastUpdatedAt', { width: 80, color: false });
+  const out = renderList(several, now, 'lastUpdatedAt', { width: 80, color: false, zone: 'UTC' });
   assert.ok(widest(out) <= 80, out);
   assert.match(out.split('\n')[0] ?? '', /\bENDPOINT\b/, out);
   // one host, several ports: the port is what tells them apart, and it is shown
   assert.match(out, /^m-one .*:8443\b/m, out);
   assert.match(out, /^m-two .*:9443\b/m, out);
   const hosts = { items: [rowOf('m-one', 'a.example.com:8443'), rowOf('m-two', 'b.example.com:8443')], cursor: null };
-  const two = renderList(hosts, now, 'lastUpdatedAt', { width: 80, color: false });
+  const two = renderList(hosts, now, 'lastUpdatedAt', { width: 80, color: false, zone: 'UTC' });
   assert.ok(widest(two) <= 80 && two.includes('a.example.com:8443') && two.includes('b.example.com:8443'), two);
   const one = {
     items: [rowOf('m-one', 'hooks.example.com:8443'), rowOf('m-two', 'hooks.example.com:8443')],
     cursor: null,
   };
-  const single = renderList(one, now, 'lastUpdatedAt', { width: 80, color: false });
+  const single = renderList(one, now, 'lastUpdatedAt', { width: 80, color: false, zone: 'UTC' });
   assert.ok(widest(single) <= 80, single);
   assert.not.match(single.split('\n')[0] ?? '', /\bENDPOINT\b/, 'one endpoint: it gives way as before');
 });

@@ -74,6 +74,7 @@ export { fold, seedOf } from './state/fold.js';
 export type { ProjectionField } from './state/projection.js';
 export { deepEqual, diffProjection, projectionFields } from './state/projection.js';
 export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
+export { attemptsWhileHeld } from './state/attemptsWhileHeld.js';
 export { isFinal, transition } from './state/transition.js';
 export { describeRedriveRefusal, nextRedrive, type RedriveRefusal, redriveRefusal } from './state/redriveRefusal.js';
 export { stalled } from './state/stall.js';
@@ -115,6 +116,7 @@ export { failuresByMinute, type MinuteFailures } from './health/failuresByMinute
 export {
   type EndpointHealth,
   endpointHealthOf,
+  quietEndpointHealth,
   type HealthSummary,
   type HourHealth,
   hourlySeriesOf,
@@ -125,6 +127,7 @@ export { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from './breaker/breake
 export { BreakerState, type BreakerTransition, type BreakerWarning, initialBreaker } from './breaker/breakerState.js';
 export { type BreakerMove, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
 export { observeBreaker } from './breaker/observeBreaker.js';
+export { BreakerMoveItem, moveItemOf } from './breaker/breakerMoveItem.js';
 // sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
 export { cachingKeyProvider } from './seal/cachingKeyProvider.js';
 export type { DataKey, KeyProvider } from './seal/keyProvider.js';

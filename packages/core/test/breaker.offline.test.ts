@@ -264,4 +264,52 @@ Gate('operator events: opened, recovered, paused, resumed, disabled, warnings; s
   assert.ok(endpointEventsOf(dead.transitions, dead.warnings).some((e) => e.detailType === 'endpoint.disabled'));
 });
 
+Gate('warnings at 50, 70 and 90 % of the disable streak, once each per streak, then disabled; payloads and ids', () => {
+  const s = { ...S, disableStreak: 20 };
+  // one failure per observation batch, as the projector sees them: the streak climbs to 20
+  let state = fresh();
+  const events: ReturnType<typeof endpointEventsOf> = [];
+  for (let i = 1; i <= 20; i++) {
+    const step = observeBreaker(state, [obs(i, 'fail', i * 60_000)], s);
+    events.push(...endpointEventsOf(step.transitions, step.warnings));
+    state = step.state;
+  }
+  const warnings = events.filter((e) => e.detailType === 'endpoint.warning');
+  assert.equal(
+    warnings.map((e) => e.detail.warning),
+    [
+      { level: 50, streak: 10, disableStreak: 20 },
+      { level: 70, streak: 14, disableStreak: 20 },
+      { level: 90, streak: 18, disableStreak: 20 },
+    ],
+  );
+  assert.equal(
+    warnings.map((e) => [e.detail.endpoint, e.detail.by, e.detail.from, e.detail.to]),
+    warnings.map(() => [ENDPOINT, 'breaker', null, null]),
+  );
+  assert.match(
+    warnings[2]?.detail.reason ?? '',
+    /18 consecutive retryable failures: 90 % of the disable streak \(20\)/,
+  );
+  assert.is(new Set(events.map((e) => e.detail.eventId)).size, events.length, 'every event its own id');
+  assert.equal(
+    events.map((e) => e.detailType).filter((t) => t !== 'endpoint.warning'),
+    ['endpoint.opened', 'endpoint.disabled'],
+  );
+  assert.is(state.mode, 'disabled');
+  // a success resets the streak: the next streak warns again from 50 %
+  const resumed = resumeBreaker(state, 'fixed', 'ops', iso(30 * 60_000));
+  let again = resumed.state;
+  const later: ReturnType<typeof endpointEventsOf> = [];
+  for (let i = 31; i <= 40; i++) {
+    const step = observeBreaker(again, [obs(i, 'fail', i * 60_000)], s);
+    later.push(...endpointEventsOf(step.transitions, step.warnings));
+    again = step.state;
+  }
+  assert.equal(
+    later.filter((e) => e.detailType === 'endpoint.warning').map((e) => e.detail.warning?.level),
+    [50],
+  );
+});
+
 Gate.run();

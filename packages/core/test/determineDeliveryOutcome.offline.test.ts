@@ -299,4 +299,23 @@ Outcome('property: decision invariants for any status, attempt and random source
   );
 });
 
+Outcome(
+  'receiverAbort (webhook-delivery: abort-message, setting on): a retryable failure is final; a success stays one',
+  () => {
+    const aborted = { ...(response(503) as Extract<OutcomeInput, { kind: 'response' }>), receiverAbort: true };
+    const o = determineDeliveryOutcome(aborted, ctx());
+    assert.equal([o.status, o.retryEligible, o.nextAttemptAt, o.exhausted], ['FAILED', false, null, false]);
+    assert.is(o.deliveryResult.category, 'server_error', 'the category is the status');
+    assert.is(o.deliveryResult.errorDetails?.code, 'HTTP_503');
+    assert.match(o.deliveryResult.errorDetails?.message ?? '', /abort-message; not retried/);
+    const plain = determineDeliveryOutcome(response(503), ctx());
+    assert.is(plain.retryEligible, true, 'without the mark the same 503 is retried');
+    const ok = determineDeliveryOutcome(
+      { ...(response(200) as Extract<OutcomeInput, { kind: 'response' }>), receiverAbort: true },
+      ctx(),
+    );
+    assert.equal([ok.status, ok.deliveryResult.errorDetails], ['SUCCESS', null]);
+  },
+);
+
 Outcome.run();

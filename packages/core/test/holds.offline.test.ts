@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   type AttemptItem,
+  attemptsWhileHeld,
   fold,
   type HoldItem,
   HoldItem as HoldCodec,
@@ -155,6 +156,24 @@ Holds('property: fold(seed, attempts, redrives, holds) equals the live sequence,
       assert.equal(projectionFields(folded.right), projectionFields(live));
     }),
   );
+});
+
+Holds('attemptsWhileHeld: none for a clean hold; an attempt inside a hold span or after an open hold is named', () => {
+  const seed = seedState('m-1', 5);
+  const a1 = attempt(1, 'retry', { atMs: 60_000 });
+  const s1 = apply(seed, a1);
+  const held = hold(s1, 'held', 100_000);
+  const s2 = apply(s1, held);
+  const released = hold(s2, 'released', 200_000);
+  const a2 = attempt(2, 'success', { atMs: 250_000 });
+  assert.equal(attemptsWhileHeld([a1, a2], [held, released]), [], 'the attempts are before and after the hold');
+  const inside = attemptsWhileHeld([a1, attempt(2, 'success', { atMs: 150_000 })], [held, released]);
+  assert.is(inside.length, 1);
+  assert.match(inside[0] ?? '', /ATTEMPT#2 .* made while HOLD#1 held .* until HOLD#2 released/);
+  const open = attemptsWhileHeld([a1, a2], [held]);
+  assert.is(open.length, 1);
+  assert.match(open[0] ?? '', /ATTEMPT#2 .* recorded while HOLD#1 .* is still held/);
+  assert.equal(attemptsWhileHeld([a1], [held]), [], 'still held with no attempt after it');
 });
 
 Holds.run();

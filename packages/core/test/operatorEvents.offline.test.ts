@@ -1,4 +1,4 @@
-import type { AttemptItem, RedriveItem } from '@delivery-history/core';
+import type { AttemptItem, HoldItem, RedriveItem } from '@delivery-history/core';
 import { dedupeOperatorEvents, operatorEventsOf, sharedVars } from '@delivery-history/core';
 import { operatorEventId } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
@@ -82,6 +82,7 @@ test('the detail: endpoint from the redacted url, stable id per (message, sort k
     time: '2026-12-01T00:00:01.000Z',
     errorCode: 'HTTP_404',
     redrive: null,
+    hold: null,
   });
   assert.is(e?.detail.eventId.length, 32);
   assert.is.not(operatorEventId('m-1', 'ATTEMPT#000001', 'lost'), e?.detail.eventId);
@@ -112,6 +113,45 @@ test('DELIVERY_EVENT_BUS_NAME accepts a bus name or ARN', () => {
   for (const ok of ['default', 'delivery-events', 'arn:aws:events:eu-west-1:123456789012:event-bus/x'])
     assert.ok(E.isRight(c.decode(ok)), ok);
   for (const bad of ['', 'a b', 'x'.repeat(257)]) assert.ok(E.isLeft(c.decode(bad)), bad);
+});
+
+test('delivery.held_expired: a hold that ended in expiry, with why it was held; no event for held or released', () => {
+  const hold = (n: number, kind: HoldItem['kind'], at: string): HoldItem => ({
+    type: 'HOLD',
+    messageId: 'm-9',
+    holdNumber: n,
+    kind,
+    afterAttempt: 2,
+    afterRedrive: 0,
+    mode: kind === 'held' ? 'paused' : 'retention',
+    reason: kind === 'held' ? 'INC-9 maintenance' : 'held 7 days',
+    by: kind === 'held' ? 'breaker' : 'ops@example.com',
+    at,
+  });
+  const held = hold(1, 'held', '2026-12-01T00:00:00.000Z');
+  const context = { endpoint: 'hooks.example.com', correlationId: 'c-9' };
+  const change = (h: HoldItem, sortKey: string) =>
+    operatorEventsOf({ kind: 'hold', sortKey, hold: h, context, heldFor: held });
+  assert.equal(change(held, 'HOLD#0001'), []);
+  assert.equal(change(hold(2, 'released', '2026-12-02T00:00:00.000Z'), 'HOLD#0002'), []);
+  const [e, ...rest] = change(hold(2, 'expired', '2026-12-08T00:00:00.000Z'), 'HOLD#0002');
+  assert.is(rest.length, 0);
+  assert.is(e?.detailType, 'delivery.held_expired');
+  assert.equal(e?.detail, {
+    eventId: operatorEventId('m-9', 'HOLD#0002', 'held_expired'),
+    messageId: 'm-9',
+    endpoint: 'hooks.example.com',
+    category: 'held_expired',
+    statusCode: null,
+    attempts: 2,
+    correlationId: 'c-9',
+    time: '2026-12-08T00:00:00.000Z',
+    errorCode: 'HELD_EXPIRED',
+    redrive: null,
+    hold: { mode: 'paused', reason: 'INC-9 maintenance', by: 'ops@example.com' },
+  });
+  const again = change(hold(2, 'expired', '2026-12-08T00:00:00.000Z'), 'HOLD#0002');
+  assert.is(again[0]?.detail.eventId, e?.detail.eventId, 'the same item gives the same id (idempotent)');
 });
 
 test.run();

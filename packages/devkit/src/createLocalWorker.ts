@@ -80,7 +80,8 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
   const handler = createHandler({
     store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
-    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
+    ...(gate !== undefined ? { gate } : {}),
+    receiverControl: config.receiverControl,
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

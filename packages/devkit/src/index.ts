@@ -8,8 +8,8 @@ export type { InterruptReport } from './localDriver.js';
 export { createLocalWorker, type LocalWorker } from './createLocalWorker.js';
 // SQS's SendMessage for `dh local` (a re-drive in another shell reaches the local worker)
 export { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
-// the real projector wired to DynamoDB Local's stream (the local stack's only door to it)
-export { type Poller, startPoller } from '@delivery-history/projector';
+// the local stream poller: the real projector's apply over DynamoDB Local's stream
+export { type Poller, startPoller } from './poller/poller.js';
 // operator events: the local sink (EventBridge's stand-in)
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';
 // progress of a child process, for waits that must not fail on a busy machine

@@ -9,3 +9,4 @@ export { createLocalDriver } from './localDriver.js';
 export { LOCAL_KEYRING_VAR, localSealer } from './localKeyring.js';
 // progress of a child process, for waits that must not fail on a busy machine
 export { treeCpuMs } from './processCpu.js';
+export { memoryCheckpoint } from './poller/checkpoint.js';

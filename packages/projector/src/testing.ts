@@ -6,14 +6,11 @@ export { makeHandler } from './handler.js';
 export { readConfig } from './config.js';
 export { parseStreamRecord } from './stream/parseStreamRecord.js';
 // apply
-export { makeProjectorDeps, type ProjectorDeps } from './apply/deps.js';
-export { type ProjectionReport, projectMessages, sortSequenceNumbers } from './apply/projectMessages.js';
+export { sortSequenceNumbers } from './apply/projectMessages.js';
 export { sampleDriftCheck } from './apply/driftCheck.js';
 export { type AuditTrail, auditTrailOf } from './segments/auditTrail.js';
 export { readAuditTrail } from './segments/readAuditTrail.js';
 export { eventBridgePublisher, type PutEvents } from './events/eventBridgePublisher.js';
 // telemetry
 export { memoryTelemetry } from './telemetry.js';
-// local poller
-export { checkpointKey, memoryCheckpoint } from './local/checkpoint.js';
-export { type StreamsPort, streamsPortOf } from './local/streamsPort.js';
+export { Contention, StoreFailure } from './errors.js';

@@ -1,11 +1,8 @@
-import { startPoller } from '@delivery-history/projector';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  memoryTelemetry,
-  projectMessages,
-  streamsPortOf,
-} from '@delivery-history/projector/testing';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryTelemetry } from '@delivery-history/projector/testing';
+import { streamsPortOf } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';

@@ -2,7 +2,7 @@
 // same attempts as endpoint health, with a conditional write; a replayed batch counts nothing twice.
 import { type AttemptItem, DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
 import { memoryEventSink } from '@delivery-history/devkit';
-import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@delivery-history/projector/testing';
+import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { createStore } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { AttemptItem } from '@delivery-history/core';
-import { makeProjectorDeps, projectMessages, streamsPortOf } from '@delivery-history/projector/testing';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -5,13 +5,10 @@
 import { endpointHealthOf, memoryLogger } from '@delivery-history/core';
 import { latencyBucketOf, latencyUpperEdge } from '@delivery-history/core/testing';
 import { createLocalWorker, type LocalWorker, type Receivers, startReceivers } from '@delivery-history/devkit';
-import { startPoller } from '@delivery-history/projector';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  projectMessages,
-  streamsPortOf,
-} from '@delivery-history/projector/testing';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { streamsPortOf } from '@delivery-history/store/testing';
 
 import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
-import { checkpointKey, streamsPortOf } from '@delivery-history/projector/testing';
+import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

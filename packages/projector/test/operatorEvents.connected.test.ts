@@ -6,10 +6,10 @@ import { memoryEventSink } from '@delivery-history/devkit';
 import {
   eventBridgePublisher,
   makeHandler,
-  makeProjectorDeps,
   memoryTelemetry,
   type PutEvents,
 } from '@delivery-history/projector/testing';
+import { makeProjectorDeps } from '@delivery-history/projector';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -130,6 +130,7 @@ Events(
         time: attempts('twice-failed', 3, 'final')[2]?.completedAt,
         errorCode: 'HTTP_404',
         redrive: null,
+        hold: null,
       },
     );
   },

@@ -2,13 +2,10 @@
 // projected by the poller with the devkit sink, then the whole stream fed again.
 import { operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
-import { startPoller } from '@delivery-history/projector';
-import {
-  makeProjectorDeps,
-  memoryCheckpoint,
-  projectMessages,
-  streamsPortOf,
-} from '@delivery-history/projector/testing';
+import { startPoller } from '@delivery-history/devkit';
+import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';

@@ -21,10 +21,14 @@ const record = (eventName: string, item: Record<string, unknown>, seq = '100') =
 
 const Filter = suite('stream filter');
 
-Filter('only INSERTs of ATTEMPT# and REDRIVE# items pass', () => {
+Filter('only INSERTs of ATTEMPT#, REDRIVE#, HOLD# and MOVE# items pass', () => {
   const a = attemptKeyed(attempt('m', 1, 'success'));
   assert.ok(matchesStreamFilter(record('INSERT', a)));
   assert.ok(matchesStreamFilter(record('INSERT', { pk: 'MSG#m', sk: 'REDRIVE#0001' })));
+  assert.ok(matchesStreamFilter(record('INSERT', { pk: 'MSG#m', sk: 'HOLD#0001' })));
+  assert.ok(matchesStreamFilter(record('INSERT', { pk: 'EPMOVE#h', sk: 'MOVE#0000000001' })));
+  assert.not.ok(matchesStreamFilter(record('MODIFY', { pk: 'BREAKER', sk: 'EP#h' })), 'breaker state writes');
+  assert.not.ok(matchesStreamFilter(record('INSERT', { pk: 'HELD#h', sk: 'x#m' })), 'the held registry');
   assert.not.ok(matchesStreamFilter(record('MODIFY', a)), 'attempts are immutable: a MODIFY is not new');
   assert.not.ok(matchesStreamFilter(record('REMOVE', a)));
   assert.not.ok(matchesStreamFilter(record('MODIFY', { pk: 'MSG#m', sk: 'STATE' })));
@@ -37,7 +41,9 @@ Filter('the criteria for infra are the same patterns as JSON strings', () => {
   assert.is(STREAM_FILTER_CRITERIA.Filters.length, STREAM_FILTER_PATTERNS.length);
   assert.equal(JSON.parse(STREAM_FILTER_CRITERIA.Filters[0]?.Pattern ?? '{}'), {
     eventName: ['INSERT'],
-    dynamodb: { Keys: { sk: { S: [{ prefix: 'ATTEMPT#' }, { prefix: 'REDRIVE#' }] } } },
+    dynamodb: {
+      Keys: { sk: { S: [{ prefix: 'ATTEMPT#' }, { prefix: 'REDRIVE#' }, { prefix: 'HOLD#' }, { prefix: 'MOVE#' }] } },
+    },
   });
 });
 
@@ -52,6 +58,39 @@ Parse('decodes an attempt and a redrive', () => {
   const r = redrive('m-1', 1, 3, 6);
   const q = parseStreamRecord(redriveRecord(r, '124'));
   assert.equal(q, { _tag: 'Change', change: { kind: 'redrive', sequenceNumber: '124', messageId: 'm-1', redrive: r } });
+});
+
+Parse('decodes a hold event (a Change of its message) and an endpoint move (its own tag)', () => {
+  const hold = {
+    type: 'HOLD',
+    messageId: 'm-1',
+    holdNumber: 2,
+    kind: 'expired',
+    afterAttempt: 1,
+    afterRedrive: 0,
+    mode: 'retention',
+    reason: 'held past 7 days',
+    by: 'ops',
+    at: '2026-12-01T00:00:00.000Z',
+  } as const;
+  const p = parseStreamRecord(insertRecord({ pk: 'MSG#m-1', sk: 'HOLD#0002', ...hold }, '130'));
+  assert.equal(p, { _tag: 'Change', change: { kind: 'hold', sequenceNumber: '130', messageId: 'm-1', hold } });
+  const wrong = parseStreamRecord(insertRecord({ pk: 'MSG#m-1', sk: 'HOLD#0003', ...hold }, '131'));
+  assert.is(wrong._tag, 'Malformed', 'keys must agree with the hold number');
+  const move = {
+    type: 'MOVE',
+    endpoint: 'hooks.example.com',
+    from: 'closed',
+    to: 'paused',
+    reason: 'INC-1',
+    by: 'ops',
+    at: '2026-12-01T00:00:00.000Z',
+    version: 3,
+  } as const;
+  const m = parseStreamRecord(insertRecord({ pk: 'EPMOVE#hooks.example.com', sk: 'MOVE#0000000003', ...move }, '132'));
+  assert.equal(m, { _tag: 'Move', sequenceNumber: '132', move });
+  const other = parseStreamRecord(insertRecord({ pk: 'EPMOVE#other', sk: 'MOVE#0000000003', ...move }, '133'));
+  assert.is(other._tag, 'Malformed', 'keys must agree with the endpoint');
 });
 
 Parse('SDK-shaped records: an empty map deserialized as {} by the streams client still decodes', () => {

@@ -1,13 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createStateItem, DeliveryRequest, fold, itemSize, seedOf } from '@delivery-history/core';
-import {
-  makeHandler,
-  makeProjectorDeps,
-  memoryTelemetry,
-  type ProjectorDeps,
-  projectMessages,
-  sampleDriftCheck,
-} from '@delivery-history/projector/testing';
+import { makeHandler, memoryTelemetry, sampleDriftCheck } from '@delivery-history/projector/testing';
+import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { segmentBudget } from '@delivery-history/store/testing';
 import { makeClients } from '@delivery-history/store';
 import type { DynamoDBStreamEvent } from 'aws-lambda';

@@ -55,6 +55,7 @@ import { type BucketShard, type HealthMarker, putHealthIndex, raiseHealthMarkers
 import type {
   AttemptItem,
   BreakerState,
+  BreakerTransition,
   HealthBucket,
   RedriveItem,
   RetryPolicy,
@@ -85,7 +86,12 @@ export interface Store {
   /** An endpoint's breaker, or null (never written = closed); `consistent` for a decision that writes. */
   readBreaker(endpoint: string, consistent?: boolean): TE.TaskEither<StoreError, BreakerState | null>;
   /** Writes a breaker state core decided, if the stored one is still at `expectedVersion` (else Conflict). */
-  writeBreaker(next: BreakerState, expectedVersion: number): TE.TaskEither<StoreError, BreakerState>;
+  /** `move`: an operator's or receiver's change, logged (MOVE#) in the same transaction. */
+  writeBreaker(
+    next: BreakerState,
+    expectedVersion: number,
+    move?: BreakerTransition,
+  ): TE.TaskEither<StoreError, BreakerState>;
   /** Every endpoint's breaker (one Query). */
   listBreakers(): TE.TaskEither<StoreError, BreakerState[]>;
   /** Up to `limit` held messages of an endpoint, oldest created first. */
@@ -164,7 +170,7 @@ export const createStore = (deps: StoreDeps): Store => {
     appendRedrive: (input) => logged(appendRedrive(env, input)),
     appendHold: (input) => logged(appendHold(env, input)),
     readBreaker: (endpoint, consistent) => logged(readBreaker(env, endpoint, consistent)),
-    writeBreaker: (next, expectedVersion) => logged(writeBreaker(env, next, expectedVersion)),
+    writeBreaker: (next, expectedVersion, move) => logged(writeBreaker(env, next, expectedVersion, move)),
     listBreakers: () => logged(listBreakers(env)),
     listHeld: (endpoint, limit) => logged(listHeld(env, endpoint, limit)),
     countHeld: (endpoint) => logged(countHeld(env, endpoint)),

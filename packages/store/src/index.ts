@@ -15,12 +15,9 @@ export { type RetryOptions, type DocumentClient, DEFAULT_BUDGETS } from './env.j
 export {
   type StoreError,
   Invalid,
-  isThrottled,
-  isTransient,
   isRetryable,
   describeStoreError,
 } from './errors/storeError.js';
-export { toStoreError } from './errors/toStoreError.js';
 export type { Claimed } from './ops/claim.js';
 export { type Created, isFingerprintConflict } from './ops/createMessage.js';
 export type { AppendResult } from './ops/appendAttempt.js';
@@ -67,12 +64,15 @@ export type { Page } from './query/stateSummary.js';
 export {
   STATE_SK,
   ATTEMPT_PREFIX,
+  HOLD_PREFIX,
+  holdSk,
+  MOVE_PREFIX,
+  moveKey,
   messagePk,
   stateKey,
   attemptSk,
   attemptKey,
   redriveSk,
-  checkpointKey,
   stateIndexAttributes,
   DEFAULT_HEALTH_SHARDS,
   healthKey,
@@ -81,3 +81,13 @@ export {
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
 export type { HealthWrite } from './health/healthActions.js';
 export type { BucketShard, HealthMarker } from './ops/writeEndpointHealth.js';
+// DynamoDB Streams: the calls, their one error funnel and the one shard reader (the local
+// poller in devkit; `dh tail` through tailStream)
+export {
+  type Streams,
+  type StreamsPort,
+  streamsOf,
+} from './stream/streamsPort.js';
+export { describeStreamsError, type StreamsError } from './stream/streamsError.js';
+export { makeShardReader, type ShardReader } from './stream/shardReader.js';
+export { describeShards, type ShardInfo } from './stream/shards.js';

@@ -45,6 +45,17 @@ export const BREAKER_PK = 'BREAKER';
 export const breakerKey = (endpoint: string): Key => ({ pk: BREAKER_PK, sk: `EP#${endpoint}` });
 
 /**
+ * An endpoint's move log (`EPMOVE#<endpoint>` / `MOVE#<breaker version>`): the operator's and
+ * receivers' breaker changes, immutable, one per version (so a repeat cannot log twice). The
+ * projector publishes their operator events from the stream.
+ */
+export const MOVE_PREFIX = 'MOVE#';
+export const moveKey = (endpoint: string, version: number): Key => ({
+  pk: `EPMOVE#${endpoint}`,
+  sk: `${MOVE_PREFIX}${pad(version, 10)}`,
+});
+
+/**
  * Held messages of an endpoint, oldest first (`HELD#<endpoint>` / `<createdAt>#<messageId>`):
  * written in the hold's transaction, deleted in the release's or expiry's, so the drain reads
  * them in creation order and `dh endpoints` counts them with one Query.
@@ -99,7 +110,13 @@ export const indexSk = (timestamp: string, messageId: string): string => `${time
 /** The messageId inside an index sort key (timestamps contain no `#`). */
 export const messageIdOfIndexSk = (sk: string): string => sk.slice(sk.indexOf('#') + 1);
 
-/** gsi1 (byFailedTime): present only while the message is FAILED. */
+/**
+ * gsi1 (byFailedTime) holds FAILED messages, and HELD ones (held by their endpoint's breaker:
+ * `dh failed --held` lists them by the time they were held). The one rule for every writer.
+ */
+export const inFailedIndex = (status: string): boolean => status === 'FAILED' || status === 'HELD';
+
+/** gsi1 (byFailedTime): present only while `inFailedIndex` says so. */
 export const failedIndexKeys = (messageId: string, lastUpdatedAt: string): { gsi1pk: string; gsi1sk: string } => ({
   gsi1pk: failedPartition(dayOf(lastUpdatedAt), failedShardOf(messageId)),
   gsi1sk: indexSk(lastUpdatedAt, messageId),
@@ -134,7 +151,7 @@ export const stateIndexAttributes = (s: {
   createdAt: string;
   lastUpdatedAt: string;
 }): Record<string, string> => ({
-  ...(s.status === 'FAILED' ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
+  ...(inFailedIndex(s.status) ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
   ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
   ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
 });

@@ -1,8 +1,9 @@
-import { ATTEMPT_PREFIX, REDRIVE_PREFIX } from './keys.js';
+import { ATTEMPT_PREFIX, HOLD_PREFIX, MOVE_PREFIX, REDRIVE_PREFIX } from './keys.js';
 
 // ---------------------------------------------------------------------------
-// The one definition of which stream records drive the projector: new ATTEMPT# and
-// REDRIVE# items. On AWS, infra passes it as the event source mapping's filter criteria, so
+// The one definition of which stream records drive the projector: new ATTEMPT#, REDRIVE#
+// and HOLD# items (a message's events) and MOVE# items (an operator's or receiver's breaker
+// change, for its operator event). On AWS, infra passes it as the event source mapping's filter criteria, so
 // the function is not even invoked for STATE updates, its own AUDIT# writes or poller
 // checkpoints; the local poller evaluates the very same patterns in code.
 // ---------------------------------------------------------------------------
@@ -14,7 +15,13 @@ type Pattern = { readonly [key: string]: Pattern | readonly Matcher[] };
 export const STREAM_FILTER_PATTERNS = [
   {
     eventName: ['INSERT'],
-    dynamodb: { Keys: { sk: { S: [{ prefix: ATTEMPT_PREFIX }, { prefix: REDRIVE_PREFIX }] } } },
+    dynamodb: {
+      Keys: {
+        sk: {
+          S: [{ prefix: ATTEMPT_PREFIX }, { prefix: REDRIVE_PREFIX }, { prefix: HOLD_PREFIX }, { prefix: MOVE_PREFIX }],
+        },
+      },
+    },
   },
 ] as const satisfies readonly Pattern[];
 

@@ -24,7 +24,7 @@ export {
   isTooLarge,
   isInvalid,
 } from './errors/storeError.js';
-export { isConditionFailure } from './errors/toStoreError.js';
+export { isConditionFailure, toStoreError } from './errors/toStoreError.js';
 export type { History } from './ops/getHistory.js';
 // the audit trail's items, their codecs and decoder, and the write the projector plans
 export { headItem, segmentItem } from './audit/auditItems.js';
@@ -42,3 +42,6 @@ export {
   endpointIndexKeys,
   correlationIndexKeys,
 } from './keys.js';
+export { isTransient } from './errors/storeError.js';
+export { checkpointKey } from './keys.js';
+export { classifiedStreams, streamsPortOf } from './stream/streamsPort.js';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '@delivery-history/core';
-import { attemptSk, describeStoreError, isRetryable, toStoreError } from '@delivery-history/store';
+import { attemptSk, describeStoreError, isRetryable } from '@delivery-history/store';
+import { toStoreError } from '@delivery-history/store/testing';
 import {
   STORE_ERROR_CODES,
   STORE_ERROR_TAGS,

@@ -105,6 +105,29 @@ Queries('exhaustedOnly returns only the final failures', async ({ store, failedA
   assert.ok(items.every((s) => !s.retryEligible));
 });
 
+Queries("count: a page carries the whole window's total (Select COUNT), the same on every page", async (ctx) => {
+  const { store, failedAt } = ctx;
+  const since = new Date(BASE).toISOString();
+  const until = new Date(BASE + 4 * 24 * HOUR).toISOString();
+  const first = await right(store.queryFailed({ since, until, limit: 5, count: true }));
+  assert.is(first.items.length, 5);
+  assert.is(first.total, failedAt.size);
+  const second = await right(store.queryFailed({ since, until, limit: 5, count: true, cursor: first.cursor ?? '' }));
+  assert.is(second.total, failedAt.size, 'a later page counts the same window');
+  assert.is((await right(store.queryFailed({ since, until, limit: 5 }))).total, undefined, 'no count unless asked');
+  // the filters count as they list: exhausted only, a created window, one endpoint, one batch
+  const exhausted = await right(store.queryFailed({ since, until, exhaustedOnly: true, limit: 1, count: true }));
+  assert.is(exhausted.total, [...failedAt.keys()].filter((id) => Number(id.slice(2)) % 4 === 0).length);
+  const sorted = [...failedAt.values()].sort();
+  const [from, to] = [sorted[3], sorted[9]];
+  if (from === undefined || to === undefined) throw new Error('fixture too small');
+  assert.is((await right(store.queryFailed({ since: from, until: to, limit: 1, count: true }))).total, 6);
+  const even = await right(store.queryByEndpoint({ endpoint: 'even.example.com', limit: 3, count: true }));
+  assert.is(even.total, N / 2);
+  const batch = await right(store.queryByCorrelation({ correlationId: 'batch-1', limit: 2, count: true }));
+  assert.is(batch.total, N / 3);
+});
+
 Queries('a message leaves the failed index when claimed and when it succeeds', async ({ store }) => {
   const p = plan(1);
   const window = {

@@ -1,5 +1,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { parseStreamRecord, type StreamsPort, streamsPortOf } from '@delivery-history/projector/testing';
+import { parseStreamRecord } from '@delivery-history/projector/testing';
+import type { StreamsPort } from '@delivery-history/store';
+import { streamsPortOf } from '@delivery-history/store/testing';
 
 // DynamoDB Local 3.3.0 writes an EMPTY MAP in a stream record as `{}` instead of
 // `{"M":{}}` (checked on the wire: `"m":{}` next to `"l":{"L":[]}`), and unmarshall() then

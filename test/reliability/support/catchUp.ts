@@ -1,5 +1,5 @@
-import { startPoller } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/projector/testing';
+import { startPoller } from '@delivery-history/devkit';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import type { StreamClients } from '@delivery-history/store';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
 

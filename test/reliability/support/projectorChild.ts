@@ -3,7 +3,7 @@
 // lands inside a batch, and one line per write on stdout (`W <n>`) so the parent can aim.
 // DH_CHILD_MODE=catch-up: exit 0 once every write made before the start is projected.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPoller } from '@delivery-history/projector';
+import { startPoller } from '@delivery-history/devkit';
 import { makeStreamClients } from '@delivery-history/store';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
 

@@ -1,8 +1,8 @@
 import { makeRetryPolicy } from '@delivery-history/core';
 import { randomBytes } from 'node:crypto';
 import type { DeliveryRequest } from '@delivery-history/core';
-import { type Poller, startPoller } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/projector/testing';
+import { type Poller, startPoller } from '@delivery-history/devkit';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { createStore, type Store, type StreamClients } from '@delivery-history/store';
 import { memoryLogger } from '@delivery-history/core';
 import { createLocalWorker, type LocalWorker } from '@delivery-history/devkit';

@@ -33,6 +33,7 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         assets: loadAssets(),
         payloads: a['no-payloads'] !== true,
         now: io.now,
+        zone: a.tz,
       });
       const signal = untilSignal();
       const server = serve({ fetch: app.fetch, port: a.port, hostname: host });

@@ -26,6 +26,8 @@ export type ConsoleDeps = {
   /** false: `--no-payloads`, request bodies and response snippets are never sent to the browser. */
   readonly payloads: boolean;
   readonly now: () => Date;
+  /** The zone zone-less `since`/`until` are read in (dh console's --tz, else $TZ, else UTC). */
+  readonly zone: string;
 };
 
 const HOUR_MS = 3_600_000;
@@ -35,13 +37,17 @@ const windowOf = (w: string | undefined, fallback: WindowName): WindowName | nul
   w === undefined || w === '' ? fallback : Object.hasOwn(WINDOWS, w) ? (w as WindowName) : null;
 
 /** The `/messages` filter from its query, through the CLI's codecs and window rule. */
-const messagesFilter = (q: Readonly<Record<string, string>>, now: Date): E.Either<string, MessagesFilter> => {
+const messagesFilter = (
+  q: Readonly<Record<string, string>>,
+  now: Date,
+  zone: string,
+): E.Either<string, MessagesFilter> => {
   const status = q.status === undefined || q.status === '' ? 'failed' : q.status;
-  if (status !== 'failed' && status !== 'exhausted')
-    return E.left('status: expected failed or exhausted (the dh failed query)');
-  const since = consoleParam('since', TimeArg(now), q.since);
+  if (status !== 'failed' && status !== 'exhausted' && status !== 'held')
+    return E.left('status: expected failed, exhausted or held (the dh failed query)');
+  const since = consoleParam('since', TimeArg(now, zone), q.since);
   if (E.isLeft(since)) return since;
-  const until = consoleParam('until', TimeArg(now), q.until);
+  const until = consoleParam('until', TimeArg(now, zone), q.until);
   if (E.isLeft(until)) return until;
   const endpoint = consoleParam('endpoint', HostArg, q.endpoint);
   if (E.isLeft(endpoint)) return endpoint;
@@ -133,7 +139,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   app.get('/messages', async (c) => {
     const now = d.now();
     const q = c.req.query();
-    const filter = messagesFilter(q, now);
+    const filter = messagesFilter(q, now, d.zone);
     if (E.isLeft(filter)) return c.html(problemPage('Bad request', filter.left), 400);
     const f = filter.right;
     const { fetch, keep } = failedQuery(d.ctx.store, {
@@ -141,6 +147,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       until: f.until,
       window: { since: f.since.toISOString(), until: f.until.toISOString(), createdSince: null, createdUntil: null },
       exhausted: f.status === 'exhausted',
+      held: f.status === 'held',
       order: 'newest',
       host: f.endpoint,
     });

@@ -6,14 +6,14 @@ import { type Html, line, page, query, seg } from './consoleHtml.js';
 // commands/failed.ts), newest first, one page of 50 with a link to the next.
 
 export type MessagesFilter = {
-  readonly status: 'failed' | 'exhausted';
+  readonly status: 'failed' | 'exhausted' | 'held';
   readonly endpoint: string | undefined;
   readonly since: Date;
   readonly until: Date;
 };
 
 const filterForm = (f: MessagesFilter): Html => html`<form method="get" action="/messages" class="filters">
-<label>Status <select name="status"><option value="failed"${f.status === 'failed' ? ' selected' : ''}>failed</option><option value="exhausted"${f.status === 'exhausted' ? ' selected' : ''}>exhausted (final)</option></select></label>
+<label>Status <select name="status"><option value="failed"${f.status === 'failed' ? ' selected' : ''}>failed</option><option value="exhausted"${f.status === 'exhausted' ? ' selected' : ''}>exhausted (final)</option><option value="held"${f.status === 'held' ? ' selected' : ''}>held (endpoint breaker)</option></select></label>
 <label>Endpoint <input name="endpoint" value="${f.endpoint ?? ''}" placeholder="host[:port]"></label>
 <label>Since <input name="since" value="${f.since.toISOString()}"></label>
 <label>Until <input name="until" value="${f.until.toISOString()}"></label>
@@ -25,7 +25,7 @@ const command = (f: MessagesFilter): string =>
     'dh failed',
     `--since ${f.since.toISOString()}`,
     `--until ${f.until.toISOString()}`,
-    ...(f.status === 'exhausted' ? ['--exhausted'] : []),
+    ...(f.status === 'exhausted' ? ['--exhausted'] : f.status === 'held' ? ['--held'] : []),
     ...(f.endpoint !== undefined ? [`--endpoint ${f.endpoint}`] : []),
     '--order newest',
   ].join(' ');

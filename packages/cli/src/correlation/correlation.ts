@@ -25,13 +25,14 @@ export const runCorrelation = (argv: ReadonlyArray<string>, io: Io): Promise<Com
     const out = listOutput(io, a);
     if (E.isLeft(out)) return usageFailure(out.left);
     return withContext(config, io, async (ctx) => {
-      const fetch = (limit: number, cursor: string | null) =>
+      const fetch = (limit: number, cursor: string | null, count?: boolean) =>
         ctx.store.queryByCorrelation({
           correlationId: a.correlationId,
           ...createdInput(window),
           order,
           limit,
           ...(cursor !== null ? { cursor } : {}),
+          count: count === true,
         });
       const page = await readList('correlation', fetch, a, start.right.store);
       return printPage(io, 'correlation', page, {

@@ -9,7 +9,7 @@ export const correlationArgs = declare({
   positionals: [positional('correlationId', NonEmptyArg)],
   options: { ...CREATED, ...LIST },
   synopsis:
-    '<correlationId> [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+    '<correlationId> [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
   about: `  Messages sharing a correlation id, by creation time, with their error text and
   response time. --created-since/--created-until: a window on creation time (the index's
   sort key: a key range, nothing read outside it).`,

@@ -27,6 +27,7 @@ export const runDemo = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
           progress: a.progress,
           json: a.json === true,
           yes: a.yes === true,
+          zone: a.tz,
           timeoutMs: a['timeout-seconds'] * 1000,
         },
         config,

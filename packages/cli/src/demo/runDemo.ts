@@ -23,7 +23,7 @@ import { type HistoryView, renderHistory } from '../history/historyView.js';
 import { toJson } from '../kit/format/json.js';
 import { createProgress, type Progress } from '../kit/format/progress.js';
 import { formatDuration } from '../kit/format/time.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../verify/verifyReport.js';
 import { ctrlCCounter } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
@@ -43,6 +43,8 @@ export type DemoOptions = {
   readonly progress: ProgressMode;
   readonly json: boolean;
   readonly yes: boolean;
+  /** The zone the summary's times are shown in (--tz). */
+  readonly zone: string;
   /** Bound on the delivery phase. */
   readonly timeoutMs: number;
   /** Ctrl-C: how long requests in flight may finish before they are ended and recorded. */
@@ -368,7 +370,7 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
     io.stdout.write(toJson(doc));
     return verify.ok ? EXIT.ok : EXIT.checkFailed;
   }
-  const layout = layoutOf(io, undefined);
+  const layout = viewLayout(io, { wide: undefined, tz: o.zone });
   io.stdout.write(`\n${renderDemoSummary(summary, elapsed, layout)}\n${deliberateText()}\n`);
   if (view !== null) {
     io.stdout.write(

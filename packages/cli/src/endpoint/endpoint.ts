@@ -5,6 +5,7 @@ import { withContext } from '../kit/context.js';
 import type { Io } from '../kit/io.js';
 import type { CommandResult } from '../kit/failure.js';
 import {
+  countFilterError,
   createdInput,
   createdWindowError,
   filtersGiven,
@@ -52,8 +53,10 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
     if (invalid !== null) return usageFailure(invalid);
     const out = listOutput(io, a);
     if (E.isLeft(out)) return usageFailure(out.left);
+    const uncountable = status === undefined ? null : countFilterError(a.count, '--status', 'leave --status out');
+    if (uncountable !== null) return usageFailure(uncountable);
     return withContext(config, io, async (ctx) => {
-      const fetch = (limit: number, cursor: string | null) =>
+      const fetch = (limit: number, cursor: string | null, count?: boolean) =>
         ctx.store.queryByEndpoint({
           endpoint: a.host,
           ...(window.since !== null ? { since: window.since } : {}),
@@ -62,6 +65,7 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
           order,
           limit,
           ...(cursor !== null ? { cursor } : {}),
+          count: count === true,
         });
       const keep = (r: { status: string }) => status === undefined || r.status === status;
       const page = await readList('endpoint', fetch, a, start.right.store, keep);

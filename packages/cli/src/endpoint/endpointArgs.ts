@@ -12,16 +12,19 @@ export const endpointArgs = declare({
     since: option(timeArg, { value: 'TIME', help: 'last update at or after TIME' }),
     until: option(timeArg, { value: 'TIME', help: 'last update before TIME' }),
     status: option(
-      t.keyof({ SUCCESS: null, FAILED: null, PENDING: null, PROCESSING: null }, 'SUCCESS|FAILED|PENDING|PROCESSING'),
-      { value: 'STATUS', help: 'one status: SUCCESS, FAILED, PENDING or PROCESSING' },
+      t.keyof(
+        { SUCCESS: null, FAILED: null, PENDING: null, PROCESSING: null, HELD: null },
+        'SUCCESS|FAILED|PENDING|PROCESSING|HELD',
+      ),
+      { value: 'STATUS', help: 'one status: SUCCESS, FAILED, PENDING, PROCESSING or HELD' },
     ),
     ...CREATED,
     ...LIST,
   },
   synopsis:
-    '<host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+    '<host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
   about: `  Messages to one endpoint (host:port as stored), by last update, with their error text
-  and response time. --status SUCCESS|FAILED|PENDING|PROCESSING keeps one status.
+  and response time. --status SUCCESS|FAILED|PENDING|PROCESSING|HELD keeps one status.
   (--created-until needs --created-since or --since: a lower bound keeps the read bounded)`,
   examples: [
     'dh endpoint hooks.example.com --since -1h --status FAILED',

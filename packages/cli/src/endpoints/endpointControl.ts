@@ -51,7 +51,7 @@ const moveBreaker = async (
     if (E.isLeft(read)) return E.left(read.left.message);
     const before = read.right ?? initialBreaker(endpoint, now.toISOString());
     const move = decide(before);
-    const written = await store.writeBreaker(move.state, before.version)();
+    const written = await store.writeBreaker(move.state, before.version, move.transition)();
     if (E.isRight(written)) return E.right(move);
     if (written.left._tag !== 'Conflict') return E.left(written.left.message);
   }

@@ -1,20 +1,23 @@
 import {
+  type EndpointHealth,
   endpointHealthOf,
   failuresByMinute,
   type HealthBucket,
   hourlySeriesOf,
   type MinuteFailures,
+  quietEndpointHealth,
 } from '@delivery-history/core';
+import { type BreakerRow, CLOSED, needsAttention, readBreakerRows } from './breakerRows.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags, hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
-import { withContext } from '../kit/context.js';
+import { type Context, withContext } from '../kit/context.js';
 import { renderEndpoints, renderSeries } from './endpointsView.js';
 import { toJson } from '../kit/format/json.js';
 import { absoluteTime } from '../kit/format/time.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
-import { type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
+import { type CliFailure, type CommandResult, done, fail, NotFound, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { endpointsArgs } from './endpointsArgs.js';
 
@@ -31,8 +34,31 @@ const effectiveOf = (since: Date, until: Date): { since: Date; until: Date } => 
   until: new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS),
 });
 
+/**
+ * Health rows with their breakers: an endpoint with a breaker and no traffic in the window (a
+ * paused one) gets a quiet row; rows whose breaker needs attention (not closed, or holding) first.
+ */
+const withBreakers = (
+  health: readonly EndpointHealth[],
+  breakers: ReadonlyMap<string, BreakerRow>,
+): (EndpointHealth & { readonly breaker: BreakerRow })[] => {
+  const seen = new Set(health.map((h) => h.endpoint));
+  const quiet = [...breakers.keys()]
+    .filter((e) => !seen.has(e))
+    .sort()
+    .map(quietEndpointHealth);
+  const rows = [...health, ...quiet].map((h) => ({ ...h, breaker: breakers.get(h.endpoint) ?? CLOSED }));
+  return [...rows.filter((r) => needsAttention(r.breaker)), ...rows.filter((r) => !needsAttention(r.breaker))];
+};
+
 /** The JSON document (public: see the cli README); the console's endpoint pages render it too. */
-export const endpointsDocument = (since: Date, until: Date, buckets: readonly HealthBucket[], series: boolean) => {
+export const endpointsDocument = (
+  since: Date,
+  until: Date,
+  buckets: readonly HealthBucket[],
+  series: boolean,
+  breakers: ReadonlyMap<string, BreakerRow> = new Map(),
+) => {
   const effective = effectiveOf(since, until);
   const mine = (endpoint: string) => buckets.filter((b) => b.endpoint === endpoint);
   return {
@@ -41,7 +67,7 @@ export const endpointsDocument = (since: Date, until: Date, buckets: readonly He
     // what the numbers cover: health is kept per hour, so the window is widened to whole hours
     effectiveSince: effective.since.toISOString(),
     effectiveUntil: effective.until.toISOString(),
-    endpoints: endpointHealthOf(buckets).map((row) =>
+    endpoints: withBreakers(endpointHealthOf(buckets), breakers).map((row) =>
       series
         ? {
             ...row,
@@ -54,20 +80,20 @@ export const endpointsDocument = (since: Date, until: Date, buckets: readonly He
 };
 
 /** The window line above a table: the hours read, and the window asked when it was widened. */
-const windowLine = (doc: ReturnType<typeof endpointsDocument>): string => {
+const windowLine = (doc: ReturnType<typeof endpointsDocument>, tz: string): string => {
   const widened = doc.effectiveSince !== doc.since || doc.effectiveUntil !== doc.until;
-  return `Window: ${absoluteTime(doc.effectiveSince)} to ${absoluteTime(doc.effectiveUntil)}${widened ? ' (whole hours)' : ''}\n`;
+  return `Window: ${absoluteTime(doc.effectiveSince, tz)} to ${absoluteTime(doc.effectiveUntil, tz)}${widened ? ' (whole hours)' : ''}\n`;
 };
 
 const MARKS = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /** The recent hour minute by minute: `·` none failed, a bar for some (scaled to the busiest minute), blank unknown. */
-const minuteLines = (m: MinuteFailures): string => {
+const minuteLines = (m: MinuteFailures, tz: string): string => {
   const max = Math.max(0, ...m.failures.map((n) => n ?? 0));
   const marks = m.failures
     .map((n) => (n === null ? ' ' : n === 0 ? '·' : (MARKS[Math.ceil((n / max) * MARKS.length) - 1] ?? '█')))
     .join('');
-  return `Failures per minute from ${absoluteTime(m.from)} (60 min, busiest ${max}):\n${marks}\n`;
+  return `Failures per minute from ${absoluteTime(m.from, tz)} (60 min, busiest ${max}):\n${marks}\n`;
 };
 
 type Window = { readonly since: Date; readonly until: Date; readonly host: string | undefined };
@@ -75,34 +101,47 @@ type Window = { readonly since: Date; readonly until: Date; readonly host: strin
 const describeWindow = (w: Window): string =>
   `endpoint health${w.host === undefined ? '' : ` for ${w.host}`} between ${w.since.toISOString()} and ${w.until.toISOString()}`;
 
+const keepOf = (host: string | undefined) =>
+  host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
+
+/** `dh endpoints`' answer, read: the document (view model) the terminal and JSON renderers print. */
+export const endpointsRun = async (
+  ctx: Context,
+  w: Window,
+): Promise<E.Either<CliFailure, ReturnType<typeof endpointsDocument>>> => {
+  const read = await ctx.store.readEndpointHealth({ since: w.since, until: w.until, ...keepOf(w.host) })();
+  if (E.isLeft(read)) return E.left(storeFailure(read.left, describeWindow(w)));
+  const host = w.host;
+  const breakers = await readBreakerRows(ctx.store, (e) => host === undefined || hostMatches(host, e));
+  if (E.isLeft(breakers)) return E.left(storeFailure(breakers.left, 'endpoint breakers'));
+  return E.right(endpointsDocument(w.since, w.until, read.right, w.host !== undefined, breakers.right));
+};
+
 /** Prints the table (or, for one host, its hourly series) or the JSON; an empty answer exits 1. */
-const print = (
+const renderEndpointsOutput = (
   io: Io,
   w: Window,
-  buckets: readonly HealthBucket[],
+  doc: ReturnType<typeof endpointsDocument>,
   json: boolean,
   now: Date,
   layout: Layout,
 ): CommandResult => {
-  const doc = endpointsDocument(w.since, w.until, buckets, w.host !== undefined);
   if (json) io.stdout.write(toJson(doc));
   else if (doc.endpoints.length === 0) {
     // nothing to show: the NotFound line on stderr says so
-  } else if (w.host === undefined) io.stdout.write(`${windowLine(doc)}${renderEndpoints(doc.endpoints, now, layout)}`);
+  } else if (w.host === undefined)
+    io.stdout.write(`${windowLine(doc, layout.zone)}${renderEndpoints(doc.endpoints, now, layout)}`);
   else
     io.stdout.write(
-      `${windowLine(doc)}${doc.endpoints
+      `${windowLine(doc, layout.zone)}${doc.endpoints
         .map(
           (r) =>
-            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes)}` : ''}`,
+            `${renderSeries(r, 'hours' in r ? r.hours : [], now, layout)}${'minutes' in r ? `\n${minuteLines(r.minutes, layout.zone)}` : ''}`,
         )
         .join('\n')}`,
     );
   return doc.endpoints.length === 0 ? fail(NotFound(json ? null : `no ${describeWindow(w)}`)) : done;
 };
-
-const keepOf = (host: string | undefined) =>
-  host === undefined ? {} : { keep: (endpoint: string) => hostMatches(host, endpoint) };
 
 export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const [sub, ...rest] = argv;
@@ -115,9 +154,10 @@ export const runEndpoints = async (argv: ReadonlyArray<string>, io: Io): Promise
     const wrong = timeWindowError(w, now);
     if (wrong !== null) return usageFailure(wrong);
     return withContext(config, io, async (ctx) => {
-      const read = await ctx.store.readEndpointHealth({ since: w.since, until, ...keepOf(w.host) })();
-      if (E.isLeft(read)) return fail(storeFailure(read.left, describeWindow(w)));
-      return print(io, w, read.right, a.json === true, now, layoutOf(io, a.wide));
+      const doc = await endpointsRun(ctx, w);
+      return E.isLeft(doc)
+        ? E.left(doc.left)
+        : renderEndpointsOutput(io, w, doc.right, a.json === true, now, viewLayout(io, a));
     });
   });
 };

@@ -1,7 +1,8 @@
 import type { EndpointHealth, HealthSummary, HourHealth } from '@delivery-history/core';
 import { type Cell, type Column, type Narrowable, renderTable } from '../kit/format/table.js';
-import type { Layout } from '../kit/format/terminal.js';
+import { type Layout, PLAIN } from '../kit/format/terminal.js';
 import { absoluteTime, formatLatency, formatTime, relativeTime } from '../kit/format/time.js';
+import type { BreakerRow } from './breakerRows.js';
 
 // `dh endpoints`: one row per endpoint (worst first), or one endpoint's hourly series.
 
@@ -31,13 +32,29 @@ const COLUMNS: ReadonlyArray<Column> = [
   { head: 'LAST SUCCESS', drop: 2 },
   { head: 'CONSEC FAIL', align: 'right', drop: 7 },
   { head: 'LAST FAILURE', shrink: 12, drop: 1 },
+  // the breaker's state and the held count stay longest: they say whether deliveries flow
+  { head: 'BREAKER', color: (s) => (s === 'closed' ? null : s === 'half-open' ? 'yellow' : 'red') },
+  { head: 'HELD', align: 'right', drop: 10 },
+  { head: 'BREAKER SINCE', drop: 8 },
+  { head: 'BREAKER REASON', shrink: 12, drop: 9 },
 ];
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
-const when = (iso: string, now: Date): Narrowable => ({ text: formatTime(iso, now), narrow: relativeTime(iso, now) });
+const when = (iso: string, now: Date, tz: string): Narrowable => ({
+  text: formatTime(iso, now, tz),
+  narrow: relativeTime(iso, now),
+});
 
-export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layout?: Layout): string =>
-  renderTable(
+/** `by ops: INC-42` (who moved it and why: what people typed, shown through the output rule by the table). */
+const reasonOf = (b: BreakerRow): string | null => (b.reason === null ? null : `by ${b.by ?? '?'}: ${b.reason}`);
+
+export const renderEndpoints = (
+  rows: readonly (EndpointHealth & { readonly breaker?: BreakerRow })[],
+  now: Date,
+  layout: Layout = PLAIN,
+): string => {
+  const tz = layout.zone;
+  return renderTable(
     COLUMNS,
     rows.map((r): Cell[] => [
       r.endpoint,
@@ -46,21 +63,27 @@ export const renderEndpoints = (rows: readonly EndpointHealth[], now: Date, layo
       formatPercentile(r.latency.p50, r.latency.responses),
       formatPercentile(r.latency.p99, r.latency.responses),
       formatFailures(r),
-      r.lastSuccess === null ? 'none in window' : when(r.lastSuccess.at, now),
+      r.lastSuccess === null ? 'none in window' : when(r.lastSuccess.at, now, tz),
       r.consecutiveFailures,
       r.lastFailure === null
         ? null
         : {
-            text: `${formatTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
+            text: `${formatTime(r.lastFailure.at, now, tz)} ${r.lastFailure.messageId}`,
             narrow: `${relativeTime(r.lastFailure.at, now)} ${r.lastFailure.messageId}`,
           },
+      r.breaker?.state ?? 'closed',
+      r.breaker?.held ?? 0,
+      r.breaker === undefined || r.breaker.since === null ? null : when(r.breaker.since, now, tz),
+      r.breaker === undefined ? null : reasonOf(r.breaker),
     ]),
     [],
     layout,
   );
+};
 
 /** The hour a bucket covers, as shown (`2026-12-01 10:00Z`, or in --tz). */
-const hourLabel = (hour: string): string => absoluteTime(`${hour}:00:00.000Z`).replace(/:00(?=[Z+-])/, '');
+const hourLabel = (hour: string, tz: string): string =>
+  absoluteTime(`${hour}:00:00.000Z`, tz).replace(/:00(?=[Z+-])/, '');
 
 const SERIES_COLUMNS: ReadonlyArray<Column> = [
   { head: 'HOUR' },
@@ -77,12 +100,12 @@ export const renderSeries = (
   endpoint: EndpointHealth,
   hours: readonly HourHealth[],
   now: Date,
-  layout?: Layout,
+  layout: Layout = PLAIN,
 ): string =>
   `${renderEndpoints([endpoint], now, layout)}\n${renderTable(
     SERIES_COLUMNS,
     hours.map((h): Cell[] => [
-      hourLabel(h.hour),
+      hourLabel(h.hour, layout.zone),
       h.deliveries,
       formatRate(h.successRate),
       formatPercentile(h.latency.p50, h.latency.responses),

@@ -8,7 +8,7 @@ import { noteLine } from '../kit/format/terminal.js';
 import { type Context, unreachable, withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
 import {
@@ -134,7 +134,7 @@ const expungeAll = async (
       `${outcomes.length} of ${ids.length} messages done (${count(outcomes, a['dry-run'] === true ? 'would-expunge' : 'expunged')} ${a['dry-run'] === true ? 'would be expunged' : 'expunged'}); ` +
       'run the same command again to finish (a message stopped part way is resumed)',
   );
-  const layout = layoutOf(io, a.wide);
+  const layout = viewLayout(io, a);
   // the banner and header come with the first row: an answer that is an error prints nothing
   const head = once(() => {
     if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');

@@ -8,6 +8,7 @@ import type { Io } from '../kit/io.js';
 import type { CommandResult } from '../kit/failure.js';
 import type { Store } from '@delivery-history/store';
 import {
+  countFilterError,
   createdInput,
   createdWindowError,
   filtersGiven,
@@ -20,7 +21,9 @@ import {
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { failedArgs } from './failedArgs.js';
 
-// `dh failed --since T [--until T] [--exhausted] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
+// `dh failed --since T [--until T] [--exhausted | --held] [--endpoint HOST] [--order O] [--created-since T] [--all]`.
+// `--held`: messages held by their endpoint's breaker (status HELD, by the time they were held);
+// without it, held messages are left out (they have not failed: they wait for their endpoint).
 
 type Args = ArgsOf<typeof failedArgs>;
 
@@ -28,6 +31,7 @@ type Args = ArgsOf<typeof failedArgs>;
 const resolve = (a: Args, now: Date, env: Io['env']) => {
   if (a.since === undefined && a.cursor === undefined)
     return E.left('--since: is required (or --cursor C from a page)');
+  if (a.exhausted === true && a.held === true) return E.left('--exhausted and --held: a held message is not final');
   // a cursor carries the query its first page resolved (`-1h` once, not again per page)
   const start = startOf(
     env,
@@ -39,7 +43,7 @@ const resolve = (a: Args, now: Date, env: Io['env']) => {
       createdUntil: a['created-until'],
       order: a.order,
     },
-    filtersGiven({ exhausted: a.exhausted, endpoint: a.endpoint ?? a.host }),
+    filtersGiven({ exhausted: a.exhausted, held: a.held, endpoint: a.endpoint ?? a.host }),
   );
   if (E.isLeft(start)) return start;
   const since = new Date(start.right.window.since ?? a.since?.toISOString() ?? now.toISOString());
@@ -58,11 +62,13 @@ export const failedQuery = (
     readonly until: Date;
     readonly window: Window;
     readonly exhausted: boolean;
+    /** Only messages held by their endpoint's breaker (else they are left out). */
+    readonly held?: boolean;
     readonly order: Order;
     readonly host: string | undefined;
   },
 ) => ({
-  fetch: (limit: number, cursor: string | null) =>
+  fetch: (limit: number, cursor: string | null, count?: boolean) =>
     store.queryFailed({
       since: q.since,
       until: q.until,
@@ -71,8 +77,11 @@ export const failedQuery = (
       order: q.order,
       limit,
       ...(cursor !== null ? { cursor } : {}),
+      count: count === true,
     }),
-  keep: (x: { readonly endpoint: string }) => q.host === undefined || hostMatches(q.host, x.endpoint),
+  // the failed index holds HELD messages too (keys.ts inFailedIndex): one list or the other
+  keep: (x: { readonly endpoint: string; readonly status: string }) =>
+    (q.host === undefined || hostMatches(q.host, x.endpoint)) && (x.status === 'HELD') === (q.held === true),
 });
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
@@ -85,8 +94,14 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
     const { since, until, window, order, filters } = r.right;
     const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
     const exhausted = filters.exhausted === true;
+    const held = filters.held === true;
+    const uncountable =
+      host === undefined
+        ? null
+        : countFilterError(a.count, '--endpoint', `dh endpoint ${host} --since T --count counts its index`);
+    if (uncountable !== null) return usageFailure(uncountable);
     return withContext(config, io, async (ctx) => {
-      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, order, host });
+      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, held, order, host });
       const page = await readList('failed', fetch, a, r.right.store, keep);
       return printPage(io, 'failed', page, {
         ...out.right,
@@ -94,7 +109,7 @@ export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
         timeColumn: 'lastUpdatedAt',
         window: { ...window, since: since.toISOString(), until: until.toISOString() },
         filters,
-        what: `${exhausted ? 'exhausted ' : ''}failed messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
+        what: `${exhausted ? 'exhausted failed' : held ? 'held' : 'failed'} messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
       });
     });
   });

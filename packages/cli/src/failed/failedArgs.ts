@@ -12,16 +12,18 @@ export const failedArgs = declare({
     since: option(timeArg, { value: 'TIME', help: 'last update at or after TIME (required unless --cursor)' }),
     until: option(timeArg, { value: 'TIME', help: 'last update before TIME', defaultText: 'now' }),
     exhausted: flag({ help: 'only final failures (no retry left)' }),
+    held: flag({ help: "instead, messages held by their endpoint's breaker (left out otherwise)" }),
     endpoint: option(HostArg, { value: 'HOST', help: 'one host; a bare host matches every port' }),
     host: option(HostArg, { value: 'HOST', help: 'the same as --endpoint', inSynopsis: false }),
     ...CREATED,
     ...LIST,
   },
   synopsis:
-    '(--since TIME | --cursor C) [--until TIME] [--exhausted] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--output table|json|tsv]',
+    '(--since TIME | --cursor C) [--until TIME] [--exhausted | --held] [--endpoint HOST] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
   about: `  FAILED messages whose last update is in [since, until) (until defaults to now), with
   their error text and response time. --exhausted: only final failures (no retry left).
-  --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
+  --held: instead, messages held by their endpoint's breaker (HELD, by the time they were
+  held; left out otherwise). --endpoint (or --host): one host, a bare host matches every port. The JSON echoes the
   resolved since/until.`,
   examples: [
     'dh failed --since -1h',

@@ -23,7 +23,7 @@ export const expungeSection = (expunges: ReadonlyArray<ExpungeItem>, now: Date, 
         expunges.map((x) => [
           x.expungeNumber,
           x.scope,
-          `${absoluteTime(x.at)} (${relativeTime(x.at, now)})`,
+          `${absoluteTime(x.at, layout.zone)} (${relativeTime(x.at, now)})`,
           x.requestedBy,
           x.completedAt === null ? 'incomplete' : x.items,
           oneLine(x.reason, 80),

@@ -3,6 +3,7 @@ import type {
   AuditEntry,
   DeliveryResult,
   ExpungeItem,
+  HoldItem,
   RedriveItem,
   RequeueItem,
   ResolutionItem,
@@ -10,6 +11,7 @@ import type {
 } from '@delivery-history/core';
 import { expungeJson } from './expungeView.js';
 import { requeueJson } from './requeueView.js';
+import { holdJson } from './holdView.js';
 
 // The `history --json` document (public contract, see README): `{ state, attempts,
 // auditTrail, redrives, resolutions }`. Fields are listed one by one so that a change in an internal
@@ -117,6 +119,7 @@ export const historyJson = (v: {
   expunges?: ReadonlyArray<ExpungeItem>;
   resolutions?: ReadonlyArray<ResolutionItem>;
   requeues?: ReadonlyArray<RequeueItem>;
+  holds?: ReadonlyArray<HoldItem>;
 }) => ({
   state: stateJson(v.state),
   attempts: v.attempts.map((a) => attemptJson(a)),
@@ -129,4 +132,6 @@ export const historyJson = (v: {
   ...(v.expunges !== undefined && v.expunges.length > 0 ? { expunges: v.expunges.map(expungeJson) } : {}),
   // only on a message that was requeued (a stalled one pushed again: who, why, when)
   ...(v.requeues !== undefined && v.requeues.length > 0 ? { requeues: v.requeues.map(requeueJson) } : {}),
+  // only on a message that was held by its endpoint's breaker (held, released, expired: who, why, when)
+  ...(v.holds !== undefined && v.holds.length > 0 ? { holds: v.holds.map(holdJson) } : {}),
 });

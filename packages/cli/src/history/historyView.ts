@@ -1,9 +1,18 @@
-import type { AttemptItem, AuditEntry, ExpungeItem, RedriveItem, RequeueItem, StateItem } from '@delivery-history/core';
+import type {
+  AttemptItem,
+  AuditEntry,
+  ExpungeItem,
+  HoldItem,
+  RedriveItem,
+  RequeueItem,
+  StateItem,
+} from '@delivery-history/core';
 import { displayText, fitLine, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from '../kit/format/color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from '../kit/format/describe.js';
 import { expungeSection } from './expungeView.js';
 import { requeueSection } from './requeueView.js';
+import { holdSection } from './holdView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../kit/format/time.js';
@@ -19,6 +28,8 @@ export type HistoryView = {
   readonly expunges?: ReadonlyArray<ExpungeItem>;
   /** REQUEUE# events (a stalled message pushed again). */
   readonly requeues?: ReadonlyArray<RequeueItem>;
+  /** HOLD#k events (held by its endpoint's breaker, released, expired). */
+  readonly holds?: ReadonlyArray<HoldItem>;
 };
 
 const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
@@ -31,11 +42,11 @@ const stateFields = (s: StateItem, now: Date, layout: Layout): string =>
       ['Correlation', s.correlationId],
       ['Attempts', `${s.attempts} of ${s.maxAttempts}`],
       ['Last result', resultLine(s.deliveryResult)],
-      ['Created', formatTime(s.createdAt, now)],
-      ['Last attempt', formatTime(s.lastDeliveryAttempt, now)],
-      ['Last updated', formatTime(s.lastUpdatedAt, now)],
-      ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now) : '-'],
-      ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now)}`],
+      ['Created', formatTime(s.createdAt, now, layout.zone)],
+      ['Last attempt', formatTime(s.lastDeliveryAttempt, now, layout.zone)],
+      ['Last updated', formatTime(s.lastUpdatedAt, now, layout.zone)],
+      ['Next attempt', s.status === 'FAILED' && s.retryEligible ? formatTime(s.nextAttemptAt, now, layout.zone) : '-'],
+      ['Lease', s.lease === null ? '-' : `${s.lease.leaseId} until ${formatTime(s.lease.expiresAt, now, layout.zone)}`],
       ['Re-drives', s.redrives],
     ],
     layout,
@@ -61,9 +72,9 @@ const lateness = (v: Pick<HistoryView, 'state' | 'attempts' | 'redrives'>, a: At
 };
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal the time of day only. */
-const at = (iso: string, now: Date): Narrowable => ({
-  text: `${absoluteTime(iso)} (${relativeTime(iso, now)})`,
-  narrow: absoluteTime(iso).slice(11),
+const at = (iso: string, now: Date, tz: string): Narrowable => ({
+  text: `${absoluteTime(iso, tz)} (${relativeTime(iso, now)})`,
+  narrow: absoluteTime(iso, tz).slice(11),
 });
 
 const ATTEMPT_COLUMNS: ReadonlyArray<Column> = [
@@ -98,28 +109,28 @@ const TRAIL_COLUMNS: ReadonlyArray<Column> = [
   { head: 'RETRY', shrink: 12 },
 ];
 
-const attemptRows = (v: HistoryView, now: Date) =>
+const attemptRows = (v: HistoryView, now: Date, tz: string) =>
   v.attempts.map((a) => [
     a.attemptNumber,
-    absoluteTime(a.startedAt),
+    absoluteTime(a.startedAt, tz),
     lateness(v, a),
-    at(a.completedAt, now),
+    at(a.completedAt, now, tz),
     a.superseded ? `${a.status}*` : a.status,
     a.deliveryResult.category,
     outcomeCode(a.deliveryResult),
     resultTime(a.deliveryResult),
-    a.nextAttemptAt === null ? '-' : absoluteTime(a.nextAttemptAt),
+    a.nextAttemptAt === null ? '-' : absoluteTime(a.nextAttemptAt, tz),
     a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
   ]);
 
-const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
+const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date, tz: string) =>
   trail.map((e) =>
     isRedriveEntry(e)
-      ? [`after ${e.n}`, at(e.at, now), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`]
+      ? [`after ${e.n}`, at(e.at, now, tz), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`]
       : isResolutionEntry(e)
         ? [
             `${e.n} resolved`,
-            at(e.at, now),
+            at(e.at, now, tz),
             'RESOLUTION',
             e.category,
             e.statusCode ?? '-',
@@ -128,22 +139,22 @@ const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date) =>
           ]
         : [
             e.n,
-            at(e.at, now),
+            at(e.at, now, tz),
             e.status,
             e.category,
             e.statusCode ?? '-',
             resultTime(e),
-            e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt)}` : e.retry,
+            e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt, tz)}` : e.retry,
           ],
   );
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date) =>
+const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date, tz: string) =>
   redrives.map((r) => [
     r.redriveNumber,
     r.afterAttempt,
-    at(r.at, now),
+    at(r.at, now, tz),
     r.requestedBy,
     r.maxAttempts,
     oneLine(r.reason, 80),
@@ -156,14 +167,14 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
   parts.push(
     v.attempts.length === 0
       ? '\nNo attempts yet.\n'
-      : `\nAttempts (${v.attempts.length})\n${renderTable(ATTEMPT_COLUMNS, attemptRows(v, now), [], layout)}`,
+      : `\nAttempts (${v.attempts.length})\n${renderTable(ATTEMPT_COLUMNS, attemptRows(v, now, layout.zone), [], layout)}`,
   );
   if (v.attempts.some((a) => a.superseded)) {
     parts.push('* superseded: sent by a writer that had lost its lease; counted, status unchanged\n');
   }
   if (v.redrives.length > 0) {
     parts.push(
-      `\nRe-drives (${v.redrives.length})\n${renderTable(REDRIVE_COLUMNS, redriveRows(v.redrives, now), [], layout)}`,
+      `\nRe-drives (${v.redrives.length})\n${renderTable(REDRIVE_COLUMNS, redriveRows(v.redrives, now, layout.zone), [], layout)}`,
     );
   }
   const expected = expectedTrailLength(v);
@@ -172,10 +183,11 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
   parts.push(
     v.auditTrail.length === 0
       ? `\nAudit trail: empty${lag}\n`
-      : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now), [], layout)}`,
+      : `\nAudit trail (${plural(v.auditTrail.length, 'entry', 'entries')})${lag}\n${renderTable(TRAIL_COLUMNS, trailRows(v.auditTrail, now, layout.zone), [], layout)}`,
   );
   parts.push(expungeSection(v.expunges ?? [], now, layout));
   parts.push(requeueSection(v.requeues ?? [], now, layout));
+  parts.push(holdSection(v.holds ?? [], now, layout));
   return parts.join('');
 };
 
@@ -215,11 +227,14 @@ export const renderAttempt = (
         ['Message', v.state.messageId],
         ['Attempt', `${a.attemptNumber} of ${v.state.maxAttempts}${a.superseded ? ' (superseded)' : ''}`],
         ['Status', a.status],
-        ['Scheduled', formatTime(due, now)],
-        ['Started', `${formatTime(a.startedAt, now)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`],
-        ['Completed', formatTime(a.completedAt, now)],
+        ['Scheduled', formatTime(due, now, layout.zone)],
+        [
+          'Started',
+          `${formatTime(a.startedAt, now, layout.zone)}${lateness(v, a) === '-' ? '' : `, ${lateness(v, a)} late`}`,
+        ],
+        ['Completed', formatTime(a.completedAt, now, layout.zone)],
         ['Result', resultLine(r)],
-        ['Next attempt', formatTime(a.nextAttemptAt, now)],
+        ['Next attempt', formatTime(a.nextAttemptAt, now, layout.zone)],
         ['Request', `${a.request.method} ${a.request.url} (${a.request.bodyBytes} bytes)`],
       ],
       layout,

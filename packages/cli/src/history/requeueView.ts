@@ -21,10 +21,10 @@ export const requeueSection = (requeues: ReadonlyArray<RequeueItem>, now: Date, 
     : `\nRequeued (${requeues.length}): stalled, pushed to the queue again\n${renderTable(
         COLUMNS,
         requeues.map((x) => [
-          `${absoluteTime(x.at)} (${relativeTime(x.at, now)})`,
+          `${absoluteTime(x.at, layout.zone)} (${relativeTime(x.at, now)})`,
           x.requestedBy,
           x.status,
-          absoluteTime(x.waitingSince),
+          absoluteTime(x.waitingSince, layout.zone),
           oneLine(x.reason, 80),
         ]),
         [],

@@ -1,9 +1,8 @@
 import type { AuditEntry } from '@delivery-history/core';
 import {
-  type StreamClients,
   createStore,
   decodeAuditTrail,
-  makeStreamClients,
+  makeClients,
   probeTable,
   type Store,
   type TableProbe,
@@ -15,11 +14,16 @@ import type { Io } from './io.js';
 import { tableReader, type TableReader } from './table/tableReader.js';
 import type { TrailReader } from '../verify/verifyMessage.js';
 
-// What a command talks to, built once from the configuration and closed at the end.
+// What a command talks to, built once from the configuration and closed at the end. The
+// table clients only: a Streams client (dh tail) is the command's own, so the Streams SDK
+// is not loaded, nor its client built, by every other command's start-up.
+
+type ClientOptions = NonNullable<Parameters<typeof makeClients>[0]>;
+type Clients = ReturnType<typeof makeClients>;
 
 export type Context = {
   readonly config: Config;
-  readonly clients: StreamClients;
+  readonly clients: Clients;
   readonly store: Store;
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
@@ -36,14 +40,17 @@ export const projectorTrailOf: TrailReader = (messageId, items) => {
   return E.right(trail.right.summary === null ? null : { entries: trail.right.entries as ReadonlyArray<AuditEntry> });
 };
 
+/** The SDK client settings of a configuration (the table's and, for dh tail, the stream's). */
+export const clientOptionsOf = (config: Config): ClientOptions => ({
+  ...(config.endpoint !== null ? { endpoint: config.endpoint } : {}),
+  ...(config.streamsEndpoint !== null ? { streamsEndpoint: config.streamsEndpoint } : {}),
+  ...(config.region !== null ? { region: config.region } : {}),
+  // Long scans on AWS meet throttling: let the SDK retry too (the store adds its own).
+  maxAttempts: 5,
+});
+
 export const openContext = (config: Config, io: Io): Context => {
-  const clients = makeStreamClients({
-    ...(config.endpoint !== null ? { endpoint: config.endpoint } : {}),
-    ...(config.streamsEndpoint !== null ? { streamsEndpoint: config.streamsEndpoint } : {}),
-    ...(config.region !== null ? { region: config.region } : {}),
-    // Long scans on AWS meet throttling: let the SDK retry too (the store adds its own).
-    maxAttempts: 5,
-  });
+  const clients = makeClients(clientOptionsOf(config));
   const store = createStore({
     doc: clients.doc,
     tableName: config.tableName,

@@ -4,7 +4,7 @@ import { decodeArgs } from './args/parse.js';
 import { commandUsage } from './args/usage.js';
 import { UsageError } from './args/usageError.js';
 import { type Config, type ConfigFlags, readConfig } from './config/readConfig.js';
-import { isValidZone, setDisplayZone } from './format/zone.js';
+import { isValidZone } from './format/zone.js';
 import type { Io } from './io.js';
 import { type CommandResult, done, fail } from './failure.js';
 
@@ -39,9 +39,7 @@ export const withArgs = async <D extends Declaration>(
     io.stdout.write(commandUsage(d));
     return done;
   }
-  const zone = zoneOf(args, io.env);
-  setDisplayZone(zone);
-  const decoded = decodeArgs(args, d, { now, zone });
+  const decoded = decodeArgs(args, d, { now, zone: zoneOf(args, io.env) });
   if (E.isLeft(decoded)) return E.left(decoded.left);
   const config = readConfig(io.env, flags(decoded.right));
   if (E.isLeft(config)) return E.left(config.left);

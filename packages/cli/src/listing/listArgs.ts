@@ -20,6 +20,9 @@ export const LIST = flags({
     help: 'the next page: alone, it repeats the query (window, order, filters);\nthe table prints a short id kept on this machine, --json the full cursor',
   }),
   all: flag({ help: 'every page, one after the other' }),
+  count: flag({
+    help: 'also the window\'s total ("50 of 1234 ..."; --json: "total"): one\nSelect COUNT read of the index range (costs about what paging all of it\nwould); not with a filter on the rows read (failed --endpoint, --status)',
+  }),
   order: option(Order, {
     value: 'oldest|newest',
     help: 'oldest first (default) or newest first (the index read backwards)',

@@ -5,7 +5,7 @@ import { type Order, type Output, outputOf } from './listArgs.js';
 import { isoWindowError } from '../kit/args/timeWindow.js';
 import { toJson } from '../kit/format/json.js';
 import { type ListPage, listJson, renderList, renderListTsv, type SummaryRow, type TimeColumn } from './summaryList.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import { shelveCursor, unshelveCursor } from './cursorShelf.js';
 import type { Io } from '../kit/io.js';
@@ -20,7 +20,8 @@ export const DEFAULT_LIMIT = 50;
 /** Round trips one page may take when a filter drops rows (the cursor resumes after them). */
 const MAX_FETCHES = 20;
 
-export type Fetch = (limit: number, cursor: string | null) => TE.TaskEither<StoreError, ListPage>;
+/** One store page; `count`: with the window's total (`Page.total`). */
+export type Fetch = (limit: number, cursor: string | null, count?: boolean) => TE.TaskEither<StoreError, ListPage>;
 
 /** The resolved window of a list query (ISO instants; null = open). */
 export type Window = {
@@ -161,6 +162,15 @@ export const startOf = (
   });
 };
 
+/**
+ * `--count` with a filter applied to the rows read (not a key of the index): the index counts
+ * its window, not the filtered rows, and counting those would read every row. A usage error.
+ */
+export const countFilterError = (count: boolean | undefined, flag: string, instead: string): string | null =>
+  count === true
+    ? `--count counts the index's window; ${flag} filters the rows read after it, so it cannot be counted cheaply (${instead})`
+    : null;
+
 /** `--created-since/--created-until` as the store takes them (absent when open). */
 export const createdInput = (w: Window): { createdSince?: string; createdUntil?: string } => ({
   ...(w.createdSince !== null ? { createdSince: w.createdSince } : {}),
@@ -184,18 +194,22 @@ export const fetchPage = async (
   limit: number,
   cursor: string | null,
   keep: (r: SummaryRow) => boolean = () => true,
+  count = false,
 ): Promise<E.Either<StoreError, ListPage>> => {
   const items: SummaryRow[] = [];
   let next = cursor;
+  let total: number | undefined;
   for (let i = 0; i < MAX_FETCHES; i++) {
-    // ask only for what is missing, so every fetched page is used whole and the cursor is exact
-    const page = await fetch(limit - items.length, next)();
+    // ask only for what is missing, so every fetched page is used whole and the cursor is exact;
+    // the window's total once, with the first
+    const page = await fetch(limit - items.length, next, count && i === 0)();
     if (E.isLeft(page)) return page;
     items.push(...page.right.items.filter(keep));
+    total ??= page.right.total;
     next = page.right.cursor;
     if (next === null || items.length >= limit) break;
   }
-  return E.right({ items, cursor: next });
+  return E.right({ items, cursor: next, ...(total !== undefined ? { total } : {}) });
 };
 
 /** Every page (`--all`), `limit` rows per round trip; `onPage` sees the running count. */
@@ -205,17 +219,20 @@ export const fetchAll = async (
   cursor: string | null,
   keep: (r: SummaryRow) => boolean = () => true,
   onPage: (rows: number) => void = () => {},
+  count = false,
 ): Promise<E.Either<StoreError, ListPage>> => {
   const items: SummaryRow[] = [];
   let next = cursor;
+  let total: number | undefined;
   do {
-    const page = await fetchPage(fetch, limit, next, keep);
+    const page = await fetchPage(fetch, limit, next, keep, count && total === undefined);
     if (E.isLeft(page)) return page;
     items.push(...page.right.items);
+    total ??= page.right.total;
     next = page.right.cursor;
     onPage(items.length);
   } while (next !== null);
-  return E.right({ items, cursor: null });
+  return E.right({ items, cursor: null, ...(total !== undefined ? { total } : {}) });
 };
 
 // ---------------------------------------------------------------------------
@@ -250,20 +267,37 @@ const windowJson = (w: Window | undefined) =>
 const nextCommand = (io: Io, repeat: string, cursor: string): string =>
   `${repeat} --cursor ${shelveCursor(io.env, cursor, io.now().getTime())}`;
 
+/** `50 of 1234 failed messages between ...` (`--count`), or null. */
+const totalLine = (p: ListPage, what: string): string | null =>
+  p.total === undefined ? null : `${p.items.length} of ${p.total} ${what}`;
+
 const write = (io: Io, name: string, p: ListPage, o: PrintOptions): void => {
   if (o.output === 'json') {
-    io.stdout.write(toJson({ ...listJson(p), ...windowJson(o.window), order: o.order }));
+    io.stdout.write(
+      toJson({
+        ...listJson(p),
+        ...(p.total !== undefined ? { total: p.total } : {}),
+        ...windowJson(o.window),
+        order: o.order,
+      }),
+    );
     return;
   }
-  if (p.items.length === 0) return;
+  const total = totalLine(p, o.what);
+  if (p.items.length === 0) {
+    if (total !== null) io.stderr.write(`dh ${name}: ${total}\n`);
+    return;
+  }
   if (o.output === 'tsv') {
     io.stdout.write(renderListTsv(p));
+    if (total !== null) io.stderr.write(`dh ${name}: ${total}\n`);
     // stdout stays data only
     if (p.cursor !== null)
       io.stderr.write(`dh ${name}: more results: ${nextCommand(io, o.repeat ?? `dh ${name}`, p.cursor)} (or --all)\n`);
     return;
   }
   io.stdout.write(renderList(p, io.now(), o.timeColumn, o.layout));
+  if (total !== null) io.stdout.write(`\n${total}\n`);
   if (p.cursor !== null)
     io.stdout.write(`\nMore results: ${nextCommand(io, o.repeat ?? `dh ${name}`, p.cursor)} (or --all)\n`);
 };
@@ -280,7 +314,11 @@ export const printPage = (
     page.right.cursor === null || window === undefined
       ? page.right.cursor
       : encodeListCursor({ ...window, order: o.order, filters: o.filters ?? {}, store: page.right.cursor });
-  const p: ListPage = { items: page.right.items, cursor };
+  const p: ListPage = {
+    items: page.right.items,
+    cursor,
+    ...(page.right.total !== undefined ? { total: page.right.total } : {}),
+  };
   write(io, name, p, o);
   return p.items.length === 0
     ? emptyPage(io, name, p.cursor, { json: o.output === 'json', what: o.what, repeat: o.repeat ?? `dh ${name}` })
@@ -306,9 +344,14 @@ const emptyPage = (
 /** The format (`--output`, `--json`) and the terminal layout (`--wide`) of a list. */
 export const listOutput = (
   io: Io,
-  a: { readonly json?: boolean | undefined; readonly output?: Output | undefined; readonly wide?: boolean | undefined },
+  a: {
+    readonly json?: boolean | undefined;
+    readonly output?: Output | undefined;
+    readonly wide: boolean | undefined;
+    readonly tz: string;
+  },
 ): E.Either<string, { readonly output: Output; readonly layout: Layout }> =>
-  E.map((output: Output) => ({ output, layout: layoutOf(io, a.wide) }))(outputOf(a));
+  E.map((output: Output) => ({ output, layout: viewLayout(io, a) }))(outputOf(a));
 
 /**
  * One page (`--limit`, default 50) or, with `--all`, every page (1000 rows per round trip
@@ -317,17 +360,29 @@ export const listOutput = (
 export const readList = async (
   name: string,
   fetch: Fetch,
-  a: { readonly all?: boolean | undefined; readonly limit?: number | undefined },
+  a: {
+    readonly all?: boolean | undefined;
+    readonly limit?: number | undefined;
+    readonly count?: boolean | undefined;
+  },
   store: string | null,
   keep?: (r: SummaryRow) => boolean,
 ): Promise<E.Either<StoreError, ListPage>> => {
-  if (a.all !== true) return fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, store, keep);
+  const count = a.count === true;
+  if (a.all !== true) return fetchPage(fetch, a.limit ?? DEFAULT_LIMIT, store, keep, count);
   let rows = 0;
   const forget = onInterrupt(name, () => `${rows} messages read`);
   try {
-    return await fetchAll(fetch, a.limit ?? 1000, store, keep, (n) => {
-      rows = n;
-    });
+    return await fetchAll(
+      fetch,
+      a.limit ?? 1000,
+      store,
+      keep,
+      (n) => {
+        rows = n;
+      },
+      count,
+    );
   } finally {
     forget();
   }

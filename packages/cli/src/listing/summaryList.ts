@@ -24,11 +24,16 @@ export type SummaryRow = {
   readonly deliveryResult: DeliveryResult | null;
 };
 
-export type ListPage = { readonly items: ReadonlyArray<SummaryRow>; readonly cursor: string | null };
+export type ListPage = {
+  readonly items: ReadonlyArray<SummaryRow>;
+  readonly cursor: string | null;
+  /** Every row of the query's window (`--count`). */
+  readonly total?: number;
+};
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
-const when = (iso: string, now: Date): Narrowable => ({
-  text: `${absoluteTime(iso)} (${relativeTime(iso, now)})`,
+const when = (iso: string, now: Date, tz: string): Narrowable => ({
+  text: `${absoluteTime(iso, tz)} (${relativeTime(iso, now)})`,
   narrow: relativeTime(iso, now),
 });
 
@@ -80,8 +85,10 @@ export const renderList = (page: ListPage, now: Date, timeColumn: TimeColumn, la
     outcomeCode(r.deliveryResult),
     r.deliveryResult === null ? null : resultTime(r.deliveryResult),
     endpointCell(r.endpoint, oneHost),
-    when(r[timeColumn], now),
-    r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null ? when(r.nextAttemptAt, now) : '-',
+    when(r[timeColumn], now, layout.zone),
+    r.status === 'FAILED' && r.retryEligible && r.nextAttemptAt !== null
+      ? when(r.nextAttemptAt, now, layout.zone)
+      : '-',
     errorOf(r) ?? '',
   ]);
   const severalEndpoints = new Set(page.items.map((r) => r.endpoint)).size > 1;

@@ -18,7 +18,7 @@ import { countedProgress, createProgress } from '../kit/format/progress.js';
 import { formatDuration } from '../kit/format/time.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from './redriveReport.js';
-import { layoutOf, noteLine, stderrWidth } from '../kit/format/terminal.js';
+import { viewLayout, noteLine, stderrWidth } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { listSource } from '../kit/table/forEachParallel.js';
 import { localRedriveQueue } from './localQueue.js';
@@ -240,7 +240,7 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         io.stdout.write(
           a.json === true
             ? toJson(redriveReportJson(r))
-            : renderRedriveReport(r, describeSelection(a, now), layoutOf(io, a.wide)),
+            : renderRedriveReport(r, describeSelection(a, now), viewLayout(io, a)),
         );
         return exitOf(r);
       } finally {

@@ -12,16 +12,18 @@ const FOLLOW_IDS = 3;
 /**
  * Follow-ups that can be pasted as printed and show the current state first (a delivery may
  * be done before a `dh tail` starts, and tail shows only what comes after it): one message's
- * history, or the re-driven messages that failed again since the run started; then `dh tail`
- * for the attempts still to come.
+ * history, or the re-driven messages that failed again since the run started; then `dh tail
+ * --since <the run's start>`: the attempts made so far, then those still to come.
  */
 const followText = (queueUrl: string, ids: ReadonlyArray<string>, startedAt: Date): string => {
-  const tail = ids.length <= FOLLOW_IDS ? `dh tail ${ids.map((id) => `--message ${id}`).join(' ')}` : 'dh tail';
+  // --since: the attempts the worker made before tail starts come first (tail's backfill)
+  const since = `dh tail --since ${startedAt.toISOString()}`;
+  const tail = ids.length <= FOLLOW_IDS ? `${since} ${ids.map((id) => `--message ${id}`).join(' ')}` : since;
   const now =
     ids.length === 1
       ? `Its state now: dh history ${ids[0]}`
       : `Failed again since: dh failed --since ${startedAt.toISOString()}`;
-  return `enqueued ${ids.length} on ${queueUrl}; the worker delivers ${ids.length === 1 ? 'it' : 'them'}.\n${now}\nNew attempts as they come: ${tail}`;
+  return `enqueued ${ids.length} on ${queueUrl}; the worker delivers ${ids.length === 1 ? 'it' : 'them'}.\n${now}\nAttempts since the run, then new ones: ${tail}`;
 };
 
 export const sqsQueue = (sqs: SQSClient, queueUrl: string, startedAt: Date): RedriveQueue => {

@@ -5,7 +5,7 @@ import { toJson } from '../kit/format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../kit/format/progress.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import { renderReplayReport, replayReportJson } from './replayReport.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import type { Io } from '../kit/io.js';
 import { replayProjections } from './replayProjections.js';
 import { storeRepair } from './storeRepair.js';
@@ -72,7 +72,7 @@ export const runReplayProjections = (argv: ReadonlyArray<string>, io: Io): Promi
       phase.stop();
       if (E.isLeft(report)) return fail(report.left);
       const r = report.right;
-      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r, layoutOf(io, a.wide)));
+      io.stdout.write(a.json === true ? toJson(replayReportJson(r)) : renderReplayReport(r, viewLayout(io, a)));
       const left = r.actions['would-repair'] + r.actions.busy + r.actions.failed + r.actions['skipped-in-flight'];
       return left > 0 || r.actions['not-found'] > 0 ? fail(CheckFailed) : done;
     });

@@ -1,21 +1,27 @@
 import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
-import { type StreamTail, tailStream } from '@delivery-history/store';
+import { makeStreamClients, type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags, hostMatches } from '../kit/args/common.js';
-import { withContext } from '../kit/context.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
+import { timeWindowError } from '../kit/args/timeWindow.js';
+import { type Context, clientOptionsOf, withContext } from '../kit/context.js';
 import { oneLine, outcomeCode } from '../kit/format/describe.js';
 import { statusColor } from '../kit/format/color.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
-import { type Layout, layoutOf } from '../kit/format/terminal.js';
+import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import { absoluteTime, resultTime } from '../kit/format/time.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, storeFailure } from '../kit/failure.js';
-import { withArgs } from '../kit/withArgs.js';
+import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { tailArgs } from './tailArgs.js';
+import { attemptKey, type Backfill, readBackfill } from './tailBackfill.js';
 
-// `dh tail [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts as they
-// are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary, 130).
+type Args = ArgsOf<typeof tailArgs>;
+
+// `dh tail [--since T] [--endpoint HOST] [--status S] [--message ID...] [--json]`: new attempts
+// as they are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary,
+// 130). --since first prints the attempts completed since T (tailBackfill.ts), newest last.
 
 const hostOf = (url: string): string => {
   try {
@@ -50,7 +56,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
   streamRow(
     COLUMNS,
     [
-      { text: absoluteTime(a.completedAt), narrow: absoluteTime(a.completedAt).slice(11) },
+      { text: absoluteTime(a.completedAt, layout.zone), narrow: absoluteTime(a.completedAt, layout.zone).slice(11) },
       a.messageId,
       String(a.attemptNumber),
       statusOf(a),
@@ -100,43 +106,98 @@ const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem
     return E.isRight(attempt) ? [attempt.right] : [];
   });
 
-/** The stream's attempts, printed until Ctrl-C; a stream error ends it (a StoreFailure, exit 3). */
+/**
+ * The stream's attempts, printed until Ctrl-C; a stream error ends it (a StoreFailure, exit 3).
+ * `seen`: the backfill's attempt keys, so an attempt both read and streamed shows once.
+ */
 const follow = async (
   tail: StreamTail,
   io: Io,
   print: (a: AttemptItem) => string,
   keep: (a: AttemptItem) => boolean,
+  seen: ReadonlySet<string>,
   shown: () => void,
 ): Promise<CommandResult> => {
   for (;;) {
     const images = await tail.next()();
     if (E.isLeft(images)) return fail(storeFailure(images.left, "the table's stream"));
     for (const attempt of attemptsOf(images.right).filter(keep)) {
+      if (seen.has(attemptKey(attempt))) continue;
       io.stdout.write(print(attempt));
       shown();
     }
   }
 };
 
-export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> =>
-  withArgs(tailArgs, argv, io, io.now(), configFlags, (a, config) =>
-    withContext(config, io, async (ctx) => {
-      const keep = filterOf(a);
-      const started = io.now().getTime();
-      let shown = 0;
-      onInterrupt('tail', () => `${shown} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
-      const tail = await tailStream({
-        client: ctx.clients.client,
-        streams: ctx.clients.streams,
-        tableName: config.tableName,
-      })();
-      if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${config.tableName}"`));
-      io.stderr.write(`dh tail: following new attempts in "${config.tableName}" (Ctrl-C to stop)\n`);
-      const layout = layoutOf(io, a.wide);
-      if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
-      const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
-      return follow(tail.right, io, print, keep, () => {
-        shown++;
-      });
-    }),
+/** What the backfill's line on stderr says. */
+const backfillLine = (b: Backfill, since: Date): string =>
+  `dh tail: ${b.attempts.length} attempts completed since ${since.toISOString()}${b.skipped > 0 ? ` (the newest; ${b.skipped} older not shown)` : ''}; then new ones as they come\n`;
+
+/** The backfill of --since, printed; the keys shown (the stream skips them). */
+const printBackfill = async (
+  ctx: Context,
+  io: Io,
+  a: Args,
+  since: Date,
+  print: (x: AttemptItem) => string,
+  keep: (x: AttemptItem) => boolean,
+): Promise<E.Either<CommandResult, Set<string>>> => {
+  const host = a.endpoint ?? a.host;
+  const b = await readBackfill(
+    ctx.store,
+    {
+      since,
+      now: io.now(),
+      endpoint: host,
+      matches: host === undefined ? undefined : (e: string) => hostMatches(host, e),
+      messages: a.message,
+    },
+    keep,
   );
+  if (E.isLeft(b)) return E.left(fail(storeFailure(b.left, `the attempts since ${since.toISOString()}`)));
+  io.stderr.write(backfillLine(b.right, since));
+  for (const x of b.right.attempts) io.stdout.write(print(x));
+  return E.right(new Set(b.right.attempts.map(attemptKey)));
+};
+
+/** Opens the stream (LATEST), prints the --since backfill, then follows; `count` is the rows shown. */
+const tailWith = async (ctx: Context, io: Io, a: Args, count: { n: number }): Promise<CommandResult> => {
+  const keep = filterOf(a);
+  const { tableName } = ctx.config;
+  const streams = makeStreamClients(clientOptionsOf(ctx.config));
+  try {
+    // the stream's position is taken before the backfill reads: no gap at the seam
+    const tail = await tailStream({ client: ctx.clients.client, streams: streams.streams, tableName })();
+    if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${tableName}"`));
+    const layout = viewLayout(io, a);
+    if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
+    const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
+    let seen: ReadonlySet<string> = new Set();
+    if (a.since !== undefined) {
+      const back = await printBackfill(ctx, io, a, a.since, print, keep);
+      if (E.isLeft(back)) return back.left;
+      seen = back.right;
+      count.n = seen.size;
+    }
+    io.stderr.write(`dh tail: following new attempts in "${tableName}" (Ctrl-C to stop)\n`);
+    return await follow(tail.right, io, print, keep, seen, () => {
+      count.n++;
+    });
+  } finally {
+    streams.destroy();
+  }
+};
+
+export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
+  const now = io.now();
+  return withArgs(tailArgs, argv, io, now, configFlags, async (a, config) => {
+    const wrong = a.since === undefined ? null : timeWindowError({ since: a.since, until: null }, now);
+    if (wrong !== null) return usageFailure(wrong);
+    return withContext(config, io, (ctx) => {
+      const started = io.now().getTime();
+      const count = { n: 0 };
+      onInterrupt('tail', () => `${count.n} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
+      return tailWith(ctx, io, a, count);
+    });
+  });
+};

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { HostArg, MessageIdArg } from '../kit/args/codecs.js';
+import { HostArg, MessageIdArg, timeArg } from '../kit/args/codecs.js';
 import { list, option } from '../kit/args/option.js';
 import { declare } from '../kit/args/declaration.js';
 
@@ -8,6 +8,10 @@ export const tailArgs = declare({
   name: 'tail',
   positionals: [],
   options: {
+    since: option(timeArg, {
+      value: 'TIME',
+      help: 'first the attempts completed since TIME (found through the indexes, newest last)',
+    }),
     endpoint: option(HostArg, { value: 'HOST', help: 'one host; a bare host matches every port' }),
     host: option(HostArg, { value: 'HOST', help: 'the same as --endpoint', inSynopsis: false }),
     status: option(t.keyof({ SUCCESS: null, FAILED: null }, 'SUCCESS|FAILED'), {
@@ -16,9 +20,16 @@ export const tailArgs = declare({
     }),
     message: list(MessageIdArg, { value: 'ID', help: 'only these messages (repeat the flag)' }),
   },
-  synopsis: '[--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
+  synopsis: '[--since TIME] [--endpoint HOST] [--status STATUS] [--message ID...] [--wide] [--json]',
   about: `  Follow new attempts live from the table's stream (DynamoDB Local and AWS), one row (or
   one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
-  outcome; --endpoint (or --host) a host; --message some messages.`,
-  examples: ['dh tail', 'dh tail --endpoint hooks.example.com --status FAILED', 'dh tail --json | jq .messageId'],
+  outcome; --endpoint (or --host) a host; --message some messages. --since TIME first prints
+  the attempts completed since then (read through the indexes, newest last), then follows;
+  an attempt is shown once.`,
+  examples: [
+    'dh tail',
+    'dh tail --since 10m --endpoint hooks.example.com',
+    'dh tail --endpoint hooks.example.com --status FAILED',
+    'dh tail --json | jq .messageId',
+  ],
 });

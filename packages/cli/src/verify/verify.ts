@@ -4,7 +4,7 @@ import { withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import { afterPhase, countedProgress, createProgress, startPhase } from '../kit/format/progress.js';
 import { onInterrupt } from '../kit/interrupt.js';
-import { layoutOf } from '../kit/format/terminal.js';
+import { viewLayout } from '../kit/format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from './verifyReport.js';
 import type { Io } from '../kit/io.js';
 import { DEFAULT_ITEM_BUDGET, verifyTable } from './verifyTable.js';
@@ -60,9 +60,7 @@ export const runVerify = (argv: ReadonlyArray<string>, io: Io): Promise<CommandR
       phase.stop();
       if (E.isLeft(report)) return fail(report.left);
       io.stdout.write(
-        a.json === true
-          ? toJson(verifyReportJson(report.right))
-          : renderVerifyReport(report.right, layoutOf(io, a.wide)),
+        a.json === true ? toJson(verifyReportJson(report.right)) : renderVerifyReport(report.right, viewLayout(io, a)),
       );
       return report.right.ok ? done : fail(CheckFailed);
     }),

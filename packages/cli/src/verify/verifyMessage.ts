@@ -1,6 +1,7 @@
 import type { SecretPolicy } from '@delivery-history/core';
 import {
   type AttemptItem,
+  attemptsWhileHeld,
   type AuditEntry,
   type ExpungeItem,
   type ExpungeRule,
@@ -25,6 +26,7 @@ export const CHECKS = [
   'decode',
   'dense-attempts',
   'projection',
+  'held',
   'audit-trail',
   'audit-trail-behind',
   'item-size',
@@ -152,6 +154,8 @@ export const verifyMessage = (m: DecodedMessage, o: VerifyMessageOptions): Viola
   else
     for (const f of projection.right.fields)
       add('projection', `${f.field}: stored ${show(f.stored)}, fold ${show(f.expected)}`);
+  // invariant 11: fold counts holds (above); a held message also took no attempt while held
+  for (const d of attemptsWhileHeld(m.attempts, m.holds)) add('held', d);
   out.push(...trailViolations(m, o.trailOf));
   return out;
 };

@@ -1,6 +1,6 @@
 // Runs the projector's local poller over a test table until every write so far is in the
 // audit trails, then stops it.
-import { startPoller } from '@delivery-history/projector';
+import { startPoller } from '@delivery-history/devkit';
 import type { TestTable } from '@delivery-history/testkit';
 
 export const projectAll = async (t: TestTable, timeoutMs = 60_000): Promise<void> => {

@@ -16,17 +16,21 @@ const TransportCode = t.keyof(
   'transport error code',
 );
 
-const ObservedResponse = t.type(
-  {
-    kind: t.literal('response'),
-    statusCode: t.number,
-    statusText: t.string,
-    /** Response headers as kept by the redaction policy (Retry-After is one of them). */
-    headers: StringMap,
-    responseTimeMs: NonNegativeInt,
-    bodySnippet: t.string,
-    bodyBytes: NonNegativeInt,
-  },
+const ObservedResponse = t.intersection(
+  [
+    t.type({
+      kind: t.literal('response'),
+      statusCode: t.number,
+      statusText: t.string,
+      /** Response headers as kept by the redaction policy (Retry-After is one of them). */
+      headers: StringMap,
+      responseTimeMs: NonNegativeInt,
+      bodySnippet: t.string,
+      bodyBytes: NonNegativeInt,
+    }),
+    // the receiver asked `webhook-delivery: abort-message` with receiver control on
+    t.partial({ receiverAbort: t.boolean }),
+  ],
   'ObservedResponse',
 );
 

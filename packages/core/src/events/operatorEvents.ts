@@ -1,19 +1,21 @@
 import type * as E from 'fp-ts/lib/Either.js';
 import type { OutcomeCategory } from '../codecs/enums.js';
+import type { HoldItem } from '../codecs/holdItem.js';
 import type { AttemptItem, RedriveItem } from '../codecs/items.js';
+import { HELD_EXPIRED_CODE } from '../state/applyHold.js';
 import { endpointOf } from '../request/endpointIdentity.js';
 import { sha256Hex } from '../request/requestDigest.js';
 import type { EndpointEvent } from '../breaker/endpointEvents.js';
 
 // ---------------------------------------------------------------------------
-// Operator events: the one rule deciding which stored event (an ATTEMPT# or REDRIVE# item)
+// Operator events: the one rule deciding which stored event (an ATTEMPT#, REDRIVE# or HOLD# item)
 // tells an operator something. The projector publishes them (EventBridge on AWS, a local
 // sink in devkit); consumers dedupe by `eventId`, stable per (messageId, sort key, kind).
 // ---------------------------------------------------------------------------
 
 export const OPERATOR_EVENT_SOURCE = 'delivery-history';
 
-export type OperatorEventKind = 'failed' | 'lost' | 'redriven';
+export type OperatorEventKind = 'failed' | 'lost' | 'redriven' | 'held_expired';
 export type OperatorDetailType = `delivery.${OperatorEventKind}`;
 
 export type OperatorEventDetail = {
@@ -34,6 +36,8 @@ export type OperatorEventDetail = {
   readonly errorCode: string | null;
   /** redriven only: who, why and the new limit. */
   readonly redrive: { readonly requestedBy: string; readonly reason: string; readonly maxAttempts: number } | null;
+  /** held_expired only: why it was held (the breaker mode, or `operator`), and who made it final. */
+  readonly hold: { readonly mode: string; readonly reason: string; readonly by: string } | null;
 };
 
 /** A message's event (`delivery.*`). */
@@ -59,6 +63,15 @@ export type OperatorChange =
       readonly sortKey: string;
       readonly redrive: RedriveItem;
       readonly context: RedriveContext | null;
+    }
+  | {
+      readonly kind: 'hold';
+      readonly sortKey: string;
+      readonly hold: HoldItem;
+      /** STATE's endpoint and correlation id (a HOLD# item carries neither); null: unreadable. */
+      readonly context: RedriveContext | null;
+      /** The `held` event this one ended (its mode and reason), when known. */
+      readonly heldFor: HoldItem | null;
     };
 
 /** The outcome of one publish: how many went out; the rest failed after the publisher's retries. */
@@ -88,8 +101,35 @@ const attemptEvent = (kind: 'failed' | 'lost', sortKey: string, a: AttemptItem):
     time: a.completedAt,
     errorCode: a.deliveryResult.errorDetails?.code ?? null,
     redrive: null,
+    hold: null,
   },
 });
+
+/** `delivery.held_expired`: held past its retention and made final, never silently dropped. */
+const heldExpiredEvent = (change: Extract<OperatorChange, { kind: 'hold' }>): DeliveryEvent[] => {
+  const h = change.hold;
+  if (h.kind !== 'expired') return [];
+  const why = change.heldFor ?? h;
+  return [
+    {
+      source: OPERATOR_EVENT_SOURCE,
+      detailType: 'delivery.held_expired',
+      detail: {
+        eventId: operatorEventId(h.messageId, change.sortKey, 'held_expired'),
+        messageId: h.messageId,
+        endpoint: change.context?.endpoint ?? '',
+        category: 'held_expired',
+        statusCode: null,
+        attempts: h.afterAttempt,
+        correlationId: change.context?.correlationId ?? '',
+        time: h.at,
+        errorCode: HELD_EXPIRED_CODE,
+        redrive: null,
+        hold: { mode: why.mode, reason: why.reason, by: h.by },
+      },
+    },
+  ];
+};
 
 /** Final FAILED: a live (not superseded) failure that is not retried (permanent or exhausted). */
 const isFinalFailure = (a: AttemptItem): boolean =>
@@ -98,9 +138,11 @@ const isFinalFailure = (a: AttemptItem): boolean =>
 /**
  * The operator events one stored event produces: `delivery.lost` for an attempt recorded as
  * `lost`, `delivery.failed` for one that made the message final FAILED (a lost attempt that
- * exhausts the message gives both), `delivery.redriven` for a re-drive; none otherwise.
+ * exhausts the message gives both), `delivery.redriven` for a re-drive, `delivery.held_expired`
+ * for a hold that ended in expiry; none otherwise.
  */
 export const operatorEventsOf = (change: OperatorChange): DeliveryEvent[] => {
+  if (change.kind === 'hold') return heldExpiredEvent(change);
   if (change.kind === 'redrive') {
     const r = change.redrive;
     return [
@@ -118,6 +160,7 @@ export const operatorEventsOf = (change: OperatorChange): DeliveryEvent[] => {
           time: r.at,
           errorCode: null,
           redrive: { requestedBy: r.requestedBy, reason: r.reason, maxAttempts: r.maxAttempts },
+          hold: null,
         },
       },
     ];

@@ -144,6 +144,13 @@ export const endpointHealthOf = (buckets: readonly HealthBucket[]): EndpointHeal
     .map(([endpoint, bs]) => ({ endpoint, ...summaryOf(bs), consecutiveFailures: consecutiveFailuresOf(bs) }))
     .sort(worstFirst);
 
+/** An endpoint with nothing in the window (a paused one, say): every count zero, nothing seen. */
+export const quietEndpointHealth = (endpoint: string): EndpointHealth => ({
+  endpoint,
+  ...summaryOf([]),
+  consecutiveFailures: 0,
+});
+
 /** One endpoint's hourly series (its shards summed per hour), oldest first. */
 export const hourlySeriesOf = (buckets: readonly HealthBucket[]): HourHealth[] =>
   [...groupBy(buckets, (b) => b.hour)]

@@ -27,6 +27,11 @@ export interface ResponseObservation {
   readonly bodySnippet: string;
   /** Bytes of body read. */
   readonly bodyBytes: number;
+  /**
+   * The receiver answered `webhook-delivery: abort-message` and receiver control is on (the
+   * worker's setting decides; core never reads headers as control): a failure is then final.
+   */
+  readonly receiverAbort?: boolean;
 }
 
 /** ... or a transport failure (no response). */
@@ -99,19 +104,25 @@ interface Classified {
   readonly retryAfter: O.Option<number>;
 }
 
+/** What the error message says when the receiver asked for no more retries of this message. */
+const RECEIVER_ABORT_NOTE = 'the receiver asked: webhook-delivery: abort-message; not retried';
+
 const classifyResponse = (input: ResponseObservation, ctx: OutcomeContext): Classified => {
   const rule = classifyStatus(input.statusCode);
   const success = rule.category === 'success';
+  const aborted = !success && input.receiverAbort === true;
   return {
     category: rule.category,
-    retryable: rule.retryable,
+    retryable: rule.retryable && !aborted,
     statusCode: input.statusCode,
     statusText: input.statusText,
     errorDetails: success
       ? null
       : {
           code: `HTTP_${input.statusCode}`,
-          message: `HTTP ${input.statusCode}${input.statusText === '' ? '' : ` ${input.statusText}`}`,
+          message:
+            `HTTP ${input.statusCode}${input.statusText === '' ? '' : ` ${input.statusText}`}` +
+            (aborted ? ` (${RECEIVER_ABORT_NOTE})` : ''),
           category: rule.category,
           responseSnippet: input.bodySnippet,
         },

@@ -130,6 +130,8 @@ export const KEEP_RESPONSE_HEADERS: ReadonlyArray<string> = [
   'date',
   'server',
   'retry-after',
+  // a receiver's request to stop (disable / abort-message): kept as evidence of why
+  'webhook-delivery',
   'location',
   'x-request-id',
   'request-id',

@@ -15,7 +15,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { attemptSk, redriveSk } from '../keys.js';
 import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
 import { type AppendStep, planAppend, type Position } from '@delivery-history/store';
-import type { Change } from '../stream/parseStreamRecord.js';
+import type { MessageChange as Change } from '../stream/parseStreamRecord.js';
 import type { ProjectorDeps } from './deps.js';
 import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js';
 import { ensureHealthIndex, healthOfStep, markersOf, withinBucketLimit } from './health.js';

@@ -2,7 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { type EventsReport, publishEvents } from '../events/publishEvents.js';
 import type { StoreError } from '@delivery-history/store';
 import { describeProjectorError, isRetryableProjectorError, type ProjectorError, storeFailure } from '../errors.js';
-import { type Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
+import { type MessageChange as Change, type ParsedRecord, parseStreamRecord } from '../stream/parseStreamRecord.js';
+import { holdAndMoveEvents } from '../events/holdAndMoveEvents.js';
+import type { BreakerMoveItem, HoldItem } from '@delivery-history/core';
 import { applyMessage, type MessageOutcome } from './applyMessage.js';
 import type { ProjectorDeps } from './deps.js';
 import { coalesceMarkers } from './health.js';
@@ -83,14 +85,19 @@ const pool = async <A, B>(items: readonly A[], limit: number, work: (a: A) => Pr
 
 const partition = (parsed: readonly ParsedRecord[]) => {
   const changes: Change[] = [];
+  const holds: HoldItem[] = [];
+  const moves: BreakerMoveItem[] = [];
   const malformed: MalformedRecord[] = [];
   let ignored = 0;
   for (const p of parsed) {
-    if (p._tag === 'Change') changes.push(p.change);
+    if (p._tag === 'Change') {
+      if (p.change.kind === 'hold') holds.push(p.change.hold);
+      else changes.push(p.change);
+    } else if (p._tag === 'Move') moves.push(p.move);
     else if (p._tag === 'Malformed') malformed.push({ sequenceNumber: p.sequenceNumber, reason: p.reason });
     else ignored += 1;
   }
-  return { changes, malformed, ignored };
+  return { changes, holds, moves, malformed, ignored };
 };
 
 const observe = (deps: ProjectorDeps, report: ProjectionReport): void => {
@@ -136,7 +143,7 @@ const raiseMarkers = async (deps: ProjectorDeps, applied: readonly MessageOutcom
  * in the report, with the sequence numbers to report back.
  */
 export const projectMessages = async (deps: ProjectorDeps, records: readonly unknown[]): Promise<ProjectionReport> => {
-  const { changes, malformed, ignored } = partition(records.map(parseStreamRecord));
+  const { changes, holds, moves, malformed, ignored } = partition(records.map(parseStreamRecord));
   const groups = [...groupByMessage(changes)];
   const gate = createBatchGate({ maxWaitMs: GATHER_WAIT_MS });
   const io = gatheredIo(storeOf(deps), gate);
@@ -182,6 +189,7 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
   const events = await publishEvents(deps, [
     ...messages.flatMap((m) => m.events),
     ...endpointEventsOf(breakers.transitions, breakers.warnings),
+    ...(await holdAndMoveEvents(deps, holds, moves)),
   ]);
   const report = {
     records: records.length,

@@ -1,8 +1,8 @@
-import { AttemptItem, decodeWith, RedriveItem } from '@delivery-history/core';
+import { AttemptItem, BreakerMoveItem, decodeWith, HoldItem, RedriveItem } from '@delivery-history/core';
 import { unmarshallStreamImage } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { ATTEMPT_PREFIX, attemptSk, messagePk, redriveSk } from '../keys.js';
+import { ATTEMPT_PREFIX, attemptSk, HOLD_PREFIX, holdSk, MOVE_PREFIX, messagePk, moveKey, redriveSk } from '../keys.js';
 import { matchesStreamFilter } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
@@ -22,10 +22,21 @@ export type Change =
       readonly sequenceNumber: string;
       readonly messageId: string;
       readonly redrive: RedriveItem;
+    }
+  | {
+      readonly kind: 'hold';
+      readonly sequenceNumber: string;
+      readonly messageId: string;
+      readonly hold: HoldItem;
     };
+
+/** A change `applyMessage` writes into the audit trail (hold events give operator events only). */
+export type MessageChange = Extract<Change, { readonly kind: 'attempt' | 'redrive' }>;
 
 export type ParsedRecord =
   | { readonly _tag: 'Change'; readonly change: Change }
+  /** An operator's or receiver's breaker change (MOVE#): published as an endpoint event. */
+  | { readonly _tag: 'Move'; readonly sequenceNumber: string; readonly move: BreakerMoveItem }
   /** Not for the projector (STATE updates, AUDIT# writes, checkpoints, removals). */
   | { readonly _tag: 'Ignored'; readonly sequenceNumber: string | null }
   /** Passes the filter but cannot be decoded. */
@@ -62,7 +73,29 @@ const malformed = (sequenceNumber: string | null, reason: string): ParsedRecord 
 const keysAgree = (pk: string, sk: string, messageId: string, expectedSk: string): boolean =>
   pk === messagePk(messageId) && sk === expectedSk;
 
+const decodeHold = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
+  const d = decodeWith(HoldItem, item);
+  if (E.isLeft(d)) return malformed(seq, d.left.message);
+  if (!keysAgree(pk, sk, d.right.messageId, holdSk(d.right.holdNumber)))
+    return malformed(seq, `keys ${pk}/${sk} do not match hold ${d.right.messageId}#${d.right.holdNumber}`);
+  return {
+    _tag: 'Change',
+    change: { kind: 'hold', sequenceNumber: seq, messageId: d.right.messageId, hold: d.right },
+  };
+};
+
+const decodeMove = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
+  const d = decodeWith(BreakerMoveItem, item);
+  if (E.isLeft(d)) return malformed(seq, d.left.message);
+  const key = moveKey(d.right.endpoint, d.right.version);
+  if (key.pk !== pk || key.sk !== sk)
+    return malformed(seq, `keys ${pk}/${sk} do not match move ${d.right.endpoint}#${d.right.version}`);
+  return { _tag: 'Move', sequenceNumber: seq, move: d.right };
+};
+
 const decodeItem = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
+  if (sk.startsWith(HOLD_PREFIX)) return decodeHold(seq, pk, sk, item);
+  if (sk.startsWith(MOVE_PREFIX)) return decodeMove(seq, pk, sk, item);
   if (sk.startsWith(ATTEMPT_PREFIX)) {
     const d = decodeWith(AttemptItem, item);
     if (E.isLeft(d)) return malformed(seq, d.left.message);

@@ -27,7 +27,7 @@ export const startPollerChild = (
 ): PollerChild => {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'packages/projector/src/local/pollerMain.ts'],
+    ['--import', 'tsx', '--conditions=source', 'packages/devkit/src/poller/pollerMain.ts'],
     {
       cwd: root,
       env: {

@@ -3,7 +3,7 @@
 // compare trails.
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@delivery-history/core';
-import type { StreamsPort } from '@delivery-history/projector/testing';
+import type { StreamsPort } from '@delivery-history/store';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable, FakeClock } from '@delivery-history/testkit';

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { BreakerState } from '@delivery-history/core';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BreakerState, type BreakerTransition, moveItemOf } from '@delivery-history/core';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -7,9 +7,10 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { Conflict, type ErrorContext, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
-import { BREAKER_PK, breakerKey } from '../keys.js';
+import { BREAKER_PK, breakerKey, moveKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
+import { clientRequestToken } from '../support/token.js';
 import { queryAll } from './listAttempts.js';
 
 // The endpoint breaker's item. Core decides every state (observeBreaker, takeProbe, pause,
@@ -41,19 +42,38 @@ export const writeBreaker = (
   env: Env,
   next: BreakerState,
   expectedVersion: number,
+  /** An operator's or receiver's change: logged as MOVE# in the same transaction (audited). */
+  move?: BreakerTransition,
 ): TE.TaskEither<StoreError, BreakerState> => {
   const ctx: ErrorContext = { op: 'writeBreaker', item: SK };
+  const put = {
+    TableName: env.tableName,
+    Item: { ...breakerKey(next.endpoint), ...next },
+    ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
+    ExpressionAttributeValues: { ':v': expectedVersion },
+  };
+  const logged = (m: BreakerTransition) =>
+    new TransactWriteCommand({
+      // a retry after an ambiguous failure (it did commit) is a no-op, not a Conflict
+      ClientRequestToken: clientRequestToken('move', m.endpoint, m.version, m.at, m.by),
+      TransactItems: [
+        { Put: put },
+        // one entry per version: the breaker's own condition already makes it unique; this
+        // one keeps a log entry from ever being overwritten
+        {
+          Put: {
+            TableName: env.tableName,
+            Item: { ...moveKey(m.endpoint, m.version), ...moveItemOf(m) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    });
   return pipe(
-    send(env, ctx, [SK], () =>
-      env.doc.send(
-        new PutCommand({
-          TableName: env.tableName,
-          Item: { ...breakerKey(next.endpoint), ...next },
-          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
-          ExpressionAttributeValues: { ':v': expectedVersion },
-        }),
-      ),
-    ),
+    send(env, ctx, move === undefined ? [SK] : [SK, 'MOVE'], async () => {
+      if (move === undefined) await env.doc.send(new PutCommand(put));
+      else await env.doc.send(logged(move));
+    }),
     TE.map(() => next),
     TE.mapLeft((e) =>
       isConditionFailure(e)

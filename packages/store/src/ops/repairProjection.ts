@@ -5,7 +5,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { Conflict, type ErrorContext, Invalid, Leased, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
-import { failedIndexKeys, indexSk, STATE_SK, stateKey } from '../keys.js';
+import { failedIndexKeys, inFailedIndex, indexSk, STATE_SK, stateKey } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 
@@ -33,7 +33,7 @@ export const repairProjection = (
   if (observed.lease !== null && observed.lease.expiresAt > now) {
     return TE.left(Leased({ ...ctx, expiresAt: observed.lease.expiresAt }));
   }
-  const failed = expected.status === 'FAILED';
+  const failed = inFailedIndex(expected.status);
   const gsi1 = failed ? failedIndexKeys(messageId, expected.lastUpdatedAt) : undefined;
   return pipe(
     send(env, ctx, [STATE_SK], () =>

@@ -1,6 +1,6 @@
 import { deepEqual, type ExpungeMark, isFinal, retentionExpiry, type StateItem } from '@delivery-history/core';
 import type { Env } from '../env.js';
-import { failedIndexKeys, indexSk, stateKey } from '../keys.js';
+import { failedIndexKeys, inFailedIndex, indexSk, stateKey } from '../keys.js';
 import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
 // The STATE half of an append (an attempt or a re-drive), built from core's transition:
@@ -62,10 +62,10 @@ const leaseCondition = (guard: Guard): { readonly expr: string; readonly values:
   }
 };
 
-/** Index keys follow the new status and time: the failed index holds FAILED messages only. */
+/** Index keys follow the new status and time: the failed index holds FAILED and HELD messages. */
 const indexParts = (after: StateItem) => {
   const at = after.lastUpdatedAt;
-  const failed = after.status === 'FAILED' ? failedIndexKeys(after.messageId, at) : undefined;
+  const failed = inFailedIndex(after.status) ? failedIndexKeys(after.messageId, at) : undefined;
   return {
     set: ['gsi2sk = :gsi2sk', ...(failed !== undefined ? ['gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'] : [])],
     remove: failed === undefined ? ['gsi1pk', 'gsi1sk'] : [],

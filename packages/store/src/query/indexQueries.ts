@@ -1,11 +1,13 @@
 import { endpointKeysOf, parseEndpointFilter } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
 import { correlationPartition, endpointPartition, failedPartition } from '../keys.js';
 import { ENDPOINT_INDEX_SHARDS, FAILED_INDEX_SHARDS, INDEX } from '../tableDefinition.js';
-import { mergeQuery } from './mergeQuery.js';
+import { countMerge } from './countQuery.js';
+import { type MergePlan, mergeQuery } from './mergeQuery.js';
 import type { Page, StateSummary } from './stateSummary.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -34,6 +36,8 @@ export type QueryFailedInput = CreatedWindow & {
   readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
+  /** Also count the whole window's rows (`Page.total`): one `Select: COUNT` read of its index range. */
+  readonly count?: boolean;
 };
 
 export type QueryByEndpointInput = CreatedWindow & {
@@ -43,6 +47,8 @@ export type QueryByEndpointInput = CreatedWindow & {
   readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
+  /** Also count the whole window's rows (`Page.total`): one `Select: COUNT` read of its index range. */
+  readonly count?: boolean;
 };
 
 export type QueryByCorrelationInput = {
@@ -53,6 +59,8 @@ export type QueryByCorrelationInput = {
   readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
+  /** Also count the whole window's rows (`Page.total`): one `Select: COUNT` read of its index range. */
+  readonly count?: boolean;
 };
 
 const iso = (d: Date | string): string | undefined => {
@@ -145,6 +153,26 @@ const createdPlan = (
 
 const newestFirst = (order: QueryOrder | undefined): boolean => order === 'newest';
 
+/** A page of the plan, with the window's total when `count` asks for it. */
+const pageOf = (
+  env: Env,
+  plan: MergePlan,
+  input: { readonly cursor?: string; readonly count?: boolean },
+  ctx: ErrorContext,
+): TE.TaskEither<StoreError, Page<StateSummary>> => {
+  const page = mergeQuery(env, plan, input.cursor, ctx);
+  if (input.count !== true) return page;
+  return pipe(
+    page,
+    TE.chain((p) =>
+      pipe(
+        countMerge(env, plan, ctx),
+        TE.map((total) => ({ ...p, total })),
+      ),
+    ),
+  );
+};
+
 /** FAILED messages with lastUpdatedAt in [since, until), oldest first (or newest). */
 export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryFailed' };
@@ -155,7 +183,7 @@ export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<St
   if (days.length > MAX_WINDOW_DAYS) return TE.left(Invalid(ctx, `window longer than ${MAX_WINDOW_DAYS} days`));
   const desc = newestFirst(input.order);
   const groups = days.map((day) => shards(FAILED_INDEX_SHARDS, (s) => failedPartition(day, s)));
-  return mergeQuery(
+  return pageOf(
     env,
     {
       index: { name: INDEX.byFailedTime, pk: 'gsi1pk', sk: 'gsi1sk' },
@@ -169,7 +197,7 @@ export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<St
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
       ...(desc ? { descending: true } : {}),
     },
-    input.cursor,
+    input,
     ctx,
   );
 };
@@ -191,7 +219,7 @@ export const queryByEndpoint = (
   const partitions = endpointKeysOf(filter.right).flatMap((endpoint) =>
     shards(ENDPOINT_INDEX_SHARDS, (s) => endpointPartition(endpoint, s)),
   );
-  return mergeQuery(
+  return pageOf(
     env,
     {
       index: { name: INDEX.byEndpoint, pk: 'gsi2pk', sk: 'gsi2sk' },
@@ -201,7 +229,7 @@ export const queryByEndpoint = (
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
       ...(newestFirst(input.order) ? { descending: true } : {}),
     },
-    input.cursor,
+    input,
     ctx,
   );
 };
@@ -216,7 +244,7 @@ export const queryByCorrelation = (
   const windowed = input.createdSince !== undefined || input.createdUntil !== undefined;
   const w = windowed ? windowOf(ctx, input.createdSince, input.createdUntil) : null;
   if (w !== null && isError(w)) return TE.left(w);
-  return mergeQuery(
+  return pageOf(
     env,
     {
       index: { name: INDEX.byCorrelation, pk: 'gsi3pk', sk: 'gsi3sk' },
@@ -225,7 +253,7 @@ export const queryByCorrelation = (
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
       ...(newestFirst(input.order) ? { descending: true } : {}),
     },
-    input.cursor,
+    input,
     ctx,
   );
 };

@@ -27,4 +27,9 @@ export const StateSummary = t.exact(
 );
 export type StateSummary = t.TypeOf<typeof StateSummary>;
 
-export type Page<A> = { readonly items: A[]; readonly cursor: string | null };
+export type Page<A> = {
+  readonly items: A[];
+  readonly cursor: string | null;
+  /** Every row of the query's window, when the query was asked to count (index queries' `count`). */
+  readonly total?: number;
+};

@@ -1,25 +1,24 @@
-import {
-  DescribeStreamCommand,
-  type DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type Shard,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { silentLogger, sleep } from '@delivery-history/core';
+import { type Clock, type Sleep, silentLogger, sleep, systemClock } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { DEFAULT_RETRY, type Env } from '../env.js';
+import { DEFAULT_RETRY } from '../env.js';
 import { type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
+import { toStoreError } from '../errors/toStoreError.js';
+import { makeShardReader, type ShardReader } from '../stream/shardReader.js';
+import { describeShards } from '../stream/shards.js';
+import type { StreamsError } from '../stream/streamsError.js';
+import { type Funnel, type Streams, streamsOf } from '../stream/streamsPort.js';
 import { send } from '../support/send.js';
 import { unmarshallStreamImage } from '../support/streamImage.js';
 
 // ---------------------------------------------------------------------------
 // model: new items as they are written, read from the table's stream (read-only: no
-// checkpoint, nothing projected). For `dh tail`. Every call goes through the store's one
-// funnel (send + toStoreError): throttling, 5xx and network errors are retried with the
+// checkpoint, nothing projected). For `dh tail`. It reads with the local poller's shard reader
+// (renewed iterators, trimmed positions, ended shards), and every call goes through the store's
+// one funnel (send + toStoreError): throttling, 5xx and network errors are retried with the
 // store's backoff, anything else is a StoreError like every other operation's.
 // ---------------------------------------------------------------------------
 
@@ -36,11 +35,10 @@ export type TailStreamInput = {
   readonly pollMs?: number;
   /** How often the shard list is refreshed (shards split and close). */
   readonly refreshMs?: number;
+  /** core's ports; default: the system clock and a timer. */
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
 };
-
-type Funnel = Pick<Env, 'retry' | 'random' | 'sleep' | 'logger'>;
-
-const FUNNEL: Funnel = { retry: DEFAULT_RETRY, random: Math.random, sleep, logger: silentLogger };
 
 /** The new images of INSERT records, unmarshalled (records that are not items are skipped). */
 const insertedImages = (records: ReadonlyArray<_Record>): Record<string, unknown>[] =>
@@ -51,10 +49,10 @@ const insertedImages = (records: ReadonlyArray<_Record>): Record<string, unknown
     return E.isRight(item) ? [item.right] : [];
   });
 
-const streamArnOf = (input: TailStreamInput): TE.TaskEither<StoreError, string> => {
+const streamArnOf = (funnel: Funnel, input: TailStreamInput): TE.TaskEither<StoreError, string> => {
   const ctx: ErrorContext = { op: 'tailStream.describeTable' };
   return pipe(
-    send(FUNNEL, ctx, [input.tableName], () =>
+    send(funnel, ctx, [input.tableName], () =>
       input.client.send(new DescribeTableCommand({ TableName: input.tableName })),
     ),
     TE.chain((d) => {
@@ -64,111 +62,104 @@ const streamArnOf = (input: TailStreamInput): TE.TaskEither<StoreError, string> 
   );
 };
 
-const allShards = (streams: DynamoDBStreamsClient, arn: string): TE.TaskEither<StoreError, Shard[]> => {
-  const ctx: ErrorContext = { op: 'tailStream.describeStream' };
-  const page = (start: string | undefined, acc: Shard[]): TE.TaskEither<StoreError, Shard[]> =>
-    pipe(
-      send(FUNNEL, ctx, [], () =>
-        streams.send(
-          new DescribeStreamCommand({
-            StreamArn: arn,
-            ...(start !== undefined ? { ExclusiveStartShardId: start } : {}),
-          }),
-        ),
-      ),
-      TE.chain((d) => {
-        const all = acc.concat(d.StreamDescription?.Shards ?? []);
-        const next = d.StreamDescription?.LastEvaluatedShardId;
-        return next === undefined ? TE.right(all) : page(next, all);
-      }),
-    );
-  return page(undefined, []);
-};
-
-/** Runs the tasks one after the other, stopping at the first error. */
-const inOrder = async (tasks: ReadonlyArray<TE.TaskEither<StoreError, void>>): Promise<E.Either<StoreError, void>> => {
-  for (const task of tasks) {
-    const r = await task();
-    if (E.isLeft(r)) return r;
-  }
-  return E.right(undefined);
-};
+/** A shard reader's failure as the StoreError the funnel made of it. */
+const storeErrorOf = (e: StreamsError): StoreError =>
+  toStoreError({ op: `tailStream.${e.op}`, ...(e.shardId !== undefined ? { item: e.shardId } : {}) })(e.cause);
 
 // ---------------------------------------------------------------------------
 // operation
 // ---------------------------------------------------------------------------
 
 type TailState = {
-  readonly input: TailStreamInput;
+  readonly streams: Streams;
   readonly arn: string;
-  /** Shard id -> its iterator; null once the shard is closed and read to its end. */
-  readonly iterators: Map<string, string | null>;
+  /** Shard id -> its reader; null once the shard is closed and read to its end (or skipped). */
+  readonly readers: Map<string, ShardReader | null>;
+  /** Images read while opening shards, handed out by the next `next()`. */
+  readonly pending: Record<string, unknown>[];
   refreshedAt: number;
 };
 
-const setIterator = (
+/** One read of one shard: its INSERT images, and its reader advanced past them. */
+const readShard = async (
   st: TailState,
-  shardId: string,
-  type: 'LATEST' | 'TRIM_HORIZON',
-): TE.TaskEither<StoreError, void> =>
-  pipe(
-    send(FUNNEL, { op: 'tailStream.getShardIterator', item: shardId }, [], () =>
-      st.input.streams.send(
-        new GetShardIteratorCommand({ StreamArn: st.arn, ShardId: shardId, ShardIteratorType: type }),
-      ),
-    ),
-    TE.map((r) => {
-      st.iterators.set(shardId, r.ShardIterator ?? null);
-      return undefined;
-    }),
-  );
+  id: string,
+  reader: ShardReader,
+  images: Record<string, unknown>[],
+): Promise<E.Either<StoreError, void>> => {
+  const r = await reader.read();
+  switch (r._tag) {
+    case 'Records': {
+      const last = r.records[r.records.length - 1]?.dynamodb?.SequenceNumber;
+      if (last !== undefined) reader.advance(last);
+      images.push(...insertedImages(r.records));
+      return E.right(undefined);
+    }
+    case 'Empty':
+      return E.right(undefined);
+    case 'Ended':
+      st.readers.set(id, null);
+      return E.right(undefined);
+    case 'Failed':
+      return E.left(storeErrorOf(r.error));
+  }
+};
 
-/** New shards: from LATEST on the first look (closed ones are skipped), from their start later. */
-const refresh = (st: TailState, first: boolean): TE.TaskEither<StoreError, void> =>
-  pipe(
-    allShards(st.input.streams, st.arn),
-    TE.chain(
-      (shards) => () =>
-        inOrder(
-          shards
-            .filter((s) => s.ShardId !== undefined && !st.iterators.has(s.ShardId))
-            .map((s) => {
-              const id = s.ShardId ?? '';
-              const open = s.SequenceNumberRange?.EndingSequenceNumber === undefined;
-              if (first && !open) return TE.fromIO(() => void st.iterators.set(id, null));
-              return setIterator(st, id, first ? 'LATEST' : 'TRIM_HORIZON');
-            }),
-        ),
-    ),
-  );
+/**
+ * New shards: from LATEST on the first look (closed ones are skipped), from their start later.
+ * Each new shard is read once at once, so its iterator is taken now: nothing written after
+ * this returns is missed (what that read finds waits in `pending`).
+ */
+const refresh = async (st: TailState, first: boolean): Promise<E.Either<StoreError, void>> => {
+  const shards = await describeShards(st.streams, st.arn);
+  if (E.isLeft(shards)) return E.left(storeErrorOf(shards.left));
+  for (const s of shards.right) {
+    if (st.readers.has(s.shardId)) continue;
+    if (first && s.endingSequenceNumber !== null) {
+      st.readers.set(s.shardId, null);
+      continue;
+    }
+    const reader = makeShardReader({
+      streams: st.streams,
+      streamArn: st.arn,
+      shardId: s.shardId,
+      after: null,
+      startAt: first ? 'LATEST' : 'TRIM_HORIZON',
+      batchLimit: 1000,
+    });
+    st.readers.set(s.shardId, reader);
+    const opened = await readShard(st, s.shardId, reader, st.pending);
+    if (E.isLeft(opened)) return opened;
+  }
+  return E.right(undefined);
+};
 
-const readShard = (st: TailState, id: string, it: string, images: Record<string, unknown>[]) =>
-  pipe(
-    send(FUNNEL, { op: 'tailStream.getRecords', item: id }, [], () =>
-      st.input.streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 1000 })),
-    ),
-    TE.map((r) => {
-      st.iterators.set(id, r.NextShardIterator ?? null);
-      images.push(...insertedImages(r.Records ?? []));
-      return undefined;
-    }),
-  );
+/** Every open shard read once, in order, stopping at the first error. */
+const readAll = async (st: TailState, images: Record<string, unknown>[]): Promise<E.Either<StoreError, void>> => {
+  for (const [id, reader] of [...st.readers]) {
+    if (reader === null) continue;
+    const read = await readShard(st, id, reader, images);
+    if (E.isLeft(read)) return read;
+  }
+  return E.right(undefined);
+};
+
+type TailTiming = { readonly pollMs: number; readonly refreshMs: number; readonly clock: Clock; readonly sleep: Sleep };
 
 const nextOf =
-  (st: TailState, pollMs: number, refreshMs: number): StreamTail['next'] =>
+  (st: TailState, o: TailTiming): StreamTail['next'] =>
   () =>
   async () => {
-    if (Date.now() - st.refreshedAt > refreshMs || [...st.iterators.values()].every((v) => v === null)) {
-      const refreshed = await refresh(st, false)();
+    const now = o.clock().getTime();
+    if (now - st.refreshedAt > o.refreshMs || [...st.readers.values()].every((v) => v === null)) {
+      const refreshed = await refresh(st, false);
       if (E.isLeft(refreshed)) return refreshed;
-      st.refreshedAt = Date.now();
+      st.refreshedAt = now;
     }
-    const images: Record<string, unknown>[] = [];
-    const read = await inOrder(
-      [...st.iterators].map(([id, it]) => (it === null ? TE.right(undefined) : readShard(st, id, it, images))),
-    );
+    const images = st.pending.splice(0);
+    const read = await readAll(st, images);
     if (E.isLeft(read)) return read;
-    if (images.length === 0) await sleep(pollMs);
+    if (images.length === 0) await o.sleep(o.pollMs);
     return E.right(images);
   };
 
@@ -177,14 +168,24 @@ const nextOf =
  * a child of a closed one) is read from its start, so nothing written after the call is
  * missed. A table without a stream is `Invalid`.
  */
-export const tailStream = (input: TailStreamInput): TE.TaskEither<StoreError, StreamTail> =>
-  pipe(
-    streamArnOf(input),
-    TE.chain((arn) => {
-      const st: TailState = { input, arn, iterators: new Map(), refreshedAt: Date.now() };
-      return pipe(
-        refresh(st, true),
-        TE.map((): StreamTail => ({ next: nextOf(st, input.pollMs ?? 250, input.refreshMs ?? 10_000) })),
-      );
+export const tailStream = (input: TailStreamInput): TE.TaskEither<StoreError, StreamTail> => {
+  const clock = input.clock ?? systemClock;
+  const pause = input.sleep ?? sleep;
+  const funnel: Funnel = { retry: DEFAULT_RETRY, random: Math.random, sleep: pause, logger: silentLogger };
+  return pipe(
+    streamArnOf(funnel, input),
+    TE.chain((arn) => async () => {
+      const st: TailState = {
+        streams: streamsOf(input.streams, funnel),
+        arn,
+        readers: new Map(),
+        pending: [],
+        refreshedAt: clock().getTime(),
+      };
+      const opened = await refresh(st, true);
+      if (E.isLeft(opened)) return opened;
+      const o = { pollMs: input.pollMs ?? 250, refreshMs: input.refreshMs ?? 10_000, clock, sleep: pause };
+      return E.right<StoreError, StreamTail>({ next: nextOf(st, o) });
     }),
   );
+};

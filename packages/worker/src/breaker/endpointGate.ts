@@ -78,7 +78,7 @@ export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
       const before = read.right ?? initialBreaker(endpoint, deps.clock().toISOString());
       if (before.mode === 'paused') return E.right(undefined);
       const move = pauseBreaker(before, reason, RECEIVER, deps.clock().toISOString());
-      const written = await deps.store.writeBreaker(move.state, before.version)();
+      const written = await deps.store.writeBreaker(move.state, before.version, move.transition)();
       if (E.isRight(written)) {
         deps.cache.set(endpoint, written.right);
         return E.right(undefined);

@@ -58,7 +58,8 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
   const gate = endpointGateOf(config, store, systemClock);
   return createHandler({
     store,
-    ...(gate !== undefined ? { gate, receiverControl: config.receiverControl } : {}),
+    ...(gate !== undefined ? { gate } : {}),
+    receiverControl: config.receiverControl,
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
       client: sqs,

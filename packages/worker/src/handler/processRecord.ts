@@ -45,7 +45,10 @@ export type ProcessDeps = {
   readonly handoffDelayMs?: number;
   /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
   readonly gate?: EndpointGate;
-  /** DELIVERY_RECEIVER_CONTROL=on: a `webhook-delivery: disable` response pauses the endpoint (needs `gate`). */
+  /**
+   * DELIVERY_RECEIVER_CONTROL=on: a `webhook-delivery: disable` response pauses the endpoint
+   * (needs `gate`); `abort-message` makes that message's failure final (no further retries).
+   */
   readonly receiverControl?: boolean;
 };
 
@@ -204,6 +207,22 @@ const receiverControlStep = async (
   if (E.isLeft(paused))
     log.error('receiver asked to disable the endpoint; pause not recorded', { reason: paused.left });
   else log.warn("endpoint paused at the receiver's request", { reason });
+};
+
+/**
+ * Receiver control (off by default): `webhook-delivery: abort-message` marks the observation,
+ * so core's classification makes a failure final (no retry; the response stays the evidence,
+ * the header among the kept ones). A success stays a success.
+ */
+const withReceiverAbort = (
+  deps: ProcessDeps,
+  log: Logger,
+  x: HttpExchange,
+  asked: string | undefined,
+): HttpExchange => {
+  if (deps.receiverControl !== true || asked !== 'abort-message' || x.observation.kind !== 'response') return x;
+  log.warn('receiver asked to abort this message: no further retries', { statusCode: x.observation.statusCode });
+  return { ...x, observation: { ...x.observation, receiverAbort: true } };
 };
 
 /** Protocol 1 + 2 in one UpdateItem: creates the STATE if it is new and claims it when due. */
@@ -481,7 +500,7 @@ export const processRecord =
       // the response side: nothing the receiver echoed goes further than here
       // read before the scrub keeps only allow-listed response headers; used, never stored
       const asked = receiverAsks(raw);
-      const exchange = scrubExchange(raw, secrets, known);
+      const exchange = withReceiverAbort(deps, attemptLog, scrubExchange(raw, secrets, known), asked);
       const decision = await appendStep(deps, attemptLog, request, claimed, exchange);
       await receiverControlStep(deps, attemptLog, request, claimed, exchange, asked);
       return decision;

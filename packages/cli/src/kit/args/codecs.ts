@@ -31,7 +31,7 @@ export const IntArg = (min: number, max: number): t.Type<number, string, unknown
   });
 
 /** A time (ISO, relative to `now`, today, a time of day, epoch seconds; zone-less in the display zone). */
-export const TimeArg = (now: Date, tz?: string): t.Type<Date, string, unknown> =>
+export const TimeArg = (now: Date, tz: string): t.Type<Date, string, unknown> =>
   fromString(TIME_INPUT_HELP, (s) => parseTimeInput(s, now, tz));
 
 /** A command's time flag: read at its clock, in its display zone. */

@@ -18,7 +18,13 @@ export const COMMON = flags({
     env: 'AWS_ENDPOINT_URL_DYNAMODB',
   }),
   region: option(t.string, { value: 'REGION', help: 'AWS region (default: $AWS_REGION)', env: 'AWS_REGION' }),
-  tz: option(ZoneArg, { value: 'ZONE', help: 'show times in this IANA zone (default: $TZ, else UTC)', env: 'TZ' }),
+  // absent: the zone withArgs found ($TZ when valid, else UTC), so a command always has one
+  tz: option(ZoneArg, {
+    value: 'ZONE',
+    help: 'show times in this IANA zone (default: $TZ, else UTC)',
+    env: 'TZ',
+    defaultFrom: (c) => c.zone,
+  }),
   wide: flag({ help: 'tables at full width on a terminal (piped output is never cut)' }),
   // read by the pager (pager.ts) before the command runs; declared so every command accepts it
   'no-pager': flag({

@@ -70,15 +70,19 @@ const base = (m: Meta) => ({
 
 /** `--name VALUE`, optional: absent is `undefined`, or `default` when one is given (and said in help). */
 export function option<A>(d: CodecOf<A>, m: Meta & { readonly default: A }): Option<A>;
+export function option<A>(d: CodecOf<A>, m: Meta & { readonly defaultFrom: (c: ArgContext) => A }): Option<A>;
 export function option<A>(d: CodecOf<A>, m: Meta): Option<A | undefined>;
-export function option<A>(d: CodecOf<A>, m: Meta & { readonly default?: A }): Option<A | undefined> {
+export function option<A>(
+  d: CodecOf<A>,
+  m: Meta & { readonly default?: A; readonly defaultFrom?: (c: ArgContext) => A },
+): Option<A | undefined> {
   const dec = contextual(d);
   const said = m.default === undefined ? m.defaultText : String(m.default);
   return {
     kind: 'string',
     multiple: false,
     ...base({ ...m, ...(said === undefined ? {} : { defaultText: said }) }),
-    decoder: (c) => orElse(dec(c), m.default),
+    decoder: (c) => orElse(dec(c), m.defaultFrom === undefined ? m.default : m.defaultFrom(c)),
   };
 }
 

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { displayZone, instantOfWall, offsetMinutes } from '../format/zone.js';
+import { instantOfWall, offsetMinutes } from '../format/zone.js';
 import { parseTime } from './timeArg.js';
 
 // What --since/--until accept, on top of parseTime (ISO, relative, now): compound relative
@@ -88,7 +88,7 @@ const parseEpoch = (s: string): E.Either<string, Date> | undefined => {
 };
 
 /** A --since/--until value as an instant. */
-export const parseTimeInput = (input: string, now: Date, tz: string = displayZone()): E.Either<string, Date> => {
+export const parseTimeInput = (input: string, now: Date, tz: string): E.Either<string, Date> => {
   const s = input.trim().toLowerCase();
   const simple = parseWords(input, s, now, tz) ?? parseEpoch(s);
   if (simple !== undefined) return simple;

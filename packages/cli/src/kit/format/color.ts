@@ -21,6 +21,7 @@ export const paint = (color: Color, s: string): string => {
 export const statusColor = (status: string): Color | null => {
   if (status.startsWith('SUCCESS')) return 'green';
   if (status.startsWith('FAILED')) return /retry/.test(status) ? 'yellow' : 'red';
+  if (status.startsWith('HELD')) return 'yellow';
   if (status.startsWith('PENDING') || status.startsWith('PROCESSING') || status.startsWith('REDRIVE')) return 'cyan';
   return null;
 };

@@ -23,6 +23,8 @@ export const statusPhrase = (
       const expired = leaseExpiredMs(s, now);
       return expired === null ? 'PROCESSING (delivery in flight)' : `PROCESSING, ${leaseExpiredText(expired)}`;
     }
+    case 'HELD':
+      return "HELD (its endpoint's breaker holds it: no attempt spent)";
     default:
       return s.status;
   }

@@ -1,7 +1,6 @@
 import { displayLine, displayWidth, fitLine, wrapLine } from '@delivery-history/core';
-import Table from 'cli-table3';
 import { type Color, paint } from './color.js';
-import { type Layout, PLAIN } from './terminal.js';
+import { type Fit, PLAIN } from './terminal.js';
 
 // Aligned, borderless tables (columns separated by two spaces): they are read in terminals,
 // pasted into tickets and grepped. The one table renderer: on a terminal (a Layout with a
@@ -13,24 +12,6 @@ import { type Layout, PLAIN } from './terminal.js';
 // escapes as printed, and a cut never splits one.
 
 export type Align = 'left' | 'right';
-
-const PLAIN_CHARS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '  ',
-} as const;
 
 /** A cell with a shorter form for a narrow terminal (a time without its absolute part). */
 export type Narrowable = { readonly text: string; readonly narrow: string };
@@ -178,10 +159,18 @@ const lossOf = (plan: Plan, rows: ReadonlyArray<ReadonlyArray<Cell>>, columns: R
   (plan.narrow && rows.some((r) => r.some((c) => isNarrowable(c) && c.narrow !== c.text))) ||
   rows.some((r) => plan.show.some((i) => len((plan.narrow ? short : full)(r[i] ?? null)) > (plan.widths.get(i) ?? 0)));
 
-const cellText = (c: Cell, col: Column, width: number, narrow: boolean, layout: Layout): string => {
+/** `out` (`text` as written, maybe painted) padded to `width` outside any colour; no fill after a left-aligned last cell. */
+const fill = (text: string, out: string, width: number, align: Align | undefined, last: boolean): string => {
+  if (last && align !== 'right') return out;
+  const room = ' '.repeat(Math.max(0, width - len(text)));
+  return align === 'right' ? `${room}${out}` : `${out}${room}`;
+};
+
+/** A cell cut to its column, painted, then padded to it. */
+const cellText = (c: Cell, col: Column, width: number, last: boolean, narrow: boolean, layout: Fit): string => {
   const text = cut((narrow ? short : full)(c), width);
   const color = layout.color ? (col.color?.(text) ?? null) : null;
-  return color === null ? text : paint(color, text);
+  return fill(text, color === null ? text : paint(color, text), width, col.align, last);
 };
 
 /**
@@ -193,27 +182,29 @@ export const renderTable = (
   head: ReadonlyArray<string | Column>,
   rows: ReadonlyArray<ReadonlyArray<Cell>>,
   align: ReadonlyArray<Align> = [],
-  layout: Layout = PLAIN,
+  layout: Fit = PLAIN,
 ): string => {
   const columns = head.map((c, i) => columnOf(c, align[i]));
   const plan = layoutPlan(columns, rows, layout.width);
   const shown = plan.show.map((i) => ({ i, col: columns[i] ?? { head: '' }, width: plan.widths.get(i) ?? 0 }));
-  const table = new Table({
-    head: shown.map(({ col }) => (layout.color ? paint('bold', col.head) : col.head)),
-    chars: PLAIN_CHARS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    colAligns: shown.map(({ col }) => col.align ?? 'left'),
-    wordWrap: false,
-  });
-  for (const row of rows) {
-    table.push(shown.map(({ i, col, width }) => cellText(row[i] ?? null, col, width, plan.narrow, layout)));
-  }
-  // cli-table3 pads the last column too; trailing spaces only make diffs noisy.
-  const body = table
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
+  // Each cell is padded to its column's planned width (the plan measured every cell as shown),
+  // the last one not at all when left-aligned: no line ends in spaces.
+  const lastAt = shown.length - 1;
+  const line = (cells: ReadonlyArray<string>): string => cells.join(' '.repeat(GAP)).trimEnd();
+  const headLine = line(
+    shown.map(({ col, width }, k) => {
+      const text = escaped(col.head);
+      return fill(text, layout.color ? paint('bold', text) : text, width, col.align, k === lastAt);
+    }),
+  );
+  const body = [
+    headLine,
+    ...rows.map((row) =>
+      line(
+        shown.map(({ i, col, width }, k) => cellText(row[i] ?? null, col, width, k === lastAt, plan.narrow, layout)),
+      ),
+    ),
+  ].join('\n');
   const note =
     layout.width !== null && lossOf(plan, rows, columns)
       ? `\n${layout.color ? paint('dim', '(fitted to the terminal; --wide for every column in full)') : '(fitted to the terminal; --wide for every column in full)'}`
@@ -258,13 +249,13 @@ const pad = (text: string, width: number, align: Align | undefined): string => {
 };
 
 /** A stream cell in its colour on a colour terminal (headers bold). */
-const painted = (out: string, col: Column, text: string, layout: Layout, header: boolean): string => {
+const painted = (out: string, col: Column, text: string, layout: Fit, header: boolean): string => {
   const color = !layout.color ? null : header ? 'bold' : (col.color?.(text) ?? null);
   return color === null ? out : paint(color, out);
 };
 
 /** A stream cell before padding: free text (`shrink`) is cut to its column on a terminal; the rest whole. */
-const cellOf = (text: string, col: Column, width: number, layout: Layout): string =>
+const cellOf = (text: string, col: Column, width: number, layout: Fit): string =>
   layout.width !== null && col.shrink !== undefined ? cut(text, width) : escaped(text);
 
 /** The last stream column takes what is left of a terminal's width (all of its text when piped). */
@@ -281,7 +272,7 @@ const lastRoom = (col: StreamColumn, text: string, width: number | null, used: n
 export const streamRow = (
   columns: ReadonlyArray<StreamColumn>,
   cells: ReadonlyArray<Cell>,
-  layout: Layout = PLAIN,
+  layout: Fit = PLAIN,
   header = false,
 ): string => {
   let used = 0;
@@ -304,7 +295,7 @@ export const streamRow = (
  * Sentences for a person (a report's summary lines): on a terminal each line is folded to the
  * width at spaces, continuation lines indented; piped, as is. Through the output rule either way.
  */
-export const renderText = (text: string, layout: Layout = PLAIN): string =>
+export const renderText = (text: string, layout: Fit = PLAIN): string =>
   text
     .split('\n')
     .map((l) => (layout.width === null ? escaped(l) : wrapLine(l, layout.width - 2).join('\n  ')))
@@ -324,7 +315,7 @@ export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<Reado
  */
 export const renderFields = (
   fields: ReadonlyArray<readonly [string, Cell]>,
-  layout: Layout = PLAIN,
+  layout: Fit = PLAIN,
   wrap = false,
 ): string => {
   const width = Math.max(0, ...fields.map(([k]) => len(k)));
@@ -336,7 +327,7 @@ export const renderFields = (
 };
 
 /** The header line of a stream (its column heads, laid out as its rows will be). */
-export const streamHeader = (columns: ReadonlyArray<StreamColumn>, layout: Layout = PLAIN): string =>
+export const streamHeader = (columns: ReadonlyArray<StreamColumn>, layout: Fit = PLAIN): string =>
   streamRow(
     columns,
     columns.map((c) => c.head),

@@ -5,14 +5,21 @@ import type { Io } from '../io.js';
 // are coloured; piped or redirected, nothing is cut and there are no escape codes (a file,
 // a ticket, grep and awk see every character).
 
-export type Layout = {
+/** How tables fit where they go. */
+export type Fit = {
   /** Columns to fit tables into; null: full width (piped, or --wide). */
   readonly width: number | null;
   readonly color: boolean;
 };
 
-/** Full width, no colour: pipes, files, tests. */
-export const PLAIN: Layout = { width: null, color: false };
+/** How a view is shown: fitted, and its times in a zone. */
+export type Layout = Fit & {
+  /** The IANA zone times are shown in (--tz, else $TZ, else UTC). */
+  readonly zone: string;
+};
+
+/** Full width, no colour, UTC: pipes, files, tests. */
+export const PLAIN: Layout = { width: null, color: false, zone: 'UTC' };
 
 const DEFAULT_COLUMNS = 80;
 
@@ -50,8 +57,14 @@ export const noteLine = (io: Pick<Io, 'stderr' | 'env'>, line: string): string =
   return `${width === null ? text : wrapLine(text, width - 2).join('\n  ')}\n`;
 };
 
-/** The layout of a command's stdout; `--wide` keeps a terminal's tables at full width. */
-export const layoutOf = (io: Pick<Io, 'stdout' | 'env'>, wide: boolean | undefined): Layout => ({
+/** The fit of a command's stdout; `--wide` keeps a terminal's tables at full width. */
+export const layoutOf = (io: Pick<Io, 'stdout' | 'env'>, wide: boolean | undefined): Fit => ({
   width: wide === true || io.stdout.isTTY !== true ? null : columnsOf(io),
   color: colorOf(io),
 });
+
+/** The layout of a command's views: its fit (`--wide`) and zone (`--tz`, decoded to the effective zone). */
+export const viewLayout = (
+  io: Pick<Io, 'stdout' | 'env'>,
+  a: { readonly wide: boolean | undefined; readonly tz: string },
+): Layout => ({ ...layoutOf(io, a.wide), zone: a.tz });

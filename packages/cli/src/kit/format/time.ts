@@ -1,4 +1,4 @@
-import { displayZone, offsetLabel, offsetMinutes } from './zone.js';
+import { offsetLabel, offsetMinutes } from './zone.js';
 
 // Times for humans: absolute (UTC unless --tz/TZ, second precision) plus relative to now ("3m ago").
 
@@ -36,7 +36,7 @@ export const relativeTime = (iso: string, now: Date): string => {
  * `2024-05-01 10:00:03Z` in UTC (an operator compares it with logs), or in the display zone
  * with its offset: `2024-05-01 12:00:03+02:00`.
  */
-export const absoluteTime = (iso: string, tz: string = displayZone()): string => {
+export const absoluteTime = (iso: string, tz: string): string => {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   const offset = offsetMinutes(tz, ms);
@@ -44,8 +44,8 @@ export const absoluteTime = (iso: string, tz: string = displayZone()): string =>
 };
 
 /** `2024-05-01 10:00:03Z (3m ago)`, or `-` for no time. */
-export const formatTime = (iso: string | null | undefined, now: Date): string =>
-  iso === null || iso === undefined ? '-' : `${absoluteTime(iso)} (${relativeTime(iso, now)})`;
+export const formatTime = (iso: string | null | undefined, now: Date, tz: string): string =>
+  iso === null || iso === undefined ? '-' : `${absoluteTime(iso, tz)} (${relativeTime(iso, now)})`;
 
 /** Milliseconds as `850 ms` / `1.24 s` (latencies). */
 export const formatLatency = (ms: number): string =>

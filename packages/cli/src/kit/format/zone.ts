@@ -1,9 +1,6 @@
-// Time zones: which zone times are shown (and zone-less input is read) in, and the offset
-// arithmetic for it. UTC unless `--tz ZONE` or `$TZ` names an IANA zone.
-// debt: the display zone is process-wide (set once per command by withArgs) rather than passed
-// to every formatter; a command runs in one zone, and the formatters are called from many views.
-
-let zone = 'UTC';
+// Time zones: the offset arithmetic for the zone times are shown (and zone-less input is
+// read) in. Which zone that is (UTC unless `--tz ZONE` or `$TZ` names an IANA zone) is decided
+// once per command (withArgs) and passed: to the decoders (ArgContext) and the views (Layout).
 
 export const isValidZone = (tz: string): boolean => {
   try {
@@ -13,12 +10,6 @@ export const isValidZone = (tz: string): boolean => {
     return false;
   }
 };
-
-export const setDisplayZone = (tz: string): void => {
-  zone = tz;
-};
-
-export const displayZone = (): string => zone;
 
 const isUtc = (tz: string): boolean => /^(utc|etc\/utc|gmt|z|etc\/gmt|universal)$/i.test(tz);
 

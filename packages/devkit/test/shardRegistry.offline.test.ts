@@ -2,8 +2,9 @@ import type { DescribeStreamCommandInput, Shard } from '@aws-sdk/client-dynamodb
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeShardRegistry } from '../src/local/shardRegistry.js';
-import { classifiedStreams, type StreamsPort } from '../src/local/streamsPort.js';
+import { makeShardRegistry } from '../src/poller/shardRegistry.js';
+import { classifiedStreams } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 
 // A DescribeStream that pages `perPage` shards at a time, over a list the test changes.
 

@@ -1,8 +1,8 @@
 import type { _Record, GetShardIteratorCommandInput } from '@aws-sdk/client-dynamodb-streams';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeShardReader, type ShardRead, type ShardReaderOptions } from '../src/local/shardReader.js';
-import { classifiedStreams, type StreamsPort } from '../src/local/streamsPort.js';
+import { makeShardReader, type ShardRead, type ShardReaderOptions } from '../src/stream/shardReader.js';
+import { classifiedStreams, type StreamsPort } from '../src/stream/streamsPort.js';
 
 // A scripted shard: records with sequence numbers 1..n; iterators are `it:<index>`;
 // `faults` are thrown (once each, in order) by the call they name.

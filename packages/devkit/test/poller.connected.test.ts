@@ -1,19 +1,21 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { _Record, GetRecordsCommandOutput } from '@aws-sdk/client-dynamodb-streams';
-import { type Poller, startPoller } from '@delivery-history/projector';
-import {
-  checkpointKey,
-  memoryCheckpoint,
-  memoryTelemetry,
-  sortSequenceNumbers,
-  type StreamsPort,
-  streamsPortOf,
-} from '@delivery-history/projector/testing';
+import { type Poller, startPoller } from '@delivery-history/devkit';
+import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryTelemetry, sortSequenceNumbers } from '@delivery-history/projector/testing';
+import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable, writeItems, compareTrail } from '@delivery-history/testkit';
-import { attempt, attemptKeyed, attemptRecord, attempts, redrive, redriveKeyed } from './support/projectorFixtures.js';
+import {
+  attempt,
+  attemptKeyed,
+  attemptRecord,
+  attempts,
+  redrive,
+  redriveKeyed,
+} from '../../projector/test/support/projectorFixtures.js';
 
 type Ctx = { t: TestTable; arn: string };
 const Poll = suite<Ctx>('local poller on the real stream');
@@ -190,7 +192,7 @@ Poll('an idle shard is polled with exponential back-off', async ({ t, arn }) => 
     maxIdleBackoffMs: 400,
   });
   try {
-    await sleep(2000);
+    await new Promise((ok) => setTimeout(ok, 2000));
     // without back-off: 2000/25 = 80 reads; with it: 25+50+...+400 then 400 ms each: ~9
     assert.ok(counts.getRecords <= 14, `${counts.getRecords} GetRecords in 2 s`);
     assert.ok(counts.getRecords >= 4);

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type StreamsCallContext, type StreamsErrorTag, toStreamsError } from '../src/local/streamsError.js';
-import { classifiedStreams, type StreamsPort } from '../src/local/streamsPort.js';
+import { type StreamsCallContext, type StreamsErrorTag, toStreamsError } from '../src/stream/streamsError.js';
+import { classifiedStreams, type StreamsPort } from '../src/stream/streamsPort.js';
 
 const Classify = suite('toStreamsError: Streams errors mapped once, by name and code');
 

@@ -2,13 +2,14 @@ import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { memoryLogger } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ProjectionReport } from '../src/apply/projectMessages.js';
-import { makeCaughtUp } from '../src/local/caughtUp.js';
-import { memoryCheckpoint } from '../src/local/checkpoint.js';
-import { emptyStats } from '../src/local/pollerStats.js';
-import { type BatchInfo, runShard, type ShardLoopDeps } from '../src/local/shardLoop.js';
-import { makeShardRegistry, type ShardEntry } from '../src/local/shardRegistry.js';
-import { classifiedStreams, type StreamsPort } from '../src/local/streamsPort.js';
+import type { ProjectionReport } from '@delivery-history/projector';
+import { makeCaughtUp } from '../src/poller/caughtUp.js';
+import { memoryCheckpoint } from '../src/poller/checkpoint.js';
+import { emptyStats } from '../src/poller/pollerStats.js';
+import { type BatchInfo, runShard, type ShardLoopDeps } from '../src/poller/shardLoop.js';
+import { makeShardRegistry, type ShardEntry } from '../src/poller/shardRegistry.js';
+import { classifiedStreams } from '@delivery-history/store/testing';
+import type { StreamsPort } from '@delivery-history/store';
 
 // One shard of `n` records (sequence numbers 1..n), closed or open; the fake sleep records
 // its delays and, for an open shard, stops the loop once it has slept `sleepsBeforeStop` times.

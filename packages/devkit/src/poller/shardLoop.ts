@@ -1,14 +1,14 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { type Backoff, backoffDelayMs, type Logger, type Sleep } from '@delivery-history/core';
-import type { ProjectionReport } from '../apply/projectMessages.js';
+import type { ProjectionReport } from '@delivery-history/projector';
 import type { BatchResult } from './batchRetry.js';
 import type { CaughtUp } from './caughtUp.js';
 import type { CheckpointStore, ShardCheckpoint } from './checkpoint.js';
 import type { PollerStats } from './pollerStats.js';
 import type { ShardEntry, ShardRegistry } from './shardRegistry.js';
-import { makeShardReader, type ShardReader } from './shardReader.js';
-import { describeStreamsError } from './streamsError.js';
-import type { Streams } from './streamsPort.js';
+import { makeShardReader, type ShardReader } from '@delivery-history/store';
+import { describeStreamsError } from '@delivery-history/store';
+import type { Streams } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // One shard's loop: after its parent, from its checkpoint; each batch projected (with

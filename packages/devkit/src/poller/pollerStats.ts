@@ -1,4 +1,4 @@
-import type { ProjectorMetric, Telemetry } from '../telemetry.js';
+import type { ProjectorMetric, Telemetry } from '@delivery-history/projector';
 
 export type PollerStats = {
   batches: number;

@@ -10,8 +10,12 @@ import {
   type GetShardIteratorCommandInput,
   type GetShardIteratorCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
+import { silentLogger, sleep } from '@delivery-history/core';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { type StreamsError, toStreamsError } from './streamsError.js';
+import { DEFAULT_RETRY, type Env } from '../env.js';
+import { send } from '../support/send.js';
+import { type StreamsCallContext, type StreamsError, streamsErrorOf } from './streamsError.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -44,17 +48,33 @@ export const streamsPortOf = (client: DynamoDBStreamsClient): StreamsPort => ({
 export const isStreamsPort = (u: DynamoDBStreamsClient | StreamsPort): u is StreamsPort =>
   typeof (u as Partial<StreamsPort>).getRecords === 'function';
 
-/** The one bridge from the port's promises: every rejection goes through `toStreamsError`. */
-export const classifiedStreams = (port: StreamsPort): Streams => ({
-  describeStream: (input) => TE.tryCatch(() => port.describeStream(input), toStreamsError({ op: 'describeStream' })),
+/** The store's funnel settings and ports (`send`): its retries of Throttled/Transient, its sleep. */
+export type Funnel = Pick<Env, 'retry' | 'random' | 'sleep' | 'logger'>;
+
+/** No retries: the poller's shard loop backs off itself (and is woken early when stopping). */
+const ONCE: Funnel = { retry: { ...DEFAULT_RETRY, maxRetries: 0 }, random: Math.random, sleep, logger: silentLogger };
+
+/** One call through the store's funnel (send + toStoreError), then read as a StreamsError. */
+const call = <A>(funnel: Funnel, ctx: StreamsCallContext, run: () => Promise<A>): TE.TaskEither<StreamsError, A> =>
+  pipe(
+    send(funnel, { op: `streams.${ctx.op}`, ...(ctx.shardId !== undefined ? { item: ctx.shardId } : {}) }, [], run),
+    TE.mapLeft(streamsErrorOf(ctx)),
+  );
+
+/**
+ * The one bridge from the port's promises: every call goes through the store's funnel, so a
+ * rejection is a StoreError first and a StreamsError after (`streamsErrorOf`). `funnel`: whether
+ * and how throttling and transient errors are retried (default: not at all, the caller backs off).
+ */
+export const classifiedStreams = (port: StreamsPort, funnel: Funnel = ONCE): Streams => ({
+  describeStream: (input) => call(funnel, { op: 'describeStream' }, () => port.describeStream(input)),
   getShardIterator: (input) =>
-    TE.tryCatch(
-      () => port.getShardIterator(input),
-      toStreamsError({ op: 'getShardIterator', shardId: input.ShardId, sequenceNumber: input.SequenceNumber }),
+    call(funnel, { op: 'getShardIterator', shardId: input.ShardId, sequenceNumber: input.SequenceNumber }, () =>
+      port.getShardIterator(input),
     ),
-  getRecords: (input) => TE.tryCatch(() => port.getRecords(input), toStreamsError({ op: 'getRecords' })),
+  getRecords: (input) => call(funnel, { op: 'getRecords' }, () => port.getRecords(input)),
 });
 
 /** A client or a port, as classified calls. */
-export const streamsOf = (u: DynamoDBStreamsClient | StreamsPort): Streams =>
-  classifiedStreams(isStreamsPort(u) ? u : streamsPortOf(u));
+export const streamsOf = (u: DynamoDBStreamsClient | StreamsPort, funnel: Funnel = ONCE): Streams =>
+  classifiedStreams(isStreamsPort(u) ? u : streamsPortOf(u), funnel);

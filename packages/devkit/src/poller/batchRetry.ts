@@ -1,7 +1,7 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { type Backoff, backoffDelayMs, type Clock, type Logger, type Sleep } from '@delivery-history/core';
-import type { FailedMessage, ProjectionReport } from '../apply/projectMessages.js';
-import { isRetryableProjectorError } from '../errors.js';
+import type { FailedMessage, ProjectionReport } from '@delivery-history/projector';
+import { isRetryableProjectorError } from '@delivery-history/projector';
 
 // ---------------------------------------------------------------------------
 // Projects a batch; retries the records of retryable failed messages with back-off for

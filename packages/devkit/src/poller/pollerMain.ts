@@ -1,5 +1,5 @@
 // The local projector as a process: `node --import tsx --conditions=source
-// packages/projector/src/local/pollerMain.ts`. Same variables as the Lambda/worker
+// packages/devkit/src/poller/pollerMain.ts`. Same variables as the Lambda/worker
 // (DELIVERY_TABLE_NAME, AWS_ENDPOINT_URL_DYNAMODB[_STREAMS], AWS_REGION), plus
 // DH_PROJECTOR_STREAM_ARN, DH_PROJECTOR_BATCH_LIMIT, DH_PROJECTOR_IDLE_BACKOFF_MS,
 // DH_PROJECTOR_MAX_IDLE_BACKOFF_MS. JSON log lines on stdout: one `batch` per batch, `caught up`
@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { latestStreamArn, makeStreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { eventsFromConfig } from '../events/eventBridgePublisher.js';
+import { eventsFromConfig } from '@delivery-history/projector';
 import { PROJECTOR_SERVICE_NAME } from '@delivery-history/core';
 import { readPollerConfig } from './pollerConfig.js';
 import { startPoller } from './poller.js';

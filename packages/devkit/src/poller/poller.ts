@@ -1,8 +1,8 @@
 import type { DocumentClient } from '@delivery-history/store';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import * as E from 'fp-ts/lib/Either.js';
-import { makeProjectorDeps, type ProjectorDeps } from '../apply/deps.js';
-import { projectMessages } from '../apply/projectMessages.js';
+import { makeProjectorDeps, type ProjectorDeps } from '@delivery-history/projector';
+import { projectMessages } from '@delivery-history/projector';
 import { projectWithRetry } from './batchRetry.js';
 import { makeCaughtUp } from './caughtUp.js';
 import { type CheckpointStore, tableCheckpoint } from './checkpoint.js';
@@ -10,8 +10,8 @@ import { countingTelemetry, emptyStats, type PollerStats } from './pollerStats.j
 import { type BatchInfo, runShard, type ShardLoopDeps } from './shardLoop.js';
 import { makeShardRegistry, type ShardEntry } from './shardRegistry.js';
 import { makeSleeper } from './sleeper.js';
-import { describeStreamsError } from './streamsError.js';
-import { type StreamsPort, streamsOf } from './streamsPort.js';
+import { describeStreamsError } from '@delivery-history/store';
+import { type StreamsPort, streamsOf } from '@delivery-history/store';
 
 export type { BatchInfo } from './shardLoop.js';
 export type { PollerStats } from './pollerStats.js';

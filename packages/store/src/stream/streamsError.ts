@@ -2,7 +2,8 @@
 // `code`, never `instanceof` (several SDK copies may be loaded, and faults injected in tests
 // are plain errors shaped like the SDK's). Whether a failure is transient is the store's
 // rule (`toStoreError`); only what is particular to Streams is decided here.
-import { isThrottled, isTransient, type StoreError, toStoreError } from '@delivery-history/store';
+import { isThrottled, isTransient, type StoreError } from '../errors/storeError.js';
+import { toStoreError } from '../errors/toStoreError.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -82,15 +83,20 @@ const tagOf = (ctx: StreamsCallContext, name: string, store: StoreError): Stream
   return isThrottled(store) || isTransient(store) ? 'Retryable' : 'Other';
 };
 
-/** Maps anything a Streams call threw to a StreamsError. */
-export const toStreamsError =
+/** What a Streams call's failure means to a shard reader, from the store's funnel's StoreError. */
+export const streamsErrorOf =
   (ctx: StreamsCallContext) =>
-  (thrown: unknown): StreamsError => {
-    const name = nameOf(thrown);
-    const store = toStoreError({ op: `streams.${ctx.op}` })(thrown);
+  (store: StoreError): StreamsError => {
+    const name = nameOf(store.cause);
     return make(tagOf(ctx, name, store))(ctx, {
       awsCode: store.awsCode ?? name,
       message: store.message,
-      cause: thrown,
+      cause: store.cause,
     });
   };
+
+/** Maps anything a Streams call threw to a StreamsError. */
+export const toStreamsError =
+  (ctx: StreamsCallContext) =>
+  (thrown: unknown): StreamsError =>
+    streamsErrorOf(ctx)(toStoreError({ op: `streams.${ctx.op}` })(thrown));

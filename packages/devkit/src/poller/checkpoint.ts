@@ -1,5 +1,4 @@
 import {
-  checkpointKey,
   type DocumentClient,
   describeStoreError,
   type StoreError,
@@ -16,7 +15,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 // after a batch with projector records (or after many ignored ones), so they cannot keep it busy.
 // ---------------------------------------------------------------------------
 
-export { checkpointKey, type ShardCheckpoint };
+export type { ShardCheckpoint };
 
 export type CheckpointStore = {
   load(shardId: string): Promise<ShardCheckpoint | null>;

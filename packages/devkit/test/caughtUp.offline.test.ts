@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeCaughtUp } from '../src/local/caughtUp.js';
+import { makeCaughtUp } from '../src/poller/caughtUp.js';
 
 const Waiters = suite('caughtUp: waiters resolved when every shard is drained after the call');
 

@@ -1,7 +1,13 @@
 import { AnyString, type EnvSource, intString, optionalVar, readEnv, withDefault } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { type ConfigError, PROJECTOR_ENV, type ProjectorConfig, projectorConfigOf, toConfigError } from '../config.js';
+import {
+  type ConfigError,
+  PROJECTOR_ENV,
+  type ProjectorConfig,
+  projectorConfigOf,
+  toConfigError,
+} from '@delivery-history/projector';
 
 /** The projector's configuration plus the poller's own knobs. */
 export type PollerConfig = ProjectorConfig & {

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { describeShards, type ShardInfo } from './shards.js';
-import type { StreamsError } from './streamsError.js';
-import type { Streams } from './streamsPort.js';
+import { describeShards, type ShardInfo } from '@delivery-history/store';
+import type { StreamsError } from '@delivery-history/store';
+import type { Streams } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // The shards the poller knows: found by DescribeStream, each registered once, a child

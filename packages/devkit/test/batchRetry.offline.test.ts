@@ -2,10 +2,10 @@ import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { memoryLogger } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { FailedMessage, ProjectionReport } from '../src/apply/projectMessages.js';
+import type { FailedMessage, ProjectionReport } from '@delivery-history/projector';
 import { Corrupt } from '@delivery-history/store/testing';
-import { Contention, StoreFailure } from '../src/errors.js';
-import { type BatchRetryDeps, projectWithRetry } from '../src/local/batchRetry.js';
+import { Contention, StoreFailure } from '@delivery-history/projector/testing';
+import { type BatchRetryDeps, projectWithRetry } from '../src/poller/batchRetry.js';
 
 // A fake clock moved only by the fake sleep: retries are deterministic and instant.
 
