@@ -14,7 +14,8 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AnyString, AwsRegion, optionalVar, readEnv } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { DeliveryHistoryStack, readStackConfig } from '../src/index.js';
+import { DeliveryHistoryStack } from '../src/index.js';
+import { readStackConfig } from '../src/stackConfig.js';
 
 const infraDir = fileURLToPath(new URL('..', import.meta.url));
 

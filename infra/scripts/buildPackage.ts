@@ -10,14 +10,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import {
-  BUNDLE_FILE,
-  esbuildOptions,
-  HANDLER_ENTRIES,
-  type HandlerName,
-  LAMBDA_RUNTIMES,
-  prebuiltBundleDir,
-} from '../src/lambdaBundling.js';
+import { BUNDLE_FILE, esbuildOptions, HANDLER_ENTRIES, prebuiltBundleDir } from '../src/lambdaBundling.js';
+import { type HandlerName, LAMBDA_RUNTIMES } from '../src/lambdaRuntimes.js';
 
 const infraDir = fileURLToPath(new URL('..', import.meta.url));
 

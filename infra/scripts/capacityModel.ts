@@ -61,11 +61,16 @@ export const unitsPerAttempt = (s: ItemSizes) => ({
   append: 2 * (wcu(s.attempt) + wcu(s.state)),
   // the projector: the audit segment and the health bucket ADD in one transaction
   projector: 2 * (wcu(s.audit) + wcu(s.healthBucket)),
-  // byEndpoint: the claim changes projected `status` (1 write); the append moves gsi2sk with
-  // lastUpdatedAt (a key change: delete + put)
-  endpointIndex: 3 * wcu(s.endpointIndex),
-  // byCorrelation: key fixed, projected attributes change on claim and append
-  correlationIndex: 2 * wcu(s.correlationIndex),
+});
+
+/**
+ * Index writes once per message: byEndpoint and byCorrelation are KEYS_ONLY with keys fixed at
+ * creation (store's tableDefinition), so the upsert that creates STATE puts one row in each
+ * and no claim, append or retry touches them again.
+ */
+export const unitsPerMessage = (s: ItemSizes) => ({
+  endpointIndex: wcu(s.endpointIndex),
+  correlationIndex: wcu(s.correlationIndex),
 });
 
 /** byFailedTime per message: a put per failed attempt, a delete at each claim after one that is not final. */
@@ -74,9 +79,10 @@ export const failedIndexUnitsPerMessage = (s: ItemSizes, mix: Mix): number =>
 
 export const wcuPerDelivery = (s: ItemSizes, load: Load): number => {
   const u = unitsPerAttempt(s);
+  const once = unitsPerMessage(s);
   const mix = mixOf(load);
-  const perAttempt = u.claim + u.append + u.projector + u.endpointIndex + u.correlationIndex;
-  return mix.attempts * perAttempt + failedIndexUnitsPerMessage(s, mix);
+  const perAttempt = u.claim + u.append + u.projector;
+  return mix.attempts * perAttempt + once.endpointIndex + once.correlationIndex + failedIndexUnitsPerMessage(s, mix);
 };
 
 export type PartitionKind = 'message' | 'endpointIndex' | 'failedIndex' | 'health' | 'correlationIndex';
@@ -96,6 +102,7 @@ export type PartitionLoad = {
 /** The busiest partition of each kind the design writes. */
 export const partitionLoads = (s: ItemSizes, load: Load, shards: Shards): PartitionLoad[] => {
   const u = unitsPerAttempt(s);
+  const once = unitsPerMessage(s);
   const mix = mixOf(load);
   const of = (kind: PartitionKind, key: string, perRateUnsharded: number, shardCount: number): PartitionLoad => {
     const unsharded = perRateUnsharded * load.rate;
@@ -114,11 +121,11 @@ export const partitionLoads = (s: ItemSizes, load: Load, shards: Shards): Partit
     {
       kind: 'correlationIndex',
       key: 'CORR#<correlationId>',
-      wcuPerSecond: u.correlationIndex,
+      wcuPerSecond: once.correlationIndex,
       limitRate: Infinity,
       shardsNeeded: 1,
     },
-    of('endpointIndex', 'EP#<host>#<shard>', (mix.attempts * u.endpointIndex) / load.endpoints, shards.endpointIndex),
+    of('endpointIndex', 'EP#<host>#<shard>', once.endpointIndex / load.endpoints, shards.endpointIndex),
     of('failedIndex', 'FAILED#<day>#<shard>', failedIndexUnitsPerMessage(s, mix), shards.failedIndex),
     of('health', 'HEALTH#<host>#<shard>', (mix.attempts * 2 * wcu(s.healthBucket)) / load.endpoints, shards.health),
   ];

@@ -27,7 +27,8 @@ import { acknowledgeNagFindings, acknowledgePolicyFindings } from './nagAcknowle
 import { OperatorAlarms } from './OperatorAlarms.js';
 import { type EventBusChoice, OperatorEvents } from './OperatorEvents.js';
 import { ProjectorFunction } from './ProjectorFunction.js';
-import { type ContextSettings, decodeStackConfig, type StackConfig } from './stackConfig.js';
+import { decodeStackConfig } from './stackConfig.js';
+import type { ContextSettings, StackConfig } from './stackSettings.js';
 import { WorkerFunction } from './WorkerFunction.js';
 
 export type DeliveryHistoryProps = {

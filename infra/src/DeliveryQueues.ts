@@ -1,5 +1,6 @@
 // The delivery queue, its dead-letter queue (with the way back), and the projector's
 // on-failure queue. All encrypted, all TLS-only, all keep messages for the SQS maximum.
+import { SQS_MAX_MESSAGE_BYTES } from '@delivery-history/core';
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -17,9 +18,6 @@ export type DeliveryQueuesProps = {
 };
 
 const RETENTION = Duration.days(14);
-
-/** SQS's largest message (1 MiB since 2025). */
-export const MAX_MESSAGE_BYTES = 1_048_576;
 
 export class DeliveryQueues extends Construct {
   /** Delivery requests (the worker's event source). */
@@ -77,7 +75,8 @@ export class DeliveryQueues extends Construct {
         // message must outlive its whole backoff schedule (RETENTION, the SQS maximum).
         // The largest message SQS takes (1 MiB, the default): the worker's hand-off of an
         // observed outcome carries the request and the outcome (see the README, "hand-off").
-        maxMessageSizeBytes: MAX_MESSAGE_BYTES,
+        // SQS's largest (1 MiB): core's constant, which also bounds the worker's hand-off
+        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
         deadLetterQueue: { queue: dlq, maxReceiveCount: props.maxReceiveCount },
       });
     }

@@ -3,7 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { TABLE, type KeyAttribute, type TableDefinition } from '@delivery-history/store';
+import { TABLE, type KeyAttribute } from '@delivery-history/store';
 import { Construct } from 'constructs';
 
 export type DeliveryTableProps = {
@@ -13,8 +13,6 @@ export type DeliveryTableProps = {
   readonly removalPolicy: RemovalPolicy;
   /** Customer-managed key; without one the table uses the AWS-owned key. */
   readonly encryptionKey: kms.IKey | null;
-  /** Defaults to store's `TABLE`. */
-  readonly definition?: TableDefinition;
 };
 
 const ATTRIBUTE_TYPE = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
@@ -28,7 +26,8 @@ export class DeliveryTable extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryTableProps) {
     super(scope, id);
-    const def = props.definition ?? TABLE;
+    // always store's definition: the code that writes the table decides its keys and indexes
+    const def = TABLE;
     this.table = new dynamodb.Table(this, 'Table', {
       ...(props.tableName === undefined ? {} : { tableName: props.tableName }),
       partitionKey: attribute(def.partitionKey),
@@ -53,8 +52,10 @@ export class DeliveryTable extends Construct {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
-        projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: [...index.nonKeyAttributes],
+        // the store's definition decides (KEYS_ONLY where no listing needs a projected copy)
+        ...(index.nonKeyAttributes.length === 0
+          ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+          : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }),
       });
     }
   }

@@ -8,7 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { KMS_DATA_ACTIONS } from './kmsActions.js';
-import { type HandlerName, handlerCode, type LambdaRuntimeName } from './lambdaBundling.js';
+import { handlerCode } from './lambdaBundling.js';
+import type { HandlerName, LambdaRuntimeName } from './lambdaRuntimes.js';
 
 /** Where the functions run when they run in a VPC (receivers that allow-list sender IPs). */
 export type VpcPlacement = {

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LambdaHandler } from './LambdaHandler.js';
-import type { StackConfig } from './stackConfig.js';
+import type { StackConfig } from './stackSettings.js';
 import type { FunctionPlacement } from './WorkerFunction.js';
 
 /**

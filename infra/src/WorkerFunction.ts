@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type FunctionOverrides, LambdaHandler, type VpcPlacement } from './LambdaHandler.js';
-import type { StackConfig } from './stackConfig.js';
+import type { StackConfig } from './stackSettings.js';
 
 /**
  * What the worker's code (through store) calls on the table: Put (create STATE), Update

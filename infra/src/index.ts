@@ -11,27 +11,10 @@ export { OperatorAlarms, type OperatorAlarmsProps } from './OperatorAlarms.js';
 export { type EventBusChoice, OperatorEvents, type OperatorEventsProps } from './OperatorEvents.js';
 export { ProjectorFunction, type ProjectorFunctionProps } from './ProjectorFunction.js';
 export { type FunctionPlacement, WorkerFunction, type WorkerFunctionProps } from './WorkerFunction.js';
-export {
-  CONTEXT_KEYS,
-  type ContextSettings,
-  contextOf,
-  decodeStackConfig,
-  MESSAGE_MAX_ATTEMPTS_LIMIT,
-  RECEIVE_HEADROOM,
-  readStackConfig,
-  type StackConfig,
-  visibilityTimeoutFor,
-} from './stackConfig.js';
-export {
-  BUNDLE_FILE,
-  esbuildOptions,
-  HANDLER_ENTRIES,
-  type HandlerName,
-  handlerCode,
-  LAMBDA_BUNDLE,
-  LAMBDA_RUNTIMES,
-  type LambdaRuntimeName,
-  prebuiltBundleDir,
-} from './lambdaBundling.js';
+// The package's declarations name nothing but aws-cdk-lib and constructs (a consumer's tsc
+// compiles against them: test/packedPackage.test.ts); the config decoder (io-ts, core) and
+// the bundling settings (esbuild) stay inside: bin/app.ts and the scripts import them from src.
+export type { ContextSettings, StackConfig } from './stackSettings.js';
+export { type HandlerName, LAMBDA_RUNTIMES, type LambdaRuntimeName } from './lambdaRuntimes.js';
 export { DeliveryHistory, type DeliveryHistoryProps } from './DeliveryHistory.js';
 export * from './deliveryGrants.js';

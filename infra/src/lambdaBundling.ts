@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { BuildOptions } from 'esbuild';
+import { DEFAULT_LAMBDA_RUNTIME, type HandlerName, type LambdaRuntimeName } from './lambdaRuntimes.js';
 
 // ---------------------------------------------------------------------------
 // paths
@@ -21,12 +22,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * packages' indexes, `import { handler } from '@delivery-history/worker'`, re-export it with
  * everything else a test or a tool needs).
  */
-export const HANDLER_ENTRIES = {
+export const HANDLER_ENTRIES: Readonly<Record<HandlerName, string>> = {
   worker: join(REPO_ROOT, 'packages', 'worker', 'src', 'lambda.ts'),
   projector: join(REPO_ROOT, 'packages', 'projector', 'src', 'lambda.ts'),
-} as const;
-
-export type HandlerName = keyof typeof HANDLER_ENTRIES;
+};
 
 // ---------------------------------------------------------------------------
 // settings
@@ -51,13 +50,6 @@ const fpTsEs6 = (): string => {
   return join(dirname(createRequire(core).resolve('fp-ts/package.json')), 'es6');
 };
 export const FP_TS_ES6 = fpTsEs6();
-
-/** Lambda runtimes the stack can select (context `lambdaRuntime`). */
-export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
-export type LambdaRuntimeName = (typeof LAMBDA_RUNTIMES)[number];
-
-/** New deployments get Node 22; nodejs20.x is deprecated on AWS and stays selectable. */
-export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntimeName = 'nodejs22.x';
 
 /** The esbuild target follows the runtime, so the bundle uses what that Node supports. */
 export const bundleTarget = (runtime: LambdaRuntimeName): string =>

@@ -14,7 +14,8 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Construct } from 'constructs';
-import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_RUNTIMES, type LambdaRuntimeName } from './lambdaBundling.js';
+import type { ContextSettings, StackConfig } from './stackSettings.js';
+import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_RUNTIMES, type LambdaRuntimeName } from './lambdaRuntimes.js';
 
 // ---------------------------------------------------------------------------
 // context codecs: CLI context values arrive as strings, App({ context }) values as-is
@@ -159,14 +160,10 @@ const ContextCodec = t.type(
   'infra context',
 );
 
-export type ContextSettings = t.TypeOf<typeof ContextCodec>;
-
-export type StackConfig = Omit<ContextSettings, 'namePrefix' | 'tableName'> & {
-  readonly namePrefix: string;
-  readonly tableName: string;
-  /** SQS visibility timeout of the delivery queue (seconds), derived. */
-  readonly queueVisibilityTimeoutSeconds: number;
-};
+// The codec decodes exactly the declared settings (stackSettings.ts), checked both ways here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const codecMatchesSettings: Same<t.TypeOf<typeof ContextCodec>, ContextSettings> = true;
+void codecMatchesSettings;
 
 export const CONTEXT_KEYS = Object.keys(ContextCodec.props) as readonly (keyof ContextSettings)[];
 

@@ -43,17 +43,21 @@ Capacity('the mix: attempts, failed attempts, final failures', () => {
   close(m.failedAttempts, 0.75);
 });
 
-Capacity('WCU per message: 17 per attempt x 1.5, plus 1.25 failed-index writes = 26.75', () => {
-  // per attempt: claim 2 + append 2 x (1 + 2) + projector 2 x (1 + 1) + byEndpoint 3 + byCorrelation 2 = 17
-  // byFailedTime per message: a put per failed attempt (0.75) + a delete per non-final one (0.5) = 1.25
-  close(wcuPerDelivery(SIZES, LOAD), 26.75);
-});
+Capacity(
+  'WCU per message: 12 per attempt x 1.5, plus 2 index rows at creation and 1.25 failed-index writes = 21.25',
+  () => {
+    // per attempt: claim 2 + append 2 x (1 + 2) + projector 2 x (1 + 1) = 12
+    // once per message: byEndpoint 1 + byCorrelation 1 (KEYS_ONLY, keyed at creation) = 2
+    // byFailedTime per message: a put per failed attempt (0.75) + a delete per non-final one (0.5) = 1.25
+    close(wcuPerDelivery(SIZES, LOAD), 21.25);
+  },
+);
 
 Capacity('busiest partitions, the rate each crosses 1,000 WCU at, and shards needed', () => {
   const byKind = Object.fromEntries(partitionLoads(SIZES, LOAD, SHARDS).map((p) => [p.kind, p]));
-  // byEndpoint: 100/s x 1.5 x 3 = 450 WCU/s over 4 shards = 112.5; crosses at 4,000 / 4.5 = 888.9/s
-  close(byKind.endpointIndex?.wcuPerSecond ?? 0, 112.5);
-  close(byKind.endpointIndex?.limitRate ?? 0, 4000 / 4.5);
+  // byEndpoint: 100/s x 1 (its row, once) = 100 WCU/s over 4 shards = 25; crosses at 4,000 / 1 = 4,000/s
+  close(byKind.endpointIndex?.wcuPerSecond ?? 0, 25);
+  close(byKind.endpointIndex?.limitRate ?? 0, 4000);
   assert.is(byKind.endpointIndex?.shardsNeeded, 1);
   // byFailedTime: 100 x 1.25 = 125 over 8 = 15.625; crosses at 8,000 / 1.25 = 6,400/s
   close(byKind.failedIndex?.wcuPerSecond ?? 0, 15.625);
@@ -64,7 +68,8 @@ Capacity('busiest partitions, the rate each crosses 1,000 WCU at, and shards nee
   // a message's own partition: 2 + 6 + 4 = 12, whatever the rate
   close(byKind.message?.wcuPerSecond ?? 0, 12);
   assert.is(byKind.message?.limitRate, Number.POSITIVE_INFINITY);
-  assert.is(firstBottleneck(partitionLoads(SIZES, LOAD, SHARDS)).kind, 'endpointIndex');
+  // the health buckets now cross first (1,333/s), before byEndpoint (4,000/s)
+  assert.is(firstBottleneck(partitionLoads(SIZES, LOAD, SHARDS)).kind, 'health');
 });
 
 Capacity('health-bucket conflicts: 3.75 transactions in flight over 4 buckets', () => {
@@ -76,9 +81,9 @@ Capacity('health-bucket conflicts: 3.75 transactions in flight over 4 buckets', 
   close(c.transactionsPerSecondPerBucket, 37.5);
 });
 
-Capacity('cost per million: 26.75 x $0.625 + (1 + 1.5 x 1.1) x $0.40', () => {
+Capacity('cost per million: 21.25 x $0.625 + (1 + 1.5 x 1.1) x $0.40', () => {
   const c = costPerMillion(SIZES, LOAD);
-  close(c.dynamo, 16.71875);
+  close(c.dynamo, 13.28125);
   close(c.sqs, 1.06);
 });
 
@@ -89,7 +94,10 @@ Capacity('`pnpm capacity` prints the model on sizes measured on real items', asy
     { cwd: root, timeout: 120_000 },
   );
   assert.match(stdout, /item sizes \(bytes\): state \d+, attempt \d+/);
-  assert.match(stdout, /first over the limit: EP#<host>#<shard> at [\d,]+ messages\/s/);
+  assert.match(stdout, /first over the limit: HEALTH#<host>#<shard> at [\d,]+ messages\/s/);
+  // KEYS_ONLY rows: keys only, far under 1 KB
+  const sizes = /endpointIndex (\d+), correlationIndex (\d+)/.exec(stdout);
+  assert.ok(sizes !== null && Number(sizes[1]) < 200 && Number(sizes[2]) < 200, stdout);
 });
 
 Capacity.run();

@@ -12,7 +12,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { esbuildOptions, HANDLER_ENTRIES, type HandlerName, REPO_ROOT } from '../src/lambdaBundling.js';
+import { esbuildOptions, HANDLER_ENTRIES, REPO_ROOT } from '../src/lambdaBundling.js';
+import type { HandlerName } from '../src/lambdaRuntimes.js';
 import { answerEmptyBatch } from './support/coldHandler.js';
 
 /**

@@ -15,6 +15,7 @@ import {
   renameSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -232,5 +233,70 @@ for (const handler of ['worker', 'projector'] as const)
     assert.is(kind, 'function');
     assert.equal(response, { batchItemFailures: [] });
   });
+
+/** A team's TypeScript app against the package's declarations (strict, skipLibCheck off). */
+const TYPED_CONSUMER = `import { App, Stack } from 'aws-cdk-lib';
+import {
+  DeliveryHistory,
+  type DeliveryHistoryProps,
+  READ_TABLE_ACTIONS,
+  type StackConfig,
+} from '@delivery-history/infra';
+
+const app = new App();
+const stack = new Stack(app, 'Typed');
+const props: DeliveryHistoryProps = { settings: { stage: 'dev', maxAttempts: 5 } };
+const dh = new DeliveryHistory(stack, 'Dh', props);
+const config: StackConfig = dh.config;
+const tableName: string = config.tableName;
+const actions: readonly string[] = READ_TABLE_ACTIONS;
+void actions;
+void tableName;
+`;
+
+Packed("the declarations name no private workspace package: a consumer's tsc compiles against them", async (ctx) => {
+  const app = join(ctx.dir, 'app');
+  const modules = join(app, 'node_modules');
+  // the types a CDK app has anyway (aws-cdk-lib's declarations use Node's)
+  mkdirSync(join(modules, '@types'), { recursive: true });
+  symlinkSync(packageDirOf('@types/node'), join(modules, '@types', 'node'), 'dir');
+  writeFileSync(join(app, 'typed.ts'), TYPED_CONSUMER);
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        types: ['node'],
+      },
+      files: ['typed.ts'],
+    }),
+  );
+  // the declarations a consumer loads: index.d.ts and what it imports, transitively
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(join(ctx.pkg, 'dist', file), 'utf8');
+    for (const m of text.matchAll(/from '\.\/([^']+)\.js'/g)) visit(`${m[1]}.d.ts`);
+  };
+  visit('index.d.ts');
+  const named = [...seen].filter((f) =>
+    /from '(@delivery-history\/|fp-ts|io-ts|esbuild)|import\("(@delivery-history\/|fp-ts|io-ts)/.test(
+      readFileSync(join(ctx.pkg, 'dist', f), 'utf8'),
+    ),
+  );
+  assert.equal(named, [], 'no declaration a consumer loads imports a workspace package or a bundled dependency');
+  const tsc = join(packageDirOf('typescript'), 'bin', 'tsc');
+  const out = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, timeout: 300_000 }).then(
+    () => '',
+    (e: { stdout?: string }) => e.stdout ?? String(e),
+  );
+  assert.is(out, '', out);
+});
 
 Packed.run();

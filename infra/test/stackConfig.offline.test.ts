@@ -8,9 +8,9 @@ import {
   decodeStackConfig,
   MESSAGE_MAX_ATTEMPTS_LIMIT,
   RECEIVE_HEADROOM,
-  type StackConfig,
   visibilityTimeoutFor,
 } from '../src/stackConfig.js';
+import type { StackConfig } from '../src/stackSettings.js';
 import { esbuildOptions } from '../src/lambdaBundling.js';
 
 const decoded = (raw: Record<string, unknown>): StackConfig => {

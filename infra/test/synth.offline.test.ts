@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { esbuildOptions, HANDLER_ENTRIES, type HandlerName } from '../src/lambdaBundling.js';
+import { esbuildOptions, HANDLER_ENTRIES } from '../src/lambdaBundling.js';
+import type { HandlerName } from '../src/lambdaRuntimes.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;

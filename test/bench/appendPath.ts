@@ -8,7 +8,7 @@ import {
   type Outcome,
 } from '@delivery-history/core';
 import { type Claimed, attemptKey, createStore, type Store, stateKey } from '@delivery-history/store';
-import { type Clients, indexSk } from '@delivery-history/store/testing';
+import type { Clients } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/benchContext.js';
 import { benchRequest, observationOf, outcomeOf } from './support/benchFixtures.js';
@@ -120,8 +120,8 @@ const bareTransaction = (tableName: string, p: Prepared) => {
           Key: stateKey(attempt.messageId),
           UpdateExpression:
             'SET #status = :status, deliveryResult = :result, attempts = :n, lastDeliveryAttempt = :at, ' +
-            'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null, ' +
-            'gsi2sk = :gsi2sk REMOVE gsi1pk, gsi1sk',
+            'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null ' +
+            'REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'attempts = :prev AND lease.leaseId = :lease AND #status = :processing',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -135,7 +135,6 @@ const bareTransaction = (tableName: string, p: Prepared) => {
             ':null': null,
             ':lease': p.ticket.leaseId,
             ':processing': 'PROCESSING',
-            ':gsi2sk': indexSk(completedAt, attempt.messageId),
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },

@@ -21,7 +21,7 @@ const MESSAGE = 'cli-history-1';
 
 type Wall = { readonly ms: number; readonly code: number | null; readonly stdout: string };
 
-const wall = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Wall> =>
+export const wall = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Wall> =>
   new Promise((ok, fail) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });

@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only a,b] [--out DIR]`: starts its own DynamoDB Local (in
+// `pnpm bench [--quick] [--only a,b] [--console-large] [--out DIR]`: starts its own DynamoDB Local (in
 // memory), runs each section, prints one table and writes the JSON report. Every load is
 // bounded in count; everything talks to 127.0.0.1 only.
 import { performance } from 'node:perf_hooks';
@@ -7,6 +7,7 @@ import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
 import { benchAppendPath } from './appendPath.js';
 import { benchBundles } from './bundles.js';
 import { benchCliHistory } from './cliHistory.js';
+import { benchConsole } from './console.js';
 import { benchProjector } from './projector.js';
 import { benchScale } from './scaleBench.js';
 import { makeBenchContext } from './support/benchContext.js';
@@ -36,6 +37,7 @@ const SECTIONS: ReadonlyArray<Section> = [
   { name: 'projector', run: (ctx, s) => benchProjector(ctx, s.projector) },
   { name: 'bundles', run: (ctx, s) => benchBundles(ctx, s.bundles) },
   { name: 'cliHistory', run: (ctx, s) => benchCliHistory(ctx, s.cliHistory) },
+  { name: 'console', run: (ctx, s) => benchConsole(ctx, s.console) },
   // the longest (100,000 messages loaded, queried and replayed) goes last
   { name: 'scale', run: (ctx, s) => benchScale(ctx, s.scale) },
 ];
@@ -46,12 +48,17 @@ const main = async (): Promise<number> => {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
+      // the console's pages at 100,000 messages too (a longer load; its figures are in the README)
+      'console-large': { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string', default: `${root}bench-results` },
     },
   });
   const mode = values.quick ? 'quick' : 'default';
-  const sizes = SIZES[mode];
+  const base = SIZES[mode];
+  const sizes = values['console-large']
+    ? { ...base, console: { ...base.console, sizes: [...base.console.sizes, 100_000] } }
+    : base;
   const only = values.only?.split(',').map((s) => s.trim());
   const chosen = SECTIONS.filter((s) => only === undefined || only.includes(s.name));
   if (chosen.length === 0) {

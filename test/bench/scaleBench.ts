@@ -112,13 +112,13 @@ const timeQueries = async (store: Store, n: number) => {
 // core's read-out, over 24 h. Its cost follows endpoints x hours x shards, not messages.
 const HEALTH_ENDPOINTS = 20;
 
-const seedHealth = async (store: Store, messages: number): Promise<number> => {
+export const seedHealth = async (store: Store, messages: number, from = DAY0): Promise<number> => {
   const per = Math.max(1, Math.round(messages / 10 / 24 / HEALTH_ENDPOINTS / DEFAULT_HEALTH_SHARDS));
   const buckets: HealthBucket[] = [];
   for (let h = 0; h < 24; h++)
     for (let e = 0; e < HEALTH_ENDPOINTS; e++)
       for (let shard = 0; shard < DEFAULT_HEALTH_SHARDS; shard++) {
-        const at = new Date(DAY0 + h * HOUR + 1000 * e).toISOString();
+        const at = new Date(from + h * HOUR + 1000 * e).toISOString();
         buckets.push({
           endpoint: `hooks-${e}.example.com`,
           hour: at.slice(0, 13),

@@ -1,6 +1,7 @@
 import type { AppendPathOptions } from './appendPath.js';
 import type { BundleOptions } from './bundles.js';
 import type { CliHistoryOptions } from './cliHistory.js';
+import type { ConsoleBenchOptions } from './console.js';
 import type { ProjectorOptions } from './projector.js';
 import type { ScaleOptions } from './scaleBench.js';
 import type { WorkerE2eOptions } from './workerE2e.js';
@@ -15,6 +16,8 @@ export type BenchSizes = {
   readonly scale: ScaleOptions;
   readonly bundles: BundleOptions;
   readonly cliHistory: CliHistoryOptions;
+  /** `--console-large` adds 100,000 messages (README figures). */
+  readonly console: ConsoleBenchOptions;
 };
 
 export const SIZES: Record<'default' | 'quick', BenchSizes> = {
@@ -41,6 +44,7 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     scale: { small: 10_000, large: 100_000, queries: 100, drifted: 100 },
     bundles: { coldRuns: 7 },
     cliHistory: { runs: 11 },
+    console: { sizes: [10_000], runs: 7 },
   },
   quick: {
     append: { concurrencies: [1, 8, 32], rounds: 3, opsPerRound: 40 },
@@ -65,5 +69,6 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
     scale: { small: 1_000, large: 10_000, queries: 50, drifted: 20 },
     bundles: { coldRuns: 3 },
     cliHistory: { runs: 5 },
+    console: { sizes: [2_000], runs: 3 },
   },
 };

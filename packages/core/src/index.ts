@@ -1,7 +1,7 @@
 // codecs
 export { DecodeError, decodeWith } from './codecs/decodeWith.js';
 export { DeliveryRequest, type DeliveryTarget, parseDeliveryTarget } from './codecs/deliveryRequest.js';
-export { HttpMethod, Status } from './codecs/enums.js';
+export { HttpMethod, OutcomeCategory, Status } from './codecs/enums.js';
 export {
   AttemptItem,
   AttemptRequest,
@@ -60,6 +60,7 @@ export { deliveryRequestOf, describeRequestRefusal } from './request/deliveryReq
 export { attemptRequestOf, attemptRequestOfState } from './request/requestDigest.js';
 export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget } from './size/fitToBudget.js';
 export { attributeValueSize, DYNAMODB_ITEM_LIMIT_BYTES, itemSize, utf8Bytes } from './size/itemSize.js';
+export { boundHandoffBody, SQS_MAX_MESSAGE_BYTES } from './size/handoffBody.js';
 // data lifecycle: retention (TTL) and expunge
 export { epochSeconds, healthExpiry, isExpired, retentionExpiry } from './lifecycle/retention.js';
 export {

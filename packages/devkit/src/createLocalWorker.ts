@@ -82,6 +82,7 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     store: 'store' in options ? options.store : workerStoreOf(options.doc, config, logger),
     ...(gate !== undefined ? { gate } : {}),
     receiverControl: config.receiverControl,
+    ...(config.successSnippet ? { keepSuccessSnippet: true } : {}),
     http,
     visibility: queue.visibility,
     outbox: queue.outbox,

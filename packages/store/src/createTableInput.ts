@@ -23,7 +23,10 @@ export const createTableInput = (tableName: string, def: TableDefinition = TABLE
         { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.nonKeyAttributes] },
+      Projection:
+        i.nonKeyAttributes.length === 0
+          ? { ProjectionType: 'KEYS_ONLY' }
+          : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.nonKeyAttributes] },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: def.streamViewType },
   };

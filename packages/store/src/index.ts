@@ -7,7 +7,6 @@ export {
   DEFAULT_TABLE_NAME,
   FAILED_INDEX_SHARDS,
   ENDPOINT_INDEX_SHARDS,
-  type TableDefinition,
   type KeyAttribute,
 } from './tableDefinition.js';
 export { createStore, type Store } from './createStore.js';

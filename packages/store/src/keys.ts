@@ -122,14 +122,18 @@ export const failedIndexKeys = (messageId: string, lastUpdatedAt: string): { gsi
   gsi1sk: indexSk(lastUpdatedAt, messageId),
 });
 
-/** gsi2 (byEndpoint): the partition never changes; the sort key follows lastUpdatedAt. */
+/**
+ * gsi2 (byEndpoint): fixed at creation, by createdAt. A key that followed lastUpdatedAt would
+ * move the index row (a delete and a put, at 2x inside the append's transaction) on every
+ * STATE change.
+ */
 export const endpointIndexKeys = (
   messageId: string,
   endpoint: string,
-  lastUpdatedAt: string,
+  createdAt: string,
 ): { gsi2pk: string; gsi2sk: string } => ({
   gsi2pk: endpointPartition(endpoint, endpointShardOf(messageId)),
-  gsi2sk: indexSk(lastUpdatedAt, messageId),
+  gsi2sk: indexSk(createdAt, messageId),
 });
 
 /** gsi3 (byCorrelation): fixed at creation. */
@@ -152,7 +156,7 @@ export const stateIndexAttributes = (s: {
   lastUpdatedAt: string;
 }): Record<string, string> => ({
   ...(inFailedIndex(s.status) ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
-  ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
+  ...endpointIndexKeys(s.messageId, s.endpoint, s.createdAt),
   ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
 });
 

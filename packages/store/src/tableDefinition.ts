@@ -9,7 +9,11 @@ export type IndexDefinition = {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey: KeyAttribute;
-  /** Attributes copied into the index besides the keys: enough to list without a GetItem. */
+  /**
+   * Attributes copied into the index besides the keys (none: KEYS_ONLY). Every projected
+   * attribute a STATE write changes costs an index write, so only an index whose rows must be
+   * listed without a read projects the summary (see SUMMARY_ATTRIBUTES).
+   */
   readonly nonKeyAttributes: readonly string[];
 };
 
@@ -30,7 +34,14 @@ export type TableDefinition = {
 /** The TTL attribute's name (TABLE.timeToLiveAttribute): written by the store only. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** Attributes every support index projects (the list views of the CLI need nothing else). */
+/**
+ * What a listing row needs (query/stateSummary.ts decodes it). Only byFailedTime projects it:
+ * its rows exist only while a message is FAILED, so a successful delivery never writes them.
+ * byEndpoint and byCorrelation are KEYS_ONLY with keys fixed at creation, so after the one
+ * index write that creates them no STATE change (claim, append, hold, re-drive) touches them;
+ * their queries read the listed STATE items in one BatchGetItem per page (issue 29: 16 -> 10
+ * WCU per successful first delivery, see the README's cost table).
+ */
 const SUMMARY_ATTRIBUTES = [
   'messageId',
   'status',
@@ -53,8 +64,8 @@ const SUMMARY_ATTRIBUTES = [
  * - byFailedTime: gsi1pk `FAILED#<yyyy-mm-dd>#<shard>`, gsi1sk `<lastUpdatedAt>#<messageId>`.
  *   Sparse (only FAILED messages); day buckets x shards keep every partition bounded and no
  *   partition takes every failure write.
- * - byEndpoint: gsi2pk `EP#<host>#<shard>`, gsi2sk `<lastUpdatedAt>#<messageId>`.
- * - byCorrelation: gsi3pk `CORR#<correlationId>`, gsi3sk `<createdAt>#<messageId>`.
+ * - byEndpoint: gsi2pk `EP#<host>#<shard>`, gsi2sk `<createdAt>#<messageId>` (fixed at creation).
+ * - byCorrelation: gsi3pk `CORR#<correlationId>`, gsi3sk `<createdAt>#<messageId>` (fixed at creation).
  */
 export const INDEX = {
   byFailedTime: 'byFailedTime',
@@ -82,13 +93,13 @@ export const TABLE: TableDefinition = {
       indexName: INDEX.byEndpoint,
       partitionKey: { name: 'gsi2pk', type: 'S' },
       sortKey: { name: 'gsi2sk', type: 'S' },
-      nonKeyAttributes: SUMMARY_ATTRIBUTES,
+      nonKeyAttributes: [],
     },
     {
       indexName: INDEX.byCorrelation,
       partitionKey: { name: 'gsi3pk', type: 'S' },
       sortKey: { name: 'gsi3sk', type: 'S' },
-      nonKeyAttributes: SUMMARY_ATTRIBUTES,
+      nonKeyAttributes: [],
     },
   ],
 };

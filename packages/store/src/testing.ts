@@ -36,7 +36,6 @@ export {
   failedShardOf,
   endpointShardOf,
   endpointPartition,
-  indexSk,
   messageIdOfIndexSk,
   failedIndexKeys,
   endpointIndexKeys,

@@ -82,7 +82,7 @@ export const stateRecord = (s: StateItem): Record<string, unknown> => ({
   ...stateKey(s.messageId),
   ...s,
   ...(s.status === 'FAILED' ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
-  ...endpointIndexKeys(s.messageId, s.endpoint, s.lastUpdatedAt),
+  ...endpointIndexKeys(s.messageId, s.endpoint, s.createdAt),
   ...correlationIndexKeys(s.messageId, s.correlationId, s.createdAt),
 });
 
@@ -186,7 +186,7 @@ export const makeFastShaper = (patterns: ReadonlyArray<ReadonlyArray<Reply>>, id
     const s = (k: string) => (state[k] as { S: string }).S;
     const index = {
       ...(s('status') === 'FAILED' ? failedIndexKeys(messageId, s('lastUpdatedAt')) : {}),
-      ...endpointIndexKeys(messageId, s('endpoint'), s('lastUpdatedAt')),
+      ...endpointIndexKeys(messageId, s('endpoint'), s('createdAt')),
       ...correlationIndexKeys(messageId, s('correlationId'), s('createdAt')),
     };
     for (const [k, v] of Object.entries(index)) state[k] = { S: v };

@@ -4,7 +4,12 @@ import { configFlags } from '../kit/args/common.js';
 import { consoleApp } from './consoleApp.js';
 import { loadAssets } from './consoleAssets.js';
 import { access } from './consoleSecurity.js';
-import { withContext } from '../kit/context.js';
+import { liveAttempts } from './liveAttempts.js';
+import { type Context, withContext } from '../kit/context.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { operatorOf } from '../kit/config/operator.js';
+import { redriveEnv } from '../redrive/redriveCommand.js';
+import { redriveJobs } from './redriveJobs.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from '../kit/failure.js';
 import { untilSignal } from '../local/local.js';
@@ -13,6 +18,24 @@ import { consoleArgs } from './consoleArgs.js';
 
 // `dh console [--port N] [--host ADDR] [--read-only] [--no-payloads]`: the support console, a
 // local web server over the same table and runs as the CLI, until Ctrl-C (exit 130).
+
+/** Re-drive jobs recorded as the operator the CLI would record (DH_OPERATOR, USER, LOGNAME). */
+const redriveJobsOf = (ctx: Context, io: Io) => {
+  const env = redriveEnv(io.env);
+  if (E.isLeft(env)) return env;
+  const who = operatorOf(undefined, io.env, (l) => io.stderr.write(`dh console: ${l.replace(/^dh: /, '')}`));
+  if (E.isLeft(who)) return who;
+  return E.right(
+    redriveJobs({
+      ctx,
+      env: io.env,
+      operator: who.right,
+      extraAttempts: env.right.DELIVERY_MAX_ATTEMPTS,
+      allow: env.right.DELIVERY_ALLOW_TARGETS,
+      now: io.now,
+    }),
+  );
+};
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -26,8 +49,14 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         io.stderr.write(
           `dh console: warning: listening on ${host}, not loopback: anyone who can reach it and gets the URL's token sees delivery data\n`,
         );
-      const gate = access();
+      const readOnly = a['read-only'] === true;
+      const gate = access(readOnly);
+      const live = liveAttempts(ctx);
+      const jobs = readOnly ? E.right(null) : redriveJobsOf(ctx, io);
+      if (E.isLeft(jobs)) return fail(jobs.left);
       const app = consoleApp({
+        live,
+        jobs: jobs.right,
         ctx,
         access: gate,
         assets: loadAssets(),
@@ -53,6 +82,7 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       );
       await signal.signalled;
       signal.cancel();
+      live.stop();
       await new Promise<void>((done) => {
         server.close(() => done());
         // open keep-alive connections must not hold the stop

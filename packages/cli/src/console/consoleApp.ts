@@ -1,9 +1,10 @@
-import type { StoreError } from '@delivery-history/store';
+import type { Page, StateSummary, StoreError } from '@delivery-history/store';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { Hono } from 'hono';
-import { HostArg, MessageIdArg, TimeArg } from '../kit/args/codecs.js';
+import { hourlySeriesOf } from '@delivery-history/core';
+import { HostArg, MessageIdArg } from '../kit/args/codecs.js';
 import { hostMatches } from '../kit/args/common.js';
-import { timeWindowError } from '../kit/args/timeWindow.js';
 import { endpointsDocument } from '../endpoints/endpoints.js';
 import { failedQuery } from '../failed/failed.js';
 import { failureMessage, storeFailure } from '../kit/failure.js';
@@ -11,10 +12,16 @@ import { historyView } from '../history/history.js';
 import type { Context } from '../kit/context.js';
 import type { Asset } from './consoleAssets.js';
 import { type Access, securityHeaders } from './consoleSecurity.js';
-import { endpointPage, endpointsPage, overviewPage, seriesOf, WINDOWS, type WindowName } from './endpointsPage.js';
-import { messagePage } from './messagePage.js';
-import { type MessagesFilter, messagesPage, problemPage } from './messagesPage.js';
 import { consoleParam } from './consoleParams.js';
+import { type PageWindow, pageWindow, type WindowName } from './consoleWindow.js';
+import { endpointPage, endpointsPage, seriesOf } from './endpointsPage.js';
+import type { LiveAttempts } from './liveAttempts.js';
+import { actionRoutes } from './consoleActions.js';
+import type { RedriveJobs } from './redriveJobs.js';
+import { messagePage } from './messagePage.js';
+import { messagesFilter, messagesQuery } from './messagesFilter.js';
+import { messagesPage, problemPage } from './messagesPage.js';
+import { openIssues, overviewPage } from './overviewPage.js';
 
 // The console's routes. Every page calls the run its `dh` command calls (historyView,
 // failedQuery, the store's readEndpointHealth + endpointsDocument): no second query layer.
@@ -28,37 +35,34 @@ export type ConsoleDeps = {
   readonly now: () => Date;
   /** The zone zone-less `since`/`until` are read in (dh console's --tz, else $TZ, else UTC). */
   readonly zone: string;
+  /** The live toggle's stream follower (see liveAttempts.ts). */
+  readonly live: LiveAttempts;
+  /** Re-drive jobs; null with --read-only (no action route exists then). */
+  readonly jobs: RedriveJobs | null;
 };
 
-const HOUR_MS = 3_600_000;
 const PAGE_SIZE = 50;
+/** Index pages one list page may read to fill itself when category or code drop rows. */
+const MAX_READS = 10;
+/** Failed messages the overview's open issues are counted over (the newest of the window). */
+const ISSUE_ROWS = 1000;
 
-const windowOf = (w: string | undefined, fallback: WindowName): WindowName | null =>
-  w === undefined || w === '' ? fallback : Object.hasOwn(WINDOWS, w) ? (w as WindowName) : null;
-
-/** The `/messages` filter from its query, through the CLI's codecs and window rule. */
-const messagesFilter = (
-  q: Readonly<Record<string, string>>,
-  now: Date,
-  zone: string,
-): E.Either<string, MessagesFilter> => {
-  const status = q.status === undefined || q.status === '' ? 'failed' : q.status;
-  if (status !== 'failed' && status !== 'exhausted' && status !== 'held')
-    return E.left('status: expected failed, exhausted or held (the dh failed query)');
-  const since = consoleParam('since', TimeArg(now, zone), q.since);
-  if (E.isLeft(since)) return since;
-  const until = consoleParam('until', TimeArg(now, zone), q.until);
-  if (E.isLeft(until)) return until;
-  const endpoint = consoleParam('endpoint', HostArg, q.endpoint);
-  if (E.isLeft(endpoint)) return endpoint;
-  const f: MessagesFilter = {
-    status,
-    endpoint: endpoint.right,
-    since: since.right ?? new Date(now.getTime() - HOUR_MS),
-    until: until.right ?? now,
-  };
-  const wrong = timeWindowError(f, now);
-  return wrong === null ? E.right(f) : E.left(wrong);
+/** One list page: each index read asks for what is still missing (so its cursor is exact), up to MAX_READS. */
+const fillPage = async (
+  fetch: (limit: number, cursor: string | null) => TE.TaskEither<StoreError, Page<StateSummary>>,
+  keep: (r: StateSummary) => boolean,
+  from: string | null,
+): Promise<E.Either<StoreError, { rows: StateSummary[]; cursor: string | null }>> => {
+  const rows: StateSummary[] = [];
+  let cursor = from;
+  for (let reads = 0; reads < MAX_READS && rows.length < PAGE_SIZE; reads += 1) {
+    const read = await fetch(PAGE_SIZE - rows.length, cursor)();
+    if (E.isLeft(read)) return read;
+    rows.push(...read.right.items.filter(keep));
+    cursor = read.right.cursor;
+    if (cursor === null) break;
+  }
+  return E.right({ rows, cursor });
 };
 
 const storeStatus = (e: StoreError): 404 | 503 => (e._tag === 'NotFound' ? 404 : 503);
@@ -79,38 +83,76 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   });
 
   /** The health buckets of a window, as `dh endpoints` reads them. */
-  const health = async (windowName: WindowName, host?: string) => {
-    const until = d.now();
-    const since = new Date(until.getTime() - WINDOWS[windowName]);
-    const read = await d.ctx.store.readEndpointHealth({
-      since,
-      until,
+  const buckets = (w: PageWindow, host?: string) =>
+    d.ctx.store.readEndpointHealth({
+      since: w.since,
+      until: w.until,
       ...(host === undefined ? {} : { keep: (e: string) => hostMatches(host, e) }),
     })();
-    return E.map((buckets: Parameters<typeof endpointsDocument>[2]) =>
-      endpointsDocument(since, until, buckets, host !== undefined),
-    )(read);
-  };
 
-  const healthPage = (fallback: WindowName, render: typeof overviewPage) =>
-    app.get(fallback === '1h' ? '/' : '/endpoints', async (c) => {
-      const w = windowOf(c.req.query('window'), fallback);
-      if (w === null)
-        return c.html(problemPage('Bad request', `window: expected one of ${Object.keys(WINDOWS).join(', ')}`), 400);
-      const doc = await health(w);
-      if (E.isLeft(doc))
-        return c.html(problemPage('Store error', failureMessage(storeFailure(doc.left, 'endpoint health')) ?? ''), 503);
-      return c.html(render(doc.right, w));
+  const health = async (w: PageWindow, host?: string) =>
+    E.map((b: Parameters<typeof endpointsDocument>[2]) => endpointsDocument(w.since, w.until, b, host !== undefined))(
+      await buckets(w, host),
+    );
+
+  const windowOf = (q: Readonly<Record<string, string>>, fallback: WindowName) =>
+    pageWindow(q, fallback, d.now(), d.zone);
+
+  const healthFailure = (e: StoreError) =>
+    problemPage('Store error', failureMessage(storeFailure(e, 'endpoint health')) ?? '');
+
+  app.get('/', async (c) => {
+    const w = windowOf(c.req.query(), '1h');
+    if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
+    const read = await buckets(w.right);
+    if (E.isLeft(read)) return c.html(healthFailure(read.left), 503);
+    const { fetch, keep } = failedQuery(d.ctx.store, {
+      since: w.right.since,
+      until: w.right.until,
+      window: {
+        since: w.right.since.toISOString(),
+        until: w.right.until.toISOString(),
+        createdSince: null,
+        createdUntil: null,
+      },
+      exhausted: false,
+      order: 'newest',
+      host: undefined,
     });
-  healthPage('1h', overviewPage);
-  healthPage('24h', endpointsPage);
+    const failed = await fetch(ISSUE_ROWS, null)();
+    if (E.isLeft(failed))
+      return c.html(
+        problemPage('Store error', failureMessage(storeFailure(failed.left, 'failed messages')) ?? ''),
+        503,
+      );
+    return c.html(
+      overviewPage(
+        {
+          doc: endpointsDocument(w.right.since, w.right.until, read.right, false),
+          hours: hourlySeriesOf(read.right),
+          issues: openIssues(failed.right.items.filter(keep)),
+          issueRows: failed.right.items.length,
+          capped: failed.right.cursor !== null,
+        },
+        w.right,
+      ),
+    );
+  });
+
+  app.get('/endpoints', async (c) => {
+    const w = windowOf(c.req.query(), '24h');
+    if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
+    const doc = await health(w.right);
+    if (E.isLeft(doc)) return c.html(healthFailure(doc.left), 503);
+    return c.html(endpointsPage(doc.right, w.right));
+  });
 
   app.get('/endpoints/:endpoint/series.json', async (c) => {
     const host = consoleParam('endpoint', HostArg, c.req.param('endpoint'));
-    const w = windowOf(c.req.query('window'), '24h');
-    if (E.isLeft(host) || host.right === undefined || w === null)
+    const w = windowOf(c.req.query(), '24h');
+    if (E.isLeft(host) || host.right === undefined || E.isLeft(w))
       return c.json({ error: 'bad endpoint or window' }, 400);
-    const doc = await health(w, host.right);
+    const doc = await health(w.right, host.right);
     if (E.isLeft(doc)) return c.json({ error: 'store error' }, 503);
     const row = doc.right.endpoints.find((e) => e.endpoint === host.right);
     return c.json(seriesOf(row !== undefined && 'hours' in row ? row.hours : [], doc.right.since, doc.right.until));
@@ -120,39 +162,26 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const host = consoleParam('endpoint', HostArg, c.req.param('endpoint'));
     if (E.isLeft(host) || host.right === undefined)
       return c.html(problemPage('Bad request', E.isLeft(host) ? host.left : 'endpoint: missing'), 400);
-    const w = windowOf(c.req.query('window'), '24h');
-    if (w === null)
-      return c.html(problemPage('Bad request', `window: expected one of ${Object.keys(WINDOWS).join(', ')}`), 400);
-    const doc = await health(w, host.right);
-    if (E.isLeft(doc))
-      return c.html(problemPage('Store error', failureMessage(storeFailure(doc.left, 'endpoint health')) ?? ''), 503);
+    const w = windowOf(c.req.query(), '24h');
+    if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
+    const doc = await health(w.right, host.right);
+    if (E.isLeft(doc)) return c.html(healthFailure(doc.left), 503);
     return c.html(
       endpointPage(
         host.right,
         doc.right.endpoints.find((e) => e.endpoint === host.right),
         doc.right,
-        w,
+        w.right,
       ),
     );
   });
 
   app.get('/messages', async (c) => {
-    const now = d.now();
     const q = c.req.query();
-    const filter = messagesFilter(q, now, d.zone);
+    const filter = messagesFilter(q, d.now(), d.zone);
     if (E.isLeft(filter)) return c.html(problemPage('Bad request', filter.left), 400);
-    const f = filter.right;
-    const { fetch, keep } = failedQuery(d.ctx.store, {
-      since: f.since,
-      until: f.until,
-      window: { since: f.since.toISOString(), until: f.until.toISOString(), createdSince: null, createdUntil: null },
-      exhausted: f.status === 'exhausted',
-      held: f.status === 'held',
-      order: 'newest',
-      host: f.endpoint,
-    });
-    const cursor = q.cursor === undefined || q.cursor === '' ? null : q.cursor;
-    const read = await fetch(PAGE_SIZE, cursor)();
+    const { fetch, keep } = messagesQuery(d.ctx.store, filter.right);
+    const read = await fillPage(fetch, keep, q.cursor === undefined || q.cursor === '' ? null : q.cursor);
     if (E.isLeft(read)) {
       const s = read.left._tag === 'Invalid' ? 400 : storeStatus(read.left);
       return c.html(
@@ -160,7 +189,16 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
         s,
       );
     }
-    return c.html(messagesPage(f, read.right.items.filter(keep), read.right.cursor));
+    return c.html(messagesPage(filter.right, read.right.rows, read.right.cursor, d.jobs !== null));
+  });
+
+  // before `/messages/:messageId`: the live toggle's poll (a JSON answer, never HTML)
+  app.get('/messages/live.json', (c) => {
+    const endpoint = consoleParam('endpoint', HostArg, c.req.query('endpoint'));
+    const after = c.req.query('after');
+    if (E.isLeft(endpoint) || (after !== undefined && !/^\d{1,15}$/.test(after)))
+      return c.json({ _tag: 'failed', reason: 'bad endpoint or after' }, 400);
+    return c.json(d.live.poll(after === undefined ? null : Number(after), endpoint.right));
   });
 
   app.get('/messages/:messageId', async (c) => {
@@ -173,8 +211,11 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
         problemPage('Message', failureMessage(storeFailure(read.left, `message "${id.right}"`)) ?? ''),
         storeStatus(read.left),
       );
-    return c.html(messagePage(read.right, d.payloads));
+    return c.html(messagePage(read.right, d.payloads, d.jobs !== null));
   });
+
+  if (d.jobs !== null)
+    actionRoutes(app, { store: d.ctx.store, jobs: d.jobs, csrfOf: d.access.csrfOf, now: d.now, zone: d.zone });
 
   app.notFound((c) => c.html(problemPage('Not found', `no page at ${c.req.path}`), 404));
   // one line, never a stack trace in the page

@@ -13,15 +13,14 @@ export const consoleArgs = declare({
       help: 'address to bind (another than loopback: a warning)',
       default: '127.0.0.1',
     }),
-    // this slice has no action at all: the flag is accepted so scripts can ask for it already
-    'read-only': flag({ help: 'no actions (this version has none)' }),
+    'read-only': flag({ help: 'no actions: no re-drive, every state-changing request refused' }),
     'no-payloads': flag({ help: 'never show request bodies and response snippets' }),
   },
   synopsis: '[--port N] [--host ADDR] [--read-only] [--no-payloads]',
   about: `  The support console until Ctrl-C: a web server over the same table and runs as the CLI
-  (overview, failed messages, one message, endpoint health). Prints one URL with a one-time
-  token; opening it sets a session cookie. Binds 127.0.0.1 (--host another address: a
-  warning). --port 0 or none: any free port. --no-payloads: request bodies and response
-  snippets are never shown. This version has no action: it is read-only already.`,
+  (overview, messages, one message, endpoint health, re-drive jobs). Prints one URL with a
+  one-time token; opening it sets a session cookie. Binds 127.0.0.1 (--host another address:
+  a warning). --port 0 or none: any free port. --no-payloads: request bodies and response
+  snippets are never shown. --read-only: no re-drive (every state-changing request is 405).`,
   examples: ['dh console', 'dh console --port 7300 --no-payloads'],
 });

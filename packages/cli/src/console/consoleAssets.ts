@@ -29,6 +29,8 @@ export const loadAssets = (): ReadonlyMap<string, Asset> => {
   const files: ReadonlyArray<[string, string]> = [
     ['console.css', join(own, 'console.css')],
     ['endpointChart.js', join(own, 'endpointChart.js')],
+    ['liveMessages.js', join(own, 'liveMessages.js')],
+    ['jobProgress.js', join(own, 'jobProgress.js')],
     ['uPlot.iife.min.js', require.resolve('uplot/dist/uPlot.iife.min.js')],
     ['uPlot.min.css', require.resolve('uplot/dist/uPlot.min.css')],
   ];

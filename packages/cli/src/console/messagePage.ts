@@ -1,7 +1,7 @@
 import type { AttemptItem, AuditEntry } from '@delivery-history/core';
 import { html } from 'hono/html';
 import type { historyView } from '../history/history.js';
-import { block, type Html, line, page, seg } from './consoleHtml.js';
+import { block, type Html, line, page, query, seg } from './consoleHtml.js';
 
 // `/messages/<messageId>`: state, the attempt timeline (duration bars drawn from the data as
 // SVG), the request as stored and the headers as sent, kept response headers and snippet,
@@ -53,7 +53,7 @@ const auditRow = (e: AuditEntry): Html =>
       : html`<tr><td><time>${e.at}</time></td><td>resolution of attempt ${e.n}</td><td>${e.statusCode ?? '—'} ${line(e.category)}</td></tr>`
     : html`<tr><td><time>${e.at}</time></td><td>attempt ${e.n}</td><td>${line(e.status)} ${e.statusCode ?? '—'} ${line(e.category)} ${e.responseTime} ms (${e.retry})</td></tr>`;
 
-export const messagePage = (v: View, payloads: boolean): Html => {
+export const messagePage = (v: View, payloads: boolean, actions: boolean): Html => {
   const s = v.state;
   const id = s.messageId;
   return page(
@@ -68,6 +68,7 @@ export const messagePage = (v: View, payloads: boolean): Html => {
 <dt>Next attempt</dt><dd>${s.nextAttemptAt ?? '—'}</dd>
 </dl>
 <p>The same in a terminal: <code>dh history ${line(id)}</code></p>
+${actions ? html`<p class="actions"><a href="/redrive${query({ message: id })}">Re-drive this message…</a></p>` : ''}
 ${timeline(v.attempts)}
 <h2>Request as stored</h2>
 <p><code>${line(s.request.method)} ${line(s.request.url)}</code> (${s.request.bodyBytes} bytes)</p>

@@ -343,6 +343,7 @@ const EXPLORE_EMBEDDED = [
   '  1. pnpm dh local                (one shell; it prints the exports for another)',
   '  2. the exports, then pnpm demo  (another shell)',
   '  3. pnpm dh failed --since -1h',
+  '  4. pnpm dh console              (prints a URL: the same data in a browser)',
   '',
 ].join('\n');
 
@@ -382,7 +383,8 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
   if (!verify.ok) io.stdout.write(renderVerifyReport(verify, layout));
   io.stdout.write(
     r.config.configured
-      ? `\nExplore: pnpm dh failed --since -1h; pnpm dh history ${view?.state.messageId ?? '<id>'}; pnpm dh verify\n`
+      ? `\nExplore: pnpm dh failed --since -1h; pnpm dh history ${view?.state.messageId ?? '<id>'}; pnpm dh verify\n` +
+          'Look: pnpm dh console (prints the URL to open: overview, failed messages, endpoints)\n'
       : EXPLORE_EMBEDDED,
   );
   return verify.ok ? EXIT.ok : EXIT.checkFailed;

@@ -24,7 +24,8 @@ import { endpointArgs } from './endpointArgs.js';
 const windowError = (w: Window, now: Date, fromCursor: boolean): string | null => {
   const wrong = isoWindowError(w.since, w.until, now, { future: !fromCursor });
   if (wrong !== null) return wrong;
-  // the index is sorted by last update: without a lower bound the filter would read it all
+  // kept from when the index was sorted by last update (it is by creation since issue 29, so
+  // the window is a key range): a created window still needs its lower bound here
   if (w.createdUntil !== null && w.createdSince === null && w.since === null) {
     return '--created-until needs --created-since (or --since): the read is bounded from below';
   }

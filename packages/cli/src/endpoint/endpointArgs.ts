@@ -23,7 +23,8 @@ export const endpointArgs = declare({
   },
   synopsis:
     '<host[:port]> [--since TIME] [--until TIME] [--status STATUS] [--created-since TIME] [--created-until TIME] [--order oldest|newest] [--limit N] [--cursor C] [--all] [--count] [--output table|json|tsv]',
-  about: `  Messages to one endpoint (host:port as stored), by last update, with their error text
+  about: `  Messages to one endpoint (host:port as stored), by creation time (--since/--until
+  select it too), with their error text
   and response time. --status SUCCESS|FAILED|PENDING|PROCESSING|HELD keeps one status.
   (--created-until needs --created-since or --since: a lower bound keeps the read bounded)`,
   examples: [

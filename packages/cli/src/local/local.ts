@@ -63,6 +63,8 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResul
       '',
       exportsOf(stack.endpoint, stack.tableName, stack.allowTargets, stack.sqs),
       '',
+      'The support console on this data (in a shell with the exports above): pnpm dh console',
+      '',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

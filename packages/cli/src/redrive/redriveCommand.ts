@@ -1,5 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  type AllowList,
+  type DecodeError,
   defaultRetryPolicy,
   EMPTY_ALLOW_LIST,
   readEnv,
@@ -144,6 +146,35 @@ const readRedriveEnv = readEnv('configuration', {
   DELIVERY_ALLOW_TARGETS: withDefault(sharedVars.DELIVERY_ALLOW_TARGETS, EMPTY_ALLOW_LIST),
 });
 
+/** What a re-drive reads from the environment (the console's re-drive jobs read it too). */
+export const redriveEnv = (
+  env: Io['env'],
+): E.Either<DecodeError, { readonly DELIVERY_MAX_ATTEMPTS: number; readonly DELIVERY_ALLOW_TARGETS: AllowList }> =>
+  readRedriveEnv(env);
+
+/** The store side of a re-drive (the console's re-drive jobs use it too); `reopened` counts stored REDRIVE events. */
+export const storeRedriveDeps = (
+  ctx: Context,
+  reopened: () => void,
+): Pick<RedriveDeps, 'getState' | 'appendRedrive' | 'appendRequeue'> => ({
+  getState: async (id) => {
+    const s = await ctx.store.getState(id)();
+    return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
+  },
+  appendRedrive: async (input) => {
+    const r = await ctx.store.appendRedrive(input)();
+    if (E.isRight(r)) reopened();
+    return E.isLeft(r)
+      ? r
+      : E.right({
+          redriveNumber: r.right.redrive.redriveNumber,
+          afterAttempt: r.right.redrive.afterAttempt,
+          maxAttempts: r.right.redrive.maxAttempts,
+        });
+  },
+  appendRequeue: (input) => ctx.store.appendRequeue(input)(),
+});
+
 const exitOf = (r: RedriveReport): CommandResult => {
   const failure = redriveFailure(r);
   return failure === null ? done : fail(failure);
@@ -196,22 +227,9 @@ export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<Command
         const report = await redrive(
           {
             select: selection(a, ctx, now),
-            getState: async (id) => {
-              const s = await ctx.store.getState(id)();
-              return E.isRight(s) ? s : s.left._tag === 'NotFound' ? E.right(null) : E.left(s.left);
-            },
-            appendRedrive: async (input) => {
-              const r = await ctx.store.appendRedrive(input)();
-              if (E.isRight(r)) reopened++;
-              return E.isLeft(r)
-                ? r
-                : E.right({
-                    redriveNumber: r.right.redrive.redriveNumber,
-                    afterAttempt: r.right.redrive.afterAttempt,
-                    maxAttempts: r.right.redrive.maxAttempts,
-                  });
-            },
-            appendRequeue: (input) => ctx.store.appendRequeue(input)(),
+            ...storeRedriveDeps(ctx, () => {
+              reopened++;
+            }),
             queue,
             progress,
             warn: redriveWarnings({

@@ -23,7 +23,7 @@ type Args = ArgsOf<typeof tailArgs>;
 // as they are appended, from the table's stream (read-only), until Ctrl-C (a one-line summary,
 // 130). --since first prints the attempts completed since T (tailBackfill.ts), newest last.
 
-const hostOf = (url: string): string => {
+export const hostOf = (url: string): string => {
   try {
     const u = new URL(url);
     return u.port === '' ? u.hostname : `${u.hostname}:${u.port}`;
@@ -49,7 +49,7 @@ const COLUMNS: ReadonlyArray<StreamColumn> = [
 /** A failed attempt with a retry scheduled is not the message's end: told apart as in the lists. */
 const isFinal = (a: AttemptItem): boolean => a.status === 'SUCCESS' || a.nextAttemptAt === null;
 
-const statusOf = (a: AttemptItem): string =>
+export const statusOf = (a: AttemptItem): string =>
   a.status === 'FAILED' ? (isFinal(a) ? 'FAILED (final)' : 'FAILED (retry)') : a.status;
 
 const row = (a: AttemptItem, layout: Layout): string =>
@@ -84,7 +84,7 @@ const jsonLine = (a: AttemptItem): string =>
   })}\n`;
 
 /** The --endpoint/--host, --status and --message filters as one predicate. */
-const filterOf = (a: {
+export const filterOf = (a: {
   readonly endpoint?: string | undefined;
   readonly host?: string | undefined;
   readonly status?: string | undefined;
@@ -99,7 +99,7 @@ const filterOf = (a: {
 };
 
 /** The stream images that decode as attempts (other items and odd images are skipped). */
-const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem[] =>
+export const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): AttemptItem[] =>
   images.flatMap((image) => {
     if (image.type !== 'ATTEMPT') return [];
     const attempt = AttemptItem.decode(image);

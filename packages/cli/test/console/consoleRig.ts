@@ -98,6 +98,8 @@ export type ConsoleData = {
   readonly ids: { readonly hostile: string; readonly ok: string };
   /** The receiver's host:port (both messages went there). */
   readonly host: string;
+  /** Delivers one more message (one attempt) with the real worker handler; projection is the caller's. */
+  deliver(id: string, recipe: string): Promise<void>;
 };
 
 /** Delivers one hostile failure and one success (one attempt each), then projects trails and health. */
@@ -106,17 +108,16 @@ export const consoleData = async (t: TestTable): Promise<ConsoleData> => {
   for (const [key, bytes] of Object.entries(RECIPES)) raw.define(key, { steps: [{ bytes, delayMs: 0 }], end: 'close' });
   const ids = { hostile: uniqueId('hostile'), ok: uniqueId('ok') };
   const rig = secretsRig(t, { DELIVERY_KEEP_RESPONSE_HEADERS: 'x-kept,location' });
-  for (const [id, key] of [
-    [ids.hostile, 'hostile'],
-    [ids.ok, 'ok'],
-  ] as const) {
+  const deliver = async (id: string, key: string) => {
     const r = await rig.handler(
       sqsEvent([
         sqsRecord({ messageId: id, url: raw.url(key), body: `{"m":"${MARKER}"}`, correlationId: id, maxAttempts: 1 }),
       ]),
     );
     if (r.batchItemFailures.length > 0) throw new Error(`delivering ${id} failed`);
-  }
+  };
+  await deliver(ids.hostile, 'hostile');
+  await deliver(ids.ok, 'ok');
   await projectAll(t);
-  return { raw, ids, host: new URL(raw.url('hostile')).host };
+  return { raw, ids, host: new URL(raw.url('hostile')).host, deliver };
 };

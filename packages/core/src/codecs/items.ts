@@ -42,7 +42,15 @@ export const AttemptRequest = t.intersection(
 );
 export type AttemptRequest = t.TypeOf<typeof AttemptRequest>;
 
-export const AttemptResponse = t.type({ headers: StringMap }, 'AttemptResponse');
+export const AttemptResponse = t.intersection(
+  [
+    t.type({ headers: StringMap }),
+    // a success's body snippet, kept only when the worker's DELIVERY_SUCCESS_SNIPPET is on
+    // (a failure's is in deliveryResult.errorDetails.responseSnippet)
+    t.partial({ snippet: t.string }),
+  ],
+  'AttemptResponse',
+);
 export type AttemptResponse = t.TypeOf<typeof AttemptResponse>;
 
 export const AttemptItem = t.exact(

@@ -66,7 +66,13 @@ export const expungeAttemptContent = (a: AttemptItem, rule: ExpungeRule): Attemp
       ...(content || sentHeaders === undefined ? {} : { sentHeaders: redactSentHeadersWith(sentHeaders, policy) }),
     },
     response:
-      a.response === null ? null : { headers: content ? {} : redactResponseHeaders(a.response.headers, policy) },
+      a.response === null
+        ? null
+        : {
+            headers: content ? {} : redactResponseHeaders(a.response.headers, policy),
+            // a success's snippet is content: gone with it, scrubbed by a secrets pass
+            ...(content || a.response.snippet === undefined ? {} : { snippet: scrubText(a.response.snippet, policy) }),
+          },
     deliveryResult: expungeResult(a.deliveryResult, rule),
   };
 };

@@ -19,6 +19,8 @@ export interface AttemptParams {
   readonly responseHeaders: Readonly<Record<string, string>> | null;
   /** True when written by a writer that lost its lease (protocol point 4). */
   readonly superseded: boolean;
+  /** The response's body snippet, kept on a success (the worker's DELIVERY_SUCCESS_SNIPPET); none: not kept. */
+  readonly successSnippet?: string;
 }
 
 /**
@@ -39,7 +41,12 @@ export const buildAttemptItem = (p: AttemptParams): AttemptItem => ({
       ? p.request
       : { ...p.request, sentHeaders: redactSentHeadersWith(p.request.sentHeaders, defaultSecretPolicy) },
   response:
-    p.responseHeaders === null ? null : { headers: redactResponseHeaders(p.responseHeaders, defaultSecretPolicy) },
+    p.responseHeaders === null
+      ? null
+      : {
+          headers: redactResponseHeaders(p.responseHeaders, defaultSecretPolicy),
+          ...(p.successSnippet !== undefined && p.outcome.status === 'SUCCESS' ? { snippet: p.successSnippet } : {}),
+        },
   deliveryResult: p.outcome.deliveryResult,
   status: p.outcome.status,
   nextAttemptAt: p.outcome.nextAttemptAt,

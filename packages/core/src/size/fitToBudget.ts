@@ -40,6 +40,7 @@ export const DEFAULT_TRUNCATABLE_FIELDS: ReadonlyArray<FieldSpec> = [
   { path: 'deliveryResult.statusText', mode: 'truncate' },
   { path: 'request.headers.*', mode: 'truncate' },
   { path: 'response.headers.*', mode: 'truncate' },
+  { path: 'response.snippet', mode: 'truncate' },
 ];
 
 // ---------------------------------------------------------------------------

@@ -43,6 +43,8 @@ export type AppendAttemptInput = {
   readonly observation: OutcomeInput;
   /** Every header as sent, already redacted by the caller's policy (the request as sent). */
   readonly sentHeaders?: Readonly<Record<string, string>>;
+  /** Keep a success's (scrubbed) body snippet on the attempt (the worker's DELIVERY_SUCCESS_SNIPPET). */
+  readonly keepSuccessSnippet?: boolean;
 };
 
 export type AppendResult = {
@@ -320,6 +322,15 @@ const requestAsSent = (
  * write (Duplicate -> success), a superseded attempt took our number (retry at the next),
  * or our lease was taken over (record the request we really sent as superseded).
  */
+/** The snippet a success keeps, when asked to (a failure's travels in its errorDetails). */
+const successSnippetOf = (input: {
+  readonly keepSuccessSnippet?: boolean;
+  readonly observation: OutcomeInput;
+}): { successSnippet?: string } =>
+  input.keepSuccessSnippet === true && input.observation.kind === 'response'
+    ? { successSnippet: input.observation.bodySnippet }
+    : {};
+
 export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEither<StoreError, AppendResult> => {
   const { state, ticket } = input.claimed;
   const ctx: ErrorContext = {
@@ -338,6 +349,7 @@ export const appendAttempt = (env: Env, input: AppendAttemptInput): TE.TaskEithe
     completedAt: input.completedAt,
     responseHeaders: input.responseHeaders,
     observation: input.observation,
+    ...successSnippetOf(input),
   };
   const first: Round = { mode: 'live', before: state };
   return pipe(

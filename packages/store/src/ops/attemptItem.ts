@@ -27,6 +27,8 @@ export type AttemptDraft = {
   readonly responseHeaders: Readonly<Record<string, string>> | null;
   /** What the writer saw (or `lost`); the store classifies it, below. */
   readonly observation: AttemptObservation;
+  /** Kept on the attempt when it is a success (core's buildAttemptItem decides). */
+  readonly successSnippet?: string;
 };
 
 /**
@@ -75,6 +77,7 @@ export const buildAttempt = (
     outcome: outcomeOf(env, draft, { attemptNumber: n, maxAttempts }),
     responseHeaders: draft.responseHeaders,
     superseded,
+    ...(draft.successSnippet === undefined ? {} : { successSnippet: draft.successSnippet }),
   });
   const tooLarge = (e: { message: string }) =>
     TooLarge({ ...ctx, attemptNumber: n, item: attemptSk(n), cause: e }, `${attemptSk(n)}: ${e.message}`);

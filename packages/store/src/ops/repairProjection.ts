@@ -60,7 +60,8 @@ export const repairProjection = (
             ':max': expected.maxAttempts,
             ':redrives': expected.redrives,
             ':lease': expected.lease,
-            ':gsi2sk': indexSk(expected.lastUpdatedAt, messageId),
+            // byEndpoint is keyed at creation (a row older writers keyed by lastUpdatedAt moves once)
+            ':gsi2sk': indexSk(expected.createdAt, messageId),
             ...(gsi1 ? { ':gsi1pk': gsi1.gsi1pk, ':gsi1sk': gsi1.gsi1sk } : {}),
             ':oStatus': observed.status,
             ':oAttempts': observed.attempts,

@@ -1,6 +1,6 @@
 import { deepEqual, type ExpungeMark, isFinal, retentionExpiry, type StateItem } from '@delivery-history/core';
 import type { Env } from '../env.js';
-import { failedIndexKeys, inFailedIndex, indexSk, stateKey } from '../keys.js';
+import { failedIndexKeys, inFailedIndex, stateKey } from '../keys.js';
 import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
 // The STATE half of an append (an attempt or a re-drive), built from core's transition:
@@ -62,17 +62,17 @@ const leaseCondition = (guard: Guard): { readonly expr: string; readonly values:
   }
 };
 
-/** Index keys follow the new status and time: the failed index holds FAILED and HELD messages. */
+/**
+ * Only the failed index follows the new status and time (it holds FAILED and HELD messages);
+ * byEndpoint and byCorrelation are keyed at creation and never rewritten here. Removing
+ * absent gsi1 keys (a success after a claim) writes no index.
+ */
 const indexParts = (after: StateItem) => {
-  const at = after.lastUpdatedAt;
-  const failed = inFailedIndex(after.status) ? failedIndexKeys(after.messageId, at) : undefined;
+  const failed = inFailedIndex(after.status) ? failedIndexKeys(after.messageId, after.lastUpdatedAt) : undefined;
   return {
-    set: ['gsi2sk = :gsi2sk', ...(failed !== undefined ? ['gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'] : [])],
+    set: failed !== undefined ? ['gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'] : [],
     remove: failed === undefined ? ['gsi1pk', 'gsi1sk'] : [],
-    values: {
-      ':gsi2sk': indexSk(at, after.messageId),
-      ...(failed !== undefined ? { ':gsi1pk': failed.gsi1pk, ':gsi1sk': failed.gsi1sk } : {}),
-    },
+    values: failed !== undefined ? { ':gsi1pk': failed.gsi1pk, ':gsi1sk': failed.gsi1sk } : {},
   };
 };
 

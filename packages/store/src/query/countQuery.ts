@@ -6,7 +6,7 @@ import type { Env } from '../env.js';
 import type { ErrorContext, StoreError } from '../errors/storeError.js';
 import { send } from '../support/send.js';
 import type { MergePlan } from './mergeQuery.js';
-import { notExpiredFilter } from './notExpired.js';
+import { indexQueryFilter } from './notExpired.js';
 
 // ---------------------------------------------------------------------------
 // How many rows a merged index query's whole window holds (the `M` of "50 of M"): the same key
@@ -21,7 +21,7 @@ const PARALLEL = 4;
 
 const countPartition = (env: Env, plan: MergePlan, partition: string, ctx: ErrorContext) => {
   const { index } = plan;
-  const filter = notExpiredFilter(env.clock(), plan.filter);
+  const filter = indexQueryFilter(env.clock(), plan);
   const page = (start: Record<string, unknown> | undefined, sum: number): TE.TaskEither<StoreError, number> =>
     pipe(
       send(env, ctx, [index.name], () =>

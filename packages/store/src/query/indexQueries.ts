@@ -202,8 +202,29 @@ export const queryFailed = (env: Env, input: QueryFailedInput): TE.TaskEither<St
   );
 };
 
+/** The later of two optional ISO bounds (`pick` the earlier for upper bounds). */
+const tighter = (a: string | undefined, b: string | undefined, pick: (x: string, y: string) => boolean) =>
+  a === undefined ? b : b === undefined ? a : pick(a, b) ? a : b;
+
 /**
- * Messages to one endpoint, by lastUpdatedAt, optionally in [since, until). The endpoint is
+ * The byEndpoint index is keyed by createdAt (fixed at creation, so no STATE change rewrites
+ * it): `since/until` and `createdSince/createdUntil` both select creation time; given both,
+ * their intersection.
+ */
+const createdRange = (ctx: ErrorContext, input: QueryByEndpointInput): { lo: string; hi: string } | StoreError => {
+  const bounds = (['since', 'until', 'createdSince', 'createdUntil'] as const).map((k) => isoInput(ctx, k, input[k]));
+  const bad = bounds.find(isError);
+  if (bad !== undefined) return bad;
+  const [since, until, cs, cu] = bounds as Array<string | undefined>;
+  return windowOf(
+    ctx,
+    tighter(since, cs, (x, y) => x > y),
+    tighter(until, cu, (x, y) => x < y),
+  );
+};
+
+/**
+ * Messages to one endpoint, by createdAt, optionally in [since, until). The endpoint is
  * read by core's one rule (`host[:port]`, any case, trailing dot, IDN; `:80`/`:443` also the
  * default port); the keys older writers stored for it (`h.example.`) are read too, merged.
  */
@@ -212,8 +233,8 @@ export const queryByEndpoint = (
   input: QueryByEndpointInput,
 ): TE.TaskEither<StoreError, Page<StateSummary>> => {
   const ctx: ErrorContext = { op: 'queryByEndpoint' };
-  const p = createdPlan(ctx, input);
-  if (isError(p)) return TE.left(p);
+  const w = createdRange(ctx, input);
+  if (isError(w)) return TE.left(w);
   const filter = parseEndpointFilter(input.endpoint);
   if (E.isLeft(filter)) return TE.left(Invalid(ctx, filter.left));
   const partitions = endpointKeysOf(filter.right).flatMap((endpoint) =>
@@ -224,9 +245,9 @@ export const queryByEndpoint = (
     {
       index: { name: INDEX.byEndpoint, pk: 'gsi2pk', sk: 'gsi2sk' },
       groups: [partitions],
-      range: p.range,
-      ...allOf([p.filter]),
+      range: w,
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
+      keysOnly: true,
       ...(newestFirst(input.order) ? { descending: true } : {}),
     },
     input,
@@ -251,6 +272,7 @@ export const queryByCorrelation = (
       groups: [[correlationPartition(input.correlationId)]],
       ...(w !== null ? { range: w } : {}),
       limit: input.limit ?? DEFAULT_PAGE_SIZE,
+      keysOnly: true,
       ...(newestFirst(input.order) ? { descending: true } : {}),
     },
     input,

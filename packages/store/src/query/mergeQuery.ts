@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { epochSeconds } from '@delivery-history/core';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -8,10 +9,12 @@ import * as t from 'io-ts';
 import type { Env } from '../env.js';
 import { type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
 import { messageIdOfIndexSk, stateKey } from '../keys.js';
+import { TTL_ATTRIBUTE } from '../tableDefinition.js';
+import { batchGet } from '../support/batchGet.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { notExpiredFilter } from './notExpired.js';
+import { indexQueryFilter } from './notExpired.js';
 import { type Page, StateSummary } from './stateSummary.js';
 
 // ---------------------------------------------------------------------------
@@ -35,6 +38,11 @@ export type MergePlan = {
   readonly limit: number;
   /** Newest first: each partition read backwards, merged largest key first. */
   readonly descending?: boolean;
+  /**
+   * A KEYS_ONLY index: the page's rows are the listed messages' STATE items, read in one
+   * BatchGetItem per 100 (expired ones dropped, as the filter drops them on a projecting index).
+   */
+  readonly keysOnly?: boolean;
 };
 
 const MergeCursor = t.type({
@@ -81,7 +89,7 @@ const fetchPartition = (
   ctx: ErrorContext,
 ): TE.TaskEither<StoreError, Fetched> => {
   const { index } = plan;
-  const filter = notExpiredFilter(env.clock(), plan.filter);
+  const filter = indexQueryFilter(env.clock(), plan);
   const startOf = (sk: string) => ({ [index.pk]: partition, [index.sk]: sk, ...stateKey(messageIdOfIndexSk(sk)) });
   const loop = (start: Record<string, unknown> | undefined, hits: Hit[]): TE.TaskEither<StoreError, Fetched> =>
     pipe(
@@ -163,6 +171,30 @@ const step = (
   );
 };
 
+const BATCH_GET_MAX = 100;
+
+/** The rows of a KEYS_ONLY page: the STATE items of its hits, in the hits' order. */
+const hydrate = (env: Env, hits: Hit[], ctx: ErrorContext): TE.TaskEither<StoreError, Hit[]> => {
+  const ids = hits.map((h) => messageIdOfIndexSk(h.sk));
+  const chunks = Array.from({ length: Math.ceil(ids.length / BATCH_GET_MAX) }, (_, i) =>
+    ids.slice(i * BATCH_GET_MAX, (i + 1) * BATCH_GET_MAX),
+  );
+  const now = epochSeconds(env.clock());
+  return pipe(
+    chunks,
+    A.traverse(TE.ApplicativePar)((chunk) => batchGet(env, ctx, chunk.map(stateKey), false)),
+    TE.map((got) => {
+      const byId = new Map(got.flat().map((item) => [String(item.messageId), item]));
+      return hits.flatMap((h) => {
+        const item = byId.get(messageIdOfIndexSk(h.sk));
+        const ttl = item?.[TTL_ATTRIBUTE];
+        // gone (expunged partition, TTL deletion) or past its TTL: not listed
+        return item === undefined || (typeof ttl === 'number' && ttl <= now) ? [] : [{ ...h, item }];
+      });
+    }),
+  );
+};
+
 /** One page of the merged query, decoded as StateSummary. */
 export const mergeQuery = (
   env: Env,
@@ -198,6 +230,14 @@ export const mergeQuery = (
   return pipe(
     TE.fromEither(start),
     TE.chain((cur) => loop(cur, [])),
+    TE.chain((page) =>
+      plan.keysOnly === true
+        ? pipe(
+            hydrate(env, page.hits, ctx),
+            TE.map((hits) => ({ ...page, hits })),
+          )
+        : TE.right(page),
+    ),
     TE.chainEitherK(({ hits, cursor: next }) =>
       pipe(
         hits,

@@ -17,3 +17,23 @@ export const notExpiredFilter = (
     values: { ':ttlNow': epochSeconds(now), ...and?.values },
   };
 };
+
+/**
+ * The filter of a query over a support index: the TTL one, except on a KEYS_ONLY index with no
+ * filter of its own, which has no TTL to filter on (DynamoDB refuses the filter): its pages
+ * drop expired rows when they read the STATE items, and a COUNT of it includes them.
+ */
+export const indexQueryFilter = (
+  now: Date,
+  plan: {
+    readonly keysOnly?: boolean;
+    readonly filter?: { readonly expression: string; readonly values?: Record<string, unknown> };
+  },
+): {
+  FilterExpression: string | undefined;
+  ExpressionAttributeNames: Record<string, string>;
+  values: Record<string, unknown>;
+} =>
+  plan.keysOnly === true && plan.filter === undefined
+    ? { FilterExpression: undefined, ExpressionAttributeNames: {}, values: {} }
+    : notExpiredFilter(now, plan.filter);

@@ -58,6 +58,8 @@ export type WorkerConfig = {
   readonly kmsEndpoint: string | null;
   /** DELIVERY_RECEIVER_CONTROL=on: a response header `webhook-delivery: disable` pauses the endpoint (off by default). */
   readonly receiverControl: boolean;
+  /** DELIVERY_SUCCESS_SNIPPET=on: keep a success's bounded, scrubbed body snippet on its attempt (off by default). */
+  readonly successSnippet: boolean;
 };
 
 /** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
@@ -96,6 +98,7 @@ export const WORKER_ENV = {
   DELIVERY_SEAL_KEY_ID: optionalVar(parsedString('KMS key id, ARN or alias', parseKmsKey)),
   AWS_ENDPOINT_URL_KMS: optionalVar(EndpointUrl),
   DELIVERY_RECEIVER_CONTROL: withDefault(OnOff, false),
+  DELIVERY_SUCCESS_SNIPPET: withDefault(OnOff, false),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -135,6 +138,7 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       sealKeyId: e.DELIVERY_SEAL_KEY_ID ?? null,
       kmsEndpoint: e.AWS_ENDPOINT_URL_KMS ?? null,
       receiverControl: e.DELIVERY_RECEIVER_CONTROL,
+      successSnippet: e.DELIVERY_SUCCESS_SNIPPET,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
   );

@@ -60,6 +60,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     store,
     ...(gate !== undefined ? { gate } : {}),
     receiverControl: config.receiverControl,
+    ...(config.successSnippet ? { keepSuccessSnippet: true } : {}),
     http: httpClientOf(config, systemClock),
     visibility: sqsVisibility({
       client: sqs,

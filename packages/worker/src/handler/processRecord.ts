@@ -1,5 +1,5 @@
 import type { Clock, DeliveryRequest, ObservedExchange } from '@delivery-history/core';
-import { redactHeaders } from '@delivery-history/core';
+import { boundHandoffBody, redactHeaders } from '@delivery-history/core';
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
@@ -43,6 +43,8 @@ export type ProcessDeps = {
   readonly newId?: () => string;
   /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
   readonly handoffDelayMs?: number;
+  /** The hand-off body's bound (default SQS's maximum, core's SQS_MAX_MESSAGE_BYTES; tests use less). */
+  readonly handoffMaxBytes?: number;
   /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
   readonly gate?: EndpointGate;
   /**
@@ -50,6 +52,8 @@ export type ProcessDeps = {
    * (needs `gate`); `abort-message` makes that message's failure final (no further retries).
    */
   readonly receiverControl?: boolean;
+  /** DELIVERY_SUCCESS_SNIPPET=on: a success's body snippet is kept on its attempt. */
+  readonly keepSuccessSnippet?: boolean;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
@@ -313,6 +317,7 @@ const appendStep = async (
     // the store asks core for the outcome of the number actually written (if a superseded
     // attempt took ours, exhaustion is decided for the number stored)
     observation: x.observation,
+    ...(deps.keepSuccessSnippet === true ? { keepSuccessSnippet: true } : {}),
   })();
   if (E.isLeft(appended)) {
     const e = appended.left;
@@ -324,18 +329,23 @@ const appendStep = async (
     if (decision._tag !== 'Redeliver' || !isRetryable(e)) return decision;
     // The request went out and DynamoDB cannot take its outcome now: send the exchange back
     // through SQS (createHandler; protocol 7) so a later receive records it, by attemptId.
-    const observed = observedOf(claimed, attemptId, x);
-    return Handoff(
-      JSON.stringify({ ...request, observed }),
-      deps.handoffDelayMs ?? DEFAULT_HANDOFF_DELAY_MS,
-      `appendAttempt: ${e.message}`,
-      {
-        messageId: request.messageId,
-        correlationId: request.correlationId,
-        attempt: claimed.ticket.attemptNumber,
-        attemptId,
-      },
-    );
+    // bounded below the queue's limit (core's boundHandoffBody trims the observed copies)
+    const bounded = boundHandoffBody(request, observedOf(claimed, attemptId, x), deps.handoffMaxBytes);
+    if (E.isLeft(bounded)) {
+      deps.metrics.add('OutcomesNotSent', 'Count', 1);
+      log.error(
+        'attempt not recorded after an HTTP request was sent; too large to hand off through SQS: the record returns and its claim records the attempt as lost once the lease expires',
+        { reason: bounded.left },
+      );
+      return decision;
+    }
+    if (bounded.right.trimmed) log.warn('observed outcome trimmed to fit the queue', { bytes: bounded.right.bytes });
+    return Handoff(bounded.right.body, deps.handoffDelayMs ?? DEFAULT_HANDOFF_DELAY_MS, `appendAttempt: ${e.message}`, {
+      messageId: request.messageId,
+      correlationId: request.correlationId,
+      attempt: claimed.ticket.attemptNumber,
+      attemptId,
+    });
   }
   const r = appended.right;
   observe(deps, withKeys(log, { attempt: r.attemptNumber }), x, r);

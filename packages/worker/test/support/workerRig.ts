@@ -136,6 +136,8 @@ export const harness = (
     gate?: ProcessDeps['gate'];
     sealer?: Sealer;
     receiverControl?: boolean;
+    handoffMaxBytes?: number;
+    keepSuccessSnippet?: boolean;
   } = {},
 ): Harness => {
   const http = over.http ?? testHttp();
@@ -155,6 +157,8 @@ export const harness = (
     ...(over.gate !== undefined ? { gate: over.gate } : {}),
     ...(over.sealer !== undefined ? { sealer: over.sealer } : {}),
     ...(over.receiverControl !== undefined ? { receiverControl: over.receiverControl } : {}),
+    ...(over.handoffMaxBytes !== undefined ? { handoffMaxBytes: over.handoffMaxBytes } : {}),
+    ...(over.keepSuccessSnippet !== undefined ? { keepSuccessSnippet: over.keepSuccessSnippet } : {}),
   });
   return { handler, store, http, visibility, logger, metrics, policy: store.policies.retry };
 };

@@ -10,8 +10,9 @@ import type { Option, Options } from './option.js';
 /** Where an option's help starts (the label before it is padded to this column). */
 const COLUMN = 25;
 
+/** `--name VALUE`, `--name VALUE...` when repeatable, then its short form. */
 const labelOf = (name: string, o: Option<unknown>): string =>
-  `--${name}${o.value === '' ? '' : ` ${o.value}`}${o.short === undefined ? '' : `, -${o.short}`}`;
+  `--${name}${o.value === '' ? '' : ` ${o.value}${o.multiple ? '...' : ''}`}${o.short === undefined ? '' : `, -${o.short}`}`;
 
 /** An option's help: its line, the variable it stands for and its default when the line does not say them. */
 const helpOf = (o: Option<unknown>): string => {
@@ -44,7 +45,7 @@ export const synopsisOf = (d: Declaration): string => {
   const named = flagsNamed(shape);
   const rest = Object.entries(d.options)
     .filter(([name, o]) => o.inSynopsis && !named.has(name))
-    .map(([name, o]) => `[${labelOf(name, { ...o, short: undefined })}${o.multiple ? '...' : ''}]`);
+    .map(([name, o]) => `[${labelOf(name, { ...o, short: undefined })}]`);
   return [`dh ${d.name}`, shape, ...rest].filter((x) => x !== '').join(' ');
 };
 
