@@ -61,7 +61,7 @@ type Result = {
   skipped: number;
   code: number | null;
   ms: number;
-  /** The blocks reliability files print (test/reliability/support/summary.ts). */
+  /** The blocks reliability files print (test/reliability/support/reliabilitySummary.ts). */
   summaries: string[];
 };
 

@@ -12,7 +12,7 @@ import {
   healthKey,
   TABLE,
 } from '@delivery-history/store';
-import { shapeMessage } from '../../test/bench/support/fixtures.js';
+import { shapeMessage } from '../../test/bench/support/benchFixtures.js';
 import {
   costPerMillion,
   firstBottleneck,

@@ -10,8 +10,8 @@ import {
 import { type Claimed, attemptKey, createStore, type Store, stateKey } from '@delivery-history/store';
 import type { Clients } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BenchContext } from './support/context.js';
-import { benchRequest, observationOf, outcomeOf } from './support/fixtures.js';
+import type { BenchContext } from './support/benchContext.js';
+import { benchRequest, observationOf, outcomeOf } from './support/benchFixtures.js';
 import { type LoadResult, pool, runLoad } from './support/load.js';
 import type { Row } from './support/report.js';
 import { median, ratio, round, summarize } from './support/stats.js';

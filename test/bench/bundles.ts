@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptions, HANDLER_ENTRIES } from '../../infra/src/lambdaBundling.js';
 import { BASELINE_COMMIT, baselineSources, WORKSPACE } from './support/baseline.js';
-import type { BenchContext } from './support/context.js';
+import type { BenchContext } from './support/benchContext.js';
 import type { Row } from './support/report.js';
 import { median, round } from './support/stats.js';
 

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { createStore } from '@delivery-history/store';
-import { BIN, ensureBuilt } from '../cli/support/runDh.js';
-import { get, signIn, startConsole } from '../console/support.js';
+import { BIN, ensureBuilt } from '../../packages/cli/test/support/runDh.js';
+import { get, signIn, startConsole } from '../../packages/cli/test/console/consoleRig.js';
 import { wall } from './cliHistory.js';
-import { seedHealth } from './scale.js';
-import type { BenchContext } from './support/context.js';
-import { makeFastShaper, type Reply } from './support/fixtures.js';
+import { seedHealth } from './scaleBench.js';
+import type { BenchContext } from './support/benchContext.js';
+import { makeFastShaper, type Reply } from './support/benchFixtures.js';
 import { bulkLoadRaw } from './support/loader.js';
 import type { Row } from './support/report.js';
 import { round, summarize } from './support/stats.js';

@@ -8,6 +8,7 @@
 // Measured on the 2-core machine (bench README): quiet 0 ms lost one acknowledged
 // transaction in 4 of 16 runs; quiet 300 ms lost none in 16. DynamoDB never loses an
 // acknowledged write, so faultsDynamoRestart cuts the network 300 ms before it kills the JVM.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,11 +53,11 @@ const once = async (quietMs: number): Promise<{ acked: number; stored: number }>
         }
       }
     });
-    await new Promise((r) => setTimeout(r, LOAD_MS));
+    await sleep(LOAD_MS);
     if (quietMs > 0) {
       stop = true;
       await Promise.all(lanes);
-      await new Promise((r) => setTimeout(r, quietMs));
+      await sleep(quietMs);
     }
     process.kill(dynamo.pid, 'SIGKILL');
     stop = true;

@@ -6,8 +6,8 @@ import { measureReplay, projectorTrailOf, storeRepair, tableReader, trailWriter 
 import { startDynamoLocal } from '@delivery-history/devkit';
 import { createStore } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { makeBenchContext } from './support/context.js';
-import { makeFastShaper, type Reply } from './support/fixtures.js';
+import { makeBenchContext } from './support/benchContext.js';
+import { makeFastShaper, type Reply } from './support/benchFixtures.js';
 import { bulkLoadRaw } from './support/loader.js';
 
 const n = Number(process.argv[2] ?? '5000');

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { type DeliveryRequest, defaultRetryPolicy } from '@delivery-history/core';
 import { startPoller } from '@delivery-history/devkit';
@@ -6,10 +7,10 @@ import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry } from '@delivery-history/projector/testing';
 import { type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BenchContext, BenchTable } from './support/context.js';
-import { countCalls } from '../support/callCounter.js';
+import type { BenchContext, BenchTable } from './support/benchContext.js';
+import { countCalls } from '@delivery-history/testkit';
 import { emptyMapWorkaroundNeeded, localStreamsPort, repairRecords } from './support/localStreams.js';
-import { benchRequest, observationOf, type Reply, shapeMessage } from './support/fixtures.js';
+import { benchRequest, observationOf, type Reply, shapeMessage } from './support/benchFixtures.js';
 import { pool } from './support/load.js';
 import { bulkLoad } from './support/loader.js';
 import type { Row } from './support/report.js';
@@ -220,7 +221,7 @@ const backlog = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) => {
     });
     try {
       const deadline = t0 + 300_000;
-      while (doneAt === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (doneAt === 0 && performance.now() < deadline) await sleep(20);
       if (doneAt === 0) throw new Error(`projector backlog: ${entries} of ${attempts} entries after 300 s`);
       const ms = doneAt - t0;
       rows.push({
@@ -354,7 +355,7 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
       const inFlight: Promise<void>[] = [];
       for (let i = 0; i < total; i++) {
         const wait = t0 + i * interval - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (wait > 0) await sleep(wait);
         const p = ready[i] as Pending;
         const at = new Date();
         inFlight.push(
@@ -383,7 +384,7 @@ const steadyLag = async (ctx: BenchContext, o: ProjectorOptions, rows: Row[]) =>
       await Promise.all(inFlight);
       const writeMs = performance.now() - t0;
       const deadline = performance.now() + 60_000;
-      while (lags.length < total - failed && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (lags.length < total - failed && performance.now() < deadline) await sleep(20);
       const s = summarize(lags);
       rows.push({
         section: 'projector',

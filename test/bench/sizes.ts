@@ -3,7 +3,7 @@ import type { BundleOptions } from './bundles.js';
 import type { CliHistoryOptions } from './cliHistory.js';
 import type { ConsoleBenchOptions } from './console.js';
 import type { ProjectorOptions } from './projector.js';
-import type { ScaleOptions } from './scale.js';
+import type { ScaleOptions } from './scaleBench.js';
 import type { WorkerE2eOptions } from './workerE2e.js';
 
 // Run sizes: `default` is what the README quotes (under 15 minutes on 2 cores); `quick` is

@@ -8,8 +8,8 @@ import { TTL_ATTRIBUTE } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { err404, err503, request, right } from '../../packages/store/test/support/fixtures.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { err404, err503, request, right } from '../../packages/store/test/support/storeFixtures.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 
 const DAY_MS = 86_400_000;
 type Ctx = { t: TestTable; store: Store; now: { value: Date } };

@@ -2,12 +2,11 @@ import { EXIT, main, memoryIo } from '@delivery-history/cli/testing';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { shapeMessage } from '../bench/support/fixtures.js';
+import { shapeMessage } from '../bench/support/benchFixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seedFromEnv } from '../support/random.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { type TestTable, useTestTable, seedFromEnv } from '@delivery-history/testkit';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Generated `dh` command lines (in process, through the CLI's exported `main`, against a
 // small real table): known commands and flags with out-of-range, malformed, huge and

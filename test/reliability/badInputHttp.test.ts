@@ -5,15 +5,21 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import {
+  type TestTable,
+  useTestTable,
+  seedFromEnv,
+  type RawServer,
+  type Recipe,
+  startRawServer,
+  type Step,
+} from '@delivery-history/testkit';
 import { projectAll } from './support/catchUp.js';
 import { type DirectHandler, directHandler } from './support/directHandler.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
-import { type RawServer, type Recipe, startRawServer, type Step } from './support/rawHttpServer.js';
 import { requestTo, verifyTable } from './support/rig.js';
-import { seedFromEnv } from '../support/random.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Generated HTTP responses from a raw TCP server, delivered to through the real worker
 // handler and store: broken or odd status lines, huge / numerous / binary headers,

@@ -11,13 +11,12 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, seedFromEnv } from '@delivery-history/testkit';
 import { projectAll } from './support/catchUp.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';
 import { verifyTable } from './support/rig.js';
-import { seedFromEnv } from '../support/random.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Generated SQS bodies through the real worker handler and store: garbage text, lone
 // surrogates, arbitrary JSON, and delivery requests with each field pushed out of shape

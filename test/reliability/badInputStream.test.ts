@@ -10,12 +10,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withEmptyMapsRepaired } from '../bench/support/localStreams.js';
 import { readWholeStream } from '../bench/support/streamRecords.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, seedFromEnv } from '@delivery-history/testkit';
 import { checkItems } from './support/itemBudget.js';
 import { requestTo, verifyTable } from './support/rig.js';
-import { seedFromEnv } from '../support/random.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Generated DynamoDB stream records through the projector's Lambda handler, mixed into the
 // real stream of a table (attempts written by the store): garbage values, broken envelopes,

@@ -1,4 +1,3 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
 import { startPoller } from '@delivery-history/devkit';
@@ -9,9 +8,8 @@ import { attemptSk, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { inLanes } from '../projector/support.js';
-import { printSummary } from './support/summary.js';
+import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the
 // production segment budget: the trail spans several segments, none over budget, none lost,
@@ -62,18 +60,12 @@ Big.after(async ({ t }) => {
 });
 
 const bulkLoad = async (t: TestTable, attempts: readonly AttemptItem[]): Promise<void> => {
-  const chunks: AttemptItem[][] = [];
-  for (let i = 0; i < attempts.length; i += 25) chunks.push(attempts.slice(i, i + 25));
-  await inLanes(chunks, 12, async (chunk) => {
-    let pending = chunk.map((a) => ({
-      PutRequest: { Item: { pk: messagePk(ID), sk: attemptSk(a.attemptNumber), ...a } },
-    }));
-    for (let round = 0; pending.length > 0; round++) {
-      if (round > 20) throw new Error('BatchWrite kept returning unprocessed items');
-      const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending } }));
-      pending = (r.UnprocessedItems?.[t.tableName] ?? []) as typeof pending;
-    }
-  });
+  await writeItems(
+    t.doc,
+    t.tableName,
+    attempts.map((a) => ({ pk: messagePk(ID), sk: attemptSk(a.attemptNumber), ...a })),
+    12,
+  );
 };
 
 Big('several segments, none over budget, none lost, no write rejected (production budget)', async ({ t }) => {

@@ -16,10 +16,10 @@ import { memoryMetrics } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { requestTo, type Rig, startRig, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 const PER_ENDPOINT = scaled(500);
 /** The dead endpoint answers this many requests before it goes down. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, type RigTable, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
+import { scaled } from './support/reliabilityScale.js';
 import { startTcpCut, type TcpCut } from './support/tcpCut.js';
-import { printSummary } from './support/summary.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // DynamoDB Local (on disk, its own instance) is SIGKILLed twice while deliveries flow and
 // the projector follows the stream, and restarted on the same port and directory. Calls in
@@ -86,7 +87,7 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
     const t0 = performance.now();
     for (let k = from; k < to; k++) {
       const wait = t0 + ((k - from) * 1000) / perSec - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await sleep(wait);
       const id = `restart-${k}`;
       const { path, want } = route(k);
       expected.set(id, want);
@@ -98,13 +99,13 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
   for (let kill = 0; kill < KILLS; kill++) {
     await sendFor(kill * per, (kill + 1) * per, 15);
     // kill in the thick of it: records in flight, the poller mid-read
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const killedAt = performance.now();
     await ctx.net.cut();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await sleep(QUIET_MS);
     process.kill(ctx.dynamo.pid, 'SIGKILL');
     await ctx.dynamo.stop();
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     ctx.dynamo = await startDynamoLocal({ path: ctx.dir, port: ctx.port });
     await ctx.net.restore();
     outages.push({

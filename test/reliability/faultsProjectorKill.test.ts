@@ -5,14 +5,13 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { shapeMessage } from '../bench/support/fixtures.js';
+import { shapeMessage } from '../bench/support/benchFixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seededRandom, seedFromEnv } from '../support/random.js';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv, cpuOf, reaches } from '@delivery-history/testkit';
 import { requestTo, verifyTable } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // The projector (local poller, its own process, checkpoints in the table) is SIGKILLed in
 // the middle of batches, again and again, while attempts keep arriving; each time a new
@@ -80,12 +79,6 @@ const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
   return child;
 };
 
-const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
-  const end = performance.now() + ms;
-  while (!cond() && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return cond();
-};
-
 /** Live attempts while projectors come and go: 3 per message (500, 500, 200), due at once. */
 const liveWriter = async (store: Store, count: number): Promise<number> => {
   let appended = 0;
@@ -139,10 +132,17 @@ Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild'
   for (let k = 0; k < KILLS; k++) {
     const child = spawnProjector(t, 'run');
     const aim = 3 + Math.floor(random() * 25);
-    const reached = await waitFor(() => child.writes >= aim, 60_000);
+    const reached = await reaches(() => child.writes >= aim, {
+      what: 'the kill point',
+      progress: cpuOf(child.proc.pid),
+      everyMs: 5,
+    });
     child.proc.kill('SIGKILL');
     await child.exited;
-    kills.push({ afterWrites: child.writes, exit: reached ? 'SIGKILL mid-batch' : 'SIGKILL (no write seen in 60 s)' });
+    kills.push({
+      afterWrites: child.writes,
+      exit: reached ? 'SIGKILL mid-batch' : 'SIGKILL (writes stalled before the aim)',
+    });
   }
   const liveAppends = await live;
   const last = spawnProjector(t, 'catch-up');

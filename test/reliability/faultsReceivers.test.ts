@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { type Misbehaving, startMisbehavingReceiver } from './support/misbehavingReceiver.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Receivers that hang (before headers, mid-body), reset (before or during the response) or
 // just close, some only once, mixed with healthy ones in the same batches. Every request

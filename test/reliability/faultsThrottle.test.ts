@@ -1,14 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fault, type FaultController, installFaults } from '../support/faults.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import {
+  type Fault,
+  type FaultController,
+  installFaults,
+  type TestTable,
+  useTestTable,
+  pick,
+  seededRandom,
+  seedFromEnv,
+} from '@delivery-history/testkit';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
-import { pick, seededRandom, seedFromEnv } from '../support/random.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Throttling storms: while the worker delivers and the projector follows the stream, bursts
 // of DynamoDB faults hit every call of the shared client (throttling, 5xx, connection
@@ -78,7 +86,7 @@ Storms('bursts of DynamoDB faults: every delivery converges, none lost or double
   rig.worker.driver.start({ concurrency: 6, batchSize: 5 });
   const storms: Array<{ at: number; any: number; tx: number }> = [];
   for (let s = 0; s < STORMS; s++) {
-    await new Promise((r) => setTimeout(r, 600 + random() * 900));
+    await sleep(600 + random() * 900);
     const any = 10 + Math.floor(random() * 30);
     const tx = 5 + Math.floor(random() * 15);
     faults.plan(
@@ -93,7 +101,7 @@ Storms('bursts of DynamoDB faults: every delivery converges, none lost or double
   }
   // let the last storm blow itself out, then stop injecting before anything is counted
   const calm = performance.now() + 30_000;
-  while (faults.pending() > 0 && performance.now() < calm) await new Promise((r) => setTimeout(r, 100));
+  while (faults.pending() > 0 && performance.now() < calm) await sleep(100);
   const leftover = faults.pending();
   const injected = [...faults.injected];
   faults.clear();

@@ -3,15 +3,16 @@
 // grace period and records them, prints what is left and the command that finishes it, and
 // exits 130. No message stays PROCESSING; requests received == attempts recorded; the printed
 // command (`--stalled`) finishes every message once the receiver answers again.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dhEnv, runDh, show } from '../cli/support/runDh.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { printSummary } from './support/summary.js';
+import { dhEnv, runDh, show } from '../../packages/cli/test/support/runDh.js';
+import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
+import { printSummary } from './support/reliabilitySummary.js';
 import { spawn } from 'node:child_process';
 
 type Mode = 'fail' | 'hang' | 'ok';
@@ -148,9 +149,11 @@ Interrupt('SIGINT mid-delivery: bounded stop, everything recorded, the printed c
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
-  const deadline = Date.now() + 30_000;
-  while (rx.requests.length - before < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(rx.requests.length - before >= 4, `requests hang at the receiver: ${stdout} ${stderr}`);
+  await waitFor(() => rx.requests.length - before >= 4, {
+    what: 'requests hang at the receiver',
+    progress: cpuOf(child.pid),
+    detail: () => `${stdout} ${stderr}`,
+  });
   const signalledAt = Date.now();
   child.kill('SIGINT');
   const code = await Promise.race([exited, new Promise<'timeout'>((ok) => setTimeout(() => ok('timeout'), 30_000))]);
@@ -174,7 +177,7 @@ Interrupt('SIGINT mid-delivery: bounded stop, everything recorded, the printed c
   // the printed command finishes the rest once the receiver answers
   rx.mode = 'ok';
   for (const h of rx.held.splice(0)) h();
-  await new Promise((r) => setTimeout(r, 500)); // the interrupted attempts' retries fall due
+  await sleep(500); // the interrupted attempts' retries fall due
   const reason = /--reason (".*")$/.exec(finish ?? '')?.[1] ?? '"finish"';
   const head = (finish ?? '')
     .replace(/ --reason ".*"$/, '')

@@ -16,10 +16,9 @@ import type { History } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { seededRandom, seedFromEnv } from '../support/random.js';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv, cpuOf, reaches } from '@delivery-history/testkit';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
-import { printSummary } from './support/summary.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 const MESSAGES = 200;
 const KILLS = 12;
@@ -159,15 +158,6 @@ const feed = (child: Child, ctx: Ctx, ids: ReadonlyArray<string>): void => {
   for (const id of ids) child.proc.stdin?.write(`${JSON.stringify(requestTo(id, `${ctx.rx.url}/hook`))}\n`);
 };
 
-const waitFor = async (cond: () => Promise<boolean> | boolean, ms: number, every = 20): Promise<boolean> => {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  return cond();
-};
-
 Kill.before(async (ctx) => {
   ctx.t = await useTestTable('rel-killworker');
   ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
@@ -230,9 +220,9 @@ Kill('200 messages, workers SIGKILLed before, during and after requests: every a
     let polls = 0;
     const openNow = open;
     // the aim, or nothing left to aim at
-    await waitFor(
+    await reaches(
       async () => child.killed !== null || (++polls % 50 === 0 && (await notFinal(ctx.store, openNow)).length === 0),
-      30_000,
+      { what: 'the kill point', progress: cpuOf(child.proc.pid), everyMs: 20 },
     );
     const hit = child.killed !== null;
     if (!hit) {
@@ -249,7 +239,11 @@ Kill('200 messages, workers SIGKILLed before, during and after requests: every a
   const last = spawnWorker(ctx.t, null);
   ctx.child = last;
   feed(last, ctx, open);
-  const done = await waitFor(async () => (await notFinal(ctx.store, open)).length === 0, 120_000, 500);
+  const done = await reaches(async () => (await notFinal(ctx.store, open)).length === 0, {
+    what: 'every message final',
+    progress: cpuOf(last.proc.pid),
+    everyMs: 500,
+  });
   last.proc.kill('SIGTERM');
   await last.exited;
   ctx.child = null;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createStore } from '@delivery-history/store';
 import { performance } from 'node:perf_hooks';
 import { makeRetryPolicy } from '@delivery-history/core';
@@ -5,12 +6,11 @@ import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { type TestTable, useTestTable, seededRandom, seedFromEnv } from '@delivery-history/testkit';
 import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
-import { seededRandom, seedFromEnv } from '../support/random.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
-import { scaled } from './support/scale.js';
-import { printSummary } from './support/summary.js';
+import { scaled } from './support/reliabilityScale.js';
+import { printSummary } from './support/reliabilitySummary.js';
 
 // Sustained load for a fixed time: SQS records at a steady rate through the worker (HTTP to
 // local receivers: ok, flaky-once, permanent 404) while racing writers append directly to
@@ -83,7 +83,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
       const id = pool[slot] as string;
       if (id === '') {
         // being replaced by another writer: yield (a bare `continue` would spin the event loop)
-        await new Promise((r) => setTimeout(r, 5));
+        await sleep(5);
         continue;
       }
       const claimed = await store.claim(id, { leaseMs: 5_000 })();
@@ -154,7 +154,7 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
   const sender = (async () => {
     for (let k = 0; performance.now() < stopAt; k++) {
       const wait = started + (k * 1000) / RECORDS_PER_SEC - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await sleep(wait);
       const id = `load-${k}`;
       const { path, want } = route(k);
       expected.set(id, want);

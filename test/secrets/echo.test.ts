@@ -5,8 +5,8 @@
 import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 import {
   type EchoReceiver,
   leakForms,
@@ -16,7 +16,7 @@ import {
   secretsRig,
   startEchoReceiver,
   verifyFindings,
-} from './support.js';
+} from './secretsRig.js';
 
 type Ctx = { t: TestTable; rx: EchoReceiver; rig: SecretsRig };
 const Echo = suite<Ctx>('secrets: echo receivers through the worker');

@@ -3,9 +3,9 @@
 import { MAX_LOG_LINE_BYTES } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { type EchoReceiver, logLines, type SecretsRig, secretsRig, startEchoReceiver } from './support.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { type EchoReceiver, logLines, type SecretsRig, secretsRig, startEchoReceiver } from './secretsRig.js';
 
 type Ctx = { t: TestTable; rx: EchoReceiver; rig: SecretsRig };
 const Logs = suite<Ctx>('secrets: log lines');

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { type EchoReceiver, type SecretsRig, secretsRig, startEchoReceiver } from './support.js';
+import { dhEnv, jsonOf, runDh, show } from '../../packages/cli/test/support/runDh.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { type EchoReceiver, type SecretsRig, secretsRig, startEchoReceiver } from './secretsRig.js';
 
 type Ctx = { t: TestTable; rx: EchoReceiver; rig: SecretsRig; env: NodeJS.ProcessEnv };
 const R = suite<Ctx>('the request as sent');

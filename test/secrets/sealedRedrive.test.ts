@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { LOCAL_KEYRING_VAR, localSealer } from '@delivery-history/devkit/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { projectAll } from '../cli/support/projectAll.js';
-import { type DhResult, dhEnv, jsonOf, runDh, show } from '../cli/support/runDh.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { leakForms, logLines, type SecretsRig, scanTable, secretsRig, verifyFindings } from './support.js';
+import { projectAll } from '../../packages/cli/test/support/projectAll.js';
+import { type DhResult, dhEnv, jsonOf, runDh, show } from '../../packages/cli/test/support/runDh.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { leakForms, logLines, type SecretsRig, scanTable, secretsRig, verifyFindings } from './secretsRig.js';
 
 type Seen = { readonly url: string; readonly headers: IncomingHttpHeaders };
 type Receiver = { port: number; status: number; seen: Seen[]; close(): Promise<void> };

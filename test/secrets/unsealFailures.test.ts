@@ -7,9 +7,9 @@ import { createSealer, rawAesKeyProvider, defaultSecretPolicy } from '@delivery-
 import { redactRequestWith } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '../support/testTable.js';
-import { sqsEvent, sqsRecord, uniqueId } from '../worker/support.js';
-import { type EchoReceiver, scanTable, secretsRig, startEchoReceiver } from './support.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { type EchoReceiver, scanTable, secretsRig, startEchoReceiver } from './secretsRig.js';
 
 type Ctx = { t: TestTable; rx: EchoReceiver };
 const U = suite<Ctx>('sealed credentials that cannot be opened');

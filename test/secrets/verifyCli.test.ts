@@ -6,10 +6,10 @@ import { attemptKey } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TOKEN_SAMPLES } from '../../packages/core/test/support/tokenSamples.js';
-import { projectAll } from '../cli/support/projectAll.js';
-import { type DhResult, dhEnv, runDh, show } from '../cli/support/runDh.js';
-import { seeder } from '../cli/support/seed.js';
-import { type TestTable, useTestTable } from '../support/testTable.js';
+import { projectAll } from '../../packages/cli/test/support/projectAll.js';
+import { type DhResult, dhEnv, runDh, show } from '../../packages/cli/test/support/runDh.js';
+import { seeder } from '../../packages/cli/test/support/seed.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };
 const Verify = suite<Ctx>('secrets: dh verify flags provider tokens');

@@ -1,109 +1,61 @@
-import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type RawItem, writeItems, writeRawItems } from '@delivery-history/testkit';
 
-// Bulk loading for the query and replay benches: BatchWriteItem, 25 items per call, many
-// calls in flight, unprocessed items retried with a short backoff (bounded).
+// Bulk loading for the query and replay benches: items made on the fly for i in a range,
+// written 25 per BatchWrite (testkit's loop: unprocessed items retried), `parallel` in flight.
 
 const BATCH = 25;
-const MAX_ROUNDS = 50;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const writeBatch = async (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  items: ReadonlyArray<Record<string, unknown>>,
-) => {
-  let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_ROUNDS)
-      throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ROUNDS} rounds`);
-    const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-    const left = out.UnprocessedItems?.[tableName] ?? [];
-    pending = left.flatMap((r) =>
-      r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-    );
-    if (pending.length > 0) await sleep(Math.min(1000, 20 * 2 ** round));
-  }
-};
+const bulkLoadWith =
+  <I>(write: (batch: ReadonlyArray<I>) => Promise<void>) =>
+  async (range: { from: number; to: number }, itemsOf: (i: number) => ReadonlyArray<I>, parallel: number) => {
+    let next = range.from;
+    let written = 0;
+    const lane = async (): Promise<void> => {
+      let buffer: I[] = [];
+      const flush = async () => {
+        if (buffer.length === 0) return;
+        const batch = buffer;
+        buffer = [];
+        await write(batch);
+        written += batch.length;
+      };
+      for (let i = next++; i < range.to; i = next++) {
+        for (const item of itemsOf(i)) {
+          buffer.push(item);
+          if (buffer.length === BATCH) await flush();
+        }
+      }
+      await flush();
+    };
+    await Promise.all(Array.from({ length: parallel }, lane));
+    return written;
+  };
 
 /**
  * Writes every item produced by `itemsOf(i)` for i in [from, to), `parallel` batches in
  * flight; returns the number of items written.
  */
-export const bulkLoad = async (
+export const bulkLoad = (
   doc: DynamoDBDocumentClient,
   tableName: string,
   range: { from: number; to: number },
   itemsOf: (i: number) => ReadonlyArray<Record<string, unknown>>,
   parallel = 8,
-): Promise<number> => {
-  let next = range.from;
-  let written = 0;
-  const lane = async (): Promise<void> => {
-    let buffer: Record<string, unknown>[] = [];
-    const flush = async () => {
-      if (buffer.length === 0) return;
-      const batch = buffer;
-      buffer = [];
-      await writeBatch(doc, tableName, batch);
-      written += batch.length;
-    };
-    for (let i = next++; i < range.to; i = next++) {
-      for (const item of itemsOf(i)) {
-        buffer.push(item);
-        if (buffer.length === BATCH) await flush();
-      }
-    }
-    await flush();
-  };
-  await Promise.all(Array.from({ length: parallel }, lane));
-  return written;
-};
-
-export type RawItem = Record<string, AttributeValue>;
-
-const writeRawBatch = async (client: DynamoDBClient, tableName: string, items: ReadonlyArray<RawItem>) => {
-  let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_ROUNDS)
-      throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ROUNDS} rounds`);
-    const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-    const left = out.UnprocessedItems?.[tableName] ?? [];
-    pending = left.flatMap((r) =>
-      r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-    );
-    if (pending.length > 0) await sleep(Math.min(1000, 20 * 2 ** round));
-  }
-};
+): Promise<number> =>
+  bulkLoadWith((b: ReadonlyArray<Record<string, unknown>>) => writeItems(doc, tableName, b, 1))(
+    range,
+    itemsOf,
+    parallel,
+  );
 
 /** bulkLoad for items already in DynamoDB JSON (no marshalling on this side: 100,000-message loads). */
-export const bulkLoadRaw = async (
+export const bulkLoadRaw = (
   client: DynamoDBClient,
   tableName: string,
   range: { from: number; to: number },
   itemsOf: (i: number) => ReadonlyArray<RawItem>,
   parallel = 8,
-): Promise<number> => {
-  let next = range.from;
-  let written = 0;
-  const lane = async (): Promise<void> => {
-    let buffer: RawItem[] = [];
-    const flush = async () => {
-      if (buffer.length === 0) return;
-      const batch = buffer;
-      buffer = [];
-      await writeRawBatch(client, tableName, batch);
-      written += batch.length;
-    };
-    for (let i = next++; i < range.to; i = next++) {
-      for (const item of itemsOf(i)) {
-        buffer.push(item);
-        if (buffer.length === BATCH) await flush();
-      }
-    }
-    await flush();
-  };
-  await Promise.all(Array.from({ length: parallel }, lane));
-  return written;
-};
+): Promise<number> =>
+  bulkLoadWith((b: ReadonlyArray<RawItem>) => writeRawItems(client, tableName, b, 1))(range, itemsOf, parallel);

@@ -2,7 +2,7 @@ import type { AttemptItem } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
-import type { Accounting } from './summary.js';
+import type { Accounting } from './reliabilitySummary.js';
 
 // The books of a run: what was sent, what the receivers saw, what the table recorded.
 // - lost: a message sent whose STATE is missing or not in the expected final status;

@@ -2,6 +2,7 @@
 // checkpoints IN THE TABLE (so a restart resumes), every write slowed a little so a SIGKILL
 // lands inside a batch, and one line per write on stdout (`W <n>`) so the parent can aim.
 // DH_CHILD_MODE=catch-up: exit 0 once every write made before the start is projected.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startPoller } from '@delivery-history/devkit';
 import { makeStreamClients } from '@delivery-history/store';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
@@ -21,7 +22,7 @@ const slowWrites: Parameters<Add>[0] = (next, context) => async (args) => {
   if (WRITES.has(command)) {
     writes += 1;
     process.stdout.write(`W ${writes} ${command}\n`);
-    await new Promise((r) => setTimeout(r, writeDelayMs));
+    await sleep(writeDelayMs);
   }
   return next(args);
 };

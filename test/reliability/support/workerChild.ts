@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRetryPolicy } from '@delivery-history/core';
 // The worker as its own process, for the kill test: devkit's local worker (the same handler as
 // on AWS) against the table, fed by the parent: one JSON delivery request per stdin line. The
@@ -33,7 +34,7 @@ const store = createStore({
   retryPolicy: makeRetryPolicy({ maxAttempts, baseMs: 50, maxMs: 200 }),
   leaseMs,
 });
-const pause = () => new Promise((r) => setTimeout(r, pauseMs));
+const pause = () => sleep(pauseMs);
 /** Runs `te`; when it succeeded, announces `tag <messageId>` and holds a moment. */
 const announced =
   <L, A>(tag: string, messageId: (a: A) => string, te: TE.TaskEither<L, A>): TE.TaskEither<L, A> =>

@@ -4,7 +4,7 @@
 // one list: the free-text scrub (write time, logs) and `dh verify` both run it, through
 // freeText's TEXT_DETECTORS. Each shape keeps its public prefix (`ghp_[REDACTED]`), so a
 // reader still sees which kind of credential was there; a test per shape
-// (packages/core/test/providerTokens.test.ts, test/secrets/receiverTokens.test.ts).
+// (packages/core/test/providerTokens.offline.test.ts, test/secrets/receiverTokens.test.ts).
 //
 // Why a list of our own: secretlint's rules (the maintained npm set) need Node 22 since
 // v10 and run as linter plugins over whole files through an async engine, not as patterns

@@ -1,27 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-/** BatchWrite in chunks of 25, `lanes` requests in flight, unprocessed items retried. */
-export const writeItems = async (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  items: readonly Record<string, unknown>[],
-  lanes = 4,
-): Promise<void> => {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  const lane = async (): Promise<void> => {
-    for (let chunk = chunks.shift(); chunk !== undefined; chunk = chunks.shift()) {
-      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let round = 0; pending.length > 0; round++) {
-        if (round > 20) throw new Error('BatchWrite kept returning unprocessed items');
-        const r = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-        pending = (r.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-        if (pending.length > 0) await new Promise((ok) => setTimeout(ok, 20 * (round + 1)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
-};
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** A document client whose `send` counts commands by name and may inject failures. */
 export const instrumented = (

@@ -1,0 +1,78 @@
+import * as fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AuditEntry, decodeWith, isRedriveEntry, rebuildAuditTrail } from '../src/index.js';
+import { attempt, historyArb, redrive } from '@delivery-history/testkit';
+
+const Audit = suite('rebuildAuditTrail');
+
+Audit('compact entries in replay order', () => {
+  const a1 = attempt(1, 'retry');
+  const a2 = attempt(2, 'final');
+  const a3 = attempt(3, 'success', { superseded: true });
+  const a4 = attempt(4, 'success');
+  const r1 = redrive(1, 3, 6);
+  const trail = rebuildAuditTrail([a4, a2, a3, a1], [r1]);
+  assert.equal(trail, [
+    {
+      n: 1,
+      at: a1.completedAt,
+      status: 'FAILED',
+      statusCode: 503,
+      category: 'server_error',
+      responseTime: 12,
+      retry: 'retry',
+      nextAttemptAt: a1.nextAttemptAt,
+    },
+    {
+      n: 2,
+      at: a2.completedAt,
+      status: 'FAILED',
+      statusCode: 404,
+      category: 'client_error',
+      responseTime: 12,
+      retry: 'final',
+      nextAttemptAt: null,
+    },
+    {
+      n: 3,
+      at: a3.completedAt,
+      status: 'SUCCESS',
+      statusCode: 200,
+      category: 'success',
+      responseTime: 12,
+      retry: 'superseded',
+      nextAttemptAt: null,
+    },
+    { n: 3, at: r1.at, kind: 'redrive', by: 'ops@example.com', reason: 'fixed endpoint 1' },
+    {
+      n: 4,
+      at: a4.completedAt,
+      status: 'SUCCESS',
+      statusCode: 200,
+      category: 'success',
+      responseTime: 12,
+      retry: 'final',
+      nextAttemptAt: null,
+    },
+  ]);
+});
+
+Audit('property: one entry per event, each decodes, attempt numbers ascend', () => {
+  fc.assert(
+    fc.property(historyArb, (h) => {
+      const trail = rebuildAuditTrail([...h.attempts].reverse(), h.redrives);
+      assert.is(trail.length, h.attempts.length + h.redrives.length);
+      for (const e of trail) assert.ok(E.isRight(decodeWith(AuditEntry, e)));
+      const numbers = trail.filter((e) => !isRedriveEntry(e)).map((e) => e.n);
+      assert.equal(
+        numbers,
+        h.attempts.map((a) => a.attemptNumber),
+      );
+      assert.equal(rebuildAuditTrail(h.attempts, h.redrives), trail);
+    }),
+  );
+});
+
+Audit.run();

@@ -1,0 +1,60 @@
+// Issue 29: write units per delivery, through the real handler against DynamoDB Local, counted
+// by the bench's meter (ReturnConsumedCapacity INDEXES on every request; transactions at 2x
+// per item at least). A successful first delivery costs at most 10 WCU.
+import { randomBytes } from 'node:crypto';
+import { createSealer, itemSize, rawAesKeyProvider } from '@delivery-history/core';
+import type { Store } from '@delivery-history/store';
+import { benchRequest } from '../../../test/bench/support/benchFixtures.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { meterRequests, type RequestMeter } from '../../../test/bench/support/requestMeter.js';
+import { type Receivers, startReceivers } from '@delivery-history/devkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+
+type Ctx = { t: TestTable; rx: Receivers; store: Store; meter: RequestMeter };
+const WriteUnits = suite<Ctx>('worker write units per delivery');
+
+WriteUnits.before(async (ctx) => {
+  ctx.t = await useTestTable('worker-write-units');
+  ctx.rx = await startReceivers();
+  ctx.store = testStore(ctx.t);
+  ctx.meter = meterRequests(ctx.t.client);
+});
+WriteUnits.after(async (ctx) => {
+  ctx.meter.uninstall();
+  await ctx.rx.close();
+  await ctx.t.drop();
+});
+
+WriteUnits('a successful first delivery: at most 10 WCU; the index rows are written once, at creation', async (ctx) => {
+  // the bench's request: ~350-byte body, a bearer token (sealed), so STATE is over 1 KB
+  const sealer = createSealer(rawAesKeyProvider([{ id: 'k1', key: randomBytes(32) }]));
+  const h = harness(ctx.store, { sealer });
+  try {
+    const messageId = uniqueId('wcu-first');
+    ctx.meter.reset();
+    await h.handler(sqsEvent([sqsRecord(benchRequest(messageId, ctx.rx.url('/ok')))]));
+    const byOp = ctx.meter.snapshot();
+    const total = ctx.meter.totals();
+    const state = await run(ctx.store.getState(messageId));
+    assert.is(state.status, 'SUCCESS');
+    assert.ok(itemSize(state) > 1024, 'STATE over 1 KB: 2 WCU a write, as in the bench');
+    assert.ok(total.wcu <= 10, `first delivery took ${total.wcu} WCU: ${JSON.stringify(byOp)}`);
+    // byEndpoint and byCorrelation: one put each by the upsert; the append's transaction none
+    assert.is(byOp.UpdateItem?.indexUnits, 2);
+    assert.is(byOp.TransactWriteItems?.indexUnits, 0);
+    // the KEYS_ONLY indexes still list it with its current status (read from STATE)
+    const byCorr = await run(ctx.store.queryByCorrelation({ correlationId: `corr-${messageId}` }));
+    assert.equal(
+      byCorr.items.map((s) => [s.messageId, s.status]),
+      [[messageId, 'SUCCESS']],
+    );
+    const byEndpoint = await run(ctx.store.queryByEndpoint({ endpoint: new URL(ctx.rx.url('/ok')).host }));
+    assert.ok(byEndpoint.items.some((s) => s.messageId === messageId && s.status === 'SUCCESS'));
+  } finally {
+    await h.http.close();
+  }
+});
+
+WriteUnits.run();
