@@ -27,9 +27,14 @@ const ok = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promi
 };
 
 /** Waits on progress, not a budget: gives up only when `dh local` has exited. */
-const until = async (what: string, exited: () => boolean, probe: () => boolean | Promise<boolean>) => {
+const until = async (
+  what: string,
+  exited: () => boolean,
+  probe: () => boolean | Promise<boolean>,
+  output: () => string = () => '',
+) => {
   while (!(await probe())) {
-    if (exited()) throw new Error(`${what}: dh local exited first`);
+    if (exited()) throw new Error(`${what}: dh local exited first\n${output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 };
@@ -53,6 +58,7 @@ L('held while paused, delivered in creation order after the breaker closes; coun
       'started',
       () => exited,
       () => local.out().includes('Press Ctrl-C'),
+      () => `${local.out()}\n${local.err()}`,
     );
     const clients = makeClients({ endpoint: `http://127.0.0.1:${port}` });
     const store = createStore({ doc: clients.doc, tableName: TABLE });
@@ -101,7 +107,7 @@ L('held while paused, delivered in creation order after the breaker closes; coun
     local.child.kill('SIGINT');
   }
   assert.is(await exit, 130, local.err());
-  assert.match(local.out(), new RegExp(`${HELD} held messages released`));
+  assert.match(local.out(), new RegExp(`${HELD} held messages released`), `${local.out()}\n${local.err()}`);
 });
 
 L.run();

@@ -104,7 +104,7 @@ R('corruption: dry run names exactly the message and field, replay repairs, veri
   assert.is(byId['r-ok-3']?.auditTrail?.kind, 'mismatch');
   assert.ok(d.drift.every((x) => x.action === 'would-repair'));
   ok(before, 1);
-  assert.match(before.stdout, /projection\s+STATE == fold\(attempts, redrives\)\s+FAIL 1/);
+  assert.match(before.stdout, /projection\s+STATE == fold\(attempts, redrives, holds\)\s+FAIL 1/);
   assert.match(before.stdout, /audit-trail\s+audit trail == rebuild\(attempts, redrives\)\s+FAIL 1/);
 
   // the dry run wrote nothing
