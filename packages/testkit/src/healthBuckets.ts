@@ -4,7 +4,7 @@
 import { type AttemptItem, type HealthBucket, healthDeltaOf, mergeDeltas } from '@delivery-history/core';
 import { createStore, healthShardOf } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from './testTable.js';
 
 /** Comparable: sorted by hour, shard, endpoint; zero counters dropped. */
 export const normalize = (buckets: readonly HealthBucket[]): HealthBucket[] =>
