@@ -6,6 +6,7 @@ import { timeWindowError } from '../kit/args/timeWindow.js';
 import { operatorOf } from '../kit/config/operator.js';
 import { noteLine } from '../kit/format/terminal.js';
 import { type Context, unreachable, withContext } from '../kit/context.js';
+import { endpointMessageIds } from '../kit/table/endpointMessageIds.js';
 import { toJson } from '../kit/format/json.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
 import { viewLayout } from '../kit/format/terminal.js';
@@ -51,24 +52,10 @@ const outcomeOf = (messageId: string, r: E.Either<StoreError, Expunged>): Outcom
 };
 
 /** Every message id of the selection: the list given, or the endpoint's messages in the window. */
-const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<StoreError, string[]>> => {
-  if (a.message !== undefined) return E.right([...new Set(a.message)]);
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.queryByEndpoint({
-      endpoint: a.endpoint ?? '',
-      since: a.since ?? now,
-      until: a.until ?? now,
-      limit: 100,
-      ...(cursor !== null ? { cursor } : {}),
-    })();
-    if (E.isLeft(page)) return page;
-    ids.push(...page.right.items.map((s) => s.messageId));
-    cursor = page.right.cursor;
-  } while (cursor !== null);
-  return E.right(ids);
-};
+const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<StoreError, string[]>> =>
+  a.message !== undefined
+    ? E.right([...new Set(a.message)])
+    : endpointMessageIds(store, { endpoint: a.endpoint ?? '', since: a.since ?? now, until: a.until ?? now });
 
 // The report is a table streamed row by row (a long selection shows its progress), so its
 // columns have fixed widths; on a terminal DETAIL is cut to what is left, then EVENT and ITEMS give way.

@@ -1,6 +1,7 @@
 import type { AttemptItem } from '@delivery-history/core';
 import type { Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
+import { endpointMessageIds } from '../kit/table/endpointMessageIds.js';
 import { forEachParallel, listSource } from '../kit/table/forEachParallel.js';
 
 // `dh tail --since T`: the attempts completed in [T, now) before the stream is followed. There
@@ -39,24 +40,6 @@ export type Backfill = {
 export const attemptKey = (a: { readonly messageId: string; readonly attemptNumber: number }): string =>
   `${a.messageId}#${a.attemptNumber}`;
 
-/** Every message id of one endpoint's index from `since` on (all pages). */
-const idsOfEndpoint = async (store: Store, endpoint: string, since: Date): Promise<E.Either<StoreError, string[]>> => {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.queryByEndpoint({
-      endpoint,
-      since,
-      limit: 1000,
-      ...(cursor !== null ? { cursor } : {}),
-    })();
-    if (E.isLeft(page)) return page;
-    ids.push(...page.right.items.map((s) => s.messageId));
-    cursor = page.right.cursor;
-  } while (cursor !== null);
-  return E.right(ids);
-};
-
 /**
  * The endpoints to read: those the hourly aggregates saw in the window that the filter admits
  * (a bare host: every port), plus the one asked for as given.
@@ -79,7 +62,7 @@ const messagesOf = async (store: Store, input: BackfillInput): Promise<E.Either<
   if (E.isLeft(endpoints)) return endpoints;
   const ids = new Set<string>();
   for (const endpoint of endpoints.right) {
-    const some = await idsOfEndpoint(store, endpoint, input.since);
+    const some = await endpointMessageIds(store, { endpoint, since: input.since });
     if (E.isLeft(some)) return some;
     for (const id of some.right) ids.add(id);
   }
