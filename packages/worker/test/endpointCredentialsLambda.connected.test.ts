@@ -39,28 +39,24 @@ const startFakeSecretsManager = async (): Promise<FakeSecretsManager> => {
       });
       const json = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fake' };
       if (secretId !== ARN) {
-        res
-          .writeHead(400, json)
-          .end(
-            JSON.stringify({
-              __type: 'ResourceNotFoundException',
-              message: "Secrets Manager can't find the specified secret.",
-            }),
-          );
-        return;
-      }
-      res
-        .writeHead(200, json)
-        .end(
+        res.writeHead(400, json).end(
           JSON.stringify({
-            ARN,
-            Name: 'partner-token',
-            VersionId: 'v1',
-            SecretString: T,
-            VersionStages: ['AWSCURRENT'],
-            CreatedDate: 1.7e9,
+            __type: 'ResourceNotFoundException',
+            message: "Secrets Manager can't find the specified secret.",
           }),
         );
+        return;
+      }
+      res.writeHead(200, json).end(
+        JSON.stringify({
+          ARN,
+          Name: 'partner-token',
+          VersionId: 'v1',
+          SecretString: T,
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: 1.7e9,
+        }),
+      );
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
