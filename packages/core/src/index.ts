@@ -46,14 +46,13 @@ export type { RetryPolicy } from './outcome/retryPolicy.js';
 export { defaultRetryPolicy, makeRetryPolicy } from './outcome/retryPolicy.js';
 // redaction: the one secret policy (invariant 9)
 // per-endpoint credentials (issue 28): configured per endpoint, applied at send time
-export { applyEndpointCredential } from './credentials/applyEndpointCredential.js';
+export { type EndpointCredentialer, endpointCredentialer } from './credentials/applyEndpointCredential.js';
 export {
   checkCredentialPlacements,
   type EndpointCredentials,
-  NO_ENDPOINT_CREDENTIALS,
   parseEndpointCredentials,
 } from './credentials/endpointCredentials.js';
-export { cachingSecretSource, type SecretCache, type SecretSource } from './credentials/secretCache.js';
+export type { SecretSource } from './credentials/secretCache.js';
 export { findSecrets, type SecretFinding } from './redaction/findSecrets.js';
 export { type KnownSecrets, scrubText } from './redaction/freeText.js';
 export { redactingLogger, safeLogKey } from './redaction/logs.js';

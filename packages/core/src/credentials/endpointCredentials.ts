@@ -38,8 +38,6 @@ export type EndpointCredential = {
 /** By endpoint (normal form). */
 export type EndpointCredentials = ReadonlyMap<string, EndpointCredential>;
 
-export const NO_ENDPOINT_CREDENTIALS: EndpointCredentials = new Map();
-
 // ---------------------------------------------------------------------------
 // codecs
 // ---------------------------------------------------------------------------

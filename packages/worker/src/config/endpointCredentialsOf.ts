@@ -1,5 +1,10 @@
-import { cachingSecretSource, type Clock, type Logger, type SecretSource } from '@delivery-history/core';
-import type { EndpointCredentialDeps } from '../handler/credentialStep.js';
+import {
+  type Clock,
+  type EndpointCredentialer,
+  endpointCredentialer,
+  type Logger,
+  type SecretSource,
+} from '@delivery-history/core';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import type { WorkerConfig } from './readConfig.js';
 
@@ -12,20 +17,17 @@ export const endpointCredentialsOf = (
   config: WorkerConfig,
   source: SecretSource,
   deps: { readonly clock: Clock; readonly logger: Logger; readonly metrics: WorkerMetrics },
-): EndpointCredentialDeps | undefined =>
+): EndpointCredentialer | undefined =>
   config.endpointCredentials.size === 0
     ? undefined
-    : {
-        credentials: config.endpointCredentials,
-        cache: cachingSecretSource(source, {
-          ttlMs: config.credentialsTtlMs,
-          clock: deps.clock,
-          onStale: (secretId, reason) => {
-            deps.metrics.add('CredentialsStale', 'Count', 1);
-            deps.logger.warn('endpoint credential refresh failed; using the cached value (under 2 x its TTL old)', {
-              secretId,
-              reason,
-            });
-          },
-        }),
-      };
+    : endpointCredentialer(config.endpointCredentials, source, {
+        ttlMs: config.credentialsTtlMs,
+        clock: deps.clock,
+        onStale: (secretId, reason) => {
+          deps.metrics.add('CredentialsStale', 'Count', 1);
+          deps.logger.warn('endpoint credential refresh failed; using the cached value (under 2 x its TTL old)', {
+            secretId,
+            reason,
+          });
+        },
+      });

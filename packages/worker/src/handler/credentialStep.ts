@@ -1,10 +1,4 @@
-import {
-  applyEndpointCredential,
-  type DeliveryRequest,
-  type EndpointCredentials,
-  type Logger,
-  type SecretCache,
-} from '@delivery-history/core';
+import type { DeliveryRequest, EndpointCredentialer, Logger } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 
@@ -16,21 +10,15 @@ import type { WorkerMetrics } from '../observability/metrics.js';
 // are redacted by the secret policy (the placement is one it redacts: readConfig checks).
 // ---------------------------------------------------------------------------
 
-export type EndpointCredentialDeps = {
-  readonly credentials: EndpointCredentials;
-  readonly cache: SecretCache;
-};
-
 export type CredentialsNotSendable = { readonly code: 'CREDENTIALS_UNAVAILABLE'; readonly message: string };
 
 export const credentialStep = async (
-  deps: { readonly endpointCredentials?: EndpointCredentialDeps; readonly metrics: WorkerMetrics },
+  deps: { readonly endpointCredentials?: EndpointCredentialer; readonly metrics: WorkerMetrics },
   log: Logger,
   request: DeliveryRequest,
 ): Promise<E.Either<CredentialsNotSendable, DeliveryRequest>> => {
-  const c = deps.endpointCredentials;
-  if (c === undefined) return E.right(request);
-  const applied = await applyEndpointCredential(c.credentials, c.cache, request);
+  if (deps.endpointCredentials === undefined) return E.right(request);
+  const applied = await deps.endpointCredentials(request);
   if (E.isRight(applied)) return applied;
   const { endpoint, secretId, reason } = applied.left;
   deps.metrics.add('CredentialErrors', 'Count', 1);

@@ -5,6 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
 import {
+  type EndpointCredentialer,
   type KnownSecrets,
   type Logger,
   redactingLogger,
@@ -18,7 +19,7 @@ import type { WorkerMetrics } from '../observability/metrics.js';
 import { isFingerprintConflict, isRetryable } from '@delivery-history/store';
 import { decodeRecord } from './decodeRecord.js';
 import { type NotSendable, sealStep, sendableStep } from './sealSteps.js';
-import { type CredentialsNotSendable, credentialStep, type EndpointCredentialDeps } from './credentialStep.js';
+import { type CredentialsNotSendable, credentialStep } from './credentialStep.js';
 import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 import type { EndpointGate } from '../breaker/endpointGate.js';
@@ -56,7 +57,7 @@ export type ProcessDeps = {
   /** DELIVERY_SUCCESS_SNIPPET=on: a success's body snippet is kept on its attempt. */
   readonly keepSuccessSnippet?: boolean;
   /** DELIVERY_ENDPOINT_CREDENTIALS: per-endpoint credentials put on the request at send time. */
-  readonly endpointCredentials?: EndpointCredentialDeps;
+  readonly endpointCredentials?: EndpointCredentialer;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
