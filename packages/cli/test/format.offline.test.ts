@@ -209,7 +209,7 @@ History('the human view has the state, the attempts and the trail', () => {
 
 History('hold events in the trail: their rows, who and why through the output rule; counted in the lag', () => {
   const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
-  const hold = (n: number, kind: 'held' | 'released', atMs: number) => ({
+  const hold = (n: number, kind: 'held' | 'released') => ({
     type: 'HOLD' as const,
     messageId: 'm-1',
     holdNumber: n,
