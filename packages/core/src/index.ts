@@ -9,7 +9,6 @@ export {
   ExpungeItem,
   ExpungeMark,
   ExpungeScope,
-  HoldAuditEntry,
   isAttemptEntry,
   isHoldEntry,
   isRedriveEntry,

@@ -2,7 +2,6 @@ import type {
   AttemptItem,
   AuditEntry,
   ExpungeItem,
-  HoldAuditEntry,
   HoldItem,
   RedriveItem,
   RequeueItem,
@@ -124,7 +123,7 @@ const attemptRows = (v: HistoryView, now: Date, tz: string) =>
     a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
   ]);
 
-const holdRow = (e: HoldAuditEntry, now: Date, tz: string) => [
+const holdRow = (e: Extract<AuditEntry, { kind: 'hold' }>, now: Date, tz: string) => [
   `after ${e.n}`,
   at(e.at, now, tz),
   `HOLD#${e.hold} ${e.event.toUpperCase()}`,
