@@ -111,7 +111,7 @@ const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray
   return {
     m,
     fields: projection.right.fields,
-    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives),
+    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds),
     expected: projection.right.expected,
     error: null,
   };
