@@ -66,6 +66,7 @@ const drainOne = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry): Pro
   const sent = await deps.queue.send(request.right);
   if (E.isLeft(sent)) return E.left(`enqueue: ${sent.left}`);
   const released = await deps.store.appendHold({
+    before: state.right,
     messageId: entry.messageId,
     kind: 'released',
     mode: 'drain',

@@ -30,6 +30,12 @@ export type AppendHoldInput = {
   /** `breaker`, or the operator (audited). */
   readonly by: string;
   readonly at?: Date;
+  /**
+   * The STATE the caller has just read or written (the gate's create, the drain's check):
+   * saves the read. Safe when stale: the write is conditioned on its status and attempts
+   * (a moved message is a Conflict, as for a read that raced).
+   */
+  readonly before?: StateItem;
 };
 
 /** `hold` null: it was already HELD (a duplicate SQS copy, another worker): nothing written. */
@@ -117,7 +123,7 @@ export const appendHold = (env: Env, input: AppendHoldInput): TE.TaskEither<Stor
   const at = (input.at ?? env.clock()).toISOString();
   const writer = env.newId();
   return pipe(
-    getState(env, input.messageId, ctx.op),
+    input.before === undefined ? getState(env, input.messageId, ctx.op) : TE.right(input.before),
     TE.chain((before) => {
       if (input.kind === 'held' && before.status === 'HELD')
         return TE.right<StoreError, Held>({ hold: null, state: before });
