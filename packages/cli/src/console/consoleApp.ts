@@ -17,6 +17,7 @@ import { type PageWindow, pageWindow, type WindowName } from './consoleWindow.js
 import { endpointPage, endpointsPage, seriesOf } from './endpointsPage.js';
 import type { LiveAttempts } from './liveAttempts.js';
 import { actionRoutes } from './consoleActions.js';
+import { type ConsoleExpunge, expungeRoutes } from './consoleExpunge.js';
 import type { RedriveJobs } from './redriveJobs.js';
 import { messagePage } from './messagePage.js';
 import { messagesFilter, messagesQuery } from './messagesFilter.js';
@@ -39,6 +40,8 @@ export type ConsoleDeps = {
   readonly live: LiveAttempts;
   /** Re-drive jobs; null with --read-only (no action route exists then). */
   readonly jobs: RedriveJobs | null;
+  /** `dh expunge`'s run for one message; null with --read-only. */
+  readonly expunge: ConsoleExpunge | null;
 };
 
 const PAGE_SIZE = 50;
@@ -211,11 +214,12 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
         problemPage('Message', failureMessage(storeFailure(read.left, `message "${id.right}"`)) ?? ''),
         storeStatus(read.left),
       );
-    return c.html(messagePage(read.right, d.payloads, d.jobs !== null));
+    return c.html(messagePage(read.right, d.payloads, { redrive: d.jobs !== null, expunge: d.expunge !== null }));
   });
 
   if (d.jobs !== null)
     actionRoutes(app, { store: d.ctx.store, jobs: d.jobs, csrfOf: d.access.csrfOf, now: d.now, zone: d.zone });
+  if (d.expunge !== null) expungeRoutes(app, { expunge: d.expunge, csrfOf: d.access.csrfOf });
 
   app.notFound((c) => c.html(problemPage('Not found', `no page at ${c.req.path}`), 404));
   // one line, never a stack trace in the page
