@@ -1,7 +1,7 @@
 import type { Page, StateSummary, StoreError } from '@delivery-history/store';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { Hono } from 'hono';
+import { type Context as HonoContext, Hono } from 'hono';
 import { hourlySeriesOf } from '@delivery-history/core';
 import { HostArg, MessageIdArg } from '../kit/args/codecs.js';
 import { hostMatches } from '../kit/args/common.js';
@@ -23,6 +23,7 @@ import { messagePage } from './messagePage.js';
 import { messagesFilter, messagesQuery } from './messagesFilter.js';
 import { messagesPage, problemPage } from './messagesPage.js';
 import { openIssues, overviewPage } from './overviewPage.js';
+import { timed } from './serverTiming.js';
 
 // The console's routes. Every page calls the run its `dh` command calls (historyView,
 // failedQuery, the store's readEndpointHealth + endpointsDocument): no second query layer.
@@ -86,16 +87,20 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   });
 
   /** The health buckets of a window, as `dh endpoints` reads them. */
-  const buckets = (w: PageWindow, host?: string) =>
-    d.ctx.store.readEndpointHealth({
-      since: w.since,
-      until: w.until,
-      ...(host === undefined ? {} : { keep: (e: string) => hostMatches(host, e) }),
-    })();
+  const buckets = (c: HonoContext, w: PageWindow, host?: string) =>
+    timed(
+      c,
+      'health',
+      d.ctx.store.readEndpointHealth({
+        since: w.since,
+        until: w.until,
+        ...(host === undefined ? {} : { keep: (e: string) => hostMatches(host, e) }),
+      }),
+    );
 
-  const health = async (w: PageWindow, host?: string) =>
+  const health = async (c: HonoContext, w: PageWindow, host?: string) =>
     E.map((b: Parameters<typeof endpointsDocument>[2]) => endpointsDocument(w.since, w.until, b, host !== undefined))(
-      await buckets(w, host),
+      await buckets(c, w, host),
     );
 
   const windowOf = (q: Readonly<Record<string, string>>, fallback: WindowName) =>
@@ -107,8 +112,6 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   app.get('/', async (c) => {
     const w = windowOf(c.req.query(), '1h');
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
-    const read = await buckets(w.right);
-    if (E.isLeft(read)) return c.html(healthFailure(read.left), 503);
     const { fetch, keep } = failedQuery(d.ctx.store, {
       since: w.right.since,
       until: w.right.until,
@@ -122,30 +125,28 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       order: 'newest',
       host: undefined,
     });
-    const failed = await fetch(ISSUE_ROWS, null)();
+    // the aggregates and the open issues' rows at once: neither needs the other
+    const [read, failed] = await Promise.all([buckets(c, w.right), timed(c, 'failed', fetch(ISSUE_ROWS, null))]);
+    if (E.isLeft(read)) return c.html(healthFailure(read.left), 503);
     if (E.isLeft(failed))
       return c.html(
         problemPage('Store error', failureMessage(storeFailure(failed.left, 'failed messages')) ?? ''),
         503,
       );
-    return c.html(
-      overviewPage(
-        {
-          doc: endpointsDocument(w.right.since, w.right.until, read.right, false),
-          hours: hourlySeriesOf(read.right),
-          issues: openIssues(failed.right.items.filter(keep)),
-          issueRows: failed.right.items.length,
-          capped: failed.right.cursor !== null,
-        },
-        w.right,
-      ),
-    );
+    const view = await timed(c, 'view', async () => ({
+      doc: endpointsDocument(w.right.since, w.right.until, read.right, false),
+      hours: hourlySeriesOf(read.right),
+      issues: openIssues(failed.right.items.filter(keep)),
+      issueRows: failed.right.items.length,
+      capped: failed.right.cursor !== null,
+    }));
+    return c.html(overviewPage(view, w.right));
   });
 
   app.get('/endpoints', async (c) => {
     const w = windowOf(c.req.query(), '24h');
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
-    const doc = await health(w.right);
+    const doc = await health(c, w.right);
     if (E.isLeft(doc)) return c.html(healthFailure(doc.left), 503);
     return c.html(endpointsPage(doc.right, w.right));
   });
@@ -155,7 +156,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const w = windowOf(c.req.query(), '24h');
     if (E.isLeft(host) || host.right === undefined || E.isLeft(w))
       return c.json({ error: 'bad endpoint or window' }, 400);
-    const doc = await health(w.right, host.right);
+    const doc = await health(c, w.right, host.right);
     if (E.isLeft(doc)) return c.json({ error: 'store error' }, 503);
     const row = doc.right.endpoints.find((e) => e.endpoint === host.right);
     return c.json(seriesOf(row !== undefined && 'hours' in row ? row.hours : [], doc.right.since, doc.right.until));
@@ -167,7 +168,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       return c.html(problemPage('Bad request', E.isLeft(host) ? host.left : 'endpoint: missing'), 400);
     const w = windowOf(c.req.query(), '24h');
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
-    const doc = await health(w.right, host.right);
+    const doc = await health(c, w.right, host.right);
     if (E.isLeft(doc)) return c.html(healthFailure(doc.left), 503);
     return c.html(
       endpointPage(
@@ -184,7 +185,9 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const filter = messagesFilter(q, d.now(), d.zone);
     if (E.isLeft(filter)) return c.html(problemPage('Bad request', filter.left), 400);
     const { fetch, keep } = messagesQuery(d.ctx.store, filter.right);
-    const read = await fillPage(fetch, keep, q.cursor === undefined || q.cursor === '' ? null : q.cursor);
+    const read = await timed(c, 'list', () =>
+      fillPage(fetch, keep, q.cursor === undefined || q.cursor === '' ? null : q.cursor),
+    );
     if (E.isLeft(read)) {
       const s = read.left._tag === 'Invalid' ? 400 : storeStatus(read.left);
       return c.html(
@@ -208,7 +211,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const id = consoleParam('messageId', MessageIdArg, c.req.param('messageId'));
     if (E.isLeft(id) || id.right === undefined)
       return c.html(problemPage('Bad request', E.isLeft(id) ? id.left : 'messageId: missing'), 400);
-    const read = await historyView(d.ctx, id.right);
+    const read = await timed(c, 'history', () => historyView(d.ctx, id.right));
     if (E.isLeft(read))
       return c.html(
         problemPage('Message', failureMessage(storeFailure(read.left, `message "${id.right}"`)) ?? ''),
