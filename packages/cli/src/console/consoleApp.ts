@@ -20,7 +20,8 @@ import { actionRoutes } from './consoleActions.js';
 import { type ConsoleExpunge, expungeRoutes } from './consoleExpunge.js';
 import type { RedriveJobs } from './redriveJobs.js';
 import { messagePage } from './messagePage.js';
-import { messagesFilter, messagesQuery } from './messagesFilter.js';
+import { attemptRow, keepOf, messagesFilter, messagesQuery } from './messagesFilter.js';
+import { line } from './consoleHtml.js';
 import { messagesPage, problemPage } from './messagesPage.js';
 import { openIssues, overviewPage } from './overviewPage.js';
 import { timed } from './serverTiming.js';
@@ -200,11 +201,13 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
 
   // before `/messages/:messageId`: the live toggle's poll (a JSON answer, never HTML)
   app.get('/messages/live.json', (c) => {
-    const endpoint = consoleParam('endpoint', HostArg, c.req.query('endpoint'));
+    // the page's own filter, read as the list reads it, kept by the list's one predicate
+    const filter = messagesFilter(c.req.query(), d.now(), d.zone);
     const after = c.req.query('after');
-    if (E.isLeft(endpoint) || (after !== undefined && !/^\d{1,15}$/.test(after)))
-      return c.json({ _tag: 'failed', reason: 'bad endpoint or after' }, 400);
-    return c.json(d.live.poll(after === undefined ? null : Number(after), endpoint.right));
+    if (E.isLeft(filter) || (after !== undefined && !/^\d{1,15}$/.test(after)))
+      return c.json({ _tag: 'failed', reason: E.isLeft(filter) ? line(filter.left) : 'after: a number' }, 400);
+    const keep = keepOf(filter.right);
+    return c.json(d.live.poll(after === undefined ? null : Number(after), (a) => keep(attemptRow(a))));
   });
 
   app.get('/messages/:messageId', async (c) => {
