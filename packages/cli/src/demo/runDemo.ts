@@ -384,7 +384,8 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
   io.stdout.write(
     r.config.configured
       ? `\nExplore: pnpm dh failed --since -1h; pnpm dh history ${view?.state.messageId ?? '<id>'}; pnpm dh verify\n` +
-          'Look: pnpm dh console (prints the URL to open: overview, failed messages, endpoints)\n'
+          `Look: pnpm dh console (table "${r.config.tableName}" at ${r.config.endpoint ?? 'AWS'}, as this run;\n` +
+          '  it prints the URL to open: overview, failed messages, endpoints)\n'
       : EXPLORE_EMBEDDED,
   );
   return verify.ok ? EXIT.ok : EXIT.checkFailed;
