@@ -415,7 +415,8 @@ export const renderDemoReport = (
   io.stdout.write(
     config.configured
       ? `\nExplore: pnpm dh failed --since -1h; pnpm dh history ${view?.state.messageId ?? '<id>'}; pnpm dh verify\n` +
-          'Look: pnpm dh console (prints the URL to open: overview, failed messages, endpoints)\n'
+          `Look: pnpm dh console (table "${config.tableName}" at ${config.endpoint ?? 'AWS'}, as this run;\n` +
+          '  it prints the URL to open: overview, failed messages, endpoints)\n'
       : EXPLORE_EMBEDDED,
   );
 };

@@ -1,4 +1,4 @@
-import type { Expunged, Store, StoreError } from '@delivery-history/store';
+import type { Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
@@ -22,6 +22,7 @@ import {
 } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { expungeArgs } from './expungeArgs.js';
+import { type ExpungeOutcome, expungeOutcome } from './expungeOutcome.js';
 import type { ArgsOf } from '../kit/args/declaration.js';
 
 // `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
@@ -31,24 +32,7 @@ const NAME = 'expunge';
 
 type Args = ArgsOf<typeof expungeArgs>;
 
-type Outcome =
-  | {
-      readonly messageId: string;
-      readonly outcome: 'expunged' | 'unchanged' | 'would-expunge';
-      readonly result: Expunged;
-    }
-  | { readonly messageId: string; readonly outcome: 'not-found' | 'refused' | 'failed'; readonly error: string };
-
-const outcomeOf = (messageId: string, r: E.Either<StoreError, Expunged>): Outcome => {
-  if (E.isLeft(r)) {
-    const tag = r.left._tag;
-    const outcome = tag === 'NotFound' ? 'not-found' : tag === 'Invalid' ? 'refused' : 'failed';
-    return { messageId, outcome, error: r.left.message };
-  }
-  const x = r.right;
-  const outcome = x.expungeNumber === null ? 'unchanged' : x.dryRun ? 'would-expunge' : 'expunged';
-  return { messageId, outcome, result: x };
-};
+type Outcome = ExpungeOutcome;
 
 /** Every message id of the selection: the list given, or the endpoint's messages in the window. */
 const selectIds = async (
@@ -142,16 +126,14 @@ export const expungeRun = async (
   const outcomes: Outcome[] = [];
   onEvent({ _tag: 'Selected', count: ids.right.length });
   for (const messageId of ids.right) {
-    const r = await ctx.store.expungeMessage({
+    // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, the store's policy)
+    const o = await expungeOutcome(ctx.store, {
       messageId,
       scope: input['secrets-only'] === true ? 'secrets' : 'content',
       requestedBy: input.by,
       reason: input.reason,
-      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, read by the config)
-      policy: ctx.store.policies.secrets,
       dryRun,
-    })();
-    const o = outcomeOf(messageId, r);
+    });
     // a failure before any row: the table itself may be what failed (one line, exit 3)
     if (o.outcome === 'failed' && outcomes.length === 0) {
       const gone = await unreachable(ctx, CheckFailed);

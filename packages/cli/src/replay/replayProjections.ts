@@ -117,7 +117,7 @@ const lookAt = (deps: ReplayDeps, messageId: string, items: ReadonlyArray<RawIte
   return {
     m,
     fields: projection.right.fields,
-    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives),
+    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds),
     expected: projection.right.expected,
     error: null,
   };
