@@ -9,6 +9,8 @@ export {
   ExpungeItem,
   ExpungeMark,
   ExpungeScope,
+  isAttemptEntry,
+  isHoldEntry,
   isRedriveEntry,
   isResolutionEntry,
   Lease,
