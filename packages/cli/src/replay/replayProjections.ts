@@ -111,7 +111,7 @@ const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray
   return {
     m,
     fields: projection.right.fields,
-    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds),
+    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds, m.requeues),
     expected: projection.right.expected,
     error: null,
   };
