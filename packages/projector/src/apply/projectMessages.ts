@@ -91,8 +91,9 @@ const partition = (parsed: readonly ParsedRecord[]) => {
   let ignored = 0;
   for (const p of parsed) {
     if (p._tag === 'Change') {
+      // a hold event is trail work like the others, and may give an operator event (expiry)
       if (p.change.kind === 'hold') holds.push(p.change.hold);
-      else changes.push(p.change);
+      changes.push(p.change);
     } else if (p._tag === 'Move') moves.push(p.move);
     else if (p._tag === 'Malformed') malformed.push({ sequenceNumber: p.sequenceNumber, reason: p.reason });
     else ignored += 1;
