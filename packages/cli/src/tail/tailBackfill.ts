@@ -142,21 +142,18 @@ export const readBackfill = async (
   if (E.isLeft(ids)) return ids;
   const since = input.since.toISOString();
   const found: AttemptItem[] = [];
-  let failure: StoreError | null = null;
-  await forEachParallel(
+  const pass = await forEachParallel(
     listSource(ids.right),
-    async (id) => {
+    async (id): Promise<E.Either<StoreError, void>> => {
       const h = await store.getHistory(id)();
       // a message asked for by --message that does not exist is no error: nothing to show yet
-      if (E.isLeft(h)) {
-        if (h.left._tag !== 'NotFound') failure ??= h.left;
-        return;
-      }
+      if (E.isLeft(h)) return h.left._tag === 'NotFound' ? E.right(undefined) : h;
       for (const a of h.right.attempts) if (a.completedAt >= since && keep(a)) found.push(a);
+      return E.right(undefined);
     },
-    { segments: 1, concurrency: CONCURRENCY, shouldStop: () => failure !== null },
+    { segments: 1, concurrency: CONCURRENCY },
   );
-  if (failure !== null) return E.left(failure);
+  if (E.isLeft(pass)) return pass;
   const sorted = found.sort((a, b) =>
     a.completedAt === b.completedAt
       ? attemptKey(a).localeCompare(attemptKey(b))
