@@ -30,6 +30,7 @@ const summary = (through: number, entryCount = through) => ({
   through,
   redrives: 0,
   holds: 0,
+  requeues: 0,
   entryCount,
   tailBytes: 100,
   updatedAt: '2025-01-01T01:00:00.000Z',
@@ -44,7 +45,7 @@ const create = (entries: AuditEntry[]): AuditStep => ({
 });
 
 const append = (from: number, entries: AuditEntry[]): AuditStep => ({
-  expect: { through: from, redrives: 0, holds: 0 },
+  expect: { through: from, redrives: 0, holds: 0, requeues: 0 },
   summary: summary(from + entries.length),
   headEntries: entries,
   tail: null,

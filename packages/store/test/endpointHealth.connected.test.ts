@@ -40,12 +40,13 @@ const entry = (n: number): AuditEntry => ({
 });
 
 const step = (from: number, to: number): AuditStep => ({
-  expect: from === 0 ? null : { through: from, redrives: 0, holds: 0 },
+  expect: from === 0 ? null : { through: from, redrives: 0, holds: 0, requeues: 0 },
   summary: {
     segments: 1,
     through: to,
     redrives: 0,
     holds: 0,
+    requeues: 0,
     entryCount: to,
     tailBytes: 100,
     updatedAt: '2025-01-01T01:00:00.000Z',
