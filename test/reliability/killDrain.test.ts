@@ -78,7 +78,7 @@ const spawnChild = (
   name: string,
   script: string,
   onLine: (c: Child, line: string) => void,
-  pauseMs = 60,
+  pause: { readonly ms: number; readonly at?: number } = { ms: 60 },
 ): Child => {
   const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}${script}`], {
     cwd: root,
@@ -89,7 +89,8 @@ const spawnChild = (
       DH_CHILD_SECRET: SIGNING_SECRET,
       DH_CHILD_LEASE_MS: String(LEASE_MS),
       DH_CHILD_MAX_ATTEMPTS: '10',
-      DH_CHILD_PAUSE_MS: String(pauseMs),
+      DH_CHILD_PAUSE_MS: String(pause.ms),
+      DH_CHILD_PAUSE_AT: String(pause.at ?? 0),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -133,12 +134,24 @@ const send = (w: Child, r: DeliveryRequest): void => {
 };
 
 /** A worker; SQS gives it every record the drains enqueued whose message is not delivered yet. */
-const startWorker = async (ctx: Ctx, name: string, onLine: (c: Child, tag: string, id: string) => void) => {
-  const w = spawnChild(ctx, name, 'test/reliability/support/workerChild.ts', (c, line) => {
-    const [tag = '', id = ''] = line.split(' ');
-    if (tag === 'C' || tag === 'A') onLine(c, tag, id);
-    else c.lines.push(line);
-  });
+const startWorker = async (
+  ctx: Ctx,
+  name: string,
+  onLine: (c: Child, tag: string, id: string) => void,
+  // after each claim and before each append: long enough for an aimed kill to land there
+  pauseMs = 60,
+) => {
+  const w = spawnChild(
+    ctx,
+    name,
+    'test/reliability/support/workerChild.ts',
+    (c, line) => {
+      const [tag = '', id = ''] = line.split(' ');
+      if (tag === 'C' || tag === 'A') onLine(c, tag, id);
+      else c.lines.push(line);
+    },
+    { ms: pauseMs },
+  );
   ctx.worker = w;
   for (const id of await openIds(ctx, [...ctx.queued.keys()])) {
     const r = ctx.queued.get(id);
@@ -148,12 +161,12 @@ const startWorker = async (ctx: Ctx, name: string, onLine: (c: Child, tag: strin
 };
 
 /** A drainer; its enqueues go to the worker alive (or wait in `queued` for the next one). */
-/** `pauseMs` after each enqueue: only the drainer aimed between an enqueue and its release needs one. */
+/** `pause` after an enqueue: only the drainer aimed between an enqueue and its release needs one. */
 const startDrainer = (
   ctx: Ctx,
   name: string,
   onEnqueue: (c: Child, r: DeliveryRequest, n: number) => void,
-  pauseMs = 0,
+  pause: { readonly ms: number; readonly at?: number } = { ms: 0 },
 ) => {
   let n = 0;
   const onLine = (c: Child, line: string) => {
@@ -170,7 +183,7 @@ const startDrainer = (
     if (w !== null && w.proc.exitCode === null && w.killed === null) send(w, r);
     onEnqueue(c, r, n);
   };
-  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, pauseMs);
+  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, pause);
   ctx.drainer = d;
   return d;
 };
@@ -269,18 +282,29 @@ Kill(
     let armed = false;
     let claimed: string | null = null;
     // 2. (armed after 1) this worker dies right after its next claim, before the request
-    const w1 = await startWorker(ctx, 'worker-1', (c, tag, id) => {
-      if (armed && tag === 'C' && claimed === null) {
-        claimed = id;
-        kill(c, 'after a claim, before its request');
-      }
-    });
-    const d1 = startDrainer(ctx, 'drainer-1', (c, r, n) => {
-      if (n === 5) {
-        window = r.messageId;
-        kill(c, 'after an enqueue, before its release');
-      }
-    });
+    const w1 = await startWorker(
+      ctx,
+      'worker-1',
+      (c, tag, id) => {
+        if (armed && tag === 'C' && claimed === null) {
+          claimed = id;
+          kill(c, 'after a claim, before its request');
+        }
+      },
+      300,
+    );
+    const d1 = startDrainer(
+      ctx,
+      'drainer-1',
+      (c, r, n) => {
+        if (n === 5) {
+          window = r.messageId;
+          kill(c, 'after an enqueue, before its release');
+        }
+      },
+      // the 5th send holds 10 s: the kill lands before its release, however busy the machine
+      { ms: 10_000, at: 5 },
+    );
     await wait('drainer-1 killed', d1, () => d1.killed !== null);
     await d1.exited;
     const w = window as string | null;
@@ -295,12 +319,17 @@ Kill(
 
     // 3. the next worker dies after a request, before its append; the drainer right after a release
     let afterRequest: string | null = null;
-    const w2 = await startWorker(ctx, 'worker-2', (c, tag, id) => {
-      if (tag === 'A' && afterRequest === null && (ctx.rx.requests.get(id) ?? 0) > 0) {
-        afterRequest = id;
-        kill(c, 'after a request, before its append');
-      }
-    });
+    const w2 = await startWorker(
+      ctx,
+      'worker-2',
+      (c, tag, id) => {
+        if (tag === 'A' && afterRequest === null && (ctx.rx.requests.get(id) ?? 0) > 0) {
+          afterRequest = id;
+          kill(c, 'after a request, before its append');
+        }
+      },
+      300,
+    );
     const from = ctx.enqueues;
     let released: string | null = null;
     await wait('a release by drainer-2', d2, async () => {
