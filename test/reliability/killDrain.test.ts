@@ -78,7 +78,8 @@ const spawnChild = (
   name: string,
   script: string,
   onLine: (c: Child, line: string) => void,
-  pause: { readonly ms: number; readonly at?: number } = { ms: 60 },
+  pauseMs = 60,
+  extraEnv: Record<string, string> = {},
 ): Child => {
   const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}${script}`], {
     cwd: root,
@@ -89,8 +90,8 @@ const spawnChild = (
       DH_CHILD_SECRET: SIGNING_SECRET,
       DH_CHILD_LEASE_MS: String(LEASE_MS),
       DH_CHILD_MAX_ATTEMPTS: '10',
-      DH_CHILD_PAUSE_MS: String(pause.ms),
-      DH_CHILD_PAUSE_AT: String(pause.at ?? 0),
+      DH_CHILD_PAUSE_MS: String(pauseMs),
+      ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -150,7 +151,7 @@ const startWorker = async (
       if (tag === 'C' || tag === 'A') onLine(c, tag, id);
       else c.lines.push(line);
     },
-    { ms: pauseMs },
+    pauseMs,
   );
   ctx.worker = w;
   for (const id of await openIds(ctx, [...ctx.queued.keys()])) {
@@ -161,12 +162,15 @@ const startWorker = async (
 };
 
 /** A drainer; its enqueues go to the worker alive (or wait in `queued` for the next one). */
-/** `pause` after an enqueue: only the drainer aimed between an enqueue and its release needs one. */
+/**
+ * `stopAt`: the enqueue (1-based) after which the drainer waits to be killed, so the kill aimed
+ * at it lands between that enqueue and its release (the release is one write away: a race).
+ */
 const startDrainer = (
   ctx: Ctx,
   name: string,
   onEnqueue: (c: Child, r: DeliveryRequest, n: number) => void,
-  pause: { readonly ms: number; readonly at?: number } = { ms: 0 },
+  stopAt = 0,
 ) => {
   let n = 0;
   const onLine = (c: Child, line: string) => {
@@ -183,7 +187,9 @@ const startDrainer = (
     if (w !== null && w.proc.exitCode === null && w.killed === null) send(w, r);
     onEnqueue(c, r, n);
   };
-  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, pause);
+  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, 0, {
+    DH_CHILD_STOP_AT: String(stopAt),
+  });
   ctx.drainer = d;
   return d;
 };
@@ -302,8 +308,7 @@ Kill(
           kill(c, 'after an enqueue, before its release');
         }
       },
-      // the 5th send holds 10 s: the kill lands before its release, however busy the machine
-      { ms: 10_000, at: 5 },
+      5,
     );
     await wait('drainer-1 killed', d1, () => d1.killed !== null);
     await d1.exited;

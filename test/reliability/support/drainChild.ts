@@ -2,9 +2,9 @@
 // deployed drain function's handler on a timer) against the table. Its queue is the parent
 // (SQS's memory, as in workerChild.ts): every re-enqueue is one stdout line `Q <request JSON>`,
 // written synchronously (a pipe on Linux), so a send that returned is on record even if this
-// process dies right after. A send is then held for DH_CHILD_PAUSE_MS (every one, or only the
-// DH_CHILD_PAUSE_AT-th), so a SIGKILL aimed at that line lands after the enqueue and before the
-// release (drainHeld's crash window).
+// process dies right after. Each send is then held for DH_CHILD_PAUSE_MS, and send number
+// DH_CHILD_STOP_AT until the process is killed, so a SIGKILL aimed at that line lands after the
+// enqueue and before the release (drainHeld's crash window), however fast the release is.
 import { startLocalDrain } from '@delivery-history/devkit';
 import { makeClients } from '@delivery-history/store';
 import { loadConfig } from '@delivery-history/worker';
@@ -12,8 +12,8 @@ import { loadConfig } from '@delivery-history/worker';
 const endpoint = process.env.DH_CHILD_ENDPOINT ?? '';
 const tableName = process.env.DH_CHILD_TABLE ?? '';
 const pauseMs = Number(process.env.DH_CHILD_PAUSE_MS ?? '60');
-/** Only the n-th send pauses (0: every send): a long pause where the kill is aimed, none elsewhere. */
-const pauseAt = Number(process.env.DH_CHILD_PAUSE_AT ?? '0');
+/** The send (1-based) after which this process waits until it is killed (0: none): the aimed window. */
+const stopAt = Number(process.env.DH_CHILD_STOP_AT ?? '0');
 
 const clients = makeClients({ endpoint });
 const config = loadConfig({
@@ -33,7 +33,8 @@ const drain = startLocalDrain({
     send: (request) => {
       sent += 1;
       process.stdout.write(`Q ${JSON.stringify(request)}\n`);
-      if (pauseAt === 0 || sent === pauseAt) Atomics.wait(hold, 0, 0, pauseMs);
+      // at the aimed send, wait for the SIGKILL (bounded) instead of racing it to the release
+      Atomics.wait(hold, 0, 0, sent === stopAt ? 120_000 : pauseMs);
       return String(sent);
     },
   },

@@ -7,7 +7,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
 import { partition, type RawServer, type TestTable, useTestTable } from '@delivery-history/testkit';
-import { type Console, consoleData, type ConsoleData, get, MARKER, signIn, startConsole } from './consoleRig.js';
+import {
+  type Console,
+  consoleData,
+  type ConsoleData,
+  csrfIn,
+  get,
+  MARKER,
+  signIn,
+  startConsole,
+} from './consoleRig.js';
 
 type Ctx = {
   t: TestTable;
@@ -41,8 +50,6 @@ X.after(async (ctx) => {
 });
 
 const stored = (ctx: Ctx) => partition(ctx.t.doc, ctx.t.tableName, ctx.id);
-
-const csrfIn = (text: string): string => /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? '';
 
 const post = (
   c: Console,
