@@ -5,7 +5,7 @@ export { mapLimit } from './mapLimit.js';
 export { pick, seededRandom, seedFromEnv } from './seededRandom.js';
 export { stopOwnDynamo, type TestTable, testEndpoint, useTestTable } from './testTable.js';
 export { cpuOf, type Progress, reaches, StalledError, type WaitOptions, waitFor } from './waitFor.js';
-export { type RawItem, writeItems, writeRawItems } from './writeItems.js';
+export { writeItems } from './writeItems.js';
 export {
   applyEvents,
   attempt,
