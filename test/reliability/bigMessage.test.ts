@@ -8,7 +8,8 @@ import { attemptSk, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 import { printSummary } from './support/reliabilitySummary.js';
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the

@@ -11,7 +11,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, runDh, show } from '../../packages/cli/test/support/runDh.js';
-import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { printSummary } from './support/reliabilitySummary.js';
 import { spawn } from 'node:child_process';
 

@@ -2,7 +2,7 @@
 // real projector poller), the real `dh` run as a child process against the test table.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';

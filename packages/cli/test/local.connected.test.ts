@@ -3,7 +3,7 @@
 // behind a local SQS endpoint (a re-drive handed to it delivers), the printed exports
 // (DELIVERY_ALLOW_TARGETS for loopback), a busy port (exit 3), Ctrl-C (clean stop, no
 // java left), and --path keeping the data across restarts.
-import { cpuOf, waitFor } from '@delivery-history/testkit';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

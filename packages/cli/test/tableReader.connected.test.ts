@@ -4,7 +4,8 @@
 import { tableReader } from '@delivery-history/cli/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 
 type Ctx = { t: TestTable };
 const S = suite<Ctx>('tableReader.scanMessages');

@@ -5,7 +5,7 @@
 // summary and exiting 130. tmux is installed by .ci/run where missing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { dhEnv } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 import { startTmux, type Tmux } from './support/tmuxPane.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';
 import { BIN, dhEnv, ensureBuilt } from './support/runDh.js';

@@ -5,7 +5,9 @@ import { memoryTelemetry } from '@delivery-history/projector/testing';
 import { streamsPortOf } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { fakeClock } from '@delivery-history/testkit/fakeClock';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { compareTrail, driveMessage, makeWorkloadStore, readWholeStream, rng } from './support/workload.js';
 
 type Ctx = { t: TestTable; ids: string[] };

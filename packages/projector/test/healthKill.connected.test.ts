@@ -5,15 +5,10 @@ import { streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  expectedBuckets,
-  storedBuckets,
-  type TestTable,
-  useTestTable,
-  writeItems,
-  cpuOf,
-  waitFor,
-} from '@delivery-history/testkit';
+import { expectedBuckets, storedBuckets } from '@delivery-history/testkit/healthBuckets';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
 import { readWholeStream } from './support/workload.js';
 

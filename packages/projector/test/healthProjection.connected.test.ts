@@ -13,14 +13,9 @@ import { streamsPortOf } from '@delivery-history/store/testing';
 import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  attemptsOf,
-  expectedBuckets,
-  storedBuckets,
-  type TestTable,
-  useTestTable,
-  writeItems,
-} from '@delivery-history/testkit';
+import { attemptsOf, expectedBuckets, storedBuckets } from '@delivery-history/testkit/healthBuckets';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 import { dhEnv, jsonOf, runDh, show } from '../../cli/test/support/runDh.js';
 import { attempt, attemptKeyed, attemptRecord } from './support/projectorFixtures.js';
 import { readWholeStream } from './support/workload.js';

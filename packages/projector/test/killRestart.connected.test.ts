@@ -5,7 +5,9 @@ import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems, cpuOf, waitFor } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
 import { compareTrail } from './support/workload.js';
 

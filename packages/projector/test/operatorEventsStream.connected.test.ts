@@ -10,7 +10,9 @@ import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { fakeClock } from '@delivery-history/testkit/fakeClock';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { driveMessage, makeWorkloadStore, readWholeStream, rng } from './support/workload.js';
 
 type Ctx = { t: TestTable };

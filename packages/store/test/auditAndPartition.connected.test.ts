@@ -12,7 +12,7 @@ import { rewriteAuditTrail, writeAuditStep } from '../src/ops/writeAudit.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
 const entry = (n: number): AuditEntry => ({
   n,

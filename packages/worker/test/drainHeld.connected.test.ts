@@ -8,7 +8,7 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
 type Ctx = { t: TestTable; store: Store; now: number };
 const Drain = suite<Ctx>('drainHeld');

@@ -17,7 +17,7 @@ import { drainLambdaHandler, memoryMetrics } from '@delivery-history/worker/test
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
 type Ctx = { t: TestTable; store: Store; now: number };
 const Sweep = suite<Ctx>('drain sweep (the drain function)');

@@ -1,6 +1,6 @@
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { writeItems } from '@delivery-history/testkit';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // Bulk loading for the query and replay benches: items made on the fly for i in a range,

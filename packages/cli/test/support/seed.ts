@@ -4,7 +4,7 @@ import { type DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@deliv
 import { createStore, type Store } from '@delivery-history/store';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
-import { type FakeClock, fakeClock } from '@delivery-history/testkit';
+import { type FakeClock, fakeClock } from '@delivery-history/testkit/fakeClock';
 
 export type Observed = 'ok' | '503' | '404' | '429' | 'timeout' | 'refused';
 

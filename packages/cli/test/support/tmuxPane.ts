@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@delivery-history/testkit';
+import { waitFor } from '@delivery-history/testkit/waitFor';
 import { BIN, ensureBuilt } from './runDh.js';
 import { exportLines, shellQuote, tmuxServer } from './tmux.js';
 

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { treeCpuMs } from '@delivery-history/devkit/testing';
 import { auditKey } from '@delivery-history/store/testing';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 

@@ -22,7 +22,7 @@ import {
 } from '@delivery-history/worker/testing';
 import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 
 export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
   throw new Error(e);
