@@ -8,5 +8,5 @@ export { createLocalDriver } from './localDriver.js';
 // the local stand-in for the worker's KMS key (sealed credentials)
 export { LOCAL_KEYRING_VAR, localSealer } from './localKeyring.js';
 // progress of a child process, for waits that must not fail on a busy machine
-export { treeCpuMs } from './processCpu.js';
+export { stallGuard, treeCpuMs } from './processCpu.js';
 export { memoryCheckpoint } from './poller/checkpoint.js';

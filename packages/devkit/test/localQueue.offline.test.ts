@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SQSEvent } from '@delivery-history/worker';
+import type { SQSEvent } from 'aws-lambda';
 import { fakeClock } from '@delivery-history/testkit/fakeClock';
 import { memoryLogger, TimeoutError } from '@delivery-history/core';
 import { suite } from 'uvu';

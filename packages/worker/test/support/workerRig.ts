@@ -9,10 +9,9 @@ import {
   type HttpClient,
   type RecordRef,
   type SqsBatchHandler,
-  type SQSEvent,
-  type SQSRecord,
   type VisibilityPort,
 } from '@delivery-history/worker';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { systemClock } from '@delivery-history/core';
 import {
   type ProcessDeps,
