@@ -61,7 +61,7 @@ for (let run = 0; run < RUNS; run++) {
     // every re-driven request is at the receiver, held: the re-drive is mid-delivery
     await ctx.rx.waitFor(before + PER_RUN);
     ctx.tmux.run('send-keys', '-t', name, 'C-c');
-    const plain = await ctx.tmux.capture(name, /exit=\d+/, false);
+    const plain = await ctx.tmux.capture(name, /exit=\d+/);
     ctx.tmux.run('kill-session', '-t', name);
     assert.match(plain, /exit=130/, plain);
     assert.match(plain, /Interrupted: stopped claiming/, plain);

@@ -43,7 +43,7 @@ for (const width of [80, 160]) {
     assert.match(plain, /ERROR/);
     if (width === 80) assert.match(plain, /…/, 'long text is cut with an ellipsis');
     assert.match(plain, /fitted to the terminal; --wide/);
-    const colored = await ctx.tmux.capture(name, /exit=\d+/, true);
+    const colored = await ctx.tmux.capture(name, /exit=\d+/, { escapes: true });
     assert.ok(colored.includes(`${RED}FAILED (final)`), `FAILED in red:\n${JSON.stringify(colored)}`);
     ctx.tmux.run('kill-session', '-t', name);
   });
