@@ -1,8 +1,7 @@
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
-import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry, readAuditTrail } from '@delivery-history/projector/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -72,15 +71,7 @@ const bulkLoad = async (t: TestTable, attempts: readonly AttemptItem[]): Promise
 Big('several segments, none over budget, none lost, no write rejected (production budget)', async ({ t }) => {
   const attempts = Array.from({ length: COUNT }, (_, i) => attemptOf(i + 1));
   const telemetry = memoryTelemetry();
-  const poller = startPoller({
-    clients: t,
-    tableName: t.tableName,
-    streamArn: t.streamArn ?? '',
-    checkpoint: memoryCheckpoint(),
-    idleBackoffMs: 50,
-    maxIdleBackoffMs: 250,
-    deps: { budget: DEFAULT_SEGMENT_BUDGET, telemetry },
-  });
+  const poller = startTestPoller(t, { idleBackoffMs: 50, deps: { budget: DEFAULT_SEGMENT_BUDGET, telemetry } });
   try {
     await bulkLoad(t, attempts);
     await poller.caughtUp();

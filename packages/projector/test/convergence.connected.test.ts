@@ -1,6 +1,5 @@
-import { startPoller } from '@delivery-history/devkit';
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry } from '@delivery-history/projector/testing';
 import { streamsPortOf } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
@@ -25,15 +24,7 @@ Converge(
   '100 messages, random outcomes, retries and redrives: every trail equals rebuildAuditTrail; no drift',
   async ({ t, ids }) => {
     const telemetry = memoryTelemetry();
-    const poller = startPoller({
-      clients: t,
-      tableName: t.tableName,
-      streamArn: t.streamArn ?? '',
-      checkpoint: memoryCheckpoint(),
-      idleBackoffMs: 20,
-      maxIdleBackoffMs: 250,
-      deps: { telemetry, driftCheckRate: 1 },
-    });
+    const poller = startTestPoller(t, { deps: { telemetry, driftCheckRate: 1 } });
     try {
       // the poller projects while the workload runs
       const clock = fakeClock();
