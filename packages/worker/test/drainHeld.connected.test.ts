@@ -1,6 +1,7 @@
 // The drain (issue 27) against DynamoDB Local: held messages go back on the queue oldest
 // created first, at the rate cap (one sleep of 1/rate per message), each released after it is
 // enqueued; a failed enqueue leaves the message HELD and listed for the next drain.
+import { must as ok } from '@delivery-history/testkit/must';
 import { drainHeld } from '@delivery-history/store';
 import { expireHeld } from '@delivery-history/store/testing';
 import type { DeliveryRequest } from '@delivery-history/core';
@@ -34,12 +35,6 @@ const request = (messageId: string, host: string): DeliveryRequest => ({
   correlationId: `c-${messageId}`,
   maxAttempts: 5,
 });
-
-const ok = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
 
 /** `n` messages created a second apart, then held in reverse order (holding order is not the drain's). */
 const heldMessages = async (ctx: Ctx, host: string, n: number): Promise<string[]> => {

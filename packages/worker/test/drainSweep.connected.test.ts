@@ -3,6 +3,7 @@
 // workers' caches cannot still say otherwise; an open or paused one's stay held, but those held
 // past the limit become final held_expired in every mode; a message another drain released is
 // skipped, not sent twice; the function's time budget stops a sweep between messages.
+import { must as ok } from '@delivery-history/testkit/must';
 import {
   type BreakerState,
   type DeliveryRequest,
@@ -33,12 +34,6 @@ Sweep.before(async (ctx) => {
   });
 });
 Sweep.after(async ({ t }) => t.drop());
-
-const ok = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
 
 const request = (messageId: string, host: string): DeliveryRequest => ({
   messageId,

@@ -163,8 +163,4 @@ export const harness = (
 };
 
 /** Unwraps a TaskEither result in a test (a Left is a test failure with its message). */
-export const run = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
+export { must as run } from '@delivery-history/testkit/must';
