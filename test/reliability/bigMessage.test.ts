@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { writeItems } from '@delivery-history/testkit/writeItems';
+import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
 import { printSummary } from './support/reliabilitySummary.js';
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the
@@ -19,34 +20,14 @@ const COUNT = 20_000;
 const ID = 'huge-1';
 
 const attemptOf = (n: number): AttemptItem => {
-  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
   const last = n === COUNT;
-  return {
-    type: 'ATTEMPT',
-    messageId: ID,
-    attemptNumber: n,
-    attemptId: `a${n}`,
-    leaseId: `l${n}`,
-    startedAt: at,
-    completedAt: at,
-    request: { method: 'POST', url: 'https://h.example/x', headers: {}, bodyBytes: 0, bodySha256: '0' },
-    response: null,
-    deliveryResult: {
-      success: last,
-      retryEligible: !last,
-      category: last ? 'success' : 'server_error',
-      statusCode: last ? 200 : 503,
-      statusText: null,
-      responseTime: n % 997,
-      errorDetails: null,
-      timestamp: at,
-      correlationId: ID,
-    },
-    status: last ? 'SUCCESS' : 'FAILED',
-    nextAttemptAt: last ? null : at,
-    superseded: false,
-    truncated: {},
-  };
+  return bareAttempt(ID, n, new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(), {
+    success: last,
+    retryEligible: !last,
+    category: last ? 'success' : 'server_error',
+    statusCode: last ? 200 : 503,
+    responseTime: n % 997,
+  });
 };
 
 type Ctx = { t: TestTable };

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { expectedBuckets, storedBuckets } from '@delivery-history/testkit/healthBuckets';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { writeItems } from '@delivery-history/testkit/writeItems';
+import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
 import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
 import { readWholeStream } from './support/workload.js';
@@ -39,37 +40,23 @@ Kill.after(async ({ t, children }) => {
 
 /** Mixed outcomes over three endpoints and several hours (a day boundary too). */
 const attemptOf = (i: number, n: number): AttemptItem => {
-  const id = `hk-${i}`;
-  const at = new Date(START + (i * PER_MESSAGE + n) * 97_000).toISOString();
   const last = n === PER_MESSAGE;
   const ok = last && i % 3 !== 0;
   const code = ok ? 200 : n % 3 === 0 ? null : n % 2 === 0 ? 503 : 429;
-  return {
-    type: 'ATTEMPT',
-    messageId: id,
-    attemptNumber: n,
-    attemptId: `${id}-${n}`,
-    leaseId: `${id}-${n}`,
-    startedAt: at,
-    completedAt: at,
-    request: { method: 'POST', url: `https://${ENDPOINTS[i % 3]}/x`, headers: {}, bodyBytes: 0, bodySha256: '0' },
-    response: null,
-    deliveryResult: {
+  const at = new Date(START + (i * PER_MESSAGE + n) * 97_000).toISOString();
+  return bareAttempt(
+    `hk-${i}`,
+    n,
+    at,
+    {
       success: ok,
       retryEligible: !last,
       category: ok ? 'success' : code === null ? 'timeout' : code === 503 ? 'server_error' : 'rate_limited',
       statusCode: code,
-      statusText: null,
       responseTime: (n * 137 + i * 31) % 2500,
-      errorDetails: null,
-      timestamp: at,
-      correlationId: id,
     },
-    status: ok ? 'SUCCESS' : 'FAILED',
-    nextAttemptAt: last ? null : at,
-    superseded: false,
-    truncated: {},
-  };
+    `https://${ENDPOINTS[i % 3]}/x`,
+  );
 };
 
 const startChild = (ctx: Ctx) => startPollerChild(ctx.t, ctx.children, { DELIVERY_HEALTH_SHARDS: String(SHARDS) });

@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { writeItems } from '@delivery-history/testkit/writeItems';
+import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
 import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
 import { compareTrail } from './support/workload.js';
@@ -32,34 +33,14 @@ Kill.after(async ({ t, children }) => {
 });
 
 const attemptOf = (id: string, n: number): AttemptItem => {
-  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
   const last = n === PER_MESSAGE;
-  return {
-    type: 'ATTEMPT',
-    messageId: id,
-    attemptNumber: n,
-    attemptId: `${id}-${n}`,
-    leaseId: `${id}-${n}`,
-    startedAt: at,
-    completedAt: at,
-    request: { method: 'POST', url: 'https://h.example/x', headers: {}, bodyBytes: 0, bodySha256: '0' },
-    response: null,
-    deliveryResult: {
-      success: last,
-      retryEligible: !last,
-      category: last ? 'success' : 'timeout',
-      statusCode: last ? 200 : null,
-      statusText: null,
-      responseTime: n,
-      errorDetails: null,
-      timestamp: at,
-      correlationId: id,
-    },
-    status: last ? 'SUCCESS' : 'FAILED',
-    nextAttemptAt: last ? null : at,
-    superseded: false,
-    truncated: {},
-  };
+  return bareAttempt(id, n, new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(), {
+    success: last,
+    retryEligible: !last,
+    category: last ? 'success' : 'timeout',
+    statusCode: last ? 200 : null,
+    responseTime: n,
+  });
 };
 
 const startChild = (ctx: Ctx) => startPollerChild(ctx.t, ctx.children);
