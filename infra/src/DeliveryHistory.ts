@@ -23,6 +23,7 @@ import {
 import { DeliveryQueues } from './DeliveryQueues.js';
 import { DeliveryTable } from './DeliveryTable.js';
 import { DrainFunction } from './DrainFunction.js';
+import { type EndpointCredentialProps, grantEndpointCredentials } from './endpointCredentialGrants.js';
 import type { FunctionOverrides, VpcPlacement } from './LambdaHandler.js';
 import { acknowledgeNagFindings, acknowledgePolicyFindings } from './nagAcknowledgements.js';
 import { OperatorAlarms } from './OperatorAlarms.js';
@@ -239,6 +240,21 @@ export class DeliveryHistory extends Construct {
     this.worker.handler.fn.addEnvironment('DELIVERY_SEAL_KEY_ID', key.keyArn);
   }
   private sealKey: kms.IKey | null = null;
+
+  /**
+   * Per-endpoint credentials (issue 28; worker README "Credentials: sealed per message vs per
+   * endpoint"): for each endpoint (`host[:port]`), a Secrets Manager secret whose value the
+   * worker puts in a header or query parameter at send time. Only the worker's role may read
+   * these secrets (`secretsmanager:GetSecretValue` on exactly them); no other role gets any
+   * Secrets Manager action. The header or parameter must be one the secret policy redacts (the
+   * worker refuses the configuration at cold start otherwise). Call once.
+   */
+  credentialsForEndpoints(entries: Readonly<Record<string, EndpointCredentialProps>>): void {
+    if (this.endpointCredentials) throw new Error('credentialsForEndpoints: call once per DeliveryHistory');
+    this.endpointCredentials = true;
+    grantEndpointCredentials(this.worker.handler, entries);
+  }
+  private endpointCredentials = false;
 
   /** Producers: send delivery requests to the queue (and use its key). */
   grantSendDeliveries(grantee: iam.IGrantable): iam.Grant {

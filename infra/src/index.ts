@@ -17,4 +17,5 @@ export { type FunctionPlacement, WorkerFunction, type WorkerFunctionProps } from
 export type { ContextSettings, StackConfig } from './stackSettings.js';
 export { type HandlerName, LAMBDA_RUNTIMES, type LambdaRuntimeName } from './lambdaRuntimes.js';
 export { DeliveryHistory, type DeliveryHistoryProps } from './DeliveryHistory.js';
+export type { EndpointCredentialProps } from './endpointCredentialGrants.js';
 export * from './deliveryGrants.js';

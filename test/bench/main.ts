@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type DynamoLocal, startDynamoLocal } from '@delivery-history/devkit';
 import { benchAppendPath } from './appendPath.js';
+import { benchBreaker } from './breakerBench.js';
 import { benchBundles } from './bundles.js';
 import { benchCliHistory } from './cliHistory.js';
 import { benchConsole } from './console.js';
@@ -34,6 +35,7 @@ type Section = {
 const SECTIONS: ReadonlyArray<Section> = [
   { name: 'append', run: (ctx, s) => benchAppendPath(ctx, s.append) },
   { name: 'worker', run: (ctx, s) => benchWorkerE2e(ctx, s.worker) },
+  { name: 'breaker', run: (ctx, s) => benchBreaker(ctx, s.breaker) },
   { name: 'projector', run: (ctx, s) => benchProjector(ctx, s.projector) },
   { name: 'bundles', run: (ctx, s) => benchBundles(ctx, s.bundles) },
   { name: 'cliHistory', run: (ctx, s) => benchCliHistory(ctx, s.cliHistory) },

@@ -1,4 +1,5 @@
 import type { AppendPathOptions } from './appendPath.js';
+import type { BreakerBenchOptions } from './breakerBench.js';
 import type { BundleOptions } from './bundles.js';
 import type { CliHistoryOptions } from './cliHistory.js';
 import type { ConsoleBenchOptions } from './console.js';
@@ -12,6 +13,7 @@ import type { WorkerE2eOptions } from './workerE2e.js';
 export type BenchSizes = {
   readonly append: AppendPathOptions;
   readonly worker: WorkerE2eOptions;
+  readonly breaker: BreakerBenchOptions;
   readonly projector: ProjectorOptions;
   readonly scale: ScaleOptions;
   readonly bundles: BundleOptions;
@@ -32,6 +34,7 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
       warmupRequests: 1500,
       scenarioMessages: 20,
     },
+    breaker: { messages: 100 },
     projector: {
       backlogMessages: 400,
       attemptsPerMessage: 4,
@@ -57,6 +60,7 @@ export const SIZES: Record<'default' | 'quick', BenchSizes> = {
       warmupRequests: 1500,
       scenarioMessages: 10,
     },
+    breaker: { messages: 30 },
     projector: {
       backlogMessages: 150,
       attemptsPerMessage: 4,

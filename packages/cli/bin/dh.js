@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `dh`, the package's bin: the built bundle (dist/dh.js, written by `pnpm build`). This file
+// `dh`, the package's bin: the built launcher (dist/dh.js, written by `pnpm build`, which runs
+// the bundle dist/dh.cjs through a code cache: src/kit/codeCache.ts). This file
 // is in the source tree so that `pnpm install` can link the bin before the first build (a
 // bin pointing into dist/ made a fresh install warn that it could not create it).
 try {

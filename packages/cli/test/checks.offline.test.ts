@@ -225,7 +225,7 @@ Verify('held (invariant 11): holds fold into STATE; an attempt made inside a hol
     ];
     return verifyMessage(decodePartition('m-1', items), {
       itemBudgetBytes: 350_000,
-      trailOf: () => E.right({ entries: rebuildAuditTrail(attempts, []) }),
+      trailOf: () => E.right({ entries: rebuildAuditTrail(attempts, [], holds) }),
       stalledAfterMs: 3_600_000,
       now: new Date('2030-01-01T00:00:00Z'),
     });

@@ -1,5 +1,6 @@
-// `dh demo` end to end (a small run against the test DynamoDB Local), and its refusal to
-// write demo traffic to a non-local table without --yes.
+// `dh demo` end to end (a small run against the test DynamoDB Local), its closing console line
+// (the command it prints shows the run), and its refusal to write demo traffic to a non-local
+// table without --yes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
@@ -7,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { collectDh, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
+import { get, signIn, startConsole } from './console/consoleRig.js';
 
 type Ctx = { t: TestTable };
 const Demo = suite<Ctx>('dh demo');
@@ -52,6 +54,33 @@ Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }
     ['/sleep/3000', '/status/500', '/status/404', '/reset', '/hook'],
   );
   assert.match(r.stderr, /deliveries: 27\/27 \(100%\)/);
+});
+
+Demo('the closing console line names this table, and the command it gives shows the run', async ({ t }) => {
+  const env = dhEnv({ endpoint: t.endpoint, tableName: t.tableName });
+  const r = await runDh(['demo', '--messages', '6', '--progress', 'lines'], env, 180_000);
+  assert.is(r.code, 0, show(r));
+  const look = /^Look: (pnpm dh console) \(table "([^"]+)" at (\S+), as this run;$/m.exec(r.stdout);
+  assert.ok(look !== null, r.stdout);
+  assert.is(look?.[2], t.tableName, 'the table the demo wrote');
+  assert.is(look?.[3], t.endpoint, 'the endpoint it wrote to');
+  const story = /^The story of (\S+) \(dh history/m.exec(r.stdout)?.[1];
+  assert.ok(story !== undefined, r.stdout);
+  // the printed command, as `pnpm dh` runs it, in the demo's own environment
+  const words = (look?.[1] ?? '').split(' ');
+  assert.equal(words.slice(0, 3), ['pnpm', 'dh', 'console']);
+  const running = await startConsole(words.slice(3), env);
+  try {
+    const { cookie } = await signIn(running);
+    const page = await get(running, `/messages/${encodeURIComponent(story ?? '')}`, cookie);
+    assert.is(page.status, 200, page.text.slice(0, 300));
+    assert.ok(page.text.includes(`dh history ${story}`), 'the story message, in the browser');
+    const overview = await get(running, '/', cookie);
+    const deliveries = Number(/<dd id="deliveries">(\d+)<\/dd>/.exec(overview.text)?.[1]);
+    assert.ok(deliveries >= 6, `the run's deliveries on the overview: ${deliveries}`);
+  } finally {
+    await running.stop();
+  }
 });
 
 Demo('a non-local table needs --yes (nothing is contacted)', async () => {

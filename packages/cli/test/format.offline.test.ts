@@ -207,6 +207,33 @@ History('the human view has the state, the attempts and the trail', () => {
   assert.match(lagging, /projector behind: 0 of 2 entries/);
 });
 
+History('hold events in the trail: their rows, who and why through the output rule; counted in the lag', () => {
+  const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
+  const hold = (n: number, kind: 'held' | 'released') => ({
+    type: 'HOLD' as const,
+    messageId: 'm-1',
+    holdNumber: n,
+    kind,
+    afterAttempt: 1,
+    afterRedrive: 0,
+    mode: 'paused',
+    reason: 'INC-5 \u202eevil\u001b[2J',
+    by: 'ops',
+    at: iso(70_000 + n * 1000),
+  });
+  const holds = [hold(1, 'held'), hold(2, 'released')];
+  const state = fold(seedOf(seedState()), attempts, [], holds);
+  if (E.isLeft(state)) throw new Error('fixture');
+  const v = { state: state.right, attempts, redrives: [], holds, auditTrail: rebuildAuditTrail(attempts, [], holds) };
+  const out = renderHistory(v, new Date(iso(600_000)));
+  assert.ok(out.includes('Audit trail (4 entries)'), out);
+  assert.match(out, /after 1 .* HOLD#1 HELD +paused .*by ops: INC-5/);
+  assert.match(out, /HOLD#2 RELEASED/);
+  assert.not.ok(out.includes('\u202e') || out.includes('\u001b[2J'), 'no raw bidi or escape sequence');
+  const lagging = renderHistory({ ...v, auditTrail: v.auditTrail.slice(0, 2) }, new Date(iso(600_000)));
+  assert.match(lagging, /projector behind: 2 of 4 entries/);
+});
+
 History(
   'the --json document: { state, attempts, auditTrail, redrives, resolutions } with the documented fields',
   () => {

@@ -330,6 +330,43 @@ L(
   },
 );
 
+L('dh tail --since T --endpoint HOST: the attempts since T of messages created before T', async (ctx) => {
+  const url = 'https://late.example.com/in';
+  const now = Date.now();
+  // created 40 min ago, retried 5 min ago on its own schedule (within the retry span): delivered now
+  const retried = seeder(ctx.t.doc, ctx.t.tableName, new Date(now - 40 * 60_000));
+  await retried.deliver({ messageId: 'late-1', url }, ['503']);
+  retried.clock.set(new Date(now - 5 * 60_000));
+  await retried.again('late-1', ['ok']);
+  // created 3 h ago (past the span), failed again 4 min ago (as after a re-drive): FAILED now
+  const old = seeder(ctx.t.doc, ctx.t.tableName, new Date(now - 3 * 3_600_000));
+  await old.deliver({ messageId: 'late-old', url }, ['503']);
+  old.clock.set(new Date(now - 4 * 60_000));
+  await old.again('late-old', ['503']);
+  // nothing since T
+  await seeder(ctx.t.doc, ctx.t.tableName, new Date(now - 50 * 60_000)).deliver({ messageId: 'late-quiet', url }, [
+    '404',
+  ]);
+  const { child, out, err } = collectDh(
+    ['tail', '--since', '-10m', '--endpoint', 'late.example.com', '--json'],
+    ctx.env,
+  );
+  const exited = new Promise<number | null>((ok_) => child.on('exit', (code) => ok_(code)));
+  try {
+    await tailStarted(child, err);
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.is(await exited, 130, err());
+  const keys = out()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { messageId: string; attemptNumber: number })
+    .map((l) => `${l.messageId}#${l.attemptNumber}`);
+  assert.equal(keys.sort(), ['late-1#2', 'late-old#2'], err());
+  assert.match(err(), /dh tail: 2 attempts completed since /);
+});
+
 L('dh tail --since in the future: exit 2, the same wording as the lists', async ({ env }) => {
   const r = await runDh(['tail', '--since', '+1h'], env);
   ok(r, 2);

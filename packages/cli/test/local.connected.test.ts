@@ -1,8 +1,9 @@
 // `dh local` as the whole local stack, through the built binary: DynamoDB Local with the
 // table, the projector's poller (trails project while it runs), the worker's local driver
 // behind a local SQS endpoint (a re-drive handed to it delivers), the printed exports
-// (DELIVERY_ALLOW_TARGETS for loopback), a busy port (exit 3), Ctrl-C (clean stop, no
-// java left), and --path keeping the data across restarts.
+// (DELIVERY_ALLOW_TARGETS for loopback), the console line (its command works with just the
+// exports), a busy port (exit 3), Ctrl-C (clean stop, no java left), and --path keeping the
+// data across restarts.
 import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { collectDh, type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
+import { get, signIn, startConsole } from './console/consoleRig.js';
 
 type Running = { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> };
 type Ctx = { dir: string; receivers: Receivers; port: number };
@@ -122,6 +124,26 @@ L(
       );
       assert.is(done.state.attempts, 2);
       assert.ok(ctx.receivers.requests.length >= 1);
+
+      // the console line: this table, and its command works in a shell with just the exports
+      const line =
+        /^The support console on table "([^"]+)" \(in a shell with the exports above\): (pnpm dh console)$/m.exec(
+          local.out(),
+        );
+      assert.ok(line !== null, local.out());
+      assert.is(line?.[1], TABLE);
+      const shell = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...exports };
+      const words = (line?.[2] ?? '').split(' ');
+      assert.equal(words.slice(0, 3), ['pnpm', 'dh', 'console']);
+      const running = await startConsole(words.slice(3), shell);
+      try {
+        const { cookie } = await signIn(running);
+        const page = await get(running, '/messages/local-1', cookie);
+        assert.is(page.status, 200, page.text.slice(0, 300));
+        assert.match(page.text, /<dd class="status">SUCCESS<\/dd>/, "the stack's data, in the browser");
+      } finally {
+        await running.stop();
+      }
     } finally {
       local.child.kill('SIGINT');
     }

@@ -2,9 +2,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttemptItem, fold, rebuildAuditTrail, seedOf, type StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { forEachParallel, listSource } from '../src/kit/table/forEachParallel.js';
+import { forEachParallel, listSource, type Page } from '../src/kit/table/forEachParallel.js';
 import { type RedriveDeps, redrive } from '../src/redrive/redrive.js';
 import { type ReplayDeps, replayProjections } from '../src/replay/replayProjections.js';
 import type { RepairOutcome } from '../src/replay/repairOutcome.js';
@@ -35,19 +36,25 @@ const partition = (msgs: Map<string, Msg>, id: string): RawItem[] => {
   ];
 };
 
+/** A list page (listSource never fails: its Left is `never`). */
+const pageOf = async <A>(read: Promise<E.Either<never, Page<A>>>): Promise<Page<A>> => {
+  const r = await read;
+  return E.isRight(r) ? r.right : r.left;
+};
+
 // scanned items are a snapshot taken when the page is read; the one at index 1 of each page
 // is handed out as cut by the page boundary (items: null, read whole by the caller)
 const memoryTable = (msgs: Map<string, Msg>): TableReader => ({
-  scanMessages: async (segment, total, cursor) => {
+  scanMessages: (segment, total, cursor) => async () => {
     const ids = [...msgs.keys()].filter((_, i) => i % total === segment);
-    const page = await listSource(ids, 2)(0, 1, cursor);
-    return {
+    const page = await pageOf(listSource(ids, 2)(0, 1, cursor));
+    return E.right({
       items: page.items.map((messageId, i) => ({ messageId, items: i === 1 ? null : partition(msgs, messageId) })),
       cursor: page.cursor,
-    };
+    });
   },
-  readPartition: async (id) => partition(msgs, id),
-  countMessages: async () => msgs.size,
+  readPartition: (id) => TE.right(partition(msgs, id)),
+  countMessages: () => TE.right(msgs.size),
 });
 
 const trailOf: ReplayDeps['trailOf'] = (_id, items) => {
@@ -156,6 +163,7 @@ Scan('every item exactly once, across segments and pages, bounded concurrency', 
       await sleep(1);
       seen.push(n);
       inFlight--;
+      return E.right(undefined);
     },
     { segments: 3, concurrency: 2 },
   );
@@ -164,6 +172,37 @@ Scan('every item exactly once, across segments and pages, bounded concurrency', 
     items,
   );
   assert.ok(maxInFlight <= 6, `max in flight ${maxInFlight}`);
+});
+
+Scan('a failure is the answer: the first failed page or item stops every segment (no exception crosses)', async () => {
+  const pagesRead: string[] = [];
+  const failingPage = await forEachParallel(
+    async (segment: number, _total: number, cursor: string | null) => {
+      pagesRead.push(`${segment}:${cursor}`);
+      return cursor === '2' && segment === 0
+        ? E.left('page 2 unreadable')
+        : E.right({ items: [1, 2, 3], cursor: String(Number(cursor ?? 0) + 1) });
+    },
+    async () => E.right(undefined),
+    { segments: 2, concurrency: 1, pageBudget: 1 },
+  );
+  assert.equal(failingPage, E.left('page 2 unreadable'));
+  // the other segment stopped within a page or two of the failure, not at the end of time
+  assert.ok(pagesRead.length < 10, `pages read after the failure: ${pagesRead.join(' ')}`);
+  const worked: number[] = [];
+  const failingItem = await forEachParallel(
+    listSource(
+      Array.from({ length: 50 }, (_, i) => i),
+      5,
+    ),
+    async (n) => {
+      worked.push(n);
+      return n === 7 ? E.left(`item ${n} failed`) : E.right(undefined);
+    },
+    { segments: 1, concurrency: 1 },
+  );
+  assert.equal(failingItem, E.left('item 7 failed'));
+  assert.equal(worked, [0, 1, 2, 3, 4, 5, 6, 7]);
 });
 
 const Redrive = suite('redrive decisions');

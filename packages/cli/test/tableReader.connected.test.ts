@@ -2,12 +2,20 @@
 // (a partition with a STATE) comes back exactly once, whole or marked for a whole read when a
 // page boundary cuts it, whatever the page size and the number of segments.
 import { tableReader } from '@delivery-history/cli/testing';
+import type { ScannedMessage } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { writeItems } from '@delivery-history/testkit/writeItems';
 
 type Ctx = { t: TestTable };
+
+/** A read that must succeed here (its failure fails the test with the store's message). */
+const right = <A>(r: E.Either<{ readonly message: string }, A>): A => {
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
 const S = suite<Ctx>('tableReader.scanMessages');
 
 // small: 2 items; big: 41 items (spans many pages); orphan: attempts without STATE (not a
@@ -52,7 +60,9 @@ for (const [segments, limit] of [
     for (let segment = 0; segment < segments; segment++) {
       let cursor: string | null = null;
       do {
-        const page = await reader.scanMessages(segment, segments, cursor, limit);
+        const page: { items: ReadonlyArray<ScannedMessage>; cursor: string | null } = right(
+          await reader.scanMessages(segment, segments, cursor, limit)(),
+        );
         for (const m of page.items) {
           seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);
           if (m.items === null) {
@@ -62,7 +72,7 @@ for (const [segments, limit] of [
           // handed out whole: exactly the partition, in sort-key order
           assert.equal(
             m.items.map((i) => i.sk),
-            (await reader.readPartition(m.messageId)).map((i) => i.sk),
+            right(await reader.readPartition(m.messageId)()).map((i) => i.sk),
             `${m.messageId} whole`,
           );
         }

@@ -9,6 +9,8 @@ export {
   ExpungeItem,
   ExpungeMark,
   ExpungeScope,
+  isAttemptEntry,
+  isHoldEntry,
   isRedriveEntry,
   isResolutionEntry,
   Lease,
@@ -45,6 +47,14 @@ export type { TransportErrorCode } from './outcome/outcomeTable.js';
 export type { RetryPolicy } from './outcome/retryPolicy.js';
 export { defaultRetryPolicy, makeRetryPolicy } from './outcome/retryPolicy.js';
 // redaction: the one secret policy (invariant 9)
+// per-endpoint credentials (issue 28): configured per endpoint, applied at send time
+export { type EndpointCredentialer, endpointCredentialer } from './credentials/applyEndpointCredential.js';
+export {
+  checkCredentialPlacements,
+  type EndpointCredentials,
+  parseEndpointCredentials,
+} from './credentials/endpointCredentials.js';
+export type { SecretSource } from './credentials/secretCache.js';
 export { findSecrets, type SecretFinding } from './redaction/findSecrets.js';
 export { type KnownSecrets, scrubText } from './redaction/freeText.js';
 export { redactingLogger, safeLogKey } from './redaction/logs.js';

@@ -126,8 +126,14 @@ Prop('the state stays small and well-formed; the streak is the failures since th
       const step = observeBreaker(fresh(), os, S);
       assert.ok(E.isRight(BreakerState.decode(step.state)));
       assert.ok(step.state.window.length <= WINDOW_BUCKETS);
-      const lastOk = os.map((o) => o.verdict).lastIndexOf('ok');
-      const streak = os.slice(lastOk + 1).filter((o) => o.verdict === 'fail').length;
+      // ... not counting those seen while open (sent before the workers knew of the trip)
+      let state = fresh();
+      let streak = 0;
+      for (const o of os) {
+        if (o.verdict === 'ok') streak = 0;
+        else if (o.verdict === 'fail' && state.mode !== 'open') streak += 1;
+        state = observeBreaker(state, [o], S).state;
+      }
       assert.is(step.state.streak, streak);
     }),
   );
@@ -152,6 +158,13 @@ Prop('a breaker leaves closed only on retryable failures, and reaches closed aga
 Prop.run();
 
 const Gate = suite('breaker: gate, probe, pause, resume');
+
+/** A worker takes the half-open probe with message `m-<i>` at `atMs`, and it fails. */
+const probeAndFail = (state: BreakerState, i: number, atMs: number, s: typeof S) => {
+  const probe = takeProbe(state, `m-${i}`, new Date(T0 + atMs), s);
+  if (E.isLeft(probe)) throw new Error(`no probe at ${atMs} ms: ${JSON.stringify(probe.left)}`);
+  return observeBreaker(probe.right.state, [obs(i, 'fail', atMs)], s);
+};
 
 const tripped = () =>
   observeBreaker(
@@ -184,7 +197,7 @@ Gate('the probe decides: success closes, a retryable failure reopens with a long
   const ok = observeBreaker(probe.right.state, [{ ...obs(6, 'ok', 41_000), messageId: 'm-p' }], S);
   assert.is(ok.state.mode, 'closed');
   assert.is(ok.transitions[0]?.reason, 'probe succeeded');
-  const bad = observeBreaker(probe.right.state, [obs(6, 'fail', 41_000)], S);
+  const bad = observeBreaker(probe.right.state, [{ ...obs(6, 'fail', 41_000), messageId: 'm-p' }], S);
   assert.is(bad.state.mode, 'open');
   assert.is(bad.state.openUntil, iso(41_000 + 60_000), 'cool-off doubled');
 });
@@ -216,6 +229,27 @@ Gate('pause holds everything and ignores what it observes; resume closes with a 
     at: iso(60_000),
     version: resumed.state.version,
   });
+});
+
+Gate('failures sent before the workers knew of the trip neither extend the streak nor fail the probe', () => {
+  // the projector's decision lag: hundreds of failures in flight when it trips
+  const late = observeBreaker(
+    tripped(),
+    Array.from({ length: 300 }, (_, i) => obs(6 + i, 'fail', 5_000 + i * 10)),
+    S,
+  );
+  assert.is(late.state.mode, 'open', 'not disabled (disable streak 100)');
+  assert.is(late.state.streak, 5);
+  assert.equal(late.warnings, [], 'no warning either');
+  const probe = takeProbe(late.state, 'm-p', new Date(T0 + 40_000), S);
+  if (E.isLeft(probe)) throw new Error('no probe');
+  const other = observeBreaker(probe.right.state, [obs(400, 'fail', 40_050)], S);
+  assert.is(other.state.mode, 'half_open', "another message's late failure is not the probe's");
+  assert.is(other.state.streak, 5);
+  const failed = observeBreaker(other.state, [{ ...obs(401, 'fail', 40_100), messageId: 'm-p' }], S);
+  assert.is(failed.state.mode, 'open');
+  assert.is(failed.transitions[0]?.reason, 'probe failed');
+  assert.is(failed.state.streak, 6, 'the failed probe counts');
 });
 
 Gate('no breaker item yet means closed', () => {
@@ -256,21 +290,27 @@ Gate('operator events: opened, recovered, paused, resumed, disabled, warnings; s
     endpointEventsOf([paused.transition, resumed.transition], []).map((e) => e.detailType),
     ['endpoint.paused', 'endpoint.resumed'],
   );
-  const dead = observeBreaker(
-    opened.state,
-    [6, 7, 8, 9, 10].map((i) => obs(i, 'fail')),
-    s,
-  );
-  assert.ok(endpointEventsOf(dead.transitions, dead.warnings).some((e) => e.detailType === 'endpoint.disabled'));
+  // five failed probes more: the streak reaches the disable streak (10)
+  let dead = opened.state;
+  const deadEvents: ReturnType<typeof endpointEventsOf> = [];
+  for (let i = 6; i <= 10; i++) {
+    const step = probeAndFail(dead, i, i * 3_600_000, s);
+    deadEvents.push(...endpointEventsOf(step.transitions, step.warnings));
+    dead = step.state;
+  }
+  assert.is(dead.mode, 'disabled');
+  assert.ok(deadEvents.some((e) => e.detailType === 'endpoint.disabled'));
 });
 
 Gate('warnings at 50, 70 and 90 % of the disable streak, once each per streak, then disabled; payloads and ids', () => {
-  const s = { ...S, disableStreak: 20 };
-  // one failure per observation batch, as the projector sees them: the streak climbs to 20
+  const s = { ...S, disableStreak: 20, coolOffMaxMs: 60_000 };
+  // one failure per observation batch, as the projector sees them: 5 trip it, then one failed
+  // probe a minute (the cool-off is at most a minute here): the streak climbs to 20
   let state = fresh();
   const events: ReturnType<typeof endpointEventsOf> = [];
   for (let i = 1; i <= 20; i++) {
-    const step = observeBreaker(state, [obs(i, 'fail', i * 60_000)], s);
+    const step =
+      i <= 5 ? observeBreaker(state, [obs(i, 'fail', i * 60_000)], s) : probeAndFail(state, i, i * 60_000, s);
     events.push(...endpointEventsOf(step.transitions, step.warnings));
     state = step.state;
   }
@@ -302,7 +342,8 @@ Gate('warnings at 50, 70 and 90 % of the disable streak, once each per streak, t
   let again = resumed.state;
   const later: ReturnType<typeof endpointEventsOf> = [];
   for (let i = 31; i <= 40; i++) {
-    const step = observeBreaker(again, [obs(i, 'fail', i * 60_000)], s);
+    const step =
+      i <= 35 ? observeBreaker(again, [obs(i, 'fail', i * 60_000)], s) : probeAndFail(again, i, i * 60_000, s);
     later.push(...endpointEventsOf(step.transitions, step.warnings));
     again = step.state;
   }

@@ -137,12 +137,23 @@ Sim('a busy endpoint failing half the time trips on the rate before any streak',
   assert.match(first.reason, /failure rate 50% over 20 deliveries/);
 });
 
-Sim('a dead endpoint is disabled after the disable streak, with warnings at 50/70/90 % first', () => {
+Sim('a dead endpoint is disabled after the disable streak of failed probes, with warnings at 50/70/90 % first', () => {
   const s = { ...DEFAULT_BREAKER_SETTINGS, disableStreak: 20, coolOffMaxMs: MINUTE };
   let state = initialBreaker(ENDPOINT, new Date(T0).toISOString());
   const levels: number[] = [];
-  for (let n = 1; n <= 20; n += 1) {
-    const at = new Date(T0 + n * 1000).toISOString();
+  let sent = 0;
+  // one message a second through the gate: 5 failures trip it, then only the probes go
+  for (let n = 1; state.mode !== 'disabled' && n <= 3_600; n += 1) {
+    const now = new Date(T0 + n * 1000);
+    const gate = gateOf(state, now.toISOString());
+    if (gate.kind === 'hold') continue;
+    if (gate.kind === 'probe') {
+      const took = takeProbe(state, `m-${n}`, now, s);
+      if (E.isLeft(took)) continue;
+      state = took.right.state;
+    }
+    sent += 1;
+    const at = now.toISOString();
     const step = observeBreaker(
       state,
       [{ endpoint: ENDPOINT, messageId: `m-${n}`, at, marker: `${at}#m-${n}#000001`, verdict: 'fail' }],
@@ -150,10 +161,13 @@ Sim('a dead endpoint is disabled after the disable streak, with warnings at 50/7
     );
     levels.push(...step.warnings.map((w) => w.level));
     state = step.state;
-    if (n === 13) assert.equal(levels, [50], 'level 70 at ceil(14)');
+    if (state.streak === 13) assert.equal(levels, [50], 'level 70 at ceil(14)');
   }
   assert.equal(levels, [50, 70, 90]);
   assert.is(state.mode, 'disabled');
+  assert.is(sent, 20, '5 failures, then 15 failed probes: nothing else was sent');
+  // 30 s, then a minute per probe (the cool-off's cap here)
+  assert.ok(Date.parse(state.since) - T0 >= 14 * MINUTE, `disabled after ${Date.parse(state.since) - T0} ms`);
   assert.is(gateOf(state, new Date(T0 + 10 * HOUR).toISOString()).kind, 'hold', 'disabled never probes by itself');
 });
 

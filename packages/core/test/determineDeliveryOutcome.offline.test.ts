@@ -164,6 +164,7 @@ Outcome('every transport error code', () => {
     BLOCKED_TARGET: ['blocked_target', false],
     UNSEAL_UNAVAILABLE: ['network', true],
     UNSEAL_REFUSED: ['invalid_target', false],
+    CREDENTIALS_UNAVAILABLE: ['network', true],
   };
   assert.equal(Object.keys(expected).sort(), [...TRANSPORT_ERROR_CODES].sort());
   for (const code of TRANSPORT_ERROR_CODES) {

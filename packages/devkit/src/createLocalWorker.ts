@@ -2,6 +2,7 @@ import { type Clock, type Logger, type Sealer, silentLogger, systemClock } from 
 import {
   createHandler,
   type BreakerStore,
+  endpointCredentialsOf,
   type DeliveryStore,
   endpointGateOf,
   type HttpClient,
@@ -16,6 +17,7 @@ import {
 } from '@delivery-history/worker';
 import { createLocalDriver, type InterruptReport, type LocalDriver } from './localDriver.js';
 import { localSealer } from './localKeyring.js';
+import { localSecretSource } from './localSecrets.js';
 import { createLocalQueue, type LocalQueue } from './localQueue.js';
 
 // ---------------------------------------------------------------------------
@@ -95,6 +97,9 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
   const gate = gateOf(options, store, config, clock);
   const env = options.env ?? process.env;
   const sealer = options.sealer === undefined ? localSealer(env) : options.sealer;
+  const metrics = options.metrics ?? noopMetrics;
+  // per-endpoint credentials from DELIVERY_LOCAL_SECRETS (the local stand-in for Secrets Manager)
+  const credentials = endpointCredentialsOf(config, localSecretSource(env), { clock, logger, metrics });
   const handler = createHandler({
     store: store.delivery,
     ...(gate !== undefined ? { gate } : {}),
@@ -105,9 +110,10 @@ export const createLocalWorker = (options: LocalWorkerOptions): LocalWorker => {
     outbox: queue.outbox,
     clock,
     logger,
-    metrics: options.metrics ?? noopMetrics,
+    metrics,
     leaseMs: config.leaseMs,
     ...(sealer === null ? {} : { sealer }),
+    ...(credentials === undefined ? {} : { endpointCredentials: credentials }),
   });
   const driver = createLocalDriver({
     queue,

@@ -7,6 +7,8 @@ export { createLocalQueue } from './localQueue.js';
 export { createLocalDriver } from './localDriver.js';
 // the local stand-in for the worker's KMS key (sealed credentials)
 export { LOCAL_KEYRING_VAR, localSealer } from './localKeyring.js';
+// the local stand-in for Secrets Manager (per-endpoint credentials)
+export { LOCAL_SECRETS_VAR } from './localSecrets.js';
 // progress of a child process, for waits that must not fail on a busy machine
 export { stallGuard, treeCpuMs } from './processCpu.js';
 export { memoryCheckpoint } from './poller/checkpoint.js';

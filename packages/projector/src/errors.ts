@@ -39,7 +39,8 @@ export interface MissingAttempts {
 export interface OutOfOrder {
   readonly _tag: 'OutOfOrder';
   readonly messageId: string;
-  readonly redriveNumber: number;
+  /** The event that sorts before the trail's end: `redrive 2`, `hold 3`. */
+  readonly event: string;
   readonly afterAttempt: number;
   readonly through: number;
 }
@@ -108,7 +109,7 @@ export const describeProjectorError = (e: ProjectorError): string => {
     case 'MissingAttempts':
       return `attempts ${e.missing.slice(0, 5).join(',')}${e.missing.length > 5 ? ',...' : ''} of ${e.messageId} are not in the table`;
     case 'OutOfOrder':
-      return `redrive ${e.redriveNumber} of ${e.messageId} (after attempt ${e.afterAttempt}) sorts before applied attempt ${e.through}`;
+      return `${e.event} of ${e.messageId} (after attempt ${e.afterAttempt}) sorts before the trail's end (attempt ${e.through})`;
     case 'EntryTooLarge':
       return `audit entry ${e.n} of ${e.messageId} is ${e.bytes} bytes, over the segment budget ${e.budget}`;
   }

@@ -49,6 +49,7 @@ import { batchPut } from './ops/batchPut.js';
 import { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
 import { getHeadAndState, getHeadsAndStates, type HeadAndState } from './ops/getHeadAndState.js';
 import { listRedrives } from './ops/listRedrives.js';
+import { listHolds } from './ops/listHolds.js';
 import { writeAuditStep } from './ops/writeAudit.js';
 import { type StepWrite, writeAuditSteps } from './ops/writeAuditSteps.js';
 import { type BucketShard, type HealthMarker, putHealthIndex, raiseHealthMarkers } from './ops/writeEndpointHealth.js';
@@ -57,6 +58,7 @@ import type {
   BreakerState,
   BreakerTransition,
   HealthBucket,
+  HoldItem,
   RedriveItem,
   RetryPolicy,
   SecretPolicy,
@@ -123,6 +125,8 @@ export interface Store {
   /** Replay of endpoint health: replaces buckets with recomputed ones (and writes their index items). */
   putHealthBuckets(buckets: readonly HealthBucket[]): TE.TaskEither<StoreError, void>;
   listRedrives(messageId: string): TE.TaskEither<StoreError, RedriveItem[]>;
+  /** Every HOLD#k of a message, by number (the projector reads them when STATE counts more than it saw). */
+  listHolds(messageId: string): TE.TaskEither<StoreError, HoldItem[]>;
   // the projector's calls: its audit trail, health counts and (locally) stream checkpoints
   /** The audit head and STATE of a message in one BatchGetItem. */
   getHeadAndState(messageId: string): TE.TaskEither<StoreError, HeadAndState>;
@@ -192,6 +196,7 @@ export const createStore = (deps: StoreDeps): Store => {
     readEndpointHealth: (window) => logged(readEndpointHealth(env, window)),
     putHealthBuckets: (buckets) => logged(putHealthBuckets(env, buckets)),
     listRedrives: (messageId) => logged(listRedrives(env, messageId)),
+    listHolds: (messageId) => logged(listHolds(env, messageId)),
     getHeadAndState: (messageId) => logged(getHeadAndState(env, messageId)),
     // per-id results: each failure is the caller's to report (the projector's telemetry)
     getHeadsAndStates: (messageIds) => getHeadsAndStates(env, messageIds),

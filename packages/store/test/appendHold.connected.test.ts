@@ -1,7 +1,8 @@
 // Invariant 11 against DynamoDB Local: a hold event and its STATE change are one transaction;
 // a held message is not claimable (neither path), spends no attempt, and folds; racing holds
 // produce exactly one event.
-import type { Store } from '@delivery-history/store';
+import { makeRetryPolicy } from '@delivery-history/core';
+import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -113,6 +114,31 @@ Hold(
     assert.is((await left(held(store, 'h-5')))._tag, 'AlreadyFinal');
     await right(store.createMessage(request('h-6')));
     assert.is((await left(held(store, 'h-6', 'released')))._tag, 'Conflict');
+  },
+);
+
+Hold(
+  'a record back before its retry is due is not held: NotDue, as its claim answers, nothing written',
+  async ({ t }) => {
+    // a retry a minute away (the jitter at its top)
+    const store = createStore({
+      doc: t.doc,
+      tableName: t.tableName,
+      retryPolicy: makeRetryPolicy({ baseMs: 60_000, maxMs: 60_000 }),
+      random: () => 0.999,
+    });
+    const req = request('h-8', { maxAttempts: 3 });
+    await right(store.createMessage(req));
+    await deliver(store, req, err503);
+    const before = await right(store.getState('h-8'));
+    assert.is(before.status, 'FAILED');
+    const refused = await left(held(store, 'h-8'));
+    assert.is(refused._tag, 'NotDue', refused.message);
+    assert.is((await left(store.claim('h-8')))._tag, 'NotDue', 'the claim says the same');
+    const after = await right(store.getState('h-8'));
+    assert.equal(after, before, 'STATE unchanged');
+    assert.is((await right(store.getHistory('h-8'))).holds.length, 0);
+    assert.not.ok((await right(store.listHeld('hooks.example.com', 100))).some((e) => e.messageId === 'h-8'));
   },
 );
 

@@ -12,7 +12,7 @@ import { readEndpointHealth } from '../src/ops/readEndpointHealth.js';
 import { writeAuditStep } from '../src/ops/writeAudit.js';
 import { writeAuditSteps } from '../src/ops/writeAuditSteps.js';
 import { putHealthBuckets, putHealthIndex, raiseHealthMarkers } from '../src/ops/writeEndpointHealth.js';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -116,6 +116,44 @@ Health('the window read: whole hours, across a day boundary, filtered, then over
     'a Put overwrites, it does not add',
   );
 });
+
+Health(
+  'a long window: runs of hours read by range, scattered hours by key, the index names exactly what is read',
+  async (ctx) => {
+    const { env } = ctx;
+    const hourAt = (h: number) => new Date(Date.UTC(2025, 1, 1, 20) + h * 3_600_000).toISOString().slice(0, 13);
+    const bucket = (endpoint: string, h: number, shard: number) => ({
+      endpoint,
+      hour: hourAt(h),
+      shard,
+      counters: { n: h + 1 },
+      lastOk: null,
+      lastFail: null,
+    });
+    // 30 hours across two day boundaries: a shard with every hour (a range), one with two (by key)
+    const busy = Array.from({ length: 30 }, (_, h) => bucket('busy.example', h, 1));
+    const quiet = [bucket('quiet.example', 3, 0), bucket('quiet.example', 27, 0)];
+    await run(putHealthBuckets(env, [...busy, ...quiet]));
+    // an item inside the busy shard's key range that the index does not name is not read (as by key)
+    await ctx.t.doc.send(
+      new PutCommand({
+        TableName: ctx.t.tableName,
+        Item: {
+          ...bucket('busy.example', 100, 1),
+          hour: hourAt(10),
+          pk: 'HEALTH#busy.example#1',
+          sk: `HOUR#${hourAt(10)}x`,
+        },
+      }),
+    );
+    const read = await day(`${hourAt(2)}:30:00Z`, `${hourAt(28)}:00:00Z`, ctx);
+    const seen = read.map((b) => `${b.endpoint} ${b.hour} ${b.counters.n}`).sort();
+    const want = [...busy.slice(2, 28), quiet[0], quiet[1]]
+      .map((b) => `${b?.endpoint} ${b?.hour} ${b?.counters.n}`)
+      .sort();
+    assert.equal(seen, want, 'every hour of the window once, whole hours, until exclusive');
+  },
+);
 
 Health(
   'several messages in one transaction: a refused guard is moved, the others written, counts summed once',

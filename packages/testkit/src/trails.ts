@@ -1,4 +1,11 @@
-import { AttemptItem, type AuditEntry, decodeWith, RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
+import {
+  AttemptItem,
+  type AuditEntry,
+  decodeWith,
+  HoldItem,
+  RedriveItem,
+  rebuildAuditTrail,
+} from '@delivery-history/core';
 import { type AuditTrail, auditTrailOf } from '@delivery-history/projector/testing';
 import type { DocumentClient } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -10,7 +17,7 @@ export type Compared = {
   readonly items: Record<string, unknown>[];
 };
 
-/** The stored trail of a message next to `rebuildAuditTrail` of its stored attempts and redrives. */
+/** The stored trail of a message next to `rebuildAuditTrail` of its stored attempts, redrives and holds. */
 export const compareTrail = async (doc: DocumentClient, tableName: string, messageId: string): Promise<Compared> => {
   const items = await partition(doc, tableName, messageId);
   const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
@@ -20,7 +27,8 @@ export const compareTrail = async (doc: DocumentClient, tableName: string, messa
   };
   const attempts = of('ATTEMPT#').map((i) => must(decodeWith(AttemptItem, i)));
   const redrives = of('REDRIVE#').map((i) => must(decodeWith(RedriveItem, i)));
+  const holds = of('HOLD#').map((i) => must(decodeWith(HoldItem, i)));
   const trail = auditTrailOf(messageId, items);
   if (E.isLeft(trail)) throw new Error(trail.left.message);
-  return { trail: trail.right, expected: rebuildAuditTrail(attempts, redrives), items };
+  return { trail: trail.right, expected: rebuildAuditTrail(attempts, redrives, holds), items };
 };

@@ -5,6 +5,7 @@ export type { DeliveryStore } from './handler/storePort.js';
 export { loadConfig, type WorkerConfig } from './config/readConfig.js';
 export { type BreakerStore, endpointGateOf, httpClientOf } from './config/fromConfig.js';
 export { workerStoreOf } from './config/workerStoreOf.js';
+export { endpointCredentialsOf } from './config/endpointCredentialsOf.js';
 // HTTP delivery
 export type { HttpClient } from './http/httpClient.js';
 // SSRF guard

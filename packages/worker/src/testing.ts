@@ -10,5 +10,6 @@ export { readConfig } from './config/readConfig.js';
 // HTTP delivery
 export { createHttpClient, type HttpClientOptions, type HttpExchange } from './http/httpClient.js';
 export { memoryMetrics } from './observability/metrics.js';
+export { secretsManagerSource } from './credentials/secretsManagerSource.js';
 // the drain function's Lambda entry, as deployed
 export { handler as drainLambdaHandler } from './drain/drainLambda.js';

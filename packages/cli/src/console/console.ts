@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { operatorOf } from '../kit/config/operator.js';
 import { redriveEnv } from '../redrive/redriveCommand.js';
 import { redriveJobs } from './redriveJobs.js';
+import { consoleExpunge } from './consoleExpunge.js';
 import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, Infrastructure, Interrupted } from '../kit/failure.js';
 import { untilSignal } from '../local/local.js';
@@ -19,14 +20,14 @@ import { consoleArgs } from './consoleArgs.js';
 // `dh console [--port N] [--host ADDR] [--read-only] [--no-payloads]`: the support console, a
 // local web server over the same table and runs as the CLI, until Ctrl-C (exit 130).
 
-/** Re-drive jobs recorded as the operator the CLI would record (DH_OPERATOR, USER, LOGNAME). */
-const redriveJobsOf = (ctx: Context, io: Io) => {
+/** Re-drive jobs and expunges, recorded as the operator the CLI would record (DH_OPERATOR, USER, LOGNAME). */
+const actionsOf = (ctx: Context, io: Io) => {
   const env = redriveEnv(io.env);
   if (E.isLeft(env)) return env;
   const who = operatorOf(undefined, io.env, (l) => io.stderr.write(`dh console: ${l.replace(/^dh: /, '')}`));
   if (E.isLeft(who)) return who;
-  return E.right(
-    redriveJobs({
+  return E.right({
+    jobs: redriveJobs({
       ctx,
       env: io.env,
       operator: who.right,
@@ -34,7 +35,8 @@ const redriveJobsOf = (ctx: Context, io: Io) => {
       allow: env.right.DELIVERY_ALLOW_TARGETS,
       now: io.now,
     }),
-  );
+    expunge: consoleExpunge(ctx.store, who.right),
+  });
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -52,11 +54,12 @@ export const runConsole = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       const readOnly = a['read-only'] === true;
       const gate = access(readOnly);
       const live = liveAttempts(ctx);
-      const jobs = readOnly ? E.right(null) : redriveJobsOf(ctx, io);
-      if (E.isLeft(jobs)) return fail(jobs.left);
+      const actions = readOnly ? E.right(null) : actionsOf(ctx, io);
+      if (E.isLeft(actions)) return fail(actions.left);
       const app = consoleApp({
         live,
-        jobs: jobs.right,
+        jobs: actions.right?.jobs ?? null,
+        expunge: actions.right?.expunge ?? null,
         ctx,
         access: gate,
         assets: loadAssets(),

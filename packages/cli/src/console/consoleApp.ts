@@ -1,7 +1,7 @@
 import type { Page, StateSummary, StoreError } from '@delivery-history/store';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { Hono } from 'hono';
+import { type Context as HonoContext, Hono } from 'hono';
 import { hourlySeriesOf } from '@delivery-history/core';
 import { HostArg, MessageIdArg } from '../kit/args/codecs.js';
 import { hostMatches } from '../kit/args/common.js';
@@ -17,11 +17,14 @@ import { type PageWindow, pageWindow, type WindowName } from './consoleWindow.js
 import { endpointPage, endpointsPage, seriesOf } from './endpointsPage.js';
 import type { LiveAttempts } from './liveAttempts.js';
 import { actionRoutes } from './consoleActions.js';
+import { type ConsoleExpunge, expungeRoutes } from './consoleExpunge.js';
 import type { RedriveJobs } from './redriveJobs.js';
 import { messagePage } from './messagePage.js';
-import { messagesFilter, messagesQuery } from './messagesFilter.js';
+import { attemptRow, keepOf, messagesFilter, messagesQuery } from './messagesFilter.js';
+import { line } from './consoleHtml.js';
 import { messagesPage, problemPage } from './messagesPage.js';
 import { openIssues, overviewPage } from './overviewPage.js';
+import { timed } from './serverTiming.js';
 
 // The console's routes. Every page calls the run its `dh` command calls (historyView,
 // failedQuery, the store's readEndpointHealth + endpointsDocument): no second query layer.
@@ -39,6 +42,8 @@ export type ConsoleDeps = {
   readonly live: LiveAttempts;
   /** Re-drive jobs; null with --read-only (no action route exists then). */
   readonly jobs: RedriveJobs | null;
+  /** `dh expunge`'s run for one message; null with --read-only. */
+  readonly expunge: ConsoleExpunge | null;
 };
 
 const PAGE_SIZE = 50;
@@ -83,16 +88,20 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   });
 
   /** The health buckets of a window, as `dh endpoints` reads them. */
-  const buckets = (w: PageWindow, host?: string) =>
-    d.ctx.store.readEndpointHealth({
-      since: w.since,
-      until: w.until,
-      ...(host === undefined ? {} : { keep: (e: string) => hostMatches(host, e) }),
-    })();
+  const buckets = (c: HonoContext, w: PageWindow, host?: string) =>
+    timed(
+      c,
+      'health',
+      d.ctx.store.readEndpointHealth({
+        since: w.since,
+        until: w.until,
+        ...(host === undefined ? {} : { keep: (e: string) => hostMatches(host, e) }),
+      }),
+    );
 
-  const health = async (w: PageWindow, host?: string) =>
+  const health = async (c: HonoContext, w: PageWindow, host?: string) =>
     E.map((b: Parameters<typeof endpointsDocument>[2]) => endpointsDocument(w.since, w.until, b, host !== undefined))(
-      await buckets(w, host),
+      await buckets(c, w, host),
     );
 
   const windowOf = (q: Readonly<Record<string, string>>, fallback: WindowName) =>
@@ -104,8 +113,6 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
   app.get('/', async (c) => {
     const w = windowOf(c.req.query(), '1h');
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
-    const read = await buckets(w.right);
-    if (E.isLeft(read)) return c.html(healthFailure(read.left), 503);
     const { fetch, keep } = failedQuery(d.ctx.store, {
       since: w.right.since,
       until: w.right.until,
@@ -119,30 +126,28 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       order: 'newest',
       host: undefined,
     });
-    const failed = await fetch(ISSUE_ROWS, null)();
+    // the aggregates and the open issues' rows at once: neither needs the other
+    const [read, failed] = await Promise.all([buckets(c, w.right), timed(c, 'failed', fetch(ISSUE_ROWS, null))]);
+    if (E.isLeft(read)) return c.html(healthFailure(read.left), 503);
     if (E.isLeft(failed))
       return c.html(
         problemPage('Store error', failureMessage(storeFailure(failed.left, 'failed messages')) ?? ''),
         503,
       );
-    return c.html(
-      overviewPage(
-        {
-          doc: endpointsDocument(w.right.since, w.right.until, read.right, false),
-          hours: hourlySeriesOf(read.right),
-          issues: openIssues(failed.right.items.filter(keep)),
-          issueRows: failed.right.items.length,
-          capped: failed.right.cursor !== null,
-        },
-        w.right,
-      ),
-    );
+    const view = await timed(c, 'view', async () => ({
+      doc: endpointsDocument(w.right.since, w.right.until, read.right, false),
+      hours: hourlySeriesOf(read.right),
+      issues: openIssues(failed.right.items.filter(keep)),
+      issueRows: failed.right.items.length,
+      capped: failed.right.cursor !== null,
+    }));
+    return c.html(overviewPage(view, w.right));
   });
 
   app.get('/endpoints', async (c) => {
     const w = windowOf(c.req.query(), '24h');
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
-    const doc = await health(w.right);
+    const doc = await health(c, w.right);
     if (E.isLeft(doc)) return c.html(healthFailure(doc.left), 503);
     return c.html(endpointsPage(doc.right, w.right));
   });
@@ -152,7 +157,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const w = windowOf(c.req.query(), '24h');
     if (E.isLeft(host) || host.right === undefined || E.isLeft(w))
       return c.json({ error: 'bad endpoint or window' }, 400);
-    const doc = await health(w.right, host.right);
+    const doc = await health(c, w.right, host.right);
     if (E.isLeft(doc)) return c.json({ error: 'store error' }, 503);
     const row = doc.right.endpoints.find((e) => e.endpoint === host.right);
     return c.json(seriesOf(row !== undefined && 'hours' in row ? row.hours : [], doc.right.since, doc.right.until));
@@ -164,7 +169,7 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
       return c.html(problemPage('Bad request', E.isLeft(host) ? host.left : 'endpoint: missing'), 400);
     const w = windowOf(c.req.query(), '24h');
     if (E.isLeft(w)) return c.html(problemPage('Bad request', w.left), 400);
-    const doc = await health(w.right, host.right);
+    const doc = await health(c, w.right, host.right);
     if (E.isLeft(doc)) return c.html(healthFailure(doc.left), 503);
     return c.html(
       endpointPage(
@@ -181,7 +186,9 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     const filter = messagesFilter(q, d.now(), d.zone);
     if (E.isLeft(filter)) return c.html(problemPage('Bad request', filter.left), 400);
     const { fetch, keep } = messagesQuery(d.ctx.store, filter.right);
-    const read = await fillPage(fetch, keep, q.cursor === undefined || q.cursor === '' ? null : q.cursor);
+    const read = await timed(c, 'list', () =>
+      fillPage(fetch, keep, q.cursor === undefined || q.cursor === '' ? null : q.cursor),
+    );
     if (E.isLeft(read)) {
       const s = read.left._tag === 'Invalid' ? 400 : storeStatus(read.left);
       return c.html(
@@ -194,28 +201,31 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
 
   // before `/messages/:messageId`: the live toggle's poll (a JSON answer, never HTML)
   app.get('/messages/live.json', (c) => {
-    const endpoint = consoleParam('endpoint', HostArg, c.req.query('endpoint'));
+    // the page's own filter, read as the list reads it, kept by the list's one predicate
+    const filter = messagesFilter(c.req.query(), d.now(), d.zone);
     const after = c.req.query('after');
-    if (E.isLeft(endpoint) || (after !== undefined && !/^\d{1,15}$/.test(after)))
-      return c.json({ _tag: 'failed', reason: 'bad endpoint or after' }, 400);
-    return c.json(d.live.poll(after === undefined ? null : Number(after), endpoint.right));
+    if (E.isLeft(filter) || (after !== undefined && !/^\d{1,15}$/.test(after)))
+      return c.json({ _tag: 'failed', reason: E.isLeft(filter) ? line(filter.left) : 'after: a number' }, 400);
+    const keep = keepOf(filter.right);
+    return c.json(d.live.poll(after === undefined ? null : Number(after), (a) => keep(attemptRow(a))));
   });
 
   app.get('/messages/:messageId', async (c) => {
     const id = consoleParam('messageId', MessageIdArg, c.req.param('messageId'));
     if (E.isLeft(id) || id.right === undefined)
       return c.html(problemPage('Bad request', E.isLeft(id) ? id.left : 'messageId: missing'), 400);
-    const read = await historyView(d.ctx, id.right);
+    const read = await timed(c, 'history', () => historyView(d.ctx, id.right));
     if (E.isLeft(read))
       return c.html(
         problemPage('Message', failureMessage(storeFailure(read.left, `message "${id.right}"`)) ?? ''),
         storeStatus(read.left),
       );
-    return c.html(messagePage(read.right, d.payloads, d.jobs !== null));
+    return c.html(messagePage(read.right, d.payloads, { redrive: d.jobs !== null, expunge: d.expunge !== null }));
   });
 
   if (d.jobs !== null)
     actionRoutes(app, { store: d.ctx.store, jobs: d.jobs, csrfOf: d.access.csrfOf, now: d.now, zone: d.zone });
+  if (d.expunge !== null) expungeRoutes(app, { expunge: d.expunge, csrfOf: d.access.csrfOf });
 
   app.notFound((c) => c.html(problemPage('Not found', `no page at ${c.req.path}`), 404));
   // one line, never a stack trace in the page

@@ -13,14 +13,15 @@ export const consoleArgs = declare({
       help: 'address to bind (another than loopback: a warning)',
       default: '127.0.0.1',
     }),
-    'read-only': flag({ help: 'no actions: no re-drive, every state-changing request refused' }),
+    'read-only': flag({ help: 'no actions: no re-drive or expunge, every state-changing request refused' }),
     'no-payloads': flag({ help: 'never show request bodies and response snippets' }),
   },
   synopsis: '[--port N] [--host ADDR] [--read-only] [--no-payloads]',
   about: `  The support console until Ctrl-C: a web server over the same table and runs as the CLI
-  (overview, messages, one message, endpoint health, re-drive jobs). Prints one URL with a
+  (overview, messages, one message, endpoint health, re-drive jobs, expunge). Prints one URL with a
   one-time token; opening it sets a session cookie. Binds 127.0.0.1 (--host another address:
   a warning). --port 0 or none: any free port. --no-payloads: request bodies and response
-  snippets are never shown. --read-only: no re-drive (every state-changing request is 405).`,
+  snippets are never shown. --read-only: no re-drive or expunge (every state-changing request
+  is 405).`,
   examples: ['dh console', 'dh console --port 7300 --no-payloads'],
 });

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { serverTiming } from './serverTiming.js';
 
 // Who may look: one token printed on start (as Jupyter does) becomes a session cookie
 // (HttpOnly, SameSite=Strict) and is spent; without the session every path answers 401.
@@ -27,7 +28,7 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   const started = performance.now();
   await next();
   // the server's own time for this answer (the bench reads it; a browser's devtools show it)
-  c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
+  c.header('Server-Timing', serverTiming(c, performance.now() - started));
   c.header('Content-Security-Policy', CSP);
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');

@@ -1,13 +1,13 @@
 import type { AttemptItem } from '@delivery-history/core';
 import { makeStreamClients, type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { attemptsOf, filterOf, hostOf, statusOf } from '../tail/tail.js';
+import { attemptsOf, hostOf, statusOf } from '../tail/tail.js';
 import { outcomeCode } from '../kit/format/describe.js';
 import { type Context, clientOptionsOf } from '../kit/context.js';
 import { line } from './consoleHtml.js';
 
 // The live toggle's source (`/messages/live.json`): new attempts from the table's stream, read
-// as `dh tail` reads them (its decoder, filter and status words). The stream is followed only
+// as `dh tail` reads them (its decoder and status words), kept by the page's /messages filter. The stream is followed only
 // while a page polls (stopped after IDLE_MS without a poll), into a bounded buffer of the newest.
 
 const KEEP = 500;
@@ -30,8 +30,8 @@ export type LivePoll =
   | { readonly _tag: 'failed'; readonly reason: string };
 
 export type LiveAttempts = {
-  /** Attempts after `after` (a seq from an earlier poll; none: only the current seq) for an endpoint filter. */
-  poll(after: number | null, endpoint: string | undefined): LivePoll;
+  /** Attempts after `after` (a seq from an earlier poll; none: only the current seq) that `keep` keeps. */
+  poll(after: number | null, keep: (a: AttemptItem) => boolean): LivePoll;
   stop(): void;
 };
 
@@ -95,7 +95,7 @@ export const liveAttempts = (ctx: Context, clock: () => number = Date.now): Live
   };
 
   return {
-    poll: (after, endpoint) => {
+    poll: (after, keep) => {
       lastPoll = clock();
       if (state === 'idle') {
         if (failure !== null) {
@@ -106,7 +106,6 @@ export const liveAttempts = (ctx: Context, clock: () => number = Date.now): Live
         void follow();
       }
       if (state !== 'following') return { _tag: 'starting' };
-      const keep = filterOf({ endpoint });
       return {
         _tag: 'following',
         seq,

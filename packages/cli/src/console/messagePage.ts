@@ -1,4 +1,4 @@
-import type { AttemptItem, AuditEntry } from '@delivery-history/core';
+import { type AttemptItem, type AuditEntry, isFinal } from '@delivery-history/core';
 import { html } from 'hono/html';
 import type { historyView } from '../history/history.js';
 import { block, type Html, line, page, query, seg } from './consoleHtml.js';
@@ -50,10 +50,23 @@ const auditRow = (e: AuditEntry): Html =>
   'kind' in e
     ? e.kind === 'redrive'
       ? html`<tr><td><time>${e.at}</time></td><td>re-drive ${e.n}</td><td>by ${line(e.by)}: ${line(e.reason)}</td></tr>`
-      : html`<tr><td><time>${e.at}</time></td><td>resolution of attempt ${e.n}</td><td>${e.statusCode ?? '—'} ${line(e.category)}</td></tr>`
+      : e.kind === 'hold'
+        ? html`<tr><td><time>${e.at}</time></td><td>hold ${e.hold} ${e.event} after attempt ${e.n}</td><td>${line(e.mode)} by ${line(e.by)}: ${line(e.reason)}</td></tr>`
+        : html`<tr><td><time>${e.at}</time></td><td>resolution of attempt ${e.n}</td><td>${e.statusCode ?? '—'} ${line(e.category)}</td></tr>`
     : html`<tr><td><time>${e.at}</time></td><td>attempt ${e.n}</td><td>${line(e.status)} ${e.statusCode ?? '—'} ${line(e.category)} ${e.responseTime} ms (${e.retry})</td></tr>`;
 
-export const messagePage = (v: View, payloads: boolean, actions: boolean): Html => {
+/** The actions this console offers (none with --read-only). */
+type Actions = { readonly redrive: boolean; readonly expunge: boolean };
+
+/** Re-drive, and expunge for a final message (the store refuses any other, as `dh expunge` says). */
+const actionLinks = (s: View['state'], a: Actions): Html | '' => {
+  const expunge = a.expunge && isFinal(s);
+  return a.redrive || expunge
+    ? html`<p class="actions">${a.redrive ? html`<a href="/redrive${query({ message: s.messageId })}">Re-drive this message…</a> ` : ''}${expunge ? html`<a href="/expunge${query({ message: s.messageId })}" id="expunge-link">Expunge its content…</a>` : ''}</p>`
+    : '';
+};
+
+export const messagePage = (v: View, payloads: boolean, actions: Actions): Html => {
   const s = v.state;
   const id = s.messageId;
   return page(
@@ -68,7 +81,7 @@ export const messagePage = (v: View, payloads: boolean, actions: boolean): Html 
 <dt>Next attempt</dt><dd>${s.nextAttemptAt ?? '—'}</dd>
 </dl>
 <p>The same in a terminal: <code>dh history ${line(id)}</code></p>
-${actions ? html`<p class="actions"><a href="/redrive${query({ message: id })}">Re-drive this message…</a></p>` : ''}
+${actionLinks(s, actions)}
 ${timeline(v.attempts)}
 <h2>Request as stored</h2>
 <p><code>${line(s.request.method)} ${line(s.request.url)}</code> (${s.request.bodyBytes} bytes)</p>

@@ -1,4 +1,4 @@
-import { OutcomeCategory } from '@delivery-history/core';
+import { type AttemptItem, OutcomeCategory } from '@delivery-history/core';
 import type { StateSummary, Store } from '@delivery-history/store';
 import { sequenceS } from 'fp-ts/lib/Apply.js';
 import * as E from 'fp-ts/lib/Either.js';
@@ -7,6 +7,7 @@ import { HostArg, IntArg, NonEmptyArg, TimeArg } from '../kit/args/codecs.js';
 import { hostMatches } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
 import { failedQuery } from '../failed/failed.js';
+import { hostOf } from '../tail/tail.js';
 import { consoleParam } from './consoleParams.js';
 
 // `/messages?status=&endpoint=&category=&code=&since=&until=&correlation=&cursor=`: the filter, read
@@ -17,7 +18,8 @@ import { consoleParam } from './consoleParams.js';
 
 const HOUR_MS = 3_600_000;
 
-type Row = Pick<StateSummary, 'status' | 'retryEligible' | 'endpoint' | 'deliveryResult'>;
+/** What the filter looks at: a listed message's STATE summary, or a live attempt seen as one (`attemptRow`). */
+type Row = Pick<StateSummary, 'status' | 'retryEligible' | 'endpoint' | 'correlationId' | 'deliveryResult'>;
 
 export const STATUSES = {
   failed: { label: 'failed', keep: (r: Row) => r.status === 'FAILED' },
@@ -89,14 +91,38 @@ export const filterParams = (f: MessagesFilter): Record<string, string | undefin
     : { since: f.since.toISOString(), until: f.until.toISOString() }),
 });
 
-/** The rows the filter keeps of what its index returns. */
+/**
+ * The rows the filter keeps: of what its index returns (the list), and of the attempts the
+ * stream brings (the live toggle, through `attemptRow`). The one rule for both; the window is
+ * the index's (a live attempt is new by definition).
+ */
 export const keepOf =
   (f: MessagesFilter) =>
   (r: Row): boolean =>
     STATUSES[f.status].keep(r) &&
     (f.endpoint === undefined || hostMatches(f.endpoint, r.endpoint)) &&
+    (f.correlation === undefined || r.correlationId === f.correlation) &&
     (f.category === undefined || r.deliveryResult?.category === f.category) &&
     (f.code === undefined || String(r.deliveryResult?.statusCode ?? 'none') === f.code);
+
+/** A new attempt as the row its message's STATE has after it (status, retry, endpoint, result). */
+export const attemptRow = (a: AttemptItem): Row => ({
+  status: a.status,
+  // as `dh tail` reads it: a failure with no next attempt ended its message
+  retryEligible: a.status === 'FAILED' && a.nextAttemptAt !== null,
+  endpoint: hostOf(a.request.url),
+  correlationId: a.deliveryResult.correlationId,
+  deliveryResult: a.deliveryResult,
+});
+
+/** The filter's parameters the live toggle polls with (the window is not one: see keepOf). */
+export const liveParams = (f: MessagesFilter): Record<string, string | undefined> => ({
+  status: f.status,
+  endpoint: f.endpoint,
+  category: f.category,
+  code: f.code,
+  correlation: f.correlation,
+});
 
 /** The index read that answers the filter, newest first: the same store calls the CLI's lists make. */
 export const messagesQuery = (store: Store, f: MessagesFilter) => {

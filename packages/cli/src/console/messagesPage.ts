@@ -2,7 +2,14 @@ import { OutcomeCategory } from '@delivery-history/core';
 import type { StateSummary } from '@delivery-history/store';
 import { html } from 'hono/html';
 import { type Html, line, page, query, seg } from './consoleHtml.js';
-import { filterParams, type MessagesFilter, messagesCommand, STATUSES, type StatusFilter } from './messagesFilter.js';
+import {
+  filterParams,
+  liveParams,
+  type MessagesFilter,
+  messagesCommand,
+  STATUSES,
+  type StatusFilter,
+} from './messagesFilter.js';
 
 // `/messages?...`: the filterable list (see messagesFilter.ts), newest first, one page of 50 with
 // a link to the next; a live toggle (assets/console/liveMessages.js) adds new attempts on top.
@@ -51,8 +58,8 @@ export const messagesPage = (
     'Messages',
     html`${filterForm(f)}
 <p>The same in a terminal: <code>${line(messagesCommand(f))}</code></p>
-<section id="live" class="live" data-live="/messages/live.json${query({ endpoint: f.endpoint })}" hidden>
-<label><input type="checkbox" id="live-toggle"> Follow new attempts (as <code>dh tail</code> does)</label>
+<section id="live" class="live" data-live="/messages/live.json${query(liveParams(f))}" hidden>
+<label><input type="checkbox" id="live-toggle"> Follow new attempts that match this filter (as <code>dh tail</code> does)</label>
 <p id="live-state" class="muted" aria-live="polite"></p>
 <table id="live-attempts"><caption>New attempts</caption><thead><tr><th scope="col">Completed</th><th scope="col">Message</th><th scope="col">#</th><th scope="col">Status</th><th scope="col">Category</th><th scope="col">Code</th><th scope="col">Endpoint</th></tr></thead><tbody></tbody></table>
 </section>

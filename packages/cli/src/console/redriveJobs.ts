@@ -70,11 +70,11 @@ export type RedriveJobs = {
 const selectOf =
   (select: Select, cancelled: () => boolean): RedriveDeps['select'] =>
   async (cursor) => {
-    if (cancelled()) return { items: [], cursor: null };
+    if (cancelled()) return E.right({ items: [], cursor: null });
     const page = await select(SELECT_PAGE, cursor);
-    // the re-drive run reports a thrown selection as its one failure line
-    if (E.isLeft(page)) throw new Error(page.left);
-    return { items: page.right.ids, cursor: page.right.cursor };
+    // the re-drive run reports a failed selection as its one failure line
+    if (E.isLeft(page)) return E.left({ message: page.left });
+    return E.right({ items: page.right.ids, cursor: page.right.cursor });
   };
 
 /** The run's progress as the job's counter (the page reads it). */

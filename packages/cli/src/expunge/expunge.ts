@@ -1,5 +1,4 @@
-import type { SecretPolicy } from '@delivery-history/core';
-import type { Expunged, Store, StoreError } from '@delivery-history/store';
+import type { Store, StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
@@ -22,6 +21,7 @@ import {
 } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { expungeArgs } from './expungeArgs.js';
+import { type ExpungeOutcome, expungeOutcome } from './expungeOutcome.js';
 import type { ArgsOf } from '../kit/args/declaration.js';
 
 // `dh expunge (--message ID... | --endpoint HOST --since T [--until T]) --reason TEXT [--by WHO]
@@ -31,24 +31,7 @@ const NAME = 'expunge';
 
 type Args = ArgsOf<typeof expungeArgs>;
 
-type Outcome =
-  | {
-      readonly messageId: string;
-      readonly outcome: 'expunged' | 'unchanged' | 'would-expunge';
-      readonly result: Expunged;
-    }
-  | { readonly messageId: string; readonly outcome: 'not-found' | 'refused' | 'failed'; readonly error: string };
-
-const outcomeOf = (messageId: string, r: E.Either<StoreError, Expunged>): Outcome => {
-  if (E.isLeft(r)) {
-    const tag = r.left._tag;
-    const outcome = tag === 'NotFound' ? 'not-found' : tag === 'Invalid' ? 'refused' : 'failed';
-    return { messageId, outcome, error: r.left.message };
-  }
-  const x = r.right;
-  const outcome = x.expungeNumber === null ? 'unchanged' : x.dryRun ? 'would-expunge' : 'expunged';
-  return { messageId, outcome, result: x };
-};
+type Outcome = ExpungeOutcome;
 
 /** Every message id of the selection: the list given, or the endpoint's messages in the window. */
 const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<StoreError, string[]>> => {
@@ -123,7 +106,6 @@ const expungeAll = async (
   ids: readonly string[],
   a: Args,
   by: string,
-  policy: SecretPolicy,
   io: Io,
 ): Promise<E.Either<CliFailure, Outcome[]>> => {
   const store = ctx.store;
@@ -141,15 +123,13 @@ const expungeAll = async (
     io.stdout.write(streamHeader(COLUMNS, layout));
   });
   for (const messageId of ids) {
-    const r = await store.expungeMessage({
+    const o = await expungeOutcome(store, {
       messageId,
       scope: a['secrets-only'] === true ? 'secrets' : 'content',
       requestedBy: by,
       reason: a.reason,
-      policy,
       dryRun: a['dry-run'] === true,
-    })();
-    const o = outcomeOf(messageId, r);
+    });
     // a failure before any row: the table itself may be what failed (one line, exit 3)
     if (o.outcome === 'failed' && outcomes.length === 0) {
       const gone = await unreachable(ctx, CheckFailed);
@@ -198,7 +178,7 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
       if (E.isLeft(ids))
         return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
       // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, read by the config)
-      const outcomes = await expungeAll(ctx, ids.right, a, by, ctx.store.policies.secrets, io);
+      const outcomes = await expungeAll(ctx, ids.right, a, by, io);
       if (E.isLeft(outcomes)) return fail(outcomes.left);
       return report(outcomes.right, a.json === true, a['dry-run'] === true, io);
     });

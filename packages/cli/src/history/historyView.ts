@@ -7,7 +7,7 @@ import type {
   RequeueItem,
   StateItem,
 } from '@delivery-history/core';
-import { displayText, fitLine, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
+import { displayText, fitLine, isHoldEntry, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
 import { statusColor } from '../kit/format/color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from '../kit/format/describe.js';
 import { expungeSection } from './expungeView.js';
@@ -123,30 +123,42 @@ const attemptRows = (v: HistoryView, now: Date, tz: string) =>
     a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
   ]);
 
-const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date, tz: string) =>
-  trail.map((e) =>
-    isRedriveEntry(e)
-      ? [`after ${e.n}`, at(e.at, now, tz), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`]
-      : isResolutionEntry(e)
-        ? [
-            `${e.n} resolved`,
-            at(e.at, now, tz),
-            'RESOLUTION',
-            e.category,
-            e.statusCode ?? '-',
-            resultTime(e),
-            'outcome of the lost attempt; not counted',
-          ]
-        : [
-            e.n,
-            at(e.at, now, tz),
-            e.status,
-            e.category,
-            e.statusCode ?? '-',
-            resultTime(e),
-            e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt, tz)}` : e.retry,
-          ],
-  );
+const holdRow = (e: Extract<AuditEntry, { kind: 'hold' }>, now: Date, tz: string) => [
+  `after ${e.n}`,
+  at(e.at, now, tz),
+  `HOLD#${e.hold} ${e.event.toUpperCase()}`,
+  oneLine(e.mode, 40),
+  '-',
+  '-',
+  `by ${oneLine(e.by, 80)}: ${oneLine(e.reason, 200)}`,
+];
+
+const trailRow = (e: AuditEntry, now: Date, tz: string) => {
+  if (isRedriveEntry(e))
+    return [`after ${e.n}`, at(e.at, now, tz), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`];
+  if (isHoldEntry(e)) return holdRow(e, now, tz);
+  if (isResolutionEntry(e))
+    return [
+      `${e.n} resolved`,
+      at(e.at, now, tz),
+      'RESOLUTION',
+      e.category,
+      e.statusCode ?? '-',
+      resultTime(e),
+      'outcome of the lost attempt; not counted',
+    ];
+  return [
+    e.n,
+    at(e.at, now, tz),
+    e.status,
+    e.category,
+    e.statusCode ?? '-',
+    resultTime(e),
+    e.retry === 'retry' && e.nextAttemptAt !== null ? `retry at ${absoluteTime(e.nextAttemptAt, tz)}` : e.retry,
+  ];
+};
+
+const trailRows = (trail: ReadonlyArray<AuditEntry>, now: Date, tz: string) => trail.map((e) => trailRow(e, now, tz));
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
@@ -160,7 +172,7 @@ const redriveRows = (redrives: ReadonlyArray<RedriveItem>, now: Date, tz: string
     oneLine(r.reason, 80),
   ]);
 
-const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length;
+const expectedTrailLength = (v: HistoryView): number => v.attempts.length + v.redrives.length + (v.holds?.length ?? 0);
 
 export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN): string => {
   const parts = [stateFields(v.state, now, layout)];

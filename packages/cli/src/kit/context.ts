@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@delivery-history/core';
+import type { AuditEntry, Clock } from '@delivery-history/core';
 import {
   createStore,
   decodeAuditTrail,
@@ -27,6 +27,8 @@ export type Context = {
   readonly store: Store;
   readonly reader: TableReader;
   readonly trailOf: TrailReader;
+  /** What time it is (the command's `io.now`): runs take it from here, so they need no `Io`. */
+  readonly now: Clock;
 };
 
 /**
@@ -59,7 +61,14 @@ export const openContext = (config: Config, io: Io): Context => {
     retryPolicy: config.policies.retry,
     secrets: config.policies.secrets,
   });
-  return { config, clients, store, reader: tableReader(clients.doc, config.tableName), trailOf: projectorTrailOf };
+  return {
+    config,
+    clients,
+    store,
+    reader: tableReader(clients.doc, config.tableName),
+    trailOf: projectorTrailOf,
+    now: io.now,
+  };
 };
 
 // ---------------------------------------------------------------------------

@@ -63,7 +63,7 @@ export const runLocal = async (opts: LocalOptions, io: Io): Promise<CommandResul
       '',
       exportsOf(stack.endpoint, stack.tableName, stack.allowTargets, stack.sqs),
       '',
-      'The support console on this data (in a shell with the exports above): pnpm dh console',
+      `The support console on table "${stack.tableName}" (in a shell with the exports above): pnpm dh console`,
       '',
       'Press Ctrl-C to stop.',
       '',

@@ -12,7 +12,7 @@ import {
 } from '@delivery-history/core';
 import type { StoreError } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../kit/format/progress.js';
 import type { Page } from '../kit/table/forEachParallel.js';
 import { TableError } from '../kit/table/tableError.js';
@@ -36,9 +36,12 @@ export type RedriveQueue = {
   readonly deliversHere?: boolean;
 };
 
+/** Why a selection page could not be read (a StoreError, or the console's selection error). */
+export type SelectError = { readonly message: string };
+
 export type RedriveDeps = {
-  /** Message ids to consider, page by page (a list, or a failed-index query). */
-  readonly select: (cursor: string | null) => Promise<Page<string>>;
+  /** Message ids to consider, page by page (a list, or a failed-index query); Left: why a page could not be read. */
+  readonly select: (cursor: string | null) => Promise<E.Either<SelectError, Page<string>>>;
   readonly getState: (messageId: string) => Promise<E.Either<StoreError, StateItem | null>>;
   readonly appendRedrive: (input: {
     messageId: string;
@@ -246,16 +249,17 @@ const countBeyond = async (
   deps: RedriveDeps,
   left: number,
   cursor: string | null,
-): Promise<{ count: number; atLeast: boolean }> => {
+): Promise<E.Either<SelectError, { count: number; atLeast: boolean }>> => {
   let count = left;
   let next = cursor;
   for (let pages = 0; next !== null; pages++) {
-    if (pages === BEYOND_LIMIT_PAGES) return { count, atLeast: true };
-    const page: Page<string> = await deps.select(next);
-    count += page.items.length;
-    next = page.cursor;
+    if (pages === BEYOND_LIMIT_PAGES) return E.right({ count, atLeast: true });
+    const page = await deps.select(next);
+    if (E.isLeft(page)) return page;
+    count += page.right.items.length;
+    next = page.right.cursor;
   }
-  return { count, atLeast: false };
+  return E.right({ count, atLeast: false });
 };
 
 const outcomeOf = (s: StateItem): RedriveOutcome => ({
@@ -288,7 +292,10 @@ const countOutcomes = (messages: ReadonlyArray<RedriveResult>): OutcomeCounts =>
   return { success, failed, notFinished: messages.filter(wasSent).length - success - failed };
 };
 
-const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<RedriveReport> => {
+type Selected = Pick<RedriveReport, 'dryRun' | 'considered' | 'beyondLimit' | 'actions' | 'messages'>;
+
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: page through the selection, one decision per message, stop at the limit and count what is beyond it
+const selectAndRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<E.Either<SelectError, Selected>> => {
   const actions = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<RedriveAction, number>;
   const messages: RedriveResult[] = [];
   let considered = 0;
@@ -298,7 +305,9 @@ const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<Redrive
   deps.progress?.start(null);
   try {
     do {
-      const page: Page<string> = await deps.select(cursor);
+      const read = await deps.select(cursor);
+      if (E.isLeft(read)) return read;
+      const page: Page<string> = read.right;
       let seen = 0;
       for (const id of page.items) {
         if (done()) break;
@@ -310,20 +319,20 @@ const runRedrive = async (deps: RedriveDeps, o: RedriveOptions): Promise<Redrive
         deps.progress?.increment();
       }
       cursor = page.cursor;
-      if (done() && (seen < page.items.length || cursor !== null))
-        beyondLimit = await countBeyond(deps, page.items.length - seen, cursor);
+      if (done() && (seen < page.items.length || cursor !== null)) {
+        const beyond = await countBeyond(deps, page.items.length - seen, cursor);
+        if (E.isLeft(beyond)) return beyond;
+        beyondLimit = beyond.right;
+      }
     } while (cursor !== null && !done());
   } finally {
     deps.progress?.stop();
   }
-  return deliver(deps, { dryRun: o.dryRun, considered, beyondLimit, actions, messages });
+  return E.right({ dryRun: o.dryRun, considered, beyondLimit, actions, messages });
 };
 
 /** The flush (the local driver delivers here), then the outcomes it left when it delivered here. */
-const deliver = async (
-  deps: RedriveDeps,
-  selected: Pick<RedriveReport, 'dryRun' | 'considered' | 'beyondLimit' | 'actions' | 'messages'>,
-): Promise<RedriveReport> => {
+const deliver = async (deps: RedriveDeps, selected: Selected): Promise<RedriveReport> => {
   const sentAny = selected.actions.redriven + selected.actions.requeued > 0;
   const flushed = sentAny ? await deps.queue.flush() : E.right(null);
   const local = sentAny && deps.queue.deliversHere === true;
@@ -337,8 +346,11 @@ const deliver = async (
   };
 };
 
-export const redrive = (deps: RedriveDeps, options: RedriveOptions): TE.TaskEither<TableError, RedriveReport> =>
-  TE.tryCatch(
-    () => runRedrive(deps, options),
-    (e) => TableError(e, 'redrive'),
-  );
+/** The report; a selection page that could not be read stops the run: `redrive: <error>`. */
+export const redrive =
+  (deps: RedriveDeps, options: RedriveOptions): TE.TaskEither<TableError, RedriveReport> =>
+  async () => {
+    const selected = await selectAndRedrive(deps, options);
+    if (E.isLeft(selected)) return E.left(TableError(selected.left, 'redrive', selected.left.message));
+    return E.right(await deliver(deps, selected.right));
+  };

@@ -54,7 +54,7 @@ const stalledSelection = (a: Args, ctx: Context, now: Date): RedriveDeps['select
       totalSegments: 1,
       ...(cursor !== null ? { cursor } : {}),
     })();
-    if (E.isLeft(page)) throw new Error(page.left.message);
+    if (E.isLeft(page)) return page;
     const items = page.right.items
       .filter((s) => {
         const stall = stalled(s, now, afterMs);
@@ -64,7 +64,7 @@ const stalledSelection = (a: Args, ctx: Context, now: Date): RedriveDeps['select
         return a.until === undefined || stall.since <= a.until.toISOString();
       })
       .map((s) => s.messageId);
-    return { items, cursor: page.right.cursor };
+    return E.right({ items, cursor: page.right.cursor });
   };
 };
 
@@ -82,11 +82,11 @@ const selection = (a: Args, ctx: Context, now: Date): RedriveDeps['select'] => {
       limit: 100,
       ...(cursor !== null ? { cursor } : {}),
     })();
-    if (E.isLeft(page)) throw new Error(page.left.message);
+    if (E.isLeft(page)) return page;
     const items = page.right.items
       .filter((r) => a.endpoint === undefined || hostMatches(a.endpoint, r.endpoint))
       .map((r) => r.messageId);
-    return { items, cursor: page.right.cursor };
+    return E.right({ items, cursor: page.right.cursor });
   };
 };
 

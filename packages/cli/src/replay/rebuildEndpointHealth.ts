@@ -114,18 +114,21 @@ export const rebuildEndpointHealth = async (
   const acc = new Map<string, HealthBucket>();
   let scanned = 0;
   let attempts = 0;
-  await forEachParallel(
+  const pass = await forEachParallel(
     messageSource(deps.reader, undefined),
     async (m) => {
-      const items = m.items ?? (await deps.reader.readPartition(m.messageId));
-      const mine = appliedInWindow(m.messageId, items, hours);
+      const read = m.items !== null ? E.right(m.items) : await deps.reader.readPartition(m.messageId)();
+      if (E.isLeft(read)) return read;
+      const mine = appliedInWindow(m.messageId, read.right, hours);
       scanned += 1;
       attempts += mine.length;
       if (mine.length > 0) accumulate(acc, healthShardOf(m.messageId, deps.shards), mine);
       deps.onMessage?.();
+      return E.right(undefined);
     },
     { segments: deps.segments, concurrency: deps.concurrency },
   );
+  if (E.isLeft(pass)) return pass;
   const expected = [...acc.values()];
   const stored = await deps.readBuckets({ since: o.since, until: o.until })();
   if (E.isLeft(stored)) return stored;

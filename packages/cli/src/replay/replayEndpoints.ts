@@ -1,11 +1,12 @@
 import { DEFAULT_HEALTH_SHARDS } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
-import { withContext } from '../kit/context.js';
+import type { ArgsOf } from '../kit/args/declaration.js';
+import { type Context, withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
 import type { Io } from '../kit/io.js';
 import { type HealthRebuildReport, rebuildEndpointHealth } from './rebuildEndpointHealth.js';
-import { CheckFailed, type CommandResult, done, fail, storeFailure } from '../kit/failure.js';
+import { CheckFailed, type CliFailure, type CommandResult, done, fail, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { replayEndpointsArgs } from './replayEndpointsArgs.js';
 
@@ -27,28 +28,43 @@ const render = (r: HealthRebuildReport): string => {
 /** Hours closed at `now`: the default window ends at the start of the current hour (the projector still writes it). */
 const startOfHour = (d: Date): Date => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
 
+type Args = ArgsOf<typeof replayEndpointsArgs>;
+
+/** `dh replay endpoints`' answer: the window's buckets recomputed, and those that differ (written unless --dry-run). */
+export const replayEndpointsRun = async (
+  ctx: Context,
+  a: Args,
+  window: { readonly since: Date; readonly until: Date },
+): Promise<E.Either<CliFailure, HealthRebuildReport>> => {
+  const report = await rebuildEndpointHealth(
+    {
+      reader: ctx.reader,
+      readBuckets: (w) => ctx.store.readEndpointHealth(w),
+      putBuckets: (b) => ctx.store.putHealthBuckets(b),
+      segments: a.segments,
+      concurrency: 4,
+      shards: a.shards ?? DEFAULT_HEALTH_SHARDS,
+    },
+    { ...window, dryRun: a['dry-run'] === true },
+  );
+  return E.isLeft(report) ? E.left(storeFailure(report.left, 'endpoint health')) : report;
+};
+
+/** Prints the report (lines, or JSON); exit 1 on a dry run that found differing buckets. */
+export const renderReplayEndpointsOutput = (io: Io, r: HealthRebuildReport, a: Args): CommandResult => {
+  io.stdout.write(a.json === true ? toJson(r) : render(r));
+  return r.dryRun && r.differences.length > 0 ? fail(CheckFailed) : done;
+};
+
 export const runReplayEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(replayEndpointsArgs, argv, io, now, configFlags, async (a, config) => {
     const until = a.until ?? startOfHour(now);
     const since = a.since ?? new Date(until.getTime() - DAY_MS);
     if (until.getTime() <= since.getTime()) return usageFailure('--until must be after --since');
-    const dryRun = a['dry-run'] === true;
     return withContext(config, io, async (ctx) => {
-      const report = await rebuildEndpointHealth(
-        {
-          reader: ctx.reader,
-          readBuckets: (w) => ctx.store.readEndpointHealth(w),
-          putBuckets: (b) => ctx.store.putHealthBuckets(b),
-          segments: a.segments,
-          concurrency: 4,
-          shards: a.shards ?? DEFAULT_HEALTH_SHARDS,
-        },
-        { since, until, dryRun },
-      );
-      if (E.isLeft(report)) return fail(storeFailure(report.left, 'endpoint health'));
-      io.stdout.write(a.json === true ? toJson(report.right) : render(report.right));
-      return dryRun && report.right.differences.length > 0 ? fail(CheckFailed) : done;
+      const report = await replayEndpointsRun(ctx, a, { since, until });
+      return E.isLeft(report) ? report : renderReplayEndpointsOutput(io, report.right, a);
     });
   });
 };

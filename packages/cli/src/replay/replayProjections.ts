@@ -1,6 +1,7 @@
 import type { StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { StoreError } from '@delivery-history/store';
 import { sleep as defaultSleep, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../kit/format/progress.js';
 import { type DecodedMessage, decodePartition } from '../kit/table/decodePartition.js';
@@ -86,13 +87,19 @@ type Look = {
 const isClean = (l: Look): boolean => l.error === null && l.fields.length === 0 && l.trail === null;
 
 /** `scanned`: the items a table scan already returned (checked first; drift is re-read). */
-const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray<RawItem> | null): Promise<Look> => {
+const look = async (
+  deps: ReplayDeps,
+  messageId: string,
+  scanned?: ReadonlyArray<RawItem> | null,
+): Promise<E.Either<StoreError, Look>> => {
+  const read =
+    scanned !== undefined && scanned !== null ? E.right(scanned) : await deps.reader.readPartition(messageId)();
+  return E.map((items: ReadonlyArray<RawItem>) => lookAt(deps, messageId, items))(read);
+};
+
+const lookAt = (deps: ReplayDeps, messageId: string, items: ReadonlyArray<RawItem>): Look => {
   // retention: an expired partition is gone (never "repaired" while DynamoDB deletes it)
-  const m = decodePartition(
-    messageId,
-    scanned ?? (await deps.reader.readPartition(messageId)),
-    new Date((deps.clock ?? Date.now)()),
-  );
+  const m = decodePartition(messageId, items, new Date((deps.clock ?? Date.now)()));
   const none = { m, fields: [], trail: null, expected: null };
   if (m.state === null) return { ...none, error: m.corrupt.length > 0 ? 'STATE does not decode' : null };
   if (m.corrupt.length > 0) return { ...none, error: `items do not decode: ${m.corrupt.map((c) => c.sk).join(', ')}` };
@@ -111,7 +118,7 @@ const look = async (deps: ReplayDeps, messageId: string, scanned?: ReadonlyArray
   return {
     m,
     fields: projection.right.fields,
-    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives),
+    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds),
     expected: projection.right.expected,
     error: null,
   };
@@ -135,28 +142,28 @@ const replayOne = async (
   messageId: string,
   scanned: ReadonlyArray<RawItem> | null,
   // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: read, fold, compare and repair one message; each branch is one documented outcome
-): Promise<MessageReplay | 'absent' | null> => {
+): Promise<E.Either<StoreError, MessageReplay | 'absent' | null>> => {
   const sleep = deps.sleep ?? defaultSleep;
-  let seen = await look(deps, messageId, scanned);
+  const firstLook = await look(deps, messageId, scanned);
+  if (E.isLeft(firstLook)) return firstLook;
+  let seen = firstLook.right;
   if (seen.m.state === null && seen.error === null) {
-    return o.messageIds === undefined
-      ? 'absent'
-      : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null };
+    return E.right(
+      o.messageIds === undefined
+        ? 'absent'
+        : { messageId, fields: [], auditTrail: null, error: null, action: 'not-found', detail: null },
+    );
   }
-  if (isClean(seen)) return null;
+  if (isClean(seen)) return E.right(null);
   // drift seen (in scanned items, or racing a live write): confirm on a consistent read
   await sleep(o.recheckDelayMs ?? 250);
-  seen = await look(deps, messageId);
-  if (isClean(seen) || (seen.m.state === null && seen.error === null)) return null;
+  const confirmed = await look(deps, messageId);
+  if (E.isLeft(confirmed)) return confirmed;
+  seen = confirmed.right;
+  if (isClean(seen) || (seen.m.state === null && seen.error === null)) return E.right(null);
   const first = seen;
-  const report = (action: ReplayAction, detail: string | null = null): MessageReplay => ({
-    messageId,
-    fields: first.fields,
-    auditTrail: first.trail,
-    error: first.error,
-    action,
-    detail,
-  });
+  const report = (action: ReplayAction, detail: string | null = null): E.Either<never, MessageReplay> =>
+    E.right({ messageId, fields: first.fields, auditTrail: first.trail, error: first.error, action, detail });
   if (o.dryRun) return report(first.error === null ? 'would-repair' : 'failed', first.error);
   let wrote = false;
   for (let round = 0; round < (o.maxRounds ?? 5); round++) {
@@ -164,17 +171,21 @@ const replayOne = async (
     if (outcome._tag === 'Leased') return report('skipped-in-flight', `leased until ${outcome.expiresAt ?? '?'}`);
     if (outcome._tag === 'Failed') return report('failed', outcome.message);
     if (outcome._tag === 'Repaired') wrote = true;
-    seen = await look(deps, messageId);
+    const again = await look(deps, messageId);
+    if (E.isLeft(again)) return again;
+    seen = again.right;
     if (isClean(seen)) return report(wrote ? 'repaired' : 'resolved-live');
   }
   return report('busy', 'still changing after every repair round; run again');
 };
 
-export const replayProjections = (deps: ReplayDeps, options: ReplayOptions): TE.TaskEither<TableError, ReplayReport> =>
-  TE.tryCatch(
-    () => runReplay(deps, options),
-    (e) => TableError(e, 'replay'),
-  );
+/** The report; a table read that failed (after the store's retries) stops the pass: `replay: <error>`. */
+export const replayProjections =
+  (deps: ReplayDeps, options: ReplayOptions): TE.TaskEither<TableError, ReplayReport> =>
+  async () => {
+    const r = await runReplay(deps, options);
+    return E.isLeft(r) ? E.left(TableError(r.left, 'replay')) : r;
+  };
 
 const ACTIONS: ReadonlyArray<ReplayAction> = [
   'would-repair',
@@ -186,7 +197,7 @@ const ACTIONS: ReadonlyArray<ReplayAction> = [
   'not-found',
 ];
 
-const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayReport> => {
+const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<E.Either<StoreError, ReplayReport>> => {
   const clock = deps.clock ?? Date.now;
   const started = clock();
   const max = o.maxReported ?? 1000;
@@ -195,8 +206,7 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
   let scanned = 0;
   let drifted = 0;
   let omitted = 0;
-  const work = async ({ messageId, items }: ScannedMessage) => {
-    const r = await replayOne(deps, o, messageId, items);
+  const tally = (r: MessageReplay | 'absent' | null): void => {
     if (r === 'absent') return;
     scanned++;
     deps.progress?.increment();
@@ -207,10 +217,15 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
     if (drift.length < max) drift.push(r);
     else omitted++;
   };
+  const work = async ({ messageId, items }: ScannedMessage) => E.map(tally)(await replayOne(deps, o, messageId, items));
   const source = messageSource(deps.reader, o.messageIds);
-  deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
+  const total =
+    o.messageIds !== undefined ? E.right(o.messageIds.length) : await deps.reader.countMessages(o.segments)();
+  if (E.isLeft(total)) return total;
+  deps.progress?.start(total.right);
+  let pass: E.Either<StoreError, void>;
   try {
-    await forEachParallel(source, work, {
+    pass = await forEachParallel(source, work, {
       segments: o.messageIds !== undefined ? 1 : o.segments,
       concurrency: o.concurrency ?? 4,
       ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
@@ -218,5 +233,6 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<ReplayRepo
   } finally {
     deps.progress?.stop();
   }
-  return { dryRun: o.dryRun, scanned, drifted, actions, drift, omitted, durationMs: clock() - started };
+  if (E.isLeft(pass)) return pass;
+  return E.right({ dryRun: o.dryRun, scanned, drifted, actions, drift, omitted, durationMs: clock() - started });
 };

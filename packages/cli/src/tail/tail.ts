@@ -15,7 +15,7 @@ import type { Io } from '../kit/io.js';
 import { type CommandResult, fail, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { tailArgs } from './tailArgs.js';
-import { attemptKey, type Backfill, readBackfill } from './tailBackfill.js';
+import { attemptKey, type Backfill, readBackfill, retrySpanMs } from './tailBackfill.js';
 
 type Args = ArgsOf<typeof tailArgs>;
 
@@ -151,6 +151,7 @@ const printBackfill = async (
       endpoint: host,
       matches: host === undefined ? undefined : (e: string) => hostMatches(host, e),
       messages: a.message,
+      lookbackMs: retrySpanMs(ctx.config.policies.retry),
     },
     keep,
   );

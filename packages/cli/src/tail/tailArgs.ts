@@ -25,7 +25,11 @@ export const tailArgs = declare({
   one JSON line with --json) per attempt, until Ctrl-C. --status SUCCESS|FAILED keeps one
   outcome; --endpoint (or --host) a host; --message some messages. --since TIME first prints
   the attempts completed since then (read through the indexes, newest last), then follows;
-  an attempt is shown once.`,
+  an attempt is shown once. The backfill finds the messages created since TIME minus the
+  retry schedule's span (DELIVERY_MAX_ATTEMPTS - 1 gaps of DELIVERY_BACKOFF_MAX_MS or the
+  Retry-After cap: 105 min by default) and every message FAILED or HELD now that changed
+  since TIME; an older message re-driven or released since TIME and delivered (or in flight)
+  by now is not in it: \`dh history ID\` has it.`,
   examples: [
     'dh tail',
     'dh tail --since 10m --endpoint hooks.example.com',

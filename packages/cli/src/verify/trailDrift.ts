@@ -2,11 +2,12 @@ import {
   type AttemptItem,
   type AuditEntry,
   deepEqual,
+  type HoldItem,
   type RedriveItem,
   rebuildAuditTrail,
 } from '@delivery-history/core';
 
-// Invariant 6, audit half: the stored trail == rebuildAuditTrail(attempts, redrives).
+// Invariant 6, audit half: the stored trail == rebuildAuditTrail(attempts, redrives, holds).
 
 export type TrailDrift =
   /** The trail is a strict prefix of the rebuilt one: the projector has not caught up. */
@@ -18,8 +19,9 @@ export const checkTrail = (
   stored: ReadonlyArray<AuditEntry>,
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
+  holds: ReadonlyArray<HoldItem> = [],
 ): TrailDrift | null => {
-  const expected = rebuildAuditTrail(attempts, redrives);
+  const expected = rebuildAuditTrail(attempts, redrives, holds);
   const common = Math.min(stored.length, expected.length);
   let at = 0;
   while (at < common && deepEqual(stored[at], expected[at])) at++;

@@ -1,5 +1,6 @@
-import { DEFAULT_BUDGETS, STATE_SK } from '@delivery-history/store';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import { DEFAULT_BUDGETS, STATE_SK, type StoreError } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { sleep as defaultSleep, type SecretPolicy, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../kit/format/progress.js';
 import { type DecodedMessage, decodePartition } from '../kit/table/decodePartition.js';
@@ -71,13 +72,15 @@ const RACY: ReadonlySet<CheckName> = new Set([
   'retention',
 ]);
 
-export const verifyTable = (deps: VerifyDeps, options: VerifyOptions): TE.TaskEither<TableError, VerifyReport> =>
-  TE.tryCatch(
-    () => runVerify(deps, options),
-    (e) => TableError(e, 'verify'),
-  );
+/** The report; a table read that failed (after the store's retries) stops the pass: `verify: <error>`. */
+export const verifyTable =
+  (deps: VerifyDeps, options: VerifyOptions): TE.TaskEither<TableError, VerifyReport> =>
+  async () => {
+    const r = await runVerify(deps, options);
+    return E.isLeft(r) ? E.left(TableError(r.left, 'verify')) : r;
+  };
 
-const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyReport> => {
+const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<E.Either<StoreError, VerifyReport>> => {
   const clock = deps.clock ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const started = clock();
@@ -95,7 +98,9 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
     }
   };
   const checkOne = async (messageId: string, scanned: ReadonlyArray<RawItem> | null = null) => {
-    const raw = scanned ?? (await deps.reader.readPartition(messageId));
+    const read = scanned !== null ? E.right(scanned) : await deps.reader.readPartition(messageId)();
+    if (E.isLeft(read)) return read;
+    const raw = read.right;
     const decoded = decodePartition(messageId, raw, new Date(clock()));
     const found = verifyMessage(decoded, {
       itemBudgetBytes: o.itemBudgetBytes,
@@ -104,38 +109,49 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
       now: new Date(clock()),
       ...(deps.secrets !== undefined ? { secrets: deps.secrets } : {}),
     });
-    return { raw, found, decoded };
+    return E.right({ raw, found, decoded });
   };
-  const work = async ({ messageId, items: scanned }: ScannedMessage): Promise<void> => {
-    let { raw, found, decoded } = await checkOne(messageId, scanned);
-    const racy = () => found.some((v) => RACY.has(v.check));
+  /** The message checked, and checked again on a consistent read when something looks wrong. */
+  const settled = async (messageId: string, scanned: ReadonlyArray<RawItem> | null) => {
+    const first = await checkOne(messageId, scanned);
+    if (E.isLeft(first)) return first;
+    const racy = first.right.found.some((v) => RACY.has(v.check));
     // scanned items are eventually consistent: a finding is confirmed on a consistent read
     // (a racy one is, after the pause below)
-    if (scanned !== null && found.length > 0 && !racy()) ({ raw, found, decoded } = await checkOne(messageId));
-    if (racy()) {
-      // a live write may have raced the read: look again a little later
-      await sleep(o.recheckDelayMs ?? 250);
-      ({ raw, found, decoded } = await checkOne(messageId));
-    }
+    if (scanned !== null && first.right.found.length > 0 && !racy) return checkOne(messageId);
+    if (!racy) return first;
+    // a live write may have raced the read: look again a little later
+    await sleep(o.recheckDelayMs ?? 250);
+    return checkOne(messageId);
+  };
+  const work = async ({ messageId, items: scanned }: ScannedMessage): Promise<E.Either<StoreError, void>> => {
+    const checked = await settled(messageId, scanned);
+    if (E.isLeft(checked)) return checked;
+    const { raw, found, decoded } = checked.right;
     if (o.messageIds === undefined && decoded.state === null && decoded.corrupt.every((c) => c.sk !== STATE_SK)) {
       // scanned, then deleted, or a partition without STATE: not a message, as the scan sees it
-      return;
+      return E.right(undefined);
     }
     deps.onMessage?.(decoded);
     if (raw.length === 0) {
       // asked for by id: it does not exist
       record([{ messageId, check: 'missing', detail: 'no such message' }]);
-      return deps.progress?.increment();
+    } else {
+      messages++;
+      items += raw.length;
+      record(found);
     }
-    messages++;
-    items += raw.length;
-    record(found);
     deps.progress?.increment();
+    return E.right(undefined);
   };
   const ids = messageSource(deps.reader, o.messageIds);
-  deps.progress?.start(o.messageIds?.length ?? (await deps.reader.countMessages(o.segments)));
+  const total =
+    o.messageIds !== undefined ? E.right(o.messageIds.length) : await deps.reader.countMessages(o.segments)();
+  if (E.isLeft(total)) return total;
+  deps.progress?.start(total.right);
+  let pass: E.Either<StoreError, void>;
   try {
-    await forEachParallel(ids, work, {
+    pass = await forEachParallel(ids, work, {
       segments: o.messageIds !== undefined ? 1 : o.segments,
       concurrency: o.concurrency ?? 4,
       ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
@@ -143,13 +159,14 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
   } finally {
     deps.progress?.stop();
   }
+  if (E.isLeft(pass)) return pass;
   // an expired lease is a warning (the next claim records the attempt as lost); lag only with --allow-lag
   const warnings: CheckName[] = [
     ...(o.allowLag === true && counts['audit-trail-behind'] > 0 ? ['audit-trail-behind' as const] : []),
     ...(counts['lease-expired'] > 0 ? ['lease-expired' as const] : []),
   ];
   const failing = CHECKS.filter((c) => counts[c] > 0 && !warnings.includes(c));
-  return {
+  return E.right({
     ok: failing.length === 0,
     messages,
     items,
@@ -158,5 +175,5 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<VerifyRepo
     violations: kept,
     omitted,
     durationMs: clock() - started,
-  };
+  });
 };

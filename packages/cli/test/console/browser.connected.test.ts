@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
 import { type RawServer, rawResponse } from '@delivery-history/testkit/rawHttpServer';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { type Console, type ConsoleData, consoleData, get, startConsole } from './consoleRig.js';
+import { type Console, type ConsoleData, consoleData, get, MARKER, startConsole } from './consoleRig.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -246,6 +246,49 @@ B('a re-drive job from a selection: its dry-run count, progress, and cancel', as
   } finally {
     await context.close();
     await jobs.stop();
+  }
+});
+
+B('an expunge from the message page: the dry run, a reason and the id typed again, then who and why', async (ctx) => {
+  const id = `expunge-${Date.now()}`;
+  await ctx.data.deliver(id, 'ok');
+  const env = dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName, extra: { DH_OPERATOR: 'support-cy' } });
+  const own = await startConsole([], env);
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    await page.goto(own.url.href);
+    await page.goto(new URL(`/messages/${id}`, own.origin).href);
+    assert.ok((await page.locator('pre.payload').innerText()).includes(MARKER), 'the body is shown before');
+    await page.locator('#expunge-link').click();
+    await page.locator('#would-expunge').waitFor();
+    assert.ok(Number(await page.locator('#would-expunge').innerText()) > 0, 'the dry run counts the items');
+    await axeClean(page, 'expunge-confirm');
+    await page.screenshot({ path: `${OUT}expunge-confirm.png` });
+    // unconfirmed: the browser keeps the form (required fields), nothing is posted
+    await page.locator('textarea[name="reason"]').fill('GDPR request 2026-114');
+    await page.locator('#expunge-confirm').click();
+    assert.match(page.url(), /\/expunge\?message=/, 'still on the confirmation');
+    await page.locator('input[name="confirm"]').fill(id);
+    await page.locator('#expunge-confirm').click();
+    await page.waitForURL(new RegExp(`/messages/${id}$`));
+    const main = await page.locator('main').innerText();
+    assert.match(main, /expunge 1 by support-cy: GDPR request 2026-114/, 'who and why on the message');
+    assert.match(main, /Body not stored/, 'the body is gone');
+    assert.not.ok(main.includes(MARKER));
+    await page.screenshot({ path: `${OUT}message-expunged.png` });
+    assert.equal(errors, []);
+    assert.equal(dialogs, []);
+  } finally {
+    await context.close();
+    await own.stop();
   }
 });
 

@@ -64,6 +64,8 @@ export type Seeder = {
   readonly clock: FakeClock;
   /** Creates the message and records one attempt per observation (advancing the clock past each retry). */
   deliver(request: Partial<DeliveryRequest> & { messageId: string }, outcomes: ReadonlyArray<Observed>): Promise<void>;
+  /** Records more attempts of a message `deliver` made, from the clock's time on (set it first to leave a gap). */
+  again(messageId: string, outcomes: ReadonlyArray<Observed>): Promise<void>;
 };
 
 export const request = (r: Partial<DeliveryRequest> & { messageId: string }): DeliveryRequest => ({
@@ -79,30 +81,34 @@ export const request = (r: Partial<DeliveryRequest> & { messageId: string }): De
 export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Date): Seeder => {
   const clock = fakeClock(start);
   const store = createStore({ doc, tableName, clock: clock.now, retryPolicy: POLICY, random: () => 0.5 });
+  const attempts = async (messageId: string, outcomes: ReadonlyArray<Observed>): Promise<void> => {
+    for (const o of outcomes) {
+      const claimed = await must(store.claim(messageId), 'claim');
+      const startedAt = clock.now();
+      clock.advance(observation(o).responseTimeMs);
+      const completedAt = clock.now();
+      const appended = await must(
+        store.appendAttempt({
+          claimed,
+          startedAt,
+          completedAt,
+          responseHeaders: o === 'timeout' || o === 'refused' ? null : { 'content-type': 'text/plain' },
+          observation: observation(o),
+        }),
+        'appendAttempt',
+      );
+      if (appended.nextAttemptAt !== null) clock.set(new Date(Date.parse(appended.nextAttemptAt) + 1));
+      else clock.advance(1000);
+    }
+  };
   return {
     store,
     clock,
     async deliver(partial, outcomes) {
       const req = request(partial);
       await must(store.createMessage(req), 'createMessage');
-      for (const o of outcomes) {
-        const claimed = await must(store.claim(req.messageId), 'claim');
-        const startedAt = clock.now();
-        clock.advance(observation(o).responseTimeMs);
-        const completedAt = clock.now();
-        const appended = await must(
-          store.appendAttempt({
-            claimed,
-            startedAt,
-            completedAt,
-            responseHeaders: o === 'timeout' || o === 'refused' ? null : { 'content-type': 'text/plain' },
-            observation: observation(o),
-          }),
-          'appendAttempt',
-        );
-        if (appended.nextAttemptAt !== null) clock.set(new Date(Date.parse(appended.nextAttemptAt) + 1));
-        else clock.advance(1000);
-      }
+      await attempts(req.messageId, outcomes);
     },
+    again: attempts,
   };
 };

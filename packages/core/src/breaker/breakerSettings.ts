@@ -21,7 +21,11 @@ export interface BreakerSettings {
   readonly stableMs: number;
   /** How long one worker owns the half-open probe before another may take it. */
   readonly probeLeaseMs: number;
-  /** Disable after this many consecutive retryable failures (probes included); 0 = never. */
+  /**
+   * Disable after this many consecutive retryable failures: the ones that tripped it, then the
+   * failed probes (a failure sent before the workers knew of the trip does not count); 0 = never.
+   * With the defaults a dead endpoint is disabled after about a day of failed probes.
+   */
   readonly disableStreak: number;
 }
 

@@ -127,7 +127,18 @@ const onOk = (acc: Acc, o: BreakerObservation): Acc => {
   return reset;
 };
 
+/**
+ * A failure seen while open, or while half-open from another message than the probe, was sent
+ * before the workers knew of the trip (in flight, the projector's decision lag, a cache within
+ * its staleness): no new evidence. It neither extends the streak nor re-opens: otherwise a busy
+ * endpoint's backlog of such failures (hundreds in one decision lag) would reach the disable
+ * streak within seconds of the trip, and one late failure would fail the probe.
+ */
+const sentBeforeTheTrip = (state: BreakerState, o: BreakerObservation): boolean =>
+  state.mode === 'open' || (state.mode === 'half_open' && state.probe?.messageId !== o.messageId);
+
 const onFail = (acc0: Acc, o: BreakerObservation, s: BreakerSettings): Acc => {
+  if (sentBeforeTheTrip(acc0.state, o)) return acc0;
   const acc = warn({ ...acc0, state: { ...acc0.state, streak: acc0.state.streak + 1 } }, o.at, s);
   const m = acc.state.mode;
   if (m === 'paused' || m === 'disabled') return acc;
@@ -137,7 +148,6 @@ const onFail = (acc0: Acc, o: BreakerObservation, s: BreakerSettings): Acc => {
       probe: null,
     });
   if (m === 'half_open') return open(acc, 'probe failed', o.at, s);
-  if (m === 'open') return acc; // a delivery that was in flight when it tripped
   const why = tripReasonOf(acc.state, o.at, s);
   return why === null ? acc : open(acc, why, o.at, s);
 };

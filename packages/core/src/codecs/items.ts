@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { AttemptStatus, HttpMethod, Status } from './enums.js';
+import { HoldKind } from './holdItem.js';
 import { DeliveryResult, Truncations } from './outcome.js';
 import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from './primitives.js';
 
@@ -281,8 +282,34 @@ export const ResolutionAuditEntry = t.type(
 );
 export type ResolutionAuditEntry = t.TypeOf<typeof ResolutionAuditEntry>;
 
-export const AuditEntry = t.union([RedriveAuditEntry, ResolutionAuditEntry, AttemptAuditEntry], 'AuditEntry');
+/**
+ * HOLD#k in the trail (invariant 11): held by its endpoint's breaker or an operator, released
+ * by a drain or resume, or expired (held past its retention: final, held_expired). `n` is the
+ * attempt it followed; `hold` its number (dense per message, the projector's position).
+ */
+export const HoldAuditEntry = t.type(
+  {
+    n: NonNegativeInt,
+    at: IsoTimestamp,
+    kind: t.literal('hold'),
+    hold: PositiveInt,
+    event: HoldKind,
+    mode: t.string,
+    by: t.string,
+    reason: t.string,
+  },
+  'HoldAuditEntry',
+);
+export type HoldAuditEntry = t.TypeOf<typeof HoldAuditEntry>;
+
+export const AuditEntry = t.union(
+  [RedriveAuditEntry, ResolutionAuditEntry, HoldAuditEntry, AttemptAuditEntry],
+  'AuditEntry',
+);
 export type AuditEntry = t.TypeOf<typeof AuditEntry>;
 
 export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive';
 export const isResolutionEntry = (e: AuditEntry): e is ResolutionAuditEntry => 'kind' in e && e.kind === 'resolution';
+export const isHoldEntry = (e: AuditEntry): e is HoldAuditEntry => 'kind' in e && e.kind === 'hold';
+/** An attempt's entry (the only kind without `kind`). */
+export const isAttemptEntry = (e: AuditEntry): e is AttemptAuditEntry => !('kind' in e);

@@ -122,7 +122,9 @@ export type TransportErrorCode =
   /** The request's sealed credentials could not be opened now (key service unreachable or throttled). */
   | 'UNSEAL_UNAVAILABLE'
   /** ... nor ever (key refused, blob altered or for another message): nothing was sent. */
-  | 'UNSEAL_REFUSED';
+  | 'UNSEAL_REFUSED'
+  /** The endpoint's configured credential could not be read (secret store down, denied, missing): nothing was sent. */
+  | 'CREDENTIALS_UNAVAILABLE';
 
 export interface TransportRule {
   readonly category: OutcomeCategory;
@@ -153,6 +155,8 @@ export const TRANSPORT_RULES: { readonly [K in TransportErrorCode]: TransportRul
   // nothing was sent: the key service may come back (retried), a refusal or a bad blob never changes
   UNSEAL_UNAVAILABLE: network,
   UNSEAL_REFUSED: { category: 'invalid_target', retryable: false },
+  // retried: an outage heals, and a missing secret or grant is the operator's to fix meanwhile
+  CREDENTIALS_UNAVAILABLE: network,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { HoldItem } from '../codecs/holdItem.js';
 import type { AttemptItem, AuditEntry, RedriveItem, ResolutionItem } from '../codecs/items.js';
 import { orderEvents } from './fold.js';
 
@@ -20,6 +21,17 @@ const redriveEntry = (r: RedriveItem): AuditEntry => ({
   reason: r.reason,
 });
 
+const holdEntry = (h: HoldItem): AuditEntry => ({
+  n: h.afterAttempt,
+  at: h.at,
+  kind: 'hold',
+  hold: h.holdNumber,
+  event: h.kind,
+  mode: h.mode,
+  by: h.by,
+  reason: h.reason,
+});
+
 const resolutionEntry = (r: ResolutionItem): AuditEntry => ({
   n: r.attemptNumber,
   at: r.completedAt,
@@ -30,18 +42,20 @@ const resolutionEntry = (r: ResolutionItem): AuditEntry => ({
 });
 
 /**
- * The audit trail of a message, in replay order (same order as `fold`); a lost attempt's
- * resolution (its real outcome, arrived later) right after that attempt.
+ * The audit trail of a message, in replay order (same order as `fold`: hold events after the
+ * attempt and re-drive they followed); a lost attempt's resolution (its real outcome, arrived
+ * later) right after that attempt.
  */
 export const rebuildAuditTrail = (
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
+  holds: ReadonlyArray<HoldItem> = [],
   resolutions: ReadonlyArray<ResolutionItem> = [],
 ): AuditEntry[] => {
   const byNumber = new Map(resolutions.map((r) => [r.attemptNumber, r]));
-  return orderEvents(attempts, redrives).flatMap((e) => {
+  return orderEvents(attempts, redrives, holds).flatMap((e) => {
     if (e.type === 'REDRIVE') return [redriveEntry(e)];
-    if (e.type === 'HOLD') return []; // debt: holds are not in the audit trail yet (history reads HOLD# items)
+    if (e.type === 'HOLD') return [holdEntry(e)];
     const resolved = byNumber.get(e.attemptNumber);
     return resolved === undefined ? [attemptEntry(e)] : [attemptEntry(e), resolutionEntry(resolved)];
   });

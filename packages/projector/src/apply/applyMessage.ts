@@ -1,6 +1,7 @@
 import {
   type AttemptItem,
   dedupeOperatorEvents,
+  type HoldItem,
   type OperatorEvent,
   operatorEventsOf,
   type RedriveContext,
@@ -55,6 +56,8 @@ type Work = {
   readonly head: AuditHeadItem | null;
   readonly attempts: readonly AttemptItem[];
   readonly redrives: readonly RedriveItem[];
+  /** Hold events to append (after the head's `holds`, up to the last applicable attempt). */
+  readonly holds: readonly HoldItem[];
   /** Every redrive the apply saw (from the table when it queried, else from the batch). */
   readonly seenRedrives: readonly RedriveItem[];
   /** STATE as read with the head (for the sampled drift check). */
@@ -70,15 +73,27 @@ type Work = {
 // ---------------------------------------------------------------------------
 
 const positionOf = (head: AuditHeadItem | null): Position =>
-  head === null ? { through: 0, redrives: 0 } : { through: head.through, redrives: head.redrives };
+  head === null
+    ? { through: 0, redrives: 0, holds: 0 }
+    : { through: head.through, redrives: head.redrives, holds: head.holds ?? 0 };
+
+/** A change's identity and whether the head's position says it is in the trail already. */
+const placeOf = (c: Change, pos: Position): { readonly id: string; readonly applied: boolean } => {
+  switch (c.kind) {
+    case 'attempt':
+      return { id: `a${c.attempt.attemptNumber}`, applied: c.attempt.attemptNumber <= pos.through };
+    case 'redrive':
+      return { id: `r${c.redrive.redriveNumber}`, applied: c.redrive.redriveNumber <= pos.redrives };
+    case 'hold':
+      return { id: `h${c.hold.holdNumber}`, applied: c.hold.holdNumber <= pos.holds };
+  }
+};
 
 const countDuplicates = (changes: readonly Change[], pos: Position): number => {
   const seen = new Set<string>();
   let dups = 0;
   for (const c of changes) {
-    const id = c.kind === 'attempt' ? `a${c.attempt.attemptNumber}` : `r${c.redrive.redriveNumber}`;
-    const applied =
-      c.kind === 'attempt' ? c.attempt.attemptNumber <= pos.through : c.redrive.redriveNumber <= pos.redrives;
+    const { id, applied } = placeOf(c, pos);
     if (applied || seen.has(id)) dups += 1;
     seen.add(id);
   }
@@ -104,6 +119,42 @@ const unseenRedrives = (state: StateItem, changes: readonly Change[], pos: Posit
   const carried = new Set<number>();
   for (const c of changes) if (c.kind === 'redrive') carried.add(c.redrive.redriveNumber);
   return range(pos.redrives + 1, state.redrives).filter((k) => !carried.has(k));
+};
+
+/** The batch's hold events and the table's (authoritative), those after the head's `holds`, by number. */
+const newHoldsOf = (table: readonly HoldItem[], changes: readonly Change[], pos: Position): HoldItem[] => {
+  const byNumber = new Map<number, HoldItem>();
+  for (const c of changes) if (c.kind === 'hold') byNumber.set(c.hold.holdNumber, c.hold);
+  for (const h of table) byNumber.set(h.holdNumber, h);
+  return [...byNumber.values()].filter((h) => h.holdNumber > pos.holds).sort((a, b) => a.holdNumber - b.holdNumber);
+};
+
+/**
+ * The HOLD# Query, only when it can find something (as for redrives: STATE.holds is bumped in
+ * the hold's own transaction, so a consistent STATE read counting no hold past the head's, or
+ * only ones the batch carries, proves the table holds none the apply lacks).
+ */
+const readHolds = (
+  store: Store,
+  messageId: string,
+  state: E.Either<StoreError, StateItem | null>,
+  changes: readonly Change[],
+  pos: Position,
+): TE.TaskEither<StoreError, readonly HoldItem[]> => {
+  if (E.isLeft(state) || state.right === null) return store.listHolds(messageId);
+  const carried = new Set(changes.flatMap((c) => (c.kind === 'hold' ? [c.hold.holdNumber] : [])));
+  const unseen = range(pos.holds + 1, state.right.holds ?? 0).filter((k) => !carried.has(k));
+  return unseen.length === 0 ? TE.right([]) : store.listHolds(messageId);
+};
+
+/** An event that sorts before the trail's end (attempt `through`, redrive `redrives`): it was skipped. */
+const earlyEvent = (redrives: readonly RedriveItem[], holds: readonly HoldItem[], pos: Position) => {
+  const r = redrives.find((x) => x.afterAttempt < pos.through);
+  if (r !== undefined) return { event: `redrive ${r.redriveNumber}`, afterAttempt: r.afterAttempt };
+  const h = holds.find(
+    (x) => x.afterAttempt < pos.through || (x.afterAttempt === pos.through && x.afterRedrive < pos.redrives),
+  );
+  return h === undefined ? undefined : { event: `hold ${h.holdNumber}`, afterAttempt: h.afterAttempt };
 };
 
 /**
@@ -145,17 +196,11 @@ const gatherWork = async (
   const tableRedrives = await pipe(readRedrives(store, messageId, state, changes, pos), TE.mapLeft(failed))();
   if (E.isLeft(tableRedrives)) return tableRedrives;
   const redrives = newRedrivesOf(tableRedrives.right, changes, pos);
-  const early = redrives.find((r) => r.afterAttempt < pos.through);
-  if (early !== undefined) {
-    return E.left(
-      OutOfOrder({
-        messageId,
-        redriveNumber: early.redriveNumber,
-        afterAttempt: early.afterAttempt,
-        through: pos.through,
-      }),
-    );
-  }
+  const tableHolds = await pipe(readHolds(store, messageId, state, changes, pos), TE.mapLeft(failed))();
+  if (E.isLeft(tableHolds)) return tableHolds;
+  const holds = newHoldsOf(tableHolds.right, changes, pos);
+  const early = earlyEvent(redrives, holds, pos);
+  if (early !== undefined) return E.left(OutOfOrder({ messageId, ...early, through: pos.through }));
   const byNumber = new Map<number, AttemptItem>();
   for (const c of changes) {
     if (c.kind === 'attempt' && c.attempt.attemptNumber > pos.through) byNumber.set(c.attempt.attemptNumber, c.attempt);
@@ -163,6 +208,7 @@ const gatherWork = async (
   let upper = pos.through;
   for (const n of byNumber.keys()) upper = Math.max(upper, n);
   for (const r of redrives) upper = Math.max(upper, r.afterAttempt);
+  for (const h of holds) upper = Math.max(upper, h.afterAttempt);
   const needed = range(pos.through + 1, upper);
   const missing = needed.filter((n) => !byNumber.has(n));
   let healed = 0;
@@ -186,6 +232,7 @@ const gatherWork = async (
     head,
     attempts: applicable.map((n) => byNumber.get(n) as AttemptItem),
     redrives: redrives.filter((r) => r.afterAttempt <= last),
+    holds: holds.filter((h) => h.afterAttempt <= last),
     seenRedrives: redrivesSeen(tableRedrives.right, changes),
     state,
     duplicates: countDuplicates(changes, pos),
@@ -258,7 +305,7 @@ const outcomeOf = (
   const pos = last === undefined ? positionOf(work.head) : last.summary;
   return {
     messageId,
-    appended: work.attempts.length + work.redrives.length,
+    appended: work.attempts.length + work.redrives.length + work.holds.length,
     duplicates: work.duplicates,
     healed: work.healed,
     segmentsCreated: steps.reduce((n, s) => n + s.newSegments.length, 0),
@@ -283,7 +330,13 @@ const limitRound = (work: Work): { readonly work: Work; readonly more: boolean }
   if (attempts.length === work.attempts.length) return { work, more: false };
   const last = attempts[attempts.length - 1]?.attemptNumber ?? 0;
   return {
-    work: { ...work, attempts, redrives: work.redrives.filter((r) => r.afterAttempt <= last), missing: [] },
+    work: {
+      ...work,
+      attempts,
+      redrives: work.redrives.filter((r) => r.afterAttempt <= last),
+      holds: work.holds.filter((h) => h.afterAttempt <= last),
+      missing: [],
+    },
     more: true,
   };
 };
@@ -309,7 +362,7 @@ export const applyMessage =
       const gathered = await gatherWork(store, calls, messageId, changes);
       if (E.isLeft(gathered)) return gathered;
       const { work, more } = limitRound(gathered.right);
-      const entries = rebuildAuditTrail(work.attempts, work.redrives);
+      const entries = rebuildAuditTrail(work.attempts, work.redrives, work.holds);
       const plan = planAppend({
         messageId,
         head: work.head,

@@ -91,8 +91,9 @@ const partition = (parsed: readonly ParsedRecord[]) => {
   let ignored = 0;
   for (const p of parsed) {
     if (p._tag === 'Change') {
+      // a hold event is trail work like the others, and may give an operator event (expiry)
       if (p.change.kind === 'hold') holds.push(p.change.hold);
-      else changes.push(p.change);
+      changes.push(p.change);
     } else if (p._tag === 'Move') moves.push(p.move);
     else if (p._tag === 'Malformed') malformed.push({ sequenceNumber: p.sequenceNumber, reason: p.reason });
     else ignored += 1;
@@ -145,6 +146,19 @@ const raiseMarkers = async (deps: ProjectorDeps, applied: readonly MessageOutcom
 export const projectMessages = async (deps: ProjectorDeps, records: readonly unknown[]): Promise<ProjectionReport> => {
   const { changes, holds, moves, malformed, ignored } = partition(records.map(parseStreamRecord));
   const groups = [...groupByMessage(changes)];
+  // The breakers see every attempt the batch carried (their `seen` marker skips replays) and
+  // are decided alongside the trail, not after it: the decision lag (README, "Endpoint
+  // breaker: decision lag") then does not include the batch's trail writes.
+  const deciding = decideBreakers(
+    deps,
+    changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])),
+  ).catch((error: unknown): BreakerReport => {
+    // awaited only after the applies: a rejection must not go unhandled meanwhile
+    deps.telemetry.logger.warn('endpoint breakers not decided', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { transitions: [], warnings: [], failed: 1 };
+  });
   const gate = createBatchGate({ maxWaitMs: GATHER_WAIT_MS });
   const io = gatheredIo(storeOf(deps), gate);
   const results = await pool(groups, deps.concurrency, async ([messageId, group]) => {
@@ -180,11 +194,7 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
     ...malformed.flatMap((m) => (m.sequenceNumber === null ? [] : [m.sequenceNumber])),
     ...failed.flatMap((f) => f.sequenceNumbers),
   ]);
-  // the breakers see every attempt the batch carried (their `seen` marker skips replays)
-  const breakers = await decideBreakers(
-    deps,
-    changes.flatMap((c) => (c.kind === 'attempt' ? [c.attempt] : [])),
-  );
+  const breakers = await deciding;
   // after every trail write of the batch: publishing can neither block nor undo the trail
   const events = await publishEvents(deps, [
     ...messages.flatMap((m) => m.events),

@@ -30,8 +30,8 @@ export type Change =
       readonly hold: HoldItem;
     };
 
-/** A change `applyMessage` writes into the audit trail (hold events give operator events only). */
-export type MessageChange = Extract<Change, { readonly kind: 'attempt' | 'redrive' }>;
+/** A change `applyMessage` writes into the audit trail (hold events also give operator events). */
+export type MessageChange = Change;
 
 export type ParsedRecord =
   | { readonly _tag: 'Change'; readonly change: Change }

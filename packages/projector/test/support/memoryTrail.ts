@@ -34,7 +34,9 @@ export const memoryTrail = (messageId: string): MemoryTrail => {
       if (
         step.expect === null
           ? h !== undefined
-          : h?.through !== step.expect.through || h?.redrives !== step.expect.redrives
+          : h?.through !== step.expect.through ||
+            h?.redrives !== step.expect.redrives ||
+            (h?.holds ?? 0) !== step.expect.holds
       ) {
         throw new Error('condition failed');
       }

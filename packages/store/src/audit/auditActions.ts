@@ -32,10 +32,17 @@ export const headCondition = (expect: AuditPosition | null): Condition =>
   expect === null
     ? { ConditionExpression: 'attribute_not_exists(pk)' }
     : {
-        // attribute names: some of these words are DynamoDB reserved words
-        ConditionExpression: '#through = :expectThrough AND #redrives = :expectRedrives',
-        ExpressionAttributeNames: { '#through': 'through', '#redrives': 'redrives' },
-        ExpressionAttributeValues: { ':expectThrough': expect.through, ':expectRedrives': expect.redrives },
+        // attribute names: some of these words are DynamoDB reserved words; a head written
+        // before holds reached the trail has no `holds` (= 0)
+        ConditionExpression: `#through = :expectThrough AND #redrives = :expectRedrives AND ${
+          expect.holds === 0 ? '(attribute_not_exists(#holds) OR #holds = :expectHolds)' : '#holds = :expectHolds'
+        }`,
+        ExpressionAttributeNames: { '#through': 'through', '#redrives': 'redrives', '#holds': 'holds' },
+        ExpressionAttributeValues: {
+          ':expectThrough': expect.through,
+          ':expectRedrives': expect.redrives,
+          ':expectHolds': expect.holds,
+        },
       };
 
 /** Retention: the TTL attribute as a Put's item field or an Update's SET clause (nothing when null). */
@@ -53,6 +60,7 @@ const SUMMARY_NAMES = {
   '#segments': 'segments',
   '#through': 'through',
   '#redrives': 'redrives',
+  '#holds': 'holds',
   '#entryCount': 'entryCount',
   '#tailBytes': 'tailBytes',
   '#updatedAt': 'updatedAt',
@@ -82,7 +90,7 @@ export const headAction = (
     Update: {
       TableName: tableName,
       Key: auditKey(messageId, 0),
-      UpdateExpression: `SET #segments = :segments, #through = :through, #redrives = :redrives, #entryCount = :entryCount, #tailBytes = :tailBytes, #updatedAt = :updatedAt${append ? ', #entries = list_append(#entries, :entries)' : ''}${expiry.set}`,
+      UpdateExpression: `SET #segments = :segments, #through = :through, #redrives = :redrives, #holds = :holds, #entryCount = :entryCount, #tailBytes = :tailBytes, #updatedAt = :updatedAt${append ? ', #entries = list_append(#entries, :entries)' : ''}${expiry.set}`,
       ConditionExpression: guard.ConditionExpression,
       ExpressionAttributeNames: {
         ...SUMMARY_NAMES,
@@ -94,6 +102,7 @@ export const headAction = (
         ':segments': s.segments,
         ':through': s.through,
         ':redrives': s.redrives,
+        ':holds': s.holds,
         ':entryCount': s.entryCount,
         ':tailBytes': s.tailBytes,
         ':updatedAt': s.updatedAt,
@@ -183,7 +192,10 @@ export const rewriteActions = (
   ttl: number | null = null,
 ): AuditAction[] => {
   const [head, ...rest] = segments;
-  const expect = read.summary === null ? null : { through: read.summary.through, redrives: read.summary.redrives };
+  const expect =
+    read.summary === null
+      ? null
+      : { through: read.summary.through, redrives: read.summary.redrives, holds: read.summary.holds };
   const existing = [...read.segments.map((s) => s.segment), ...read.stale];
   const item = ttlParts(ttl).item;
   return [

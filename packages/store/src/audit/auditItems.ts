@@ -33,16 +33,23 @@ export const summaryProps = {
   updatedAt: IsoTimestamp,
 };
 
-export const AuditSummary = t.type(summaryProps, 'AuditSummary');
+/** Hold entries applied (= the last hold number applied); absent on heads written before holds reached the trail. */
+const holdsProps = { holds: NonNegativeInt };
+
+export const AuditSummary = t.type({ ...summaryProps, ...holdsProps }, 'AuditSummary');
 export type AuditSummary = t.TypeOf<typeof AuditSummary>;
 
-export const AuditHeadItem = t.exact(t.type({ ...segmentProps, ...summaryProps }, 'AuditHeadItem'), 'AuditHeadItem');
+export const AuditHeadItem = t.exact(
+  t.intersection([t.type({ ...segmentProps, ...summaryProps }), t.partial(holdsProps)], 'AuditHeadItem'),
+  'AuditHeadItem',
+);
 export type AuditHeadItem = t.TypeOf<typeof AuditHeadItem>;
 
 export const summaryOf = (h: AuditHeadItem): AuditSummary => ({
   segments: h.segments,
   through: h.through,
   redrives: h.redrives,
+  holds: h.holds ?? 0,
   entryCount: h.entryCount,
   tailBytes: h.tailBytes,
   updatedAt: h.updatedAt,

@@ -7,7 +7,7 @@ import type { AuditSummary } from './auditItems.js';
 // ---------------------------------------------------------------------------
 
 /** The high-water mark a conditional write expects to find on the head. */
-export type AuditPosition = { readonly through: number; readonly redrives: number };
+export type AuditPosition = { readonly through: number; readonly redrives: number; readonly holds: number };
 
 export type SegmentAppend = { readonly segment: number; readonly entries: readonly AuditEntry[] };
 

@@ -1,4 +1,4 @@
-import { type AuditEntry, isRedriveEntry } from '@delivery-history/core';
+import { type AuditEntry, isAttemptEntry, isHoldEntry, isRedriveEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AuditHeadItem, type AuditSummary, summaryOf } from './auditItems.js';
 import type { AuditPosition, AuditStep } from './auditStep.js';
@@ -57,7 +57,7 @@ type OpenStep = {
   bytes: number;
 };
 
-const positionOf = (s: AuditSummary): Position => ({ through: s.through, redrives: s.redrives });
+const positionOf = (s: AuditSummary): Position => ({ through: s.through, redrives: s.redrives, holds: s.holds });
 
 const emptyStep = (expect: Position | null): OpenStep => ({
   expect,
@@ -71,6 +71,7 @@ const initialSummary = (messageId: string, now: string): AuditSummary => ({
   segments: 1,
   through: 0,
   redrives: 0,
+  holds: 0,
   entryCount: 0,
   tailBytes: emptySegmentBytes(messageId, 0),
   updatedAt: now,
@@ -78,8 +79,9 @@ const initialSummary = (messageId: string, now: string): AuditSummary => ({
 
 const advance = (s: AuditSummary, e: AuditEntry, segment: number, tailBytes: number, now: string): AuditSummary => ({
   segments: segment + 1,
-  through: isRedriveEntry(e) ? s.through : e.n,
+  through: isAttemptEntry(e) ? e.n : s.through,
   redrives: isRedriveEntry(e) ? s.redrives + 1 : s.redrives,
+  holds: isHoldEntry(e) ? e.hold : s.holds,
   entryCount: s.entryCount + 1,
   tailBytes,
   updatedAt: now,

@@ -1,4 +1,10 @@
-import { type AttemptItem, type AuditEntry, type RedriveItem, rebuildAuditTrail } from '@delivery-history/core';
+import {
+  type AttemptItem,
+  type AuditEntry,
+  type HoldItem,
+  type RedriveItem,
+  rebuildAuditTrail,
+} from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AuditSegmentItem, headItem, segmentItem } from './auditItems.js';
 import { type AppendStep, type EntryTooLarge, planAppend } from './planAppend.js';
@@ -13,7 +19,7 @@ const latest = (entries: readonly AuditEntry[]): string =>
 
 /**
  * The whole audit trail of a message as segment items (head first, keys included), packed
- * exactly as the live projector packs them: `rebuildAuditTrail(attempts, redrives)` split
+ * exactly as the live projector packs them: `rebuildAuditTrail(attempts, redrives, holds)` split
  * by the budget. Replay writes these to repair a trail from scratch. `updatedAt` defaults to
  * the newest entry's time, so the result depends on the events only. No events: [].
  */
@@ -22,9 +28,9 @@ export const rebuildAuditSegments = (
   attempts: readonly AttemptItem[],
   redrives: readonly RedriveItem[],
   budget: number | SegmentBudget = DEFAULT_SEGMENT_BUDGET,
-  options: { readonly now?: string } = {},
+  options: { readonly now?: string; readonly holds?: readonly HoldItem[] } = {},
 ): E.Either<EntryTooLarge, AuditSegmentWrite[]> => {
-  const entries = rebuildAuditTrail(attempts, redrives);
+  const entries = rebuildAuditTrail(attempts, redrives, options.holds ?? []);
   if (entries.length === 0) return E.right([]);
   const plan = planAppend({
     messageId,

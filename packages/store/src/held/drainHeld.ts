@@ -56,8 +56,19 @@ const CLAIM_POLL_MS = 25;
 
 type One = E.Either<string, 'released' | 'skipped'>;
 
-const drainOne = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry): Promise<One> => {
-  const state = await deps.store.getState(entry.messageId)();
+type StateRead = ReturnType<ReturnType<DrainDeps['store']['getState']>>;
+
+/**
+ * STATE reads started ahead: the next message's read runs while the drain waits for the
+ * previous one's claim, so it is off the drain's critical path (one round trip less per
+ * message). A read gone stale meanwhile is safe: the release is conditioned on it.
+ */
+type ReadAhead = Map<string, StateRead>;
+
+const drainOne = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry, ahead: ReadAhead): Promise<One> => {
+  const read = ahead.get(entry.messageId) ?? deps.store.getState(entry.messageId)();
+  ahead.delete(entry.messageId);
+  const state = await read;
   if (E.isLeft(state)) return E.left(state.left.message);
   // released by someone else since the listing (a concurrent drain): do not send it twice
   if (state.right.status !== 'HELD') return E.right('skipped');
@@ -66,6 +77,7 @@ const drainOne = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry): Pro
   const sent = await deps.queue.send(request.right);
   if (E.isLeft(sent)) return E.left(`enqueue: ${sent.left}`);
   const released = await deps.store.appendHold({
+    before: state.right,
     messageId: entry.messageId,
     kind: 'released',
     mode: 'drain',
@@ -86,8 +98,16 @@ const awaitClaim = async (deps: DrainDeps, messageId: string, maxWaitMs: number)
 
 type Acc = { released: string[]; skipped: string[]; failed: Array<{ messageId: string; reason: string }> };
 
-const visit = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry, acc: Acc, skip: Set<string>) => {
-  const r = await drainOne(deps, o, entry);
+const visit = async (
+  deps: DrainDeps,
+  o: DrainOptions,
+  entry: HeldEntry,
+  next: HeldEntry | undefined,
+  acc: Acc,
+  skip: Set<string>,
+  ahead: ReadAhead,
+) => {
+  const r = await drainOne(deps, o, entry, ahead);
   if (E.isLeft(r)) {
     skip.add(entry.messageId); // reported; the next drain tries it again
     acc.failed.push({ messageId: entry.messageId, reason: r.left });
@@ -99,7 +119,10 @@ const visit = async (deps: DrainDeps, o: DrainOptions, entry: HeldEntry, acc: Ac
     return;
   }
   acc.released.push(entry.messageId);
-  if (o.claimWaitMs !== undefined) await awaitClaim(deps, entry.messageId, o.claimWaitMs);
+  if (o.claimWaitMs === undefined) return;
+  if (next !== undefined && !ahead.has(next.messageId))
+    ahead.set(next.messageId, deps.store.getState(next.messageId)());
+  await awaitClaim(deps, entry.messageId, o.claimWaitMs);
 };
 
 /** Drains `endpoint`'s held messages in creation order at the rate cap; never throws. */
@@ -108,6 +131,7 @@ export const drainHeld = async (deps: DrainDeps, o: DrainOptions): Promise<Drain
   const gapMs = 1000 / Math.max(0.001, o.ratePerSecond);
   const limit = o.limit ?? Number.POSITIVE_INFINITY;
   const skip = new Set<string>();
+  const ahead: ReadAhead = new Map();
   const stop = () => acc.released.length >= limit || (o.shouldStop?.() ?? false);
   while (!stop()) {
     const page = await deps.store.listHeld(o.endpoint, PAGE + skip.size)();
@@ -117,9 +141,10 @@ export const drainHeld = async (deps: DrainDeps, o: DrainOptions): Promise<Drain
     }
     const todo = page.right.filter((e) => !skip.has(e.messageId));
     if (todo.length === 0) break;
-    for (const entry of todo.slice(0, PAGE)) {
+    const batch = todo.slice(0, PAGE);
+    for (const [i, entry] of batch.entries()) {
       if (stop()) break;
-      await visit(deps, o, entry, acc, skip);
+      await visit(deps, o, entry, batch[i + 1], acc, skip, ahead);
       await deps.sleep(gapMs);
     }
   }

@@ -11,11 +11,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
-import { AlreadyFinal, Conflict, type ErrorContext, Leased, type StoreError } from '../errors/storeError.js';
+import { AlreadyFinal, Conflict, type ErrorContext, Leased, NotDue, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { HOLD_PREFIX, heldKey, holdKey, holdSk, STATE_SK } from '../keys.js';
 import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
+import { retryNotDue } from './claim.js';
 import { getState } from './getState.js';
 import { expiryAttribute, stateUpdate } from './stateUpdate.js';
 import { syncRetentionAfter } from './syncRetention.js';
@@ -29,6 +30,12 @@ export type AppendHoldInput = {
   /** `breaker`, or the operator (audited). */
   readonly by: string;
   readonly at?: Date;
+  /**
+   * The STATE the caller has just read or written (the gate's create, the drain's check):
+   * saves the read. Safe when stale: the write is conditioned on its status and attempts
+   * (a moved message is a Conflict, as for a read that raced).
+   */
+  readonly before?: StateItem;
 };
 
 /** `hold` null: it was already HELD (a duplicate SQS copy, another worker): nothing written. */
@@ -108,7 +115,7 @@ const write = (env: Env, before: StateItem, hold: HoldItem, after: StateItem, ct
 
 /**
  * Appends hold event `holds + 1` (held, released or expired) and moves STATE by core's
- * transition, in one transaction: Put HOLD#k + Update STATE. Reads STATE first (a held
+ * transition, in one transaction (a hold of a retry not due yet is NotDue, like its claim): Put HOLD#k + Update STATE. Reads STATE first (a held
  * message is off the happy path); the conditions make the read-then-write safe.
  */
 export const appendHold = (env: Env, input: AppendHoldInput): TE.TaskEither<StoreError, Held> => {
@@ -116,10 +123,17 @@ export const appendHold = (env: Env, input: AppendHoldInput): TE.TaskEither<Stor
   const at = (input.at ?? env.clock()).toISOString();
   const writer = env.newId();
   return pipe(
-    getState(env, input.messageId, ctx.op),
+    input.before === undefined ? getState(env, input.messageId, ctx.op) : TE.right(input.before),
     TE.chain((before) => {
       if (input.kind === 'held' && before.status === 'HELD')
         return TE.right<StoreError, Held>({ hold: null, state: before });
+      // a record back before its retry is due (a second receive of a slow first one) is answered
+      // as the claim answers it, not held: released early, it would only wait for its retry
+      // time again, holding up the drain and its creation order
+      if (input.kind === 'held' && retryNotDue(before, at) && before.nextAttemptAt !== null)
+        return TE.left<StoreError, Held>(
+          NotDue({ ...ctx, correlationId: before.correlationId, item: STATE_SK, nextAttemptAt: before.nextAttemptAt }),
+        );
       const hold = holdOf(before, input, at);
       return pipe(
         TE.fromEither(

@@ -62,6 +62,10 @@ export const dueValues = (now: string) => ({
 
 const DUE = `attribute_exists(pk) AND (${DUE_CLAUSE})`;
 
+/** FAILED with a retry still to wait for: the claim answers NotDue, and so does a hold (appendHold). */
+export const retryNotDue = (s: StateItem, now: string): boolean =>
+  s.status === 'FAILED' && s.nextAttemptAt !== null && s.nextAttemptAt > now;
+
 /** A record of a HELD message comes back after this (the drain releases right after it enqueues). */
 export const HELD_RECHECK_MS = 5_000;
 
@@ -84,7 +88,7 @@ const refusal = (old: StateItem, ctx: ErrorContext, leaseId: string, now: string
   }
   if (old.status === 'PROCESSING' && old.lease !== null)
     return E.left(Leased({ ...full, expiresAt: old.lease.expiresAt }));
-  if (old.status === 'FAILED' && old.nextAttemptAt !== null && old.nextAttemptAt > now) {
+  if (retryNotDue(old, now) && old.nextAttemptAt !== null) {
     return E.left(NotDue({ ...full, nextAttemptAt: old.nextAttemptAt }));
   }
   // held for its endpoint (issue 27): a drain enqueues before it releases, so look again soon

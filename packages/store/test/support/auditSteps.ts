@@ -17,6 +17,7 @@ export const auditSummary = (through: number, entryCount = through) => ({
   segments: 1,
   through,
   redrives: 0,
+  holds: 0,
   entryCount,
   tailBytes: 100,
   updatedAt: '2025-01-01T01:00:00.000Z',
@@ -24,7 +25,7 @@ export const auditSummary = (through: number, entryCount = through) => ({
 
 /** The step that appends `entries` to a trail already `through` entries long (0: creates it). */
 export const auditStep = (through: number, entries: AuditEntry[]): AuditStep => ({
-  expect: through === 0 ? null : { through, redrives: 0 },
+  expect: through === 0 ? null : { through, redrives: 0, holds: 0 },
   summary: auditSummary(through + entries.length),
   headEntries: entries,
   tail: null,

@@ -90,8 +90,9 @@ export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
   hold: (request, held) =>
     pipe(
       deps.store.createMessage(request),
-      TE.chain((_: Created) =>
+      TE.chain((created: Created) =>
         deps.store.appendHold({
+          before: created.state,
           messageId: request.messageId,
           kind: 'held',
           mode: held.mode,

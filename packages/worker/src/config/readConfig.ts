@@ -1,7 +1,10 @@
 import { DEFAULT_DRAIN_RATE, DEFAULT_MAX_HELD_MS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import {
-  type DecodeError,
+  checkCredentialPlacements,
+  DecodeError,
+  type EndpointCredentials,
   EndpointUrl,
+  parseEndpointCredentials,
   defaultRetryPolicy,
   EMPTY_ALLOW_LIST,
   type EnvSource,
@@ -66,6 +69,12 @@ export type WorkerConfig = {
   readonly drainRatePerSecond: number;
   /** DELIVERY_MAX_HELD_HOURS: a message held longer is made final `held_expired` (default 168, 7 days). */
   readonly maxHeldMs: number;
+  /** DELIVERY_ENDPOINT_CREDENTIALS: per-endpoint credentials applied at send time (none by default). */
+  readonly endpointCredentials: EndpointCredentials;
+  /** DELIVERY_ENDPOINT_CREDENTIALS_TTL_MS: how old a cached endpoint credential may get (default 5 min). */
+  readonly credentialsTtlMs: number;
+  /** AWS_ENDPOINT_URL_SECRETS_MANAGER (tests, local stand-ins). */
+  readonly secretsManagerEndpoint: string | null;
 };
 
 /** A KMS key id, key ARN, alias name or alias ARN (KMS's own forms). */
@@ -107,6 +116,11 @@ export const WORKER_ENV = {
   DELIVERY_SUCCESS_SNIPPET: withDefault(OnOff, false),
   DELIVERY_DRAIN_RATE: withDefault(intString(1, 1000, 'per second'), DEFAULT_DRAIN_RATE),
   DELIVERY_MAX_HELD_HOURS: withDefault(intString(1, 8760, 'hours'), DEFAULT_MAX_HELD_MS / HOUR_MS),
+  DELIVERY_ENDPOINT_CREDENTIALS: optionalVar(
+    parsedString('JSON {"host[:port]": {secret, header[, prefix] | query}}', parseEndpointCredentials),
+  ),
+  DELIVERY_ENDPOINT_CREDENTIALS_TTL_MS: withDefault(intString(1_000, 3_600_000, 'ms'), 300_000),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: optionalVar(EndpointUrl),
 };
 
 const readWorkerEnv = readEnv('worker environment', WORKER_ENV);
@@ -149,8 +163,21 @@ export const readConfig = (env: EnvSource): E.Either<DecodeError, WorkerConfig> 
       successSnippet: e.DELIVERY_SUCCESS_SNIPPET,
       drainRatePerSecond: e.DELIVERY_DRAIN_RATE,
       maxHeldMs: e.DELIVERY_MAX_HELD_HOURS * HOUR_MS,
+      endpointCredentials: e.DELIVERY_ENDPOINT_CREDENTIALS ?? new Map(),
+      credentialsTtlMs: e.DELIVERY_ENDPOINT_CREDENTIALS_TTL_MS,
+      secretsManagerEndpoint: e.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? null,
     })),
     E.chain((config) => E.map((secrets: SecretPolicy) => ({ ...config, secrets }))(readSecretPolicy(env))),
+    // a credential goes only where the secret policy redacts it (stored sent headers, logs, verify)
+    E.chain((config) =>
+      pipe(
+        checkCredentialPlacements(config.endpointCredentials, config.secrets),
+        E.bimap(
+          (reason) => DecodeError(`invalid worker environment: DELIVERY_ENDPOINT_CREDENTIALS: ${reason}`, []),
+          () => config,
+        ),
+      ),
+    ),
   );
 
 /** Cold start: a bad environment stops the function with one clear line. */

@@ -1,4 +1,5 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
 import { cachingKeyProvider, createSealer, type Sealer, systemClock } from '@delivery-history/core';
@@ -10,6 +11,8 @@ import { powertoolsMetrics } from '../observability/metrics.js';
 import { sqsOutbox } from '../sqs/sqsOutbox.js';
 import { sqsVisibility } from '../sqs/sqsVisibility.js';
 import { kmsKeyProvider } from '../seal/kmsKeyProvider.js';
+import { secretsManagerSource } from '../credentials/secretsManagerSource.js';
+import { endpointCredentialsOf } from '../config/endpointCredentialsOf.js';
 import { createHandler, type SqsBatchHandler } from './createHandler.js';
 
 // ---------------------------------------------------------------------------
@@ -42,9 +45,22 @@ const kmsSealer = (config: WorkerConfig): Sealer | null =>
         ),
       );
 
+/** Secrets Manager for per-endpoint credentials, bounded like KMS (the cache absorbs the rest). */
+const secretsManager = (config: WorkerConfig) =>
+  secretsManagerSource(
+    new SecretsManagerClient({
+      ...optional('endpoint', config.secretsManagerEndpoint),
+      ...optional('region', config.region),
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    }),
+  );
+
 export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
   const sealer = kmsSealer(config);
   const logger = powertoolsLogger();
+  const metrics = powertoolsMetrics();
+  const credentials = endpointCredentialsOf(config, secretsManager(config), { clock: systemClock, logger, metrics });
   const clients = makeClients({
     ...optional('endpoint', config.dynamoEndpoint),
     ...optional('region', config.region),
@@ -78,9 +94,10 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     }),
     clock: systemClock,
     logger,
-    metrics: powertoolsMetrics(),
+    metrics,
     leaseMs: config.leaseMs,
     ...(sealer === null ? {} : { sealer }),
+    ...(credentials === undefined ? {} : { endpointCredentials: credentials }),
     sqsTimeoutMs: SQS_CALL_TIMEOUT_MS,
   });
 };

@@ -5,6 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HttpClient, HttpExchange } from '../http/httpClient.js';
 import {
+  type EndpointCredentialer,
   type KnownSecrets,
   type Logger,
   redactingLogger,
@@ -18,6 +19,7 @@ import type { WorkerMetrics } from '../observability/metrics.js';
 import { isFingerprintConflict, isRetryable } from '@delivery-history/store';
 import { decodeRecord } from './decodeRecord.js';
 import { type NotSendable, sealStep, sendableStep } from './sealSteps.js';
+import { type CredentialsNotSendable, credentialStep } from './credentialStep.js';
 import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 import type { EndpointGate } from '../breaker/endpointGate.js';
@@ -54,6 +56,8 @@ export type ProcessDeps = {
   readonly receiverControl?: boolean;
   /** DELIVERY_SUCCESS_SNIPPET=on: a success's body snippet is kept on its attempt. */
   readonly keepSuccessSnippet?: boolean;
+  /** DELIVERY_ENDPOINT_CREDENTIALS: per-endpoint credentials put on the request at send time. */
+  readonly endpointCredentials?: EndpointCredentialer;
 };
 
 const DEFAULT_HANDOFF_DELAY_MS = 2_000;
@@ -422,7 +426,7 @@ const deliverStep = async (deps: ProcessDeps, request: DeliveryRequest): Promise
 };
 
 /** Nothing went out: the credentials could not be restored (an attempt all the same: the claim ends in one). */
-const notSent = (deps: ProcessDeps, why: NotSendable): HttpExchange => {
+const notSent = (deps: ProcessDeps, why: NotSendable | CredentialsNotSendable): HttpExchange => {
   const at = deps.clock();
   return {
     startedAt: at,
@@ -501,8 +505,10 @@ export const processRecord =
       const claim = await claimStep(deps, log, request, await sealStep(sealDeps, log, request));
       if (E.isLeft(claim)) return claim.left;
       claimed = claim.right;
-      const sendable = await sendableStep(sealDeps, log, request, claimed.state.sealed);
-      // restored credentials are this request's secrets too: logs and echoes scrub them
+      const unsealed = await sendableStep(sealDeps, log, request, claimed.state.sealed);
+      // then the endpoint's configured credential (it wins over the message's own of that name)
+      const sendable = E.isRight(unsealed) ? await credentialStep(deps, log, unsealed.right) : unsealed;
+      // restored and configured credentials are this request's secrets too: logs and echoes scrub them
       const sent = E.isRight(sendable) ? sendable.right : request;
       const known = requestSecrets(sent, secrets);
       const attemptLog = withKeys(logFor(known), { attempt: claimed.ticket.attemptNumber });

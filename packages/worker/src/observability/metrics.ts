@@ -31,6 +31,10 @@ export type MetricName =
   | 'BreakerProbes'
   /** Sealing or opening a request's credentials failed, dimension `error` (the SealError tag). */
   | 'SealErrors'
+  /** An endpoint's configured credential could not be read: nothing sent (CREDENTIALS_UNAVAILABLE). */
+  | 'CredentialErrors'
+  /** A credential refresh failed and the cached value (younger than 2 x its TTL) was used. */
+  | 'CredentialsStale'
   /** The drain function (issue 27): held messages re-enqueued, made final held_expired, or left for the next sweep. */
   | 'HeldReleased'
   | 'HeldExpired'

@@ -2,11 +2,19 @@
 // `concurrency` items in flight per reader. At most `pageBudget` pages are held at once
 // across all segments (a segment waits for a permit before it reads a page and returns it
 // when the page's items are done), so memory is bounded by the budget x page size, whatever
-// the size of the table and however many segments: nothing is accumulated here.
+// the size of the table and however many segments: nothing is accumulated here. A failure
+// (a page that could not be read, an item whose work failed) is a value: the first one stops
+// every segment and is the answer (no exception crosses this loop).
+import * as E from 'fp-ts/lib/Either.js';
 
 export type Page<A> = { readonly items: ReadonlyArray<A>; readonly cursor: string | null };
 
-export type PagedSource<A> = (segment: number, totalSegments: number, cursor: string | null) => Promise<Page<A>>;
+/** One page of one segment, or why it could not be read. */
+export type PagedSource<L, A> = (
+  segment: number,
+  totalSegments: number,
+  cursor: string | null,
+) => Promise<E.Either<L, Page<A>>>;
 
 export type ParallelOptions = {
   readonly segments: number;
@@ -44,27 +52,44 @@ const permits = (n: number) => {
   };
 };
 
-const runBounded = async <A>(items: ReadonlyArray<A>, limit: number, work: (a: A) => Promise<void>): Promise<void> => {
+/** Runs `work` over `items`, `limit` at once; no new item starts once `stopped()` says so. */
+const runBounded = async <A>(
+  items: ReadonlyArray<A>,
+  limit: number,
+  stopped: () => boolean,
+  work: (a: A) => Promise<void>,
+): Promise<void> => {
   let next = 0;
   const lane = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i] as A);
+    for (let i = next++; i < items.length && !stopped(); i = next++) await work(items[i] as A);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 };
 
-export const forEachParallel = async <A>(
-  source: PagedSource<A>,
-  work: (a: A) => Promise<void>,
+/** Every item of every segment through `work`; the first failure (a page or an item's) stops all and is returned. */
+export const forEachParallel = async <L, A>(
+  source: PagedSource<L, A>,
+  work: (a: A) => Promise<E.Either<L, unknown>>,
   options: ParallelOptions,
-): Promise<void> => {
+): Promise<E.Either<L, void>> => {
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const budget = permits(Math.max(1, options.pageBudget ?? DEFAULT_PAGE_BUDGET));
+  let failure: E.Left<L> | null = null;
+  const failed = () => failure !== null;
+  const one = async (a: A): Promise<void> => {
+    const r = await work(a);
+    if (E.isLeft(r)) failure ??= r;
+  };
   const onePage = async (s: number, cursor: string | null): Promise<string | null> => {
     await budget.acquire();
     try {
-      const page: Page<A> = await source(s, options.segments, cursor);
-      await runBounded(page.items, concurrency, work);
-      return page.cursor;
+      const page = await source(s, options.segments, cursor);
+      if (E.isLeft(page)) {
+        failure ??= page;
+        return null;
+      }
+      await runBounded(page.right.items, concurrency, failed, one);
+      return page.right.cursor;
     } finally {
       budget.release();
     }
@@ -72,19 +97,20 @@ export const forEachParallel = async <A>(
   const segment = async (s: number): Promise<void> => {
     let cursor: string | null = null;
     do {
-      if (options.shouldStop?.() === true) return;
+      if (failed() || options.shouldStop?.() === true) return;
       cursor = await onePage(s, cursor);
     } while (cursor !== null);
   };
   await Promise.all(Array.from({ length: options.segments }, (_, s) => segment(s)));
+  return failure ?? E.right(undefined);
 };
 
 /** A fixed list as a paged source (replay of `--message a --message b`): one segment. */
 export const listSource =
-  <A>(items: ReadonlyArray<A>, pageSize = 100): PagedSource<A> =>
+  <A>(items: ReadonlyArray<A>, pageSize = 100): PagedSource<never, A> =>
   async (segment, totalSegments, cursor) => {
     const mine = items.filter((_, i) => i % totalSegments === segment);
     const start = cursor === null ? 0 : Number(cursor);
     const end = start + pageSize;
-    return { items: mine.slice(start, end), cursor: end < mine.length ? String(end) : null };
+    return E.right({ items: mine.slice(start, end), cursor: end < mine.length ? String(end) : null });
   };

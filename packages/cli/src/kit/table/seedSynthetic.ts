@@ -15,11 +15,11 @@ import {
   BATCH_PUT_MAX,
   type DocumentClient,
   createStore,
+  describeStoreError,
   stateIndexAttributes,
   stateKey,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { orThrow } from './orThrow.js';
 
 // Synthetic, internally consistent messages written straight to the table with the store's
 // batchPut (25 items a call, several calls in flight): STATE == fold(attempts), trail == rebuild.
@@ -119,7 +119,9 @@ export const seedSynthetic = async (o: SeedOptions): Promise<number> => {
     let inBatch = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await orThrow(store.putItems(batch));
+      const put = await store.putItems(batch)();
+      // a seeding tool for tests and the bench: a failed write fails the test that seeds
+      if (E.isLeft(put)) throw new Error(`seedSynthetic: ${describeStoreError(put.left)}`);
       written += inBatch;
       batch = [];
       inBatch = 0;

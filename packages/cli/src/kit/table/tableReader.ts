@@ -1,6 +1,12 @@
-import { createStore, type DocumentClient, type RawItem, type ScannedMessage } from '@delivery-history/store';
+import {
+  createStore,
+  type DocumentClient,
+  type RawItem,
+  type ScannedMessage,
+  type StoreError,
+} from '@delivery-history/store';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { listSource, type Page, type PagedSource } from './forEachParallel.js';
-import { orThrow } from './orThrow.js';
 
 // Raw reads for verify and replay, by the store's operations (retried, classified once):
 // items exactly as stored (keys and index attributes included), so sizes are measured on
@@ -8,8 +14,7 @@ import { orThrow } from './orThrow.js';
 
 export type { RawItem, ScannedMessage };
 
-// debt: promise-shaped because demo/runDemo.ts awaits it; its failures are StoreFailureError
-// rejections, turned back into values by replay/verify (TableError)
+// A failure is the store's StoreError, as a value, up to the command's one failure union.
 export type TableReader = {
   /**
    * The messages (partitions with a STATE) of one scan segment, each with its items: one
@@ -21,11 +26,11 @@ export type TableReader = {
     totalSegments: number,
     cursor: string | null,
     limit?: number,
-  ): Promise<Page<ScannedMessage>>;
+  ): TE.TaskEither<StoreError, Page<ScannedMessage>>;
   /** Every item of one message (one partition), in sort-key order, strongly consistent. */
-  readPartition(messageId: string): Promise<RawItem[]>;
+  readPartition(messageId: string): TE.TaskEither<StoreError, RawItem[]>;
   /** How many messages (STATE items) the table holds: a COUNT scan, for progress ETA. */
-  countMessages(totalSegments: number): Promise<number>;
+  countMessages(totalSegments: number): TE.TaskEither<StoreError, number>;
 };
 
 /**
@@ -40,17 +45,17 @@ const SCAN_PAGE_ITEMS = 300;
 export const messageSource = (
   reader: TableReader,
   messageIds: ReadonlyArray<string> | undefined,
-): PagedSource<ScannedMessage> =>
+): PagedSource<StoreError, ScannedMessage> =>
   messageIds !== undefined
     ? listSource(messageIds.map((messageId) => ({ messageId, items: null })))
-    : (segment, total, cursor) => reader.scanMessages(segment, total, cursor, SCAN_PAGE_ITEMS);
+    : (segment, total, cursor) => reader.scanMessages(segment, total, cursor, SCAN_PAGE_ITEMS)();
 
 export const tableReader = (doc: DocumentClient, tableName: string): TableReader => {
   const store = createStore({ doc, tableName });
   return {
     scanMessages: (segment, totalSegments, cursor, limit) =>
-      orThrow(store.scanMessages({ segment, totalSegments, cursor, ...(limit !== undefined ? { limit } : {}) })),
-    readPartition: (messageId) => orThrow(store.readPartition(messageId)),
-    countMessages: (totalSegments) => orThrow(store.countMessages(totalSegments)),
+      store.scanMessages({ segment, totalSegments, cursor, ...(limit !== undefined ? { limit } : {}) }),
+    readPartition: (messageId) => store.readPartition(messageId),
+    countMessages: (totalSegments) => store.countMessages(totalSegments),
   };
 };

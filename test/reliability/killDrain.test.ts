@@ -1,0 +1,382 @@
+// Issue 27, acceptance: a process SIGKILLed during a drain loses nothing and sends nothing twice
+// beyond invariant 5. 40 messages are held for an endpoint that was down (paused), which then
+// comes back (resumed); the drain (support/drainChild.ts: devkit's startLocalDrain, the deployed
+// function's handler) and the worker (support/workerChild.ts) run as child processes; this
+// process is the receiver (127.0.0.1) and SQS's memory: every re-enqueue the drain made is sent
+// again to the next worker when one dies, as SQS redelivers a record nobody deleted. Kills, in
+// turn: the drainer right after an enqueue and before its release (drainHeld's crash window),
+// a worker right after a claim (before its request), then a worker after its request and before
+// its append while the drainer dies right after a release. A last drainer and worker run without kills
+// until nothing is held. Then, for every message: delivered (SUCCESS), never held again, held
+// and released exactly once, requests received <= attempts recorded, attempt numbers dense,
+// every attempt but the last `lost` (the drain's second copies never sent twice), and
+// STATE == fold(attempts, redrives, holds).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  type DeliveryRequest,
+  diffProjection,
+  fold,
+  initialBreaker,
+  pauseBreaker,
+  projectionFields,
+  resumeBreaker,
+  seedOf,
+} from '@delivery-history/core';
+import { createStore, type Store } from '@delivery-history/store';
+import type { History } from '@delivery-history/store/testing';
+import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { requestTo, SIGNING_SECRET } from './support/rig.js';
+import { printSummary } from './support/reliabilitySummary.js';
+
+const MESSAGES = 40;
+const LEASE_MS = 2_000;
+const root = new URL('../../', import.meta.url).pathname;
+
+type Child = {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly lines: string[];
+  killed: string | null;
+};
+type Rx = { server: Server; url: string; requests: Map<string, number> };
+type Ctx = {
+  t: TestTable;
+  store: Store;
+  rx: Rx;
+  worker: Child | null;
+  drainer: Child | null;
+  /** Every request the drains enqueued (SQS's memory), by message id. */
+  queued: Map<string, DeliveryRequest>;
+  enqueues: number;
+  lastEnqueued: string | null;
+};
+const Kill = suite<Ctx>('reliability: drainer and worker processes SIGKILLed during a drain');
+
+const startRx = async (): Promise<Rx> => {
+  const requests = new Map<string, number>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = req.headers['webhook-id']?.toString() ?? '?';
+      requests.set(id, (requests.get(id) ?? 0) + 1);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+};
+
+const spawnChild = (
+  ctx: Ctx,
+  name: string,
+  script: string,
+  onLine: (c: Child, line: string) => void,
+  pauseMs = 60,
+): Child => {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}${script}`], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DH_CHILD_ENDPOINT: ctx.t.endpoint,
+      DH_CHILD_TABLE: ctx.t.tableName,
+      DH_CHILD_SECRET: SIGNING_SECRET,
+      DH_CHILD_LEASE_MS: String(LEASE_MS),
+      DH_CHILD_MAX_ATTEMPTS: '10',
+      DH_CHILD_PAUSE_MS: String(pauseMs),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const child: Child = {
+    name,
+    proc,
+    lines: [],
+    killed: null,
+    exited: new Promise((ok) => proc.on('exit', () => ok())),
+  };
+  proc.stdin?.on('error', () => undefined);
+  let buf = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    for (const line of parts) onLine(child, line);
+  });
+  proc.stderr?.on('data', (d: Buffer) => child.lines.push(d.toString('utf8').trim()));
+  return child;
+};
+
+const kill = (c: Child, point: string): void => {
+  if (c.killed !== null || c.proc.exitCode !== null) return;
+  c.killed = point;
+  c.proc.kill('SIGKILL');
+};
+
+const stateOf = async (store: Store, id: string) => {
+  const s = await store.getState(id)();
+  return E.isRight(s) ? s.right : null;
+};
+
+const openIds = async (ctx: Ctx, ids: readonly string[]): Promise<string[]> => {
+  const states = await mapLimit(ids, 8, (id) => stateOf(ctx.store, id));
+  return ids.filter((_, i) => states[i]?.status !== 'SUCCESS');
+};
+
+const send = (w: Child, r: DeliveryRequest): void => {
+  w.proc.stdin?.write(`${JSON.stringify(r)}\n`);
+};
+
+/** A worker; SQS gives it every record the drains enqueued whose message is not delivered yet. */
+const startWorker = async (ctx: Ctx, name: string, onLine: (c: Child, tag: string, id: string) => void) => {
+  const w = spawnChild(ctx, name, 'test/reliability/support/workerChild.ts', (c, line) => {
+    const [tag = '', id = ''] = line.split(' ');
+    if (tag === 'C' || tag === 'A') onLine(c, tag, id);
+    else c.lines.push(line);
+  });
+  ctx.worker = w;
+  for (const id of await openIds(ctx, [...ctx.queued.keys()])) {
+    const r = ctx.queued.get(id);
+    if (r !== undefined) send(w, r);
+  }
+  return w;
+};
+
+/** A drainer; its enqueues go to the worker alive (or wait in `queued` for the next one). */
+/** `pauseMs` after each enqueue: only the drainer aimed between an enqueue and its release needs one. */
+const startDrainer = (
+  ctx: Ctx,
+  name: string,
+  onEnqueue: (c: Child, r: DeliveryRequest, n: number) => void,
+  pauseMs = 0,
+) => {
+  let n = 0;
+  const onLine = (c: Child, line: string) => {
+    if (!line.startsWith('Q ')) {
+      c.lines.push(line);
+      return;
+    }
+    const r = JSON.parse(line.slice(2)) as DeliveryRequest;
+    ctx.queued.set(r.messageId, r);
+    ctx.enqueues += 1;
+    ctx.lastEnqueued = r.messageId;
+    n += 1;
+    const w = ctx.worker;
+    if (w !== null && w.proc.exitCode === null && w.killed === null) send(w, r);
+    onEnqueue(c, r, n);
+  };
+  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, pauseMs);
+  ctx.drainer = d;
+  return d;
+};
+
+const stop = async (c: Child | null): Promise<void> => {
+  if (c === null) return;
+  if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+  await c.exited;
+};
+
+Kill.before(async (ctx) => {
+  ctx.t = await useTestTable('rel-killdrain');
+  ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
+  ctx.rx = await startRx();
+  ctx.worker = null;
+  ctx.drainer = null;
+  ctx.queued = new Map();
+  ctx.enqueues = 0;
+  ctx.lastEnqueued = null;
+});
+Kill.after(async (ctx) => {
+  await stop(ctx.worker);
+  await stop(ctx.drainer);
+  ctx.rx.server.closeAllConnections();
+  await new Promise((ok) => ctx.rx.server.close(ok));
+  await ctx.t.drop();
+});
+
+const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
+  const r = await te();
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
+
+type Books = { requests: number; attempts: number; lost: number; bad: string[] };
+
+const books = async (ctx: Ctx, ids: readonly string[]): Promise<Books> => {
+  const out: Books = { requests: 0, attempts: 0, lost: 0, bad: [] };
+  const hs = await mapLimit(ids, 8, async (id) => {
+    const h = await ctx.store.getHistory(id)();
+    return E.isRight(h) ? h.right : null;
+  });
+  ids.forEach((id, i) => {
+    const h: History | null | undefined = hs[i];
+    const requests = ctx.rx.requests.get(id) ?? 0;
+    out.requests += requests;
+    if (h === null || h === undefined) {
+      out.bad.push(`${id}: no history`);
+      return;
+    }
+    const numbers = h.attempts.map((a) => a.attemptNumber);
+    out.attempts += numbers.length;
+    out.lost += h.attempts.filter((a) => a.deliveryResult.category === 'lost').length;
+    if (h.state.status !== 'SUCCESS') out.bad.push(`${id}: ${h.state.status}, not delivered`);
+    if (requests > numbers.length) out.bad.push(`${id}: ${requests} requests > ${numbers.length} attempts`);
+    if (requests === 0) out.bad.push(`${id}: the receiver never got it`);
+    if (numbers.some((n, k) => n !== k + 1)) out.bad.push(`${id}: attempt numbers ${numbers.join(',')}`);
+    const early = h.attempts.slice(0, -1).filter((a) => a.deliveryResult.category !== 'lost');
+    if (early.length > 0) out.bad.push(`${id}: attempts ${early.map((a) => a.attemptNumber)} sent again, not lost`);
+    const kinds = h.holds.map((x) => x.kind).join(',');
+    if (kinds !== 'held,released') out.bad.push(`${id}: hold events ${kinds}`);
+    const folded = fold(seedOf(h.state), h.attempts, h.redrives, h.holds);
+    if (E.isLeft(folded)) out.bad.push(`${id}: fold failed: ${folded.left._tag}`);
+    else {
+      const drift = diffProjection(projectionFields(folded.right), projectionFields(h.state));
+      if (drift.length > 0) out.bad.push(`${id}: STATE != fold on ${drift.join(',')}`);
+    }
+  });
+  return out;
+};
+
+Kill(
+  '40 held messages drained while the drainer and workers are SIGKILLed: each delivered, none twice',
+  async (ctx) => {
+    const started = performance.now();
+    const endpoint = new URL(ctx.rx.url).host;
+    const at = () => new Date().toISOString();
+    // the endpoint was down: paused, its messages held (as the worker's gate holds them)
+    const paused = pauseBreaker(initialBreaker(endpoint, at()), 'receiver down', 'ops', at()).state;
+    await must(ctx.store.writeBreaker(paused, 0));
+    const ids = Array.from({ length: MESSAGES }, (_, k) => `kd-${process.pid}-${String(k).padStart(3, '0')}`);
+    for (const id of ids) {
+      await must(ctx.store.createMessage(requestTo(id, `${ctx.rx.url}/hook`, 10)));
+      await must(
+        ctx.store.appendHold({ messageId: id, kind: 'held', mode: 'paused', reason: 'receiver down', by: 'ops' }),
+      );
+    }
+    // it is back: resumed; from here the drain releases the held messages at its rate
+    await must(ctx.store.writeBreaker(resumeBreaker(paused, 'receiver back', 'ops', at()).state, paused.version));
+    const landed: string[] = [];
+    const wait = (what: string, c: Child, probe: () => boolean | Promise<boolean>) =>
+      reaches(probe, { what, progress: cpuOf(c.proc.pid), everyMs: 20, detail: () => c.lines.slice(-5).join(' | ') });
+
+    // 1. the drainer dies after its 5th enqueue, before that message's release
+    let window: string | null = null;
+    let armed = false;
+    let claimed: string | null = null;
+    // 2. (armed after 1) this worker dies right after its next claim, before the request
+    const w1 = await startWorker(ctx, 'worker-1', (c, tag, id) => {
+      if (armed && tag === 'C' && claimed === null) {
+        claimed = id;
+        kill(c, 'after a claim, before its request');
+      }
+    });
+    const d1 = startDrainer(ctx, 'drainer-1', (c, r, n) => {
+      if (n === 5) {
+        window = r.messageId;
+        kill(c, 'after an enqueue, before its release');
+      }
+    });
+    await wait('drainer-1 killed', d1, () => d1.killed !== null);
+    await d1.exited;
+    const w = window as string | null;
+    if (w !== null && (await stateOf(ctx.store, w))?.status === 'HELD') landed.push('drainer: enqueued, not released');
+
+    armed = true;
+    const d2 = startDrainer(ctx, 'drainer-2', () => undefined);
+    await wait('worker-1 killed', w1, () => w1.killed !== null);
+    await w1.exited;
+    const k = claimed as string | null;
+    if (k !== null && (ctx.rx.requests.get(k) ?? 0) === 0) landed.push('worker: claimed, not sent');
+
+    // 3. the next worker dies after a request, before its append; the drainer right after a release
+    let afterRequest: string | null = null;
+    const w2 = await startWorker(ctx, 'worker-2', (c, tag, id) => {
+      if (tag === 'A' && afterRequest === null && (ctx.rx.requests.get(id) ?? 0) > 0) {
+        afterRequest = id;
+        kill(c, 'after a request, before its append');
+      }
+    });
+    const from = ctx.enqueues;
+    let released: string | null = null;
+    await wait('a release by drainer-2', d2, async () => {
+      const last = ctx.lastEnqueued;
+      if (ctx.enqueues === from || last === null) return false;
+      const s = await stateOf(ctx.store, last);
+      if (s === null || s.status === 'HELD') return false;
+      released = last;
+      return true;
+    });
+    kill(d2, 'after a release');
+    await d2.exited;
+    if (released !== null) landed.push('drainer: released');
+    await wait('worker-2 killed', w2, () => w2.killed !== null);
+    await w2.exited;
+    if (afterRequest !== null) landed.push('worker: sent, not appended');
+    const killPhaseMs = performance.now() - started;
+
+    // 5. a last drainer and worker, never killed: until every message is delivered
+    const d3 = startDrainer(ctx, 'drainer-3', () => undefined);
+    const w3 = await startWorker(ctx, 'worker-3', () => undefined);
+    let left = ids.length;
+    const done = await reaches(
+      async () => {
+        left = (await openIds(ctx, ids)).length;
+        return left === 0;
+      },
+      { what: 'every held message delivered', progress: cpuOf(process.pid), everyMs: 250 },
+    );
+    await stop(d3);
+    await stop(w3);
+    const held = await must(ctx.store.countHeld(endpoint));
+
+    const b = await books(ctx, ids);
+    const duplicates = ctx.enqueues - ids.length;
+    printSummary({
+      file: 'killDrain',
+      operationsSent: MESSAGES,
+      faultsInjected: landed.length,
+      inputsTried: 0,
+      lost: b.bad.filter((s) => s.includes('not delivered') || s.includes('no history')).length,
+      doubleCounted: b.bad.filter((s) => s.includes('requests >') || s.includes('sent again')).length,
+      accounting: {
+        requestsReceived: b.requests,
+        attemptsRecorded: b.attempts,
+        lostAttempts: b.lost,
+        recoveredThroughSqs: 0,
+      },
+      details: {
+        'duration s': Math.round((performance.now() - started) / 100) / 10,
+        'kill phase s': Math.round(killPhaseMs / 100) / 10,
+        'kills landed': landed,
+        're-enqueues': ctx.enqueues,
+        'second copies enqueued': duplicates,
+        'still held': held,
+      },
+    });
+    assert.ok(done, `every message delivered (${left} not yet)`);
+    assert.equal(b.bad.slice(0, 10), [], 'every message: delivered once per claim, dense, STATE == fold');
+    assert.is(held, 0, 'none stranded HELD');
+    assert.ok(b.requests <= b.attempts, 'requests received <= attempts recorded');
+    assert.equal(
+      landed,
+      [
+        'drainer: enqueued, not released',
+        'worker: claimed, not sent',
+        'drainer: released',
+        'worker: sent, not appended',
+      ],
+      'every kill landed where it was aimed',
+    );
+    assert.ok(duplicates >= 1, 'the drainer killed before a release left a second copy to refuse');
+    assert.ok(b.lost >= 2, 'the worker kills left lost attempts, recorded at takeover');
+  },
+);
+
+Kill.run();
