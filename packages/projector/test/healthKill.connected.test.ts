@@ -2,15 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import type { AttemptItem } from '@delivery-history/core';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { streamsPortOf } from '@delivery-history/store/testing';
-import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { expectedBuckets, storedBuckets } from '@delivery-history/testkit/healthBuckets';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { writeItems } from '@delivery-history/testkit/writeItems';
 import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
-import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
-import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
+import { entriesWritten, killInFourthBatch, startPollerChild, writeInOrder } from './support/pollerChild.js';
 import { readWholeStream } from './support/workload.js';
 
 // Endpoint health when the poller process (pollerMain.ts) is SIGKILLed mid-batch: some
@@ -66,24 +63,11 @@ Kill('SIGKILL mid-batch, restart: the buckets equal a recomputation from the att
   const ids = Array.from({ length: MESSAGES }, (_, i) => `hk-${i}`);
   // round-robin, so every batch spans several messages
   const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((_, i) => attemptOf(i, n + 1))).flat();
-  // one lane: the stream sees the batches in this order
-  await writeItems(
-    t.doc,
-    t.tableName,
-    items.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
-    1,
-  );
+  await writeInOrder(t, items);
 
   // killed while the fourth batch of 30 is being written (3 are checkpointed)
   const first = startChild(ctx);
-  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
-  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
-    what: 'the fourth batch being written',
-    progress: cpuOf(first.child.pid),
-    everyMs: 2,
-  });
-  first.child.kill('SIGKILL');
-  assert.is(await first.exited, 'SIGKILL');
+  assert.is(await killInFourthBatch(t, first, ids), 'SIGKILL');
   const atKill = await entriesWritten(t, ids);
   assert.ok(atKill > 90 && atKill < items.length, `killed mid-way (${atKill} of ${items.length} applied)`);
 

@@ -2,14 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
-import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { writeItems } from '@delivery-history/testkit/writeItems';
 import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
-import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
-import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
+import { isBatch, killInFourthBatch, startPollerChild, writeInOrder } from './support/pollerChild.js';
 import { compareTrail } from './support/workload.js';
 
 // The local poller as its own process (pollerMain.ts, checkpoints in the table) is SIGKILLed
@@ -50,25 +47,12 @@ Kill('SIGKILL mid-batch, restart: resumes from the checkpoint and converges exac
   const ids = Array.from({ length: MESSAGES }, (_, i) => `kill-${i}`);
   // round-robin, so every batch spans several messages
   const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((id) => attemptOf(id, n + 1))).flat();
-  // one lane: the stream sees the batches in this order
-  await writeItems(
-    t.doc,
-    t.tableName,
-    items.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
-    1,
-  );
+  await writeInOrder(t, items);
 
   // first run: killed once the table shows the fourth batch being written (3 batches of 30
   // are checkpointed; entries past 90 belong to a batch not yet checkpointed)
   const first = startChild(ctx);
-  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
-  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
-    what: 'the fourth batch being written',
-    progress: cpuOf(first.child.pid),
-    everyMs: 2,
-  });
-  first.child.kill('SIGKILL');
-  assert.is(await first.exited, 'SIGKILL');
+  assert.is(await killInFourthBatch(t, first, ids), 'SIGKILL');
   assert.not.ok(
     first.lines.some((l) => l.message === 'caught up'),
     'killed before it caught up',
