@@ -81,6 +81,7 @@ const spawnChild = (
   script: string,
   onLine: (c: Child, line: string) => void,
   pauseMs = 60,
+  extraEnv: Record<string, string> = {},
 ): Child => {
   const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}${script}`], {
     cwd: root,
@@ -92,6 +93,7 @@ const spawnChild = (
       DH_CHILD_LEASE_MS: String(LEASE_MS),
       DH_CHILD_MAX_ATTEMPTS: '10',
       DH_CHILD_PAUSE_MS: String(pauseMs),
+      ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -150,12 +152,15 @@ const startWorker = async (ctx: Ctx, name: string, onLine: (c: Child, tag: strin
 };
 
 /** A drainer; its enqueues go to the worker alive (or wait in `queued` for the next one). */
-/** `pauseMs` after each enqueue: only the drainer aimed between an enqueue and its release needs one. */
+/**
+ * `stopAt`: the enqueue (1-based) after which the drainer waits to be killed, so the kill aimed
+ * at it lands between that enqueue and its release (the release is one write away: a race).
+ */
 const startDrainer = (
   ctx: Ctx,
   name: string,
   onEnqueue: (c: Child, r: DeliveryRequest, n: number) => void,
-  pauseMs = 0,
+  stopAt = 0,
 ) => {
   let n = 0;
   const onLine = (c: Child, line: string) => {
@@ -172,7 +177,9 @@ const startDrainer = (
     if (w !== null && w.proc.exitCode === null && w.killed === null) send(w, r);
     onEnqueue(c, r, n);
   };
-  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, pauseMs);
+  const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, 0, {
+    DH_CHILD_STOP_AT: String(stopAt),
+  });
   ctx.drainer = d;
   return d;
 };
@@ -277,12 +284,17 @@ Kill(
         kill(c, 'after a claim, before its request');
       }
     });
-    const d1 = startDrainer(ctx, 'drainer-1', (c, r, n) => {
-      if (n === 5) {
-        window = r.messageId;
-        kill(c, 'after an enqueue, before its release');
-      }
-    });
+    const d1 = startDrainer(
+      ctx,
+      'drainer-1',
+      (c, r, n) => {
+        if (n === 5) {
+          window = r.messageId;
+          kill(c, 'after an enqueue, before its release');
+        }
+      },
+      5,
+    );
     await wait('drainer-1 killed', d1, () => d1.killed !== null);
     await d1.exited;
     const w = window as string | null;

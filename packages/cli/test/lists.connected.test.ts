@@ -34,6 +34,13 @@ L.after(async (ctx) => {
 type Page = { items: Array<{ messageId: string }>; cursor: string | null; since: string; until: string };
 const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
 
+/** The JSON lines a `dh tail --json` printed. */
+const jsonLines = <A>(out: string): A[] =>
+  out
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as A);
+
 /** Waits until a running `dh tail` says it follows the stream (fails if it exits or stalls). */
 const tailStarted = async (child: ChildProcess, err: () => string): Promise<void> => {
   await waitFor(
@@ -262,10 +269,7 @@ L(
       child.kill('SIGINT');
     }
     assert.is(await exited, 130, stderr());
-    const ids = stdout()
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => (JSON.parse(l) as { messageId: string; endpoint: string }).endpoint);
+    const ids = jsonLines<{ endpoint: string }>(stdout()).map((l) => l.endpoint);
     assert.equal(ids, ['tailhost.example.com:8443'], stdout());
   },
 );
@@ -358,11 +362,9 @@ L('dh tail --since T --endpoint HOST: the attempts since T of messages created b
     child.kill('SIGINT');
   }
   assert.is(await exited, 130, err());
-  const keys = out()
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { messageId: string; attemptNumber: number })
-    .map((l) => `${l.messageId}#${l.attemptNumber}`);
+  const keys = jsonLines<{ messageId: string; attemptNumber: number }>(out()).map(
+    (l) => `${l.messageId}#${l.attemptNumber}`,
+  );
   assert.equal(keys.sort(), ['late-1#2', 'late-old#2'], err());
   assert.match(err(), /dh tail: 2 attempts completed since /);
 });

@@ -123,7 +123,8 @@ O('credentials that go out redacted: the dry run names the header and the query 
   const warnings = jsonOf<Report>(dry).messages[0]?.warnings ?? [];
   assert.equal(warnings, [
     'credentials go out redacted: header authorization, query parameter token carry "[REDACTED]" ' +
-      '(the message has no sealed credentials, so the worker cannot restore them; the receiver may refuse it)',
+      '(the message has no sealed credentials, so the worker cannot restore them unless it has a credential ' +
+      'configured for this endpoint, DELIVERY_ENDPOINT_CREDENTIALS; the receiver may refuse it)',
   ]);
   assert.match(dry.stderr, /^warning: credentials go out redacted: header authorization, .* \[o-secret\]$/m);
 });

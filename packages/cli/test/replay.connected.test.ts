@@ -105,7 +105,7 @@ R('corruption: dry run names exactly the message and field, replay repairs, veri
   assert.ok(d.drift.every((x) => x.action === 'would-repair'));
   ok(before, 1);
   assert.match(before.stdout, /projection\s+STATE == fold\(attempts, redrives, holds\)\s+FAIL 1/);
-  assert.match(before.stdout, /audit-trail\s+audit trail == rebuild\(attempts, redrives, holds\)\s+FAIL 1/);
+  assert.match(before.stdout, /audit-trail\s+audit trail == rebuild\(attempts, redrives, holds, requeues\)\s+FAIL 1/);
 
   // the dry run wrote nothing
   const still = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey('r-fail') }));

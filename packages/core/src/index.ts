@@ -12,6 +12,7 @@ export {
   isAttemptEntry,
   isHoldEntry,
   isRedriveEntry,
+  isRequeueEntry,
   isResolutionEntry,
   Lease,
   RedriveItem,

@@ -11,6 +11,7 @@ import {
   type DeliveryRequest,
   defaultSecretPolicy,
   makeSecretPolicy,
+  endpointCredentialer,
   parseEndpointCredentials,
   type SecretSource,
 } from '../src/index.js';
@@ -184,6 +185,33 @@ Cache('an empty or throwing source is a Left, never a cached value', async () =>
     { ttlMs: 1000, clock: clock.now },
   );
   assert.equal(await throws.get('s'), E.left('socket hang up'));
+});
+
+Cache('a receiver refusing the credential (401/403): read again for the next send, at most once a minute', async () => {
+  const clock = fakeClock();
+  let value = 'old-token';
+  let reads = 0;
+  const source: SecretSource = async () => {
+    reads++;
+    return E.right(value);
+  };
+  const c = config({ 'x.example': { secret: 's1', header: 'Authorization', prefix: 'Bearer ' } });
+  if (E.isLeft(c)) return assert.unreachable(c.left);
+  const creds = endpointCredentialer(c.right, source, { ttlMs: 300_000, clock: clock.now });
+  const auth = async () => {
+    const r = await creds.apply(request('https://x.example/in'));
+    return E.isRight(r) ? r.right.headers.authorization : null;
+  };
+  assert.is(await auth(), 'Bearer old-token');
+  value = 'new-token'; // rotated; the receiver now refuses the old one
+  clock.advance(59_999);
+  assert.is(creds.refused('https://x.example/in'), null, 'read less than a minute ago: kept');
+  assert.is(await auth(), 'Bearer old-token');
+  clock.advance(1);
+  assert.is(creds.refused('https://other.example/'), null, 'no credential for that endpoint');
+  assert.is(creds.refused('https://x.example/in'), 's1');
+  assert.is(await auth(), 'Bearer new-token', 'read again at once, well within the TTL');
+  assert.is(reads, 2);
 });
 
 Cache.run();

@@ -75,4 +75,60 @@ Audit('property: one entry per event, each decodes, attempt numbers ascend', () 
   );
 });
 
+const holdItem = (holdNumber: number, kind: 'held' | 'released', afterAttempt: number, afterRedrive: number) => ({
+  type: 'HOLD' as const,
+  messageId: 'm-1',
+  holdNumber,
+  kind,
+  afterAttempt,
+  afterRedrive,
+  mode: 'paused',
+  reason: 'INC-1',
+  by: 'ops',
+  at: '2025-01-01T00:10:00.000Z',
+});
+
+const requeueItem = (
+  requeueNumber: number | undefined,
+  afterAttempt: number,
+  afterRedrive: number,
+  afterHold: number,
+) => ({
+  type: 'REQUEUE' as const,
+  messageId: 'm-1',
+  requestedBy: 'support',
+  reason: `push ${requeueNumber ?? 'legacy'}`,
+  at: '2025-01-01T00:20:00.000Z',
+  status: 'FAILED' as const,
+  waitingSince: '2025-01-01T00:00:00.000Z',
+  ...(requeueNumber === undefined ? {} : { requeueNumber, afterAttempt, afterRedrive, afterHold }),
+});
+
+Audit('holds and requeues: each right after the last event written before it; legacy requeues left out', () => {
+  const a1 = attempt(1, 'final');
+  const a2 = attempt(2, 'success');
+  const r1 = redrive(1, 1, 3);
+  const holds = [holdItem(1, 'held', 1, 1), holdItem(2, 'released', 1, 1)];
+  const requeues = [
+    requeueItem(3, 1, 1, 2), // after the release, before attempt 2
+    requeueItem(1, 1, 0, 0), // after attempt 1, before the re-drive
+    requeueItem(undefined, 0, 0, 0), // recorded before requeues were numbered
+    requeueItem(2, 1, 1, 1), // while held
+  ];
+  const trail = rebuildAuditTrail([a2, a1], [r1], [...holds].reverse(), requeues);
+  assert.equal(
+    trail.map((e) =>
+      'kind' in e
+        ? e.kind === 'hold'
+          ? `hold ${e.hold} ${e.event}`
+          : e.kind === 'requeue'
+            ? `requeue ${e.requeue}`
+            : e.kind
+        : `attempt ${e.n}`,
+    ),
+    ['attempt 1', 'requeue 1', 'redrive', 'hold 1 held', 'requeue 2', 'hold 2 released', 'requeue 3', 'attempt 2'],
+  );
+  for (const e of trail) assert.ok(E.isRight(decodeWith(AuditEntry, e)));
+});
+
 Audit.run();

@@ -1,5 +1,6 @@
-// Holds in the projected audit trail (invariant 6 with invariant 11): messages held, released,
-// delivered, expired and re-driven through the real store; DynamoDB Local's real stream fed to
+// Holds and requeues in the projected audit trail (invariant 6 with invariant 11, issue 28's
+// "every push audited"): messages held, released, delivered, expired, re-driven and requeued
+// through the real store; DynamoDB Local's real stream fed to
 // the projector once, twice, and in part (the rest healed from the table). Every trail equals
 // the rebuild from the partition, and replay's packing of it (rebuildAuditSegments).
 import {
@@ -8,8 +9,10 @@ import {
   decodeWith,
   HoldItem,
   isHoldEntry,
+  isRequeueEntry,
   type OutcomeInput,
   RedriveItem,
+  RequeueItem,
 } from '@delivery-history/core';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { type Store, rebuildAuditSegments } from '@delivery-history/store';
@@ -25,7 +28,7 @@ import { type TestTable, useTestTable } from '@delivery-history/testkit/testTabl
 import { makeWorkloadStore, readWholeStream } from './support/workload.js';
 
 type Ctx = { t: TestTable; store: Store; clock: FakeClock };
-const Trail = suite<Ctx>('holds, releases and expiries in the projected audit trail');
+const Trail = suite<Ctx>('holds, releases, expiries and requeues in the projected audit trail');
 
 Trail.before(async (ctx) => {
   ctx.t = await useTestTable('projector-hold-trail');
@@ -80,7 +83,21 @@ const hold = async ({ store, clock }: Ctx, messageId: string, kind: 'held' | 're
   await must(store.appendHold({ messageId, kind, mode, reason: `${kind} in the test`, by }));
 };
 
-const IDS = ['ht-delivered', 'ht-expired', 'ht-twice', 'ht-redriven'] as const;
+const requeue = async ({ store, clock }: Ctx, messageId: string, reason: string) => {
+  clock.advance(500);
+  const s = await must(store.getState(messageId));
+  await must(
+    store.appendRequeue({
+      messageId,
+      requestedBy: 'support@example.com',
+      reason,
+      status: s.status,
+      waitingSince: s.lastUpdatedAt,
+    }),
+  );
+};
+
+const IDS = ['ht-delivered', 'ht-expired', 'ht-twice', 'ht-redriven', 'ht-requeued'] as const;
 
 /** The workload: every hold kind, before and after attempts, around a re-drive. */
 const drive = async (ctx: Ctx): Promise<void> => {
@@ -110,6 +127,14 @@ const drive = async (ctx: Ctx): Promise<void> => {
   await hold(ctx, 'ht-redriven', 'held');
   await hold(ctx, 'ht-redriven', 'released');
   await attempt(ctx, 'ht-redriven', 200);
+  // stalled after a retry: requeued by support, held, requeued while held, released, delivered
+  await create(ctx, 'ht-requeued');
+  await attempt(ctx, 'ht-requeued', 503);
+  await requeue(ctx, 'ht-requeued', 'INC-7: the retry never ran');
+  await hold(ctx, 'ht-requeued', 'held');
+  await requeue(ctx, 'ht-requeued', 'INC-7: still stuck');
+  await hold(ctx, 'ht-requeued', 'released');
+  await attempt(ctx, 'ht-requeued', 200);
 };
 
 const deps = (t: TestTable) => makeProjectorDeps({ doc: t.doc, tableName: t.tableName }, { driftCheckMaxAttempts: 0 });
@@ -138,7 +163,7 @@ const rebuildFromItems = (messageId: string, items: readonly Record<string, unkn
     decodeAll(AttemptItem, items, 'ATTEMPT#'),
     decodeAll(RedriveItem, items, 'REDRIVE#'),
     undefined,
-    { holds: decodeAll(HoldItem, items, 'HOLD#') },
+    { holds: decodeAll(HoldItem, items, 'HOLD#'), requeues: decodeAll(RequeueItem, items, 'REQUEUE#') },
   );
   if (E.isLeft(rebuilt)) throw new Error(JSON.stringify(rebuilt.left));
   return rebuilt.right as ReadonlyArray<Record<string, unknown>>;
@@ -171,6 +196,25 @@ Trail('the real stream, once and doubled: every trail == the rebuild, holds in r
   );
   assert.is(expired.trail.summary?.holds, 2);
   assert.is(expired.trail.summary?.through, 0);
+  const requeued = await compareTrail(t.doc, t.tableName, 'ht-requeued');
+  assert.equal(
+    requeued.trail.entries.map((e) =>
+      isRequeueEntry(e)
+        ? `requeue ${e.requeue} by ${e.by}: ${e.reason} (${e.status})`
+        : 'kind' in e
+          ? e.kind
+          : e.status,
+    ),
+    [
+      'FAILED',
+      'requeue 1 by support@example.com: INC-7: the retry never ran (FAILED)',
+      'hold',
+      'requeue 2 by support@example.com: INC-7: still stuck (HELD)',
+      'hold',
+      'SUCCESS',
+    ],
+  );
+  assert.is(requeued.trail.summary?.requeues, 2);
 
   // the whole stream again: nothing appended, the same trails
   const before = await Promise.all(IDS.map((id) => compareTrail(t.doc, t.tableName, id)));
@@ -208,6 +252,7 @@ Trail('a batch with only the last hold event heals the earlier ones from the tab
   const { t } = ctx;
   await dropTrail(t, 'ht-expired');
   await dropTrail(t, 'ht-twice');
+  await dropTrail(t, 'ht-requeued');
   const records = await readWholeStream(streamsPortOf(t.streams), t.streamArn ?? '');
   const lastOf = (id: string) =>
     records
@@ -215,11 +260,11 @@ Trail('a batch with only the last hold event heals the earlier ones from the tab
       .filter((r) => /^(HOLD|ATTEMPT)#/.test(r.dynamodb?.Keys?.sk?.S ?? ''))
       .pop();
   // ht-expired: only HOLD#2 (expired); ht-twice: only its attempt (after four hold events)
-  const partial = [lastOf('ht-expired'), lastOf('ht-twice')].filter((r) => r !== undefined);
-  assert.is(partial.length, 2);
+  const partial = [lastOf('ht-expired'), lastOf('ht-twice'), lastOf('ht-requeued')].filter((r) => r !== undefined);
+  assert.is(partial.length, 3);
   const r = await projectMessages(deps(t), partial);
   assert.equal(r.failedSequenceNumbers, [], JSON.stringify(r.failed));
-  for (const id of ['ht-expired', 'ht-twice']) {
+  for (const id of ['ht-expired', 'ht-twice', 'ht-requeued']) {
     const c = await compareTrail(t.doc, t.tableName, id);
     assert.equal(c.trail.entries, c.expected, `${id}: healed`);
   }

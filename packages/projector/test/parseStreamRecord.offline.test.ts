@@ -21,11 +21,12 @@ const record = (eventName: string, item: Record<string, unknown>, seq = '100') =
 
 const Filter = suite('stream filter');
 
-Filter('only INSERTs of ATTEMPT#, REDRIVE#, HOLD# and MOVE# items pass', () => {
+Filter('only INSERTs of ATTEMPT#, REDRIVE#, HOLD#, REQUEUE# and MOVE# items pass', () => {
   const a = attemptKeyed(attempt('m', 1, 'success'));
   assert.ok(matchesStreamFilter(record('INSERT', a)));
   assert.ok(matchesStreamFilter(record('INSERT', { pk: 'MSG#m', sk: 'REDRIVE#0001' })));
   assert.ok(matchesStreamFilter(record('INSERT', { pk: 'MSG#m', sk: 'HOLD#0001' })));
+  assert.ok(matchesStreamFilter(record('INSERT', { pk: 'MSG#m', sk: 'REQUEUE#2025-01-01T00:00:00.000Z#ab12cd34' })));
   assert.ok(matchesStreamFilter(record('INSERT', { pk: 'EPMOVE#h', sk: 'MOVE#0000000001' })));
   assert.not.ok(matchesStreamFilter(record('MODIFY', { pk: 'BREAKER', sk: 'EP#h' })), 'breaker state writes');
   assert.not.ok(matchesStreamFilter(record('INSERT', { pk: 'HELD#h', sk: 'x#m' })), 'the held registry');
@@ -42,7 +43,17 @@ Filter('the criteria for infra are the same patterns as JSON strings', () => {
   assert.equal(JSON.parse(STREAM_FILTER_CRITERIA.Filters[0]?.Pattern ?? '{}'), {
     eventName: ['INSERT'],
     dynamodb: {
-      Keys: { sk: { S: [{ prefix: 'ATTEMPT#' }, { prefix: 'REDRIVE#' }, { prefix: 'HOLD#' }, { prefix: 'MOVE#' }] } },
+      Keys: {
+        sk: {
+          S: [
+            { prefix: 'ATTEMPT#' },
+            { prefix: 'REDRIVE#' },
+            { prefix: 'HOLD#' },
+            { prefix: 'REQUEUE#' },
+            { prefix: 'MOVE#' },
+          ],
+        },
+      },
     },
   });
 });

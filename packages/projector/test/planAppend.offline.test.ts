@@ -64,6 +64,7 @@ Plan('steps are cut at the step limits; each expects the previous one', () => {
       through: steps[i - 1]?.summary.through,
       redrives: steps[i - 1]?.summary.redrives,
       holds: steps[i - 1]?.summary.holds,
+      requeues: steps[i - 1]?.summary.requeues,
     });
     assert.ok((steps[i]?.newSegments.length ?? 0) <= 1);
   }
@@ -83,7 +84,7 @@ Plan('appends after an existing head: expects its high-water mark, counts redriv
   const steps = right(
     planAppend({ messageId: 'm', head: t.head(), entries: more, budget: DEFAULT_SEGMENT_BUDGET, now: NOW }),
   );
-  assert.equal(steps[0]?.expect, { through: 2, redrives: 0, holds: 0 });
+  assert.equal(steps[0]?.expect, { through: 2, redrives: 0, holds: 0, requeues: 0 });
   for (const s of steps) t.apply(s);
   assert.is(t.head()?.through, 3);
   assert.is(t.head()?.redrives, 1);

@@ -49,7 +49,7 @@ import { batchPut } from './ops/batchPut.js';
 import { getCheckpoint, putCheckpoint, type ShardCheckpoint } from './ops/checkpoint.js';
 import { getHeadAndState, getHeadsAndStates, type HeadAndState } from './ops/getHeadAndState.js';
 import { listRedrives } from './ops/listRedrives.js';
-import { listHolds } from './ops/listHolds.js';
+import { listHolds, listRequeues } from './ops/listHolds.js';
 import { writeAuditStep } from './ops/writeAudit.js';
 import { type StepWrite, writeAuditSteps } from './ops/writeAuditSteps.js';
 import { type BucketShard, type HealthMarker, putHealthIndex, raiseHealthMarkers } from './ops/writeEndpointHealth.js';
@@ -127,6 +127,8 @@ export interface Store {
   listRedrives(messageId: string): TE.TaskEither<StoreError, RedriveItem[]>;
   /** Every HOLD#k of a message, by number (the projector reads them when STATE counts more than it saw). */
   listHolds(messageId: string): TE.TaskEither<StoreError, HoldItem[]>;
+  /** Every REQUEUE# of a message (the projector reads them when STATE counts more than it saw). */
+  listRequeues(messageId: string): TE.TaskEither<StoreError, RequeueItem[]>;
   // the projector's calls: its audit trail, health counts and (locally) stream checkpoints
   /** The audit head and STATE of a message in one BatchGetItem. */
   getHeadAndState(messageId: string): TE.TaskEither<StoreError, HeadAndState>;
@@ -197,6 +199,7 @@ export const createStore = (deps: StoreDeps): Store => {
     putHealthBuckets: (buckets) => logged(putHealthBuckets(env, buckets)),
     listRedrives: (messageId) => logged(listRedrives(env, messageId)),
     listHolds: (messageId) => logged(listHolds(env, messageId)),
+    listRequeues: (messageId) => logged(listRequeues(env, messageId)),
     getHeadAndState: (messageId) => logged(getHeadAndState(env, messageId)),
     // per-id results: each failure is the caller's to report (the projector's telemetry)
     getHeadsAndStates: (messageIds) => getHeadsAndStates(env, messageIds),

@@ -1,8 +1,8 @@
-import { ATTEMPT_PREFIX, HOLD_PREFIX, MOVE_PREFIX, REDRIVE_PREFIX } from './keys.js';
+import { ATTEMPT_PREFIX, HOLD_PREFIX, MOVE_PREFIX, REDRIVE_PREFIX, REQUEUE_PREFIX } from './keys.js';
 
 // ---------------------------------------------------------------------------
-// The one definition of which stream records drive the projector: new ATTEMPT#, REDRIVE#
-// and HOLD# items (a message's events) and MOVE# items (an operator's or receiver's breaker
+// The one definition of which stream records drive the projector: new ATTEMPT#, REDRIVE#,
+// HOLD# and REQUEUE# items (a message's events) and MOVE# items (an operator's or receiver's breaker
 // change, for its operator event). On AWS, infra passes it as the event source mapping's filter criteria, so
 // the function is not even invoked for STATE updates, its own AUDIT# writes or poller
 // checkpoints; the local poller evaluates the very same patterns in code.
@@ -18,7 +18,13 @@ export const STREAM_FILTER_PATTERNS = [
     dynamodb: {
       Keys: {
         sk: {
-          S: [{ prefix: ATTEMPT_PREFIX }, { prefix: REDRIVE_PREFIX }, { prefix: HOLD_PREFIX }, { prefix: MOVE_PREFIX }],
+          S: [
+            { prefix: ATTEMPT_PREFIX },
+            { prefix: REDRIVE_PREFIX },
+            { prefix: HOLD_PREFIX },
+            { prefix: REQUEUE_PREFIX },
+            { prefix: MOVE_PREFIX },
+          ],
         },
       },
     },

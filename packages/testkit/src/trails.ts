@@ -4,6 +4,7 @@ import {
   decodeWith,
   HoldItem,
   RedriveItem,
+  RequeueItem,
   rebuildAuditTrail,
 } from '@delivery-history/core';
 import { type AuditTrail, auditTrailOf } from '@delivery-history/projector/testing';
@@ -17,7 +18,7 @@ export type Compared = {
   readonly items: Record<string, unknown>[];
 };
 
-/** The stored trail of a message next to `rebuildAuditTrail` of its stored attempts, redrives and holds. */
+/** The stored trail of a message next to `rebuildAuditTrail` of its stored attempts, redrives, holds and requeues. */
 export const compareTrail = async (doc: DocumentClient, tableName: string, messageId: string): Promise<Compared> => {
   const items = await partition(doc, tableName, messageId);
   const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
@@ -28,7 +29,8 @@ export const compareTrail = async (doc: DocumentClient, tableName: string, messa
   const attempts = of('ATTEMPT#').map((i) => must(decodeWith(AttemptItem, i)));
   const redrives = of('REDRIVE#').map((i) => must(decodeWith(RedriveItem, i)));
   const holds = of('HOLD#').map((i) => must(decodeWith(HoldItem, i)));
+  const requeues = of('REQUEUE#').map((i) => must(decodeWith(RequeueItem, i)));
   const trail = auditTrailOf(messageId, items);
   if (E.isLeft(trail)) throw new Error(trail.left.message);
-  return { trail: trail.right, expected: rebuildAuditTrail(attempts, redrives, holds), items };
+  return { trail: trail.right, expected: rebuildAuditTrail(attempts, redrives, holds, requeues), items };
 };

@@ -93,13 +93,15 @@ const startReceiver = async (): Promise<Receiver> => {
   };
 };
 
-type Ctx = { t: TestTable; sm: FakeSecretsManager; rx: Receiver };
+type Ctx = { t: TestTable; sm: FakeSecretsManager; rx: Receiver; gone: Receiver };
+const GONE = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:deleted-XyZ123';
 const S = suite<Ctx>('per-endpoint credentials from Secrets Manager (the deployed handler)');
 
 S.before(async (ctx) => {
   ctx.t = await useTestTable('worker-endpoint-creds');
   ctx.sm = await startFakeSecretsManager();
   ctx.rx = await startReceiver();
+  ctx.gone = await startReceiver();
   Object.assign(process.env, {
     DELIVERY_TABLE_NAME: ctx.t.tableName,
     AWS_ENDPOINT_URL_DYNAMODB: ctx.t.endpoint,
@@ -111,12 +113,14 @@ S.before(async (ctx) => {
     DELIVERY_TIMEOUT_MS: '3000',
     DELIVERY_ENDPOINT_CREDENTIALS: JSON.stringify({
       [`127.0.0.1:${ctx.rx.port}`]: { secret: ARN, header: 'Authorization', prefix: 'Bearer ' },
+      [`127.0.0.1:${ctx.gone.port}`]: { secret: GONE, header: 'Authorization', prefix: 'Bearer ' },
     }),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
 });
 S.after(async (ctx) => {
+  await ctx.gone.close();
   await ctx.rx.close();
   await ctx.sm.close();
   await ctx.t.drop();
@@ -136,6 +140,21 @@ S('the first delivery reads the secret once (signed GetSecretValue); the next on
   );
   for (const id of ids) assert.is((await run(store.getState(id))).status, 'SUCCESS');
   assert.equal(ctx.sm.calls, [{ target: 'secretsmanager.GetSecretValue', secretId: ARN, signed: true }]);
+});
+
+S('a secret that cannot be read: an attempt that sent nothing, CREDENTIALS_UNAVAILABLE (retryable)', async (ctx) => {
+  const store = testStore(ctx.t);
+  const messageId = uniqueId('sm-gone');
+  const url = `http://127.0.0.1:${ctx.gone.port}/hook`;
+  const r = await handler(sqsEvent([sqsRecord({ messageId, url, headers: {}, body: '{}', maxAttempts: 1 })]));
+  assert.equal(r.batchItemFailures, [], 'final: maxAttempts 1');
+  assert.equal(ctx.gone.auth, [], 'nothing sent');
+  const h = await run(store.getHistory(messageId));
+  const result = h.attempts[0]?.deliveryResult;
+  assert.is(result?.errorDetails?.code, 'CREDENTIALS_UNAVAILABLE');
+  assert.is(result?.category, 'network');
+  assert.match(result?.errorDetails?.message ?? '', /ResourceNotFoundException/);
+  assert.ok(ctx.sm.calls.some((c) => c.secretId === GONE));
 });
 
 S('secretsManagerSource: the value, or the service error by name (never a value)', async (ctx) => {

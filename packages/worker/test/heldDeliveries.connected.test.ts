@@ -8,6 +8,7 @@ import {
   initialBreaker,
   observeBreaker,
   pauseBreaker,
+  resumeBreaker,
 } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { endpointGateOf, loadConfig } from '@delivery-history/worker';
@@ -124,6 +125,34 @@ Held('open past its cool-off: exactly one probe is sent, the next message is hel
     assert.is(b?.mode, 'half_open');
     assert.is(b?.probe?.messageId, first);
     assert.is(h.metrics.sum('BreakerProbes'), 1);
+    await h.http.close();
+  }),
+);
+
+Held('a hold is never decided on a view older than the cache bound: resumed meanwhile, the next message goes', (ctx) =>
+  ownEndpoint(async (rx) => {
+    const endpoint = endpointOf(rx.url('/ok'));
+    const now = () => new Date().toISOString();
+    const paused = pauseBreaker(initialBreaker(endpoint, now()), 'INC-9', 'ops', now());
+    await run(ctx.store.writeBreaker(paused.state, 0));
+    const gate = endpointGateOf({ ...config, breakerStaleMs: 50 }, ctx.store, systemClock);
+    if (gate === undefined) throw new Error('breaker is on');
+    const h = harness(ctx.store, { gate });
+    const first = uniqueId('stale-held');
+    await h.handler(sqsEvent([sqsRecord({ messageId: first, url: rx.url('/ok'), body: '{}' })]));
+    assert.is((await run(ctx.store.getState(first))).status, 'HELD', 'held while paused (the cache now says paused)');
+    // resumed by an operator; this container's cache has not looked since
+    const resumed = resumeBreaker(paused.state, 'done', 'ops', now());
+    await run(ctx.store.writeBreaker(resumed.state, paused.state.version, resumed.transition));
+    await new Promise((r) => setTimeout(r, 100));
+    const second = uniqueId('after-resume');
+    await h.handler(sqsEvent([sqsRecord({ messageId: second, url: rx.url('/ok'), body: '{}' })]));
+    assert.is(
+      (await run(ctx.store.getState(second))).status,
+      'SUCCESS',
+      'delivered: the stale paused view was re-read',
+    );
+    assert.is(rx.count('/ok'), 1);
     await h.http.close();
   }),
 );

@@ -49,10 +49,21 @@ export type ConsoleDeps = {
 const PAGE_SIZE = 50;
 /** Index pages one list page may read to fill itself when category or code drop rows. */
 const MAX_READS = 10;
+/** The most rows one index read asks for. */
+const MAX_ASK = 500;
 /** Failed messages the overview's open issues are counted over (the newest of the window). */
 const ISSUE_ROWS = 1000;
 
-/** One list page: each index read asks for what is still missing (so its cursor is exact), up to MAX_READS. */
+/**
+ * How many rows the next index read asks for: what is missing, scaled by the share of rows the
+ * filter kept so far (a filter that keeps one row in five asks five times as many), so a
+ * filtered page takes two or three reads instead of ten. Every kept row of a read is shown (a
+ * page may pass PAGE_SIZE a little): the cursor stays exactly after the last row read.
+ */
+const askFor = (missing: number, read: number, kept: number): number =>
+  read === 0 ? missing : Math.min(MAX_ASK, Math.ceil((missing * read) / Math.max(1, kept)));
+
+/** One list page: reads until PAGE_SIZE rows are kept, the index ends, or MAX_READS reads. */
 const fillPage = async (
   fetch: (limit: number, cursor: string | null) => TE.TaskEither<StoreError, Page<StateSummary>>,
   keep: (r: StateSummary) => boolean,
@@ -60,11 +71,13 @@ const fillPage = async (
 ): Promise<E.Either<StoreError, { rows: StateSummary[]; cursor: string | null }>> => {
   const rows: StateSummary[] = [];
   let cursor = from;
+  let read = 0;
   for (let reads = 0; reads < MAX_READS && rows.length < PAGE_SIZE; reads += 1) {
-    const read = await fetch(PAGE_SIZE - rows.length, cursor)();
-    if (E.isLeft(read)) return read;
-    rows.push(...read.right.items.filter(keep));
-    cursor = read.right.cursor;
+    const page = await fetch(askFor(PAGE_SIZE - rows.length, read, rows.length), cursor)();
+    if (E.isLeft(page)) return page;
+    read += page.right.items.length;
+    rows.push(...page.right.items.filter(keep));
+    cursor = page.right.cursor;
     if (cursor === null) break;
   }
   return E.right({ rows, cursor });

@@ -52,7 +52,9 @@ const auditRow = (e: AuditEntry): Html =>
       ? html`<tr><td><time>${e.at}</time></td><td>re-drive ${e.n}</td><td>by ${line(e.by)}: ${line(e.reason)}</td></tr>`
       : e.kind === 'hold'
         ? html`<tr><td><time>${e.at}</time></td><td>hold ${e.hold} ${e.event} after attempt ${e.n}</td><td>${line(e.mode)} by ${line(e.by)}: ${line(e.reason)}</td></tr>`
-        : html`<tr><td><time>${e.at}</time></td><td>resolution of attempt ${e.n}</td><td>${e.statusCode ?? '—'} ${line(e.category)}</td></tr>`
+        : e.kind === 'requeue'
+          ? html`<tr><td><time>${e.at}</time></td><td>requeue ${e.requeue} after attempt ${e.n}</td><td>${line(e.status)} since <time>${e.waitingSince}</time>, by ${line(e.by)}: ${line(e.reason)}</td></tr>`
+          : html`<tr><td><time>${e.at}</time></td><td>resolution of attempt ${e.n}</td><td>${e.statusCode ?? '—'} ${line(e.category)}</td></tr>`
     : html`<tr><td><time>${e.at}</time></td><td>attempt ${e.n}</td><td>${line(e.status)} ${e.statusCode ?? '—'} ${line(e.category)} ${e.responseTime} ms (${e.retry})</td></tr>`;
 
 /** The actions this console offers (none with --read-only). */

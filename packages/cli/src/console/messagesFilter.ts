@@ -79,13 +79,18 @@ export const messagesFilter = (
   return wrong === null ? E.right(f) : E.left(wrong);
 };
 
-/** The filter as query parameters (the page's own links; a deep link's parameters, resolved). */
-export const filterParams = (f: MessagesFilter): Record<string, string | undefined> => ({
+/** The filter's parameters the live toggle polls with (the window is not one: see keepOf). */
+export const liveParams = (f: MessagesFilter): Record<string, string | undefined> => ({
   status: f.status,
   endpoint: f.endpoint,
   category: f.category,
   code: f.code,
   correlation: f.correlation,
+});
+
+/** The filter as query parameters (the page's own links; a deep link's parameters, resolved). */
+export const filterParams = (f: MessagesFilter): Record<string, string | undefined> => ({
+  ...liveParams(f),
   ...(f.correlation !== undefined && !f.windowGiven
     ? {}
     : { since: f.since.toISOString(), until: f.until.toISOString() }),
@@ -113,15 +118,6 @@ export const attemptRow = (a: AttemptItem): Row => ({
   endpoint: hostOf(a.request.url),
   correlationId: a.deliveryResult.correlationId,
   deliveryResult: a.deliveryResult,
-});
-
-/** The filter's parameters the live toggle polls with (the window is not one: see keepOf). */
-export const liveParams = (f: MessagesFilter): Record<string, string | undefined> => ({
-  status: f.status,
-  endpoint: f.endpoint,
-  category: f.category,
-  code: f.code,
-  correlation: f.correlation,
 });
 
 /** The index read that answers the filter, newest first: the same store calls the CLI's lists make. */

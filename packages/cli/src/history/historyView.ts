@@ -7,7 +7,15 @@ import type {
   RequeueItem,
   StateItem,
 } from '@delivery-history/core';
-import { displayText, fitLine, isHoldEntry, isRedriveEntry, wrapLine, isResolutionEntry } from '@delivery-history/core';
+import {
+  displayText,
+  fitLine,
+  isHoldEntry,
+  isRedriveEntry,
+  isRequeueEntry,
+  wrapLine,
+  isResolutionEntry,
+} from '@delivery-history/core';
 import { statusColor } from '../kit/format/color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from '../kit/format/describe.js';
 import { expungeSection } from './expungeView.js';
@@ -137,6 +145,16 @@ const trailRow = (e: AuditEntry, now: Date, tz: string) => {
   if (isRedriveEntry(e))
     return [`after ${e.n}`, at(e.at, now, tz), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`];
   if (isHoldEntry(e)) return holdRow(e, now, tz);
+  if (isRequeueEntry(e))
+    return [
+      `after ${e.n}`,
+      at(e.at, now, tz),
+      'REQUEUE',
+      e.status,
+      '-',
+      '-',
+      `by ${oneLine(e.by, 80)}: ${oneLine(e.reason, 200)} (waiting since ${absoluteTime(e.waitingSince, tz)})`,
+    ];
   if (isResolutionEntry(e))
     return [
       `${e.n} resolved`,

@@ -68,7 +68,8 @@ const redactedParts = (request: Pick<DeliveryRequest, 'url' | 'headers'>): Reado
 
 const redactedText = (parts: ReadonlyArray<string>): string =>
   `credentials go out redacted: ${parts.join(', ')} ${parts.length === 1 ? 'carries' : 'carry'} "${REDACTED}" ` +
-  '(the message has no sealed credentials, so the worker cannot restore them; the receiver may refuse it)';
+  '(the message has no sealed credentials, so the worker cannot restore them unless it has a credential ' +
+  'configured for this endpoint, DELIVERY_ENDPOINT_CREDENTIALS; the receiver may refuse it)';
 
 /** The warnings of one request to be re-driven; host lookups are shared across a run. */
 export const redriveWarnings = (

@@ -118,7 +118,7 @@ const lookAt = (deps: ReplayDeps, messageId: string, items: ReadonlyArray<RawIte
   return {
     m,
     fields: projection.right.fields,
-    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds),
+    trail: checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds, m.requeues),
     expected: projection.right.expected,
     error: null,
   };

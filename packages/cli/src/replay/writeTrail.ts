@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { DecodedMessage } from '../kit/table/decodePartition.js';
 import { Repaired, RepairConflict, RepairFailed, type RepairOutcome } from './repairOutcome.js';
 
-// Rewrites a message's audit trail from its attempts, redrives and holds, packed exactly as the
+// Rewrites a message's audit trail from its attempts, redrives, holds and requeues, packed exactly as the
 // projector packs it (its rebuildAuditSegments), through the store's one AUDIT writer
 // (`rewriteAuditTrail`): one transaction under the same head guard as the projector's
 // appends, so if the projector (or another replay) wrote meanwhile nothing is written and
@@ -35,7 +35,11 @@ export const trailWriter = (deps: TrailWriterDeps) => {
     const read = decodeAuditTrail(m.messageId, m.auditItems);
     if (E.isLeft(read)) return RepairFailed(`audit trail does not decode (${read.left.message}); fix by hand`);
     const now = clock().toISOString();
-    const rebuilt = rebuildAuditSegments(m.messageId, m.attempts, m.redrives, deps.budget, { now, holds: m.holds });
+    const rebuilt = rebuildAuditSegments(m.messageId, m.attempts, m.redrives, deps.budget, {
+      now,
+      holds: m.holds,
+      requeues: m.requeues,
+    });
     if (E.isLeft(rebuilt)) return RepairFailed(`audit entry too large: ${JSON.stringify(rebuilt.left)}`);
     return outcomeOf(
       await store.rewriteAuditTrail({ messageId: m.messageId, segments: rebuilt.right, read: read.right })(),

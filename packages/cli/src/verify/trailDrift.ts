@@ -4,10 +4,11 @@ import {
   deepEqual,
   type HoldItem,
   type RedriveItem,
+  type RequeueItem,
   rebuildAuditTrail,
 } from '@delivery-history/core';
 
-// Invariant 6, audit half: the stored trail == rebuildAuditTrail(attempts, redrives, holds).
+// Invariant 6, audit half: the stored trail == rebuildAuditTrail(attempts, redrives, holds, requeues).
 
 export type TrailDrift =
   /** The trail is a strict prefix of the rebuilt one: the projector has not caught up. */
@@ -20,8 +21,9 @@ export const checkTrail = (
   attempts: ReadonlyArray<AttemptItem>,
   redrives: ReadonlyArray<RedriveItem>,
   holds: ReadonlyArray<HoldItem> = [],
+  requeues: ReadonlyArray<RequeueItem> = [],
 ): TrailDrift | null => {
-  const expected = rebuildAuditTrail(attempts, redrives, holds);
+  const expected = rebuildAuditTrail(attempts, redrives, holds, requeues);
   const common = Math.min(stored.length, expected.length);
   let at = 0;
   while (at < common && deepEqual(stored[at], expected[at])) at++;

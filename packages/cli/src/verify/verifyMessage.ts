@@ -67,7 +67,7 @@ const trailViolations = (m: DecodedMessage, trailOf: TrailReader): Violation[] =
   const v = (check: CheckName, detail: string): Violation[] => [{ messageId: m.messageId, check, detail }];
   const trail = trailOf(m.messageId, m.auditItems);
   if (E.isLeft(trail)) return v('audit-trail', `audit trail does not decode: ${trail.left}`);
-  const drift = checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds);
+  const drift = checkTrail(trail.right?.entries ?? [], m.attempts, m.redrives, m.holds, m.requeues);
   if (drift === null) return [];
   return drift.kind === 'behind'
     ? v('audit-trail-behind', `trail has ${drift.stored} of ${drift.expected} entries (projector behind)`)

@@ -10,7 +10,7 @@ const DESCRIPTION: Record<CheckName, string> = {
   'dense-attempts': 'attempts numbered 1..n, STATE.attempts == n',
   projection: 'STATE == fold(attempts, redrives, holds)',
   held: 'no attempt while held by its endpoint breaker',
-  'audit-trail': 'audit trail == rebuild(attempts, redrives, holds)',
+  'audit-trail': 'audit trail == rebuild(attempts, redrives, holds, requeues)',
   'audit-trail-behind': 'audit trail caught up (projector lag)',
   'item-size': 'every item under the size budget',
   secrets: 'no unredacted credentials in headers, URLs, texts',

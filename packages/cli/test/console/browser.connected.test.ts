@@ -155,6 +155,18 @@ const axeClean = async (page: Page, name: string): Promise<void> => {
   assert.equal(serious, [], `${name}: axe-core, no serious or critical violation`);
 };
 
+/** What a page does that it must not: the dialogs it opens (dismissed) and its script errors. */
+const watch = (page: Page): { readonly dialogs: string[]; readonly errors: string[] } => {
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { dialogs, errors };
+};
+
 /** The session cookie of a browser context, as a Cookie header. */
 const cookieOf = async (context: Awaited<ReturnType<Browser['newContext']>>): Promise<string> =>
   (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
@@ -162,11 +174,7 @@ const cookieOf = async (context: Awaited<ReturnType<Browser['newContext']>>): Pr
 B('the live toggle shows a new attempt from the stream within seconds, as text', async (ctx) => {
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const { dialogs } = watch(page);
   // a console of its own: the suite's token is spent
   const live = await startConsole([], dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName }));
   try {
@@ -212,8 +220,7 @@ B('a re-drive job from a selection: its dry-run count, progress, and cancel', as
   const jobs = await startConsole([], env);
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { errors } = watch(page);
   try {
     await page.goto(jobs.url.href);
     await page.goto(new URL('/messages', jobs.origin).href);
@@ -256,13 +263,7 @@ B('an expunge from the message page: the dry run, a reason and the id typed agai
   const own = await startConsole([], env);
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  const errors: string[] = [];
-  const dialogs: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const { errors, dialogs } = watch(page);
   try {
     await page.goto(own.url.href);
     await page.goto(new URL(`/messages/${id}`, own.origin).href);

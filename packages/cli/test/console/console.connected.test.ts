@@ -9,7 +9,17 @@ import { CSP } from '../../src/console/consoleSecurity.js';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
 import type { RawServer } from '@delivery-history/testkit/rawHttpServer';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { type Console, consoleData, get, MARKER, SCRIPT, signIn, startConsole, stderrShows } from './consoleRig.js';
+import {
+  type Console,
+  consoleData,
+  csrfIn,
+  get,
+  MARKER,
+  SCRIPT,
+  signIn,
+  startConsole,
+  stderrShows,
+} from './consoleRig.js';
 
 type Ctx = {
   t: TestTable;
@@ -287,9 +297,6 @@ C('hostile receiver content is escaped text: no tag, handler, javascript: link o
     assert.ok(page.text.includes('&lt;script&gt;') || !page.text.includes('xss'), `${path}: shown as text when shown`);
   }
 });
-
-/** The CSRF token of a page's form. */
-const csrfIn = (text: string): string => /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? '';
 
 const form = (fields: Record<string, string>) => ({
   'content-type': 'application/x-www-form-urlencoded',

@@ -9,7 +9,16 @@ import { dhEnv, ensureBuilt } from '../support/runDh.js';
 import { partition } from '@delivery-history/testkit/storedPartition';
 import type { RawServer } from '@delivery-history/testkit/rawHttpServer';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { type Console, consoleData, type ConsoleData, get, MARKER, signIn, startConsole } from './consoleRig.js';
+import {
+  type Console,
+  consoleData,
+  type ConsoleData,
+  csrfIn,
+  get,
+  MARKER,
+  signIn,
+  startConsole,
+} from './consoleRig.js';
 
 type Ctx = {
   t: TestTable;
@@ -43,8 +52,6 @@ X.after(async (ctx) => {
 });
 
 const stored = (ctx: Ctx) => partition(ctx.t.doc, ctx.t.tableName, ctx.id);
-
-const csrfIn = (text: string): string => /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? '';
 
 const post = (
   c: Console,

@@ -65,6 +65,9 @@ export const get = async (c: Console, path: string, cookie?: string, init: Reque
   return { status: r.status, headers: r.headers, text: await r.text() };
 };
 
+/** The CSRF token of a page's form. */
+export const csrfIn = (text: string): string => /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? '';
+
 /** Resolves once stderr matches (stderr and stdout are separate pipes: either may arrive first). */
 export const stderrShows = async (c: Console, re: RegExp): Promise<void> => {
   while (!re.test(c.dh.err())) {

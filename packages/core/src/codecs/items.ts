@@ -26,6 +26,12 @@ const expungeMarkProps = t.partial({ expunged: ExpungeMark });
 /** Optional on STATE: hold events applied (absent = 0, every item written before holds existed). */
 const holdProps = t.partial({ holds: NonNegativeInt });
 
+/**
+ * Optional on STATE: requeues recorded (absent = 0). Not a fold field (a requeue changes no
+ * status): it numbers REQUEUE# items, so the projector knows when the table holds one it lacks.
+ */
+const requeueProps = t.partial({ requeues: NonNegativeInt });
+
 export const AttemptRequest = t.intersection(
   [
     t.type({
@@ -137,18 +143,29 @@ export type RedriveItem = t.TypeOf<typeof RedriveItem>;
  * follows is recorded as usual.
  */
 export const RequeueItem = t.exact(
-  t.type(
-    {
-      type: t.literal('REQUEUE'),
-      messageId: t.string,
-      requestedBy: t.string,
-      reason: t.string,
-      at: IsoTimestamp,
-      /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
-      status: Status,
-      /** Since when it had waited for a worker. */
-      waitingSince: IsoTimestamp,
-    },
+  t.intersection(
+    [
+      t.type({
+        type: t.literal('REQUEUE'),
+        messageId: t.string,
+        requestedBy: t.string,
+        reason: t.string,
+        at: IsoTimestamp,
+        /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
+        status: Status,
+        /** Since when it had waited for a worker. */
+        waitingSince: IsoTimestamp,
+      }),
+      // its place among the events (STATE.requeues, attempts, redrives and holds when it was
+      // written, in one transaction): the audit trail's order. Absent on requeues recorded
+      // before they reached the trail (history still lists those).
+      t.partial({
+        requeueNumber: PositiveInt,
+        afterAttempt: NonNegativeInt,
+        afterRedrive: NonNegativeInt,
+        afterHold: NonNegativeInt,
+      }),
+    ],
     'RequeueItem',
   ),
   'RequeueItem',
@@ -226,6 +243,7 @@ export const StateItem = t.exact(
       }),
       expungeMarkProps,
       holdProps,
+      requeueProps,
       // the request's credentials, sealed for the worker alone (core seal/); absent when the
       // request carried none, and destroyed by an expunge (crypto-shredding)
       t.partial({ sealed: t.string }),
@@ -302,8 +320,23 @@ export const HoldAuditEntry = t.type(
 );
 export type HoldAuditEntry = t.TypeOf<typeof HoldAuditEntry>;
 
+/** A requeue in the trail (who pushed a stalled message again, why, what it waited for). */
+export const RequeueAuditEntry = t.type(
+  {
+    n: NonNegativeInt,
+    at: IsoTimestamp,
+    kind: t.literal('requeue'),
+    requeue: PositiveInt,
+    by: t.string,
+    reason: t.string,
+    status: Status,
+    waitingSince: IsoTimestamp,
+  },
+  'RequeueAuditEntry',
+);
+
 export const AuditEntry = t.union(
-  [RedriveAuditEntry, ResolutionAuditEntry, HoldAuditEntry, AttemptAuditEntry],
+  [RedriveAuditEntry, ResolutionAuditEntry, HoldAuditEntry, RequeueAuditEntry, AttemptAuditEntry],
   'AuditEntry',
 );
 export type AuditEntry = t.TypeOf<typeof AuditEntry>;
@@ -311,5 +344,7 @@ export type AuditEntry = t.TypeOf<typeof AuditEntry>;
 export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive';
 export const isResolutionEntry = (e: AuditEntry): e is ResolutionAuditEntry => 'kind' in e && e.kind === 'resolution';
 export const isHoldEntry = (e: AuditEntry): e is HoldAuditEntry => 'kind' in e && e.kind === 'hold';
+export const isRequeueEntry = (e: AuditEntry): e is t.TypeOf<typeof RequeueAuditEntry> =>
+  'kind' in e && e.kind === 'requeue';
 /** An attempt's entry (the only kind without `kind`). */
 export const isAttemptEntry = (e: AuditEntry): e is AttemptAuditEntry => !('kind' in e);

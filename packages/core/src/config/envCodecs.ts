@@ -8,7 +8,8 @@ import { HttpUrl } from '../codecs/primitives.js';
 // `name` is what an error prints after "expected".
 // ---------------------------------------------------------------------------
 
-const rule = (name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> =>
+/** A string codec by one predicate (`name` is what an error prints after "expected"). */
+export const rule = (name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> =>
   new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && ok(u),

@@ -24,9 +24,18 @@ export const applyEndpointCredential = async (
     : E.right(withEndpointCredential(request, c.placement, value.right));
 };
 
-export type EndpointCredentialer = (
-  request: DeliveryRequest,
-) => Promise<E.Either<CredentialUnavailable, DeliveryRequest>>;
+export type EndpointCredentialer = {
+  readonly apply: (request: DeliveryRequest) => Promise<E.Either<CredentialUnavailable, DeliveryRequest>>;
+  /**
+   * The receiver refused the credential (401/403): forget the cached value of the URL's
+   * endpoint, unless it was read less than `REFUSED_REFRESH_MS` ago, so the next send reads
+   * the secret again (a rotation reaches it at once). Returns the secret id it forgot.
+   */
+  readonly refused: (url: string) => string | null;
+};
+
+/** A receiver that refuses every credential causes at most one secret read a minute per container. */
+const REFUSED_REFRESH_MS = 60_000;
 
 /** The configured credentials over one per-container cache of `source` (the worker's one door to this). */
 export const endpointCredentialer = (
@@ -35,5 +44,11 @@ export const endpointCredentialer = (
   options: SecretCacheOptions,
 ): EndpointCredentialer => {
   const cache = cachingSecretSource(source, options);
-  return (request) => applyEndpointCredential(creds, cache, request);
+  return {
+    apply: (request) => applyEndpointCredential(creds, cache, request),
+    refused: (url) => {
+      const c = endpointCredentialFor(creds, url);
+      return c !== undefined && cache.invalidate(c.secretId, REFUSED_REFRESH_MS) ? c.secretId : null;
+    },
+  };
 };

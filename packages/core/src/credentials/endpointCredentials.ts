@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import type { DeliveryRequest } from '../codecs/deliveryRequest.js';
 import { decodeWith } from '../codecs/decodeWith.js';
+import { rule } from '../config/envCodecs.js';
 import { isWorkerOwnedHeader } from '../redaction/request.js';
 import { isSecretHeader, isSecretParam, type SecretPolicy } from '../redaction/policy.js';
 import { endpointOf, normalizeEndpoint, parseEndpointFilter } from '../request/endpointIdentity.js';
@@ -41,14 +42,6 @@ export type EndpointCredentials = ReadonlyMap<string, EndpointCredential>;
 // ---------------------------------------------------------------------------
 // codecs
 // ---------------------------------------------------------------------------
-
-const rule = (name: string, test: (s: string) => boolean): t.Type<string, string, unknown> =>
-  new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && test(u),
-    (u, c) => (typeof u === 'string' && test(u) ? t.success(u) : t.failure(u, c)),
-    t.identity,
-  );
 
 /** Secrets Manager's own forms: a secret ARN, or a name of 1..512 of `[A-Za-z0-9/_+=.@-]`. */
 const SECRET_ID =

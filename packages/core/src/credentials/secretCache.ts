@@ -7,7 +7,9 @@ import type { Clock } from '../ports/clock.js';
 // the next delivery that needs it reads it again (one read at a time per secret, the others
 // wait for it). If that read fails, the old value keeps serving until it is 2 x ttlMs old
 // (a short outage of the secret store does not stop deliveries), after that the read's
-// failure is the answer. `invalidate` forgets a value (e.g. after the receiver said 401).
+// failure is the answer. `invalidate` forgets a value read at least `minAgeMs` ago (after the
+// receiver refused it: 401/403), so a rotation reaches the next send; the floor bounds the
+// reads a receiver that always refuses can cause.
 // ---------------------------------------------------------------------------
 
 /** Reads one secret's current value; Left: why not (never the value). */
@@ -15,7 +17,8 @@ export type SecretSource = (secretId: string) => Promise<E.Either<string, string
 
 export type SecretCache = {
   get(secretId: string): Promise<E.Either<string, string>>;
-  invalidate(secretId: string): void;
+  /** Forgets the value if it was read `minAgeMs` ago or earlier; true when it did. */
+  invalidate(secretId: string, minAgeMs?: number): boolean;
 };
 
 export type SecretCacheOptions = {
@@ -63,5 +66,11 @@ export const cachingSecretSource = (source: SecretSource, options: SecretCacheOp
     return E.right(old.value);
   };
 
-  return { get, invalidate: (secretId) => void values.delete(secretId) };
+  const invalidate = (secretId: string, minAgeMs = 0): boolean => {
+    const cached = values.get(secretId);
+    if (cached === undefined || now() - cached.readAt < minAgeMs) return false;
+    return values.delete(secretId);
+  };
+
+  return { get, invalidate };
 };

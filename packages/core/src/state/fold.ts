@@ -4,10 +4,10 @@ import type { AttemptItem, RedriveItem, StateItem } from '../codecs/items.js';
 import { type StateEvent, transition } from './transition.js';
 import type { TransitionError } from './transitionError.js';
 
-type EventKey = readonly [number, number, number, number, number];
+export type EventKey = readonly [number, number, number, number, number];
 
 /** Attempt n; then redrive r after it; then hold h after redrive r (hold events record both). */
-const keyOf = (e: StateEvent): EventKey => {
+export const keyOf = (e: StateEvent): EventKey => {
   switch (e.type) {
     case 'ATTEMPT':
       return [e.attemptNumber, 0, 0, 0, 0];
@@ -18,7 +18,7 @@ const keyOf = (e: StateEvent): EventKey => {
   }
 };
 
-const compareKeys = (a: EventKey, b: EventKey): number => {
+export const compareKeys = (a: EventKey, b: EventKey): number => {
   for (let i = 0; i < a.length; i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d;

@@ -6,6 +6,7 @@ import {
   operatorEventsOf,
   type RedriveContext,
   type RedriveItem,
+  type RequeueItem,
   rebuildAuditTrail,
   type StateItem,
 } from '@delivery-history/core';
@@ -58,6 +59,8 @@ type Work = {
   readonly redrives: readonly RedriveItem[];
   /** Hold events to append (after the head's `holds`, up to the last applicable attempt). */
   readonly holds: readonly HoldItem[];
+  /** Requeues to append (numbered, after the head's `requeues`, up to the last applicable attempt). */
+  readonly requeues: readonly RequeueItem[];
   /** Every redrive the apply saw (from the table when it queried, else from the batch). */
   readonly seenRedrives: readonly RedriveItem[];
   /** STATE as read with the head (for the sampled drift check). */
@@ -74,8 +77,8 @@ type Work = {
 
 const positionOf = (head: AuditHeadItem | null): Position =>
   head === null
-    ? { through: 0, redrives: 0, holds: 0 }
-    : { through: head.through, redrives: head.redrives, holds: head.holds ?? 0 };
+    ? { through: 0, redrives: 0, holds: 0, requeues: 0 }
+    : { through: head.through, redrives: head.redrives, holds: head.holds ?? 0, requeues: head.requeues ?? 0 };
 
 /** A change's identity and whether the head's position says it is in the trail already. */
 const placeOf = (c: Change, pos: Position): { readonly id: string; readonly applied: boolean } => {
@@ -86,6 +89,12 @@ const placeOf = (c: Change, pos: Position): { readonly id: string; readonly appl
       return { id: `r${c.redrive.redriveNumber}`, applied: c.redrive.redriveNumber <= pos.redrives };
     case 'hold':
       return { id: `h${c.hold.holdNumber}`, applied: c.hold.holdNumber <= pos.holds };
+    case 'requeue':
+      // one recorded before requeues were numbered never reaches the trail
+      return {
+        id: `q${c.requeue.requeueNumber ?? c.requeue.at}`,
+        applied: c.requeue.requeueNumber === undefined || c.requeue.requeueNumber <= pos.requeues,
+      };
   }
 };
 
@@ -129,6 +138,44 @@ const newHoldsOf = (table: readonly HoldItem[], changes: readonly Change[], pos:
   return [...byNumber.values()].filter((h) => h.holdNumber > pos.holds).sort((a, b) => a.holdNumber - b.holdNumber);
 };
 
+type PlacedRequeue = RequeueItem & {
+  readonly requeueNumber: number;
+  readonly afterAttempt: number;
+  readonly afterRedrive: number;
+  readonly afterHold: number;
+};
+
+const isPlaced = (r: RequeueItem): r is PlacedRequeue =>
+  r.requeueNumber !== undefined &&
+  r.afterAttempt !== undefined &&
+  r.afterRedrive !== undefined &&
+  r.afterHold !== undefined;
+
+/** The batch's numbered requeues and the table's, those after the head's `requeues`, by number. */
+const newRequeuesOf = (table: readonly RequeueItem[], changes: readonly Change[], pos: Position): PlacedRequeue[] => {
+  const byNumber = new Map<number, PlacedRequeue>();
+  for (const c of changes)
+    if (c.kind === 'requeue' && isPlaced(c.requeue)) byNumber.set(c.requeue.requeueNumber, c.requeue);
+  for (const r of table) if (isPlaced(r)) byNumber.set(r.requeueNumber, r);
+  return [...byNumber.values()]
+    .filter((r) => r.requeueNumber > pos.requeues)
+    .sort((a, b) => a.requeueNumber - b.requeueNumber);
+};
+
+/** The REQUEUE# Query, by the same rule as the HOLD# one (STATE.requeues, bumped in the requeue's transaction). */
+const readRequeues = (
+  store: Store,
+  messageId: string,
+  state: E.Either<StoreError, StateItem | null>,
+  changes: readonly Change[],
+  pos: Position,
+): TE.TaskEither<StoreError, readonly RequeueItem[]> => {
+  if (E.isLeft(state) || state.right === null) return store.listRequeues(messageId);
+  const carried = new Set(changes.flatMap((c) => (c.kind === 'requeue' ? [c.requeue.requeueNumber] : [])));
+  const unseen = range(pos.requeues + 1, state.right.requeues ?? 0).filter((k) => !carried.has(k));
+  return unseen.length === 0 ? TE.right([]) : store.listRequeues(messageId);
+};
+
 /**
  * The HOLD# Query, only when it can find something (as for redrives: STATE.holds is bumped in
  * the hold's own transaction, so a consistent STATE read counting no hold past the head's, or
@@ -147,14 +194,23 @@ const readHolds = (
   return unseen.length === 0 ? TE.right([]) : store.listHolds(messageId);
 };
 
-/** An event that sorts before the trail's end (attempt `through`, redrive `redrives`): it was skipped. */
-const earlyEvent = (redrives: readonly RedriveItem[], holds: readonly HoldItem[], pos: Position) => {
+/** Before the trail's end (attempt `through`, redrive `redrives`, hold `holds`): skipped, cannot be appended. */
+const behind = (pos: Position, a: number, r: number, h: number | null): boolean =>
+  a < pos.through || (a === pos.through && (r < pos.redrives || (r === pos.redrives && h !== null && h < pos.holds)));
+
+/** An event that sorts before the trail's end: it was skipped. */
+const earlyEvent = (
+  redrives: readonly RedriveItem[],
+  holds: readonly HoldItem[],
+  requeues: readonly PlacedRequeue[],
+  pos: Position,
+) => {
   const r = redrives.find((x) => x.afterAttempt < pos.through);
   if (r !== undefined) return { event: `redrive ${r.redriveNumber}`, afterAttempt: r.afterAttempt };
-  const h = holds.find(
-    (x) => x.afterAttempt < pos.through || (x.afterAttempt === pos.through && x.afterRedrive < pos.redrives),
-  );
-  return h === undefined ? undefined : { event: `hold ${h.holdNumber}`, afterAttempt: h.afterAttempt };
+  const h = holds.find((x) => behind(pos, x.afterAttempt, x.afterRedrive, null));
+  if (h !== undefined) return { event: `hold ${h.holdNumber}`, afterAttempt: h.afterAttempt };
+  const q = requeues.find((x) => behind(pos, x.afterAttempt, x.afterRedrive, x.afterHold));
+  return q === undefined ? undefined : { event: `requeue ${q.requeueNumber}`, afterAttempt: q.afterAttempt };
 };
 
 /**
@@ -199,7 +255,10 @@ const gatherWork = async (
   const tableHolds = await pipe(readHolds(store, messageId, state, changes, pos), TE.mapLeft(failed))();
   if (E.isLeft(tableHolds)) return tableHolds;
   const holds = newHoldsOf(tableHolds.right, changes, pos);
-  const early = earlyEvent(redrives, holds, pos);
+  const tableRequeues = await pipe(readRequeues(store, messageId, state, changes, pos), TE.mapLeft(failed))();
+  if (E.isLeft(tableRequeues)) return tableRequeues;
+  const requeues = newRequeuesOf(tableRequeues.right, changes, pos);
+  const early = earlyEvent(redrives, holds, requeues, pos);
   if (early !== undefined) return E.left(OutOfOrder({ messageId, ...early, through: pos.through }));
   const byNumber = new Map<number, AttemptItem>();
   for (const c of changes) {
@@ -209,6 +268,7 @@ const gatherWork = async (
   for (const n of byNumber.keys()) upper = Math.max(upper, n);
   for (const r of redrives) upper = Math.max(upper, r.afterAttempt);
   for (const h of holds) upper = Math.max(upper, h.afterAttempt);
+  for (const q of requeues) upper = Math.max(upper, q.afterAttempt);
   const needed = range(pos.through + 1, upper);
   const missing = needed.filter((n) => !byNumber.has(n));
   let healed = 0;
@@ -233,6 +293,7 @@ const gatherWork = async (
     attempts: applicable.map((n) => byNumber.get(n) as AttemptItem),
     redrives: redrives.filter((r) => r.afterAttempt <= last),
     holds: holds.filter((h) => h.afterAttempt <= last),
+    requeues: requeues.filter((q) => q.afterAttempt <= last),
     seenRedrives: redrivesSeen(tableRedrives.right, changes),
     state,
     duplicates: countDuplicates(changes, pos),
@@ -305,7 +366,7 @@ const outcomeOf = (
   const pos = last === undefined ? positionOf(work.head) : last.summary;
   return {
     messageId,
-    appended: work.attempts.length + work.redrives.length + work.holds.length,
+    appended: work.attempts.length + work.redrives.length + work.holds.length + work.requeues.length,
     duplicates: work.duplicates,
     healed: work.healed,
     segmentsCreated: steps.reduce((n, s) => n + s.newSegments.length, 0),
@@ -335,6 +396,7 @@ const limitRound = (work: Work): { readonly work: Work; readonly more: boolean }
       attempts,
       redrives: work.redrives.filter((r) => r.afterAttempt <= last),
       holds: work.holds.filter((h) => h.afterAttempt <= last),
+      requeues: work.requeues.filter((q) => (q.afterAttempt ?? 0) <= last),
       missing: [],
     },
     more: true,
@@ -362,7 +424,7 @@ export const applyMessage =
       const gathered = await gatherWork(store, calls, messageId, changes);
       if (E.isLeft(gathered)) return gathered;
       const { work, more } = limitRound(gathered.right);
-      const entries = rebuildAuditTrail(work.attempts, work.redrives, work.holds);
+      const entries = rebuildAuditTrail(work.attempts, work.redrives, work.holds, work.requeues);
       const plan = planAppend({
         messageId,
         head: work.head,

@@ -1,9 +1,9 @@
-import { AttemptItem, BreakerMoveItem, decodeWith, HoldItem, RedriveItem } from '@delivery-history/core';
+import { AttemptItem, BreakerMoveItem, decodeWith, HoldItem, RedriveItem, RequeueItem } from '@delivery-history/core';
 import { unmarshallStreamImage } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { ATTEMPT_PREFIX, attemptSk, HOLD_PREFIX, holdSk, MOVE_PREFIX, messagePk, moveKey, redriveSk } from '../keys.js';
-import { matchesStreamFilter } from '@delivery-history/store';
+import { kindOf, matchesStreamFilter } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // model
@@ -28,6 +28,12 @@ export type Change =
       readonly sequenceNumber: string;
       readonly messageId: string;
       readonly hold: HoldItem;
+    }
+  | {
+      readonly kind: 'requeue';
+      readonly sequenceNumber: string;
+      readonly messageId: string;
+      readonly requeue: RequeueItem;
     };
 
 /** A change `applyMessage` writes into the audit trail (hold events also give operator events). */
@@ -84,6 +90,18 @@ const decodeHold = (seq: string, pk: string, sk: string, item: Record<string, un
   };
 };
 
+const decodeRequeue = (seq: string, pk: string, item: Record<string, unknown>): ParsedRecord => {
+  const d = decodeWith(RequeueItem, item);
+  if (E.isLeft(d)) return malformed(seq, d.left.message);
+  // its sort key carries a random id the item does not: the partition must agree
+  if (pk !== messagePk(d.right.messageId))
+    return malformed(seq, `key ${pk} does not match requeue of ${d.right.messageId}`);
+  return {
+    _tag: 'Change',
+    change: { kind: 'requeue', sequenceNumber: seq, messageId: d.right.messageId, requeue: d.right },
+  };
+};
+
 const decodeMove = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
   const d = decodeWith(BreakerMoveItem, item);
   if (E.isLeft(d)) return malformed(seq, d.left.message);
@@ -95,6 +113,7 @@ const decodeMove = (seq: string, pk: string, sk: string, item: Record<string, un
 
 const decodeItem = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
   if (sk.startsWith(HOLD_PREFIX)) return decodeHold(seq, pk, sk, item);
+  if (kindOf(sk) === 'requeue') return decodeRequeue(seq, pk, item);
   if (sk.startsWith(MOVE_PREFIX)) return decodeMove(seq, pk, sk, item);
   if (sk.startsWith(ATTEMPT_PREFIX)) {
     const d = decodeWith(AttemptItem, item);

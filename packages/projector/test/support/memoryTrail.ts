@@ -36,7 +36,8 @@ export const memoryTrail = (messageId: string): MemoryTrail => {
           ? h !== undefined
           : h?.through !== step.expect.through ||
             h?.redrives !== step.expect.redrives ||
-            (h?.holds ?? 0) !== step.expect.holds
+            (h?.holds ?? 0) !== step.expect.holds ||
+            (h?.requeues ?? 0) !== step.expect.requeues
       ) {
         throw new Error('condition failed');
       }

@@ -26,22 +26,33 @@ type Condition = {
  * The head's guard. No trail yet: `attribute_not_exists(pk)` (a concurrent invocation may
  * have created it meanwhile: then re-read). Otherwise the high-water mark: only the writer
  * that read this exact position may write after it, so concurrent invocations, redeliveries
- * and replays cannot apply an entry twice (every append moves `through` or `redrives`).
+ * and replays cannot apply an entry twice (every append moves `through`, `redrives`, `holds`
+ * or `requeues`).
  */
+/** A counter a head written before it existed lacks: absent passes for 0. */
+const optionalCounter = (name: string, expected: number): string =>
+  expected === 0 ? `(attribute_not_exists(#${name}) OR #${name} = :expect_${name})` : `#${name} = :expect_${name}`;
+
 export const headCondition = (expect: AuditPosition | null): Condition =>
   expect === null
     ? { ConditionExpression: 'attribute_not_exists(pk)' }
     : {
-        // attribute names: some of these words are DynamoDB reserved words; a head written
-        // before holds reached the trail has no `holds` (= 0)
-        ConditionExpression: `#through = :expectThrough AND #redrives = :expectRedrives AND ${
-          expect.holds === 0 ? '(attribute_not_exists(#holds) OR #holds = :expectHolds)' : '#holds = :expectHolds'
-        }`,
-        ExpressionAttributeNames: { '#through': 'through', '#redrives': 'redrives', '#holds': 'holds' },
+        // attribute names: some of these words are DynamoDB reserved words
+        ConditionExpression: `#through = :expectThrough AND #redrives = :expectRedrives AND ${optionalCounter(
+          'holds',
+          expect.holds,
+        )} AND ${optionalCounter('requeues', expect.requeues)}`,
+        ExpressionAttributeNames: {
+          '#through': 'through',
+          '#redrives': 'redrives',
+          '#holds': 'holds',
+          '#requeues': 'requeues',
+        },
         ExpressionAttributeValues: {
           ':expectThrough': expect.through,
           ':expectRedrives': expect.redrives,
-          ':expectHolds': expect.holds,
+          ':expect_holds': expect.holds,
+          ':expect_requeues': expect.requeues,
         },
       };
 
@@ -61,6 +72,7 @@ const SUMMARY_NAMES = {
   '#through': 'through',
   '#redrives': 'redrives',
   '#holds': 'holds',
+  '#requeues': 'requeues',
   '#entryCount': 'entryCount',
   '#tailBytes': 'tailBytes',
   '#updatedAt': 'updatedAt',
@@ -90,7 +102,7 @@ export const headAction = (
     Update: {
       TableName: tableName,
       Key: auditKey(messageId, 0),
-      UpdateExpression: `SET #segments = :segments, #through = :through, #redrives = :redrives, #holds = :holds, #entryCount = :entryCount, #tailBytes = :tailBytes, #updatedAt = :updatedAt${append ? ', #entries = list_append(#entries, :entries)' : ''}${expiry.set}`,
+      UpdateExpression: `SET #segments = :segments, #through = :through, #redrives = :redrives, #holds = :holds, #requeues = :requeues, #entryCount = :entryCount, #tailBytes = :tailBytes, #updatedAt = :updatedAt${append ? ', #entries = list_append(#entries, :entries)' : ''}${expiry.set}`,
       ConditionExpression: guard.ConditionExpression,
       ExpressionAttributeNames: {
         ...SUMMARY_NAMES,
@@ -103,6 +115,7 @@ export const headAction = (
         ':through': s.through,
         ':redrives': s.redrives,
         ':holds': s.holds,
+        ':requeues': s.requeues,
         ':entryCount': s.entryCount,
         ':tailBytes': s.tailBytes,
         ':updatedAt': s.updatedAt,
@@ -195,7 +208,12 @@ export const rewriteActions = (
   const expect =
     read.summary === null
       ? null
-      : { through: read.summary.through, redrives: read.summary.redrives, holds: read.summary.holds };
+      : {
+          through: read.summary.through,
+          redrives: read.summary.redrives,
+          holds: read.summary.holds,
+          requeues: read.summary.requeues,
+        };
   const existing = [...read.segments.map((s) => s.segment), ...read.stale];
   const item = ttlParts(ttl).item;
   return [

@@ -33,8 +33,11 @@ export const summaryProps = {
   updatedAt: IsoTimestamp,
 };
 
-/** Hold entries applied (= the last hold number applied); absent on heads written before holds reached the trail. */
-const holdsProps = { holds: NonNegativeInt };
+/**
+ * Hold entries applied (= the last hold number applied) and requeue entries applied (= the
+ * last requeue number); absent on heads written before these reached the trail (= 0).
+ */
+const holdsProps = { holds: NonNegativeInt, requeues: NonNegativeInt };
 
 export const AuditSummary = t.type({ ...summaryProps, ...holdsProps }, 'AuditSummary');
 export type AuditSummary = t.TypeOf<typeof AuditSummary>;
@@ -50,6 +53,7 @@ export const summaryOf = (h: AuditHeadItem): AuditSummary => ({
   through: h.through,
   redrives: h.redrives,
   holds: h.holds ?? 0,
+  requeues: h.requeues ?? 0,
   entryCount: h.entryCount,
   tailBytes: h.tailBytes,
   updatedAt: h.updatedAt,

@@ -7,7 +7,12 @@ import type { AuditSummary } from './auditItems.js';
 // ---------------------------------------------------------------------------
 
 /** The high-water mark a conditional write expects to find on the head. */
-export type AuditPosition = { readonly through: number; readonly redrives: number; readonly holds: number };
+export type AuditPosition = {
+  readonly through: number;
+  readonly redrives: number;
+  readonly holds: number;
+  readonly requeues: number;
+};
 
 export type SegmentAppend = { readonly segment: number; readonly entries: readonly AuditEntry[] };
 

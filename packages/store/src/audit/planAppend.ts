@@ -1,4 +1,4 @@
-import { type AuditEntry, isAttemptEntry, isHoldEntry, isRedriveEntry } from '@delivery-history/core';
+import { type AuditEntry, isAttemptEntry, isHoldEntry, isRedriveEntry, isRequeueEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AuditHeadItem, type AuditSummary, summaryOf } from './auditItems.js';
 import type { AuditPosition, AuditStep } from './auditStep.js';
@@ -57,7 +57,12 @@ type OpenStep = {
   bytes: number;
 };
 
-const positionOf = (s: AuditSummary): Position => ({ through: s.through, redrives: s.redrives, holds: s.holds });
+const positionOf = (s: AuditSummary): Position => ({
+  through: s.through,
+  redrives: s.redrives,
+  holds: s.holds,
+  requeues: s.requeues,
+});
 
 const emptyStep = (expect: Position | null): OpenStep => ({
   expect,
@@ -72,6 +77,7 @@ const initialSummary = (messageId: string, now: string): AuditSummary => ({
   through: 0,
   redrives: 0,
   holds: 0,
+  requeues: 0,
   entryCount: 0,
   tailBytes: emptySegmentBytes(messageId, 0),
   updatedAt: now,
@@ -82,6 +88,7 @@ const advance = (s: AuditSummary, e: AuditEntry, segment: number, tailBytes: num
   through: isAttemptEntry(e) ? e.n : s.through,
   redrives: isRedriveEntry(e) ? s.redrives + 1 : s.redrives,
   holds: isHoldEntry(e) ? e.hold : s.holds,
+  requeues: isRequeueEntry(e) ? e.requeue : s.requeues,
   entryCount: s.entryCount + 1,
   tailBytes,
   updatedAt: now,

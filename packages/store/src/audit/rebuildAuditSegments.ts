@@ -3,6 +3,7 @@ import {
   type AuditEntry,
   type HoldItem,
   type RedriveItem,
+  type RequeueItem,
   rebuildAuditTrail,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -19,7 +20,7 @@ const latest = (entries: readonly AuditEntry[]): string =>
 
 /**
  * The whole audit trail of a message as segment items (head first, keys included), packed
- * exactly as the live projector packs them: `rebuildAuditTrail(attempts, redrives, holds)` split
+ * exactly as the live projector packs them: `rebuildAuditTrail(attempts, redrives, holds, requeues)` split
  * by the budget. Replay writes these to repair a trail from scratch. `updatedAt` defaults to
  * the newest entry's time, so the result depends on the events only. No events: [].
  */
@@ -28,9 +29,13 @@ export const rebuildAuditSegments = (
   attempts: readonly AttemptItem[],
   redrives: readonly RedriveItem[],
   budget: number | SegmentBudget = DEFAULT_SEGMENT_BUDGET,
-  options: { readonly now?: string; readonly holds?: readonly HoldItem[] } = {},
+  options: {
+    readonly now?: string;
+    readonly holds?: readonly HoldItem[];
+    readonly requeues?: readonly RequeueItem[];
+  } = {},
 ): E.Either<EntryTooLarge, AuditSegmentWrite[]> => {
-  const entries = rebuildAuditTrail(attempts, redrives, options.holds ?? []);
+  const entries = rebuildAuditTrail(attempts, redrives, options.holds ?? [], options.requeues ?? []);
   if (entries.length === 0) return E.right([]);
   const plan = planAppend({
     messageId,

@@ -15,6 +15,7 @@ const WIDEST_SUMMARY: AuditSummary = {
   through: Number.MAX_SAFE_INTEGER,
   redrives: Number.MAX_SAFE_INTEGER,
   holds: Number.MAX_SAFE_INTEGER,
+  requeues: Number.MAX_SAFE_INTEGER,
   entryCount: Number.MAX_SAFE_INTEGER,
   tailBytes: Number.MAX_SAFE_INTEGER,
   updatedAt: '2000-01-01T00:00:00.000Z',

@@ -1,17 +1,23 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RequeueItem, Status } from '@delivery-history/core';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { RequeueItem, StateItem, Status } from '@delivery-history/core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
-import type { ErrorContext, StoreError } from '../errors/storeError.js';
-import { requeueKey, requeueSk } from '../keys.js';
+import { Conflict, type ErrorContext, type StoreError } from '../errors/storeError.js';
+import { isConditionFailure } from '../errors/toStoreError.js';
+import { REQUEUE_PREFIX, requeueKey, requeueSk, STATE_SK, stateKey } from '../keys.js';
 import { send } from '../support/send.js';
+import { clientRequestToken } from '../support/token.js';
+import { getState } from './getState.js';
 
 // ---------------------------------------------------------------------------
 // A requeue of a stalled message, on record: REQUEUE#<at>#<id> (who, why, when, what it
 // waited for). Written before the message is enqueued again, so the push is on record even if
-// the enqueue fails. It changes nothing in STATE (fold ignores it); retention reaches it like
-// any item of the partition (syncRetention).
+// the enqueue fails. It changes no status (fold ignores it); retention reaches it like any item
+// of the partition (syncRetention). In one transaction with STATE's `requeues` counter, under a
+// condition on STATE's event counters, so its place among the events (after attempt a, redrive
+// r, hold h) is fixed when it is written: the projected audit trail appends it in that order,
+// and the projector knows from a consistent STATE read whether the table holds one it lacks.
 // ---------------------------------------------------------------------------
 
 export type AppendRequeueInput = {
@@ -22,21 +28,91 @@ export type AppendRequeueInput = {
   readonly waitingSince: string;
 };
 
-export const appendRequeue = (env: Env, input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem> => {
-  const ctx: ErrorContext = { op: 'appendRequeue', messageId: input.messageId };
-  const item: RequeueItem = { type: 'REQUEUE', ...input, at: env.clock().toISOString() };
-  const id = env.newId().slice(0, 8);
-  return pipe(
-    send(env, ctx, [requeueSk(item.at, id)], () =>
-      env.doc.send(
-        new PutCommand({
-          TableName: env.tableName,
-          Item: { ...requeueKey(item.messageId, item.at, id), ...item },
-          // an event is written once: a retried Put after a timeout that did commit cannot add a second
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+/** Another writer moved STATE between the read and the write: read again (a handful of tries). */
+const MAX_TRIES = 4;
+
+const itemOf = (env: Env, input: AppendRequeueInput, s: StateItem): RequeueItem => ({
+  type: 'REQUEUE',
+  ...input,
+  at: env.clock().toISOString(),
+  requeueNumber: (s.requeues ?? 0) + 1,
+  afterAttempt: s.attempts,
+  afterRedrive: s.redrives,
+  afterHold: s.holds ?? 0,
+});
+
+/** Absent counters (items written before they existed) pass for 0. */
+const counter = (name: string, value: number): string =>
+  value === 0 ? `(attribute_not_exists(#${name}) OR #${name} = :${name})` : `#${name} = :${name}`;
+
+const write = (env: Env, ctx: ErrorContext, item: RequeueItem & { requeueNumber: number }, id: string) => {
+  const before = item.requeueNumber - 1;
+  return send(env, ctx, [requeueSk(item.at, id), STATE_SK], () =>
+    env.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: env.tableName,
+              Item: { ...requeueKey(item.messageId, item.at, id), ...item },
+              // an event is written once: a retried Put after a timeout that did commit cannot add a second
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: env.tableName,
+              Key: stateKey(item.messageId),
+              UpdateExpression: 'SET #requeues = :next',
+              ConditionExpression: `attribute_exists(pk) AND #attempts = :attempts AND #redrives = :redrives AND ${counter(
+                'holds',
+                item.afterHold ?? 0,
+              )} AND ${counter('requeues', before)}`,
+              ExpressionAttributeNames: {
+                '#attempts': 'attempts',
+                '#redrives': 'redrives',
+                '#holds': 'holds',
+                '#requeues': 'requeues',
+              },
+              ExpressionAttributeValues: {
+                ':next': item.requeueNumber,
+                ':attempts': item.afterAttempt,
+                ':redrives': item.afterRedrive,
+                ':holds': item.afterHold,
+                ':requeues': before,
+              },
+            },
+          },
+        ],
+        ClientRequestToken: clientRequestToken(item.messageId, REQUEUE_PREFIX, item.requeueNumber, item.at, id),
+      }),
     ),
-    TE.map(() => item),
   );
 };
+
+const attempt = (
+  env: Env,
+  ctx: ErrorContext,
+  input: AppendRequeueInput,
+  tries: number,
+): TE.TaskEither<StoreError, RequeueItem> =>
+  pipe(
+    getState(env, input.messageId, ctx.op),
+    TE.chain((s) => {
+      const item = itemOf(env, input, s) as RequeueItem & { requeueNumber: number };
+      return pipe(
+        write(env, ctx, item, env.newId().slice(0, 8)),
+        TE.map(() => item as RequeueItem),
+        TE.orElse((e) =>
+          isConditionFailure(e) && tries < MAX_TRIES
+            ? attempt(env, ctx, input, tries + 1)
+            : TE.left(
+                isConditionFailure(e) ? Conflict(ctx, `message kept changing during the requeue: ${e.message}`) : e,
+              ),
+        ),
+      );
+    }),
+  );
+
+export const appendRequeue = (env: Env, input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem> =>
+  attempt(env, { op: 'appendRequeue', messageId: input.messageId }, input, 1);

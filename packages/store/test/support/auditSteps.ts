@@ -18,6 +18,7 @@ export const auditSummary = (through: number, entryCount = through) => ({
   through,
   redrives: 0,
   holds: 0,
+  requeues: 0,
   entryCount,
   tailBytes: 100,
   updatedAt: '2025-01-01T01:00:00.000Z',
@@ -25,7 +26,7 @@ export const auditSummary = (through: number, entryCount = through) => ({
 
 /** The step that appends `entries` to a trail already `through` entries long (0: creates it). */
 export const auditStep = (through: number, entries: AuditEntry[]): AuditStep => ({
-  expect: through === 0 ? null : { through, redrives: 0, holds: 0 },
+  expect: through === 0 ? null : { through, redrives: 0, holds: 0, requeues: 0 },
   summary: auditSummary(through + entries.length),
   headEntries: entries,
   tail: null,

@@ -17,6 +17,8 @@ export interface BreakerCache {
   /** A state this container just wrote (the probe take), or re-read after losing a race. */
   set(endpoint: string, state: BreakerState | null): void;
   refresh(endpoint: string): Promise<BreakerState | null>;
+  /** Read longer than `staleMs` ago (or never): what `get` answers may be older than the bound. */
+  stale(endpoint: string): boolean;
 }
 
 type Entry = { state: BreakerState | null; readAt: number; refreshing: Promise<BreakerState | null> | null };
@@ -57,5 +59,9 @@ export const createBreakerCache = (read: ReadBreaker, staleMs: number, now: () =
       entries.set(endpoint, { state, readAt: now(), refreshing: null });
     },
     refresh,
+    stale: (endpoint) => {
+      const e = entries.get(endpoint);
+      return e === undefined || now() - e.readAt > staleMs;
+    },
   };
 };

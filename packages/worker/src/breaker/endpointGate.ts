@@ -57,14 +57,29 @@ const probe = async (deps: EndpointGateDeps, state: BreakerState, messageId: str
     return { kind: 'deliver', probe: true };
   }
   const now = await deps.cache.refresh(state.endpoint);
+  // closed meanwhile (the probe of another worker succeeded, an operator resumed): deliver
+  if (gateOf(now, deps.clock().toISOString()).kind === 'deliver') return DELIVER;
   return { kind: 'hold', mode: now?.mode ?? 'half_open', reason: now?.reason ?? 'another worker probes' };
+};
+
+/**
+ * The cached state, re-read first when it would hold on a view older than the cache's bound:
+ * `get` answers a stale entry at once (re-reading it in the background), which on the happy
+ * path costs nothing, but a hold on it would hold a message released by a close or resume
+ * that this container has not seen yet (the drain waits only the bound after a close). Holds
+ * are off the happy path; this read is one per stale endpoint, shared by concurrent records.
+ */
+const viewFor = async (deps: EndpointGateDeps, endpoint: string): Promise<BreakerState | null> => {
+  const state = await deps.cache.get(endpoint);
+  if (gateOf(state, deps.clock().toISOString()).kind === 'deliver' || !deps.cache.stale(endpoint)) return state;
+  return deps.cache.refresh(endpoint);
 };
 
 export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
   admit: async (url, messageId) => {
     const endpoint = endpointOf(url);
     if (endpoint === '') return DELIVER;
-    const state = await deps.cache.get(endpoint);
+    const state = await viewFor(deps, endpoint);
     const gate = gateOf(state, deps.clock().toISOString());
     if (gate.kind === 'deliver' || state === null) return DELIVER;
     if (gate.kind === 'probe') return probe(deps, state, messageId);

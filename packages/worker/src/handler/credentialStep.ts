@@ -18,7 +18,7 @@ export const credentialStep = async (
   request: DeliveryRequest,
 ): Promise<E.Either<CredentialsNotSendable, DeliveryRequest>> => {
   if (deps.endpointCredentials === undefined) return E.right(request);
-  const applied = await deps.endpointCredentials(request);
+  const applied = await deps.endpointCredentials.apply(request);
   if (E.isRight(applied)) return applied;
   const { endpoint, secretId, reason } = applied.left;
   deps.metrics.add('CredentialErrors', 'Count', 1);
@@ -27,4 +27,23 @@ export const credentialStep = async (
     code: 'CREDENTIALS_UNAVAILABLE',
     message: `credential for endpoint ${endpoint} (${secretId}) unavailable: ${reason}`,
   });
+};
+
+/**
+ * A 401 or 403 to a request that carried the endpoint's credential: the cached value may be
+ * one the receiver no longer accepts (rotated): the next send reads the secret again.
+ */
+export const refusedCredentialStep = (
+  deps: { readonly endpointCredentials?: EndpointCredentialer },
+  log: Logger,
+  url: string,
+  statusCode: number | null,
+): void => {
+  if (deps.endpointCredentials === undefined || (statusCode !== 401 && statusCode !== 403)) return;
+  const forgot = deps.endpointCredentials.refused(url);
+  if (forgot !== null)
+    log.warn('receiver refused the endpoint credential; it is read again for the next send', {
+      secretId: forgot,
+      statusCode,
+    });
 };

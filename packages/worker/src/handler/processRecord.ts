@@ -19,7 +19,7 @@ import type { WorkerMetrics } from '../observability/metrics.js';
 import { isFingerprintConflict, isRetryable } from '@delivery-history/store';
 import { decodeRecord } from './decodeRecord.js';
 import { type NotSendable, sealStep, sendableStep } from './sealSteps.js';
-import { type CredentialsNotSendable, credentialStep } from './credentialStep.js';
+import { type CredentialsNotSendable, credentialStep, refusedCredentialStep } from './credentialStep.js';
 import { Done, Handoff, Poison, type RecordDecision, Redeliver, RetryIn } from './recordDecision.js';
 import type { AppendResult, Claimed, DeliveryStore, StoreFailure } from './storePort.js';
 import type { EndpointGate } from '../breaker/endpointGate.js';
@@ -513,6 +513,12 @@ export const processRecord =
       const known = requestSecrets(sent, secrets);
       const attemptLog = withKeys(logFor(known), { attempt: claimed.ticket.attemptNumber });
       const raw = E.isRight(sendable) ? await deliverStep(deps, sent) : notSent(deps, sendable.left);
+      refusedCredentialStep(
+        deps,
+        attemptLog,
+        sent.url,
+        raw.observation.kind === 'response' ? raw.observation.statusCode : null,
+      );
       // the response side: nothing the receiver echoed goes further than here
       // read before the scrub keeps only allow-listed response headers; used, never stored
       const asked = receiverAsks(raw);

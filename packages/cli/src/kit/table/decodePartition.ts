@@ -4,6 +4,7 @@ import {
   type HoldItem,
   itemSize,
   type RedriveItem,
+  type RequeueItem,
   type StateItem,
 } from '@delivery-history/core';
 import { classifyPartition, kindOf, type RawItem, STATE_SK, ttlOf } from '@delivery-history/store';
@@ -19,6 +20,8 @@ export type DecodedMessage = {
   readonly redrives: RedriveItem[];
   /** HOLD#k events (invariant 11): fold applies them with the attempts and redrives. */
   readonly holds: HoldItem[];
+  /** REQUEUE# events: in the audit trail (the numbered ones), nothing to fold. */
+  readonly requeues: RequeueItem[];
   /** EXPUNGE#k events: content removed on purpose (verify accepts it, and checks it completed). */
   readonly expunges: ExpungeItem[];
   /** Past its retention: gone as a whole (every list is empty; verify accepts it). */
@@ -58,6 +61,7 @@ export const decodePartition = (messageId: string, items: ReadonlyArray<RawItem>
     attempts: p.attempts,
     redrives: p.redrives,
     holds: p.holds,
+    requeues: p.requeues,
     expunges: p.expunges,
     expired: p.expired,
     auditItems: p.audit,
