@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stallGuard, startDynamoLocal } from '@delivery-history/devkit';
+import { startDynamoLocal } from '@delivery-history/devkit';
+import { stallGuard } from '@delivery-history/devkit/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 

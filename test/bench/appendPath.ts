@@ -1,3 +1,4 @@
+import { must } from '@delivery-history/testkit/must';
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -45,12 +46,6 @@ type Prepared = {
   readonly claimed: Claimed;
   readonly outcome: Outcome;
   readonly at: Date;
-};
-
-const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
 };
 
 /** Messages created and claimed (leased), with the outcome of a 200 computed up front. */

@@ -8,7 +8,7 @@ import { memoryTelemetry } from '@delivery-history/projector/testing';
 import { type Claimed, createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/benchContext.js';
-import { countCalls } from '@delivery-history/testkit';
+import { countCalls } from '@delivery-history/testkit/callCounter';
 import { emptyMapWorkaroundNeeded, localStreamsPort, repairRecords } from './support/localStreams.js';
 import { benchRequest, observationOf, type Reply, shapeMessage } from './support/benchFixtures.js';
 import { pool } from './support/load.js';

@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { err404, err503, request, right } from '../../packages/store/test/support/storeFixtures.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
 const DAY_MS = 86_400_000;
 type Ctx = { t: TestTable; store: Store; now: { value: Date } };

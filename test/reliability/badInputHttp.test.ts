@@ -5,15 +5,9 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type TestTable,
-  useTestTable,
-  seedFromEnv,
-  type RawServer,
-  type Recipe,
-  startRawServer,
-  type Step,
-} from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { seedFromEnv } from '@delivery-history/testkit/seededRandom';
+import { type RawServer, type Recipe, startRawServer, type Step } from '@delivery-history/testkit/rawHttpServer';
 import { projectAll } from './support/catchUp.js';
 import { type DirectHandler, directHandler } from './support/directHandler.js';
 import { checkItems, ITEM_BUDGET } from './support/itemBudget.js';

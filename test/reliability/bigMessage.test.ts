@@ -1,14 +1,15 @@
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
-import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry, readAuditTrail } from '@delivery-history/projector/testing';
 import { attemptSk, messagePk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
+import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
 import { printSummary } from './support/reliabilitySummary.js';
 
 // A message with 20,000 attempts (far past any real limit, e.g. after many redrives) at the
@@ -19,34 +20,14 @@ const COUNT = 20_000;
 const ID = 'huge-1';
 
 const attemptOf = (n: number): AttemptItem => {
-  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
   const last = n === COUNT;
-  return {
-    type: 'ATTEMPT',
-    messageId: ID,
-    attemptNumber: n,
-    attemptId: `a${n}`,
-    leaseId: `l${n}`,
-    startedAt: at,
-    completedAt: at,
-    request: { method: 'POST', url: 'https://h.example/x', headers: {}, bodyBytes: 0, bodySha256: '0' },
-    response: null,
-    deliveryResult: {
-      success: last,
-      retryEligible: !last,
-      category: last ? 'success' : 'server_error',
-      statusCode: last ? 200 : 503,
-      statusText: null,
-      responseTime: n % 997,
-      errorDetails: null,
-      timestamp: at,
-      correlationId: ID,
-    },
-    status: last ? 'SUCCESS' : 'FAILED',
-    nextAttemptAt: last ? null : at,
-    superseded: false,
-    truncated: {},
-  };
+  return bareAttempt(ID, n, new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(), {
+    success: last,
+    retryEligible: !last,
+    category: last ? 'success' : 'server_error',
+    statusCode: last ? 200 : 503,
+    responseTime: n % 997,
+  });
 };
 
 type Ctx = { t: TestTable };
@@ -71,15 +52,7 @@ const bulkLoad = async (t: TestTable, attempts: readonly AttemptItem[]): Promise
 Big('several segments, none over budget, none lost, no write rejected (production budget)', async ({ t }) => {
   const attempts = Array.from({ length: COUNT }, (_, i) => attemptOf(i + 1));
   const telemetry = memoryTelemetry();
-  const poller = startPoller({
-    clients: t,
-    tableName: t.tableName,
-    streamArn: t.streamArn ?? '',
-    checkpoint: memoryCheckpoint(),
-    idleBackoffMs: 50,
-    maxIdleBackoffMs: 250,
-    deps: { budget: DEFAULT_SEGMENT_BUDGET, telemetry },
-  });
+  const poller = startTestPoller(t, { idleBackoffMs: 50, deps: { budget: DEFAULT_SEGMENT_BUDGET, telemetry } });
   try {
     await bulkLoad(t, attempts);
     await poller.caughtUp();

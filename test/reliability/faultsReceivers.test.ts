@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { type Misbehaving, startMisbehavingReceiver } from './support/misbehavingReceiver.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';

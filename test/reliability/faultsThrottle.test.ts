@@ -3,16 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type Fault,
-  type FaultController,
-  installFaults,
-  type TestTable,
-  useTestTable,
-  pick,
-  seededRandom,
-  seedFromEnv,
-} from '@delivery-history/testkit';
+import { type Fault, type FaultController, installFaults } from '@delivery-history/testkit/faults';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { pick, seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
 import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';

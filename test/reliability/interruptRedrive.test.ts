@@ -3,15 +3,16 @@
 // grace period and records them, prints what is left and the command that finishes it, and
 // exits 130. No message stays PROCESSING; requests received == attempts recorded; the printed
 // command (`--stalled`) finishes every message once the receiver answers again.
+import { must } from '@delivery-history/testkit/must';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStore, type Store } from '@delivery-history/store';
-import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, runDh, show } from '../../packages/cli/test/support/runDh.js';
-import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { printSummary } from './support/reliabilitySummary.js';
 import { spawn } from 'node:child_process';
 
@@ -52,12 +53,6 @@ Interrupt.after(async (ctx) => {
   await new Promise((ok) => ctx.rx.server.close(ok));
   await ctx.t.drop();
 });
-
-const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
 
 /** A final FAILED message (one 500, maxAttempts 1): what a redrive reopens. */
 const seedFailed = async (store: Store, rx: Rx, id: string): Promise<void> => {

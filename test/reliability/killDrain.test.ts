@@ -30,7 +30,9 @@ import type { History } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpuOf, mapLimit, reaches, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { printSummary } from './support/reliabilitySummary.js';
 

@@ -16,7 +16,9 @@ import type { History } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, seededRandom, seedFromEnv, cpuOf, reaches } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
+import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { printSummary } from './support/reliabilitySummary.js';
 

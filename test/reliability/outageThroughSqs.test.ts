@@ -12,7 +12,7 @@ import { ensureTable, makeClients, makeStreamClients } from '@delivery-history/s
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testEndpoint } from '@delivery-history/testkit';
+import { testEndpoint } from '@delivery-history/testkit/testTable';
 import { requestTo, type Rig, startRig } from './support/rig.js';
 import { printSummary } from './support/reliabilitySummary.js';
 import { startTcpCut, type TcpCut } from './support/tcpCut.js';

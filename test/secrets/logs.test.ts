@@ -3,7 +3,7 @@
 import { MAX_LOG_LINE_BYTES } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
 import { type EchoReceiver, logLines, type SecretsRig, secretsRig, startEchoReceiver } from './secretsRig.js';
 

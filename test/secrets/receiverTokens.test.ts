@@ -9,7 +9,7 @@ import { findSecrets, REDACTED } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SHAPES, TOKEN_SAMPLES, type TokenSample } from '../../packages/core/test/support/tokenSamples.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
 import { logLines, type SecretsRig, scanTable, secretsRig, verifyFindings } from './secretsRig.js';
 

@@ -8,7 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, jsonOf, runDh, show } from '../../packages/cli/test/support/runDh.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
 import { type EchoReceiver, type SecretsRig, secretsRig, startEchoReceiver } from './secretsRig.js';
 

@@ -9,7 +9,7 @@ import { createHandler, type SqsBatchHandler, workerStoreOf } from '@delivery-hi
 import { systemClock } from '@delivery-history/core';
 import { memoryMetrics, readConfig } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { recordingVisibility, testHttp } from '../../packages/worker/test/support/workerRig.js';
 
 // ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { createSealer, rawAesKeyProvider, defaultSecretPolicy } from '@delivery-
 import { redactRequestWith } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
 import { type EchoReceiver, scanTable, secretsRig, startEchoReceiver } from './secretsRig.js';
 

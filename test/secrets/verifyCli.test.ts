@@ -9,7 +9,7 @@ import { TOKEN_SAMPLES } from '../../packages/core/test/support/tokenSamples.js'
 import { projectAll } from '../../packages/cli/test/support/projectAll.js';
 import { type DhResult, dhEnv, runDh, show } from '../../packages/cli/test/support/runDh.js';
 import { seeder } from '../../packages/cli/test/support/seed.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };
 const Verify = suite<Ctx>('secrets: dh verify flags provider tokens');

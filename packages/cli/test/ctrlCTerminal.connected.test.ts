@@ -7,7 +7,8 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type GateReceiver, startGateReceiver, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type GateReceiver, startGateReceiver } from '@delivery-history/testkit/gateReceiver';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { dhEnv } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 import { startTmux, type Tmux } from './support/tmuxPane.js';
@@ -60,7 +61,7 @@ for (let run = 0; run < RUNS; run++) {
     // every re-driven request is at the receiver, held: the re-drive is mid-delivery
     await ctx.rx.waitFor(before + PER_RUN);
     ctx.tmux.run('send-keys', '-t', name, 'C-c');
-    const plain = await ctx.tmux.capture(name, /exit=\d+/, false);
+    const plain = await ctx.tmux.capture(name, /exit=\d+/);
     ctx.tmux.run('kill-session', '-t', name);
     assert.match(plain, /exit=130/, plain);
     assert.match(plain, /Interrupted: stopped claiming/, plain);

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, cpuOf, waitFor } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { collectDh, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { get, signIn, startConsole } from './console/consoleRig.js';
 

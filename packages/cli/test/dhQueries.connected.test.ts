@@ -2,9 +2,9 @@
 // real projector poller), the real `dh` run as a child process against the test table.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { projectAll } from './support/projectAll.js';
-import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
+import { type DhResult, dhEnv, jsonOf, pagesOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };
@@ -128,32 +128,10 @@ Q('failed: window, --exhausted, --endpoint, in --json', async ({ env }) => {
 });
 
 Q('failed: pagination with --limit and --cursor covers every message once', async ({ env }) => {
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const r = await runDh(
-      [
-        'failed',
-        '--since',
-        SINCE,
-        '--until',
-        UNTIL,
-        '--limit',
-        '3',
-        '--json',
-        ...(cursor === null ? [] : ['--cursor', cursor]),
-      ],
-      env,
-    );
-    ok(r);
-    const page = jsonOf<Page>(r);
-    assert.ok(page.items.length <= 3);
-    seen.push(...page.items.map((i) => i.messageId));
-    cursor = page.cursor;
-    pages++;
-  } while (cursor !== null && pages < 10);
-  assert.is(pages, 3);
+  const pages = await pagesOf<Page>(['failed', '--since', SINCE, '--until', UNTIL, '--limit', '3', '--json'], env, 10);
+  for (const page of pages) assert.ok(page.items.length <= 3);
+  const seen = pages.flatMap((page) => page.items.map((i) => i.messageId));
+  assert.is(pages.length, 3);
   assert.equal([...seen].sort(), ['busy-1', 'gone-1', 'gone-2', 'gone-3', 'gone-4', 'gone-5', 'retry-1']);
 });
 

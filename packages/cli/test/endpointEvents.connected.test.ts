@@ -3,11 +3,11 @@
 // the real worker, and a held message made final by expireHeld (HOLD# expired), each published
 // by the projector's poller to the devkit sink with its payload; the whole stream fed again
 // publishes the same ids (idempotent).
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { expireHeld } from '@delivery-history/store/testing';
 import { type endpointEventsOf, endpointOf, type OperatorEvent } from '@delivery-history/core';
 import { isDeliveryEvent } from '@delivery-history/core/testing';
-import { memoryEventSink, startPoller } from '@delivery-history/devkit';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
+import { memoryEventSink } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { streamsPortOf } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
@@ -39,15 +39,7 @@ const endpointEvents = (events: readonly OperatorEvent[], endpoint: string): End
 
 Events('each is published once per id with its payload; a replayed stream gives the same ids', async (ctx) => {
   const sink = memoryEventSink();
-  const poller = startPoller({
-    clients: ctx.rig.t,
-    tableName: ctx.rig.t.tableName,
-    streamArn: ctx.rig.t.streamArn ?? '',
-    checkpoint: memoryCheckpoint(),
-    idleBackoffMs: 20,
-    maxIdleBackoffMs: 250,
-    deps: { events: sink },
-  });
+  const poller = startTestPoller(ctx.rig.t, { deps: { events: sink } });
   const h = gatedWorker(ctx.rig.store, true);
   const rx = await disablingReceiver();
   const url = ctx.rig.rx.url('/ok');

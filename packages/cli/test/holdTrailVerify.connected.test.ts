@@ -15,7 +15,9 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareTrail, type FakeClock, fakeClock, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { compareTrail } from '@delivery-history/testkit/trails';
+import { type FakeClock, fakeClock } from '@delivery-history/testkit/fakeClock';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 

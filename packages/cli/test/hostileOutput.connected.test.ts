@@ -14,15 +14,9 @@ import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type RawServer,
-  rawResponse,
-  startRawServer,
-  type TestTable,
-  useTestTable,
-  cpuOf,
-  waitFor,
-} from '@delivery-history/testkit';
+import { type RawServer, rawResponse, startRawServer } from '@delivery-history/testkit/rawHttpServer';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { secretsRig } from '../../../test/secrets/secretsRig.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../../worker/test/support/workerRig.js';
 import { projectAll } from './support/projectAll.js';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '@delivery-history/devkit/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type DhResult, dhEnv, runDh, show } from './support/runDh.js';
 
 type Ctx = { t: TestTable; servers: Server[] };

@@ -4,7 +4,7 @@
 import { seedSynthetic } from '@delivery-history/cli/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { dhEnv, spawnDh } from './support/runDh.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };

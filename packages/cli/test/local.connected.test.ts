@@ -4,7 +4,7 @@
 // (DELIVERY_ALLOW_TARGETS for loopback), the console line (its command works with just the
 // exports), a busy port (exit 3), Ctrl-C (clean stop, no java left), and --path keeping the
 // data across restarts.
-import { cpuOf, waitFor } from '@delivery-history/testkit';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

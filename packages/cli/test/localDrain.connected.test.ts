@@ -2,11 +2,11 @@
 // DELIVERY_BREAKER=on, messages held while their endpoint was paused are delivered, oldest
 // created first, once its breaker is closed again, without anyone running a drain; the stop
 // line counts them.
+import { must as ok } from '@delivery-history/testkit/must';
 import { type DeliveryRequest, initialBreaker, pauseBreaker, resumeBreaker } from '@delivery-history/core';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { freePort } from '@delivery-history/devkit/testing';
 import { createStore, makeClients } from '@delivery-history/store';
-import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { collectDh, dhEnv } from './support/runDh.js';
@@ -19,12 +19,6 @@ L.before(async (ctx) => {
   ctx.receivers = await startReceivers();
 });
 L.after(async (ctx) => ctx.receivers.close());
-
-const ok = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
 
 /** Waits on progress, not a budget: gives up only when `dh local` has exited. */
 const until = async (

@@ -4,8 +4,8 @@
 // order, and the created-time window. Built `dh` binary against DynamoDB Local.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
-import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { type DhResult, dhEnv, jsonOf, pagesOf, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };
@@ -116,27 +116,11 @@ O('--order newest: the indexes read backwards, paged; a cursor is refused with t
   assert.equal(ids(ep), [...IDS].reverse());
   assert.is(jsonOf<Page>(newest).order, 'newest');
   // pages of two, newest first, continued by the cursor alone (it carries the order)
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const r = await runDh(
-      [
-        'failed',
-        '--since',
-        '-1h',
-        '--limit',
-        '2',
-        '--json',
-        ...(cursor === null ? ['--order', 'newest'] : ['--cursor', cursor]),
-      ],
-      env,
-    );
-    ok(r);
-    seen.push(...ids(r));
-    cursor = jsonOf<Page>(r).cursor;
-    pages++;
-  } while (cursor !== null && pages < 5);
+  const pages = await pagesOf<Page>(['failed', '--since', '-1h', '--limit', '2', '--json'], env, 5, [
+    '--order',
+    'newest',
+  ]);
+  const seen = pages.flatMap((page) => page.items.map((i) => i.messageId));
   assert.equal(seen, [...IDS].reverse());
   const first = await runDh(['failed', '--since', '-1h', '--limit', '2', '--order', 'newest', '--json'], env);
   const refused = await runDh(

@@ -3,7 +3,7 @@
 // line, so the pane shows whether the view went through them. Built `dh` binary.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { dhEnv, runDh, show } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 import { startTmux, type Tmux } from './support/tmuxPane.js';

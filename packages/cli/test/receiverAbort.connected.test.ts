@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from '../../worker/test/support/workerRig.js';
 import { dhEnv } from './support/runDh.js';
 

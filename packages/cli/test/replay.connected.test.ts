@@ -13,7 +13,7 @@ import {
   tableReader,
   trailWriter,
 } from '@delivery-history/cli/testing';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { corruptTrailEntry, setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';

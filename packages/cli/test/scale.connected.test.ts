@@ -11,10 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { seedSynthetic } from '@delivery-history/cli/testing';
-import { stallGuard } from '@delivery-history/devkit';
+import { stallGuard } from '@delivery-history/devkit/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { dhEnv } from './support/runDh.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv };

@@ -5,7 +5,7 @@
 // summary and exiting 130. tmux is installed by .ci/run where missing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { dhEnv } from './support/runDh.js';
 import { seeder } from './support/seed.js';
 import { startTmux, type Tmux } from './support/tmuxPane.js';
@@ -43,7 +43,7 @@ for (const width of [80, 160]) {
     assert.match(plain, /ERROR/);
     if (width === 80) assert.match(plain, /…/, 'long text is cut with an ellipsis');
     assert.match(plain, /fitted to the terminal; --wide/);
-    const colored = await ctx.tmux.capture(name, /exit=\d+/, true);
+    const colored = await ctx.tmux.capture(name, /exit=\d+/, { escapes: true });
     assert.ok(colored.includes(`${RED}FAILED (final)`), `FAILED in red:\n${JSON.stringify(colored)}`);
     ctx.tmux.run('kill-session', '-t', name);
   });

@@ -4,23 +4,19 @@
 // captured with wrapped lines joined (-J), so a line that wrapped reads as one wider than the
 // pane: no line may be wider, every header is one line, and under a bare-host filter the
 // ENDPOINT column is kept. The same rules offline: packages/cli/test/viewsFit.offline.test.ts.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { setStateField } from './support/corrupt.js';
 import { projectAll } from './support/projectAll.js';
-import { BIN, dhEnv, ensureBuilt } from './support/runDh.js';
+import { dhEnv } from './support/runDh.js';
 import { seeder } from './support/seed.js';
-import { exportLines, shellQuote, tmuxServer } from './support/tmux.js';
+import { shellQuote } from './support/tmux.js';
+import { dhLine, startTmux, type Tmux } from './support/tmuxPane.js';
 
-type Ctx = { t: TestTable; env: NodeJS.ProcessEnv; dir: string };
+type Ctx = { t: TestTable; tmux: Tmux };
 const P = suite<Ctx>('every view fits a tmux pane (80x24, 160x50)');
 
-const tmux = tmuxServer(`dh-fit-test-${process.pid}`);
 const HOST = `${'a-receiver-with-a-long-host-name-'.repeat(2)}example.com`;
 const BARE = 'hooks.fit.example';
 
@@ -40,11 +36,8 @@ const VIEWS: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
 ];
 
 P.before(async (ctx) => {
-  ensureBuilt();
-  tmux('new-session', '-d', '-s', 'keep', 'sleep 600');
   ctx.t = await useTestTable('cli-fit');
-  ctx.env = dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName });
-  ctx.dir = mkdtempSync(join(tmpdir(), 'dh-fit-'));
+  ctx.tmux = startTmux(dhEnv({ endpoint: ctx.t.endpoint, tableName: ctx.t.tableName }));
   const s = seeder(ctx.t.doc, ctx.t.tableName, new Date(Date.now() - 30 * 60_000));
   for (let i = 0; i < 30; i++)
     await s.deliver(
@@ -65,8 +58,7 @@ P.before(async (ctx) => {
 });
 
 P.after(async (ctx) => {
-  tmux.kill();
-  rmSync(ctx.dir, { recursive: true, force: true });
+  ctx.tmux.close();
   await ctx.t.drop();
 });
 
@@ -77,31 +69,23 @@ for (const [width, height] of [
   P(
     `${width}x${height}: no line wider than the pane, headers on one line, ENDPOINT kept under a bare host`,
     async (ctx) => {
+      const lines = VIEWS.flatMap(([name, args]) => [`echo ${shellQuote(`=== ${name}`)}`, dhLine(args)]);
       // DH_PAGER=cat: every view prints straight into the pane (a pager would wait for a key)
-      const env = exportLines(ctx.env, { DH_PAGER: 'cat' });
-      const lines = VIEWS.flatMap(([name, args]) => [
-        `echo ${shellQuote(`=== ${name}`)}`,
-        [process.execPath, BIN, ...args].map(shellQuote).join(' '),
-      ]);
-      const path = join(ctx.dir, `fit-${width}.sh`);
-      writeFileSync(path, [...env, ...lines, 'echo "=== done"', 'sleep 300'].join('\n'));
-      const name = `fit${width}`;
-      tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `sh ${shellQuote(path)}`);
-      tmux('set-option', '-t', name, 'history-limit', '20000');
-      let screen = '';
-      // bounded by progress: each view prints its marker; stop waiting when none came for a minute
-      let seen = 0;
-      let lastProgress = Date.now();
-      while (!screen.includes('=== done')) {
-        await sleep(300);
-        screen = tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name);
-        const markers = screen.split('\n').filter((l) => l.startsWith('=== ')).length;
-        if (markers > seen) {
-          seen = markers;
-          lastProgress = Date.now();
-        } else if (Date.now() - lastProgress > 90_000) throw new Error(`no progress after ${seen} views:\n${screen}`);
-      }
-      tmux('kill-session', '-t', name);
+      const name = ctx.tmux.script(`fit${width}`, width, height, [...lines, 'echo "=== done"', 'sleep 300'], {
+        DH_PAGER: 'cat',
+      });
+      // bounded by progress: each view prints its marker; stop waiting when none came for 90 s
+      const markers = () =>
+        ctx.tmux
+          .run('capture-pane', '-p', '-J', '-S', '-', '-t', name)
+          .split('\n')
+          .filter((l) => l.startsWith('=== ')).length;
+      const screen = await ctx.tmux.capture(name, /=== done/, {
+        scrollback: true,
+        progress: markers,
+        stallMs: 90_000,
+      });
+      ctx.tmux.run('kill-session', '-t', name);
       const sections = new Map<string, string[]>();
       let current = '';
       for (const l of screen.split('\n')) {
@@ -134,38 +118,12 @@ for (const [width, height] of [
 }
 
 P('dh tail at 80x24 and 160x50: the header and a live row fit, on one line each', async (ctx) => {
-  const panes = [80, 160].map((width) => {
-    const path = join(ctx.dir, `tail-${width}.sh`);
-    const command = [process.execPath, BIN, 'tail'].map(shellQuote).join(' ');
-    writeFileSync(
-      path,
-      [...exportLines(ctx.env), `trap 'true' INT`, command, 'echo "exit=$?"', 'sleep 300'].join('\n'),
-    );
-    const name = `tail${width}`;
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      String(width),
-      '-y',
-      width === 80 ? '24' : '50',
-      `sh ${shellQuote(path)}`,
-    );
-    return { width, name };
-  });
-  const screenOf = (name: string) => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name);
-  /** Waits until every pane shows `what`; bounded by the panes' own progress (a dead tail fails at once). */
-  const waitAll = async (what: RegExp) => {
-    for (;;) {
-      const screens = panes.map((p) => screenOf(p.name));
-      if (screens.every((s) => what.test(s))) return screens;
-      const dead = screens.find((s) => /exit=\d+/.test(s));
-      if (dead !== undefined) throw new Error(`tail ended before showing ${what}:\n${dead}`);
-      await sleep(300);
-    }
-  };
+  const panes = [80, 160].map((width) => ({
+    width,
+    name: ctx.tmux.pane(`tail${width}`, width, ['tail'], width === 80 ? 24 : 50),
+  }));
+  /** Every pane's whole text once it shows `what`. */
+  const waitAll = (what: RegExp) => Promise.all(panes.map((p) => ctx.tmux.capture(p.name, what, { scrollback: true })));
   await waitAll(/COMPLETED\s+MESSAGE/);
   const s = seeder(ctx.t.doc, ctx.t.tableName, new Date());
   await s.deliver({ messageId: 'fit-tail-live', url: `https://${HOST}/in/${'path/'.repeat(8)}`, maxAttempts: 1 }, [
@@ -176,9 +134,9 @@ P('dh tail at 80x24 and 160x50: the header and a live row fit, on one line each'
     const lines = (screens[i] ?? '').split('\n');
     for (const l of lines) assert.ok([...l].length <= p.width, `tail at ${p.width}: a line of ${[...l].length}:\n${l}`);
     assert.is(lines.filter((l) => l.includes('fit-tail-live')).length, 1, `one line per row at ${p.width}`);
-    tmux('send-keys', '-t', p.name, 'C-c');
+    ctx.tmux.run('send-keys', '-t', p.name, 'C-c');
   }
-  for (const p of panes) tmux('kill-session', '-t', p.name);
+  for (const p of panes) ctx.tmux.run('kill-session', '-t', p.name);
 });
 
 P.run();

@@ -16,7 +16,7 @@ import {
   takeProbe,
 } from '../src/index.js';
 import { type Verdict, verdictOf, WINDOW_BUCKETS } from '../src/testing.js';
-import { attempt, iso, result, T0 } from '@delivery-history/testkit';
+import { attempt, iso, result, T0 } from '@delivery-history/testkit/itemBuilders';
 
 const ENDPOINT = 'hooks.example.com';
 const S = DEFAULT_BREAKER_SETTINGS;

@@ -14,7 +14,7 @@ import {
   observeBreaker,
   takeProbe,
 } from '../src/index.js';
-import { T0 } from '@delivery-history/testkit';
+import { T0 } from '@delivery-history/testkit/itemBuilders';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

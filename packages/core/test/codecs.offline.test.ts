@@ -15,7 +15,7 @@ import {
 } from '../src/index.js';
 import { isDecodeError } from '../src/testing.js';
 import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
-import { attempt, redrive, seedState } from '@delivery-history/testkit';
+import { attempt, redrive, seedState } from '@delivery-history/testkit/itemBuilders';
 
 const Codecs = suite('codecs and decodeWith');
 

@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '@delivery-history/testkit';
+import { fakeClock } from '@delivery-history/testkit/fakeClock';
 import { applyEndpointCredential } from '../src/credentials/applyEndpointCredential.js';
 import { cachingSecretSource } from '../src/credentials/secretCache.js';
 import {

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type AttemptItem, fitToBudget, itemSize, type StateItem, utf8Bytes } from '../src/index.js';
 import { TRUNCATION_MARKER } from '../src/testing.js';
-import { attempt, seedState } from '@delivery-history/testkit';
+import { attempt, seedState } from '@delivery-history/testkit/itemBuilders';
 
 const Fit = suite('fitToBudget');
 

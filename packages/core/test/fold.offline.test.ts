@@ -14,7 +14,7 @@ import {
   transition,
 } from '../src/index.js';
 import { orderEvents, PROJECTION_FIELDS } from '../src/testing.js';
-import { attempt, historyArb, redrive, seedState } from '@delivery-history/testkit';
+import { attempt, historyArb, redrive, seedState } from '@delivery-history/testkit/itemBuilders';
 
 const Fold = suite('fold and projection');
 

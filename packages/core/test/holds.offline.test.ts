@@ -18,7 +18,7 @@ import {
   transition,
 } from '../src/index.js';
 import { HELD_EXPIRED_CODE, type StateEvent } from '../src/testing.js';
-import { applyEvents, attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit';
+import { applyEvents, attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit/itemBuilders';
 
 const apply = applyEvents;
 

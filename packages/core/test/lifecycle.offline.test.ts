@@ -19,7 +19,7 @@ import {
   StateItem,
 } from '../src/index.js';
 import { EXPUNGED } from '../src/testing.js';
-import { attempt, historyArb, seedState } from '@delivery-history/testkit';
+import { attempt, historyArb, seedState } from '@delivery-history/testkit/itemBuilders';
 
 const L = suite('lifecycle: retention and expunge rules');
 

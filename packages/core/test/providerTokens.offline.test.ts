@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { defaultSecretPolicy as policy, findSecrets, keepResponseHeaders, REDACTED, scrubText } from '../src/index.js';
 import { detectInText } from '../src/testing.js';
 import { PROVIDER_TOKENS } from '../src/redaction/providerTokens.js';
-import { attempt } from '@delivery-history/testkit';
+import { attempt } from '@delivery-history/testkit/itemBuilders';
 import { NOT_TOKENS, SHAPES, TOKEN_SAMPLES, type TokenSample } from './support/tokenSamples.js';
 
 const Tokens = suite('secret policy: provider token shapes');

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AuditEntry, decodeWith, isRedriveEntry, rebuildAuditTrail } from '../src/index.js';
-import { attempt, historyArb, redrive } from '@delivery-history/testkit';
+import { attempt, historyArb, redrive } from '@delivery-history/testkit/itemBuilders';
 
 const Audit = suite('rebuildAuditTrail');
 

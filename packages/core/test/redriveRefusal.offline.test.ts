@@ -13,7 +13,7 @@ import {
   type StateItem,
   transition,
 } from '../src/index.js';
-import { iso, T0 } from '@delivery-history/testkit';
+import { iso, T0 } from '@delivery-history/testkit/itemBuilders';
 
 const Redrive = suite('re-drive: request, refusal, STATE');
 

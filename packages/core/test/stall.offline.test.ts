@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type StateItem, stalled, transition } from '../src/index.js';
 import { type StateEvent, waitingSince } from '../src/testing.js';
-import { attempt, iso, redrive, seedState, T0 } from '@delivery-history/testkit';
+import { attempt, iso, redrive, seedState, T0 } from '@delivery-history/testkit/itemBuilders';
 
 const Stall = suite('stalled (a non-final message no worker came back to)');
 

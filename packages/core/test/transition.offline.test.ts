@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describeTransitionError, isFinal, type StateItem, transition } from '../src/index.js';
 import { isTransitionError, type StateEvent, TRANSITION_ERROR_TAGS } from '../src/testing.js';
-import { attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit';
+import { attempt, hold, type Kind, redrive, seedState } from '@delivery-history/testkit/itemBuilders';
 
 const Transition = suite('transition (state machine)');
 

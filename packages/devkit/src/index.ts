@@ -12,7 +12,5 @@ export { type SqsEndpoint, startSqsEndpoint } from './sqsEndpoint.js';
 export { type Poller, startPoller } from './poller/poller.js';
 // operator events: the local sink (EventBridge's stand-in)
 export { type MemoryEventSink, memoryEventSink } from './eventSink.js';
-// progress of a child process, for waits that must not fail on a busy machine
-export { stallGuard } from './processCpu.js';
 // the drain function's handler on a timer (dh local)
 export { type LocalDrain, startLocalDrain } from './localDrain.js';

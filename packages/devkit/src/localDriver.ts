@@ -1,5 +1,5 @@
 import { type Logger, silentLogger, sleep, withTimeout } from '@delivery-history/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from '@delivery-history/worker';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalQueue, QueueCounts, QueueStats } from './localQueue.js';
 
 // ---------------------------------------------------------------------------

@@ -1,12 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '@delivery-history/core';
-import {
-  MAX_VISIBILITY_SECONDS,
-  type OutboxPort,
-  type RecordRef,
-  type SQSRecord,
-  type VisibilityPort,
-} from '@delivery-history/worker';
+import { MAX_VISIBILITY_SECONDS, type OutboxPort, type RecordRef, type VisibilityPort } from '@delivery-history/worker';
+import type { SQSRecord } from 'aws-lambda';
 
 // ---------------------------------------------------------------------------
 // An in-memory queue with the SQS semantics the worker relies on: delays, a

@@ -10,5 +10,5 @@ export { LOCAL_KEYRING_VAR, localSealer } from './localKeyring.js';
 // the local stand-in for Secrets Manager (per-endpoint credentials)
 export { LOCAL_SECRETS_VAR } from './localSecrets.js';
 // progress of a child process, for waits that must not fail on a busy machine
-export { treeCpuMs } from './processCpu.js';
+export { stallGuard, treeCpuMs } from './processCpu.js';
 export { memoryCheckpoint } from './poller/checkpoint.js';

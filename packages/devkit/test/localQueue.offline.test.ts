@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SQSEvent } from '@delivery-history/worker';
-import { fakeClock } from '@delivery-history/testkit';
+import type { SQSEvent } from 'aws-lambda';
+import { fakeClock } from '@delivery-history/testkit/fakeClock';
 import { memoryLogger, TimeoutError } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -7,7 +7,9 @@ import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
 import type { StreamsPort } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems, compareTrail } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
+import { compareTrail } from '@delivery-history/testkit/trails';
 import {
   attempt,
   attemptKeyed,

@@ -1,11 +1,12 @@
-import { startPoller } from '@delivery-history/devkit';
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry } from '@delivery-history/projector/testing';
 import { streamsPortOf } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { fakeClock } from '@delivery-history/testkit/fakeClock';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { compareTrail, driveMessage, makeWorkloadStore, readWholeStream, rng } from './support/workload.js';
 
 type Ctx = { t: TestTable; ids: string[] };
@@ -23,15 +24,7 @@ Converge(
   '100 messages, random outcomes, retries and redrives: every trail equals rebuildAuditTrail; no drift',
   async ({ t, ids }) => {
     const telemetry = memoryTelemetry();
-    const poller = startPoller({
-      clients: t,
-      tableName: t.tableName,
-      streamArn: t.streamArn ?? '',
-      checkpoint: memoryCheckpoint(),
-      idleBackoffMs: 20,
-      maxIdleBackoffMs: 250,
-      deps: { telemetry, driftCheckRate: 1 },
-    });
+    const poller = startTestPoller(t, { deps: { telemetry, driftCheckRate: 1 } });
     try {
       // the poller projects while the workload runs
       const clock = fakeClock();

@@ -6,7 +6,8 @@ import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@deliver
 import { createStore } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 import { attempt, attemptKeyed, attemptRecord } from './support/projectorFixtures.js';
 
 type Ctx = { t: TestTable; deps: ProjectorDeps };

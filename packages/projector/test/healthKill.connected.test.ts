@@ -2,19 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import type { AttemptItem } from '@delivery-history/core';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { streamsPortOf } from '@delivery-history/store/testing';
-import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  expectedBuckets,
-  storedBuckets,
-  type TestTable,
-  useTestTable,
-  writeItems,
-  cpuOf,
-  waitFor,
-} from '@delivery-history/testkit';
-import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
+import { expectedBuckets, storedBuckets } from '@delivery-history/testkit/healthBuckets';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
+import { entriesWritten, killInFourthBatch, startPollerChild, writeInOrder } from './support/pollerChild.js';
 import { readWholeStream } from './support/workload.js';
 
 // Endpoint health when the poller process (pollerMain.ts) is SIGKILLed mid-batch: some
@@ -44,37 +37,23 @@ Kill.after(async ({ t, children }) => {
 
 /** Mixed outcomes over three endpoints and several hours (a day boundary too). */
 const attemptOf = (i: number, n: number): AttemptItem => {
-  const id = `hk-${i}`;
-  const at = new Date(START + (i * PER_MESSAGE + n) * 97_000).toISOString();
   const last = n === PER_MESSAGE;
   const ok = last && i % 3 !== 0;
   const code = ok ? 200 : n % 3 === 0 ? null : n % 2 === 0 ? 503 : 429;
-  return {
-    type: 'ATTEMPT',
-    messageId: id,
-    attemptNumber: n,
-    attemptId: `${id}-${n}`,
-    leaseId: `${id}-${n}`,
-    startedAt: at,
-    completedAt: at,
-    request: { method: 'POST', url: `https://${ENDPOINTS[i % 3]}/x`, headers: {}, bodyBytes: 0, bodySha256: '0' },
-    response: null,
-    deliveryResult: {
+  const at = new Date(START + (i * PER_MESSAGE + n) * 97_000).toISOString();
+  return bareAttempt(
+    `hk-${i}`,
+    n,
+    at,
+    {
       success: ok,
       retryEligible: !last,
       category: ok ? 'success' : code === null ? 'timeout' : code === 503 ? 'server_error' : 'rate_limited',
       statusCode: code,
-      statusText: null,
       responseTime: (n * 137 + i * 31) % 2500,
-      errorDetails: null,
-      timestamp: at,
-      correlationId: id,
     },
-    status: ok ? 'SUCCESS' : 'FAILED',
-    nextAttemptAt: last ? null : at,
-    superseded: false,
-    truncated: {},
-  };
+    `https://${ENDPOINTS[i % 3]}/x`,
+  );
 };
 
 const startChild = (ctx: Ctx) => startPollerChild(ctx.t, ctx.children, { DELIVERY_HEALTH_SHARDS: String(SHARDS) });
@@ -84,24 +63,11 @@ Kill('SIGKILL mid-batch, restart: the buckets equal a recomputation from the att
   const ids = Array.from({ length: MESSAGES }, (_, i) => `hk-${i}`);
   // round-robin, so every batch spans several messages
   const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((_, i) => attemptOf(i, n + 1))).flat();
-  // one lane: the stream sees the batches in this order
-  await writeItems(
-    t.doc,
-    t.tableName,
-    items.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
-    1,
-  );
+  await writeInOrder(t, items);
 
   // killed while the fourth batch of 30 is being written (3 are checkpointed)
   const first = startChild(ctx);
-  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
-  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
-    what: 'the fourth batch being written',
-    progress: cpuOf(first.child.pid),
-    everyMs: 2,
-  });
-  first.child.kill('SIGKILL');
-  assert.is(await first.exited, 'SIGKILL');
+  assert.is(await killInFourthBatch(t, first, ids), 'SIGKILL');
   const atKill = await entriesWritten(t, ids);
   assert.ok(atKill > 90 && atKill < items.length, `killed mid-way (${atKill} of ${items.length} applied)`);
 

@@ -2,25 +2,19 @@
 // to receivers with known behaviour (healthy, flaky, slow, broken), projected live by the
 // poller; the aggregates must equal a recomputation from the attempts, also after the whole
 // stream is fed again, and read out the behaviour each receiver has.
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { endpointHealthOf, memoryLogger } from '@delivery-history/core';
 import { latencyBucketOf, latencyUpperEdge } from '@delivery-history/core/testing';
 import { createLocalWorker, type LocalWorker, type Receivers, startReceivers } from '@delivery-history/devkit';
-import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { streamsPortOf } from '@delivery-history/store/testing';
 
 import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  attemptsOf,
-  expectedBuckets,
-  storedBuckets,
-  type TestTable,
-  useTestTable,
-  writeItems,
-} from '@delivery-history/testkit';
+import { attemptsOf, expectedBuckets, storedBuckets } from '@delivery-history/testkit/healthBuckets';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 import { dhEnv, jsonOf, runDh, show } from '../../cli/test/support/runDh.js';
 import { attempt, attemptKeyed, attemptRecord } from './support/projectorFixtures.js';
 import { readWholeStream } from './support/workload.js';
@@ -65,12 +59,7 @@ const endpointOfRx = (r: Receivers): string => new URL(r.baseUrl).host;
 Health('aggregates equal a recomputation from the attempts, also after the stream is fed twice', async (ctx) => {
   const { t, w, rx } = ctx;
   const [healthy, flaky, slow, broken] = rx as [Receivers, Receivers, Receivers, Receivers];
-  const poller = startPoller({
-    clients: t,
-    tableName: t.tableName,
-    streamArn: t.streamArn ?? '',
-    checkpoint: memoryCheckpoint(),
-    idleBackoffMs: 20,
+  const poller = startTestPoller(t, {
     maxIdleBackoffMs: 200,
     deps: { healthShards: SHARDS, driftCheckMaxAttempts: 0 },
   });

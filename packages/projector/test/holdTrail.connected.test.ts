@@ -22,7 +22,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Type } from 'io-ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareTrail, fakeClock, type FakeClock, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { compareTrail } from '@delivery-history/testkit/trails';
+import { fakeClock, type FakeClock } from '@delivery-history/testkit/fakeClock';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { makeWorkloadStore, readWholeStream } from './support/workload.js';
 
 type Ctx = { t: TestTable; store: Store; clock: FakeClock };

@@ -2,11 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { checkpointKey, streamsPortOf } from '@delivery-history/store/testing';
-import { attemptSk, messagePk } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems, cpuOf, waitFor } from '@delivery-history/testkit';
-import { entriesWritten, isBatch, startPollerChild } from './support/pollerChild.js';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { bareAttempt } from '@delivery-history/testkit/itemBuilders';
+import { isBatch, killInFourthBatch, startPollerChild, writeInOrder } from './support/pollerChild.js';
 import { compareTrail } from './support/workload.js';
 
 // The local poller as its own process (pollerMain.ts, checkpoints in the table) is SIGKILLed
@@ -30,34 +30,14 @@ Kill.after(async ({ t, children }) => {
 });
 
 const attemptOf = (id: string, n: number): AttemptItem => {
-  const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
   const last = n === PER_MESSAGE;
-  return {
-    type: 'ATTEMPT',
-    messageId: id,
-    attemptNumber: n,
-    attemptId: `${id}-${n}`,
-    leaseId: `${id}-${n}`,
-    startedAt: at,
-    completedAt: at,
-    request: { method: 'POST', url: 'https://h.example/x', headers: {}, bodyBytes: 0, bodySha256: '0' },
-    response: null,
-    deliveryResult: {
-      success: last,
-      retryEligible: !last,
-      category: last ? 'success' : 'timeout',
-      statusCode: last ? 200 : null,
-      statusText: null,
-      responseTime: n,
-      errorDetails: null,
-      timestamp: at,
-      correlationId: id,
-    },
-    status: last ? 'SUCCESS' : 'FAILED',
-    nextAttemptAt: last ? null : at,
-    superseded: false,
-    truncated: {},
-  };
+  return bareAttempt(id, n, new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(), {
+    success: last,
+    retryEligible: !last,
+    category: last ? 'success' : 'timeout',
+    statusCode: last ? 200 : null,
+    responseTime: n,
+  });
 };
 
 const startChild = (ctx: Ctx) => startPollerChild(ctx.t, ctx.children);
@@ -67,25 +47,12 @@ Kill('SIGKILL mid-batch, restart: resumes from the checkpoint and converges exac
   const ids = Array.from({ length: MESSAGES }, (_, i) => `kill-${i}`);
   // round-robin, so every batch spans several messages
   const items = Array.from({ length: PER_MESSAGE }, (_, n) => ids.map((id) => attemptOf(id, n + 1))).flat();
-  // one lane: the stream sees the batches in this order
-  await writeItems(
-    t.doc,
-    t.tableName,
-    items.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
-    1,
-  );
+  await writeInOrder(t, items);
 
   // first run: killed once the table shows the fourth batch being written (3 batches of 30
   // are checkpointed; entries past 90 belong to a batch not yet checkpointed)
   const first = startChild(ctx);
-  await first.waitFor((l) => isBatch(l) && first.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
-  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
-    what: 'the fourth batch being written',
-    progress: cpuOf(first.child.pid),
-    everyMs: 2,
-  });
-  first.child.kill('SIGKILL');
-  assert.is(await first.exited, 'SIGKILL');
+  assert.is(await killInFourthBatch(t, first, ids), 'SIGKILL');
   assert.not.ok(
     first.lines.some((l) => l.message === 'caught up'),
     'killed before it caught up',

@@ -22,7 +22,9 @@ import {
   redriveKeyed,
   redriveRecord,
 } from './support/projectorFixtures.js';
-import { writeItems, type TestTable, useTestTable, compareTrail } from '@delivery-history/testkit';
+import { writeItems } from '@delivery-history/testkit/writeItems';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { compareTrail } from '@delivery-history/testkit/trails';
 
 type Ctx = { t: TestTable };
 const Events = suite<Ctx>('operator events against DynamoDB Local');

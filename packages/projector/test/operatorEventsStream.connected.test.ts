@@ -1,16 +1,17 @@
 // Operator events off DynamoDB Local's real stream: a mixed workload through the real store,
 // projected by the poller with the devkit sink, then the whole stream fed again.
+import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
-import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
-import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { streamsPortOf } from '@delivery-history/store/testing';
 import { attemptSk, redriveSk } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock, mapLimit, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { fakeClock } from '@delivery-history/testkit/fakeClock';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { driveMessage, makeWorkloadStore, readWholeStream, rng } from './support/workload.js';
 
 type Ctx = { t: TestTable };
@@ -26,15 +27,7 @@ Stream.after(async ({ t }) => {
 Stream('one event id per final failure and re-drive, the same ids when the stream is fed again', async ({ t }) => {
   const ids = Array.from({ length: 40 }, (_, i) => `ev-${String(i).padStart(3, '0')}`);
   const sink = memoryEventSink();
-  const poller = startPoller({
-    clients: t,
-    tableName: t.tableName,
-    streamArn: t.streamArn ?? '',
-    checkpoint: memoryCheckpoint(),
-    idleBackoffMs: 20,
-    maxIdleBackoffMs: 250,
-    deps: { events: sink },
-  });
+  const poller = startTestPoller(t, { deps: { events: sink } });
   const clock = fakeClock();
   const store = makeWorkloadStore(t, clock.now);
   try {

@@ -8,7 +8,10 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable, writeItems, countCalls, compareTrail } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { writeItems } from '@delivery-history/testkit/writeItems';
+import { countCalls } from '@delivery-history/testkit/callCounter';
+import { compareTrail } from '@delivery-history/testkit/trails';
 import {
   attempt,
   attemptKeyed,

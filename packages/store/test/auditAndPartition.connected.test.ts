@@ -12,45 +12,10 @@ import { rewriteAuditTrail, writeAuditStep } from '../src/ops/writeAudit.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { auditEntry, auditStep, auditSummary } from './support/auditSteps.js';
 
-const entry = (n: number): AuditEntry => ({
-  n,
-  at: new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString(),
-  status: 'FAILED',
-  statusCode: 503,
-  category: 'server_error',
-  responseTime: 10,
-  retry: 'retry',
-  nextAttemptAt: null,
-});
-
-const summary = (through: number, entryCount = through) => ({
-  segments: 1,
-  through,
-  redrives: 0,
-  holds: 0,
-  requeues: 0,
-  entryCount,
-  tailBytes: 100,
-  updatedAt: '2025-01-01T01:00:00.000Z',
-});
-
-const create = (entries: AuditEntry[]): AuditStep => ({
-  expect: null,
-  summary: summary(entries.length),
-  headEntries: entries,
-  tail: null,
-  newSegments: [],
-});
-
-const append = (from: number, entries: AuditEntry[]): AuditStep => ({
-  expect: { through: from, redrives: 0, holds: 0, requeues: 0 },
-  summary: summary(from + entries.length),
-  headEntries: entries,
-  tail: null,
-  newSegments: [],
-});
+const create = (entries: AuditEntry[]): AuditStep => auditStep(0, entries);
 
 const Classify = suite('classifyPartition');
 
@@ -97,11 +62,11 @@ const run = async <A>(te: () => Promise<E.Either<unknown, A>>): Promise<A> => {
 };
 
 Writer('append: written at the read position, moved when the head is elsewhere', async ({ env }) => {
-  assert.is(await run(writeAuditStep(env, 'w-1', create([entry(1)]))), 'written');
-  assert.is(await run(writeAuditStep(env, 'w-1', create([entry(1)]))), 'moved', 'created meanwhile');
-  assert.is(await run(writeAuditStep(env, 'w-1', append(1, [entry(2)]))), 'written');
+  assert.is(await run(writeAuditStep(env, 'w-1', create([auditEntry(1)]))), 'written');
+  assert.is(await run(writeAuditStep(env, 'w-1', create([auditEntry(1)]))), 'moved', 'created meanwhile');
+  assert.is(await run(writeAuditStep(env, 'w-1', auditStep(1, [auditEntry(2)]))), 'written');
   assert.is(
-    await run(writeAuditStep(env, 'w-1', append(1, [entry(2)]))),
+    await run(writeAuditStep(env, 'w-1', auditStep(1, [auditEntry(2)]))),
     'moved',
     'a replayed step cannot apply twice',
   );
@@ -114,12 +79,12 @@ Writer('append: written at the read position, moved when the head is elsewhere',
 });
 
 Writer('rewrite: the same head guard; a stale read is moved, a fresh one replaces and deletes', async ({ env }) => {
-  await run(writeAuditStep(env, 'w-2', create([entry(1), entry(2)])));
+  await run(writeAuditStep(env, 'w-2', create([auditEntry(1), auditEntry(2)])));
   const stale = await run(readAuditTrail(env, 'w-2'));
-  await run(writeAuditStep(env, 'w-2', append(2, [entry(3)])));
+  await run(writeAuditStep(env, 'w-2', auditStep(2, [auditEntry(3)])));
   const segments = [
-    headItem('w-2', [entry(1)], { ...summary(3), segments: 2 }),
-    segmentItem('w-2', 1, [entry(2), entry(3)]),
+    headItem('w-2', [auditEntry(1)], { ...auditSummary(3), segments: 2 }),
+    segmentItem('w-2', 1, [auditEntry(2), auditEntry(3)]),
   ];
   assert.is(await run(rewriteAuditTrail(env, { messageId: 'w-2', segments, read: stale })), 'moved');
   const fresh = await run(readAuditTrail(env, 'w-2'));
@@ -131,7 +96,7 @@ Writer('rewrite: the same head guard; a stale read is moved, a fresh one replace
   );
   assert.is(after.segments.length, 2);
   // and back to one segment: the one past the new end is deleted in the same transaction
-  const one = [headItem('w-2', [entry(1), entry(2), entry(3)], summary(3))];
+  const one = [headItem('w-2', [auditEntry(1), auditEntry(2), auditEntry(3)], auditSummary(3))];
   assert.is(await run(rewriteAuditTrail(env, { messageId: 'w-2', segments: one, read: after })), 'written');
   const last = await run(readAuditTrail(env, 'w-2'));
   assert.equal(last.stale, []);
@@ -154,7 +119,7 @@ Writer('a TransactionConflict is Transient: retried by the funnel, not reported 
     },
   });
   const env = makeEnv({ doc, tableName: t.tableName, sleep: async () => undefined });
-  const step: AuditStep = { ...create([entry(1)]), newSegments: [{ segment: 1, entries: [entry(2)] }] };
+  const step: AuditStep = { ...create([auditEntry(1)]), newSegments: [{ segment: 1, entries: [auditEntry(2)] }] };
   assert.is(await run(writeAuditStep(env, 'w-3', step)), 'written');
   assert.is(calls, 2);
 });

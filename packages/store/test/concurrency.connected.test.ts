@@ -10,7 +10,7 @@ import { isAlreadyFinal, isConflict } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { err503, left, ok200, request, right } from './support/storeFixtures.js';
 
 type Ctx = { t: TestTable };

@@ -2,7 +2,8 @@
 // step's transaction (a refused head guard adds nothing), markers are a max in any order, the
 // window read finds buckets through the day index (hours widened, a day boundary, a filter),
 // and replay's Put overwrites.
-import type { AuditEntry, HealthDelta } from '@delivery-history/core';
+import { must as run } from '@delivery-history/testkit/must';
+import type { HealthDelta } from '@delivery-history/core';
 import type { AuditStep } from '@delivery-history/store';
 import { TTL_ATTRIBUTE } from '@delivery-history/store/testing';
 // the store's own test: its raw operations under the one door
@@ -15,7 +16,8 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { auditEntry, auditStep } from './support/auditSteps.js';
 
 type Ctx = { t: TestTable; env: Env };
 const Health = suite<Ctx>('store: endpoint health');
@@ -28,33 +30,12 @@ Health.after(async ({ t }) => {
   await t.drop();
 });
 
-const entry = (n: number): AuditEntry => ({
-  n,
-  at: new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString(),
-  status: 'FAILED',
-  statusCode: 503,
-  category: 'server_error',
-  responseTime: 10,
-  retry: 'retry',
-  nextAttemptAt: null,
-});
-
-const step = (from: number, to: number): AuditStep => ({
-  expect: from === 0 ? null : { through: from, redrives: 0, holds: 0, requeues: 0 },
-  summary: {
-    segments: 1,
-    through: to,
-    redrives: 0,
-    holds: 0,
-    requeues: 0,
-    entryCount: to,
-    tailBytes: 100,
-    updatedAt: '2025-01-01T01:00:00.000Z',
-  },
-  headEntries: Array.from({ length: to - from }, (_, i) => entry(from + i + 1)),
-  tail: null,
-  newSegments: [],
-});
+/** The step that takes a trail from `from` entries to `to`. */
+const step = (from: number, to: number): AuditStep =>
+  auditStep(
+    from,
+    Array.from({ length: to - from }, (_, i) => auditEntry(from + i + 1)),
+  );
 
 const delta = (hour: string, n: number): HealthDelta => ({
   endpoint: 'h.example',
@@ -63,12 +44,6 @@ const delta = (hour: string, n: number): HealthDelta => ({
   lastOk: null,
   lastFail: null,
 });
-
-const run = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
 
 const day = (from: string, to: string, ctx: Ctx, keep?: (e: string) => boolean) =>
   run(readEndpointHealth(ctx.env, { since: new Date(from), until: new Date(to), ...(keep ? { keep } : {}) }));

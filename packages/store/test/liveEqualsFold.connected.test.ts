@@ -10,7 +10,7 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { err404, err503, ok200, policy, request, right, useStore } from './support/storeFixtures.js';
 
 type Ctx = { t: TestTable };

@@ -9,7 +9,7 @@ import { isInvalid } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { deliver, err404, left, request, right, useStore } from './support/storeFixtures.js';
 
 type Ctx = { t: TestTable; store: Store };

@@ -10,13 +10,8 @@ import { isTransient } from '@delivery-history/store/testing';
 import { isTooLarge } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type FaultController,
-  installFaults,
-  type Fault,
-  type TestTable,
-  useTestTable,
-} from '@delivery-history/testkit';
+import { type FaultController, installFaults, type Fault } from '@delivery-history/testkit/faults';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { err503, foldMismatch, left, ok200, request, right } from './support/storeFixtures.js';
 
 type Ctx = { t: TestTable; store: Store; faults: FaultController; log: ReturnType<typeof memoryLogger> };

@@ -6,7 +6,7 @@ import { createStore } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { err503, request, right, useStore } from './support/storeFixtures.js';
 
 type Ctx = { t: TestTable };

@@ -1,4 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clients } from '@delivery-history/store/testing';
+
+type DynamoDBClient = Clients['client'];
 
 // Counts DynamoDB requests by operation on a real client (an SDK middleware, nothing mocked):
 // one counter for the tests and the bench (the bench's RequestMeter adds units and latency).

@@ -3,7 +3,10 @@
 // Faults that fake a response do so at the HTTP level, so the SDK's own deserializer turns
 // them into the exceptions AWS would raise (name, $metadata, CancellationReasons).
 import { Readable } from 'node:stream';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clients } from '@delivery-history/store/testing';
+
+/** The SDK client the store's clients are built on (the middleware goes on it). */
+type DynamoDBClient = Clients['client'];
 
 export type Fault =
   /** 400 ThrottlingException (the request never reaches DynamoDB). */

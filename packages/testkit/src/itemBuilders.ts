@@ -105,6 +105,39 @@ export const attempt = (
   };
 };
 
+/** The outcome of a bare attempt (`bareAttempt`); `nextAttemptAt` is `at` when it may be retried. */
+export type BareOutcome = Pick<
+  DeliveryResult,
+  'success' | 'retryEligible' | 'category' | 'statusCode' | 'responseTime'
+>;
+
+/**
+ * Attempt `n` of `messageId` at `at` with no response and no detail (what the projector and
+ * its health counts read): ids `<messageId>-<n>`, a POST to `url`.
+ */
+export const bareAttempt = (
+  messageId: string,
+  n: number,
+  at: string,
+  outcome: BareOutcome,
+  url = 'https://h.example/x',
+): AttemptItem => ({
+  type: 'ATTEMPT',
+  messageId,
+  attemptNumber: n,
+  attemptId: `${messageId}-${n}`,
+  leaseId: `${messageId}-${n}`,
+  startedAt: at,
+  completedAt: at,
+  request: { method: 'POST', url, headers: {}, bodyBytes: 0, bodySha256: '0' },
+  response: null,
+  deliveryResult: { ...outcome, statusText: null, errorDetails: null, timestamp: at, correlationId: messageId },
+  status: outcome.success ? 'SUCCESS' : 'FAILED',
+  nextAttemptAt: outcome.retryEligible ? at : null,
+  superseded: false,
+  truncated: {},
+});
+
 export const redrive = (
   k: number,
   afterAttempt: number,

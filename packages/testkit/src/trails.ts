@@ -1,4 +1,3 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   AttemptItem,
   type AuditEntry,
@@ -9,6 +8,7 @@ import {
   rebuildAuditTrail,
 } from '@delivery-history/core';
 import { type AuditTrail, auditTrailOf } from '@delivery-history/projector/testing';
+import type { DocumentClient } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { partition } from './storedPartition.js';
 
@@ -19,11 +19,7 @@ export type Compared = {
 };
 
 /** The stored trail of a message next to `rebuildAuditTrail` of its stored attempts, redrives, holds and requeues. */
-export const compareTrail = async (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  messageId: string,
-): Promise<Compared> => {
+export const compareTrail = async (doc: DocumentClient, tableName: string, messageId: string): Promise<Compared> => {
   const items = await partition(doc, tableName, messageId);
   const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
   const must = <A>(d: E.Either<{ message: string }, A>): A => {

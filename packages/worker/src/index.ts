@@ -1,5 +1,4 @@
 // handler
-export type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 export { createHandler, type SqsBatchHandler } from './handler/createHandler.js';
 export type { DeliveryStore } from './handler/storePort.js';
 // configuration

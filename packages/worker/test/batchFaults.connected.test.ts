@@ -6,7 +6,8 @@ import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type FaultController, installFaults, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type FaultController, installFaults } from '@delivery-history/testkit/faults';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import {
   harness,

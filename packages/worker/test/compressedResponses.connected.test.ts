@@ -9,7 +9,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 
 const TEXT = JSON.stringify({ error: 'upstream unavailable', detail: 'retry in a minute '.repeat(20) });

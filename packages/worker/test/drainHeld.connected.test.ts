@@ -1,52 +1,26 @@
 // The drain (issue 27) against DynamoDB Local: held messages go back on the queue oldest
 // created first, at the rate cap (one sleep of 1/rate per message), each released after it is
 // enqueued; a failed enqueue leaves the message HELD and listed for the next drain.
+import { must as ok } from '@delivery-history/testkit/must';
 import { drainHeld } from '@delivery-history/store';
 import { expireHeld } from '@delivery-history/store/testing';
-import type { DeliveryRequest } from '@delivery-history/core';
-import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type DrainCtx, drainRequest, useDrainStore } from './support/drainRig.js';
 
-type Ctx = { t: TestTable; store: Store; now: number };
+type Ctx = DrainCtx;
 const Drain = suite<Ctx>('drainHeld');
 
-Drain.before(async (ctx) => {
-  ctx.t = await useTestTable('cli-drain');
-  ctx.now = Date.parse('2026-06-01T10:00:00.000Z');
-  ctx.store = createStore({
-    doc: ctx.t.doc,
-    tableName: ctx.t.tableName,
-    retry: { baseMs: 5, maxMs: 50 },
-    clock: () => new Date(ctx.now),
-  });
-});
+Drain.before((ctx) => useDrainStore(ctx, 'cli-drain'));
 Drain.after(async ({ t }) => t.drop());
-
-const request = (messageId: string, host: string): DeliveryRequest => ({
-  messageId,
-  url: `https://${host}/in`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: `{"n":"${messageId}"}`,
-  correlationId: `c-${messageId}`,
-  maxAttempts: 5,
-});
-
-const ok = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
 
 /** `n` messages created a second apart, then held in reverse order (holding order is not the drain's). */
 const heldMessages = async (ctx: Ctx, host: string, n: number): Promise<string[]> => {
   const ids = Array.from({ length: n }, (_, i) => `${host}-${i}`);
   for (const id of ids) {
     ctx.now += 1000;
-    await ok(ctx.store.createMessage(request(id, host)));
+    await ok(ctx.store.createMessage(drainRequest(id, host)));
   }
   for (const id of [...ids].reverse()) {
     ctx.now += 1000;

@@ -3,58 +3,27 @@
 // workers' caches cannot still say otherwise; an open or paused one's stay held, but those held
 // past the limit become final held_expired in every mode; a message another drain released is
 // skipped, not sent twice; the function's time budget stops a sweep between messages.
-import {
-  type BreakerState,
-  type DeliveryRequest,
-  initialBreaker,
-  memoryLogger,
-  pauseBreaker,
-  resumeBreaker,
-} from '@delivery-history/core';
-import { createStore, type Store } from '@delivery-history/store';
+import { must as ok } from '@delivery-history/testkit/must';
+import { type BreakerState, initialBreaker, memoryLogger, pauseBreaker, resumeBreaker } from '@delivery-history/core';
+import type { Store } from '@delivery-history/store';
 import { createDrainHandler } from '@delivery-history/worker';
 import { drainLambdaHandler, memoryMetrics } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type DrainCtx, drainRequest, useDrainStore } from './support/drainRig.js';
 
-type Ctx = { t: TestTable; store: Store; now: number };
+type Ctx = DrainCtx;
 const Sweep = suite<Ctx>('drain sweep (the drain function)');
 
-Sweep.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-drain-sweep');
-  ctx.now = Date.parse('2026-06-01T10:00:00.000Z');
-  ctx.store = createStore({
-    doc: ctx.t.doc,
-    tableName: ctx.t.tableName,
-    retry: { baseMs: 5, maxMs: 50 },
-    clock: () => new Date(ctx.now),
-  });
-});
+Sweep.before((ctx) => useDrainStore(ctx, 'worker-drain-sweep'));
 Sweep.after(async ({ t }) => t.drop());
-
-const ok = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
-
-const request = (messageId: string, host: string): DeliveryRequest => ({
-  messageId,
-  url: `https://${host}/in`,
-  method: 'POST',
-  headers: {},
-  body: '{}',
-  correlationId: `c-${messageId}`,
-  maxAttempts: 5,
-});
 
 const held = async (ctx: Ctx, host: string, n: number): Promise<string[]> => {
   const ids = Array.from({ length: n }, (_, i) => `${host}-${i}`);
   for (const id of ids) {
     ctx.now += 1000;
-    await ok(ctx.store.createMessage(request(id, host)));
+    await ok(ctx.store.createMessage(drainRequest(id, host)));
     await ok(ctx.store.appendHold({ messageId: id, kind: 'held', mode: 'open', reason: 'down', by: 'breaker' }));
   }
   return ids;

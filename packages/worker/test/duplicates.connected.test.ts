@@ -5,7 +5,8 @@ import { createLocalWorker, type Receivers, startReceivers } from '@delivery-his
 import { memoryMetrics } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type GateReceiver, startGateReceiver, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type GateReceiver, startGateReceiver } from '@delivery-history/testkit/gateReceiver';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; store: Store; rx: Receivers; gate: GateReceiver };

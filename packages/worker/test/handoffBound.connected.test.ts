@@ -4,9 +4,9 @@
 import { makeRetryPolicy } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type FaultController, installFaults } from '@delivery-history/testkit';
+import { type FaultController, installFaults } from '@delivery-history/testkit/faults';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, recordingOutbox, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; rx: Receivers; faults: FaultController };

@@ -17,7 +17,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CallCounter, countCalls, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type CallCounter, countCalls } from '@delivery-history/testkit/callCounter';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 

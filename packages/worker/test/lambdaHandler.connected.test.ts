@@ -8,7 +8,7 @@ import { handler } from '@delivery-history/worker/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { run, sqsEvent, sqsRecord, uniqueId } from './support/workerRig.js';
 
 type SqsCall = { target: string; body: Record<string, unknown> };

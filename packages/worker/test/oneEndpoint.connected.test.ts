@@ -13,7 +13,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectAll } from '../../cli/test/support/projectAll.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, run, sqsEvent, sqsRecord, testHttp, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; store: Store };

@@ -5,7 +5,7 @@ import type { AttemptItem, StateItem } from '@delivery-history/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Harness, harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 
 type Expect = {

@@ -7,7 +7,7 @@ import { memoryMetrics } from '@delivery-history/worker/testing';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { run, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; rx: Receivers; w: LocalWorker; store: Store; logger: ReturnType<typeof memoryLogger> };

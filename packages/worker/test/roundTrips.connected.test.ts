@@ -9,7 +9,8 @@ import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CallCounter, countCalls, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type CallCounter, countCalls } from '@delivery-history/testkit/callCounter';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 

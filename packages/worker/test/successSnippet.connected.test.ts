@@ -5,7 +5,7 @@ import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; rx: Receivers; store: Store };

@@ -10,7 +10,7 @@ import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } f
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { run, sqsRecord, testHttp, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; rx: Receivers; store: Store };

@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { meterRequests, type RequestMeter } from '../../../test/bench/support/requestMeter.js';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
 
 type Ctx = { t: TestTable; rx: Receivers; store: Store; meter: RequestMeter };

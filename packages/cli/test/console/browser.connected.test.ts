@@ -10,7 +10,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
-import { type RawServer, rawResponse, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type RawServer, rawResponse } from '@delivery-history/testkit/rawHttpServer';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Console, type ConsoleData, consoleData, get, MARKER, startConsole } from './consoleRig.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -7,7 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CSP } from '../../src/console/consoleSecurity.js';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
-import { type RawServer, type TestTable, useTestTable } from '@delivery-history/testkit';
+import type { RawServer } from '@delivery-history/testkit/rawHttpServer';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import {
   type Console,
   consoleData,

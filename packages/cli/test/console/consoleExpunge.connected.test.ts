@@ -6,7 +6,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
-import { partition, type RawServer, type TestTable, useTestTable } from '@delivery-history/testkit';
+import { partition } from '@delivery-history/testkit/storedPartition';
+import type { RawServer } from '@delivery-history/testkit/rawHttpServer';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import {
   type Console,
   consoleData,

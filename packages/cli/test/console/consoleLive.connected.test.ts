@@ -4,7 +4,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dhEnv, ensureBuilt } from '../support/runDh.js';
-import { type RawServer, type TestTable, useTestTable } from '@delivery-history/testkit';
+import type { RawServer } from '@delivery-history/testkit/rawHttpServer';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Console, type ConsoleData, consoleData, get, signIn, startConsole } from './consoleRig.js';
 
 type Ctx = { t: TestTable; raw: RawServer; data: ConsoleData; console: Console; cookie: string };

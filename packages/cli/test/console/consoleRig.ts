@@ -1,7 +1,8 @@
 // Starting the built `dh console` against a test table, and reading it over HTTP as a browser would.
 import { projectAll } from '../support/projectAll.js';
 import { collectDh, type RunningDh } from '../support/runDh.js';
-import { type RawServer, rawResponse, startRawServer, type TestTable } from '@delivery-history/testkit';
+import { type RawServer, rawResponse, startRawServer } from '@delivery-history/testkit/rawHttpServer';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { secretsRig } from '../../../../test/secrets/secretsRig.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../../../worker/test/support/workerRig.js';
 

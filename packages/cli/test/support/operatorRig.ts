@@ -6,7 +6,7 @@ import { systemClock } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import { endpointGateOf, loadConfig } from '@delivery-history/worker';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { harness } from '../../../worker/test/support/workerRig.js';
 import { dhEnv } from './runDh.js';
 import { createServer } from 'node:http';

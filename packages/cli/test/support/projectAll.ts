@@ -1,7 +1,7 @@
 // Runs the projector's local poller over a test table until every write so far is in the
 // audit trails, then stops it.
 import { startPoller } from '@delivery-history/devkit';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 
 export const projectAll = async (t: TestTable, timeoutMs = 60_000): Promise<void> => {
   if (t.streamArn === undefined) throw new Error('test table has no stream');

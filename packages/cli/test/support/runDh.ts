@@ -131,3 +131,25 @@ export const jsonOf = <A = unknown>(r: DhResult): A => {
 
 export const show = (r: DhResult): string =>
   `exit ${r.code} after ${r.ms} ms\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+
+/**
+ * Every page of a paged `--json` list: `args`, then `first` on the first call and `--cursor`
+ * after, until no cursor or `max` pages. A run that does not exit 0 fails the test.
+ */
+export const pagesOf = async <P extends { readonly cursor: string | null }>(
+  args: ReadonlyArray<string>,
+  env: NodeJS.ProcessEnv,
+  max: number,
+  first: ReadonlyArray<string> = [],
+): Promise<P[]> => {
+  const pages: P[] = [];
+  let cursor: string | null = null;
+  do {
+    const r = await runDh([...args, ...(cursor === null ? first : ['--cursor', cursor])], env);
+    if (r.code !== 0) throw new Error(show(r));
+    const page = jsonOf<P>(r);
+    pages.push(page);
+    cursor = page.cursor;
+  } while (cursor !== null && pages.length < max);
+  return pages;
+};

@@ -1,10 +1,10 @@
 // Seeds messages through the real store API (create, claim, appendAttempt, appendRedrive)
 // with a movable clock, so times (and the time-window queries) are under the test's control.
+import { must } from '@delivery-history/testkit/must';
 import { type DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as E from 'fp-ts/lib/Either.js';
-import { type FakeClock, fakeClock } from '@delivery-history/testkit';
+import { type FakeClock, fakeClock } from '@delivery-history/testkit/fakeClock';
 
 export type Observed = 'ok' | '503' | '404' | '429' | 'timeout' | 'refused';
 
@@ -78,23 +78,16 @@ export const request = (r: Partial<DeliveryRequest> & { messageId: string }): De
   ...r,
 });
 
-const must = async <A>(what: string, te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(`${what}: ${r.left.message}`);
-  return r.right;
-};
-
 export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Date): Seeder => {
   const clock = fakeClock(start);
   const store = createStore({ doc, tableName, clock: clock.now, retryPolicy: POLICY, random: () => 0.5 });
   const attempts = async (messageId: string, outcomes: ReadonlyArray<Observed>): Promise<void> => {
     for (const o of outcomes) {
-      const claimed = await must('claim', store.claim(messageId));
+      const claimed = await must(store.claim(messageId), 'claim');
       const startedAt = clock.now();
       clock.advance(observation(o).responseTimeMs);
       const completedAt = clock.now();
       const appended = await must(
-        'appendAttempt',
         store.appendAttempt({
           claimed,
           startedAt,
@@ -102,6 +95,7 @@ export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Da
           responseHeaders: o === 'timeout' || o === 'refused' ? null : { 'content-type': 'text/plain' },
           observation: observation(o),
         }),
+        'appendAttempt',
       );
       if (appended.nextAttemptAt !== null) clock.set(new Date(Date.parse(appended.nextAttemptAt) + 1));
       else clock.advance(1000);
@@ -112,7 +106,7 @@ export const seeder = (doc: DynamoDBDocumentClient, tableName: string, start: Da
     clock,
     async deliver(partial, outcomes) {
       const req = request(partial);
-      await must('createMessage', store.createMessage(req));
+      await must(store.createMessage(req), 'createMessage');
       await attempts(req.messageId, outcomes);
     },
     again: attempts,

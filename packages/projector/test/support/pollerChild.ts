@@ -5,7 +5,11 @@ import { createInterface } from 'node:readline';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { treeCpuMs } from '@delivery-history/devkit/testing';
 import { auditKey } from '@delivery-history/store/testing';
-import type { TestTable } from '@delivery-history/testkit';
+import type { AttemptItem } from '@delivery-history/core';
+import { attemptSk, messagePk } from '@delivery-history/store';
+import type { TestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
+import { writeItems } from '@delivery-history/testkit/writeItems';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 
@@ -113,4 +117,28 @@ export const entriesWritten = async (t: TestTable, ids: readonly string[]): Prom
     }),
   );
   return (r.Responses?.[t.tableName] ?? []).reduce((n, i) => n + Number(i.through ?? 0), 0);
+};
+
+/** Writes the attempts in this order through one lane, so the stream sees its batches in this order. */
+export const writeInOrder = (t: TestTable, attempts: readonly AttemptItem[]): Promise<void> =>
+  writeItems(
+    t.doc,
+    t.tableName,
+    attempts.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
+    1,
+  );
+
+/**
+ * SIGKILLs the child once three batches (of 30) are checkpointed and the table shows the fourth
+ * being written (entries past 90 belong to a batch not yet checkpointed); resolves to how it ended.
+ */
+export const killInFourthBatch = async (t: TestTable, child: PollerChild, ids: readonly string[]) => {
+  await child.waitFor((l) => isBatch(l) && child.lines.filter(isBatch).length >= 3, 60_000, 'third batch');
+  await waitFor(async () => (await entriesWritten(t, ids)) > 90, {
+    what: 'the fourth batch being written',
+    progress: cpuOf(child.child.pid),
+    everyMs: 2,
+  });
+  child.child.kill('SIGKILL');
+  return child.exited;
 };

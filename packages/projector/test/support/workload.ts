@@ -6,10 +6,11 @@ import { DeliveryRequest, makeRetryPolicy, type OutcomeInput } from '@delivery-h
 import type { StreamsPort } from '@delivery-history/store';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable, FakeClock } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
+import type { FakeClock } from '@delivery-history/testkit/fakeClock';
 
 /** Deterministic [0,1) (mulberry32): the one seeded PRNG of the tests. */
-export { seededRandom as rng } from '@delivery-history/testkit';
+export { seededRandom as rng } from '@delivery-history/testkit/seededRandom';
 
 const POLICY = makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 1000 });
 
@@ -92,7 +93,7 @@ export const driveMessage = async (
   return { messageId, attempts, redriven };
 };
 
-export { compareTrail } from '@delivery-history/testkit';
+export { compareTrail } from '@delivery-history/testkit/trails';
 
 /** Every record of every shard from TRIM_HORIZON to the current end. */
 export const readWholeStream = async (streams: StreamsPort, streamArn: string): Promise<_Record[]> => {

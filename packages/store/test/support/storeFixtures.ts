@@ -14,7 +14,7 @@ import { createStore, type Store, type StoreError } from '@delivery-history/stor
 import type { StoreDeps } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
 export const request = (messageId: string, over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({
   messageId,

@@ -9,10 +9,9 @@ import {
   type HttpClient,
   type RecordRef,
   type SqsBatchHandler,
-  type SQSEvent,
-  type SQSRecord,
   type VisibilityPort,
 } from '@delivery-history/worker';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { systemClock } from '@delivery-history/core';
 import {
   type ProcessDeps,
@@ -22,7 +21,7 @@ import {
 } from '@delivery-history/worker/testing';
 import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '@delivery-history/testkit';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 
 export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
   throw new Error(e);
@@ -164,8 +163,4 @@ export const harness = (
 };
 
 /** Unwraps a TaskEither result in a test (a Left is a test failure with its message). */
-export const run = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
+export { must as run } from '@delivery-history/testkit/must';
