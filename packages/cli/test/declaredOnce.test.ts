@@ -124,6 +124,25 @@ D('a flag added to a declaration is decoded, with its type and default', () => {
   assert.ok(E.isLeft(bad) && bad.left.message === '--colour: expected red|blue', JSON.stringify(bad));
 });
 
+D("a flag's declared variable is read through the declaration when the flag is absent", () => {
+  const withEnv = (env: Record<string, string | undefined>, args: string[]) =>
+    decodeArgs(['m-1', ...args], extended, { ...at, env });
+  const fromVar = withEnv({ DH_COLOUR: ' blue ' }, []);
+  assert.ok(E.isRight(fromVar) && fromVar.right.colour === 'blue', 'absent flag: its variable, trimmed');
+  const flagWins = withEnv({ DH_COLOUR: 'blue' }, ['--colour', 'red']);
+  assert.ok(E.isRight(flagWins) && flagWins.right.colour === 'red', 'the flag wins over its variable');
+  const blank = withEnv({ DH_COLOUR: '  ' }, []);
+  assert.ok(E.isRight(blank) && blank.right.colour === 'red', 'a blank variable is absent: the default');
+  const bad = withEnv({ DH_COLOUR: 'green' }, []);
+  assert.ok(E.isLeft(bad) && bad.left.message === '--colour: expected red|blue', 'decoded by the flag type');
+  // a real one: --by stands for DH_OPERATOR on every command that records who
+  for (const d of Object.values(DECLARATIONS)) {
+    const by = d.options.by;
+    if (by === undefined) continue;
+    assert.is(by.env, 'DH_OPERATOR', `dh ${d.name} --by`);
+  }
+});
+
 D('the decoded type is the declaration, at compile time', () => {
   type History = ArgsOf<typeof historyArgs>;
   type Extended = ArgsOf<typeof extended>;

@@ -11,6 +11,7 @@ import {
   type Poller,
   startPoller,
 } from '@delivery-history/devkit';
+import type { Clock } from '@delivery-history/core';
 import { ensureTable, isLocalEndpoint, makeStreamClients, type StreamClients } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProgressMode } from '../kit/args/codecs.js';
@@ -21,7 +22,8 @@ import { demoSummaryJson, renderDemoSummary } from './demoSummary.js';
 import { historyJson } from '../history/historyJson.js';
 import { type HistoryView, renderHistory } from '../history/historyView.js';
 import { toJson } from '../kit/format/json.js';
-import { createProgress, type Progress } from '../kit/format/progress.js';
+import type { Progress } from '../kit/format/progress.js';
+import { type CliFailure, storeFailure } from '../kit/failure.js';
 import { formatDuration } from '../kit/format/time.js';
 import { viewLayout } from '../kit/format/terminal.js';
 import { renderVerifyReport, verifyReportJson } from '../verify/verifyReport.js';
@@ -29,7 +31,7 @@ import { ctrlCCounter } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
 import { decodePartition } from '../kit/table/decodePartition.js';
 import { type TableReader, tableReader } from '../kit/table/tableReader.js';
-import { DEFAULT_ITEM_BUDGET, verifyTable } from '../verify/verifyTable.js';
+import { DEFAULT_ITEM_BUDGET, type VerifyReport, verifyTable } from '../verify/verifyTable.js';
 import { buildScenario, type DemoDelivery, RECEIVER_KINDS, type ReceiverKind, ROUTES } from './scenario.js';
 import { addMessage, emptySummary, type Summary } from './summary.js';
 
@@ -208,16 +210,10 @@ const listenForInterrupt = (signals: Pick<NodeJS.Process, 'on' | 'off'>) => {
 /** Delivers until the queue drains; on Ctrl-C stops claiming and returns the interrupt's report. */
 const deliverAll = async (
   o: DemoOptions,
-  io: Io,
+  progress: Progress,
   worker: LocalWorker,
   deliveries: ReadonlyArray<DemoDelivery>,
 ): Promise<InterruptReport | null> => {
-  const progress = createProgress({
-    mode: o.progress,
-    label: 'deliveries',
-    stderr: io.stderr,
-    clock: () => io.now().getTime(),
-  });
   progress.start(deliveries.length);
   for (const d of deliveries) worker.driver.send(d);
   worker.driver.start({ concurrency: o.concurrency, batchSize: 5 });
@@ -237,10 +233,10 @@ const deliverAll = async (
 };
 
 /** The one line Ctrl-C prints: what was done, what was cut short, what is left. */
-const interruptedLine = (r: InterruptReport, o: DemoOptions, runId: string, config: Config): string =>
+export const interruptedLine = (r: InterruptReport, graceMs: number, runId: string, config: Config): string =>
   `dh demo: interrupted; stopped claiming: ${r.handled} records handled` +
   (r.aborted > 0
-    ? `, ${r.aborted} requests still in flight after ${formatDuration(o.graceMs ?? DEFAULT_GRACE_MS)} ended and recorded as interrupted`
+    ? `, ${r.aborted} requests still in flight after ${formatDuration(graceMs)} ended and recorded as interrupted`
     : '') +
   (r.unfinishedBatches > 0
     ? `, ${r.unfinishedBatches} batches unfinished (PROCESSING until their lease expires)`
@@ -248,41 +244,57 @@ const interruptedLine = (r: InterruptReport, o: DemoOptions, runId: string, conf
   `, ${r.notDelivered} not delivered (run ${runId}, table "${config.tableName}"` +
   `${config.configured ? '' : ', embedded: gone with the demo'})\n`;
 
-const refuse = (config: Config, io: Io): number => {
-  io.stderr.write(
-    `dh demo: refusing to write demo traffic to table "${config.tableName}" at ${config.endpoint ?? 'AWS'} without --yes.\n` +
-      '  Unset DELIVERY_TABLE_NAME / AWS_ENDPOINT_URL_DYNAMODB to use the embedded DynamoDB Local instead.\n',
-  );
-  return EXIT.config;
+/** How a demo ended: refused (a configured table that is not local, without --yes), interrupted, or done. */
+export type DemoOutcome =
+  | { readonly _tag: 'Refused' }
+  | { readonly _tag: 'Interrupted'; readonly report: InterruptReport; readonly runId: string; readonly graceMs: number }
+  | { readonly _tag: 'Done'; readonly report: DemoReport };
+
+/** What the demo found: its summary, the story of its most interesting message, and verify over its messages. */
+export type DemoReport = {
+  readonly summary: Summary;
+  readonly elapsedMs: number;
+  readonly story: HistoryView | null;
+  readonly verify: VerifyReport;
 };
 
-export const runDemo = async (o: DemoOptions, config: Config, io: Io): Promise<number> => {
-  const note: Note = (s) => (o.json ? io.stderr : io.stdout).write(`${s}\n`);
+/** What the run tells as it goes (the terminal prints each note; --json sends them to stderr). */
+export type DemoEvent = { readonly _tag: 'Note'; readonly line: string };
+
+/**
+ * `dh demo`'s run: starts what it needs, delivers, waits for the projector, verifies; every
+ * part it started is stopped however it ends. Deliveries' progress goes to `progress`.
+ */
+export const demoRun = async (
+  o: DemoOptions,
+  config: Config,
+  ports: { readonly now: Clock; readonly progress: Progress; readonly onEvent: (e: DemoEvent) => void },
+): Promise<E.Either<CliFailure, DemoOutcome>> => {
+  const note: Note = (line) => ports.onEvent({ _tag: 'Note', line });
   const local = config.endpoint === null ? !config.configured : isLocalEndpoint(config.endpoint);
-  if (!local && !o.yes) return refuse(config, io);
-  const started = io.now().getTime();
+  if (!local && !o.yes) return E.right({ _tag: 'Refused' });
+  const started = ports.now().getTime();
   const running: Running = { receivers: [] };
   try {
     const { clients, streamArn } = await openTable(config, local, running, note);
     const baseUrls = await openReceivers(running, note);
     const worker = startPipeline(o, config, clients, local ? streamArn : undefined, running);
-    const id = runId(io.now());
+    const id = runId(ports.now());
     const deliveries = buildScenario({ count: o.messages, maxAttempts: o.maxAttempts, baseUrls, runId: id });
     note(
       `Delivering ${deliveries.length} messages (run ${id}) over ${ROUTES.length} behaviours, up to ${o.maxAttempts} attempts each...`,
     );
-    const stopped = await deliverAll(o, io, worker, deliveries);
-    if (stopped !== null) {
-      io.stderr.write(interruptedLine(stopped, o, id, config));
-      return EXIT.interrupted;
-    }
-    const finishedAt = io.now().getTime();
+    const stopped = await deliverAll(o, ports.progress, worker, deliveries);
+    if (stopped !== null)
+      return E.right({ _tag: 'Interrupted', report: stopped, runId: id, graceMs: o.graceMs ?? DEFAULT_GRACE_MS });
+    const finishedAt = ports.now().getTime();
     if (running.poller !== undefined) {
       note('Waiting for the projector to catch up...');
       await withDeadline(running.poller.caughtUp(), 30_000, 'the projector');
     }
     if (running.events !== undefined) note(operatorEventsLine(running.events));
-    return await report(o, io, { clients, config, ids: deliveries.map((d) => d.messageId), started, finishedAt });
+    const report = await reportOf({ clients, config, ids: deliveries.map((d) => d.messageId), started, finishedAt });
+    return E.map((r: DemoReport): DemoOutcome => ({ _tag: 'Done', report: r }))(report);
   } finally {
     await stopAll(running);
   }
@@ -318,25 +330,36 @@ const verifyRun = async (r: ReportInput) => {
     },
     { segments: 1, concurrency: 8, itemBudgetBytes: DEFAULT_ITEM_BUDGET, messageIds: r.ids, allowLag: false },
   )();
-  if (E.isLeft(verify)) throw new Error(verify.left.message);
-  return { reader, summary, verify: verify.right };
+  return E.map((v: VerifyReport) => ({ reader, summary: () => summary, verify: v }))(verify);
 };
 
 /** The history view of the message with the richest story. */
-const storyOf = async (reader: TableReader, messageId: string | undefined): Promise<HistoryView | null> => {
-  if (messageId === undefined) return null;
+const storyOf = async (
+  reader: TableReader,
+  messageId: string | undefined,
+): Promise<E.Either<CliFailure, HistoryView | null>> => {
+  if (messageId === undefined) return E.right(null);
   const read = await reader.readPartition(messageId)();
-  // debt: the demo's report still ends in an exception on a store failure (as its verify does)
-  if (E.isLeft(read)) throw new Error(read.left.message);
+  if (E.isLeft(read)) return E.left(storeFailure(read.left, `message "${messageId}"`));
   const m = decodePartition(messageId, read.right);
-  if (m.state === null) return null;
+  if (m.state === null) return E.right(null);
   const trail = projectorTrailOf(messageId, m.auditItems);
-  return {
+  return E.right({
     state: m.state,
     attempts: m.attempts,
     redrives: m.redrives,
     auditTrail: E.isRight(trail) ? (trail.right?.entries ?? []) : [],
-  };
+  });
+};
+
+const reportOf = async (r: ReportInput): Promise<E.Either<CliFailure, DemoReport>> => {
+  const verified = await verifyRun(r);
+  if (E.isLeft(verified)) return verified;
+  const { reader, verify } = verified.right;
+  const summary = verified.right.summary();
+  const story = await storyOf(reader, summary.interesting?.messageId);
+  if (E.isLeft(story)) return story;
+  return E.right({ summary, elapsedMs: r.finishedAt - r.started, story: story.right, verify });
 };
 
 // one instruction per line, none wrapped by hand mid-sentence (each fits 80 columns)
@@ -360,22 +383,27 @@ const deliberateText = (): string =>
     '',
   ].join('\n');
 
-const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> => {
-  const { reader, summary, verify } = await verifyRun(r);
-  const elapsed = r.finishedAt - r.started;
-  const view = await storyOf(reader, summary.interesting?.messageId);
+/** The demo's report on stdout: the JSON document, or the summary, the story and the verdict. */
+export const renderDemoReport = (
+  o: Pick<DemoOptions, 'json' | 'zone'>,
+  io: Io,
+  config: Config,
+  r: DemoReport,
+): void => {
+  const { summary, verify } = r;
+  const view = r.story;
   if (o.json) {
     const doc = {
-      summary: demoSummaryJson(summary, elapsed),
+      summary: demoSummaryJson(summary, r.elapsedMs),
       deliberateFailures: DELIBERATE,
       interesting: view === null ? null : historyJson(view),
       verify: verifyReportJson(verify),
     };
     io.stdout.write(toJson(doc));
-    return verify.ok ? EXIT.ok : EXIT.checkFailed;
+    return;
   }
   const layout = viewLayout(io, { wide: undefined, tz: o.zone });
-  io.stdout.write(`\n${renderDemoSummary(summary, elapsed, layout)}\n${deliberateText()}\n`);
+  io.stdout.write(`\n${renderDemoSummary(summary, r.elapsedMs, layout)}\n${deliberateText()}\n`);
   if (view !== null) {
     io.stdout.write(
       `The story of ${view.state.messageId} (dh history ${view.state.messageId}):\n\n${renderHistory(view, io.now(), layout)}\n`,
@@ -385,11 +413,10 @@ const report = async (o: DemoOptions, io: Io, r: ReportInput): Promise<number> =
   io.stdout.write(`Invariants over this run: ${verdict} ${verify.ok ? 'All hold.' : 'SOME FAIL:'}\n`);
   if (!verify.ok) io.stdout.write(renderVerifyReport(verify, layout));
   io.stdout.write(
-    r.config.configured
+    config.configured
       ? `\nExplore: pnpm dh failed --since -1h; pnpm dh history ${view?.state.messageId ?? '<id>'}; pnpm dh verify\n` +
-          `Look: pnpm dh console (table "${r.config.tableName}" at ${r.config.endpoint ?? 'AWS'}, as this run;\n` +
+          `Look: pnpm dh console (table "${config.tableName}" at ${config.endpoint ?? 'AWS'}, as this run;\n` +
           '  it prints the URL to open: overview, failed messages, endpoints)\n'
       : EXPLORE_EMBEDDED,
   );
-  return verify.ok ? EXIT.ok : EXIT.checkFailed;
 };

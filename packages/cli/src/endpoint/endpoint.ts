@@ -1,20 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
 import { isoWindowError } from '../kit/args/timeWindow.js';
-import { withContext } from '../kit/context.js';
 import type { Io } from '../kit/io.js';
 import type { CommandResult } from '../kit/failure.js';
-import {
-  countFilterError,
-  createdInput,
-  createdWindowError,
-  filtersGiven,
-  listOutput,
-  printPage,
-  readList,
-  startOf,
-  type Window,
-} from '../listing/listing.js';
+import { createdInput, createdWindowError, filtersGiven, type Window } from '../listing/listing.js';
+import { runList, startOfList } from '../listing/runList.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { endpointArgs } from './endpointArgs.js';
 
@@ -35,16 +25,10 @@ const windowError = (w: Window, now: Date, fromCursor: boolean): string | null =
 export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(endpointArgs, argv, io, now, configFlags, async (a, config) => {
-    const start = startOf(
+    const start = startOfList(
       io.env,
-      a.cursor,
-      {
-        since: a.since,
-        until: a.until ?? (a.since !== undefined ? now : undefined),
-        createdSince: a['created-since'],
-        createdUntil: a['created-until'],
-        order: a.order,
-      },
+      a,
+      a.until ?? (a.since !== undefined ? now : undefined),
       filtersGiven({ status: a.status }),
     );
     if (E.isLeft(start)) return usageFailure(start.left);
@@ -52,13 +36,12 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
     const status = typeof filters.status === 'string' ? filters.status : undefined;
     const invalid = windowError(window, now, a.cursor !== undefined);
     if (invalid !== null) return usageFailure(invalid);
-    const out = listOutput(io, a);
-    if (E.isLeft(out)) return usageFailure(out.left);
-    const uncountable = status === undefined ? null : countFilterError(a.count, '--status', 'leave --status out');
-    if (uncountable !== null) return usageFailure(uncountable);
-    return withContext(config, io, async (ctx) => {
-      const fetch = (limit: number, cursor: string | null, count?: boolean) =>
-        ctx.store.queryByEndpoint({
+    return runList(io, config, a, {
+      name: 'endpoint',
+      store: start.right.store,
+      rowFilter: status === undefined ? null : { flag: '--status', instead: 'leave --status out' },
+      fetch: (store) => (limit, cursor, count) =>
+        store.queryByEndpoint({
           endpoint: a.host,
           ...(window.since !== null ? { since: window.since } : {}),
           ...(window.until !== null ? { until: window.until } : {}),
@@ -67,18 +50,16 @@ export const runEndpoint = (argv: ReadonlyArray<string>, io: Io): Promise<Comman
           limit,
           ...(cursor !== null ? { cursor } : {}),
           count: count === true,
-        });
-      const keep = (r: { status: string }) => status === undefined || r.status === status;
-      const page = await readList('endpoint', fetch, a, start.right.store, keep);
-      return printPage(io, 'endpoint', page, {
-        ...out.right,
+        }),
+      keep: (r) => status === undefined || r.status === status,
+      print: {
         order,
         timeColumn: 'lastUpdatedAt',
         window,
         filters,
         repeat: `dh endpoint ${a.host}`,
         what: `${status === undefined ? '' : `${status} `}messages for endpoint ${a.host}`,
-      });
+      },
     });
   });
 };

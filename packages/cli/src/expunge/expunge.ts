@@ -5,6 +5,7 @@ import { timeWindowError } from '../kit/args/timeWindow.js';
 import { operatorOf } from '../kit/config/operator.js';
 import { noteLine } from '../kit/format/terminal.js';
 import { type Context, unreachable, withContext } from '../kit/context.js';
+import { endpointMessageIds } from '../kit/table/endpointMessageIds.js';
 import { toJson } from '../kit/format/json.js';
 import { type StreamColumn, streamHeader, streamRow } from '../kit/format/table.js';
 import { viewLayout } from '../kit/format/terminal.js';
@@ -34,24 +35,14 @@ type Args = ArgsOf<typeof expungeArgs>;
 type Outcome = ExpungeOutcome;
 
 /** Every message id of the selection: the list given, or the endpoint's messages in the window. */
-const selectIds = async (a: Args, store: Store, now: Date): Promise<E.Either<StoreError, string[]>> => {
-  if (a.message !== undefined) return E.right([...new Set(a.message)]);
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.queryByEndpoint({
-      endpoint: a.endpoint ?? '',
-      since: a.since ?? now,
-      until: a.until ?? now,
-      limit: 100,
-      ...(cursor !== null ? { cursor } : {}),
-    })();
-    if (E.isLeft(page)) return page;
-    ids.push(...page.right.items.map((s) => s.messageId));
-    cursor = page.right.cursor;
-  } while (cursor !== null);
-  return E.right(ids);
-};
+const selectIds = async (
+  a: Pick<Args, 'message' | 'endpoint' | 'since' | 'until'>,
+  store: Store,
+  now: Date,
+): Promise<E.Either<StoreError, string[]>> =>
+  a.message !== undefined
+    ? E.right([...new Set(a.message)])
+    : endpointMessageIds(store, { endpoint: a.endpoint ?? '', since: a.since ?? now, until: a.until ?? now });
 
 // The report is a table streamed row by row (a long selection shows its progress), so its
 // columns have fixed widths; on a terminal DETAIL is cut to what is left, then EVENT and ITEMS give way.
@@ -101,60 +92,108 @@ const once = (f: () => void): (() => void) => {
   };
 };
 
-const expungeAll = async (
+/** What `dh expunge` was asked (the console's expunge asks the same). */
+export type ExpungeInput = Pick<
+  Args,
+  'message' | 'endpoint' | 'since' | 'until' | 'reason' | 'secrets-only' | 'dry-run'
+> & {
+  /** Who is recorded on the EXPUNGE event (operatorOf). */
+  readonly by: string;
+};
+
+/** What an expunge run says as it goes: the selection's size, then each message's outcome. */
+export type ExpungeEvent =
+  | { readonly _tag: 'Selected'; readonly count: number }
+  | { readonly _tag: 'Outcome'; readonly outcome: Outcome };
+
+/** `dh expunge`'s answer: one outcome per message selected (the JSON document as printed). */
+export type ExpungeReport = { readonly dryRun: boolean; readonly messages: ReadonlyArray<Outcome> };
+
+/**
+ * The selection expunged message by message through the store's audited expunge; each
+ * outcome goes to `onEvent` as it is done (the terminal streams a row per message). A
+ * failure of the first message that the target explains (unreachable, no table) is the answer.
+ */
+export const expungeRun = async (
   ctx: Context,
-  ids: readonly string[],
-  a: Args,
-  by: string,
-  io: Io,
-): Promise<E.Either<CliFailure, Outcome[]>> => {
-  const store = ctx.store;
+  input: ExpungeInput,
+  onEvent: (e: ExpungeEvent) => void = () => {},
+): Promise<E.Either<CliFailure, ExpungeReport>> => {
+  const ids = await selectIds(input, ctx.store, ctx.now());
+  if (E.isLeft(ids))
+    return E.left(storeFailure(ids.left, `endpoint ${input.endpoint ?? ''} (table ${ctx.config.tableName})`));
+  const dryRun = input['dry-run'] === true;
   const outcomes: Outcome[] = [];
-  const forget = onInterrupt(
-    NAME,
-    () =>
-      `${outcomes.length} of ${ids.length} messages done (${count(outcomes, a['dry-run'] === true ? 'would-expunge' : 'expunged')} ${a['dry-run'] === true ? 'would be expunged' : 'expunged'}); ` +
-      'run the same command again to finish (a message stopped part way is resumed)',
-  );
-  const layout = viewLayout(io, a);
-  // the banner and header come with the first row: an answer that is an error prints nothing
-  const head = once(() => {
-    if (a['dry-run'] === true) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
-    io.stdout.write(streamHeader(COLUMNS, layout));
-  });
-  for (const messageId of ids) {
-    const o = await expungeOutcome(store, {
+  onEvent({ _tag: 'Selected', count: ids.right.length });
+  for (const messageId of ids.right) {
+    // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, the store's policy)
+    const o = await expungeOutcome(ctx.store, {
       messageId,
-      scope: a['secrets-only'] === true ? 'secrets' : 'content',
-      requestedBy: by,
-      reason: a.reason,
-      dryRun: a['dry-run'] === true,
+      scope: input['secrets-only'] === true ? 'secrets' : 'content',
+      requestedBy: input.by,
+      reason: input.reason,
+      dryRun,
     });
     // a failure before any row: the table itself may be what failed (one line, exit 3)
     if (o.outcome === 'failed' && outcomes.length === 0) {
       const gone = await unreachable(ctx, CheckFailed);
-      if (gone !== null) {
-        forget();
-        return E.left(gone);
-      }
+      if (gone !== null) return E.left(gone);
     }
     outcomes.push(o);
-    if (a.json !== true) head();
-    // one line per message as it is done (a long selection shows progress)
-    if (a.json !== true) io.stdout.write(streamRow(COLUMNS, cellsOf(o), layout));
+    onEvent({ _tag: 'Outcome', outcome: o });
   }
-  forget();
-  // nothing selected: the header still says what the (empty) report is
-  if (a.json !== true) head();
-  return E.right(outcomes);
+  return E.right({ dryRun, messages: outcomes });
 };
 
-/** The summary (or the JSON document) and the exit: 1 when any was refused or failed, not found when any was. */
-const report = (outcomes: readonly Outcome[], json: boolean, dryRun: boolean, io: Io): CommandResult => {
-  if (json) io.stdout.write(toJson({ dryRun, messages: outcomes }));
-  else io.stdout.write(summaryOf(outcomes, dryRun));
+/** The exit: 1 when any was refused or failed, not found when any was (or none was selected). */
+const exitOf = (outcomes: readonly Outcome[]): CommandResult => {
   if (count(outcomes, 'failed') + count(outcomes, 'refused') > 0) return fail(CheckFailed);
   return outcomes.length === 0 || count(outcomes, 'not-found') > 0 ? fail(NotFound(null)) : done;
+};
+
+/**
+ * The terminal face: a row per message as it is done (the banner and header come with the
+ * first row, so an answer that is an error prints nothing), then the summary; or the JSON document.
+ */
+const expungeTerminal = async (ctx: Context, io: Io, a: Args, by: string, now: Date): Promise<CommandResult> => {
+  const json = a.json === true;
+  const dryRun = a['dry-run'] === true;
+  const layout = viewLayout(io, a);
+  const head = once(() => {
+    if (dryRun) io.stdout.write('Dry run: nothing is written; each row says what would be expunged.\n');
+    io.stdout.write(streamHeader(COLUMNS, layout));
+  });
+  const seen: Outcome[] = [];
+  let forget = () => {};
+  let r: E.Either<CliFailure, ExpungeReport>;
+  try {
+    // the selection until now: the instant the command checked its window against
+    r = await expungeRun(ctx, { ...a, until: a.until ?? now, by }, (e) => {
+      if (e._tag === 'Selected') {
+        forget = onInterrupt(
+          NAME,
+          () =>
+            `${seen.length} of ${e.count} messages done (${count(seen, dryRun ? 'would-expunge' : 'expunged')} ${dryRun ? 'would be expunged' : 'expunged'}); ` +
+            'run the same command again to finish (a message stopped part way is resumed)',
+        );
+        return;
+      }
+      seen.push(e.outcome);
+      if (json) return;
+      head();
+      io.stdout.write(streamRow(COLUMNS, cellsOf(e.outcome), layout));
+    });
+  } finally {
+    forget();
+  }
+  if (E.isLeft(r)) return r;
+  if (json) io.stdout.write(toJson(r.right));
+  else {
+    // nothing selected: the header still says what the (empty) report is
+    head();
+    io.stdout.write(summaryOf(r.right.messages, dryRun));
+  }
+  return exitOf(r.right.messages);
 };
 
 const validate = (a: Args, now: Date): string | null => {
@@ -173,14 +212,6 @@ export const runExpunge = (argv: ReadonlyArray<string>, io: Io): Promise<Command
     const operator = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
     if (E.isLeft(operator)) return fail(operator.left);
     const by = operator.right;
-    return withContext(config, io, async (ctx) => {
-      const ids = await selectIds(a, ctx.store, now);
-      if (E.isLeft(ids))
-        return fail(storeFailure(ids.left, `endpoint ${a.endpoint ?? ''} (table ${config.tableName})`));
-      // --secrets-only re-applies the policy the worker runs with (DELIVERY_REDACT_*, read by the config)
-      const outcomes = await expungeAll(ctx, ids.right, a, by, io);
-      if (E.isLeft(outcomes)) return fail(outcomes.left);
-      return report(outcomes.right, a.json === true, a['dry-run'] === true, io);
-    });
+    return withContext(config, io, (ctx) => expungeTerminal(ctx, io, a, by, now));
   });
 };

@@ -3,21 +3,11 @@ import { configFlags, hostMatches } from '../kit/args/common.js';
 import type { ArgsOf } from '../kit/args/declaration.js';
 import type { Order } from '../listing/listArgs.js';
 import { timeWindowError } from '../kit/args/timeWindow.js';
-import { withContext } from '../kit/context.js';
 import type { Io } from '../kit/io.js';
 import type { CommandResult } from '../kit/failure.js';
 import type { Store } from '@delivery-history/store';
-import {
-  countFilterError,
-  createdInput,
-  createdWindowError,
-  filtersGiven,
-  listOutput,
-  printPage,
-  readList,
-  startOf,
-  type Window,
-} from '../listing/listing.js';
+import { createdInput, createdWindowError, filtersGiven, type Window } from '../listing/listing.js';
+import { runList, startOfList } from '../listing/runList.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { failedArgs } from './failedArgs.js';
 
@@ -33,16 +23,10 @@ const resolve = (a: Args, now: Date, env: Io['env']) => {
     return E.left('--since: is required (or --cursor C from a page)');
   if (a.exhausted === true && a.held === true) return E.left('--exhausted and --held: a held message is not final');
   // a cursor carries the query its first page resolved (`-1h` once, not again per page)
-  const start = startOf(
+  const start = startOfList(
     env,
-    a.cursor,
-    {
-      since: a.since,
-      until: a.until ?? now,
-      createdSince: a['created-since'],
-      createdUntil: a['created-until'],
-      order: a.order,
-    },
+    a,
+    a.until ?? now,
     filtersGiven({ exhausted: a.exhausted, held: a.held, endpoint: a.endpoint ?? a.host }),
   );
   if (E.isLeft(start)) return start;
@@ -79,38 +63,41 @@ export const failedQuery = (
       ...(cursor !== null ? { cursor } : {}),
       count: count === true,
     }),
-  // the failed index holds HELD messages too (keys.ts inFailedIndex): one list or the other
-  keep: (x: { readonly endpoint: string; readonly status: string }) =>
-    (q.host === undefined || hostMatches(q.host, x.endpoint)) && (x.status === 'HELD') === (q.held === true),
+  keep: failedKeep(q),
 });
+
+/** `dh failed`'s rows: the host rule; the failed index holds HELD messages too (keys.ts inFailedIndex): one list or the other. */
+const failedKeep =
+  (q: { readonly held?: boolean; readonly host: string | undefined }) =>
+  (x: { readonly endpoint: string; readonly status: string }): boolean =>
+    (q.host === undefined || hostMatches(q.host, x.endpoint)) && (x.status === 'HELD') === (q.held === true);
 
 export const runFailed = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(failedArgs, argv, io, now, configFlags, async (a, config) => {
     const r = resolve(a, now, io.env);
     if (E.isLeft(r)) return usageFailure(r.left);
-    const out = listOutput(io, a);
-    if (E.isLeft(out)) return usageFailure(out.left);
     const { since, until, window, order, filters } = r.right;
     const host = typeof filters.endpoint === 'string' ? filters.endpoint : undefined;
     const exhausted = filters.exhausted === true;
     const held = filters.held === true;
-    const uncountable =
-      host === undefined
-        ? null
-        : countFilterError(a.count, '--endpoint', `dh endpoint ${host} --since T --count counts its index`);
-    if (uncountable !== null) return usageFailure(uncountable);
-    return withContext(config, io, async (ctx) => {
-      const { fetch, keep } = failedQuery(ctx.store, { since, until, window, exhausted, held, order, host });
-      const page = await readList('failed', fetch, a, r.right.store, keep);
-      return printPage(io, 'failed', page, {
-        ...out.right,
+    const q = { since, until, window, exhausted, held, order, host };
+    return runList(io, config, a, {
+      name: 'failed',
+      store: r.right.store,
+      rowFilter:
+        host === undefined
+          ? null
+          : { flag: '--endpoint', instead: `dh endpoint ${host} --since T --count counts its index` },
+      fetch: (store) => failedQuery(store, q).fetch,
+      keep: failedKeep(q),
+      print: {
         order,
         timeColumn: 'lastUpdatedAt',
         window: { ...window, since: since.toISOString(), until: until.toISOString() },
         filters,
         what: `${exhausted ? 'exhausted failed' : held ? 'held' : 'failed'} messages between ${since.toISOString()} and ${until.toISOString()}${host === undefined ? '' : ` for ${host}`}`,
-      });
+      },
     });
   });
 };

@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgsOf, Declaration } from './args/declaration.js';
+import { COMMON } from './args/common.js';
+import { declaredVar } from './args/option.js';
 import { decodeArgs } from './args/parse.js';
 import { commandUsage } from './args/usage.js';
 import { UsageError } from './args/usageError.js';
@@ -17,7 +19,7 @@ export const usageFailure = (message: string): CommandResult => fail(UsageError(
 const zoneOf = (args: ReadonlyArray<string>, env: Io['env']): string => {
   const i = args.findIndex((a) => a === '--tz' || a.startsWith('--tz='));
   const flag = i < 0 ? undefined : args[i]?.startsWith('--tz=') ? args[i]?.slice(5) : args[i + 1];
-  for (const z of [flag, env.TZ?.replace(/^:/, '')])
+  for (const z of [flag, declaredVar(COMMON.tz, env)?.replace(/^:/, '')])
     if (z !== undefined && z.trim() !== '' && isValidZone(z.trim())) return z.trim();
   return 'UTC';
 };
@@ -39,7 +41,7 @@ export const withArgs = async <D extends Declaration>(
     io.stdout.write(commandUsage(d));
     return done;
   }
-  const decoded = decodeArgs(args, d, { now, zone: zoneOf(args, io.env) });
+  const decoded = decodeArgs(args, d, { now, zone: zoneOf(args, io.env), env: io.env });
   if (E.isLeft(decoded)) return E.left(decoded.left);
   const config = readConfig(io.env, flags(decoded.right));
   if (E.isLeft(config)) return E.left(config.left);

@@ -16,7 +16,7 @@ import { operatorOf } from '../kit/config/operator.js';
 import type { Config } from '../kit/config/readConfig.js';
 import { type Context, unreachable, withContext } from '../kit/context.js';
 import { toJson } from '../kit/format/json.js';
-import { countedProgress, createProgress } from '../kit/format/progress.js';
+import { countedProgress, createProgress, type Progress } from '../kit/format/progress.js';
 import { formatDuration } from '../kit/format/time.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import { redriveReportJson, redriveWarningSummary, renderRedriveReport } from './redriveReport.js';
@@ -28,7 +28,7 @@ import { type RedriveDeps, type RedriveQueue, type RedriveReport, redrive } from
 import { redriveWarnings } from './redriveWarnings.js';
 import { sqsQueue } from './sqsQueue.js';
 import { DEFAULT_STALLED_AFTER_MS } from '../verify/verifyTable.js';
-import { type CommandResult, done, fail } from '../kit/failure.js';
+import { type CliFailure, type CommandResult, done, fail } from '../kit/failure.js';
 import { redriveFailure } from './redriveExit.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { redriveArgs } from './redriveArgs.js';
@@ -113,7 +113,7 @@ const finishCommand = (a: Args, startedAt: Date): string =>
 const openQueue = (
   config: Config,
   ctx: Context,
-  io: Io,
+  io: { readonly env: Io['env']; readonly note: (line: string) => void },
   a: Args,
   startedAt: Date,
 ): { queue: RedriveQueue; close: () => void } => {
@@ -132,7 +132,7 @@ const openQueue = (
       waitMs: waitSeconds * 1000,
       graceMs: a['grace-seconds'] * 1000,
       finishCommand: finishCommand(a, startedAt),
-      note: (line) => io.stderr.write(`${line}\n`),
+      note: io.note,
     }),
     close: () => {},
   };
@@ -192,78 +192,111 @@ const validate = (a: Args, now: Date): string | null => {
   return timeWindowError({ since: a.since ?? null, until: a.since === undefined ? null : (a.until ?? now) }, now);
 };
 
+/** What `dh replay redrive` was asked, with what the terminal face read before it (operator, environment). */
+export type RedriveInput = {
+  readonly a: Args;
+  /** Who is recorded on the REDRIVE events (operatorOf). */
+  readonly operator: string;
+  /** The environment the local delivery's worker reads, and the re-drive's own (redriveEnv). */
+  readonly env: Io['env'];
+  readonly settings: { readonly DELIVERY_MAX_ATTEMPTS: number; readonly DELIVERY_ALLOW_TARGETS: AllowList };
+  /** The instant the selection window and stall are judged at. */
+  readonly now: Date;
+};
+
+/** What a re-drive says as it goes: a REDRIVE event stored, a line of the local delivery's progress. */
+export type RedriveEvent = { readonly _tag: 'Reopened' } | { readonly _tag: 'Note'; readonly line: string };
+
+/**
+ * `dh replay redrive`'s run: selects, reopens and enqueues (or, dry, says what it would), and
+ * with the local driver waits for the outcomes; the report is the answer. Rows that failed
+ * because the table is gone are not an answer: that failure is (Infrastructure, exit 3).
+ */
+export const redriveRun = async (
+  ctx: Context,
+  input: RedriveInput,
+  progress: Progress,
+  onEvent: (e: RedriveEvent) => void,
+): Promise<E.Either<CliFailure, RedriveReport>> => {
+  const { a, now } = input;
+  const note = (line: string) => onEvent({ _tag: 'Note', line });
+  const { queue, close } = openQueue(ctx.config, ctx, { env: input.env, note }, a, now);
+  try {
+    const report = await redrive(
+      {
+        select: selection(a, ctx, now),
+        ...storeRedriveDeps(ctx, () => onEvent({ _tag: 'Reopened' })),
+        queue,
+        progress,
+        warn: redriveWarnings({
+          allow: input.settings.DELIVERY_ALLOW_TARGETS,
+          remoteWorker: ctx.config.queueUrl !== null,
+        }),
+      },
+      {
+        dryRun: a['dry-run'] === true,
+        reason: a.reason,
+        requestedBy: input.operator,
+        extraAttempts: a['extra-attempts'] ?? input.settings.DELIVERY_MAX_ATTEMPTS,
+        ...(a.limit !== undefined ? { limit: a.limit } : {}),
+        ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
+        stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
+      },
+    )();
+    if (E.isLeft(report)) return report;
+    const r = report.right;
+    const gone = await unreachable(ctx, r.actions.failed > 0 ? redriveFailure(r) : null);
+    return gone !== null ? E.left(gone) : report;
+  } finally {
+    close();
+  }
+};
+
+/** Prints the report (warnings on stderr, then a table or JSON); the exit says whether every re-drive went out. */
+export const renderRedriveOutput = (io: Io, r: RedriveReport, a: Args, now: Date): CommandResult => {
+  const warned = redriveWarningSummary(r, stderrWidth(io));
+  if (warned !== null) io.stderr.write(warned);
+  io.stdout.write(
+    a.json === true
+      ? toJson(redriveReportJson(r))
+      : renderRedriveReport(r, describeSelection(a, now), viewLayout(io, a)),
+  );
+  return exitOf(r);
+};
+
 export const runRedrive = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
   const now = io.now();
   return withArgs(redriveArgs, argv, io, now, configFlags, async (a, config) => {
     const problem = validate(a, now);
     if (problem !== null) return usageFailure(problem);
-    const env = readRedriveEnv(io.env);
-    if (E.isLeft(env)) return fail(env.left);
-    const extra = a['extra-attempts'] ?? env.right.DELIVERY_MAX_ATTEMPTS;
+    const settings = readRedriveEnv(io.env);
+    if (E.isLeft(settings)) return fail(settings.left);
     const who = operatorOf(a.by, io.env, (line) => io.stderr.write(noteLine(io, line)));
     if (E.isLeft(who)) return fail(who.left);
     const operator = who.right;
-    // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one command's flow (select, dry-run, enqueue, report) read top to bottom; its steps are already functions
     return withContext(config, io, async (ctx) => {
-      const { queue, close } = openQueue(config, ctx, io, a, now);
-      try {
-        const counted = countedProgress(
-          createProgress({
-            mode: a.progress,
-            label: 'redrive',
-            stderr: io.stderr,
-            clock: () => io.now().getTime(),
-          }),
-        );
-        const progress = counted.progress;
-        let reopened = 0;
-        // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
-        const forget = onInterrupt(
-          NAME,
-          () =>
-            `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
-            'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
-        );
-        const report = await redrive(
-          {
-            select: selection(a, ctx, now),
-            ...storeRedriveDeps(ctx, () => {
-              reopened++;
-            }),
-            queue,
-            progress,
-            warn: redriveWarnings({
-              allow: env.right.DELIVERY_ALLOW_TARGETS,
-              remoteWorker: config.queueUrl !== null,
-            }),
-          },
-          {
-            dryRun: a['dry-run'] === true,
-            reason: a.reason,
-            requestedBy: operator,
-            extraAttempts: extra,
-            ...(a.limit !== undefined ? { limit: a.limit } : {}),
-            ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
-            stalled: { now, afterMs: a['stalled-after'] ?? DEFAULT_STALLED_AFTER_MS },
-          },
-        )();
-        forget();
-        if (E.isLeft(report)) return fail(report.left);
-        const r = report.right;
-        // rows that failed because the table is gone are not an answer: the one line, nothing on stdout
-        const gone = await unreachable(ctx, r.actions.failed > 0 ? redriveFailure(r) : null);
-        if (gone !== null) return fail(gone);
-        const warned = redriveWarningSummary(r, stderrWidth(io));
-        if (warned !== null) io.stderr.write(warned);
-        io.stdout.write(
-          a.json === true
-            ? toJson(redriveReportJson(r))
-            : renderRedriveReport(r, describeSelection(a, now), viewLayout(io, a)),
-        );
-        return exitOf(r);
-      } finally {
-        close();
-      }
+      const counted = countedProgress(
+        createProgress({ mode: a.progress, label: 'redrive', stderr: io.stderr, clock: () => io.now().getTime() }),
+      );
+      let reopened = 0;
+      // Ctrl-C while selecting and reopening (local delivery has its own summary, see localQueue.ts)
+      const forget = onInterrupt(
+        NAME,
+        () =>
+          `${counted.done()} messages considered, ${reopened} reopened (REDRIVE events stored); ` +
+          'run the same command again to finish: reopened ones are only enqueued, not re-driven twice',
+      );
+      const report = await redriveRun(
+        ctx,
+        { a, operator, env: io.env, settings: settings.right, now },
+        counted.progress,
+        (e) => {
+          if (e._tag === 'Reopened') reopened++;
+          else io.stderr.write(`${e.line}\n`);
+        },
+      );
+      forget();
+      return E.isLeft(report) ? report : renderRedriveOutput(io, report.right, a, now);
     });
   });
 };

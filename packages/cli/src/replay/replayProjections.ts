@@ -5,11 +5,10 @@ import type { StoreError } from '@delivery-history/store';
 import { sleep as defaultSleep, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../kit/format/progress.js';
 import { type DecodedMessage, decodePartition } from '../kit/table/decodePartition.js';
-import { forEachParallel } from '../kit/table/forEachParallel.js';
 import { checkProjection, type FieldDrift } from '../verify/projectionDrift.js';
 import type { RepairOutcome } from './repairOutcome.js';
 import { TableError } from '../kit/table/tableError.js';
-import { messageSource, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
+import { forEachMessage, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
 import { checkTrail, type TrailDrift } from '../verify/trailDrift.js';
 import type { TrailReader } from '../verify/verifyMessage.js';
 
@@ -218,21 +217,7 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<E.Either<S
     else omitted++;
   };
   const work = async ({ messageId, items }: ScannedMessage) => E.map(tally)(await replayOne(deps, o, messageId, items));
-  const source = messageSource(deps.reader, o.messageIds);
-  const total =
-    o.messageIds !== undefined ? E.right(o.messageIds.length) : await deps.reader.countMessages(o.segments)();
-  if (E.isLeft(total)) return total;
-  deps.progress?.start(total.right);
-  let pass: E.Either<StoreError, void>;
-  try {
-    pass = await forEachParallel(source, work, {
-      segments: o.messageIds !== undefined ? 1 : o.segments,
-      concurrency: o.concurrency ?? 4,
-      ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
-    });
-  } finally {
-    deps.progress?.stop();
-  }
+  const pass = await forEachMessage(deps.reader, o, deps.progress, work);
   if (E.isLeft(pass)) return pass;
   return E.right({ dryRun: o.dryRun, scanned, drifted, actions, drift, omitted, durationMs: clock() - started });
 };

@@ -12,7 +12,7 @@ import { type Layout, viewLayout } from '../kit/format/terminal.js';
 import { absoluteTime, resultTime } from '../kit/format/time.js';
 import { onInterrupt } from '../kit/interrupt.js';
 import type { Io } from '../kit/io.js';
-import { type CommandResult, fail, storeFailure } from '../kit/failure.js';
+import { type CliFailure, type CommandResult, storeFailure } from '../kit/failure.js';
 import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { tailArgs } from './tailArgs.js';
 import { attemptKey, type Backfill, readBackfill, retrySpanMs } from './tailBackfill.js';
@@ -106,25 +106,32 @@ export const attemptsOf = (images: ReadonlyArray<Record<string, unknown>>): Atte
     return E.isRight(attempt) ? [attempt.right] : [];
   });
 
+/** What a tail run says as it goes; the terminal prints each (the console may stream them). */
+export type TailEvent =
+  /** The stream is open at LATEST: what follows has no gap. */
+  | { readonly _tag: 'Opened' }
+  /** --since: the attempts completed since then (newest last). */
+  | { readonly _tag: 'Backfill'; readonly backfill: Backfill; readonly since: Date }
+  /** From here on, new attempts as the stream brings them. */
+  | { readonly _tag: 'Following'; readonly tableName: string }
+  | { readonly _tag: 'Attempt'; readonly attempt: AttemptItem };
+
 /**
- * The stream's attempts, printed until Ctrl-C; a stream error ends it (a StoreFailure, exit 3).
+ * The stream's attempts, until Ctrl-C; a stream error ends it (a StoreFailure, exit 3).
  * `seen`: the backfill's attempt keys, so an attempt both read and streamed shows once.
  */
 const follow = async (
   tail: StreamTail,
-  io: Io,
-  print: (a: AttemptItem) => string,
   keep: (a: AttemptItem) => boolean,
   seen: ReadonlySet<string>,
-  shown: () => void,
-): Promise<CommandResult> => {
+  onEvent: (e: TailEvent) => void,
+): Promise<E.Either<CliFailure, never>> => {
   for (;;) {
     const images = await tail.next()();
-    if (E.isLeft(images)) return fail(storeFailure(images.left, "the table's stream"));
+    if (E.isLeft(images)) return E.left(storeFailure(images.left, "the table's stream"));
     for (const attempt of attemptsOf(images.right).filter(keep)) {
       if (seen.has(attemptKey(attempt))) continue;
-      io.stdout.write(print(attempt));
-      shown();
+      onEvent({ _tag: 'Attempt', attempt });
     }
   }
 };
@@ -133,21 +140,14 @@ const follow = async (
 const backfillLine = (b: Backfill, since: Date): string =>
   `dh tail: ${b.attempts.length} attempts completed since ${since.toISOString()}${b.skipped > 0 ? ` (the newest; ${b.skipped} older not shown)` : ''}; then new ones as they come\n`;
 
-/** The backfill of --since, printed; the keys shown (the stream skips them). */
-const printBackfill = async (
-  ctx: Context,
-  io: Io,
-  a: Args,
-  since: Date,
-  print: (x: AttemptItem) => string,
-  keep: (x: AttemptItem) => boolean,
-): Promise<E.Either<CommandResult, Set<string>>> => {
+/** The backfill of --since. */
+const backfillOf = (ctx: Context, a: Args, since: Date, keep: (x: AttemptItem) => boolean) => {
   const host = a.endpoint ?? a.host;
-  const b = await readBackfill(
+  return readBackfill(
     ctx.store,
     {
       since,
-      now: io.now(),
+      now: ctx.now(),
       endpoint: host,
       matches: host === undefined ? undefined : (e: string) => hostMatches(host, e),
       messages: a.message,
@@ -155,38 +155,62 @@ const printBackfill = async (
     },
     keep,
   );
-  if (E.isLeft(b)) return E.left(fail(storeFailure(b.left, `the attempts since ${since.toISOString()}`)));
-  io.stderr.write(backfillLine(b.right, since));
-  for (const x of b.right.attempts) io.stdout.write(print(x));
-  return E.right(new Set(b.right.attempts.map(attemptKey)));
 };
 
-/** Opens the stream (LATEST), prints the --since backfill, then follows; `count` is the rows shown. */
-const tailWith = async (ctx: Context, io: Io, a: Args, count: { n: number }): Promise<CommandResult> => {
+/**
+ * `dh tail`'s run: opens the stream (LATEST), reads the --since backfill, then follows; every
+ * step and attempt goes to `onEvent`. It ends only with a failure (or the process, on Ctrl-C).
+ */
+export const tailRun = async (
+  ctx: Context,
+  a: Args,
+  onEvent: (e: TailEvent) => void,
+): Promise<E.Either<CliFailure, never>> => {
   const keep = filterOf(a);
   const { tableName } = ctx.config;
   const streams = makeStreamClients(clientOptionsOf(ctx.config));
   try {
     // the stream's position is taken before the backfill reads: no gap at the seam
     const tail = await tailStream({ client: ctx.clients.client, streams: streams.streams, tableName })();
-    if (E.isLeft(tail)) return fail(storeFailure(tail.left, `the stream of table "${tableName}"`));
-    const layout = viewLayout(io, a);
-    if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
-    const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
+    if (E.isLeft(tail)) return E.left(storeFailure(tail.left, `the stream of table "${tableName}"`));
+    onEvent({ _tag: 'Opened' });
     let seen: ReadonlySet<string> = new Set();
     if (a.since !== undefined) {
-      const back = await printBackfill(ctx, io, a, a.since, print, keep);
-      if (E.isLeft(back)) return back.left;
-      seen = back.right;
-      count.n = seen.size;
+      const b = await backfillOf(ctx, a, a.since, keep);
+      if (E.isLeft(b)) return E.left(storeFailure(b.left, `the attempts since ${a.since.toISOString()}`));
+      onEvent({ _tag: 'Backfill', backfill: b.right, since: a.since });
+      seen = new Set(b.right.attempts.map(attemptKey));
     }
-    io.stderr.write(`dh tail: following new attempts in "${tableName}" (Ctrl-C to stop)\n`);
-    return await follow(tail.right, io, print, keep, seen, () => {
-      count.n++;
-    });
+    onEvent({ _tag: 'Following', tableName });
+    return await follow(tail.right, keep, seen, onEvent);
   } finally {
     streams.destroy();
   }
+};
+
+/** The terminal face of the events: rows (or JSON lines) on stdout, the notes on stderr; `count` is the rows shown. */
+const printer = (io: Io, a: Args, count: { n: number }) => {
+  const layout = viewLayout(io, a);
+  const print = a.json === true ? jsonLine : (x: AttemptItem) => row(x, layout);
+  return (e: TailEvent): void => {
+    switch (e._tag) {
+      case 'Opened':
+        if (a.json !== true) io.stdout.write(streamHeader(COLUMNS, layout));
+        return;
+      case 'Backfill':
+        io.stderr.write(backfillLine(e.backfill, e.since));
+        for (const x of e.backfill.attempts) io.stdout.write(print(x));
+        count.n = e.backfill.attempts.length;
+        return;
+      case 'Following':
+        io.stderr.write(`dh tail: following new attempts in "${e.tableName}" (Ctrl-C to stop)\n`);
+        return;
+      case 'Attempt':
+        io.stdout.write(print(e.attempt));
+        count.n++;
+        return;
+    }
+  };
 };
 
 export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {
@@ -198,7 +222,7 @@ export const runTail = (argv: ReadonlyArray<string>, io: Io): Promise<CommandRes
       const started = io.now().getTime();
       const count = { n: 0 };
       onInterrupt('tail', () => `${count.n} attempts shown in ${Math.round((io.now().getTime() - started) / 1000)}s`);
-      return tailWith(ctx, io, a, count);
+      return tailRun(ctx, a, printer(io, a, count));
     });
   });
 };

@@ -4,9 +4,8 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { sleep as defaultSleep, type SecretPolicy, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../kit/format/progress.js';
 import { type DecodedMessage, decodePartition } from '../kit/table/decodePartition.js';
-import { forEachParallel } from '../kit/table/forEachParallel.js';
 import { TableError } from '../kit/table/tableError.js';
-import { messageSource, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
+import { forEachMessage, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
 import { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './verifyMessage.js';
 
 // `dh verify`: every invariant over every message of a table (or a list), in a parallel
@@ -144,21 +143,7 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<E.Either<S
     deps.progress?.increment();
     return E.right(undefined);
   };
-  const ids = messageSource(deps.reader, o.messageIds);
-  const total =
-    o.messageIds !== undefined ? E.right(o.messageIds.length) : await deps.reader.countMessages(o.segments)();
-  if (E.isLeft(total)) return total;
-  deps.progress?.start(total.right);
-  let pass: E.Either<StoreError, void>;
-  try {
-    pass = await forEachParallel(ids, work, {
-      segments: o.messageIds !== undefined ? 1 : o.segments,
-      concurrency: o.concurrency ?? 4,
-      ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
-    });
-  } finally {
-    deps.progress?.stop();
-  }
+  const pass = await forEachMessage(deps.reader, o, deps.progress, work);
   if (E.isLeft(pass)) return pass;
   // an expired lease is a warning (the next claim records the attempt as lost); lag only with --allow-lag
   const warnings: CheckName[] = [

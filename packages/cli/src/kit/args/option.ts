@@ -6,8 +6,15 @@ import * as t from 'io-ts';
 // are all made from it (declaration.ts, parse.ts, usage.ts), so a flag cannot be accepted
 // without being typed and documented, or documented without being accepted.
 
-/** What decoders may depend on: the command's clock and display zone (`--since -1h`, `--since 10:00`). */
-export type ArgContext = { readonly now: Date; readonly zone: string };
+/**
+ * What decoders may depend on: the command's clock and display zone (`--since -1h`, `--since
+ * 10:00`), and the environment a flag's declared variable is read from when the flag is absent.
+ */
+export type ArgContext = {
+  readonly now: Date;
+  readonly zone: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+};
 
 // An io-ts type of the raw value (string, or true for a switch; undefined when absent).
 type Codec<A> = t.Type<A, unknown, unknown>;
@@ -21,7 +28,11 @@ export type Option<A> = {
   /** The value's placeholder in help (`N`, `TIME`, `oldest|newest`); '' for a switch. */
   readonly value: string;
   readonly help: string;
-  /** The variable the flag stands for (said in help; the configuration reader reads it). */
+  /**
+   * The variable the flag stands for, said in help. A command's own flag is read from it when
+   * absent (a blank variable is absent), decoded by the flag's type (parse.ts); the common
+   * flags' variables are read by their own readers (configuration, zone, pager).
+   */
   readonly env: string | undefined;
   /** The default said in help (`50`, `1h`) when the flag's absence means a value. */
   readonly defaultText: string | undefined;
@@ -46,6 +57,15 @@ type Meta = {
   /** Said in help only: the command applies it (the decoded value stays `undefined`). */
   readonly defaultText?: string;
   readonly inSynopsis?: boolean;
+};
+
+/** The flag's declared variable in `env`, trimmed; undefined when it has none, or it is unset or blank. */
+export const declaredVar = (
+  o: { readonly env: string | undefined },
+  env: Readonly<Record<string, string | undefined>> | undefined,
+): string | undefined => {
+  const v = o.env === undefined ? undefined : env?.[o.env]?.trim();
+  return v === '' ? undefined : v;
 };
 
 const contextual = <A>(d: CodecOf<A>): ((c: ArgContext) => Codec<A>) => (d instanceof t.Type ? () => d : d);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { COMMON } from './common.js';
 import type { ArgsOf, Declaration } from './declaration.js';
-import type { ArgContext, Options } from './option.js';
+import { type ArgContext, declaredVar, type Options } from './option.js';
 import { didYouMean } from './suggest.js';
 import { UsageError } from './usageError.js';
 
@@ -103,7 +103,13 @@ export const decodeArgs = <D extends Declaration>(
   d: D,
   c: ArgContext,
 ): E.Either<UsageError, ArgsOf<D>> =>
-  E.chain((raw: Raw) => {
+  E.chain((given: Raw) => {
+    // a command's own flag that is absent is read from its declared variable (option.ts)
+    const fromEnv = Object.entries(d.options).flatMap(([key, o]) => {
+      const v = given[key] === undefined ? declaredVar(o, c.env) : undefined;
+      return v === undefined ? [] : [[key, o.multiple ? [v] : v] as const];
+    });
+    const raw: Raw = { ...given, ...Object.fromEntries(fromEnv) };
     const flag = ([key, o]: [string, Options[string]]) => [key, `--${key}`, o.decoder(c)] as const;
     const fields = [
       ...Object.entries(COMMON).map(flag),

@@ -2,7 +2,9 @@ import { AnyString, type DecodeError, type EnvSource, optionalVar, readEnv } fro
 import * as E from 'fp-ts/lib/Either.js';
 
 // Who an audited change (re-drive, expunge) is recorded as: --by, else the environment's
-// operator name, else the login name. One rule for every command that writes an event.
+// operator name, else the login name. One rule for every command that writes an event. A
+// command's --by already carries DH_OPERATOR (its declared variable, read by the parser); it
+// is read here too for callers without a --by flag (the console).
 
 const readOperatorEnv = readEnv('configuration', {
   DH_OPERATOR: optionalVar(AnyString),

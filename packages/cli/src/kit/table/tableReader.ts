@@ -5,8 +5,10 @@ import {
   type ScannedMessage,
   type StoreError,
 } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { listSource, type Page, type PagedSource } from './forEachParallel.js';
+import type { Progress } from '../format/progress.js';
+import { forEachParallel, listSource, type Page, type PagedSource } from './forEachParallel.js';
 
 // Raw reads for verify and replay, by the store's operations (retried, classified once):
 // items exactly as stored (keys and index attributes included), so sizes are measured on
@@ -49,6 +51,39 @@ export const messageSource = (
   messageIds !== undefined
     ? listSource(messageIds.map((messageId) => ({ messageId, items: null })))
     : (segment, total, cursor) => reader.scanMessages(segment, total, cursor, SCAN_PAGE_ITEMS)();
+
+export type PassOptions = {
+  /** These messages only (each read whole); default: the whole table by scan segments. */
+  readonly messageIds?: ReadonlyArray<string> | undefined;
+  readonly segments: number;
+  readonly concurrency?: number | undefined;
+  readonly pageBudget?: number | undefined;
+};
+
+/**
+ * `work` over the messages (verify, replay): counted first for the progress bar's total (the
+ * ids given, else a COUNT scan), then the parallel pass; the progress is stopped however it
+ * ends. The first failure (a read, or `work`'s) stops the pass and is returned.
+ */
+export const forEachMessage = async (
+  reader: TableReader,
+  o: PassOptions,
+  progress: Progress | undefined,
+  work: (m: ScannedMessage) => Promise<E.Either<StoreError, unknown>>,
+): Promise<E.Either<StoreError, void>> => {
+  const total = o.messageIds !== undefined ? E.right(o.messageIds.length) : await reader.countMessages(o.segments)();
+  if (E.isLeft(total)) return total;
+  progress?.start(total.right);
+  try {
+    return await forEachParallel(messageSource(reader, o.messageIds), work, {
+      segments: o.messageIds !== undefined ? 1 : o.segments,
+      concurrency: o.concurrency ?? 4,
+      ...(o.pageBudget !== undefined ? { pageBudget: o.pageBudget } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
+};
 
 export const tableReader = (doc: DocumentClient, tableName: string): TableReader => {
   const store = createStore({ doc, tableName });
