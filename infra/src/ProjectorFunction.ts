@@ -78,6 +78,7 @@ export class ProjectorFunction extends Construct {
       environment: {
         DELIVERY_TABLE_NAME: table.tableName,
         ...(config.retentionDays === null ? {} : { DELIVERY_RETENTION_DAYS: String(config.retentionDays) }),
+        DELIVERY_BREAKER: config.breaker ? 'on' : 'off',
         ...(props.eventBus === null ? {} : { DELIVERY_EVENT_BUS_NAME: props.eventBus.name }),
         POWERTOOLS_SERVICE_NAME: 'delivery-projector',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',

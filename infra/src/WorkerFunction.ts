@@ -81,6 +81,7 @@ export class WorkerFunction extends Construct {
         DELIVERY_MAX_ATTEMPTS: String(config.maxAttempts),
         DELIVERY_TIMEOUT_MS: String(config.deliveryTimeoutMs),
         ...(config.retentionDays === null ? {} : { DELIVERY_RETENTION_DAYS: String(config.retentionDays) }),
+        DELIVERY_BREAKER: config.breaker ? 'on' : 'off',
         POWERTOOLS_SERVICE_NAME: 'delivery-worker',
         POWERTOOLS_METRICS_NAMESPACE: 'DeliveryHistory',
       },

@@ -118,6 +118,12 @@ const ContextCodec = t.type(
      */
     retentionDays: withDefault(t.union([intIn(1, 3650), t.null], 'integer 1..3650 (days) | null'), null),
     /**
+     * The endpoint breaker (DELIVERY_BREAKER=on for the worker and the projector, issue 27): on
+     * by default in a deployment, so `dh endpoints pause` and a dead receiver hold deliveries
+     * instead of spending retries; `false` delivers every message as before the breaker.
+     */
+    breaker: withDefault(bool, true),
+    /**
      * Operator events: `own` (a bus of this stack, default), `default` (the account's default
      * bus) or `off` (no bus, no rule, DELIVERY_EVENT_BUS_NAME unset).
      */

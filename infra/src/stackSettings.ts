@@ -15,6 +15,7 @@ export type ContextSettings = {
   logRetentionDays: number;
   alarmTopicArn: string | null;
   retentionDays: number | null;
+  breaker: boolean;
   eventBus: 'own' | 'default' | 'off';
   maxAttempts: number;
   maxReceiveCount: number;

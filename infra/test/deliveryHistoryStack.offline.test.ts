@@ -152,6 +152,9 @@ Worker('Node 22 ESM bundle, handler export, environment from the stack', () => {
   // retention is off by default: no variable, so the worker writes no TTL
   assert.is(env.DELIVERY_RETENTION_DAYS, undefined);
   assert.ok((f.Timeout as number) * 1000 > Number(env.DELIVERY_TIMEOUT_MS));
+  // the breaker is on by default in a deployment: worker and projector both (issue 27)
+  const projectorEnv = (fnProps(projectorId).Environment as { Variables: Record<string, unknown> }).Variables;
+  assert.equal([env.DELIVERY_BREAKER, projectorEnv.DELIVERY_BREAKER], ['on', 'on']);
 });
 
 Worker('SQS event source: partial batch responses, batch size, window, max concurrency', () => {

@@ -35,6 +35,7 @@ const app = new App({
     alarmTopicArn: TOPIC,
     lambdaRuntime: 'nodejs22.x',
     retentionDays: '30',
+    breaker: 'false',
   },
 });
 const stack = new DeliveryHistoryStack(app, 'DeliveryHistory-prod');
@@ -129,6 +130,11 @@ Options('retentionDays reaches both functions as DELIVERY_RETENTION_DAYS; the ta
   );
   const withRetention = fns.filter((v) => v.DELIVERY_RETENTION_DAYS === '30');
   assert.ok(withRetention.length >= 2, 'worker and projector');
+  // breaker: false turns the endpoint breaker off in both
+  assert.equal(
+    fns.filter((v) => v.DELIVERY_BREAKER !== undefined).map((v) => v.DELIVERY_BREAKER),
+    ['off', 'off'],
+  );
   const [, table] = onlyResource(template, 'AWS::DynamoDB::Table');
   assert.equal(props(table).TimeToLiveSpecification, { AttributeName: 'expiresAt', Enabled: true });
 });
