@@ -85,7 +85,7 @@ export {
 export { fold, seedOf } from './state/fold.js';
 export type { ProjectionField } from './state/projection.js';
 export { deepEqual, diffProjection, projectionFields } from './state/projection.js';
-export { rebuildAuditTrail } from './state/rebuildAuditTrail.js';
+export { isPlacedRequeue, type PlacedRequeue, rebuildAuditTrail } from './state/rebuildAuditTrail.js';
 export { attemptsWhileHeld } from './state/attemptsWhileHeld.js';
 export { isFinal, transition } from './state/transition.js';
 export { describeRedriveRefusal, nextRedrive, type RedriveRefusal, redriveRefusal } from './state/redriveRefusal.js';

@@ -32,7 +32,7 @@ const holdEntry = (h: HoldItem): AuditEntry => ({
   reason: h.reason,
 });
 
-type PlacedRequeue = RequeueItem & {
+export type PlacedRequeue = RequeueItem & {
   readonly requeueNumber: number;
   readonly afterAttempt: number;
   readonly afterRedrive: number;
@@ -40,7 +40,7 @@ type PlacedRequeue = RequeueItem & {
 };
 
 /** Requeues with their place recorded (older ones predate the trail's requeue entries). */
-const placed = (r: RequeueItem): r is PlacedRequeue =>
+export const isPlacedRequeue = (r: RequeueItem): r is PlacedRequeue =>
   r.requeueNumber !== undefined &&
   r.afterAttempt !== undefined &&
   r.afterRedrive !== undefined &&
@@ -83,7 +83,7 @@ export const rebuildAuditTrail = (
   resolutions: ReadonlyArray<ResolutionItem> = [],
 ): AuditEntry[] => {
   const byNumber = new Map(resolutions.map((r) => [r.attemptNumber, r]));
-  const pending = requeues.filter(placed).sort((a, b) => a.requeueNumber - b.requeueNumber);
+  const pending = requeues.filter(isPlacedRequeue).sort((a, b) => a.requeueNumber - b.requeueNumber);
   const out: AuditEntry[] = [];
   let next = 0;
   for (const e of orderEvents(attempts, redrives, holds)) {

@@ -2,7 +2,9 @@ import {
   type AttemptItem,
   dedupeOperatorEvents,
   type HoldItem,
+  isPlacedRequeue,
   type OperatorEvent,
+  type PlacedRequeue,
   operatorEventsOf,
   type RedriveContext,
   type RedriveItem,
@@ -138,25 +140,12 @@ const newHoldsOf = (table: readonly HoldItem[], changes: readonly Change[], pos:
   return [...byNumber.values()].filter((h) => h.holdNumber > pos.holds).sort((a, b) => a.holdNumber - b.holdNumber);
 };
 
-type PlacedRequeue = RequeueItem & {
-  readonly requeueNumber: number;
-  readonly afterAttempt: number;
-  readonly afterRedrive: number;
-  readonly afterHold: number;
-};
-
-const isPlaced = (r: RequeueItem): r is PlacedRequeue =>
-  r.requeueNumber !== undefined &&
-  r.afterAttempt !== undefined &&
-  r.afterRedrive !== undefined &&
-  r.afterHold !== undefined;
-
 /** The batch's numbered requeues and the table's, those after the head's `requeues`, by number. */
 const newRequeuesOf = (table: readonly RequeueItem[], changes: readonly Change[], pos: Position): PlacedRequeue[] => {
   const byNumber = new Map<number, PlacedRequeue>();
   for (const c of changes)
-    if (c.kind === 'requeue' && isPlaced(c.requeue)) byNumber.set(c.requeue.requeueNumber, c.requeue);
-  for (const r of table) if (isPlaced(r)) byNumber.set(r.requeueNumber, r);
+    if (c.kind === 'requeue' && isPlacedRequeue(c.requeue)) byNumber.set(c.requeue.requeueNumber, c.requeue);
+  for (const r of table) if (isPlacedRequeue(r)) byNumber.set(r.requeueNumber, r);
   return [...byNumber.values()]
     .filter((r) => r.requeueNumber > pos.requeues)
     .sort((a, b) => a.requeueNumber - b.requeueNumber);
