@@ -4,18 +4,13 @@
 // missing) is reported as audit-trail drift, and `dh replay projections` rebuilds exactly the
 // live trail.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  DeliveryRequest,
-  isAttemptEntry,
-  isRedriveEntry,
-  makeRetryPolicy,
-  type OutcomeInput,
-} from '@delivery-history/core';
+import { isAttemptEntry, isRedriveEntry, makeRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareTrail } from '@delivery-history/testkit/trails';
+import { must } from '@delivery-history/testkit/must';
+import { attemptAnswered, createPlain } from '@delivery-history/testkit/storeSteps';
 import { type FakeClock, fakeClock } from '@delivery-history/testkit/fakeClock';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { projectAll } from './support/projectAll.js';
@@ -23,43 +18,6 @@ import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 
 type Ctx = { t: TestTable; env: NodeJS.ProcessEnv; store: Store; clock: FakeClock };
 const V = suite<Ctx>('dh verify / replay: holds and requeues in the audit trail');
-
-const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
-
-const response = (statusCode: number): OutcomeInput => ({
-  kind: 'response',
-  statusCode,
-  statusText: String(statusCode),
-  headers: {},
-  responseTimeMs: 5,
-  bodySnippet: '',
-  bodyBytes: 0,
-});
-
-const create = async (store: Store, messageId: string) => {
-  const req = DeliveryRequest.decode({ messageId, url: 'https://hooks.example.com/in', body: '{}', maxAttempts: 3 });
-  if (E.isLeft(req)) throw new Error('bad fixture');
-  await must(store.createMessage(req.right));
-};
-
-const attempt = async ({ store, clock }: Ctx, messageId: string, statusCode: number) => {
-  clock.advance(2000);
-  const claimed = await must(store.claim(messageId));
-  const now = clock.now();
-  await must(
-    store.appendAttempt({
-      claimed,
-      startedAt: now,
-      completedAt: now,
-      responseHeaders: {},
-      observation: response(statusCode),
-    }),
-  );
-};
 
 const hold = (store: Store, messageId: string, kind: 'held' | 'released' | 'expired') =>
   must(
@@ -85,15 +43,15 @@ V.before(async (ctx) => {
     retryPolicy: makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 1000 }),
   });
   const s = ctx.store;
-  await create(s, 'hv-released');
+  await createPlain(s, 'hv-released');
   await hold(s, 'hv-released', 'held');
   await hold(s, 'hv-released', 'released');
-  await attempt(ctx, 'hv-released', 200);
-  await create(s, 'hv-expired');
+  await attemptAnswered(ctx, 'hv-released', 200);
+  await createPlain(s, 'hv-expired');
   await hold(s, 'hv-expired', 'held');
   await hold(s, 'hv-expired', 'expired');
-  await create(s, 'hv-requeued');
-  await attempt(ctx, 'hv-requeued', 503);
+  await createPlain(s, 'hv-requeued');
+  await attemptAnswered(ctx, 'hv-requeued', 503);
   const st = await must(s.getState('hv-requeued'));
   await must(
     s.appendRequeue({
@@ -104,7 +62,7 @@ V.before(async (ctx) => {
       waitingSince: st.lastUpdatedAt,
     }),
   );
-  await attempt(ctx, 'hv-requeued', 200);
+  await attemptAnswered(ctx, 'hv-requeued', 200);
   await projectAll(ctx.t);
 });
 V.after(async ({ t }) => {

@@ -5,12 +5,10 @@
 // the rebuild from the partition, and replay's packing of it (rebuildAuditSegments).
 import {
   AttemptItem,
-  DeliveryRequest,
   decodeWith,
   HoldItem,
   isHoldEntry,
   isRequeueEntry,
-  type OutcomeInput,
   RedriveItem,
   RequeueItem,
 } from '@delivery-history/core';
@@ -23,6 +21,8 @@ import type { Type } from 'io-ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareTrail } from '@delivery-history/testkit/trails';
+import { must } from '@delivery-history/testkit/must';
+import { attemptAnswered, createPlain } from '@delivery-history/testkit/storeSteps';
 import { fakeClock, type FakeClock } from '@delivery-history/testkit/fakeClock';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { makeWorkloadStore, readWholeStream } from './support/workload.js';
@@ -38,43 +38,6 @@ Trail.before(async (ctx) => {
 Trail.after(async ({ t }) => {
   await t.drop();
 });
-
-const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
-
-const response = (statusCode: number): OutcomeInput => ({
-  kind: 'response',
-  statusCode,
-  statusText: String(statusCode),
-  headers: {},
-  responseTimeMs: 7,
-  bodySnippet: '',
-  bodyBytes: 0,
-});
-
-const create = async ({ store }: Ctx, messageId: string, maxAttempts = 3) => {
-  const req = DeliveryRequest.decode({ messageId, url: 'https://hooks.example.com/in', body: '{}', maxAttempts });
-  if (E.isLeft(req)) throw new Error('bad fixture');
-  await must(store.createMessage(req.right));
-};
-
-const attempt = async ({ store, clock }: Ctx, messageId: string, statusCode: number) => {
-  clock.advance(2000);
-  const claimed = await must(store.claim(messageId));
-  const now = clock.now();
-  await must(
-    store.appendAttempt({
-      claimed,
-      startedAt: now,
-      completedAt: now,
-      responseHeaders: {},
-      observation: response(statusCode),
-    }),
-  );
-};
 
 const hold = async ({ store, clock }: Ctx, messageId: string, kind: 'held' | 'released' | 'expired') => {
   clock.advance(1000);
@@ -102,39 +65,39 @@ const IDS = ['ht-delivered', 'ht-expired', 'ht-twice', 'ht-redriven', 'ht-requeu
 /** The workload: every hold kind, before and after attempts, around a re-drive. */
 const drive = async (ctx: Ctx): Promise<void> => {
   // a retry, then held by the breaker, released by the drain, delivered
-  await create(ctx, 'ht-delivered');
-  await attempt(ctx, 'ht-delivered', 503);
+  await createPlain(ctx.store, 'ht-delivered');
+  await attemptAnswered(ctx, 'ht-delivered', 503, 7);
   await hold(ctx, 'ht-delivered', 'held');
   await hold(ctx, 'ht-delivered', 'released');
-  await attempt(ctx, 'ht-delivered', 200);
+  await attemptAnswered(ctx, 'ht-delivered', 200, 7);
   // held before its first attempt, never released: expired (final, held_expired)
-  await create(ctx, 'ht-expired');
+  await createPlain(ctx.store, 'ht-expired');
   await hold(ctx, 'ht-expired', 'held');
   await hold(ctx, 'ht-expired', 'expired');
   // held and released twice, then delivered on the first attempt
-  await create(ctx, 'ht-twice');
+  await createPlain(ctx.store, 'ht-twice');
   for (let i = 0; i < 2; i++) {
     await hold(ctx, 'ht-twice', 'held');
     await hold(ctx, 'ht-twice', 'released');
   }
-  await attempt(ctx, 'ht-twice', 200);
+  await attemptAnswered(ctx, 'ht-twice', 200, 7);
   // exhausted, re-driven, held after the re-drive, released, delivered
-  await create(ctx, 'ht-redriven', 1);
-  await attempt(ctx, 'ht-redriven', 503);
+  await createPlain(ctx.store, 'ht-redriven', 1);
+  await attemptAnswered(ctx, 'ht-redriven', 503, 7);
   await must(
     ctx.store.appendRedrive({ messageId: 'ht-redriven', requestedBy: 'ops', reason: 'fixed', maxAttempts: 3 }),
   );
   await hold(ctx, 'ht-redriven', 'held');
   await hold(ctx, 'ht-redriven', 'released');
-  await attempt(ctx, 'ht-redriven', 200);
+  await attemptAnswered(ctx, 'ht-redriven', 200, 7);
   // stalled after a retry: requeued by support, held, requeued while held, released, delivered
-  await create(ctx, 'ht-requeued');
-  await attempt(ctx, 'ht-requeued', 503);
+  await createPlain(ctx.store, 'ht-requeued');
+  await attemptAnswered(ctx, 'ht-requeued', 503, 7);
   await requeue(ctx, 'ht-requeued', 'INC-7: the retry never ran');
   await hold(ctx, 'ht-requeued', 'held');
   await requeue(ctx, 'ht-requeued', 'INC-7: still stuck');
   await hold(ctx, 'ht-requeued', 'released');
-  await attempt(ctx, 'ht-requeued', 200);
+  await attemptAnswered(ctx, 'ht-requeued', 200, 7);
 };
 
 const deps = (t: TestTable) => makeProjectorDeps({ doc: t.doc, tableName: t.tableName }, { driftCheckMaxAttempts: 0 });

@@ -1,0 +1,47 @@
+// A message's life through the real store, one step at a time, on a fake clock: create it,
+// then claim and append one observed response. For tests that need the store's own items
+// (holds, requeues, trails) without a worker or a receiver.
+import { DeliveryRequest, type OutcomeInput } from '@delivery-history/core';
+import type { Store } from '@delivery-history/store';
+import * as E from 'fp-ts/lib/Either.js';
+import type { FakeClock } from './fakeClock.js';
+import { must } from './must.js';
+
+/** A receiver's answer with this status, as the worker would observe it. */
+export const responseOf = (statusCode: number, responseTimeMs = 5): OutcomeInput => ({
+  kind: 'response',
+  statusCode,
+  statusText: String(statusCode),
+  headers: {},
+  responseTimeMs,
+  bodySnippet: '',
+  bodyBytes: 0,
+});
+
+/** Creates a message to `https://hooks.example.com/in` with an empty JSON body. */
+export const createPlain = async (store: Store, messageId: string, maxAttempts = 3): Promise<void> => {
+  const req = DeliveryRequest.decode({ messageId, url: 'https://hooks.example.com/in', body: '{}', maxAttempts });
+  if (E.isLeft(req)) throw new Error('bad fixture');
+  await must(store.createMessage(req.right));
+};
+
+/** Two seconds later: claims the message and appends one attempt that got `statusCode`. */
+export const attemptAnswered = async (
+  { store, clock }: { store: Store; clock: FakeClock },
+  messageId: string,
+  statusCode: number,
+  responseTimeMs = 5,
+): Promise<void> => {
+  clock.advance(2000);
+  const claimed = await must(store.claim(messageId));
+  const now = clock.now();
+  await must(
+    store.appendAttempt({
+      claimed,
+      startedAt: now,
+      completedAt: now,
+      responseHeaders: {},
+      observation: responseOf(statusCode, responseTimeMs),
+    }),
+  );
+};
