@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/benchFixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
+import { createAndAnswer } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
 import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
@@ -83,36 +83,9 @@ const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
 
 /** Live attempts while projectors come and go: 3 per message (500, 500, 200), due at once. */
 const liveWriter = async (store: Store, count: number): Promise<number> => {
-  let appended = 0;
-  for (let i = 0; i < count; i++) {
-    const id = `live-${i}`;
-    const request = requestTo(id, 'http://127.0.0.1:9/live', 5);
-    const created = await store.createMessage(request)();
-    if (E.isLeft(created)) throw new Error(created.left.message);
-    for (const code of [500, 500, 200]) {
-      const claimed = await store.claim(id)();
-      if (E.isLeft(claimed)) throw new Error(`claim ${id}: ${claimed.left.message}`);
-      const now = new Date();
-      const r = await store.appendAttempt({
-        claimed: claimed.right,
-        startedAt: now,
-        completedAt: now,
-        responseHeaders: null,
-        observation: {
-          kind: 'response',
-          statusCode: code,
-          statusText: String(code),
-          headers: {},
-          responseTimeMs: 1,
-          bodySnippet: '',
-          bodyBytes: 0,
-        },
-      })();
-      if (E.isLeft(r)) throw new Error(`append ${id}: ${r.left.message}`);
-      appended++;
-    }
-  }
-  return appended;
+  for (let i = 0; i < count; i++)
+    await createAndAnswer(store, requestTo(`live-${i}`, 'http://127.0.0.1:9/live', 5), [500, 500, 200]);
+  return count * 3;
 };
 
 Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild', async (ctx) => {
