@@ -6,6 +6,7 @@ import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { appendObserved, responseOf } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
 import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
@@ -93,22 +94,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
         if (claimed.left._tag === 'AlreadyFinal') await replace(slot, id);
         continue;
       }
-      const now = new Date();
-      const r = await store.appendAttempt({
-        claimed: claimed.right,
-        startedAt: now,
-        completedAt: now,
-        responseHeaders: null,
-        observation: {
-          kind: 'response',
-          statusCode: 500,
-          statusText: 'Internal Server Error',
-          headers: {},
-          responseTimeMs: 1,
-          bodySnippet: '',
-          bodyBytes: 0,
-        },
-      })();
+      const r = await appendObserved(store, claimed.right, responseOf(500, 1))();
       if (E.isLeft(r)) {
         refusals++;
         continue;
@@ -123,22 +109,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
     for (let n = 0; n < DIRECT_MAX_ATTEMPTS + 2; n++) {
       const claimed = await store.claim(id)();
       if (E.isLeft(claimed)) break;
-      const now = new Date();
-      const r = await store.appendAttempt({
-        claimed: claimed.right,
-        startedAt: now,
-        completedAt: now,
-        responseHeaders: null,
-        observation: {
-          kind: 'response',
-          statusCode: 500,
-          statusText: 'Internal Server Error',
-          headers: {},
-          responseTimeMs: 1,
-          bodySnippet: '',
-          bodyBytes: 0,
-        },
-      })();
+      const r = await appendObserved(store, claimed.right, responseOf(500, 1))();
       if (E.isRight(r)) acknowledged.set(id, (acknowledged.get(id) ?? 0) + 1);
     }
   }

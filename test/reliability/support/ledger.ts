@@ -1,5 +1,6 @@
 import type { AttemptItem } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
 import type { Accounting } from './reliabilitySummary.js';
@@ -48,14 +49,6 @@ export type LedgerReport = {
   readonly books: ReadonlyArray<MessageBooks>;
 };
 
-const pool = async <A>(items: ReadonlyArray<A>, limit: number, work: (a: A) => Promise<void>): Promise<void> => {
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i] as A);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-};
-
 export const checkLedger = async (
   store: Store,
   expected: ReadonlyMap<string, Expectation>,
@@ -67,7 +60,7 @@ export const checkLedger = async (
   const doubleCounted: string[] = [];
   const unaccounted: string[] = [];
   const wrongAttempts: string[] = [];
-  await pool([...expected.entries()], 8, async ([messageId, want]) => {
+  await mapLimit(expected.entries(), 8, async ([messageId, want]) => {
     const h = await store.getHistory(messageId)();
     const attempts: AttemptItem[] = E.isRight(h) ? h.right.attempts : [];
     const status = E.isRight(h) ? h.right.state.status : null;
