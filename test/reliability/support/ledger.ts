@@ -49,6 +49,13 @@ export type LedgerReport = {
   readonly books: ReadonlyArray<MessageBooks>;
 };
 
+/** The receivers' requests counted by message id (`webhook-id`), as checkLedger's `requestsOf`. */
+export const requestsById = (requests: Iterable<{ readonly webhookId: string | null }>): ((id: string) => number) => {
+  const byId = new Map<string, number>();
+  for (const r of requests) if (r.webhookId !== null) byId.set(r.webhookId, (byId.get(r.webhookId) ?? 0) + 1);
+  return (id) => byId.get(id) ?? 0;
+};
+
 export const checkLedger = async (
   store: Store,
   expected: ReadonlyMap<string, Expectation>,
