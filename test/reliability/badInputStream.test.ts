@@ -1,9 +1,8 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { makeRetryPolicy } from '@delivery-history/core';
 import { makeHandler, memoryTelemetry } from '@delivery-history/projector/testing';
 import { makeProjectorDeps } from '@delivery-history/projector';
-import { createStore, type Store } from '@delivery-history/store';
+import type { Store } from '@delivery-history/store';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,7 +12,7 @@ import { createAndAnswer } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seedFromEnv } from '@delivery-history/testkit/seededRandom';
 import { checkItems } from './support/itemBudget.js';
-import { requestTo, verifyTable } from './support/rig.js';
+import { dueAtOnceStore, requestTo, verifyTable } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';
 import { printSummary } from './support/reliabilitySummary.js';
 
@@ -33,12 +32,7 @@ const MESSAGES = 12;
 
 Stream.before(async (ctx) => {
   ctx.t = await useTestTable('rel-bad-stream');
-  ctx.store = createStore({
-    doc: ctx.t.doc,
-    tableName: ctx.t.tableName,
-    retryPolicy: makeRetryPolicy({ baseMs: 0, maxMs: 0 }),
-    random: () => 0.5,
-  });
+  ctx.store = dueAtOnceStore(ctx.t);
   for (let i = 0; i < MESSAGES; i++)
     await createAndAnswer(
       ctx.store,

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { appendObserved, responseOf } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
-import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
+import { accountingOf, checkLedger, requestsById, type Expectation, sample } from './support/ledger.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';
 import { printSummary } from './support/reliabilitySummary.js';
@@ -138,10 +138,7 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
   await settle(rig);
   const elapsed = performance.now() - started;
 
-  const requests = new Map<string, number>();
-  for (const r of receivers.requests)
-    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
-  const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
+  const ledger = await checkLedger(rig.store, expected, requestsById(receivers.requests), rig.unrecorded);
   // direct messages: every acknowledged append is stored, and nothing else is
   const directExpected = new Map<string, Expectation>(
     [...direct.acknowledged.keys()].map((id) => [id, { status: 'FAILED', attempts: DIRECT_MAX_ATTEMPTS, exact: true }]),
