@@ -4,16 +4,10 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { itemSize, type OutcomeInput } from '@delivery-history/core';
 import { TRUNCATION_MARKER } from '@delivery-history/core/testing';
 import { DEFAULT_BUDGETS, attemptKey, messagePk, stateKey } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fixture, deliver, foldMismatch, request, right, useStore } from './support/storeFixtures.js';
+import { deliver, foldMismatch, request, right, storeSuite } from './support/storeFixtures.js';
 
-const Storage = suite<Fixture>('scenario 4: error information storage');
-
-Storage.before(async (ctx) => {
-  Object.assign(ctx, await useStore('s4-errors'));
-});
-Storage.after(async ({ t }) => t.drop());
+const Storage = storeSuite('scenario 4: error information storage', 's4-errors');
 
 const response = (
   statusCode: number,
