@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { AttemptStatus, HttpMethod, Status } from './enums.js';
+import { eventItem } from './eventItem.js';
 import { HoldKind } from './holdItem.js';
 import { DeliveryResult, Truncations } from './outcome.js';
 import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from './primitives.js';
@@ -19,6 +20,9 @@ export type ExpungeScope = t.TypeOf<typeof ExpungeScope>;
  */
 export const ExpungeMark = t.type({ n: PositiveInt, at: IsoTimestamp, scope: ExpungeScope }, 'ExpungeMark');
 export type ExpungeMark = t.TypeOf<typeof ExpungeMark>;
+
+/** Who asked for an operator's action (re-drive, requeue, expunge), why, and when (audited). */
+const operatorAction = { requestedBy: t.string, reason: t.string, at: IsoTimestamp };
 
 /** Optional on STATE and ATTEMPT: absent on every item no expunge touched. */
 const expungeMarkProps = t.partial({ expunged: ExpungeMark });
@@ -93,47 +97,29 @@ export type AttemptItem = t.TypeOf<typeof AttemptItem>;
  * attempt. It explains the lost attempt (history, audit) and never counts: fold ignores it,
  * STATE is not touched (the message moved on under the new lease).
  */
-export const ResolutionItem = t.exact(
-  t.type(
-    {
-      type: t.literal('RESOLUTION'),
-      messageId: t.string,
-      /** The lost attempt this resolves. */
-      attemptNumber: PositiveInt,
-      /** The observed exchange's attemptId (idempotency key of the write). */
-      attemptId: t.string,
-      /** The expired lease the exchange was made under (= the lost attempt's leaseId). */
-      leaseId: t.string,
-      startedAt: IsoTimestamp,
-      completedAt: IsoTimestamp,
-      response: nullable(AttemptResponse),
-      /** What the receiver answered, classified as attempt n (informational: no decision). */
-      deliveryResult: DeliveryResult,
-      recordedAt: IsoTimestamp,
-      truncated: Truncations,
-    },
-    'ResolutionItem',
-  ),
-  'ResolutionItem',
-);
+export const ResolutionItem = eventItem('RESOLUTION', 'ResolutionItem', {
+  /** The lost attempt this resolves. */
+  attemptNumber: PositiveInt,
+  /** The observed exchange's attemptId (idempotency key of the write). */
+  attemptId: t.string,
+  /** The expired lease the exchange was made under (= the lost attempt's leaseId). */
+  leaseId: t.string,
+  startedAt: IsoTimestamp,
+  completedAt: IsoTimestamp,
+  response: nullable(AttemptResponse),
+  /** What the receiver answered, classified as attempt n (informational: no decision). */
+  deliveryResult: DeliveryResult,
+  recordedAt: IsoTimestamp,
+  truncated: Truncations,
+});
 export type ResolutionItem = t.TypeOf<typeof ResolutionItem>;
 
-export const RedriveItem = t.exact(
-  t.type(
-    {
-      type: t.literal('REDRIVE'),
-      messageId: t.string,
-      redriveNumber: PositiveInt,
-      afterAttempt: NonNegativeInt,
-      maxAttempts: PositiveInt,
-      requestedBy: t.string,
-      reason: t.string,
-      at: IsoTimestamp,
-    },
-    'RedriveItem',
-  ),
-  'RedriveItem',
-);
+export const RedriveItem = eventItem('REDRIVE', 'RedriveItem', {
+  redriveNumber: PositiveInt,
+  afterAttempt: NonNegativeInt,
+  maxAttempts: PositiveInt,
+  ...operatorAction,
+});
 export type RedriveItem = t.TypeOf<typeof RedriveItem>;
 
 /**
@@ -148,9 +134,7 @@ export const RequeueItem = t.exact(
       t.type({
         type: t.literal('REQUEUE'),
         messageId: t.string,
-        requestedBy: t.string,
-        reason: t.string,
-        at: IsoTimestamp,
+        ...operatorAction,
         /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
         status: Status,
         /** Since when it had waited for a worker. */
@@ -177,24 +161,14 @@ export type RequeueItem = t.TypeOf<typeof RequeueItem>;
  * Written before any content is removed (`completedAt` null), completed after every item
  * is done; an incomplete one is resumed by the next run with the same scope.
  */
-export const ExpungeItem = t.exact(
-  t.type(
-    {
-      type: t.literal('EXPUNGE'),
-      messageId: t.string,
-      expungeNumber: PositiveInt,
-      scope: ExpungeScope,
-      requestedBy: t.string,
-      reason: t.string,
-      at: IsoTimestamp,
-      completedAt: nullable(IsoTimestamp),
-      /** Items whose content this expunge changed (set when completed). */
-      items: NonNegativeInt,
-    },
-    'ExpungeItem',
-  ),
-  'ExpungeItem',
-);
+export const ExpungeItem = eventItem('EXPUNGE', 'ExpungeItem', {
+  expungeNumber: PositiveInt,
+  scope: ExpungeScope,
+  ...operatorAction,
+  completedAt: nullable(IsoTimestamp),
+  /** Items whose content this expunge changed (set when completed). */
+  items: NonNegativeInt,
+});
 export type ExpungeItem = t.TypeOf<typeof ExpungeItem>;
 
 export const StateRequest = t.intersection(
