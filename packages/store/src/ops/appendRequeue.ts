@@ -80,29 +80,25 @@ const write = (env: Env, ctx: ErrorContext, item: RequeueItem & { requeueNumber:
   );
 };
 
-const attempt = (
-  env: Env,
-  ctx: ErrorContext,
-  input: AppendRequeueInput,
-  tries: number,
-): TE.TaskEither<StoreError, RequeueItem> =>
-  pipe(
-    getState(env, input.messageId, ctx.op),
-    TE.chain((s) => {
-      const item = itemOf(env, input, s) as RequeueItem & { requeueNumber: number };
-      return pipe(
-        write(env, ctx, item, env.newId().slice(0, 8)),
-        TE.map(() => item as RequeueItem),
-        TE.orElse((e) =>
-          isConditionFailure(e) && tries < MAX_TRIES
-            ? attempt(env, ctx, input, tries + 1)
-            : TE.left(
-                isConditionFailure(e) ? Conflict(ctx, `message kept changing during the requeue: ${e.message}`) : e,
-              ),
-        ),
-      );
-    }),
-  );
-
-export const appendRequeue = (env: Env, input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem> =>
-  attempt(env, { op: 'appendRequeue', messageId: input.messageId }, input, 1);
+export const appendRequeue = (env: Env, input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem> => {
+  const ctx: ErrorContext = { op: 'appendRequeue', messageId: input.messageId };
+  const tryOnce = (tries: number): TE.TaskEither<StoreError, RequeueItem> =>
+    pipe(
+      getState(env, input.messageId, ctx.op),
+      TE.chain((s) => {
+        const item = itemOf(env, input, s) as RequeueItem & { requeueNumber: number };
+        return pipe(
+          write(env, ctx, item, env.newId().slice(0, 8)),
+          TE.map(() => item as RequeueItem),
+          TE.orElse((e) =>
+            isConditionFailure(e) && tries < MAX_TRIES
+              ? tryOnce(tries + 1)
+              : TE.left(
+                  isConditionFailure(e) ? Conflict(ctx, `message kept changing during the requeue: ${e.message}`) : e,
+                ),
+          ),
+        );
+      }),
+    );
+  return tryOnce(1);
+};
