@@ -6,3 +6,15 @@ import * as t from 'io-ts';
  */
 export const eventItem = <T extends string, P extends t.Props>(type: T, name: string, props: P) =>
   t.exact(t.type({ type: t.literal(type), messageId: t.string, ...props }, name), name);
+
+/** The same with optional fields (absent on items written before they existed, or when unset). */
+export const eventItemWith = <T extends string, P extends t.Props, O extends t.Props>(
+  type: T,
+  name: string,
+  props: P,
+  optional: O,
+) =>
+  t.exact(
+    t.intersection([t.type({ type: t.literal(type), messageId: t.string, ...props }), t.partial(optional)], name),
+    name,
+  );
