@@ -163,22 +163,35 @@ const earlyEvent = (
   return q === undefined ? undefined : { event: `requeue ${q.requeueNumber}`, afterAttempt: q.afterAttempt };
 };
 
+/** The operator events counted on STATE and numbered per message. */
+type EventCount = 'redrives' | 'holds' | 'requeues';
+
+/** The numbers of the events of one count that this batch carries. */
+const carriedNumbers = (changes: readonly Change[], n: EventCount): number[] =>
+  changes.flatMap((c) => {
+    if (n === 'redrives' && c.kind === 'redrive') return [c.redrive.redriveNumber];
+    if (n === 'holds' && c.kind === 'hold') return [c.hold.holdNumber];
+    if (n === 'requeues' && c.kind === 'requeue' && c.requeue.requeueNumber !== undefined)
+      return [c.requeue.requeueNumber];
+    return [];
+  });
+
 /**
  * The Query of one event kind (REDRIVE#, HOLD#, REQUEUE#), only when it can find something:
  * STATE's counter of that kind is bumped in the event's own transaction, so a consistent STATE
- * read that counts none past the head's `after` (or only ones this batch carries) proves the
- * table holds none the apply lacks. Without a readable STATE the Query runs, as before.
+ * read that counts none past the head's (or only ones this batch carries) proves the table holds
+ * none the apply lacks. Without a readable STATE the Query runs, as before.
  */
 const readUnseen = <A>(
   state: E.Either<StoreError, StateItem | null>,
-  counted: (s: StateItem) => number,
-  after: number,
-  carried: ReadonlyArray<number>,
+  n: EventCount,
+  pos: Position,
+  changes: readonly Change[],
   list: () => TE.TaskEither<StoreError, readonly A[]>,
 ): TE.TaskEither<StoreError, readonly A[]> => {
   if (E.isLeft(state) || state.right === null) return list();
-  const have = new Set(carried);
-  const unseen = range(after + 1, counted(state.right)).filter((k) => !have.has(k));
+  const carried = new Set(carriedNumbers(changes, n));
+  const unseen = range(pos[n] + 1, state.right[n] ?? 0).filter((k) => !carried.has(k));
   return unseen.length === 0 ? TE.right([]) : list();
 };
 
@@ -201,42 +214,15 @@ const gatherWork = async (
   if (E.isLeft(read)) return read;
   const { head, state } = read.right;
   const pos = positionOf(head);
-  const tableRedrives = await pipe(
-    readUnseen(
-      state,
-      (s) => s.redrives,
-      pos.redrives,
-      changes.flatMap((c) => (c.kind === 'redrive' ? [c.redrive.redriveNumber] : [])),
-      () => store.listRedrives(messageId),
-    ),
-    TE.mapLeft(failed),
-  )();
+  const unseen = <A>(n: EventCount, list: () => TE.TaskEither<StoreError, readonly A[]>) =>
+    pipe(readUnseen(state, n, pos, changes, list), TE.mapLeft(failed))();
+  const tableRedrives = await unseen('redrives', () => store.listRedrives(messageId));
   if (E.isLeft(tableRedrives)) return tableRedrives;
   const redrives = newRedrivesOf(tableRedrives.right, changes, pos);
-  const tableHolds = await pipe(
-    readUnseen(
-      state,
-      (s) => s.holds ?? 0,
-      pos.holds,
-      changes.flatMap((c) => (c.kind === 'hold' ? [c.hold.holdNumber] : [])),
-      () => store.listHolds(messageId),
-    ),
-    TE.mapLeft(failed),
-  )();
+  const tableHolds = await unseen('holds', () => store.listHolds(messageId));
   if (E.isLeft(tableHolds)) return tableHolds;
   const holds = newHoldsOf(tableHolds.right, changes, pos);
-  const tableRequeues = await pipe(
-    readUnseen(
-      state,
-      (s) => s.requeues ?? 0,
-      pos.requeues,
-      changes.flatMap((c) =>
-        c.kind === 'requeue' && c.requeue.requeueNumber !== undefined ? [c.requeue.requeueNumber] : [],
-      ),
-      () => store.listRequeues(messageId),
-    ),
-    TE.mapLeft(failed),
-  )();
+  const tableRequeues = await unseen('requeues', () => store.listRequeues(messageId));
   if (E.isLeft(tableRequeues)) return tableRequeues;
   const requeues = newRequeuesOf(tableRequeues.right, changes, pos);
   const early = earlyEvent(redrives, holds, requeues, pos);
