@@ -3,20 +3,12 @@
 // rejected with a ValidationException about item size.
 import { GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DYNAMODB_ITEM_LIMIT_BYTES, itemSize } from '@delivery-history/core';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { tableSuite } from '@delivery-history/testkit/suiteWith';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 
 type Item = Record<string, unknown>;
-type Ctx = { t: TestTable };
-const Boundary = suite<Ctx>('itemSize at the 400 KB boundary (DynamoDB Local)');
-
-Boundary.before(async (ctx) => {
-  ctx.t = await useTestTable('size-boundary');
-});
-Boundary.after(async (ctx) => {
-  await ctx.t.drop();
-});
+const Boundary = tableSuite('itemSize at the 400 KB boundary (DynamoDB Local)', 'size-boundary');
 
 /** `shape(pad)` must grow by exactly one byte per pad char; returns the item of size `target`. */
 const sized = (shape: (pad: string) => Item, target: number): Item => {

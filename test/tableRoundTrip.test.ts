@@ -2,19 +2,10 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { tableSuite } from '@delivery-history/testkit/suiteWith';
 
-type Ctx = { t: TestTable };
-const RoundTrip = suite<Ctx>('table from the shared definition');
-
-RoundTrip.before(async (ctx) => {
-  ctx.t = await useTestTable('roundtrip');
-});
-RoundTrip.after(async (ctx) => {
-  await ctx.t.drop();
-});
+const RoundTrip = tableSuite('table from the shared definition', 'roundtrip');
 
 RoundTrip('creates keys, indexes and the stream as defined', async ({ t }) => {
   const { Table } = await t.client.send(new DescribeTableCommand({ TableName: t.tableName }));

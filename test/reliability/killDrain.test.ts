@@ -21,7 +21,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CountingReceiver, startCountingReceiver } from './support/countingReceiver.js';
-import { historyBooks, statesOf } from './support/historyBooks.js';
+import { accountingOfBooks, historyBooks, statesOf } from './support/historyBooks.js';
 import { printSummary } from './support/reliabilitySummary.js';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { killChild, type LineChild, spawnLineChild } from './support/spawnLineChild.js';
@@ -292,12 +292,7 @@ Kill(
       inputsTried: 0,
       lost: b.bad.filter((s) => s.includes('not delivered') || s.includes('no history')).length,
       doubleCounted: b.bad.filter((s) => s.includes('requests >') || s.includes('sent again')).length,
-      accounting: {
-        requestsReceived: b.requests,
-        attemptsRecorded: b.attempts,
-        lostAttempts: b.lost,
-        recoveredThroughSqs: 0,
-      },
+      accounting: accountingOfBooks(b),
       details: {
         'duration s': Math.round((performance.now() - started) / 100) / 10,
         'kill phase s': Math.round(killPhaseMs / 100) / 10,

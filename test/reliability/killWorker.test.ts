@@ -15,7 +15,7 @@ import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CountingReceiver, startCountingReceiver } from './support/countingReceiver.js';
-import { historyBooks, statesOf } from './support/historyBooks.js';
+import { accountingOfBooks, historyBooks, statesOf } from './support/historyBooks.js';
 import { printSummary } from './support/reliabilitySummary.js';
 import { requestTo, SIGNING_SECRET } from './support/rig.js';
 import { killChild, type LineChild, spawnLineChild } from './support/spawnLineChild.js';
@@ -183,13 +183,7 @@ Kill('200 messages, workers SIGKILLed before, during and after requests: every a
     inputsTried: 0,
     lost: b.bad.filter((s) => s.includes('not final') || s.includes('no history')).length,
     doubleCounted: b.bad.filter((s) => s.includes('requests >')).length,
-    // a killed worker's exchange is gone with it: nothing comes back through SQS here
-    accounting: {
-      requestsReceived: b.requests,
-      attemptsRecorded: b.attempts,
-      lostAttempts: b.lost,
-      recoveredThroughSqs: 0,
-    },
+    accounting: accountingOfBooks(b),
     details: {
       seed,
       'duration s': Math.round((performance.now() - started) / 100) / 10,

@@ -3,34 +3,23 @@
 // against DynamoDB Local. Afterwards no secret is in any stored item or captured log line,
 // and core's verify checker (what `dh verify` runs) reports nothing.
 import * as fc from 'fast-check';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
 import { SECRET_HEADER_NAMES } from '@delivery-history/testkit/secretHeaderNames';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import {
   type EchoReceiver,
   leakForms,
   logLines,
   type SecretsRig,
   scanTable,
-  secretsRig,
   startEchoReceiver,
   verifyFindings,
+  secretsSuite,
 } from './secretsRig.js';
 
 type Ctx = { t: TestTable; rx: EchoReceiver; rig: SecretsRig };
-const Echo = suite<Ctx>('secrets: echo receivers through the worker');
-
-Echo.before(async (ctx) => {
-  ctx.t = await useTestTable('secrets-echo');
-  ctx.rx = await startEchoReceiver();
-  ctx.rig = secretsRig(ctx.t);
-});
-Echo.after(async ({ t, rx }) => {
-  await rx.close();
-  await t.drop();
-});
+const Echo = secretsSuite('secrets: echo receivers through the worker', 'secrets-echo', startEchoReceiver);
 
 type Delivery = { url: string; headers: Record<string, string>; body?: string; correlationId?: string };
 

@@ -1,24 +1,11 @@
 // Logs under invariant 9, through the real worker handler: decode-error reasons do not echo
 // secrets, and a huge correlationId cannot blow a log line past CloudWatch's event limit.
 import { MAX_LOG_LINE_BYTES } from '@delivery-history/core/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
-import { type EchoReceiver, logLines, type SecretsRig, secretsRig, startEchoReceiver } from './secretsRig.js';
+import { logLines, startEchoReceiver, secretsSuite } from './secretsRig.js';
 
-type Ctx = { t: TestTable; rx: EchoReceiver; rig: SecretsRig };
-const Logs = suite<Ctx>('secrets: log lines');
-
-Logs.before(async (ctx) => {
-  ctx.t = await useTestTable('secrets-logs');
-  ctx.rx = await startEchoReceiver();
-  ctx.rig = secretsRig(ctx.t);
-});
-Logs.after(async ({ t, rx }) => {
-  await rx.close();
-  await t.drop();
-});
+const Logs = secretsSuite('secrets: log lines', 'secrets-logs', startEchoReceiver);
 
 const CLOUDWATCH_EVENT_BYTES = 256 * 1024;
 

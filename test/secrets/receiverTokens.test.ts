@@ -6,12 +6,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findSecrets, REDACTED } from '@delivery-history/core';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SHAPES, TOKEN_SAMPLES, type TokenSample } from '../../packages/core/test/support/tokenSamples.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
-import { logLines, type SecretsRig, scanTable, secretsRig, verifyFindings } from './secretsRig.js';
+import { logLines, type SecretsRig, scanTable, verifyFindings, secretsSuite } from './secretsRig.js';
 
 // ---------------------------------------------------------------------------
 // a receiver that answers each path with its planted token everywhere
@@ -65,17 +64,11 @@ const startPlantingReceiver = async (): Promise<PlantingReceiver> => {
 // ---------------------------------------------------------------------------
 
 type Ctx = { t: TestTable; rx: PlantingReceiver; rig: SecretsRig };
-const Tokens = suite<Ctx>('secrets: provider tokens in a receiver answer, through the worker');
-
-Tokens.before(async (ctx) => {
-  ctx.t = await useTestTable('secrets-tokens');
-  ctx.rx = await startPlantingReceiver();
-  ctx.rig = secretsRig(ctx.t);
-});
-Tokens.after(async ({ t, rx }) => {
-  await rx.close();
-  await t.drop();
-});
+const Tokens = secretsSuite(
+  'secrets: provider tokens in a receiver answer, through the worker',
+  'secrets-tokens',
+  startPlantingReceiver,
+);
 
 /** A 10-character piece of the secret part left in `text` (as is or percent-encoded); null when none. */
 const leftover = (text: string, s: TokenSample): string | null => {

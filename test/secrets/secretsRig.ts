@@ -9,7 +9,8 @@ import { createHandler, type SqsBatchHandler, workerStoreOf } from '@delivery-hi
 import { systemClock } from '@delivery-history/core';
 import { memoryMetrics, readConfig } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import type { TestTable } from '@delivery-history/testkit/testTable';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { suite } from 'uvu';
 import { recordingVisibility, testHttp } from '../../packages/worker/test/support/workerRig.js';
 
 // ---------------------------------------------------------------------------
@@ -161,6 +162,28 @@ export const secretsRig = (
 };
 
 /** Every item of the test table. */
+/**
+ * A suite whose context is a fresh table `label`, the receiver `startRx` starts and the worker
+ * handler on the table (`secretsRig`); the receiver closed and the table dropped after.
+ */
+export const secretsSuite = <R extends { close(): Promise<void> }>(
+  name: string,
+  label: string,
+  startRx: () => Promise<R>,
+) => {
+  const s = suite<{ t: TestTable; rx: R; rig: SecretsRig }>(name);
+  s.before(async (ctx) => {
+    ctx.t = await useTestTable(label);
+    ctx.rx = await startRx();
+    ctx.rig = secretsRig(ctx.t);
+  });
+  s.after(async ({ t, rx }) => {
+    await rx.close();
+    await t.drop();
+  });
+  return s;
+};
+
 export const scanTable = async (t: TestTable): Promise<Array<Record<string, unknown>>> => {
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;

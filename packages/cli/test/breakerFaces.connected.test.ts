@@ -5,20 +5,18 @@
 // receiver's `webhook-delivery: disable` shows as paused by `receiver`.
 import { memoryIo, main } from '@delivery-history/cli/testing';
 import { displayWidth, endpointOf } from '@delivery-history/core';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { suiteWith } from '@delivery-history/testkit/suiteWith';
 import { sqsEvent, sqsRecord, uniqueId } from '../../worker/test/support/workerRig.js';
 import { dhIn, disablingReceiver, gatedWorker, type OperatorRig, startOperatorRig } from './support/operatorRig.js';
 
 type Ctx = { rig: OperatorRig };
-const Faces = suite<Ctx>('breaker faces: dh endpoints, failed --held, endpoint --status HELD, history');
-
-Faces.before(async (ctx) => {
-  ctx.rig = await startOperatorRig('cli-breaker-faces');
-});
-Faces.after(async (ctx) => {
-  await ctx.rig.close();
-});
+const Faces = suiteWith(
+  'breaker faces: dh endpoints, failed --held, endpoint --status HELD, history',
+  'rig',
+  () => startOperatorRig('cli-breaker-faces'),
+  (rig) => rig.close(),
+);
 
 const dh = (ctx: Ctx, args: string[]) => dhIn(ctx.rig.env, args);
 

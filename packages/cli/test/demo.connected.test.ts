@@ -3,22 +3,13 @@
 // table without --yes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { tableSuite } from '@delivery-history/testkit/suiteWith';
 import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { collectDh, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
 import { get, signIn, startConsole } from './console/consoleRig.js';
 
-type Ctx = { t: TestTable };
-const Demo = suite<Ctx>('dh demo');
-
-Demo.before(async (ctx) => {
-  ctx.t = await useTestTable('cli-demo');
-});
-Demo.after(async (ctx) => {
-  await ctx.t.drop();
-});
+const Demo = tableSuite('dh demo', 'cli-demo');
 
 Demo('a small demo delivers, projects, verifies, reports, exits 0', async ({ t }) => {
   const env = dhEnv({ endpoint: t.endpoint, tableName: t.tableName });

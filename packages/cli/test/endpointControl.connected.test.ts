@@ -5,20 +5,18 @@
 import { endpointOf } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { suiteWith } from '@delivery-history/testkit/suiteWith';
 import { sqsEvent, sqsRecord, uniqueId } from '../../worker/test/support/workerRig.js';
 import { dhIn, gatedWorker, type OperatorRig, startOperatorRig } from './support/operatorRig.js';
 
 type Ctx = { rig: OperatorRig };
-const Control = suite<Ctx>('dh endpoints pause / resume');
-
-Control.before(async (ctx) => {
-  ctx.rig = await startOperatorRig('cli-endpoint-control');
-});
-Control.after(async (ctx) => {
-  await ctx.rig.close();
-});
+const Control = suiteWith(
+  'dh endpoints pause / resume',
+  'rig',
+  () => startOperatorRig('cli-endpoint-control'),
+  (rig) => rig.close(),
+);
 
 const dh = (ctx: Ctx, ...args: string[]) => dhIn(ctx.rig.env, args);
 

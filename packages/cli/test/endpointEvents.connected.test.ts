@@ -10,21 +10,19 @@ import { isDeliveryEvent } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { streamsPortOf } from '@delivery-history/store/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { suiteWith } from '@delivery-history/testkit/suiteWith';
 import { readWholeStream } from '../../projector/test/support/workload.js';
 import { run, sqsEvent, sqsRecord, uniqueId } from '../../worker/test/support/workerRig.js';
 import { dhIn, disablingReceiver, gatedWorker, type OperatorRig, startOperatorRig } from './support/operatorRig.js';
 
 type Ctx = { rig: OperatorRig };
-const Events = suite<Ctx>('operator events: pause, resume, receiver disable, held expired');
-
-Events.before(async (ctx) => {
-  ctx.rig = await startOperatorRig('cli-endpoint-events');
-});
-Events.after(async (ctx) => {
-  await ctx.rig.close();
-});
+const Events = suiteWith(
+  'operator events: pause, resume, receiver disable, held expired',
+  'rig',
+  () => startOperatorRig('cli-endpoint-events'),
+  (rig) => rig.close(),
+);
 
 const dh = async (ctx: Ctx, ...args: string[]) => {
   const r = await dhIn(ctx.rig.env, args);

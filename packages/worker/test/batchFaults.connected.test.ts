@@ -4,11 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRetryPolicy } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type FaultController, installFaults } from '@delivery-history/testkit/faults';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import {
   harness,
   recordingOutbox,
@@ -18,22 +15,18 @@ import {
   sqsRecord,
   testStore,
   uniqueId,
+  workerSuite,
 } from './support/workerRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; faults: FaultController; store: Store };
-const Batch = suite<Ctx>('batch with poison and DynamoDB failures');
-
-Batch.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-batch');
-  ctx.rx = await startReceivers();
-  ctx.faults = installFaults(ctx.t.client);
-  // No store-level retries: one injected fault is one failed DynamoDB call the worker sees.
-  ctx.store = testStore(ctx.t, { retry: { maxRetries: 0 } });
+// No store-level retries: one injected fault is one failed DynamoDB call the worker sees.
+const Batch = workerSuite<{ faults: FaultController }>('batch with poison and DynamoDB failures', 'worker-batch', {
+  retry: { maxRetries: 0 },
 });
-Batch.after(async (ctx) => {
+Batch.before((ctx) => {
+  ctx.faults = installFaults(ctx.t.client);
+});
+Batch.after((ctx) => {
   ctx.faults.uninstall();
-  await ctx.rx.close();
-  await ctx.t.drop();
 });
 Batch.before.each(({ faults, rx }) => {
   faults.clear();

@@ -1,27 +1,15 @@
-// SQS is at-least-once: the same record can arrive twice at the same time, and a message can be
-// queued twice. Whatever the interleaving: one HTTP request per attempt number, no double count.
-import type { Store } from '@delivery-history/store';
-import { createLocalWorker, type Receivers, startReceivers } from '@delivery-history/devkit';
+import { createLocalWorker } from '@delivery-history/devkit';
 import { memoryMetrics } from '@delivery-history/worker/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type GateReceiver, startGateReceiver } from '@delivery-history/testkit/gateReceiver';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+import { harness, run, sqsEvent, sqsRecord, uniqueId, workerSuite } from './support/workerRig.js';
 
-type Ctx = { t: TestTable; store: Store; rx: Receivers; gate: GateReceiver };
-const Duplicates = suite<Ctx>('duplicate deliveries');
-
+const Duplicates = workerSuite<{ gate: GateReceiver }>('duplicate deliveries', 'worker-duplicates', { leaseMs: 5_000 });
 Duplicates.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-duplicates');
-  ctx.store = testStore(ctx.t, { leaseMs: 5_000 });
-  ctx.rx = await startReceivers();
   ctx.gate = await startGateReceiver();
 });
 Duplicates.after(async (ctx) => {
   await ctx.gate.close();
-  await ctx.rx.close();
-  await ctx.t.drop();
 });
 
 Duplicates('the same SQS record delivered twice at once: one HTTP request, one attempt', async ({ store, gate }) => {

@@ -15,26 +15,17 @@ import { endpointGateOf, loadConfig } from '@delivery-history/worker';
 import { systemClock } from '@delivery-history/core';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CallCounter, countCalls } from '@delivery-history/testkit/callCounter';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+import { harness, run, sqsEvent, sqsRecord, uniqueId, workerSuite } from './support/workerRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store; calls: CallCounter };
-const Held = suite<Ctx>('worker: held deliveries (endpoint breaker)');
-
+const Held = workerSuite<{ calls: CallCounter }>('worker: held deliveries (endpoint breaker)', 'worker-held');
 Held.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-held');
-  ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t);
   ctx.calls = countCalls(ctx.t.client);
 });
 Held.after(async (ctx) => {
   ctx.calls.uninstall();
-  await ctx.rx.close();
-  await ctx.t.drop();
 });
 Held.before.each(({ rx }) => rx.clear());
 

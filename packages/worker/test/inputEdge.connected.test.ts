@@ -3,26 +3,11 @@
 // like a bad messageId; a request header value HTTP cannot carry is refused before sending
 // and stored [REDACTED], never verbatim.
 import { REDACTED } from '@delivery-history/core';
-import type { Store } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { scanTable } from '../../../test/secrets/secretsRig.js';
-import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+import { harness, run, sqsEvent, sqsRecord, uniqueId, workerSuite } from './support/workerRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store };
-const Edge = suite<Ctx>('worker: the input edge');
-
-Edge.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-input-edge');
-  ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t);
-});
-Edge.after(async (ctx) => {
-  await ctx.rx.close();
-  await ctx.t.drop();
-});
+const Edge = workerSuite('worker: the input edge', 'worker-input-edge');
 
 const HOSTILE_IDS = [
   'order-42\u001b]0;pwned\u0007',

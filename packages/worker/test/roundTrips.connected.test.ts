@@ -6,27 +6,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { createSealer, rawAesKeyProvider } from '@delivery-history/core';
 import { makeRetryPolicy } from '@delivery-history/core';
-import type { Store } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CallCounter, countCalls } from '@delivery-history/testkit/callCounter';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+import {
+  harness,
+  run,
+  sqsEvent,
+  sqsRecord,
+  testStore,
+  uniqueId,
+  workerSuite,
+  type WorkerCtx,
+} from './support/workerRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store; calls: CallCounter };
-const RoundTrips = suite<Ctx>('worker round trips per delivery');
-
+type Ctx = WorkerCtx & { calls: CallCounter };
+const RoundTrips = workerSuite<{ calls: CallCounter }>('worker round trips per delivery', 'worker-round-trips');
 RoundTrips.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-round-trips');
-  ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t);
   ctx.calls = countCalls(ctx.t.client);
 });
 RoundTrips.after(async (ctx) => {
   ctx.calls.uninstall();
-  await ctx.rx.close();
-  await ctx.t.drop();
 });
 
 /** Requests per operation of one handler call. */

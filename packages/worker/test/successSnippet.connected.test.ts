@@ -1,27 +1,12 @@
 // Issue 28: a bounded response snippet on success, behind DELIVERY_SUCCESS_SNIPPET (off by
 // default), through the real handler against DynamoDB Local; expunge removes it.
 import { loadConfig } from '@delivery-history/worker';
-import type { Store } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+import { harness, run, sqsEvent, sqsRecord, uniqueId, workerSuite, type WorkerCtx } from './support/workerRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store };
-const Snippet = suite<Ctx>('success snippet setting');
+const Snippet = workerSuite('success snippet setting', 'worker-success-snippet');
 
-Snippet.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-success-snippet');
-  ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t);
-});
-Snippet.after(async (ctx) => {
-  await ctx.rx.close();
-  await ctx.t.drop();
-});
-
-const deliver = async (ctx: Ctx, path: string, keepSuccessSnippet: boolean | undefined) => {
+const deliver = async (ctx: WorkerCtx, path: string, keepSuccessSnippet: boolean | undefined) => {
   const h = harness(ctx.store, keepSuccessSnippet === undefined ? {} : { keepSuccessSnippet });
   try {
     const messageId = uniqueId('snippet');

@@ -5,31 +5,16 @@
 // its lease. Also: malformed user-info URLs and a 1 MiB nested body are poison before any claim.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeRetryPolicy, memoryLogger, systemClock } from '@delivery-history/core';
-import type { Store } from '@delivery-history/store';
 import { memoryMetrics, type ProcessDeps, processRecord, type RecordDecision } from '@delivery-history/worker/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { run, sqsRecord, testHttp, testStore, uniqueId } from './support/workerRig.js';
-
-type Ctx = { t: TestTable; rx: Receivers; store: Store };
-const Steps = suite<Ctx>('processRecord with a throwing dependency at each step');
+import { run, sqsRecord, testHttp, uniqueId, workerSuite, type WorkerCtx } from './support/workerRig.js';
 
 const LEASE_MS = 1_500;
 
-Steps.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-throwing-steps');
-  ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t, {
-    leaseMs: LEASE_MS,
-    retry: { maxRetries: 0 },
-    retryPolicy: makeRetryPolicy({ maxAttempts: 5, baseMs: 10, maxMs: 20 }),
-  });
-});
-Steps.after(async (ctx) => {
-  await ctx.rx.close();
-  await ctx.t.drop();
+const Steps = workerSuite('processRecord with a throwing dependency at each step', 'worker-throwing-steps', {
+  leaseMs: LEASE_MS,
+  retry: { maxRetries: 0 },
+  retryPolicy: makeRetryPolicy({ maxAttempts: 5, baseMs: 10, maxMs: 20 }),
 });
 
 type StepName =
@@ -54,7 +39,7 @@ const boom = (how: 'throw' | 'reject', what: string): never | Promise<never> => 
 };
 
 /** Deps where `step` throws once (then behaves). */
-const depsWith = (ctx: Ctx, step: StepName, how: 'throw' | 'reject') => {
+const depsWith = (ctx: WorkerCtx, step: StepName, how: 'throw' | 'reject') => {
   let armed = true;
   let claimed = false;
   const fire = (name: StepName) => {

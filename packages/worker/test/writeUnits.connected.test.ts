@@ -3,28 +3,17 @@
 // per item at least). A successful first delivery costs at most 10 WCU.
 import { randomBytes } from 'node:crypto';
 import { createSealer, itemSize, rawAesKeyProvider } from '@delivery-history/core';
-import type { Store } from '@delivery-history/store';
 import { benchRequest } from '../../../test/bench/support/benchFixtures.js';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { meterRequests, type RequestMeter } from '../../../test/bench/support/requestMeter.js';
-import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { harness, run, sqsEvent, sqsRecord, testStore, uniqueId } from './support/workerRig.js';
+import { harness, run, sqsEvent, sqsRecord, uniqueId, workerSuite } from './support/workerRig.js';
 
-type Ctx = { t: TestTable; rx: Receivers; store: Store; meter: RequestMeter };
-const WriteUnits = suite<Ctx>('worker write units per delivery');
-
+const WriteUnits = workerSuite<{ meter: RequestMeter }>('worker write units per delivery', 'worker-write-units');
 WriteUnits.before(async (ctx) => {
-  ctx.t = await useTestTable('worker-write-units');
-  ctx.rx = await startReceivers();
-  ctx.store = testStore(ctx.t);
   ctx.meter = meterRequests(ctx.t.client);
 });
 WriteUnits.after(async (ctx) => {
   ctx.meter.uninstall();
-  await ctx.rx.close();
-  await ctx.t.drop();
 });
 
 WriteUnits('a successful first delivery: at most 10 WCU; the index rows are written once, at creation', async (ctx) => {

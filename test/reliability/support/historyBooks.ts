@@ -8,6 +8,8 @@ import * as E from 'fp-ts/lib/Either.js';
 // counts: requests received <= attempts recorded (invariant 5), attempt numbers dense, and
 // STATE == fold(attempts, redrives, holds). `bad` lists each failure with its message id.
 
+import type { Accounting } from './reliabilitySummary.js';
+
 export type HistoryBooks = { requests: number; attempts: number; lost: number; resolutions: number; bad: string[] };
 
 export const historyBooks = async (
@@ -53,3 +55,11 @@ export const statesOf = (store: Store, ids: ReadonlyArray<string>) =>
     const s = await store.getState(id)();
     return E.isRight(s) ? s.right : null;
   });
+
+/** Invariant 5's books for the summary: a killed process's exchange dies with it, nothing comes back through SQS. */
+export const accountingOfBooks = (b: HistoryBooks): Accounting => ({
+  requestsReceived: b.requests,
+  attemptsRecorded: b.attempts,
+  lostAttempts: b.lost,
+  recoveredThroughSqs: 0,
+});

@@ -5,6 +5,7 @@ import type { AttemptItem, RedriveItem } from '@delivery-history/core';
 import type { OutcomeCategory } from '@delivery-history/core/testing';
 import { attemptSk, messagePk, redriveSk } from '@delivery-history/store';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { redrive as kitRedrive } from '@delivery-history/testkit/itemBuilders';
 
 export type Outcome = 'success' | 'retry' | 'final';
 
@@ -70,14 +71,9 @@ export const attempts = (
     attempt(messageId, i + 1, i + 1 === count ? last : 'retry', t0 === undefined ? {} : { t0 }),
   );
 
+/** testkit's REDRIVE item, at second k of 2025-01-02 (after every attempt these tests build). */
 export const redrive = (messageId: string, k: number, afterAttempt: number, maxAttempts: number): RedriveItem => ({
-  type: 'REDRIVE',
-  messageId,
-  redriveNumber: k,
-  afterAttempt,
-  maxAttempts,
-  requestedBy: 'ops@example.com',
-  reason: `redrive ${k}`,
+  ...kitRedrive(k, afterAttempt, maxAttempts, messageId, `redrive ${k}`),
   at: iso(Date.UTC(2025, 0, 2) + k * 1000),
 });
 
