@@ -9,11 +9,7 @@ export {
   ExpungeItem,
   ExpungeMark,
   ExpungeScope,
-  isAttemptEntry,
-  isHoldEntry,
-  isRedriveEntry,
-  isRequeueEntry,
-  isResolutionEntry,
+  isEntry,
   Lease,
   RedriveItem,
   RequeueItem,
@@ -25,10 +21,7 @@ export { HoldItem, HoldKind } from './codecs/holdItem.js';
 export { IsoTimestamp, NonNegativeInt, PositiveInt, withDefault } from './codecs/primitives.js';
 export { codePointName } from './codecs/unsafeChar.js';
 // the one output rule (invariant 10): what every face shows of stored text
-export { displayJson } from './display/displayJson.js';
-export { displayLine, displayText } from './display/displayText.js';
-export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
-export { wrapLine } from './display/wrapLine.js';
+export { display } from './display/display.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // delivery targets: the SSRF rule (worker's connector, re-drive warnings) and webhook signing
 export { type AllowList, EMPTY_ALLOW_LIST } from './request/allowList.js';

@@ -1,6 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
-  displayLine,
   type BreakerMove,
   type BreakerState,
   initialBreaker,
@@ -8,6 +7,7 @@ import {
   pauseBreaker,
   resumeBreaker,
   sleep,
+  display,
 } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -82,7 +82,7 @@ type Doc = {
 
 const lineOf = (d: Doc): string =>
   // the reason and operator are what people typed: shown through the one output rule
-  `${displayLine(d.endpoint)}: ${d.from} -> ${d.to} by ${displayLine(d.by)} (${displayLine(d.reason)}); ${d.held} held` +
+  `${display.line(d.endpoint)}: ${d.from} -> ${d.to} by ${display.line(d.by)} (${display.line(d.reason)}); ${d.held} held` +
   (d.drained === null ? '' : `; ${d.drained.released} released, ${d.drained.failed} not`) +
   '\n';
 
