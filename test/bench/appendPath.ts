@@ -8,7 +8,7 @@ import {
   fitToBudget,
   type Outcome,
 } from '@delivery-history/core';
-import { type Claimed, attemptKey, createStore, type Store, stateKey } from '@delivery-history/store';
+import { attemptKey, createStore, type Store, stateKey, type StoreResult } from '@delivery-history/store';
 import type { Clients } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/benchContext.js';
@@ -16,6 +16,8 @@ import { benchRequest, observationOf, outcomeOf } from './support/benchFixtures.
 import { type LoadResult, pool, runLoad } from './support/load.js';
 import type { Row } from './support/report.js';
 import { median, ratio, round, summarize } from './support/stats.js';
+
+type Claimed = StoreResult<'claim'>;
 
 // The append path (store.appendAttempt: one TransactWriteItems, Put ATTEMPT#n + conditional
 // Update of STATE) against

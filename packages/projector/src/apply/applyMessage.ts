@@ -12,7 +12,7 @@ import {
   rebuildAuditTrail,
   type StateItem,
 } from '@delivery-history/core';
-import type { AuditHeadItem, Store, HealthMarker, StoreError } from '@delivery-history/store';
+import type { AuditHeadItem, Store, StoreError, StoreInput } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -25,6 +25,8 @@ import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js'
 import { ensureHealthIndex, healthOfStep, markersOf, withinBucketLimit } from './health.js';
 import { type ApplyIo, soloIo } from './applyIo.js';
 import { storeOf } from './storeOf.js';
+
+type HealthMarker = StoreInput<'raiseHealthMarkers'>[number];
 
 // ---------------------------------------------------------------------------
 // model

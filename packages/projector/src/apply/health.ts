@@ -1,17 +1,14 @@
 import { type AttemptItem, healthDeltaOf, hourOf, maxMarker } from '@delivery-history/core';
-import {
-  type AuditStep,
-  type BucketShard,
-  type HealthMarker,
-  type HealthWrite,
-  healthShardOf,
-  type Store,
-  type StoreError,
-} from '@delivery-history/store';
+import { healthShardOf, type Store, type StoreError, type StoreInput } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { endpointOf } from '@delivery-history/core';
 import type { ProjectorDeps } from './deps.js';
+
+type AuditStep = StoreInput<'writeAuditStep', 1>;
+type BucketShard = StoreInput<'putHealthIndex'>[number];
+type HealthMarker = StoreInput<'raiseHealthMarkers'>[number];
+type HealthWrite = NonNullable<StoreInput<'writeAuditStep', 2>>;
 
 // Endpoint health in the apply: the counts ride in the AUDIT steps' transactions (the store's
 // writeAuditStep `health`), so the head's high-water mark makes them exactly-once; the window

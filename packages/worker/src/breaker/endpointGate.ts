@@ -8,11 +8,14 @@ import {
   pauseBreaker,
   takeProbe,
 } from '@delivery-history/core';
-import type { Created, Held, Store, StoreError } from '@delivery-history/store';
+import type { Store, StoreError, StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { BreakerCache } from './breakerCache.js';
+
+type Created = StoreResult<'createMessage'>;
+type Held = StoreResult<'appendHold'>;
 
 // ---------------------------------------------------------------------------
 // What the worker asks before it claims: deliver, deliver as the half-open probe (taken by a

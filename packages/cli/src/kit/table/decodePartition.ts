@@ -7,7 +7,9 @@ import {
   type RequeueItem,
   type StateItem,
 } from '@delivery-history/core';
-import { classifyPartition, kindOf, type RawItem, STATE_SK, ttlOf } from '@delivery-history/store';
+import { classifyPartition, kindOf, STATE_SK, ttlOf, type StoreResult } from '@delivery-history/store';
+
+type RawItem = StoreResult<'readPartition'>[number];
 
 // A message's raw items as replay and verify see them: the store's one classifier
 // (decoded STATE / attempts / redrives, raw audit segments, corrupt items collected), plus
