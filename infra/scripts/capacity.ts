@@ -4,7 +4,7 @@
 // fold, the projector's audit rebuild, the store's key builders); `--table` prints the
 // README table (100, 1,000, 10,000 deliveries/s at 10 % and 90 % failure).
 import { parseArgs } from 'node:util';
-import { defaultRetryPolicy, itemSize } from '@delivery-history/core';
+import { defaultRetryPolicy, size } from '@delivery-history/core';
 import {
   DEFAULT_HEALTH_SHARDS,
   ENDPOINT_INDEX_SHARDS,
@@ -55,13 +55,13 @@ export const measuredSizes = (): ItemSizes => {
     lastFail: at.toISOString(),
   };
   return {
-    state: itemSize(failedState),
-    attempt: itemSize(failedAttempt),
-    audit: itemSize(failedAudit),
-    healthBucket: itemSize(bucket),
-    failedIndex: itemSize(indexItem(failedState, 'byFailedTime')),
-    endpointIndex: itemSize(indexItem(okState, 'byEndpoint')),
-    correlationIndex: itemSize(indexItem(okState, 'byCorrelation')),
+    state: size.item(failedState),
+    attempt: size.item(failedAttempt),
+    audit: size.item(failedAudit),
+    healthBucket: size.item(bucket),
+    failedIndex: size.item(indexItem(failedState, 'byFailedTime')),
+    endpointIndex: size.item(indexItem(okState, 'byEndpoint')),
+    correlationIndex: size.item(indexItem(okState, 'byCorrelation')),
   };
 };
 

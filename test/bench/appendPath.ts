@@ -1,13 +1,7 @@
 import { must } from '@delivery-history/testkit/must';
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  attemptRequestOf,
-  buildAttemptItem,
-  type DeliveryRequest,
-  fitToBudget,
-  type Outcome,
-} from '@delivery-history/core';
+import { attemptRequestOf, buildAttemptItem, type DeliveryRequest, type Outcome, size } from '@delivery-history/core';
 import { attemptKey, createStore, type Store, stateKey, type StoreResult } from '@delivery-history/store';
 import type { Clients } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
@@ -83,7 +77,7 @@ const token = (...parts: ReadonlyArray<string | number>): string =>
  */
 const bareTransaction = (tableName: string, p: Prepared) => {
   const n = p.ticket.attemptNumber;
-  const fitted = fitToBudget(
+  const fitted = size.fitToBudget(
     buildAttemptItem({
       messageId: p.request.messageId,
       request: attemptRequestOf(p.request),

@@ -58,13 +58,11 @@ export { redactHeaders } from './redaction/redact.js';
 export { redactSentHeadersWith, requestSecrets } from './redaction/request.js';
 export { keepResponseHeaders } from './redaction/response.js';
 export { buildAttemptItem } from './request/buildAttemptItem.js';
-export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js';
+export { createStateItem } from './request/createStateItem.js';
 export { endpointKeysOf, endpointOf, normalizeEndpoint, parseEndpointFilter } from './request/endpointIdentity.js';
 export { deliveryRequestOf, describeRequestRefusal } from './request/deliveryRequestOf.js';
 export { attemptRequestOf, attemptRequestOfState } from './request/requestDigest.js';
-export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget } from './size/fitToBudget.js';
-export { attributeValueSize, DYNAMODB_ITEM_LIMIT_BYTES, itemSize, utf8Bytes } from './size/itemSize.js';
-export { boundHandoffBody, SQS_MAX_MESSAGE_BYTES } from './size/handoffBody.js';
+export { size } from './size/size.js';
 // data lifecycle: retention (TTL) and expunge
 export { epochSeconds, healthExpiry, isExpired, retentionExpiry } from './lifecycle/retention.js';
 export {

@@ -6,7 +6,6 @@ import {
   attemptRequestOf,
   buildAttemptItem,
   createStateItem,
-  DEFAULT_BODY_BUDGET_BYTES,
   type DeliveryRequest,
   defaultRetryPolicy,
   decodeWith,
@@ -17,6 +16,7 @@ import {
   transition,
 } from '../src/index.js';
 import { requestFingerprint, sha256Hex } from '../src/testing.js';
+import { DEFAULT_BODY_BUDGET_BYTES } from '../src/request/createStateItem.js';
 
 const Build = suite('createStateItem, buildAttemptItem, fingerprint');
 

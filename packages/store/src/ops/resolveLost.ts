@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type AttemptItem, fitToBudget, redactHeaders, ResolutionItem, type Truncations } from '@delivery-history/core';
+import { type AttemptItem, redactHeaders, ResolutionItem, type Truncations, size } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -42,7 +42,7 @@ const buildResolution = (
     truncated: {},
   };
   return pipe(
-    fitToBudget<ResolutionItem & { truncated: Truncations }>(raw, env.budgets.itemBytes - KEY_RESERVE_BYTES),
+    size.fitToBudget<ResolutionItem & { truncated: Truncations }>(raw, env.budgets.itemBytes - KEY_RESERVE_BYTES),
     E.mapLeft((e) => TooLarge({ ...ctx, item: resolutionSk(lost.attemptNumber), cause: e }, e.message)),
   );
 };

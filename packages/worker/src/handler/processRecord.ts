@@ -1,5 +1,5 @@
 import type { Clock, DeliveryRequest, ObservedExchange } from '@delivery-history/core';
-import { boundHandoffBody, redactHeaders } from '@delivery-history/core';
+import { redactHeaders, size } from '@delivery-history/core';
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
@@ -45,7 +45,7 @@ export type ProcessDeps = {
   readonly newId?: () => string;
   /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
   readonly handoffDelayMs?: number;
-  /** The hand-off body's bound (default SQS's maximum, core's SQS_MAX_MESSAGE_BYTES; tests use less). */
+  /** The hand-off body's bound (default SQS's maximum, core's size.SQS_MESSAGE_BYTES; tests use less). */
   readonly handoffMaxBytes?: number;
   /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
   readonly gate?: EndpointGate;
@@ -333,8 +333,8 @@ const appendStep = async (
     if (decision._tag !== 'Redeliver' || !isRetryable(e)) return decision;
     // The request went out and DynamoDB cannot take its outcome now: send the exchange back
     // through SQS (createHandler; protocol 7) so a later receive records it, by attemptId.
-    // bounded below the queue's limit (core's boundHandoffBody trims the observed copies)
-    const bounded = boundHandoffBody(request, observedOf(claimed, attemptId, x), deps.handoffMaxBytes);
+    // bounded below the queue's limit (core's size.boundHandoffBody trims the observed copies)
+    const bounded = size.boundHandoffBody(request, observedOf(claimed, attemptId, x), deps.handoffMaxBytes);
     if (E.isLeft(bounded)) {
       deps.metrics.add('OutcomesNotSent', 'Count', 1);
       log.error(

@@ -2,10 +2,10 @@ import {
   type AttemptItem,
   type ExpungeItem,
   type HoldItem,
-  itemSize,
   type RedriveItem,
   type RequeueItem,
   type StateItem,
+  size,
 } from '@delivery-history/core';
 import { classifyPartition, kindOf, STATE_SK, ttlOf, type StoreResult } from '@delivery-history/store';
 
@@ -72,7 +72,7 @@ export const decodePartition = (messageId: string, items: ReadonlyArray<RawItem>
       ...p.unknown.map((item) => ({ sk: String(item.sk), message: 'unknown item type' })),
     ],
     ...ttlDriftOf(p.expired ? [] : items),
-    sizes: p.expired ? [] : items.map((item) => ({ sk: String(item.sk), bytes: itemSize(item) })),
+    sizes: p.expired ? [] : items.map((item) => ({ sk: String(item.sk), bytes: size.item(item) })),
     requestItems: (p.expired ? [] : items).flatMap((item) => {
       const sk = String(item.sk);
       return carriesRequest(sk) ? [{ sk, item }] : [];
