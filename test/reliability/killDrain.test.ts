@@ -15,16 +15,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import {
-  type DeliveryRequest,
-  diffProjection,
-  fold,
-  initialBreaker,
-  pauseBreaker,
-  projectionFields,
-  resumeBreaker,
-  seedOf,
-} from '@delivery-history/core';
+import { type DeliveryRequest, diffProjection, fold, projectionFields, seedOf, breaker } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import type { History } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
@@ -270,7 +261,7 @@ Kill(
     const endpoint = new URL(ctx.rx.url).host;
     const at = () => new Date().toISOString();
     // the endpoint was down: paused, its messages held (as the worker's gate holds them)
-    const paused = pauseBreaker(initialBreaker(endpoint, at()), 'receiver down', 'ops', at()).state;
+    const paused = breaker.pause(breaker.initial(endpoint, at()), 'receiver down', 'ops', at()).state;
     await must(ctx.store.writeBreaker(paused, 0));
     const ids = Array.from({ length: MESSAGES }, (_, k) => `kd-${process.pid}-${String(k).padStart(3, '0')}`);
     for (const id of ids) {
@@ -280,7 +271,7 @@ Kill(
       );
     }
     // it is back: resumed; from here the drain releases the held messages at its rate
-    await must(ctx.store.writeBreaker(resumeBreaker(paused, 'receiver back', 'ops', at()).state, paused.version));
+    await must(ctx.store.writeBreaker(breaker.resume(paused, 'receiver back', 'ops', at()).state, paused.version));
     const landed: string[] = [];
     const wait = (what: string, c: Child, probe: () => boolean | Promise<boolean>) =>
       reaches(probe, { what, progress: cpuOf(c.proc.pid), everyMs: 20, detail: () => c.lines.slice(-5).join(' | ') });

@@ -125,12 +125,10 @@ export {
   hourlySeriesOf,
 } from './health/endpointHealth.js';
 // endpoint breaker: pure decisions (the projector observes, the worker gates, operators pause/resume)
-export { type BreakerObservation, observationOf } from './breaker/breakerObservation.js';
-export { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from './breaker/breakerSettings.js';
-export { BreakerState, type BreakerTransition, type BreakerWarning, initialBreaker } from './breaker/breakerState.js';
-export { type BreakerMove, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
-export { observeBreaker } from './breaker/observeBreaker.js';
-export { BreakerMoveItem, moveItemOf } from './breaker/breakerMoveItem.js';
+export type { BreakerSettings } from './breaker/breakerSettings.js';
+export { BreakerState, type BreakerTransition } from './breaker/breakerState.js';
+export { BreakerMoveItem } from './breaker/breakerMoveItem.js';
+export { breaker } from './breaker/breaker.js';
 // sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
 export { cachingKeyProvider } from './seal/cachingKeyProvider.js';
 export type { DataKey, KeyProvider } from './seal/keyProvider.js';
@@ -138,7 +136,6 @@ export { rawAesKeyProvider, type WrappingKey } from './seal/rawAesKeyProvider.js
 export { carriesNoSecret, sealRequest, unsealRequest } from './seal/sealedRequest.js';
 export { createSealer, type Sealer } from './seal/sealer.js';
 export { isTransientSealError, KeyRefused, KeyUnavailable, type SealError } from './seal/sealError.js';
-export { endpointEventsOf } from './breaker/endpointEvents.js';
 // Types no other package imports, but tsc names in their declaration files (the worker's and
 // projector's env codecs, the CLI's endpoints document): tagged so knip keeps them.
 /** @public */

@@ -1,6 +1,5 @@
 import {
   type BreakerSettings,
-  DEFAULT_BREAKER_SETTINGS,
   type EnvOf,
   type EnvSource,
   intString,
@@ -9,6 +8,7 @@ import {
   readEnv,
   sharedVars,
   withDefault,
+  breaker,
 } from '@delivery-history/core';
 import { DEFAULT_HEALTH_SHARDS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
@@ -95,7 +95,7 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
   eventBusName: v.DELIVERY_EVENT_BUS_NAME ?? null,
   healthShards: v.DELIVERY_HEALTH_SHARDS,
-  breaker: v.DELIVERY_BREAKER ? DEFAULT_BREAKER_SETTINGS : null,
+  breaker: v.DELIVERY_BREAKER ? breaker.DEFAULT_SETTINGS : null,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

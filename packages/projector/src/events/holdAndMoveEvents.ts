@@ -1,9 +1,9 @@
 import {
   type BreakerMoveItem,
-  endpointEventsOf,
   type HoldItem,
   type OperatorEvent,
   operatorEventsOf,
+  breaker,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectorDeps } from '../apply/deps.js';
@@ -48,5 +48,5 @@ export const holdAndMoveEvents = async (
   const expired: OperatorEvent[] = [];
   // expiries are rare (held past retention): one STATE read each is fine
   for (const h of holds) expired.push(...(await expiredEvents(deps, h, holds)));
-  return [...expired, ...endpointEventsOf(moves, [])];
+  return [...expired, ...breaker.eventsOf(moves, [])];
 };
