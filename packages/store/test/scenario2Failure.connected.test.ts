@@ -17,7 +17,7 @@ import {
   right,
   useStore,
 } from './support/storeFixtures.js';
-import { determineDeliveryOutcome } from '@delivery-history/core';
+import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
 
 const Failure = suite<Fixture>('scenario 2: failure status update');
 
@@ -69,8 +69,9 @@ Failure('the next attempt increments the count and is numbered 2', async ({ stor
 Failure('a retry-eligible message is not claimable before nextAttemptAt (NotDue)', async ({ t, store }) => {
   const req = request('s2-notdue');
   await right(store.createMessage(req));
-  // random 0.99: a delay close to the 1 s backoff cap, so the message is not due yet
-  const jittered = createStore({ doc: t.doc, tableName: t.tableName, retryPolicy: policy, random: () => 0.99 });
+  // a backoff of about a minute (random 0.99: near its cap): not due yet however busy the machine
+  const slow = makeRetryPolicy({ ...policy, baseMs: 60_000, maxMs: 60_000 });
+  const jittered = createStore({ doc: t.doc, tableName: t.tableName, retryPolicy: slow, random: () => 0.99 });
   const claimed = await right(jittered.claim(req.messageId));
   const completedAt = new Date();
   const outcome = determineDeliveryOutcome(err503, {
@@ -78,7 +79,7 @@ Failure('a retry-eligible message is not claimable before nextAttemptAt (NotDue)
     correlationId: req.correlationId,
     attemptNumber: 1,
     maxAttempts: 5,
-    policy,
+    policy: slow,
     random: () => 0.99,
   });
   await right(
