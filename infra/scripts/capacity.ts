@@ -5,13 +5,7 @@
 // README table (100, 1,000, 10,000 deliveries/s at 10 % and 90 % failure).
 import { parseArgs } from 'node:util';
 import { defaultRetryPolicy, size } from '@delivery-history/core';
-import {
-  DEFAULT_HEALTH_SHARDS,
-  ENDPOINT_INDEX_SHARDS,
-  FAILED_INDEX_SHARDS,
-  healthKey,
-  TABLE,
-} from '@delivery-history/store';
+import { ENDPOINT_INDEX_SHARDS, FAILED_INDEX_SHARDS, TABLE, tableKeys } from '@delivery-history/store';
 import { shapeMessage } from '../../test/bench/support/benchFixtures.js';
 import {
   costPerMillion,
@@ -44,7 +38,7 @@ export const measuredSizes = (): ItemSizes => {
   if (failedState === undefined || failedAttempt === undefined || failedAudit === undefined || okState === undefined)
     throw new Error('unexpected fixture shape');
   const bucket = {
-    ...healthKey('receiver.example.com', 0, '2026-12-01T00'),
+    ...tableKeys.healthKey('receiver.example.com', 0, '2026-12-01T00'),
     type: 'HEALTH',
     endpoint: 'receiver.example.com',
     hour: '2026-12-01T00',
@@ -68,7 +62,7 @@ export const measuredSizes = (): ItemSizes => {
 export const DESIGN_SHARDS: Shards = {
   failedIndex: FAILED_INDEX_SHARDS,
   endpointIndex: ENDPOINT_INDEX_SHARDS,
-  health: DEFAULT_HEALTH_SHARDS,
+  health: tableKeys.DEFAULT_HEALTH_SHARDS,
 };
 
 const fmt = (n: number, digits = 1): string =>

@@ -2,7 +2,7 @@ import { must } from '@delivery-history/testkit/must';
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptRequestOf, buildAttemptItem, type DeliveryRequest, type Outcome, size } from '@delivery-history/core';
-import { attemptKey, createStore, type Store, stateKey, type StoreResult } from '@delivery-history/store';
+import { createStore, type Store, type StoreResult, tableKeys } from '@delivery-history/store';
 import type { Clients } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/benchContext.js';
@@ -100,7 +100,7 @@ const bareTransaction = (tableName: string, p: Prepared) => {
       {
         Put: {
           TableName: tableName,
-          Item: { ...attemptKey(attempt.messageId, n), ...attempt },
+          Item: { ...tableKeys.attemptKey(attempt.messageId, n), ...attempt },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -108,7 +108,7 @@ const bareTransaction = (tableName: string, p: Prepared) => {
       {
         Update: {
           TableName: tableName,
-          Key: stateKey(attempt.messageId),
+          Key: tableKeys.stateKey(attempt.messageId),
           UpdateExpression:
             'SET #status = :status, deliveryResult = :result, attempts = :n, lastDeliveryAttempt = :at, ' +
             'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null ' +
@@ -139,7 +139,7 @@ const bareTransaction = (tableName: string, p: Prepared) => {
 const naiveUpdate = (tableName: string, p: Prepared) =>
   new UpdateCommand({
     TableName: tableName,
-    Key: stateKey(p.request.messageId),
+    Key: tableKeys.stateKey(p.request.messageId),
     UpdateExpression: 'SET #status = :status, deliveryResult = :result, lastUpdatedAt = :at ADD attempts :one',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '@delivery-history/core';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createStore, messagePk } from '@delivery-history/store';
+import { createStore, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -54,7 +54,7 @@ const partition = async (t: TestTable, id: string): Promise<Items> =>
       new QueryCommand({
         TableName: t.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': messagePk(id) },
+        ExpressionAttributeValues: { ':pk': tableKeys.messagePk(id) },
       }),
     )
   ).Items ?? []) as Items;

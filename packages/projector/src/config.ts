@@ -10,7 +10,7 @@ import {
   withDefault,
   breaker,
 } from '@delivery-history/core';
-import { DEFAULT_HEALTH_SHARDS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
+import { DEFAULT_TABLE_NAME, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
@@ -70,7 +70,7 @@ export const PROJECTOR_ENV = {
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), DEFAULT_CONCURRENCY),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_EVENT_BUS_NAME: optionalVar(sharedVars.DELIVERY_EVENT_BUS_NAME),
-  DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), DEFAULT_HEALTH_SHARDS),
+  DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), tableKeys.DEFAULT_HEALTH_SHARDS),
   DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
 };
 

@@ -51,23 +51,7 @@ export { matchesStreamFilter, STREAM_FILTER_PATTERNS } from './streamFilter.js';
 export { StateSummary } from './query/stateSummary.js';
 /** @public named in the CLI's declaration of its failed query */
 export type { Page } from './query/stateSummary.js';
-export {
-  STATE_SK,
-  ATTEMPT_PREFIX,
-  HOLD_PREFIX,
-  holdSk,
-  MOVE_PREFIX,
-  moveKey,
-  messagePk,
-  stateKey,
-  attemptSk,
-  attemptKey,
-  redriveSk,
-  stateIndexAttributes,
-  DEFAULT_HEALTH_SHARDS,
-  healthKey,
-  healthShardOf,
-} from './keys.js';
+export { tableKeys } from './tableKeys.js';
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
 // DynamoDB Streams: the calls, their one error funnel and the one shard reader (the local
 // poller in devkit; `dh tail` through tailStream)

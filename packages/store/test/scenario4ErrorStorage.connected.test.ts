@@ -3,7 +3,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type OutcomeInput, size } from '@delivery-history/core';
 import { TRUNCATION_MARKER } from '@delivery-history/core/testing';
-import { DEFAULT_BUDGETS, attemptKey, messagePk, stateKey } from '@delivery-history/store';
+import { DEFAULT_BUDGETS, tableKeys } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Fixture, deliver, foldMismatch, request, right, useStore } from './support/storeFixtures.js';
@@ -96,7 +96,7 @@ Storage('credentials in headers, URL and response headers are never stored', asy
     new QueryCommand({
       TableName: t.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': messagePk(req.messageId) },
+      ExpressionAttributeValues: { ':pk': tableKeys.messagePk(req.messageId) },
     }),
   );
   const text = JSON.stringify(raw.Items);
@@ -121,8 +121,12 @@ Storage(
     assert.ok(snippet.length < huge.length);
     assert.is(attempt?.truncated['deliveryResult.errorDetails.responseSnippet'], 600_000);
     assert.equal(h.state.deliveryResult, attempt?.deliveryResult, 'STATE holds the same truncated result');
-    const rawAttempt = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: attemptKey(req.messageId, 1) }));
-    const rawState = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey(req.messageId) }));
+    const rawAttempt = await t.doc.send(
+      new GetCommand({ TableName: t.tableName, Key: tableKeys.attemptKey(req.messageId, 1) }),
+    );
+    const rawState = await t.doc.send(
+      new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }),
+    );
     assert.ok(size.item(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
     assert.ok(size.item(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
     assert.ok(size.item(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);
@@ -137,7 +141,7 @@ Storage('an oversized request body is not kept on STATE (null, size recorded)', 
   assert.is(state.request.body, null);
   assert.is(state.request.bodyBytes, 500_000);
   assert.is(state.truncated['request.body'], 500_000);
-  const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey(req.messageId) }));
+  const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }));
   assert.ok(size.item(raw.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes);
 });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_HEALTH_SHARDS } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
 import type { ArgsOf } from '../kit/args/declaration.js';
@@ -43,7 +43,7 @@ export const replayEndpointsRun = async (
       putBuckets: (b) => ctx.store.putHealthBuckets(b),
       segments: a.segments,
       concurrency: 4,
-      shards: a.shards ?? DEFAULT_HEALTH_SHARDS,
+      shards: a.shards ?? tableKeys.DEFAULT_HEALTH_SHARDS,
     },
     { ...window, dryRun: a['dry-run'] === true },
   );

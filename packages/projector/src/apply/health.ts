@@ -1,5 +1,5 @@
 import { type AttemptItem, healthDeltaOf, hourOf, maxMarker } from '@delivery-history/core';
-import { healthShardOf, type Store, type StoreError, type StoreInput } from '@delivery-history/store';
+import { type Store, type StoreError, type StoreInput, tableKeys } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { endpointOf } from '@delivery-history/core';
@@ -39,7 +39,7 @@ export const healthOfStep = (
 ): HealthWrite => {
   const from = step.expect?.through ?? 0;
   const mine = attempts.filter((a) => a.attemptNumber > from && a.attemptNumber <= step.summary.through);
-  return { shard: healthShardOf(messageId, deps.healthShards), deltas: healthDeltaOf(mine) };
+  return { shard: tableKeys.healthShardOf(messageId, deps.healthShards), deltas: healthDeltaOf(mine) };
 };
 
 /** Index items a process remembers having written (a day of 100 endpoints x 4 shards is 9,600). */
@@ -57,7 +57,7 @@ export const ensureHealthIndex = (
   messageId: string,
   attempts: readonly AttemptItem[],
 ): TE.TaskEither<StoreError, void> => {
-  const shard = healthShardOf(messageId, deps.healthShards);
+  const shard = tableKeys.healthShardOf(messageId, deps.healthShards);
   const wanted = new Map<string, BucketShard>();
   for (const a of attempts) {
     const b = { endpoint: endpointOf(a.request.url), hour: hourOf(a.completedAt), shard };
@@ -82,7 +82,7 @@ export const markersOf = (
   messageId: string,
   attempts: readonly AttemptItem[],
 ): HealthMarker[] => {
-  const shard = healthShardOf(messageId, deps.healthShards);
+  const shard = tableKeys.healthShardOf(messageId, deps.healthShards);
   return healthDeltaOf(attempts).flatMap((d) => [
     ...(d.lastOk === null
       ? []

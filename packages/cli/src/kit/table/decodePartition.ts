@@ -7,7 +7,7 @@ import {
   type StateItem,
   size,
 } from '@delivery-history/core';
-import { classifyPartition, kindOf, STATE_SK, ttlOf, type StoreResult } from '@delivery-history/store';
+import { classifyPartition, kindOf, ttlOf, type StoreResult, tableKeys } from '@delivery-history/store';
 
 type RawItem = StoreResult<'readPartition'>[number];
 
@@ -44,13 +44,13 @@ const carriesRequest = (sk: string): boolean => kindOf(sk) === 'state' || kindOf
 
 /** With `now`, retention applies: a partition past its TTL is read as gone (the store's one rule); without, as stored. */
 const ttlDriftOf = (items: ReadonlyArray<RawItem>): Pick<DecodedMessage, 'ttlDrift' | 'expiresAt'> => {
-  const state = items.find((i) => i.sk === STATE_SK);
+  const state = items.find((i) => i.sk === tableKeys.STATE_SK);
   if (state === undefined) return { ttlDrift: [], expiresAt: null };
   const expiresAt = ttlOf(state);
   return {
     expiresAt,
     ttlDrift: items
-      .filter((i) => i.sk !== STATE_SK && ttlOf(i) !== expiresAt)
+      .filter((i) => i.sk !== tableKeys.STATE_SK && ttlOf(i) !== expiresAt)
       .map((i) => ({ sk: String(i.sk), expiresAt: ttlOf(i) })),
   };
 };
