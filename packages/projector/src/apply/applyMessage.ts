@@ -1,3 +1,4 @@
+import { tableKeys } from '@delivery-history/store';
 import {
   type AttemptItem,
   dedupeOperatorEvents,
@@ -16,7 +17,6 @@ import type { AuditHeadItem, Store, StoreError, StoreInput } from '@delivery-his
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { attemptSk, redriveSk } from '../keys.js';
 import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
 import { type AppendStep, planAppend, type Position } from '@delivery-history/store';
 import type { MessageChange as Change } from '../stream/parseStreamRecord.js';
@@ -337,10 +337,10 @@ const eventsOf = (changes: readonly Change[], work: Work): OperatorEvent[] => {
   const redrives = [...changes.flatMap((c) => (c.kind === 'redrive' ? [c.redrive] : [])), ...work.redrives];
   return dedupeOperatorEvents([
     ...attempts.flatMap((attempt) =>
-      operatorEventsOf({ kind: 'attempt', sortKey: attemptSk(attempt.attemptNumber), attempt }),
+      operatorEventsOf({ kind: 'attempt', sortKey: tableKeys.attemptSk(attempt.attemptNumber), attempt }),
     ),
     ...redrives.flatMap((redrive) =>
-      operatorEventsOf({ kind: 'redrive', sortKey: redriveSk(redrive.redriveNumber), redrive, context }),
+      operatorEventsOf({ kind: 'redrive', sortKey: tableKeys.redriveSk(redrive.redriveNumber), redrive, context }),
     ),
   ]);
 };
