@@ -15,11 +15,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
 import {
-  DEFAULT_HEAD_BYTES,
-  DEFAULT_SEGMENT_BYTES,
+  DEFAULT_SEGMENT_BUDGET,
   MAX_SEGMENT_BYTES,
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
+  segmentBudget,
 } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
@@ -63,7 +63,7 @@ export const PROJECTOR_ENV = {
   AWS_REGION: optionalVar(sharedVars.AWS_REGION),
   AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
   AWS_ENDPOINT_URL_DYNAMODB_STREAMS: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB_STREAMS),
-  DELIVERY_AUDIT_SEGMENT_BYTES: withDefault(segmentBytes, DEFAULT_SEGMENT_BYTES),
+  DELIVERY_AUDIT_SEGMENT_BYTES: withDefault(segmentBytes, DEFAULT_SEGMENT_BUDGET.segmentBytes),
   DELIVERY_AUDIT_HEAD_BYTES: optionalVar(segmentBytes),
   DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
   DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT: optionalVar(percentRate),
@@ -85,10 +85,11 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   region: v.AWS_REGION,
   endpoint: v.AWS_ENDPOINT_URL_DYNAMODB,
   streamsEndpoint: v.AWS_ENDPOINT_URL_DYNAMODB_STREAMS,
-  budget: {
+  // the store's rule for the head's default (min(16 KiB, the segment cap)); both are in range here
+  budget: segmentBudget({
     segmentBytes: v.DELIVERY_AUDIT_SEGMENT_BYTES,
-    headBytes: v.DELIVERY_AUDIT_HEAD_BYTES ?? Math.min(DEFAULT_HEAD_BYTES, v.DELIVERY_AUDIT_SEGMENT_BYTES),
-  },
+    ...(v.DELIVERY_AUDIT_HEAD_BYTES === undefined ? {} : { headBytes: v.DELIVERY_AUDIT_HEAD_BYTES }),
+  }),
   driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS,
   driftCheckRate: v.DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT ?? DEFAULT_DRIFT_CHECK_RATE,
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,

@@ -39,12 +39,11 @@ export {
 } from './audit/planAppend.js';
 export { rebuildAuditSegments } from './audit/rebuildAuditSegments.js';
 export {
-  DEFAULT_HEAD_BYTES,
   DEFAULT_SEGMENT_BUDGET,
-  DEFAULT_SEGMENT_BYTES,
   MAX_SEGMENT_BYTES,
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
+  segmentBudget,
 } from './audit/segmentBudget.js';
 // which stream records drive the projector (infra's filter criteria, the local poller's check)
 export { matchesStreamFilter, STREAM_FILTER_PATTERNS } from './streamFilter.js';
