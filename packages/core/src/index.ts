@@ -130,12 +130,11 @@ export { BreakerState, type BreakerTransition } from './breaker/breakerState.js'
 export { BreakerMoveItem } from './breaker/breakerMoveItem.js';
 export { breaker } from './breaker/breaker.js';
 // sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
-export { cachingKeyProvider } from './seal/cachingKeyProvider.js';
+export { sealing } from './seal/sealing.js';
 export type { DataKey, KeyProvider } from './seal/keyProvider.js';
-export { rawAesKeyProvider, type WrappingKey } from './seal/rawAesKeyProvider.js';
-export { carriesNoSecret, sealRequest, unsealRequest } from './seal/sealedRequest.js';
-export { createSealer, type Sealer } from './seal/sealer.js';
-export { isTransientSealError, KeyRefused, KeyUnavailable, type SealError } from './seal/sealError.js';
+export type { WrappingKey } from './seal/rawAesKeyProvider.js';
+export type { Sealer } from './seal/sealer.js';
+export type { SealError } from './seal/sealError.js';
 // Types no other package imports, but tsc names in their declaration files (the worker's and
 // projector's env codecs, the CLI's endpoints document): tagged so knip keeps them.
 /** @public */

@@ -2,7 +2,7 @@
 // by the bench's meter (ReturnConsumedCapacity INDEXES on every request; transactions at 2x
 // per item at least). A successful first delivery costs at most 10 WCU.
 import { randomBytes } from 'node:crypto';
-import { createSealer, rawAesKeyProvider, size } from '@delivery-history/core';
+import { size, sealing } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { benchRequest } from '../../../test/bench/support/benchFixtures.js';
 import { suite } from 'uvu';
@@ -29,7 +29,7 @@ WriteUnits.after(async (ctx) => {
 
 WriteUnits('a successful first delivery: at most 10 WCU; the index rows are written once, at creation', async (ctx) => {
   // the bench's request: ~350-byte body, a bearer token (sealed), so STATE is over 1 KB
-  const sealer = createSealer(rawAesKeyProvider([{ id: 'k1', key: randomBytes(32) }]));
+  const sealer = sealing.createSealer(sealing.rawAesKeyProvider([{ id: 'k1', key: randomBytes(32) }]));
   const h = harness(ctx.store, { sealer });
   try {
     const messageId = uniqueId('wcu-first');
