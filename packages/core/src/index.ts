@@ -50,13 +50,9 @@ export {
 } from './credentials/endpointCredentials.js';
 export type { SecretSource } from './credentials/secretCache.js';
 export { findSecrets, type SecretFinding } from './redaction/findSecrets.js';
-export { type KnownSecrets, scrubText } from './redaction/freeText.js';
-export { redactingLogger, safeLogKey } from './redaction/logs.js';
-export { REDACTED, WORKER_OWNED_HEADERS } from './redaction/names.js';
+export type { KnownSecrets } from './redaction/freeText.js';
+export { redaction } from './redaction/redaction.js';
 export { defaultSecretPolicy, makeSecretPolicy, type SecretPolicy, secretSettingsFromEnv } from './redaction/policy.js';
-export { redactHeaders } from './redaction/redact.js';
-export { redactSentHeadersWith, requestSecrets } from './redaction/request.js';
-export { keepResponseHeaders } from './redaction/response.js';
 export { buildAttemptItem } from './request/buildAttemptItem.js';
 export { createStateItem } from './request/createStateItem.js';
 export { endpointKeysOf, endpointOf, normalizeEndpoint, parseEndpointFilter } from './request/endpointIdentity.js';

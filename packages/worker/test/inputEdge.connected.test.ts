@@ -1,8 +1,8 @@
 // The input edge (issue 23) through the real worker handler against DynamoDB Local: a
 // correlationId with control, bidi or zero-width characters (or only whitespace) is poison,
 // like a bad messageId; a request header value HTTP cannot carry is refused before sending
-// and stored [REDACTED], never verbatim.
-import { REDACTED } from '@delivery-history/core';
+// and stored [redaction.REDACTED], never verbatim.
+import { redaction } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -69,7 +69,7 @@ Edge(
 );
 
 Edge(
-  'a header value undici refuses to send (ESC, U+202E) is refused before sending and stored [REDACTED]',
+  'a header value undici refuses to send (ESC, U+202E) is refused before sending and stored [redaction.REDACTED]',
   async (ctx) => {
     const h = harness(ctx.store);
     const messageId = uniqueId('edge-header');
@@ -81,8 +81,8 @@ Edge(
     assert.is(attempt?.deliveryResult.errorDetails?.code, 'INVALID_URL');
     assert.match(attempt?.deliveryResult.errorDetails?.message ?? '', /header x-title \(U\+001B at index 3\)/);
     for (const request of [history.state.request, attempt?.request]) {
-      assert.is(request?.headers['x-title'], REDACTED);
-      assert.is(request?.headers['x-bidi'], REDACTED);
+      assert.is(request?.headers['x-title'], redaction.REDACTED);
+      assert.is(request?.headers['x-bidi'], redaction.REDACTED);
       assert.is(request?.headers['x-plain'], 'kept');
     }
     const stored = JSON.stringify(await scanTable(ctx.t));

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type AttemptItem, redactHeaders, ResolutionItem, type Truncations, size } from '@delivery-history/core';
+import { type AttemptItem, ResolutionItem, type Truncations, size, redaction } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -36,7 +36,7 @@ const buildResolution = (
     leaseId: draft.leaseId,
     startedAt: draft.startedAt.toISOString(),
     completedAt: draft.completedAt.toISOString(),
-    response: draft.responseHeaders === null ? null : { headers: redactHeaders(draft.responseHeaders) },
+    response: draft.responseHeaders === null ? null : { headers: redaction.redactHeaders(draft.responseHeaders) },
     deliveryResult: outcome.deliveryResult,
     recordedAt: env.clock().toISOString(),
     truncated: {},
