@@ -62,6 +62,16 @@ const serviceMetric = (metricName: string, service: string): cloudwatch.Metric =
     statistic: 'Sum',
   });
 
+/** Any occurrence (threshold 1), `datapoints` of `periods`: the alarm rules most specs use. */
+const ANY_AT_ONCE = { threshold: 1, datapoints: 1, periods: 1 } as const;
+/** Sustained: 2 of 3 periods. */
+const ANY_2_OF_3 = { threshold: 1, datapoints: 2, periods: 3 } as const;
+/** Whole invocations failing or throttled: 3 of 5 minutes, so one bad batch is not a page. */
+const ANY_3_OF_5 = { threshold: 1, datapoints: 3, periods: 5 } as const;
+
+/** A function's invocation metric (errors, throttles), summed per minute. */
+const PER_MINUTE = { period: ONE_MINUTE, statistic: 'Sum' } as const;
+
 type AlarmSpec = {
   /** Default: no data is no traffic (or an empty queue), not trouble. */
   readonly missingData?: cloudwatch.TreatMissingData;
@@ -93,9 +103,7 @@ export class OperatorAlarms extends Construct {
           period: ONE_MINUTE,
           statistic: 'Maximum',
         }),
-        threshold: 1,
-        datapoints: 1,
-        periods: 1,
+        ...ANY_AT_ONCE,
       });
     specs.push(
       {
@@ -125,9 +133,7 @@ export class OperatorAlarms extends Construct {
         description:
           'The worker observed delivery outcomes it could neither write to the table nor hand back to its queue: those attempts will be recorded as lost by the next takeover. Check DynamoDB and SQS errors in the worker logs.',
         metric: serviceMetric(WORKER_OUTCOMES_NOT_SENT, WORKER_SERVICE),
-        threshold: 1,
-        datapoints: 1,
-        periods: 1,
+        ...ANY_AT_ONCE,
       },
       {
         id: 'ProjectorFailures',
@@ -138,9 +144,7 @@ export class OperatorAlarms extends Construct {
           period: ONE_MINUTE,
           statistic: 'Maximum',
         }),
-        threshold: 1,
-        datapoints: 1,
-        periods: 1,
+        ...ANY_AT_ONCE,
       },
       {
         id: 'ProjectorIteratorAge',
@@ -156,40 +160,32 @@ export class OperatorAlarms extends Construct {
         name: `${p}-worker-errors`,
         description:
           'Worker invocations fail as a whole (not single records): whole batches return to the queue and burn receive counts.',
-        metric: props.worker.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
-        threshold: 1,
-        datapoints: 3,
-        periods: 5,
+        metric: props.worker.metricErrors(PER_MINUTE),
+        ...ANY_3_OF_5,
       },
       {
         id: 'WorkerThrottles',
         name: `${p}-worker-throttles`,
         description:
           'Worker invocations are throttled (account or function concurrency): deliveries are delayed and receive counts burn.',
-        metric: props.worker.metricThrottles({ period: ONE_MINUTE, statistic: 'Sum' }),
-        threshold: 1,
-        datapoints: 3,
-        periods: 5,
+        metric: props.worker.metricThrottles(PER_MINUTE),
+        ...ANY_3_OF_5,
       },
       {
         id: 'ProjectorErrors',
         name: `${p}-projector-errors`,
         description:
           'Projector invocations fail: the stream shard is retried, then bisected, then sent to the on-failure queue.',
-        metric: props.projector.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
-        threshold: 1,
-        datapoints: 3,
-        periods: 5,
+        metric: props.projector.metricErrors(PER_MINUTE),
+        ...ANY_3_OF_5,
       },
       {
         id: 'DrainErrors',
         name: `${p}-drain-errors`,
         description:
           'Drain sweeps fail as a whole: held messages of recovered endpoints stay held and old holds do not expire. Check the drain logs (its configuration, the table, the queue); nothing is lost, the next sweep that works catches up.',
-        metric: props.drain.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
-        threshold: 1,
-        datapoints: 3,
-        periods: 5,
+        metric: props.drain.metricErrors(PER_MINUTE),
+        ...ANY_3_OF_5,
       },
       {
         id: 'DrainFailures',
@@ -197,9 +193,7 @@ export class OperatorAlarms extends Construct {
         description:
           'Held messages the drain could not re-enqueue, release or expire (they stay held and listed; each sweep tries them again). Find them in the drain logs ("held messages not drained or expired") by messageId.',
         metric: serviceMetric('DrainFailures', DRAIN_SERVICE_NAME),
-        threshold: 1,
-        datapoints: 2,
-        periods: 3,
+        ...ANY_2_OF_3,
       },
       {
         id: 'TableThrottles',
@@ -210,9 +204,7 @@ export class OperatorAlarms extends Construct {
           operations: TABLE_OPERATIONS,
           period: FIVE_MINUTES,
         }),
-        threshold: 1,
-        datapoints: 2,
-        periods: 3,
+        ...ANY_2_OF_3,
       },
       {
         id: 'TableSystemErrors',
@@ -222,9 +214,7 @@ export class OperatorAlarms extends Construct {
           operations: [...TABLE_OPERATIONS, dynamodb.Operation.GET_RECORDS],
           period: FIVE_MINUTES,
         }),
-        threshold: 1,
-        datapoints: 2,
-        periods: 3,
+        ...ANY_2_OF_3,
       },
       {
         id: 'TransactionConflicts',
@@ -250,9 +240,7 @@ export class OperatorAlarms extends Construct {
             period: FIVE_MINUTES,
             statistic: 'Sum',
           }),
-          threshold: 1,
-          datapoints: 1,
-          periods: 1,
+          ...ANY_AT_ONCE,
         },
         {
           id: 'EventTargetDeadLetters',
@@ -263,9 +251,7 @@ export class OperatorAlarms extends Construct {
             period: FIVE_MINUTES,
             statistic: 'Maximum',
           }),
-          threshold: 1,
-          datapoints: 1,
-          periods: 1,
+          ...ANY_AT_ONCE,
         },
         {
           id: 'EventPublishFailures',
@@ -273,9 +259,7 @@ export class OperatorAlarms extends Construct {
           description:
             'Operator events (delivery.failed/lost/redriven) were not published after retries (the audit trail is unaffected). Check the projector logs ("operator events not published") for the EventBridge error; the events of a re-fed stream go out again with the same ids.',
           metric: serviceMetric('EventPublishFailures', PROJECTOR_SERVICE_NAME),
-          threshold: 1,
-          datapoints: 1,
-          periods: 1,
+          ...ANY_AT_ONCE,
         },
       );
     const topic = props.alarmTopic;

@@ -9,6 +9,7 @@ import { createHttpClient } from '@delivery-history/worker/testing';
 import { parseAllowList } from '@delivery-history/core/testing';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
+import { sqsEvent, sqsRecord } from '@delivery-history/testkit/sqsRecord';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
@@ -163,24 +164,14 @@ Sqs('every generated body: a correct record or a clear error; never a crash, nev
   const run = await fc.check(
     fc.asyncProperty(fc.array(bodyArb(okUrl, 'gen'), { minLength: 1, maxLength: 6 }), async (bodies) => {
       batch++;
-      const records = bodies.map((body, i) => ({
-        messageId: `sqs-${batch}-${i}-${randomUUID().slice(0, 8)}`,
-        receiptHandle: `rh-${batch}-${i}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'gen',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:local:000000000000:gen',
-        awsRegion: 'local',
-      }));
+      const records = bodies.map((body, i) =>
+        sqsRecord(body, {
+          messageId: `sqs-${batch}-${i}-${randomUUID().slice(0, 8)}`,
+          receiptHandle: `rh-${batch}-${i}`,
+        }),
+      );
       inputs += records.length;
-      const response = await handler({ Records: records } as Parameters<SqsBatchHandler>[0]);
+      const response = await handler(sqsEvent(records));
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       for (const r of records) assert.ok(failed.has(r.messageId) || !failed.has(r.messageId));
       for (const f of failed)

@@ -1,19 +1,18 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { makeRetryPolicy } from '@delivery-history/core';
 import { makeHandler, memoryTelemetry } from '@delivery-history/projector/testing';
 import { makeProjectorDeps } from '@delivery-history/projector';
-import { createStore, type Store } from '@delivery-history/store';
+import type { Store } from '@delivery-history/store';
 import fc from 'fast-check';
-import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withEmptyMapsRepaired } from '../bench/support/localStreams.js';
 import { readWholeStream } from '../bench/support/streamRecords.js';
+import { createAndAnswer } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seedFromEnv } from '@delivery-history/testkit/seededRandom';
 import { checkItems } from './support/itemBudget.js';
-import { requestTo, verifyTable } from './support/rig.js';
+import { dueAtOnceStore, requestTo, verifyTable } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';
 import { printSummary } from './support/reliabilitySummary.js';
 
@@ -31,43 +30,15 @@ const Stream = suite<Ctx>('reliability: generated stream records');
 const RUNS = scaled(40);
 const MESSAGES = 12;
 
-const appendAll = async (store: Store, id: string, codes: ReadonlyArray<number>) => {
-  const request = requestTo(id, 'http://127.0.0.1:9/stream', 5);
-  const created = await store.createMessage(request)();
-  if (E.isLeft(created)) throw new Error(created.left.message);
-  for (const code of codes) {
-    const claimed = await store.claim(id)();
-    if (E.isLeft(claimed)) throw new Error(claimed.left.message);
-    const now = new Date();
-    const r = await store.appendAttempt({
-      claimed: claimed.right,
-      startedAt: now,
-      completedAt: now,
-      responseHeaders: { 'content-type': 'text/plain' },
-      observation: {
-        kind: 'response',
-        statusCode: code,
-        statusText: String(code),
-        headers: {},
-        responseTimeMs: 3,
-        bodySnippet: 'x',
-        bodyBytes: 1,
-      },
-    })();
-    if (E.isLeft(r)) throw new Error(r.left.message);
-  }
-};
-
 Stream.before(async (ctx) => {
   ctx.t = await useTestTable('rel-bad-stream');
-  ctx.store = createStore({
-    doc: ctx.t.doc,
-    tableName: ctx.t.tableName,
-    retryPolicy: makeRetryPolicy({ baseMs: 0, maxMs: 0 }),
-    random: () => 0.5,
-  });
+  ctx.store = dueAtOnceStore(ctx.t);
   for (let i = 0; i < MESSAGES; i++)
-    await appendAll(ctx.store, `real-${i}`, i % 3 === 0 ? [500, 500, 200] : i % 3 === 1 ? [200] : [503, 404]);
+    await createAndAnswer(
+      ctx.store,
+      requestTo(`real-${i}`, 'http://127.0.0.1:9/stream', 5),
+      i % 3 === 0 ? [500, 500, 200] : i % 3 === 1 ? [200] : [503, 404],
+    );
   if (ctx.t.streamArn === undefined) throw new Error('no stream');
   // DynamoDB Local's `{}` for empty maps written as AWS sends them (see localStreams.ts)
   ctx.real = (await readWholeStream(ctx.t.streams, ctx.t.streamArn)).map(withEmptyMapsRepaired);

@@ -8,7 +8,7 @@ import { freePort } from '@delivery-history/devkit/testing';
 import { ensureTable, makeStreamClients } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
+import { accountingOf, assertBooks, checkLedger, requestsById, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, type RigTable, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';
 import { startTcpCut, type TcpCut } from './support/tcpCut.js';
@@ -118,10 +118,7 @@ Restart('SIGKILL mid-run, restart on the same data: deliveries converge', async 
   await settle(rig, 240_000);
   const elapsed = performance.now() - started;
 
-  const requests = new Map<string, number>();
-  for (const r of receivers.requests)
-    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
-  const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
+  const ledger = await checkLedger(rig.store, expected, requestsById(receivers.requests), rig.unrecorded);
   const verify = await verifyTable(ctx.table);
   const stats = rig.worker.driver.stats();
   const storeErrors = rig.logger.entries.filter((e) => e.level === 'error').length;

@@ -1,17 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { makeRetryPolicy } from '@delivery-history/core';
-import { createStore, type Store } from '@delivery-history/store';
-import * as E from 'fp-ts/lib/Either.js';
+import type { Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shapeMessage } from '../bench/support/benchFixtures.js';
 import { bulkLoad } from '../bench/support/loader.js';
 import { countItems } from '../bench/support/tableCounts.js';
+import { createAndAnswer } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
 import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
-import { requestTo, verifyTable } from './support/rig.js';
+import { dueAtOnceStore, requestTo, verifyTable } from './support/rig.js';
+import { type LineChild, spawnLineChild } from './support/spawnLineChild.js';
 import { scaled } from './support/reliabilityScale.js';
 import { printSummary } from './support/reliabilitySummary.js';
 
@@ -27,92 +26,41 @@ const Kill = suite<Ctx>('reliability: projector killed mid-batch');
 const BACKLOG = scaled(120);
 const LIVE = scaled(40);
 const KILLS = 4;
-const root = new URL('../../', import.meta.url).pathname;
 
 Kill.before(async (ctx) => {
   ctx.t = await useTestTable('rel-projkill');
   // live attempts are due at once
-  ctx.store = createStore({
-    doc: ctx.t.doc,
-    tableName: ctx.t.tableName,
-    retryPolicy: makeRetryPolicy({ baseMs: 0, maxMs: 0 }),
-    random: () => 0.5,
-  });
+  ctx.store = dueAtOnceStore(ctx.t);
 });
 Kill.after(async (ctx) => {
   await ctx.t.drop();
 });
 
-type Child = { proc: ChildProcess; writes: number; lines: string[]; exited: Promise<number | null> };
+type Child = LineChild & { writes: number };
 
 const spawnProjector = (t: TestTable, mode: 'run' | 'catch-up'): Child => {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', `${root}test/reliability/support/projectorChild.ts`],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DH_CHILD_ENDPOINT: t.endpoint,
-        DH_CHILD_TABLE: t.tableName,
-        DH_CHILD_STREAM: t.streamArn ?? '',
-        DH_CHILD_MODE: mode,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const child: Child = {
-    proc,
-    writes: 0,
-    lines: [],
-    exited: new Promise((ok) => proc.on('exit', (code) => ok(code))),
+  const env = {
+    DH_CHILD_ENDPOINT: t.endpoint,
+    DH_CHILD_TABLE: t.tableName,
+    DH_CHILD_STREAM: t.streamArn ?? '',
+    DH_CHILD_MODE: mode,
   };
-  let buf = '';
-  proc.stdout?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    for (const line of parts) {
-      if (line.startsWith('W ')) child.writes += 1;
-      else child.lines.push(line);
-    }
-  });
-  proc.stderr?.on('data', (d: Buffer) => child.lines.push(d.toString('utf8').trim()));
+  const child: Child = {
+    ...spawnLineChild('test/reliability/support/projectorChild.ts', env, (line) => {
+      if (!line.startsWith('W ')) return false;
+      child.writes += 1;
+      return true;
+    }),
+    writes: 0,
+  };
   return child;
 };
 
 /** Live attempts while projectors come and go: 3 per message (500, 500, 200), due at once. */
 const liveWriter = async (store: Store, count: number): Promise<number> => {
-  let appended = 0;
-  for (let i = 0; i < count; i++) {
-    const id = `live-${i}`;
-    const request = requestTo(id, 'http://127.0.0.1:9/live', 5);
-    const created = await store.createMessage(request)();
-    if (E.isLeft(created)) throw new Error(created.left.message);
-    for (const code of [500, 500, 200]) {
-      const claimed = await store.claim(id)();
-      if (E.isLeft(claimed)) throw new Error(`claim ${id}: ${claimed.left.message}`);
-      const now = new Date();
-      const r = await store.appendAttempt({
-        claimed: claimed.right,
-        startedAt: now,
-        completedAt: now,
-        responseHeaders: null,
-        observation: {
-          kind: 'response',
-          statusCode: code,
-          statusText: String(code),
-          headers: {},
-          responseTimeMs: 1,
-          bodySnippet: '',
-          bodyBytes: 0,
-        },
-      })();
-      if (E.isLeft(r)) throw new Error(`append ${id}: ${r.left.message}`);
-      appended++;
-    }
-  }
-  return appended;
+  for (let i = 0; i < count; i++)
+    await createAndAnswer(store, requestTo(`live-${i}`, 'http://127.0.0.1:9/live', 5), [500, 500, 200]);
+  return count * 3;
 };
 
 Kill('SIGKILL inside batches, restart from checkpoint: trails equal the rebuild', async (ctx) => {

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { type Fault, type FaultController, installFaults } from '@delivery-history/testkit/faults';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { pick, seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
-import { accountingOf, assertBooks, checkLedger, type Expectation } from './support/ledger.js';
+import { accountingOf, assertBooks, checkLedger, requestsById, type Expectation } from './support/ledger.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';
 import { printSummary } from './support/reliabilitySummary.js';
@@ -101,10 +101,7 @@ Storms('bursts of DynamoDB faults: every delivery converges, none lost or double
   await settle(rig, 180_000);
   const elapsed = performance.now() - started;
 
-  const requests = new Map<string, number>();
-  for (const r of receivers.requests)
-    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
-  const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
+  const ledger = await checkLedger(rig.store, expected, requestsById(receivers.requests), rig.unrecorded);
   const verify = await verifyTable(ctx.t);
   const stats = rig.worker.driver.stats();
   const byKind: Record<string, number> = {};

@@ -11,38 +11,28 @@
 // and released exactly once, requests received <= attempts recorded, attempt numbers dense,
 // every attempt but the last `lost` (the drain's second copies never sent twice), and
 // STATE == fold(attempts, redrives, holds).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type DeliveryRequest, diffProjection, fold, projectionFields, seedOf, breaker } from '@delivery-history/core';
+import { type DeliveryRequest, breaker } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import type { History } from '@delivery-history/store/testing';
+import { must } from '@delivery-history/testkit/must';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
-import { mapLimit } from '@delivery-history/testkit/mapLimit';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { requestTo, SIGNING_SECRET } from './support/rig.js';
+import { type CountingReceiver, startCountingReceiver } from './support/countingReceiver.js';
+import { historyBooks, statesOf } from './support/historyBooks.js';
 import { printSummary } from './support/reliabilitySummary.js';
+import { requestTo, SIGNING_SECRET } from './support/rig.js';
+import { killChild, type LineChild, spawnLineChild } from './support/spawnLineChild.js';
 
 const MESSAGES = 40;
 const LEASE_MS = 2_000;
-const root = new URL('../../', import.meta.url).pathname;
-
-type Child = {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  readonly exited: Promise<void>;
-  readonly lines: string[];
-  killed: string | null;
-};
-type Rx = { server: Server; url: string; requests: Map<string, number> };
+type Child = LineChild & { readonly name: string; killed: string | null };
 type Ctx = {
   t: TestTable;
   store: Store;
-  rx: Rx;
+  rx: CountingReceiver;
   worker: Child | null;
   drainer: Child | null;
   /** Every request the drains enqueued (SQS's memory), by message id. */
@@ -52,58 +42,24 @@ type Ctx = {
 };
 const Kill = suite<Ctx>('reliability: drainer and worker processes SIGKILLed during a drain');
 
-const startRx = async (): Promise<Rx> => {
-  const requests = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = req.headers['webhook-id']?.toString() ?? '?';
-      requests.set(id, (requests.get(id) ?? 0) + 1);
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-};
-
 const spawnChild = (
   ctx: Ctx,
   name: string,
   script: string,
-  onLine: (c: Child, line: string) => void,
+  onLine: (c: Child, line: string) => boolean,
   pauseMs = 60,
   extraEnv: Record<string, string> = {},
 ): Child => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', `${root}${script}`], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DH_CHILD_ENDPOINT: ctx.t.endpoint,
-      DH_CHILD_TABLE: ctx.t.tableName,
-      DH_CHILD_SECRET: SIGNING_SECRET,
-      DH_CHILD_LEASE_MS: String(LEASE_MS),
-      DH_CHILD_MAX_ATTEMPTS: '10',
-      DH_CHILD_PAUSE_MS: String(pauseMs),
-      ...extraEnv,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const child: Child = {
-    name,
-    proc,
-    lines: [],
-    killed: null,
-    exited: new Promise((ok) => proc.on('exit', () => ok())),
+  const env = {
+    DH_CHILD_ENDPOINT: ctx.t.endpoint,
+    DH_CHILD_TABLE: ctx.t.tableName,
+    DH_CHILD_SECRET: SIGNING_SECRET,
+    DH_CHILD_LEASE_MS: String(LEASE_MS),
+    DH_CHILD_MAX_ATTEMPTS: '10',
+    DH_CHILD_PAUSE_MS: String(pauseMs),
+    ...extraEnv,
   };
-  proc.stdin?.on('error', () => undefined);
-  let buf = '';
-  proc.stdout?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    for (const line of parts) onLine(child, line);
-  });
-  proc.stderr?.on('data', (d: Buffer) => child.lines.push(d.toString('utf8').trim()));
+  const child: Child = { ...spawnLineChild(script, env, (line) => onLine(child, line)), name, killed: null };
   return child;
 };
 
@@ -113,13 +69,10 @@ const kill = (c: Child, point: string): void => {
   c.proc.kill('SIGKILL');
 };
 
-const stateOf = async (store: Store, id: string) => {
-  const s = await store.getState(id)();
-  return E.isRight(s) ? s.right : null;
-};
+const stateOf = async (store: Store, id: string) => (await statesOf(store, [id]))[0] ?? null;
 
 const openIds = async (ctx: Ctx, ids: readonly string[]): Promise<string[]> => {
-  const states = await mapLimit(ids, 8, (id) => stateOf(ctx.store, id));
+  const states = await statesOf(ctx.store, ids);
   return ids.filter((_, i) => states[i]?.status !== 'SUCCESS');
 };
 
@@ -141,8 +94,9 @@ const startWorker = async (
     'test/reliability/support/workerChild.ts',
     (c, line) => {
       const [tag = '', id = ''] = line.split(' ');
-      if (tag === 'C' || tag === 'A') onLine(c, tag, id);
-      else c.lines.push(line);
+      if (tag !== 'C' && tag !== 'A') return false;
+      onLine(c, tag, id);
+      return true;
     },
     pauseMs,
   );
@@ -167,10 +121,7 @@ const startDrainer = (
 ) => {
   let n = 0;
   const onLine = (c: Child, line: string) => {
-    if (!line.startsWith('Q ')) {
-      c.lines.push(line);
-      return;
-    }
+    if (!line.startsWith('Q ')) return false;
     const r = JSON.parse(line.slice(2)) as DeliveryRequest;
     ctx.queued.set(r.messageId, r);
     ctx.enqueues += 1;
@@ -179,6 +130,7 @@ const startDrainer = (
     const w = ctx.worker;
     if (w !== null && w.proc.exitCode === null && w.killed === null) send(w, r);
     onEnqueue(c, r, n);
+    return true;
   };
   const d = spawnChild(ctx, name, 'test/reliability/support/drainChild.ts', onLine, 0, {
     DH_CHILD_STOP_AT: String(stopAt),
@@ -187,16 +139,10 @@ const startDrainer = (
   return d;
 };
 
-const stop = async (c: Child | null): Promise<void> => {
-  if (c === null) return;
-  if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-  await c.exited;
-};
-
 Kill.before(async (ctx) => {
   ctx.t = await useTestTable('rel-killdrain');
   ctx.store = createStore({ doc: ctx.t.doc, tableName: ctx.t.tableName });
-  ctx.rx = await startRx();
+  ctx.rx = await startCountingReceiver();
   ctx.worker = null;
   ctx.drainer = null;
   ctx.queued = new Map();
@@ -204,55 +150,28 @@ Kill.before(async (ctx) => {
   ctx.lastEnqueued = null;
 });
 Kill.after(async (ctx) => {
-  await stop(ctx.worker);
-  await stop(ctx.drainer);
-  ctx.rx.server.closeAllConnections();
-  await new Promise((ok) => ctx.rx.server.close(ok));
+  await killChild(ctx.worker);
+  await killChild(ctx.drainer);
+  await ctx.rx.close();
   await ctx.t.drop();
 });
 
-const must = async <A>(te: () => Promise<E.Either<{ message: string }, A>>): Promise<A> => {
-  const r = await te();
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
-
-type Books = { requests: number; attempts: number; lost: number; bad: string[] };
-
-const books = async (ctx: Ctx, ids: readonly string[]): Promise<Books> => {
-  const out: Books = { requests: 0, attempts: 0, lost: 0, bad: [] };
-  const hs = await mapLimit(ids, 8, async (id) => {
-    const h = await ctx.store.getHistory(id)();
-    return E.isRight(h) ? h.right : null;
-  });
-  ids.forEach((id, i) => {
-    const h: History | null | undefined = hs[i];
-    const requests = ctx.rx.requests.get(id) ?? 0;
-    out.requests += requests;
-    if (h === null || h === undefined) {
-      out.bad.push(`${id}: no history`);
-      return;
-    }
-    const numbers = h.attempts.map((a) => a.attemptNumber);
-    out.attempts += numbers.length;
-    out.lost += h.attempts.filter((a) => a.deliveryResult.category === 'lost').length;
-    if (h.state.status !== 'SUCCESS') out.bad.push(`${id}: ${h.state.status}, not delivered`);
-    if (requests > numbers.length) out.bad.push(`${id}: ${requests} requests > ${numbers.length} attempts`);
-    if (requests === 0) out.bad.push(`${id}: the receiver never got it`);
-    if (numbers.some((n, k) => n !== k + 1)) out.bad.push(`${id}: attempt numbers ${numbers.join(',')}`);
-    const early = h.attempts.slice(0, -1).filter((a) => a.deliveryResult.category !== 'lost');
-    if (early.length > 0) out.bad.push(`${id}: attempts ${early.map((a) => a.attemptNumber)} sent again, not lost`);
-    const kinds = h.holds.map((x) => x.kind).join(',');
-    if (kinds !== 'held,released') out.bad.push(`${id}: hold events ${kinds}`);
-    const folded = fold(seedOf(h.state), h.attempts, h.redrives, h.holds);
-    if (E.isLeft(folded)) out.bad.push(`${id}: fold failed: ${folded.left._tag}`);
-    else {
-      const drift = diffProjection(projectionFields(folded.right), projectionFields(h.state));
-      if (drift.length > 0) out.bad.push(`${id}: STATE != fold on ${drift.join(',')}`);
-    }
-  });
-  return out;
-};
+const books = (ctx: Ctx, ids: readonly string[]) =>
+  historyBooks(
+    ctx.store,
+    ids,
+    (id) => ctx.rx.requests.get(id) ?? 0,
+    (id, h, requests) => {
+      const bad: string[] = [];
+      if (h.state.status !== 'SUCCESS') bad.push(`${id}: ${h.state.status}, not delivered`);
+      if (requests === 0) bad.push(`${id}: the receiver never got it`);
+      const early = h.attempts.slice(0, -1).filter((a) => a.deliveryResult.category !== 'lost');
+      if (early.length > 0) bad.push(`${id}: attempts ${early.map((a) => a.attemptNumber)} sent again, not lost`);
+      const kinds = h.holds.map((x) => x.kind).join(',');
+      if (kinds !== 'held,released') bad.push(`${id}: hold events ${kinds}`);
+      return bad;
+    },
+  );
 
 Kill(
   '40 held messages drained while the drainer and workers are SIGKILLed: each delivered, none twice',
@@ -360,8 +279,8 @@ Kill(
       },
       { what: 'every held message delivered', progress: cpuOf(process.pid), everyMs: 250 },
     );
-    await stop(d3);
-    await stop(w3);
+    await killChild(d3);
+    await killChild(w3);
     const held = await must(ctx.store.countHeld(endpoint));
 
     const b = await books(ctx, ids);

@@ -6,21 +6,19 @@
 // receiver holds a request (during it), and right after the response before the append. A last
 // child runs without kills until every message is final. Afterwards, for every message:
 // requests received <= attempts recorded, attempt numbers dense, STATE == fold(attempts), final.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { diffProjection, fold, isFinal, projectionFields, seedOf } from '@delivery-history/core';
+import { isFinal } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
-import type { History } from '@delivery-history/store/testing';
-import * as E from 'fp-ts/lib/Either.js';
+import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
+import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
-import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
-import { cpuOf, reaches } from '@delivery-history/testkit/waitFor';
-import { requestTo, SIGNING_SECRET } from './support/rig.js';
+import { type CountingReceiver, startCountingReceiver } from './support/countingReceiver.js';
+import { historyBooks, statesOf } from './support/historyBooks.js';
 import { printSummary } from './support/reliabilitySummary.js';
+import { requestTo, SIGNING_SECRET } from './support/rig.js';
+import { killChild, type LineChild, spawnLineChild } from './support/spawnLineChild.js';
 
 const MESSAGES = 200;
 const KILLS = 12;
@@ -28,22 +26,16 @@ const LEASE_MS = 2_000;
 const MAX_ATTEMPTS = 10;
 const POINTS = ['before the request', 'during the request', 'after the request, before the append'] as const;
 type Point = (typeof POINTS)[number];
-const root = new URL('../../', import.meta.url).pathname;
-
 type Aim = { point: Point; at: number };
-type Child = {
-  proc: ChildProcess;
+type Child = LineChild & {
   claims: number;
   appends: number;
   requests: number;
   aim: Aim | null;
   spawnedAt: number;
   killed: { point: Point; messageId: string; afterMs: number } | null;
-  lines: string[];
-  exited: Promise<void>;
 };
-type Rx = { server: Server; url: string; requests: Map<string, number> };
-type Ctx = { t: TestTable; store: Store; rx: Rx; child: Child | null };
+type Ctx = { t: TestTable; store: Store; rx: CountingReceiver; child: Child | null };
 const Kill = suite<Ctx>('reliability: worker processes SIGKILLed at random points');
 
 const kill = (child: Child, point: Point, messageId: string): void => {
@@ -53,74 +45,46 @@ const kill = (child: Child, point: Point, messageId: string): void => {
 };
 
 /** 503 on the first request of every fourth message (a retry follows), 200 otherwise. */
-const startRx = async (ctx: Ctx): Promise<Rx> => {
-  const requests = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', async () => {
-      const id = req.headers['webhook-id']?.toString() ?? '?';
-      const seen = requests.get(id) ?? 0;
-      requests.set(id, seen + 1);
-      const child = ctx.child;
-      if (child !== null) {
-        child.requests++;
-        if (child.aim?.point === 'during the request' && child.requests >= child.aim.at) {
-          kill(child, 'during the request', id);
-          await child.exited;
-          res.destroy();
-          return;
-        }
+const startRx = (ctx: Ctx): Promise<CountingReceiver> =>
+  startCountingReceiver(async (id, seen, res) => {
+    const child = ctx.child;
+    if (child !== null) {
+      child.requests++;
+      if (child.aim?.point === 'during the request' && child.requests >= child.aim.at) {
+        kill(child, 'during the request', id);
+        await child.exited;
+        res.destroy();
+        return;
       }
-      const status = Number(id.split('-').at(-1)) % 4 === 0 && seen === 0 ? 503 : 200;
-      res.writeHead(status).end(String(status));
-    });
+    }
+    const status = Number(id.split('-').at(-1)) % 4 === 0 && seen === 0 ? 503 : 200;
+    res.writeHead(status).end(String(status));
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-};
 
 const spawnWorker = (t: TestTable, aim: Aim | null): Child => {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', `${root}test/reliability/support/workerChild.ts`],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
+  const child: Child = {
+    ...spawnLineChild(
+      'test/reliability/support/workerChild.ts',
+      {
         DH_CHILD_ENDPOINT: t.endpoint,
         DH_CHILD_TABLE: t.tableName,
         DH_CHILD_SECRET: SIGNING_SECRET,
         DH_CHILD_LEASE_MS: String(LEASE_MS),
         DH_CHILD_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  const child: Child = {
-    proc,
+      (line) => onLine(child, line),
+    ),
     claims: 0,
     appends: 0,
     requests: 0,
     aim,
     spawnedAt: performance.now(),
     killed: null,
-    lines: [],
-    exited: new Promise((ok) => proc.on('exit', () => ok())),
   };
-  // the parent writes to a child that may be dead by then
-  proc.stdin?.on('error', () => undefined);
-  let buf = '';
-  proc.stdout?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    for (const line of parts) onLine(child, line);
-  });
-  proc.stderr?.on('data', (d: Buffer) => child.lines.push(d.toString('utf8').trim()));
   return child;
 };
 
-const onLine = (child: Child, line: string): void => {
+const onLine = (child: Child, line: string): boolean => {
   const [tag, id = ''] = line.split(' ');
   if (tag === 'C') {
     child.claims++;
@@ -130,29 +94,15 @@ const onLine = (child: Child, line: string): void => {
     if (child.aim?.point === 'after the request, before the append' && child.appends >= child.aim.at) {
       kill(child, child.aim.point, id);
     }
-  } else child.lines.push(line);
-};
-
-const pool = async <A, B>(items: ReadonlyArray<A>, work: (a: A) => Promise<B>): Promise<B[]> => {
-  const out: B[] = [];
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as A);
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  return out;
-};
-
-const historyOf = async (store: Store, id: string): Promise<History | null> => {
-  const h = await store.getHistory(id)();
-  return E.isRight(h) ? h.right : null;
+  } else return false;
+  return true;
 };
 
 const notFinal = async (store: Store, ids: ReadonlyArray<string>): Promise<string[]> => {
-  const hs = await pool(ids, (id) => historyOf(store, id));
+  const states = await statesOf(store, ids);
   return ids.filter((_, i) => {
-    const h = hs[i];
-    return h === null || h === undefined || !isFinal(h.state);
+    const s = states[i];
+    return s === null || s === undefined || !isFinal(s);
   });
 };
 
@@ -167,45 +117,19 @@ Kill.before(async (ctx) => {
   ctx.rx = await startRx(ctx);
 });
 Kill.after(async (ctx) => {
-  if (ctx.child !== null && ctx.child.proc.exitCode === null) {
-    ctx.child.proc.kill('SIGKILL');
-    await ctx.child.exited;
-  }
-  ctx.rx.server.closeAllConnections();
-  await new Promise((ok) => ctx.rx.server.close(ok));
+  await killChild(ctx.child);
+  await ctx.rx.close();
   await ctx.t.drop();
 });
 
-type Books = { requests: number; attempts: number; lost: number; resolutions: number; bad: string[] };
-
 /** The per-message checks; `bad` lists each failure with its message id. */
-const books = async (ctx: Ctx, ids: ReadonlyArray<string>): Promise<Books> => {
-  const out: Books = { requests: 0, attempts: 0, lost: 0, resolutions: 0, bad: [] };
-  const hs = await pool(ids, (id) => historyOf(ctx.store, id));
-  ids.forEach((id, i) => {
-    const h = hs[i];
-    const requests = ctx.rx.requests.get(id) ?? 0;
-    out.requests += requests;
-    if (h === null || h === undefined) {
-      out.bad.push(`${id}: no history`);
-      return;
-    }
-    const numbers = h.attempts.map((a) => a.attemptNumber);
-    out.attempts += numbers.length;
-    out.lost += h.attempts.filter((a) => a.deliveryResult.category === 'lost').length;
-    out.resolutions += h.resolutions.length;
-    if (requests > numbers.length) out.bad.push(`${id}: ${requests} requests > ${numbers.length} attempts`);
-    if (numbers.some((n, k) => n !== k + 1)) out.bad.push(`${id}: attempt numbers ${numbers.join(',')}`);
-    if (!isFinal(h.state)) out.bad.push(`${id}: not final (${h.state.status})`);
-    const folded = fold(seedOf(h.state), h.attempts, h.redrives);
-    if (E.isLeft(folded)) out.bad.push(`${id}: fold failed: ${JSON.stringify(folded.left)}`);
-    else {
-      const drift = diffProjection(projectionFields(folded.right), projectionFields(h.state));
-      if (drift.length > 0) out.bad.push(`${id}: STATE != fold(attempts) on ${drift.join(',')}`);
-    }
-  });
-  return out;
-};
+const books = (ctx: Ctx, ids: ReadonlyArray<string>) =>
+  historyBooks(
+    ctx.store,
+    ids,
+    (id) => ctx.rx.requests.get(id) ?? 0,
+    (id, h) => (isFinal(h.state) ? [] : [`${id}: not final (${h.state.status})`]),
+  );
 
 Kill('200 messages, workers SIGKILLed before, during and after requests: every attempt accounted for', async (ctx) => {
   const seed = seedFromEnv();

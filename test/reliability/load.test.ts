@@ -6,9 +6,10 @@ import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { appendObserved, responseOf } from '@delivery-history/testkit/storeSteps';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { seededRandom, seedFromEnv } from '@delivery-history/testkit/seededRandom';
-import { accountingOf, checkLedger, type Expectation, sample } from './support/ledger.js';
+import { accountingOf, checkLedger, requestsById, type Expectation, sample } from './support/ledger.js';
 import { requestTo, type Rig, settle, startRig, verifyTable, warmUp } from './support/rig.js';
 import { scaled } from './support/reliabilityScale.js';
 import { printSummary } from './support/reliabilitySummary.js';
@@ -93,22 +94,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
         if (claimed.left._tag === 'AlreadyFinal') await replace(slot, id);
         continue;
       }
-      const now = new Date();
-      const r = await store.appendAttempt({
-        claimed: claimed.right,
-        startedAt: now,
-        completedAt: now,
-        responseHeaders: null,
-        observation: {
-          kind: 'response',
-          statusCode: 500,
-          statusText: 'Internal Server Error',
-          headers: {},
-          responseTimeMs: 1,
-          bodySnippet: '',
-          bodyBytes: 0,
-        },
-      })();
+      const r = await appendObserved(store, claimed.right, responseOf(500, 1))();
       if (E.isLeft(r)) {
         refusals++;
         continue;
@@ -123,22 +109,7 @@ const directWriters = async (ctx: Ctx, stopAt: number, random: () => number) => 
     for (let n = 0; n < DIRECT_MAX_ATTEMPTS + 2; n++) {
       const claimed = await store.claim(id)();
       if (E.isLeft(claimed)) break;
-      const now = new Date();
-      const r = await store.appendAttempt({
-        claimed: claimed.right,
-        startedAt: now,
-        completedAt: now,
-        responseHeaders: null,
-        observation: {
-          kind: 'response',
-          statusCode: 500,
-          statusText: 'Internal Server Error',
-          headers: {},
-          responseTimeMs: 1,
-          bodySnippet: '',
-          bodyBytes: 0,
-        },
-      })();
+      const r = await appendObserved(store, claimed.right, responseOf(500, 1))();
       if (E.isRight(r)) acknowledged.set(id, (acknowledged.get(id) ?? 0) + 1);
     }
   }
@@ -167,10 +138,7 @@ Load('steady deliveries and racing appends: nothing lost, nothing double-counted
   await settle(rig);
   const elapsed = performance.now() - started;
 
-  const requests = new Map<string, number>();
-  for (const r of receivers.requests)
-    if (r.webhookId !== null) requests.set(r.webhookId, (requests.get(r.webhookId) ?? 0) + 1);
-  const ledger = await checkLedger(rig.store, expected, (id) => requests.get(id) ?? 0, rig.unrecorded);
+  const ledger = await checkLedger(rig.store, expected, requestsById(receivers.requests), rig.unrecorded);
   // direct messages: every acknowledged append is stored, and nothing else is
   const directExpected = new Map<string, Expectation>(
     [...direct.acknowledged.keys()].map((id) => [id, { status: 'FAILED', attempts: DIRECT_MAX_ATTEMPTS, exact: true }]),

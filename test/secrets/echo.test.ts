@@ -6,6 +6,7 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
+import { SECRET_HEADER_NAMES } from '@delivery-history/testkit/secretHeaderNames';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import {
   type EchoReceiver,
@@ -112,17 +113,7 @@ Echo(
 Echo(
   'header names X-Authorization, Authentication, X-Auth-Key, Ocp-Apim-Subscription-Key, X-Functions-Key, X-Access-Key, X-Session-Id (and DELIVERY_REDACT_HEADERS) are redacted on STATE and ATTEMPT',
   async (ctx) => {
-    const names = [
-      'X-Authorization',
-      'Authentication',
-      'X-Auth-Key',
-      'Ocp-Apim-Subscription-Key',
-      'X-Functions-Key',
-      'X-Access-Key',
-      'X-Session-Id',
-      'X-Tenant-Key',
-      'X-Partner-Token2',
-    ];
+    const names = [...SECRET_HEADER_NAMES, 'X-Tenant-Key', 'X-Partner-Token2'];
     const headers = Object.fromEntries(names.map((n, i) => [n, `HeaderName0Secret0${i}xxxxxx`]));
     const ids = await deliver(ctx, [{ url: base(ctx), headers: { ...headers, 'x-trace': 'keep-me', 'x-echo': ALL } }]);
     const items = await assertNoLeak(ctx, ids, Object.values(headers));
@@ -242,13 +233,7 @@ const secretArb = fc.string({ unit: fc.constantFrom(...ALNUM), minLength: 14, ma
 
 const HEADER_NAMES = [
   'Authorization',
-  'X-Authorization',
-  'Authentication',
-  'X-Auth-Key',
-  'Ocp-Apim-Subscription-Key',
-  'X-Functions-Key',
-  'X-Access-Key',
-  'X-Session-Id',
+  ...SECRET_HEADER_NAMES,
   'X-Api-Key',
   'Cookie',
   'X-Webhook-Secret',

@@ -7,8 +7,6 @@
 // with a warm credential cache costs the usual 2 DynamoDB round trips and no secret read.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '@delivery-history/core';
@@ -21,32 +19,18 @@ import * as assert from 'uvu/assert';
 import { projectAll } from '../../packages/cli/test/support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from '../../packages/cli/test/support/runDh.js';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
-import { leakForms, scanTable, verifyFindings } from './secretsRig.js';
+import { leakForms, type RecordingReceiver, startRecordingReceiver, scanTable, verifyFindings } from './secretsRig.js';
 
-type Seen = { readonly url: string; readonly headers: IncomingHttpHeaders };
-type Receiver = { port: number; up: boolean; seen: Seen[]; close(): Promise<void> };
+type Receiver = RecordingReceiver & { up: boolean };
 
 const T = randomBytes(18).toString('hex');
 
 /** 401 without `Bearer T`; with it, 200 when up, 503 while "down"; records what it got. */
 const startReceiver = async (): Promise<Receiver> => {
-  const rx: Receiver = { port: 0, up: false, seen: [], close: async () => undefined };
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      rx.seen.push({ url: req.url ?? '', headers: req.headers });
-      const status = req.headers.authorization !== `Bearer ${T}` ? 401 : rx.up ? 200 : 503;
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(String(status));
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  rx.port = (server.address() as AddressInfo).port;
-  rx.close = () =>
-    new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    });
+  const rx: Receiver = {
+    ...(await startRecordingReceiver((h) => (h.authorization !== `Bearer ${T}` ? 401 : rx.up ? 200 : 503))),
+    up: false,
+  };
   return rx;
 };
 

@@ -6,8 +6,6 @@
 // is gone and a re-drive is refused with the reason.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_KEYRING_VAR, localSealer } from '@delivery-history/devkit/testing';
@@ -17,29 +15,22 @@ import { projectAll } from '../../packages/cli/test/support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from '../../packages/cli/test/support/runDh.js';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { sqsEvent, sqsRecord, uniqueId } from '../../packages/worker/test/support/workerRig.js';
-import { leakForms, logLines, type SecretsRig, scanTable, secretsRig, verifyFindings } from './secretsRig.js';
+import {
+  leakForms,
+  type RecordingReceiver,
+  startRecordingReceiver,
+  logLines,
+  type SecretsRig,
+  scanTable,
+  secretsRig,
+  verifyFindings,
+} from './secretsRig.js';
 
-type Seen = { readonly url: string; readonly headers: IncomingHttpHeaders };
-type Receiver = { port: number; status: number; seen: Seen[]; close(): Promise<void> };
+type Receiver = RecordingReceiver & { status: number };
 
 /** Answers `status` (401 until the test fixes it) and records what it got. */
 const startReceiver = async (): Promise<Receiver> => {
-  const rx: Receiver = { port: 0, status: 401, seen: [], close: async () => undefined };
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      rx.seen.push({ url: req.url ?? '', headers: req.headers });
-      res.writeHead(rx.status, { 'content-type': 'text/plain' });
-      res.end(rx.status === 200 ? 'ok' : 'no');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  rx.port = (server.address() as AddressInfo).port;
-  rx.close = () =>
-    new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    });
+  const rx: Receiver = { ...(await startRecordingReceiver(() => rx.status)), status: 401 };
   return rx;
 };
 

@@ -1,7 +1,7 @@
 // Shared set-up for the secrets tests (not a test file itself): an echo receiver that reflects
 // the request into whatever the request asks for, and the real worker handler with the
 // secret settings from an environment map, against DynamoDB Local.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { findSecrets, memoryLogger, type SecretPolicy, type Sealer } from '@delivery-history/core';
@@ -11,6 +11,39 @@ import { memoryMetrics, readConfig } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '@delivery-history/testkit/testTable';
 import { recordingVisibility, testHttp } from '../../packages/worker/test/support/workerRig.js';
+
+// ---------------------------------------------------------------------------
+// recording receiver
+// ---------------------------------------------------------------------------
+
+export type Seen = { url: string; headers: IncomingHttpHeaders };
+export type RecordingReceiver = { readonly port: number; readonly seen: Seen[]; close(): Promise<void> };
+
+/** Records each request (URL, headers as received) and answers `statusOf` it, as text/plain. */
+export const startRecordingReceiver = async (
+  statusOf: (headers: IncomingHttpHeaders) => number,
+): Promise<RecordingReceiver> => {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      const status = statusOf(req.headers);
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status === 200 ? 'ok' : 'no');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    port: (server.address() as AddressInfo).port,
+    seen,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+};
 
 // ---------------------------------------------------------------------------
 // echo receiver

@@ -8,7 +8,7 @@ import { findSecrets } from '../src/verify/findSecrets.js';
 import { checkDenseAttempts, checkProjection } from '../src/verify/projectionDrift.js';
 import { checkTrail } from '../src/verify/trailDrift.js';
 import { verifyMessage } from '../src/verify/verifyMessage.js';
-import { attempt, iso, redriveItem, seedState } from './support/cliItems.js';
+import { attempt, pausedHold, redriveItem, seedState } from './support/cliItems.js';
 
 const folded = (attempts = [attempt(1, 'retry'), attempt(2, 'success')]): StateItem => {
   const r = fold(seedState(), attempts, []);
@@ -202,20 +202,8 @@ Trail.run();
 Secrets.run();
 Verify('held (invariant 11): holds fold into STATE; an attempt made inside a hold is reported', () => {
   const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
-  const hold = (n: number, kind: 'held' | 'released', atMs: number) => ({
-    type: 'HOLD' as const,
-    messageId: 'm-1',
-    holdNumber: n,
-    kind,
-    afterAttempt: 1,
-    afterRedrive: 0,
-    mode: 'paused',
-    reason: 'INC-5',
-    by: 'ops',
-    at: iso(atMs),
-  });
   const run = (releasedAtMs: number) => {
-    const holds = [hold(1, 'held', 70_000), hold(2, 'released', releasedAtMs)];
+    const holds = [pausedHold(1, 'held', 70_000), pausedHold(2, 'released', releasedAtMs)];
     const state = fold(seedState(), attempts, [], holds);
     if (E.isLeft(state)) throw new Error('fixture does not fold');
     const items = [

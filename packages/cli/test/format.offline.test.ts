@@ -8,7 +8,7 @@ import { renderFields, renderTable, renderTsv, streamRow } from '../src/kit/form
 import { layoutOf } from '../src/kit/format/terminal.js';
 import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../src/kit/format/time.js';
 import { memoryIo } from '../src/kit/io.js';
-import { attempt, iso, seedState } from './support/cliItems.js';
+import { attempt, iso, pausedHold, seedState } from './support/cliItems.js';
 import { fold, type ResolutionItem, seedOf } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -209,19 +209,8 @@ History('the human view has the state, the attempts and the trail', () => {
 
 History('hold events in the trail: their rows, who and why through the output rule; counted in the lag', () => {
   const attempts = [attempt(1, 'retry'), attempt(2, 'success')];
-  const hold = (n: number, kind: 'held' | 'released') => ({
-    type: 'HOLD' as const,
-    messageId: 'm-1',
-    holdNumber: n,
-    kind,
-    afterAttempt: 1,
-    afterRedrive: 0,
-    mode: 'paused',
-    reason: 'INC-5 \u202eevil\u001b[2J',
-    by: 'ops',
-    at: iso(70_000 + n * 1000),
-  });
-  const holds = [hold(1, 'held'), hold(2, 'released')];
+  const reason = 'INC-5 \u202eevil\u001b[2J';
+  const holds = [pausedHold(1, 'held', 71_000, reason), pausedHold(2, 'released', 72_000, reason)];
   const state = fold(seedOf(seedState()), attempts, [], holds);
   if (E.isLeft(state)) throw new Error('fixture');
   const v = { state: state.right, attempts, redrives: [], holds, auditTrail: rebuildAuditTrail(attempts, [], holds) };

@@ -3,12 +3,12 @@
 // worker's local driver inside the command (no SQS configured).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '@delivery-history/core';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createStore, tableKeys } from '@delivery-history/store';
+import { createStore } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
+import { partition as storedPartition } from '@delivery-history/testkit/storedPartition';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { projectAll } from './support/projectAll.js';
 import { type DhResult, dhEnv, jsonOf, runDh, show } from './support/runDh.js';
@@ -47,17 +47,7 @@ D.after(async (ctx) => {
 
 const ok = (r: DhResult, code = 0) => assert.is(r.code, code, show(r));
 
-type Items = Array<Record<string, unknown>>;
-const partition = async (t: TestTable, id: string): Promise<Items> =>
-  ((
-    await t.doc.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': tableKeys.messagePk(id) },
-      }),
-    )
-  ).Items ?? []) as Items;
+const partition = (t: TestTable, id: string) => storedPartition(t.doc, t.tableName, id);
 
 type Report = {
   dryRun: boolean;
@@ -73,34 +63,27 @@ type Report = {
   }>;
 };
 
+const messages = (...ids: string[]): string[] => ids.flatMap((id) => ['--message', id]);
+/** `dh replay redrive <args> --json`: exits `code`, returns its report. */
+const runRedrive = async (env: NodeJS.ProcessEnv, args: string[], code = 0): Promise<Report> => {
+  const r = await runDh(['replay', 'redrive', ...args, '--json'], env);
+  ok(r, code);
+  return jsonOf<Report>(r);
+};
+const actions = (rep: Report) => rep.messages.map((m) => [m.messageId, m.action]);
+
 D('dry run lists what would be re-driven and writes nothing', async ({ t, env }) => {
-  const r = await runDh(
-    [
-      'replay',
-      'redrive',
-      '--message',
-      'x-fixed',
-      '--message',
-      'x-done',
-      '--message',
-      'x-retrying',
-      '--reason',
-      'endpoint fixed',
-      '--dry-run',
-      '--json',
-    ],
-    env,
-  );
-  ok(r);
-  const rep = jsonOf<Report>(r);
-  assert.equal(
-    rep.messages.map((m) => [m.messageId, m.action]),
-    [
-      ['x-fixed', 'would-redrive'],
-      ['x-done', 'skipped'],
-      ['x-retrying', 'would-redrive'],
-    ],
-  );
+  const rep = await runRedrive(env, [
+    ...messages('x-fixed', 'x-done', 'x-retrying'),
+    '--reason',
+    'endpoint fixed',
+    '--dry-run',
+  ]);
+  assert.equal(actions(rep), [
+    ['x-fixed', 'would-redrive'],
+    ['x-done', 'skipped'],
+    ['x-retrying', 'would-redrive'],
+  ]);
   assert.is(rep.messages[0]?.afterAttempt, 3);
   // its retry was due in 2025 and no worker came back: stalled, it would be enqueued again
   assert.match(
@@ -112,8 +95,7 @@ D('dry run lists what would be re-driven and writes nothing', async ({ t, env })
       [
         'replay',
         'redrive',
-        '--message',
-        'x-retrying',
+        ...messages('x-retrying'),
         '--reason',
         'r',
         '--stalled-after',
@@ -133,24 +115,15 @@ D('dry run lists what would be re-driven and writes nothing', async ({ t, env })
 
 D('re-drive by id: an auditable event, new attempts after the old ones, history untouched', async ({ t, env }) => {
   const before = (await partition(t, 'x-fixed')).filter((i) => String(i.sk).startsWith('ATTEMPT#'));
-  const r = await runDh(
-    [
-      'replay',
-      'redrive',
-      '--message',
-      'x-fixed',
-      '--reason',
-      'receiver fixed (INC-42)',
-      '--by',
-      'alice',
-      '--extra-attempts',
-      '2',
-      '--json',
-    ],
-    env,
-  );
-  ok(r);
-  const rep = jsonOf<Report>(r);
+  const rep = await runRedrive(env, [
+    ...messages('x-fixed'),
+    '--reason',
+    'receiver fixed (INC-42)',
+    '--by',
+    'alice',
+    '--extra-attempts',
+    '2',
+  ]);
   assert.equal(
     rep.messages.map((m) => [m.messageId, m.action, m.afterAttempt, m.maxAttempts]),
     [['x-fixed', 'redriven', 3, 5]],
@@ -173,53 +146,17 @@ D('re-drive by id: an auditable event, new attempts after the old ones, history 
 });
 
 D('re-drive by filter: exhausted failures of one endpoint in a window', async ({ t, rx, env }) => {
-  const host = new URL(rx.baseUrl).host;
+  const window = ['--since', '2025-05-01T00:00:00Z', '--until', '2025-05-02T00:00:00Z', '--exhausted'];
+  const why = ['--reason', 'retry after outage'];
   // a bare host matches host:port, as on dh failed (dry run: nothing written)
-  const bare = await runDh(
-    [
-      'replay',
-      'redrive',
-      '--since',
-      '2025-05-01T00:00:00Z',
-      '--until',
-      '2025-05-02T00:00:00Z',
-      '--exhausted',
-      '--endpoint',
-      new URL(rx.baseUrl).hostname,
-      '--reason',
-      'retry after outage',
-      '--dry-run',
-      '--json',
-    ],
-    env,
-  );
-  ok(bare);
-  assert.equal(
-    jsonOf<Report>(bare).messages.map((m) => [m.messageId, m.action]),
-    [['x-broken', 'would-redrive']],
-  );
-  const r = await runDh(
-    [
-      'replay',
-      'redrive',
-      '--since',
-      '2025-05-01T00:00:00Z',
-      '--until',
-      '2025-05-02T00:00:00Z',
-      '--exhausted',
-      '--endpoint',
-      host,
-      '--reason',
-      'retry after outage',
-      '--extra-attempts',
-      '1',
-      '--json',
-    ],
-    env,
-  );
+  const bare = await runRedrive(env, [...window, '--endpoint', new URL(rx.baseUrl).hostname, ...why, '--dry-run']);
+  assert.equal(actions(bare), [['x-broken', 'would-redrive']]);
   // the receiver still answers 500: the re-drive is done, its delivery failed (exit 1)
-  ok(r, 1);
-  const rep = jsonOf<Report>(r);
+  const rep = await runRedrive(
+    env,
+    [...window, '--endpoint', new URL(rx.baseUrl).host, ...why, '--extra-attempts', '1'],
+    1,
+  );
   // x-fixed left the failed index when it succeeded; x-retrying is not exhausted
   assert.equal(
     rep.messages.map((m) => [m.messageId, m.action, m.outcome?.status, m.outcome?.final, m.outcome?.statusCode]),
@@ -248,33 +185,19 @@ D(
     assert.ok(E.isRight(await store.createMessage(request)()));
     assert.ok(E.isRight(await store.claim('x-stuck', { leaseMs: 1 })()));
     await sleep(20);
-    const r = await runDh(
-      [
-        'replay',
-        'redrive',
-        '--message',
-        'x-retrying',
-        '--message',
-        'x-stuck',
-        '--reason',
-        'records lost',
-        '--by',
-        'oncall-1',
-        '--stalled-after',
-        '0s',
-        '--json',
-      ],
-      env,
-    );
-    ok(r);
-    const rep = jsonOf<Report>(r);
-    assert.equal(
-      rep.messages.map((m) => [m.messageId, m.action]),
-      [
-        ['x-retrying', 'requeued'],
-        ['x-stuck', 'requeued'],
-      ],
-    );
+    const rep = await runRedrive(env, [
+      ...messages('x-retrying', 'x-stuck'),
+      '--reason',
+      'records lost',
+      '--by',
+      'oncall-1',
+      '--stalled-after',
+      '0s',
+    ]);
+    assert.equal(actions(rep), [
+      ['x-retrying', 'requeued'],
+      ['x-stuck', 'requeued'],
+    ]);
     assert.match(rep.messages[1]?.detail ?? '', /^stalled: PROCESSING, waiting since /);
     for (const [id, attempts] of [
       ['x-retrying', 2],
@@ -337,7 +260,7 @@ D(
       /^0 messages considered: no FAILED message was last updated between 2020-01-01T00:00:00\.000Z and 2020-01-02T00:00:00\.000Z\.$/m,
     );
     // x-broken (final FAILED again after its re-drive) would be re-driven: the limit of 1 leaves two ids
-    const three = ['--message', 'x-broken', '--message', 'x-fixed', '--message', 'x-done'];
+    const three = messages('x-broken', 'x-fixed', 'x-done');
     const limited = await runDh(['replay', 'redrive', ...three, '--limit', '1', '--reason', 'r', '--dry-run'], env);
     ok(limited);
     assert.match(

@@ -110,7 +110,13 @@ export {
   type RedriveContext,
 } from './events/operatorEvents.js';
 export { type HealthDelta, healthDeltaOf, hourOf, maxMarker, mergeDeltas } from './health/healthDelta.js';
-export { type HealthBucket, HealthBucketItem } from './health/healthBucket.js';
+export {
+  type HealthBucket,
+  HealthBucketItem,
+  type HealthHour,
+  HealthHourItem,
+  sumShards,
+} from './health/healthBucket.js';
 export { failuresByMinute, type MinuteFailures } from './health/failuresByMinute.js';
 export {
   type EndpointHealth,

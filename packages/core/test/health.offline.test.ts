@@ -4,8 +4,10 @@ import {
   failuresByMinute,
   type HealthBucket,
   HealthBucketItem,
+  HealthHourItem,
   healthDeltaOf,
   hourlySeriesOf,
+  sumShards,
 } from '@delivery-history/core';
 import { LATENCY_EDGES_MS, latencyBucketOf, latencyUpperEdge, percentileOf } from '@delivery-history/core/testing';
 import fc from 'fast-check';
@@ -231,6 +233,51 @@ test('a stored bucket decodes its counters and refuses a bad one', () => {
   if (E.isRight(d)) assert.equal(d.right.counters, { n: 3, c_success: 2, l03: 2 });
   assert.ok(E.isLeft(HealthBucketItem.decode({ ...item, n: -1 })));
   assert.ok(E.isLeft(HealthBucketItem.decode({ ...item, hour: '2026-12-01' })));
+});
+
+test('the endpoint-hour roll-ups (shards summed) read out exactly as the shards, any shard split', () => {
+  fc.assert(
+    fc.property(
+      attemptsArb,
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 80, maxLength: 80 }),
+      fc.integer({ min: 61, max: 3 * 60 }),
+      (attempts, cuts, endMinute) => {
+        const chunks: AttemptItem[][] = [[], [], [], []];
+        for (const [i, a] of attempts.entries()) chunks[cuts[i] ?? 0]?.push(a);
+        const shards = chunks.flatMap((c, shard) => bucketsOf(c, shard));
+        const hours = sumShards(shards);
+        assert.equal(endpointHealthOf(hours), endpointHealthOf(shards), 'dh endpoints: the same rows');
+        assert.equal(new Set(hours.map((h) => `${h.hour} ${h.endpoint}`)).size, hours.length, 'one per endpoint-hour');
+        const base = Date.parse('2026-12-01T00:00:00.000Z');
+        for (const host of new Set(shards.map((b) => b.endpoint))) {
+          const mine = <B extends { endpoint: string }>(bs: readonly B[]) => bs.filter((b) => b.endpoint === host);
+          assert.equal(hourlySeriesOf(mine(hours)), hourlySeriesOf(mine(shards)), 'the hourly series');
+          const until = new Date(base + endMinute * 60_000);
+          assert.equal(
+            failuresByMinute(mine(hours), new Date(base), until),
+            failuresByMinute(mine(shards), new Date(base), until),
+            'the minutes',
+          );
+        }
+      },
+    ),
+  );
+});
+
+test('a stored roll-up decodes its counters and markers and refuses a bad one', () => {
+  const item = { type: 'HEALTH_HOUR', endpoint: 'h', hour: '2026-12-01T10', n: 3, fm07: 1, lastFail: 't#m', x: 1 };
+  const d = HealthHourItem.decode(item);
+  assert.ok(E.isRight(d));
+  if (E.isRight(d))
+    assert.equal(d.right, {
+      endpoint: 'h',
+      hour: '2026-12-01T10',
+      counters: { n: 3, fm07: 1 },
+      lastOk: null,
+      lastFail: 't#m',
+    });
+  assert.ok(E.isLeft(HealthHourItem.decode({ ...item, fm07: 1.5 })));
+  assert.ok(E.isLeft(HealthHourItem.decode({ ...item, type: 'HEALTH' })), 'a shard bucket is not a roll-up');
 });
 
 test.run();

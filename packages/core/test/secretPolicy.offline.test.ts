@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import * as t from 'io-ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SECRET_HEADER_NAMES } from '@delivery-history/testkit/secretHeaderNames';
 import {
   type DeliveryRequest,
   decodeWith,
@@ -51,13 +52,7 @@ const Names = suite('secret policy: names');
 
 Names('header names of the issue, patterns, settings; ordinary names kept', () => {
   const secret = [
-    'X-Authorization',
-    'Authentication',
-    'X-Auth-Key',
-    'Ocp-Apim-Subscription-Key',
-    'X-Functions-Key',
-    'X-Access-Key',
-    'X-Session-Id',
+    ...SECRET_HEADER_NAMES,
     'x-csrf-token',
     'x-client-secret',
     'x-my-api-key',

@@ -37,6 +37,11 @@ const withTimeout = <A>(p: Promise<A>, ms: number, what: string): Promise<A> =>
     new Promise<A>((_, fail) => setTimeout(() => fail(new Error(`${what}: no result in ${ms} ms`)), ms)),
   ]);
 
+type PollerOptions = Parameters<typeof startPoller>[0];
+/** The poller on the test table's stream, idle back-off 20 to 200 ms; `o` replaces any option. */
+const pollerOn = (t: TestTable, arn: string, o: Partial<PollerOptions> = {}): Poller =>
+  startPoller({ clients: t, tableName: t.tableName, streamArn: arn, idleBackoffMs: 20, maxIdleBackoffMs: 200, ...o });
+
 const converges = async (t: TestTable, ids: readonly string[]) => {
   for (const id of ids) {
     const c = await compareTrail(t.doc, t.tableName, id);
@@ -59,12 +64,7 @@ Poll(
     );
     await writeItems(t.doc, t.tableName, attempts('p-3', 2).map(attemptKeyed));
     const batches: string[] = [];
-    const poller = startPoller({
-      clients: t,
-      tableName: t.tableName,
-      streamArn: arn,
-      idleBackoffMs: 20,
-      maxIdleBackoffMs: 200,
+    const poller = pollerOn(t, arn, {
       deps: { telemetry },
       onBatch: (b) => {
         batches.push(b.lastSequenceNumber);
@@ -99,12 +99,7 @@ Poll('a restarted poller resumes at its checkpoint and sees only new records', a
   // the previous test's poller left a checkpoint in the table
   await writeItems(t.doc, t.tableName, attempts('p-4', 3).map(attemptKeyed));
   const firsts: string[] = [];
-  const poller = startPoller({
-    clients: t,
-    tableName: t.tableName,
-    streamArn: arn,
-    idleBackoffMs: 20,
-    maxIdleBackoffMs: 200,
+  const poller = pollerOn(t, arn, {
     onBatch: (b) => {
       firsts.push(b.firstSequenceNumber);
     },
@@ -154,13 +149,9 @@ Poll(
     const shardId = (await streamsPortOf(t.streams).describeStream({ StreamArn: arn })).StreamDescription?.Shards?.[0]
       ?.ShardId;
     await cps.save(shardId ?? '', { sequenceNumber: '1', ended: false });
-    const poller = startPoller({
+    const poller = pollerOn(t, arn, {
       clients: { doc: t.doc, streams: flakyPort(streamsPortOf(t.streams), counts) },
-      tableName: t.tableName,
-      streamArn: arn,
       checkpoint: cps,
-      idleBackoffMs: 20,
-      maxIdleBackoffMs: 200,
     });
     try {
       await withTimeout(poller.caughtUp(), 30_000, 'caughtUp');

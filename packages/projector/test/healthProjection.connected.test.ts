@@ -179,7 +179,7 @@ Health('aggregates equal a recomputation from the attempts, also after the strea
 Health(
   'a message whose attempts span more hours than one transaction holds is applied in rounds, counted once',
   async ({ t }) => {
-    // 150 attempts an hour apart (a long outage, projected late): 150 buckets, more than the 64
+    // 150 attempts an hour apart (a long outage, projected late): 150 buckets, more than the 40
     // one round's transaction may touch
     const id = 'health-long';
     const base = Date.UTC(2024, 5, 1);

@@ -19,6 +19,8 @@ export type ClientOptions = {
   readonly region?: string;
   /** SDK-level retries; `store` does its own jittered retries, so 1 by default. */
   readonly maxAttempts?: number;
+  /** How long one call may wait for its answer (default: REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs?: number;
 };
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -26,9 +28,25 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const isLocal = (endpoint: string | undefined): boolean =>
   endpoint !== undefined && /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
 
+/**
+ * How long one call may wait for its answer. The SDK's default is to wait forever, so a socket
+ * the far end never answers hung the caller (seen against DynamoDB Local at load 30: a test idle
+ * for 15 minutes). Past it the call fails as Transient and `send` retries the same request (same
+ * ClientRequestToken). DynamoDB answers in milliseconds; DynamoDB Local on a busy machine can
+ * queue a transaction for seconds, hence its longer bound. The SDK's handler only warns on a
+ * timeout unless told to throw (`throwOnRequestTimeout`).
+ */
+const REQUEST_TIMEOUT_MS = { aws: 10_000, local: 60_000 } as const;
+
 /** The SDK settings both the table and the Streams client use. */
 export const baseClientConfig = (options: ClientOptions): DynamoDBClientConfig => ({
   maxAttempts: options.maxAttempts ?? 1,
+  requestHandler: {
+    connectionTimeout: 3_000,
+    throwOnRequestTimeout: true,
+    requestTimeout:
+      options.requestTimeoutMs ?? (isLocal(options.endpoint) ? REQUEST_TIMEOUT_MS.local : REQUEST_TIMEOUT_MS.aws),
+  },
   ...(options.region !== undefined ? { region: options.region } : {}),
   ...(isLocal(options.endpoint) ? { credentials: LOCAL_CREDENTIALS, region: options.region ?? 'local' } : {}),
 });

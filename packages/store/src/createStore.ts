@@ -58,13 +58,15 @@ import type {
   BreakerState,
   BreakerTransition,
   HealthBucket,
+  HealthHour,
   HoldItem,
   RedriveItem,
   RetryPolicy,
   SecretPolicy,
 } from '@delivery-history/core';
 import { type HealthWindow, readEndpointHealth } from './ops/readEndpointHealth.js';
-import { putHealthBuckets } from './ops/writeEndpointHealth.js';
+import { putHealthBuckets, putHealthHours } from './ops/writeEndpointHealth.js';
+import { type HoursWindow, readHealthHours } from './ops/readHealthHours.js';
 
 /** The store's operations; each returns a TaskEither and logs its final failure once. */
 export interface Store {
@@ -120,10 +122,14 @@ export interface Store {
   syncRetention(messageId: string): TE.TaskEither<StoreError, number>;
   /** Removes a final message's content (or re-applies the secret policy), recording EXPUNGE#k. */
   expungeMessage(input: ExpungeInput): TE.TaskEither<StoreError, Expunged>;
-  /** Endpoint health: the bucket shards of a window (index Query per day + BatchGetItem; never a scan). */
+  /** Endpoint health as counted: the bucket shards of a window (window index Queries + bucket reads; never a scan). */
   readEndpointHealth(window: HealthWindow): TE.TaskEither<StoreError, HealthBucket[]>;
-  /** Replay of endpoint health: replaces buckets with recomputed ones (and writes their index items). */
+  /** Endpoint health as the faces show it: the endpoint-hour roll-ups of a window (shards summed). */
+  readHealthHours(window: HoursWindow): TE.TaskEither<StoreError, HealthHour[]>;
+  /** Replay of endpoint health: replaces buckets with recomputed ones (index items, roll-ups of their hours). */
   putHealthBuckets(buckets: readonly HealthBucket[]): TE.TaskEither<StoreError, void>;
+  /** Replay of endpoint health: replaces endpoint-hour roll-ups with recomputed ones. */
+  putHealthHours(hours: readonly HealthHour[]): TE.TaskEither<StoreError, void>;
   listRedrives(messageId: string): TE.TaskEither<StoreError, RedriveItem[]>;
   /** Every HOLD#k of a message, by number (the projector reads them when STATE counts more than it saw). */
   listHolds(messageId: string): TE.TaskEither<StoreError, HoldItem[]>;
@@ -196,7 +202,9 @@ export const createStore = (deps: StoreDeps): Store => {
     syncRetention: (messageId) => logged(syncRetention(env, messageId)),
     expungeMessage: (input) => logged(expungeMessage(env, input)),
     readEndpointHealth: (window) => logged(readEndpointHealth(env, window)),
+    readHealthHours: (window) => logged(readHealthHours(env, window)),
     putHealthBuckets: (buckets) => logged(putHealthBuckets(env, buckets)),
+    putHealthHours: (hours) => logged(putHealthHours(env, hours)),
     listRedrives: (messageId) => logged(listRedrives(env, messageId)),
     listHolds: (messageId) => logged(listHolds(env, messageId)),
     listRequeues: (messageId) => logged(listRequeues(env, messageId)),

@@ -190,3 +190,28 @@ export const healthIndexKey = (hour: string, shard: number, endpoint: string): K
 });
 
 export const healthIndexPartition = (day: string): string => `HEALTHIDX#${day}`;
+
+/**
+ * The roll-up of one endpoint-hour, every shard summed: `HEALTH#<endpoint>#sum` / `HOUR#<hour>`
+ * (`sum` is never a shard number). Counted in the same transactions as the shards, so the faces
+ * read one item per endpoint-hour, and an endpoint's hours are one range of its partition.
+ */
+export const healthHourKey = (endpoint: string, hour: string): Key => ({
+  pk: `HEALTH#${endpoint}#sum`,
+  sk: `HOUR#${hour}`,
+});
+
+/** The endpoint of a roll-up's pk (the item keeps it in its key only). */
+export const endpointOfHourKey = (pk: string): string => pk.slice('HEALTH#'.length, -'#sum'.length);
+
+/**
+ * The endpoints with roll-ups in a day, one small item each (`HEALTHIDX#<yyyy-mm-dd>#sum` /
+ * `<endpoint>`): a window's endpoints are one Query per day, written once per endpoint-day per
+ * projector process (idempotent Puts).
+ */
+export const healthDayKey = (day: string, endpoint: string): Key => ({
+  pk: healthDayPartition(day),
+  sk: endpoint,
+});
+
+export const healthDayPartition = (day: string): string => `HEALTHIDX#${day}#sum`;

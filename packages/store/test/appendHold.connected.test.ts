@@ -4,27 +4,10 @@
 import { makeRetryPolicy } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  deliver,
-  err503,
-  type Fixture,
-  foldMismatch,
-  left,
-  ok200,
-  request,
-  right,
-  useStore,
-} from './support/storeFixtures.js';
+import { deliver, err503, foldMismatch, left, ok200, request, right, storeSuite } from './support/storeFixtures.js';
 
-type Ctx = Fixture;
-const Hold = suite<Ctx>('appendHold (HOLD#k + STATE in one transaction)');
-
-Hold.before(async (ctx) => {
-  Object.assign(ctx, await useStore('store-append-hold'));
-});
-Hold.after(async ({ t }) => t.drop());
+const Hold = storeSuite('appendHold (HOLD#k + STATE in one transaction)', 'store-append-hold');
 
 const held = (store: Store, messageId: string, kind: 'held' | 'released' | 'expired' = 'held') =>
   store.appendHold({ messageId, kind, mode: 'open', reason: 'breaker open: 5 consecutive failures', by: 'breaker' });

@@ -2,16 +2,10 @@
 // conditioned on the version it read, so of racing workers exactly one takes the probe.
 import { breaker } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fixture, left, right, useStore } from './support/storeFixtures.js';
+import { left, right, storeSuite } from './support/storeFixtures.js';
 
-const Breaker = suite<Fixture>('breaker item (conditional on version)');
-
-Breaker.before(async (ctx) => {
-  Object.assign(ctx, await useStore('store-breaker'));
-});
-Breaker.after(async ({ t }) => t.drop());
+const Breaker = storeSuite('breaker item (conditional on version)', 'store-breaker');
 
 const T0 = Date.parse('2026-06-01T10:00:00.000Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();

@@ -6,10 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { diffProjection, fold, projectionFields, seedOf } from '@delivery-history/core';
 import { makeRetryPolicy, memoryLogger } from '@delivery-history/core';
 import { type Store, createStore } from '@delivery-history/store';
-import { isAlreadyFinal, isConflict } from '@delivery-history/store/testing';
+import { isAlreadyFinal, isConflict, type StoreDeps } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { err503, left, ok200, request, right } from './support/storeFixtures.js';
 
@@ -157,25 +158,23 @@ const writer = async (
 const retries = (log: ReturnType<typeof memoryLogger>) =>
   log.entries.filter((e) => e.message.includes('retrying')).length;
 
-/** Runs tasks with at most `width` in flight. */
-const pool = async (tasks: ReadonlyArray<() => Promise<void>>, width: number) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      for (let i = next++; i < tasks.length; i = next++) await tasks[i]?.();
-    }),
-  );
-};
-
-Concurrency('64 concurrent writers on one message', async ({ t }) => {
-  // a lease shorter than some deliveries: takeovers and superseded attempts do happen
+/** The store the writers race on: a lease shorter than some deliveries, patient client retries, its calls logged. */
+const racingStore = (t: TestTable, leaseMs: number, retryMaxMs: number, more: Partial<StoreDeps> = {}) => {
   const log = memoryLogger();
   const store = createStore({
     doc: t.doc,
     tableName: t.tableName,
-    leaseMs: 150,
+    leaseMs,
     logger: log,
-    retry: { maxRetries: 8, baseMs: 5, maxMs: 100 },
+    retry: { maxRetries: 8, baseMs: 5, maxMs: retryMaxMs },
+    ...more,
+  });
+  return { log, store };
+};
+
+Concurrency('64 concurrent writers on one message', async ({ t }) => {
+  // a lease shorter than some deliveries: takeovers and superseded attempts do happen
+  const { log, store } = racingStore(t, 150, 100, {
     // the store decides outcomes with its own policy now: a 503 is due again at once, so the
     // writers keep racing (with the default backoff every claim would be "not due yet")
     retryPolicy: makeRetryPolicy({ baseMs: 1, maxMs: 2 }),
@@ -196,43 +195,29 @@ Concurrency('64 concurrent writers on one message', async ({ t }) => {
 // 250 messages (2,000 racing writers): the same interleavings as 1,000 did, in a quarter of the
 // file's 9 minutes on a quiet 2-core machine (at 1,000 it outlived the runner's cap beside a second suite)
 Concurrency('250 messages with 8 writers each (each writer: claim + append once)', async ({ t }) => {
-  const log = memoryLogger();
-  const store = createStore({
-    doc: t.doc,
-    tableName: t.tableName,
-    leaseMs: 500,
-    logger: log,
-    retry: { maxRetries: 8, baseMs: 5, maxMs: 200 },
-  });
+  const { log, store } = racingStore(t, 500, 200);
   const ids = Array.from({ length: 250 }, (_, i) => `cc-many-${i}`);
   let started = Date.now();
-  await pool(
-    ids.map((id) => async () => {
-      await right(store.createMessage(request(id, { maxAttempts: 100 })));
-    }),
-    32,
-  );
+  await mapLimit(ids, 32, (id) => right(store.createMessage(request(id, { maxAttempts: 100 }))));
   const createMs = Date.now() - started;
   started = Date.now();
   // the 8 writers of a message sit next to each other in the queue, so they run together
-  await pool(
-    ids.flatMap((id) => Array.from({ length: 8 }, () => () => writer(store, id, 1, 5, 0.4, 15))),
+  await mapLimit(
+    ids.flatMap((id) => Array.from({ length: 8 }, () => id)),
     64,
+    (id) => writer(store, id, 1, 5, 0.4, 15),
   );
   const raceMs = Date.now() - started;
   started = Date.now();
   let attempts = 0;
   let superseded = 0;
   const problems: string[] = [];
-  await pool(
-    ids.map((id) => async () => {
-      const r = await check(store, id);
-      attempts += r.attempts;
-      superseded += r.superseded;
-      problems.push(...r.problems.map((p) => `${id}: ${p}`));
-    }),
-    32,
-  );
+  await mapLimit(ids, 32, async (id) => {
+    const r = await check(store, id);
+    attempts += r.attempts;
+    superseded += r.superseded;
+    problems.push(...r.problems.map((p) => `${id}: ${p}`));
+  });
   const verifyMs = Date.now() - started;
   console.log(
     `  250 x 8 writers: ${attempts} attempts (${superseded} superseded), ${retries(log)} retried calls; create ${createMs} ms, race ${raceMs} ms, verify ${verifyMs} ms`,

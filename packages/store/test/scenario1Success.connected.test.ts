@@ -2,16 +2,10 @@
 // final means final: a further claim or append is refused with AlreadyFinal.
 import { size } from '@delivery-history/core';
 import { isAlreadyFinal, isConflict } from '@delivery-history/store/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fixture, deliver, foldMismatch, left, ok200, request, right, useStore } from './support/storeFixtures.js';
+import { deliver, foldMismatch, left, ok200, request, right, storeSuite } from './support/storeFixtures.js';
 
-const Success = suite<Fixture>('scenario 1: success status update');
-
-Success.before(async (ctx) => {
-  Object.assign(ctx, await useStore('s1-success'));
-});
-Success.after(async ({ t }) => t.drop());
+const Success = storeSuite('scenario 1: success status update', 's1-success');
 
 Success('createMessage is idempotent and refuses a different payload under the same id', async ({ store }) => {
   const req = request('s1-create');

@@ -2,10 +2,8 @@
 // details, and an incremented attempt count; a permanent failure is final.
 import { createStore } from '@delivery-history/store';
 import { isAlreadyFinal, isNotDue } from '@delivery-history/store/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  type Fixture,
   deliver,
   err404,
   err503,
@@ -15,16 +13,11 @@ import {
   policy,
   request,
   right,
-  useStore,
+  storeSuite,
 } from './support/storeFixtures.js';
 import { determineDeliveryOutcome, makeRetryPolicy } from '@delivery-history/core';
 
-const Failure = suite<Fixture>('scenario 2: failure status update');
-
-Failure.before(async (ctx) => {
-  Object.assign(ctx, await useStore('s2-failure'));
-});
-Failure.after(async ({ t }) => t.drop());
+const Failure = storeSuite('scenario 2: failure status update', 's2-failure');
 
 Failure('a 503 makes the message FAILED, retry-eligible, with categorized error details', async ({ store }) => {
   const req = request('s2-503');

@@ -1,25 +1,10 @@
 // Seed scenario 3: every attempt is its own immutable item with timestamps, status code,
 // response time and category; the history returns them in order.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type Fixture,
-  deliver,
-  err503,
-  foldMismatch,
-  ok200,
-  request,
-  right,
-  useStore,
-} from './support/storeFixtures.js';
+import { deliver, err503, foldMismatch, ok200, request, right, storeSuite } from './support/storeFixtures.js';
 import type { OutcomeInput } from '@delivery-history/core';
 
-const Tracking = suite<Fixture>('scenario 3: delivery result tracking');
-
-Tracking.before(async (ctx) => {
-  Object.assign(ctx, await useStore('s3-tracking'));
-});
-Tracking.after(async ({ t }) => t.drop());
+const Tracking = storeSuite('scenario 3: delivery result tracking', 's3-tracking');
 
 const timeout: OutcomeInput = {
   kind: 'error',

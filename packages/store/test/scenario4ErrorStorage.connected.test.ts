@@ -4,16 +4,10 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type OutcomeInput, size } from '@delivery-history/core';
 import { TRUNCATION_MARKER } from '@delivery-history/core/testing';
 import { DEFAULT_BUDGETS, tableKeys } from '@delivery-history/store';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Fixture, deliver, foldMismatch, request, right, useStore } from './support/storeFixtures.js';
+import { deliver, foldMismatch, request, right, storeSuite } from './support/storeFixtures.js';
 
-const Storage = suite<Fixture>('scenario 4: error information storage');
-
-Storage.before(async (ctx) => {
-  Object.assign(ctx, await useStore('s4-errors'));
-});
-Storage.after(async ({ t }) => t.drop());
+const Storage = storeSuite('scenario 4: error information storage', 's4-errors');
 
 const response = (
   statusCode: number,
@@ -121,12 +115,8 @@ Storage(
     assert.ok(snippet.length < huge.length);
     assert.is(attempt?.truncated['deliveryResult.errorDetails.responseSnippet'], 600_000);
     assert.equal(h.state.deliveryResult, attempt?.deliveryResult, 'STATE holds the same truncated result');
-    const rawAttempt = await t.doc.send(
-      new GetCommand({ TableName: t.tableName, Key: tableKeys.attemptKey(req.messageId, 1) }),
-    );
-    const rawState = await t.doc.send(
-      new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }),
-    );
+    const rawAttempt = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.attemptKey(req.messageId, 1) }));
+    const rawState = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }));
     assert.ok(size.item(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
     assert.ok(size.item(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
     assert.ok(size.item(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);

@@ -1,26 +1,10 @@
 // Seed scenario 5: counts increment only per real attempt; the max-attempt limit turns the
 // message final; a redrive reopens it with a new limit.
 import { isAlreadyFinal, isInvalid, isLeased, isNotRedrivable } from '@delivery-history/store/testing';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type Fixture,
-  deliver,
-  err503,
-  foldMismatch,
-  left,
-  ok200,
-  request,
-  right,
-  useStore,
-} from './support/storeFixtures.js';
+import { deliver, err503, foldMismatch, left, ok200, request, right, storeSuite } from './support/storeFixtures.js';
 
-const Counting = suite<Fixture>('scenario 5: retry count management');
-
-Counting.before(async (ctx) => {
-  Object.assign(ctx, await useStore('s5-counting'));
-});
-Counting.after(async ({ t }) => t.drop());
+const Counting = storeSuite('scenario 5: retry count management', 's5-counting');
 
 Counting('the max-attempt limit makes the message final (FAILED, not retry-eligible)', async ({ store }) => {
   const req = request('s5-max', { maxAttempts: 3 });

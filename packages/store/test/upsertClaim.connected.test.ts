@@ -15,6 +15,7 @@ import {
 } from '@delivery-history/store/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { appendObserved } from '@delivery-history/testkit/storeSteps';
 import { err503, left, ok200, policy, request, right, useStore, type Fixture } from './support/storeFixtures.js';
 
 type Ctx = Fixture & { now: number; ids: number; clocked: Store };
@@ -92,15 +93,7 @@ Upsert('a new id is created and claimed in one call (attempt 1, PROCESSING, no F
   assert.ok(raw.gsi3pk?.S?.startsWith('CORR#'));
   assert.is(raw.expiresAt, undefined, 'a created STATE has no TTL');
   // and the claimed message appends as usual
-  const r = await right(
-    ctx.store.appendAttempt({
-      claimed: c,
-      startedAt: new Date(),
-      completedAt: new Date(),
-      responseHeaders: {},
-      observation: ok200,
-    }),
-  );
+  const r = await right(appendObserved(ctx.store, c, ok200));
   assert.is(r.status, 'SUCCESS');
 });
 
@@ -196,15 +189,7 @@ Upsert('a different request under the id -> Conflict, pending or leased; nothing
 Upsert('a final message -> AlreadyFinal', async (ctx) => {
   const req = request('up-final');
   const c = await right(ctx.store.createAndClaim(req));
-  await right(
-    ctx.store.appendAttempt({
-      claimed: c,
-      startedAt: new Date(),
-      completedAt: new Date(),
-      responseHeaders: {},
-      observation: ok200,
-    }),
-  );
+  await right(appendObserved(ctx.store, c, ok200));
   const refused = await left(ctx.store.createAndClaim(req));
   assert.ok(isAlreadyFinal(refused), refused._tag);
   assert.is((await right(ctx.store.getState(req.messageId))).status, 'SUCCESS');

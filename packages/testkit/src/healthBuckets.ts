@@ -1,7 +1,14 @@
 // Endpoint health in tests: the buckets the table holds (through the store's read) and the
 // buckets a recomputation from the attempts gives (core's delta, the store's shard rule), in
-// one comparable shape.
-import { type AttemptItem, type HealthBucket, healthDeltaOf, mergeDeltas } from '@delivery-history/core';
+// one comparable shape; the same for the endpoint-hour roll-ups (the shards summed).
+import {
+  type AttemptItem,
+  type HealthBucket,
+  type HealthHour,
+  healthDeltaOf,
+  mergeDeltas,
+  sumShards,
+} from '@delivery-history/core';
 import { createStore, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from './testTable.js';
@@ -46,4 +53,22 @@ export const storedBuckets = async (t: TestTable, since: Date, until: Date): Pro
   const r = await createStore({ doc: t.doc, tableName: t.tableName }).readEndpointHealth({ since, until })();
   if (E.isLeft(r)) throw new Error(`readEndpointHealth: ${r.left.message}`);
   return normalize(r.right);
+};
+
+/** Comparable roll-ups: sorted by hour, endpoint; zero counters dropped. */
+export const normalizeHours = (hours: readonly HealthHour[]): HealthHour[] =>
+  normalize(hours.map((h) => ({ ...h, shard: 0 }))).map(({ shard: _, ...h }) => h);
+
+/** What the roll-ups must be: every shard of an endpoint-hour summed. */
+export const expectedHours = (buckets: readonly HealthHour[]): HealthHour[] => normalizeHours(sumShards(buckets));
+
+/** The stored roll-ups of [since, until), as the faces read them (`rollupsOnly`: never summed from the shards). */
+export const storedHours = async (t: TestTable, since: Date, until: Date): Promise<HealthHour[]> => {
+  const r = await createStore({ doc: t.doc, tableName: t.tableName }).readHealthHours({
+    since,
+    until,
+    rollupsOnly: true,
+  })();
+  if (E.isLeft(r)) throw new Error(`readHealthHours: ${r.left.message}`);
+  return normalizeHours(r.right);
 };

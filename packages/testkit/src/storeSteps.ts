@@ -18,6 +18,35 @@ export const responseOf = (statusCode: number, responseTimeMs = 5): OutcomeInput
   bodyBytes: 0,
 });
 
+type Claimed = Parameters<Store['appendAttempt']>[0]['claimed'];
+
+/** Appends what the worker observed to a claimed message, started and completed at `now`. */
+export const appendObserved = (store: Store, claimed: Claimed, observation: OutcomeInput, now = new Date()) =>
+  store.appendAttempt({
+    claimed,
+    startedAt: now,
+    completedAt: now,
+    responseHeaders: observation.kind === 'response' ? {} : null,
+    observation,
+  });
+
+/**
+ * Creates `request`'s message, then claims it and appends one answer per status code, in turn
+ * (retries due at once need a store whose policy says so). Any refusal fails the test.
+ */
+export const createAndAnswer = async (
+  store: Store,
+  request: DeliveryRequest,
+  statusCodes: ReadonlyArray<number>,
+): Promise<void> => {
+  const id = request.messageId;
+  await must(store.createMessage(request), `create ${id}`);
+  for (const code of statusCodes) {
+    const claimed = await must(store.claim(id), `claim ${id}`);
+    await must(appendObserved(store, claimed, responseOf(code)), `append ${id}`);
+  }
+};
+
 /** Creates a message to `https://hooks.example.com/in` with an empty JSON body. */
 export const createPlain = async (store: Store, messageId: string, maxAttempts = 3): Promise<void> => {
   const req = DeliveryRequest.decode({ messageId, url: 'https://hooks.example.com/in', body: '{}', maxAttempts });
@@ -34,14 +63,5 @@ export const attemptAnswered = async (
 ): Promise<void> => {
   clock.advance(2000);
   const claimed = await must(store.claim(messageId));
-  const now = clock.now();
-  await must(
-    store.appendAttempt({
-      claimed,
-      startedAt: now,
-      completedAt: now,
-      responseHeaders: {},
-      observation: responseOf(statusCode, responseTimeMs),
-    }),
-  );
+  await must(appendObserved(store, claimed, responseOf(statusCode, responseTimeMs), clock.now()));
 };

@@ -3,9 +3,8 @@ import type { Store } from '@delivery-history/store';
 import { createHandler, type HttpClient, noopMetrics, type SqsBatchHandler } from '@delivery-history/worker';
 import { systemClock } from '@delivery-history/core';
 import { createHttpClient } from '@delivery-history/worker/testing';
-import { parseSigningSecrets } from '@delivery-history/core';
-import { parseAllowList } from '@delivery-history/core/testing';
-import * as E from 'fp-ts/lib/Either.js';
+import { sqsEvent, sqsRecord } from '@delivery-history/testkit/sqsRecord';
+import { localWorkerConfig } from './localWorkerConfig.js';
 import { SIGNING_SECRET } from './rig.js';
 
 // The worker's SQS handler with the real store and HTTP client (signed, 127.0.0.1 allowed),
@@ -19,11 +18,6 @@ export type DirectHandler = {
   invoke(bodies: ReadonlyArray<string>, idPrefix: string): Promise<{ ids: string[]; failed: Set<string> }>;
 };
 
-const must = <A>(e: E.Either<string, A>): A => {
-  if (E.isLeft(e)) throw new Error(e.left);
-  return e.right;
-};
-
 export const directHandler = (
   store: Store,
   logger: ReturnType<typeof memoryLogger>,
@@ -33,14 +27,16 @@ export const directHandler = (
     totalMs: 3_000,
   },
 ): DirectHandler => {
+  // the reliability worker's allow list and signing key (maxAttempts and lease are the store's here)
+  const { allowTargets, signingKeys } = localWorkerConfig(SIGNING_SECRET, 1, 30_000);
   const http = createHttpClient({
-    allow: must(parseAllowList('127.0.0.1')),
+    allow: allowTargets,
     connectTimeoutMs: timeouts.connectMs,
     responseTimeoutMs: timeouts.responseMs,
     totalTimeoutMs: timeouts.totalMs,
     readCapBytes: 64 * 1024,
     snippetBytes: 4096,
-    signingKeys: must(parseSigningSecrets(SIGNING_SECRET)),
+    signingKeys,
     clock: systemClock,
   });
   const handler = createHandler({
@@ -57,23 +53,10 @@ export const directHandler = (
     http,
     logger,
     invoke: async (bodies, idPrefix) => {
-      const records = bodies.map((body, i) => ({
-        messageId: `${idPrefix}-${i}`,
-        receiptHandle: `rh-${idPrefix}-${i}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:local:000000000000:test',
-        awsRegion: 'local',
-      }));
-      const response = await handler({ Records: records } as Parameters<SqsBatchHandler>[0]);
+      const records = bodies.map((body, i) =>
+        sqsRecord(body, { messageId: `${idPrefix}-${i}`, receiptHandle: `rh-${idPrefix}-${i}` }),
+      );
+      const response = await handler(sqsEvent(records));
       return {
         ids: records.map((r) => r.messageId),
         failed: new Set(response.batchItemFailures.map((f) => f.itemIdentifier)),

@@ -1,5 +1,6 @@
 import type { AttemptItem } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
+import { mapLimit } from '@delivery-history/testkit/mapLimit';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
 import type { Accounting } from './reliabilitySummary.js';
@@ -48,12 +49,11 @@ export type LedgerReport = {
   readonly books: ReadonlyArray<MessageBooks>;
 };
 
-const pool = async <A>(items: ReadonlyArray<A>, limit: number, work: (a: A) => Promise<void>): Promise<void> => {
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i] as A);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+/** The receivers' requests counted by message id (`webhook-id`), as checkLedger's `requestsOf`. */
+export const requestsById = (requests: Iterable<{ readonly webhookId: string | null }>): ((id: string) => number) => {
+  const byId = new Map<string, number>();
+  for (const r of requests) if (r.webhookId !== null) byId.set(r.webhookId, (byId.get(r.webhookId) ?? 0) + 1);
+  return (id) => byId.get(id) ?? 0;
 };
 
 export const checkLedger = async (
@@ -67,7 +67,7 @@ export const checkLedger = async (
   const doubleCounted: string[] = [];
   const unaccounted: string[] = [];
   const wrongAttempts: string[] = [];
-  await pool([...expected.entries()], 8, async ([messageId, want]) => {
+  await mapLimit(expected.entries(), 8, async ([messageId, want]) => {
     const h = await store.getHistory(messageId)();
     const attempts: AttemptItem[] = E.isRight(h) ? h.right.attempts : [];
     const status = E.isRight(h) ? h.right.state.status : null;

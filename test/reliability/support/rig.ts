@@ -7,10 +7,8 @@ import { createStore, type Store, type StreamClients } from '@delivery-history/s
 import { memoryLogger } from '@delivery-history/core';
 import { createLocalWorker, type LocalDrain, type LocalWorker, startLocalDrain } from '@delivery-history/devkit';
 import type { WorkerConfig, WorkerMetrics } from '@delivery-history/worker';
-import { parseSigningSecrets } from '@delivery-history/core';
-import { parseAllowList } from '@delivery-history/core/testing';
-import * as E from 'fp-ts/lib/Either.js';
 import { runDh } from '../../bench/support/dhCli.js';
+import { localWorkerConfig } from './localWorkerConfig.js';
 import { localStreamsPort } from '../../bench/support/localStreams.js';
 
 // A whole delivery system on this machine for one test: the real store, the worker's local
@@ -60,11 +58,6 @@ export type Rig = {
   close(): Promise<void>;
 };
 
-const must = <A>(e: E.Either<string, A>): A => {
-  if (E.isLeft(e)) throw new Error(e.left);
-  return e.right;
-};
-
 export const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 export const startRig = (o: RigOptions): Rig => {
@@ -92,15 +85,7 @@ export const startRig = (o: RigOptions): Rig => {
     ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
     config: {
       ...(o.breaker !== undefined ? { breaker: true } : {}),
-      allowTargets: must(parseAllowList('127.0.0.1')),
-      signingKeys: must(parseSigningSecrets(SIGNING_SECRET)),
-      maxAttempts,
-      backoffBaseMs: 50,
-      backoffMaxMs: 200,
-      timeoutMs: 2_000,
-      connectTimeoutMs: 1_000,
-      responseTimeoutMs: 1_000,
-      leaseMs: 30_000,
+      ...localWorkerConfig(SIGNING_SECRET, maxAttempts, 30_000),
       ...o.config,
     },
     // longer than a record takes even on a loaded machine, as SQS asks (else a slow record is
@@ -180,6 +165,15 @@ const stampedLogger = (): ReturnType<typeof memoryLogger> => {
       inner[level](message, { ...attributes, at: Date.now() });
   return { entries: inner.entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };
+
+/** The store on a test table with every retry due at once (no back-off to wait out), jitter fixed. */
+export const dueAtOnceStore = (table: { doc: RigTable['doc']; tableName: string }, maxAttempts?: number): Store =>
+  createStore({
+    doc: table.doc,
+    tableName: table.tableName,
+    retryPolicy: makeRetryPolicy({ ...(maxAttempts !== undefined ? { maxAttempts } : {}), baseMs: 0, maxMs: 0 }),
+    random: () => 0.5,
+  });
 
 /** A delivery request to `url`, signed by the worker, small JSON body. */
 export const requestTo = (messageId: string, url: string, maxAttempts?: number): DeliveryRequest => ({

@@ -10,10 +10,9 @@ import { makeRetryPolicy } from '@delivery-history/core';
 import { createInterface } from 'node:readline';
 import { createLocalWorker } from '@delivery-history/devkit';
 import { createStore, makeStreamClients } from '@delivery-history/store';
-import { parseSigningSecrets } from '@delivery-history/core';
-import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
+import { localWorkerConfig } from './localWorkerConfig.js';
 
 const endpoint = process.env.DH_CHILD_ENDPOINT ?? '';
 const tableName = process.env.DH_CHILD_TABLE ?? '';
@@ -21,11 +20,6 @@ const pauseMs = Number(process.env.DH_CHILD_PAUSE_MS ?? '60');
 const leaseMs = Number(process.env.DH_CHILD_LEASE_MS ?? '2000');
 const maxAttempts = Number(process.env.DH_CHILD_MAX_ATTEMPTS ?? '10');
 const secret = process.env.DH_CHILD_SECRET ?? '';
-
-const must = <A>(e: E.Either<string, A>): A => {
-  if (E.isLeft(e)) throw new Error(e.left);
-  return e.right;
-};
 
 const clients = makeStreamClients({ endpoint });
 const store = createStore({
@@ -61,17 +55,7 @@ const worker = createLocalWorker({
     },
   },
   env: {},
-  config: {
-    allowTargets: must(parseAllowList('127.0.0.1')),
-    signingKeys: must(parseSigningSecrets(secret)),
-    maxAttempts,
-    backoffBaseMs: 50,
-    backoffMaxMs: 200,
-    timeoutMs: 2_000,
-    connectTimeoutMs: 1_000,
-    responseTimeoutMs: 1_000,
-    leaseMs,
-  },
+  config: localWorkerConfig(secret, maxAttempts, leaseMs),
   visibilityTimeoutMs: 10_000,
   maxReceiveCount: 1_000,
   pollIntervalMs: 10,

@@ -27,7 +27,7 @@ import { openIssues, overviewPage } from './overviewPage.js';
 import { timed } from './serverTiming.js';
 
 // The console's routes. Every page calls the run its `dh` command calls (historyView,
-// failedQuery, the store's readEndpointHealth + endpointsDocument): no second query layer.
+// failedQuery, the store's readHealthHours + endpointsDocument): no second query layer.
 
 export type ConsoleDeps = {
   readonly ctx: Context;
@@ -100,12 +100,12 @@ export const consoleApp = (d: ConsoleDeps): Hono => {
     return c.body(new Uint8Array(a.body), 200, { 'Content-Type': a.type });
   });
 
-  /** The health buckets of a window, as `dh endpoints` reads them. */
+  /** The endpoint-hour roll-ups of a window, as `dh endpoints` reads them. */
   const buckets = (c: HonoContext, w: PageWindow, host?: string) =>
     timed(
       c,
       'health',
-      d.ctx.store.readEndpointHealth({
+      d.ctx.store.readHealthHours({
         since: w.since,
         until: w.until,
         ...(host === undefined ? {} : { keep: (e: string) => hostMatches(host, e) }),

@@ -2,7 +2,7 @@ import {
   type EndpointHealth,
   endpointHealthOf,
   failuresByMinute,
-  type HealthBucket,
+  type HealthHour,
   hourlySeriesOf,
   type MinuteFailures,
   quietEndpointHealth,
@@ -22,7 +22,7 @@ import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { endpointsArgs } from './endpointsArgs.js';
 
 // `dh endpoints [<host[:port]>] [--since T] [--until T] [--wide] [--json]`: endpoint health from the
-// projector's hourly aggregates (the store's readEndpointHealth: never a scan).
+// projector's hourly aggregates (the store's readHealthHours, the endpoint-hour roll-ups: never a scan).
 
 const DAY_MS = 86_400_000;
 
@@ -55,7 +55,7 @@ const withBreakers = (
 export const endpointsDocument = (
   since: Date,
   until: Date,
-  buckets: readonly HealthBucket[],
+  buckets: readonly HealthHour[],
   series: boolean,
   breakers: ReadonlyMap<string, BreakerRow> = new Map(),
 ) => {
@@ -109,7 +109,7 @@ export const endpointsRun = async (
   ctx: Context,
   w: Window,
 ): Promise<E.Either<CliFailure, ReturnType<typeof endpointsDocument>>> => {
-  const read = await ctx.store.readEndpointHealth({ since: w.since, until: w.until, ...keepOf(w.host) })();
+  const read = await ctx.store.readHealthHours({ since: w.since, until: w.until, ...keepOf(w.host) })();
   if (E.isLeft(read)) return E.left(storeFailure(read.left, describeWindow(w)));
   const host = w.host;
   const breakers = await readBreakerRows(ctx.store, (e) => host === undefined || hostMatches(host, e));

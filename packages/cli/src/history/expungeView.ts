@@ -1,8 +1,9 @@
 import type { ExpungeItem } from '@delivery-history/core';
 import { oneLine } from '../kit/format/describe.js';
-import { type Column, renderTable } from '../kit/format/table.js';
+import type { Column } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
-import { absoluteTime, relativeTime } from '../kit/format/time.js';
+import { formatTime } from '../kit/format/time.js';
+import { eventSection } from './eventSection.js';
 
 // The expunge events of `dh history` (text and JSON), and the report of `dh expunge`.
 
@@ -16,21 +17,20 @@ const COLUMNS: ReadonlyArray<Column> = [
 ];
 
 export const expungeSection = (expunges: ReadonlyArray<ExpungeItem>, now: Date, layout: Layout = PLAIN): string =>
-  expunges.length === 0
-    ? ''
-    : `\nExpunged (${expunges.length}): request and response content removed; outcome metadata kept\n${renderTable(
-        COLUMNS,
-        expunges.map((x) => [
-          x.expungeNumber,
-          x.scope,
-          `${absoluteTime(x.at, layout.zone)} (${relativeTime(x.at, now)})`,
-          x.requestedBy,
-          x.completedAt === null ? 'incomplete' : x.items,
-          oneLine(x.reason, 80),
-        ]),
-        [],
-        layout,
-      )}`;
+  eventSection(
+    'Expunged',
+    'request and response content removed; outcome metadata kept',
+    COLUMNS,
+    expunges.map((x) => [
+      x.expungeNumber,
+      x.scope,
+      formatTime(x.at, now, layout.zone),
+      x.requestedBy,
+      x.completedAt === null ? 'incomplete' : x.items,
+      oneLine(x.reason, 80),
+    ]),
+    layout,
+  );
 
 export const expungeJson = (x: ExpungeItem) => ({
   expungeNumber: x.expungeNumber,

@@ -15,7 +15,7 @@ import { requeueSection } from './requeueView.js';
 import { holdSection } from './holdView.js';
 import { type Column, type Narrowable, renderFields, renderTable } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
-import { absoluteTime, formatDuration, formatTime, relativeTime, resultTime } from '../kit/format/time.js';
+import { absoluteTime, formatDuration, formatTime, resultTime } from '../kit/format/time.js';
 
 // `dh history <id>`: the STATE, every attempt, and the audit trail, for a support person.
 
@@ -73,7 +73,7 @@ const lateness = (v: Pick<HistoryView, 'state' | 'attempts' | 'redrives'>, a: At
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal the time of day only. */
 const at = (iso: string, now: Date, tz: string): Narrowable => ({
-  text: `${absoluteTime(iso, tz)} (${relativeTime(iso, now)})`,
+  text: formatTime(iso, now, tz),
   narrow: absoluteTime(iso, tz).slice(11),
 });
 

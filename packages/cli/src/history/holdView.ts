@@ -1,8 +1,9 @@
 import type { HoldItem } from '@delivery-history/core';
 import { oneLine } from '../kit/format/describe.js';
-import { type Column, renderTable } from '../kit/format/table.js';
+import type { Column } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
-import { absoluteTime, relativeTime } from '../kit/format/time.js';
+import { formatTime } from '../kit/format/time.js';
+import { eventSection } from './eventSection.js';
 
 // The hold events of `dh history` (text and JSON, issue 27): held (its endpoint's breaker was
 // open, paused or disabled: no attempt, no retry budget spent), released (enqueued again),
@@ -25,24 +26,23 @@ const COLUMNS: ReadonlyArray<Column> = [
 ];
 
 export const holdSection = (holds: ReadonlyArray<HoldItem>, now: Date, layout: Layout = PLAIN): string =>
-  holds.length === 0
-    ? ''
-    : `\nHolds (${holds.length}): its endpoint's breaker held it; a hold spends no attempt\n${renderTable(
-        COLUMNS,
-        [...holds]
-          .sort((a, b) => a.holdNumber - b.holdNumber)
-          .map((h) => [
-            h.holdNumber,
-            WHAT[h.kind],
-            `${absoluteTime(h.at, layout.zone)} (${relativeTime(h.at, now)})`,
-            h.afterAttempt,
-            h.mode,
-            h.by,
-            oneLine(h.reason, 80),
-          ]),
-        [],
-        layout,
-      )}`;
+  eventSection(
+    'Holds',
+    "its endpoint's breaker held it; a hold spends no attempt",
+    COLUMNS,
+    [...holds]
+      .sort((a, b) => a.holdNumber - b.holdNumber)
+      .map((h) => [
+        h.holdNumber,
+        WHAT[h.kind],
+        formatTime(h.at, now, layout.zone),
+        h.afterAttempt,
+        h.mode,
+        h.by,
+        oneLine(h.reason, 80),
+      ]),
+    layout,
+  );
 
 export const holdJson = (h: HoldItem) => ({
   holdNumber: h.holdNumber,

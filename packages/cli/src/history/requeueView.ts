@@ -1,8 +1,9 @@
 import type { RequeueItem } from '@delivery-history/core';
 import { oneLine } from '../kit/format/describe.js';
-import { type Column, renderTable } from '../kit/format/table.js';
+import type { Column } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
-import { absoluteTime, relativeTime } from '../kit/format/time.js';
+import { absoluteTime, formatTime } from '../kit/format/time.js';
+import { eventSection } from './eventSection.js';
 
 // The requeue events of `dh history` (text and JSON): stalled messages pushed again by
 // `dh replay redrive --stalled-after`, who, why, when.
@@ -16,20 +17,19 @@ const COLUMNS: ReadonlyArray<Column> = [
 ];
 
 export const requeueSection = (requeues: ReadonlyArray<RequeueItem>, now: Date, layout: Layout = PLAIN): string =>
-  requeues.length === 0
-    ? ''
-    : `\nRequeued (${requeues.length}): stalled, pushed to the queue again\n${renderTable(
-        COLUMNS,
-        requeues.map((x) => [
-          `${absoluteTime(x.at, layout.zone)} (${relativeTime(x.at, now)})`,
-          x.requestedBy,
-          x.status,
-          absoluteTime(x.waitingSince, layout.zone),
-          oneLine(x.reason, 80),
-        ]),
-        [],
-        layout,
-      )}`;
+  eventSection(
+    'Requeued',
+    'stalled, pushed to the queue again',
+    COLUMNS,
+    requeues.map((x) => [
+      formatTime(x.at, now, layout.zone),
+      x.requestedBy,
+      x.status,
+      absoluteTime(x.waitingSince, layout.zone),
+      oneLine(x.reason, 80),
+    ]),
+    layout,
+  );
 
 export const requeueJson = (x: RequeueItem) => ({
   at: x.at,

@@ -4,7 +4,7 @@ import { oneLine, outcomeCode } from '../kit/format/describe.js';
 import { maybeResultJson } from '../history/historyJson.js';
 import { type Column, type Narrowable, renderTable, renderTsv } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
-import { absoluteTime, relativeTime, resultTime } from '../kit/format/time.js';
+import { formatTime, relativeTime, resultTime } from '../kit/format/time.js';
 
 // List views (failed, endpoint, correlation): one row per message, from the index
 // projection (no per-message read).
@@ -33,7 +33,7 @@ export type ListPage = {
 
 /** `2026-12-01 17:05:50Z (8s ago)`; on a narrow terminal `8s ago`. */
 const when = (iso: string, now: Date, tz: string): Narrowable => ({
-  text: `${absoluteTime(iso, tz)} (${relativeTime(iso, now)})`,
+  text: formatTime(iso, now, tz),
   narrow: relativeTime(iso, now),
 });
 

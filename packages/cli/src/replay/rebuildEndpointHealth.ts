@@ -1,4 +1,12 @@
-import { type AttemptItem, type HealthBucket, healthDeltaOf, hourOf, mergeDeltas } from '@delivery-history/core';
+import {
+  type AttemptItem,
+  type HealthBucket,
+  type HealthHour,
+  healthDeltaOf,
+  hourOf,
+  mergeDeltas,
+  sumShards,
+} from '@delivery-history/core';
 import { decodeAuditTrail, type StoreError, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
@@ -7,7 +15,9 @@ import { forEachParallel } from '../kit/table/forEachParallel.js';
 import { messageSource, type TableReader } from '../kit/table/tableReader.js';
 
 // `dh replay endpoints`: recomputes the endpoint-health buckets of a window from the attempts
-// and overwrites what is stored (counts are set, not added). Only attempts at or below each
+// and overwrites what is stored (counts are set, not added), and the endpoint-hour roll-ups
+// (the shards summed) likewise: a roll-up missing or drifted (hours counted before roll-ups
+// existed, say) is rewritten even where its shards are right. Only attempts at or below each
 // message's audit high-water mark are counted: those are exactly the ones a running projector
 // has already added; the others it adds itself when it applies them.
 
@@ -15,6 +25,9 @@ export type HealthRebuildDeps = {
   readonly reader: TableReader;
   readonly readBuckets: (w: { since: Date; until: Date }) => TE.TaskEither<StoreError, HealthBucket[]>;
   readonly putBuckets: (buckets: readonly HealthBucket[]) => TE.TaskEither<StoreError, void>;
+  /** The roll-ups as stored (none read from the shards). */
+  readonly readHours: (w: { since: Date; until: Date }) => TE.TaskEither<StoreError, HealthHour[]>;
+  readonly putHours: (hours: readonly HealthHour[]) => TE.TaskEither<StoreError, void>;
   readonly segments: number;
   readonly concurrency: number;
   /** Shards per endpoint-hour (the projector's DELIVERY_HEALTH_SHARDS, so a dry run compares shard by shard). */
@@ -33,6 +46,8 @@ export type BucketDifference = {
   readonly expected: number;
 };
 
+export type HourDifference = Omit<BucketDifference, 'shard'>;
+
 export type HealthRebuildReport = {
   readonly dryRun: boolean;
   readonly since: string;
@@ -43,9 +58,16 @@ export type HealthRebuildReport = {
   readonly buckets: number;
   readonly differences: readonly BucketDifference[];
   readonly written: number;
+  /** The endpoint-hour roll-ups: how many the recomputation has, those that differ, those written. */
+  readonly rollups: {
+    readonly hours: number;
+    readonly differences: readonly HourDifference[];
+    readonly written: number;
+  };
 };
 
 const keyOf = (b: { endpoint: string; hour: string; shard: number }): string => `${b.hour} ${b.shard} ${b.endpoint}`;
+const hourKeyOf = (h: HealthHour): string => `${h.hour} ${h.endpoint}`;
 
 const nonZero = (c: Readonly<Record<string, number>>): string =>
   JSON.stringify(
@@ -54,10 +76,10 @@ const nonZero = (c: Readonly<Record<string, number>>): string =>
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 
-const same = (a: HealthBucket, b: HealthBucket): boolean =>
+const same = (a: HealthHour, b: HealthHour): boolean =>
   nonZero(a.counters) === nonZero(b.counters) && a.lastOk === b.lastOk && a.lastFail === b.lastFail;
 
-const empty = (b: HealthBucket): HealthBucket => ({ ...b, counters: {}, lastOk: null, lastFail: null });
+const empty = <B extends HealthHour>(b: B): B => ({ ...b, counters: {}, lastOk: null, lastFail: null });
 
 /** The applied attempts of one message inside the window's hours. */
 const appliedInWindow = (messageId: string, items: Parameters<typeof decodePartition>[1], hours: [string, string]) => {
@@ -83,24 +105,50 @@ const accumulate = (acc: Map<string, HealthBucket>, shard: number, attempts: rea
   }
 };
 
-const differencesOf = (stored: readonly HealthBucket[], expected: readonly HealthBucket[]) => {
-  const want = new Map(expected.map((b) => [keyOf(b), b]));
-  const have = new Map(stored.map((b) => [keyOf(b), b]));
-  // a stored shard the recomputation has nothing for is zeroed (another shard count, or a wrong
-  // count): every stored shard of the window is rewritten, so the sums are right whatever the count
-  const targets = [...expected, ...stored.filter((b) => !want.has(keyOf(b))).map(empty)];
+/** What to write so the stored items equal the expected ones (shard buckets or roll-ups, by `key`). */
+const changesOf = <B extends HealthHour>(stored: readonly B[], expected: readonly B[], key: (b: B) => string) => {
+  const want = new Map(expected.map((b) => [key(b), b]));
+  const have = new Map(stored.map((b) => [key(b), b]));
+  // a stored item the recomputation has nothing for is zeroed (another shard count, or a wrong
+  // count): every stored item of the window is rewritten, so the sums are right whatever the count
+  const targets = [...expected, ...stored.filter((b) => !want.has(key(b))).map(empty)];
   const changed = targets.filter((b) => {
-    const h = have.get(keyOf(b));
+    const h = have.get(key(b));
     return h === undefined ? Object.keys(b.counters).length > 0 : !same(h, b);
   });
   const differences = changed.map((b) => ({
-    endpoint: b.endpoint,
-    hour: b.hour,
-    shard: b.shard,
-    stored: have.get(keyOf(b))?.counters.n ?? 0,
+    b,
+    stored: have.get(key(b))?.counters.n ?? 0,
     expected: b.counters.n ?? 0,
   }));
   return { changed, differences };
+};
+
+const differencesOf = (stored: readonly HealthBucket[], expected: readonly HealthBucket[]) => {
+  const { changed, differences } = changesOf(stored, expected, keyOf);
+  return {
+    changed,
+    differences: differences.map((d) => ({
+      endpoint: d.b.endpoint,
+      hour: d.b.hour,
+      shard: d.b.shard,
+      stored: d.stored,
+      expected: d.expected,
+    })),
+  };
+};
+
+const hourDifferencesOf = (stored: readonly HealthHour[], expected: readonly HealthHour[]) => {
+  const { changed, differences } = changesOf(stored, expected, hourKeyOf);
+  return {
+    changed,
+    differences: differences.map((d) => ({
+      endpoint: d.b.endpoint,
+      hour: d.b.hour,
+      stored: d.stored,
+      expected: d.expected,
+    })),
+  };
 };
 
 export const rebuildEndpointHealth = async (
@@ -132,9 +180,18 @@ export const rebuildEndpointHealth = async (
   const expected = [...acc.values()];
   const stored = await deps.readBuckets({ since: o.since, until: o.until })();
   if (E.isLeft(stored)) return stored;
+  const storedHours = await deps.readHours({ since: o.since, until: o.until })();
+  if (E.isLeft(storedHours)) return storedHours;
   const { changed, differences } = differencesOf(stored.right, expected);
+  const expectedHours = sumShards(expected);
+  const rollups = hourDifferencesOf(storedHours.right, expectedHours);
   if (!o.dryRun && changed.length > 0) {
+    // also recomputes the roll-ups of the hours these touch, from the shards stored
     const put = await deps.putBuckets(changed)();
+    if (E.isLeft(put)) return put;
+  }
+  if (!o.dryRun && rollups.changed.length > 0) {
+    const put = await deps.putHours(rollups.changed)();
     if (E.isLeft(put)) return put;
   }
   return E.right({
@@ -146,5 +203,10 @@ export const rebuildEndpointHealth = async (
     buckets: expected.length,
     differences,
     written: o.dryRun ? 0 : changed.length,
+    rollups: {
+      hours: expectedHours.length,
+      differences: rollups.differences,
+      written: o.dryRun ? 0 : rollups.changed.length,
+    },
   });
 };

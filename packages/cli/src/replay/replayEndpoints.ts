@@ -22,7 +22,19 @@ const render = (r: HealthRebuildReport): string => {
     .slice(0, MAX_REPORTED)
     .map((d) => `  ${d.hour} ${d.endpoint} shard ${d.shard}: stored ${d.stored} deliveries, expected ${d.expected}`);
   const more = r.differences.length > MAX_REPORTED ? [`  ... and ${r.differences.length - MAX_REPORTED} more`] : [];
-  return `${[head, ...lines, ...more].join('\n')}\n`;
+  const h = r.rollups;
+  // the roll-ups only when one differs: a clean run reads as before
+  const hours =
+    h.differences.length === 0
+      ? []
+      : [
+          `${r.dryRun ? 'would rewrite' : 'rewrote'} ${r.dryRun ? h.differences.length : h.written} of ${h.hours} endpoint-hour roll-ups`,
+          ...h.differences
+            .slice(0, MAX_REPORTED)
+            .map((d) => `  ${d.hour} ${d.endpoint}: stored ${d.stored} deliveries, expected ${d.expected}`),
+          ...(h.differences.length > MAX_REPORTED ? [`  ... and ${h.differences.length - MAX_REPORTED} more`] : []),
+        ];
+  return `${[head, ...lines, ...more, ...hours].join('\n')}\n`;
 };
 
 /** Hours closed at `now`: the default window ends at the start of the current hour (the projector still writes it). */
@@ -41,6 +53,8 @@ export const replayEndpointsRun = async (
       reader: ctx.reader,
       readBuckets: (w) => ctx.store.readEndpointHealth(w),
       putBuckets: (b) => ctx.store.putHealthBuckets(b),
+      readHours: (w) => ctx.store.readHealthHours({ ...w, rollupsOnly: true }),
+      putHours: (h) => ctx.store.putHealthHours(h),
       segments: a.segments,
       concurrency: 4,
       shards: a.shards ?? tableKeys.DEFAULT_HEALTH_SHARDS,
@@ -50,10 +64,10 @@ export const replayEndpointsRun = async (
   return E.isLeft(report) ? E.left(storeFailure(report.left, 'endpoint health')) : report;
 };
 
-/** Prints the report (lines, or JSON); exit 1 on a dry run that found differing buckets. */
+/** Prints the report (lines, or JSON); exit 1 on a dry run that found differing buckets or roll-ups. */
 export const renderReplayEndpointsOutput = (io: Io, r: HealthRebuildReport, a: Args): CommandResult => {
   io.stdout.write(a.json === true ? toJson(r) : render(r));
-  return r.dryRun && r.differences.length > 0 ? fail(CheckFailed) : done;
+  return r.dryRun && (r.differences.length > 0 || r.rollups.differences.length > 0) ? fail(CheckFailed) : done;
 };
 
 export const runReplayEndpoints = (argv: ReadonlyArray<string>, io: Io): Promise<CommandResult> => {

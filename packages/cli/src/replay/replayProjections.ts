@@ -8,6 +8,7 @@ import { type DecodedMessage, decodePartition } from '../kit/table/decodePartiti
 import { checkProjection, type FieldDrift } from '../verify/projectionDrift.js';
 import type { RepairOutcome } from './repairOutcome.js';
 import { TableError } from '../kit/table/tableError.js';
+import { boundedTally } from '../kit/boundedTally.js';
 import { forEachMessage, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
 import { checkTrail, type TrailDrift } from '../verify/trailDrift.js';
 import type { TrailReader } from '../verify/verifyMessage.js';
@@ -200,24 +201,28 @@ const runReplay = async (deps: ReplayDeps, o: ReplayOptions): Promise<E.Either<S
   const clock = deps.clock ?? Date.now;
   const started = clock();
   const max = o.maxReported ?? 1000;
-  const actions = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ReplayAction, number>;
-  const drift: MessageReplay[] = [];
+  const found = boundedTally<ReplayAction, MessageReplay>(ACTIONS, max);
   let scanned = 0;
   let drifted = 0;
-  let omitted = 0;
   const tally = (r: MessageReplay | 'absent' | null): void => {
     if (r === 'absent') return;
     scanned++;
     deps.progress?.increment();
     if (r === null) return;
-    actions[r.action]++;
     if (r.action !== 'not-found') drifted++;
     deps.onDrift?.(r);
-    if (drift.length < max) drift.push(r);
-    else omitted++;
+    found.add(r.action, r);
   };
   const work = async ({ messageId, items }: ScannedMessage) => E.map(tally)(await replayOne(deps, o, messageId, items));
   const pass = await forEachMessage(deps.reader, o, deps.progress, work);
   if (E.isLeft(pass)) return pass;
-  return E.right({ dryRun: o.dryRun, scanned, drifted, actions, drift, omitted, durationMs: clock() - started });
+  return E.right({
+    dryRun: o.dryRun,
+    scanned,
+    drifted,
+    actions: found.counts,
+    drift: found.kept,
+    omitted: found.omitted(),
+    durationMs: clock() - started,
+  });
 };

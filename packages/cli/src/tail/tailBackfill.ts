@@ -107,7 +107,7 @@ const idsFailedSince = (store: Store, input: BackfillInput) => {
  */
 const endpointsOf = async (store: Store, input: BackfillInput): Promise<E.Either<StoreError, string[]>> => {
   const keep = input.matches;
-  const buckets = await store.readEndpointHealth({
+  const buckets = await store.readHealthHours({
     since: input.since,
     until: input.now,
     ...(keep !== undefined ? { keep } : {}),

@@ -4,6 +4,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { sleep as defaultSleep, type SecretPolicy, type Sleep } from '@delivery-history/core';
 import type { Progress } from '../kit/format/progress.js';
 import { type DecodedMessage, decodePartition } from '../kit/table/decodePartition.js';
+import { boundedTally } from '../kit/boundedTally.js';
 import { TableError } from '../kit/table/tableError.js';
 import { forEachMessage, type RawItem, type ScannedMessage, type TableReader } from '../kit/table/tableReader.js';
 import { CHECKS, type CheckName, type TrailReader, type Violation, verifyMessage } from './verifyMessage.js';
@@ -84,17 +85,12 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<E.Either<S
   const sleep = deps.sleep ?? defaultSleep;
   const started = clock();
   const max = o.maxViolations ?? 200;
-  const counts = Object.fromEntries(CHECKS.map((c) => [c, 0])) as Record<CheckName, number>;
-  const kept: Violation[] = [];
-  let omitted = 0;
+  const tally = boundedTally<CheckName, Violation>(CHECKS, max);
+  const { counts } = tally;
   let messages = 0;
   let items = 0;
   const record = (found: ReadonlyArray<Violation>) => {
-    for (const v of found) {
-      counts[v.check]++;
-      if (kept.length < max) kept.push(v);
-      else omitted++;
-    }
+    for (const v of found) tally.add(v.check, v);
   };
   const checkOne = async (messageId: string, scanned: ReadonlyArray<RawItem> | null = null) => {
     const read = scanned !== null ? E.right(scanned) : await deps.reader.readPartition(messageId)();
@@ -161,8 +157,8 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<E.Either<S
     items,
     checks: Object.fromEntries(CHECKS.map((c) => [c, { failed: counts[c] }])) as Record<CheckName, CheckCounts>,
     warnings,
-    violations: kept,
-    omitted,
+    violations: tally.kept,
+    omitted: tally.omitted(),
     durationMs: clock() - started,
   });
 };

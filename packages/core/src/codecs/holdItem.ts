@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { eventItem } from './eventItem.js';
 import { IsoTimestamp, NonNegativeInt, PositiveInt } from './primitives.js';
 
 // ---------------------------------------------------------------------------
@@ -12,25 +13,17 @@ import { IsoTimestamp, NonNegativeInt, PositiveInt } from './primitives.js';
 export const HoldKind = t.keyof({ held: null, released: null, expired: null }, 'held|released|expired');
 export type HoldKind = t.TypeOf<typeof HoldKind>;
 
-export const HoldItem = t.exact(
-  t.type(
-    {
-      type: t.literal('HOLD'),
-      messageId: t.string,
-      holdNumber: PositiveInt,
-      kind: HoldKind,
-      /** STATE.attempts and STATE.redrives when it was written: its place among the events. */
-      afterAttempt: NonNegativeInt,
-      afterRedrive: NonNegativeInt,
-      /** The breaker mode behind it (open, half_open, paused, disabled), or `operator` / `retention`. */
-      mode: t.string,
-      reason: t.string,
-      /** `breaker`, the worker, or the operator (audited). */
-      by: t.string,
-      at: IsoTimestamp,
-    },
-    'HoldItem',
-  ),
-  'HoldItem',
-);
+export const HoldItem = eventItem('HOLD', 'HoldItem', {
+  holdNumber: PositiveInt,
+  kind: HoldKind,
+  /** STATE.attempts and STATE.redrives when it was written: its place among the events. */
+  afterAttempt: NonNegativeInt,
+  afterRedrive: NonNegativeInt,
+  /** The breaker mode behind it (open, half_open, paused, disabled), or `operator` / `retention`. */
+  mode: t.string,
+  reason: t.string,
+  /** `breaker`, the worker, or the operator (audited). */
+  by: t.string,
+  at: IsoTimestamp,
+});
 export type HoldItem = t.TypeOf<typeof HoldItem>;

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { AttemptStatus, HttpMethod, Status } from './enums.js';
+import { eventItem, eventItemWith } from './eventItem.js';
 import { HoldKind } from './holdItem.js';
 import { DeliveryResult, Truncations } from './outcome.js';
 import { IsoTimestamp, NonNegativeInt, nullable, PositiveInt, StringMap } from './primitives.js';
@@ -20,17 +21,20 @@ export type ExpungeScope = t.TypeOf<typeof ExpungeScope>;
 export const ExpungeMark = t.type({ n: PositiveInt, at: IsoTimestamp, scope: ExpungeScope }, 'ExpungeMark');
 export type ExpungeMark = t.TypeOf<typeof ExpungeMark>;
 
+/** Who asked for an operator's action (re-drive, requeue, expunge), why, and when (audited). */
+const operatorAction = { requestedBy: t.string, reason: t.string, at: IsoTimestamp };
+
 /** Optional on STATE and ATTEMPT: absent on every item no expunge touched. */
-const expungeMarkProps = t.partial({ expunged: ExpungeMark });
+const expungeMarkProps = { expunged: ExpungeMark };
 
 /** Optional on STATE: hold events applied (absent = 0, every item written before holds existed). */
-const holdProps = t.partial({ holds: NonNegativeInt });
+const holdProps = { holds: NonNegativeInt };
 
 /**
  * Optional on STATE: requeues recorded (absent = 0). Not a fold field (a requeue changes no
  * status): it numbers REQUEUE# items, so the projector knows when the table holds one it lacks.
  */
-const requeueProps = t.partial({ requeues: NonNegativeInt });
+const requeueProps = { requeues: NonNegativeInt };
 
 export const AttemptRequest = t.intersection(
   [
@@ -60,30 +64,24 @@ export const AttemptResponse = t.intersection(
 );
 export type AttemptResponse = t.TypeOf<typeof AttemptResponse>;
 
-export const AttemptItem = t.exact(
-  t.intersection(
-    [
-      t.type({
-        type: t.literal('ATTEMPT'),
-        messageId: t.string,
-        attemptNumber: PositiveInt,
-        attemptId: t.string,
-        leaseId: t.string,
-        startedAt: IsoTimestamp,
-        completedAt: IsoTimestamp,
-        request: AttemptRequest,
-        response: nullable(AttemptResponse),
-        deliveryResult: DeliveryResult,
-        status: AttemptStatus,
-        nextAttemptAt: nullable(IsoTimestamp),
-        superseded: t.boolean,
-        truncated: Truncations,
-      }),
-      expungeMarkProps,
-    ],
-    'AttemptItem',
-  ),
+export const AttemptItem = eventItemWith(
+  'ATTEMPT',
   'AttemptItem',
+  {
+    attemptNumber: PositiveInt,
+    attemptId: t.string,
+    leaseId: t.string,
+    startedAt: IsoTimestamp,
+    completedAt: IsoTimestamp,
+    request: AttemptRequest,
+    response: nullable(AttemptResponse),
+    deliveryResult: DeliveryResult,
+    status: AttemptStatus,
+    nextAttemptAt: nullable(IsoTimestamp),
+    superseded: t.boolean,
+    truncated: Truncations,
+  },
+  expungeMarkProps,
 );
 export type AttemptItem = t.TypeOf<typeof AttemptItem>;
 
@@ -93,47 +91,29 @@ export type AttemptItem = t.TypeOf<typeof AttemptItem>;
  * attempt. It explains the lost attempt (history, audit) and never counts: fold ignores it,
  * STATE is not touched (the message moved on under the new lease).
  */
-export const ResolutionItem = t.exact(
-  t.type(
-    {
-      type: t.literal('RESOLUTION'),
-      messageId: t.string,
-      /** The lost attempt this resolves. */
-      attemptNumber: PositiveInt,
-      /** The observed exchange's attemptId (idempotency key of the write). */
-      attemptId: t.string,
-      /** The expired lease the exchange was made under (= the lost attempt's leaseId). */
-      leaseId: t.string,
-      startedAt: IsoTimestamp,
-      completedAt: IsoTimestamp,
-      response: nullable(AttemptResponse),
-      /** What the receiver answered, classified as attempt n (informational: no decision). */
-      deliveryResult: DeliveryResult,
-      recordedAt: IsoTimestamp,
-      truncated: Truncations,
-    },
-    'ResolutionItem',
-  ),
-  'ResolutionItem',
-);
+export const ResolutionItem = eventItem('RESOLUTION', 'ResolutionItem', {
+  /** The lost attempt this resolves. */
+  attemptNumber: PositiveInt,
+  /** The observed exchange's attemptId (idempotency key of the write). */
+  attemptId: t.string,
+  /** The expired lease the exchange was made under (= the lost attempt's leaseId). */
+  leaseId: t.string,
+  startedAt: IsoTimestamp,
+  completedAt: IsoTimestamp,
+  response: nullable(AttemptResponse),
+  /** What the receiver answered, classified as attempt n (informational: no decision). */
+  deliveryResult: DeliveryResult,
+  recordedAt: IsoTimestamp,
+  truncated: Truncations,
+});
 export type ResolutionItem = t.TypeOf<typeof ResolutionItem>;
 
-export const RedriveItem = t.exact(
-  t.type(
-    {
-      type: t.literal('REDRIVE'),
-      messageId: t.string,
-      redriveNumber: PositiveInt,
-      afterAttempt: NonNegativeInt,
-      maxAttempts: PositiveInt,
-      requestedBy: t.string,
-      reason: t.string,
-      at: IsoTimestamp,
-    },
-    'RedriveItem',
-  ),
-  'RedriveItem',
-);
+export const RedriveItem = eventItem('REDRIVE', 'RedriveItem', {
+  redriveNumber: PositiveInt,
+  afterAttempt: NonNegativeInt,
+  maxAttempts: PositiveInt,
+  ...operatorAction,
+});
 export type RedriveItem = t.TypeOf<typeof RedriveItem>;
 
 /**
@@ -142,33 +122,25 @@ export type RedriveItem = t.TypeOf<typeof RedriveItem>;
  * requeue changes nothing in STATE (fold and replay ignore it), the takeover or claim that
  * follows is recorded as usual.
  */
-export const RequeueItem = t.exact(
-  t.intersection(
-    [
-      t.type({
-        type: t.literal('REQUEUE'),
-        messageId: t.string,
-        requestedBy: t.string,
-        reason: t.string,
-        at: IsoTimestamp,
-        /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
-        status: Status,
-        /** Since when it had waited for a worker. */
-        waitingSince: IsoTimestamp,
-      }),
-      // its place among the events (STATE.requeues, attempts, redrives and holds when it was
-      // written, in one transaction): the audit trail's order. Absent on requeues recorded
-      // before they reached the trail (history still lists those).
-      t.partial({
-        requeueNumber: PositiveInt,
-        afterAttempt: NonNegativeInt,
-        afterRedrive: NonNegativeInt,
-        afterHold: NonNegativeInt,
-      }),
-    ],
-    'RequeueItem',
-  ),
+export const RequeueItem = eventItemWith(
+  'REQUEUE',
   'RequeueItem',
+  {
+    ...operatorAction,
+    /** STATE's status when it was requeued (PENDING, PROCESSING or a retrying FAILED). */
+    status: Status,
+    /** Since when it had waited for a worker. */
+    waitingSince: IsoTimestamp,
+  },
+  // its place among the events (STATE.requeues, attempts, redrives and holds when it was
+  // written, in one transaction): the audit trail's order. Absent on requeues recorded
+  // before they reached the trail (history still lists those).
+  {
+    requeueNumber: PositiveInt,
+    afterAttempt: NonNegativeInt,
+    afterRedrive: NonNegativeInt,
+    afterHold: NonNegativeInt,
+  },
 );
 export type RequeueItem = t.TypeOf<typeof RequeueItem>;
 
@@ -177,24 +149,14 @@ export type RequeueItem = t.TypeOf<typeof RequeueItem>;
  * Written before any content is removed (`completedAt` null), completed after every item
  * is done; an incomplete one is resumed by the next run with the same scope.
  */
-export const ExpungeItem = t.exact(
-  t.type(
-    {
-      type: t.literal('EXPUNGE'),
-      messageId: t.string,
-      expungeNumber: PositiveInt,
-      scope: ExpungeScope,
-      requestedBy: t.string,
-      reason: t.string,
-      at: IsoTimestamp,
-      completedAt: nullable(IsoTimestamp),
-      /** Items whose content this expunge changed (set when completed). */
-      items: NonNegativeInt,
-    },
-    'ExpungeItem',
-  ),
-  'ExpungeItem',
-);
+export const ExpungeItem = eventItem('EXPUNGE', 'ExpungeItem', {
+  expungeNumber: PositiveInt,
+  scope: ExpungeScope,
+  ...operatorAction,
+  completedAt: nullable(IsoTimestamp),
+  /** Items whose content this expunge changed (set when completed). */
+  items: NonNegativeInt,
+});
 export type ExpungeItem = t.TypeOf<typeof ExpungeItem>;
 
 export const StateRequest = t.intersection(
@@ -219,38 +181,34 @@ export type StateRequest = t.TypeOf<typeof StateRequest>;
 export const Lease = t.type({ leaseId: t.string, expiresAt: IsoTimestamp, claimedAt: IsoTimestamp }, 'Lease');
 export type Lease = t.TypeOf<typeof Lease>;
 
-export const StateItem = t.exact(
-  t.intersection(
-    [
-      t.type({
-        type: t.literal('STATE'),
-        messageId: t.string,
-        status: Status,
-        createdAt: IsoTimestamp,
-        lastUpdatedAt: IsoTimestamp,
-        lastDeliveryAttempt: nullable(IsoTimestamp),
-        attempts: NonNegativeInt,
-        maxAttempts: PositiveInt,
-        correlationId: t.string,
-        endpoint: t.string,
-        request: StateRequest,
-        deliveryResult: nullable(DeliveryResult),
-        retryEligible: t.boolean,
-        nextAttemptAt: nullable(IsoTimestamp),
-        lease: nullable(Lease),
-        redrives: NonNegativeInt,
-        truncated: Truncations,
-      }),
-      expungeMarkProps,
-      holdProps,
-      requeueProps,
-      // the request's credentials, sealed for the worker alone (core seal/); absent when the
-      // request carried none, and destroyed by an expunge (crypto-shredding)
-      t.partial({ sealed: t.string }),
-    ],
-    'StateItem',
-  ),
+export const StateItem = eventItemWith(
+  'STATE',
   'StateItem',
+  {
+    status: Status,
+    createdAt: IsoTimestamp,
+    lastUpdatedAt: IsoTimestamp,
+    lastDeliveryAttempt: nullable(IsoTimestamp),
+    attempts: NonNegativeInt,
+    maxAttempts: PositiveInt,
+    correlationId: t.string,
+    endpoint: t.string,
+    request: StateRequest,
+    deliveryResult: nullable(DeliveryResult),
+    retryEligible: t.boolean,
+    nextAttemptAt: nullable(IsoTimestamp),
+    lease: nullable(Lease),
+    redrives: NonNegativeInt,
+    truncated: Truncations,
+  },
+  {
+    ...expungeMarkProps,
+    ...holdProps,
+    ...requeueProps,
+    // the request's credentials, sealed for the worker alone (core seal/); absent when the
+    // request carried none, and destroyed by an expunge (crypto-shredding)
+    sealed: t.string,
+  },
 );
 export type StateItem = t.TypeOf<typeof StateItem>;
 
@@ -274,30 +232,22 @@ export const AttemptAuditEntry = t.type(
 );
 export type AttemptAuditEntry = t.TypeOf<typeof AttemptAuditEntry>;
 
-export const RedriveAuditEntry = t.type(
-  {
-    n: NonNegativeInt,
-    at: IsoTimestamp,
-    kind: t.literal('redrive'),
-    by: t.string,
-    reason: t.string,
-  },
-  'RedriveAuditEntry',
-);
+/** A trail entry other than an attempt's: `n` (the attempt it followed or resolves), when, and its `kind`. */
+const trailEvent = <K extends string, N extends t.Mixed, P extends t.Props>(kind: K, name: string, n: N, props: P) =>
+  t.type({ n, at: IsoTimestamp, kind: t.literal(kind), ...props }, name);
+
+export const RedriveAuditEntry = trailEvent('redrive', 'RedriveAuditEntry', NonNegativeInt, {
+  by: t.string,
+  reason: t.string,
+});
 export type RedriveAuditEntry = t.TypeOf<typeof RedriveAuditEntry>;
 
 /** The real outcome of lost attempt `n`, arrived after the takeover (never a count). */
-export const ResolutionAuditEntry = t.type(
-  {
-    n: PositiveInt,
-    at: IsoTimestamp,
-    kind: t.literal('resolution'),
-    statusCode: nullable(t.number),
-    category: DeliveryResult.props.category,
-    responseTime: NonNegativeInt,
-  },
-  'ResolutionAuditEntry',
-);
+export const ResolutionAuditEntry = trailEvent('resolution', 'ResolutionAuditEntry', PositiveInt, {
+  statusCode: nullable(t.number),
+  category: DeliveryResult.props.category,
+  responseTime: NonNegativeInt,
+});
 export type ResolutionAuditEntry = t.TypeOf<typeof ResolutionAuditEntry>;
 
 /**
@@ -305,35 +255,23 @@ export type ResolutionAuditEntry = t.TypeOf<typeof ResolutionAuditEntry>;
  * by a drain or resume, or expired (held past its retention: final, held_expired). `n` is the
  * attempt it followed; `hold` its number (dense per message, the projector's position).
  */
-export const HoldAuditEntry = t.type(
-  {
-    n: NonNegativeInt,
-    at: IsoTimestamp,
-    kind: t.literal('hold'),
-    hold: PositiveInt,
-    event: HoldKind,
-    mode: t.string,
-    by: t.string,
-    reason: t.string,
-  },
-  'HoldAuditEntry',
-);
+export const HoldAuditEntry = trailEvent('hold', 'HoldAuditEntry', NonNegativeInt, {
+  hold: PositiveInt,
+  event: HoldKind,
+  mode: t.string,
+  by: t.string,
+  reason: t.string,
+});
 export type HoldAuditEntry = t.TypeOf<typeof HoldAuditEntry>;
 
 /** A requeue in the trail (who pushed a stalled message again, why, what it waited for). */
-export const RequeueAuditEntry = t.type(
-  {
-    n: NonNegativeInt,
-    at: IsoTimestamp,
-    kind: t.literal('requeue'),
-    requeue: PositiveInt,
-    by: t.string,
-    reason: t.string,
-    status: Status,
-    waitingSince: IsoTimestamp,
-  },
-  'RequeueAuditEntry',
-);
+export const RequeueAuditEntry = trailEvent('requeue', 'RequeueAuditEntry', NonNegativeInt, {
+  requeue: PositiveInt,
+  by: t.string,
+  reason: t.string,
+  status: Status,
+  waitingSince: IsoTimestamp,
+});
 
 export const AuditEntry = t.union(
   [RedriveAuditEntry, ResolutionAuditEntry, HoldAuditEntry, RequeueAuditEntry, AttemptAuditEntry],

@@ -10,7 +10,7 @@ import {
   statusClassesOf,
 } from './counters.js';
 import { normalizeEndpoint } from '../request/endpointIdentity.js';
-import type { HealthBucket } from './healthBucket.js';
+import type { HealthHour } from './healthBucket.js';
 import { type EventMarker, hourOf, maxMarker, parseMarker } from './healthDelta.js';
 import { percentileOf } from './latency.js';
 
@@ -62,15 +62,15 @@ export type HourHealth = HealthSummary & { readonly hour: string };
 // operations
 // ---------------------------------------------------------------------------
 
-const sumCounters = (buckets: readonly HealthBucket[]): HealthCounters =>
+const sumCounters = (buckets: readonly HealthHour[]): HealthCounters =>
   buckets.reduce<HealthCounters>((acc, b) => addCounters(acc, b.counters), {});
 
-const newest = (buckets: readonly HealthBucket[], pick: (b: HealthBucket) => EventMarker | null) =>
+const newest = (buckets: readonly HealthHour[], pick: (b: HealthHour) => EventMarker | null) =>
   buckets.reduce<EventMarker | null>((m, b) => maxMarker(m, pick(b)), null);
 
 const eventOf = (m: EventMarker | null): HealthEvent | null => (m === null ? null : parseMarker(m));
 
-const summaryOf = (buckets: readonly HealthBucket[]): HealthSummary => {
+const summaryOf = (buckets: readonly HealthHour[]): HealthSummary => {
   const c = sumCounters(buckets);
   const deliveries = counterOf(c, 'n');
   const successes = counterOf(c, 'c_success');
@@ -92,16 +92,16 @@ const summaryOf = (buckets: readonly HealthBucket[]): HealthSummary => {
   };
 };
 
-const failuresOf = (b: HealthBucket): number => counterOf(b.counters, 'n') - counterOf(b.counters, 'c_success');
+const failuresOf = (b: HealthHour): number => counterOf(b.counters, 'n') - counterOf(b.counters, 'c_success');
 
-const failuresAfterMinute = (b: HealthBucket, minute: number): number => {
+const failuresAfterMinute = (b: HealthHour, minute: number): number => {
   let n = 0;
   for (let m = minute + 1; m < 60; m++) n += counterOf(b.counters, failureMinuteCounter(m));
   return n;
 };
 
 /** See `EndpointHealth.consecutiveFailures`: read off the buckets' per-minute failure counts. */
-export const consecutiveFailuresOf = (buckets: readonly HealthBucket[]): number => {
+export const consecutiveFailuresOf = (buckets: readonly HealthHour[]): number => {
   const last = newest(buckets, (b) => b.lastOk);
   if (last === null) return buckets.reduce((n, b) => n + failuresOf(b), 0);
   const { at } = parseMarker(last);
@@ -113,8 +113,8 @@ export const consecutiveFailuresOf = (buckets: readonly HealthBucket[]): number 
   );
 };
 
-const groupBy = (buckets: readonly HealthBucket[], key: (b: HealthBucket) => string): Map<string, HealthBucket[]> => {
-  const out = new Map<string, HealthBucket[]>();
+const groupBy = (buckets: readonly HealthHour[], key: (b: HealthHour) => string): Map<string, HealthHour[]> => {
+  const out = new Map<string, HealthHour[]>();
   for (const b of buckets) {
     const k = key(b);
     const g = out.get(k);
@@ -139,7 +139,7 @@ export const worstFirst = (a: EndpointHealth, b: EndpointHealth): number =>
  * first. Buckets an older projector keyed by another form of the endpoint (`h.example.`) are
  * the same endpoint's (the bucket keeps its stored key, which `dh replay endpoints` zeroes).
  */
-export const endpointHealthOf = (buckets: readonly HealthBucket[]): EndpointHealth[] =>
+export const endpointHealthOf = (buckets: readonly HealthHour[]): EndpointHealth[] =>
   [...groupBy(buckets, (b) => normalizeEndpoint(b.endpoint))]
     .map(([endpoint, bs]) => ({ endpoint, ...summaryOf(bs), consecutiveFailures: consecutiveFailuresOf(bs) }))
     .sort(worstFirst);
@@ -152,7 +152,7 @@ export const quietEndpointHealth = (endpoint: string): EndpointHealth => ({
 });
 
 /** One endpoint's hourly series (its shards summed per hour), oldest first. */
-export const hourlySeriesOf = (buckets: readonly HealthBucket[]): HourHealth[] =>
+export const hourlySeriesOf = (buckets: readonly HealthHour[]): HourHealth[] =>
   [...groupBy(buckets, (b) => b.hour)]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([hour, bs]) => ({ hour, ...summaryOf(bs) }));

@@ -1,5 +1,5 @@
 import { counterOf, failureMinuteCounter } from './counters.js';
-import type { HealthBucket } from './healthBucket.js';
+import type { HealthHour } from './healthBucket.js';
 
 // The minute-level view of the recent hour: failed deliveries per minute, read off the hourly
 // buckets' per-minute failure counters (`fm<minute>`, every shard), for the 60 minutes up to
@@ -16,7 +16,7 @@ export type MinuteFailures = {
 };
 
 /** `buckets` are one endpoint's (any shards), read for the hours from `readFrom`; `until` is exclusive. */
-export const failuresByMinute = (buckets: readonly HealthBucket[], readFrom: Date, until: Date): MinuteFailures => {
+export const failuresByMinute = (buckets: readonly HealthHour[], readFrom: Date, until: Date): MinuteFailures => {
   const end = Math.ceil(until.getTime() / MINUTE_MS) * MINUTE_MS;
   const start = end - HOUR_MS;
   const firstRead = Math.floor(readFrom.getTime() / HOUR_MS) * HOUR_MS;

@@ -2,20 +2,23 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { NonNegativeInt } from '../codecs/primitives.js';
 import { isCounterName } from './counters.js';
-import type { EventMarker } from './healthDelta.js';
+import { addCounters } from './counters.js';
+import { type EventMarker, maxMarker } from './healthDelta.js';
 
 // ---------------------------------------------------------------------------
-// model: one stored endpoint-hour bucket (one shard of it), decoded
+// model: one endpoint-hour (every shard summed: the roll-up the faces read), and one stored
+// shard of it (what the projector counts into), decoded
 // ---------------------------------------------------------------------------
 
-export type HealthBucket = {
+export type HealthHour = {
   readonly endpoint: string;
   readonly hour: string;
-  readonly shard: number;
   readonly counters: Readonly<Record<string, number>>;
   readonly lastOk: EventMarker | null;
   readonly lastFail: EventMarker | null;
 };
+
+export type HealthBucket = HealthHour & { readonly shard: number };
 
 const Hour = new t.Type<string, string, unknown>(
   'Hour (yyyy-mm-ddThh)',
@@ -26,6 +29,11 @@ const Hour = new t.Type<string, string, unknown>(
 
 const Fields = t.intersection([
   t.type({ type: t.literal('HEALTH'), endpoint: t.string, hour: Hour, shard: NonNegativeInt }),
+  t.partial({ lastOk: t.string, lastFail: t.string }),
+]);
+
+const HourFields = t.intersection([
+  t.type({ type: t.literal('HEALTH_HOUR'), endpoint: t.string, hour: Hour }),
   t.partial({ lastOk: t.string, lastFail: t.string }),
 ]);
 
@@ -66,3 +74,50 @@ export const HealthBucketItem = new t.Type<HealthBucket, unknown, unknown>(
   },
   t.identity,
 );
+
+/** A stored endpoint-hour roll-up item (keys and unknown attributes are dropped). */
+export const HealthHourItem = new t.Type<HealthHour, unknown, unknown>(
+  'HealthHourItem',
+  (u): u is HealthHour => typeof u === 'object' && u !== null && 'counters' in u && !('shard' in u),
+  (u, c) => {
+    const raw = Record_.validate(u, c);
+    if (E.isLeft(raw)) return raw;
+    const fields = HourFields.validate(u, c);
+    if (E.isLeft(fields)) return fields;
+    const counters = countersOf(raw.right, c);
+    if (E.isLeft(counters)) return counters;
+    const f = fields.right;
+    return t.success({
+      endpoint: f.endpoint,
+      hour: f.hour,
+      counters: counters.right,
+      lastOk: f.lastOk ?? null,
+      lastFail: f.lastFail ?? null,
+    });
+  },
+  t.identity,
+);
+
+/**
+ * The endpoint-hours of shard buckets: every shard of an endpoint and hour summed (counts add,
+ * markers take the max), ordered by hour then endpoint. What the roll-up of those shards holds.
+ */
+export const sumShards = (buckets: readonly HealthHour[]): HealthHour[] => {
+  const byKey = new Map<string, HealthHour>();
+  for (const b of buckets) {
+    const k = `${b.hour} ${b.endpoint}`;
+    const prev = byKey.get(k);
+    byKey.set(
+      k,
+      prev === undefined
+        ? { endpoint: b.endpoint, hour: b.hour, counters: b.counters, lastOk: b.lastOk, lastFail: b.lastFail }
+        : {
+            ...prev,
+            counters: addCounters(prev.counters, b.counters),
+            lastOk: maxMarker(prev.lastOk, b.lastOk),
+            lastFail: maxMarker(prev.lastFail, b.lastFail),
+          },
+    );
+  }
+  return [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([, h]) => h);
+};

@@ -61,8 +61,23 @@ export const SECRET_KEY_QUALIFIERS: ReadonlySet<string> = new Set([
   'app',
 ]);
 
-/** Query and matrix parameter names (exact, after decoding and lower-casing). */
-export const SECRET_PARAM_NAMES: ReadonlyArray<string> = [
+/**
+ * Names that are secret only as a whole name: as a word inside a longer one they are too common
+ * (`pass` in `bypass_cache`, `code` in `zip_code`, `sid` in `side_sid`, `ticket` in `ticket_count`).
+ */
+const EXACT_ONLY_PARAM_NAMES: ReadonlyArray<string> = [
+  'pass',
+  'session_id',
+  'phpsessid',
+  'aspsessionid',
+  'sid',
+  'ticket',
+  'otp',
+  'code',
+];
+
+/** Words of a parameter name (split on `_`, `-`, `.`, `[]` and camelCase), secret wherever they stand. */
+export const SECRET_PARAM_WORDS: ReadonlySet<string> = new Set([
   'token',
   'key',
   'secret',
@@ -71,7 +86,6 @@ export const SECRET_PARAM_NAMES: ReadonlyArray<string> = [
   'password',
   'passwd',
   'pwd',
-  'pass',
   'passphrase',
   'auth',
   'authorization',
@@ -81,35 +95,11 @@ export const SECRET_PARAM_NAMES: ReadonlyArray<string> = [
   'jwt',
   'session',
   'sessionid',
-  'session_id',
   'jsessionid',
-  'phpsessid',
-  'aspsessionid',
-  'sid',
-  'ticket',
-  'otp',
-  'code',
-];
-
-/**
- * Names that are secret only as a whole name: as a word inside a longer one they are too common
- * (`pass` in `bypass_cache`, `code` in `zip_code`, `sid` in `side_sid`, `ticket` in `ticket_count`).
- */
-const EXACT_ONLY_PARAM_NAMES: ReadonlySet<string> = new Set([
-  'pass',
-  'session_id',
-  'phpsessid',
-  'aspsessionid',
-  'sid',
-  'ticket',
-  'otp',
-  'code',
 ]);
 
-/** Words of a parameter name (split on `_`, `-`, `.`, `[]` and camelCase): the names, less the exact-only ones. */
-export const SECRET_PARAM_WORDS: ReadonlySet<string> = new Set(
-  SECRET_PARAM_NAMES.filter((n) => !EXACT_ONLY_PARAM_NAMES.has(n)),
-);
+/** Query and matrix parameter names (exact, after decoding and lower-casing): the words and the exact-only names. */
+export const SECRET_PARAM_NAMES: ReadonlyArray<string> = [...SECRET_PARAM_WORDS, ...EXACT_ONLY_PARAM_NAMES];
 
 /** Anywhere in a parameter name. */
 export const SECRET_PARAM_PARTS =

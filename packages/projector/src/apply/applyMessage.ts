@@ -127,13 +127,6 @@ const newRedrivesOf = (table: readonly RedriveItem[], changes: readonly Change[]
 const range = (from: number, to: number): number[] =>
   Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
-/** Redrive numbers after the high-water mark that STATE counts and the batch does not carry. */
-const unseenRedrives = (state: StateItem, changes: readonly Change[], pos: Position): number[] => {
-  const carried = new Set<number>();
-  for (const c of changes) if (c.kind === 'redrive') carried.add(c.redrive.redriveNumber);
-  return range(pos.redrives + 1, state.redrives).filter((k) => !carried.has(k));
-};
-
 /** The batch's hold events and the table's (authoritative), those after the head's `holds`, by number. */
 const newHoldsOf = (table: readonly HoldItem[], changes: readonly Change[], pos: Position): HoldItem[] => {
   const byNumber = new Map<number, HoldItem>();
@@ -151,38 +144,6 @@ const newRequeuesOf = (table: readonly RequeueItem[], changes: readonly Change[]
   return [...byNumber.values()]
     .filter((r) => r.requeueNumber > pos.requeues)
     .sort((a, b) => a.requeueNumber - b.requeueNumber);
-};
-
-/** The REQUEUE# Query, by the same rule as the HOLD# one (STATE.requeues, bumped in the requeue's transaction). */
-const readRequeues = (
-  store: Store,
-  messageId: string,
-  state: E.Either<StoreError, StateItem | null>,
-  changes: readonly Change[],
-  pos: Position,
-): TE.TaskEither<StoreError, readonly RequeueItem[]> => {
-  if (E.isLeft(state) || state.right === null) return store.listRequeues(messageId);
-  const carried = new Set(changes.flatMap((c) => (c.kind === 'requeue' ? [c.requeue.requeueNumber] : [])));
-  const unseen = range(pos.requeues + 1, state.right.requeues ?? 0).filter((k) => !carried.has(k));
-  return unseen.length === 0 ? TE.right([]) : store.listRequeues(messageId);
-};
-
-/**
- * The HOLD# Query, only when it can find something (as for redrives: STATE.holds is bumped in
- * the hold's own transaction, so a consistent STATE read counting no hold past the head's, or
- * only ones the batch carries, proves the table holds none the apply lacks).
- */
-const readHolds = (
-  store: Store,
-  messageId: string,
-  state: E.Either<StoreError, StateItem | null>,
-  changes: readonly Change[],
-  pos: Position,
-): TE.TaskEither<StoreError, readonly HoldItem[]> => {
-  if (E.isLeft(state) || state.right === null) return store.listHolds(messageId);
-  const carried = new Set(changes.flatMap((c) => (c.kind === 'hold' ? [c.hold.holdNumber] : [])));
-  const unseen = range(pos.holds + 1, state.right.holds ?? 0).filter((k) => !carried.has(k));
-  return unseen.length === 0 ? TE.right([]) : store.listHolds(messageId);
 };
 
 /** Before the trail's end (attempt `through`, redrive `redrives`, hold `holds`): skipped, cannot be appended. */
@@ -204,22 +165,37 @@ const earlyEvent = (
   return q === undefined ? undefined : { event: `requeue ${q.requeueNumber}`, afterAttempt: q.afterAttempt };
 };
 
+/** The operator events counted on STATE and numbered per message. */
+type EventCount = 'redrives' | 'holds' | 'requeues';
+
+/** The numbers of the events of one count that this batch carries. */
+const carriedNumbers = (changes: readonly Change[], n: EventCount): number[] =>
+  changes.flatMap((c) => {
+    if (n === 'redrives' && c.kind === 'redrive') return [c.redrive.redriveNumber];
+    if (n === 'holds' && c.kind === 'hold') return [c.hold.holdNumber];
+    if (n === 'requeues' && c.kind === 'requeue' && c.requeue.requeueNumber !== undefined)
+      return [c.requeue.requeueNumber];
+    return [];
+  });
+
 /**
- * The REDRIVE# Query, only when it can find something: STATE.redrives is bumped in the
- * re-drive's own transaction, so a consistent STATE read that counts no redrive past the
- * head's (or only ones this batch carries) proves the table holds none the apply lacks.
- * Without a readable STATE the Query runs, as before.
+ * The Query of one event kind (REDRIVE#, HOLD#, REQUEUE#), only when it can find something:
+ * STATE's counter of that kind is bumped in the event's own transaction, so a consistent STATE
+ * read that counts none past the head's (or only ones this batch carries) proves the table holds
+ * none the apply lacks. Without a readable STATE the Query runs, as before.
  */
-const readRedrives = (
-  store: Store,
-  messageId: string,
+const readUnseen = <A>(
   state: E.Either<StoreError, StateItem | null>,
-  changes: readonly Change[],
+  n: EventCount,
   pos: Position,
-): TE.TaskEither<StoreError, readonly RedriveItem[]> =>
-  E.isRight(state) && state.right !== null && unseenRedrives(state.right, changes, pos).length === 0
-    ? TE.right([])
-    : store.listRedrives(messageId);
+  changes: readonly Change[],
+  list: () => TE.TaskEither<StoreError, readonly A[]>,
+): TE.TaskEither<StoreError, readonly A[]> => {
+  if (E.isLeft(state) || state.right === null) return list();
+  const carried = new Set(carriedNumbers(changes, n));
+  const unseen = range(pos[n] + 1, state.right[n] ?? 0).filter((k) => !carried.has(k));
+  return unseen.length === 0 ? TE.right([]) : list();
+};
 
 /**
  * Reads the head and STATE (one request), the redrives when STATE says the table has some the
@@ -240,13 +216,15 @@ const gatherWork = async (
   if (E.isLeft(read)) return read;
   const { head, state } = read.right;
   const pos = positionOf(head);
-  const tableRedrives = await pipe(readRedrives(store, messageId, state, changes, pos), TE.mapLeft(failed))();
+  const unseen = <A>(n: EventCount, list: () => TE.TaskEither<StoreError, readonly A[]>) =>
+    pipe(readUnseen(state, n, pos, changes, list), TE.mapLeft(failed))();
+  const tableRedrives = await unseen('redrives', () => store.listRedrives(messageId));
   if (E.isLeft(tableRedrives)) return tableRedrives;
   const redrives = newRedrivesOf(tableRedrives.right, changes, pos);
-  const tableHolds = await pipe(readHolds(store, messageId, state, changes, pos), TE.mapLeft(failed))();
+  const tableHolds = await unseen('holds', () => store.listHolds(messageId));
   if (E.isLeft(tableHolds)) return tableHolds;
   const holds = newHoldsOf(tableHolds.right, changes, pos);
-  const tableRequeues = await pipe(readRequeues(store, messageId, state, changes, pos), TE.mapLeft(failed))();
+  const tableRequeues = await unseen('requeues', () => store.listRequeues(messageId));
   if (E.isLeft(tableRequeues)) return tableRequeues;
   const requeues = newRequeuesOf(tableRequeues.right, changes, pos);
   const early = earlyEvent(redrives, holds, requeues, pos);

@@ -11,14 +11,16 @@ type HealthMarker = StoreInput<'raiseHealthMarkers'>[number];
 type HealthWrite = NonNullable<StoreInput<'writeAuditStep', 2>>;
 
 // Endpoint health in the apply: the counts ride in the AUDIT steps' transactions (the store's
-// writeAuditStep `health`), so the head's high-water mark makes them exactly-once; the window
-// index and the newest success/failure markers are idempotent and written outside it.
+// writeAuditStep `health`: the shard and its endpoint-hour roll-up), so the head's high-water
+// mark makes them exactly-once; the window index and the newest success/failure markers are
+// idempotent and written outside it.
 
 /**
- * Hour buckets one apply may touch: with a step's own actions (head, tail, 16 segments) the
- * transaction stays under DynamoDB's 100 actions. A longer stretch is applied in rounds.
+ * Hour buckets one apply may touch: each is two ADDs (the shard and the endpoint-hour roll-up),
+ * so with a step's own actions (head, tail, 16 segments) the transaction stays under DynamoDB's
+ * 100 actions. A longer stretch is applied in rounds.
  */
-export const MAX_HEALTH_BUCKETS = 64;
+export const MAX_HEALTH_BUCKETS = 40;
 
 /** The longest prefix of `attempts` (in order) whose completion times span at most MAX_HEALTH_BUCKETS hours. */
 export const withinBucketLimit = (attempts: readonly AttemptItem[]): readonly AttemptItem[] => {

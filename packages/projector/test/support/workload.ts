@@ -8,6 +8,7 @@ import { createStore, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from '@delivery-history/testkit/testTable';
 import type { FakeClock } from '@delivery-history/testkit/fakeClock';
+import { appendObserved, responseOf } from '@delivery-history/testkit/storeSteps';
 
 /** Deterministic [0,1) (mulberry32): the one seeded PRNG of the tests. */
 export { seededRandom as rng } from '@delivery-history/testkit/seededRandom';
@@ -17,15 +18,7 @@ const POLICY = makeRetryPolicy({ baseMs: 1000, maxMs: 1000, retryAfterMaxMs: 100
 const observation = (r: () => number): OutcomeInput => {
   const x = r();
   const responseTimeMs = Math.floor(r() * 300);
-  const response = (statusCode: number): OutcomeInput => ({
-    kind: 'response',
-    statusCode,
-    statusText: String(statusCode),
-    headers: {},
-    responseTimeMs,
-    bodySnippet: '',
-    bodyBytes: 0,
-  });
+  const response = (statusCode: number): OutcomeInput => responseOf(statusCode, responseTimeMs);
   if (x < 0.35) return response(200);
   if (x < 0.6) return response(500);
   if (x < 0.7) return response(503);
@@ -79,14 +72,7 @@ export const driveMessage = async (
       continue;
     }
     const obs = observation(r);
-    const now = clock.now();
-    const appended = await store.appendAttempt({
-      claimed: claimed.right,
-      startedAt: now,
-      completedAt: now,
-      responseHeaders: obs.kind === 'response' ? {} : null,
-      observation: obs,
-    })();
+    const appended = await appendObserved(store, claimed.right, obs, clock.now())();
     if (E.isLeft(appended)) throw new Error(`appendAttempt: ${appended.left.message}`);
     attempts = appended.right.attemptNumber;
   }

@@ -1,11 +1,12 @@
-import { type HealthBucket, type HealthDelta, healthExpiry } from '@delivery-history/core';
+import { type HealthBucket, type HealthDelta, type HealthHour, healthExpiry } from '@delivery-history/core';
 import type { PutAction, UpdateAction } from '../audit/auditActions.js';
-import { healthIndexKey, healthKey } from '../keys.js';
+import { healthDayKey, healthHourKey, healthIndexKey, healthKey } from '../keys.js';
 import { TTL_ATTRIBUTE } from '../tableDefinition.js';
 
-// Action builders of the endpoint-health writes. The counted part (`bucketAddAction`) carries
-// no condition: it only ever goes into the AUDIT head's transaction (ops/writeAudit.ts), whose
-// high-water-mark guard decides for it. The markers (`markerAction`) are a max: idempotent on
+// Action builders of the endpoint-health writes. The counted part (`bucketAddAction` on the
+// message's shard, `hourAddAction` on the endpoint-hour roll-up) carries no condition: it only
+// ever goes into the AUDIT head's transaction (ops/writeAudit.ts), whose high-water-mark guard
+// decides for it. The markers (`markerAction`) are a max: idempotent on
 // their own, so they are written outside the guard, also for records already applied.
 
 /** The counted attributes of one shard of one bucket, added (`ADD`: created at 0 when absent). */
@@ -21,53 +22,74 @@ const expiryOf = (hour: string, retentionDays: number | null): Record<string, nu
   return ttl === null ? {} : { [TTL_ATTRIBUTE]: ttl };
 };
 
-const identity = (d: { endpoint: string; hour: string }, shard: number, retentionDays: number | null) => {
-  const ttl = healthExpiry(d.hour, retentionDays);
+/** The item's own attributes (type, endpoint, hour, shard of a shard bucket; TTL), SET on every write. */
+const identity = (fields: Readonly<Record<string, string | number>>, hour: string, retentionDays: number | null) => {
+  const ttl = healthExpiry(hour, retentionDays);
+  const all: Record<string, string | number> = { ...fields, ...(ttl === null ? {} : { [TTL_ATTRIBUTE]: ttl }) };
+  const keys = Object.keys(all);
   return {
-    names: {
-      '#type': 'type',
-      '#endpoint': 'endpoint',
-      '#hour': 'hour',
-      '#shard': 'shard',
-      ...(ttl === null ? {} : { '#ttl': TTL_ATTRIBUTE }),
-    },
-    values: {
-      ':type': 'HEALTH',
-      ':endpoint': d.endpoint,
-      ':hour': d.hour,
-      ':shard': shard,
-      ...(ttl === null ? {} : { ':ttl': ttl }),
-    },
-    set: `#type = :type, #endpoint = :endpoint, #hour = :hour, #shard = :shard${ttl === null ? '' : ', #ttl = :ttl'}`,
+    names: Object.fromEntries(keys.map((k, i) => [`#i${i}`, k])),
+    values: Object.fromEntries(keys.map((k, i) => [`:i${i}`, all[k]])),
+    set: keys.map((_, i) => `#i${i} = :i${i}`).join(', '),
   };
 };
 
-/** `ADD` of a delta's counters to its bucket (no condition: see above). */
-export const bucketAddAction = (
+const shardFields = (b: { endpoint: string; hour: string }, shard: number) => ({
+  type: 'HEALTH',
+  endpoint: b.endpoint,
+  hour: b.hour,
+  shard,
+});
+
+// the endpoint of a roll-up (and of a day item) is in its key only (keys.ts: endpointOfHourKey)
+const hourFields = (b: { hour: string }) => ({ type: 'HEALTH_HOUR', hour: b.hour });
+
+/** `SET` of the item's own attributes and `ADD` of the counters (created at 0 when absent). */
+const addAction = (
   tableName: string,
-  shard: number,
-  d: HealthDelta,
-  retentionDays: number | null,
+  key: Record<string, string>,
+  id: ReturnType<typeof identity>,
+  counters: HealthDelta['counters'],
 ): UpdateAction => {
-  const id = identity(d, shard, retentionDays);
-  const counters = Object.entries(d.counters).filter(([, v]) => v !== 0);
+  const nonZero = Object.entries(counters).filter(([, v]) => v !== 0);
   const names: Record<string, string> = { ...id.names };
   const values: Record<string, unknown> = { ...id.values };
-  counters.forEach(([k, v], i) => {
+  nonZero.forEach(([k, v], i) => {
     names[`#c${i}`] = k;
     values[`:c${i}`] = v;
   });
-  const add = counters.map((_, i) => `#c${i} :c${i}`).join(', ');
+  const add = nonZero.map((_, i) => `#c${i} :c${i}`).join(', ');
   return {
     Update: {
       TableName: tableName,
-      Key: healthKey(d.endpoint, shard, d.hour),
+      Key: key,
       UpdateExpression: `SET ${id.set}${add === '' ? '' : ` ADD ${add}`}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
   };
 };
+
+/** `ADD` of a delta's counters to its shard bucket (no condition: see above). */
+export const bucketAddAction = (
+  tableName: string,
+  shard: number,
+  d: HealthDelta,
+  retentionDays: number | null,
+): UpdateAction =>
+  addAction(
+    tableName,
+    healthKey(d.endpoint, shard, d.hour),
+    identity(shardFields(d, shard), d.hour, retentionDays),
+    d.counters,
+  );
+
+/**
+ * `ADD` of a delta's counters to its endpoint-hour roll-up: in the same transaction as the
+ * shard's ADD (under the same guard), so the roll-up is the sum of the shards, exactly once.
+ */
+export const hourAddAction = (tableName: string, d: HealthDelta, retentionDays: number | null): UpdateAction =>
+  addAction(tableName, healthHourKey(d.endpoint, d.hour), identity(hourFields(d), d.hour, retentionDays), d.counters);
 
 export type MarkerKind = 'lastOk' | 'lastFail';
 
@@ -82,17 +104,45 @@ export const markerAction = (
   kind: MarkerKind,
   marker: string,
   retentionDays: number | null,
-): UpdateAction['Update'] => {
-  const id = identity(bucket, bucket.shard, retentionDays);
-  return {
-    TableName: tableName,
-    Key: healthKey(bucket.endpoint, bucket.shard, bucket.hour),
-    UpdateExpression: `SET ${id.set}, #m = :m`,
-    ConditionExpression: 'attribute_not_exists(#m) OR #m < :m',
-    ExpressionAttributeNames: { ...id.names, '#m': kind },
-    ExpressionAttributeValues: { ...id.values, ':m': marker },
-  };
-};
+): UpdateAction['Update'] =>
+  raiseAction(
+    tableName,
+    healthKey(bucket.endpoint, bucket.shard, bucket.hour),
+    identity(shardFields(bucket, bucket.shard), bucket.hour, retentionDays),
+    kind,
+    marker,
+  );
+
+/** The same raise on the endpoint-hour roll-up (the max over its shards' markers). */
+export const hourMarkerAction = (
+  tableName: string,
+  hour: { endpoint: string; hour: string },
+  kind: MarkerKind,
+  marker: string,
+  retentionDays: number | null,
+): UpdateAction['Update'] =>
+  raiseAction(
+    tableName,
+    healthHourKey(hour.endpoint, hour.hour),
+    identity(hourFields(hour), hour.hour, retentionDays),
+    kind,
+    marker,
+  );
+
+const raiseAction = (
+  tableName: string,
+  key: Record<string, string>,
+  id: ReturnType<typeof identity>,
+  kind: MarkerKind,
+  marker: string,
+): UpdateAction['Update'] => ({
+  TableName: tableName,
+  Key: key,
+  UpdateExpression: `SET ${id.set}, #m = :m`,
+  ConditionExpression: 'attribute_not_exists(#m) OR #m < :m',
+  ExpressionAttributeNames: { ...id.names, '#m': kind },
+  ExpressionAttributeValues: { ...id.values, ':m': marker },
+});
 
 /** The window index item of one bucket shard (an idempotent Put: same content every time). */
 export const indexItem = (
@@ -125,4 +175,22 @@ export const bucketPutAction = (tableName: string, b: HealthBucket, retentionDay
       ...expiryOf(b.hour, retentionDays),
     },
   },
+});
+
+/** The day's endpoint item of a roll-up (an idempotent Put; it expires with the day's last hour). */
+export const dayIndexItem = (day: string, endpoint: string, retentionDays: number | null): Record<string, unknown> => ({
+  ...healthDayKey(day, endpoint),
+  type: 'HEALTH_DAY',
+  ...expiryOf(`${day}T23`, retentionDays),
+});
+
+/** A whole endpoint-hour roll-up (the sum of its shards as recomputed): replaces what is stored. */
+export const hourPutItem = (h: HealthHour, retentionDays: number | null): Record<string, unknown> => ({
+  ...healthHourKey(h.endpoint, h.hour),
+  type: 'HEALTH_HOUR',
+  hour: h.hour,
+  ...Object.fromEntries(Object.entries(h.counters).filter(([, v]) => v !== 0)),
+  ...(h.lastOk === null ? {} : { lastOk: h.lastOk }),
+  ...(h.lastFail === null ? {} : { lastFail: h.lastFail }),
+  ...expiryOf(h.hour, retentionDays),
 });

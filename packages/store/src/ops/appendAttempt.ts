@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AttemptItem,
   type AttemptRequest,
@@ -19,13 +19,13 @@ import { type ConditionFailure, isConditionFailure } from '../errors/toStoreErro
 import { attemptKey, attemptSk, STATE_SK } from '../keys.js';
 import { decodeItem } from '../support/decode.js';
 import { send } from '../support/send.js';
-import { clientRequestToken } from '../support/token.js';
 import { type AttemptDraft, buildAttempt } from './attemptItem.js';
 import type { Claimed } from './claim.js';
 import { expiryAttribute, type Guard, stateUpdate } from './stateUpdate.js';
 import { getState } from './getState.js';
 import { attemptsOfLease } from './listAttempts.js';
 import { resolveLost } from './resolveLost.js';
+import { putOnce, writeEvent } from './writeEvent.js';
 
 // ---------------------------------------------------------------------------
 // model
@@ -75,16 +75,14 @@ const MAX_ROUNDS = 64;
 // transaction builders
 // ---------------------------------------------------------------------------
 
-const putAttempt = (env: Env, attempt: AttemptItem, after: StateItem) => ({
-  Put: {
-    TableName: env.tableName,
-    // retention: the attempt that makes the message final (or follows it) carries its TTL
-    Item: { ...attemptKey(attempt.messageId, attempt.attemptNumber), ...attempt, ...expiryAttribute(env, after) },
-    // an attempt is written once and never changed: a racer for the same number loses here
-    ConditionExpression: 'attribute_not_exists(pk)',
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-  },
-});
+// retention: the attempt that makes the message final (or follows it) carries its TTL; the
+// stored item comes back on a lost condition (is it our own earlier write?)
+const putAttempt = (env: Env, attempt: AttemptItem, after: StateItem) =>
+  putOnce(
+    env,
+    { ...attemptKey(attempt.messageId, attempt.attemptNumber), ...attempt, ...expiryAttribute(env, after) },
+    true,
+  );
 
 // ---------------------------------------------------------------------------
 // operations
@@ -159,14 +157,12 @@ const placeOnce = (
     TE.fromEither(planRound(env, draft, round, rctx)),
     TE.chain(({ attempt, after }) =>
       pipe(
-        send(env, rctx, [attemptSk(n), STATE_SK], () =>
-          env.doc.send(
-            new TransactWriteCommand({
-              TransactItems: [putAttempt(env, attempt, after), stateUpdate(env, round.before, after, guard)],
-              // same write, same token: a retry after an ambiguous failure cannot append twice
-              ClientRequestToken: clientRequestToken(attempt.messageId, n, draft.attemptId, round.mode),
-            }),
-          ),
+        writeEvent(
+          env,
+          rctx,
+          [attemptSk(n), STATE_SK],
+          [putAttempt(env, attempt, after), stateUpdate(env, round.before, after, guard)],
+          [attempt.messageId, n, draft.attemptId, round.mode],
         ),
         TE.map(() => resultOf(attempt, false)),
       ),

@@ -1,4 +1,3 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   describeTransitionError,
   type HoldItem,
@@ -14,11 +13,10 @@ import type { Env } from '../env.js';
 import { AlreadyFinal, Conflict, type ErrorContext, Leased, NotDue, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { HOLD_PREFIX, heldKey, holdKey, holdSk, STATE_SK } from '../keys.js';
-import { send } from '../support/send.js';
-import { clientRequestToken } from '../support/token.js';
 import { retryNotDue } from './claim.js';
 import { getState } from './getState.js';
 import { expiryAttribute, stateUpdate } from './stateUpdate.js';
+import { putOnce, writeEvent } from './writeEvent.js';
 import { syncRetentionAfter } from './syncRetention.js';
 
 export type AppendHoldInput = {
@@ -91,26 +89,19 @@ const registry = (env: Env, before: StateItem, hold: HoldItem) => {
 };
 
 const write = (env: Env, before: StateItem, hold: HoldItem, after: StateItem, ctx: ErrorContext, writer: string) =>
-  send(env, ctx, [holdSk(hold.holdNumber), STATE_SK, 'HELD'], () =>
-    env.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: env.tableName,
-              Item: { ...holdKey(hold.messageId, hold.holdNumber), ...hold, ...expiryAttribute(env, after) },
-              // hold event k is written once: a hold and a release (or two drains) racing cannot both win
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          // STATE from transition(before, hold), conditioned on the status and attempts we read
-          stateUpdate(env, before, after, { kind: 'hold' }),
-          registry(env, before, hold),
-        ],
-        // per writer: a retry of this call is a no-op, another writer's identical hold is not
-        ClientRequestToken: clientRequestToken(hold.messageId, HOLD_PREFIX, hold.holdNumber, writer),
-      }),
-    ),
+  writeEvent(
+    env,
+    ctx,
+    [holdSk(hold.holdNumber), STATE_SK, 'HELD'],
+    [
+      // hold event k is written once: a hold and a release (or two drains) racing cannot both win
+      putOnce(env, { ...holdKey(hold.messageId, hold.holdNumber), ...hold, ...expiryAttribute(env, after) }),
+      // STATE from transition(before, hold), conditioned on the status and attempts we read
+      stateUpdate(env, before, after, { kind: 'hold' }),
+      registry(env, before, hold),
+    ],
+    // per writer: a retry of this call is a no-op, another writer's identical hold is not
+    [hold.messageId, HOLD_PREFIX, hold.holdNumber, writer],
   );
 
 /**

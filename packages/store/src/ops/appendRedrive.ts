@@ -1,4 +1,3 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   describeRedriveRefusal,
   nextRedrive,
@@ -15,11 +14,10 @@ import type { Env } from '../env.js';
 import { Conflict, type ErrorContext, Invalid, NotRedrivable, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { REDRIVE_PREFIX, redriveKey, redriveSk, STATE_SK } from '../keys.js';
-import { send } from '../support/send.js';
-import { clientRequestToken } from '../support/token.js';
 import { getState } from './getState.js';
 import { stateUpdate } from './stateUpdate.js';
 import { syncRetentionAfter } from './syncRetention.js';
+import { putOnce, writeEvent } from './writeEvent.js';
 
 export type AppendRedriveInput = {
   readonly messageId: string;
@@ -50,25 +48,18 @@ const plan = (before: StateItem, redrive: RedriveItem, ctx: ErrorContext): E.Eit
   );
 };
 
+// redrive k is written once: two operators redriving at once cannot both win
 const write = (env: Env, before: StateItem, redrive: RedriveItem, after: StateItem, ctx: ErrorContext) =>
-  send(env, ctx, [redriveSk(redrive.redriveNumber), STATE_SK], () =>
-    env.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: env.tableName,
-              Item: { ...redriveKey(redrive.messageId, redrive.redriveNumber), ...redrive },
-              // redrive k is written once: two operators redriving at once cannot both win
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          // the same builder as an attempt's: every field comes from transition(before, redrive)
-          stateUpdate(env, before, after, { kind: 'redrive', redrives: before.redrives, expunged: before.expunged }),
-        ],
-        ClientRequestToken: clientRequestToken(redrive.messageId, REDRIVE_PREFIX, redrive.redriveNumber, redrive.at),
-      }),
-    ),
+  writeEvent(
+    env,
+    ctx,
+    [redriveSk(redrive.redriveNumber), STATE_SK],
+    [
+      putOnce(env, { ...redriveKey(redrive.messageId, redrive.redriveNumber), ...redrive }),
+      // the same builder as an attempt's: every field comes from transition(before, redrive)
+      stateUpdate(env, before, after, { kind: 'redrive', redrives: before.redrives, expunged: before.expunged }),
+    ],
+    [redrive.messageId, REDRIVE_PREFIX, redrive.redriveNumber, redrive.at],
   );
 
 /**

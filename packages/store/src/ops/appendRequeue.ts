@@ -1,4 +1,3 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequeueItem, StateItem, Status } from '@delivery-history/core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -6,9 +5,8 @@ import type { Env } from '../env.js';
 import { Conflict, type ErrorContext, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { REQUEUE_PREFIX, requeueKey, requeueSk, STATE_SK, stateKey } from '../keys.js';
-import { send } from '../support/send.js';
-import { clientRequestToken } from '../support/token.js';
 import { getState } from './getState.js';
+import { putOnce, writeEvent } from './writeEvent.js';
 
 // ---------------------------------------------------------------------------
 // A requeue of a stalled message, on record: REQUEUE#<at>#<id> (who, why, when, what it
@@ -47,72 +45,60 @@ const counter = (name: string, value: number): string =>
 
 const write = (env: Env, ctx: ErrorContext, item: RequeueItem & { requeueNumber: number }, id: string) => {
   const before = item.requeueNumber - 1;
-  return send(env, ctx, [requeueSk(item.at, id), STATE_SK], () =>
-    env.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: env.tableName,
-              Item: { ...requeueKey(item.messageId, item.at, id), ...item },
-              // an event is written once: a retried Put after a timeout that did commit cannot add a second
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+  return writeEvent(
+    env,
+    ctx,
+    [requeueSk(item.at, id), STATE_SK],
+    [
+      putOnce(env, { ...requeueKey(item.messageId, item.at, id), ...item }),
+      {
+        Update: {
+          TableName: env.tableName,
+          Key: stateKey(item.messageId),
+          UpdateExpression: 'SET #requeues = :next',
+          ConditionExpression: `attribute_exists(pk) AND #attempts = :attempts AND #redrives = :redrives AND ${counter(
+            'holds',
+            item.afterHold ?? 0,
+          )} AND ${counter('requeues', before)}`,
+          ExpressionAttributeNames: {
+            '#attempts': 'attempts',
+            '#redrives': 'redrives',
+            '#holds': 'holds',
+            '#requeues': 'requeues',
           },
-          {
-            Update: {
-              TableName: env.tableName,
-              Key: stateKey(item.messageId),
-              UpdateExpression: 'SET #requeues = :next',
-              ConditionExpression: `attribute_exists(pk) AND #attempts = :attempts AND #redrives = :redrives AND ${counter(
-                'holds',
-                item.afterHold ?? 0,
-              )} AND ${counter('requeues', before)}`,
-              ExpressionAttributeNames: {
-                '#attempts': 'attempts',
-                '#redrives': 'redrives',
-                '#holds': 'holds',
-                '#requeues': 'requeues',
-              },
-              ExpressionAttributeValues: {
-                ':next': item.requeueNumber,
-                ':attempts': item.afterAttempt,
-                ':redrives': item.afterRedrive,
-                ':holds': item.afterHold,
-                ':requeues': before,
-              },
-            },
+          ExpressionAttributeValues: {
+            ':next': item.requeueNumber,
+            ':attempts': item.afterAttempt,
+            ':redrives': item.afterRedrive,
+            ':holds': item.afterHold,
+            ':requeues': before,
           },
-        ],
-        ClientRequestToken: clientRequestToken(item.messageId, REQUEUE_PREFIX, item.requeueNumber, item.at, id),
-      }),
-    ),
+        },
+      },
+    ],
+    [item.messageId, REQUEUE_PREFIX, item.requeueNumber, item.at, id],
   );
 };
 
-const attempt = (
-  env: Env,
-  ctx: ErrorContext,
-  input: AppendRequeueInput,
-  tries: number,
-): TE.TaskEither<StoreError, RequeueItem> =>
-  pipe(
-    getState(env, input.messageId, ctx.op),
-    TE.chain((s) => {
-      const item = itemOf(env, input, s) as RequeueItem & { requeueNumber: number };
-      return pipe(
-        write(env, ctx, item, env.newId().slice(0, 8)),
-        TE.map(() => item as RequeueItem),
-        TE.orElse((e) =>
-          isConditionFailure(e) && tries < MAX_TRIES
-            ? attempt(env, ctx, input, tries + 1)
-            : TE.left(
-                isConditionFailure(e) ? Conflict(ctx, `message kept changing during the requeue: ${e.message}`) : e,
-              ),
-        ),
-      );
-    }),
-  );
-
-export const appendRequeue = (env: Env, input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem> =>
-  attempt(env, { op: 'appendRequeue', messageId: input.messageId }, input, 1);
+export const appendRequeue = (env: Env, input: AppendRequeueInput): TE.TaskEither<StoreError, RequeueItem> => {
+  const ctx: ErrorContext = { op: 'appendRequeue', messageId: input.messageId };
+  const tryOnce = (tries: number): TE.TaskEither<StoreError, RequeueItem> =>
+    pipe(
+      getState(env, input.messageId, ctx.op),
+      TE.chain((s) => {
+        const item = itemOf(env, input, s) as RequeueItem & { requeueNumber: number };
+        return pipe(
+          write(env, ctx, item, env.newId().slice(0, 8)),
+          TE.map(() => item as RequeueItem),
+          TE.orElse((e) =>
+            isConditionFailure(e) && tries < MAX_TRIES
+              ? tryOnce(tries + 1)
+              : TE.left(
+                  isConditionFailure(e) ? Conflict(ctx, `message kept changing during the requeue: ${e.message}`) : e,
+                ),
+          ),
+        );
+      }),
+    );
+  return tryOnce(1);
+};

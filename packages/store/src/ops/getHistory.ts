@@ -1,36 +1,15 @@
-import type {
-  AttemptItem,
-  ExpungeItem,
-  HoldItem,
-  RedriveItem,
-  RequeueItem,
-  ResolutionItem,
-  StateItem,
-} from '@delivery-history/core';
+import type { StateItem } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Env } from '../env.js';
 import { Corrupt, type ErrorContext, NotFound, type StoreError } from '../errors/storeError.js';
-import { type AuditItem, classifyPartition, type Partition } from '../query/partition.js';
+import { classifyPartition, type Partition } from '../query/partition.js';
 import { readPartition } from './readPartition.js';
 
-export type History = {
+/** A message's items by kind (the partition as classified), with its STATE. */
+export type History = Omit<Partition, 'messageId' | 'state' | 'expired' | 'corrupt' | 'unknown'> & {
   readonly state: StateItem;
-  /** By attemptNumber. */
-  readonly attempts: AttemptItem[];
-  /** By redriveNumber. */
-  readonly redrives: RedriveItem[];
-  /** Hold events (held with its reason, released, expired), by holdNumber. */
-  readonly holds: HoldItem[];
-  /** Real outcomes of lost attempts that arrived after the takeover, by attempt number. */
-  readonly resolutions: ResolutionItem[];
-  /** By segment; decode with `decodeAuditTrail`. */
-  readonly audit: AuditItem[];
-  /** EXPUNGE#k events (who, why, when), by number. */
-  readonly expunges: ExpungeItem[];
-  /** REQUEUE# events (stalled messages pushed again: who, why, when), by time. */
-  readonly requeues: RequeueItem[];
 };
 
 // history is for a person: the first item that does not decode is the answer (verify lists them all)

@@ -1,4 +1,3 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AttemptItem,
   attemptRequestOfState,
@@ -15,10 +14,9 @@ import type { Env } from '../env.js';
 import { AlreadyFinal, type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
 import type { ConditionFailure } from '../errors/toStoreError.js';
 import { attemptKey, attemptSk, STATE_SK } from '../keys.js';
-import { send } from '../support/send.js';
-import { clientRequestToken } from '../support/token.js';
 import { buildAttempt } from './attemptItem.js';
 import { expiryAttribute, stateUpdate } from './stateUpdate.js';
+import { putOnce, writeEvent } from './writeEvent.js';
 
 // ---------------------------------------------------------------------------
 // The claim as the write-ahead record (invariant 5). A PROCESSING message whose lease expired
@@ -103,24 +101,17 @@ export const takeOver = (
     TE.chain(({ lost, after, exhausted }) => {
       const n = lost.attemptNumber;
       return pipe(
-        send(env, { ...ctx, attemptNumber: n }, [attemptSk(n), STATE_SK], () =>
-          env.doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Put: {
-                    TableName: env.tableName,
-                    // retention: a `lost` that exhausts the message carries its TTL, as a final append's does
-                    Item: { ...attemptKey(old.messageId, n), ...lost, ...expiryAttribute(env, after) },
-                    // an attempt is written once: a late append of the expired lease loses here
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-                stateUpdate(env, old, after, { kind: 'takeover', leaseId: old.lease?.leaseId ?? null }),
-              ],
-              ClientRequestToken: clientRequestToken(old.messageId, n, lease.leaseId, 'takeover'),
-            }),
-          ),
+        writeEvent(
+          env,
+          { ...ctx, attemptNumber: n },
+          [attemptSk(n), STATE_SK],
+          [
+            // an attempt is written once: a late append of the expired lease loses here; retention:
+            // a `lost` that exhausts the message carries its TTL, as a final append's does
+            putOnce(env, { ...attemptKey(old.messageId, n), ...lost, ...expiryAttribute(env, after) }),
+            stateUpdate(env, old, after, { kind: 'takeover', leaseId: old.lease?.leaseId ?? null }),
+          ],
+          [old.messageId, n, lease.leaseId, 'takeover'],
         ),
         TE.map((): TakeOver => ({ kind: exhausted ? 'exhausted' : 'claimed', state: after, lost })),
       );

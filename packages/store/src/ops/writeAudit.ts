@@ -14,7 +14,7 @@ import { auditExpiry } from '../audit/auditExpiry.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
 import type { AuditStep } from '../audit/auditStep.js';
 import type { Env } from '../env.js';
-import { bucketAddAction, type HealthWrite } from '../health/healthActions.js';
+import { bucketAddAction, type HealthWrite, hourAddAction } from '../health/healthActions.js';
 import { type ErrorContext, type StoreError, TooLarge } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
 import { send } from '../support/send.js';
@@ -57,7 +57,7 @@ const writeActions = (
 /**
  * Writes one planned append step (the projector's planAppend) under the head's high-water
  * mark. `health`: the endpoint-health counts of exactly the attempts this step appends, added
- * in the SAME transaction, so the head guard decides for them too: a step already applied (a
+ * to the shard buckets and their endpoint-hour roll-ups in the SAME transaction, so the head guard decides for them too: a step already applied (a
  * redelivery, a replayed stream, a restarted poller) adds nothing, and a crash leaves both or
  * neither.
  */
@@ -71,7 +71,10 @@ export const writeAuditStep = (
   const actions: AuditAction[] = [
     // retention: segments written with the final entry inherit the message's TTL
     ...stepActions(env.tableName, messageId, step, auditExpiry(stepEntries(step), env.retentionDays)),
-    ...(health?.deltas ?? []).map((d) => bucketAddAction(env.tableName, health?.shard ?? 0, d, env.retentionDays)),
+    ...(health?.deltas ?? []).flatMap((d) => [
+      bucketAddAction(env.tableName, health?.shard ?? 0, d, env.retentionDays),
+      hourAddAction(env.tableName, d, env.retentionDays),
+    ]),
   ];
   if (actions.length > MAX_ACTIONS) {
     return TE.left(TooLarge(ctx, `step of ${actions.length} actions is over the transaction limit of ${MAX_ACTIONS}`));

@@ -9,7 +9,7 @@ import type { AuditStep } from '../audit/auditStep.js';
 import type { Env } from '../env.js';
 import { type ErrorContext, Invalid, type StoreError } from '../errors/storeError.js';
 import { isConditionFailure } from '../errors/toStoreError.js';
-import { bucketAddAction, type HealthWrite } from '../health/healthActions.js';
+import { bucketAddAction, type HealthWrite, hourAddAction } from '../health/healthActions.js';
 import { send } from '../support/send.js';
 import { type AuditWrite, MAX_ACTIONS, MAX_TRANSACTION_BYTES, writeAuditStep } from './writeAudit.js';
 
@@ -18,8 +18,9 @@ import { type AuditWrite, MAX_ACTIONS, MAX_TRANSACTION_BYTES, writeAuditStep } f
 // as writeAuditStep's: a guard that fails cancels the transaction, the others are written
 // again without it (their guards held), and that step is 'moved'. The counts of all steps of
 // one bucket shard are summed into one ADD (a transaction may touch an item only once), which
-// also turns k bucket writes into one. Only steps with health counts are grouped: without
-// them a step is one single-item write, which a transaction would bill twice.
+// also turns k bucket writes into one; the endpoint-hour roll-ups likewise, over every shard.
+// Only steps with health counts are grouped: without them a step is one single-item write,
+// which a transaction would bill twice.
 
 export type StepWrite = {
   readonly messageId: string;
@@ -32,16 +33,22 @@ type Planned = { readonly write: StepWrite; readonly actions: readonly AuditActi
 const stepOnly = (env: Env, w: StepWrite): AuditAction[] =>
   stepActions(env.tableName, w.messageId, w.step, auditExpiry(stepEntries(w.step), env.retentionDays));
 
-/** One ADD per bucket shard, the counts of every step of the group summed. */
+/**
+ * One ADD per bucket shard, the counts of every step of the group summed; and one per
+ * endpoint-hour roll-up, the counts of every shard of the group summed.
+ */
 const bucketActions = (env: Env, group: readonly Planned[]): AuditAction[] => {
   const byShard = new Map<number, HealthDelta[]>();
   for (const p of group) {
     const h = p.write.health;
     if (h !== null) byShard.set(h.shard, [...(byShard.get(h.shard) ?? []), ...h.deltas]);
   }
-  return [...byShard].flatMap(([shard, deltas]) =>
-    mergeDeltas(deltas).map((d) => bucketAddAction(env.tableName, shard, d, env.retentionDays)),
-  );
+  return [
+    ...[...byShard].flatMap(([shard, deltas]) =>
+      mergeDeltas(deltas).map((d) => bucketAddAction(env.tableName, shard, d, env.retentionDays)),
+    ),
+    ...mergeDeltas([...byShard.values()].flat()).map((d) => hourAddAction(env.tableName, d, env.retentionDays)),
+  ];
 };
 
 const bytesOf = (actions: readonly AuditAction[]): number => Buffer.byteLength(JSON.stringify(actions));
@@ -53,8 +60,8 @@ const groupsOf = (planned: readonly Planned[]): Planned[][] => {
   let actions = 0;
   let bytes = 0;
   for (const p of planned) {
-    // upper bound: every delta its own bucket ADD
-    const n = p.actions.length + (p.write.health?.deltas.length ?? 0);
+    // upper bound: every delta its own bucket ADD and its own roll-up ADD
+    const n = p.actions.length + 2 * (p.write.health?.deltas.length ?? 0);
     const b = bytesOf(p.actions);
     const clash = current.some((c) => c.write.messageId === p.write.messageId);
     if (current.length > 0 && (clash || actions + n > MAX_ACTIONS || bytes + b > MAX_TRANSACTION_BYTES)) {

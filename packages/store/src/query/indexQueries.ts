@@ -28,11 +28,8 @@ export type CreatedWindow = {
   readonly createdUntil?: Date | string;
 };
 
-export type QueryFailedInput = CreatedWindow & {
-  readonly since: Date | string;
-  readonly until: Date | string;
-  /** Only messages that will not be retried (retryEligible false). */
-  readonly exhaustedOnly?: boolean;
+/** How a list is paged: the same on every index query. */
+type PageInput = {
   readonly order?: QueryOrder;
   readonly limit?: number;
   readonly cursor?: string;
@@ -40,28 +37,23 @@ export type QueryFailedInput = CreatedWindow & {
   readonly count?: boolean;
 };
 
-export type QueryByEndpointInput = CreatedWindow & {
-  readonly endpoint: string;
-  readonly since?: Date | string;
-  readonly until?: Date | string;
-  readonly order?: QueryOrder;
-  readonly limit?: number;
-  readonly cursor?: string;
-  /** Also count the whole window's rows (`Page.total`): one `Select: COUNT` read of its index range. */
-  readonly count?: boolean;
-};
+export type QueryFailedInput = CreatedWindow &
+  PageInput & {
+    readonly since: Date | string;
+    readonly until: Date | string;
+    /** Only messages that will not be retried (retryEligible false). */
+    readonly exhaustedOnly?: boolean;
+  };
 
-export type QueryByCorrelationInput = {
-  readonly correlationId: string;
-  /** The index is sorted by createdAt: a window on it is a key range. */
-  readonly createdSince?: Date | string;
-  readonly createdUntil?: Date | string;
-  readonly order?: QueryOrder;
-  readonly limit?: number;
-  readonly cursor?: string;
-  /** Also count the whole window's rows (`Page.total`): one `Select: COUNT` read of its index range. */
-  readonly count?: boolean;
-};
+export type QueryByEndpointInput = CreatedWindow &
+  PageInput & {
+    readonly endpoint: string;
+    readonly since?: Date | string;
+    readonly until?: Date | string;
+  };
+
+/** The index is sorted by createdAt: a window on it (CreatedWindow) is a key range. */
+export type QueryByCorrelationInput = CreatedWindow & PageInput & { readonly correlationId: string };
 
 const iso = (d: Date | string): string | undefined => {
   const date = typeof d === 'string' ? new Date(d) : d;

@@ -13,6 +13,7 @@ import {
 import { createStore, type Store, type StoreError } from '@delivery-history/store';
 import type { StoreDeps } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 
@@ -87,6 +88,16 @@ export const left = async <A>(te: TE.TaskEither<StoreError, A>): Promise<StoreEr
 };
 
 export type Fixture = { t: TestTable; store: Store };
+
+/** A suite whose context is a store (as `useStore` builds it) on a fresh table `label`, dropped after. */
+export const storeSuite = (name: string, label: string) => {
+  const s = suite<Fixture>(name);
+  s.before(async (ctx) => {
+    Object.assign(ctx, await useStore(label));
+  });
+  s.after(async ({ t }) => t.drop());
+  return s;
+};
 
 export const useStore = async (
   label: string,

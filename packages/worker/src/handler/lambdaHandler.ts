@@ -37,7 +37,7 @@ const kmsSealer = (config: WorkerConfig): Sealer | null =>
               ...optional('endpoint', config.kmsEndpoint),
               ...optional('region', config.region),
               maxAttempts: 2,
-              requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+              requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
             }),
             config.sealKeyId,
           ),
@@ -52,7 +52,7 @@ const secretsManager = (config: WorkerConfig) =>
       ...optional('endpoint', config.secretsManagerEndpoint),
       ...optional('region', config.region),
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
     }),
   );
 
@@ -69,7 +69,7 @@ export const buildLambdaHandler = (config: WorkerConfig): SqsBatchHandler => {
     ...optional('endpoint', config.sqsEndpoint),
     ...optional('region', config.region),
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: SQS_CALL_TIMEOUT_MS },
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: SQS_CALL_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
   const store = workerStoreOf(clients.doc, config, logger);
   const gate = endpointGateOf(config, store, systemClock);

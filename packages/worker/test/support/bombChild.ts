@@ -13,6 +13,7 @@ import { createHandler, httpClientOf, workerStoreOf } from '@delivery-history/wo
 import { systemClock } from '@delivery-history/core';
 import { memoryMetrics, readConfig } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
+import { sqsEvent, sqsRecord } from '@delivery-history/testkit/sqsRecord';
 
 const base = process.env.DH_BOMB_BASE_URL ?? '';
 const paths = (process.env.DH_BOMB_PATHS ?? '').split(',').filter((p) => p !== '');
@@ -57,26 +58,9 @@ const bounded = async (): Promise<void> => {
   let n = 0;
   const deliver = async (path: string): Promise<string> => {
     const messageId = `bomb-${process.pid}-${++n}`;
-    await handler({
-      Records: [
-        {
-          messageId: `sqs-${messageId}`,
-          receiptHandle: `rh-${messageId}`,
-          body: JSON.stringify({ messageId, url: `${base}${path}`, body: '{}' }),
-          attributes: {
-            ApproximateReceiveCount: '1',
-            SentTimestamp: String(Date.now()),
-            SenderId: 'test',
-            ApproximateFirstReceiveTimestamp: String(Date.now()),
-          },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:local:000000000000:bomb',
-          awsRegion: 'local',
-        },
-      ],
-    });
+    await handler(
+      sqsEvent([sqsRecord({ messageId, url: `${base}${path}`, body: '{}' }, { messageId: `sqs-${messageId}` })]),
+    );
     return messageId;
   };
   // warm-up: SDK, undici, the handler's paths, zlib itself (a small gzip answer)

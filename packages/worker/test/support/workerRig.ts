@@ -11,7 +11,6 @@ import {
   type SqsBatchHandler,
   type VisibilityPort,
 } from '@delivery-history/worker';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { systemClock } from '@delivery-history/core';
 import {
   type ProcessDeps,
@@ -89,30 +88,8 @@ export const recordingVisibility = (
   };
 };
 
-let seq = 0;
-export const uniqueId = (label: string): string => `${label}-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-
-export const sqsRecord = (body: unknown, over: Partial<SQSRecord> & { receiveCount?: number } = {}): SQSRecord => {
-  const messageId = over.messageId ?? uniqueId('sqs');
-  return {
-    messageId,
-    receiptHandle: over.receiptHandle ?? `${messageId}#rh-${++seq}`,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: String(over.receiveCount ?? 1),
-      SentTimestamp: String(Date.now()),
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:worker-test',
-    awsRegion: 'local',
-  };
-};
-
-export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });
+// the SQS records every worker test feeds the handler
+export { sqsEvent, sqsRecord, uniqueId } from '@delivery-history/testkit/sqsRecord';
 
 export type Harness = {
   readonly handler: SqsBatchHandler;
