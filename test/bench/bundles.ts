@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptions, HANDLER_ENTRIES } from '../../infra/src/lambdaBundling.js';
-import { BASELINE_COMMIT, baselineSources, WORKSPACE } from './support/baseline.js';
+import {
+  BASELINE_COMMIT,
+  baselineBundleOptions,
+  baselineSources,
+  type Esbuild,
+  loadEsbuild,
+} from './support/baseline.js';
 import type { BenchContext } from './support/benchContext.js';
 import type { Row } from './support/report.js';
 import { median, round } from './support/stats.js';
@@ -18,18 +23,7 @@ import { median, round } from './support/stats.js';
 
 export type BundleOptions = { readonly coldRuns: number };
 
-type Metafile = { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
-type EsbuildResult = { errors: unknown[]; warnings: unknown[]; metafile?: Metafile };
-type Esbuild = { build(options: Record<string, unknown>): Promise<EsbuildResult> };
-
 const root = new URL('../../', import.meta.url).pathname;
-
-/** infra's esbuild (the bench adds no dependency of its own). */
-const loadEsbuild = (): Esbuild => createRequire(join(root, 'infra', 'package.json'))('esbuild') as Esbuild;
-
-// The baseline's settings (infra/src/lambdaBundling.ts at BASELINE_COMMIT).
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
 
 type Name = keyof typeof HANDLER_ENTRIES;
 
@@ -59,26 +53,6 @@ const coldImport = (file: string | null): { wallMs: number; importMs: number } =
   return { wallMs, importMs };
 };
 
-const baselineOptions = (src: string, name: Name, outfile: string): Record<string, unknown> => ({
-  entryPoints: [join(src, 'packages', name, 'src', 'index.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  conditions: ['source'],
-  mainFields: ['module', 'main'],
-  banner: { js: ESM_REQUIRE_BANNER },
-  minify: true,
-  keepNames: true,
-  external: [],
-  // the workspace packages are the baseline's own sources, not the symlinked current ones
-  alias: Object.fromEntries(
-    WORKSPACE.map((p) => [`@delivery-history/${p}`, join(src, 'packages', p, 'src', 'index.ts')]),
-  ),
-  logLevel: 'silent',
-});
-
 const currentOptions = (name: Name, outfile: string): Record<string, unknown> => ({
   ...esbuildOptions(HANDLER_ENTRIES[name], outfile),
   sourcemap: false,
@@ -97,7 +71,7 @@ const buildAll = async (esbuild: Esbuild, out: string): Promise<Variant[]> => {
     variants.push({ label: 'today', name, file });
     if (src === null) continue;
     const old = join(out, `${name}-baseline.mjs`);
-    const b = await esbuild.build(baselineOptions(src, name, old));
+    const b = await esbuild.build(baselineBundleOptions(src, name, old));
     if (b.errors.length > 0) throw new Error(`esbuild baseline ${name}: ${JSON.stringify(b.errors[0])}`);
     variants.push({ label: 'baseline', name, file: old });
   }

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProjectionReport } from '@delivery-history/projector';
 import { costRows } from './cost.js';
-import { BASELINE_COMMIT, baselineSources } from './support/baseline.js';
+import { BASELINE_COMMIT, baselineBundleOptions, baselineSources, loadEsbuild } from './support/baseline.js';
 import { meterRequests } from './support/requestMeter.js';
 
 type Claimed = StoreResult<'claim'>;
@@ -28,11 +28,18 @@ type ProjectFn = (records: readonly unknown[]) => Promise<ProjectionReport>;
 
 const benchRoot = new URL('../../', import.meta.url).pathname;
 
-/** The projector of BASELINE_COMMIT (its own sources, today's store operations), or null. */
+/**
+ * The projector of BASELINE_COMMIT with its own store and core (bundled from its sources: today's
+ * indexes no longer export every name it imported), or null where git has no history.
+ */
 const baselineProjector = async (t: BenchTable): Promise<ProjectFn | null> => {
-  const src = baselineSources(join(benchRoot, 'bench-results', 'baseline-projector'));
+  const dir = join(benchRoot, 'bench-results', 'baseline-projector');
+  const src = baselineSources(join(dir, 'src'));
   if (src === null) return null;
-  const m = (await import(pathToFileURL(join(src, 'packages', 'projector', 'src', 'index.ts')).href)) as {
+  const outfile = join(dir, 'projector.mjs');
+  const built = await loadEsbuild().build(baselineBundleOptions(src, 'projector', outfile));
+  if (built.errors.length > 0) throw new Error(`esbuild baseline projector: ${JSON.stringify(built.errors[0])}`);
+  const m = (await import(pathToFileURL(outfile).href)) as {
     makeProjectorDeps: (r: { doc: unknown; tableName: string }) => unknown;
     projectMessages: (deps: unknown, records: readonly unknown[]) => Promise<ProjectionReport>;
   };

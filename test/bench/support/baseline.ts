@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 // The code before issue 17, for side-by-side figures in one run: its packages from git
@@ -34,3 +35,37 @@ export const baselineSources = (dir: string): string | null => {
   }
   return dir;
 };
+
+type EsbuildResult = { errors: unknown[]; warnings: unknown[]; metafile?: unknown };
+export type Esbuild = { build(options: Record<string, unknown>): Promise<EsbuildResult> };
+
+/** infra's esbuild (the bench adds no dependency of its own). */
+export const loadEsbuild = (): Esbuild => createRequire(join(root, 'infra', 'package.json'))('esbuild') as Esbuild;
+
+// The baseline's settings (infra/src/lambdaBundling.ts at BASELINE_COMMIT).
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __dhCreateRequire } from 'node:module'; const require = __dhCreateRequire(import.meta.url);";
+
+/**
+ * esbuild options that bundle the baseline package `name` (from `baselineSources`) with the
+ * baseline's own workspace packages, not today's symlinked ones: its imports keep the names they
+ * had then, whatever today's indexes export.
+ */
+export const baselineBundleOptions = (src: string, name: string, outfile: string): Record<string, unknown> => ({
+  entryPoints: [join(src, 'packages', name, 'src', 'index.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  conditions: ['source'],
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  minify: true,
+  keepNames: true,
+  external: [],
+  alias: Object.fromEntries(
+    WORKSPACE.map((p) => [`@delivery-history/${p}`, join(src, 'packages', p, 'src', 'index.ts')]),
+  ),
+  logLevel: 'silent',
+});

@@ -51,51 +51,69 @@ const countersOf = (item: Record<string, unknown>, c: t.Context): t.Validation<R
   return t.success(out);
 };
 
-/** A stored bucket item (keys and unknown attributes are dropped). */
-export const HealthBucketItem = new t.Type<HealthBucket, unknown, unknown>(
+type CountedFields = {
+  readonly endpoint: string;
+  readonly hour: string;
+  readonly lastOk?: string;
+  readonly lastFail?: string;
+};
+
+/**
+ * A stored item of counters: its named fields by `fields`, its counters by `countersOf`, then
+ * `shape` keeps what the model holds (keys and unknown attributes are dropped).
+ */
+const countedItem = <F extends CountedFields, A>(
+  name: string,
+  is: (u: object) => boolean,
+  fields: t.Decoder<unknown, F>,
+  shape: (f: F, hour: HealthHour) => A,
+): t.Type<A, unknown, unknown> =>
+  new t.Type<A, unknown, unknown>(
+    name,
+    (u): u is A => typeof u === 'object' && u !== null && 'counters' in u && is(u),
+    (u, c) => {
+      const raw = Record_.validate(u, c);
+      if (E.isLeft(raw)) return raw;
+      const named = fields.validate(u, c);
+      if (E.isLeft(named)) return named;
+      const counters = countersOf(raw.right, c);
+      if (E.isLeft(counters)) return counters;
+      const f = named.right;
+      return t.success(
+        shape(f, {
+          endpoint: f.endpoint,
+          hour: f.hour,
+          counters: counters.right,
+          lastOk: f.lastOk ?? null,
+          lastFail: f.lastFail ?? null,
+        }),
+      );
+    },
+    t.identity,
+  );
+
+/** A stored bucket item: one shard of an endpoint-hour. */
+export const HealthBucketItem = countedItem(
   'HealthBucketItem',
-  (u): u is HealthBucket => typeof u === 'object' && u !== null && 'counters' in u,
-  (u, c) => {
-    const raw = Record_.validate(u, c);
-    if (E.isLeft(raw)) return raw;
-    const fields = Fields.validate(u, c);
-    if (E.isLeft(fields)) return fields;
-    const counters = countersOf(raw.right, c);
-    if (E.isLeft(counters)) return counters;
-    const f = fields.right;
-    return t.success({
-      endpoint: f.endpoint,
-      hour: f.hour,
-      shard: f.shard,
-      counters: counters.right,
-      lastOk: f.lastOk ?? null,
-      lastFail: f.lastFail ?? null,
-    });
-  },
-  t.identity,
+  () => true,
+  Fields,
+  // the key order of before (shard after hour), for output that serialises a bucket
+  (f, h): HealthBucket => ({
+    endpoint: h.endpoint,
+    hour: h.hour,
+    shard: f.shard,
+    counters: h.counters,
+    lastOk: h.lastOk,
+    lastFail: h.lastFail,
+  }),
 );
 
-/** A stored endpoint-hour roll-up item (keys and unknown attributes are dropped). */
-export const HealthHourItem = new t.Type<HealthHour, unknown, unknown>(
+/** A stored endpoint-hour roll-up item. */
+export const HealthHourItem = countedItem(
   'HealthHourItem',
-  (u): u is HealthHour => typeof u === 'object' && u !== null && 'counters' in u && !('shard' in u),
-  (u, c) => {
-    const raw = Record_.validate(u, c);
-    if (E.isLeft(raw)) return raw;
-    const fields = HourFields.validate(u, c);
-    if (E.isLeft(fields)) return fields;
-    const counters = countersOf(raw.right, c);
-    if (E.isLeft(counters)) return counters;
-    const f = fields.right;
-    return t.success({
-      endpoint: f.endpoint,
-      hour: f.hour,
-      counters: counters.right,
-      lastOk: f.lastOk ?? null,
-      lastFail: f.lastFail ?? null,
-    });
-  },
-  t.identity,
+  (u) => !('shard' in u),
+  HourFields,
+  (_, hour): HealthHour => hour,
 );
 
 /**
