@@ -115,8 +115,12 @@ Storage(
     assert.ok(snippet.length < huge.length);
     assert.is(attempt?.truncated['deliveryResult.errorDetails.responseSnippet'], 600_000);
     assert.equal(h.state.deliveryResult, attempt?.deliveryResult, 'STATE holds the same truncated result');
-    const rawAttempt = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.attemptKey(req.messageId, 1) }));
-    const rawState = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }));
+    const rawAttempt = await t.doc.send(
+      new GetCommand({ TableName: t.tableName, Key: tableKeys.attemptKey(req.messageId, 1) }),
+    );
+    const rawState = await t.doc.send(
+      new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }),
+    );
     assert.ok(size.item(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
     assert.ok(size.item(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
     assert.ok(size.item(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);
