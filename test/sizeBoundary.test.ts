@@ -1,8 +1,8 @@
-// core's itemSize against the real thing: for several item shapes, an item whose
-// itemSize is exactly 400 KB is accepted by DynamoDB Local and one byte more is
+// core's size.item against the real thing: for several item shapes, an item whose
+// size.item is exactly 400 KB is accepted by DynamoDB Local and one byte more is
 // rejected with a ValidationException about item size.
 import { GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DYNAMODB_ITEM_LIMIT_BYTES, itemSize } from '@delivery-history/core';
+import { size } from '@delivery-history/core';
 import * as assert from 'uvu/assert';
 import { tableSuite } from '@delivery-history/testkit/suiteWith';
 import type { TestTable } from '@delivery-history/testkit/testTable';
@@ -12,9 +12,9 @@ const Boundary = tableSuite('itemSize at the 400 KB boundary (DynamoDB Local)', 
 
 /** `shape(pad)` must grow by exactly one byte per pad char; returns the item of size `target`. */
 const sized = (shape: (pad: string) => Item, target: number): Item => {
-  const empty = itemSize(shape(''));
+  const empty = size.item(shape(''));
   const item = shape('a'.repeat(target - empty));
-  assert.is(itemSize(item), target, 'the builder reaches the target size exactly');
+  assert.is(size.item(item), target, 'the builder reaches the target size exactly');
   return item;
 };
 
@@ -30,8 +30,8 @@ const put = async (t: TestTable, item: Item): Promise<unknown> => {
 const pk = 'pk';
 
 const assertBoundary = async (t: TestTable, name: string, shape: (pad: string) => Item) => {
-  const fits = sized(shape, DYNAMODB_ITEM_LIMIT_BYTES);
-  const over = sized(shape, DYNAMODB_ITEM_LIMIT_BYTES + 1);
+  const fits = sized(shape, size.ITEM_LIMIT_BYTES);
+  const over = sized(shape, size.ITEM_LIMIT_BYTES + 1);
   const accepted = await put(t, fits);
   assert.is(accepted, undefined, `${name}: an item of exactly 400 KB is accepted (${String(accepted)})`);
   const stored = await t.doc.send(

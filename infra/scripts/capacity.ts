@@ -4,14 +4,8 @@
 // fold, the projector's audit rebuild, the store's key builders); `--table` prints the
 // README table (100, 1,000, 10,000 deliveries/s at 10 % and 90 % failure).
 import { parseArgs } from 'node:util';
-import { defaultRetryPolicy, itemSize } from '@delivery-history/core';
-import {
-  DEFAULT_HEALTH_SHARDS,
-  ENDPOINT_INDEX_SHARDS,
-  FAILED_INDEX_SHARDS,
-  healthKey,
-  TABLE,
-} from '@delivery-history/store';
+import { defaultRetryPolicy, size } from '@delivery-history/core';
+import { ENDPOINT_INDEX_SHARDS, FAILED_INDEX_SHARDS, TABLE, tableKeys } from '@delivery-history/store';
 import { shapeMessage } from '../../test/bench/support/benchFixtures.js';
 import {
   costPerMillion,
@@ -44,7 +38,7 @@ export const measuredSizes = (): ItemSizes => {
   if (failedState === undefined || failedAttempt === undefined || failedAudit === undefined || okState === undefined)
     throw new Error('unexpected fixture shape');
   const bucket = {
-    ...healthKey('receiver.example.com', 0, '2026-12-01T00'),
+    ...tableKeys.healthKey('receiver.example.com', 0, '2026-12-01T00'),
     type: 'HEALTH',
     endpoint: 'receiver.example.com',
     hour: '2026-12-01T00',
@@ -55,20 +49,20 @@ export const measuredSizes = (): ItemSizes => {
     lastFail: at.toISOString(),
   };
   return {
-    state: itemSize(failedState),
-    attempt: itemSize(failedAttempt),
-    audit: itemSize(failedAudit),
-    healthBucket: itemSize(bucket),
-    failedIndex: itemSize(indexItem(failedState, 'byFailedTime')),
-    endpointIndex: itemSize(indexItem(okState, 'byEndpoint')),
-    correlationIndex: itemSize(indexItem(okState, 'byCorrelation')),
+    state: size.item(failedState),
+    attempt: size.item(failedAttempt),
+    audit: size.item(failedAudit),
+    healthBucket: size.item(bucket),
+    failedIndex: size.item(indexItem(failedState, 'byFailedTime')),
+    endpointIndex: size.item(indexItem(okState, 'byEndpoint')),
+    correlationIndex: size.item(indexItem(okState, 'byCorrelation')),
   };
 };
 
 export const DESIGN_SHARDS: Shards = {
   failedIndex: FAILED_INDEX_SHARDS,
   endpointIndex: ENDPOINT_INDEX_SHARDS,
-  health: DEFAULT_HEALTH_SHARDS,
+  health: tableKeys.DEFAULT_HEALTH_SHARDS,
 };
 
 const fmt = (n: number, digits = 1): string =>

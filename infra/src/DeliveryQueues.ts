@@ -1,6 +1,6 @@
 // The delivery queue, its dead-letter queue (with the way back), and the projector's
 // on-failure queue. All encrypted, all TLS-only, all keep messages for the SQS maximum.
-import { SQS_MAX_MESSAGE_BYTES } from '@delivery-history/core';
+import { size } from '@delivery-history/core';
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -76,7 +76,7 @@ export class DeliveryQueues extends Construct {
         // The largest message SQS takes (1 MiB, the default): the worker's hand-off of an
         // observed outcome carries the request and the outcome (see the README, "hand-off").
         // SQS's largest (1 MiB): core's constant, which also bounds the worker's hand-off
-        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
+        maxMessageSizeBytes: size.SQS_MESSAGE_BYTES,
         deadLetterQueue: { queue: dlq, maxReceiveCount: props.maxReceiveCount },
       });
     }

@@ -1,14 +1,8 @@
 import { must } from '@delivery-history/testkit/must';
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  attemptRequestOf,
-  buildAttemptItem,
-  type DeliveryRequest,
-  fitToBudget,
-  type Outcome,
-} from '@delivery-history/core';
-import { type Claimed, attemptKey, createStore, type Store, stateKey } from '@delivery-history/store';
+import { attemptRequestOf, buildAttemptItem, type DeliveryRequest, type Outcome, size } from '@delivery-history/core';
+import { createStore, type Store, type StoreResult, tableKeys } from '@delivery-history/store';
 import type { Clients } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext } from './support/benchContext.js';
@@ -16,6 +10,8 @@ import { benchRequest, observationOf, outcomeOf } from './support/benchFixtures.
 import { type LoadResult, pool, runLoad } from './support/load.js';
 import type { Row } from './support/report.js';
 import { median, ratio, round, summarize } from './support/stats.js';
+
+type Claimed = StoreResult<'claim'>;
 
 // The append path (store.appendAttempt: one TransactWriteItems, Put ATTEMPT#n + conditional
 // Update of STATE) against
@@ -81,7 +77,7 @@ const token = (...parts: ReadonlyArray<string | number>): string =>
  */
 const bareTransaction = (tableName: string, p: Prepared) => {
   const n = p.ticket.attemptNumber;
-  const fitted = fitToBudget(
+  const fitted = size.fitToBudget(
     buildAttemptItem({
       messageId: p.request.messageId,
       request: attemptRequestOf(p.request),
@@ -104,7 +100,7 @@ const bareTransaction = (tableName: string, p: Prepared) => {
       {
         Put: {
           TableName: tableName,
-          Item: { ...attemptKey(attempt.messageId, n), ...attempt },
+          Item: { ...tableKeys.attemptKey(attempt.messageId, n), ...attempt },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -112,7 +108,7 @@ const bareTransaction = (tableName: string, p: Prepared) => {
       {
         Update: {
           TableName: tableName,
-          Key: stateKey(attempt.messageId),
+          Key: tableKeys.stateKey(attempt.messageId),
           UpdateExpression:
             'SET #status = :status, deliveryResult = :result, attempts = :n, lastDeliveryAttempt = :at, ' +
             'lastUpdatedAt = :at, retryEligible = :retryEligible, nextAttemptAt = :nextAttemptAt, lease = :null ' +
@@ -143,7 +139,7 @@ const bareTransaction = (tableName: string, p: Prepared) => {
 const naiveUpdate = (tableName: string, p: Prepared) =>
   new UpdateCommand({
     TableName: tableName,
-    Key: stateKey(p.request.messageId),
+    Key: tableKeys.stateKey(p.request.messageId),
     UpdateExpression: 'SET #status = :status, deliveryResult = :result, lastUpdatedAt = :at ADD attempts :one',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

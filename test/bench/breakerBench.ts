@@ -1,4 +1,4 @@
-import { endpointOf, initialBreaker, pauseBreaker, resumeBreaker } from '@delivery-history/core';
+import { endpointOf, breaker } from '@delivery-history/core';
 import { createLocalWorker, startReceivers } from '@delivery-history/devkit';
 import { createStore, drainHeld, type Store } from '@delivery-history/store';
 import { loadConfig, type WorkerConfig } from '@delivery-history/worker';
@@ -63,10 +63,10 @@ const deliverAll = async (worker: ReturnType<typeof createLocalWorker>, ids: str
 };
 
 const moveBreaker = async (store: Store, endpoint: string, to: 'paused' | 'closed') => {
-  const before = must(await store.readBreaker(endpoint, true)(), 'read breaker') ?? initialBreaker(endpoint, '');
+  const before = must(await store.readBreaker(endpoint, true)(), 'read breaker') ?? breaker.initial(endpoint, '');
   const at = new Date().toISOString();
   const move =
-    to === 'paused' ? pauseBreaker(before, 'bench', 'bench', at) : resumeBreaker(before, 'bench', 'bench', at);
+    to === 'paused' ? breaker.pause(before, 'bench', 'bench', at) : breaker.resume(before, 'bench', 'bench', at);
   must(await store.writeBreaker(move.state, before.version, move.transition)(), `${to} breaker`);
 };
 

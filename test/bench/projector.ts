@@ -5,7 +5,7 @@ import { startPoller } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { memoryCheckpoint } from '@delivery-history/devkit/testing';
 import { memoryTelemetry } from '@delivery-history/projector/testing';
-import { type Claimed, createStore, type Store } from '@delivery-history/store';
+import { createStore, type Store, type StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/benchContext.js';
 import { countCalls } from '@delivery-history/testkit/callCounter';
@@ -23,6 +23,7 @@ import { costRows } from './cost.js';
 import { BASELINE_COMMIT, baselineBundleOptions, baselineSources, loadEsbuild } from './support/baseline.js';
 import { meterRequests } from './support/requestMeter.js';
 
+type Claimed = StoreResult<'claim'>;
 type ProjectFn = (records: readonly unknown[]) => Promise<ProjectionReport>;
 
 const benchRoot = new URL('../../', import.meta.url).pathname;

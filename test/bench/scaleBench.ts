@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { endpointHealthOf, type HealthBucket } from '@delivery-history/core';
-import { createStore, DEFAULT_HEALTH_SHARDS, stateKey, type Store } from '@delivery-history/store';
+import { createStore, type Store, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BenchContext, BenchTable } from './support/benchContext.js';
 import { replayVariant, runReplayChild } from './support/replayRun.js';
@@ -113,11 +113,11 @@ const timeQueries = async (store: Store, n: number) => {
 const HEALTH_ENDPOINTS = 20;
 
 export const seedHealth = async (store: Store, messages: number, from = DAY0): Promise<number> => {
-  const per = Math.max(1, Math.round(messages / 10 / 24 / HEALTH_ENDPOINTS / DEFAULT_HEALTH_SHARDS));
+  const per = Math.max(1, Math.round(messages / 10 / 24 / HEALTH_ENDPOINTS / tableKeys.DEFAULT_HEALTH_SHARDS));
   const buckets: HealthBucket[] = [];
   for (let h = 0; h < 24; h++)
     for (let e = 0; e < HEALTH_ENDPOINTS; e++)
-      for (let shard = 0; shard < DEFAULT_HEALTH_SHARDS; shard++) {
+      for (let shard = 0; shard < tableKeys.DEFAULT_HEALTH_SHARDS; shard++) {
         const at = new Date(from + h * HOUR + 1000 * e).toISOString();
         buckets.push({
           endpoint: `hooks-${e}.example.com`,
@@ -165,7 +165,7 @@ const injectDrift = async (t: BenchTable, count: number, total: number): Promise
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
-        Key: stateKey(id),
+        Key: tableKeys.stateKey(id),
         UpdateExpression: 'SET deliveryResult.statusCode = :bad',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':bad': 299 },

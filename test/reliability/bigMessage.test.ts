@@ -3,7 +3,7 @@ import { type AttemptItem, rebuildAuditTrail } from '@delivery-history/core';
 import { DEFAULT_SEGMENT_BUDGET } from '@delivery-history/store';
 import { makeProjectorDeps } from '@delivery-history/projector';
 import { memoryTelemetry, readAuditTrail } from '@delivery-history/projector/testing';
-import { attemptSk, messagePk } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,7 +44,7 @@ const bulkLoad = async (t: TestTable, attempts: readonly AttemptItem[]): Promise
   await writeItems(
     t.doc,
     t.tableName,
-    attempts.map((a) => ({ pk: messagePk(ID), sk: attemptSk(a.attemptNumber), ...a })),
+    attempts.map((a) => ({ pk: tableKeys.messagePk(ID), sk: tableKeys.attemptSk(a.attemptNumber), ...a })),
     12,
   );
 };

@@ -16,7 +16,7 @@
 import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_BREAKER_SETTINGS, defaultRetryPolicy } from '@delivery-history/core';
+import { defaultRetryPolicy, breaker } from '@delivery-history/core';
 import { memoryMetrics } from '@delivery-history/worker/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -40,7 +40,7 @@ const STALE_MS = 200;
  * always uses some.
  */
 const NO_PROGRESS_MS = 120_000;
-const SETTINGS = { ...DEFAULT_BREAKER_SETTINGS, coolOffMs: 1_000, coolOffMaxMs: 4_000, probeLeaseMs: 10_000 };
+const SETTINGS = { ...breaker.DEFAULT_SETTINGS, coolOffMs: 1_000, coolOffMaxMs: 4_000, probeLeaseMs: 10_000 };
 const HELD = 'delivery held for its endpoint';
 const PROBE = 'half-open probe: this delivery tests the endpoint';
 

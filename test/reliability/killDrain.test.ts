@@ -12,7 +12,7 @@
 // every attempt but the last `lost` (the drain's second copies never sent twice), and
 // STATE == fold(attempts, redrives, holds).
 import { performance } from 'node:perf_hooks';
-import { type DeliveryRequest, initialBreaker, pauseBreaker, resumeBreaker } from '@delivery-history/core';
+import { type DeliveryRequest, breaker } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import { must } from '@delivery-history/testkit/must';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
@@ -180,7 +180,7 @@ Kill(
     const endpoint = new URL(ctx.rx.url).host;
     const at = () => new Date().toISOString();
     // the endpoint was down: paused, its messages held (as the worker's gate holds them)
-    const paused = pauseBreaker(initialBreaker(endpoint, at()), 'receiver down', 'ops', at()).state;
+    const paused = breaker.pause(breaker.initial(endpoint, at()), 'receiver down', 'ops', at()).state;
     await must(ctx.store.writeBreaker(paused, 0));
     const ids = Array.from({ length: MESSAGES }, (_, k) => `kd-${process.pid}-${String(k).padStart(3, '0')}`);
     for (const id of ids) {
@@ -190,7 +190,7 @@ Kill(
       );
     }
     // it is back: resumed; from here the drain releases the held messages at its rate
-    await must(ctx.store.writeBreaker(resumeBreaker(paused, 'receiver back', 'ops', at()).state, paused.version));
+    await must(ctx.store.writeBreaker(breaker.resume(paused, 'receiver back', 'ops', at()).state, paused.version));
     const landed: string[] = [];
     const wait = (what: string, c: Child, probe: () => boolean | Promise<boolean>) =>
       reaches(probe, { what, progress: cpuOf(c.proc.pid), everyMs: 20, detail: () => c.lines.slice(-5).join(' | ') });

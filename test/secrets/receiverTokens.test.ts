@@ -5,7 +5,7 @@
 // it, and core's findSecrets (what `dh verify` runs) flags it once planted in an item.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { findSecrets, REDACTED } from '@delivery-history/core';
+import { findSecrets, redaction } from '@delivery-history/core';
 import * as assert from 'uvu/assert';
 import { SHAPES, TOKEN_SAMPLES, type TokenSample } from '../../packages/core/test/support/tokenSamples.js';
 import type { TestTable } from '@delivery-history/testkit/testTable';
@@ -122,11 +122,11 @@ for (const shape of SHAPES) {
         // the answer did arrive, scrubbed: its parts are there with the marker in place of the secret
         const attempt = mine.find((it) => String(it.sk).startsWith('ATTEMPT#')) as StoredAttempt | undefined;
         const snippet = String(attempt?.deliveryResult?.errorDetails?.responseSnippet ?? '');
-        assert.ok(snippet.includes('Unauthorized.') && snippet.includes(REDACTED), snippet);
+        assert.ok(snippet.includes('Unauthorized.') && snippet.includes(redaction.REDACTED), snippet);
         assert.ok(String(attempt?.deliveryResult?.statusText ?? '').startsWith('Bad '), 'reason phrase kept');
         const headers = (attempt?.response?.headers ?? {}) as Record<string, string>;
         for (const h of ['server', 'x-request-id', 'x-correlation-id', 'location'])
-          assert.ok(headers[h]?.includes(REDACTED), `${h}: ${headers[h]}`);
+          assert.ok(headers[h]?.includes(redaction.REDACTED), `${h}: ${headers[h]}`);
         assert.equal(verifyFindings(mine, ctx.rig.secrets), [], 'verify is clean on what the worker stored');
         // planted into the stored attempt (as an older writer would have left it): flagged by name
         const planted = {

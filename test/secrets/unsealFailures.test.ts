@@ -3,7 +3,7 @@
 // UNSEAL_UNAVAILABLE (retryable: the key may be configured or reachable again), a worker
 // whose keyring does not hold the blob's key records UNSEAL_REFUSED (permanent).
 import { randomBytes } from 'node:crypto';
-import { createSealer, rawAesKeyProvider, defaultSecretPolicy } from '@delivery-history/core';
+import { defaultSecretPolicy, sealing } from '@delivery-history/core';
 import { redactRequestWith } from '@delivery-history/core/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,7 +24,7 @@ U.after(async ({ t, rx }) => {
 });
 
 const ENV = { DELIVERY_BACKOFF_BASE_MS: '1', DELIVERY_BACKOFF_MAX_MS: '2' };
-const sealerOf = (id: string) => createSealer(rawAesKeyProvider([{ id, key: randomBytes(32) }]));
+const sealerOf = (id: string) => sealing.createSealer(sealing.rawAesKeyProvider([{ id, key: randomBytes(32) }]));
 
 type Attempt = { attemptNumber: number; deliveryResult: { category: string; errorDetails: { code: string } | null } };
 

@@ -2,7 +2,7 @@
 // pass (exit 0); a GitHub token and a Slack token planted into a stored attempt (kept header,
 // snippet, reason phrase) make it exit 1 naming the item, the path and the shape, never the value.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attemptKey } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TOKEN_SAMPLES } from '../../packages/core/test/support/tokenSamples.js';
@@ -41,7 +41,7 @@ Verify(
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
-        Key: attemptKey('tok-planted', 2),
+        Key: tableKeys.attemptKey('tok-planted', 2),
         UpdateExpression: 'SET #resp = :resp, #dr.#st = :st, #dr.#ed.#snip = :snip',
         ExpressionAttributeNames: {
           '#resp': 'response',

@@ -1,7 +1,7 @@
 // The process around `main`: what `dh` (bin.ts) runs. Quiets the SDK's Node-version warning,
 // gives Ctrl-C its default (exit 130 with a one-line summary of what was done; see
 // interrupt.ts), flushes stdout before exiting, and never prints a stack trace.
-import { displayLine } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import { EXIT } from './kit/exitCodes.js';
 import { safeOut, terminalSafe } from './kit/format/safeOut.js';
 import { installInterrupt } from './kit/interrupt.js';
@@ -35,7 +35,7 @@ export const runProcess = (argv: ReadonlyArray<string>): void => {
       process.stdout.write('', () => process.exit(code));
     },
     (e: unknown) => {
-      process.stderr.write(terminalSafe(`dh: ${displayLine(e instanceof Error ? e.message : String(e))}\n`));
+      process.stderr.write(terminalSafe(`dh: ${display.line(e instanceof Error ? e.message : String(e))}\n`));
       process.exit(EXIT.runtime);
     },
   );

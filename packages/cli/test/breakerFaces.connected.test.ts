@@ -4,7 +4,7 @@
 // `dh endpoint --status HELD`, and the hold events in `dh history` (text and --json); then a
 // receiver's `webhook-delivery: disable` shows as paused by `receiver`.
 import { memoryIo, main } from '@delivery-history/cli/testing';
-import { displayWidth, endpointOf } from '@delivery-history/core';
+import { endpointOf, display } from '@delivery-history/core';
 import * as assert from 'uvu/assert';
 import { suiteWith } from '@delivery-history/testkit/suiteWith';
 import { sqsEvent, sqsRecord, uniqueId } from '../../worker/test/support/workerRig.js';
@@ -135,7 +135,7 @@ Faces("the receiver's disable header: dh endpoints shows it paused by the receiv
 Faces('an 80-column terminal: every line of dh endpoints fits', async (ctx) => {
   const r = await dh80(ctx, ['endpoints']);
   assert.is(r.code, 0, r.err);
-  for (const l of r.out.split('\n')) assert.ok(displayWidth(l) <= 80, `${displayWidth(l)}: ${l}`);
+  for (const l of r.out.split('\n')) assert.ok(display.width(l) <= 80, `${display.width(l)}: ${l}`);
 });
 
 Faces.run();

@@ -5,7 +5,7 @@
 // publishes the same ids (idempotent).
 import { startTestPoller } from '@delivery-history/testkit/testPoller';
 import { expireHeld } from '@delivery-history/store/testing';
-import { type endpointEventsOf, endpointOf, type OperatorEvent } from '@delivery-history/core';
+import { endpointOf, type OperatorEvent, type breaker } from '@delivery-history/core';
 import { isDeliveryEvent } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
@@ -30,7 +30,7 @@ const dh = async (ctx: Ctx, ...args: string[]) => {
   return r.out;
 };
 
-type EndpointEvent = ReturnType<typeof endpointEventsOf>[number];
+type EndpointEvent = ReturnType<typeof breaker.eventsOf>[number];
 
 const endpointEvents = (events: readonly OperatorEvent[], endpoint: string): EndpointEvent[] =>
   events.filter((e): e is EndpointEvent => !isDeliveryEvent(e) && e.detail.endpoint === endpoint);

@@ -3,7 +3,7 @@
 // then the built `dh` reads them: rates, percentiles (bucket upper edges), failure categories,
 // consecutive failures, worst first, the hourly series, and its exits.
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createStore, healthKey } from '@delivery-history/store';
+import { createStore, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -188,12 +188,14 @@ Ep(
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
-        Key: healthKey(one.endpoint, one.shard, one.hour),
+        Key: tableKeys.healthKey(one.endpoint, one.shard, one.hour),
         UpdateExpression: 'ADD n :five',
         ExpressionAttributeValues: { ':five': 5 },
       }),
     );
-    await t.doc.send(new DeleteCommand({ TableName: t.tableName, Key: healthKey(two.endpoint, two.shard, two.hour) }));
+    await t.doc.send(
+      new DeleteCommand({ TableName: t.tableName, Key: tableKeys.healthKey(two.endpoint, two.shard, two.hour) }),
+    );
     const dry = await runDh(['replay', 'endpoints', ...WINDOW, '--dry-run', '--json'], env);
     ok(dry, 1);
     assert.is(jsonOf<Rebuild>(dry).differences.length, 2, show(dry));

@@ -3,7 +3,7 @@
 // the EXPUNGE event; `dh verify` passes; a second run changes nothing; --secrets-only
 // re-applies the current policy; a message that is not final is refused.
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attemptKey, messagePk } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
@@ -46,7 +46,7 @@ const partition = async (t: TestTable, id: string): Promise<Array<Record<string,
       new QueryCommand({
         TableName: t.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': messagePk(id) },
+        ExpressionAttributeValues: { ':pk': tableKeys.messagePk(id) },
       }),
     )
   ).Items ?? []) as Array<Record<string, unknown>>;
@@ -140,7 +140,7 @@ X('a run that stopped part way is resumed with the same number, and verify flags
   await t.doc.send(
     new UpdateCommand({
       TableName: t.tableName,
-      Key: { pk: messagePk('x-other'), sk: 'EXPUNGE#0001' },
+      Key: { pk: tableKeys.messagePk('x-other'), sk: 'EXPUNGE#0001' },
       UpdateExpression: 'SET completedAt = :null',
       ExpressionAttributeValues: { ':null': null },
     }),
@@ -155,7 +155,7 @@ X('a run that stopped part way is resumed with the same number, and verify flags
 
 X('--secrets-only re-applies the current policy to items written before it', async ({ t, env }) => {
   // an attempt written under an older policy: a header the current one calls a credential
-  const key = attemptKey('x-open', 1);
+  const key = tableKeys.attemptKey('x-open', 1);
   await t.doc.send(
     new UpdateCommand({
       TableName: t.tableName,
@@ -178,7 +178,7 @@ X('--secrets-only re-applies the current policy to items written before it', asy
   await t.doc.send(
     new UpdateCommand({
       TableName: t.tableName,
-      Key: attemptKey('x-scrub', 1),
+      Key: tableKeys.attemptKey('x-scrub', 1),
       UpdateExpression: 'SET #r.headers = :h',
       ExpressionAttributeNames: { '#r': 'request' },
       ExpressionAttributeValues: { ':h': { 'x-partner-token': 'abc123', 'content-type': 'application/json' } },

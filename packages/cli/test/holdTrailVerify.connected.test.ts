@@ -4,7 +4,7 @@
 // missing) is reported as audit-trail drift, and `dh replay projections` rebuilds exactly the
 // live trail.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isAttemptEntry, isRedriveEntry, makeRetryPolicy } from '@delivery-history/core';
+import { makeRetryPolicy, isEntry } from '@delivery-history/core';
 import { createStore, type Store } from '@delivery-history/store';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -99,7 +99,7 @@ V('a trail projected without them is drift; dh replay rebuilds exactly the live 
   for (const c of live) {
     const head = c.items.find((i) => i.sk === 'AUDIT#0000');
     if (head === undefined) throw new Error(`${c.trail.messageId}: no head`);
-    const entries = c.trail.entries.filter((e) => isAttemptEntry(e) || isRedriveEntry(e));
+    const entries = c.trail.entries.filter((e) => isEntry(e, 'attempt') || isEntry(e, 'redrive'));
     await ctx.t.doc.send(
       new PutCommand({
         TableName: ctx.t.tableName,

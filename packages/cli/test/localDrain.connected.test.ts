@@ -3,7 +3,7 @@
 // created first, once its breaker is closed again, without anyone running a drain; the stop
 // line counts them.
 import { must as ok } from '@delivery-history/testkit/must';
-import { type DeliveryRequest, initialBreaker, pauseBreaker, resumeBreaker } from '@delivery-history/core';
+import { type DeliveryRequest, breaker } from '@delivery-history/core';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
 import { freePort } from '@delivery-history/devkit/testing';
 import { createStore, makeClients } from '@delivery-history/store';
@@ -59,7 +59,7 @@ L('held while paused, delivered in creation order after the breaker closes; coun
     const endpoint = new URL(ctx.receivers.baseUrl).host;
     const at = () => new Date().toISOString();
     // paused by an operator; its messages were held (as the worker's gate holds them)
-    const paused = pauseBreaker(initialBreaker(endpoint, at()), 'maintenance', 'ops', at()).state;
+    const paused = breaker.pause(breaker.initial(endpoint, at()), 'maintenance', 'ops', at()).state;
     await ok(store.writeBreaker(paused, 0));
     const ids = Array.from({ length: HELD }, (_, i) => `local-held-${i}`);
     for (const id of ids) {
@@ -76,7 +76,7 @@ L('held while paused, delivered in creation order after the breaker closes; coun
       await ok(store.appendHold({ messageId: id, kind: 'held', mode: 'paused', reason: 'maintenance', by: 'ops' }));
     }
     // closed again (e.g. by a breaker whose probe succeeded): nobody runs a drain by hand
-    await ok(store.writeBreaker(resumeBreaker(paused, 'back', 'ops', at()).state, paused.version));
+    await ok(store.writeBreaker(breaker.resume(paused, 'back', 'ops', at()).state, paused.version));
     await until(
       'held messages delivered',
       () => exited,

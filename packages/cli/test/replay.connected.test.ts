@@ -2,7 +2,7 @@
 // repaired, and verify passes again; a repair never overwrites a newer live write.
 import { type ProjectionField, StateItem, decodeWith } from '@delivery-history/core';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { stateKey } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -108,7 +108,7 @@ R('corruption: dry run names exactly the message and field, replay repairs, veri
   assert.match(before.stdout, /audit-trail\s+audit trail == rebuild\(attempts, redrives, holds, requeues\)\s+FAIL 1/);
 
   // the dry run wrote nothing
-  const still = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey('r-fail') }));
+  const still = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey('r-fail') }));
   assert.is(still.Item?.status, 'SUCCESS');
 
   const fix = await runDh(['replay', 'projections', '--all', '--json', '--progress', 'lines'], env);
@@ -152,7 +152,7 @@ R('a repair racing a live write loses to it, then repairs on top of it', async (
   if (E.isLeft(report)) return;
   assert.equal(outcomes, ['Conflict', 'Repaired'], 'the stale write was refused, the fresh one applied');
   assert.is(report.right.actions.repaired, 1);
-  const got = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey('r-retry') }));
+  const got = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey('r-retry') }));
   const state = decodeWith(StateItem, got.Item);
   assert.ok(E.isRight(state));
   if (E.isLeft(state)) return;

@@ -2,13 +2,14 @@
 // (a partition with a STATE) comes back exactly once, whole or marked for a whole read when a
 // page boundary cuts it, whatever the page size and the number of segments.
 import { tableReader } from '@delivery-history/cli/testing';
-import type { ScannedMessage } from '@delivery-history/store';
+import type { StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
 import { writeItems } from '@delivery-history/testkit/writeItems';
 
+type ScannedMessage = StoreResult<'scanMessages'>['items'][number];
 type Ctx = { t: TestTable };
 
 /** A read that must succeed here (its failure fails the test with the store's message). */

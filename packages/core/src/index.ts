@@ -9,11 +9,7 @@ export {
   ExpungeItem,
   ExpungeMark,
   ExpungeScope,
-  isAttemptEntry,
-  isHoldEntry,
-  isRedriveEntry,
-  isRequeueEntry,
-  isResolutionEntry,
+  isEntry,
   Lease,
   RedriveItem,
   RequeueItem,
@@ -25,10 +21,7 @@ export { HoldItem, HoldKind } from './codecs/holdItem.js';
 export { IsoTimestamp, NonNegativeInt, PositiveInt, withDefault } from './codecs/primitives.js';
 export { codePointName } from './codecs/unsafeChar.js';
 // the one output rule (invariant 10): what every face shows of stored text
-export { displayJson } from './display/displayJson.js';
-export { displayLine, displayText } from './display/displayText.js';
-export { cutToWidth, displayWidth, fitLine } from './display/displayWidth.js';
-export { wrapLine } from './display/wrapLine.js';
+export { display } from './display/display.js';
 export { unsendableHeaderChar } from './request/unsendableHeaderChar.js';
 // delivery targets: the SSRF rule (worker's connector, re-drive warnings) and webhook signing
 export { type AllowList, EMPTY_ALLOW_LIST } from './request/allowList.js';
@@ -57,21 +50,15 @@ export {
 } from './credentials/endpointCredentials.js';
 export type { SecretSource } from './credentials/secretCache.js';
 export { findSecrets, type SecretFinding } from './redaction/findSecrets.js';
-export { type KnownSecrets, scrubText } from './redaction/freeText.js';
-export { redactingLogger, safeLogKey } from './redaction/logs.js';
-export { REDACTED, WORKER_OWNED_HEADERS } from './redaction/names.js';
+export type { KnownSecrets } from './redaction/freeText.js';
+export { redaction } from './redaction/redaction.js';
 export { defaultSecretPolicy, makeSecretPolicy, type SecretPolicy, secretSettingsFromEnv } from './redaction/policy.js';
-export { redactHeaders } from './redaction/redact.js';
-export { redactSentHeadersWith, requestSecrets } from './redaction/request.js';
-export { keepResponseHeaders } from './redaction/response.js';
 export { buildAttemptItem } from './request/buildAttemptItem.js';
-export { createStateItem, DEFAULT_BODY_BUDGET_BYTES } from './request/createStateItem.js';
+export { createStateItem } from './request/createStateItem.js';
 export { endpointKeysOf, endpointOf, normalizeEndpoint, parseEndpointFilter } from './request/endpointIdentity.js';
 export { deliveryRequestOf, describeRequestRefusal } from './request/deliveryRequestOf.js';
 export { attemptRequestOf, attemptRequestOfState } from './request/requestDigest.js';
-export { DEFAULT_TRUNCATABLE_FIELDS, fitToBudget } from './size/fitToBudget.js';
-export { attributeValueSize, DYNAMODB_ITEM_LIMIT_BYTES, itemSize, utf8Bytes } from './size/itemSize.js';
-export { boundHandoffBody, SQS_MAX_MESSAGE_BYTES } from './size/handoffBody.js';
+export { size } from './size/size.js';
 // data lifecycle: retention (TTL) and expunge
 export { epochSeconds, healthExpiry, isExpired, retentionExpiry } from './lifecycle/retention.js';
 export {
@@ -140,20 +127,16 @@ export {
   hourlySeriesOf,
 } from './health/endpointHealth.js';
 // endpoint breaker: pure decisions (the projector observes, the worker gates, operators pause/resume)
-export { type BreakerObservation, observationOf } from './breaker/breakerObservation.js';
-export { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from './breaker/breakerSettings.js';
-export { BreakerState, type BreakerTransition, type BreakerWarning, initialBreaker } from './breaker/breakerState.js';
-export { type BreakerMove, gateOf, pauseBreaker, resumeBreaker, takeProbe } from './breaker/breakerGate.js';
-export { observeBreaker } from './breaker/observeBreaker.js';
-export { BreakerMoveItem, moveItemOf } from './breaker/breakerMoveItem.js';
+export type { BreakerSettings } from './breaker/breakerSettings.js';
+export { BreakerState, type BreakerTransition } from './breaker/breakerState.js';
+export { BreakerMoveItem } from './breaker/breakerMoveItem.js';
+export { breaker } from './breaker/breaker.js';
 // sealing: credentials kept encrypted for the worker alone (DESIGN "Credentials: sealed, not dropped")
-export { cachingKeyProvider } from './seal/cachingKeyProvider.js';
+export { sealing } from './seal/sealing.js';
 export type { DataKey, KeyProvider } from './seal/keyProvider.js';
-export { rawAesKeyProvider, type WrappingKey } from './seal/rawAesKeyProvider.js';
-export { carriesNoSecret, sealRequest, unsealRequest } from './seal/sealedRequest.js';
-export { createSealer, type Sealer } from './seal/sealer.js';
-export { isTransientSealError, KeyRefused, KeyUnavailable, type SealError } from './seal/sealError.js';
-export { endpointEventsOf } from './breaker/endpointEvents.js';
+export type { WrappingKey } from './seal/rawAesKeyProvider.js';
+export type { Sealer } from './seal/sealer.js';
+export type { SealError } from './seal/sealError.js';
 // Types no other package imports, but tsc names in their declaration files (the worker's and
 // projector's env codecs, the CLI's endpoints document): tagged so knip keeps them.
 /** @public */

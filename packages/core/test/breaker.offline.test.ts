@@ -2,19 +2,12 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type BreakerObservation,
-  BreakerState,
-  DEFAULT_BREAKER_SETTINGS,
-  endpointEventsOf,
-  gateOf,
-  initialBreaker,
-  observationOf,
-  observeBreaker,
-  pauseBreaker,
-  resumeBreaker,
-  takeProbe,
-} from '../src/index.js';
+import { gateOf, pauseBreaker, resumeBreaker, takeProbe } from '../src/breaker/breakerGate.js';
+import { type BreakerObservation, observationOf } from '../src/breaker/breakerObservation.js';
+import { DEFAULT_BREAKER_SETTINGS } from '../src/breaker/breakerSettings.js';
+import { BreakerState, initialBreaker } from '../src/breaker/breakerState.js';
+import { endpointEventsOf } from '../src/breaker/endpointEvents.js';
+import { observeBreaker } from '../src/breaker/observeBreaker.js';
 import { type Verdict, verdictOf, WINDOW_BUCKETS } from '../src/testing.js';
 import { attempt, iso, result, T0 } from '@delivery-history/testkit/itemBuilders';
 

@@ -3,17 +3,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type BreakerObservation,
-  type BreakerSettings,
-  type BreakerState,
-  type BreakerTransition,
-  DEFAULT_BREAKER_SETTINGS,
-  gateOf,
-  initialBreaker,
-  observeBreaker,
-  takeProbe,
-} from '../src/index.js';
+import { gateOf, takeProbe } from '../src/breaker/breakerGate.js';
+import type { BreakerObservation } from '../src/breaker/breakerObservation.js';
+import { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from '../src/breaker/breakerSettings.js';
+import { type BreakerState, type BreakerTransition, initialBreaker } from '../src/breaker/breakerState.js';
+import { observeBreaker } from '../src/breaker/observeBreaker.js';
 import { T0 } from '@delivery-history/testkit/itemBuilders';
 
 const MINUTE = 60_000;

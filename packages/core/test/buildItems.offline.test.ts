@@ -6,17 +6,17 @@ import {
   attemptRequestOf,
   buildAttemptItem,
   createStateItem,
-  DEFAULT_BODY_BUDGET_BYTES,
   type DeliveryRequest,
   defaultRetryPolicy,
   decodeWith,
   determineDeliveryOutcome,
   endpointOf,
-  REDACTED,
   StateItem,
   transition,
 } from '../src/index.js';
+import { REDACTED } from '../src/redaction/names.js';
 import { requestFingerprint, sha256Hex } from '../src/testing.js';
+import { DEFAULT_BODY_BUDGET_BYTES } from '../src/request/createStateItem.js';
 
 const Build = suite('createStateItem, buildAttemptItem, fingerprint');
 

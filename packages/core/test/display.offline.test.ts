@@ -2,7 +2,10 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UNSAFE_CHAR } from '../src/codecs/unsafeChar.js';
-import { cutToWidth, displayJson, displayLine, displayText, displayWidth, fitLine, wrapLine } from '../src/index.js';
+import { displayJson } from '../src/display/displayJson.js';
+import { displayLine, displayText } from '../src/display/displayText.js';
+import { cutToWidth, displayWidth, fitLine } from '../src/display/displayWidth.js';
+import { wrapLine } from '../src/display/wrapLine.js';
 
 const Display = suite('the one output rule (invariant 10)');
 

@@ -2,7 +2,9 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type AttemptItem, fitToBudget, itemSize, type StateItem, utf8Bytes } from '../src/index.js';
+import type { AttemptItem, StateItem } from '../src/index.js';
+import { fitToBudget } from '../src/size/fitToBudget.js';
+import { itemSize, utf8Bytes } from '../src/size/itemSize.js';
 import { TRUNCATION_MARKER } from '../src/testing.js';
 import { attempt, seedState } from '@delivery-history/testkit/itemBuilders';
 

@@ -4,7 +4,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { boundHandoffBody, type DeliveryRequest, type ObservedExchange } from '../src/index.js';
+import type { DeliveryRequest, ObservedExchange } from '../src/index.js';
+import { boundHandoffBody } from '../src/size/handoffBody.js';
 import { TRUNCATION_MARKER } from '../src/size/truncateUtf8.js';
 
 const request = (body: string): DeliveryRequest => ({

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { attributeValueSize, DYNAMODB_ITEM_LIMIT_BYTES, itemSize, utf8Bytes } from '../src/index.js';
+import { attributeValueSize, DYNAMODB_ITEM_LIMIT_BYTES, itemSize, utf8Bytes } from '../src/size/itemSize.js';
 import { numberSize, truncateUtf8 } from '../src/testing.js';
 
 const Size = suite('itemSize');

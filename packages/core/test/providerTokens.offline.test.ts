@@ -3,7 +3,10 @@
 // keeps its prefix, and findSecrets (what `dh verify` runs) flags it planted in a stored item.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultSecretPolicy as policy, findSecrets, keepResponseHeaders, REDACTED, scrubText } from '../src/index.js';
+import { defaultSecretPolicy as policy, findSecrets } from '../src/index.js';
+import { keepResponseHeaders } from '../src/redaction/response.js';
+import { REDACTED } from '../src/redaction/names.js';
+import { scrubText } from '../src/redaction/freeText.js';
 import { detectInText } from '../src/testing.js';
 import { PROVIDER_TOKENS } from '../src/redaction/providerTokens.js';
 import { attempt } from '@delivery-history/testkit/itemBuilders';

@@ -1,14 +1,10 @@
 import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type DeliveryRequest,
-  REDACTED,
-  redactHeaders,
-  defaultSecretPolicy,
-  findSecrets,
-  redactSentHeadersWith,
-} from '../src/index.js';
+import { type DeliveryRequest, defaultSecretPolicy, findSecrets } from '../src/index.js';
+import { REDACTED } from '../src/redaction/names.js';
+import { redactHeaders } from '../src/redaction/redact.js';
+import { redactSentHeadersWith } from '../src/redaction/request.js';
 import { isSensitiveHeaderName, isSensitiveParamName, redactRequest, redactUrl } from '../src/testing.js';
 
 const Redaction = suite('redaction');

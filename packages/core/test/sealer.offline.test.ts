@@ -4,18 +4,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  cachingKeyProvider,
-  createSealer,
-  type DeliveryRequest,
-  defaultSecretPolicy,
-  findSecrets,
-  type KeyProvider,
-  rawAesKeyProvider,
-  sealRequest,
-  unsealRequest,
-  type WrappingKey,
-} from '../src/index.js';
+import { type DeliveryRequest, defaultSecretPolicy, findSecrets, type KeyProvider } from '../src/index.js';
+import { cachingKeyProvider } from '../src/seal/cachingKeyProvider.js';
+import { rawAesKeyProvider, type WrappingKey } from '../src/seal/rawAesKeyProvider.js';
+import { sealRequest, unsealRequest } from '../src/seal/sealedRequest.js';
+import { createSealer } from '../src/seal/sealer.js';
 import { redactRequestWith, SEALED_REQUEST_PURPOSE } from '../src/testing.js';
 
 const Seal = suite('sealing: envelope encryption bound to the message id');

@@ -9,15 +9,15 @@ import {
   decodeWith,
   defaultSecretPolicy as policy,
   findSecrets,
-  keepResponseHeaders,
-  REDACTED,
-  requestSecrets,
   type SecretPolicy,
-  safeLogKey,
-  scrubText,
   secretSettingsFromEnv,
   unsendableHeaderChar,
 } from '../src/index.js';
+import { keepResponseHeaders } from '../src/redaction/response.js';
+import { REDACTED } from '../src/redaction/names.js';
+import { requestSecrets } from '../src/redaction/request.js';
+import { safeLogKey } from '../src/redaction/logs.js';
+import { scrubText } from '../src/redaction/freeText.js';
 import {
   detectInText,
   isSecretHeader,

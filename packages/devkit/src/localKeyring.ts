@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createSealer, rawAesKeyProvider, type Sealer, type WrappingKey } from '@delivery-history/core';
+import { type Sealer, type WrappingKey, sealing } from '@delivery-history/core';
 
 // ---------------------------------------------------------------------------
 // The local stand-in for the worker's KMS key: a raw AES keyring in one file, made once
@@ -56,4 +56,4 @@ export const loadLocalKeyring = (path: string): WrappingKey[] => {
 
 /** The local worker's sealer (DELIVERY_LOCAL_KEYRING, or the per-user default file). */
 export const localSealer = (env: Readonly<Record<string, string | undefined>>): Sealer =>
-  createSealer(rawAesKeyProvider(loadLocalKeyring(localKeyringPath(env))));
+  sealing.createSealer(sealing.rawAesKeyProvider(loadLocalKeyring(localKeyringPath(env))));

@@ -1,6 +1,5 @@
 import {
   type BreakerSettings,
-  DEFAULT_BREAKER_SETTINGS,
   type EnvOf,
   type EnvSource,
   intString,
@@ -9,17 +8,18 @@ import {
   readEnv,
   sharedVars,
   withDefault,
+  breaker,
 } from '@delivery-history/core';
-import { DEFAULT_HEALTH_SHARDS, DEFAULT_TABLE_NAME } from '@delivery-history/store';
+import { DEFAULT_TABLE_NAME, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS, DEFAULT_DRIFT_CHECK_RATE } from './apply/deps.js';
 import {
-  DEFAULT_HEAD_BYTES,
-  DEFAULT_SEGMENT_BYTES,
+  DEFAULT_SEGMENT_BUDGET,
   MAX_SEGMENT_BYTES,
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
+  segmentBudget,
 } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
@@ -63,14 +63,14 @@ export const PROJECTOR_ENV = {
   AWS_REGION: optionalVar(sharedVars.AWS_REGION),
   AWS_ENDPOINT_URL_DYNAMODB: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB),
   AWS_ENDPOINT_URL_DYNAMODB_STREAMS: optionalVar(sharedVars.AWS_ENDPOINT_URL_DYNAMODB_STREAMS),
-  DELIVERY_AUDIT_SEGMENT_BYTES: withDefault(segmentBytes, DEFAULT_SEGMENT_BYTES),
+  DELIVERY_AUDIT_SEGMENT_BYTES: withDefault(segmentBytes, DEFAULT_SEGMENT_BUDGET.segmentBytes),
   DELIVERY_AUDIT_HEAD_BYTES: optionalVar(segmentBytes),
   DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS: withDefault(intString(0, 1_000_000), DEFAULT_DRIFT_CHECK_MAX_ATTEMPTS),
   DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT: optionalVar(percentRate),
   DELIVERY_PROJECTOR_CONCURRENCY: withDefault(intString(1, 64), DEFAULT_CONCURRENCY),
   DELIVERY_RETENTION_DAYS: optionalVar(sharedVars.DELIVERY_RETENTION_DAYS),
   DELIVERY_EVENT_BUS_NAME: optionalVar(sharedVars.DELIVERY_EVENT_BUS_NAME),
-  DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), DEFAULT_HEALTH_SHARDS),
+  DELIVERY_HEALTH_SHARDS: withDefault(intString(1, 64), tableKeys.DEFAULT_HEALTH_SHARDS),
   DELIVERY_BREAKER: withDefault(sharedVars.DELIVERY_BREAKER, false),
 };
 
@@ -85,17 +85,18 @@ export const projectorConfigOf = (v: EnvOf<typeof PROJECTOR_ENV>): ProjectorConf
   region: v.AWS_REGION,
   endpoint: v.AWS_ENDPOINT_URL_DYNAMODB,
   streamsEndpoint: v.AWS_ENDPOINT_URL_DYNAMODB_STREAMS,
-  budget: {
+  // the store's rule for the head's default (min(16 KiB, the segment cap)); both are in range here
+  budget: segmentBudget({
     segmentBytes: v.DELIVERY_AUDIT_SEGMENT_BYTES,
-    headBytes: v.DELIVERY_AUDIT_HEAD_BYTES ?? Math.min(DEFAULT_HEAD_BYTES, v.DELIVERY_AUDIT_SEGMENT_BYTES),
-  },
+    ...(v.DELIVERY_AUDIT_HEAD_BYTES === undefined ? {} : { headBytes: v.DELIVERY_AUDIT_HEAD_BYTES }),
+  }),
   driftCheckMaxAttempts: v.DELIVERY_PROJECTOR_DRIFT_CHECK_MAX_ATTEMPTS,
   driftCheckRate: v.DELIVERY_PROJECTOR_DRIFT_CHECK_PERCENT ?? DEFAULT_DRIFT_CHECK_RATE,
   concurrency: v.DELIVERY_PROJECTOR_CONCURRENCY,
   retentionDays: v.DELIVERY_RETENTION_DAYS ?? null,
   eventBusName: v.DELIVERY_EVENT_BUS_NAME ?? null,
   healthShards: v.DELIVERY_HEALTH_SHARDS,
-  breaker: v.DELIVERY_BREAKER ? DEFAULT_BREAKER_SETTINGS : null,
+  breaker: v.DELIVERY_BREAKER ? breaker.DEFAULT_SETTINGS : null,
 });
 
 const readProjectorEnv = readEnv('projector environment', PROJECTOR_ENV);

@@ -1,6 +1,6 @@
 // The projector decides endpoint breakers after each batch (DELIVERY_BREAKER=on), from the
 // same attempts as endpoint health, with a conditional write; a replayed batch counts nothing twice.
-import { type AttemptItem, DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
+import { type AttemptItem, breaker } from '@delivery-history/core';
 import { memoryEventSink } from '@delivery-history/devkit';
 import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { createStore } from '@delivery-history/store';
@@ -17,7 +17,7 @@ Decide.before(async (ctx) => {
   ctx.t = await useTestTable('projector-breakers');
   ctx.deps = makeProjectorDeps(
     { doc: ctx.t.doc, tableName: ctx.t.tableName },
-    { sleep: async () => undefined, breaker: DEFAULT_BREAKER_SETTINGS },
+    { sleep: async () => undefined, breaker: breaker.DEFAULT_SETTINGS },
   );
 });
 Decide.after(async ({ t }) => t.drop());

@@ -3,15 +3,7 @@
 // through the real store; DynamoDB Local's real stream fed to
 // the projector once, twice, and in part (the rest healed from the table). Every trail equals
 // the rebuild from the partition, and replay's packing of it (rebuildAuditSegments).
-import {
-  AttemptItem,
-  decodeWith,
-  HoldItem,
-  isHoldEntry,
-  isRequeueEntry,
-  RedriveItem,
-  RequeueItem,
-} from '@delivery-history/core';
+import { AttemptItem, decodeWith, HoldItem, RedriveItem, RequeueItem, isEntry } from '@delivery-history/core';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { type Store, rebuildAuditSegments } from '@delivery-history/store';
 import { streamsPortOf } from '@delivery-history/store/testing';
@@ -106,7 +98,10 @@ const trailsMatch = async (t: TestTable) => {
   for (const id of IDS) {
     const c = await compareTrail(t.doc, t.tableName, id);
     assert.equal(c.trail.entries, c.expected, `${id}: live trail == rebuild from the partition`);
-    assert.ok(c.expected.some(isHoldEntry), `${id}: its holds are in the trail`);
+    assert.ok(
+      c.expected.some((e) => isEntry(e, 'hold')),
+      `${id}: its holds are in the trail`,
+    );
   }
 };
 
@@ -146,12 +141,14 @@ Trail('the real stream, once and doubled: every trail == the rebuild, holds in r
 
   const delivered = await compareTrail(t.doc, t.tableName, 'ht-delivered');
   assert.equal(
-    delivered.trail.entries.map((e) => ('kind' in e ? `${e.kind}${isHoldEntry(e) ? `:${e.event}` : ''}` : e.status)),
+    delivered.trail.entries.map((e) =>
+      'kind' in e ? `${e.kind}${isEntry(e, 'hold') ? `:${e.event}` : ''}` : e.status,
+    ),
     ['FAILED', 'hold:held', 'hold:released', 'SUCCESS'],
   );
   const expired = await compareTrail(t.doc, t.tableName, 'ht-expired');
   assert.equal(
-    expired.trail.entries.map((e) => (isHoldEntry(e) ? [e.n, e.hold, e.event, e.by, e.reason] : null)),
+    expired.trail.entries.map((e) => (isEntry(e, 'hold') ? [e.n, e.hold, e.event, e.by, e.reason] : null)),
     [
       [0, 1, 'held', 'breaker', 'held in the test'],
       [0, 2, 'expired', 'retention', 'expired in the test'],
@@ -162,7 +159,7 @@ Trail('the real stream, once and doubled: every trail == the rebuild, holds in r
   const requeued = await compareTrail(t.doc, t.tableName, 'ht-requeued');
   assert.equal(
     requeued.trail.entries.map((e) =>
-      isRequeueEntry(e)
+      isEntry(e, 'requeue')
         ? `requeue ${e.requeue} by ${e.by}: ${e.reason} (${e.status})`
         : 'kind' in e
           ? e.kind

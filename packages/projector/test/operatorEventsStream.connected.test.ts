@@ -5,7 +5,7 @@ import { operatorEventId } from '@delivery-history/core/testing';
 import { memoryEventSink } from '@delivery-history/devkit';
 import { makeProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { streamsPortOf } from '@delivery-history/store/testing';
-import { attemptSk, redriveSk } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -49,8 +49,9 @@ Stream('one event id per final failure and re-drive, the same ids when the strea
     if (E.isLeft(attempts) || E.isLeft(state)) throw new Error(`read ${id}`);
     for (const a of attempts.right)
       if (!a.superseded && a.status === 'FAILED' && !a.deliveryResult.retryEligible)
-        expected.push(operatorEventId(id, attemptSk(a.attemptNumber), 'failed'));
-    for (let k = 1; k <= state.right.redrives; k++) expected.push(operatorEventId(id, redriveSk(k), 'redriven'));
+        expected.push(operatorEventId(id, tableKeys.attemptSk(a.attemptNumber), 'failed'));
+    for (let k = 1; k <= state.right.redrives; k++)
+      expected.push(operatorEventId(id, tableKeys.redriveSk(k), 'redriven'));
   }
   expected.sort();
   assert.ok(expected.length > 5, `${expected.length} events expected`);

@@ -1,4 +1,4 @@
-import { type AuditEntry, itemSize, rebuildAuditTrail } from '@delivery-history/core';
+import { type AuditEntry, rebuildAuditTrail, size } from '@delivery-history/core';
 import { auditTrailOf } from '@delivery-history/projector/testing';
 import { DEFAULT_SEGMENT_BUDGET, planAppend, rebuildAuditSegments } from '@delivery-history/store';
 import { segmentBudget } from '@delivery-history/store/testing';
@@ -38,7 +38,7 @@ Plan('rolls to new segments before a segment would exceed its budget', () => {
   for (const s of steps) t.apply(s);
   assert.ok(t.items.size > 3, `several segments (${t.items.size})`);
   for (const [n, item] of t.items) {
-    assert.ok(itemSize(item) <= (n === 0 ? 1024 : 2048), `segment ${n} is ${itemSize(item)} bytes`);
+    assert.ok(size.item(item) <= (n === 0 ? 1024 : 2048), `segment ${n} is ${size.item(item)} bytes`);
   }
   assert.equal(t.entries(), entries);
   assert.is(t.head()?.segments, t.items.size);

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createStateItem, DeliveryRequest, fold, itemSize, seedOf } from '@delivery-history/core';
+import { createStateItem, DeliveryRequest, fold, seedOf, size } from '@delivery-history/core';
 import { makeHandler, memoryTelemetry, sampleDriftCheck } from '@delivery-history/projector/testing';
 import { makeProjectorDeps, type ProjectorDeps, projectMessages } from '@delivery-history/projector';
 import { segmentBudget } from '@delivery-history/store/testing';
@@ -170,7 +170,7 @@ Apply('rolls to new segments by size; no stored segment exceeds its budget', asy
   const stored = c.items.filter((i) => String(i.sk).startsWith('AUDIT#'));
   const tail = stored[stored.length - 1];
   assert.is(
-    tail !== undefined ? itemSize(tail) <= (c.trail.summary?.tailBytes ?? 0) : false,
+    tail !== undefined ? size.item(tail) <= (c.trail.summary?.tailBytes ?? 0) : false,
     true,
     'tailBytes bounds the tail',
   );

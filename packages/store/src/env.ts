@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type Clock,
-  DEFAULT_BODY_BUDGET_BYTES,
   defaultRetryPolicy,
   defaultSecretPolicy,
   type Logger,
@@ -12,6 +11,7 @@ import {
   silentLogger,
   sleep,
   systemClock,
+  size,
 } from '@delivery-history/core';
 
 // ---------------------------------------------------------------------------
@@ -85,7 +85,7 @@ export const DEFAULT_LEASE_MS = 120_000;
 export const DEFAULT_BUDGETS: Budgets = {
   itemBytes: 350_000,
   resultBytes: 64 * 1024,
-  bodyBytes: DEFAULT_BODY_BUDGET_BYTES,
+  bodyBytes: size.BODY_BUDGET_BYTES,
 };
 
 // ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ export {
   type KeyAttribute,
 } from './tableDefinition.js';
 export { createStore, type Store } from './createStore.js';
+export type { StoreInput, StoreResult } from './storeShapes.js';
 export { type RetryOptions, type DocumentClient, DEFAULT_BUDGETS } from './env.js';
 export {
   type StoreError,
@@ -17,25 +18,16 @@ export {
   isRetryable,
   describeStoreError,
 } from './errors/storeError.js';
-export type { Claimed } from './ops/claim.js';
-export { type Created, isFingerprintConflict } from './ops/createMessage.js';
-export type { AppendResult } from './ops/appendAttempt.js';
-export type { Held } from './ops/appendHold.js';
+export { isFingerprintConflict } from './ops/createMessage.js';
 export { probeTable, type TableProbe } from './ops/probeTable.js';
 export { tailStream, type StreamTail } from './query/tailStream.js';
 // the operations themselves are Store methods (createStore): one door, logged; these are their shapes
-export type { Expunged } from './ops/expungeMessage.js';
-export { HEADS_PER_BATCH, type HeadAndState } from './ops/getHeadAndState.js';
-export type { AuditWrite } from './ops/writeAudit.js';
-export type { StepWrite } from './ops/writeAuditSteps.js';
-export type { ShardCheckpoint } from './ops/checkpoint.js';
+export { HEADS_PER_BATCH } from './ops/getHeadAndState.js';
 export { BATCH_PUT_MAX } from './ops/batchPut.js';
-export type { ScannedMessage } from './query/scanMessages.js';
-export { classifyPartition, kindOf, ttlOf, type RawItem } from './query/partition.js';
+export { classifyPartition, kindOf, ttlOf } from './query/partition.js';
 // the audit trail's items, their codecs and decoder, and the write the projector plans
 export { AuditHeadItem } from './audit/auditItems.js';
-export { type AuditTrail, decodeAuditTrail } from './audit/auditTrail.js';
-export type { AuditStep } from './audit/auditStep.js';
+export { decodeAuditTrail } from './audit/auditTrail.js';
 // the audit segment packing: the one rule the projector appends by and replay rebuilds by
 export {
   type AppendStep,
@@ -47,38 +39,19 @@ export {
 } from './audit/planAppend.js';
 export { rebuildAuditSegments } from './audit/rebuildAuditSegments.js';
 export {
-  DEFAULT_HEAD_BYTES,
   DEFAULT_SEGMENT_BUDGET,
-  DEFAULT_SEGMENT_BYTES,
   MAX_SEGMENT_BYTES,
   MIN_SEGMENT_BYTES,
   type SegmentBudget,
+  segmentBudget,
 } from './audit/segmentBudget.js';
 // which stream records drive the projector (infra's filter criteria, the local poller's check)
 export { matchesStreamFilter, STREAM_FILTER_PATTERNS } from './streamFilter.js';
 export { StateSummary } from './query/stateSummary.js';
 /** @public named in the CLI's declaration of its failed query */
 export type { Page } from './query/stateSummary.js';
-export {
-  STATE_SK,
-  ATTEMPT_PREFIX,
-  HOLD_PREFIX,
-  holdSk,
-  MOVE_PREFIX,
-  moveKey,
-  messagePk,
-  stateKey,
-  attemptSk,
-  attemptKey,
-  redriveSk,
-  stateIndexAttributes,
-  DEFAULT_HEALTH_SHARDS,
-  healthKey,
-  healthShardOf,
-} from './keys.js';
+export { tableKeys } from './tableKeys.js';
 // endpoint health: the projector's counted write is writeAuditStep's `health`; these are the rest
-export type { HealthWrite } from './health/healthActions.js';
-export type { BucketShard, HealthMarker } from './ops/writeEndpointHealth.js';
 // DynamoDB Streams: the calls, their one error funnel and the one shard reader (the local
 // poller in devkit; `dh tail` through tailStream)
 export {

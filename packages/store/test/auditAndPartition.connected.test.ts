@@ -3,7 +3,8 @@
 // TransactionConflict is retried as Transient, and getHistory turns a corrupt item into Corrupt.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '@delivery-history/core';
-import { type AuditStep, classifyPartition, createStore, decodeAuditTrail } from '@delivery-history/store';
+import { classifyPartition, createStore, decodeAuditTrail } from '@delivery-history/store';
+import type { AuditStep } from '../src/audit/auditStep.js';
 import { segmentItem, headItem } from '@delivery-history/store/testing';
 // the store's own test: its raw operations under the one door
 import { type Env, makeEnv } from '../src/env.js';

@@ -1,12 +1,6 @@
 // The endpoint breaker's item against DynamoDB Local: core decides, the store writes
 // conditioned on the version it read, so of racing workers exactly one takes the probe.
-import {
-  DEFAULT_BREAKER_SETTINGS,
-  initialBreaker,
-  observeBreaker,
-  pauseBreaker,
-  takeProbe,
-} from '@delivery-history/core';
+import { breaker } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as assert from 'uvu/assert';
 import { left, right, storeSuite } from './support/storeFixtures.js';
@@ -17,8 +11,8 @@ const T0 = Date.parse('2026-06-01T10:00:00.000Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 
 const tripped = (endpoint: string) =>
-  observeBreaker(
-    initialBreaker(endpoint, iso(0)),
+  breaker.observe(
+    breaker.initial(endpoint, iso(0)),
     [1, 2, 3, 4, 5].map((i) => ({
       endpoint,
       messageId: `m-${i}`,
@@ -26,7 +20,7 @@ const tripped = (endpoint: string) =>
       marker: `${iso(i * 1000)}#m-${i}#000001`,
       verdict: 'fail' as const,
     })),
-    DEFAULT_BREAKER_SETTINGS,
+    breaker.DEFAULT_SETTINGS,
   ).state;
 
 Breaker('no item reads as null; a first write and a re-read round-trip through the codec', async ({ store }) => {
@@ -51,7 +45,7 @@ Breaker('half-open: of 8 workers taking the probe from the same read, exactly on
   if (read === null) throw new Error('no breaker');
   const now = new Date(Date.parse(read.openUntil ?? iso(0)) + 1);
   const attempts = Array.from({ length: 8 }, (_, i) => {
-    const move = takeProbe(read, `probe-${i}`, now, DEFAULT_BREAKER_SETTINGS);
+    const move = breaker.takeProbe(read, `probe-${i}`, now, breaker.DEFAULT_SETTINGS);
     if (E.isLeft(move)) throw new Error('the cool-off is over: a probe is allowed');
     return store.writeBreaker(move.right.state, read.version)();
   });
@@ -65,7 +59,7 @@ Breaker('half-open: of 8 workers taking the probe from the same read, exactly on
 });
 
 Breaker('listBreakers answers every endpoint from one partition', async ({ store }) => {
-  const paused = pauseBreaker(initialBreaker('d.example', iso(0)), 'INC-9', 'ops@example.com', iso(1));
+  const paused = breaker.pause(breaker.initial('d.example', iso(0)), 'INC-9', 'ops@example.com', iso(1));
   await right(store.writeBreaker(paused.state, 0));
   const all = await right(store.listBreakers());
   const byEndpoint = new Map(all.map((b) => [b.endpoint, b.mode]));

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '@delivery-history/core';
-import { attemptSk, describeStoreError, isRetryable } from '@delivery-history/store';
+import { describeStoreError, isRetryable, tableKeys } from '@delivery-history/store';
 import { toStoreError } from '@delivery-history/store/testing';
 import {
   STORE_ERROR_CODES,
@@ -42,7 +42,7 @@ Codes('constructors carry their code and render one line', () => {
 Codes.run();
 
 const Mapping = suite('toStoreError');
-const map = toStoreError({ op: 'appendAttempt', messageId: 'm1', attemptNumber: 3 }, [attemptSk(3), 'STATE']);
+const map = toStoreError({ op: 'appendAttempt', messageId: 'm1', attemptNumber: 3 }, [tableKeys.attemptSk(3), 'STATE']);
 const aws = (name: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: 400 }, ...extra });
 
@@ -112,7 +112,7 @@ Keys('shards are stable and index sort keys carry the messageId', () => {
     gsi1sk: '2026-01-02T03:04:05.000Z#msg-1',
   });
   assert.is(messageIdOfIndexSk('2026-01-02T03:04:05.000Z#a:b.c-d'), 'a:b.c-d');
-  assert.is(attemptSk(7), 'ATTEMPT#000007');
+  assert.is(tableKeys.attemptSk(7), 'ATTEMPT#000007');
   // pinned values: a change would move existing items to other shards
   assert.equal(['a', 'b', 'msg-1', 'order:42'].map(failedShardOf), [4, 5, 4, 1]);
 });

@@ -5,7 +5,7 @@
 // the roll-ups from every stored shard, and retention.
 import { must as run } from '@delivery-history/testkit/must';
 import type { HealthDelta, HealthHour } from '@delivery-history/core';
-import type { AuditStep } from '@delivery-history/store';
+import type { AuditStep } from '../src/audit/auditStep.js';
 import { TTL_ATTRIBUTE } from '@delivery-history/store/testing';
 // the store's own test: its raw operations under the one door
 import { type Env, makeEnv } from '../src/env.js';

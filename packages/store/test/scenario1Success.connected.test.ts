@@ -1,6 +1,6 @@
 // Seed scenario 1: a successful delivery ends SUCCESS with its timestamp and metrics, and
 // final means final: a further claim or append is refused with AlreadyFinal.
-import { itemSize } from '@delivery-history/core';
+import { size } from '@delivery-history/core';
 import { isAlreadyFinal, isConflict } from '@delivery-history/store/testing';
 import * as assert from 'uvu/assert';
 import { deliver, foldMismatch, left, ok200, request, right, storeSuite } from './support/storeFixtures.js';
@@ -102,7 +102,7 @@ Success('repeating the very same append is an idempotent success (no second item
   assert.equal(second.attempt, first.attempt);
   const h = await right(store.getHistory(req.messageId));
   assert.is(h.attempts.length, 1);
-  assert.ok(itemSize(h.attempts[0] ?? {}) < 350_000);
+  assert.ok(size.item(h.attempts[0] ?? {}) < 350_000);
 });
 
 Success.run();

@@ -1,9 +1,9 @@
 // Seed scenario 4: each failure category is stored structured; secrets never reach the
 // table; oversized details are truncated under the budget with a marker and byte count.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { itemSize, type OutcomeInput } from '@delivery-history/core';
+import { type OutcomeInput, size } from '@delivery-history/core';
 import { TRUNCATION_MARKER } from '@delivery-history/core/testing';
-import { DEFAULT_BUDGETS, attemptKey, messagePk, stateKey } from '@delivery-history/store';
+import { DEFAULT_BUDGETS, tableKeys } from '@delivery-history/store';
 import * as assert from 'uvu/assert';
 import { deliver, foldMismatch, request, right, storeSuite } from './support/storeFixtures.js';
 
@@ -90,7 +90,7 @@ Storage('credentials in headers, URL and response headers are never stored', asy
     new QueryCommand({
       TableName: t.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': messagePk(req.messageId) },
+      ExpressionAttributeValues: { ':pk': tableKeys.messagePk(req.messageId) },
     }),
   );
   const text = JSON.stringify(raw.Items);
@@ -115,11 +115,15 @@ Storage(
     assert.ok(snippet.length < huge.length);
     assert.is(attempt?.truncated['deliveryResult.errorDetails.responseSnippet'], 600_000);
     assert.equal(h.state.deliveryResult, attempt?.deliveryResult, 'STATE holds the same truncated result');
-    const rawAttempt = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: attemptKey(req.messageId, 1) }));
-    const rawState = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey(req.messageId) }));
-    assert.ok(itemSize(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
-    assert.ok(itemSize(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
-    assert.ok(itemSize(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);
+    const rawAttempt = await t.doc.send(
+      new GetCommand({ TableName: t.tableName, Key: tableKeys.attemptKey(req.messageId, 1) }),
+    );
+    const rawState = await t.doc.send(
+      new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }),
+    );
+    assert.ok(size.item(rawAttempt.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'attempt under budget');
+    assert.ok(size.item(rawState.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes, 'state under budget');
+    assert.ok(size.item(attempt?.deliveryResult ?? {}) <= DEFAULT_BUDGETS.resultBytes);
   },
 );
 
@@ -131,8 +135,8 @@ Storage('an oversized request body is not kept on STATE (null, size recorded)', 
   assert.is(state.request.body, null);
   assert.is(state.request.bodyBytes, 500_000);
   assert.is(state.truncated['request.body'], 500_000);
-  const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: stateKey(req.messageId) }));
-  assert.ok(itemSize(raw.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes);
+  const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tableKeys.stateKey(req.messageId) }));
+  assert.ok(size.item(raw.Item ?? {}) <= DEFAULT_BUDGETS.itemBytes);
 });
 
 Storage.run();

@@ -5,7 +5,8 @@
 // failure is a typed error, never a throw, never a half-write.
 import type { DeliveryRequest, OutcomeInput } from '@delivery-history/core';
 import { memoryLogger } from '@delivery-history/core';
-import { type Claimed, type Store, createStore } from '@delivery-history/store';
+import { type Store, createStore } from '@delivery-history/store';
+import type { Claimed } from '../src/ops/claim.js';
 import { isTransient } from '@delivery-history/store/testing';
 import { isTooLarge } from '@delivery-history/store/testing';
 import { suite } from 'uvu';

@@ -1,7 +1,7 @@
 // The store owns its policies: the secret policy it was built with redacts a request once, at
 // create; the retry policy it was built with decides each appended observation's outcome (the
 // writer hands over what it saw, not a closure); both come from core's one reader.
-import { DecodeError, makeRetryPolicy, readStorePolicies, REDACTED } from '@delivery-history/core';
+import { DecodeError, makeRetryPolicy, readStorePolicies, redaction } from '@delivery-history/core';
 import { createStore } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -30,7 +30,7 @@ Policies("a request is redacted at create by the store's own secret policy (DELI
   const headers = { 'content-type': 'application/json', 'x-tenant-pin': '0000-1111-2222' };
   const a = await right(withPolicy.createMessage(request('pol-redacted', { headers })));
   const b = await right(plain.createMessage(request('pol-builtin', { headers })));
-  assert.is(a.state.request.headers['x-tenant-pin'], REDACTED);
+  assert.is(a.state.request.headers['x-tenant-pin'], redaction.REDACTED);
   assert.is(b.state.request.headers['x-tenant-pin'], '0000-1111-2222', 'not a credential by the built-in policy');
   assert.is(withPolicy.policies.secrets, configured.secrets);
 });

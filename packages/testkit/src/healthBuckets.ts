@@ -9,7 +9,7 @@ import {
   mergeDeltas,
   sumShards,
 } from '@delivery-history/core';
-import { createStore, healthShardOf } from '@delivery-history/store';
+import { createStore, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TestTable } from './testTable.js';
 
@@ -30,7 +30,7 @@ export const normalize = (buckets: readonly HealthBucket[]): HealthBucket[] =>
 export const expectedBuckets = (attempts: readonly AttemptItem[], shards: number): HealthBucket[] => {
   const byShard = new Map<number, AttemptItem[]>();
   for (const a of attempts) {
-    const s = healthShardOf(a.messageId, shards);
+    const s = tableKeys.healthShardOf(a.messageId, shards);
     byShard.set(s, [...(byShard.get(s) ?? []), a]);
   }
   return normalize([...byShard].flatMap(([shard, as]) => mergeDeltas(healthDeltaOf(as)).map((d) => ({ ...d, shard }))));

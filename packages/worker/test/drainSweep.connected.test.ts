@@ -4,7 +4,7 @@
 // past the limit become final held_expired in every mode; a message another drain released is
 // skipped, not sent twice; the function's time budget stops a sweep between messages.
 import { must as ok } from '@delivery-history/testkit/must';
-import { type BreakerState, initialBreaker, memoryLogger, pauseBreaker, resumeBreaker } from '@delivery-history/core';
+import { type BreakerState, breaker as rules, memoryLogger } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { createDrainHandler } from '@delivery-history/worker';
 import { drainLambdaHandler, memoryMetrics } from '@delivery-history/worker/testing';
@@ -32,9 +32,9 @@ const held = async (ctx: Ctx, host: string, n: number): Promise<string[]> => {
 /** Writes `host`'s breaker in `mode` (closed: resumed by an operator), since now. */
 const breaker = async (ctx: Ctx, host: string, mode: 'closed' | 'paused'): Promise<BreakerState> => {
   const at = new Date(ctx.now).toISOString();
-  const before = (await ok(ctx.store.readBreaker(host, true))) ?? initialBreaker(host, at);
+  const before = (await ok(ctx.store.readBreaker(host, true))) ?? rules.initial(host, at);
   const move =
-    mode === 'paused' ? pauseBreaker(before, 'maintenance', 'ops', at) : resumeBreaker(before, 'back', 'ops', at);
+    mode === 'paused' ? rules.pause(before, 'maintenance', 'ops', at) : rules.resume(before, 'back', 'ops', at);
   return ok(ctx.store.writeBreaker(move.state, before.version));
 };
 
@@ -100,7 +100,7 @@ Sweep(
     const openUntil = new Date(ctx.now + 30_000).toISOString();
     await ok(
       ctx.store.writeBreaker(
-        { ...initialBreaker('probe.example', at), mode: 'open', reason: 'tripped', since: at, version: 1, openUntil },
+        { ...rules.initial('probe.example', at), mode: 'open', reason: 'tripped', since: at, version: 1, openUntil },
         0,
       ),
     );

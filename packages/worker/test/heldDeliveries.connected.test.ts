@@ -2,14 +2,7 @@
 // message for a paused or open endpoint is held (HOLD#k, STATE HELD, the record deleted, no
 // request sent); after the cool-off exactly one delivery goes as the half-open probe; with a
 // warm cache the happy path still costs 2 round trips.
-import {
-  DEFAULT_BREAKER_SETTINGS,
-  endpointOf,
-  initialBreaker,
-  observeBreaker,
-  pauseBreaker,
-  resumeBreaker,
-} from '@delivery-history/core';
+import { endpointOf, breaker } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { endpointGateOf, loadConfig } from '@delivery-history/worker';
 import { systemClock } from '@delivery-history/core';
@@ -50,8 +43,8 @@ const gated = (store: Store) => {
 const trippedBreaker = (endpoint: string) => {
   const t0 = Date.now() - 60_000;
   const at = (i: number) => new Date(t0 + i).toISOString();
-  return observeBreaker(
-    initialBreaker(endpoint, at(0)),
+  return breaker.observe(
+    breaker.initial(endpoint, at(0)),
     [1, 2, 3, 4, 5].map((i) => ({
       endpoint,
       messageId: `x-${i}`,
@@ -59,15 +52,15 @@ const trippedBreaker = (endpoint: string) => {
       marker: `${at(i)}#x-${i}#000001`,
       verdict: 'fail' as const,
     })),
-    DEFAULT_BREAKER_SETTINGS,
+    breaker.DEFAULT_SETTINGS,
   ).state;
 };
 
 Held('paused: held with its reason, the record deleted, nothing sent; a duplicate copy is done too', async (ctx) => {
   ctx.calls.reset();
   const endpoint = endpointOf(ctx.rx.url('/p'));
-  const paused = pauseBreaker(
-    initialBreaker(endpoint, new Date().toISOString()),
+  const paused = breaker.pause(
+    breaker.initial(endpoint, new Date().toISOString()),
     'INC-7',
     'ops',
     new Date().toISOString(),
@@ -124,7 +117,7 @@ Held('a hold is never decided on a view older than the cache bound: resumed mean
   ownEndpoint(async (rx) => {
     const endpoint = endpointOf(rx.url('/ok'));
     const now = () => new Date().toISOString();
-    const paused = pauseBreaker(initialBreaker(endpoint, now()), 'INC-9', 'ops', now());
+    const paused = breaker.pause(breaker.initial(endpoint, now()), 'INC-9', 'ops', now());
     await run(ctx.store.writeBreaker(paused.state, 0));
     const gate = endpointGateOf({ ...config, breakerStaleMs: 50 }, ctx.store, systemClock);
     if (gate === undefined) throw new Error('breaker is on');
@@ -133,7 +126,7 @@ Held('a hold is never decided on a view older than the cache bound: resumed mean
     await h.handler(sqsEvent([sqsRecord({ messageId: first, url: rx.url('/ok'), body: '{}' })]));
     assert.is((await run(ctx.store.getState(first))).status, 'HELD', 'held while paused (the cache now says paused)');
     // resumed by an operator; this container's cache has not looked since
-    const resumed = resumeBreaker(paused.state, 'done', 'ops', now());
+    const resumed = breaker.resume(paused.state, 'done', 'ops', now());
     await run(ctx.store.writeBreaker(resumed.state, paused.state.version, resumed.transition));
     await new Promise((r) => setTimeout(r, 100));
     const second = uniqueId('after-resume');

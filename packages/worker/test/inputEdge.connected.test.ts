@@ -2,7 +2,7 @@
 // correlationId with control, bidi or zero-width characters (or only whitespace) is poison,
 // like a bad messageId; a request header value HTTP cannot carry is refused before sending
 // and stored [REDACTED], never verbatim.
-import { REDACTED } from '@delivery-history/core';
+import { redaction } from '@delivery-history/core';
 import * as assert from 'uvu/assert';
 import { scanTable } from '../../../test/secrets/secretsRig.js';
 import { harness, run, sqsEvent, sqsRecord, uniqueId, workerSuite } from './support/workerRig.js';
@@ -54,7 +54,7 @@ Edge(
 );
 
 Edge(
-  'a header value undici refuses to send (ESC, U+202E) is refused before sending and stored [REDACTED]',
+  'a header value undici refuses to send (ESC, U+202E) is refused before sending and stored [redaction.REDACTED]',
   async (ctx) => {
     const h = harness(ctx.store);
     const messageId = uniqueId('edge-header');
@@ -66,8 +66,8 @@ Edge(
     assert.is(attempt?.deliveryResult.errorDetails?.code, 'INVALID_URL');
     assert.match(attempt?.deliveryResult.errorDetails?.message ?? '', /header x-title \(U\+001B at index 3\)/);
     for (const request of [history.state.request, attempt?.request]) {
-      assert.is(request?.headers['x-title'], REDACTED);
-      assert.is(request?.headers['x-bidi'], REDACTED);
+      assert.is(request?.headers['x-title'], redaction.REDACTED);
+      assert.is(request?.headers['x-bidi'], redaction.REDACTED);
       assert.is(request?.headers['x-plain'], 'kept');
     }
     const stored = JSON.stringify(await scanTable(ctx.t));

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
-import { createSealer } from '@delivery-history/core';
+import { sealing } from '@delivery-history/core';
 import { SEALED_REQUEST_PURPOSE } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -56,7 +56,7 @@ const ctx = { messageId: 'm-1', purpose: SEALED_REQUEST_PURPOSE };
 
 Kms('seal then unseal through KMS: the purpose is the KMS encryption context, the blob names the key ARN', async () => {
   const kms = fakeKms();
-  const sealer = createSealer(kmsKeyProvider(kms.client, 'alias/delivery-history-seal'));
+  const sealer = sealing.createSealer(kmsKeyProvider(kms.client, 'alias/delivery-history-seal'));
   const blob = await sealer.seal('Bearer T', ctx)();
   assert.ok(E.isRight(blob));
   const opened = await sealer.unseal(E.isRight(blob) ? blob.right : '', ctx)();
@@ -72,22 +72,25 @@ Kms('seal then unseal through KMS: the purpose is the KMS encryption context, th
   assert.is(kms.sent[0]?.input.KeySpec, 'AES_256');
 });
 
-Kms('KMS errors: throttling and outages are KeyUnavailable (retried), refusals are KeyRefused', async () => {
-  const cases: Array<[string, string]> = [
-    ['ThrottlingException', 'KeyUnavailable'],
-    ['KMSInternalException', 'KeyUnavailable'],
-    ['TimeoutError', 'KeyUnavailable'],
-    ['AccessDeniedException', 'KeyRefused'],
-    ['DisabledException', 'KeyRefused'],
-    ['KMSInvalidStateException', 'KeyRefused'],
-  ];
-  for (const [fault, tag] of cases) {
-    const r = await kmsKeyProvider(fakeKms(fault).client, ARN).generateDataKey()();
-    assert.ok(E.isLeft(r) && r.left._tag === tag, `${fault} -> ${tag}`);
-    const d = await kmsKeyProvider(fakeKms(fault).client, ARN).decryptDataKey(ARN, Buffer.alloc(40))();
-    assert.ok(E.isLeft(d) && d.left._tag === tag, `${fault} -> ${tag} (Decrypt)`);
-  }
-});
+Kms(
+  'KMS errors: throttling and outages are sealing.KeyUnavailable (retried), refusals are sealing.KeyRefused',
+  async () => {
+    const cases: Array<[string, string]> = [
+      ['ThrottlingException', 'KeyUnavailable'],
+      ['KMSInternalException', 'KeyUnavailable'],
+      ['TimeoutError', 'KeyUnavailable'],
+      ['AccessDeniedException', 'KeyRefused'],
+      ['DisabledException', 'KeyRefused'],
+      ['KMSInvalidStateException', 'KeyRefused'],
+    ];
+    for (const [fault, tag] of cases) {
+      const r = await kmsKeyProvider(fakeKms(fault).client, ARN).generateDataKey()();
+      assert.ok(E.isLeft(r) && r.left._tag === tag, `${fault} -> ${tag}`);
+      const d = await kmsKeyProvider(fakeKms(fault).client, ARN).decryptDataKey(ARN, Buffer.alloc(40))();
+      assert.ok(E.isLeft(d) && d.left._tag === tag, `${fault} -> ${tag} (Decrypt)`);
+    }
+  },
+);
 
 Kms('DELIVERY_SEAL_KEY_ID: key ids, ARNs and aliases; anything else is a configuration error', () => {
   assert.is(loadConfig({}).sealKeyId, null);

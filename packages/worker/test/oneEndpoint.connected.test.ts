@@ -7,7 +7,7 @@ import { makeRetryPolicy } from '@delivery-history/core';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { endpointHealthOf, hourOf, parseEndpointFilter } from '@delivery-history/core';
 import { endpointMatches } from '@delivery-history/core/testing';
-import { type Store, stateKey } from '@delivery-history/store';
+import { type Store, tableKeys } from '@delivery-history/store';
 import { endpointPartition, endpointShardOf } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
@@ -50,7 +50,7 @@ One('index, health and filter see one endpoint; an old trailing-dot key is still
   await ctx.t.doc.send(
     new UpdateCommand({
       TableName: ctx.t.tableName,
-      Key: stateKey(old),
+      Key: tableKeys.stateKey(old),
       UpdateExpression: 'SET endpoint = :e, gsi2pk = :pk',
       ExpressionAttributeValues: { ':e': 'h.example.', ':pk': endpointPartition('h.example.', endpointShardOf(old)) },
     }),

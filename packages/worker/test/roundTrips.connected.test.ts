@@ -4,7 +4,7 @@
 // same 2; a duplicate record of a delivered (or leased) message: the refused upsert only = 1.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import { createSealer, rawAesKeyProvider } from '@delivery-history/core';
+import { sealing } from '@delivery-history/core';
 import { makeRetryPolicy } from '@delivery-history/core';
 import * as assert from 'uvu/assert';
 import { type CallCounter, countCalls } from '@delivery-history/testkit/callCounter';
@@ -93,7 +93,7 @@ RoundTrips('a failed first attempt 2, its retry 2; a copy while leased 1', async
 RoundTrips(
   'sealed credentials cost no round trip: sealed first delivery 2, a re-drive body restored and sent in 2',
   async (ctx) => {
-    const sealer = createSealer(rawAesKeyProvider([{ id: 'local/rt', key: randomBytes(32) }]));
+    const sealer = sealing.createSealer(sealing.rawAesKeyProvider([{ id: 'local/rt', key: randomBytes(32) }]));
     const h = harness(testStore(ctx.t, { retryPolicy: makeRetryPolicy({ baseMs: 20, maxMs: 40 }) }), { sealer });
     try {
       const messageId = uniqueId('rt-sealed');

@@ -2,7 +2,7 @@
 // by the bench's meter (ReturnConsumedCapacity INDEXES on every request; transactions at 2x
 // per item at least). A successful first delivery costs at most 10 WCU.
 import { randomBytes } from 'node:crypto';
-import { createSealer, itemSize, rawAesKeyProvider } from '@delivery-history/core';
+import { size, sealing } from '@delivery-history/core';
 import { benchRequest } from '../../../test/bench/support/benchFixtures.js';
 import * as assert from 'uvu/assert';
 import { meterRequests, type RequestMeter } from '../../../test/bench/support/requestMeter.js';
@@ -18,7 +18,7 @@ WriteUnits.after(async (ctx) => {
 
 WriteUnits('a successful first delivery: at most 10 WCU; the index rows are written once, at creation', async (ctx) => {
   // the bench's request: ~350-byte body, a bearer token (sealed), so STATE is over 1 KB
-  const sealer = createSealer(rawAesKeyProvider([{ id: 'k1', key: randomBytes(32) }]));
+  const sealer = sealing.createSealer(sealing.rawAesKeyProvider([{ id: 'k1', key: randomBytes(32) }]));
   const h = harness(ctx.store, { sealer });
   try {
     const messageId = uniqueId('wcu-first');
@@ -28,7 +28,7 @@ WriteUnits('a successful first delivery: at most 10 WCU; the index rows are writ
     const total = ctx.meter.totals();
     const state = await run(ctx.store.getState(messageId));
     assert.is(state.status, 'SUCCESS');
-    assert.ok(itemSize(state) > 1024, 'STATE over 1 KB: 2 WCU a write, as in the bench');
+    assert.ok(size.item(state) > 1024, 'STATE over 1 KB: 2 WCU a write, as in the bench');
     assert.ok(total.wcu <= 10, `first delivery took ${total.wcu} WCU: ${JSON.stringify(byOp)}`);
     // byEndpoint and byCorrelation: one put each by the upsert; the append's transaction none
     assert.is(byOp.UpdateItem?.indexUnits, 2);

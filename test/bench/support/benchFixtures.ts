@@ -15,7 +15,7 @@ import { requestFingerprint } from '@delivery-history/core/testing';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { rebuildAuditSegments } from '@delivery-history/store';
-import { attemptKey, stateKey } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import { correlationIndexKeys, endpointIndexKeys, failedIndexKeys } from '@delivery-history/store/testing';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -79,7 +79,7 @@ export type ShapedMessage = {
 
 /** The STATE item as the store writes it: keys + item + the index attributes of its status. */
 export const stateRecord = (s: StateItem): Record<string, unknown> => ({
-  ...stateKey(s.messageId),
+  ...tableKeys.stateKey(s.messageId),
   ...s,
   ...(s.status === 'FAILED' ? failedIndexKeys(s.messageId, s.lastUpdatedAt) : {}),
   ...endpointIndexKeys(s.messageId, s.endpoint, s.createdAt),
@@ -131,7 +131,7 @@ export const shapeMessage = (
     attempts,
     items: [
       stateRecord(state),
-      ...attempts.map((a) => ({ ...attemptKey(messageId, a.attemptNumber), ...a })),
+      ...attempts.map((a) => ({ ...tableKeys.attemptKey(messageId, a.attemptNumber), ...a })),
       ...audit.right.map((x) => ({ ...x })),
     ],
   };
@@ -166,7 +166,7 @@ export const makeFastShaper = (patterns: ReadonlyArray<ReadonlyArray<Reply>>, id
     const m = shapeMessage(placeholder, new Date(TEMPLATE_BASE), replies, { idInBody: false });
     // STATE without its index attributes: those depend on id and time and are added per message
     return JSON.stringify([
-      marshall({ ...stateKey(placeholder), ...m.state }, MARSHALL),
+      marshall({ ...tableKeys.stateKey(placeholder), ...m.state }, MARSHALL),
       ...m.items.slice(1).map((x) => marshall(x, MARSHALL)),
     ]);
   });

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { itemSize } from '@delivery-history/core';
+import { size } from '@delivery-history/core';
 
 // Round trips, read/write units and latency per DynamoDB operation, counted on a real client
 // by one SDK middleware (nothing mocked). Every request asks for `ReturnConsumedCapacity:
@@ -57,7 +57,7 @@ const unitsOf = (op: string, consumed: unknown): { rcu: number; wcu: number; ind
 };
 
 /**
- * A floor for a transaction's write units from the request: 2 per KB (core's itemSize, the
+ * A floor for a transaction's write units from the request: 2 per KB (core's size.item, the
  * accounting DynamoDB applies; an already marshalled value counts a few bytes more) of each action's item
  * (a Put's item; an Update's values, less than the item it changes; a Delete's key), at
  * least 2 an action. DynamoDB Local's own figure for a transaction counts items of equal
@@ -70,7 +70,7 @@ const transactionFloor = (input: Record<string, unknown>): number => {
     const put = a.Put as { Item?: unknown } | undefined;
     const update = a.Update as { ExpressionAttributeValues?: unknown } | undefined;
     const body = put?.Item ?? update?.ExpressionAttributeValues ?? (a.Delete as { Key?: unknown } | undefined)?.Key;
-    return n + 2 * Math.max(1, Math.ceil(itemSize((body ?? {}) as Record<string, unknown>) / 1024));
+    return n + 2 * Math.max(1, Math.ceil(size.item((body ?? {}) as Record<string, unknown>) / 1024));
   }, 0);
 };
 

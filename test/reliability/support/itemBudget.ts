@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { itemSize } from '@delivery-history/core';
+import { size } from '@delivery-history/core';
 import { DEFAULT_BUDGETS } from '@delivery-history/store';
 
 // Every item of a table against the store's item budget (invariant 7), and a search for
@@ -30,7 +30,7 @@ export const checkItems = async (
     );
     for (const item of page.Items ?? []) {
       items++;
-      const bytes = itemSize(item);
+      const bytes = size.item(item);
       largest = Math.max(largest, bytes);
       const key = { pk: String(item.pk), sk: String(item.sk) };
       if (bytes > ITEM_BUDGET) overBudget.push({ ...key, bytes });

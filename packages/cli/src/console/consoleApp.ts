@@ -1,4 +1,4 @@
-import type { Page, StateSummary, StoreError } from '@delivery-history/store';
+import type { StateSummary, StoreError, StoreResult } from '@delivery-history/store';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Context as HonoContext, Hono } from 'hono';
@@ -65,7 +65,7 @@ const askFor = (missing: number, read: number, kept: number): number =>
 
 /** One list page: reads until PAGE_SIZE rows are kept, the index ends, or MAX_READS reads. */
 const fillPage = async (
-  fetch: (limit: number, cursor: string | null) => TE.TaskEither<StoreError, Page<StateSummary>>,
+  fetch: (limit: number, cursor: string | null) => TE.TaskEither<StoreError, StoreResult<'queryFailed'>>,
   keep: (r: StateSummary) => boolean,
   from: string | null,
 ): Promise<E.Either<StoreError, { rows: StateSummary[]; cursor: string | null }>> => {

@@ -1,4 +1,4 @@
-import { displayLine, displayText } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
@@ -9,10 +9,10 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** One stored line (an id, a header, an error): display rule; `html` escapes it on interpolation. */
-export const line = (s: string): string => displayLine(s);
+export const line = (s: string): string => display.line(s);
 
 /** A stored block (a body or snippet): newlines and tabs kept, shown in a <pre>. */
-export const block = (s: string): Html => html`<pre class="payload">${displayText(s)}</pre>`;
+export const block = (s: string): Html => html`<pre class="payload">${display.text(s)}</pre>`;
 
 /** A path segment of one of the console's own links (never a stored URL: those are text). */
 export const seg = (s: string): string => encodeURIComponent(s);

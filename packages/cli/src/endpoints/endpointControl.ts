@@ -1,14 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  displayLine,
-  type BreakerMove,
-  type BreakerState,
-  initialBreaker,
-  normalizeEndpoint,
-  pauseBreaker,
-  resumeBreaker,
-  sleep,
-} from '@delivery-history/core';
+import { type BreakerState, normalizeEndpoint, sleep, display, breaker } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
@@ -28,6 +19,8 @@ import { usageFailure, withArgs } from '../kit/withArgs.js';
 import { pauseArgs } from './pauseArgs.js';
 import { resumeArgs } from './resumeArgs.js';
 
+/** An operator's move (pause or resume): the next state and its MOVE. */
+type BreakerMove = ReturnType<typeof breaker.pause>;
 // `dh endpoints pause <host[:port]> --reason TEXT [--by WHO]` and
 // `dh endpoints resume <host[:port]> [--rate N] [--reason TEXT] [--by WHO]` (issue 27).
 // Audited: the breaker records who, why and when; resume drains the held messages oldest
@@ -49,7 +42,7 @@ const moveBreaker = async (
   for (let i = 0; i < MAX_TRIES; i++) {
     const read = await store.readBreaker(endpoint, true)();
     if (E.isLeft(read)) return E.left(read.left.message);
-    const before = read.right ?? initialBreaker(endpoint, now.toISOString());
+    const before = read.right ?? breaker.initial(endpoint, now.toISOString());
     const move = decide(before);
     const written = await store.writeBreaker(move.state, before.version, move.transition)();
     if (E.isRight(written)) return E.right(move);
@@ -82,7 +75,7 @@ type Doc = {
 
 const lineOf = (d: Doc): string =>
   // the reason and operator are what people typed: shown through the one output rule
-  `${displayLine(d.endpoint)}: ${d.from} -> ${d.to} by ${displayLine(d.by)} (${displayLine(d.reason)}); ${d.held} held` +
+  `${display.line(d.endpoint)}: ${d.from} -> ${d.to} by ${display.line(d.by)} (${display.line(d.reason)}); ${d.held} held` +
   (d.drained === null ? '' : `; ${d.drained.released} released, ${d.drained.failed} not`) +
   '\n';
 
@@ -95,7 +88,7 @@ const run = async (action: Action, a: Args, config: Config, io: Io, who: string)
     const moved = await moveBreaker(
       ctx.store,
       endpoint,
-      (b) => (action === 'pause' ? pauseBreaker(b, reason, who, at) : resumeBreaker(b, reason, who, at)),
+      (b) => (action === 'pause' ? breaker.pause(b, reason, who, at) : breaker.resume(b, reason, who, at)),
       now,
     );
     if (E.isLeft(moved)) return fail({ _tag: 'Infrastructure', message: moved.left });

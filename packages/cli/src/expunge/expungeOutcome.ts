@@ -1,6 +1,8 @@
 import type { ExpungeScope } from '@delivery-history/core';
-import type { Expunged, Store, StoreError } from '@delivery-history/store';
+import type { Store, StoreError, StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
+
+type Expunged = StoreResult<'expungeMessage'>;
 
 // `dh expunge`'s step for one message: the store's audited expunge, its answer classified.
 // The CLI's loop and the console's confirmation both call it (one run, two faces).

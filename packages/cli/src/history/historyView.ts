@@ -7,15 +7,7 @@ import type {
   RequeueItem,
   StateItem,
 } from '@delivery-history/core';
-import {
-  displayText,
-  fitLine,
-  isHoldEntry,
-  isRedriveEntry,
-  isRequeueEntry,
-  wrapLine,
-  isResolutionEntry,
-} from '@delivery-history/core';
+import { isEntry, display } from '@delivery-history/core';
 import { statusColor } from '../kit/format/color.js';
 import { oneLine, outcomeCode, resultLine, statusPhrase } from '../kit/format/describe.js';
 import { expungeSection } from './expungeView.js';
@@ -142,10 +134,10 @@ const holdRow = (e: Extract<AuditEntry, { kind: 'hold' }>, now: Date, tz: string
 ];
 
 const trailRow = (e: AuditEntry, now: Date, tz: string) => {
-  if (isRedriveEntry(e))
+  if (isEntry(e, 'redrive'))
     return [`after ${e.n}`, at(e.at, now, tz), 'REDRIVE', '-', '-', '-', `by ${e.by}: ${oneLine(e.reason, 200)}`];
-  if (isHoldEntry(e)) return holdRow(e, now, tz);
-  if (isRequeueEntry(e))
+  if (isEntry(e, 'hold')) return holdRow(e, now, tz);
+  if (isEntry(e, 'requeue'))
     return [
       `after ${e.n}`,
       at(e.at, now, tz),
@@ -155,7 +147,7 @@ const trailRow = (e: AuditEntry, now: Date, tz: string) => {
       '-',
       `by ${oneLine(e.by, 80)}: ${oneLine(e.reason, 200)} (waiting since ${absoluteTime(e.waitingSince, tz)})`,
     ];
-  if (isResolutionEntry(e))
+  if (isEntry(e, 'resolution'))
     return [
       `${e.n} resolved`,
       at(e.at, now, tz),
@@ -228,10 +220,10 @@ export const renderHistory = (v: HistoryView, now: Date, layout: Layout = PLAIN)
  */
 const snippetText = (snippet: string, width: number | null): string =>
   width === null
-    ? displayText(snippet)
+    ? display.text(snippet)
     : snippet
         .split('\n')
-        .flatMap((l) => wrapLine(l.replace(/\t/g, '    '), width))
+        .flatMap((l) => display.wrap(l.replace(/\t/g, '    '), width))
         .join('\n');
 
 export const renderAttempt = (
@@ -274,7 +266,7 @@ export const renderAttempt = (
       ? `\nRequest headers (as stored, redacted)\n${headers(a.request.headers)}`
       : `\nRequest headers (as sent, credentials redacted)\n${headers(a.request.sentHeaders)}`,
     body === undefined ? '' : `\nRequest body\n${body === null ? '  (not stored)' : snippetText(body, layout.width)}\n`,
-    `\nResponse: ${fitLine(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r), (layout.width ?? Number.POSITIVE_INFINITY) - 10)}\n`,
+    `\nResponse: ${display.fit(r.statusCode === null ? (r.errorDetails?.code ?? 'no response') : outcomeCode(r), (layout.width ?? Number.POSITIVE_INFINITY) - 10)}\n`,
     `\nResponse headers (kept)\n${a.response === null ? '  (no response)\n' : headers(a.response.headers)}`,
     // multi-line as received (newlines and tabs kept), every other control made visible
     `\nResponse body snippet\n${r.errorDetails?.responseSnippet == null || r.errorDetails.responseSnippet === '' ? '  (none kept)' : snippetText(r.errorDetails.responseSnippet, layout.width)}\n`,

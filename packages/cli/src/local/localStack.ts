@@ -1,4 +1,4 @@
-import { DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
+import { breaker } from '@delivery-history/core';
 import {
   createLocalWorker,
   type LocalDrain,
@@ -108,7 +108,7 @@ export const startLocalStack = async (o: LocalStackOptions): Promise<LocalStack>
         streamArn,
         idleBackoffMs: 50,
         maxIdleBackoffMs: 500,
-        deps: { breaker: config.breaker ? DEFAULT_BREAKER_SETTINGS : null },
+        deps: { breaker: config.breaker ? breaker.DEFAULT_SETTINGS : null },
         onBatch: (b) => {
           projected += b.records;
         },

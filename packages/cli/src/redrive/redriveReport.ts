@@ -1,7 +1,7 @@
 import { redriveFailure } from './redriveExit.js';
 import { exitCodeOf } from '../kit/exitCodes.js';
 import type { RedriveOutcome, RedriveReport, RedriveResult } from './redrive.js';
-import { wrapLine } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import { type Column, renderTable, renderText } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
 
@@ -104,7 +104,7 @@ export const redriveWarningSummary = (r: RedriveReport, width: number | null = n
   const lines = [...by].map(([w, ids]) => {
     const named = ids.slice(0, WARNED_IDS).join(', ') + (ids.length > WARNED_IDS ? `, ... (${ids.length})` : '');
     const line = `warning: ${w} [${named}]`;
-    return width === null ? line : wrapLine(line, width - 2).join('\n  ');
+    return width === null ? line : display.wrap(line, width - 2).join('\n  ');
   });
   return `${lines.join('\n')}\n`;
 };

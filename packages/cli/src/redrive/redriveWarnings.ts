@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { type AllowList, checkTarget, type DeliveryRequest, REDACTED } from '@delivery-history/core';
+import { type AllowList, checkTarget, type DeliveryRequest, redaction } from '@delivery-history/core';
 
 /** Every address a name resolves to here (injectable so tests can answer for DNS). */
 export type Resolver = (hostname: string) => Promise<ReadonlyArray<{ readonly address: string }>>;
@@ -9,7 +9,7 @@ const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true });
 // What a re-drive warns of before anything is sent (and in a dry run): a target the worker's
 // SSRF guard would refuse (the worker's own rule: checkTarget on every address the name
 // resolves to, with the allow-list of DELIVERY_ALLOW_TARGETS), and credentials that go out
-// as core's REDACTED marker: stored redacted (invariant 9) and not sealed (a message from
+// as core's redaction.REDACTED marker: stored redacted (invariant 9) and not sealed (a message from
 // before sealing, or one sealed by no key), so the worker cannot restore them.
 
 export type WarnOptions = {
@@ -48,26 +48,30 @@ const checkHost = async (host: string, o: WarnOptions): Promise<ReadonlyArray<st
   });
 };
 
-/** Header names and URL parts that carry the REDACTED marker instead of a credential. */
+/** Header names and URL parts that carry the redaction.REDACTED marker instead of a credential. */
 const redactedParts = (request: Pick<DeliveryRequest, 'url' | 'headers'>): ReadonlyArray<string> => {
   const headers = Object.entries(request.headers)
-    .filter(([, v]) => v.includes(REDACTED))
+    .filter(([, v]) => v.includes(redaction.REDACTED))
     .map(([k]) => `header ${k}`);
   let url: ReadonlyArray<string> = [];
   try {
     const u = new URL(request.url);
-    const params = [...u.searchParams].filter(([, v]) => v.includes(REDACTED)).map(([k]) => `query parameter ${k}`);
-    const info = decodeURIComponent(`${u.username}:${u.password}`).includes(REDACTED) ? ['URL user-info'] : [];
-    const path = decodeURIComponent(u.pathname).includes(REDACTED) ? ['URL path'] : [];
+    const params = [...u.searchParams]
+      .filter(([, v]) => v.includes(redaction.REDACTED))
+      .map(([k]) => `query parameter ${k}`);
+    const info = decodeURIComponent(`${u.username}:${u.password}`).includes(redaction.REDACTED)
+      ? ['URL user-info']
+      : [];
+    const path = decodeURIComponent(u.pathname).includes(redaction.REDACTED) ? ['URL path'] : [];
     url = [...params, ...info, ...path];
   } catch {
-    url = request.url.includes(REDACTED) ? ['URL'] : [];
+    url = request.url.includes(redaction.REDACTED) ? ['URL'] : [];
   }
   return [...headers, ...url];
 };
 
 const redactedText = (parts: ReadonlyArray<string>): string =>
-  `credentials go out redacted: ${parts.join(', ')} ${parts.length === 1 ? 'carries' : 'carry'} "${REDACTED}" ` +
+  `credentials go out redacted: ${parts.join(', ')} ${parts.length === 1 ? 'carries' : 'carry'} "${redaction.REDACTED}" ` +
   '(the message has no sealed credentials, so the worker cannot restore them unless it has a credential ' +
   'configured for this endpoint, DELIVERY_ENDPOINT_CREDENTIALS; the receiver may refuse it)';
 

@@ -7,7 +7,7 @@ import {
   mergeDeltas,
   sumShards,
 } from '@delivery-history/core';
-import { decodeAuditTrail, healthShardOf, type StoreError } from '@delivery-history/store';
+import { decodeAuditTrail, type StoreError, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { decodePartition } from '../kit/table/decodePartition.js';
@@ -170,7 +170,7 @@ export const rebuildEndpointHealth = async (
       const mine = appliedInWindow(m.messageId, read.right, hours);
       scanned += 1;
       attempts += mine.length;
-      if (mine.length > 0) accumulate(acc, healthShardOf(m.messageId, deps.shards), mine);
+      if (mine.length > 0) accumulate(acc, tableKeys.healthShardOf(m.messageId, deps.shards), mine);
       deps.onMessage?.();
       return E.right(undefined);
     },

@@ -1,4 +1,4 @@
-import { DEFAULT_HEALTH_SHARDS } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags } from '../kit/args/common.js';
 import type { ArgsOf } from '../kit/args/declaration.js';
@@ -57,7 +57,7 @@ export const replayEndpointsRun = async (
       putHours: (h) => ctx.store.putHealthHours(h),
       segments: a.segments,
       concurrency: 4,
-      shards: a.shards ?? DEFAULT_HEALTH_SHARDS,
+      shards: a.shards ?? tableKeys.DEFAULT_HEALTH_SHARDS,
     },
     { ...window, dryRun: a['dry-run'] === true },
   );

@@ -1,10 +1,10 @@
-import { cutToWidth } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import type { MessageReplay, ReplayReport } from './replayProjections.js';
 import { type Column, renderTable, renderText } from '../kit/format/table.js';
 import { type Layout, PLAIN } from '../kit/format/terminal.js';
 import { formatDuration } from '../kit/format/time.js';
 
-const show = (v: unknown): string => cutToWidth(JSON.stringify(v) ?? 'undefined', 60);
+const show = (v: unknown): string => display.cut(JSON.stringify(v) ?? 'undefined', 60);
 
 const trailText = (d: MessageReplay): string | null => {
   const t = d.auditTrail;

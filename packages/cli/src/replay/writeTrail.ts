@@ -1,14 +1,16 @@
 import { rebuildAuditSegments, type SegmentBudget } from '@delivery-history/store';
 import {
-  type AuditWrite,
   createStore,
   type DocumentClient,
   decodeAuditTrail,
   type StoreError,
+  type StoreResult,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DecodedMessage } from '../kit/table/decodePartition.js';
 import { Repaired, RepairConflict, RepairFailed, type RepairOutcome } from './repairOutcome.js';
+
+type AuditWrite = StoreResult<'writeAuditStep'>;
 
 // Rewrites a message's audit trail from its attempts, redrives, holds and requeues, packed exactly as the
 // projector packs it (its rebuildAuditSegments), through the store's one AUDIT writer

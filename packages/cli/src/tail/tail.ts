@@ -1,4 +1,4 @@
-import { AttemptItem, cutToWidth, displayJson } from '@delivery-history/core';
+import { AttemptItem, display } from '@delivery-history/core';
 import { makeStreamClients, type StreamTail, tailStream } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { configFlags, hostMatches } from '../kit/args/common.js';
@@ -61,7 +61,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
       String(a.attemptNumber),
       statusOf(a),
       a.deliveryResult.category,
-      { text: outcomeCode(a.deliveryResult), narrow: cutToWidth(outcomeCode(a.deliveryResult), 12) },
+      { text: outcomeCode(a.deliveryResult), narrow: display.cut(outcomeCode(a.deliveryResult), 12) },
       resultTime(a.deliveryResult),
       hostOf(a.request.url),
       a.deliveryResult.errorDetails === null ? '' : oneLine(a.deliveryResult.errorDetails.message, 200),
@@ -70,7 +70,7 @@ const row = (a: AttemptItem, layout: Layout): string =>
   );
 
 const jsonLine = (a: AttemptItem): string =>
-  `${displayJson({
+  `${display.json({
     messageId: a.messageId,
     attemptNumber: a.attemptNumber,
     status: a.status,

@@ -1,4 +1,4 @@
-import { DEFAULT_BUDGETS, STATE_SK, type StoreError } from '@delivery-history/store';
+import { DEFAULT_BUDGETS, type StoreError, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { sleep as defaultSleep, type SecretPolicy, type Sleep } from '@delivery-history/core';
@@ -123,7 +123,11 @@ const runVerify = async (deps: VerifyDeps, o: VerifyOptions): Promise<E.Either<S
     const checked = await settled(messageId, scanned);
     if (E.isLeft(checked)) return checked;
     const { raw, found, decoded } = checked.right;
-    if (o.messageIds === undefined && decoded.state === null && decoded.corrupt.every((c) => c.sk !== STATE_SK)) {
+    if (
+      o.messageIds === undefined &&
+      decoded.state === null &&
+      decoded.corrupt.every((c) => c.sk !== tableKeys.STATE_SK)
+    ) {
       // scanned, then deleted, or a partition without STATE: not a message, as the scan sees it
       return E.right(undefined);
     }

@@ -1,6 +1,6 @@
 // Hand-made drift for replay tests: raw writes that bypass the store on purpose.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { stateKey } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import { auditKey } from '@delivery-history/store/testing';
 
 /** Sets one top-level STATE attribute, as a buggy writer or an operator's console would. */
@@ -14,7 +14,7 @@ export const setStateField = async (
   await doc.send(
     new UpdateCommand({
       TableName: tableName,
-      Key: stateKey(messageId),
+      Key: tableKeys.stateKey(messageId),
       UpdateExpression: 'SET #f = :v',
       ExpressionAttributeNames: { '#f': field },
       ExpressionAttributeValues: { ':v': value },

@@ -214,7 +214,7 @@ export type StateItem = t.TypeOf<typeof StateItem>;
 
 // ---------------------------------------------------------------------------
 // Audit trail entries (compact). Attempt entries have no `kind`; redrive entries
-// have kind 'redrive'. Use `isRedriveEntry` to tell them apart.
+// have kind 'redrive'. Use `isEntry` to tell them apart.
 // ---------------------------------------------------------------------------
 
 export const AttemptAuditEntry = t.type(
@@ -279,10 +279,15 @@ export const AuditEntry = t.union(
 );
 export type AuditEntry = t.TypeOf<typeof AuditEntry>;
 
-export const isRedriveEntry = (e: AuditEntry): e is RedriveAuditEntry => 'kind' in e && e.kind === 'redrive';
-export const isResolutionEntry = (e: AuditEntry): e is ResolutionAuditEntry => 'kind' in e && e.kind === 'resolution';
-export const isHoldEntry = (e: AuditEntry): e is HoldAuditEntry => 'kind' in e && e.kind === 'hold';
-export const isRequeueEntry = (e: AuditEntry): e is t.TypeOf<typeof RequeueAuditEntry> =>
-  'kind' in e && e.kind === 'requeue';
-/** An attempt's entry (the only kind without `kind`). */
-export const isAttemptEntry = (e: AuditEntry): e is AttemptAuditEntry => !('kind' in e);
+/** Each entry kind and its entry (an attempt's is the only kind without `kind`). */
+type EntryOfKind = {
+  readonly attempt: AttemptAuditEntry;
+  readonly redrive: RedriveAuditEntry;
+  readonly resolution: ResolutionAuditEntry;
+  readonly hold: HoldAuditEntry;
+  readonly requeue: t.TypeOf<typeof RequeueAuditEntry>;
+};
+
+/** Tells a trail's entries apart: `isEntry(e, 'redrive')` narrows `e` to a re-drive's entry. */
+export const isEntry = <K extends keyof EntryOfKind>(e: AuditEntry, kind: K): e is AuditEntry & EntryOfKind[K] =>
+  ('kind' in e ? e.kind : 'attempt') === kind;

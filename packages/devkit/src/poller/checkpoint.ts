@@ -3,10 +3,12 @@ import {
   describeStoreError,
   type StoreError,
   createStore,
-  type ShardCheckpoint,
+  type StoreInput,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
+
+type ShardCheckpoint = StoreInput<'putCheckpoint', 2>;
 
 // ---------------------------------------------------------------------------
 // Where a poller resumes. Kept in the table itself by the store (`getCheckpoint` /

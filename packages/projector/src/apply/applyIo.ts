@@ -1,17 +1,20 @@
 import {
-  type AuditStep,
-  type AuditWrite,
-  type HeadAndState,
-  type HealthWrite,
   HEADS_PER_BATCH,
   Invalid,
-  type StepWrite,
   type Store,
   type StoreError,
+  type StoreResult,
+  type StoreInput,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { BatchGate } from './batchGate.js';
+
+type AuditStep = StoreInput<'writeAuditStep', 1>;
+type AuditWrite = StoreResult<'writeAuditStep'>;
+type HeadAndState = StoreResult<'getHeadAndState'>;
+type HealthWrite = NonNullable<StoreInput<'writeAuditStep', 2>>;
+type StepWrite = StoreInput<'writeAuditSteps'>[number];
 
 // The two store calls of an apply (read head + STATE, write a step), one message at a time
 // (`soloIo`) or gathered across the batch's applies (`gatheredIo`: one BatchGetItem for the

@@ -1,3 +1,4 @@
+import { tableKeys } from '@delivery-history/store';
 import {
   type AttemptItem,
   dedupeOperatorEvents,
@@ -12,11 +13,10 @@ import {
   rebuildAuditTrail,
   type StateItem,
 } from '@delivery-history/core';
-import type { AuditHeadItem, Store, HealthMarker, StoreError } from '@delivery-history/store';
+import type { AuditHeadItem, Store, StoreError, StoreInput } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { attemptSk, redriveSk } from '../keys.js';
 import { Contention, MissingAttempts, OutOfOrder, type ProjectorError, storeFailure } from '../errors.js';
 import { type AppendStep, planAppend, type Position } from '@delivery-history/store';
 import type { MessageChange as Change } from '../stream/parseStreamRecord.js';
@@ -25,6 +25,8 @@ import { checkDrift, type DriftResult, sampleDriftCheck } from './driftCheck.js'
 import { ensureHealthIndex, healthOfStep, markersOf, withinBucketLimit } from './health.js';
 import { type ApplyIo, soloIo } from './applyIo.js';
 import { storeOf } from './storeOf.js';
+
+type HealthMarker = StoreInput<'raiseHealthMarkers'>[number];
 
 // ---------------------------------------------------------------------------
 // model
@@ -313,10 +315,10 @@ const eventsOf = (changes: readonly Change[], work: Work): OperatorEvent[] => {
   const redrives = [...changes.flatMap((c) => (c.kind === 'redrive' ? [c.redrive] : [])), ...work.redrives];
   return dedupeOperatorEvents([
     ...attempts.flatMap((attempt) =>
-      operatorEventsOf({ kind: 'attempt', sortKey: attemptSk(attempt.attemptNumber), attempt }),
+      operatorEventsOf({ kind: 'attempt', sortKey: tableKeys.attemptSk(attempt.attemptNumber), attempt }),
     ),
     ...redrives.flatMap((redrive) =>
-      operatorEventsOf({ kind: 'redrive', sortKey: redriveSk(redrive.redriveNumber), redrive, context }),
+      operatorEventsOf({ kind: 'redrive', sortKey: tableKeys.redriveSk(redrive.redriveNumber), redrive, context }),
     ),
   ]);
 };

@@ -1,22 +1,21 @@
 import {
   type AttemptItem,
-  type BreakerObservation,
   type BreakerSettings,
   type BreakerState,
   type BreakerTransition,
-  type BreakerWarning,
-  initialBreaker,
-  observationOf,
-  observeBreaker,
+  breaker,
 } from '@delivery-history/core';
 import { describeStoreError, type Store } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectorDeps } from './deps.js';
 import { storeOf } from './storeOf.js';
 
+type BreakerObservation = ReturnType<typeof breaker.observationOf>;
+type BreakerWarning = ReturnType<typeof breaker.observe>['warnings'][number];
+
 // ---------------------------------------------------------------------------
 // The endpoint breaker, decided after each batch from the attempts it carried (the same
-// observations as endpoint health), off the worker's hot path: read, core's observeBreaker,
+// observations as endpoint health), off the worker's hot path: read, core's breaker.observe,
 // write conditioned on the version read; a lost race re-reads. Replayed records are skipped by
 // the breaker's own `seen` marker. Best effort: a failure is logged and counted, never a batch
 // item failure (the audit trail must not wait for the breaker).
@@ -34,7 +33,7 @@ const NONE: BreakerReport = { transitions: [], warnings: [], failed: 0 };
 const byEndpoint = (attempts: readonly AttemptItem[]): Map<string, BreakerObservation[]> => {
   const out = new Map<string, BreakerObservation[]>();
   for (const a of attempts) {
-    const o = observationOf(a);
+    const o = breaker.observationOf(a);
     if (o.endpoint === '') continue;
     out.set(o.endpoint, [...(out.get(o.endpoint) ?? []), o]);
   }
@@ -53,8 +52,8 @@ const decideOne = async (
   for (let tries = 0; tries < deps.maxApplyTries; tries++) {
     const read = await store.readBreaker(endpoint, true)();
     if (E.isLeft(read)) return E.left(describeStoreError(read.left));
-    const before: BreakerState = read.right ?? initialBreaker(endpoint, deps.clock().toISOString());
-    const step = observeBreaker(before, observations, settings);
+    const before: BreakerState = read.right ?? breaker.initial(endpoint, deps.clock().toISOString());
+    const step = breaker.observe(before, observations, settings);
     if (!step.changed) return E.right({ transitions: [], warnings: [] });
     const written = await store.writeBreaker(step.state, before.version)();
     if (E.isRight(written)) return E.right({ transitions: [...step.transitions], warnings: [...step.warnings] });

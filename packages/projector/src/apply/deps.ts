@@ -6,11 +6,7 @@ import {
   sleep,
   systemClock,
 } from '@delivery-history/core';
-import {
-  DEFAULT_HEALTH_SHARDS,
-  type DocumentClient,
-  type RetryOptions as StoreRetryOptions,
-} from '@delivery-history/store';
+import { type DocumentClient, type RetryOptions as StoreRetryOptions, tableKeys } from '@delivery-history/store';
 import {
   DEFAULT_SEGMENT_BUDGET,
   DEFAULT_STEP_LIMITS,
@@ -89,7 +85,7 @@ export const makeProjectorDeps = (
   driftCheckRate: DEFAULT_DRIFT_CHECK_RATE,
   stepLimits: DEFAULT_STEP_LIMITS,
   events: null,
-  healthShards: DEFAULT_HEALTH_SHARDS,
+  healthShards: tableKeys.DEFAULT_HEALTH_SHARDS,
   healthIndexWritten: new Set(),
   breaker: null,
   ...overrides,

@@ -1,17 +1,14 @@
 import { type AttemptItem, healthDeltaOf, hourOf, maxMarker } from '@delivery-history/core';
-import {
-  type AuditStep,
-  type BucketShard,
-  type HealthMarker,
-  type HealthWrite,
-  healthShardOf,
-  type Store,
-  type StoreError,
-} from '@delivery-history/store';
+import { type Store, type StoreError, type StoreInput, tableKeys } from '@delivery-history/store';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { endpointOf } from '@delivery-history/core';
 import type { ProjectorDeps } from './deps.js';
+
+type AuditStep = StoreInput<'writeAuditStep', 1>;
+type BucketShard = StoreInput<'putHealthIndex'>[number];
+type HealthMarker = StoreInput<'raiseHealthMarkers'>[number];
+type HealthWrite = NonNullable<StoreInput<'writeAuditStep', 2>>;
 
 // Endpoint health in the apply: the counts ride in the AUDIT steps' transactions (the store's
 // writeAuditStep `health`: the shard and its endpoint-hour roll-up), so the head's high-water
@@ -44,7 +41,7 @@ export const healthOfStep = (
 ): HealthWrite => {
   const from = step.expect?.through ?? 0;
   const mine = attempts.filter((a) => a.attemptNumber > from && a.attemptNumber <= step.summary.through);
-  return { shard: healthShardOf(messageId, deps.healthShards), deltas: healthDeltaOf(mine) };
+  return { shard: tableKeys.healthShardOf(messageId, deps.healthShards), deltas: healthDeltaOf(mine) };
 };
 
 /** Index items a process remembers having written (a day of 100 endpoints x 4 shards is 9,600). */
@@ -62,7 +59,7 @@ export const ensureHealthIndex = (
   messageId: string,
   attempts: readonly AttemptItem[],
 ): TE.TaskEither<StoreError, void> => {
-  const shard = healthShardOf(messageId, deps.healthShards);
+  const shard = tableKeys.healthShardOf(messageId, deps.healthShards);
   const wanted = new Map<string, BucketShard>();
   for (const a of attempts) {
     const b = { endpoint: endpointOf(a.request.url), hour: hourOf(a.completedAt), shard };
@@ -87,7 +84,7 @@ export const markersOf = (
   messageId: string,
   attempts: readonly AttemptItem[],
 ): HealthMarker[] => {
-  const shard = healthShardOf(messageId, deps.healthShards);
+  const shard = tableKeys.healthShardOf(messageId, deps.healthShards);
   return healthDeltaOf(attempts).flatMap((d) => [
     ...(d.lastOk === null
       ? []

@@ -12,7 +12,7 @@ import { gatheredIo } from './applyIo.js';
 import { createBatchGate } from './batchGate.js';
 import { storeOf } from './storeOf.js';
 import { type BreakerReport, decideBreakers } from './breakers.js';
-import { endpointEventsOf } from '@delivery-history/core';
+import { breaker } from '@delivery-history/core';
 
 /**
  * The longest a parked read or write waits for the batch's other applies to reach theirs
@@ -198,7 +198,7 @@ export const projectMessages = async (deps: ProjectorDeps, records: readonly unk
   // after every trail write of the batch: publishing can neither block nor undo the trail
   const events = await publishEvents(deps, [
     ...messages.flatMap((m) => m.events),
-    ...endpointEventsOf(breakers.transitions, breakers.warnings),
+    ...breaker.eventsOf(breakers.transitions, breakers.warnings),
     ...(await holdAndMoveEvents(deps, holds, moves)),
   ]);
   const report = {

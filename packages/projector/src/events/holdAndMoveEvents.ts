@@ -1,14 +1,14 @@
+import { tableKeys } from '@delivery-history/store';
 import {
   type BreakerMoveItem,
-  endpointEventsOf,
   type HoldItem,
   type OperatorEvent,
   operatorEventsOf,
+  breaker,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectorDeps } from '../apply/deps.js';
 import { storeOf } from '../apply/storeOf.js';
-import { holdSk } from '../keys.js';
 
 // ---------------------------------------------------------------------------
 // Operator events of the records that are not audit-trail work: a hold that ended in expiry
@@ -37,7 +37,7 @@ const expiredEvents = async (
     ? { endpoint: state.right.endpoint, correlationId: state.right.correlationId }
     : null;
   const heldFor = await heldBefore(deps, h, batch);
-  return operatorEventsOf({ kind: 'hold', sortKey: holdSk(h.holdNumber), hold: h, context, heldFor });
+  return operatorEventsOf({ kind: 'hold', sortKey: tableKeys.holdSk(h.holdNumber), hold: h, context, heldFor });
 };
 
 export const holdAndMoveEvents = async (
@@ -48,5 +48,5 @@ export const holdAndMoveEvents = async (
   const expired: OperatorEvent[] = [];
   // expiries are rare (held past retention): one STATE read each is fine
   for (const h of holds) expired.push(...(await expiredEvents(deps, h, holds)));
-  return [...expired, ...endpointEventsOf(moves, [])];
+  return [...expired, ...breaker.eventsOf(moves, [])];
 };

@@ -1,6 +1,8 @@
-import { type AuditTrail, decodeAuditTrail } from '@delivery-history/store';
+import { decodeAuditTrail, type StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import { CorruptItem } from '../errors.js';
+
+type AuditTrail = StoreResult<'readAuditTrail'>;
 
 export type { AuditTrail };
 

@@ -1,8 +1,7 @@
 import { AttemptItem, BreakerMoveItem, decodeWith, HoldItem, RedriveItem, RequeueItem } from '@delivery-history/core';
-import { unmarshallStreamImage } from '@delivery-history/store';
+import { unmarshallStreamImage, tableKeys } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { ATTEMPT_PREFIX, attemptSk, HOLD_PREFIX, holdSk, MOVE_PREFIX, messagePk, moveKey, redriveSk } from '../keys.js';
 import { kindOf, matchesStreamFilter } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
@@ -77,12 +76,12 @@ const malformed = (sequenceNumber: string | null, reason: string): ParsedRecord 
 });
 
 const keysAgree = (pk: string, sk: string, messageId: string, expectedSk: string): boolean =>
-  pk === messagePk(messageId) && sk === expectedSk;
+  pk === tableKeys.messagePk(messageId) && sk === expectedSk;
 
 const decodeHold = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
   const d = decodeWith(HoldItem, item);
   if (E.isLeft(d)) return malformed(seq, d.left.message);
-  if (!keysAgree(pk, sk, d.right.messageId, holdSk(d.right.holdNumber)))
+  if (!keysAgree(pk, sk, d.right.messageId, tableKeys.holdSk(d.right.holdNumber)))
     return malformed(seq, `keys ${pk}/${sk} do not match hold ${d.right.messageId}#${d.right.holdNumber}`);
   return {
     _tag: 'Change',
@@ -94,7 +93,7 @@ const decodeRequeue = (seq: string, pk: string, item: Record<string, unknown>): 
   const d = decodeWith(RequeueItem, item);
   if (E.isLeft(d)) return malformed(seq, d.left.message);
   // its sort key carries a random id the item does not: the partition must agree
-  if (pk !== messagePk(d.right.messageId))
+  if (pk !== tableKeys.messagePk(d.right.messageId))
     return malformed(seq, `key ${pk} does not match requeue of ${d.right.messageId}`);
   return {
     _tag: 'Change',
@@ -105,20 +104,20 @@ const decodeRequeue = (seq: string, pk: string, item: Record<string, unknown>): 
 const decodeMove = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
   const d = decodeWith(BreakerMoveItem, item);
   if (E.isLeft(d)) return malformed(seq, d.left.message);
-  const key = moveKey(d.right.endpoint, d.right.version);
+  const key = tableKeys.moveKey(d.right.endpoint, d.right.version);
   if (key.pk !== pk || key.sk !== sk)
     return malformed(seq, `keys ${pk}/${sk} do not match move ${d.right.endpoint}#${d.right.version}`);
   return { _tag: 'Move', sequenceNumber: seq, move: d.right };
 };
 
 const decodeItem = (seq: string, pk: string, sk: string, item: Record<string, unknown>): ParsedRecord => {
-  if (sk.startsWith(HOLD_PREFIX)) return decodeHold(seq, pk, sk, item);
+  if (sk.startsWith(tableKeys.HOLD_PREFIX)) return decodeHold(seq, pk, sk, item);
   if (kindOf(sk) === 'requeue') return decodeRequeue(seq, pk, item);
-  if (sk.startsWith(MOVE_PREFIX)) return decodeMove(seq, pk, sk, item);
-  if (sk.startsWith(ATTEMPT_PREFIX)) {
+  if (sk.startsWith(tableKeys.MOVE_PREFIX)) return decodeMove(seq, pk, sk, item);
+  if (sk.startsWith(tableKeys.ATTEMPT_PREFIX)) {
     const d = decodeWith(AttemptItem, item);
     if (E.isLeft(d)) return malformed(seq, d.left.message);
-    if (!keysAgree(pk, sk, d.right.messageId, attemptSk(d.right.attemptNumber)))
+    if (!keysAgree(pk, sk, d.right.messageId, tableKeys.attemptSk(d.right.attemptNumber)))
       return malformed(seq, `keys ${pk}/${sk} do not match attempt ${d.right.messageId}#${d.right.attemptNumber}`);
     return {
       _tag: 'Change',
@@ -127,7 +126,7 @@ const decodeItem = (seq: string, pk: string, sk: string, item: Record<string, un
   }
   const d = decodeWith(RedriveItem, item);
   if (E.isLeft(d)) return malformed(seq, d.left.message);
-  if (!keysAgree(pk, sk, d.right.messageId, redriveSk(d.right.redriveNumber)))
+  if (!keysAgree(pk, sk, d.right.messageId, tableKeys.redriveSk(d.right.redriveNumber)))
     return malformed(seq, `keys ${pk}/${sk} do not match redrive ${d.right.messageId}#${d.right.redriveNumber}`);
   return {
     _tag: 'Change',

@@ -6,7 +6,7 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { treeCpuMs } from '@delivery-history/devkit/testing';
 import { auditKey } from '@delivery-history/store/testing';
 import type { AttemptItem } from '@delivery-history/core';
-import { attemptSk, messagePk } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import type { TestTable } from '@delivery-history/testkit/testTable';
 import { cpuOf, waitFor } from '@delivery-history/testkit/waitFor';
 import { writeItems } from '@delivery-history/testkit/writeItems';
@@ -124,7 +124,7 @@ export const writeInOrder = (t: TestTable, attempts: readonly AttemptItem[]): Pr
   writeItems(
     t.doc,
     t.tableName,
-    attempts.map((a) => ({ pk: messagePk(a.messageId), sk: attemptSk(a.attemptNumber), ...a })),
+    attempts.map((a) => ({ pk: tableKeys.messagePk(a.messageId), sk: tableKeys.attemptSk(a.attemptNumber), ...a })),
     1,
   );
 

@@ -3,7 +3,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptItem, RedriveItem } from '@delivery-history/core';
 import type { OutcomeCategory } from '@delivery-history/core/testing';
-import { attemptSk, messagePk, redriveSk } from '@delivery-history/store';
+import { tableKeys } from '@delivery-history/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { redrive as kitRedrive } from '@delivery-history/testkit/itemBuilders';
 
@@ -78,13 +78,13 @@ export const redrive = (messageId: string, k: number, afterAttempt: number, maxA
 });
 
 export const attemptKeyed = (a: AttemptItem): Record<string, unknown> => ({
-  pk: messagePk(a.messageId),
-  sk: attemptSk(a.attemptNumber),
+  pk: tableKeys.messagePk(a.messageId),
+  sk: tableKeys.attemptSk(a.attemptNumber),
   ...a,
 });
 export const redriveKeyed = (r: RedriveItem): Record<string, unknown> => ({
-  pk: messagePk(r.messageId),
-  sk: redriveSk(r.redriveNumber),
+  pk: tableKeys.messagePk(r.messageId),
+  sk: tableKeys.redriveSk(r.redriveNumber),
   ...r,
 });
 

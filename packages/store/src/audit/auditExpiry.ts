@@ -1,4 +1,4 @@
-import { type AuditEntry, isAttemptEntry, isResolutionEntry, retentionExpiry } from '@delivery-history/core';
+import { type AuditEntry, retentionExpiry, isEntry } from '@delivery-history/core';
 
 // Retention for audit segments, which the projector writes after the final attempt: a
 // segment written by a step whose last live entry is final inherits the message's TTL,
@@ -8,11 +8,11 @@ import { type AuditEntry, isAttemptEntry, isResolutionEntry, retentionExpiry } f
 /** The TTL the segments written with `entries` carry, or null (not final, retention off, unknown). */
 export const auditExpiry = (entries: readonly AuditEntry[], retentionDays: number | null): number | null => {
   // resolutions never move the status (a late result of a lost attempt): they decide nothing either
-  const live = entries.filter((e) => !isResolutionEntry(e));
+  const live = entries.filter((e) => !isEntry(e, 'resolution'));
   // a re-drive or hold event last: not final from this step's view (an expired hold carries no
   // delivery time: the STATE's retention, synced by its writer, covers it)
-  const last = [...live].reverse().find((e) => !isAttemptEntry(e) || e.retry !== 'superseded');
-  if (last === undefined || !isAttemptEntry(last)) return null;
+  const last = [...live].reverse().find((e) => !isEntry(e, 'attempt') || e.retry !== 'superseded');
+  if (last === undefined || !isEntry(last, 'attempt')) return null;
   return retentionExpiry(
     { status: last.status, retryEligible: last.retry === 'retry', lastDeliveryAttempt: last.at },
     retentionDays,

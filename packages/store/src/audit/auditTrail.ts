@@ -1,4 +1,4 @@
-import { type AuditEntry, decodeWith, itemSize } from '@delivery-history/core';
+import { type AuditEntry, decodeWith, size } from '@delivery-history/core';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -13,7 +13,7 @@ import { AuditHeadItem, AuditSegmentItem, type AuditSummary, summaryOf } from '.
 export type SegmentInfo = {
   readonly segment: number;
   readonly entryCount: number;
-  /** `itemSize` of the stored item (for budget checks by verify). */
+  /** `size.item` of the stored item (for budget checks by verify). */
   readonly bytes: number;
 };
 
@@ -51,12 +51,12 @@ const decodeSegment =
     if (raw.segment === 0) {
       return pipe(
         decodeWith(AuditHeadItem, raw),
-        E.bimap(asCorrupt, (head) => ({ segment: head, head, bytes: itemSize(raw) })),
+        E.bimap(asCorrupt, (head) => ({ segment: head, head, bytes: size.item(raw) })),
       );
     }
     return pipe(
       decodeWith(AuditSegmentItem, raw),
-      E.bimap(asCorrupt, (segment) => ({ segment, head: null, bytes: itemSize(raw) })),
+      E.bimap(asCorrupt, (segment) => ({ segment, head: null, bytes: size.item(raw) })),
     );
   };
 

@@ -1,4 +1,4 @@
-import { type AuditEntry, isAttemptEntry, isHoldEntry, isRedriveEntry, isRequeueEntry } from '@delivery-history/core';
+import { type AuditEntry, isEntry } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AuditHeadItem, type AuditSummary, summaryOf } from './auditItems.js';
 import type { AuditPosition, AuditStep } from './auditStep.js';
@@ -85,10 +85,10 @@ const initialSummary = (messageId: string, now: string): AuditSummary => ({
 
 const advance = (s: AuditSummary, e: AuditEntry, segment: number, tailBytes: number, now: string): AuditSummary => ({
   segments: segment + 1,
-  through: isAttemptEntry(e) ? e.n : s.through,
-  redrives: isRedriveEntry(e) ? s.redrives + 1 : s.redrives,
-  holds: isHoldEntry(e) ? e.hold : s.holds,
-  requeues: isRequeueEntry(e) ? e.requeue : s.requeues,
+  through: isEntry(e, 'attempt') ? e.n : s.through,
+  redrives: isEntry(e, 'redrive') ? s.redrives + 1 : s.redrives,
+  holds: isEntry(e, 'hold') ? e.hold : s.holds,
+  requeues: isEntry(e, 'requeue') ? e.requeue : s.requeues,
   entryCount: s.entryCount + 1,
   tailBytes,
   updatedAt: now,

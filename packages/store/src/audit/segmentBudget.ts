@@ -1,7 +1,7 @@
-import { DYNAMODB_ITEM_LIMIT_BYTES } from '@delivery-history/core';
+import { size } from '@delivery-history/core';
 
 // ---------------------------------------------------------------------------
-// Size budgets of audit segments, in core's `itemSize` bytes.
+// Size budgets of audit segments, in core's `size.item` bytes.
 //
 // Why two numbers: DynamoDB bills an UpdateItem by the larger of the item before and after,
 // and the projector reads the head segment (it carries the summary) on every apply. So the
@@ -20,7 +20,7 @@ export type SegmentBudget = {
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024;
 export const DEFAULT_HEAD_BYTES = 16 * 1024;
 /** No configuration may go above this: a margin under DynamoDB's 400 KB for accounting slack. */
-export const MAX_SEGMENT_BYTES = DYNAMODB_ITEM_LIMIT_BYTES - 50 * 1024;
+export const MAX_SEGMENT_BYTES = size.ITEM_LIMIT_BYTES - 50 * 1024;
 /** Room for keys, summary and at least a few entries. */
 export const MIN_SEGMENT_BYTES = 1024;
 

@@ -1,11 +1,11 @@
-import { type AuditEntry, attributeValueSize, itemSize } from '@delivery-history/core';
+import { type AuditEntry, size } from '@delivery-history/core';
 import { type AuditSummary, headItem, segmentItem } from './auditItems.js';
 
-// Size accounting by core's `itemSize` rules. A list costs 3 bytes + (1 + value) per element,
-// so an entry adds exactly `1 + attributeValueSize(entry)` to its segment: appends can be
+// Size accounting by core's `size.item` rules. A list costs 3 bytes + (1 + value) per element,
+// so an entry adds exactly `1 + size.attribute(entry)` to its segment: appends can be
 // accounted without reading the segment back.
 
-export const entryBytes = (e: AuditEntry): number => 1 + attributeValueSize(e);
+export const entryBytes = (e: AuditEntry): number => 1 + size.attribute(e);
 
 export const entriesBytes = (entries: readonly AuditEntry[]): number => entries.reduce((n, e) => n + entryBytes(e), 0);
 
@@ -23,8 +23,8 @@ const WIDEST_SUMMARY: AuditSummary = {
 
 /** Bytes of an empty segment (keys, type, messageId, segment, empty list); the head with its widest summary. */
 export const emptySegmentBytes = (messageId: string, segment: number): number =>
-  segment === 0 ? itemSize(headItem(messageId, [], WIDEST_SUMMARY)) : itemSize(segmentItem(messageId, segment, []));
+  segment === 0 ? size.item(headItem(messageId, [], WIDEST_SUMMARY)) : size.item(segmentItem(messageId, segment, []));
 
-/** Accounted size of a segment holding `entries` (an upper bound of its real `itemSize`). */
+/** Accounted size of a segment holding `entries` (an upper bound of its real `size.item`). */
 export const segmentBytes = (messageId: string, segment: number, entries: readonly AuditEntry[]): number =>
   emptySegmentBytes(messageId, segment) + entriesBytes(entries);

@@ -1,4 +1,4 @@
-import { type BreakerState, gateOf, type Logger, type Sleep } from '@delivery-history/core';
+import { type BreakerState, type Logger, type Sleep, breaker } from '@delivery-history/core';
 import type { Store } from '../createStore.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type DrainQueue, type DrainReport, drainHeld } from './drainHeld.js';
@@ -57,7 +57,7 @@ export const drainable = (b: BreakerState, now: Date, settleMs: number): boolean
 
 /** Open or half-open, and a worker may take the probe now (cool-off over, none out). */
 const probeDue = (b: BreakerState, now: Date): boolean =>
-  b.mode !== 'closed' && gateOf(b, now.toISOString()).kind === 'probe';
+  b.mode !== 'closed' && breaker.gate(b, now.toISOString()).kind === 'probe';
 
 const reasonOf = (b: BreakerState): string =>
   b.by === 'breaker' ? `breaker closed at ${b.since} (${b.reason})` : `resumed by ${b.by} at ${b.since}`;

@@ -3,11 +3,10 @@ import {
   type AttemptRequest,
   type AttemptObservation,
   buildAttemptItem,
-  DEFAULT_TRUNCATABLE_FIELDS,
   type DeliveryResult,
   determineDeliveryOutcome,
-  fitToBudget,
   type Outcome,
+  size,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -50,7 +49,7 @@ export const outcomeOf = (
     random: env.random,
   });
 
-const RESULT_FIELDS = DEFAULT_TRUNCATABLE_FIELDS.filter((f) => f.path.startsWith('deliveryResult.'));
+const RESULT_FIELDS = size.TRUNCATABLE_FIELDS.filter((f) => f.path.startsWith('deliveryResult.'));
 /** Room for the keys (pk, sk) on top of the item body. */
 const KEY_RESERVE_BYTES = 512;
 
@@ -82,7 +81,7 @@ export const buildAttempt = (
   const tooLarge = (e: { message: string }) =>
     TooLarge({ ...ctx, attemptNumber: n, item: attemptSk(n), cause: e }, `${attemptSk(n)}: ${e.message}`);
   return pipe(
-    fitToBudget<{ deliveryResult: DeliveryResult; truncated: Record<string, number> }>(
+    size.fitToBudget<{ deliveryResult: DeliveryResult; truncated: Record<string, number> }>(
       { deliveryResult: raw.deliveryResult, truncated: {} },
       env.budgets.resultBytes,
       RESULT_FIELDS,
@@ -90,7 +89,7 @@ export const buildAttempt = (
     E.mapLeft(tooLarge),
     E.chain((r) =>
       pipe(
-        fitToBudget(
+        size.fitToBudget(
           { ...raw, deliveryResult: r.deliveryResult, truncated: r.truncated },
           env.budgets.itemBytes - KEY_RESERVE_BYTES,
         ),

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { BreakerState, type BreakerTransition, moveItemOf } from '@delivery-history/core';
+import { BreakerState, type BreakerTransition, breaker } from '@delivery-history/core';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -13,7 +13,7 @@ import { send } from '../support/send.js';
 import { clientRequestToken } from '../support/token.js';
 import { queryAll } from './listAttempts.js';
 
-// The endpoint breaker's item. Core decides every state (observeBreaker, takeProbe, pause,
+// The endpoint breaker's item. Core decides every state (breaker.observe, breaker.takeProbe, pause,
 // resume); the store reads it and writes it conditioned on the version it read.
 
 const SK = 'BREAKER';
@@ -63,7 +63,7 @@ export const writeBreaker = (
         {
           Put: {
             TableName: env.tableName,
-            Item: { ...moveKey(m.endpoint, m.version), ...moveItemOf(m) },
+            Item: { ...moveKey(m.endpoint, m.version), ...breaker.moveItemOf(m) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createStateItem, type DeliveryRequest, fitToBudget, StateItem, utf8Bytes } from '@delivery-history/core';
+import { createStateItem, type DeliveryRequest, StateItem, size } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -25,7 +25,7 @@ export const buildState = (
   ctx: ErrorContext,
   now: Date = env.clock(),
 ): E.Either<StoreError, StateItem> => {
-  if (utf8Bytes(request.correlationId) > MAX_KEY_PART_BYTES || utf8Bytes(request.messageId) > MAX_KEY_PART_BYTES) {
+  if (size.utf8(request.correlationId) > MAX_KEY_PART_BYTES || size.utf8(request.messageId) > MAX_KEY_PART_BYTES) {
     return E.left(Invalid(ctx, `correlationId/messageId over ${MAX_KEY_PART_BYTES} bytes cannot be an index key`));
   }
   const fresh = createStateItem(request, {
@@ -38,7 +38,7 @@ export const buildState = (
   // STATE later carries a deliveryResult of up to resultBytes: keep room for it now
   const budget = env.budgets.itemBytes - env.budgets.resultBytes - STATE_RESERVE_BYTES;
   return pipe(
-    fitToBudget(fresh, budget),
+    size.fitToBudget(fresh, budget),
     E.mapLeft((e) => TooLarge({ ...ctx, item: STATE_SK, cause: e }, `STATE: ${e.message}`)),
   );
 };

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type AttemptItem, fitToBudget, redactHeaders, ResolutionItem, type Truncations } from '@delivery-history/core';
+import { type AttemptItem, ResolutionItem, type Truncations, size, redaction } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -36,13 +36,13 @@ const buildResolution = (
     leaseId: draft.leaseId,
     startedAt: draft.startedAt.toISOString(),
     completedAt: draft.completedAt.toISOString(),
-    response: draft.responseHeaders === null ? null : { headers: redactHeaders(draft.responseHeaders) },
+    response: draft.responseHeaders === null ? null : { headers: redaction.redactHeaders(draft.responseHeaders) },
     deliveryResult: outcome.deliveryResult,
     recordedAt: env.clock().toISOString(),
     truncated: {},
   };
   return pipe(
-    fitToBudget<ResolutionItem & { truncated: Truncations }>(raw, env.budgets.itemBytes - KEY_RESERVE_BYTES),
+    size.fitToBudget<ResolutionItem & { truncated: Truncations }>(raw, env.budgets.itemBytes - KEY_RESERVE_BYTES),
     E.mapLeft((e) => TooLarge({ ...ctx, item: resolutionSk(lost.attemptNumber), cause: e }, e.message)),
   );
 };

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@delivery-history/core';
-import type { AuditStep } from '@delivery-history/store';
+import type { AuditStep } from '../../src/audit/auditStep.js';
 
 /** Audit entry n: a failed attempt at minute n of 2025-01-01. */
 export const auditEntry = (n: number): AuditEntry => ({

@@ -3,16 +3,16 @@ import {
   type BreakerState,
   type DeliveryRequest,
   endpointOf,
-  gateOf,
-  initialBreaker,
-  pauseBreaker,
-  takeProbe,
+  breaker,
 } from '@delivery-history/core';
-import type { Created, Held, Store, StoreError } from '@delivery-history/store';
+import type { Store, StoreError, StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { BreakerCache } from './breakerCache.js';
+
+type Created = StoreResult<'createMessage'>;
+type Held = StoreResult<'appendHold'>;
 
 // ---------------------------------------------------------------------------
 // What the worker asks before it claims: deliver, deliver as the half-open probe (taken by a
@@ -49,7 +49,7 @@ const PAUSE_TRIES = 5;
 
 /** The half-open take: one conditional write; losing it means another worker's probe is out. */
 const probe = async (deps: EndpointGateDeps, state: BreakerState, messageId: string): Promise<Admission> => {
-  const move = takeProbe(state, messageId, deps.clock(), deps.settings);
+  const move = breaker.takeProbe(state, messageId, deps.clock(), deps.settings);
   if (E.isLeft(move)) return move.left.kind === 'hold' ? { ...move.left } : DELIVER;
   const written = await deps.store.writeBreaker(move.right.state, state.version)();
   if (E.isRight(written)) {
@@ -58,7 +58,7 @@ const probe = async (deps: EndpointGateDeps, state: BreakerState, messageId: str
   }
   const now = await deps.cache.refresh(state.endpoint);
   // closed meanwhile (the probe of another worker succeeded, an operator resumed): deliver
-  if (gateOf(now, deps.clock().toISOString()).kind === 'deliver') return DELIVER;
+  if (breaker.gate(now, deps.clock().toISOString()).kind === 'deliver') return DELIVER;
   return { kind: 'hold', mode: now?.mode ?? 'half_open', reason: now?.reason ?? 'another worker probes' };
 };
 
@@ -71,7 +71,7 @@ const probe = async (deps: EndpointGateDeps, state: BreakerState, messageId: str
  */
 const viewFor = async (deps: EndpointGateDeps, endpoint: string): Promise<BreakerState | null> => {
   const state = await deps.cache.get(endpoint);
-  if (gateOf(state, deps.clock().toISOString()).kind === 'deliver' || !deps.cache.stale(endpoint)) return state;
+  if (breaker.gate(state, deps.clock().toISOString()).kind === 'deliver' || !deps.cache.stale(endpoint)) return state;
   return deps.cache.refresh(endpoint);
 };
 
@@ -80,7 +80,7 @@ export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
     const endpoint = endpointOf(url);
     if (endpoint === '') return DELIVER;
     const state = await viewFor(deps, endpoint);
-    const gate = gateOf(state, deps.clock().toISOString());
+    const gate = breaker.gate(state, deps.clock().toISOString());
     if (gate.kind === 'deliver' || state === null) return DELIVER;
     if (gate.kind === 'probe') return probe(deps, state, messageId);
     return { kind: 'hold', mode: gate.mode, reason: gate.reason };
@@ -90,9 +90,9 @@ export const createEndpointGate = (deps: EndpointGateDeps): EndpointGate => ({
     for (let i = 0; i < PAUSE_TRIES; i++) {
       const read = await deps.store.readBreaker(endpoint, true)();
       if (E.isLeft(read)) return E.left(read.left.message);
-      const before = read.right ?? initialBreaker(endpoint, deps.clock().toISOString());
+      const before = read.right ?? breaker.initial(endpoint, deps.clock().toISOString());
       if (before.mode === 'paused') return E.right(undefined);
-      const move = pauseBreaker(before, reason, RECEIVER, deps.clock().toISOString());
+      const move = breaker.pause(before, reason, RECEIVER, deps.clock().toISOString());
       const written = await deps.store.writeBreaker(move.state, before.version, move.transition)();
       if (E.isRight(written)) {
         deps.cache.set(endpoint, written.right);

@@ -1,4 +1,4 @@
-import { type Clock, DEFAULT_BREAKER_SETTINGS } from '@delivery-history/core';
+import { type Clock, breaker } from '@delivery-history/core';
 import type { Store } from '@delivery-history/store';
 import { createHttpClient, type HttpClient } from '../http/httpClient.js';
 import type { Resolver } from '../ssrf/guardedConnector.js';
@@ -38,7 +38,7 @@ export const endpointGateOf = (config: WorkerConfig, store: BreakerStore, clock:
           config.breakerStaleMs,
           () => clock().getTime(),
         ),
-        settings: DEFAULT_BREAKER_SETTINGS,
+        settings: breaker.DEFAULT_SETTINGS,
         store,
         clock,
       })

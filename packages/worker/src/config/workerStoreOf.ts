@@ -1,4 +1,4 @@
-import { type Logger, makeRetryPolicy, type RetryPolicy, redactingLogger } from '@delivery-history/core';
+import { type Logger, makeRetryPolicy, type RetryPolicy, redaction } from '@delivery-history/core';
 import { createStore, type DocumentClient, type Store } from '@delivery-history/store';
 import type { WorkerConfig } from './readConfig.js';
 
@@ -22,5 +22,5 @@ export const workerStoreOf = (doc: DocumentClient, config: WorkerConfig, logger?
     retryPolicy: retryPolicyOf(config),
     secrets: config.secrets,
     retentionDays: config.retentionDays,
-    ...(logger !== undefined ? { logger: redactingLogger(logger, config.secrets) } : {}),
+    ...(logger !== undefined ? { logger: redaction.redactingLogger(logger, config.secrets) } : {}),
   });

@@ -2,7 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeClients } from '@delivery-history/store';
-import { cachingKeyProvider, createSealer, type Sealer, systemClock } from '@delivery-history/core';
+import { type Sealer, systemClock, sealing } from '@delivery-history/core';
 import { endpointGateOf, httpClientOf } from '../config/fromConfig.js';
 import { workerStoreOf } from '../config/workerStoreOf.js';
 import { loadConfig, type WorkerConfig } from '../config/readConfig.js';
@@ -30,8 +30,8 @@ const optional = <K extends string, V>(key: K, value: V | null): { [P in K]?: V 
 const kmsSealer = (config: WorkerConfig): Sealer | null =>
   config.sealKeyId === null
     ? null
-    : createSealer(
-        cachingKeyProvider(
+    : sealing.createSealer(
+        sealing.cachingKeyProvider(
           kmsKeyProvider(
             new KMSClient({
               ...optional('endpoint', config.kmsEndpoint),

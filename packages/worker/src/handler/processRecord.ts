@@ -1,5 +1,5 @@
 import type { Clock, DeliveryRequest, ObservedExchange } from '@delivery-history/core';
-import { boundHandoffBody, redactHeaders } from '@delivery-history/core';
+import { size, redaction } from '@delivery-history/core';
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/lib/Either.js';
@@ -8,10 +8,7 @@ import {
   type EndpointCredentialer,
   type KnownSecrets,
   type Logger,
-  redactingLogger,
-  requestSecrets,
   type Sealer,
-  safeLogKey,
   withKeys,
 } from '@delivery-history/core';
 import { scrubExchange } from '../http/scrubExchange.js';
@@ -45,7 +42,7 @@ export type ProcessDeps = {
   readonly newId?: () => string;
   /** Delay of an observed outcome sent back through SQS (default 2 s: DynamoDB was just down). */
   readonly handoffDelayMs?: number;
-  /** The hand-off body's bound (default SQS's maximum, core's SQS_MAX_MESSAGE_BYTES; tests use less). */
+  /** The hand-off body's bound (default SQS's maximum, core's size.SQS_MESSAGE_BYTES; tests use less). */
   readonly handoffMaxBytes?: number;
   /** The endpoint breaker (DELIVERY_BREAKER=on): asked before the claim; none = always deliver. */
   readonly gate?: EndpointGate;
@@ -284,11 +281,11 @@ const observedOf = (claimed: Claimed, attemptId: string, x: HttpExchange): Obser
     x.observation.kind === 'response'
       ? {
           ...x.observation,
-          headers: redactHeaders(x.observation.headers),
+          headers: redaction.redactHeaders(x.observation.headers),
           responseTimeMs: Math.max(0, Math.round(x.observation.responseTimeMs)),
         }
       : { ...x.observation, responseTimeMs: Math.max(0, Math.round(x.observation.responseTimeMs)) },
-  responseHeaders: x.responseHeaders === null ? null : redactHeaders(x.responseHeaders),
+  responseHeaders: x.responseHeaders === null ? null : redaction.redactHeaders(x.responseHeaders),
   ...(x.sentHeaders === undefined ? {} : { sentHeaders: x.sentHeaders }),
 });
 
@@ -333,8 +330,8 @@ const appendStep = async (
     if (decision._tag !== 'Redeliver' || !isRetryable(e)) return decision;
     // The request went out and DynamoDB cannot take its outcome now: send the exchange back
     // through SQS (createHandler; protocol 7) so a later receive records it, by attemptId.
-    // bounded below the queue's limit (core's boundHandoffBody trims the observed copies)
-    const bounded = boundHandoffBody(request, observedOf(claimed, attemptId, x), deps.handoffMaxBytes);
+    // bounded below the queue's limit (core's size.boundHandoffBody trims the observed copies)
+    const bounded = size.boundHandoffBody(request, observedOf(claimed, attemptId, x), deps.handoffMaxBytes);
     if (E.isLeft(bounded)) {
       deps.metrics.add('OutcomesNotSent', 'Count', 1);
       log.error(
@@ -468,7 +465,7 @@ export const processRecord =
     const secrets = deps.store.policies.secrets;
     const keys = { sqsMessageId: record.messageId, receiveCount };
     // every line passes the secret policy (invariant 9), bounded in size
-    const base = withKeys(redactingLogger(deps.logger, secrets), keys);
+    const base = withKeys(redaction.redactingLogger(deps.logger, secrets), keys);
     let claimed: Claimed | undefined;
     try {
       const decoded = decodeRecord(record.body);
@@ -480,12 +477,12 @@ export const processRecord =
       const { request, observed } = decoded.right;
       // ... and, once the request is known, the exact values it carries
       const logFor = (known: KnownSecrets): Logger =>
-        withKeys(redactingLogger(deps.logger, secrets, known), {
+        withKeys(redaction.redactingLogger(deps.logger, secrets, known), {
           ...keys,
           messageId: request.messageId,
-          correlationId: safeLogKey(request.correlationId, secrets),
+          correlationId: redaction.safeLogKey(request.correlationId, secrets),
         });
-      const log = logFor(requestSecrets(request, secrets));
+      const log = logFor(redaction.requestSecrets(request, secrets));
       if (observed !== null) {
         // rare path (an outcome back through SQS): its append needs the STATE, so the old
         // order stays here: create, record the outcome, then claim (the upsert finds it).
@@ -510,7 +507,7 @@ export const processRecord =
       const sendable = E.isRight(unsealed) ? await credentialStep(deps, log, unsealed.right) : unsealed;
       // restored and configured credentials are this request's secrets too: logs and echoes scrub them
       const sent = E.isRight(sendable) ? sendable.right : request;
-      const known = requestSecrets(sent, secrets);
+      const known = redaction.requestSecrets(sent, secrets);
       const attemptLog = withKeys(logFor(known), { attempt: claimed.ticket.attemptNumber });
       const raw = E.isRight(sendable) ? await deliverStep(deps, sent) : notSent(deps, sendable.left);
       refusedCredentialStep(

@@ -1,13 +1,10 @@
 import {
-  carriesNoSecret,
   type DeliveryRequest,
-  isTransientSealError,
   type Logger,
   type SealError,
   type Sealer,
   type SecretPolicy,
-  sealRequest,
-  unsealRequest,
+  sealing,
 } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
@@ -33,7 +30,7 @@ export type SealDeps = {
  */
 export const sealStep = async (deps: SealDeps, log: Logger, request: DeliveryRequest): Promise<string | null> => {
   if (deps.sealer === undefined) return null;
-  const sealed = await sealRequest(deps.sealer, request, deps.secrets)();
+  const sealed = await sealing.sealRequest(deps.sealer, request, deps.secrets)();
   if (E.isRight(sealed)) return sealed.right;
   deps.metrics.add('SealErrors', 'Count', 1, { error: sealed.left._tag });
   log.warn('could not seal the request credentials; a later re-drive cannot restore them', {
@@ -46,7 +43,7 @@ export const sealStep = async (deps: SealDeps, log: Logger, request: DeliveryReq
 export type NotSendable = { readonly code: 'UNSEAL_UNAVAILABLE' | 'UNSEAL_REFUSED'; readonly message: string };
 
 const notSendable = (e: SealError): NotSendable => ({
-  code: isTransientSealError(e) ? 'UNSEAL_UNAVAILABLE' : 'UNSEAL_REFUSED',
+  code: sealing.isTransient(e) ? 'UNSEAL_UNAVAILABLE' : 'UNSEAL_REFUSED',
   message: `sealed credentials could not be opened: ${e._tag}: ${e.message}`,
 });
 
@@ -57,13 +54,13 @@ export const sendableStep = async (
   request: DeliveryRequest,
   sealed: string | undefined,
 ): Promise<E.Either<NotSendable, DeliveryRequest>> => {
-  if (sealed === undefined || !carriesNoSecret(request, deps.secrets)) return E.right(request);
+  if (sealed === undefined || !sealing.carriesNoSecret(request, deps.secrets)) return E.right(request);
   if (deps.sealer === undefined)
     return E.left({
       code: 'UNSEAL_UNAVAILABLE',
       message: 'the message has sealed credentials but this worker has no sealing key (DELIVERY_SEAL_KEY_ID)',
     });
-  const opened = await unsealRequest(deps.sealer, request, sealed)();
+  const opened = await sealing.unsealRequest(deps.sealer, request, sealed)();
   if (E.isRight(opened)) return opened;
   deps.metrics.add('SealErrors', 'Count', 1, { error: opened.left._tag });
   log.error('could not open the sealed credentials; nothing sent', {

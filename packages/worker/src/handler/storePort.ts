@@ -1,4 +1,4 @@
-import type { Store, StoreError } from '@delivery-history/store';
+import type { Store, StoreError, StoreResult } from '@delivery-history/store';
 
 // ---------------------------------------------------------------------------
 // The part of `@delivery-history/store` the worker uses (packages/store/API.md);
@@ -13,7 +13,5 @@ export type DeliveryStore = Pick<
 
 export type StoreFailure = StoreError;
 
-export type {
-  AppendResult,
-  Claimed,
-} from '@delivery-history/store';
+export type AppendResult = StoreResult<'appendAttempt'>;
+export type Claimed = StoreResult<'claim'>;

@@ -1,4 +1,4 @@
-import { codePointName, unsendableHeaderChar, WORKER_OWNED_HEADERS } from '@delivery-history/core';
+import { codePointName, unsendableHeaderChar, redaction } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 
 // ---------------------------------------------------------------------------
@@ -22,7 +22,7 @@ const TRANSPORT_OWNED: ReadonlySet<string> = new Set([
   'proxy-authorization',
 ]);
 
-const WORKER_OWNED: ReadonlySet<string> = new Set(WORKER_OWNED_HEADERS);
+const WORKER_OWNED: ReadonlySet<string> = new Set(redaction.WORKER_OWNED_HEADERS);
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -1,11 +1,4 @@
-import {
-  type KnownSecrets,
-  keepResponseHeaders,
-  type OutcomeInput,
-  redactSentHeadersWith,
-  type SecretPolicy,
-  scrubText,
-} from '@delivery-history/core';
+import { type KnownSecrets, type OutcomeInput, type SecretPolicy, redaction } from '@delivery-history/core';
 import type { HttpExchange } from './httpClient.js';
 
 // ---------------------------------------------------------------------------
@@ -20,16 +13,18 @@ const scrubObservation = (o: OutcomeInput, policy: SecretPolicy, known: KnownSec
   o.kind === 'response'
     ? {
         ...o,
-        statusText: scrubText(o.statusText, policy, known),
-        headers: keepResponseHeaders(o.headers, policy, known),
-        bodySnippet: scrubText(o.bodySnippet, policy, known),
+        statusText: redaction.scrubText(o.statusText, policy, known),
+        headers: redaction.keepResponseHeaders(o.headers, policy, known),
+        bodySnippet: redaction.scrubText(o.bodySnippet, policy, known),
       }
-    : { ...o, message: scrubText(o.message, policy, known) };
+    : { ...o, message: redaction.scrubText(o.message, policy, known) };
 
 export const scrubExchange = (x: HttpExchange, policy: SecretPolicy, known: KnownSecrets): HttpExchange => ({
   ...x,
   observation: scrubObservation(x.observation, policy, known),
-  responseHeaders: x.responseHeaders === null ? null : keepResponseHeaders(x.responseHeaders, policy, known),
-  // the request as sent, by the request side's rule (credential headers [REDACTED], values scrubbed)
-  ...(x.sentHeaders === undefined ? {} : { sentHeaders: redactSentHeadersWith(x.sentHeaders, policy, known) }),
+  responseHeaders: x.responseHeaders === null ? null : redaction.keepResponseHeaders(x.responseHeaders, policy, known),
+  // the request as sent, by the request side's rule (credential headers [redaction.REDACTED], values scrubbed)
+  ...(x.sentHeaders === undefined
+    ? {}
+    : { sentHeaders: redaction.redactSentHeadersWith(x.sentHeaders, policy, known) }),
 });

@@ -1,5 +1,5 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { type DataKey, type KeyProvider, KeyRefused, KeyUnavailable, type SealError } from '@delivery-history/core';
+import { type DataKey, type KeyProvider, type SealError, sealing } from '@delivery-history/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -33,11 +33,11 @@ const toSealError =
   (e: unknown): SealError => {
     const name = e instanceof Error ? e.name : 'Error';
     const message = `KMS ${op}: ${name}${e instanceof Error && e.message !== '' ? ` (${e.message.slice(0, 200)})` : ''}`;
-    return REFUSED.has(name) ? KeyRefused(message, e) : KeyUnavailable(message, e);
+    return REFUSED.has(name) ? sealing.KeyRefused(message, e) : sealing.KeyUnavailable(message, e);
   };
 
 const bytes = (op: string, what: string, b: Uint8Array | undefined): E.Either<SealError, Buffer> =>
-  b === undefined ? E.left(KeyUnavailable(`KMS ${op}: no ${what} in the answer`)) : E.right(Buffer.from(b));
+  b === undefined ? E.left(sealing.KeyUnavailable(`KMS ${op}: no ${what} in the answer`)) : E.right(Buffer.from(b));
 
 export const kmsKeyProvider = (kms: Pick<KMSClient, 'send'>, keyId: string): KeyProvider => ({
   generateDataKey: () =>

@@ -1,4 +1,4 @@
-import { cutToWidth, type DeliveryResult, type StateItem } from '@delivery-history/core';
+import { type DeliveryResult, type StateItem, display } from '@delivery-history/core';
 import { leaseExpiredMs, leaseExpiredText } from './leaseExpiry.js';
 import { resultTime } from './time.js';
 
@@ -41,4 +41,4 @@ export const resultLine = (r: DeliveryResult | null): string => {
  * Free text on one line of at most `max` columns as shown: whitespace runs become one space.
  * Still raw (the writers escape it), so a later cut cannot split an escape.
  */
-export const oneLine = (s: string, max = 120): string => cutToWidth(s.replace(/\s+/g, ' ').trim(), max);
+export const oneLine = (s: string, max = 120): string => display.cut(s.replace(/\s+/g, ' ').trim(), max);

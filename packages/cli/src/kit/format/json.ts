@@ -1,7 +1,7 @@
-import { displayJson } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 
 /**
  * `--json` output: one document, two-space indented, newline-terminated, through the output
  * rule (C1, bidi and zero-width characters as `\uXXXX`, as `jq -a` writes them).
  */
-export const toJson = (value: unknown): string => `${displayJson(value, 2)}\n`;
+export const toJson = (value: unknown): string => `${display.json(value, 2)}\n`;

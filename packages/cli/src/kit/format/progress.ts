@@ -1,4 +1,4 @@
-import { displayWidth, fitLine } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import cliProgress from 'cli-progress';
 import type { ProgressMode } from '../args/codecs.js';
 import type { Out } from '../io.js';
@@ -93,7 +93,7 @@ const BAR_LINE_REST = 56;
 
 /** The bar's length so that its whole line fits the terminal (10 to 40 cells). */
 export const barSize = (label: string, columns: number | undefined): number =>
-  Math.max(10, Math.min(40, (columns ?? 80) - displayWidth(label) - BAR_LINE_REST));
+  Math.max(10, Math.min(40, (columns ?? 80) - display.width(label) - BAR_LINE_REST));
 
 const barProgress = (o: ProgressOptions, forced: boolean): Progress => {
   let startedAt = o.clock();
@@ -210,7 +210,7 @@ export const startPhase = (o: Omit<ProgressOptions, 'label' | 'intervalMs'> & { 
   let frame = 0;
   // frame, spaces and the elapsed time take about 12 columns; the text gets the rest, so the
   // line never wraps (a wrapped spinner line is redrawn below itself and leaves a trail)
-  const text = fitLine(o.text, Math.max(10, (o.stderr.columns ?? 80) - 12));
+  const text = display.fit(o.text, Math.max(10, (o.stderr.columns ?? 80) - 12));
   const draw = () => {
     o.stderr.write(
       // "\r ESC[K" first: the one cursor sequence the output guard (safeOut.ts) lets through

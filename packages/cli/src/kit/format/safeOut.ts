@@ -1,4 +1,4 @@
-import { displayText } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import type { Out } from '../io.js';
 
 // The last line of the output rule (invariant 10): every write of a command goes through
@@ -15,10 +15,10 @@ export const terminalSafe = (s: string): string => {
   let out = '';
   let last = 0;
   for (const m of s.matchAll(OWN_CONTROLS)) {
-    out += displayText(s.slice(last, m.index)) + m[0];
+    out += display.text(s.slice(last, m.index)) + m[0];
     last = m.index + m[0].length;
   }
-  return out + displayText(s.slice(last));
+  return out + display.text(s.slice(last));
 };
 
 /** A stream that writes through `terminalSafe`; `isTTY` and `columns` read the stream's own (live). */

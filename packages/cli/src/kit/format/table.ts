@@ -1,4 +1,4 @@
-import { displayLine, displayWidth, fitLine, wrapLine } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import { type Color, paint } from './color.js';
 import { type Fit, PLAIN } from './terminal.js';
 
@@ -7,7 +7,7 @@ import { type Fit, PLAIN } from './terminal.js';
 // width) a table is fitted to it, cutting free text (error messages) with "…" first, then
 // using the short form of times, then hiding the least useful columns; ids are never cut.
 // Piped (no width) every cell is printed whole. Colour only paints; it never changes widths.
-// Every cell and field is a raw string that passes the output rule (core's displayLine) here,
+// Every cell and field is a raw string that passes the output rule (core's display.line) here,
 // before any width is measured or any cut is made: a view cannot forget it, widths count the
 // escapes as printed, and a cut never splits one.
 
@@ -47,13 +47,13 @@ const full = (c: Cell): string => (c === null ? '-' : isNarrowable(c) ? c.text :
 const short = (c: Cell): string => (isNarrowable(c) ? c.narrow : full(c));
 
 /** Width on a terminal of the escaped text. */
-const len = displayWidth;
+const len = display.width;
 
 /** The escaped text, cut with "…" to `width` (never inside an escape). */
-const cut = fitLine;
+const cut = display.fit;
 
 /** The escaped text, whole. */
-const escaped = displayLine;
+const escaped = display.line;
 
 // ---------------------------------------------------------------------------
 // fitting
@@ -298,12 +298,12 @@ export const streamRow = (
 export const renderText = (text: string, layout: Fit = PLAIN): string =>
   text
     .split('\n')
-    .map((l) => (layout.width === null ? escaped(l) : wrapLine(l, layout.width - 2).join('\n  ')))
+    .map((l) => (layout.width === null ? escaped(l) : display.wrap(l, layout.width - 2).join('\n  ')))
     .join('\n');
 
 /** Tab-separated values: a header line, then one line per row; nothing cut, no colour. */
 export const renderTsv = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string => {
-  // displayLine writes a tab, CR or newline inside a value as `\t`, `\r`, `\n`: one field, one line.
+  // display.line writes a tab, CR or newline inside a value as `\t`, `\r`, `\n`: one field, one line.
   const field = (c: Cell): string => (c === null ? '' : escaped(full(c)));
   return `${[head.map((h) => field(h)), ...rows.map((r) => r.map(field))].map((r) => r.join('\t')).join('\n')}\n`;
 };
@@ -322,7 +322,7 @@ export const renderFields = (
   const room = layout.width === null ? null : Math.max(layout.width - width - GAP, 8);
   const indent = `\n${' '.repeat(width + GAP)}`;
   const value = (v: Cell): string =>
-    room === null ? escaped(full(v)) : wrap ? wrapLine(full(v), room).join(indent) : cut(full(v), room);
+    room === null ? escaped(full(v)) : wrap ? display.wrap(full(v), room).join(indent) : cut(full(v), room);
   return `${fields.map(([k, v]) => `${pad(escaped(k), width, 'left')}  ${value(v)}`.trimEnd()).join('\n')}\n`;
 };
 

@@ -1,4 +1,4 @@
-import { wrapLine } from '@delivery-history/core';
+import { display } from '@delivery-history/core';
 import type { Io } from '../io.js';
 
 // How output is laid out for where it goes: on a terminal, tables fit its width and statuses
@@ -54,7 +54,7 @@ export const stderrWidth = (io: Pick<Io, 'stderr' | 'env'>): number | null =>
 export const noteLine = (io: Pick<Io, 'stderr' | 'env'>, line: string): string => {
   const width = stderrWidth(io);
   const text = line.replace(/\n$/, '');
-  return `${width === null ? text : wrapLine(text, width - 2).join('\n  ')}\n`;
+  return `${width === null ? text : display.wrap(text, width - 2).join('\n  ')}\n`;
 };
 
 /** The fit of a command's stdout; `--wide` keeps a terminal's tables at full width. */

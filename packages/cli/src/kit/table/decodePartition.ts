@@ -2,12 +2,14 @@ import {
   type AttemptItem,
   type ExpungeItem,
   type HoldItem,
-  itemSize,
   type RedriveItem,
   type RequeueItem,
   type StateItem,
+  size,
 } from '@delivery-history/core';
-import { classifyPartition, kindOf, type RawItem, STATE_SK, ttlOf } from '@delivery-history/store';
+import { classifyPartition, kindOf, ttlOf, type StoreResult, tableKeys } from '@delivery-history/store';
+
+type RawItem = StoreResult<'readPartition'>[number];
 
 // A message's raw items as replay and verify see them: the store's one classifier
 // (decoded STATE / attempts / redrives, raw audit segments, corrupt items collected), plus
@@ -42,13 +44,13 @@ const carriesRequest = (sk: string): boolean => kindOf(sk) === 'state' || kindOf
 
 /** With `now`, retention applies: a partition past its TTL is read as gone (the store's one rule); without, as stored. */
 const ttlDriftOf = (items: ReadonlyArray<RawItem>): Pick<DecodedMessage, 'ttlDrift' | 'expiresAt'> => {
-  const state = items.find((i) => i.sk === STATE_SK);
+  const state = items.find((i) => i.sk === tableKeys.STATE_SK);
   if (state === undefined) return { ttlDrift: [], expiresAt: null };
   const expiresAt = ttlOf(state);
   return {
     expiresAt,
     ttlDrift: items
-      .filter((i) => i.sk !== STATE_SK && ttlOf(i) !== expiresAt)
+      .filter((i) => i.sk !== tableKeys.STATE_SK && ttlOf(i) !== expiresAt)
       .map((i) => ({ sk: String(i.sk), expiresAt: ttlOf(i) })),
   };
 };
@@ -70,7 +72,7 @@ export const decodePartition = (messageId: string, items: ReadonlyArray<RawItem>
       ...p.unknown.map((item) => ({ sk: String(item.sk), message: 'unknown item type' })),
     ],
     ...ttlDriftOf(p.expired ? [] : items),
-    sizes: p.expired ? [] : items.map((item) => ({ sk: String(item.sk), bytes: itemSize(item) })),
+    sizes: p.expired ? [] : items.map((item) => ({ sk: String(item.sk), bytes: size.item(item) })),
     requestItems: (p.expired ? [] : items).flatMap((item) => {
       const sk = String(item.sk);
       return carriesRequest(sk) ? [{ sk, item }] : [];

@@ -11,13 +11,11 @@ import {
 } from '@delivery-history/core';
 import { rebuildAuditSegments } from '@delivery-history/store';
 import {
-  attemptKey,
   BATCH_PUT_MAX,
   type DocumentClient,
   createStore,
   describeStoreError,
-  stateIndexAttributes,
-  stateKey,
+  tableKeys,
 } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -101,8 +99,8 @@ export const syntheticMessage = (idPrefix: string, i: number, attempts: number, 
   const trail = rebuildAuditSegments(id, items, []);
   if (E.isLeft(state) || E.isLeft(trail)) throw new Error(`synthetic message ${id} is inconsistent`);
   return [
-    { ...state.right, ...stateKey(id), ...stateIndexAttributes(state.right) },
-    ...items.map((a) => ({ ...a, ...attemptKey(id, a.attemptNumber) })),
+    { ...state.right, ...tableKeys.stateKey(id), ...tableKeys.stateIndexAttributes(state.right) },
+    ...items.map((a) => ({ ...a, ...tableKeys.attemptKey(id, a.attemptNumber) })),
     ...trail.right,
   ];
 };

@@ -1,14 +1,11 @@
-import {
-  createStore,
-  type DocumentClient,
-  type RawItem,
-  type ScannedMessage,
-  type StoreError,
-} from '@delivery-history/store';
+import { createStore, type DocumentClient, type StoreError, type StoreResult } from '@delivery-history/store';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Progress } from '../format/progress.js';
 import { forEachParallel, listSource, type Page, type PagedSource } from './forEachParallel.js';
+
+type RawItem = StoreResult<'readPartition'>[number];
+type ScannedMessage = StoreResult<'scanMessages'>['items'][number];
 
 // Raw reads for verify and replay, by the store's operations (retried, classified once):
 // items exactly as stored (keys and index attributes included), so sizes are measured on
