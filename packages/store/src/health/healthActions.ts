@@ -95,39 +95,32 @@ export type MarkerKind = 'lastOk' | 'lastFail';
 
 /**
  * Raises a bucket's newest success or failure marker to `marker` unless it is already at or
- * past it. Race: two invocations (or a replayed batch) raising the same bucket in any order
- * end at the max; a refusal means a newer one is there, which is success.
+ * past it; `shard` null raises the endpoint-hour roll-up's (the max over its shards' markers).
+ * Race: two invocations (or a replayed batch) raising the same item in any order end at the
+ * max; a refusal means a newer one is there, which is success.
  */
 export const markerAction = (
   tableName: string,
-  bucket: { endpoint: string; hour: string; shard: number },
+  at: { endpoint: string; hour: string; shard: number | null },
   kind: MarkerKind,
   marker: string,
   retentionDays: number | null,
 ): UpdateAction['Update'] =>
-  raiseAction(
-    tableName,
-    healthKey(bucket.endpoint, bucket.shard, bucket.hour),
-    identity(shardFields(bucket, bucket.shard), bucket.hour, retentionDays),
-    kind,
-    marker,
-  );
-
-/** The same raise on the endpoint-hour roll-up (the max over its shards' markers). */
-export const hourMarkerAction = (
-  tableName: string,
-  hour: { endpoint: string; hour: string },
-  kind: MarkerKind,
-  marker: string,
-  retentionDays: number | null,
-): UpdateAction['Update'] =>
-  raiseAction(
-    tableName,
-    healthHourKey(hour.endpoint, hour.hour),
-    identity(hourFields(hour), hour.hour, retentionDays),
-    kind,
-    marker,
-  );
+  at.shard === null
+    ? raiseAction(
+        tableName,
+        healthHourKey(at.endpoint, at.hour),
+        identity(hourFields(at), at.hour, retentionDays),
+        kind,
+        marker,
+      )
+    : raiseAction(
+        tableName,
+        healthKey(at.endpoint, at.shard, at.hour),
+        identity(shardFields(at, at.shard), at.hour, retentionDays),
+        kind,
+        marker,
+      );
 
 const raiseAction = (
   tableName: string,

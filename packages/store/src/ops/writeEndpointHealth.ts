@@ -9,7 +9,6 @@ import { isConditionFailure } from '../errors/toStoreError.js';
 import {
   bucketPutAction,
   dayIndexItem,
-  hourMarkerAction,
   hourPutItem,
   indexItem,
   type MarkerKind,
@@ -60,13 +59,7 @@ type Raise = Omit<HealthMarker, 'shard'> & { readonly shard: number | null };
 const sendMarker = (env: Env, ctx: ErrorContext, m: Raise): TE.TaskEither<StoreError, void> =>
   pipe(
     send(env, ctx, [`HOUR#${m.hour}`], () =>
-      env.doc.send(
-        new UpdateCommand(
-          m.shard === null
-            ? hourMarkerAction(env.tableName, m, m.kind, m.marker, env.retentionDays)
-            : markerAction(env.tableName, { ...m, shard: m.shard }, m.kind, m.marker, env.retentionDays),
-        ),
-      ),
+      env.doc.send(new UpdateCommand(markerAction(env.tableName, m, m.kind, m.marker, env.retentionDays))),
     ),
     TE.map(() => undefined),
   );
