@@ -54,7 +54,7 @@ Edge(
 );
 
 Edge(
-  'a header value undici refuses to send (ESC, U+202E) is refused before sending and stored [redaction.REDACTED]',
+  'a header value undici refuses to send (ESC, U+202E) is refused before sending and stored [REDACTED]',
   async (ctx) => {
     const h = harness(ctx.store);
     const messageId = uniqueId('edge-header');

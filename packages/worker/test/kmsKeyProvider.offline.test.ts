@@ -73,7 +73,7 @@ Kms('seal then unseal through KMS: the purpose is the KMS encryption context, th
 });
 
 Kms(
-  'KMS errors: throttling and outages are sealing.KeyUnavailable (retried), refusals are sealing.KeyRefused',
+  'KMS errors: throttling and outages are KeyUnavailable (retried), refusals are KeyRefused',
   async () => {
     const cases: Array<[string, string]> = [
       ['ThrottlingException', 'KeyUnavailable'],

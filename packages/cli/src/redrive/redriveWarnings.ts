@@ -9,7 +9,7 @@ const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true });
 // What a re-drive warns of before anything is sent (and in a dry run): a target the worker's
 // SSRF guard would refuse (the worker's own rule: checkTarget on every address the name
 // resolves to, with the allow-list of DELIVERY_ALLOW_TARGETS), and credentials that go out
-// as core's redaction.REDACTED marker: stored redacted (invariant 9) and not sealed (a message from
+// as core's [REDACTED] marker: stored redacted (invariant 9) and not sealed (a message from
 // before sealing, or one sealed by no key), so the worker cannot restore them.
 
 export type WarnOptions = {
@@ -48,7 +48,7 @@ const checkHost = async (host: string, o: WarnOptions): Promise<ReadonlyArray<st
   });
 };
 
-/** Header names and URL parts that carry the redaction.REDACTED marker instead of a credential. */
+/** Header names and URL parts that carry the [REDACTED] marker instead of a credential. */
 const redactedParts = (request: Pick<DeliveryRequest, 'url' | 'headers'>): ReadonlyArray<string> => {
   const headers = Object.entries(request.headers)
     .filter(([, v]) => v.includes(redaction.REDACTED))

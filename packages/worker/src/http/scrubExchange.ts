@@ -23,7 +23,7 @@ export const scrubExchange = (x: HttpExchange, policy: SecretPolicy, known: Know
   ...x,
   observation: scrubObservation(x.observation, policy, known),
   responseHeaders: x.responseHeaders === null ? null : redaction.keepResponseHeaders(x.responseHeaders, policy, known),
-  // the request as sent, by the request side's rule (credential headers [redaction.REDACTED], values scrubbed)
+  // the request as sent, by the request side's rule (credential headers [REDACTED], values scrubbed)
   ...(x.sentHeaders === undefined
     ? {}
     : { sentHeaders: redaction.redactSentHeadersWith(x.sentHeaders, policy, known) }),

@@ -20,9 +20,9 @@ import {
 } from '@delivery-history/worker/testing';
 import { parseAllowList } from '@delivery-history/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import { type TestTable, useTestTable } from '@delivery-history/testkit/testTable';
+import { tableSuite } from '@delivery-history/testkit/suiteWith';
+import type { TestTable } from '@delivery-history/testkit/testTable';
 import { type Receivers, startReceivers } from '@delivery-history/devkit';
-import { suite } from 'uvu';
 
 export const LOCALHOST_ONLY = E.getOrElseW((e: string) => {
   throw new Error(e);
@@ -45,30 +45,28 @@ export const testHttp = (over: Partial<HttpClientOptions> = {}): HttpClient =>
     ...over,
   });
 
-/**
- * A store on the test table with the policies the worker tests run with (the store owns them:
- * it classifies every outcome): backoff 1 s .. 4 s, jitter 0.5; `retryPolicy` overrides.
- */
 export type WorkerCtx = { t: TestTable; rx: Receivers; store: Store };
 
 /**
- * A suite whose context is a fresh table `label`, devkit's receivers and `testStore` on the
- * table (`over` its deps); closed after. A file's own set-up adds hooks after these.
+ * A suite whose context is a fresh table `label` (testkit's `tableSuite`), devkit's receivers and
+ * `testStore` on the table (`over` its deps); closed after. A file's own set-up adds hooks after these.
  */
 export const workerSuite = <C extends object = object>(name: string, label: string, over: Partial<StoreDeps> = {}) => {
-  const s = suite<WorkerCtx & C>(name);
+  const s = tableSuite<Omit<WorkerCtx, 't'> & C>(name, label);
   s.before(async (ctx) => {
-    ctx.t = await useTestTable(label);
     ctx.rx = await startReceivers();
     ctx.store = testStore(ctx.t, over);
   });
   s.after(async (ctx) => {
     await ctx.rx.close();
-    await ctx.t.drop();
   });
   return s;
 };
 
+/**
+ * A store on the test table with the policies the worker tests run with (the store owns them:
+ * it classifies every outcome): backoff 1 s .. 4 s, jitter 0.5; `retryPolicy` overrides.
+ */
 export const testStore = (t: TestTable, over: Partial<StoreDeps> = {}): Store =>
   createStore({
     doc: t.doc,
