@@ -72,25 +72,22 @@ Kms('seal then unseal through KMS: the purpose is the KMS encryption context, th
   assert.is(kms.sent[0]?.input.KeySpec, 'AES_256');
 });
 
-Kms(
-  'KMS errors: throttling and outages are KeyUnavailable (retried), refusals are KeyRefused',
-  async () => {
-    const cases: Array<[string, string]> = [
-      ['ThrottlingException', 'KeyUnavailable'],
-      ['KMSInternalException', 'KeyUnavailable'],
-      ['TimeoutError', 'KeyUnavailable'],
-      ['AccessDeniedException', 'KeyRefused'],
-      ['DisabledException', 'KeyRefused'],
-      ['KMSInvalidStateException', 'KeyRefused'],
-    ];
-    for (const [fault, tag] of cases) {
-      const r = await kmsKeyProvider(fakeKms(fault).client, ARN).generateDataKey()();
-      assert.ok(E.isLeft(r) && r.left._tag === tag, `${fault} -> ${tag}`);
-      const d = await kmsKeyProvider(fakeKms(fault).client, ARN).decryptDataKey(ARN, Buffer.alloc(40))();
-      assert.ok(E.isLeft(d) && d.left._tag === tag, `${fault} -> ${tag} (Decrypt)`);
-    }
-  },
-);
+Kms('KMS errors: throttling and outages are KeyUnavailable (retried), refusals are KeyRefused', async () => {
+  const cases: Array<[string, string]> = [
+    ['ThrottlingException', 'KeyUnavailable'],
+    ['KMSInternalException', 'KeyUnavailable'],
+    ['TimeoutError', 'KeyUnavailable'],
+    ['AccessDeniedException', 'KeyRefused'],
+    ['DisabledException', 'KeyRefused'],
+    ['KMSInvalidStateException', 'KeyRefused'],
+  ];
+  for (const [fault, tag] of cases) {
+    const r = await kmsKeyProvider(fakeKms(fault).client, ARN).generateDataKey()();
+    assert.ok(E.isLeft(r) && r.left._tag === tag, `${fault} -> ${tag}`);
+    const d = await kmsKeyProvider(fakeKms(fault).client, ARN).decryptDataKey(ARN, Buffer.alloc(40))();
+    assert.ok(E.isLeft(d) && d.left._tag === tag, `${fault} -> ${tag} (Decrypt)`);
+  }
+});
 
 Kms('DELIVERY_SEAL_KEY_ID: key ids, ARNs and aliases; anything else is a configuration error', () => {
   assert.is(loadConfig({}).sealKeyId, null);
