@@ -71,8 +71,9 @@ Apply(
     assert.is(again.messages[0]?.duplicates, 5);
     assert.is(again.messages[0]?.appended, 0);
     // the newest success/failure markers are raised again (a max: idempotent; this is what
-    // heals a crash between the counted write and them); nothing else is written
-    assert.ok((counted.counts.get('UpdateCommand') ?? 0) <= 2, 'at most one marker per kind');
+    // heals a crash between the counted write and them) on the shard and on its endpoint-hour
+    // roll-up; nothing else is written
+    assert.ok((counted.counts.get('UpdateCommand') ?? 0) <= 4, 'at most one marker per kind, shard and roll-up');
     assert.is(counted.counts.get('PutCommand') ?? 0, 0);
     assert.is(counted.counts.get('TransactWriteCommand') ?? 0, 0);
   },
@@ -102,11 +103,11 @@ Apply('coalescing: a message with many records in a batch costs one write', asyn
     [...a, ...b].map((x) => attemptRecord(x)),
   );
   // the health counts ride in the trail's transaction; the markers are one update per bucket
-  // shard and kind for the whole batch (not per record)
+  // shard and kind, and per endpoint-hour roll-up and kind, for the whole batch (not per record)
   const writes = (counted.counts.get('PutCommand') ?? 0) + (counted.counts.get('TransactWriteCommand') ?? 0);
   // one write per message at most; running together, the two share one transaction (stepBatcher.ts)
   assert.ok(writes >= 1 && writes <= 2, `12 records of 2 messages: ${writes} writes`);
-  assert.ok((counted.counts.get('UpdateCommand') ?? 0) <= 4, 'markers: at most 2 shards x 2 kinds');
+  assert.ok((counted.counts.get('UpdateCommand') ?? 0) <= 6, 'markers: at most (2 shards + 1 roll-up) x 2 kinds');
 });
 
 Apply('a gap (lost or trimmed records) is healed from the table', async ({ t, deps }) => {
